@@ -1,0 +1,189 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { CONFIG_DIR } from './paths.js';
+
+const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+const e164 = /^\+[1-9]\d{6,14}$/;
+
+const interval = z
+  .tuple([
+    z.string().regex(hhmm, 'opening time must be "HH:mm"'),
+    z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'closing time must be "HH:mm" or "24:00"'),
+  ])
+  .refine(([from, to]) => from < to, 'an interval must close after it opens');
+
+const day = z.array(interval).superRefine((intervals, ctx) => {
+  const sorted = [...intervals].sort((a, b) => a[0].localeCompare(b[0]));
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i][0] < sorted[i - 1][1]) ctx.addIssue({ code: 'custom', message: 'intervals overlap' });
+  }
+});
+
+const escalationStep = z.object({
+  action: z.enum(['sms', 'call', 'sms+call']),
+  to: z.enum(['oncall', 'next', 'fallback']),
+  /** Seconds after the previous step was sent; defaults to onCall.ackTimeoutSeconds (0 for the first step). */
+  afterSeconds: z.number().int().min(0).max(86_400).optional(),
+});
+
+/** Schema of `config/default.json` (+ `PRESSDESK_CONFIG`). Every key has a default in the JSON file. */
+export const fileConfigSchema = z.object({
+  office: z.object({
+    name: z.string().min(1).max(100),
+    timezone: z.string().refine((tz) => IANAZone.isValidZone(tz), 'not a known IANA time zone'),
+    hours: z.object({ mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }),
+    holidays: z.enum(['GB-ENG']).nullable(),
+    closures: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'closure dates must be "YYYY-MM-DD"')),
+  }),
+  intake: z.object({
+    rateLimit: z
+      .object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() })
+      .nullable(),
+    /** Behind this many reverse proxies of ours, the client IP is read from X-Forwarded-For. */
+    trustProxyHops: z.number().int().min(0).max(5),
+    maxBodyBytes: z.number().int().min(1024).max(10_000_000),
+    /** How long, in office working time, the office promises for a first response when no deadline is earlier. */
+    responseTargetWorkingMinutes: z.number().int().positive(),
+    /** A journalist's SMS joins their open SMS enquiry from within this many hours. */
+    smsThreadHours: z.number().int().positive(),
+  }),
+  onCall: z.object({
+    fallbackNumber: z.string().regex(e164, 'must be an E.164 phone number such as +443001234567'),
+    ackTimeoutSeconds: z.number().int().min(10).max(86_400),
+    bundleSeconds: z.number().int().min(0).max(3600),
+    escalation: z.array(escalationStep).min(1),
+  }),
+});
+
+export type FileConfig = z.infer<typeof fileConfigSchema>;
+export type OfficeConfig = FileConfig['office'];
+export type EscalationStep = z.infer<typeof escalationStep>;
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().url().optional(),
+  PUBLIC_BASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .transform((u) => u?.replace(/\/+$/, '')),
+  TWILIO_ACCOUNT_SID: z.string().optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  TWILIO_PHONE_NUMBER: z.string().regex(e164, 'must be an E.164 phone number').optional(),
+  TWILIO_API_BASE_URL: z.string().url().default('https://api.twilio.com'),
+  PRESSDESK_ADMIN_EMAIL: z.string().email().optional(),
+  PRESSDESK_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config extends FileConfig {
+  port: number;
+  databaseUrl: string | undefined;
+  /** Where browsers and Twilio reach us; webhook signatures are checked against it. */
+  publicBaseUrl: string;
+  twilio: {
+    accountSid: string;
+    authToken: string;
+    phoneNumber: string;
+    apiBaseUrl: string;
+    /** False when no credentials were given: SMS replies still work (TwiML) but nothing is sent out. */
+    configured: boolean;
+  };
+  admin: { email: string; password: string } | null;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+/** A configuration problem; `key` names the offending setting so the operator can fix it. */
+export class ConfigError extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${key}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep-merges `over` onto `base`: objects merge key by key, arrays and scalars replace. */
+export function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+  return out;
+}
+
+function readJson(path: string, key: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(key, `cannot read ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(key, `${path} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function firstIssue(error: z.ZodError, prefix = ''): ConfigError {
+  const issue = error.issues[0];
+  const key = prefix + issue.path.map(String).join('.');
+  return new ConfigError(key || '(root)', issue.message);
+}
+
+/**
+ * Parses the file config (defaults + optional override object) without touching the environment.
+ * Throws ConfigError naming the first bad key.
+ */
+export function parseFileConfig(override: unknown = {}): FileConfig {
+  const base = readJson(resolve(CONFIG_DIR, 'default.json'), 'config/default.json');
+  const parsed = fileConfigSchema.strict().safeParse(deepMerge(base, override));
+  if (!parsed.success) throw firstIssue(parsed.error);
+  return parsed.data;
+}
+
+/**
+ * Loads the whole configuration once at start: `config/default.json`, deep-merged with the JSON
+ * file named by `PRESSDESK_CONFIG`, plus environment variables (secrets only come from there).
+ * Throws ConfigError naming the offending key.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: unknown = {}): Config {
+  const fileOverride = env.PRESSDESK_CONFIG ? readJson(env.PRESSDESK_CONFIG, 'PRESSDESK_CONFIG') : {};
+  const file = parseFileConfig(deepMerge(fileOverride, overrides));
+  const parsedEnv = envSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsedEnv.success) throw firstIssue(parsedEnv.error);
+  const e = parsedEnv.data;
+  const sid = e.TWILIO_ACCOUNT_SID ?? '';
+  const token = e.TWILIO_AUTH_TOKEN ?? '';
+  if (e.PRESSDESK_ADMIN_EMAIL && !e.PRESSDESK_ADMIN_PASSWORD) {
+    throw new ConfigError('PRESSDESK_ADMIN_PASSWORD', 'required when PRESSDESK_ADMIN_EMAIL is set');
+  }
+  if (sid && !sid.startsWith('AC')) throw new ConfigError('TWILIO_ACCOUNT_SID', 'must start with "AC"');
+  return {
+    ...file,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
+    twilio: {
+      accountSid: sid,
+      authToken: token,
+      phoneNumber: e.TWILIO_PHONE_NUMBER ?? '',
+      apiBaseUrl: e.TWILIO_API_BASE_URL.replace(/\/+$/, ''),
+      configured: Boolean(sid && token && e.TWILIO_PHONE_NUMBER),
+    },
+    admin:
+      e.PRESSDESK_ADMIN_EMAIL && e.PRESSDESK_ADMIN_PASSWORD
+        ? { email: e.PRESSDESK_ADMIN_EMAIL, password: e.PRESSDESK_ADMIN_PASSWORD }
+        : null,
+    logLevel: e.LOG_LEVEL,
+  };
+}

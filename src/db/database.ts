@@ -1,0 +1,28 @@
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+// bigint ids come back as strings (safe for JS); timestamptz as Date (pg's default).
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+
+/** A pg pool for `url`, sized for one process; errors on idle clients are logged, not fatal. */
+export function createPool(url: string, opts: { max?: number; onError?: (err: Error) => void } = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    // A statement that hangs (e.g. a lock during a restart) must not hold a request forever.
+    statement_timeout: 15_000,
+    application_name: 'press-desk',
+  });
+  // Without a listener, a connection dropped by a database restart would crash the process.
+  pool.on('error', (err) => opts.onError?.(err));
+  return pool;
+}
+
+/** A Kysely instance over `pool`. Destroying it ends the pool. */
+export function createDb(pool: pg.Pool): Db {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

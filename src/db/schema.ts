@@ -1,0 +1,56 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Kysely's view of the tables created by the SQL files in `sql/`. Keep the two in step. */
+export interface Database {
+  enquiry: EnquiryTable;
+  enquiry_event: EnquiryEventTable;
+  sms_inbound: SmsInboundTable;
+}
+
+export type EnquiryChannel = 'web' | 'api' | 'sms';
+export type EnquiryStatus = 'new' | 'in_progress' | 'waiting' | 'answered' | 'closed';
+
+export interface EnquiryTable {
+  id: Generated<string>;
+  reference: string;
+  channel: EnquiryChannel;
+  status: ColumnType<EnquiryStatus, EnquiryStatus | undefined, EnquiryStatus>;
+  name: string;
+  outlet: string;
+  email: string | null;
+  phone: string | null;
+  subject: string;
+  details: string;
+  deadline: Date | null;
+  urgent: boolean;
+  urgent_reason: 'journalist' | 'deadline' | null;
+  out_of_hours: boolean;
+  needs_on_call: boolean;
+  respond_by: Date | null;
+  received_at: Date;
+  updated_at: Date;
+  first_response_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+export type Enquiry = Selectable<EnquiryTable>;
+export type NewEnquiry = Insertable<EnquiryTable>;
+export type EnquiryUpdate = Updateable<EnquiryTable>;
+
+export interface EnquiryEventTable {
+  id: Generated<string>;
+  enquiry_id: string;
+  at: Date;
+  kind: string;
+  actor: string | null;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+export type EnquiryEvent = Selectable<EnquiryEventTable>;
+
+export interface SmsInboundTable {
+  message_sid: string;
+  from_number: string;
+  body: string;
+  enquiry_id: string | null;
+  reply: string;
+  received_at: Date;
+}

@@ -1,0 +1,117 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from '../db/database.js';
+import type { Enquiry, EnquiryEvent, NewEnquiry } from '../db/schema.js';
+
+/** Statuses in which the office still owes the journalist something. */
+export const OPEN_STATUSES = ['new', 'in_progress', 'waiting'] as const;
+
+/**
+ * Inserts an enquiry unless its reference is already taken (the caller retries with a new one).
+ * Returns the row, or null on a reference clash.
+ */
+export async function insertEnquiry(tx: Tx, row: NewEnquiry): Promise<Enquiry | null> {
+  const inserted = await tx
+    .insertInto('enquiry')
+    .values(row)
+    .onConflict((oc) => oc.column('reference').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  return inserted ?? null;
+}
+
+/** Appends one entry to an enquiry's timeline. */
+export async function addEvent(
+  tx: Tx | Db,
+  event: { enquiryId: string; at: Date; kind: string; actor?: string | null; data?: Record<string, unknown> },
+): Promise<void> {
+  await tx
+    .insertInto('enquiry_event')
+    .values({
+      enquiry_id: event.enquiryId,
+      at: event.at,
+      kind: event.kind,
+      actor: event.actor ?? null,
+      data: JSON.stringify(event.data ?? {}),
+    })
+    .execute();
+}
+
+/** The enquiry with this reference, or undefined. */
+export async function findByReference(db: Db | Tx, reference: string): Promise<Enquiry | undefined> {
+  return db.selectFrom('enquiry').selectAll().where('reference', '=', reference).executeTakeFirst();
+}
+
+/** An enquiry's timeline, oldest first. */
+export async function listEvents(db: Db | Tx, enquiryId: string): Promise<EnquiryEvent[]> {
+  return db.selectFrom('enquiry_event').selectAll().where('enquiry_id', '=', enquiryId).orderBy('at').orderBy('id').execute();
+}
+
+/**
+ * The newest open SMS enquiry from `phone` received at or after `since`, locked FOR UPDATE so two
+ * texts arriving together join the same enquiry one after the other.
+ */
+export async function findOpenSmsThreadForUpdate(tx: Tx, phone: string, since: Date): Promise<Enquiry | undefined> {
+  return tx
+    .selectFrom('enquiry')
+    .selectAll()
+    .where('phone', '=', phone)
+    .where('channel', '=', 'sms')
+    .where('status', 'in', OPEN_STATUSES)
+    .where('received_at', '>=', since)
+    .orderBy('received_at', 'desc')
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Marks an open enquiry urgent (e.g. a follow-up SMS said URGENT); returns the updated row. */
+export async function markUrgent(
+  tx: Tx,
+  id: string,
+  patch: { urgent_reason: 'journalist' | 'deadline'; needs_on_call: boolean; at: Date },
+): Promise<Enquiry> {
+  return tx
+    .updateTable('enquiry')
+    .set({ urgent: true, urgent_reason: patch.urgent_reason, needs_on_call: patch.needs_on_call, updated_at: patch.at })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The stored answer to an inbound SMS, by Twilio's MessageSid. */
+export async function findInboundSms(db: Db | Tx, messageSid: string) {
+  return db.selectFrom('sms_inbound').selectAll().where('message_sid', '=', messageSid).executeTakeFirst();
+}
+
+/**
+ * Records an inbound SMS and the reply we gave. Returns false if this MessageSid was already
+ * recorded (a concurrent Twilio retry won the race): the caller must roll back and reuse that reply.
+ */
+export async function insertInboundSms(
+  tx: Tx,
+  row: { message_sid: string; from_number: string; body: string; enquiry_id: string | null; reply: string; received_at: Date },
+): Promise<boolean> {
+  const r = await tx
+    .insertInto('sms_inbound')
+    .values(row)
+    .onConflict((oc) => oc.column('message_sid').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** Takes a transaction-scoped advisory lock on `key`, serialising work on one external id (e.g. a MessageSid). */
+export async function lockKey(tx: Tx, key: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(tx);
+}
+
+/** The first timeline entry of `kind` for an enquiry. */
+export async function findFirstEvent(db: Db | Tx, enquiryId: string, kind: string): Promise<EnquiryEvent | undefined> {
+  return db
+    .selectFrom('enquiry_event')
+    .selectAll()
+    .where('enquiry_id', '=', enquiryId)
+    .where('kind', '=', kind)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+}

@@ -1,0 +1,153 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db, Tx } from '../db/database.js';
+import type { Enquiry, EnquiryChannel } from '../db/schema.js';
+import * as repo from './enquiries.repository.js';
+import type { EnquiryInput } from './enquiry.input.js';
+import { newReference } from './reference.js';
+import { judgeEnquiry, nextStepMessage, type Judgement } from './urgency.js';
+
+/**
+ * Queues the on-call page for an urgent out-of-hours enquiry inside the caller's transaction, so
+ * the page is committed with the enquiry or not at all. `enabled` is false when the service
+ * cannot send (no Twilio credentials): then nothing is queued and the journalist is told so.
+ */
+export interface PagingPort {
+  readonly enabled: boolean;
+  schedulePage(tx: Tx, enquiry: Enquiry, now: Date): Promise<void>;
+}
+
+/** What the journalist is told once their enquiry is stored (the API's 201 body plus wording). */
+export interface SubmitOutcome {
+  reference: string;
+  status: Enquiry['status'];
+  urgent: boolean;
+  outOfHours: boolean;
+  pagedOnCall: boolean;
+  respondBy: string | null;
+  nextStep: string;
+}
+
+export interface EnquiryServiceDeps {
+  db: Db;
+  config: Pick<Config, 'office' | 'intake' | 'onCall'>;
+  clock: Clock;
+  paging?: PagingPort;
+}
+
+/** Intake: stores enquiries with their judgement, timeline and (when needed) page, atomically. */
+export class EnquiryService {
+  constructor(private readonly deps: EnquiryServiceDeps) {}
+
+  /**
+   * What the journalist was told when `reference` was received, for the confirmation page; null
+   * when there is no such enquiry or it was received more than a day ago (the page is a receipt,
+   * not a way to look enquiries up).
+   */
+  async confirmation(reference: string): Promise<{ reference: string; nextStep: string; urgent: boolean } | null> {
+    const enquiry = await repo.findByReference(this.deps.db, reference);
+    if (!enquiry || this.deps.clock().getTime() - enquiry.received_at.getTime() > 86_400_000) return null;
+    const received = await repo.findFirstEvent(this.deps.db, enquiry.id, 'received');
+    const nextStep = typeof received?.data.nextStep === 'string' ? received.data.nextStep : '';
+    return { reference: enquiry.reference, nextStep, urgent: enquiry.urgent };
+  }
+
+  /** Whether an urgent out-of-hours enquiry will actually be paged. */
+  get pagingEnabled(): boolean {
+    return this.deps.paging?.enabled ?? false;
+  }
+
+  /**
+   * Stores a validated enquiry received now through `channel` and returns what to tell the
+   * journalist. The row, its "received" event and its page job commit together.
+   */
+  async submit(input: EnquiryInput, channel: EnquiryChannel): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
+    return this.deps.db.transaction().execute((tx) => this.submitInTx(tx, input, channel));
+  }
+
+  /** As `submit`, inside the caller's transaction (the SMS webhook records the message in the same one). */
+  async submitInTx(tx: Tx, input: EnquiryInput, channel: EnquiryChannel): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
+    const now = this.deps.clock();
+    const j = judgeEnquiry(now, { deadline: input.deadline, saysUrgent: input.urgent }, this.deps.config);
+    let enquiry: Enquiry | null = null;
+    for (let attempt = 0; !enquiry; attempt++) {
+      if (attempt === 5) throw new Error('Could not allocate a unique enquiry reference');
+      enquiry = await repo.insertEnquiry(tx, {
+        reference: newReference(),
+        channel,
+        name: input.name,
+        outlet: input.outlet,
+        email: input.email,
+        phone: input.phone,
+        subject: input.subject,
+        details: input.details,
+        deadline: input.deadline,
+        urgent: j.urgent,
+        urgent_reason: j.urgentReason,
+        out_of_hours: j.outOfHours,
+        needs_on_call: j.needsOnCall,
+        respond_by: j.respondBy,
+        received_at: now,
+        updated_at: now,
+      });
+    }
+    const pagedOnCall = await this.pageIfNeeded(tx, enquiry, j, now);
+    const outcome = this.outcome(enquiry, j, now, pagedOnCall);
+    // The confirmation page shows exactly what the journalist was told at the time.
+    await repo.addEvent(tx, {
+      enquiryId: enquiry.id,
+      at: now,
+      kind: 'received',
+      data: { channel, outOfHours: j.outOfHours, urgent: j.urgent, urgentReason: j.urgentReason, pagedOnCall, nextStep: outcome.nextStep },
+    });
+    return { enquiry, outcome };
+  }
+
+  /**
+   * Adds a journalist's follow-up text to their open enquiry; if it says urgent and the enquiry
+   * was not, upgrades it (and pages when out of hours). Returns the outcome to tell them.
+   */
+  async addFollowUpInTx(
+    tx: Tx,
+    enquiry: Enquiry,
+    message: { body: string; saysUrgent: boolean; messageSid: string },
+  ): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
+    const now = this.deps.clock();
+    await repo.addEvent(tx, {
+      enquiryId: enquiry.id,
+      at: now,
+      kind: 'sms_in',
+      data: { body: message.body, messageSid: message.messageSid },
+    });
+    const j = judgeEnquiry(now, { deadline: enquiry.deadline, saysUrgent: message.saysUrgent || enquiry.urgent_reason === 'journalist' }, this.deps.config);
+    let current = enquiry;
+    let pagedOnCall = false;
+    if (message.saysUrgent && !enquiry.urgent) {
+      current = await repo.markUrgent(tx, enquiry.id, { urgent_reason: 'journalist', needs_on_call: j.needsOnCall, at: now });
+      await repo.addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'urgency_changed', data: { urgent: true, reason: 'Follow-up SMS said URGENT' } });
+      pagedOnCall = await this.pageIfNeeded(tx, current, j, now);
+    } else if (enquiry.needs_on_call) {
+      pagedOnCall = this.pagingEnabled;
+    }
+    const judged: Judgement = { ...j, urgent: current.urgent, needsOnCall: current.needs_on_call && j.outOfHours, respondBy: current.respond_by };
+    return { enquiry: current, outcome: this.outcome(current, judged, now, pagedOnCall) };
+  }
+
+  private async pageIfNeeded(tx: Tx, enquiry: Enquiry, j: Judgement, now: Date): Promise<boolean> {
+    if (!j.needsOnCall || !this.deps.paging?.enabled) return false;
+    await this.deps.paging.schedulePage(tx, enquiry, now);
+    return true;
+  }
+
+  private outcome(enquiry: Enquiry, j: Judgement, now: Date, pagedOnCall: boolean): SubmitOutcome {
+    return {
+      reference: enquiry.reference,
+      status: enquiry.status,
+      urgent: enquiry.urgent,
+      outOfHours: j.outOfHours,
+      pagedOnCall,
+      respondBy: j.respondBy?.toISOString() ?? null,
+      nextStep: nextStepMessage(j, { now, deadline: enquiry.deadline, pagedOnCall, config: this.deps.config }),
+    };
+  }
+}

@@ -1,0 +1,186 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { DateTime } from 'luxon';
+import { z } from 'zod';
+import { parseInstant } from '../hours/parse.js';
+
+/** Field length limits, shown to journalists in messages and enforced in the form's maxlength. */
+export const LIMITS = {
+  name: 200,
+  outlet: 200,
+  email: 254,
+  phone: 40,
+  subject: 200,
+  details: 10_000,
+  deadline: 64,
+} as const;
+
+/** The fields a journalist submits, by form or API. */
+export const ENQUIRY_FIELDS = ['name', 'outlet', 'email', 'phone', 'subject', 'details', 'deadline', 'urgent'] as const;
+export type EnquiryField = (typeof ENQUIRY_FIELDS)[number];
+
+/** A validated, normalised enquiry, ready for the service. */
+export interface EnquiryInput {
+  name: string;
+  outlet: string;
+  email: string | null;
+  phone: string | null;
+  subject: string;
+  details: string;
+  deadline: Date | null;
+  urgent: boolean;
+}
+
+// C0/C1 controls except tab and newline, plus the bidirectional overrides and isolates that can
+// make a queue entry read differently from what was sent.
+// eslint-disable-next-line no-control-regex
+const STRIP = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+
+/**
+ * The documented normalisation of journalist text: Unicode NFC, CRLF/CR to LF, control and
+ * bidi-override characters removed, outer white space trimmed; single-line fields also fold
+ * internal line breaks and tabs to spaces. Everything else (HTML, quotes, emoji) is kept as sent
+ * and only ever rendered as text.
+ */
+export function normaliseText(value: string, multiline: boolean): string {
+  let s = value.normalize('NFC').replace(/\r\n?/g, '\n').replace(STRIP, '');
+  if (!multiline) s = s.replace(/[\n\t]+/g, ' ');
+  return s.trim();
+}
+
+/** Normalises a phone number to E.164 (UK numbers may be written nationally), or null if invalid. */
+export function normalisePhone(text: string): string | null {
+  const parsed = parsePhoneNumberFromString(text, 'GB');
+  if (!parsed || !parsed.isValid()) return null;
+  return parsed.number;
+}
+
+const LABELS: Record<EnquiryField, string> = {
+  name: 'Name',
+  outlet: 'News outlet',
+  email: 'Email address',
+  phone: 'Phone number',
+  subject: 'Subject',
+  details: 'Details of your enquiry',
+  deadline: 'Deadline',
+  urgent: 'Urgent',
+};
+
+const REQUIRED_MESSAGE: Partial<Record<EnquiryField, string>> = {
+  name: 'Enter your name',
+  outlet: 'Enter the news outlet you work for, or "freelance"',
+  subject: 'Enter a subject',
+  details: 'Enter the details of your enquiry',
+};
+
+function textField(field: EnquiryField, multiline = false) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' ? normaliseText(v, multiline) : v),
+    z
+      .string({ error: (iss) => (iss.input === undefined || iss.input === null ? REQUIRED_MESSAGE[field] ?? `Enter ${LABELS[field].toLowerCase()}` : `${LABELS[field]} must be text`) })
+      .min(1, { error: REQUIRED_MESSAGE[field] ?? `Enter ${LABELS[field].toLowerCase()}` })
+      .max(LIMITS[field as keyof typeof LIMITS], {
+        error: `${LABELS[field]} must be ${LIMITS[field as keyof typeof LIMITS].toLocaleString('en-GB')} characters or fewer`,
+      }),
+  );
+}
+
+function optionalText(field: 'email' | 'phone' | 'deadline') {
+  return z.preprocess(
+    (v) => {
+      if (v === undefined || v === null) return null;
+      if (typeof v !== 'string') return v;
+      const s = normaliseText(v, false);
+      return s === '' ? null : s;
+    },
+    z
+      .string({ error: `${LABELS[field]} must be text` })
+      .max(LIMITS[field], { error: `${LABELS[field]} must be ${LIMITS[field]} characters or fewer` })
+      .nullable(),
+  );
+}
+
+const TRUE_WORDS = new Set(['true', 'on', 'yes', '1']);
+const FALSE_WORDS = new Set(['false', 'off', 'no', '0', '']);
+
+const rawSchema = z.object({
+  name: textField('name'),
+  outlet: textField('outlet'),
+  email: optionalText('email'),
+  phone: optionalText('phone'),
+  subject: textField('subject'),
+  details: textField('details', true),
+  deadline: optionalText('deadline'),
+  urgent: z.preprocess(
+    (v) => {
+      if (v === undefined || v === null) return false;
+      if (typeof v === 'string' && TRUE_WORDS.has(v.trim().toLowerCase())) return true;
+      if (typeof v === 'string' && FALSE_WORDS.has(v.trim().toLowerCase())) return false;
+      return v;
+    },
+    z.boolean({ error: 'Urgent must be true or false' }),
+  ),
+});
+
+const emailSchema = z.email();
+type Raw = z.infer<typeof rawSchema>;
+
+export type ParseResult = { ok: true; value: EnquiryInput } | { ok: false; fields: Partial<Record<EnquiryField, string>> };
+
+/**
+ * Validates and normalises a submitted enquiry (from JSON or a form) against the office's time
+ * zone and `now`. Returns every problem at once, one message per field, worded for the
+ * journalist. Unknown fields are ignored.
+ */
+export function parseEnquiryInput(raw: unknown, ctx: { now: DateTime; timezone: string }): ParseResult {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, fields: { name: 'The enquiry must be an object with the fields name, outlet, subject and details' } };
+  }
+  const fields: Partial<Record<EnquiryField, string>> = {};
+  const input = raw as Record<string, unknown>;
+  // Each field on its own, so one bad field does not hide the value (or the problems) of another.
+  const values: Partial<Raw> = {};
+  for (const key of Object.keys(rawSchema.shape) as (keyof Raw)[]) {
+    const r = rawSchema.shape[key].safeParse(input[key]);
+    if (r.success) (values as Record<string, unknown>)[key] = r.data;
+    else fields[key] = r.error.issues[0]?.message ?? `${LABELS[key]} is not valid`;
+  }
+
+  const email = values.email;
+  if (email && !emailSchema.safeParse(email).success) {
+    fields.email = 'Enter an email address in the correct format, like name@example.com';
+  }
+
+  const phoneText = values.phone;
+  let phone: string | null = null;
+  if (phoneText) {
+    phone = normalisePhone(phoneText);
+    if (!phone) fields.phone = 'Enter a phone number, like 07911 123456 or +44 7911 123456';
+  }
+  if (!fields.email && !fields.phone && !email && !phoneText) {
+    const msg = 'Enter an email address or a phone number so we can reply to you';
+    fields.email = msg;
+    fields.phone = msg;
+  }
+
+  const deadlineText = values.deadline;
+  let deadline: Date | null = null;
+  if (deadlineText) {
+    const dt = parseInstant(deadlineText, ctx.timezone);
+    if (!dt) {
+      fields.deadline = 'Enter the deadline as a date and time, like 2026-12-29T14:30, or leave it blank';
+    } else if (dt <= ctx.now) {
+      fields.deadline = 'Deadline must be in the future';
+    } else if (dt > ctx.now.plus({ years: 1 })) {
+      fields.deadline = 'Deadline must be within the next year';
+    } else {
+      deadline = dt.toJSDate();
+    }
+  }
+
+  if (Object.keys(fields).length > 0) return { ok: false, fields };
+  const v = values as Raw;
+  return {
+    ok: true,
+    value: { name: v.name, outlet: v.outlet, email: v.email, phone, subject: v.subject, details: v.details, deadline, urgent: v.urgent },
+  };
+}

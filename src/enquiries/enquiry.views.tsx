@@ -1,0 +1,166 @@
+import { ErrorSummary, Layout } from '../http/layout.js';
+import { ENQUIRY_FIELDS, LIMITS } from './enquiry.input.js';
+
+export type FormValues = Partial<Record<(typeof ENQUIRY_FIELDS)[number] | 'website', string>>;
+
+function FieldError(props: { id: string; message?: string }) {
+  return props.message ? (
+    <p class="error-message" id={`${props.id}-error`}>
+      <span class="visually-hidden">Error:</span> {props.message}
+    </p>
+  ) : null;
+}
+
+function describedBy(id: string, hint: boolean, error?: string): string | undefined {
+  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return ids || undefined;
+}
+
+function TextField(props: {
+  id: 'name' | 'outlet' | 'email' | 'phone' | 'subject';
+  label: string;
+  hint?: string;
+  type?: string;
+  autocomplete?: string;
+  values: FormValues;
+  errors: Record<string, string>;
+  required?: boolean;
+}) {
+  const error = props.errors[props.id];
+  return (
+    <div class={`field${error ? ' field--error' : ''}`}>
+      <label for={props.id}>{props.label}</label>
+      {props.hint ? (
+        <p class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+      <FieldError id={props.id} message={error} />
+      <input
+        type={props.type ?? 'text'}
+        id={props.id}
+        name={props.id}
+        value={props.values[props.id] ?? ''}
+        maxlength={LIMITS[props.id]}
+        autocomplete={props.autocomplete}
+        aria-describedby={describedBy(props.id, Boolean(props.hint), error)}
+        aria-invalid={error ? 'true' : undefined}
+        aria-required={props.required ? 'true' : undefined}
+      />
+    </div>
+  );
+}
+
+/**
+ * The public enquiry form. Works without JavaScript; on a failed submission it is shown again
+ * with the journalist's values, an error summary at the top and each message by its field.
+ */
+export function EnquiryFormPage(props: {
+  officeName: string;
+  officeStatusLine: string;
+  values?: FormValues;
+  errors?: Record<string, string>;
+}) {
+  const values = props.values ?? {};
+  const errors = props.errors ?? {};
+  const hasErrors = Object.keys(errors).length > 0;
+  return (
+    <Layout title={hasErrors ? 'Error: Send a media enquiry' : 'Send a media enquiry'} officeName={props.officeName}>
+      {hasErrors ? <ErrorSummary errors={errors} order={[...ENQUIRY_FIELDS, 'website']} /> : null}
+      <h1>Send a media enquiry</h1>
+      <p class="lead">For journalists. You will get a reference straight away and we will tell you what happens next.</p>
+      <p class="panel">{props.officeStatusLine}</p>
+      <form method="post" action="/enquiries" novalidate>
+        <TextField id="name" label="Your name" autocomplete="name" values={values} errors={errors} required />
+        <TextField id="outlet" label="News outlet" hint="The publication or programme, or “freelance”." autocomplete="organization" values={values} errors={errors} required />
+        <TextField id="email" label="Email address" type="email" autocomplete="email" hint="Give an email address, a phone number or both." values={values} errors={errors} />
+        <TextField id="phone" label="Phone number" type="tel" autocomplete="tel" hint="For example 07911 123456. We use it to text or call you back." values={values} errors={errors} />
+        <TextField id="subject" label="Subject" values={values} errors={errors} required />
+        <div class={`field${errors.details ? ' field--error' : ''}`}>
+          <label for="details">Details of your enquiry</label>
+          <p class="hint" id="details-hint">
+            What you want to know, and any questions you would like answered.
+          </p>
+          <FieldError id="details" message={errors.details} />
+          <textarea
+            id="details"
+            name="details"
+            maxlength={LIMITS.details}
+            aria-describedby={describedBy('details', true, errors.details)}
+            aria-invalid={errors.details ? 'true' : undefined}
+            aria-required="true"
+          >
+            {values.details ?? ''}
+          </textarea>
+        </div>
+        <div class={`field${errors.deadline ? ' field--error' : ''}`}>
+          <label for="deadline">Your deadline (optional)</label>
+          <p class="hint" id="deadline-hint">
+            UK time. For example 2026-12-29T14:30.
+          </p>
+          <FieldError id="deadline" message={errors.deadline} />
+          <input
+            type="datetime-local"
+            id="deadline"
+            name="deadline"
+            value={values.deadline ?? ''}
+            aria-describedby={describedBy('deadline', true, errors.deadline)}
+            aria-invalid={errors.deadline ? 'true' : undefined}
+          />
+        </div>
+        <div class={`field${errors.urgent ? ' field--error' : ''}`}>
+          <FieldError id="urgent" message={errors.urgent} />
+          <div class="checkbox">
+            <input type="checkbox" id="urgent" name="urgent" value="true" checked={values.urgent === 'true' || values.urgent === 'on'} aria-describedby="urgent-hint" />
+            <label for="urgent">This is urgent</label>
+          </div>
+          <p class="hint" id="urgent-hint">
+            Out of hours, an urgent enquiry alerts the on-call press officer straight away.
+          </p>
+        </div>
+        <div class={`honeypot${errors.website ? ' field--error' : ''}`}>
+          <label for="website">Leave this field empty</label>
+          <FieldError id="website" message={errors.website} />
+          <input type="text" id="website" name="website" value={values.website ?? ''} tabindex={-1} autocomplete="off" />
+        </div>
+        <button type="submit" class="button">
+          Send enquiry
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+/** The receipt a journalist sees after submitting: the reference, large, and what happens next. */
+export function ConfirmationPage(props: { officeName: string; reference: string; nextStep: string; urgent: boolean }) {
+  return (
+    <Layout title="Enquiry received" officeName={props.officeName}>
+      <div class="panel panel--confirm">
+        <h1>Enquiry received</h1>
+        <p>
+          Your reference
+          <span class="reference">{props.reference}</span>
+        </p>
+      </div>
+      <h2>What happens next</h2>
+      <p class={props.urgent ? 'panel panel--urgent' : 'panel'}>{props.nextStep}</p>
+      <p>Quote your reference if you contact the press office about this enquiry.</p>
+      <p>
+        <a href="/">Send another enquiry</a>
+      </p>
+    </Layout>
+  );
+}
+
+/** A plain error page for browsers (the API gets JSON). */
+export function ErrorPage(props: { officeName: string; status: number; title: string; message: string }) {
+  return (
+    <Layout title={props.title} officeName={props.officeName}>
+      <h1>{props.title}</h1>
+      <p>{props.message}</p>
+      <p>
+        <a href="/">Go to the enquiry form</a>
+      </p>
+    </Layout>
+  );
+}

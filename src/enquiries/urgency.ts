@@ -1,0 +1,82 @@
+import { DateTime } from 'luxon';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { Config } from '../config.js';
+import { formatOfficeTime } from '../hours/format.js';
+import { addWorkingMinutes, officeStatus } from '../hours/office-hours.js';
+
+/** How the office treats an enquiry that arrives at `now`: a pure function of its inputs. */
+export interface Judgement {
+  open: boolean;
+  urgent: boolean;
+  urgentReason: 'journalist' | 'deadline' | null;
+  outOfHours: boolean;
+  /** Urgent while the office is closed: the on-call press officer must be alerted. */
+  needsOnCall: boolean;
+  /** The journalist's deadline or the office's response target, whichever comes first. */
+  respondBy: Date | null;
+  /** When the office next opens (when open now: after the current opening period). */
+  nextOpening: Date | null;
+}
+
+/**
+ * Judges an enquiry against the office calendar. Urgent when the journalist says so, or when the
+ * deadline falls before the office next opens (out of hours: before the next opening; in hours:
+ * before the opening after today's close, i.e. it must be answered in the current period).
+ */
+export function judgeEnquiry(
+  now: Date,
+  input: { deadline: Date | null; saysUrgent: boolean },
+  config: Pick<Config, 'office' | 'intake'>,
+): Judgement {
+  const status = officeStatus(now, config.office);
+  const nextOpening = status.nextOpening?.toJSDate() ?? null;
+  const deadlineBeforeOpening = input.deadline !== null && (nextOpening === null || input.deadline < nextOpening);
+  const urgentReason = input.saysUrgent ? 'journalist' : deadlineBeforeOpening ? 'deadline' : null;
+  const urgent = urgentReason !== null;
+  const target = addWorkingMinutes(now, config.intake.responseTargetWorkingMinutes, config.office)?.toJSDate() ?? null;
+  const candidates = [input.deadline, target].filter((d): d is Date => d !== null);
+  const respondBy = candidates.length ? new Date(Math.min(...candidates.map((d) => d.getTime()))) : null;
+  return {
+    open: status.open,
+    urgent,
+    urgentReason,
+    outOfHours: !status.open,
+    needsOnCall: urgent && !status.open,
+    respondBy,
+    nextOpening,
+  };
+}
+
+/** A phone number as people write it: "+44 300 123 4567". */
+export function displayPhone(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+}
+
+/**
+ * The honest answer to "what happens next?", in one or two sentences, for the confirmation page,
+ * the API and the SMS reply. `pagedOnCall` says whether a page was actually queued.
+ */
+export function nextStepMessage(
+  j: Judgement,
+  ctx: { now: Date; deadline: Date | null; pagedOnCall: boolean; config: Pick<Config, 'office' | 'onCall'> },
+): string {
+  const office = ctx.config.office;
+  const at = (d: Date) => formatOfficeTime(DateTime.fromJSDate(d), office, DateTime.fromJSDate(ctx.now));
+  const outOfHoursLine = displayPhone(ctx.config.onCall.fallbackNumber);
+  const promise = j.respondBy
+    ? ctx.deadline && j.respondBy.getTime() === ctx.deadline.getTime()
+      ? `A press officer will respond by your deadline, ${at(j.respondBy)}.`
+      : `A press officer will respond by ${at(j.respondBy)}.`
+    : 'A press officer will respond as soon as the office reopens.';
+  if (j.open) {
+    return j.urgent ? `We are open and have marked your enquiry urgent. ${promise}` : `We are open. ${promise}`;
+  }
+  const closedUntil = j.nextOpening ? `The press office is closed until ${at(j.nextOpening)}.` : 'The press office is closed.';
+  if (j.needsOnCall && ctx.pagedOnCall) {
+    return `This is urgent: the on-call press officer is being alerted now and will contact you. If it cannot wait, call the out-of-hours line on ${outOfHoursLine}.`;
+  }
+  if (j.needsOnCall) {
+    return `${closedUntil} Your enquiry is urgent, so the on-call press officer will be notified. If it cannot wait, call the out-of-hours line on ${outOfHoursLine}.`;
+  }
+  return `${closedUntil} ${promise}`;
+}

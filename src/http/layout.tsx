@@ -1,0 +1,55 @@
+import type { Child } from 'hono/jsx';
+
+/**
+ * The page shell shared by public and staff pages: skip link, header, one <main>, footer. All
+ * styling comes from /assets/app.css; no inline scripts or styles, so the CSP can forbid them.
+ */
+export function Layout(props: { title: string; officeName: string; nav?: Child; children?: Child }) {
+  return (
+    <html lang="en-GB">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} – ${props.officeName}`}</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          Skip to main content
+        </a>
+        <header class="site-header">
+          <a href="/">{props.officeName}</a>
+          {props.nav}
+        </header>
+        <main id="main" tabindex={-1}>
+          {props.children}
+        </main>
+        <footer class="site-footer">{props.officeName} · media enquiries</footer>
+      </body>
+    </html>
+  );
+}
+
+/** GOV.UK-style error summary: a focusable box at the top listing each problem, linking to its field. */
+export function ErrorSummary(props: { errors: Record<string, string>; order: readonly string[] }) {
+  const keys = props.order.filter((k) => props.errors[k]);
+  const seen = new Set<string>();
+  return (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
+      <h2 id="error-summary-title">There is a problem</h2>
+      <ul>
+        {keys
+          .filter((k) => {
+            const dup = seen.has(props.errors[k]);
+            seen.add(props.errors[k]);
+            return !dup;
+          })
+          .map((k) => (
+            <li>
+              <a href={`#${k}`}>{props.errors[k]}</a>
+            </li>
+          ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createDb, createPool } from './db/database.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { migrate } from './db/migrations.js';
+import { createLogger, type Logger } from './log.js';
+import { VAR_DIR } from './paths.js';
+import { buildServices } from './services.js';
+
+type Mode = 'all' | 'web' | 'worker';
+
+/**
+ * The database URL to use: DATABASE_URL, or an embedded PostgreSQL with its data under var/
+ * (created on first start, reused after) when it is not set.
+ */
+export async function resolveDatabase(config: Config, log: Logger): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
+  if (config.databaseUrl) return { url: config.databaseUrl, embedded: null };
+  log.info({ dataDir: join(VAR_DIR, 'pg') }, 'DATABASE_URL not set: starting embedded PostgreSQL');
+  const embedded = await startEmbeddedPostgres({
+    dataDir: join(VAR_DIR, 'pg'),
+    database: 'pressdesk',
+    log: (line) => log.debug({ pg: line }, 'embedded postgres'),
+  });
+  return { url: embedded.url, embedded };
+}
+
+async function main(): Promise<void> {
+  const mode: Mode = process.argv.includes('--web') ? 'web' : process.argv.includes('--worker') ? 'worker' : 'all';
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const started = performance.now();
+  const { url, embedded } = await resolveDatabase(config, log);
+  const pool = createPool(url, { onError: (err) => log.warn({ err }, 'idle database connection lost') });
+  const db = createDb(pool);
+  const applied = await migrate(db, pool);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+
+  const services = buildServices({ config, db, pool, clock: systemClock, log });
+  let server: Server | null = null;
+  if (mode !== 'worker') {
+    const app = createApp(services);
+    server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.HOST ?? '0.0.0.0' }) as Server;
+    // Slow or stalled clients must not hold connections open indefinitely.
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve) => server!.once('listening', () => resolve()));
+    log.info(
+      { port: config.port, url: config.publicBaseUrl, mode, startupMs: Math.round(performance.now() - started) },
+      `Press Desk listening on http://localhost:${config.port}`,
+    );
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 20_000);
+    force.unref();
+    try {
+      if (server) {
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
+      await db.destroy();
+      if (embedded) await embedded.stop();
+      log.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`Press Desk failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db, Tx } from '../db/database.js';
+import * as repo from '../enquiries/enquiries.repository.js';
+import type { EnquiryService } from '../enquiries/enquiries.service.js';
+import { normaliseText } from '../enquiries/enquiry.input.js';
+
+/** Longest SMS text stored; Twilio joins at most 1,600 characters, so this only stops abuse. */
+export const MAX_SMS_BODY = 20_000;
+const SUBJECT_LENGTH = 80;
+
+/** Handles an on-call officer's reply (ACK …); returns the reply text, or null if it is not one. */
+export interface AckHandler {
+  handle(tx: Tx, message: { from: string; body: string; messageSid: string }): Promise<string | null>;
+}
+
+export interface InboundSmsDeps {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'intake' | 'office'>;
+  enquiries: EnquiryService;
+  acks?: AckHandler;
+}
+
+/** True when the text contains the word URGENT in any case ("urgent!", "URGENT:" count; "nonurgent" does not). */
+export function saysUrgent(body: string): boolean {
+  return /(^|[^\p{L}\p{N}])urgent($|[^\p{L}\p{N}])/iu.test(body);
+}
+
+/**
+ * Inbound texts to the press office number: on-call acknowledgements, a journalist's new
+ * enquiry, or a follow-up to their open SMS enquiry from the last `intake.smsThreadHours`.
+ */
+export class InboundSmsService {
+  constructor(private readonly deps: InboundSmsDeps) {}
+
+  /**
+   * Processes one inbound SMS and returns the reply to send back (as TwiML). Idempotent per
+   * MessageSid: a Twilio retry of the same message stores nothing new and gets the same reply.
+   */
+  async receive(message: { messageSid: string; from: string; body: string }): Promise<string> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      await repo.lockKey(tx, `sms:${message.messageSid}`);
+      const seen = await repo.findInboundSms(tx, message.messageSid);
+      if (seen) return seen.reply;
+
+      const now = this.deps.clock();
+      let body = normaliseText(message.body, true);
+      if (body.length > MAX_SMS_BODY) body = `${body.slice(0, MAX_SMS_BODY)} […]`;
+
+      const ackReply = await this.deps.acks?.handle(tx, { from: message.from, body, messageSid: message.messageSid });
+      if (ackReply) {
+        await repo.insertInboundSms(tx, { message_sid: message.messageSid, from_number: message.from, body, enquiry_id: null, reply: ackReply, received_at: now });
+        return ackReply;
+      }
+
+      const urgent = saysUrgent(body);
+      const since = new Date(now.getTime() - this.deps.config.intake.smsThreadHours * 3_600_000);
+      const open = await repo.findOpenSmsThreadForUpdate(tx, message.from, since);
+      let reply: string;
+      let enquiryId: string;
+      if (open) {
+        const { enquiry, outcome } = await this.deps.enquiries.addFollowUpInTx(tx, open, { body, saysUrgent: urgent, messageSid: message.messageSid });
+        enquiryId = enquiry.id;
+        reply = `Press office: thank you, we have added this to your enquiry ${enquiry.reference}. ${outcome.nextStep}`;
+      } else {
+        const firstLine = body.split('\n')[0] ?? '';
+        const subject = firstLine.length > SUBJECT_LENGTH ? `${firstLine.slice(0, SUBJECT_LENGTH - 1)}…` : firstLine;
+        const { enquiry, outcome } = await this.deps.enquiries.submitInTx(
+          tx,
+          {
+            name: '',
+            outlet: '',
+            email: null,
+            phone: message.from,
+            subject: subject || '(SMS with no text)',
+            details: body || '(SMS with no text)',
+            deadline: null,
+            urgent,
+          },
+          'sms',
+        );
+        enquiryId = enquiry.id;
+        await repo.addEvent(tx, { enquiryId, at: now, kind: 'sms_in', data: { body, messageSid: message.messageSid } });
+        reply = `Press office: thank you, your enquiry reference is ${enquiry.reference}. ${outcome.nextStep} Reply to this number to add to it.`;
+      }
+      await repo.insertInboundSms(tx, { message_sid: message.messageSid, from_number: message.from, body, enquiry_id: enquiryId, reply, received_at: now });
+      return reply;
+    });
+  }
+}
