@@ -1,0 +1,237 @@
+/**
+ * The one way out to Twilio: a small gateway (send an SMS, place a voice call) over the real
+ * `twilio` library, with a RequestClient that can point the library at another origin (the fake
+ * Twilio server in tests, via `TWILIO_API_BASE_URL`), a hard timeout, no automatic retries
+ * (graphile-worker jobs retry with backoff), and one error type that says whether a retry can help.
+ */
+import twilio from 'twilio';
+import type { Config } from '../config.js';
+
+/** Twilio's REST origin; also the default of `TWILIO_API_BASE_URL`. */
+export const DEFAULT_TWILIO_API_BASE_URL = 'https://api.twilio.com';
+
+/** Per-request timeout used when `createTwilioGateway` is not given one (milliseconds). */
+export const DEFAULT_TWILIO_TIMEOUT_MS = 15_000;
+
+/** What to send as an SMS. `to` is E.164; `statusCallback` is the absolute URL Twilio posts delivery status to. */
+export interface SendSmsInput {
+  to: string;
+  body: string;
+  statusCallback?: string;
+}
+
+/** What to ring. `twiml` is the TwiML document Twilio plays when answered (e.g. `<Response><Say>…</Say></Response>`). */
+export interface PlaceCallInput {
+  to: string;
+  twiml: string;
+  statusCallback?: string;
+}
+
+/** Twilio's answer to a create: the resource SID (`SM…` / `CA…`) and its initial status (normally "queued"). */
+export interface TwilioSendResult {
+  sid: string;
+  status: string;
+}
+
+/**
+ * Outbound Twilio operations the rest of Press Desk uses. Every failure is a `TwilioSendError`;
+ * nothing is retried here: a job that gets a retryable error should throw so graphile-worker
+ * retries it later.
+ */
+export interface TwilioGateway {
+  /** Sends one SMS from the press office number; resolves once Twilio has accepted (queued) it. */
+  sendSms(input: SendSmsInput): Promise<TwilioSendResult>;
+  /**
+   * Places a voice call from the press office number playing `twiml`. When `statusCallback` is given,
+   * Twilio posts the `completed` event to it; busy, no-answer, failed and canceled calls arrive
+   * as that same event with the matching `CallStatus`.
+   */
+  placeCall(input: PlaceCallInput): Promise<TwilioSendResult>;
+}
+
+/** Options of `createTwilioGateway`. */
+export interface TwilioGatewayOptions {
+  /** Abort a request to Twilio after this many milliseconds (default `DEFAULT_TWILIO_TIMEOUT_MS`). */
+  timeoutMs?: number;
+}
+
+/**
+ * The one error `TwilioGateway` throws. `retryable` is true when trying again later may succeed
+ * (5xx, 408, 429, timeouts, connection refused/reset, DNS hiccups) and false when it cannot
+ * (other 4xx such as 21211 invalid 'To' number or 21610 unsubscribed recipient, Twilio not
+ * configured, or a bug). Note that after a timeout Twilio may have accepted the message anyway.
+ */
+export class TwilioSendError extends Error {
+  /** True when the same request may succeed if retried later. */
+  readonly retryable: boolean;
+  /** HTTP status Twilio answered with, when it answered. */
+  readonly status?: number;
+  /** Twilio's error code (https://www.twilio.com/docs/api/errors), when it gave one. */
+  readonly twilioCode?: number;
+
+  constructor(
+    message: string,
+    opts: { retryable: boolean; status?: number; twilioCode?: number; cause?: unknown },
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'TwilioSendError';
+    this.retryable = opts.retryable;
+    if (opts.status !== undefined) this.status = opts.status;
+    if (opts.twilioCode !== undefined) this.twilioCode = opts.twilioCode;
+  }
+}
+
+/** Network error codes (Node / axios) after which a later retry may succeed. */
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ECONNABORTED', // axios: timeout (or aborted request)
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/**
+ * Turns whatever the twilio library (or axios under it) threw into a `TwilioSendError`.
+ * Twilio's RestException / TwilioServiceException carry `status` and `code`; axios errors without
+ * a response carry a network `code` (a timeout is `ECONNABORTED`, not a RestException).
+ */
+export function toTwilioSendError(err: unknown, action = 'Twilio request'): TwilioSendError {
+  if (err instanceof TwilioSendError) return err;
+  const e = isRecord(err) ? err : {};
+  const message = typeof e.message === 'string' && e.message ? e.message : String(err);
+
+  // An HTTP answer from Twilio (RestException, TwilioServiceException).
+  if (typeof e.status === 'number' && e.status >= 300) {
+    const status = e.status;
+    const twilioCode = typeof e.code === 'number' ? e.code : undefined;
+    const retryable = status >= 500 || status === 429 || status === 408;
+    return new TwilioSendError(
+      `${action} failed: HTTP ${status}${twilioCode !== undefined ? ` (Twilio error ${twilioCode})` : ''}: ${message}`,
+      { retryable, status, twilioCode, cause: err },
+    );
+  }
+
+  // No answer: a network-level failure (axios adds `isAxiosError`; Node errors carry `code`).
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  const causeCode = isRecord(e.cause) && typeof e.cause.code === 'string' ? e.cause.code : undefined;
+  const netCode = [code, causeCode].find((c) => c !== undefined && RETRYABLE_NETWORK_CODES.has(c));
+  if (netCode) {
+    const what = TIMEOUT_CODES.has(netCode) ? 'timed out' : `could not reach Twilio (${netCode})`;
+    return new TwilioSendError(`${action} ${what}: ${message}`, { retryable: true, cause: err });
+  }
+  if (e.isAxiosError === true && !isRecord(e.response)) {
+    // Some other transport failure (socket hang up, TLS): the request may not have been sent.
+    return new TwilioSendError(`${action} failed before Twilio answered: ${message}`, { retryable: true, cause: err });
+  }
+  // Anything else is a bug or a refused configuration: retrying will not help.
+  return new TwilioSendError(`${action} failed: ${message}`, { retryable: false, cause: err });
+}
+
+/**
+ * Rewrites the origin of a Twilio API URI (`https://api.twilio.com`, or any `https://*.twilio.com`
+ * such as region/edge hosts) to `baseUrl`, keeping path and query. Other URIs pass unchanged.
+ * `baseUrl` may carry a path prefix (`http://127.0.0.1:4010/twilio`).
+ */
+export function rewriteTwilioUri(uri: string, baseUrl: string): string {
+  const m = /^https:\/\/([^/?#]+)(.*)$/i.exec(uri);
+  if (!m) return uri;
+  const host = m[1].replace(/:443$/, '').toLowerCase();
+  if (host !== 'twilio.com' && !host.endsWith('.twilio.com')) return uri;
+  return baseUrl.replace(/\/+$/, '') + (m[2] || '/');
+}
+
+type RequestClientOptions = NonNullable<ConstructorParameters<typeof twilio.RequestClient>[0]>;
+type RequestOptions<TData> = Omit<Parameters<InstanceType<typeof twilio.RequestClient>['request']>[0], 'data'> & {
+  data?: TData;
+};
+
+/** A RequestClient that sends Twilio API requests to `baseUrl` instead of Twilio's own hosts. */
+class BaseUrlRequestClient extends twilio.RequestClient {
+  constructor(
+    private readonly baseUrl: string,
+    opts: RequestClientOptions,
+  ) {
+    super(opts);
+  }
+
+  override request<TData>(opts: RequestOptions<TData>) {
+    return super.request<TData>({ ...opts, uri: rewriteTwilioUri(opts.uri, this.baseUrl) });
+  }
+}
+
+function notConfigured(): TwilioSendError {
+  return new TwilioSendError(
+    'Twilio is not configured: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER',
+    { retryable: false },
+  );
+}
+
+/**
+ * Builds the gateway from `config.twilio`. When `cfg.configured` is false nothing is contacted:
+ * every call rejects with a non-retryable `TwilioSendError` naming the missing env vars.
+ * `cfg.apiBaseUrl` (default https://api.twilio.com) replaces Twilio's origin on every request.
+ */
+export function createTwilioGateway(cfg: Config['twilio'], opts: TwilioGatewayOptions = {}): TwilioGateway {
+  const timeout = opts.timeoutMs ?? DEFAULT_TWILIO_TIMEOUT_MS;
+  let client: twilio.Twilio | undefined;
+
+  function getClient(): twilio.Twilio {
+    if (!cfg.configured) throw notConfigured();
+    if (!client) {
+      const baseUrl = (cfg.apiBaseUrl || DEFAULT_TWILIO_API_BASE_URL).replace(/\/+$/, '');
+      // twilio 6 ignores client-level timeout/autoRetry/maxRetries once an httpClient is given:
+      // they belong to the RequestClient. autoRetry stays off: jobs retry, not this process.
+      const clientOpts: RequestClientOptions = { timeout, autoRetry: false };
+      const httpClient =
+        baseUrl === DEFAULT_TWILIO_API_BASE_URL
+          ? new twilio.RequestClient(clientOpts)
+          : new BaseUrlRequestClient(baseUrl, clientOpts);
+      client = twilio(cfg.accountSid, cfg.authToken, { httpClient });
+    }
+    return client;
+  }
+
+  return {
+    async sendSms(input) {
+      try {
+        const message = await getClient().messages.create({
+          to: input.to,
+          from: cfg.phoneNumber,
+          body: input.body,
+          ...(input.statusCallback ? { statusCallback: input.statusCallback } : {}),
+        });
+        return { sid: message.sid, status: String(message.status) };
+      } catch (err) {
+        throw toTwilioSendError(err, `Sending SMS to ${input.to}`);
+      }
+    },
+
+    async placeCall(input) {
+      try {
+        const call = await getClient().calls.create({
+          to: input.to,
+          from: cfg.phoneNumber,
+          twiml: input.twiml,
+          ...(input.statusCallback
+            ? { statusCallback: input.statusCallback, statusCallbackMethod: 'POST', statusCallbackEvent: ['completed'] }
+            : {}),
+        });
+        return { sid: call.sid, status: String(call.status) };
+      } catch (err) {
+        throw toTwilioSendError(err, `Calling ${input.to}`);
+      }
+    },
+  };
+}

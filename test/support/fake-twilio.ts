@@ -1,0 +1,382 @@
+/**
+ * A fake Twilio REST API on 127.0.0.1 for tests: the real `twilio` library talks to it (through
+ * `TWILIO_API_BASE_URL` = `fake.baseUrl`). It checks Basic auth like Twilio, answers creates of
+ * Messages and Calls with Twilio-shaped JSON, records every request, can be scripted to fail or
+ * stall, and sends status callbacks signed exactly like the real Twilio.
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import twilio from 'twilio';
+
+/** Options of `startFakeTwilio`; both default to fresh random credentials. */
+export interface FakeTwilioOptions {
+  accountSid?: string;
+  authToken?: string;
+}
+
+/** One message or call the fake accepted (201). */
+export interface FakeTwilioRecord {
+  kind: 'message' | 'call';
+  sid: string;
+  accountSid: string;
+  to: string;
+  from: string;
+  /** Messages only. */
+  body?: string;
+  /** Calls only. */
+  twiml?: string;
+  /** Calls only (the alternative to `twiml`). */
+  url?: string;
+  statusCallback?: string;
+  /** Calls only: the `StatusCallbackEvent` values sent. */
+  statusCallbackEvent?: string[];
+  /** Every form parameter, first value per name. */
+  params: Record<string, string>;
+  /** Last status: "queued" on creation, then whatever `sendStatusCallback` reported. */
+  status: string;
+  at: Date;
+}
+
+/** One HTTP request as received, whatever the answer was. */
+export interface FakeTwilioRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  /** HTTP status the fake answered (or was about to answer if the client went away). */
+  responseStatus: number;
+  at: Date;
+}
+
+/** A scripted failure: answer `status` with Twilio's error JSON (`code`, `message`). */
+export interface FakeTwilioFailure {
+  status: number;
+  code?: number;
+  message?: string;
+}
+
+/** Delivers a status callback; defaults to global `fetch`. Tests of an in-process Hono app can use `(url, init) => app.request(url, init)`. */
+export type CallbackFetch = (url: string, init: RequestInit & { headers: Record<string, string>; body: string }) => Response | Promise<Response>;
+
+/** A running fake Twilio. */
+export interface FakeTwilio {
+  /** `http://127.0.0.1:PORT`: use as `TWILIO_API_BASE_URL` / `config.twilio.apiBaseUrl`. */
+  readonly baseUrl: string;
+  readonly accountSid: string;
+  readonly authToken: string;
+  /** Accepted messages, oldest first. */
+  readonly messages: FakeTwilioRecord[];
+  /** Accepted calls, oldest first. */
+  readonly calls: FakeTwilioRecord[];
+  /** Every request received, oldest first. */
+  readonly requests: FakeTwilioRequest[];
+  /** How status callbacks are delivered (default: global fetch to the recorded URL). Settable. */
+  callbackFetch: CallbackFetch;
+  /** The next `n` API requests fail with `failure` (e.g. `failNext(3, { status: 500 })`). */
+  failNext(n: number, failure: FakeTwilioFailure): void;
+  /** The next `n` API requests are answered only after `ms` milliseconds (then normally). */
+  delayNext(n: number, ms: number): void;
+  /** While down, every request is answered 500 (Twilio error 20500). */
+  setDown(down: boolean): void;
+  /** Forgets records, requests and scripts; keeps the port, credentials and `callbackFetch`. */
+  reset(): void;
+  /** Resolves with the messages once at least `n` were accepted; rejects after `timeoutMs` (default 5000). */
+  waitForMessages(n: number, timeoutMs?: number): Promise<FakeTwilioRecord[]>;
+  /** Resolves with the calls once at least `n` were placed; rejects after `timeoutMs` (default 5000). */
+  waitForCalls(n: number, timeoutMs?: number): Promise<FakeTwilioRecord[]>;
+  /**
+   * Posts a status callback for a recorded message or call to its `StatusCallback` URL, signed like
+   * Twilio (X-Twilio-Signature over the URL and the form parameters). Messages get MessageSid/SmsSid,
+   * MessageStatus/SmsStatus; calls get CallSid, CallStatus. `ErrorCode` is added for failed,
+   * undelivered, busy and no-answer statuses unless `extra` sets it; `extra` adds or replaces
+   * parameters. Resolves with the HTTP status of the answer.
+   */
+  sendStatusCallback(sidOrRecord: string | FakeTwilioRecord, status: string, extra?: Record<string, string>): Promise<number>;
+  /** Stops the server, dropping open connections and pending delays. */
+  close(): Promise<void>;
+}
+
+const API = '/2010-04-01';
+const DEFAULT_ERROR_CODES: Record<string, string> = {
+  failed: '30008',
+  undelivered: '30003',
+  busy: '31486',
+  'no-answer': '31480',
+};
+
+function hex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+function rfc2822(d: Date): string {
+  return d.toUTCString().replace('GMT', '+0000');
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function twilioError(status: number, code: number, message: string) {
+  return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status };
+}
+
+/** Starts a fake Twilio REST server on 127.0.0.1 and a random port. */
+export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<FakeTwilio> {
+  const accountSid = opts.accountSid ?? `AC${hex(16)}`;
+  const authToken = opts.authToken ?? hex(16);
+  const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
+
+  const messages: FakeTwilioRecord[] = [];
+  const calls: FakeTwilioRecord[] = [];
+  const requests: FakeTwilioRequest[] = [];
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  let failures: FakeTwilioFailure[] = [];
+  let delays: number[] = [];
+  let down = false;
+  const timers = new Set<NodeJS.Timeout>();
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
+      timers.add(t);
+    });
+  }
+
+  function send(res: ServerResponse, log: FakeTwilioRequest, status: number, body: unknown, headers: Record<string, string> = {}) {
+    log.responseStatus = status;
+    if (res.destroyed || res.writableEnded) return; // the client gave up (e.g. its timeout)
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const raw = await readBody(req);
+    const path = (req.url ?? '/').split('?')[0];
+    const log: FakeTwilioRequest = {
+      method: req.method ?? 'GET',
+      path,
+      headers: { ...req.headers },
+      body: raw,
+      responseStatus: 0,
+      at: new Date(),
+    };
+    requests.push(log);
+
+    const delay = delays.shift();
+    if (delay !== undefined) await sleep(delay);
+    if (down) return send(res, log, 500, twilioError(500, 20500, 'Internal Server Error'));
+    const failure = failures.shift();
+    if (failure) {
+      const code = failure.code ?? (failure.status >= 500 ? 20500 : failure.status === 429 ? 20429 : 21211);
+      return send(res, log, failure.status, twilioError(failure.status, code, failure.message ?? `Scripted failure ${failure.status}`));
+    }
+
+    if (req.headers.authorization !== expectedAuth) {
+      return send(
+        res,
+        log,
+        401,
+        { ...twilioError(401, 20003, 'Authenticate'), detail: 'Your AccountSid or AuthToken was incorrect.' },
+        { 'WWW-Authenticate': 'Basic realm="Twilio API"' },
+      );
+    }
+
+    const m = new RegExp(`^${API}/Accounts/([^/]+)/(Messages|Calls)\\.json$`).exec(path);
+    if (!m || req.method !== 'POST') {
+      return send(res, log, 404, twilioError(404, 20404, `The requested resource ${path} was not found`));
+    }
+    if (m[1] !== accountSid) {
+      return send(res, log, 404, twilioError(404, 20404, `The requested resource ${path} was not found`));
+    }
+
+    const form = new URLSearchParams(raw);
+    const params = Object.fromEntries([...new Set(form.keys())].map((k) => [k, form.get(k) ?? '']));
+    const to = params.To;
+    const from = params.From;
+    if (!to) return send(res, log, 400, twilioError(400, 21604, "A 'To' phone number is required."));
+    if (!/^\+[1-9]\d{6,14}$/.test(to)) return send(res, log, 400, twilioError(400, 21211, `Invalid 'To' Phone Number: ${to}`));
+    if (!from) return send(res, log, 400, twilioError(400, 21603, "A 'From' phone number is required."));
+
+    const now = new Date();
+    const isMessage = m[2] === 'Messages';
+    if (isMessage && !params.Body && !params.MediaUrl) {
+      return send(res, log, 400, twilioError(400, 21602, 'Message body is required.'));
+    }
+    if (!isMessage && !params.Twiml && !params.Url) {
+      return send(res, log, 400, twilioError(400, 21205, 'Url parameter is required.'));
+    }
+
+    const sid = `${isMessage ? 'SM' : 'CA'}${hex(16)}`;
+    const record: FakeTwilioRecord = {
+      kind: isMessage ? 'message' : 'call',
+      sid,
+      accountSid,
+      to,
+      from,
+      ...(isMessage ? { body: params.Body ?? '' } : {}),
+      ...(params.Twiml !== undefined ? { twiml: params.Twiml } : {}),
+      ...(params.Url !== undefined ? { url: params.Url } : {}),
+      ...(params.StatusCallback !== undefined ? { statusCallback: params.StatusCallback } : {}),
+      ...(!isMessage && form.has('StatusCallbackEvent') ? { statusCallbackEvent: form.getAll('StatusCallbackEvent') } : {}),
+      params,
+      status: 'queued',
+      at: now,
+    };
+    const uri = `${API}/Accounts/${accountSid}/${m[2]}/${sid}.json`;
+    const common = {
+      sid,
+      account_sid: accountSid,
+      to,
+      from,
+      status: 'queued',
+      direction: 'outbound-api',
+      api_version: '2010-04-01',
+      date_created: rfc2822(now),
+      date_updated: rfc2822(now),
+      price: null,
+      price_unit: 'USD',
+      uri,
+    };
+    if (isMessage) {
+      messages.push(record);
+      events.emit('message');
+      return send(res, log, 201, {
+        ...common,
+        body: record.body,
+        num_segments: '1',
+        num_media: '0',
+        date_sent: null,
+        error_code: null,
+        error_message: null,
+        messaging_service_sid: null,
+        subresource_uris: { media: `${uri.replace(/\.json$/, '')}/Media.json` },
+      });
+    }
+    calls.push(record);
+    events.emit('call');
+    return send(res, log, 201, {
+      ...common,
+      parent_call_sid: null,
+      phone_number_sid: null,
+      start_time: null,
+      end_time: null,
+      duration: null,
+      answered_by: null,
+      caller_name: null,
+      forwarded_from: null,
+      queue_time: '0',
+      subresource_uris: { notifications: `${uri.replace(/\.json$/, '')}/Notifications.json` },
+    });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(twilioError(500, 20500, `Fake Twilio crashed: ${String(err)}`)));
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  function waitFor(list: FakeTwilioRecord[], event: string, what: string, n: number, timeoutMs: number) {
+    return new Promise<FakeTwilioRecord[]>((resolve, reject) => {
+      if (list.length >= n) return resolve([...list]);
+      const onRecord = () => {
+        if (list.length < n) return;
+        clearTimeout(timer);
+        events.off(event, onRecord);
+        resolve([...list]);
+      };
+      const timer = setTimeout(() => {
+        events.off(event, onRecord);
+        const seen = list.map((r) => `  to ${r.to}: ${JSON.stringify(r.body ?? r.twiml ?? r.url)}`).join('\n');
+        reject(new Error(`Fake Twilio: expected ${n} ${what} within ${timeoutMs}ms, got ${list.length}${seen ? `:\n${seen}` : ''}`));
+      }, timeoutMs);
+      events.on(event, onRecord);
+    });
+  }
+
+  const fake: FakeTwilio = {
+    baseUrl: `http://127.0.0.1:${port}`,
+    accountSid,
+    authToken,
+    messages,
+    calls,
+    requests,
+    callbackFetch: (url, init) => fetch(url, init),
+    failNext(n, failure) {
+      for (let i = 0; i < n; i++) failures.push(failure);
+    },
+    delayNext(n, ms) {
+      for (let i = 0; i < n; i++) delays.push(ms);
+    },
+    setDown(value) {
+      down = value;
+    },
+    reset() {
+      messages.length = 0;
+      calls.length = 0;
+      requests.length = 0;
+      failures = [];
+      delays = [];
+      down = false;
+    },
+    waitForMessages(n, timeoutMs = 5000) {
+      return waitFor(messages, 'message', 'message(s)', n, timeoutMs);
+    },
+    waitForCalls(n, timeoutMs = 5000) {
+      return waitFor(calls, 'call', 'call(s)', n, timeoutMs);
+    },
+    async sendStatusCallback(sidOrRecord, status, extra = {}) {
+      const sid = typeof sidOrRecord === 'string' ? sidOrRecord : sidOrRecord.sid;
+      const record = [...messages, ...calls].find((r) => r.sid === sid);
+      if (!record) throw new Error(`Fake Twilio: no message or call with sid ${sid}`);
+      if (!record.statusCallback) throw new Error(`Fake Twilio: ${sid} was sent without a StatusCallback URL`);
+      const params: Record<string, string> =
+        record.kind === 'message'
+          ? { MessageSid: sid, SmsSid: sid, MessageStatus: status, SmsStatus: status }
+          : { CallSid: sid, CallStatus: status, Direction: 'outbound-api' };
+      Object.assign(params, { AccountSid: accountSid, To: record.to, From: record.from, ApiVersion: '2010-04-01' });
+      if (DEFAULT_ERROR_CODES[status]) params.ErrorCode = DEFAULT_ERROR_CODES[status];
+      Object.assign(params, extra);
+      const url = record.statusCallback;
+      const signature = twilio.getExpectedTwilioSignature(authToken, url, params);
+      record.status = status;
+      const res = await fake.callbackFetch(url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8',
+          'X-Twilio-Signature': signature,
+          'User-Agent': 'TwilioProxy/1.1',
+        },
+        body: new URLSearchParams(params).toString(),
+      });
+      await res.arrayBuffer().catch(() => undefined); // drain so the connection can be reused
+      return res.status;
+    },
+    async close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      events.removeAllListeners();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return fake;
+}
