@@ -1,0 +1,53 @@
+import { Hono } from 'hono';
+import { DateTime } from 'luxon';
+import type { OfficeConfig } from '../config.js';
+import { AppError } from '../http/errors.js';
+import { officeStatus } from './office-hours.js';
+import { parseInstant } from './parse.js';
+
+export interface HoursRouteDeps {
+  office: OfficeConfig;
+  /** The only source of "now", so tests can stand anywhere in the calendar. */
+  clock: () => Date;
+}
+
+/**
+ * An unencoded "+01:00" in a query string arrives as " 01:00" (form decoding turns "+" into a
+ * space). Clients get that wrong often enough that restoring it is kinder than a 400.
+ */
+function restorePlusOffset(text: string): string {
+  return text.replace(/^(\S+T[\d:.]+) (\d{2}(?::?\d{2})?)$/, '$1+$2');
+}
+
+/**
+ * `GET /office-hours?at=ISO-8601` (mounted under /api): whether the office is open at `at` (default
+ * now) and when it next opens and closes, as ISO strings carrying the office's offset. A blank `at`
+ * means now, as an empty form field would send it.
+ */
+export function hoursRoutes(deps: HoursRouteDeps): Hono {
+  const app = new Hono();
+  app.get('/office-hours', (c) => {
+    const raw = c.req.query('at')?.trim();
+    let at: DateTime;
+    if (raw) {
+      const parsed = parseInstant(restorePlusOffset(raw), deps.office.timezone);
+      if (!parsed) {
+        throw new AppError('bad_request', 'at must be an ISO-8601 date-time, e.g. 2026-12-28T10:00:00Z', {
+          fields: { at: 'must be an ISO-8601 date-time with an offset, or YYYY-MM-DDTHH:mm in office time' },
+        });
+      }
+      at = parsed;
+    } else {
+      at = DateTime.fromJSDate(deps.clock());
+    }
+    const s = officeStatus(at, deps.office);
+    return c.json({
+      open: s.open,
+      at: s.at.toISO(),
+      nextOpening: s.nextOpening?.toISO() ?? null,
+      nextClosing: s.nextClosing?.toISO() ?? null,
+      reason: s.reason,
+    });
+  });
+  return app;
+}

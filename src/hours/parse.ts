@@ -1,0 +1,40 @@
+import { DateTime } from 'luxon';
+
+/**
+ * The one rule for instants typed by people (the `at` query, an enquiry's deadline): ISO-8601
+ * with `Z` or an offset, or `YYYY-MM-DDTHH:mm[:ss[.SSS]]` without one, read as office time.
+ * Seconds and fractions are optional; a date without a time is refused, because "by Tuesday"
+ * is not an instant.
+ */
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/**
+ * Parses `text` by the rule above and returns the instant in `zone`, or null when it is not a
+ * date-time or names a wall-clock time that never happens. luxon quietly moves "2026-02-30" and
+ * times in a spring-forward gap to a neighbouring instant; a journalist's deadline must not move,
+ * so every field is checked against what was written. A local time that happens twice (autumn
+ * fall-back) is read as its first occurrence, the earlier and therefore safer deadline.
+ */
+export function parseInstant(text: string, zone: string): DateTime | null {
+  const m = ISO_DATE_TIME.exec(text.trim());
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s = '0', , offset] = m;
+  const written = [y, mo, d, h, mi, s].map(Number);
+
+  let dt: DateTime = offset
+    ? DateTime.fromISO(text.trim(), { setZone: true })
+    : DateTime.fromISO(text.trim(), { zone });
+  if (!dt.isValid) return null;
+  const [ry, rmo, rd, rh, rmi, rs] = [dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second];
+  if ([ry, rmo, rd, rh, rmi, rs].some((v, i) => v !== written[i])) return null;
+
+  if (!offset) dt = earliestOccurrence(dt);
+  return dt.setZone(zone);
+}
+
+/** Of the instants sharing `dt`'s wall-clock reading (two in the repeated autumn hour), the first. */
+export function earliestOccurrence(dt: DateTime): DateTime {
+  const all = dt.getPossibleOffsets();
+  return all.reduce((a, b) => (b.toMillis() < a.toMillis() ? b : a), dt).setZone(dt.zone);
+}
