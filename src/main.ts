@@ -1,32 +1,15 @@
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDb, createPool } from './db/database.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { resolveDatabase } from './db/resolve.js';
 import { migrate } from './db/migrations.js';
-import { createLogger, type Logger } from './log.js';
-import { VAR_DIR } from './paths.js';
+import { createLogger } from './log.js';
 import { buildServices } from './services.js';
 
 type Mode = 'all' | 'web' | 'worker';
-
-/**
- * The database URL to use: DATABASE_URL, or an embedded PostgreSQL with its data under var/
- * (created on first start, reused after) when it is not set.
- */
-export async function resolveDatabase(config: Config, log: Logger): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
-  if (config.databaseUrl) return { url: config.databaseUrl, embedded: null };
-  log.info({ dataDir: join(VAR_DIR, 'pg') }, 'DATABASE_URL not set: starting embedded PostgreSQL');
-  const embedded = await startEmbeddedPostgres({
-    dataDir: join(VAR_DIR, 'pg'),
-    database: 'pressdesk',
-    log: (line) => log.debug({ pg: line }, 'embedded postgres'),
-  });
-  return { url: embedded.url, embedded };
-}
 
 async function main(): Promise<void> {
   const mode: Mode = process.argv.includes('--web') ? 'web' : process.argv.includes('--worker') ? 'worker' : 'all';

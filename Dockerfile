@@ -1,0 +1,25 @@
+# Press Desk: multi-stage build. Not built on the development machines (no Docker engine there);
+# kept correct by review. Production uses DATABASE_URL (a real PostgreSQL), not the embedded one.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production PORT=3000
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY sql ./sql
+COPY config ./config
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+# SIGTERM finishes in-flight requests, then stops. Run web and workers separately with
+# `node dist/main.js --web` and `node dist/main.js --worker`.
+CMD ["node", "dist/main.js"]
