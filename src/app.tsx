@@ -19,6 +19,8 @@ import { healthRoutes } from './http/health.routes.js';
 import { openApiRoutes } from './http/openapi.routes.js';
 import { intakeRateLimit } from './http/rate-limit.js';
 import type { Logger } from './log.js';
+import type { PagingService } from './oncall/paging.service.js';
+import { twilioCallbackRoutes } from './oncall/twilio-callbacks.routes.js';
 import type { InboundSmsService } from './sms/inbound.service.js';
 import { smsWebhookRoutes } from './sms/sms.routes.js';
 
@@ -30,6 +32,7 @@ export interface AppDeps {
   log: Logger;
   enquiries: EnquiryService;
   inboundSms: InboundSmsService;
+  paging: PagingService;
   registry?: client.Registry;
 }
 
@@ -121,10 +124,9 @@ export function createApp(deps: AppDeps) {
   app.route('/api', enquiryApiRoutes(enquiryDeps));
   app.route('/api', hoursRoutes({ office: config.office, clock: deps.clock }));
   app.route('/api', openApiRoutes());
-  app.route(
-    '/twilio',
-    smsWebhookRoutes({ inbound: deps.inboundSms, authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl }),
-  );
+  const twilioAuth = { authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl };
+  app.route('/twilio', smsWebhookRoutes({ inbound: deps.inboundSms, ...twilioAuth }));
+  app.route('/twilio', twilioCallbackRoutes({ paging: deps.paging, ...twilioAuth }));
 
   app.notFound((c) => {
     const err = new AppError('not_found', wantsJson(c) ? `No route for ${c.req.method} ${c.req.path}` : 'The page you asked for does not exist.');

@@ -7,6 +7,8 @@ import { createDb, createPool } from './db/database.js';
 import { resolveDatabase } from './db/resolve.js';
 import { migrate } from './db/migrations.js';
 import { createLogger } from './log.js';
+import { startJobRunner } from './jobs/runner.js';
+import { taskList } from './jobs/tasks.js';
 import { buildServices } from './services.js';
 
 type Mode = 'all' | 'web' | 'worker';
@@ -32,6 +34,8 @@ async function main(): Promise<void> {
   if (applied.length) log.info({ applied }, 'migrations applied');
 
   const services = buildServices({ config, db, pool, clock: systemClock, log });
+  const runner = mode === 'web' ? null : await startJobRunner({ pool, db, log, taskList: taskList(services) });
+  if (runner) log.info({ mode }, 'job runner started');
   let server: Server | null = null;
   if (mode !== 'worker') {
     const app = createApp(services);
@@ -61,6 +65,7 @@ async function main(): Promise<void> {
       if (server) {
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
+      await runner?.stop();
       await db.destroy();
       if (embedded) await embedded.stop();
       log.info('stopped');

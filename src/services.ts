@@ -2,9 +2,13 @@ import type pg from 'pg';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
-import { EnquiryService, type PagingPort } from './enquiries/enquiries.service.js';
+import { EnquiryService } from './enquiries/enquiries.service.js';
 import type { Logger } from './log.js';
-import { InboundSmsService, type AckHandler } from './sms/inbound.service.js';
+import { SmsAckHandler } from './oncall/ack.service.js';
+import { PagingService } from './oncall/paging.service.js';
+import { RotaService } from './oncall/rota.service.js';
+import { InboundSmsService } from './sms/inbound.service.js';
+import { createTwilioGateway, type TwilioGateway } from './sms/twilio.client.js';
 
 /** Everything the web process and the workers share, built once from config and a database. */
 export interface Services {
@@ -13,13 +17,20 @@ export interface Services {
   pool: pg.Pool;
   clock: Clock;
   log: Logger;
+  gateway: TwilioGateway;
+  rota: RotaService;
+  paging: PagingService;
   enquiries: EnquiryService;
   inboundSms: InboundSmsService;
 }
 
 /** Wires the domain services together. No I/O. */
-export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; clock: Clock; log: Logger; paging?: PagingPort; acks?: AckHandler }): Services {
-  const enquiries = new EnquiryService({ db: base.db, config: base.config, clock: base.clock, paging: base.paging });
-  const inboundSms = new InboundSmsService({ db: base.db, clock: base.clock, config: base.config, enquiries, acks: base.acks });
-  return { config: base.config, db: base.db, pool: base.pool, clock: base.clock, log: base.log, enquiries, inboundSms };
+export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; clock: Clock; log: Logger; gateway?: TwilioGateway }): Services {
+  const { config, db, clock, log } = base;
+  const gateway = base.gateway ?? createTwilioGateway(config.twilio, { timeoutMs: 10_000 });
+  const rota = new RotaService({ db, config, clock });
+  const paging = new PagingService({ db, config, clock, rota, gateway, log });
+  const enquiries = new EnquiryService({ db, config, clock, paging });
+  const inboundSms = new InboundSmsService({ db, clock, config, enquiries, acks: new SmsAckHandler(paging) });
+  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, enquiries, inboundSms };
 }

@@ -91,7 +91,7 @@ export class EnquiryService {
         updated_at: now,
       });
     }
-    const pagedOnCall = await this.pageIfNeeded(tx, enquiry, j, now);
+    const pagedOnCall = j.needsOnCall && this.pagingEnabled;
     const outcome = this.outcome(enquiry, j, now, pagedOnCall);
     // The confirmation page shows exactly what the journalist was told at the time.
     await repo.addEvent(tx, {
@@ -100,6 +100,7 @@ export class EnquiryService {
       kind: 'received',
       data: { channel, outOfHours: j.outOfHours, urgent: j.urgent, urgentReason: j.urgentReason, pagedOnCall, nextStep: outcome.nextStep },
     });
+    await this.pageIfNeeded(tx, enquiry, j, now);
     return { enquiry, outcome };
   }
 

@@ -25,7 +25,10 @@ export function smsWebhookRoutes(deps: { inbound: InboundSmsService; authToken: 
     const p = twilioParams(c);
     const messageSid = p.MessageSid ?? p.SmsSid;
     if (!messageSid) throw new AppError('bad_request', 'MessageSid is required');
-    const from = p.From ? normalisePhone(p.From) : null;
+    // Twilio sends From in E.164. Take any such number as it is (a journalist's text must not be
+    // lost because a number range is newer than our phone metadata); normalise anything else.
+    const raw = (p.From ?? '').trim();
+    const from = /^\+[1-9]\d{6,14}$/.test(raw) ? raw : raw ? normalisePhone(raw) : null;
     if (!from) throw new AppError('bad_request', 'From must be a phone number');
     const reply = await deps.inbound.receive({ messageSid, from, body: p.Body ?? '' });
     return c.body(messagingTwiml(reply), 200, { 'Content-Type': 'text/xml; charset=utf-8' });

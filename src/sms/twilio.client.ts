@@ -47,6 +47,14 @@ export interface TwilioGateway {
    * as that same event with the matching `CallStatus`.
    */
   placeCall(input: PlaceCallInput): Promise<TwilioSendResult>;
+  /**
+   * After an attempt whose outcome is unknown (a timeout, a crash between Twilio's answer and our
+   * commit): the SID of a message to `to` created since `since` whose body contains `marker`, so
+   * the caller can record it instead of sending a second copy. Null when there is none.
+   */
+  findSentSms(input: { to: string; since: Date; marker: string }): Promise<string | null>;
+  /** As `findSentSms`, for calls: the SID of a call to `to` started since `since`, or null. */
+  findPlacedCall(input: { to: string; since: Date }): Promise<string | null>;
 }
 
 /** Options of `createTwilioGateway`. */
@@ -231,6 +239,28 @@ export function createTwilioGateway(cfg: Config['twilio'], opts: TwilioGatewayOp
         return { sid: call.sid, status: String(call.status) };
       } catch (err) {
         throw toTwilioSendError(err, `Calling ${input.to}`);
+      }
+    },
+
+    async findSentSms(input) {
+      try {
+        // Twilio filters DateSent by day only; the exact cut-off is applied here.
+        const day = new Date(Date.UTC(input.since.getUTCFullYear(), input.since.getUTCMonth(), input.since.getUTCDate()));
+        const list = await getClient().messages.list({ to: input.to, dateSentAfter: day, limit: 50 });
+        const since = input.since.getTime() - 60_000;
+        const hit = list.find((m) => m.body?.includes(input.marker) && (!m.dateCreated || m.dateCreated.getTime() >= since));
+        return hit?.sid ?? null;
+      } catch (err) {
+        throw toTwilioSendError(err, `Listing messages to ${input.to}`);
+      }
+    },
+
+    async findPlacedCall(input) {
+      try {
+        const list = await getClient().calls.list({ to: input.to, startTimeAfter: new Date(input.since.getTime() - 60_000), limit: 20 });
+        return list[0]?.sid ?? null;
+      } catch (err) {
+        throw toTwilioSendError(err, `Listing calls to ${input.to}`);
       }
     },
   };

@@ -1,21 +1,30 @@
+import { vi } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 
-/** A clock the test sets and advances; `fn` is what services receive. */
+/**
+ * The test's time. It fakes only `Date` (timers stay real, so the database driver, the job
+ * runner's polling and HTTP keep working): the service clock, graphile-worker's idea of "due"
+ * (it runs with useNodeTime) and everything else that reads the date see the same instant, and
+ * time moves only when the test says so.
+ */
 export class TestClock {
-  private current: Date;
   constructor(start: string | Date) {
-    this.current = new Date(start);
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date(start) });
   }
-  readonly fn: Clock = () => new Date(this.current);
+  readonly fn: Clock = () => new Date();
   /** Moves time to `at`. */
   set(at: string | Date): void {
-    this.current = new Date(at);
+    vi.setSystemTime(new Date(at));
   }
   /** Moves time forward by `ms`. */
   advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
+    vi.setSystemTime(new Date(Date.now() + ms));
   }
   now(): Date {
-    return new Date(this.current);
+    return new Date();
+  }
+  /** Gives the real clock back (at the end of a file). */
+  restore(): void {
+    vi.useRealTimers();
   }
 }

@@ -193,6 +193,39 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     }
 
     const m = new RegExp(`^${API}/Accounts/([^/]+)/(Messages|Calls)\\.json$`).exec(path);
+    if (m && req.method === 'GET' && m[1] === accountSid) {
+      // Listing, as a sender does to find out whether an attempt with an unknown outcome went out.
+      const query = new URL(req.url ?? '/', 'http://fake').searchParams;
+      const wantTo = query.get('To');
+      const source = m[2] === 'Messages' ? messages : calls;
+      const items = source
+        .filter((r) => !wantTo || r.to === wantTo)
+        .reverse()
+        .map((r) => ({
+          sid: r.sid,
+          account_sid: accountSid,
+          to: r.to,
+          from: r.from,
+          body: r.body ?? null,
+          status: r.status,
+          date_created: rfc2822(r.at),
+          date_sent: rfc2822(r.at),
+          start_time: rfc2822(r.at),
+          uri: `${API}/Accounts/${accountSid}/${m[2]}/${r.sid}.json`,
+        }));
+      const key = m[2] === 'Messages' ? 'messages' : 'calls';
+      return send(res, log, 200, {
+        [key]: items,
+        first_page_uri: `${path}?PageSize=50&Page=0`,
+        next_page_uri: null,
+        previous_page_uri: null,
+        page: 0,
+        page_size: 50,
+        start: 0,
+        end: Math.max(0, items.length - 1),
+        uri: path,
+      });
+    }
     if (!m || req.method !== 'POST') {
       return send(res, log, 404, twilioError(404, 20404, `The requested resource ${path} was not found`));
     }

@@ -1,5 +1,9 @@
 import type { Hono } from 'hono';
+import { sql } from 'kysely';
 import { createApp } from '../../src/app.js';
+import * as queue from '../../src/jobs/queue.repository.js';
+import { startJobRunner } from '../../src/jobs/runner.js';
+import { taskList } from '../../src/jobs/tasks.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { buildServices, type Services } from '../../src/services.js';
@@ -7,6 +11,16 @@ import { TestClock } from './clock.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { startFakeTwilio, type FakeTwilio } from './fake-twilio.js';
 import { signedFormRequest, type FormParams } from './twilio-webhook.js';
+
+/** Control over the in-process job runner. */
+export interface JobsControl {
+  /** Waits until no job is due at the current (test) time or running. */
+  settle(timeoutMs?: number): Promise<void>;
+  /** Treats every failed job's backoff as over: it becomes due now. */
+  retryNow(): Promise<void>;
+  /** Jobs still queued, for assertions. */
+  pending(): Promise<Array<{ task_identifier: string; key: string | null; run_at: Date; attempts: number; last_error: string | null }>>;
+}
 
 export const PUBLIC_BASE_URL = 'https://press.example.org';
 export const PRESS_OFFICE_NUMBER = '+447700100200';
@@ -18,6 +32,8 @@ export interface Harness {
   database: TestDatabase;
   twilio: FakeTwilio;
   services: Services;
+  /** The job runner, when started with `jobs: true`. */
+  jobs: JobsControl;
   /** POST JSON to the app, as a newsroom system would. */
   postJson(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** POST a form to the app, as a browser would (fields repeat when given an array). */
@@ -41,7 +57,7 @@ export function messageSid(): string {
  * set to `now` and the real twilio library pointed at a fake Twilio on 127.0.0.1. `config` is
  * deep-merged over config/default.json like PRESSDESK_CONFIG would be.
  */
-export async function startHarness(opts: { now: string; config?: unknown; env?: Record<string, string> }): Promise<Harness> {
+export async function startHarness(opts: { now: string; config?: unknown; env?: Record<string, string>; jobs?: boolean }): Promise<Harness> {
   const database = await createTestDatabase();
   const twilio = await startFakeTwilio();
   const clock = new TestClock(opts.now);
@@ -62,6 +78,30 @@ export async function startHarness(opts: { now: string; config?: unknown; env?: 
   const services = buildServices({ config, db: database.db, pool: database.pool, clock: clock.fn, log });
   const app = createApp(services) as unknown as Hono;
   twilio.callbackFetch = (url, init) => app.request(url.replace(PUBLIC_BASE_URL, ''), init);
+  const runner = opts.jobs
+    ? await startJobRunner({ pool: database.pool, db: database.db, log, taskList: taskList(services), pollInterval: 50, concurrency: 2, heartbeatMs: 60_000 })
+    : null;
+  const jobs: JobsControl = {
+    async settle(timeoutMs = 10_000) {
+      if (!runner) throw new Error('start the harness with jobs: true');
+      const deadline = performance.now() + timeoutMs;
+      let quiet = 0;
+      while (quiet < 3) {
+        const busy = await sql<{ n: number }>`SELECT count(*)::int AS n FROM graphile_worker.jobs
+            WHERE locked_at IS NOT NULL OR (run_at <= ${new Date().toISOString()}::timestamptz AND attempts < max_attempts)`.execute(database.db);
+        quiet = busy.rows[0].n === 0 ? quiet + 1 : 0;
+        if (performance.now() > deadline) {
+          throw new Error(`jobs did not settle: ${JSON.stringify(await queue.pendingJobs(database.db))}`);
+        }
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    },
+    async retryNow() {
+      await sql`UPDATE graphile_worker._private_jobs SET run_at = ${new Date().toISOString()}::timestamptz
+                 WHERE attempts > 0 AND locked_at IS NULL AND attempts < max_attempts`.execute(database.db);
+    },
+    pending: () => queue.pendingJobs(database.db),
+  };
 
   const webhook = (path: string, params: FormParams) => {
     const r = signedFormRequest({ publicBaseUrl: PUBLIC_BASE_URL, path, params, authToken: twilio.authToken });
@@ -74,6 +114,7 @@ export async function startHarness(opts: { now: string; config?: unknown; env?: 
     database,
     twilio,
     services,
+    jobs,
     postJson: async (path, body, headers = {}) =>
       app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
     postForm: async (path, fields) => {
@@ -85,6 +126,8 @@ export async function startHarness(opts: { now: string; config?: unknown; env?: 
       webhook('/twilio/sms', { MessageSid: sid, SmsSid: sid, AccountSid: twilio.accountSid, From: from, To: PRESS_OFFICE_NUMBER, Body: body, NumMedia: '0' }),
     webhook,
     async close() {
+      await runner?.stop();
+      clock.restore();
       await twilio.close();
       await database.drop();
     },

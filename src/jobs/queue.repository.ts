@@ -1,0 +1,71 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from '../db/database.js';
+
+/** Options of a queued job; see graphile-worker's add_job. */
+export interface AddJobOptions {
+  /** When it may run. Always given: our clock, not the database's, decides what is due. */
+  runAt: Date;
+  /** De-duplicates and lets us cancel or reschedule it (remove_job / replace). */
+  jobKey?: string;
+  /** replace: new payload and run_at; preserve_run_at: keep the earlier run_at; unsafe_dedupe: leave it. */
+  jobKeyMode?: 'replace' | 'preserve_run_at' | 'unsafe_dedupe';
+  maxAttempts?: number;
+  queueName?: string;
+}
+
+/**
+ * Queues a graphile-worker job in the caller's transaction, so the job exists exactly when the
+ * data it acts on does.
+ */
+export async function addJob(tx: Tx | Db, task: string, payload: Record<string, unknown>, opts: AddJobOptions): Promise<void> {
+  await sql`SELECT graphile_worker.add_job(
+      ${task}::text,
+      ${JSON.stringify(payload)}::json,
+      queue_name => ${opts.queueName ?? null}::text,
+      run_at => ${opts.runAt.toISOString()}::timestamptz,
+      max_attempts => ${opts.maxAttempts ?? 25}::int,
+      job_key => ${opts.jobKey ?? null}::text,
+      job_key_mode => ${opts.jobKeyMode ?? 'replace'}::text
+    )`.execute(tx);
+}
+
+/** Cancels the pending job with this key, if any (a running one finishes; tasks re-check state). */
+export async function removeJob(tx: Tx | Db, jobKey: string): Promise<void> {
+  await sql`SELECT graphile_worker.remove_job(${jobKey}::text)`.execute(tx);
+}
+
+/** Jobs still queued (for tests and the desk's "delayed pages" view). */
+export async function pendingJobs(db: Db | Tx): Promise<Array<{ task_identifier: string; key: string | null; run_at: Date; attempts: number; last_error: string | null; locked_by: string | null }>> {
+  const r = await sql<{ task_identifier: string; key: string | null; run_at: Date; attempts: number; last_error: string | null; locked_by: string | null }>`
+    SELECT task_identifier, key, run_at, attempts, last_error, locked_by FROM graphile_worker.jobs ORDER BY run_at, id`.execute(db);
+  return r.rows;
+}
+
+/** Records that these runner ids are alive now (database time: liveness is not business time). */
+export async function beat(db: Db, processName: string, workerIds: string[]): Promise<void> {
+  if (!workerIds.length) return;
+  await sql`INSERT INTO worker_heartbeat (worker_id, process, last_seen)
+            SELECT unnest(${workerIds}::text[]), ${processName}, now()
+            ON CONFLICT (worker_id) DO UPDATE SET last_seen = now(), process = EXCLUDED.process`.execute(db);
+}
+
+/** Forgets runner ids (a clean stop). */
+export async function forgetWorkers(db: Db, workerIds: string[]): Promise<void> {
+  if (!workerIds.length) return;
+  await sql`DELETE FROM worker_heartbeat WHERE worker_id = ANY(${workerIds}::text[])`.execute(db);
+}
+
+/**
+ * Runner ids holding job locks that no live runner vouches for: their heartbeat stopped more than
+ * `staleSeconds` ago, or they never beat and the lock is older than that.
+ */
+export async function deadLockHolders(db: Db, staleSeconds: number): Promise<string[]> {
+  const r = await sql<{ locked_by: string }>`
+    SELECT DISTINCT j.locked_by
+      FROM graphile_worker.jobs j
+      LEFT JOIN worker_heartbeat h ON h.worker_id = j.locked_by
+     WHERE j.locked_by IS NOT NULL
+       AND (h.last_seen < now() - make_interval(secs => ${staleSeconds})
+            OR (h.worker_id IS NULL AND j.locked_at < now() - make_interval(secs => ${staleSeconds})))`.execute(db);
+  return r.rows.map((x) => x.locked_by);
+}

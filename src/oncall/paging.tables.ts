@@ -1,0 +1,60 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+/** Tables of out-of-hours paging (sql/20261127070000_paging.sql). */
+export interface PagingTables {
+  page: PageTable;
+  page_step: PageStepTable;
+  page_phone_window: { phone: string; last_sent_at: Date };
+  outbound_sms: OutboundSmsTable;
+  worker_heartbeat: { worker_id: string; process: string; last_seen: ColumnType<Date, Date | undefined, Date> };
+}
+
+export type PageStatus = 'active' | 'acknowledged' | 'exhausted';
+
+export interface PageTable {
+  id: Generated<string>;
+  enquiry_id: string;
+  short_code: string;
+  status: ColumnType<PageStatus, PageStatus | undefined, PageStatus>;
+  created_at: Date;
+  acknowledged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  acknowledged_by: ColumnType<string | null, string | null | undefined, string | null>;
+  ack_via: ColumnType<'sms' | 'voice' | 'desk' | null, 'sms' | 'voice' | 'desk' | null | undefined, 'sms' | 'voice' | 'desk' | null>;
+}
+export type Page = Selectable<PageTable>;
+
+export type StepState = 'sending' | 'waiting_bundle' | 'sent' | 'failed' | 'skipped';
+
+export interface PageStepTable {
+  id: Generated<string>;
+  page_id: string;
+  step_index: number;
+  action: 'sms' | 'call';
+  to_number: string;
+  person_id: string | null;
+  state: StepState;
+  outcome_unknown: ColumnType<boolean, boolean | undefined, boolean>;
+  provider_sid: ColumnType<string | null, string | null | undefined, string | null>;
+  provider_status: ColumnType<string | null, string | null | undefined, string | null>;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Date;
+  sent_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+export type PageStep = Selectable<PageStepTable>;
+
+export interface OutboundSmsTable {
+  id: Generated<string>;
+  idempotency_key: string;
+  enquiry_id: string | null;
+  to_number: string;
+  body: string;
+  state: 'sending' | 'sent' | 'failed';
+  outcome_unknown: ColumnType<boolean, boolean | undefined, boolean>;
+  provider_sid: ColumnType<string | null, string | null | undefined, string | null>;
+  provider_status: ColumnType<string | null, string | null | undefined, string | null>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Date;
+  sent_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+export type OutboundSms = Selectable<OutboundSmsTable>;

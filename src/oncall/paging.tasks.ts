@@ -1,0 +1,35 @@
+import type { Task, TaskList } from 'graphile-worker';
+import { z } from 'zod';
+import type { PagingService } from './paging.service.js';
+import { TASKS } from './paging.service.js';
+
+const stepPayload = z.object({ pageId: z.string().regex(/^\d+$/), step: z.number().int().min(0).max(100) });
+const bundlePayload = z.object({ phone: z.string().regex(/^\+[1-9]\d{6,14}$/) });
+const notifyPayload = z.object({ enquiryId: z.string().regex(/^\d+$/) });
+
+/**
+ * Parses a job payload; a malformed one is a bug in whoever queued it, so it fails loudly (and
+ * graphile-worker keeps it, with the error, for someone to look at) rather than being dropped.
+ */
+function parse<T>(schema: z.ZodType<T>, payload: unknown, task: string): T {
+  const r = schema.safeParse(payload);
+  if (!r.success) throw new Error(`${task}: bad payload: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+/** The paging tasks. Each is small and idempotent: it re-reads state and does only what is still due. */
+export function pagingTasks(paging: PagingService): TaskList {
+  const step: Task = async (payload) => {
+    const p = parse(stepPayload, payload, TASKS.step);
+    await paging.runStep(p.pageId, p.step);
+  };
+  const bundle: Task = async (payload) => {
+    const p = parse(bundlePayload, payload, TASKS.bundle);
+    await paging.sendBundle(p.phone);
+  };
+  const notify: Task = async (payload) => {
+    const p = parse(notifyPayload, payload, TASKS.notifyJournalist);
+    await paging.notifyJournalistOfAck(p.enquiryId);
+  };
+  return { [TASKS.step]: step, [TASKS.bundle]: bundle, [TASKS.notifyJournalist]: notify };
+}

@@ -1,0 +1,313 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db, Tx } from '../db/database.js';
+import { normalisePhone, normaliseText } from '../enquiries/enquiry.input.js';
+import { AppError, validationError } from '../http/errors.js';
+import * as repo from './rota.repository.js';
+import type { Person, RotaEntry, RotaRole } from './rota.tables.js';
+
+/** Name given to `onCall.fallbackNumber` when it answers for an empty rota. */
+export const FALLBACK_NAME = 'Out-of-hours line';
+
+/** The longest a person's name or a rota note may be. */
+export const ROTA_LIMITS = { name: 200, note: 500, createdBy: 200 } as const;
+
+/**
+ * Who to page: a person from the rota (`override` or `shift` says which kind of entry put them
+ * there), or the configured out-of-hours line (`fallback`, `personId` null) when nobody is on.
+ */
+export interface OnCallContact {
+  personId: string | null;
+  name: string;
+  phone: string;
+  source: 'override' | 'shift' | 'fallback';
+}
+
+/** A stretch of time [from, to) during which the primary and the backup do not change. */
+export interface ScheduleSegment {
+  from: Date;
+  to: Date;
+  primary: OnCallContact;
+  backup: OnCallContact | null;
+}
+
+/**
+ * A new shift (or, with `override`, an override) for the person with `personId`, or for the
+ * active person with `phone` (any format libphonenumber-js reads; UK numbers may be national).
+ * `createdBy` names who changed the rota (e.g. "cli:jo", a desk user's email).
+ */
+export interface AddShiftInput {
+  personId?: string;
+  phone?: string;
+  role: RotaRole;
+  startsAt: Date;
+  endsAt: Date;
+  override?: boolean;
+  note?: string | null;
+  createdBy: string;
+}
+
+export interface RotaServiceDeps {
+  db: Db;
+  config: Pick<Config, 'onCall' | 'office'>;
+  clock: Clock;
+}
+
+const PHONE_EXAMPLE = 'Enter a phone number, like 07911 123456 or +44 7911 123456';
+
+function isValidDate(d: unknown): d is Date {
+  return d instanceof Date && !Number.isNaN(d.getTime());
+}
+
+function assertInstant(at: Date, what: string): void {
+  if (!isValidDate(at)) throw new TypeError(`${what} must be a valid Date`);
+}
+
+/**
+ * The rule, in one place, for which of several entries holds `role`: an override beats a shift,
+ * then the most recently created wins (created_at, then id, which also orders rows created within
+ * one millisecond or under a fixed test clock). `entries` must already be the ones covering the
+ * instant in question.
+ */
+function pick(entries: repo.RotaCandidate[], role: RotaRole): repo.RotaCandidate | undefined {
+  let best: repo.RotaCandidate | undefined;
+  for (const e of entries) {
+    if (e.role !== role) continue;
+    if (!best || outranks(e, best)) best = e;
+  }
+  return best;
+}
+
+function outranks(a: repo.RotaCandidate, b: repo.RotaCandidate): boolean {
+  if (a.isOverride !== b.isOverride) return a.isOverride;
+  const byTime = a.createdAt.getTime() - b.createdAt.getTime();
+  if (byTime !== 0) return byTime > 0;
+  return BigInt(a.id) > BigInt(b.id);
+}
+
+function toContact(e: repo.RotaCandidate): OnCallContact {
+  return { personId: e.personId, name: e.name, phone: e.phone, source: e.isOverride ? 'override' : 'shift' };
+}
+
+function sameContact(a: OnCallContact | null, b: OnCallContact | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.personId === b.personId && a.phone === b.phone && a.name === b.name && a.source === b.source;
+}
+
+/**
+ * The on-call rota: staff, their shifts and overrides, and the one answer to "who is on call at
+ * instant T" that paging, the CLI and the desk all use. Intervals are half-open [start, end);
+ * inactive people are never returned.
+ */
+export class RotaService {
+  constructor(private readonly deps: RotaServiceDeps) {}
+
+  /** The out-of-hours line from config, which answers when nobody is on the rota. */
+  fallback(): OnCallContact {
+    return { personId: null, name: FALLBACK_NAME, phone: this.deps.config.onCall.fallbackNumber, source: 'fallback' };
+  }
+
+  /**
+   * Who is on call at `at`: a primary override covering it (the most recently created when
+   * several overlap), else a primary shift covering it (likewise), else the fallback line. Pass
+   * the caller's transaction as `db` to read the rota as that transaction sees it.
+   */
+  async onCallAt(at: Date, db: Db | Tx = this.deps.db): Promise<OnCallContact> {
+    assertInstant(at, 'at');
+    const entry = pick(await repo.findCandidatesAt(db, at), 'primary');
+    return entry ? toContact(entry) : this.fallback();
+  }
+
+  /** The next contact (backup) at `at`, by the same rules as `onCallAt`, or null when there is none. */
+  async nextContactAt(at: Date, db: Db | Tx = this.deps.db): Promise<OnCallContact | null> {
+    assertInstant(at, 'at');
+    const entry = pick(await repo.findCandidatesAt(db, at), 'backup');
+    return entry ? toContact(entry) : null;
+  }
+
+  /**
+   * The effective rota over [from, to) as contiguous segments, each as long as neither the
+   * primary nor the backup changes; together they cover the whole period. Every segment agrees
+   * with `onCallAt`/`nextContactAt` at every instant inside it: the entries are read once and
+   * the same rule is applied between consecutive entry boundaries (where nothing can change).
+   */
+  async schedule(from: Date, to: Date, db: Db | Tx = this.deps.db): Promise<ScheduleSegment[]> {
+    assertInstant(from, 'from');
+    assertInstant(to, 'to');
+    if (to <= from) throw validationError({ to: 'The end of the period must be after its start' });
+    const entries = await repo.findCandidatesBetween(db, from, to);
+    const f = from.getTime();
+    const t = to.getTime();
+    const cuts = new Set<number>([f, t]);
+    for (const e of entries) {
+      for (const ms of [e.startsAt.getTime(), e.endsAt.getTime()]) if (ms > f && ms < t) cuts.add(ms);
+    }
+    const times = [...cuts].sort((a, b) => a - b);
+
+    const segments: ScheduleSegment[] = [];
+    for (let i = 0; i + 1 < times.length; i++) {
+      const start = times[i];
+      const covering = entries.filter((e) => e.startsAt.getTime() <= start && start < e.endsAt.getTime());
+      const p = pick(covering, 'primary');
+      const b = pick(covering, 'backup');
+      const primary = p ? toContact(p) : this.fallback();
+      const backup = b ? toContact(b) : null;
+      const last = segments.at(-1);
+      if (last && sameContact(last.primary, primary) && sameContact(last.backup, backup)) {
+        last.to = new Date(times[i + 1]);
+      } else {
+        segments.push({ from: new Date(start), to: new Date(times[i + 1]), primary, backup });
+      }
+    }
+    return segments;
+  }
+
+  /**
+   * Adds a member of staff who can be on call. Validates the name and the phone (stored as
+   * E.164); a phone already held by an active person is refused, since an inbound ACK is matched
+   * to staff by phone. Throws AppError('validation') with `fields.name` / `fields.phone`.
+   */
+  async addPerson(input: { name: string; phone: string }, db: Db | Tx = this.deps.db): Promise<Person> {
+    const fields: Record<string, string> = {};
+    const name = typeof input.name === 'string' ? normaliseText(input.name, false) : '';
+    if (!name) fields.name = 'Enter the person’s name';
+    else if (name.length > ROTA_LIMITS.name) fields.name = `Name must be ${ROTA_LIMITS.name} characters or fewer`;
+    const phone = typeof input.phone === 'string' ? normalisePhone(input.phone) : null;
+    if (!phone) fields.phone = PHONE_EXAMPLE;
+    if (Object.keys(fields).length > 0 || !phone) throw validationError(fields, 'The person could not be added');
+
+    const person = await repo.insertPerson(db, { name, phone, at: this.deps.clock() });
+    if (!person) {
+      const holder = await repo.findActivePersonByPhone(db, phone);
+      throw validationError(
+        { phone: `${phone} already belongs to ${holder?.name ?? 'someone on the staff list'}` },
+        'The person could not be added',
+      );
+    }
+    return person;
+  }
+
+  /** The active person with this phone (any format), or null; null too for a phone that is not valid. */
+  async findPersonByPhone(phone: string, db: Db | Tx = this.deps.db): Promise<Person | null> {
+    const e164 = normalisePhone(phone);
+    if (!e164) return null;
+    return (await repo.findActivePersonByPhone(db, e164)) ?? null;
+  }
+
+  /** Staff by name; only active people unless `includeInactive`. */
+  async listPeople(opts: { includeInactive?: boolean } = {}, db: Db | Tx = this.deps.db): Promise<Person[]> {
+    return repo.listPeople(db, opts);
+  }
+
+  /**
+   * Changes a person's phone; every shift of theirs follows, since shifts point at the person.
+   * Throws AppError('validation') with `fields.phone` for an invalid or already-taken number,
+   * AppError('not_found') for no such person. Outside a transaction: a concurrent clash is
+   * reported by the unique index as an error, which would abort the caller's transaction.
+   */
+  async updatePersonPhone(personId: string, phone: string, db: Db | Tx = this.deps.db): Promise<Person> {
+    const e164 = normalisePhone(phone);
+    if (!e164) throw validationError({ phone: PHONE_EXAMPLE }, 'The phone number could not be changed');
+    const result = await repo.updatePersonPhone(db, personId, e164, this.deps.clock());
+    if (result === 'not_found') throw new AppError('not_found', 'No such person');
+    if (result === 'phone_taken') {
+      throw validationError({ phone: `${e164} already belongs to someone else on the staff list` }, 'The phone number could not be changed');
+    }
+    return result;
+  }
+
+  /**
+   * Takes a person off the staff list: their entries stay (history) but every lookup skips them
+   * from now on, so whoever else covers those times (or the fallback line) is paged instead.
+   * Throws AppError('not_found') for no such person.
+   */
+  async deactivatePerson(personId: string, db: Db | Tx = this.deps.db): Promise<Person> {
+    const person = await repo.deactivatePerson(db, personId, this.deps.clock());
+    if (!person) throw new AppError('not_found', 'No such person');
+    return person;
+  }
+
+  /**
+   * Adds a shift or override after checking it: a known role, both times given and the end after
+   * the start, a valid phone or person id, and that person on the active staff list (locked FOR
+   * SHARE, so a concurrent deactivation cannot slip in between the check and the insert). Every
+   * problem is reported at once: AppError('validation') with `fields` keyed `role`, `startsAt`,
+   * `endsAt`, `phone` or `personId`, `note`, `createdBy`.
+   */
+  async addShift(input: AddShiftInput, db: Db | Tx = this.deps.db): Promise<RotaEntry> {
+    const fields: Record<string, string> = {};
+    if (input.role !== 'primary' && input.role !== 'backup') {
+      fields.role = 'Choose primary (the on-call press officer) or backup (the next contact)';
+    }
+    if (!isValidDate(input.startsAt)) fields.startsAt = 'Enter when the shift starts';
+    if (!isValidDate(input.endsAt)) fields.endsAt = 'Enter when the shift ends';
+    else if (isValidDate(input.startsAt) && input.endsAt <= input.startsAt) fields.endsAt = 'The shift must end after it starts';
+
+    const note = typeof input.note === 'string' ? normaliseText(input.note, true) || null : null;
+    if (note && note.length > ROTA_LIMITS.note) fields.note = `Note must be ${ROTA_LIMITS.note} characters or fewer`;
+    const createdBy = typeof input.createdBy === 'string' ? normaliseText(input.createdBy, false) : '';
+    if (!createdBy) fields.createdBy = 'Say who is changing the rota';
+    else if (createdBy.length > ROTA_LIMITS.createdBy) fields.createdBy = `Must be ${ROTA_LIMITS.createdBy} characters or fewer`;
+
+    let phone: string | null = null;
+    const personId = input.personId;
+    if (personId !== undefined && personId !== null) {
+      if (!/^[1-9]\d{0,18}$/.test(String(personId))) fields.personId = 'Choose a person from the staff list';
+    } else if (typeof input.phone === 'string' && input.phone.trim() !== '') {
+      phone = normalisePhone(input.phone);
+      if (!phone) fields.phone = PHONE_EXAMPLE;
+    } else {
+      fields.phone = 'Enter the phone number of the person on call';
+    }
+    const what = input.override ? 'override' : 'shift';
+    const fail = () => validationError(fields, `The ${what} could not be added`);
+    if (Object.keys(fields).length > 0) throw fail();
+
+    return this.inTransaction(db, async (tx) => {
+      let person: Person | undefined;
+      if (phone) {
+        const holder = await repo.findActivePersonByPhone(tx, phone);
+        person = holder && (await repo.findPersonByIdForShare(tx, holder.id));
+        if (!person?.active) {
+          fields.phone = `No one with the phone number ${phone} is on the staff list: add them first`;
+          throw fail();
+        }
+      } else {
+        person = await repo.findPersonByIdForShare(tx, String(personId));
+        if (!person) fields.personId = 'No such person on the staff list';
+        else if (!person.active) fields.personId = `${person.name} is no longer on the staff list`;
+        if (!person?.active) throw fail();
+      }
+      return repo.insertRotaEntry(tx, {
+        person_id: person.id,
+        role: input.role,
+        starts_at: input.startsAt,
+        ends_at: input.endsAt,
+        is_override: Boolean(input.override),
+        note,
+        created_at: this.deps.clock(),
+        created_by: createdBy,
+      });
+    });
+  }
+
+  /**
+   * Whether `phone` (any format) is staff, i.e. a text from it may acknowledge a page rather than
+   * open a journalist's enquiry: an active person's phone, or the out-of-hours line itself (the
+   * last escalation step pages it, and its holder must be able to ACK). It does not depend on the
+   * instant: a page may be acknowledged after the shift it was sent in has ended, so `_at` is
+   * accepted for callers that have one and does not change the answer.
+   */
+  async isOnCallNumber(phone: string, _at?: Date, db: Db | Tx = this.deps.db): Promise<boolean> {
+    const e164 = normalisePhone(phone);
+    if (!e164) return false;
+    if (e164 === this.deps.config.onCall.fallbackNumber) return true;
+    return repo.isActivePersonPhone(db, e164);
+  }
+
+  /** Runs `fn` in the caller's transaction when given one, else in a new one. */
+  private async inTransaction<T>(db: Db | Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    if (db.isTransaction) return fn(db as Tx);
+    return (db as Db).transaction().execute(fn);
+  }
+}
