@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDb, createPool } from './db/database.js';
+import { takeOverShutdownSignals } from './db/embedded.js';
 import { resolveDatabase } from './db/resolve.js';
 import { migrate } from './db/migrations.js';
 import { createLogger } from './log.js';
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
   const applied = await migrate(db, pool);
   if (applied.length) log.info({ applied }, 'migrations applied');
 
-  const services = buildServices({ config, db, pool, clock: systemClock, log });
+  const services = buildServices({ config, db, pool, databaseUrl: url, clock: systemClock, log });
+  if (await services.users.ensureFirstManager(config.admin)) log.info({ email: config.admin?.email }, 'first manager created from PRESSDESK_ADMIN_EMAIL');
   const runner = mode === 'web' ? null : await startJobRunner({ pool, db, log, taskList: taskList(services) });
   if (runner) log.info({ mode }, 'job runner started');
   let server: Server | null = null;
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
     );
   }
 
+  takeOverShutdownSignals();
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
       await runner?.stop();
+      await services.live.stop();
       await db.destroy();
       if (embedded) await embedded.stop();
       log.info('stopped');

