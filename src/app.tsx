@@ -11,7 +11,6 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { enquiryApiRoutes, enquiryFormRoutes } from './enquiries/enquiries.routes.js';
-import type { EnquiryService } from './enquiries/enquiries.service.js';
 import { ErrorPage } from './enquiries/enquiry.views.js';
 import { hoursRoutes } from './hours/hours.routes.js';
 import { AppError, errorBody, isDatabaseUnavailable } from './http/errors.js';
@@ -19,24 +18,21 @@ import { healthRoutes } from './http/health.routes.js';
 import { openApiRoutes } from './http/openapi.routes.js';
 import { intakeRateLimit } from './http/rate-limit.js';
 import type { Logger } from './log.js';
-import type { PagingService } from './oncall/paging.service.js';
 import { twilioCallbackRoutes } from './oncall/twilio-callbacks.routes.js';
-import type { InboundSmsService } from './sms/inbound.service.js';
 import { smsWebhookRoutes } from './sms/sms.routes.js';
+import type { Services } from './services.js';
+import { deskRoutes } from './desk/desk.routes.js';
 
-export interface AppDeps {
-  config: Config;
-  db: Db;
-  pool: pg.Pool;
-  clock: Clock;
-  log: Logger;
-  enquiries: EnquiryService;
-  inboundSms: InboundSmsService;
-  paging: PagingService;
+export interface AppDeps extends Services {
   registry?: client.Registry;
 }
 
-const CSS = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'http', 'assets', 'app.css'), 'utf8');
+const ASSETS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'http', 'assets');
+// Served by the service itself (no CDN); read once at start.
+const ASSETS: Record<string, { body: string; type: string }> = {
+  'app.css': { body: readFileSync(join(ASSETS_DIR, 'app.css'), 'utf8'), type: 'text/css; charset=utf-8' },
+  'desk.js': { body: readFileSync(join(ASSETS_DIR, 'desk.js'), 'utf8'), type: 'text/javascript; charset=utf-8' },
+};
 
 /** Paths answered with JSON errors; everything else is a page for people. */
 function wantsJson(c: Context): boolean {
@@ -111,7 +107,11 @@ export function createApp(deps: AppDeps) {
   });
   const rateLimit = intakeRateLimit({ pool: deps.pool, limit: config.intake.rateLimit, trustProxyHops: config.intake.trustProxyHops, log });
 
-  app.get('/assets/app.css', (c) => c.body(CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));
+  app.get('/assets/:name', (c) => {
+    const asset = ASSETS[c.req.param('name')];
+    if (!asset) throw new AppError('not_found', 'No such file');
+    return c.body(asset.body, 200, { 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=3600' });
+  });
 
   app.route('/', healthRoutes({ db: deps.db, registry }));
 
@@ -127,6 +127,7 @@ export function createApp(deps: AppDeps) {
   const twilioAuth = { authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl };
   app.route('/twilio', smsWebhookRoutes({ inbound: deps.inboundSms, ...twilioAuth }));
   app.route('/twilio', twilioCallbackRoutes({ paging: deps.paging, ...twilioAuth }));
+  app.route('/desk', deskRoutes(deps));
 
   app.notFound((c) => {
     const err = new AppError('not_found', wantsJson(c) ? `No route for ${c.req.method} ${c.req.path}` : 'The page you asked for does not exist.');

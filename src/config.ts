@@ -55,6 +55,16 @@ export const fileConfigSchema = z.object({
     bundleSeconds: z.number().int().min(0).max(3600),
     escalation: z.array(escalationStep).min(1),
   }),
+  desk: z.object({
+    /** A session unused for this long ends (press officers step away from shared screens). */
+    sessionIdleMinutes: z.number().int().min(5).max(24 * 60),
+    /** A session ends this long after login whatever happens. */
+    sessionAbsoluteHours: z.number().int().min(1).max(24 * 7),
+    loginRateLimit: z.object({
+      perIp: z.object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }),
+      perAccount: z.object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }),
+    }),
+  }),
 });
 
 export type FileConfig = z.infer<typeof fileConfigSchema>;

@@ -2,6 +2,10 @@ import type pg from 'pg';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
+import { AuthService } from './desk/auth.service.js';
+import { CaseworkService } from './desk/casework.service.js';
+import { LiveFeed } from './desk/live-feed.js';
+import { UserService } from './desk/users.service.js';
 import { EnquiryService } from './enquiries/enquiries.service.js';
 import type { Logger } from './log.js';
 import { SmsAckHandler } from './oncall/ack.service.js';
@@ -22,15 +26,23 @@ export interface Services {
   paging: PagingService;
   enquiries: EnquiryService;
   inboundSms: InboundSmsService;
+  users: UserService;
+  auth: AuthService;
+  casework: CaseworkService;
+  live: LiveFeed;
 }
 
 /** Wires the domain services together. No I/O. */
-export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; clock: Clock; log: Logger; gateway?: TwilioGateway }): Services {
+export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; databaseUrl: string; clock: Clock; log: Logger; gateway?: TwilioGateway }): Services {
   const { config, db, clock, log } = base;
   const gateway = base.gateway ?? createTwilioGateway(config.twilio, { timeoutMs: 10_000 });
   const rota = new RotaService({ db, config, clock });
   const paging = new PagingService({ db, config, clock, rota, gateway, log });
   const enquiries = new EnquiryService({ db, config, clock, paging });
   const inboundSms = new InboundSmsService({ db, clock, config, enquiries, acks: new SmsAckHandler(paging) });
-  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, enquiries, inboundSms };
+  const users = new UserService({ db, clock });
+  const auth = new AuthService({ db, pool: base.pool, clock, config });
+  const casework = new CaseworkService({ db, clock, config, paging });
+  const live = new LiveFeed({ url: base.databaseUrl, log });
+  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, enquiries, inboundSms, users, auth, casework, live };
 }

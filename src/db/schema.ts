@@ -1,3 +1,4 @@
+import type { DeskTables } from '../desk/desk.tables.js';
 import type { PagingTables } from '../oncall/paging.tables.js';
 import type { RotaTables } from '../oncall/rota.tables.js';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
@@ -6,7 +7,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
  * Kysely's view of the tables created by the SQL files in `sql/`. Keep the two in step. Each
  * domain declares its own tables next to its repository; this interface gathers them.
  */
-export interface Database extends RotaTables, PagingTables {
+export interface Database extends RotaTables, PagingTables, DeskTables {
   enquiry: EnquiryTable;
   enquiry_event: EnquiryEventTable;
   sms_inbound: SmsInboundTable;
@@ -28,13 +29,17 @@ export interface EnquiryTable {
   details: string;
   deadline: Date | null;
   urgent: boolean;
-  urgent_reason: 'journalist' | 'deadline' | null;
+  urgent_reason: 'journalist' | 'deadline' | 'staff' | null;
   out_of_hours: boolean;
   needs_on_call: boolean;
   respond_by: Date | null;
   received_at: Date;
   updated_at: Date;
   first_response_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  assigned_to: ColumnType<string | null, string | null | undefined, string | null>;
+  response_given: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Generated full-text search vector; read only in SQL. */
+  search: ColumnType<string, never, never>;
   closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export type Enquiry = Selectable<EnquiryTable>;

@@ -40,6 +40,7 @@ export const TASKS = {
   step: 'page_step',
   bundle: 'page_bundle',
   notifyJournalist: 'notify_journalist',
+  sendSms: 'send_sms',
 } as const;
 
 const FAILED_SMS = new Set(['failed', 'undelivered']);

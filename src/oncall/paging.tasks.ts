@@ -6,6 +6,12 @@ import { TASKS } from './paging.service.js';
 const stepPayload = z.object({ pageId: z.string().regex(/^\d+$/), step: z.number().int().min(0).max(100) });
 const bundlePayload = z.object({ phone: z.string().regex(/^\+[1-9]\d{6,14}$/) });
 const notifyPayload = z.object({ enquiryId: z.string().regex(/^\d+$/) });
+const smsPayload = z.object({
+  key: z.string().min(1).max(200),
+  enquiryId: z.string().regex(/^\d+$/).nullable(),
+  to: z.string().regex(/^\+[1-9]\d{6,14}$/),
+  body: z.string().min(1).max(1600),
+});
 
 /**
  * Parses a job payload; a malformed one is a bug in whoever queued it, so it fails loudly (and
@@ -31,5 +37,9 @@ export function pagingTasks(paging: PagingService): TaskList {
     const p = parse(notifyPayload, payload, TASKS.notifyJournalist);
     await paging.notifyJournalistOfAck(p.enquiryId);
   };
-  return { [TASKS.step]: step, [TASKS.bundle]: bundle, [TASKS.notifyJournalist]: notify };
+  const sms: Task = async (payload) => {
+    const p = parse(smsPayload, payload, TASKS.sendSms);
+    await paging.sendJournalistSms(p);
+  };
+  return { [TASKS.step]: step, [TASKS.bundle]: bundle, [TASKS.notifyJournalist]: notify, [TASKS.sendSms]: sms };
 }

@@ -75,7 +75,7 @@ export async function startHarness(opts: { now: string; config?: unknown; env?: 
     opts.config ?? {},
   );
   const log = createLogger(config.logLevel);
-  const services = buildServices({ config, db: database.db, pool: database.pool, clock: clock.fn, log });
+  const services = buildServices({ config, db: database.db, pool: database.pool, databaseUrl: database.url, clock: clock.fn, log });
   const app = createApp(services) as unknown as Hono;
   twilio.callbackFetch = (url, init) => app.request(url.replace(PUBLIC_BASE_URL, ''), init);
   const runner = opts.jobs
@@ -127,6 +127,7 @@ export async function startHarness(opts: { now: string; config?: unknown; env?: 
     webhook,
     async close() {
       await runner?.stop();
+      await services.live.stop();
       clock.restore();
       await twilio.close();
       await database.drop();

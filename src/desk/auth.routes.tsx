@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Config } from '../config.js';
+import { clientIp } from '../http/client-ip.js';
+import { AppError } from '../http/errors.js';
+import { ErrorSummary, Layout } from '../http/layout.js';
+import { SESSION_COOKIE, deskSession, requireSession, sameToken, type DeskEnv } from './auth.middleware.js';
+import type { AuthService } from './auth.service.js';
+
+const LOGIN_CSRF_COOKIE = 'pd_login_csrf';
+
+/** Only same-site paths under /desk: never redirect a signed-in officer to another site. */
+function safeNext(next: string | undefined): string {
+  return next && /^\/desk(\/|$|\?)/.test(next) && !next.startsWith('//') ? next : '/desk';
+}
+
+function LoginPage(props: { officeName: string; csrf: string; next: string; email?: string; error?: string }) {
+  return (
+    <Layout title={props.error ? 'Error: Sign in' : 'Sign in'} officeName={`${props.officeName} desk`}>
+      {props.error ? <ErrorSummary errors={{ email: props.error }} order={['email']} /> : null}
+      <h1>Sign in to the desk</h1>
+      <form method="post" action="/desk/login" novalidate>
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <input type="hidden" name="next" value={props.next} />
+        <div class={`field${props.error ? ' field--error' : ''}`}>
+          <label for="email">Email address</label>
+          {props.error ? (
+            <p class="error-message" id="email-error">
+              <span class="visually-hidden">Error:</span> {props.error}
+            </p>
+          ) : null}
+          <input type="email" id="email" name="email" autocomplete="username" value={props.email ?? ''} aria-describedby={props.error ? 'email-error' : undefined} />
+        </div>
+        <div class="field">
+          <label for="password">Password</label>
+          <input type="password" id="password" name="password" autocomplete="current-password" />
+        </div>
+        <button type="submit" class="button">
+          Sign in
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+/**
+ * `/desk/login` and `/desk/logout`. Login is protected against CSRF with a double-submit cookie
+ * (there is no session yet); a successful login always issues a new session token.
+ */
+export function authRoutes(deps: { auth: AuthService; config: Pick<Config, 'office' | 'publicBaseUrl' | 'desk' | 'intake'> }) {
+  const app = new Hono<DeskEnv>();
+  const secure = deps.config.publicBaseUrl.startsWith('https:');
+  const officeName = deps.config.office.name;
+
+  const render = (c: Context, props: { next: string; email?: string; error?: string }, status: 200 | 401 | 403 | 429 = 200) => {
+    const csrf = randomBytes(18).toString('base64url');
+    setCookie(c, LOGIN_CSRF_COOKIE, csrf, { httpOnly: true, sameSite: 'Strict', secure, path: '/desk/login', maxAge: 3600 });
+    c.status(status);
+    return c.html(<LoginPage officeName={officeName} csrf={csrf} {...props} />);
+  };
+
+  app.get('/login', (c) => render(c, { next: safeNext(c.req.query('next')) }));
+
+  app.post('/login', async (c) => {
+    const body = await c.req.parseBody();
+    const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+    const next = safeNext(str('next'));
+    if (!sameToken(str('_csrf'), getCookie(c, LOGIN_CSRF_COOKIE) ?? '\0')) {
+      return render(c, { next, email: str('email'), error: 'The sign-in form expired. Please try again.' }, 403);
+    }
+    try {
+      const s = await deps.auth.login(str('email'), str('password'), clientIp(c, deps.config.intake.trustProxyHops));
+      deleteCookie(c, LOGIN_CSRF_COOKIE, { path: '/desk/login' });
+      setCookie(c, SESSION_COOKIE, s.token, {
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure,
+        path: '/',
+        maxAge: deps.config.desk.sessionAbsoluteHours * 3600,
+      });
+      return c.redirect(next, 303);
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'unauthenticated' || err.code === 'rate_limited')) {
+        if (err.details.retryAfterSeconds) c.header('Retry-After', String(err.details.retryAfterSeconds));
+        return render(c, { next, email: str('email'), error: err.message }, err.code === 'rate_limited' ? 429 : 401);
+      }
+      throw err;
+    }
+  });
+
+  app.post('/logout', requireSession(deps.auth), async (c) => {
+    await deps.auth.logout(deskSession(c));
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/desk/login', 303);
+  });
+
+  return app;
+}

@@ -1,0 +1,102 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { AppError } from '../http/errors.js';
+import { audit } from './audit.repository.js';
+import type { AppUser, UserSession } from './desk.tables.js';
+import { DUMMY_HASH, verifyPassword } from './password.js';
+import * as sessions from './sessions.repository.js';
+import { findUserByEmail } from './users.repository.js';
+
+/** SHA-256 of a session token: what the database keeps instead of the token. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** A signed-in staff member on one request. */
+export interface DeskSession {
+  token: string;
+  session: UserSession;
+  user: AppUser;
+}
+
+/**
+ * Logins and sessions. Sessions are rows in PostgreSQL (any web process can serve any request),
+ * end after `desk.sessionIdleMinutes` unused or `desk.sessionAbsoluteHours` after login, and
+ * end at once when the user is disabled. Login attempts are limited per IP and per account.
+ */
+export class AuthService {
+  private readonly perIp: RateLimiterPostgres;
+  private readonly perAccount: RateLimiterPostgres;
+
+  constructor(private readonly deps: { db: Db; pool: pg.Pool; clock: Clock; config: Pick<Config, 'desk'> }) {
+    const common = { storeClient: deps.pool, storeType: 'pool', tableName: 'rate_limit', tableCreated: true, clearExpiredByTimeout: false };
+    const l = deps.config.desk.loginRateLimit;
+    this.perIp = new RateLimiterPostgres({ ...common, keyPrefix: 'login-ip', points: l.perIp.points, duration: l.perIp.durationSeconds });
+    this.perAccount = new RateLimiterPostgres({ ...common, keyPrefix: 'login-account', points: l.perAccount.points, duration: l.perAccount.durationSeconds });
+  }
+
+  private async consume(limiter: RateLimiterPostgres, key: string): Promise<void> {
+    try {
+      await limiter.consume(key, 1);
+    } catch (res) {
+      if (res instanceof RateLimiterRes) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+        throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`, { retryAfterSeconds });
+      }
+      throw res;
+    }
+  }
+
+  /**
+   * Checks an email and password and opens a new session (a fresh token: a session id known
+   * before login is never reused). Throws `unauthenticated` with one message for every failure,
+   * so the form does not reveal which emails exist.
+   */
+  async login(email: string, password: string, ip: string): Promise<DeskSession> {
+    await this.consume(this.perIp, ip);
+    await this.consume(this.perAccount, email.trim().toLowerCase());
+    const user = await findUserByEmail(this.deps.db, email.trim());
+    const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+    if (!user || !ok || !user.active) throw new AppError('unauthenticated', 'The email address or password is not right');
+    await this.perAccount.delete(email.trim().toLowerCase());
+    const now = this.deps.clock();
+    const token = randomBytes(32).toString('base64url');
+    const session: UserSession = {
+      token_hash: hashToken(token),
+      user_id: user.id,
+      csrf_token: randomBytes(24).toString('base64url'),
+      created_at: now,
+      last_seen_at: now,
+      expires_at: new Date(now.getTime() + this.deps.config.desk.sessionAbsoluteHours * 3_600_000),
+    };
+    await sessions.insertSession(this.deps.db, session);
+    await audit(this.deps.db, { at: now, actor: { userId: user.id, email: user.email }, action: 'login', detail: { ip } });
+    return { token, session, user };
+  }
+
+  /** The live session for a cookie token, touched now; null when missing, expired, idle too long or disabled. */
+  async resume(token: string | undefined): Promise<DeskSession | null> {
+    if (!token || token.length > 100) return null;
+    const now = this.deps.clock();
+    const found = await sessions.findLiveSession(this.deps.db, hashToken(token), now);
+    if (!found) return null;
+    const idleMs = this.deps.config.desk.sessionIdleMinutes * 60_000;
+    if (now.getTime() - found.session.last_seen_at.getTime() > idleMs) {
+      await sessions.deleteSession(this.deps.db, found.session.token_hash);
+      return null;
+    }
+    // Writing on every request would make each page view a write; a minute's precision is plenty.
+    if (now.getTime() - found.session.last_seen_at.getTime() > 60_000) await sessions.touchSession(this.deps.db, found.session.token_hash, now);
+    return { token, ...found };
+  }
+
+  /** Ends a session server-side (logout). */
+  async logout(s: DeskSession): Promise<void> {
+    await sessions.deleteSession(this.deps.db, s.session.token_hash);
+    await audit(this.deps.db, { at: this.deps.clock(), actor: { userId: s.user.id, email: s.user.email }, action: 'logout' });
+  }
+}

@@ -1,0 +1,53 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from '../db/database.js';
+import type { Enquiry, EnquiryStatus } from '../db/schema.js';
+
+/** The enquiry with this reference locked for an update by the desk. */
+export async function lockByReference(tx: Tx, reference: string): Promise<Enquiry | undefined> {
+  return tx.selectFrom('enquiry').selectAll().where('reference', '=', reference).forUpdate().executeTakeFirst();
+}
+
+/** Applies a desk change to an enquiry. */
+export async function updateEnquiry(
+  tx: Tx,
+  id: string,
+  patch: Partial<Pick<Enquiry, 'assigned_to' | 'status' | 'response_given' | 'first_response_at' | 'closed_at' | 'urgent' | 'urgent_reason' | 'needs_on_call'>> & { updated_at: Date },
+): Promise<Enquiry> {
+  return tx.updateTable('enquiry').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The journalist's other enquiries (same phone or email), newest first. */
+export async function earlierEnquiries(db: Db, e: Enquiry, limit = 20): Promise<Array<Pick<Enquiry, 'reference' | 'subject' | 'status' | 'received_at' | 'channel'>>> {
+  if (!e.phone && !e.email) return [];
+  return db
+    .selectFrom('enquiry')
+    .select(['reference', 'subject', 'status', 'received_at', 'channel'])
+    .where('id', '<>', e.id)
+    .where((eb) => eb.or([...(e.phone ? [eb('phone', '=', e.phone)] : []), ...(e.email ? [eb(sql<string>`lower(email)`, '=', e.email.toLowerCase())] : [])]))
+    .orderBy('received_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Timeline events with the name of the staff member who caused each, oldest first. */
+export async function timeline(db: Db, enquiryId: string) {
+  return db.selectFrom('enquiry_event').selectAll().where('enquiry_id', '=', enquiryId).orderBy('at').orderBy('id').execute();
+}
+
+/** The page of an enquiry with its steps (for the out-of-hours panel). */
+export async function pageWithSteps(db: Db, enquiryId: string) {
+  const page = await db.selectFrom('page').selectAll().where('enquiry_id', '=', enquiryId).executeTakeFirst();
+  if (!page) return null;
+  const steps = await db.selectFrom('page_step').selectAll().where('page_id', '=', page.id).orderBy('step_index').orderBy('action').execute();
+  return { page, steps };
+}
+
+/** SMS sent to the journalist from the desk or on acknowledgement, oldest first. */
+export async function outboundFor(db: Db, enquiryId: string) {
+  return db.selectFrom('outbound_sms').selectAll().where('enquiry_id', '=', enquiryId).orderBy('created_at').orderBy('id').execute();
+}
+
+/** Whether a status is one the office still owes an answer in. */
+export function isOpenStatus(s: EnquiryStatus): boolean {
+  return s === 'new' || s === 'in_progress' || s === 'waiting';
+}

@@ -1,0 +1,82 @@
+import { Hono, type Context } from 'hono';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import * as enquiries from '../enquiries/enquiries.repository.js';
+import { normaliseReference } from '../enquiries/reference.js';
+import { AppError } from '../http/errors.js';
+import type { Actor } from './audit.repository.js';
+import { deskSession, type DeskEnv } from './auth.middleware.js';
+import * as repo from './casework.repository.js';
+import type { CaseworkService } from './casework.service.js';
+import { EnquiryPage } from './casework.views.js';
+import { findUserById, listActiveUsers } from './users.repository.js';
+
+/** An enquiry's page (`GET /desk/enquiries/:reference`) and its actions (POST …/assign, /status, /note, /response, /reply, /urgency, /acknowledge). */
+export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; casework: CaseworkService }) {
+  const app = new Hono<DeskEnv>();
+
+  async function render(c: Context<DeskEnv>, reference: string, status: 200 | 422, errors?: Record<string, string>, values?: Record<string, string>) {
+    const e = await enquiries.findByReference(deps.db, reference);
+    if (!e) throw new AppError('not_found', `There is no enquiry ${reference}.`);
+    const [assignee, staff, earlier, timeline, page, outbound] = await Promise.all([
+      e.assigned_to ? findUserById(deps.db, e.assigned_to) : Promise.resolve(undefined),
+      listActiveUsers(deps.db),
+      repo.earlierEnquiries(deps.db, e),
+      repo.timeline(deps.db, e.id),
+      repo.pageWithSteps(deps.db, e.id),
+      repo.outboundFor(deps.db, e.id),
+    ]);
+    c.status(status);
+    return c.html(
+      <EnquiryPage
+        session={deskSession(c)}
+        office={deps.config.office}
+        now={deps.clock()}
+        enquiry={e}
+        assigneeName={assignee?.name ?? null}
+        staff={staff}
+        earlier={earlier}
+        timeline={timeline}
+        page={page}
+        outbound={outbound}
+        errors={errors}
+        values={values}
+      />,
+    );
+  }
+
+  function referenceOf(c: Context): string {
+    const ref = normaliseReference(c.req.param('reference') ?? '');
+    if (!ref) throw new AppError('not_found', 'That is not an enquiry reference.');
+    return ref;
+  }
+
+  app.get('/enquiries/:reference', (c) => render(c, referenceOf(c), 200));
+
+  /** Runs an action; a validation error re-shows the page (422) with the message by its field and the text kept. */
+  const act = (run: (reference: string, body: Record<string, string>, actor: Actor) => Promise<void>) => async (c: Context<DeskEnv>) => {
+    const reference = referenceOf(c);
+    const raw = await c.req.parseBody();
+    const body: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) if (typeof v === 'string' && k !== '_csrf') body[k] = v;
+    const { user } = deskSession(c);
+    try {
+      await run(reference, body, { userId: user.id, email: user.email });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'validation' && err.details.fields) return render(c, reference, 422, err.details.fields, body);
+      throw err;
+    }
+    return c.redirect(`/desk/enquiries/${reference}`, 303);
+  };
+
+  app.post('/enquiries/:reference/assign', act((ref, b, actor) => deps.casework.assign(ref, b.assignee ? b.assignee : null, actor)));
+  app.post('/enquiries/:reference/status', act((ref, b, actor) => deps.casework.setStatus(ref, b.status ?? '', actor)));
+  app.post('/enquiries/:reference/note', act((ref, b, actor) => deps.casework.addNote(ref, b.note, actor)));
+  app.post('/enquiries/:reference/response', act((ref, b, actor) => deps.casework.recordResponse(ref, b.response, actor)));
+  app.post('/enquiries/:reference/reply', act((ref, b, actor) => deps.casework.replyBySms(ref, b.reply, actor)));
+  app.post('/enquiries/:reference/urgency', act((ref, b, actor) => deps.casework.setUrgency(ref, b.urgent === 'true', b.reason, actor)));
+  app.post('/enquiries/:reference/acknowledge', act((ref, _b, actor) => deps.casework.acknowledgePage(ref, actor)));
+
+  return app;
+}

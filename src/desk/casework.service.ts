@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db, Tx } from '../db/database.js';
+import type { Enquiry, EnquiryStatus } from '../db/schema.js';
+import { addEvent } from '../enquiries/enquiries.repository.js';
+import { normaliseText } from '../enquiries/enquiry.input.js';
+import { isOpen } from '../hours/office-hours.js';
+import { AppError } from '../http/errors.js';
+import { addJob } from '../jobs/queue.repository.js';
+import type { PagingService } from '../oncall/paging.service.js';
+import { TASKS } from '../oncall/paging.service.js';
+import { findPageByEnquiry } from '../oncall/paging.repository.js';
+import { audit, type Actor } from './audit.repository.js';
+import * as repo from './casework.repository.js';
+import { findUserById } from './users.repository.js';
+
+export const STATUSES: Array<{ value: EnquiryStatus; label: string }> = [
+  { value: 'new', label: 'New' },
+  { value: 'in_progress', label: 'In progress' },
+  { value: 'waiting', label: 'Waiting on journalist' },
+  { value: 'answered', label: 'Answered' },
+  { value: 'closed', label: 'Closed' },
+];
+
+export const CASEWORK_LIMITS = { note: 5000, response: 5000, reply: 1000, reason: 500 } as const;
+
+function requireText(field: string, value: unknown, max: number, label: string): string {
+  const text = typeof value === 'string' ? normaliseText(value, true) : '';
+  if (!text) throw new AppError('validation', `Enter ${label}`, { fields: { [field]: `Enter ${label}` } });
+  if (text.length > max) throw new AppError('validation', `${label} is too long`, { fields: { [field]: `Keep it to ${max.toLocaleString('en-GB')} characters or fewer` } });
+  return text;
+}
+
+/**
+ * What press officers do to one enquiry: assign, change status, note, record the press line,
+ * reply by SMS, change urgency, acknowledge a page. Every action is one transaction that changes
+ * the enquiry, adds to its timeline and writes the audit log.
+ */
+export class CaseworkService {
+  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; paging: PagingService }) {}
+
+  private async withEnquiry<T>(reference: string, fn: (tx: Tx, e: Enquiry, now: Date) => Promise<T>): Promise<T> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      const e = await repo.lockByReference(tx, reference);
+      if (!e) throw new AppError('not_found', `There is no enquiry ${reference}`);
+      return fn(tx, e, this.deps.clock());
+    });
+  }
+
+  /** Assigns the enquiry to a user (null: unassigned). */
+  async assign(reference: string, userId: string | null, actor: Actor): Promise<void> {
+    await this.withEnquiry(reference, async (tx, e, now) => {
+      let name: string | null = null;
+      if (userId && !/^\d{1,18}$/.test(userId)) throw new AppError('validation', 'Choose someone who can take it', { fields: { assignee: 'Choose an active member of staff' } });
+      if (userId) {
+        const user = await findUserById(tx, userId);
+        if (!user || !user.active) throw new AppError('validation', 'Choose someone who can take it', { fields: { assignee: 'Choose an active member of staff' } });
+        name = user.name;
+      }
+      await repo.updateEnquiry(tx, e.id, { assigned_to: userId, updated_at: now, ...(userId && e.status === 'new' ? { status: 'in_progress' } : {}) });
+      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'assigned', actor: actor.email, data: { to: name } });
+      await audit(tx, { at: now, actor, action: 'enquiry.assigned', enquiryId: e.id, detail: { to: userId, name } });
+    });
+  }
+
+  /** Moves the enquiry to another status; answered sets the first response, closed the close time. */
+  async setStatus(reference: string, status: string, actor: Actor): Promise<void> {
+    const target = STATUSES.find((s) => s.value === status)?.value;
+    if (!target) throw new AppError('validation', 'Choose a status', { fields: { status: 'Choose one of the statuses listed' } });
+    await this.withEnquiry(reference, async (tx, e, now) => {
+      if (e.status === target) return;
+      await repo.updateEnquiry(tx, e.id, {
+        status: target,
+        updated_at: now,
+        ...(target === 'answered' && !e.first_response_at ? { first_response_at: now } : {}),
+        ...(target === 'closed' ? { closed_at: now } : repo.isOpenStatus(target) ? { closed_at: null } : {}),
+      });
+      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'status_changed', actor: actor.email, data: { from: e.status, to: target } });
+      await audit(tx, { at: now, actor, action: 'enquiry.status_changed', enquiryId: e.id, detail: { from: e.status, to: target } });
+    });
+  }
+
+  /** Adds an internal note (never sent to the journalist). */
+  async addNote(reference: string, text: unknown, actor: Actor): Promise<void> {
+    const note = requireText('note', text, CASEWORK_LIMITS.note, 'a note');
+    await this.withEnquiry(reference, async (tx, e, now) => {
+      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'note', actor: actor.email, data: { text: note } });
+      await repo.updateEnquiry(tx, e.id, { updated_at: now });
+      await audit(tx, { at: now, actor, action: 'enquiry.note_added', enquiryId: e.id });
+    });
+  }
+
+  /** Records the press line given to the journalist; the first one counts as the first response. */
+  async recordResponse(reference: string, text: unknown, actor: Actor): Promise<void> {
+    const response = requireText('response', text, CASEWORK_LIMITS.response, 'the response given');
+    await this.withEnquiry(reference, async (tx, e, now) => {
+      await repo.updateEnquiry(tx, e.id, { response_given: response, updated_at: now, ...(e.first_response_at ? {} : { first_response_at: now }) });
+      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'response_recorded', actor: actor.email, data: { text: response } });
+      await audit(tx, { at: now, actor, action: 'enquiry.response_recorded', enquiryId: e.id });
+    });
+  }
+
+  /** Queues an SMS reply to the journalist (sent by a job; its delivery receipt lands on the timeline). */
+  async replyBySms(reference: string, text: unknown, actor: Actor): Promise<void> {
+    const body = requireText('reply', text, CASEWORK_LIMITS.reply, 'a reply');
+    await this.withEnquiry(reference, async (tx, e, now) => {
+      if (!e.phone) throw new AppError('validation', 'No phone number', { fields: { reply: 'This journalist gave no phone number: reply by email instead' } });
+      const key = `reply:${randomUUID()}`;
+      await addJob(tx, TASKS.sendSms, { key, enquiryId: e.id, to: e.phone, body }, { runAt: now, jobKey: key });
+      await repo.updateEnquiry(tx, e.id, { updated_at: now, ...(e.first_response_at ? {} : { first_response_at: now }) });
+      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'reply_queued', actor: actor.email, data: { body, key } });
+      await audit(tx, { at: now, actor, action: 'enquiry.reply_sent', enquiryId: e.id, detail: { key } });
+    });
+  }
+
+  /** Upgrades or downgrades urgency with a reason; an upgrade while the office is closed pages on-call. */
+  async setUrgency(reference: string, urgent: boolean, reasonText: unknown, actor: Actor): Promise<void> {
+    const reason = requireText('reason', reasonText, CASEWORK_LIMITS.reason, 'a reason');
+    await this.withEnquiry(reference, async (tx, e, now) => {
+      if (e.urgent === urgent) return;
+      const closed = !isOpen(now, this.deps.config.office);
+      await repo.updateEnquiry(tx, e.id, { urgent, urgent_reason: urgent ? 'staff' : null, needs_on_call: urgent && closed, updated_at: now });
+      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'urgency_changed', actor: actor.email, data: { urgent, reason } });
+      await audit(tx, { at: now, actor, action: urgent ? 'enquiry.upgraded' : 'enquiry.downgraded', enquiryId: e.id, detail: { reason } });
+      if (urgent && closed && this.deps.paging.enabled) await this.deps.paging.schedulePage(tx, { ...e, urgent }, now);
+    });
+  }
+
+  /** Acknowledges the enquiry's page from the desk (someone picked it up without the phone). */
+  async acknowledgePage(reference: string, actor: Actor): Promise<void> {
+    await this.withEnquiry(reference, async (tx, e, now) => {
+      const page = await findPageByEnquiry(tx, e.id);
+      if (!page) throw new AppError('validation', 'Nothing to acknowledge', { fields: { page: 'This enquiry was not paged' } });
+      const acked = await this.deps.paging.acknowledge(tx, [page.id], { by: actor.email, via: 'desk' });
+      if (acked.length) await audit(tx, { at: now, actor, action: 'page.acknowledged', enquiryId: e.id });
+    });
+  }
+}

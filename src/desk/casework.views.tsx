@@ -1,0 +1,355 @@
+import type { OfficeConfig } from '../config.js';
+import type { Enquiry, EnquiryEvent } from '../db/schema.js';
+import { formatDeadline } from '../hours/format.js';
+import type { OutboundSms, Page, PageStep } from '../oncall/paging.tables.js';
+import type { DeskSession } from './auth.service.js';
+import { CASEWORK_LIMITS, STATUSES } from './casework.service.js';
+import { Csrf, DeskLayout } from './desk.layout.js';
+import { channelLabel, statusLabel } from './queue.views.js';
+
+type When = (d: Date) => string;
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
+}
+
+/** One line of the timeline, worded for a press officer. Everything is rendered as text. */
+function describe(e: EnquiryEvent): { title: string; body?: string } {
+  const d = e.data as Record<string, unknown>;
+  switch (e.kind) {
+    case 'received':
+      return { title: `Received by ${channelLabel(str(d.channel))}${d.outOfHours ? ', out of hours' : ', in hours'}${d.urgent ? ', urgent' : ''}`, body: str(d.nextStep) ? `Journalist was told: ${str(d.nextStep)}` : undefined };
+    case 'sms_in':
+      return { title: d.ack ? 'SMS in (acknowledgement)' : 'SMS in from the journalist', body: str(d.body) };
+    case 'sms_out':
+      return { title: `SMS out to ${str(d.to)}`, body: str(d.body) };
+    case 'sms_out_status':
+      return { title: `SMS delivery: ${str(d.status)}` };
+    case 'sms_out_failed':
+      return { title: `SMS could not be sent to ${str(d.to)}`, body: str(d.error) };
+    case 'reply_queued':
+      return { title: 'Reply by SMS queued', body: str(d.body) };
+    case 'page_created':
+      return { title: `On-call page created (code ${str(d.shortCode)})` };
+    case 'page_sms_sent':
+      return { title: `Page SMS sent to ${str(d.name) || str(d.to)} ${str(d.to)} (step ${Number(d.step) + 1}${d.bundledWith ? `, in a bundle of ${str(d.bundledWith)}` : ''})` };
+    case 'page_call_placed':
+      return { title: `Page call placed to ${str(d.name) || str(d.to)} ${str(d.to)} (step ${Number(d.step) + 1})` };
+    case 'page_bundled':
+      return { title: `Page held to go out with others to ${str(d.to)}` };
+    case 'page_delayed':
+      return { title: `Page delayed: Twilio did not take it (retrying)`, body: str(d.error) };
+    case 'page_failed':
+      return { title: `Page to ${str(d.to)} failed`, body: str(d.error) };
+    case 'page_step_skipped':
+      return { title: `Escalation step ${Number(d.step) + 1} skipped: nobody new to page` };
+    case 'escalated':
+      return { title: `Escalated: ${str(d.reason)}` };
+    case 'page_exhausted':
+      return { title: 'Nobody acknowledged the page after every escalation step' };
+    case 'delivery_receipt':
+      return { title: `Delivery receipt: ${d.action === 'call' ? 'call' : 'SMS'} ${str(d.status)}${d.errorCode ? ` (error ${str(d.errorCode)})` : ''}` };
+    case 'acknowledged':
+      return { title: `Page acknowledged by ${str(e.actor)} (${str(d.via)})` };
+    case 'assigned':
+      return { title: d.to ? `Assigned to ${str(d.to)}` : 'Unassigned' };
+    case 'status_changed':
+      return { title: `Status: ${statusLabel(str(d.from))} → ${statusLabel(str(d.to))}` };
+    case 'note':
+      return { title: 'Internal note', body: str(d.text) };
+    case 'response_recorded':
+      return { title: 'Response given (press line)', body: str(d.text) };
+    case 'urgency_changed':
+      return { title: d.urgent ? 'Marked urgent' : 'Marked not urgent', body: str(d.reason) };
+    default:
+      return { title: e.kind.replace(/_/g, ' ') };
+  }
+}
+
+function FieldError(props: { id: string; errors: Record<string, string> }) {
+  const m = props.errors[props.id];
+  return m ? (
+    <p class="error-message" id={`${props.id}-error`}>
+      <span class="visually-hidden">Error:</span> {m}
+    </p>
+  ) : null;
+}
+
+export interface EnquiryPageProps {
+  session: DeskSession;
+  office: OfficeConfig;
+  now: Date;
+  enquiry: Enquiry;
+  assigneeName: string | null;
+  staff: Array<{ id: string; name: string }>;
+  earlier: Array<{ reference: string; subject: string; status: string; received_at: Date; channel: string }>;
+  timeline: EnquiryEvent[];
+  page: { page: Page; steps: PageStep[] } | null;
+  outbound: OutboundSms[];
+  errors?: Record<string, string>;
+  values?: Record<string, string>;
+}
+
+/** Everything about one enquiry on one page: details, actions, the journalist's history and the timeline. */
+export function EnquiryPage(p: EnquiryPageProps) {
+  const e = p.enquiry;
+  const when: When = (d) => formatDeadline(d, p.office, p.now);
+  const errors = p.errors ?? {};
+  const values = p.values ?? {};
+  const csrf = p.session.session.csrf_token;
+  const action = (name: string) => `/desk/enquiries/${e.reference}/${name}`;
+  const open = e.status === 'new' || e.status === 'in_progress' || e.status === 'waiting';
+  const due = e.deadline ?? e.respond_by;
+  const overdue = open && due !== null && due.getTime() < p.now.getTime();
+  return (
+    <DeskLayout title={`${errors && Object.keys(errors).length ? 'Error: ' : ''}${e.reference}`} officeName={p.office.name} session={p.session}>
+      <p>
+        <a href="/desk">← Back to the queue</a>
+      </p>
+      <h1>
+        {e.reference} {e.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null} {overdue ? <strong class="tag tag--overdue">Overdue</strong> : null}
+      </h1>
+      {Object.keys(errors).length ? (
+        <div class="error-summary" role="alert" tabindex={-1}>
+          <h2>There is a problem</h2>
+          <ul>
+            {Object.entries(errors).map(([k, m]) => (
+              <li>
+                <a href={`#${k}`}>{m}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <p class="lead subject">{e.subject}</p>
+      <dl class="summary">
+        <dt>Status</dt>
+        <dd>{statusLabel(e.status)}</dd>
+        <dt>Assigned to</dt>
+        <dd>{p.assigneeName ?? 'Nobody'}</dd>
+        <dt>Journalist</dt>
+        <dd>{e.name || '(not given)'}</dd>
+        <dt>Outlet</dt>
+        <dd>{e.outlet || '(not given)'}</dd>
+        <dt>Email</dt>
+        <dd>{e.email ? <a href={`mailto:${e.email}?subject=${encodeURIComponent(`Your enquiry ${e.reference}`)}`}>{e.email}</a> : '—'}</dd>
+        <dt>Phone</dt>
+        <dd>{e.phone ? <a href={`tel:${e.phone}`}>{e.phone}</a> : '—'}</dd>
+        <dt>Deadline</dt>
+        <dd>{e.deadline ? when(e.deadline) : 'None given'}</dd>
+        <dt>Respond by</dt>
+        <dd>{e.respond_by ? when(e.respond_by) : '—'}</dd>
+        <dt>Received</dt>
+        <dd>
+          {when(e.received_at)} by {channelLabel(e.channel)}
+          {e.out_of_hours ? ', out of hours' : ', in hours'}
+        </dd>
+        {e.response_given ? (
+          <>
+            <dt>Response given</dt>
+            <dd class="pre">{e.response_given}</dd>
+          </>
+        ) : null}
+      </dl>
+      <h2>Details</h2>
+      <div class="panel pre">{e.details}</div>
+
+      {p.page ? (
+        <section aria-labelledby="page-title" class={`panel ${p.page.page.status === 'active' ? 'panel--urgent' : ''}`}>
+          <h2 id="page-title">Out of hours</h2>
+          <p>
+            {p.page.page.status === 'active'
+              ? 'The on-call press officer has been paged and has not yet acknowledged.'
+              : p.page.page.status === 'acknowledged'
+                ? `Acknowledged by ${p.page.page.acknowledged_by} (${p.page.page.ack_via}) at ${p.page.page.acknowledged_at ? when(p.page.page.acknowledged_at) : ''}.`
+                : 'Nobody acknowledged the page after every escalation step.'}
+          </p>
+          {p.page.steps.length ? (
+            <table>
+              <caption class="visually-hidden">Escalation steps</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Step</th>
+                  <th scope="col">How</th>
+                  <th scope="col">To</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Delivery</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.page.steps.map((s) => (
+                  <tr>
+                    <td>{s.step_index + 1}</td>
+                    <td>{s.action === 'sms' ? 'SMS' : 'Call'}</td>
+                    <td>{s.to_number}</td>
+                    <td>
+                      {s.state}
+                      {s.last_error && s.state !== 'sent' ? <div class="hint">Delayed: {s.last_error}</div> : null}
+                    </td>
+                    <td>{s.provider_status ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          {p.page.page.status === 'active' ? (
+            <form method="post" action={action('acknowledge')}>
+              <Csrf token={csrf} />
+              <button class="button" type="submit">
+                Acknowledge page (I have it)
+              </button>
+            </form>
+          ) : null}
+        </section>
+      ) : null}
+
+      <h2>Actions</h2>
+      <div class="actions">
+        <form method="post" action={action('assign')} class="action">
+          <Csrf token={csrf} />
+          <div class={`field${errors.assignee ? ' field--error' : ''}`}>
+            <label for="assignee">Assign to</label>
+            <FieldError id="assignee" errors={errors} />
+            <select id="assignee" name="assignee">
+              <option value="">Nobody</option>
+              {p.staff.map((u) => (
+                <option value={u.id} selected={u.id === e.assigned_to}>
+                  {u.id === p.session.user.id ? `Me (${u.name})` : u.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button class="button button--secondary" type="submit">
+            Assign
+          </button>
+          {e.assigned_to !== p.session.user.id ? (
+            <button class="button" type="submit" name="assignee" value={p.session.user.id}>
+              Assign to me
+            </button>
+          ) : null}
+        </form>
+
+        <form method="post" action={action('status')} class="action">
+          <Csrf token={csrf} />
+          <div class={`field${errors.status ? ' field--error' : ''}`}>
+            <label for="status">Status</label>
+            <FieldError id="status" errors={errors} />
+            <select id="status" name="status">
+              {STATUSES.map((s) => (
+                <option value={s.value} selected={s.value === e.status}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button class="button button--secondary" type="submit">
+            Change status
+          </button>
+        </form>
+
+        {e.phone ? (
+          <form method="post" action={action('reply')} class="action">
+            <Csrf token={csrf} />
+            <div class={`field${errors.reply ? ' field--error' : ''}`}>
+              <label for="reply">Reply to the journalist by SMS</label>
+              <p class="hint" id="reply-hint">
+                Sent to {e.phone} from the press office number. Up to {CASEWORK_LIMITS.reply} characters.
+              </p>
+              <FieldError id="reply" errors={errors} />
+              <textarea id="reply" name="reply" maxlength={CASEWORK_LIMITS.reply} aria-describedby="reply-hint">
+                {values.reply ?? ''}
+              </textarea>
+            </div>
+            <button class="button" type="submit">
+              Send SMS reply
+            </button>
+          </form>
+        ) : null}
+
+        <form method="post" action={action('response')} class="action">
+          <Csrf token={csrf} />
+          <div class={`field${errors.response ? ' field--error' : ''}`}>
+            <label for="response">Record the response given (press line)</label>
+            <FieldError id="response" errors={errors} />
+            <textarea id="response" name="response" maxlength={CASEWORK_LIMITS.response}>
+              {values.response ?? ''}
+            </textarea>
+          </div>
+          <button class="button button--secondary" type="submit">
+            Record response
+          </button>
+        </form>
+
+        <form method="post" action={action('note')} class="action">
+          <Csrf token={csrf} />
+          <div class={`field${errors.note ? ' field--error' : ''}`}>
+            <label for="note">Internal note</label>
+            <p class="hint" id="note-hint">
+              Staff only. Never sent to the journalist.
+            </p>
+            <FieldError id="note" errors={errors} />
+            <textarea id="note" name="note" maxlength={CASEWORK_LIMITS.note} aria-describedby="note-hint">
+              {values.note ?? ''}
+            </textarea>
+          </div>
+          <button class="button button--secondary" type="submit">
+            Add note
+          </button>
+        </form>
+
+        <form method="post" action={action('urgency')} class="action">
+          <Csrf token={csrf} />
+          <input type="hidden" name="urgent" value={e.urgent ? 'false' : 'true'} />
+          <div class={`field${errors.reason ? ' field--error' : ''}`}>
+            <label for="reason">{e.urgent ? 'Downgrade: reason' : 'Mark urgent: reason'}</label>
+            <FieldError id="reason" errors={errors} />
+            <input type="text" id="reason" name="reason" maxlength={CASEWORK_LIMITS.reason} value={values.reason ?? ''} />
+          </div>
+          <button class="button button--secondary" type="submit">
+            {e.urgent ? 'Mark not urgent' : 'Mark urgent'}
+          </button>
+        </form>
+      </div>
+
+      <h2>Timeline</h2>
+      <ol class="timeline">
+        {p.timeline.map((ev) => {
+          const d = describe(ev);
+          return (
+            <li class={`ev ev--${ev.kind}`}>
+              <time datetime={ev.at.toISOString()}>{when(ev.at)}</time> <strong>{d.title}</strong>
+              {ev.actor && ev.kind !== 'acknowledged' ? <span class="hint"> by {ev.actor}</span> : null}
+              {d.body ? <div class="pre">{d.body}</div> : null}
+            </li>
+          );
+        })}
+      </ol>
+      {p.outbound.length ? (
+        <>
+          <h2>SMS to the journalist</h2>
+          <ul>
+            {p.outbound.map((o) => (
+              <li>
+                {o.sent_at ? when(o.sent_at) : when(o.created_at)}: {o.state}
+                {o.provider_status ? `, ${o.provider_status}` : ''} — <span class="pre">{o.body}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
+      <h2>The journalist's other enquiries</h2>
+      {p.earlier.length ? (
+        <ul>
+          {p.earlier.map((x) => (
+            <li>
+              <a href={`/desk/enquiries/${x.reference}`}>{x.reference}</a> {when(x.received_at)}: {x.subject} ({statusLabel(x.status)})
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>None.</p>
+      )}
+    </DeskLayout>
+  );
+}

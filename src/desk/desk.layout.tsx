@@ -1,0 +1,59 @@
+import type { Child } from 'hono/jsx';
+import type { DeskSession } from './auth.service.js';
+
+/** Hidden CSRF field for every desk form. */
+export function Csrf(props: { token: string }) {
+  return <input type="hidden" name="_csrf" value={props.token} />;
+}
+
+/**
+ * The staff page shell: header with the desk's sections (manager sections only for managers),
+ * who is signed in, sign out. Scripts come from /assets only (the CSP forbids inline ones).
+ */
+export function DeskLayout(props: { title: string; officeName: string; session: DeskSession; current?: string; scripts?: string[]; children?: Child }) {
+  const { user } = props.session;
+  const link = (href: string, label: string) => (
+    <a href={href} aria-current={props.current === href ? 'page' : undefined}>
+      {label}
+    </a>
+  );
+  return (
+    <html lang="en-GB">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} – ${props.officeName} desk`}</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+        {(props.scripts ?? []).map((src) => (
+          <script src={src} defer />
+        ))}
+      </head>
+      <body class="desk">
+        <a class="skip-link" href="#main">
+          Skip to main content
+        </a>
+        <header class="site-header">
+          <a href="/desk">{props.officeName} desk</a>
+          <nav aria-label="Desk">
+            {link('/desk', 'Queue')}
+            {user.role === 'manager' ? link('/desk/rota', 'Rota') : null}
+            {user.role === 'manager' ? link('/desk/users', 'Users') : null}
+            {user.role === 'manager' ? link('/desk/audit', 'Audit log') : null}
+          </nav>
+          <form method="post" action="/desk/logout" class="signout">
+            <Csrf token={props.session.session.csrf_token} />
+            <span class="who">
+              {user.name} ({user.role})
+            </span>{' '}
+            <button type="submit" class="link-button">
+              Sign out
+            </button>
+          </form>
+        </header>
+        <main id="main" tabindex={-1} class="desk-main">
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}

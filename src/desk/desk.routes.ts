@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { requireManager, requireSession, type DeskEnv } from './auth.middleware.js';
+import { authRoutes } from './auth.routes.js';
+import type { AuthService } from './auth.service.js';
+import { caseworkRoutes } from './casework.routes.js';
+import type { CaseworkService } from './casework.service.js';
+import type { LiveFeed } from './live-feed.js';
+import { managerRoutes, type ManagerRouteDeps } from './manager.routes.js';
+import { queueRoutes } from './queue.routes.js';
+
+/** Paths (under /desk) only managers may reach. */
+export const MANAGER_AREAS = ['/rota', '/users', '/audit'] as const;
+
+export interface DeskDeps extends ManagerRouteDeps {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  auth: AuthService;
+  casework: CaseworkService;
+  live: LiveFeed;
+}
+
+/**
+ * Everything under `/desk`. Only the login page is public; every other route needs a session
+ * (and a CSRF token to change anything), and the manager area needs the manager role.
+ */
+export function deskRoutes(deps: DeskDeps) {
+  const app = new Hono<DeskEnv>();
+  app.route('/', authRoutes({ auth: deps.auth, config: deps.config }));
+  app.use('*', requireSession(deps.auth));
+  app.route('/', queueRoutes(deps));
+  app.route('/', caseworkRoutes(deps));
+  for (const area of MANAGER_AREAS) {
+    app.use(area, requireManager);
+    app.use(`${area}/*`, requireManager);
+  }
+  app.route('/', managerRoutes(deps));
+  return app;
+}

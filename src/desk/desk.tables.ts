@@ -1,0 +1,43 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+/** Tables of the triage desk (sql/20261127080000_desk.sql). */
+export interface DeskTables {
+  app_user: AppUserTable;
+  user_session: UserSessionTable;
+  audit_log: AuditLogTable;
+}
+
+export type Role = 'officer' | 'manager';
+
+export interface AppUserTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Date;
+  updated_at: Date;
+}
+export type AppUser = Selectable<AppUserTable>;
+
+export interface UserSessionTable {
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+}
+export type UserSession = Selectable<UserSessionTable>;
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Date;
+  user_id: string | null;
+  user_email: string | null;
+  action: string;
+  enquiry_id: string | null;
+  detail: ColumnType<Record<string, unknown>, string | undefined, never>;
+}
+export type AuditEntry = Selectable<AuditLogTable>;

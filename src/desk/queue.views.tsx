@@ -1,0 +1,160 @@
+import type { OfficeConfig } from '../config.js';
+import { formatDeadline } from '../hours/format.js';
+import type { DeskSession } from './auth.service.js';
+import { DeskLayout } from './desk.layout.js';
+import type { QueueFilters, QueueRow } from './queue.repository.js';
+
+const STATUS_LABEL: Record<string, string> = {
+  new: 'New',
+  in_progress: 'In progress',
+  waiting: 'Waiting on journalist',
+  answered: 'Answered',
+  closed: 'Closed',
+};
+const CHANNEL_LABEL: Record<string, string> = { web: 'Web form', api: 'API', sms: 'SMS' };
+const PAGE_LABEL: Record<string, string> = { active: 'On-call paged, not yet acknowledged', acknowledged: 'On-call acknowledged', exhausted: 'Page not acknowledged by anyone' };
+
+/** Label of a status for people. */
+export function statusLabel(s: string): string {
+  return STATUS_LABEL[s] ?? s;
+}
+
+/** Label of a channel for people. */
+export function channelLabel(c: string): string {
+  return CHANNEL_LABEL[c] ?? c;
+}
+
+/** One queue row; also served alone to insert live arrivals. */
+export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: Date }) {
+  const r = props.row;
+  const open = r.status === 'new' || r.status === 'in_progress' || r.status === 'waiting';
+  const overdue = open && r.due !== null && r.due.getTime() < props.now.getTime();
+  const cls = ['queue-row', r.urgent ? 'is-urgent' : '', overdue ? 'is-overdue' : ''].filter(Boolean).join(' ');
+  return (
+    <tr id={`row-${r.reference}`} class={cls}>
+      <td data-label="Due">
+        {r.due ? <time datetime={r.due.toISOString()}>{formatDeadline(r.due, props.office, props.now)}</time> : '—'}
+        {r.deadline ? <span class="hint"> deadline</span> : r.due ? <span class="hint"> respond by</span> : null}
+        {overdue ? <strong class="tag tag--overdue">Overdue</strong> : null}
+      </td>
+      <td data-label="Enquiry">
+        <a href={`/desk/enquiries/${r.reference}`} class="ref">
+          {r.reference}
+        </a>
+        {r.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null}
+        <div class="subject">{r.subject}</div>
+      </td>
+      <td data-label="From">
+        {r.name || <span class="hint">(no name)</span>}
+        <div class="hint">{r.outlet || channelLabel(r.channel)}</div>
+      </td>
+      <td data-label="Received">
+        {channelLabel(r.channel)}
+        {r.out_of_hours ? <span class="tag tag--ooh">Out of hours</span> : null}
+        {r.page_status ? <div class={`hint page-${r.page_status}`}>{PAGE_LABEL[r.page_status]}</div> : null}
+      </td>
+      <td data-label="Status">{statusLabel(r.status)}</td>
+      <td data-label="Assigned">{r.assignee_name ?? <span class="hint">Unassigned</span>}</td>
+    </tr>
+  );
+}
+
+function Select(props: { name: string; label: string; value: string; options: Array<[string, string]> }) {
+  return (
+    <div class="filter">
+      <label for={`f-${props.name}`}>{props.label}</label>
+      <select id={`f-${props.name}`} name={props.name}>
+        {props.options.map(([v, l]) => (
+          <option value={v} selected={v === props.value}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The triage queue: counts, filters, search, live arrivals, and the rows by what is due first. */
+export function QueuePage(props: {
+  session: DeskSession;
+  office: OfficeConfig;
+  now: Date;
+  filters: QueueFilters;
+  rows: QueueRow[];
+  counts: { open: number; urgent: number; overdue: number; unassigned: number; mine: number };
+  nextHref: string | null;
+  firstHref: string | null;
+}) {
+  const f = props.filters;
+  return (
+    <DeskLayout title="Queue" officeName={props.office.name} session={props.session} current="/desk" scripts={['/assets/desk.js']}>
+      <h1>Queue</h1>
+      <p class="counts">
+        <a href="/desk">{props.counts.open} open</a> · <a href="/desk?urgent=yes">{props.counts.urgent} urgent</a> · <strong class={props.counts.overdue ? 'overdue-count' : ''}>{props.counts.overdue} overdue</strong> ·{' '}
+        <a href="/desk?assigned=unassigned">{props.counts.unassigned} unassigned</a> · <a href="/desk?assigned=me">{props.counts.mine} mine</a>
+      </p>
+      <form method="get" action="/desk" class="filters" role="search">
+        <div class="filter filter--search">
+          <label for="f-q">Search</label>
+          <input type="search" id="f-q" name="q" value={f.q} maxlength={200} placeholder="Subject, details, outlet or journalist" />
+        </div>
+        <Select name="status" label="Status" value={f.status} options={[['open', 'Open'], ['new', 'New'], ['in_progress', 'In progress'], ['waiting', 'Waiting on journalist'], ['answered', 'Answered'], ['closed', 'Closed'], ['all', 'Any status']]} />
+        <Select name="urgent" label="Urgent" value={f.urgent} options={[['any', 'Any'], ['yes', 'Urgent only'], ['no', 'Not urgent']]} />
+        <Select name="assigned" label="Assigned" value={f.assigned} options={[['anyone', 'Anyone'], ['me', 'Me'], ['unassigned', 'Unassigned']]} />
+        <Select name="channel" label="Channel" value={f.channel} options={[['any', 'Any'], ['web', 'Web form'], ['api', 'API'], ['sms', 'SMS']]} />
+        <Select name="ooh" label="Received" value={f.outOfHours} options={[['any', 'Any time'], ['yes', 'Out of hours'], ['no', 'In hours']]} />
+        <button type="submit" class="button button--secondary">
+          Apply
+        </button>
+      </form>
+      <p id="live-status" class="visually-hidden" role="status" aria-live="polite"></p>
+      <section id="live-section" hidden aria-labelledby="live-title">
+        <h2 id="live-title">New since you opened this page</h2>
+        <table class="queue">
+          <caption class="visually-hidden">Enquiries received since this page was loaded</caption>
+          <thead>
+            <tr>
+              <th scope="col">Due</th>
+              <th scope="col">Enquiry</th>
+              <th scope="col">From</th>
+              <th scope="col">Received</th>
+              <th scope="col">Status</th>
+              <th scope="col">Assigned</th>
+            </tr>
+          </thead>
+          <tbody id="live-rows"></tbody>
+        </table>
+      </section>
+      {props.rows.length === 0 ? (
+        <p class="panel">No enquiries match. {f.q || f.status !== 'open' ? <a href="/desk">Show all open enquiries</a> : 'The queue is clear.'}</p>
+      ) : (
+        <table class="queue">
+          <caption class="visually-hidden">Enquiries, what is due first at the top</caption>
+          <thead>
+            <tr>
+              <th scope="col">Due</th>
+              <th scope="col">Enquiry</th>
+              <th scope="col">From</th>
+              <th scope="col">Received</th>
+              <th scope="col">Status</th>
+              <th scope="col">Assigned</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => (
+              <QueueRowView row={row} office={props.office} now={props.now} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav class="pager" aria-label="Pages">
+        {props.firstHref ? <a href={props.firstHref}>First page</a> : null}
+        {props.nextHref ? (
+          <a href={props.nextHref} rel="next">
+            Next page
+          </a>
+        ) : null}
+      </nav>
+    </DeskLayout>
+  );
+}

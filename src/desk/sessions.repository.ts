@@ -1,0 +1,50 @@
+import type { Db, Tx } from '../db/database.js';
+import type { AppUser, UserSession } from './desk.tables.js';
+
+/** Stores a new session. */
+export async function insertSession(db: Db | Tx, row: UserSession): Promise<void> {
+  await db.insertInto('user_session').values(row).execute();
+}
+
+/** A live session and its active user, by token hash; undefined if absent, expired or the user is disabled. */
+export async function findLiveSession(db: Db | Tx, tokenHash: string, now: Date): Promise<{ session: UserSession; user: AppUser } | undefined> {
+  const row = await db
+    .selectFrom('user_session')
+    .innerJoin('app_user', 'app_user.id', 'user_session.user_id')
+    .selectAll('user_session')
+    .select([
+      'app_user.id as u_id',
+      'app_user.email as u_email',
+      'app_user.name as u_name',
+      'app_user.role as u_role',
+      'app_user.password_hash as u_password_hash',
+      'app_user.active as u_active',
+      'app_user.created_at as u_created_at',
+      'app_user.updated_at as u_updated_at',
+    ])
+    .where('user_session.token_hash', '=', tokenHash)
+    .where('user_session.expires_at', '>', now)
+    .where('app_user.active', '=', true)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { u_id, u_email, u_name, u_role, u_password_hash, u_active, u_created_at, u_updated_at, ...session } = row;
+  return {
+    session,
+    user: { id: u_id, email: u_email, name: u_name, role: u_role, password_hash: u_password_hash, active: u_active, created_at: u_created_at, updated_at: u_updated_at },
+  };
+}
+
+/** Marks a session used now. */
+export async function touchSession(db: Db | Tx, tokenHash: string, now: Date): Promise<void> {
+  await db.updateTable('user_session').set({ last_seen_at: now }).where('token_hash', '=', tokenHash).execute();
+}
+
+/** Ends one session. */
+export async function deleteSession(db: Db | Tx, tokenHash: string): Promise<void> {
+  await db.deleteFrom('user_session').where('token_hash', '=', tokenHash).execute();
+}
+
+/** Ends every session of a user (disabled, or password reset). */
+export async function deleteUserSessions(db: Db | Tx, userId: string): Promise<void> {
+  await db.deleteFrom('user_session').where('user_id', '=', userId).execute();
+}

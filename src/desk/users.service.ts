@@ -1,0 +1,91 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/database.js';
+import { AppError } from '../http/errors.js';
+import { audit, type Actor } from './audit.repository.js';
+import type { AppUser, Role } from './desk.tables.js';
+import { hashPassword } from './password.js';
+import * as sessions from './sessions.repository.js';
+import * as repo from './users.repository.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const MIN_PASSWORD = 12;
+
+/** Validates a new password; returns a message or null. */
+export function passwordProblem(password: string): string | null {
+  if (password.length < MIN_PASSWORD) return `Password must be at least ${MIN_PASSWORD} characters`;
+  if (password.length > 200) return 'Password must be 200 characters or fewer';
+  return null;
+}
+
+/** Staff accounts: created by a manager (or the shell, or from the environment on first start), disabled, reset. */
+export class UserService {
+  constructor(private readonly deps: { db: Db; clock: Clock }) {}
+
+  /** Creates a user. Throws a validation AppError naming each bad field. */
+  async create(input: { email: string; name: string; role: string; password: string }, actor: Actor): Promise<AppUser> {
+    const fields: Record<string, string> = {};
+    const email = input.email.trim();
+    const name = input.name.trim();
+    if (!EMAIL.test(email) || email.length > 254) fields.email = 'Enter an email address, like jo.smith@police.example';
+    if (!name || name.length > 200) fields.name = 'Enter a name of up to 200 characters';
+    if (input.role !== 'officer' && input.role !== 'manager') fields.role = 'Choose officer or manager';
+    const pw = passwordProblem(input.password);
+    if (pw) fields.password = pw;
+    if (Object.keys(fields).length) throw new AppError('validation', 'The user could not be added', { fields });
+    const now = this.deps.clock();
+    return this.deps.db.transaction().execute(async (tx) => {
+      const user = await repo.insertUser(tx, { email, name, role: input.role as Role, password_hash: await hashPassword(input.password), at: now });
+      if (!user) throw new AppError('validation', 'The user could not be added', { fields: { email: 'A user with this email address already exists' } });
+      await audit(tx, { at: now, actor, action: 'user.created', detail: { userId: user.id, email: user.email, role: user.role } });
+      return user;
+    });
+  }
+
+  /**
+   * Creates the first manager from PRESSDESK_ADMIN_EMAIL/PASSWORD when no user exists yet.
+   * Returns true when it did.
+   */
+  async ensureFirstManager(admin: { email: string; password: string } | null): Promise<boolean> {
+    if (!admin || (await repo.anyUser(this.deps.db))) return false;
+    await this.create({ email: admin.email, name: 'Administrator', role: 'manager', password: admin.password }, { userId: null, email: 'environment' });
+    return true;
+  }
+
+  /** Disables (or re-enables) a user; disabling ends their sessions at once. */
+  async setActive(userId: string, active: boolean, actor: Actor): Promise<AppUser> {
+    if (!active && actor.userId === userId) throw new AppError('validation', 'You cannot disable yourself', { fields: { user: 'You cannot disable your own account' } });
+    const now = this.deps.clock();
+    return this.deps.db.transaction().execute(async (tx) => {
+      const user = await repo.updateUser(tx, userId, { active, at: now });
+      if (!user) throw new AppError('not_found', 'No such user');
+      if (!active) await sessions.deleteUserSessions(tx, userId);
+      await audit(tx, { at: now, actor, action: active ? 'user.enabled' : 'user.disabled', detail: { userId, email: user.email } });
+      return user;
+    });
+  }
+
+  /** Sets a new password; the user's sessions end (they log in again with it). */
+  async resetPassword(userId: string, password: string, actor: Actor): Promise<AppUser> {
+    const pw = passwordProblem(password);
+    if (pw) throw new AppError('validation', 'The password could not be reset', { fields: { password: pw } });
+    const now = this.deps.clock();
+    const hash = await hashPassword(password);
+    return this.deps.db.transaction().execute(async (tx) => {
+      const user = await repo.updateUser(tx, userId, { password_hash: hash, at: now });
+      if (!user) throw new AppError('not_found', 'No such user');
+      await sessions.deleteUserSessions(tx, userId);
+      await audit(tx, { at: now, actor, action: 'user.password_reset', detail: { userId, email: user.email } });
+      return user;
+    });
+  }
+
+  /** Every user. */
+  list(): Promise<AppUser[]> {
+    return repo.listUsers(this.deps.db);
+  }
+
+  /** Active users, for assignment. */
+  listActive() {
+    return repo.listActiveUsers(this.deps.db);
+  }
+}
