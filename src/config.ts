@@ -21,7 +21,7 @@ const day = z.array(interval).superRefine((intervals, ctx) => {
   }
 });
 
-const escalationStep = z.object({
+const escalationStep = z.strictObject({
   action: z.enum(['sms', 'call', 'sms+call']),
   to: z.enum(['oncall', 'next', 'fallback']),
   /** Seconds after the previous step was sent; defaults to onCall.ackTimeoutSeconds (0 for the first step). */
@@ -29,15 +29,15 @@ const escalationStep = z.object({
 });
 
 /** Schema of `config/default.json` (+ `PRESSDESK_CONFIG`). Every key has a default in the JSON file. */
-export const fileConfigSchema = z.object({
-  office: z.object({
+export const fileConfigSchema = z.strictObject({
+  office: z.strictObject({
     name: z.string().min(1).max(100),
     timezone: z.string().refine((tz) => IANAZone.isValidZone(tz), 'not a known IANA time zone'),
-    hours: z.object({ mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }),
+    hours: z.strictObject({ mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }),
     holidays: z.enum(['GB-ENG']).nullable(),
     closures: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'closure dates must be "YYYY-MM-DD"')),
   }),
-  intake: z.object({
+  intake: z.strictObject({
     rateLimit: z
       .object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() })
       .nullable(),
@@ -49,20 +49,20 @@ export const fileConfigSchema = z.object({
     /** A journalist's SMS joins their open SMS enquiry from within this many hours. */
     smsThreadHours: z.number().int().positive(),
   }),
-  onCall: z.object({
+  onCall: z.strictObject({
     fallbackNumber: z.string().regex(e164, 'must be an E.164 phone number such as +443001234567'),
     ackTimeoutSeconds: z.number().int().min(10).max(86_400),
     bundleSeconds: z.number().int().min(0).max(3600),
     escalation: z.array(escalationStep).min(1),
   }),
-  desk: z.object({
+  desk: z.strictObject({
     /** A session unused for this long ends (press officers step away from shared screens). */
     sessionIdleMinutes: z.number().int().min(5).max(24 * 60),
     /** A session ends this long after login whatever happens. */
     sessionAbsoluteHours: z.number().int().min(1).max(24 * 7),
-    loginRateLimit: z.object({
-      perIp: z.object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }),
-      perAccount: z.object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }),
+    loginRateLimit: z.strictObject({
+      perIp: z.strictObject({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }),
+      perAccount: z.strictObject({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }),
     }),
   }),
 });
