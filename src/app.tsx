@@ -37,7 +37,9 @@ const ASSETS: Record<string, { body: string; type: string }> = {
 /** Paths answered with JSON errors; everything else is a page for people. */
 function wantsJson(c: Context): boolean {
   const path = c.req.path;
-  return path.startsWith('/api/') || path === '/api' || path.startsWith('/twilio/') || (c.req.header('accept') ?? '').startsWith('application/json');
+  return (
+    path.startsWith('/api/') || path === '/api' || path.startsWith('/twilio/') || path.endsWith('.json') || path === '/desk/events' || (c.req.header('accept') ?? '').startsWith('application/json')
+  );
 }
 
 const TITLES: Record<number, string> = {

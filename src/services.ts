@@ -11,6 +11,8 @@ import type { Logger } from './log.js';
 import { SmsAckHandler } from './oncall/ack.service.js';
 import { PagingService } from './oncall/paging.service.js';
 import { RotaService } from './oncall/rota.service.js';
+import { HandoverService } from './reports/handover.service.js';
+import { ReportsService } from './reports/reports.service.js';
 import { InboundSmsService } from './sms/inbound.service.js';
 import { createTwilioGateway, type TwilioGateway } from './sms/twilio.client.js';
 
@@ -30,6 +32,8 @@ export interface Services {
   auth: AuthService;
   casework: CaseworkService;
   live: LiveFeed;
+  reports: ReportsService;
+  handover: HandoverService;
 }
 
 /** Wires the domain services together. No I/O. */
@@ -44,5 +48,7 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const auth = new AuthService({ db, pool: base.pool, clock, config });
   const casework = new CaseworkService({ db, clock, config, paging });
   const live = new LiveFeed({ url: base.databaseUrl, log });
-  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, enquiries, inboundSms, users, auth, casework, live };
+  const reports = new ReportsService({ db, clock, config });
+  const handover = new HandoverService({ db, clock, config });
+  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, enquiries, inboundSms, users, auth, casework, live, reports, handover };
 }

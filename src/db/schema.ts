@@ -41,6 +41,8 @@ export interface EnquiryTable {
   /** Generated full-text search vector; read only in SQL. */
   search: ColumnType<string, never, never>;
   closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** When the office stopped owing an answer (answered or closed); null while open. */
+  resolved_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export type Enquiry = Selectable<EnquiryTable>;
 export type NewEnquiry = Insertable<EnquiryTable>;

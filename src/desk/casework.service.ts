@@ -75,6 +75,7 @@ export class CaseworkService {
         updated_at: now,
         ...(target === 'answered' && !e.first_response_at ? { first_response_at: now } : {}),
         ...(target === 'closed' ? { closed_at: now } : repo.isOpenStatus(target) ? { closed_at: null } : {}),
+        ...(repo.isOpenStatus(target) ? { resolved_at: null } : e.resolved_at ? {} : { resolved_at: now }),
       });
       await addEvent(tx, { enquiryId: e.id, at: now, kind: 'status_changed', actor: actor.email, data: { from: e.status, to: target } });
       await audit(tx, { at: now, actor, action: 'enquiry.status_changed', enquiryId: e.id, detail: { from: e.status, to: target } });

@@ -36,6 +36,7 @@ export function DeskLayout(props: { title: string; officeName: string; session: 
           <a href="/desk">{props.officeName} desk</a>
           <nav aria-label="Desk">
             {link('/desk', 'Queue')}
+            {link('/desk/reports', 'Reports')}
             {user.role === 'manager' ? link('/desk/rota', 'Rota') : null}
             {user.role === 'manager' ? link('/desk/users', 'Users') : null}
             {user.role === 'manager' ? link('/desk/audit', 'Audit log') : null}

@@ -10,6 +10,9 @@ import type { CaseworkService } from './casework.service.js';
 import type { LiveFeed } from './live-feed.js';
 import { managerRoutes, type ManagerRouteDeps } from './manager.routes.js';
 import { queueRoutes } from './queue.routes.js';
+import type { HandoverService } from '../reports/handover.service.js';
+import { reportsRoutes } from '../reports/reports.routes.js';
+import type { ReportsService } from '../reports/reports.service.js';
 
 /** Paths (under /desk) only managers may reach. */
 export const MANAGER_AREAS = ['/rota', '/users', '/audit'] as const;
@@ -21,6 +24,8 @@ export interface DeskDeps extends ManagerRouteDeps {
   auth: AuthService;
   casework: CaseworkService;
   live: LiveFeed;
+  reports: ReportsService;
+  handover: HandoverService;
 }
 
 /**
@@ -33,6 +38,7 @@ export function deskRoutes(deps: DeskDeps) {
   app.use('*', requireSession(deps.auth));
   app.route('/', queueRoutes(deps));
   app.route('/', caseworkRoutes(deps));
+  app.route('/', reportsRoutes(deps));
   for (const area of MANAGER_AREAS) {
     app.use(area, requireManager);
     app.use(`${area}/*`, requireManager);

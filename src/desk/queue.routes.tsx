@@ -6,6 +6,7 @@ import type { Db } from '../db/database.js';
 import { normaliseReference } from '../enquiries/reference.js';
 import { AppError } from '../http/errors.js';
 import { deskSession, type DeskEnv } from './auth.middleware.js';
+import type { HandoverService } from '../reports/handover.service.js';
 import type { LiveFeed } from './live-feed.js';
 import * as queue from './queue.repository.js';
 import { QueuePage, QueueRowView } from './queue.views.js';
@@ -46,7 +47,7 @@ function filterQuery(f: queue.QueueFilters): URLSearchParams {
 }
 
 /** The queue (`GET /desk`), one row (`GET /desk/queue/row/:reference`) and live arrivals (`GET /desk/events`). */
-export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; live: LiveFeed }) {
+export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; live: LiveFeed; handover: HandoverService }) {
   const app = new Hono<DeskEnv>();
 
   app.get('/', async (c) => {
@@ -54,9 +55,10 @@ export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
     const now = deps.clock();
     const filters = parseFilters((k) => c.req.query(k));
     const after = parseCursor(c.req.query('after'));
-    const [rows, counts] = await Promise.all([
+    const [rows, counts, handover] = await Promise.all([
       queue.listQueue(deps.db, filters, s.user.id, after, PAGE_SIZE),
       queue.openCounts(deps.db, now, s.user.id),
+      after ? Promise.resolve(null) : deps.handover.forUser(s.user.id),
     ]);
     const page = rows.slice(0, PAGE_SIZE);
     const last = page[page.length - 1];
@@ -68,7 +70,7 @@ export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
       nextHref = `/desk?${p}`;
     }
     const firstHref = after ? `/desk${base.size ? `?${base}` : ''}` : null;
-    return c.html(<QueuePage session={s} office={deps.config.office} now={now} filters={filters} rows={page} counts={counts} nextHref={nextHref} firstHref={firstHref} />);
+    return c.html(<QueuePage session={s} office={deps.config.office} now={now} filters={filters} rows={page} counts={counts} nextHref={nextHref} firstHref={firstHref} handover={handover} />);
   });
 
   app.get('/queue/row/:reference', async (c) => {

@@ -1,7 +1,8 @@
 import type { OfficeConfig } from '../config.js';
 import { formatDeadline } from '../hours/format.js';
 import type { DeskSession } from './auth.service.js';
-import { DeskLayout } from './desk.layout.js';
+import type { HandoverSummary } from '../reports/handover.repository.js';
+import { Csrf, DeskLayout } from './desk.layout.js';
 import type { QueueFilters, QueueRow } from './queue.repository.js';
 
 const STATUS_LABEL: Record<string, string> = {
@@ -59,6 +60,38 @@ export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: 
   );
 }
 
+/** The morning handover: what arrived while the office was closed, until this officer dismisses it. */
+function Handover(props: { digest: { id: string; opened_at: Date; since: Date; summary: HandoverSummary }; when: (d: Date) => string; csrf: string }) {
+  const s = props.digest.summary;
+  const open = s.items.filter((i) => !i.answered);
+  return (
+    <section class="panel handover" aria-labelledby="handover-title">
+      <h2 id="handover-title">While the office was closed</h2>
+      <p>
+        Since {props.when(props.digest.since)}: {s.total} enquir{s.total === 1 ? 'y' : 'ies'}, {s.urgent} urgent, {s.paged} paged to on-call ({s.acknowledged} acknowledged), {s.unanswered} still unanswered.
+      </p>
+      {open.length ? (
+        <ul>
+          {open.map((i) => (
+            <li>
+              <a href={`/desk/enquiries/${i.reference}`}>{i.reference}</a> {i.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null} {i.subject}
+              {i.outlet ? ` (${i.outlet})` : ''}
+              {i.deadline ? `, deadline ${props.when(new Date(i.deadline))}` : ''}
+              {i.page ? `, paged ${i.page.paged.join(', ')}${i.page.acknowledgedBy ? `, acknowledged by ${i.page.acknowledgedBy}` : ', not acknowledged'}` : ''}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <form method="post" action={`/desk/handover/${props.digest.id}/dismiss`}>
+        <Csrf token={props.csrf} />
+        <button type="submit" class="button button--secondary">
+          Dismiss
+        </button>
+      </form>
+    </section>
+  );
+}
+
 function Select(props: { name: string; label: string; value: string; options: Array<[string, string]> }) {
   return (
     <div class="filter">
@@ -84,11 +117,14 @@ export function QueuePage(props: {
   counts: { open: number; urgent: number; overdue: number; unassigned: number; mine: number };
   nextHref: string | null;
   firstHref: string | null;
+  handover: { id: string; opened_at: Date; since: Date; summary: HandoverSummary } | null;
 }) {
   const f = props.filters;
+  const when = (d: Date) => formatDeadline(d, props.office, props.now);
   return (
     <DeskLayout title="Queue" officeName={props.office.name} session={props.session} current="/desk" scripts={['/assets/desk.js']}>
       <h1>Queue</h1>
+      {props.handover ? <Handover digest={props.handover} when={when} csrf={props.session.session.csrf_token} /> : null}
       <p class="counts">
         <a href="/desk">{props.counts.open} open</a> · <a href="/desk?urgent=yes">{props.counts.urgent} urgent</a> · <strong class={props.counts.overdue ? 'overdue-count' : ''}>{props.counts.overdue} overdue</strong> ·{' '}
         <a href="/desk?assigned=unassigned">{props.counts.unassigned} unassigned</a> · <a href="/desk?assigned=me">{props.counts.mine} mine</a>

@@ -355,3 +355,20 @@ export function workingMinutesBetween(a: Instant, b: Instant, office: OfficeConf
   }
   return total / MINUTE;
 }
+
+/**
+ * Every continuous opening period that overlaps [a, b), clipped to it, oldest first: the
+ * calendar as data, so SQL reports can measure working time with the same rules as intake.
+ */
+export function openingPeriods(a: Instant, b: Instant, office: OfficeConfig): Array<{ start: Date; end: Date }> {
+  const ta = toMillis(a);
+  const tb = toMillis(b);
+  const out: Array<{ start: Date; end: Date }> = [];
+  if (tb <= ta) return out;
+  for (const p of openPeriods(searchFrom(ta, office), calendarDateAt(tb, office), office)) {
+    if (p.start >= tb) break;
+    if (p.end <= ta) continue;
+    out.push({ start: new Date(Math.max(p.start, ta)), end: new Date(Math.min(p.end, tb)) });
+  }
+  return out;
+}

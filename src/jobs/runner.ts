@@ -18,6 +18,8 @@ export interface JobRunnerOptions {
   db: Db;
   log: Logger;
   taskList: TaskList;
+  /** graphile-worker crontab lines (omitted in tests, which call the tasks' services directly). */
+  crontab?: string;
   concurrency?: number;
   /** How often to look for due jobs that missed a notification (ms). */
   pollInterval?: number;
@@ -58,6 +60,7 @@ export async function startJobRunner(opts: JobRunnerOptions): Promise<JobRunner>
   const runner: Runner = await run({
     pgPool: opts.pool,
     taskList: opts.taskList,
+    ...(opts.crontab ? { crontab: opts.crontab } : {}),
     concurrency: opts.concurrency ?? 4,
     pollInterval: opts.pollInterval ?? 1000,
     noHandleSignals: true,

@@ -1,0 +1,79 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from '../db/database.js';
+
+/** Enquiries received in [since, until) with their page (if any), by deadline then arrival. */
+export async function arrivalsBetween(db: Db | Tx, since: Date, until: Date) {
+  const r = await sql<{
+    id: string;
+    reference: string;
+    subject: string;
+    outlet: string;
+    name: string;
+    urgent: boolean;
+    status: string;
+    deadline: Date | null;
+    respond_by: Date | null;
+    received_at: Date;
+    first_response_at: Date | null;
+    page_status: string | null;
+    acknowledged_by: string | null;
+    acknowledged_at: Date | null;
+    paged: string[] | null;
+  }>`
+    SELECT e.id, e.reference, e.subject, e.outlet, e.name, e.urgent, e.status, e.deadline, e.respond_by, e.received_at, e.first_response_at,
+           pg.status AS page_status, pg.acknowledged_by, pg.acknowledged_at,
+           (SELECT array_agg(DISTINCT st.to_number) FROM page_step st WHERE st.page_id = pg.id AND st.state = 'sent') AS paged
+      FROM enquiry e LEFT JOIN page pg ON pg.enquiry_id = e.id
+     WHERE e.received_at >= ${since} AND e.received_at < ${until}
+     ORDER BY coalesce(e.deadline, e.respond_by) NULLS LAST, e.received_at`.execute(db);
+  return r.rows;
+}
+
+/** Stores the digest for an opening; null when another process already made it. */
+export async function insertDigest(tx: Tx, row: { opened_at: Date; since: Date; created_at: Date; summary: unknown }): Promise<{ id: string } | null> {
+  const r = await sql<{ id: string }>`
+    INSERT INTO handover_digest (opened_at, since, created_at, summary)
+    VALUES (${row.opened_at}, ${row.since}, ${row.created_at}, ${JSON.stringify(row.summary)}::jsonb)
+    ON CONFLICT (opened_at) DO NOTHING RETURNING id`.execute(tx);
+  return r.rows[0] ?? null;
+}
+
+/** Whether the digest for this opening exists. */
+export async function digestExists(db: Db | Tx, openedAt: Date): Promise<boolean> {
+  const r = await sql<{ one: number }>`SELECT 1 AS one FROM handover_digest WHERE opened_at = ${openedAt}`.execute(db);
+  return r.rows.length > 0;
+}
+
+/** The newest digest made since `notBefore` that this user has not dismissed. */
+export async function latestUndismissed(db: Db, userId: string, notBefore: Date) {
+  const r = await sql<{ id: string; opened_at: Date; since: Date; summary: HandoverSummary }>`
+    SELECT d.id, d.opened_at, d.since, d.summary FROM handover_digest d
+     WHERE d.created_at >= ${notBefore}
+       AND NOT EXISTS (SELECT 1 FROM handover_dismissal x WHERE x.digest_id = d.id AND x.user_id = ${userId})
+     ORDER BY d.opened_at DESC LIMIT 1`.execute(db);
+  return r.rows[0] ?? null;
+}
+
+/** Records that a user dismissed a digest (idempotent). */
+export async function dismiss(db: Db, digestId: string, userId: string, at: Date): Promise<void> {
+  await sql`INSERT INTO handover_dismissal (digest_id, user_id, at) VALUES (${digestId}, ${userId}, ${at}) ON CONFLICT DO NOTHING`.execute(db);
+}
+
+/** What the handover says, as stored. */
+export interface HandoverSummary {
+  total: number;
+  urgent: number;
+  paged: number;
+  acknowledged: number;
+  unanswered: number;
+  items: Array<{
+    reference: string;
+    subject: string;
+    outlet: string;
+    urgent: boolean;
+    deadline: string | null;
+    received_at: string;
+    answered: boolean;
+    page: null | { status: string; paged: string[]; acknowledgedBy: string | null };
+  }>;
+}

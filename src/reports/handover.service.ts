@@ -1,0 +1,94 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { formatDeadline } from '../hours/format.js';
+import { officeStatus, openingPeriods } from '../hours/office-hours.js';
+import { addJob } from '../jobs/queue.repository.js';
+import { TASKS } from '../oncall/paging.service.js';
+import * as repo from './handover.repository.js';
+import type { HandoverSummary } from './handover.repository.js';
+
+const LOOKBACK_DAYS = 400;
+
+/**
+ * The morning handover: when the office opens, a summary of everything that arrived while it
+ * was closed (since the previous closing, however long ago: a bank holiday weekend is one
+ * digest). Made once per opening whatever the number of workers; shown at the top of the queue
+ * until each officer dismisses it, and texted to `handover.smsNumbers`.
+ */
+export class HandoverService {
+  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'handover'> }) {}
+
+  /** The current opening period's start and the previous closing, or null when the office is closed. */
+  currentOpening(now: Date): { openedAt: Date; since: Date } | null {
+    if (!officeStatus(now, this.deps.config.office).open) return null;
+    const periods = openingPeriods(new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000), new Date(now.getTime() + 1), this.deps.config.office);
+    const current = periods[periods.length - 1];
+    const previous = periods[periods.length - 2];
+    if (!current) return null;
+    return { openedAt: current.start, since: previous ? previous.end : new Date(current.start.getTime() - 86_400_000) };
+  }
+
+  /**
+   * Makes this opening's digest if the office is open and it does not exist yet (the cron task
+   * calls this every few minutes). Returns the digest id when it made one.
+   */
+  async generateIfDue(): Promise<string | null> {
+    const now = this.deps.clock();
+    const opening = this.currentOpening(now);
+    if (!opening || (await repo.digestExists(this.deps.db, opening.openedAt))) return null;
+    const rows = await repo.arrivalsBetween(this.deps.db, opening.since, opening.openedAt);
+    const summary: HandoverSummary = {
+      total: rows.length,
+      urgent: rows.filter((r) => r.urgent).length,
+      paged: rows.filter((r) => r.page_status).length,
+      acknowledged: rows.filter((r) => r.page_status === 'acknowledged').length,
+      unanswered: rows.filter((r) => !r.first_response_at && (r.status === 'new' || r.status === 'in_progress' || r.status === 'waiting')).length,
+      items: rows.map((r) => ({
+        reference: r.reference,
+        subject: r.subject,
+        outlet: r.outlet,
+        urgent: r.urgent,
+        deadline: r.deadline?.toISOString() ?? null,
+        received_at: r.received_at.toISOString(),
+        answered: Boolean(r.first_response_at) || r.status === 'answered' || r.status === 'closed',
+        page: r.page_status ? { status: r.page_status, paged: r.paged ?? [], acknowledgedBy: r.acknowledged_by } : null,
+      })),
+    };
+    return this.deps.db.transaction().execute(async (tx) => {
+      const digest = await repo.insertDigest(tx, { opened_at: opening.openedAt, since: opening.since, created_at: now, summary });
+      if (!digest) return null;
+      const text = this.smsText(summary, now);
+      for (const phone of this.deps.config.handover.smsNumbers) {
+        const key = `handover:${digest.id}:${phone}`;
+        await addJob(tx, TASKS.sendSms, { key, enquiryId: null, to: phone, body: text }, { runAt: now, jobKey: key });
+      }
+      return digest.id;
+    });
+  }
+
+  /** The handover as one short SMS. */
+  smsText(s: HandoverSummary, now: Date): string {
+    const office = this.deps.config.office;
+    const open = s.items.filter((i) => !i.answered).slice(0, 5);
+    const lines = open.map((i) => `${i.reference}${i.urgent ? ' URGENT' : ''}${i.deadline ? ` by ${formatDeadline(new Date(i.deadline), office, now)}` : ''}: ${i.subject.slice(0, 40)}`);
+    return [
+      `${office.name} handover: ${s.total} enquir${s.total === 1 ? 'y' : 'ies'} while closed, ${s.urgent} urgent, ${s.paged} paged (${s.acknowledged} acknowledged), ${s.unanswered} unanswered.`,
+      ...lines,
+      s.unanswered > open.length ? `…and ${s.unanswered - open.length} more in the desk.` : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
+  }
+
+  /** The digest to show this user at the top of the queue (made in the last 24 hours, not dismissed). */
+  forUser(userId: string) {
+    return repo.latestUndismissed(this.deps.db, userId, new Date(this.deps.clock().getTime() - 86_400_000));
+  }
+
+  /** Hides a digest for this user. */
+  dismiss(digestId: string, userId: string): Promise<void> {
+    return repo.dismiss(this.deps.db, digestId, userId, this.deps.clock());
+  }
+}
+

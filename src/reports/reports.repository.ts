@@ -1,0 +1,201 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db, Tx } from '../db/database.js';
+
+/** A reporting period [from, to), the office time zone for day/hour buckets, and an optional officer. */
+export interface ReportScope {
+  from: Date;
+  to: Date;
+  timezone: string;
+  /** Only enquiries assigned to this user (an officer's own figures). */
+  assignedTo: string | null;
+  /** The out-of-hours line, to count pages that reached it. */
+  fallbackNumber: string;
+  now: Date;
+}
+
+/** Median and 90th percentile in seconds (null when there is nothing to measure), with the count measured. */
+export interface Spread {
+  n: number;
+  median: number | null;
+  p90: number | null;
+}
+
+function scoped(s: ReportScope): RawBuilder<unknown> {
+  return s.assignedTo ? sql`AND e.assigned_to = ${s.assignedTo}` : sql``;
+}
+
+/** Replaces the stored office calendar with these opening periods (one transaction). */
+export async function replaceOfficePeriods(db: Db, periods: Array<{ start: Date; end: Date }>): Promise<void> {
+  await db.transaction().execute(async (tx: Tx) => {
+    await sql`DELETE FROM office_period`.execute(tx);
+    for (let i = 0; i < periods.length; i += 1000) {
+      const chunk = periods.slice(i, i + 1000);
+      await sql`INSERT INTO office_period (starts_at, ends_at)
+                SELECT * FROM unnest(${chunk.map((p) => p.start.toISOString())}::timestamptz[], ${chunk.map((p) => p.end.toISOString())}::timestamptz[])`.execute(tx);
+    }
+  });
+}
+
+/** Enquiries received in the period: total, by channel, in/out of hours, by office-local day and hour. */
+export async function received(db: Db, s: ReportScope) {
+  const totals = await sql<{ channel: string; out_of_hours: boolean; n: number }>`
+    SELECT e.channel, e.out_of_hours, count(*)::int AS n
+      FROM enquiry e
+     WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}
+     GROUP BY 1, 2`.execute(db);
+  const byDay = await sql<{ day: string; n: number }>`
+    SELECT to_char(e.received_at AT TIME ZONE ${s.timezone}, 'YYYY-MM-DD') AS day, count(*)::int AS n
+      FROM enquiry e
+     WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}
+     GROUP BY 1 ORDER BY 1`.execute(db);
+  const byHour = await sql<{ hour: number; n: number }>`
+    SELECT extract(hour FROM e.received_at AT TIME ZONE ${s.timezone})::int AS hour, count(*)::int AS n
+      FROM enquiry e
+     WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}
+     GROUP BY 1 ORDER BY 1`.execute(db);
+  return { totals: totals.rows, byDay: byDay.rows, byHour: byHour.rows };
+}
+
+/**
+ * Time from receipt to `column` (first response or close) for enquiries received in the period:
+ * elapsed and in office working time, median and 90th percentile, plus how many still lack it.
+ */
+export async function timeTo(db: Db, s: ReportScope, column: 'first_response_at' | 'closed_at'): Promise<{ elapsed: Spread; working: Spread; without: number }> {
+  const col = sql.ref(`e.${column}`);
+  const r = await sql<{ n: number; without: number; e50: number | null; e90: number | null; w50: number | null; w90: number | null }>`
+    WITH m AS (
+      SELECT extract(epoch FROM ${col} - e.received_at) AS elapsed,
+             office_working_seconds(e.received_at, ${col}) AS working
+        FROM enquiry e
+       WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} AND ${col} IS NOT NULL ${scoped(s)}
+    )
+    SELECT (SELECT count(*)::int FROM m) AS n,
+           (SELECT count(*)::int FROM enquiry e WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} AND ${col} IS NULL ${scoped(s)}) AS without,
+           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY elapsed) FROM m) AS e50,
+           (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY elapsed) FROM m) AS e90,
+           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY working) FROM m) AS w50,
+           (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY working) FROM m) AS w90`.execute(db);
+  const x = r.rows[0];
+  return {
+    elapsed: { n: x.n, median: x.e50, p90: x.e90 },
+    working: { n: x.n, median: x.w50, p90: x.w90 },
+    without: x.without,
+  };
+}
+
+/**
+ * Deadlines of enquiries received in the period: met (first response at or before the deadline),
+ * missed (a later response, or none and the deadline has passed), and pending (no response, the
+ * deadline still ahead); with the missed enquiries listed, latest deadline first.
+ */
+export async function deadlines(db: Db, s: ReportScope) {
+  const r = await sql<{ met: number; missed: number; pending: number }>`
+    SELECT count(*) FILTER (WHERE e.first_response_at <= e.deadline)::int AS met,
+           count(*) FILTER (WHERE e.first_response_at > e.deadline OR (e.first_response_at IS NULL AND e.deadline <= ${s.now}))::int AS missed,
+           count(*) FILTER (WHERE e.first_response_at IS NULL AND e.deadline > ${s.now})::int AS pending
+      FROM enquiry e
+     WHERE e.deadline IS NOT NULL AND e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}`.execute(db);
+  const missed = await sql<{ reference: string; outlet: string; subject: string; deadline: Date; first_response_at: Date | null; status: string }>`
+    SELECT e.reference, e.outlet, e.subject, e.deadline, e.first_response_at, e.status
+      FROM enquiry e
+     WHERE e.deadline IS NOT NULL AND e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}
+       AND (e.first_response_at > e.deadline OR (e.first_response_at IS NULL AND e.deadline <= ${s.now}))
+     ORDER BY e.deadline DESC LIMIT 200`.execute(db);
+  return { ...r.rows[0], missedList: missed.rows };
+}
+
+/** Open enquiries now, by how long ago they arrived. */
+export async function backlogByAge(db: Db, s: ReportScope): Promise<Array<{ band: string; n: number }>> {
+  const r = await sql<{ band: string; n: number }>`
+    WITH o AS (
+      SELECT extract(epoch FROM ${s.now}::timestamptz - e.received_at) / 3600 AS hours
+        FROM enquiry e
+       WHERE e.status IN ('new', 'in_progress', 'waiting') ${scoped(s)}
+    )
+    SELECT b.band, count(o.hours)::int AS n
+      FROM (VALUES (1, 'under 4 hours', 0, 4), (2, '4 to 24 hours', 4, 24), (3, '1 to 3 days', 24, 72), (4, '3 to 7 days', 72, 168), (5, 'over 7 days', 168, 1e9))
+           AS b(ord, band, lo, hi)
+      LEFT JOIN o ON o.hours >= b.lo AND o.hours < b.hi
+     GROUP BY b.ord, b.band ORDER BY b.ord`.execute(db);
+  return r.rows;
+}
+
+/**
+ * Open enquiries at the end of each office-local day of the period: those received before that
+ * moment and not yet answered or closed by it. Computed as a running sum of arrivals minus
+ * resolutions, so a year costs one pass over the period's rows.
+ */
+export async function openTrend(db: Db, s: ReportScope): Promise<Array<{ day: string; open: number }>> {
+  const r = await sql<{ day: string; open: number }>`
+    WITH days AS (
+      SELECT d::date AS day, ((d::date + 1)::timestamp AT TIME ZONE ${s.timezone}) AS day_end
+        FROM generate_series((${s.from}::timestamptz AT TIME ZONE ${s.timezone})::date,
+                             ((${s.to}::timestamptz - interval '1 microsecond') AT TIME ZONE ${s.timezone})::date, interval '1 day') AS d
+    ),
+    base AS (
+      SELECT count(*)::int AS n FROM enquiry e
+       WHERE e.received_at < ${s.from} AND (e.resolved_at IS NULL OR e.resolved_at >= ${s.from}) ${scoped(s)}
+    ),
+    moves AS (
+      SELECT (e.received_at AT TIME ZONE ${s.timezone})::date AS day, 1 AS delta FROM enquiry e
+       WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}
+      UNION ALL
+      SELECT (e.resolved_at AT TIME ZONE ${s.timezone})::date, -1 FROM enquiry e
+       WHERE e.resolved_at >= ${s.from} AND e.resolved_at < ${s.to} ${scoped(s)}
+    ),
+    per_day AS (SELECT day, sum(delta)::int AS delta FROM moves GROUP BY day)
+    SELECT to_char(days.day, 'YYYY-MM-DD') AS day,
+           ((SELECT n FROM base) + coalesce(sum(coalesce(per_day.delta, 0)) OVER (ORDER BY days.day), 0))::int AS open
+      FROM days LEFT JOIN per_day ON per_day.day = days.day
+     ORDER BY days.day`.execute(db);
+  return r.rows;
+}
+
+/**
+ * Out-of-hours pages created in the period: how many, time from the first page SMS to the
+ * acknowledgement (median, 90th percentile), how many went past the first step, how many
+ * reached the out-of-hours line, and how many nobody acknowledged.
+ */
+export async function pages(db: Db, s: ReportScope) {
+  const r = await sql<{ n: number; acknowledged: number; exhausted: number; escalated: number; fallback: number; a50: number | null; a90: number | null }>`
+    WITH p AS (
+      SELECT pg.id, pg.status, pg.acknowledged_at,
+             (SELECT min(st.sent_at) FROM page_step st WHERE st.page_id = pg.id AND st.sent_at IS NOT NULL) AS first_sent,
+             EXISTS (SELECT 1 FROM page_step st WHERE st.page_id = pg.id AND st.step_index > 0 AND st.state IN ('sent', 'failed')) AS escalated,
+             EXISTS (SELECT 1 FROM page_step st WHERE st.page_id = pg.id AND st.to_number = ${s.fallbackNumber} AND st.state = 'sent') AS fallback
+        FROM page pg JOIN enquiry e ON e.id = pg.enquiry_id
+       WHERE pg.created_at >= ${s.from} AND pg.created_at < ${s.to} ${scoped(s)}
+    )
+    SELECT count(*)::int AS n,
+           count(*) FILTER (WHERE status = 'acknowledged')::int AS acknowledged,
+           count(*) FILTER (WHERE status = 'exhausted')::int AS exhausted,
+           count(*) FILTER (WHERE escalated)::int AS escalated,
+           count(*) FILTER (WHERE fallback)::int AS fallback,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM acknowledged_at - first_sent)) FILTER (WHERE acknowledged_at IS NOT NULL AND first_sent IS NOT NULL) AS a50,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM acknowledged_at - first_sent)) FILTER (WHERE acknowledged_at IS NOT NULL AND first_sent IS NOT NULL) AS a90
+      FROM p`.execute(db);
+  const x = r.rows[0];
+  return { n: x.n, acknowledged: x.acknowledged, exhausted: x.exhausted, escalated: x.escalated, fallback: x.fallback, toAck: { n: x.acknowledged, median: x.a50, p90: x.a90 } as Spread };
+}
+
+/** The enquiries behind a report, one row each, for CSV export (streamed in id order by the caller). */
+export async function enquiriesForExport(db: Db, s: ReportScope, afterId: string | null, limit: number) {
+  const r = await sql<Record<string, unknown> & { id: string }>`
+    SELECT e.id, e.reference, e.channel, e.status, e.urgent, e.urgent_reason, e.out_of_hours,
+           e.received_at, e.deadline, e.respond_by, e.first_response_at, e.closed_at, e.resolved_at,
+           u.email AS assigned_to, e.outlet, e.subject,
+           extract(epoch FROM e.first_response_at - e.received_at)::bigint AS first_response_seconds,
+           office_working_seconds(e.received_at, e.first_response_at)::bigint AS first_response_working_seconds,
+           CASE WHEN e.deadline IS NULL THEN NULL
+                WHEN e.first_response_at <= e.deadline THEN 'met'
+                WHEN e.first_response_at > e.deadline OR e.deadline <= ${s.now} THEN 'missed'
+                ELSE 'pending' END AS deadline_outcome,
+           pg.status AS page_status, pg.acknowledged_at AS page_acknowledged_at
+      FROM enquiry e
+      LEFT JOIN app_user u ON u.id = e.assigned_to
+      LEFT JOIN page pg ON pg.enquiry_id = e.id
+     WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}
+       AND (${afterId}::bigint IS NULL OR e.id > ${afterId}::bigint)
+     ORDER BY e.id LIMIT ${limit}`.execute(db);
+  return r.rows;
+}

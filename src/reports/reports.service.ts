@@ -1,0 +1,124 @@
+import { DateTime } from 'luxon';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { openingPeriods } from '../hours/office-hours.js';
+import { AppError } from '../http/errors.js';
+import * as repo from './reports.repository.js';
+
+/** Which period a report covers, as chosen on the page. */
+export type PeriodChoice = { kind: 'week' } | { kind: '4weeks' } | { kind: 'custom'; from: string; to: string };
+
+export type Figures = Awaited<ReturnType<ReportsService['figures']>>;
+
+// The calendar table reaches this far back and ahead of "now": reports over older periods count
+// working time as zero, so the window is wide.
+const CALENDAR_PAST_DAYS = 3 * 366;
+const CALENDAR_FUTURE_DAYS = 400;
+
+/** Figures on how fast the office answers and where the backlog is, computed in SQL. */
+export class ReportsService {
+  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'onCall'> }) {}
+
+  /**
+   * Writes the office calendar (opening periods from the same rules intake uses) into the
+   * database for working-time figures. Run at start and daily; cheap (about 2,000 rows).
+   */
+  async syncCalendar(): Promise<number> {
+    const now = this.deps.clock();
+    const periods = openingPeriods(
+      new Date(now.getTime() - CALENDAR_PAST_DAYS * 86_400_000),
+      new Date(now.getTime() + CALENDAR_FUTURE_DAYS * 86_400_000),
+      this.deps.config.office,
+    );
+    await repo.replaceOfficePeriods(this.deps.db, periods);
+    return periods.length;
+  }
+
+  /**
+   * Resolves a period choice to instants in office time: this week (Monday 00:00 to now), the
+   * last 4 weeks (28 days to now), or whole custom days `from`..`to` inclusive. Throws a
+   * validation error naming the field for bad dates.
+   */
+  period(choice: PeriodChoice): { from: Date; to: Date; label: string } {
+    const zone = this.deps.config.office.timezone;
+    const now = DateTime.fromJSDate(this.deps.clock()).setZone(zone);
+    if (choice.kind === 'week') return { from: now.startOf('week').toJSDate(), to: now.toJSDate(), label: 'This week' };
+    if (choice.kind === '4weeks') return { from: now.startOf('day').minus({ days: 27 }).toJSDate(), to: now.toJSDate(), label: 'Last 4 weeks' };
+    const from = DateTime.fromISO(choice.from, { zone });
+    const to = DateTime.fromISO(choice.to, { zone });
+    const fields: Record<string, string> = {};
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(choice.from) || !from.isValid) fields.from = 'Enter a start date like 2026-11-02';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(choice.to) || !to.isValid) fields.to = 'Enter an end date like 2026-11-29';
+    if (!fields.from && !fields.to && to < from) fields.to = 'The end date must be on or after the start date';
+    if (!fields.from && !fields.to && to.diff(from, 'days').days > 800) fields.to = 'Choose a period of at most two years';
+    if (Object.keys(fields).length) throw new AppError('validation', 'Check the dates', { fields });
+    return { from: from.startOf('day').toJSDate(), to: to.plus({ days: 1 }).startOf('day').toJSDate(), label: `${choice.from} to ${choice.to}` };
+  }
+
+  private scope(from: Date, to: Date, assignedTo: string | null): repo.ReportScope {
+    return { from, to, timezone: this.deps.config.office.timezone, assignedTo, fallbackNumber: this.deps.config.onCall.fallbackNumber, now: this.deps.clock() };
+  }
+
+  /** Every figure of the reports page for [from, to), optionally only one officer's enquiries. */
+  async figures(from: Date, to: Date, assignedTo: string | null) {
+    const s = this.scope(from, to, assignedTo);
+    const [received, firstResponse, close, deadlines, backlog, trend, pages] = await Promise.all([
+      repo.received(this.deps.db, s),
+      repo.timeTo(this.deps.db, s, 'first_response_at'),
+      repo.timeTo(this.deps.db, s, 'closed_at'),
+      repo.deadlines(this.deps.db, s),
+      repo.backlogByAge(this.deps.db, s),
+      repo.openTrend(this.deps.db, s),
+      repo.pages(this.deps.db, s),
+    ]);
+    const byChannel: Record<string, number> = { web: 0, api: 0, sms: 0 };
+    let inHours = 0;
+    let outOfHours = 0;
+    for (const t of received.totals) {
+      byChannel[t.channel] = (byChannel[t.channel] ?? 0) + t.n;
+      if (t.out_of_hours) outOfHours += t.n;
+      else inHours += t.n;
+    }
+    const byHour = Array.from({ length: 24 }, (_, hour) => ({ hour, n: received.byHour.find((x) => x.hour === hour)?.n ?? 0 }));
+    const judged = deadlines.met + deadlines.missed;
+    return {
+      period: { from: from.toISOString(), to: to.toISOString() },
+      received: { total: inHours + outOfHours, byChannel, inHours, outOfHours, byDay: received.byDay, byHour },
+      firstResponse,
+      close,
+      deadlines: { met: deadlines.met, missed: deadlines.missed, pending: deadlines.pending, shareMet: judged ? deadlines.met / judged : null, missedList: deadlines.missedList },
+      backlog: { byAge: backlog, open: backlog.reduce((a, b) => a + b.n, 0), trend },
+      pages,
+    };
+  }
+
+  /** The CSV export: one row per enquiry received in the period, stable column names, UTF-8. */
+  async *csv(from: Date, to: Date, assignedTo: string | null): AsyncGenerator<string> {
+    const s = this.scope(from, to, assignedTo);
+    const columns = [
+      'reference', 'channel', 'status', 'urgent', 'urgent_reason', 'out_of_hours', 'received_at', 'deadline', 'respond_by',
+      'first_response_at', 'closed_at', 'resolved_at', 'assigned_to', 'outlet', 'subject', 'first_response_seconds',
+      'first_response_working_seconds', 'deadline_outcome', 'page_status', 'page_acknowledged_at',
+    ];
+    // A byte-order mark so spreadsheet programs read the UTF-8 correctly.
+    yield `\uFEFF${columns.join(',')}\r\n`;
+    let after: string | null = null;
+    for (;;) {
+      const rows = await repo.enquiriesForExport(this.deps.db, s, after, 1000);
+      if (!rows.length) return;
+      let chunk = '';
+      for (const row of rows) chunk += `${columns.map((c) => csvCell(row[c])).join(',')}\r\n`;
+      yield chunk;
+      after = rows[rows.length - 1].id;
+    }
+  }
+}
+
+/** One CSV cell: quoted when needed, and formula-looking text defused for spreadsheet safety. */
+export function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  let s = v instanceof Date ? v.toISOString() : String(v);
+  if (/^[=+\-@\t\r]/.test(s) && !(typeof v === 'number' || typeof v === 'bigint' || /^-?\d+(\.\d+)?$/.test(s))) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

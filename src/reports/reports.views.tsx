@@ -1,0 +1,224 @@
+import type { OfficeConfig } from '../config.js';
+import type { DeskSession } from '../desk/auth.service.js';
+import { DeskLayout } from '../desk/desk.layout.js';
+import { formatDeadline } from '../hours/format.js';
+import { Chart } from './charts.js';
+import type { Figures } from './reports.service.js';
+
+/** Seconds as "2h 15m", "3d 4h", "45m" (null: "—"). */
+export function duration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '—';
+  const m = Math.round(seconds / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ${m % 60}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+function pct(x: number | null): string {
+  return x === null ? '—' : `${Math.round(x * 1000) / 10}%`;
+}
+
+/** The reports page: the period form, headline figures, charts with tables, missed deadlines, exports. */
+export function ReportsPage(props: {
+  session: DeskSession;
+  office: OfficeConfig;
+  now: Date;
+  figures: Figures;
+  label: string;
+  query: string;
+  choice: { period: string; from: string; to: string };
+  errors: Record<string, string>;
+  ownOnly: boolean;
+}) {
+  const f = props.figures;
+  const when = (d: Date) => formatDeadline(d, props.office, props.now);
+  const e = props.errors;
+  return (
+    <DeskLayout title="Reports" officeName={props.office.name} session={props.session} current="/desk/reports">
+      <h1>Reports{props.ownOnly ? ': your enquiries' : ''}</h1>
+      {Object.keys(e).length ? (
+        <div class="error-summary" role="alert" tabindex={-1}>
+          <h2>There is a problem</h2>
+          <ul>
+            {Object.entries(e).map(([k, m]) => (
+              <li>
+                <a href={`#${k}`}>{m}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <form method="get" action="/desk/reports" class="filters">
+        <fieldset class="filter">
+          <legend>Period</legend>
+          {[
+            ['week', 'This week'],
+            ['4weeks', 'Last 4 weeks'],
+            ['custom', 'Dates'],
+          ].map(([v, l]) => (
+            <label class="inline">
+              <input type="radio" name="period" value={v} checked={props.choice.period === v} /> {l}
+            </label>
+          ))}
+        </fieldset>
+        <div class={`filter${e.from ? ' field--error' : ''}`}>
+          <label for="from">From</label>
+          {e.from ? <p class="error-message">{e.from}</p> : null}
+          <input type="date" id="from" name="from" value={props.choice.from} />
+        </div>
+        <div class={`filter${e.to ? ' field--error' : ''}`}>
+          <label for="to">To</label>
+          {e.to ? <p class="error-message">{e.to}</p> : null}
+          <input type="date" id="to" name="to" value={props.choice.to} />
+        </div>
+        <button type="submit" class="button button--secondary">
+          Show
+        </button>
+      </form>
+      <p>
+        {props.label}: {when(new Date(f.period.from))} to {when(new Date(f.period.to))}. Download <a href={`/desk/reports.csv?${props.query}`}>the enquiries (CSV)</a> or{' '}
+        <a href={`/desk/reports.json?${props.query}`}>these figures (JSON)</a>.
+      </p>
+
+      <h2>Headlines</h2>
+      <dl class="headlines">
+        <div>
+          <dt>Enquiries received</dt>
+          <dd>{f.received.total}</dd>
+        </div>
+        <div>
+          <dt>Out of hours</dt>
+          <dd>{f.received.outOfHours}</dd>
+        </div>
+        <div>
+          <dt>First response, median (working time)</dt>
+          <dd>{duration(f.firstResponse.working.median)}</dd>
+        </div>
+        <div>
+          <dt>Deadlines met</dt>
+          <dd>
+            {pct(f.deadlines.shareMet)} <span class="hint">({f.deadlines.met} met, {f.deadlines.missed} missed)</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Open now</dt>
+          <dd>{f.backlog.open}</dd>
+        </div>
+        <div>
+          <dt>Out-of-hours pages</dt>
+          <dd>{f.pages.n}</dd>
+        </div>
+      </dl>
+
+      <h2>How fast we answer</h2>
+      <table>
+        <caption class="visually-hidden">Response and close times</caption>
+        <thead>
+          <tr>
+            <th scope="col">Measure</th>
+            <th scope="col">Enquiries measured</th>
+            <th scope="col">Median (working time)</th>
+            <th scope="col">90th percentile (working time)</th>
+            <th scope="col">Median (elapsed)</th>
+            <th scope="col">90th percentile (elapsed)</th>
+            <th scope="col">Still without</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Time to first response</th>
+            <td>{f.firstResponse.elapsed.n}</td>
+            <td>{duration(f.firstResponse.working.median)}</td>
+            <td>{duration(f.firstResponse.working.p90)}</td>
+            <td>{duration(f.firstResponse.elapsed.median)}</td>
+            <td>{duration(f.firstResponse.elapsed.p90)}</td>
+            <td>{f.firstResponse.without}</td>
+          </tr>
+          <tr>
+            <th scope="row">Time to close</th>
+            <td>{f.close.elapsed.n}</td>
+            <td>{duration(f.close.working.median)}</td>
+            <td>{duration(f.close.working.p90)}</td>
+            <td>{duration(f.close.elapsed.median)}</td>
+            <td>{duration(f.close.elapsed.p90)}</td>
+            <td>{f.close.without}</td>
+          </tr>
+        </tbody>
+      </table>
+
+      <h2>What arrived</h2>
+      <p>
+        Web form {f.received.byChannel.web}, API {f.received.byChannel.api}, SMS {f.received.byChannel.sms}. In hours {f.received.inHours}, out of hours {f.received.outOfHours}.
+      </p>
+      <Chart id="by-day" title="Enquiries received by day" unit="enquiries" data={f.received.byDay.map((d) => ({ label: d.day.slice(5), value: d.n }))} />
+      <Chart id="by-hour" title="Enquiries received by hour of day (office time)" unit="enquiries" labelEvery={2} data={f.received.byHour.map((d) => ({ label: String(d.hour).padStart(2, '0'), value: d.n }))} />
+
+      <h2>Backlog</h2>
+      <Chart id="backlog-age" title="Open enquiries now, by age" unit="enquiries" labelEvery={1} data={f.backlog.byAge.map((b) => ({ label: b.band, value: b.n }))} />
+      <Chart id="backlog-trend" title="Open enquiries at the end of each day" unit="open enquiries" line data={f.backlog.trend.map((t) => ({ label: t.day.slice(5), value: t.open }))} />
+
+      <h2>Missed deadlines</h2>
+      {f.deadlines.missedList.length ? (
+        <table>
+          <caption class="visually-hidden">Enquiries whose deadline was missed</caption>
+          <thead>
+            <tr>
+              <th scope="col">Enquiry</th>
+              <th scope="col">Outlet</th>
+              <th scope="col">Deadline</th>
+              <th scope="col">First response</th>
+            </tr>
+          </thead>
+          <tbody>
+            {f.deadlines.missedList.map((m) => (
+              <tr>
+                <td>
+                  <a href={`/desk/enquiries/${m.reference}`}>{m.reference}</a> {m.subject}
+                </td>
+                <td>{m.outlet}</td>
+                <td>{when(m.deadline)}</td>
+                <td>{m.first_response_at ? when(m.first_response_at) : 'None yet'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>None in this period.</p>
+      )}
+
+      <h2>Out of hours</h2>
+      <table>
+        <caption class="visually-hidden">Out-of-hours pages</caption>
+        <tbody>
+          <tr>
+            <th scope="row">Pages</th>
+            <td>{f.pages.n}</td>
+          </tr>
+          <tr>
+            <th scope="row">Acknowledged</th>
+            <td>{f.pages.acknowledged}</td>
+          </tr>
+          <tr>
+            <th scope="row">Time to acknowledge, median / 90th percentile</th>
+            <td>
+              {duration(f.pages.toAck.median)} / {duration(f.pages.toAck.p90)}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Escalated past the first step</th>
+            <td>{f.pages.escalated}</td>
+          </tr>
+          <tr>
+            <th scope="row">Reached the out-of-hours line</th>
+            <td>{f.pages.fallback}</td>
+          </tr>
+          <tr>
+            <th scope="row">Nobody acknowledged</th>
+            <td>{f.pages.exhausted}</td>
+          </tr>
+        </tbody>
+      </table>
+    </DeskLayout>
+  );
+}
