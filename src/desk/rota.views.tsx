@@ -1,0 +1,371 @@
+import type { OfficeConfig } from '../config.js';
+import { formatDeadline } from '../hours/format.js';
+import { ErrorSummary } from '../http/layout.js';
+import type { OnCallContact, ScheduleSegment } from '../oncall/rota.service.js';
+import { ROTA_LIMITS } from '../oncall/rota.service.js';
+import type { Person } from '../oncall/rota.tables.js';
+import type { DeskSession } from './auth.service.js';
+import { Csrf, DeskLayout } from './desk.layout.js';
+
+/**
+ * A form on a manager page that was refused: which form (and for per-row forms, which row), the
+ * message for each field, and what was typed, so the page can be shown again with both.
+ */
+export interface FormProblem {
+  form: string;
+  rowId?: string;
+  errors: Record<string, string>;
+  values: Record<string, string>;
+}
+
+/** The message for one field, placed just above it and linked from the field by `aria-describedby`. */
+export function FieldError(props: { id: string; message: string | undefined }) {
+  return props.message ? (
+    <p class="error-message" id={`${props.id}-error`}>
+      <span class="visually-hidden">Error:</span> {props.message}
+    </p>
+  ) : null;
+}
+
+/**
+ * The GOV.UK error summary for a refused form, linking each message to its field. `ids` maps a
+ * field name (as the service reports it) to the element id on the page; ids of per-row forms carry
+ * the row so that the link lands on the right one.
+ */
+export function ProblemSummary(props: { problem: FormProblem | undefined; ids: (field: string) => string; order?: readonly string[] }) {
+  if (!props.problem) return null;
+  // In the order the fields appear on the page, so the summary reads like the form.
+  const rank = (field: string) => {
+    const i = props.order?.indexOf(field) ?? -1;
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  const fields = Object.keys(props.problem.errors).sort((a, b) => rank(a) - rank(b));
+  const byId: Record<string, string> = {};
+  for (const field of fields) byId[props.ids(field)] ??= props.problem.errors[field];
+  return <ErrorSummary errors={byId} order={Object.keys(byId)} />;
+}
+
+/** A confirmation after a change (PRG): announced politely to screen readers. */
+export function Notice(props: { text: string | undefined }) {
+  return props.text ? (
+    <div class="notice" role="status">
+      <p>{props.text}</p>
+    </div>
+  ) : null;
+}
+
+/** `class` of a field wrapper, marked when it has an error. */
+export function fieldClass(message: string | undefined, extra = ''): string {
+  return ['field', message ? 'field--error' : '', extra].filter(Boolean).join(' ');
+}
+
+/** `aria-describedby` for an input with an optional hint and an optional error. */
+export function describedBy(id: string, opts: { hint?: boolean; error?: string }): string | undefined {
+  const ids = [opts.hint ? `${id}-hint` : '', opts.error ? `${id}-error` : ''].filter(Boolean);
+  return ids.length ? ids.join(' ') : undefined;
+}
+
+/** Element ids of the fields of the "add a shift" form, by the field names the service reports. */
+export function shiftFieldId(field: string): string {
+  return `shift-${field === 'createdBy' ? 'personId' : field}`;
+}
+
+/** Fields of the "add a shift" form in page order. */
+const SHIFT_FIELDS = ['personId', 'createdBy', 'name', 'phone', 'role', 'startsAt', 'endsAt', 'note'] as const;
+
+/** Element ids of the "add a person" form. */
+export function personFieldId(field: string): string {
+  return `person-${field}`;
+}
+
+/** Element id of the phone field of one person's "change phone" form. */
+export function phoneFieldId(personId: string): string {
+  return `phone-${personId}`;
+}
+
+/** What the rota page shows; `problem` is a refused form to show again. */
+export interface RotaPageProps {
+  session: DeskSession;
+  office: OfficeConfig;
+  now: Date;
+  days: number;
+  segments: ScheduleSegment[];
+  people: Person[];
+  notice?: string;
+  problem?: FormProblem;
+}
+
+function Contact(props: { contact: OnCallContact }) {
+  const c = props.contact;
+  return (
+    <>
+      <strong>{c.name}</strong> <a href={`tel:${c.phone}`}>{c.phone}</a>
+      {c.source === 'override' ? <span class="tag tag--override">Override</span> : null}
+      {c.source === 'fallback' ? <span class="hint"> (nobody on the rota)</span> : null}
+    </>
+  );
+}
+
+/** When the contact holding `role` at the start of `segments` changes, if within them. */
+function until(segments: ScheduleSegment[], role: 'primary' | 'backup'): Date | null {
+  const first = segments[0]?.[role] ?? null;
+  for (const s of segments) {
+    const c = s[role];
+    const same = c === null || first === null ? c === first : c.personId === first.personId && c.phone === first.phone && c.source === first.source;
+    if (!same) return s.from;
+  }
+  return null;
+}
+
+/**
+ * The rota page for managers: who is on call now, the next two weeks, the staff who can be on
+ * call (change a phone, send a test page, take someone off), and forms to add a shift, an
+ * override or a person. Times are office time.
+ */
+export function RotaPage(p: RotaPageProps) {
+  const when = (d: Date) => formatDeadline(d, p.office, p.now);
+  const csrf = p.session.session.csrf_token;
+  const problem = p.problem;
+  const shift = problem?.form === 'shift' ? problem : undefined;
+  const person = problem?.form === 'person' ? problem : undefined;
+  const sv = shift?.values ?? {};
+  const se = shift?.errors ?? {};
+  const pv = person?.values ?? {};
+  const pe = person?.errors ?? {};
+  const now = p.segments[0];
+  const primaryUntil = until(p.segments, 'primary');
+  const backupUntil = until(p.segments, 'backup');
+  const idsFor = (field: string) =>
+    problem?.form === 'shift' ? shiftFieldId(field) : problem?.form === 'person' ? personFieldId(field) : phoneFieldId(problem?.rowId ?? '');
+  const role = sv.role === 'backup' ? 'backup' : 'primary';
+  return (
+    <DeskLayout title={`${problem ? 'Error: ' : ''}On-call rota`} officeName={p.office.name} session={p.session} current="/desk/rota">
+      <ProblemSummary problem={problem} ids={idsFor} order={SHIFT_FIELDS} />
+      <Notice text={p.notice} />
+      <h1>On-call rota</h1>
+      <p class="hint">All times are office time ({p.office.timezone}).</p>
+
+      <section aria-labelledby="now-title" class={`panel oncall-now${now && now.primary.source === 'fallback' ? ' oncall-now--fallback' : ''}`}>
+        <h2 id="now-title">On call now</h2>
+        {now ? (
+          <dl class="summary">
+            <dt>On call</dt>
+            <dd>
+              {now.primary.source === 'fallback' ? (
+                <>
+                  Nobody is on the rota: pages go to the <strong>{now.primary.name}</strong> <a href={`tel:${now.primary.phone}`}>{now.primary.phone}</a>
+                </>
+              ) : (
+                <Contact contact={now.primary} />
+              )}
+              {primaryUntil ? <span class="hint"> until {when(primaryUntil)}</span> : null}
+            </dd>
+            <dt>Backup (next contact)</dt>
+            <dd>
+              {now.backup ? <Contact contact={now.backup} /> : 'None'}
+              {backupUntil ? <span class="hint"> until {when(backupUntil)}</span> : null}
+            </dd>
+          </dl>
+        ) : null}
+      </section>
+
+      <h2 id="schedule-title">The next {p.days} days</h2>
+      <table class="rota-table stack" aria-labelledby="schedule-title">
+        <thead>
+          <tr>
+            <th scope="col">From</th>
+            <th scope="col">To</th>
+            <th scope="col">On call</th>
+            <th scope="col">Backup</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.segments.map((s) => (
+            <tr class={s.primary.source === 'fallback' ? 'is-fallback' : undefined}>
+              <td data-label="From">
+                <time datetime={s.from.toISOString()}>{when(s.from)}</time>
+              </td>
+              <td data-label="To">
+                <time datetime={s.to.toISOString()}>{when(s.to)}</time>
+              </td>
+              <td data-label="On call">
+                <Contact contact={s.primary} />
+              </td>
+              <td data-label="Backup">{s.backup ? <Contact contact={s.backup} /> : <span class="hint">None</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2 id="people-title">People who can be on call</h2>
+      {p.people.length ? (
+        <table class="rota-people stack" aria-labelledby="people-title">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Phone</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.people.map((x) => {
+              const mine = problem?.form === 'phone' && problem.rowId === x.id ? problem : undefined;
+              const id = phoneFieldId(x.id);
+              const err = mine?.errors.phone;
+              return (
+                <tr id={`person-row-${x.id}`}>
+                  <td data-label="Name">{x.name}</td>
+                  <td data-label="Phone">
+                    <a href={`tel:${x.phone}`}>{x.phone}</a>
+                  </td>
+                  <td data-label="Actions" class="row-actions">
+                    <form method="post" action={`/desk/rota/people/${x.id}/test-page`} class="inline-form">
+                      <Csrf token={csrf} />
+                      <button type="submit" class="button button--secondary">
+                        Send test page<span class="visually-hidden"> to {x.name}</span>
+                      </button>
+                    </form>
+                    <details class="row-details" open={Boolean(mine)}>
+                      <summary>
+                        Change phone<span class="visually-hidden"> of {x.name}</span>
+                      </summary>
+                      <form method="post" action={`/desk/rota/people/${x.id}/phone`} novalidate>
+                        <Csrf token={csrf} />
+                        <div class={fieldClass(err)}>
+                          <label for={id}>New phone number for {x.name}</label>
+                          <FieldError id={id} message={err} />
+                          <input type="tel" id={id} name="phone" autocomplete="off" value={mine ? (mine.values.phone ?? '') : x.phone} aria-describedby={describedBy(id, { error: err })} />
+                        </div>
+                        <button type="submit" class="button">
+                          Save phone number
+                        </button>
+                      </form>
+                    </details>
+                    <details class="row-details">
+                      <summary>
+                        Remove from the rota<span class="visually-hidden">: {x.name}</span>
+                      </summary>
+                      <form method="post" action={`/desk/rota/people/${x.id}/deactivate`}>
+                        <Csrf token={csrf} />
+                        <p>
+                          {x.name}'s shifts stop counting at once: whoever else covers those times, or the out-of-hours line, is paged instead. Past shifts stay on record.
+                        </p>
+                        <button type="submit" class="button button--warning">
+                          Remove {x.name}
+                        </button>
+                      </form>
+                    </details>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      ) : (
+        <p>Nobody yet. Add a person below, or add a shift for someone new.</p>
+      )}
+
+      <div class="manager-forms">
+        <form method="post" action="/desk/rota/shifts" novalidate class="manager-form" aria-labelledby="shift-title">
+          <h2 id="shift-title">Add a shift or override</h2>
+          <Csrf token={csrf} />
+          <div class={fieldClass(se.personId)}>
+            <label for="shift-personId">Who</label>
+            <p class="hint" id="shift-personId-hint">
+              Choose someone on the staff list, or choose “Someone new” and enter their name and phone number.
+            </p>
+            <FieldError id="shift-personId" message={se.personId ?? se.createdBy} />
+            <select id="shift-personId" name="personId" aria-describedby={describedBy('shift-personId', { hint: true, error: se.personId ?? se.createdBy })}>
+              <option value="">Someone new (enter below)</option>
+              {p.people.map((x) => (
+                <option value={x.id} selected={sv.personId === x.id}>
+                  {x.name} ({x.phone})
+                </option>
+              ))}
+            </select>
+          </div>
+          <fieldset class="field-group">
+            <legend>Someone new</legend>
+            <div class={fieldClass(se.name)}>
+              <label for="shift-name">Name</label>
+              <FieldError id="shift-name" message={se.name} />
+              <input type="text" id="shift-name" name="name" maxlength={ROTA_LIMITS.name} autocomplete="off" value={sv.name ?? ''} aria-describedby={describedBy('shift-name', { error: se.name })} />
+            </div>
+            <div class={fieldClass(se.phone)}>
+              <label for="shift-phone">Phone number</label>
+              <p class="hint" id="shift-phone-hint">
+                A mobile that receives pages, like 07911 123456
+              </p>
+              <FieldError id="shift-phone" message={se.phone} />
+              <input type="tel" id="shift-phone" name="phone" autocomplete="off" value={sv.phone ?? ''} aria-describedby={describedBy('shift-phone', { hint: true, error: se.phone })} />
+            </div>
+          </fieldset>
+          <fieldset class={fieldClass(se.role, 'field-group')} aria-describedby={se.role ? 'shift-role-error' : undefined}>
+            <legend>Role</legend>
+            <FieldError id="shift-role" message={se.role} />
+            <div class="radio">
+              <input type="radio" id="shift-role" name="role" value="primary" checked={role === 'primary'} />
+              <label for="shift-role">On call (primary): paged first</label>
+            </div>
+            <div class="radio">
+              <input type="radio" id="shift-role-backup" name="role" value="backup" checked={role === 'backup'} />
+              <label for="shift-role-backup">Backup: the next contact, paged when the on-call officer does not answer</label>
+            </div>
+          </fieldset>
+          <div class={fieldClass(se.startsAt)}>
+            <label for="shift-startsAt">From</label>
+            <p class="hint" id="shift-startsAt-hint">
+              Date and time, office time
+            </p>
+            <FieldError id="shift-startsAt" message={se.startsAt} />
+            <input type="datetime-local" id="shift-startsAt" name="startsAt" value={sv.startsAt ?? ''} aria-describedby={describedBy('shift-startsAt', { hint: true, error: se.startsAt })} />
+          </div>
+          <div class={fieldClass(se.endsAt)}>
+            <label for="shift-endsAt">To</label>
+            <p class="hint" id="shift-endsAt-hint">
+              Date and time, office time. The shift ends just before this.
+            </p>
+            <FieldError id="shift-endsAt" message={se.endsAt} />
+            <input type="datetime-local" id="shift-endsAt" name="endsAt" value={sv.endsAt ?? ''} aria-describedby={describedBy('shift-endsAt', { hint: true, error: se.endsAt })} />
+          </div>
+          <div class="field checkbox">
+            <input type="checkbox" id="shift-override" name="override" value="yes" checked={sv.override === 'yes'} aria-describedby="shift-override-hint" />
+            <div>
+              <label for="shift-override">This is an override</label>
+              <p class="hint" id="shift-override-hint">
+                An override beats ordinary shifts for its time, for example when someone swaps or is ill.
+              </p>
+            </div>
+          </div>
+          <div class={fieldClass(se.note)}>
+            <label for="shift-note">Note (optional)</label>
+            <FieldError id="shift-note" message={se.note} />
+            <input type="text" id="shift-note" name="note" maxlength={ROTA_LIMITS.note} value={sv.note ?? ''} aria-describedby={describedBy('shift-note', { error: se.note })} />
+          </div>
+          <button type="submit" class="button">
+            Add to the rota
+          </button>
+        </form>
+
+        <form method="post" action="/desk/rota/people" novalidate class="manager-form" aria-labelledby="person-title">
+          <h2 id="person-title">Add a person</h2>
+          <p class="hint">Add someone to the staff list without a shift, for example to send them a test page first.</p>
+          <Csrf token={csrf} />
+          <div class={fieldClass(pe.name)}>
+            <label for="person-name">Name</label>
+            <FieldError id="person-name" message={pe.name} />
+            <input type="text" id="person-name" name="name" maxlength={ROTA_LIMITS.name} autocomplete="off" value={pv.name ?? ''} aria-describedby={describedBy('person-name', { error: pe.name })} />
+          </div>
+          <div class={fieldClass(pe.phone)}>
+            <label for="person-phone">Phone number</label>
+            <FieldError id="person-phone" message={pe.phone} />
+            <input type="tel" id="person-phone" name="phone" autocomplete="off" value={pv.phone ?? ''} aria-describedby={describedBy('person-phone', { error: pe.phone })} />
+          </div>
+          <button type="submit" class="button button--secondary">
+            Add person
+          </button>
+        </form>
+      </div>
+    </DeskLayout>
+  );
+}

@@ -1,0 +1,15 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { HandoverSummary } from './handover.repository.js';
+
+/** Tables of reports and the morning handover (sql/20261127090000_reports.sql). */
+export interface ReportsTables {
+  office_period: { starts_at: Date; ends_at: Date };
+  handover_digest: {
+    id: Generated<string>;
+    opened_at: Date;
+    since: Date;
+    created_at: Date;
+    summary: ColumnType<HandoverSummary, string, string>;
+  };
+  handover_dismissal: { digest_id: string; user_id: string; at: Date };
+}
