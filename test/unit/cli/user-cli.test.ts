@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/clock.js';
 import { loadConfig } from '../../../src/config.js';
 import { AuthService } from '../../../src/desk/auth.service.js';
-import { ROOT_DIR } from '../../../src/paths.js';
 import { createTestDatabase, type TestDatabase } from '../../support/db.js';
+import { runCli } from '../../support/cli.js';
 
-const run = promisify(execFile);
 
 let database: TestDatabase;
 let auth: AuthService;
@@ -19,15 +16,7 @@ afterAll(async () => database?.drop());
 
 /** `npm run user -- <args>` as an administrator would run it, against this file's database and the default config. */
 async function user(...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: '' };
-  delete env.PRESSDESK_CONFIG;
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/user.ts', ...args], { cwd: ROOT_DIR, env });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return runCli('user.ts', args, { DATABASE_URL: database.url });
 }
 
 /** Whether the desk's login accepts this email and password. */

@@ -1,21 +1,10 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../../../src/paths.js';
+import { runCli } from '../../support/cli.js';
 
-const run = promisify(execFile);
 
 /** `npm run hours -- <args>` as an operator would run it, with the shipped default config. */
 async function hours(...args: string[]) {
-  const env = { ...process.env };
-  delete env.PRESSDESK_CONFIG;
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/hours.ts', ...args], { cwd: ROOT_DIR, env });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return runCli('hours.ts', args, {});
 }
 
 describe('npm run hours', () => {

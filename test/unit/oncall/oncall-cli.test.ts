@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../../../src/paths.js';
 import { createTestDatabase, type TestDatabase } from '../../support/db.js';
+import { runCli } from '../../support/cli.js';
 
-const run = promisify(execFile);
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -14,15 +11,7 @@ afterAll(async () => database?.drop());
 
 /** `npm run oncall -- <args>` as a manager would run it, against this file's database and the default config. */
 async function oncall(...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: '' };
-  delete env.PRESSDESK_CONFIG;
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/oncall.ts', ...args], { cwd: ROOT_DIR, env });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return runCli('oncall.ts', args, { DATABASE_URL: database.url });
 }
 
 // The year is shown only when it is not the current one, so the expectations allow either.
