@@ -55,6 +55,10 @@ export const fileConfigSchema = z.strictObject({
     bundleSeconds: z.number().int().min(0).max(3600),
     escalation: z.array(escalationStep).min(1),
   }),
+  retention: z.strictObject({
+    /** Journalists' personal data is erased this many months after their enquiry is closed. */
+    monthsAfterClose: z.number().int().min(1).max(120),
+  }),
   handover: z.strictObject({
     /** Phones (E.164) that get the morning handover summary by SMS; empty: shown in the desk only. */
     smsNumbers: z.array(z.string().regex(e164, 'must be E.164 phone numbers such as +447911123456')).max(20),

@@ -11,6 +11,7 @@ import type { Logger } from './log.js';
 import { SmsAckHandler } from './oncall/ack.service.js';
 import { PagingService } from './oncall/paging.service.js';
 import { RotaService } from './oncall/rota.service.js';
+import { PrivacyService } from './privacy/privacy.service.js';
 import { HandoverService } from './reports/handover.service.js';
 import { ReportsService } from './reports/reports.service.js';
 import { InboundSmsService } from './sms/inbound.service.js';
@@ -34,6 +35,7 @@ export interface Services {
   live: LiveFeed;
   reports: ReportsService;
   handover: HandoverService;
+  privacy: PrivacyService;
 }
 
 /** Wires the domain services together. No I/O. */
@@ -50,5 +52,6 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const live = new LiveFeed({ url: base.databaseUrl, log });
   const reports = new ReportsService({ db, clock, config });
   const handover = new HandoverService({ db, clock, config });
-  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, enquiries, inboundSms, users, auth, casework, live, reports, handover };
+  const privacy = new PrivacyService({ db, clock, config });
+  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, enquiries, inboundSms, users, auth, casework, live, reports, handover, privacy };
 }

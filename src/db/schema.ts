@@ -44,6 +44,8 @@ export interface EnquiryTable {
   closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** When the office stopped owing an answer (answered or closed); null while open. */
   resolved_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** When the journalist's personal data was erased (retention or request). */
+  erased_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export type Enquiry = Selectable<EnquiryTable>;
 export type NewEnquiry = Insertable<EnquiryTable>;

@@ -40,6 +40,7 @@ export function DeskLayout(props: { title: string; officeName: string; session: 
             {user.role === 'manager' ? link('/desk/rota', 'Rota') : null}
             {user.role === 'manager' ? link('/desk/users', 'Users') : null}
             {user.role === 'manager' ? link('/desk/audit', 'Audit log') : null}
+            {user.role === 'manager' ? link('/desk/privacy', 'Data requests') : null}
           </nav>
           <form method="post" action="/desk/logout" class="signout">
             <Csrf token={props.session.session.csrf_token} />

@@ -12,10 +12,12 @@ import { managerRoutes, type ManagerRouteDeps } from './manager.routes.js';
 import { queueRoutes } from './queue.routes.js';
 import type { HandoverService } from '../reports/handover.service.js';
 import { reportsRoutes } from '../reports/reports.routes.js';
+import { privacyRoutes } from '../privacy/privacy.routes.js';
+import type { PrivacyService } from '../privacy/privacy.service.js';
 import type { ReportsService } from '../reports/reports.service.js';
 
 /** Paths (under /desk) only managers may reach. */
-export const MANAGER_AREAS = ['/rota', '/users', '/audit'] as const;
+export const MANAGER_AREAS = ['/rota', '/users', '/audit', '/privacy'] as const;
 
 export interface DeskDeps extends ManagerRouteDeps {
   db: Db;
@@ -26,6 +28,7 @@ export interface DeskDeps extends ManagerRouteDeps {
   live: LiveFeed;
   reports: ReportsService;
   handover: HandoverService;
+  privacy: PrivacyService;
 }
 
 /**
@@ -44,5 +47,6 @@ export function deskRoutes(deps: DeskDeps) {
     app.use(`${area}/*`, requireManager);
   }
   app.route('/', managerRoutes(deps));
+  app.route('/', privacyRoutes(deps));
   return app;
 }

@@ -115,3 +115,9 @@ export async function findFirstEvent(db: Db | Tx, enquiryId: string, kind: strin
     .limit(1)
     .executeTakeFirst();
 }
+
+/** Enquiries by id with what a list needs, oldest first. */
+export async function listByIds(db: Db | Tx, ids: string[]) {
+  if (!ids.length) return [];
+  return db.selectFrom('enquiry').select(['id', 'reference', 'subject', 'status', 'received_at', 'erased_at']).where('id', 'in', ids).orderBy('received_at').execute();
+}

@@ -1,0 +1,79 @@
+import { DateTime } from 'luxon';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { audit, type Actor } from '../desk/audit.repository.js';
+import { normalisePhone } from '../enquiries/enquiry.input.js';
+import { AppError } from '../http/errors.js';
+import * as repo from './privacy.repository.js';
+
+const SYSTEM: Actor = { userId: null, email: 'retention' };
+
+/** Who a subject access or erasure request is about. */
+export interface Journalist {
+  phone: string | null;
+  email: string | null;
+}
+
+/**
+ * Journalists' personal data: erased automatically `retention.monthsAfterClose` after an
+ * enquiry is closed (daily job), and exported or erased on request by a manager. Every erasure
+ * and export is in the audit log; figures for reports survive erasure.
+ */
+export class PrivacyService {
+  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'retention' | 'office'> }) {}
+
+  /** Erases every enquiry past its retention period, in batches; returns how many. */
+  async sweep(): Promise<number> {
+    const now = this.deps.clock();
+    const cutoff = DateTime.fromJSDate(now).minus({ months: this.deps.config.retention.monthsAfterClose }).toJSDate();
+    let total = 0;
+    for (;;) {
+      const ids = await repo.dueForErasure(this.deps.db, cutoff, 500);
+      if (!ids.length) return total;
+      const n = await this.deps.db.transaction().execute(async (tx) => {
+        const erased = await repo.eraseEnquiries(tx, ids, now);
+        await audit(tx, { at: now, actor: SYSTEM, action: 'retention.erased', detail: { enquiries: erased, closedBefore: cutoff.toISOString() } });
+        return erased;
+      });
+      total += n;
+    }
+  }
+
+  /** Parses what a manager typed to identify a journalist; a validation error names the field. */
+  parseJournalist(input: { phone?: string; email?: string }): Journalist {
+    const phoneText = (input.phone ?? '').trim();
+    const email = (input.email ?? '').trim() || null;
+    const phone = phoneText ? normalisePhone(phoneText) : null;
+    const fields: Record<string, string> = {};
+    if (phoneText && !phone) fields.phone = 'Enter a phone number, like 07911 123456';
+    if (email && !/^[^\s@]+@[^\s@]+$/.test(email)) fields.email = 'Enter an email address, like name@example.com';
+    if (!phoneText && !email) fields.phone = 'Enter the journalist’s phone number or email address';
+    if (Object.keys(fields).length) throw new AppError('validation', 'Say who the request is about', { fields });
+    return { phone, email };
+  }
+
+  /** The journalist's enquiries (ids), for showing before an export or erasure. */
+  enquiriesOf(who: Journalist): Promise<string[]> {
+    return repo.enquiriesOf(this.deps.db, who);
+  }
+
+  /** Everything stored about the journalist (subject access request), recorded in the audit log. */
+  async export(who: Journalist, actor: Actor) {
+    const ids = await repo.enquiriesOf(this.deps.db, who);
+    const data = await repo.exportEnquiries(this.deps.db, ids);
+    await audit(this.deps.db, { at: this.deps.clock(), actor, action: 'journalist.exported', detail: { enquiries: ids.length } });
+    return { exportedAt: this.deps.clock().toISOString(), journalist: who, enquiries: data };
+  }
+
+  /** Erases the journalist's personal data from every enquiry of theirs (erasure request). */
+  async erase(who: Journalist, actor: Actor): Promise<number> {
+    const now = this.deps.clock();
+    return this.deps.db.transaction().execute(async (tx) => {
+      const ids = await repo.enquiriesOf(tx, who);
+      const n = await repo.eraseEnquiries(tx, ids, now);
+      for (const id of ids) await audit(tx, { at: now, actor, action: 'journalist.erased', enquiryId: id });
+      return n;
+    });
+  }
+}

@@ -1,0 +1,14 @@
+import type { Task, TaskList } from 'graphile-worker';
+import type { PrivacyService } from './privacy.service.js';
+
+/** Daily at 02:41 (Node's clock): erase personal data past its retention period. */
+export const PRIVACY_CRONTAB = '41 2 * * * retention_sweep ?max=1';
+
+/** The retention sweep: idempotent, batched, safe to run on several workers (rows are erased once). */
+export function privacyTasks(privacy: PrivacyService): TaskList {
+  const sweep: Task = async (_payload, helpers) => {
+    const n = await privacy.sweep();
+    if (n) helpers.logger.info(`retention: erased personal data from ${n} enquiries`);
+  };
+  return { retention_sweep: sweep };
+}
