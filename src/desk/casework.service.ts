@@ -58,8 +58,11 @@ export class CaseworkService {
         if (!user || !user.active) throw new AppError('validation', 'Choose someone who can take it', { fields: { assignee: 'Choose an active member of staff' } });
         name = user.name;
       }
-      await repo.updateEnquiry(tx, e.id, { assigned_to: userId, updated_at: now, ...(userId && e.status === 'new' ? { status: 'in_progress' } : {}) });
+      const starts = Boolean(userId) && e.status === 'new';
+      await repo.updateEnquiry(tx, e.id, { assigned_to: userId, updated_at: now, ...(starts ? { status: 'in_progress' } : {}) });
       await addEvent(tx, { enquiryId: e.id, at: now, kind: 'assigned', actor: actor.email, data: { to: name } });
+      // Taking a new enquiry starts work on it; say so on the timeline rather than change it silently.
+      if (starts) await addEvent(tx, { enquiryId: e.id, at: now, kind: 'status_changed', actor: actor.email, data: { from: 'new', to: 'in_progress' } });
       await audit(tx, { at: now, actor, action: 'enquiry.assigned', enquiryId: e.id, detail: { to: userId, name } });
     });
   }

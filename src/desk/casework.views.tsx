@@ -165,6 +165,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
                 : 'Nobody acknowledged the page after every escalation step.'}
           </p>
           {p.page.steps.length ? (
+            <div class="table-scroll" role="region" aria-label="Escalation steps" tabindex={0}>
             <table>
               <caption class="visually-hidden">Escalation steps</caption>
               <thead>
@@ -191,6 +192,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
                 ))}
               </tbody>
             </table>
+            </div>
           ) : null}
           {p.page.page.status === 'active' ? (
             <form method="post" action={action('acknowledge')}>

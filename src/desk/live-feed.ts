@@ -1,7 +1,8 @@
 import pg from 'pg';
 import type { Logger } from '../log.js';
 
-type Listener = (event: { reference: string }) => void;
+/** A new enquiry, or `resync` after the LISTEN connection was lost (arrivals meanwhile were missed). */
+type Listener = (event: { reference: string } | { resync: true }) => void;
 
 /**
  * New-enquiry notifications for this web process: one LISTEN connection to PostgreSQL (the
@@ -14,6 +15,7 @@ export class LiveFeed {
   private stopped = false;
   private retryMs = 500;
   private connecting: Promise<void> | null = null;
+  private lostConnection = false;
 
   constructor(private readonly deps: { url: string; log: Logger }) {}
 
@@ -22,6 +24,11 @@ export class LiveFeed {
     this.listeners.add(fn);
     void this.ensureConnected();
     return () => this.listeners.delete(fn);
+  }
+
+  /** Resolves once the LISTEN connection is up (or its first attempt failed): subscribe, then await this. */
+  async ready(): Promise<void> {
+    await this.ensureConnected();
   }
 
   /** Number of open streams (for metrics and tests). */
@@ -58,8 +65,11 @@ export class LiveFeed {
     try {
       await client.connect();
       await client.query('LISTEN pressdesk_enquiry');
+      const reconnected = this.lostConnection;
       this.client = client;
       this.retryMs = 500;
+      this.lostConnection = false;
+      if (reconnected) for (const fn of this.listeners) fn({ resync: true });
     } catch (err) {
       this.deps.log.warn({ err }, 'live feed could not connect; retrying');
       this.dropAndRetry(client);
@@ -68,6 +78,7 @@ export class LiveFeed {
 
   private dropAndRetry(client: pg.Client): void {
     if (this.client === client) this.client = null;
+    this.lostConnection = true;
     client.removeAllListeners('notification');
     client.end().catch(() => undefined);
     if (this.stopped || this.listeners.size === 0) return;

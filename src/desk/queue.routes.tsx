@@ -82,19 +82,21 @@ export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
 
   app.get('/events', (c) =>
     streamSSE(c, async (stream) => {
-      const queued: string[] = [];
+      const queued: Array<{ event: string; data: string }> = [];
       let wake: (() => void) | null = null;
-      const unsubscribe = deps.live.subscribe(({ reference }) => {
-        queued.push(reference);
+      const unsubscribe = deps.live.subscribe((ev) => {
+        queued.push('resync' in ev ? { event: 'resync', data: '{}' } : { event: 'enquiry', data: JSON.stringify({ reference: ev.reference }) });
         wake?.();
       });
       stream.onAbort(() => {
         unsubscribe();
         wake?.();
       });
+      // Only say "ready" once arrivals can actually reach this stream.
+      await deps.live.ready();
       await stream.writeSSE({ event: 'ready', data: '{}' });
       while (!stream.aborted) {
-        while (queued.length) await stream.writeSSE({ event: 'enquiry', data: JSON.stringify({ reference: queued.shift() }) });
+        while (queued.length) await stream.writeSSE(queued.shift()!);
         // A comment every 25 s keeps proxies from closing an idle stream.
         await new Promise<void>((resolve) => {
           wake = resolve;

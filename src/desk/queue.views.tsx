@@ -46,11 +46,12 @@ export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: 
         <div class="subject">{r.subject}</div>
       </td>
       <td data-label="From">
-        {r.name || <span class="hint">(no name)</span>}
-        <div class="hint">{r.outlet || channelLabel(r.channel)}</div>
+        {r.name || <span class="hint">(no name given)</span>}
+        {r.outlet ? <div class="hint">{r.outlet}</div> : null}
       </td>
       <td data-label="Received">
-        {channelLabel(r.channel)}
+        <time datetime={r.received_at.toISOString()}>{formatDeadline(r.received_at, props.office, props.now)}</time>
+        <div>{channelLabel(r.channel)}</div>
         {r.out_of_hours ? <span class="tag tag--ooh">Out of hours</span> : null}
         {r.page_status ? <div class={`hint page-${r.page_status}`}>{PAGE_LABEL[r.page_status]}</div> : null}
       </td>
@@ -132,7 +133,10 @@ export function QueuePage(props: {
       <form method="get" action="/desk" class="filters" role="search">
         <div class="filter filter--search">
           <label for="f-q">Search</label>
-          <input type="search" id="f-q" name="q" value={f.q} maxlength={200} placeholder="Subject, details, outlet or journalist" />
+          <input type="search" id="f-q" name="q" value={f.q} maxlength={200} aria-describedby="f-q-hint" />
+          <span class="hint" id="f-q-hint">
+            Subject, details, outlet or journalist
+          </span>
         </div>
         <Select name="status" label="Status" value={f.status} options={[['open', 'Open'], ['new', 'New'], ['in_progress', 'In progress'], ['waiting', 'Waiting on journalist'], ['answered', 'Answered'], ['closed', 'Closed'], ['all', 'Any status']]} />
         <Select name="urgent" label="Urgent" value={f.urgent} options={[['any', 'Any'], ['yes', 'Urgent only'], ['no', 'Not urgent']]} />
@@ -144,6 +148,9 @@ export function QueuePage(props: {
         </button>
       </form>
       <p id="live-status" class="visually-hidden" role="status" aria-live="polite"></p>
+      <p id="live-resync" class="panel" hidden>
+        The live queue lost its connection for a moment. <a href="/desk">Reload</a> to be sure you see every enquiry.
+      </p>
       <section id="live-section" hidden aria-labelledby="live-title">
         <h2 id="live-title">New since you opened this page</h2>
         <table class="queue">

@@ -24,5 +24,11 @@
         if (status) status.textContent = 'New enquiry ' + data.reference + ' received.';
       });
   });
-  source.addEventListener('open', function () { document.body.setAttribute('data-live', 'connected'); });
+  source.addEventListener('ready', function () { document.body.setAttribute('data-live', 'connected'); });
+  // The server lost its database notifications for a moment: arrivals meanwhile may be missing.
+  source.addEventListener('resync', function () {
+    if (status) status.textContent = 'The live queue reconnected. Reload the page to be sure you see every enquiry.';
+    var note = document.getElementById('live-resync');
+    if (note) note.hidden = false;
+  });
 })();

@@ -1,0 +1,206 @@
+/**
+ * WCAG 2.x A/AA checks with axe-core in Debian's chromium, on the real service: the public form
+ * (empty, and re-shown with errors), the confirmation page, the desk's sign-in page, the queue
+ * (with an urgent and an overdue enquiry, and with a live arrival), an enquiry page with a full
+ * timeline (page, delivery receipt, acknowledgement, assignment, note) and the manager's pages
+ * (rota, also with errors; users; audit log).
+ * Every page must have no violations; a failure lists each rule, element and what to fix.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { axeViolations, BROWSER_SKIP_MESSAGE, browserPlan, browserSuiteTitle, CHROMIUM_PATH, formatViolations, launchBrowser } from '../support/browser.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { minutesFromNow, signIn, startDesk, waitUntil, type Credentials, type Desk } from './desk-fixture.js';
+
+const plan = browserPlan();
+if (plan === 'skip') console.warn(`\n${BROWSER_SKIP_MESSAGE}\n`);
+
+if (plan === 'fail') {
+  describe('accessibility checks (PRESSDESK_REQUIRE_BROWSER is set)', () => {
+    it('need chromium', () => {
+      throw new Error(`PRESSDESK_REQUIRE_BROWSER is set but ${CHROMIUM_PATH} is missing: apt-get install -y chromium`);
+    });
+  });
+}
+
+const OFFICER: Credentials = { email: 'kim.lee@press.example.org', password: 'officer-password-9012', name: 'Kim Lee' };
+const ON_CALL = { name: 'Jo Smith', phone: '+447911234567' };
+const HOUR = 3_600_000;
+
+describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG 2.2 A/AA)'), () => {
+  let database: TestDatabase;
+  let desk: Desk;
+  let browser: Browser;
+  let visitor: BrowserContext;
+  let manager: BrowserContext;
+  let officer: BrowserContext;
+  /** The urgent, paged, acknowledged enquiry whose page has the fullest timeline. */
+  let paged: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const [d, b] = await Promise.all([startDesk({ databaseUrl: database.url }), launchBrowser()]);
+    desk = d;
+    browser = b!;
+    await desk.createUser(OFFICER);
+    const now = Date.now();
+    await desk.addToRota({ ...ON_CALL, from: new Date(now - HOUR), to: new Date(now + 12 * HOUR) });
+
+    // The office is closed (service-process's default config): urgent enquiries page Jo Smith.
+    await desk.submit({ name: 'Chris Doyle', outlet: 'Radio Northside', email: 'chris.doyle@example.com', subject: 'Statistics on hate crime reports 2025', details: 'Could you send the annual figures by ward?' });
+    const urgent = await desk.submit({
+      name: 'Alex Reporter',
+      outlet: 'Evening Gazette',
+      phone: '07911 123456',
+      subject: 'Police cordon on Market Street',
+      details: 'Residents say the street has been sealed off since 1am. What is happening?',
+      urgent: true,
+    });
+    paged = urgent.reference;
+    const late = await desk.submit({ name: 'Sam Okafor', outlet: 'Daily Courier', email: 's.okafor@example.com', subject: 'Court case outcome', details: 'Need a comment on the verdict.', deadline: minutesFromNow(45) });
+    await desk.shiftIntoPast(late.reference, 2 * HOUR);
+    await desk.sms('+447911123999', 'Hi, this is Dana at City FM: is the M6 closure related to the earlier crash?');
+
+    // Both urgent enquiries page Jo; Twilio reports the first page delivered and Jo acknowledges it by text.
+    const pages = await desk.twilio.waitForMessages(2, 15_000);
+    expect(pages.map((m) => m.to)).toEqual([ON_CALL.phone, ON_CALL.phone]);
+    const pageSms = pages.find((m) => m.body?.includes(paged));
+    expect(pageSms, JSON.stringify(pages)).toBeDefined();
+    expect(await desk.twilio.sendStatusCallback(pageSms!, 'delivered')).toBeLessThan(300);
+    expect(await desk.sms(ON_CALL.phone, `ACK ${paged}`)).toContain(`acknowledged ${paged}`);
+
+    visitor = await browser.newContext();
+    manager = await browser.newContext();
+    officer = await browser.newContext();
+    for (const c of [visitor, manager, officer]) c.setDefaultTimeout(10_000);
+    const [m, o] = await Promise.all([manager.newPage(), officer.newPage()]);
+    await Promise.all([signIn(m, desk.baseUrl, desk.manager), signIn(o, desk.baseUrl, OFFICER)]);
+    await Promise.all([m.close(), o.close()]);
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const c of [visitor, manager, officer]) await c?.close().catch(() => undefined);
+    await browser?.close();
+    await desk?.close();
+    await database?.drop();
+  });
+
+  const url = (path: string) => `${desk.baseUrl}${path}`;
+
+  /** Opens `path` (expecting `status`) in `ctx` and returns the page. */
+  async function open(ctx: BrowserContext, path: string, status = 200): Promise<Page> {
+    const page = await ctx.newPage();
+    const res = await page.goto(url(path));
+    expect(res?.status(), `GET ${path} answered ${res?.status()}${res?.status() === 404 ? ': the page is not there (not built yet?)' : ''}`).toBe(status);
+    return page;
+  }
+
+  async function expectNoViolations(page: Page, where: string, include?: string): Promise<void> {
+    const violations = await axeViolations(page, { include });
+    expect(violations.length, formatViolations(where, violations)).toBe(0);
+  }
+
+  it('the public enquiry form', async () => {
+    const page = await open(visitor, '/');
+    await expectNoViolations(page, 'GET / (enquiry form)');
+    await page.close();
+  });
+
+  it('the form re-shown with errors', async () => {
+    const page = await open(visitor, '/');
+    const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/enquiries') && r.request().method() === 'POST'), page.getByRole('button', { name: 'Send enquiry' }).click()]);
+    expect(res.status()).toBe(422);
+    await page.locator('.error-summary').waitFor();
+    await expectNoViolations(page, 'POST /enquiries with nothing filled in (422)');
+    await page.close();
+  });
+
+  it('the confirmation page', async () => {
+    const page = await open(visitor, '/');
+    await page.getByLabel('Your name').fill('Morgan Price');
+    await page.getByLabel('News outlet').fill('Freelance');
+    await page.getByLabel('Email address').fill('morgan.price@example.com');
+    await page.getByLabel('Subject').fill('Road safety campaign launch');
+    await page.getByLabel('Details of your enquiry').fill('When does the winter campaign start, and who can I speak to?');
+    await Promise.all([page.waitForURL(/\/enquiries\/[^/]+\/confirmation$/), page.getByRole('button', { name: 'Send enquiry' }).click()]);
+    await expectNoViolations(page, 'the confirmation page');
+    await page.close();
+  });
+
+  it('the desk sign-in page', async () => {
+    const page = await open(visitor, '/desk/login');
+    await expectNoViolations(page, 'GET /desk/login');
+    await page.close();
+  });
+
+  it('the queue with urgent, overdue, SMS and unassigned enquiries', async () => {
+    const page = await open(officer, '/desk');
+    expect(await page.locator('.queue-row.is-urgent').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('.queue-row.is-overdue').count()).toBe(1);
+    await expectNoViolations(page, 'GET /desk (queue)');
+    await page.close();
+  });
+
+  it('the queue after a live arrival', async () => {
+    onTestFailed(() => console.error(desk.service.output()));
+    const page = await open(officer, '/desk');
+    await page.locator('body[data-live="connected"]').waitFor();
+    await desk.waitForLiveFeed();
+    const { reference } = await desk.submit({ name: 'Lee Chan', outlet: 'Metro', email: 'lee.chan@example.com', subject: 'Missing person appeal', details: 'Is there an update on the appeal?' });
+    await page.locator(`#row-${reference}`).waitFor();
+    // Only the part desk.js adds: the rest of the page is the previous test's.
+    await expectNoViolations(page, 'GET /desk: the live arrivals section after a row came in', '#live-section');
+    await page.close();
+  });
+
+  it('an enquiry page with a timeline (page, receipt, acknowledgement, assignment, note)', async () => {
+    onTestFailed(() => console.error(desk.service.output()));
+    const page = await open(officer, `/desk/enquiries/${paged}`);
+    await Promise.all([page.waitForURL(url(`/desk/enquiries/${paged}`)), page.getByRole('button', { name: 'Assign to me' }).click()]);
+    await page.getByLabel('Internal note').fill('Spoke to the duty inspector: cordon for a gas leak, line to follow.');
+    await Promise.all([page.waitForURL(url(`/desk/enquiries/${paged}`)), page.getByRole('button', { name: 'Add note' }).click()]);
+    let last = '';
+    onTestFailed(() => console.error(`timeline:\n${last}`));
+    const timeline = await waitUntil(
+      'the acknowledgement on the timeline',
+      async () => {
+        await page.reload();
+        const t = (await page.locator('.timeline').innerText()) ?? '';
+        last = t;
+        return t.includes('acknowledged') && t.includes('Delivery receipt') ? t : null;
+      },
+      10_000,
+      250,
+    );
+    expect(timeline).toContain('Internal note');
+    expect(timeline).toContain('Assigned to Kim Lee');
+    await expectNoViolations(page, `GET /desk/enquiries/${paged}`);
+    await page.close();
+  });
+
+  it('an enquiry page re-shown with a validation error', async () => {
+    const page = await open(officer, `/desk/enquiries/${paged}`);
+    const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/note') && r.request().method() === 'POST'), page.getByRole('button', { name: 'Add note' }).click()]);
+    expect(res.status()).toBe(422);
+    await expectNoViolations(page, `POST /desk/enquiries/${paged}/note with an empty note (422)`);
+    await page.close();
+  });
+
+  it('the rota (manager), and the rota re-shown with errors', async () => {
+    const page = await open(manager, '/desk/rota');
+    expect(await page.locator('main').textContent()).toContain(ON_CALL.name);
+    await expectNoViolations(page, 'GET /desk/rota');
+    const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/desk/rota')), page.getByRole('button', { name: 'Add to the rota' }).click()]);
+    expect(res.status()).toBe(422);
+    await expectNoViolations(page, 'POST /desk/rota/shifts with nothing filled in (422)');
+    await page.close();
+  });
+
+  it('the users and audit log pages (manager)', async () => {
+    for (const path of ['/desk/users', '/desk/audit']) {
+      const page = await open(manager, path);
+      await expectNoViolations(page, `GET ${path}`);
+      await page.close();
+    }
+  });
+});
