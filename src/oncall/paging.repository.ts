@@ -195,3 +195,15 @@ export async function updateOutboundSms(
 export async function findOutboundSmsBySid(db: Db | Tx, sid: string): Promise<OutboundSms | undefined> {
   return db.selectFrom('outbound_sms').selectAll().where('provider_sid', '=', sid).executeTakeFirst();
 }
+
+/** SIDs of calls already recorded to this phone (so a look-up after a crash does not claim another page's call). */
+export async function recordedCallSids(db: Db | Tx, phone: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('page_step')
+    .select('provider_sid')
+    .where('to_number', '=', phone)
+    .where('action', '=', 'call')
+    .where('provider_sid', 'is not', null)
+    .execute();
+  return rows.map((r) => r.provider_sid!);
+}

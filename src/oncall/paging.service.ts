@@ -193,7 +193,7 @@ export class PagingService implements PagingPort {
       const sid =
         action === 'sms'
           ? await gateway.findSentSms({ to: contact.phone, since: row.created_at, marker: enquiry.reference })
-          : await gateway.findPlacedCall({ to: contact.phone, since: row.created_at });
+          : await gateway.findPlacedCall({ to: contact.phone, since: row.created_at, exclude: await repo.recordedCallSids(db, contact.phone) });
       if (sid) {
         await this.recordSent([row], enquiry.id, page.id, index, action, contact, sid, 'recovered');
         return 'sent';
@@ -360,7 +360,7 @@ export class PagingService implements PagingPort {
       return r;
     });
     if (!row) return;
-    let sid = row.outcome_unknown ? await gateway.findSentSms({ to: row.to_number, since: row.created_at, marker: row.body.slice(0, 60) }) : null;
+    let sid = row.outcome_unknown ? await gateway.findSentSms({ to: row.to_number, since: row.created_at, marker: row.body }) : null;
     try {
       if (!sid) sid = (await gateway.sendSms({ to: row.to_number, body: row.body, statusCallback: this.url('/twilio/status') })).sid;
     } catch (err) {
