@@ -53,8 +53,8 @@ export interface TwilioGateway {
    * the caller can record it instead of sending a second copy. Null when there is none.
    */
   findSentSms(input: { to: string; since: Date; marker: string }): Promise<string | null>;
-  /** As `findSentSms`, for calls: the SID of a call to `to` started since `since`, or null. */
-  findPlacedCall(input: { to: string; since: Date }): Promise<string | null>;
+  /** As `findSentSms`, for calls: the SID of a call to `to` created since `since` and not in `exclude`, or null. */
+  findPlacedCall(input: { to: string; since: Date; exclude: string[] }): Promise<string | null>;
 }
 
 /** Options of `createTwilioGateway`. */
@@ -244,9 +244,11 @@ export function createTwilioGateway(cfg: Config['twilio'], opts: TwilioGatewayOp
 
     async findSentSms(input) {
       try {
-        // Twilio filters DateSent by day only; the exact cut-off is applied here.
-        const day = new Date(Date.UTC(input.since.getUTCFullYear(), input.since.getUTCMonth(), input.since.getUTCDate()));
-        const list = await getClient().messages.list({ to: input.to, dateSentAfter: day, limit: 50 });
+        // By recipient only, newest first: Twilio leaves DateSent empty while a message is still
+        // queued, so a date filter could hide the very message we are looking for. The cut-off is
+        // applied to DateCreated here. In a storm one on-call phone gets many pages while a dead
+        // worker's job waits to be released: look through a whole page of 1,000 (Twilio's largest).
+        const list = await getClient().messages.list({ to: input.to, limit: 1000 });
         const since = input.since.getTime() - 60_000;
         const hit = list.find((m) => m.body?.includes(input.marker) && (!m.dateCreated || m.dateCreated.getTime() >= since));
         return hit?.sid ?? null;
@@ -257,8 +259,12 @@ export function createTwilioGateway(cfg: Config['twilio'], opts: TwilioGatewayOp
 
     async findPlacedCall(input) {
       try {
-        const list = await getClient().calls.list({ to: input.to, startTimeAfter: new Date(input.since.getTime() - 60_000), limit: 20 });
-        return list[0]?.sid ?? null;
+        // As above: StartTime is empty until the call is dialled, so filter on DateCreated here,
+        // and skip calls already recorded for other pages to the same phone.
+        const list = await getClient().calls.list({ to: input.to, limit: 100 });
+        const since = input.since.getTime();
+        const hit = list.find((call) => !input.exclude.includes(call.sid) && (!call.dateCreated || call.dateCreated.getTime() >= since - 5_000));
+        return hit?.sid ?? null;
       } catch (err) {
         throw toTwilioSendError(err, `Listing calls to ${input.to}`);
       }
