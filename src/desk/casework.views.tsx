@@ -45,6 +45,8 @@ function describe(e: EnquiryEvent): { title: string; body?: string } {
       return { title: `Escalation step ${Number(d.step) + 1} skipped: nobody new to page` };
     case 'escalated':
       return { title: `Escalated: ${str(d.reason)}` };
+    case 'handed_to_on_call':
+      return { title: 'Handed to the on-call officer: urgent and not picked up when the office closed' };
     case 'page_exhausted':
       return { title: 'Nobody acknowledged the page after every escalation step' };
     case 'delivery_receipt':

@@ -1,11 +1,11 @@
 import type { TaskList } from 'graphile-worker';
-import { pagingTasks } from '../oncall/paging.tasks.js';
+import { PAGING_CRONTAB, pagingTasks } from '../oncall/paging.tasks.js';
 import { PRIVACY_CRONTAB, privacyTasks } from '../privacy/privacy.tasks.js';
 import { REPORTS_CRONTAB, reportsTasks } from '../reports/reports.tasks.js';
 import type { Services } from '../services.js';
 
 /** Every scheduled task, as graphile-worker crontab lines. */
-export const CRONTAB = [REPORTS_CRONTAB, PRIVACY_CRONTAB].join('\n');
+export const CRONTAB = [PAGING_CRONTAB, REPORTS_CRONTAB, PRIVACY_CRONTAB].join('\n');
 
 /** Every task the job runner knows, gathered from the domains that own them. */
 export function taskList(services: Services): TaskList {

@@ -207,3 +207,27 @@ export async function recordedCallSids(db: Db | Tx, phone: string): Promise<stri
     .execute();
   return rows.map((r) => r.provider_sid!);
 }
+
+/**
+ * Urgent enquiries nobody has picked up (still new, unassigned, unanswered, never paged),
+ * received since `since`: at closing time these go to the on-call officer.
+ */
+export async function untouchedUrgentSince(tx: Tx, since: Date): Promise<Enquiry[]> {
+  return tx
+    .selectFrom('enquiry')
+    .selectAll()
+    .where('urgent', '=', true)
+    .where('status', '=', 'new')
+    .where('assigned_to', 'is', null)
+    .where('first_response_at', 'is', null)
+    .where('received_at', '>=', since)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('page').select('page.id').whereRef('page.enquiry_id', '=', 'enquiry.id'))))
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+/** Marks an enquiry as needing the on-call officer (handed over at closing). */
+export async function markNeedsOnCall(tx: Tx, enquiryId: string): Promise<void> {
+  await tx.updateTable('enquiry').set({ needs_on_call: true }).where('id', '=', enquiryId).execute();
+}

@@ -6,6 +6,7 @@ import type { Enquiry } from '../db/schema.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import type { PagingPort } from '../enquiries/enquiries.service.js';
 import { addJob, removeJob } from '../jobs/queue.repository.js';
+import { isOpen } from '../hours/office-hours.js';
 import type { Logger } from '../log.js';
 import { TwilioSendError, type TwilioGateway } from '../sms/twilio.client.js';
 import { bundleSms, journalistAckSms, pageCallTwiml, pageSms } from './paging.messages.js';
@@ -307,6 +308,28 @@ export class PagingService implements PagingPort {
       await addJob(tx, TASKS.notifyJournalist, { enquiryId: page.enquiry_id }, { runAt: now, jobKey: `notify-ack:${page.enquiry_id}`, jobKeyMode: 'unsafe_dedupe' });
     }
     return pages;
+  }
+
+  /**
+   * At closing time: urgent enquiries that arrived in hours but nobody picked up (still new and
+   * unassigned, unanswered) are handed to the on-call officer, so "urgent at 16:55" is not left
+   * until the morning. Runs every few minutes; does nothing while the office is open. Returns
+   * how many were paged.
+   */
+  async handOverAtClosing(): Promise<number> {
+    if (!this.enabled) return 0;
+    const now = this.deps.clock();
+    if (isOpen(now, this.deps.config.office)) return 0;
+    const since = new Date(now.getTime() - 7 * 86_400_000);
+    return this.deps.db.transaction().execute(async (tx) => {
+      const untouched = await repo.untouchedUrgentSince(tx, since);
+      for (const e of untouched) {
+        await repo.markNeedsOnCall(tx, e.id);
+        await addEvent(tx, { enquiryId: e.id, at: now, kind: 'handed_to_on_call', data: { reason: 'urgent and not picked up when the office closed' } });
+        await this.schedulePage(tx, e, now);
+      }
+      return untouched.length;
+    });
   }
 
   /** Acknowledges one page from a voice keypress; false when it was no longer active. */

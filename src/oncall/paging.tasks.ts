@@ -23,6 +23,9 @@ function parse<T>(schema: z.ZodType<T>, payload: unknown, task: string): T {
   return r.data;
 }
 
+/** Every five minutes: hand untouched urgent enquiries to on-call once the office has closed. */
+export const PAGING_CRONTAB = '*/5 * * * * closing_handover ?max=1';
+
 /** The paging tasks. Each is small and idempotent: it re-reads state and does only what is still due. */
 export function pagingTasks(paging: PagingService): TaskList {
   const step: Task = async (payload) => {
@@ -41,5 +44,8 @@ export function pagingTasks(paging: PagingService): TaskList {
     const p = parse(smsPayload, payload, TASKS.sendSms);
     await paging.sendJournalistSms(p);
   };
-  return { [TASKS.step]: step, [TASKS.bundle]: bundle, [TASKS.notifyJournalist]: notify, [TASKS.sendSms]: sms };
+  const closing: Task = async () => {
+    await paging.handOverAtClosing();
+  };
+  return { [TASKS.step]: step, [TASKS.bundle]: bundle, [TASKS.notifyJournalist]: notify, [TASKS.sendSms]: sms, closing_handover: closing };
 }

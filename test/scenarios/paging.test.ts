@@ -20,8 +20,8 @@ async function start(opts: { now?: string; config?: Record<string, unknown>; rot
     config: { onCall: { bundleSeconds: 0, ...(opts.config ?? {}) } },
   });
   if (opts.rota !== false) {
-    const from = new Date('2026-12-24T17:00:00Z');
-    const to = new Date('2026-12-29T09:00:00Z');
+    const from = new Date('2026-12-01T00:00:00Z');
+    const to = new Date('2027-01-05T09:00:00Z');
     await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
     await h.services.rota.addPerson({ name: 'Bea Backup', phone: BACKUP });
     await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: from, endsAt: to, createdBy: 'test' });
@@ -287,6 +287,29 @@ describe('what does not page', () => {
     expect(await h.database.db.selectFrom('enquiry').select('id').where('phone', '=', '+447911999999').execute()).toEqual([]);
     const inbound = await h.database.db.selectFrom('sms_inbound').selectAll().where('from_number', '=', '+447911999999').execute();
     expect(inbound).toHaveLength(1);
+  });
+});
+
+describe('at closing time', () => {
+  it('hands an urgent enquiry nobody picked up in hours to the on-call officer; one being worked stays with the desk', async () => {
+    await start({ now: '2026-12-23T16:55:00Z' }); // Wednesday, five minutes before closing
+    const untouched = await urgentEnquiry({ subject: 'Late urgent one', deadline: '2026-12-23T19:00' });
+    const taken = await urgentEnquiry({ subject: 'Being worked', deadline: '2026-12-23T19:00', phone: '+447911123402' });
+    expect(untouched.pagedOnCall).toBe(false);
+    const officer = await h.services.users.create({ email: 'late@press.example', password: 'late-shift-password', name: 'Late Officer', role: 'officer' }, { userId: null, email: 'test' });
+    await h.services.casework.assign(taken.reference, officer.id, { userId: officer.id, email: officer.email });
+
+    expect(await h.services.paging.handOverAtClosing()).toBe(0); // still open
+    h.clock.set('2026-12-23T17:05:00Z');
+    expect(await h.services.paging.handOverAtClosing()).toBe(1);
+    const [sms] = await h.twilio.waitForMessages(1);
+    expect(sms.to).toBe(ON_CALL);
+    expect(sms.body).toContain(untouched.reference);
+    expect(await timeline(untouched.reference)).toContain('handed_to_on_call');
+    // Running again changes nothing.
+    expect(await h.services.paging.handOverAtClosing()).toBe(0);
+    await h.jobs.settle();
+    expect(h.twilio.messages.filter((m) => m.body!.includes(taken.reference))).toHaveLength(0);
   });
 });
 
