@@ -2,11 +2,13 @@
  * `npm run seed -- --count N [--days D]`: fills the database with N realistic enquiries spread
  * over the last D days (default 365), for benchmarks and for trying the desk with a full queue.
  * Rows are generated inside PostgreSQL (INSERT … SELECT over generate_series, in batches), so a
- * million takes minutes, not hours. References start with "PS-" so seeded rows never clash with
+ * million takes minutes, not hours. They arrive in time order, oldest first, as real ones would. References start with "PS-" so seeded rows never clash with
  * real ones.
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
+import { systemClock } from '../clock.js';
+import { ReportsService } from '../reports/reports.service.js';
 import { loadConfigOrReport, runCli, UsageError, withDatabase } from './cli-support.js';
 
 const USAGE = 'Usage: npm run seed -- --count N [--days D]';
@@ -28,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
   if (!config) return 1;
   await withDatabase(config, async (db) => {
     const started = performance.now();
+    // Working-time figures are stored per row from the office calendar: make sure it is there.
+    await new ReportsService({ db, clock: systemClock, config }).syncCalendar();
     const { rows } = await sql<{ n: string }>`SELECT coalesce(max(substring(reference from 4)::bigint), 0) AS n FROM enquiry WHERE reference LIKE 'PS-%'`.execute(db);
     let offset = Number(rows[0].n);
     const batch = 50_000;
@@ -36,7 +40,8 @@ async function main(argv: string[]): Promise<number> {
       // Mostly closed history, a realistic open tail; a fifth out of hours; some urgent; deadlines on a third.
       await sql`
         INSERT INTO enquiry (reference, channel, status, name, outlet, email, phone, subject, details, deadline, urgent, urgent_reason,
-                             out_of_hours, needs_on_call, respond_by, received_at, updated_at, first_response_at, closed_at, resolved_at)
+                             out_of_hours, needs_on_call, respond_by, received_at, updated_at, first_response_at, closed_at, resolved_at,
+                             first_response_working_s, close_working_s)
         SELECT 'PS-' || lpad((${offset} + g)::text, 9, '0'),
                (ARRAY['web','api','sms'])[1 + (g % 3)],
                CASE WHEN g % 50 = 0 THEN 'new' WHEN g % 50 = 1 THEN 'in_progress' WHEN g % 50 = 2 THEN 'waiting' WHEN g % 5 = 0 THEN 'answered' ELSE 'closed' END,
@@ -52,12 +57,15 @@ async function main(argv: string[]): Promise<number> {
                t + interval '4 hours', t, t,
                CASE WHEN g % 50 > 2 THEN t + interval '90 minutes' END,
                CASE WHEN g % 50 > 2 AND g % 5 <> 0 THEN t + interval '1 day' END,
-               CASE WHEN g % 50 > 2 THEN t + interval '90 minutes' END
-          FROM (SELECT g, now() - (random() * ${days} * interval '1 day') AS t FROM generate_series(1, ${n}) AS g) s`.execute(db);
+               CASE WHEN g % 50 > 2 THEN t + interval '90 minutes' END,
+               CASE WHEN g % 50 > 2 THEN office_working_seconds(t, t + interval '90 minutes') END,
+               CASE WHEN g % 50 > 2 AND g % 5 <> 0 THEN office_working_seconds(t, t + interval '1 day') END
+          FROM (SELECT g, now() - ((${count} - (${done} + g)) * ${days} / ${count}::float8 + random() / 1000) * interval '1 day' AS t
+                  FROM generate_series(1, ${n}) AS g) s`.execute(db);
       offset += n;
       process.stdout.write(`\r${Math.min(done + n, count).toLocaleString('en-GB')} of ${count.toLocaleString('en-GB')} enquiries`);
     }
-    await sql`ANALYZE enquiry`.execute(db);
+    await sql`VACUUM ANALYZE enquiry`.execute(db);
     process.stdout.write(`\nSeeded ${count.toLocaleString('en-GB')} enquiries in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   });
   return 0;

@@ -22,6 +22,8 @@ export class SqlFileMigrationProvider implements MigrationProvider {
       migrations[file.replace(/\.sql$/, '')] = {
         // No parameters, so pg sends it with the simple protocol and several statements run as one.
         up: async (db) => {
+          // A backfill may take longer than the request-sized statement timeout of the pool.
+          await sql`SET LOCAL statement_timeout = 0`.execute(db);
           await sql.raw(text).execute(db);
         },
       };

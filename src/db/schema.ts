@@ -44,6 +44,9 @@ export interface EnquiryTable {
   closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** When the office stopped owing an answer (answered or closed); null while open. */
   resolved_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Opening-hours seconds from receipt to first response / to close, stored when they happen (for reports). */
+  first_response_working_s: ColumnType<number | null, number | null | undefined, number | null>;
+  close_working_s: ColumnType<number | null, number | null | undefined, number | null>;
   /** When the journalist's personal data was erased (retention or request). */
   erased_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }

@@ -5,7 +5,7 @@ import type { Db, Tx } from '../db/database.js';
 import type { Enquiry, EnquiryStatus } from '../db/schema.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
-import { isOpen } from '../hours/office-hours.js';
+import { isOpen, workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
 import { addJob } from '../jobs/queue.repository.js';
 import type { PagingService } from '../oncall/paging.service.js';
@@ -39,6 +39,12 @@ function requireText(field: string, value: unknown, max: number, label: string):
  */
 export class CaseworkService {
   constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; paging: PagingService }) {}
+
+  /** The first-response fields, set once: when, and how much opening time it took. */
+  private firstResponse(e: Enquiry, now: Date): Partial<Enquiry> {
+    if (e.first_response_at) return {};
+    return { first_response_at: now, first_response_working_s: workingMinutesBetween(e.received_at, now, this.deps.config.office) * 60 };
+  }
 
   private async withEnquiry<T>(reference: string, fn: (tx: Tx, e: Enquiry, now: Date) => Promise<T>): Promise<T> {
     return this.deps.db.transaction().execute(async (tx) => {
@@ -76,8 +82,12 @@ export class CaseworkService {
       await repo.updateEnquiry(tx, e.id, {
         status: target,
         updated_at: now,
-        ...(target === 'answered' && !e.first_response_at ? { first_response_at: now } : {}),
-        ...(target === 'closed' ? { closed_at: now } : repo.isOpenStatus(target) ? { closed_at: null } : {}),
+        ...(target === 'answered' ? this.firstResponse(e, now) : {}),
+        ...(target === 'closed'
+          ? { closed_at: now, close_working_s: workingMinutesBetween(e.received_at, now, this.deps.config.office) * 60 }
+          : repo.isOpenStatus(target)
+            ? { closed_at: null, close_working_s: null }
+            : {}),
         ...(repo.isOpenStatus(target) ? { resolved_at: null } : e.resolved_at ? {} : { resolved_at: now }),
       });
       await addEvent(tx, { enquiryId: e.id, at: now, kind: 'status_changed', actor: actor.email, data: { from: e.status, to: target } });
@@ -99,7 +109,7 @@ export class CaseworkService {
   async recordResponse(reference: string, text: unknown, actor: Actor): Promise<void> {
     const response = requireText('response', text, CASEWORK_LIMITS.response, 'the response given');
     await this.withEnquiry(reference, async (tx, e, now) => {
-      await repo.updateEnquiry(tx, e.id, { response_given: response, updated_at: now, ...(e.first_response_at ? {} : { first_response_at: now }) });
+      await repo.updateEnquiry(tx, e.id, { response_given: response, updated_at: now, ...this.firstResponse(e, now) });
       await addEvent(tx, { enquiryId: e.id, at: now, kind: 'response_recorded', actor: actor.email, data: { text: response } });
       await audit(tx, { at: now, actor, action: 'enquiry.response_recorded', enquiryId: e.id });
     });
@@ -112,7 +122,7 @@ export class CaseworkService {
       if (!e.phone) throw new AppError('validation', 'No phone number', { fields: { reply: 'This journalist gave no phone number: reply by email instead' } });
       const key = `reply:${randomUUID()}`;
       await addJob(tx, TASKS.sendSms, { key, enquiryId: e.id, to: e.phone, body }, { runAt: now, jobKey: key });
-      await repo.updateEnquiry(tx, e.id, { updated_at: now, ...(e.first_response_at ? {} : { first_response_at: now }) });
+      await repo.updateEnquiry(tx, e.id, { updated_at: now, ...this.firstResponse(e, now) });
       await addEvent(tx, { enquiryId: e.id, at: now, kind: 'reply_queued', actor: actor.email, data: { body, key } });
       await audit(tx, { at: now, actor, action: 'enquiry.reply_sent', enquiryId: e.id, detail: { key } });
     });

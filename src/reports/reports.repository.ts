@@ -36,72 +36,68 @@ export async function replaceOfficePeriods(db: Db, periods: Array<{ start: Date;
   });
 }
 
-/** Enquiries received in the period: total, by channel, in/out of hours, by office-local day and hour. */
+/** Enquiries received in the period by channel and in/out of hours, by office-local day and by hour: one scan. */
 export async function received(db: Db, s: ReportScope) {
-  const totals = await sql<{ channel: string; out_of_hours: boolean; n: number }>`
-    SELECT e.channel, e.out_of_hours, count(*)::int AS n
-      FROM enquiry e
-     WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}
-     GROUP BY 1, 2`.execute(db);
-  const byDay = await sql<{ day: string; n: number }>`
-    SELECT to_char(e.received_at AT TIME ZONE ${s.timezone}, 'YYYY-MM-DD') AS day, count(*)::int AS n
-      FROM enquiry e
-     WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}
-     GROUP BY 1 ORDER BY 1`.execute(db);
-  const byHour = await sql<{ hour: number; n: number }>`
-    SELECT extract(hour FROM e.received_at AT TIME ZONE ${s.timezone})::int AS hour, count(*)::int AS n
-      FROM enquiry e
-     WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}
-     GROUP BY 1 ORDER BY 1`.execute(db);
-  return { totals: totals.rows, byDay: byDay.rows, byHour: byHour.rows };
+  const r = await sql<{ channel: string | null; out_of_hours: boolean | null; day: string | null; hour: number | null; n: number; g: number }>`
+    SELECT channel, out_of_hours, day, hour, count(*)::int AS n, GROUPING(channel, out_of_hours, day, hour) AS g
+      FROM (SELECT e.channel, e.out_of_hours,
+                   to_char(e.received_at AT TIME ZONE ${s.timezone}, 'YYYY-MM-DD') AS day,
+                   extract(hour FROM e.received_at AT TIME ZONE ${s.timezone})::int AS hour
+              FROM enquiry e
+             WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}) x
+     GROUP BY GROUPING SETS ((channel, out_of_hours), (day), (hour))`.execute(db);
+  // GROUPING() bits: channel, out_of_hours, day, hour (1 = aggregated away).
+  const totals = r.rows.filter((x) => x.g === 0b0011).map((x) => ({ channel: x.channel!, out_of_hours: x.out_of_hours!, n: x.n }));
+  const byDay = r.rows.filter((x) => x.g === 0b1101).map((x) => ({ day: x.day!, n: x.n })).sort((a, b) => a.day.localeCompare(b.day));
+  const byHour = r.rows.filter((x) => x.g === 0b1110).map((x) => ({ hour: x.hour!, n: x.n })).sort((a, b) => a.hour - b.hour);
+  return { totals, byDay, byHour };
 }
 
 /**
- * Time from receipt to `column` (first response or close) for enquiries received in the period:
- * elapsed and in office working time, median and 90th percentile, plus how many still lack it.
+ * Time from receipt to first response and to close for enquiries received in the period, in
+ * elapsed and working time (median, 90th percentile), how many still lack each, and the
+ * deadline outcomes (met: first response at or before the deadline; missed: a later response,
+ * or none and the deadline has passed; pending: no response, the deadline still ahead). One scan.
  */
-export async function timeTo(db: Db, s: ReportScope, column: 'first_response_at' | 'closed_at'): Promise<{ elapsed: Spread; working: Spread; without: number }> {
-  const col = sql.ref(`e.${column}`);
-  const r = await sql<{ n: number; without: number; e50: number | null; e90: number | null; w50: number | null; w90: number | null }>`
+export async function timings(db: Db, s: ReportScope) {
+  const r = await sql<Record<string, number | null>>`
     WITH m AS (
-      SELECT extract(epoch FROM ${col} - e.received_at) AS elapsed,
-             office_working_seconds(e.received_at, ${col}) AS working
+      SELECT extract(epoch FROM e.first_response_at - e.received_at) AS fe,
+             CASE WHEN e.first_response_at IS NOT NULL THEN coalesce(e.first_response_working_s, office_working_seconds(e.received_at, e.first_response_at)) END AS fw,
+             extract(epoch FROM e.closed_at - e.received_at) AS ce,
+             CASE WHEN e.closed_at IS NOT NULL THEN coalesce(e.close_working_s, office_working_seconds(e.received_at, e.closed_at)) END AS cw,
+             e.deadline, e.first_response_at
         FROM enquiry e
-       WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} AND ${col} IS NOT NULL ${scoped(s)}
+       WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}
     )
-    SELECT (SELECT count(*)::int FROM m) AS n,
-           (SELECT count(*)::int FROM enquiry e WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} AND ${col} IS NULL ${scoped(s)}) AS without,
-           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY elapsed) FROM m) AS e50,
-           (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY elapsed) FROM m) AS e90,
-           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY working) FROM m) AS w50,
-           (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY working) FROM m) AS w90`.execute(db);
+    SELECT count(fe)::int AS f_n, (count(*) - count(fe))::int AS f_without,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY fe) AS fe50, percentile_cont(0.9) WITHIN GROUP (ORDER BY fe) AS fe90,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY fw) AS fw50, percentile_cont(0.9) WITHIN GROUP (ORDER BY fw) AS fw90,
+           count(ce)::int AS c_n, (count(*) - count(ce))::int AS c_without,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY ce) AS ce50, percentile_cont(0.9) WITHIN GROUP (ORDER BY ce) AS ce90,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY cw) AS cw50, percentile_cont(0.9) WITHIN GROUP (ORDER BY cw) AS cw90,
+           count(*) FILTER (WHERE first_response_at <= deadline)::int AS met,
+           count(*) FILTER (WHERE first_response_at > deadline OR (first_response_at IS NULL AND deadline <= ${s.now}))::int AS missed,
+           count(*) FILTER (WHERE first_response_at IS NULL AND deadline > ${s.now})::int AS pending
+      FROM m`.execute(db);
   const x = r.rows[0];
+  const spread = (n: number | null, median: number | null, p90: number | null): Spread => ({ n: n ?? 0, median, p90 });
   return {
-    elapsed: { n: x.n, median: x.e50, p90: x.e90 },
-    working: { n: x.n, median: x.w50, p90: x.w90 },
-    without: x.without,
+    firstResponse: { elapsed: spread(x.f_n, x.fe50, x.fe90), working: spread(x.f_n, x.fw50, x.fw90), without: x.f_without ?? 0 },
+    close: { elapsed: spread(x.c_n, x.ce50, x.ce90), working: spread(x.c_n, x.cw50, x.cw90), without: x.c_without ?? 0 },
+    deadlines: { met: x.met ?? 0, missed: x.missed ?? 0, pending: x.pending ?? 0 },
   };
 }
 
-/**
- * Deadlines of enquiries received in the period: met (first response at or before the deadline),
- * missed (a later response, or none and the deadline has passed), and pending (no response, the
- * deadline still ahead); with the missed enquiries listed, latest deadline first.
- */
-export async function deadlines(db: Db, s: ReportScope) {
-  const r = await sql<{ met: number; missed: number; pending: number }>`
-    SELECT count(*) FILTER (WHERE e.first_response_at <= e.deadline)::int AS met,
-           count(*) FILTER (WHERE e.first_response_at > e.deadline OR (e.first_response_at IS NULL AND e.deadline <= ${s.now}))::int AS missed,
-           count(*) FILTER (WHERE e.first_response_at IS NULL AND e.deadline > ${s.now})::int AS pending
-      FROM enquiry e
-     WHERE e.deadline IS NOT NULL AND e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}`.execute(db);
+/** The enquiries whose deadline was missed, latest deadline first (at most 200). */
+export async function missedDeadlines(db: Db, s: ReportScope) {
   const missed = await sql<{ reference: string; outlet: string; subject: string; deadline: Date; first_response_at: Date | null; status: string }>`
     SELECT e.reference, e.outlet, e.subject, e.deadline, e.first_response_at, e.status
       FROM enquiry e
      WHERE e.deadline IS NOT NULL AND e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}
        AND (e.first_response_at > e.deadline OR (e.first_response_at IS NULL AND e.deadline <= ${s.now}))
      ORDER BY e.deadline DESC LIMIT 200`.execute(db);
-  return { ...r.rows[0], missedList: missed.rows };
+  return missed.rows;
 }
 
 /** Open enquiries now, by how long ago they arrived. */
@@ -185,7 +181,7 @@ export async function enquiriesForExport(db: Db, s: ReportScope, afterId: string
            e.received_at, e.deadline, e.respond_by, e.first_response_at, e.closed_at, e.resolved_at,
            u.email AS assigned_to, e.outlet, e.subject,
            extract(epoch FROM e.first_response_at - e.received_at)::bigint AS first_response_seconds,
-           office_working_seconds(e.received_at, e.first_response_at)::bigint AS first_response_working_seconds,
+           coalesce(e.first_response_working_s, office_working_seconds(e.received_at, e.first_response_at))::bigint AS first_response_working_seconds,
            CASE WHEN e.deadline IS NULL THEN NULL
                 WHEN e.first_response_at <= e.deadline THEN 'met'
                 WHEN e.first_response_at > e.deadline OR e.deadline <= ${s.now} THEN 'missed'

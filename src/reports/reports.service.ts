@@ -63,15 +63,17 @@ export class ReportsService {
   /** Every figure of the reports page for [from, to), optionally only one officer's enquiries. */
   async figures(from: Date, to: Date, assignedTo: string | null) {
     const s = this.scope(from, to, assignedTo);
-    const [received, firstResponse, close, deadlines, backlog, trend, pages] = await Promise.all([
+    const [received, timings, missedList, backlog, trend, pages] = await Promise.all([
       repo.received(this.deps.db, s),
-      repo.timeTo(this.deps.db, s, 'first_response_at'),
-      repo.timeTo(this.deps.db, s, 'closed_at'),
-      repo.deadlines(this.deps.db, s),
+      repo.timings(this.deps.db, s),
+      repo.missedDeadlines(this.deps.db, s),
       repo.backlogByAge(this.deps.db, s),
       repo.openTrend(this.deps.db, s),
       repo.pages(this.deps.db, s),
     ]);
+    const { firstResponse, close } = timings;
+    const deadlines = { ...timings.deadlines, missedList };
+
     const byChannel: Record<string, number> = { web: 0, api: 0, sms: 0 };
     let inHours = 0;
     let outOfHours = 0;

@@ -283,6 +283,9 @@ describe('an enquiry', () => {
     expect(row).toMatchObject({ status: 'closed', assigned_to: officerId, response_given: 'The road closed for emergency repairs.' });
     expect(row.first_response_at).not.toBeNull();
     expect(row.closed_at).not.toBeNull();
+    // All in one office minute: stored working time equals elapsed time, and it is there for reports.
+    expect(row.first_response_working_s).toBeCloseTo((row.first_response_at!.getTime() - row.received_at.getTime()) / 1000, 3);
+    expect(row.close_working_s).toBeCloseTo((row.closed_at!.getTime() - row.received_at.getTime()) / 1000, 3);
     const audit = await h.database.db.selectFrom('audit_log').select(['action', 'user_email']).where('enquiry_id', '=', row.id).orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['enquiry.assigned', 'enquiry.note_added', 'enquiry.reply_sent', 'enquiry.response_recorded', 'enquiry.status_changed']);
     expect(new Set(audit.map((a) => a.user_email))).toEqual(new Set([OFFICER.email]));
