@@ -120,6 +120,8 @@ export function createApp(deps: AppDeps) {
   app.post('/enquiries', limitBody, rateLimit);
   app.post('/api/enquiries', limitBody, rateLimit);
   app.use('/twilio/*', limitBody);
+  // The sign-in form is public too: without a limit it read a body of any size into memory.
+  app.post('/desk/login', limitBody);
 
   const enquiryDeps = { service: deps.enquiries, config, clock: deps.clock };
   app.route('/', enquiryFormRoutes(enquiryDeps));
@@ -129,6 +131,18 @@ export function createApp(deps: AppDeps) {
   const twilioAuth = { authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl };
   app.route('/twilio', smsWebhookRoutes({ inbound: deps.inboundSms, ...twilioAuth }));
   app.route('/twilio', twilioCallbackRoutes({ paging: deps.paging, ...twilioAuth }));
+  // Desk forms: a malformed body (a multipart body without or with the wrong boundary, cut
+  // short) is the sender's mistake, 400, not a 500 from deep inside a handler. The parsed body is
+  // cached by Hono, so handlers read it again for free.
+  app.use('/desk/*', async (c, next) => {
+    const type = (c.req.header('content-type') ?? '').toLowerCase();
+    if (c.req.method === 'POST' && (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded'))) {
+      await c.req.parseBody().catch(() => {
+        throw new AppError('bad_request', 'The form could not be read. Go back, reload the page and send it again.');
+      });
+    }
+    await next();
+  });
   app.route('/desk', deskRoutes(deps));
 
   app.notFound((c) => {

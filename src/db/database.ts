@@ -10,7 +10,7 @@ export type Tx = Transaction<Database>;
 export function createPool(url: string, opts: { max?: number; onError?: (err: Error) => void } = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
-    max: opts.max ?? 10,
+    max: opts.max ?? 20,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     // A statement that hangs (e.g. a lock during a restart) must not hold a request forever.
@@ -19,6 +19,10 @@ export function createPool(url: string, opts: { max?: number; onError?: (err: Er
   });
   // Without a listener, a connection dropped by a database restart would crash the process.
   pool.on('error', (err) => opts.onError?.(err));
+  // The pool listens only while a client is idle: one checked out (a transaction between two
+  // statements) whose connection is cut emits 'error' with nobody listening, which killed the
+  // process when PostgreSQL restarted. Listen on every client; its next query fails anyway.
+  pool.on('connect', (client) => client.on('error', (err) => opts.onError?.(err)));
   return pool;
 }
 

@@ -38,8 +38,10 @@ export async function startEmbeddedPostgres(opts: {
   database: string;
   persistent?: boolean;
   log?: (line: string) => void;
+  /** Listen on this port instead of a free one (to start a stopped server again where clients expect it). */
+  port?: number;
 }): Promise<EmbeddedDatabase> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   await mkdir(join(opts.dataDir, '..'), { recursive: true });
   const initialised = await stat(join(opts.dataDir, 'PG_VERSION')).then(
     () => true,

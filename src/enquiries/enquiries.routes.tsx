@@ -47,7 +47,11 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
     if (!isFormContentType(c)) {
       throw new AppError('unsupported_media_type', 'Send the form as application/x-www-form-urlencoded or multipart/form-data');
     }
-    const body = await c.req.parseBody({ all: true });
+    // A malformed multipart body (no or wrong boundary, cut short) makes the parser throw a
+    // TypeError: that is the sender's mistake (400), not ours (500).
+    const body = await c.req.parseBody({ all: true }).catch(() => {
+      throw new AppError('bad_request', 'The form could not be read. Go back to the form and send it again.');
+    });
     // A repeated field (a tampered or doubled submission) counts once: the first value wins.
     const values: FormValues = {};
     for (const key of [...ENQUIRY_FIELDS, 'website'] as const) {

@@ -42,7 +42,9 @@ const STRIP = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E
  * and only ever rendered as text.
  */
 export function normaliseText(value: string, multiline: boolean): string {
-  let s = value.normalize('NFC').replace(/\r\n?/g, '\n').replace(STRIP, '');
+  // Unpaired surrogate halves (only a JSON "\ud800" escape can make one) are not text: they
+  // become U+FFFD here, as PostgreSQL would store them, so what is checked is what is stored.
+  let s = value.replace(/\p{Cs}/gu, '\uFFFD').normalize('NFC').replace(/\r\n?/g, '\n').replace(STRIP, '');
   if (!multiline) s = s.replace(/[\n\t]+/g, ' ');
   return s.trim();
 }

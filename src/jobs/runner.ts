@@ -57,16 +57,57 @@ export async function startJobRunner(opts: JobRunnerOptions): Promise<JobRunner>
     const pinoLevel = level === 'error' ? 'error' : level === 'warning' ? 'warn' : level === 'info' ? 'info' : 'debug';
     log[pinoLevel]({ worker: scope, ...meta }, message);
   });
-  const runner: Runner = await run({
-    pgPool: opts.pool,
-    taskList: opts.taskList,
-    ...(opts.crontab ? { crontab: opts.crontab } : {}),
-    concurrency: opts.concurrency ?? 4,
-    pollInterval: opts.pollInterval ?? 1000,
-    noHandleSignals: true,
-    useNodeTime: true,
-    events: events as never,
-    logger: graphileLogger,
+  const startRunner = () =>
+    run({
+      pgPool: opts.pool,
+      taskList: opts.taskList,
+      ...(opts.crontab ? { crontab: opts.crontab } : {}),
+      concurrency: opts.concurrency ?? 16,
+      pollInterval: opts.pollInterval ?? 1000,
+      noHandleSignals: true,
+      useNodeTime: true,
+      events: events as never,
+      logger: graphileLogger,
+    });
+  let runner: Runner = await startRunner();
+  let stopped = false;
+  let restarting: Promise<void> | null = null;
+
+  // graphile-worker 0.16 lets a worker die when it cannot record a job's outcome (the database
+  // went away mid-job: "committing seppuku") and does not replace it, so after a PostgreSQL
+  // restart this process could be left with fewer runners, or none, while looking healthy; and
+  // the heartbeat kept vouching for the dead one, so the job it held stayed locked for 4 hours.
+  // A runner that stops is no longer vouched for (the sweeper then frees its job), and when one
+  // dies a fresh graphile-worker runner takes over.
+  const died = new Set<string>();
+  events.on('worker:stop', ({ worker, error }: { worker: { workerId: string }; error?: unknown }) => {
+    workerIds.delete(worker.workerId);
+    if (!error) return;
+    died.add(worker.workerId);
+    if (stopped || restarting) return;
+    log.error({ workerId: worker.workerId, err: error }, 'a job runner died; starting a new one');
+    restarting = (async () => {
+      await runner.stop().catch((err: unknown) => log.warn({ err }, 'stopping the broken job runner failed'));
+      for (let wait = 1_000; !stopped; wait = Math.min(wait * 2, 5_000)) {
+        try {
+          runner = await startRunner();
+          log.info('job runner restarted');
+          // The dead runners will not touch their jobs again: free them now rather than after
+          // the heartbeat goes stale (the sweeper still does it if this fails).
+          const ids = [...died];
+          await utils
+            .forceUnlockWorkers(ids)
+            .then(() => ids.forEach((id) => died.delete(id)))
+            .catch((err: unknown) => log.warn({ err }, 'could not release the dead runners’ jobs yet'));
+          return;
+        } catch (err) {
+          log.warn({ err }, 'could not start a job runner; retrying');
+          await new Promise((r) => setTimeout(r, wait));
+        }
+      }
+    })().finally(() => {
+      restarting = null;
+    });
   });
 
   const staleSeconds = opts.staleSeconds ?? 20;
@@ -90,9 +131,12 @@ export async function startJobRunner(opts: JobRunnerOptions): Promise<JobRunner>
   return {
     sweep,
     async stop() {
+      stopped = true;
       clearInterval(timer);
+      await restarting;
+      const ids = [...workerIds];
       await runner.stop();
-      await queue.forgetWorkers(db, [...workerIds]).catch((err) => log.warn({ err }, 'could not forget heartbeat'));
+      await queue.forgetWorkers(db, ids).catch((err) => log.warn({ err }, 'could not forget heartbeat'));
       await utils.release();
     },
   };

@@ -87,6 +87,11 @@ export function verifyTwilioSignature(opts: VerifyTwilioSignatureOptions): Middl
       valid = false; // e.g. a URL `new URL()` rejects in the library's fallback
     }
     if (!valid) throw new AppError('bad_signature', SIGNATURE_MESSAGE);
+    // Twilio never sends a NUL, and PostgreSQL cannot store one: a SID or status carrying one
+    // would fail in the database as a 500. Refuse it as the malformed request it is.
+    if (Object.values(first).some((v) => v.includes('\u0000'))) {
+      throw new AppError('bad_request', 'Webhook parameters must not contain NUL characters');
+    }
 
     c.set('twilioParams', first);
     await next();

@@ -343,3 +343,14 @@ describe('an enquiry', () => {
     await expect(h.database.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);
   });
 });
+
+describe('malformed desk forms', () => {
+  it('answers a broken multipart body with 400, not 500, on the login page and behind a session', async () => {
+    const broken = { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=nope' }, body: '--wrong\r\nContent-Disposition: form-data; name="email"\r\n\r\nx' };
+    expect((await h.app.request('/desk/login', broken)).status).toBe(400);
+    const c = await loginAs(h, OFFICER.email, OFFICER.password);
+    const ref = await submit();
+    const res = await h.app.request(`/desk/enquiries/${ref}/note`, { ...broken, headers: { ...broken.headers, Cookie: c.cookie } });
+    expect(res.status).toBe(400);
+  });
+});

@@ -138,6 +138,7 @@ describe('an urgent enquiry out of hours', () => {
     const a = await urgentEnquiry({ subject: 'First' });
     const b = await urgentEnquiry({ subject: 'Second', phone: '+447911123402' });
     await h.twilio.waitForMessages(2);
+    await h.jobs.settle(); // the sends are recorded (an ACK cannot arrive before a human read the text)
     const code = /ACK (\d{4})/.exec(smsTo(ON_CALL).find((m) => m.body!.includes(a.reference))!.body!)![1];
     expect(twimlText(await (await h.sms(ON_CALL, `ACK ${code}`)).text())).toContain(a.reference);
     expect(twimlText(await (await h.sms(ON_CALL, `ack ${b.reference.toLowerCase()}`)).text())).toContain(b.reference);
