@@ -19,6 +19,33 @@ export async function insertEnquiry(tx: Tx, row: NewEnquiry): Promise<Enquiry | 
   return inserted ?? null;
 }
 
+/**
+ * As `insertEnquiry`, with the enquiry's first timeline entry, in ONE statement (a data-modifying
+ * CTE): atomic on its own, so intake that has nothing else to commit needs no transaction and
+ * makes one round trip to PostgreSQL instead of four (BEGIN, two INSERTs, COMMIT). On a
+ * reference clash nothing is stored and null is returned.
+ */
+export async function insertEnquiryWithEvent(db: Db | Tx, row: NewEnquiry, event: { kind: string; data: Record<string, unknown> }): Promise<Enquiry | null> {
+  const inserted = await db
+    .with('e', (qb) =>
+      qb
+        .insertInto('enquiry')
+        .values(row)
+        .onConflict((oc) => oc.column('reference').doNothing())
+        .returningAll(),
+    )
+    .with('ev', (qb) =>
+      qb
+        .insertInto('enquiry_event')
+        .columns(['enquiry_id', 'at', 'kind', 'data'])
+        .expression((eb) => eb.selectFrom('e').select((e) => ['e.id', 'e.received_at', e.val(event.kind).as('kind'), e.val(JSON.stringify(event.data)).as('data')])),
+    )
+    .selectFrom('e')
+    .selectAll()
+    .executeTakeFirst();
+  return (inserted as Enquiry | undefined) ?? null;
+}
+
 /** Appends one entry to an enquiry's timeline. */
 export async function addEvent(
   tx: Tx | Db,

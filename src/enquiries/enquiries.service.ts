@@ -59,49 +59,61 @@ export class EnquiryService {
 
   /**
    * Stores a validated enquiry received now through `channel` and returns what to tell the
-   * journalist. The row, its "received" event and its page job commit together.
+   * journalist. The row, its "received" event and its page job commit together: in a transaction
+   * when there is a page to queue, otherwise in one statement (atomic by itself, one round trip).
    */
   async submit(input: EnquiryInput, channel: EnquiryChannel): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
-    return this.deps.db.transaction().execute((tx) => this.submitInTx(tx, input, channel));
+    const now = this.deps.clock();
+    const j = judgeEnquiry(now, { deadline: input.deadline, saysUrgent: input.urgent }, this.deps.config);
+    if (this.willPage(j)) return this.deps.db.transaction().execute((tx) => this.store(tx, input, channel, now, j));
+    return this.store(this.deps.db, input, channel, now, j);
   }
 
   /** As `submit`, inside the caller's transaction (the SMS webhook records the message in the same one). */
   async submitInTx(tx: Tx, input: EnquiryInput, channel: EnquiryChannel): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const now = this.deps.clock();
     const j = judgeEnquiry(now, { deadline: input.deadline, saysUrgent: input.urgent }, this.deps.config);
+    return this.store(tx, input, channel, now, j);
+  }
+
+  private willPage(j: Judgement): boolean {
+    return j.needsOnCall && this.pagingEnabled;
+  }
+
+  /** Inserts the enquiry with its "received" event, then queues its page; `db` must be a transaction when it pages. */
+  private async store(db: Db | Tx, input: EnquiryInput, channel: EnquiryChannel, now: Date, j: Judgement): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
+    const pagedOnCall = this.willPage(j);
+    // The confirmation page shows exactly what the journalist was told at the time.
+    const nextStep = nextStepMessage(j, { now, deadline: input.deadline, pagedOnCall, config: this.deps.config });
+    const received = { channel, outOfHours: j.outOfHours, urgent: j.urgent, urgentReason: j.urgentReason, pagedOnCall, nextStep };
     let enquiry: Enquiry | null = null;
     for (let attempt = 0; !enquiry; attempt++) {
       if (attempt === 5) throw new Error('Could not allocate a unique enquiry reference');
-      enquiry = await repo.insertEnquiry(tx, {
-        reference: newReference(),
-        channel,
-        name: input.name,
-        outlet: input.outlet,
-        email: input.email,
-        phone: input.phone,
-        subject: input.subject,
-        details: input.details,
-        deadline: input.deadline,
-        urgent: j.urgent,
-        urgent_reason: j.urgentReason,
-        out_of_hours: j.outOfHours,
-        needs_on_call: j.needsOnCall,
-        respond_by: j.respondBy,
-        received_at: now,
-        updated_at: now,
-      });
+      enquiry = await repo.insertEnquiryWithEvent(
+        db,
+        {
+          reference: newReference(),
+          channel,
+          name: input.name,
+          outlet: input.outlet,
+          email: input.email,
+          phone: input.phone,
+          subject: input.subject,
+          details: input.details,
+          deadline: input.deadline,
+          urgent: j.urgent,
+          urgent_reason: j.urgentReason,
+          out_of_hours: j.outOfHours,
+          needs_on_call: j.needsOnCall,
+          respond_by: j.respondBy,
+          received_at: now,
+          updated_at: now,
+        },
+        { kind: 'received', data: received },
+      );
     }
-    const pagedOnCall = j.needsOnCall && this.pagingEnabled;
-    const outcome = this.outcome(enquiry, j, now, pagedOnCall);
-    // The confirmation page shows exactly what the journalist was told at the time.
-    await repo.addEvent(tx, {
-      enquiryId: enquiry.id,
-      at: now,
-      kind: 'received',
-      data: { channel, outOfHours: j.outOfHours, urgent: j.urgent, urgentReason: j.urgentReason, pagedOnCall, nextStep: outcome.nextStep },
-    });
-    await this.pageIfNeeded(tx, enquiry, j, now);
-    return { enquiry, outcome };
+    if (pagedOnCall) await this.deps.paging!.schedulePage(db as Tx, enquiry, now);
+    return { enquiry, outcome: this.outcome(enquiry, j, now, pagedOnCall, nextStep) };
   }
 
   /**
@@ -140,7 +152,7 @@ export class EnquiryService {
     return true;
   }
 
-  private outcome(enquiry: Enquiry, j: Judgement, now: Date, pagedOnCall: boolean): SubmitOutcome {
+  private outcome(enquiry: Enquiry, j: Judgement, now: Date, pagedOnCall: boolean, nextStep?: string): SubmitOutcome {
     return {
       reference: enquiry.reference,
       status: enquiry.status,
@@ -148,7 +160,7 @@ export class EnquiryService {
       outOfHours: j.outOfHours,
       pagedOnCall,
       respondBy: j.respondBy?.toISOString() ?? null,
-      nextStep: nextStepMessage(j, { now, deadline: enquiry.deadline, pagedOnCall, config: this.deps.config }),
+      nextStep: nextStep ?? nextStepMessage(j, { now, deadline: enquiry.deadline, pagedOnCall, config: this.deps.config }),
     };
   }
 }

@@ -52,6 +52,13 @@ export function displayPhone(e164: string): string {
   return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
 }
 
+/** The out-of-hours line as every "what happens next" message shows it, formatted once (libphonenumber is slow). */
+let outOfHoursLine: { e164: string; shown: string } | null = null;
+function outOfHoursLineOf(onCall: Config['onCall']): string {
+  if (outOfHoursLine?.e164 !== onCall.fallbackNumber) outOfHoursLine = { e164: onCall.fallbackNumber, shown: displayPhone(onCall.fallbackNumber) };
+  return outOfHoursLine.shown;
+}
+
 /**
  * The honest answer to "what happens next?", in one or two sentences, for the confirmation page,
  * the API and the SMS reply. `pagedOnCall` says whether a page was actually queued.
@@ -62,7 +69,7 @@ export function nextStepMessage(
 ): string {
   const office = ctx.config.office;
   const at = (d: Date) => formatOfficeTime(DateTime.fromJSDate(d), office, DateTime.fromJSDate(ctx.now));
-  const outOfHoursLine = displayPhone(ctx.config.onCall.fallbackNumber);
+  const outOfHoursLine = outOfHoursLineOf(ctx.config.onCall);
   const promise = j.respondBy
     ? ctx.deadline && j.respondBy.getTime() === ctx.deadline.getTime()
       ? `A press officer will respond by your deadline, ${at(j.respondBy)}.`

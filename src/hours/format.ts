@@ -41,20 +41,33 @@ export function formatClock(dt: DateTime): string {
 export function formatOfficeTime(at: Instant, office: OfficeConfig, now?: Instant): string {
   const dt = zoned(at, office);
   const clock = formatClock(dt);
-  if (now !== undefined) {
-    const today = zoned(now, office).startOf('day');
-    const day = dt.startOf('day');
-    if (day.hasSame(today, 'day')) return `${clock} today`;
-    if (day.hasSame(today.plus({ days: 1 }), 'day')) return `${clock} tomorrow`;
+  const today = now === undefined ? undefined : zoned(now, office);
+  if (today !== undefined) {
+    // Office-zone calendar dates compared as plain dates: this runs for every enquiry received,
+    // and each luxon DateTime in a zone costs an Intl offset look-up (startOf/plus/hasSame made ten).
+    const days = (Date.UTC(dt.year, dt.month - 1, dt.day) - Date.UTC(today.year, today.month - 1, today.day)) / 86_400_000;
+    if (days === 0) return `${clock} today`;
+    if (days === 1) return `${clock} tomorrow`;
   }
-  const withYear = now === undefined || dt.year !== zoned(now, office).year;
+  const withYear = today === undefined || dt.year !== today.year;
   return `${clock} on ${DAYS[dt.weekday - 1]} ${dt.day} ${MONTHS[dt.month - 1]}${withYear ? ` ${dt.year}` : ''}`;
+}
+
+/**
+ * `now`'s year in office time, remembered for the last instant asked: a queue page formats two
+ * times per row against the same `now`, and each luxon DateTime in a zone costs an Intl look-up.
+ */
+let lastYear: { ms: number; zone: string; year: number } | null = null;
+function yearAt(now: Instant, office: OfficeConfig): number {
+  const ms = now instanceof Date ? now.getTime() : now.toMillis();
+  if (lastYear?.ms !== ms || lastYear.zone !== office.timezone) lastYear = { ms, zone: office.timezone, year: zoned(now, office).year };
+  return lastYear.year;
 }
 
 /** A deadline short enough for an SMS: "Tue 29 Dec 14:30", year appended when not `now`'s year. */
 export function formatDeadline(at: Instant, office: OfficeConfig, now?: Instant): string {
   const dt = zoned(at, office);
-  const withYear = now !== undefined && dt.year !== zoned(now, office).year;
+  const withYear = now !== undefined && dt.year !== yearAt(now, office);
   const time = `${String(dt.hour).padStart(2, '0')}:${String(dt.minute).padStart(2, '0')}`;
   return `${DAYS[dt.weekday - 1].slice(0, 3)} ${dt.day} ${MONTHS[dt.month - 1].slice(0, 3)}${withYear ? ` ${dt.year}` : ''} ${time}`;
 }

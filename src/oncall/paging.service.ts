@@ -172,7 +172,9 @@ export class PagingService implements PagingPort {
     const claim = await db.transaction().execute(async (tx) => {
       const row = await repo.getOrCreateStep(tx, { page_id: page.id, step_index: index, action, to_number: contact.phone, person_id: contact.personId, created_at: now });
       if (row.state === 'sent' || row.state === 'waiting_bundle' || row.state === 'failed') return { row, done: row.state as Delivery };
-      if (action === 'sms' && !row.outcome_unknown && row.attempts === 0) {
+      // Bundling off (bundleSeconds 0): no window to decide, so no lock on the phone's row, which
+      // would make every page to one phone wait for the one before it to commit.
+      if (action === 'sms' && !row.outcome_unknown && row.attempts === 0 && config.onCall.bundleSeconds > 0) {
         const last = await repo.lockPhoneWindow(tx, contact.phone);
         const windowEnds = last ? last.getTime() + config.onCall.bundleSeconds * 1000 : 0;
         if (config.onCall.bundleSeconds > 0 && now.getTime() < windowEnds) {

@@ -92,7 +92,8 @@ export interface ServiceProcess {
 }
 
 const MAX_OUTPUT_CHARS = 2_000_000;
-const live = new Set<ChildProcess>();
+/** Running children and their config folders. */
+const live = new Map<ChildProcess, string>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -100,7 +101,10 @@ function installExitHook(): void {
   exitHookInstalled = true;
   // Last resort (a test file that crashed before its hooks ran): no stray service processes.
   process.once('exit', () => {
-    for (const child of live) child.kill('SIGKILL');
+    for (const [child, configDir] of live) {
+      child.kill('SIGKILL');
+      rmSync(configDir, { recursive: true, force: true });
+    }
   });
 }
 
@@ -149,7 +153,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceProcess
   };
   const args = ['--import', 'tsx', 'src/main.ts', ...(mode === 'web' ? ['--web'] : mode === 'worker' ? ['--worker'] : [])];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
+  live.set(child, configDir);
 
   let output = '';
   const append = (s: string) => {
@@ -278,7 +282,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceProcess
 /** Stops every service process started here that is still running (SIGTERM, then SIGKILL). */
 export async function stopAllServices(graceMs = 5_000): Promise<void> {
   await Promise.all(
-    [...live].map(
+    [...live.keys()].map(
       (child) =>
         new Promise<void>((resolveStop) => {
           if (child.exitCode !== null || child.signalCode !== null) return resolveStop();

