@@ -77,8 +77,8 @@ if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 10) throw new Error('--r
 /** Hard limit on the whole run, whatever happens: seeding (~10 s per 100k rows here) plus the phases. */
 const HARD_LIMIT_MS = 240_000 + (QUEUE_ROWS / 100_000) * 60_000 + (3 * ROUNDS + 3) * (DURATION + WARMUP_SECONDS + 5) * 1000 + 2 * DRAIN_MS;
 
-/** Rows per `npm run seed` call (it numbers on from the rows already there). */
-const SEED_CHUNK = 20_000;
+/** Rows per `npm run seed` call (it numbers on from the rows already there); --quick: one call. */
+const SEED_CHUNK = QUICK ? QUEUE_ROWS : 10_000;
 
 const ADMIN = { email: 'bench.officer@press.example', password: 'bench-password-0123456789' };
 /** The office's default week (config/default.json): intake and the queue run under real office hours. */
@@ -308,9 +308,19 @@ async function main(): Promise<number> {
     await phase('seed', async () => {
       log(`seeding ${fmt(QUEUE_ROWS)} enquiries (npm run seed -- --count N, ${fmt(SEED_CHUNK)} rows a call)…`);
       // In calls of at most SEED_CHUNK rows: the seed inserts up to 50,000 rows per statement,
-      // which on a busy machine can outlast the 15 s statement timeout its connection sets.
+      // which on a busy machine can outlast the 15 s statement timeout its connection sets. A call
+      // that fails stored nothing (one statement) and is tried again, twice at most.
       for (let done = 0; done < QUEUE_ROWS; done += SEED_CHUNK) {
-        await runCli('src/cli/seed.ts', ['--count', String(Math.min(SEED_CHUNK, QUEUE_ROWS - done))], database.url);
+        const n = String(Math.min(SEED_CHUNK, QUEUE_ROWS - done));
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await runCli('src/cli/seed.ts', ['--count', n], database.url);
+            break;
+          } catch (err) {
+            if (attempt === 3) throw err;
+            log(`seed call failed (${(err as Error).message}); trying again`);
+          }
+        }
       }
       const c = new pg.Client({ connectionString: database.url });
       await c.connect();

@@ -27,7 +27,8 @@ export async function withDatabase<T>(config: Config, fn: (db: Db) => Promise<T>
   // Quiet unless asked: this is a human's terminal, not a log collector.
   const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn');
   const { url, embedded } = await resolveDatabase(config, log);
-  const pool = createPool(url, { max: 2 });
+  // A shell command is not a request: a large seed or backfill may take longer than a page would.
+  const pool = createPool(url, { max: 2, statementTimeoutMs: 0 });
   const db = createDb(pool);
   try {
     await migrate(db, pool);

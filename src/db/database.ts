@@ -7,14 +7,14 @@ export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
 
 /** A pg pool for `url`, sized for one process; errors on idle clients are logged, not fatal. */
-export function createPool(url: string, opts: { max?: number; onError?: (err: Error) => void } = {}): pg.Pool {
+export function createPool(url: string, opts: { max?: number; onError?: (err: Error) => void; statementTimeoutMs?: number } = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 20,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     // A statement that hangs (e.g. a lock during a restart) must not hold a request forever.
-    statement_timeout: 15_000,
+    statement_timeout: opts.statementTimeoutMs ?? 15_000,
     application_name: 'press-desk',
   });
   // Without a listener, a connection dropped by a database restart would crash the process.
