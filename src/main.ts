@@ -4,7 +4,7 @@ import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDb, createPool } from './db/database.js';
-import { takeOverShutdownSignals } from './db/embedded.js';
+import { EmbeddedPostgresError, takeOverShutdownSignals } from './db/embedded.js';
 import { resolveDatabase } from './db/resolve.js';
 import { migrate } from './db/migrations.js';
 import { createLogger } from './log.js';
@@ -85,6 +85,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  // Known start-up problems carry their own instructions; a stack would only bury them.
+  if (err instanceof EmbeddedPostgresError) {
+    process.stderr.write(`Press Desk failed to start: ${err.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`Press Desk failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });
