@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createDb, createPool, type Db } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
@@ -7,6 +8,45 @@ import { createLogger } from '../log.js';
 
 /** Bad command-line arguments: the command prints its usage and exits 2. */
 export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>['values'];
+
+/**
+ * Reads `<command> [--option …]`: one of the `commands`, nothing else positional, and only the
+ * options that command takes (`commands` maps each command to them; `--help` is always allowed and
+ * asks for the usage). Anything else is a UsageError, before any database is touched.
+ */
+export function parseCommand<O extends Options, C extends string>(
+  argv: string[],
+  options: O,
+  commands: Record<C, readonly (keyof O & string)[]>,
+): { command: C; values: Values<O> } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if ((values as Record<string, unknown>).help) throw new UsageError('');
+  const [command, ...extra] = positionals;
+  if (!command) throw new UsageError('Give a command.');
+  if (!Object.hasOwn(commands, command)) throw new UsageError(`Unknown command "${command}".`);
+  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`);
+  const allowed: readonly string[] = commands[command as C];
+  for (const key of Object.keys(values)) {
+    if (!allowed.includes(key)) throw new UsageError(`"${command}" does not take --${key}.`);
+  }
+  return { command: command as C, values };
+}
+
+/** Prints a UsageError's message and then `usage` and returns true; false for any other error. */
+export function reportUsage(err: unknown, usage: string): boolean {
+  if (!(err instanceof UsageError)) return false;
+  process.stderr.write(`${err.message ? `${err.message}\n\n` : ''}${usage}\n`);
+  return true;
+}
 
 /** The configuration, or null after printing the ConfigError (the caller exits 1). */
 export function loadConfigOrReport(): Config | null {

@@ -6,7 +6,6 @@
  * Exit 2 for bad arguments or a rejected change, 1 for configuration or database trouble.
  */
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
@@ -14,7 +13,7 @@ import { normalisePhone } from '../enquiries/enquiry.input.js';
 import { formatDeadline } from '../hours/format.js';
 import { parseInstant } from '../hours/parse.js';
 import { AppError } from '../http/errors.js';
-import { loadConfigOrReport, reportRefusal, runCli, UsageError, withDatabase } from './cli-support.js';
+import { loadConfigOrReport, parseCommand, reportRefusal, reportUsage, runCli, UsageError, withDatabase } from './cli-support.js';
 import { RotaService, type OnCallContact, type ScheduleSegment } from '../oncall/rota.service.js';
 import type { Person } from '../oncall/rota.tables.js';
 
@@ -53,9 +52,6 @@ const COMMANDS = {
   override: ['name', 'phone', 'from', 'to', 'backup', 'note', 'by'],
   people: ['all'],
 } as const satisfies Record<string, readonly OptionName[]>;
-type Command = keyof typeof COMMANDS;
-
-/** Bad arguments: printed with the usage, exit 2. */
 
 /** What the command line asked for, checked before any database is touched. */
 type Request =
@@ -94,22 +90,7 @@ function whoAmI(): string {
 }
 
 function parseRequest(argv: string[], timezone: string): Request {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) throw new UsageError('');
-  const [command, ...extra] = positionals;
-  if (!command) throw new UsageError('Give a command.');
-  if (!(command in COMMANDS)) throw new UsageError(`Unknown command "${command}".`);
-  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`);
-  const allowed: readonly string[] = COMMANDS[command as Command];
-  for (const key of Object.keys(values)) {
-    if (!allowed.includes(key)) throw new UsageError(`"${command}" does not take --${key}.`);
-  }
+  const { command, values } = parseCommand(argv, OPTIONS, COMMANDS);
 
   const time = (flag: 'from' | 'to' | 'at', required: boolean): Date | null => {
     const text = values[flag];
@@ -126,7 +107,7 @@ function parseRequest(argv: string[], timezone: string): Request {
     return dt.toJSDate();
   };
 
-  switch (command as Command) {
+  switch (command) {
     case 'list': {
       const daysText = values.days ?? '14';
       if (!/^\d{1,3}$/.test(daysText) || Number(daysText) < 1 || Number(daysText) > 366) {
@@ -144,7 +125,7 @@ function parseRequest(argv: string[], timezone: string): Request {
       const from = time('from', true) as Date;
       const to = time('to', true) as Date;
       return {
-        command: command as 'add' | 'override',
+        command,
         name: values.name,
         phone: values.phone,
         from,
@@ -284,9 +265,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     req = parseRequest(argv, config.office.timezone);
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`${err.message ? `${err.message}\n\n` : ''}${USAGE}\n`);
-    return 2;
+    if (reportUsage(err, USAGE)) return 2;
+    throw err;
   }
 
   try {

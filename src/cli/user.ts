@@ -6,14 +6,13 @@
  * Exit 2 for bad arguments or a refused change, 1 for configuration or database trouble.
  */
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { Actor } from '../desk/audit.repository.js';
 import type { AppUser } from '../desk/desk.tables.js';
 import { findUserByEmail } from '../desk/users.repository.js';
 import { UserService } from '../desk/users.service.js';
-import { loadConfigOrReport, reportRefusal, runCli, UsageError, withDatabase } from './cli-support.js';
+import { loadConfigOrReport, parseCommand, reportRefusal, reportUsage, runCli, UsageError, withDatabase } from './cli-support.js';
 
 const USAGE = `usage: npm run user -- <command> [options]
 
@@ -38,14 +37,24 @@ const OPTIONS = {
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
+/** The options each command takes. */
 const COMMANDS = {
-  add: { allowed: ['email', 'name', 'role', 'password'], required: ['email', 'name', 'role'] },
-  list: { allowed: [], required: [] },
-  disable: { allowed: ['email'], required: ['email'] },
-  enable: { allowed: ['email'], required: ['email'] },
-  reset: { allowed: ['email', 'password'], required: ['email'] },
-} as const satisfies Record<string, { allowed: readonly OptionName[]; required: readonly OptionName[] }>;
+  add: ['email', 'name', 'role', 'password'],
+  list: [],
+  disable: ['email'],
+  enable: ['email'],
+  reset: ['email', 'password'],
+} as const satisfies Record<string, readonly OptionName[]>;
 type Command = keyof typeof COMMANDS;
+
+/** The options each command cannot do without. */
+const REQUIRED: Record<Command, readonly OptionName[]> = {
+  add: ['email', 'name', 'role'],
+  list: [],
+  disable: ['email'],
+  enable: ['email'],
+  reset: ['email'],
+};
 
 /** What the command line asked for, checked before any database is touched. */
 interface Request {
@@ -55,8 +64,6 @@ interface Request {
   role?: string;
   password?: string;
 }
-
-/** Bad arguments: printed with the usage, exit 2. */
 
 /** Refused by the rules (unknown email, bad field): printed without the usage, exit 2. */
 class Refused extends Error {}
@@ -73,30 +80,14 @@ function generatePassword(): string {
 }
 
 function parseRequest(argv: string[]): Request {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) throw new UsageError('');
-  const [command, ...extra] = positionals;
-  if (!command) throw new UsageError('Give a command.');
-  if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`Unknown command "${command}".`);
-  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`);
-  const spec = COMMANDS[command as Command];
-  const allowed: readonly string[] = spec.allowed;
-  for (const key of Object.keys(values)) {
-    if (!allowed.includes(key)) throw new UsageError(`"${command}" does not take --${key}.`);
-  }
-  for (const key of spec.required) {
+  const { command, values } = parseCommand(argv, OPTIONS, COMMANDS);
+  for (const key of REQUIRED[command]) {
     if (values[key] === undefined) throw new UsageError(`--${key} is required.`);
   }
   if (values.role !== undefined && values.role !== 'officer' && values.role !== 'manager') {
     throw new UsageError('--role must be officer or manager.');
   }
-  return { command: command as Command, email: values.email, name: values.name, role: values.role, password: values.password };
+  return { command, email: values.email, name: values.name, role: values.role, password: values.password };
 }
 
 async function userByEmail(db: Db, email: string): Promise<AppUser> {
@@ -150,9 +141,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     req = parseRequest(argv);
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`${err.message ? `${err.message}\n\n` : ''}${USAGE}\n`);
-    return 2;
+    if (reportUsage(err, USAGE)) return 2;
+    throw err;
   }
 
   const config = loadConfigOrReport();

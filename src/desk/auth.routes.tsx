@@ -4,7 +4,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Config } from '../config.js';
 import { clientIp } from '../http/client-ip.js';
 import { AppError } from '../http/errors.js';
-import { ErrorSummary, Layout } from '../http/layout.js';
+import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
 import { SESSION_COOKIE, deskSession, requireSession, sameToken, type DeskEnv } from './auth.middleware.js';
 import type { AuthService } from './auth.service.js';
 
@@ -25,11 +25,7 @@ function LoginPage(props: { officeName: string; csrf: string; next: string; emai
         <input type="hidden" name="next" value={props.next} />
         <div class={`field${props.error ? ' field--error' : ''}`}>
           <label for="email">Email address</label>
-          {props.error ? (
-            <p class="error-message" id="email-error">
-              <span class="visually-hidden">Error:</span> {props.error}
-            </p>
-          ) : null}
+          <FieldError id="email" message={props.error} />
           <input type="email" id="email" name="email" autocomplete="username" value={props.email ?? ''} aria-describedby={props.error ? 'email-error' : undefined} />
         </div>
         <div class="field">

@@ -1,6 +1,7 @@
 import type { OfficeConfig } from '../config.js';
 import type { Enquiry, EnquiryEvent } from '../db/schema.js';
 import { formatDeadline } from '../hours/format.js';
+import { ErrorSummary, FieldError } from '../http/layout.js';
 import type { OutboundSms, Page, PageStep } from '../oncall/paging.tables.js';
 import type { DeskSession } from './auth.service.js';
 import { CASEWORK_LIMITS, STATUSES } from './casework.service.js';
@@ -68,14 +69,8 @@ function describe(e: EnquiryEvent): { title: string; body?: string } {
   }
 }
 
-function FieldError(props: { id: string; errors: Record<string, string> }) {
-  const m = props.errors[props.id];
-  return m ? (
-    <p class="error-message" id={`${props.id}-error`}>
-      <span class="visually-hidden">Error:</span> {m}
-    </p>
-  ) : null;
-}
+/** Where each action's error belongs, in page order: the page section, then the action forms. */
+const ERROR_ORDER: readonly string[] = ['page', 'assignee', 'status', 'reply', 'response', 'note', 'reason'];
 
 export interface EnquiryPageProps {
   session: DeskSession;
@@ -98,6 +93,8 @@ export function EnquiryPage(p: EnquiryPageProps) {
   const when: When = (d) => formatDeadline(d, p.office, p.now);
   const errors = p.errors ?? {};
   const values = p.values ?? {};
+  // Any field not listed still gets its line, after the known ones.
+  const errorOrder = [...ERROR_ORDER, ...Object.keys(errors).filter((k) => !ERROR_ORDER.includes(k))];
   const csrf = p.session.session.csrf_token;
   const action = (name: string) => `/desk/enquiries/${e.reference}/${name}`;
   const open = e.status === 'new' || e.status === 'in_progress' || e.status === 'waiting';
@@ -111,18 +108,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
       <h1>
         {e.reference} {e.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null} {overdue ? <strong class="tag tag--overdue">Overdue</strong> : null}
       </h1>
-      {Object.keys(errors).length ? (
-        <div class="error-summary" role="alert" tabindex={-1}>
-          <h2>There is a problem</h2>
-          <ul>
-            {Object.entries(errors).map(([k, m]) => (
-              <li>
-                <a href={`#${k}`}>{m}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      {Object.keys(errors).length ? <ErrorSummary errors={errors} order={errorOrder} /> : null}
       <p class="lead subject">{e.subject}</p>
       <dl class="summary">
         <dt>Status</dt>
@@ -213,7 +199,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
           <Csrf token={csrf} />
           <div class={`field${errors.assignee ? ' field--error' : ''}`}>
             <label for="assignee">Assign to</label>
-            <FieldError id="assignee" errors={errors} />
+            <FieldError id="assignee" message={errors.assignee} />
             <select id="assignee" name="assignee">
               <option value="">Nobody</option>
               {p.staff.map((u) => (
@@ -237,7 +223,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
           <Csrf token={csrf} />
           <div class={`field${errors.status ? ' field--error' : ''}`}>
             <label for="status">Status</label>
-            <FieldError id="status" errors={errors} />
+            <FieldError id="status" message={errors.status} />
             <select id="status" name="status">
               {STATUSES.map((s) => (
                 <option value={s.value} selected={s.value === e.status}>
@@ -259,7 +245,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
               <p class="hint" id="reply-hint">
                 Sent to {e.phone} from the press office number. Up to {CASEWORK_LIMITS.reply} characters.
               </p>
-              <FieldError id="reply" errors={errors} />
+              <FieldError id="reply" message={errors.reply} />
               <textarea id="reply" name="reply" maxlength={CASEWORK_LIMITS.reply} aria-describedby="reply-hint">
                 {values.reply ?? ''}
               </textarea>
@@ -274,7 +260,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
           <Csrf token={csrf} />
           <div class={`field${errors.response ? ' field--error' : ''}`}>
             <label for="response">Record the response given (press line)</label>
-            <FieldError id="response" errors={errors} />
+            <FieldError id="response" message={errors.response} />
             <textarea id="response" name="response" maxlength={CASEWORK_LIMITS.response}>
               {values.response ?? ''}
             </textarea>
@@ -291,7 +277,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
             <p class="hint" id="note-hint">
               Staff only. Never sent to the journalist.
             </p>
-            <FieldError id="note" errors={errors} />
+            <FieldError id="note" message={errors.note} />
             <textarea id="note" name="note" maxlength={CASEWORK_LIMITS.note} aria-describedby="note-hint">
               {values.note ?? ''}
             </textarea>
@@ -306,7 +292,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
           <input type="hidden" name="urgent" value={e.urgent ? 'false' : 'true'} />
           <div class={`field${errors.reason ? ' field--error' : ''}`}>
             <label for="reason">{e.urgent ? 'Downgrade: reason' : 'Mark urgent: reason'}</label>
-            <FieldError id="reason" errors={errors} />
+            <FieldError id="reason" message={errors.reason} />
             <input type="text" id="reason" name="reason" maxlength={CASEWORK_LIMITS.reason} value={values.reason ?? ''} />
           </div>
           <button class="button button--secondary" type="submit">

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import type { OfficeConfig } from '../config.js';
 import { formatDeadline } from '../hours/format.js';
 import type { DeskSession } from './auth.service.js';
@@ -58,6 +59,26 @@ export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: 
       <td data-label="Status">{statusLabel(r.status)}</td>
       <td data-label="Assigned">{r.assignee_name ?? <span class="hint">Unassigned</span>}</td>
     </tr>
+  );
+}
+
+/** The queue's table: its columns, and `children` as rows (`bodyId` names the body that live arrivals go into). */
+function QueueTable(props: { caption: string; bodyId?: string; children?: Child }) {
+  return (
+    <table class="queue">
+      <caption class="visually-hidden">{props.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Due</th>
+          <th scope="col">Enquiry</th>
+          <th scope="col">From</th>
+          <th scope="col">Received</th>
+          <th scope="col">Status</th>
+          <th scope="col">Assigned</th>
+        </tr>
+      </thead>
+      <tbody id={props.bodyId}>{props.children}</tbody>
+    </table>
   );
 }
 
@@ -153,42 +174,16 @@ export function QueuePage(props: {
       </p>
       <section id="live-section" hidden aria-labelledby="live-title">
         <h2 id="live-title">New since you opened this page</h2>
-        <table class="queue">
-          <caption class="visually-hidden">Enquiries received since this page was loaded</caption>
-          <thead>
-            <tr>
-              <th scope="col">Due</th>
-              <th scope="col">Enquiry</th>
-              <th scope="col">From</th>
-              <th scope="col">Received</th>
-              <th scope="col">Status</th>
-              <th scope="col">Assigned</th>
-            </tr>
-          </thead>
-          <tbody id="live-rows"></tbody>
-        </table>
+        <QueueTable caption="Enquiries received since this page was loaded" bodyId="live-rows" />
       </section>
       {props.rows.length === 0 ? (
         <p class="panel">No enquiries match. {f.q || f.status !== 'open' ? <a href="/desk">Show all open enquiries</a> : 'The queue is clear.'}</p>
       ) : (
-        <table class="queue">
-          <caption class="visually-hidden">Enquiries, what is due first at the top</caption>
-          <thead>
-            <tr>
-              <th scope="col">Due</th>
-              <th scope="col">Enquiry</th>
-              <th scope="col">From</th>
-              <th scope="col">Received</th>
-              <th scope="col">Status</th>
-              <th scope="col">Assigned</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <QueueRowView row={row} office={props.office} now={props.now} />
-            ))}
-          </tbody>
-        </table>
+        <QueueTable caption="Enquiries, what is due first at the top">
+          {props.rows.map((row) => (
+            <QueueRowView row={row} office={props.office} now={props.now} />
+          ))}
+        </QueueTable>
       )}
       <nav class="pager" aria-label="Pages">
         {props.firstHref ? <a href={props.firstHref}>First page</a> : null}

@@ -1,69 +1,15 @@
 import type { OfficeConfig } from '../config.js';
 import { formatDeadline } from '../hours/format.js';
-import { ErrorSummary } from '../http/layout.js';
+import { describedBy, FieldError } from '../http/layout.js';
 import type { OnCallContact, ScheduleSegment } from '../oncall/rota.service.js';
 import { ROTA_LIMITS } from '../oncall/rota.service.js';
 import type { Person } from '../oncall/rota.tables.js';
 import type { DeskSession } from './auth.service.js';
+import { fieldClass, Notice, ProblemSummary, type FormProblem } from './desk.forms.js';
 import { Csrf, DeskLayout } from './desk.layout.js';
 
-/**
- * A form on a manager page that was refused: which form (and for per-row forms, which row), the
- * message for each field, and what was typed, so the page can be shown again with both.
- */
-export interface FormProblem {
-  form: string;
-  rowId?: string;
-  errors: Record<string, string>;
-  values: Record<string, string>;
-}
-
-/** The message for one field, placed just above it and linked from the field by `aria-describedby`. */
-export function FieldError(props: { id: string; message: string | undefined }) {
-  return props.message ? (
-    <p class="error-message" id={`${props.id}-error`}>
-      <span class="visually-hidden">Error:</span> {props.message}
-    </p>
-  ) : null;
-}
-
-/**
- * The GOV.UK error summary for a refused form, linking each message to its field. `ids` maps a
- * field name (as the service reports it) to the element id on the page; ids of per-row forms carry
- * the row so that the link lands on the right one.
- */
-export function ProblemSummary(props: { problem: FormProblem | undefined; ids: (field: string) => string; order?: readonly string[] }) {
-  if (!props.problem) return null;
-  // In the order the fields appear on the page, so the summary reads like the form.
-  const rank = (field: string) => {
-    const i = props.order?.indexOf(field) ?? -1;
-    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
-  };
-  const fields = Object.keys(props.problem.errors).sort((a, b) => rank(a) - rank(b));
-  const byId: Record<string, string> = {};
-  for (const field of fields) byId[props.ids(field)] ??= props.problem.errors[field];
-  return <ErrorSummary errors={byId} order={Object.keys(byId)} />;
-}
-
-/** A confirmation after a change (PRG): announced politely to screen readers. */
-export function Notice(props: { text: string | undefined }) {
-  return props.text ? (
-    <div class="notice" role="status">
-      <p>{props.text}</p>
-    </div>
-  ) : null;
-}
-
-/** `class` of a field wrapper, marked when it has an error. */
-export function fieldClass(message: string | undefined, extra = ''): string {
-  return ['field', message ? 'field--error' : '', extra].filter(Boolean).join(' ');
-}
-
-/** `aria-describedby` for an input with an optional hint and an optional error. */
-export function describedBy(id: string, opts: { hint?: boolean; error?: string }): string | undefined {
-  const ids = [opts.hint ? `${id}-hint` : '', opts.error ? `${id}-error` : ''].filter(Boolean);
-  return ids.length ? ids.join(' ') : undefined;
-}
+// Part of RotaPageProps; the manager routes take it from here.
+export type { FormProblem } from './desk.forms.js';
 
 /** Element ids of the fields of the "add a shift" form, by the field names the service reports. */
 export function shiftFieldId(field: string): string {

@@ -1,8 +1,9 @@
 import type { OfficeConfig } from '../config.js';
+import { describedBy, FieldError } from '../http/layout.js';
 import type { DeskSession } from './auth.service.js';
+import { fieldClass, Notice, ProblemSummary, type FormProblem } from './desk.forms.js';
 import { Csrf, DeskLayout } from './desk.layout.js';
 import type { AppUser } from './desk.tables.js';
-import { describedBy, fieldClass, FieldError, Notice, ProblemSummary, type FormProblem } from './rota.views.js';
 import { MIN_PASSWORD } from './users.service.js';
 
 /** Element ids of the "add a user" form, by the field names UserService reports. */

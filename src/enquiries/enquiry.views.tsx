@@ -1,20 +1,7 @@
-import { ErrorSummary, Layout } from '../http/layout.js';
+import { describedBy, ErrorSummary, FieldError, Layout } from '../http/layout.js';
 import { ENQUIRY_FIELDS, LIMITS } from './enquiry.input.js';
 
 export type FormValues = Partial<Record<(typeof ENQUIRY_FIELDS)[number] | 'website', string>>;
-
-function FieldError(props: { id: string; message?: string }) {
-  return props.message ? (
-    <p class="error-message" id={`${props.id}-error`}>
-      <span class="visually-hidden">Error:</span> {props.message}
-    </p>
-  ) : null;
-}
-
-function describedBy(id: string, hint: boolean, error?: string): string | undefined {
-  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return ids || undefined;
-}
 
 function TextField(props: {
   id: 'name' | 'outlet' | 'email' | 'phone' | 'subject';
@@ -43,7 +30,7 @@ function TextField(props: {
         value={props.values[props.id] ?? ''}
         maxlength={LIMITS[props.id]}
         autocomplete={props.autocomplete}
-        aria-describedby={describedBy(props.id, Boolean(props.hint), error)}
+        aria-describedby={describedBy(props.id, { hint: Boolean(props.hint), error })}
         aria-invalid={error ? 'true' : undefined}
         aria-required={props.required ? 'true' : undefined}
       />
@@ -86,7 +73,7 @@ export function EnquiryFormPage(props: {
             id="details"
             name="details"
             maxlength={LIMITS.details}
-            aria-describedby={describedBy('details', true, errors.details)}
+            aria-describedby={describedBy('details', { hint: true, error: errors.details })}
             aria-invalid={errors.details ? 'true' : undefined}
             aria-required="true"
           >
@@ -104,7 +91,7 @@ export function EnquiryFormPage(props: {
             id="deadline"
             name="deadline"
             value={values.deadline ?? ''}
-            aria-describedby={describedBy('deadline', true, errors.deadline)}
+            aria-describedby={describedBy('deadline', { hint: true, error: errors.deadline })}
             aria-invalid={errors.deadline ? 'true' : undefined}
           />
         </div>

@@ -53,3 +53,21 @@ export function ErrorSummary(props: { errors: Record<string, string>; order: rea
     </div>
   );
 }
+
+/**
+ * The message for one field, placed just above it (GOV.UK style), with the element id
+ * `${id}-error` that the field's `aria-describedby` names. Nothing without a message.
+ */
+export function FieldError(props: { id: string; message: string | undefined }) {
+  return props.message ? (
+    <p class="error-message" id={`${props.id}-error`}>
+      <span class="visually-hidden">Error:</span> {props.message}
+    </p>
+  ) : null;
+}
+
+/** `aria-describedby` for a field with an optional hint (`${id}-hint`) and an optional error (`${id}-error`). */
+export function describedBy(id: string, opts: { hint?: boolean; error?: string }): string | undefined {
+  const ids = [opts.hint ? `${id}-hint` : '', opts.error ? `${id}-error` : ''].filter(Boolean);
+  return ids.length ? ids.join(' ') : undefined;
+}

@@ -5,6 +5,7 @@ import { deskSession, type DeskEnv } from '../desk/auth.middleware.js';
 import { Csrf, DeskLayout } from '../desk/desk.layout.js';
 import { listByIds } from '../enquiries/enquiries.repository.js';
 import { AppError } from '../http/errors.js';
+import { describedBy, ErrorSummary, FieldError } from '../http/layout.js';
 import type { PrivacyService } from './privacy.service.js';
 
 type Found = Awaited<ReturnType<typeof listByIds>>;
@@ -13,7 +14,8 @@ function PrivacyPage(props: { c: Context<DeskEnv>; officeName: string; phone: st
   const s = deskSession(props.c);
   const q = new URLSearchParams({ phone: props.phone, email: props.email }).toString();
   return (
-    <DeskLayout title="Journalists’ data" officeName={props.officeName} session={s} current="/desk/privacy">
+    <DeskLayout title={`${Object.keys(props.errors).length ? 'Error: ' : ''}Journalists’ data`} officeName={props.officeName} session={s} current="/desk/privacy">
+      {Object.keys(props.errors).length ? <ErrorSummary errors={props.errors} order={['phone', 'email', 'confirm']} /> : null}
       <h1>Journalists’ personal data</h1>
       <p>Subject access and erasure requests. Personal data is also erased automatically a set time after an enquiry is closed.</p>
       {props.erased !== undefined ? (
@@ -24,21 +26,13 @@ function PrivacyPage(props: { c: Context<DeskEnv>; officeName: string; phone: st
       <form method="get" action="/desk/privacy" class="filters">
         <div class={`filter${props.errors.phone ? ' field--error' : ''}`}>
           <label for="phone">Phone number</label>
-          {props.errors.phone ? (
-            <p class="error-message" id="phone-error">
-              {props.errors.phone}
-            </p>
-          ) : null}
-          <input type="tel" id="phone" name="phone" value={props.phone} />
+          <FieldError id="phone" message={props.errors.phone} />
+          <input type="tel" id="phone" name="phone" value={props.phone} aria-describedby={describedBy('phone', { error: props.errors.phone })} />
         </div>
         <div class={`filter${props.errors.email ? ' field--error' : ''}`}>
           <label for="email">Email address</label>
-          {props.errors.email ? (
-            <p class="error-message" id="email-error">
-              {props.errors.email}
-            </p>
-          ) : null}
-          <input type="email" id="email" name="email" value={props.email} />
+          <FieldError id="email" message={props.errors.email} />
+          <input type="email" id="email" name="email" value={props.email} aria-describedby={describedBy('email', { error: props.errors.email })} />
         </div>
         <button class="button button--secondary" type="submit">
           Find
@@ -66,13 +60,9 @@ function PrivacyPage(props: { c: Context<DeskEnv>; officeName: string; phone: st
                 <input type="hidden" name="phone" value={props.phone} />
                 <input type="hidden" name="email" value={props.email} />
                 <div class={`field${props.errors.confirm ? ' field--error' : ''}`}>
-                  {props.errors.confirm ? (
-                    <p class="error-message" id="confirm-error">
-                      {props.errors.confirm}
-                    </p>
-                  ) : null}
+                  <FieldError id="confirm" message={props.errors.confirm} />
                   <div class="checkbox">
-                    <input type="checkbox" id="confirm" name="confirm" value="yes" />
+                    <input type="checkbox" id="confirm" name="confirm" value="yes" aria-describedby={describedBy('confirm', { error: props.errors.confirm })} />
                     <label for="confirm">I confirm this erasure request. Names, contact details and messages are replaced; figures are kept. This cannot be undone.</label>
                   </div>
                 </div>

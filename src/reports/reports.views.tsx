@@ -2,6 +2,7 @@ import type { OfficeConfig } from '../config.js';
 import type { DeskSession } from '../desk/auth.service.js';
 import { DeskLayout } from '../desk/desk.layout.js';
 import { formatDeadline } from '../hours/format.js';
+import { ErrorSummary, FieldError } from '../http/layout.js';
 import { Chart } from './charts.js';
 import type { Figures } from './reports.service.js';
 
@@ -37,18 +38,7 @@ export function ReportsPage(props: {
   return (
     <DeskLayout title="Reports" officeName={props.office.name} session={props.session} current="/desk/reports">
       <h1>Reports{props.ownOnly ? ': your enquiries' : ''}</h1>
-      {Object.keys(e).length ? (
-        <div class="error-summary" role="alert" tabindex={-1}>
-          <h2>There is a problem</h2>
-          <ul>
-            {Object.entries(e).map(([k, m]) => (
-              <li>
-                <a href={`#${k}`}>{m}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      {Object.keys(e).length ? <ErrorSummary errors={e} order={['from', 'to']} /> : null}
       <form method="get" action="/desk/reports" class="filters">
         <fieldset class="filter">
           <legend>Period</legend>
@@ -64,12 +54,12 @@ export function ReportsPage(props: {
         </fieldset>
         <div class={`filter${e.from ? ' field--error' : ''}`}>
           <label for="from">From</label>
-          {e.from ? <p class="error-message">{e.from}</p> : null}
+          <FieldError id="from" message={e.from} />
           <input type="date" id="from" name="from" value={props.choice.from} />
         </div>
         <div class={`filter${e.to ? ' field--error' : ''}`}>
           <label for="to">To</label>
-          {e.to ? <p class="error-message">{e.to}</p> : null}
+          <FieldError id="to" message={e.to} />
           <input type="date" id="to" name="to" value={props.choice.to} />
         </div>
         <button type="submit" class="button button--secondary">

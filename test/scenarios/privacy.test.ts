@@ -73,6 +73,9 @@ describe('subject access and erasure requests', () => {
     const refused = await manager.post('/desk/privacy/erase', { phone: JOURNALIST_PHONE, email: '' });
     expect(refused.status).toBe(422);
     expect(refused.body).toContain('Tick the box to confirm');
+    // The summary at the top links to the box, and the box tells a screen reader why.
+    expect(refused.body).toMatch(/class="error-summary"[\s\S]*href="#confirm"/);
+    expect(refused.body).toMatch(/id="confirm"[^>]*aria-describedby="confirm-error"/);
     expect((await row(a)).name).toBe('Jess Journalist');
 
     const done = await manager.post('/desk/privacy/erase', { phone: JOURNALIST_PHONE, email: '', confirm: 'yes' });

@@ -1,0 +1,44 @@
+import { ErrorSummary } from '../http/layout.js';
+
+/**
+ * A form on a manager page that was refused: which form (and for per-row forms, which row), the
+ * message for each field, and what was typed, so the page can be shown again with both.
+ */
+export interface FormProblem {
+  form: string;
+  rowId?: string;
+  errors: Record<string, string>;
+  values: Record<string, string>;
+}
+
+/**
+ * The GOV.UK error summary for a refused form, linking each message to its field. `ids` maps a
+ * field name (as the service reports it) to the element id on the page; ids of per-row forms carry
+ * the row so that the link lands on the right one.
+ */
+export function ProblemSummary(props: { problem: FormProblem | undefined; ids: (field: string) => string; order?: readonly string[] }) {
+  if (!props.problem) return null;
+  // In the order the fields appear on the page, so the summary reads like the form.
+  const rank = (field: string) => {
+    const i = props.order?.indexOf(field) ?? -1;
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  const fields = Object.keys(props.problem.errors).sort((a, b) => rank(a) - rank(b));
+  const byId: Record<string, string> = {};
+  for (const field of fields) byId[props.ids(field)] ??= props.problem.errors[field];
+  return <ErrorSummary errors={byId} order={Object.keys(byId)} />;
+}
+
+/** A confirmation after a change (PRG): announced politely to screen readers. */
+export function Notice(props: { text: string | undefined }) {
+  return props.text ? (
+    <div class="notice" role="status">
+      <p>{props.text}</p>
+    </div>
+  ) : null;
+}
+
+/** `class` of a field wrapper, marked when it has an error. */
+export function fieldClass(message: string | undefined, extra = ''): string {
+  return ['field', message ? 'field--error' : '', extra].filter(Boolean).join(' ');
+}
