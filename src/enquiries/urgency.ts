@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Config } from '../config.js';
 import { formatOfficeTime } from '../hours/format.js';
-import { addWorkingMinutes, officeStatus } from '../hours/office-hours.js';
+import { addWorkingMillis, openState } from '../hours/office-hours.js';
 
 /** How the office treats an enquiry that arrives at `now`: a pure function of its inputs. */
 export interface Judgement {
@@ -28,14 +28,15 @@ export function judgeEnquiry(
   input: { deadline: Date | null; saysUrgent: boolean },
   config: Pick<Config, 'office' | 'intake'>,
 ): Judgement {
-  const status = officeStatus(now, config.office);
-  const nextOpening = status.nextOpening?.toJSDate() ?? null;
+  // Numbers, not zoned DateTimes: this runs for every enquiry received (see openState).
+  const status = openState(now, config.office);
+  const nextOpening = status.nextOpening === null ? null : new Date(status.nextOpening);
   const deadlineBeforeOpening = input.deadline !== null && (nextOpening === null || input.deadline < nextOpening);
   const urgentReason = input.saysUrgent ? 'journalist' : deadlineBeforeOpening ? 'deadline' : null;
   const urgent = urgentReason !== null;
-  const target = addWorkingMinutes(now, config.intake.responseTargetWorkingMinutes, config.office)?.toJSDate() ?? null;
-  const candidates = [input.deadline, target].filter((d): d is Date => d !== null);
-  const respondBy = candidates.length ? new Date(Math.min(...candidates.map((d) => d.getTime()))) : null;
+  const target = addWorkingMillis(now, config.intake.responseTargetWorkingMinutes, config.office);
+  const candidates = [input.deadline?.getTime() ?? null, target].filter((d): d is number => d !== null);
+  const respondBy = candidates.length ? new Date(Math.min(...candidates)) : null;
   return {
     open: status.open,
     urgent,

@@ -258,8 +258,80 @@ function inZone(t: number, office: OfficeConfig): DateTime {
   return DateTime.fromMillis(t, { zone: office.timezone });
 }
 
+/**
+ * The first opening period that has not ended by `t` (the current one when open, else the next)
+ * and the one after it, memoised per office config: intake asks this for every enquiry, and the
+ * answer stays the same until that period ends, so most calls cost two comparisons instead of a
+ * walk over days in the office zone. The memo is valid for instants in [from, current.end): any
+ * such instant has the same first unfinished period. An instant before `from` (a test's clock
+ * going back) or at/after its end walks again.
+ */
+interface PeriodMemo {
+  from: number;
+  current: Period | undefined;
+  following: Period | undefined;
+}
+const periodMemos = new WeakMap<OfficeConfig, PeriodMemo>();
+
+function periodsAround(t: number, office: OfficeConfig): PeriodMemo {
+  const memo = periodMemos.get(office);
+  if (memo && memo.current && t >= memo.from && t < memo.current.end) return memo;
+  const from = searchFrom(t, office);
+  const periods = openPeriods(from, from + SEARCH_HORIZON_DAYS * DAY, office);
+  // By hand, not for…of: breaking out of for…of would close the generator before the next period.
+  let current: Period | undefined;
+  for (let r = periods.next(); !r.done; r = periods.next()) {
+    if (r.value.end > t) {
+      current = r.value;
+      break;
+    }
+  }
+  const next = current && !current.openEnded ? periods.next() : undefined;
+  const fresh = { from: t, current, following: next && !next.done ? next.value : undefined };
+  periodMemos.set(office, fresh);
+  return fresh;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Public API
+
+/**
+ * The office's state at `at` as epoch milliseconds, without building zoned DateTimes: whether it
+ * is open, and `nextOpening` as OfficeStatus defines it (when open, the start of the period after
+ * this one; when closed, the next opening), null when none within SEARCH_HORIZON_DAYS. For the
+ * per-request hot path (intake); `officeStatus` gives the same answer with reasons and zones.
+ */
+export function openState(at: Instant, office: OfficeConfig): { open: boolean; nextOpening: number | null } {
+  const t = toMillis(at);
+  const { current, following } = periodsAround(t, office);
+  if (!current) return { open: false, nextOpening: null };
+  if (current.start <= t) return { open: true, nextOpening: following?.start ?? null };
+  return { open: false, nextOpening: current.start };
+}
+
+/**
+ * As `addWorkingMinutes`, in epoch milliseconds: the instant `minutes` of opening time after
+ * `at`, or null when they do not fit within SEARCH_HORIZON_DAYS. When they fit in the current
+ * (or, when closed, the next) opening period, no calendar walk happens.
+ */
+export function addWorkingMillis(at: Instant, minutes: number, office: OfficeConfig): number | null {
+  if (!Number.isFinite(minutes) || minutes < 0) throw new RangeError('minutes must be a non-negative number');
+  const t = toMillis(at);
+  if (minutes === 0) return t;
+  let remaining = minutes * MINUTE;
+  const { current } = periodsAround(t, office);
+  if (!current) return null;
+  const start = Math.max(current.start, t);
+  if (start + remaining <= current.end) return start + remaining;
+  const from = searchFrom(t, office);
+  for (const p of openPeriods(from, from + SEARCH_HORIZON_DAYS * DAY, office)) {
+    if (p.end <= t) continue;
+    const s = Math.max(p.start, t);
+    if (s + remaining <= p.end) return s + remaining;
+    remaining -= p.end - s;
+  }
+  return null;
+}
 
 /**
  * The office's state at `at`. Intervals are half-open: open at exactly 09:00:00, closed at exactly
@@ -324,18 +396,8 @@ export function nextOpening(at: Instant, office: OfficeConfig): DateTime | null 
  * within SEARCH_HORIZON_DAYS (an office that never opens).
  */
 export function addWorkingMinutes(at: Instant, minutes: number, office: OfficeConfig): DateTime | null {
-  if (!Number.isFinite(minutes) || minutes < 0) throw new RangeError('minutes must be a non-negative number');
-  const t = toMillis(at);
-  if (minutes === 0) return inZone(t, office);
-  let remaining = minutes * MINUTE;
-  const from = searchFrom(t, office);
-  for (const p of openPeriods(from, from + SEARCH_HORIZON_DAYS * DAY, office)) {
-    if (p.end <= t) continue;
-    const start = Math.max(p.start, t);
-    if (start + remaining <= p.end) return inZone(start + remaining, office);
-    remaining -= p.end - start;
-  }
-  return null;
+  const t = addWorkingMillis(at, minutes, office);
+  return t === null ? null : inZone(t, office);
 }
 
 /**

@@ -3,11 +3,13 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { parseFileConfig, type OfficeConfig } from '../../../src/config.js';
 import {
+  addWorkingMillis,
   addWorkingMinutes,
   closedDayReason,
   isOpen,
   nextOpening,
   officeStatus,
+  openState,
   workingMinutesBetween,
 } from '../../../src/hours/office-hours.js';
 
@@ -362,6 +364,26 @@ describe('the functions agree with each other', () => {
         }
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it.each(configs)('%s: the remembered period answers as a fresh walk, whatever order the instants come in', (_, cfg) => {
+    // Intake remembers the current opening period between enquiries; a clock that jumps about
+    // (tests, a corrected server clock) must still get the calendar's answer every time.
+    fc.assert(
+      fc.property(fc.array(fc.tuple(instant, fc.integer({ min: 1, max: 5000 })), { minLength: 1, maxLength: 20 }), (calls) => {
+        for (const [at, minutes] of calls) {
+          const s = officeStatus(at, cfg);
+          expect(openState(at, cfg)).toEqual({ open: s.open, nextOpening: s.nextOpening?.toMillis() ?? null });
+          const end = addWorkingMillis(at, minutes, cfg);
+          expect(end).toBe(addWorkingMinutes(at, minutes, cfg)!.toMillis());
+          expect(workingMinutesBetween(at, new Date(end!), cfg)).toBe(minutes);
+          // A moment later, inside the same period, as the next enquiry usually is.
+          const later = new Date(at.getTime() + 1000);
+          expect(openState(later, cfg).open).toBe(isOpen(later, cfg));
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 });

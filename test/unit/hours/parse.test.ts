@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { parseInstant } from '../../../src/hours/parse.js';
 
@@ -38,5 +40,33 @@ describe('parseInstant: ISO-8601 with an offset, or YYYY-MM-DDTHH:mm read in the
 
   it('accepts the same wall time with an explicit offset even on the spring-forward day', () => {
     expect(parsed('2026-03-29T01:30:00Z')).toBe('2026-03-29T02:30:00.000+01:00');
+  });
+
+  it('with an offset, reads exactly what luxon reads, and refuses exactly what it refuses or moves', () => {
+    // The offset case is computed by hand (it is on intake's hot path); luxon is the reference.
+    const two = (n: number) => String(n).padStart(2, '0');
+    fc.assert(
+      fc.property(
+        fc.record({
+          y: fc.integer({ min: 1970, max: 2100 }),
+          mo: fc.integer({ min: 0, max: 13 }),
+          d: fc.integer({ min: 0, max: 32 }),
+          h: fc.integer({ min: 0, max: 25 }),
+          mi: fc.integer({ min: 0, max: 60 }),
+          s: fc.option(fc.integer({ min: 0, max: 60 })),
+          frac: fc.option(fc.integer({ min: 0, max: 999 })),
+          off: fc.oneof(fc.constant('Z'), fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 14 }), fc.constantFrom(0, 30, 45)).map(([sg, oh, om]) => `${sg}${two(oh)}:${two(om)}`)),
+        }),
+        ({ y, mo, d, h, mi, s, frac, off }) => {
+          const secs = s === null ? '' : `:${two(s)}${frac === null ? '' : `.${String(frac).padStart(3, '0')}`}`;
+          const text = `${y}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}${secs}${off}`;
+          const ref = DateTime.fromISO(text, { setZone: true });
+          const moved = ref.isValid && (ref.year !== y || ref.month !== mo || ref.day !== d || ref.hour !== h || ref.minute !== mi || ref.second !== (s ?? 0));
+          const expected = ref.isValid && !moved ? ref.setZone(zone).toISO() : null;
+          expect(parsed(text)).toBe(expected);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
