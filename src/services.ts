@@ -44,12 +44,12 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const gateway = base.gateway ?? createTwilioGateway(config.twilio, { timeoutMs: 10_000 });
   const rota = new RotaService({ db, config, clock });
   const paging = new PagingService({ db, config, clock, rota, gateway, log });
-  const enquiries = new EnquiryService({ db, config, clock, paging });
-  const inboundSms = new InboundSmsService({ db, clock, config, enquiries, acks: new SmsAckHandler(paging) });
+  const live = new LiveFeed({ url: base.databaseUrl, log, pool: base.pool });
+  const enquiries = new EnquiryService({ db, config, clock, paging, arrivals: live });
+  const inboundSms = new InboundSmsService({ db, clock, config, enquiries, acks: new SmsAckHandler(paging), arrivals: live });
   const users = new UserService({ db, clock });
   const auth = new AuthService({ db, pool: base.pool, clock, config });
   const casework = new CaseworkService({ db, clock, config, paging });
-  const live = new LiveFeed({ url: base.databaseUrl, log });
   const reports = new ReportsService({ db, clock, config });
   const handover = new HandoverService({ db, clock, config });
   const privacy = new PrivacyService({ db, clock, config });

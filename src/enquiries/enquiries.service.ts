@@ -17,6 +17,11 @@ export interface PagingPort {
   schedulePage(tx: Tx, enquiry: Enquiry, now: Date): Promise<void>;
 }
 
+/** Where new enquiries are announced once committed (the desk's live queues). */
+export interface ArrivalsPort {
+  announce(reference: string): void;
+}
+
 /** What the journalist is told once their enquiry is stored (the API's 201 body plus wording). */
 export interface SubmitOutcome {
   reference: string;
@@ -33,6 +38,7 @@ export interface EnquiryServiceDeps {
   config: Pick<Config, 'office' | 'intake' | 'onCall'>;
   clock: Clock;
   paging?: PagingPort;
+  arrivals?: ArrivalsPort;
 }
 
 /** Intake: stores enquiries with their judgement, timeline and (when needed) page, atomically. */
@@ -65,11 +71,17 @@ export class EnquiryService {
   async submit(input: EnquiryInput, channel: EnquiryChannel): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const now = this.deps.clock();
     const j = judgeEnquiry(now, { deadline: input.deadline, saysUrgent: input.urgent }, this.deps.config);
-    if (this.willPage(j)) return this.deps.db.transaction().execute((tx) => this.store(tx, input, channel, now, j));
-    return this.store(this.deps.db, input, channel, now, j);
+    const stored = this.willPage(j)
+      ? await this.deps.db.transaction().execute((tx) => this.store(tx, input, channel, now, j))
+      : await this.store(this.deps.db, input, channel, now, j);
+    this.deps.arrivals?.announce(stored.enquiry.reference);
+    return stored;
   }
 
-  /** As `submit`, inside the caller's transaction (the SMS webhook records the message in the same one). */
+  /**
+   * As `submit`, inside the caller's transaction (the SMS webhook records the message in the same
+   * one). The caller announces the arrival once its transaction has committed.
+   */
   async submitInTx(tx: Tx, input: EnquiryInput, channel: EnquiryChannel): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const now = this.deps.clock();
     const j = judgeEnquiry(now, { deadline: input.deadline, saysUrgent: input.urgent }, this.deps.config);

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import * as repo from '../enquiries/enquiries.repository.js';
-import type { EnquiryService } from '../enquiries/enquiries.service.js';
+import type { ArrivalsPort, EnquiryService } from '../enquiries/enquiries.service.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
 
 /** Longest SMS text stored; Twilio joins at most 1,600 characters, so this only stops abuse. */
@@ -20,6 +20,8 @@ export interface InboundSmsDeps {
   config: Pick<Config, 'intake' | 'office'>;
   enquiries: EnquiryService;
   acks?: AckHandler;
+  /** Told about each new enquiry once its transaction has committed. */
+  arrivals?: ArrivalsPort;
 }
 
 /** True when the text contains the word URGENT in any case ("urgent!", "URGENT:" count; "nonurgent" does not). */
@@ -39,7 +41,9 @@ export class InboundSmsService {
    * MessageSid: a Twilio retry of the same message stores nothing new and gets the same reply.
    */
   async receive(message: { messageSid: string; from: string; body: string }): Promise<string> {
-    return this.deps.db.transaction().execute(async (tx) => {
+    // Set inside the transaction's callback, read after it (hence the cast: no narrowing to null).
+    let created = null as string | null;
+    const reply = await this.deps.db.transaction().execute(async (tx) => {
       await repo.lockKey(tx, `sms:${message.messageSid}`);
       const seen = await repo.findInboundSms(tx, message.messageSid);
       if (seen) return seen.reply;
@@ -81,11 +85,15 @@ export class InboundSmsService {
           'sms',
         );
         enquiryId = enquiry.id;
+        created = enquiry.reference;
         await repo.addEvent(tx, { enquiryId, at: now, kind: 'sms_in', data: { body, messageSid: message.messageSid } });
         reply = `Press office: thank you, your enquiry reference is ${enquiry.reference}. ${outcome.nextStep} Reply to this number to add to it.`;
       }
       await repo.insertInboundSms(tx, { message_sid: message.messageSid, from_number: message.from, body, enquiry_id: enquiryId, reply, received_at: now });
       return reply;
     });
+    // After the commit: a queue told earlier would look for a row it cannot see yet.
+    if (created) this.deps.arrivals?.announce(created);
+    return reply;
   }
 }

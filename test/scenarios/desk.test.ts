@@ -245,6 +245,12 @@ describe('the queue', () => {
     await new Promise((r) => setTimeout(r, 300));
     const ref = await submit({ subject: 'Live one' });
     await readUntil(new RegExp(ref));
+    // A burst shares NOTIFYs (one in flight per process): every arrival still reaches the queue,
+    // and so does an enquiry that came by SMS.
+    const burst = await Promise.all(Array.from({ length: 25 }, (_, i) => submit({ subject: `Burst ${i}` })));
+    const smsReply = await (await h.sms('+447911123456', 'Live by text: is the bridge shut?')).text();
+    const smsRef = /PD-[0-9A-Z]{3}-[0-9A-Z]{3}/.exec(smsReply)![0];
+    for (const r of [...burst, smsRef]) await readUntil(new RegExp(r));
     await reader.cancel();
     const row = await c.get(`/desk/queue/row/${ref}`);
     expect(row.body).toContain(`id="row-${ref}"`);
