@@ -9,17 +9,47 @@ export async function insertPage(tx: Tx, row: { enquiry_id: string; short_code: 
   return r ?? null;
 }
 
-/** Short codes in use by active pages (a new page picks one not among them). */
-export async function activeShortCodes(tx: Tx): Promise<Set<string>> {
-  const rows = await tx.selectFrom('page').select('short_code').where('status', '=', 'active').execute();
-  return new Set(rows.map((r) => r.short_code));
+/**
+ * Of `candidates`, the first that no active page uses, or null when all are taken. Asks only
+ * about the candidates (index `page_active_code`), so creating a page costs the same with ten
+ * active pages or ten thousand.
+ */
+export async function firstFreeShortCode(tx: Tx, candidates: string[]): Promise<string | null> {
+  if (!candidates.length) return null;
+  const rows = await tx.selectFrom('page').select('short_code').where('status', '=', 'active').where('short_code', 'in', candidates).execute();
+  const used = new Set(rows.map((r) => r.short_code));
+  return candidates.find((c) => !used.has(c)) ?? null;
 }
 
-/** A page with its enquiry. */
+/** A page with its enquiry, in one round trip (this starts every escalation step). */
 export async function findPageWithEnquiry(db: Db | Tx, pageId: string): Promise<{ page: Page; enquiry: Enquiry } | undefined> {
-  const page = await db.selectFrom('page').selectAll().where('id', '=', pageId).executeTakeFirst();
-  if (!page) return undefined;
-  const enquiry = await db.selectFrom('enquiry').selectAll().where('id', '=', page.enquiry_id).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('page')
+    .innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id')
+    .selectAll('enquiry')
+    .select([
+      'page.id as page_id',
+      'page.short_code as page_short_code',
+      'page.status as page_status',
+      'page.created_at as page_created_at',
+      'page.acknowledged_at as page_acknowledged_at',
+      'page.acknowledged_by as page_acknowledged_by',
+      'page.ack_via as page_ack_via',
+    ])
+    .where('page.id', '=', pageId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { page_id, page_short_code, page_status, page_created_at, page_acknowledged_at, page_acknowledged_by, page_ack_via, ...enquiry } = row;
+  const page: Page = {
+    id: page_id,
+    enquiry_id: enquiry.id,
+    short_code: page_short_code,
+    status: page_status,
+    created_at: page_created_at,
+    acknowledged_at: page_acknowledged_at,
+    acknowledged_by: page_acknowledged_by,
+    ack_via: page_ack_via,
+  };
   return { page, enquiry };
 }
 
@@ -51,24 +81,41 @@ export async function markPageExhausted(tx: Tx, pageId: string): Promise<boolean
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** The row of one step's delivery, created on first use (state `sending`). */
+/**
+ * The row of one step's delivery, created on first use (state `sending`), locked for the rest of
+ * the transaction. One statement: the no-op update on conflict both locks and returns the row
+ * that is already there.
+ */
 export async function getOrCreateStep(
   tx: Tx,
   row: { page_id: string; step_index: number; action: 'sms' | 'call'; to_number: string; person_id: string | null; created_at: Date; state?: StepState },
 ): Promise<PageStep> {
-  await tx
+  return tx
     .insertInto('page_step')
     .values({ ...row, state: row.state ?? 'sending' })
-    .onConflict((oc) => oc.constraint('page_step_once').doNothing())
-    .execute();
-  return tx
-    .selectFrom('page_step')
-    .selectAll()
-    .where('page_id', '=', row.page_id)
-    .where('step_index', '=', row.step_index)
-    .where('action', '=', row.action)
-    .forUpdate()
+    .onConflict((oc) => oc.constraint('page_step_once').doUpdateSet((eb) => ({ state: eb.ref('page_step.state') })))
+    .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * Records that `stepIds` went out as Twilio's `sid` and adds the timeline entry, in one statement
+ * (atomic on its own: no transaction, one round trip).
+ */
+export async function recordStepsSent(
+  db: Db | Tx,
+  stepIds: string[],
+  sent: { sid: string; status: string; at: Date },
+  event: { enquiryId: string; kind: string; data: Record<string, unknown> },
+): Promise<void> {
+  await sql`
+    WITH sent AS (
+      UPDATE page_step
+         SET state = 'sent', outcome_unknown = false, provider_sid = ${sent.sid}, provider_status = ${sent.status}, sent_at = ${sent.at}, last_error = NULL
+       WHERE id = ANY(${stepIds}::bigint[])
+    )
+    INSERT INTO enquiry_event (enquiry_id, at, kind, data)
+    VALUES (${event.enquiryId}, ${sent.at}, ${event.kind}, ${JSON.stringify(event.data)}::jsonb)`.execute(db);
 }
 
 /** Updates a step's delivery state. */

@@ -88,9 +88,10 @@ export class PagingService implements PagingPort {
    * (the enquiry's own), so a committed urgent enquiry always has its page job.
    */
   async schedulePage(tx: Tx, enquiry: Enquiry, now: Date): Promise<void> {
-    const used = await repo.activeShortCodes(tx);
-    let code = '';
-    for (let i = 0; i < 50 && (!code || used.has(code)); i++) code = String(randomInt(1000, 10000));
+    // Ten random candidates, one query: a clash among active pages is rare (codes matter only
+    // while a page is active) and the page works even with a shared code (ACK by reference does).
+    const candidates = Array.from({ length: 10 }, () => String(randomInt(1000, 10000)));
+    const code = (await repo.firstFreeShortCode(tx, candidates)) ?? candidates[0];
     const page = await repo.insertPage(tx, { enquiry_id: enquiry.id, short_code: code, created_at: now });
     if (!page) return;
     await addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'page_created', data: { pageId: page.id, shortCode: code } });
@@ -230,11 +231,12 @@ export class PagingService implements PagingPort {
   }
 
   private async recordSent(rows: PageStep[], enquiryId: string, pageId: string, index: number, action: 'sms' | 'call', contact: Contact, sid: string, status: string): Promise<void> {
-    const at = this.deps.clock();
-    await this.deps.db.transaction().execute(async (tx) => {
-      await repo.updateStep(tx, rows.map((r) => r.id), { state: 'sent', outcome_unknown: false, provider_sid: sid, provider_status: status, sent_at: at, last_error: null });
-      await addEvent(tx, { enquiryId, at, kind: action === 'sms' ? 'page_sms_sent' : 'page_call_placed', data: { pageId, step: index, to: contact.phone, name: contact.name, source: contact.source, sid } });
-    });
+    await repo.recordStepsSent(
+      this.deps.db,
+      rows.map((r) => r.id),
+      { sid, status, at: this.deps.clock() },
+      { enquiryId, kind: action === 'sms' ? 'page_sms_sent' : 'page_call_placed', data: { pageId, step: index, to: contact.phone, name: contact.name, source: contact.source, sid } },
+    );
   }
 
   /**
