@@ -53,9 +53,13 @@ const { values: args } = parseArgs({
     'paging-rate': { type: 'string', default: '50' },
     rounds: { type: 'string' },
     out: { type: 'string' },
+    build: { type: 'string', default: 'compiled' },
   },
 });
 const QUICK = args.quick!;
+/** `compiled` (default): the service as deployed, `node dist/main.js` after `npm run build`; `source`: as `npm start`, through tsx. */
+const BUILD = args.build as 'compiled' | 'source';
+if (BUILD !== 'compiled' && BUILD !== 'source') throw new Error('--build must be compiled or source');
 const CONNECTIONS = Number(args.connections ?? 20);
 const DURATION = Number(args.duration ?? (QUICK ? 3 : 10));
 const QUEUE_ROWS = Number(args['queue-rows'] ?? (QUICK ? 20_000 : 1_000_000));
@@ -143,6 +147,18 @@ interface Target {
   ratio: number;
   pass: boolean;
   note?: string;
+}
+
+/** Runs npm with `args` in the repository; rejects with its output when it fails. */
+function runNpm(args: string[]): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('npm', args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`npm ${args.join(' ')} exited ${code}:\n${out}`))));
+  });
 }
 
 /** A helper process (the ceiling server) on 127.0.0.1:port, ready when /healthz answers. */
@@ -304,6 +320,10 @@ async function main(): Promise<number> {
   let current: ServiceProcess | null = null;
 
   try {
+    if (BUILD === 'compiled') {
+      log('building the service (npm run build) to measure it as deployed (node dist/main.js)…');
+      await phase('build', () => runNpm(['run', 'build']));
+    }
     const database = await phase('database', () => provideDatabase(cleanups));
     log(`PostgreSQL: ${database.where}`);
 
@@ -358,7 +378,7 @@ async function main(): Promise<number> {
     };
 
     // 2. The ceiling server (bare Hono + one INSERT … RETURNING, its own process) and the service
-    // as `npm start` runs it (web + job runner), under the default office week, per-IP rate limit
+    // (web + job runner, as `npm start`; compiled unless --build source), under the default office week, per-IP rate limit
     // off (all load comes from 127.0.0.1), logs at info.
     const ceilingPort = await freePort();
     const ceilingProc = await startHelper(join(BENCH_DIR, 'ceiling-server.ts'), { DATABASE_URL: database.url }, ceilingPort);
@@ -372,6 +392,7 @@ async function main(): Promise<number> {
       twilio: fake,
       mode: 'all',
       name: 'service (intake, queue)',
+      build: BUILD,
       logLevel: 'info',
       config: { office: { hours: OFFICE_HOURS }, intake: { rateLimit: null } },
       env: { PRESSDESK_ADMIN_EMAIL: ADMIN.email, PRESSDESK_ADMIN_PASSWORD: ADMIN.password },
@@ -461,6 +482,7 @@ async function main(): Promise<number> {
       twilio: fake,
       mode: 'all',
       name: 'service (paging)',
+      build: BUILD,
       logLevel: 'info',
       config: { intake: { rateLimit: null } },
     });
@@ -527,13 +549,13 @@ async function main(): Promise<number> {
       command: `npm run bench${QUICK ? ' -- --quick' : ''}`,
       at: new Date().toISOString(),
       quick: QUICK,
-      params: { connections: CONNECTIONS, durationSeconds: DURATION, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, queueRows: QUEUE_ROWS, queueSamples: QUEUE_SAMPLES, pagingRatePerSecond: PAGING_RATE },
+      params: { connections: CONNECTIONS, durationSeconds: DURATION, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, queueRows: QUEUE_ROWS, queueSamples: QUEUE_SAMPLES, pagingRatePerSecond: PAGING_RATE, build: BUILD },
       machine,
       setup: {
         database: database.where,
         loadGenerator: `autocannon (API) in its own process (bench/load.ts), 127.0.0.1, keep-alive; a short warm-up run before each measured run; ceiling, API and form measured in turns, ${ROUNDS} round(s): req/s over all rounds, p50 the median round's, p99 the worst round's`,
         ceiling: 'bench/ceiling-server.ts: bare Hono on @hono/node-server, JSON body → one INSERT … RETURNING through pg (pool of 10) into bench_ceiling (LIKE enquiry: same columns incl. the generated tsvector; primary key only)',
-        service: 'the real service as `npm start` runs it (node --import tsx src/main.ts: web + job runner in one process), LOG_LEVEL=info, intake.rateLimit: null (the per-IP limit is off for the run: every request comes from 127.0.0.1)',
+        service: `the real service, web + job runner in one process as \`npm start\` runs it, ${BUILD === 'compiled' ? 'compiled as deployed (npm run build; node dist/main.js, as in the Dockerfile)' : 'from source through tsx (node --import tsx src/main.ts)'}, LOG_LEVEL=info, intake.rateLimit: null (the per-IP limit is off for the run: every request comes from 127.0.0.1)`,
         intake: 'non-paging enquiries (not urgent, deadline in 30 days) under the default office week (09:00–17:00 Mon–Fri, Europe/London, GB-ENG holidays); API expects 201, form expects 303',
         queue: `${fmt(QUEUE_ROWS)} enquiries from npm run seed (then VACUUM ANALYZE and CHECKPOINT), measured before the intake runs add theirs; signed in through /desk/login as the first manager (PRESSDESK_ADMIN_EMAIL)`,
         paging: 'a second service process with the office always closed, onCall.bundleSeconds 0 (every page its own SMS), nobody on the rota (pages go to onCall.fallbackNumber); fake Twilio in the bench process; latency = fake Twilio receipt − client receipt of the 201',
@@ -579,7 +601,7 @@ type Result = {
   command: string;
   at: string;
   quick: boolean;
-  params: { connections: number; durationSeconds: number; rounds: number; queueRows: number; queueSamples: number; pagingRatePerSecond: number };
+  params: { connections: number; durationSeconds: number; rounds: number; queueRows: number; queueSamples: number; pagingRatePerSecond: number; build: 'compiled' | 'source' };
   machine: MachineInfo;
   setup: Record<string, string>;
   ceiling: LoadResult;
@@ -624,7 +646,7 @@ function table(r: Result): string {
   return [
     `Press Desk benchmark (${r.command}), ${r.at}`,
     `machine: ${machineLine(r)}`,
-    `load: ${r.params.connections} connections, ${r.params.durationSeconds} s per run (ceiling/intake: ${r.params.rounds} round(s) in turns); intake.rateLimit: null (per-IP limit off for the run); service LOG_LEVEL=info`,
+    `load: ${r.params.connections} connections, ${r.params.durationSeconds} s per run (ceiling/intake: ${r.params.rounds} round(s) in turns); intake.rateLimit: null (per-IP limit off for the run); service LOG_LEVEL=info, ${r.params.build === 'compiled' ? 'node dist/main.js' : 'node --import tsx src/main.ts'}`,
     '',
     line(all[0]),
     widths.map((w) => '-'.repeat(w)).join('  '),

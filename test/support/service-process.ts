@@ -60,6 +60,11 @@ export interface ServiceOptions {
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug';
   /** Extra environment (wins over everything else). */
   env?: Record<string, string>;
+  /**
+   * `source` (default) runs `src/main.ts` through tsx, as `npm start` does; `compiled` runs
+   * `dist/main.js` from `npm run build`, as the Dockerfile does (the benchmarks measure that).
+   */
+  build?: 'source' | 'compiled';
   /** How long to wait until ready (ms). Default 45 000 (the first start transpiles with tsx). */
   startTimeoutMs?: number;
 }
@@ -151,7 +156,8 @@ export async function startService(opts: ServiceOptions): Promise<ServiceProcess
     PRESSDESK_CONFIG: configPath,
     ...opts.env,
   };
-  const args = ['--import', 'tsx', 'src/main.ts', ...(mode === 'web' ? ['--web'] : mode === 'worker' ? ['--worker'] : [])];
+  const entry = opts.build === 'compiled' ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const args = [...entry, ...(mode === 'web' ? ['--web'] : mode === 'worker' ? ['--worker'] : [])];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.set(child, configDir);
 
