@@ -54,12 +54,16 @@ const { values: args } = parseArgs({
     rounds: { type: 'string' },
     out: { type: 'string' },
     build: { type: 'string', default: 'compiled' },
+    'node-options': { type: 'string', default: '' },
   },
 });
 const QUICK = args.quick!;
 /** `compiled` (default): the service as deployed, `node dist/main.js` after `npm run build`; `source`: as `npm start`, through tsx. */
 const BUILD = args.build as 'compiled' | 'source';
 if (BUILD !== 'compiled' && BUILD !== 'source') throw new Error('--build must be compiled or source');
+/** NODE_OPTIONS for the service processes, e.g. `--max-old-space-size=192` to trade throughput for a smaller heap. */
+const SERVICE_NODE_OPTIONS = args['node-options']!;
+const serviceEnv: Record<string, string> = SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: SERVICE_NODE_OPTIONS } : {};
 const CONNECTIONS = Number(args.connections ?? 20);
 const DURATION = Number(args.duration ?? (QUICK ? 3 : 10));
 const QUEUE_ROWS = Number(args['queue-rows'] ?? (QUICK ? 20_000 : 1_000_000));
@@ -395,7 +399,7 @@ async function main(): Promise<number> {
       build: BUILD,
       logLevel: 'info',
       config: { office: { hours: OFFICE_HOURS }, intake: { rateLimit: null } },
-      env: { PRESSDESK_ADMIN_EMAIL: ADMIN.email, PRESSDESK_ADMIN_PASSWORD: ADMIN.password },
+      env: { PRESSDESK_ADMIN_EMAIL: ADMIN.email, PRESSDESK_ADMIN_PASSWORD: ADMIN.password, ...serviceEnv },
     });
     services.push(current);
     const serviceA = current;
@@ -483,6 +487,7 @@ async function main(): Promise<number> {
       mode: 'all',
       name: 'service (paging)',
       build: BUILD,
+      env: serviceEnv,
       logLevel: 'info',
       config: { intake: { rateLimit: null } },
     });
@@ -549,7 +554,7 @@ async function main(): Promise<number> {
       command: `npm run bench${QUICK ? ' -- --quick' : ''}`,
       at: new Date().toISOString(),
       quick: QUICK,
-      params: { connections: CONNECTIONS, durationSeconds: DURATION, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, queueRows: QUEUE_ROWS, queueSamples: QUEUE_SAMPLES, pagingRatePerSecond: PAGING_RATE, build: BUILD },
+      params: { connections: CONNECTIONS, durationSeconds: DURATION, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, queueRows: QUEUE_ROWS, queueSamples: QUEUE_SAMPLES, pagingRatePerSecond: PAGING_RATE, build: BUILD, nodeOptions: SERVICE_NODE_OPTIONS },
       machine,
       setup: {
         database: database.where,
@@ -601,7 +606,7 @@ type Result = {
   command: string;
   at: string;
   quick: boolean;
-  params: { connections: number; durationSeconds: number; rounds: number; queueRows: number; queueSamples: number; pagingRatePerSecond: number; build: 'compiled' | 'source' };
+  params: { connections: number; durationSeconds: number; rounds: number; queueRows: number; queueSamples: number; pagingRatePerSecond: number; build: 'compiled' | 'source'; nodeOptions: string };
   machine: MachineInfo;
   setup: Record<string, string>;
   ceiling: LoadResult;
@@ -646,7 +651,7 @@ function table(r: Result): string {
   return [
     `Press Desk benchmark (${r.command}), ${r.at}`,
     `machine: ${machineLine(r)}`,
-    `load: ${r.params.connections} connections, ${r.params.durationSeconds} s per run (ceiling/intake: ${r.params.rounds} round(s) in turns); intake.rateLimit: null (per-IP limit off for the run); service LOG_LEVEL=info, ${r.params.build === 'compiled' ? 'node dist/main.js' : 'node --import tsx src/main.ts'}`,
+    `load: ${r.params.connections} connections, ${r.params.durationSeconds} s per run (ceiling/intake: ${r.params.rounds} round(s) in turns); intake.rateLimit: null (per-IP limit off for the run); service LOG_LEVEL=info, ${r.params.build === 'compiled' ? 'node dist/main.js' : 'node --import tsx src/main.ts'}${r.params.nodeOptions ? `, NODE_OPTIONS=${r.params.nodeOptions}` : ''}`,
     '',
     line(all[0]),
     widths.map((w) => '-'.repeat(w)).join('  '),
@@ -663,7 +668,7 @@ function markdown(r: Result): string {
     '',
     `**Machine:** ${machineLine(r)}.`,
     '',
-    `**Load:** ${r.params.connections} connections, ${r.params.durationSeconds} s per run (ceiling and intake: ${r.params.rounds} round(s) in turns). \`intake.rateLimit: null\` for the run (the per-IP limit is off: every request comes from 127.0.0.1). Queue pages: ${r.params.queueSamples} samples each.`,
+    `**Load:** ${r.params.connections} connections, ${r.params.durationSeconds} s per run (ceiling and intake: ${r.params.rounds} round(s) in turns). \`intake.rateLimit: null\` for the run (the per-IP limit is off: every request comes from 127.0.0.1). Queue pages: ${r.params.queueSamples} samples each. Service: ${r.params.build === 'compiled' ? '`node dist/main.js`' : '`node --import tsx src/main.ts`'}${r.params.nodeOptions ? `, \`NODE_OPTIONS=${r.params.nodeOptions}\`` : ''}.`,
     '',
     '| figure | measured | target | result |',
     '|---|---|---|---|',
