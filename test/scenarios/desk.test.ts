@@ -102,6 +102,17 @@ describe('signing in', () => {
     expect((await c.login(target.email, target.password)).status).toBe(429);
   });
 
+  it('limits sign-in attempts per address (30 in 15 minutes by default), without locking out other addresses', async () => {
+    const guesser = deskClient(h, '203.0.113.66');
+    // A different email each time, so the per-account limit (8) never applies: only the address does.
+    for (let i = 0; i < 30; i++) expect((await guesser.login(`nobody${i}@press.example`, 'guess')).status).toBe(401);
+    const refused = await guesser.login(OFFICER.email, OFFICER.password);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The officer at another desk signs in as usual.
+    expect((await deskClient(h, '203.0.113.67').login(OFFICER.email, OFFICER.password)).status).toBe(303);
+  });
+
   it('logout ends the session on the server: the old cookie no longer works', async () => {
     const c = await loginAs(h, OFFICER.email, OFFICER.password);
     const stolen = c.cookie;

@@ -1,8 +1,16 @@
 import { expect } from 'vitest';
+import { clientEnv } from './client-address.js';
 
-/** What the desk client needs of a harness: the in-process app. */
+/** What the desk client needs of a harness: the in-process app (its third argument is Hono's env). */
 export interface DeskApp {
-  app: { request(input: string, init?: RequestInit): Response | Promise<Response> };
+  app: { request(input: string, init?: RequestInit, env?: unknown): Response | Promise<Response> };
+}
+
+/** Each client is its own browser on its own address (TEST-NET-2), as per-IP limits see it. */
+let clients = 0;
+function nextAddress(): string {
+  clients++;
+  return `198.51.100.${(clients % 250) + 1}`;
 }
 
 /** A response with its body already read (a page is read once to find its CSRF token). */
@@ -26,7 +34,14 @@ export class DeskClient {
   /** The last response read. */
   last: DeskResponse | null = null;
 
-  constructor(private readonly h: DeskApp) {}
+  /**
+   * @param address the client's IP address as the service sees it; by default a new one per
+   * client, so one test's failed sign-ins do not count against another's.
+   */
+  constructor(
+    private readonly h: DeskApp,
+    readonly address: string = nextAddress(),
+  ) {}
 
   /** The Cookie header this client sends. */
   get cookie(): string {
@@ -63,7 +78,7 @@ export class DeskClient {
   async request(path: string, init: RequestInit = {}): Promise<DeskResponse> {
     const headers = new Headers(init.headers);
     if (this.jar.size) headers.set('Cookie', this.cookie);
-    const res = await this.h.app.request(path, { ...init, headers });
+    const res = await this.h.app.request(path, { ...init, headers }, clientEnv(this.address));
     this.remember(res);
     const body = await res.text();
     const token = csrfOf(body);
@@ -109,9 +124,9 @@ export function csrfOf(html: string): string | null {
   return /name="_csrf"\s+value="([^"]*)"/.exec(html)?.[1] ?? null;
 }
 
-/** A fresh, signed-out client. */
-export function deskClient(h: DeskApp): DeskClient {
-  return new DeskClient(h);
+/** A fresh, signed-out client (from its own address unless one is given). */
+export function deskClient(h: DeskApp, address?: string): DeskClient {
+  return new DeskClient(h, address);
 }
 
 /** A client signed in as `email`; fails the test unless the login succeeds. */

@@ -4,9 +4,10 @@ import { createApp } from '../../src/app.js';
 import * as queue from '../../src/jobs/queue.repository.js';
 import { startJobRunner } from '../../src/jobs/runner.js';
 import { taskList } from '../../src/jobs/tasks.js';
-import { deepMerge, loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { buildServices, type Services } from '../../src/services.js';
+import { clientEnv } from './client-address.js';
 import { TestClock } from './clock.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { startFakeTwilio, type FakeTwilio } from './fake-twilio.js';
@@ -57,6 +58,16 @@ export function messageSid(): string {
  * set to `now` and the real twilio library pointed at a fake Twilio on 127.0.0.1. `config` is
  * deep-merged over config/default.json like PRESSDESK_CONFIG would be.
  */
+/** Where `h.app.request()` comes from unless the caller says otherwise (TEST-NET-1, RFC 5737). */
+export const HARNESS_CLIENT_ADDRESS = '192.0.2.1';
+
+/** `app` whose `request()` comes from `address` unless an env is given. */
+function withClientAddress(app: Hono, address: string): Hono {
+  const wrapped = Object.create(app) as Hono;
+  wrapped.request = (input, init, env, ctx) => app.request(input, init, env ?? clientEnv(address), ctx);
+  return wrapped;
+}
+
 export async function startHarness(opts: { now: string; config?: unknown; env?: Record<string, string>; jobs?: boolean }): Promise<Harness> {
   const database = await createTestDatabase();
   const twilio = await startFakeTwilio();
@@ -72,13 +83,11 @@ export async function startHarness(opts: { now: string; config?: unknown; env?: 
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       ...opts.env,
     },
-    // Every in-process request comes from the same (absent) address: keep the per-IP login limit
-    // out of the way unless a test sets it; the per-account limit stays as configured.
-    deepMerge({ desk: { loginRateLimit: { perIp: { points: 10_000, durationSeconds: 900 } } } }, opts.config ?? {}),
+    opts.config ?? {},
   );
   const log = createLogger(config.logLevel);
   const services = buildServices({ config, db: database.db, pool: database.pool, databaseUrl: database.url, clock: clock.fn, log });
-  const app = createApp(services) as unknown as Hono;
+  const app = withClientAddress(createApp(services) as unknown as Hono, HARNESS_CLIENT_ADDRESS);
   twilio.callbackFetch = (url, init) => app.request(url.replace(PUBLIC_BASE_URL, ''), init);
   const runner = opts.jobs
     ? await startJobRunner({ pool: database.pool, db: database.db, log, taskList: taskList(services), pollInterval: 50, concurrency: 2, heartbeatMs: 60_000 })
