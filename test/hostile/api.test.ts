@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENQUIRY_FIELDS } from '../../src/enquiries/enquiry.input.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { HOSTILE_STRINGS, WRONG_TYPES } from './corpus.js';
-import { enquiryCount, expectedRow, expectStored, judgeApi, VALID, WEDNESDAY_10AM, type Outcome } from './support.js';
+import { expectStored, intakeRunner, itHandlesContentTypes, judgeApi, VALID, WEDNESDAY_10AM, type Outcome } from './support.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -14,33 +14,17 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-/** Posts `body` (bytes or text as is) with `contentType` (none when null). */
-async function post(body: string | Uint8Array, contentType: string | null = 'application/json'): Promise<Response> {
-  const headers: Record<string, string> = {};
-  if (contentType !== null) headers['Content-Type'] = contentType;
-  // A Uint8Array body carries no implicit content type, so "missing" really is missing.
-  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-  return h.app.request('/api/enquiries', { method: 'POST', headers, body: Uint8Array.from(bytes) });
-}
+const api = intakeRunner(() => h, {
+  path: '/api/enquiries',
+  contentType: 'application/json',
+  judge: judgeApi,
+  // The oracle reads the bytes as the server must (UTF-8, replacement characters, a BOM skipped).
+  readBody: (body) => JSON.parse((typeof body === 'string' ? body : new TextDecoder().decode(body)).replace(/^\uFEFF/, '')) as Record<string, unknown>,
+});
+const { submitRaw } = api;
 
-/** Sends a JSON object; judges; when accepted, checks the row against the oracle. */
-async function submit(label: string, values: Record<string, unknown>): Promise<Outcome> {
-  const before = await enquiryCount(h);
-  const outcome = await judgeApi(h, await post(JSON.stringify(values)), before, label);
-  if (outcome.kind === 'accepted') expectStored(outcome, expectedRow(values), label);
-  return outcome;
-}
-
-/** Sends raw bytes; when accepted, the oracle reads them as the server must (UTF-8, replacement characters). */
-async function submitRaw(label: string, bytes: string | Uint8Array, contentType: string | null = 'application/json'): Promise<Outcome> {
-  const before = await enquiryCount(h);
-  const outcome = await judgeApi(h, await post(bytes, contentType), before, label);
-  if (outcome.kind === 'accepted') {
-    const text = typeof bytes === 'string' ? bytes : new TextDecoder().decode(bytes);
-    expectStored(outcome, expectedRow(JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>), label);
-  }
-  return outcome;
-}
+/** Sends a JSON object; judges; when accepted, checks the row against the oracle for that object. */
+const submit = (label: string, values: Record<string, unknown>): Promise<Outcome> => submitRaw(label, JSON.stringify(values), undefined, () => values);
 
 describe('POST /api/enquiries with hostile strings', () => {
   it.each(HOSTILE_STRINGS.map((s) => [s.label, s] as const))('%s in every text field', async (label, s) => {
@@ -174,7 +158,7 @@ describe('POST /api/enquiries with hostile bodies', () => {
 
 describe('POST /api/enquiries with unusual content types', () => {
   const valid = JSON.stringify(VALID);
-  it.each([
+  itHandlesContentTypes(api, valid, [
     ['application/json; charset=utf-8', 'accepted'],
     ['APPLICATION/JSON', 'accepted'],
     [' application/json ; charset=UTF-8', 'accepted'],
@@ -187,11 +171,7 @@ describe('POST /api/enquiries with unusual content types', () => {
     ['multipart/form-data; boundary=x', 415],
     ['', 415],
     [null, 415],
-  ] as const)('%j → %s', async (type, expected) => {
-    const outcome = await submitRaw(`content type ${type}`, valid, type);
-    if (expected === 'accepted') expect(outcome.kind).toBe('accepted');
-    else expect(outcome).toMatchObject({ kind: 'refused', status: expected });
-  });
+  ] as const);
 
   it('a body really in UTF-16 is refused as not JSON (400)', async () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(valid, 'utf16le')]);

@@ -11,8 +11,11 @@
  *
  * `expected*` compute what should be stored from what was sent (the oracle). Some corpus cases
  * also give literal expectations, so the oracle is not only checked against itself.
+ *
+ * `intakeRunner` puts the three together for the form and the API, so both channels run their
+ * cases through one path and cannot drift apart in how strictly they judge.
  */
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { ENQUIRY_FIELDS, normalisePhone, normaliseText } from '../../src/enquiries/enquiry.input.js';
 import { MAX_SMS_BODY } from '../../src/sms/inbound.service.js';
 import type { Enquiry } from '../../src/db/schema.js';
@@ -206,4 +209,74 @@ export function formValues(body: string | Uint8Array): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of new URLSearchParams(text)) if (KNOWN_FIELDS.includes(k) && !(k in out)) out[k] = v;
   return out;
+}
+
+/** Body of a request as the hostile tests send it: text (sent as its UTF-8 bytes) or raw bytes. */
+export type RawBody = string | Uint8Array;
+
+/** One intake endpoint of the in-process app, as `intakeRunner` drives it. */
+export interface IntakeEndpoint {
+  /** Path to POST to, e.g. `/api/enquiries`. */
+  path: string;
+  /** Content type sent when a case names none (a case passes `null` to send no header at all). */
+  contentType: string;
+  /** Judges the answer: `judgeApi` or `judgeForm`. */
+  judge: (h: Harness, res: Response, before: number, label: string) => Promise<Outcome>;
+  /**
+   * The values the server must have read from `body` once it accepted it, for the oracle; null
+   * where the oracle cannot read a body of that content type (the judge's checks still apply).
+   * Called only for an acceptance, so it may assume the body is well formed.
+   */
+  readBody: (body: RawBody, contentType: string | null) => Record<string, unknown> | null;
+}
+
+/** Sends hostile cases to one endpoint; see `intakeRunner`. */
+export interface IntakeRunner {
+  /** Posts `body` as is, with `contentType` (none when null); no judging. */
+  post(body: RawBody, contentType?: string | null): Promise<Response>;
+  /**
+   * Posts `body` and judges the answer (never a 5xx; a refusal stores nothing and names the
+   * problem); when accepted, the one stored row must equal the oracle's row for `sent()`, which
+   * defaults to the endpoint's reading of the body. Resolves to the outcome for further checks.
+   */
+  submitRaw(label: string, body: RawBody, contentType?: string | null, sent?: () => Record<string, unknown> | null): Promise<Outcome>;
+}
+
+/**
+ * The case runner shared by the form and API hostile tests. `harness` is read at each call, not
+ * at creation, because the harness is only started in `beforeAll`.
+ */
+export function intakeRunner(harness: () => Harness, endpoint: IntakeEndpoint): IntakeRunner {
+  const post = async (body: RawBody, contentType: string | null = endpoint.contentType): Promise<Response> => {
+    const headers: Record<string, string> = {};
+    if (contentType !== null) headers['Content-Type'] = contentType;
+    // A Uint8Array body carries no implicit content type, so "missing" really is missing.
+    const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+    return harness().app.request(endpoint.path, { method: 'POST', headers, body: Uint8Array.from(bytes) });
+  };
+  return {
+    post,
+    async submitRaw(label, body, contentType = endpoint.contentType, sent = () => endpoint.readBody(body, contentType)) {
+      const h = harness();
+      const before = await enquiryCount(h);
+      const outcome = await endpoint.judge(h, await post(body, contentType), before, label);
+      if (outcome.kind === 'accepted') {
+        const values = sent();
+        if (values !== null) expectStored(outcome, expectedRow(values), label);
+      }
+      return outcome;
+    },
+  };
+}
+
+/**
+ * Registers one test per content type (named `<type as JSON> → <expectation>`): `validBody`
+ * sent with that type must be accepted, or refused with exactly the status given.
+ */
+export function itHandlesContentTypes(runner: IntakeRunner, validBody: RawBody, cases: ReadonlyArray<readonly [string | null, 'accepted' | number]>): void {
+  it.each(cases)('%j → %s', async (type, expected) => {
+    const outcome = await runner.submitRaw(`content type ${type}`, validBody, type);
+    if (expected === 'accepted') expect(outcome.kind).toBe('accepted');
+    else expect(outcome).toMatchObject({ kind: 'refused', status: expected });
+  });
 }

@@ -6,17 +6,10 @@
  */
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
-import {
-  describeOutputs,
-  FALLBACK_NUMBER,
-  startService,
-  stopAllServices,
-  waitUntil,
-  type ServiceOptions,
-  type ServiceProcess,
-} from '../support/service-process.js';
+import type { TestDatabase } from '../support/db.js';
+import type { FakeTwilio } from '../support/fake-twilio.js';
+import { openProcessFixture, type ProcessFixture } from '../support/process-fixture.js';
+import { describeOutputs, FALLBACK_NUMBER, waitUntil, type ServiceProcess } from '../support/service-process.js';
 
 const JOURNALIST = '+447911123401';
 /** Restart (~3 s) + the dead runner's heartbeat going stale (20 s) + one sweep interval (5 s), with room. */
@@ -24,32 +17,26 @@ const RECOVERY_MS = 45_000;
 /** After recovery, how long we keep watching for a second copy. */
 const QUIET_MS = 5_000;
 
+/** A fresh database and fake Twilio for each test: the checks count every job, page and SMS there. */
+let fixture: ProcessFixture;
 let database: TestDatabase;
 let fake: FakeTwilio;
-let procs: ServiceProcess[];
 
 beforeEach(async () => {
-  procs = [];
-  [database, fake] = await Promise.all([createTestDatabase(), startFakeTwilio()]);
+  fixture = await openProcessFixture();
+  ({ database, fake } = fixture);
 });
 
 afterEach(async () => {
-  await stopAllServices();
-  await fake?.close();
-  await database?.drop();
+  await fixture?.close();
 });
 
-async function start(name: string): Promise<ServiceProcess> {
-  const opts: ServiceOptions = { databaseUrl: database.url, twilio: fake, mode: 'all', name };
-  const p = await startService(opts);
-  procs.push(p);
-  return p;
-}
+const start = (name: string): Promise<ServiceProcess> => fixture.start({ mode: 'all', name });
 
 function watchOutputOnFailure() {
   onTestFailed(() => {
     console.error(`fake Twilio requests:\n${fake.requests.map((r) => `  ${r.at.toISOString()} ${r.method} ${r.path} -> ${r.responseStatus}`).join('\n')}`);
-    console.error(describeOutputs(procs));
+    console.error(describeOutputs(fixture.services));
   });
 }
 

@@ -9,32 +9,29 @@
  *  - both live queues saw every new reference (NOTIFY reaches every web process's LISTEN).
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
-import { describeOutputs, FALLBACK_NUMBER, startService, stopAllServices, waitUntil, type ServiceProcess } from '../support/service-process.js';
+import { burstEnquiry, inParallel, openProcessFixture, postEnquiry, type ProcessFixture } from '../support/process-fixture.js';
+import { describeOutputs, FALLBACK_NUMBER, waitUntil, type ServiceProcess } from '../support/service-process.js';
 
 const ENQUIRIES = 40;
 /** Requests in flight at once (a newsroom burst, not a load test). */
 const PARALLEL = 8;
 const OFFICER = { email: 'duty.officer@press.example', password: 'scale-out-password-2026' };
 
-let database: TestDatabase;
-let fake: FakeTwilio;
+let fixture: ProcessFixture;
 let webs: ServiceProcess[] = [];
 let workers: ServiceProcess[] = [];
 const streams: LiveQueue[] = [];
 
 beforeAll(async () => {
-  [database, fake] = await Promise.all([createTestDatabase(), startFakeTwilio()]);
-  const common = { databaseUrl: database.url, twilio: fake };
+  fixture = await openProcessFixture();
   // The first web process creates the first manager (PRESSDESK_ADMIN_*) before the others start:
   // that start-up step is a check-then-insert, not meant to race with itself.
   const admin = { PRESSDESK_ADMIN_EMAIL: OFFICER.email, PRESSDESK_ADMIN_PASSWORD: OFFICER.password };
-  const web1 = await startService({ ...common, mode: 'web', name: 'web-1', env: admin });
+  const web1 = await fixture.start({ mode: 'web', name: 'web-1', env: admin });
   const [web2, ...ws] = await Promise.all([
-    startService({ ...common, mode: 'web', name: 'web-2' }),
-    startService({ ...common, mode: 'worker', name: 'worker-1' }),
-    startService({ ...common, mode: 'worker', name: 'worker-2' }),
+    fixture.start({ mode: 'web', name: 'web-2' }),
+    fixture.start({ mode: 'worker', name: 'worker-1' }),
+    fixture.start({ mode: 'worker', name: 'worker-2' }),
   ]);
   webs = [web1, web2];
   workers = ws;
@@ -42,9 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of streams) s.close();
-  await stopAllServices();
-  await fake?.close();
-  await database?.drop();
+  await fixture?.close();
 });
 
 /** Signs in through /desk/login as a browser does (login CSRF cookie + hidden field); returns the session cookie. */
@@ -134,18 +129,7 @@ interface Sent {
 async function submit(i: number): Promise<Sent> {
   const web = webs[i % 2];
   const urgent = i % 4 < 2; // half urgent, spread over both web processes
-  const res = await fetch(`${web.baseUrl}/api/enquiries`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: `Reporter ${i}`,
-      outlet: 'Evening Gazette',
-      phone: `+4479111234${String(i).padStart(2, '0')}`,
-      subject: `Major incident, question ${i}`,
-      details: 'Need a line tonight',
-      urgent,
-    }),
-  });
+  const res = await postEnquiry(web.baseUrl!, burstEnquiry(i, urgent));
   const body = (await res.json()) as { reference?: string; pagedOnCall?: boolean; urgent?: boolean };
   expect(res.status, `${web.name}: ${JSON.stringify(body)}`).toBe(201);
   expect(body.urgent).toBe(urgent);
@@ -163,13 +147,8 @@ describe('two web processes and two workers on one database', () => {
     for (const web of webs) streams.push(openLiveQueue(web.name, web.baseUrl!, cookie));
     await Promise.all(streams.map((s) => s.ready));
 
-    const sent: Sent[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: PARALLEL }, async () => {
-        while (next < ENQUIRIES) sent.push(await submit(next++));
-      }),
-    );
+    const { database, fake } = fixture;
+    const sent = await inParallel(ENQUIRIES, PARALLEL, submit);
     const urgent = sent.filter((s) => s.urgent);
     expect(sent).toHaveLength(ENQUIRIES);
     expect(urgent).toHaveLength(ENQUIRIES / 2);

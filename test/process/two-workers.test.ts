@@ -4,48 +4,32 @@
  * worker takes which job.
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
-import { describeOutputs, FALLBACK_NUMBER, startService, stopAllServices, type ServiceProcess } from '../support/service-process.js';
+import { burstEnquiry, inParallel, openProcessFixture, postEnquiry, type ProcessFixture } from '../support/process-fixture.js';
+import { describeOutputs, FALLBACK_NUMBER, type ServiceProcess } from '../support/service-process.js';
 
 const ENQUIRIES = 50;
 /** Requests in flight at once while submitting (a newsroom burst, not a load test). */
 const PARALLEL = 5;
 
-let database: TestDatabase;
-let fake: FakeTwilio;
+let fixture: ProcessFixture;
 let web: ServiceProcess;
 let workers: ServiceProcess[];
 
 beforeAll(async () => {
-  [database, fake] = await Promise.all([createTestDatabase(), startFakeTwilio()]);
-  const common = { databaseUrl: database.url, twilio: fake };
+  fixture = await openProcessFixture();
   [web, ...workers] = await Promise.all([
-    startService({ ...common, mode: 'web', name: 'web' }),
-    startService({ ...common, mode: 'worker', name: 'worker-1' }),
-    startService({ ...common, mode: 'worker', name: 'worker-2' }),
+    fixture.start({ mode: 'web', name: 'web' }),
+    fixture.start({ mode: 'worker', name: 'worker-1' }),
+    fixture.start({ mode: 'worker', name: 'worker-2' }),
   ]);
 }, 90_000);
 
 afterAll(async () => {
-  await stopAllServices();
-  await fake?.close();
-  await database?.drop();
+  await fixture?.close();
 });
 
 async function submit(i: number): Promise<string> {
-  const res = await fetch(`${web.baseUrl}/api/enquiries`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: `Reporter ${i}`,
-      outlet: 'Evening Gazette',
-      phone: `+4479111234${String(i).padStart(2, '0')}`,
-      subject: `Major incident, question ${i}`,
-      details: 'Need a line tonight',
-      urgent: true,
-    }),
-  });
+  const res = await postEnquiry(web.baseUrl!, burstEnquiry(i, true));
   const body = (await res.json()) as { reference?: string; pagedOnCall?: boolean };
   expect(res.status, JSON.stringify(body)).toBe(201);
   expect(body.pagedOnCall).toBe(true);
@@ -63,13 +47,8 @@ function completedPageSteps(p: ServiceProcess): string[] {
 describe('one web process and two worker processes on one database', () => {
   it('send exactly one page SMS for each of 50 urgent enquiries', { timeout: 90_000 }, async () => {
     onTestFailed(() => console.error(describeOutputs([web, ...workers])));
-    const references: string[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: PARALLEL }, async () => {
-        while (next < ENQUIRIES) references.push(await submit(next++));
-      }),
-    );
+    const { database, fake } = fixture;
+    const references = await inParallel(ENQUIRIES, PARALLEL, submit);
     expect(new Set(references).size).toBe(ENQUIRIES);
 
     await fake.waitForMessages(ENQUIRIES, 60_000);
