@@ -4,6 +4,7 @@ import { normaliseReference } from '../enquiries/reference.js';
 import type { AckHandler } from '../sms/inbound.service.js';
 import type { PagingService } from './paging.service.js';
 import * as repo from './paging.repository.js';
+import { isActivePersonPhone } from './rota.repository.js';
 
 const ACK = /^\s*ack(?:nowledged?)?\b[\s.:,!-]*(.*)$/is;
 
@@ -11,7 +12,10 @@ const ACK = /^\s*ack(?:nowledged?)?\b[\s.:,!-]*(.*)$/is;
  * Acknowledgements by SMS from the on-call phone. `ACK` acknowledges every page in the newest
  * text sent to that phone (one page, or all of a bundle); `ACK 4821` or `ACK PD-7KM-4QX` one
  * page. An ACK from a number with nothing to acknowledge is refused politely, changes nothing,
- * and is recorded (the inbound message is stored with its reply).
+ * and is recorded (the inbound message is stored with its reply). But a longer text that merely
+ * starts with the word ("Acknowledged, but can you confirm…") from a number that is neither on
+ * the rota nor was ever paged is a journalist writing, not an officer acknowledging: it is left
+ * to become an enquiry rather than refused.
  */
 export class SmsAckHandler implements AckHandler {
   constructor(private readonly paging: PagingService) {}
@@ -35,7 +39,9 @@ export class SmsAckHandler implements AckHandler {
       chosen = sent.filter((p) => p.provider_sid === newest);
     }
     if (!chosen.length) {
-      const known = await repo.wasEverPaged(tx, message.from);
+      const known = (await repo.wasEverPaged(tx, message.from)) || (await isActivePersonPhone(tx, message.from));
+      const shortAck = /^\S*$/.test(m[1].trim());
+      if (!known && !shortAck) return null;
       return known
         ? 'Press Desk: nothing to acknowledge. Your pages are already acknowledged.'
         : 'Press Desk: this number has no page to acknowledge. Journalists: send your enquiry as a text without the word ACK.';

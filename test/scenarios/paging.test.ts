@@ -289,6 +289,19 @@ describe('what does not page', () => {
     const inbound = await h.database.db.selectFrom('sms_inbound').selectAll().where('from_number', '=', '+447911999999').execute();
     expect(inbound).toHaveLength(1);
   });
+
+  it('a journalist whose text merely starts with "Acknowledged" gets an enquiry, not a refusal', async () => {
+    await start();
+    await urgentEnquiry();
+    await h.twilio.waitForMessages(1);
+    await h.jobs.settle();
+    const reply = twimlText(await (await h.sms('+447911999988', 'Acknowledged, thanks. Can you also confirm when the A38 reopens?')).text());
+    expect(reply).toMatch(/your enquiry reference is PD-/);
+    const stored = await h.database.db.selectFrom('enquiry').select(['details', 'channel']).where('phone', '=', '+447911999988').execute();
+    expect(stored).toEqual([{ details: 'Acknowledged, thanks. Can you also confirm when the A38 reopens?', channel: 'sms' }]);
+    // The on-call officer's page is untouched.
+    expect((await h.database.db.selectFrom('page').select('status').executeTakeFirstOrThrow()).status).toBe('active');
+  });
 });
 
 describe('at closing time', () => {
