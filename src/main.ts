@@ -9,7 +9,7 @@ import { resolveDatabase } from './db/resolve.js';
 import { migrate } from './db/migrations.js';
 import { createLogger } from './log.js';
 import { startJobRunner } from './jobs/runner.js';
-import { CRONTAB, taskList } from './jobs/tasks.js';
+import { CRONTAB, RETRY_CAP, taskList } from './jobs/tasks.js';
 import { buildServices } from './services.js';
 
 type Mode = 'all' | 'web' | 'worker';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const services = buildServices({ config, db, pool, databaseUrl: url, clock: systemClock, log });
   if (await services.users.ensureFirstManager(config.admin)) log.info({ email: config.admin?.email }, 'first manager created from PRESSDESK_ADMIN_EMAIL');
   await services.reports.syncCalendar();
-  const runner = mode === 'web' ? null : await startJobRunner({ pool, db, log, taskList: taskList(services), crontab: CRONTAB });
+  const runner = mode === 'web' ? null : await startJobRunner({ pool, db, log, taskList: taskList(services), crontab: CRONTAB, retryCap: RETRY_CAP });
   if (runner) log.info({ mode }, 'job runner started');
   let server: Server | null = null;
   if (mode !== 'worker') {

@@ -69,3 +69,27 @@ export async function deadLockHolders(db: Db, staleSeconds: number): Promise<str
             OR (h.worker_id IS NULL AND j.locked_at < now() - make_interval(secs => ${staleSeconds})))`.execute(db);
   return r.rows.map((x) => x.locked_by);
 }
+
+/**
+ * Failed jobs of `tasks`, not running, queued within the last `withinHours`, that graphile-worker
+ * has put off for more than `capSeconds` from now (its backoff is exp(attempts) seconds: 55 s
+ * after the fourth failure, 6 hours from the tenth), with `retry_at` = now + `capSeconds`. Once
+ * brought forward a job no longer matches, so a sweep every few seconds moves each retry once.
+ */
+export async function retriesWaitingTooLong(
+  db: Db,
+  tasks: string[],
+  capSeconds: number,
+  withinHours: number,
+): Promise<Array<{ id: string; retry_at: Date; attempts: number; max_attempts: number }>> {
+  if (!tasks.length) return [];
+  const r = await sql<{ id: string; retry_at: Date; attempts: number; max_attempts: number }>`
+    SELECT id::text AS id, now() + make_interval(secs => ${capSeconds}) AS retry_at, attempts, max_attempts
+      FROM graphile_worker.jobs
+     WHERE task_identifier = ANY(${tasks}::text[])
+       AND attempts > 0 AND attempts < max_attempts
+       AND locked_at IS NULL
+       AND run_at > now() + make_interval(secs => ${capSeconds})
+       AND created_at > now() - make_interval(hours => ${withinHours})`.execute(db);
+  return r.rows;
+}

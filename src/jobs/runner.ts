@@ -9,7 +9,10 @@ import * as queue from './queue.repository.js';
 export interface JobRunner {
   /** Stops taking jobs, lets running ones finish, and forgets this process's heartbeat. */
   stop(): Promise<void>;
-  /** Releases jobs held by runners that stopped beating (normally on a timer; callable from tests). */
+  /**
+   * Releases jobs held by runners that stopped beating and brings forward retries under
+   * `retryCap` (normally on a timer; callable from tests). Returns the released runner ids.
+   */
   sweep(): Promise<string[]>;
 }
 
@@ -26,6 +29,14 @@ export interface JobRunnerOptions {
   heartbeatMs?: number;
   /** A runner whose heartbeat is older than this is dead and its jobs are released. */
   staleSeconds?: number;
+  /**
+   * Jobs that cannot wait for graphile-worker's backoff (pages: after an hour-long Twilio outage
+   * the next attempt could be an hour after it ended): a failed one of `tasks` is tried again at
+   * most `seconds` after its last failure, and does not run out of attempts, for `withinHours`
+   * after it was queued (give or take the sweep interval). After that graphile-worker's backoff
+   * and attempt limit apply again.
+   */
+  retryCap?: { tasks: string[]; seconds: number; withinHours: number };
 }
 
 /**
@@ -118,7 +129,16 @@ export async function startJobRunner(opts: JobRunnerOptions): Promise<JobRunner>
       await queue.forgetWorkers(db, dead);
       log.warn({ workers: dead }, 'released jobs held by runners that stopped');
     }
+    if (opts.retryCap) await capRetries(opts.retryCap);
     return dead;
+  };
+  const capRetries = async (cap: NonNullable<JobRunnerOptions['retryCap']>) => {
+    for (const job of await queue.retriesWaitingTooLong(db, cap.tasks, cap.seconds, cap.withinHours)) {
+      // Two attempts in hand at least, so a long outage does not end the job for good.
+      const maxAttempts = job.attempts + 2 > job.max_attempts ? job.attempts + 2 : undefined;
+      await utils.rescheduleJobs([job.id], { runAt: job.retry_at, ...(maxAttempts ? { maxAttempts } : {}) });
+      log.debug({ jobId: job.id, attempts: job.attempts, runAt: job.retry_at }, 'retry brought forward');
+    }
   };
   const timer = setInterval(() => {
     void queue

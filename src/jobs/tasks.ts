@@ -1,5 +1,5 @@
 import type { TaskList } from 'graphile-worker';
-import { PAGING_CRONTAB, pagingTasks } from '../oncall/paging.tasks.js';
+import { PAGING_CRONTAB, PAGING_RETRY_CAP, pagingTasks } from '../oncall/paging.tasks.js';
 import { PRIVACY_CRONTAB, privacyTasks } from '../privacy/privacy.tasks.js';
 import { REPORTS_CRONTAB, reportsTasks } from '../reports/reports.tasks.js';
 import type { Services } from '../services.js';
@@ -11,3 +11,6 @@ export const CRONTAB = [PAGING_CRONTAB, REPORTS_CRONTAB, PRIVACY_CRONTAB].join('
 export function taskList(services: Services): TaskList {
   return { ...pagingTasks(services.paging), ...reportsTasks(services), ...privacyTasks(services.privacy) };
 }
+
+/** Retries that must come sooner than graphile-worker's backoff would bring them (the runner's `retryCap`). */
+export const RETRY_CAP = PAGING_RETRY_CAP;

@@ -23,6 +23,12 @@ function parse<T>(schema: z.ZodType<T>, payload: unknown, task: string): T {
   return r.data;
 }
 
+/**
+ * Tasks whose retries must not wait out graphile-worker's exponential backoff: the on-call page
+ * and the texts to journalists about it (see JobRunnerOptions.retryCap).
+ */
+export const PAGING_RETRY_CAP = { tasks: [TASKS.step, TASKS.bundle, TASKS.notifyJournalist, TASKS.sendSms], seconds: 30, withinHours: 24 };
+
 /** Every five minutes: hand untouched urgent enquiries to on-call once the office has closed. */
 export const PAGING_CRONTAB = '*/5 * * * * closing_handover ?max=1';
 
