@@ -33,6 +33,11 @@ export async function listActiveUsers(db: Db | Tx): Promise<Array<Pick<AppUser, 
   return db.selectFrom('app_user').select(['id', 'name', 'email', 'role']).where('active', '=', true).orderBy('name').execute();
 }
 
+/** Serialises "create the first user if there is none" across processes, until the transaction ends. */
+export async function lockFirstUserCreation(tx: Tx): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended('press-desk:first-user', 0))`.execute(tx);
+}
+
 /** Whether any user exists (the first manager is created only on an empty table). */
 export async function anyUser(db: Db | Tx): Promise<boolean> {
   return Boolean(await db.selectFrom('app_user').select('id').limit(1).executeTakeFirst());

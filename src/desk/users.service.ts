@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/database.js';
+import type { Db, Tx } from '../db/database.js';
 import { AppError } from '../http/errors.js';
 import { audit, type Actor } from './audit.repository.js';
 import type { AppUser, Role } from './desk.tables.js';
@@ -23,6 +23,10 @@ export class UserService {
 
   /** Creates a user. Throws a validation AppError naming each bad field. */
   async create(input: { email: string; name: string; role: string; password: string }, actor: Actor): Promise<AppUser> {
+    return this.deps.db.transaction().execute((tx) => this.createInTx(tx, input, actor));
+  }
+
+  private async createInTx(tx: Tx, input: { email: string; name: string; role: string; password: string }, actor: Actor): Promise<AppUser> {
     const fields: Record<string, string> = {};
     const email = input.email.trim();
     const name = input.name.trim();
@@ -33,22 +37,26 @@ export class UserService {
     if (pw) fields.password = pw;
     if (Object.keys(fields).length) throw new AppError('validation', 'The user could not be added', { fields });
     const now = this.deps.clock();
-    return this.deps.db.transaction().execute(async (tx) => {
-      const user = await repo.insertUser(tx, { email, name, role: input.role as Role, password_hash: await hashPassword(input.password), at: now });
-      if (!user) throw new AppError('validation', 'The user could not be added', { fields: { email: 'A user with this email address already exists' } });
-      await audit(tx, { at: now, actor, action: 'user.created', detail: { userId: user.id, email: user.email, role: user.role } });
-      return user;
-    });
+    const user = await repo.insertUser(tx, { email, name, role: input.role as Role, password_hash: await hashPassword(input.password), at: now });
+    if (!user) throw new AppError('validation', 'The user could not be added', { fields: { email: 'A user with this email address already exists' } });
+    await audit(tx, { at: now, actor, action: 'user.created', detail: { userId: user.id, email: user.email, role: user.role } });
+    return user;
   }
 
   /**
    * Creates the first manager from PRESSDESK_ADMIN_EMAIL/PASSWORD when no user exists yet.
-   * Returns true when it did.
+   * Returns true when it did. Safe when several processes start at once (a scaled-out
+   * deployment): the check and the insert run under one lock, so exactly one creates it and the
+   * others see it; before, the losers failed to start on the duplicate email.
    */
   async ensureFirstManager(admin: { email: string; password: string } | null): Promise<boolean> {
-    if (!admin || (await repo.anyUser(this.deps.db))) return false;
-    await this.create({ email: admin.email, name: 'Administrator', role: 'manager', password: admin.password }, { userId: null, email: 'environment' });
-    return true;
+    if (!admin) return false;
+    return this.deps.db.transaction().execute(async (tx) => {
+      await repo.lockFirstUserCreation(tx);
+      if (await repo.anyUser(tx)) return false;
+      await this.createInTx(tx, { email: admin.email, name: 'Administrator', role: 'manager', password: admin.password }, { userId: null, email: 'environment' });
+      return true;
+    });
   }
 
   /** Disables (or re-enables) a user; disabling ends their sessions at once. */
