@@ -300,53 +300,6 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A signed-in desk client over HTTP (keep-alive), as a browser signs in
-
-export class HttpDeskClient {
-  private readonly jar = new Map<string, string>();
-
-  constructor(readonly baseUrl: string) {}
-
-  get cookie(): string {
-    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-
-  cookieValue(name: string): string | undefined {
-    return this.jar.get(name);
-  }
-
-  private remember(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = attrs.some((a) => /^\s*max-age\s*=\s*0\s*$/i.test(a));
-      if (expired || value === '') this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-  }
-
-  async request(path: string, init: RequestInit = {}): Promise<{ status: number; body: string; location: string | null }> {
-    const headers = new Headers(init.headers);
-    if (this.jar.size) headers.set('Cookie', this.cookie);
-    const res = await fetch(`${this.baseUrl}${path}`, { ...init, headers, redirect: 'manual' });
-    this.remember(res);
-    return { status: res.status, body: await res.text(), location: res.headers.get('location') };
-  }
-
-  /** GET /desk/login (login CSRF cookie and hidden `_csrf`), then POST the form; keeps `pd_session`. */
-  async login(email: string, password: string): Promise<void> {
-    const page = await this.request('/desk/login');
-    const token = /name="_csrf"\s+value="([^"]*)"/.exec(page.body)?.[1];
-    if (!token) throw new Error(`no _csrf on the login page (status ${page.status})`);
-    const form = new URLSearchParams({ _csrf: token, email, password, next: '/desk' });
-    const res = await this.request('/desk/login', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString() });
-    if (res.status !== 303 || !this.jar.has('pd_session')) throw new Error(`login as ${email} failed: ${res.status} ${res.body.slice(0, 200)}`);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Peak memory of a process
 
 /**

@@ -21,13 +21,13 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { freePort } from '../src/db/embedded.js';
 import { startFakeTwilio, type FakeTwilio } from '../test/support/fake-twilio.js';
+import { HttpDesk } from '../test/support/http-desk.js';
 import { startService, type ServiceProcess } from '../test/support/service-process.js';
 import {
   BENCH_DIR,
   burst,
   collect,
   countDuplicates,
-  HttpDeskClient,
   machineInfo,
   provideDatabase,
   REPO_ROOT,
@@ -411,7 +411,7 @@ async function main(): Promise<number> {
     // does, one request at a time on a keep-alive connection.
     const queuePages = { queue: '/desk', filtered: '/desk?urgent=yes&channel=sms', search: '/desk?q=flooding' } as const;
     const queue = await phase('queue', async () => {
-      const desk = new HttpDeskClient(base);
+      const desk = new HttpDesk(base);
       await desk.login(ADMIN.email, ADMIN.password);
       const times: Record<keyof typeof queuePages, number[]> = { queue: [], filtered: [], search: [] };
       const rowsShown: Record<string, number> = {};

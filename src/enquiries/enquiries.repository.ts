@@ -5,20 +5,6 @@ import type { Enquiry, EnquiryEvent, NewEnquiry } from '../db/schema.js';
 /** Statuses in which the office still owes the journalist something. */
 export const OPEN_STATUSES = ['new', 'in_progress', 'waiting'] as const;
 
-/**
- * Inserts an enquiry unless its reference is already taken (the caller retries with a new one).
- * Returns the row, or null on a reference clash.
- */
-export async function insertEnquiry(tx: Tx, row: NewEnquiry): Promise<Enquiry | null> {
-  const inserted = await tx
-    .insertInto('enquiry')
-    .values(row)
-    .onConflict((oc) => oc.column('reference').doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  return inserted ?? null;
-}
-
 /** The columns intake sets on a new enquiry; the rest take their defaults. */
 export type IntakeRow = Pick<
   NewEnquiry,
@@ -76,8 +62,8 @@ const INSERT_WITH_EVENT_SQL = `WITH e AS (
 SELECT * FROM e`;
 
 /**
- * As `insertEnquiry`, with the enquiry's first timeline entry, in ONE statement (a data-modifying
- * CTE): atomic on its own, so intake that has nothing else to commit needs no transaction and
+ * Inserts an enquiry unless its reference is already taken (the caller retries with a new one),
+ * with its first timeline entry, in ONE statement (a data-modifying CTE): atomic on its own, so intake that has nothing else to commit needs no transaction and
  * makes one round trip to PostgreSQL instead of four (BEGIN, two INSERTs, COMMIT). On a
  * reference clash nothing is stored and null is returned.
  */

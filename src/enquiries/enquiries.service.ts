@@ -124,7 +124,7 @@ export class EnquiryService {
         { kind: 'received', data: received },
       );
     }
-    if (pagedOnCall) await this.deps.paging!.schedulePage(db as Tx, enquiry, now);
+    if (pagedOnCall) await this.pageIfNeeded(db as Tx, enquiry, j, now);
     return { enquiry, outcome: this.outcome(enquiry, j, now, pagedOnCall, nextStep) };
   }
 
@@ -159,8 +159,8 @@ export class EnquiryService {
   }
 
   private async pageIfNeeded(tx: Tx, enquiry: Enquiry, j: Judgement, now: Date): Promise<boolean> {
-    if (!j.needsOnCall || !this.deps.paging?.enabled) return false;
-    await this.deps.paging.schedulePage(tx, enquiry, now);
+    if (!this.willPage(j)) return false;
+    await this.deps.paging!.schedulePage(tx, enquiry, now);
     return true;
   }
 

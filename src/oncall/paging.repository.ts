@@ -53,11 +53,6 @@ export async function findPageWithEnquiry(db: Db | Tx, pageId: string): Promise<
   return { page, enquiry };
 }
 
-/** Locks a page row for the rest of the transaction (acknowledgement vs escalation races). */
-export async function lockPage(tx: Tx, pageId: string): Promise<Page | undefined> {
-  return tx.selectFrom('page').selectAll().where('id', '=', pageId).forUpdate().executeTakeFirst();
-}
-
 /** The page of an enquiry, if it was paged. */
 export async function findPageByEnquiry(db: Db | Tx, enquiryId: string): Promise<Page | undefined> {
   return db.selectFrom('page').selectAll().where('enquiry_id', '=', enquiryId).executeTakeFirst();

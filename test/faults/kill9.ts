@@ -10,10 +10,9 @@
  * sent, and exactly one page SMS at the fake Twilio. Jobs a dead worker held are released by the
  * heartbeat sweeper of the new one after about 20 s of silence, which the wait allows for.
  */
-import { startFakeTwilio } from '../support/fake-twilio.js';
 import { startService, type ServiceOptions, type ServiceProcess } from '../support/service-process.js';
 import { freePort } from '../../src/db/embedded.js';
-import { allStepsSent, explainPages, unsentSteps, pageStepStats, pollUntil, seededRandom, sleep, since, smsByReference, steadyLoad, storedEnquiries, tally, type Report, type Scenario, type ScenarioContext } from './support.js';
+import { allStepsSent, explainPages, unsentSteps, pageStepStats, pollUntil, seededRandom, sleep, since, smsByReference, steadyLoad, storedEnquiries, tally, type Report, type Scenario, type ScenarioContext, scenarioDatabaseAndTwilio } from './support.js';
 
 const MARKER = 'fault-c';
 const BURST_MS = 20_000;
@@ -25,11 +24,7 @@ export const kill9: Scenario = {
   budgetMs: 90_000,
   async run(ctx: ScenarioContext, report: Report) {
     const random = seededRandom(ctx.seed);
-    const dbName = 'faults_kill9';
-    const url = await ctx.pg.createDatabase(dbName);
-    ctx.onCleanup(() => ctx.pg.dropDatabase(dbName));
-    const fake = await startFakeTwilio();
-    ctx.onCleanup(() => fake.close());
+    const { url, fake } = await scenarioDatabaseAndTwilio(ctx, 'faults_kill9');
     fake.delayNext(5_000, 200);
     const port = await freePort();
     const common: ServiceOptions = { databaseUrl: url, twilio: fake, config: { intake: { rateLimit: null } } };

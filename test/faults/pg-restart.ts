@@ -9,9 +9,8 @@
  * over 10 s, never a 500 or a dropped connection); /readyz was 503 during the outage and 200
  * after; the service recovered by itself (same process, requests succeed again).
  */
-import { startFakeTwilio } from '../support/fake-twilio.js';
 import { startService } from '../support/service-process.js';
-import { allStepsSent, explainPages, unsentSteps, pageStepStats, percentile, pollUntil, sleep, since, smsByReference, steadyLoad, storedEnquiries, tally, type Report, type Scenario, type ScenarioContext } from './support.js';
+import { allStepsSent, explainPages, unsentSteps, pageStepStats, percentile, pollUntil, sleep, since, smsByReference, steadyLoad, storedEnquiries, tally, type Report, type Scenario, type ScenarioContext, scenarioDatabaseAndTwilio } from './support.js';
 
 const MARKER = 'fault-a';
 const WARM_MS = 4_000;
@@ -25,11 +24,7 @@ export const pgRestart: Scenario = {
   title: 'a. PostgreSQL restarts under load',
   budgetMs: 90_000,
   async run(ctx: ScenarioContext, report: Report) {
-    const dbName = 'faults_pg_restart';
-    const url = await ctx.pg.createDatabase(dbName);
-    ctx.onCleanup(() => ctx.pg.dropDatabase(dbName));
-    const fake = await startFakeTwilio();
-    ctx.onCleanup(() => fake.close());
+    const { url, fake } = await scenarioDatabaseAndTwilio(ctx, 'faults_pg_restart');
     // Twilio answers each request after 400 ms, so page jobs are mid-send when the database goes:
     // they must record the SID after it returns (or find the message again), not send twice.
     fake.delayNext(2_000, 400);

@@ -13,9 +13,8 @@
  */
 import { setMaxListeners } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { startFakeTwilio } from '../support/fake-twilio.js';
 import { startService } from '../support/service-process.js';
-import { enquiryBody, percentile, sleep, since, tally, type Report, type Scenario, type ScenarioContext } from './support.js';
+import { enquiryBody, percentile, sleep, since, tally, type Report, type Scenario, type ScenarioContext, scenarioDatabaseAndTwilio } from './support.js';
 
 const LORIS = 50;
 const SLOW_BODIES = 3;
@@ -122,11 +121,7 @@ export const slowClients: Scenario = {
   title: 'd. Slow clients and big bodies',
   budgetMs: 90_000,
   async run(ctx: ScenarioContext, report: Report) {
-    const dbName = 'faults_slow_clients';
-    const url = await ctx.pg.createDatabase(dbName);
-    ctx.onCleanup(() => ctx.pg.dropDatabase(dbName));
-    const fake = await startFakeTwilio();
-    ctx.onCleanup(() => fake.close());
+    const { url, fake } = await scenarioDatabaseAndTwilio(ctx, 'faults_slow_clients');
     const svc = await startService({ databaseUrl: url, twilio: fake, mode: 'all', name: 'service', config: { intake: { rateLimit: null } } });
     ctx.watch(svc);
     ctx.onCleanup(() => svc.stop());

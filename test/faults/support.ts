@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded.js';
+import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -333,4 +334,16 @@ export async function unsentSteps(pool: pg.Pool, references: string[]): Promise<
     [references],
   );
   return r.rows.map((row) => JSON.stringify(row));
+}
+
+/**
+ * What every scenario starts from: a fresh database named `dbName` on the run's PostgreSQL and a
+ * fake Twilio on 127.0.0.1, both removed after the scenario whatever its outcome.
+ */
+export async function scenarioDatabaseAndTwilio(ctx: ScenarioContext, dbName: string): Promise<{ url: string; fake: FakeTwilio }> {
+  const url = await ctx.pg.createDatabase(dbName);
+  ctx.onCleanup(() => ctx.pg.dropDatabase(dbName));
+  const fake = await startFakeTwilio();
+  ctx.onCleanup(() => fake.close());
+  return { url, fake };
 }

@@ -9,10 +9,9 @@
  * at Twilio instead of being sent again); while delayed, each page step had `last_error` set and
  * the desk's enquiry page (as the signed-in manager) showed "Delayed: …".
  */
-import { startFakeTwilio } from '../support/fake-twilio.js';
 import { startService } from '../support/service-process.js';
-import { HttpDesk } from './desk-http.js';
-import { pageStepStats, pollUntil, sleep, since, submitEnquiry, tally, type Report, type Scenario, type ScenarioContext, type Submission } from './support.js';
+import { HttpDesk } from '../support/http-desk.js';
+import { pageStepStats, pollUntil, sleep, since, submitEnquiry, tally, type Report, type Scenario, type ScenarioContext, type Submission, scenarioDatabaseAndTwilio } from './support.js';
 
 const MARKER = 'fault-b';
 const DOWN_MS = 10_000;
@@ -24,11 +23,7 @@ export const twilioDown: Scenario = {
   title: 'b. Twilio down for a while',
   budgetMs: 90_000,
   async run(ctx: ScenarioContext, report: Report) {
-    const dbName = 'faults_twilio_down';
-    const url = await ctx.pg.createDatabase(dbName);
-    ctx.onCleanup(() => ctx.pg.dropDatabase(dbName));
-    const fake = await startFakeTwilio();
-    ctx.onCleanup(() => fake.close());
+    const { url, fake } = await scenarioDatabaseAndTwilio(ctx, 'faults_twilio_down');
     const svc = await startService({
       databaseUrl: url,
       twilio: fake,

@@ -39,14 +39,7 @@ export const WEDNESDAY_10AM = '2026-12-02T10:00:00Z';
 export type Outcome = { kind: 'accepted'; reference: string; row: Enquiry } | { kind: 'refused'; status: number; fields?: Record<string, string> };
 
 /** What the row should hold for these submitted values (strings only; other types are refused). */
-export interface ExpectedRow {
-  name: string;
-  outlet: string;
-  email: string | null;
-  phone: string | null;
-  subject: string;
-  details: string;
-}
+export type ExpectedRow = Pick<Enquiry, 'name' | 'outlet' | 'email' | 'phone' | 'subject' | 'details'>;
 
 /** The oracle for form and API submissions: the stored row from the submitted values. */
 export function expectedRow(values: Record<string, unknown>): ExpectedRow {

@@ -1,5 +1,8 @@
 import { expect } from 'vitest';
 import { clientEnv } from './client-address.js';
+import { CookieJar, csrfOf } from './http-desk.js';
+
+export { csrfOf };
 
 /** What the desk client needs of a harness: the in-process app (its third argument is Hono's env). */
 export interface DeskApp {
@@ -28,7 +31,7 @@ export interface DeskResponse {
  * last page it read so that `post()` can send it like a form on that page would.
  */
 export class DeskClient {
-  private readonly jar = new Map<string, string>();
+  private readonly jar = new CookieJar();
   /** The `_csrf` of the last page fetched (the session's token once signed in). */
   csrf: string | null = null;
   /** The last response read. */
@@ -45,7 +48,7 @@ export class DeskClient {
 
   /** The Cookie header this client sends. */
   get cookie(): string {
-    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    return this.jar.header;
   }
 
   /** One cookie's value, if set. */
@@ -59,27 +62,12 @@ export class DeskClient {
     this.csrf = null;
   }
 
-  private remember(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = attrs.some((a) => {
-        const [k, v = ''] = a.split('=').map((x) => x.trim());
-        return (k.toLowerCase() === 'max-age' && Number(v) <= 0) || (k.toLowerCase() === 'expires' && Date.parse(v) <= Date.now());
-      });
-      if (expired || value === '') this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-  }
-
   /** Any request, with this client's cookies; the body is read and a `_csrf` field on the page remembered. */
   async request(path: string, init: RequestInit = {}): Promise<DeskResponse> {
     const headers = new Headers(init.headers);
     if (this.jar.size) headers.set('Cookie', this.cookie);
     const res = await this.h.app.request(path, { ...init, headers }, clientEnv(this.address));
-    this.remember(res);
+    this.jar.remember(res);
     const body = await res.text();
     const token = csrfOf(body);
     if (token) this.csrf = token;
@@ -117,11 +105,6 @@ export class DeskClient {
     this.csrf = null;
     return res;
   }
-}
-
-/** The value of the first hidden `_csrf` input on a page, or null. */
-export function csrfOf(html: string): string | null {
-  return /name="_csrf"\s+value="([^"]*)"/.exec(html)?.[1] ?? null;
 }
 
 /** A fresh, signed-out client (from its own address unless one is given). */
