@@ -4,7 +4,7 @@ import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDb, createPool } from './db/database.js';
-import { EmbeddedPostgresError, takeOverShutdownSignals } from './db/embedded.js';
+import { EmbeddedPostgresError } from './db/embedded.js';
 import { resolveDatabase } from './db/resolve.js';
 import { migrate } from './db/migrations.js';
 import { createLogger } from './log.js';
@@ -54,7 +54,6 @@ async function main(): Promise<void> {
     );
   }
 
-  takeOverShutdownSignals();
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
