@@ -63,10 +63,14 @@ export async function startJobRunner(opts: JobRunnerOptions): Promise<JobRunner>
   });
 
   const utils: WorkerUtils = await makeWorkerUtils({ pgPool: opts.pool });
-  // graphile-worker's own messages go through our JSON log, at our level.
+  // graphile-worker's own messages go through our JSON log, at our level. Its metadata is not
+  // forwarded: it carries whole jobs (a desk reply's payload is the journalist's number and the
+  // text) and raw errors (an axios error holds the request body). The scope's ids are enough to
+  // find the job; its failures are logged by the job:error handler above, cut down to the error.
   const graphileLogger = new GraphileLogger((scope) => (level, message, meta) => {
+    if (meta?.failure) return;
     const pinoLevel = level === 'error' ? 'error' : level === 'warning' ? 'warn' : level === 'info' ? 'info' : 'debug';
-    log[pinoLevel]({ worker: scope, ...meta }, message);
+    log[pinoLevel]({ worker: { label: scope.label, workerId: scope.workerId, task: scope.taskIdentifier, jobId: scope.jobId } }, message);
   });
   const startRunner = () =>
     run({

@@ -5,7 +5,7 @@ import * as queue from '../../src/jobs/queue.repository.js';
 import { startJobRunner } from '../../src/jobs/runner.js';
 import { taskList } from '../../src/jobs/tasks.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import { buildServices, type Services } from '../../src/services.js';
 import { clientEnv } from './client-address.js';
 import { TestClock } from './clock.js';
@@ -68,7 +68,7 @@ function withClientAddress(app: Hono, address: string): Hono {
   return wrapped;
 }
 
-export async function startHarness(opts: { now: string; config?: unknown; env?: Record<string, string>; jobs?: boolean }): Promise<Harness> {
+export async function startHarness(opts: { now: string; config?: unknown; env?: Record<string, string>; jobs?: boolean; log?: Logger }): Promise<Harness> {
   const database = await createTestDatabase();
   const twilio = await startFakeTwilio();
   const clock = new TestClock(opts.now);
@@ -85,7 +85,7 @@ export async function startHarness(opts: { now: string; config?: unknown; env?: 
     },
     opts.config ?? {},
   );
-  const log = createLogger(config.logLevel);
+  const log = opts.log ?? createLogger(config.logLevel);
   const services = buildServices({ config, db: database.db, pool: database.pool, databaseUrl: database.url, clock: clock.fn, log });
   const app = withClientAddress(createApp(services) as unknown as Hono, HARNESS_CLIENT_ADDRESS);
   twilio.callbackFetch = (url, init) => app.request(url.replace(PUBLIC_BASE_URL, ''), init);
