@@ -33,7 +33,7 @@ export function hoursRoutes(deps: HoursRouteDeps): Hono {
       const parsed = parseInstant(restorePlusOffset(raw), deps.office.timezone);
       if (!parsed) {
         throw new AppError('bad_request', 'at must be an ISO-8601 date-time, e.g. 2026-12-28T10:00:00Z', {
-          fields: { at: 'must be an ISO-8601 date-time with an offset, or YYYY-MM-DDTHH:mm in office time' },
+          fields: { at: 'must be an ISO-8601 date-time with an offset, or YYYY-MM-DDTHH:mm in office time, between 1900 and 9999' },
         });
       }
       at = parsed;

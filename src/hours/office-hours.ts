@@ -52,7 +52,8 @@ type CalendarDate = number;
 
 const isoDate = (date: CalendarDate) => new Date(date).toISOString().slice(0, 10);
 /** 1 = Monday … 7 = Sunday, as luxon and the `office.hours` keys count (1 January 1970 was a Thursday). */
-const weekday = (date: CalendarDate) => ((Math.floor(date / DAY) + 3) % 7) + 1;
+// The double modulo keeps dates before 1970 (negative day numbers) in 1..7.
+const weekday = (date: CalendarDate) => ((((Math.floor(date / DAY) + 3) % 7) + 7) % 7) + 1;
 
 /** A continuous stretch of opening time, as epoch milliseconds [start, end). */
 interface Period {

@@ -10,8 +10,24 @@ const ISO_DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /**
+ * The calendar answers for instants in these years only (UTC): before 1900 the office's zone
+ * keeps local mean time and the holiday rules are guesses, and "0001-01-01" or "9999-…" are
+ * typing slips or probes, not questions anyone means. Outside them an instant is refused (400),
+ * never passed on to the calendar arithmetic.
+ */
+const FIRST_INSTANT = Date.UTC(1900, 0, 1);
+const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** True when `dt` lies within the years the calendar answers for (1900–9999, UTC). */
+export function inCalendarRange(dt: DateTime): boolean {
+  const ms = dt.toMillis();
+  return ms >= FIRST_INSTANT && ms <= LAST_INSTANT;
+}
+
+/**
  * Parses `text` by the rule above and returns the instant in `zone`, or null when it is not a
- * date-time or names a wall-clock time that never happens. luxon quietly moves "2026-02-30" and
+ * date-time, lies outside 1900–9999 (see `inCalendarRange`), or names a wall-clock time that
+ * never happens. luxon quietly moves "2026-02-30" and
  * times in a spring-forward gap to a neighbouring instant; a journalist's deadline must not move,
  * so every field is checked against what was written. A local time that happens twice (autumn
  * fall-back) is read as its first occurrence, the earlier and therefore safer deadline.
@@ -35,7 +51,8 @@ export function parseInstant(text: string, zone: string): DateTime | null {
     const om = /^([+-])(\d{2}):?(\d{2})?$/.exec(offset);
     const offsetMinutes = om ? (om[1] === '-' ? -1 : 1) * (Number(om[2]) * 60 + Number(om[3] ?? 0)) : 0;
     if (om && (Number(om[2]) > 23 || Number(om[3] ?? 0) > 59)) return null;
-    return DateTime.fromMillis(wall.getTime() - offsetMinutes * 60_000, { zone });
+    const instant = DateTime.fromMillis(wall.getTime() - offsetMinutes * 60_000, { zone });
+    return inCalendarRange(instant) ? instant : null;
   }
   let dt: DateTime = DateTime.fromISO(text.trim(), { zone });
   if (!dt.isValid) return null;
@@ -43,7 +60,7 @@ export function parseInstant(text: string, zone: string): DateTime | null {
   if ([ry, rmo, rd, rh, rmi, rs].some((v, i) => v !== written[i])) return null;
 
   dt = earliestOccurrence(dt);
-  return dt.setZone(zone);
+  return inCalendarRange(dt) ? dt.setZone(zone) : null;
 }
 
 /** Of the instants sharing `dt`'s wall-clock reading (two in the repeated autumn hour), the first. */

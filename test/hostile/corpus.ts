@@ -85,3 +85,40 @@ export const WRONG_TYPES: Array<{ label: string; value: unknown }> = [
   { label: 'object', value: { first: 'Ann', toString: 'x' } },
   { label: 'nested arrays', value: [[[[[['deep']]]]]] },
 ];
+
+/**
+ * Values of `at` for `GET /api/office-hours`: each must get 200 (a real instant in 1900–9999) or
+ * 400 (anything else), never a 5xx. `status` is the answer the contract asks for.
+ */
+export const HOSTILE_INSTANTS: Array<{ label: string; value: string; status: 200 | 400 }> = [
+  // Found by the outside review (issue 12): year 1 reached the calendar and threw.
+  { label: 'year 1', value: '0001-01-01T00:00Z', status: 400 },
+  { label: 'year 1, office time', value: '0001-01-01T00:00', status: 400 },
+  { label: 'year 0', value: '0000-01-01T00:00Z', status: 400 },
+  { label: 'the day before 1900', value: '1899-12-31T23:59:59Z', status: 400 },
+  { label: 'the first instant of 1900', value: '1900-01-01T00:00Z', status: 200 },
+  // Day numbers before 1970 are negative: the weekday must still come out right.
+  { label: 'a Wednesday in 1969', value: '1969-06-11T12:00Z', status: 200 },
+  { label: 'the last minute of 9999', value: '9999-12-31T23:59Z', status: 200 },
+  { label: 'an offset that carries 9999 into 10000', value: '9999-12-31T23:59-05:00', status: 400 },
+  { label: 'five-digit year', value: '10000-01-01T00:00Z', status: 400 },
+  { label: 'expanded year with sign', value: '+002026-01-01T00:00Z', status: 400 },
+  { label: 'negative year', value: '-000001-01-01T00:00Z', status: 400 },
+  { label: 'JavaScript date limit', value: '+275760-09-13T00:00:00Z', status: 400 },
+  { label: '30 February', value: '2026-02-30T10:00Z', status: 400 },
+  { label: 'month 13', value: '2026-13-01T10:00Z', status: 400 },
+  { label: 'hour 24', value: '2026-07-01T24:00Z', status: 400 },
+  { label: 'leap second', value: '2016-12-31T23:59:60Z', status: 400 },
+  { label: 'offset +24:00', value: '2026-07-01T10:00+24:00', status: 400 },
+  { label: 'offset -23:59', value: '2026-07-01T10:00-23:59', status: 200 },
+  { label: 'inside the spring gap', value: '2026-03-29T01:30', status: 400 },
+  { label: 'the repeated autumn hour', value: '2026-10-25T01:30', status: 200 },
+  { label: 'nanoseconds', value: '2026-07-01T10:00:00.123456789Z', status: 200 },
+  { label: 'a date without a time', value: '2026-07-01', status: 400 },
+  { label: 'epoch milliseconds', value: '1767225600000', status: 400 },
+  { label: 'null byte', value: '2026-07-01T10:00Z\u0000', status: 400 },
+  { label: 'CRLF', value: '2026-07-01T10:00Z\r\nX: y', status: 400 },
+  { label: 'Arabic-Indic digits', value: '٢٠٢٦-٠٧-٠١T10:00Z', status: 400 },
+  { label: 'SQL', value: "2026-07-01T10:00Z' OR '1'='1", status: 400 },
+  { label: '10,000 characters', value: '2'.repeat(10_000), status: 400 },
+];
