@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { VAR_DIR } from '../paths.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.js';
+import { loadEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.js';
 
 /**
  * The database to use: DATABASE_URL, or an embedded PostgreSQL with its data under var/pg
@@ -10,6 +10,8 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.js';
  */
 export async function resolveDatabase(config: Config, log: Logger): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
   if (config.databaseUrl) return { url: config.databaseUrl, embedded: null };
+  // Missing in a production install: stop with the one line that says what to set.
+  await loadEmbeddedPostgres();
   log.info({ dataDir: join(VAR_DIR, 'pg') }, 'DATABASE_URL not set: starting embedded PostgreSQL');
   const embedded = await startEmbeddedPostgres({
     dataDir: join(VAR_DIR, 'pg'),
