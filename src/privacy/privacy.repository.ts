@@ -49,22 +49,72 @@ export async function exportEnquiries(db: Db, ids: string[]) {
   }));
 }
 
+/** References of these enquiries not yet erased: how copies made elsewhere (digests, their SMS, jobs) name them. */
+async function referencesOf(tx: Tx, ids: string[]): Promise<string[]> {
+  const rows = await tx.selectFrom('enquiry').select('reference').where('id', 'in', ids).where('erased_at', 'is', null).execute();
+  return rows.map((r) => r.reference);
+}
+
 /**
  * Replaces the journalist's personal data on these enquiries with the marker: name, contact
- * details, subject, details and the press line; message texts in the timeline, inbound and
- * outbound SMS. Keeps the outlet, times, status and outcome (the figures). Idempotent.
+ * details, subject, details and the press line; message texts and numbers in the timeline
+ * (including delivery errors, whose texts name the number), inbound and outbound SMS. Keeps the
+ * outlet, times, status and outcome (the figures). Then the copies made elsewhere: subjects in
+ * the morning digests and their SMS, and queued or failed jobs that carry the journalist's
+ * number or text (see `dropJobsNaming`). `senderPhone` (an erasure request, where every enquiry
+ * of theirs is in `ids`): their texts that joined no enquiry go too. Idempotent.
  */
-export async function eraseEnquiries(tx: Tx, ids: string[], at: Date): Promise<number> {
+export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhone: string | null = null): Promise<number> {
   if (!ids.length) return 0;
+  const references = await referencesOf(tx, ids);
   const r = await tx
     .updateTable('enquiry')
     .set({ name: ERASED, email: null, phone: null, subject: ERASED, details: ERASED, response_given: null, erased_at: at })
     .where('id', 'in', ids)
     .where('erased_at', 'is', null)
     .executeTakeFirst();
-  await sql`UPDATE enquiry_event SET data = (data - 'body' - 'text' - 'to' - 'nextStep') || '{"erased": true}'::jsonb
-             WHERE enquiry_id = ANY(${ids}::bigint[]) AND (data ? 'body' OR data ? 'text' OR data ? 'to' OR data ? 'nextStep')`.execute(tx);
-  await sql`UPDATE sms_inbound SET from_number = ${ERASED}, body = ${ERASED} WHERE enquiry_id = ANY(${ids}::bigint[])`.execute(tx);
-  await sql`UPDATE outbound_sms SET to_number = ${ERASED}, body = ${ERASED} WHERE enquiry_id = ANY(${ids}::bigint[])`.execute(tx);
+  await sql`UPDATE enquiry_event SET data = (data - 'body' - 'text' - 'to' - 'nextStep' - 'error') || '{"erased": true}'::jsonb
+             WHERE enquiry_id = ANY(${ids}::bigint[]) AND (data ? 'body' OR data ? 'text' OR data ? 'to' OR data ? 'nextStep' OR data ? 'error')`.execute(tx);
+  await sql`UPDATE sms_inbound SET from_number = ${ERASED}, body = ${ERASED}
+             WHERE enquiry_id = ANY(${ids}::bigint[]) OR (enquiry_id IS NULL AND from_number = ${senderPhone})`.execute(tx);
+  await sql`UPDATE outbound_sms SET to_number = ${ERASED}, body = ${ERASED}, last_error = CASE WHEN last_error IS NULL THEN NULL ELSE ${ERASED} END
+             WHERE enquiry_id = ANY(${ids}::bigint[])`.execute(tx);
+  await eraseFromDigests(tx, references);
+  await dropJobsNaming(tx, ids, references);
   return Number(r.numUpdatedRows);
+}
+
+/**
+ * The morning digest copies each enquiry's subject (`handover_digest.summary`) and texts the
+ * first few to `handover.smsNumbers` (`outbound_sms` rows of no enquiry): the subject becomes the
+ * marker in the one, the enquiry's line in the other. The counts stay.
+ */
+async function eraseFromDigests(tx: Tx, references: string[]): Promise<void> {
+  if (!references.length) return;
+  await sql`UPDATE handover_digest d
+               SET summary = jsonb_set(d.summary, '{items}', (
+                 SELECT coalesce(jsonb_agg(CASE WHEN it->>'reference' = ANY(${references}::text[]) THEN it || jsonb_build_object('subject', ${ERASED}::text) ELSE it END ORDER BY n), '[]'::jsonb)
+                   FROM jsonb_array_elements(d.summary->'items') WITH ORDINALITY AS x(it, n)))
+             WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(d.summary->'items') it WHERE it->>'reference' = ANY(${references}::text[]))`.execute(tx);
+  // A digest line is "PD-XXX-XXX[ URGENT][ by <deadline>]: <subject>"; references are [A-Z0-9-] only.
+  const line = `^(${references.join('|')})[^\\n]*$`;
+  await sql`UPDATE outbound_sms SET body = regexp_replace(body, ${line}, ${`\\1: ${ERASED}`}, 'gn')
+             WHERE enquiry_id IS NULL AND body ~ ${references.join('|')}`.execute(tx);
+}
+
+/**
+ * Drops the jobs, waiting, failed or failed for good, that carry these enquiries' personal data:
+ * an SMS to the journalist (its payload holds the number and text; its last error names the
+ * number), or a digest SMS that names one of them. A reply to someone whose data was erased is
+ * not to be sent any more. A job running at this moment cannot be dropped (graphile-worker's
+ * rule); it finishes as it would have.
+ */
+async function dropJobsNaming(tx: Tx, ids: string[], references: string[]): Promise<void> {
+  // The public `jobs` view leaves out the payload, so the match reads graphile-worker's table;
+  // the removal goes through its own function, which skips running jobs.
+  const named = references.length ? references.join('|') : null;
+  await sql`SELECT count(*) FROM graphile_worker.complete_jobs(ARRAY(
+              SELECT id FROM graphile_worker._private_jobs
+               WHERE payload->>'enquiryId' = ANY(${ids}::text[])
+                  OR payload::text ~ ${named} OR last_error ~ ${named}))`.execute(tx);
 }

@@ -71,7 +71,7 @@ export class PrivacyService {
     const now = this.deps.clock();
     return this.deps.db.transaction().execute(async (tx) => {
       const ids = await repo.enquiriesOf(tx, who);
-      const n = await repo.eraseEnquiries(tx, ids, now);
+      const n = await repo.eraseEnquiries(tx, ids, now, who.phone);
       for (const id of ids) await audit(tx, { at: now, actor, action: 'journalist.erased', enquiryId: id });
       return n;
     });
