@@ -18,6 +18,7 @@ import { healthRoutes } from './http/health.routes.js';
 import { openApiRoutes } from './http/openapi.routes.js';
 import { intakeRateLimit } from './http/rate-limit.js';
 import type { Logger } from './log.js';
+import { pagingStatus } from './oncall/paging-status.js';
 import { twilioCallbackRoutes } from './oncall/twilio-callbacks.routes.js';
 import { smsWebhookRoutes } from './sms/sms.routes.js';
 import type { Services } from './services.js';
@@ -115,7 +116,7 @@ export function createApp(deps: AppDeps) {
     return c.body(asset.body, 200, { 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=3600' });
   });
 
-  app.route('/', healthRoutes({ db: deps.db, registry }));
+  app.route('/', healthRoutes({ db: deps.db, registry, paging: pagingStatus(config), metricsToken: config.metricsToken, log }));
 
   app.post('/enquiries', limitBody, rateLimit);
   app.post('/api/enquiries', limitBody, rateLimit);

@@ -94,6 +94,7 @@ const envSchema = z.object({
   PRESSDESK_ADMIN_EMAIL: z.string().email().optional(),
   PRESSDESK_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface Config extends FileConfig {
@@ -111,6 +112,8 @@ export interface Config extends FileConfig {
   };
   admin: { email: string; password: string } | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** When set, `/metrics` answers only requests with `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
 }
 
 /** A configuration problem; `key` names the offending setting so the operator can fix it. */
@@ -203,5 +206,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: unkn
         ? { email: e.PRESSDESK_ADMIN_EMAIL, password: e.PRESSDESK_ADMIN_PASSWORD }
         : null,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }

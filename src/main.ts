@@ -7,7 +7,9 @@ import { createDb, createPool } from './db/database.js';
 import { EmbeddedPostgresError } from './db/embedded.js';
 import { resolveDatabase } from './db/resolve.js';
 import { migrate } from './db/migrations.js';
+import { FIRST_MANAGER_HINT } from './desk/users.service.js';
 import { createLogger } from './log.js';
+import { pagingStatus } from './oncall/paging-status.js';
 import { startJobRunner } from './jobs/runner.js';
 import { CRONTAB, RETRY_CAP, taskList } from './jobs/tasks.js';
 import { buildServices } from './services.js';
@@ -36,6 +38,14 @@ async function main(): Promise<void> {
 
   const services = buildServices({ config, db, pool, databaseUrl: url, clock: systemClock, log });
   if (await services.users.ensureFirstManager(config.admin)) log.info({ email: config.admin?.email }, 'first manager created from PRESSDESK_ADMIN_EMAIL');
+  else if (mode !== 'worker' && !(await services.users.anyExists())) log.warn(FIRST_MANAGER_HINT);
+  const paging = pagingStatus(config);
+  if (!paging.on) {
+    log.warn(
+      { missing: paging.missing },
+      `paging is off: ${paging.missing.join(', ')} not set, so urgent enquiries out of hours page nobody; journalists are told to call the out-of-hours line instead`,
+    );
+  }
   await services.reports.syncCalendar();
   const runner = mode === 'web' ? null : await startJobRunner({ pool, db, log, taskList: taskList(services), crontab: CRONTAB, retryCap: RETRY_CAP });
   if (runner) log.info({ mode }, 'job runner started');

@@ -7,6 +7,7 @@ import { AppError } from '../http/errors.js';
 import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
 import { SESSION_COOKIE, deskSession, requireSession, sameToken, type DeskEnv } from './auth.middleware.js';
 import type { AuthService } from './auth.service.js';
+import { FIRST_MANAGER_HINT, type UserService } from './users.service.js';
 
 const LOGIN_CSRF_COOKIE = 'pd_login_csrf';
 
@@ -15,11 +16,17 @@ function safeNext(next: string | undefined): string {
   return next && /^\/desk(\/|$|\?)/.test(next) && !next.startsWith('//') ? next : '/desk';
 }
 
-function LoginPage(props: { officeName: string; csrf: string; next: string; email?: string; error?: string }) {
+function LoginPage(props: { officeName: string; csrf: string; next: string; email?: string; error?: string; firstRun: boolean }) {
   return (
     <Layout title={props.error ? 'Error: Sign in' : 'Sign in'} officeName={`${props.officeName} desk`}>
       {props.error ? <ErrorSummary errors={{ email: props.error }} order={['email']} /> : null}
       <h1>Sign in to the desk</h1>
+      {props.firstRun ? (
+        <section class="banner" aria-label="First run">
+          <p class="banner__title">Nobody can sign in yet.</p>
+          <p>{FIRST_MANAGER_HINT}</p>
+        </section>
+      ) : null}
       <form method="post" action="/desk/login" novalidate>
         <input type="hidden" name="_csrf" value={props.csrf} />
         <input type="hidden" name="next" value={props.next} />
@@ -44,16 +51,17 @@ function LoginPage(props: { officeName: string; csrf: string; next: string; emai
  * `/desk/login` and `/desk/logout`. Login is protected against CSRF with a double-submit cookie
  * (there is no session yet); a successful login always issues a new session token.
  */
-export function authRoutes(deps: { auth: AuthService; config: Pick<Config, 'office' | 'publicBaseUrl' | 'desk' | 'intake'> }) {
+export function authRoutes(deps: { auth: AuthService; users: Pick<UserService, 'anyExists'>; config: Pick<Config, 'office' | 'publicBaseUrl' | 'desk' | 'intake'> }) {
   const app = new Hono<DeskEnv>();
   const secure = deps.config.publicBaseUrl.startsWith('https:');
   const officeName = deps.config.office.name;
 
-  const render = (c: Context, props: { next: string; email?: string; error?: string }, status: 200 | 401 | 403 | 429 = 200) => {
+  const render = async (c: Context, props: { next: string; email?: string; error?: string }, status: 200 | 401 | 403 | 429 = 200) => {
     const csrf = randomBytes(18).toString('base64url');
     setCookie(c, LOGIN_CSRF_COOKIE, csrf, { httpOnly: true, sameSite: 'Strict', secure, path: '/desk/login', maxAge: 3600 });
     c.status(status);
-    return c.html(<LoginPage officeName={officeName} csrf={csrf} {...props} />);
+    const firstRun = !(await deps.users.anyExists());
+    return c.html(<LoginPage officeName={officeName} csrf={csrf} firstRun={firstRun} {...props} />);
   };
 
   app.get('/login', (c) => render(c, { next: safeNext(c.req.query('next')) }));

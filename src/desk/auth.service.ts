@@ -1,3 +1,4 @@
+import type { DeskNotice } from './desk.layout.js';
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
@@ -21,6 +22,8 @@ export interface DeskSession {
   token: string;
   session: UserSession;
   user: AppUser;
+  /** What every desk page must tell staff (set by the desk routes; see DeskLayout). */
+  notices?: readonly DeskNotice[];
 }
 
 /**

@@ -1,6 +1,12 @@
 import type { Child } from 'hono/jsx';
 import type { DeskSession } from './auth.service.js';
 
+/** Something every desk page shows staff above its content until it is put right. */
+export interface DeskNotice {
+  title: string;
+  text: string;
+}
+
 /** Hidden CSRF field for every desk form. */
 export function Csrf(props: { token: string }) {
   return <input type="hidden" name="_csrf" value={props.token} />;
@@ -53,6 +59,12 @@ export function DeskLayout(props: { title: string; officeName: string; session: 
           </form>
         </header>
         <main id="main" tabindex={-1} class="desk-main">
+          {(props.session.notices ?? []).map((n) => (
+            <section class="banner" aria-label="Warning">
+              <p class="banner__title">{n.title}</p>
+              <p>{n.text}</p>
+            </section>
+          ))}
           {props.children}
         </main>
       </body>

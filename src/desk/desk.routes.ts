@@ -2,8 +2,10 @@ import { Hono } from 'hono';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
-import { requireManager, requireSession, type DeskEnv } from './auth.middleware.js';
+import { pagingStatus } from '../oncall/paging-status.js';
+import { deskSession, requireManager, requireSession, type DeskEnv } from './auth.middleware.js';
 import { authRoutes } from './auth.routes.js';
+import type { DeskNotice } from './desk.layout.js';
 import type { AuthService } from './auth.service.js';
 import { caseworkRoutes } from './casework.routes.js';
 import type { CaseworkService } from './casework.service.js';
@@ -37,8 +39,15 @@ export interface DeskDeps extends ManagerRouteDeps {
  */
 export function deskRoutes(deps: DeskDeps) {
   const app = new Hono<DeskEnv>();
-  app.route('/', authRoutes({ auth: deps.auth, config: deps.config }));
+  app.route('/', authRoutes({ auth: deps.auth, users: deps.users, config: deps.config }));
   app.use('*', requireSession(deps.auth));
+  const notices = deskNotices(deps.config);
+  if (notices.length) {
+    app.use('*', async (c, next) => {
+      c.set('desk', { ...deskSession(c), notices });
+      await next();
+    });
+  }
   app.route('/', queueRoutes(deps));
   app.route('/', caseworkRoutes(deps));
   app.route('/', reportsRoutes(deps));
@@ -49,4 +58,19 @@ export function deskRoutes(deps: DeskDeps) {
   app.route('/', managerRoutes(deps));
   app.route('/', privacyRoutes(deps));
   return app;
+}
+
+/** What staff must see on every desk page, from the configuration the service started with. */
+export function deskNotices(config: Config): DeskNotice[] {
+  const paging = pagingStatus(config);
+  if (paging.on) return [];
+  return [
+    {
+      title: 'Paging is off: urgent enquiries out of hours reach nobody’s phone.',
+      text:
+        `Press Desk has no Twilio credentials (${paging.missing.join(', ')} not set), so it cannot send SMS or make calls. ` +
+        `Journalists with urgent enquiries are told to ring the out-of-hours line (${config.onCall.fallbackNumber}) instead. ` +
+        'Set the missing variables and restart to turn paging on.',
+    },
+  ];
 }

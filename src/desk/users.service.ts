@@ -43,6 +43,11 @@ export class UserService {
     return user;
   }
 
+  /** True once any staff account exists (a fresh install has none, and nobody can sign in). */
+  anyExists(): Promise<boolean> {
+    return repo.anyUser(this.deps.db);
+  }
+
   /**
    * Creates the first manager from PRESSDESK_ADMIN_EMAIL/PASSWORD when no user exists yet.
    * Returns true when it did. Safe when several processes start at once (a scaled-out
@@ -97,3 +102,9 @@ export class UserService {
     return repo.listActiveUsers(this.deps.db);
   }
 }
+
+/** What a fresh install (no staff account yet) tells its operator, in the start-up log and on the sign-in page. */
+export const FIRST_MANAGER_HINT =
+  'No staff account exists yet. Create the first manager from a shell with ' +
+  '`npm run user -- add --email you@example.org --name "Your Name" --role manager` ' +
+  '(it prints a password once), or start Press Desk with PRESSDESK_ADMIN_EMAIL and PRESSDESK_ADMIN_PASSWORD set.';

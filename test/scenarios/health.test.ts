@@ -17,7 +17,7 @@ describe('health and metrics', () => {
   it('/readyz is green when the database answers and every migration is applied', async () => {
     const res = await h.app.request('/readyz');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ready' });
+    expect(await res.json()).toEqual({ status: 'ready', paging: 'on' });
   });
 
   it('/readyz is red when a migration is missing', async () => {
