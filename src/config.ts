@@ -68,9 +68,19 @@ export const fileConfigSchema = z.strictObject({
     sessionIdleMinutes: z.number().int().min(5).max(24 * 60),
     /** A session ends this long after login whatever happens. */
     sessionAbsoluteHours: z.number().int().min(1).max(24 * 7),
+    /**
+     * Sign-in limits. Wrong passwords from one address must not lock the owner out at another
+     * (issue 12, finding 7): the tight limits are per address and per (account, address); the
+     * account as a whole is refused only once failures for it came from `perAccount.addresses`
+     * different addresses within its window (a guess spread over many machines).
+     */
     loginRateLimit: z.strictObject({
+      /** Sign-in attempts from one address, whatever the account (successful ones are given back). */
       perIp: z.strictObject({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }),
-      perAccount: z.strictObject({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }),
+      /** Attempts at one account from one address; a successful sign-in clears it. */
+      perAccountAndIp: z.strictObject({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }),
+      /** How many different addresses failing at one account make it refuse every sign-in until its window ends. */
+      perAccount: z.strictObject({ addresses: z.number().int().min(2), durationSeconds: z.number().int().positive() }),
     }),
   }),
 });

@@ -29,29 +29,56 @@ export interface DeskSession {
 /**
  * Logins and sessions. Sessions are rows in PostgreSQL (any web process can serve any request),
  * end after `desk.sessionIdleMinutes` unused or `desk.sessionAbsoluteHours` after login, and
- * end at once when the user is disabled. Login attempts are limited per IP and per account.
+ * end at once when the user is disabled. Sign-in attempts are limited per address, per (account,
+ * address), and per account only once failures come from many addresses (see
+ * `desk.loginRateLimit`): someone guessing from one address cannot lock the owner out.
  */
 export class AuthService {
   private readonly perIp: RateLimiterPostgres;
+  private readonly perAccountAndIp: RateLimiterPostgres;
+  /** Different addresses that failed at an account within the window. */
   private readonly perAccount: RateLimiterPostgres;
+  /** Whether an address already counted against an account in `perAccount`'s window. */
+  private readonly accountFailedFrom: RateLimiterPostgres;
 
   constructor(private readonly deps: { db: Db; pool: pg.Pool; clock: Clock; config: Pick<Config, 'desk'> }) {
-    const common = { storeClient: deps.pool, storeType: 'pool', tableName: 'rate_limit', tableCreated: true, clearExpiredByTimeout: false };
     const l = deps.config.desk.loginRateLimit;
-    this.perIp = new RateLimiterPostgres({ ...common, keyPrefix: 'login-ip', points: l.perIp.points, duration: l.perIp.durationSeconds });
-    this.perAccount = new RateLimiterPostgres({ ...common, keyPrefix: 'login-account', points: l.perAccount.points, duration: l.perAccount.durationSeconds });
+    const limiter = (keyPrefix: string, points: number, duration: number) =>
+      new RateLimiterPostgres({ storeClient: deps.pool, storeType: 'pool', tableName: 'rate_limit', tableCreated: true, clearExpiredByTimeout: false, keyPrefix, points, duration });
+    this.perIp = limiter('login-ip', l.perIp.points, l.perIp.durationSeconds);
+    this.perAccountAndIp = limiter('login-account-ip', l.perAccountAndIp.points, l.perAccountAndIp.durationSeconds);
+    this.perAccount = limiter('login-account-addresses', l.perAccount.addresses, l.perAccount.durationSeconds);
+    this.accountFailedFrom = limiter('login-account-failed-from', 1, l.perAccount.durationSeconds);
+  }
+
+  private refusal(res: RateLimiterRes): AppError {
+    const retryAfterSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+    return new AppError('rate_limited', `Too many sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`, { retryAfterSeconds });
   }
 
   private async consume(limiter: RateLimiterPostgres, key: string): Promise<void> {
     try {
       await limiter.consume(key, 1);
     } catch (res) {
-      if (res instanceof RateLimiterRes) {
-        const retryAfterSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-        throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`, { retryAfterSeconds });
-      }
+      throw res instanceof RateLimiterRes ? this.refusal(res) : res;
+    }
+  }
+
+  /** Refuses the account while failures from `perAccount.addresses` different addresses are counted against it. */
+  private async refuseIfAccountLocked(accountKey: string): Promise<void> {
+    const res = await this.perAccount.get(accountKey);
+    if (res && res.consumedPoints >= this.deps.config.desk.loginRateLimit.perAccount.addresses) throw this.refusal(res);
+  }
+
+  /** A wrong password: counts the address against the account once per window, however often it fails. */
+  private async countFailedAddress(accountKey: string, pairKey: string): Promise<void> {
+    try {
+      await this.accountFailedFrom.consume(pairKey, 1);
+    } catch (res) {
+      if (res instanceof RateLimiterRes) return; // this address is already counted
       throw res;
     }
+    await this.perAccount.penalty(accountKey, 1);
   }
 
   /**
@@ -60,12 +87,23 @@ export class AuthService {
    * so the form does not reveal which emails exist.
    */
   async login(email: string, password: string, ip: string): Promise<DeskSession> {
+    // Keys are hashes: an email can be longer than the counter table's key, and staff emails
+    // need not sit in it.
+    const accountKey = hashToken(email.trim().toLowerCase());
+    const pairKey = hashToken(`${email.trim().toLowerCase()}\n${ip}`);
     await this.consume(this.perIp, ip);
-    await this.consume(this.perAccount, email.trim().toLowerCase());
+    await this.consume(this.perAccountAndIp, pairKey);
+    await this.refuseIfAccountLocked(accountKey);
     const user = await findUserByEmail(this.deps.db, email.trim());
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
-    if (!user || !ok || !user.active) throw new AppError('unauthenticated', 'The email address or password is not right');
-    await this.perAccount.delete(email.trim().toLowerCase());
+    if (!user || !ok || !user.active) {
+      await this.countFailedAddress(accountKey, pairKey);
+      throw new AppError('unauthenticated', 'The email address or password is not right');
+    }
+    // A successful sign-in does not count against the address (an office behind one NAT signs
+    // in every morning), and clears this address's failures at the account. The account-wide
+    // count stays: the owner signing in does not give guessers from many addresses a new start.
+    await Promise.all([this.perIp.reward(ip, 1), this.perAccountAndIp.delete(pairKey)]);
     const now = this.deps.clock();
     const token = randomBytes(32).toString('base64url');
     const session: UserSession = {
