@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type pg from 'pg';
@@ -23,6 +24,7 @@ import { twilioCallbackRoutes } from './oncall/twilio-callbacks.routes.js';
 import { smsWebhookRoutes } from './sms/sms.routes.js';
 import type { Services } from './services.js';
 import { deskRoutes } from './desk/desk.routes.js';
+import { SESSION_COOKIE } from './desk/auth.middleware.js';
 
 export interface AppDeps extends Services {
   registry?: client.Registry;
@@ -56,6 +58,49 @@ const TITLES: Record<number, string> = {
   503: 'Service unavailable',
   500: 'Sorry, something went wrong',
 };
+
+/** Which body limit a request meets: public intake and webhooks, a signed-in desk form, or none. */
+type BodyAllowance = 'public' | 'desk' | 'none';
+
+/** The body limit of each route of the route table; anything not listed takes no body. */
+export function bodyAllowance(method: string, path: string): BodyAllowance {
+  if (method !== 'POST') return 'none';
+  if (path === '/enquiries' || path === '/api/enquiries' || path.startsWith('/twilio/') || path === '/desk/login') return 'public';
+  if (path === '/desk' || path.startsWith('/desk/')) return 'desk';
+  return 'none';
+}
+
+/** True when the request says a body follows (chunked, or a non-zero Content-Length). */
+function declaresBody(c: Context): boolean {
+  if (c.req.header('transfer-encoding') !== undefined) return true;
+  const length = c.req.header('content-length');
+  return length !== undefined && length.trim() !== '0';
+}
+
+/**
+ * Hono's body limit with our error: a declared Content-Length over `maxBytes` is refused at
+ * once; a chunked body is read only until it passes `maxBytes`, never kept beyond that.
+ */
+function limitBody(maxBytes: number) {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new AppError('payload_too_large', `The request body is larger than ${maxBytes} bytes`);
+    },
+  });
+}
+
+/**
+ * A desk POST without a live session, answered before its body is read, as `requireSession`
+ * answers it (401 for JSON clients, otherwise the login page). The unread body makes the
+ * connection unusable, so it is closed.
+ */
+function refuseAnonymousDesk(c: Context) {
+  if (declaresBody(c)) c.header('Connection', 'close');
+  const accept = c.req.header('accept') ?? '';
+  if (accept.includes('application/json') || c.req.path.endsWith('.json')) throw new AppError('unauthenticated', 'Sign in to the desk first');
+  return c.redirect('/desk/login', 303);
+}
 
 /**
  * Builds the HTTP application: every area's routes, security headers, body limits, rate limits,
@@ -102,11 +147,26 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
-  const limitBody = bodyLimit({
-    maxSize: config.intake.maxBodyBytes,
-    onError: () => {
-      throw new AppError('payload_too_large', `The request body is larger than ${config.intake.maxBodyBytes} bytes`);
-    },
+  // Every request meets its body limit here, before any route could buffer a byte (issue 12,
+  // finding 1): public forms and webhooks `intake.maxBodyBytes`, signed-in desk forms
+  // `desk.maxBodyBytes` (checked only after the session, so an anonymous sender's body is never
+  // read), and a route that takes no body refuses one. Only POST ever carries a body here.
+  const limits = { public: limitBody(config.intake.maxBodyBytes), desk: limitBody(config.desk.maxBodyBytes) };
+  app.use(async (c, next) => {
+    await next();
+    // Any answer given while the body is still arriving (a 429 or 415 before reading it) leaves
+    // unread bytes on the connection: close it rather than let the next request read them.
+    if (declaresBody(c) && (c.env as { incoming?: { complete?: boolean } } | undefined)?.incoming?.complete === false) c.header('Connection', 'close');
+  });
+  app.use(async (c, next) => {
+    const allowance = bodyAllowance(c.req.method, c.req.path);
+    if (allowance === 'public') return limits.public(c, next);
+    if (allowance === 'desk') {
+      if (!(await deps.auth.resume(getCookie(c, SESSION_COOKIE)))) return refuseAnonymousDesk(c);
+      return limits.desk(c, next);
+    }
+    if (declaresBody(c)) throw new AppError('payload_too_large', 'This address does not take a request body');
+    await next();
   });
   const rateLimit = intakeRateLimit({ pool: deps.pool, limit: config.intake.rateLimit, trustProxyHops: config.intake.trustProxyHops, log });
 
@@ -118,11 +178,8 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes({ db: deps.db, registry, paging: pagingStatus(config), metricsToken: config.metricsToken, log }));
 
-  app.post('/enquiries', limitBody, rateLimit);
-  app.post('/api/enquiries', limitBody, rateLimit);
-  app.use('/twilio/*', limitBody);
-  // The sign-in form is public too: without a limit it read a body of any size into memory.
-  app.post('/desk/login', limitBody);
+  app.post('/enquiries', rateLimit);
+  app.post('/api/enquiries', rateLimit);
 
   const enquiryDeps = { service: deps.enquiries, config, clock: deps.clock };
   app.route('/', enquiryFormRoutes(enquiryDeps));
@@ -169,6 +226,8 @@ export function createApp(deps: AppDeps) {
 
   function renderError(c: Context, err: AppError) {
     if (err.details.retryAfterSeconds) c.header('Retry-After', String(err.details.retryAfterSeconds));
+    // A body refused unread is still on its way: the connection cannot carry another request.
+    if (err.code === 'payload_too_large') c.header('Connection', 'close');
     if (wantsJson(c)) return c.json(errorBody(err), err.status as 400);
     c.status(err.status as 400);
     return c.html(<ErrorPage officeName={config.office.name} status={err.status} title={TITLES[err.status] ?? 'Error'} message={err.message} />);

@@ -44,6 +44,14 @@ export const fileConfigSchema = z.strictObject({
     /** Behind this many reverse proxies of ours, the client IP is read from X-Forwarded-For. */
     trustProxyHops: z.number().int().min(0).max(5),
     maxBodyBytes: z.number().int().min(1024).max(10_000_000),
+    /**
+     * Pages to the on-call phone per client address (IPv6 per /64), below the intake limit: past
+     * it an urgent enquiry is still stored and marked urgent, but the journalist is told to ring
+     * the out-of-hours line instead of the phone being paged again. `null` turns it off.
+     */
+    pageRateLimit: z
+      .object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() })
+      .nullable(),
     /** How long, in office working time, the office promises for a first response when no deadline is earlier. */
     responseTargetWorkingMinutes: z.number().int().positive(),
     /** A journalist's SMS joins their open SMS enquiry from within this many hours. */
@@ -68,6 +76,8 @@ export const fileConfigSchema = z.strictObject({
     sessionIdleMinutes: z.number().int().min(5).max(24 * 60),
     /** A session ends this long after login whatever happens. */
     sessionAbsoluteHours: z.number().int().min(1).max(24 * 7),
+    /** Largest body a signed-in desk form may send; read only after the session is checked. */
+    maxBodyBytes: z.number().int().min(1024).max(10_000_000),
     /**
      * Sign-in limits. Wrong passwords from one address must not lock the owner out at another
      * (issue 12, finding 7): the tight limits are per address and per (account, address); the

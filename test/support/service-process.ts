@@ -31,6 +31,9 @@ export const ALWAYS_CLOSED_CONFIG = {
     closures: [],
   },
   onCall: { bundleSeconds: 0 },
+  // Every request of these scenarios comes from 127.0.0.1, and they count pages: the per-address
+  // page limit would stop paging after the tenth urgent enquiry.
+  intake: { pageRateLimit: null },
 } as const;
 
 export type ServiceMode = 'all' | 'web' | 'worker';
