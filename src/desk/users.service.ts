@@ -106,5 +106,5 @@ export class UserService {
 /** What a fresh install (no staff account yet) tells its operator, in the start-up log and on the sign-in page. */
 export const FIRST_MANAGER_HINT =
   'No staff account exists yet. Create the first manager from a shell with ' +
-  '`npm run user -- add --email you@example.org --name "Your Name" --role manager` ' +
+  '`npm run user -- add --email <your address> --name "Your Name" --role manager` ' +
   '(it prints a password once), or start Press Desk with PRESSDESK_ADMIN_EMAIL and PRESSDESK_ADMIN_PASSWORD set.';
