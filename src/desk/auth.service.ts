@@ -8,9 +8,9 @@ import type { Db } from '../db/database.js';
 import { AppError } from '../http/errors.js';
 import { audit } from './audit.repository.js';
 import type { AppUser, UserSession } from './desk.tables.js';
-import { DUMMY_HASH, verifyPassword } from './password.js';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import * as sessions from './sessions.repository.js';
-import { findUserByEmail } from './users.repository.js';
+import { findUserByEmail, replacePasswordHash } from './users.repository.js';
 
 /** SHA-256 of a session token: what the database keeps instead of the token. */
 export function hashToken(token: string): string {
@@ -95,7 +95,7 @@ export class AuthService {
     await this.consume(this.perAccountAndIp, pairKey);
     await this.refuseIfAccountLocked(accountKey);
     const user = await findUserByEmail(this.deps.db, email.trim());
-    const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+    const ok = await verifyPassword(password, user?.password_hash ?? dummyHash());
     if (!user || !ok || !user.active) {
       await this.countFailedAddress(accountKey, pairKey);
       throw new AppError('unauthenticated', 'The email address or password is not right');
@@ -104,6 +104,9 @@ export class AuthService {
     // in every morning), and clears this address's failures at the account. The account-wide
     // count stays: the owner signing in does not give guessers from many addresses a new start.
     await Promise.all([this.perIp.reward(ip, 1), this.perAccountAndIp.delete(pairKey)]);
+    // A hash made at an older, cheaper cost is replaced now, while the password is at hand: the
+    // only moment it is (issue 12, finding 12).
+    if (needsRehash(user.password_hash)) await replacePasswordHash(this.deps.db, user.id, user.password_hash, await hashPassword(password));
     const now = this.deps.clock();
     const token = randomBytes(32).toString('base64url');
     const session: UserSession = {

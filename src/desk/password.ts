@@ -1,33 +1,92 @@
-import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 
-function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))));
+/** scrypt's cost parameters: N (CPU and memory), r (block size), p (parallelism). */
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
 }
 
-// scrypt is memory-hard: N=2^15, r=8 needs 32 MiB per hash, which makes guessing at scale
-// expensive while a login still takes well under 100 ms on one core.
-const N = 2 ** 15;
-const R = 8;
-const P = 1;
+/**
+ * The cost of new hashes: N=2^17, r=8, p=1, the minimum OWASP recommends for scrypt (N=2^15
+ * was used before; issue 12, finding 12). One hash needs 128 MiB and about 0.3 s of one core.
+ */
+export const PASSWORD_COST: Readonly<ScryptCost> = Object.freeze({ N: 2 ** 17, r: 8, p: 1 });
+
 const KEYLEN = 32;
-const MAXMEM = 128 * N * R * 2;
+/** Hashes stored with a cost above this are refused rather than computed (a 2^21 hash needs 2 GiB). */
+const MAX_N = 2 ** 20;
+/**
+ * At most this many hashes run at once; the rest wait their turn. Each holds 128 MiB outside the
+ * JavaScript heap, so a burst of sign-ins (or of guesses from many addresses) cannot take the
+ * process's memory with it; on two cores more at once would not finish sooner anyway.
+ */
+const MAX_CONCURRENT = 2;
 
-/** Hashes a password for storage as `scrypt$N$r$p$salt$hash` (base64url parts). */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scrypt(password, salt, KEYLEN, { N, r: R, p: P, maxmem: MAXMEM });
-  return ['scrypt', N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
+let cost: ScryptCost = PASSWORD_COST;
+
+/**
+ * Sets the cost of new hashes and of the dummy hash. For test suites only, which sign in
+ * hundreds of times: the service never calls it, so production always uses `PASSWORD_COST`.
+ */
+export function setPasswordCostForTests(c: ScryptCost): void {
+  cost = { ...c };
 }
 
-/** Whether `password` matches `stored` (constant-time); false for any malformed hash. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+let running = 0;
+const waiting: Array<() => void> = [];
+
+/** Runs `fn` in one of the MAX_CONCURRENT slots (a freed slot passes straight to the next waiter). */
+async function inSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (running < MAX_CONCURRENT) running++;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await fn();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
+function scrypt(password: string, salt: Buffer, keylen: number, c: ScryptCost): Promise<Buffer> {
+  // maxmem must exceed the 128·N·r bytes scrypt needs (Node's default allows only 32 MiB).
+  const opts = { ...c, maxmem: 128 * c.N * c.r * 2 };
+  return inSlot(() => new Promise((resolve, reject) => scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key)))));
+}
+
+/** The parts of a stored `scrypt$N$r$p$salt$hash`, or null when it is not one we can check. */
+function parse(stored: string): { cost: ScryptCost; salt: Buffer; hash: Buffer } | null {
   const [alg, n, r, p, salt, hash] = stored.split('$');
-  if (alg !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64url');
-  const cost = { N: Number(n), r: Number(r), p: Number(p) };
-  const key = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, { ...cost, maxmem: 128 * cost.N * cost.r * 2 });
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  const c = { N: Number(n), r: Number(r), p: Number(p) };
+  const valid = Number.isInteger(c.N) && c.N >= 2 && c.N <= MAX_N && (c.N & (c.N - 1)) === 0 && Number.isInteger(c.r) && c.r >= 1 && c.r <= 32 && Number.isInteger(c.p) && c.p >= 1 && c.p <= 16;
+  if (alg !== 'scrypt' || !valid || !salt || !hash) return null;
+  return { cost: c, salt: Buffer.from(salt, 'base64url'), hash: Buffer.from(hash, 'base64url') };
 }
 
-/** A hash that never verifies, used to spend the same time on logins for unknown emails. */
-export const DUMMY_HASH = `scrypt$${N}$${R}$${P}$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(KEYLEN).toString('base64url')}`;
+/** Hashes a password for storage as `scrypt$N$r$p$salt$hash` (base64url parts), at the current cost. */
+export async function hashPassword(password: string): Promise<string> {
+  const c = cost;
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, KEYLEN, c);
+  return ['scrypt', c.N, c.r, c.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+/** Whether `password` matches `stored` (constant-time), at whatever cost it was stored; false for any malformed hash. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parts = parse(stored);
+  if (!parts || parts.hash.length < 16) return false;
+  const key = await scrypt(password, parts.salt, parts.hash.length, parts.cost);
+  return timingSafeEqual(key, parts.hash);
+}
+
+/** Whether a stored hash is cheaper than the current cost (or not ours): rehash it at the next successful sign-in. */
+export function needsRehash(stored: string): boolean {
+  const parts = parse(stored);
+  return !parts || parts.cost.N < cost.N || parts.cost.r < cost.r || parts.cost.p < cost.p;
+}
+
+/** A hash at the current cost that never verifies, so a sign-in for an unknown email takes as long as one for a real one. */
+export function dummyHash(): string {
+  return `scrypt$${cost.N}$${cost.r}$${cost.p}$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(KEYLEN).toString('base64url')}`;
+}

@@ -48,3 +48,11 @@ export async function updateUser(db: Db | Tx, id: string, patch: Partial<Pick<Ap
   const { at, ...set } = patch;
   return db.updateTable('app_user').set({ ...set, updated_at: at }).where('id', '=', id).returningAll().executeTakeFirst();
 }
+
+/**
+ * Replaces a user's password hash with a stronger one of the same password, unless the hash
+ * changed meanwhile (a reset between the sign-in's read and this write wins).
+ */
+export async function replacePasswordHash(db: Db | Tx, id: string, oldHash: string, newHash: string): Promise<void> {
+  await db.updateTable('app_user').set({ password_hash: newHash }).where('id', '=', id).where('password_hash', '=', oldHash).execute();
+}

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { sql } from 'kysely';
 import { createApp } from '../../src/app.js';
 import * as queue from '../../src/jobs/queue.repository.js';
+import { setPasswordCostForTests } from '../../src/desk/password.js';
 import { startJobRunner } from '../../src/jobs/runner.js';
 import { taskList } from '../../src/jobs/tasks.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -12,6 +13,10 @@ import { TestClock } from './clock.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { startFakeTwilio, type FakeTwilio } from './fake-twilio.js';
 import { signedFormRequest, type FormParams } from './twilio-webhook.js';
+
+// Suites sign in hundreds of times: hash at a small cost here. Production's (PASSWORD_COST) is
+// pinned once in test/unit/desk/password.test.ts.
+setPasswordCostForTests({ N: 2 ** 12, r: 8, p: 1 });
 
 /** Control over the in-process job runner. */
 export interface JobsControl {
