@@ -11,9 +11,24 @@ import { FIRST_MANAGER_HINT, type UserService } from './users.service.js';
 
 const LOGIN_CSRF_COOKIE = 'pd_login_csrf';
 
-/** Only same-site paths under /desk: never redirect a signed-in officer to another site. */
+const SAME_SITE = 'https://same-site.invalid';
+
+/**
+ * Where to go after signing in: a path under /desk on this site, as a valid Location header
+ * (percent-encoded), or `/desk`. Never another site (`//evil`, `/\evil`, `/desk/..//evil`), and
+ * never a value with control characters: a CR/LF once made the redirect throw after the session
+ * was created (500; issue 12, finding 11).
+ */
 function safeNext(next: string | undefined): string {
-  return next && /^\/desk(\/|$|\?)/.test(next) && !next.startsWith('//') ? next : '/desk';
+  if (!next || next.length > 2000 || /[\u0000-\u001f\u007f\\]/.test(next) || !/^\/desk(\/|$|\?|#)/.test(next)) return '/desk';
+  let url: URL;
+  try {
+    url = new URL(next, SAME_SITE);
+  } catch {
+    return '/desk';
+  }
+  if (url.origin !== SAME_SITE || !/^\/desk(\/|$)/.test(url.pathname)) return '/desk';
+  return url.pathname + url.search + url.hash;
 }
 
 function LoginPage(props: { officeName: string; csrf: string; next: string; email?: string; error?: string; firstRun: boolean }) {

@@ -122,3 +122,33 @@ export const HOSTILE_INSTANTS: Array<{ label: string; value: string; status: 200
   { label: 'SQL', value: "2026-07-01T10:00Z' OR '1'='1", status: 400 },
   { label: '10,000 characters', value: '2'.repeat(10_000), status: 400 },
 ];
+
+/**
+ * Values of `next` on a successful sign-in and where each must send the officer: a path under
+ * /desk on this site, as a valid Location header, or /desk. Never a 5xx, never another site.
+ */
+export const HOSTILE_NEXT: Array<{ label: string; value: string; location: string }> = [
+  // Found by the outside review (issue 12, finding 11): the session was created, then 500.
+  { label: 'CRLF header injection', value: '/desk/\r\nSet-Cookie: pd_session=evil', location: '/desk' },
+  { label: 'CRLF in the query', value: '/desk?q=\r\nX-Injected: 1', location: '/desk' },
+  { label: 'LF alone', value: '/desk/enquiries\nX-Injected: 1', location: '/desk' },
+  { label: 'CR alone', value: '/desk/x\rX-Injected: 1', location: '/desk' },
+  { label: 'encoded CRLF', value: '/desk%0d%0aSet-Cookie:%20x=y', location: '/desk' },
+  { label: 'null byte', value: '/desk/\u0000', location: '/desk' },
+  { label: 'tab', value: '/desk\t/x', location: '/desk' },
+  { label: 'DEL', value: '/desk/\u007f', location: '/desk' },
+  { label: 'non-Latin-1 character (not a valid header byte)', value: '/desk?q=€📰', location: '/desk?q=%E2%82%AC%F0%9F%93%B0' },
+  { label: 'Latin-1 character', value: '/desk?q=café', location: '/desk?q=caf%C3%A9' },
+  { label: 'protocol-relative', value: '//evil.example/desk', location: '/desk' },
+  { label: 'backslash host', value: '/\\evil.example/desk', location: '/desk' },
+  { label: 'backslash after /desk', value: '/desk\\@evil.example', location: '/desk' },
+  { label: 'dot segments out of /desk', value: '/desk/..//evil.example', location: '/desk' },
+  { label: 'encoded dot segments', value: '/desk/%2e%2e/api/enquiries', location: '/desk' },
+  { label: 'absolute URL', value: 'https://evil.example/desk', location: '/desk' },
+  { label: 'javascript:', value: 'javascript:alert(1)//desk', location: '/desk' },
+  { label: 'a sibling of /desk', value: '/deskevil', location: '/desk' },
+  { label: 'empty', value: '', location: '/desk' },
+  { label: '10,000 characters', value: `/desk/${'a'.repeat(10_000)}`, location: '/desk' },
+  { label: 'a desk page with query and fragment (kept)', value: '/desk/enquiries/PD-222-222?tab=sms#reply', location: '/desk/enquiries/PD-222-222?tab=sms#reply' },
+  { label: 'the queue with filters (kept)', value: '/desk?status=all&q=road', location: '/desk?status=all&q=road' },
+];
