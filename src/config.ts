@@ -92,6 +92,15 @@ export const fileConfigSchema = z.strictObject({
       /** How many different addresses failing at one account make it refuse every sign-in until its window ends. */
       perAccount: z.strictObject({ addresses: z.number().int().min(2), durationSeconds: z.number().int().positive() }),
     }),
+    /**
+     * The live queue (`/desk/events`) ends with its session (sign-out, expiry, disabled user,
+     * password reset): checked before sending arrivals and every `sessionCheckSeconds` (at most
+     * 30), and a session may hold at most `maxStreamsPerSession` streams per web process.
+     */
+    liveQueue: z.strictObject({
+      sessionCheckSeconds: z.number().int().min(1).max(30),
+      maxStreamsPerSession: z.number().int().min(1).max(50),
+    }),
   }),
 });
 

@@ -128,14 +128,28 @@ export class AuthService {
     const now = this.deps.clock();
     const found = await sessions.findLiveSession(this.deps.db, hashToken(token), now);
     if (!found) return null;
-    const idleMs = this.deps.config.desk.sessionIdleMinutes * 60_000;
-    if (now.getTime() - found.session.last_seen_at.getTime() > idleMs) {
+    if (this.idleTooLong(found.session, now)) {
       await sessions.deleteSession(this.deps.db, found.session.token_hash);
       return null;
     }
     // Writing on every request would make each page view a write; a minute's precision is plenty.
     if (now.getTime() - found.session.last_seen_at.getTime() > 60_000) await sessions.touchSession(this.deps.db, found.session.token_hash, now);
     return { token, ...found };
+  }
+
+  /**
+   * Whether a session opened earlier is still live now: not signed out, expired, idle too long,
+   * ended by a password reset, nor its user disabled. Does not count as activity (an open live
+   * queue must not keep an unattended session alive).
+   */
+  async stillLive(s: DeskSession): Promise<boolean> {
+    const now = this.deps.clock();
+    const found = await sessions.findLiveSession(this.deps.db, s.session.token_hash, now);
+    return found !== undefined && !this.idleTooLong(found.session, now);
+  }
+
+  private idleTooLong(session: UserSession, now: Date): boolean {
+    return now.getTime() - session.last_seen_at.getTime() > this.deps.config.desk.sessionIdleMinutes * 60_000;
   }
 
   /** Ends a session server-side (logout). */

@@ -6,6 +6,7 @@ import type { Db } from '../db/database.js';
 import { normaliseReference } from '../enquiries/reference.js';
 import { AppError } from '../http/errors.js';
 import { deskSession, type DeskEnv } from './auth.middleware.js';
+import type { AuthService } from './auth.service.js';
 import type { HandoverService } from '../reports/handover.service.js';
 import type { LiveFeed } from './live-feed.js';
 import * as queue from './queue.repository.js';
@@ -46,9 +47,14 @@ function filterQuery(f: queue.QueueFilters): URLSearchParams {
   return p;
 }
 
-/** The queue (`GET /desk`), one row (`GET /desk/queue/row/:reference`) and live arrivals (`GET /desk/events`). */
-export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; live: LiveFeed; handover: HandoverService }) {
+/**
+ * The queue (`GET /desk`), one row (`GET /desk/queue/row/:reference`) and live arrivals
+ * (`GET /desk/events`). A live stream lasts only as long as its session (see `desk.liveQueue`).
+ */
+export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'desk'>; live: LiveFeed; handover: HandoverService; auth: AuthService }) {
   const app = new Hono<DeskEnv>();
+  /** Live streams open in this process, per session (token hash). */
+  const openStreams = new Map<string, number>();
 
   app.get('/', async (c) => {
     const s = deskSession(c);
@@ -80,8 +86,17 @@ export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
     return c.html(<QueueRowView row={row} office={deps.config.office} now={deps.clock()} />);
   });
 
-  app.get('/events', (c) =>
-    streamSSE(c, async (stream) => {
+  app.get('/events', (c) => {
+    const session = deskSession(c);
+    const key = session.session.token_hash;
+    const { sessionCheckSeconds, maxStreamsPerSession } = deps.config.desk.liveQueue;
+    const open = openStreams.get(key) ?? 0;
+    if (open >= maxStreamsPerSession) {
+      // An error status (not a stream that ends) stops a browser's EventSource from retrying.
+      throw new AppError('rate_limited', `This sign-in already has ${open} live queues open. Close a tab, or reload it.`, { retryAfterSeconds: sessionCheckSeconds });
+    }
+    openStreams.set(key, open + 1);
+    return streamSSE(c, async (stream) => {
       const queued: Array<{ event: string; data: string }> = [];
       let wake: (() => void) | null = null;
       const unsubscribe = deps.live.subscribe((ev) => {
@@ -92,22 +107,34 @@ export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
         unsubscribe();
         wake?.();
       });
-      // Only say "ready" once arrivals can actually reach this stream.
-      await deps.live.ready();
-      await stream.writeSSE({ event: 'ready', data: '{}' });
-      while (!stream.aborted) {
-        while (queued.length) await stream.writeSSE(queued.shift()!);
-        // A comment every 25 s keeps proxies from closing an idle stream.
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 25_000).unref();
-        });
-        wake = null;
-        if (!queued.length && !stream.aborted) await stream.write(': keep-alive\n\n');
+      // Ends the stream once the session has (sign-out, expiry, disabled, password reset). A
+      // failed check keeps it for now: a database restart should not drop every open queue, and
+      // nothing reaches the stream meanwhile (the LISTEN connection is down too).
+      const sessionEnded = async () => !(await deps.auth.stillLive(session).catch(() => true));
+      try {
+        // Only say "ready" once arrivals can actually reach this stream.
+        await deps.live.ready();
+        await stream.writeSSE({ event: 'ready', data: '{}' });
+        while (!stream.aborted) {
+          // Arrivals, and every `sessionCheckSeconds` (a keep-alive comment for proxies, too).
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            if (queued.length) resolve();
+            setTimeout(resolve, sessionCheckSeconds * 1000).unref();
+          });
+          wake = null;
+          if (stream.aborted || (await sessionEnded())) break;
+          if (!queued.length) await stream.write(': keep-alive\n\n');
+          while (queued.length) await stream.writeSSE(queued.shift()!);
+        }
+      } finally {
+        unsubscribe();
+        const left = (openStreams.get(key) ?? 1) - 1;
+        if (left > 0) openStreams.set(key, left);
+        else openStreams.delete(key);
       }
-      unsubscribe();
-    }),
-  );
+    });
+  });
 
   return app;
 }
