@@ -11,13 +11,14 @@ import client from 'prom-client';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
-import { enquiryApiRoutes, enquiryFormRoutes } from './enquiries/enquiries.routes.js';
+import { enquiryApiRoutes, enquiryFormRoutes, refuseCrossSiteForms } from './enquiries/enquiries.routes.js';
 import { ErrorPage } from './enquiries/enquiry.views.js';
 import { hoursRoutes } from './hours/hours.routes.js';
 import { AppError, errorBody, isDatabaseUnavailable } from './http/errors.js';
 import { healthRoutes } from './http/health.routes.js';
 import { openApiRoutes } from './http/openapi.routes.js';
-import { intakeRateLimit } from './http/rate-limit.js';
+import { clientIp } from './http/client-ip.js';
+import { budget, intakeRateLimit } from './http/rate-limit.js';
 import type { Logger } from './log.js';
 import { pagingStatus } from './oncall/paging-status.js';
 import { twilioCallbackRoutes } from './oncall/twilio-callbacks.routes.js';
@@ -178,10 +179,14 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes({ db: deps.db, registry, paging: pagingStatus(config), metricsToken: config.metricsToken, log }));
 
-  app.post('/enquiries', rateLimit);
+  app.post('/enquiries', refuseCrossSiteForms(config.publicBaseUrl), rateLimit);
   app.post('/api/enquiries', rateLimit);
 
-  const enquiryDeps = { service: deps.enquiries, config, clock: deps.clock };
+  // A lower budget for pages than for enquiries, per address: a flood of "urgent" submissions
+  // from one place is stored, but stops ringing the on-call phone (issue 12, finding 6).
+  const spendPage = budget({ pool: deps.pool, limit: config.intake.pageRateLimit, keyPrefix: 'page', log });
+  const mayPage = async (c: Context) => (await spendPage(clientIp(c, config.intake.trustProxyHops))).allowed;
+  const enquiryDeps = { service: deps.enquiries, config, clock: deps.clock, mayPage };
   app.route('/', enquiryFormRoutes(enquiryDeps));
   app.route('/api', enquiryApiRoutes(enquiryDeps));
   app.route('/api', hoursRoutes({ office: config.office, clock: deps.clock }));

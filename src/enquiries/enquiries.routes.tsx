@@ -1,4 +1,6 @@
-import { Hono, type Context } from 'hono';
+import { createHash, randomBytes } from 'node:crypto';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -9,11 +11,31 @@ import type { EnquiryService } from './enquiries.service.js';
 import { ENQUIRY_FIELDS, parseEnquiryInput } from './enquiry.input.js';
 import { ConfirmationPage, EnquiryFormPage, type FormValues } from './enquiry.views.js';
 import { normaliseReference } from './reference.js';
+import { displayPhone } from './urgency.js';
 
 export interface EnquiryRouteDeps {
   service: EnquiryService;
-  config: Pick<Config, 'office' | 'intake' | 'onCall'>;
+  config: Pick<Config, 'office' | 'intake' | 'onCall' | 'publicBaseUrl'>;
   clock: Clock;
+  /**
+   * Whether this request's sender may page the on-call phone once more (`intake.pageRateLimit`
+   * per address); asked only for an enquiry that would page. Absent: always.
+   */
+  mayPage?: (c: Context) => Promise<boolean>;
+}
+
+/**
+ * The receipt cookie: set with the 303 after a form submission, scoped to that enquiry's
+ * confirmation path, so only the browser that sent the enquiry sees its receipt. It holds a
+ * random token; the enquiry keeps only its SHA-256 (see `EnquiryService.confirmation`).
+ */
+const RECEIPT_COOKIE = 'pd_receipt';
+const RECEIPT_SECONDS = 86_400;
+const NO_RECEIPT_MESSAGE = 'There is no recent enquiry with that reference. If you sent one earlier, your reference is still valid: quote it when you contact us.';
+
+/** SHA-256 (hex) of a receipt token: what the enquiry stores instead of the token. */
+export function receiptHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }
 
 const HONEYPOT_MESSAGE = 'Leave the field headed “Leave this field empty” empty';
@@ -23,14 +45,57 @@ function isFormContentType(c: Context): boolean {
   return type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data';
 }
 
-/** One line on the form about whether anyone is reading enquiries right now. */
-function officeStatusLine(deps: EnquiryRouteDeps): string {
+/**
+ * What the form says about now: whether anyone is reading enquiries, and what "urgent" leads to
+ * out of hours. Without paging, promising that urgent enquiries reach someone would be a lie.
+ */
+function formStatus(deps: EnquiryRouteDeps): { officeStatusLine: string; urgentHint: string } {
   const now = deps.clock();
   const s = officeStatus(now, deps.config.office);
   const at = (d: DateTime) => formatOfficeTime(d, deps.config.office, DateTime.fromJSDate(now));
-  if (s.open) return `The press office is open now${s.nextClosing ? ` until ${at(s.nextClosing)}` : ''}.`;
+  const callTheLine = `call the out-of-hours line on ${displayPhone(deps.config.onCall.fallbackNumber)}`;
+  const urgentHint = deps.service.pagingEnabled ? 'Out of hours, an urgent enquiry alerts the on-call press officer straight away.' : `Out of hours, for anything urgent, also ${callTheLine}.`;
+  if (s.open) return { officeStatusLine: `The press office is open now${s.nextClosing ? ` until ${at(s.nextClosing)}` : ''}.`, urgentHint };
   const until = s.nextOpening ? ` until ${at(s.nextOpening)}` : '';
-  return `The press office is closed${until}. Urgent enquiries still reach the on-call press officer.`;
+  const urgent = deps.service.pagingEnabled ? 'Urgent enquiries still reach the on-call press officer.' : `For anything urgent, ${callTheLine}.`;
+  return { officeStatusLine: `The press office is closed${until}. ${urgent}`, urgentHint };
+}
+
+/** The `mayPage` question for one request, bound to its sender (undefined: no page limit). */
+function pageCheckOf(deps: EnquiryRouteDeps): (c: Context) => (() => Promise<boolean>) | undefined {
+  return (c) => (deps.mayPage ? () => deps.mayPage!(c) : undefined);
+}
+
+/**
+ * The public form takes submissions only from its own pages: another site must not be able to
+ * make its visitors' browsers send enquiries (and page the on-call phone). Refused with 403 when
+ * the browser says the request is cross-site (`Sec-Fetch-Site`), or its `Origin` is neither
+ * PUBLIC_BASE_URL's nor the Host it was sent to. Clients that send neither header (servers,
+ * curl, old browsers) are let through: they could as well use the JSON API, which stays open.
+ */
+export function refuseCrossSiteForms(publicBaseUrl: string): MiddlewareHandler {
+  const ours = new URL(publicBaseUrl).origin;
+  return async (c, next) => {
+    const origin = c.req.header('origin');
+    const crossSite = c.req.header('sec-fetch-site') === 'cross-site';
+    if (crossSite || (origin !== undefined && origin !== ours && !sameHost(origin, c.req.header('host')))) {
+      throw new AppError(
+        'forbidden',
+        `This enquiry came from another website, so it was not accepted and nothing was stored. Open the form at ${publicBaseUrl}/ and send your enquiry from there.`,
+      );
+    }
+    await next();
+  };
+}
+
+/** True when `origin`'s host and port are `host` (the request's own Host header). */
+function sameHost(origin: string, host: string | undefined): boolean {
+  if (!host) return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false; // "null" and other non-URLs are foreign
+  }
 }
 
 /**
@@ -40,8 +105,9 @@ function officeStatusLine(deps: EnquiryRouteDeps): string {
 export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
   const app = new Hono();
   const officeName = deps.config.office.name;
+  const pageCheck = pageCheckOf(deps);
 
-  app.get('/', (c) => c.html(<EnquiryFormPage officeName={officeName} officeStatusLine={officeStatusLine(deps)} />));
+  app.get('/', (c) => c.html(<EnquiryFormPage officeName={officeName} {...formStatus(deps)} />));
 
   app.post('/enquiries', async (c) => {
     if (!isFormContentType(c)) {
@@ -65,18 +131,23 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
     if (values.website) errors.website = HONEYPOT_MESSAGE;
     if (!parsed.ok || Object.keys(errors).length > 0) {
       c.status(422);
-      return c.html(<EnquiryFormPage officeName={officeName} officeStatusLine={officeStatusLine(deps)} values={values} errors={errors} />);
+      return c.html(<EnquiryFormPage officeName={officeName} {...formStatus(deps)} values={values} errors={errors} />);
     }
-    const { outcome } = await deps.service.submit(parsed.value, 'web');
-    return c.redirect(`/enquiries/${outcome.reference}/confirmation`, 303);
+    const receipt = randomBytes(24).toString('base64url');
+    const { outcome } = await deps.service.submit(parsed.value, 'web', { mayPage: pageCheck(c), receiptHash: receiptHash(receipt) });
+    const path = `/enquiries/${outcome.reference}/confirmation`;
+    setCookie(c, RECEIPT_COOKIE, receipt, { path, httpOnly: true, sameSite: 'Lax', secure: deps.config.publicBaseUrl.startsWith('https:'), maxAge: RECEIPT_SECONDS });
+    return c.redirect(path, 303);
   });
 
+  // Only the browser that sent the enquiry sees its receipt (issue 12, finding 9): without its
+  // cookie nothing is even looked up, so an unknown reference and someone else's answer alike.
   app.get('/enquiries/:reference/confirmation', async (c) => {
     const reference = normaliseReference(c.req.param('reference'));
-    const found = reference ? await deps.service.confirmation(reference) : null;
-    if (!found) {
-      throw new AppError('not_found', 'There is no recent enquiry with that reference. If you sent one earlier, your reference is still valid: quote it when you contact us.');
-    }
+    const token = getCookie(c, RECEIPT_COOKIE);
+    const found = reference && token ? await deps.service.confirmation(reference, receiptHash(token)) : null;
+    c.header('Cache-Control', 'private, no-store');
+    if (!found) throw new AppError('not_found', NO_RECEIPT_MESSAGE);
     return c.html(<ConfirmationPage officeName={officeName} reference={found.reference} nextStep={found.nextStep} urgent={found.urgent} />);
   });
 
@@ -86,6 +157,7 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
 /** `POST /api/enquiries`: the JSON intake for newsroom systems. Mounted under `/api`. */
 export function enquiryApiRoutes(deps: EnquiryRouteDeps) {
   const app = new Hono();
+  const pageCheck = pageCheckOf(deps);
 
   app.post('/enquiries', async (c) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
@@ -108,7 +180,7 @@ export function enquiryApiRoutes(deps: EnquiryRouteDeps) {
     const website = (raw as Record<string, unknown>).website;
     if (website !== undefined && website !== null && website !== '') fields.website = 'website must be empty';
     if (!parsed.ok || Object.keys(fields).length > 0) throw validationError(fields);
-    const { outcome } = await deps.service.submit(parsed.value, 'api');
+    const { outcome } = await deps.service.submit(parsed.value, 'api', { mayPage: pageCheck(c) });
     c.header('Location', `/enquiries/${outcome.reference}/confirmation`);
     return c.json(outcome, 201);
   });

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
@@ -31,7 +32,27 @@ export interface SubmitOutcome {
   pagedOnCall: boolean;
   respondBy: string | null;
   nextStep: string;
+  /**
+   * The out-of-hours line (E.164) when the journalist must ring it themselves: urgent, out of
+   * hours, and the on-call officer is not being paged (paging is off, or this sender reached
+   * `intake.pageRateLimit`). Otherwise null.
+   */
+  callOutOfHoursLine: string | null;
 }
+
+/** How intake was told to treat one submission. */
+export interface SubmitOptions {
+  /**
+   * Asked only when the enquiry would page: false when this sender has had its share of pages
+   * (`intake.pageRateLimit`). The enquiry is then stored, urgent, but not paged.
+   */
+  mayPage?: () => Promise<boolean>;
+  /** SHA-256 of the receipt token given to the submitting browser (the web form); see `confirmation`. */
+  receiptHash?: string;
+}
+
+/** Why an urgent out-of-hours enquiry was not paged (recorded on its timeline). */
+type Withheld = 'paging_off' | 'page_limit';
 
 export interface EnquiryServiceDeps {
   db: Db;
@@ -41,19 +62,29 @@ export interface EnquiryServiceDeps {
   arrivals?: ArrivalsPort;
 }
 
+/** Constant-time comparison of two hex digests. */
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 /** Intake: stores enquiries with their judgement, timeline and (when needed) page, atomically. */
 export class EnquiryService {
   constructor(private readonly deps: EnquiryServiceDeps) {}
 
   /**
    * What the journalist was told when `reference` was received, for the confirmation page; null
-   * when there is no such enquiry or it was received more than a day ago (the page is a receipt,
-   * not a way to look enquiries up).
+   * when there is no such enquiry, it was received more than a day ago, or `receiptHash` is not
+   * the one stored when it was submitted (the page is a receipt for the browser that sent it,
+   * not a way to look enquiries up). Every null looks the same to the caller.
    */
-  async confirmation(reference: string): Promise<{ reference: string; nextStep: string; urgent: boolean } | null> {
+  async confirmation(reference: string, receiptHash: string): Promise<{ reference: string; nextStep: string; urgent: boolean } | null> {
     const enquiry = await repo.findByReference(this.deps.db, reference);
     if (!enquiry || this.deps.clock().getTime() - enquiry.received_at.getTime() > 86_400_000) return null;
     const received = await repo.findFirstEvent(this.deps.db, enquiry.id, 'received');
+    const stored = received?.data.receiptHash;
+    if (typeof stored !== 'string' || !sameHash(stored, receiptHash)) return null;
     const nextStep = typeof received?.data.nextStep === 'string' ? received.data.nextStep : '';
     return { reference: enquiry.reference, nextStep, urgent: enquiry.urgent };
   }
@@ -68,12 +99,16 @@ export class EnquiryService {
    * journalist. The row, its "received" event and its page job commit together: in a transaction
    * when there is a page to queue, otherwise in one statement (atomic by itself, one round trip).
    */
-  async submit(input: EnquiryInput, channel: EnquiryChannel): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
+  async submit(input: EnquiryInput, channel: EnquiryChannel, opts: SubmitOptions = {}): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const now = this.deps.clock();
     const j = judgeEnquiry(now, { deadline: input.deadline, saysUrgent: input.urgent }, this.deps.config);
-    const stored = this.willPage(j)
-      ? await this.deps.db.transaction().execute((tx) => this.store(tx, input, channel, now, j))
-      : await this.store(this.deps.db, input, channel, now, j);
+    let withheld = this.withheld(j);
+    // The sender's page budget is spent only by an enquiry that would really page.
+    if (j.needsOnCall && !withheld && opts.mayPage && !(await opts.mayPage())) withheld = 'page_limit';
+    const receipt = opts.receiptHash ? { receiptHash: opts.receiptHash } : {};
+    const stored = j.needsOnCall
+      ? await this.deps.db.transaction().execute((tx) => this.store(tx, input, channel, now, j, withheld, receipt))
+      : await this.store(this.deps.db, input, channel, now, j, null, receipt);
     this.deps.arrivals?.announce(stored.enquiry.reference);
     return stored;
   }
@@ -85,19 +120,32 @@ export class EnquiryService {
   async submitInTx(tx: Tx, input: EnquiryInput, channel: EnquiryChannel): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const now = this.deps.clock();
     const j = judgeEnquiry(now, { deadline: input.deadline, saysUrgent: input.urgent }, this.deps.config);
-    return this.store(tx, input, channel, now, j);
+    return this.store(tx, input, channel, now, j, this.withheld(j));
   }
 
-  private willPage(j: Judgement): boolean {
-    return j.needsOnCall && this.pagingEnabled;
+  /** Why an enquiry that needs the on-call officer cannot page before any limit is asked: paging off. */
+  private withheld(j: Judgement): Withheld | null {
+    return j.needsOnCall && !this.pagingEnabled ? 'paging_off' : null;
   }
 
-  /** Inserts the enquiry with its "received" event, then queues its page; `db` must be a transaction when it pages. */
-  private async store(db: Db | Tx, input: EnquiryInput, channel: EnquiryChannel, now: Date, j: Judgement): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
-    const pagedOnCall = this.willPage(j);
+  /**
+   * Inserts the enquiry with its "received" event, then queues its page unless `withheld` says
+   * why not (recorded as a `page_withheld` event); `db` must be a transaction when it needs the
+   * on-call officer.
+   */
+  private async store(
+    db: Db | Tx,
+    input: EnquiryInput,
+    channel: EnquiryChannel,
+    now: Date,
+    j: Judgement,
+    withheld: Withheld | null,
+    receipt: { receiptHash?: string } = {},
+  ): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
+    const pagedOnCall = j.needsOnCall && !withheld;
     // The confirmation page shows exactly what the journalist was told at the time.
     const nextStep = nextStepMessage(j, { now, deadline: input.deadline, pagedOnCall, config: this.deps.config });
-    const received = { channel, outOfHours: j.outOfHours, urgent: j.urgent, urgentReason: j.urgentReason, pagedOnCall, nextStep };
+    const received = { channel, outOfHours: j.outOfHours, urgent: j.urgent, urgentReason: j.urgentReason, pagedOnCall, nextStep, ...receipt };
     let enquiry: Enquiry | null = null;
     for (let attempt = 0; !enquiry; attempt++) {
       if (attempt === 5) throw new Error('Could not allocate a unique enquiry reference');
@@ -124,7 +172,9 @@ export class EnquiryService {
         { kind: 'received', data: received },
       );
     }
-    if (pagedOnCall) await this.pageIfNeeded(db as Tx, enquiry, j, now);
+    if (pagedOnCall) await this.deps.paging!.schedulePage(db as Tx, enquiry, now);
+    // The desk sees why nobody was paged; the closing-time handover leaves it alone too.
+    else if (withheld) await repo.addEvent(db, { enquiryId: enquiry.id, at: now, kind: 'page_withheld', data: { reason: withheld } });
     return { enquiry, outcome: this.outcome(enquiry, j, now, pagedOnCall, nextStep) };
   }
 
@@ -159,7 +209,7 @@ export class EnquiryService {
   }
 
   private async pageIfNeeded(tx: Tx, enquiry: Enquiry, j: Judgement, now: Date): Promise<boolean> {
-    if (!this.willPage(j)) return false;
+    if (!j.needsOnCall || !this.pagingEnabled) return false;
     await this.deps.paging!.schedulePage(tx, enquiry, now);
     return true;
   }
@@ -173,6 +223,7 @@ export class EnquiryService {
       pagedOnCall,
       respondBy: j.respondBy?.toISOString() ?? null,
       nextStep: nextStep ?? nextStepMessage(j, { now, deadline: enquiry.deadline, pagedOnCall, config: this.deps.config }),
+      callOutOfHoursLine: j.needsOnCall && !pagedOnCall ? this.deps.config.onCall.fallbackNumber : null,
     };
   }
 }

@@ -45,6 +45,8 @@ function TextField(props: {
 export function EnquiryFormPage(props: {
   officeName: string;
   officeStatusLine: string;
+  /** The hint under "This is urgent": what an urgent enquiry out of hours actually leads to. */
+  urgentHint: string;
   values?: FormValues;
   errors?: Record<string, string>;
 }) {
@@ -102,7 +104,7 @@ export function EnquiryFormPage(props: {
             <label for="urgent">This is urgent</label>
           </div>
           <p class="hint" id="urgent-hint">
-            Out of hours, an urgent enquiry alerts the on-call press officer straight away.
+            {props.urgentHint}
           </p>
         </div>
         <div class={`honeypot${errors.website ? ' field--error' : ''}`}>

@@ -62,7 +62,8 @@ function outOfHoursLineOf(onCall: Config['onCall']): string {
 
 /**
  * The honest answer to "what happens next?", in one or two sentences, for the confirmation page,
- * the API and the SMS reply. `pagedOnCall` says whether a page was actually queued.
+ * the API and the SMS reply. `pagedOnCall` says whether a page was actually queued; an urgent
+ * out-of-hours enquiry that was not paged is told to call the out-of-hours line.
  */
 export function nextStepMessage(
   j: Judgement,
@@ -84,7 +85,9 @@ export function nextStepMessage(
     return `This is urgent: the on-call press officer is being alerted now and will contact you. If it cannot wait, call the out-of-hours line on ${outOfHoursLine}.`;
   }
   if (j.needsOnCall) {
-    return `${closedUntil} Your enquiry is urgent, so the on-call press officer will be notified. If it cannot wait, call the out-of-hours line on ${outOfHoursLine}.`;
+    // Nobody is being paged (paging is off, or this sender's page limit is reached): never
+    // promise an alert that will not happen; the journalist must ring the line themselves.
+    return `${closedUntil} We have marked your enquiry urgent, but the on-call press officer is not being alerted automatically. Please call the out-of-hours line now on ${outOfHoursLine}.`;
   }
   return `${closedUntil} ${promise}`;
 }

@@ -94,7 +94,7 @@ export const OPENAPI_DOCUMENT = {
       },
       EnquiryReceipt: {
         type: 'object',
-        required: ['reference', 'status', 'urgent', 'outOfHours', 'pagedOnCall', 'respondBy', 'nextStep'],
+        required: ['reference', 'status', 'urgent', 'outOfHours', 'pagedOnCall', 'respondBy', 'nextStep', 'callOutOfHoursLine'],
         properties: {
           reference: { type: 'string', example: 'PD-7KM-4QX' },
           status: { type: 'string', enum: ['new', 'in_progress', 'waiting', 'answered', 'closed'] },
@@ -103,6 +103,11 @@ export const OPENAPI_DOCUMENT = {
           pagedOnCall: { type: 'boolean', description: 'The on-call press officer is being alerted now' },
           respondBy: { type: ['string', 'null'], format: 'date-time' },
           nextStep: { type: 'string', description: 'What happens next, in words for the journalist' },
+          callOutOfHoursLine: {
+            type: ['string', 'null'],
+            description:
+              'E.164 number of the out-of-hours line when the journalist must call it themselves: urgent, out of hours, and nobody is being paged (paging is off, or too many pages came from this address). Otherwise null.',
+          },
         },
       },
       OfficeHours: {

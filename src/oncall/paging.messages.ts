@@ -57,16 +57,42 @@ export function bundleSms(items: Array<{ enquiry: Enquiry; shortCode: string }>,
  * `gatherUrl` (press 1 to acknowledge). The summary is said twice in case the first is missed.
  */
 export function pageCallTwiml(e: Enquiry, office: OfficeConfig, now: Date, gatherUrl: string): string {
-  const r = new twilio.twiml.VoiceResponse();
+  const summary = `This is Press Desk. An urgent media enquiry has not been acknowledged. ${spokenEnquiry(e, office, now, 200)}`;
+  return callTwiml(summary, 'Press 1 to acknowledge.', 'The enquiry will be escalated.', gatherUrl);
+}
+
+/** At most this many enquiries are read out on a bundled call; the texts list them all. */
+const SPOKEN_IN_A_BUNDLE = 5;
+
+/**
+ * One call for several pages held back within the bundling window: how many, each enquiry in
+ * turn (the first few), and one keypress (posted to `gatherUrl`, which names every page) that
+ * acknowledges them all. Kept well inside Twilio's 4,000 characters for inline TwiML.
+ */
+export function bundleCallTwiml(items: Array<{ enquiry: Enquiry }>, office: OfficeConfig, now: Date, gatherUrl: string): string {
+  const n = items.length;
+  const spoken = items.slice(0, SPOKEN_IN_A_BUNDLE).map(({ enquiry }, i) => `Enquiry ${i + 1}. ${spokenEnquiry(enquiry, office, now, 60)}`);
+  const rest = n > SPOKEN_IN_A_BUNDLE ? ` And ${n - SPOKEN_IN_A_BUNDLE} more, listed in the texts.` : '';
+  const summary = `This is Press Desk. ${n === 1 ? 'An urgent media enquiry has' : `${n} urgent media enquiries have`} not been acknowledged. ${spoken.join(' ')}${rest}`;
+  return callTwiml(summary, n === 1 ? 'Press 1 to acknowledge.' : `Press 1 to acknowledge all ${n}.`, 'They will be escalated.', gatherUrl);
+}
+
+/** One enquiry as read out on a call: reference letter by letter, outlet, deadline, subject. */
+function spokenEnquiry(e: Enquiry, office: OfficeConfig, now: Date, subjectLength: number): string {
   const spokenRef = e.reference.replace(/^PD-/, '').split('').join(' ');
   const deadline = e.deadline ? `The deadline is ${formatDeadline(e.deadline, office, now)}.` : '';
-  const summary = `This is Press Desk. An urgent media enquiry has not been acknowledged. Reference ${spokenRef}. From ${e.outlet || 'a journalist'}. ${deadline} Subject: ${trimTo(e.subject, 200)}.`;
+  return `Reference ${spokenRef}. From ${e.outlet || 'a journalist'}. ${deadline} Subject: ${trimTo(e.subject, subjectLength)}.`;
+}
+
+/** A page call: the summary and the prompt, twice, inside one keypress gather; then goodbye. */
+function callTwiml(summary: string, prompt: string, escalation: string, gatherUrl: string): string {
+  const r = new twilio.twiml.VoiceResponse();
   const gather = r.gather({ numDigits: 1, action: gatherUrl, method: 'POST', timeout: 10 });
   gather.say({ voice: 'alice', language: 'en-GB' }, summary);
-  gather.say({ voice: 'alice', language: 'en-GB' }, 'Press 1 to acknowledge.');
+  gather.say({ voice: 'alice', language: 'en-GB' }, prompt);
   gather.say({ voice: 'alice', language: 'en-GB' }, summary);
-  gather.say({ voice: 'alice', language: 'en-GB' }, 'Press 1 to acknowledge.');
-  r.say({ voice: 'alice', language: 'en-GB' }, 'No key pressed. The enquiry will be escalated. Goodbye.');
+  gather.say({ voice: 'alice', language: 'en-GB' }, prompt);
+  r.say({ voice: 'alice', language: 'en-GB' }, `No key pressed. ${escalation} Goodbye.`);
   return r.toString();
 }
 

@@ -145,33 +145,44 @@ export async function latestStepIndex(db: Db | Tx, pageId: string): Promise<numb
   return r?.n ?? -1;
 }
 
+/** The column holding when a phone last got a page of this kind. */
+const WINDOW_COLUMN = { sms: 'last_sent_at', call: 'last_call_at' } as const;
+
 /**
- * Locks this phone's bundling window (creating it empty-handed if new) and returns when it last
- * got a page SMS, or null.
+ * Locks this phone's bundling windows (creating the row empty-handed if new) and returns when it
+ * last got a page `action` (SMS or call), or null. One row per phone for both, so a text and a
+ * call to the same phone serialise on the same lock.
  */
-export async function lockPhoneWindow(tx: Tx, phone: string): Promise<Date | null> {
+export async function lockPhoneWindow(tx: Tx, phone: string, action: 'sms' | 'call' = 'sms'): Promise<Date | null> {
   await tx
     .insertInto('page_phone_window')
-    .values({ phone, last_sent_at: new Date(0) })
+    .values({ phone, last_sent_at: null, last_call_at: null })
     .onConflict((oc) => oc.column('phone').doNothing())
     .execute();
-  const r = await tx.selectFrom('page_phone_window').select('last_sent_at').where('phone', '=', phone).forUpdate().executeTakeFirstOrThrow();
-  return r.last_sent_at.getTime() === 0 ? null : r.last_sent_at;
+  const r = await tx.selectFrom('page_phone_window').select(['last_sent_at', 'last_call_at']).where('phone', '=', phone).forUpdate().executeTakeFirstOrThrow();
+  const last = r[WINDOW_COLUMN[action]];
+  // Rows from before calls were bundled used the epoch for "never".
+  return last && last.getTime() !== 0 ? last : null;
 }
 
-/** Records that this phone gets a page SMS now (opening a new bundling window). */
-export async function setPhoneWindow(tx: Tx, phone: string, at: Date): Promise<void> {
-  await tx.updateTable('page_phone_window').set({ last_sent_at: at }).where('phone', '=', phone).execute();
+/** Records that this phone gets a page `action` now (opening a new bundling window). */
+export async function setPhoneWindow(tx: Tx, phone: string, at: Date, action: 'sms' | 'call' = 'sms'): Promise<void> {
+  await tx
+    .updateTable('page_phone_window')
+    .set({ [WINDOW_COLUMN[action]]: at })
+    .where('phone', '=', phone)
+    .execute();
 }
 
-/** Steps held for this phone's next bundle whose pages still need someone, oldest first. */
-export async function waitingBundleSteps(tx: Tx, phone: string): Promise<Array<PageStep & { enquiry_id: string }>> {
+/** Steps of `action` held for this phone's next bundle whose pages still need someone, oldest first. */
+export async function waitingBundleSteps(tx: Tx, phone: string, action: 'sms' | 'call' = 'sms'): Promise<Array<PageStep & { enquiry_id: string }>> {
   return tx
     .selectFrom('page_step')
     .innerJoin('page', 'page.id', 'page_step.page_id')
     .selectAll('page_step')
     .select('page.enquiry_id')
     .where('page_step.to_number', '=', phone)
+    .where('page_step.action', '=', action)
     .where('page_step.state', '=', 'waiting_bundle')
     .where('page.status', '=', 'active')
     .orderBy('page_step.created_at')
@@ -251,8 +262,9 @@ export async function recordedCallSids(db: Db | Tx, phone: string): Promise<stri
 }
 
 /**
- * Urgent enquiries nobody has picked up (still new, unassigned, unanswered, never paged),
- * received since `since`: at closing time these go to the on-call officer.
+ * Urgent enquiries nobody has picked up (still new, unassigned, unanswered, never paged, and
+ * not held back from paging by intake's page limit), received since `since`: at closing time
+ * these go to the on-call officer.
  */
 export async function untouchedUrgentSince(tx: Tx, since: Date): Promise<Enquiry[]> {
   return tx
@@ -264,6 +276,9 @@ export async function untouchedUrgentSince(tx: Tx, since: Date): Promise<Enquiry
     .where('first_response_at', 'is', null)
     .where('received_at', '>=', since)
     .where((eb) => eb.not(eb.exists(eb.selectFrom('page').select('page.id').whereRef('page.enquiry_id', '=', 'enquiry.id'))))
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('enquiry_event').select('enquiry_event.id').whereRef('enquiry_event.enquiry_id', '=', 'enquiry.id').where('enquiry_event.kind', '=', 'page_withheld'))),
+    )
     .forUpdate()
     .skipLocked()
     .execute();

@@ -9,7 +9,7 @@ import { addJob, removeJob } from '../jobs/queue.repository.js';
 import { isOpen } from '../hours/office-hours.js';
 import type { Logger } from '../log.js';
 import { TwilioSendError, type TwilioGateway } from '../sms/twilio.client.js';
-import { bundleSms, journalistAckSms, pageCallTwiml, pageSms } from './paging.messages.js';
+import { bundleCallTwiml, bundleSms, journalistAckSms, pageCallTwiml, pageSms } from './paging.messages.js';
 import * as repo from './paging.repository.js';
 import type { Page, PageStep } from './paging.tables.js';
 
@@ -46,6 +46,12 @@ export const TASKS = {
 
 const FAILED_SMS = new Set(['failed', 'undelivered']);
 const FAILED_CALL = new Set(['busy', 'no-answer', 'failed', 'canceled']);
+
+/** Job key of one phone's held pages of one kind: one bundle job per phone and kind at a time. */
+function bundleJobKey(phone: string, action: 'sms' | 'call'): string {
+  // Texts keep the key they always had, so bundle jobs queued before calls were bundled still match.
+  return action === 'sms' ? `bundle:${phone}` : `bundle-call:${phone}`;
+}
 
 /** Job key of a page's escalation step: one job per page and step, whatever the number of workers. */
 export function stepJobKey(pageId: string, step: number): string {
@@ -173,18 +179,20 @@ export class PagingService implements PagingPort {
     const claim = await db.transaction().execute(async (tx) => {
       const row = await repo.getOrCreateStep(tx, { page_id: page.id, step_index: index, action, to_number: contact.phone, person_id: contact.personId, created_at: now });
       if (row.state === 'sent' || row.state === 'waiting_bundle' || row.state === 'failed') return { row, done: row.state as Delivery };
+      // Texts and calls alike: one per phone per window, the rest held for one bundle at its end,
+      // so a storm of enquiries neither fills the phone with texts nor rings it once for each.
       // Bundling off (bundleSeconds 0): no window to decide, so no lock on the phone's row, which
       // would make every page to one phone wait for the one before it to commit.
-      if (action === 'sms' && !row.outcome_unknown && row.attempts === 0 && config.onCall.bundleSeconds > 0) {
-        const last = await repo.lockPhoneWindow(tx, contact.phone);
+      if (!row.outcome_unknown && row.attempts === 0 && config.onCall.bundleSeconds > 0) {
+        const last = await repo.lockPhoneWindow(tx, contact.phone, action);
         const windowEnds = last ? last.getTime() + config.onCall.bundleSeconds * 1000 : 0;
-        if (config.onCall.bundleSeconds > 0 && now.getTime() < windowEnds) {
+        if (now.getTime() < windowEnds) {
           await repo.updateStep(tx, [row.id], { state: 'waiting_bundle' });
-          await addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'page_bundled', data: { pageId: page.id, step: index, to: contact.phone, sendsAt: new Date(windowEnds).toISOString() } });
-          await addJob(tx, TASKS.bundle, { phone: contact.phone }, { runAt: new Date(windowEnds), jobKey: `bundle:${contact.phone}`, jobKeyMode: 'preserve_run_at' });
+          await addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'page_bundled', data: { pageId: page.id, step: index, action, to: contact.phone, sendsAt: new Date(windowEnds).toISOString() } });
+          await addJob(tx, TASKS.bundle, { phone: contact.phone, action }, { runAt: new Date(windowEnds), jobKey: bundleJobKey(contact.phone, action), jobKeyMode: 'preserve_run_at' });
           return { row, done: 'waiting_bundle' as Delivery };
         }
-        await repo.setPhoneWindow(tx, contact.phone, now);
+        await repo.setPhoneWindow(tx, contact.phone, now, action);
       }
       await repo.updateStep(tx, [row.id], { outcome_unknown: true, incrementAttempts: true });
       return { row, done: null };
@@ -240,22 +248,23 @@ export class PagingService implements PagingPort {
   }
 
   /**
-   * Sends the held pages for one phone as a single SMS at the end of its window (the task
-   * `page_bundle`), then starts each page's acknowledgement timer.
+   * Sends the held pages of one kind (`action`) for one phone at the end of its window (the task
+   * `page_bundle`): one SMS listing them all, or one call reading them all whose keypress
+   * acknowledges every one; then starts each page's acknowledgement timer.
    */
-  async sendBundle(phone: string): Promise<void> {
+  async sendBundle(phone: string, action: 'sms' | 'call' = 'sms'): Promise<void> {
     const { db, clock, gateway, config } = this.deps;
     const now = clock();
     const claim = await db.transaction().execute(async (tx) => {
-      const last = await repo.lockPhoneWindow(tx, phone);
-      const steps = await repo.waitingBundleSteps(tx, phone);
+      const last = await repo.lockPhoneWindow(tx, phone, action);
+      const steps = await repo.waitingBundleSteps(tx, phone, action);
       if (!steps.length) return null;
       const windowEnds = last ? last.getTime() + config.onCall.bundleSeconds * 1000 : 0;
       if (now.getTime() < windowEnds && !steps.some((s) => s.outcome_unknown || s.attempts > 0)) {
-        await addJob(tx, TASKS.bundle, { phone }, { runAt: new Date(windowEnds), jobKey: `bundle:${phone}`, jobKeyMode: 'preserve_run_at' });
+        await addJob(tx, TASKS.bundle, { phone, action }, { runAt: new Date(windowEnds), jobKey: bundleJobKey(phone, action), jobKeyMode: 'preserve_run_at' });
         return null;
       }
-      await repo.setPhoneWindow(tx, phone, now);
+      await repo.setPhoneWindow(tx, phone, now, action);
       await repo.updateStep(tx, steps.map((s) => s.id), { outcome_unknown: true, incrementAttempts: true });
       return steps;
     });
@@ -269,17 +278,25 @@ export class PagingService implements PagingPort {
     const items = claim.map((s) => ({ enquiry: enquiries.get(s.enquiry_id)!, shortCode: pages.get(s.page_id)!.short_code, step: s }));
     let sid: string | null = null;
     if (claim.some((s) => s.outcome_unknown)) {
-      sid = await gateway.findSentSms({ to: phone, since: claim[0].created_at, marker: items[0].enquiry.reference });
+      sid =
+        action === 'sms'
+          ? await gateway.findSentSms({ to: phone, since: claim[0].created_at, marker: items[0].enquiry.reference })
+          : await gateway.findPlacedCall({ to: phone, since: claim[0].created_at, exclude: await repo.recordedCallSids(db, phone) });
     }
     try {
-      if (!sid) sid = (await gateway.sendSms({ to: phone, body: bundleSms(items, config.office, now), statusCallback: this.url('/twilio/status') })).sid;
+      const statusCallback = this.url('/twilio/status');
+      if (!sid && action === 'sms') sid = (await gateway.sendSms({ to: phone, body: bundleSms(items, config.office, now), statusCallback })).sid;
+      if (!sid && action === 'call') {
+        const gatherUrl = this.url(`/twilio/voice?${items.map((it) => `page=${it.step.page_id}`).join('&')}`);
+        sid = (await gateway.placeCall({ to: phone, twiml: bundleCallTwiml(items, config.office, now, gatherUrl), statusCallback })).sid;
+      }
     } catch (err) {
       const e = err instanceof TwilioSendError ? err : null;
       if (e && !e.retryable) {
         await db.transaction().execute(async (tx) => {
           await repo.updateStep(tx, claim.map((s) => s.id), { state: 'failed', outcome_unknown: false, last_error: e.message });
           for (const it of items) {
-            await addEvent(tx, { enquiryId: it.enquiry.id, at: now, kind: 'page_failed', data: { pageId: it.step.page_id, step: it.step.step_index, action: 'sms', to: phone, error: e.message } });
+            await addEvent(tx, { enquiryId: it.enquiry.id, at: now, kind: 'page_failed', data: { pageId: it.step.page_id, step: it.step.step_index, action, to: phone, error: e.message } });
             await addJob(tx, TASKS.step, { pageId: it.step.page_id, step: it.step.step_index + 1 }, { runAt: now, jobKey: stepJobKey(it.step.page_id, it.step.step_index + 1) });
           }
         });
@@ -292,7 +309,8 @@ export class PagingService implements PagingPort {
     await db.transaction().execute(async (tx) => {
       await repo.updateStep(tx, claim.map((s) => s.id), { state: 'sent', outcome_unknown: false, provider_sid: sid, provider_status: 'queued', sent_at: sentAt, last_error: null });
       for (const it of items) {
-        await addEvent(tx, { enquiryId: it.enquiry.id, at: sentAt, kind: 'page_sms_sent', data: { pageId: it.step.page_id, step: it.step.step_index, to: phone, sid, bundledWith: items.length } });
+        const kind = action === 'sms' ? 'page_sms_sent' : 'page_call_placed';
+        await addEvent(tx, { enquiryId: it.enquiry.id, at: sentAt, kind, data: { pageId: it.step.page_id, step: it.step.step_index, to: phone, sid, bundledWith: items.length } });
         await this.scheduleNext(tx, pages.get(it.step.page_id)!, it.step.step_index, sentAt);
       }
     });
@@ -336,10 +354,13 @@ export class PagingService implements PagingPort {
     });
   }
 
-  /** Acknowledges one page from a voice keypress; false when it was no longer active. */
-  async acknowledgeByVoice(pageId: string, by: string): Promise<boolean> {
-    const pages = await this.deps.db.transaction().execute((tx) => this.acknowledge(tx, [pageId], { by, via: 'voice' }));
-    return pages.length > 0;
+  /**
+   * Acknowledges the pages read out on one call (one, or a bundle) from a voice keypress; returns
+   * how many were still active.
+   */
+  async acknowledgeByVoice(pageIds: string[], by: string): Promise<number> {
+    const pages = await this.deps.db.transaction().execute((tx) => this.acknowledge(tx, pageIds, { by, via: 'voice' }));
+    return pages.length;
   }
 
   /**

@@ -4,7 +4,8 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 export interface PagingTables {
   page: PageTable;
   page_step: PageStepTable;
-  page_phone_window: { phone: string; last_sent_at: Date };
+  /** When each phone last got a page SMS (`last_sent_at`) and a page call (`last_call_at`): the bundling windows. */
+  page_phone_window: { phone: string; last_sent_at: Date | null; last_call_at: Date | null };
   outbound_sms: OutboundSmsTable;
   worker_heartbeat: { worker_id: string; process: string; last_seen: ColumnType<Date, Date | undefined, Date> };
 }

@@ -4,7 +4,8 @@ import type { PagingService } from './paging.service.js';
 import { TASKS } from './paging.service.js';
 
 const stepPayload = z.object({ pageId: z.string().regex(/^\d+$/), step: z.number().int().min(0).max(100) });
-const bundlePayload = z.object({ phone: z.string().regex(/^\+[1-9]\d{6,14}$/) });
+// `action` absent: a text bundle queued before calls were bundled too.
+const bundlePayload = z.object({ phone: z.string().regex(/^\+[1-9]\d{6,14}$/), action: z.enum(['sms', 'call']).default('sms') });
 const notifyPayload = z.object({ enquiryId: z.string().regex(/^\d+$/) });
 const smsPayload = z.object({
   key: z.string().min(1).max(200),
@@ -40,7 +41,7 @@ export function pagingTasks(paging: PagingService): TaskList {
   };
   const bundle: Task = async (payload) => {
     const p = parse(bundlePayload, payload, TASKS.bundle);
-    await paging.sendBundle(p.phone);
+    await paging.sendBundle(p.phone, p.action);
   };
   const notify: Task = async (payload) => {
     const p = parse(notifyPayload, payload, TASKS.notifyJournalist);

@@ -33,12 +33,14 @@ export function twilioCallbackRoutes(deps: { paging: PagingService; authToken: s
 
   app.post('/voice', verify, async (c) => {
     const p = twilioParams(c);
-    const pageId = c.req.query('page');
-    if (!pageId || !/^\d+$/.test(pageId)) throw new AppError('bad_request', 'page must be a page id');
+    // One `page` per enquiry read out: several when the call was a bundle.
+    const pageIds = c.req.queries('page') ?? [];
+    if (!pageIds.length || pageIds.length > 1000 || !pageIds.every((id) => /^\d{1,18}$/.test(id))) throw new AppError('bad_request', 'page must be a page id');
     const xml = { 'Content-Type': 'text/xml; charset=utf-8' };
     if (p.Digits !== '1') return c.body(voiceSay('No acknowledgement recorded. The enquiry will be escalated. Goodbye.'), 200, xml);
-    const acked = await deps.paging.acknowledgeByVoice(pageId, p.To || p.Called || 'voice');
-    return c.body(voiceSay(acked ? 'Acknowledged. Escalation stopped. Please contact the journalist. Goodbye.' : 'This page was already acknowledged. Goodbye.'), 200, xml);
+    const acked = await deps.paging.acknowledgeByVoice(pageIds, p.To || p.Called || 'voice');
+    const done = pageIds.length > 1 ? `Acknowledged ${acked} of ${pageIds.length}.` : 'Acknowledged.';
+    return c.body(voiceSay(acked ? `${done} Escalation stopped. Please contact the journalist. Goodbye.` : 'This page was already acknowledged. Goodbye.'), 200, xml);
   });
 
   return app;

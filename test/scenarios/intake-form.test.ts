@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
+import { receiptCookie } from '../support/receipt.js';
 
 const WEDNESDAY_10AM = '2026-12-02T10:00:00Z';
 const SATURDAY_NIGHT = '2026-11-28T23:30:00Z';
@@ -46,7 +47,8 @@ describe('the public enquiry form', () => {
     const location = res.headers.get('location')!;
     expect(location).toMatch(/^\/enquiries\/PD-[2-9A-Z]{3}-[2-9A-Z]{3}\/confirmation$/);
     const reference = location.split('/')[2];
-    const page = await h.app.request(location);
+    // The receipt is shown only to the browser that sent the enquiry (its cookie).
+    const page = await h.app.request(location, { headers: { Cookie: receiptCookie(res) } });
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain(reference);
@@ -63,7 +65,7 @@ describe('the public enquiry form', () => {
     const row = await h.database.db.selectFrom('enquiry').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ urgent: true, out_of_hours: true, needs_on_call: true });
     expect(row.deadline?.toISOString()).toBe('2026-11-29T11:00:00.000Z');
-    const html = await (await h.app.request(res.headers.get('location')!)).text();
+    const html = await (await h.app.request(res.headers.get('location')!, { headers: { Cookie: receiptCookie(res) } })).text();
     expect(html).toContain('on-call press officer');
   });
 
