@@ -263,7 +263,8 @@ export async function recordedCallSids(db: Db | Tx, phone: string): Promise<stri
 
 /**
  * Urgent enquiries nobody has picked up (still new, unassigned, unanswered, never paged, and
- * not held back from paging by intake's page limit), received since `since`: at closing time
+ * not held back from paging when they arrived: page limit reached or paging off, so the
+ * journalist was told to ring the out-of-hours line), received since `since`: at closing time
  * these go to the on-call officer.
  */
 export async function untouchedUrgentSince(tx: Tx, since: Date): Promise<Enquiry[]> {
