@@ -181,7 +181,9 @@ export function enquiryApiRoutes(deps: EnquiryRouteDeps) {
     if (website !== undefined && website !== null && website !== '') fields.website = 'website must be empty';
     if (!parsed.ok || Object.keys(fields).length > 0) throw validationError(fields);
     const { outcome } = await deps.service.submit(parsed.value, 'api', { mayPage: pageCheck(c) });
-    c.header('Location', `/enquiries/${outcome.reference}/confirmation`);
+    // No Location header: the confirmation page is only for the browser that sent a form (its
+    // receipt cookie), so it would be a 404 for an API client. The journalist's status page
+    // (statusUrl) will be the enquiry's address.
     return c.json(outcome, 201);
   });
 
