@@ -12,7 +12,7 @@ import { SmsAckHandler } from './oncall/ack.service.js';
 import { PagingService } from './oncall/paging.service.js';
 import { RotaService } from './oncall/rota.service.js';
 import { PrivacyService } from './privacy/privacy.service.js';
-import { HandoverService } from './reports/handover.service.js';
+import { DigestService } from './reports/digest.service.js';
 import { ReportsService } from './reports/reports.service.js';
 import { InboundSmsService } from './sms/inbound.service.js';
 import { createTwilioGateway, type TwilioGateway } from './sms/twilio.client.js';
@@ -34,7 +34,7 @@ export interface Services {
   casework: CaseworkService;
   live: LiveFeed;
   reports: ReportsService;
-  handover: HandoverService;
+  digest: DigestService;
   privacy: PrivacyService;
 }
 
@@ -51,7 +51,7 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const auth = new AuthService({ db, pool: base.pool, clock, config });
   const casework = new CaseworkService({ db, clock, config, paging });
   const reports = new ReportsService({ db, clock, config });
-  const handover = new HandoverService({ db, clock, config });
+  const digest = new DigestService({ db, clock, config });
   const privacy = new PrivacyService({ db, clock, config });
-  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, enquiries, inboundSms, users, auth, casework, live, reports, handover, privacy };
+  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, enquiries, inboundSms, users, auth, casework, live, reports, digest, privacy };
 }

@@ -12,7 +12,7 @@ import type { CaseworkService } from './casework.service.js';
 import type { LiveFeed } from './live-feed.js';
 import { managerRoutes, type ManagerRouteDeps } from './manager.routes.js';
 import { queueRoutes } from './queue.routes.js';
-import type { HandoverService } from '../reports/handover.service.js';
+import type { DigestService } from '../reports/digest.service.js';
 import { reportsRoutes } from '../reports/reports.routes.js';
 import { privacyRoutes } from '../privacy/privacy.routes.js';
 import type { PrivacyService } from '../privacy/privacy.service.js';
@@ -29,7 +29,7 @@ export interface DeskDeps extends ManagerRouteDeps {
   casework: CaseworkService;
   live: LiveFeed;
   reports: ReportsService;
-  handover: HandoverService;
+  digest: DigestService;
   privacy: PrivacyService;
 }
 

@@ -7,7 +7,7 @@ import { normaliseReference } from '../enquiries/reference.js';
 import { AppError } from '../http/errors.js';
 import { deskSession, type DeskEnv } from './auth.middleware.js';
 import type { AuthService } from './auth.service.js';
-import type { HandoverService } from '../reports/handover.service.js';
+import type { DigestService } from '../reports/digest.service.js';
 import type { LiveFeed } from './live-feed.js';
 import * as queue from './queue.repository.js';
 import { QueuePage, QueueRowView } from './queue.views.js';
@@ -51,7 +51,7 @@ function filterQuery(f: queue.QueueFilters): URLSearchParams {
  * The queue (`GET /desk`), one row (`GET /desk/queue/row/:reference`) and live arrivals
  * (`GET /desk/events`). A live stream lasts only as long as its session (see `desk.liveQueue`).
  */
-export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'desk'>; live: LiveFeed; handover: HandoverService; auth: AuthService }) {
+export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'desk'>; live: LiveFeed; digest: DigestService; auth: AuthService }) {
   const app = new Hono<DeskEnv>();
   /** Live streams open in this process, per session (token hash). */
   const openStreams = new Map<string, number>();
@@ -61,10 +61,10 @@ export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
     const now = deps.clock();
     const filters = parseFilters((k) => c.req.query(k));
     const after = parseCursor(c.req.query('after'));
-    const [rows, counts, handover] = await Promise.all([
+    const [rows, counts, digest] = await Promise.all([
       queue.listQueue(deps.db, filters, s.user.id, after, PAGE_SIZE),
       queue.openCounts(deps.db, now, s.user.id),
-      after ? Promise.resolve(null) : deps.handover.forUser(s.user.id),
+      after ? Promise.resolve(null) : deps.digest.forUser(s.user.id),
     ]);
     const page = rows.slice(0, PAGE_SIZE);
     const last = page[page.length - 1];
@@ -76,7 +76,7 @@ export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
       nextHref = `/desk?${p}`;
     }
     const firstHref = after ? `/desk${base.size ? `?${base}` : ''}` : null;
-    return c.html(<QueuePage session={s} office={deps.config.office} now={now} filters={filters} rows={page} counts={counts} nextHref={nextHref} firstHref={firstHref} handover={handover} />);
+    return c.html(<QueuePage session={s} office={deps.config.office} now={now} filters={filters} rows={page} counts={counts} nextHref={nextHref} firstHref={firstHref} digest={digest} />);
   });
 
   app.get('/queue/row/:reference', async (c) => {

@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { OfficeConfig } from '../config.js';
 import { formatDeadline } from '../hours/format.js';
 import type { DeskSession } from './auth.service.js';
-import type { HandoverSummary } from '../reports/handover.repository.js';
+import type { DigestSummary } from '../reports/digest.repository.js';
 import { Csrf, DeskLayout } from './desk.layout.js';
 import type { QueueFilters, QueueRow } from './queue.repository.js';
 
@@ -82,8 +82,8 @@ function QueueTable(props: { caption: string; bodyId?: string; children?: Child 
   );
 }
 
-/** The morning handover: what arrived while the office was closed, until this officer dismisses it. */
-function Handover(props: { digest: { id: string; opened_at: Date; since: Date; summary: HandoverSummary }; when: (d: Date) => string; csrf: string }) {
+/** The morning digest: what arrived while the office was closed, until this officer dismisses it. */
+function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Date; summary: DigestSummary }; when: (d: Date) => string; csrf: string }) {
   const s = props.digest.summary;
   const open = s.items.filter((i) => !i.answered);
   return (
@@ -139,14 +139,14 @@ export function QueuePage(props: {
   counts: { open: number; urgent: number; overdue: number; unassigned: number; mine: number };
   nextHref: string | null;
   firstHref: string | null;
-  handover: { id: string; opened_at: Date; since: Date; summary: HandoverSummary } | null;
+  digest: { id: string; opened_at: Date; since: Date; summary: DigestSummary } | null;
 }) {
   const f = props.filters;
   const when = (d: Date) => formatDeadline(d, props.office, props.now);
   return (
     <DeskLayout title="Queue" officeName={props.office.name} session={props.session} current="/desk" scripts={['/assets/desk.js']}>
       <h1>Queue</h1>
-      {props.handover ? <Handover digest={props.handover} when={when} csrf={props.session.session.csrf_token} /> : null}
+      {props.digest ? <MorningDigest digest={props.digest} when={when} csrf={props.session.session.csrf_token} /> : null}
       <p class="counts">
         <a href="/desk">{props.counts.open} open</a> · <a href="/desk?urgent=yes">{props.counts.urgent} urgent</a> · <strong class={props.counts.overdue ? 'overdue-count' : ''}>{props.counts.overdue} overdue</strong> ·{' '}
         <a href="/desk?assigned=unassigned">{props.counts.unassigned} unassigned</a> · <a href="/desk?assigned=me">{props.counts.mine} mine</a>

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { deskSession, type DeskEnv } from '../desk/auth.middleware.js';
 import { AppError } from '../http/errors.js';
-import type { HandoverService } from './handover.service.js';
+import type { DigestService } from './digest.service.js';
 import type { PeriodChoice, ReportsService } from './reports.service.js';
 import { ReportsPage } from './reports.views.js';
 
@@ -20,9 +20,9 @@ function choiceOf(c: Context): { choice: PeriodChoice; form: { period: string; f
 /**
  * `/desk/reports` (HTML), `/desk/reports.json` and `/desk/reports.csv`. Managers see the whole
  * office (or one officer with `?officer=ID`); officers see the enquiries assigned to them.
- * Also `POST /desk/handover/:id/dismiss` for the morning handover banner.
+ * Also `POST /desk/handover/:id/dismiss` for the morning digest banner (the URL keeps the digest's old name).
  */
-export function reportsRoutes(deps: { reports: ReportsService; handover: HandoverService; clock: Clock; config: Pick<Config, 'office'> }) {
+export function reportsRoutes(deps: { reports: ReportsService; digest: DigestService; clock: Clock; config: Pick<Config, 'office'> }) {
   const app = new Hono<DeskEnv>();
 
   function scope(c: Context<DeskEnv>) {
@@ -83,7 +83,7 @@ export function reportsRoutes(deps: { reports: ReportsService; handover: Handove
   app.post('/handover/:id/dismiss', async (c) => {
     const id = c.req.param('id');
     if (!/^\d{1,18}$/.test(id)) throw new AppError('not_found', 'No such handover');
-    await deps.handover.dismiss(id, deskSession(c).user.id);
+    await deps.digest.dismiss(id, deskSession(c).user.id);
     return c.redirect('/desk', 303);
   });
 

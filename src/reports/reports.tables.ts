@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { HandoverSummary } from './handover.repository.js';
+import type { DigestSummary } from './digest.repository.js';
 
-/** Tables of reports and the morning handover (sql/20261127090000_reports.sql). */
+/** Tables of reports and the morning digest, whose tables keep the old name `handover_*` (sql/20261127090000_reports.sql). */
 export interface ReportsTables {
   office_period: { starts_at: Date; ends_at: Date };
   handover_digest: {
@@ -9,7 +9,7 @@ export interface ReportsTables {
     opened_at: Date;
     since: Date;
     created_at: Date;
-    summary: ColumnType<HandoverSummary, string, string>;
+    summary: ColumnType<DigestSummary, string, string>;
   };
   handover_dismissal: { digest_id: string; user_id: string; at: Date };
 }

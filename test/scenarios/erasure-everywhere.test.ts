@@ -97,7 +97,7 @@ describe('an erasure request', () => {
     // Monday morning: the digest lists the three, and is texted (once failing, then sent).
     h.clock.set(MONDAY_0905);
     h.twilio.failNext(1, { status: 500, code: 20500, message: 'Twilio is down' });
-    expect(await h.services.handover.generateIfDue()).not.toBeNull();
+    expect(await h.services.digest.generateIfDue()).not.toBeNull();
     await h.jobs.settle();
     await h.jobs.retryNow();
     await h.jobs.settle();

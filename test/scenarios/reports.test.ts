@@ -224,12 +224,12 @@ describe('the morning handover', () => {
       await hh.jobs.settle();
       // Closed days: nothing is made.
       hh.clock.set('2026-12-28T10:00:00Z');
-      expect(await hh.services.handover.generateIfDue()).toBeNull();
+      expect(await hh.services.digest.generateIfDue()).toBeNull();
       // Tuesday 29th, 09:05: the office opened at 09:00.
       hh.clock.set('2026-12-29T09:05:00Z');
-      const id = await hh.services.handover.generateIfDue();
+      const id = await hh.services.digest.generateIfDue();
       expect(id).not.toBeNull();
-      expect(await hh.services.handover.generateIfDue()).toBeNull();
+      expect(await hh.services.digest.generateIfDue()).toBeNull();
       const digest = await hh.database.db.selectFrom('handover_digest').selectAll().executeTakeFirstOrThrow();
       expect(digest.since.toISOString()).toBe('2026-12-24T17:00:00.000Z');
       expect(digest.opened_at.toISOString()).toBe('2026-12-29T09:00:00.000Z');

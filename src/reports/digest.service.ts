@@ -1,3 +1,8 @@
+// The morning digest. It was called the "handover" until issue 13 gave that word to the
+// closing-time handover of urgent enquiries to on-call (src/oncall). Stored data and settings keep
+// the old name on purpose: the table `handover_digest`, the config key `handover.smsNumbers`, the
+// cron task `handover_check`, job keys `handover:…` and the desk URL `/desk/handover/:id/dismiss`
+// are existing data and external contract, so renaming them would break installs and clients.
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
@@ -5,18 +10,18 @@ import { formatDeadline } from '../hours/format.js';
 import { officeStatus, openingPeriods } from '../hours/office-hours.js';
 import { addJob } from '../jobs/queue.repository.js';
 import { TASKS } from '../oncall/paging.service.js';
-import * as repo from './handover.repository.js';
-import type { HandoverSummary } from './handover.repository.js';
+import * as repo from './digest.repository.js';
+import type { DigestSummary } from './digest.repository.js';
 
 const LOOKBACK_DAYS = 400;
 
 /**
- * The morning handover: when the office opens, a summary of everything that arrived while it
+ * The morning digest: when the office opens, a summary of everything that arrived while it
  * was closed (since the previous closing, however long ago: a bank holiday weekend is one
  * digest). Made once per opening whatever the number of workers; shown at the top of the queue
  * until each officer dismisses it, and texted to `handover.smsNumbers`.
  */
-export class HandoverService {
+export class DigestService {
   constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'handover'> }) {}
 
   /** The current opening period's start and the previous closing, or null when the office is closed. */
@@ -38,7 +43,7 @@ export class HandoverService {
     const opening = this.currentOpening(now);
     if (!opening || (await repo.digestExists(this.deps.db, opening.openedAt))) return null;
     const rows = await repo.arrivalsBetween(this.deps.db, opening.since, opening.openedAt);
-    const summary: HandoverSummary = {
+    const summary: DigestSummary = {
       total: rows.length,
       urgent: rows.filter((r) => r.urgent).length,
       paged: rows.filter((r) => r.page_status).length,
@@ -67,8 +72,8 @@ export class HandoverService {
     });
   }
 
-  /** The handover as one short SMS. */
-  smsText(s: HandoverSummary, now: Date): string {
+  /** The digest as one short SMS (its wording still says "handover": recipients know it by that name). */
+  smsText(s: DigestSummary, now: Date): string {
     const office = this.deps.config.office;
     const open = s.items.filter((i) => !i.answered).slice(0, 5);
     const lines = open.map((i) => `${i.reference}${i.urgent ? ' URGENT' : ''}${i.deadline ? ` by ${formatDeadline(new Date(i.deadline), office, now)}` : ''}: ${i.subject.slice(0, 40)}`);

@@ -1,3 +1,5 @@
+// The morning digest's queries. The tables keep their old names (`handover_digest`,
+// `handover_dismissal`): existing data; see digest.service.ts for why the code says "digest".
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 
@@ -46,7 +48,7 @@ export async function digestExists(db: Db | Tx, openedAt: Date): Promise<boolean
 
 /** The newest digest made since `notBefore` that this user has not dismissed. */
 export async function latestUndismissed(db: Db, userId: string, notBefore: Date) {
-  const r = await sql<{ id: string; opened_at: Date; since: Date; summary: HandoverSummary }>`
+  const r = await sql<{ id: string; opened_at: Date; since: Date; summary: DigestSummary }>`
     SELECT d.id, d.opened_at, d.since, d.summary FROM handover_digest d
      WHERE d.created_at >= ${notBefore}
        AND NOT EXISTS (SELECT 1 FROM handover_dismissal x WHERE x.digest_id = d.id AND x.user_id = ${userId})
@@ -59,8 +61,8 @@ export async function dismiss(db: Db, digestId: string, userId: string, at: Date
   await sql`INSERT INTO handover_dismissal (digest_id, user_id, at) VALUES (${digestId}, ${userId}, ${at}) ON CONFLICT DO NOTHING`.execute(db);
 }
 
-/** What the handover says, as stored. */
-export interface HandoverSummary {
+/** What the morning digest says, as stored. */
+export interface DigestSummary {
   total: number;
   urgent: number;
   paged: number;
