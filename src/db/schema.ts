@@ -3,6 +3,8 @@ import type { PagingTables } from '../oncall/paging.tables.js';
 import type { RotaTables } from '../oncall/rota.tables.js';
 import type { ReportsTables } from '../reports/reports.tables.js';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { EnquiryChannel, EnquiryStatus } from '../enquiries/enquiry.model.js';
+import type { EventKind } from '../enquiries/timeline.js';
 
 /**
  * Kysely's view of the tables created by the SQL files in `sql/`. Keep the two in step. Each
@@ -14,8 +16,8 @@ export interface Database extends RotaTables, PagingTables, DeskTables, ReportsT
   sms_inbound: SmsInboundTable;
 }
 
-export type EnquiryChannel = 'web' | 'api' | 'sms';
-export type EnquiryStatus = 'new' | 'in_progress' | 'waiting' | 'answered' | 'closed';
+// Defined with the enquiry model (one list each); re-exported for the table types' users.
+export type { EnquiryChannel, EnquiryStatus };
 
 export interface EnquiryTable {
   id: Generated<string>;
@@ -58,7 +60,8 @@ export interface EnquiryEventTable {
   id: Generated<string>;
   enquiry_id: string;
   at: Date;
-  kind: string;
+  /** Written only through the typed `NewEvent` (src/enquiries/timeline.ts). */
+  kind: EventKind;
   actor: string | null;
   data: ColumnType<Record<string, unknown>, string | undefined, string>;
 }

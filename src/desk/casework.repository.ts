@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry, EnquiryStatus } from '../db/schema.js';
+import { asTimelineEvent, type TimelineEvent } from '../enquiries/timeline.js';
 
 /** The enquiry with this reference locked for an update by the desk. */
 export async function lockByReference(tx: Tx, reference: string): Promise<Enquiry | undefined> {
@@ -29,9 +30,10 @@ export async function earlierEnquiries(db: Db, e: Enquiry, limit = 20): Promise<
     .execute();
 }
 
-/** Timeline events with the name of the staff member who caused each, oldest first. */
-export async function timeline(db: Db, enquiryId: string) {
-  return db.selectFrom('enquiry_event').selectAll().where('enquiry_id', '=', enquiryId).orderBy('at').orderBy('id').execute();
+/** An enquiry's timeline entries, typed by kind, oldest first. */
+export async function timeline(db: Db, enquiryId: string): Promise<TimelineEvent[]> {
+  const rows = await db.selectFrom('enquiry_event').selectAll().where('enquiry_id', '=', enquiryId).orderBy('at').orderBy('id').execute();
+  return rows.map(asTimelineEvent);
 }
 
 /** The page of an enquiry with its steps (for the out-of-hours panel). */

@@ -1,5 +1,6 @@
 import type { OfficeConfig } from '../config.js';
-import type { Enquiry, EnquiryEvent } from '../db/schema.js';
+import type { Enquiry } from '../db/schema.js';
+import type { TimelineEvent } from '../enquiries/timeline.js';
 import { formatDeadline } from '../hours/format.js';
 import { ErrorSummary, FieldError } from '../http/layout.js';
 import type { OutboundSms, Page, PageStep } from '../oncall/paging.tables.js';
@@ -7,67 +8,9 @@ import type { DeskSession } from './auth.service.js';
 import { CASEWORK_LIMITS, STATUSES } from './casework.service.js';
 import { Csrf, DeskLayout } from './desk.layout.js';
 import { channelLabel, statusLabel } from './queue.views.js';
+import { Timeline } from './timeline.views.js';
 
 type When = (d: Date) => string;
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
-}
-
-/** One line of the timeline, worded for a press officer. Everything is rendered as text. */
-function describe(e: EnquiryEvent): { title: string; body?: string } {
-  const d = e.data as Record<string, unknown>;
-  switch (e.kind) {
-    case 'received':
-      return { title: `Received by ${channelLabel(str(d.channel))}${d.outOfHours ? ', out of hours' : ', in hours'}${d.urgent ? ', urgent' : ''}`, body: str(d.nextStep) ? `Journalist was told: ${str(d.nextStep)}` : undefined };
-    case 'sms_in':
-      return { title: d.ack ? 'SMS in (acknowledgement)' : 'SMS in from the journalist', body: str(d.body) };
-    case 'sms_out':
-      return { title: `SMS out to ${str(d.to)}`, body: str(d.body) };
-    case 'sms_out_status':
-      return { title: `SMS delivery: ${str(d.status)}` };
-    case 'sms_out_failed':
-      return { title: `SMS could not be sent to ${str(d.to)}`, body: str(d.error) };
-    case 'reply_queued':
-      return { title: 'Reply by SMS queued', body: str(d.body) };
-    case 'page_created':
-      return { title: `On-call page created (code ${str(d.shortCode)})` };
-    case 'page_sms_sent':
-      return { title: `Page SMS sent to ${str(d.name) || str(d.to)} ${str(d.to)} (step ${Number(d.step) + 1}${d.bundledWith ? `, in a bundle of ${str(d.bundledWith)}` : ''})` };
-    case 'page_call_placed':
-      return { title: `Page call placed to ${str(d.name) || str(d.to)} ${str(d.to)} (step ${Number(d.step) + 1})` };
-    case 'page_bundled':
-      return { title: `Page held to go out with others to ${str(d.to)}` };
-    case 'page_delayed':
-      return { title: `Page delayed: Twilio did not take it (retrying)`, body: str(d.error) };
-    case 'page_failed':
-      return { title: `Page to ${str(d.to)} failed`, body: str(d.error) };
-    case 'page_step_skipped':
-      return { title: `Escalation step ${Number(d.step) + 1} skipped: nobody new to page` };
-    case 'escalated':
-      return { title: `Escalated: ${str(d.reason)}` };
-    case 'handed_to_on_call':
-      return { title: 'Handed to the on-call officer: urgent and not picked up when the office closed' };
-    case 'page_exhausted':
-      return { title: 'Nobody acknowledged the page after every escalation step' };
-    case 'delivery_receipt':
-      return { title: `Delivery receipt: ${d.action === 'call' ? 'call' : 'SMS'} ${str(d.status)}${d.errorCode ? ` (error ${str(d.errorCode)})` : ''}` };
-    case 'acknowledged':
-      return { title: `Page acknowledged by ${str(e.actor)} (${str(d.via)})` };
-    case 'assigned':
-      return { title: d.to ? `Assigned to ${str(d.to)}` : 'Unassigned' };
-    case 'status_changed':
-      return { title: `Status: ${statusLabel(str(d.from))} → ${statusLabel(str(d.to))}` };
-    case 'note':
-      return { title: 'Internal note', body: str(d.text) };
-    case 'response_recorded':
-      return { title: 'Response given (press line)', body: str(d.text) };
-    case 'urgency_changed':
-      return { title: d.urgent ? 'Marked urgent' : 'Marked not urgent', body: str(d.reason) };
-    default:
-      return { title: e.kind.replace(/_/g, ' ') };
-  }
-}
 
 /** Where each action's error belongs, in page order: the page section, then the action forms. */
 const ERROR_ORDER: readonly string[] = ['page', 'assignee', 'status', 'reply', 'response', 'note', 'reason'];
@@ -80,7 +23,7 @@ export interface EnquiryPageProps {
   assigneeName: string | null;
   staff: Array<{ id: string; name: string }>;
   earlier: Array<{ reference: string; subject: string; status: string; received_at: Date; channel: string }>;
-  timeline: EnquiryEvent[];
+  timeline: TimelineEvent[];
   page: { page: Page; steps: PageStep[] } | null;
   outbound: OutboundSms[];
   errors?: Record<string, string>;
@@ -302,18 +245,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
       </div>
 
       <h2>Timeline</h2>
-      <ol class="timeline">
-        {p.timeline.map((ev) => {
-          const d = describe(ev);
-          return (
-            <li class={`ev ev--${ev.kind}`}>
-              <time datetime={ev.at.toISOString()}>{when(ev.at)}</time> <strong>{d.title}</strong>
-              {ev.actor && ev.kind !== 'acknowledged' ? <span class="hint"> by {ev.actor}</span> : null}
-              {d.body ? <div class="pre">{d.body}</div> : null}
-            </li>
-          );
-        })}
-      </ol>
+      <Timeline events={p.timeline} when={when} />
       {p.outbound.length ? (
         <>
           <h2>SMS to the journalist</h2>

@@ -1,7 +1,7 @@
 import { sql, type SqlBool, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database, EnquiryChannel, EnquiryStatus } from '../db/schema.js';
-import { OPEN_STATUSES } from '../enquiries/enquiries.repository.js';
+import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
 
 /** What the queue can be filtered by (all optional; default: open enquiries, anyone's). */
 export interface QueueFilters {

@@ -1,9 +1,8 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry, EnquiryEvent, NewEnquiry } from '../db/schema.js';
-
-/** Statuses in which the office still owes the journalist something. */
-export const OPEN_STATUSES = ['new', 'in_progress', 'waiting'] as const;
+import type { Enquiry, NewEnquiry } from '../db/schema.js';
+import { OPEN_STATUSES } from './enquiry.model.js';
+import { asTimelineEvent, type EventData, type EventKind, type NewEvent, type TimelineEvent } from './timeline.js';
 
 /** The columns intake sets on a new enquiry; the rest take their defaults. */
 export type IntakeRow = Pick<
@@ -67,17 +66,14 @@ SELECT * FROM e`;
  * makes one round trip to PostgreSQL instead of four (BEGIN, two INSERTs, COMMIT). On a
  * reference clash nothing is stored and null is returned.
  */
-export async function insertEnquiryWithEvent(db: Db | Tx, row: IntakeRow, event: { kind: string; data: Record<string, unknown> }): Promise<Enquiry | null> {
+export async function insertEnquiryWithEvent(db: Db | Tx, row: IntakeRow, event: { kind: 'received'; data: EventData['received'] }): Promise<Enquiry | null> {
   const params = [...INTAKE_COLUMNS.map((c) => row[c] ?? null), event.kind, JSON.stringify(event.data)];
   const r = await db.executeQuery<Enquiry>(CompiledQuery.raw(INSERT_WITH_EVENT_SQL, params));
   return r.rows[0] ?? null;
 }
 
-/** Appends one entry to an enquiry's timeline. */
-export async function addEvent(
-  tx: Tx | Db,
-  event: { enquiryId: string; at: Date; kind: string; actor?: string | null; data?: Record<string, unknown> },
-): Promise<void> {
+/** Appends one entry to an enquiry's timeline; only declared kinds, each with its data. */
+export async function addEvent(tx: Tx | Db, event: NewEvent): Promise<void> {
   await tx
     .insertInto('enquiry_event')
     .values({
@@ -85,7 +81,7 @@ export async function addEvent(
       at: event.at,
       kind: event.kind,
       actor: event.actor ?? null,
-      data: JSON.stringify(event.data ?? {}),
+      data: JSON.stringify(event.data),
     })
     .execute();
 }
@@ -96,8 +92,9 @@ export async function findByReference(db: Db | Tx, reference: string): Promise<E
 }
 
 /** An enquiry's timeline, oldest first. */
-export async function listEvents(db: Db | Tx, enquiryId: string): Promise<EnquiryEvent[]> {
-  return db.selectFrom('enquiry_event').selectAll().where('enquiry_id', '=', enquiryId).orderBy('at').orderBy('id').execute();
+export async function listEvents(db: Db | Tx, enquiryId: string): Promise<TimelineEvent[]> {
+  const rows = await db.selectFrom('enquiry_event').selectAll().where('enquiry_id', '=', enquiryId).orderBy('at').orderBy('id').execute();
+  return rows.map(asTimelineEvent);
 }
 
 /**
@@ -159,8 +156,8 @@ export async function lockKey(tx: Tx, key: string): Promise<void> {
 }
 
 /** The first timeline entry of `kind` for an enquiry. */
-export async function findFirstEvent(db: Db | Tx, enquiryId: string, kind: string): Promise<EnquiryEvent | undefined> {
-  return db
+export async function findFirstEvent<K extends EventKind>(db: Db | Tx, enquiryId: string, kind: K): Promise<TimelineEvent<K> | undefined> {
+  const row = await db
     .selectFrom('enquiry_event')
     .selectAll()
     .where('enquiry_id', '=', enquiryId)
@@ -168,6 +165,7 @@ export async function findFirstEvent(db: Db | Tx, enquiryId: string, kind: strin
     .orderBy('id')
     .limit(1)
     .executeTakeFirst();
+  return row ? (asTimelineEvent(row) as TimelineEvent<K>) : undefined;
 }
 
 /** Enquiries by id with what a list needs, oldest first. */

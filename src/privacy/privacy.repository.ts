@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
+import { PERSONAL_FIELDS } from '../enquiries/timeline.js';
 
 /** What replaces erased personal data. */
 export const ERASED = '[erased]';
@@ -57,9 +58,10 @@ async function referencesOf(tx: Tx, ids: string[]): Promise<string[]> {
 
 /**
  * Replaces the journalist's personal data on these enquiries with the marker: name, contact
- * details, subject, details and the press line; message texts and numbers in the timeline
- * (including delivery errors, whose texts name the number), inbound and outbound SMS. Keeps the
- * outlet, times, status and outcome (the figures). Then the copies made elsewhere: subjects in
+ * details, subject, details and the press line; the timeline's personal fields as each kind
+ * declares them (`PERSONAL_FIELDS`: message texts, numbers, delivery errors that name the
+ * number), inbound and outbound SMS. Keeps the outlet, times, status and outcome (the
+ * figures). Then the copies made elsewhere: subjects in
  * the morning digests and their SMS, and queued or failed jobs that carry the journalist's
  * number or text (see `dropJobsNaming`). `senderPhone` (an erasure request, where every enquiry
  * of theirs is in `ids`): their texts that joined no enquiry go too. Idempotent.
@@ -73,8 +75,10 @@ export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhon
     .where('id', 'in', ids)
     .where('erased_at', 'is', null)
     .executeTakeFirst();
-  await sql`UPDATE enquiry_event SET data = (data - 'body' - 'text' - 'to' - 'nextStep' - 'error') || '{"erased": true}'::jsonb
-             WHERE enquiry_id = ANY(${ids}::bigint[]) AND (data ? 'body' OR data ? 'text' OR data ? 'to' OR data ? 'nextStep' OR data ? 'error')`.execute(tx);
+  // Each kind's own declaration of its personal fields; an entry that holds none is left as it is.
+  await sql`UPDATE enquiry_event ev SET data = (ev.data - p.fields) || '{"erased": true}'::jsonb
+              FROM (SELECT key AS kind, ARRAY(SELECT jsonb_array_elements_text(value)) AS fields FROM jsonb_each(${JSON.stringify(PERSONAL_FIELDS)}::jsonb)) p
+             WHERE ev.enquiry_id = ANY(${ids}::bigint[]) AND ev.kind = p.kind AND ev.data ?| p.fields`.execute(tx);
   await sql`UPDATE sms_inbound SET from_number = ${ERASED}, body = ${ERASED}
              WHERE enquiry_id = ANY(${ids}::bigint[]) OR (enquiry_id IS NULL AND from_number = ${senderPhone})`.execute(tx);
   await sql`UPDATE outbound_sms SET to_number = ${ERASED}, body = ${ERASED}, last_error = CASE WHEN last_error IS NULL THEN NULL ELSE ${ERASED} END

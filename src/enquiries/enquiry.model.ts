@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/**
+ * The one list of the ways an enquiry arrives and of the states it moves through. Everything that
+ * lists them (labels, filters, reports, the API description) is built from these or declared
+ * `satisfies Record<EnquiryChannel | EnquiryStatus, …>`, so adding a member makes
+ * `npm run typecheck` name every place to complete. The SQL CHECK constraints in `sql/` list
+ * them too and change by migration.
+ */
+export const ENQUIRY_CHANNELS = ['web', 'api', 'sms'] as const;
+/** How an enquiry arrived. */
+export type EnquiryChannel = (typeof ENQUIRY_CHANNELS)[number];
+
+/** Every status, in the order a desk lists them. */
+export const ENQUIRY_STATUSES = ['new', 'in_progress', 'waiting', 'answered', 'closed'] as const;
+/** Where an enquiry is in its life. */
+export type EnquiryStatus = (typeof ENQUIRY_STATUSES)[number];
+
+/** Whether the office still owes the journalist something in each status: the one definition of "open". */
+const IS_OPEN = { new: true, in_progress: true, waiting: true, answered: false, closed: false } as const satisfies Record<EnquiryStatus, boolean>;
+
+/** Statuses in which the office still owes the journalist something (SQL takes it as a parameter). */
+export const OPEN_STATUSES = ENQUIRY_STATUSES.filter((s) => IS_OPEN[s]) as readonly OpenStatus[];
+/** A status in which the office still owes an answer. */
+export type OpenStatus = { [S in EnquiryStatus]: (typeof IS_OPEN)[S] extends true ? S : never }[EnquiryStatus];
+
+/** Whether the office still owes an answer in status `s`. */
+export function isOpenStatus(s: EnquiryStatus): s is OpenStatus {
+  return IS_OPEN[s];
+}
+
+/** zod enum of the channels, for schemas that describe enquiries (e.g. the OpenAPI document). */
+export const enquiryChannelSchema = z.enum(ENQUIRY_CHANNELS);
+/** zod enum of the statuses. */
+export const enquiryStatusSchema = z.enum(ENQUIRY_STATUSES);

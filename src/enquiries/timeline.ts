@@ -1,0 +1,124 @@
+import type { EnquiryChannel, EnquiryStatus } from './enquiry.model.js';
+
+/**
+ * Every kind of timeline entry (`enquiry_event.kind`) with the shape of its `data`. The one list
+ * of kinds: `addEvent` accepts only these, the desk words each one (an exhaustive switch), and
+ * `PERSONAL_FIELDS` says what erasure removes from each. A new kind is one entry here, and the
+ * compiler then names the places to complete.
+ */
+export interface EventData {
+  /** The enquiry arrived; `nextStep` is exactly what the journalist was told. */
+  received: {
+    channel: EnquiryChannel;
+    outOfHours: boolean;
+    urgent: boolean;
+    urgentReason: 'journalist' | 'deadline' | null;
+    pagedOnCall: boolean;
+    nextStep: string;
+    /** SHA-256 of the web form's receipt token (the confirmation page checks it). */
+    receiptHash?: string;
+  };
+  /** A text from the journalist, or (`ack`) an on-call officer's acknowledgement. */
+  sms_in: { body: string; messageSid: string; ack?: boolean };
+  /** A text to the journalist went out. */
+  sms_out: { to: string; body: string; sid: string | null; key: string };
+  /** Twilio's delivery status of a text to the journalist. */
+  sms_out_status: { sid: string; status: string; errorCode: string | null };
+  /** A text to the journalist failed for good. */
+  sms_out_failed: { to: string; error: string };
+  /** A desk reply by SMS was queued. */
+  reply_queued: { body: string; key: string };
+  page_created: { pageId: string; shortCode: string };
+  page_sms_sent: PageSent;
+  page_call_placed: PageSent;
+  /** Held to go out with other pages to the same phone at `sendsAt` (ISO). */
+  page_bundled: { pageId: string; step: number; action: PageAction; to: string; sendsAt: string };
+  /** Twilio did not take the page; it is retried. */
+  page_delayed: { pageId: string; step: number; action: PageAction; to: string; error: string };
+  page_failed: { pageId: string; step: number; action: PageAction; to: string; error: string; twilioCode?: number | null };
+  /** `to` is the escalation step's target (oncall / next / fallback), not a number. */
+  page_step_skipped: { pageId: string; step: number; to: string; reason: string };
+  /** Urgent out of hours but not paged: paging is off, or the sender's address reached its page limit. */
+  page_withheld: { reason: 'paging_off' | 'page_limit' };
+  escalated: { pageId: string; fromStep: number; reason: string };
+  handed_to_on_call: { reason: string };
+  page_exhausted: { pageId: string; steps: number };
+  delivery_receipt: { pageId: string; step: number; action: PageAction; sid: string; status: string; errorCode: string | null };
+  acknowledged: { pageId: string; via: 'sms' | 'voice' | 'desk' };
+  /** `to` is the staff member's name, null when unassigned. */
+  assigned: { to: string | null };
+  status_changed: { from: EnquiryStatus; to: EnquiryStatus };
+  note: { text: string };
+  response_recorded: { text: string };
+  urgency_changed: { urgent: boolean; reason: string };
+}
+
+type PageAction = 'sms' | 'call';
+/** A page SMS or call that Twilio took (`bundledWith`: how many pages shared the SMS). */
+type PageSent = { pageId: string; step: number; to: string; sid: string | null; name?: string; source?: string; bundledWith?: number };
+
+/** A kind of timeline entry. */
+export type EventKind = keyof EventData;
+
+/**
+ * The data fields of each kind that erasure removes (subject access erasure and retention): the
+ * journalist's texts and number, and error texts that name the number. Staff phone numbers in
+ * page entries go too (they were erased by key name before, and nobody needs them afterwards).
+ * `status_changed.to` and `assigned.to` are not the journalist's data; they are listed because
+ * erasure removed every field named `to` before this declaration existed, and issue 13 changes
+ * no behaviour. A new kind must say what it holds here (the map is over every kind), and
+ * test/scenarios/timeline-erasure.test.ts fails when a sample value survives erasure.
+ */
+export const PERSONAL_FIELDS = {
+  received: ['nextStep'],
+  sms_in: ['body'],
+  sms_out: ['to', 'body'],
+  sms_out_status: [],
+  sms_out_failed: ['to', 'error'],
+  reply_queued: ['body'],
+  page_created: [],
+  page_sms_sent: ['to'],
+  page_call_placed: ['to'],
+  page_bundled: ['to'],
+  page_delayed: ['to', 'error'],
+  page_failed: ['to', 'error'],
+  page_step_skipped: ['to'],
+  page_withheld: [],
+  escalated: [],
+  handed_to_on_call: [],
+  page_exhausted: [],
+  delivery_receipt: [],
+  acknowledged: [],
+  assigned: ['to'],
+  status_changed: ['to'],
+  note: ['text'],
+  response_recorded: ['text'],
+  urgency_changed: [],
+} as const satisfies { [K in EventKind]: readonly (keyof EventData[K])[] };
+
+/** The personal fields of kind K. */
+type PersonalOf<K extends EventKind> = (typeof PERSONAL_FIELDS)[K][number] & keyof EventData[K];
+
+/** Data of kind K as stored: after erasure its personal fields are gone and `erased` is set. */
+export type StoredData<K extends EventKind> = Omit<EventData[K], PersonalOf<K>> & Partial<Pick<EventData[K], PersonalOf<K>>> & { erased?: true };
+
+/** A timeline entry to write. */
+export type NewEvent = {
+  [K in EventKind]: { enquiryId: string; at: Date; kind: K; actor?: string | null; data: EventData[K] };
+}[EventKind];
+
+/** A timeline entry to write, limited to some kinds (e.g. what one repository function records). */
+export type NewEventOf<K extends EventKind> = Extract<NewEvent, { kind: K }>;
+
+/** A stored timeline entry, discriminated by `kind`. */
+export type TimelineEvent<K extends EventKind = EventKind> = {
+  [P in K]: { id: string; enquiry_id: string; at: Date; kind: P; actor: string | null; data: StoredData<P> };
+}[K];
+
+/**
+ * A row of `enquiry_event` as its typed entry. The cast trusts the table: rows are written only
+ * through `NewEvent` (addEvent and the two single-statement inserts typed by it).
+ */
+export function asTimelineEvent(row: { id: string; enquiry_id: string; at: Date; kind: EventKind; actor: string | null; data: Record<string, unknown> }): TimelineEvent {
+  return row as TimelineEvent;
+}

@@ -1,0 +1,101 @@
+/**
+ * Erasure of the timeline follows each event kind's own declaration of its personal fields
+ * (`PERSONAL_FIELDS` in src/enquiries/timeline.ts). A sample of EVERY kind (the map is over the
+ * kind union, so a new kind does not compile without one) carries the journalist's data wherever
+ * that kind holds it; after erasure none of it may survive anywhere in `enquiry_event`. A new kind
+ * that stores, say, `from` or `subject` without declaring it personal fails here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEvent } from '../../src/desk/timeline.views.js';
+import { addEvent, insertEnquiryWithEvent, listEvents } from '../../src/enquiries/enquiries.repository.js';
+import type { EventData, EventKind } from '../../src/enquiries/timeline.js';
+import { eraseEnquiries } from '../../src/privacy/privacy.repository.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+
+const JOURNALIST = { name: 'Jess Journalist', phone: '+447911123480', email: 'jess.journalist@news.example', text: 'Off the record: the minister resigned' };
+const SAID = `${JOURNALIST.text}. Ring ${JOURNALIST.name} on ${JOURNALIST.phone} or ${JOURNALIST.email}`;
+
+/** One entry of each kind, filled with the journalist's data wherever that kind holds some. */
+const SAMPLES = {
+  received: { channel: 'sms', outOfHours: true, urgent: true, urgentReason: 'journalist', pagedOnCall: true, nextStep: `We will reply to ${JOURNALIST.phone}` },
+  sms_in: { body: SAID, messageSid: 'SM0001' },
+  sms_out: { to: JOURNALIST.phone, body: `Dear ${JOURNALIST.name}, about ${JOURNALIST.text}`, sid: 'SM0002', key: 'reply:1' },
+  sms_out_status: { sid: 'SM0002', status: 'delivered', errorCode: null },
+  sms_out_failed: { to: JOURNALIST.phone, error: `The 'To' number ${JOURNALIST.phone} is not a valid phone number` },
+  reply_queued: { body: `Dear ${JOURNALIST.name}, ${JOURNALIST.text}`, key: 'reply:1' },
+  page_created: { pageId: '1', shortCode: 'K7' },
+  page_sms_sent: { pageId: '1', step: 0, to: '+447911123999', name: 'Kim Lee', source: 'shift', sid: 'SM0003' },
+  page_call_placed: { pageId: '1', step: 1, to: '+447911123999', name: 'Kim Lee', source: 'shift', sid: 'CA0001' },
+  page_bundled: { pageId: '1', step: 0, action: 'sms', to: '+447911123999', sendsAt: '2026-01-01T02:00:00.000Z' },
+  page_delayed: { pageId: '1', step: 0, action: 'sms', to: '+447911123999', error: 'timeout' },
+  page_failed: { pageId: '1', step: 0, action: 'sms', to: '+447911123999', error: 'refused', twilioCode: 21211 },
+  page_step_skipped: { pageId: '1', step: 2, to: 'next', reason: 'nobody new to page' },
+  page_withheld: { reason: 'page_limit' },
+  escalated: { pageId: '1', fromStep: 0, reason: 'call no-answer' },
+  handed_to_on_call: { reason: 'urgent and not picked up when the office closed' },
+  page_exhausted: { pageId: '1', steps: 4 },
+  delivery_receipt: { pageId: '1', step: 0, action: 'sms', sid: 'SM0003', status: 'delivered', errorCode: null },
+  acknowledged: { pageId: '1', via: 'sms' },
+  assigned: { to: 'Kim Lee' },
+  status_changed: { from: 'new', to: 'in_progress' },
+  note: { text: SAID },
+  response_recorded: { text: `Told ${JOURNALIST.name}: ${JOURNALIST.text}` },
+  urgency_changed: { urgent: true, reason: 'Deadline brought forward' },
+} satisfies { [K in EventKind]: EventData[K] };
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => t?.drop());
+
+describe('timeline erasure by declared personal fields', () => {
+  it('leaves none of the journalist\'s data in any kind of timeline entry, and keeps the rest', async () => {
+    const at = new Date('2026-01-01T01:00:00Z');
+    const enquiry = await insertEnquiryWithEvent(
+      t.db,
+      {
+        reference: 'PD-TLE-001',
+        channel: 'sms',
+        name: JOURNALIST.name,
+        outlet: 'Daily Planet',
+        email: JOURNALIST.email,
+        phone: JOURNALIST.phone,
+        subject: JOURNALIST.text,
+        details: SAID,
+        deadline: null,
+        urgent: true,
+        urgent_reason: 'journalist',
+        out_of_hours: true,
+        needs_on_call: true,
+        respond_by: null,
+        received_at: at,
+        updated_at: at,
+      },
+      { kind: 'received', data: SAMPLES.received },
+    );
+    if (!enquiry) throw new Error('reference taken');
+    for (const kind of Object.keys(SAMPLES) as EventKind[]) {
+      if (kind === 'received') continue;
+      await addEvent(t.db, { enquiryId: enquiry.id, at, kind, data: SAMPLES[kind] } as Parameters<typeof addEvent>[1]);
+    }
+    const before = await listEvents(t.db, enquiry.id);
+    expect(new Set(before.map((e) => e.kind))).toEqual(new Set(Object.keys(SAMPLES)));
+    // Every kind is worded for the desk, before and after erasure.
+    for (const e of before) expect(describeEvent(e).title).not.toBe('');
+
+    await t.db.transaction().execute((tx) => eraseEnquiries(tx, [enquiry.id], new Date('2027-01-01T00:00:00Z')));
+
+    const stored = await t.pool.query<{ kind: string; data: Record<string, unknown>; actor: string | null }>('SELECT kind, data, actor FROM enquiry_event WHERE enquiry_id = $1', [enquiry.id]);
+    const text = JSON.stringify(stored.rows).toLowerCase();
+    for (const value of [JOURNALIST.name, JOURNALIST.phone, JOURNALIST.email, JOURNALIST.text, JOURNALIST.phone.slice(3)]) {
+      expect(text, `"${value}" survived erasure`).not.toContain(value.toLowerCase());
+    }
+    // What is not personal stays for the figures and the audit trail.
+    const sms = stored.rows.find((r) => r.kind === 'sms_in')!;
+    expect(sms.data).toEqual({ messageSid: 'SM0001', erased: true });
+    const withheld = stored.rows.find((r) => r.kind === 'page_withheld')!;
+    expect(withheld.data).toEqual({ reason: 'page_limit' });
+    for (const e of await listEvents(t.db, enquiry.id)) expect(describeEvent(e).title).not.toBe('');
+  });
+});
