@@ -5,6 +5,7 @@ import type { Db, Tx } from '../db/database.js';
 import type { Enquiry, EnquiryChannel } from '../db/schema.js';
 import * as repo from './enquiries.repository.js';
 import type { EnquiryInput } from './enquiry.input.js';
+import type { SubmitOutcome } from './enquiry.outcome.js';
 import { newReference } from './reference.js';
 import { judgeEnquiry, nextStepMessage, type Judgement } from './urgency.js';
 
@@ -23,22 +24,8 @@ export interface ArrivalsPort {
   announce(reference: string): void;
 }
 
-/** What the journalist is told once their enquiry is stored (the API's 201 body plus wording). */
-export interface SubmitOutcome {
-  reference: string;
-  status: Enquiry['status'];
-  urgent: boolean;
-  outOfHours: boolean;
-  pagedOnCall: boolean;
-  respondBy: string | null;
-  nextStep: string;
-  /**
-   * The out-of-hours line (E.164) when the journalist must ring it themselves: urgent, out of
-   * hours, and the on-call officer is not being paged (paging is off, or this sender reached
-   * `intake.pageRateLimit`). Otherwise null.
-   */
-  callOutOfHoursLine: string | null;
-}
+// The outcome's type is derived from its zod schema, which the OpenAPI document is generated from.
+export type { SubmitOutcome } from './enquiry.outcome.js';
 
 /** How intake was told to treat one submission. */
 export interface SubmitOptions {

@@ -104,14 +104,21 @@ function optionalText(field: 'email' | 'phone' | 'deadline') {
 const TRUE_WORDS = new Set(['true', 'on', 'yes', '1']);
 const FALSE_WORDS = new Set(['false', 'off', 'no', '0', '']);
 
-const rawSchema = z.object({
+/**
+ * Each field a journalist sends, checked on its own (`parseEnquiryInput` adds the checks across
+ * fields). The OpenAPI document's `EnquiryInput` is generated from this schema: the `meta` here is
+ * what API clients read.
+ */
+export const enquiryFieldsSchema = z.object({
   name: textField('name'),
   outlet: textField('outlet'),
-  email: optionalText('email'),
-  phone: optionalText('phone'),
+  email: optionalText('email').meta({ format: 'email' }),
+  phone: optionalText('phone').meta({ description: 'UK national or international format; stored as E.164' }),
   subject: textField('subject'),
   details: textField('details', true),
-  deadline: optionalText('deadline'),
+  deadline: optionalText('deadline').meta({
+    description: 'ISO-8601 with offset, or YYYY-MM-DDTHH:mm read in the office time zone; must be in the future',
+  }),
   urgent: z.preprocess(
     (v) => {
       if (v === undefined || v === null) return false;
@@ -121,10 +128,10 @@ const rawSchema = z.object({
     },
     z.boolean({ error: 'Urgent must be true or false' }),
   ),
-});
+}).meta({ description: 'At least one of email and phone is required.' });
 
 const emailSchema = z.email();
-type Raw = z.infer<typeof rawSchema>;
+type Raw = z.infer<typeof enquiryFieldsSchema>;
 
 export type ParseResult = { ok: true; value: EnquiryInput } | { ok: false; fields: Partial<Record<EnquiryField, string>> };
 
@@ -141,8 +148,8 @@ export function parseEnquiryInput(raw: unknown, ctx: { now: DateTime; timezone: 
   const input = raw as Record<string, unknown>;
   // Each field on its own, so one bad field does not hide the value (or the problems) of another.
   const values: Partial<Raw> = {};
-  for (const key of Object.keys(rawSchema.shape) as (keyof Raw)[]) {
-    const r = rawSchema.shape[key].safeParse(input[key]);
+  for (const key of Object.keys(enquiryFieldsSchema.shape) as (keyof Raw)[]) {
+    const r = enquiryFieldsSchema.shape[key].safeParse(input[key]);
     if (r.success) (values as Record<string, unknown>)[key] = r.data;
     else fields[key] = r.error.issues[0]?.message ?? `${LABELS[key]} is not valid`;
   }

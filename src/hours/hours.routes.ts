@@ -1,9 +1,19 @@
 import { Hono } from 'hono';
 import { DateTime } from 'luxon';
+import { z } from 'zod';
 import type { OfficeConfig } from '../config.js';
 import { AppError } from '../http/errors.js';
 import { officeStatus } from './office-hours.js';
 import { parseInstant } from './parse.js';
+
+/** The body of `GET /api/office-hours`; the OpenAPI document is generated from it. */
+export const officeHoursAnswerSchema = z.object({
+  open: z.boolean(),
+  at: z.string().meta({ format: 'date-time' }),
+  nextOpening: z.string().meta({ format: 'date-time' }).nullable(),
+  nextClosing: z.string().meta({ format: 'date-time' }).nullable(),
+  reason: z.string().meta({ examples: ['Boxing Day (substitute day)'] }),
+});
 
 export interface HoursRouteDeps {
   office: OfficeConfig;
@@ -43,11 +53,12 @@ export function hoursRoutes(deps: HoursRouteDeps): Hono {
     const s = officeStatus(at, deps.office);
     return c.json({
       open: s.open,
-      at: s.at.toISO(),
+      // Luxon types toISO() as nullable for invalid DateTimes; `at` was parsed or made valid above.
+      at: s.at.toISO()!,
       nextOpening: s.nextOpening?.toISO() ?? null,
       nextClosing: s.nextClosing?.toISO() ?? null,
       reason: s.reason,
-    });
+    } satisfies z.infer<typeof officeHoursAnswerSchema>);
   });
   return app;
 }

@@ -1,25 +1,49 @@
 import { Hono } from 'hono';
-import { LIMITS } from '../enquiries/enquiry.input.js';
+import { z } from 'zod';
+import { enquiryFieldsSchema } from '../enquiries/enquiry.input.js';
+import { submitOutcomeSchema } from '../enquiries/enquiry.outcome.js';
+import { officeHoursAnswerSchema } from '../hours/hours.routes.js';
+import { ERROR_STATUS, type ErrorCode, type errorBody } from './errors.js';
 
-const errorSchema = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string', description: 'Stable machine-readable code, e.g. validation, invalid_json, rate_limited' },
-        message: { type: 'string' },
-        fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'Per-field messages (422 only)' },
-      },
-    },
-  },
-} as const;
+/** The error body every `/api/*` failure carries (see `errorBody`). */
+const errorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]).describe('Stable machine-readable code, e.g. validation, invalid_json, rate_limited'),
+    message: z.string(),
+    fields: z.record(z.string(), z.string()).optional().describe('Per-field messages (422 only)'),
+  }),
+});
+// errorBody's return type and this schema must describe the same thing, both ways round.
+type ErrorBody = ReturnType<typeof errorBody>;
+const sameErrorBody: [ErrorBody, z.infer<typeof errorBodySchema>] extends [z.infer<typeof errorBodySchema>, ErrorBody] ? true : never = true;
+void sameErrorBody;
+
+/** A component schema from a zod schema: JSON Schema 2020-12, which OpenAPI 3.1 uses as is. */
+function component(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, target: 'draft-2020-12' }) as Record<string, unknown>;
+  return json;
+}
+
+/**
+ * The request body as a client sends it. The fields' preprocessing supplies a value for an absent
+ * optional field, which zod's JSON Schema cannot see; so `required` and each `default` come from
+ * asking the schema itself what it makes of a missing field.
+ */
+function requestComponent(schema: z.ZodObject): Record<string, unknown> {
+  const json = component(schema, 'input');
+  const properties = json.properties as Record<string, Record<string, unknown>>;
+  const required: string[] = [];
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const missing = (field as z.ZodType).safeParse(undefined);
+    if (!missing.success) required.push(key);
+    else if (missing.data !== null) properties[key] = { ...properties[key], default: missing.data };
+  }
+  return { ...json, required };
+}
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
-/** The OpenAPI 3.1 description of the public JSON API. */
+/** The OpenAPI 3.1 description of the public JSON API, generated from the schemas the routes use. */
 export const OPENAPI_DOCUMENT = {
   openapi: '3.1.0',
   info: {
@@ -73,57 +97,13 @@ export const OPENAPI_DOCUMENT = {
   },
   components: {
     schemas: {
-      Error: errorSchema,
-      EnquiryInput: {
-        type: 'object',
-        required: ['name', 'outlet', 'subject', 'details'],
-        description: 'At least one of email and phone is required.',
-        properties: {
-          name: { type: 'string', maxLength: LIMITS.name },
-          outlet: { type: 'string', maxLength: LIMITS.outlet },
-          email: { type: 'string', format: 'email', maxLength: LIMITS.email },
-          phone: { type: 'string', maxLength: LIMITS.phone, description: 'UK national or international format; stored as E.164' },
-          subject: { type: 'string', maxLength: LIMITS.subject },
-          details: { type: 'string', maxLength: LIMITS.details },
-          deadline: {
-            type: 'string',
-            description: 'ISO-8601 with offset, or YYYY-MM-DDTHH:mm read in the office time zone; must be in the future',
-          },
-          urgent: { type: 'boolean', default: false },
-        },
-      },
-      EnquiryReceipt: {
-        type: 'object',
-        required: ['reference', 'status', 'urgent', 'outOfHours', 'pagedOnCall', 'respondBy', 'nextStep', 'callOutOfHoursLine'],
-        properties: {
-          reference: { type: 'string', example: 'PD-7KM-4QX' },
-          status: { type: 'string', enum: ['new', 'in_progress', 'waiting', 'answered', 'closed'] },
-          urgent: { type: 'boolean' },
-          outOfHours: { type: 'boolean' },
-          pagedOnCall: { type: 'boolean', description: 'The on-call press officer is being alerted now' },
-          respondBy: { type: ['string', 'null'], format: 'date-time' },
-          nextStep: { type: 'string', description: 'What happens next, in words for the journalist' },
-          callOutOfHoursLine: {
-            type: ['string', 'null'],
-            description:
-              'E.164 number of the out-of-hours line when the journalist must call it themselves: urgent, out of hours, and nobody is being paged (paging is off, or too many pages came from this address). Otherwise null.',
-          },
-        },
-      },
-      OfficeHours: {
-        type: 'object',
-        required: ['open', 'at', 'nextOpening', 'nextClosing', 'reason'],
-        properties: {
-          open: { type: 'boolean' },
-          at: { type: 'string', format: 'date-time' },
-          nextOpening: { type: ['string', 'null'], format: 'date-time' },
-          nextClosing: { type: ['string', 'null'], format: 'date-time' },
-          reason: { type: 'string', example: 'Boxing Day (substitute day)' },
-        },
-      },
+      Error: component(errorBodySchema, 'output'),
+      EnquiryInput: requestComponent(enquiryFieldsSchema),
+      EnquiryReceipt: component(submitOutcomeSchema, 'output'),
+      OfficeHours: component(officeHoursAnswerSchema, 'output'),
     },
   },
-} as const;
+};
 
 /** `GET /api/openapi.json`. Mounted under `/api`. */
 export function openApiRoutes() {

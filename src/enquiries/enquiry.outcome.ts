@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { enquiryStatusSchema } from './enquiry.model.js';
+
+/**
+ * What the journalist is told once their enquiry is stored: the body of `POST /api/enquiries`'s
+ * 201, and the wording the form's confirmation page shows. The service's `SubmitOutcome` type and
+ * the OpenAPI document are both derived from this schema, so neither can drift from the other.
+ */
+export const submitOutcomeSchema = z
+  .object({
+    reference: z.string().meta({ examples: ['PD-7KM-4QX'] }),
+    status: enquiryStatusSchema,
+    urgent: z.boolean(),
+    outOfHours: z.boolean(),
+    pagedOnCall: z.boolean().describe('The on-call press officer is being alerted now'),
+    respondBy: z.string().meta({ format: 'date-time' }).nullable(),
+    nextStep: z.string().describe('What happens next, in words for the journalist'),
+    callOutOfHoursLine: z
+      .string()
+      .nullable()
+      .describe(
+        'E.164 number of the out-of-hours line when the journalist must call it themselves: urgent, out of hours, and nobody is being paged (paging is off, or too many pages came from this address). Otherwise null.',
+      ),
+  })
+  .strict();
+
+/** What the journalist is told once their enquiry is stored (the API's 201 body plus wording). */
+export type SubmitOutcome = z.infer<typeof submitOutcomeSchema>;
+
