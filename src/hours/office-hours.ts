@@ -6,9 +6,10 @@
  * instants day by day, so DST changes need no special cases further up: a working minute is a
  * real minute, and "09:00 on the Monday after the clocks change" is whatever instant the zone says.
  */
-import Holidays from 'date-holidays';
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../config.js';
+import { holidayOrClosure } from './holidays.js';
+import { calendarDateAt, DAY, MINUTE, minutesOfDay, toCalendarDate, wallClockInstant, weekday, type CalendarDate } from './wall-clock.js';
 
 /** An absolute instant. Text is not accepted here: parse it with `parseInstant` so bad input is caught at the edge. */
 export type Instant = Date | DateTime;
@@ -41,19 +42,6 @@ export const SEARCH_HORIZON_DAYS = 400;
 
 const WEEKDAY_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const MINUTE = 60_000;
-const DAY = 86_400_000;
-
-/**
- * A calendar date as the epoch milliseconds of its UTC midnight: plain numbers with no zone to
- * shift them, so walking a year of days costs additions rather than DateTime objects.
- */
-type CalendarDate = number;
-
-const isoDate = (date: CalendarDate) => new Date(date).toISOString().slice(0, 10);
-/** 1 = Monday … 7 = Sunday, as luxon and the `office.hours` keys count (1 January 1970 was a Thursday). */
-// The double modulo keeps dates before 1970 (negative day numbers) in 1..7.
-const weekday = (date: CalendarDate) => ((((Math.floor(date / DAY) + 3) % 7) + 7) % 7) + 1;
 
 /** A continuous stretch of opening time, as epoch milliseconds [start, end). */
 interface Period {
@@ -61,63 +49,6 @@ interface Period {
   end: number;
   /** Still open when the search horizon ran out, so `end` is where we stopped looking, not a closing. */
   openEnded: boolean;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Holidays and closures
-
-/** date-holidays arguments for each `office.holidays` value the config schema allows. */
-const HOLIDAY_REGIONS: Record<NonNullable<OfficeConfig['holidays']>, [country: string, state: string]> = {
-  'GB-ENG': ['GB', 'ENG'],
-};
-const holidayCalendars = new Map<string, Holidays>();
-const holidayNamesByRegionYear = new Map<string, Map<string, string>>();
-
-/** Name of the public holiday on `isoDate`, from date-holidays verbatim; observances such as Mother's Day do not close the office. */
-function publicHolidayName(isoDate: string, year: number, office: OfficeConfig): string | undefined {
-  if (office.holidays === null) return undefined;
-  const key = `${office.holidays}:${year}`;
-  let byDate = holidayNamesByRegionYear.get(key);
-  if (!byDate) {
-    let calendar = holidayCalendars.get(office.holidays);
-    if (!calendar) {
-      const [country, state] = HOLIDAY_REGIONS[office.holidays];
-      calendar = new Holidays(country, state, { languages: 'en' });
-      holidayCalendars.set(office.holidays, calendar);
-    }
-    byDate = new Map();
-    for (const h of calendar.getHolidays(year)) {
-      if (h.type !== 'public') continue;
-      // `date` is the holiday's local calendar date ("YYYY-MM-DD hh:mm:ss"); its `start`/`end`
-      // instants are in the region's zone, which need not be the office's.
-      const day = h.date.slice(0, 10);
-      const before = byDate.get(day);
-      byDate.set(day, before ? `${before} and ${h.name}` : h.name);
-    }
-    holidayNamesByRegionYear.set(key, byDate);
-  }
-  return byDate.get(isoDate);
-}
-
-/** The office-zone date on which instant `t` falls. */
-function calendarDateAt(t: number, office: OfficeConfig): CalendarDate {
-  const wall = t + IANAZone.create(office.timezone).offset(t) * MINUTE;
-  return wall - (((wall % DAY) + DAY) % DAY);
-}
-
-function toCalendarDate(day: DateTime | string, office: OfficeConfig): CalendarDate {
-  if (typeof day !== 'string') return calendarDateAt(day.toMillis(), office);
-  const d = DateTime.fromISO(day, { zone: 'utc' });
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !d.isValid) throw new RangeError(`not a date: ${day}`);
-  return d.toMillis();
-}
-
-function holidayOrClosure(date: CalendarDate, office: OfficeConfig): string | undefined {
-  const iso = isoDate(date);
-  return (
-    publicHolidayName(iso, Number(iso.slice(0, 4)), office) ??
-    (office.closures.includes(iso) ? 'office closure' : undefined)
-  );
 }
 
 /**
@@ -135,72 +66,7 @@ export function closedDayReason(day: DateTime | string, office: OfficeConfig): s
 }
 
 // ---------------------------------------------------------------------------------------------
-// Wall clock to instants
-
-function minutesOfDay(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  return h * 60 + m;
-}
-
-/**
- * Zone offsets sampled at UTC midnights, memoised: asking Intl for an offset costs ~15µs, and a
- * year-long report would otherwise ask thousands of times. Cleared when large, so it stays bounded.
- */
-const midnightOffsets = new Map<string, Map<number, number>>();
-
-function offsetAtUtcMidnight(tz: IANAZone, ms: number): number {
-  let byMs = midnightOffsets.get(tz.name);
-  if (!byMs) midnightOffsets.set(tz.name, (byMs = new Map()));
-  let o = byMs.get(ms);
-  if (o === undefined) {
-    if (byMs.size >= 100_000) byMs.clear();
-    o = tz.offset(ms);
-    byMs.set(ms, o);
-  }
-  return o;
-}
-
-/**
- * The zone's offset for every instant whose wall clock can read a time on `date` (offsets stay
- * within ±14h, so the day before to the day after covers them), or undefined when it changes in
- * that window: then the careful path below runs. Zones do not change twice within a day.
- */
-function steadyOffset(date: CalendarDate, tz: IANAZone): number | undefined {
-  const o = offsetAtUtcMidnight(tz, date - DAY);
-  for (const k of [0, DAY, 2 * DAY]) if (offsetAtUtcMidnight(tz, date + k) !== o) return undefined;
-  return o;
-}
-
-/**
- * The first instant at which the office's clock reads `minutes` past midnight on `date` (1440 =
- * "24:00", midnight ending the day). In the autumn repeated hour that is the first occurrence; in
- * the spring gap, where the time never shows, it is the moment the clock jumps past it: an office
- * opening at 01:30 on 29 March 2026 in London opens at 02:00 BST (01:00Z), when 01:30 has passed.
- */
-function wallClockInstant(date: CalendarDate, minutes: number, zone: string): number {
-  const tz = IANAZone.create(zone);
-  const wall = date + minutes * MINUTE; // as if the zone were UTC; "24:00" lands on the next midnight
-  const steady = steadyOffset(date, tz);
-  if (steady !== undefined) return wall - steady * MINUTE;
-  // Every occurrence of this reading uses an offset in force within a day of it.
-  const offsets = [...new Set([tz.offset(wall - DAY), tz.offset(wall), tz.offset(wall + DAY)])];
-  let first = Infinity;
-  for (const o of offsets) {
-    const t = wall - o * MINUTE;
-    if (tz.offset(t) === o && t < first) first = t;
-  }
-  if (first !== Infinity) return first;
-  // A spring gap: find the jump by bisection, the wall clock rising monotonically across it.
-  const wallAt = (t: number) => t + tz.offset(t) * MINUTE;
-  let lo = wall - Math.max(...offsets) * MINUTE;
-  let hi = wall - Math.min(...offsets) * MINUTE;
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (wallAt(mid) >= wall) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
+// Opening periods
 
 /** Opening intervals of one office-zone date as instants, sorted; empty on a closed day. */
 function dayIntervals(date: CalendarDate, office: OfficeConfig): Array<[number, number]> {
