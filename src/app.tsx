@@ -193,7 +193,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', openApiRoutes());
   const twilioAuth = { authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl };
   app.route('/twilio', smsWebhookRoutes({ inbound: deps.inboundSms, ...twilioAuth }));
-  app.route('/twilio', twilioCallbackRoutes({ paging: deps.paging, ...twilioAuth }));
+  app.route('/twilio', twilioCallbackRoutes({ paging: deps.paging, deliveryStatus: deps.deliveryStatus, ...twilioAuth }));
   // Desk forms: a malformed body (a multipart body without or with the wrong boundary, cut
   // short) is the sender's mistake, 400, not a 500 from deep inside a handler. The parsed body is
   // cached by Hono, so handlers read it again for free.

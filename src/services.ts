@@ -10,12 +10,16 @@ import { EnquiryService } from './enquiries/enquiries.service.js';
 import type { Logger } from './log.js';
 import { SmsAckHandler } from './oncall/ack.service.js';
 import { PagingService } from './oncall/paging.service.js';
+import { recordedCallSids } from './oncall/paging.repository.js';
+import { DeliveryStatusService } from './outbox/delivery-status.js';
+import { OutboxService } from './outbox/outbox.service.js';
+import { twilioSenders } from './outbox/senders.js';
 import { RotaService } from './oncall/rota.service.js';
 import { PrivacyService } from './privacy/privacy.service.js';
 import { DigestService } from './reports/digest.service.js';
 import { ReportsService } from './reports/reports.service.js';
 import { InboundSmsService } from './sms/inbound.service.js';
-import { createTwilioGateway, type TwilioGateway } from './sms/twilio.client.js';
+import { createTwilioGateway, type TwilioGateway } from './telephony/twilio.client.js';
 
 /** Everything the web process and the workers share, built once from config and a database. */
 export interface Services {
@@ -27,6 +31,8 @@ export interface Services {
   gateway: TwilioGateway;
   rota: RotaService;
   paging: PagingService;
+  outbox: OutboxService;
+  deliveryStatus: DeliveryStatusService;
   enquiries: EnquiryService;
   inboundSms: InboundSmsService;
   users: UserService;
@@ -43,7 +49,10 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const { config, db, clock, log } = base;
   const gateway = base.gateway ?? createTwilioGateway(config.twilio, { timeoutMs: 10_000 });
   const rota = new RotaService({ db, config, clock });
-  const paging = new PagingService({ db, config, clock, rota, gateway, log });
+  const senders = twilioSenders(gateway, (phone) => recordedCallSids(db, phone));
+  const outbox = new OutboxService({ db, clock, senders, statusCallback: `${config.publicBaseUrl}/twilio/status` });
+  const paging = new PagingService({ db, config, clock, rota, outbox, log });
+  const deliveryStatus = new DeliveryStatusService({ db, clock, log, owners: { page_step: paging, message: outbox } });
   const live = new LiveFeed({ url: base.databaseUrl, log, pool: base.pool });
   const enquiries = new EnquiryService({ db, config, clock, paging, arrivals: live });
   const inboundSms = new InboundSmsService({ db, clock, config, enquiries, acks: new SmsAckHandler(paging), arrivals: live });
@@ -53,5 +62,5 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const reports = new ReportsService({ db, clock, config });
   const digest = new DigestService({ db, clock, config });
   const privacy = new PrivacyService({ db, clock, config });
-  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, enquiries, inboundSms, users, auth, casework, live, reports, digest, privacy };
+  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, outbox, deliveryStatus, enquiries, inboundSms, users, auth, casework, live, reports, digest, privacy };
 }

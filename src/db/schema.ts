@@ -1,5 +1,6 @@
 import type { DeskTables } from '../desk/desk.tables.js';
 import type { PagingTables } from '../oncall/paging.tables.js';
+import type { OutboxTables } from '../outbox/outbox.tables.js';
 import type { RotaTables } from '../oncall/rota.tables.js';
 import type { ReportsTables } from '../reports/reports.tables.js';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
@@ -10,7 +11,7 @@ import type { EventKind } from '../enquiries/timeline.js';
  * Kysely's view of the tables created by the SQL files in `sql/`. Keep the two in step. Each
  * domain declares its own tables next to its repository; this interface gathers them.
  */
-export interface Database extends RotaTables, PagingTables, DeskTables, ReportsTables {
+export interface Database extends RotaTables, PagingTables, OutboxTables, DeskTables, ReportsTables {
   enquiry: EnquiryTable;
   enquiry_event: EnquiryEventTable;
   sms_inbound: SmsInboundTable;

@@ -7,10 +7,9 @@ import { addEvent } from '../enquiries/enquiries.repository.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
 import { isOpen, workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
-import { addJob } from '../jobs/queue.repository.js';
 import type { PagingService } from '../oncall/paging.service.js';
-import { TASKS } from '../oncall/paging.service.js';
 import { findPageByEnquiry } from '../oncall/paging.repository.js';
+import { queueSms } from '../outbox/outbox.service.js';
 import { audit, type Actor } from './audit.repository.js';
 import * as repo from './casework.repository.js';
 import { findUserById } from './users.repository.js';
@@ -121,7 +120,7 @@ export class CaseworkService {
     await this.withEnquiry(reference, async (tx, e, now) => {
       if (!e.phone) throw new AppError('validation', 'No phone number', { fields: { reply: 'This journalist gave no phone number: reply by email instead' } });
       const key = `reply:${randomUUID()}`;
-      await addJob(tx, TASKS.sendSms, { key, enquiryId: e.id, to: e.phone, body }, { runAt: now, jobKey: key });
+      await queueSms(tx, { key, enquiryId: e.id, to: e.phone, body }, now);
       await repo.updateEnquiry(tx, e.id, { updated_at: now, ...this.firstResponse(e, now) });
       await addEvent(tx, { enquiryId: e.id, at: now, kind: 'reply_queued', actor: actor.email, data: { body, key } });
       await audit(tx, { at: now, actor, action: 'enquiry.reply_sent', enquiryId: e.id, detail: { key } });

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
+import { JOB_PRIORITY, type JobName, type JobPayloads } from './jobs.js';
 
 /** Options of a queued job; see graphile-worker's add_job. */
 export interface AddJobOptions {
@@ -15,9 +16,10 @@ export interface AddJobOptions {
 
 /**
  * Queues a graphile-worker job in the caller's transaction, so the job exists exactly when the
- * data it acts on does.
+ * data it acts on does. The payload's type is the task's (src/jobs/jobs.ts); its priority is the
+ * task's `JOB_PRIORITY`.
  */
-export async function addJob(tx: Tx | Db, task: string, payload: Record<string, unknown>, opts: AddJobOptions): Promise<void> {
+export async function addJob<K extends JobName>(tx: Tx | Db, task: K, payload: JobPayloads[K], opts: AddJobOptions): Promise<void> {
   await sql`SELECT graphile_worker.add_job(
       ${task}::text,
       ${JSON.stringify(payload)}::json,
@@ -25,6 +27,7 @@ export async function addJob(tx: Tx | Db, task: string, payload: Record<string, 
       run_at => ${opts.runAt.toISOString()}::timestamptz,
       max_attempts => ${opts.maxAttempts ?? 25}::int,
       job_key => ${opts.jobKey ?? null}::text,
+      priority => ${JOB_PRIORITY[task]}::int,
       job_key_mode => ${opts.jobKeyMode ?? 'replace'}::text
     )`.execute(tx);
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
-import type { OutboundSms, Page, PageStep, StepState } from './paging.tables.js';
+import type { Page, PageAction, PageStep, StepState } from './paging.tables.js';
 
 /** Creates the page for an enquiry; null if it already has one (one page per enquiry). */
 export async function insertPage(tx: Tx, row: { enquiry_id: string; short_code: string; created_at: Date }): Promise<Page | null> {
@@ -83,7 +83,7 @@ export async function markPageExhausted(tx: Tx, pageId: string): Promise<boolean
  */
 export async function getOrCreateStep(
   tx: Tx,
-  row: { page_id: string; step_index: number; action: 'sms' | 'call'; to_number: string; person_id: string | null; created_at: Date; state?: StepState },
+  row: { page_id: string; step_index: number; action: PageAction; to_number: string; person_id: string | null; created_at: Date; state?: StepState },
 ): Promise<PageStep> {
   return tx
     .insertInto('page_step')
@@ -153,7 +153,7 @@ const WINDOW_COLUMN = { sms: 'last_sent_at', call: 'last_call_at' } as const;
  * last got a page `action` (SMS or call), or null. One row per phone for both, so a text and a
  * call to the same phone serialise on the same lock.
  */
-export async function lockPhoneWindow(tx: Tx, phone: string, action: 'sms' | 'call' = 'sms'): Promise<Date | null> {
+export async function lockPhoneWindow(tx: Tx, phone: string, action: PageAction = 'sms'): Promise<Date | null> {
   await tx
     .insertInto('page_phone_window')
     .values({ phone, last_sent_at: null, last_call_at: null })
@@ -166,7 +166,7 @@ export async function lockPhoneWindow(tx: Tx, phone: string, action: 'sms' | 'ca
 }
 
 /** Records that this phone gets a page `action` now (opening a new bundling window). */
-export async function setPhoneWindow(tx: Tx, phone: string, at: Date, action: 'sms' | 'call' = 'sms'): Promise<void> {
+export async function setPhoneWindow(tx: Tx, phone: string, at: Date, action: PageAction = 'sms'): Promise<void> {
   await tx
     .updateTable('page_phone_window')
     .set({ [WINDOW_COLUMN[action]]: at })
@@ -175,7 +175,7 @@ export async function setPhoneWindow(tx: Tx, phone: string, at: Date, action: 's
 }
 
 /** Steps of `action` held for this phone's next bundle whose pages still need someone, oldest first. */
-export async function waitingBundleSteps(tx: Tx, phone: string, action: 'sms' | 'call' = 'sms'): Promise<Array<PageStep & { enquiry_id: string }>> {
+export async function waitingBundleSteps(tx: Tx, phone: string, action: PageAction = 'sms'): Promise<Array<PageStep & { enquiry_id: string }>> {
   return tx
     .selectFrom('page_step')
     .innerJoin('page', 'page.id', 'page_step.page_id')
@@ -189,6 +189,18 @@ export async function waitingBundleSteps(tx: Tx, phone: string, action: 'sms' | 
     .orderBy('page_step.id')
     .forUpdate()
     .execute();
+}
+
+/** Pages by id (for composing a bundle). */
+export async function pagesByIds(db: Db | Tx, ids: string[]): Promise<Page[]> {
+  if (!ids.length) return [];
+  return db.selectFrom('page').selectAll().where('id', 'in', ids).execute();
+}
+
+/** The numbers a page's steps have gone to so far (the next contact is not paged twice). */
+export async function numbersPaged(db: Db | Tx, pageId: string): Promise<string[]> {
+  const rows = await db.selectFrom('page_step').select('to_number').where('page_id', '=', pageId).execute();
+  return rows.map((r) => r.to_number);
 }
 
 /** Enquiries by id (for composing a bundle). */
@@ -220,33 +232,6 @@ export async function activePagesSentTo(tx: Tx, phone: string): Promise<Array<{ 
 export async function wasEverPaged(db: Db | Tx, phone: string): Promise<boolean> {
   const r = await db.selectFrom('page_step').select('id').where('to_number', '=', phone).limit(1).executeTakeFirst();
   return Boolean(r);
-}
-
-/** The outbound SMS with this idempotency key, created (state `sending`) if new, locked. */
-export async function getOrCreateOutboundSms(
-  tx: Tx,
-  row: { idempotency_key: string; enquiry_id: string | null; to_number: string; body: string; created_at: Date },
-): Promise<OutboundSms> {
-  await tx
-    .insertInto('outbound_sms')
-    .values({ ...row, state: 'sending' })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .execute();
-  return tx.selectFrom('outbound_sms').selectAll().where('idempotency_key', '=', row.idempotency_key).forUpdate().executeTakeFirstOrThrow();
-}
-
-/** Updates an outbound SMS's delivery state. */
-export async function updateOutboundSms(
-  db: Db | Tx,
-  id: string,
-  patch: Partial<Pick<OutboundSms, 'state' | 'outcome_unknown' | 'provider_sid' | 'provider_status' | 'last_error' | 'sent_at'>>,
-): Promise<void> {
-  await db.updateTable('outbound_sms').set(patch).where('id', '=', id).execute();
-}
-
-/** The outbound SMS sent with this SID. */
-export async function findOutboundSmsBySid(db: Db | Tx, sid: string): Promise<OutboundSms | undefined> {
-  return db.selectFrom('outbound_sms').selectAll().where('provider_sid', '=', sid).executeTakeFirst();
 }
 
 /** SIDs of calls already recorded to this phone (so a look-up after a crash does not claim another page's call). */

@@ -8,8 +8,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { formatDeadline } from '../hours/format.js';
 import { officeStatus, openingPeriods } from '../hours/office-hours.js';
-import { addJob } from '../jobs/queue.repository.js';
-import { TASKS } from '../oncall/paging.service.js';
+import { queueSms } from '../outbox/outbox.service.js';
 import * as repo from './digest.repository.js';
 import type { DigestSummary } from './digest.repository.js';
 
@@ -66,7 +65,7 @@ export class DigestService {
       const text = this.smsText(summary, now);
       for (const phone of this.deps.config.handover.smsNumbers) {
         const key = `handover:${digest.id}:${phone}`;
-        await addJob(tx, TASKS.sendSms, { key, enquiryId: null, to: phone, body: text }, { runAt: now, jobKey: key });
+        await queueSms(tx, { key, enquiryId: null, to: phone, body: text }, now);
       }
       return digest.id;
     });

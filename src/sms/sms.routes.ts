@@ -1,16 +1,9 @@
 import { Hono } from 'hono';
-import twilio from 'twilio';
 import { AppError } from '../http/errors.js';
 import { normalisePhone } from '../enquiries/enquiry.input.js';
 import type { InboundSmsService } from './inbound.service.js';
-import { twilioParams, verifyTwilioSignature, type TwilioWebhookEnv } from './signature.js';
-
-/** TwiML that sends `text` back to the sender of the inbound message. */
-export function messagingTwiml(text: string): string {
-  const response = new twilio.twiml.MessagingResponse();
-  response.message(text);
-  return response.toString();
-}
+import { twilioParams, verifyTwilioSignature, type TwilioWebhookEnv } from '../telephony/signature.js';
+import { messagingTwiml, TWIML_HEADERS } from '../telephony/twiml.js';
 
 /**
  * Twilio's inbound-SMS webhook, mounted under `/twilio`: signature checked against
@@ -31,7 +24,7 @@ export function smsWebhookRoutes(deps: { inbound: InboundSmsService; authToken: 
     const from = /^\+[1-9]\d{6,14}$/.test(raw) ? raw : raw ? normalisePhone(raw) : null;
     if (!from) throw new AppError('bad_request', 'From must be a phone number');
     const reply = await deps.inbound.receive({ messageSid, from, body: p.Body ?? '' });
-    return c.body(messagingTwiml(reply), 200, { 'Content-Type': 'text/xml; charset=utf-8' });
+    return c.body(messagingTwiml(reply), 200, TWIML_HEADERS);
   });
 
   return app;

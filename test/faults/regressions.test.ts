@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPool } from '../../src/db/database.js';
 import { startJobRunner } from '../../src/jobs/runner.js';
 import { createLogger } from '../../src/log.js';
-import { createTwilioGateway } from '../../src/sms/twilio.client.js';
+import { createTwilioGateway } from '../../src/telephony/twilio.client.js';
 import { createTestDatabase } from '../support/db.js';
 import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
 import { startHarness } from '../support/harness.js';

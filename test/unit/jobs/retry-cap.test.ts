@@ -27,7 +27,7 @@ afterAll(async () => {
 
 /** Queues a job, then makes it look as graphile-worker leaves one after `attempts` failures: next try in an hour. */
 async function failedJob(task: string, key: string, attempts: number, maxAttempts = 25): Promise<void> {
-  await addJob(t.db, task, { pageId: '1', step: 0 }, { runAt: new Date(), jobKey: key, maxAttempts });
+  await addJob(t.db, task as 'page_step', { pageId: '1', step: 0 }, { runAt: new Date(), jobKey: key, maxAttempts });
   await sql`SELECT graphile_worker.reschedule_jobs(ARRAY(SELECT id FROM graphile_worker.jobs WHERE key = ${key}),
               run_at => now() + interval '1 hour', attempts => ${attempts})`.execute(t.db);
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTwilioGateway, TwilioSendError } from '../../../src/sms/twilio.client.js';
+import { createTwilioGateway, TwilioSendError } from '../../../src/telephony/twilio.client.js';
 
 const BLOCKED = /Tests must not reach the internet: /;
 

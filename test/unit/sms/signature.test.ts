@@ -4,8 +4,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppError, errorBody } from '../../../src/http/errors.js';
-import { twilioParams, verifyTwilioSignature, type TwilioWebhookEnv } from '../../../src/sms/signature.js';
-import { createTwilioGateway } from '../../../src/sms/twilio.client.js';
+import { twilioParams, verifyTwilioSignature, type TwilioWebhookEnv } from '../../../src/telephony/signature.js';
+import { createTwilioGateway } from '../../../src/telephony/twilio.client.js';
 import { startFakeTwilio, type FakeTwilio } from '../../support/fake-twilio.js';
 import {
   signedForOtherUrl,

@@ -6,7 +6,7 @@ import {
   toTwilioSendError,
   TwilioSendError,
   type TwilioGateway,
-} from '../../../src/sms/twilio.client.js';
+} from '../../../src/telephony/twilio.client.js';
 import { startFakeTwilio, type FakeTwilio } from '../../support/fake-twilio.js';
 
 const OFFICE = '+443001234567';

@@ -1,0 +1,63 @@
+/**
+ * The one declaration of the jobs Press Desk queues: each task's name and payload schema. Callers
+ * of `addJob` get the payload type from here at compile time; task handlers check the payload
+ * against the same schema at run time (a job queued by an older release, or by hand, may not
+ * match). The names are stored in graphile-worker's table: never rename one.
+ */
+import type { Task } from 'graphile-worker';
+import { z } from 'zod';
+
+const id = z.string().regex(/^\d+$/);
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/);
+
+/** Payload schema of every queued task, by task name. */
+export const JOB_SCHEMAS = {
+  /** One escalation step of a page (src/oncall/paging.service.ts). */
+  page_step: z.object({ pageId: id, step: z.number().int().min(0).max(100) }),
+  /** The held pages of one kind for one phone. `action` absent: a text bundle queued before calls were bundled too. */
+  page_bundle: z.object({ phone: e164, action: z.enum(['sms', 'call']).default('sms') }),
+  /** The notice to a journalist that their urgent enquiry was acknowledged. */
+  notify_journalist: z.object({ enquiryId: id }),
+  /** One SMS through the outbox, once per `key` (desk replies, digest texts, test pages). */
+  send_sms: z.object({
+    key: z.string().min(1).max(200),
+    enquiryId: id.nullable(),
+    to: e164,
+    body: z.string().min(1).max(1600),
+  }),
+} as const;
+
+/** The name of a queued task. */
+export type JobName = keyof typeof JOB_SCHEMAS;
+
+/** What a caller queues for each task. */
+export type JobPayloads = { [K in JobName]: z.input<(typeof JOB_SCHEMAS)[K]> };
+
+/** What a task handler gets for each task, once checked (defaults applied). */
+export type CheckedPayloads = { [K in JobName]: z.output<(typeof JOB_SCHEMAS)[K]> };
+
+/**
+ * graphile-worker's priority of each task (lower runs first among due jobs): pages go before
+ * everything else, so a backlog of texts never delays waking the on-call officer.
+ */
+export const JOB_PRIORITY = {
+  page_step: -10,
+  page_bundle: -10,
+  notify_journalist: 0,
+  send_sms: 0,
+} as const satisfies Record<JobName, number>;
+
+/**
+ * Parses a job payload; a malformed one is a bug in whoever queued it, so it fails loudly (and
+ * graphile-worker keeps it, with the error, for someone to look at) rather than being dropped.
+ */
+export function checkPayload<K extends JobName>(name: K, payload: unknown): CheckedPayloads[K] {
+  const r = JOB_SCHEMAS[name].safeParse(payload);
+  if (!r.success) throw new Error(`${name}: bad payload: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data as CheckedPayloads[K];
+}
+
+/** A graphile-worker task for `name` whose handler receives the checked payload. */
+export function typedTask<K extends JobName>(name: K, handler: (payload: CheckedPayloads[K]) => Promise<void>): Task {
+  return async (payload) => handler(checkPayload(name, payload));
+}

@@ -1,0 +1,170 @@
+/**
+ * The outbox: the one way a message leaves Press Desk. Whoever owns a message (paging for page
+ * texts, calls and bundles; the desk, the digest and test pages for plain texts) decides what to
+ * send and when; `deliver` decides how, the same way for all of them:
+ *
+ * 1. claim: the owner marks its row(s) "sending, outcome unknown" and commits, before any
+ *    network call (or says nothing is due: already sent, refused, held back);
+ * 2. if an earlier attempt's outcome is unknown (a timeout, a crash between the provider's answer
+ *    and our commit), look for it at the provider and record it instead of sending a second copy;
+ * 3. send through the sender of the message's medium;
+ * 4. record the provider's id with the row(s) before the job completes;
+ * 5. on failure, classify it: refused for good (the owner gives up, or pages the next escalation
+ *    step), or worth retrying (the owner records it and the job is retried with backoff).
+ *
+ * Never twice: a claimed row is only sent again after the look-up. Never lost: a retryable
+ * failure throws, so graphile-worker runs the job again.
+ */
+import type { Clock } from '../clock.js';
+import type { Db, Tx } from '../db/database.js';
+import { addEvent } from '../enquiries/enquiries.repository.js';
+import { addJob } from '../jobs/queue.repository.js';
+import type { JobPayloads } from '../jobs/jobs.js';
+import { TwilioSendError } from '../telephony/twilio.client.js';
+import type { DeliveryStatus, StatusOwner } from './delivery-status.js';
+import * as repo from './outbox.repository.js';
+import type { OutboundSms } from './outbox.tables.js';
+import type { EarlierAttempt, Medium, Sender } from './senders.js';
+
+/** What a claimed delivery sends: by which medium, to whom, what, and whether to look first. */
+export interface Claimed {
+  medium: Medium;
+  to: string;
+  /** The SMS text, or the TwiML the call plays. */
+  content: string;
+  /** An earlier attempt's outcome is unknown: look for it at the provider before sending. */
+  lookUpFirst: boolean;
+  earlier: EarlierAttempt;
+}
+
+/** The owner's side of one delivery: its rows, and what each outcome means for it. */
+export interface Delivery {
+  /** Phase 1, committed before any network call: claims the row(s); null when nothing is due. */
+  claim(): Promise<Claimed | null>;
+  /** The provider has it (`status` is `recovered` when found by the look-up): record the id. */
+  sent(sid: string, status: string): Promise<void>;
+  /** The provider refused it for good: record it (and give up, or escalate). */
+  refused(error: TwilioSendError): Promise<void>;
+  /**
+   * Not sent this time; the job will be retried. `outcomeUnknown`: the provider gave no answer, so
+   * it may have the message and the next attempt must look first.
+   */
+  delayed(error: unknown, outcomeUnknown: boolean): Promise<void>;
+}
+
+/** How a delivery ended (a retryable failure throws instead). */
+export type DeliveryResult = 'sent' | 'refused' | 'not_due';
+
+/** A failed send, classified: refused for good, or worth retrying (and whether the provider answered). */
+export type SendFailure = { retry: false; error: TwilioSendError } | { retry: true; answered: boolean; error: unknown };
+
+/** Classifies what a sender threw. Anything that is not a refusal from the provider is worth a retry. */
+export function classifyFailure(err: unknown): SendFailure {
+  const e = err instanceof TwilioSendError ? err : null;
+  if (e && !e.retryable) return { retry: false, error: e };
+  // The provider answered with an error status: it did not take the message, so no look-up is needed next time.
+  return { retry: true, answered: e?.status !== undefined, error: err };
+}
+
+/** The text of an error, for `last_error` and the timeline. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** What a plain outbound text carries: sent once per `key`; `enquiryId` null when it is about no enquiry. */
+export type MessageInput = JobPayloads['send_sms'];
+
+/**
+ * Queues a plain text (a desk reply, the digest, a test page) in the caller's transaction; the
+ * task `send_sms` sends it through the outbox once per `key`.
+ */
+export async function queueSms(tx: Tx, message: MessageInput, runAt: Date): Promise<void> {
+  await addJob(tx, 'send_sms', message, { runAt, jobKey: message.key });
+}
+
+export interface OutboxDeps {
+  db: Db;
+  clock: Clock;
+  senders: Record<Medium, Sender>;
+  /** Where the provider posts delivery status (`PUBLIC_BASE_URL` + `/twilio/status`). */
+  statusCallback: string;
+}
+
+/** The outbox: `deliver` for every owner, and the plain texts (`outbound_sms`) it owns itself. */
+export class OutboxService implements StatusOwner {
+  constructor(private readonly deps: OutboxDeps) {}
+
+  /** Runs one delivery through the five phases in the file comment; throws on a retryable failure. */
+  async deliver(d: Delivery): Promise<DeliveryResult> {
+    const c = await d.claim();
+    if (!c) return 'not_due';
+    const sender = this.deps.senders[c.medium];
+    if (c.lookUpFirst) {
+      const sid = await sender.findEarlier(c.earlier);
+      if (sid) {
+        await d.sent(sid, 'recovered');
+        return 'sent';
+      }
+    }
+    let sent;
+    try {
+      sent = await sender.send({ to: c.to, content: c.content, statusCallback: this.deps.statusCallback });
+    } catch (err) {
+      const failure = classifyFailure(err);
+      if (!failure.retry) {
+        await d.refused(failure.error);
+        return 'refused';
+      }
+      await d.delayed(err, !failure.answered);
+      throw err;
+    }
+    await d.sent(sent.sid, sent.status);
+    return 'sent';
+  }
+
+  /**
+   * Sends one plain text, once per `key` (the task `send_sms`, the journalist's acknowledgement
+   * notice): its `outbound_sms` row is claimed before sending and the SID recorded after; the
+   * enquiry's timeline (when it has one) gets the send or the refusal.
+   */
+  async sendMessage(input: MessageInput): Promise<void> {
+    const { db, clock } = this.deps;
+    let row: OutboundSms | undefined;
+    await this.deliver({
+      claim: async () => {
+        row = await db.transaction().execute(async (tx) => {
+          const r = await repo.getOrCreateMessage(tx, { idempotency_key: input.key, enquiry_id: input.enquiryId, to_number: input.to, body: input.body, created_at: clock() });
+          if (r.state !== 'sending') return undefined;
+          await repo.updateMessage(tx, r.id, { outcome_unknown: true });
+          return r;
+        });
+        if (!row) return null;
+        return { medium: 'sms', to: row.to_number, content: row.body, lookUpFirst: row.outcome_unknown, earlier: { to: row.to_number, since: row.created_at, marker: row.body } };
+      },
+      sent: async (sid) => {
+        const r = row!;
+        await db.transaction().execute(async (tx) => {
+          await repo.updateMessage(tx, r.id, { state: 'sent', outcome_unknown: false, provider_sid: sid, provider_status: 'queued', sent_at: clock(), last_error: null });
+          if (r.enquiry_id) await addEvent(tx, { enquiryId: r.enquiry_id, at: clock(), kind: 'sms_out', data: { to: r.to_number, body: r.body, sid, key: input.key } });
+        });
+      },
+      refused: async (e) => {
+        const r = row!;
+        await repo.updateMessage(db, r.id, { state: 'failed', outcome_unknown: false, last_error: e.message });
+        if (r.enquiry_id) await addEvent(db, { enquiryId: r.enquiry_id, at: clock(), kind: 'sms_out_failed', data: { to: r.to_number, error: e.message } });
+      },
+      delayed: async (err, outcomeUnknown) => {
+        await repo.updateMessage(db, row!.id, { outcome_unknown: outcomeUnknown, last_error: errorText(err) });
+      },
+    });
+  }
+
+  /** Status hook of plain texts: records the provider's status, and tells the enquiry's timeline. */
+  async onStatus(tx: Tx, status: DeliveryStatus, at: Date): Promise<boolean> {
+    const out = await repo.findMessageBySid(tx, status.sid);
+    if (!out) return false;
+    await repo.updateMessage(tx, out.id, { provider_status: status.status });
+    if (out.enquiry_id) await addEvent(tx, { enquiryId: out.enquiry_id, at, kind: 'sms_out_status', data: { sid: status.sid, status: status.status, errorCode: status.errorCode ?? null } });
+    return true;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * How each medium leaves Press Desk: one sender per medium behind one interface, so the outbox
+ * (src/outbox/outbox.service.ts) sends, and looks for an earlier attempt, without knowing which
+ * medium or provider it is. SMS and voice go over Twilio today; email would be one more member
+ * of `Medium` and one more sender here (the `satisfies` below then names what is missing).
+ */
+import type { TwilioGateway, TwilioSendResult } from '../telephony/twilio.client.js';
+
+/** The media a message can leave by. */
+export type Medium = 'sms' | 'call';
+
+/** What to hand a sender: to whom, and the content (an SMS's text, or the TwiML a call plays). */
+export interface SenderMessage {
+  to: string;
+  content: string;
+  /** Absolute URL the provider posts delivery status to. */
+  statusCallback: string;
+}
+
+/** Where to look for an attempt whose outcome is unknown: sent to `to` since `since`, carrying `marker`. */
+export interface EarlierAttempt {
+  to: string;
+  since: Date;
+  /** Text an earlier SMS carries (calls are matched by recipient and time only). */
+  marker: string;
+}
+
+/** One medium's way out. Every failure is a `TwilioSendError` (it says whether a retry can help). */
+export interface Sender {
+  /** Sends once; resolves with the provider's id once the provider has accepted it. */
+  send(message: SenderMessage): Promise<TwilioSendResult>;
+  /** The provider's id of an earlier attempt that did reach it, or null (then send again). */
+  findEarlier(attempt: EarlierAttempt): Promise<string | null>;
+}
+
+/**
+ * The senders over Twilio. `recordedCallSids(phone)` lists the calls already recorded to a phone,
+ * so that a look-up after a crash does not claim another page's call as its own.
+ */
+export function twilioSenders(gateway: TwilioGateway, recordedCallSids: (phone: string) => Promise<string[]>): Record<Medium, Sender> {
+  return {
+    sms: {
+      send: (m) => gateway.sendSms({ to: m.to, body: m.content, statusCallback: m.statusCallback }),
+      findEarlier: (a) => gateway.findSentSms(a),
+    },
+    call: {
+      send: (m) => gateway.placeCall({ to: m.to, twiml: m.content, statusCallback: m.statusCallback }),
+      findEarlier: async (a) => gateway.findPlacedCall({ to: a.to, since: a.since, exclude: await recordedCallSids(a.to) }),
+    },
+  } satisfies Record<Medium, Sender>;
+}

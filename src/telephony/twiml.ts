@@ -1,0 +1,19 @@
+/** TwiML answers shared by the SMS and voice webhooks. */
+import twilio from 'twilio';
+
+/** TwiML that sends `text` back to the sender of the inbound message. */
+export function messagingTwiml(text: string): string {
+  const response = new twilio.twiml.MessagingResponse();
+  response.message(text);
+  return response.toString();
+}
+
+/** TwiML that says `text` on a call, in British English, and ends it. */
+export function voiceSay(text: string): string {
+  const r = new twilio.twiml.VoiceResponse();
+  r.say({ voice: 'alice', language: 'en-GB' }, text);
+  return r.toString();
+}
+
+/** Headers of a TwiML answer. */
+export const TWIML_HEADERS = { 'Content-Type': 'text/xml; charset=utf-8' } as const;
