@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry, EnquiryStatus } from '../db/schema.js';
+import type { Enquiry } from '../db/schema.js';
 import { asTimelineEvent, type TimelineEvent } from '../enquiries/timeline.js';
 
 /** The enquiry with this reference locked for an update by the desk. */
@@ -47,9 +47,4 @@ export async function pageWithSteps(db: Db, enquiryId: string) {
 /** SMS sent to the journalist from the desk or on acknowledgement, oldest first. */
 export async function outboundFor(db: Db, enquiryId: string) {
   return db.selectFrom('outbound_sms').selectAll().where('enquiry_id', '=', enquiryId).orderBy('created_at').orderBy('id').execute();
-}
-
-/** Whether a status is one the office still owes an answer in. */
-export function isOpenStatus(s: EnquiryStatus): boolean {
-  return s === 'new' || s === 'in_progress' || s === 'waiting';
 }

@@ -5,6 +5,7 @@ import type { Db, Tx } from '../db/database.js';
 import type { Enquiry, EnquiryStatus } from '../db/schema.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
+import { ENQUIRY_STATUSES, isOpenStatus } from '../enquiries/enquiry.model.js';
 import { isOpen, workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
 import type { PagingService } from '../oncall/paging.service.js';
@@ -12,15 +13,11 @@ import { findPageByEnquiry } from '../oncall/paging.repository.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { audit, type Actor } from './audit.repository.js';
 import * as repo from './casework.repository.js';
+import { STATUS_LABELS } from './labels.js';
 import { findUserById } from './users.repository.js';
 
-export const STATUSES: Array<{ value: EnquiryStatus; label: string }> = [
-  { value: 'new', label: 'New' },
-  { value: 'in_progress', label: 'In progress' },
-  { value: 'waiting', label: 'Waiting on journalist' },
-  { value: 'answered', label: 'Answered' },
-  { value: 'closed', label: 'Closed' },
-];
+/** The statuses a press officer can choose, in order, with their labels. */
+export const STATUSES: Array<{ value: EnquiryStatus; label: string }> = ENQUIRY_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] }));
 
 export const CASEWORK_LIMITS = { note: 5000, response: 5000, reply: 1000, reason: 500 } as const;
 
@@ -84,10 +81,10 @@ export class CaseworkService {
         ...(target === 'answered' ? this.firstResponse(e, now) : {}),
         ...(target === 'closed'
           ? { closed_at: now, close_working_s: workingMinutesBetween(e.received_at, now, this.deps.config.office) * 60 }
-          : repo.isOpenStatus(target)
+          : isOpenStatus(target)
             ? { closed_at: null, close_working_s: null }
             : {}),
-        ...(repo.isOpenStatus(target) ? { resolved_at: null } : e.resolved_at ? {} : { resolved_at: now }),
+        ...(isOpenStatus(target) ? { resolved_at: null } : e.resolved_at ? {} : { resolved_at: now }),
       });
       await addEvent(tx, { enquiryId: e.id, at: now, kind: 'status_changed', actor: actor.email, data: { from: e.status, to: target } });
       await audit(tx, { at: now, actor, action: 'enquiry.status_changed', enquiryId: e.id, detail: { from: e.status, to: target } });

@@ -1,5 +1,6 @@
 import type { OfficeConfig } from '../config.js';
 import type { Enquiry } from '../db/schema.js';
+import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import type { TimelineEvent } from '../enquiries/timeline.js';
 import { formatDeadline } from '../hours/format.js';
 import { ErrorSummary, FieldError } from '../http/layout.js';
@@ -7,7 +8,7 @@ import type { OutboundSms, Page, PageStep } from '../oncall/paging.tables.js';
 import type { DeskSession } from './auth.service.js';
 import { CASEWORK_LIMITS, STATUSES } from './casework.service.js';
 import { Csrf, DeskLayout } from './desk.layout.js';
-import { channelLabel, statusLabel } from './queue.views.js';
+import { channelLabel, statusLabel } from './labels.js';
 import { Timeline } from './timeline.views.js';
 
 type When = (d: Date) => string;
@@ -40,7 +41,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
   const errorOrder = [...ERROR_ORDER, ...Object.keys(errors).filter((k) => !ERROR_ORDER.includes(k))];
   const csrf = p.session.session.csrf_token;
   const action = (name: string) => `/desk/enquiries/${e.reference}/${name}`;
-  const open = e.status === 'new' || e.status === 'in_progress' || e.status === 'waiting';
+  const open = isOpenStatus(e.status);
   const due = e.deadline ?? e.respond_by;
   const overdue = open && due !== null && due.getTime() < p.now.getTime();
   return (

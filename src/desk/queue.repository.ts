@@ -1,6 +1,7 @@
 import { sql, type SqlBool, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database, EnquiryChannel, EnquiryStatus } from '../db/schema.js';
+import type { PageStatus } from '../oncall/paging.tables.js';
 import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
 
 /** What the queue can be filtered by (all optional; default: open enquiries, anyone's). */
@@ -35,7 +36,7 @@ export interface QueueRow {
   received_at: Date;
   assigned_to: string | null;
   assignee_name: string | null;
-  page_status: string | null;
+  page_status: PageStatus | null;
 }
 
 // The same expression as the indexes enquiry_open_due / enquiry_due_all, so they serve the sort.

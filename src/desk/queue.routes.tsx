@@ -3,6 +3,7 @@ import { streamSSE } from 'hono/streaming';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import { ENQUIRY_CHANNELS, ENQUIRY_STATUSES } from '../enquiries/enquiry.model.js';
 import { normaliseReference } from '../enquiries/reference.js';
 import { AppError } from '../http/errors.js';
 import { deskSession, type DeskEnv } from './auth.middleware.js';
@@ -21,10 +22,10 @@ function pick<T extends string>(value: string | undefined, allowed: readonly T[]
 /** Reads the queue filters from the query string; anything unknown falls back to the default view. */
 export function parseFilters(q: (key: string) => string | undefined): queue.QueueFilters {
   return {
-    status: pick(q('status'), ['open', 'all', 'new', 'in_progress', 'waiting', 'answered', 'closed'] as const, 'open'),
+    status: pick(q('status'), ['open', 'all', ...ENQUIRY_STATUSES] as const, 'open'),
     urgent: pick(q('urgent'), ['any', 'yes', 'no'] as const, 'any'),
     assigned: pick(q('assigned'), ['anyone', 'me', 'unassigned'] as const, 'anyone'),
-    channel: pick(q('channel'), ['any', 'web', 'api', 'sms'] as const, 'any'),
+    channel: pick(q('channel'), ['any', ...ENQUIRY_CHANNELS] as const, 'any'),
     outOfHours: pick(q('ooh'), ['any', 'yes', 'no'] as const, 'any'),
     q: (q('q') ?? '').replace(/[\u0000-\u001f]/g, ' ').trim().slice(0, 200),
   };

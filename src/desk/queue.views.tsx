@@ -1,35 +1,24 @@
 import type { Child } from 'hono/jsx';
 import type { OfficeConfig } from '../config.js';
+import { ENQUIRY_CHANNELS, ENQUIRY_STATUSES, isOpenStatus } from '../enquiries/enquiry.model.js';
 import { formatDeadline } from '../hours/format.js';
+import type { PageStatus } from '../oncall/paging.tables.js';
 import type { DeskSession } from './auth.service.js';
 import type { DigestSummary } from '../reports/digest.repository.js';
 import { Csrf, DeskLayout } from './desk.layout.js';
+import { CHANNEL_LABELS, channelLabel, STATUS_LABELS, statusLabel } from './labels.js';
 import type { QueueFilters, QueueRow } from './queue.repository.js';
 
-const STATUS_LABEL: Record<string, string> = {
-  new: 'New',
-  in_progress: 'In progress',
-  waiting: 'Waiting on journalist',
-  answered: 'Answered',
-  closed: 'Closed',
-};
-const CHANNEL_LABEL: Record<string, string> = { web: 'Web form', api: 'API', sms: 'SMS' };
-const PAGE_LABEL: Record<string, string> = { active: 'On-call paged, not yet acknowledged', acknowledged: 'On-call acknowledged', exhausted: 'Page not acknowledged by anyone' };
-
-/** Label of a status for people. */
-export function statusLabel(s: string): string {
-  return STATUS_LABEL[s] ?? s;
-}
-
-/** Label of a channel for people. */
-export function channelLabel(c: string): string {
-  return CHANNEL_LABEL[c] ?? c;
-}
+const PAGE_LABEL = {
+  active: 'On-call paged, not yet acknowledged',
+  acknowledged: 'On-call acknowledged',
+  exhausted: 'Page not acknowledged by anyone',
+} as const satisfies Record<PageStatus, string>;
 
 /** One queue row; also served alone to insert live arrivals. */
 export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: Date }) {
   const r = props.row;
-  const open = r.status === 'new' || r.status === 'in_progress' || r.status === 'waiting';
+  const open = isOpenStatus(r.status);
   const overdue = open && r.due !== null && r.due.getTime() < props.now.getTime();
   const cls = ['queue-row', r.urgent ? 'is-urgent' : '', overdue ? 'is-overdue' : ''].filter(Boolean).join(' ');
   return (
@@ -114,7 +103,7 @@ function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Da
   );
 }
 
-function Select(props: { name: string; label: string; value: string; options: Array<[string, string]> }) {
+function Select(props: { name: string; label: string; value: string; options: ReadonlyArray<readonly [string, string]> }) {
   return (
     <div class="filter">
       <label for={`f-${props.name}`}>{props.label}</label>
@@ -159,10 +148,10 @@ export function QueuePage(props: {
             Subject, details, outlet or journalist
           </span>
         </div>
-        <Select name="status" label="Status" value={f.status} options={[['open', 'Open'], ['new', 'New'], ['in_progress', 'In progress'], ['waiting', 'Waiting on journalist'], ['answered', 'Answered'], ['closed', 'Closed'], ['all', 'Any status']]} />
+        <Select name="status" label="Status" value={f.status} options={[['open', 'Open'], ...ENQUIRY_STATUSES.map((s) => [s, STATUS_LABELS[s]] as const), ['all', 'Any status']]} />
         <Select name="urgent" label="Urgent" value={f.urgent} options={[['any', 'Any'], ['yes', 'Urgent only'], ['no', 'Not urgent']]} />
         <Select name="assigned" label="Assigned" value={f.assigned} options={[['anyone', 'Anyone'], ['me', 'Me'], ['unassigned', 'Unassigned']]} />
-        <Select name="channel" label="Channel" value={f.channel} options={[['any', 'Any'], ['web', 'Web form'], ['api', 'API'], ['sms', 'SMS']]} />
+        <Select name="channel" label="Channel" value={f.channel} options={[['any', 'Any'], ...ENQUIRY_CHANNELS.map((c) => [c, CHANNEL_LABELS[c]] as const)]} />
         <Select name="ooh" label="Received" value={f.outOfHours} options={[['any', 'Any time'], ['yes', 'Out of hours'], ['no', 'In hours']]} />
         <button type="submit" class="button button--secondary">
           Apply

@@ -1,5 +1,5 @@
 import type { TimelineEvent } from '../enquiries/timeline.js';
-import { channelLabel, statusLabel } from './queue.views.js';
+import { channelLabel, statusLabel } from './labels.js';
 
 /** Renders `unknown` as text: entries written by older versions may lack a field, erased ones do. */
 function str(v: unknown): string {

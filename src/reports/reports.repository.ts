@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
+import { OPEN_STATUSES, type EnquiryChannel } from '../enquiries/enquiry.model.js';
 
 /** A reporting period [from, to), the office time zone for day/hour buckets, and an optional officer. */
 export interface ReportScope {
@@ -38,7 +39,7 @@ export async function replaceOfficePeriods(db: Db, periods: Array<{ start: Date;
 
 /** Enquiries received in the period by channel and in/out of hours, by office-local day and by hour: one scan. */
 export async function received(db: Db, s: ReportScope) {
-  const r = await sql<{ channel: string | null; out_of_hours: boolean | null; day: string | null; hour: number | null; n: number; g: number }>`
+  const r = await sql<{ channel: EnquiryChannel | null; out_of_hours: boolean | null; day: string | null; hour: number | null; n: number; g: number }>`
     SELECT channel, out_of_hours, day, hour, count(*)::int AS n, GROUPING(channel, out_of_hours, day, hour) AS g
       FROM (SELECT e.channel, e.out_of_hours,
                    to_char(e.received_at AT TIME ZONE ${s.timezone}, 'YYYY-MM-DD') AS day,
@@ -106,7 +107,7 @@ export async function backlogByAge(db: Db, s: ReportScope): Promise<Array<{ band
     WITH o AS (
       SELECT extract(epoch FROM ${s.now}::timestamptz - e.received_at) / 3600 AS hours
         FROM enquiry e
-       WHERE e.status IN ('new', 'in_progress', 'waiting') ${scoped(s)}
+       WHERE e.status = ANY(${OPEN_STATUSES}::text[]) ${scoped(s)}
     )
     SELECT b.band, count(o.hours)::int AS n
       FROM (VALUES (1, 'under 4 hours', 0, 4), (2, '4 to 24 hours', 4, 24), (3, '1 to 3 days', 24, 72), (4, '3 to 7 days', 72, 168), (5, 'over 7 days', 168, 1e9))

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import { ENQUIRY_CHANNELS, type EnquiryChannel } from '../enquiries/enquiry.model.js';
 import { openingPeriods } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
 import * as repo from './reports.repository.js';
@@ -74,11 +75,11 @@ export class ReportsService {
     const { firstResponse, close } = timings;
     const deadlines = { ...timings.deadlines, missedList };
 
-    const byChannel: Record<string, number> = { web: 0, api: 0, sms: 0 };
+    const byChannel = Object.fromEntries(ENQUIRY_CHANNELS.map((c) => [c, 0])) as Record<EnquiryChannel, number>;
     let inHours = 0;
     let outOfHours = 0;
     for (const t of received.totals) {
-      byChannel[t.channel] = (byChannel[t.channel] ?? 0) + t.n;
+      byChannel[t.channel] += t.n;
       if (t.out_of_hours) outOfHours += t.n;
       else inHours += t.n;
     }

@@ -1,6 +1,8 @@
 import type { OfficeConfig } from '../config.js';
 import type { DeskSession } from '../desk/auth.service.js';
 import { DeskLayout } from '../desk/desk.layout.js';
+import { CHANNEL_LABELS } from '../desk/labels.js';
+import { ENQUIRY_CHANNELS } from '../enquiries/enquiry.model.js';
 import { formatDeadline } from '../hours/format.js';
 import { ErrorSummary, FieldError } from '../http/layout.js';
 import { Chart } from './charts.js';
@@ -139,7 +141,7 @@ export function ReportsPage(props: {
 
       <h2>What arrived</h2>
       <p>
-        Web form {f.received.byChannel.web}, API {f.received.byChannel.api}, SMS {f.received.byChannel.sms}. In hours {f.received.inHours}, out of hours {f.received.outOfHours}.
+        {ENQUIRY_CHANNELS.map((c) => `${CHANNEL_LABELS[c]} ${f.received.byChannel[c]}`).join(', ')}. In hours {f.received.inHours}, out of hours {f.received.outOfHours}.
       </p>
       <Chart id="by-day" title="Enquiries received by day" unit="enquiries" data={f.received.byDay.map((d) => ({ label: d.day.slice(5), value: d.n }))} />
       <Chart id="by-hour" title="Enquiries received by hour of day (office time)" unit="enquiries" labelEvery={2} data={f.received.byHour.map((d) => ({ label: String(d.hour).padStart(2, '0'), value: d.n }))} />

@@ -1,0 +1,26 @@
+import type { EnquiryChannel, EnquiryStatus } from '../enquiries/enquiry.model.js';
+
+/**
+ * How the desk names each status and channel. Maps over the whole unions: a new status or
+ * channel does not compile until it has its label here; the queue filters, the status form and
+ * the timeline are built from these.
+ */
+export const STATUS_LABELS = {
+  new: 'New',
+  in_progress: 'In progress',
+  waiting: 'Waiting on journalist',
+  answered: 'Answered',
+  closed: 'Closed',
+} as const satisfies Record<EnquiryStatus, string>;
+
+export const CHANNEL_LABELS = { web: 'Web form', api: 'API', sms: 'SMS' } as const satisfies Record<EnquiryChannel, string>;
+
+/** Label of a status for people; a value that is not a status (an erased timeline field: '') is shown as it is. */
+export function statusLabel(s: EnquiryStatus | string): string {
+  return (STATUS_LABELS as Record<string, string>)[s] ?? s;
+}
+
+/** Label of a channel for people; a value that is not a channel is shown as it is. */
+export function channelLabel(c: EnquiryChannel | string): string {
+  return (CHANNEL_LABELS as Record<string, string>)[c] ?? c;
+}
