@@ -23,6 +23,7 @@ import type { Logger } from './log.js';
 import { pagingStatus } from './oncall/paging-status.js';
 import { twilioCallbackRoutes } from './oncall/twilio-callbacks.routes.js';
 import { smsWebhookRoutes } from './sms/sms.routes.js';
+import { deliveryStatusRoutes } from './telephony/status.routes.js';
 import type { Services } from './services.js';
 import { deskRoutes } from './desk/desk.routes.js';
 import { SESSION_COOKIE } from './desk/auth.middleware.js';
@@ -193,7 +194,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api', openApiRoutes());
   const twilioAuth = { authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl };
   app.route('/twilio', smsWebhookRoutes({ inbound: deps.inboundSms, ...twilioAuth }));
-  app.route('/twilio', twilioCallbackRoutes({ paging: deps.paging, deliveryStatus: deps.deliveryStatus, ...twilioAuth }));
+  app.route('/twilio', deliveryStatusRoutes({ deliveryStatus: deps.deliveryStatus, ...twilioAuth }));
+  app.route('/twilio', twilioCallbackRoutes({ paging: deps.paging, ...twilioAuth }));
   // Desk forms: a malformed body (a multipart body without or with the wrong boundary, cut
   // short) is the sender's mistake, 400, not a 500 from deep inside a handler. The parsed body is
   // cached by Hono, so handlers read it again for free.

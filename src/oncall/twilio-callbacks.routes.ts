@@ -1,31 +1,17 @@
 import { Hono } from 'hono';
 import { AppError } from '../http/errors.js';
-import type { DeliveryStatusService } from '../outbox/delivery-status.js';
 import { twilioParams, verifyTwilioSignature, type TwilioWebhookEnv } from '../telephony/signature.js';
 import { TWIML_HEADERS, voiceSay } from '../telephony/twiml.js';
 import type { PagingService } from './paging.service.js';
 
 /**
- * Twilio's callbacks about what we sent, mounted under `/twilio` and signed like every webhook:
- * `POST /status` (message and call status: the outbox routes it to the owner of what was sent,
- * and a failed page escalates at once) and `POST /voice?page=ID` (the keypress gathered on a
- * page call: 1 acknowledges).
+ * Twilio's callback on a page call, mounted under `/twilio` and signed like every webhook:
+ * `POST /voice?page=ID` (the keypress gathered on the call: 1 acknowledges every page read out).
+ * Delivery status of pages comes through the outbox (src/telephony/status.routes.ts).
  */
-export function twilioCallbackRoutes(deps: { paging: PagingService; deliveryStatus: DeliveryStatusService; authToken: string; publicBaseUrl: string }) {
+export function twilioCallbackRoutes(deps: { paging: PagingService; authToken: string; publicBaseUrl: string }) {
   const app = new Hono<TwilioWebhookEnv>();
   const verify = verifyTwilioSignature({ authToken: deps.authToken, publicBaseUrl: deps.publicBaseUrl });
-
-  app.post('/status', verify, async (c) => {
-    const p = twilioParams(c);
-    if (p.CallSid && p.CallStatus) {
-      await deps.deliveryStatus.handle({ sid: p.CallSid, status: p.CallStatus, medium: 'call', errorCode: p.ErrorCode });
-    } else if ((p.MessageSid || p.SmsSid) && (p.MessageStatus || p.SmsStatus)) {
-      await deps.deliveryStatus.handle({ sid: p.MessageSid || p.SmsSid, status: p.MessageStatus || p.SmsStatus, medium: 'sms', errorCode: p.ErrorCode });
-    } else {
-      throw new AppError('bad_request', 'Expected MessageSid and MessageStatus, or CallSid and CallStatus');
-    }
-    return c.body(null, 204);
-  });
 
   app.post('/voice', verify, async (c) => {
     const p = twilioParams(c);
