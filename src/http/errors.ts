@@ -49,6 +49,11 @@ export function validationError(fields: Record<string, string>, message?: string
   });
 }
 
+/** The per-field messages of a validation AppError (`form` when it has none), or null for any other error. */
+export function validationFields(err: unknown): Record<string, string> | null {
+  return err instanceof AppError && err.code === 'validation' ? (err.details.fields ?? { form: err.message }) : null;
+}
+
 /** JSON body of an error response, as fixed by the external contract. */
 export function errorBody(err: AppError): {
   error: { code: ErrorCode; message: string; fields?: Record<string, string> };

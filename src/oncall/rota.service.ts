@@ -1,8 +1,15 @@
+// Over 300 lines on purpose: the rota's one service holds both the answer to "who is on call"
+// and every change to the rota (checked, and from the desk audited in the same transaction),
+// because each change is checked by the same rule about active people that the answer reads.
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/database.js';
+import { audit, type Actor } from '../desk/audit.repository.js';
 import { normalisePhone, normaliseText } from '../enquiries/enquiry.input.js';
-import { AppError, validationError } from '../http/errors.js';
+import { formatOfficeTime } from '../hours/format.js';
+import { AppError, validationError, validationFields } from '../http/errors.js';
+import { queueSms } from '../outbox/outbox.service.js';
 import * as repo from './rota.repository.js';
 import type { Person, RotaEntry, RotaRole } from './rota.tables.js';
 
@@ -92,6 +99,11 @@ function toContact(e: repo.RotaCandidate): OnCallContact {
 function sameContact(a: OnCallContact | null, b: OnCallContact | null): boolean {
   if (a === null || b === null) return a === b;
   return a.personId === b.personId && a.phone === b.phone && a.name === b.name && a.source === b.source;
+}
+
+/** The text of the SMS a test page sends. */
+export function testPageBody(officeName: string, personName: string): string {
+  return `${officeName} desk: test page for ${personName}. If you can read this, on-call pages reach this phone. No reply needed.`;
 }
 
 /**
@@ -288,6 +300,109 @@ export class RotaService {
         created_at: this.deps.clock(),
         created_by: createdBy,
       });
+    });
+  }
+
+  // ---- Changes made from the desk: each in one transaction with its audit entry --------------
+
+  /**
+   * A shift or override from the desk's form, for someone on the staff list (`personId`) or
+   * someone new (`newPerson`: added in the same transaction, so a refused shift leaves no
+   * half-added person), audited as `actor`. Every problem is reported at once in one
+   * AppError('validation'): the shift's own fields are checked even when the new person was
+   * refused, and `formProblems` (what the caller found reading its form) are added last and win.
+   * Without a person the shift's person and phone messages are left out: the form's own say it.
+   */
+  async addShiftFromDesk(
+    input: { personId: string | null; newPerson: { name: string; phone: string } | null; role: RotaRole; startsAt: Date; endsAt: Date; override: boolean; note: string | null },
+    formProblems: Record<string, string>,
+    actor: Actor,
+  ): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      const fields: Record<string, string> = {};
+      let person: Person | null = null;
+      if (input.newPerson) {
+        try {
+          person = await this.addPersonAudited(input.newPerson, actor, tx);
+        } catch (err) {
+          const f = validationFields(err);
+          if (!f) throw err;
+          Object.assign(fields, f);
+        }
+      }
+      // Without a person the service still checks role, times and note.
+      const who = person ? { personId: person.id } : input.personId === null ? {} : { personId: input.personId };
+      try {
+        const { role, startsAt, endsAt, override, note } = input;
+        const entry = await this.addShift({ ...who, role, startsAt, endsAt, override, note, createdBy: actor.email.slice(0, 200) }, tx);
+        const holder = person ?? (await repo.findPersonById(tx, entry.person_id));
+        const office = this.deps.config.office;
+        await audit(tx, {
+          at: this.deps.clock(),
+          actor,
+          action: override ? 'rota.override_added' : 'rota.shift_added',
+          detail: { entryId: entry.id, person: holder?.name, phone: holder?.phone, role: entry.role, from: formatOfficeTime(entry.starts_at, office), to: formatOfficeTime(entry.ends_at, office), note: entry.note },
+        });
+      } catch (err) {
+        const f = validationFields(err);
+        if (!f) throw err;
+        if (!person) {
+          delete f.phone;
+          delete f.personId;
+        }
+        for (const [k, v] of Object.entries(f)) fields[k] ??= v;
+      }
+      // Messages about what was typed come first; anything wrong rolls the whole change back.
+      const all = { ...fields, ...formProblems };
+      if (Object.keys(all).length) throw new AppError('validation', `The ${input.override ? 'override' : 'shift'} could not be added`, { fields: all });
+    });
+  }
+
+  /** `addPerson` from the desk, audited as `actor` in the same transaction. */
+  async addPersonAudited(input: { name: string; phone: string }, actor: Actor, db: Db | Tx = this.deps.db): Promise<Person> {
+    return this.inTransaction(db, async (tx) => {
+      const person = await this.addPerson(input, tx);
+      await audit(tx, { at: this.deps.clock(), actor, action: 'rota.person_added', detail: { personId: person.id, name: person.name, phone: person.phone } });
+      return person;
+    });
+  }
+
+  /**
+   * `updatePersonPhone` from the desk, audited with the old and new number. AppError('not_found')
+   * when the person is not on the active staff list.
+   */
+  async changePhoneAudited(personId: string, phone: string, actor: Actor): Promise<Person> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      const before = await repo.findPersonById(tx, personId);
+      if (!before?.active) throw new AppError('not_found', 'There is no such person on the staff list.');
+      const after = await this.updatePersonPhone(personId, phone, tx);
+      await audit(tx, { at: this.deps.clock(), actor, action: 'rota.phone_changed', detail: { personId, name: after.name, from: before.phone, to: after.phone } });
+      return after;
+    });
+  }
+
+  /** `deactivatePerson` from the desk, audited. */
+  async deactivatePersonAudited(personId: string, actor: Actor): Promise<Person> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      const person = await this.deactivatePerson(personId, tx);
+      await audit(tx, { at: this.deps.clock(), actor, action: 'rota.person_deactivated', detail: { personId, name: person.name, phone: person.phone } });
+      return person;
+    });
+  }
+
+  /**
+   * Queues one SMS to the person's phone through the outbox, like any other text (sent once per
+   * key, retried if Twilio is briefly away), audited. It belongs to no enquiry, so no timeline
+   * shows it. AppError('not_found') when the person is not on the active staff list.
+   */
+  async queueTestPage(personId: string, actor: Actor): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      const person = await repo.findPersonById(tx, personId);
+      if (!person?.active) throw new AppError('not_found', 'There is no such person on the staff list.');
+      const now = this.deps.clock();
+      const key = `test-page:${randomUUID()}`;
+      await queueSms(tx, { key, enquiryId: null, to: person.phone, body: testPageBody(this.deps.config.office.name, person.name) }, now);
+      await audit(tx, { at: now, actor, action: 'rota.test_page_queued', detail: { personId, name: person.name, phone: person.phone, key } });
     });
   }
 

@@ -1,0 +1,33 @@
+// Request helpers shared by the manager pages' route modules (rota, users, audit). Validation
+// errors are read with `validationFields` from the error module.
+import type { Context } from 'hono';
+import { AppError } from '../http/errors.js';
+import type { Actor } from './audit.repository.js';
+import { deskSession, type DeskEnv } from './auth.middleware.js';
+
+/**
+ * What a row id looks like. Row ids are bigint identities; anything else cannot name a row (and
+ * would make PostgreSQL fail the cast), so it is a 404 before any query.
+ */
+export const ROW_ID = /^[1-9]\d{0,18}$/;
+
+/** The `:id` route parameter as a row id; AppError('not_found') naming `what` when it cannot be one. */
+export function rowId(c: Context, what: string): string {
+  const id = c.req.param('id') ?? '';
+  if (!ROW_ID.test(id)) throw new AppError('not_found', `There is no such ${what}.`);
+  return id;
+}
+
+/** The posted form's text fields, without the CSRF token (it has been checked already). */
+export async function formFields(c: Context): Promise<Record<string, string>> {
+  const raw = await c.req.parseBody();
+  const body: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (typeof v === 'string' && k !== '_csrf') body[k] = v;
+  return body;
+}
+
+/** The signed-in user as the audit log names them. */
+export function actorOf(c: Context<DeskEnv>): Actor {
+  const { user } = deskSession(c);
+  return { userId: user.id, email: user.email };
+}

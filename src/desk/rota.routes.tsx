@@ -1,0 +1,144 @@
+import { Hono, type Context } from 'hono';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { parseInstant } from '../hours/parse.js';
+import { validationFields } from '../http/errors.js';
+import { findPersonById } from '../oncall/rota.repository.js';
+import type { RotaService } from '../oncall/rota.service.js';
+import { deskSession, type DeskEnv } from './auth.middleware.js';
+import type { FormProblem } from './desk.forms.js';
+import { actorOf, formFields, ROW_ID, rowId } from './manager.handlers.js';
+import { RotaPage } from './rota.views.js';
+
+/** How far ahead the rota page shows. */
+export const ROTA_DAYS = 14;
+
+// Confirmations after a redirect are chosen by a fixed key, never by text from the query string.
+const ROTA_NOTICES: Record<string, string> = {
+  shift: 'The shift has been added to the rota.',
+  override: 'The override has been added to the rota.',
+  person: 'The person has been added to the staff list.',
+  phone: 'The phone number has been changed. Every shift of theirs now pages the new number.',
+  removed: 'The person has been taken off the rota. Their shifts no longer count.',
+};
+
+/**
+ * Reads a `datetime-local` value (or anything `parseInstant` takes) as office time. Returns the
+ * instant, or a message for the field.
+ */
+function readTime(text: string | undefined, zone: string, what: 'starts' | 'ends'): Date | string {
+  if (!text || !text.trim()) return `Enter when the shift ${what}`;
+  const dt = parseInstant(text, zone);
+  if (!dt) return `Enter a date and time that exists in office time (${zone})`;
+  return dt.toJSDate();
+}
+
+/**
+ * The shift form as the service takes it, and the problems found reading it: who (someone on
+ * the list or someone new, not neither and not both) and times that exist in office time. An
+ * unreadable time is passed on as an invalid Date so the service still checks the rest.
+ */
+function readShiftForm(body: Record<string, string>, zone: string) {
+  const personId = (body.personId ?? '').trim();
+  const name = body.name ?? '';
+  const phone = body.phone ?? '';
+  const isNew = personId === '';
+  const problems: Record<string, string> = {};
+  if (isNew && !name.trim() && !phone.trim()) problems.personId = 'Choose who is on call, or enter a new person’s name and phone number';
+  if (!isNew && (name.trim() || phone.trim())) problems.personId = 'Choose someone on the list or enter someone new, not both';
+  const starts = readTime(body.startsAt, zone, 'starts');
+  const ends = readTime(body.endsAt, zone, 'ends');
+  if (typeof starts === 'string') problems.startsAt = starts;
+  if (typeof ends === 'string') problems.endsAt = ends;
+  const input = {
+    personId: isNew ? null : personId,
+    newPerson: isNew && !problems.personId ? { name, phone } : null,
+    role: body.role as 'primary' | 'backup',
+    startsAt: typeof starts === 'string' ? new Date(Number.NaN) : starts,
+    endsAt: typeof ends === 'string' ? new Date(Number.NaN) : ends,
+    override: body.override === 'yes',
+    note: body.note ?? null,
+  };
+  return { input, problems };
+}
+
+/** The rota page and its forms (`/desk/rota…`, manager only): shifts, overrides, staff, test pages. */
+export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; rota: RotaService }) {
+  const app = new Hono<DeskEnv>();
+  const office = deps.config.office;
+
+  async function renderRota(c: Context<DeskEnv>, status: 200 | 422, problem?: FormProblem, notice?: string) {
+    const now = deps.clock();
+    const [segments, people] = await Promise.all([deps.rota.schedule(now, new Date(now.getTime() + ROTA_DAYS * 86_400_000)), deps.rota.listPeople()]);
+    c.status(status);
+    return c.html(<RotaPage session={deskSession(c)} office={office} now={now} days={ROTA_DAYS} segments={segments} people={people} notice={notice} problem={problem} />);
+  }
+
+  /** After a failed validation, the page again with the form's problems; any other error is rethrown. */
+  function refused(c: Context<DeskEnv>, err: unknown, problem: (fields: Record<string, string>) => FormProblem) {
+    const f = validationFields(err);
+    if (!f) throw err;
+    return renderRota(c, 422, problem(f));
+  }
+
+  app.get('/rota', async (c) => {
+    const done = c.req.query('done') ?? '';
+    let notice = ROTA_NOTICES[done];
+    if (done === 'test-page') {
+      const id = c.req.query('person') ?? '';
+      const person = ROW_ID.test(id) ? await findPersonById(deps.db, id) : undefined;
+      notice = person
+        ? `A test page to ${person.name} on ${person.phone} has been queued. It should arrive within a minute; if it does not, check the number.`
+        : 'The test page has been queued.';
+    }
+    return renderRota(c, 200, undefined, notice);
+  });
+
+  /** A shift or override, for someone on the staff list or someone new; every problem reported at once. */
+  app.post('/rota/shifts', async (c) => {
+    const body = await formFields(c);
+    const { input, problems } = readShiftForm(body, office.timezone);
+    try {
+      await deps.rota.addShiftFromDesk(input, problems, actorOf(c));
+    } catch (err) {
+      return refused(c, err, (errors) => ({ form: 'shift', errors, values: body }));
+    }
+    return c.redirect(`/desk/rota?done=${input.override ? 'override' : 'shift'}`, 303);
+  });
+
+  app.post('/rota/people', async (c) => {
+    const body = await formFields(c);
+    try {
+      await deps.rota.addPersonAudited({ name: body.name ?? '', phone: body.phone ?? '' }, actorOf(c));
+    } catch (err) {
+      return refused(c, err, (errors) => ({ form: 'person', errors, values: body }));
+    }
+    return c.redirect('/desk/rota?done=person', 303);
+  });
+
+  app.post('/rota/people/:id/phone', async (c) => {
+    const id = rowId(c, 'person');
+    const body = await formFields(c);
+    try {
+      await deps.rota.changePhoneAudited(id, body.phone ?? '', actorOf(c));
+    } catch (err) {
+      return refused(c, err, (f) => ({ form: 'phone', rowId: id, errors: { phone: f.phone ?? Object.values(f)[0] }, values: body }));
+    }
+    return c.redirect('/desk/rota?done=phone', 303);
+  });
+
+  app.post('/rota/people/:id/deactivate', async (c) => {
+    const id = rowId(c, 'person');
+    await deps.rota.deactivatePersonAudited(id, actorOf(c));
+    return c.redirect('/desk/rota?done=removed', 303);
+  });
+
+  app.post('/rota/people/:id/test-page', async (c) => {
+    const id = rowId(c, 'person');
+    await deps.rota.queueTestPage(id, actorOf(c));
+    return c.redirect(`/desk/rota?done=test-page&person=${id}`, 303);
+  });
+
+  return app;
+}

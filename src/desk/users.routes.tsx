@@ -1,0 +1,77 @@
+import { Hono, type Context } from 'hono';
+import type { Config } from '../config.js';
+import { validationFields } from '../http/errors.js';
+import { deskSession, type DeskEnv } from './auth.middleware.js';
+import type { FormProblem } from './desk.forms.js';
+import { actorOf, formFields, rowId } from './manager.handlers.js';
+import type { UserService } from './users.service.js';
+import { UsersPage } from './users.views.js';
+
+// Confirmations after a redirect are chosen by a fixed key, never by text from the query string.
+const USER_NOTICES: Record<string, string> = {
+  added: 'The user has been added. They can sign in now.',
+  disabled: 'The user has been disabled and signed out.',
+  enabled: 'The user has been enabled. They can sign in again.',
+  password: 'The new password has been set. They have been signed out and sign in with it.',
+};
+
+// Passwords are dropped from the values shown again: a refused form never echoes one.
+const withoutPassword = ({ password: _password, ...rest }: Record<string, string>) => rest;
+
+/** Staff accounts (`/desk/users…`, manager only): add, disable, enable, reset a password. The service audits each change. */
+export function usersRoutes(deps: { config: Pick<Config, 'office'>; users: UserService }) {
+  const app = new Hono<DeskEnv>();
+
+  async function renderUsers(c: Context<DeskEnv>, status: 200 | 422, problem?: FormProblem, notice?: string) {
+    const users = await deps.users.list();
+    c.status(status);
+    return c.html(<UsersPage session={deskSession(c)} office={deps.config.office} users={users} notice={notice} problem={problem} />);
+  }
+
+  /** After a failed validation, the page again with the form's problems; any other error is rethrown. */
+  function refused(c: Context<DeskEnv>, err: unknown, problem: (fields: Record<string, string>) => FormProblem) {
+    const f = validationFields(err);
+    if (!f) throw err;
+    return renderUsers(c, 422, problem(f));
+  }
+
+  app.get('/users', (c) => renderUsers(c, 200, undefined, USER_NOTICES[c.req.query('done') ?? '']));
+
+  app.post('/users', async (c) => {
+    const body = await formFields(c);
+    try {
+      await deps.users.create({ name: body.name ?? '', email: body.email ?? '', role: body.role ?? '', password: body.password ?? '' }, actorOf(c));
+    } catch (err) {
+      return refused(c, err, (errors) => ({ form: 'add', errors, values: withoutPassword(body) }));
+    }
+    return c.redirect('/desk/users?done=added', 303);
+  });
+
+  for (const [path, active] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const) {
+    app.post(`/users/:id/${path}`, async (c) => {
+      const id = rowId(c, 'user');
+      try {
+        await deps.users.setActive(id, active, actorOf(c));
+      } catch (err) {
+        return refused(c, err, (f) => ({ form: 'row', rowId: id, errors: { user: f.user ?? Object.values(f)[0] }, values: {} }));
+      }
+      return c.redirect(`/desk/users?done=${active ? 'enabled' : 'disabled'}`, 303);
+    });
+  }
+
+  app.post('/users/:id/password', async (c) => {
+    const id = rowId(c, 'user');
+    const body = await formFields(c);
+    try {
+      await deps.users.resetPassword(id, body.password ?? '', actorOf(c));
+    } catch (err) {
+      return refused(c, err, (f) => ({ form: 'row', rowId: id, errors: { password: f.password ?? Object.values(f)[0] }, values: {} }));
+    }
+    return c.redirect('/desk/users?done=password', 303);
+  });
+
+  return app;
+}
