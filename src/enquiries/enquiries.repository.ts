@@ -1,7 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry, NewEnquiry } from '../db/schema.js';
-import { OPEN_STATUSES } from './enquiry.model.js';
 import { asTimelineEvent, type EventData, type EventKind, type NewEvent, type TimelineEvent } from './timeline.js';
 
 /** The columns intake sets on a new enquiry; the rest take their defaults. */
@@ -97,25 +96,7 @@ export async function listEvents(db: Db | Tx, enquiryId: string): Promise<Timeli
   return rows.map(asTimelineEvent);
 }
 
-/**
- * The newest open SMS enquiry from `phone` received at or after `since`, locked FOR UPDATE so two
- * texts arriving together join the same enquiry one after the other.
- */
-export async function findOpenSmsThreadForUpdate(tx: Tx, phone: string, since: Date): Promise<Enquiry | undefined> {
-  return tx
-    .selectFrom('enquiry')
-    .selectAll()
-    .where('phone', '=', phone)
-    .where('channel', '=', 'sms')
-    .where('status', 'in', OPEN_STATUSES)
-    .where('received_at', '>=', since)
-    .orderBy('received_at', 'desc')
-    .limit(1)
-    .forUpdate()
-    .executeTakeFirst();
-}
-
-/** Marks an open enquiry urgent (e.g. a follow-up SMS said URGENT); returns the updated row. */
+/** Marks an open enquiry urgent (e.g. a follow-up from the journalist said URGENT); returns the updated row. */
 export async function markUrgent(
   tx: Tx,
   id: string,
@@ -127,27 +108,6 @@ export async function markUrgent(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-}
-
-/** The stored answer to an inbound SMS, by Twilio's MessageSid. */
-export async function findInboundSms(db: Db | Tx, messageSid: string) {
-  return db.selectFrom('sms_inbound').selectAll().where('message_sid', '=', messageSid).executeTakeFirst();
-}
-
-/**
- * Records an inbound SMS and the reply we gave. Returns false if this MessageSid was already
- * recorded (a concurrent Twilio retry won the race): the caller must roll back and reuse that reply.
- */
-export async function insertInboundSms(
-  tx: Tx,
-  row: { message_sid: string; from_number: string; body: string; enquiry_id: string | null; reply: string; received_at: Date },
-): Promise<boolean> {
-  const r = await tx
-    .insertInto('sms_inbound')
-    .values(row)
-    .onConflict((oc) => oc.column('message_sid').doNothing())
-    .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 /** Takes a transaction-scoped advisory lock on `key`, serialising work on one external id (e.g. a MessageSid). */

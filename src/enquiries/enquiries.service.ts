@@ -101,8 +101,8 @@ export class EnquiryService {
   }
 
   /**
-   * As `submit`, inside the caller's transaction (the SMS webhook records the message in the same
-   * one). The caller announces the arrival once its transaction has committed.
+   * As `submit`, inside the caller's transaction (a channel that records its own message in the
+   * same one, as SMS does). The caller announces the arrival once its transaction has committed.
    */
   async submitInTx(tx: Tx, input: EnquiryInput, channel: EnquiryChannel): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const now = this.deps.clock();
@@ -166,27 +166,19 @@ export class EnquiryService {
   }
 
   /**
-   * Adds a journalist's follow-up text to their open enquiry; if it says urgent and the enquiry
-   * was not, upgrades it (and pages when out of hours). Returns the outcome to tell them.
+   * The journalist added to their open `enquiry` (the channel has already put what they sent on
+   * the timeline). If the follow-up says urgent and the enquiry was not, upgrades it, recording
+   * `urgentReason` (the channel's wording), and pages when out of hours. Returns the enquiry as it
+   * now is and the outcome to tell them.
    */
-  async addFollowUpInTx(
-    tx: Tx,
-    enquiry: Enquiry,
-    message: { body: string; saysUrgent: boolean; messageSid: string },
-  ): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
+  async followUpInTx(tx: Tx, enquiry: Enquiry, followUp: { saysUrgent: boolean; urgentReason: string }): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const now = this.deps.clock();
-    await repo.addEvent(tx, {
-      enquiryId: enquiry.id,
-      at: now,
-      kind: 'sms_in',
-      data: { body: message.body, messageSid: message.messageSid },
-    });
-    const j = judgeEnquiry(now, { deadline: enquiry.deadline, saysUrgent: message.saysUrgent || enquiry.urgent_reason === 'journalist' }, this.deps.config);
+    const j = judgeEnquiry(now, { deadline: enquiry.deadline, saysUrgent: followUp.saysUrgent || enquiry.urgent_reason === 'journalist' }, this.deps.config);
     let current = enquiry;
     let pagedOnCall = false;
-    if (message.saysUrgent && !enquiry.urgent) {
+    if (followUp.saysUrgent && !enquiry.urgent) {
       current = await repo.markUrgent(tx, enquiry.id, { urgent_reason: 'journalist', needs_on_call: j.needsOnCall, at: now });
-      await repo.addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'urgency_changed', data: { urgent: true, reason: 'Follow-up SMS said URGENT' } });
+      await repo.addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'urgency_changed', data: { urgent: true, reason: followUp.urgentReason } });
       pagedOnCall = await this.pageIfNeeded(tx, current, j, now);
     } else if (enquiry.needs_on_call) {
       pagedOnCall = this.pagingEnabled;

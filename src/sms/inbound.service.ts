@@ -4,6 +4,8 @@ import type { Db, Tx } from '../db/database.js';
 import * as repo from '../enquiries/enquiries.repository.js';
 import type { ArrivalsPort, EnquiryService } from '../enquiries/enquiries.service.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
+import * as intake from './sms-intake.repository.js';
+import { addToThread, openThreadFor } from './sms-thread.service.js';
 
 /** Longest SMS text stored; Twilio joins at most 1,600 characters, so this only stops abuse. */
 export const MAX_SMS_BODY = 20_000;
@@ -45,7 +47,7 @@ export class InboundSmsService {
     let created = null as string | null;
     const reply = await this.deps.db.transaction().execute(async (tx) => {
       await repo.lockKey(tx, `sms:${message.messageSid}`);
-      const seen = await repo.findInboundSms(tx, message.messageSid);
+      const seen = await intake.findInboundSms(tx, message.messageSid);
       if (seen) return seen.reply;
 
       const now = this.deps.clock();
@@ -54,17 +56,16 @@ export class InboundSmsService {
 
       const ackReply = await this.deps.acks?.handle(tx, { from: message.from, body, messageSid: message.messageSid });
       if (ackReply) {
-        await repo.insertInboundSms(tx, { message_sid: message.messageSid, from_number: message.from, body, enquiry_id: null, reply: ackReply, received_at: now });
+        await intake.insertInboundSms(tx, { message_sid: message.messageSid, from_number: message.from, body, enquiry_id: null, reply: ackReply, received_at: now });
         return ackReply;
       }
 
       const urgent = saysUrgent(body);
-      const since = new Date(now.getTime() - this.deps.config.intake.smsThreadHours * 3_600_000);
-      const open = await repo.findOpenSmsThreadForUpdate(tx, message.from, since);
+      const open = await openThreadFor(tx, message.from, now, this.deps.config);
       let reply: string;
       let enquiryId: string;
       if (open) {
-        const { enquiry, outcome } = await this.deps.enquiries.addFollowUpInTx(tx, open, { body, saysUrgent: urgent, messageSid: message.messageSid });
+        const { enquiry, outcome } = await addToThread(tx, this.deps, open, { body, saysUrgent: urgent, messageSid: message.messageSid });
         enquiryId = enquiry.id;
         reply = `Press office: thank you, we have added this to your enquiry ${enquiry.reference}. ${outcome.nextStep}`;
       } else {
@@ -89,7 +90,7 @@ export class InboundSmsService {
         await repo.addEvent(tx, { enquiryId, at: now, kind: 'sms_in', data: { body, messageSid: message.messageSid } });
         reply = `Press office: thank you, your enquiry reference is ${enquiry.reference}. ${outcome.nextStep} Reply to this number to add to it.`;
       }
-      await repo.insertInboundSms(tx, { message_sid: message.messageSid, from_number: message.from, body, enquiry_id: enquiryId, reply, received_at: now });
+      await intake.insertInboundSms(tx, { message_sid: message.messageSid, from_number: message.from, body, enquiry_id: enquiryId, reply, received_at: now });
       return reply;
     });
     // After the commit: a queue told earlier would look for a row it cannot see yet.

@@ -1,0 +1,44 @@
+import type { Db, Tx } from '../db/database.js';
+import type { Enquiry } from '../db/schema.js';
+import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
+
+// SMS intake's own queries: threads of texts, and each inbound text with the reply it got.
+
+/**
+ * The newest open SMS enquiry from `phone` received at or after `since`, locked FOR UPDATE so two
+ * texts arriving together join the same enquiry one after the other.
+ */
+export async function findOpenSmsThreadForUpdate(tx: Tx, phone: string, since: Date): Promise<Enquiry | undefined> {
+  return tx
+    .selectFrom('enquiry')
+    .selectAll()
+    .where('phone', '=', phone)
+    .where('channel', '=', 'sms')
+    .where('status', 'in', OPEN_STATUSES)
+    .where('received_at', '>=', since)
+    .orderBy('received_at', 'desc')
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** The stored answer to an inbound SMS, by Twilio's MessageSid. */
+export async function findInboundSms(db: Db | Tx, messageSid: string) {
+  return db.selectFrom('sms_inbound').selectAll().where('message_sid', '=', messageSid).executeTakeFirst();
+}
+
+/**
+ * Records an inbound SMS and the reply we gave. Returns false if this MessageSid was already
+ * recorded (a concurrent Twilio retry won the race): the caller must roll back and reuse that reply.
+ */
+export async function insertInboundSms(
+  tx: Tx,
+  row: { message_sid: string; from_number: string; body: string; enquiry_id: string | null; reply: string; received_at: Date },
+): Promise<boolean> {
+  const r = await tx
+    .insertInto('sms_inbound')
+    .values(row)
+    .onConflict((oc) => oc.column('message_sid').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+}
