@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
+import type { NewEventOf } from '../enquiries/timeline.js';
 import type { Page, PageAction, PageStep, StepState } from './paging.tables.js';
 
 /** Creates the page for an enquiry; null if it already has one (one page per enquiry). */
@@ -101,7 +102,7 @@ export async function recordStepsSent(
   db: Db | Tx,
   stepIds: string[],
   sent: { sid: string; status: string; at: Date },
-  event: { enquiryId: string; kind: string; data: Record<string, unknown> },
+  event: Omit<NewEventOf<'page_sms_sent' | 'page_call_placed'>, 'at' | 'actor'>,
 ): Promise<void> {
   await sql`
     WITH sent AS (

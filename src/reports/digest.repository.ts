@@ -2,6 +2,7 @@
 // `handover_dismissal`): existing data; see digest.service.ts for why the code says "digest".
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
+import type { EnquiryStatus } from '../enquiries/enquiry.model.js';
 
 /** Enquiries received in [since, until) with their page (if any), by deadline then arrival. */
 export async function arrivalsBetween(db: Db | Tx, since: Date, until: Date) {
@@ -12,7 +13,7 @@ export async function arrivalsBetween(db: Db | Tx, since: Date, until: Date) {
     outlet: string;
     name: string;
     urgent: boolean;
-    status: string;
+    status: EnquiryStatus;
     deadline: Date | null;
     respond_by: Date | null;
     received_at: Date;

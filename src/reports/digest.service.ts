@@ -6,6 +6,7 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import { formatDeadline } from '../hours/format.js';
 import { officeStatus, openingPeriods } from '../hours/office-hours.js';
 import { queueSms } from '../outbox/outbox.service.js';
@@ -47,7 +48,7 @@ export class DigestService {
       urgent: rows.filter((r) => r.urgent).length,
       paged: rows.filter((r) => r.page_status).length,
       acknowledged: rows.filter((r) => r.page_status === 'acknowledged').length,
-      unanswered: rows.filter((r) => !r.first_response_at && (r.status === 'new' || r.status === 'in_progress' || r.status === 'waiting')).length,
+      unanswered: rows.filter((r) => !r.first_response_at && isOpenStatus(r.status)).length,
       items: rows.map((r) => ({
         reference: r.reference,
         subject: r.subject,
@@ -55,7 +56,7 @@ export class DigestService {
         urgent: r.urgent,
         deadline: r.deadline?.toISOString() ?? null,
         received_at: r.received_at.toISOString(),
-        answered: Boolean(r.first_response_at) || r.status === 'answered' || r.status === 'closed',
+        answered: Boolean(r.first_response_at) || !isOpenStatus(r.status),
         page: r.page_status ? { status: r.page_status, paged: r.paged ?? [], acknowledgedBy: r.acknowledged_by } : null,
       })),
     };
