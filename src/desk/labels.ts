@@ -1,9 +1,9 @@
 import type { EnquiryChannel, EnquiryStatus } from '../enquiries/enquiry.model.js';
 
 /**
- * How the desk names each status and channel. Maps over the whole unions: a new status or
- * channel does not compile until it has its label here; the queue filters, the status form and
- * the timeline are built from these.
+ * How the desk names each status. This map and CHANNEL_LABELS are over the whole unions: a new
+ * status or channel does not compile until it has its label here; the queue filters, the status
+ * form, the reports and the timeline are built from these.
  */
 export const STATUS_LABELS = {
   new: 'New',
@@ -13,6 +13,7 @@ export const STATUS_LABELS = {
   closed: 'Closed',
 } as const satisfies Record<EnquiryStatus, string>;
 
+/** How the desk names each channel (the queue filter, the enquiry page, the reports). */
 export const CHANNEL_LABELS = { web: 'Web form', api: 'API', sms: 'SMS' } as const satisfies Record<EnquiryChannel, string>;
 
 /** Label of a status for people; a value that is not a status (an erased timeline field: '') is shown as it is. */
