@@ -4,7 +4,8 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Config } from '../config.js';
 import { clientIp } from '../http/client-ip.js';
 import { AppError } from '../http/errors.js';
-import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
+import { Field } from '../http/field.js';
+import { ErrorSummary, Layout } from '../http/layout.js';
 import { SESSION_COOKIE, deskSession, requireSession, sameToken, type DeskEnv } from './auth.middleware.js';
 import type { AuthService } from './auth.service.js';
 import { FIRST_MANAGER_HINT, type UserService } from './users.service.js';
@@ -45,15 +46,8 @@ function LoginPage(props: { officeName: string; csrf: string; next: string; emai
       <form method="post" action="/desk/login" novalidate>
         <input type="hidden" name="_csrf" value={props.csrf} />
         <input type="hidden" name="next" value={props.next} />
-        <div class={`field${props.error ? ' field--error' : ''}`}>
-          <label for="email">Email address</label>
-          <FieldError id="email" message={props.error} />
-          <input type="email" id="email" name="email" autocomplete="username" value={props.email ?? ''} aria-describedby={props.error ? 'email-error' : undefined} />
-        </div>
-        <div class="field">
-          <label for="password">Password</label>
-          <input type="password" id="password" name="password" autocomplete="current-password" />
-        </div>
+        <Field id="email" label="Email address" error={props.error} attrs={{ type: 'email', autocomplete: 'username', value: props.email ?? '' }} />
+        <Field id="password" label="Password" attrs={{ type: 'password', autocomplete: 'current-password' }} />
         <button type="submit" class="button">
           Sign in
         </button>

@@ -3,7 +3,8 @@ import type { Enquiry } from '../db/schema.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import type { TimelineEvent } from '../enquiries/timeline.js';
 import { formatDeadline } from '../hours/format.js';
-import { ErrorSummary, FieldError } from '../http/layout.js';
+import { Field } from '../http/field.js';
+import { ErrorSummary } from '../http/layout.js';
 import type { OutboundSms, Page, PageStep } from '../oncall/paging.tables.js';
 import type { DeskSession } from './auth.service.js';
 import { CASEWORK_LIMITS, STATUSES } from './casework.service.js';
@@ -141,18 +142,14 @@ export function EnquiryPage(p: EnquiryPageProps) {
       <div class="actions">
         <form method="post" action={action('assign')} class="action">
           <Csrf token={csrf} />
-          <div class={`field${errors.assignee ? ' field--error' : ''}`}>
-            <label for="assignee">Assign to</label>
-            <FieldError id="assignee" message={errors.assignee} />
-            <select id="assignee" name="assignee">
-              <option value="">Nobody</option>
-              {p.staff.map((u) => (
-                <option value={u.id} selected={u.id === e.assigned_to}>
-                  {u.id === p.session.user.id ? `Me (${u.name})` : u.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Field id="assignee" label="Assign to" error={errors.assignee} as="select">
+            <option value="">Nobody</option>
+            {p.staff.map((u) => (
+              <option value={u.id} selected={u.id === e.assigned_to}>
+                {u.id === p.session.user.id ? `Me (${u.name})` : u.name}
+              </option>
+            ))}
+          </Field>
           <button class="button button--secondary" type="submit">
             Assign
           </button>
@@ -165,17 +162,13 @@ export function EnquiryPage(p: EnquiryPageProps) {
 
         <form method="post" action={action('status')} class="action">
           <Csrf token={csrf} />
-          <div class={`field${errors.status ? ' field--error' : ''}`}>
-            <label for="status">Status</label>
-            <FieldError id="status" message={errors.status} />
-            <select id="status" name="status">
-              {STATUSES.map((s) => (
-                <option value={s.value} selected={s.value === e.status}>
-                  {s.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Field id="status" label="Status" error={errors.status} as="select">
+            {STATUSES.map((s) => (
+              <option value={s.value} selected={s.value === e.status}>
+                {s.label}
+              </option>
+            ))}
+          </Field>
           <button class="button button--secondary" type="submit">
             Change status
           </button>
@@ -184,16 +177,16 @@ export function EnquiryPage(p: EnquiryPageProps) {
         {e.phone ? (
           <form method="post" action={action('reply')} class="action">
             <Csrf token={csrf} />
-            <div class={`field${errors.reply ? ' field--error' : ''}`}>
-              <label for="reply">Reply to the journalist by SMS</label>
-              <p class="hint" id="reply-hint">
-                Sent to {e.phone} from the press office number. Up to {CASEWORK_LIMITS.reply} characters.
-              </p>
-              <FieldError id="reply" message={errors.reply} />
-              <textarea id="reply" name="reply" maxlength={CASEWORK_LIMITS.reply} aria-describedby="reply-hint">
-                {values.reply ?? ''}
-              </textarea>
-            </div>
+            <Field
+              id="reply"
+              label="Reply to the journalist by SMS"
+              hint={`Sent to ${e.phone} from the press office number. Up to ${CASEWORK_LIMITS.reply} characters.`}
+              error={errors.reply}
+              as="textarea"
+              attrs={{ maxlength: CASEWORK_LIMITS.reply }}
+            >
+              {values.reply ?? ''}
+            </Field>
             <button class="button" type="submit">
               Send SMS reply
             </button>
@@ -202,13 +195,9 @@ export function EnquiryPage(p: EnquiryPageProps) {
 
         <form method="post" action={action('response')} class="action">
           <Csrf token={csrf} />
-          <div class={`field${errors.response ? ' field--error' : ''}`}>
-            <label for="response">Record the response given (press line)</label>
-            <FieldError id="response" message={errors.response} />
-            <textarea id="response" name="response" maxlength={CASEWORK_LIMITS.response}>
-              {values.response ?? ''}
-            </textarea>
-          </div>
+          <Field id="response" label="Record the response given (press line)" error={errors.response} as="textarea" attrs={{ maxlength: CASEWORK_LIMITS.response }}>
+            {values.response ?? ''}
+          </Field>
           <button class="button button--secondary" type="submit">
             Record response
           </button>
@@ -216,16 +205,9 @@ export function EnquiryPage(p: EnquiryPageProps) {
 
         <form method="post" action={action('note')} class="action">
           <Csrf token={csrf} />
-          <div class={`field${errors.note ? ' field--error' : ''}`}>
-            <label for="note">Internal note</label>
-            <p class="hint" id="note-hint">
-              Staff only. Never sent to the journalist.
-            </p>
-            <FieldError id="note" message={errors.note} />
-            <textarea id="note" name="note" maxlength={CASEWORK_LIMITS.note} aria-describedby="note-hint">
-              {values.note ?? ''}
-            </textarea>
-          </div>
+          <Field id="note" label="Internal note" hint="Staff only. Never sent to the journalist." error={errors.note} as="textarea" attrs={{ maxlength: CASEWORK_LIMITS.note }}>
+            {values.note ?? ''}
+          </Field>
           <button class="button button--secondary" type="submit">
             Add note
           </button>
@@ -234,11 +216,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
         <form method="post" action={action('urgency')} class="action">
           <Csrf token={csrf} />
           <input type="hidden" name="urgent" value={e.urgent ? 'false' : 'true'} />
-          <div class={`field${errors.reason ? ' field--error' : ''}`}>
-            <label for="reason">{e.urgent ? 'Downgrade: reason' : 'Mark urgent: reason'}</label>
-            <FieldError id="reason" message={errors.reason} />
-            <input type="text" id="reason" name="reason" maxlength={CASEWORK_LIMITS.reason} value={values.reason ?? ''} />
-          </div>
+          <Field id="reason" label={e.urgent ? 'Downgrade: reason' : 'Mark urgent: reason'} error={errors.reason} attrs={{ type: 'text', maxlength: CASEWORK_LIMITS.reason, value: values.reason ?? '' }} />
           <button class="button button--secondary" type="submit">
             {e.urgent ? 'Mark not urgent' : 'Mark urgent'}
           </button>

@@ -37,8 +37,3 @@ export function Notice(props: { text: string | undefined }) {
     </div>
   ) : null;
 }
-
-/** `class` of a field wrapper, marked when it has an error. */
-export function fieldClass(message: string | undefined, extra = ''): string {
-  return ['field', message ? 'field--error' : '', extra].filter(Boolean).join(' ');
-}

@@ -1,11 +1,12 @@
 import type { OfficeConfig } from '../config.js';
 import { formatDeadline } from '../hours/format.js';
-import { describedBy, FieldError } from '../http/layout.js';
+import { Field, fieldClass } from '../http/field.js';
+import { FieldError } from '../http/layout.js';
 import type { OnCallContact, ScheduleSegment } from '../oncall/rota.service.js';
 import { ROTA_LIMITS } from '../oncall/rota.service.js';
 import type { Person } from '../oncall/rota.tables.js';
 import type { DeskSession } from './auth.service.js';
-import { fieldClass, Notice, ProblemSummary, type FormProblem } from './desk.forms.js';
+import { Notice, ProblemSummary, type FormProblem } from './desk.forms.js';
 import { Csrf, DeskLayout } from './desk.layout.js';
 
 // Part of RotaPageProps; the manager routes take it from here.
@@ -177,11 +178,7 @@ export function RotaPage(p: RotaPageProps) {
                       </summary>
                       <form method="post" action={`/desk/rota/people/${x.id}/phone`} novalidate>
                         <Csrf token={csrf} />
-                        <div class={fieldClass(err)}>
-                          <label for={id}>New phone number for {x.name}</label>
-                          <FieldError id={id} message={err} />
-                          <input type="tel" id={id} name="phone" autocomplete="off" value={mine ? (mine.values.phone ?? '') : x.phone} aria-describedby={describedBy(id, { error: err })} />
-                        </div>
+                        <Field id={id} name="phone" label={`New phone number for ${x.name}`} error={err} attrs={{ type: 'tel', autocomplete: 'off', value: mine ? (mine.values.phone ?? '') : x.phone }} />
                         <button type="submit" class="button">
                           Save phone number
                         </button>
@@ -215,36 +212,25 @@ export function RotaPage(p: RotaPageProps) {
         <form method="post" action="/desk/rota/shifts" novalidate class="manager-form" aria-labelledby="shift-title">
           <h2 id="shift-title">Add a shift or override</h2>
           <Csrf token={csrf} />
-          <div class={fieldClass(se.personId)}>
-            <label for="shift-personId">Who</label>
-            <p class="hint" id="shift-personId-hint">
-              Choose someone on the staff list, or choose “Someone new” and enter their name and phone number.
-            </p>
-            <FieldError id="shift-personId" message={se.personId ?? se.createdBy} />
-            <select id="shift-personId" name="personId" aria-describedby={describedBy('shift-personId', { hint: true, error: se.personId ?? se.createdBy })}>
-              <option value="">Someone new (enter below)</option>
-              {p.people.map((x) => (
-                <option value={x.id} selected={sv.personId === x.id}>
-                  {x.name} ({x.phone})
-                </option>
-              ))}
-            </select>
-          </div>
+          <Field
+            id="shift-personId"
+            name="personId"
+            label="Who"
+            hint="Choose someone on the staff list, or choose “Someone new” and enter their name and phone number."
+            error={se.personId ?? se.createdBy}
+            as="select"
+          >
+            <option value="">Someone new (enter below)</option>
+            {p.people.map((x) => (
+              <option value={x.id} selected={sv.personId === x.id}>
+                {x.name} ({x.phone})
+              </option>
+            ))}
+          </Field>
           <fieldset class="field-group">
             <legend>Someone new</legend>
-            <div class={fieldClass(se.name)}>
-              <label for="shift-name">Name</label>
-              <FieldError id="shift-name" message={se.name} />
-              <input type="text" id="shift-name" name="name" maxlength={ROTA_LIMITS.name} autocomplete="off" value={sv.name ?? ''} aria-describedby={describedBy('shift-name', { error: se.name })} />
-            </div>
-            <div class={fieldClass(se.phone)}>
-              <label for="shift-phone">Phone number</label>
-              <p class="hint" id="shift-phone-hint">
-                A mobile that receives pages, like 07911 123456
-              </p>
-              <FieldError id="shift-phone" message={se.phone} />
-              <input type="tel" id="shift-phone" name="phone" autocomplete="off" value={sv.phone ?? ''} aria-describedby={describedBy('shift-phone', { hint: true, error: se.phone })} />
-            </div>
+            <Field id="shift-name" name="name" label="Name" error={se.name} attrs={{ type: 'text', maxlength: ROTA_LIMITS.name, autocomplete: 'off', value: sv.name ?? '' }} />
+            <Field id="shift-phone" name="phone" label="Phone number" hint="A mobile that receives pages, like 07911 123456" error={se.phone} attrs={{ type: 'tel', autocomplete: 'off', value: sv.phone ?? '' }} />
           </fieldset>
           <fieldset class={fieldClass(se.role, 'field-group')} aria-describedby={se.role ? 'shift-role-error' : undefined}>
             <legend>Role</legend>
@@ -258,22 +244,8 @@ export function RotaPage(p: RotaPageProps) {
               <label for="shift-role-backup">Backup: the next contact, paged when the on-call officer does not answer</label>
             </div>
           </fieldset>
-          <div class={fieldClass(se.startsAt)}>
-            <label for="shift-startsAt">From</label>
-            <p class="hint" id="shift-startsAt-hint">
-              Date and time, office time
-            </p>
-            <FieldError id="shift-startsAt" message={se.startsAt} />
-            <input type="datetime-local" id="shift-startsAt" name="startsAt" value={sv.startsAt ?? ''} aria-describedby={describedBy('shift-startsAt', { hint: true, error: se.startsAt })} />
-          </div>
-          <div class={fieldClass(se.endsAt)}>
-            <label for="shift-endsAt">To</label>
-            <p class="hint" id="shift-endsAt-hint">
-              Date and time, office time. The shift ends just before this.
-            </p>
-            <FieldError id="shift-endsAt" message={se.endsAt} />
-            <input type="datetime-local" id="shift-endsAt" name="endsAt" value={sv.endsAt ?? ''} aria-describedby={describedBy('shift-endsAt', { hint: true, error: se.endsAt })} />
-          </div>
+          <Field id="shift-startsAt" name="startsAt" label="From" hint="Date and time, office time" error={se.startsAt} attrs={{ type: 'datetime-local', value: sv.startsAt ?? '' }} />
+          <Field id="shift-endsAt" name="endsAt" label="To" hint="Date and time, office time. The shift ends just before this." error={se.endsAt} attrs={{ type: 'datetime-local', value: sv.endsAt ?? '' }} />
           <div class="field checkbox">
             <input type="checkbox" id="shift-override" name="override" value="yes" checked={sv.override === 'yes'} aria-describedby="shift-override-hint" />
             <div>
@@ -283,11 +255,7 @@ export function RotaPage(p: RotaPageProps) {
               </p>
             </div>
           </div>
-          <div class={fieldClass(se.note)}>
-            <label for="shift-note">Note (optional)</label>
-            <FieldError id="shift-note" message={se.note} />
-            <input type="text" id="shift-note" name="note" maxlength={ROTA_LIMITS.note} value={sv.note ?? ''} aria-describedby={describedBy('shift-note', { error: se.note })} />
-          </div>
+          <Field id="shift-note" name="note" label="Note (optional)" error={se.note} attrs={{ type: 'text', maxlength: ROTA_LIMITS.note, value: sv.note ?? '' }} />
           <button type="submit" class="button">
             Add to the rota
           </button>
@@ -297,16 +265,8 @@ export function RotaPage(p: RotaPageProps) {
           <h2 id="person-title">Add a person</h2>
           <p class="hint">Add someone to the staff list without a shift, for example to send them a test page first.</p>
           <Csrf token={csrf} />
-          <div class={fieldClass(pe.name)}>
-            <label for="person-name">Name</label>
-            <FieldError id="person-name" message={pe.name} />
-            <input type="text" id="person-name" name="name" maxlength={ROTA_LIMITS.name} autocomplete="off" value={pv.name ?? ''} aria-describedby={describedBy('person-name', { error: pe.name })} />
-          </div>
-          <div class={fieldClass(pe.phone)}>
-            <label for="person-phone">Phone number</label>
-            <FieldError id="person-phone" message={pe.phone} />
-            <input type="tel" id="person-phone" name="phone" autocomplete="off" value={pv.phone ?? ''} aria-describedby={describedBy('person-phone', { error: pe.phone })} />
-          </div>
+          <Field id="person-name" name="name" label="Name" error={pe.name} attrs={{ type: 'text', maxlength: ROTA_LIMITS.name, autocomplete: 'off', value: pv.name ?? '' }} />
+          <Field id="person-phone" name="phone" label="Phone number" error={pe.phone} attrs={{ type: 'tel', autocomplete: 'off', value: pv.phone ?? '' }} />
           <button type="submit" class="button button--secondary">
             Add person
           </button>

@@ -1,7 +1,8 @@
 import type { OfficeConfig } from '../config.js';
-import { describedBy, FieldError } from '../http/layout.js';
+import { Field, fieldClass } from '../http/field.js';
+import { FieldError } from '../http/layout.js';
 import type { DeskSession } from './auth.service.js';
-import { fieldClass, Notice, ProblemSummary, type FormProblem } from './desk.forms.js';
+import { Notice, ProblemSummary, type FormProblem } from './desk.forms.js';
 import { Csrf, DeskLayout } from './desk.layout.js';
 import type { AppUser } from './desk.tables.js';
 import { MIN_PASSWORD } from './users.service.js';
@@ -90,14 +91,14 @@ export function UsersPage(p: UsersPageProps) {
                     </summary>
                     <form method="post" action={`/desk/users/${u.id}/password`} novalidate>
                       <Csrf token={csrf} />
-                      <div class={fieldClass(pwErr)}>
-                        <label for={pwId}>New password for {u.name}</label>
-                        <p class="hint" id={`${pwId}-hint`}>
-                          At least {MIN_PASSWORD} characters. {me ? 'You will be signed out and sign in again with it.' : 'They are signed out and sign in with it; tell them it in person or by phone.'}
-                        </p>
-                        <FieldError id={pwId} message={pwErr} />
-                        <input type="password" id={pwId} name="password" autocomplete="new-password" aria-describedby={describedBy(pwId, { hint: true, error: pwErr })} />
-                      </div>
+                      <Field
+                        id={pwId}
+                        name="password"
+                        label={`New password for ${u.name}`}
+                        hint={`At least ${MIN_PASSWORD} characters. ${me ? 'You will be signed out and sign in again with it.' : 'They are signed out and sign in with it; tell them it in person or by phone.'}`}
+                        error={pwErr}
+                        attrs={{ type: 'password', autocomplete: 'new-password' }}
+                      />
                       <button type="submit" class="button">
                         Set password
                       </button>
@@ -113,19 +114,8 @@ export function UsersPage(p: UsersPageProps) {
       <form method="post" action="/desk/users" novalidate class="manager-form" aria-labelledby="add-user-title">
         <h2 id="add-user-title">Add a user</h2>
         <Csrf token={csrf} />
-        <div class={fieldClass(ae.name)}>
-          <label for="user-name">Name</label>
-          <FieldError id="user-name" message={ae.name} />
-          <input type="text" id="user-name" name="name" maxlength={200} autocomplete="off" value={av.name ?? ''} aria-describedby={describedBy('user-name', { error: ae.name })} />
-        </div>
-        <div class={fieldClass(ae.email)}>
-          <label for="user-email">Email address</label>
-          <p class="hint" id="user-email-hint">
-            They sign in with it.
-          </p>
-          <FieldError id="user-email" message={ae.email} />
-          <input type="email" id="user-email" name="email" maxlength={254} autocomplete="off" spellcheck={false} value={av.email ?? ''} aria-describedby={describedBy('user-email', { hint: true, error: ae.email })} />
-        </div>
+        <Field id="user-name" name="name" label="Name" error={ae.name} attrs={{ type: 'text', maxlength: 200, autocomplete: 'off', value: av.name ?? '' }} />
+        <Field id="user-email" name="email" label="Email address" hint="They sign in with it." error={ae.email} attrs={{ type: 'email', maxlength: 254, autocomplete: 'off', spellcheck: false, value: av.email ?? '' }} />
         <fieldset class={fieldClass(ae.role, 'field-group')} aria-describedby={ae.role ? 'user-role-error' : undefined}>
           <legend>Role</legend>
           <FieldError id="user-role" message={ae.role} />
@@ -138,14 +128,14 @@ export function UsersPage(p: UsersPageProps) {
             <label for="user-role-manager">Manager</label>
           </div>
         </fieldset>
-        <div class={fieldClass(ae.password)}>
-          <label for="user-password">Initial password</label>
-          <p class="hint" id="user-password-hint">
-            At least {MIN_PASSWORD} characters. Give it to them in person or by phone, not by email.
-          </p>
-          <FieldError id="user-password" message={ae.password} />
-          <input type="password" id="user-password" name="password" autocomplete="new-password" aria-describedby={describedBy('user-password', { hint: true, error: ae.password })} />
-        </div>
+        <Field
+          id="user-password"
+          name="password"
+          label="Initial password"
+          hint={`At least ${MIN_PASSWORD} characters. Give it to them in person or by phone, not by email.`}
+          error={ae.password}
+          attrs={{ type: 'password', autocomplete: 'new-password' }}
+        />
         <button type="submit" class="button">
           Add user
         </button>

@@ -1,4 +1,5 @@
-import { describedBy, ErrorSummary, FieldError, Layout } from '../http/layout.js';
+import { Field } from '../http/field.js';
+import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
 import { ENQUIRY_FIELDS, LIMITS } from './enquiry.input.js';
 
 export type FormValues = Partial<Record<(typeof ENQUIRY_FIELDS)[number] | 'website', string>>;
@@ -13,28 +14,20 @@ function TextField(props: {
   errors: Record<string, string>;
   required?: boolean;
 }) {
-  const error = props.errors[props.id];
   return (
-    <div class={`field${error ? ' field--error' : ''}`}>
-      <label for={props.id}>{props.label}</label>
-      {props.hint ? (
-        <p class="hint" id={`${props.id}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
-      <FieldError id={props.id} message={error} />
-      <input
-        type={props.type ?? 'text'}
-        id={props.id}
-        name={props.id}
-        value={props.values[props.id] ?? ''}
-        maxlength={LIMITS[props.id]}
-        autocomplete={props.autocomplete}
-        aria-describedby={describedBy(props.id, { hint: Boolean(props.hint), error })}
-        aria-invalid={error ? 'true' : undefined}
-        aria-required={props.required ? 'true' : undefined}
-      />
-    </div>
+    <Field
+      id={props.id}
+      label={props.label}
+      hint={props.hint}
+      error={props.errors[props.id]}
+      attrs={{
+        type: props.type ?? 'text',
+        value: props.values[props.id] ?? '',
+        maxlength: LIMITS[props.id],
+        autocomplete: props.autocomplete,
+        'aria-required': props.required ? 'true' : undefined,
+      }}
+    />
   );
 }
 
@@ -65,38 +58,17 @@ export function EnquiryFormPage(props: {
         <TextField id="email" label="Email address" type="email" autocomplete="email" hint="Give an email address, a phone number or both." values={values} errors={errors} />
         <TextField id="phone" label="Phone number" type="tel" autocomplete="tel" hint="For example 07911 123456. We use it to text or call you back." values={values} errors={errors} />
         <TextField id="subject" label="Subject" values={values} errors={errors} required />
-        <div class={`field${errors.details ? ' field--error' : ''}`}>
-          <label for="details">Details of your enquiry</label>
-          <p class="hint" id="details-hint">
-            What you want to know, and any questions you would like answered.
-          </p>
-          <FieldError id="details" message={errors.details} />
-          <textarea
-            id="details"
-            name="details"
-            maxlength={LIMITS.details}
-            aria-describedby={describedBy('details', { hint: true, error: errors.details })}
-            aria-invalid={errors.details ? 'true' : undefined}
-            aria-required="true"
-          >
-            {values.details ?? ''}
-          </textarea>
-        </div>
-        <div class={`field${errors.deadline ? ' field--error' : ''}`}>
-          <label for="deadline">Your deadline (optional)</label>
-          <p class="hint" id="deadline-hint">
-            UK time. For example 2026-12-29T14:30.
-          </p>
-          <FieldError id="deadline" message={errors.deadline} />
-          <input
-            type="datetime-local"
-            id="deadline"
-            name="deadline"
-            value={values.deadline ?? ''}
-            aria-describedby={describedBy('deadline', { hint: true, error: errors.deadline })}
-            aria-invalid={errors.deadline ? 'true' : undefined}
-          />
-        </div>
+        <Field
+          id="details"
+          label="Details of your enquiry"
+          hint="What you want to know, and any questions you would like answered."
+          error={errors.details}
+          as="textarea"
+          attrs={{ maxlength: LIMITS.details, 'aria-required': 'true' }}
+        >
+          {values.details ?? ''}
+        </Field>
+        <Field id="deadline" label="Your deadline (optional)" hint="UK time. For example 2026-12-29T14:30." error={errors.deadline} attrs={{ type: 'datetime-local', value: values.deadline ?? '' }} />
         <div class={`field${errors.urgent ? ' field--error' : ''}`}>
           <FieldError id="urgent" message={errors.urgent} />
           <div class="checkbox">
