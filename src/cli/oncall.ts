@@ -10,7 +10,7 @@ import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { normalisePhone } from '../enquiries/enquiry.input.js';
-import { formatDeadline } from '../hours/format.js';
+import { formatShortTime } from '../hours/format.js';
 import { parseInstant } from '../hours/parse.js';
 import { AppError } from '../http/errors.js';
 import { loadConfigOrReport, parseCommand, reportRefusal, reportUsage, runCli, UsageError, withDatabase } from './cli-support.js';
@@ -146,7 +146,7 @@ class Printer {
   ) {}
 
   time(at: Date): string {
-    return formatDeadline(at, this.office, this.now);
+    return formatShortTime(at, this.office, this.now);
   }
 
   contact(c: OnCallContact): string {

@@ -1,5 +1,5 @@
 import type { OfficeConfig } from '../config.js';
-import { formatDeadline } from '../hours/format.js';
+import { formatShortTime } from '../hours/format.js';
 import type { DeskSession } from './auth.service.js';
 import { DeskLayout } from './desk.layout.js';
 import type { AuditEntry } from './desk.tables.js';
@@ -83,7 +83,7 @@ export function AuditPage(p: AuditPageProps) {
             {p.entries.map((e) => (
               <tr id={`audit-${e.id}`}>
                 <td data-label="When">
-                  <time datetime={e.at.toISOString()}>{formatDeadline(e.at, p.office, p.now)}</time>
+                  <time datetime={e.at.toISOString()}>{formatShortTime(e.at, p.office, p.now)}</time>
                 </td>
                 <td data-label="Who">{e.user_email ?? <span class="hint">(system)</span>}</td>
                 <td data-label="Action">

@@ -2,7 +2,7 @@ import type { OfficeConfig } from '../config.js';
 import type { Enquiry } from '../db/schema.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import type { TimelineEvent } from '../enquiries/timeline.js';
-import { formatDeadline } from '../hours/format.js';
+import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary } from '../http/layout.js';
 import type { OutboundSms, Page, PageStep } from '../oncall/paging.tables.js';
@@ -35,7 +35,8 @@ export interface EnquiryPageProps {
 /** Everything about one enquiry on one page: details, actions, the journalist's history and the timeline. */
 export function EnquiryPage(p: EnquiryPageProps) {
   const e = p.enquiry;
-  const when: When = (d) => formatDeadline(d, p.office, p.now);
+  const when: When = (d) => formatShortTime(d, p.office, p.now);
+  const by: When = (d) => formatDeadline(d, p.office, p.now);
   const errors = p.errors ?? {};
   const values = p.values ?? {};
   // Any field not listed still gets its line, after the known ones.
@@ -69,9 +70,9 @@ export function EnquiryPage(p: EnquiryPageProps) {
         <dt>Phone</dt>
         <dd>{e.phone ? <a href={`tel:${e.phone}`}>{e.phone}</a> : '—'}</dd>
         <dt>Deadline</dt>
-        <dd>{e.deadline ? when(e.deadline) : 'None given'}</dd>
+        <dd>{e.deadline ? by(e.deadline) : 'None given'}</dd>
         <dt>Respond by</dt>
-        <dd>{e.respond_by ? when(e.respond_by) : '—'}</dd>
+        <dd>{e.respond_by ? by(e.respond_by) : '—'}</dd>
         <dt>Received</dt>
         <dd>
           {when(e.received_at)} by {channelLabel(e.channel)}

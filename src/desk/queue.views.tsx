@@ -1,7 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { OfficeConfig } from '../config.js';
 import { ENQUIRY_CHANNELS, ENQUIRY_STATUSES, isOpenStatus } from '../enquiries/enquiry.model.js';
-import { formatDeadline } from '../hours/format.js';
+import { formatDeadline, formatShortTime } from '../hours/format.js';
 import type { PageStatus } from '../oncall/paging.tables.js';
 import type { DeskSession } from './auth.service.js';
 import type { DigestSummary } from '../reports/digest.repository.js';
@@ -40,7 +40,7 @@ export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: 
         {r.outlet ? <div class="hint">{r.outlet}</div> : null}
       </td>
       <td data-label="Received">
-        <time datetime={r.received_at.toISOString()}>{formatDeadline(r.received_at, props.office, props.now)}</time>
+        <time datetime={r.received_at.toISOString()}>{formatShortTime(r.received_at, props.office, props.now)}</time>
         <div>{channelLabel(r.channel)}</div>
         {r.out_of_hours ? <span class="tag tag--ooh">Out of hours</span> : null}
         {r.page_status ? <div class={`hint page-${r.page_status}`}>{PAGE_LABEL[r.page_status]}</div> : null}
@@ -72,7 +72,7 @@ function QueueTable(props: { caption: string; bodyId?: string; children?: Child 
 }
 
 /** The morning digest: what arrived while the office was closed, until this officer dismisses it. */
-function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Date; summary: DigestSummary }; when: (d: Date) => string; csrf: string }) {
+function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Date; summary: DigestSummary }; when: (d: Date) => string; by: (d: Date) => string; csrf: string }) {
   const s = props.digest.summary;
   const open = s.items.filter((i) => !i.answered);
   return (
@@ -87,7 +87,7 @@ function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Da
             <li>
               <a href={`/desk/enquiries/${i.reference}`}>{i.reference}</a> {i.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null} {i.subject}
               {i.outlet ? ` (${i.outlet})` : ''}
-              {i.deadline ? `, deadline ${props.when(new Date(i.deadline))}` : ''}
+              {i.deadline ? `, deadline ${props.by(new Date(i.deadline))}` : ''}
               {i.page ? `, paged ${i.page.paged.join(', ')}${i.page.acknowledgedBy ? `, acknowledged by ${i.page.acknowledgedBy}` : ', not acknowledged'}` : ''}
             </li>
           ))}
@@ -131,11 +131,12 @@ export function QueuePage(props: {
   digest: { id: string; opened_at: Date; since: Date; summary: DigestSummary } | null;
 }) {
   const f = props.filters;
-  const when = (d: Date) => formatDeadline(d, props.office, props.now);
+  const when = (d: Date) => formatShortTime(d, props.office, props.now);
+  const by = (d: Date) => formatDeadline(d, props.office, props.now);
   return (
     <DeskLayout title="Queue" officeName={props.office.name} session={props.session} current="/desk" scripts={['/assets/desk.js']}>
       <h1>Queue</h1>
-      {props.digest ? <MorningDigest digest={props.digest} when={when} csrf={props.session.session.csrf_token} /> : null}
+      {props.digest ? <MorningDigest digest={props.digest} when={when} by={by} csrf={props.session.session.csrf_token} /> : null}
       <p class="counts">
         <a href="/desk">{props.counts.open} open</a> · <a href="/desk?urgent=yes">{props.counts.urgent} urgent</a> · <strong class={props.counts.overdue ? 'overdue-count' : ''}>{props.counts.overdue} overdue</strong> ·{' '}
         <a href="/desk?assigned=unassigned">{props.counts.unassigned} unassigned</a> · <a href="/desk?assigned=me">{props.counts.mine} mine</a>

@@ -1,5 +1,5 @@
 import type { OfficeConfig } from '../config.js';
-import { formatDeadline } from '../hours/format.js';
+import { formatShortTime } from '../hours/format.js';
 import { Field, fieldClass } from '../http/field.js';
 import { FieldError } from '../http/layout.js';
 import type { OnCallContact, ScheduleSegment } from '../oncall/rota.service.js';
@@ -70,7 +70,7 @@ function until(segments: ScheduleSegment[], role: 'primary' | 'backup'): Date | 
  * override or a person. Times are office time.
  */
 export function RotaPage(p: RotaPageProps) {
-  const when = (d: Date) => formatDeadline(d, p.office, p.now);
+  const when = (d: Date) => formatShortTime(d, p.office, p.now);
   const csrf = p.session.session.csrf_token;
   const problem = p.problem;
   const shift = problem?.form === 'shift' ? problem : undefined;

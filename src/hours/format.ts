@@ -64,10 +64,23 @@ function yearAt(now: Instant, office: OfficeConfig): number {
   return lastYear.year;
 }
 
-/** A deadline short enough for an SMS: "Tue 29 Dec 14:30", year appended when not `now`'s year. */
-export function formatDeadline(at: Instant, office: OfficeConfig, now?: Instant): string {
+/**
+ * Any instant in office time, short enough for a table cell or an SMS: "Tue 29 Dec 14:30", year
+ * appended when not `now`'s year. For when something happened or happens (received, sent, a
+ * shift's start); a deadline is said with `formatDeadline`, and a journalist is told times with
+ * `formatOfficeTime`.
+ */
+export function formatShortTime(at: Instant, office: OfficeConfig, now?: Instant): string {
   const dt = zoned(at, office);
   const withYear = now !== undefined && dt.year !== yearAt(now, office);
   const time = `${String(dt.hour).padStart(2, '0')}:${String(dt.minute).padStart(2, '0')}`;
   return `${DAYS[dt.weekday - 1].slice(0, 3)} ${dt.day} ${MONTHS[dt.month - 1].slice(0, 3)}${withYear ? ` ${dt.year}` : ''} ${time}`;
+}
+
+/**
+ * A deadline (the journalist's, or the office's respond-by) short enough for an SMS: today the
+ * same words as `formatShortTime`, kept apart so deadlines can be said differently in one place.
+ */
+export function formatDeadline(at: Instant, office: OfficeConfig, now?: Instant): string {
+  return formatShortTime(at, office, now);
 }

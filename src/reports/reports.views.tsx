@@ -3,7 +3,7 @@ import type { DeskSession } from '../desk/auth.service.js';
 import { DeskLayout } from '../desk/desk.layout.js';
 import { CHANNEL_LABELS } from '../desk/labels.js';
 import { ENQUIRY_CHANNELS } from '../enquiries/enquiry.model.js';
-import { formatDeadline } from '../hours/format.js';
+import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { ErrorSummary, FieldError } from '../http/layout.js';
 import { Chart } from './charts.js';
 import type { Figures } from './reports.service.js';
@@ -35,7 +35,8 @@ export function ReportsPage(props: {
   ownOnly: boolean;
 }) {
   const f = props.figures;
-  const when = (d: Date) => formatDeadline(d, props.office, props.now);
+  const when = (d: Date) => formatShortTime(d, props.office, props.now);
+  const by = (d: Date) => formatDeadline(d, props.office, props.now);
   const e = props.errors;
   return (
     <DeskLayout title="Reports" officeName={props.office.name} session={props.session} current="/desk/reports">
@@ -169,7 +170,7 @@ export function ReportsPage(props: {
                   <a href={`/desk/enquiries/${m.reference}`}>{m.reference}</a> {m.subject}
                 </td>
                 <td>{m.outlet}</td>
-                <td>{when(m.deadline)}</td>
+                <td>{by(m.deadline)}</td>
                 <td>{m.first_response_at ? when(m.first_response_at) : 'None yet'}</td>
               </tr>
             ))}
