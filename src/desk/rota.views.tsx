@@ -9,9 +9,6 @@ import type { DeskSession } from './auth.service.js';
 import { Notice, ProblemSummary, type FormProblem } from './desk.forms.js';
 import { Csrf, DeskLayout } from './desk.layout.js';
 
-// Part of RotaPageProps; the manager routes take it from here.
-export type { FormProblem } from './desk.forms.js';
-
 /** Element ids of the fields of the "add a shift" form, by the field names the service reports. */
 export function shiftFieldId(field: string): string {
   return `shift-${field === 'createdBy' ? 'personId' : field}`;
