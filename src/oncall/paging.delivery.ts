@@ -19,6 +19,7 @@ import type { OnCallContact } from './rota.service.js';
 /** What became of one action of one step: sent, held for the phone's bundle, or refused. */
 export type StepDelivery = 'sent' | 'waiting_bundle' | 'failed';
 
+/** What page delivery needs: office and on-call settings for the wording and the bundling window. */
 export interface PageDeliveryDeps {
   db: Db;
   config: Pick<Config, 'office' | 'onCall' | 'publicBaseUrl'>;

@@ -18,8 +18,6 @@ import { queueStep, scheduleNext, stepJobKey } from './paging.schedule.js';
 import type { Page, PageAction } from './paging.tables.js';
 import type { OnCallContact } from './rota.service.js';
 
-export { stepJobKey } from './paging.schedule.js';
-
 /** The part of the rota paging needs. */
 export interface RotaLookup {
   onCallAt(at: Date, db?: Db | Tx): Promise<OnCallContact>;
@@ -28,6 +26,7 @@ export interface RotaLookup {
   fallback(): OnCallContact;
 }
 
+/** What paging needs: the rota to find whom to page, the outbox to reach them. */
 export interface PagingDeps {
   db: Db;
   config: Pick<Config, 'office' | 'onCall' | 'publicBaseUrl' | 'twilio'>;

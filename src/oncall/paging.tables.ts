@@ -28,6 +28,10 @@ export type PageAction = 'sms' | 'call';
 
 export type StepState = 'sending' | 'waiting_bundle' | 'sent' | 'failed' | 'skipped';
 
+/**
+ * One action of one escalation step, and its delivery record: the outbox's row for a page text
+ * or call (claimed, looked up and recorded by src/oncall/paging.delivery.ts through the outbox).
+ */
 export interface PageStepTable {
   id: Generated<string>;
   page_id: string;

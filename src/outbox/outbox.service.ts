@@ -82,6 +82,7 @@ export async function queueSms(tx: Tx, message: MessageInput, runAt: Date): Prom
   await addJob(tx, 'send_sms', message, { runAt, jobKey: message.key });
 }
 
+/** What the outbox needs: its table, the clock, and a sender for every medium. */
 export interface OutboxDeps {
   db: Db;
   clock: Clock;

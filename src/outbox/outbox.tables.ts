@@ -12,6 +12,7 @@ export interface OutboxTables {
 /** Where an outbound message is: being sent (maybe already at Twilio), sent, or refused for good. */
 export type MessageState = 'sending' | 'sent' | 'failed';
 
+/** One outbound text, sent once per `idempotency_key`; `enquiry_id` null for the digest and test pages. */
 export interface OutboundSmsTable {
   id: Generated<string>;
   idempotency_key: string;

@@ -1,0 +1,95 @@
+/**
+ * The outbox's one delivery routine, with senders that record what they are asked: a look-up
+ * before any resend, a refusal given up on, a retryable failure recorded and thrown (and whether
+ * the next attempt must look first). The database is not touched by `deliver`.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../../../src/db/database.js';
+import { OutboxService, type Claimed, type Delivery } from '../../../src/outbox/outbox.service.js';
+import type { Medium, Sender } from '../../../src/outbox/senders.js';
+import { TwilioSendError } from '../../../src/telephony/twilio.client.js';
+
+function fakeSender(behaviour: { found?: string | null; fail?: unknown }) {
+  const calls: string[] = [];
+  const sender: Sender = {
+    async send(m) {
+      calls.push(`send ${m.to} ${m.content} ${m.statusCallback}`);
+      if (behaviour.fail) throw behaviour.fail;
+      return { sid: 'SM1', status: 'queued' };
+    },
+    async findEarlier(a) {
+      calls.push(`find ${a.to} ${a.marker}`);
+      return behaviour.found ?? null;
+    },
+  };
+  return { sender, calls };
+}
+
+function outbox(sender: Sender): OutboxService {
+  const senders: Record<Medium, Sender> = { sms: sender, call: sender };
+  return new OutboxService({ db: {} as Db, clock: () => new Date('2026-12-05T10:00:00Z'), senders, statusCallback: 'https://press.example/twilio/status' });
+}
+
+function recorder(claimed: Claimed | null) {
+  const events: string[] = [];
+  const delivery: Delivery = {
+    claim: async () => claimed,
+    sent: async (sid, status) => void events.push(`sent ${sid} ${status}`),
+    refused: async (e) => void events.push(`refused ${e.twilioCode}`),
+    delayed: async (_err, unknown) => void events.push(`delayed unknown=${unknown}`),
+  };
+  return { delivery, events };
+}
+
+const claim = (lookUpFirst: boolean): Claimed => ({
+  medium: 'sms',
+  to: '+447911123456',
+  content: 'hello',
+  lookUpFirst,
+  earlier: { to: '+447911123456', since: new Date('2026-12-05T09:59:00Z'), marker: 'PD-1' },
+});
+
+describe('OutboxService.deliver', () => {
+  it('sends nothing when the owner claims nothing', async () => {
+    const { sender, calls } = fakeSender({});
+    const { delivery, events } = recorder(null);
+    expect(await outbox(sender).deliver(delivery)).toBe('not_due');
+    expect(calls).toEqual([]);
+    expect(events).toEqual([]);
+  });
+
+  it('sends once and records the provider id', async () => {
+    const { sender, calls } = fakeSender({});
+    const { delivery, events } = recorder(claim(false));
+    expect(await outbox(sender).deliver(delivery)).toBe('sent');
+    expect(calls).toEqual(['send +447911123456 hello https://press.example/twilio/status']);
+    expect(events).toEqual(['sent SM1 queued']);
+  });
+
+  it('after an unknown outcome, records what the provider already has instead of sending again', async () => {
+    const { sender, calls } = fakeSender({ found: 'SM0' });
+    const { delivery, events } = recorder(claim(true));
+    expect(await outbox(sender).deliver(delivery)).toBe('sent');
+    expect(calls).toEqual(['find +447911123456 PD-1']);
+    expect(events).toEqual(['sent SM0 recovered']);
+  });
+
+  it('gives a refusal to the owner and does not throw', async () => {
+    const { sender } = fakeSender({ fail: new TwilioSendError('refused', { retryable: false, status: 400, twilioCode: 21211 }) });
+    const { delivery, events } = recorder(claim(false));
+    expect(await outbox(sender).deliver(delivery)).toBe('refused');
+    expect(events).toEqual(['refused 21211']);
+  });
+
+  it('records a retryable failure and throws; an answered one needs no look-up next time', async () => {
+    const answered = fakeSender({ fail: new TwilioSendError('down', { retryable: true, status: 500 }) });
+    const a = recorder(claim(false));
+    await expect(outbox(answered.sender).deliver(a.delivery)).rejects.toThrow('down');
+    expect(a.events).toEqual(['delayed unknown=false']);
+
+    const timedOut = fakeSender({ fail: new TwilioSendError('timed out', { retryable: true }) });
+    const t = recorder(claim(false));
+    await expect(outbox(timedOut.sender).deliver(t.delivery)).rejects.toThrow('timed out');
+    expect(t.events).toEqual(['delayed unknown=true']);
+  });
+});
