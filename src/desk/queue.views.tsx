@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { OfficeConfig } from '../config.js';
 import { ENQUIRY_CHANNELS, ENQUIRY_STATUSES, isOpenStatus } from '../enquiries/enquiry.model.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
+import { Field } from '../http/field.js';
 import type { PageStatus } from '../oncall/paging.tables.js';
 import type { DeskSession } from './auth.service.js';
 import type { DigestSummary } from '../reports/digest.repository.js';
@@ -105,16 +106,13 @@ function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Da
 
 function Select(props: { name: string; label: string; value: string; options: ReadonlyArray<readonly [string, string]> }) {
   return (
-    <div class="filter">
-      <label for={`f-${props.name}`}>{props.label}</label>
-      <select id={`f-${props.name}`} name={props.name}>
-        {props.options.map(([v, l]) => (
-          <option value={v} selected={v === props.value}>
-            {l}
-          </option>
-        ))}
-      </select>
-    </div>
+    <Field id={`f-${props.name}`} name={props.name} label={props.label} as="select" layout="filter">
+      {props.options.map(([v, l]) => (
+        <option value={v} selected={v === props.value}>
+          {l}
+        </option>
+      ))}
+    </Field>
   );
 }
 

@@ -4,9 +4,9 @@ import { describedBy, FieldError } from './layout.js';
 /** Attributes passed through to the control (type, value, maxlength, autocomplete, …). */
 type ControlAttributes = Record<string, string | number | boolean | undefined>;
 
-/** `class` of a field wrapper, marked when it has an error. */
-export function fieldClass(message: string | undefined, extra = ''): string {
-  return ['field', message ? 'field--error' : '', extra].filter(Boolean).join(' ');
+/** `class` of a field wrapper (`base`: a form's `field` or a filter bar's `filter`), marked when it has an error. */
+export function fieldClass(message: string | undefined, extra = '', base: 'field' | 'filter' = 'field'): string {
+  return [base, message ? 'field--error' : '', extra].filter(Boolean).join(' ');
 }
 
 /**
@@ -14,7 +14,8 @@ export function fieldClass(message: string | undefined, extra = ''): string {
  * control, and the control, whose `aria-describedby` names the hint and the error whenever they
  * are shown (and `aria-invalid` marks it while there is an error). Every text input, select and
  * textarea of the public form and the desk is one of these, so the wiring cannot drift between
- * forms. `name` defaults to `id`; `children` are a select's options or a textarea's text.
+ * forms. `name` defaults to `id`; `children` are a select's options or a textarea's text;
+ * `layout: 'filter'` lays it out as one of a filter bar's controls (queue, reports).
  */
 export function Field(props: {
   id: string;
@@ -23,6 +24,7 @@ export function Field(props: {
   hint?: Child;
   error?: string;
   as?: 'input' | 'select' | 'textarea';
+  layout?: 'field' | 'filter';
   attrs?: ControlAttributes;
   children?: Child;
 }) {
@@ -36,7 +38,7 @@ export function Field(props: {
     'aria-invalid': error ? 'true' : undefined,
   };
   return (
-    <div class={fieldClass(error)}>
+    <div class={fieldClass(error, '', props.layout)}>
       <label for={id}>{props.label}</label>
       {hint ? (
         <p class="hint" id={`${id}-hint`}>

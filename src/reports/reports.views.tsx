@@ -4,7 +4,8 @@ import { DeskLayout } from '../desk/desk.layout.js';
 import { CHANNEL_LABELS } from '../desk/labels.js';
 import { ENQUIRY_CHANNELS } from '../enquiries/enquiry.model.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
-import { ErrorSummary, FieldError } from '../http/layout.js';
+import { Field } from '../http/field.js';
+import { ErrorSummary } from '../http/layout.js';
 import { Chart } from './charts.js';
 import type { Figures } from './reports.service.js';
 
@@ -55,16 +56,8 @@ export function ReportsPage(props: {
             </label>
           ))}
         </fieldset>
-        <div class={`filter${e.from ? ' field--error' : ''}`}>
-          <label for="from">From</label>
-          <FieldError id="from" message={e.from} />
-          <input type="date" id="from" name="from" value={props.choice.from} />
-        </div>
-        <div class={`filter${e.to ? ' field--error' : ''}`}>
-          <label for="to">To</label>
-          <FieldError id="to" message={e.to} />
-          <input type="date" id="to" name="to" value={props.choice.to} />
-        </div>
+        <Field id="from" label="From" error={e.from} layout="filter" attrs={{ type: 'date', value: props.choice.from }} />
+        <Field id="to" label="To" error={e.to} layout="filter" attrs={{ type: 'date', value: props.choice.to }} />
         <button type="submit" class="button button--secondary">
           Show
         </button>
