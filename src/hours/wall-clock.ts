@@ -6,8 +6,9 @@
 import { DateTime, IANAZone } from 'luxon';
 import type { OfficeConfig } from '../config.js';
 
-/** One minute and one day, in milliseconds. */
+/** One minute, in milliseconds. */
 export const MINUTE = 60_000;
+/** One day of 24 hours, in milliseconds (calendar-date arithmetic; zone offsets are applied separately). */
 export const DAY = 86_400_000;
 
 /**
@@ -48,7 +49,7 @@ export function minutesOfDay(hhmm: string): number {
  */
 const midnightOffsets = new Map<string, Map<number, number>>();
 
-export function offsetAtUtcMidnight(tz: IANAZone, ms: number): number {
+function offsetAtUtcMidnight(tz: IANAZone, ms: number): number {
   let byMs = midnightOffsets.get(tz.name);
   if (!byMs) midnightOffsets.set(tz.name, (byMs = new Map()));
   let o = byMs.get(ms);
@@ -65,7 +66,7 @@ export function offsetAtUtcMidnight(tz: IANAZone, ms: number): number {
  * within ±14h, so the day before to the day after covers them), or undefined when it changes in
  * that window: then the careful path below runs. Zones do not change twice within a day.
  */
-export function steadyOffset(date: CalendarDate, tz: IANAZone): number | undefined {
+function steadyOffset(date: CalendarDate, tz: IANAZone): number | undefined {
   const o = offsetAtUtcMidnight(tz, date - DAY);
   for (const k of [0, DAY, 2 * DAY]) if (offsetAtUtcMidnight(tz, date + k) !== o) return undefined;
   return o;
