@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
-import type { PagingService } from '../oncall/paging.service.js';
 import type { RotaService } from '../oncall/rota.service.js';
 import { auditRoutes } from './audit.routes.js';
 import type { DeskEnv } from './auth.middleware.js';
@@ -14,13 +13,13 @@ import { usersRoutes } from './users.routes.js';
 export { AUDIT_PAGE_SIZE } from './audit.routes.js';
 export { ROTA_DAYS } from './rota.routes.js';
 
+/** What the manager pages need (the desk's dependencies extend it). */
 export interface ManagerRouteDeps {
   db: Db;
   clock: Clock;
   config: Config;
   users: UserService;
   rota: RotaService;
-  paging: PagingService;
 }
 
 /**
