@@ -36,15 +36,36 @@ export async function timeline(db: Db, enquiryId: string): Promise<TimelineEvent
   return rows.map(asTimelineEvent);
 }
 
-/** The page of an enquiry with its steps (for the out-of-hours panel). */
+/**
+ * The page of an enquiry with its steps (for the out-of-hours panel), each with the delivery
+ * record of the outbound row that carried it (none while held for a bundle).
+ */
 export async function pageWithSteps(db: Db, enquiryId: string) {
   const page = await db.selectFrom('page').selectAll().where('enquiry_id', '=', enquiryId).executeTakeFirst();
   if (!page) return null;
-  const steps = await db.selectFrom('page_step').selectAll().where('page_id', '=', page.id).orderBy('step_index').orderBy('action').execute();
+  const steps = await db
+    .selectFrom('page_step')
+    .leftJoin('outbound_message', 'outbound_message.id', 'page_step.outbound_id')
+    .selectAll('page_step')
+    .select(['outbound_message.provider_status', 'outbound_message.last_error'])
+    .where('page_step.page_id', '=', page.id)
+    .orderBy('page_step.step_index')
+    .orderBy('page_step.action')
+    .execute();
   return { page, steps };
 }
 
+/** A page step as the desk shows it: the step and its outbound row's delivery status and last error. */
+export type StepWithDelivery = NonNullable<Awaited<ReturnType<typeof pageWithSteps>>>['steps'][number];
+
 /** SMS sent to the journalist from the desk or on acknowledgement, oldest first. */
 export async function outboundFor(db: Db, enquiryId: string) {
-  return db.selectFrom('outbound_sms').selectAll().where('enquiry_id', '=', enquiryId).orderBy('created_at').orderBy('id').execute();
+  return db
+    .selectFrom('outbound_message')
+    .selectAll()
+    .where('enquiry_id', '=', enquiryId)
+    .where('owner_kind', '=', 'message')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }

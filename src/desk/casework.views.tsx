@@ -5,7 +5,9 @@ import type { TimelineEvent } from '../enquiries/timeline.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary } from '../http/layout.js';
-import type { OutboundSms, Page, PageStep } from '../oncall/paging.tables.js';
+import type { Page } from '../oncall/paging.tables.js';
+import type { OutboundMessage } from '../outbox/outbox.tables.js';
+import type { StepWithDelivery } from './casework.repository.js';
 import type { DeskSession } from './auth.service.js';
 import { CASEWORK_LIMITS, STATUSES } from './casework.service.js';
 import { Csrf, DeskLayout } from './desk.layout.js';
@@ -26,8 +28,8 @@ export interface EnquiryPageProps {
   staff: Array<{ id: string; name: string }>;
   earlier: Array<{ reference: string; subject: string; status: string; received_at: Date; channel: string }>;
   timeline: TimelineEvent[];
-  page: { page: Page; steps: PageStep[] } | null;
-  outbound: OutboundSms[];
+  page: { page: Page; steps: StepWithDelivery[] } | null;
+  outbound: OutboundMessage[];
   errors?: Record<string, string>;
   values?: Record<string, string>;
 }
@@ -233,7 +235,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
             {p.outbound.map((o) => (
               <li>
                 {o.sent_at ? when(o.sent_at) : when(o.created_at)}: {o.state}
-                {o.provider_status ? `, ${o.provider_status}` : ''} — <span class="pre">{o.body}</span>
+                {o.provider_status ? `, ${o.provider_status}` : ''} — <span class="pre">{o.content}</span>
               </li>
             ))}
           </ul>

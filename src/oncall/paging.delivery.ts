@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
-import { errorText, type OutboxService } from '../outbox/outbox.service.js';
+import { claimRow, errorText, recordOnRow, type OutboxService } from '../outbox/outbox.service.js';
 import { bundleCallTwiml, bundleSms, pageCallTwiml, pageSms } from './paging.messages.js';
 import * as repo from './paging.repository.js';
 import { queueBundle, queueStep, scheduleNext } from './paging.schedule.js';
@@ -42,53 +42,59 @@ export class PageDelivery {
   async deliverStep(page: Page, enquiry: Enquiry, index: number, action: PageAction, contact: OnCallContact): Promise<StepDelivery> {
     const { db, clock, config } = this.deps;
     const now = clock();
-    let row: PageStep | undefined;
+    const content =
+      action === 'sms' ? pageSms(enquiry, page.short_code, config.office, now) : pageCallTwiml(enquiry, config.office, now, this.url(`/twilio/voice?page=${page.id}`));
+    let step: PageStep | undefined;
+    let messageId = '';
     let held: StepDelivery | null = null;
     const result = await this.deps.outbox.deliver({
       claim: async () => {
         const claim = await db.transaction().execute(async (tx) => {
           const r = await repo.getOrCreateStep(tx, { page_id: page.id, step_index: index, action, to_number: contact.phone, person_id: contact.personId, created_at: now });
-          if (r.state === 'sent' || r.state === 'waiting_bundle' || r.state === 'failed') return { r, done: r.state as StepDelivery };
+          if (r.state === 'sent' || r.state === 'waiting_bundle' || r.state === 'failed') return { r, done: r.state as StepDelivery, row: null };
           // A storm of enquiries neither fills the phone with texts nor rings it once for each.
           // Bundling off (bundleSeconds 0): no window to decide, so no lock on the phone's row, which
-          // would make every page to one phone wait for the one before it to commit.
-          if (!r.outcome_unknown && r.attempts === 0 && config.onCall.bundleSeconds > 0) {
+          // would make every page to one phone wait for the one before it to commit. A step
+          // already claimed (it has its outbound row) is past the window: it is only retried.
+          if (!r.outbound_id && config.onCall.bundleSeconds > 0) {
             const last = await repo.lockPhoneWindow(tx, contact.phone, action);
             const windowEnds = last ? last.getTime() + config.onCall.bundleSeconds * 1000 : 0;
             if (now.getTime() < windowEnds) {
-              await repo.updateStep(tx, [r.id], { state: 'waiting_bundle' });
+              await repo.setStepState(tx, [r.id], 'waiting_bundle');
               await addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'page_bundled', data: { pageId: page.id, step: index, action, to: contact.phone, sendsAt: new Date(windowEnds).toISOString() } });
               await queueBundle(tx, contact.phone, action, new Date(windowEnds));
-              return { r, done: 'waiting_bundle' as StepDelivery };
+              return { r, done: 'waiting_bundle' as StepDelivery, row: null };
             }
             await repo.setPhoneWindow(tx, contact.phone, now, action);
           }
-          await repo.updateStep(tx, [r.id], { outcome_unknown: true, incrementAttempts: true });
-          return { r, done: null };
+          const row = await claimRow(tx, r.outbound_id, { ownerKind: 'page_step', medium: action, key: `page-step:${r.id}`, to: contact.phone, content, at: now });
+          if (!r.outbound_id) await repo.linkSteps(tx, [r.id], row.id);
+          return { r, done: null, row };
         });
-        row = claim.r;
+        step = claim.r;
         held = claim.done;
-        if (held) return null;
-        const content =
-          action === 'sms' ? pageSms(enquiry, page.short_code, config.office, now) : pageCallTwiml(enquiry, config.office, now, this.url(`/twilio/voice?page=${page.id}`));
-        return { medium: action, to: contact.phone, content, lookUpFirst: row.outcome_unknown, earlier: { to: contact.phone, since: row.created_at, marker: enquiry.reference } };
+        if (held || !claim.row) return null;
+        messageId = claim.row.id;
+        return { medium: action, to: contact.phone, content, lookUpFirst: claim.row.lookUpFirst, earlier: { to: contact.phone, since: step.created_at, marker: enquiry.reference } };
       },
       sent: async (sid, status) => {
         await repo.recordStepsSent(
           db,
-          [row!.id],
+          messageId,
+          [step!.id],
           { sid, status, at: clock() },
           { enquiryId: enquiry.id, kind: action === 'sms' ? 'page_sms_sent' : 'page_call_placed', data: { pageId: page.id, step: index, to: contact.phone, name: contact.name, source: contact.source, sid } },
         );
       },
       refused: async (e) => {
         await db.transaction().execute(async (tx) => {
-          await repo.updateStep(tx, [row!.id], { state: 'failed', outcome_unknown: false, last_error: e.message });
+          await recordOnRow(tx, messageId, { state: 'failed', outcome_unknown: false, last_error: e.message });
+          await repo.setStepState(tx, [step!.id], 'failed');
           await addEvent(tx, { enquiryId: enquiry.id, at: clock(), kind: 'page_failed', data: { pageId: page.id, step: index, action, to: contact.phone, error: e.message, twilioCode: e.twilioCode ?? null } });
         });
       },
       delayed: async (err, outcomeUnknown) => {
-        await repo.updateStep(db, [row!.id], { outcome_unknown: outcomeUnknown, last_error: errorText(err) });
+        await recordOnRow(db, messageId, { outcome_unknown: outcomeUnknown, last_error: errorText(err) });
         await addEvent(db, { enquiryId: enquiry.id, at: clock(), kind: 'page_delayed', data: { pageId: page.id, step: index, action, to: contact.phone, error: errorText(err) } });
       },
     });
@@ -99,12 +105,15 @@ export class PageDelivery {
    * Sends the held pages of one kind (`action`) for one phone at the end of its window (the task
    * `page_bundle`): one SMS listing them all, or one call reading them all whose keypress
    * acknowledges every one; then starts each page's acknowledgement timer. A refusal escalates
-   * each page to its next step at once.
+   * each page to its next step at once. The bundle is one outbound row, which every step it
+   * carries points at; a retry claims that row again (with any page held since), so an attempt
+   * whose outcome is unknown is looked up before the bundle is sent again.
    */
   async sendBundle(phone: string, action: PageAction = 'sms'): Promise<void> {
     const { db, clock, config } = this.deps;
     const now = clock();
     let items: Array<{ enquiry: Enquiry; shortCode: string; step: PageStep & { enquiry_id: string } }> = [];
+    let messageId = '';
     const stepIds = () => items.map((it) => it.step.id);
     await this.deps.outbox.deliver({
       claim: async () => {
@@ -112,31 +121,37 @@ export class PageDelivery {
           const last = await repo.lockPhoneWindow(tx, phone, action);
           const steps = await repo.waitingBundleSteps(tx, phone, action);
           if (!steps.length) return null;
+          // The row of an earlier attempt at this bundle, still being sent (steps held since join it).
+          const earlier = steps.find((s) => s.outbound_id && s.outbound_state === 'sending');
           const windowEnds = last ? last.getTime() + config.onCall.bundleSeconds * 1000 : 0;
-          if (now.getTime() < windowEnds && !steps.some((s) => s.outcome_unknown || s.attempts > 0)) {
+          if (now.getTime() < windowEnds && !earlier) {
             await queueBundle(tx, phone, action, new Date(windowEnds));
             return null;
           }
           await repo.setPhoneWindow(tx, phone, now, action);
-          await repo.updateStep(tx, steps.map((s) => s.id), { outcome_unknown: true, incrementAttempts: true });
-          return steps;
+          const enquiries = new Map((await repo.enquiriesByIds(tx, [...new Set(steps.map((s) => s.enquiry_id))])).map((e) => [e.id, e]));
+          const codes = new Map((await repo.pagesByIds(tx, [...new Set(steps.map((s) => s.page_id))])).map((p) => [p.id, p.short_code]));
+          const claimed = steps.map((s) => ({ enquiry: enquiries.get(s.enquiry_id)!, shortCode: codes.get(s.page_id)!, step: s }));
+          const content =
+            action === 'sms'
+              ? bundleSms(claimed, config.office, now)
+              : bundleCallTwiml(claimed, config.office, now, this.url(`/twilio/voice?${claimed.map((it) => `page=${it.step.page_id}`).join('&')}`));
+          const row = await claimRow(tx, earlier?.outbound_id ?? null, { ownerKind: 'page_step', medium: action, key: `page-step:${(steps.find((s) => !s.outbound_id) ?? steps[0]).id}`, to: phone, content, at: now });
+          await repo.linkSteps(tx, steps.filter((s) => s.outbound_id !== row.id).map((s) => s.id), row.id);
+          return { claimed, content, row, lookUpFirst: row.lookUpFirst || steps.some((s) => s.outcome_unknown) };
         });
         if (!claim) return null;
-        const enquiries = new Map((await repo.enquiriesByIds(db, [...new Set(claim.map((s) => s.enquiry_id))])).map((e) => [e.id, e]));
-        const codes = new Map((await repo.pagesByIds(db, [...new Set(claim.map((s) => s.page_id))])).map((p) => [p.id, p.short_code]));
-        items = claim.map((s) => ({ enquiry: enquiries.get(s.enquiry_id)!, shortCode: codes.get(s.page_id)!, step: s }));
-        const content =
-          action === 'sms'
-            ? bundleSms(items, config.office, now)
-            : bundleCallTwiml(items, config.office, now, this.url(`/twilio/voice?${items.map((it) => `page=${it.step.page_id}`).join('&')}`));
-        const earlier = { to: phone, since: claim[0].created_at, marker: items[0].enquiry.reference };
-        return { medium: action, to: phone, content, lookUpFirst: claim.some((s) => s.outcome_unknown), earlier };
+        items = claim.claimed;
+        messageId = claim.row.id;
+        const earlier = { to: phone, since: items[0].step.created_at, marker: items[0].enquiry.reference };
+        return { medium: action, to: phone, content: claim.content, lookUpFirst: claim.lookUpFirst, earlier };
       },
       // Every page of the bundle went out in that one message (the status stays 'queued', as it always has).
       sent: async (sid) => {
         const sentAt = clock();
         await db.transaction().execute(async (tx) => {
-          await repo.updateStep(tx, stepIds(), { state: 'sent', outcome_unknown: false, provider_sid: sid, provider_status: 'queued', sent_at: sentAt, last_error: null });
+          await recordOnRow(tx, messageId, { state: 'sent', outcome_unknown: false, provider_sid: sid, provider_status: 'queued', sent_at: sentAt, last_error: null });
+          await repo.setStepState(tx, stepIds(), 'sent');
           for (const it of items) {
             const kind = action === 'sms' ? 'page_sms_sent' : 'page_call_placed';
             await addEvent(tx, { enquiryId: it.enquiry.id, at: sentAt, kind, data: { pageId: it.step.page_id, step: it.step.step_index, to: phone, sid, bundledWith: items.length } });
@@ -146,7 +161,8 @@ export class PageDelivery {
       },
       refused: async (e) => {
         await db.transaction().execute(async (tx) => {
-          await repo.updateStep(tx, stepIds(), { state: 'failed', outcome_unknown: false, last_error: e.message });
+          await recordOnRow(tx, messageId, { state: 'failed', outcome_unknown: false, last_error: e.message });
+          await repo.setStepState(tx, stepIds(), 'failed');
           for (const it of items) {
             await addEvent(tx, { enquiryId: it.enquiry.id, at: now, kind: 'page_failed', data: { pageId: it.step.page_id, step: it.step.step_index, action, to: phone, error: e.message } });
             await queueStep(tx, it.step.page_id, it.step.step_index + 1, now);
@@ -154,7 +170,7 @@ export class PageDelivery {
         });
       },
       delayed: async (err, outcomeUnknown) => {
-        await repo.updateStep(db, stepIds(), { outcome_unknown: outcomeUnknown, last_error: errorText(err) });
+        await recordOnRow(db, messageId, { outcome_unknown: outcomeUnknown, last_error: errorText(err) });
       },
     });
   }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import type { NewEventOf } from '../enquiries/timeline.js';
+import type { MessageState } from '../outbox/outbox.tables.js';
 import type { Page, PageAction, PageStep, StepState } from './paging.tables.js';
 
 /** Creates the page for an enquiry; null if it already has one (one page per enquiry). */
@@ -95,48 +96,51 @@ export async function getOrCreateStep(
 }
 
 /**
- * Records that `stepIds` went out as Twilio's `sid` and adds the timeline entry, in one statement
- * (atomic on its own: no transaction, one round trip).
+ * Records that the outbound row `messageId` went out as the provider's `sid` (status `status`),
+ * that `stepIds` were carried by it, and adds the timeline entry, in one statement (atomic on its
+ * own: no transaction, one round trip).
  */
 export async function recordStepsSent(
   db: Db | Tx,
+  messageId: string,
   stepIds: string[],
   sent: { sid: string; status: string; at: Date },
   event: Omit<NewEventOf<'page_sms_sent' | 'page_call_placed'>, 'at' | 'actor'>,
 ): Promise<void> {
   await sql`
-    WITH sent AS (
-      UPDATE page_step
+    WITH message AS (
+      UPDATE outbound_message
          SET state = 'sent', outcome_unknown = false, provider_sid = ${sent.sid}, provider_status = ${sent.status}, sent_at = ${sent.at}, last_error = NULL
-       WHERE id = ANY(${stepIds}::bigint[])
+       WHERE id = ${messageId}
+    ), steps AS (
+      UPDATE page_step SET state = 'sent' WHERE id = ANY(${stepIds}::bigint[])
     )
     INSERT INTO enquiry_event (enquiry_id, at, kind, data)
     VALUES (${event.enquiryId}, ${sent.at}, ${event.kind}, ${JSON.stringify(event.data)}::jsonb)`.execute(db);
 }
 
-/** Updates a step's delivery state. */
-export async function updateStep(
-  db: Db | Tx,
-  stepIds: string[],
-  patch: Partial<Pick<PageStep, 'state' | 'outcome_unknown' | 'provider_sid' | 'provider_status' | 'last_error' | 'sent_at'>> & { incrementAttempts?: boolean },
-): Promise<void> {
+/** Sets the escalation state of steps (sent, held for a bundle, refused). */
+export async function setStepState(db: Db | Tx, stepIds: string[], state: StepState): Promise<void> {
   if (!stepIds.length) return;
-  const { incrementAttempts, ...set } = patch;
-  await db
-    .updateTable('page_step')
-    .set({ ...set, ...(incrementAttempts ? { attempts: sql<number>`attempts + 1` } : {}) })
-    .where('id', 'in', stepIds)
-    .execute();
+  await db.updateTable('page_step').set({ state }).where('id', 'in', stepIds).execute();
 }
 
-/** Steps sent with this Twilio SID (several when it was a bundle), with their pages. */
-export async function findStepsBySid(db: Db | Tx, sid: string): Promise<Array<PageStep & { enquiry_id: string; page_status: Page['status'] }>> {
+/** Records that `stepIds` are carried by the outbound row `messageId` (one row, several steps when bundled). */
+export async function linkSteps(tx: Tx, stepIds: string[], messageId: string): Promise<void> {
+  if (!stepIds.length) return;
+  await tx.updateTable('page_step').set({ outbound_id: messageId }).where('id', 'in', stepIds).execute();
+}
+
+/** The steps an outbound row carried and that were recorded as sent by it, with their pages. */
+export async function stepsSentBy(db: Db | Tx, messageId: string): Promise<Array<PageStep & { enquiry_id: string; page_status: Page['status'] }>> {
   return db
     .selectFrom('page_step')
     .innerJoin('page', 'page.id', 'page_step.page_id')
     .selectAll('page_step')
     .select(['page.enquiry_id', 'page.status as page_status'])
-    .where('page_step.provider_sid', '=', sid)
+    .where('page_step.outbound_id', '=', messageId)
+    .where('page_step.state', '=', 'sent')
+    .orderBy('page_step.id')
     .execute();
 }
 
@@ -175,20 +179,30 @@ export async function setPhoneWindow(tx: Tx, phone: string, at: Date, action: Pa
     .execute();
 }
 
-/** Steps of `action` held for this phone's next bundle whose pages still need someone, oldest first. */
-export async function waitingBundleSteps(tx: Tx, phone: string, action: PageAction = 'sms'): Promise<Array<PageStep & { enquiry_id: string }>> {
+/**
+ * Steps of `action` held for this phone's next bundle whose pages still need someone, oldest
+ * first, locked, with the outbound row an earlier attempt at the bundle claimed (if any) and
+ * whether that attempt's outcome is unknown.
+ */
+export async function waitingBundleSteps(
+  tx: Tx,
+  phone: string,
+  action: PageAction = 'sms',
+): Promise<Array<PageStep & { enquiry_id: string; outbound_state: MessageState | null; outcome_unknown: boolean | null }>> {
   return tx
     .selectFrom('page_step')
     .innerJoin('page', 'page.id', 'page_step.page_id')
+    .leftJoin('outbound_message', 'outbound_message.id', 'page_step.outbound_id')
     .selectAll('page_step')
-    .select('page.enquiry_id')
+    .select(['page.enquiry_id', 'outbound_message.state as outbound_state', 'outbound_message.outcome_unknown'])
     .where('page_step.to_number', '=', phone)
     .where('page_step.action', '=', action)
     .where('page_step.state', '=', 'waiting_bundle')
     .where('page.status', '=', 'active')
     .orderBy('page_step.created_at')
     .orderBy('page_step.id')
-    .forUpdate()
+    // Locks the steps and their pages as before (not the outbound rows: the outer join's nullable side).
+    .forUpdate(['page_step', 'page'])
     .execute();
 }
 
@@ -219,12 +233,13 @@ export async function activePagesSentTo(tx: Tx, phone: string): Promise<Array<{ 
     .selectFrom('page_step')
     .innerJoin('page', 'page.id', 'page_step.page_id')
     .innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id')
-    .select(['page.id as page_id', 'page.short_code', 'enquiry.reference', 'enquiry.outlet', 'enquiry.id as enquiry_id', 'page_step.provider_sid', 'page_step.sent_at'])
+    .innerJoin('outbound_message', 'outbound_message.id', 'page_step.outbound_id')
+    .select(['page.id as page_id', 'page.short_code', 'enquiry.reference', 'enquiry.outlet', 'enquiry.id as enquiry_id', 'outbound_message.provider_sid', 'outbound_message.sent_at'])
     .where('page_step.to_number', '=', phone)
     .where('page_step.action', '=', 'sms')
     .where('page_step.state', '=', 'sent')
     .where('page.status', '=', 'active')
-    .orderBy('page_step.sent_at', 'desc')
+    .orderBy('outbound_message.sent_at', 'desc')
     .orderBy('page_step.id', 'desc')
     .execute();
 }
@@ -233,18 +248,6 @@ export async function activePagesSentTo(tx: Tx, phone: string): Promise<Array<{ 
 export async function wasEverPaged(db: Db | Tx, phone: string): Promise<boolean> {
   const r = await db.selectFrom('page_step').select('id').where('to_number', '=', phone).limit(1).executeTakeFirst();
   return Boolean(r);
-}
-
-/** SIDs of calls already recorded to this phone (so a look-up after a crash does not claim another page's call). */
-export async function recordedCallSids(db: Db | Tx, phone: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('page_step')
-    .select('provider_sid')
-    .where('to_number', '=', phone)
-    .where('action', '=', 'call')
-    .where('provider_sid', 'is not', null)
-    .execute();
-  return rows.map((r) => r.provider_sid!);
 }
 
 /**

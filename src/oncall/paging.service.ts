@@ -10,6 +10,7 @@ import { isOpen } from '../hours/office-hours.js';
 import type { Logger } from '../log.js';
 import type { DeliveryStatus, StatusOwner } from '../outbox/delivery-status.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
+import type { OutboundMessage } from '../outbox/outbox.tables.js';
 import type { Medium } from '../outbox/senders.js';
 import { PageDelivery, type StepDelivery } from './paging.delivery.js';
 import { journalistAckSms } from './paging.messages.js';
@@ -187,14 +188,12 @@ export class PagingService implements PagingPort, StatusOwner {
   }
 
   /**
-   * Status hook of page steps (see `StatusOwner`): records a delivery callback on the steps sent
-   * with that SID and their timelines and, when a page SMS or call failed on the step escalation
-   * is at, escalates at once instead of waiting for the timeout.
+   * Status hook of page rows (see `StatusOwner`): records a delivery callback on the timelines of
+   * the steps `message` carried and, when a page SMS or call failed on the step escalation is at,
+   * escalates at once instead of waiting for the timeout.
    */
-  async onStatus(tx: Tx, input: DeliveryStatus, now: Date): Promise<boolean> {
-    const steps = await repo.findStepsBySid(tx, input.sid);
-    if (!steps.length) return false;
-    await repo.updateStep(tx, steps.map((s) => s.id), { provider_status: input.status });
+  async onStatus(tx: Tx, message: OutboundMessage, input: DeliveryStatus, now: Date): Promise<void> {
+    const steps = await repo.stepsSentBy(tx, message.id);
     const failed = FAILED_STATUSES[input.medium].has(input.status);
     for (const s of steps) {
       await addEvent(tx, { enquiryId: s.enquiry_id, at: now, kind: 'delivery_receipt', data: { pageId: s.page_id, step: s.step_index, action: s.action, sid: input.sid, status: input.status, errorCode: input.errorCode ?? null } });
@@ -203,7 +202,6 @@ export class PagingService implements PagingPort, StatusOwner {
         await queueStep(tx, s.page_id, s.step_index + 1, now, 'replace');
       }
     }
-    return true;
   }
 
   /** The notice to a journalist that their urgent enquiry was acknowledged (task `notify_journalist`). */

@@ -29,8 +29,10 @@ export type PageAction = 'sms' | 'call';
 export type StepState = 'sending' | 'waiting_bundle' | 'sent' | 'failed' | 'skipped';
 
 /**
- * One action of one escalation step, and its delivery record: the outbox's row for a page text
- * or call (claimed, looked up and recorded by src/oncall/paging.delivery.ts through the outbox).
+ * One action of one escalation step: the escalation record (which step, what, whom, and whether
+ * it was sent, held for a bundle, refused or skipped). The message that carried it is the
+ * outbox's row `outbound_id` (src/outbox/outbox.tables.ts): claimed, looked up and recorded there;
+ * the steps of one bundle share one row.
  */
 export interface PageStepTable {
   id: Generated<string>;
@@ -40,15 +42,7 @@ export interface PageStepTable {
   to_number: string;
   person_id: string | null;
   state: StepState;
-  outcome_unknown: ColumnType<boolean, boolean | undefined, boolean>;
-  provider_sid: ColumnType<string | null, string | null | undefined, string | null>;
-  provider_status: ColumnType<string | null, string | null | undefined, string | null>;
-  attempts: ColumnType<number, number | undefined, number>;
-  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  outbound_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Date;
-  sent_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export type PageStep = Selectable<PageStepTable>;
-
-// Kept here for the desk's enquiry page, which reads it with the page steps.
-export type { OutboundSms } from '../outbox/outbox.tables.js';

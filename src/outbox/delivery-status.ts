@@ -1,15 +1,16 @@
 /**
  * Delivery callbacks (`POST /twilio/status`): the provider says what became of a message or call
- * we sent. The row that carried it is found by its provider id, and its owner is told through
- * one hook, `StatusOwner.onStatus`, one owner per kind of row.
+ * we sent. The outbound row that carried it is found by its provider id and its status recorded;
+ * then its owner is told through one hook, `StatusOwner.onStatus`, one owner per kind of row.
  */
 import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Logger } from '../log.js';
+import * as repo from './outbox.repository.js';
+import type { OutboundMessage, OwnerKind } from './outbox.tables.js';
 import type { Medium } from './senders.js';
 
-/** Kinds of outbound row, by owner: page steps (paging) and plain texts (the outbox's own). */
-export type OwnerKind = 'page_step' | 'message';
+export type { OwnerKind } from './outbox.tables.js';
 
 /** One status callback: the provider's id, its status, the medium it was sent by, and its error code. */
 export interface DeliveryStatus {
@@ -22,10 +23,10 @@ export interface DeliveryStatus {
 /** An owner of outbound rows. */
 export interface StatusOwner {
   /**
-   * Records `status` on this owner's rows sent as `status.sid`, in the caller's transaction, and
-   * does what it means (a timeline entry, an escalation). False when none of its rows has that id.
+   * Does what `status` means for the owner of `message` (a timeline entry, an escalation), in the
+   * caller's transaction; the row's `provider_status` is already recorded.
    */
-  onStatus(tx: Tx, status: DeliveryStatus, at: Date): Promise<boolean>;
+  onStatus(tx: Tx, message: OutboundMessage, status: DeliveryStatus, at: Date): Promise<void>;
 }
 
 /** Routes each delivery callback to the owner of the row it is about. */
@@ -36,10 +37,13 @@ export class DeliveryStatusService {
   async handle(status: DeliveryStatus): Promise<void> {
     const now = this.deps.clock();
     await this.deps.db.transaction().execute(async (tx) => {
-      for (const owner of Object.values(this.deps.owners)) {
-        if (await owner.onStatus(tx, status, now)) return;
+      const message = await repo.findMessageBySid(tx, status.sid);
+      if (!message) {
+        this.deps.log.warn({ sid: status.sid, status: status.status }, 'status callback for an unknown SID');
+        return;
       }
-      this.deps.log.warn({ sid: status.sid, status: status.status }, 'status callback for an unknown SID');
+      await repo.updateMessage(tx, message.id, { provider_status: status.status });
+      await this.deps.owners[message.owner_kind].onStatus(tx, message, status, now);
     });
   }
 }

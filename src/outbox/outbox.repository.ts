@@ -1,29 +1,78 @@
+import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
-import type { OutboundSms } from './outbox.tables.js';
+import type { Medium } from './senders.js';
+import type { OutboundMessage, OwnerKind } from './outbox.tables.js';
 
-/** The outbound message with this idempotency key, created (state `sending`) if new, locked. */
+/** The fields of an outbound row its owner may change as a delivery goes on. */
+export type MessagePatch = Partial<Pick<OutboundMessage, 'state' | 'outcome_unknown' | 'provider_sid' | 'provider_status' | 'last_error' | 'sent_at'>>;
+
+/** The plain text with this idempotency key, created (state `sending`) if new, locked. */
 export async function getOrCreateMessage(
   tx: Tx,
-  row: { idempotency_key: string; enquiry_id: string | null; to_number: string; body: string; created_at: Date },
-): Promise<OutboundSms> {
+  row: { idempotency_key: string; enquiry_id: string | null; to_number: string; content: string; created_at: Date },
+): Promise<OutboundMessage> {
   await tx
-    .insertInto('outbound_sms')
-    .values({ ...row, state: 'sending' })
+    .insertInto('outbound_message')
+    .values({ ...row, owner_kind: 'message', medium: 'sms', state: 'sending' })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();
-  return tx.selectFrom('outbound_sms').selectAll().where('idempotency_key', '=', row.idempotency_key).forUpdate().executeTakeFirstOrThrow();
+  return tx.selectFrom('outbound_message').selectAll().where('idempotency_key', '=', row.idempotency_key).forUpdate().executeTakeFirstOrThrow();
+}
+
+/**
+ * Creates an outbound row already claimed (state `sending`, outcome unknown, one attempt), in the
+ * owner's claim transaction; returns its id.
+ */
+export async function createClaimedMessage(
+  tx: Tx,
+  row: { owner_kind: OwnerKind; medium: Medium; idempotency_key: string; to_number: string; content: string; created_at: Date },
+): Promise<string> {
+  const r = await tx
+    .insertInto('outbound_message')
+    .values({ ...row, state: 'sending', outcome_unknown: true, attempts: 1 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+/**
+ * Claims an existing outbound row again (outcome unknown, one more attempt, the recipient and
+ * content about to be sent) in the owner's claim transaction. Returns whether the previous
+ * attempt's outcome was unknown (then the outbox looks for it before sending).
+ */
+export async function reclaimMessage(tx: Tx, id: string, next: { to_number: string; content: string }): Promise<{ wasUnknown: boolean }> {
+  const r = await sql<{ was_unknown: boolean }>`
+    UPDATE outbound_message m
+       SET outcome_unknown = true, attempts = m.attempts + 1, to_number = ${next.to_number}, content = ${next.content}
+      FROM (SELECT id, outcome_unknown FROM outbound_message WHERE id = ${id} FOR UPDATE) old
+     WHERE m.id = old.id
+ RETURNING old.outcome_unknown AS was_unknown`.execute(tx);
+  return { wasUnknown: r.rows[0]?.was_unknown ?? false };
+}
+
+/** Counts one more claim of a plain text (its row already locked by `getOrCreateMessage`). */
+export async function markClaimed(tx: Tx, id: string): Promise<void> {
+  await tx.updateTable('outbound_message').set({ outcome_unknown: true, attempts: sql<number>`attempts + 1` }).where('id', '=', id).execute();
 }
 
 /** Updates an outbound message's delivery state. */
-export async function updateMessage(
-  db: Db | Tx,
-  id: string,
-  patch: Partial<Pick<OutboundSms, 'state' | 'outcome_unknown' | 'provider_sid' | 'provider_status' | 'last_error' | 'sent_at'>>,
-): Promise<void> {
-  await db.updateTable('outbound_sms').set(patch).where('id', '=', id).execute();
+export async function updateMessage(db: Db | Tx, id: string, patch: MessagePatch): Promise<void> {
+  await db.updateTable('outbound_message').set(patch).where('id', '=', id).execute();
 }
 
 /** The outbound message sent with this provider id. */
-export async function findMessageBySid(db: Db | Tx, sid: string): Promise<OutboundSms | undefined> {
-  return db.selectFrom('outbound_sms').selectAll().where('provider_sid', '=', sid).executeTakeFirst();
+export async function findMessageBySid(db: Db | Tx, sid: string): Promise<OutboundMessage | undefined> {
+  return db.selectFrom('outbound_message').selectAll().where('provider_sid', '=', sid).executeTakeFirst();
+}
+
+/** SIDs of calls already recorded to this phone (so a look-up after a crash does not claim another page's call). */
+export async function recordedCallSids(db: Db | Tx, phone: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('outbound_message')
+    .select('provider_sid')
+    .where('to_number', '=', phone)
+    .where('medium', '=', 'call')
+    .where('provider_sid', 'is not', null)
+    .execute();
+  return rows.map((r) => r.provider_sid!);
 }

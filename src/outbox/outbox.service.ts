@@ -3,12 +3,14 @@
  * texts, calls and bundles; the desk, the digest and test pages for plain texts) decides what to
  * send and when; `deliver` decides how, the same way for all of them:
  *
- * 1. claim: the owner marks its row(s) "sending, outcome unknown" and commits, before any
- *    network call (or says nothing is due: already sent, refused, held back);
+ * 1. claim: in one transaction with its own rows (a page step, a bundle's steps), the owner
+ *    claims the message's one `outbound_message` row (`claimRow`: "sending, outcome unknown",
+ *    one more attempt) and commits, before any network call (or says nothing is due: already
+ *    sent, refused, held back);
  * 2. if an earlier attempt's outcome is unknown (a timeout, a crash between the provider's answer
  *    and our commit), look for it at the provider and record it instead of sending a second copy;
  * 3. send through the sender of the message's medium;
- * 4. record the provider's id with the row(s) before the job completes;
+ * 4. record the provider's id on the outbound row (and the owner's rows) before the job completes;
  * 5. on failure, classify it: refused for good (the owner gives up, or pages the next escalation
  *    step), or worth retrying (the owner records it and the job is retried with backoff).
  *
@@ -23,7 +25,8 @@ import type { JobPayloads } from '../jobs/jobs.js';
 import { TwilioSendError } from '../telephony/twilio.client.js';
 import type { DeliveryStatus, StatusOwner } from './delivery-status.js';
 import * as repo from './outbox.repository.js';
-import type { OutboundSms } from './outbox.tables.js';
+import type { MessagePatch } from './outbox.repository.js';
+import type { OutboundMessage, OwnerKind } from './outbox.tables.js';
 import type { EarlierAttempt, Medium, Sender } from './senders.js';
 
 /** What a claimed delivery sends: by which medium, to whom, what, and whether to look first. */
@@ -71,6 +74,36 @@ export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** A message an owner is about to send: its medium, key (new rows only), recipient and content. */
+export interface ClaimInput {
+  ownerKind: OwnerKind;
+  medium: Medium;
+  /** Names a new row: one row per key. */
+  key: string;
+  to: string;
+  content: string;
+  at: Date;
+}
+
+/**
+ * Phase 1 on the outbound row, in the owner's claim transaction: claims the row an earlier
+ * attempt created (`existingId`), or creates it. Returns its id and whether the earlier
+ * attempt's outcome is unknown (look it up before sending).
+ */
+export async function claimRow(tx: Tx, existingId: string | null, m: ClaimInput): Promise<{ id: string; lookUpFirst: boolean }> {
+  if (existingId) {
+    const { wasUnknown } = await repo.reclaimMessage(tx, existingId, { to_number: m.to, content: m.content });
+    return { id: existingId, lookUpFirst: wasUnknown };
+  }
+  const id = await repo.createClaimedMessage(tx, { owner_kind: m.ownerKind, medium: m.medium, idempotency_key: m.key, to_number: m.to, content: m.content, created_at: m.at });
+  return { id, lookUpFirst: false };
+}
+
+/** Records a change of an outbound row's delivery state (an owner's outcome of `deliver`). */
+export async function recordOnRow(db: Db | Tx, id: string, patch: MessagePatch): Promise<void> {
+  await repo.updateMessage(db, id, patch);
+}
+
 /** What a plain outbound text carries: sent once per `key`; `enquiryId` null when it is about no enquiry. */
 export type MessageInput = JobPayloads['send_sms'];
 
@@ -82,7 +115,7 @@ export async function queueSms(tx: Tx, message: MessageInput, runAt: Date): Prom
   await addJob(tx, 'send_sms', message, { runAt, jobKey: message.key });
 }
 
-/** What the outbox needs: its table, the clock, and a sender for every medium. */
+/** What the outbox needs: its table (`outbound_message`), the clock, and a sender for every medium. */
 export interface OutboxDeps {
   db: Db;
   clock: Clock;
@@ -91,7 +124,7 @@ export interface OutboxDeps {
   statusCallback: string;
 }
 
-/** The outbox: `deliver` for every owner, and the plain texts (`outbound_sms`) it owns itself. */
+/** The outbox: `deliver` for every owner, and the plain texts (owner kind `message`) it owns itself. */
 export class OutboxService implements StatusOwner {
   constructor(private readonly deps: OutboxDeps) {}
 
@@ -125,28 +158,29 @@ export class OutboxService implements StatusOwner {
 
   /**
    * Sends one plain text, once per `key` (the task `send_sms`, the journalist's acknowledgement
-   * notice): its `outbound_sms` row is claimed before sending and the SID recorded after; the
+   * notice): its `outbound_message` row is claimed before sending and the SID recorded after; the
    * enquiry's timeline (when it has one) gets the send or the refusal.
    */
   async sendMessage(input: MessageInput): Promise<void> {
     const { db, clock } = this.deps;
-    let row: OutboundSms | undefined;
+    let row: OutboundMessage | undefined;
     await this.deliver({
       claim: async () => {
         row = await db.transaction().execute(async (tx) => {
-          const r = await repo.getOrCreateMessage(tx, { idempotency_key: input.key, enquiry_id: input.enquiryId, to_number: input.to, body: input.body, created_at: clock() });
+          const r = await repo.getOrCreateMessage(tx, { idempotency_key: input.key, enquiry_id: input.enquiryId, to_number: input.to, content: input.body, created_at: clock() });
           if (r.state !== 'sending') return undefined;
-          await repo.updateMessage(tx, r.id, { outcome_unknown: true });
+          await repo.markClaimed(tx, r.id);
           return r;
         });
         if (!row) return null;
-        return { medium: 'sms', to: row.to_number, content: row.body, lookUpFirst: row.outcome_unknown, earlier: { to: row.to_number, since: row.created_at, marker: row.body } };
+        const content = row.content ?? input.body;
+        return { medium: 'sms', to: row.to_number, content, lookUpFirst: row.outcome_unknown, earlier: { to: row.to_number, since: row.created_at, marker: content } };
       },
       sent: async (sid) => {
         const r = row!;
         await db.transaction().execute(async (tx) => {
           await repo.updateMessage(tx, r.id, { state: 'sent', outcome_unknown: false, provider_sid: sid, provider_status: 'queued', sent_at: clock(), last_error: null });
-          if (r.enquiry_id) await addEvent(tx, { enquiryId: r.enquiry_id, at: clock(), kind: 'sms_out', data: { to: r.to_number, body: r.body, sid, key: input.key } });
+          if (r.enquiry_id) await addEvent(tx, { enquiryId: r.enquiry_id, at: clock(), kind: 'sms_out', data: { to: r.to_number, body: r.content ?? input.body, sid, key: input.key } });
         });
       },
       refused: async (e) => {
@@ -160,12 +194,8 @@ export class OutboxService implements StatusOwner {
     });
   }
 
-  /** Status hook of plain texts: records the provider's status, and tells the enquiry's timeline. */
-  async onStatus(tx: Tx, status: DeliveryStatus, at: Date): Promise<boolean> {
-    const out = await repo.findMessageBySid(tx, status.sid);
-    if (!out) return false;
-    await repo.updateMessage(tx, out.id, { provider_status: status.status });
-    if (out.enquiry_id) await addEvent(tx, { enquiryId: out.enquiry_id, at, kind: 'sms_out_status', data: { sid: status.sid, status: status.status, errorCode: status.errorCode ?? null } });
-    return true;
+  /** Status hook of plain texts: the enquiry's timeline (when the text is about one) gets the provider's status. */
+  async onStatus(tx: Tx, message: OutboundMessage, status: DeliveryStatus, at: Date): Promise<void> {
+    if (message.enquiry_id) await addEvent(tx, { enquiryId: message.enquiry_id, at, kind: 'sms_out_status', data: { sid: status.sid, status: status.status, errorCode: status.errorCode ?? null } });
   }
 }

@@ -41,7 +41,14 @@ export async function exportEnquiries(db: Db, ids: string[]) {
     .execute();
   const events = await db.selectFrom('enquiry_event').select(['enquiry_id', 'at', 'kind', 'data']).where('enquiry_id', 'in', ids).orderBy('at').orderBy('id').execute();
   const inbound = await db.selectFrom('sms_inbound').select(['enquiry_id', 'received_at', 'from_number', 'body', 'reply']).where('enquiry_id', 'in', ids).orderBy('received_at').execute();
-  const outbound = await db.selectFrom('outbound_sms').select(['enquiry_id', 'created_at', 'to_number', 'body', 'state', 'provider_status']).where('enquiry_id', 'in', ids).orderBy('created_at').execute();
+  // Texts to the journalist (page texts go to the on-call phone and are not theirs to receive).
+  const outbound = await db
+    .selectFrom('outbound_message')
+    .select(['enquiry_id', 'created_at', 'to_number', 'content as body', 'state', 'provider_status'])
+    .where('enquiry_id', 'in', ids)
+    .where('owner_kind', '=', 'message')
+    .orderBy('created_at')
+    .execute();
   return enquiries.map((e) => ({
     ...e,
     timeline: events.filter((x) => x.enquiry_id === e.id).map(({ enquiry_id: _e, ...rest }) => rest),
@@ -60,8 +67,9 @@ async function referencesOf(tx: Tx, ids: string[]): Promise<string[]> {
  * Replaces the journalist's personal data on these enquiries with the marker: name, contact
  * details, subject, details and the press line; the timeline's personal fields as each kind
  * declares them (`PERSONAL_FIELDS`: message texts, numbers, delivery errors that name the
- * number), inbound and outbound SMS. Keeps the outlet, times, status and outcome (the
- * figures). Then the copies made elsewhere: subjects in
+ * number), inbound and outbound SMS, and the page texts and calls sent about them (see
+ * `eraseFromPages`). Keeps the outlet, times, status and outcome (the figures). Then the copies
+ * made elsewhere: subjects in
  * the morning digests and their SMS, and queued or failed jobs that carry the journalist's
  * number or text (see `dropJobsNaming`). `senderPhone` (an erasure request, where every enquiry
  * of theirs is in `ids`): their texts that joined no enquiry go too. Idempotent.
@@ -81,16 +89,43 @@ export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhon
              WHERE ev.enquiry_id = ANY(${ids}::bigint[]) AND ev.kind = p.kind AND ev.data ?| p.fields`.execute(tx);
   await sql`UPDATE sms_inbound SET from_number = ${ERASED}, body = ${ERASED}
              WHERE enquiry_id = ANY(${ids}::bigint[]) OR (enquiry_id IS NULL AND from_number = ${senderPhone})`.execute(tx);
-  await sql`UPDATE outbound_sms SET to_number = ${ERASED}, body = ${ERASED}, last_error = CASE WHEN last_error IS NULL THEN NULL ELSE ${ERASED} END
+  await sql`UPDATE outbound_message SET to_number = ${ERASED}, content = ${ERASED}, last_error = CASE WHEN last_error IS NULL THEN NULL ELSE ${ERASED} END
              WHERE enquiry_id = ANY(${ids}::bigint[])`.execute(tx);
+  await eraseFromPages(tx, ids);
   await eraseFromDigests(tx, references);
   await dropJobsNaming(tx, ids, references);
   return Number(r.numUpdatedRows);
 }
 
 /**
+ * Page texts and calls (`outbound_message` rows of owner `page_step`, found through the steps
+ * they carried) name the journalist, their outlet, number and subject. A bundled text covers
+ * several enquiries, one line each starting with its reference: only these enquiries' lines lose
+ * everything after the reference. Any other page row of theirs (a single page's text, a call's
+ * TwiML, a bundle of theirs alone) is blanked to the marker. The on-call number it went to and
+ * its delivery record stay. Idempotent.
+ */
+async function eraseFromPages(tx: Tx, ids: string[]): Promise<void> {
+  await sql`WITH mine AS (
+              SELECT DISTINCT st.outbound_id AS id FROM page_step st JOIN page p ON p.id = st.page_id
+               WHERE p.enquiry_id = ANY(${ids}::bigint[]) AND st.outbound_id IS NOT NULL
+            ), refs AS (
+              SELECT '^(' || string_agg(reference, '|') || ')[^\\n]*$' AS line FROM enquiry WHERE id = ANY(${ids}::bigint[])
+            )
+            UPDATE outbound_message m
+               SET content = CASE
+                     WHEN m.medium = 'sms' AND EXISTS (
+                       SELECT 1 FROM page_step st JOIN page p ON p.id = st.page_id
+                        WHERE st.outbound_id = m.id AND p.enquiry_id <> ALL(${ids}::bigint[]))
+                     THEN regexp_replace(m.content, refs.line, ${`\\1: ${ERASED}`}, 'gn')
+                     ELSE ${ERASED} END
+              FROM mine, refs
+             WHERE m.id = mine.id AND m.owner_kind = 'page_step' AND m.content IS NOT NULL`.execute(tx);
+}
+
+/**
  * The morning digest copies each enquiry's subject (`handover_digest.summary`) and texts the
- * first few to `handover.smsNumbers` (`outbound_sms` rows of no enquiry): the subject becomes the
+ * first few to `handover.smsNumbers` (`outbound_message` texts of no enquiry): the subject becomes the
  * marker in the one, the enquiry's line in the other. The counts stay.
  */
 async function eraseFromDigests(tx: Tx, references: string[]): Promise<void> {
@@ -102,8 +137,8 @@ async function eraseFromDigests(tx: Tx, references: string[]): Promise<void> {
              WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(d.summary->'items') it WHERE it->>'reference' = ANY(${references}::text[]))`.execute(tx);
   // A digest line is "PD-XXX-XXX[ URGENT][ by <deadline>]: <subject>"; references are [A-Z0-9-] only.
   const line = `^(${references.join('|')})[^\\n]*$`;
-  await sql`UPDATE outbound_sms SET body = regexp_replace(body, ${line}, ${`\\1: ${ERASED}`}, 'gn')
-             WHERE enquiry_id IS NULL AND body ~ ${references.join('|')}`.execute(tx);
+  await sql`UPDATE outbound_message SET content = regexp_replace(content, ${line}, ${`\\1: ${ERASED}`}, 'gn')
+             WHERE owner_kind = 'message' AND enquiry_id IS NULL AND content ~ ${references.join('|')}`.execute(tx);
 }
 
 /**

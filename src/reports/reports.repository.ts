@@ -157,7 +157,7 @@ export async function pages(db: Db, s: ReportScope) {
   const r = await sql<{ n: number; acknowledged: number; exhausted: number; escalated: number; fallback: number; a50: number | null; a90: number | null }>`
     WITH p AS (
       SELECT pg.id, pg.status, pg.acknowledged_at,
-             (SELECT min(st.sent_at) FROM page_step st WHERE st.page_id = pg.id AND st.sent_at IS NOT NULL) AS first_sent,
+             (SELECT min(m.sent_at) FROM page_step st JOIN outbound_message m ON m.id = st.outbound_id WHERE st.page_id = pg.id AND st.state = 'sent') AS first_sent,
              EXISTS (SELECT 1 FROM page_step st WHERE st.page_id = pg.id AND st.step_index > 0 AND st.state IN ('sent', 'failed')) AS escalated,
              EXISTS (SELECT 1 FROM page_step st WHERE st.page_id = pg.id AND st.to_number = ${s.fallbackNumber} AND st.state = 'sent') AS fallback
         FROM page pg JOIN enquiry e ON e.id = pg.enquiry_id

@@ -292,7 +292,8 @@ export interface Scenario {
 /** How page steps got out: retried (more than one attempt) and recovered (found at Twilio after an unknown outcome). */
 export async function pageStepStats(pool: pg.Pool): Promise<{ steps: number; retried: number; recovered: number }> {
   const r = await pool.query<{ steps: string; retried: string; recovered: string }>(
-    `SELECT count(*) AS steps, count(*) FILTER (WHERE attempts > 1) AS retried, count(*) FILTER (WHERE provider_status = 'recovered') AS recovered FROM page_step`,
+    `SELECT count(*) AS steps, count(*) FILTER (WHERE m.attempts > 1) AS retried, count(*) FILTER (WHERE m.provider_status = 'recovered') AS recovered
+       FROM page_step s LEFT JOIN outbound_message m ON m.id = s.outbound_id`,
   );
   return { steps: Number(r.rows[0].steps), retried: Number(r.rows[0].retried), recovered: Number(r.rows[0].recovered) };
 }
@@ -303,8 +304,9 @@ export async function explainPages(pool: pg.Pool, messages: Array<{ sid: string;
   for (const ref of references.slice(0, 5)) {
     const sms = messages.filter((m) => m.body?.includes(ref)).map((m) => `${m.sid.slice(0, 10)}… at ${m.at.toISOString().slice(11, 23)}`);
     const r = await pool.query(
-      `SELECT s.state, s.attempts, s.outcome_unknown, s.provider_sid, s.provider_status, s.last_error, s.created_at, s.sent_at
-         FROM page_step s JOIN page p ON p.id = s.page_id JOIN enquiry e ON e.id = p.enquiry_id WHERE e.reference = $1 AND s.step_index = 0`,
+      `SELECT s.state, m.attempts, m.outcome_unknown, m.provider_sid, m.provider_status, m.last_error, s.created_at, m.sent_at
+         FROM page_step s JOIN page p ON p.id = s.page_id JOIN enquiry e ON e.id = p.enquiry_id LEFT JOIN outbound_message m ON m.id = s.outbound_id
+        WHERE e.reference = $1 AND s.step_index = 0`,
       [ref],
     );
     lines.push(`${ref}: SMS [${sms.join('; ')}]; step ${JSON.stringify(r.rows[0] ?? null)}`);
@@ -326,10 +328,11 @@ export async function allStepsSent(pool: pg.Pool, references: string[]): Promise
 /** Urgent enquiries (by reference) whose first page step is not recorded as sent, with their step and job, to explain a stuck page. */
 export async function unsentSteps(pool: pg.Pool, references: string[]): Promise<string[]> {
   const r = await pool.query(
-    `SELECT e.reference, s.state, s.attempts, s.outcome_unknown, s.last_error,
+    `SELECT e.reference, s.state, m.attempts, m.outcome_unknown, m.last_error,
             (SELECT json_agg(json_build_object('id', j.id, 'task', j.task_identifier, 'attempts', j.attempts, 'locked_by', j.locked_by, 'locked_at', j.locked_at, 'run_at', j.run_at, 'last_error', left(j.last_error, 120)))
                FROM graphile_worker.jobs j WHERE j.key = 'page:' || p.id || ':step:0') AS jobs
        FROM enquiry e JOIN page p ON p.enquiry_id = e.id LEFT JOIN page_step s ON s.page_id = p.id AND s.step_index = 0
+       LEFT JOIN outbound_message m ON m.id = s.outbound_id
       WHERE e.reference = ANY($1) AND (s.state IS NULL OR s.state <> 'sent')`,
     [references],
   );

@@ -63,7 +63,8 @@ export const twilioDown: Scenario = {
     const sentAt = new Map<string, number>();
     const watchSteps = async () => {
       const r = await pool.query<{ reference: string; state: string; last_error: string | null }>(
-        `SELECT e.reference, s.state, s.last_error FROM page_step s JOIN page p ON p.id = s.page_id JOIN enquiry e ON e.id = p.enquiry_id
+        `SELECT e.reference, s.state, m.last_error FROM page_step s JOIN page p ON p.id = s.page_id JOIN enquiry e ON e.id = p.enquiry_id
+           LEFT JOIN outbound_message m ON m.id = s.outbound_id
           WHERE s.step_index = 0 AND e.reference = ANY($1)`,
         [refs],
       );

@@ -41,7 +41,12 @@ afterAll(async () => h?.close());
 
 /** Everything a status callback could change: the step, the timeline, the queue. */
 async function snapshot() {
-  const step = await h.database.db.selectFrom('page_step').select(['state', 'provider_status', 'attempts', 'last_error']).where('provider_sid', '=', sid).executeTakeFirstOrThrow();
+  const step = await h.database.db
+    .selectFrom('page_step')
+    .innerJoin('outbound_message', 'outbound_message.id', 'page_step.outbound_id')
+    .select(['page_step.state', 'outbound_message.provider_status', 'outbound_message.attempts', 'outbound_message.last_error'])
+    .where('outbound_message.provider_sid', '=', sid)
+    .executeTakeFirstOrThrow();
   const events = await h.database.db.selectFrom('enquiry_event').select(['kind', 'data']).orderBy('id').execute();
   const jobs = await sql<{ task_identifier: string; key: string | null; run_at: Date }>`SELECT task_identifier, key, run_at FROM graphile_worker.jobs ORDER BY id`.execute(h.database.db);
   const pages = await h.database.db.selectFrom('page').select(['status']).execute();

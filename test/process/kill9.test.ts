@@ -80,10 +80,11 @@ async function pageState(reference: string) {
   const step = page
     ? await database.db
         .selectFrom('page_step')
-        .selectAll()
-        .where('page_id', '=', page.id)
-        .where('step_index', '=', 0)
-        .where('action', '=', 'sms')
+        .leftJoin('outbound_message', 'outbound_message.id', 'page_step.outbound_id')
+        .select(['page_step.state', 'page_step.to_number', 'outbound_message.outcome_unknown', 'outbound_message.provider_sid', 'outbound_message.provider_status'])
+        .where('page_step.page_id', '=', page.id)
+        .where('page_step.step_index', '=', 0)
+        .where('page_step.action', '=', 'sms')
         .executeTakeFirst()
     : undefined;
   return { enquiry, page, step };

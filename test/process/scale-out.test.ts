@@ -191,7 +191,8 @@ describe('two web processes and two workers on one database', () => {
       .selectFrom('page_step')
       .innerJoin('page', 'page.id', 'page_step.page_id')
       .innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id')
-      .select(['enquiry.reference', 'page_step.state', 'page_step.provider_sid'])
+      .leftJoin('outbound_message', 'outbound_message.id', 'page_step.outbound_id')
+      .select(['enquiry.reference', 'page_step.state', 'outbound_message.provider_sid'])
       .execute();
     expect(steps).toHaveLength(urgent.length);
     expect(new Set(steps.map((s) => s.reference))).toEqual(new Set(urgent.map((s) => s.reference)));

@@ -67,7 +67,8 @@ describe('one web process and two worker processes on one database', () => {
       .selectFrom('page_step')
       .innerJoin('page', 'page.id', 'page_step.page_id')
       .innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id')
-      .select(['enquiry.reference', 'page_step.action', 'page_step.state', 'page_step.provider_sid', 'page_step.step_index'])
+      .leftJoin('outbound_message', 'outbound_message.id', 'page_step.outbound_id')
+      .select(['enquiry.reference', 'page_step.action', 'page_step.state', 'outbound_message.provider_sid', 'page_step.step_index'])
       .execute();
     expect(steps).toHaveLength(ENQUIRIES);
     expect(steps.every((s) => s.action === 'sms' && s.state === 'sent' && s.step_index === 0)).toBe(true);

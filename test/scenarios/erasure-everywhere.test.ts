@@ -42,7 +42,7 @@ async function findAnywhere(needles: string[]): Promise<string[]> {
      WHERE c.table_schema NOT IN ('pg_catalog', 'information_schema') AND c.table_schema NOT LIKE 'pg_toast%'
        AND (c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'tsvector', 'ARRAY') OR c.udt_name = 'citext')`.execute(h.database.db);
   expect(columns.rows.map((c) => `${c.table_schema}.${c.table_name}`)).toEqual(
-    expect.arrayContaining(['public.enquiry', 'public.handover_digest', 'public.outbound_sms', 'graphile_worker._private_jobs']),
+    expect.arrayContaining(['public.enquiry', 'public.handover_digest', 'public.outbound_message', 'graphile_worker._private_jobs']),
   );
   const found: string[] = [];
   const patterns = needles.map((n) => `%${n}%`);
@@ -107,10 +107,10 @@ describe('an erasure request', () => {
     const needles = [JOURNALIST.name, 'Journo', JOURNALIST.phone, JOURNALIST.phone.slice(3), JOURNALIST.typed, JOURNALIST.email];
     const before = await findAnywhere(needles);
     // Everything above really did store their data in each of the places erasure has to reach.
-    for (const place of ['public.enquiry.', 'public.enquiry_event.', 'public.sms_inbound.', 'public.outbound_sms.to_number', 'public.outbound_sms.last_error', 'public.handover_digest.summary', 'graphile_worker._private_jobs.payload', 'graphile_worker._private_jobs.last_error']) {
+    for (const place of ['public.enquiry.', 'public.enquiry_event.', 'public.sms_inbound.', 'public.outbound_message.to_number', 'public.outbound_message.last_error', 'public.handover_digest.summary', 'graphile_worker._private_jobs.payload', 'graphile_worker._private_jobs.last_error']) {
       expect(before.some((f) => f.startsWith(place)), place).toBe(true);
     }
-    expect(before.some((f) => f.startsWith('public.outbound_sms.body') && f.includes('handover'))).toBe(true);
+    expect(before.some((f) => f.startsWith('public.outbound_message.content') && f.includes('handover'))).toBe(true);
 
     const period = { from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-08T00:00:00Z') };
     const figures = async () => {

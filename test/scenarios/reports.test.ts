@@ -86,7 +86,12 @@ async function seed() {
       .returning('id')
       .executeTakeFirstOrThrow();
     for (const [i, action, to, sent] of steps) {
-      await db.insertInto('page_step').values({ page_id: p.id, step_index: i, action, to_number: to, person_id: null, state: 'sent', provider_sid: `SM${ref}${i}${action}`, created_at: new Date(sent), sent_at: new Date(sent) }).execute();
+      const m = await db
+        .insertInto('outbound_message')
+        .values({ owner_kind: 'page_step', medium: action, idempotency_key: `page-step:${ref}:${i}:${action}`, to_number: to, content: null, state: 'sent', provider_sid: `SM${ref}${i}${action}`, attempts: 1, created_at: new Date(sent), sent_at: new Date(sent) })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db.insertInto('page_step').values({ page_id: p.id, step_index: i, action, to_number: to, person_id: null, state: 'sent', outbound_id: m.id, created_at: new Date(sent) }).execute();
     }
   };
   await page('PD-DDD-DDD', '2026-11-28T23:00:00Z', 'acknowledged', '2026-11-28T23:03:05Z', [[0, 'sms', ON_CALL, '2026-11-28T23:00:05Z']]);
