@@ -10,8 +10,6 @@ import * as repo from './outbox.repository.js';
 import type { OutboundMessage, OwnerKind } from './outbox.tables.js';
 import type { Medium } from './senders.js';
 
-export type { OwnerKind } from './outbox.tables.js';
-
 /** One status callback: the provider's id, its status, the medium it was sent by, and its error code. */
 export interface DeliveryStatus {
   sid: string;
