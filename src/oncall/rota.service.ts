@@ -346,7 +346,10 @@ export class RotaService {
       } catch (err) {
         const f = validationFields(err);
         if (!f) throw err;
-        if (!person) {
+        // With nobody chosen and no new person the form's own messages say what is missing; a
+        // person who was chosen but has since been taken off the rota must be named, or the
+        // manager is told the shift was added when nothing was.
+        if (!person && input.personId === null) {
           delete f.phone;
           delete f.personId;
         }

@@ -206,6 +206,18 @@ describe('the rota page', () => {
     expect((await auditActions()).at(-1)).toMatchObject({ action: 'rota.person_deactivated', user_email: MANAGER.email, detail: { name: 'Jo Smith' } });
   });
 
+  it('refuses a shift for someone taken off the rota while the form was open, and says so (no false "added")', async () => {
+    const { mona } = await start();
+    expect((await mona.post('/desk/rota/people', { name: 'Sam Lee', phone: '+44 7911 123457' })).location).toBe('/desk/rota?done=person');
+    const sam = await personByPhone(SAM_PHONE);
+    // Another manager takes Sam off the rota; this manager's form still offers Sam.
+    await h.services.rota.deactivatePerson(sam.id);
+    const res = await mona.post('/desk/rota/shifts', shiftForm({ personId: sam.id, startsAt: '2026-07-03T09:00', endsAt: '2026-07-10T09:00' }));
+    expect(res.status).toBe(422);
+    expect(fieldError(res.body, 'shift-personId')).toBe('Sam Lee is no longer on the staff list');
+    expect(await h.database.db.selectFrom('rota_entry').select('id').execute()).toEqual([]);
+  });
+
   it('renders names typed into the rota as text, never as markup', async () => {
     const { mona } = await start();
     await mona.post('/desk/rota/people', { name: '<script>alert(1)</script><b>Bold</b>', phone: JO_PHONE });
