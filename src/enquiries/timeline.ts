@@ -93,7 +93,8 @@ export const PERSONAL_FIELDS = {
   status_changed: ['to'],
   note: ['text'],
   response_recorded: ['text'],
-  urgency_changed: [],
+  // Staff write the reason in their own words, and those often quote the journalist.
+  urgency_changed: ['reason'],
 } as const satisfies { [K in EventKind]: readonly (keyof EventData[K])[] };
 
 /** The personal fields of kind K. */

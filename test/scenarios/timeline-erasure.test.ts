@@ -40,7 +40,7 @@ const SAMPLES = {
   status_changed: { from: 'new', to: 'in_progress' },
   note: { text: SAID },
   response_recorded: { text: `Told ${JOURNALIST.name}: ${JOURNALIST.text}` },
-  urgency_changed: { urgent: true, reason: 'Deadline brought forward' },
+  urgency_changed: { urgent: true, reason: `Deadline brought forward: ${JOURNALIST.name} rang from ${JOURNALIST.phone}` },
 } satisfies { [K in EventKind]: EventData[K] };
 
 let t: TestDatabase;
