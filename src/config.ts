@@ -63,6 +63,13 @@ export const fileConfigSchema = z.strictObject({
     bundleSeconds: z.number().int().min(0).max(3600),
     escalation: z.array(escalationStep).min(1),
   }),
+  /** Twilio's sending rates, kept by us (src/outbox/send-limits.ts): beyond them Twilio queues for hours. */
+  twilio: z.strictObject({
+    /** SMS a second from the press office number (about 10 for a UK long code). */
+    smsPerSecond: z.number().positive().max(1000),
+    /** Calls a second for the account (1 by default at Twilio). */
+    callsPerSecond: z.number().positive().max(1000),
+  }),
   retention: z.strictObject({
     /** Journalists' personal data is erased this many months after their enquiry is closed. */
     monthsAfterClose: z.number().int().min(1).max(120),
@@ -131,7 +138,8 @@ export interface Config extends FileConfig {
   databaseUrl: string | undefined;
   /** Where browsers and Twilio reach us; webhook signatures are checked against it. */
   publicBaseUrl: string;
-  twilio: {
+  /** The file's rates plus the account from the environment. */
+  twilio: FileConfig['twilio'] & {
     accountSid: string;
     authToken: string;
     phoneNumber: string;
@@ -224,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: unkn
     databaseUrl: e.DATABASE_URL,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
     twilio: {
+      ...file.twilio,
       accountSid: sid,
       authToken: token,
       phoneNumber: e.TWILIO_PHONE_NUMBER ?? '',

@@ -13,6 +13,7 @@ import { PagingService } from './oncall/paging.service.js';
 import { DeliveryStatusService } from './outbox/delivery-status.js';
 import { recordedCallSids } from './outbox/outbox.repository.js';
 import { OutboxService } from './outbox/outbox.service.js';
+import { sendLimiter } from './outbox/send-limits.js';
 import { twilioSenders } from './outbox/senders.js';
 import { RotaService } from './oncall/rota.service.js';
 import { PrivacyService } from './privacy/privacy.service.js';
@@ -50,7 +51,8 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const gateway = base.gateway ?? createTwilioGateway(config.twilio, { timeoutMs: 10_000 });
   const rota = new RotaService({ db, config, clock });
   const senders = twilioSenders(gateway, (phone) => recordedCallSids(db, phone));
-  const outbox = new OutboxService({ db, clock, senders, statusCallback: `${config.publicBaseUrl}/twilio/status` });
+  const limiter = sendLimiter({ db, log, ...config.twilio });
+  const outbox = new OutboxService({ db, clock, senders, statusCallback: `${config.publicBaseUrl}/twilio/status`, limiter });
   const paging = new PagingService({ db, config, clock, rota, outbox, log });
   const deliveryStatus = new DeliveryStatusService({ db, clock, log, owners: { page_step: paging, message: outbox } });
   const live = new LiveFeed({ url: base.databaseUrl, log, pool: base.pool });

@@ -24,6 +24,8 @@ export const JOB_SCHEMAS = {
     enquiryId: id.nullable(),
     to: e164,
     body: z.string().min(1).max(1600),
+    /** Its place in the sending queue (src/outbox/send-limits.ts); absent on jobs queued before it existed. */
+    lane: z.enum(['journalist', 'notice']).default('journalist'),
   }),
 } as const;
 
@@ -48,6 +50,27 @@ export const JOB_PRIORITY = {
 } as const satisfies Record<JobName, number>;
 
 /**
+ * Priority of a `send_sms` job by its lane: a text to a journalist (a desk reply) is fetched
+ * before a digest or notice. Pages stay ahead of both (`JOB_PRIORITY`).
+ */
+export const SMS_LANE_PRIORITY = { journalist: JOB_PRIORITY.send_sms, notice: 5 } as const;
+
+/**
+ * Thrown by a task that did nothing this time and should simply run again in `retryInMs` (the
+ * outbox, when Twilio's rate is reached): not a failure, so no attempt is spent and no backoff
+ * applies; `typedTask` queues the re-run.
+ */
+export class RunAgainSoon extends Error {
+  constructor(
+    message: string,
+    readonly retryInMs: number,
+  ) {
+    super(message);
+    this.name = 'RunAgainSoon';
+  }
+}
+
+/**
  * Parses a job payload; a malformed one is a bug in whoever queued it, so it fails loudly (and
  * graphile-worker keeps it, with the error, for someone to look at) rather than being dropped.
  */
@@ -59,5 +82,23 @@ export function checkPayload<K extends JobName>(name: K, payload: unknown): Chec
 
 /** A graphile-worker task for `name` whose handler receives the checked payload. */
 export function typedTask<K extends JobName>(name: K, handler: (payload: CheckedPayloads[K]) => Promise<void>): Task {
-  return async (payload) => handler(checkPayload(name, payload));
+  return async (payload, helpers) => {
+    try {
+      await handler(checkPayload(name, payload));
+    } catch (err) {
+      if (!(err instanceof RunAgainSoon)) throw err;
+      // graphile-worker 0.16 can only delay a failed job by its backoff (seconds, then minutes,
+      // spending attempts): queue the same job again instead, with its key (so a cancellation
+      // by key still finds it), priority and attempt limit. While this job runs, add_job gives
+      // the key to the new job; this one then completes.
+      const job = helpers.job;
+      await helpers.addJob(job.task_identifier, job.payload, {
+        runAt: new Date(Date.now() + err.retryInMs),
+        priority: job.priority,
+        maxAttempts: job.max_attempts,
+        ...(job.key ? { jobKey: job.key, jobKeyMode: 'replace' as const } : {}),
+      });
+      helpers.logger.debug(`${name}: ${err.message}`);
+    }
+  };
 }

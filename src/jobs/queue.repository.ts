@@ -12,6 +12,8 @@ export interface AddJobOptions {
   jobKeyMode?: 'replace' | 'preserve_run_at' | 'unsafe_dedupe';
   maxAttempts?: number;
   queueName?: string;
+  /** Overrides the task's `JOB_PRIORITY` (a `send_sms` job's lane). */
+  priority?: number;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function addJob<K extends JobName>(tx: Tx | Db, task: K, payload: J
       run_at => ${opts.runAt.toISOString()}::timestamptz,
       max_attempts => ${opts.maxAttempts ?? 25}::int,
       job_key => ${opts.jobKey ?? null}::text,
-      priority => ${JOB_PRIORITY[task]}::int,
+      priority => ${opts.priority ?? JOB_PRIORITY[task]}::int,
       job_key_mode => ${opts.jobKeyMode ?? 'replace'}::text
     )`.execute(tx);
 }

@@ -75,7 +75,7 @@ export class PageDelivery {
         held = claim.done;
         if (held || !claim.row) return null;
         messageId = claim.row.id;
-        return { medium: action, to: contact.phone, content, lookUpFirst: claim.row.lookUpFirst, earlier: { to: contact.phone, since: step.created_at, marker: enquiry.reference } };
+        return { medium: action, to: contact.phone, content, lookUpFirst: claim.row.lookUpFirst, earlier: { to: contact.phone, since: step.created_at, marker: enquiry.reference }, lane: 'page' };
       },
       sent: async (sid, status) => {
         await repo.recordStepsSent(
@@ -144,7 +144,7 @@ export class PageDelivery {
         items = claim.claimed;
         messageId = claim.row.id;
         const earlier = { to: phone, since: items[0].step.created_at, marker: items[0].enquiry.reference };
-        return { medium: action, to: phone, content: claim.content, lookUpFirst: claim.lookUpFirst, earlier };
+        return { medium: action, to: phone, content: claim.content, lookUpFirst: claim.lookUpFirst, earlier, lane: 'page' };
       },
       // Every page of the bundle went out in that one message (the status stays 'queued', as it always has).
       sent: async (sid) => {

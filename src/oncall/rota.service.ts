@@ -404,7 +404,8 @@ export class RotaService {
       if (!person?.active) throw new AppError('not_found', 'There is no such person on the staff list.');
       const now = this.deps.clock();
       const key = `test-page:${randomUUID()}`;
-      await queueSms(tx, { key, enquiryId: null, to: person.phone, body: testPageBody(this.deps.config.office.name, person.name) }, now);
+      // A drill of the phone, not of the timing: it goes behind journalists' texts and real pages.
+      await queueSms(tx, { key, enquiryId: null, to: person.phone, body: testPageBody(this.deps.config.office.name, person.name), lane: 'notice' }, now);
       await audit(tx, { at: now, actor, action: 'rota.test_page_queued', detail: { personId, name: person.name, phone: person.phone, key } });
     });
   }

@@ -9,7 +9,9 @@
  *    sent, refused, held back);
  * 2. if an earlier attempt's outcome is unknown (a timeout, a crash between the provider's answer
  *    and our commit), look for it at the provider and record it instead of sending a second copy;
- * 3. send through the sender of the message's medium;
+ * 3. take a slot of the medium's sending rate (src/outbox/send-limits.ts; pages first), then send
+ *    through the sender of the message's medium; no slot in time: nothing was sent, the row is
+ *    left as not sent (no look-up next time) and the job runs again shortly;
  * 4. record the provider's id on the outbound row (and the owner's rows) before the job completes;
  * 5. on failure, classify it: refused for good (the owner gives up, or pages the next escalation
  *    step), or worth retrying (the owner records it and the job is retried with backoff).
@@ -21,13 +23,14 @@ import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../db/database.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import { addJob } from '../jobs/queue.repository.js';
-import type { JobPayloads } from '../jobs/jobs.js';
+import { SMS_LANE_PRIORITY, type JobPayloads } from '../jobs/jobs.js';
 import { TwilioSendError } from '../telephony/twilio.client.js';
 import type { DeliveryStatus, StatusOwner } from './delivery-status.js';
 import * as repo from './outbox.repository.js';
 import type { MessagePatch } from './outbox.repository.js';
 import type { OutboundMessage, OwnerKind } from './outbox.tables.js';
 import type { EarlierAttempt, Medium, Sender } from './senders.js';
+import { RateLimited, type Lane, type SendLimiter } from './send-limits.js';
 
 /** What a claimed delivery sends: by which medium, to whom, what, and whether to look first. */
 export interface Claimed {
@@ -38,6 +41,8 @@ export interface Claimed {
   /** An earlier attempt's outcome is unknown: look for it at the provider before sending. */
   lookUpFirst: boolean;
   earlier: EarlierAttempt;
+  /** Its place in the sending queue when Twilio's rate is reached (default: a text to a journalist). */
+  lane?: Lane;
 }
 
 /** The owner's side of one delivery: its rows, and what each outcome means for it. */
@@ -112,7 +117,7 @@ export type MessageInput = JobPayloads['send_sms'];
  * task `send_sms` sends it through the outbox once per `key`.
  */
 export async function queueSms(tx: Tx, message: MessageInput, runAt: Date): Promise<void> {
-  await addJob(tx, 'send_sms', message, { runAt, jobKey: message.key });
+  await addJob(tx, 'send_sms', message, { runAt, jobKey: message.key, priority: SMS_LANE_PRIORITY[message.lane ?? 'journalist'] });
 }
 
 /** What the outbox needs: its table (`outbound_message`), the clock, and a sender for every medium. */
@@ -122,6 +127,8 @@ export interface OutboxDeps {
   senders: Record<Medium, Sender>;
   /** Where the provider posts delivery status (`PUBLIC_BASE_URL` + `/twilio/status`). */
   statusCallback: string;
+  /** Twilio's sending rates, shared by every process; absent: unpaced (unit tests). */
+  limiter?: SendLimiter;
 }
 
 /** The outbox: `deliver` for every owner, and the plain texts (owner kind `message`) it owns itself. */
@@ -139,6 +146,13 @@ export class OutboxService implements StatusOwner {
         await d.sent(sid, 'recovered');
         return 'sent';
       }
+    }
+    try {
+      await this.deps.limiter?.acquire(c.medium, c.lane ?? 'journalist');
+    } catch (err) {
+      // Not sent, and Twilio never saw it: the next attempt need not look first.
+      if (err instanceof RateLimited) await d.delayed(err, false);
+      throw err;
     }
     let sent;
     try {
@@ -174,7 +188,8 @@ export class OutboxService implements StatusOwner {
         });
         if (!row) return null;
         const content = row.content ?? input.body;
-        return { medium: 'sms', to: row.to_number, content, lookUpFirst: row.outcome_unknown, earlier: { to: row.to_number, since: row.created_at, marker: content } };
+        const earlier = { to: row.to_number, since: row.created_at, marker: content };
+        return { medium: 'sms', to: row.to_number, content, lookUpFirst: row.outcome_unknown, earlier, lane: input.lane ?? 'journalist' };
       },
       sent: async (sid) => {
         const r = row!;

@@ -66,7 +66,7 @@ export class DigestService {
       const text = this.smsText(summary, now);
       for (const phone of this.deps.config.handover.smsNumbers) {
         const key = `handover:${digest.id}:${phone}`;
-        await queueSms(tx, { key, enquiryId: null, to: phone, body: text }, now);
+        await queueSms(tx, { key, enquiryId: null, to: phone, body: text, lane: 'notice' }, now);
       }
       return digest.id;
     });

@@ -186,12 +186,15 @@ function notConfigured(): TwilioSendError {
   );
 }
 
+/** The account a gateway sends from (the rates in `config.twilio` are the outbox's, not the gateway's). */
+export type TwilioAccount = Omit<Config['twilio'], 'smsPerSecond' | 'callsPerSecond'>;
+
 /**
  * Builds the gateway from `config.twilio`. When `cfg.configured` is false nothing is contacted:
  * every call rejects with a non-retryable `TwilioSendError` naming the missing env vars.
  * `cfg.apiBaseUrl` (default https://api.twilio.com) replaces Twilio's origin on every request.
  */
-export function createTwilioGateway(cfg: Config['twilio'], opts: TwilioGatewayOptions = {}): TwilioGateway {
+export function createTwilioGateway(cfg: TwilioAccount, opts: TwilioGatewayOptions = {}): TwilioGateway {
   const timeout = opts.timeoutMs ?? DEFAULT_TWILIO_TIMEOUT_MS;
   let client: twilio.Twilio | undefined;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Config } from '../../../src/config.js';
 import {
+  type TwilioAccount,
   createTwilioGateway,
   rewriteTwilioUri,
   toTwilioSendError,
@@ -13,10 +13,10 @@ const OFFICE = '+443001234567';
 const ON_CALL = '+447911123456';
 
 let fake: FakeTwilio;
-let cfg: Config['twilio'];
+let cfg: TwilioAccount;
 let gateway: TwilioGateway;
 
-function twilioCfg(over: Partial<Config['twilio']> = {}): Config['twilio'] {
+function twilioCfg(over: Partial<TwilioAccount> = {}): TwilioAccount {
   return {
     accountSid: fake.accountSid,
     authToken: fake.authToken,

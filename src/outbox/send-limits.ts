@@ -1,0 +1,106 @@
+/**
+ * Twilio's sending rates, kept by us. Above about 10 SMS a second from one UK number, or 1 call a
+ * second per account, Twilio does not refuse: it queues, for hours, so a page sent into that
+ * queue would arrive long after it mattered. Every send therefore takes a slot first from a
+ * bucket shared by every process, in PostgreSQL: one bucket per sending number for SMS, one per
+ * account for calls.
+ *
+ * Pacing, not windows: a bucket gives one slot at a time, and the next only `spacingMs` after it.
+ * Fixed windows of N points (rate-limiter-flexible's, as the intake limits use) would let N sends
+ * close one second and N more open the next, 2N within one second as Twilio counts it; they also
+ * count on each process's own clock. Here the database's clock decides, in one statement. The
+ * spacing is a tenth longer than 1/N s so that up to 100 ms of jitter between taking the slot and
+ * reaching Twilio cannot put N + 1 sends into one second.
+ *
+ * Priority: pages may wait in-process for their slot (up to `PAGE_WAIT_MS`), and while one waits
+ * the bucket says so; texts to journalists and notices take a slot only when one is free now and
+ * no page is waiting, so a backlog of texts cannot take every freed slot ahead of a page. A send
+ * that finds no slot within its wait throws `RateLimited`: nothing was sent, and the job runs
+ * again shortly (src/jobs/jobs.ts, `RunAgainSoon`).
+ */
+import type { Db } from '../db/database.js';
+import { RunAgainSoon } from '../jobs/jobs.js';
+import type { Logger } from '../log.js';
+import * as repo from './send-limits.repository.js';
+import type { Medium } from './senders.js';
+
+/** Who a message is for, in the order they go: pages, then texts to journalists, then digests and notices. */
+export type Lane = 'page' | 'journalist' | 'notice';
+
+/** No slot was free in time: nothing was sent; run the job again in `retryInMs`. */
+export class RateLimited extends RunAgainSoon {
+  constructor(medium: Medium, retryInMs: number) {
+    super(`Twilio ${medium === 'sms' ? 'SMS' : 'call'} rate reached; sending again in ${retryInMs} ms`, retryInMs);
+    this.name = 'RateLimited';
+  }
+}
+
+/** Takes a sending slot for one message, waiting a short while if need be; throws `RateLimited` if none came. */
+export interface SendLimiter {
+  acquire(medium: Medium, lane: Lane): Promise<void>;
+}
+
+/** The rates (config `twilio.smsPerSecond`, `twilio.callsPerSecond`) and whose buckets they are. */
+export interface SendLimitOptions {
+  db: Db;
+  log: Logger;
+  smsPerSecond: number;
+  callsPerSecond: number;
+  /** The SMS bucket: the sending number. */
+  phoneNumber: string;
+  /** The calls bucket: the account. */
+  accountSid: string;
+}
+
+/** How long a page waits in-process for a slot before its job is run again instead. */
+export const PAGE_WAIT_MS = 10_000;
+/** How long any other message waits in-process: short, so worker slots free up for a page soon. */
+export const OTHER_WAIT_MS = 1_000;
+
+/** Milliseconds between two sends at `perSecond`: a tenth longer than 1/N s, for jitter. */
+export function spacingMs(perSecond: number): number {
+  return Math.ceil((1000 * 1.1) / perSecond);
+}
+
+// Real timers and a monotonic clock: the service clock (and, in tests, `Date`) is business time.
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const elapsed = () => performance.now();
+
+/** The limiter over PostgreSQL shared by every process (see the file comment). */
+export function sendLimiter(opts: SendLimitOptions): SendLimiter {
+  const { db, log } = opts;
+  const buckets: Record<Medium, { key: string; spacing: number }> = {
+    sms: { key: `sms:${opts.phoneNumber}`, spacing: spacingMs(opts.smsPerSecond) },
+    call: { key: `call:${opts.accountSid}`, spacing: spacingMs(opts.callsPerSecond) },
+  };
+  // A failing store lets the send go (logged), as the intake's `budget` does: the send's own
+  // database writes fail soon enough if the database is really away.
+  const guarded = async (medium: Medium, what: () => Promise<number>): Promise<number> => {
+    try {
+      return await what();
+    } catch (err) {
+      log.warn({ err, medium }, 'send limiter store failed; message sent unpaced');
+      return 0;
+    }
+  };
+
+  return {
+    async acquire(medium, lane) {
+      const { key, spacing } = buckets[medium];
+      const deadline = elapsed() + (lane === 'page' ? PAGE_WAIT_MS : OTHER_WAIT_MS);
+      for (;;) {
+        // Others step back while a page waits: the next free slot is the page's.
+        const yieldFor = lane === 'page' ? 0 : await guarded(medium, () => repo.pageWaitingMs(db, key));
+        const wait = yieldFor ? Math.min(yieldFor, spacing) : await guarded(medium, () => repo.takeSlot(db, key, spacing));
+        if (wait === 0) return;
+        if (lane === 'page') await guarded(medium, async () => (await repo.markPageWaiting(db, key, wait + spacing), 0));
+        // Spread the waiters out, so they do not all hit the bucket's row in the same millisecond.
+        const jitter = lane === 'page' ? 0 : Math.floor(Math.random() * spacing);
+        if (elapsed() + wait + jitter > deadline) {
+          throw new RateLimited(medium, wait + Math.floor(Math.random() * (lane === 'notice' ? 2 * OTHER_WAIT_MS : OTHER_WAIT_MS)));
+        }
+        await sleep(wait + jitter);
+      }
+    },
+  };
+}
