@@ -70,6 +70,41 @@ export function spacingMs(perSecond: number): number {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const elapsed = () => performance.now();
 
+const RANK: Record<Lane, number> = { page: 0, journalist: 1, notice: 2 };
+
+/**
+ * One sender at a time per bucket in this process, the others queued by lane (a page to the
+ * front): a backlog then asks the database with one connection per process, not one per worker
+ * slot (which would fill every process's pool), and a page fetched behind waiting texts is next.
+ */
+class LocalTurn {
+  private busy = false;
+  private readonly queue: Array<{ rank: number; go: () => void }> = [];
+
+  /** Resolves true with the turn, or false if `timeoutMs` passed first. */
+  enter(lane: Lane, timeoutMs: number): Promise<boolean> {
+    if (!this.busy) {
+      this.busy = true;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      const me = { rank: RANK[lane], go: () => (clearTimeout(timer), resolve(true)) };
+      const timer = setTimeout(() => {
+        this.queue.splice(this.queue.indexOf(me), 1);
+        resolve(false);
+      }, timeoutMs);
+      const at = this.queue.findIndex((w) => w.rank > me.rank);
+      this.queue.splice(at < 0 ? this.queue.length : at, 0, me);
+    });
+  }
+
+  leave(): void {
+    const next = this.queue.shift();
+    if (next) next.go();
+    else this.busy = false;
+  }
+}
+
 /** The limiter over PostgreSQL shared by every process (see the file comment). */
 export function sendLimiter(opts: SendLimitOptions): SendLimiter {
   const { db, log } = opts;
@@ -88,23 +123,34 @@ export function sendLimiter(opts: SendLimitOptions): SendLimiter {
     }
   };
 
+  const turns: Record<Medium, LocalTurn> = { sms: new LocalTurn(), call: new LocalTurn() };
+  const retryIn = (lane: Lane, wait: number) => wait + Math.floor(Math.random() * (lane === 'notice' ? 2 * OTHER_WAIT_MS : OTHER_WAIT_MS));
+
   return {
     async acquire(medium, lane) {
-      const { key, spacing } = buckets[medium];
+      const { spacing } = buckets[medium];
       const deadline = elapsed() + (lane === 'page' ? PAGE_WAIT_MS : OTHER_WAIT_MS);
-      for (;;) {
-        // Others step back while a page waits: the next free slot is the page's.
-        const yieldFor = lane === 'page' ? 0 : await guarded(medium, () => repo.pageWaitingMs(db, key));
-        const wait = yieldFor ? Math.min(yieldFor, spacing) : await guarded(medium, () => repo.takeSlot(db, key, spacing));
-        if (wait === 0) return;
-        if (lane === 'page') await guarded(medium, async () => (await repo.markPageWaiting(db, key, wait + spacing), 0));
-        // Spread the waiters out, so they do not all hit the bucket's row in the same millisecond.
-        const jitter = lane === 'page' ? 0 : Math.floor(Math.random() * spacing);
-        if (elapsed() + wait + jitter > deadline) {
-          throw new RateLimited(medium, wait + Math.floor(Math.random() * (lane === 'notice' ? 2 * OTHER_WAIT_MS : OTHER_WAIT_MS)));
-        }
-        await sleep(wait + jitter);
+      if (!(await turns[medium].enter(lane, deadline - elapsed()))) throw new RateLimited(medium, retryIn(lane, spacing));
+      try {
+        await takeInTurn(medium, lane, deadline);
+      } finally {
+        turns[medium].leave();
       }
     },
   };
+
+  async function takeInTurn(medium: Medium, lane: Lane, deadline: number): Promise<void> {
+    const { key, spacing } = buckets[medium];
+    for (;;) {
+      // Others step back while a page waits: the next free slot is the page's.
+      const yieldFor = lane === 'page' ? 0 : await guarded(medium, () => repo.pageWaitingMs(db, key));
+      const wait = yieldFor ? Math.min(yieldFor, spacing) : await guarded(medium, () => repo.takeSlot(db, key, spacing));
+      if (wait === 0) return;
+      if (lane === 'page') await guarded(medium, async () => (await repo.markPageWaiting(db, key, wait + spacing), 0));
+      // A little spread between the processes' turns, so they do not all hit the bucket's row in the same millisecond.
+      const jitter = lane === 'page' ? 0 : Math.floor(Math.random() * (spacing / 4));
+      if (elapsed() + wait + jitter > deadline) throw new RateLimited(medium, retryIn(lane, wait));
+      await sleep(wait + jitter);
+    }
+  }
 }

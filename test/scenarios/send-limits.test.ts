@@ -28,13 +28,13 @@ async function urgentEnquiry(phone: string) {
 }
 
 describe("Twilio's sending rates", () => {
-  it('a page queued behind 100 texts to journalists goes before the rest of them, and no second carries more than 5 SMS', { timeout: 60_000 }, async () => {
+  it('a page queued behind 100 texts to journalists goes before the rest of them, and no second carries more than 5 SMS', { timeout: 90_000 }, async () => {
     await start({ twilio: { smsPerSecond: 5 } });
     const bodies = await h.database.db.transaction().execute((tx) => queueJournalistTexts(tx, 100, new Date()));
     await until(() => h.twilio.messages.length >= 10, 10_000, 'the backlog to start');
     const sentBefore = h.twilio.messages.length;
     await urgentEnquiry('+447911123401');
-    await until(() => h.twilio.messages.length >= 101, 45_000, 'the backlog and the page');
+    await until(() => h.twilio.messages.length >= 101, 70_000, 'the backlog and the page');
 
     const { index, textsAfter } = pagePosition(h.twilio.messages, FALLBACK);
     console.log(`send-limits: SMS max per second ${maxPerSecond(h.twilio.messages)}, page at ${index + 1} of 101, queued after ${sentBefore}, texts after it ${textsAfter}`);
