@@ -26,7 +26,7 @@ import { smsWebhookRoutes } from './sms/sms.routes.js';
 import { deliveryStatusRoutes } from './telephony/status.routes.js';
 import type { Services } from './services.js';
 import { deskRoutes } from './desk/desk.routes.js';
-import { SESSION_COOKIE } from './desk/auth.middleware.js';
+import { SESSION_COOKIE, type DeskEnv } from './desk/auth.middleware.js';
 
 export interface AppDeps extends Services {
   registry?: client.Registry;
@@ -119,7 +119,7 @@ export function createApp(deps: AppDeps) {
     registers: [registry],
   });
 
-  const app = new Hono();
+  const app = new Hono<DeskEnv>();
 
   app.use(requestId());
   app.use(async (c, next) => {
@@ -164,7 +164,9 @@ export function createApp(deps: AppDeps) {
     const allowance = bodyAllowance(c.req.method, c.req.path);
     if (allowance === 'public') return limits.public(c, next);
     if (allowance === 'desk') {
-      if (!(await deps.auth.resume(getCookie(c, SESSION_COOKIE)))) return refuseAnonymousDesk(c);
+      const session = await deps.auth.resume(getCookie(c, SESSION_COOKIE));
+      if (!session) return refuseAnonymousDesk(c);
+      c.set('desk', session);
       return limits.desk(c, next);
     }
     if (declaresBody(c)) throw new AppError('payload_too_large', 'This address does not take a request body');

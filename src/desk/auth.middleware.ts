@@ -35,7 +35,9 @@ export function sameToken(a: string | undefined, b: string): boolean {
  */
 export function requireSession(auth: AuthService): MiddlewareHandler<DeskEnv> {
   return async (c, next) => {
-    const session = await auth.resume(getCookie(c, SESSION_COOKIE));
+    // A desk POST's session was already resumed by the app's body-limit check (before its body
+    // was read); resuming it again would be a second lookup (and touch) of the same row.
+    const session = c.get('desk') ?? (await auth.resume(getCookie(c, SESSION_COOKIE)));
     if (!session) {
       if (wantsJson(c)) throw new AppError('unauthenticated', 'Sign in to the desk first');
       const next = c.req.method === 'GET' ? `?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}` : '';
