@@ -3,17 +3,49 @@
  * `TWILIO_API_BASE_URL` = `fake.baseUrl`). It checks Basic auth like Twilio, answers creates of
  * Messages and Calls with Twilio-shaped JSON, records every request, can be scripted to fail or
  * stall, and sends status callbacks signed exactly like the real Twilio.
+ *
+ * Voice: `call()` plays out an inbound call against the app's voice webhook and `answerCall()`
+ * answers a call the app placed (see fake-call.ts); recordings they leave are served by the
+ * Recordings resource, and `POST …/Calls/{CA}.json` with `Status=completed` ends a call.
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
+import {
+  createCallSimulator,
+  fakeWav,
+  type AnswerCallOptions,
+  type CallLog,
+  type FakeRecording,
+  type FakeWebhook,
+  type InboundCallOptions,
+} from './fake-call.js';
 
-/** Options of `startFakeTwilio`; both default to fresh random credentials. */
+export type {
+  AnswerCallOptions,
+  CallEnd,
+  CallerScript,
+  CallLog,
+  CallStep,
+  DialTrace,
+  FakeRecording,
+  FakeWebhook,
+  InboundCallOptions,
+  PartyLog,
+  PartyOutcome,
+  PartyScript,
+  VerbTrace,
+  WebhookKind,
+} from './fake-call.js';
+
+/** Options of `startFakeTwilio`; the credentials default to fresh random ones. */
 export interface FakeTwilioOptions {
   accountSid?: string;
   authToken?: string;
+  /** The press office number: default `to` of `call()`. */
+  phoneNumber?: string;
 }
 
 /** One message or call the fake accepted (201). */
@@ -37,6 +69,10 @@ export interface FakeTwilioRecord {
   /** Last status: "queued" on creation, then whatever `sendStatusCallback` reported. */
   status: string;
   at: Date;
+  /** Calls only: set by `answerCall` (human, machine_start, …). */
+  answeredBy?: string;
+  /** Calls only: true once ended through `POST …/Calls/{CA}.json` with `Status=completed|canceled`. */
+  endedByApi?: boolean;
 }
 
 /** One HTTP request as received, whatever the answer was. */
@@ -94,6 +130,26 @@ export interface FakeTwilio {
    * parameters. Resolves with the HTTP status of the answer.
    */
   sendStatusCallback(sidOrRecord: string | FakeTwilioRecord, status: string, extra?: Record<string, string>): Promise<number>;
+  /** Default `to` of `call()` (from the start options); settable. */
+  phoneNumber: string | null;
+  /** Every webhook the fake sent (voice documents, whispers, recording, transcription, AMD and status callbacks), oldest first. */
+  readonly webhooks: FakeWebhook[];
+  /** Recordings left by simulated calls, by RE sid (deleted ones stay, flagged). */
+  readonly recordings: Map<string, FakeRecording>;
+  /** Logs of every simulated call (`call` and `answerCall`), oldest first. */
+  readonly callLogs: CallLog[];
+  /**
+   * A caller rings `opts.to` (default `phoneNumber`): Twilio requests `opts.url` and plays out the
+   * TwiML for the scripted caller and dialled parties. Resolves when the call is over, with every
+   * callback (recording, transcription) already delivered.
+   */
+  call(opts: InboundCallOptions): Promise<CallLog>;
+  /**
+   * The callee of a call the app placed through the REST API answers (or not): posts the async AMD
+   * callback when the create asked for it, runs the inline `Twiml` (or requests `Url`), then posts
+   * the StatusCallback (completed with CallDuration, or busy/no-answer). Resolves with the log.
+   */
+  answerCall(sidOrRecord: string | FakeTwilioRecord, opts?: AnswerCallOptions): Promise<CallLog>;
   /** Stops the server, dropping open connections and pending delays. */
   close(): Promise<void>;
 }
@@ -135,6 +191,9 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
 
   const messages: FakeTwilioRecord[] = [];
   const calls: FakeTwilioRecord[] = [];
+  const webhooks: FakeWebhook[] = [];
+  const recordings = new Map<string, FakeRecording>();
+  const callLogs: CallLog[] = [];
   const requests: FakeTwilioRequest[] = [];
   const events = new EventEmitter();
   events.setMaxListeners(0);
@@ -158,6 +217,85 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     if (res.destroyed || res.writableEnded) return; // the client gave up (e.g. its timeout)
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
     res.end(JSON.stringify(body));
+  }
+
+  function notFound(res: ServerResponse, log: FakeTwilioRequest, path: string) {
+    return send(res, log, 404, twilioError(404, 20404, `The requested resource ${path} was not found`));
+  }
+
+  /** GET (.mp3 / .wav / no extension = wav / .json metadata) and DELETE (.json or none) of a recording. */
+  function recordingResource(res: ServerResponse, log: FakeTwilioRequest, method: string, reSid: string, ext: string) {
+    const r = recordings.get(reSid);
+    if (!r || r.deleted) return notFound(res, log, log.path);
+    if (method === 'DELETE' && (ext === '.json' || ext === '')) {
+      r.deleted = true;
+      log.responseStatus = 204;
+      if (!res.destroyed) res.writeHead(204).end();
+      return;
+    }
+    if (method !== 'GET') return send(res, log, 405, twilioError(405, 20004, 'Method not allowed'));
+    if (ext === '.json') {
+      const uri = `${API}/Accounts/${accountSid}/Recordings/${r.sid}.json`;
+      return send(res, log, 200, {
+        sid: r.sid,
+        account_sid: accountSid,
+        call_sid: r.callSid,
+        conference_sid: null,
+        api_version: '2010-04-01',
+        date_created: rfc2822(r.at),
+        date_updated: rfc2822(r.at),
+        start_time: rfc2822(r.at),
+        duration: String(r.durationSeconds),
+        status: 'completed',
+        channels: r.source === 'DialVerb' ? 2 : 1,
+        source: r.source,
+        price: null,
+        price_unit: 'USD',
+        error_code: null,
+        encryption_details: null,
+        media_url: `${API}/Accounts/${accountSid}/Recordings/${r.sid}`,
+        uri,
+        subresource_uris: { transcriptions: `${API}/Accounts/${accountSid}/Recordings/${r.sid}/Transcriptions.json` },
+      });
+    }
+    const mp3 = ext === '.mp3';
+    const bytes = mp3 ? r.bytes : fakeWav();
+    log.responseStatus = 200;
+    if (res.destroyed) return;
+    res.writeHead(200, { 'Content-Type': mp3 ? 'audio/mpeg' : 'audio/x-wav', 'Content-Length': String(bytes.length) });
+    res.end(bytes);
+  }
+
+  /** `client.calls(sid).update({ status })`: ending a call (completed / canceled); other updates are refused. */
+  function updateCall(res: ServerResponse, log: FakeTwilioRequest, callSid: string, form: URLSearchParams) {
+    const record = calls.find((c) => c.sid === callSid);
+    if (!record) return notFound(res, log, log.path);
+    const status = form.get('Status');
+    if (status !== 'completed' && status !== 'canceled') {
+      return send(res, log, 400, twilioError(400, 21218, `The fake only supports Status=completed|canceled updates, got ${String(status)}`));
+    }
+    record.status = 'completed';
+    record.endedByApi = true;
+    const now = new Date();
+    return send(res, log, 200, {
+      sid: record.sid,
+      account_sid: accountSid,
+      to: record.to,
+      from: record.from,
+      status: record.status,
+      direction: 'outbound-api',
+      api_version: '2010-04-01',
+      answered_by: record.answeredBy ?? null,
+      date_created: rfc2822(record.at),
+      date_updated: rfc2822(now),
+      start_time: rfc2822(record.at),
+      end_time: rfc2822(now),
+      duration: null,
+      parent_call_sid: null,
+      price: null,
+      price_unit: 'USD',
+      uri: `${API}/Accounts/${accountSid}/Calls/${record.sid}.json`,
+    });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -191,6 +329,11 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
         { 'WWW-Authenticate': 'Basic realm="Twilio API"' },
       );
     }
+
+    const rec = new RegExp(`^${API}/Accounts/([^/]+)/Recordings/(RE[0-9a-f]{32})(\\.(?:mp3|wav|json))?$`).exec(path);
+    if (rec && rec[1] === accountSid) return recordingResource(res, log, req.method ?? 'GET', rec[2], rec[3] ?? '');
+    const upd = new RegExp(`^${API}/Accounts/([^/]+)/Calls/(CA[0-9a-f]{32})\\.json$`).exec(path);
+    if (upd && upd[1] === accountSid && req.method === 'POST') return updateCall(res, log, upd[2], new URLSearchParams(raw));
 
     const m = new RegExp(`^${API}/Accounts/([^/]+)/(Messages|Calls)\\.json$`).exec(path);
     if (m && req.method === 'GET' && m[1] === accountSid) {
@@ -345,6 +488,19 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     });
   }
 
+  const simulator = createCallSimulator({
+    accountSid,
+    authToken,
+    baseUrl: `http://127.0.0.1:${port}`,
+    deliver: (url, init) => fake.callbackFetch(url, init),
+    webhooks,
+    recordings,
+    callLogs,
+    phoneNumber: () => fake.phoneNumber,
+    findCall: (sid) => calls.find((c) => c.sid === sid),
+    sendStatusCallback: (record, status, extra) => fake.sendStatusCallback(record, status, extra),
+  });
+
   const fake: FakeTwilio = {
     baseUrl: `http://127.0.0.1:${port}`,
     accountSid,
@@ -352,6 +508,12 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     messages,
     calls,
     requests,
+    phoneNumber: opts.phoneNumber ?? null,
+    webhooks,
+    recordings,
+    callLogs,
+    call: (callOpts) => simulator.call(callOpts),
+    answerCall: (sidOrRecord, answerOpts) => simulator.answerCall(sidOrRecord, answerOpts),
     callbackFetch: (url, init) => fetch(url, init),
     failNext(n, failure) {
       for (let i = 0; i < n; i++) failures.push(failure);
@@ -366,6 +528,9 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       messages.length = 0;
       calls.length = 0;
       requests.length = 0;
+      webhooks.length = 0;
+      recordings.clear();
+      callLogs.length = 0;
       failures = [];
       delays = [];
       down = false;
@@ -401,6 +566,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
         body: new URLSearchParams(params).toString(),
       });
       await res.arrayBuffer().catch(() => undefined); // drain so the connection can be reused
+      webhooks.push({ kind: 'status', method: 'POST', url, params, status: res.status, at: new Date() });
       return res.status;
     },
     async close() {

@@ -75,7 +75,7 @@ function withClientAddress(app: Hono, address: string): Hono {
 
 export async function startHarness(opts: { now: string; config?: unknown; env?: Record<string, string>; jobs?: boolean; log?: Logger }): Promise<Harness> {
   const database = await createTestDatabase();
-  const twilio = await startFakeTwilio();
+  const twilio = await startFakeTwilio({ phoneNumber: PRESS_OFFICE_NUMBER });
   const clock = new TestClock(opts.now);
   const config = loadConfig(
     {
