@@ -70,6 +70,17 @@ export const fileConfigSchema = z.strictObject({
     /** Calls a second for the account (1 by default at Twilio). */
     callsPerSecond: z.number().positive().max(1000),
   }),
+  /** The press office's phone line: calls to TWILIO_PHONE_NUMBER (src/voice/). */
+  voice: z.strictObject({
+    /** In office hours a call rings these phones (E.164) all at once; empty: straight to a message. */
+    deskNumbers: z.array(z.string().regex(e164, 'must be E.164 phone numbers such as +441632960001')).max(10),
+    /** How long a call rings the desk, or the on-call officer, before the caller is asked for a message. */
+    ringSeconds: z.number().int().min(5).max(120),
+    /** Out of hours, a caller who presses 1 (urgent) is put through to the on-call officer ("connect") or asked for a message that pages them ("message"). */
+    outOfHoursUrgent: z.enum(['connect', 'message']),
+    /** Longest message a caller may leave (Twilio transcribes up to 120 s). */
+    maxMessageSeconds: z.number().int().min(10).max(600),
+  }),
   retention: z.strictObject({
     /** Journalists' personal data is erased this many months after their enquiry is closed. */
     monthsAfterClose: z.number().int().min(1).max(120),

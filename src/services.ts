@@ -21,6 +21,7 @@ import { DigestService } from './reports/digest.service.js';
 import { ReportsService } from './reports/reports.service.js';
 import { InboundSmsService } from './sms/inbound.service.js';
 import { createTwilioGateway, type TwilioGateway } from './telephony/twilio.client.js';
+import { VoiceService } from './voice/voice.service.js';
 
 /** Everything the web process and the workers share, built once from config and a database. */
 export interface Services {
@@ -43,6 +44,7 @@ export interface Services {
   reports: ReportsService;
   digest: DigestService;
   privacy: PrivacyService;
+  voice: VoiceService;
 }
 
 /** Wires the domain services together. No I/O. */
@@ -64,5 +66,6 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const reports = new ReportsService({ db, clock, config });
   const digest = new DigestService({ db, clock, config });
   const privacy = new PrivacyService({ db, clock, config });
-  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, outbox, deliveryStatus, enquiries, inboundSms, users, auth, casework, live, reports, digest, privacy };
+  const voice = new VoiceService({ db, clock, config, enquiries, rota, gateway, log, arrivals: live });
+  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, outbox, deliveryStatus, enquiries, inboundSms, users, auth, casework, live, reports, digest, privacy, voice };
 }

@@ -17,6 +17,9 @@ import { reportsRoutes } from '../reports/reports.routes.js';
 import { privacyRoutes } from '../privacy/privacy.routes.js';
 import type { PrivacyService } from '../privacy/privacy.service.js';
 import type { ReportsService } from '../reports/reports.service.js';
+import type { TwilioGateway } from '../telephony/twilio.client.js';
+import type { Logger } from '../log.js';
+import { recordingRoutes } from '../voice/recording.routes.js';
 
 /** Paths (under /desk) only managers may reach. */
 export const MANAGER_AREAS = ['/rota', '/users', '/audit', '/privacy'] as const;
@@ -31,6 +34,8 @@ export interface DeskDeps extends ManagerRouteDeps {
   reports: ReportsService;
   digest: DigestService;
   privacy: PrivacyService;
+  gateway: TwilioGateway;
+  log: Logger;
 }
 
 /**
@@ -51,6 +56,7 @@ export function deskRoutes(deps: DeskDeps) {
   app.route('/', queueRoutes(deps));
   app.route('/', caseworkRoutes(deps));
   app.route('/', reportsRoutes(deps));
+  app.route('/', recordingRoutes(deps));
   for (const area of MANAGER_AREAS) {
     app.use(area, requireManager);
     app.use(`${area}/*`, requireManager);

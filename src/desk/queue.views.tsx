@@ -5,7 +5,8 @@ import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import type { PageStatus } from '../oncall/paging.tables.js';
 import type { DeskSession } from './auth.service.js';
-import type { DigestSummary } from '../reports/digest.repository.js';
+import type { DigestCall, DigestSummary } from '../reports/digest.repository.js';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { Csrf, DeskLayout } from './desk.layout.js';
 import { CHANNEL_LABELS, channelLabel, STATUS_LABELS, statusLabel } from './labels.js';
 import type { QueueFilters, QueueRow } from './queue.repository.js';
@@ -72,6 +73,22 @@ function QueueTable(props: { caption: string; bodyId?: string; children?: Child 
   );
 }
 
+/** How each call to the phone line ended, in the digest. */
+const DIGEST_CALL_WORDING = {
+  desk_answered: 'answered on the desk',
+  connected_on_call: 'put through to the on-call officer',
+  not_accepted: 'not taken by on-call; left a message',
+  voicemail: 'left a message',
+  hung_up: 'hung up without leaving a message: ring back if you can',
+  // Twilio tells us nothing when a caller hangs up before the tone: the call simply has no outcome.
+  unfinished: 'ended without leaving a message: ring back if you can',
+} as const satisfies Record<NonNullable<DigestCall['outcome']> | 'unfinished', string>;
+
+/** "07700 900123" for a UK number, the E.164 form otherwise. */
+function formatNational(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.formatNational() ?? e164;
+}
+
 /** The morning digest: what arrived while the office was closed, until this officer dismisses it. */
 function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Date; summary: DigestSummary }; when: (d: Date) => string; by: (d: Date) => string; csrf: string }) {
   const s = props.digest.summary;
@@ -93,6 +110,26 @@ function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Da
             </li>
           ))}
         </ul>
+      ) : null}
+      {s.calls?.length ? (
+        <>
+          <h3>Phone calls</h3>
+          <ul>
+            {s.calls.map((call) => (
+              <li>
+                {props.when(new Date(call.at))}: {call.from ? formatNational(call.from) : 'withheld number'}
+                {call.urgent ? ' (pressed 1, urgent)' : ''}, {DIGEST_CALL_WORDING[call.outcome ?? 'unfinished']}
+                {call.outcome === 'connected_on_call' && call.officer ? ` (${call.officer})` : ''}
+                {call.reference ? (
+                  <>
+                    {' '}
+                    <a href={`/desk/enquiries/${call.reference}`}>{call.reference}</a>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </>
       ) : null}
       <form method="post" action={`/desk/handover/${props.digest.id}/dismiss`}>
         <Csrf token={props.csrf} />

@@ -12,6 +12,23 @@ const WITHHELD_WORDING = {
   page_limit: "Not paged: the sender's address reached its page limit, so the journalist was told to ring the out-of-hours line",
 } as const satisfies Record<TimelineEvent<'page_withheld'>['data']['reason'], string>;
 
+/** How a call to the press office line went, for a press officer. */
+const CALL_OUTCOME_WORDING = {
+  desk_answered: 'answered on the desk',
+  connected_on_call: 'put through to the on-call officer',
+  not_accepted: 'the on-call officer did not take it',
+  voicemail: 'left a message',
+  hung_up: 'hung up without leaving a message',
+} as const satisfies Record<TimelineEvent<'call_in'>['data']['outcome'], string>;
+
+/** "45 s" or "2 min 5 s". */
+function spokenLength(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return 'length unknown';
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds % 60);
+  return m ? `${m} min${s ? ` ${s} s` : ''}` : `${s} s`;
+}
+
 /**
  * One line of the timeline, worded for a press officer. Exhaustive over the event kinds: a new
  * kind does not compile until it is worded here. Everything is rendered as text.
@@ -73,6 +90,18 @@ export function describeEvent(e: TimelineEvent): { title: string; body?: string 
       return { title: 'Response given (press line)', body: str(e.data.text) };
     case 'urgency_changed':
       return { title: e.data.urgent ? 'Marked urgent' : 'Marked not urgent', body: str(e.data.reason) };
+    case 'page_call_machine':
+      return { title: `Page call answered by ${e.data.answeredBy === 'fax' ? 'a fax' : 'a voicemail box'}: escalated at once` };
+    case 'call_in':
+      return { title: `Phone call from ${str(e.data.from) || 'a withheld number'}${e.data.outOfHours ? ', out of hours' : ', in hours'}: ${CALL_OUTCOME_WORDING[e.data.outcome] ?? str(e.data.outcome)}` };
+    case 'voicemail':
+      return { title: `Voicemail left (${spokenLength(Number(e.data.seconds))})` };
+    case 'transcription':
+      return e.data.text === null ? { title: 'Voicemail transcription: Twilio could not transcribe it' } : { title: 'Voicemail transcription (automatic, may contain errors)', body: str(e.data.text) };
+    case 'call_connected':
+      return { title: `Call connected to ${str(e.data.name) || 'the out-of-hours line'} ${str(e.data.to)}${e.data.seconds !== null ? ` (${spokenLength(Number(e.data.seconds))})` : ''}` };
+    case 'recording_deleted':
+      return { title: 'Voicemail recording deleted at Twilio' };
     default: {
       // Compile time: every kind is worded above. Run time: a row of a kind this version does not know still shows.
       const unworded: never = e;
@@ -83,6 +112,8 @@ export function describeEvent(e: TimelineEvent): { title: string; body?: string 
 
 /** An enquiry's timeline, oldest first; `when` formats each entry's time. */
 export function Timeline(props: { events: TimelineEvent[]; when: (d: Date) => string }) {
+  // A message can be played from the desk until its recording is deleted at Twilio.
+  const deleted = new Set(props.events.flatMap((ev) => (ev.kind === 'recording_deleted' ? [ev.data.recordingSid] : [])));
   return (
     <ol class="timeline">
       {props.events.map((ev) => {
@@ -92,6 +123,11 @@ export function Timeline(props: { events: TimelineEvent[]; when: (d: Date) => st
             <time datetime={ev.at.toISOString()}>{props.when(ev.at)}</time> <strong>{d.title}</strong>
             {ev.actor && ev.kind !== 'acknowledged' ? <span class="hint"> by {ev.actor}</span> : null}
             {d.body ? <div class="pre">{d.body}</div> : null}
+            {ev.kind === 'voicemail' && !deleted.has(ev.data.recordingSid) ? (
+              <audio class="voicemail" controls preload="none" src={`/desk/recordings/${encodeURIComponent(ev.data.recordingSid)}`}>
+                <a href={`/desk/recordings/${encodeURIComponent(ev.data.recordingSid)}`}>Play the message</a>
+              </audio>
+            ) : null}
           </li>
         );
       })}

@@ -1,6 +1,7 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry, NewEnquiry } from '../db/schema.js';
+import type { Enquiry, EnquiryChannel, NewEnquiry } from '../db/schema.js';
+import { OPEN_STATUSES } from './enquiry.model.js';
 import { asTimelineEvent, type EventData, type EventKind, type NewEvent, type TimelineEvent } from './timeline.js';
 
 /** The columns intake sets on a new enquiry; the rest take their defaults. */
@@ -132,4 +133,23 @@ export async function findFirstEvent<K extends EventKind>(db: Db | Tx, enquiryId
 export async function listByIds(db: Db | Tx, ids: string[]) {
   if (!ids.length) return [];
   return db.selectFrom('enquiry').select(['id', 'reference', 'subject', 'status', 'received_at', 'erased_at']).where('id', 'in', ids).orderBy('received_at').execute();
+}
+
+/**
+ * The newest open enquiry from `phone` that arrived through one of `channels` at or after
+ * `since`, locked FOR UPDATE: how a channel threads a journalist's follow-ups (two arriving
+ * together join it one after the other).
+ */
+export async function findOpenThreadForUpdate(tx: Tx, phone: string, channels: readonly EnquiryChannel[], since: Date): Promise<Enquiry | undefined> {
+  return tx
+    .selectFrom('enquiry')
+    .selectAll()
+    .where('phone', '=', phone)
+    .where('channel', 'in', channels)
+    .where('status', 'in', OPEN_STATUSES)
+    .where('received_at', '>=', since)
+    .orderBy('received_at', 'desc')
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
 }

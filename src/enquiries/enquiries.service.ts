@@ -103,10 +103,13 @@ export class EnquiryService {
   /**
    * As `submit`, inside the caller's transaction (a channel that records its own message in the
    * same one, as SMS does). The caller announces the arrival once its transaction has committed.
+   * `withOnCall`: the on-call officer already has it (they took the journalist's call), so it is
+   * stored as urgent without paging them about it.
    */
-  async submitInTx(tx: Tx, input: EnquiryInput, channel: EnquiryChannel): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
+  async submitInTx(tx: Tx, input: EnquiryInput, channel: EnquiryChannel, opts: { withOnCall?: boolean } = {}): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const now = this.deps.clock();
     const j = judgeEnquiry(now, { deadline: input.deadline, saysUrgent: input.urgent }, this.deps.config);
+    if (opts.withOnCall) return this.store(tx, input, channel, now, { ...j, needsOnCall: false }, null);
     return this.store(tx, input, channel, now, j, this.withheld(j));
   }
 

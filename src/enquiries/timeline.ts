@@ -51,7 +51,25 @@ export interface EventData {
   note: { text: string };
   response_recorded: { text: string };
   urgency_changed: { urgent: boolean; reason: string };
+  /** A page call was answered by a voicemail box or fax (Twilio's answering-machine detection): escalated at once. */
+  page_call_machine: { pageId: string; step: number; sid: string; answeredBy: string };
+  /**
+   * A call to the press office line that reached this enquiry: `outcome` says how it went
+   * (`from` is the caller's number, null when withheld).
+   */
+  call_in: { callSid: string; from: string | null; outOfHours: boolean; outcome: CallOutcome };
+  /** The caller left a message; `seconds` long, played on the desk through the recording route. */
+  voicemail: { callSid: string; recordingSid: string; seconds: number };
+  /** Twilio's transcription of a voicemail (`text` null when it failed). */
+  transcription: { recordingSid: string; text: string | null };
+  /** The on-call officer (`name`, null for the fallback line) accepted a call at `to` and spoke to the caller for `seconds`. */
+  call_connected: { callSid: string; to: string; name: string | null; seconds: number | null };
+  /** A voicemail's recording was deleted at Twilio (erasure or retention). */
+  recording_deleted: { recordingSid: string };
 }
+
+/** How a call to the press office line ended for the caller. */
+export type CallOutcome = 'desk_answered' | 'connected_on_call' | 'not_accepted' | 'voicemail' | 'hung_up';
 
 type PageAction = 'sms' | 'call';
 /** A page SMS or call that Twilio took (`bundledWith`: how many pages shared the SMS). */
@@ -95,6 +113,13 @@ export const PERSONAL_FIELDS = {
   response_recorded: ['text'],
   // Staff write the reason in their own words, and those often quote the journalist.
   urgency_changed: ['reason'],
+  page_call_machine: [],
+  call_in: ['from'],
+  voicemail: [],
+  // What the journalist said, in Twilio's words.
+  transcription: ['text'],
+  call_connected: ['to'],
+  recording_deleted: [],
 } as const satisfies { [K in EventKind]: readonly (keyof EventData[K])[] };
 
 /** The personal fields of kind K. */

@@ -27,6 +27,8 @@ export const JOB_SCHEMAS = {
     /** Its place in the sending queue (src/outbox/send-limits.ts); absent on jobs queued before it existed. */
     lane: z.enum(['journalist', 'notice']).default('journalist'),
   }),
+  /** Deletes a caller's recording at Twilio (erasure and retention; src/voice/voice.service.ts). */
+  delete_recording: z.object({ recordingSid: z.string().regex(/^RE[0-9a-fA-F]{32}$/) }),
 } as const;
 
 /** The name of a queued task. */
@@ -47,6 +49,7 @@ export const JOB_PRIORITY = {
   page_bundle: -10,
   notify_journalist: 0,
   send_sms: 0,
+  delete_recording: 10,
 } as const satisfies Record<JobName, number>;
 
 /**

@@ -4,6 +4,7 @@ import { outboxTasks } from '../outbox/outbox.tasks.js';
 import { PRIVACY_CRONTAB, privacyTasks } from '../privacy/privacy.tasks.js';
 import { REPORTS_CRONTAB, reportsTasks } from '../reports/reports.tasks.js';
 import type { Services } from '../services.js';
+import { voiceTasks } from '../voice/voice.tasks.js';
 import type { JobName } from './jobs.js';
 
 /** Every scheduled task, as graphile-worker crontab lines. */
@@ -14,7 +15,7 @@ export const CRONTAB = [PAGING_CRONTAB, REPORTS_CRONTAB, PRIVACY_CRONTAB].join('
  * src/jobs/jobs.ts must have its handler here (checked below), or its jobs would wait forever.
  */
 export function taskList(services: Services): TaskList {
-  const list = { ...pagingTasks(services.paging), ...outboxTasks(services.outbox), ...reportsTasks(services), ...privacyTasks(services.privacy) };
+  const list = { ...pagingTasks(services.paging), ...outboxTasks(services.outbox), ...reportsTasks(services), ...privacyTasks(services.privacy), ...voiceTasks(services.voice) };
   return list satisfies Record<JobName, Task> & TaskList;
 }
 

@@ -27,7 +27,11 @@ export interface PageDeliveryDeps {
   outbox: OutboxService;
 }
 
-/** Page texts and calls, one at a time or bundled per phone, through the outbox. */
+/**
+ * Page texts and calls, one at a time or bundled per phone, through the outbox. Calls ask for
+ * answering-machine detection: a voicemail box that picks up escalates the page at once
+ * (`PagingService.onAnswered`).
+ */
 export class PageDelivery {
   constructor(private readonly deps: PageDeliveryDeps) {}
 
@@ -75,7 +79,7 @@ export class PageDelivery {
         held = claim.done;
         if (held || !claim.row) return null;
         messageId = claim.row.id;
-        return { medium: action, to: contact.phone, content, lookUpFirst: claim.row.lookUpFirst, earlier: { to: contact.phone, since: step.created_at, marker: enquiry.reference }, lane: 'page' };
+        return { medium: action, to: contact.phone, content, lookUpFirst: claim.row.lookUpFirst, earlier: { to: contact.phone, since: step.created_at, marker: enquiry.reference }, lane: 'page', detectMachine: action === 'call' };
       },
       sent: async (sid, status) => {
         await repo.recordStepsSent(
@@ -144,7 +148,7 @@ export class PageDelivery {
         items = claim.claimed;
         messageId = claim.row.id;
         const earlier = { to: phone, since: items[0].step.created_at, marker: items[0].enquiry.reference };
-        return { medium: action, to: phone, content: claim.content, lookUpFirst: claim.lookUpFirst, earlier, lane: 'page' };
+        return { medium: action, to: phone, content: claim.content, lookUpFirst: claim.lookUpFirst, earlier, lane: 'page', detectMachine: action === 'call' };
       },
       // Every page of the bundle went out in that one message (the status stays 'queued', as it always has).
       sent: async (sid) => {

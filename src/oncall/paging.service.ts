@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Config, EscalationStep } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
@@ -8,10 +9,11 @@ import type { PagingPort } from '../enquiries/enquiries.service.js';
 import { addJob, removeJob } from '../jobs/queue.repository.js';
 import { isOpen } from '../hours/office-hours.js';
 import type { Logger } from '../log.js';
-import type { DeliveryStatus, StatusOwner } from '../outbox/delivery-status.js';
+import type { AfterCommit, CallAnswer, DeliveryStatus, StatusOwner } from '../outbox/delivery-status.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
 import type { OutboundMessage } from '../outbox/outbox.tables.js';
 import type { Medium } from '../outbox/senders.js';
+import { TwilioSendError } from '../telephony/twilio.client.js';
 import { PageDelivery, type StepDelivery } from './paging.delivery.js';
 import { journalistAckSms } from './paging.messages.js';
 import * as repo from './paging.repository.js';
@@ -42,6 +44,27 @@ const FAILED_STATUSES = {
   sms: new Set(['failed', 'undelivered']),
   call: new Set(['busy', 'no-answer', 'failed', 'canceled']),
 } satisfies Record<Medium, ReadonlySet<string>>;
+
+/**
+ * Twilio's answering-machine verdicts that mean nobody will press 1: the page escalates at once.
+ * `human` and `unknown` leave it to the keypress.
+ */
+const MACHINE_ANSWERS: ReadonlySet<string> = new Set(['machine_start', 'machine_end_beep', 'machine_end_silence', 'machine_end_other', 'fax']);
+
+/** A step a delivery callback is about (`repo.stepsSentBy`). */
+type SentStep = Awaited<ReturnType<typeof repo.stepsSentBy>>[number];
+
+/** Whether the enquiry's timeline already has an entry of `kind` whose data includes `match`. */
+async function hasEvent(tx: Tx, enquiryId: string, kind: 'escalated' | 'page_call_machine', match: Record<string, string | number>): Promise<boolean> {
+  const row = await tx
+    .selectFrom('enquiry_event')
+    .select('id')
+    .where('enquiry_id', '=', enquiryId)
+    .where('kind', '=', kind)
+    .where(sql<boolean>`data @> ${JSON.stringify(match)}::jsonb`)
+    .executeTakeFirst();
+  return row !== undefined;
+}
 
 /**
  * Out-of-hours paging: what to send and when. Creates a page with an urgent enquiry, runs its
@@ -197,10 +220,51 @@ export class PagingService implements PagingPort, StatusOwner {
     const failed = FAILED_STATUSES[input.medium].has(input.status);
     for (const s of steps) {
       await addEvent(tx, { enquiryId: s.enquiry_id, at: now, kind: 'delivery_receipt', data: { pageId: s.page_id, step: s.step_index, action: s.action, sid: input.sid, status: input.status, errorCode: input.errorCode ?? null } });
-      if (failed && s.page_status === 'active' && s.step_index === (await repo.latestStepIndex(tx, s.page_id))) {
-        await addEvent(tx, { enquiryId: s.enquiry_id, at: now, kind: 'escalated', data: { pageId: s.page_id, fromStep: s.step_index, reason: `${s.action} ${input.status}` } });
-        await queueStep(tx, s.page_id, s.step_index + 1, now, 'replace');
-      }
+      if (failed) await this.escalateNow(tx, s, now, `${s.action} ${input.status}`);
+    }
+  }
+
+  /**
+   * Answering-machine hook of page calls (see `StatusOwner`): a voicemail box or fax that picked
+   * up a page call puts a `page_call_machine` entry on each enquiry the call was for, escalates
+   * each page still active at that step at once, and asks for the call to be ended after the
+   * commit (so the enquiry is not read on to the machine). A repeated verdict on the same call,
+   * and `human` or `unknown`, change nothing.
+   */
+  async onAnswered(tx: Tx, message: OutboundMessage, answer: CallAnswer, now: Date): Promise<AfterCommit | undefined> {
+    if (!MACHINE_ANSWERS.has(answer.answeredBy)) return undefined;
+    const steps = await repo.stepsSentBy(tx, message.id);
+    const fresh: SentStep[] = [];
+    for (const s of steps) {
+      if (await hasEvent(tx, s.enquiry_id, 'page_call_machine', { pageId: s.page_id, step: s.step_index, sid: answer.sid })) continue;
+      fresh.push(s);
+      await addEvent(tx, { enquiryId: s.enquiry_id, at: now, kind: 'page_call_machine', data: { pageId: s.page_id, step: s.step_index, sid: answer.sid, answeredBy: answer.answeredBy } });
+      await this.escalateNow(tx, s, now, `call answered by ${answer.answeredBy}`);
+    }
+    if (!fresh.length) return undefined;
+    const pageIds = fresh.map((s) => s.page_id);
+    return () => this.endCall(answer.sid, pageIds);
+  }
+
+  /**
+   * Escalates a page from step `s` at once (a failed send, a machine answer): only while the page
+   * is active, `s` is the step escalation is at, and nothing escalated it from `s` already (the
+   * callbacks about one call or text come one at a time: `DeliveryStatusService` locks its row).
+   */
+  private async escalateNow(tx: Tx, s: SentStep, now: Date, reason: string): Promise<void> {
+    if (s.page_status !== 'active' || s.step_index !== (await repo.latestStepIndex(tx, s.page_id))) return;
+    if (await hasEvent(tx, s.enquiry_id, 'escalated', { pageId: s.page_id, fromStep: s.step_index })) return;
+    await addEvent(tx, { enquiryId: s.enquiry_id, at: now, kind: 'escalated', data: { pageId: s.page_id, fromStep: s.step_index, reason } });
+    await queueStep(tx, s.page_id, s.step_index + 1, now, 'replace');
+  }
+
+  /** Hangs up a page call a machine answered; a failure is logged (ids only), never thrown. */
+  private async endCall(sid: string, pageIds: string[]): Promise<void> {
+    try {
+      await this.deps.outbox.end('call', sid);
+    } catch (err) {
+      const e = err instanceof TwilioSendError ? err : null;
+      this.deps.log.warn({ sid, pageIds, status: e?.status ?? null, twilioCode: e?.twilioCode ?? null }, 'could not end a page call a machine answered');
     }
   }
 

@@ -13,7 +13,9 @@ export function twilioCallbackRoutes(deps: { paging: PagingService; authToken: s
   const app = new Hono<TwilioWebhookEnv>();
   const verify = verifyTwilioSignature({ authToken: deps.authToken, publicBaseUrl: deps.publicBaseUrl });
 
-  app.post('/voice', verify, async (c) => {
+  app.post('/voice', verify, async (c, next) => {
+    // A call to the office number (no `page`) is the phone line's (src/voice/voice.routes.ts).
+    if (c.req.query('page') === undefined) return next();
     const p = twilioParams(c);
     // One `page` per enquiry read out: several when the call was a bundle.
     const pageIds = c.req.queries('page') ?? [];

@@ -2,6 +2,8 @@
  * Delivery callbacks (`POST /twilio/status`): the provider says what became of a message or call
  * we sent. The outbound row that carried it is found by its provider id and its status recorded;
  * then its owner is told through one hook, `StatusOwner.onStatus`, one owner per kind of row.
+ * A call placed with answering-machine detection also gets the provider's verdict on who
+ * answered (`handleAnswer`, the owner's `onAnswered`).
  */
 import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../db/database.js';
@@ -18,6 +20,16 @@ export interface DeliveryStatus {
   errorCode?: string;
 }
 
+/** Who answered a call placed with answering-machine detection (Twilio's `AnsweredBy`). */
+export interface CallAnswer {
+  sid: string;
+  /** `human`, `machine_start`, `machine_end_beep`, `machine_end_silence`, `machine_end_other`, `fax` or `unknown`. */
+  answeredBy: string;
+}
+
+/** Work an owner asks for once its transaction has committed (a request to the provider); it must not throw. */
+export type AfterCommit = () => Promise<void>;
+
 /** An owner of outbound rows. */
 export interface StatusOwner {
   /**
@@ -25,6 +37,12 @@ export interface StatusOwner {
    * caller's transaction; the row's `provider_status` is already recorded.
    */
   onStatus(tx: Tx, message: OutboundMessage, status: DeliveryStatus, at: Date): Promise<void>;
+  /**
+   * Does what `answer` means for the owner of the call `message`, in the caller's transaction (the
+   * row is locked, so callbacks about one call are handled one at a time). May return work to do
+   * after the commit. Owners that never ask for machine detection need not have it.
+   */
+  onAnswered?(tx: Tx, message: OutboundMessage, answer: CallAnswer, at: Date): Promise<AfterCommit | undefined>;
 }
 
 /** Routes each delivery callback to the owner of the row it is about. */
@@ -43,5 +61,30 @@ export class DeliveryStatusService {
       await repo.updateMessage(tx, message.id, { provider_status: status.status });
       await this.deps.owners[message.owner_kind].onStatus(tx, message, status, now);
     });
+  }
+
+  /**
+   * Records who answered a call (the asynchronous answering-machine callback, which carries no
+   * call status: `provider_status` is left alone). An id that is not one of our calls is logged
+   * (ids only) and ignored; then runs what the owner asked for after the commit.
+   */
+  async handleAnswer(answer: CallAnswer): Promise<void> {
+    const now = this.deps.clock();
+    const after = await this.deps.db.transaction().execute(async (tx) => {
+      // Locked like `handle`'s update does, so a repeated callback sees what the first one wrote.
+      const message: OutboundMessage | undefined = await tx.selectFrom('outbound_message').selectAll().where('provider_sid', '=', answer.sid).forUpdate().executeTakeFirst();
+      if (!message || message.medium !== 'call') {
+        this.deps.log.warn({ sid: answer.sid, answeredBy: answer.answeredBy }, 'answering-machine callback for an unknown SID');
+        return undefined;
+      }
+      return this.deps.owners[message.owner_kind].onAnswered?.(tx, message, answer, now);
+    });
+    if (!after) return;
+    try {
+      await after();
+    } catch (err) {
+      // The owner's work is best effort (it logs its own failures); never fail the callback for it.
+      this.deps.log.error({ sid: answer.sid, err: err instanceof Error ? err.name : 'unknown' }, 'work after an answering-machine callback failed');
+    }
   }
 }

@@ -43,6 +43,8 @@ export interface Claimed {
   earlier: EarlierAttempt;
   /** Its place in the sending queue when Twilio's rate is reached (default: a text to a journalist). */
   lane?: Lane;
+  /** Calls: ask the provider whether a machine answered (the owner's `onAnswered` gets the verdict). */
+  detectMachine?: boolean;
 }
 
 /** The owner's side of one delivery: its rows, and what each outcome means for it. */
@@ -156,7 +158,7 @@ export class OutboxService implements StatusOwner {
     }
     let sent;
     try {
-      sent = await sender.send({ to: c.to, content: c.content, statusCallback: this.deps.statusCallback });
+      sent = await sender.send({ to: c.to, content: c.content, statusCallback: this.deps.statusCallback, ...(c.detectMachine ? { detectMachine: true } : {}) });
     } catch (err) {
       const failure = classifyFailure(err);
       if (!failure.retry) {
@@ -168,6 +170,16 @@ export class OutboxService implements StatusOwner {
     }
     await d.sent(sent.sid, sent.status);
     return 'sent';
+  }
+
+  /**
+   * Ends a call (or whatever else of `medium` is still going on) at the provider. Throws the
+   * sender's `TwilioSendError`, or a non-retryable one when the medium has nothing to end.
+   */
+  async end(medium: Medium, sid: string): Promise<void> {
+    const sender = this.deps.senders[medium];
+    if (!sender.end) throw new TwilioSendError(`A ${medium} cannot be ended`, { retryable: false });
+    await sender.end(sid);
   }
 
   /**

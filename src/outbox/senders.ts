@@ -15,6 +15,11 @@ export interface SenderMessage {
   content: string;
   /** Absolute URL the provider posts delivery status to. */
   statusCallback: string;
+  /**
+   * Calls only: ask the provider whether a person or a machine answered; the verdict is posted to
+   * `statusCallback` too (see `DeliveryStatusService.handleAnswer`).
+   */
+  detectMachine?: boolean;
 }
 
 /** Where to look for an attempt whose outcome is unknown: sent to `to` since `since`, carrying `marker`. */
@@ -31,6 +36,8 @@ export interface Sender {
   send(message: SenderMessage): Promise<TwilioSendResult>;
   /** The provider's id of an earlier attempt that did reach it, or null (then send again). */
   findEarlier(attempt: EarlierAttempt): Promise<string | null>;
+  /** Ends what is still going on (a call in progress); absent for media with nothing to end. */
+  end?(sid: string): Promise<void>;
 }
 
 /**
@@ -44,8 +51,15 @@ export function twilioSenders(gateway: TwilioGateway, recordedCallSids: (phone: 
       findEarlier: (a) => gateway.findSentSms(a),
     },
     call: {
-      send: (m) => gateway.placeCall({ to: m.to, twiml: m.content, statusCallback: m.statusCallback }),
+      send: (m) =>
+        gateway.placeCall({
+          to: m.to,
+          twiml: m.content,
+          statusCallback: m.statusCallback,
+          ...(m.detectMachine ? { machineDetection: { statusCallback: m.statusCallback } } : {}),
+        }),
       findEarlier: async (a) => gateway.findPlacedCall({ to: a.to, since: a.since, exclude: await recordedCallSids(a.to) }),
+      end: (sid) => gateway.endCall(sid),
     },
   } satisfies Record<Medium, Sender>;
 }

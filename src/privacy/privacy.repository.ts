@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import { PERSONAL_FIELDS } from '../enquiries/timeline.js';
+import { addJob } from '../jobs/queue.repository.js';
+import * as voiceRepo from '../voice/voice.repository.js';
 
 /** What replaces erased personal data. */
 export const ERASED = '[erased]';
@@ -49,8 +51,16 @@ export async function exportEnquiries(db: Db, ids: string[]) {
     .where('owner_kind', '=', 'message')
     .orderBy('created_at')
     .execute();
+  // Calls to the phone line: the number they rang from, how the call went, and what Twilio transcribed.
+  const calls = await db
+    .selectFrom('voice_call')
+    .select(['enquiry_id', 'started_at', 'from_number', 'outcome', 'recording_seconds', 'transcription', 'recording_deleted_at'])
+    .where('enquiry_id', 'in', ids)
+    .orderBy('started_at')
+    .execute();
   return enquiries.map((e) => ({
     ...e,
+    phoneCalls: calls.filter((x) => x.enquiry_id === e.id).map(({ enquiry_id: _e, ...rest }) => rest),
     timeline: events.filter((x) => x.enquiry_id === e.id).map(({ enquiry_id: _e, ...rest }) => rest),
     smsReceived: inbound.filter((x) => x.enquiry_id === e.id).map(({ enquiry_id: _e, ...rest }) => rest),
     smsSent: outbound.filter((x) => x.enquiry_id === e.id).map(({ enquiry_id: _e, ...rest }) => rest),
@@ -92,7 +102,8 @@ export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhon
   await sql`UPDATE outbound_message SET to_number = ${ERASED}, content = ${ERASED}, last_error = CASE WHEN last_error IS NULL THEN NULL ELSE ${ERASED} END
              WHERE enquiry_id = ANY(${ids}::bigint[])`.execute(tx);
   await eraseFromPages(tx, ids);
-  await eraseFromDigests(tx, references);
+  await eraseFromCalls(tx, ids, at, senderPhone);
+  await eraseFromDigests(tx, references, senderPhone);
   await dropJobsNaming(tx, ids, references);
   return Number(r.numUpdatedRows);
 }
@@ -124,11 +135,33 @@ async function eraseFromPages(tx: Tx, ids: string[]): Promise<void> {
 }
 
 /**
+ * Calls to the phone line that became these enquiries: the caller's number and the
+ * transcription here, and the recording at Twilio, deleted by a job that retries until Twilio
+ * agrees (queued in this transaction, so an erasure that commits always deletes it).
+ */
+async function eraseFromCalls(tx: Tx, ids: string[], at: Date, senderPhone: string | null): Promise<void> {
+  const recordings = await voiceRepo.recordingsOf(tx, ids);
+  await voiceRepo.eraseCallsOf(tx, ids, senderPhone);
+  for (const r of recordings) {
+    await addJob(tx, 'delete_recording', { recordingSid: r.recording_sid }, { runAt: at, jobKey: `delete-recording:${r.recording_sid}` });
+  }
+}
+
+/**
  * The morning digest copies each enquiry's subject (`handover_digest.summary`) and texts the
  * first few to `handover.smsNumbers` (`outbound_message` texts of no enquiry): the subject becomes the
  * marker in the one, the enquiry's line in the other. The counts stay.
  */
-async function eraseFromDigests(tx: Tx, references: string[]): Promise<void> {
+async function eraseFromDigests(tx: Tx, references: string[], senderPhone: string | null): Promise<void> {
+  // The digest's list of phone calls names the caller's number: by enquiry, or (a call that
+  // became none) by the number itself.
+  await sql`UPDATE handover_digest d
+               SET summary = jsonb_set(d.summary, '{calls}', (
+                 SELECT coalesce(jsonb_agg(CASE WHEN it->>'reference' = ANY(${references}::text[]) OR it->>'from' = ${senderPhone}::text THEN it || '{"from": null}'::jsonb ELSE it END ORDER BY n), '[]'::jsonb)
+                   FROM jsonb_array_elements(d.summary->'calls') WITH ORDINALITY AS x(it, n)))
+             WHERE jsonb_typeof(d.summary->'calls') = 'array'
+               AND EXISTS (SELECT 1 FROM jsonb_array_elements(d.summary->'calls') it
+                            WHERE it->>'reference' = ANY(${references}::text[]) OR it->>'from' = ${senderPhone}::text)`.execute(tx);
   if (!references.length) return;
   await sql`UPDATE handover_digest d
                SET summary = jsonb_set(d.summary, '{items}', (

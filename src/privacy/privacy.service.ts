@@ -6,6 +6,7 @@ import { audit, type Actor } from '../desk/audit.repository.js';
 import { normalisePhone } from '../enquiries/enquiry.input.js';
 import { AppError } from '../http/errors.js';
 import * as repo from './privacy.repository.js';
+import { forgetOrphanCallsBefore } from '../voice/voice.repository.js';
 
 const SYSTEM: Actor = { userId: null, email: 'retention' };
 
@@ -30,7 +31,11 @@ export class PrivacyService {
     let total = 0;
     for (;;) {
       const ids = await repo.dueForErasure(this.deps.db, cutoff, 500);
-      if (!ids.length) return total;
+      if (!ids.length) {
+        // Calls that became no enquiry (the caller hung up) keep their number as long as one would.
+        await forgetOrphanCallsBefore(this.deps.db, cutoff);
+        return total;
+      }
       const n = await this.deps.db.transaction().execute(async (tx) => {
         const erased = await repo.eraseEnquiries(tx, ids, now);
         await audit(tx, { at: now, actor: SYSTEM, action: 'retention.erased', detail: { enquiries: erased, closedBefore: cutoff.toISOString() } });

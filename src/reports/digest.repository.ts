@@ -1,3 +1,4 @@
+import type { CallOutcome } from '../enquiries/timeline.js';
 // The morning digest's queries. The tables keep their old names (`handover_digest`,
 // `handover_dismissal`): existing data; see digest.service.ts for why the code says "digest".
 import { sql } from 'kysely';
@@ -79,4 +80,17 @@ export interface DigestSummary {
     answered: boolean;
     page: null | { status: string; paged: string[]; acknowledgedBy: string | null };
   }>;
+  /** Calls to the phone line while closed (absent from digests made before the line existed). */
+  calls?: DigestCall[];
+}
+
+/** One call to the phone line in the digest: when, from whom (null: withheld or erased), how it went, and its enquiry. */
+export interface DigestCall {
+  at: string;
+  from: string | null;
+  outcome: CallOutcome | null;
+  urgent: boolean;
+  reference: string | null;
+  officer: string | null;
+  seconds: number | null;
 }

@@ -11,9 +11,22 @@ import { formatDeadline } from '../hours/format.js';
 import { officeStatus, openingPeriods } from '../hours/office-hours.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import * as repo from './digest.repository.js';
-import type { DigestSummary } from './digest.repository.js';
+import { callsBetween } from '../voice/voice.repository.js';
+import type { DigestCall, DigestSummary } from './digest.repository.js';
 
 const LOOKBACK_DAYS = 400;
+
+/** "Calls: 3 (1 put through to on-call, 1 message, 1 hung up)." for the digest SMS; '' when there were none. */
+function callsLine(calls: DigestCall[]): string {
+  if (!calls.length) return '';
+  const n = (o: DigestCall['outcome']) => calls.filter((c) => c.outcome === o).length;
+  const parts = [
+    n('connected_on_call') && `${n('connected_on_call')} put through to on-call`,
+    n('voicemail') + n('not_accepted') && `${n('voicemail') + n('not_accepted')} message${n('voicemail') + n('not_accepted') === 1 ? '' : 's'}`,
+    n('hung_up') && `${n('hung_up')} hung up`,
+  ].filter(Boolean);
+  return `Phone calls: ${calls.length}${parts.length ? ` (${parts.join(', ')})` : ''}.`;
+}
 
 /**
  * The morning digest: when the office opens, a summary of everything that arrived while it
@@ -43,6 +56,7 @@ export class DigestService {
     const opening = this.currentOpening(now);
     if (!opening || (await repo.digestExists(this.deps.db, opening.openedAt))) return null;
     const rows = await repo.arrivalsBetween(this.deps.db, opening.since, opening.openedAt);
+    const calls = await callsBetween(this.deps.db, opening.since, opening.openedAt);
     const summary: DigestSummary = {
       total: rows.length,
       urgent: rows.filter((r) => r.urgent).length,
@@ -58,6 +72,15 @@ export class DigestService {
         received_at: r.received_at.toISOString(),
         answered: Boolean(r.first_response_at) || !isOpenStatus(r.status),
         page: r.page_status ? { status: r.page_status, paged: r.paged ?? [], acknowledgedBy: r.acknowledged_by } : null,
+      })),
+      calls: calls.map((c) => ({
+        at: c.started_at.toISOString(),
+        from: c.erased_at ? null : c.from_number,
+        outcome: c.outcome,
+        urgent: c.urgent,
+        reference: c.reference,
+        officer: c.dialled_name,
+        seconds: c.connected_seconds,
       })),
     };
     return this.deps.db.transaction().execute(async (tx) => {
@@ -81,6 +104,7 @@ export class DigestService {
       `${office.name} handover: ${s.total} enquir${s.total === 1 ? 'y' : 'ies'} while closed, ${s.urgent} urgent, ${s.paged} paged (${s.acknowledged} acknowledged), ${s.unanswered} unanswered.`,
       ...lines,
       s.unanswered > open.length ? `…and ${s.unanswered - open.length} more in the desk.` : '',
+      callsLine(s.calls ?? []),
     ]
       .filter(Boolean)
       .join('\n');

@@ -1,6 +1,6 @@
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
-import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
+import { findOpenThreadForUpdate } from '../enquiries/enquiries.repository.js';
 
 // SMS intake's own queries: threads of texts, and each inbound text with the reply it got.
 
@@ -8,18 +8,8 @@ import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
  * The newest open SMS enquiry from `phone` received at or after `since`, locked FOR UPDATE so two
  * texts arriving together join the same enquiry one after the other.
  */
-export async function findOpenSmsThreadForUpdate(tx: Tx, phone: string, since: Date): Promise<Enquiry | undefined> {
-  return tx
-    .selectFrom('enquiry')
-    .selectAll()
-    .where('phone', '=', phone)
-    .where('channel', '=', 'sms')
-    .where('status', 'in', OPEN_STATUSES)
-    .where('received_at', '>=', since)
-    .orderBy('received_at', 'desc')
-    .limit(1)
-    .forUpdate()
-    .executeTakeFirst();
+export function findOpenSmsThreadForUpdate(tx: Tx, phone: string, since: Date): Promise<Enquiry | undefined> {
+  return findOpenThreadForUpdate(tx, phone, ['sms'], since);
 }
 
 /** The stored answer to an inbound SMS, by Twilio's MessageSid. */

@@ -1,5 +1,6 @@
 /**
- * The one way out to Twilio: a small gateway (send an SMS, place a voice call) over the real
+ * The one way out to Twilio: a small gateway (send an SMS, place or end a voice call, fetch or
+ * delete a voicemail recording) over the real
  * `twilio` library, with a RequestClient that can point the library at another origin (the fake
  * Twilio server in tests, via `TWILIO_API_BASE_URL`), a hard timeout, no automatic retries
  * (graphile-worker jobs retry with backoff), and one error type that says whether a retry can help.
@@ -25,6 +26,17 @@ export interface PlaceCallInput {
   to: string;
   twiml: string;
   statusCallback?: string;
+  /**
+   * Ask Twilio whether a person or a machine answered, without delaying the TwiML (asynchronous
+   * answering-machine detection): the verdict (`AnsweredBy`) is posted to `statusCallback`.
+   */
+  machineDetection?: { statusCallback: string };
+}
+
+/** A recording's audio as Twilio serves it. */
+export interface RecordingMedia {
+  contentType: string;
+  body: Uint8Array;
 }
 
 /** Twilio's answer to a create: the resource SID (`SM…` / `CA…`) and its initial status (normally "queued"). */
@@ -55,6 +67,16 @@ export interface TwilioGateway {
   findSentSms(input: { to: string; since: Date; marker: string }): Promise<string | null>;
   /** As `findSentSms`, for calls: the SID of a call to `to` created since `since` and not in `exclude`, or null. */
   findPlacedCall(input: { to: string; since: Date; exclude: string[] }): Promise<string | null>;
+  /** Hangs up a call in progress (sets it `completed`); resolves once Twilio has taken the request. */
+  endCall(callSid: string): Promise<void>;
+  /**
+   * The audio (MP3) of one of the account's recordings, or null when Twilio has no such recording.
+   * The URL is built from the configured API origin and `recordingSid` (never from a URL a webhook
+   * sent); a SID that is not `RE` + 32 hex digits is refused before any request.
+   */
+  fetchRecording(recordingSid: string): Promise<RecordingMedia | null>;
+  /** Deletes a recording at Twilio; one already gone counts as deleted. Validates the SID like `fetchRecording`. */
+  deleteRecording(recordingSid: string): Promise<void>;
 }
 
 /** Options of `createTwilioGateway`. */
@@ -186,6 +208,46 @@ function notConfigured(): TwilioSendError {
   );
 }
 
+const RECORDING_SID = /^RE[0-9a-f]{32}$/;
+const CALL_SID = /^CA[0-9a-f]{32}$/;
+
+/** Refuses a SID of the wrong shape before it reaches a URL path (it comes from our rows or a webhook). */
+function checkSid(sid: string, pattern: RegExp, what: string): void {
+  if (!pattern.test(sid)) throw new TwilioSendError(`Not a Twilio ${what} SID`, { retryable: false });
+}
+
+function isNotFound(err: unknown): boolean {
+  return isRecord(err) && err.status === 404;
+}
+
+/**
+ * What `fetch` threw, in the shape `toTwilioSendError` reads: an abort by our timeout is a timeout,
+ * anything else keeps its network `code` (on `cause`).
+ */
+function fetchFailure(err: unknown): unknown {
+  if (isRecord(err) && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+    return { message: 'no answer within the timeout', code: 'ETIMEDOUT' };
+  }
+  return err;
+}
+
+/** Twilio's error JSON (`code`, `message`) of a failed media request, when the body is JSON. */
+async function httpFailure(res: Response): Promise<{ status: number; code?: number; message: string }> {
+  const text = await res.text().catch(() => '');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const b = isRecord(body) ? body : {};
+  return {
+    status: res.status,
+    ...(typeof b.code === 'number' ? { code: b.code } : {}),
+    message: typeof b.message === 'string' ? b.message : res.statusText || `HTTP ${res.status}`,
+  };
+}
+
 /** The account a gateway sends from (the rates in `config.twilio` are the outbox's, not the gateway's). */
 export type TwilioAccount = Omit<Config['twilio'], 'smsPerSecond' | 'callsPerSecond'>;
 
@@ -196,12 +258,12 @@ export type TwilioAccount = Omit<Config['twilio'], 'smsPerSecond' | 'callsPerSec
  */
 export function createTwilioGateway(cfg: TwilioAccount, opts: TwilioGatewayOptions = {}): TwilioGateway {
   const timeout = opts.timeoutMs ?? DEFAULT_TWILIO_TIMEOUT_MS;
+  const baseUrl = (cfg.apiBaseUrl || DEFAULT_TWILIO_API_BASE_URL).replace(/\/+$/, '');
   let client: twilio.Twilio | undefined;
 
   function getClient(): twilio.Twilio {
     if (!cfg.configured) throw notConfigured();
     if (!client) {
-      const baseUrl = (cfg.apiBaseUrl || DEFAULT_TWILIO_API_BASE_URL).replace(/\/+$/, '');
       // twilio 6 ignores client-level timeout/autoRetry/maxRetries once an httpClient is given:
       // they belong to the RequestClient. autoRetry stays off: jobs retry, not this process.
       const clientOpts: RequestClientOptions = { timeout, autoRetry: false };
@@ -238,6 +300,14 @@ export function createTwilioGateway(cfg: TwilioAccount, opts: TwilioGatewayOptio
           ...(input.statusCallback
             ? { statusCallback: input.statusCallback, statusCallbackMethod: 'POST', statusCallbackEvent: ['completed'] }
             : {}),
+          ...(input.machineDetection
+            ? {
+                machineDetection: 'Enable',
+                asyncAmd: 'true',
+                asyncAmdStatusCallback: input.machineDetection.statusCallback,
+                asyncAmdStatusCallbackMethod: 'POST',
+              }
+            : {}),
         });
         return { sid: call.sid, status: String(call.status) };
       } catch (err) {
@@ -270,6 +340,55 @@ export function createTwilioGateway(cfg: TwilioAccount, opts: TwilioGatewayOptio
         return hit?.sid ?? null;
       } catch (err) {
         throw toTwilioSendError(err, `Listing calls to ${input.to}`);
+      }
+    },
+
+    async endCall(callSid) {
+      try {
+        checkSid(callSid, CALL_SID, 'call');
+        await getClient().calls(callSid).update({ status: 'completed' });
+      } catch (err) {
+        throw toTwilioSendError(err, `Ending call ${callSid}`);
+      }
+    },
+
+    async fetchRecording(recordingSid) {
+      const action = `Fetching recording ${recordingSid}`;
+      checkSid(recordingSid, RECORDING_SID, 'recording');
+      if (!cfg.configured) throw notConfigured();
+      // Media is not JSON, so not through the library: a plain GET with the account's credentials.
+      const url = `${baseUrl}/2010-04-01/Accounts/${encodeURIComponent(cfg.accountSid)}/Recordings/${recordingSid}.mp3`;
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          headers: { Authorization: `Basic ${Buffer.from(`${cfg.accountSid}:${cfg.authToken}`).toString('base64')}` },
+          // A redirect would carry the credentials elsewhere; Twilio serves media from this URL.
+          redirect: 'error',
+          signal: AbortSignal.timeout(timeout),
+        });
+      } catch (err) {
+        throw toTwilioSendError(fetchFailure(err), action);
+      }
+      if (res.status === 404) {
+        await res.body?.cancel();
+        return null;
+      }
+      if (!res.ok) throw toTwilioSendError(await httpFailure(res), action);
+      try {
+        const body = new Uint8Array(await res.arrayBuffer());
+        return { contentType: res.headers.get('content-type') ?? 'audio/mpeg', body };
+      } catch (err) {
+        throw toTwilioSendError(fetchFailure(err), action);
+      }
+    },
+
+    async deleteRecording(recordingSid) {
+      try {
+        checkSid(recordingSid, RECORDING_SID, 'recording');
+        await getClient().recordings(recordingSid).remove();
+      } catch (err) {
+        if (isNotFound(err)) return;
+        throw toTwilioSendError(err, `Deleting recording ${recordingSid}`);
       }
     },
   };

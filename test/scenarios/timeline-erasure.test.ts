@@ -41,6 +41,12 @@ const SAMPLES = {
   note: { text: SAID },
   response_recorded: { text: `Told ${JOURNALIST.name}: ${JOURNALIST.text}` },
   urgency_changed: { urgent: true, reason: `Deadline brought forward: ${JOURNALIST.name} rang from ${JOURNALIST.phone}` },
+  page_call_machine: { pageId: '1', step: 1, sid: 'CA0004', answeredBy: 'machine_start' },
+  call_in: { callSid: 'CA0005', from: JOURNALIST.phone, outOfHours: true, outcome: 'voicemail' },
+  voicemail: { callSid: 'CA0005', recordingSid: 'RE0001', seconds: 42 },
+  transcription: { recordingSid: 'RE0001', text: `This is ${JOURNALIST.name}: ${JOURNALIST.text}` },
+  call_connected: { callSid: 'CA0006', to: '+447700900222', name: 'Kim Lee', seconds: 95 },
+  recording_deleted: { recordingSid: 'RE0001' },
 } satisfies { [K in EventKind]: EventData[K] };
 
 let t: TestDatabase;

@@ -110,6 +110,13 @@ function stubGateway(found: Record<string, string> = {}) {
       calls.push(`find-call ${a.to}`);
       return null;
     },
+    async endCall(sid) {
+      calls.push(`end ${sid}`);
+    },
+    async fetchRecording() {
+      return null;
+    },
+    async deleteRecording() {},
   };
   return { gateway, calls };
 }
