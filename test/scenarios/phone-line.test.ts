@@ -232,6 +232,11 @@ describe('in office hours', () => {
     expect(found.body).toContain(enquiry.reference);
     expect((await desk.get('/desk?channel=voice')).body).toContain(enquiry.reference);
     expect((await desk.get('/desk?q=warehouse&channel=sms')).body).not.toContain(enquiry.reference);
+    // Counted as a phone enquiry in the reports and the CSV ("this week" runs up to now).
+    h.clock.advance(60_000);
+    const figures = JSON.parse((await desk.get('/desk/reports.json')).body) as { received: { byChannel: Record<string, number> } };
+    expect(figures.received.byChannel).toMatchObject({ voice: 1, web: 0, sms: 0 });
+    expect((await desk.get('/desk/reports.csv')).body).toMatch(new RegExp(`${enquiry.reference},voice,`));
 
     // The message plays from the enquiry's page, fetched from Twilio with the account's credentials.
     const page = await desk.get(`/desk/enquiries/${enquiry.reference}`);
