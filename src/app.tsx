@@ -23,6 +23,7 @@ import type { Logger } from './log.js';
 import { pagingStatus } from './oncall/paging-status.js';
 import { twilioCallbackRoutes } from './oncall/twilio-callbacks.routes.js';
 import { voiceRoutes } from './voice/voice.routes.js';
+import { callbackRoutes } from './oncall/callback.routes.js';
 import { smsWebhookRoutes } from './sms/sms.routes.js';
 import { deliveryStatusRoutes } from './telephony/status.routes.js';
 import type { Services } from './services.js';
@@ -200,6 +201,7 @@ export function createApp(deps: AppDeps) {
   app.route('/twilio', deliveryStatusRoutes({ deliveryStatus: deps.deliveryStatus, ...twilioAuth }));
   app.route('/twilio', twilioCallbackRoutes({ paging: deps.paging, ...twilioAuth }));
   app.route('/twilio', voiceRoutes({ voice: deps.voice, ...twilioAuth }));
+  app.route('/twilio', callbackRoutes({ onCallActions: deps.onCallActions, ...twilioAuth }));
   // Desk forms: a malformed body (a multipart body without or with the wrong boundary, cut
   // short) is the sender's mistake, 400, not a 500 from deep inside a handler. The parsed body is
   // cached by Hono, so handlers read it again for free.

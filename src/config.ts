@@ -62,6 +62,8 @@ export const fileConfigSchema = z.strictObject({
     ackTimeoutSeconds: z.number().int().min(10).max(86_400),
     bundleSeconds: z.number().int().min(0).max(3600),
     escalation: z.array(escalationStep).min(1),
+    /** How long the link in a page SMS (the on-call officer's view of that one enquiry) keeps working. */
+    linkHours: z.number().int().min(1).max(72),
   }),
   /** Twilio's sending rates, kept by us (src/outbox/send-limits.ts): beyond them Twilio queues for hours. */
   twilio: z.strictObject({

@@ -22,6 +22,7 @@ import { ReportsService } from './reports/reports.service.js';
 import { InboundSmsService } from './sms/inbound.service.js';
 import { createTwilioGateway, type TwilioGateway } from './telephony/twilio.client.js';
 import { VoiceService } from './voice/voice.service.js';
+import { OnCallActions } from './oncall/oncall-actions.service.js';
 
 /** Everything the web process and the workers share, built once from config and a database. */
 export interface Services {
@@ -45,6 +46,7 @@ export interface Services {
   digest: DigestService;
   privacy: PrivacyService;
   voice: VoiceService;
+  onCallActions: OnCallActions;
 }
 
 /** Wires the domain services together. No I/O. */
@@ -63,9 +65,10 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const users = new UserService({ db, clock });
   const auth = new AuthService({ db, pool: base.pool, clock, config });
   const casework = new CaseworkService({ db, clock, config, paging });
+  const onCallActions = new OnCallActions({ db, clock, config, casework });
   const reports = new ReportsService({ db, clock, config });
   const digest = new DigestService({ db, clock, config });
   const privacy = new PrivacyService({ db, clock, config });
   const voice = new VoiceService({ db, clock, config, enquiries, rota, gateway, log, arrivals: live });
-  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, outbox, deliveryStatus, enquiries, inboundSms, users, auth, casework, live, reports, digest, privacy, voice };
+  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, outbox, deliveryStatus, enquiries, inboundSms, users, auth, casework, live, reports, digest, privacy, voice, onCallActions };
 }

@@ -31,7 +31,9 @@ function requireText(field: string, value: unknown, max: number, label: string):
 /**
  * What press officers do to one enquiry: assign, change status, note, record the press line,
  * reply by SMS, change urgency, acknowledge a page. Every action is one transaction that changes
- * the enquiry, adds to its timeline and writes the audit log.
+ * the enquiry, adds to its timeline and writes the audit log; the actions that take an optional
+ * `tx` run inside that transaction instead (the on-call officer's commands, whose inbound text is
+ * recorded in the same one).
  */
 export class CaseworkService {
   constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; paging: PagingService }) {}
@@ -42,12 +44,14 @@ export class CaseworkService {
     return { first_response_at: now, first_response_working_s: workingMinutesBetween(e.received_at, now, this.deps.config.office) * 60 };
   }
 
-  private async withEnquiry<T>(reference: string, fn: (tx: Tx, e: Enquiry, now: Date) => Promise<T>): Promise<T> {
-    return this.deps.db.transaction().execute(async (tx) => {
+  /** Runs `fn` on the enquiry locked for update, in `outer` (the caller's transaction) or a new one. */
+  private async withEnquiry<T>(reference: string, fn: (tx: Tx, e: Enquiry, now: Date) => Promise<T>, outer?: Tx): Promise<T> {
+    const run = async (tx: Tx) => {
       const e = await repo.lockByReference(tx, reference);
       if (!e) throw new AppError('not_found', `There is no enquiry ${reference}`);
       return fn(tx, e, this.deps.clock());
-    });
+    };
+    return outer ? run(outer) : this.deps.db.transaction().execute(run);
   }
 
   /** Assigns the enquiry to a user (null: unassigned). */
@@ -70,7 +74,7 @@ export class CaseworkService {
   }
 
   /** Moves the enquiry to another status; answered sets the first response, closed the close time. */
-  async setStatus(reference: string, status: string, actor: Actor): Promise<void> {
+  async setStatus(reference: string, status: string, actor: Actor, tx?: Tx): Promise<void> {
     const target = STATUSES.find((s) => s.value === status)?.value;
     if (!target) throw new AppError('validation', 'Choose a status', { fields: { status: 'Choose one of the statuses listed' } });
     await this.withEnquiry(reference, async (tx, e, now) => {
@@ -88,31 +92,31 @@ export class CaseworkService {
       });
       await addEvent(tx, { enquiryId: e.id, at: now, kind: 'status_changed', actor: actor.email, data: { from: e.status, to: target } });
       await audit(tx, { at: now, actor, action: 'enquiry.status_changed', enquiryId: e.id, detail: { from: e.status, to: target } });
-    });
+    }, tx);
   }
 
   /** Adds an internal note (never sent to the journalist). */
-  async addNote(reference: string, text: unknown, actor: Actor): Promise<void> {
+  async addNote(reference: string, text: unknown, actor: Actor, tx?: Tx): Promise<void> {
     const note = requireText('note', text, CASEWORK_LIMITS.note, 'a note');
     await this.withEnquiry(reference, async (tx, e, now) => {
       await addEvent(tx, { enquiryId: e.id, at: now, kind: 'note', actor: actor.email, data: { text: note } });
       await repo.updateEnquiry(tx, e.id, { updated_at: now });
       await audit(tx, { at: now, actor, action: 'enquiry.note_added', enquiryId: e.id });
-    });
+    }, tx);
   }
 
   /** Records the press line given to the journalist; the first one counts as the first response. */
-  async recordResponse(reference: string, text: unknown, actor: Actor): Promise<void> {
+  async recordResponse(reference: string, text: unknown, actor: Actor, tx?: Tx): Promise<void> {
     const response = requireText('response', text, CASEWORK_LIMITS.response, 'the response given');
     await this.withEnquiry(reference, async (tx, e, now) => {
       await repo.updateEnquiry(tx, e.id, { response_given: response, updated_at: now, ...this.firstResponse(e, now) });
       await addEvent(tx, { enquiryId: e.id, at: now, kind: 'response_recorded', actor: actor.email, data: { text: response } });
       await audit(tx, { at: now, actor, action: 'enquiry.response_recorded', enquiryId: e.id });
-    });
+    }, tx);
   }
 
   /** Queues an SMS reply to the journalist (sent by a job; its delivery receipt lands on the timeline). */
-  async replyBySms(reference: string, text: unknown, actor: Actor): Promise<void> {
+  async replyBySms(reference: string, text: unknown, actor: Actor, tx?: Tx): Promise<void> {
     const body = requireText('reply', text, CASEWORK_LIMITS.reply, 'a reply');
     await this.withEnquiry(reference, async (tx, e, now) => {
       if (!e.phone) throw new AppError('validation', 'No phone number', { fields: { reply: 'This journalist gave no phone number: reply by email instead' } });
@@ -121,7 +125,7 @@ export class CaseworkService {
       await repo.updateEnquiry(tx, e.id, { updated_at: now, ...this.firstResponse(e, now) });
       await addEvent(tx, { enquiryId: e.id, at: now, kind: 'reply_queued', actor: actor.email, data: { body, key } });
       await audit(tx, { at: now, actor, action: 'enquiry.reply_sent', enquiryId: e.id, detail: { key } });
-    });
+    }, tx);
   }
 
   /** Upgrades or downgrades urgency with a reason; an upgrade while the office is closed pages on-call. */

@@ -92,7 +92,8 @@ function formatNational(e164: string): string {
 /** The morning digest: what arrived while the office was closed, until this officer dismisses it. */
 function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Date; summary: DigestSummary }; when: (d: Date) => string; by: (d: Date) => string; csrf: string }) {
   const s = props.digest.summary;
-  const open = s.items.filter((i) => !i.answered);
+  // Still owed an answer, or worked overnight (the desk should see what on-call did and said).
+  const open = s.items.filter((i) => !i.answered || i.overnight?.length);
   return (
     <section class="panel handover" aria-labelledby="handover-title">
       <h2 id="handover-title">While the office was closed</h2>
@@ -103,10 +104,17 @@ function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Da
         <ul>
           {open.map((i) => (
             <li>
-              <a href={`/desk/enquiries/${i.reference}`}>{i.reference}</a> {i.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null} {i.subject}
+              <a href={`/desk/enquiries/${i.reference}`}>{i.reference}</a> {i.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null} {i.answered ? <span class="tag">Answered</span> : null} {i.subject}
               {i.outlet ? ` (${i.outlet})` : ''}
               {i.deadline ? `, deadline ${props.by(new Date(i.deadline))}` : ''}
               {i.page ? `, paged ${i.page.paged.join(', ')}${i.page.acknowledgedBy ? `, acknowledged by ${i.page.acknowledgedBy}` : ', not acknowledged'}` : ''}
+              {i.overnight?.length ? (
+                <ul class="overnight">
+                  {i.overnight.map((line) => (
+                    <li>{line}</li>
+                  ))}
+                </ul>
+              ) : null}
             </li>
           ))}
         </ul>

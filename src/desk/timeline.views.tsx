@@ -21,6 +21,15 @@ const CALL_OUTCOME_WORDING = {
   hung_up: 'hung up without leaving a message',
 } as const satisfies Record<TimelineEvent<'call_in'>['data']['outcome'], string>;
 
+/** Twilio's DialCallStatus of a callback's journalist leg, for a press officer. */
+const CALLBACK_WORDING: Record<string, string> = {
+  completed: 'ended before it was answered',
+  'no-answer': 'the journalist did not answer',
+  busy: "the journalist's line was busy",
+  failed: 'could not connect',
+  canceled: 'the officer hung up before it connected',
+};
+
 /** "45 s" or "2 min 5 s". */
 function spokenLength(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return 'length unknown';
@@ -102,6 +111,16 @@ export function describeEvent(e: TimelineEvent): { title: string; body?: string 
       return { title: `Call connected to ${str(e.data.name) || 'the out-of-hours line'} ${str(e.data.to)}${e.data.seconds !== null ? ` (${spokenLength(Number(e.data.seconds))})` : ''}` };
     case 'recording_deleted':
       return { title: 'Voicemail recording deleted at Twilio' };
+    case 'callback_requested':
+      return { title: `On-call asked to be put through to the journalist (${e.data.via === 'link' ? 'from the link in the page' : 'by text'})` };
+    case 'call_out':
+      return { title: `Call placed to ${str(e.data.to)} (rung first, then the journalist)` };
+    case 'call_out_failed':
+      return { title: `Call to ${str(e.data.to)} could not be placed`, body: str(e.data.error) };
+    case 'callback_ended':
+      return { title: e.data.status === 'completed' && e.data.seconds ? `Spoke to the journalist for ${spokenLength(Number(e.data.seconds))}` : `Call to the journalist: ${CALLBACK_WORDING[str(e.data.status)] ?? str(e.data.status)}` };
+    case 'oncall_viewed':
+      return { title: `On-call looked at the enquiry (${e.data.via === 'link' ? 'the link in the page' : 'INFO by text'})` };
     default: {
       // Compile time: every kind is worded above. Run time: a row of a kind this version does not know still shows.
       const unworded: never = e;

@@ -66,7 +66,20 @@ export interface EventData {
   call_connected: { callSid: string; to: string; name: string | null; seconds: number | null };
   /** A voicemail's recording was deleted at Twilio (erasure or retention). */
   recording_deleted: { recordingSid: string };
+  /** The on-call officer asked to be put through to the journalist (`key` names the call). */
+  callback_requested: { key: string; via: OnCallVia };
+  /** A call about this enquiry was placed (the on-call officer's callback: rung first, then the journalist). */
+  call_out: { to: string; sid: string; key: string };
+  /** A call about this enquiry could not be placed. */
+  call_out_failed: { to: string; error: string };
+  /** How the journalist's leg of a callback ended (`status` as Twilio's DialCallStatus), and how long they spoke. */
+  callback_ended: { key: string; status: string; seconds: number | null };
+  /** The on-call officer looked the enquiry up (INFO, or opened the link in the page). */
+  oncall_viewed: { via: OnCallVia };
 }
+
+/** Where the on-call officer acted from: a text command, or the link in the page. */
+export type OnCallVia = 'sms' | 'link';
 
 /** How a call to the press office line ended for the caller. */
 export type CallOutcome = 'desk_answered' | 'connected_on_call' | 'not_accepted' | 'voicemail' | 'hung_up';
@@ -120,6 +133,11 @@ export const PERSONAL_FIELDS = {
   transcription: ['text'],
   call_connected: ['to'],
   recording_deleted: [],
+  callback_requested: [],
+  call_out: ['to'],
+  call_out_failed: ['to', 'error'],
+  callback_ended: [],
+  oncall_viewed: [],
 } as const satisfies { [K in EventKind]: readonly (keyof EventData[K])[] };
 
 /** The personal fields of kind K. */

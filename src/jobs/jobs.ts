@@ -27,6 +27,8 @@ export const JOB_SCHEMAS = {
     /** Its place in the sending queue (src/outbox/send-limits.ts); absent on jobs queued before it existed. */
     lane: z.enum(['journalist', 'notice']).default('journalist'),
   }),
+  /** One call through the outbox, once per `key`, playing `twiml` (the on-call officer's callback to a journalist). */
+  place_call: z.object({ key: z.string().min(1).max(200), enquiryId: id.nullable(), to: e164, twiml: z.string().min(1).max(4000) }),
   /** Deletes a caller's recording at Twilio (erasure and retention; src/voice/voice.service.ts). */
   delete_recording: z.object({ recordingSid: z.string().regex(/^RE[0-9a-fA-F]{32}$/) }),
 } as const;
@@ -50,6 +52,8 @@ export const JOB_PRIORITY = {
   notify_journalist: 0,
   send_sms: 0,
   delete_recording: 10,
+  // After pages, beside texts to journalists: the officer is waiting for their phone to ring.
+  place_call: 0,
 } as const satisfies Record<JobName, number>;
 
 /**

@@ -9,11 +9,11 @@ export type MessagePatch = Partial<Pick<OutboundMessage, 'state' | 'outcome_unkn
 /** The plain text with this idempotency key, created (state `sending`) if new, locked. */
 export async function getOrCreateMessage(
   tx: Tx,
-  row: { idempotency_key: string; enquiry_id: string | null; to_number: string; content: string; created_at: Date },
+  row: { idempotency_key: string; enquiry_id: string | null; to_number: string; content: string; created_at: Date; medium?: Medium },
 ): Promise<OutboundMessage> {
   await tx
     .insertInto('outbound_message')
-    .values({ ...row, owner_kind: 'message', medium: 'sms', state: 'sending' })
+    .values({ medium: 'sms', ...row, owner_kind: 'message', state: 'sending' })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();
   return tx.selectFrom('outbound_message').selectAll().where('idempotency_key', '=', row.idempotency_key).forUpdate().executeTakeFirstOrThrow();

@@ -114,12 +114,20 @@ export async function recordOnRow(db: Db | Tx, id: string, patch: MessagePatch):
 /** What a plain outbound text carries: sent once per `key`; `enquiryId` null when it is about no enquiry. */
 export type MessageInput = JobPayloads['send_sms'];
 
+/** What a plain outbound call carries: placed once per `key`, playing `twiml`. */
+export type CallInput = JobPayloads['place_call'];
+
 /**
  * Queues a plain text (a desk reply, the digest, a test page) in the caller's transaction; the
  * task `send_sms` sends it through the outbox once per `key`.
  */
 export async function queueSms(tx: Tx, message: MessageInput, runAt: Date): Promise<void> {
   await addJob(tx, 'send_sms', message, { runAt, jobKey: message.key, priority: SMS_LANE_PRIORITY[message.lane ?? 'journalist'] });
+}
+
+/** Queues a plain call (the on-call officer's callback) in the caller's transaction; the task `place_call` places it once per `key`. */
+export async function queueCall(tx: Tx, call: CallInput, runAt: Date): Promise<void> {
+  await addJob(tx, 'place_call', call, { runAt, jobKey: call.key });
 }
 
 /** What the outbox needs: its table (`outbound_message`), the clock, and a sender for every medium. */
@@ -188,32 +196,49 @@ export class OutboxService implements StatusOwner {
    * enquiry's timeline (when it has one) gets the send or the refusal.
    */
   async sendMessage(input: MessageInput): Promise<void> {
+    await this.sendPlain('sms', { key: input.key, enquiryId: input.enquiryId, to: input.to, content: input.body, lane: input.lane ?? 'journalist' });
+  }
+
+  /**
+   * Places one call playing `twiml`, once per `key` (the task `place_call`: the on-call officer's
+   * callback to a journalist), the same way as a plain text; the enquiry's timeline gets the call
+   * or the refusal.
+   */
+  async placeCall(input: CallInput): Promise<void> {
+    await this.sendPlain('call', { key: input.key, enquiryId: input.enquiryId, to: input.to, content: input.twiml, lane: 'journalist' });
+  }
+
+  private async sendPlain(medium: Medium, input: { key: string; enquiryId: string | null; to: string; content: string; lane: Lane }): Promise<void> {
     const { db, clock } = this.deps;
     let row: OutboundMessage | undefined;
     await this.deliver({
       claim: async () => {
         row = await db.transaction().execute(async (tx) => {
-          const r = await repo.getOrCreateMessage(tx, { idempotency_key: input.key, enquiry_id: input.enquiryId, to_number: input.to, content: input.body, created_at: clock() });
+          const r = await repo.getOrCreateMessage(tx, { idempotency_key: input.key, enquiry_id: input.enquiryId, to_number: input.to, content: input.content, created_at: clock(), medium });
           if (r.state !== 'sending') return undefined;
           await repo.markClaimed(tx, r.id);
           return r;
         });
         if (!row) return null;
-        const content = row.content ?? input.body;
+        const content = row.content ?? input.content;
         const earlier = { to: row.to_number, since: row.created_at, marker: content };
-        return { medium: 'sms', to: row.to_number, content, lookUpFirst: row.outcome_unknown, earlier, lane: input.lane ?? 'journalist' };
+        return { medium, to: row.to_number, content, lookUpFirst: row.outcome_unknown, earlier, lane: input.lane };
       },
       sent: async (sid) => {
         const r = row!;
         await db.transaction().execute(async (tx) => {
           await repo.updateMessage(tx, r.id, { state: 'sent', outcome_unknown: false, provider_sid: sid, provider_status: 'queued', sent_at: clock(), last_error: null });
-          if (r.enquiry_id) await addEvent(tx, { enquiryId: r.enquiry_id, at: clock(), kind: 'sms_out', data: { to: r.to_number, body: r.content ?? input.body, sid, key: input.key } });
+          if (!r.enquiry_id) return;
+          if (medium === 'sms') await addEvent(tx, { enquiryId: r.enquiry_id, at: clock(), kind: 'sms_out', data: { to: r.to_number, body: r.content ?? input.content, sid, key: input.key } });
+          else await addEvent(tx, { enquiryId: r.enquiry_id, at: clock(), kind: 'call_out', data: { to: r.to_number, sid, key: input.key } });
         });
       },
       refused: async (e) => {
         const r = row!;
         await repo.updateMessage(db, r.id, { state: 'failed', outcome_unknown: false, last_error: e.message });
-        if (r.enquiry_id) await addEvent(db, { enquiryId: r.enquiry_id, at: clock(), kind: 'sms_out_failed', data: { to: r.to_number, error: e.message } });
+        if (!r.enquiry_id) return;
+        if (medium === 'sms') await addEvent(db, { enquiryId: r.enquiry_id, at: clock(), kind: 'sms_out_failed', data: { to: r.to_number, error: e.message } });
+        else await addEvent(db, { enquiryId: r.enquiry_id, at: clock(), kind: 'call_out_failed', data: { to: r.to_number, error: e.message } });
       },
       delayed: async (err, outcomeUnknown) => {
         await repo.updateMessage(db, row!.id, { outcome_unknown: outcomeUnknown, last_error: errorText(err) });
@@ -223,6 +248,8 @@ export class OutboxService implements StatusOwner {
 
   /** Status hook of plain texts: the enquiry's timeline (when the text is about one) gets the provider's status. */
   async onStatus(tx: Tx, message: OutboundMessage, status: DeliveryStatus, at: Date): Promise<void> {
+    // A callback's outcome is what its dial reports (callback_ended); the officer's leg status adds nothing.
+    if (message.medium === 'call') return;
     if (message.enquiry_id) await addEvent(tx, { enquiryId: message.enquiry_id, at, kind: 'sms_out_status', data: { sid: status.sid, status: status.status, errorCode: status.errorCode ?? null } });
   }
 }

@@ -1,9 +1,9 @@
-import type { CallOutcome } from '../enquiries/timeline.js';
 // The morning digest's queries. The tables keep their old names (`handover_digest`,
 // `handover_dismissal`): existing data; see digest.service.ts for why the code says "digest".
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { EnquiryStatus } from '../enquiries/enquiry.model.js';
+import { asTimelineEvent, type CallOutcome, type EventKind, type TimelineEvent } from '../enquiries/timeline.js';
 
 /** Enquiries received in [since, until) with their page (if any), by deadline then arrival. */
 export async function arrivalsBetween(db: Db | Tx, since: Date, until: Date) {
@@ -63,6 +63,22 @@ export async function dismiss(db: Db, digestId: string, userId: string, at: Date
   await sql`INSERT INTO handover_dismissal (digest_id, user_id, at) VALUES (${digestId}, ${userId}, ${at}) ON CONFLICT DO NOTHING`.execute(db);
 }
 
+/** Timeline entries of kinds `kinds` on these enquiries in [since, until), oldest first: what was done overnight. */
+export async function eventsBetween(db: Db | Tx, enquiryIds: string[], kinds: readonly EventKind[], since: Date, until: Date): Promise<TimelineEvent[]> {
+  if (!enquiryIds.length) return [];
+  const rows = await db
+    .selectFrom('enquiry_event')
+    .select(['id', 'enquiry_id', 'at', 'kind', 'actor', 'data'])
+    .where('enquiry_id', 'in', enquiryIds)
+    .where('kind', 'in', kinds)
+    .where('at', '>=', since)
+    .where('at', '<', until)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  return rows.map(asTimelineEvent);
+}
+
 /** What the morning digest says, as stored. */
 export interface DigestSummary {
   total: number;
@@ -79,6 +95,8 @@ export interface DigestSummary {
     received_at: string;
     answered: boolean;
     page: null | { status: string; paged: string[]; acknowledgedBy: string | null };
+    /** What was done about it while the office was closed ("19:42 spoke to the journalist for 6 min (Kim Lee)"); absent in older digests. */
+    overnight?: string[];
   }>;
   /** Calls to the phone line while closed (absent from digests made before the line existed). */
   calls?: DigestCall[];

@@ -7,7 +7,8 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
-import { formatDeadline } from '../hours/format.js';
+import { formatDeadline, formatShortTime } from '../hours/format.js';
+import type { EventKind, TimelineEvent } from '../enquiries/timeline.js';
 import { officeStatus, openingPeriods } from '../hours/office-hours.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import * as repo from './digest.repository.js';
@@ -15,6 +16,29 @@ import { callsBetween } from '../voice/voice.repository.js';
 import type { DigestCall, DigestSummary } from './digest.repository.js';
 
 const LOOKBACK_DAYS = 400;
+
+/** What the digest reports of the night's work on an enquiry, one line per entry of these kinds. */
+const OVERNIGHT_KINDS = ['acknowledged', 'callback_ended', 'reply_queued', 'note', 'response_recorded', 'status_changed'] as const satisfies readonly EventKind[];
+
+/** One line of what was done overnight, in a few words (the times are added by the caller). */
+function overnightLine(e: TimelineEvent): string {
+  switch (e.kind) {
+    case 'acknowledged':
+      return `acknowledged the page (${e.data.via})`;
+    case 'callback_ended':
+      return e.data.status === 'completed' && e.data.seconds ? `spoke to the journalist for ${Math.max(1, Math.round(Number(e.data.seconds) / 60))} min` : `rang the journalist: ${e.data.status}`;
+    case 'reply_queued':
+      return 'reply sent by SMS';
+    case 'note':
+      return 'note added';
+    case 'response_recorded':
+      return 'line given recorded';
+    case 'status_changed':
+      return `marked ${e.data.to === 'answered' ? 'answered' : String(e.data.to).replace('_', ' ')}`;
+    default:
+      return e.kind.replace(/_/g, ' ');
+  }
+}
 
 /** "Calls: 3 (1 put through to on-call, 1 message, 1 hung up)." for the digest SMS; '' when there were none. */
 function callsLine(calls: DigestCall[]): string {
@@ -57,6 +81,7 @@ export class DigestService {
     if (!opening || (await repo.digestExists(this.deps.db, opening.openedAt))) return null;
     const rows = await repo.arrivalsBetween(this.deps.db, opening.since, opening.openedAt);
     const calls = await callsBetween(this.deps.db, opening.since, opening.openedAt);
+    const done = await repo.eventsBetween(this.deps.db, rows.map((r) => r.id), OVERNIGHT_KINDS, opening.since, opening.openedAt);
     const summary: DigestSummary = {
       total: rows.length,
       urgent: rows.filter((r) => r.urgent).length,
@@ -72,6 +97,7 @@ export class DigestService {
         received_at: r.received_at.toISOString(),
         answered: Boolean(r.first_response_at) || !isOpenStatus(r.status),
         page: r.page_status ? { status: r.page_status, paged: r.paged ?? [], acknowledgedBy: r.acknowledged_by } : null,
+        overnight: done.filter((e) => e.enquiry_id === r.id).map((e) => `${formatShortTime(e.at, this.deps.config.office, now)} ${overnightLine(e)}${e.actor ? ` (${e.actor})` : ''}`),
       })),
       calls: calls.map((c) => ({
         at: c.started_at.toISOString(),

@@ -47,6 +47,11 @@ const SAMPLES = {
   transcription: { recordingSid: 'RE0001', text: `This is ${JOURNALIST.name}: ${JOURNALIST.text}` },
   call_connected: { callSid: 'CA0006', to: '+447700900222', name: 'Kim Lee', seconds: 95 },
   recording_deleted: { recordingSid: 'RE0001' },
+  callback_requested: { key: 'sms:SM0009', via: 'sms' },
+  call_out: { to: '+447700900222', sid: 'CA0007', key: 'sms:SM0009' },
+  call_out_failed: { to: '+447700900222', error: 'Calling +447700900222 failed' },
+  callback_ended: { key: 'sms:SM0009', status: 'completed', seconds: 240 },
+  oncall_viewed: { via: 'link' },
 } satisfies { [K in EventKind]: EventData[K] };
 
 let t: TestDatabase;

@@ -1,0 +1,154 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import twilio from 'twilio';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db, Tx } from '../db/database.js';
+import type { Enquiry } from '../db/schema.js';
+import type { Actor } from '../desk/audit.repository.js';
+import { audit } from '../desk/audit.repository.js';
+import type { CaseworkService } from '../desk/casework.service.js';
+import { addEvent } from '../enquiries/enquiries.repository.js';
+import type { OnCallVia } from '../enquiries/timeline.js';
+import { formatDeadline } from '../hours/format.js';
+import { AppError } from '../http/errors.js';
+import { queueCall } from '../outbox/outbox.service.js';
+import { spokenReference } from '../voice/voice.twiml.js';
+import * as repo from './oncall-actions.repository.js';
+
+/** The on-call officer acting from their phone: their number, and their name when the rota knows it. */
+export interface OnCallOfficer {
+  phone: string;
+  name: string | null;
+}
+
+/** An enquiry with a page active for the officer's phone. */
+export interface Candidate {
+  enquiryId: string;
+  reference: string;
+  outlet: string;
+  shortCode: string;
+}
+
+/** How long after a page its recipient may still act on enquiries from their phone. */
+export const PAGED_WITHIN_MS = 24 * 3_600_000;
+/** How much of the details INFO carries. */
+export const INFO_DETAILS = 300;
+/** How long Twilio rings the journalist on a callback before giving up. */
+const CALLBACK_RING_SECONDS = 30;
+
+/** Who the audit log and the timeline say acted: the rota person's name, else "on call (+44…)". */
+export function onCallActor(officer: OnCallOfficer): Actor {
+  return { userId: null, email: officer.name ?? `on call (${officer.phone})` };
+}
+
+function national(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.formatNational() ?? e164;
+}
+
+/**
+ * What the on-call officer can do to an enquiry from a phone, by text command or through the
+ * link in the page (the same actions either way): look it up, be put through to the journalist,
+ * reply by SMS, add a note, record the line given and mark it answered. Every action runs in the
+ * caller's transaction (an inbound text is recorded in the same one, so a retried text does
+ * nothing twice), lands on the timeline and in the audit log with the officer as actor.
+ */
+export class OnCallActions {
+  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'publicBaseUrl'> & { twilio: Pick<Config['twilio'], 'phoneNumber'> }; casework: CaseworkService }) {}
+
+  /** The officer behind `phone` if it may act now: on a current rota shift, or paged within the last 24 hours; else null. */
+  async officerFor(tx: Tx, phone: string, now: Date): Promise<OnCallOfficer | null> {
+    const onShift = await repo.personOnShift(tx, phone, now);
+    if (onShift) return { phone, name: onShift.name };
+    if (!(await repo.pagedSince(tx, phone, new Date(now.getTime() - PAGED_WITHIN_MS)))) return null;
+    const person = await repo.activePersonByPhone(tx, phone);
+    return { phone, name: person?.name ?? null };
+  }
+
+  /** Enquiries whose page is active and was sent to `phone`, newest first (one row per enquiry). */
+  async candidates(tx: Tx, phone: string): Promise<Candidate[]> {
+    return repo.activePagesFor(tx, phone);
+  }
+
+  /** The enquiry `reference` (normalised), locked for the rest of `tx`; undefined when there is none or its data was erased. */
+  findEnquiry(tx: Tx, reference: string): Promise<Enquiry | undefined> {
+    return repo.lockLiveEnquiry(tx, reference);
+  }
+
+  /** The INFO text: journalist, outlet, phone, deadline, subject and the start of the details (at most about four SMS segments). */
+  info(e: Enquiry, now: Date): string {
+    const who = [e.name || 'Journalist', e.outlet].filter(Boolean).join(', ');
+    const contact = [e.phone ? national(e.phone) : null, e.email].filter(Boolean).join(', ') || 'no contact details';
+    const deadline = e.deadline ? `Deadline ${formatDeadline(e.deadline, this.deps.config.office, now)}.` : 'No deadline given.';
+    const details = e.details.replace(/\s+/g, ' ').trim();
+    const start = details.length > INFO_DETAILS ? `${details.slice(0, INFO_DETAILS - 1)}…` : details;
+    return `${e.reference}: ${who} (${contact}). ${deadline} Subject: ${e.subject.replace(/\s+/g, ' ')}. ${start}`;
+  }
+
+  /** Records that the officer looked the enquiry up. */
+  async viewed(tx: Tx, e: Enquiry, officer: OnCallOfficer, via: OnCallVia, now: Date): Promise<void> {
+    const actor = onCallActor(officer);
+    await addEvent(tx, { enquiryId: e.id, at: now, kind: 'oncall_viewed', actor: actor.email, data: { via } });
+    await audit(tx, { at: now, actor, action: 'oncall.viewed', enquiryId: e.id, detail: { via } });
+  }
+
+  /**
+   * Puts the officer through to the journalist: a call from the press office number rings the
+   * officer first and then dials the journalist with the press office number as caller ID, so
+   * neither sees the other's number. Once per `key` (a text's MessageSid, a link action's form).
+   */
+  async call(tx: Tx, e: Enquiry, officer: OnCallOfficer, key: string, now: Date, via: OnCallVia = 'sms'): Promise<void> {
+    if (!e.phone) throw new AppError('validation', `${e.reference} has no phone number to call`);
+    const actor = onCallActor(officer);
+    const callKey = `callback:${key}`;
+    await queueCall(tx, { key: callKey, enquiryId: e.id, to: officer.phone, twiml: this.callbackTwiml(e, callKey) }, now);
+    await addEvent(tx, { enquiryId: e.id, at: now, kind: 'callback_requested', actor: actor.email, data: { key: callKey, via } });
+    await audit(tx, { at: now, actor, action: 'oncall.call', enquiryId: e.id, detail: { via } });
+  }
+
+  /** Queues an SMS to the journalist from the press office number (through the outbox); returns where it goes. */
+  async reply(tx: Tx, e: Enquiry, officer: OnCallOfficer, text: string): Promise<{ to: string }> {
+    if (!e.phone) throw new AppError('validation', `${e.reference} has no phone number to text`);
+    await this.deps.casework.replyBySms(e.reference, text, onCallActor(officer), tx);
+    return { to: national(e.phone) };
+  }
+
+  /** Adds an internal note. */
+  async note(tx: Tx, e: Enquiry, officer: OnCallOfficer, text: string): Promise<void> {
+    await this.deps.casework.addNote(e.reference, text, onCallActor(officer), tx);
+  }
+
+  /** Records `text` as the response given and marks the enquiry answered. */
+  async done(tx: Tx, e: Enquiry, officer: OnCallOfficer, text: string): Promise<void> {
+    const actor = onCallActor(officer);
+    await this.deps.casework.recordResponse(e.reference, text, actor, tx);
+    await this.deps.casework.setStatus(e.reference, 'answered', actor, tx);
+  }
+
+  /**
+   * How a callback's journalist leg ended (Twilio's `<Dial>` action): on the timeline of the
+   * enquiry the call was about. Returns false when `key` names no callback of ours.
+   */
+  async callbackEnded(key: string, result: { status: string; seconds: number | null }): Promise<boolean> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      const enquiryId = await repo.enquiryOfCall(tx, key);
+      if (!enquiryId) return false;
+      if (await repo.callbackEndRecorded(tx, enquiryId, key)) return true;
+      await addEvent(tx, { enquiryId, at: this.deps.clock(), kind: 'callback_ended', data: { key, status: result.status, seconds: result.seconds } });
+      return true;
+    });
+  }
+
+  /** What the officer hears when their phone rings, then the dial to the journalist from the press office number. */
+  private callbackTwiml(e: Enquiry, key: string): string {
+    const r = new twilio.twiml.VoiceResponse();
+    r.say({ voice: 'alice', language: 'en-GB' }, `Press Desk. Connecting you to the journalist for enquiry ${spokenReference(e.reference)}. Please hold.`);
+    const dial = r.dial({
+      callerId: this.deps.config.twilio.phoneNumber,
+      timeout: CALLBACK_RING_SECONDS,
+      action: `${this.deps.config.publicBaseUrl.replace(/\/+$/, '')}/twilio/voice/callback-result?key=${encodeURIComponent(key)}`,
+      method: 'POST',
+    });
+    dial.number(e.phone!);
+    return r.toString();
+  }
+}
