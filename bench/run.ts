@@ -11,7 +11,8 @@
  * 127.0.0.1; the load comes from a separate process (bench/load.ts, autocannon's API); Twilio is
  * the tests' fake on 127.0.0.1. Writes bench/results/latest.{json,md} (--quick:
  * latest-quick.{json,md}). Exits 0 when the run completed (targets missed are reported, not an
- * error), 1 when something in it failed (an unexpected status, a page missing or doubled).
+ * error), 1 when something in it failed (an unexpected status, a page missing or doubled, a call
+ * not put through, a text or page not sent).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -25,14 +26,20 @@ import { HttpDesk } from '../test/support/http-desk.js';
 import { startService, type ServiceProcess } from '../test/support/service-process.js';
 import {
   BENCH_DIR,
+  BENCH_OFFICER,
   burst,
   collect,
   countDuplicates,
   machineInfo,
+  measurePhoneLine,
+  measureSendLimits,
   provideDatabase,
+  putOnCall,
   REPO_ROOT,
   RssMonitor,
+  runCli,
   runLoad,
+  scratchDatabase,
   sleep,
   summary,
   urgentEnquiryBody,
@@ -40,6 +47,8 @@ import {
   type LoadSpec,
   type MachineInfo,
   type PagingSample,
+  type PhoneLineFigures,
+  type SendLimitFigures,
   type Summary,
 } from './lib.js';
 
@@ -51,6 +60,10 @@ const { values: args } = parseArgs({
     'queue-rows': { type: 'string' },
     'queue-samples': { type: 'string' },
     'paging-rate': { type: 'string', default: '50' },
+    'phone-calls': { type: 'string' },
+    'phone-rate': { type: 'string', default: '10' },
+    'limit-texts': { type: 'string', default: '100' },
+    'limit-rate': { type: 'string', default: '10' },
     rounds: { type: 'string' },
     out: { type: 'string' },
     build: { type: 'string', default: 'compiled' },
@@ -69,6 +82,13 @@ const DURATION = Number(args.duration ?? (QUICK ? 3 : 10));
 const QUEUE_ROWS = Number(args['queue-rows'] ?? (QUICK ? 20_000 : 1_000_000));
 const QUEUE_SAMPLES = Number(args['queue-samples'] ?? (QUICK ? 30 : 200));
 const PAGING_RATE = Number(args['paging-rate']);
+/** Out-of-hours calls to the phone line (after 10 unmeasured ones), at PHONE_RATE a second. */
+const PHONE_CALLS = Number(args['phone-calls'] ?? (QUICK ? 50 : 200));
+const PHONE_RATE = Number(args['phone-rate']);
+const PHONE_WARMUP = 10;
+/** The send limits: texts queued ahead of the page, and `twilio.smsPerSecond`. */
+const LIMIT_TEXTS = Number(args['limit-texts']);
+const LIMIT_RATE = Number(args['limit-rate']);
 /** Ceiling, API and form are measured in turns, this many times: a noisy neighbour then hits all three alike. */
 const ROUNDS = Number(args.rounds ?? (QUICK ? 1 : 3));
 const WARMUP_SECONDS = QUICK ? 1 : 2;
@@ -82,9 +102,21 @@ if (!Number.isInteger(QUEUE_ROWS) || QUEUE_ROWS < 1 || QUEUE_ROWS > 5_000_000) t
 if (!Number.isInteger(QUEUE_SAMPLES) || QUEUE_SAMPLES < 5 || QUEUE_SAMPLES > 5_000) throw new Error('--queue-samples must be 5 to 5000');
 if (!(PAGING_RATE > 0 && PAGING_RATE <= 500)) throw new Error('--paging-rate must be 1 to 500 per second');
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 10) throw new Error('--rounds must be 1 to 10');
+if (!Number.isInteger(PHONE_CALLS) || PHONE_CALLS < 1 || PHONE_CALLS > 10_000) throw new Error('--phone-calls must be 1 to 10,000');
+if (!(PHONE_RATE > 0 && PHONE_RATE <= 200)) throw new Error('--phone-rate must be 1 to 200 calls per second');
+if (!Number.isInteger(LIMIT_TEXTS) || LIMIT_TEXTS < 20 || LIMIT_TEXTS > 10_000) throw new Error('--limit-texts must be 20 to 10,000');
+if (!(LIMIT_RATE > 0 && LIMIT_RATE <= 1000)) throw new Error('--limit-rate must be 1 to 1000 SMS per second');
 
 /** Hard limit on the whole run, whatever happens: seeding (~40 s per 100k rows here) plus the phases. */
-const HARD_LIMIT_MS = 240_000 + (QUEUE_ROWS / 100_000) * 60_000 + (3 * ROUNDS + 3) * (DURATION + WARMUP_SECONDS + 5) * 1000 + 2 * DRAIN_MS;
+const HARD_LIMIT_MS =
+  240_000 +
+  (QUEUE_ROWS / 100_000) * 60_000 +
+  (3 * ROUNDS + 3) * (DURATION + WARMUP_SECONDS + 5) * 1000 +
+  2 * DRAIN_MS +
+  ((PHONE_CALLS + PHONE_WARMUP) / PHONE_RATE) * 1000 +
+  60_000 +
+  (LIMIT_TEXTS / LIMIT_RATE) * 3000 +
+  90_000;
 
 /**
  * Rows per `npm run seed` call (it numbers on from the rows already there): 50,000 is one of its
@@ -198,18 +230,6 @@ function stopHelper(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
-}
-
-/** Runs a command of ours (`src/cli/*.ts`) against the bench database; resolves when it exits 0. */
-async function runCli(script: string, argv: string[], databaseUrl: string): Promise<void> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('PRESSDESK_') && k !== 'NODE_OPTIONS') env[k] = v;
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...argv], { cwd: REPO_ROOT, env: { ...env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'inherit', 'inherit'] });
-  const code = await new Promise<number | null>((r, reject) => {
-    child.once('error', reject);
-    child.once('exit', (c) => r(c));
-  });
-  if (code !== 0) throw new Error(`${script} ${argv.join(' ')} exited with ${code}`);
 }
 
 async function checkpoint(url: string): Promise<void> {
@@ -489,7 +509,9 @@ async function main(): Promise<number> {
       build: BUILD,
       env: serviceEnv,
       logLevel: 'info',
-      config: { intake: { rateLimit: null } },
+      // The figure is the service's own delay from 201 to Twilio: Twilio's sending rate (about 8
+      // pages a second once paced, bench:limits) would otherwise be what is measured at 50/s.
+      config: { intake: { rateLimit: null }, twilio: { smsPerSecond: 1000, callsPerSecond: 1000 } },
     });
     services.push(current);
     const serviceB = current;
@@ -524,13 +546,44 @@ async function main(): Promise<number> {
     for (const p of [pagingLight, pagingFull]) {
       if (p.missing || p.duplicates) failures.push(`paging (${p.load}): ${p.missing} pages missing, ${p.duplicates} doubled`);
     }
+
+    // 6. The phone line, on the same out-of-hours service, now with someone on the rota: each
+    // call is played out by the fake Twilio (menu, 1, the <Dial>, the officer's whisper and
+    // acceptance, the dial result), so every call leaves an enquiry.
+    const phoneLine = await phase('phone-line', async () => {
+      await putOnCall(database.url);
+      log(`phone line: ${PHONE_WARMUP} warm-up calls, then ${PHONE_CALLS} out-of-hours calls at ${PHONE_RATE}/s (keypress 1 → the on-call officer's phone rings)…`);
+      return measurePhoneLine(fake, { baseUrl: serviceB.baseUrl!, databaseUrl: database.url, count: PHONE_CALLS, rate: PHONE_RATE, warmup: PHONE_WARMUP, officerPhone: BENCH_OFFICER.phone });
+    });
+    log(`  keypress 1 → <Dial> p50 ${phoneLine.keypressToDialMs.p50} ms, p99 ${phoneLine.keypressToDialMs.p99} ms; menu p99 ${phoneLine.menuMs.p99} ms (${phoneLine.connected}/${phoneLine.calls} put through, ${phoneLine.enquiriesAdded} enquiries)`);
+    if (phoneLine.failed) failures.push(`phone line: ${phoneLine.failed} call(s) not put through; first: ${phoneLine.firstError}`);
+    if (phoneLine.enquiriesAdded !== phoneLine.enquiriesExpected) failures.push(`phone line: ${phoneLine.enquiriesAdded} enquiries by phone, expected ${phoneLine.enquiriesExpected}`);
+
     clearInterval(trimB);
     const peakBKiB = await rssB.stop();
     await serviceB.stop();
     services.splice(services.indexOf(serviceB), 1);
     current = null;
 
-    // 6. Targets.
+    // 7. Send limits (what `npm run bench:limits` measures): a web process and two workers on a
+    // fresh database of the same server (nobody on the rota: the page goes to the fallback number),
+    // their own fake Twilio, a backlog of texts and a page behind it.
+    const sendLimits = await phase('send-limits', async (): Promise<SendLimitFigures | null> => {
+      log(`send limits: ${LIMIT_TEXTS} texts and a page through a web process and two workers, twilio.smsPerSecond ${LIMIT_RATE}…`);
+      try {
+        const url = await scratchDatabase(database.url, cleanups);
+        return await measureSendLimits({ databaseUrl: url, rate: LIMIT_RATE, texts: LIMIT_TEXTS, build: BUILD, env: serviceEnv });
+      } catch (err) {
+        failures.push(`send limits: ${(err as Error).message}`);
+        return null;
+      }
+    });
+    if (sendLimits) {
+      log(`  at most ${sendLimits.maxPerSecond} SMS in any one second (limit ${LIMIT_RATE}); the page ${sendLimits.pagePosition}th of ${LIMIT_TEXTS + 1}, ${sendLimits.textsBetween} texts between`);
+      if (sendLimits.messages !== LIMIT_TEXTS + 1) failures.push(`send limits: the fake Twilio received ${sendLimits.messages} messages, expected ${LIMIT_TEXTS + 1}`);
+    }
+
+    // 8. Targets.
     const peakKiB = Math.max(peakAKiB ?? 0, peakBKiB ?? 0);
     const MB = (kib: number | null) => (kib === null ? NaN : Math.round((kib * 1024) / 1e5) / 10);
     const atScale = QUEUE_ROWS >= 1_000_000;
@@ -545,6 +598,10 @@ async function main(): Promise<number> {
       t('filtered page p95 (urgent, SMS)', '≤ 50 ms', `${queue.pages.filtered.ms.p95} ms`, queue.pages.filtered.ms.p95 / 50, queue.pages.filtered.ms.p95 <= 50, scaleNote),
       t('search p95 (q=flooding)', '≤ 100 ms', `${queue.pages.search.ms.p95} ms`, queue.pages.search.ms.p95 / 100, queue.pages.search.ms.p95 <= 100, scaleNote),
       t('service peak RSS', '≤ 250 MB', `${MB(peakKiB)} MB`, MB(peakKiB) / 250, MB(peakKiB) <= 250),
+      t(`phone line p99, keypress 1 → Dial (${PHONE_RATE} calls/s)`, '≤ 100 ms', `${fmt(phoneLine.keypressToDialMs.p99, 1)} ms`, phoneLine.keypressToDialMs.p99 / 100, phoneLine.keypressToDialMs.p99 <= 100 && !phoneLine.failed),
+      t('SMS in any one second at Twilio (two workers)', `≤ ${LIMIT_RATE} (twilio.smsPerSecond)`, sendLimits ? `${sendLimits.maxPerSecond}` : 'n/a', (sendLimits?.maxPerSecond ?? NaN) / LIMIT_RATE, sendLimits !== null && sendLimits.maxPerSecond <= LIMIT_RATE),
+      // As test/process/two-workers.test.ts: the page waits at most for the texts already holding a slot.
+      t('texts sent between the page queued and sent', '≤ 10', sendLimits ? `${sendLimits.textsBetween}` : 'n/a', (sendLimits?.textsBetween ?? NaN) / 10, sendLimits !== null && sendLimits.textsBetween <= 10),
     ];
 
     // The load average as the run ends (other work on the machine shows here).
@@ -554,7 +611,22 @@ async function main(): Promise<number> {
       command: `npm run bench${QUICK ? ' -- --quick' : ''}`,
       at: new Date().toISOString(),
       quick: QUICK,
-      params: { connections: CONNECTIONS, durationSeconds: DURATION, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, queueRows: QUEUE_ROWS, queueSamples: QUEUE_SAMPLES, pagingRatePerSecond: PAGING_RATE, build: BUILD, nodeOptions: SERVICE_NODE_OPTIONS },
+      params: {
+        connections: CONNECTIONS,
+        durationSeconds: DURATION,
+        rounds: ROUNDS,
+        warmupSeconds: WARMUP_SECONDS,
+        queueRows: QUEUE_ROWS,
+        queueSamples: QUEUE_SAMPLES,
+        pagingRatePerSecond: PAGING_RATE,
+        phoneCalls: PHONE_CALLS,
+        phoneRatePerSecond: PHONE_RATE,
+        phoneWarmup: PHONE_WARMUP,
+        limitTexts: LIMIT_TEXTS,
+        limitRatePerSecond: LIMIT_RATE,
+        build: BUILD,
+        nodeOptions: SERVICE_NODE_OPTIONS,
+      },
       machine,
       setup: {
         database: database.where,
@@ -563,14 +635,18 @@ async function main(): Promise<number> {
         service: `the real service, web + job runner in one process as \`npm start\` runs it, ${BUILD === 'compiled' ? 'compiled as deployed (npm run build; node dist/main.js, as in the Dockerfile)' : 'from source through tsx (node --import tsx src/main.ts)'}, LOG_LEVEL=info, intake.rateLimit: null (the per-IP limit is off for the run: every request comes from 127.0.0.1)`,
         intake: 'non-paging enquiries (not urgent, deadline in 30 days) under the default office week (09:00–17:00 Mon–Fri, Europe/London, GB-ENG holidays); API expects 201, form expects 303',
         queue: `${fmt(QUEUE_ROWS)} enquiries from npm run seed (then VACUUM ANALYZE and CHECKPOINT), measured before the intake runs add theirs; signed in through /desk/login as the first manager (PRESSDESK_ADMIN_EMAIL)`,
-        paging: 'a second service process with the office always closed, onCall.bundleSeconds 0 (every page its own SMS), nobody on the rota (pages go to onCall.fallbackNumber); fake Twilio in the bench process; latency = fake Twilio receipt − client receipt of the 201',
-        memory: 'VmHWM of each service process from /proc/<pid>/status (kernel-kept peak), polled every 250 ms; the figure is the larger of the two service processes',
+        paging: 'a second service process with the office always closed, onCall.bundleSeconds 0 (every page its own SMS), nobody on the rota (pages go to onCall.fallbackNumber), twilio.smsPerSecond 1000 (the service\'s own delay; the send limits have their own step); fake Twilio in the bench process; latency = fake Twilio receipt − client receipt of the 201',
+        phoneLine: `the paging service process after paging, with ${BENCH_OFFICER.name} (${BENCH_OFFICER.phone}) put on the rota (npm run oncall -- add); ${PHONE_WARMUP} unmeasured calls, then ${PHONE_CALLS} at ${PHONE_RATE}/s, open loop, each from its own number, played out by the fake Twilio: /twilio/voice (menu), gather Digits=1 (the <Dial> to the officer), the whisper (the officer answers and presses 1), the dial result (an enquiry per call, counted); latency = the fake's request sent → answer read (performance.now() in the bench process)`,
+        sendLimits: `as npm run bench:limits: a web process and two workers (${BUILD === 'compiled' ? 'node dist/main.js' : 'tsx'}) on a fresh database of the same server, twilio.smsPerSecond ${LIMIT_RATE}, their own fake Twilio; ${LIMIT_TEXTS} texts to journalists queued, and when ten have gone an urgent out-of-hours enquiry (nobody on the rota: paged at the fallback number); the most SMS the fake received within any one second (sliding window), and where the page came`,
+        memory: 'VmHWM of each service process from /proc/<pid>/status (kernel-kept peak), polled every 250 ms; the figure is the larger of the two service processes (the paging one also answers the phone line)',
       },
       ceiling: withoutAccepted(ceiling),
       intakeApi: { ...withoutAccepted(intakeApi), ratioToCeiling: Math.round((intakeApi.reqPerSec / ceiling.reqPerSec) * 100) / 100 },
       intakeForm: { ...withoutAccepted(intakeForm), ratioToCeiling: Math.round((intakeForm.reqPerSec / ceiling.reqPerSec) * 100) / 100 },
       pagingLight,
       pagingFull,
+      phoneLine,
+      sendLimits,
       queue,
       memory: {
         peakRssMB: MB(peakKiB),
@@ -606,7 +682,20 @@ type Result = {
   command: string;
   at: string;
   quick: boolean;
-  params: { connections: number; durationSeconds: number; rounds: number; queueRows: number; queueSamples: number; pagingRatePerSecond: number; build: 'compiled' | 'source'; nodeOptions: string };
+  params: {
+    connections: number;
+    durationSeconds: number;
+    rounds: number;
+    queueRows: number;
+    queueSamples: number;
+    pagingRatePerSecond: number;
+    phoneCalls: number;
+    phoneRatePerSecond: number;
+    limitTexts: number;
+    limitRatePerSecond: number;
+    build: 'compiled' | 'source';
+    nodeOptions: string;
+  };
   machine: MachineInfo;
   setup: Record<string, string>;
   ceiling: LoadResult;
@@ -614,6 +703,8 @@ type Result = {
   intakeForm: LoadResult & { ratioToCeiling: number };
   pagingLight: PagingFigures;
   pagingFull: PagingFigures;
+  phoneLine: PhoneLineFigures;
+  sendLimits: SendLimitFigures | null;
   queue: { enquiries: number; openEnquiries: number; method: string; pages: Record<string, { path: string; ms: Summary }> };
   memory: { peakRssMB: number; serviceIntakeAndQueueMB: number; servicePagingMB: number; ceilingServerMB: number };
   targets: Target[];
@@ -632,10 +723,25 @@ function rows(r: Result): string[][] {
     ['intake form POST /enquiries (303)', `${load(r.intakeForm)}; ${r.intakeForm.ratioToCeiling.toFixed(2)} × ceiling`, ...tgt(1)],
     [`paging 201 → SMS, light (${r.params.pagingRatePerSecond}/s)`, paging(r.pagingLight), ...tgt(2)],
     ['paging 201 → SMS, full load', paging(r.pagingFull), ...tgt(3)],
+    [
+      `phone line: keypress 1 → <Dial> to on-call (${r.params.phoneRatePerSecond} calls/s)`,
+      `p50 ${fmt(r.phoneLine.keypressToDialMs.p50, 1)} ms, p99 ${fmt(r.phoneLine.keypressToDialMs.p99, 1)} ms (max ${fmt(r.phoneLine.keypressToDialMs.max, 1)}); first answer (menu) p50 ${fmt(r.phoneLine.menuMs.p50, 1)} ms, p99 ${fmt(r.phoneLine.menuMs.p99, 1)} ms; ${r.phoneLine.connected}/${r.phoneLine.calls} put through, ${r.phoneLine.enquiriesAdded} enquiries (of ${r.phoneLine.enquiriesExpected} calls incl. warm-up)`,
+      ...tgt(8),
+    ],
     [`queue GET /desk (${fmt(r.queue.enquiries)} enquiries)`, page(r.queue.pages.queue), ...tgt(4)],
     ['filtered /desk?urgent=yes&channel=sms', page(r.queue.pages.filtered), ...tgt(5)],
     ['search /desk?q=flooding', page(r.queue.pages.search), ...tgt(6)],
     ['service peak RSS', `${r.memory.peakRssMB} MB (intake+queue ${r.memory.serviceIntakeAndQueueMB}, paging ${r.memory.servicePagingMB}; ceiling server ${r.memory.ceilingServerMB})`, ...tgt(7)],
+    [
+      `send limits: SMS per second, ${r.params.limitTexts} texts + 1 page, two workers`,
+      r.sendLimits ? `at most ${r.sendLimits.maxPerSecond} in any one second (mean ${fmt(r.sendLimits.meanPerSecond, 1)}/s)` : 'failed (see failures)',
+      ...tgt(9),
+    ],
+    [
+      'send limits: where the page came',
+      r.sendLimits ? `${r.sendLimits.pagePosition}th of ${r.sendLimits.texts + 1}; queued when ${r.sendLimits.sentBeforePage} texts had gone, ${r.sendLimits.textsBetween} went between` : 'failed (see failures)',
+      ...tgt(10),
+    ],
   ];
 }
 
