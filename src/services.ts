@@ -23,6 +23,7 @@ import { InboundSmsService } from './sms/inbound.service.js';
 import { createTwilioGateway, type TwilioGateway } from './telephony/twilio.client.js';
 import { VoiceService } from './voice/voice.service.js';
 import { OnCallActions } from './oncall/oncall-actions.service.js';
+import { SmsCommandHandler } from './oncall/commands.service.js';
 
 /** Everything the web process and the workers share, built once from config and a database. */
 export interface Services {
@@ -61,11 +62,11 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const deliveryStatus = new DeliveryStatusService({ db, clock, log, owners: { page_step: paging, message: outbox } });
   const live = new LiveFeed({ url: base.databaseUrl, log, pool: base.pool });
   const enquiries = new EnquiryService({ db, config, clock, paging, arrivals: live });
-  const inboundSms = new InboundSmsService({ db, clock, config, enquiries, acks: new SmsAckHandler(paging), arrivals: live });
   const users = new UserService({ db, clock });
   const auth = new AuthService({ db, pool: base.pool, clock, config });
   const casework = new CaseworkService({ db, clock, config, paging });
   const onCallActions = new OnCallActions({ db, clock, config, casework });
+  const inboundSms = new InboundSmsService({ db, clock, config, enquiries, acks: new SmsCommandHandler({ ack: new SmsAckHandler(paging), actions: onCallActions, clock }), arrivals: live });
   const reports = new ReportsService({ db, clock, config });
   const digest = new DigestService({ db, clock, config });
   const privacy = new PrivacyService({ db, clock, config });

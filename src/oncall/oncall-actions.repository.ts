@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
+import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
 import type { Candidate } from './oncall-actions.service.js';
 
 // The on-call officer's own queries: who may act from a phone, and what their pages are.
@@ -37,15 +38,19 @@ export async function activePersonByPhone(tx: Tx, phone: string): Promise<{ name
   return tx.selectFrom('person').select('name').where('phone', '=', phone).where('active', '=', true).executeTakeFirst();
 }
 
-/** Enquiries with an active page sent to `phone` (by text or call), newest page first, one row each. */
-export async function activePagesFor(tx: Tx, phone: string): Promise<Candidate[]> {
+/**
+ * Enquiries still open whose page went to `phone` (by text or call) at or after `since`, whether
+ * still waiting, acknowledged or run out: the officer's work tonight, newest page first, one row each.
+ */
+export async function pagedEnquiriesFor(tx: Tx, phone: string, since: Date): Promise<Candidate[]> {
   const rows = await sql<Candidate & { last_sent: Date }>`
     SELECT e.id AS "enquiryId", e.reference, e.outlet, p.short_code AS "shortCode", max(m.sent_at) AS last_sent
       FROM page_step st
       JOIN outbound_message m ON m.id = st.outbound_id
       JOIN page p ON p.id = st.page_id
       JOIN enquiry e ON e.id = p.enquiry_id
-     WHERE st.to_number = ${phone} AND st.state = 'sent' AND p.status = 'active' AND e.erased_at IS NULL
+     WHERE st.to_number = ${phone} AND st.state = 'sent' AND m.sent_at >= ${since}
+       AND e.erased_at IS NULL AND e.status = ANY(${[...OPEN_STATUSES]}::text[])
      GROUP BY e.id, e.reference, e.outlet, p.short_code
      ORDER BY last_sent DESC, e.id DESC`.execute(tx);
   return rows.rows.map(({ last_sent: _l, ...c }) => c);

@@ -64,9 +64,13 @@ export class OnCallActions {
     return { phone, name: person?.name ?? null };
   }
 
-  /** Enquiries whose page is active and was sent to `phone`, newest first (one row per enquiry). */
+  /**
+   * The enquiries an officer's command without a reference may mean: those still open whose page
+   * went to `phone` in the last 24 hours, acknowledged or not (a night goes page, ACK, CALL),
+   * newest first, one row per enquiry.
+   */
   async candidates(tx: Tx, phone: string): Promise<Candidate[]> {
-    return repo.activePagesFor(tx, phone);
+    return repo.pagedEnquiriesFor(tx, phone, new Date(this.deps.clock().getTime() - PAGED_WITHIN_MS));
   }
 
   /** The enquiry `reference` (normalised), locked for the rest of `tx`; undefined when there is none or its data was erased. */

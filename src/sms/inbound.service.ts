@@ -11,7 +11,11 @@ import { addToThread, openThreadFor } from './sms-thread.service.js';
 export const MAX_SMS_BODY = 20_000;
 const SUBJECT_LENGTH = 80;
 
-/** Handles an on-call officer's reply (ACK …); returns the reply text, or null if it is not one. */
+/**
+ * Handles an on-call officer's text (ACK, and the commands INFO, CALL, REPLY, NOTE, DONE, HELP)
+ * inside the inbound transaction, which also stores the message with the reply; returns the reply
+ * text, or null when the text is not for it (it is then a journalist's).
+ */
 export interface AckHandler {
   handle(tx: Tx, message: { from: string; body: string; messageSid: string }): Promise<string | null>;
 }

@@ -1,0 +1,153 @@
+import { sql } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { Tx } from '../db/database.js';
+import type { Enquiry } from '../db/schema.js';
+import { AppError } from '../http/errors.js';
+import type { AckHandler } from '../sms/inbound.service.js';
+import { HELP_TEXT, isBare, parseCommand, type Command, type RefToken } from './commands.js';
+import type { Candidate, OnCallActions, OnCallOfficer } from './oncall-actions.service.js';
+
+/** How many of the officer's open pages a "which enquiry?" reply lists. */
+export const MAX_LISTED = 5;
+/** How much of an outlet's name a listed candidate shows (the list must stay within two segments). */
+const OUTLET_CHARS = 20;
+
+/** The answer to a bare command from a number that may not send them: it says nothing about any enquiry. */
+export const NOT_ON_CALL =
+  'Press Desk: this number is not on call, so commands are not accepted. Journalists: please send your enquiry as a text in your own words.';
+
+type TextKind = Extract<Command, { text: string }>['kind'];
+
+/** What each text command is called in a reply asking for its text. */
+const TEXT_NAMES = { reply: 'your reply', note: 'your note', done: 'the line you gave' } as const satisfies Record<TextKind, string>;
+
+/** Either the enquiry a command is about (and the text it carries), or the answer that ends it. */
+type Target = { enquiry: Enquiry; text: string } | { answer: string };
+
+function outletOf(c: Candidate): string {
+  const outlet = c.outlet.replace(/\s+/g, ' ').trim() || 'SMS';
+  // Cut, not "…": an ellipsis is not GSM-7 and would shrink every segment of the reply to 70 characters.
+  return outlet.length > OUTLET_CHARS ? outlet.slice(0, OUTLET_CHARS).trim() : outlet;
+}
+
+/** "PD-7KM-4QX 4821 (Evening Gazette), …", at most MAX_LISTED, then how many more. */
+function listed(candidates: Candidate[]): string {
+  const shown = candidates.slice(0, MAX_LISTED).map((c) => `${c.reference} ${c.shortCode} (${outletOf(c)})`);
+  const more = candidates.length - shown.length;
+  return `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`;
+}
+
+/** `message` as the rest of a sentence after "Press Desk: ", ending in a full stop. */
+function sentence(message: string): string {
+  const text = message.trim().replace(/[.\s]+$/, '');
+  // "Enter a note" reads "enter a note"; "PD-7KM-4QX has no…" keeps its capitals.
+  const lowered = /^[A-Z][a-z]/.test(text) ? `${text[0].toLowerCase()}${text.slice(1)}` : text;
+  return `${lowered}.`;
+}
+
+/** The reply for a validation problem: its message, and the field's advice when that adds something. */
+function problem(err: AppError): string {
+  const advice = Object.values(err.details.fields ?? {}).find((f) => f && f !== err.message);
+  return `Press Desk: ${sentence(err.message)}${advice ? ` ${sentence(advice).replace(/^./, (c) => c.toUpperCase())}` : ''}`;
+}
+
+/**
+ * The on-call officer's texts to the press office number, as the inbound SMS service's
+ * `AckHandler`: `ACK` first (delegated to `ack`, unchanged), then `INFO`, `CALL`, `REPLY`,
+ * `NOTE`, `DONE` and `HELP` (commands.ts), each running one `OnCallActions` action inside the
+ * inbound transaction, so a retried MessageSid gets the stored reply and nothing runs twice.
+ *
+ * From a number that is on call (`OnCallActions.officerFor`) every text is answered: a command
+ * with what was done, anything else with the HELP text. From any other number a bare command
+ * is refused without naming any enquiry, and any longer text returns null: it is a journalist's.
+ */
+export class SmsCommandHandler implements AckHandler {
+  constructor(private readonly deps: { ack: AckHandler; actions: OnCallActions; clock: Clock }) {}
+
+  /** The reply to send, or null when the text is neither an ACK nor meant for the on-call service. */
+  async handle(tx: Tx, message: { from: string; body: string; messageSid: string }): Promise<string | null> {
+    const acked = await this.deps.ack.handle(tx, message);
+    if (acked !== null) return acked;
+    const command = parseCommand(message.body);
+    const now = this.deps.clock();
+    const officer = await this.deps.actions.officerFor(tx, message.from, now);
+    if (!officer) return command && isBare(command) ? NOT_ON_CALL : null;
+    if (!command || command.kind === 'help') return HELP_TEXT;
+    return this.run(tx, command, officer, message.messageSid, now);
+  }
+
+  private async run(tx: Tx, command: Exclude<Command, { kind: 'help' }>, officer: OnCallOfficer, messageSid: string, now: Date): Promise<string> {
+    const target = await this.target(tx, command, officer.phone);
+    if ('answer' in target) return target.answer;
+    const { enquiry: e, text } = target;
+    const actions = this.deps.actions;
+    if ('text' in command && !text) {
+      return `Press Desk: nothing done. Put ${TEXT_NAMES[command.kind]} after the reference: ${command.kind.toUpperCase()} ${e.reference} followed by the text.`;
+    }
+    // A savepoint, so that an action refused half-way leaves nothing behind while the inbound
+    // text and its reply are still stored (the transaction goes on and commits).
+    await sql`SAVEPOINT oncall_command`.execute(tx);
+    try {
+      let answer: string;
+      switch (command.kind) {
+        case 'info':
+          await actions.viewed(tx, e, officer, 'sms', now);
+          answer = actions.info(e, now);
+          break;
+        case 'call':
+          await actions.call(tx, e, officer, `sms:${messageSid}`, now);
+          answer = `Press Desk: ringing you now to connect you to the journalist for ${e.reference}.`;
+          break;
+        case 'reply': {
+          const { to } = await actions.reply(tx, e, officer, text);
+          answer = `Press Desk: reply to ${e.reference} queued to ${to}.`;
+          break;
+        }
+        case 'note':
+          await actions.note(tx, e, officer, text);
+          answer = `Press Desk: note added to ${e.reference}.`;
+          break;
+        case 'done':
+          await actions.done(tx, e, officer, text);
+          answer = `Press Desk: ${e.reference} marked answered; your line is recorded.`;
+          break;
+        default:
+          return command satisfies never;
+      }
+      await sql`RELEASE SAVEPOINT oncall_command`.execute(tx);
+      return answer;
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'validation') throw err;
+      await sql`ROLLBACK TO SAVEPOINT oncall_command`.execute(tx);
+      return problem(err);
+    }
+  }
+
+  /**
+   * The enquiry a command is about: the one its reference or short code names, else the only
+   * enquiry paged to this phone. Otherwise the answer lists the officer's open pages.
+   */
+  private async target(tx: Tx, command: Exclude<Command, { kind: 'help' }>, phone: string): Promise<Target> {
+    const text = 'text' in command ? command.text : '';
+    const candidates = await this.deps.actions.candidates(tx, phone);
+    const ref: RefToken | null = command.ref;
+    if (!ref) return this.only(tx, command.kind, candidates, text);
+    const named = candidates.find((c) => c.shortCode === ref.raw || (ref.reference !== null && c.reference === ref.reference));
+    const reference = named?.reference ?? ref.reference;
+    const enquiry = reference ? await this.deps.actions.findEnquiry(tx, reference) : undefined;
+    if (enquiry) return { enquiry, text };
+    // "NOTE ACCEPT they will call back": a word that merely spells a reference starts the text.
+    if (!ref.strong && 'rest' in command) return this.only(tx, command.kind, candidates, command.rest);
+    const where = candidates.length ? `Your open pages: ${listed(candidates)}` : 'You have no open page.';
+    return { answer: `Press Desk: nothing matches "${ref.raw.slice(0, 20)}". ${where}` };
+  }
+
+  /** The only enquiry paged to the officer, or the answer asking which one (listing the candidates). */
+  private async only(tx: Tx, kind: Command['kind'], candidates: Candidate[], text: string): Promise<Target> {
+    const enquiry = candidates.length === 1 ? await this.deps.actions.findEnquiry(tx, candidates[0].reference) : undefined;
+    if (enquiry) return { enquiry, text };
+    const word = kind.toUpperCase();
+    if (candidates.length < 2) return { answer: `Press Desk: you have no open page, so say which enquiry, e.g. ${word} PD-7KM-4QX.` };
+    return { answer: `Press Desk: which enquiry? Add its reference or code, e.g. ${word} ${candidates[0].reference}. Open pages: ${listed(candidates)}` };
+  }
+}

@@ -1,0 +1,108 @@
+import { normaliseReference } from '../enquiries/reference.js';
+
+// The on-call officer's SMS commands, as text: what a message asks for, and the HELP text.
+// Pure: no database, no clock. Who may send them and what they do is commands.service.ts.
+
+/** Every command an on-call officer can text (ACK is handled by ack.service.ts, before these). */
+export type CommandKind = 'info' | 'call' | 'reply' | 'note' | 'done' | 'help';
+
+/**
+ * What the officer wrote where a reference goes. `strong`: unmistakably meant as one (a PD
+ * prefix, a dash, a digit, or a page's four-digit short code). A six-letter word such as
+ * "ACCEPT" also spells a possible reference, so it is `strong: false`: when no enquiry has that
+ * reference, the word is the start of the officer's text instead.
+ */
+export interface RefToken {
+  /** As typed (a short code is matched against the officer's pages as typed). */
+  raw: string;
+  /** The canonical `PD-XXX-XXX`, or null for a short code. */
+  reference: string | null;
+  strong: boolean;
+}
+
+/** A parsed command: its kind and what it carries. */
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'info' | 'call'; ref: RefToken | null }
+  | {
+      kind: 'reply' | 'note' | 'done';
+      ref: RefToken | null;
+      /** The text after the reference (empty when none was given). */
+      text: string;
+      /** Everything after the command word: the text when `ref` turns out not to be a reference. */
+      rest: string;
+    };
+
+/** Each kind's line in the HELP text (GSM-7 characters only, so that it fits two segments). */
+export const USAGE = {
+  info: 'INFO ref: details',
+  call: 'CALL ref: we ring you, then put you through',
+  reply: 'REPLY ref text: SMS to the journalist',
+  note: 'NOTE ref text: internal note',
+  done: 'DONE ref line given: marks it answered',
+  help: 'HELP: this list',
+} as const satisfies Record<CommandKind, string>;
+
+const KINDS = Object.keys(USAGE) as CommandKind[];
+
+/** The HELP text: every command in one SMS of at most two segments. */
+export const HELP_TEXT = `Press Desk commands: ACK ref: acknowledge. ${KINDS.filter((k) => k !== 'help')
+  .map((k) => USAGE[k])
+  .join('. ')}. ref is the PD- reference or the 4-digit code; leave it out if you have one open page.`;
+
+// The word, then the end or a separator: "Info:" and "done." are commands, "Information" and
+// "Done's" are not.
+const WORD = new RegExp(`^\\s*(${KINDS.join('|')})(?:$|[\\s.:,;!?-]+)([\\s\\S]*)$`, 'i');
+const SHORT_CODE = /^\d{4}$/;
+
+/** Reads `token` as a reference or short code, or null when it cannot be one. */
+export function refToken(token: string): RefToken | null {
+  const raw = token.replace(/[.,;:!?]+$/, '');
+  if (SHORT_CODE.test(raw)) return { raw, reference: null, strong: true };
+  const reference = normaliseReference(raw);
+  if (!reference) return null;
+  const strong = /^pd/i.test(raw.replace(/[\s-]/g, '')) || raw.includes('-') || /\d/.test(raw);
+  return { raw, reference, strong };
+}
+
+/**
+ * The command `body` is, or null when it is none. `INFO`, `CALL` and `HELP` must stand alone
+ * (apart from the reference and trailing punctuation): "Call me back about the fire" is not a
+ * command. `REPLY`, `NOTE` and `DONE` take any text after the optional reference.
+ */
+export function parseCommand(body: string): Command | null {
+  const m = WORD.exec(body);
+  if (!m) return null;
+  const kind = m[1].toLowerCase() as CommandKind;
+  const rest = m[2].trim();
+  const [first = '', ...others] = rest.split(/\s+/).filter(Boolean);
+  switch (kind) {
+    case 'help':
+      return /^[.!?]*$/.test(rest) ? { kind } : null;
+    case 'info':
+    case 'call': {
+      if (!rest) return { kind, ref: null };
+      const ref = others.length === 0 ? refToken(first) : null;
+      return ref ? { kind, ref } : null;
+    }
+    case 'reply':
+    case 'note':
+    case 'done': {
+      const ref = first ? refToken(first) : null;
+      // The text keeps its own line breaks and spacing: only the reference is cut off its start.
+      const text = ref ? rest.slice(first.length).trim() : rest;
+      return { kind, ref, text, rest };
+    }
+    default:
+      return kind satisfies never;
+  }
+}
+
+/**
+ * Whether a command carries nothing a journalist would write: the word alone or with a reference.
+ * From a number that is not on call, such a text is refused; anything longer is a journalist's
+ * enquiry that happens to start with the word ("Done deal at the council…").
+ */
+export function isBare(command: Command): boolean {
+  return command.kind === 'reply' || command.kind === 'note' || command.kind === 'done' ? command.text === '' : true;
+}
