@@ -6,11 +6,12 @@
  */
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Db } from '../db/database.js';
+import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import { claimRow, errorText, recordOnRow, type OutboxService } from '../outbox/outbox.service.js';
 import { bundleCallTwiml, bundleSms, pageCallTwiml, pageSms } from './paging.messages.js';
+import { linkUrl, newLinkToken, redactedLinkUrl, saveLink } from './link.service.js';
 import * as repo from './paging.repository.js';
 import { queueBundle, queueStep, scheduleNext } from './paging.schedule.js';
 import type { Page, PageAction, PageStep } from './paging.tables.js';
@@ -40,14 +41,30 @@ export class PageDelivery {
   }
 
   /**
+   * The text of one page SMS with its link to the enquiry's mobile view (src/oncall/link.service.ts),
+   * made in the claim's transaction so the link exists once the send is claimed: `send` carries
+   * the token, `store` (the outbound row's content, shown on the desk and kept for the look-up of
+   * an unknown outcome, which goes by the reference) has the link redacted, so the raw token is
+   * never written anywhere. The link is stored only when the text has room for it.
+   */
+  private async pageText(tx: Tx, page: Page, enquiry: Enquiry, contact: OnCallContact, now: Date): Promise<{ send: string; store: string }> {
+    const { config } = this.deps;
+    const token = newLinkToken();
+    const url = linkUrl(config.publicBaseUrl, token);
+    const send = pageSms(enquiry, page.short_code, config.office, now, url);
+    if (!send.includes(url)) return { send, store: send };
+    await saveLink(tx, token, { enquiryId: enquiry.id, pageId: page.id, phone: contact.phone, personId: contact.personId, now, hours: config.onCall.linkHours });
+    return { send, store: send.replace(url, redactedLinkUrl(config.publicBaseUrl)) };
+  }
+
+  /**
    * Sends one action of one step, exactly once. Texts and calls alike go one per phone per
    * window; the rest are held for one bundle at the window's end.
    */
   async deliverStep(page: Page, enquiry: Enquiry, index: number, action: PageAction, contact: OnCallContact): Promise<StepDelivery> {
     const { db, clock, config } = this.deps;
     const now = clock();
-    const content =
-      action === 'sms' ? pageSms(enquiry, page.short_code, config.office, now) : pageCallTwiml(enquiry, config.office, now, this.url(`/twilio/voice?page=${page.id}`));
+    const callTwiml = action === 'call' ? pageCallTwiml(enquiry, config.office, now, this.url(`/twilio/voice?page=${page.id}`)) : '';
     let step: PageStep | undefined;
     let messageId = '';
     let held: StepDelivery | null = null;
@@ -55,7 +72,7 @@ export class PageDelivery {
       claim: async () => {
         const claim = await db.transaction().execute(async (tx) => {
           const r = await repo.getOrCreateStep(tx, { page_id: page.id, step_index: index, action, to_number: contact.phone, person_id: contact.personId, created_at: now });
-          if (r.state === 'sent' || r.state === 'waiting_bundle' || r.state === 'failed') return { r, done: r.state as StepDelivery, row: null };
+          if (r.state === 'sent' || r.state === 'waiting_bundle' || r.state === 'failed') return { r, done: r.state as StepDelivery, row: null, content: '' };
           // A storm of enquiries neither fills the phone with texts nor rings it once for each.
           // Bundling off (bundleSeconds 0): no window to decide, so no lock on the phone's row, which
           // would make every page to one phone wait for the one before it to commit. A step
@@ -67,19 +84,20 @@ export class PageDelivery {
               await repo.setStepState(tx, [r.id], 'waiting_bundle');
               await addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'page_bundled', data: { pageId: page.id, step: index, action, to: contact.phone, sendsAt: new Date(windowEnds).toISOString() } });
               await queueBundle(tx, contact.phone, action, new Date(windowEnds));
-              return { r, done: 'waiting_bundle' as StepDelivery, row: null };
+              return { r, done: 'waiting_bundle' as StepDelivery, row: null, content: '' };
             }
             await repo.setPhoneWindow(tx, contact.phone, now, action);
           }
-          const row = await claimRow(tx, r.outbound_id, { ownerKind: 'page_step', medium: action, key: `page-step:${r.id}`, to: contact.phone, content, at: now });
+          const text = action === 'sms' ? await this.pageText(tx, page, enquiry, contact, now) : { send: callTwiml, store: callTwiml };
+          const row = await claimRow(tx, r.outbound_id, { ownerKind: 'page_step', medium: action, key: `page-step:${r.id}`, to: contact.phone, content: text.store, at: now });
           if (!r.outbound_id) await repo.linkSteps(tx, [r.id], row.id);
-          return { r, done: null, row };
+          return { r, done: null, row, content: text.send };
         });
         step = claim.r;
         held = claim.done;
         if (held || !claim.row) return null;
         messageId = claim.row.id;
-        return { medium: action, to: contact.phone, content, lookUpFirst: claim.row.lookUpFirst, earlier: { to: contact.phone, since: step.created_at, marker: enquiry.reference }, lane: 'page', detectMachine: action === 'call' };
+        return { medium: action, to: contact.phone, content: claim.content, lookUpFirst: claim.row.lookUpFirst, earlier: { to: contact.phone, since: step.created_at, marker: enquiry.reference }, lane: 'page', detectMachine: action === 'call' };
       },
       sent: async (sid, status) => {
         await repo.recordStepsSent(
@@ -111,7 +129,10 @@ export class PageDelivery {
    * acknowledges every one; then starts each page's acknowledgement timer. A refusal escalates
    * each page to its next step at once. The bundle is one outbound row, which every step it
    * carries points at; a retry claims that row again (with any page held since), so an attempt
-   * whose outcome is unknown is looked up before the bundle is sent again.
+   * whose outcome is unknown is looked up before the bundle is sent again. A bundle carries no
+   * links to the mobile view: its lines already use most of two segments, and a 50-character
+   * link per enquiry would not fit; the officer reaches each enquiry by the SMS commands (INFO,
+   * CALL, … with its reference or code).
    */
   async sendBundle(phone: string, action: PageAction = 'sms'): Promise<void> {
     const { db, clock, config } = this.deps;

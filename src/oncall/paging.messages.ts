@@ -6,6 +6,8 @@ import { formatDeadline } from '../hours/format.js';
 // GSM 03.38 basic set: texts made only of these fit 160 characters a segment (153 when joined);
 // anything else (emoji, most accents) drops a segment to 70 (67).
 const GSM = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\[~\]|€]*$/;
+// The extension table: in the GSM set, but each takes two of a segment's places (escape + char).
+const GSM_EXTENDED = /[\^{}\\[~\]|€]/g;
 
 /** How many characters fit in `segments` joined SMS segments for this text's encoding. */
 export function smsCapacity(text: string, segments: number): number {
@@ -14,9 +16,43 @@ export function smsCapacity(text: string, segments: number): number {
   return (gsm ? 153 : 67) * segments;
 }
 
-function trimTo(text: string, max: number): string {
-  if (max <= 1) return '';
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/** The places `text` takes in an SMS of its encoding (what `smsCapacity` is measured in). */
+export function smsLength(text: string): number {
+  return GSM.test(text) ? text.length + (text.match(GSM_EXTENDED)?.length ?? 0) : text.length;
+}
+
+/** True when `text` fits `segments` joined SMS segments. */
+function fits(text: string, segments: number): boolean {
+  return smsLength(text) <= smsCapacity(text, segments);
+}
+
+// Typography phones and word processors put in names and subjects, with the GSM characters that
+// read the same: one curly apostrophe would otherwise turn a two-segment page into five.
+const GSM_LOOKALIKES: Record<string, string> = { '‘': "'", '’': "'", '‚': "'", '“': '"', '”': '"', '„': '"', '–': '-', '—': '-', '…': '...', '\u00a0': ' ', '•': '*' };
+
+/**
+ * `text` with each character outside the GSM set replaced by a look-alike inside it where there
+ * is one (curly quotes, dashes, letters with accents GSM lacks: "Siobhán" → "Siobhan"); others
+ * (emoji, other scripts) stay, and the text is then sent as UCS-2. Only for texts to staff: the
+ * link and the desk show the journalist's own spelling.
+ */
+function foldToGsm(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    if (GSM.test(ch)) out += ch;
+    else if (GSM_LOOKALIKES[ch] !== undefined) out += GSM_LOOKALIKES[ch];
+    else {
+      const bare = ch.normalize('NFD').replace(/\p{M}+/gu, '');
+      out += bare && GSM.test(bare) ? bare : ch;
+    }
+  }
+  return out;
+}
+
+/** `text` cut to `max` characters, the cut marked with `mark`. */
+function trimTo(text: string, max: number, mark = '…'): string {
+  if (max <= mark.length) return '';
+  return text.length <= max ? text : `${text.slice(0, max - mark.length)}${mark}`;
 }
 
 function who(e: Enquiry): string {
@@ -24,17 +60,49 @@ function who(e: Enquiry): string {
   return [e.outlet ? `${name}, ${e.outlet}` : name, e.phone ?? e.email ?? ''].filter(Boolean).join(' ');
 }
 
+/** The fewest characters of the journalist and outlet worth keeping when the page runs long. */
+const MIN_WHO = 12;
+
 /**
  * The page SMS for one enquiry: reference, who and how to reach them, the deadline in office
- * time, the subject trimmed so the whole text fits two SMS segments, and how to acknowledge.
+ * time, the subject, when given the link to the enquiry's mobile view (on a line of its own, so
+ * no punctuation touches it that a phone might take for part of it), and how to acknowledge
+ * (last, where the officer looks for it). The whole text
+ * fits two SMS segments: the subject is trimmed first, then the journalist and outlet, and only
+ * when even that cannot fit (a UCS-2 text of 134 characters) the link is left out: the SMS
+ * commands reach the enquiry without it. Names and subject are folded to GSM characters where a
+ * look-alike exists, which keeps most pages at 306 characters rather than 134.
  */
-export function pageSms(e: Enquiry, shortCode: string, office: OfficeConfig, now: Date): string {
+export function pageSms(e: Enquiry, shortCode: string, office: OfficeConfig, now: Date, link: string | null = null): string {
   const deadline = e.deadline ? `Deadline ${formatDeadline(e.deadline, office, now)}.` : 'No deadline given.';
-  const head = `URGENT media enquiry ${e.reference}. ${who(e)}. ${deadline} Subject: `;
-  const tail = ` Reply ACK ${shortCode} to acknowledge.`;
-  const subject = e.subject.replace(/\s+/g, ' ');
-  const capacity = smsCapacity(head + subject + tail, 2);
-  return head + trimTo(subject, capacity - head.length - tail.length) + tail;
+  const compose = (whom: string, subject: string | null, withLink: boolean) =>
+    `URGENT media enquiry ${e.reference}. ${whom}. ${deadline}${subject === null ? '' : ` Subject: ${subject}`}${withLink && link ? `\nOpen: ${link}\n` : ' '}Reply ACK ${shortCode} to acknowledge.`;
+  const fullWho = foldToGsm(who(e));
+  const subject = foldToGsm(e.subject.replace(/\s+/g, ' ').trim());
+  // An emoji in the subject alone would cut the text to 134 characters: rather the subject without it.
+  const gsmSubject = [...subject].filter((ch) => GSM.test(ch)).join('').replace(/\s+/g, ' ').trim();
+  const subjects = gsmSubject === subject ? [subject] : [subject, gsmSubject];
+  for (const withLink of link ? [true, false] : [false]) {
+    for (const subj of subjects) {
+      const whole = compose(fullWho, subj, withLink);
+      if (fits(whole, 2)) return whole;
+      // A cut marked with "…" would make a GSM text UCS-2 (five segments, not two).
+      const mark = GSM.test(whole) ? '...' : '…';
+      const room = smsCapacity(whole, 2) - smsLength(compose(fullWho, '', withLink));
+      for (let n = room; n > mark.length; n--) {
+        const t = compose(fullWho, trimTo(subj, n, mark), withLink);
+        if (fits(t, 2)) return t;
+      }
+    }
+    const whole = compose(fullWho, subject, withLink);
+    const mark = GSM.test(whole) ? '...' : '…';
+    const roomForWho = smsCapacity(whole, 2) - smsLength(compose('', null, withLink));
+    for (let n = Math.min(roomForWho, fullWho.length); n >= MIN_WHO; n--) {
+      const t = compose(trimTo(fullWho, n, mark), null, withLink);
+      if (fits(t, 2)) return t;
+    }
+  }
+  return compose(trimTo(fullWho, MIN_WHO, '...'), null, false);
 }
 
 /**

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { AppError } from '../http/errors.js';
+import { LINK_ACTIONS, LINK_PREFIX, linkCsrf, linkCsrfMatches, OnCallLinks, type LinkAction } from './link.service.js';
+import { ACTION_FIELD, isLinkAction, LinkGonePage, LinkPage } from './link.views.js';
+import type { OnCallActions } from './oncall-actions.service.js';
+
+/** What the link's routes need: the on-call actions and the settings for wording and expiry. */
+export interface LinkRouteDeps {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'office' | 'onCall'> & { twilio: Pick<Config['twilio'], 'phoneNumber'> };
+  onCallActions: OnCallActions;
+}
+
+/**
+ * Headers of every answer under /m/ (the view, its redirects, its errors). Mounted before the
+ * app's secure headers' own Referrer-Policy would apply, because the token is in the path:
+ * `no-referrer` keeps it out of the Referer of everything the page loads or links to (even our
+ * own stylesheet); `no-store` keeps the page, which acts as the officer, out of every cache;
+ * `X-Robots-Tag` keeps a leaked link out of search engines (the shared layout has no head slot
+ * for a robots meta tag).
+ */
+export const linkResponseHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.res.headers.set('Referrer-Policy', 'no-referrer');
+  c.res.headers.set('Cache-Control', 'no-store');
+  c.res.headers.set('X-Robots-Tag', 'noindex, nofollow');
+};
+
+function formKey(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+/**
+ * The on-call officer's mobile view of one enquiry: `GET /m/{token}` shows it (and records that
+ * it was opened), `POST /m/{token}/{call|reply|note|done}` acts on it and redirects back (303) to
+ * the view with a notice; a user problem re-shows the view with the message beside the form (422,
+ * text kept). Unknown, tampered and expired tokens all get the same 410 page; a form naming
+ * another enquiry, or any other path under the token, 404. No desk session is read or made here.
+ */
+export function onCallLinkRoutes(deps: LinkRouteDeps) {
+  const { config, clock } = deps;
+  const links = new OnCallLinks({ db: deps.db, clock, config, actions: deps.onCallActions });
+  const app = new Hono();
+
+  const gone = (c: Context) => {
+    c.status(410);
+    return c.html(<LinkGonePage office={config.office} pressOfficeNumber={config.twilio.phoneNumber} linkHours={config.onCall.linkHours} />);
+  };
+  const base = (token: string) => `${LINK_PREFIX}${token}`;
+
+  app.get(`${LINK_PREFIX}:token`, async (c) => {
+    const token = c.req.param('token');
+    const notice = c.req.query('done');
+    // The redirect after an action is the same officer carrying on: not a new opening.
+    const view = await links.view(token, { record: !isLinkAction(notice) });
+    if (!view) return gone(c);
+    return c.html(<LinkPage office={config.office} now={clock()} base={base(token)} csrf={linkCsrf(token)} formKey={formKey()} view={view} notice={isLinkAction(notice) ? notice : undefined} />);
+  });
+
+  app.post(`${LINK_PREFIX}:token/:action`, async (c) => {
+    const token = c.req.param('token');
+    const action = c.req.param('action');
+    if (!(LINK_ACTIONS as readonly string[]).includes(action)) throw new AppError('not_found', 'The page you asked for does not exist.');
+    const act = action as LinkAction;
+    // A browser says when a form comes from another site; the form token below is the check
+    // that does not depend on the browser telling.
+    if (c.req.header('sec-fetch-site') === 'cross-site') throw new AppError('csrf', 'This form did not come from Press Desk. Open the link in the page text again.');
+    const body = await c.req.parseBody().catch(() => {
+      throw new AppError('bad_request', 'The form could not be read. Go back, reload the page and send it again.');
+    });
+    if (!linkCsrfMatches(token, body._csrf)) throw new AppError('csrf', 'This form has expired or did not come from Press Desk. Open the link in the page text again and try once more.');
+    const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+    const field = ACTION_FIELD[act];
+    const text = act === 'call' ? '' : str(field);
+    try {
+      const result = await links.act(token, act, { reference: str('reference'), text, key: str('key') });
+      if (result.kind === 'gone') return gone(c);
+      if (result.kind === 'not_found') throw new AppError('not_found', 'The page you asked for does not exist.');
+      return c.redirect(`${base(token)}?done=${act}`, 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'validation') throw err;
+      const fields = err.details.fields ?? {};
+      const message = fields[field] ?? Object.values(fields)[0] ?? err.message;
+      const view = await links.view(token, { record: false });
+      if (!view) return gone(c);
+      c.status(422);
+      return c.html(
+        <LinkPage office={config.office} now={clock()} base={base(token)} csrf={linkCsrf(token)} formKey={formKey()} view={view} errors={{ [field]: message }} values={{ [field]: text }} />,
+      );
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,184 @@
+/**
+ * The link in the page (issue 15, item 2): `{PUBLIC_BASE_URL}/m/{token}` in the page SMS opens a
+ * mobile view of that one enquiry, with the same actions as the on-call SMS commands.
+ *
+ * The token is the whole credential (there is no desk session behind it, and it opens nothing
+ * under /desk): 128 random bits, kept in the database only as its SHA-256, valid for
+ * `onCall.linkHours` from the page. It acts as the officer the page went to. Unknown, tampered
+ * and expired tokens get one and the same answer, so the answer says nothing about which.
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db, Tx } from '../db/database.js';
+import type { Enquiry } from '../db/schema.js';
+import type { TimelineEvent } from '../enquiries/timeline.js';
+import { AppError } from '../http/errors.js';
+import * as repo from './link.repository.js';
+import type { OnCallActions, OnCallOfficer } from './oncall-actions.service.js';
+
+/** Bytes of randomness in a token: 128 bits, 22 characters of base64url. */
+const TOKEN_BYTES = 16;
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{22}$/;
+/** Where the link's path starts; the token follows. */
+export const LINK_PREFIX = '/m/';
+/** How many of the latest timeline entries the view shows: enough to see what happened overnight. */
+export const VIEW_EVENTS = 6;
+/**
+ * A reload (or the redirect after each action) within this long of the last recorded opening
+ * is not recorded again: the timeline would otherwise fill with "looked at" lines.
+ */
+const VIEW_RECORD_GAP_MS = 15 * 60_000;
+
+/** What the view offers: the four actions of the SMS commands. */
+export const LINK_ACTIONS = ['call', 'reply', 'note', 'done'] as const;
+export type LinkAction = (typeof LINK_ACTIONS)[number];
+
+/** SHA-256 (hex) of a link token: what `oncall_link.token_hash` holds. */
+export function hashLinkToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** True when `s` has a token's shape (checked before any database lookup). */
+export function looksLikeLinkToken(s: string): boolean {
+  return TOKEN_SHAPE.test(s);
+}
+
+/** The link's absolute URL (what the officer's phone opens). */
+export function linkUrl(publicBaseUrl: string, token: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}${LINK_PREFIX}${token}`;
+}
+
+/** What stands in for the token wherever the page text is stored (the outbox row): the link, redacted. */
+export function redactedLinkUrl(publicBaseUrl: string): string {
+  return linkUrl(publicBaseUrl, '[link]');
+}
+
+/**
+ * The form token of a link's view: an HMAC keyed by the link token, so nothing more is stored
+ * and only a page rendered for that token can post to it. The token travels in the URL, not a
+ * cookie, so a cross-site form cannot borrow it; the form token makes a forged post need both.
+ */
+export function linkCsrf(token: string): string {
+  return createHmac('sha256', token).update('oncall-link-form').digest('base64url');
+}
+
+/** Constant-time check of a posted form token against the link's. */
+export function linkCsrfMatches(token: string, posted: unknown): boolean {
+  if (typeof posted !== 'string') return false;
+  const want = Buffer.from(linkCsrf(token));
+  const got = Buffer.from(posted);
+  return want.length === got.length && timingSafeEqual(want, got);
+}
+
+/** A fresh link token: 128 random bits as 22 characters of base64url (all GSM characters). */
+export function newLinkToken(): string {
+  return randomBytes(TOKEN_BYTES).toString('base64url');
+}
+
+/**
+ * Stores the link of one page SMS, in the transaction that claims the send: only the token's
+ * hash, valid `hours` from `now`. A retried send issues another token; earlier ones stay valid
+ * until they expire, since an attempt whose outcome was unknown may have reached the phone.
+ */
+export async function saveLink(
+  tx: Tx,
+  token: string,
+  input: { enquiryId: string; pageId: string; phone: string; personId: string | null; now: Date; hours: number },
+): Promise<void> {
+  await repo.insertLink(tx, {
+    token_hash: hashLinkToken(token),
+    enquiry_id: input.enquiryId,
+    page_id: input.pageId,
+    phone: input.phone,
+    person_id: input.personId,
+    created_at: input.now,
+    expires_at: new Date(input.now.getTime() + input.hours * 3_600_000),
+  });
+}
+
+/** What the view shows: the enquiry, who is acting, the latest entries, and until when. */
+export interface LinkView {
+  enquiry: Enquiry;
+  officer: OnCallOfficer;
+  events: TimelineEvent[];
+  expiresAt: Date;
+}
+
+/** How an action through the link ended (a user problem throws AppError('validation', …) instead). */
+export type LinkActionResult = { kind: 'done'; action: LinkAction } | { kind: 'gone' } | { kind: 'not_found' };
+
+/** The values an action's form posts (already read from the body). */
+export interface LinkActionInput {
+  reference: string;
+  text: string;
+  /** The form's one-off key: a resubmitted call form places one call, not two. */
+  key: string;
+}
+
+const KEY_SHAPE = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** The link's view and actions, over `OnCallActions` (the same actions as the SMS commands). */
+export class OnCallLinks {
+  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'onCall'>; actions: OnCallActions }) {}
+
+  /** The link and its enquiry (locked for `tx`) while the token is valid; null when unknown, expired or its enquiry erased. */
+  private async resolve(tx: Tx, token: string, now: Date): Promise<{ link: repo.FoundLink; enquiry: Enquiry; officer: OnCallOfficer } | null> {
+    if (!looksLikeLinkToken(token)) return null;
+    const link = await repo.linkByHash(tx, hashLinkToken(token));
+    if (!link || link.expires_at.getTime() <= now.getTime()) return null;
+    const enquiry = await this.deps.actions.findEnquiry(tx, link.reference);
+    if (!enquiry) return null;
+    return { link, enquiry, officer: { phone: link.phone, name: link.person_name } };
+  }
+
+  /**
+   * The view behind `token`, or null (unknown, tampered, expired, enquiry erased: one answer).
+   * `record`: the officer opened it (not a re-show after an action), so it goes on the timeline
+   * and in the audit log, once per quarter of an hour.
+   */
+  async view(token: string, opts: { record: boolean }): Promise<LinkView | null> {
+    const now = this.deps.clock();
+    return this.deps.db.transaction().execute(async (tx) => {
+      const r = await this.resolve(tx, token, now);
+      if (!r) return null;
+      if (opts.record && (!r.link.viewed_at || now.getTime() - r.link.viewed_at.getTime() >= VIEW_RECORD_GAP_MS)) {
+        await this.deps.actions.viewed(tx, r.enquiry, r.officer, 'link', now);
+        await repo.markViewed(tx, r.link.id, now);
+      }
+      const events = await repo.latestEvents(tx, r.enquiry.id, VIEW_EVENTS);
+      return { enquiry: r.enquiry, officer: r.officer, events, expiresAt: r.link.expires_at };
+    });
+  }
+
+  /**
+   * Runs one action through the link, in one transaction: `gone` for a token that opens nothing,
+   * `not_found` when the form names another enquiry than the link's (a link opens only its own).
+   * A user problem (empty text, no phone number) throws AppError('validation', …) and changes nothing.
+   */
+  async act(token: string, action: LinkAction, input: LinkActionInput): Promise<LinkActionResult> {
+    const now = this.deps.clock();
+    return this.deps.db.transaction().execute(async (tx): Promise<LinkActionResult> => {
+      const r = await this.resolve(tx, token, now);
+      if (!r) return { kind: 'gone' };
+      if (input.reference.trim().toUpperCase() !== r.enquiry.reference) return { kind: 'not_found' };
+      const { actions } = this.deps;
+      switch (action) {
+        case 'call':
+          if (!KEY_SHAPE.test(input.key)) throw new AppError('bad_request', 'The form could not be read. Reload the page and try again.');
+          await actions.call(tx, r.enquiry, r.officer, `link:${r.link.id}:${input.key}`, now, 'link');
+          break;
+        case 'reply':
+          await actions.reply(tx, r.enquiry, r.officer, input.text);
+          break;
+        case 'note':
+          await actions.note(tx, r.enquiry, r.officer, input.text);
+          break;
+        case 'done':
+          await actions.done(tx, r.enquiry, r.officer, input.text);
+          break;
+      }
+      return { kind: 'done', action };
+    });
+  }
+}

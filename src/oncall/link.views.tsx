@@ -1,0 +1,184 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { OfficeConfig } from '../config.js';
+import { CASEWORK_LIMITS } from '../desk/casework.service.js';
+import { statusLabel } from '../desk/labels.js';
+import { describeEvent } from '../desk/timeline.views.js';
+import { formatDeadline, formatShortTime } from '../hours/format.js';
+import { Field } from '../http/field.js';
+import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
+import { LINK_ACTIONS, type LinkAction, type LinkView } from './link.service.js';
+
+/** The form control (and error anchor) of each action: the text field's id, or the call section's. */
+export const ACTION_FIELD: Record<LinkAction, string> = { call: 'call', reply: 'reply', note: 'note', done: 'response' };
+
+/** What the officer is told after each action succeeded (the view is shown again after a redirect). */
+const DONE_NOTICE: Record<LinkAction, (officerPhone: string) => string> = {
+  call: (phone) => `Calling you now on ${national(phone)}. Answer it and you will be put through to the journalist.`,
+  reply: () => 'Your reply is queued: the journalist gets it by SMS from the press office number.',
+  note: () => 'Note added.',
+  done: () => 'Response recorded and the enquiry marked answered.',
+};
+
+/** True when `s` names one of the actions (a notice to show after a redirect). */
+export function isLinkAction(s: string | undefined): s is LinkAction {
+  return (LINK_ACTIONS as readonly string[]).includes(s ?? '');
+}
+
+function national(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.formatNational() ?? e164;
+}
+
+/** Props of the on-call view: the link's view, its form token, and what to show beside the forms. */
+export interface LinkPageProps {
+  office: OfficeConfig;
+  now: Date;
+  /** Where the forms post: `/m/{token}` (the raw token only ever appears in this page and its URL). */
+  base: string;
+  csrf: string;
+  /** One-off key for the call form: a resubmitted form places one call. */
+  formKey: string;
+  view: LinkView;
+  notice?: LinkAction;
+  errors?: Record<string, string>;
+  values?: Record<string, string>;
+}
+
+/** One of the view's text actions (reply, note, done): a heading, one text area and its button, in its own form. */
+function TextAction(p: { id: string; title: string; label: string; hint: string; max: number; button: string; action: string; hidden: unknown; error?: string; value?: string }) {
+  return (
+    <section class="action" aria-labelledby={`${p.id}-title`}>
+      <h3 id={`${p.id}-title`}>{p.title}</h3>
+      <form method="post" action={p.action}>
+        {p.hidden}
+        <Field id={p.id} as="textarea" label={p.label} hint={p.hint} error={p.error} attrs={{ maxlength: p.max, rows: 4 }}>
+          {p.value ?? ''}
+        </Field>
+        <button type="submit" class="button">
+          {p.button}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/**
+ * The on-call officer's view of one enquiry on a phone: who, deadline, subject and details, the
+ * four actions as plain forms (no JavaScript), then the latest timeline entries. The journalist's
+ * number is shown as text only, never as a tel: link: the officer calls through the office
+ * number (the call form), so neither sees the other's personal number.
+ */
+export function LinkPage(p: LinkPageProps) {
+  const e = p.view.enquiry;
+  const errors = p.errors ?? {};
+  const values = p.values ?? {};
+  const when = (d: Date) => formatShortTime(d, p.office, p.now);
+  const hasErrors = Object.keys(errors).length > 0;
+  const form = (action: LinkAction) => `${p.base}/${action}`;
+  const hidden = (
+    <>
+      <input type="hidden" name="_csrf" value={p.csrf} />
+      <input type="hidden" name="reference" value={e.reference} />
+      <input type="hidden" name="key" value={p.formKey} />
+    </>
+  );
+  return (
+    <Layout title={`${hasErrors ? 'Error: ' : ''}${e.reference} (on call)`} officeName={p.office.name}>
+      <h1>
+        {e.reference} {e.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null}
+      </h1>
+      {p.notice ? (
+        <div class="notice" role="status">
+          <p>{DONE_NOTICE[p.notice](p.view.officer.phone)}</p>
+        </div>
+      ) : null}
+      {hasErrors ? <ErrorSummary errors={errors} order={Object.values(ACTION_FIELD)} /> : null}
+      <p class="lead subject">{e.subject}</p>
+      <dl class="summary">
+        <dt>Journalist</dt>
+        <dd>{e.name || '(not given)'}</dd>
+        <dt>Outlet</dt>
+        <dd>{e.outlet || '(not given)'}</dd>
+        <dt>Phone</dt>
+        <dd>{e.phone ? national(e.phone) : 'None given'}</dd>
+        <dt>Email</dt>
+        <dd>{e.email ?? 'None given'}</dd>
+        <dt>Deadline</dt>
+        <dd>{e.deadline ? formatDeadline(e.deadline, p.office, p.now) : 'None given'}</dd>
+        <dt>Status</dt>
+        <dd>{statusLabel(e.status)}</dd>
+        {e.response_given ? (
+          <>
+            <dt>Response given</dt>
+            <dd class="pre">{e.response_given}</dd>
+          </>
+        ) : null}
+      </dl>
+      <h2>Details</h2>
+      <div class="panel pre">{e.details}</div>
+
+      <h2>What to do</h2>
+      <section class="action" id="call" aria-labelledby="call-title">
+        <h3 id="call-title">Call the journalist</h3>
+        <p class="hint">
+          Press Desk rings you on {national(p.view.officer.phone)}, then puts you through to the journalist from the press office number. Neither of you sees the other's number.
+        </p>
+        <FieldError id="call" message={errors.call} />
+        <form method="post" action={form('call')}>
+          {hidden}
+          <button type="submit" class="button">
+            Call me, then the journalist
+          </button>
+        </form>
+      </section>
+      <TextAction id="reply" title="Reply by SMS" label="Text to the journalist" hint="Sent from the press office number." max={CASEWORK_LIMITS.reply} button="Send reply" action={form('reply')} hidden={hidden} error={errors.reply} value={values.reply} />
+      <TextAction id="note" title="Add an internal note" label="Internal note" hint="Only the press office sees it." max={CASEWORK_LIMITS.note} button="Add note" action={form('note')} hidden={hidden} error={errors.note} value={values.note} />
+      <TextAction
+        id="response"
+        title="Done: record the line given"
+        label="Line given to the journalist"
+        hint="Recorded as the response, and the enquiry is marked answered."
+        max={CASEWORK_LIMITS.response}
+        button="Record and mark answered"
+        action={form('done')}
+        hidden={hidden}
+        error={errors.response}
+        value={values.response}
+      />
+
+      <h2>Latest on the timeline</h2>
+      <ol class="timeline" aria-label="Latest timeline entries, newest first">
+        {p.view.events.map((ev) => {
+          const d = describeEvent(ev);
+          return (
+            <li class={`ev ev--${ev.kind}`}>
+              <time datetime={ev.at.toISOString()}>{when(ev.at)}</time> <strong>{d.title}</strong>
+              {ev.actor && ev.kind !== 'acknowledged' ? <span class="hint"> by {ev.actor}</span> : null}
+              {d.body ? <div class="pre">{d.body}</div> : null}
+            </li>
+          );
+        })}
+      </ol>
+      <p class="hint">
+        This link opens this enquiry only, and works until {formatShortTime(p.view.expiresAt, p.office, p.now)}. Do not forward it: anyone with it can act as you on this enquiry.
+      </p>
+    </Layout>
+  );
+}
+
+/**
+ * The one answer for a link that opens nothing (unknown, tampered, expired, or its enquiry's
+ * data erased): it cannot say which without telling a guesser which tokens exist. What it offers
+ * is true: the SMS commands work from the on-call phone without any link.
+ */
+export function LinkGonePage(props: { office: OfficeConfig; pressOfficeNumber: string; linkHours: number }) {
+  return (
+    <Layout title="This link has expired" officeName={props.office.name}>
+      <h1>This link has expired</h1>
+      <p class="lead">This link has expired or is not valid. Links in page texts work for {props.linkHours} hours.</p>
+      <p>
+        From the on-call phone, text INFO and the enquiry's reference to the press office number, {national(props.pressOfficeNumber)}, for its details. CALL, REPLY, NOTE and DONE work by text too; text HELP for
+        how.
+      </p>
+    </Layout>
+  );
+}

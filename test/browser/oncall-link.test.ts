@@ -1,0 +1,151 @@
+/**
+ * The on-call officer's mobile view (issue 15, item 2) in a real browser on a 320px-wide phone
+ * screen, with JavaScript off: the link from the page SMS opens the enquiry, nothing scrolls
+ * sideways, axe-core finds no WCAG 2.2 A/AA violations (also with an error shown), and the
+ * forms work by tapping: a note, an empty reply refused beside its field, a call placed to the
+ * officer's phone, the line given recorded and the enquiry marked answered.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { axeViolations, BROWSER_SKIP_MESSAGE, browserPlan, browserSuiteTitle, CHROMIUM_PATH, formatViolations, horizontalOverflow, launchBrowser } from '../support/browser.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { PRESS_OFFICE_NUMBER, startDesk, waitUntil, type Desk } from './desk-fixture.js';
+
+const plan = browserPlan();
+if (plan === 'skip') console.warn(`\n${BROWSER_SKIP_MESSAGE}\n`);
+
+if (plan === 'fail') {
+  describe('on-call link in a browser (PRESSDESK_REQUIRE_BROWSER is set)', () => {
+    it('needs chromium', () => {
+      throw new Error(`PRESSDESK_REQUIRE_BROWSER is set but ${CHROMIUM_PATH} is missing: apt-get install -y chromium`);
+    });
+  });
+}
+
+const ON_CALL = { name: 'Jo Smith', phone: '+447911234567' };
+const JOURNALIST_PHONE = '+447911123456';
+const HOUR = 3_600_000;
+
+describe.skipIf(plan !== 'run')(browserSuiteTitle('the on-call link on a 320px phone'), () => {
+  let database: TestDatabase;
+  let desk: Desk;
+  let browser: Browser;
+  let phone: BrowserContext;
+  /** The same phone with JavaScript off (axe and the overflow check need it on, so they run in `phone`). */
+  let noScript: BrowserContext;
+  let link: string;
+  let reference: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const [d, b] = await Promise.all([startDesk({ databaseUrl: database.url }), launchBrowser()]);
+    desk = d;
+    browser = b!;
+    const now = Date.now();
+    await desk.addToRota({ ...ON_CALL, from: new Date(now - HOUR), to: new Date(now + 12 * HOUR) });
+    // The office is closed (service-process's default config): an urgent enquiry pages Jo.
+    const urgent = await desk.submit({
+      name: 'Alex Reporter',
+      outlet: 'Evening Gazette',
+      phone: '07911 123456',
+      subject: 'Police cordon on Market Street',
+      details: 'Residents say the street has been sealed off since 1am. What is happening, and is anyone hurt?',
+      urgent: true,
+    });
+    reference = urgent.reference;
+    const [page] = await desk.twilio.waitForMessages(1, 15_000);
+    expect(page.to).toBe(ON_CALL.phone);
+    link = /\nOpen: (\S+)\n/.exec(page.body ?? '')?.[1] ?? '';
+    expect(link, page.body).toMatch(new RegExp(`^${desk.baseUrl}/m/[A-Za-z0-9_-]{22}$`));
+    // A phone-sized screen; the forms are also used with JavaScript off: plain forms must do.
+    const screen = { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true };
+    phone = await browser.newContext(screen);
+    noScript = await browser.newContext({ ...screen, javaScriptEnabled: false });
+    for (const c of [phone, noScript]) c.setDefaultTimeout(10_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const c of [phone, noScript]) await c?.close().catch(() => undefined);
+    await browser?.close();
+    await desk?.close();
+    await database?.drop();
+  });
+
+  async function expectFits(page: Page, where: string): Promise<void> {
+    const o = await horizontalOverflow(page);
+    expect(o.scrollWidth, `${where} scrolls sideways at 320px: ${o.culprits.join('; ')}`).toBeLessThanOrEqual(o.viewport);
+  }
+
+  async function expectNoViolations(page: Page, where: string): Promise<void> {
+    const violations = await axeViolations(page);
+    expect(violations.length, formatViolations(where, violations)).toBe(0);
+  }
+
+  /** Submits the form of the button named `button` and waits for the view again. */
+  async function submit(page: Page, button: string): Promise<number | undefined> {
+    const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: button }).click()]);
+    await page.waitForLoadState();
+    return res.status();
+  }
+
+  it('opens the enquiry, fits 320px and has no accessibility violations', async () => {
+    onTestFailed(() => console.error(desk.service.output()));
+    const page = await phone.newPage();
+    const res = await page.goto(link);
+    expect(res?.status()).toBe(200);
+    expect(res?.headers()['referrer-policy']).toBe('no-referrer');
+    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toContain(reference);
+    const main = await page.locator('main').innerText();
+    for (const part of ['Alex Reporter', 'Evening Gazette', '07911 123456', 'Police cordon on Market Street', 'sealed off since 1am']) expect(main).toContain(part);
+    expect(await page.locator('a[href^="tel:"]').count()).toBe(0);
+    expect(await page.locator('script').count()).toBe(0);
+    await expectFits(page, 'the on-call view');
+    await expectNoViolations(page, 'GET /m/{token}');
+    await page.close();
+  });
+
+  it('adds a note with JavaScript off, and shows an empty reply refused beside its field (422, still accessible)', async () => {
+    onTestFailed(() => console.error(desk.service.output()));
+    let page = await noScript.newPage();
+    await page.goto(link);
+    await page.getByLabel('Internal note', { exact: true }).fill('Duty inspector: cordon for a gas leak, line to follow.');
+    expect(await submit(page, 'Add note')).toBe(303);
+    expect(page.url()).toBe(`${link}?done=note`);
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Note added.');
+    await expect(page.locator('.timeline').innerText()).resolves.toContain('Duty inspector: cordon for a gas leak');
+    await page.close();
+
+    page = await phone.newPage();
+    await page.goto(link);
+    expect(await submit(page, 'Send reply')).toBe(422);
+    await expect(page.locator('.error-summary').innerText()).resolves.toContain('Enter a reply');
+    expect(await page.getByLabel('Text to the journalist', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await expectFits(page, 'the on-call view with an error');
+    await expectNoViolations(page, 'POST /m/{token}/reply with nothing typed (422)');
+    await page.close();
+  });
+
+  it('calls the officer to put them through, then records the line given and marks it answered (JavaScript off)', async () => {
+    onTestFailed(() => console.error(desk.service.output()));
+    let page = await noScript.newPage();
+    await page.goto(link);
+    expect(await submit(page, 'Call me, then the journalist')).toBe(303);
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Calling you now on 07911 234567');
+    const call = await waitUntil('the call to the officer', async () => desk.twilio.calls.find((c) => c.to === ON_CALL.phone && (c.twiml ?? '').includes(JOURNALIST_PHONE)), 15_000, 100);
+    expect(call.from).toBe(PRESS_OFFICE_NUMBER);
+
+    await page.getByLabel('Line given to the journalist', { exact: true }).fill('A gas leak; the cordon stays until the engineers say it is safe. Nobody is hurt.');
+    expect(await submit(page, 'Record and mark answered')).toBe(303);
+    await expect(page.getByRole('status').innerText()).resolves.toContain('marked answered');
+    const summary = await page.locator('.summary').innerText();
+    expect(summary).toContain('Answered');
+    expect(summary).toContain('Nobody is hurt.');
+    await page.close();
+
+    page = await phone.newPage();
+    await page.goto(`${link}?done=done`);
+    await expectFits(page, 'the on-call view after DONE');
+    await expectNoViolations(page, 'GET /m/{token}?done=done');
+    await page.close();
+  });
+});
