@@ -67,15 +67,14 @@ export async function enquiryOfCall(tx: Tx, key: string): Promise<string | undef
   return r?.enquiry_id ?? undefined;
 }
 
-/** Whether the end of callback `key` is already on the enquiry's timeline (Twilio retries its requests). */
-export async function callbackEndRecorded(tx: Tx, enquiryId: string, key: string): Promise<boolean> {
-  const r = await tx
+/** The timeline entry of `kind` about callback `key` on the enquiry (its actor), or undefined: Twilio retries its requests. */
+export async function callbackEvent(tx: Tx, enquiryId: string, key: string, kind: 'callback_requested' | 'callback_ended'): Promise<{ actor: string | null } | undefined> {
+  return tx
     .selectFrom('enquiry_event')
-    .select('id')
+    .select('actor')
     .where('enquiry_id', '=', enquiryId)
-    .where('kind', '=', 'callback_ended')
+    .where('kind', '=', kind)
     .where(sql<boolean>`data->>'key' = ${key}`)
     .limit(1)
     .executeTakeFirst();
-  return r !== undefined;
 }

@@ -136,8 +136,10 @@ export class OnCallActions {
     return this.deps.db.transaction().execute(async (tx) => {
       const enquiryId = await repo.enquiryOfCall(tx, key);
       if (!enquiryId) return false;
-      if (await repo.callbackEndRecorded(tx, enquiryId, key)) return true;
-      await addEvent(tx, { enquiryId, at: this.deps.clock(), kind: 'callback_ended', data: { key, status: result.status, seconds: result.seconds } });
+      if (await repo.callbackEvent(tx, enquiryId, key, 'callback_ended')) return true;
+      // The call was the officer's who asked for it.
+      const requested = await repo.callbackEvent(tx, enquiryId, key, 'callback_requested');
+      await addEvent(tx, { enquiryId, at: this.deps.clock(), kind: 'callback_ended', actor: requested?.actor ?? null, data: { key, status: result.status, seconds: result.seconds } });
       return true;
     });
   }

@@ -105,6 +105,19 @@ describe('the on-call officer works an enquiry by SMS', () => {
     const e = await h.database.db.selectFrom('enquiry').select(['status', 'response_given']).where('reference', '=', ref).executeTakeFirstOrThrow();
     expect(e).toEqual({ status: 'answered', response_given: line });
     expect((await events(ref, 'response_recorded')).map((x) => x.actor)).toEqual(['Olu On-Call']);
+
+    // The morning digest (Tuesday 29 December, after Christmas) says what on-call did, and when.
+    h.clock.set('2026-12-29T09:05:00Z');
+    const digestId = await h.services.digest.generateIfDue();
+    const digest = await h.database.db.selectFrom('handover_digest').select('summary').where('id', '=', digestId!).executeTakeFirstOrThrow();
+    const item = (digest.summary as { items: Array<{ reference: string; answered: boolean; overnight?: string[] }> }).items.find((i) => i.reference === ref)!;
+    expect(item.answered).toBe(true);
+    expect(item.overnight).toEqual([
+      'Thu 24 Dec 18:00 spoke to the journalist for 2 min (Olu On-Call)',
+      'Thu 24 Dec 18:00 reply sent by SMS (Olu On-Call)',
+      'Thu 24 Dec 18:00 line given recorded (Olu On-Call)',
+      'Thu 24 Dec 18:00 marked answered (Olu On-Call)',
+    ]);
   });
 
   it('without a reference, acts on the only page; with two it lists both and does nothing until told which', async () => {
