@@ -49,6 +49,8 @@ export async function exportEnquiries(db: Db, ids: string[]) {
     .select(['enquiry_id', 'created_at', 'to_number', 'content as body', 'state', 'provider_status'])
     .where('enquiry_id', 'in', ids)
     .where('owner_kind', '=', 'message')
+    // A callback's call goes to the officer's phone: not a text the journalist received.
+    .where('medium', '=', 'sms')
     .orderBy('created_at')
     .execute();
   // Calls to the phone line: the number they rang from, how the call went, and what Twilio transcribed.
