@@ -83,6 +83,19 @@ export const fileConfigSchema = z.strictObject({
     /** Longest message a caller may leave (Twilio transcribes up to 120 s). */
     maxMessageSeconds: z.number().int().min(10).max(600),
   }),
+  /** The press office's shared mailbox (src/email/): on when IMAP_URL, SMTP_URL and PRESSDESK_EMAIL_FROM are set. */
+  email: z.strictObject({
+    /** The folder new mail is read from. */
+    mailbox: z.string().min(1).max(200),
+    /** Where processed messages are moved; null: they stay, flagged \\Seen and $PressDesk. */
+    processedFolder: z.string().min(1).max(200).nullable(),
+    /** How often to look for mail when the server cannot IDLE (and after a lost connection). */
+    pollSeconds: z.number().int().min(5).max(3600),
+    /** Attachments larger than this are listed on the enquiry, not stored. */
+    maxAttachmentBytes: z.number().int().min(1024).max(100_000_000),
+    /** Messages larger than this are taken as text only, every attachment listed, none stored. */
+    maxMessageBytes: z.number().int().min(10_000).max(200_000_000),
+  }),
   retention: z.strictObject({
     /** Journalists' personal data is erased this many months after their enquiry is closed. */
     monthsAfterClose: z.number().int().min(1).max(120),
@@ -144,6 +157,18 @@ const envSchema = z.object({
   PRESSDESK_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** imap://user@host:143 or imaps://user@host:993 (the user URL-encoded); or the three below. */
+  IMAP_URL: z.string().regex(/^imaps?:\/\/[^/@]+@[^/:]+(:\d+)?\/?$/, 'must look like imaps://user%40example.org@imap.example.org:993').optional(),
+  IMAP_HOST: z.string().min(1).optional(),
+  IMAP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  IMAP_USER: z.string().min(1).optional(),
+  IMAP_PASSWORD: z.string().min(1).optional(),
+  /** OAuth2 access token (XOAUTH2), as Microsoft 365 and Google require; instead of IMAP_PASSWORD. */
+  IMAP_ACCESS_TOKEN: z.string().min(1).optional(),
+  /** smtp://user:pass@host:587 or smtps://…:465 (nodemailer's URL form). */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  /** The press office's address, From and Reply-To of every email sent: "Press Office <press.office@example.org>". */
+  PRESSDESK_EMAIL_FROM: z.string().min(3).optional(),
 });
 
 export interface Config extends FileConfig {
@@ -164,6 +189,14 @@ export interface Config extends FileConfig {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** When set, `/metrics` answers only requests with `Authorization: Bearer <token>`. */
   metricsToken: string | null;
+  /** The file's email settings plus the mailbox and SMTP server from the environment. */
+  email: FileConfig['email'] & {
+    imap: { host: string; port: number; secure: boolean; user: string; auth: { pass: string } | { accessToken: string } } | null;
+    smtpUrl: string | null;
+    from: string | null;
+    /** False when the mailbox, SMTP or the From address is missing: email is off and the desk says so. */
+    configured: boolean;
+  };
 }
 
 /** A configuration problem; `key` names the offending setting so the operator can fix it. */
@@ -258,5 +291,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: unkn
         : null,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN ?? null,
+    email: emailConfig(file.email, e),
   };
+}
+
+/** The mailbox from IMAP_URL or IMAP_HOST/PORT/USER, with its password or access token; null when not given. */
+function emailConfig(file: FileConfig['email'], e: z.infer<typeof envSchema>): Config['email'] {
+  let imap: Config['email']['imap'] = null;
+  const url = e.IMAP_URL ? new URL(e.IMAP_URL) : null;
+  const host = url?.hostname ?? e.IMAP_HOST;
+  const user = url ? decodeURIComponent(url.username) : e.IMAP_USER;
+  if (host && user) {
+    const secure = url ? url.protocol === 'imaps:' : (e.IMAP_PORT ?? 993) === 993;
+    const port = url?.port ? Number(url.port) : (e.IMAP_PORT ?? (secure ? 993 : 143));
+    if (e.IMAP_ACCESS_TOKEN) imap = { host, port, secure, user, auth: { accessToken: e.IMAP_ACCESS_TOKEN } };
+    else if (e.IMAP_PASSWORD) imap = { host, port, secure, user, auth: { pass: e.IMAP_PASSWORD } };
+    else throw new ConfigError('IMAP_PASSWORD', 'required with IMAP_URL or IMAP_HOST (or IMAP_ACCESS_TOKEN for OAuth2)');
+  } else if (e.IMAP_HOST || e.IMAP_USER) {
+    throw new ConfigError(e.IMAP_HOST ? 'IMAP_USER' : 'IMAP_HOST', 'IMAP_HOST and IMAP_USER go together (or set IMAP_URL)');
+  }
+  const smtpUrl = e.SMTP_URL ?? null;
+  const from = e.PRESSDESK_EMAIL_FROM ?? null;
+  return { ...file, imap, smtpUrl, from, configured: Boolean(imap && smtpUrl && from) };
 }
