@@ -187,7 +187,8 @@ export async function signIn(page: Page, baseUrl: string, who: Credentials): Pro
   await page.goto(`${baseUrl}/desk/login`);
   await page.getByLabel('Email address').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
-  await Promise.all([page.waitForURL(`${baseUrl}/desk`), page.getByRole('button', { name: 'Sign in' }).click()]);
+  // Generous: a loaded CI machine signs in slowly (scrypt, a cold page), and a timeout here is noise.
+  await Promise.all([page.waitForURL(`${baseUrl}/desk`, { timeout: 30_000 }), page.getByRole('button', { name: 'Sign in' }).click()]);
 }
 
 /** An instant `minutes` from now, ISO-8601 with offset (what the API takes as a deadline). */

@@ -48,7 +48,7 @@ describe('npm run user', () => {
     r = await user('list');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('mona@press.example\tmanager\tactive\tMona Manager\n');
-  }, 60_000);
+  }, 180_000);
 
   it('makes up a strong password when none is given, and prints it once', async () => {
     const r = await user('add', '--email', 'otto@press.example', '--name', 'Otto Officer', '--role', 'officer');
@@ -59,7 +59,7 @@ describe('npm run user', () => {
     expect(password.length).toBeGreaterThanOrEqual(20);
     expect(r.stdout.split(password)).toHaveLength(2);
     expect(await canLogIn('otto@press.example', password)).toBe(true);
-  }, 60_000);
+  }, 180_000);
 
   it('disables, enables and resets', async () => {
     await user('add', '--email', 'pat@press.example', '--name', 'Pat', '--role', 'officer', '--password', 'first password 123');
@@ -94,7 +94,7 @@ describe('npm run user', () => {
     r = await user('disable', '--email', 'nobody@press.example');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('No user has the email address nobody@press.example.\n');
-  }, 60_000);
+  }, 180_000);
 
   it.each([
     [[], 'Give a command.'],
@@ -109,5 +109,5 @@ describe('npm run user', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(message);
     expect(r.stderr).toContain('usage: npm run user -- <command> [options]');
-  }, 60_000);
+  }, 180_000);
 });

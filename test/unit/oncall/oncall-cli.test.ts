@@ -67,7 +67,7 @@ describe('npm run oncall', () => {
 
     r = await oncall('people');
     expect(r.stdout).toBe('  Jo Smith  +447911123456\n  Sam Lee  +447911123457\n');
-  }, 60_000);
+  }, 180_000);
 
   it('answers for now, and lists from now, without a time', async () => {
     const from = new Date(Date.now() - 3_600_000).toISOString();
@@ -81,7 +81,7 @@ describe('npm run oncall', () => {
     r = await oncall('list');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Alex Khan \+447911123458 \[override\]/);
-  }, 60_000);
+  }, 180_000);
 
   it('refuses a change the rota rules out with exit 2, naming the flag, and stores nothing', async () => {
     let r = await oncall('add', '--name', 'Pat New', '--phone', '07911 123459', '--from', '2026-12-04T17:00', '--to', '2026-12-04T09:00');
@@ -96,7 +96,7 @@ describe('npm run oncall', () => {
     expect(r.stderr).toContain('--phone: Enter a phone number, like 07911 123456');
     const people = await database.db.selectFrom('person').select('phone').where('phone', '=', '+447911123459').execute();
     expect(people).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it.concurrent.each([
     [[], 'Give a command.'],
