@@ -61,6 +61,23 @@ describe('paging off: no Twilio credentials', () => {
   });
 });
 
+describe('email off: no mailbox or SMTP server', () => {
+  it('every desk page says the mailbox is not in the queue, and which settings are missing', async () => {
+    h = await startHarness({ now: NOW, env: { SMTP_URL: 'smtp://127.0.0.1:2525' } });
+    for (const [path, html] of Object.entries(await deskPages(h))) {
+      expect(html, path).toContain('Email is not connected: enquiries sent to the press office mailbox are not in this queue.');
+      expect(html, path).toContain('IMAP_URL (or IMAP_HOST and IMAP_USER) with IMAP_PASSWORD or IMAP_ACCESS_TOKEN, PRESSDESK_EMAIL_FROM');
+      expect(html, path).not.toContain('SMTP_URL,');
+    }
+  });
+
+  it('says nothing about email once the mailbox, SMTP and the From address are set', async () => {
+    h = await startHarness({ now: NOW, env: { IMAP_URL: 'imap://press%40example.org@127.0.0.1:1143', IMAP_PASSWORD: 'secret-pass', SMTP_URL: 'smtp://127.0.0.1:2525', PRESSDESK_EMAIL_FROM: 'Press Office <press@example.org>' } });
+    expect(h.config.email.configured).toBe(true);
+    for (const [path, html] of Object.entries(await deskPages(h))) expect(html, path).not.toContain('Email is not connected');
+  });
+});
+
 describe('first run: no staff account yet', () => {
   it('the sign-in page says how to create the first manager, until one exists', async () => {
     h = await startHarness({ now: NOW });
