@@ -13,6 +13,7 @@ import { pagingStatus } from './oncall/paging-status.js';
 import { startJobRunner } from './jobs/runner.js';
 import { CRONTAB, RETRY_CAP, taskList } from './jobs/tasks.js';
 import { buildServices } from './services.js';
+import { ImapWatcher } from './email/imap.watcher.js';
 
 type Mode = 'all' | 'web' | 'worker';
 
@@ -49,6 +50,16 @@ async function main(): Promise<void> {
   await services.reports.syncCalendar();
   const runner = mode === 'web' ? null : await startJobRunner({ pool, db, log, taskList: taskList(services), crontab: CRONTAB, retryCap: RETRY_CAP });
   if (runner) log.info({ mode }, 'job runner started');
+  // The shared mailbox is read where jobs run. Intake needs only IMAP: without SMTP nothing is
+  // acknowledged by email, but no enquiry waits in an inbox beside the system.
+  let watcher: ImapWatcher | null = null;
+  if (mode !== 'web' && config.email.imap) {
+    watcher = new ImapWatcher({ db, config, intake: services.emailIntake, log });
+    watcher.start();
+    log.info({ mailbox: config.email.mailbox, processedFolder: config.email.processedFolder }, 'reading the shared mailbox');
+  } else if (mode !== 'web') {
+    log.warn('email intake is off: IMAP_URL (or IMAP_HOST and IMAP_USER) with IMAP_PASSWORD or IMAP_ACCESS_TOKEN not set');
+  }
   let server: Server | null = null;
   if (mode !== 'worker') {
     const app = createApp(services);
@@ -78,6 +89,8 @@ async function main(): Promise<void> {
       if (server) {
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
+      // The message in hand is committed and flagged before the database goes.
+      await watcher?.stop();
       await runner?.stop();
       await services.live.stop();
       await db.destroy();

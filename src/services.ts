@@ -24,6 +24,7 @@ import { createTwilioGateway, type TwilioGateway } from './telephony/twilio.clie
 import { VoiceService } from './voice/voice.service.js';
 import { OnCallActions } from './oncall/oncall-actions.service.js';
 import { SmsCommandHandler } from './oncall/commands.service.js';
+import { EmailIntakeService } from './email/email-intake.service.js';
 
 /** Everything the web process and the workers share, built once from config and a database. */
 export interface Services {
@@ -48,6 +49,8 @@ export interface Services {
   privacy: PrivacyService;
   voice: VoiceService;
   onCallActions: OnCallActions;
+  /** Email intake (the IMAP watcher in src/main.ts feeds it; tests call it directly). */
+  emailIntake: EmailIntakeService;
 }
 
 /** Wires the domain services together. No I/O. */
@@ -71,5 +74,6 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const digest = new DigestService({ db, clock, config });
   const privacy = new PrivacyService({ db, clock, config });
   const voice = new VoiceService({ db, clock, config, enquiries, rota, gateway, log, arrivals: live });
-  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, outbox, deliveryStatus, enquiries, inboundSms, users, auth, casework, live, reports, digest, privacy, voice, onCallActions };
+  const emailIntake = new EmailIntakeService({ db, clock, config, enquiries, log, arrivals: live });
+  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, outbox, deliveryStatus, enquiries, inboundSms, users, auth, casework, live, reports, digest, privacy, voice, onCallActions, emailIntake };
 }

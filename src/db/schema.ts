@@ -5,6 +5,7 @@ import type { RotaTables } from '../oncall/rota.tables.js';
 import type { ReportsTables } from '../reports/reports.tables.js';
 import type { VoiceTables } from '../voice/voice.tables.js';
 import type { LinkTables } from '../oncall/link.tables.js';
+import type { EmailTables } from '../email/email.tables.js';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { EnquiryChannel, EnquiryStatus } from '../enquiries/enquiry.model.js';
 import type { EventKind } from '../enquiries/timeline.js';
@@ -13,7 +14,7 @@ import type { EventKind } from '../enquiries/timeline.js';
  * Kysely's view of the tables created by the SQL files in `sql/`. Keep the two in step. Each
  * domain declares its own tables next to its repository; this interface gathers them.
  */
-export interface Database extends RotaTables, PagingTables, OutboxTables, DeskTables, ReportsTables, VoiceTables, LinkTables {
+export interface Database extends RotaTables, PagingTables, OutboxTables, DeskTables, ReportsTables, VoiceTables, LinkTables, EmailTables {
   enquiry: EnquiryTable;
   enquiry_event: EnquiryEventTable;
   sms_inbound: SmsInboundTable;

@@ -20,6 +20,7 @@ import type { ReportsService } from '../reports/reports.service.js';
 import type { TwilioGateway } from '../telephony/twilio.client.js';
 import type { Logger } from '../log.js';
 import { recordingRoutes } from '../voice/recording.routes.js';
+import { attachmentRoutes } from '../email/attachments.routes.js';
 
 /** Paths (under /desk) only managers may reach. */
 export const MANAGER_AREAS = ['/rota', '/users', '/audit', '/privacy'] as const;
@@ -57,6 +58,7 @@ export function deskRoutes(deps: DeskDeps) {
   app.route('/', caseworkRoutes(deps));
   app.route('/', reportsRoutes(deps));
   app.route('/', recordingRoutes(deps));
+  app.route('/', attachmentRoutes(deps));
   for (const area of MANAGER_AREAS) {
     app.use(area, requireManager);
     app.use(`${area}/*`, requireManager);

@@ -30,6 +30,23 @@ const CALLBACK_WORDING: Record<string, string> = {
   canceled: 'the officer hung up before it connected',
 };
 
+/** "1.2 MB"-style size of an attachment. */
+function spokenSize(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return 'size unknown';
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** The attachments of an email, one line each; those too large to keep are said to be listed only. */
+function attachmentLines(list: unknown): string {
+  if (!Array.isArray(list) || !list.length) return '';
+  const lines = (list as Array<Record<string, unknown>>).map(
+    (a) => `- ${str(a.filename) || '(no name)'} (${str(a.contentType)}, ${spokenSize(Number(a.size))})${a.stored ? '' : ': too large to keep, listed only'}`,
+  );
+  return `Attachments:\n${lines.join('\n')}`;
+}
+
 /** "45 s" or "2 min 5 s". */
 function spokenLength(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return 'length unknown';
@@ -121,12 +138,70 @@ export function describeEvent(e: TimelineEvent): { title: string; body?: string 
       return { title: e.data.status === 'completed' && e.data.seconds ? `Spoke to the journalist for ${spokenLength(Number(e.data.seconds))}` : `Call to the journalist: ${CALLBACK_WORDING[str(e.data.status)] ?? str(e.data.status)}` };
     case 'oncall_viewed':
       return { title: `On-call looked at the enquiry (${e.data.via === 'link' ? 'the link in the page' : 'INFO by text'})` };
+    case 'email_in': {
+      const d = e.data;
+      const who = str(d.from);
+      const title = d.auto ? `Automatic reply by email${who ? ` from ${who}` : ''}` : `Email in from ${who || 'the journalist'}`;
+      const parts = [str(d.subject) ? `Subject: ${str(d.subject)}` : '', str(d.body), attachmentLines(d.attachments)].filter(Boolean);
+      return { title: d.followsUp ? `${title} (follows up ${str(d.followsUp)})` : title, body: parts.length ? parts.join('\n\n') : undefined };
+    }
+    case 'email_bounce': {
+      const d = e.data;
+      const to = str(d.recipient);
+      return { title: `Email to ${to || 'the journalist'} could not be delivered${d.status ? ` (${str(d.status)})` : ''}`, body: str(d.diagnostic) || undefined };
+    }
     default: {
       // Compile time: every kind is worded above. Run time: a row of a kind this version does not know still shows.
       const unworded: never = e;
       return { title: str((unworded as { kind: unknown }).kind).replace(/_/g, ' ') };
     }
   }
+}
+
+/**
+ * An email's text split where the quoted history or the signature starts (a `>` line, an
+ * "On … wrote:" line, Outlook's "-----Original Message-----" or "From:" block, or the "-- "
+ * signature mark), so the desk shows what is new and folds the rest. Nothing is dropped.
+ */
+export function splitQuoted(text: string): { fresh: string; folded: string } {
+  const lines = text.split('\n');
+  const at = lines.findIndex(
+    (l, i) => /^>/.test(l) || /^-- ?$/.test(l) || /^-{2,}\s*Original Message\s*-{2,}/i.test(l) || (/^On .+wrote:\s*$/.test(l) && i > 0) || (/^From: .+/.test(l) && i > 0 && lines[i - 1].trim() === ''),
+  );
+  if (at <= 0) return { fresh: text, folded: '' };
+  return { fresh: lines.slice(0, at).join('\n').trimEnd(), folded: lines.slice(at).join('\n') };
+}
+
+/** An email on the timeline: subject, the new text, the quoted history and signature folded, attachments to download. */
+function EmailBody(props: { data: TimelineEvent<'email_in'>['data'] }) {
+  const d = props.data;
+  const { fresh, folded } = splitQuoted(str(d.body));
+  const files = Array.isArray(d.attachments) ? d.attachments : [];
+  return (
+    <div class="email">
+      {str(d.subject) ? <div class="hint">Subject: {str(d.subject)}</div> : null}
+      {fresh ? <div class="pre">{fresh}</div> : null}
+      {folded ? (
+        <details>
+          <summary>Quoted text and signature</summary>
+          <div class="pre">{folded}</div>
+        </details>
+      ) : null}
+      {files.length ? (
+        <ul class="attachments">
+          {files.map((a) => (
+            <li>
+              {a.stored ? <a href={`/desk/attachments/${encodeURIComponent(a.id)}`} download>{str(a.filename) || 'attachment'}</a> : <span>{str(a.filename) || 'attachment'}</span>}{' '}
+              <span class="hint">
+                ({str(a.contentType)}, {spokenSize(Number(a.size))}
+                {a.stored ? '' : ', too large to keep: listed only'})
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
 }
 
 /** An enquiry's timeline, oldest first; `when` formats each entry's time. */
@@ -141,7 +216,7 @@ export function Timeline(props: { events: TimelineEvent[]; when: (d: Date) => st
           <li class={`ev ev--${ev.kind}`}>
             <time datetime={ev.at.toISOString()}>{props.when(ev.at)}</time> <strong>{d.title}</strong>
             {ev.actor && ev.kind !== 'acknowledged' ? <span class="hint"> by {ev.actor}</span> : null}
-            {d.body ? <div class="pre">{d.body}</div> : null}
+            {ev.kind === 'email_in' ? <EmailBody data={ev.data} /> : d.body ? <div class="pre">{d.body}</div> : null}
             {ev.kind === 'voicemail' && !deleted.has(ev.data.recordingSid) ? (
               <audio class="voicemail" controls preload="none" src={`/desk/recordings/${encodeURIComponent(ev.data.recordingSid)}`}>
                 <a href={`/desk/recordings/${encodeURIComponent(ev.data.recordingSid)}`}>Play the message</a>

@@ -7,7 +7,7 @@ import { z } from 'zod';
  * `npm run typecheck` name every place to complete. The SQL CHECK constraints in `sql/` list
  * them too and change by migration.
  */
-export const ENQUIRY_CHANNELS = ['web', 'api', 'sms', 'voice'] as const;
+export const ENQUIRY_CHANNELS = ['web', 'api', 'sms', 'voice', 'email'] as const;
 /** How an enquiry arrived. */
 export type EnquiryChannel = (typeof ENQUIRY_CHANNELS)[number];
 

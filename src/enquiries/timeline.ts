@@ -76,7 +76,19 @@ export interface EventData {
   callback_ended: { key: string; status: string; seconds: number | null };
   /** The on-call officer looked the enquiry up (INFO, or opened the link in the page). */
   oncall_viewed: { via: OnCallVia };
+  /**
+   * An email from the journalist (`auto`: an automatic reply, such as out-of-office, in the
+   * thread) read from the shared mailbox: `from` as "Name <address>", the text with its quoted
+   * history, and its attachments (`stored` false: listed only, too large). `followsUp` names the
+   * answered or closed enquiry it replied to, when it started this one.
+   */
+  email_in: { emailId: string; from: string; subject: string; body: string; attachments: EmailAttachmentNote[]; auto?: boolean; followsUp?: string };
+  /** An email we sent came back undelivered (a delivery status notification in the shared mailbox). */
+  email_bounce: { emailId: string; bouncedMessageId: string | null; recipient: string | null; status: string | null; diagnostic: string | null };
 }
+
+/** An attachment of an email as the timeline lists it; `id` is the download's (`/desk/attachments/:id`). */
+export type EmailAttachmentNote = { id: string; filename: string | null; contentType: string; size: number; stored: boolean };
 
 /** Where the on-call officer acted from: a text command, or the link in the page. */
 export type OnCallVia = 'sms' | 'link';
@@ -138,6 +150,10 @@ export const PERSONAL_FIELDS = {
   call_out_failed: ['to', 'error'],
   callback_ended: [],
   oncall_viewed: [],
+  // The journalist's words and name; attachment file names often name people too.
+  email_in: ['from', 'subject', 'body', 'attachments'],
+  // The address that bounced, and the receiving server's words, which quote it.
+  email_bounce: ['recipient', 'diagnostic'],
 } as const satisfies { [K in EventKind]: readonly (keyof EventData[K])[] };
 
 /** The personal fields of kind K. */

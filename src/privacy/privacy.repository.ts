@@ -3,6 +3,7 @@ import type { Db, Tx } from '../db/database.js';
 import { PERSONAL_FIELDS } from '../enquiries/timeline.js';
 import { addJob } from '../jobs/queue.repository.js';
 import * as voiceRepo from '../voice/voice.repository.js';
+import { eraseEmailsOf, exportEmailsOf } from '../email/email.repository.js';
 
 /** What replaces erased personal data. */
 export const ERASED = '[erased]';
@@ -60,8 +61,11 @@ export async function exportEnquiries(db: Db, ids: string[]) {
     .where('enquiry_id', 'in', ids)
     .orderBy('started_at')
     .execute();
+  // Emails received and sent: the people they name, the text, and what was attached (described, not the files).
+  const emails = await exportEmailsOf(db, ids);
   return enquiries.map((e) => ({
     ...e,
+    emails: emails.filter((x) => x.enquiry_id === e.id).map(({ enquiry_id: _e, ...rest }) => rest),
     phoneCalls: calls.filter((x) => x.enquiry_id === e.id).map(({ enquiry_id: _e, ...rest }) => rest),
     timeline: events.filter((x) => x.enquiry_id === e.id).map(({ enquiry_id: _e, ...rest }) => rest),
     smsReceived: inbound.filter((x) => x.enquiry_id === e.id).map(({ enquiry_id: _e, ...rest }) => rest),
@@ -80,14 +84,19 @@ async function referencesOf(tx: Tx, ids: string[]): Promise<string[]> {
  * details, subject, details and the press line; the timeline's personal fields as each kind
  * declares them (`PERSONAL_FIELDS`: message texts, numbers, delivery errors that name the
  * number), inbound and outbound SMS, and the page texts and calls sent about them (see
- * `eraseFromPages`). Keeps the outlet, times, status and outcome (the figures). Then the copies
+ * `eraseFromPages`), and their emails (the people named in From/To/Cc/Reply-To, subjects, texts,
+ * attachments; `eraseEmailsOf`). Keeps the outlet, times, status and outcome (the figures). Then the copies
  * made elsewhere: subjects in
  * the morning digests and their SMS, and queued or failed jobs that carry the journalist's
  * number or text (see `dropJobsNaming`). `senderPhone` (an erasure request, where every enquiry
- * of theirs is in `ids`): their texts that joined no enquiry go too. Idempotent.
+ * of theirs is in `ids`): their texts that joined no enquiry go too; `senderEmail` likewise their
+ * emails that joined none (ignored auto-replies). Idempotent.
  */
-export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhone: string | null = null): Promise<number> {
-  if (!ids.length) return 0;
+export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhone: string | null = null, senderEmail: string | null = null): Promise<number> {
+  if (!ids.length) {
+    if (senderEmail) await eraseEmailsOf(tx, [], at, senderEmail);
+    return 0;
+  }
   const references = await referencesOf(tx, ids);
   const r = await tx
     .updateTable('enquiry')
@@ -105,6 +114,7 @@ export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhon
              WHERE enquiry_id = ANY(${ids}::bigint[])`.execute(tx);
   await eraseFromPages(tx, ids);
   await eraseFromCalls(tx, ids, at, senderPhone);
+  await eraseEmailsOf(tx, ids, at, senderEmail);
   await eraseFromDigests(tx, references, senderPhone);
   await dropJobsNaming(tx, ids, references);
   return Number(r.numUpdatedRows);

@@ -7,6 +7,7 @@ import { normalisePhone } from '../enquiries/enquiry.input.js';
 import { AppError } from '../http/errors.js';
 import * as repo from './privacy.repository.js';
 import { forgetOrphanCallsBefore } from '../voice/voice.repository.js';
+import { forgetOrphanEmailsBefore } from '../email/email.repository.js';
 
 const SYSTEM: Actor = { userId: null, email: 'retention' };
 
@@ -34,6 +35,8 @@ export class PrivacyService {
       if (!ids.length) {
         // Calls that became no enquiry (the caller hung up) keep their number as long as one would.
         await forgetOrphanCallsBefore(this.deps.db, cutoff);
+        // Likewise auto-replies and bounces that joined no enquiry.
+        await forgetOrphanEmailsBefore(this.deps.db, cutoff, now);
         return total;
       }
       const n = await this.deps.db.transaction().execute(async (tx) => {
@@ -76,7 +79,7 @@ export class PrivacyService {
     const now = this.deps.clock();
     return this.deps.db.transaction().execute(async (tx) => {
       const ids = await repo.enquiriesOf(tx, who);
-      const n = await repo.eraseEnquiries(tx, ids, now, who.phone);
+      const n = await repo.eraseEnquiries(tx, ids, now, who.phone, who.email);
       for (const id of ids) await audit(tx, { at: now, actor, action: 'journalist.erased', enquiryId: id });
       return n;
     });

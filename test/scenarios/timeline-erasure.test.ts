@@ -52,6 +52,16 @@ const SAMPLES = {
   call_out_failed: { to: '+447700900222', error: 'Calling +447700900222 failed' },
   callback_ended: { key: 'sms:SM0009', status: 'completed', seconds: 240 },
   oncall_viewed: { via: 'link' },
+  email_in: {
+    emailId: '1',
+    from: `${JOURNALIST.name} <${JOURNALIST.email}>`,
+    subject: JOURNALIST.text,
+    body: SAID,
+    attachments: [{ id: '1', filename: `${JOURNALIST.name} - notes.pdf`, contentType: 'application/pdf', size: 1200, stored: true }],
+    auto: false,
+    followsUp: 'PD-TLE-000',
+  },
+  email_bounce: { emailId: '2', bouncedMessageId: '<reply-1@press.example.org>', recipient: JOURNALIST.email, status: '5.1.1', diagnostic: `smtp; 550 5.1.1 <${JOURNALIST.email}>: mailbox unavailable` },
 } satisfies { [K in EventKind]: EventData[K] };
 
 let t: TestDatabase;

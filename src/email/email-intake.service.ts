@@ -1,0 +1,268 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db, Tx } from '../db/database.js';
+import type { Enquiry } from '../db/schema.js';
+import { addEvent, lockKey } from '../enquiries/enquiries.repository.js';
+import type { ArrivalsPort, EnquiryService } from '../enquiries/enquiries.service.js';
+import { LIMITS } from '../enquiries/enquiry.input.js';
+import { isOpenStatus } from '../enquiries/enquiry.model.js';
+import { normaliseReference } from '../enquiries/reference.js';
+import type { EmailAttachmentNote } from '../enquiries/timeline.js';
+import type { Logger } from '../log.js';
+import { saysUrgent } from '../sms/inbound.service.js';
+import type { ParsedEmail } from './email-parse.js';
+import * as repo from './email.repository.js';
+import type { EmailOutcome, MailAddress } from './email.tables.js';
+
+/** What the timeline says when a reply by email upgrades its enquiry to urgent. */
+const URGENT_BY_REPLY = 'Reply by email said URGENT in the subject';
+
+/** Our reference in a subject: `[PD-7KM-4QX]` or a bare `PD-7KM-4QX` (any case). */
+const REFERENCE_IN_SUBJECT = /(?<![A-Z0-9])PD-[A-Z0-9]{3}-[A-Z0-9]{3}(?![A-Z0-9])/gi;
+
+/** What intake did with one message. */
+export interface IntakeResult {
+  /** False when the message was already recorded (read again after a crash or by another process). */
+  recorded: boolean;
+  outcome: EmailOutcome;
+  emailId: string | null;
+  enquiryId: string | null;
+  /** Reference of the enquiry it made or joined. */
+  reference: string | null;
+  /** True when it made a new enquiry. */
+  created: boolean;
+}
+
+export interface EmailIntakeDeps {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'email'>;
+  enquiries: EnquiryService;
+  log: Logger;
+  /** Told about each new enquiry once its transaction has committed. */
+  arrivals?: ArrivalsPort;
+}
+
+/** "Name <address>", or the address alone. */
+function shown(a: MailAddress): string {
+  return a.name ? `${a.name} <${a.address}>` : a.address;
+}
+
+/** `s` cut to `max` characters, with an ellipsis when cut. */
+function cut(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** The bare address inside "Name <address>" (the form PRESSDESK_EMAIL_FROM takes), lower case. */
+function bareAddress(from: string | null): string | null {
+  if (!from) return null;
+  const m = /<([^<>]+)>/.exec(from);
+  return (m ? m[1] : from).trim().toLowerCase() || null;
+}
+
+/**
+ * Intake of email: each message read from the shared mailbox is recorded exactly once (by
+ * mailbox, UIDVALIDITY and UID, and by Message-ID) in the same transaction as what it does:
+ * a new enquiry (channel `email`), an addition to the enquiry it replies to, a bounce on the
+ * enquiry of the message that bounced, or nothing (an automatic message that matches no thread).
+ */
+export class EmailIntakeService {
+  constructor(private readonly deps: EmailIntakeDeps) {}
+
+  /**
+   * Records one message read at `at` and acts on it, in one transaction; then announces a new
+   * enquiry. A message already recorded at `at` changes nothing (`recorded: false`): the caller
+   * only has to flag it on the server. Safe to call concurrently for the same message.
+   */
+  async receive(at: repo.MailboxLocation, mail: ParsedEmail): Promise<IntakeResult> {
+    const result = await this.deps.db.transaction().execute(async (tx) => {
+      // Two processes reading the same mailbox take each message one after the other.
+      await lockKey(tx, `email:${at.mailbox}:${at.uidValidity}:${at.uid}`);
+      const seen = await repo.findAtLocation(tx, at);
+      if (seen) return { recorded: false, outcome: seen.outcome ?? 'duplicate', emailId: seen.id, enquiryId: seen.enquiry_id, reference: null, created: false } satisfies IntakeResult;
+      // The same message under another UID (copied, delivered twice, or a new UIDVALIDITY).
+      await lockKey(tx, `email-id:${mail.messageId}`);
+      return this.act(tx, at, mail);
+    });
+    if (result.created && result.reference) this.deps.arrivals?.announce(result.reference);
+    return result;
+  }
+
+  /**
+   * Records a message that could not be parsed (so it is not read again and again); it stays in
+   * the mailbox for someone to read there. Returns false when it was already recorded.
+   */
+  async recordUnreadable(at: repo.MailboxLocation, size: number | null): Promise<boolean> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      await lockKey(tx, `email:${at.mailbox}:${at.uidValidity}:${at.uid}`);
+      if (await repo.findAtLocation(tx, at)) return false;
+      const id = await repo.insertReceived(tx, {
+        ...this.location(at),
+        message_id: `<unreadable-${at.uidValidity}-${at.uid}@pressdesk.invalid>`,
+        outcome: 'unreadable',
+        size_bytes: size,
+        recorded_at: this.deps.clock(),
+        to: [],
+        cc: [],
+      });
+      return id !== null;
+    });
+  }
+
+  private location(at: repo.MailboxLocation) {
+    return { mailbox: at.mailbox, uid_validity: at.uidValidity, uid: at.uid };
+  }
+
+  private async act(tx: Tx, at: repo.MailboxLocation, mail: ParsedEmail): Promise<IntakeResult> {
+    const now = this.deps.clock();
+    const row: repo.ReceivedRow = {
+      ...this.location(at),
+      message_id: mail.messageId,
+      in_reply_to: mail.inReplyTo,
+      refs: mail.references,
+      from_address: mail.from?.address ?? null,
+      from_name: mail.from?.name || null,
+      reply_to: mail.replyTo,
+      to: mail.to,
+      cc: mail.cc,
+      subject: mail.subject,
+      body_text: mail.text,
+      is_auto: mail.auto !== null,
+      auto_reason: mail.auto,
+      is_bounce: mail.bounce !== null,
+      size_bytes: mail.size,
+      sent_at: mail.sentAt,
+      recorded_at: now,
+    };
+    const record = async (outcome: EmailOutcome, enquiryId: string | null, storeAttachments: boolean) => {
+      const id = await repo.insertReceived(tx, { ...row, outcome, enquiry_id: enquiryId });
+      // The location lock was held since before the check, so the insert cannot have clashed.
+      if (!id) throw new Error('email message recorded twice under one lock');
+      const notes = storeAttachments ? await this.storeAttachments(tx, id, mail) : [];
+      return { id, notes };
+    };
+    const done = (outcome: EmailOutcome, emailId: string, enquiry: Enquiry | null, created = false): IntakeResult => ({
+      recorded: true,
+      outcome,
+      emailId,
+      enquiryId: enquiry?.id ?? null,
+      reference: enquiry?.reference ?? null,
+      created,
+    });
+
+    const duplicate = await repo.findReceivedByMessageId(tx, mail.messageId);
+    if (duplicate) {
+      // Already taken under another UID: recorded so it is flagged, and nothing else happens.
+      const { id } = await record('duplicate', duplicate.enquiry_id, false);
+      return done('duplicate', id, null);
+    }
+    if (!mail.from) {
+      // Nobody to answer and no address for the enquiry: kept in the mailbox for a person to read.
+      const { id } = await record('no_sender', null, false);
+      return done('no_sender', id, null);
+    }
+    const own = bareAddress(this.deps.config.email.from);
+    if (own && mail.from.address.toLowerCase() === own) {
+      // Our own address (a copy of something we sent, or a test from the office): taking it as a
+      // journalist's would make the office its own correspondent, and could start a loop.
+      const { id } = await record('own_address', null, false);
+      return done('own_address', id, null);
+    }
+
+    if (mail.bounce) {
+      // A bounce belongs to the message we sent that it returns, never to a new enquiry.
+      const enquiryId = await repo.enquiryOfMessages(tx, mail.bounce.originalMessageIds, 'out');
+      const enquiry = enquiryId ? await repo.lockEnquiry(tx, { id: enquiryId }) : undefined;
+      if (!enquiry) {
+        const { id } = await record('ignored_bounce', null, false);
+        return done('ignored_bounce', id, null);
+      }
+      const { id } = await record('bounce', enquiry.id, true);
+      const b = mail.bounce;
+      await addEvent(tx, {
+        enquiryId: enquiry.id,
+        at: now,
+        kind: 'email_bounce',
+        data: { emailId: id, bouncedMessageId: b.originalMessageIds[0] ?? null, recipient: b.recipient, status: b.status, diagnostic: b.diagnostic },
+      });
+      return done('bounce', id, enquiry);
+    }
+
+    const thread = await this.threadOf(tx, mail);
+    const open = thread && isOpenStatus(thread.status) ? thread : null;
+    if (mail.auto) {
+      // An automatic reply (out of office, a list, a robot) joins its thread like any reply, but
+      // one that matches no open enquiry is recorded and ignored: it asks nothing of the office,
+      // and an enquiry would be acknowledged, which is how two robots loop.
+      if (!open) {
+        const { id } = await record('ignored_auto', null, false);
+        return done('ignored_auto', id, null);
+      }
+      const { id, notes } = await record('joined', open.id, true);
+      await this.addEmailEvent(tx, open.id, id, mail, notes, { auto: true });
+      return done('joined', id, open);
+    }
+
+    const urgent = saysUrgent(mail.subject);
+    if (open) {
+      const { id, notes } = await record('joined', open.id, true);
+      await this.addEmailEvent(tx, open.id, id, mail, notes, {});
+      const { enquiry } = await this.deps.enquiries.followUpInTx(tx, open, { saysUrgent: urgent, urgentReason: URGENT_BY_REPLY });
+      return done('joined', id, enquiry);
+    }
+
+    // A reply to an enquiry already answered or closed starts a new one that says which it
+    // follows: the queue must see it, and reopening would rewrite the figures of the old one.
+    const { enquiry } = await this.deps.enquiries.submitInTx(
+      tx,
+      {
+        name: cut(mail.from.name, LIMITS.name),
+        outlet: '',
+        email: mail.from.address.slice(0, LIMITS.email),
+        phone: null,
+        subject: cut(mail.subject, LIMITS.subject) || '(email with no subject)',
+        details: mail.text || '(email with no text)',
+        deadline: null,
+        urgent,
+      },
+      'email',
+    );
+    const { id, notes } = await record('new_enquiry', enquiry.id, true);
+    await this.addEmailEvent(tx, enquiry.id, id, mail, notes, thread ? { followsUp: thread.reference } : {});
+    return done('new_enquiry', id, enquiry, true);
+  }
+
+  /**
+   * The enquiry a message replies to, locked: by In-Reply-To, then References (newest first),
+   * matching a message we received or sent; then by our reference in the subject. Never by
+   * subject alone. Erased enquiries do not count (their data is gone; the reply starts afresh).
+   */
+  private async threadOf(tx: Tx, mail: ParsedEmail): Promise<Enquiry | null> {
+    const ids = [...(mail.inReplyTo ? [mail.inReplyTo] : []), ...[...mail.references].reverse()];
+    const byHeader = await repo.enquiryOfMessages(tx, [...new Set(ids)]);
+    if (byHeader) {
+      const e = await repo.lockEnquiry(tx, { id: byHeader });
+      if (e) return e;
+    }
+    for (const m of mail.subject.matchAll(REFERENCE_IN_SUBJECT)) {
+      const reference = normaliseReference(m[0]);
+      const e = reference ? await repo.lockEnquiry(tx, { reference }) : undefined;
+      if (e) return e;
+    }
+    return null;
+  }
+
+  private async storeAttachments(tx: Tx, emailId: string, mail: ParsedEmail): Promise<EmailAttachmentNote[]> {
+    const ids = await repo.insertAttachments(tx, emailId, mail.attachments);
+    return mail.attachments.map((a, i) => ({ id: ids[i], filename: a.filename, contentType: a.contentType, size: a.size, stored: a.content !== null }));
+  }
+
+  private async addEmailEvent(tx: Tx, enquiryId: string, emailId: string, mail: ParsedEmail, attachments: EmailAttachmentNote[], extra: { auto?: boolean; followsUp?: string }) {
+    await addEvent(tx, {
+      enquiryId,
+      at: this.deps.clock(),
+      kind: 'email_in',
+      data: { emailId, from: mail.from ? shown(mail.from) : '', subject: mail.subject, body: mail.text, attachments, ...extra },
+    });
+  }
+}
