@@ -14,7 +14,9 @@ import { DeliveryStatusService } from './outbox/delivery-status.js';
 import { recordedCallSids } from './outbox/outbox.repository.js';
 import { OutboxService } from './outbox/outbox.service.js';
 import { sendLimiter } from './outbox/send-limits.js';
-import { twilioSenders } from './outbox/senders.js';
+import { providerSenders } from './outbox/senders.js';
+import { smtpSender } from './email/smtp.sender.js';
+import { EmailOut } from './email/email-out.service.js';
 import { RotaService } from './oncall/rota.service.js';
 import { PrivacyService } from './privacy/privacy.service.js';
 import { DigestService } from './reports/digest.service.js';
@@ -58,7 +60,7 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const { config, db, clock, log } = base;
   const gateway = base.gateway ?? createTwilioGateway(config.twilio, { timeoutMs: 10_000 });
   const rota = new RotaService({ db, config, clock });
-  const senders = twilioSenders(gateway, (phone) => recordedCallSids(db, phone));
+  const senders = providerSenders(gateway, (phone) => recordedCallSids(db, phone), smtpSender(config.email));
   const limiter = sendLimiter({ db, log, ...config.twilio });
   const outbox = new OutboxService({ db, clock, senders, statusCallback: `${config.publicBaseUrl}/twilio/status`, limiter });
   const paging = new PagingService({ db, config, clock, rota, outbox, log });
@@ -67,13 +69,14 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const enquiries = new EnquiryService({ db, config, clock, paging, arrivals: live });
   const users = new UserService({ db, clock });
   const auth = new AuthService({ db, pool: base.pool, clock, config });
-  const casework = new CaseworkService({ db, clock, config, paging });
+  const emailOut = new EmailOut({ config });
+  const casework = new CaseworkService({ db, clock, config, paging, email: emailOut });
   const onCallActions = new OnCallActions({ db, clock, config, casework });
   const inboundSms = new InboundSmsService({ db, clock, config, enquiries, acks: new SmsCommandHandler({ ack: new SmsAckHandler(paging), actions: onCallActions, clock }), arrivals: live });
   const reports = new ReportsService({ db, clock, config });
   const digest = new DigestService({ db, clock, config });
   const privacy = new PrivacyService({ db, clock, config });
   const voice = new VoiceService({ db, clock, config, enquiries, rota, gateway, log, arrivals: live });
-  const emailIntake = new EmailIntakeService({ db, clock, config, enquiries, log, arrivals: live });
+  const emailIntake = new EmailIntakeService({ db, clock, config, enquiries, log, arrivals: live, out: emailOut });
   return { config, db, pool: base.pool, clock, log, gateway, rota, paging, outbox, deliveryStatus, enquiries, inboundSms, users, auth, casework, live, reports, digest, privacy, voice, onCallActions, emailIntake };
 }

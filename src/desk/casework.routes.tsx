@@ -12,7 +12,7 @@ import type { CaseworkService } from './casework.service.js';
 import { EnquiryPage } from './casework.views.js';
 import { findUserById, listActiveUsers } from './users.repository.js';
 
-/** An enquiry's page (`GET /desk/enquiries/:reference`) and its actions (POST …/assign, /status, /note, /response, /reply, /urgency, /acknowledge). */
+/** An enquiry's page (`GET /desk/enquiries/:reference`) and its actions (POST …/assign, /status, /note, /response, /reply, /email, /urgency, /acknowledge). */
 export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; casework: CaseworkService }) {
   const app = new Hono<DeskEnv>();
 
@@ -40,6 +40,7 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
         timeline={timeline}
         page={page}
         outbound={outbound}
+        emailEnabled={deps.casework.emailEnabled}
         errors={errors}
         values={values}
       />,
@@ -75,6 +76,7 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
   app.post('/enquiries/:reference/note', act((ref, b, actor) => deps.casework.addNote(ref, b.note, actor)));
   app.post('/enquiries/:reference/response', act((ref, b, actor) => deps.casework.recordResponse(ref, b.response, actor)));
   app.post('/enquiries/:reference/reply', act((ref, b, actor) => deps.casework.replyBySms(ref, b.reply, actor)));
+  app.post('/enquiries/:reference/email', act((ref, b, actor) => deps.casework.replyByEmail(ref, b.email, actor)));
   app.post('/enquiries/:reference/urgency', act((ref, b, actor) => deps.casework.setUrgency(ref, b.urgent === 'true', b.reason, actor)));
   app.post('/enquiries/:reference/acknowledge', act((ref, _b, actor) => deps.casework.acknowledgePage(ref, actor)));
 

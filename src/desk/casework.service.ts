@@ -9,6 +9,7 @@ import { ENQUIRY_STATUSES, isOpenStatus } from '../enquiries/enquiry.model.js';
 import { isOpen, workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
 import type { PagingService } from '../oncall/paging.service.js';
+import type { EmailOut } from '../email/email-out.service.js';
 import { findPageByEnquiry } from '../oncall/paging.repository.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { audit, type Actor } from './audit.repository.js';
@@ -19,7 +20,7 @@ import { findUserById } from './users.repository.js';
 /** The statuses a press officer can choose, in order, with their labels. */
 export const STATUSES: Array<{ value: EnquiryStatus; label: string }> = ENQUIRY_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] }));
 
-export const CASEWORK_LIMITS = { note: 5000, response: 5000, reply: 1000, reason: 500 } as const;
+export const CASEWORK_LIMITS = { note: 5000, response: 5000, reply: 1000, email: 20_000, reason: 500 } as const;
 
 function requireText(field: string, value: unknown, max: number, label: string): string {
   const text = typeof value === 'string' ? normaliseText(value, true) : '';
@@ -36,7 +37,12 @@ function requireText(field: string, value: unknown, max: number, label: string):
  * recorded in the same one).
  */
 export class CaseworkService {
-  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; paging: PagingService }) {}
+  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; paging: PagingService; email?: EmailOut }) {}
+
+  /** Whether replies by email can be sent (SMTP and the From address configured). */
+  get emailEnabled(): boolean {
+    return this.deps.email?.enabled ?? false;
+  }
 
   /** The first-response fields, set once: when, and how much opening time it took. */
   private firstResponse(e: Enquiry, now: Date): Partial<Enquiry> {
@@ -126,6 +132,22 @@ export class CaseworkService {
       await addEvent(tx, { enquiryId: e.id, at: now, kind: 'reply_queued', actor: actor.email, data: { body, key } });
       await audit(tx, { at: now, actor, action: 'enquiry.reply_sent', enquiryId: e.id, detail: { key } });
     }, tx);
+  }
+
+  /**
+   * Queues an email reply to the journalist, threaded to the enquiry's latest message, from the
+   * press office's address (sent through the outbox; retried while the SMTP server is away).
+   */
+  async replyByEmail(reference: string, text: unknown, actor: Actor): Promise<void> {
+    const body = requireText('email', text, CASEWORK_LIMITS.email, 'a reply');
+    if (!this.deps.email?.enabled) throw new AppError('validation', 'Email is off', { fields: { email: 'Email is not connected (SMTP_URL, PRESSDESK_EMAIL_FROM): reply from your mail client' } });
+    await this.withEnquiry(reference, async (tx, e, now) => {
+      if (!e.email) throw new AppError('validation', 'No email address', { fields: { email: 'This journalist gave no email address: reply by SMS or phone instead' } });
+      await this.deps.email!.reply(tx, { enquiry: e, to: e.email, text: body }, now);
+      await repo.updateEnquiry(tx, e.id, { updated_at: now, ...this.firstResponse(e, now) });
+      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'email_reply_queued', actor: actor.email, data: { to: e.email, body } });
+      await audit(tx, { at: now, actor, action: 'enquiry.email_sent', enquiryId: e.id });
+    });
   }
 
   /** Upgrades or downgrades urgency with a reason; an upgrade while the office is closed pages on-call. */

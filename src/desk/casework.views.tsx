@@ -17,7 +17,7 @@ import { Timeline } from './timeline.views.js';
 type When = (d: Date) => string;
 
 /** Where each action's error belongs, in page order: the page section, then the action forms. */
-const ERROR_ORDER: readonly string[] = ['page', 'assignee', 'status', 'reply', 'response', 'note', 'reason'];
+const ERROR_ORDER: readonly string[] = ['page', 'assignee', 'status', 'reply', 'email', 'response', 'note', 'reason'];
 
 export interface EnquiryPageProps {
   session: DeskSession;
@@ -30,6 +30,8 @@ export interface EnquiryPageProps {
   timeline: TimelineEvent[];
   page: { page: Page; steps: StepWithDelivery[] } | null;
   outbound: OutboundMessage[];
+  /** Replies by email can be sent (SMTP configured). */
+  emailEnabled: boolean;
   errors?: Record<string, string>;
   values?: Record<string, string>;
 }
@@ -192,6 +194,25 @@ export function EnquiryPage(p: EnquiryPageProps) {
             </Field>
             <button class="button" type="submit">
               Send SMS reply
+            </button>
+          </form>
+        ) : null}
+
+        {e.email && p.emailEnabled ? (
+          <form method="post" action={action('email')} class="action">
+            <Csrf token={csrf} />
+            <Field
+              id="email"
+              label="Reply to the journalist by email"
+              hint={`Sent to ${e.email} from the press office's address, in the same thread as their last message.`}
+              error={errors.email}
+              as="textarea"
+              attrs={{ maxlength: CASEWORK_LIMITS.email, rows: 6 }}
+            >
+              {values.email ?? ''}
+            </Field>
+            <button class="button" type="submit">
+              Send email reply
             </button>
           </form>
         ) : null}

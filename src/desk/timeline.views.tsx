@@ -145,6 +145,12 @@ export function describeEvent(e: TimelineEvent): { title: string; body?: string 
       const parts = [str(d.subject) ? `Subject: ${str(d.subject)}` : '', str(d.body), attachmentLines(d.attachments)].filter(Boolean);
       return { title: d.followsUp ? `${title} (follows up ${str(d.followsUp)})` : title, body: parts.length ? parts.join('\n\n') : undefined };
     }
+    case 'email_reply_queued':
+      return { title: `Reply by email queued to ${str(e.data.to)}`, body: str(e.data.body) };
+    case 'email_out':
+      return { title: `Email sent to ${str(e.data.to)}` };
+    case 'email_out_failed':
+      return { title: `Email to ${str(e.data.to)} could not be sent`, body: str(e.data.error) };
     case 'email_bounce': {
       const d = e.data;
       const to = str(d.recipient);

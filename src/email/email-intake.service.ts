@@ -1,3 +1,4 @@
+import type { EmailOut } from './email-out.service.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
@@ -41,6 +42,8 @@ export interface EmailIntakeDeps {
   log: Logger;
   /** Told about each new enquiry once its transaction has committed. */
   arrivals?: ArrivalsPort;
+  /** Sends the acknowledgement of a new enquiry (when email can be sent). */
+  out?: EmailOut;
 }
 
 /** "Name <address>", or the address alone. */
@@ -213,7 +216,7 @@ export class EmailIntakeService {
 
     // A reply to an enquiry already answered or closed starts a new one that says which it
     // follows: the queue must see it, and reopening would rewrite the figures of the old one.
-    const { enquiry } = await this.deps.enquiries.submitInTx(
+    const { enquiry, outcome } = await this.deps.enquiries.submitInTx(
       tx,
       {
         name: cut(mail.from.name, LIMITS.name),
@@ -229,6 +232,11 @@ export class EmailIntakeService {
     );
     const { id, notes } = await record('new_enquiry', enquiry.id, true);
     await this.addEmailEvent(tx, enquiry.id, id, mail, notes, thread ? { followsUp: thread.reference } : {});
+    // Only a person's new enquiry is acknowledged (automatic mail returned above), once, to
+    // where they asked replies to go.
+    if (this.deps.out?.enabled) {
+      await this.deps.out.acknowledge(tx, { enquiry, to: mail.replyTo ?? mail.from.address, nextStep: outcome.nextStep, thread: { messageId: mail.messageId, references: mail.references, subject: mail.subject } }, now);
+    }
     return done('new_enquiry', id, enquiry, true);
   }
 

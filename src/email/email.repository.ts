@@ -220,3 +220,8 @@ export async function messagesOf(db: Db, enquiryId: string): Promise<EmailMessag
 export async function attachmentsOf(db: Db, emailId: string) {
   return db.selectFrom('email_attachment').select(['id', 'filename', 'content_type', 'size_bytes', 'inline', 'not_stored']).where('email_id', '=', emailId).orderBy('id').execute();
 }
+
+/** The newest message of an enquiry, received or sent (what a reply from the desk answers). */
+export async function latestMessageOf(tx: Tx, enquiryId: string): Promise<EmailMessage | undefined> {
+  return tx.selectFrom('email_message').selectAll().where('enquiry_id', '=', enquiryId).where('message_id', 'is not', null).orderBy('id', 'desc').limit(1).executeTakeFirst();
+}

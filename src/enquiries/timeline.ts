@@ -84,6 +84,12 @@ export interface EventData {
    */
   email_in: { emailId: string; from: string; subject: string; body: string; attachments: EmailAttachmentNote[]; auto?: boolean; followsUp?: string };
   /** An email we sent came back undelivered (a delivery status notification in the shared mailbox). */
+  /** A desk reply by email was queued (`to` the journalist's address). */
+  email_reply_queued: { to: string; body: string };
+  /** An email to the journalist went to the SMTP server (`messageId` threads the replies). */
+  email_out: { to: string; messageId: string; key: string };
+  /** An email to the journalist was refused for good by the SMTP server. */
+  email_out_failed: { to: string; error: string };
   email_bounce: { emailId: string; bouncedMessageId: string | null; recipient: string | null; status: string | null; diagnostic: string | null };
 }
 
@@ -154,6 +160,9 @@ export const PERSONAL_FIELDS = {
   email_in: ['from', 'subject', 'body', 'attachments'],
   // The address that bounced, and the receiving server's words, which quote it.
   email_bounce: ['recipient', 'diagnostic'],
+  email_out: ['to'],
+  email_reply_queued: ['to', 'body'],
+  email_out_failed: ['to', 'error'],
 } as const satisfies { [K in EventKind]: readonly (keyof EventData[K])[] };
 
 /** The personal fields of kind K. */

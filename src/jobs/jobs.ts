@@ -29,6 +29,8 @@ export const JOB_SCHEMAS = {
   }),
   /** One call through the outbox, once per `key`, playing `twiml` (the on-call officer's callback to a journalist). */
   place_call: z.object({ key: z.string().min(1).max(200), enquiryId: id.nullable(), to: e164, twiml: z.string().min(1).max(4000) }),
+  /** One email through the outbox, once per `key` (an acknowledgement, a desk reply); `content` is its JSON (src/email/smtp.sender.ts). */
+  send_email: z.object({ key: z.string().min(1).max(200), enquiryId: id.nullable(), to: z.string().email().max(320), content: z.string().min(2).max(200_000) }),
   /** Deletes a caller's recording at Twilio (erasure and retention; src/voice/voice.service.ts). */
   delete_recording: z.object({ recordingSid: z.string().regex(/^RE[0-9a-fA-F]{32}$/) }),
 } as const;
@@ -52,6 +54,8 @@ export const JOB_PRIORITY = {
   notify_journalist: 0,
   send_sms: 0,
   delete_recording: 10,
+  // As a text to a journalist.
+  send_email: 0,
   // After pages, beside texts to journalists: the officer is waiting for their phone to ring.
   place_call: 0,
 } as const satisfies Record<JobName, number>;

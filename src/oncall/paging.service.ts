@@ -43,6 +43,8 @@ export interface PagingDeps {
 const FAILED_STATUSES = {
   sms: new Set(['failed', 'undelivered']),
   call: new Set(['busy', 'no-answer', 'failed', 'canceled']),
+  // Pages never go by email (and email has no delivery callbacks).
+  email: new Set<string>(),
 } satisfies Record<Medium, ReadonlySet<string>>;
 
 /**

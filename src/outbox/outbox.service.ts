@@ -22,9 +22,10 @@
 import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../db/database.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
+import type { EventKind, NewEvent } from '../enquiries/timeline.js';
 import { addJob } from '../jobs/queue.repository.js';
 import { SMS_LANE_PRIORITY, type JobPayloads } from '../jobs/jobs.js';
-import { TwilioSendError } from '../telephony/twilio.client.js';
+import { SendError } from './send-error.js';
 import type { DeliveryStatus, StatusOwner } from './delivery-status.js';
 import * as repo from './outbox.repository.js';
 import type { MessagePatch } from './outbox.repository.js';
@@ -54,7 +55,7 @@ export interface Delivery {
   /** The provider has it (`status` is `recovered` when found by the look-up): record the id. */
   sent(sid: string, status: string): Promise<void>;
   /** The provider refused it for good: record it (and give up, or escalate). */
-  refused(error: TwilioSendError): Promise<void>;
+  refused(error: SendError): Promise<void>;
   /**
    * Not sent this time; the job will be retried. `outcomeUnknown`: the provider gave no answer, so
    * it may have the message and the next attempt must look first.
@@ -66,11 +67,11 @@ export interface Delivery {
 export type DeliveryResult = 'sent' | 'refused' | 'not_due';
 
 /** A failed send, classified: refused for good, or worth retrying (and whether the provider answered). */
-export type SendFailure = { retry: false; error: TwilioSendError } | { retry: true; answered: boolean; error: unknown };
+export type SendFailure = { retry: false; error: SendError } | { retry: true; answered: boolean; error: unknown };
 
 /** Classifies what a sender threw. Anything that is not a refusal from the provider is worth a retry. */
 export function classifyFailure(err: unknown): SendFailure {
-  const e = err instanceof TwilioSendError ? err : null;
+  const e = err instanceof SendError ? err : null;
   if (e && !e.retryable) return { retry: false, error: e };
   // The provider answered with an error status: it did not take the message, so no look-up is needed next time.
   return { retry: true, answered: e?.status !== undefined, error: err };
@@ -113,6 +114,14 @@ export async function recordOnRow(db: Db | Tx, id: string, patch: MessagePatch):
 
 /** What a plain outbound text carries: sent once per `key`; `enquiryId` null when it is about no enquiry. */
 export type MessageInput = JobPayloads['send_sms'];
+
+/** What an outbound email carries: sent once per `key`; `content` is the message as JSON. */
+export type EmailJob = JobPayloads['send_email'];
+
+/** Queues an email in the caller's transaction; the task `send_email` sends it once per `key`. */
+export async function queueEmail(tx: Tx, email: EmailJob, runAt: Date): Promise<void> {
+  await addJob(tx, 'send_email', email, { runAt, jobKey: email.key });
+}
 
 /** What a plain outbound call carries: placed once per `key`, playing `twiml`. */
 export type CallInput = JobPayloads['place_call'];
@@ -182,11 +191,11 @@ export class OutboxService implements StatusOwner {
 
   /**
    * Ends a call (or whatever else of `medium` is still going on) at the provider. Throws the
-   * sender's `TwilioSendError`, or a non-retryable one when the medium has nothing to end.
+   * sender's `SendError`, or a non-retryable one when the medium has nothing to end.
    */
   async end(medium: Medium, sid: string): Promise<void> {
     const sender = this.deps.senders[medium];
-    if (!sender.end) throw new TwilioSendError(`A ${medium} cannot be ended`, { retryable: false });
+    if (!sender.end) throw new SendError(`A ${medium} cannot be ended`, { retryable: false });
     await sender.end(sid);
   }
 
@@ -206,6 +215,11 @@ export class OutboxService implements StatusOwner {
    */
   async placeCall(input: CallInput): Promise<void> {
     await this.sendPlain('call', { key: input.key, enquiryId: input.enquiryId, to: input.to, content: input.twiml, lane: 'journalist' });
+  }
+
+  /** Sends one email (the task `send_email`) once per `key`, as a plain text; the enquiry's timeline gets the send or the refusal. */
+  async sendEmail(input: EmailJob): Promise<void> {
+    await this.sendPlain('email', { key: input.key, enquiryId: input.enquiryId, to: input.to, content: input.content, lane: 'journalist' });
   }
 
   private async sendPlain(medium: Medium, input: { key: string; enquiryId: string | null; to: string; content: string; lane: Lane }): Promise<void> {
@@ -229,16 +243,20 @@ export class OutboxService implements StatusOwner {
         await db.transaction().execute(async (tx) => {
           await repo.updateMessage(tx, r.id, { state: 'sent', outcome_unknown: false, provider_sid: sid, provider_status: 'queued', sent_at: clock(), last_error: null });
           if (!r.enquiry_id) return;
-          if (medium === 'sms') await addEvent(tx, { enquiryId: r.enquiry_id, at: clock(), kind: 'sms_out', data: { to: r.to_number, body: r.content ?? input.content, sid, key: input.key } });
-          else await addEvent(tx, { enquiryId: r.enquiry_id, at: clock(), kind: 'call_out', data: { to: r.to_number, sid, key: input.key } });
+          const sentEvent = {
+            sms: { kind: 'sms_out', data: { to: r.to_number, body: r.content ?? input.content, sid, key: input.key } },
+            call: { kind: 'call_out', data: { to: r.to_number, sid, key: input.key } },
+            email: { kind: 'email_out', data: { to: r.to_number, messageId: sid, key: input.key } },
+          } as const satisfies Record<Medium, { kind: EventKind; data: object }>;
+          await addEvent(tx, { enquiryId: r.enquiry_id, at: clock(), ...sentEvent[medium] } as NewEvent);
         });
       },
       refused: async (e) => {
         const r = row!;
         await repo.updateMessage(db, r.id, { state: 'failed', outcome_unknown: false, last_error: e.message });
         if (!r.enquiry_id) return;
-        if (medium === 'sms') await addEvent(db, { enquiryId: r.enquiry_id, at: clock(), kind: 'sms_out_failed', data: { to: r.to_number, error: e.message } });
-        else await addEvent(db, { enquiryId: r.enquiry_id, at: clock(), kind: 'call_out_failed', data: { to: r.to_number, error: e.message } });
+        const failedKind = { sms: 'sms_out_failed', call: 'call_out_failed', email: 'email_out_failed' } as const satisfies Record<Medium, EventKind>;
+        await addEvent(db, { enquiryId: r.enquiry_id, at: clock(), kind: failedKind[medium], data: { to: r.to_number, error: e.message } });
       },
       delayed: async (err, outcomeUnknown) => {
         await repo.updateMessage(db, row!.id, { outcome_unknown: outcomeUnknown, last_error: errorText(err) });

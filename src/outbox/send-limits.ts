@@ -25,6 +25,9 @@ import type { Logger } from '../log.js';
 import * as repo from './send-limits.repository.js';
 import type { Medium } from './senders.js';
 
+/** The media Twilio's rates apply to. */
+type PacedMedium = Exclude<Medium, 'email'>;
+
 /** Who a message is for, in the order they go: pages, then texts to journalists, then digests and notices. */
 export type Lane = 'page' | 'journalist' | 'notice';
 
@@ -108,13 +111,14 @@ class LocalTurn {
 /** The limiter over PostgreSQL shared by every process (see the file comment). */
 export function sendLimiter(opts: SendLimitOptions): SendLimiter {
   const { db, log } = opts;
-  const buckets: Record<Medium, { key: string; spacing: number }> = {
+  // Email is not paced here: SMTP servers refuse with a 4xx when busy, and the outbox retries.
+  const buckets: Record<PacedMedium, { key: string; spacing: number }> = {
     sms: { key: `sms:${opts.phoneNumber}`, spacing: spacingMs(opts.smsPerSecond) },
     call: { key: `call:${opts.accountSid}`, spacing: spacingMs(opts.callsPerSecond) },
   };
   // A failing store lets the send go (logged), as the intake's `budget` does: the send's own
   // database writes fail soon enough if the database is really away.
-  const guarded = async (medium: Medium, what: () => Promise<number>): Promise<number> => {
+  const guarded = async (medium: PacedMedium, what: () => Promise<number>): Promise<number> => {
     try {
       return await what();
     } catch (err) {
@@ -123,11 +127,12 @@ export function sendLimiter(opts: SendLimitOptions): SendLimiter {
     }
   };
 
-  const turns: Record<Medium, LocalTurn> = { sms: new LocalTurn(), call: new LocalTurn() };
+  const turns: Record<PacedMedium, LocalTurn> = { sms: new LocalTurn(), call: new LocalTurn() };
   const retryIn = (lane: Lane, wait: number) => wait + Math.floor(Math.random() * (lane === 'notice' ? 2 * OTHER_WAIT_MS : OTHER_WAIT_MS));
 
   return {
     async acquire(medium, lane) {
+      if (medium === 'email') return;
       const { spacing } = buckets[medium];
       const deadline = elapsed() + (lane === 'page' ? PAGE_WAIT_MS : OTHER_WAIT_MS);
       if (!(await turns[medium].enter(lane, deadline - elapsed()))) throw new RateLimited(medium, retryIn(lane, spacing));
@@ -139,7 +144,7 @@ export function sendLimiter(opts: SendLimitOptions): SendLimiter {
     },
   };
 
-  async function takeInTurn(medium: Medium, lane: Lane, deadline: number): Promise<void> {
+  async function takeInTurn(medium: PacedMedium, lane: Lane, deadline: number): Promise<void> {
     const { key, spacing } = buckets[medium];
     for (;;) {
       // Others step back while a page waits: the next free slot is the page's.

@@ -1,13 +1,12 @@
 /**
  * How each medium leaves Press Desk: one sender per medium behind one interface, so the outbox
  * (src/outbox/outbox.service.ts) sends, and looks for an earlier attempt, without knowing which
- * medium or provider it is. SMS and voice go over Twilio today; email would be one more member
- * of `Medium` and one more sender here (the `satisfies` below then names what is missing).
+ * medium or provider it is: SMS and voice over Twilio, email over SMTP.
  */
 import type { TwilioGateway, TwilioSendResult } from '../telephony/twilio.client.js';
 
 /** The media a message can leave by. */
-export type Medium = 'sms' | 'call';
+export type Medium = 'sms' | 'call' | 'email';
 
 /** What to hand a sender: to whom, and the content (an SMS's text, or the TwiML a call plays). */
 export interface SenderMessage {
@@ -30,7 +29,7 @@ export interface EarlierAttempt {
   marker: string;
 }
 
-/** One medium's way out. Every failure is a `TwilioSendError` (it says whether a retry can help). */
+/** One medium's way out. Every failure is a `SendError` (it says whether a retry can help). */
 export interface Sender {
   /** Sends once; resolves with the provider's id once the provider has accepted it. */
   send(message: SenderMessage): Promise<TwilioSendResult>;
@@ -41,11 +40,13 @@ export interface Sender {
 }
 
 /**
- * The senders over Twilio. `recordedCallSids(phone)` lists the calls already recorded to a phone,
+ * The senders: SMS and calls over Twilio, email over SMTP (`email`, src/email/smtp.sender.ts).
+ * `recordedCallSids(phone)` lists the calls already recorded to a phone,
  * so that a look-up after a crash does not claim another page's call as its own.
  */
-export function twilioSenders(gateway: TwilioGateway, recordedCallSids: (phone: string) => Promise<string[]>): Record<Medium, Sender> {
+export function providerSenders(gateway: TwilioGateway, recordedCallSids: (phone: string) => Promise<string[]>, email: Sender): Record<Medium, Sender> {
   return {
+    email,
     sms: {
       send: (m) => gateway.sendSms({ to: m.to, body: m.content, statusCallback: m.statusCallback }),
       findEarlier: (a) => gateway.findSentSms(a),

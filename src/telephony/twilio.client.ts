@@ -7,6 +7,7 @@
  */
 import twilio from 'twilio';
 import type { Config } from '../config.js';
+import { SendError } from '../outbox/send-error.js';
 
 /** Twilio's REST origin; also the default of `TWILIO_API_BASE_URL`. */
 export const DEFAULT_TWILIO_API_BASE_URL = 'https://api.twilio.com';
@@ -91,11 +92,7 @@ export interface TwilioGatewayOptions {
  * (other 4xx such as 21211 invalid 'To' number or 21610 unsubscribed recipient, Twilio not
  * configured, or a bug). Note that after a timeout Twilio may have accepted the message anyway.
  */
-export class TwilioSendError extends Error {
-  /** True when the same request may succeed if retried later. */
-  readonly retryable: boolean;
-  /** HTTP status Twilio answered with, when it answered. */
-  readonly status?: number;
+export class TwilioSendError extends SendError {
   /** Twilio's error code (https://www.twilio.com/docs/api/errors), when it gave one. */
   readonly twilioCode?: number;
 
@@ -103,10 +100,8 @@ export class TwilioSendError extends Error {
     message: string,
     opts: { retryable: boolean; status?: number; twilioCode?: number; cause?: unknown },
   ) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    super(message, opts);
     this.name = 'TwilioSendError';
-    this.retryable = opts.retryable;
-    if (opts.status !== undefined) this.status = opts.status;
     if (opts.twilioCode !== undefined) this.twilioCode = opts.twilioCode;
   }
 }

@@ -5,7 +5,6 @@
  */
 import { Hono } from 'hono';
 import { ImapFlow } from 'imapflow';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { DeskEnv } from '../../src/desk/auth.middleware.js';
@@ -21,6 +20,7 @@ import { clientEnv } from '../support/client-address.js';
 import { loginAs } from '../support/desk-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { describeIfImap, startImapServer, type ImapServer } from '../support/imap-server.js';
+import { composeTo, newId, waitFor } from '../support/mail.js';
 
 const WEDNESDAY_10AM = '2026-12-02T10:00:00Z';
 const WEDNESDAY_10PM = '2026-12-02T22:00:00Z';
@@ -32,18 +32,9 @@ const MB = 1024 * 1024;
 let imap: ImapServer;
 let h: Harness;
 let watcher: ImapWatcher | null = null;
-let counter = 0;
 
-/** A fresh Message-ID for a test message. */
-function newId(tag: string): string {
-  counter += 1;
-  return `<${tag}-${counter}-${process.pid}@news.example>`;
-}
-
-/** A message as a mail program would send it (nodemailer's composer builds the MIME). */
-async function compose(opts: Mail.Options): Promise<Buffer> {
-  return new MailComposer({ to: OFFICE, date: new Date('2026-12-02T09:59:00Z'), ...opts }).compile().build();
-}
+/** A message to the press office as a mail program would send it. */
+const compose = (opts: Mail.Options) => composeTo(OFFICE, opts);
 
 function watch(extra: Partial<ImapWatcherDeps> = {}): ImapWatcher {
   const w = new ImapWatcher({ db: h.database.db, config: h.config, intake: h.services.emailIntake, log: h.services.log, backoffMs: { min: 100, max: 400 }, ...extra });
@@ -52,17 +43,6 @@ function watch(extra: Partial<ImapWatcherDeps> = {}): ImapWatcher {
 }
 
 const edb = () => h.database.db.withTables<EmailTables>();
-
-/** Polls `fn` until it returns something truthy; fails after `timeoutMs`. */
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The row of a received message, once intake has recorded it. */
 function received(messageId: string) {
@@ -184,7 +164,7 @@ describeIfImap('email intake from the shared mailbox', () => {
   it('attaches a bounce of a message we sent to its enquiry, not a new one', async () => {
     const first = newId('bounced');
     const e = await enquiry((await deliver(await compose({ from: 'Hal Typo <hal@typo.example>', subject: 'Court case', text: 'Court question', messageId: first }), first)).row.enquiry_id);
-    const ours = `<ack-${counter}@press.example.org>`;
+    const ours = newId("ours").replace("@news.example", "@press.example.org");
     await recordSent(h.database.db, { messageId: ours, enquiryId: e.id, to: [{ name: 'Hal Typo', address: 'hal@typo.example' }], subject: `[${e.reference}] Court case`, body: 'Thank you', inReplyTo: first, references: [first], at: new Date() });
 
     const dsnId = newId('dsn');

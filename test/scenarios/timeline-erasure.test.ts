@@ -61,6 +61,9 @@ const SAMPLES = {
     auto: false,
     followsUp: 'PD-TLE-000',
   },
+  email_reply_queued: { to: JOURNALIST.email, body: `Dear ${JOURNALIST.name}, ${JOURNALIST.text}` },
+  email_out: { to: JOURNALIST.email, messageId: '<pd.1@press.example>', key: 'email-ack:1' },
+  email_out_failed: { to: JOURNALIST.email, error: `Mailbox ${JOURNALIST.email} unknown` },
   email_bounce: { emailId: '2', bouncedMessageId: '<reply-1@press.example.org>', recipient: JOURNALIST.email, status: '5.1.1', diagnostic: `smtp; 550 5.1.1 <${JOURNALIST.email}>: mailbox unavailable` },
 } satisfies { [K in EventKind]: EventData[K] };
 

@@ -26,7 +26,7 @@ function fakeSender(behaviour: { found?: string | null; fail?: unknown }) {
 }
 
 function outbox(sender: Sender): OutboxService {
-  const senders: Record<Medium, Sender> = { sms: sender, call: sender };
+  const senders: Record<Medium, Sender> = { sms: sender, call: sender, email: sender };
   return new OutboxService({ db: {} as Db, clock: () => new Date('2026-12-05T10:00:00Z'), senders, statusCallback: 'https://press.example/twilio/status' });
 }
 
@@ -35,7 +35,7 @@ function recorder(claimed: Claimed | null) {
   const delivery: Delivery = {
     claim: async () => claimed,
     sent: async (sid, status) => void events.push(`sent ${sid} ${status}`),
-    refused: async (e) => void events.push(`refused ${e.twilioCode}`),
+    refused: async (e) => void events.push(`refused ${e instanceof TwilioSendError ? e.twilioCode : 'none'}`),
     delayed: async (_err, unknown) => void events.push(`delayed unknown=${unknown}`),
   };
   return { delivery, events };

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { Tx } from '../db/database.js';
+import type { Enquiry } from '../db/schema.js';
+import { queueEmail } from '../outbox/outbox.service.js';
+import * as repo from './email.repository.js';
+import type { EmailContent } from './smtp.sender.js';
+
+/** The message an email answers: its Message-ID, References and subject (for threading). */
+export interface Thread {
+  messageId: string | null;
+  references: string[];
+  subject: string;
+}
+
+/** Longest References header kept: the newest ids are the ones mail clients thread by. */
+const MAX_REFERENCES = 20;
+
+/** "Re: …" once, and the reference in brackets once, so replies find their way back. */
+export function replySubject(subject: string, reference: string): string {
+  const base = subject.trim() || 'Your media enquiry';
+  const re = /^(re|aw|sv|antw)\s*:/i.test(base) ? base : `Re: ${base}`;
+  return re.includes(reference) ? re : `${re} [${reference}]`;
+}
+
+/**
+ * Email to journalists: the acknowledgement of an emailed enquiry and the desk's replies. Each is
+ * recorded as an outbound message of its enquiry (so the journalist's reply, and a bounce, find
+ * the enquiry by Message-ID) and queued through the outbox, in the caller's transaction.
+ */
+export class EmailOut {
+  constructor(private readonly deps: { config: Pick<Config, 'email' | 'office'> }) {}
+
+  /** Whether email can be sent at all (SMTP_URL and PRESSDESK_EMAIL_FROM set). */
+  get enabled(): boolean {
+    return Boolean(this.deps.config.email.smtpUrl && this.deps.config.email.from);
+  }
+
+  /**
+   * Queues the acknowledgement of a new emailed enquiry: the reference and the same honest next
+   * step the form gives, threaded to the journalist's message, marked as an automatic reply
+   * (RFC 3834) so a well-behaved auto-responder does not answer it. Once per enquiry and sender.
+   */
+  async acknowledge(tx: Tx, a: { enquiry: Enquiry; to: string; nextStep: string; thread: Thread }, now: Date): Promise<void> {
+    const text = [
+      `Thank you for your enquiry to ${this.deps.config.office.name}.`,
+      '',
+      `Your reference is ${a.enquiry.reference}. ${a.nextStep}`,
+      '',
+      'To add to your enquiry, reply to this email and keep the reference in the subject.',
+      '',
+      'This is an automatic acknowledgement.',
+    ].join('\n');
+    await this.queue(tx, { key: `email-ack:${a.enquiry.id}:${a.to.toLowerCase()}`, enquiry: a.enquiry, to: a.to, text, thread: a.thread, auto: true }, now);
+  }
+
+  /**
+   * Queues a reply from the desk to the journalist's address, threaded to the latest message of
+   * the enquiry (received or sent); the first one of the enquiry when there is none.
+   */
+  async reply(tx: Tx, r: { enquiry: Enquiry; to: string; text: string }, now: Date): Promise<void> {
+    const last = await repo.latestMessageOf(tx, r.enquiry.id);
+    const thread: Thread = last
+      ? { messageId: last.message_id, references: last.refs ?? [], subject: last.subject ?? r.enquiry.subject }
+      : { messageId: null, references: [], subject: r.enquiry.subject };
+    await this.queue(tx, { key: `email-reply:${randomUUID()}`, enquiry: r.enquiry, to: r.to, text: r.text, thread, auto: false }, now);
+  }
+
+  private async queue(tx: Tx, m: { key: string; enquiry: Enquiry; to: string; text: string; thread: Thread; auto: boolean }, now: Date): Promise<void> {
+    const messageId = `<pd.${randomUUID()}@${this.domain()}>`;
+    const references = [...m.thread.references, ...(m.thread.messageId ? [m.thread.messageId] : [])].slice(-MAX_REFERENCES);
+    const content: EmailContent = {
+      subject: replySubject(m.thread.subject, m.enquiry.reference),
+      text: m.text,
+      messageId,
+      inReplyTo: m.thread.messageId,
+      references,
+      auto: m.auto,
+    };
+    // Recorded now, not when sent: a reply that arrives first still finds its enquiry.
+    await repo.recordSent(tx, { messageId, enquiryId: m.enquiry.id, to: [{ name: '', address: m.to }], subject: content.subject, body: m.text, inReplyTo: content.inReplyTo, references, at: now });
+    await queueEmail(tx, { key: m.key, enquiryId: m.enquiry.id, to: m.to, content: JSON.stringify(content) }, now);
+  }
+
+  /** The domain of the From address, for Message-IDs of our own. */
+  private domain(): string {
+    const from = this.deps.config.email.from ?? '';
+    return /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'press-desk.invalid';
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The one error a sender throws (any medium, any provider): a message the provider did not take.
+ * `retryable` says whether trying again later may succeed (a timeout, a 5xx, an SMTP 4xx) or
+ * cannot (an invalid number, an SMTP 5xx): the outbox retries the one and records the other as
+ * refused for good.
+ */
+export class SendError extends Error {
+  /** True when the same request may succeed if retried later. */
+  readonly retryable: boolean;
+  /** The provider's status when it answered: HTTP for Twilio, the SMTP reply code for email. */
+  readonly status?: number;
+
+  constructor(message: string, opts: { retryable: boolean; status?: number; cause?: unknown }) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'SendError';
+    this.retryable = opts.retryable;
+    if (opts.status !== undefined) this.status = opts.status;
+  }
+}
