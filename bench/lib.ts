@@ -2,7 +2,8 @@
  * What the benchmarks share: a database of their own, statistics, the machine they ran on, the
  * paging-latency measurement (urgent enquiries in, page SMS out at the fake Twilio), the phone
  * line's (calls played out by the fake Twilio: keypress 1 → the on-call officer's phone rings),
- * the send limits (texts and a page through two workers), a load generator in a child process
+ * the send limits (texts and a page through two workers), the email channel (a backlog in a real
+ * Dovecot, new mail → acknowledgement at an SMTP recorder), a load generator in a child process
  * (autocannon) and a peak-RSS monitor.
  * Free of vitest; nothing here reaches beyond 127.0.0.1 (or DATABASE_URL's server).
  */
@@ -12,12 +13,16 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ImapFlow } from 'imapflow';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
 import { createDb, createPool } from '../src/db/database.js';
 import { parseXml, type XmlElement } from '../test/support/fake-call.js';
 import { startFakeTwilio, type CallEnd, type CallLog, type FakeTwilio } from '../test/support/fake-twilio.js';
+import { startImapServer, type ImapServer } from '../test/support/imap-server.js';
+import { composeTo } from '../test/support/mail.js';
 import { maxPerSecond, pagePosition, queueJournalistTexts, until } from '../test/support/send-rates.js';
+import { startSmtpServer, type SmtpRecorder } from '../test/support/smtp-server.js';
 import { FALLBACK_NUMBER, PRESS_OFFICE_NUMBER, REPO_ROOT, startService, type ServiceProcess } from '../test/support/service-process.js';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -488,6 +493,301 @@ export async function measureSendLimits(opts: { databaseUrl: string; rate: numbe
     await Promise.all(procs.map((p) => p.stop().catch(() => undefined)));
     await pool.end().catch(() => undefined);
     await fake.close().catch(() => undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Email: a backlog in the shared mailbox, then new mail → acknowledgement at the SMTP server
+
+export { ImapServerUnavailable, imapAvailable, imapRequired } from '../test/support/imap-server.js';
+
+/** PRESSDESK_EMAIL_FROM of the email benchmark's service, and the To of every message it reads. */
+export const EMAIL_OFFICE = 'Press Office <press.office@press.example.org>';
+
+/** The email channel's figures (see `measureEmail`). */
+export interface EmailFigures {
+  backlog: {
+    messages: number;
+    /** How long the APPENDs of the backlog took (before the service started; not part of the figure). */
+    appendSeconds: number;
+    /** The service process spawned → its watcher started reading ("reading the shared mailbox"). */
+    startupSeconds: number;
+    /** Watcher started → the last message recorded as an enquiry. */
+    intakeSeconds: number;
+    /** `messages / intakeSeconds`. */
+    messagesPerSecond: number;
+    /** Watcher started → the last acknowledgement at the SMTP recorder. */
+    acknowledgedSeconds: number;
+    acknowledgementsPerSecond: number;
+    /** Messages recorded as enquiries / acknowledged when the wait ended (the backlog when complete). */
+    enquiries: number;
+    acknowledged: number;
+  };
+  latency: {
+    count: number;
+    ratePerSecond: number;
+    /** APPEND sent → its OK read, in the bench process. */
+    appendMs: Summary;
+    /** APPEND finished → the acknowledgement (In-Reply-To that message) arrived at the SMTP recorder. */
+    toAcknowledgementMs: Summary;
+    /** Where that time goes: APPEND finished → intake taking the message (its `recorded_at`, the service's clock: IDLE, fetch, parse)… */
+    toRecordedMs: Summary;
+    /** …and taken → the acknowledgement at the recorder (commit, the job runner, the outbox, SMTP). */
+    recordedToAcknowledgementMs: Summary;
+    /** Messages with no acknowledgement when the wait ended. */
+    missing: number;
+  };
+  /** Everything at the end: new messages sent, enquiries with channel `email`, SMTP messages received. */
+  totals: { sent: number; enquiries: number; acknowledgements: number };
+  /** What did not hold: one enquiry per message, one acknowledgement per enquiry, to its sender (empty when all held). */
+  problems: string[];
+}
+
+export interface EmailBenchOptions {
+  /** A fresh, empty database: the service applies the migrations, and every count starts from 0. */
+  databaseUrl: string;
+  /** Messages in the mailbox before the service starts. */
+  backlog: number;
+  /** New messages appended once the backlog is done, at `rate` per second (open loop). */
+  count: number;
+  rate: number;
+  build?: 'source' | 'compiled';
+  /** Extra environment for the service (e.g. NODE_OPTIONS). */
+  env?: Record<string, string>;
+  /** Progress lines (default: none). */
+  log?: (line: string) => void;
+}
+
+/** One journalist's message: distinct sender and Message-ID, composed before any timing starts. */
+interface BenchMail {
+  messageId: string;
+  sender: string;
+  raw: Buffer;
+}
+
+async function benchMails(tag: string, from: number, n: number): Promise<BenchMail[]> {
+  const out: BenchMail[] = [];
+  for (let i = from; i < from + n; i++) {
+    const messageId = `<bench-${tag}-${i}-${randomBytes(4).toString('hex')}@news.example>`;
+    const sender = `reporter${i}@outlet${i % 97}.example`;
+    const raw = await composeTo(EMAIL_OFFICE, {
+      from: `Bench Reporter ${i} <${sender}>`,
+      subject: `Road closure question ${tag} ${i}`,
+      text: `Could you tell me how long the A38 will stay closed, and give us a line for tonight's bulletin? (${tag} ${i})`,
+      messageId,
+      date: new Date(),
+    });
+    out.push({ messageId, sender, raw });
+  }
+  return out;
+}
+
+/** One IMAP connection to the test mailbox for delivering mail by APPEND (the server's own `append` logs in for each message). */
+async function appender(imap: ImapServer): Promise<ImapFlow> {
+  const client = new ImapFlow({ host: '127.0.0.1', port: imap.port, secure: false, doSTARTTLS: false, auth: { user: imap.user, pass: imap.password }, logger: false, disableAutoIdle: true });
+  // A dropped connection rejects the pending APPEND; unheard, the event would end the process.
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
+async function emailCounts(c: pg.Client): Promise<{ inbound: number; enquiries: number }> {
+  const r = await c.query<{ inbound: string; enquiries: string }>(
+    "SELECT (SELECT count(*) FROM email_message WHERE direction = 'in') AS inbound, (SELECT count(*) FROM enquiry WHERE channel = 'email') AS enquiries",
+  );
+  return { inbound: Number(r.rows[0].inbound), enquiries: Number(r.rows[0].enquiries) };
+}
+
+/** Acknowledgements at the recorder by the Message-ID they answer (In-Reply-To), with their recipients. */
+function acksByMessage(smtp: SmtpRecorder): Map<string, Array<{ at: number; to: string[] }>> {
+  const out = new Map<string, Array<{ at: number; to: string[] }>>();
+  for (const m of smtp.messages) {
+    const key = m.parsed.inReplyTo ?? '';
+    const list = out.get(key) ?? [];
+    list.push({ at: m.at.getTime(), to: m.to });
+    out.set(key, list);
+  }
+  return out;
+}
+
+/**
+ * The email channel end to end, on 127.0.0.1: a real Dovecot (test/support/imap-server.ts) with
+ * `backlog` messages appended before the service starts, the real service (web + job runner + the
+ * mailbox watcher, office closed, so every new enquiry is acknowledged and nothing pages) and the
+ * tests' SMTP recorder. Measures how fast the backlog becomes enquiries and acknowledgements, then
+ * appends `count` messages at `rate` a second and times each from its APPEND finishing to its
+ * acknowledgement at the recorder. Checks exactly one enquiry per message and one acknowledgement
+ * per enquiry, to its sender, and returns what did not hold in `problems` (throws only when it
+ * cannot run: no Dovecot — ImapServerUnavailable — or the service does not start). Stops
+ * everything it started, Dovecot and its folder included, before it settles.
+ */
+export async function measureEmail(opts: EmailBenchOptions): Promise<EmailFigures> {
+  const say = opts.log ?? (() => {});
+  const stops: Array<() => Promise<unknown>> = [];
+  const problems: string[] = [];
+  let service: ServiceProcess | null = null;
+  const db = new pg.Client({ connectionString: opts.databaseUrl });
+  try {
+    const imap = await startImapServer();
+    stops.push(() => imap.stop());
+    const smtp = await startSmtpServer();
+    stops.push(() => smtp.close());
+    // Nothing pages (nothing is urgent), but the service needs a Twilio to talk to.
+    const fake = await startFakeTwilio();
+    stops.push(() => fake.close());
+    const client = await appender(imap);
+    stops.push(() => client.logout().catch(() => client.close()));
+
+    const backlog = await benchMails('backlog', 0, opts.backlog);
+    const fresh = await benchMails('new', opts.backlog, opts.count);
+    say(`appending ${opts.backlog} messages to the mailbox before the service starts…`);
+    const appendStart = Date.now();
+    for (const m of backlog) await client.append('INBOX', m.raw);
+    const appendSeconds = (Date.now() - appendStart) / 1000;
+
+    const spawnedAt = Date.now();
+    service = await startService({
+      databaseUrl: opts.databaseUrl,
+      twilio: fake,
+      mode: 'all',
+      name: 'service (email)',
+      build: opts.build,
+      // info: the watcher's "reading the shared mailbox" line marks the start of intake.
+      logLevel: 'info',
+      env: { IMAP_URL: imap.url, IMAP_PASSWORD: imap.password, SMTP_URL: smtp.url, PRESSDESK_EMAIL_FROM: EMAIL_OFFICE, ...opts.env },
+    });
+    const svc = service;
+    // The watcher starts before the web server listens, so /healthz answering is too late a start.
+    const reading = svc.logs().find((l) => l.msg === 'reading the shared mailbox');
+    const readingAt = typeof reading?.time === 'number' ? reading.time : spawnedAt;
+    say(`service up; reading the mailbox ${((readingAt - spawnedAt) / 1000).toFixed(1)} s after it was started; waiting for ${opts.backlog} enquiries and acknowledgements…`);
+    await db.connect();
+
+    // The backlog: poll the database for the enquiries, the recorder for the acknowledgements.
+    let enquiriesAt = NaN;
+    let counts = { inbound: 0, enquiries: 0 };
+    let acksSeen = 0;
+    // Generous for a busy machine, but a run that stops moving for 30 s is over.
+    let lastProgress = Date.now();
+    const deadline = Date.now() + 60_000 + opts.backlog * 100;
+    while (Date.now() < deadline && Date.now() - lastProgress < 30_000) {
+      const now = await emailCounts(db);
+      if (now.inbound !== counts.inbound || now.enquiries !== counts.enquiries || smtp.messages.length !== acksSeen) lastProgress = Date.now();
+      counts = now;
+      acksSeen = smtp.messages.length;
+      if (Number.isNaN(enquiriesAt) && now.inbound >= opts.backlog && now.enquiries >= opts.backlog) enquiriesAt = Date.now();
+      if (!Number.isNaN(enquiriesAt) && acksSeen >= opts.backlog) break;
+      if (svc.exited) throw new Error(`the service exited during the backlog:\n${svc.output().slice(-3000)}`);
+      await sleep(100);
+    }
+    // The poll samples every 100 ms: the last enquiry's own commit time is more exact.
+    const lastRecorded = await db.query<{ at: Date | null }>("SELECT max(recorded_at) AS at FROM email_message WHERE direction = 'in'");
+    if (!Number.isNaN(enquiriesAt) && lastRecorded.rows[0].at) enquiriesAt = Math.min(enquiriesAt, lastRecorded.rows[0].at.getTime());
+    await sleep(1_000); // an acknowledgement sent twice would show here
+    const acksNow = acksByMessage(smtp);
+    const backlogAcks = backlog.map((m) => acksNow.get(m.messageId) ?? []);
+    const lastAckAt = Math.max(...backlogAcks.flat().map((a) => a.at));
+    const acknowledged = backlogAcks.filter((a) => a.length > 0).length;
+    const intakeSeconds = (enquiriesAt - readingAt) / 1000;
+    const acknowledgedSeconds = acknowledged === opts.backlog ? (lastAckAt - readingAt) / 1000 : NaN;
+    const backlogFigures = {
+      messages: opts.backlog,
+      appendSeconds: round1(appendSeconds),
+      startupSeconds: round1((readingAt - spawnedAt) / 1000),
+      intakeSeconds: Math.round(intakeSeconds * 100) / 100,
+      messagesPerSecond: round1(opts.backlog / intakeSeconds),
+      acknowledgedSeconds: Math.round(acknowledgedSeconds * 100) / 100,
+      acknowledgementsPerSecond: round1(opts.backlog / acknowledgedSeconds),
+      enquiries: (await emailCounts(db)).enquiries,
+      acknowledged,
+    };
+    if (Number.isNaN(enquiriesAt)) problems.push(`backlog: ${counts.inbound} of ${opts.backlog} messages recorded, ${counts.enquiries} enquiries, when the wait ended`);
+    say(`backlog: ${backlogFigures.enquiries} enquiries in ${backlogFigures.intakeSeconds} s (${backlogFigures.messagesPerSecond}/s), ${acknowledged} acknowledged in ${backlogFigures.acknowledgedSeconds} s`);
+
+    // New mail at a steady rate, open loop: a slow APPEND does not delay the next one's start.
+    say(`${opts.count} new messages at ${opts.rate}/s…`);
+    const appended = new Map<string, { sentAt: number; doneAt: number }>();
+    const start = performance.now();
+    const pending: Array<Promise<unknown>> = [];
+    for (let i = 0; i < fresh.length; i++) {
+      const wait = start + (i * 1000) / opts.rate - performance.now();
+      if (wait > 0) await sleep(wait);
+      const m = fresh[i];
+      const sentAt = Date.now();
+      pending.push(
+        client.append('INBOX', m.raw).then(
+          () => appended.set(m.messageId, { sentAt, doneAt: Date.now() }),
+          (err: unknown) => problems.push(`APPEND of ${m.messageId} failed: ${String(err)}`),
+        ),
+      );
+    }
+    await Promise.all(pending);
+    const total = opts.backlog + opts.count;
+    const ackDeadline = Date.now() + 60_000;
+    while (smtp.messages.length < total && Date.now() < ackDeadline && !svc.exited) await sleep(100);
+    await sleep(1_000);
+
+    // The checks, over everything sent.
+    const acks = acksByMessage(smtp);
+    const recordedRows = await db.query<{ message_id: string; recorded_at: Date }>("SELECT message_id, recorded_at FROM email_message WHERE direction = 'in' AND message_id = ANY($1)", [fresh.map((m) => m.messageId)]);
+    const recordedAt = new Map(recordedRows.rows.map((r) => [r.message_id, r.recorded_at.getTime()]));
+    const latencies: number[] = [];
+    const toRecorded: number[] = [];
+    const recordedToAck: number[] = [];
+    let missing = 0;
+    for (const m of fresh) {
+      const a = acks.get(m.messageId) ?? [];
+      const t = appended.get(m.messageId);
+      const rec = recordedAt.get(m.messageId);
+      if (a.length && t) latencies.push(a[0].at - t.doneAt);
+      else missing++;
+      if (t && rec !== undefined) toRecorded.push(rec - t.doneAt);
+      if (a.length && rec !== undefined) recordedToAck.push(a[0].at - rec);
+    }
+    const all = [...backlog, ...fresh];
+    const unacknowledged = all.filter((m) => !acks.has(m.messageId)).length;
+    const doubled = all.filter((m) => (acks.get(m.messageId)?.length ?? 0) > 1).length;
+    const misaddressed = all.filter((m) => (acks.get(m.messageId) ?? []).some((a) => a.to.length !== 1 || a.to[0] !== m.sender)).length;
+    const known = new Set(all.map((m) => m.messageId));
+    const strays = smtp.messages.filter((m) => !known.has(m.parsed.inReplyTo ?? '')).length;
+    const rows = await db.query<{ messages: string; distinct_ids: string; new_enquiries: string; distinct_enquiries: string }>(
+      "SELECT count(*) AS messages, count(DISTINCT message_id) AS distinct_ids, count(*) FILTER (WHERE outcome = 'new_enquiry') AS new_enquiries, count(DISTINCT enquiry_id) AS distinct_enquiries FROM email_message WHERE direction = 'in'",
+    );
+    const r = rows.rows[0];
+    const final = await emailCounts(db);
+    if (Number(r.messages) !== total || Number(r.distinct_ids) !== total) problems.push(`${r.messages} inbound messages recorded (${r.distinct_ids} distinct Message-IDs), expected ${total}`);
+    if (Number(r.new_enquiries) !== total || Number(r.distinct_enquiries) !== total || final.enquiries !== total) {
+      problems.push(`${r.new_enquiries} messages made a new enquiry, ${r.distinct_enquiries} distinct enquiries, ${final.enquiries} email enquiries; expected ${total} of each`);
+    }
+    if (unacknowledged) problems.push(`${unacknowledged} of ${total} messages not acknowledged`);
+    if (doubled) problems.push(`${doubled} messages acknowledged more than once`);
+    if (misaddressed) problems.push(`${misaddressed} acknowledgements not addressed to the message's sender alone`);
+    if (strays) problems.push(`${strays} SMTP messages that answer none of the messages sent`);
+    if (fake.messages.length) problems.push(`${fake.messages.length} SMS sent (nothing should page)`);
+    return {
+      backlog: backlogFigures,
+      latency: {
+        count: opts.count,
+        ratePerSecond: opts.rate,
+        appendMs: summary([...appended.values()].map((t) => t.doneAt - t.sentAt)),
+        toAcknowledgementMs: summary(latencies),
+        toRecordedMs: summary(toRecorded),
+        recordedToAcknowledgementMs: summary(recordedToAck),
+        missing,
+      },
+      totals: { sent: total, enquiries: final.enquiries, acknowledgements: smtp.messages.length },
+      problems,
+    };
+  } catch (err) {
+    if (service) {
+      const s: ServiceProcess = service;
+      console.error(`--- ${s.name} (pid ${s.pid}, ${s.exited ? 'exited' : 'running'}) output, last 5000 chars ---\n${s.output().slice(-5000) || '(none)'}`);
+    }
+    throw err;
+  } finally {
+    await db.end().catch(() => undefined);
+    if (service) await service.stop().catch(() => undefined);
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
   }
 }
 

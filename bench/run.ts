@@ -12,7 +12,8 @@
  * the tests' fake on 127.0.0.1. Writes bench/results/latest.{json,md} (--quick:
  * latest-quick.{json,md}). Exits 0 when the run completed (targets missed are reported, not an
  * error), 1 when something in it failed (an unexpected status, a page missing or doubled, a call
- * not put through, a text or page not sent).
+ * not put through, a text or page not sent, an email not making exactly one enquiry and one
+ * acknowledgement). Without Dovecot the email step is skipped (a failure with PRESSDESK_REQUIRE_IMAP=1).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -30,7 +31,11 @@ import {
   burst,
   collect,
   countDuplicates,
+  imapAvailable,
+  imapRequired,
+  ImapServerUnavailable,
   machineInfo,
+  measureEmail,
   measurePhoneLine,
   measureSendLimits,
   provideDatabase,
@@ -43,6 +48,7 @@ import {
   sleep,
   summary,
   urgentEnquiryBody,
+  type EmailFigures,
   type LoadResult,
   type LoadSpec,
   type MachineInfo,
@@ -64,6 +70,9 @@ const { values: args } = parseArgs({
     'phone-rate': { type: 'string', default: '10' },
     'limit-texts': { type: 'string', default: '100' },
     'limit-rate': { type: 'string', default: '10' },
+    'email-backlog': { type: 'string' },
+    'email-count': { type: 'string' },
+    'email-rate': { type: 'string', default: '10' },
     rounds: { type: 'string' },
     out: { type: 'string' },
     build: { type: 'string', default: 'compiled' },
@@ -89,6 +98,12 @@ const PHONE_WARMUP = 10;
 /** The send limits: texts queued ahead of the page, and `twilio.smsPerSecond`. */
 const LIMIT_TEXTS = Number(args['limit-texts']);
 const LIMIT_RATE = Number(args['limit-rate']);
+/** The email step: messages waiting in the mailbox before the service starts, then new ones at EMAIL_RATE a second. */
+const EMAIL_BACKLOG = Number(args['email-backlog'] ?? (QUICK ? 200 : 1000));
+const EMAIL_COUNT = Number(args['email-count'] ?? (QUICK ? 50 : 200));
+const EMAIL_RATE = Number(args['email-rate']);
+/** New message → acknowledgement at the SMTP server, p99 (issue 16). */
+const EMAIL_TARGET_MS = 2000;
 /** Ceiling, API and form are measured in turns, this many times: a noisy neighbour then hits all three alike. */
 const ROUNDS = Number(args.rounds ?? (QUICK ? 1 : 3));
 const WARMUP_SECONDS = QUICK ? 1 : 2;
@@ -106,6 +121,9 @@ if (!Number.isInteger(PHONE_CALLS) || PHONE_CALLS < 1 || PHONE_CALLS > 10_000) t
 if (!(PHONE_RATE > 0 && PHONE_RATE <= 200)) throw new Error('--phone-rate must be 1 to 200 calls per second');
 if (!Number.isInteger(LIMIT_TEXTS) || LIMIT_TEXTS < 20 || LIMIT_TEXTS > 10_000) throw new Error('--limit-texts must be 20 to 10,000');
 if (!(LIMIT_RATE > 0 && LIMIT_RATE <= 1000)) throw new Error('--limit-rate must be 1 to 1000 SMS per second');
+if (!Number.isInteger(EMAIL_BACKLOG) || EMAIL_BACKLOG < 1 || EMAIL_BACKLOG > 100_000) throw new Error('--email-backlog must be 1 to 100,000');
+if (!Number.isInteger(EMAIL_COUNT) || EMAIL_COUNT < 1 || EMAIL_COUNT > 100_000) throw new Error('--email-count must be 1 to 100,000');
+if (!(EMAIL_RATE > 0 && EMAIL_RATE <= 500)) throw new Error('--email-rate must be 1 to 500 messages per second');
 
 /** Hard limit on the whole run, whatever happens: seeding (~40 s per 100k rows here) plus the phases. */
 const HARD_LIMIT_MS =
@@ -116,6 +134,8 @@ const HARD_LIMIT_MS =
   ((PHONE_CALLS + PHONE_WARMUP) / PHONE_RATE) * 1000 +
   60_000 +
   (LIMIT_TEXTS / LIMIT_RATE) * 3000 +
+  // The email step: start-up, its own waits (60 s + 100 ms a message for the backlog, 60 s for the last acknowledgements), the new mail at its rate.
+  180_000 + EMAIL_BACKLOG * 120 + (EMAIL_COUNT / EMAIL_RATE) * 1000 +
   90_000;
 
 /**
@@ -583,7 +603,31 @@ async function main(): Promise<number> {
       if (sendLimits.messages !== LIMIT_TEXTS + 1) failures.push(`send limits: the fake Twilio received ${sendLimits.messages} messages, expected ${LIMIT_TEXTS + 1}`);
     }
 
-    // 8. Targets.
+    // 8. Email (issue 16): a backlog in a real Dovecot before the service starts, then new mail at
+    // a steady rate, each acknowledged at the SMTP recorder; its own service on a fresh database.
+    let emailSkipped: string | null = null;
+    const email = await phase('email', async (): Promise<EmailFigures | null> => {
+      if (!imapAvailable()) {
+        emailSkipped = new ImapServerUnavailable().message;
+        if (imapRequired()) failures.push(`email: ${emailSkipped} (PRESSDESK_REQUIRE_IMAP is set)`);
+        log(`email: skipped, ${emailSkipped}`);
+        return null;
+      }
+      log(`email: ${EMAIL_BACKLOG} messages waiting in the mailbox (Dovecot) before the service starts, then ${EMAIL_COUNT} new ones at ${EMAIL_RATE}/s…`);
+      try {
+        const url = await scratchDatabase(database.url, cleanups);
+        return await measureEmail({ databaseUrl: url, backlog: EMAIL_BACKLOG, count: EMAIL_COUNT, rate: EMAIL_RATE, build: BUILD, env: serviceEnv, log: (line) => log(`  ${line}`) });
+      } catch (err) {
+        failures.push(`email: ${(err as Error).message}`);
+        return null;
+      }
+    });
+    if (email) {
+      log(`  backlog ${email.backlog.messagesPerSecond} messages/s; new message → acknowledgement p50 ${email.latency.toAcknowledgementMs.p50} ms, p99 ${email.latency.toAcknowledgementMs.p99} ms`);
+      for (const p of email.problems) failures.push(`email: ${p}`);
+    }
+
+    // 9. Targets.
     const peakKiB = Math.max(peakAKiB ?? 0, peakBKiB ?? 0);
     const MB = (kib: number | null) => (kib === null ? NaN : Math.round((kib * 1024) / 1e5) / 10);
     const atScale = QUEUE_ROWS >= 1_000_000;
@@ -602,6 +646,14 @@ async function main(): Promise<number> {
       t('SMS in any one second at Twilio (two workers)', `≤ ${LIMIT_RATE} (twilio.smsPerSecond)`, sendLimits ? `${sendLimits.maxPerSecond}` : 'n/a', (sendLimits?.maxPerSecond ?? NaN) / LIMIT_RATE, sendLimits !== null && sendLimits.maxPerSecond <= LIMIT_RATE),
       // As test/process/two-workers.test.ts: the page waits at most for the texts already holding a slot.
       t('texts sent between the page queued and sent', '≤ 10', sendLimits ? `${sendLimits.textsBetween}` : 'n/a', (sendLimits?.textsBetween ?? NaN) / 10, sendLimits !== null && sendLimits.textsBetween <= 10),
+      t(
+        `email: new message → acknowledgement at SMTP p99 (${EMAIL_RATE}/s)`,
+        `≤ ${fmt(EMAIL_TARGET_MS)} ms`,
+        email ? `${fmt(email.latency.toAcknowledgementMs.p99)} ms` : 'n/a',
+        (email?.latency.toAcknowledgementMs.p99 ?? NaN) / EMAIL_TARGET_MS,
+        email !== null && email.latency.toAcknowledgementMs.p99 <= EMAIL_TARGET_MS && !email.latency.missing,
+        emailSkipped ?? undefined,
+      ),
     ];
 
     // The load average as the run ends (other work on the machine shows here).
@@ -624,6 +676,9 @@ async function main(): Promise<number> {
         phoneWarmup: PHONE_WARMUP,
         limitTexts: LIMIT_TEXTS,
         limitRatePerSecond: LIMIT_RATE,
+        emailBacklog: EMAIL_BACKLOG,
+        emailCount: EMAIL_COUNT,
+        emailRatePerSecond: EMAIL_RATE,
         build: BUILD,
         nodeOptions: SERVICE_NODE_OPTIONS,
       },
@@ -638,6 +693,7 @@ async function main(): Promise<number> {
         paging: 'a second service process with the office always closed, onCall.bundleSeconds 0 (every page its own SMS), nobody on the rota (pages go to onCall.fallbackNumber), twilio.smsPerSecond 1000 (the service\'s own delay; the send limits have their own step); fake Twilio in the bench process; latency = fake Twilio receipt − client receipt of the 201',
         phoneLine: `the paging service process after paging, with ${BENCH_OFFICER.name} (${BENCH_OFFICER.phone}) put on the rota (npm run oncall -- add); ${PHONE_WARMUP} unmeasured calls, then ${PHONE_CALLS} at ${PHONE_RATE}/s, open loop, each from its own number, played out by the fake Twilio: /twilio/voice (menu), gather Digits=1 (the <Dial> to the officer), the whisper (the officer answers and presses 1), the dial result (an enquiry per call, counted); latency = the fake's request sent → answer read (performance.now() in the bench process)`,
         sendLimits: `as npm run bench:limits: a web process and two workers (${BUILD === 'compiled' ? 'node dist/main.js' : 'tsx'}) on a fresh database of the same server, twilio.smsPerSecond ${LIMIT_RATE}, their own fake Twilio; ${LIMIT_TEXTS} texts to journalists queued, and when ten have gone an urgent out-of-hours enquiry (nobody on the rota: paged at the fallback number); the most SMS the fake received within any one second (sliding window), and where the page came`,
+        email: `its own service process (${BUILD === 'compiled' ? 'node dist/main.js' : 'tsx'}, web + job runner + mailbox watcher, office always closed: every new enquiry acknowledged, nothing pages) on a fresh database of the same server; Debian's Dovecot (test/support/imap-server.ts) on 127.0.0.1 with ${EMAIL_BACKLOG} messages appended before the service starts, each from its own sender; the tests' SMTP recorder in the bench process. Backlog: messages / (watcher started → last enquiry committed). Then ${EMAIL_COUNT} new messages at ${EMAIL_RATE}/s by IMAP APPEND, open loop; latency = APPEND finished → the acknowledgement (In-Reply-To that message) at the recorder. Every message must make one enquiry and get one acknowledgement, to its sender`,
         memory: 'VmHWM of each service process from /proc/<pid>/status (kernel-kept peak), polled every 250 ms; the figure is the larger of the two service processes (the paging one also answers the phone line)',
       },
       ceiling: withoutAccepted(ceiling),
@@ -647,6 +703,8 @@ async function main(): Promise<number> {
       pagingFull,
       phoneLine,
       sendLimits,
+      email,
+      emailSkipped,
       queue,
       memory: {
         peakRssMB: MB(peakKiB),
@@ -693,6 +751,9 @@ type Result = {
     phoneRatePerSecond: number;
     limitTexts: number;
     limitRatePerSecond: number;
+    emailBacklog: number;
+    emailCount: number;
+    emailRatePerSecond: number;
     build: 'compiled' | 'source';
     nodeOptions: string;
   };
@@ -705,6 +766,8 @@ type Result = {
   pagingFull: PagingFigures;
   phoneLine: PhoneLineFigures;
   sendLimits: SendLimitFigures | null;
+  email: EmailFigures | null;
+  emailSkipped: string | null;
   queue: { enquiries: number; openEnquiries: number; method: string; pages: Record<string, { path: string; ms: Summary }> };
   memory: { peakRssMB: number; serviceIntakeAndQueueMB: number; servicePagingMB: number; ceilingServerMB: number };
   targets: Target[];
@@ -741,6 +804,22 @@ function rows(r: Result): string[][] {
       'send limits: where the page came',
       r.sendLimits ? `${r.sendLimits.pagePosition}th of ${r.sendLimits.texts + 1}; queued when ${r.sendLimits.sentBeforePage} texts had gone, ${r.sendLimits.textsBetween} went between` : 'failed (see failures)',
       ...tgt(10),
+    ],
+    [
+      `email: ${r.params.emailBacklog} messages waiting → enquiries`,
+      r.email
+        ? `${fmt(r.email.backlog.messagesPerSecond, 1)} messages/s (${r.email.backlog.enquiries} in ${fmt(r.email.backlog.intakeSeconds, 1)} s; all ${r.email.backlog.acknowledged} acknowledged at SMTP after ${fmt(r.email.backlog.acknowledgedSeconds, 1)} s)`
+        : (r.emailSkipped ?? 'failed (see failures)'),
+      '(reference)',
+      '',
+    ],
+    [
+      `email: new message → acknowledgement at SMTP (${r.params.emailRatePerSecond}/s)`,
+      r.email
+        ? `p50 ${fmt(r.email.latency.toAcknowledgementMs.p50)} ms, p99 ${fmt(r.email.latency.toAcknowledgementMs.p99)} ms (max ${fmt(r.email.latency.toAcknowledgementMs.max)}); ${r.email.latency.toAcknowledgementMs.count}/${r.email.latency.count} acknowledged`
+        : (r.emailSkipped ?? 'failed (see failures)'),
+      r.targets[11].target,
+      r.emailSkipped ? 'SKIPPED (no Dovecot)' : tgt(11)[1],
     ],
   ];
 }
