@@ -164,7 +164,15 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     const timeline = await waitUntil(
       'the acknowledgement on the timeline',
       async () => {
-        await page.reload();
+        // A fresh navigation each time, not reload(): on a loaded machine chromium has answered a
+        // reload with "Not attached to an active page". A navigation cut short is tried again;
+        // what it said is kept for the failure output.
+        try {
+          await page.goto(url(`/desk/enquiries/${paged}`), { waitUntil: 'load' });
+        } catch (err) {
+          last = `navigation failed: ${String(err)}`;
+          return null;
+        }
         const t = (await page.locator('.timeline').innerText()) ?? '';
         last = t;
         return t.includes('acknowledged') && t.includes('Delivery receipt') ? t : null;
