@@ -6,8 +6,10 @@ import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../config.js';
 import type { Instant } from './office-hours.js';
 
-const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const MONTHS = [
+/** Day names, Monday first (luxon's weekday 1). */
+export const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+/** Month names, January first (luxon's month 1). */
+export const MONTHS = [
   'January',
   'February',
   'March',

@@ -13,22 +13,8 @@ import type { OfficeConfig } from '../config.js';
 import { holidayOrClosure } from './holidays.js';
 import { officeStatus, type Instant } from './office-hours.js';
 import { toCalendarDate } from './wall-clock.js';
+import { DAYS, MONTHS } from './format.js';
 
-const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 const UNITS = [
   'zero',
   'one',
