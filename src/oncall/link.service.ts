@@ -7,19 +7,16 @@
  * `onCall.linkHours` from the page. It acts as the officer the page went to. Unknown, tampered
  * and expired tokens get one and the same answer, so the answer says nothing about which.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import type { TimelineEvent } from '../enquiries/timeline.js';
+import { formTokenFor, formTokenMatches, hashBearerToken, looksLikeBearerToken, newBearerToken } from '../http/bearer-token.js';
 import { AppError } from '../http/errors.js';
 import * as repo from './link.repository.js';
 import type { OnCallActions, OnCallOfficer } from './oncall-actions.service.js';
 
-/** Bytes of randomness in a token: 128 bits, 22 characters of base64url. */
-const TOKEN_BYTES = 16;
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{22}$/;
 /** Where the link's path starts; the token follows. */
 export const LINK_PREFIX = '/m/';
 /** How many of the latest timeline entries the view shows: enough to see what happened overnight. */
@@ -36,12 +33,12 @@ export type LinkAction = (typeof LINK_ACTIONS)[number];
 
 /** SHA-256 (hex) of a link token: what `oncall_link.token_hash` holds. */
 export function hashLinkToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hashBearerToken(token);
 }
 
 /** True when `s` has a token's shape (checked before any database lookup). */
 export function looksLikeLinkToken(s: string): boolean {
-  return TOKEN_SHAPE.test(s);
+  return looksLikeBearerToken(s);
 }
 
 /** The link's absolute URL (what the officer's phone opens). */
@@ -54,26 +51,19 @@ export function redactedLinkUrl(publicBaseUrl: string): string {
   return linkUrl(publicBaseUrl, '[link]');
 }
 
-/**
- * The form token of a link's view: an HMAC keyed by the link token, so nothing more is stored
- * and only a page rendered for that token can post to it. The token travels in the URL, not a
- * cookie, so a cross-site form cannot borrow it; the form token makes a forged post need both.
- */
+/** The form token of a link's view (see `formTokenFor`): a forged post needs it as well as the link. */
 export function linkCsrf(token: string): string {
-  return createHmac('sha256', token).update('oncall-link-form').digest('base64url');
+  return formTokenFor(token, 'oncall-link-form');
 }
 
 /** Constant-time check of a posted form token against the link's. */
 export function linkCsrfMatches(token: string, posted: unknown): boolean {
-  if (typeof posted !== 'string') return false;
-  const want = Buffer.from(linkCsrf(token));
-  const got = Buffer.from(posted);
-  return want.length === got.length && timingSafeEqual(want, got);
+  return formTokenMatches(token, 'oncall-link-form', posted);
 }
 
 /** A fresh link token: 128 random bits as 22 characters of base64url (all GSM characters). */
 export function newLinkToken(): string {
-  return randomBytes(TOKEN_BYTES).toString('base64url');
+  return newBearerToken();
 }
 
 /**
