@@ -24,6 +24,7 @@ import { pagingStatus } from './oncall/paging-status.js';
 import { twilioCallbackRoutes } from './oncall/twilio-callbacks.routes.js';
 import { voiceRoutes } from './voice/voice.routes.js';
 import { callbackRoutes } from './oncall/callback.routes.js';
+import { statusRoutes } from './status/status.routes.js';
 import { linkResponseHeaders, onCallLinkRoutes } from './oncall/link.routes.js';
 import { smsWebhookRoutes } from './sms/sms.routes.js';
 import { deliveryStatusRoutes } from './telephony/status.routes.js';
@@ -70,7 +71,7 @@ type BodyAllowance = 'public' | 'desk' | 'none';
 /** The body limit of each route of the route table; anything not listed takes no body. */
 export function bodyAllowance(method: string, path: string): BodyAllowance {
   if (method !== 'POST') return 'none';
-  if (path === '/enquiries' || path === '/api/enquiries' || path.startsWith('/twilio/') || path === '/desk/login' || path.startsWith('/m/')) return 'public';
+  if (path === '/enquiries' || path === '/api/enquiries' || path.startsWith('/twilio/') || path === '/desk/login' || path.startsWith('/m/') || path.startsWith('/status/')) return 'public';
   if (path === '/desk' || path.startsWith('/desk/')) return 'desk';
   return 'none';
 }
@@ -132,10 +133,12 @@ export function createApp(deps: AppDeps) {
     const route = c.req.routePath || 'unmatched';
     httpDuration.observe({ method: c.req.method, route, status: String(c.res.status) }, ms / 1000);
     // The link in a page SMS is a credential: its token never reaches the log.
-    log.info({ reqId: c.get('requestId'), method: c.req.method, path: c.req.path.replace(/^\/m\/[^/]+/, '/m/[link]'), status: c.res.status, ms: Math.round(ms * 10) / 10 }, 'request');
+    log.info({ reqId: c.get('requestId'), method: c.req.method, path: c.req.path.replace(/^\/(m|status)\/[^/]+/, '/$1/[link]'), status: c.res.status, ms: Math.round(ms * 10) / 10 }, 'request');
   });
   // The on-call link's own headers (src/oncall/link.routes.tsx), set after secureHeaders' so they win.
   app.use('/m/*', linkResponseHeaders);
+  // The journalist's status link is a bearer link too: the same headers (no referrer, no store, noindex).
+  app.use('/status/*', linkResponseHeaders);
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -207,6 +210,7 @@ export function createApp(deps: AppDeps) {
   app.route('/twilio', voiceRoutes({ voice: deps.voice, ...twilioAuth }));
   app.route('/twilio', callbackRoutes({ onCallActions: deps.onCallActions, ...twilioAuth }));
   app.route('/', onCallLinkRoutes(deps));
+  app.route('/', statusRoutes({ pages: deps.statusPages, config, clock: deps.clock, pool: deps.pool, log }));
   // Desk forms: a malformed body (a multipart body without or with the wrong boundary, cut
   // short) is the sender's mistake, 400, not a 500 from deep inside a handler. The parsed body is
   // cached by Hono, so handlers read it again for free.

@@ -100,6 +100,18 @@ export const fileConfigSchema = z.strictObject({
     /** Journalists' personal data is erased this many months after their enquiry is closed. */
     monthsAfterClose: z.number().int().min(1).max(120),
   }),
+  /** The journalist's status page, `/status/{token}` (issue 17). */
+  status: z.strictObject({
+    /** Show the assigned officer's first name on the page ("with Sam"); off: "with a press officer". */
+    showOfficerFirstName: z.boolean(),
+    /** A status link keeps working this many days after its enquiry closes (or is withdrawn). */
+    linkDaysAfterClose: z.number().int().min(1).max(365),
+    /**
+     * Requests to status pages per client address (IPv6 per /64), every page and action: stops
+     * someone trying tokens, while a newsroom behind one address still gets plenty.
+     */
+    rateLimit: z.strictObject({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }).nullable(),
+  }),
   handover: z.strictObject({
     /** Phones (E.164) that get the morning handover summary by SMS; empty: shown in the desk only. */
     smsNumbers: z.array(z.string().regex(e164, 'must be E.164 phone numbers such as +447911123456')).max(20),

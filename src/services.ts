@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import type { Db } from './db/database.js';
+import type { Db, Tx } from './db/database.js';
+import { fillStatusLinks, textBeforeLink } from './status/status-link.js';
+import { JournalistUpdates, StatusPages } from './status/status.service.js';
 import { AuthService } from './desk/auth.service.js';
 import { CaseworkService } from './desk/casework.service.js';
 import { LiveFeed } from './desk/live-feed.js';
@@ -53,6 +55,8 @@ export interface Services {
   onCallActions: OnCallActions;
   /** Email intake (the IMAP watcher in src/main.ts feeds it; tests call it directly). */
   emailIntake: EmailIntakeService;
+  /** The journalist's status page (`/status/{token}`). */
+  statusPages: StatusPages;
 }
 
 /** Wires the domain services together. No I/O. */
@@ -62,7 +66,11 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const rota = new RotaService({ db, config, clock });
   const senders = providerSenders(gateway, (phone) => recordedCallSids(db, phone), smtpSender(config.email));
   const limiter = sendLimiter({ db, log, ...config.twilio });
-  const outbox = new OutboxService({ db, clock, senders, statusCallback: `${config.publicBaseUrl}/twilio/status`, limiter });
+  const complete = async (tx: Tx, enquiryId: string, content: string, now: Date) => ({
+    send: await fillStatusLinks(tx, config.publicBaseUrl, enquiryId, content, now),
+    marker: textBeforeLink(config.publicBaseUrl, content),
+  });
+  const outbox = new OutboxService({ db, clock, senders, statusCallback: `${config.publicBaseUrl}/twilio/status`, limiter, complete });
   const paging = new PagingService({ db, config, clock, rota, outbox, log });
   const deliveryStatus = new DeliveryStatusService({ db, clock, log, owners: { page_step: paging, message: outbox } });
   const live = new LiveFeed({ url: base.databaseUrl, log, pool: base.pool });
@@ -70,7 +78,9 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const users = new UserService({ db, clock });
   const auth = new AuthService({ db, pool: base.pool, clock, config });
   const emailOut = new EmailOut({ config });
-  const casework = new CaseworkService({ db, clock, config, paging, email: emailOut });
+  const journalistUpdates = new JournalistUpdates({ config, email: emailOut });
+  const casework = new CaseworkService({ db, clock, config, paging, email: emailOut, updates: journalistUpdates });
+  const statusPages = new StatusPages({ db, clock, config, updates: journalistUpdates, paging, arrivals: live });
   const onCallActions = new OnCallActions({ db, clock, config, casework });
   const inboundSms = new InboundSmsService({ db, clock, config, enquiries, acks: new SmsCommandHandler({ ack: new SmsAckHandler(paging), actions: onCallActions, clock }), arrivals: live });
   const reports = new ReportsService({ db, clock, config });
@@ -78,5 +88,5 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const privacy = new PrivacyService({ db, clock, config });
   const voice = new VoiceService({ db, clock, config, enquiries, rota, gateway, log, arrivals: live });
   const emailIntake = new EmailIntakeService({ db, clock, config, enquiries, log, arrivals: live, out: emailOut });
-  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, outbox, deliveryStatus, enquiries, inboundSms, users, auth, casework, live, reports, digest, privacy, voice, onCallActions, emailIntake };
+  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, outbox, deliveryStatus, enquiries, inboundSms, users, auth, casework, live, reports, digest, privacy, voice, onCallActions, emailIntake, statusPages };
 }

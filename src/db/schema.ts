@@ -6,6 +6,7 @@ import type { ReportsTables } from '../reports/reports.tables.js';
 import type { VoiceTables } from '../voice/voice.tables.js';
 import type { LinkTables } from '../oncall/link.tables.js';
 import type { EmailTables } from '../email/email.tables.js';
+import type { StatusTables } from '../status/status.tables.js';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { EnquiryChannel, EnquiryStatus } from '../enquiries/enquiry.model.js';
 import type { EventKind } from '../enquiries/timeline.js';
@@ -14,7 +15,7 @@ import type { EventKind } from '../enquiries/timeline.js';
  * Kysely's view of the tables created by the SQL files in `sql/`. Keep the two in step. Each
  * domain declares its own tables next to its repository; this interface gathers them.
  */
-export interface Database extends RotaTables, PagingTables, OutboxTables, DeskTables, ReportsTables, VoiceTables, LinkTables, EmailTables {
+export interface Database extends RotaTables, PagingTables, OutboxTables, DeskTables, ReportsTables, VoiceTables, LinkTables, EmailTables, StatusTables {
   enquiry: EnquiryTable;
   enquiry_event: EnquiryEventTable;
   sms_inbound: SmsInboundTable;
@@ -55,6 +56,12 @@ export interface EnquiryTable {
   close_working_s: ColumnType<number | null, number | null | undefined, number | null>;
   /** When the journalist's personal data was erased (retention or request). */
   erased_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** When an officer released `response_given` to the journalist's status page (null: not shown there). */
+  response_released_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The journalist turned off messages about changes to the enquiry (from the status page). */
+  updates_off: ColumnType<boolean, boolean | undefined, boolean>;
+  /** When the journalist last added something the desk has not opened yet (the queue marks it). */
+  journalist_added_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export type Enquiry = Selectable<EnquiryTable>;
 export type NewEnquiry = Insertable<EnquiryTable>;

@@ -12,7 +12,7 @@ export async function lockByReference(tx: Tx, reference: string): Promise<Enquir
 export async function updateEnquiry(
   tx: Tx,
   id: string,
-  patch: Partial<Pick<Enquiry, 'assigned_to' | 'status' | 'response_given' | 'first_response_at' | 'first_response_working_s' | 'closed_at' | 'close_working_s' | 'resolved_at' | 'urgent' | 'urgent_reason' | 'needs_on_call'>> & { updated_at: Date },
+  patch: Partial<Pick<Enquiry, 'assigned_to' | 'status' | 'response_given' | 'first_response_at' | 'first_response_working_s' | 'closed_at' | 'close_working_s' | 'resolved_at' | 'urgent' | 'urgent_reason' | 'needs_on_call' | 'response_released_at'>> & { updated_at: Date },
 ): Promise<Enquiry> {
   return tx.updateTable('enquiry').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }

@@ -12,7 +12,7 @@ import type { CaseworkService } from './casework.service.js';
 import { EnquiryPage } from './casework.views.js';
 import { findUserById, listActiveUsers } from './users.repository.js';
 
-/** An enquiry's page (`GET /desk/enquiries/:reference`) and its actions (POST …/assign, /status, /note, /response, /reply, /email, /urgency, /acknowledge). */
+/** An enquiry's page (`GET /desk/enquiries/:reference`) and its actions (POST …/assign, /status, /note, /response, /release, /reply, /email, /urgency, /acknowledge). */
 export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; casework: CaseworkService }) {
   const app = new Hono<DeskEnv>();
 
@@ -27,6 +27,8 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
       repo.pageWithSteps(deps.db, e.id),
       repo.outboundFor(deps.db, e.id),
     ]);
+    // Opened: what the journalist added is seen (the page still shows it this once, from `e`).
+    if (e.journalist_added_at) await deps.casework.seen(e.id);
     c.status(status);
     return c.html(
       <EnquiryPage
@@ -74,7 +76,8 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
   app.post('/enquiries/:reference/assign', act((ref, b, actor) => deps.casework.assign(ref, b.assignee ? b.assignee : null, actor)));
   app.post('/enquiries/:reference/status', act((ref, b, actor) => deps.casework.setStatus(ref, b.status ?? '', actor)));
   app.post('/enquiries/:reference/note', act((ref, b, actor) => deps.casework.addNote(ref, b.note, actor)));
-  app.post('/enquiries/:reference/response', act((ref, b, actor) => deps.casework.recordResponse(ref, b.response, actor)));
+  app.post('/enquiries/:reference/response', act((ref, b, actor) => deps.casework.recordResponse(ref, b.response, actor, undefined, { release: b.release === 'yes' })));
+  app.post('/enquiries/:reference/release', act((ref, b, actor) => deps.casework.releaseResponse(ref, b.released === 'yes', actor)));
   app.post('/enquiries/:reference/reply', act((ref, b, actor) => deps.casework.replyBySms(ref, b.reply, actor)));
   app.post('/enquiries/:reference/email', act((ref, b, actor) => deps.casework.replyByEmail(ref, b.email, actor)));
   app.post('/enquiries/:reference/urgency', act((ref, b, actor) => deps.casework.setUrgency(ref, b.urgent === 'true', b.reason, actor)));

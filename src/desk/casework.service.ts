@@ -12,10 +12,17 @@ import type { PagingService } from '../oncall/paging.service.js';
 import type { EmailOut } from '../email/email-out.service.js';
 import { findPageByEnquiry } from '../oncall/paging.repository.js';
 import { queueSms } from '../outbox/outbox.service.js';
+import { clearJournalistAdded } from '../status/status.repository.js';
+import type { JournalistUpdates } from '../status/status.service.js';
 import { audit, type Actor } from './audit.repository.js';
 import * as repo from './casework.repository.js';
 import { STATUS_LABELS } from './labels.js';
 import { findUserById } from './users.repository.js';
+
+/** Statuses that close an enquiry (its close time is set, and reports count it closed). */
+function closes(s: EnquiryStatus): boolean {
+  return s === 'closed' || s === 'withdrawn';
+}
 
 /** The statuses a press officer can choose, in order, with their labels. */
 export const STATUSES: Array<{ value: EnquiryStatus; label: string }> = ENQUIRY_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] }));
@@ -37,7 +44,7 @@ function requireText(field: string, value: unknown, max: number, label: string):
  * recorded in the same one).
  */
 export class CaseworkService {
-  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; paging: PagingService; email?: EmailOut }) {}
+  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; paging: PagingService; email?: EmailOut; updates?: JournalistUpdates }) {}
 
   /** Whether replies by email can be sent (SMTP and the From address configured). */
   get emailEnabled(): boolean {
@@ -89,7 +96,7 @@ export class CaseworkService {
         status: target,
         updated_at: now,
         ...(target === 'answered' ? this.firstResponse(e, now) : {}),
-        ...(target === 'closed'
+        ...(closes(target)
           ? { closed_at: now, close_working_s: workingMinutesBetween(e.received_at, now, this.deps.config.office) * 60 }
           : isOpenStatus(target)
             ? { closed_at: null, close_working_s: null }
@@ -98,6 +105,11 @@ export class CaseworkService {
       });
       await addEvent(tx, { enquiryId: e.id, at: now, kind: 'status_changed', actor: actor.email, data: { from: e.status, to: target } });
       await audit(tx, { at: now, actor, action: 'enquiry.status_changed', enquiryId: e.id, detail: { from: e.status, to: target } });
+      // Closing is news to a journalist who has not had the answer on their status page; after a
+      // released response (they were told then) or their own withdrawal it is not.
+      if (target === 'closed' && !e.response_released_at) await this.deps.updates?.tell(tx, e, 'closed', now);
+      // Withdrawn from the desk: the journalist asked by phone or email, and gets the same confirmation.
+      if (target === 'withdrawn') await this.deps.updates?.tell(tx, e, 'withdrawn', now);
     }, tx);
   }
 
@@ -111,14 +123,38 @@ export class CaseworkService {
     }, tx);
   }
 
-  /** Records the press line given to the journalist; the first one counts as the first response. */
-  async recordResponse(reference: string, text: unknown, actor: Actor, tx?: Tx): Promise<void> {
+  /**
+   * Records the press line given to the journalist; the first one counts as the first response.
+   * `release`: it is also shown on the journalist's status page, and the first release tells them
+   * (once, by their channel); without it a response released earlier comes off the page, since
+   * the officer chose not to show this wording.
+   */
+  async recordResponse(reference: string, text: unknown, actor: Actor, tx?: Tx, opts: { release?: boolean } = {}): Promise<void> {
     const response = requireText('response', text, CASEWORK_LIMITS.response, 'the response given');
+    const release = opts.release ?? false;
     await this.withEnquiry(reference, async (tx, e, now) => {
-      await repo.updateEnquiry(tx, e.id, { response_given: response, updated_at: now, ...this.firstResponse(e, now) });
-      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'response_recorded', actor: actor.email, data: { text: response } });
-      await audit(tx, { at: now, actor, action: 'enquiry.response_recorded', enquiryId: e.id });
+      const updated = await repo.updateEnquiry(tx, e.id, { response_given: response, updated_at: now, response_released_at: release ? now : null, ...this.firstResponse(e, now) });
+      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'response_recorded', actor: actor.email, data: { text: response, released: release } });
+      await audit(tx, { at: now, actor, action: 'enquiry.response_recorded', enquiryId: e.id, detail: { released: release } });
+      if (release) await this.deps.updates?.tell(tx, updated, 'released', now);
     }, tx);
+  }
+
+  /** Shows the recorded response on the journalist's status page (telling them, once), or takes it off. */
+  async releaseResponse(reference: string, released: boolean, actor: Actor): Promise<void> {
+    await this.withEnquiry(reference, async (tx, e, now) => {
+      if (!e.response_given) throw new AppError('validation', 'No response recorded', { fields: { release: 'Record the response first' } });
+      if (Boolean(e.response_released_at) === released) return;
+      const updated = await repo.updateEnquiry(tx, e.id, { response_released_at: released ? now : null, updated_at: now });
+      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'response_released', actor: actor.email, data: { released } });
+      await audit(tx, { at: now, actor, action: released ? 'enquiry.response_released' : 'enquiry.response_withdrawn', enquiryId: e.id });
+      if (released) await this.deps.updates?.tell(tx, updated, 'released', now);
+    });
+  }
+
+  /** A member of staff opened the enquiry: what the journalist added is seen, and the queue stops marking it. */
+  async seen(enquiryId: string): Promise<void> {
+    await clearJournalistAdded(this.deps.db, enquiryId);
   }
 
   /** Queues an SMS reply to the journalist (sent by a job; its delivery receipt lands on the timeline). */

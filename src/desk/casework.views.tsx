@@ -4,7 +4,7 @@ import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import type { TimelineEvent } from '../enquiries/timeline.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
-import { ErrorSummary } from '../http/layout.js';
+import { describedBy, ErrorSummary, FieldError } from '../http/layout.js';
 import type { Page } from '../oncall/paging.tables.js';
 import type { OutboundMessage } from '../outbox/outbox.tables.js';
 import type { StepWithDelivery } from './casework.repository.js';
@@ -17,7 +17,55 @@ import { Timeline } from './timeline.views.js';
 type When = (d: Date) => string;
 
 /** Where each action's error belongs, in page order: the page section, then the action forms. */
-const ERROR_ORDER: readonly string[] = ['page', 'assignee', 'status', 'reply', 'email', 'response', 'note', 'reason'];
+const ERROR_ORDER: readonly string[] = ['page', 'assignee', 'status', 'reply', 'email', 'response', 'release', 'note', 'reason'];
+
+/** The journalist's latest withdrawal on the timeline (the desk can also set the status itself, with no reason). */
+function latestWithdrawal(timeline: TimelineEvent[]): TimelineEvent<'withdrawn'> | undefined {
+  let latest: TimelineEvent<'withdrawn'> | undefined;
+  for (const ev of timeline) if (ev.kind === 'withdrawn' && (!latest || ev.at.getTime() >= latest.at.getTime())) latest = ev as TimelineEvent<'withdrawn'>;
+  return latest;
+}
+
+/**
+ * Why the journalist no longer needs an answer, at the top of the page so nobody works on it by
+ * mistake: when, and their reason in their words.
+ */
+function WithdrawnPanel(props: { at: Date | null; reason: string | null; when: When }) {
+  return (
+    <section class="panel panel--withdrawn" aria-labelledby="withdrawn-title">
+      <h2 id="withdrawn-title">
+        Withdrawn by the journalist{props.at ? ` on ${props.when(props.at)}` : ''}: no longer needed
+      </h2>
+      {props.reason ? (
+        <>
+          <p>Their reason:</p>
+          <p class="pre quote">{props.reason}</p>
+        </>
+      ) : (
+        <p>They gave no reason.</p>
+      )}
+    </section>
+  );
+}
+
+/** Whether the recorded response is on the journalist's status page, and the button that changes that. */
+function ReleaseControl(props: { enquiry: Enquiry; action: string; csrf: string; when: When }) {
+  const released = props.enquiry.response_released_at;
+  return (
+    <form method="post" action={props.action} class="action release">
+      <Csrf token={props.csrf} />
+      <p id="release-state">
+        {released
+          ? `This response is on the journalist's status page (released ${props.when(released)}).`
+          : "This response is not on the journalist's status page."}
+      </p>
+      <input type="hidden" name="released" value={released ? 'no' : 'yes'} />
+      <button class="button button--secondary" type="submit" aria-describedby="release-state">
+        {released ? 'Take it off the status page' : 'Show it on the status page and tell the journalist'}
+      </button>
+    </form>
+  );
+}
 
 export interface EnquiryPageProps {
   session: DeskSession;
@@ -50,6 +98,9 @@ export function EnquiryPage(p: EnquiryPageProps) {
   const open = isOpenStatus(e.status);
   const due = e.deadline ?? e.respond_by;
   const overdue = open && due !== null && due.getTime() < p.now.getTime();
+  const withdrawal = e.status === 'withdrawn' ? latestWithdrawal(p.timeline) : undefined;
+  // Kept ticked on a re-shown form, so a mistake elsewhere does not silently drop the release.
+  const releaseChecked = values.release === 'yes';
   return (
     <DeskLayout title={`${errors && Object.keys(errors).length ? 'Error: ' : ''}${e.reference}`} officeName={p.office.name} session={p.session}>
       <p>
@@ -59,6 +110,12 @@ export function EnquiryPage(p: EnquiryPageProps) {
         {e.reference} {e.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null} {overdue ? <strong class="tag tag--overdue">Overdue</strong> : null}
       </h1>
       {Object.keys(errors).length ? <ErrorSummary errors={errors} order={errorOrder} /> : null}
+      {e.status === 'withdrawn' ? <WithdrawnPanel at={withdrawal?.at ?? e.closed_at} reason={withdrawal?.data.reason ?? null} when={when} /> : null}
+      {e.journalist_added_at ? (
+        <p class="panel panel--added">
+          <strong>The journalist added information at {when(e.journalist_added_at)}.</strong> See the timeline below.
+        </p>
+      ) : null}
       <p class="lead subject">{e.subject}</p>
       <dl class="summary">
         <dt>Status</dt>
@@ -86,6 +143,8 @@ export function EnquiryPage(p: EnquiryPageProps) {
           <>
             <dt>Response given</dt>
             <dd class="pre">{e.response_given}</dd>
+            <dt>On the status page</dt>
+            <dd>{e.response_released_at ? `Released ${when(e.response_released_at)}` : 'Not released'}</dd>
           </>
         ) : null}
       </dl>
@@ -144,6 +203,11 @@ export function EnquiryPage(p: EnquiryPageProps) {
       ) : null}
 
       <h2>Actions</h2>
+      {e.updates_off ? (
+        <p class="panel" id="updates-off">
+          The journalist turned off messages about this enquiry: releasing the response or closing it does not tell them. Replies you send still reach them.
+        </p>
+      ) : null}
       <div class="actions">
         <form method="post" action={action('assign')} class="action">
           <Csrf token={csrf} />
@@ -222,10 +286,30 @@ export function EnquiryPage(p: EnquiryPageProps) {
           <Field id="response" label="Record the response given (press line)" error={errors.response} as="textarea" attrs={{ maxlength: CASEWORK_LIMITS.response }}>
             {values.response ?? ''}
           </Field>
+          <div class={`field checkbox${errors.release ? ' field--error' : ''}`}>
+            <input
+              type="checkbox"
+              id="release"
+              name="release"
+              value="yes"
+              checked={releaseChecked}
+              aria-describedby={describedBy('release', { hint: true, error: errors.release })}
+              aria-invalid={errors.release ? 'true' : undefined}
+            />
+            <div>
+              <FieldError id="release" message={errors.release} />
+              <label for="release">Show this response on the journalist's status page and tell them</label>
+              <p class="hint" id="release-hint">
+                {e.updates_off ? 'They turned off messages, so it only appears on the page.' : 'The first release tells them once, by SMS or email as they contacted us, with the link to the page.'}
+              </p>
+            </div>
+          </div>
           <button class="button button--secondary" type="submit">
             Record response
           </button>
         </form>
+
+        {e.response_given ? <ReleaseControl enquiry={e} action={action('release')} csrf={csrf} when={when} /> : null}
 
         <form method="post" action={action('note')} class="action">
           <Csrf token={csrf} />

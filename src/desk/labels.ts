@@ -11,6 +11,7 @@ export const STATUS_LABELS = {
   waiting: 'Waiting on journalist',
   answered: 'Answered',
   closed: 'Closed',
+  withdrawn: 'Withdrawn by the journalist',
 } as const satisfies Record<EnquiryStatus, string>;
 
 /** How the desk names each channel (the queue filter, the enquiry page, the reports). */

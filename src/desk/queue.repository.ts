@@ -37,6 +37,8 @@ export interface QueueRow {
   assigned_to: string | null;
   assignee_name: string | null;
   page_status: PageStatus | null;
+  /** The journalist added something the desk has not opened yet (null: nothing new). */
+  journalist_added_at: Date | null;
 }
 
 // The same expression as the indexes enquiry_open_due / enquiry_due_all, so they serve the sort.
@@ -65,6 +67,7 @@ function baseQuery(db: Db) {
       'enquiry.assigned_to',
       'app_user.name as assignee_name',
       'page.status as page_status',
+      'enquiry.journalist_added_at',
     ]);
 }
 
@@ -118,7 +121,7 @@ export async function openCounts(db: Db, now: Date, userId: string): Promise<{ o
   return r;
 }
 
-/** One queue row by reference (for a live-inserted row). */
+/** One queue row by reference (for a live-inserted or live-refreshed row). */
 export async function queueRowByReference(db: Db, reference: string): Promise<QueueRow | undefined> {
   const rows = await baseQuery(db)
     .where('enquiry.reference', '=', reference)

@@ -17,14 +17,16 @@ const PAGE_LABEL = {
   exhausted: 'Page not acknowledged by anyone',
 } as const satisfies Record<PageStatus, string>;
 
-/** One queue row; also served alone to insert live arrivals. */
+/** One queue row; also served alone to insert live arrivals and refresh a row the journalist added to. */
 export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: Date }) {
   const r = props.row;
   const open = isOpenStatus(r.status);
   const overdue = open && r.due !== null && r.due.getTime() < props.now.getTime();
-  const cls = ['queue-row', r.urgent ? 'is-urgent' : '', overdue ? 'is-overdue' : ''].filter(Boolean).join(' ');
+  const added = r.journalist_added_at;
+  const cls = ['queue-row', r.urgent ? 'is-urgent' : '', overdue ? 'is-overdue' : '', added ? 'has-addition' : ''].filter(Boolean).join(' ');
   return (
-    <tr id={`row-${r.reference}`} class={cls}>
+    // data-added tells desk.js a live refresh is the journalist's news (to announce it), not a new arrival.
+    <tr id={`row-${r.reference}`} class={cls} data-added={added ? added.toISOString() : undefined}>
       <td data-label="Due">
         {r.due ? <time datetime={r.due.toISOString()}>{formatDeadline(r.due, props.office, props.now)}</time> : '—'}
         {r.deadline ? <span class="hint"> deadline</span> : r.due ? <span class="hint"> respond by</span> : null}
@@ -36,6 +38,11 @@ export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: 
         </a>
         {r.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null}
         <div class="subject">{r.subject}</div>
+        {added ? (
+          <div class="added-marker">
+            <strong>New information from the journalist</strong> <time datetime={added.toISOString()}>{formatShortTime(added, props.office, props.now)}</time>
+          </div>
+        ) : null}
       </td>
       <td data-label="From">
         {r.name || <span class="hint">(no name given)</span>}
@@ -104,7 +111,7 @@ function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Da
         <ul>
           {open.map((i) => (
             <li>
-              <a href={`/desk/enquiries/${i.reference}`}>{i.reference}</a> {i.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null} {i.answered ? <span class="tag">Answered</span> : null} {i.subject}
+              <a href={`/desk/enquiries/${i.reference}`}>{i.reference}</a> {i.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null} {i.withdrawn ? <span class="tag">Withdrawn</span> : i.answered ? <span class="tag">Answered</span> : null} {i.subject}
               {i.outlet ? ` (${i.outlet})` : ''}
               {i.deadline ? `, deadline ${props.by(new Date(i.deadline))}` : ''}
               {i.page ? `, paged ${i.page.paged.join(', ')}${i.page.acknowledgedBy ? `, acknowledged by ${i.page.acknowledgedBy}` : ', not acknowledged'}` : ''}

@@ -113,7 +113,20 @@ export function describeEvent(e: TimelineEvent): { title: string; body?: string 
     case 'note':
       return { title: 'Internal note', body: str(e.data.text) };
     case 'response_recorded':
-      return { title: 'Response given (press line)', body: str(e.data.text) };
+      return { title: e.data.released ? 'Response given (press line), released to the journalist’s status page' : 'Response given (press line)', body: str(e.data.text) };
+    case 'response_released':
+      return { title: e.data.released ? 'Response released to the journalist’s status page' : 'Response taken off the journalist’s status page' };
+    case 'journalist_added':
+      return { title: e.data.chase ? 'The journalist asked for news (status page)' : 'The journalist added information (status page)', body: str(e.data.text) };
+    case 'deadline_changed': {
+      const d = e.data;
+      const to = d.to ? `${str(d.to)}` : 'no deadline';
+      return { title: `The journalist changed the deadline (status page): ${d.from ? str(d.from) : 'none'} → ${to}${d.urgent ? ', now urgent' : ''}` };
+    }
+    case 'withdrawn':
+      return { title: 'Withdrawn by the journalist: no longer needed (status page)', body: str(e.data.reason) || undefined };
+    case 'updates_changed':
+      return { title: e.data.on ? 'The journalist turned messages about this enquiry back on' : 'The journalist turned off messages about this enquiry' };
     case 'urgency_changed':
       return { title: e.data.urgent ? 'Marked urgent' : 'Marked not urgent', body: str(e.data.reason) };
     case 'page_call_machine':

@@ -1,6 +1,8 @@
 import type { EmailOut } from './email-out.service.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import { isChase, newText } from '../status/chase.js';
+import { markJournalistAdded } from '../status/status.repository.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import { addEvent, lockKey } from '../enquiries/enquiries.repository.js';
@@ -209,7 +211,8 @@ export class EmailIntakeService {
     const urgent = saysUrgent(mail.subject);
     if (open) {
       const { id, notes } = await record('joined', open.id, true);
-      await this.addEmailEvent(tx, open.id, id, mail, notes, {});
+      await this.addEmailEvent(tx, open.id, id, mail, notes, { chase: isChase(newText(mail.text)) });
+      await markJournalistAdded(tx, open.id, this.deps.clock());
       const { enquiry } = await this.deps.enquiries.followUpInTx(tx, open, { saysUrgent: urgent, urgentReason: URGENT_BY_REPLY });
       return done('joined', id, enquiry);
     }
@@ -265,7 +268,7 @@ export class EmailIntakeService {
     return mail.attachments.map((a, i) => ({ id: ids[i], filename: a.filename, contentType: a.contentType, size: a.size, stored: a.content !== null }));
   }
 
-  private async addEmailEvent(tx: Tx, enquiryId: string, emailId: string, mail: ParsedEmail, attachments: EmailAttachmentNote[], extra: { auto?: boolean; followsUp?: string }) {
+  private async addEmailEvent(tx: Tx, enquiryId: string, emailId: string, mail: ParsedEmail, attachments: EmailAttachmentNote[], extra: { auto?: boolean; followsUp?: string; chase?: boolean }) {
     await addEvent(tx, {
       enquiryId,
       at: this.deps.clock(),

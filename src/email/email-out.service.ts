@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
+import { redactedStatusUrl } from '../status/status-link.js';
 import type { Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import { queueEmail } from '../outbox/outbox.service.js';
@@ -29,7 +30,7 @@ export function replySubject(subject: string, reference: string): string {
  * the enquiry by Message-ID) and queued through the outbox, in the caller's transaction.
  */
 export class EmailOut {
-  constructor(private readonly deps: { config: Pick<Config, 'email' | 'office'> }) {}
+  constructor(private readonly deps: { config: Pick<Config, 'email' | 'office' | 'publicBaseUrl'> }) {}
 
   /** Whether email can be sent at all (SMTP_URL and PRESSDESK_EMAIL_FROM set). */
   get enabled(): boolean {
@@ -49,9 +50,25 @@ export class EmailOut {
       '',
       'To add to your enquiry, reply to this email and keep the reference in the subject.',
       '',
+      `To see where it stands, move your deadline or withdraw it: ${redactedStatusUrl(this.deps.config.publicBaseUrl)}`,
+      '',
       'This is an automatic acknowledgement.',
     ].join('\n');
     await this.queue(tx, { key: `email-ack:${a.enquiry.id}:${a.to.toLowerCase()}`, enquiry: a.enquiry, to: a.to, text, thread: a.thread, auto: true }, now);
+  }
+
+  /**
+   * Queues a message about a change to the enquiry (src/status: the response released, withdrawn,
+   * closed) in the enquiry's thread, once per `key`, as an automatic message.
+   */
+  async update(tx: Tx, u: { key: string; enquiry: Enquiry; to: string; text: string }, now: Date): Promise<void> {
+    await this.queue(tx, { key: u.key, enquiry: u.enquiry, to: u.to, text: u.text, thread: await this.threadOf(tx, u.enquiry), auto: true }, now);
+  }
+
+  /** The thread to answer in: the enquiry's latest message (received or sent); its first when there is none. */
+  private async threadOf(tx: Tx, enquiry: Enquiry): Promise<Thread> {
+    const last = await repo.latestMessageOf(tx, enquiry.id);
+    return last ? { messageId: last.message_id, references: last.refs ?? [], subject: last.subject ?? enquiry.subject } : { messageId: null, references: [], subject: enquiry.subject };
   }
 
   /**
@@ -59,11 +76,7 @@ export class EmailOut {
    * the enquiry (received or sent); the first one of the enquiry when there is none.
    */
   async reply(tx: Tx, r: { enquiry: Enquiry; to: string; text: string }, now: Date): Promise<void> {
-    const last = await repo.latestMessageOf(tx, r.enquiry.id);
-    const thread: Thread = last
-      ? { messageId: last.message_id, references: last.refs ?? [], subject: last.subject ?? r.enquiry.subject }
-      : { messageId: null, references: [], subject: r.enquiry.subject };
-    await this.queue(tx, { key: `email-reply:${randomUUID()}`, enquiry: r.enquiry, to: r.to, text: r.text, thread, auto: false }, now);
+    await this.queue(tx, { key: `email-reply:${randomUUID()}`, enquiry: r.enquiry, to: r.to, text: r.text, thread: await this.threadOf(tx, r.enquiry), auto: false }, now);
   }
 
   private async queue(tx: Tx, m: { key: string; enquiry: Enquiry; to: string; text: string; thread: Thread; auto: boolean }, now: Date): Promise<void> {

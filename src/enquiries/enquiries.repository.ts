@@ -57,17 +57,25 @@ const INSERT_WITH_EVENT_SQL = `WITH e AS (
 ), ev AS (
   INSERT INTO enquiry_event (enquiry_id, at, kind, data)
   SELECT e.id, e.received_at, $${INTAKE_COLUMNS.length + 1}, $${INTAKE_COLUMNS.length + 2}::jsonb FROM e
+), sl AS (
+  INSERT INTO status_link (token_hash, enquiry_id, created_at)
+  SELECT $${INTAKE_COLUMNS.length + 3}::text, e.id, e.received_at FROM e WHERE $${INTAKE_COLUMNS.length + 3}::text IS NOT NULL
 )
 SELECT * FROM e`;
 
 /**
  * Inserts an enquiry unless its reference is already taken (the caller retries with a new one),
- * with its first timeline entry, in ONE statement (a data-modifying CTE): atomic on its own, so intake that has nothing else to commit needs no transaction and
+ * with its first timeline entry and (`statusTokenHash`) its first status link, in ONE statement (a data-modifying CTE): atomic on its own, so intake that has nothing else to commit needs no transaction and
  * makes one round trip to PostgreSQL instead of four (BEGIN, two INSERTs, COMMIT). On a
  * reference clash nothing is stored and null is returned.
  */
-export async function insertEnquiryWithEvent(db: Db | Tx, row: IntakeRow, event: { kind: 'received'; data: EventData['received'] }): Promise<Enquiry | null> {
-  const params = [...INTAKE_COLUMNS.map((c) => row[c] ?? null), event.kind, JSON.stringify(event.data)];
+export async function insertEnquiryWithEvent(
+  db: Db | Tx,
+  row: IntakeRow,
+  event: { kind: 'received'; data: EventData['received'] },
+  statusTokenHash: string | null = null,
+): Promise<Enquiry | null> {
+  const params = [...INTAKE_COLUMNS.map((c) => row[c] ?? null), event.kind, JSON.stringify(event.data), statusTokenHash];
   const r = await db.executeQuery<Enquiry>(CompiledQuery.raw(INSERT_WITH_EVENT_SQL, params));
   return r.rows[0] ?? null;
 }

@@ -6,7 +6,9 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { formatOfficeTime } from '../hours/format.js';
 import { officeStatus } from '../hours/office-hours.js';
+import { looksLikeBearerToken } from '../http/bearer-token.js';
 import { AppError, validationError } from '../http/errors.js';
+import { STATUS_PREFIX, statusUrl } from '../status/status-link.js';
 import type { EnquiryService } from './enquiries.service.js';
 import { ENQUIRY_FIELDS, parseEnquiryInput } from './enquiry.input.js';
 import { ConfirmationPage, EnquiryFormPage, type FormValues } from './enquiry.views.js';
@@ -30,6 +32,8 @@ export interface EnquiryRouteDeps {
  * random token; the enquiry keeps only its SHA-256 (see `EnquiryService.confirmation`).
  */
 const RECEIPT_COOKIE = 'pd_receipt';
+/** The status link's token, beside the receipt for the same path: the confirmation page shows the link it was given at submission. */
+const STATUS_COOKIE = 'pd_status';
 const RECEIPT_SECONDS = 86_400;
 const NO_RECEIPT_MESSAGE = 'There is no recent enquiry with that reference. If you sent one earlier, your reference is still valid: quote it when you contact us.';
 
@@ -136,7 +140,10 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
     const receipt = randomBytes(24).toString('base64url');
     const { outcome } = await deps.service.submit(parsed.value, 'web', { mayPage: pageCheck(c), receiptHash: receiptHash(receipt) });
     const path = `/enquiries/${outcome.reference}/confirmation`;
-    setCookie(c, RECEIPT_COOKIE, receipt, { path, httpOnly: true, sameSite: 'Lax', secure: deps.config.publicBaseUrl.startsWith('https:'), maxAge: RECEIPT_SECONDS });
+    const cookie = { path, httpOnly: true, sameSite: 'Lax', secure: deps.config.publicBaseUrl.startsWith('https:'), maxAge: RECEIPT_SECONDS } as const;
+    setCookie(c, RECEIPT_COOKIE, receipt, cookie);
+    const statusToken = outcome.statusUrl?.split(STATUS_PREFIX)[1];
+    if (statusToken) setCookie(c, STATUS_COOKIE, statusToken, cookie);
     return c.redirect(path, 303);
   });
 
@@ -148,7 +155,11 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
     const found = reference && token ? await deps.service.confirmation(reference, receiptHash(token)) : null;
     c.header('Cache-Control', 'private, no-store');
     if (!found) throw new AppError('not_found', NO_RECEIPT_MESSAGE);
-    return c.html(<ConfirmationPage officeName={officeName} reference={found.reference} nextStep={found.nextStep} urgent={found.urgent} />);
+    const statusToken = getCookie(c, STATUS_COOKIE);
+    const link = statusToken && looksLikeBearerToken(statusToken) ? statusUrl(deps.config.publicBaseUrl, statusToken) : null;
+    // The page carries a bearer link: keep it out of Referer headers and caches.
+    c.header('Referrer-Policy', 'no-referrer');
+    return c.html(<ConfirmationPage officeName={officeName} reference={found.reference} nextStep={found.nextStep} urgent={found.urgent} statusUrl={link} />);
   });
 
   return app;
@@ -183,7 +194,7 @@ export function enquiryApiRoutes(deps: EnquiryRouteDeps) {
     const { outcome } = await deps.service.submit(parsed.value, 'api', { mayPage: pageCheck(c) });
     // No Location header: the confirmation page is only for the browser that sent a form (its
     // receipt cookie), so it would be a 404 for an API client. The journalist's status page
-    // (statusUrl) will be the enquiry's address.
+    // (statusUrl) is the enquiry's address.
     return c.json(outcome, 201);
   });
 

@@ -6,6 +6,8 @@ import type { Enquiry, EnquiryChannel } from '../db/schema.js';
 import * as repo from './enquiries.repository.js';
 import type { EnquiryInput } from './enquiry.input.js';
 import type { SubmitOutcome } from './enquiry.outcome.js';
+import { hashBearerToken, newBearerToken } from '../http/bearer-token.js';
+import { statusUrl } from '../status/status-link.js';
 import { newReference } from './reference.js';
 import { judgeEnquiry, nextStepMessage, type Judgement } from './urgency.js';
 
@@ -43,7 +45,7 @@ type Withheld = 'paging_off' | 'page_limit';
 
 export interface EnquiryServiceDeps {
   db: Db;
-  config: Pick<Config, 'office' | 'intake' | 'onCall'>;
+  config: Pick<Config, 'office' | 'intake' | 'onCall' | 'publicBaseUrl'>;
   clock: Clock;
   paging?: PagingPort;
   arrivals?: ArrivalsPort;
@@ -93,11 +95,14 @@ export class EnquiryService {
     // The sender's page budget is spent only by an enquiry that would really page.
     if (j.needsOnCall && !withheld && opts.mayPage && !(await opts.mayPage())) withheld = 'page_limit';
     const receipt = opts.receiptHash ? { receiptHash: opts.receiptHash } : {};
+    // The status link is handed over here, once (the 201, the confirmation page): only its hash is kept.
+    const statusToken = newBearerToken();
+    const link = { receipt, statusTokenHash: hashBearerToken(statusToken) };
     const stored = j.needsOnCall
-      ? await this.deps.db.transaction().execute((tx) => this.store(tx, input, channel, now, j, withheld, receipt))
-      : await this.store(this.deps.db, input, channel, now, j, null, receipt);
+      ? await this.deps.db.transaction().execute((tx) => this.store(tx, input, channel, now, j, withheld, link))
+      : await this.store(this.deps.db, input, channel, now, j, null, link);
     this.deps.arrivals?.announce(stored.enquiry.reference);
-    return stored;
+    return { ...stored, outcome: { ...stored.outcome, statusUrl: statusUrl(this.deps.config.publicBaseUrl, statusToken) } };
   }
 
   /**
@@ -130,8 +135,9 @@ export class EnquiryService {
     now: Date,
     j: Judgement,
     withheld: Withheld | null,
-    receipt: { receiptHash?: string } = {},
+    link: { receipt: { receiptHash?: string }; statusTokenHash: string | null } = { receipt: {}, statusTokenHash: null },
   ): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
+    const receipt = link.receipt;
     const pagedOnCall = j.needsOnCall && !withheld;
     // The confirmation page shows exactly what the journalist was told at the time.
     const nextStep = nextStepMessage(j, { now, deadline: input.deadline, pagedOnCall, config: this.deps.config });
@@ -160,6 +166,7 @@ export class EnquiryService {
           updated_at: now,
         },
         { kind: 'received', data: received },
+        link.statusTokenHash,
       );
     }
     if (pagedOnCall) await this.deps.paging!.schedulePage(db as Tx, enquiry, now);
@@ -206,6 +213,7 @@ export class EnquiryService {
       respondBy: j.respondBy?.toISOString() ?? null,
       nextStep: nextStep ?? nextStepMessage(j, { now, deadline: enquiry.deadline, pagedOnCall, config: this.deps.config }),
       callOutOfHoursLine: j.needsOnCall && !pagedOnCall ? this.deps.config.onCall.fallbackNumber : null,
+      statusUrl: null,
     };
   }
 }

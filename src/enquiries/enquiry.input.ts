@@ -171,19 +171,11 @@ export function parseEnquiryInput(raw: unknown, ctx: { now: DateTime; timezone: 
     fields.phone = msg;
   }
 
-  const deadlineText = values.deadline;
   let deadline: Date | null = null;
-  if (deadlineText) {
-    const dt = parseInstant(deadlineText, ctx.timezone);
-    if (!dt) {
-      fields.deadline = 'Enter the deadline as a date and time, like 2026-12-29T14:30, or leave it blank';
-    } else if (dt <= ctx.now) {
-      fields.deadline = 'Deadline must be in the future';
-    } else if (dt > ctx.now.plus({ years: 1 })) {
-      fields.deadline = 'Deadline must be within the next year';
-    } else {
-      deadline = dt.toJSDate();
-    }
+  if (values.deadline) {
+    const d = parseDeadline(values.deadline, ctx);
+    if (d.ok) deadline = d.value;
+    else fields.deadline = d.error;
   }
 
   if (Object.keys(fields).length > 0) return { ok: false, fields };
@@ -192,4 +184,17 @@ export function parseEnquiryInput(raw: unknown, ctx: { now: DateTime; timezone: 
     ok: true,
     value: { name: v.name, outlet: v.outlet, email: v.email, phone, subject: v.subject, details: v.details, deadline, urgent: v.urgent },
   };
+}
+
+/**
+ * A journalist's deadline as typed (ISO-8601 with an offset, or `YYYY-MM-DDTHH:mm` read in the
+ * office time zone): ok with the instant when it is in the future and within a year of `ctx.now`,
+ * otherwise the message to show beside the field. Blank input is the caller's to handle.
+ */
+export function parseDeadline(text: string, ctx: { now: DateTime; timezone: string }): { ok: true; value: Date } | { ok: false; error: string } {
+  const dt = parseInstant(text.trim(), ctx.timezone);
+  if (!dt) return { ok: false, error: 'Enter the deadline as a date and time, like 2026-12-29T14:30, or leave it blank' };
+  if (dt <= ctx.now) return { ok: false, error: 'Deadline must be in the future' };
+  if (dt > ctx.now.plus({ years: 1 })) return { ok: false, error: 'Deadline must be within the next year' };
+  return { ok: true, value: dt.toJSDate() };
 }

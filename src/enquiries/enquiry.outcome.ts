@@ -21,6 +21,13 @@ export const submitOutcomeSchema = z
       .describe(
         'E.164 number of the out-of-hours line when the journalist must call it themselves: urgent, out of hours, and nobody is being paged (paging is off, or too many pages came from this address). Otherwise null.',
       ),
+    statusUrl: z
+      .string()
+      .meta({ format: 'uri' })
+      .nullable()
+      .describe(
+        "The journalist's status page for this enquiry (/status/{token}): where it stands, add to it, move the deadline, withdraw it. The link is the only key to the page: give it only to the journalist. Always set in the API's 201.",
+      ),
   })
   .strict();
 

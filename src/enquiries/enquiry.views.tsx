@@ -93,7 +93,7 @@ export function EnquiryFormPage(props: {
 }
 
 /** The receipt a journalist sees after submitting: the reference, large, and what happens next. */
-export function ConfirmationPage(props: { officeName: string; reference: string; nextStep: string; urgent: boolean }) {
+export function ConfirmationPage(props: { officeName: string; reference: string; nextStep: string; urgent: boolean; statusUrl: string | null }) {
   return (
     <Layout title="Enquiry received" officeName={props.officeName}>
       <div class="panel panel--confirm">
@@ -105,6 +105,19 @@ export function ConfirmationPage(props: { officeName: string; reference: string;
       </div>
       <h2>What happens next</h2>
       <p class={props.urgent ? 'panel panel--urgent' : 'panel'}>{props.nextStep}</p>
+      {props.statusUrl ? (
+        <>
+          <h2>Follow your enquiry</h2>
+          <p>
+            This link shows where your enquiry stands. From it you can add information, change your deadline or withdraw the enquiry. Keep it: anyone with the link can see the enquiry.
+          </p>
+          <p class="status-link">
+            <a href={props.statusUrl} rel="noreferrer">
+              {props.statusUrl}
+            </a>
+          </p>
+        </>
+      ) : null}
       <p>Quote your reference if you contact the press office about this enquiry.</p>
       <p>
         <a href="/">Send another enquiry</a>

@@ -18,8 +18,11 @@ export interface EventData {
     /** SHA-256 of the web form's receipt token (the confirmation page checks it). */
     receiptHash?: string;
   };
-  /** A text from the journalist, or (`ack`) an on-call officer's acknowledgement. */
-  sms_in: { body: string; messageSid: string; ack?: boolean };
+  /**
+   * A text from the journalist, or (`ack`) an on-call officer's acknowledgement. `chase`: a
+   * follow-up that only asks for news (src/status/chase.ts), counted in the reports.
+   */
+  sms_in: { body: string; messageSid: string; ack?: boolean; chase?: boolean };
   /** A text to the journalist went out. */
   sms_out: { to: string; body: string; sid: string | null; key: string };
   /** Twilio's delivery status of a text to the journalist. */
@@ -49,7 +52,8 @@ export interface EventData {
   assigned: { to: string | null };
   status_changed: { from: EnquiryStatus; to: EnquiryStatus };
   note: { text: string };
-  response_recorded: { text: string };
+  /** `released`: shown on the journalist's status page as well. */
+  response_recorded: { text: string; released?: boolean };
   urgency_changed: { urgent: boolean; reason: string };
   /** A page call was answered by a voicemail box or fax (Twilio's answering-machine detection): escalated at once. */
   page_call_machine: { pageId: string; step: number; sid: string; answeredBy: string };
@@ -82,7 +86,7 @@ export interface EventData {
    * history, and its attachments (`stored` false: listed only, too large). `followsUp` names the
    * answered or closed enquiry it replied to, when it started this one.
    */
-  email_in: { emailId: string; from: string; subject: string; body: string; attachments: EmailAttachmentNote[]; auto?: boolean; followsUp?: string };
+  email_in: { emailId: string; from: string; subject: string; body: string; attachments: EmailAttachmentNote[]; auto?: boolean; followsUp?: string; chase?: boolean };
   /** An email we sent came back undelivered (a delivery status notification in the shared mailbox). */
   /** A desk reply by email was queued (`to` the journalist's address). */
   email_reply_queued: { to: string; body: string };
@@ -90,6 +94,16 @@ export interface EventData {
   email_out: { to: string; messageId: string; key: string };
   /** An email to the journalist was refused for good by the SMTP server. */
   email_out_failed: { to: string; error: string };
+  /** The journalist added to their enquiry on its status page (`chase`: it only asks for news). */
+  journalist_added: { text: string; chase: boolean };
+  /** The journalist moved (or removed) their deadline on the status page; ISO instants, null for none. */
+  deadline_changed: { from: string | null; to: string | null; urgent: boolean };
+  /** The journalist withdrew the enquiry (no longer needed), with their reason when they gave one. */
+  withdrawn: { reason: string | null };
+  /** An officer released the recorded response to the journalist's status page (or took it back). */
+  response_released: { released: boolean };
+  /** The journalist turned messages about their enquiry off (or on again) on the status page. */
+  updates_changed: { on: boolean };
   email_bounce: { emailId: string; bouncedMessageId: string | null; recipient: string | null; status: string | null; diagnostic: string | null };
 }
 
@@ -163,6 +177,12 @@ export const PERSONAL_FIELDS = {
   email_out: ['to'],
   email_reply_queued: ['to', 'body'],
   email_out_failed: ['to', 'error'],
+  // The journalist's own words.
+  journalist_added: ['text'],
+  deadline_changed: [],
+  withdrawn: ['reason'],
+  response_released: [],
+  updates_changed: [],
 } as const satisfies { [K in EventKind]: readonly (keyof EventData[K])[] };
 
 /** The personal fields of kind K. */

@@ -4,7 +4,7 @@ import type { Child } from 'hono/jsx';
  * The page shell shared by public and staff pages: skip link, header, one <main>, footer. All
  * styling comes from /assets/app.css; no inline scripts or styles, so the CSP can forbid them.
  */
-export function Layout(props: { title: string; officeName: string; nav?: Child; children?: Child }) {
+export function Layout(props: { title: string; officeName: string; nav?: Child; head?: Child; children?: Child }) {
   return (
     <html lang="en-GB">
       <head>
@@ -12,6 +12,7 @@ export function Layout(props: { title: string; officeName: string; nav?: Child; 
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} – ${props.officeName}`}</title>
         <link rel="stylesheet" href="/assets/app.css" />
+        {props.head}
       </head>
       <body>
         <a class="skip-link" href="#main">

@@ -126,6 +126,11 @@ export class PagingService implements PagingPort, StatusOwner {
     if (!found || found.page.status !== 'active') return;
     const { page, enquiry } = found;
     const now = clock();
+    // Withdrawn by the journalist: nobody needs waking for it any more.
+    if (enquiry.status === 'withdrawn') {
+      await addEvent(db, { enquiryId: enquiry.id, at: now, kind: 'page_step_skipped', data: { pageId: page.id, step: index, to: this.steps[index]?.to ?? 'none', reason: 'the journalist withdrew the enquiry' } });
+      return;
+    }
     if (index >= this.steps.length) {
       await db.transaction().execute(async (tx) => {
         if (await repo.markPageExhausted(tx, page.id)) {

@@ -148,6 +148,12 @@ export interface OutboxDeps {
   statusCallback: string;
   /** Twilio's sending rates, shared by every process; absent: unpaced (unit tests). */
   limiter?: SendLimiter;
+  /**
+   * Completes a plain message about an enquiry as it is sent, in the claim's transaction (the
+   * journalist's status link: stored redacted, a fresh token minted per send); `marker` is what a
+   * look-up of an earlier attempt can match at the provider. Absent: sent as stored.
+   */
+  complete?: (tx: Tx, enquiryId: string, content: string, now: Date) => Promise<{ send: string; marker: string }>;
 }
 
 /** The outbox: `deliver` for every owner, and the plain texts (owner kind `message`) it owns itself. */
@@ -227,16 +233,18 @@ export class OutboxService implements StatusOwner {
     let row: OutboundMessage | undefined;
     await this.deliver({
       claim: async () => {
+        let send = { send: '', marker: '' };
         row = await db.transaction().execute(async (tx) => {
           const r = await repo.getOrCreateMessage(tx, { idempotency_key: input.key, enquiry_id: input.enquiryId, to_number: input.to, content: input.content, created_at: clock(), medium });
           if (r.state !== 'sending') return undefined;
           await repo.markClaimed(tx, r.id);
+          const stored = r.content ?? input.content;
+          send = r.enquiry_id && this.deps.complete ? await this.deps.complete(tx, r.enquiry_id, stored, clock()) : { send: stored, marker: stored };
           return r;
         });
         if (!row) return null;
-        const content = row.content ?? input.content;
-        const earlier = { to: row.to_number, since: row.created_at, marker: content };
-        return { medium, to: row.to_number, content, lookUpFirst: row.outcome_unknown, earlier, lane: input.lane };
+        const earlier = { to: row.to_number, since: row.created_at, marker: send.marker };
+        return { medium, to: row.to_number, content: send.send, lookUpFirst: row.outcome_unknown, earlier, lane: input.lane };
       },
       sent: async (sid) => {
         const r = row!;

@@ -100,7 +100,7 @@ export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhon
   const references = await referencesOf(tx, ids);
   const r = await tx
     .updateTable('enquiry')
-    .set({ name: ERASED, email: null, phone: null, subject: ERASED, details: ERASED, response_given: null, erased_at: at })
+    .set({ name: ERASED, email: null, phone: null, subject: ERASED, details: ERASED, response_given: null, response_released_at: null, erased_at: at })
     .where('id', 'in', ids)
     .where('erased_at', 'is', null)
     .executeTakeFirst();
@@ -112,6 +112,8 @@ export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhon
              WHERE enquiry_id = ANY(${ids}::bigint[]) OR (enquiry_id IS NULL AND from_number = ${senderPhone})`.execute(tx);
   await sql`UPDATE outbound_message SET to_number = ${ERASED}, content = ${ERASED}, last_error = CASE WHEN last_error IS NULL THEN NULL ELSE ${ERASED} END
              WHERE enquiry_id = ANY(${ids}::bigint[])`.execute(tx);
+  // The journalist's status links stop working (the page would show what is left): gone with their hashes.
+  await tx.deleteFrom('status_link').where('enquiry_id', 'in', ids).execute();
   await eraseFromPages(tx, ids);
   await eraseFromCalls(tx, ids, at, senderPhone);
   await eraseEmailsOf(tx, ids, at, senderEmail);

@@ -93,7 +93,10 @@ export interface DigestSummary {
     urgent: boolean;
     deadline: string | null;
     received_at: string;
+    /** Nothing left for the desk to do: answered, closed or withdrawn. */
     answered: boolean;
+    /** The journalist withdrew it (shown as such, not as answered). */
+    withdrawn?: boolean;
     page: null | { status: string; paged: string[]; acknowledgedBy: string | null };
     /** What was done about it while the office was closed ("19:42 spoke to the journalist for 6 min (Kim Lee)"); absent in older digests. */
     overnight?: string[];

@@ -96,6 +96,7 @@ export class DigestService {
         deadline: r.deadline?.toISOString() ?? null,
         received_at: r.received_at.toISOString(),
         answered: Boolean(r.first_response_at) || !isOpenStatus(r.status),
+        withdrawn: r.status === 'withdrawn',
         page: r.page_status ? { status: r.page_status, paged: r.paged ?? [], acknowledgedBy: r.acknowledged_by } : null,
         overnight: done.filter((e) => e.enquiry_id === r.id).map((e) => `${formatShortTime(e.at, this.deps.config.office, now)} ${overnightLine(e)}${e.actor ? ` (${e.actor})` : ''}`),
       })),

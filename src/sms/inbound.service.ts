@@ -4,6 +4,7 @@ import type { Db, Tx } from '../db/database.js';
 import * as repo from '../enquiries/enquiries.repository.js';
 import type { ArrivalsPort, EnquiryService } from '../enquiries/enquiries.service.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
+import { fillStatusLinks, redactedStatusUrl } from '../status/status-link.js';
 import * as intake from './sms-intake.repository.js';
 import { addToThread, openThreadFor } from './sms-thread.service.js';
 
@@ -23,7 +24,7 @@ export interface AckHandler {
 export interface InboundSmsDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'intake' | 'office'>;
+  config: Pick<Config, 'intake' | 'office' | 'publicBaseUrl'>;
   enquiries: EnquiryService;
   acks?: AckHandler;
   /** Told about each new enquiry once its transaction has committed. */
@@ -52,7 +53,8 @@ export class InboundSmsService {
     const reply = await this.deps.db.transaction().execute(async (tx) => {
       await repo.lockKey(tx, `sms:${message.messageSid}`);
       const seen = await intake.findInboundSms(tx, message.messageSid);
-      if (seen) return seen.reply;
+      // A retry means Twilio never got our answer: the journalist did not see the first link either.
+      if (seen) return this.withLink(tx, seen.enquiry_id, seen.reply);
 
       const now = this.deps.clock();
       let body = normaliseText(message.body, true);
@@ -92,13 +94,19 @@ export class InboundSmsService {
         enquiryId = enquiry.id;
         created = enquiry.reference;
         await repo.addEvent(tx, { enquiryId, at: now, kind: 'sms_in', data: { body, messageSid: message.messageSid } });
-        reply = `Press office: thank you, your enquiry reference is ${enquiry.reference}. ${outcome.nextStep} Reply to this number to add to it.`;
+        // Stored with the link redacted; the journalist's copy gets a working one below.
+        reply = `Press office: thank you, your enquiry reference is ${enquiry.reference}. ${outcome.nextStep} Reply to this number to add to it. See where it stands: ${redactedStatusUrl(this.deps.config.publicBaseUrl)}`;
       }
       await intake.insertInboundSms(tx, { message_sid: message.messageSid, from_number: message.from, body, enquiry_id: enquiryId, reply, received_at: now });
-      return reply;
+      return this.withLink(tx, enquiryId, reply);
     });
     // After the commit: a queue told earlier would look for a row it cannot see yet.
     if (created) this.deps.arrivals?.announce(created);
     return reply;
+  }
+
+  /** The reply as sent: its redacted status link (if any) made a working one, minted in `tx`. */
+  private withLink(tx: Tx, enquiryId: string | null, reply: string): Promise<string> | string {
+    return enquiryId ? fillStatusLinks(tx, this.deps.config.publicBaseUrl, enquiryId, reply, this.deps.clock()) : reply;
   }
 }

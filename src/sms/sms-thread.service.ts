@@ -4,6 +4,8 @@ import type { Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import type { EnquiryService, SubmitOutcome } from '../enquiries/enquiries.service.js';
+import { isChase } from '../status/chase.js';
+import { markJournalistAdded } from '../status/status.repository.js';
 import { findOpenSmsThreadForUpdate } from './sms-intake.repository.js';
 
 /**
@@ -36,6 +38,8 @@ export async function addToThread(
   thread: Enquiry,
   message: { body: string; saysUrgent: boolean; messageSid: string },
 ): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
-  await addEvent(tx, { enquiryId: thread.id, at: deps.clock(), kind: 'sms_in', data: { body: message.body, messageSid: message.messageSid } });
+  const now = deps.clock();
+  await addEvent(tx, { enquiryId: thread.id, at: now, kind: 'sms_in', data: { body: message.body, messageSid: message.messageSid, chase: isChase(message.body) } });
+  await markJournalistAdded(tx, thread.id, now);
   return deps.enquiries.followUpInTx(tx, thread, { saysUrgent: message.saysUrgent, urgentReason: URGENT_BY_FOLLOW_UP });
 }

@@ -12,6 +12,7 @@ import { spokenOfficeStatus } from '../hours/spoken.js';
 import { formatShortTime } from '../hours/format.js';
 import type { Logger } from '../log.js';
 import type { RotaService } from '../oncall/rota.service.js';
+import { redactedStatusUrl } from '../status/status-link.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import type { TwilioGateway } from '../telephony/twilio.client.js';
 import * as repo from './voice.repository.js';
@@ -197,7 +198,9 @@ export class VoiceService {
         const body = thread
           ? `${this.deps.config.office.name}: thank you, we have added your phone message to your enquiry ${enquiry.reference}. ${result.nextStep}`
           : `${this.deps.config.office.name}: thank you for your phone message. Your reference is ${enquiry.reference}. ${result.nextStep}`;
-        await queueSms(tx, { key: `voice-ack:${row.call_sid}`, enquiryId: enquiry.id, to: row.from_number!, body: body.slice(0, 1600), lane: 'journalist' }, now);
+        // The link goes after the cut, so trimming a long next step never breaks it.
+        const link = ` See where it stands: ${redactedStatusUrl(this.deps.config.publicBaseUrl)}`;
+        await queueSms(tx, { key: `voice-ack:${row.call_sid}`, enquiryId: enquiry.id, to: row.from_number!, body: body.slice(0, 1500) + link, lane: 'journalist' }, now);
       }
       return twiml.messageTaken({ reference: enquiry.reference, nextStep: result.nextStep, smsFollows, joined: Boolean(thread) });
     });

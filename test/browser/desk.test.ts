@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { BROWSER_SKIP_MESSAGE, browserPlan, browserSuiteTitle, CHROMIUM_PATH, horizontalOverflow, launchBrowser } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { PRESS_OFFICE_NUMBER, signIn, startDesk, waitUntil, type Credentials, type Desk } from './desk-fixture.js';
+import { PRESS_OFFICE_NUMBER, signIn, startDesk, waitUntil, type Credentials, type Desk, type Submitted } from './desk-fixture.js';
 
 const plan = browserPlan();
 if (plan === 'skip') console.warn(`\n${BROWSER_SKIP_MESSAGE}\n`);
@@ -189,6 +189,45 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the triage desk in a browser'
     await expectInert(queue, 'enquiry page');
 
     expect(dialogs).toEqual([]);
+  });
+
+  it('shows what the journalist adds on their status page on the open queue, without a reload', { timeout: 30_000 }, async () => {
+    onTestFailed(() => console.error(desk.service.output()));
+    const submitted = (await desk.submit({
+      name: 'Kit Reporter',
+      outlet: 'Valley Radio',
+      phone: '07911 123457',
+      subject: 'Bin collections over Christmas',
+      details: 'Which days are collections moved to?',
+    })) as Submitted & { statusUrl: string };
+    const { reference, statusUrl } = submitted;
+    const page = await (await context()).newPage();
+    await page.goto(url('/desk'));
+    await page.locator('body[data-live="connected"]').waitFor();
+    await desk.waitForLiveFeed();
+    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    const row = page.locator(`#row-${reference}`);
+    expect(await row.textContent()).not.toContain('New information from the journalist');
+
+    // The journalist, on their own status page (no desk session), adds to the enquiry.
+    const statusPage = await fetch(statusUrl);
+    expect(statusPage.status).toBe(200);
+    const csrf = /name="_csrf" value="([^"]*)"/.exec(await statusPage.text())?.[1];
+    expect(csrf).toBeTruthy();
+    const added = await fetch(`${statusUrl}/add`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf!, information: 'The council website still shows the old dates.' }).toString(),
+    });
+    expect(added.status).toBe(303);
+
+    await row.locator('.added-marker').waitFor({ timeout: 10_000 });
+    expect(await row.locator('.added-marker').textContent()).toContain('New information from the journalist');
+    // Refreshed in place: still one row for it, in the same document, and said to screen readers.
+    expect(await page.locator(`#row-${reference}`).count()).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(await page.locator('#live-status').textContent()).toBe(`New information on ${reference}.`);
   });
 
   it('fits a 320px wide screen: the queue and an enquiry page scroll only vertically', { timeout: 30_000 }, async () => {

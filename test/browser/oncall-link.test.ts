@@ -7,7 +7,8 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { axeViolations, BROWSER_SKIP_MESSAGE, browserPlan, browserSuiteTitle, CHROMIUM_PATH, formatViolations, horizontalOverflow, launchBrowser } from '../support/browser.js';
+import { BROWSER_SKIP_MESSAGE, browserPlan, browserSuiteTitle, CHROMIUM_PATH, launchBrowser } from '../support/browser.js';
+import { expectFits, expectNoViolations } from '../support/browser-expect.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { PRESS_OFFICE_NUMBER, startDesk, waitUntil, type Desk } from './desk-fixture.js';
 
@@ -71,15 +72,7 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the on-call link on a 320px p
     await database?.drop();
   });
 
-  async function expectFits(page: Page, where: string): Promise<void> {
-    const o = await horizontalOverflow(page);
-    expect(o.scrollWidth, `${where} scrolls sideways at 320px: ${o.culprits.join('; ')}`).toBeLessThanOrEqual(o.viewport);
-  }
 
-  async function expectNoViolations(page: Page, where: string): Promise<void> {
-    const violations = await axeViolations(page);
-    expect(violations.length, formatViolations(where, violations)).toBe(0);
-  }
 
   /** Submits the form of the button named `button` and waits for the view again. */
   async function submit(page: Page, button: string): Promise<number | undefined> {

@@ -289,7 +289,8 @@ describe('an enquiry', () => {
     await h.jobs.settle();
 
     const sms = h.twilio.messages.filter((m) => m.to === '+447911123499');
-    expect(sms.map((m) => m.body)).toEqual(['We will have a statement by 3pm.']);
+    // The reply, then (issue 17) one message that it is closed, with the journalist's status link.
+    expect(sms.map((m) => m.body)).toEqual(['We will have a statement by 3pm.', expect.stringMatching(new RegExp(`^Press Office: your enquiry ${ref} is now closed\\. https://press\\.example\\.org/status/[A-Za-z0-9_-]{22}$`))]);
     await h.twilio.sendStatusCallback(sms[0], 'delivered');
 
     const page = (await c.get(`/desk/enquiries/${ref}`)).body;

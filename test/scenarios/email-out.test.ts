@@ -77,6 +77,14 @@ describeIfImap('email out: acknowledgements and replies', () => {
     expect(ack.parsed.text).toContain(`Your reference is ${ref}.`);
     expect(ack.parsed.text).toContain('A press officer will respond by');
     expect(await kinds(row.enquiry_id)).toEqual(['received', 'email_in', 'email_out']);
+    // Issue 17: the acknowledgement carries a working status link to this enquiry; the stored copy has it blanked.
+    const link = /https:\/\/press\.example\.org(\/status\/[A-Za-z0-9_-]{22})/.exec(ack.parsed.text ?? '');
+    expect(link, ack.parsed.text).not.toBeNull();
+    const status = await h.app.request(link![1]);
+    expect(status.status).toBe(200);
+    expect(await status.text()).toContain(ref);
+    const stored = await h.database.db.selectFrom('outbound_message').select('content').where('enquiry_id', '=', row.enquiry_id).execute();
+    expect(stored.map((m) => m.content).join('')).not.toContain(link![1]);
 
     // The journalist answers the acknowledgement: it joins, and is not acknowledged again.
     const reply = newId('reply');

@@ -65,6 +65,11 @@ const SAMPLES = {
   email_out: { to: JOURNALIST.email, messageId: '<pd.1@press.example>', key: 'email-ack:1' },
   email_out_failed: { to: JOURNALIST.email, error: `Mailbox ${JOURNALIST.email} unknown` },
   email_bounce: { emailId: '2', bouncedMessageId: '<reply-1@press.example.org>', recipient: JOURNALIST.email, status: '5.1.1', diagnostic: `smtp; 550 5.1.1 <${JOURNALIST.email}>: mailbox unavailable` },
+  journalist_added: { text: `This is ${JOURNALIST.name} again: ${JOURNALIST.text}`, chase: false },
+  deadline_changed: { from: null, to: '2026-01-01T06:00:00.000Z', urgent: true },
+  withdrawn: { reason: `${JOURNALIST.name} found it elsewhere` },
+  response_released: { released: true },
+  updates_changed: { on: false },
 } satisfies { [K in EventKind]: EventData[K] };
 
 let t: TestDatabase;

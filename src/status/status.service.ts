@@ -1,0 +1,313 @@
+/**
+ * The journalist's status page (issue 17): where their enquiry stands, in their words, and the
+ * three things they can do about it (add to it, move the deadline, withdraw it), plus the
+ * messages that tell them when it changes (`JournalistUpdates`).
+ *
+ * A link is the whole credential: no account. Unknown, tampered and expired links and links of
+ * erased enquiries all get the same answer (null here, 404 on the web), so the answer says
+ * nothing about which. A link works until `status.linkDaysAfterClose` days after its enquiry
+ * closes (closed or withdrawn); an answered enquiry stays readable, since that is when the
+ * journalist most wants to look.
+ */
+import { DateTime } from 'luxon';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db, Tx } from '../db/database.js';
+import type { Enquiry, EnquiryChannel, EnquiryStatus } from '../db/schema.js';
+import type { EmailOut } from '../email/email-out.service.js';
+import { addEvent } from '../enquiries/enquiries.repository.js';
+import type { ArrivalsPort, PagingPort } from '../enquiries/enquiries.service.js';
+import { normaliseText, parseDeadline } from '../enquiries/enquiry.input.js';
+import { isOpenStatus } from '../enquiries/enquiry.model.js';
+import { judgeEnquiry } from '../enquiries/urgency.js';
+import { hashBearerToken, looksLikeBearerToken } from '../http/bearer-token.js';
+import { AppError } from '../http/errors.js';
+import { officeStatus, workingMinutesBetween } from '../hours/office-hours.js';
+import { queueSms } from '../outbox/outbox.service.js';
+import { isChase } from './chase.js';
+import { redactedStatusUrl } from './status-link.js';
+import * as repo from './status.repository.js';
+
+/** Where an enquiry stands, as the journalist is told it. */
+export const JOURNALIST_STAGES = ['received', 'with_officer', 'waiting', 'answered', 'closed', 'withdrawn'] as const;
+export type JournalistStage = (typeof JOURNALIST_STAGES)[number];
+
+/** Each desk status as the journalist sees it: exhaustive, so a new status must say how it reads outside. */
+export const STAGE_OF_STATUS = {
+  new: 'received',
+  in_progress: 'with_officer',
+  waiting: 'waiting',
+  answered: 'answered',
+  closed: 'closed',
+  withdrawn: 'withdrawn',
+} as const satisfies Record<EnquiryStatus, JournalistStage>;
+
+/** Longest addition or withdrawal reason the page takes. */
+export const STATUS_LIMITS = { information: 5000, reason: 500 } as const;
+
+/** How the office can tell the journalist about changes: by email, by SMS, or not at all. */
+export type UpdateRoute = { medium: 'email'; to: string } | { medium: 'sms'; to: string } | null;
+
+/** What the status page shows. Nothing internal: no notes, no staff names unless configured. */
+export interface StatusView {
+  reference: string;
+  subject: string;
+  channel: EnquiryChannel;
+  receivedAt: Date;
+  stage: JournalistStage;
+  deadline: Date | null;
+  respondBy: Date | null;
+  urgent: boolean;
+  office: { open: boolean; nextOpening: Date | null; nextClosing: Date | null };
+  /** The response, once an officer released it to this page. */
+  response: string | null;
+  /** The assigned officer's first name, only with `status.showOfficerFirstName`. */
+  officerFirstName: string | null;
+  /** What the journalist added here, oldest first. */
+  additions: Array<{ at: Date; text: string }>;
+  withdrawnReason: string | null;
+  /** Still open: the journalist can add to it, move the deadline or withdraw it. */
+  canChange: boolean;
+  /** How changes would reach them (null: no way, so the page offers no switch). */
+  updatesBy: 'email' | 'sms' | null;
+  updatesOff: boolean;
+  now: Date;
+}
+
+/** The changes the journalist is told about, once each. */
+export type UpdateKind = 'released' | 'withdrawn' | 'closed';
+
+function requireText(field: 'information' | 'reason', value: unknown, max: number, what: string, optional = false): string | null {
+  const text = typeof value === 'string' ? normaliseText(value, true) : '';
+  if (!text) {
+    if (optional) return null;
+    throw new AppError('validation', `Enter ${what}`, { fields: { [field]: `Enter ${what}` } });
+  }
+  if (text.length > max) throw new AppError('validation', `${what} is too long`, { fields: { [field]: `Keep it to ${max.toLocaleString('en-GB')} characters or fewer` } });
+  return text;
+}
+
+/** True when `e164` can take a text (a mobile, or a number that may be one). */
+export function textable(e164: string | null): e164 is string {
+  if (!e164) return false;
+  const type = parsePhoneNumberFromString(e164)?.getType();
+  return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
+}
+
+/**
+ * Messages to the journalist when their enquiry changes (the response released, withdrawn,
+ * closed): once per enquiry and change (the outbox key), by the channel they used (email for an
+ * emailed enquiry, and for the form or API when they gave an address and email is connected;
+ * otherwise SMS to a mobile), at journalist priority, and never after they turned them off.
+ */
+export class JournalistUpdates {
+  constructor(private readonly deps: { config: Pick<Config, 'office' | 'publicBaseUrl'>; email?: EmailOut }) {}
+
+  /** How changes to `e` would reach the journalist now. */
+  routeFor(e: Pick<Enquiry, 'channel' | 'email' | 'phone'>): UpdateRoute {
+    const emailOn = this.deps.email?.enabled ?? false;
+    const byEmail = e.email && emailOn ? ({ medium: 'email', to: e.email } as const) : null;
+    const bySms = textable(e.phone) ? ({ medium: 'sms', to: e.phone } as const) : null;
+    const preferred = { email: byEmail, web: byEmail, api: byEmail, sms: bySms, voice: bySms } satisfies Record<EnquiryChannel, UpdateRoute>;
+    return preferred[e.channel] ?? byEmail ?? bySms;
+  }
+
+  /** The words of each change, with the (redacted until sent) link. */
+  private text(e: Enquiry, kind: UpdateKind): string {
+    const link = redactedStatusUrl(this.deps.config.publicBaseUrl);
+    const office = this.deps.config.office.name;
+    const words = {
+      released: `${office}: we have answered your enquiry ${e.reference}. Read the response: ${link}`,
+      withdrawn: `${office}: your enquiry ${e.reference} is withdrawn, as you asked. Nothing more will happen with it. ${link}`,
+      closed: `${office}: your enquiry ${e.reference} is now closed. ${link}`,
+    } satisfies Record<UpdateKind, string>;
+    return words[kind];
+  }
+
+  /** Queues the message about `kind` in `tx` (the transaction of the change), unless turned off or already sent. */
+  async tell(tx: Tx, e: Enquiry, kind: UpdateKind, now: Date): Promise<void> {
+    if (e.updates_off || e.erased_at) return;
+    const route = this.routeFor(e);
+    if (!route) return;
+    const key = `status-update:${kind}:${e.id}`;
+    const text = this.text(e, kind);
+    if (route.medium === 'sms') await queueSms(tx, { key, enquiryId: e.id, to: route.to, body: text, lane: 'journalist' }, now);
+    else await this.deps.email!.update(tx, { key, enquiry: e, to: route.to, text }, now);
+  }
+}
+
+export interface StatusPagesDeps {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'office' | 'intake' | 'onCall' | 'status' | 'publicBaseUrl'>;
+  updates: JournalistUpdates;
+  paging?: PagingPort;
+  arrivals?: ArrivalsPort;
+}
+
+/** The status page behind a token: what it shows, and the journalist's actions. */
+export class StatusPages {
+  constructor(private readonly deps: StatusPagesDeps) {}
+
+  /** Whether a link to `e` still works at `now`. */
+  private works(e: Enquiry, now: Date): boolean {
+    if (e.erased_at) return false;
+    if (isOpenStatus(e.status) || e.status === 'answered' || !e.closed_at) return true;
+    return now.getTime() < e.closed_at.getTime() + this.deps.config.status.linkDaysAfterClose * 86_400_000;
+  }
+
+  private async find(db: Db | Tx, token: string, now: Date, lock: boolean): Promise<Enquiry | null> {
+    if (!looksLikeBearerToken(token)) return null;
+    const e = await repo.enquiryByLinkHash(db, hashBearerToken(token), lock);
+    return e && this.works(e, now) ? e : null;
+  }
+
+  /** What the page behind `token` shows; null when the link opens nothing (one answer for every reason). */
+  async view(token: string): Promise<StatusView | null> {
+    const { db, config } = this.deps;
+    const now = this.deps.clock();
+    const e = await this.find(db, token, now, false);
+    if (!e) return null;
+    const office = officeStatus(now, config.office);
+    const [additions, withdrawn, officer] = await Promise.all([
+      repo.journalistAdditions(db, e.id),
+      e.status === 'withdrawn' ? repo.withdrawal(db, e.id) : undefined,
+      config.status.showOfficerFirstName ? repo.assigneeName(db, e.assigned_to) : null,
+    ]);
+    const route = this.deps.updates.routeFor(e);
+    return {
+      reference: e.reference,
+      subject: e.subject,
+      channel: e.channel,
+      receivedAt: e.received_at,
+      stage: STAGE_OF_STATUS[e.status],
+      deadline: e.deadline,
+      respondBy: e.respond_by,
+      urgent: e.urgent,
+      office: { open: office.open, nextOpening: office.nextOpening?.toJSDate() ?? null, nextClosing: office.nextClosing?.toJSDate() ?? null },
+      response: e.response_released_at && e.response_given ? e.response_given : null,
+      officerFirstName: officer ? (officer.trim().split(/\s+/)[0] ?? null) : null,
+      additions: additions.map((a) => ({ at: a.at, text: a.data.text ?? '' })).filter((a) => a.text),
+      withdrawnReason: withdrawn?.data.reason ?? null,
+      canChange: isOpenStatus(e.status),
+      updatesBy: route?.medium ?? null,
+      updatesOff: e.updates_off,
+      now,
+    };
+  }
+
+  /**
+   * Runs one action on the enquiry behind `token`, locked, in one transaction; false when the
+   * link opens nothing. Announces the enquiry to the desk's live queues after the commit.
+   */
+  private async act(token: string, fn: (tx: Tx, e: Enquiry, now: Date) => Promise<void>, opts: { openOnly: boolean }): Promise<boolean> {
+    const now = this.deps.clock();
+    const reference = await this.deps.db.transaction().execute(async (tx) => {
+      const e = await this.find(tx, token, now, true);
+      if (!e) return null;
+      if (opts.openOnly && !isOpenStatus(e.status)) {
+        throw new AppError('conflict', `Enquiry ${e.reference} is ${STAGE_OF_STATUS[e.status]} and can no longer be changed. For anything new, send a new enquiry.`);
+      }
+      await fn(tx, e, now);
+      return e.reference;
+    });
+    if (reference) this.deps.arrivals?.announce(reference);
+    return reference !== null;
+  }
+
+  /** The journalist adds information: on the timeline (a chase when it only asks for news), and marked on the desk's queue. */
+  async addInformation(token: string, text: unknown): Promise<boolean> {
+    const info = requireText('information', text, STATUS_LIMITS.information, 'what you want to add')!;
+    return this.act(
+      token,
+      async (tx, e, now) => {
+        await addEvent(tx, { enquiryId: e.id, at: now, kind: 'journalist_added', data: { text: info, chase: isChase(info) } });
+        await repo.updateForStatus(tx, e.id, { journalist_added_at: now, updated_at: now });
+      },
+      { openOnly: true },
+    );
+  }
+
+  /**
+   * The journalist moves their deadline (blank: no deadline). It is judged again against office
+   * hours as at intake: a deadline before the office next opens makes it urgent, and out of hours
+   * that pages on-call (once per enquiry: an enquiry already paged is not paged again). The
+   * office's own response target, set at receipt, still bounds the respond-by time.
+   */
+  async changeDeadline(token: string, text: unknown): Promise<boolean> {
+    const raw = typeof text === 'string' ? text.trim() : '';
+    const now = this.deps.clock();
+    let deadline: Date | null = null;
+    if (raw) {
+      const d = parseDeadline(raw, { now: DateTime.fromJSDate(now), timezone: this.deps.config.office.timezone });
+      if (!d.ok) throw new AppError('validation', d.error, { fields: { deadline: d.error } });
+      deadline = d.value;
+    }
+    let page: Enquiry | null = null;
+    const done = await this.act(
+      token,
+      async (tx, e, at) => {
+        const { config } = this.deps;
+        const j = judgeEnquiry(at, { deadline, saysUrgent: e.urgent_reason === 'journalist' }, config);
+        const target = judgeEnquiry(e.received_at, { deadline: null, saysUrgent: false }, config).respondBy;
+        const bounds = [deadline?.getTime(), target?.getTime()].filter((t): t is number => t !== undefined);
+        const respondBy = bounds.length ? new Date(Math.min(...bounds)) : null;
+        const staff = e.urgent_reason === 'staff';
+        const urgent = staff || j.urgent;
+        const updated = await repo.updateForStatus(tx, e.id, {
+          deadline,
+          respond_by: respondBy,
+          urgent,
+          urgent_reason: staff ? 'staff' : j.urgentReason,
+          needs_on_call: urgent && j.outOfHours,
+          journalist_added_at: at,
+          updated_at: at,
+        });
+        await addEvent(tx, { enquiryId: e.id, at, kind: 'deadline_changed', data: { from: e.deadline?.toISOString() ?? null, to: deadline?.toISOString() ?? null, urgent: urgent && !e.urgent } });
+        if (updated.needs_on_call && !e.needs_on_call) page = updated;
+        if (page) {
+          if (this.deps.paging?.enabled) await this.deps.paging.schedulePage(tx, updated, at);
+          else await addEvent(tx, { enquiryId: e.id, at, kind: 'page_withheld', data: { reason: 'paging_off' } });
+        }
+      },
+      { openOnly: true },
+    );
+    return done;
+  }
+
+  /** The journalist withdraws the enquiry: closed as withdrawn (not answered), with their reason, and told once. */
+  async withdraw(token: string, reasonText: unknown): Promise<boolean> {
+    const reason = requireText('reason', reasonText, STATUS_LIMITS.reason, 'a reason', true);
+    return this.act(
+      token,
+      async (tx, e, now) => {
+        const updated = await repo.updateForStatus(tx, e.id, {
+          status: 'withdrawn',
+          closed_at: now,
+          close_working_s: workingMinutesBetween(e.received_at, now, this.deps.config.office) * 60,
+          resolved_at: e.resolved_at ?? now,
+          journalist_added_at: now,
+          updated_at: now,
+        });
+        await addEvent(tx, { enquiryId: e.id, at: now, kind: 'withdrawn', data: { reason } });
+        await addEvent(tx, { enquiryId: e.id, at: now, kind: 'status_changed', data: { from: e.status, to: 'withdrawn' } });
+        await this.deps.updates.tell(tx, updated, 'withdrawn', now);
+      },
+      { openOnly: true },
+    );
+  }
+
+  /** The journalist turns messages about changes off (`on` false) or back on. */
+  async setUpdates(token: string, on: boolean): Promise<boolean> {
+    return this.act(
+      token,
+      async (tx, e, now) => {
+        if (e.updates_off === !on) return;
+        await repo.updateForStatus(tx, e.id, { updates_off: !on, updated_at: now });
+        await addEvent(tx, { enquiryId: e.id, at: now, kind: 'updates_changed', data: { on } });
+      },
+      { openOnly: false },
+    );
+  }
+}

@@ -1,0 +1,15 @@
+import type { Generated, Selectable } from 'kysely';
+
+/** The status page's table (sql/20261129170000_status_page.sql); src/db/schema.ts gathers it into `Database`. */
+export interface StatusTables {
+  status_link: StatusLinkTable;
+}
+
+/** One status link handed to the journalist: the SHA-256 of its token (never the token) and its enquiry. */
+export interface StatusLinkTable {
+  id: Generated<string>;
+  token_hash: string;
+  enquiry_id: string;
+  created_at: Date;
+}
+export type StatusLink = Selectable<StatusLinkTable>;
