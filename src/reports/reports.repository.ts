@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
-import { OPEN_STATUSES, type EnquiryChannel } from '../enquiries/enquiry.model.js';
+import { OPEN_STATUSES, type EnquiryChannel, type EnquiryStatus } from '../enquiries/enquiry.model.js';
+import type { EventKind } from '../enquiries/timeline.js';
 
 /** A reporting period [from, to), the office time zone for day/hour buckets, and an optional officer. */
 export interface ReportScope {
@@ -24,6 +25,22 @@ export interface Spread {
 function scoped(s: ReportScope): RawBuilder<unknown> {
   return s.assignedTo ? sql`AND e.assigned_to = ${s.assignedTo}` : sql``;
 }
+
+// The journalist closed it ("no longer needed"): not an answer, and not the office's close.
+const WITHDRAWN: EnquiryStatus = 'withdrawn';
+
+/**
+ * When an unanswered enquiry's deadline stops being able to pass: at withdrawal for a withdrawn
+ * one (a deadline still ahead then was no longer wanted; one already gone was missed), else now.
+ */
+function deadlineJudgedAt(s: ReportScope): RawBuilder<Date> {
+  return sql<Date>`CASE WHEN e.status = ${WITHDRAWN} THEN least(coalesce(e.closed_at, ${s.now}), ${s.now}) ELSE ${s.now} END`;
+}
+
+/** Timeline entries that can be a chase (`data.chase` true): status page additions, texts and emails. */
+export const CHASE_KINDS = ['journalist_added', 'sms_in', 'email_in'] as const satisfies readonly EventKind[];
+/** How a chase reached the office. */
+export type ChaseKind = (typeof CHASE_KINDS)[number];
 
 /** Replaces the stored office calendar with these opening periods (one transaction). */
 export async function replaceOfficePeriods(db: Db, periods: Array<{ start: Date; end: Date }>): Promise<void> {
@@ -59,44 +76,55 @@ export async function received(db: Db, s: ReportScope) {
  * elapsed and working time (median, 90th percentile), how many still lack each, and the
  * deadline outcomes (met: first response at or before the deadline; missed: a later response,
  * or none and the deadline has passed; pending: no response, the deadline still ahead). One scan.
+ *
+ * Withdrawn enquiries are not answers: one withdrawn without a response is not "still without"
+ * one, is not pending, and counts as missed only when its deadline had passed before the
+ * journalist withdrew it (otherwise `withdrawnBeforeDeadline`). They are left out of the time to
+ * close, which the journalist ended, not the office. A first response given before the
+ * withdrawal is still measured. `withdrawn` counts them (received in the period).
  */
 export async function timings(db: Db, s: ReportScope) {
   const r = await sql<Record<string, number | null>>`
     WITH m AS (
       SELECT extract(epoch FROM e.first_response_at - e.received_at) AS fe,
              CASE WHEN e.first_response_at IS NOT NULL THEN coalesce(e.first_response_working_s, office_working_seconds(e.received_at, e.first_response_at)) END AS fw,
-             extract(epoch FROM e.closed_at - e.received_at) AS ce,
-             CASE WHEN e.closed_at IS NOT NULL THEN coalesce(e.close_working_s, office_working_seconds(e.received_at, e.closed_at)) END AS cw,
+             CASE WHEN e.status <> ${WITHDRAWN} THEN extract(epoch FROM e.closed_at - e.received_at) END AS ce,
+             CASE WHEN e.closed_at IS NOT NULL AND e.status <> ${WITHDRAWN} THEN coalesce(e.close_working_s, office_working_seconds(e.received_at, e.closed_at)) END AS cw,
+             e.status = ${WITHDRAWN} AS wd, ${deadlineJudgedAt(s)} AS judged_at,
              e.deadline, e.first_response_at
         FROM enquiry e
        WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}
     )
-    SELECT count(fe)::int AS f_n, (count(*) - count(fe))::int AS f_without,
+    SELECT count(fe)::int AS f_n, count(*) FILTER (WHERE fe IS NULL AND NOT wd)::int AS f_without,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY fe) AS fe50, percentile_cont(0.9) WITHIN GROUP (ORDER BY fe) AS fe90,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY fw) AS fw50, percentile_cont(0.9) WITHIN GROUP (ORDER BY fw) AS fw90,
-           count(ce)::int AS c_n, (count(*) - count(ce))::int AS c_without,
+           count(ce)::int AS c_n, count(*) FILTER (WHERE ce IS NULL AND NOT wd)::int AS c_without,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY ce) AS ce50, percentile_cont(0.9) WITHIN GROUP (ORDER BY ce) AS ce90,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY cw) AS cw50, percentile_cont(0.9) WITHIN GROUP (ORDER BY cw) AS cw90,
            count(*) FILTER (WHERE first_response_at <= deadline)::int AS met,
-           count(*) FILTER (WHERE first_response_at > deadline OR (first_response_at IS NULL AND deadline <= ${s.now}))::int AS missed,
-           count(*) FILTER (WHERE first_response_at IS NULL AND deadline > ${s.now})::int AS pending
+           count(*) FILTER (WHERE first_response_at > deadline OR (first_response_at IS NULL AND deadline <= judged_at))::int AS missed,
+           count(*) FILTER (WHERE first_response_at IS NULL AND deadline > ${s.now} AND NOT wd)::int AS pending,
+           count(*) FILTER (WHERE first_response_at IS NULL AND deadline > judged_at AND wd)::int AS w_before_deadline,
+           count(*) FILTER (WHERE wd)::int AS w_n,
+           count(*) FILTER (WHERE wd AND first_response_at IS NOT NULL)::int AS w_responded
       FROM m`.execute(db);
   const x = r.rows[0];
   const spread = (n: number | null, median: number | null, p90: number | null): Spread => ({ n: n ?? 0, median, p90 });
   return {
     firstResponse: { elapsed: spread(x.f_n, x.fe50, x.fe90), working: spread(x.f_n, x.fw50, x.fw90), without: x.f_without ?? 0 },
     close: { elapsed: spread(x.c_n, x.ce50, x.ce90), working: spread(x.c_n, x.cw50, x.cw90), without: x.c_without ?? 0 },
-    deadlines: { met: x.met ?? 0, missed: x.missed ?? 0, pending: x.pending ?? 0 },
+    deadlines: { met: x.met ?? 0, missed: x.missed ?? 0, pending: x.pending ?? 0, withdrawnBeforeDeadline: x.w_before_deadline ?? 0 },
+    withdrawn: { total: x.w_n ?? 0, afterFirstResponse: x.w_responded ?? 0 },
   };
 }
 
-/** The enquiries whose deadline was missed, latest deadline first (at most 200). */
+/** The enquiries whose deadline was missed (by the same rule as `timings`), latest deadline first (at most 200). */
 export async function missedDeadlines(db: Db, s: ReportScope) {
   const missed = await sql<{ reference: string; outlet: string; subject: string; deadline: Date; first_response_at: Date | null; status: string }>`
     SELECT e.reference, e.outlet, e.subject, e.deadline, e.first_response_at, e.status
       FROM enquiry e
      WHERE e.deadline IS NOT NULL AND e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}
-       AND (e.first_response_at > e.deadline OR (e.first_response_at IS NULL AND e.deadline <= ${s.now}))
+       AND (e.first_response_at > e.deadline OR (e.first_response_at IS NULL AND e.deadline <= ${deadlineJudgedAt(s)}))
      ORDER BY e.deadline DESC LIMIT 200`.execute(db);
   return missed.rows;
 }
@@ -175,6 +203,35 @@ export async function pages(db: Db, s: ReportScope) {
   return { n: x.n, acknowledged: x.acknowledged, exhausted: x.exhausted, escalated: x.escalated, fallback: x.fallback, toAck: { n: x.acknowledged, median: x.a50, p90: x.a90 } as Spread };
 }
 
+/**
+ * Chases (follow-ups that only ask for news) that arrived in the period, on enquiries in scope:
+ * how many, on how many enquiries, by route, and per office-local day of the period (every day,
+ * zero included, so a fall in chasing shows). Counted by when the chase arrived, whenever the
+ * enquiry was received.
+ */
+export async function chases(db: Db, s: ReportScope) {
+  const r = await sql<{ total: number; enquiries: number; by_kind: Array<{ kind: ChaseKind; n: number }> | null; by_day: Array<{ day: string; n: number }> }>`
+    WITH c AS (
+      SELECT ev.enquiry_id, ev.kind, (ev.at AT TIME ZONE ${s.timezone})::date AS day
+        FROM enquiry_event ev JOIN enquiry e ON e.id = ev.enquiry_id
+       WHERE ev.kind = ANY(${CHASE_KINDS}::text[]) AND ev.at >= ${s.from} AND ev.at < ${s.to}
+         AND ev.data @> '{"chase": true}'::jsonb ${scoped(s)}
+    ),
+    days AS (
+      SELECT d::date AS day
+        FROM generate_series((${s.from}::timestamptz AT TIME ZONE ${s.timezone})::date,
+                             ((${s.to}::timestamptz - interval '1 microsecond') AT TIME ZONE ${s.timezone})::date, interval '1 day') AS d
+    )
+    SELECT (SELECT count(*) FROM c)::int AS total,
+           (SELECT count(DISTINCT enquiry_id) FROM c)::int AS enquiries,
+           (SELECT json_agg(json_build_object('kind', kind, 'n', n)) FROM (SELECT kind, count(*)::int AS n FROM c GROUP BY kind) k) AS by_kind,
+           (SELECT json_agg(json_build_object('day', to_char(days.day, 'YYYY-MM-DD'), 'n', coalesce(per.n, 0)) ORDER BY days.day)
+              FROM days LEFT JOIN (SELECT day, count(*)::int AS n FROM c GROUP BY day) per ON per.day = days.day) AS by_day`.execute(db);
+  const x = r.rows[0];
+  const byKind = Object.fromEntries(CHASE_KINDS.map((k) => [k, x.by_kind?.find((b) => b.kind === k)?.n ?? 0])) as Record<ChaseKind, number>;
+  return { total: x.total, enquiries: x.enquiries, byKind, byDay: x.by_day ?? [] };
+}
+
 /** The enquiries behind a report, one row each, for CSV export (streamed in id order by the caller). */
 export async function enquiriesForExport(db: Db, s: ReportScope, afterId: string | null, limit: number) {
   const r = await sql<Record<string, unknown> & { id: string }>`
@@ -185,7 +242,8 @@ export async function enquiriesForExport(db: Db, s: ReportScope, afterId: string
            coalesce(e.first_response_working_s, office_working_seconds(e.received_at, e.first_response_at))::bigint AS first_response_working_seconds,
            CASE WHEN e.deadline IS NULL THEN NULL
                 WHEN e.first_response_at <= e.deadline THEN 'met'
-                WHEN e.first_response_at > e.deadline OR e.deadline <= ${s.now} THEN 'missed'
+                WHEN e.first_response_at > e.deadline OR e.deadline <= ${deadlineJudgedAt(s)} THEN 'missed'
+                WHEN e.status = ${WITHDRAWN} THEN 'withdrawn'
                 ELSE 'pending' END AS deadline_outcome,
            pg.status AS page_status, pg.acknowledged_at AS page_acknowledged_at
       FROM enquiry e

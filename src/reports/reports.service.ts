@@ -61,16 +61,20 @@ export class ReportsService {
     return { from, to, timezone: this.deps.config.office.timezone, assignedTo, fallbackNumber: this.deps.config.onCall.fallbackNumber, now: this.deps.clock() };
   }
 
-  /** Every figure of the reports page for [from, to), optionally only one officer's enquiries. */
+  /**
+   * Every figure of the reports page for [from, to), optionally only one officer's enquiries.
+   * Enquiry figures cover those received in the period; chases and pages count what happened in it.
+   */
   async figures(from: Date, to: Date, assignedTo: string | null) {
     const s = this.scope(from, to, assignedTo);
-    const [received, timings, missedList, backlog, trend, pages] = await Promise.all([
+    const [received, timings, missedList, backlog, trend, pages, chases] = await Promise.all([
       repo.received(this.deps.db, s),
       repo.timings(this.deps.db, s),
       repo.missedDeadlines(this.deps.db, s),
       repo.backlogByAge(this.deps.db, s),
       repo.openTrend(this.deps.db, s),
       repo.pages(this.deps.db, s),
+      repo.chases(this.deps.db, s),
     ]);
     const { firstResponse, close } = timings;
     const deadlines = { ...timings.deadlines, missedList };
@@ -90,9 +94,24 @@ export class ReportsService {
       received: { total: inHours + outOfHours, byChannel, inHours, outOfHours, byDay: received.byDay, byHour },
       firstResponse,
       close,
-      deadlines: { met: deadlines.met, missed: deadlines.missed, pending: deadlines.pending, shareMet: judged ? deadlines.met / judged : null, missedList: deadlines.missedList },
+      deadlines: {
+        met: deadlines.met,
+        missed: deadlines.missed,
+        pending: deadlines.pending,
+        withdrawnBeforeDeadline: deadlines.withdrawnBeforeDeadline,
+        shareMet: judged ? deadlines.met / judged : null,
+        missedList: deadlines.missedList,
+      },
+      // Of the enquiries received in the period; see repo.timings for how they are kept out of the other figures.
+      withdrawn: timings.withdrawn,
       backlog: { byAge: backlog, open: backlog.reduce((a, b) => a + b.n, 0), trend },
       pages,
+      chases: {
+        total: chases.total,
+        enquiries: chases.enquiries,
+        byRoute: { statusPage: chases.byKind.journalist_added, sms: chases.byKind.sms_in, email: chases.byKind.email_in },
+        byDay: chases.byDay,
+      },
     };
   }
 

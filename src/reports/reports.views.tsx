@@ -88,6 +88,14 @@ export function ReportsPage(props: {
           </dd>
         </div>
         <div>
+          <dt>Withdrawn by the journalist</dt>
+          <dd>{f.withdrawn.total}</dd>
+        </div>
+        <div>
+          <dt>Chases (asked only for news)</dt>
+          <dd>{f.chases.total}</dd>
+        </div>
+        <div>
           <dt>Open now</dt>
           <dd>{f.backlog.open}</dd>
         </div>
@@ -132,6 +140,12 @@ export function ReportsPage(props: {
           </tr>
         </tbody>
       </table>
+      {f.withdrawn.total ? (
+        <p class="hint">
+          Enquiries withdrawn by the journalist are not counted as still without a response, are left out of the time to close (the journalist ended them, not the
+          office) and are only measured for a first response the office gave before they were withdrawn.
+        </p>
+      ) : null}
 
       <h2>What arrived</h2>
       <p>
@@ -139,6 +153,24 @@ export function ReportsPage(props: {
       </p>
       <Chart id="by-day" title="Enquiries received by day" unit="enquiries" data={f.received.byDay.map((d) => ({ label: d.day.slice(5), value: d.n }))} />
       <Chart id="by-hour" title="Enquiries received by hour of day (office time)" unit="enquiries" labelEvery={2} data={f.received.byHour.map((d) => ({ label: String(d.hour).padStart(2, '0'), value: d.n }))} />
+
+      <h2>Withdrawn and chasing</h2>
+      <p>
+        Withdrawn by the journalist: {f.withdrawn.total} of the enquiries received in this period (not counted as answered, nor as missed unless the deadline had already
+        passed without a response when the journalist withdrew).
+        {f.withdrawn.afterFirstResponse ? ` ${f.withdrawn.afterFirstResponse} of them after a first response from the office.` : ''}
+        {f.deadlines.withdrawnBeforeDeadline ? ` ${f.deadlines.withdrawnBeforeDeadline} withdrawn before their deadline, which counts neither as met nor as missed.` : ''}
+      </p>
+      <p>
+        Chases, follow-ups that only ask for news, arrived in this period: {f.chases.total}, on {f.chases.enquiries} {f.chases.enquiries === 1 ? 'enquiry' : 'enquiries'} chased at least once (
+        {f.chases.byRoute.statusPage} on the status page, {f.chases.byRoute.sms} by text, {f.chases.byRoute.email} by email). They are counted when they arrived, whenever
+        the enquiry was received.
+      </p>
+      {f.chases.total ? (
+        <Chart id="chases-by-day" title="Chases by day" unit="chases" data={f.chases.byDay.map((d) => ({ label: d.day.slice(5), value: d.n }))} />
+      ) : (
+        <p>No chases in this period.</p>
+      )}
 
       <h2>Backlog</h2>
       <Chart id="backlog-age" title="Open enquiries now, by age" unit="enquiries" labelEvery={1} data={f.backlog.byAge.map((b) => ({ label: b.band, value: b.n }))} />
