@@ -146,6 +146,21 @@ export const fileConfigSchema = z.strictObject({
       sessionCheckSeconds: z.number().int().min(1).max(30),
       maxStreamsPerSession: z.number().int().min(1).max(50),
     }),
+    /**
+     * An open enquiry with no response is marked (and announced live) this long before its
+     * respond-by time: real time before a journalist's deadline, opening time before the
+     * office's own target. At respond-by the assigned officer and managers are told.
+     */
+    warnBeforeMinutes: z.number().int().min(1).max(24 * 60),
+    /** Phones (E.164) texted when an enquiry passes its respond-by time without a response; empty: the desk banner only. */
+    escalationNumbers: z.array(z.string().regex(e164, 'must be E.164 phone numbers such as +447911123456')).max(20),
+  }),
+  /** Major incidents (issue 18): stories the desk works as one. */
+  incidents: z.strictObject({
+    /** While linked enquiries keep arriving out of hours, on-call gets one summary text per this many minutes. */
+    summaryMinutes: z.number().int().min(1).max(240),
+    /** An enquiry linked after a holding line was sent gets it straight away (off: one click on the incident page). */
+    autoSendHoldingLine: z.boolean(),
   }),
 });
 

@@ -4,6 +4,10 @@ import type { Config } from './config.js';
 import type { Db, Tx } from './db/database.js';
 import { fillStatusLinks, textBeforeLink } from './status/status-link.js';
 import { JournalistUpdates, StatusPages } from './status/status.service.js';
+import { IncidentService } from './incidents/incident.service.js';
+import { HoldingLines } from './incidents/holding-line.service.js';
+import { IncidentSummaries } from './incidents/incident-summary.service.js';
+import { DeadlineWatch } from './deadlines/deadline.service.js';
 import { AuthService } from './desk/auth.service.js';
 import { CaseworkService } from './desk/casework.service.js';
 import { LiveFeed } from './desk/live-feed.js';
@@ -57,6 +61,14 @@ export interface Services {
   emailIntake: EmailIntakeService;
   /** The journalist's status page (`/status/{token}`). */
   statusPages: StatusPages;
+  /** Major incidents: declare, link, unlink (src/incidents). */
+  incidents: IncidentService;
+  /** Holding and press lines of incidents, sent to every linked journalist. */
+  holdingLines: HoldingLines;
+  /** Summary texts to on-call about incidents' enquiries out of hours. */
+  incidentSummaries: IncidentSummaries;
+  /** Deadline warnings and breaches (src/deadlines). */
+  deadlines: DeadlineWatch;
 }
 
 /** Wires the domain services together. No I/O. */
@@ -74,13 +86,18 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const paging = new PagingService({ db, config, clock, rota, outbox, log });
   const deliveryStatus = new DeliveryStatusService({ db, clock, log, owners: { page_step: paging, message: outbox } });
   const live = new LiveFeed({ url: base.databaseUrl, log, pool: base.pool });
-  const enquiries = new EnquiryService({ db, config, clock, paging, arrivals: live });
+  const incidents = new IncidentService({ db, clock, config, paging, arrivals: live });
+  const enquiries = new EnquiryService({ db, config, clock, paging, arrivals: live, incidents });
   const users = new UserService({ db, clock });
   const auth = new AuthService({ db, pool: base.pool, clock, config });
   const emailOut = new EmailOut({ config });
   const journalistUpdates = new JournalistUpdates({ config, email: emailOut });
   const casework = new CaseworkService({ db, clock, config, paging, email: emailOut, updates: journalistUpdates });
   const statusPages = new StatusPages({ db, clock, config, updates: journalistUpdates, paging, arrivals: live });
+  const holdingLines = new HoldingLines({ db, clock, config, email: emailOut });
+  const incidentSummaries = new IncidentSummaries({ db, clock, config, rota });
+  incidents.attach({ lines: holdingLines, summaries: incidentSummaries });
+  const deadlines = new DeadlineWatch({ db, clock, config, arrivals: live });
   const onCallActions = new OnCallActions({ db, clock, config, casework });
   const inboundSms = new InboundSmsService({ db, clock, config, enquiries, acks: new SmsCommandHandler({ ack: new SmsAckHandler(paging), actions: onCallActions, clock }), arrivals: live });
   const reports = new ReportsService({ db, clock, config });
@@ -88,5 +105,5 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const privacy = new PrivacyService({ db, clock, config });
   const voice = new VoiceService({ db, clock, config, enquiries, rota, gateway, log, arrivals: live });
   const emailIntake = new EmailIntakeService({ db, clock, config, enquiries, log, arrivals: live, out: emailOut });
-  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, outbox, deliveryStatus, enquiries, inboundSms, users, auth, casework, live, reports, digest, privacy, voice, onCallActions, emailIntake, statusPages };
+  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, outbox, deliveryStatus, enquiries, inboundSms, users, auth, casework, live, reports, digest, privacy, voice, onCallActions, emailIntake, statusPages, incidents, holdingLines, incidentSummaries, deadlines };
 }

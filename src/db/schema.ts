@@ -7,6 +7,7 @@ import type { VoiceTables } from '../voice/voice.tables.js';
 import type { LinkTables } from '../oncall/link.tables.js';
 import type { EmailTables } from '../email/email.tables.js';
 import type { StatusTables } from '../status/status.tables.js';
+import type { IncidentTables } from '../incidents/incident.tables.js';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { EnquiryChannel, EnquiryStatus } from '../enquiries/enquiry.model.js';
 import type { EventKind } from '../enquiries/timeline.js';
@@ -15,7 +16,7 @@ import type { EventKind } from '../enquiries/timeline.js';
  * Kysely's view of the tables created by the SQL files in `sql/`. Keep the two in step. Each
  * domain declares its own tables next to its repository; this interface gathers them.
  */
-export interface Database extends RotaTables, PagingTables, OutboxTables, DeskTables, ReportsTables, VoiceTables, LinkTables, EmailTables, StatusTables {
+export interface Database extends RotaTables, PagingTables, OutboxTables, DeskTables, ReportsTables, VoiceTables, LinkTables, EmailTables, StatusTables, IncidentTables {
   enquiry: EnquiryTable;
   enquiry_event: EnquiryEventTable;
   sms_inbound: SmsInboundTable;
@@ -62,6 +63,13 @@ export interface EnquiryTable {
   updates_off: ColumnType<boolean, boolean | undefined, boolean>;
   /** When the journalist last added something the desk has not opened yet (the queue marks it). */
   journalist_added_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The incident this enquiry is about (src/incidents), and when it was linked. */
+  incident_id: ColumnType<string | null, string | null | undefined, string | null>;
+  incident_linked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** When the desk is warned that respond_by is near (desk.warnBeforeMinutes), and when the warning and the breach were announced. */
+  warn_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  warned_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  breached_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export type Enquiry = Selectable<EnquiryTable>;
 export type NewEnquiry = Insertable<EnquiryTable>;

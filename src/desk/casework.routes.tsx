@@ -11,6 +11,7 @@ import * as repo from './casework.repository.js';
 import type { CaseworkService } from './casework.service.js';
 import { EnquiryPage } from './casework.views.js';
 import { findUserById, listActiveUsers } from './users.repository.js';
+import { findIncident, openIncidents } from '../incidents/incident.repository.js';
 
 /** An enquiry's page (`GET /desk/enquiries/:reference`) and its actions (POST …/assign, /status, /note, /response, /release, /reply, /email, /urgency, /acknowledge). */
 export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; casework: CaseworkService }) {
@@ -19,13 +20,15 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
   async function render(c: Context<DeskEnv>, reference: string, status: 200 | 422, errors?: Record<string, string>, values?: Record<string, string>) {
     const e = await enquiries.findByReference(deps.db, reference);
     if (!e) throw new AppError('not_found', `There is no enquiry ${reference}.`);
-    const [assignee, staff, earlier, timeline, page, outbound] = await Promise.all([
+    const [assignee, staff, earlier, timeline, page, outbound, incident, incidents] = await Promise.all([
       e.assigned_to ? findUserById(deps.db, e.assigned_to) : Promise.resolve(undefined),
       listActiveUsers(deps.db),
       repo.earlierEnquiries(deps.db, e),
       repo.timeline(deps.db, e.id),
       repo.pageWithSteps(deps.db, e.id),
       repo.outboundFor(deps.db, e.id),
+      e.incident_id ? findIncident(deps.db, e.incident_id) : Promise.resolve(undefined),
+      e.incident_id ? Promise.resolve([]) : openIncidents(deps.db),
     ]);
     // Opened: what the journalist added is seen (the page still shows it this once, from `e`).
     if (e.journalist_added_at) await deps.casework.seen(e.id);
@@ -43,6 +46,8 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
         page={page}
         outbound={outbound}
         emailEnabled={deps.casework.emailEnabled}
+        incident={incident ?? null}
+        openIncidents={incidents}
         errors={errors}
         values={values}
       />,

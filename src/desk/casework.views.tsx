@@ -13,6 +13,7 @@ import { CASEWORK_LIMITS, STATUSES } from './casework.service.js';
 import { Csrf, DeskLayout } from './desk.layout.js';
 import { channelLabel, statusLabel } from './labels.js';
 import { Timeline } from './timeline.views.js';
+import type { Incident } from '../incidents/incident.tables.js';
 
 type When = (d: Date) => string;
 
@@ -67,6 +68,44 @@ function ReleaseControl(props: { enquiry: Enquiry; action: string; csrf: string;
   );
 }
 
+/** Which incident the enquiry is about (a link to it, and Unlink), or a choice of the open ones to link it to. */
+function IncidentPanel(props: { reference: string; incident: Pick<Incident, 'id' | 'name' | 'closed_at'> | null; open: Array<Pick<Incident, 'id' | 'name'>>; csrf: string }) {
+  const action = `/desk/enquiries/${props.reference}/incident`;
+  if (!props.incident && !props.open.length) return null;
+  return (
+    <section class="panel incident-panel" aria-labelledby="incident-title">
+      <h2 id="incident-title">Incident</h2>
+      {props.incident ? (
+        <form method="post" action={`${action}/unlink`} class="inline-form">
+          <Csrf token={props.csrf} />
+          <p>
+            Linked to <a href={`/desk/incidents/${props.incident.id}`}>{props.incident.name}</a>
+            {props.incident.closed_at ? ' (closed)' : ''}.
+          </p>
+          <button type="submit" class="button button--secondary" aria-describedby="incident-unlink-hint">
+            Unlink
+          </button>
+          <p class="hint" id="incident-unlink-hint">
+            It goes back to the queue on its own and is not suggested for this incident again.
+          </p>
+        </form>
+      ) : (
+        <form method="post" action={action} class="action">
+          <Csrf token={props.csrf} />
+          <Field id="incident" label="Link to an open incident" as="select">
+            {props.open.map((i) => (
+              <option value={i.id}>{i.name}</option>
+            ))}
+          </Field>
+          <button type="submit" class="button button--secondary">
+            Link
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
 export interface EnquiryPageProps {
   session: DeskSession;
   office: OfficeConfig;
@@ -80,6 +119,9 @@ export interface EnquiryPageProps {
   outbound: OutboundMessage[];
   /** Replies by email can be sent (SMTP configured). */
   emailEnabled: boolean;
+  /** The incident it is linked to (null: none), or the open incidents it could be linked to. */
+  incident?: Pick<Incident, 'id' | 'name' | 'closed_at'> | null;
+  openIncidents?: Array<Pick<Incident, 'id' | 'name'>>;
   errors?: Record<string, string>;
   values?: Record<string, string>;
 }
@@ -150,6 +192,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
       </dl>
       <h2>Details</h2>
       <div class="panel pre">{e.details}</div>
+      <IncidentPanel reference={e.reference} incident={p.incident ?? null} open={p.openIncidents ?? []} csrf={csrf} />
 
       {p.page ? (
         <section aria-labelledby="page-title" class={`panel ${p.page.page.status === 'active' ? 'panel--urgent' : ''}`}>

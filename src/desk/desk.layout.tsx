@@ -42,6 +42,7 @@ export function DeskLayout(props: { title: string; officeName: string; session: 
           <a href="/desk">{props.officeName} desk</a>
           <nav aria-label="Desk">
             {link('/desk', 'Queue')}
+            {link('/desk/incidents', 'Incidents')}
             {link('/desk/reports', 'Reports')}
             {user.role === 'manager' ? link('/desk/rota', 'Rota') : null}
             {user.role === 'manager' ? link('/desk/users', 'Users') : null}

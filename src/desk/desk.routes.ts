@@ -21,6 +21,10 @@ import type { TwilioGateway } from '../telephony/twilio.client.js';
 import type { Logger } from '../log.js';
 import { recordingRoutes } from '../voice/recording.routes.js';
 import { attachmentRoutes } from '../email/attachments.routes.js';
+import type { HoldingLines } from '../incidents/holding-line.service.js';
+import { incidentRoutes } from '../incidents/incident.routes.js';
+import { incidentReportRoutes } from '../incidents/incident-report.routes.js';
+import type { IncidentService } from '../incidents/incident.service.js';
 
 /** Paths (under /desk) only managers may reach. */
 export const MANAGER_AREAS = ['/rota', '/users', '/audit', '/privacy'] as const;
@@ -37,6 +41,8 @@ export interface DeskDeps extends ManagerRouteDeps {
   privacy: PrivacyService;
   gateway: TwilioGateway;
   log: Logger;
+  incidents: IncidentService;
+  holdingLines: HoldingLines;
 }
 
 /**
@@ -56,6 +62,8 @@ export function deskRoutes(deps: DeskDeps) {
   }
   app.route('/', queueRoutes(deps));
   app.route('/', caseworkRoutes(deps));
+  app.route('/', incidentRoutes(deps));
+  app.route('/', incidentReportRoutes(deps));
   app.route('/', reportsRoutes(deps));
   app.route('/', recordingRoutes(deps));
   app.route('/', attachmentRoutes(deps));

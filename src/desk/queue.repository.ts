@@ -39,7 +39,31 @@ export interface QueueRow {
   page_status: PageStatus | null;
   /** The journalist added something the desk has not opened yet (null: nothing new). */
   journalist_added_at: Date | null;
+  /** The incident it is linked to (null: none); linked to an open one, it is shown in its group instead. */
+  incident_id: string | null;
+  /** The respond-by warning was announced (near its deadline) / the respond-by passed without a response. */
+  warned_at: Date | null;
+  breached_at: Date | null;
 }
+
+/** An open incident as one row of the queue: how many of its enquiries match, the newest, the worst due. */
+export interface QueueGroup {
+  incident_id: string;
+  name: string;
+  /** Linked enquiries matching the queue's filters, and how many of them are open. */
+  count: number;
+  open: number;
+  /** The earliest due instant of its matching open enquiries (null: none has one). */
+  due: Date | null;
+  /** The matching enquiries that arrived last, newest first (at most GROUP_NEWEST). */
+  newest: Array<{ reference: string; outlet: string; received_at: Date }>;
+  /** Some matching open enquiry's respond-by passed without a response / is near. */
+  breached: boolean;
+  warned: boolean;
+}
+
+/** How many of a group's newest arrivals its row names. */
+export const GROUP_NEWEST = 3;
 
 // The same expression as the indexes enquiry_open_due / enquiry_due_all, so they serve the sort.
 const due = sql<Date | null>`coalesce(enquiry.deadline, enquiry.respond_by)`;
@@ -68,8 +92,14 @@ function baseQuery(db: Db) {
       'app_user.name as assignee_name',
       'page.status as page_status',
       'enquiry.journalist_added_at',
+      'enquiry.incident_id',
+      'enquiry.warned_at',
+      'enquiry.breached_at',
     ]);
 }
+
+// Linked to an incident still open: the queue shows it in the incident's group row.
+const inOpenIncident = sql<SqlBool>`EXISTS (SELECT 1 FROM incident i WHERE i.id = enquiry.incident_id AND i.closed_at IS NULL)`;
 
 function where(eb: ExpressionBuilder<Database, 'enquiry'>, f: QueueFilters, userId: string) {
   const c = [];
@@ -85,13 +115,14 @@ function where(eb: ExpressionBuilder<Database, 'enquiry'>, f: QueueFilters, user
 }
 
 /**
- * One page of the queue: what is due first at the top (the journalist's deadline, else the
+ * One page of the queue (enquiries in an open incident excluded: see `listGroups`): what is due first at the top (the journalist's deadline, else the
  * office's respond-by; nothing due sorts last), keyset-paged so page 500 costs what page 1 does.
  * Returns `limit + 1` rows at most so the caller knows whether there is a next page.
  */
 export async function listQueue(db: Db, f: QueueFilters, userId: string, after: QueueCursor | null, limit: number): Promise<QueueRow[]> {
   let q = baseQuery(db)
     .where((eb) => where(eb, f, userId))
+    .where(sql<SqlBool>`NOT ${inOpenIncident}`)
     .orderBy(sql`coalesce(enquiry.deadline, enquiry.respond_by) ASC NULLS LAST`)
     .orderBy('enquiry.id', 'asc')
     .limit(limit + 1);
@@ -127,4 +158,81 @@ export async function queueRowByReference(db: Db, reference: string): Promise<Qu
     .where('enquiry.reference', '=', reference)
     .execute();
   return rows[0] as QueueRow | undefined;
+}
+
+/**
+ * The open incidents as queue groups: per incident, its linked enquiries that match the queue's
+ * filters (a group none match is left out), worst due first. Few incidents are open at once, so
+ * these are not paged; the page shows each group where its worst due falls.
+ */
+export async function listGroups(db: Db, f: QueueFilters, userId: string): Promise<QueueGroup[]> {
+  return groupsWhere(db, f, userId, null);
+}
+
+/** One open incident's group row with the default filters (open enquiries), for the live queue; undefined when it has none. */
+export async function groupRow(db: Db, incidentId: string, userId: string): Promise<QueueGroup | undefined> {
+  const all: QueueFilters = { status: 'open', urgent: 'any', assigned: 'anyone', channel: 'any', outOfHours: 'any', q: '' };
+  return (await groupsWhere(db, all, userId, incidentId))[0];
+}
+
+async function groupsWhere(db: Db, f: QueueFilters, userId: string, incidentId: string | null): Promise<QueueGroup[]> {
+  let q = db
+    .selectFrom('enquiry')
+    .innerJoin('incident', 'incident.id', 'enquiry.incident_id')
+    .where('incident.closed_at', 'is', null)
+    .where((eb) => where(eb, f, userId))
+    .select([
+      'incident.id as incident_id',
+      'incident.name',
+      sql<number>`count(*)::int`.as('count'),
+      sql<number>`count(*) FILTER (WHERE enquiry.status IN (${sql.join(OPEN_STATUSES)}))::int`.as('open'),
+      sql<Date | null>`min(coalesce(enquiry.deadline, enquiry.respond_by)) FILTER (WHERE enquiry.status IN (${sql.join(OPEN_STATUSES)}))`.as('due'),
+      sql<GroupNewest[]>`(array_agg(json_build_object('reference', enquiry.reference, 'outlet', enquiry.outlet, 'received_at', enquiry.received_at) ORDER BY enquiry.received_at DESC, enquiry.id DESC))[1:${sql.lit(GROUP_NEWEST)}]`.as('newest'),
+      sql<boolean>`coalesce(bool_or(enquiry.breached_at IS NOT NULL AND enquiry.status IN (${sql.join(OPEN_STATUSES)})), false)`.as('breached'),
+      sql<boolean>`coalesce(bool_or(enquiry.warned_at IS NOT NULL AND enquiry.status IN (${sql.join(OPEN_STATUSES)})), false)`.as('warned'),
+    ])
+    .groupBy(['incident.id', 'incident.name'])
+    .orderBy(sql`min(coalesce(enquiry.deadline, enquiry.respond_by)) FILTER (WHERE enquiry.status IN (${sql.join(OPEN_STATUSES)})) ASC NULLS LAST`)
+    .orderBy('incident.id', 'asc');
+  if (incidentId) q = q.where('incident.id', '=', incidentId);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    ...r,
+    due: r.due ? new Date(r.due) : null,
+    newest: (r.newest ?? []).map((n) => ({ reference: n.reference, outlet: n.outlet, received_at: new Date(n.received_at) })),
+  }));
+}
+
+type GroupNewest = { reference: string; outlet: string; received_at: string };
+
+/** An open enquiry whose respond-by passed without a response recorded, for the queue's banner. */
+export interface Breach {
+  reference: string;
+  subject: string;
+  due: Date;
+  deadline: boolean;
+}
+
+/**
+ * Open enquiries whose respond-by passed with no response recorded (the deadline sweep set
+ * `breached_at`), earliest first: every one for a manager (`assignedTo` null), else only those
+ * assigned to that officer. At most `limit`, and how many there are in all.
+ */
+export async function breaches(db: Db, assignedTo: string | null, limit = 10): Promise<{ rows: Breach[]; total: number }> {
+  let q = db
+    .selectFrom('enquiry')
+    .where('status', 'in', OPEN_STATUSES)
+    .where('breached_at', 'is not', null)
+    .where('first_response_at', 'is', null);
+  if (assignedTo) q = q.where('assigned_to', '=', assignedTo);
+  const [rows, total] = await Promise.all([
+    q
+      .select(['reference', 'subject', due.as('due'), sql<boolean>`deadline IS NOT NULL`.as('deadline')])
+      .orderBy(sql`coalesce(enquiry.deadline, enquiry.respond_by) ASC NULLS LAST`)
+      .orderBy('id', 'asc')
+      .limit(limit)
+      .execute(),
+    q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows.filter((r): r is Breach => r.due !== null), total: total.n };
 }

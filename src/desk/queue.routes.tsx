@@ -11,7 +11,7 @@ import type { AuthService } from './auth.service.js';
 import type { DigestService } from '../reports/digest.service.js';
 import type { LiveFeed } from './live-feed.js';
 import * as queue from './queue.repository.js';
-import { QueuePage, QueueRowView } from './queue.views.js';
+import { QueueGroupRowView, QueuePage, QueueRowView } from './queue.views.js';
 
 const PAGE_SIZE = 50;
 
@@ -49,6 +49,20 @@ function filterQuery(f: queue.QueueFilters): URLSearchParams {
 }
 
 /**
+ * The group rows that belong on a page of the queue: those whose worst due falls after the page's
+ * cursor (`after`, exclusive) and up to its last row (`lastOfFull`, inclusive; null when there is
+ * no next page, so the last page takes everything later, and groups with nothing due). Each group
+ * is on exactly one page, where its due time would put it among the rows.
+ */
+export function groupsOnPage(groups: queue.QueueGroup[], after: queue.QueueCursor | null, lastOfFull: { due: Date | null } | null): queue.QueueGroup[] {
+  return groups.filter((g) => {
+    if (g.due === null) return lastOfFull === null;
+    if (after && (after.due === null || g.due.getTime() <= after.due.getTime())) return false;
+    return lastOfFull === null || lastOfFull.due === null || g.due.getTime() <= lastOfFull.due.getTime();
+  });
+}
+
+/**
  * The queue (`GET /desk`), one row (`GET /desk/queue/row/:reference`) and live arrivals
  * (`GET /desk/events`). A live stream lasts only as long as its session (see `desk.liveQueue`).
  */
@@ -62,10 +76,12 @@ export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
     const now = deps.clock();
     const filters = parseFilters((k) => c.req.query(k));
     const after = parseCursor(c.req.query('after'));
-    const [rows, counts, digest] = await Promise.all([
+    const [rows, groups, counts, digest, breaches] = await Promise.all([
       queue.listQueue(deps.db, filters, s.user.id, after, PAGE_SIZE),
+      queue.listGroups(deps.db, filters, s.user.id),
       queue.openCounts(deps.db, now, s.user.id),
       after ? Promise.resolve(null) : deps.digest.forUser(s.user.id),
+      queue.breaches(deps.db, s.user.role === 'manager' ? null : s.user.id),
     ]);
     const page = rows.slice(0, PAGE_SIZE);
     const last = page[page.length - 1];
@@ -77,13 +93,20 @@ export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
       nextHref = `/desk?${p}`;
     }
     const firstHref = after ? `/desk${base.size ? `?${base}` : ''}` : null;
-    return c.html(<QueuePage session={s} office={deps.config.office} now={now} filters={filters} rows={page} counts={counts} nextHref={nextHref} firstHref={firstHref} digest={digest} />);
+    const onPage = groupsOnPage(groups, after, rows.length > PAGE_SIZE ? (last ?? null) : null);
+    return c.html(
+      <QueuePage session={s} office={deps.config.office} now={now} filters={filters} rows={page} groups={onPage} breaches={breaches} counts={counts} nextHref={nextHref} firstHref={firstHref} digest={digest} />,
+    );
   });
 
+  // An enquiry in an open incident is shown as the incident's group row (desk.js replaces the
+  // group row it already has, by id, so a linked arrival updates the count instead of adding a row).
   app.get('/queue/row/:reference', async (c) => {
     const reference = normaliseReference(c.req.param('reference'));
     const row = reference ? await queue.queueRowByReference(deps.db, reference) : undefined;
     if (!row) throw new AppError('not_found', 'No such enquiry');
+    const group = row.incident_id ? await queue.groupRow(deps.db, row.incident_id, deskSession(c).user.id) : undefined;
+    if (group) return c.html(<QueueGroupRowView group={group} office={deps.config.office} now={deps.clock()} />);
     return c.html(<QueueRowView row={row} office={deps.config.office} now={deps.clock()} />);
   });
 

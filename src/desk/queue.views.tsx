@@ -9,7 +9,7 @@ import type { DigestCall, DigestSummary } from '../reports/digest.repository.js'
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { Csrf, DeskLayout } from './desk.layout.js';
 import { CHANNEL_LABELS, channelLabel, STATUS_LABELS, statusLabel } from './labels.js';
-import type { QueueFilters, QueueRow } from './queue.repository.js';
+import type { Breach, QueueFilters, QueueGroup, QueueRow } from './queue.repository.js';
 
 const PAGE_LABEL = {
   active: 'On-call paged, not yet acknowledged',
@@ -21,16 +21,18 @@ const PAGE_LABEL = {
 export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: Date }) {
   const r = props.row;
   const open = isOpenStatus(r.status);
-  const overdue = open && r.due !== null && r.due.getTime() < props.now.getTime();
+  // Overdue once the deadline sweep says so, or the due time has passed (the sweep runs every minute or so).
+  const overdue = open && (r.breached_at !== null || (r.due !== null && r.due.getTime() < props.now.getTime()));
+  const dueSoon = open && !overdue && r.warned_at !== null;
   const added = r.journalist_added_at;
-  const cls = ['queue-row', r.urgent ? 'is-urgent' : '', overdue ? 'is-overdue' : '', added ? 'has-addition' : ''].filter(Boolean).join(' ');
+  const cls = ['queue-row', r.urgent ? 'is-urgent' : '', overdue ? 'is-overdue' : '', dueSoon ? 'is-due-soon' : '', added ? 'has-addition' : ''].filter(Boolean).join(' ');
   return (
     // data-added tells desk.js a live refresh is the journalist's news (to announce it), not a new arrival.
     <tr id={`row-${r.reference}`} class={cls} data-added={added ? added.toISOString() : undefined}>
       <td data-label="Due">
         {r.due ? <time datetime={r.due.toISOString()}>{formatDeadline(r.due, props.office, props.now)}</time> : '—'}
         {r.deadline ? <span class="hint"> deadline</span> : r.due ? <span class="hint"> respond by</span> : null}
-        {overdue ? <strong class="tag tag--overdue">Overdue</strong> : null}
+        <DueMarker overdue={overdue} dueSoon={dueSoon} />
       </td>
       <td data-label="Enquiry">
         <a href={`/desk/enquiries/${r.reference}`} class="ref">
@@ -58,6 +60,113 @@ export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: 
       <td data-label="Assigned">{r.assignee_name ?? <span class="hint">Unassigned</span>}</td>
     </tr>
   );
+}
+
+/** "Overdue" or "Due soon" beside a due time: words, not colour alone. */
+function DueMarker(props: { overdue: boolean; dueSoon: boolean }) {
+  if (props.overdue) return <strong class="tag tag--overdue">Overdue</strong>;
+  if (props.dueSoon) return <strong class="tag tag--due-soon">Due soon</strong>;
+  return null;
+}
+
+/**
+ * An open incident as one queue row (instead of a row per linked enquiry): its name linking to the
+ * incident page, how many enquiries, the newest arrivals, the worst due. Also served alone by the
+ * live queue for an arrival linked to it (desk.js replaces the row with the same id).
+ */
+export function QueueGroupRowView(props: { group: QueueGroup; office: OfficeConfig; now: Date }) {
+  const g = props.group;
+  const overdue = g.breached || (g.due !== null && g.due.getTime() < props.now.getTime());
+  const dueSoon = !overdue && g.warned;
+  const latest = g.newest[0];
+  const cls = ['queue-row', 'queue-group', overdue ? 'is-overdue' : '', dueSoon ? 'is-due-soon' : ''].filter(Boolean).join(' ');
+  return (
+    <tr id={`row-incident-${g.incident_id}`} class={cls} data-incident={g.incident_id} data-count={String(g.count)}>
+      <td data-label="Due">
+        {g.due ? <time datetime={g.due.toISOString()}>{formatDeadline(g.due, props.office, props.now)}</time> : '—'}
+        {g.due ? <span class="hint"> earliest</span> : null}
+        <DueMarker overdue={overdue} dueSoon={dueSoon} />
+      </td>
+      <td data-label="Enquiry">
+        <span class="tag tag--incident">Incident</span>{' '}
+        <a href={`/desk/incidents/${g.incident_id}`} class="group-name">
+          {g.name}
+        </a>
+        <div class="group-count">
+          <strong>
+            {g.count} {g.count === 1 ? 'enquiry' : 'enquiries'}
+          </strong>
+          {g.open !== g.count ? `, ${g.open} open` : null}
+        </div>
+      </td>
+      <td data-label="From">
+        <span class="hint">Newest:</span>
+        <ul class="group-newest">
+          {g.newest.map((n) => (
+            <li>
+              <a href={`/desk/enquiries/${n.reference}`}>{n.reference}</a>
+              {n.outlet ? <span class="hint"> {n.outlet}</span> : null}
+            </li>
+          ))}
+        </ul>
+      </td>
+      <td data-label="Received">
+        {latest ? (
+          <>
+            <span class="hint">Latest </span>
+            <time datetime={latest.received_at.toISOString()}>{formatShortTime(latest.received_at, props.office, props.now)}</time>
+          </>
+        ) : (
+          '—'
+        )}
+      </td>
+      <td data-label="Status">{g.open === 1 ? '1 open' : `${g.open} open`}</td>
+      <td data-label="Assigned">
+        <a href={`/desk/incidents/${g.incident_id}`}>
+          Work the incident<span class="visually-hidden"> {g.name}</span>
+        </a>
+      </td>
+    </tr>
+  );
+}
+
+/**
+ * Respond-by times passed without a response, at the top of the queue: every one for a manager,
+ * the officer's own otherwise. Words first; the border only helps the eye.
+ */
+function BreachBanner(props: { breaches: { rows: Breach[]; total: number }; manager: boolean; when: (d: Date) => string }) {
+  const { rows, total } = props.breaches;
+  if (!total) return null;
+  return (
+    <section class="banner breach-banner" aria-labelledby="breach-title">
+      <h2 id="breach-title" class="banner__title">
+        {total === 1 ? 'One enquiry' : `${total} enquiries`}
+        {props.manager ? '' : ' assigned to you'} passed {total === 1 ? 'its' : 'their'} respond-by time without a response
+      </h2>
+      <ul>
+        {rows.map((b) => (
+          <li>
+            <a href={`/desk/enquiries/${b.reference}`}>{b.reference}</a> passed its respond-by time (<time datetime={b.due.toISOString()}>{props.when(b.due)}</time>) without a response
+            {b.deadline ? ' (the journalist’s deadline)' : ''}: {b.subject}
+          </li>
+        ))}
+      </ul>
+      {total > rows.length ? <p>and {total - rows.length} more: see the overdue enquiries below.</p> : null}
+    </section>
+  );
+}
+
+/** Queue rows and group rows in one order, by what is due first (nothing due last); a group goes before rows due later than it. */
+function mergeByDue(rows: QueueRow[], groups: QueueGroup[]): Array<{ row: QueueRow } | { group: QueueGroup }> {
+  const key = (d: Date | null) => (d ? d.getTime() : Number.POSITIVE_INFINITY);
+  const out: Array<{ row: QueueRow } | { group: QueueGroup }> = [];
+  let gi = 0;
+  for (const row of rows) {
+    while (gi < groups.length && key(groups[gi].due) < key(row.due)) out.push({ group: groups[gi++] });
+    out.push({ row });
+  }
+  while (gi < groups.length) out.push({ group: groups[gi++] });
+  return out;
 }
 
 /** The queue's table: its columns, and `children` as rows (`bodyId` names the body that live arrivals go into). */
@@ -175,6 +284,10 @@ export function QueuePage(props: {
   now: Date;
   filters: QueueFilters;
   rows: QueueRow[];
+  /** Open incidents' group rows that fall on this page (by their worst due). */
+  groups: QueueGroup[];
+  /** Passed respond-by times without a response that this user must see (managers: all; officers: their own). */
+  breaches: { rows: Breach[]; total: number };
   counts: { open: number; urgent: number; overdue: number; unassigned: number; mine: number };
   nextHref: string | null;
   firstHref: string | null;
@@ -186,6 +299,7 @@ export function QueuePage(props: {
   return (
     <DeskLayout title="Queue" officeName={props.office.name} session={props.session} current="/desk" scripts={['/assets/desk.js']}>
       <h1>Queue</h1>
+      <BreachBanner breaches={props.breaches} manager={props.session.user.role === 'manager'} when={by} />
       {props.digest ? <MorningDigest digest={props.digest} when={when} by={by} csrf={props.session.session.csrf_token} /> : null}
       <p class="counts">
         <a href="/desk">{props.counts.open} open</a> · <a href="/desk?urgent=yes">{props.counts.urgent} urgent</a> · <strong class={props.counts.overdue ? 'overdue-count' : ''}>{props.counts.overdue} overdue</strong> ·{' '}
@@ -216,13 +330,13 @@ export function QueuePage(props: {
         <h2 id="live-title">New since you opened this page</h2>
         <QueueTable caption="Enquiries received since this page was loaded" bodyId="live-rows" />
       </section>
-      {props.rows.length === 0 ? (
+      {props.rows.length === 0 && props.groups.length === 0 ? (
         <p class="panel">No enquiries match. {f.q || f.status !== 'open' ? <a href="/desk">Show all open enquiries</a> : 'The queue is clear.'}</p>
       ) : (
-        <QueueTable caption="Enquiries, what is due first at the top">
-          {props.rows.map((row) => (
-            <QueueRowView row={row} office={props.office} now={props.now} />
-          ))}
+        <QueueTable caption="Enquiries, what is due first at the top; an incident's enquiries are one row">
+          {mergeByDue(props.rows, props.groups).map((item) =>
+            'row' in item ? <QueueRowView row={item.row} office={props.office} now={props.now} /> : <QueueGroupRowView group={item.group} office={props.office} now={props.now} />,
+          )}
         </QueueTable>
       )}
       <nav class="pager" aria-label="Pages">

@@ -10,6 +10,7 @@ function str(v: unknown): string {
 const WITHHELD_WORDING = {
   paging_off: 'Not paged: paging was off (no Twilio credentials), so the journalist was told to ring the out-of-hours line',
   page_limit: "Not paged: the sender's address reached its page limit, so the journalist was told to ring the out-of-hours line",
+  incident: 'Not paged on its own: on-call already has the incident it is linked to; it goes into the next summary text',
 } as const satisfies Record<TimelineEvent<'page_withheld'>['data']['reason'], string>;
 
 /** How a call to the press office line went, for a press officer. */
@@ -125,6 +126,18 @@ export function describeEvent(e: TimelineEvent): { title: string; body?: string 
     }
     case 'withdrawn':
       return { title: 'Withdrawn by the journalist: no longer needed (status page)', body: str(e.data.reason) || undefined };
+    case 'incident_linked':
+      return { title: `Linked to incident “${str(e.data.name)}”${e.data.how === 'auto' ? ' (its search terms matched)' : e.data.how === 'oncall' ? ' by on-call' : ''}` };
+    case 'incident_unlinked':
+      return { title: `Taken out of incident “${str(e.data.name)}”` };
+    case 'incident_line_sent':
+      return { title: `${e.data.kind === 'press' ? 'Press line' : 'Holding line'} of the incident sent to ${str(e.data.to)}`, body: str(e.data.text) };
+    case 'incident_summary':
+      return { title: `Counted in the incident summary texted to on-call ${str(e.data.to)}` };
+    case 'deadline_warning':
+      return { title: `Respond-by time near (${e.data.by === 'deadline' ? 'the journalist’s deadline' : 'the office’s target'}), no response yet` };
+    case 'deadline_breached':
+      return { title: `Respond-by time passed without a response (${e.data.by === 'deadline' ? 'the journalist’s deadline' : 'the office’s target'})` };
     case 'updates_changed':
       return { title: e.data.on ? 'The journalist turned messages about this enquiry back on' : 'The journalist turned off messages about this enquiry' };
     case 'urgency_changed':

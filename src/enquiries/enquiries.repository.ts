@@ -23,6 +23,9 @@ export type IntakeRow = Pick<
   | 'respond_by'
   | 'received_at'
   | 'updated_at'
+  | 'incident_id'
+  | 'incident_linked_at'
+  | 'warn_at'
 >;
 
 const INTAKE_COLUMNS = [
@@ -42,6 +45,9 @@ const INTAKE_COLUMNS = [
   'respond_by',
   'received_at',
   'updated_at',
+  'incident_id',
+  'incident_linked_at',
+  'warn_at',
 ] as const satisfies ReadonlyArray<keyof IntakeRow>;
 
 /**

@@ -9,7 +9,8 @@ import type { SubmitOutcome } from './enquiry.outcome.js';
 import { hashBearerToken, newBearerToken } from '../http/bearer-token.js';
 import { statusUrl } from '../status/status-link.js';
 import { newReference } from './reference.js';
-import { judgeEnquiry, nextStepMessage, type Judgement } from './urgency.js';
+import { judgeEnquiry, nextStepMessage, warnAt, type Judgement } from './urgency.js';
+import type { Incident } from '../incidents/incident.tables.js';
 
 /**
  * Queues the on-call page for an urgent out-of-hours enquiry inside the caller's transaction, so
@@ -19,6 +20,16 @@ import { judgeEnquiry, nextStepMessage, type Judgement } from './urgency.js';
 export interface PagingPort {
   readonly enabled: boolean;
   schedulePage(tx: Tx, enquiry: Enquiry, now: Date): Promise<void>;
+}
+
+/**
+ * The incident rule at intake (src/incidents/incident.service.ts): the open incident a new
+ * enquiry's text matches, asked before it is stored; then, in the enquiry's transaction, its link
+ * recorded (`withheld`: it did not page because on-call already has the incident).
+ */
+export interface IntakeIncidentPort {
+  matchAtIntake(db: Db | Tx, input: { subject: string; details: string; outlet: string; name: string }): Promise<Incident | null>;
+  linkedAtIntake(tx: Tx, enquiry: Enquiry, incident: Incident, withheld: boolean, at: Date): Promise<void>;
 }
 
 /** Where new enquiries are announced once committed (the desk's live queues). */
@@ -41,14 +52,15 @@ export interface SubmitOptions {
 }
 
 /** Why an urgent out-of-hours enquiry was not paged (recorded on its timeline). */
-type Withheld = 'paging_off' | 'page_limit';
+type Withheld = 'paging_off' | 'page_limit' | 'incident';
 
 export interface EnquiryServiceDeps {
   db: Db;
-  config: Pick<Config, 'office' | 'intake' | 'onCall' | 'publicBaseUrl'>;
+  config: Pick<Config, 'office' | 'intake' | 'onCall' | 'publicBaseUrl' | 'desk' | 'incidents'>;
   clock: Clock;
   paging?: PagingPort;
   arrivals?: ArrivalsPort;
+  incidents?: IntakeIncidentPort;
 }
 
 /** Constant-time comparison of two hex digests. */
@@ -91,16 +103,18 @@ export class EnquiryService {
   async submit(input: EnquiryInput, channel: EnquiryChannel, opts: SubmitOptions = {}): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const now = this.deps.clock();
     const j = judgeEnquiry(now, { deadline: input.deadline, saysUrgent: input.urgent }, this.deps.config);
-    let withheld = this.withheld(j);
+    const incident = (await this.deps.incidents?.matchAtIntake(this.deps.db, input)) ?? null;
+    let withheld = this.withheld(j, incident);
     // The sender's page budget is spent only by an enquiry that would really page.
     if (j.needsOnCall && !withheld && opts.mayPage && !(await opts.mayPage())) withheld = 'page_limit';
     const receipt = opts.receiptHash ? { receiptHash: opts.receiptHash } : {};
     // The status link is handed over here, once (the 201, the confirmation page): only its hash is kept.
     const statusToken = newBearerToken();
     const link = { receipt, statusTokenHash: hashBearerToken(statusToken) };
-    const stored = j.needsOnCall
-      ? await this.deps.db.transaction().execute((tx) => this.store(tx, input, channel, now, j, withheld, link))
-      : await this.store(this.deps.db, input, channel, now, j, null, link);
+    const stored =
+      j.needsOnCall || incident
+        ? await this.deps.db.transaction().execute((tx) => this.store(tx, input, channel, now, j, withheld, link, incident))
+        : await this.store(this.deps.db, input, channel, now, j, null, link);
     this.deps.arrivals?.announce(stored.enquiry.reference);
     return { ...stored, outcome: { ...stored.outcome, statusUrl: statusUrl(this.deps.config.publicBaseUrl, statusToken) } };
   }
@@ -114,13 +128,19 @@ export class EnquiryService {
   async submitInTx(tx: Tx, input: EnquiryInput, channel: EnquiryChannel, opts: { withOnCall?: boolean } = {}): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const now = this.deps.clock();
     const j = judgeEnquiry(now, { deadline: input.deadline, saysUrgent: input.urgent }, this.deps.config);
-    if (opts.withOnCall) return this.store(tx, input, channel, now, { ...j, needsOnCall: false }, null);
-    return this.store(tx, input, channel, now, j, this.withheld(j));
+    const incident = (await this.deps.incidents?.matchAtIntake(tx, input)) ?? null;
+    if (opts.withOnCall) return this.store(tx, input, channel, now, { ...j, needsOnCall: false }, null, undefined, incident);
+    return this.store(tx, input, channel, now, j, this.withheld(j, incident), undefined, incident);
   }
 
-  /** Why an enquiry that needs the on-call officer cannot page before any limit is asked: paging off. */
-  private withheld(j: Judgement): Withheld | null {
-    return j.needsOnCall && !this.pagingEnabled ? 'paging_off' : null;
+  /**
+   * Why an enquiry that needs the on-call officer does not page before any limit is asked: paging
+   * is off, or it is about an incident on-call already has (it goes into the incident's summary).
+   */
+  private withheld(j: Judgement, incident: Incident | null = null): Withheld | null {
+    if (!j.needsOnCall) return null;
+    if (!this.pagingEnabled) return 'paging_off';
+    return incident?.acknowledged_at ? 'incident' : null;
   }
 
   /**
@@ -136,11 +156,13 @@ export class EnquiryService {
     j: Judgement,
     withheld: Withheld | null,
     link: { receipt: { receiptHash?: string }; statusTokenHash: string | null } = { receipt: {}, statusTokenHash: null },
+    incident: Incident | null = null,
   ): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const receipt = link.receipt;
     const pagedOnCall = j.needsOnCall && !withheld;
+    const incidentSummaryMinutes = withheld === 'incident' ? this.deps.config.incidents.summaryMinutes : undefined;
     // The confirmation page shows exactly what the journalist was told at the time.
-    const nextStep = nextStepMessage(j, { now, deadline: input.deadline, pagedOnCall, config: this.deps.config });
+    const nextStep = nextStepMessage(j, { now, deadline: input.deadline, pagedOnCall, config: this.deps.config, incidentSummaryMinutes });
     const received = { channel, outOfHours: j.outOfHours, urgent: j.urgent, urgentReason: j.urgentReason, pagedOnCall, nextStep, ...receipt };
     let enquiry: Enquiry | null = null;
     for (let attempt = 0; !enquiry; attempt++) {
@@ -164,6 +186,9 @@ export class EnquiryService {
           respond_by: j.respondBy,
           received_at: now,
           updated_at: now,
+          incident_id: incident?.id ?? null,
+          incident_linked_at: incident ? now : null,
+          warn_at: warnAt(now, j.respondBy, input.deadline, this.deps.config),
         },
         { kind: 'received', data: received },
         link.statusTokenHash,
@@ -171,8 +196,9 @@ export class EnquiryService {
     }
     if (pagedOnCall) await this.deps.paging!.schedulePage(db as Tx, enquiry, now);
     // The desk sees why nobody was paged; the closing-time handover leaves it alone too.
-    else if (withheld) await repo.addEvent(db, { enquiryId: enquiry.id, at: now, kind: 'page_withheld', data: { reason: withheld } });
-    return { enquiry, outcome: this.outcome(enquiry, j, now, pagedOnCall, nextStep) };
+    else if (withheld) await repo.addEvent(db, { enquiryId: enquiry.id, at: now, kind: 'page_withheld', data: { reason: withheld, ...(withheld === 'incident' ? { incidentId: incident!.id } : {}) } });
+    if (incident) await this.deps.incidents!.linkedAtIntake(db as Tx, enquiry, incident, withheld === 'incident', now);
+    return { enquiry, outcome: this.outcome(enquiry, j, now, pagedOnCall, nextStep, withheld === 'incident') };
   }
 
   /**
@@ -203,7 +229,7 @@ export class EnquiryService {
     return true;
   }
 
-  private outcome(enquiry: Enquiry, j: Judgement, now: Date, pagedOnCall: boolean, nextStep?: string): SubmitOutcome {
+  private outcome(enquiry: Enquiry, j: Judgement, now: Date, pagedOnCall: boolean, nextStep?: string, withIncident = false): SubmitOutcome {
     return {
       reference: enquiry.reference,
       status: enquiry.status,
@@ -212,7 +238,7 @@ export class EnquiryService {
       pagedOnCall,
       respondBy: j.respondBy?.toISOString() ?? null,
       nextStep: nextStep ?? nextStepMessage(j, { now, deadline: enquiry.deadline, pagedOnCall, config: this.deps.config }),
-      callOutOfHoursLine: j.needsOnCall && !pagedOnCall ? this.deps.config.onCall.fallbackNumber : null,
+      callOutOfHoursLine: j.needsOnCall && !pagedOnCall && !withIncident ? this.deps.config.onCall.fallbackNumber : null,
       statusUrl: null,
     };
   }

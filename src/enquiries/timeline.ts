@@ -41,8 +41,11 @@ export interface EventData {
   page_failed: { pageId: string; step: number; action: PageAction; to: string; error: string; twilioCode?: number | null };
   /** `to` is the escalation step's target (oncall / next / fallback), not a number. */
   page_step_skipped: { pageId: string; step: number; to: string; reason: string };
-  /** Urgent out of hours but not paged: paging is off, or the sender's address reached its page limit. */
-  page_withheld: { reason: 'paging_off' | 'page_limit' };
+  /**
+   * Urgent out of hours but not paged: paging is off, the sender's address reached its page limit,
+   * or (`incident`) it is about an incident on-call already has: it goes into the incident's summary.
+   */
+  page_withheld: { reason: 'paging_off' | 'page_limit' | 'incident'; incidentId?: string };
   escalated: { pageId: string; fromStep: number; reason: string };
   handed_to_on_call: { reason: string };
   page_exhausted: { pageId: string; steps: number };
@@ -104,6 +107,18 @@ export interface EventData {
   response_released: { released: boolean };
   /** The journalist turned messages about their enquiry off (or on again) on the status page. */
   updates_changed: { on: boolean };
+  /** Linked to an incident: `how` automatically (its terms matched at arrival), by an officer, or by on-call. */
+  incident_linked: { incidentId: string; name: string; how: 'auto' | 'officer' | 'oncall' };
+  /** Taken out of an incident by an officer. */
+  incident_unlinked: { incidentId: string; name: string };
+  /** The incident's holding or press line was queued to the journalist at `to` (by their channel). */
+  incident_line_sent: { incidentId: string; lineId: string; kind: 'holding' | 'press'; text: string; to: string };
+  /** Counted in a summary text about its incident to the on-call officer at `to`. */
+  incident_summary: { incidentId: string; to: string };
+  /** respond_by is near (desk.warnBeforeMinutes) with no response yet; `by`: the journalist's deadline or the office's target. */
+  deadline_warning: { respondBy: string; by: 'deadline' | 'target' };
+  /** respond_by passed with no response: the assigned officer and managers were told. */
+  deadline_breached: { respondBy: string; by: 'deadline' | 'target' };
   email_bounce: { emailId: string; bouncedMessageId: string | null; recipient: string | null; status: string | null; diagnostic: string | null };
 }
 
@@ -183,6 +198,12 @@ export const PERSONAL_FIELDS = {
   withdrawn: ['reason'],
   response_released: [],
   updates_changed: [],
+  incident_linked: [],
+  incident_unlinked: [],
+  incident_line_sent: ['to'],
+  incident_summary: ['to'],
+  deadline_warning: [],
+  deadline_breached: [],
 } as const satisfies { [K in EventKind]: readonly (keyof EventData[K])[] };
 
 /** The personal fields of kind K. */

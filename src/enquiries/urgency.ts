@@ -48,6 +48,22 @@ export function judgeEnquiry(
   };
 }
 
+/**
+ * When the desk is warned that an enquiry received at `received` is near its respond-by time
+ * (`desk.warnBeforeMinutes` before it): in real time before a journalist's deadline (the
+ * journalist's clock does not stop at night), in opening time before the office's own target
+ * (which is counted in opening time too). Null when there is no respond-by time.
+ */
+export function warnAt(received: Date, respondBy: Date | null, deadline: Date | null, config: Pick<Config, 'office' | 'intake' | 'desk'>): Date | null {
+  if (!respondBy) return null;
+  const before = config.desk.warnBeforeMinutes;
+  if (deadline && respondBy.getTime() === deadline.getTime()) return new Date(deadline.getTime() - before * 60_000);
+  const lead = config.intake.responseTargetWorkingMinutes - before;
+  if (lead <= 0) return received;
+  const at = addWorkingMillis(received, lead, config.office);
+  return at === null ? respondBy : new Date(at);
+}
+
 /** A phone number as people write it: "+44 300 123 4567". */
 export function displayPhone(e164: string): string {
   return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
@@ -67,7 +83,7 @@ function outOfHoursLineOf(onCall: Config['onCall']): string {
  */
 export function nextStepMessage(
   j: Judgement,
-  ctx: { now: Date; deadline: Date | null; pagedOnCall: boolean; config: Pick<Config, 'office' | 'onCall'> },
+  ctx: { now: Date; deadline: Date | null; pagedOnCall: boolean; config: Pick<Config, 'office' | 'onCall'>; incidentSummaryMinutes?: number },
 ): string {
   const office = ctx.config.office;
   const at = (d: Date) => formatOfficeTime(DateTime.fromJSDate(d), office, DateTime.fromJSDate(ctx.now));
@@ -81,6 +97,10 @@ export function nextStepMessage(
     return j.urgent ? `We are open and have marked your enquiry urgent. ${promise}` : `We are open. ${promise}`;
   }
   const closedUntil = j.nextOpening ? `The press office is closed until ${at(j.nextOpening)}.` : 'The press office is closed.';
+  if (j.needsOnCall && ctx.incidentSummaryMinutes) {
+    // On-call already has the story this enquiry is about: it reaches them in the incident's next summary.
+    return `This is urgent: the on-call press officer is already working on this story and will see your enquiry within ${ctx.incidentSummaryMinutes} minutes. If it cannot wait, call the out-of-hours line on ${outOfHoursLine}.`;
+  }
   if (j.needsOnCall && ctx.pagedOnCall) {
     return `This is urgent: the on-call press officer is being alerted now and will contact you. If it cannot wait, call the out-of-hours line on ${outOfHoursLine}.`;
   }

@@ -25,7 +25,7 @@ export const JOB_SCHEMAS = {
     to: e164,
     body: z.string().min(1).max(1600),
     /** Its place in the sending queue (src/outbox/send-limits.ts); absent on jobs queued before it existed. */
-    lane: z.enum(['journalist', 'notice']).default('journalist'),
+    lane: z.enum(['page', 'journalist', 'notice']).default('journalist'),
   }),
   /** One call through the outbox, once per `key`, playing `twiml` (the on-call officer's callback to a journalist). */
   place_call: z.object({ key: z.string().min(1).max(200), enquiryId: id.nullable(), to: e164, twiml: z.string().min(1).max(4000) }),
@@ -33,6 +33,10 @@ export const JOB_SCHEMAS = {
   send_email: z.object({ key: z.string().min(1).max(200), enquiryId: id.nullable(), to: z.string().email().max(320), content: z.string().min(2).max(200_000) }),
   /** Deletes a caller's recording at Twilio (erasure and retention; src/voice/voice.service.ts). */
   delete_recording: z.object({ recordingSid: z.string().regex(/^RE[0-9a-fA-F]{32}$/) }),
+  /** One summary text to on-call about an incident's enquiries that did not page (src/incidents/incident-summary.service.ts). */
+  incident_summary: z.object({ incidentId: id }),
+  /** Queues an incident's line to every linked journalist who has not had it, in batches (src/incidents/holding-line.service.ts). */
+  incident_line_send: z.object({ incidentId: id, lineId: id }),
 } as const;
 
 /** The name of a queued task. */
@@ -54,6 +58,10 @@ export const JOB_PRIORITY = {
   notify_journalist: 0,
   send_sms: 0,
   delete_recording: 10,
+  // It stands for pages: with them, ahead of texts to journalists.
+  incident_summary: -10,
+  // It only queues texts and emails to journalists, which go at their own priority.
+  incident_line_send: 0,
   // As a text to a journalist.
   send_email: 0,
   // After pages, beside texts to journalists: the officer is waiting for their phone to ring.
@@ -61,10 +69,10 @@ export const JOB_PRIORITY = {
 } as const satisfies Record<JobName, number>;
 
 /**
- * Priority of a `send_sms` job by its lane: a text to a journalist (a desk reply) is fetched
- * before a digest or notice. Pages stay ahead of both (`JOB_PRIORITY`).
+ * Priority of a `send_sms` job by its lane: a text that stands for a page (an incident's summary
+ * to on-call) goes with the pages; a text to a journalist (a desk reply) before a digest or notice.
  */
-export const SMS_LANE_PRIORITY = { journalist: JOB_PRIORITY.send_sms, notice: 5 } as const;
+export const SMS_LANE_PRIORITY = { page: JOB_PRIORITY.page_step, journalist: JOB_PRIORITY.send_sms, notice: 5 } as const;
 
 /**
  * Thrown by a task that did nothing this time and should simply run again in `retryInMs` (the

@@ -4,16 +4,18 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../http/errors.js';
+import type { IncidentService } from '../incidents/incident.service.js';
 import { LINK_ACTIONS, LINK_PREFIX, linkCsrf, linkCsrfMatches, OnCallLinks, type LinkAction } from './link.service.js';
-import { ACTION_FIELD, isLinkAction, LinkGonePage, LinkPage } from './link.views.js';
-import type { OnCallActions } from './oncall-actions.service.js';
+import { ACTION_FIELD, DECLARE_FIELD, isLinkAction, isLinkNotice, LinkGonePage, LinkPage } from './link.views.js';
+import { onCallActor, type OnCallActions } from './oncall-actions.service.js';
 
-/** What the link's routes need: the on-call actions and the settings for wording and expiry. */
+/** What the link's routes need: the on-call actions, incidents (declared from the view) and the settings for wording and expiry. */
 export interface LinkRouteDeps {
   db: Db;
   clock: Clock;
   config: Pick<Config, 'office' | 'onCall'> & { twilio: Pick<Config['twilio'], 'phoneNumber'> };
   onCallActions: OnCallActions;
+  incidents: Pick<IncidentService, 'declare'>;
 }
 
 /**
@@ -57,16 +59,13 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
     const token = c.req.param('token');
     const notice = c.req.query('done');
     // The redirect after an action is the same officer carrying on: not a new opening.
-    const view = await links.view(token, { record: !isLinkAction(notice) });
+    const view = await links.view(token, { record: !isLinkNotice(notice) });
     if (!view) return gone(c);
-    return c.html(<LinkPage office={config.office} now={clock()} base={base(token)} csrf={linkCsrf(token)} formKey={formKey()} view={view} notice={isLinkAction(notice) ? notice : undefined} />);
+    return c.html(<LinkPage office={config.office} now={clock()} base={base(token)} csrf={linkCsrf(token)} formKey={formKey()} view={view} notice={isLinkNotice(notice) ? notice : undefined} />);
   });
 
-  app.post(`${LINK_PREFIX}:token/:action`, async (c) => {
-    const token = c.req.param('token');
-    const action = c.req.param('action');
-    if (!(LINK_ACTIONS as readonly string[]).includes(action)) throw new AppError('not_found', 'The page you asked for does not exist.');
-    const act = action as LinkAction;
+  /** The posted form of the view, once it is known to come from the view (same site, the link's form token). */
+  const readForm = async (c: Context, token: string) => {
     // A browser says when a form comes from another site; the form token below is the check
     // that does not depend on the browser telling.
     if (c.req.header('sec-fetch-site') === 'cross-site') throw new AppError('csrf', 'This form did not come from Press Desk. Open the link in the page text again.');
@@ -74,7 +73,49 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
       throw new AppError('bad_request', 'The form could not be read. Go back, reload the page and send it again.');
     });
     if (!linkCsrfMatches(token, body._csrf)) throw new AppError('csrf', 'This form has expired or did not come from Press Desk. Open the link in the page text again and try once more.');
-    const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+    return (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+  };
+
+  // Registered before the actions' route, which would take "declare" for an unknown action.
+  app.post(`${LINK_PREFIX}:token/declare`, async (c) => {
+    const token = c.req.param('token');
+    const str = await readForm(c, token);
+    const view = await links.view(token, { record: false });
+    if (!view) return gone(c);
+    if (str('reference').trim().toUpperCase() !== view.enquiry.reference) throw new AppError('not_found', 'The page you asked for does not exist.');
+    const input = { name: str('name'), terms: str('terms') };
+    try {
+      // Declared by on-call: acknowledged at once, so its later urgent enquiries go into summaries.
+      await deps.incidents.declare(input, { kind: 'oncall', name: onCallActor(view.officer).email }, { reference: view.enquiry.reference });
+      return c.redirect(`${base(token)}?done=declare`, 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'validation') throw err;
+      const fields = err.details.fields ?? {};
+      const errors: Record<string, string> = {};
+      for (const [k, id] of Object.entries(DECLARE_FIELD)) if (fields[k]) errors[id] = fields[k];
+      if (!Object.keys(errors).length) errors[DECLARE_FIELD.name] = err.message;
+      c.status(422);
+      return c.html(
+        <LinkPage
+          office={config.office}
+          now={clock()}
+          base={base(token)}
+          csrf={linkCsrf(token)}
+          formKey={formKey()}
+          view={view}
+          errors={errors}
+          values={{ [DECLARE_FIELD.name]: input.name, [DECLARE_FIELD.terms]: input.terms }}
+        />,
+      );
+    }
+  });
+
+  app.post(`${LINK_PREFIX}:token/:action`, async (c) => {
+    const token = c.req.param('token');
+    const action = c.req.param('action');
+    if (!(LINK_ACTIONS as readonly string[]).includes(action)) throw new AppError('not_found', 'The page you asked for does not exist.');
+    const act = action as LinkAction;
+    const str = await readForm(c, token);
     const field = ACTION_FIELD[act];
     const text = act === 'call' ? '' : str(field);
     try {

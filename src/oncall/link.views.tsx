@@ -6,6 +6,7 @@ import { describeEvent } from '../desk/timeline.views.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
+import { INCIDENT_LIMITS } from '../incidents/incident.service.js';
 import { LINK_ACTIONS, type LinkAction, type LinkView } from './link.service.js';
 
 /** The form control (and error anchor) of each action: the text field's id, or the call section's. */
@@ -24,6 +25,34 @@ export function isLinkAction(s: string | undefined): s is LinkAction {
   return (LINK_ACTIONS as readonly string[]).includes(s ?? '');
 }
 
+/** What the view can say was just done: one of the actions, or an incident declared from it. */
+export type LinkNotice = LinkAction | 'declare';
+
+/** True when `s` names something the view reports as done after a redirect. */
+export function isLinkNotice(s: string | undefined): s is LinkNotice {
+  return s === 'declare' || isLinkAction(s);
+}
+
+/** The declare form's controls (and error anchors), by the incident field each one fills. */
+export const DECLARE_FIELD = { name: 'incident-name', terms: 'incident-terms' } as const;
+
+const DECLARED_NOTICE =
+  'Incident declared, and this enquiry linked to it. Urgent enquiries about it will not page you one by one: you get a summary text every few minutes while they arrive.';
+
+/**
+ * The declare form's starting values from the enquiry's subject: the name as written, the
+ * search terms as plain words (quotes, a leading minus and OR mean something to the search).
+ */
+export function declareDefaults(subject: string): { name: string; terms: string } {
+  const name = subject.replace(/\s+/g, ' ').trim().slice(0, INCIDENT_LIMITS.name);
+  const words = subject
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s']/gu, ' ')
+    .split(/\s+/)
+    .filter((w) => w && w !== 'or');
+  return { name, terms: words.join(' ').slice(0, INCIDENT_LIMITS.terms).trim() };
+}
+
 function national(e164: string): string {
   return parsePhoneNumberFromString(e164)?.formatNational() ?? e164;
 }
@@ -38,7 +67,7 @@ export interface LinkPageProps {
   /** One-off key for the call form: a resubmitted form places one call. */
   formKey: string;
   view: LinkView;
-  notice?: LinkAction;
+  notice?: LinkNotice;
   errors?: Record<string, string>;
   values?: Record<string, string>;
 }
@@ -88,10 +117,10 @@ export function LinkPage(p: LinkPageProps) {
       </h1>
       {p.notice ? (
         <div class="notice" role="status">
-          <p>{DONE_NOTICE[p.notice](p.view.officer.phone)}</p>
+          <p>{p.notice === 'declare' ? DECLARED_NOTICE : DONE_NOTICE[p.notice](p.view.officer.phone)}</p>
         </div>
       ) : null}
-      {hasErrors ? <ErrorSummary errors={errors} order={Object.values(ACTION_FIELD)} /> : null}
+      {hasErrors ? <ErrorSummary errors={errors} order={[...Object.values(ACTION_FIELD), ...Object.values(DECLARE_FIELD)]} /> : null}
       <p class="lead subject">{e.subject}</p>
       <dl class="summary">
         <dt>Journalist</dt>
@@ -144,6 +173,7 @@ export function LinkPage(p: LinkPageProps) {
         error={errors.response}
         value={values.response}
       />
+      <DeclareIncident base={p.base} incidentId={e.incident_id} subject={e.subject} hidden={hidden} errors={errors} values={values} />
 
       <h2>Latest on the timeline</h2>
       <ol class="timeline" aria-label="Latest timeline entries, newest first">
@@ -162,6 +192,44 @@ export function LinkPage(p: LinkPageProps) {
         This link opens this enquiry only, and works until {formatShortTime(p.view.expiresAt, p.office, p.now)}. Do not forward it: anyone with it can act as you on this enquiry.
       </p>
     </Layout>
+  );
+}
+
+/**
+ * "This is a major incident": the officer declares it from the enquiry in front of them (name and
+ * search terms, both filled in from the subject), which links this enquiry and acknowledges the
+ * incident at once. An enquiry already in an incident says so instead.
+ */
+function DeclareIncident(p: { base: string; incidentId: string | null; subject: string; hidden: unknown; errors: Record<string, string>; values: Record<string, string> }) {
+  if (p.incidentId) {
+    return (
+      <section class="action" aria-labelledby="declare-title">
+        <h3 id="declare-title">Part of an incident</h3>
+        <p class="hint">This enquiry is linked to an incident: its other urgent enquiries come to you as summary texts, not one page each.</p>
+      </section>
+    );
+  }
+  const start = declareDefaults(p.subject);
+  return (
+    <section class="action" aria-labelledby="declare-title">
+      <h3 id="declare-title">Declare an incident from this enquiry</h3>
+      <p class="hint">For a big story with many enquiries: they are grouped on the desk, and out of hours you get one summary text every few minutes instead of a page for each.</p>
+      <form method="post" action={`${p.base}/declare`}>
+        {p.hidden}
+        <Field id={DECLARE_FIELD.name} name="name" label="Incident name" error={p.errors[DECLARE_FIELD.name]} attrs={{ maxlength: INCIDENT_LIMITS.name, value: p.values[DECLARE_FIELD.name] ?? start.name }} />
+        <Field
+          id={DECLARE_FIELD.terms}
+          name="terms"
+          label="Search terms"
+          hint="Words every enquiry about it contains, such as: market street cordon."
+          error={p.errors[DECLARE_FIELD.terms]}
+          attrs={{ maxlength: INCIDENT_LIMITS.terms, value: p.values[DECLARE_FIELD.terms] ?? start.terms }}
+        />
+        <button type="submit" class="button">
+          Declare incident
+        </button>
+      </form>
+    </section>
   );
 }
 

@@ -5,7 +5,8 @@ import { formatDeadline } from '../hours/format.js';
 
 // GSM 03.38 basic set: texts made only of these fit 160 characters a segment (153 when joined);
 // anything else (emoji, most accents) drops a segment to 70 (67).
-const GSM = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\[~\]|€]*$/;
+/** Characters of the GSM 7-bit alphabet (an SMS in these alone is not sent as UCS-2). */
+export const GSM = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\[~\]|€]*$/;
 // The extension table: in the GSM set, but each takes two of a segment's places (escape + char).
 const GSM_EXTENDED = /[\^{}\\[~\]|€]/g;
 
@@ -36,7 +37,7 @@ const GSM_LOOKALIKES: Record<string, string> = { '‘': "'", '’': "'", '‚': 
  * (emoji, other scripts) stay, and the text is then sent as UCS-2. Only for texts to staff: the
  * link and the desk show the journalist's own spelling.
  */
-function foldToGsm(text: string): string {
+export function foldToGsm(text: string): string {
   let out = '';
   for (const ch of text) {
     if (GSM.test(ch)) out += ch;

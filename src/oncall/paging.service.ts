@@ -8,6 +8,7 @@ import { addEvent } from '../enquiries/enquiries.repository.js';
 import type { PagingPort } from '../enquiries/enquiries.service.js';
 import { addJob, removeJob } from '../jobs/queue.repository.js';
 import { isOpen } from '../hours/office-hours.js';
+import { acknowledgeIncidentsOf } from '../incidents/incident.repository.js';
 import type { Logger } from '../log.js';
 import type { AfterCommit, CallAnswer, DeliveryStatus, StatusOwner } from '../outbox/delivery-status.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
@@ -178,6 +179,8 @@ export class PagingService implements PagingPort, StatusOwner {
   async acknowledge(tx: Tx, pageIds: string[], ack: { by: string; via: 'sms' | 'voice' | 'desk' }): Promise<Page[]> {
     const now = this.deps.clock();
     const pages = await repo.acknowledgePages(tx, pageIds, { at: now, by: ack.by, via: ack.via });
+    // On-call now has the story of any incident these are about: its later enquiries go into summaries.
+    await acknowledgeIncidentsOf(tx, pages.map((p) => p.enquiry_id), now);
     for (const page of pages) {
       await addEvent(tx, { enquiryId: page.enquiry_id, at: now, kind: 'acknowledged', actor: ack.by, data: { pageId: page.id, via: ack.via } });
       for (let i = 0; i <= this.steps.length; i++) await removeJob(tx, stepJobKey(page.id, i));

@@ -6,7 +6,7 @@ import type { PagingService } from './paging.service.js';
  * Tasks whose retries must not wait out graphile-worker's exponential backoff: the on-call page
  * and the texts to journalists about it (see JobRunnerOptions.retryCap).
  */
-export const PAGING_RETRY_CAP = { tasks: ['page_step', 'page_bundle', 'notify_journalist', 'send_sms', 'place_call', 'send_email'] satisfies JobName[] as string[], seconds: 30, withinHours: 24 };
+export const PAGING_RETRY_CAP = { tasks: ['page_step', 'page_bundle', 'notify_journalist', 'send_sms', 'place_call', 'send_email', 'incident_summary'] satisfies JobName[] as string[], seconds: 30, withinHours: 24 };
 
 /** Every five minutes: hand untouched urgent enquiries to on-call once the office has closed. */
 export const PAGING_CRONTAB = '*/5 * * * * closing_handover ?max=1';

@@ -33,8 +33,18 @@ const WITHDRAWN: EnquiryStatus = 'withdrawn';
  * When an unanswered enquiry's deadline stops being able to pass: at withdrawal for a withdrawn
  * one (a deadline still ahead then was no longer wanted; one already gone was missed), else now.
  */
-function deadlineJudgedAt(s: ReportScope): RawBuilder<Date> {
+function deadlineJudgedAt(s: Pick<ReportScope, 'now'>): RawBuilder<Date> {
   return sql<Date>`CASE WHEN e.status = ${WITHDRAWN} THEN least(coalesce(e.closed_at, ${s.now}), ${s.now}) ELSE ${s.now} END`;
+}
+
+/**
+ * The one definition of a missed deadline, as SQL over an enquiry aliased `e`: a first response
+ * after the deadline, or none and the deadline had passed by `now` (for a withdrawn enquiry, by
+ * its withdrawal). False or null for an enquiry without a deadline. The per-incident report
+ * (src/incidents/incident-report.repository.ts) counts with it too.
+ */
+export function missedDeadline(now: Date): RawBuilder<boolean> {
+  return sql<boolean>`(e.first_response_at > e.deadline OR (e.first_response_at IS NULL AND e.deadline <= ${deadlineJudgedAt({ now })}))`;
 }
 
 /** Timeline entries that can be a chase (`data.chase` true): status page additions, texts and emails. */
@@ -124,9 +134,23 @@ export async function missedDeadlines(db: Db, s: ReportScope) {
     SELECT e.reference, e.outlet, e.subject, e.deadline, e.first_response_at, e.status
       FROM enquiry e
      WHERE e.deadline IS NOT NULL AND e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}
-       AND (e.first_response_at > e.deadline OR (e.first_response_at IS NULL AND e.deadline <= ${deadlineJudgedAt(s)}))
+       AND ${missedDeadline(s.now)}
      ORDER BY e.deadline DESC LIMIT 200`.execute(db);
   return missed.rows;
+}
+
+/**
+ * Deadline warnings and breaches announced in the period (by when: `warned_at`, `breached_at`),
+ * whenever the enquiry was received. An enquiry whose respond-by time moved and was warned
+ * again counts once, at its latest warning (only the latest is kept).
+ */
+export async function deadlineAlerts(db: Db, s: ReportScope): Promise<{ warnings: number; breaches: number }> {
+  const r = await sql<{ warnings: number; breaches: number }>`
+    SELECT count(*) FILTER (WHERE e.warned_at >= ${s.from} AND e.warned_at < ${s.to})::int AS warnings,
+           count(*) FILTER (WHERE e.breached_at >= ${s.from} AND e.breached_at < ${s.to})::int AS breaches
+      FROM enquiry e
+     WHERE ((e.warned_at >= ${s.from} AND e.warned_at < ${s.to}) OR (e.breached_at >= ${s.from} AND e.breached_at < ${s.to})) ${scoped(s)}`.execute(db);
+  return r.rows[0] ?? { warnings: 0, breaches: 0 };
 }
 
 /** Open enquiries now, by how long ago they arrived. */

@@ -63,11 +63,12 @@ export class ReportsService {
 
   /**
    * Every figure of the reports page for [from, to), optionally only one officer's enquiries.
-   * Enquiry figures cover those received in the period; chases and pages count what happened in it.
+   * Enquiry figures cover those received in the period; chases, pages and deadline warnings and
+   * breaches count what happened in it.
    */
   async figures(from: Date, to: Date, assignedTo: string | null) {
     const s = this.scope(from, to, assignedTo);
-    const [received, timings, missedList, backlog, trend, pages, chases] = await Promise.all([
+    const [received, timings, missedList, backlog, trend, pages, chases, alerts] = await Promise.all([
       repo.received(this.deps.db, s),
       repo.timings(this.deps.db, s),
       repo.missedDeadlines(this.deps.db, s),
@@ -75,6 +76,7 @@ export class ReportsService {
       repo.openTrend(this.deps.db, s),
       repo.pages(this.deps.db, s),
       repo.chases(this.deps.db, s),
+      repo.deadlineAlerts(this.deps.db, s),
     ]);
     const { firstResponse, close } = timings;
     const deadlines = { ...timings.deadlines, missedList };
@@ -101,6 +103,10 @@ export class ReportsService {
         withdrawnBeforeDeadline: deadlines.withdrawnBeforeDeadline,
         shareMet: judged ? deadlines.met / judged : null,
         missedList: deadlines.missedList,
+        // Announced in the period (src/deadlines), whenever the enquiry arrived: near its respond-by
+        // time with no response, and past it.
+        warnings: alerts.warnings,
+        breaches: alerts.breaches,
       },
       // Of the enquiries received in the period; see repo.timings for how they are kept out of the other figures.
       withdrawn: timings.withdrawn,

@@ -88,6 +88,12 @@ export function ReportsPage(props: {
           </dd>
         </div>
         <div>
+          <dt>Deadline warnings</dt>
+          <dd>
+            {f.deadlines.warnings} <span class="hint">({f.deadlines.breaches} passed without a response)</span>
+          </dd>
+        </div>
+        <div>
           <dt>Withdrawn by the journalist</dt>
           <dd>{f.withdrawn.total}</dd>
         </div>
@@ -177,6 +183,11 @@ export function ReportsPage(props: {
       <Chart id="backlog-trend" title="Open enquiries at the end of each day" unit="open enquiries" line data={f.backlog.trend.map((t) => ({ label: t.day.slice(5), value: t.open }))} />
 
       <h2>Missed deadlines</h2>
+      <p>
+        Warnings given in this period: {f.deadlines.warnings} {f.deadlines.warnings === 1 ? 'enquiry' : 'enquiries'} near {f.deadlines.warnings === 1 ? 'its' : 'their'} respond-by time with no response yet.
+        Breaches: {f.deadlines.breaches} {f.deadlines.breaches === 1 ? 'enquiry' : 'enquiries'} passed {f.deadlines.breaches === 1 ? 'its' : 'their'} respond-by time (the journalist’s deadline or the office’s target) without
+        a response. Both are counted when they happened, whenever the enquiry arrived.
+      </p>
       {f.deadlines.missedList.length ? (
         <table>
           <caption class="visually-hidden">Enquiries whose deadline was missed</caption>

@@ -36,6 +36,9 @@ export type StatusPatch = Partial<
     | 'updates_off'
     | 'journalist_added_at'
     | 'response_released_at'
+    | 'warn_at'
+    | 'warned_at'
+    | 'breached_at'
   >
 >;
 

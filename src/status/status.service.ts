@@ -20,7 +20,7 @@ import { addEvent } from '../enquiries/enquiries.repository.js';
 import type { ArrivalsPort, PagingPort } from '../enquiries/enquiries.service.js';
 import { normaliseText, parseDeadline } from '../enquiries/enquiry.input.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
-import { judgeEnquiry } from '../enquiries/urgency.js';
+import { judgeEnquiry, warnAt } from '../enquiries/urgency.js';
 import { hashBearerToken, looksLikeBearerToken } from '../http/bearer-token.js';
 import { AppError } from '../http/errors.js';
 import { officeStatus, workingMinutesBetween } from '../hours/office-hours.js';
@@ -140,7 +140,7 @@ export class JournalistUpdates {
 export interface StatusPagesDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'office' | 'intake' | 'onCall' | 'status' | 'publicBaseUrl'>;
+  config: Pick<Config, 'office' | 'intake' | 'onCall' | 'status' | 'publicBaseUrl' | 'desk'>;
   updates: JournalistUpdates;
   paging?: PagingPort;
   arrivals?: ArrivalsPort;
@@ -261,6 +261,10 @@ export class StatusPages {
           urgent,
           urgent_reason: staff ? 'staff' : j.urgentReason,
           needs_on_call: urgent && j.outOfHours,
+          // A new respond-by time is warned about (and breached) afresh.
+          warn_at: warnAt(e.received_at, respondBy, deadline, config),
+          warned_at: null,
+          breached_at: null,
           journalist_added_at: at,
           updated_at: at,
         });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
+import { kindsOf } from '../support/timeline.js';
 
 // Christmas Eve 2026, 18:00: closed until 9:00am Tuesday 29 December.
 const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
@@ -49,14 +50,7 @@ function smsTo(phone: string) {
 }
 
 async function timeline(reference: string): Promise<string[]> {
-  const rows = await h.database.db
-    .selectFrom('enquiry_event')
-    .innerJoin('enquiry', 'enquiry.id', 'enquiry_event.enquiry_id')
-    .select('enquiry_event.kind')
-    .where('enquiry.reference', '=', reference)
-    .orderBy('enquiry_event.id')
-    .execute();
-  return rows.map((r) => r.kind);
+  return kindsOf(h.database.db, reference);
 }
 
 /** The (only) page step with the delivery record of the outbound row that carried it. */

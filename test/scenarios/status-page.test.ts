@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventKind } from '../../src/enquiries/timeline.js';
 import { HOSTILE_STRINGS } from '../hostile/corpus.js';
 import { PUBLIC_BASE_URL, startHarness, type Harness } from '../support/harness.js';
+import { eventsOf } from '../support/timeline.js';
 
 // Christmas Eve 2026, 18:00 (a Thursday): closed until 9:00am Tuesday 29 December.
 const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
@@ -59,14 +60,7 @@ async function enquiry(reference: string) {
 }
 
 async function events(reference: string, kind: EventKind) {
-  return h.database.db
-    .selectFrom('enquiry_event')
-    .innerJoin('enquiry', 'enquiry.id', 'enquiry_event.enquiry_id')
-    .select(['enquiry_event.data', 'enquiry_event.at'])
-    .where('enquiry.reference', '=', reference)
-    .where('enquiry_event.kind', '=', kind)
-    .orderBy('enquiry_event.id')
-    .execute();
+  return eventsOf(h.database.db, reference, kind);
 }
 
 /** Texts the fake Twilio got for the journalist's phone. */

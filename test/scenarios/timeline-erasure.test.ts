@@ -70,6 +70,12 @@ const SAMPLES = {
   withdrawn: { reason: `${JOURNALIST.name} found it elsewhere` },
   response_released: { released: true },
   updates_changed: { on: false },
+  incident_linked: { incidentId: '1', name: 'Market St cordon', how: 'auto' },
+  incident_unlinked: { incidentId: '1', name: 'Market St cordon' },
+  incident_line_sent: { incidentId: '1', lineId: '1', kind: 'holding', text: 'We are aware of an incident on Market Street.', to: JOURNALIST.phone },
+  incident_summary: { incidentId: '1', to: JOURNALIST.phone },
+  deadline_warning: { respondBy: '2026-01-01T06:00:00.000Z', by: 'deadline' },
+  deadline_breached: { respondBy: '2026-01-01T06:00:00.000Z', by: 'target' },
 } satisfies { [K in EventKind]: EventData[K] };
 
 let t: TestDatabase;

@@ -23,8 +23,28 @@
   function show(reference) {
     return rowFor(reference).then(function (row) {
       if (!row) return;
-      var existing = document.getElementById('row-' + reference);
+      // An enquiry in an open incident comes back as the incident's group row (id row-incident-N):
+      // that row is replaced (its count and newest arrivals change), and the enquiry's own row, if
+      // it was just linked, goes (it is in the group now).
+      var group = row.getAttribute('data-incident');
+      var existing = document.getElementById(row.id);
+      var own = group ? document.getElementById('row-' + reference) : null;
+      if (own && own !== existing) own.parentNode.removeChild(own);
       var added = row.hasAttribute('data-added');
+      if (group) {
+        var name = row.querySelector('.group-name');
+        var what = 'Enquiry ' + reference + ' is in incident ' + (name ? name.textContent : '') + '.';
+        if (existing) {
+          if (existing.classList.contains('is-new')) row.classList.add('is-new');
+          existing.parentNode.replaceChild(row, existing);
+        } else {
+          row.classList.add('is-new');
+          list.insertBefore(row, list.firstChild);
+          document.getElementById('live-section').hidden = false;
+        }
+        if (status) status.textContent = what;
+        return;
+      }
       if (existing) {
         // Known row: the journalist added to it (or withdrew it) on their status page. Replace it
         // in place, so the queue's order and the officer's scroll position stay as they were.

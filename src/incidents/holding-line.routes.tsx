@@ -1,0 +1,105 @@
+import { Hono, type Context } from 'hono';
+import type { Config } from '../config.js';
+import { ErrorSummary } from '../http/layout.js';
+import { Field } from '../http/field.js';
+import { validationFields } from '../http/errors.js';
+import { deskSession, type DeskEnv } from '../desk/auth.middleware.js';
+import { Csrf, DeskLayout } from '../desk/desk.layout.js';
+import { actorOf, formFields, rowId } from '../desk/manager.handlers.js';
+import type { DeskSession } from '../desk/auth.service.js';
+import { LINE_LIMITS, type HoldingLines } from './holding-line.service.js';
+
+/**
+ * Re-shows the incident page with the new-line form's errors beside its fields and what was typed
+ * (the incident page's own renderer, when the desk wires it; status 422).
+ */
+export type RenderIncidentWithErrors = (c: Context<DeskEnv>, incidentId: string, errors: Record<string, string>, values: Record<string, string>) => Response | Promise<Response>;
+
+export interface HoldingLineRouteDeps {
+  config: Pick<Config, 'office'>;
+  holdingLines: HoldingLines;
+  /** The incident page with the form's errors; without it, a page of just the form is shown. */
+  renderIncident?: RenderIncidentWithErrors;
+}
+
+/** The form for a new line, for the incident page (fields `kind` and `text`, their ids the same, as the error summary links to them). */
+export function NewLineForm(props: { incidentId: string; csrf: string; errors?: Record<string, string>; values?: Record<string, string> }) {
+  const errors = props.errors ?? {};
+  const values = props.values ?? {};
+  const kind = values.kind === 'press' ? 'press' : 'holding';
+  return (
+    <form method="post" action={`/desk/incidents/${props.incidentId}/lines`} class="incident-line-form">
+      <Csrf token={props.csrf} />
+      <Field id="kind" label="Kind of line" as="select" error={errors.kind}>
+        <option value="holding" selected={kind === 'holding'}>
+          Holding line
+        </option>
+        <option value="press" selected={kind === 'press'}>
+          Press line (released statement)
+        </option>
+      </Field>
+      <Field
+        id="text"
+        label="The line"
+        hint={`Sent as written to every linked journalist, by SMS or email. Up to ${LINE_LIMITS.text.toLocaleString('en-GB')} characters.`}
+        as="textarea"
+        error={errors.text}
+        attrs={{ rows: 4, maxlength: LINE_LIMITS.text }}
+      >
+        {values.text ?? ''}
+      </Field>
+      <button type="submit">Save the line</button>
+    </form>
+  );
+}
+
+function LineFormPage(props: { officeName: string; session: DeskSession; incidentId: string; errors: Record<string, string>; values: Record<string, string> }) {
+  return (
+    <DeskLayout title="Error: new line" officeName={props.officeName} session={props.session}>
+      <h1>New line for the incident</h1>
+      <ErrorSummary errors={props.errors} order={['kind', 'text']} />
+      <NewLineForm incidentId={props.incidentId} csrf={props.session.session.csrf_token} errors={props.errors} values={props.values} />
+      <p>
+        <a href={`/desk/incidents/${props.incidentId}`}>Back to the incident</a>
+      </p>
+    </DeskLayout>
+  );
+}
+
+/**
+ * The incident page's line actions, under /desk (behind the session and CSRF checks):
+ * POST /incidents/:id/lines (fields `kind` holding|press, `text`) stores a line, and
+ * POST /incidents/:id/lines/:lineId/send sends it to every linked journalist who has not had it.
+ * Both go back to the incident page (303); a validation error re-shows the form (422) with the
+ * message beside its field.
+ */
+export function holdingLineRoutes(deps: HoldingLineRouteDeps) {
+  const app = new Hono<DeskEnv>();
+
+  app.post('/incidents/:id/lines', async (c) => {
+    const id = rowId(c, 'incident');
+    const body = await formFields(c);
+    try {
+      await deps.holdingLines.addLine(id, { kind: body.kind, text: body.text }, actorOf(c));
+    } catch (err) {
+      const fields = validationFields(err);
+      if (!fields) throw err;
+      const values = { kind: body.kind ?? '', text: body.text ?? '' };
+      if (deps.renderIncident) {
+        c.status(422);
+        return deps.renderIncident(c, id, fields, values);
+      }
+      c.status(422);
+      return c.html(<LineFormPage officeName={deps.config.office.name} session={deskSession(c)} incidentId={id} errors={fields} values={values} />);
+    }
+    return c.redirect(`/desk/incidents/${id}#lines`, 303);
+  });
+
+  app.post('/incidents/:id/lines/:lineId/send', async (c) => {
+    const id = rowId(c, 'incident');
+    await deps.holdingLines.send(id, c.req.param('lineId'), actorOf(c));
+    return c.redirect(`/desk/incidents/${id}#lines`, 303);
+  });
+
+  return app;
+}

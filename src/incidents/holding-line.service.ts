@@ -1,0 +1,205 @@
+/**
+ * One holding line to all (issue 18, item 2): the office writes a holding line (or a released
+ * press line) on an incident's page and sends it to every linked journalist who has not had it,
+ * each by the channel they used (the status page's rule: `JournalistUpdates.routeFor`), through
+ * the outbox at journalist priority, so a page always goes first.
+ *
+ * One message per person per line: a journalist with two linked enquiries gets one (the contact,
+ * a phone number or a lower-cased address, is recorded per enquiry, and the outbox key
+ * `incident-line:{lineId}:{contact}` makes a second queueing harmless). Every enquiry that had it
+ * records it on its timeline. Hundreds of enquiries are not worked in the officer's request:
+ * "send" queues one fan-out job that works in batches, each its own transaction, idempotent by
+ * the `incident_line_sent` primary key, so pressing send again, or the job running twice, sends
+ * nothing more.
+ */
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db, Tx } from '../db/database.js';
+import type { Enquiry } from '../db/schema.js';
+import { audit, type Actor } from '../desk/audit.repository.js';
+import type { EmailOut } from '../email/email-out.service.js';
+import { addEvent } from '../enquiries/enquiries.repository.js';
+import { normaliseText } from '../enquiries/enquiry.input.js';
+import { AppError } from '../http/errors.js';
+import { addJob } from '../jobs/queue.repository.js';
+import { queueSms } from '../outbox/outbox.service.js';
+import { JournalistUpdates, type UpdateRoute } from '../status/status.service.js';
+import * as repo from './holding-line.repository.js';
+import { findIncident } from './incident.repository.js';
+import type { AfterLinkPort } from './incident.service.js';
+import { INCIDENT_LINE_KINDS, type Incident, type IncidentLine, type IncidentLineKind } from './incident.tables.js';
+
+/** Longest line the office can send (an SMS of it is at most seven segments with the prefix). */
+export const LINE_LIMITS = { text: 1000 } as const;
+
+/** Enquiries the fan-out job works through per transaction. */
+export const FAN_OUT_BATCH = 200;
+
+/** A line as the incident page shows it: how many journalists have had it, and how many not yet. */
+export interface LineWithCounts {
+  line: IncidentLine;
+  /** People (distinct contacts) it was queued to. */
+  had: number;
+  /** People among the linked enquiries who have not had it and can be reached: what "send" sends to. */
+  notHad: number;
+  /** Linked enquiries that have not had it and have no number that takes a text nor a usable address. */
+  unreachable: number;
+}
+
+/** What one fan-out run did. */
+export interface FanOutResult {
+  /** Messages queued (one per person). */
+  queued: number;
+  /** Enquiries recorded as having it without a message of their own (their journalist had it through another enquiry). */
+  shared: number;
+  /** Enquiries passed over: no way to reach the journalist. */
+  unreachable: number;
+}
+
+/** Where a line goes for `e`, and the contact that makes it one per person. */
+function contactOf(route: NonNullable<UpdateRoute>): string {
+  return route.medium === 'email' ? route.to.toLowerCase() : route.to;
+}
+
+/** Holding and press lines of incidents, and their sending to every linked journalist. */
+export class HoldingLines implements AfterLinkPort {
+  private readonly routes: JournalistUpdates;
+
+  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'incidents' | 'publicBaseUrl'>; email?: EmailOut }) {
+    this.routes = new JournalistUpdates({ config: deps.config, email: deps.email });
+  }
+
+  /**
+   * Stores a new line of an open incident: `kind` holding (default) or press, `text` 1 to 1,000
+   * characters; errors name the field (`kind`, `text`). Nothing is sent until `send`.
+   */
+  async addLine(incidentId: string, input: { kind?: unknown; text: unknown }, actor: Actor): Promise<IncidentLine> {
+    const kind = input.kind === undefined || input.kind === '' ? 'holding' : input.kind;
+    if (typeof kind !== 'string' || !(INCIDENT_LINE_KINDS as readonly string[]).includes(kind)) {
+      throw new AppError('validation', 'Choose a holding line or a press line', { fields: { kind: 'Choose a holding line or a press line' } });
+    }
+    const text = typeof input.text === 'string' ? normaliseText(input.text, true) : '';
+    if (!text) throw new AppError('validation', 'Enter the line', { fields: { text: 'Enter the line to send to the journalists' } });
+    if (text.length > LINE_LIMITS.text) {
+      throw new AppError('validation', 'The line is too long', { fields: { text: `Keep it to ${LINE_LIMITS.text.toLocaleString('en-GB')} characters or fewer` } });
+    }
+    const now = this.deps.clock();
+    return this.deps.db.transaction().execute(async (tx) => {
+      const incident = await this.incidentOrThrow(tx, incidentId);
+      if (incident.closed_at) throw new AppError('conflict', `Incident “${incident.name}” is closed`);
+      const line = await repo.insertLine(tx, { incident_id: incident.id, kind: kind as IncidentLineKind, text, created_at: now, created_by: actor.email });
+      await audit(tx, { at: now, actor, action: 'incident.line_added', detail: { incidentId: incident.id, lineId: line.id, kind } });
+      return line;
+    });
+  }
+
+  private async incidentOrThrow(db: Db | Tx, incidentId: string): Promise<Incident> {
+    const incident = /^\d{1,18}$/.test(incidentId) ? await findIncident(db, incidentId) : undefined;
+    if (!incident) throw new AppError('not_found', 'There is no such incident');
+    return incident;
+  }
+
+  /** The incident's lines, oldest first, each with how many linked journalists have had it and how many not. */
+  async linesOf(incidentId: string): Promise<LineWithCounts[]> {
+    if (!/^\d{1,18}$/.test(incidentId)) return [];
+    const db = this.deps.db;
+    const [lines, enquiries, sent] = await Promise.all([repo.linesOf(db, incidentId), repo.eligibleEnquiries(db, incidentId), repo.sentOfIncident(db, incidentId)]);
+    const contacts = new Map(enquiries.map((e) => [e.id, this.routeOf(e)]));
+    return lines.map((line) => {
+      const mine = sent.filter((s) => s.line_id === line.id);
+      const hadContacts = new Set(mine.map((s) => s.contact));
+      const hadEnquiries = new Set(mine.map((s) => s.enquiry_id));
+      const waiting = new Set<string>();
+      let unreachable = 0;
+      for (const e of enquiries) {
+        if (hadEnquiries.has(e.id)) continue;
+        const route = contacts.get(e.id);
+        if (!route) unreachable++;
+        else if (!hadContacts.has(contactOf(route))) waiting.add(contactOf(route));
+      }
+      return { line, had: hadContacts.size, notHad: waiting.size, unreachable };
+    });
+  }
+
+  private routeOf(e: Pick<Enquiry, 'channel' | 'email' | 'phone'>): UpdateRoute {
+    return this.routes.routeFor(e);
+  }
+
+  /**
+   * Sends `lineId` to every linked journalist who has not had it: queues one fan-out job
+   * (`incident_line_send`) in this request's transaction and returns; the job works through the
+   * enquiries in batches. Pressing it again while one runs, or after, sends nothing twice.
+   */
+  async send(incidentId: string, lineId: string, actor: Actor): Promise<void> {
+    if (!/^\d{1,18}$/.test(lineId)) throw new AppError('not_found', 'There is no such line');
+    const now = this.deps.clock();
+    await this.deps.db.transaction().execute(async (tx) => {
+      const incident = await this.incidentOrThrow(tx, incidentId);
+      const line = await repo.findLine(tx, incident.id, lineId);
+      if (!line) throw new AppError('not_found', 'There is no such line');
+      await addJob(tx, 'incident_line_send', { incidentId: incident.id, lineId: line.id }, { runAt: now, jobKey: `incident-line-send:${line.id}` });
+      await audit(tx, { at: now, actor, action: 'incident.line_sent', detail: { incidentId: incident.id, lineId: line.id } });
+    });
+  }
+
+  /**
+   * The fan-out job: queues `lineId` to every eligible linked enquiry that has not had it, in
+   * batches of `batch`, each batch its own transaction. Safe to run twice or concurrently with
+   * intake's automatic send (the primary key of `incident_line_sent` and the outbox key decide).
+   */
+  async fanOut(incidentId: string, lineId: string, batch = FAN_OUT_BATCH): Promise<FanOutResult> {
+    const result: FanOutResult = { queued: 0, shared: 0, unreachable: 0 };
+    const incident = await findIncident(this.deps.db, incidentId);
+    const line = incident ? await repo.findLine(this.deps.db, incident.id, lineId) : undefined;
+    if (!incident || !line) return result;
+    let after = '0';
+    for (;;) {
+      const rows = await this.deps.db.transaction().execute(async (tx) => {
+        const now = this.deps.clock();
+        const pending = await repo.pendingBatch(tx, incident.id, line.id, after, batch);
+        for (const e of pending) {
+          const outcome = await this.sendTo(tx, line, incident, e, now);
+          if (outcome !== 'already') result[outcome]++;
+        }
+        return pending;
+      });
+      if (rows.length < batch) return result;
+      after = rows[rows.length - 1].id;
+    }
+  }
+
+  /**
+   * Queues `line` to the journalist of `e` in `tx`, once: records the send (and its timeline
+   * entry) for the enquiry, and queues a message only when nobody else with the same contact had
+   * it. 'already': this enquiry had it; 'unreachable': no number that takes a text nor address.
+   */
+  private async sendTo(tx: Tx, line: IncidentLine, incident: Incident, e: Enquiry, now: Date): Promise<'queued' | 'shared' | 'already' | 'unreachable'> {
+    const route = this.routeOf(e);
+    if (!route) return 'unreachable';
+    const contact = contactOf(route);
+    if (!(await repo.recordSent(tx, { line_id: line.id, enquiry_id: e.id, contact, queued_at: now }))) return 'already';
+    await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_line_sent', data: { incidentId: incident.id, lineId: line.id, kind: line.kind, text: line.text, to: route.to } });
+    if (await repo.contactHad(tx, line.id, contact, e.id)) return 'shared';
+    const key = `incident-line:${line.id}:${contact}`;
+    const office = this.deps.config.office.name;
+    if (route.medium === 'sms') {
+      await queueSms(tx, { key, enquiryId: e.id, to: route.to, body: `${office} about ${incident.name}: ${line.text}`, lane: 'journalist' }, now);
+    } else {
+      const text = [`${office} about ${incident.name}:`, '', line.text, '', `Your reference is ${e.reference}.`].join('\n');
+      await this.deps.email!.update(tx, { key, enquiry: e, to: route.to, text }, now);
+    }
+    return 'queued';
+  }
+
+  /**
+   * After an enquiry is linked (in the linking transaction `tx`): with
+   * `incidents.autoSendHoldingLine` on, it gets the incident's latest line, by the same rules as
+   * "send" (its journalist's channel, once per person). Off, it waits for the next "send".
+   */
+  async afterLink(tx: Tx, enquiry: Enquiry, incident: Incident, at: Date): Promise<void> {
+    if (!this.deps.config.incidents.autoSendHoldingLine) return;
+    if (enquiry.erased_at || enquiry.updates_off || enquiry.status === 'withdrawn') return;
+    const line = await repo.latestLine(tx, incident.id);
+    if (line) await this.sendTo(tx, line, incident, enquiry, at);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Page the story once (issue 18, item 3). Out of hours, once on-call has an incident (declared it,
+ * or acknowledged a page about it), its later urgent enquiries do not page one by one: intake
+ * records `page_withheld` (reason incident) and calls `queue`, and this service sends the person
+ * on call one summary text per `incidents.summaryMinutes` while they keep arriving. The text goes
+ * through the outbox in the page lane, so a backlog of texts to journalists (a holding line to
+ * hundreds) never delays it.
+ */
+import type { Clock } from '../clock.js';
+import type { Config, OfficeConfig } from '../config.js';
+import type { Db, Tx } from '../db/database.js';
+import { addEvent } from '../enquiries/enquiries.repository.js';
+import { isOpenStatus } from '../enquiries/enquiry.model.js';
+import { formatDeadline, formatShortTime } from '../hours/format.js';
+import { isOpen, nextOpening } from '../hours/office-hours.js';
+import { addJob } from '../jobs/queue.repository.js';
+import { foldToGsm, GSM, smsCapacity, smsLength } from '../oncall/paging.messages.js';
+import type { RotaService } from '../oncall/rota.service.js';
+import { queueSms } from '../outbox/outbox.service.js';
+import { lockIncident } from './incident.repository.js';
+import type { SummaryPort } from './incident.service.js';
+import * as repo from './incident-summary.repository.js';
+import type { Incident } from './incident.tables.js';
+
+/** The graphile job key of an incident's pending summary: one at a time per incident. */
+export function summaryJobKey(incidentId: string): string {
+  return `incident-summary:${incidentId}`;
+}
+
+/** What one summary says: the incident, how many arrived, how many must be answered before the office opens, and where to start. */
+export interface SummaryFacts {
+  incidentName: string;
+  count: number;
+  /** Open, unanswered, with a journalist's deadline before `opensAt` (all with a deadline when the office is open or never opens). */
+  dueBeforeOpening: number;
+  /** When the office next opens; null when it is open now (or never opens). */
+  opensAt: Date | null;
+  /** The enquiry to look at first: the soonest deadline, else the latest arrival. */
+  first: { reference: string; deadline: Date | null };
+}
+
+/** True when `s` is all GSM characters. */
+const isGsm = (s: string) => GSM.test(s);
+
+/**
+ * The summary text: at most two SMS segments, GSM characters wherever the incident's name allows
+ * (it is trimmed, never the counts, when the whole would not fit). Deadlines are counted against
+ * the office's next opening, said as a time, because that is what the officer must decide: which
+ * of these cannot wait for the desk.
+ */
+export function summarySms(f: SummaryFacts, office: OfficeConfig, now: Date): string {
+  const what = f.count === 1 ? '1 more urgent enquiry' : `${f.count} more urgent enquiries`;
+  const n = f.dueBeforeOpening;
+  const due = n === 0 ? 'none with a deadline' : n === 1 ? '1 with a deadline' : `${n} with deadlines`;
+  const before = f.opensAt ? ` before the office opens ${formatShortTime(f.opensAt, office, now)}` : '';
+  const first = f.first.deadline ? `Soonest: ${f.first.reference} by ${formatDeadline(f.first.deadline, office, now)}. ` : `Latest: ${f.first.reference}. `;
+  const compose = (name: string) => `Incident '${name}': ${what}, ${due}${before}. ${first}Reply INFO ${f.first.reference} or open the desk.`;
+  const fitsTwo = (text: string) => smsLength(text) <= smsCapacity(text, 2);
+  const name = foldToGsm(f.incidentName.replace(/\s+/g, ' ').trim());
+  if (fitsTwo(compose(name))) return compose(name);
+  // What cannot be folded (an emoji) makes the whole text UCS-2, half the room: it goes first, then the name's end.
+  const chars = Array.from(name).filter(isGsm);
+  for (let keep = chars.length; keep > 0; keep--) {
+    const text = compose(keep === chars.length ? chars.join('').trim() : `${chars.slice(0, keep).join('').trimEnd()}...`);
+    if (fitsTwo(text)) return text;
+  }
+  return compose('...');
+}
+
+/** One summary text per `incidents.summaryMinutes` to on-call while an incident's enquiries keep arriving. */
+export class IncidentSummaries implements SummaryPort {
+  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'incidents'>; rota: RotaService }) {}
+
+  /**
+   * Makes sure a summary about `incident` goes out within `incidents.summaryMinutes` of `at`, in
+   * the caller's transaction: one pending job per incident, whose time later arrivals do not
+   * postpone (a summary already running leaves the key to a new job, which then covers them).
+   */
+  async queue(tx: Tx, incident: Incident, at: Date): Promise<void> {
+    const runAt = new Date(at.getTime() + this.deps.config.incidents.summaryMinutes * 60_000);
+    await addJob(tx, 'incident_summary', { incidentId: incident.id }, { runAt, jobKey: summaryJobKey(incident.id), jobKeyMode: 'preserve_run_at' });
+  }
+
+  /**
+   * The task `incident_summary`: queues one text to whoever is on call now (the rota, else the
+   * out-of-hours line) about the incident's withheld enquiries not yet summarised, puts
+   * `incident_summary` on each one's timeline and advances `summarised_to`, all in one
+   * transaction with the incident locked. A retried job finds them summarised and sends nothing;
+   * the text itself is sent once per key by the outbox. Returns how many enquiries it covered.
+   */
+  async send(incidentId: string): Promise<number> {
+    const { db, clock, config, rota } = this.deps;
+    const now = clock();
+    return db.transaction().execute(async (tx) => {
+      const incident = await lockIncident(tx, incidentId);
+      if (!incident) return 0;
+      // Closed since does not matter: these did not page, so on-call must still hear of them.
+      const covered = await repo.unsummarised(tx, incident.id, now);
+      if (!covered.length) return 0;
+      const opening = isOpen(now, config.office) ? null : nextOpening(now, config.office);
+      const opensAt = opening ? opening.toJSDate() : null;
+      const waiting = covered.filter((e) => e.deadline && isOpenStatus(e.status) && !e.first_response_at);
+      const dueBeforeOpening = waiting.filter((e) => !opensAt || e.deadline!.getTime() < opensAt.getTime()).length;
+      const soonest = waiting.sort((a, b) => a.deadline!.getTime() - b.deadline!.getTime())[0];
+      const latest = covered[covered.length - 1];
+      const first = soonest ? { reference: soonest.reference, deadline: soonest.deadline } : { reference: latest.reference, deadline: null };
+      const body = summarySms({ incidentName: incident.name, count: covered.length, dueBeforeOpening, opensAt, first }, config.office, now);
+
+      const to = await rota.onCallAt(now, tx);
+      // Strictly after the last summary, so each summary's outbox key is its own even when two run in one millisecond.
+      const last = incident.summarised_to?.getTime() ?? -Infinity;
+      const upTo = new Date(Math.max(now.getTime(), last + 1));
+      await queueSms(tx, { key: `incident-summary:${incident.id}:${upTo.toISOString()}`, enquiryId: null, to: to.phone, body, lane: 'page' }, now);
+      for (const e of covered) await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_summary', data: { incidentId: incident.id, to: to.phone } });
+      await repo.setSummarisedTo(tx, incident.id, upTo);
+      return covered.length;
+    });
+  }
+}

@@ -1,0 +1,131 @@
+import { Hono, type Context } from 'hono';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import { deskSession, type DeskEnv } from '../desk/auth.middleware.js';
+import { actorOf, formFields, rowId } from '../desk/manager.handlers.js';
+import { normaliseReference } from '../enquiries/reference.js';
+import { AppError, validationFields } from '../http/errors.js';
+import { holdingLineRoutes } from './holding-line.routes.js';
+import type { HoldingLines } from './holding-line.service.js';
+import type { IncidentService } from './incident.service.js';
+import { IncidentPage, IncidentsPage } from './incident.views.js';
+
+// Confirmations after a redirect are chosen by a fixed key, never by text from the query string.
+const NOTICES: Record<string, (n: number) => string> = {
+  declared: () => 'The incident is declared. New enquiries that match its search terms are linked as they arrive.',
+  linked: (n) => (n === 1 ? 'The enquiry is linked to the incident.' : `${n} enquiries are linked to the incident.`),
+  unlinked: () => 'The enquiry is unlinked: it is back in the queue on its own.',
+  closed: () => 'The incident is closed. Its enquiries stay linked, and are in the queue as their own rows again.',
+};
+
+function noticeOf(c: Context): string | undefined {
+  const n = Number.parseInt(c.req.query('n') ?? '1', 10);
+  return NOTICES[c.req.query('done') ?? '']?.(Number.isFinite(n) && n >= 0 ? n : 1);
+}
+
+/** The `reference` form field as an enquiry reference; 404 when it cannot be one. */
+function referenceIn(body: Record<string, string>, field = 'reference'): string {
+  const ref = normaliseReference(body[field] ?? '');
+  if (!ref) throw new AppError('not_found', 'That is not an enquiry reference.');
+  return ref;
+}
+
+export interface IncidentRouteDeps {
+  clock: Clock;
+  config: Pick<Config, 'office'>;
+  incidents: IncidentService;
+  holdingLines: HoldingLines;
+}
+
+/**
+ * Incidents on the desk (under /desk, behind the session and CSRF checks): the list and the
+ * declare form (`GET/POST /incidents`, declaring is for managers), one incident's page
+ * (`GET /incidents/:id`), linking and unlinking (`POST /incidents/:id/link`, `/link-suggested`,
+ * `/unlink`, and from an enquiry's page `POST /enquiries/:reference/incident` and
+ * `/enquiries/:reference/incident/unlink`), closing (`POST /incidents/:id/close`, managers), and
+ * the holding lines' own routes (`/incidents/:id/lines…`).
+ */
+export function incidentRoutes(deps: IncidentRouteDeps) {
+  const app = new Hono<DeskEnv>();
+
+  async function renderList(c: Context<DeskEnv>, status: 200 | 422, errors?: Record<string, string>, values?: Record<string, string>) {
+    const incidents = await deps.incidents.recent();
+    c.status(status);
+    return c.html(<IncidentsPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} incidents={incidents} notice={status === 200 ? noticeOf(c) : undefined} errors={errors} values={values} />);
+  }
+
+  /** The incident page; with `errors`, the new-line form shown again beside its fields (422). */
+  async function renderIncident(c: Context<DeskEnv>, id: string, errors?: Record<string, string>, values?: Record<string, string>) {
+    const view = await deps.incidents.view(id);
+    if (!view) throw new AppError('not_found', 'There is no such incident.');
+    const lines = await deps.holdingLines.linesOf(view.incident.id);
+    if (errors) c.status(422);
+    return c.html(<IncidentPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} view={view} lines={lines} notice={errors ? undefined : noticeOf(c)} errors={errors} values={values} />);
+  }
+
+  function requireManagerRole(c: Context<DeskEnv>, what: string): void {
+    if (deskSession(c).user.role !== 'manager') throw new AppError('forbidden', `Only managers can ${what}.`);
+  }
+
+  app.get('/incidents', (c) => renderList(c, 200));
+
+  app.post('/incidents', async (c) => {
+    requireManagerRole(c, 'declare an incident');
+    const body = await formFields(c);
+    let id: string;
+    try {
+      id = (await deps.incidents.declare({ name: body.name, description: body.description, terms: body.terms }, { kind: 'staff', actor: actorOf(c) })).id;
+    } catch (err) {
+      const fields = validationFields(err);
+      if (!fields) throw err;
+      return renderList(c, 422, fields, { name: body.name ?? '', description: body.description ?? '', terms: body.terms ?? '' });
+    }
+    return c.redirect(`/desk/incidents/${id}?done=declared`, 303);
+  });
+
+  app.get('/incidents/:id', (c) => renderIncident(c, rowId(c, 'incident')));
+
+  app.post('/incidents/:id/link', async (c) => {
+    const id = rowId(c, 'incident');
+    const n = await deps.incidents.link(id, [referenceIn(await formFields(c))], actorOf(c));
+    return c.redirect(`/desk/incidents/${id}?done=linked&n=${n}`, 303);
+  });
+
+  app.post('/incidents/:id/link-suggested', async (c) => {
+    const id = rowId(c, 'incident');
+    const n = await deps.incidents.linkSuggested(id, actorOf(c));
+    return c.redirect(`/desk/incidents/${id}?done=linked&n=${n}`, 303);
+  });
+
+  app.post('/incidents/:id/unlink', async (c) => {
+    const id = rowId(c, 'incident');
+    await deps.incidents.unlink(referenceIn(await formFields(c)), actorOf(c));
+    return c.redirect(`/desk/incidents/${id}?done=unlinked`, 303);
+  });
+
+  app.post('/incidents/:id/close', async (c) => {
+    requireManagerRole(c, 'close an incident');
+    const id = rowId(c, 'incident');
+    await deps.incidents.close(id, actorOf(c));
+    return c.redirect(`/desk/incidents/${id}?done=closed`, 303);
+  });
+
+  // From the enquiry's page: back to it afterwards.
+  app.post('/enquiries/:reference/incident', async (c) => {
+    const reference = referenceIn({ reference: c.req.param('reference') });
+    const body = await formFields(c);
+    if (!/^[1-9]\d{0,17}$/.test(body.incident ?? '')) throw new AppError('not_found', 'There is no such incident.');
+    await deps.incidents.link(body.incident, [reference], actorOf(c));
+    return c.redirect(`/desk/enquiries/${reference}`, 303);
+  });
+
+  app.post('/enquiries/:reference/incident/unlink', async (c) => {
+    const reference = referenceIn({ reference: c.req.param('reference') });
+    await deps.incidents.unlink(reference, actorOf(c));
+    return c.redirect(`/desk/enquiries/${reference}`, 303);
+  });
+
+  app.route('/', holdingLineRoutes({ config: deps.config, holdingLines: deps.holdingLines, renderIncident: (c, id, errors, values) => renderIncident(c, id, errors, values) }));
+
+  return app;
+}

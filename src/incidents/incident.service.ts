@@ -1,0 +1,248 @@
+/**
+ * Major incidents (issue 18): when something big happens, dozens of enquiries arrive about one
+ * story by every channel. An incident groups them so the desk works the story, not fifty copies:
+ * one group in the queue, one holding line to every journalist (src/incidents/holding-line.service.ts),
+ * and out of hours one summary text to on-call instead of a page per enquiry
+ * (src/incidents/incident-summary.service.ts).
+ *
+ * Which enquiries belong: enquiries arriving while the incident is open are linked at intake when
+ * its search terms match (they must be, for the paging rule to act on them); enquiries already open
+ * when it is declared are suggested on its page and linked with one click. Officers link and unlink
+ * any enquiry by hand, and an enquiry taken out is not suggested again.
+ */
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db, Tx } from '../db/database.js';
+import type { Enquiry } from '../db/schema.js';
+import { audit, type Actor } from '../desk/audit.repository.js';
+import { lockByReference } from '../desk/casework.repository.js';
+import { addEvent } from '../enquiries/enquiries.repository.js';
+import { normaliseText } from '../enquiries/enquiry.input.js';
+import type { ArrivalsPort, PagingPort } from '../enquiries/enquiries.service.js';
+import { isOpenStatus } from '../enquiries/enquiry.model.js';
+import { isOpen } from '../hours/office-hours.js';
+import { AppError } from '../http/errors.js';
+import * as repo from './incident.repository.js';
+import type { Incident, IncidentLine } from './incident.tables.js';
+
+/** Longest name, description and terms an incident takes. */
+export const INCIDENT_LIMITS = { name: 120, description: 2000, terms: 500 } as const;
+
+/** How long this process trusts its answer to "is any incident open?" (intake asks it for every enquiry). */
+const OPEN_CACHE_MS = 2000;
+
+/** Who declares an incident: a member of staff, or the on-call officer from the link in a page. */
+export type Declarer = { kind: 'staff'; actor: Actor } | { kind: 'oncall'; name: string };
+
+/** What happens after an enquiry is linked (the holding line's automatic send). */
+export interface AfterLinkPort {
+  afterLink(tx: Tx, enquiry: Enquiry, incident: Incident, at: Date): Promise<void>;
+}
+
+/** Summaries to on-call of linked urgent enquiries that did not page one by one. */
+export interface SummaryPort {
+  /** Makes sure a summary about `incident` goes out within `incidents.summaryMinutes` of `at` (in `tx`). */
+  queue(tx: Tx, incident: Incident, at: Date): Promise<void>;
+}
+
+export interface IncidentServiceDeps {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'office' | 'incidents'>;
+  paging?: PagingPort;
+  arrivals?: ArrivalsPort;
+  lines?: AfterLinkPort;
+  summaries?: SummaryPort;
+}
+
+/** The incident page's content. */
+export interface IncidentView {
+  incident: Incident;
+  linked: repo.IncidentEnquiry[];
+  suggested: repo.IncidentEnquiry[];
+}
+
+function text(field: 'name' | 'description' | 'terms', value: unknown, label: string, optional = false): string {
+  const t = typeof value === 'string' ? normaliseText(value, field !== 'description') : '';
+  if (!t && !optional) throw new AppError('validation', `Enter ${label}`, { fields: { [field]: `Enter ${label}` } });
+  if (t.length > INCIDENT_LIMITS[field]) throw new AppError('validation', `${label} is too long`, { fields: { [field]: `Keep it to ${INCIDENT_LIMITS[field].toLocaleString('en-GB')} characters or fewer` } });
+  return t;
+}
+
+/** Incidents: declare, link and unlink, close; and the intake and paging rules that use them. */
+export class IncidentService {
+  private openCache: { at: number; any: boolean } | null = null;
+
+  constructor(private readonly deps: IncidentServiceDeps) {}
+
+  /** Wires the holding line's and the summaries' services (they need this one too, so they come after). */
+  attach(ports: { lines?: AfterLinkPort; summaries?: SummaryPort }): void {
+    Object.assign(this.deps, ports);
+  }
+
+  private actorName(by: Declarer): string {
+    return by.kind === 'staff' ? by.actor.email : by.name;
+  }
+
+  /**
+   * Declares an incident. `acknowledged`: declared by on-call, who therefore has the story (linked
+   * urgent enquiries go into summaries from now). `reference`: the enquiry it was declared from,
+   * linked at once. Terms that can match nothing (only stop words) are refused beside the field.
+   */
+  async declare(input: { name: unknown; description?: unknown; terms: unknown }, by: Declarer, opts: { reference?: string } = {}): Promise<Incident> {
+    // Every field's problem at once, not the first only: the form shows each beside its field.
+    const fields: Record<string, string> = {};
+    const take = (f: () => string) => {
+      try {
+        return f();
+      } catch (err) {
+        if (!(err instanceof AppError) || !err.details.fields) throw err;
+        Object.assign(fields, err.details.fields);
+        return '';
+      }
+    };
+    const name = take(() => text('name', input.name, 'a name'));
+    const description = take(() => text('description', input.description, 'a description', true));
+    const terms = take(() => text('terms', input.terms, 'search terms'));
+    if (Object.keys(fields).length) throw new AppError('validation', 'Check the incident’s details', { fields });
+    const now = this.deps.clock();
+    const incident = await this.deps.db.transaction().execute(async (tx) => {
+      if (!(await repo.termsSearchable(tx, terms))) {
+        throw new AppError('validation', 'Those search terms match nothing', { fields: { terms: 'Use words that appear in the enquiries, like: market street cordon' } });
+      }
+      const i = await repo.insertIncident(tx, { name, description, terms, declared_at: now, declared_by: this.actorName(by), acknowledged_at: by.kind === 'oncall' ? now : null });
+      if (by.kind === 'staff') await audit(tx, { at: now, actor: by.actor, action: 'incident.declared', detail: { incidentId: i.id, name } });
+      if (opts.reference) await this.linkInTx(tx, opts.reference, i, by.kind === 'oncall' ? 'oncall' : 'officer', now);
+      return i;
+    });
+    this.openCache = null;
+    return incident;
+  }
+
+  /** The incident, its linked enquiries and the open ones its terms suggest; null when there is none. */
+  async view(incidentId: string): Promise<IncidentView | null> {
+    if (!/^\d{1,18}$/.test(incidentId)) return null;
+    const incident = await repo.findIncident(this.deps.db, incidentId);
+    if (!incident) return null;
+    const [linked, suggested] = await Promise.all([repo.linkedEnquiries(this.deps.db, incident.id), incident.closed_at ? [] : repo.suggestions(this.deps.db, incident)]);
+    return { incident, linked, suggested };
+  }
+
+  /** Incidents still open, newest first. */
+  async open(): Promise<Incident[]> {
+    return repo.openIncidents(this.deps.db);
+  }
+
+  /** Recent incidents, open and closed, newest first. */
+  async recent(): Promise<Incident[]> {
+    return repo.recentIncidents(this.deps.db);
+  }
+
+  private async lockOpen(tx: Tx, incidentId: string): Promise<Incident> {
+    const incident = /^\d{1,18}$/.test(incidentId) ? await repo.lockIncident(tx, incidentId) : undefined;
+    if (!incident) throw new AppError('not_found', 'There is no such incident');
+    if (incident.closed_at) throw new AppError('conflict', `Incident “${incident.name}” is closed`);
+    return incident;
+  }
+
+  /** Links the enquiry (locked) to `incident` in `tx`, with its timeline entry, then the after-link rule. */
+  private async linkInTx(tx: Tx, reference: string, incident: Incident, how: 'officer' | 'oncall', now: Date): Promise<Enquiry | null> {
+    const e = await lockByReference(tx, reference);
+    if (!e) throw new AppError('not_found', `There is no enquiry ${reference}`);
+    if (e.incident_id === incident.id) return null;
+    const linked = await repo.setIncident(tx, e.id, incident.id, now);
+    await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_linked', data: { incidentId: incident.id, name: incident.name, how } });
+    await this.deps.lines?.afterLink(tx, linked, incident, now);
+    return linked;
+  }
+
+  /** Links enquiries to an incident by hand (one, or every suggestion at once); returns how many were linked. */
+  async link(incidentId: string, references: string[], actor: Actor): Promise<number> {
+    const now = this.deps.clock();
+    const linked = await this.deps.db.transaction().execute(async (tx) => {
+      const incident = await this.lockOpen(tx, incidentId);
+      const done: string[] = [];
+      for (const ref of references) if (await this.linkInTx(tx, ref, incident, 'officer', now)) done.push(ref);
+      if (done.length) await audit(tx, { at: now, actor, action: 'incident.linked', detail: { incidentId, references: done } });
+      return done;
+    });
+    for (const ref of linked) this.deps.arrivals?.announce(ref);
+    return linked.length;
+  }
+
+  /** Links every open enquiry the incident's terms suggest; returns how many. */
+  async linkSuggested(incidentId: string, actor: Actor): Promise<number> {
+    const view = await this.view(incidentId);
+    if (!view) throw new AppError('not_found', 'There is no such incident');
+    return this.link(incidentId, view.suggested.map((e) => e.reference), actor);
+  }
+
+  /**
+   * Takes an enquiry out of its incident: it is back in the queue on its own, as before, and not
+   * suggested for that incident again. One that is urgent while the office is closed and was
+   * never paged (it went into the incident's summaries) pages on-call now: nothing that should
+   * wake someone is left in a group it does not belong to.
+   */
+  async unlink(reference: string, actor: Actor): Promise<void> {
+    const now = this.deps.clock();
+    await this.deps.db.transaction().execute(async (tx) => {
+      const e = await lockByReference(tx, reference);
+      if (!e) throw new AppError('not_found', `There is no enquiry ${reference}`);
+      if (!e.incident_id) return;
+      const incident = await repo.findIncident(tx, e.incident_id);
+      const updated = await repo.setIncident(tx, e.id, null, now);
+      await repo.rememberUnlinked(tx, e.incident_id, e.id, now);
+      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_unlinked', actor: actor.email, data: { incidentId: e.incident_id, name: incident?.name ?? '' } });
+      await audit(tx, { at: now, actor, action: 'incident.unlinked', enquiryId: e.id, detail: { incidentId: e.incident_id } });
+      if (updated.urgent && isOpenStatus(updated.status) && !isOpen(now, this.deps.config.office) && this.deps.paging?.enabled) {
+        // Paging is once per enquiry: an enquiry already paged is not paged again.
+        await this.deps.paging.schedulePage(tx, { ...updated, needs_on_call: true }, now);
+      }
+    });
+    this.deps.arrivals?.announce(reference);
+  }
+
+  /** Closes an incident: no more linking at intake or suggestions; its enquiries keep their link. */
+  async close(incidentId: string, actor: Actor): Promise<void> {
+    const now = this.deps.clock();
+    await this.deps.db.transaction().execute(async (tx) => {
+      const incident = await this.lockOpen(tx, incidentId);
+      await repo.closeIncident(tx, incident.id, now);
+      await audit(tx, { at: now, actor, action: 'incident.closed', detail: { incidentId } });
+    });
+    this.openCache = null;
+  }
+
+  /**
+   * The open incident a new enquiry is about (its terms match the enquiry's text), asked by intake
+   * before storing it; null at once when no incident is open, which this process remembers for
+   * two seconds (an incident declared in another process is matched within that).
+   */
+  async matchAtIntake(db: Db | Tx, input: { subject: string; details: string; outlet: string; name: string }): Promise<Incident | null> {
+    const now = Date.now();
+    if (!this.openCache || now - this.openCache.at > OPEN_CACHE_MS) {
+      const open = await repo.openIncidents(db);
+      this.openCache = { at: now, any: open.length > 0 };
+    }
+    if (!this.openCache.any) return null;
+    return (await repo.matchIncident(db, input)) ?? null;
+  }
+
+  /**
+   * Intake stored `enquiry` linked to `incident` (in `tx`): its timeline says so; `withheld`: it
+   * did not page because on-call has the incident, so the incident's next summary counts it.
+   */
+  async linkedAtIntake(tx: Tx, enquiry: Enquiry, incident: Incident, withheld: boolean, at: Date): Promise<void> {
+    await addEvent(tx, { enquiryId: enquiry.id, at, kind: 'incident_linked', data: { incidentId: incident.id, name: incident.name, how: 'auto' } });
+    if (withheld) await this.deps.summaries?.queue(tx, incident, at);
+    await this.deps.lines?.afterLink(tx, enquiry, incident, at);
+  }
+
+  /** On-call acknowledged pages about these enquiries: their incidents are acknowledged (the first time). */
+  async onPagesAcknowledged(tx: Tx, enquiryIds: string[], at: Date): Promise<void> {
+    await repo.acknowledgeIncidentsOf(tx, enquiryIds, at);
+  }
+}
+
+/** The lines of an incident, for its page's record of what the office said (owned by the holding-line service). */
+export type { IncidentLine };

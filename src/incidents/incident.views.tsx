@@ -1,0 +1,324 @@
+import type { OfficeConfig } from '../config.js';
+import type { DeskSession } from '../desk/auth.service.js';
+import { Notice } from '../desk/desk.forms.js';
+import { Csrf, DeskLayout } from '../desk/desk.layout.js';
+import { channelLabel, statusLabel } from '../desk/labels.js';
+import { isOpenStatus } from '../enquiries/enquiry.model.js';
+import { formatDeadline, formatShortTime } from '../hours/format.js';
+import { Field } from '../http/field.js';
+import { ErrorSummary } from '../http/layout.js';
+import { NewLineForm } from './holding-line.routes.js';
+import type { LineWithCounts } from './holding-line.service.js';
+import type { IncidentEnquiry } from './incident.repository.js';
+import { INCIDENT_LIMITS, type IncidentView } from './incident.service.js';
+import type { Incident } from './incident.tables.js';
+
+type When = (d: Date) => string;
+
+/** The declare form's fields, in page order (the error summary follows it). */
+const DECLARE_FIELDS = ['name', 'description', 'terms'] as const;
+
+/** The incidents page: open and recent incidents; managers also get the form to declare one. */
+export function IncidentsPage(p: { session: DeskSession; office: OfficeConfig; now: Date; incidents: Incident[]; notice?: string; errors?: Record<string, string>; values?: Record<string, string> }) {
+  const when: When = (d) => formatShortTime(d, p.office, p.now);
+  const errors = p.errors ?? {};
+  const values = p.values ?? {};
+  const hasErrors = Object.keys(errors).length > 0;
+  const manager = p.session.user.role === 'manager';
+  const open = p.incidents.filter((i) => !i.closed_at);
+  const closed = p.incidents.filter((i) => i.closed_at);
+  const ids: Record<string, string> = { name: 'incident-name', description: 'incident-description', terms: 'incident-terms' };
+  const summary: Record<string, string> = {};
+  for (const f of [...DECLARE_FIELDS, ...Object.keys(errors)]) if (errors[f]) summary[ids[f] ?? f] ??= errors[f];
+  return (
+    <DeskLayout title={`${hasErrors ? 'Error: ' : ''}Incidents`} officeName={p.office.name} session={p.session} current="/desk/incidents">
+      {hasErrors ? <ErrorSummary errors={summary} order={Object.keys(summary)} /> : null}
+      <Notice text={p.notice} />
+      <h1>Incidents</h1>
+      <p class="hint">When many enquiries are about one story, an incident groups them: one row in the queue, one page to work them from, one holding line to every journalist.</p>
+      <h2>Open</h2>
+      {open.length ? <IncidentList incidents={open} when={when} /> : <p>No incident is open.</p>}
+      {manager ? (
+        <form method="post" action="/desk/incidents" novalidate class="manager-form" aria-labelledby="declare-title">
+          <h2 id="declare-title">Declare an incident</h2>
+          <Csrf token={p.session.session.csrf_token} />
+          <Field id="incident-name" name="name" label="Name" hint="What the desk calls the story, for example: Market Street cordon." error={errors.name} attrs={{ type: 'text', maxlength: INCIDENT_LIMITS.name, autocomplete: 'off', value: values.name ?? '' }} />
+          <Field id="incident-description" name="description" label="Short description (optional)" error={errors.description} as="textarea" attrs={{ rows: 3, maxlength: INCIDENT_LIMITS.description }}>
+            {values.description ?? ''}
+          </Field>
+          <Field
+            id="incident-terms"
+            name="terms"
+            label="Search terms"
+            hint="Words that pick out its enquiries, as in the queue's search: market street cordon, or use OR: cordon OR evacuated. New enquiries that match are linked as they arrive."
+            error={errors.terms}
+            attrs={{ type: 'text', maxlength: INCIDENT_LIMITS.terms, autocomplete: 'off', spellcheck: false, value: values.terms ?? '' }}
+          />
+          <button type="submit" class="button">
+            Declare the incident
+          </button>
+        </form>
+      ) : (
+        <p class="hint">Only managers can declare an incident. Any officer can link and unlink enquiries.</p>
+      )}
+      {closed.length ? (
+        <>
+          <h2>Closed</h2>
+          <IncidentList incidents={closed} when={when} />
+        </>
+      ) : null}
+    </DeskLayout>
+  );
+}
+
+function IncidentList(props: { incidents: Incident[]; when: When }) {
+  return (
+    <ul class="incident-list">
+      {props.incidents.map((i) => (
+        <li>
+          <a href={`/desk/incidents/${i.id}`}>{i.name}</a>{' '}
+          <span class="hint">
+            declared {props.when(i.declared_at)} by {i.declared_by}
+            {i.closed_at ? `, closed ${props.when(i.closed_at)}` : ''}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** What the incident page shows; `lines` only once the holding lines are wired, `errors` for the new-line form. */
+export interface IncidentPageProps {
+  session: DeskSession;
+  office: OfficeConfig;
+  now: Date;
+  view: IncidentView;
+  lines?: LineWithCounts[];
+  notice?: string;
+  errors?: Record<string, string>;
+  values?: Record<string, string>;
+}
+
+/**
+ * One incident: what it is, who declared it and whether on-call has it; its linked enquiries (each
+ * with Unlink), the open enquiries its terms suggest (each with Link, and one button for all), and
+ * what the office said (holding and press lines, with how many journalists have had each).
+ */
+export function IncidentPage(p: IncidentPageProps) {
+  const { incident, linked, suggested } = p.view;
+  const when: When = (d) => formatShortTime(d, p.office, p.now);
+  const by: When = (d) => formatDeadline(d, p.office, p.now);
+  const csrf = p.session.session.csrf_token;
+  const open = !incident.closed_at;
+  const errors = p.errors ?? {};
+  const hasErrors = Object.keys(errors).length > 0;
+  const base = `/desk/incidents/${incident.id}`;
+  const stillOpen = linked.filter((e) => isOpenStatus(e.status)).length;
+  const summary: Record<string, string> = {};
+  for (const [f, id] of [
+    ['kind', 'line-kind'],
+    ['text', 'line-text'],
+  ] as const)
+    if (errors[f]) summary[id] = errors[f];
+  return (
+    <DeskLayout title={`${hasErrors ? 'Error: ' : ''}Incident: ${incident.name}`} officeName={p.office.name} session={p.session} current="/desk/incidents">
+      <p>
+        <a href="/desk/incidents">← All incidents</a> · <a href="/desk">Queue</a>
+      </p>
+      {hasErrors ? <ErrorSummary errors={summary} order={Object.keys(summary)} /> : null}
+      <Notice text={p.notice} />
+      <h1>
+        <span class="hint">Incident:</span> {incident.name} {open ? null : <span class="tag">Closed</span>}
+      </h1>
+      {incident.description ? <p class="lead pre">{incident.description}</p> : null}
+      <dl class="summary">
+        <dt>Search terms</dt>
+        <dd>
+          <code>{incident.terms}</code>
+        </dd>
+        <dt>Declared</dt>
+        <dd>
+          {when(incident.declared_at)} by {incident.declared_by}
+        </dd>
+        <dt>On-call</dt>
+        <dd>
+          {incident.acknowledged_at
+            ? `Has the story (acknowledged ${when(incident.acknowledged_at)}): linked urgent enquiries out of hours go into a summary text instead of paging one by one.`
+            : 'Not acknowledged: urgent enquiries out of hours still page on-call one by one.'}
+        </dd>
+        <dt>Enquiries</dt>
+        <dd>
+          {linked.length} linked, {stillOpen} open · <a href={`/desk/incidents/${incident.id}/report`}>Report on this incident</a>
+        </dd>
+        {incident.closed_at ? (
+          <>
+            <dt>Closed</dt>
+            <dd>{when(incident.closed_at)}</dd>
+          </>
+        ) : null}
+      </dl>
+      {open && p.session.user.role === 'manager' ? (
+        <form method="post" action={`${base}/close`} class="inline-form">
+          <Csrf token={csrf} />
+          <button type="submit" class="button button--secondary" aria-describedby="close-hint">
+            Close the incident
+          </button>
+          <p class="hint" id="close-hint">
+            New enquiries are no longer linked to it; the ones linked stay linked and go back to the queue as their own rows.
+          </p>
+        </form>
+      ) : null}
+
+      <section aria-labelledby="linked-title">
+        <h2 id="linked-title">Linked enquiries ({linked.length})</h2>
+        {linked.length ? (
+          <EnquiryTable caption={`Enquiries linked to ${incident.name}, newest first`} rows={linked} when={when} by={by}>
+            {(e) => (
+              <form method="post" action={`${base}/unlink`} class="inline-form">
+                <Csrf token={csrf} />
+                <input type="hidden" name="reference" value={e.reference} />
+                <button type="submit" class="button button--secondary">
+                  Unlink<span class="visually-hidden"> {e.reference}</span>
+                </button>
+              </form>
+            )}
+          </EnquiryTable>
+        ) : (
+          <p>No enquiry is linked yet.</p>
+        )}
+      </section>
+
+      {open ? (
+        <section aria-labelledby="suggested-title">
+          <h2 id="suggested-title">Suggested: open enquiries that match ({suggested.length})</h2>
+          {suggested.length ? (
+            <>
+              <form method="post" action={`${base}/link-suggested`}>
+                <Csrf token={csrf} />
+                <button type="submit" class="button">
+                  Link all {suggested.length} suggested
+                </button>
+              </form>
+              <EnquiryTable caption={`Open enquiries matching the terms of ${incident.name}, not yet linked`} rows={suggested} when={when} by={by}>
+                {(e) => (
+                  <form method="post" action={`${base}/link`} class="inline-form">
+                    <Csrf token={csrf} />
+                    <input type="hidden" name="reference" value={e.reference} />
+                    <button type="submit" class="button button--secondary">
+                      Link<span class="visually-hidden"> {e.reference}</span>
+                    </button>
+                  </form>
+                )}
+              </EnquiryTable>
+            </>
+          ) : (
+            <p>No other open enquiry matches the search terms. Link one by hand from its page.</p>
+          )}
+        </section>
+      ) : null}
+
+      <section aria-labelledby="lines-title" id="lines" class="incident-lines">
+        <h2 id="lines-title">What the office said</h2>
+        {p.lines ? <Lines lines={p.lines} base={base} csrf={csrf} open={open} when={when} incidentId={incident.id} errors={errors} values={p.values} /> : null}
+      </section>
+    </DeskLayout>
+  );
+}
+
+/** The holding and press lines, oldest first, each with how many have had it and the send button; then the form for a new one. */
+function Lines(props: { lines: LineWithCounts[]; base: string; csrf: string; open: boolean; when: When; incidentId: string; errors: Record<string, string>; values?: Record<string, string> }) {
+  return (
+    <>
+      {props.lines.length ? (
+        <ol class="lines">
+          {props.lines.map(({ line, had, notHad, unreachable }) => (
+            <li class={`line line--${line.kind}`}>
+              <p>
+                <strong>{line.kind === 'press' ? 'Press line' : 'Holding line'}</strong>{' '}
+                <span class="hint">
+                  {props.when(line.created_at)} by {line.created_by}
+                </span>
+              </p>
+              <p class="pre quote">{line.text}</p>
+              <p>
+                Sent to {had} {had === 1 ? 'journalist' : 'journalists'}
+                {notHad ? `; ${notHad} linked ${notHad === 1 ? 'has' : 'have'} not had it` : '; every linked journalist has had it'}
+                {unreachable ? `; ${unreachable} cannot be reached (no number for texts, no email address)` : ''}.
+              </p>
+              {props.open && notHad > 0 ? (
+                <form method="post" action={`${props.base}/lines/${line.id}/send`} class="inline-form">
+                  <Csrf token={props.csrf} />
+                  <button type="submit" class="button">
+                    Send to the {notHad} who {notHad === 1 ? 'has' : 'have'} not had it
+                  </button>
+                </form>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p>No holding line yet.</p>
+      )}
+      {props.open ? (
+        <>
+          <h3>New line</h3>
+          <NewLineForm incidentId={props.incidentId} csrf={props.csrf} errors={props.errors} values={props.values} />
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/** Linked or suggested enquiries: reference, channel, outlet, subject, due, status, answered; `children` gives each row's button. */
+function EnquiryTable(props: { caption: string; rows: IncidentEnquiry[]; when: When; by: When; children: (e: IncidentEnquiry) => unknown }) {
+  return (
+    <table class="incident-enquiries stack">
+      <caption class="visually-hidden">{props.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Enquiry</th>
+          <th scope="col">Channel</th>
+          <th scope="col">Outlet</th>
+          <th scope="col">Subject</th>
+          <th scope="col">Due</th>
+          <th scope="col">Status</th>
+          <th scope="col">Answered</th>
+          <th scope="col">
+            <span class="visually-hidden">Action</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((e) => {
+          const due = e.deadline ?? e.respond_by;
+          return (
+            <tr id={`incident-enquiry-${e.reference}`}>
+              <td data-label="Enquiry">
+                <a href={`/desk/enquiries/${e.reference}`}>{e.reference}</a>
+                {e.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null}
+              </td>
+              <td data-label="Channel">{channelLabel(e.channel)}</td>
+              <td data-label="Outlet">{e.outlet || <span class="hint">(not given)</span>}</td>
+              <td data-label="Subject" class="subject">
+                {e.subject}
+              </td>
+              <td data-label="Due">
+                {due ? (
+                  <>
+                    <time datetime={due.toISOString()}>{props.by(due)}</time>
+                    <span class="hint">{e.deadline ? ' deadline' : ' respond by'}</span>
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td data-label="Status">{statusLabel(e.status)}</td>
+              <td data-label="Answered">{e.first_response_at ? `Yes, ${props.when(e.first_response_at)}` : 'Not yet'}</td>
+              <td data-label="Action">{props.children(e) as never}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
