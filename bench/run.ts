@@ -57,6 +57,7 @@ import {
   type SendLimitFigures,
   type Summary,
 } from './lib.js';
+import { measureHoldingLine, type HoldingLineFigures } from './holding-line.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -73,6 +74,7 @@ const { values: args } = parseArgs({
     'email-backlog': { type: 'string' },
     'email-count': { type: 'string' },
     'email-rate': { type: 'string', default: '10' },
+    'holding-rate': { type: 'string' },
     rounds: { type: 'string' },
     out: { type: 'string' },
     build: { type: 'string', default: 'compiled' },
@@ -104,6 +106,8 @@ const EMAIL_COUNT = Number(args['email-count'] ?? (QUICK ? 50 : 200));
 const EMAIL_RATE = Number(args['email-rate']);
 /** New message → acknowledgement at the SMTP server, p99 (issue 16). */
 const EMAIL_TARGET_MS = 2000;
+/** The holding line to 1,000 linked enquiries: `twilio.smsPerSecond` for it (quick: 100, about 25 s instead of 100+). */
+const HOLDING_RATE = Number(args['holding-rate'] ?? (QUICK ? 100 : 10));
 /** Ceiling, API and form are measured in turns, this many times: a noisy neighbour then hits all three alike. */
 const ROUNDS = Number(args.rounds ?? (QUICK ? 1 : 3));
 const WARMUP_SECONDS = QUICK ? 1 : 2;
@@ -627,6 +631,23 @@ async function main(): Promise<number> {
       for (const p of email.problems) failures.push(`email: ${p}`);
     }
 
+    // 8b. Holding line to 1,000 linked enquiries (issue 18): its own service on a fresh database;
+    // the time to hand every text to the fake Twilio, and page latency meanwhile.
+    const holdingLine = await phase('holding-line', async (): Promise<HoldingLineFigures | null> => {
+      log(`holding line: 1,000 linked enquiries, one line sent to all at twilio.smsPerSecond ${HOLDING_RATE}, an urgent enquiry every 3 s meanwhile…`);
+      try {
+        const url = await scratchDatabase(database.url, cleanups);
+        return await measureHoldingLine({ databaseUrl: url, count: 1000, rate: HOLDING_RATE, pageEverySeconds: 3, build: BUILD, env: serviceEnv });
+      } catch (err) {
+        failures.push(`holding line: ${(err as Error).message}`);
+        return null;
+      }
+    });
+    if (holdingLine) {
+      log(`  all 1,000 at the fake Twilio in ${holdingLine.handOffSeconds} s (${holdingLine.linesPerSecond}/s); pages meanwhile p50 ${holdingLine.pageLatencyMs.p50} ms, p99 ${holdingLine.pageLatencyMs.p99} ms`);
+      for (const p of holdingLine.problems) failures.push(`holding line: ${p}`);
+    }
+
     // 9. Targets.
     const peakKiB = Math.max(peakAKiB ?? 0, peakBKiB ?? 0);
     const MB = (kib: number | null) => (kib === null ? NaN : Math.round((kib * 1024) / 1e5) / 10);
@@ -705,6 +726,7 @@ async function main(): Promise<number> {
       sendLimits,
       email,
       emailSkipped,
+      holdingLine,
       queue,
       memory: {
         peakRssMB: MB(peakKiB),
