@@ -6,6 +6,28 @@ import type { Db } from '../db/database.js';
 import type { Logger } from '../log.js';
 import * as queue from './queue.repository.js';
 
+/** graphile-worker's log line when a runner stops on an error (src/runner.ts of graphile-worker 0.16). */
+const RUNNER_STOPPING = /^(Stopping worker due to an error|Error occurred, but worker is already stopping)/;
+
+/**
+ * Errors that stopped a job runner: handled here (a new runner takes over), so when graphile-worker
+ * leaves a promise of its own rejected with one of them unhandled, the process carries on. Any
+ * other unhandled rejection still ends the process, as Node does by default.
+ */
+const runnerFailures = new WeakSet<object>();
+let rejectionGuard = false;
+function guardRunnerRejections(log: Logger): void {
+  if (rejectionGuard) return;
+  rejectionGuard = true;
+  process.on('unhandledRejection', (reason) => {
+    if (reason && typeof reason === 'object' && runnerFailures.has(reason)) {
+      log.warn({ err: reason }, 'graphile-worker left a rejection unhandled after its runner stopped; the runner is being replaced');
+      return;
+    }
+    throw reason;
+  });
+}
+
 export interface JobRunner {
   /** Stops taking jobs, lets running ones finish, and forgets this process's heartbeat. */
   stop(): Promise<void>;
@@ -48,6 +70,7 @@ export interface JobRunnerOptions {
  */
 export async function startJobRunner(opts: JobRunnerOptions): Promise<JobRunner> {
   const { log, db } = opts;
+  guardRunnerRejections(log);
   const events = new EventEmitter();
   const workerIds = new Set<string>();
   const processName = `${hostname()}:${process.pid}`;
@@ -68,6 +91,9 @@ export async function startJobRunner(opts: JobRunnerOptions): Promise<JobRunner>
   // text) and raw errors (an axios error holds the request body). The scope's ids are enough to
   // find the job; its failures are logged by the job:error handler above, cut down to the error.
   const graphileLogger = new GraphileLogger((scope) => (level, message, meta) => {
+    // The runner stopping on an error (see `runnerFailures`): remembered before Node looks for
+    // unhandled rejections, which it does only once this turn's promise reactions have run.
+    if (RUNNER_STOPPING.test(message) && meta?.error && typeof meta.error === 'object') runnerFailures.add(meta.error);
     if (meta?.failure) return;
     const pinoLevel = level === 'error' ? 'error' : level === 'warning' ? 'warn' : level === 'info' ? 'info' : 'debug';
     log[pinoLevel]({ worker: { label: scope.label, workerId: scope.workerId, task: scope.taskIdentifier, jobId: scope.jobId } }, message);
@@ -84,9 +110,25 @@ export async function startJobRunner(opts: JobRunnerOptions): Promise<JobRunner>
       events: events as never,
       logger: graphileLogger,
     });
-  let runner: Runner = await startRunner();
+  let runner: Runner = watch(await startRunner());
   let stopped = false;
   let restarting: Promise<void> | null = null;
+
+  /**
+   * graphile-worker 0.16 stops the whole runner when its cron cannot reach the database at a
+   * minute's tick (a PostgreSQL restart): `runner.promise` rejects, and so does a promise it
+   * derives internally and never handles, which would end the process. The rejection is known
+   * (`runnerFailures`) and a fresh runner takes over, as when a single worker dies.
+   */
+  function watch(r: Runner): Runner {
+    r.promise.catch((err: unknown) => {
+      if (err && typeof err === 'object') runnerFailures.add(err);
+      if (stopped) return;
+      log.error({ err }, 'the job runner stopped on an error; starting a new one');
+      restart();
+    });
+    return r;
+  }
 
   // graphile-worker 0.16 lets a worker die when it cannot record a job's outcome (the database
   // went away mid-job: "committing seppuku") and does not replace it, so after a PostgreSQL
@@ -101,11 +143,17 @@ export async function startJobRunner(opts: JobRunnerOptions): Promise<JobRunner>
     died.add(worker.workerId);
     if (stopped || restarting) return;
     log.error({ workerId: worker.workerId, err: error }, 'a job runner died; starting a new one');
+    restart();
+  });
+
+  /** Replaces the runner (stopped, or with a dead worker) with a fresh one, retrying while the database is away. */
+  function restart(): void {
+    if (stopped || restarting) return;
     restarting = (async () => {
       await runner.stop().catch((err: unknown) => log.warn({ err }, 'stopping the broken job runner failed'));
       for (let wait = 1_000; !stopped; wait = Math.min(wait * 2, 5_000)) {
         try {
-          runner = await startRunner();
+          runner = watch(await startRunner());
           log.info('job runner restarted');
           // The dead runners will not touch their jobs again: free them now rather than after
           // the heartbeat goes stale (the sweeper still does it if this fails).
@@ -123,7 +171,7 @@ export async function startJobRunner(opts: JobRunnerOptions): Promise<JobRunner>
     })().finally(() => {
       restarting = null;
     });
-  });
+  }
 
   const staleSeconds = opts.staleSeconds ?? 20;
   const sweep = async (): Promise<string[]> => {
