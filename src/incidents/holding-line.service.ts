@@ -5,8 +5,9 @@
  * the outbox at journalist priority, so a page always goes first.
  *
  * One message per person per line: a journalist with two linked enquiries gets one (the contact,
- * a phone number or a lower-cased address, is recorded per enquiry, and the outbox key
- * `incident-line:{lineId}:{contact}` makes a second queueing harmless). Every enquiry that had it
+ * a phone number or a lower-cased address, is recorded per enquiry and locked while it is checked;
+ * the first enquiry of theirs queues the message, under the outbox key
+ * `incident-line:{lineId}:{enquiryId}`, which names no one). Every enquiry that had it
  * records it on its timeline. Hundreds of enquiries are not worked in the officer's request:
  * "send" queues one fan-out job that works in batches, each its own transaction, idempotent by
  * the `incident_line_sent` primary key, so pressing send again, or the job running twice, sends
@@ -18,7 +19,7 @@ import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import { audit, type Actor } from '../desk/audit.repository.js';
 import type { EmailOut } from '../email/email-out.service.js';
-import { addEvent } from '../enquiries/enquiries.repository.js';
+import { addEvent, lockKey } from '../enquiries/enquiries.repository.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
 import { AppError } from '../http/errors.js';
 import { addJob } from '../jobs/queue.repository.js';
@@ -177,10 +178,13 @@ export class HoldingLines implements AfterLinkPort {
     const route = this.routeOf(e);
     if (!route) return 'unreachable';
     const contact = contactOf(route);
+    // One at a time per person and line (the fan-out and an automatic send may meet): the first
+    // enquiry of theirs to get here queues the message, under a key that names no one.
+    await lockKey(tx, `incident-line:${line.id}:${contact}`);
     if (!(await repo.recordSent(tx, { line_id: line.id, enquiry_id: e.id, contact, queued_at: now }))) return 'already';
     await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_line_sent', data: { incidentId: incident.id, lineId: line.id, kind: line.kind, text: line.text, to: route.to } });
     if (await repo.contactHad(tx, line.id, contact, e.id)) return 'shared';
-    const key = `incident-line:${line.id}:${contact}`;
+    const key = `incident-line:${line.id}:${e.id}`;
     const office = this.deps.config.office.name;
     if (route.medium === 'sms') {
       await queueSms(tx, { key, enquiryId: e.id, to: route.to, body: `${office} about ${incident.name}: ${line.text}`, lane: 'journalist' }, now);

@@ -114,6 +114,8 @@ export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhon
              WHERE enquiry_id = ANY(${ids}::bigint[])`.execute(tx);
   // The journalist's status links stop working (the page would show what is left): gone with their hashes.
   await tx.deleteFrom('status_link').where('enquiry_id', 'in', ids).execute();
+  // Who an incident's line went to is their number or address; that it went stays, for the incident's report.
+  await tx.updateTable('incident_line_sent').set({ contact: ERASED }).where('enquiry_id', 'in', ids).execute();
   await eraseFromPages(tx, ids);
   await eraseFromCalls(tx, ids, at, senderPhone);
   await eraseEmailsOf(tx, ids, at, senderEmail);

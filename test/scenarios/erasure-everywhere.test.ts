@@ -93,6 +93,15 @@ describe('an erasure request', () => {
     expect(failing.rows).toHaveLength(2);
     await sql`SELECT graphile_worker.reschedule_jobs(ARRAY[${failing.rows[1].id}]::bigint[], max_attempts => 1)`.execute(h.database.db);
     h.twilio.setDown(false);
+    // An incident about the bridge: the journalist's enquiries are linked and sent its holding line (issue 18),
+    // and they add to one on its status page (issue 17).
+    const incident = await h.services.incidents.declare({ name: 'Bridge closure', terms: 'bridge' }, { kind: 'staff', actor: { userId: null, email: 'test' } });
+    expect(await h.services.incidents.linkSuggested(incident.id, { userId: null, email: 'test' })).toBeGreaterThan(0);
+    const line = await h.services.holdingLines.addLine(incident.id, { kind: 'holding', text: 'We are aware of the bridge closure.' }, { userId: null, email: 'test' });
+    await h.services.holdingLines.send(incident.id, line.id, { userId: null, email: 'test' });
+    const statusToken = /\/status\/([A-Za-z0-9_-]{22})/.exec(((await h.database.db.selectFrom('sms_inbound').select('reply').executeTakeFirstOrThrow()).reply ?? ''))?.[1];
+    expect(statusToken).toBeUndefined(); // stored replies carry the link blanked, never a token
+    await h.jobs.settle();
 
     // Monday morning: the digest lists the three, and is texted (once failing, then sent).
     h.clock.set(MONDAY_0905);
@@ -107,7 +116,7 @@ describe('an erasure request', () => {
     const needles = [JOURNALIST.name, 'Journo', JOURNALIST.phone, JOURNALIST.phone.slice(3), JOURNALIST.typed, JOURNALIST.email];
     const before = await findAnywhere(needles);
     // Everything above really did store their data in each of the places erasure has to reach.
-    for (const place of ['public.enquiry.', 'public.enquiry_event.', 'public.sms_inbound.', 'public.outbound_message.to_number', 'public.outbound_message.last_error', 'public.handover_digest.summary', 'graphile_worker._private_jobs.payload', 'graphile_worker._private_jobs.last_error']) {
+    for (const place of ['public.enquiry.', 'public.enquiry_event.', 'public.sms_inbound.', 'public.outbound_message.to_number', 'public.outbound_message.last_error', 'public.handover_digest.summary', 'graphile_worker._private_jobs.payload', 'graphile_worker._private_jobs.last_error', 'public.incident_line_sent.contact']) {
       expect(before.some((f) => f.startsWith(place)), place).toBe(true);
     }
     expect(before.some((f) => f.startsWith('public.outbound_message.content') && f.includes('handover'))).toBe(true);
