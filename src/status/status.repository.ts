@@ -59,12 +59,6 @@ export async function withdrawal(db: Db | Tx, enquiryId: string): Promise<Timeli
   return row ? (asTimelineEvent(row) as TimelineEvent<'withdrawn'>) : undefined;
 }
 
-/** The first name of the staff member the enquiry is assigned to (null: unassigned or unknown). */
-export async function assigneeName(db: Db | Tx, userId: string | null): Promise<string | null> {
-  if (!userId) return null;
-  const u = await db.selectFrom('app_user').select('name').where('id', '=', userId).executeTakeFirst();
-  return u?.name ?? null;
-}
 
 /** The desk has seen what the journalist added: the queue stops marking the enquiry. */
 export async function clearJournalistAdded(db: Db | Tx, enquiryId: string): Promise<void> {

@@ -10,7 +10,6 @@
  * journalist most wants to look.
  */
 import { DateTime } from 'luxon';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
@@ -20,13 +19,14 @@ import { addEvent } from '../enquiries/enquiries.repository.js';
 import type { ArrivalsPort, PagingPort } from '../enquiries/enquiries.service.js';
 import { normaliseText, parseDeadline } from '../enquiries/enquiry.input.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
-import { judgeEnquiry, warnAt } from '../enquiries/urgency.js';
+import { judgeEnquiry, takesTexts, warnAt } from '../enquiries/urgency.js';
 import { hashBearerToken, looksLikeBearerToken } from '../http/bearer-token.js';
 import { AppError } from '../http/errors.js';
 import { officeStatus, workingMinutesBetween } from '../hours/office-hours.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { isChase } from './chase.js';
 import { redactedStatusUrl } from './status-link.js';
+import { findUserById } from '../desk/users.repository.js';
 import * as repo from './status.repository.js';
 
 /** Where an enquiry stands, as the journalist is told it. */
@@ -88,13 +88,6 @@ function requireText(field: 'information' | 'reason', value: unknown, max: numbe
   return text;
 }
 
-/** True when `e164` can take a text (a mobile, or a number that may be one). */
-export function textable(e164: string | null): e164 is string {
-  if (!e164) return false;
-  const type = parsePhoneNumberFromString(e164)?.getType();
-  return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
-}
-
 /**
  * Messages to the journalist when their enquiry changes (the response released, withdrawn,
  * closed): once per enquiry and change (the outbox key), by the channel they used (email for an
@@ -108,7 +101,7 @@ export class JournalistUpdates {
   routeFor(e: Pick<Enquiry, 'channel' | 'email' | 'phone'>): UpdateRoute {
     const emailOn = this.deps.email?.enabled ?? false;
     const byEmail = e.email && emailOn ? ({ medium: 'email', to: e.email } as const) : null;
-    const bySms = textable(e.phone) ? ({ medium: 'sms', to: e.phone } as const) : null;
+    const bySms = takesTexts(e.phone) ? ({ medium: 'sms', to: e.phone } as const) : null;
     const preferred = { email: byEmail, web: byEmail, api: byEmail, sms: bySms, voice: bySms } satisfies Record<EnquiryChannel, UpdateRoute>;
     return preferred[e.channel] ?? byEmail ?? bySms;
   }
@@ -173,7 +166,7 @@ export class StatusPages {
     const [additions, withdrawn, officer] = await Promise.all([
       repo.journalistAdditions(db, e.id),
       e.status === 'withdrawn' ? repo.withdrawal(db, e.id) : undefined,
-      config.status.showOfficerFirstName ? repo.assigneeName(db, e.assigned_to) : null,
+      config.status.showOfficerFirstName ? e.assigned_to ? findUserById(db, e.assigned_to).then((u) => u?.name ?? null) : null : null,
     ]);
     const route = this.deps.updates.routeFor(e);
     return {

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { takesTexts } from '../enquiries/urgency.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
@@ -46,11 +47,6 @@ function shownNumber(from: string | null): string {
 }
 
 /** True when `e164` is a mobile number, so a text with the reference can reach the caller. */
-function isMobile(e164: string | null): e164 is string {
-  if (!e164) return false;
-  const type = parsePhoneNumberFromString(e164)?.getType();
-  return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
-}
 
 /**
  * The press office's phone line: each webhook of a call moves it one step (desk, out-of-hours
@@ -193,7 +189,7 @@ export class VoiceService {
         await addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'voicemail', data: { callSid: row.call_sid, recordingSid: rec.recordingSid, seconds: rec.seconds } });
       }
       await repo.updateCall(tx, row.call_sid, { stage: 'done', outcome, enquiry_id: enquiry.id, recording_sid: rec.recordingSid, recording_seconds: rec.seconds, ended_at: now });
-      const smsFollows = isMobile(row.from_number);
+      const smsFollows = takesTexts(row.from_number);
       if (smsFollows) {
         const body = thread
           ? `${this.deps.config.office.name}: thank you, we have added your phone message to your enquiry ${enquiry.reference}. ${result.nextStep}`
