@@ -90,7 +90,7 @@ export function IncidentReportPage(props: { session: DeskSession; office: Office
 
       <h2>What the office said</h2>
       {r.lines.given.length ? (
-        <table>
+        <table class="stack">
           <caption class="visually-hidden">Lines given about the incident</caption>
           <thead>
             <tr>
@@ -104,9 +104,9 @@ export function IncidentReportPage(props: { session: DeskSession; office: Office
             {r.lines.given.map((l) => (
               <tr>
                 <th scope="row">{LINE_KIND[l.kind]}</th>
-                <td>{when(l.createdAt)}</td>
-                <td>{l.createdBy}</td>
-                <td>{l.recipients}</td>
+                <td data-label="Given">{when(l.createdAt)}</td>
+                <td data-label="By">{l.createdBy}</td>
+                <td data-label="Journalists sent it">{l.recipients}</td>
               </tr>
             ))}
           </tbody>

@@ -8,11 +8,23 @@ export interface Datum {
   value: number;
 }
 
+// Room around the plot for axis labels at the larger size a phone's stylesheet gives them (the
+// drawing scales down to the screen's width, so its text is drawn bigger there to stay readable).
 const W = 720;
-const H = 220;
-const PAD_L = 40;
-const PAD_B = 36;
+const H = 240;
+const PAD_L = 72;
+const PAD_B = 64;
 const PAD_T = 12;
+/** Categories this few get every label, a long one on two lines; more are labelled every so often. */
+const FEW = 6;
+
+/** A label on one line, or a long one of several words split at its middle space onto two. */
+function labelLines(label: string): string[] {
+  const spaces = [...label.matchAll(/ /g)].map((m) => m.index);
+  if (label.length <= 8 || !spaces.length) return [label];
+  const middle = spaces.reduce((best, i) => (Math.abs(i - label.length / 2) < Math.abs(best - label.length / 2) ? i : best));
+  return [label.slice(0, middle), label.slice(middle + 1)];
+}
 
 function niceMax(max: number): number {
   if (max <= 5) return Math.max(1, max);
@@ -40,7 +52,7 @@ export function Chart(props: { id: string; title: string; data: Datum[]; unit: s
         {[0, 0.5, 1].map((f) => (
           <>
             <line x1={PAD_L} y1={y(max * f)} x2={W - 8} y2={y(max * f)} stroke="#b1b4b6" stroke-dasharray="3 3" />
-            <text x={PAD_L - 6} y={y(max * f) + 4} text-anchor="end" font-size="12" fill="#0b0c0c">
+            <text x={PAD_L - 8} y={y(max * f)} dominant-baseline="middle" text-anchor="end" font-size="12" fill="#0b0c0c">
               {String(Math.round(max * f * 10) / 10)}
             </text>
           </>
@@ -54,13 +66,22 @@ export function Chart(props: { id: string; title: string; data: Datum[]; unit: s
             </rect>
           ))
         )}
-        {props.data.map((d, i) =>
-          i % every === 0 ? (
-            <text x={(PAD_L + step * i + step / 2).toFixed(1)} y={H - PAD_B + 16} text-anchor="middle" font-size="12" fill="#0b0c0c">
-              {d.label}
+        {props.data.map((d, i) => {
+          if (i % every !== 0) return null;
+          // On a phone every other label is left out (class tick--minor), so the larger text fits.
+          const minor = n > FEW && i % (every * 2) !== 0;
+          const x = (PAD_L + step * i + step / 2).toFixed(1);
+          const lines = n > FEW ? [d.label] : labelLines(d.label);
+          return (
+            <text class={minor ? 'tick tick--minor' : 'tick'} x={x} y={PAD_T + innerH + 8} dominant-baseline="hanging" text-anchor="middle" font-size="12" fill="#0b0c0c">
+              {lines.map((line, j) => (
+                <tspan x={x} dy={j ? '1.2em' : undefined}>
+                  {line}
+                </tspan>
+              ))}
             </text>
-          ) : null,
-        )}
+          );
+        })}
       </svg>
       <details>
         <summary>Show the numbers</summary>

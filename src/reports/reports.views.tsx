@@ -23,6 +23,23 @@ function pct(x: number | null): string {
   return x === null ? '—' : `${Math.round(x * 1000) / 10}%`;
 }
 
+/** The response-time table's columns after "Measure" (also each cell's label when the table stacks on a phone). */
+const TIMING_COLUMNS = ['Enquiries measured', 'Median (working time)', '90th percentile (working time)', 'Median (elapsed)', '90th percentile (elapsed)', 'Still without'];
+
+/** One measure's row of the response-time table, each cell labelled for the stacked phone layout. */
+function TimingRow(props: { measure: string; timing: Figures['close'] }) {
+  const t = props.timing;
+  const cells = [String(t.elapsed.n), duration(t.working.median), duration(t.working.p90), duration(t.elapsed.median), duration(t.elapsed.p90), String(t.without)];
+  return (
+    <tr>
+      <th scope="row">{props.measure}</th>
+      {cells.map((v, i) => (
+        <td data-label={TIMING_COLUMNS[i]}>{v}</td>
+      ))}
+    </tr>
+  );
+}
+
 /** The reports page: the period form, headline figures, charts with tables, missed deadlines, exports. */
 export function ReportsPage(props: {
   session: DeskSession;
@@ -112,38 +129,18 @@ export function ReportsPage(props: {
       </dl>
 
       <h2>How fast we answer</h2>
-      <table>
+      <table class="stack">
         <caption class="visually-hidden">Response and close times</caption>
         <thead>
           <tr>
-            <th scope="col">Measure</th>
-            <th scope="col">Enquiries measured</th>
-            <th scope="col">Median (working time)</th>
-            <th scope="col">90th percentile (working time)</th>
-            <th scope="col">Median (elapsed)</th>
-            <th scope="col">90th percentile (elapsed)</th>
-            <th scope="col">Still without</th>
+            {['Measure', ...TIMING_COLUMNS].map((c) => (
+              <th scope="col">{c}</th>
+            ))}
           </tr>
         </thead>
         <tbody>
-          <tr>
-            <th scope="row">Time to first response</th>
-            <td>{f.firstResponse.elapsed.n}</td>
-            <td>{duration(f.firstResponse.working.median)}</td>
-            <td>{duration(f.firstResponse.working.p90)}</td>
-            <td>{duration(f.firstResponse.elapsed.median)}</td>
-            <td>{duration(f.firstResponse.elapsed.p90)}</td>
-            <td>{f.firstResponse.without}</td>
-          </tr>
-          <tr>
-            <th scope="row">Time to close</th>
-            <td>{f.close.elapsed.n}</td>
-            <td>{duration(f.close.working.median)}</td>
-            <td>{duration(f.close.working.p90)}</td>
-            <td>{duration(f.close.elapsed.median)}</td>
-            <td>{duration(f.close.elapsed.p90)}</td>
-            <td>{f.close.without}</td>
-          </tr>
+          <TimingRow measure="Time to first response" timing={f.firstResponse} />
+          <TimingRow measure="Time to close" timing={f.close} />
         </tbody>
       </table>
       {f.withdrawn.total ? (
@@ -189,7 +186,7 @@ export function ReportsPage(props: {
         a response. Both are counted when they happened, whenever the enquiry arrived.
       </p>
       {f.deadlines.missedList.length ? (
-        <table>
+        <table class="stack">
           <caption class="visually-hidden">Enquiries whose deadline was missed</caption>
           <thead>
             <tr>
@@ -202,12 +199,12 @@ export function ReportsPage(props: {
           <tbody>
             {f.deadlines.missedList.map((m) => (
               <tr>
-                <td>
+                <td data-label="Enquiry">
                   <a href={`/desk/enquiries/${m.reference}`}>{m.reference}</a> {m.subject}
                 </td>
-                <td>{m.outlet}</td>
-                <td>{by(m.deadline)}</td>
-                <td>{m.first_response_at ? when(m.first_response_at) : 'None yet'}</td>
+                <td data-label="Outlet">{m.outlet}</td>
+                <td data-label="Deadline">{by(m.deadline)}</td>
+                <td data-label="First response">{m.first_response_at ? when(m.first_response_at) : 'None yet'}</td>
               </tr>
             ))}
           </tbody>

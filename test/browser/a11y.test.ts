@@ -5,10 +5,22 @@
  * timeline (page, delivery receipt, acknowledgement, assignment, note) and the manager's pages
  * (rota, also with errors; users; audit log).
  * Every page must have no violations; a failure lists each rule, element and what to fix.
+ *
+ * Then every page the desk serves (the GET routes of deskRoutes, so a new page cannot be
+ * forgotten), signed in as a manager over realistic data (long names, outlets and subjects, many
+ * rows, an incident with a holding line): at 320px (WCAG 1.4.10 Reflow) and at 1280px each has no
+ * axe violation (2.5.8 Target Size included) and the page itself never scrolls sideways; only a
+ * labelled, keyboard-focusable region may scroll on its own. With PRESSDESK_PAGE_SHOTS=<dir> each
+ * of them is saved there as a PNG, to look at.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { deskRoutes, type DeskDeps } from '../../src/desk/desk.routes.js';
 import { axeViolations, BROWSER_SKIP_MESSAGE, browserPlan, browserSuiteTitle, CHROMIUM_PATH, formatViolations, launchBrowser } from '../support/browser.js';
+import { expectFits } from '../support/browser-expect.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { minutesFromNow, signIn, startDesk, waitUntil, type Credentials, type Desk } from './desk-fixture.js';
 
@@ -26,6 +38,30 @@ if (plan === 'fail') {
 const OFFICER: Credentials = { email: 'kim.lee@press.example.org', password: 'officer-password-9012', name: 'Kim Lee' };
 const ON_CALL = { name: 'Jo Smith', phone: '+447911234567' };
 const HOUR = 3_600_000;
+const PHONE = { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, locale: 'en-GB', timezoneId: 'Europe/London' };
+const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' };
+const PAGE_SHOTS = process.env.PRESSDESK_PAGE_SHOTS ?? '';
+
+/** A long but ordinary journalist: what the desk's columns and summaries must hold at 320px. */
+const LONG = {
+  name: 'Priya Raman-Fitzgerald-Okonkwo',
+  outlet: 'The Midlands Morning Chronicle and Weekly Advertiser',
+  email: 'priya.raman-fitzgerald@midlandsmorningchronicle.example.co.uk',
+};
+const LONG_INCIDENT = 'Fire at the Kestrel Street depot: casualties and road closures';
+
+/**
+ * GET routes under /desk that are not pages: the live queue's feed and row fragment, downloads
+ * (JSON, CSV, recordings, attachments). Everything else deskRoutes serves is a page to check.
+ */
+const NOT_PAGES = ['/events', '/queue/row/:reference', '/incidents/:id/report.json', '/reports.json', '/reports.csv', '/recordings/:sid', '/attachments/:id', '/privacy/export.json'];
+
+/** The GET paths deskRoutes registers (built over stand-ins: only the routing table is read). */
+function deskGetRoutes(): string[] {
+  const standIn: unknown = new Proxy(function () {}, { get: () => standIn, apply: () => standIn });
+  const deps = new Proxy({} as DeskDeps, { get: (_t, key) => (key === 'config' ? loadConfig({}) : standIn) });
+  return [...new Set(deskRoutes(deps).routes.filter((r) => r.method === 'GET').map((r) => r.path))];
+}
 
 describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG 2.2 A/AA)'), () => {
   let database: TestDatabase;
@@ -34,8 +70,14 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
   let visitor: BrowserContext;
   let manager: BrowserContext;
   let officer: BrowserContext;
+  /** The manager at a phone's 320px and at a desktop's 1280px. */
+  let phone: BrowserContext;
+  let desktop: BrowserContext;
   /** The urgent, paged, acknowledged enquiry whose page has the fullest timeline. */
   let paged: string;
+  /** An enquiry with a long name, outlet, email and subject. */
+  let longReference: string;
+  let incidentId: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -69,17 +111,59 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     expect(await desk.twilio.sendStatusCallback(pageSms!, 'delivered')).toBeLessThan(300);
     expect(await desk.sms(ON_CALL.phone, `ACK ${paged}`)).toContain(`acknowledged ${paged}`);
 
+    // Realistic volume: long names, outlets and subjects, more rows than a screen, a second
+    // officer with a long name, a rota person with one, an incident with a holding line.
+    await desk.createUser({ email: 'alexandra.montgomery-whitfield@press.example.org', password: 'officer-password-3456', name: 'Alexandra Montgomery-Whitfield' });
+    await desk.addToRota({ name: 'Bartholomew Featherstonehaugh-Cholmondeley', phone: '+447911234568', from: new Date(now + 12 * HOUR), to: new Date(now + 24 * HOUR), role: 'backup' });
+    for (let i = 1; i <= 24; i++) {
+      await desk.submit({
+        ...LONG,
+        name: `${LONG.name} ${i}`,
+        phone: i % 3 === 0 ? '07911 123789' : undefined,
+        email: i % 3 === 0 ? undefined : LONG.email,
+        subject: i % 2 ? `${LONG_INCIDENT}: request for the full list of appliances attended, number ${i}` : `Request for the complete list of incidents attended on the ring road interchange last weekend (${i})`,
+        details: 'Longwordwithoutanyspacesatalltoseewhetherthelayoutwrapsitproperly_https://example.com/a/very/long/link/that/should/wrap',
+        deadline: i % 4 === 0 ? minutesFromNow(30 + i) : undefined,
+      });
+    }
+    longReference = (await desk.submit({ ...LONG, subject: `${LONG_INCIDENT}: statement from the chief fire officer requested`, details: 'Is the depot still on fire? Are the surrounding roads closed, and for how long?' })).reference;
+
     visitor = await browser.newContext();
     manager = await browser.newContext();
     officer = await browser.newContext();
     for (const c of [visitor, manager, officer]) c.setDefaultTimeout(10_000);
     const [m, o] = await Promise.all([manager.newPage(), officer.newPage()]);
     await Promise.all([signIn(m, desk.baseUrl, desk.manager), signIn(o, desk.baseUrl, OFFICER)]);
+    // The manager's session at a phone's and a desktop's width (one sign-in, three windows).
+    const session = await manager.storageState();
+    phone = await browser.newContext({ ...PHONE, storageState: session });
+    desktop = await browser.newContext({ ...DESKTOP, storageState: session });
+    for (const c of [phone, desktop]) c.setDefaultTimeout(10_000);
+    incidentId = await declareIncident(m);
     await Promise.all([m.close(), o.close()]);
-  }, 90_000);
+  }, 120_000);
+
+  /** A manager declares the Kestrel Street incident, links its suggestions and saves a holding line; returns its id. */
+  async function declareIncident(page: Page): Promise<string> {
+    const press = async (name: string) => {
+      await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name, exact: true }).click()]);
+      await page.waitForLoadState();
+    };
+    await page.goto(url('/desk/incidents'));
+    await page.getByLabel('Name', { exact: true }).fill(LONG_INCIDENT);
+    await page.getByLabel('Short description (optional)').fill('Fire at the council depot on Kestrel Street since 2am; two people taken to hospital; Kestrel Street and Harbour Road closed.');
+    await page.getByLabel('Search terms').fill('kestrel depot');
+    await press('Declare the incident');
+    const id = /\/desk\/incidents\/(\d+)\?done=declared$/.exec(page.url())?.[1];
+    expect(id, page.url()).toBeDefined();
+    await press(`Link all ${await page.locator('[id^="incident-enquiry-"]').count()} suggested`);
+    await page.getByLabel('The line', { exact: true }).fill('Crews are at a fire at the council depot on Kestrel Street. Two people have been taken to hospital. Kestrel Street and Harbour Road are closed; please avoid the area. Next update by 6am.');
+    await press('Save the line');
+    return id!;
+  }
 
   afterAll(async () => {
-    for (const c of [visitor, manager, officer]) await c?.close().catch(() => undefined);
+    for (const c of [visitor, manager, officer, phone, desktop]) await c?.close().catch(() => undefined);
     await browser?.close();
     await desk?.close();
     await database?.drop();
@@ -211,4 +295,64 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
       await page.close();
     }
   });
+
+  /**
+   * Every desk page (route -> the addresses that show it), as a manager sees them. A route
+   * missing here fails the first test below, so a new page is checked from the day it is added.
+   */
+  const pages: Record<string, () => string[]> = {
+    '/login': () => ['/desk/login'],
+    '/': () => ['/desk', '/desk?status=all'],
+    '/enquiries/:reference': () => [`/desk/enquiries/${paged}`, `/desk/enquiries/${longReference}`],
+    '/incidents': () => ['/desk/incidents'],
+    '/incidents/:id': () => [`/desk/incidents/${incidentId}`],
+    '/incidents/:id/report': () => [`/desk/incidents/${incidentId}/report`],
+    '/reports': () => ['/desk/reports', '/desk/reports?period=4weeks', '/desk/reports?period=custom&from=2026-13-01&to='],
+    '/rota': () => ['/desk/rota'],
+    '/users': () => ['/desk/users'],
+    '/audit': () => ['/desk/audit'],
+    '/privacy': () => ['/desk/privacy', `/desk/privacy?email=${encodeURIComponent(LONG.email)}`],
+  };
+
+  /** The whole page as PNGs of at most 1,200px each (a tall page in one picture is too small to read). */
+  async function screenshots(page: Page, name: string): Promise<void> {
+    mkdirSync(PAGE_SHOTS, { recursive: true });
+    const { width, height } = await page.evaluate(() => ({ width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight }));
+    for (let y = 0, n = 1; y < height; y += 1200, n++) {
+      await page.screenshot({ path: join(PAGE_SHOTS, `${name}-${n}.png`), fullPage: true, clip: { x: 0, y, width, height: Math.min(1200, height - y) } });
+    }
+  }
+
+  it('checks every page the desk serves', () => {
+    expect(Object.keys(pages).sort()).toEqual(deskGetRoutes().filter((p) => !NOT_PAGES.includes(p)).sort());
+  });
+
+  for (const [label, width] of [['320px (a phone)', 320], ['1280px (a desktop)', 1280]] as const) {
+    it(`every desk page at ${label}: no axe violation, no sideways scrolling`, { timeout: 300_000 }, async () => {
+      const ctx = width === 320 ? phone : desktop;
+      const problems: string[] = [];
+      for (const path of Object.values(pages).flatMap((p) => p())) {
+        // The sign-in page is for someone not signed in (a signed-in manager is sent to the queue).
+        const page = await (path === '/desk/login' ? await browser.newContext(width === 320 ? PHONE : DESKTOP) : ctx).newPage();
+        try {
+          const res = await page.goto(url(path));
+          const status = res?.status() ?? 0;
+          if (status !== 200 && status !== 422) problems.push(`${path}: answered ${status}`);
+          const where = `${path} at ${width}px`;
+          if (PAGE_SHOTS) await screenshots(page, `${width}${path.replace(/[^A-Za-z0-9]+/g, '_')}`);
+          const violations = await axeViolations(page);
+          if (violations.length) problems.push(formatViolations(where, violations));
+          try {
+            await expectFits(page, where);
+          } catch (err) {
+            problems.push((err as Error).message);
+          }
+        } finally {
+          if (path === '/desk/login') await page.context().close();
+          else await page.close();
+        }
+      }
+      expect(problems, problems.join('\n\n')).toEqual([]);
+    });
+  }
 });

@@ -132,24 +132,40 @@ export function formatViolations(where: string, violations: AxeViolation[]): str
 
 /**
  * Width of the page's content vs its viewport (`scrollWidth > viewport` means horizontal
- * scrolling) and the culprits: the innermost visible elements reaching past the right edge.
+ * scrolling) and the culprits: the innermost visible elements reaching past the right edge
+ * (not those inside a box that scrolls on its own: they are that box's content). Also the boxes
+ * that do scroll sideways on their own but a keyboard or screen-reader user could not find or
+ * scroll: each must be a named region (`role="region"` with `aria-label`/`aria-labelledby`) in
+ * the tab order (`tabindex="0"`).
  */
-export async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; viewport: number; culprits: string[] }> {
+export async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; viewport: number; culprits: string[]; unlabelledScrollers: string[] }> {
   return page.evaluate(() => {
     const viewport = document.documentElement.clientWidth;
+    const describe = (el: Element) => {
+      const id = el.id ? `#${el.id}` : '';
+      const cls = typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+      const text = (el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40);
+      return `${el.tagName.toLowerCase()}${id}${cls} "${text}"`;
+    };
+    const scrolls = (el: Element) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+    const insideScroller = (el: Element) => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (scrolls(p)) return true;
+      return false;
+    };
     const past = (el: Element) => {
       const r = el.getBoundingClientRect();
       return r.width > 0 && r.height > 0 && r.right > viewport + 0.5;
     };
     const culprits: string[] = [];
+    const unlabelledScrollers: string[] = [];
     for (const el of Array.from(document.querySelectorAll('body *'))) {
-      if (!past(el) || Array.from(el.children).some(past)) continue;
-      const id = el.id ? `#${el.id}` : '';
-      const cls = typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
-      const text = (el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40);
-      culprits.push(`${el.tagName.toLowerCase()}${id}${cls} "${text}" (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
-      if (culprits.length >= 24) break;
+      if (scrolls(el) && el.scrollWidth > el.clientWidth + 1) {
+        const named = el.getAttribute('role') === 'region' && (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')) && el.getAttribute('tabindex') === '0';
+        if (!named) unlabelledScrollers.push(`${describe(el)} (${el.scrollWidth}px of content in ${el.clientWidth}px)`);
+      }
+      if (culprits.length >= 24 || !past(el) || insideScroller(el) || Array.from(el.children).some(past)) continue;
+      culprits.push(`${describe(el)} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
     }
-    return { scrollWidth: document.documentElement.scrollWidth, viewport, culprits };
+    return { scrollWidth: document.documentElement.scrollWidth, viewport, culprits, unlabelledScrollers };
   });
 }
