@@ -155,6 +155,9 @@ export function createApp(deps: AppDeps) {
       referrerPolicy: 'same-origin',
       strictTransportSecurity: config.publicBaseUrl.startsWith('https:') ? 'max-age=31536000; includeSubDomains' : false,
       xFrameOptions: 'DENY',
+      // A route's own header wins: an email attachment's sandbox policy (src/email/attachments.routes.ts)
+      // was replaced by the pages' one, which allows the desk's scripts (issue 22, item 8).
+      overwrite: false,
     }),
   );
 
