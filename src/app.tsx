@@ -192,7 +192,7 @@ export function createApp(deps: AppDeps) {
     return c.body(asset.body, 200, { 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=3600' });
   });
 
-  app.route('/', healthRoutes({ db: deps.db, registry, paging: pagingStatus(config), metricsToken: config.metricsToken, log }));
+  app.route('/', healthRoutes({ db: deps.db, registry, paging: pagingStatus(config), metrics: { public: config.metrics.public, token: config.metricsToken }, log }));
 
   app.post('/enquiries', refuseCrossSiteForms(config.publicBaseUrl), rateLimit);
   app.post('/api/enquiries', rateLimit);
