@@ -155,6 +155,9 @@ export function createApp(deps: AppDeps) {
       referrerPolicy: 'same-origin',
       strictTransportSecurity: config.publicBaseUrl.startsWith('https:') ? 'max-age=31536000; includeSubDomains' : false,
       xFrameOptions: 'DENY',
+      // A route's own header wins: an email attachment's sandbox policy (src/email/attachments.routes.ts)
+      // was replaced by the pages' one, which allows the desk's scripts (issue 22, item 8).
+      overwrite: false,
     }),
   );
 
@@ -189,7 +192,7 @@ export function createApp(deps: AppDeps) {
     return c.body(asset.body, 200, { 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=3600' });
   });
 
-  app.route('/', healthRoutes({ db: deps.db, registry, paging: pagingStatus(config), metricsToken: config.metricsToken, log }));
+  app.route('/', healthRoutes({ db: deps.db, registry, paging: pagingStatus(config), metrics: { public: config.metrics.public, token: config.metricsToken }, log }));
 
   app.post('/enquiries', refuseCrossSiteForms(config.publicBaseUrl), rateLimit);
   app.post('/api/enquiries', rateLimit);

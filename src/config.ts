@@ -112,6 +112,11 @@ export const fileConfigSchema = z.strictObject({
      */
     rateLimit: z.strictObject({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }).nullable(),
   }),
+  /** `GET /metrics` (Prometheus). */
+  metrics: z.strictObject({
+    /** Open to anyone who can reach it (a scraper on a private network); off: only with `Authorization: Bearer $METRICS_TOKEN`. */
+    public: z.boolean(),
+  }),
   handover: z.strictObject({
     /** Phones (E.164) that get the morning handover summary by SMS; empty: shown in the desk only. */
     smsNumbers: z.array(z.string().regex(e164, 'must be E.164 phone numbers such as +447911123456')).max(20),
@@ -214,7 +219,7 @@ export interface Config extends FileConfig {
   };
   admin: { email: string; password: string } | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  /** When set, `/metrics` answers only requests with `Authorization: Bearer <token>`. */
+  /** `/metrics` answers requests with `Authorization: Bearer <token>` (and, unless `metrics.public`, only those). */
   metricsToken: string | null;
   /** The file's email settings plus the mailbox and SMTP server from the environment. */
   email: FileConfig['email'] & {

@@ -89,8 +89,8 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const incidents = new IncidentService({ db, clock, config, paging, arrivals: live });
   const enquiries = new EnquiryService({ db, config, clock, paging, arrivals: live, incidents });
   const users = new UserService({ db, clock });
-  const auth = new AuthService({ db, pool: base.pool, clock, config });
   const emailOut = new EmailOut({ config });
+  const auth = new AuthService({ db, pool: base.pool, clock, config, email: emailOut });
   const journalistUpdates = new JournalistUpdates({ config, email: emailOut });
   const casework = new CaseworkService({ db, clock, config, paging, email: emailOut, updates: journalistUpdates });
   const statusPages = new StatusPages({ db, clock, config, updates: journalistUpdates, paging, arrivals: live });

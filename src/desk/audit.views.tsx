@@ -8,6 +8,7 @@ import type { AuditEntry } from './desk.tables.js';
 const ACTION_LABEL: Record<string, string> = {
   login: 'Signed in',
   logout: 'Signed out',
+  'login.locked': 'Locked sign-in to an account after wrong passwords from many addresses',
   'user.created': 'Added a user',
   'user.disabled': 'Disabled a user',
   'user.enabled': 'Enabled a user',

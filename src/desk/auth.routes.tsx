@@ -7,10 +7,12 @@ import { AppError } from '../http/errors.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary, Layout } from '../http/layout.js';
 import { SESSION_COOKIE, deskSession, requireSession, sameToken, type DeskEnv } from './auth.middleware.js';
-import type { AuthService } from './auth.service.js';
+import { KNOWN_DEVICE_DAYS, type AuthService } from './auth.service.js';
 import { FIRST_MANAGER_HINT, type UserService } from './users.service.js';
 
 const LOGIN_CSRF_COOKIE = 'pd_login_csrf';
+/** The browser's device cookie: sent only to the sign-in form, kept `KNOWN_DEVICE_DAYS`. */
+const DEVICE_COOKIE = 'pd_device';
 
 const SAME_SITE = 'https://same-site.invalid';
 
@@ -83,8 +85,9 @@ export function authRoutes(deps: { auth: AuthService; users: Pick<UserService, '
       return render(c, { next, email: str('email'), error: 'The sign-in form expired. Please try again.' }, 403);
     }
     try {
-      const s = await deps.auth.login(str('email'), str('password'), clientIp(c, deps.config.intake.trustProxyHops));
+      const s = await deps.auth.login(str('email'), str('password'), clientIp(c, deps.config.intake.trustProxyHops), getCookie(c, DEVICE_COOKIE));
       deleteCookie(c, LOGIN_CSRF_COOKIE, { path: '/desk/login' });
+      setCookie(c, DEVICE_COOKIE, s.deviceToken, { httpOnly: true, sameSite: 'Strict', secure, path: '/desk/login', maxAge: KNOWN_DEVICE_DAYS * 86_400 });
       setCookie(c, SESSION_COOKIE, s.token, {
         httpOnly: true,
         sameSite: 'Lax',

@@ -6,16 +6,24 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../http/errors.js';
-import { audit } from './audit.repository.js';
+import type { EmailOut } from '../email/email-out.service.js';
+import { audit, type Actor } from './audit.repository.js';
+import { isKnownDevice, rememberDevice } from './devices.repository.js';
 import type { AppUser, UserSession } from './desk.tables.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import * as sessions from './sessions.repository.js';
-import { findUserByEmail, replacePasswordHash } from './users.repository.js';
+import { findUserByEmail, listActiveUsers, replacePasswordHash } from './users.repository.js';
 
 /** SHA-256 of a session token: what the database keeps instead of the token. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
+
+/** How long a browser stays known to an account after its last sign-in there. */
+export const KNOWN_DEVICE_DAYS = 180;
+const DEVICE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+/** Who the audit log names for a lock-out: the sign-in limits, not a person. */
+const LOCK_OUT_ACTOR: Actor = { userId: null, email: 'sign-in limits' };
 
 /** A signed-in staff member on one request. */
 export interface DeskSession {
@@ -31,7 +39,9 @@ export interface DeskSession {
  * end after `desk.sessionIdleMinutes` unused or `desk.sessionAbsoluteHours` after login, and
  * end at once when the user is disabled. Sign-in attempts are limited per address, per (account,
  * address), and per account only once failures come from many addresses (see
- * `desk.loginRateLimit`): someone guessing from one address cannot lock the owner out.
+ * `desk.loginRateLimit`): someone guessing from one address cannot lock the owner out, and
+ * guessers from many cannot lock them out of a browser they signed in from before (a known
+ * device, `KNOWN_DEVICE_DAYS`). Managers are told of each lock-out, once.
  */
 export class AuthService {
   private readonly perIp: RateLimiterPostgres;
@@ -41,7 +51,7 @@ export class AuthService {
   /** Whether an address already counted against an account in `perAccount`'s window. */
   private readonly accountFailedFrom: RateLimiterPostgres;
 
-  constructor(private readonly deps: { db: Db; pool: pg.Pool; clock: Clock; config: Pick<Config, 'desk'> }) {
+  constructor(private readonly deps: { db: Db; pool: pg.Pool; clock: Clock; config: Pick<Config, 'desk'>; email?: Pick<EmailOut, 'notice'> }) {
     const l = deps.config.desk.loginRateLimit;
     const limiter = (keyPrefix: string, points: number, duration: number) =>
       new RateLimiterPostgres({ storeClient: deps.pool, storeType: 'pool', tableName: 'rate_limit', tableCreated: true, clearExpiredByTimeout: false, keyPrefix, points, duration });
@@ -70,34 +80,75 @@ export class AuthService {
     if (res && res.consumedPoints >= this.deps.config.desk.loginRateLimit.perAccount.addresses) throw this.refusal(res);
   }
 
-  /** A wrong password: counts the address against the account once per window, however often it fails. */
-  private async countFailedAddress(accountKey: string, pairKey: string): Promise<void> {
+  /**
+   * A wrong password: counts the address against the account once per window, however often it
+   * fails. The address that locks an existing account tells the managers (only that one: the
+   * count rises atomically, and a locked account is refused before anything is counted).
+   */
+  private async countFailedAddress(accountKey: string, pairKey: string, user: AppUser | undefined): Promise<void> {
     try {
       await this.accountFailedFrom.consume(pairKey, 1);
     } catch (res) {
       if (res instanceof RateLimiterRes) return; // this address is already counted
       throw res;
     }
-    await this.perAccount.penalty(accountKey, 1);
+    const res = await this.perAccount.penalty(accountKey, 1);
+    if (user && res.consumedPoints === this.deps.config.desk.loginRateLimit.perAccount.addresses) await this.tellOfLockOut(user);
+  }
+
+  /** An audit entry, and an email to each active manager (when email is on), for a lock-out of `user`. */
+  private async tellOfLockOut(user: AppUser): Promise<void> {
+    const now = this.deps.clock();
+    const { addresses, durationSeconds } = this.deps.config.desk.loginRateLimit.perAccount;
+    const minutes = Math.ceil(durationSeconds / 60);
+    const text = [
+      `Sign-in to the desk account of ${user.name} (${user.email}) failed from ${addresses} different addresses within ${minutes} minutes, so it is locked for up to ${minutes} minutes in every browser it has not signed in from before.`,
+      '',
+      `${user.name} can still sign in from a browser they have signed in from before. If the failures were not theirs, someone may be guessing the password: set a new one on the desk's Users page.`,
+      '',
+      'This is an automatic notice from Press Desk.',
+    ].join('\n');
+    await this.deps.db.transaction().execute(async (tx) => {
+      await audit(tx, { at: now, actor: LOCK_OUT_ACTOR, action: 'login.locked', detail: { account: user.email, userId: user.id, addresses, minutes } });
+      const managers = (await listActiveUsers(tx)).filter((u) => u.role === 'manager');
+      for (const m of managers) {
+        await this.deps.email?.notice(tx, { key: `login-locked:${user.id}:${now.getTime()}:${m.id}`, to: m.email, subject: `Desk sign-in locked for ${user.name}`, text }, now);
+      }
+    });
+  }
+
+  /** True when `deviceToken` (the browser's device cookie) is one `user` signed in from within `KNOWN_DEVICE_DAYS`. */
+  private async knownDevice(user: AppUser | undefined, deviceToken: string | undefined): Promise<boolean> {
+    if (!user || !deviceToken || !DEVICE_TOKEN.test(deviceToken)) return false;
+    return isKnownDevice(this.deps.db, user.id, hashToken(deviceToken), this.knownSince(this.deps.clock()));
+  }
+
+  private knownSince(now: Date): Date {
+    return new Date(now.getTime() - KNOWN_DEVICE_DAYS * 86_400_000);
   }
 
   /**
    * Checks an email and password and opens a new session (a fresh token: a session id known
    * before login is never reused). Throws `unauthenticated` with one message for every failure,
-   * so the form does not reveal which emails exist.
+   * so the form does not reveal which emails exist. `deviceToken` is the browser's device cookie,
+   * if any; the answer's `deviceToken` is the one to keep there (the same when it was already
+   * known to this account, else a fresh one).
    */
-  async login(email: string, password: string, ip: string): Promise<DeskSession> {
+  async login(email: string, password: string, ip: string, deviceToken?: string): Promise<DeskSession & { deviceToken: string }> {
     // Keys are hashes: an email can be longer than the counter table's key, and staff emails
     // need not sit in it.
     const accountKey = hashToken(email.trim().toLowerCase());
     const pairKey = hashToken(`${email.trim().toLowerCase()}\n${ip}`);
     await this.consume(this.perIp, ip);
     await this.consume(this.perAccountAndIp, pairKey);
-    await this.refuseIfAccountLocked(accountKey);
     const user = await findUserByEmail(this.deps.db, email.trim());
+    // The account-wide lock-out stops guessing from elsewhere; a browser this account signed in
+    // from before still gets its password checked (and counted when wrong).
+    const known = await this.knownDevice(user, deviceToken);
+    if (!known) await this.refuseIfAccountLocked(accountKey);
     const ok = await verifyPassword(password, user?.password_hash ?? dummyHash());
     if (!user || !ok || !user.active) {
-      await this.countFailedAddress(accountKey, pairKey);
+      await this.countFailedAddress(accountKey, pairKey, user);
       throw new AppError('unauthenticated', 'The email address or password is not right');
     }
     // A successful sign-in does not count against the address (an office behind one NAT signs
@@ -118,8 +169,10 @@ export class AuthService {
       expires_at: new Date(now.getTime() + this.deps.config.desk.sessionAbsoluteHours * 3_600_000),
     };
     await sessions.insertSession(this.deps.db, session);
-    await audit(this.deps.db, { at: now, actor: { userId: user.id, email: user.email }, action: 'login', detail: { ip } });
-    return { token, session, user };
+    const device = known && deviceToken ? deviceToken : randomBytes(32).toString('base64url');
+    await rememberDevice(this.deps.db, user.id, hashToken(device), now, this.knownSince(now));
+    await audit(this.deps.db, { at: now, actor: { userId: user.id, email: user.email }, action: 'login', detail: { ip, knownDevice: known } });
+    return { token, session, user, deviceToken: device };
   }
 
   /** The live session for a cookie token, touched now; null when missing, expired, idle too long or disabled. */

@@ -5,6 +5,7 @@ export interface DeskTables {
   app_user: AppUserTable;
   user_session: UserSessionTable;
   audit_log: AuditLogTable;
+  known_device: KnownDeviceTable;
 }
 
 export type Role = 'officer' | 'manager';
@@ -30,6 +31,14 @@ export interface UserSessionTable {
   expires_at: Date;
 }
 export type UserSession = Selectable<UserSessionTable>;
+
+/** A browser an account signed in from (sql/20261205060000_known_devices.sql): its cookie's hash. */
+export interface KnownDeviceTable {
+  token_hash: string;
+  user_id: string;
+  created_at: Date;
+  last_used_at: Date;
+}
 
 export interface AuditLogTable {
   id: Generated<string>;

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Db } from '../db/database.js';
 import type { DeskEnv } from '../desk/auth.middleware.js';
 import { AppError } from '../http/errors.js';
+import { SANDBOX_CSP } from '../http/sandbox.js';
 import { findDownloadableAttachment } from './email.repository.js';
 
 /** A file name safe inside a quoted header parameter: no quotes, backslashes, controls or path parts. */
@@ -10,13 +11,27 @@ function asciiName(name: string): string {
   return name.replace(/[\u0000-\u001f\u007f"\\/;]/g, '_').replace(/[^\x20-\x7e]/g, '_').slice(0, 150) || 'attachment';
 }
 
-/** Types a browser runs as a page (scripts included): served as plain bytes whatever the email said. */
-const ACTIVE = /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml|text\/javascript|application\/javascript)$/i;
+/** Text types a browser shows as text, never runs: every other `text/*` is served as bytes. */
+const PLAIN_TEXT = new Set(['text/plain', 'text/csv', 'text/calendar', 'text/vcard']);
 
-/** A MIME type as sent, if it looks like one and is not active content; anything else is served as bytes. */
+/**
+ * True when a browser could run the type as a page or a script: HTML and XHTML, SVG, any XML
+ * (XSLT and an XHTML namespace inside XML both run script), JavaScript and ECMAScript under any
+ * name, and containers a browser may open as a document (message/*, multipart/*). A list of
+ * what is plain, not of what is known bad, for text: browsers keep adding text types they render.
+ */
+function runnable(type: string, subtype: string): boolean {
+  if (type === 'text') return !PLAIN_TEXT.has(`${type}/${subtype}`);
+  if (type === 'message' || type === 'multipart') return true;
+  return /html|xml|xsl|svg|script/.test(subtype);
+}
+
+/** The type an attachment is served as: the one sent when well formed and not runnable, else plain bytes. */
 function safeType(contentType: string): string {
-  const ok = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i.test(contentType) && !ACTIVE.test(contentType);
-  return ok ? contentType.toLowerCase() : 'application/octet-stream';
+  const m = /^([a-z0-9!#$&^_.+-]+)\/([a-z0-9!#$&^_.+-]+)$/i.exec(contentType);
+  if (!m) return 'application/octet-stream';
+  const [type, subtype] = [m[1].toLowerCase(), m[2].toLowerCase()];
+  return runnable(type, subtype) ? 'application/octet-stream' : `${type}/${subtype}`;
 }
 
 /**
@@ -39,7 +54,8 @@ export function attachmentRoutes(deps: { db: Db }) {
       'Content-Disposition': `attachment; filename="${asciiName(name)}"; filename*=UTF-8''${encodeURIComponent(name)}`,
       'Content-Length': String(a.content.length),
       'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "sandbox; default-src 'none'",
+      // Kept as it is by the app's security headers (src/app.tsx: they do not overwrite a route's own).
+      'Content-Security-Policy': SANDBOX_CSP,
       'Cache-Control': 'private, no-store',
     });
   });

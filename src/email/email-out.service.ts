@@ -79,6 +79,16 @@ export class EmailOut {
     await this.queue(tx, { key: `email-reply:${randomUUID()}`, enquiry: r.enquiry, to: r.to, text: r.text, thread: await this.threadOf(tx, r.enquiry), auto: false }, now);
   }
 
+  /**
+   * Queues a notice to a member of staff (a manager told of a sign-in lock-out): about no
+   * enquiry, in no thread, once per `key`, marked automatic. Nothing when email is off.
+   */
+  async notice(tx: Tx, n: { key: string; to: string; subject: string; text: string }, now: Date): Promise<void> {
+    if (!this.enabled) return;
+    const content: EmailContent = { subject: n.subject, text: n.text, messageId: `<pd.${randomUUID()}@${this.domain()}>`, inReplyTo: null, references: [], auto: true };
+    await queueEmail(tx, { key: n.key, enquiryId: null, to: n.to, content: JSON.stringify(content) }, now);
+  }
+
   private async queue(tx: Tx, m: { key: string; enquiry: Enquiry; to: string; text: string; thread: Thread; auto: boolean }, now: Date): Promise<void> {
     const messageId = `<pd.${randomUUID()}@${this.domain()}>`;
     const references = [...m.thread.references, ...(m.thread.messageId ? [m.thread.messageId] : [])].slice(-MAX_REFERENCES);

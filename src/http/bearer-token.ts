@@ -14,6 +14,15 @@ export function newBearerToken(): string {
   return randomBytes(TOKEN_BYTES).toString('base64url');
 }
 
+/**
+ * The token `key` gives for `purpose`: 128 bits of an HMAC, shaped like `newBearerToken`'s. The
+ * same inputs give the same token, so an answer can be repeated without keeping a copy of its
+ * link; unguessable for as long as `key` (a secret from the environment) is.
+ */
+export function derivedBearerToken(key: string, purpose: string): string {
+  return createHmac('sha256', key).update(purpose).digest().subarray(0, TOKEN_BYTES).toString('base64url');
+}
+
 /** SHA-256 (hex) of a token: what the database holds instead of it. */
 export function hashBearerToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');

@@ -1,19 +1,31 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import client from 'prom-client';
 import type { Db } from '../db/database.js';
 import { pendingMigrations } from '../db/migrations.js';
 import type { PagingStatus } from '../oncall/paging-status.js';
-import { sameToken } from '../desk/auth.middleware.js';
 import type { Logger } from '../log.js';
 import { AppError, errorBody } from './errors.js';
+
+/** Constant-time comparison that does not even reveal the token's length (both sides hashed first). */
+function sameDigest(given: string, token: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(token));
+}
+
+/** Who may read `/metrics`: anyone (`metrics.public`), or a request carrying `token`; neither: nobody. */
+export type MetricsAccess = { public: boolean; token: string | null };
 
 /**
  * `/healthz` (the process answers), `/readyz` (the database answers and every migration is
  * applied: a load balancer should send traffic only then; it also says whether paging is on) and
- * `/metrics` (Prometheus; behind a bearer token when `metricsToken` is set).
+ * `/metrics` (Prometheus): with `Authorization: Bearer $METRICS_TOKEN` (compared in constant
+ * time), or by anyone when `metrics.public`. A wrong or missing token is 401; with neither set
+ * the endpoint does not exist (404): no credential could open it, so a 401 inviting one would
+ * mislead, and a stranger learns nothing about what runs here.
  */
-export function healthRoutes(deps: { db: Db; registry: client.Registry; paging: PagingStatus; metricsToken: string | null; log: Logger }) {
+export function healthRoutes(deps: { db: Db; registry: client.Registry; paging: PagingStatus; metrics: MetricsAccess; log: Logger }) {
   const app = new Hono();
   // Paging off is not a reason to take the service out of a load balancer (journalists can still
   // send enquiries), so it is reported beside "ready", never as a failure.
@@ -37,10 +49,13 @@ export function healthRoutes(deps: { db: Db; registry: client.Registry; paging: 
   });
 
   app.get('/metrics', async (c) => {
-    if (deps.metricsToken) {
+    const { token } = deps.metrics;
+    if (!deps.metrics.public) {
+      // Exactly what an unknown path gets.
+      if (!token) return c.notFound();
       const header = c.req.header('authorization') ?? '';
-      const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
-      if (!sameToken(token, deps.metricsToken)) {
+      const given = /^bearer /i.test(header) ? header.slice('bearer '.length).trim() : '';
+      if (!sameDigest(given, token)) {
         return c.json(errorBody(new AppError('unauthenticated', 'A bearer token is needed for /metrics')), 401, { 'WWW-Authenticate': 'Bearer' });
       }
     }

@@ -4,7 +4,9 @@ import type { Db, Tx } from '../db/database.js';
 import * as repo from '../enquiries/enquiries.repository.js';
 import type { ArrivalsPort, EnquiryService } from '../enquiries/enquiries.service.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
-import { fillStatusLinks, redactedStatusUrl } from '../status/status-link.js';
+import { derivedBearerToken, hashBearerToken } from '../http/bearer-token.js';
+import { hasStatusLink, redactedStatusUrl, withStatusLink } from '../status/status-link.js';
+import { insertStatusLink } from '../status/status.repository.js';
 import * as intake from './sms-intake.repository.js';
 import { addToThread, openThreadFor } from './sms-thread.service.js';
 
@@ -24,7 +26,7 @@ export interface AckHandler {
 export interface InboundSmsDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'intake' | 'office' | 'publicBaseUrl'>;
+  config: Pick<Config, 'intake' | 'office' | 'publicBaseUrl'> & { twilio: Pick<Config['twilio'], 'authToken'> };
   enquiries: EnquiryService;
   acks?: AckHandler;
   /** Told about each new enquiry once its transaction has committed. */
@@ -53,8 +55,9 @@ export class InboundSmsService {
     const reply = await this.deps.db.transaction().execute(async (tx) => {
       await repo.lockKey(tx, `sms:${message.messageSid}`);
       const seen = await intake.findInboundSms(tx, message.messageSid);
-      // A retry means Twilio never got our answer: the journalist did not see the first link either.
-      if (seen) return this.withLink(tx, seen.enquiry_id, seen.reply);
+      // A retry means Twilio never got our answer: the same answer again, the same link in it,
+      // and no new one (a replay of the signed request must not mint working links).
+      if (seen) return seen.enquiry_id ? this.withLink(seen.message_sid, seen.reply) : seen.reply;
 
       const now = this.deps.clock();
       let body = normaliseText(message.body, true);
@@ -98,15 +101,32 @@ export class InboundSmsService {
         reply = `Press office: thank you, your enquiry reference is ${enquiry.reference}. ${outcome.nextStep} Reply to this number to add to it. See where it stands: ${redactedStatusUrl(this.deps.config.publicBaseUrl)}`;
       }
       await intake.insertInboundSms(tx, { message_sid: message.messageSid, from_number: message.from, body, enquiry_id: enquiryId, reply, received_at: now });
-      return this.withLink(tx, enquiryId, reply);
+      // The one link this message's answer will ever carry: its hash is stored now, once.
+      if (hasStatusLink(this.deps.config.publicBaseUrl, reply)) {
+        await insertStatusLink(tx, { token_hash: hashBearerToken(this.linkToken(message.messageSid)), enquiry_id: enquiryId, created_at: now });
+      }
+      return this.withLink(message.messageSid, reply);
     });
     // After the commit: a queue told earlier would look for a row it cannot see yet.
     if (created) this.deps.arrivals?.announce(created);
     return reply;
   }
 
-  /** The reply as sent: its redacted status link (if any) made a working one, minted in `tx`. */
-  private withLink(tx: Tx, enquiryId: string | null, reply: string): Promise<string> | string {
-    return enquiryId ? fillStatusLinks(tx, this.deps.config.publicBaseUrl, enquiryId, reply, this.deps.clock()) : reply;
+  /**
+   * The status link token of the answer to `messageSid`: derived from the message with the
+   * Twilio auth token (the secret every webhook is signed with) as the key, so a retry of the
+   * webhook gives the same link without a working copy of it ever being stored. Only its hash
+   * is, when the message is first answered.
+   */
+  private linkToken(messageSid: string): string {
+    // Unreachable without it (unsigned webhooks are refused), and a key anyone knows would make
+    // every link guessable from its MessageSid.
+    if (!this.deps.config.twilio.authToken) throw new Error('inbound SMS needs TWILIO_AUTH_TOKEN');
+    return derivedBearerToken(this.deps.config.twilio.authToken, `sms-status-link:${messageSid}`);
+  }
+
+  /** The reply as sent: its redacted status link (if any) made the message's working one. */
+  private withLink(messageSid: string, reply: string): string {
+    return withStatusLink(this.deps.config.publicBaseUrl, reply, this.linkToken(messageSid));
   }
 }

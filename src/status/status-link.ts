@@ -40,16 +40,24 @@ export async function mintStatusLink(db: Db | Tx, enquiryId: string, now: Date):
   return token;
 }
 
+/** True when `text` carries a redacted status link for `fillStatusLinks` to fill. */
+export function hasStatusLink(publicBaseUrl: string, text: string): boolean {
+  return text.includes(redactedStatusUrl(publicBaseUrl));
+}
+
+/** `text` with each redacted status link replaced by the link of `token`; nothing is stored. */
+export function withStatusLink(publicBaseUrl: string, text: string, token: string): string {
+  return text.split(redactedStatusUrl(publicBaseUrl)).join(statusUrl(publicBaseUrl, token));
+}
+
 /**
  * `text` as it is sent: each redacted status link in it replaced by a working one (one fresh
  * token for the whole text), minted in `db` (the send's claim transaction). Text without one is
  * returned as it is, and nothing is stored.
  */
 export async function fillStatusLinks(db: Db | Tx, publicBaseUrl: string, enquiryId: string, text: string, now: Date): Promise<string> {
-  const redacted = redactedStatusUrl(publicBaseUrl);
-  if (!text.includes(redacted)) return text;
-  const url = statusUrl(publicBaseUrl, await mintStatusLink(db, enquiryId, now));
-  return text.split(redacted).join(url);
+  if (!hasStatusLink(publicBaseUrl, text)) return text;
+  return withStatusLink(publicBaseUrl, text, await mintStatusLink(db, enquiryId, now));
 }
 
 /** The part of a stored text before its status link: what a look-up of an earlier attempt can match at the provider. */

@@ -2,9 +2,20 @@ import { Hono } from 'hono';
 import type { Db } from '../db/database.js';
 import type { DeskEnv } from '../desk/auth.middleware.js';
 import { AppError } from '../http/errors.js';
+import { SANDBOX_CSP } from '../http/sandbox.js';
 import type { Logger } from '../log.js';
 import { TwilioSendError, type TwilioGateway } from '../telephony/twilio.client.js';
 import { findPlayableRecording } from './voice.repository.js';
+
+/**
+ * The type a recording is served as: Twilio's when it is `audio/<subtype>`, otherwise
+ * `audio/mpeg` (what was asked for). Whatever the upstream claimed (a proxy's HTML error page, a
+ * hostile answer), the desk's origin never serves it as something a browser would run.
+ */
+export function audioType(upstream: string | null | undefined): string {
+  const m = /^audio\/([a-z0-9!#$&^_.+-]+)\s*(;.*)?$/i.exec(upstream ?? '');
+  return m ? `audio/${m[1].toLowerCase()}` : 'audio/mpeg';
+}
 
 /**
  * `GET /desk/recordings/:sid` (mounted under the desk, so staff only): a caller's message,
@@ -28,10 +39,11 @@ export function recordingRoutes(deps: { db: Db; log: Logger; gateway: Pick<Twili
     });
     if (!media) throw new AppError('not_found', 'The recording is no longer held by Twilio');
     return c.body(media.body as Uint8Array<ArrayBuffer>, 200, {
-      'Content-Type': media.contentType,
+      'Content-Type': audioType(media.contentType),
       'Content-Disposition': `inline; filename="${known.reference}-message.mp3"`,
       'Cache-Control': 'private, no-store',
       'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': SANDBOX_CSP,
     });
   });
   return app;

@@ -103,7 +103,7 @@ describe('/readyz and /metrics', () => {
     try {
       const logged: unknown[] = [];
       const log = { warn: (o: unknown) => logged.push(o) } as unknown as Logger;
-      const app = healthRoutes({ db, registry: new client.Registry(), paging: { on: true }, metricsToken: null, log });
+      const app = healthRoutes({ db, registry: new client.Registry(), paging: { on: true }, metrics: { public: false, token: null }, log });
       const res = await app.request('/readyz');
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('5');
@@ -127,8 +127,15 @@ describe('/readyz and /metrics', () => {
     expect(await ok.text()).toContain('pressdesk_http_request_duration_seconds');
   });
 
-  it('/metrics stays open without METRICS_TOKEN (for a scraper on a private network)', async () => {
+  it('/metrics does not exist without METRICS_TOKEN, unless metrics.public opens it (for a scraper on a private network)', async () => {
     h = await startHarness({ now: NOW });
+    const closed = await h.app.request('/metrics');
+    expect(closed.status).toBe(404);
+    const unknown = await h.app.request('/no-such-page');
+    expect(await closed.text()).toBe(await unknown.text());
+    expect((await h.app.request('/metrics', { headers: { Authorization: 'Bearer anything-at-all-0123456789' } })).status).toBe(404);
+    await h.close();
+    h = await startHarness({ now: NOW, config: { metrics: { public: true } } });
     expect((await h.app.request('/metrics')).status).toBe(200);
   });
 });

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 
+const METRICS_TOKEN = 'scraper-token-0123456789abcdef';
+
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ now: '2026-12-02T10:00:00Z' });
+  h = await startHarness({ now: '2026-12-02T10:00:00Z', env: { METRICS_TOKEN } });
 });
 afterAll(async () => h?.close());
 
@@ -31,7 +33,7 @@ describe('health and metrics', () => {
 
   it('/metrics exposes request durations in Prometheus format', async () => {
     await h.app.request('/healthz');
-    const res = await h.app.request('/metrics');
+    const res = await h.app.request('/metrics', { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/pressdesk_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+/);
   });

@@ -331,6 +331,8 @@ export interface FakeRecording {
   bytes: Buffer;
   source: 'RecordVerb' | 'DialVerb';
   at: Date;
+  /** The Content-Type the media is served with instead of Twilio's own (a test of a hostile or broken upstream). */
+  contentType?: string;
 }
 
 /** What the simulator needs from the fake server. */

@@ -262,7 +262,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     const bytes = mp3 ? r.bytes : fakeWav();
     log.responseStatus = 200;
     if (res.destroyed) return;
-    res.writeHead(200, { 'Content-Type': mp3 ? 'audio/mpeg' : 'audio/x-wav', 'Content-Length': String(bytes.length) });
+    res.writeHead(200, { 'Content-Type': r.contentType ?? (mp3 ? 'audio/mpeg' : 'audio/x-wav'), 'Content-Length': String(bytes.length) });
     res.end(bytes);
   }
 
