@@ -60,7 +60,7 @@ function summariesTo(r: Reach) {
     SELECT split_part(m.idempotency_key, ':', 2)::bigint AS incident_id
       FROM outbound_message m
      WHERE m.to_number = ${r.phone} AND m.medium = 'sms' AND m.sent_at > ${r.after}
-       AND m.idempotency_key LIKE 'incident-summary:%'
+       AND m.idempotency_key ~ '^incident-summary:[0-9]+:'
        AND (${r.phone} = ${r.fallback}
             OR EXISTS (SELECT 1 FROM person x WHERE x.phone = ${r.phone} AND x.active AND x.updated_at <= m.sent_at))`;
 }
