@@ -65,6 +65,21 @@ function summariesTo(r: Reach) {
             OR EXISTS (SELECT 1 FROM person x WHERE x.phone = ${r.phone} AND x.active AND x.updated_at <= m.sent_at))`;
 }
 
+/**
+ * Pages sent to `phone` only by steps that no longer speak for it (to a person since taken off the
+ * staff list, or whose number has changed): an ACK from that phone must not stop their escalation.
+ */
+export async function pagesNoLongerFor(tx: Tx, phone: string): Promise<string[]> {
+  const rows = await sql<{ page_id: string }>`
+    SELECT st.page_id
+      FROM page_step st
+      LEFT JOIN person who ON who.id = st.person_id
+     WHERE st.to_number = ${phone} AND st.state = 'sent'
+     GROUP BY st.page_id
+    HAVING NOT bool_or(st.person_id IS NULL OR coalesce(who.active AND who.phone = st.to_number, false))`.execute(tx);
+  return rows.rows.map((r) => r.page_id);
+}
+
 /** Whether anything sent to the phone after `after` still speaks for it (a page or an incident summary). */
 export async function reachesAny(tx: Tx, r: Reach): Promise<boolean> {
   const rows = await sql<{ any: boolean }>`

@@ -325,6 +325,27 @@ describe('what a phone may act on', () => {
     expect(await events(ref, 'oncall_viewed')).toHaveLength(2);
   });
 
+  it('does not let a removed person, or an old number, acknowledge a page and stop its escalation', async () => {
+    await start();
+    await shift('Kim Next', KIM, 'backup', '2026-12-01T00:00:00Z', '2027-01-05T09:00:00Z');
+    const first = await urgentEnquiry();
+    await paged(1);
+    const olu = (await h.services.rota.findPersonByPhone(ON_CALL))!;
+    await h.services.rota.changePhoneAudited(olu.id, '+447911200009', MANAGER);
+    for (const body of ['ACK', `ACK ${first}`]) expect(await text(ON_CALL, body), body).not.toContain(first);
+
+    await h.services.rota.updatePersonPhone(olu.id, ON_CALL);
+    const second = await urgentEnquiry({ subject: 'Flooded road', phone: '+447911123402' });
+    await paged(2);
+    await h.services.rota.deactivatePersonAudited(olu.id, MANAGER);
+    for (const body of ['ACK', `ACK ${second}`]) expect(await text(ON_CALL, body), body).toBe('Press Desk: nothing to acknowledge. Your pages are already acknowledged.');
+    const pages = await h.database.db.selectFrom('page').innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id').select(['enquiry.reference', 'page.status']).orderBy('page.id').execute();
+    expect(pages).toEqual([
+      { reference: first, status: 'active' },
+      { reference: second, status: 'active' },
+    ]);
+  });
+
   it("lets whoever got an incident's summary act on its enquiries, and nobody else", async () => {
     h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 0 }, intake: { rateLimit: null, pageRateLimit: null } } });
     await shift('Olu On-Call', ON_CALL, 'primary', '2026-12-24T17:00:00Z', '2026-12-24T18:30:00Z');
