@@ -26,6 +26,11 @@ const USAGE = `usage: npm run oncall -- <command> [options]
   override --phone PHONE --from TIME --to TIME [--name NAME] [--backup] [--note TEXT] [--by WHO]
                                      add an override: it beats ordinary shifts for its time
   people [--all]                     the staff who can be on call (--all: inactive too)
+  phone --phone PHONE --new PHONE [--by WHO]
+                                     change a person's number: their shifts follow it, and the
+                                     links in pages sent to the old number stop working
+  remove --phone PHONE [--by WHO]    take a person off the staff list: their shifts stop counting,
+                                     and the links in their pages and their SMS commands stop working
 
 TIME is YYYY-MM-DDTHH:mm in office time, or ISO-8601 with an offset (2026-11-27T17:00:00Z).
 --backup puts the person down as the next contact, paged when the on-call officer does not answer.`;
@@ -37,6 +42,7 @@ const OPTIONS = {
   at: { type: 'string' },
   name: { type: 'string' },
   phone: { type: 'string' },
+  new: { type: 'string' },
   note: { type: 'string' },
   by: { type: 'string' },
   backup: { type: 'boolean' },
@@ -51,6 +57,8 @@ const COMMANDS = {
   add: ['name', 'phone', 'from', 'to', 'backup', 'note', 'by'],
   override: ['name', 'phone', 'from', 'to', 'backup', 'note', 'by'],
   people: ['all'],
+  phone: ['phone', 'new', 'by'],
+  remove: ['phone', 'by'],
 } as const satisfies Record<string, readonly OptionName[]>;
 
 /** What the command line asked for, checked before any database is touched. */
@@ -67,7 +75,9 @@ type Request =
       note: string | undefined;
       by: string;
     }
-  | { command: 'people'; all: boolean };
+  | { command: 'people'; all: boolean }
+  | { command: 'phone'; phone: string; new: string; by: string }
+  | { command: 'remove'; phone: string; by: string };
 
 // The service names fields as the desk does; on the command line they are these flags.
 const FLAG_FOR_FIELD: Record<string, string> = {
@@ -119,6 +129,14 @@ function parseRequest(argv: string[], timezone: string): Request {
       return { command: 'now', at: time('at', false) };
     case 'people':
       return { command: 'people', all: Boolean(values.all) };
+    case 'phone':
+    case 'remove': {
+      if (values.phone === undefined) throw new UsageError('--phone is required.');
+      const by = values.by ?? whoAmI();
+      if (command === 'remove') return { command, phone: values.phone, by };
+      if (values.new === undefined) throw new UsageError('--new is required.');
+      return { command, phone: values.phone, new: values.new, by };
+    }
     case 'add':
     case 'override': {
       if (values.phone === undefined) throw new UsageError('--phone is required.');
@@ -216,6 +234,23 @@ async function run(req: Request, rota: RotaService, db: Db, config: Config, out:
       for (const p of people) out(print.person(p));
       return;
     }
+    case 'phone':
+    case 'remove': {
+      const person = await rota.findPersonByPhone(req.phone);
+      if (!person) {
+        throw new AppError('validation', 'No such person', { fields: { personId: `No one on the staff list has the number ${normalisePhone(req.phone) ?? req.phone}` } });
+      }
+      // The desk's audited changes, so the audit log says who did it from the shell.
+      const actor = { userId: null, email: req.by };
+      if (req.command === 'remove') {
+        await rota.deactivatePersonAudited(person.id, actor);
+        out(`Removed ${person.name} ${person.phone} from the staff list: their shifts no longer count, and the links in their pages no longer work.`);
+      } else {
+        const after = await rota.changePhoneAudited(person.id, req.new, actor);
+        out(`${after.name}'s number is now ${after.phone} (was ${person.phone}); their shifts page the new number, and the links in earlier pages no longer work.`);
+      }
+      return;
+    }
     case 'add':
     case 'override': {
       const override = req.command === 'override';
@@ -273,7 +308,8 @@ async function main(argv: string[]): Promise<number> {
     await withDatabase(config, (db) => run(req, new RotaService({ db, config, clock: systemClock }), db, config, (line) => process.stdout.write(`${line}\n`)));
     return 0;
   } catch (err) {
-    if (reportRefusal(err, (field) => FLAG_FOR_FIELD[field] ?? field)) return 2;
+    // For `phone` the service's phone field is the new number.
+    if (reportRefusal(err, (field) => (req.command === 'phone' && field === 'phone' ? '--new' : (FLAG_FOR_FIELD[field] ?? field)))) return 2;
     throw err;
   }
 }

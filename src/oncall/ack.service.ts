@@ -3,6 +3,7 @@ import { addEvent } from '../enquiries/enquiries.repository.js';
 import { normaliseReference } from '../enquiries/reference.js';
 import type { AckHandler } from '../sms/inbound.service.js';
 import type { PagingService } from './paging.service.js';
+import { pagesNoLongerFor } from './oncall-actions.repository.js';
 import * as repo from './paging.repository.js';
 import { isActivePersonPhone } from './rota.repository.js';
 
@@ -15,7 +16,9 @@ const ACK = /^\s*ack(?:nowledged?)?\b[\s.:,!-]*(.*)$/is;
  * and is recorded (the inbound message is stored with its reply). But a longer text that merely
  * starts with the word ("Acknowledged, but can you confirm…") from a number that is neither on
  * the rota nor was ever paged is a journalist writing, not an officer acknowledging: it is left
- * to become an enquiry rather than refused.
+ * to become an enquiry rather than refused. Pages sent to a person since taken off the staff list,
+ * or to their number before it changed, cannot be acknowledged from that phone (their escalation
+ * goes on to someone who is still on call).
  */
 export class SmsAckHandler implements AckHandler {
   constructor(private readonly paging: PagingService) {}
@@ -25,7 +28,9 @@ export class SmsAckHandler implements AckHandler {
     const m = ACK.exec(message.body);
     if (!m) return null;
     const arg = m[1].trim().split(/\s+/)[0] ?? '';
-    const sent = await repo.activePagesSentTo(tx, message.from);
+    // Pages sent to a colleague since removed, or to their old number, are not this phone's to stop.
+    const gone = new Set(await pagesNoLongerFor(tx, message.from));
+    const sent = (await repo.activePagesSentTo(tx, message.from)).filter((p) => !gone.has(p.page_id));
     let chosen: typeof sent = [];
     if (arg) {
       const ref = normaliseReference(arg);

@@ -5,14 +5,18 @@ import type { Enquiry } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import type { AckHandler } from '../sms/inbound.service.js';
 import { HELP_TEXT, isBare, parseCommand, type Command, type RefToken } from './commands.js';
-import type { Candidate, OnCallActions, OnCallOfficer } from './oncall-actions.service.js';
+import type { Candidate, OnCallActions, SmsOfficer } from './oncall-actions.service.js';
 
 /** How many of the officer's open pages a "which enquiry?" reply lists. */
 export const MAX_LISTED = 5;
 /** How much of an outlet's name a listed candidate shows (the list must stay within two segments). */
 const OUTLET_CHARS = 20;
 
-/** The answer to a bare command from a number that may not send them: it says nothing about any enquiry. */
+/**
+ * The answer to a bare command from a number that may not send them (a stranger's, and equally a
+ * backup's, a removed colleague's or a phone whose shift and link time are over): it says
+ * nothing about any enquiry.
+ */
 export const NOT_ON_CALL =
   'Press Desk: this number is not on call, so commands are not accepted. Journalists: please send your enquiry as a text in your own words.';
 
@@ -57,9 +61,11 @@ function problem(err: AppError): string {
  * `NOTE`, `DONE` and `HELP` (commands.ts), each running one `OnCallActions` action inside the
  * inbound transaction, so a retried MessageSid gets the stored reply and nothing runs twice.
  *
- * From a number that is on call (`OnCallActions.officerFor`) every text is answered: a command
- * with what was done, anything else with the HELP text. From any other number a bare command
- * is refused without naming any enquiry, and any longer text returns null: it is a journalist's.
+ * From a number that may act (`OnCallActions.officerFor`) every text is answered: a command
+ * with what was done, anything else with the HELP text. A command acts only on an enquiry that
+ * number may touch (`reachableEnquiry`); any other reference, existing or not, gets the answer of
+ * a reference no enquiry has. From any other number a bare command is refused without naming
+ * any enquiry, and any longer text returns null: it is a journalist's.
  */
 export class SmsCommandHandler implements AckHandler {
   constructor(private readonly deps: { ack: AckHandler; actions: OnCallActions; clock: Clock }) {}
@@ -76,8 +82,8 @@ export class SmsCommandHandler implements AckHandler {
     return this.run(tx, command, officer, message.messageSid, now);
   }
 
-  private async run(tx: Tx, command: Exclude<Command, { kind: 'help' }>, officer: OnCallOfficer, messageSid: string, now: Date): Promise<string> {
-    const target = await this.target(tx, command, officer.phone);
+  private async run(tx: Tx, command: Exclude<Command, { kind: 'help' }>, officer: SmsOfficer, messageSid: string, now: Date): Promise<string> {
+    const target = await this.target(tx, command, officer);
     if ('answer' in target) return target.answer;
     const { enquiry: e, text } = target;
     const actions = this.deps.actions;
@@ -124,17 +130,21 @@ export class SmsCommandHandler implements AckHandler {
   }
 
   /**
-   * The enquiry a command is about: the one its reference or short code names, else the only
-   * enquiry paged to this phone. Otherwise the answer lists the officer's open pages.
+   * The enquiry a command is about: the one its reference or short code names among those the
+   * officer may touch, else the only enquiry paged to this phone. Otherwise the answer lists the
+   * officer's open pages, the same whether the reference names another's enquiry or none.
    */
-  private async target(tx: Tx, command: Exclude<Command, { kind: 'help' }>, phone: string): Promise<Target> {
+  private async target(tx: Tx, command: Exclude<Command, { kind: 'help' }>, officer: SmsOfficer): Promise<Target> {
     const text = 'text' in command ? command.text : '';
-    const candidates = await this.deps.actions.candidates(tx, phone);
+    const candidates = await this.deps.actions.candidates(tx, officer);
     const ref: RefToken | null = command.ref;
     if (!ref) return this.only(tx, command.kind, candidates, text);
     const named = candidates.find((c) => c.shortCode === ref.raw || (ref.reference !== null && c.reference === ref.reference));
-    const reference = named?.reference ?? ref.reference;
-    const enquiry = reference ? await this.deps.actions.findEnquiry(tx, reference) : undefined;
+    const enquiry = named
+      ? await this.deps.actions.findEnquiry(tx, named.reference)
+      : ref.reference
+        ? await this.deps.actions.reachableEnquiry(tx, officer, ref.reference)
+        : undefined;
     if (enquiry) return { enquiry, text };
     // "NOTE ACCEPT they will call back": a word that merely spells a reference starts the text.
     if (!ref.strong && 'rest' in command) return this.only(tx, command.kind, candidates, command.rest);

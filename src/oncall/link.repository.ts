@@ -21,13 +21,16 @@ export async function insertLink(tx: Tx, link: NewLink): Promise<void> {
   await tx.insertInto('oncall_link').values(link).execute();
 }
 
-/** A stored link with its enquiry's reference and its rota person's current name. */
-export type FoundLink = OnCallLink & { person_name: string | null; reference: string };
+/**
+ * A stored link with its enquiry's reference and, when it went to a rota person, that person's
+ * current name, whether they are still on the staff list and their current phone (all null when
+ * the person row is gone or there never was one).
+ */
+export type FoundLink = OnCallLink & { person_name: string | null; person_active: boolean | null; person_phone: string | null; reference: string };
 
 /**
- * The link whose token hashes to `tokenHash`, with the current name of its rota person (null when
- * it was sent to a number not on the rota, or the person was removed); undefined when there is none.
- * Expiry is the caller's to judge, against its clock.
+ * The link whose token hashes to `tokenHash`, with its person as they are now; undefined when
+ * there is none. Expiry and revocation are the caller's to judge, against its clock.
  */
 export async function linkByHash(db: Db | Tx, tokenHash: string): Promise<FoundLink | undefined> {
   return db
@@ -35,9 +38,14 @@ export async function linkByHash(db: Db | Tx, tokenHash: string): Promise<FoundL
     .innerJoin('enquiry', 'enquiry.id', 'oncall_link.enquiry_id')
     .leftJoin('person', 'person.id', 'oncall_link.person_id')
     .selectAll('oncall_link')
-    .select(['person.name as person_name', 'enquiry.reference'])
+    .select(['person.name as person_name', 'person.active as person_active', 'person.phone as person_phone', 'enquiry.reference'])
     .where('oncall_link.token_hash', '=', tokenHash)
     .executeTakeFirst();
+}
+
+/** Revokes every unexpired, unrevoked link sent to the person `personId`, as of `at`. */
+export async function revokePersonLinks(tx: Tx, personId: string, at: Date): Promise<void> {
+  await tx.updateTable('oncall_link').set({ revoked_at: at }).where('person_id', '=', personId).where('revoked_at', 'is', null).where('expires_at', '>', at).execute();
 }
 
 /** Notes when the view was last recorded as opened. */

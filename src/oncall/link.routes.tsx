@@ -33,13 +33,30 @@ export const linkResponseHeaders: MiddlewareHandler = async (c, next) => {
   c.res.headers.set('X-Robots-Tag', 'noindex, nofollow');
 };
 
+// Link previews fetch a URL to draw a card, on the officer's phone or in a messenger's servers:
+// WhatsApp, iMessage (facebookexternalhit), Slack, Telegram, Teams/Skype, Discord, LinkedIn and
+// the like. None of them is the officer opening the page.
+const PREVIEW_AGENT = /facebookexternalhit|facebot|twitterbot|whatsapp|slackbot|slack-imgproxy|telegrambot|skypeuripreview|discordbot|linkedinbot|iframely|embedly|redditbot|pinterest|vkshare|viber|snapchat|bitlybot|google-pagerenderer|applebot|mastodon/i;
+
+/**
+ * Whether a GET of the view is the officer opening it, as opposed to a HEAD, a browser's
+ * prefetch or prerender (`Purpose`, `Sec-Purpose`, `X-Moz`), a preview (`X-Purpose`) or a
+ * link-preview robot: only an opening is recorded on the timeline and in the audit log.
+ */
+export function isPageLoad(req: { method: string; header(name: string): string | undefined }): boolean {
+  if (req.method !== 'GET') return false;
+  const purpose = [req.header('purpose'), req.header('sec-purpose'), req.header('x-purpose'), req.header('x-moz')].join(' ');
+  if (/prefetch|prerender|preview/i.test(purpose)) return false;
+  return !PREVIEW_AGENT.test(req.header('user-agent') ?? '');
+}
+
 function formKey(): string {
   return randomBytes(12).toString('base64url');
 }
 
 /**
  * The on-call officer's mobile view of one enquiry: `GET /m/{token}` shows it (and records that
- * it was opened), `POST /m/{token}/{call|reply|note|done}` acts on it and redirects back (303) to
+ * it was opened, unless it was only a HEAD, prefetch or link preview: `isPageLoad`), `POST /m/{token}/{call|reply|note|done}` acts on it and redirects back (303) to
  * the view with a notice; a user problem re-shows the view with the message beside the form (422,
  * text kept). Unknown, tampered and expired tokens all get the same 410 page; a form naming
  * another enquiry, or any other path under the token, 404. No desk session is read or made here.
@@ -58,8 +75,10 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
   app.get(`${LINK_PREFIX}:token`, async (c) => {
     const token = c.req.param('token');
     const notice = c.req.query('done');
-    // The redirect after an action is the same officer carrying on: not a new opening.
-    const view = await links.view(token, { record: !isLinkNotice(notice) });
+    // The redirect after an action is the same officer carrying on, and a HEAD, prefetch or link
+    // preview is no one reading it: none of them is a new opening. (Hono answers a HEAD with this
+    // route's headers and no body.)
+    const view = await links.view(token, { record: !isLinkNotice(notice) && isPageLoad(c.req) });
     if (!view) return gone(c);
     return c.html(<LinkPage office={config.office} now={clock()} base={base(token)} csrf={linkCsrf(token)} formKey={formKey()} view={view} notice={isLinkNotice(notice) ? notice : undefined} />);
   });

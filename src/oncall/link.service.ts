@@ -87,6 +87,14 @@ export async function saveLink(
   });
 }
 
+/**
+ * Revokes the links sent to the person `personId` (in the caller's transaction): called when they
+ * are taken off the staff list or their number changes, since a link acts as them.
+ */
+export async function revokeLinksOf(tx: Tx, personId: string, at: Date): Promise<void> {
+  await repo.revokePersonLinks(tx, personId, at);
+}
+
 /** What the view shows: the enquiry, who is acting, the latest entries, and until when. */
 export interface LinkView {
   enquiry: Enquiry;
@@ -112,11 +120,17 @@ const KEY_SHAPE = /^[A-Za-z0-9_-]{8,64}$/;
 export class OnCallLinks {
   constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'onCall'>; actions: OnCallActions }) {}
 
-  /** The link and its enquiry (locked for `tx`) while the token is valid; null when unknown, expired or its enquiry erased. */
+  /**
+   * The link and its enquiry (locked for `tx`) while the token is valid; null when unknown,
+   * expired, revoked, or its enquiry erased. A link to a rota person also needs that person still
+   * on the staff list with the phone it went to: revocation is recorded when either changes
+   * (`revokeLinksOf`), and this check covers a change made some other way.
+   */
   private async resolve(tx: Tx, token: string, now: Date): Promise<{ link: repo.FoundLink; enquiry: Enquiry; officer: OnCallOfficer } | null> {
     if (!looksLikeLinkToken(token)) return null;
     const link = await repo.linkByHash(tx, hashLinkToken(token));
-    if (!link || link.expires_at.getTime() <= now.getTime()) return null;
+    if (!link || link.expires_at.getTime() <= now.getTime() || link.revoked_at) return null;
+    if (link.person_id !== null && !(link.person_active && link.person_phone === link.phone)) return null;
     const enquiry = await this.deps.actions.findEnquiry(tx, link.reference);
     if (!enquiry) return null;
     return { link, enquiry, officer: { phone: link.phone, name: link.person_name } };

@@ -7,7 +7,7 @@ export interface LinkTables {
 
 /**
  * One link sent in a page SMS: the SHA-256 of its token (never the token), the enquiry and page
- * it opens, the phone (and rota person) it was sent to, and when it stops working.
+ * it opens, the phone (and rota person) it was sent to, and when it stops working (or was revoked).
  */
 export interface OnCallLinkTable {
   id: Generated<string>;
@@ -19,5 +19,7 @@ export interface OnCallLinkTable {
   created_at: Date;
   expires_at: Date;
   viewed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** When it stopped working early: its person was taken off the staff list or their number changed. */
+  revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export type OnCallLink = Selectable<OnCallLinkTable>;

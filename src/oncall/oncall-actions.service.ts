@@ -14,11 +14,17 @@ import { AppError } from '../http/errors.js';
 import { queueCall } from '../outbox/outbox.service.js';
 import { spokenReference } from '../voice/voice.twiml.js';
 import * as repo from './oncall-actions.repository.js';
+import type { RotaService } from './rota.service.js';
 
 /** The on-call officer acting from their phone: their number, and their name when the rota knows it. */
 export interface OnCallOfficer {
   phone: string;
   name: string | null;
+}
+
+/** The officer texting from their phone: who they are, and what was sent to it that still counts. */
+export interface SmsOfficer extends OnCallOfficer {
+  reach: repo.Reach;
 }
 
 /** An enquiry with a page active for the officer's phone. */
@@ -29,8 +35,6 @@ export interface Candidate {
   shortCode: string;
 }
 
-/** How long after a page its recipient may still act on enquiries from their phone. */
-export const PAGED_WITHIN_MS = 24 * 3_600_000;
 /** How much of the details INFO carries. */
 export const INFO_DETAILS = 300;
 /** How long Twilio rings the journalist on a callback before giving up. */
@@ -53,24 +57,56 @@ function national(e164: string): string {
  * nothing twice), lands on the timeline and in the audit log with the officer as actor.
  */
 export class OnCallActions {
-  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'publicBaseUrl'> & { twilio: Pick<Config['twilio'], 'phoneNumber'> }; casework: CaseworkService }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      clock: Clock;
+      config: Pick<Config, 'office' | 'publicBaseUrl'> & { onCall: Pick<Config['onCall'], 'linkHours' | 'fallbackNumber'>; twilio: Pick<Config['twilio'], 'phoneNumber'> };
+      casework: CaseworkService;
+      rota: Pick<RotaService, 'onCallAt'>;
+    },
+  ) {}
 
-  /** The officer behind `phone` if it may act now: on a current rota shift, or paged within the last 24 hours; else null. */
-  async officerFor(tx: Tx, phone: string, now: Date): Promise<OnCallOfficer | null> {
-    const onShift = await repo.personOnShift(tx, phone, now);
-    if (onShift) return { phone, name: onShift.name };
-    if (!(await repo.pagedSince(tx, phone, new Date(now.getTime() - PAGED_WITHIN_MS)))) return null;
+  /**
+   * The officer behind `phone` if it may act at `now`, else null (a stranger). What was sent to a
+   * phone counts for `onCall.linkHours` (like the link in a page), or since the start of the shift
+   * of the person on call now when that is longer. It may act when it is the phone of the person
+   * on call now (the primary: not the backup), or when a page or incident summary sent to it in
+   * that time still speaks for it: never for a person taken off the staff list, nor through what
+   * was sent to a number that has since stopped being theirs.
+   */
+  async officerFor(tx: Tx, phone: string, now: Date): Promise<SmsOfficer | null> {
     const person = await repo.activePersonByPhone(tx, phone);
-    return { phone, name: person?.name ?? null };
+    let after = new Date(now.getTime() - this.deps.config.onCall.linkHours * 3_600_000);
+    const onCall = person ? await this.deps.rota.onCallAt(now, tx) : null;
+    const onCallNow = person !== undefined && onCall?.personId === person.id;
+    if (onCallNow) {
+      const start = await repo.primaryShiftStart(tx, person.id, now);
+      // A page sent the moment the shift began is part of it.
+      if (start && start < after) after = new Date(start.getTime() - 1);
+    }
+    const officer: SmsOfficer = { phone, name: person?.name ?? null, reach: { phone, after, fallback: this.deps.config.onCall.fallbackNumber } };
+    if (onCallNow || (await repo.reachesAny(tx, officer.reach))) return officer;
+    return null;
   }
 
   /**
    * The enquiries an officer's command without a reference may mean: those still open whose page
-   * went to `phone` in the last 24 hours, acknowledged or not (a night goes page, ACK, CALL),
+   * went to their phone within their reach, acknowledged or not (a night goes page, ACK, CALL),
    * newest first, one row per enquiry.
    */
-  async candidates(tx: Tx, phone: string): Promise<Candidate[]> {
-    return repo.pagedEnquiriesFor(tx, phone, new Date(this.deps.clock().getTime() - PAGED_WITHIN_MS));
+  async candidates(tx: Tx, officer: SmsOfficer): Promise<Candidate[]> {
+    return repo.pagedEnquiriesFor(tx, officer.reach);
+  }
+
+  /**
+   * The enquiry `reference` (normalised) when the officer may act on it (paged to their phone, or
+   * linked to an incident it holds), locked for the rest of `tx`; undefined otherwise, and for no
+   * such enquiry: the caller cannot tell the two apart, so neither can the sender.
+   */
+  async reachableEnquiry(tx: Tx, officer: SmsOfficer, reference: string): Promise<Enquiry | undefined> {
+    if (!(await repo.reaches(tx, officer.reach, reference))) return undefined;
+    return repo.lockLiveEnquiry(tx, reference);
   }
 
   /** The enquiry `reference` (normalised), locked for the rest of `tx`; undefined when there is none or its data was erased. */

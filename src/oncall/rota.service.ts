@@ -10,6 +10,7 @@ import { normalisePhone, normaliseText } from '../enquiries/enquiry.input.js';
 import { formatOfficeTime } from '../hours/format.js';
 import { AppError, validationError, validationFields } from '../http/errors.js';
 import { queueSms } from '../outbox/outbox.service.js';
+import { revokeLinksOf } from './link.service.js';
 import * as repo from './rota.repository.js';
 import type { Person, RotaEntry, RotaRole } from './rota.tables.js';
 
@@ -213,30 +214,40 @@ export class RotaService {
 
   /**
    * Changes a person's phone; every shift of theirs follows, since shifts point at the person.
-   * Throws AppError('validation') with `fields.phone` for an invalid or already-taken number,
-   * AppError('not_found') for no such person. Outside a transaction: a concurrent clash is
-   * reported by the unique index as an error, which would abort the caller's transaction.
+   * A real change revokes the links in their pages (they acted for the old number), in the same
+   * transaction. Throws AppError('validation') with `fields.phone` for an invalid or already-taken
+   * number, AppError('not_found') for no such person. A concurrent clash is reported by the unique
+   * index as an error, which aborts the transaction (the caller's, when given one).
    */
   async updatePersonPhone(personId: string, phone: string, db: Db | Tx = this.deps.db): Promise<Person> {
     const e164 = normalisePhone(phone);
     if (!e164) throw validationError({ phone: PHONE_EXAMPLE }, 'The phone number could not be changed');
-    const result = await repo.updatePersonPhone(db, personId, e164, this.deps.clock());
-    if (result === 'not_found') throw new AppError('not_found', 'No such person');
-    if (result === 'phone_taken') {
-      throw validationError({ phone: `${e164} already belongs to someone else on the staff list` }, 'The phone number could not be changed');
-    }
-    return result;
+    const now = this.deps.clock();
+    return this.inTransaction(db, async (tx) => {
+      const before = await repo.findPersonById(tx, personId);
+      const result = await repo.updatePersonPhone(tx, personId, e164, now);
+      if (result === 'not_found') throw new AppError('not_found', 'No such person');
+      if (result === 'phone_taken') {
+        throw validationError({ phone: `${e164} already belongs to someone else on the staff list` }, 'The phone number could not be changed');
+      }
+      if (before?.phone !== result.phone) await revokeLinksOf(tx, personId, now);
+      return result;
+    });
   }
 
   /**
    * Takes a person off the staff list: their entries stay (history) but every lookup skips them
-   * from now on, so whoever else covers those times (or the fallback line) is paged instead.
-   * Throws AppError('not_found') for no such person.
+   * from now on, so whoever else covers those times (or the fallback line) is paged instead, and
+   * the links in their pages stop working. Throws AppError('not_found') for no such person.
    */
   async deactivatePerson(personId: string, db: Db | Tx = this.deps.db): Promise<Person> {
-    const person = await repo.deactivatePerson(db, personId, this.deps.clock());
-    if (!person) throw new AppError('not_found', 'No such person');
-    return person;
+    const now = this.deps.clock();
+    return this.inTransaction(db, async (tx) => {
+      const person = await repo.deactivatePerson(tx, personId, now);
+      if (!person) throw new AppError('not_found', 'No such person');
+      await revokeLinksOf(tx, personId, now);
+      return person;
+    });
   }
 
   /**

@@ -150,7 +150,7 @@ describe('the on-call officer works an enquiry by SMS', () => {
     expect(await text(ON_CALL, 'INFO 0000')).toMatch(/^Press Desk: nothing matches "0000"\. Your open pages: /);
   });
 
-  it('after ACK the acknowledged enquiry needs no reference until it is answered; a paged number off the rota acts as "on call (+44…)" for 24 hours', async () => {
+  it('after ACK the acknowledged enquiry needs no reference until it is answered; a paged number off the rota acts as "on call (+44…)" for onCall.linkHours', async () => {
     await start({ rota: false }); // nobody on the rota: the page goes to the fallback line
     const ref = await urgentEnquiry();
     await paged(1);
@@ -169,7 +169,8 @@ describe('the on-call officer works an enquiry by SMS', () => {
       { user_email: `on call (${FALLBACK})`, action: 'enquiry.note_added' },
     ]);
 
-    h.clock.advance(25 * HOUR);
+    // Twelve hours (onCall.linkHours) after the page, as its link: over.
+    h.clock.advance(12 * HOUR);
     expect(await text(FALLBACK, `INFO ${ref}`)).toBe(NOT_ON_CALL);
     expect(await events(ref, 'oncall_viewed')).toHaveLength(0);
   });
@@ -238,6 +239,134 @@ describe('the on-call officer works an enquiry by SMS', () => {
     expect(await events(ref, 'reply_queued')).toHaveLength(1);
     expect(h.twilio.calls).toHaveLength(1);
     expect(smsTo(JOURNALIST).filter((m) => m.body === 'On our way')).toHaveLength(1);
+  });
+});
+
+describe('what a phone may act on', () => {
+  const KIM = '+447911200002';
+  const BEA_BACKUP = '+447911200003';
+  const MANAGER = { userId: null, email: 'mona.manager@press.example' };
+
+  async function shift(name: string, phone: string, role: 'primary' | 'backup', from: string, to: string) {
+    if (!(await h.services.rota.findPersonByPhone(phone))) await h.services.rota.addPerson({ name, phone });
+    await h.services.rota.addShift({ phone, role, startsAt: new Date(from), endsAt: new Date(to), createdBy: 'test' });
+  }
+
+  /** What `from` is told about a reference no enquiry has: the answer for any enquiry it may not touch. */
+  async function noSuch(from: string, command: string, ref: string): Promise<string> {
+    return (await text(from, `${command} PD-ZZZ-ZZZ`)).replace('PD-ZZZ-ZZZ', ref);
+  }
+
+  it("gives the backup the stranger's answer about an enquiry paged only to the primary", async () => {
+    await start();
+    await shift('Bea Backup', BEA_BACKUP, 'backup', '2026-12-01T00:00:00Z', '2027-01-05T09:00:00Z');
+    const ref = await urgentEnquiry();
+    await paged(1);
+    for (const body of [`INFO ${ref}`, `CALL ${ref}`, `DONE ${ref}`, 'INFO', 'HELP']) expect(await text(BEA_BACKUP, body), body).toBe(NOT_ON_CALL);
+    await h.jobs.settle();
+    expect(h.twilio.calls).toHaveLength(0);
+    expect(await events(ref, 'oncall_viewed')).toEqual([]);
+  });
+
+  it('lets a paged phone act on what it was paged for within onCall.linkHours after its shift, then gives it the stranger\'s answer', async () => {
+    await start({ rota: false });
+    await shift('Olu On-Call', ON_CALL, 'primary', '2026-12-24T17:00:00Z', '2026-12-24T20:00:00Z');
+    await shift('Kim Next', KIM, 'primary', '2026-12-24T20:00:00Z', '2027-01-05T09:00:00Z');
+    const first = await urgentEnquiry();
+    await paged(1);
+    await text(ON_CALL, 'ACK');
+
+    h.clock.set('2026-12-24T21:00:00Z');
+    const second = await urgentEnquiry({ subject: 'Flooded road', outlet: 'Radio North', phone: '+447911123402' });
+    await paged(2);
+    expect(smsTo(KIM)).toHaveLength(1);
+    await text(KIM, 'ACK');
+
+    // Olu's shift has ended: the enquiry paged to Olu, yes; Kim's, no, and the answer does not say it exists.
+    expect(await text(ON_CALL, `INFO ${first}`)).toMatch(new RegExp(`^${first}: Ann Reporter, Evening Gazette`));
+    expect(await text(ON_CALL, `NOTE ${first} Rang the fire service`)).toBe(`Press Desk: note added to ${first}.`);
+    for (const command of ['INFO', 'CALL', 'DONE']) expect(await text(ON_CALL, `${command} ${second}`)).toBe(await noSuch(ON_CALL, command, second));
+    expect(await text(ON_CALL, `NOTE ${second} Not mine`)).toBe((await text(ON_CALL, 'NOTE PD-ZZZ-ZZZ Not mine')).replace('PD-ZZZ-ZZZ', second));
+    // Kim, on call now, likewise cannot reach the enquiry paged to Olu.
+    expect(await text(KIM, `INFO ${first}`)).toBe(await noSuch(KIM, 'INFO', first));
+    expect(await text(KIM, 'NOTE Called back')).toBe(`Press Desk: note added to ${second}.`);
+    expect((await events(second, 'note')).map((e) => e.actor)).toEqual(['Kim Next']);
+    expect(await events(second, 'oncall_viewed')).toEqual([]);
+    expect((await events(first, 'oncall_viewed')).map((e) => e.actor)).toEqual(['Olu On-Call']);
+
+    // Twelve hours (onCall.linkHours) after Olu's page: Olu is a stranger again.
+    h.clock.set('2026-12-25T06:00:00Z');
+    for (const body of [`INFO ${first}`, 'INFO', `DONE ${first}`, 'HELP']) expect(await text(ON_CALL, body), body).toBe(NOT_ON_CALL);
+    expect(await events(first, 'oncall_viewed')).toHaveLength(1);
+    // Kim is still on call, so the enquiry paged during this shift is still Kim's after 13 hours, reference or not.
+    h.clock.set('2026-12-25T10:00:00Z');
+    expect(await text(KIM, 'INFO')).toMatch(new RegExp(`^${second}: Ann Reporter, Radio North`));
+  });
+
+  it("gives a removed person's phone the stranger's answer, and a changed number's old phone too", async () => {
+    await start();
+    const ref = await urgentEnquiry();
+    await paged(1);
+    await text(ON_CALL, 'ACK');
+    expect(await text(ON_CALL, 'INFO')).toMatch(new RegExp(`^${ref}: `));
+
+    const olu = (await h.services.rota.findPersonByPhone(ON_CALL))!;
+    await h.services.rota.changePhoneAudited(olu.id, KIM, MANAGER);
+    for (const body of [`INFO ${ref}`, 'INFO', 'NOTE', 'HELP']) expect(await text(ON_CALL, body), body).toBe(NOT_ON_CALL);
+    // The new number is on call now, but nothing was paged to it.
+    expect(await text(KIM, `INFO ${ref}`)).toBe(await noSuch(KIM, 'INFO', ref));
+
+    await h.services.rota.updatePersonPhone(olu.id, ON_CALL);
+    expect(await text(ON_CALL, 'INFO')).toMatch(new RegExp(`^${ref}: `));
+    await h.services.rota.deactivatePersonAudited(olu.id, MANAGER);
+    for (const body of [`INFO ${ref}`, 'INFO', `CALL ${ref}`, 'NOTE', 'HELP']) expect(await text(ON_CALL, body), body).toBe(NOT_ON_CALL);
+    await h.jobs.settle();
+    expect(h.twilio.calls).toHaveLength(0);
+    expect(await events(ref, 'oncall_viewed')).toHaveLength(2);
+  });
+
+  it('does not let a removed person, or an old number, acknowledge a page and stop its escalation', async () => {
+    await start();
+    await shift('Kim Next', KIM, 'backup', '2026-12-01T00:00:00Z', '2027-01-05T09:00:00Z');
+    const first = await urgentEnquiry();
+    await paged(1);
+    const olu = (await h.services.rota.findPersonByPhone(ON_CALL))!;
+    await h.services.rota.changePhoneAudited(olu.id, '+447911200009', MANAGER);
+    for (const body of ['ACK', `ACK ${first}`]) expect(await text(ON_CALL, body), body).not.toContain(first);
+
+    await h.services.rota.updatePersonPhone(olu.id, ON_CALL);
+    const second = await urgentEnquiry({ subject: 'Flooded road', phone: '+447911123402' });
+    await paged(2);
+    await h.services.rota.deactivatePersonAudited(olu.id, MANAGER);
+    for (const body of ['ACK', `ACK ${second}`]) expect(await text(ON_CALL, body), body).toBe('Press Desk: nothing to acknowledge. Your pages are already acknowledged.');
+    const pages = await h.database.db.selectFrom('page').innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id').select(['enquiry.reference', 'page.status']).orderBy('page.id').execute();
+    expect(pages).toEqual([
+      { reference: first, status: 'active' },
+      { reference: second, status: 'active' },
+    ]);
+  });
+
+  it("lets whoever got an incident's summary act on its enquiries, and nobody else", async () => {
+    h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 0 }, intake: { rateLimit: null, pageRateLimit: null } } });
+    await shift('Olu On-Call', ON_CALL, 'primary', '2026-12-24T17:00:00Z', '2026-12-24T18:30:00Z');
+    await shift('Kim Next', KIM, 'primary', '2026-12-24T18:30:00Z', '2027-01-05T09:00:00Z');
+    await shift('Bea Backup', BEA_BACKUP, 'backup', '2026-12-24T17:00:00Z', '2027-01-05T09:00:00Z');
+    await h.services.incidents.declare({ name: 'Depot fire', terms: 'depot fire' }, { kind: 'staff', actor: MANAGER });
+    const first = await urgentEnquiry({ subject: 'Depot fire: casualties?' });
+    await paged(1);
+    await text(ON_CALL, 'ACK');
+    // On-call has the story now: the next one is withheld for the incident's summary, which goes to Kim.
+    h.clock.set('2026-12-24T18:31:00Z');
+    const second = await urgentEnquiry({ subject: 'Depot fire: road closures', phone: '+447911123402' });
+    h.clock.set('2026-12-24T19:00:00Z');
+    await h.jobs.settle();
+    expect(smsTo(KIM).map((m) => m.body)).toEqual([expect.stringContaining(`Reply INFO ${second}`)]);
+
+    expect(await text(KIM, `INFO ${second}`)).toMatch(new RegExp(`^${second}: Ann Reporter`));
+    // Olu, paged about the incident's first enquiry, holds it too; the backup holds nothing.
+    expect(await text(ON_CALL, `INFO ${second}`)).toMatch(new RegExp(`^${second}: Ann Reporter`));
+    expect(await text(BEA_BACKUP, `INFO ${second}`)).toBe(NOT_ON_CALL);
+    expect(await text(KIM, `INFO ${first}`)).toMatch(new RegExp(`^${first}: Ann Reporter`));
   });
 });
 

@@ -289,6 +289,88 @@ describe('the link in the page', () => {
   });
 });
 
+describe('who the link still acts for', () => {
+  const MANAGER = { userId: null, email: 'mona.manager@press.example' };
+  const olu = async () => (await h.services.rota.findPersonByPhone(ON_CALL))!;
+
+  it('stops working when its person is taken off the staff list (desk or CLI), with the answer of an expired link', async () => {
+    await start();
+    const ref = await urgentEnquiry();
+    const { path } = await pagedLink();
+    const form = await openView(path);
+    const unknown = await (await h.app.request('/m/AAAAAAAAAAAAAAAAAAAAAA')).text();
+
+    // As the desk's "take off the rota" button does.
+    await h.services.rota.deactivatePersonAudited((await olu()).id, MANAGER);
+    const res = await h.app.request(path);
+    expect(res.status).toBe(410);
+    expect(await res.text()).toBe(unknown);
+    expect((await post(`${path}/note`, { _csrf: form.csrf, reference: ref, key: form.key, note: 'after removal' })).status).toBe(410);
+    expect(await events(ref, 'note')).toEqual([]);
+    expect(await events(ref, 'oncall_viewed')).toHaveLength(1);
+  });
+
+  it('stops working when its person\'s number changes, even if it is changed back', async () => {
+    await start();
+    const ref = await urgentEnquiry();
+    const { path } = await pagedLink();
+    const form = await openView(path);
+    const person = await olu();
+
+    // As the desk's phone form does; then back again as `npm run oncall -- phone` does.
+    await h.services.rota.changePhoneAudited(person.id, '07911 200009', MANAGER);
+    expect((await h.app.request(path)).status).toBe(410);
+    await h.services.rota.updatePersonPhone(person.id, ON_CALL);
+    expect((await h.app.request(path)).status).toBe(410);
+    expect((await post(`${path}/note`, { _csrf: form.csrf, reference: ref, key: form.key, note: 'after the change' })).status).toBe(410);
+    expect(await events(ref, 'note')).toEqual([]);
+  });
+
+  it('keeps working when the change is to someone else: another person removed, or a number set to what it was', async () => {
+    await start();
+    await h.services.rota.addPerson({ name: 'Kim Backup', phone: '+447911200002' });
+    await urgentEnquiry();
+    const { path } = await pagedLink();
+    await h.services.rota.deactivatePerson((await h.services.rota.findPersonByPhone('+447911200002'))!.id);
+    await h.services.rota.updatePersonPhone((await olu()).id, '07911 200001');
+    expect((await h.app.request(path)).status).toBe(200);
+  });
+});
+
+describe('opening the link', () => {
+  it('records a view only for a real page load: not a HEAD, a prefetch or a link preview', async () => {
+    await start();
+    const ref = await urgentEnquiry();
+    const { path } = await pagedLink();
+
+    const head = await h.app.request(path, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const previews: Array<Record<string, string>> = [
+      { Purpose: 'prefetch' },
+      { 'Sec-Purpose': 'prefetch' },
+      { 'Sec-Purpose': 'prefetch;prerender' },
+      { 'X-Purpose': 'preview' },
+      { 'User-Agent': 'WhatsApp/2.23.20.0 A' },
+      { 'User-Agent': 'facebookexternalhit/1.1 Facebot Twitterbot/1.0' },
+      { 'User-Agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' },
+      { 'User-Agent': 'TelegramBot (like TwitterBot)' },
+      { 'User-Agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) SkypeUriPreview Preview/0.5' },
+    ];
+    for (const headers of previews) {
+      const res = await h.app.request(path, { headers });
+      expect(res.status, JSON.stringify(headers)).toBe(200);
+    }
+    expect(await events(ref, 'oncall_viewed')).toEqual([]);
+    expect(await h.database.db.selectFrom('audit_log').select('action').where('action', '=', 'oncall.viewed').execute()).toEqual([]);
+    expect((await h.database.db.selectFrom('oncall_link').select('viewed_at').executeTakeFirstOrThrow()).viewed_at).toBeNull();
+
+    // The officer's own phone then opens it: that is the opening recorded.
+    await openView(path);
+    expect(await events(ref, 'oncall_viewed')).toEqual([{ kind: 'oncall_viewed', actor: 'Olu On-Call', data: { via: 'link' } }]);
+  });
+});
+
 describe('the link and the log', () => {
   it('never writes the token to the log: it is a credential', async () => {
     const lines: string[] = [];

@@ -98,6 +98,46 @@ describe('npm run oncall', () => {
     expect(people).toEqual([]);
   }, 180_000);
 
+  it('changes a number and removes a person, audited, and the links in their pages stop working', async () => {
+    const at = new Date('2026-12-24T18:00:00Z');
+    const [kim, lee] = await Promise.all(
+      [['Kim Cli', '+447911200021'], ['Lee Cli', '+447911200022']].map(([name, phone]) =>
+        database.db.insertInto('person').values({ name, phone, created_at: at, updated_at: at }).returning(['id', 'phone']).executeTakeFirstOrThrow(),
+      ),
+    );
+    const e = await database.db
+      .insertInto('enquiry')
+      .values({ reference: 'PD-CCC-CCC', channel: 'api', name: 'Ann', outlet: 'Gazette', phone: '+447911123401', subject: 's', details: 'd', urgent: true, out_of_hours: true, needs_on_call: false, received_at: at, updated_at: at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const page = await database.db.insertInto('page').values({ enquiry_id: e.id, short_code: '4821', created_at: at }).returning('id').executeTakeFirstOrThrow();
+    for (const [n, p] of [kim, lee].entries()) {
+      await database.db.insertInto('oncall_link').values({ token_hash: `hash-${n}`, enquiry_id: e.id, page_id: page.id, phone: p.phone, person_id: p.id, created_at: at, expires_at: new Date('2099-01-01T00:00:00Z') }).execute();
+    }
+    const revoked = async () => (await database.db.selectFrom('oncall_link').select(['person_id', 'revoked_at']).orderBy('id').execute()).map((l) => l.revoked_at !== null);
+
+    let r = await oncall('phone', '--phone', '07911 200021', '--new', '07911 200029', '--by', 'cli:jo');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe("Kim Cli's number is now +447911200029 (was +447911200021); their shifts page the new number, and the links in earlier pages no longer work.\n");
+    expect(await revoked()).toEqual([true, false]);
+    r = await oncall('remove', '--phone', '+447911200022');
+    expect(r.stdout).toBe('Removed Lee Cli +447911200022 from the staff list: their shifts no longer count, and the links in their pages no longer work.\n');
+    expect(await revoked()).toEqual([true, true]);
+    expect((await database.db.selectFrom('person').select('active').where('id', '=', lee.id).executeTakeFirstOrThrow()).active).toBe(false);
+    const trail = await database.db.selectFrom('audit_log').select(['action', 'user_email']).where('action', 'like', 'rota.%').orderBy('id').execute();
+    expect(trail).toEqual([
+      { action: 'rota.phone_changed', user_email: 'cli:jo' },
+      { action: 'rota.person_deactivated', user_email: expect.stringMatching(/^cli:/) },
+    ]);
+
+    r = await oncall('remove', '--phone', '+447911200022');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--phone: No one on the staff list has the number +447911200022');
+    r = await oncall('phone', '--phone', '+447911200029', '--new', '12345');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--new: Enter a phone number');
+  }, 180_000);
+
   it.concurrent.each([
     [[], 'Give a command.'],
     [['rota'], 'Unknown command "rota".'],
