@@ -90,6 +90,7 @@ export class InboundSmsService {
             urgent,
           },
           'sms',
+          { sender: { phone: message.from } },
         );
         enquiryId = enquiry.id;
         created = enquiry.reference;
