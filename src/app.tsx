@@ -18,7 +18,7 @@ import { AppError, errorBody, isDatabaseUnavailable } from './http/errors.js';
 import { healthRoutes } from './http/health.routes.js';
 import { openApiRoutes } from './http/openapi.routes.js';
 import { clientIp } from './http/client-ip.js';
-import { budget, intakeRateLimit } from './http/rate-limit.js';
+import { intakeRateLimit } from './http/rate-limit.js';
 import type { Logger } from './log.js';
 import { pagingStatus } from './oncall/paging-status.js';
 import { twilioCallbackRoutes } from './oncall/twilio-callbacks.routes.js';
@@ -198,10 +198,10 @@ export function createApp(deps: AppDeps) {
   app.post('/api/enquiries', rateLimit);
 
   // A lower budget for pages than for enquiries, per address: a flood of "urgent" submissions
-  // from one place is stored, but stops ringing the on-call phone (issue 12, finding 6).
-  const spendPage = budget({ pool: deps.pool, limit: config.intake.pageRateLimit, keyPrefix: 'page', log });
-  const mayPage = async (c: Context) => (await spendPage(clientIp(c, config.intake.trustProxyHops))).allowed;
-  const enquiryDeps = { service: deps.enquiries, config, clock: deps.clock, mayPage };
+  // from one place is stored, but stops ringing the on-call phone (issue 12, finding 6). The
+  // budget is the one every channel spends from (src/enquiries/page-budget.ts).
+  const pageSender = (c: Context) => ({ ip: clientIp(c, config.intake.trustProxyHops) });
+  const enquiryDeps = { service: deps.enquiries, config, clock: deps.clock, pageSender };
   app.route('/', enquiryFormRoutes(enquiryDeps));
   app.route('/api', enquiryApiRoutes(enquiryDeps));
   app.route('/api', hoursRoutes({ office: config.office, clock: deps.clock }));

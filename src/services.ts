@@ -93,7 +93,7 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const auth = new AuthService({ db, pool: base.pool, clock, config, email: emailOut });
   const journalistUpdates = new JournalistUpdates({ config, email: emailOut });
   const casework = new CaseworkService({ db, clock, config, paging, email: emailOut, updates: journalistUpdates });
-  const statusPages = new StatusPages({ db, clock, config, updates: journalistUpdates, paging, arrivals: live });
+  const statusPages = new StatusPages({ db, clock, config, updates: journalistUpdates, pages: enquiries, arrivals: live });
   const holdingLines = new HoldingLines({ db, clock, config, email: emailOut });
   const incidentSummaries = new IncidentSummaries({ db, clock, config, rota });
   incidents.attach({ lines: holdingLines, summaries: incidentSummaries });

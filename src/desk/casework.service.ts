@@ -10,6 +10,7 @@ import { isOpen, workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
 import type { PagingService } from '../oncall/paging.service.js';
 import type { EmailOut } from '../email/email-out.service.js';
+import { singleMailbox } from '../email/address.js';
 import { findPageByEnquiry } from '../oncall/paging.repository.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { clearJournalistAdded } from '../status/status.repository.js';
@@ -179,6 +180,8 @@ export class CaseworkService {
     if (!this.deps.email?.enabled) throw new AppError('validation', 'Email is off', { fields: { email: 'Email is not connected (SMTP_URL, PRESSDESK_EMAIL_FROM): reply from your mail client' } });
     await this.withEnquiry(reference, async (tx, e, now) => {
       if (!e.email) throw new AppError('validation', 'No email address', { fields: { email: 'This journalist gave no email address: reply by SMS or phone instead' } });
+      // A row stored before addresses were checked may name several recipients or carry parameters.
+      if (!singleMailbox(e.email)) throw new AppError('validation', 'Not a single email address', { fields: { email: 'This journalist\'s address is not a single plain email address: reply from your mail client after checking it' } });
       await this.deps.email!.reply(tx, { enquiry: e, to: e.email, text: body }, now);
       await repo.updateEnquiry(tx, e.id, { updated_at: now, ...this.firstResponse(e, now) });
       await addEvent(tx, { enquiryId: e.id, at: now, kind: 'email_reply_queued', actor: actor.email, data: { to: e.email, body } });

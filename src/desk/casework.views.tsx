@@ -1,4 +1,5 @@
 import type { OfficeConfig } from '../config.js';
+import { mailtoHref } from '../email/address.js';
 import type { Enquiry } from '../db/schema.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import type { TimelineEvent } from '../enquiries/timeline.js';
@@ -127,6 +128,12 @@ export interface EnquiryPageProps {
 }
 
 /** Everything about one enquiry on one page: details, actions, the journalist's history and the timeline. */
+/** The journalist's address as a mail link, or as plain text when it is not one plain mailbox (never a raw `mailto:`). */
+function EmailLink(props: { address: string; reference: string }) {
+  const href = mailtoHref(props.address, `Your enquiry ${props.reference}`);
+  return href ? <a href={href}>{props.address}</a> : <span>{props.address}</span>;
+}
+
 export function EnquiryPage(p: EnquiryPageProps) {
   const e = p.enquiry;
   const when: When = (d) => formatShortTime(d, p.office, p.now);
@@ -169,7 +176,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
         <dt>Outlet</dt>
         <dd>{e.outlet || '(not given)'}</dd>
         <dt>Email</dt>
-        <dd>{e.email ? <a href={`mailto:${e.email}?subject=${encodeURIComponent(`Your enquiry ${e.reference}`)}`}>{e.email}</a> : '—'}</dd>
+        <dd>{e.email ? <EmailLink address={e.email} reference={e.reference} /> : '—'}</dd>
         <dt>Phone</dt>
         <dd>{e.phone ? <a href={`tel:${e.phone}`}>{e.phone}</a> : '—'}</dd>
         <dt>Deadline</dt>

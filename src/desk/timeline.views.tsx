@@ -9,7 +9,8 @@ function str(v: unknown): string {
 /** Why an urgent out-of-hours enquiry was not paged, for a press officer. */
 const WITHHELD_WORDING = {
   paging_off: 'Not paged: paging was off (no Twilio credentials), so the journalist was told to ring the out-of-hours line',
-  page_limit: "Not paged: the sender's address reached its page limit, so the journalist was told to ring the out-of-hours line",
+  page_limit: 'Not paged: the sender reached their page limit, so the journalist was told to ring the out-of-hours line',
+  no_sender: 'Not paged: the caller withheld their number, so the message waits here (the caller was told to ring the out-of-hours line)',
   incident: 'Not paged on its own: on-call already has the incident it is linked to; it goes into the next summary text',
 } as const satisfies Record<TimelineEvent<'page_withheld'>['data']['reason'], string>;
 
@@ -169,7 +170,8 @@ export function describeEvent(e: TimelineEvent): { title: string; body?: string 
       const who = str(d.from);
       const title = d.auto ? `Automatic reply by email${who ? ` from ${who}` : ''}` : `Email in from ${who || 'the journalist'}`;
       const parts = [str(d.subject) ? `Subject: ${str(d.subject)}` : '', str(d.body), attachmentLines(d.attachments)].filter(Boolean);
-      return { title: d.followsUp ? `${title} (follows up ${str(d.followsUp)})` : title, body: parts.length ? parts.join('\n\n') : undefined };
+      const note = d.followsUp ? ` (follows up ${str(d.followsUp)})` : d.mentions ? ` (names ${str(d.mentions)} but is not from its journalist nor a reply to our email: not added to it)` : '';
+      return { title: `${title}${note}`, body: parts.length ? parts.join('\n\n') : undefined };
     }
     case 'email_reply_queued':
       return { title: `Reply by email queued to ${str(e.data.to)}`, body: str(e.data.body) };

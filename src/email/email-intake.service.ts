@@ -16,6 +16,7 @@ import { saysUrgent } from '../sms/inbound.service.js';
 import type { ParsedEmail } from './email-parse.js';
 import * as repo from './email.repository.js';
 import type { EmailOutcome, MailAddress } from './email.tables.js';
+import { bareAddress, singleMailbox } from './address.js';
 
 /** What the timeline says when a reply by email upgrades its enquiry to urgent. */
 const URGENT_BY_REPLY = 'Reply by email said URGENT in the subject';
@@ -58,11 +59,15 @@ function cut(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
-/** The bare address inside "Name <address>" (the form PRESSDESK_EMAIL_FROM takes), lower case. */
-function bareAddress(from: string | null): string | null {
-  if (!from) return null;
-  const m = /<([^<>]+)>/.exec(from);
-  return (m ? m[1] : from).trim().toLowerCase() || null;
+/** Whether two addresses name the same mailbox (compared without case, as mail systems do). */
+function sameAddress(a: string | null, b: string | null): boolean {
+  return Boolean(a && b && a.trim().toLowerCase() === b.trim().toLowerCase());
+}
+
+/** Where a message belongs: the enquiry it may join, or the one it only names (another sender's). */
+interface ThreadMatch {
+  thread: Enquiry | null;
+  mentioned: Enquiry | null;
 }
 
 /**
@@ -193,7 +198,10 @@ export class EmailIntakeService {
       return done('bounce', id, enquiry);
     }
 
-    const thread = await this.threadOf(tx, mail);
+    // The one mailbox to answer and to record on the enquiry: From when it names exactly one plain
+    // address (never Reply-To, which anyone may point at someone else); null otherwise.
+    const sender = mail.fromCount === 1 ? singleMailbox(mail.from.address) : null;
+    const { thread, mentioned } = await this.threadOf(tx, mail, sender);
     const open = thread && isOpenStatus(thread.status) ? thread : null;
     if (mail.auto) {
       // An automatic reply (out of office, a list, a robot) joins its thread like any reply, but
@@ -209,22 +217,27 @@ export class EmailIntakeService {
     }
 
     const urgent = saysUrgent(mail.subject);
+    // The page budget counts the sender by address, whichever enquiry the message is about.
+    const pageSender = { email: sender ?? mail.from.address };
     if (open) {
       const { id, notes } = await record('joined', open.id, true);
       await this.addEmailEvent(tx, open.id, id, mail, notes, { chase: isChase(newText(mail.text)) });
       await markJournalistAdded(tx, open.id, this.deps.clock());
-      const { enquiry } = await this.deps.enquiries.followUpInTx(tx, open, { saysUrgent: urgent, urgentReason: URGENT_BY_REPLY });
+      const { enquiry } = await this.deps.enquiries.followUpInTx(tx, open, { saysUrgent: urgent, urgentReason: URGENT_BY_REPLY, sender: pageSender });
       return done('joined', id, enquiry);
     }
 
     // A reply to an enquiry already answered or closed starts a new one that says which it
     // follows: the queue must see it, and reopening would rewrite the figures of the old one.
+    // So does a message that names an enquiry it may not join: the desk sees which.
     const { enquiry, outcome } = await this.deps.enquiries.submitInTx(
       tx,
       {
-        name: cut(mail.from.name, LIMITS.name),
+        // A display name that is itself an address ("boss@office" <someone@else>) would pass for
+        // that address in the queue: the desk sees the real one in the email instead.
+        name: mail.from.name.includes('@') ? '' : cut(mail.from.name, LIMITS.name),
         outlet: '',
-        email: mail.from.address.slice(0, LIMITS.email),
+        email: sender,
         phone: null,
         subject: cut(mail.subject, LIMITS.subject) || '(email with no subject)',
         details: mail.text || '(email with no text)',
@@ -232,35 +245,46 @@ export class EmailIntakeService {
         urgent,
       },
       'email',
+      { sender: pageSender },
     );
     const { id, notes } = await record('new_enquiry', enquiry.id, true);
-    await this.addEmailEvent(tx, enquiry.id, id, mail, notes, thread ? { followsUp: thread.reference } : {});
-    // Only a person's new enquiry is acknowledged (automatic mail returned above), once, to
-    // where they asked replies to go.
-    if (this.deps.out?.enabled) {
-      await this.deps.out.acknowledge(tx, { enquiry, to: mail.replyTo ?? mail.from.address, nextStep: outcome.nextStep, thread: { messageId: mail.messageId, references: mail.references, subject: mail.subject } }, now);
+    await this.addEmailEvent(tx, enquiry.id, id, mail, notes, thread ? { followsUp: thread.reference } : mentioned ? { mentions: mentioned.reference } : {});
+    // Only a person's new enquiry is acknowledged (automatic mail returned above), once, to the
+    // validated From address (EmailOut also refuses role addresses and the office's own).
+    if (this.deps.out?.enabled && sender) {
+      await this.deps.out.acknowledge(tx, { enquiry, to: sender, nextStep: outcome.nextStep, thread: { messageId: mail.messageId, references: mail.references, subject: mail.subject } }, now);
     }
     return done('new_enquiry', id, enquiry, true);
   }
 
   /**
-   * The enquiry a message replies to, locked: by In-Reply-To, then References (newest first),
-   * matching a message we received or sent; then by our reference in the subject. Never by
-   * subject alone. Erased enquiries do not count (their data is gone; the reply starts afresh).
+   * The enquiry a message may join, locked, and the one it only names. It joins the enquiry of a
+   * message Press Desk sent that it answers (In-Reply-To, then References newest first): only
+   * the recipient holds that Message-ID. Otherwise a message we received that it answers, or our
+   * reference in the subject, finds an enquiry it may join only when `sender` is that enquiry's
+   * journalist's address: anyone can type `[PD-…]`, and joining lets them make it urgent and page
+   * on-call. Never by subject alone. Erased enquiries do not count (their data is gone).
    */
-  private async threadOf(tx: Tx, mail: ParsedEmail): Promise<Enquiry | null> {
-    const ids = [...(mail.inReplyTo ? [mail.inReplyTo] : []), ...[...mail.references].reverse()];
-    const byHeader = await repo.enquiryOfMessages(tx, [...new Set(ids)]);
-    if (byHeader) {
-      const e = await repo.lockEnquiry(tx, { id: byHeader });
-      if (e) return e;
-    }
+  private async threadOf(tx: Tx, mail: ParsedEmail, sender: string | null): Promise<ThreadMatch> {
+    const ids = [...new Set([...(mail.inReplyTo ? [mail.inReplyTo] : []), ...[...mail.references].reverse()])];
+    const ours = await repo.enquiryOfMessages(tx, ids, 'out');
+    const answered = ours ? await repo.lockEnquiry(tx, { id: ours }) : undefined;
+    if (answered) return { thread: answered, mentioned: null };
+    let mentioned: Enquiry | null = null;
+    const candidates: Array<{ id: string } | { reference: string }> = [];
+    const byHeader = await repo.enquiryOfMessages(tx, ids, 'in');
+    if (byHeader) candidates.push({ id: byHeader });
     for (const m of mail.subject.matchAll(REFERENCE_IN_SUBJECT)) {
       const reference = normaliseReference(m[0]);
-      const e = reference ? await repo.lockEnquiry(tx, { reference }) : undefined;
-      if (e) return e;
+      if (reference) candidates.push({ reference });
     }
-    return null;
+    for (const by of candidates) {
+      const e = await repo.lockEnquiry(tx, by);
+      if (!e) continue;
+      if (sameAddress(sender, e.email)) return { thread: e, mentioned: null };
+      mentioned ??= e;
+    }
+    return { thread: null, mentioned };
   }
 
   private async storeAttachments(tx: Tx, emailId: string, mail: ParsedEmail): Promise<EmailAttachmentNote[]> {
@@ -268,7 +292,7 @@ export class EmailIntakeService {
     return mail.attachments.map((a, i) => ({ id: ids[i], filename: a.filename, contentType: a.contentType, size: a.size, stored: a.content !== null }));
   }
 
-  private async addEmailEvent(tx: Tx, enquiryId: string, emailId: string, mail: ParsedEmail, attachments: EmailAttachmentNote[], extra: { auto?: boolean; followsUp?: string; chase?: boolean }) {
+  private async addEmailEvent(tx: Tx, enquiryId: string, emailId: string, mail: ParsedEmail, attachments: EmailAttachmentNote[], extra: { auto?: boolean; followsUp?: string; mentions?: string; chase?: boolean }) {
     await addEvent(tx, {
       enquiryId,
       at: this.deps.clock(),

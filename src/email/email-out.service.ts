@@ -6,6 +6,7 @@ import type { Enquiry } from '../db/schema.js';
 import { queueEmail } from '../outbox/outbox.service.js';
 import * as repo from './email.repository.js';
 import type { EmailContent } from './smtp.sender.js';
+import { mayWriteAutomatically } from './address.js';
 
 /** The message an email answers: its Message-ID, References and subject (for threading). */
 export interface Thread {
@@ -24,6 +25,11 @@ export function replySubject(subject: string, reference: string): string {
   return re.includes(reference) ? re : `${re} [${reference}]`;
 }
 
+/** The subject of every automatic message: Press Desk's own words, never text a sender chose. */
+export function ownSubject(reference: string, officeName: string): string {
+  return `Your enquiry ${reference} to ${officeName}`;
+}
+
 /**
  * Email to journalists: the acknowledgement of an emailed enquiry and the desk's replies. Each is
  * recorded as an outbound message of its enquiry (so the journalist's reply, and a bounce, find
@@ -37,12 +43,21 @@ export class EmailOut {
     return Boolean(this.deps.config.email.smtpUrl && this.deps.config.email.from);
   }
 
+  /** Whether an automatic message may go to `address` (src/email/address.ts: one plain mailbox, not a role address, not the office's own). */
+  mayWriteTo(address: string | null | undefined): boolean {
+    const { from, imap } = this.deps.config.email;
+    return mayWriteAutomatically(address, { from, mailbox: imap?.user ?? null });
+  }
+
   /**
    * Queues the acknowledgement of a new emailed enquiry: the reference and the same honest next
    * step the form gives, threaded to the journalist's message, marked as an automatic reply
-   * (RFC 3834) so a well-behaved auto-responder does not answer it. Once per enquiry and sender.
+   * (RFC 3834) so a well-behaved auto-responder does not answer it, under Press Desk's own
+   * subject. Once per enquiry and sender; nothing (false) when `to` may not be written to
+   * automatically (`mayWriteTo`).
    */
-  async acknowledge(tx: Tx, a: { enquiry: Enquiry; to: string; nextStep: string; thread: Thread }, now: Date): Promise<void> {
+  async acknowledge(tx: Tx, a: { enquiry: Enquiry; to: string; nextStep: string; thread: Thread }, now: Date): Promise<boolean> {
+    if (!this.mayWriteTo(a.to)) return false;
     const text = [
       `Thank you for your enquiry to ${this.deps.config.office.name}.`,
       '',
@@ -54,15 +69,23 @@ export class EmailOut {
       '',
       'This is an automatic acknowledgement.',
     ].join('\n');
-    await this.queue(tx, { key: `email-ack:${a.enquiry.id}:${a.to.toLowerCase()}`, enquiry: a.enquiry, to: a.to, text, thread: a.thread, auto: true }, now);
+    await this.queue(tx, { key: `email-ack:${a.enquiry.id}:${a.to.toLowerCase()}`, enquiry: a.enquiry, to: a.to, text, thread: a.thread, subject: this.ownSubject(a.enquiry), auto: true }, now);
+    return true;
+  }
+
+  private ownSubject(enquiry: Enquiry): string {
+    return ownSubject(enquiry.reference, this.deps.config.office.name);
   }
 
   /**
    * Queues a message about a change to the enquiry (src/status: the response released, withdrawn,
-   * closed) in the enquiry's thread, once per `key`, as an automatic message.
+   * closed) in the enquiry's thread, once per `key`, as an automatic message under Press Desk's
+   * own subject; nothing (false) when `to` may not be written to automatically (`mayWriteTo`).
    */
-  async update(tx: Tx, u: { key: string; enquiry: Enquiry; to: string; text: string }, now: Date): Promise<void> {
-    await this.queue(tx, { key: u.key, enquiry: u.enquiry, to: u.to, text: u.text, thread: await this.threadOf(tx, u.enquiry), auto: true }, now);
+  async update(tx: Tx, u: { key: string; enquiry: Enquiry; to: string; text: string }, now: Date): Promise<boolean> {
+    if (!this.mayWriteTo(u.to)) return false;
+    await this.queue(tx, { key: u.key, enquiry: u.enquiry, to: u.to, text: u.text, thread: await this.threadOf(tx, u.enquiry), subject: this.ownSubject(u.enquiry), auto: true }, now);
+    return true;
   }
 
   /** The thread to answer in: the enquiry's latest message (received or sent); its first when there is none. */
@@ -76,7 +99,8 @@ export class EmailOut {
    * the enquiry (received or sent); the first one of the enquiry when there is none.
    */
   async reply(tx: Tx, r: { enquiry: Enquiry; to: string; text: string }, now: Date): Promise<void> {
-    await this.queue(tx, { key: `email-reply:${randomUUID()}`, enquiry: r.enquiry, to: r.to, text: r.text, thread: await this.threadOf(tx, r.enquiry), auto: false }, now);
+    const thread = await this.threadOf(tx, r.enquiry);
+    await this.queue(tx, { key: `email-reply:${randomUUID()}`, enquiry: r.enquiry, to: r.to, text: r.text, thread, subject: replySubject(thread.subject, r.enquiry.reference), auto: false }, now);
   }
 
   /**
@@ -89,11 +113,11 @@ export class EmailOut {
     await queueEmail(tx, { key: n.key, enquiryId: null, to: n.to, content: JSON.stringify(content) }, now);
   }
 
-  private async queue(tx: Tx, m: { key: string; enquiry: Enquiry; to: string; text: string; thread: Thread; auto: boolean }, now: Date): Promise<void> {
+  private async queue(tx: Tx, m: { key: string; enquiry: Enquiry; to: string; text: string; thread: Thread; subject: string; auto: boolean }, now: Date): Promise<void> {
     const messageId = `<pd.${randomUUID()}@${this.domain()}>`;
     const references = [...m.thread.references, ...(m.thread.messageId ? [m.thread.messageId] : [])].slice(-MAX_REFERENCES);
     const content: EmailContent = {
-      subject: replySubject(m.thread.subject, m.enquiry.reference),
+      subject: m.subject,
       text: m.text,
       messageId,
       inReplyTo: m.thread.messageId,

@@ -45,7 +45,10 @@ export interface ParsedEmail {
   inReplyTo: string | null;
   /** The References header, oldest first. */
   references: string[];
+  /** The first address of From. */
   from: MailAddress | null;
+  /** How many addresses From named (more than one: no single sender to answer). */
+  fromCount: number;
   replyTo: string | null;
   to: MailAddress[];
   cc: MailAddress[];
@@ -230,7 +233,8 @@ export async function parseEmail(source: Readable | Buffer, limits: StorageLimit
   }
 
   const lines = parser.headerLines;
-  const from = addressesOf(parser.from)[0] ?? null;
+  const senders = addressesOf(parser.from);
+  const from = senders[0] ?? null;
   const auto = autoReasonOf(lines, from?.address ?? null);
   const messageId = parser.messageId?.trim() || `<${measure.hash.digest('hex')}@pressdesk.invalid>`;
   const t = text as MessageText | null;
@@ -258,6 +262,7 @@ export async function parseEmail(source: Readable | Buffer, limits: StorageLimit
     inReplyTo: messageIdsIn(parser.inReplyTo)[0] ?? null,
     references: messageIdsIn(parser.references),
     from,
+    fromCount: senders.length,
     replyTo: addressesOf(parser.replyTo)[0]?.address ?? null,
     to: addressesOf(parser.to),
     cc: addressesOf(parser.cc),

@@ -167,3 +167,21 @@ export async function findOpenThreadForUpdate(tx: Tx, phone: string, channels: r
     .forUpdate()
     .executeTakeFirst();
 }
+
+/**
+ * Spends one point of `key`'s budget in `rate_limit` (the table and row format of
+ * rate-limiter-flexible's PostgreSQL store, so counts written by either agree): a fixed window of
+ * `durationMs` from the first point, at `at` (the service's clock). Returns the points spent in
+ * the current window, this one included. Inside the caller's transaction, so a spend that is
+ * rolled back (nothing stored, nothing paged) costs nothing.
+ */
+export async function spendRateLimitPoint(db: Db | Tx, key: string, durationMs: number, at: Date): Promise<number> {
+  const now = at.getTime();
+  const r = await sql<{ points: number }>`
+    INSERT INTO rate_limit AS r (key, points, expire) VALUES (${key}, 1, ${now + durationMs})
+    ON CONFLICT (key) DO UPDATE SET
+      points = CASE WHEN r.expire IS NULL OR r.expire <= ${now} THEN 1 ELSE r.points + 1 END,
+      expire = CASE WHEN r.expire IS NULL OR r.expire <= ${now} THEN ${now + durationMs} ELSE r.expire END
+    RETURNING r.points`.execute(db);
+  return Number(r.rows[0].points);
+}

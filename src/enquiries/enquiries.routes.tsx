@@ -9,7 +9,7 @@ import { officeStatus } from '../hours/office-hours.js';
 import { looksLikeBearerToken } from '../http/bearer-token.js';
 import { AppError, validationError } from '../http/errors.js';
 import { STATUS_PREFIX, statusUrl } from '../status/status-link.js';
-import type { EnquiryService } from './enquiries.service.js';
+import type { EnquiryService, PageSender } from './enquiries.service.js';
 import { ENQUIRY_FIELDS, parseEnquiryInput } from './enquiry.input.js';
 import { ConfirmationPage, EnquiryFormPage, type FormValues } from './enquiry.views.js';
 import { normaliseReference } from './reference.js';
@@ -20,10 +20,10 @@ export interface EnquiryRouteDeps {
   config: Pick<Config, 'office' | 'intake' | 'onCall' | 'publicBaseUrl'>;
   clock: Clock;
   /**
-   * Whether this request's sender may page the on-call phone once more (`intake.pageRateLimit`
-   * per address); asked only for an enquiry that would page. Absent: always.
+   * Who sent this request, for the page budget (`intake.pageRateLimit`, per client address);
+   * spent only by an enquiry that would page. Absent: no budget.
    */
-  mayPage?: (c: Context) => Promise<boolean>;
+  pageSender?: (c: Context) => PageSender;
 }
 
 /**
@@ -65,9 +65,9 @@ function formStatus(deps: EnquiryRouteDeps): { officeStatusLine: string; urgentH
   return { officeStatusLine: `The press office is closed${until}. ${urgent}`, urgentHint };
 }
 
-/** The `mayPage` question for one request, bound to its sender (undefined: no page limit). */
-function pageCheckOf(deps: EnquiryRouteDeps): (c: Context) => (() => Promise<boolean>) | undefined {
-  return (c) => (deps.mayPage ? () => deps.mayPage!(c) : undefined);
+/** The page budget's sender of one request (undefined: no page limit). */
+function pageSenderOf(deps: EnquiryRouteDeps): (c: Context) => PageSender | undefined {
+  return (c) => deps.pageSender?.(c);
 }
 
 /**
@@ -109,7 +109,7 @@ function sameHost(origin: string, host: string | undefined): boolean {
 export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
   const app = new Hono();
   const officeName = deps.config.office.name;
-  const pageCheck = pageCheckOf(deps);
+  const pageSender = pageSenderOf(deps);
 
   app.get('/', (c) => c.html(<EnquiryFormPage officeName={officeName} {...formStatus(deps)} />));
 
@@ -138,7 +138,7 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
       return c.html(<EnquiryFormPage officeName={officeName} {...formStatus(deps)} values={values} errors={errors} />);
     }
     const receipt = randomBytes(24).toString('base64url');
-    const { outcome } = await deps.service.submit(parsed.value, 'web', { mayPage: pageCheck(c), receiptHash: receiptHash(receipt) });
+    const { outcome } = await deps.service.submit(parsed.value, 'web', { sender: pageSender(c), receiptHash: receiptHash(receipt) });
     const path = `/enquiries/${outcome.reference}/confirmation`;
     const cookie = { path, httpOnly: true, sameSite: 'Lax', secure: deps.config.publicBaseUrl.startsWith('https:'), maxAge: RECEIPT_SECONDS } as const;
     setCookie(c, RECEIPT_COOKIE, receipt, cookie);
@@ -168,7 +168,7 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
 /** `POST /api/enquiries`: the JSON intake for newsroom systems. Mounted under `/api`. */
 export function enquiryApiRoutes(deps: EnquiryRouteDeps) {
   const app = new Hono();
-  const pageCheck = pageCheckOf(deps);
+  const pageSender = pageSenderOf(deps);
 
   app.post('/enquiries', async (c) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
@@ -191,7 +191,7 @@ export function enquiryApiRoutes(deps: EnquiryRouteDeps) {
     const website = (raw as Record<string, unknown>).website;
     if (website !== undefined && website !== null && website !== '') fields.website = 'website must be empty';
     if (!parsed.ok || Object.keys(fields).length > 0) throw validationError(fields);
-    const { outcome } = await deps.service.submit(parsed.value, 'api', { mayPage: pageCheck(c) });
+    const { outcome } = await deps.service.submit(parsed.value, 'api', { sender: pageSender(c) });
     // No Location header: the confirmation page is only for the browser that sent a form (its
     // receipt cookie), so it would be a 404 for an API client. The journalist's status page
     // (statusUrl) is the enquiry's address.

@@ -11,6 +11,7 @@ import { statusUrl } from '../status/status-link.js';
 import { newReference } from './reference.js';
 import { judgeEnquiry, nextStepMessage, warnAt, type Judgement } from './urgency.js';
 import type { Incident } from '../incidents/incident.tables.js';
+import { pageBudgetKey, type PageSender } from './page-budget.js';
 
 /**
  * Queues the on-call page for an urgent out-of-hours enquiry inside the caller's transaction, so
@@ -39,20 +40,21 @@ export interface ArrivalsPort {
 
 // The outcome's type is derived from its zod schema, which the OpenAPI document is generated from.
 export type { SubmitOutcome } from './enquiry.outcome.js';
+export type { PageSender } from './page-budget.js';
 
 /** How intake was told to treat one submission. */
 export interface SubmitOptions {
   /**
-   * Asked only when the enquiry would page: false when this sender has had its share of pages
-   * (`intake.pageRateLimit`). The enquiry is then stored, urgent, but not paged.
+   * Who sent it, for the page budget (`intake.pageRateLimit`), spent only when the enquiry would
+   * page: past it the enquiry is stored, urgent, but not paged. Absent: no budget (seeding, tests).
    */
-  mayPage?: () => Promise<boolean>;
+  sender?: PageSender;
   /** SHA-256 of the receipt token given to the submitting browser (the web form); see `confirmation`. */
   receiptHash?: string;
 }
 
 /** Why an urgent out-of-hours enquiry was not paged (recorded on its timeline). */
-type Withheld = 'paging_off' | 'page_limit' | 'incident';
+type Withheld = 'paging_off' | 'page_limit' | 'no_sender' | 'incident';
 
 export interface EnquiryServiceDeps {
   db: Db;
@@ -104,16 +106,14 @@ export class EnquiryService {
     const now = this.deps.clock();
     const j = judgeEnquiry(now, { deadline: input.deadline, saysUrgent: input.urgent }, this.deps.config);
     const incident = (await this.deps.incidents?.matchAtIntake(this.deps.db, input)) ?? null;
-    let withheld = this.withheld(j, incident);
-    // The sender's page budget is spent only by an enquiry that would really page.
-    if (j.needsOnCall && !withheld && opts.mayPage && !(await opts.mayPage())) withheld = 'page_limit';
+    const withheld = this.withheld(j, incident);
     const receipt = opts.receiptHash ? { receiptHash: opts.receiptHash } : {};
     // The status link is handed over here, once (the 201, the confirmation page): only its hash is kept.
     const statusToken = newBearerToken();
     const link = { receipt, statusTokenHash: hashBearerToken(statusToken) };
     const stored =
       j.needsOnCall || incident
-        ? await this.deps.db.transaction().execute((tx) => this.store(tx, input, channel, now, j, withheld, link, incident))
+        ? await this.deps.db.transaction().execute((tx) => this.store(tx, input, channel, now, j, withheld, link, incident, opts.sender))
         : await this.store(this.deps.db, input, channel, now, j, null, link);
     this.deps.arrivals?.announce(stored.enquiry.reference);
     return { ...stored, outcome: { ...stored.outcome, statusUrl: statusUrl(this.deps.config.publicBaseUrl, statusToken) } };
@@ -122,15 +122,48 @@ export class EnquiryService {
   /**
    * As `submit`, inside the caller's transaction (a channel that records its own message in the
    * same one, as SMS does). The caller announces the arrival once its transaction has committed.
-   * `withOnCall`: the on-call officer already has it (they took the journalist's call), so it is
-   * stored as urgent without paging them about it.
+   * `sender`: who sent it on that channel, for the page budget. `withOnCall`: the on-call officer
+   * already has it (they took the journalist's call), so it is stored as urgent without paging.
    */
-  async submitInTx(tx: Tx, input: EnquiryInput, channel: EnquiryChannel, opts: { withOnCall?: boolean } = {}): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
+  async submitInTx(tx: Tx, input: EnquiryInput, channel: EnquiryChannel, opts: { sender: PageSender } | { withOnCall: true }): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const now = this.deps.clock();
     const j = judgeEnquiry(now, { deadline: input.deadline, saysUrgent: input.urgent }, this.deps.config);
     const incident = (await this.deps.incidents?.matchAtIntake(tx, input)) ?? null;
-    if (opts.withOnCall) return this.store(tx, input, channel, now, { ...j, needsOnCall: false }, null, undefined, incident);
-    return this.store(tx, input, channel, now, j, this.withheld(j, incident), undefined, incident);
+    if ('withOnCall' in opts) return this.store(tx, input, channel, now, { ...j, needsOnCall: false }, null, undefined, incident);
+    return this.store(tx, input, channel, now, j, this.withheld(j, incident), undefined, incident, opts.sender);
+  }
+
+  /**
+   * The page budget's answer for `sender` now (`intake.pageRateLimit`), spending one point of it
+   * in `db` (the transaction that queues the page, so a rolled-back page costs nothing): null
+   * when they may page, `page_limit` past their budget, `no_sender` when the channel could not
+   * say who they are (a withheld number: no budget could hold them back). One rule for every
+   * channel; only a page that would really go out spends.
+   */
+  async spendPage(db: Db | Tx, sender: PageSender | undefined, now: Date): Promise<'page_limit' | 'no_sender' | null> {
+    const limit = this.deps.config.intake.pageRateLimit;
+    if (!sender || !limit) return null;
+    const key = pageBudgetKey(sender);
+    if (!key) return 'no_sender';
+    const spent = await repo.spendRateLimitPoint(db, key, limit.durationSeconds * 1000, now);
+    return spent > limit.points ? 'page_limit' : null;
+  }
+
+  /**
+   * Pages on-call in `tx` about `enquiry`, which has just come to need them (a follow-up said
+   * urgent, the journalist moved the deadline), unless paging is off or `sender` may not page
+   * (`spendPage`): then why is recorded on its timeline (`page_withheld`), where the desk and the
+   * morning digest see it and the closing-time handover leaves it alone. Returns whether a page
+   * was queued.
+   */
+  async pageOrWithhold(tx: Tx, enquiry: Enquiry, now: Date, sender: PageSender): Promise<boolean> {
+    const withheld = this.pagingEnabled ? await this.spendPage(tx, sender, now) : 'paging_off';
+    if (withheld) {
+      await repo.addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'page_withheld', data: { reason: withheld } });
+      return false;
+    }
+    await this.deps.paging!.schedulePage(tx, enquiry, now);
+    return true;
   }
 
   /**
@@ -157,7 +190,10 @@ export class EnquiryService {
     withheld: Withheld | null,
     link: { receipt: { receiptHash?: string }; statusTokenHash: string | null } = { receipt: {}, statusTokenHash: null },
     incident: Incident | null = null,
+    sender?: PageSender,
   ): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
+    // The sender's page budget is spent only by an enquiry that would really page.
+    if (j.needsOnCall && !withheld) withheld = await this.spendPage(db, sender, now);
     const receipt = link.receipt;
     const pagedOnCall = j.needsOnCall && !withheld;
     const incidentSummaryMinutes = withheld === 'incident' ? this.deps.config.incidents.summaryMinutes : undefined;
@@ -204,10 +240,10 @@ export class EnquiryService {
   /**
    * The journalist added to their open `enquiry` (the channel has already put what they sent on
    * the timeline). If the follow-up says urgent and the enquiry was not, upgrades it, recording
-   * `urgentReason` (the channel's wording), and pages when out of hours. Returns the enquiry as it
-   * now is and the outcome to tell them.
+   * `urgentReason` (the channel's wording), and pages when out of hours, from `sender`'s page
+   * budget (`pageOrWithhold`). Returns the enquiry as it now is and the outcome to tell them.
    */
-  async followUpInTx(tx: Tx, enquiry: Enquiry, followUp: { saysUrgent: boolean; urgentReason: string }): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
+  async followUpInTx(tx: Tx, enquiry: Enquiry, followUp: { saysUrgent: boolean; urgentReason: string; sender: PageSender }): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const now = this.deps.clock();
     const j = judgeEnquiry(now, { deadline: enquiry.deadline, saysUrgent: followUp.saysUrgent || enquiry.urgent_reason === 'journalist' }, this.deps.config);
     let current = enquiry;
@@ -215,18 +251,12 @@ export class EnquiryService {
     if (followUp.saysUrgent && !enquiry.urgent) {
       current = await repo.markUrgent(tx, enquiry.id, { urgent_reason: 'journalist', needs_on_call: j.needsOnCall, at: now });
       await repo.addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'urgency_changed', data: { urgent: true, reason: followUp.urgentReason } });
-      pagedOnCall = await this.pageIfNeeded(tx, current, j, now);
+      pagedOnCall = j.needsOnCall && (await this.pageOrWithhold(tx, current, now, followUp.sender));
     } else if (enquiry.needs_on_call) {
       pagedOnCall = this.pagingEnabled;
     }
     const judged: Judgement = { ...j, urgent: current.urgent, needsOnCall: current.needs_on_call && j.outOfHours, respondBy: current.respond_by };
     return { enquiry: current, outcome: this.outcome(current, judged, now, pagedOnCall) };
-  }
-
-  private async pageIfNeeded(tx: Tx, enquiry: Enquiry, j: Judgement, now: Date): Promise<boolean> {
-    if (!j.needsOnCall || !this.pagingEnabled) return false;
-    await this.deps.paging!.schedulePage(tx, enquiry, now);
-    return true;
   }
 
   private outcome(enquiry: Enquiry, j: Judgement, now: Date, pagedOnCall: boolean, nextStep?: string, withIncident = false): SubmitOutcome {

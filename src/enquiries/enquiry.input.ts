@@ -131,6 +131,15 @@ export const enquiryFieldsSchema = z.object({
 }).meta({ description: 'At least one of email and phone is required.' });
 
 const emailSchema = z.email();
+
+/**
+ * True when `text` is one plain mailbox (`name@example.com`): no display name, no second address,
+ * no `?cc=` or other parameters, no comment, at most 254 characters. The one test of an address
+ * Press Desk will write to, for the form, the API and the email channel alike.
+ */
+export function isSingleMailbox(text: string): boolean {
+  return text.length <= LIMITS.email && emailSchema.safeParse(text).success;
+}
 type Raw = z.infer<typeof enquiryFieldsSchema>;
 
 export type ParseResult = { ok: true; value: EnquiryInput } | { ok: false; fields: Partial<Record<EnquiryField, string>> };
@@ -155,7 +164,7 @@ export function parseEnquiryInput(raw: unknown, ctx: { now: DateTime; timezone: 
   }
 
   const email = values.email;
-  if (email && !emailSchema.safeParse(email).success) {
+  if (email && !isSingleMailbox(email)) {
     fields.email = 'Enter an email address in the correct format, like name@example.com';
   }
 

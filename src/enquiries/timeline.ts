@@ -42,10 +42,11 @@ export interface EventData {
   /** `to` is the escalation step's target (oncall / next / fallback), not a number. */
   page_step_skipped: { pageId: string; step: number; to: string; reason: string };
   /**
-   * Urgent out of hours but not paged: paging is off, the sender's address reached its page limit,
+   * Urgent out of hours but not paged: paging is off, the sender reached their page limit
+   * (`intake.pageRateLimit`, on whatever channel), the caller withheld their number (`no_sender`),
    * or (`incident`) it is about an incident on-call already has: it goes into the incident's summary.
    */
-  page_withheld: { reason: 'paging_off' | 'page_limit' | 'incident'; incidentId?: string };
+  page_withheld: { reason: 'paging_off' | 'page_limit' | 'no_sender' | 'incident'; incidentId?: string };
   escalated: { pageId: string; fromStep: number; reason: string };
   handed_to_on_call: { reason: string };
   page_exhausted: { pageId: string; steps: number };
@@ -87,9 +88,10 @@ export interface EventData {
    * An email from the journalist (`auto`: an automatic reply, such as out-of-office, in the
    * thread) read from the shared mailbox: `from` as "Name <address>", the text with its quoted
    * history, and its attachments (`stored` false: listed only, too large). `followsUp` names the
-   * answered or closed enquiry it replied to, when it started this one.
+   * answered or closed enquiry it replied to, when it started this one; `mentions` the enquiry
+   * whose reference it carried but was not let into (another sender, answering nothing we sent).
    */
-  email_in: { emailId: string; from: string; subject: string; body: string; attachments: EmailAttachmentNote[]; auto?: boolean; followsUp?: string; chase?: boolean };
+  email_in: { emailId: string; from: string; subject: string; body: string; attachments: EmailAttachmentNote[]; auto?: boolean; followsUp?: string; mentions?: string; chase?: boolean };
   /** An email we sent came back undelivered (a delivery status notification in the shared mailbox). */
   /** A desk reply by email was queued (`to` the journalist's address). */
   email_reply_queued: { to: string; body: string };

@@ -18,11 +18,16 @@ import type { DigestCall, DigestSummary } from './digest.repository.js';
 const LOOKBACK_DAYS = 400;
 
 /** What the digest reports of the night's work on an enquiry, one line per entry of these kinds. */
-const OVERNIGHT_KINDS = ['acknowledged', 'callback_ended', 'reply_queued', 'note', 'response_recorded', 'status_changed'] as const satisfies readonly EventKind[];
+const OVERNIGHT_KINDS = ['page_withheld', 'acknowledged', 'callback_ended', 'reply_queued', 'note', 'response_recorded', 'status_changed'] as const satisfies readonly EventKind[];
+
+/** Why an urgent enquiry did not page, in the digest's few words. */
+const NOT_PAGED = { paging_off: 'paging off', page_limit: "sender's page limit reached", no_sender: 'number withheld', incident: 'in the incident summary' } as const;
 
 /** One line of what was done overnight, in a few words (the times are added by the caller). */
 function overnightLine(e: TimelineEvent): string {
   switch (e.kind) {
+    case 'page_withheld':
+      return `not paged (${NOT_PAGED[e.data.reason] ?? e.data.reason})`;
     case 'acknowledged':
       return `acknowledged the page (${e.data.via})`;
     case 'callback_ended':

@@ -93,6 +93,7 @@ export class InboundSmsService {
             urgent,
           },
           'sms',
+          { sender: { phone: message.from } },
         );
         enquiryId = enquiry.id;
         created = enquiry.reference;

@@ -41,5 +41,6 @@ export async function addToThread(
   const now = deps.clock();
   await addEvent(tx, { enquiryId: thread.id, at: now, kind: 'sms_in', data: { body: message.body, messageSid: message.messageSid, chase: isChase(message.body) } });
   await markJournalistAdded(tx, thread.id, now);
-  return deps.enquiries.followUpInTx(tx, thread, { saysUrgent: message.saysUrgent, urgentReason: URGENT_BY_FOLLOW_UP });
+  // The thread was found by the sender's number: it is theirs that spends the page budget.
+  return deps.enquiries.followUpInTx(tx, thread, { saysUrgent: message.saysUrgent, urgentReason: URGENT_BY_FOLLOW_UP, sender: { phone: thread.phone } });
 }

@@ -16,7 +16,7 @@ import type { Db, Tx } from '../db/database.js';
 import type { Enquiry, EnquiryChannel, EnquiryStatus } from '../db/schema.js';
 import type { EmailOut } from '../email/email-out.service.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
-import type { ArrivalsPort, PagingPort } from '../enquiries/enquiries.service.js';
+import type { ArrivalsPort, EnquiryService } from '../enquiries/enquiries.service.js';
 import { normaliseText, parseDeadline } from '../enquiries/enquiry.input.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import { judgeEnquiry, takesTexts, warnAt } from '../enquiries/urgency.js';
@@ -100,7 +100,8 @@ export class JournalistUpdates {
   /** How changes to `e` would reach the journalist now. */
   routeFor(e: Pick<Enquiry, 'channel' | 'email' | 'phone'>): UpdateRoute {
     const emailOn = this.deps.email?.enabled ?? false;
-    const byEmail = e.email && emailOn ? ({ medium: 'email', to: e.email } as const) : null;
+    // Only to an address Press Desk may write to by itself (one mailbox, not the office's own, not a role address).
+    const byEmail = e.email && emailOn && this.deps.email!.mayWriteTo(e.email) ? ({ medium: 'email', to: e.email } as const) : null;
     const bySms = takesTexts(e.phone) ? ({ medium: 'sms', to: e.phone } as const) : null;
     const preferred = { email: byEmail, web: byEmail, api: byEmail, sms: bySms, voice: bySms } satisfies Record<EnquiryChannel, UpdateRoute>;
     return preferred[e.channel] ?? byEmail ?? bySms;
@@ -135,7 +136,8 @@ export interface StatusPagesDeps {
   clock: Clock;
   config: Pick<Config, 'office' | 'intake' | 'onCall' | 'status' | 'publicBaseUrl' | 'desk'>;
   updates: JournalistUpdates;
-  paging?: PagingPort;
+  /** Pages on-call when a moved deadline makes the enquiry urgent out of hours, within the page budget. */
+  pages: Pick<EnquiryService, 'pageOrWithhold'>;
   arrivals?: ArrivalsPort;
 }
 
@@ -237,7 +239,6 @@ export class StatusPages {
       if (!d.ok) throw new AppError('validation', d.error, { fields: { deadline: d.error } });
       deadline = d.value;
     }
-    let page: Enquiry | null = null;
     const done = await this.act(
       token,
       async (tx, e, at) => {
@@ -262,11 +263,9 @@ export class StatusPages {
           updated_at: at,
         });
         await addEvent(tx, { enquiryId: e.id, at, kind: 'deadline_changed', data: { from: e.deadline?.toISOString() ?? null, to: deadline?.toISOString() ?? null, urgent: urgent && !e.urgent } });
-        if (updated.needs_on_call && !e.needs_on_call) page = updated;
-        if (page) {
-          if (this.deps.paging?.enabled) await this.deps.paging.schedulePage(tx, updated, at);
-          else await addEvent(tx, { enquiryId: e.id, at, kind: 'page_withheld', data: { reason: 'paging_off' } });
-        }
+        // The link is the journalist's: a page it causes spends from their budget, as their
+        // emails, texts and calls do.
+        if (updated.needs_on_call && !e.needs_on_call) await this.deps.pages.pageOrWithhold(tx, updated, at, { journalist: updated });
       },
       { openOnly: true },
     );

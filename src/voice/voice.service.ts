@@ -79,13 +79,18 @@ export class VoiceService {
       const key = digits || '2';
       if (key === '1') {
         await repo.updateCall(tx, row.call_sid, { urgent: true });
-        if (this.deps.config.voice.outOfHoursUrgent === 'connect') {
-          const contact = await this.deps.rota.onCallAt(this.deps.clock(), tx);
+        const now = this.deps.clock();
+        // Ringing the on-call phone spends from the caller's page budget like any page; a
+        // withheld number has no budget, and past it the caller leaves a message instead.
+        const refused = this.deps.config.voice.outOfHoursUrgent === 'connect' ? await this.deps.enquiries.spendPage(tx, { phone: row.from_number }, now) : null;
+        if (this.deps.config.voice.outOfHoursUrgent === 'connect' && !refused) {
+          const contact = await this.deps.rota.onCallAt(now, tx);
           await repo.updateCall(tx, row.call_sid, { stage: 'connecting', dialled_number: contact.phone, dialled_name: contact.personId ? contact.name : null });
           return this.connect(row.call_sid, contact.phone);
         }
         await repo.updateCall(tx, row.call_sid, { stage: 'message' });
-        return this.askForMessage('Your message will be passed to the on-call press officer straight away.');
+        const pages = !refused && !(row.from_number === null && this.deps.config.intake.pageRateLimit);
+        return this.askForMessage(pages ? 'Your message will be passed to the on-call press officer straight away.' : 'Your message will be marked urgent for the press office.');
       }
       if (key === '2') {
         await repo.updateCall(tx, row.call_sid, { stage: 'message' });
@@ -167,7 +172,7 @@ export class VoiceService {
       if (thread) {
         await this.callEvents(tx, thread.id, row, outcome, now);
         await addEvent(tx, { enquiryId: thread.id, at: now, kind: 'voicemail', data: { callSid: row.call_sid, recordingSid: rec.recordingSid, seconds: rec.seconds } });
-        ({ enquiry, outcome: result } = await this.deps.enquiries.followUpInTx(tx, thread, { saysUrgent: row.urgent, urgentReason: 'Caller pressed 1 (urgent) on a follow-up call' }));
+        ({ enquiry, outcome: result } = await this.deps.enquiries.followUpInTx(tx, thread, { saysUrgent: row.urgent, urgentReason: 'Caller pressed 1 (urgent) on a follow-up call', sender: { phone: row.from_number } }));
       } else {
         const when = formatShortTime(now, this.deps.config.office, now);
         ({ enquiry, outcome: result } = await this.deps.enquiries.submitInTx(
@@ -183,6 +188,7 @@ export class VoiceService {
             urgent: row.urgent,
           },
           'voice',
+          { sender: { phone: row.from_number } },
         ));
         created = enquiry.reference;
         await this.callEvents(tx, enquiry.id, row, outcome, now);

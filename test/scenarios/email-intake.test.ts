@@ -17,7 +17,7 @@ import { ImapWatcher, PROCESSED_KEYWORD, type ImapWatcherDeps } from '../../src/
 import { AppError } from '../../src/http/errors.js';
 import { eraseEnquiries } from '../../src/privacy/privacy.repository.js';
 import { clientEnv } from '../support/client-address.js';
-import { loginAs } from '../support/desk-client.js';
+import { decodeEntities, loginAs } from '../support/desk-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { describeIfImap, startImapServer, type ImapServer } from '../support/imap-server.js';
 import { composeTo, newId, waitFor } from '../support/mail.js';
@@ -103,7 +103,7 @@ describeIfImap('email intake from the shared mailbox', () => {
     expect(await flagsOf(uid)).toEqual(['$PressDesk', '\\Seen']);
   });
 
-  it('joins a reply to its enquiry by In-Reply-To, and a reply with [PD-…] in the subject by the reference', async () => {
+  it('joins a reply to its enquiry by In-Reply-To, and one from its journalist with [PD-…] in the subject by the reference', async () => {
     const first = newId('thread');
     const { row } = await deliver(await compose({ from: 'Bo Writer <bo@herald.example>', subject: 'Prison numbers', text: 'How many inmates?', messageId: first }), first);
     const e = await enquiry(row.enquiry_id);
@@ -113,13 +113,13 @@ describeIfImap('email intake from the shared mailbox', () => {
     expect(joined).toMatchObject({ outcome: 'joined', enquiry_id: e.id });
 
     const byRef = newId('byref');
-    const joinedByRef = (await deliver(await compose({ from: 'Cy Editor <cy@herald.example>', subject: `Re: [${e.reference}] Prison numbers`, text: 'Following up for Bo.', messageId: byRef }), byRef)).row;
+    const joinedByRef = (await deliver(await compose({ from: 'Bo Writer <BO@Herald.example>', subject: `Re: [${e.reference}] Prison numbers`, text: 'Following up.', messageId: byRef }), byRef)).row;
     expect(joinedByRef).toMatchObject({ outcome: 'joined', enquiry_id: e.id });
     const bare = newId('bare');
     expect((await deliver(await compose({ from: 'Bo Writer <bo@herald.example>', subject: `Question about ${e.reference.toLowerCase()}`, text: 'One more.', messageId: bare }), bare)).row.enquiry_id).toBe(e.id);
 
     const bodies = (await events(e.id)).filter((x) => x.kind === 'email_in').map((x) => x.data.body);
-    expect(bodies).toEqual(['How many inmates?', 'Also: how many staff?\n\n> How many inmates?', 'Following up for Bo.', 'One more.']);
+    expect(bodies).toEqual(['How many inmates?', 'Also: how many staff?\n\n> How many inmates?', 'Following up.', 'One more.']);
     expect(await h.database.db.selectFrom('enquiry').select('id').where('email', '=', 'bo@herald.example').execute()).toHaveLength(1);
 
     // The desk shows what is new in each email and folds the quoted history.
@@ -127,6 +127,73 @@ describeIfImap('email intake from the shared mailbox', () => {
     const page = (await staff.get(`/desk/enquiries/${e.reference}`)).body;
     expect(page).toContain('Email in from Bo Writer &lt;bo@herald.example&gt;');
     expect(page).toMatch(/<div class="pre">Also: how many staff\?<\/div><details><summary>Quoted text and signature<\/summary><div class="pre">&gt; How many inmates\?<\/div><\/details>/);
+  });
+
+  it('lets nobody else into an enquiry by typing its reference: a stranger with [PD-…] starts a new enquiry that names it, and cannot make the old one urgent', async () => {
+    h.clock.set(WEDNESDAY_10PM);
+    const first = newId('victim');
+    const victim = await enquiry((await deliver(await compose({ from: 'Vi Reporter <vi@gazette.example>', subject: 'Council budget', text: 'What is the budget?', messageId: first }), first)).row.enquiry_id);
+    expect(victim.urgent).toBe(false);
+
+    const forged = newId('stranger');
+    const row = (await deliver(await compose({ from: 'Eve <eve@elsewhere.example>', subject: `URGENT Re: [${victim.reference}] Council budget`, text: 'Call me now.', messageId: forged }), forged)).row;
+    expect(row.outcome).toBe('new_enquiry');
+    expect(row.enquiry_id).not.toBe(victim.id);
+    // The old enquiry is untouched: not urgent, nothing added, nobody paged about it.
+    expect(await enquiry(victim.id)).toMatchObject({ urgent: false, needs_on_call: false, journalist_added_at: null });
+    expect((await events(victim.id)).map((x) => x.kind)).toEqual(['received', 'email_in']);
+    expect(await h.database.db.selectFrom('page').select('id').where('enquiry_id', '=', victim.id).execute()).toEqual([]);
+    // The new one says which enquiry it named, for the desk to judge.
+    const made = await enquiry(row.enquiry_id);
+    expect(made).toMatchObject({ email: 'eve@elsewhere.example', urgent: true });
+    expect((await events(made.id)).find((x) => x.kind === 'email_in')?.data).toMatchObject({ mentions: victim.reference });
+    const staff = await loginAs(h, MANAGER.email, MANAGER.password);
+    const page = decodeEntities((await staff.get(`/desk/enquiries/${made.reference}`)).body);
+    expect(page).toContain(`(names ${victim.reference} but is not from its journalist nor a reply to our email: not added to it)`);
+
+    // Answering the journalist's own message (its Message-ID in In-Reply-To) is not enough either.
+    const cc = newId('cc');
+    expect((await deliver(await compose({ from: 'Cy Colleague <cy@gazette.example>', subject: 'Re: Council budget', text: 'Adding to this.', messageId: cc, inReplyTo: first, references: [first] }), cc)).row).toMatchObject({ outcome: 'new_enquiry' });
+    expect((await events(victim.id)).map((x) => x.kind)).toEqual(['received', 'email_in']);
+  });
+
+  it('joins a reply from another address when it answers a message Press Desk sent for that enquiry', async () => {
+    const first = newId('desk-sent');
+    const e = await enquiry((await deliver(await compose({ from: 'Di Reporter <di@gazette.example>', subject: 'Library closures', text: 'Which libraries?', messageId: first }), first)).row.enquiry_id);
+    const ours = newId('ours').replace('@news.example', '@press.example.org');
+    await recordSent(h.database.db, { messageId: ours, enquiryId: e.id, to: [{ name: '', address: 'di@gazette.example' }], subject: `Your enquiry ${e.reference}`, body: 'Thank you', inReplyTo: first, references: [first], at: new Date() });
+    const reply = newId('colleague');
+    const row = (await deliver(await compose({ from: 'Ed Desk <ed.desk@gazette.example>', subject: `Re: Your enquiry ${e.reference}`, text: 'Di is away; I am following this.', messageId: reply, inReplyTo: ours, references: [first, ours] }), reply)).row;
+    expect(row).toMatchObject({ outcome: 'joined', enquiry_id: e.id });
+  });
+
+  it('records From only when it is one plain mailbox: parameters, several senders or an address as display name are not taken as the journalist', async () => {
+    const cases = [
+      { from: '<ann@gazette.example?cc=eve@elsewhere.example>', name: '' },
+      { from: 'Ann <ann@gazette.example>, Eve <eve@elsewhere.example>', name: 'Ann' },
+    ];
+    for (const c of cases) {
+      const id = newId('from');
+      const raw = Buffer.from([`From: ${c.from}`, 'To: press.office@press.example.org', 'Subject: Odd sender', `Message-ID: ${id}`, '', 'Hello', ''].join('\r\n'));
+      const e = await enquiry((await deliver(raw, id)).row.enquiry_id);
+      expect(e).toMatchObject({ email: null, name: c.name });
+      const staff = await loginAs(h, MANAGER.email, MANAGER.password);
+      expect((await staff.get(`/desk/enquiries/${e.reference}`)).body).not.toContain('mailto:');
+    }
+    const tricked = newId('from');
+    const e = await enquiry((await deliver(await compose({ from: '"chief.constable@police.example" <eve@elsewhere.example>', subject: 'Trick', text: 'Hello', messageId: tricked }), tricked)).row.enquiry_id);
+    expect(e).toMatchObject({ email: 'eve@elsewhere.example', name: '' });
+  });
+
+  it('never puts a stored address raw in a mailto: link (rows from before addresses were checked)', async () => {
+    const id = newId('legacy');
+    const e = await enquiry((await deliver(await compose({ from: 'Ann <ann.o@gazette.example>', subject: 'Legacy', text: 'Hello', messageId: id }), id)).row.enquiry_id);
+    const staff = await loginAs(h, MANAGER.email, MANAGER.password);
+    expect((await staff.get(`/desk/enquiries/${e.reference}`)).body).toContain(`href="mailto:ann.o@gazette.example?subject=Your%20enquiry%20${e.reference}"`);
+    await h.database.db.updateTable('enquiry').set({ email: 'ann@gazette.example?cc=eve@elsewhere.example&body=hi' }).where('id', '=', e.id).execute();
+    const page = (await staff.get(`/desk/enquiries/${e.reference}`)).body;
+    expect(page).not.toContain('mailto:');
+    expect(decodeEntities(page)).toContain('ann@gazette.example?cc=eve@elsewhere.example&body=hi');
   });
 
   it('makes the same subject from someone else a new enquiry (never threads by subject alone)', async () => {

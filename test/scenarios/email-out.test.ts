@@ -23,6 +23,7 @@ let imap: ImapServer;
 let smtp: SmtpRecorder;
 let h: Harness;
 let watcher: ImapWatcher;
+let managerId: string;
 
 /** Delivers a message to the mailbox and waits until intake has recorded it; returns its enquiry. */
 async function deliver(opts: Mail.Options & { messageId: string }) {
@@ -53,7 +54,7 @@ describeIfImap('email out: acknowledgements and replies', () => {
       env: { IMAP_URL: imap.url, IMAP_PASSWORD: imap.password, SMTP_URL: smtp.url, PRESSDESK_EMAIL_FROM: OFFICE },
       config: { email: { pollSeconds: 5 } },
     });
-    await h.services.users.create({ ...MANAGER, name: 'Maya Manager', role: 'manager' }, { userId: null, email: 'test' });
+    managerId = (await h.services.users.create({ ...MANAGER, name: 'Maya Manager', role: 'manager' }, { userId: null, email: 'test' })).id;
     watcher = new ImapWatcher({ db: h.database.db, config: h.config, intake: h.services.emailIntake, log: h.services.log, backoffMs: { min: 100, max: 400 } });
     watcher.start();
   }, 60_000);
@@ -71,7 +72,8 @@ describeIfImap('email out: acknowledgements and replies', () => {
     expect(ack.to).toEqual(['ann@gazette.example']);
     expect(ack.parsed.from?.value).toEqual([{ name: 'Press Office', address: 'press.office@press.example.org' }]);
     expect(ack.parsed.replyTo?.value).toEqual([{ name: 'Press Office', address: 'press.office@press.example.org' }]);
-    expect(ack.parsed.subject).toBe(`Re: Road closure on the A38 [${ref}]`);
+    // Press Desk's own subject, never the sender's text.
+    expect(ack.parsed.subject).toBe(`Your enquiry ${ref} to Press Office`);
     expect(ack.parsed.inReplyTo).toBe(messageId);
     expect(ack.parsed.headers.get('auto-submitted')).toBe('auto-replied');
     expect(ack.parsed.text).toContain(`Your reference is ${ref}.`);
@@ -122,7 +124,8 @@ describeIfImap('email out: acknowledgements and replies', () => {
     await h.jobs.settle();
     const [, reply] = await smtp.waitFor(2);
     expect(reply.to).toEqual(['cat@weekly.example']);
-    expect(reply.parsed.subject).toBe(`Re: Budget figures [${ref}]`);
+    // The thread's latest message is the acknowledgement: its subject, not the sender's, carries on.
+    expect(reply.parsed.subject).toBe(`Re: Your enquiry ${ref} to Press Office`);
     expect(reply.parsed.inReplyTo).toBe(ack.parsed.messageId);
     expect(reply.parsed.text?.trim()).toBe('The budget is £2m, agreed in March.');
     expect(reply.parsed.headers.get('auto-submitted')).toBeUndefined();
@@ -150,5 +153,63 @@ describeIfImap('email out: acknowledgements and replies', () => {
     await h.jobs.settle();
     expect(await kinds(row.enquiry_id)).toContain('email_out_failed');
     expect(smtp.messages).toHaveLength(1);
+  });
+
+  it('acknowledges the From address only, never Reply-To', async () => {
+    smtp.clear();
+    const messageId = newId('reply-to');
+    const row = await deliver({ from: 'Fay Writer <fay@gazette.example>', replyTo: 'victim@elsewhere.example', subject: 'Bridge works', text: 'When do they end?', messageId });
+    const [ack] = await smtp.waitFor(1);
+    expect(ack.to).toEqual(['fay@gazette.example']);
+    expect(ack.parsed.subject).toBe(`Your enquiry ${await reference(row.enquiry_id)} to Press Office`);
+  });
+
+  it('acknowledges no role address, nothing of the office’s own domain, no From that is not one plain mailbox, and no bulk mail', async () => {
+    smtp.clear();
+    const senders = [
+      { from: 'Robot <no-reply@tickets.example>', headers: {} },
+      { from: 'Postmaster <postmaster@gazette.example>', headers: {} },
+      { from: 'Mailer <MAILER-DAEMON@gazette.example>', headers: {} },
+      { from: 'A Colleague <colleague@press.example.org>', headers: {} },
+      { from: 'Sub Office <someone@north.press.example.org>', headers: {} },
+      { from: 'Ann <ann@gazette.example>, Eve <eve@elsewhere.example>', headers: {} },
+      { from: '<ann@gazette.example?cc=eve@elsewhere.example>', headers: {} },
+      { from: 'Bulk News <news@bulk.example>', headers: { Precedence: 'bulk' } },
+    ];
+    for (const [i, s] of senders.entries()) {
+      const messageId = newId(`noack-${i}`);
+      const raw = Buffer.from([`From: ${s.from}`, 'To: press.office@press.example.org', `Subject: Question ${i}`, `Message-ID: ${messageId}`, ...Object.entries(s.headers).map(([k, v]) => `${k}: ${v}`), '', 'Hello', ''].join('\r\n'));
+      await imap.append(raw);
+      await until(`message ${messageId}`, () => h.database.db.selectFrom('email_message').select('id').where('message_id', '=', messageId).executeTakeFirst());
+    }
+    await h.jobs.settle();
+    expect(smtp.messages).toEqual([]);
+  });
+
+  it('tells of a status change under Press Desk’s own subject, and never by email to a role address or the office’s own', async () => {
+    smtp.clear();
+    const actor = { userId: managerId, email: MANAGER.email };
+    const messageId = newId('closed');
+    const row = await deliver({ from: 'Gil Asker <gil@times.example>', subject: 'Click here: prize.example', text: 'A question.', messageId });
+    const ref = await reference(row.enquiry_id);
+    await smtp.waitFor(1);
+    await h.services.casework.setStatus(ref, 'closed', actor);
+    await h.jobs.settle();
+    const [, closed] = await smtp.waitFor(2);
+    expect(closed.to).toEqual(['gil@times.example']);
+    expect(closed.parsed.subject).toBe(`Your enquiry ${ref} to Press Office`);
+    expect(closed.parsed.text).toContain(`your enquiry ${ref} is now closed`);
+
+    smtp.clear();
+    for (const email of ['noreply@gazette.example', 'press.office@press.example.org']) {
+      const res = await h.postJson('/api/enquiries', { name: 'Hal', outlet: 'Herald', email, phone: '+447911123456', subject: 'Odd address', details: 'Hello' });
+      expect(res.status).toBe(201);
+      const { reference: r } = (await res.json()) as { reference: string };
+      await h.services.casework.setStatus(r, 'closed', actor);
+    }
+    await h.jobs.settle();
+    expect(smtp.messages).toEqual([]);
+    // The journalist still hears by text, the other way they gave.
+    expect(h.twilio.messages.filter((m) => m.to === '+447911123456' && m.body?.includes('is now closed'))).toHaveLength(2);
   });
 });
