@@ -129,15 +129,23 @@ export function fitsSegments(text: string, segments: number): boolean {
   return fits(text, Math.min(Math.max(1, segments), MAX_SMS_SEGMENTS)) && fitsOneMessage(text);
 }
 
+// The GSM extension characters take two places each; in a line of a staff text, plain ones that
+// read the same keep every character one place, so a line's length is its cut.
+const GSM_EXTENSION_PLAIN: Record<string, string> = { '{': '(', '}': ')', '[': '(', ']': ')', '~': '-', '|': '/', '\\': '/', '^': "'", '€': 'EUR' };
+
 /**
  * `text` made for a line of a text to staff: folded to GSM characters (`foldToGsm`), any that
- * stay outside the GSM set dropped (one would turn the whole text UCS-2), whitespace (newlines
+ * stay outside the GSM set dropped (one would turn the whole text UCS-2), the GSM extension
+ * characters replaced by plain ones (`{` → `(`, `€` → `EUR`), whitespace (newlines
  * too: a line must not start anything the officer or the erasure would read as another line)
  * collapsed, runs of one symbol cut to three ("&&&&…" × 200 says nothing more than "&&&"), and cut
  * to `max` characters with "...". The link and the desk show the journalist's own text.
  */
 export function gsmLine(text: string, max: number): string {
-  const folded = [...foldToGsm(text)].filter((ch) => GSM.test(ch)).join('');
+  const folded = [...foldToGsm(text)]
+    .filter((ch) => GSM.test(ch))
+    .map((ch) => GSM_EXTENSION_PLAIN[ch] ?? ch)
+    .join('');
   const tidy = folded
     .replace(/\s+/g, ' ')
     .replace(/([^\p{L}\p{N}\s])\1{3,}/gu, '$1$1$1')
@@ -173,16 +181,10 @@ export interface BundleText {
   withLink: boolean;
 }
 
-/** Soonest deadline first, no deadline last; otherwise as they came. */
-function byDeadline<T extends { enquiry: Enquiry }>(items: T[]): T[] {
-  const at = (e: Enquiry) => e.deadline?.getTime() ?? Number.POSITIVE_INFINITY;
-  return items.map((it, i) => ({ it, i })).sort((a, b) => at(a.it.enquiry) - at(b.it.enquiry) || a.i - b.i).map(({ it }) => it);
-}
-
 /**
  * One SMS for several pages held back within the bundling window, within `segments` SMS
- * segments (and so always one message Twilio accepts): a line per enquiry, soonest deadline
- * first, as many as fit; when some do not, "and N more: <link>" on a line of its own, the link
+ * segments (and so always one message Twilio accepts): a line per enquiry, in the order they
+ * came (the first is the marker an unknown outcome is looked up by), as many as fit; when some do not, "and N more: <link>" on a line of its own, the link
  * (`link`, made by the caller) opening the list of every enquiry of the bundle; then the one ACK
  * that acknowledges them all, listed or not (every page of the bundle is carried by this one
  * message). Names, outlets and subjects are cut and kept to GSM characters (`gsmLine`), so no
@@ -192,7 +194,7 @@ export function bundleSms(items: BundleItem[], office: OfficeConfig, now: Date, 
   const n = items.length;
   const head = n === 1 ? 'URGENT: 1 more media enquiry:' : `URGENT: ${n} more media enquiries:`;
   const ack = `\nReply ACK to acknowledge ${n === 1 ? 'it' : 'all'}, or ACK <code> for one.`;
-  const lines = byDeadline(items).map(({ enquiry: e, shortCode }) => {
+  const lines = items.map(({ enquiry: e, shortCode }) => {
     const deadline = e.deadline ? ` by ${formatDeadline(e.deadline, office, now)}` : '';
     return `\n${e.reference} (${shortCode}) ${gsmLine(e.outlet || e.phone || 'SMS', 30) || 'SMS'}${deadline}: ${gsmLine(e.subject, 50)}`;
   });

@@ -55,6 +55,8 @@ describe('bundleSms', () => {
         expect(smsLength(b.text)).toBeLessThanOrEqual(smsCapacity(b.text, segments));
         const lines = b.text.split('\n');
         const n = items.length;
+        // The first always fits: it is what an attempt whose outcome is unknown is looked up by.
+        expect(b.text).toContain(`\n${items[0].enquiry.reference} (${items[0].shortCode}) `);
         expect(lines[0]).toBe(n === 1 ? 'URGENT: 1 more media enquiry:' : `URGENT: ${n} more media enquiries:`);
         expect(lines.at(-1)).toBe(`Reply ACK to acknowledge ${n === 1 ? 'it' : 'all'}, or ACK <code> for one.`);
         // One line per listed enquiry, each starting with its reference: nothing a journalist typed starts a line.
@@ -86,13 +88,13 @@ describe('bundleSms', () => {
     expect(fitsSegments(storm.text, 4)).toBe(true);
   });
 
-  it('lists the soonest deadline first, and cuts a run of 200 ampersands to three', () => {
+  it('lists in the order they came (the first line is what an unknown outcome is looked up by), and cuts a run of 200 ampersands to three', () => {
     const late = enquiry(1, { name: 'A', outlet: '&'.repeat(200), subject: 'Late', deadline: new Date('2026-12-25T09:00:00Z') });
     const soon = enquiry(2, { name: 'B', outlet: 'Soon Times', subject: 'Soon', deadline: new Date('2026-12-24T19:00:00Z') });
     const { text } = bundleSms([{ enquiry: late, shortCode: '1111' }, { enquiry: soon, shortCode: '2222' }], office, NOW, { segments: 2, link: LINK });
     const lines = text.split('\n');
-    expect(lines[1]).toMatch(/^PD-\S+ \(2222\) Soon Times by /);
-    expect(lines[2]).toMatch(/^PD-\S+ \(1111\) &&& by .*: Late$/);
+    expect(lines[1]).toMatch(/^PD-\S+ \(1111\) &&& by .*: Late$/);
+    expect(lines[2]).toMatch(/^PD-\S+ \(2222\) Soon Times by /);
   });
 });
 
