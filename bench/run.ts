@@ -58,6 +58,7 @@ import {
   type Summary,
 } from './lib.js';
 import { measureHoldingLine, type HoldingLineFigures } from './holding-line.js';
+import { describePageStorm, measurePageStorm, type PageStormFigures } from './page-storm.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -140,6 +141,8 @@ const HARD_LIMIT_MS =
   (LIMIT_TEXTS / LIMIT_RATE) * 3000 +
   // The email step: start-up, its own waits (60 s + 100 ms a message for the backlog, 60 s for the last acknowledgements), the new mail at its rate.
   180_000 + EMAIL_BACKLOG * 120 + (EMAIL_COUNT / EMAIL_RATE) * 1000 +
+  // The page storm: start-up, 200 enquiries inside a 20 s window, the window, the link and the ACK.
+  120_000 +
   90_000;
 
 /**
@@ -648,6 +651,23 @@ async function main(): Promise<number> {
       for (const p of holdingLine.problems) failures.push(`holding line: ${p}`);
     }
 
+    // 8c. Bundle of 200 urgent enquiries (issue 22): its own service on a fresh database, against
+    // the fake Twilio's limits; the texts sent, whether all are within them, reachable and acknowledged by one ACK.
+    const pageStorm = await phase('page-storm', async (): Promise<PageStormFigures | null> => {
+      log('bundle of 200 urgent enquiries: 200 through the API inside a 20 s bundling window, half with hostile outlets…');
+      try {
+        const url = await scratchDatabase(database.url, cleanups);
+        return await measurePageStorm({ databaseUrl: url, count: 200, windowSeconds: 20, build: BUILD, env: serviceEnv });
+      } catch (err) {
+        failures.push(`page storm: ${(err as Error).message}`);
+        return null;
+      }
+    });
+    if (pageStorm) {
+      log(`  ${describePageStorm(pageStorm)}`);
+      for (const p of pageStorm.problems) failures.push(`page storm: ${p}`);
+    }
+
     // 9. Targets.
     const peakKiB = Math.max(peakAKiB ?? 0, peakBKiB ?? 0);
     const MB = (kib: number | null) => (kib === null ? NaN : Math.round((kib * 1024) / 1e5) / 10);
@@ -674,6 +694,13 @@ async function main(): Promise<number> {
         (email?.latency.toAcknowledgementMs.p99 ?? NaN) / EMAIL_TARGET_MS,
         email !== null && email.latency.toAcknowledgementMs.p99 <= EMAIL_TARGET_MS && !email.latency.missing,
         emailSkipped ?? undefined,
+      ),
+      t(
+        "bundle of 200 urgent enquiries: texts sent, all within Twilio's limits",
+        '≤ 1,600 characters each, none refused, every reference reachable, one ACK for all',
+        pageStorm ? `${pageStorm.textsSent} texts, longest ${pageStorm.longestText} chars, ${pageStorm.refused} refused, ${pageStorm.reachable}/200 reachable, ACK ${pageStorm.acknowledgedByOneAck}/200` : 'n/a',
+        (pageStorm?.longestText ?? NaN) / 1600,
+        pageStorm !== null && pageStorm.problems.length === 0,
       ),
     ];
 
@@ -727,6 +754,7 @@ async function main(): Promise<number> {
       email,
       emailSkipped,
       holdingLine,
+      pageStorm,
       queue,
       memory: {
         peakRssMB: MB(peakKiB),

@@ -26,6 +26,7 @@ import { voiceRoutes } from './voice/voice.routes.js';
 import { callbackRoutes } from './oncall/callback.routes.js';
 import { statusRoutes } from './status/status.routes.js';
 import { linkResponseHeaders, onCallLinkRoutes } from './oncall/link.routes.js';
+import { onCallListLinkRoutes } from './oncall/list-link.routes.js';
 import { smsWebhookRoutes } from './sms/sms.routes.js';
 import { deliveryStatusRoutes } from './telephony/status.routes.js';
 import type { Services } from './services.js';
@@ -133,7 +134,7 @@ export function createApp(deps: AppDeps) {
     const route = c.req.routePath || 'unmatched';
     httpDuration.observe({ method: c.req.method, route, status: String(c.res.status) }, ms / 1000);
     // The link in a page SMS is a credential: its token never reaches the log.
-    log.info({ reqId: c.get('requestId'), method: c.req.method, path: c.req.path.replace(/^\/(m|status)\/[^/]+/, '/$1/[link]'), status: c.res.status, ms: Math.round(ms * 10) / 10 }, 'request');
+    log.info({ reqId: c.get('requestId'), method: c.req.method, path: c.req.path.replace(/^\/(m\/list|m|status)\/[^/]+/, '/$1/[link]'), status: c.res.status, ms: Math.round(ms * 10) / 10 }, 'request');
   });
   // The on-call link's own headers (src/oncall/link.routes.tsx), set after secureHeaders' so they win.
   app.use('/m/*', linkResponseHeaders);
@@ -213,6 +214,7 @@ export function createApp(deps: AppDeps) {
   app.route('/twilio', voiceRoutes({ voice: deps.voice, ...twilioAuth }));
   app.route('/twilio', callbackRoutes({ onCallActions: deps.onCallActions, ...twilioAuth }));
   app.route('/', onCallLinkRoutes(deps));
+  app.route('/', onCallListLinkRoutes(deps));
   app.route('/', statusRoutes({ pages: deps.statusPages, config, clock: deps.clock, pool: deps.pool, log }));
   // Desk forms: a malformed body (a multipart body without or with the wrong boundary, cut
   // short) is the sender's mistake, 400, not a 500 from deep inside a handler. The parsed body is

@@ -61,6 +61,12 @@ export const fileConfigSchema = z.strictObject({
     fallbackNumber: z.string().regex(e164, 'must be an E.164 phone number such as +443001234567'),
     ackTimeoutSeconds: z.number().int().min(10).max(86_400),
     bundleSeconds: z.number().int().min(0).max(3600),
+    /**
+     * SMS segments a bundled page text may take: it lists as many enquiries as fit and links to
+     * the list of all. At most 10 (1,530 characters, inside Twilio's 1,600); at least 2 (room for
+     * the count, the link and the ACK line).
+     */
+    bundleSegments: z.number().int().min(2).max(10),
     escalation: z.array(escalationStep).min(1),
     /** How long the link in a page SMS (the on-call officer's view of that one enquiry) keeps working. */
     linkHours: z.number().int().min(1).max(72),

@@ -5,6 +5,7 @@ import type { RotaTables } from '../oncall/rota.tables.js';
 import type { ReportsTables } from '../reports/reports.tables.js';
 import type { VoiceTables } from '../voice/voice.tables.js';
 import type { LinkTables } from '../oncall/link.tables.js';
+import type { ListLinkTables } from '../oncall/list-link.tables.js';
 import type { EmailTables } from '../email/email.tables.js';
 import type { StatusTables } from '../status/status.tables.js';
 import type { IncidentTables } from '../incidents/incident.tables.js';
@@ -16,7 +17,7 @@ import type { EventKind } from '../enquiries/timeline.js';
  * Kysely's view of the tables created by the SQL files in `sql/`. Keep the two in step. Each
  * domain declares its own tables next to its repository; this interface gathers them.
  */
-export interface Database extends RotaTables, PagingTables, OutboxTables, DeskTables, ReportsTables, VoiceTables, LinkTables, EmailTables, StatusTables, IncidentTables {
+export interface Database extends RotaTables, PagingTables, OutboxTables, DeskTables, ReportsTables, VoiceTables, LinkTables, ListLinkTables, EmailTables, StatusTables, IncidentTables {
   enquiry: EnquiryTable;
   enquiry_event: EnquiryEventTable;
   sms_inbound: SmsInboundTable;

@@ -26,6 +26,7 @@ const ACTION_LABEL: Record<string, string> = {
   'enquiry.reply_sent': 'Replied to the journalist by SMS',
   'enquiry.email_sent': 'Replied to the journalist by email',
   'oncall.viewed': 'Looked at an enquiry from the on-call phone',
+  'oncall.list_viewed': 'Opened the list of a bundled page text from the on-call phone',
   'oncall.call': 'Asked to be put through to the journalist from the on-call phone',
   'enquiry.upgraded': 'Marked an enquiry urgent',
   'enquiry.downgraded': 'Marked an enquiry not urgent',

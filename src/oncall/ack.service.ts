@@ -4,15 +4,19 @@ import { normaliseReference } from '../enquiries/reference.js';
 import type { AckHandler } from '../sms/inbound.service.js';
 import type { PagingService } from './paging.service.js';
 import { pagesNoLongerFor } from './oncall-actions.repository.js';
+import { fitsSegments, gsmLine, mostThatFit } from './paging.messages.js';
 import * as repo from './paging.repository.js';
 import { isActivePersonPhone } from './rota.repository.js';
+
+/** The most SMS segments the reply to an ACK takes (it names the enquiries acknowledged). */
+const ACK_REPLY_SEGMENTS = 4;
 
 const ACK = /^\s*ack(?:nowledged?)?\b[\s.:,!-]*(.*)$/is;
 
 /**
- * Acknowledgements by SMS from the on-call phone. `ACK` acknowledges every page in the newest
- * text sent to that phone (one page, or all of a bundle); `ACK 4821` or `ACK PD-7KM-4QX` one
- * page. An ACK from a number with nothing to acknowledge is refused politely, changes nothing,
+ * Acknowledgements by SMS from the on-call phone. `ACK` acknowledges every page sent to that
+ * phone and not yet acknowledged (the newest text, one page or all of a bundle, and any before
+ * it); `ACK 4821` or `ACK PD-7KM-4QX` one page. An ACK from a number with nothing to acknowledge is refused politely, changes nothing,
  * and is recorded (the inbound message is stored with its reply). But a longer text that merely
  * starts with the word ("Acknowledged, but can you confirm…") from a number that is neither on
  * the rota nor was ever paged is a journalist writing, not an officer acknowledging: it is left
@@ -38,10 +42,11 @@ export class SmsAckHandler implements AckHandler {
       if (!chosen.length && sent.length) {
         return `Press Desk: no open page matches "${arg.slice(0, 20)}". Reply ACK to acknowledge your latest page.`;
       }
-    } else if (sent.length) {
-      // Everything carried by the newest text to this phone: one page, or a whole bundle.
-      const newest = sent[0].provider_sid;
-      chosen = sent.filter((p) => p.provider_sid === newest);
+    } else {
+      // Every page this phone was sent and has not acknowledged: the newest text (one page, or a
+      // whole bundle, the enquiries behind its link included) and any before it. In a storm the
+      // first page goes alone and the rest follow in a bundle: one ACK answers both.
+      chosen = sent;
     }
     if (!chosen.length) {
       const known = (await repo.wasEverPaged(tx, message.from)) || (await isActivePersonPhone(tx, message.from));
@@ -55,10 +60,13 @@ export class SmsAckHandler implements AckHandler {
     for (const p of acked) {
       await addEvent(tx, { enquiryId: p.enquiry_id, at: p.acknowledged_at ?? new Date(), kind: 'sms_in', actor: message.from, data: { body: message.body, messageSid: message.messageSid, ack: true } });
     }
-    const refs = chosen.filter((p) => acked.some((a) => a.id === p.page_id)).map((p) => `${p.reference} (${p.outlet || 'SMS'})`);
+    const ackedIds = new Set(acked.map((a) => a.id));
+    const refs = [...new Map(chosen.filter((p) => ackedIds.has(p.page_id)).map((p) => [p.page_id, `${p.reference} (${gsmLine(p.outlet || 'SMS', 30) || 'SMS'})`])).values()];
     if (!refs.length) return 'Press Desk: already acknowledged.';
-    return refs.length === 1
-      ? `Press Desk: acknowledged ${refs[0]}. Escalation stopped. Please contact the journalist.`
-      : `Press Desk: acknowledged ${refs.length} enquiries: ${refs.join(', ')}. Escalation stopped.`;
+    if (refs.length === 1) return `Press Desk: acknowledged ${refs[0]}. Escalation stopped. Please contact the journalist.`;
+    // Newest first, as many as fit the reply's segments; a storm's worth are counted, not listed.
+    const more = (k: number) => (k < refs.length ? ` and ${refs.length - k} more` : '');
+    const { text } = mostThatFit(refs.length, (k) => `Press Desk: acknowledged ${refs.length} enquiries: ${refs.slice(0, k).join(', ')}${more(k)}. Escalation stopped.`, (t) => fitsSegments(t, ACK_REPLY_SEGMENTS));
+    return text;
   }
 }

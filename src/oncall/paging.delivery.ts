@@ -11,8 +11,9 @@ import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import { claimRow, errorText, recordOnRow, type OutboxService } from '../outbox/outbox.service.js';
-import { bundleCallTwiml, bundleSms, pageCallTwiml, pageSms } from './paging.messages.js';
+import { bundleCallTwiml, bundleSms, pageCallTwiml, pageSms, type BundleItem } from './paging.messages.js';
 import { linkUrl, newLinkToken, redactedLinkUrl, saveLink } from './link.service.js';
+import { listLinkUrl, redactedListLinkUrl, saveListLink } from './list-link.service.js';
 import * as repo from './paging.repository.js';
 import { queueBundle, queueStep, scheduleNext } from './paging.schedule.js';
 import type { Page, PageAction, PageStep } from './paging.tables.js';
@@ -56,6 +57,22 @@ export class PageDelivery {
     if (!send.includes(url)) return { send, store: send };
     await saveLink(tx, token, { enquiryId: enquiry.id, pageId: page.id, phone: contact.phone, personId: contact.personId, now, hours: config.onCall.linkHours });
     return { send, store: send.replace(url, redactedLinkUrl(config.publicBaseUrl)) };
+  }
+
+  /**
+   * The text of one bundle to `phone` (see `bundleSms`), made in the claim's transaction: when not
+   * every enquiry fits, the text links to the list of all of them, stored (hashed) with exactly
+   * these enquiries; `store` has that link redacted, as for a single page's link.
+   */
+  private async bundleText(tx: Tx, phone: string, items: Array<BundleItem & { step: PageStep & { enquiry_id: string } }>, now: Date): Promise<{ send: string; store: string }> {
+    const { config } = this.deps;
+    const token = newLinkToken();
+    const url = listLinkUrl(config.publicBaseUrl, token);
+    const bundle = bundleSms(items, config.office, now, { segments: config.onCall.bundleSegments, link: url });
+    if (!bundle.withLink) return { send: bundle.text, store: bundle.text };
+    const scope = items.map((it) => ({ enquiryId: it.enquiry.id, pageId: it.step.page_id }));
+    await saveListLink(tx, token, { phone, personId: items.find((it) => it.step.person_id)?.step.person_id ?? null, items: scope, now, hours: config.onCall.linkHours });
+    return { send: bundle.text, store: bundle.text.replace(url, redactedListLinkUrl(config.publicBaseUrl)) };
   }
 
   /**
@@ -130,10 +147,10 @@ export class PageDelivery {
    * acknowledges every one; then starts each page's acknowledgement timer. A refusal escalates
    * each page to its next step at once. The bundle is one outbound row, which every step it
    * carries points at; a retry claims that row again (with any page held since), so an attempt
-   * whose outcome is unknown is looked up before the bundle is sent again. A bundle carries no
-   * links to the mobile view: its lines already use most of two segments, and a 50-character
-   * link per enquiry would not fit; the officer reaches each enquiry by the SMS commands (INFO,
-   * CALL, … with its reference or code).
+   * whose outcome is unknown is looked up before the bundle is sent again. A bundle text lists
+   * what fits `onCall.bundleSegments` and links to the list of all (`bundleText`); the officer
+   * acts on each enquiry by the SMS commands (INFO, CALL, … with its reference or code). A bundled
+   * call's keypress names the call's outbound row, which every page it was for points at.
    */
   async sendBundle(phone: string, action: PageAction = 'sms'): Promise<void> {
     const { db, clock, config } = this.deps;
@@ -158,13 +175,15 @@ export class PageDelivery {
           const enquiries = new Map((await repo.enquiriesByIds(tx, [...new Set(steps.map((s) => s.enquiry_id))])).map((e) => [e.id, e]));
           const codes = new Map((await repo.pagesByIds(tx, [...new Set(steps.map((s) => s.page_id))])).map((p) => [p.id, p.short_code]));
           const claimed = steps.map((s) => ({ enquiry: enquiries.get(s.enquiry_id)!, shortCode: codes.get(s.page_id)!, step: s }));
-          const content =
-            action === 'sms'
-              ? bundleSms(claimed, config.office, now)
-              : bundleCallTwiml(claimed, config.office, now, this.url(`/twilio/voice?${claimed.map((it) => `page=${it.step.page_id}`).join('&')}`));
-          const row = await claimRow(tx, earlier?.outbound_id ?? null, { ownerKind: 'page_step', medium: action, key: `page-step:${(steps.find((s) => !s.outbound_id) ?? steps[0]).id}`, to: phone, content, at: now });
+          const text = action === 'sms' ? await this.bundleText(tx, phone, claimed, now) : { send: '', store: '' };
+          const row = await claimRow(tx, earlier?.outbound_id ?? null, { ownerKind: 'page_step', medium: action, key: `page-step:${(steps.find((s) => !s.outbound_id) ?? steps[0]).id}`, to: phone, content: text.store, at: now });
           await repo.linkSteps(tx, steps.filter((s) => s.outbound_id !== row.id).map((s) => s.id), row.id);
-          return { claimed, content, row, lookUpFirst: row.lookUpFirst || steps.some((s) => s.outcome_unknown) };
+          if (action === 'call') {
+            // The keypress names the call's row, not each page: 200 page ids would not fit Twilio's 4,000 characters of TwiML.
+            text.send = text.store = bundleCallTwiml(claimed, config.office, now, this.url(`/twilio/voice?bundle=${row.id}`));
+            await recordOnRow(tx, row.id, { content: text.store });
+          }
+          return { claimed, content: text.send, row, lookUpFirst: row.lookUpFirst || steps.some((s) => s.outcome_unknown) };
         });
         if (!claim) return null;
         items = claim.claimed;

@@ -144,6 +144,12 @@ export async function stepsSentBy(db: Db | Tx, messageId: string): Promise<Array
     .execute();
 }
 
+/** The pages whose steps the outbound row `messageId` carried (a bundled call: the pages its keypress acknowledges). */
+export async function pageIdsCarriedBy(db: Db | Tx, messageId: string): Promise<string[]> {
+  const rows = await db.selectFrom('page_step').select('page_id').distinct().where('outbound_id', '=', messageId).orderBy('page_id').execute();
+  return rows.map((r) => r.page_id);
+}
+
 /** The highest step index recorded for a page (the step escalation is at). */
 export async function latestStepIndex(db: Db | Tx, pageId: string): Promise<number> {
   const r = await db.selectFrom('page_step').select((eb) => eb.fn.max('step_index').as('n')).where('page_id', '=', pageId).executeTakeFirst();

@@ -221,6 +221,19 @@ export class PagingService implements PagingPort, StatusOwner {
   }
 
   /**
+   * The keypress on a bundled call (`?bundle=` the call's outbound row): acknowledges every page
+   * that call was for. Returns how many it acknowledged and how many the call was for (0 when the
+   * row carried no page).
+   */
+  async acknowledgeBundleByVoice(messageId: string, by: string): Promise<{ acked: number; of: number }> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      const pageIds = await repo.pageIdsCarriedBy(tx, messageId);
+      const pages = pageIds.length ? await this.acknowledge(tx, pageIds, { by, via: 'voice' }) : [];
+      return { acked: pages.length, of: pageIds.length };
+    });
+  }
+
+  /**
    * Status hook of page rows (see `StatusOwner`): records a delivery callback on the timelines of
    * the steps `message` carried and, when a page SMS or call failed on the step escalation is at,
    * escalates at once instead of waiting for the timeout.

@@ -4,7 +4,7 @@ import type { Medium } from './senders.js';
 import type { OutboundMessage, OwnerKind } from './outbox.tables.js';
 
 /** The fields of an outbound row its owner may change as a delivery goes on. */
-export type MessagePatch = Partial<Pick<OutboundMessage, 'state' | 'outcome_unknown' | 'provider_sid' | 'provider_status' | 'last_error' | 'sent_at'>>;
+export type MessagePatch = Partial<Pick<OutboundMessage, 'state' | 'outcome_unknown' | 'provider_sid' | 'provider_status' | 'last_error' | 'sent_at' | 'content'>>;
 
 /** The plain text with this idempotency key, created (state `sending`) if new, locked. */
 export async function getOrCreateMessage(

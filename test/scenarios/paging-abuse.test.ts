@@ -75,7 +75,8 @@ describe('escalation calls are bundled like texts', () => {
     expect(bundle).toContain('4 urgent media enquiries have not been acknowledged');
     expect(bundle).toContain('Press 1 to acknowledge all 4.');
     const gatherUrl = /action="([^"]+)"/.exec(bundle)![1].replace(/&amp;/g, '&');
-    expect(gatherUrl.match(/page=\d+/g)).toHaveLength(4);
+    // The keypress names the bundled call (its outbound row), not each page: 200 ids would not fit Twilio's 4,000 characters.
+    expect(gatherUrl).toMatch(/^https:\/\/press\.example\.org\/twilio\/voice\?bundle=\d+$/);
 
     const res = await h.webhook(gatherUrl.replace('https://press.example.org', ''), { CallSid: calls[2].sid, Digits: '1', To: ON_CALL, From: '+447700100200' });
     expect(res.status).toBe(200);

@@ -332,7 +332,7 @@ describe('at closing time', () => {
 });
 
 describe('storms', () => {
-  it('bundles further pages to the same phone within the window into one SMS, and ACK acknowledges all listed', async () => {
+  it('bundles further pages to the same phone within the window into one SMS, and one ACK acknowledges them and the page before', async () => {
     await start({ config: { bundleSeconds: 120 } });
     const first = await urgentEnquiry({ subject: 'First incident' });
     await h.twilio.waitForMessages(1);
@@ -350,15 +350,21 @@ describe('storms', () => {
     for (const r of more) expect(bundle).toContain(r.reference);
     expect(bundle).not.toContain(first.reference);
 
-    const reply = twimlText(await (await h.sms(ON_CALL, 'ACK')).text());
-    expect(reply).toContain('acknowledged 3 enquiries');
-    const statuses = await h.database.db.selectFrom('page').innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id').select(['enquiry.reference', 'page.status']).execute();
-    expect(statuses.find((s) => s.reference === first.reference)!.status).toBe('active');
-    expect(statuses.filter((s) => s.status === 'acknowledged')).toHaveLength(3);
-
-    // The first page's timer still runs from its own SMS.
+    // The first page's timer runs from its own SMS: its call comes 10 minutes after it, the bundle's not yet.
     h.clock.advance(8 * MINUTE);
     await h.twilio.waitForCalls(1);
+    await h.jobs.settle();
+    expect(h.twilio.calls).toHaveLength(1);
     expect(h.twilio.calls[0].twiml).toContain('Evening Gazette');
+
+    // One ACK answers every page the phone was sent (issue 22): the bundle, and the page before it.
+    const reply = twimlText(await (await h.sms(ON_CALL, 'ACK')).text());
+    expect(reply).toMatch(/^Press Desk: acknowledged 4 enquiries: PD-/);
+    for (const r of [first, ...more]) expect(reply).toContain(r.reference);
+    const statuses = await h.database.db.selectFrom('page').select('status').execute();
+    expect(statuses.map((s) => s.status)).toEqual(['acknowledged', 'acknowledged', 'acknowledged', 'acknowledged']);
+    h.clock.advance(30 * MINUTE);
+    await h.jobs.settle();
+    expect(h.twilio.calls).toHaveLength(1);
   });
 });

@@ -155,6 +155,10 @@ export interface FakeTwilio {
 }
 
 const API = '/2010-04-01';
+/** Twilio's longest message `Body` (characters, as Twilio counts them: UTF-16 code units); longer is refused with error 21617. */
+export const TWILIO_BODY_LIMIT = 1600;
+/** Twilio's longest inline `Twiml` of a call create (characters); longer is refused with error 32018. */
+export const TWILIO_TWIML_LIMIT = 4000;
 const DEFAULT_ERROR_CODES: Record<string, string> = {
   failed: '30008',
   undelivered: '30003',
@@ -391,6 +395,13 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     }
     if (!isMessage && !params.Twiml && !params.Url) {
       return send(res, log, 400, twilioError(400, 21205, 'Url parameter is required.'));
+    }
+    // Twilio's documented limits, so every test runs against them: a page that does not fit is refused, not sent.
+    if (isMessage && (params.Body ?? '').length > TWILIO_BODY_LIMIT) {
+      return send(res, log, 400, twilioError(400, 21617, `The concatenated message body exceeds the ${TWILIO_BODY_LIMIT} character limit.`));
+    }
+    if (!isMessage && params.Twiml !== undefined && params.Twiml.length > TWILIO_TWIML_LIMIT) {
+      return send(res, log, 400, twilioError(400, 32018, `Twiml size exceeded maximum allowed value of ${TWILIO_TWIML_LIMIT} characters`));
     }
 
     const sid = `${isMessage ? 'SM' : 'CA'}${hex(16)}`;
