@@ -15,6 +15,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEmail } from '../../src/email/email-parse.js';
+import { addJob } from '../../src/jobs/queue.repository.js';
 import { loginAs } from '../support/desk-client.js';
 import { findAnywhere } from '../support/find-anywhere.js';
 import { PUBLIC_BASE_URL, startHarness, type Harness } from '../support/harness.js';
@@ -199,6 +200,8 @@ describe('an erasure request, after the journalist used every channel', () => {
     await plantEverywhere(h);
     const before = await findAnywhere(h.database.db, NEEDLES);
     for (const place of MUST_HOLD_BEFORE) expect(before.some((f) => f.startsWith(place)), place).toBe(true);
+    // Outbox and job keys are not erased like contents, so they never held any of it.
+    expect(before.filter((f) => /\.(idempotency_key|key): /.test(f))).toEqual([]);
 
     const dpo = await loginAs(h, MANAGER.email, MANAGER.password);
     const done = await dpo.post('/desk/privacy/erase', { phone: JOURNALIST.typed, email: JOURNALIST.email.toUpperCase(), confirm: 'yes' });
@@ -251,6 +254,9 @@ describe('what a journalist sent that joined no enquiry', () => {
     for (const body of ['HELP', 'ACK']) expect((await h.sms(NELL.phone, body)).status).toBe(200);
     await h.twilio.call({ from: NELL.phone, url: VOICE_URL, caller: { digits: ['2'], hangUpAt: 'record' } });
     expect((await emailFrom(h, `Automatic reply: ${NELL.name}`, `Away. Ring ${NELL.typed}.`, { auto: true, from: NELL })).outcome).toBe('ignored_auto');
+    // A bounce of mail to her that matches nothing of ours, quoting her address.
+    const bounce = await emailFrom(h, 'Undelivered Mail Returned to Sender', `Delivery to <${NELL.email}> failed: mailbox full.`, { auto: true, from: { name: 'Mail Delivery System', email: 'mailer-daemon@mx.herald.example' } });
+    expect(bounce.outcome).toMatch(/^ignored_/);
   }
 
   it('is erased on request even when they made no enquiry at all', async () => {
@@ -298,5 +304,38 @@ describe('what a journalist sent that joined no enquiry', () => {
     expect(await commands()).toEqual([]);
     // The open enquiry itself is not touched.
     expect(await h.database.db.selectFrom('enquiry').select(['name', 'erased_at']).where('reference', '=', reference).executeTakeFirstOrThrow()).toEqual({ name: 'Open Ended', erased_at: null });
+  });
+});
+
+describe('acknowledgement keys written before issue 22, with the address in them', () => {
+  const service = serviceForSuite(false);
+
+  it('become the enquiry’s own key once no job holds them: at the daily sweep, or when the enquiry is erased', async () => {
+    const h = service();
+    const db = h.database.db;
+    const enquiryOf = async (email: string) => {
+      const res = await h.postJson('/api/enquiries', { name: 'Kay Legacy', outlet: 'Post', email, subject: 'Old one', details: 'From before the upgrade' });
+      const { reference } = (await res.json()) as { reference: string };
+      return (await db.selectFrom('enquiry').select('id').where('reference', '=', reference).executeTakeFirstOrThrow()).id;
+    };
+    const sent = { id: await enquiryOf('kay@post.example'), to: 'kay@post.example' };
+    const waiting = { id: await enquiryOf('lou@post.example'), to: 'lou@post.example' };
+    const legacyKey = (e: { id: string; to: string }) => `email-ack:${e.id}:${e.to}`;
+    const row = (e: { id: string; to: string }, state: 'sent' | 'sending') =>
+      ({ owner_kind: 'message', medium: 'email', idempotency_key: legacyKey(e), enquiry_id: e.id, to_number: e.to, content: '{"subject":"Re: Old one"}', state, created_at: h.clock.fn() }) as const;
+    // One sent long ago; one still waiting for its job (which finds its row by that key).
+    await db.insertInto('outbound_message').values([row(sent, 'sent'), row(waiting, 'sending')]).execute();
+    await addJob(db, 'send_email', { key: legacyKey(waiting), enquiryId: waiting.id, to: waiting.to, content: '{"subject":"Re: Old one"}' }, { runAt: new Date('2030-01-01T00:00:00Z'), jobKey: legacyKey(waiting) });
+    const keys = async () => (await db.selectFrom('outbound_message').select('idempotency_key').orderBy('id').execute()).map((r) => r.idempotency_key);
+
+    expect(await h.services.privacy.sweep()).toBe(0);
+    expect(await keys()).toEqual([`email-ack:${sent.id}`, legacyKey(waiting)]);
+
+    // Erasing Lou drops the job that carried her address, and the key follows.
+    const dpo = await loginAs(h, MANAGER.email, MANAGER.password);
+    expect((await dpo.post('/desk/privacy/erase', { email: waiting.to, confirm: 'yes' })).status).toBe(200);
+    expect(await keys()).toEqual([`email-ack:${sent.id}`, `email-ack:${waiting.id}`]);
+    // Kay's address is where it belongs (her enquiry, the row's recipient) and nowhere else.
+    expect((await findAnywhere(db, ['kay@post.example'])).sort()).toEqual(['public.enquiry.email: kay@post.example', 'public.outbound_message.to_number: kay@post.example']);
   });
 });
