@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import { PERSONAL_FIELDS } from '../enquiries/timeline.js';
@@ -133,10 +134,22 @@ export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhon
 /**
  * What a journalist sent that joined no enquiry, found by their number or address alone: texts
  * (a bare HELP or ACK, a command from a number not on call) with the replies they got, calls
- * hung up before they became an enquiry (here and in the morning digests' lists of calls), and
- * emails ignored as automatic. Nothing when neither is given.
+ * hung up before they became an enquiry (here and in the morning digests' lists of calls),
+ * emails ignored as automatic (theirs, or quoting their address), and rate-limit counters keyed
+ * by them. Nothing when neither is given.
  */
 async function eraseOrphansFrom(tx: Tx, at: Date, phone: string | null, email: string | null): Promise<void> {
+  // Budgets keyed by who sent (a number, an address) name them in the key; the counters go (they
+  // expire within the hour anyway).
+  for (const who of [phone, email]) if (who) await sql`DELETE FROM rate_limit WHERE strpos(lower(key), ${who.toLowerCase()}) > 0`.execute(tx);
+  // Texts that joined no enquiry and name them (an officer's command that found no enquiry, its
+  // reply), whoever sent them: the number as stored and as written at home, or the address.
+  const national = phone ? (parsePhoneNumberFromString(phone)?.formatNational() ?? null) : null;
+  const named = [phone, national, national?.replace(/\s+/g, '') ?? null, email?.toLowerCase() ?? null].filter((x): x is string => Boolean(x));
+  if (named.length) {
+    await sql`UPDATE sms_inbound SET body = ${ERASED}, reply = ${ERASED}
+               WHERE enquiry_id IS NULL AND EXISTS (SELECT 1 FROM unnest(${named}::text[]) n WHERE strpos(lower(body || ' ' || reply), n) > 0)`.execute(tx);
+  }
   if (phone) {
     await sql`UPDATE sms_inbound SET from_number = ${ERASED}, body = ${ERASED}, reply = ${ERASED} WHERE enquiry_id IS NULL AND from_number = ${phone}`.execute(tx);
     await voiceRepo.eraseCallsOf(tx, [], phone);

@@ -257,6 +257,8 @@ describe('what a journalist sent that joined no enquiry', () => {
   /** A bare HELP and ACK, a call hung up before the tone, an out-of-office, and the digest that lists the call. */
   async function plantOrphans(h: Harness): Promise<void> {
     for (const body of ['HELP', 'ACK']) expect((await h.sms(NELL.phone, body)).status).toBe(200);
+    // The officer's note that found no enquiry (a mistyped reference) still names her.
+    expect(await (await h.sms(ON_CALL, `NOTE PD-ZZZ-ZZZ ring ${NELL.typed}`)).text()).toMatch(/nothing matches|no open page/);
     await h.twilio.call({ from: NELL.phone, url: VOICE_URL, caller: { digits: ['2'], hangUpAt: 'record' } });
     expect((await emailFrom(h, `Automatic reply: ${NELL.name}`, `Away. Ring ${NELL.typed}.`, { auto: true, from: NELL })).outcome).toBe('ignored_auto');
     // A bounce of mail to her that matches nothing of ours, quoting her address.
@@ -270,8 +272,10 @@ describe('what a journalist sent that joined no enquiry', () => {
     await plantOrphans(h);
     h.clock.set(MONDAY_0905);
     expect(await h.services.digest.generateIfDue()).not.toBeNull();
+    // Budgets per sender (a number, an address) name them in the counter's key.
+    await sql`INSERT INTO rate_limit (key, points) VALUES (${`page:${NELL.phone}`}, 1), (${`page:email:${NELL.email}`}, 1)`.execute(h.database.db);
     const before = await findAnywhere(h.database.db, NELL_NEEDLES);
-    for (const place of ['public.sms_inbound.from_number', 'public.voice_call.from_number', 'public.handover_digest.summary', 'public.email_message.from_address']) {
+    for (const place of ['public.sms_inbound.from_number', 'public.voice_call.from_number', 'public.handover_digest.summary', 'public.email_message.from_address', 'public.rate_limit.key']) {
       expect(before.some((f) => f.startsWith(place)), place).toBe(true);
     }
     const dpo = await loginAs(h, MANAGER.email, MANAGER.password);
