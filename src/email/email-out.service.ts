@@ -53,7 +53,8 @@ export class EmailOut {
    * Queues the acknowledgement of a new emailed enquiry: the reference and the same honest next
    * step the form gives, threaded to the journalist's message, marked as an automatic reply
    * (RFC 3834) so a well-behaved auto-responder does not answer it, under Press Desk's own
-   * subject. Once per enquiry and sender; nothing (false) when `to` may not be written to
+   * subject. Once per enquiry: the outbox key names the enquiry only, never the address (keys are
+   * not erased like the rows' contents); nothing (false) when `to` may not be written to
    * automatically (`mayWriteTo`).
    */
   async acknowledge(tx: Tx, a: { enquiry: Enquiry; to: string; nextStep: string; thread: Thread }, now: Date): Promise<boolean> {
@@ -69,7 +70,7 @@ export class EmailOut {
       '',
       'This is an automatic acknowledgement.',
     ].join('\n');
-    await this.queue(tx, { key: `email-ack:${a.enquiry.id}:${a.to.toLowerCase()}`, enquiry: a.enquiry, to: a.to, text, thread: a.thread, subject: this.ownSubject(a.enquiry), auto: true }, now);
+    await this.queue(tx, { key: `email-ack:${a.enquiry.id}`, enquiry: a.enquiry, to: a.to, text, thread: a.thread, subject: this.ownSubject(a.enquiry), auto: true }, now);
     return true;
   }
 

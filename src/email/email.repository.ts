@@ -170,7 +170,8 @@ const ERASED = '[erased]';
 /**
  * Erasure: the people named in these enquiries' emails (From, Reply-To, To, Cc), subjects and
  * texts, and their attachments (content and file name). With `senderEmail` (an erasure request)
- * also the emails from that address that joined no enquiry (ignored auto-replies and bounces).
+ * also the emails that joined no enquiry (ignored auto-replies and bounces) and name that
+ * address anywhere: sent from it, or quoting it.
  * Message-IDs stay: they name no one, and a late reply must still find its (erased) enquiry
  * rather than start a new one with the quoted text. Idempotent.
  */
@@ -183,7 +184,9 @@ export async function eraseEmailsOf(tx: Tx, enquiryIds: string[], at: Date, send
     .where((w) =>
       w.or([
         ...(enquiryIds.length ? [w('enquiry_id', 'in', enquiryIds)] : []),
-        ...(senderEmail ? [w.and([w('enquiry_id', 'is', null), w(sql<string>`lower(from_address)`, '=', senderEmail.toLowerCase())])] : []),
+        // Mail that joined no enquiry and names the address anywhere: theirs (an out-of-office),
+        // or a bounce or a forward that quotes it.
+        ...(senderEmail ? [w.and([w('enquiry_id', 'is', null), sql<boolean>`strpos(lower(concat_ws(' ', from_address, reply_to, to_addresses::text, cc_addresses::text, subject, body_text)), ${senderEmail.toLowerCase()}) > 0`])] : []),
       ]),
     );
   if (!enquiryIds.length && !senderEmail) return;

@@ -191,7 +191,8 @@ export const PERSONAL_FIELDS = {
   email_in: ['from', 'subject', 'body', 'attachments'],
   // The address that bounced, and the receiving server's words, which quote it.
   email_bounce: ['recipient', 'diagnostic'],
-  email_out: ['to'],
+  // `key` too: acknowledgements' keys held the address before issue 22.
+  email_out: ['to', 'key'],
   email_reply_queued: ['to', 'body'],
   email_out_failed: ['to', 'error'],
   // The journalist's own words.

@@ -39,20 +39,6 @@ export const DECLARE_FIELD = { name: 'incident-name', terms: 'incident-terms' } 
 const DECLARED_NOTICE =
   'Incident declared, and this enquiry linked to it. Urgent enquiries about it will not page you one by one: you get a summary text every few minutes while they arrive.';
 
-/**
- * The declare form's starting values from the enquiry's subject: the name as written, the
- * search terms as plain words (quotes, a leading minus and OR mean something to the search).
- */
-export function declareDefaults(subject: string): { name: string; terms: string } {
-  const name = subject.replace(/\s+/g, ' ').trim().slice(0, INCIDENT_LIMITS.name);
-  const words = subject
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s']/gu, ' ')
-    .split(/\s+/)
-    .filter((w) => w && w !== 'or');
-  return { name, terms: words.join(' ').slice(0, INCIDENT_LIMITS.terms).trim() };
-}
-
 function national(e164: string): string {
   return parsePhoneNumberFromString(e164)?.formatNational() ?? e164;
 }
@@ -173,7 +159,7 @@ export function LinkPage(p: LinkPageProps) {
         error={errors.response}
         value={values.response}
       />
-      <DeclareIncident base={p.base} incidentId={e.incident_id} subject={e.subject} hidden={hidden} errors={errors} values={values} />
+      <DeclareIncident base={p.base} incidentId={e.incident_id} hidden={hidden} errors={errors} values={values} />
 
       <h2>Latest on the timeline</h2>
       <ol class="timeline" aria-label="Latest timeline entries, newest first">
@@ -196,11 +182,14 @@ export function LinkPage(p: LinkPageProps) {
 }
 
 /**
- * "This is a major incident": the officer declares it from the enquiry in front of them (name and
- * search terms, both filled in from the subject), which links this enquiry and acknowledges the
- * incident at once. An enquiry already in an incident says so instead.
+ * "This is a major incident": the officer declares it from the enquiry in front of them, which
+ * links this enquiry and acknowledges the incident at once. An enquiry already in an incident
+ * says so instead. The name and search terms start empty, in the officer's own words: an
+ * incident outlives every enquiry in it (the desk, its report, the audit log), so a copy of the
+ * journalist's subject there (it may name them, give their number, or tell their story) is one
+ * erasure could not take back. The subject is on the page above the form to read from.
  */
-function DeclareIncident(p: { base: string; incidentId: string | null; subject: string; hidden: unknown; errors: Record<string, string>; values: Record<string, string> }) {
+function DeclareIncident(p: { base: string; incidentId: string | null; hidden: unknown; errors: Record<string, string>; values: Record<string, string> }) {
   if (p.incidentId) {
     return (
       <section class="action" aria-labelledby="declare-title">
@@ -209,21 +198,27 @@ function DeclareIncident(p: { base: string; incidentId: string | null; subject: 
       </section>
     );
   }
-  const start = declareDefaults(p.subject);
   return (
     <section class="action" aria-labelledby="declare-title">
       <h3 id="declare-title">Declare an incident from this enquiry</h3>
       <p class="hint">For a big story with many enquiries: they are grouped on the desk, and out of hours you get one summary text every few minutes instead of a page for each.</p>
       <form method="post" action={`${p.base}/declare`}>
         {p.hidden}
-        <Field id={DECLARE_FIELD.name} name="name" label="Incident name" error={p.errors[DECLARE_FIELD.name]} attrs={{ maxlength: INCIDENT_LIMITS.name, value: p.values[DECLARE_FIELD.name] ?? start.name }} />
+        <Field
+          id={DECLARE_FIELD.name}
+          name="name"
+          label="Incident name"
+          hint="A short name for the story, such as: Market Street cordon."
+          error={p.errors[DECLARE_FIELD.name]}
+          attrs={{ maxlength: INCIDENT_LIMITS.name, value: p.values[DECLARE_FIELD.name] ?? '' }}
+        />
         <Field
           id={DECLARE_FIELD.terms}
           name="terms"
           label="Search terms"
           hint="Words every enquiry about it contains, such as: market street cordon."
           error={p.errors[DECLARE_FIELD.terms]}
-          attrs={{ maxlength: INCIDENT_LIMITS.terms, value: p.values[DECLARE_FIELD.terms] ?? start.terms }}
+          attrs={{ maxlength: INCIDENT_LIMITS.terms, value: p.values[DECLARE_FIELD.terms] ?? '' }}
         />
         <button type="submit" class="button">
           Declare incident

@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import { PERSONAL_FIELDS } from '../enquiries/timeline.js';
@@ -8,17 +9,23 @@ import { eraseEmailsOf, exportEmailsOf } from '../email/email.repository.js';
 /** What replaces erased personal data. */
 export const ERASED = '[erased]';
 
-/** Ids of closed enquiries whose retention period ended before `cutoff`, not yet erased (a batch). */
+/**
+ * Ids of enquiries past their retention period at `cutoff`, not yet erased (a batch): closed (or
+ * withdrawn) before it, or answered and never closed with nothing done to them since before it
+ * (no change and no timeline entry). An answered enquiry is finished for the desk, and nobody
+ * may be left to close it: without the second rule it, and its status links, would be kept
+ * for ever.
+ */
 export async function dueForErasure(db: Db, cutoff: Date, limit: number): Promise<string[]> {
-  const r = await db
-    .selectFrom('enquiry')
-    .select('id')
-    .where('erased_at', 'is', null)
-    .where('closed_at', '<', cutoff)
-    .orderBy('closed_at')
-    .limit(limit)
-    .execute();
-  return r.map((x) => x.id);
+  const r = await sql<{ id: string }>`
+    (SELECT id, closed_at AS due FROM enquiry WHERE erased_at IS NULL AND closed_at < ${cutoff} ORDER BY closed_at LIMIT ${limit})
+    UNION ALL
+    (SELECT e.id, e.updated_at AS due FROM enquiry e
+      WHERE e.erased_at IS NULL AND e.status = 'answered' AND e.closed_at IS NULL AND e.updated_at < ${cutoff}
+        AND NOT EXISTS (SELECT 1 FROM enquiry_event ev WHERE ev.enquiry_id = e.id AND ev.at >= ${cutoff})
+      ORDER BY e.updated_at LIMIT ${limit})
+    ORDER BY due LIMIT ${limit}`.execute(db);
+  return r.rows.map((x) => x.id);
 }
 
 /** Enquiries from one journalist, found by phone (E.164) and/or email (any case). */
@@ -83,20 +90,19 @@ async function referencesOf(tx: Tx, ids: string[]): Promise<string[]> {
  * Replaces the journalist's personal data on these enquiries with the marker: name, contact
  * details, subject, details and the press line; the timeline's personal fields as each kind
  * declares them (`PERSONAL_FIELDS`: message texts, numbers, delivery errors that name the
- * number), inbound and outbound SMS, and the page texts and calls sent about them (see
- * `eraseFromPages`), and their emails (the people named in From/To/Cc/Reply-To, subjects, texts,
- * attachments; `eraseEmailsOf`). Keeps the outlet, times, status and outcome (the figures). Then the copies
- * made elsewhere: subjects in
- * the morning digests and their SMS, and queued or failed jobs that carry the journalist's
- * number or text (see `dropJobsNaming`). `senderPhone` (an erasure request, where every enquiry
- * of theirs is in `ids`): their texts that joined no enquiry go too; `senderEmail` likewise their
- * emails that joined none (ignored auto-replies). Idempotent.
+ * number), inbound and outbound SMS, the on-call officer's command texts about them and the
+ * replies they got (`eraseFromCommands`: INFO quotes everything), and the page texts and calls
+ * sent about them (see `eraseFromPages`), and their emails (the people named in
+ * From/To/Cc/Reply-To, subjects, texts, attachments; `eraseEmailsOf`). Keeps the outlet, times,
+ * status and outcome (the figures). Then the copies made elsewhere: subjects in the morning
+ * digests and their SMS, and queued or failed jobs that carry the journalist's number or text
+ * (see `dropJobsNaming`). `senderPhone` and `senderEmail` (an erasure request, where every
+ * enquiry of theirs is in `ids`, if they have any): what they sent that joined no enquiry goes
+ * too (`eraseOrphansFrom`). Idempotent.
  */
 export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhone: string | null = null, senderEmail: string | null = null): Promise<number> {
-  if (!ids.length) {
-    if (senderEmail) await eraseEmailsOf(tx, [], at, senderEmail);
-    return 0;
-  }
+  await eraseOrphansFrom(tx, at, senderPhone, senderEmail);
+  if (!ids.length) return 0;
   const references = await referencesOf(tx, ids);
   const r = await tx
     .updateTable('enquiry')
@@ -108,8 +114,8 @@ export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhon
   await sql`UPDATE enquiry_event ev SET data = (ev.data - p.fields) || '{"erased": true}'::jsonb
               FROM (SELECT key AS kind, ARRAY(SELECT jsonb_array_elements_text(value)) AS fields FROM jsonb_each(${JSON.stringify(PERSONAL_FIELDS)}::jsonb)) p
              WHERE ev.enquiry_id = ANY(${ids}::bigint[]) AND ev.kind = p.kind AND ev.data ?| p.fields`.execute(tx);
-  await sql`UPDATE sms_inbound SET from_number = ${ERASED}, body = ${ERASED}
-             WHERE enquiry_id = ANY(${ids}::bigint[]) OR (enquiry_id IS NULL AND from_number = ${senderPhone})`.execute(tx);
+  await sql`UPDATE sms_inbound SET from_number = ${ERASED}, body = ${ERASED} WHERE enquiry_id = ANY(${ids}::bigint[])`.execute(tx);
+  await eraseFromCommands(tx, references);
   await sql`UPDATE outbound_message SET to_number = ${ERASED}, content = ${ERASED}, last_error = CASE WHEN last_error IS NULL THEN NULL ELSE ${ERASED} END
              WHERE enquiry_id = ANY(${ids}::bigint[])`.execute(tx);
   // The journalist's status links stop working (the page would show what is left): gone with their hashes.
@@ -117,11 +123,71 @@ export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhon
   // Who an incident's line went to is their number or address; that it went stays, for the incident's report.
   await tx.updateTable('incident_line_sent').set({ contact: ERASED }).where('enquiry_id', 'in', ids).execute();
   await eraseFromPages(tx, ids);
-  await eraseFromCalls(tx, ids, at, senderPhone);
-  await eraseEmailsOf(tx, ids, at, senderEmail);
-  await eraseFromDigests(tx, references, senderPhone);
+  await eraseFromCalls(tx, ids, at);
+  await eraseEmailsOf(tx, ids, at);
+  await eraseFromDigests(tx, references, null);
   await dropJobsNaming(tx, ids, references);
+  await forgetAddressesInKeys(tx, ids);
   return Number(r.numUpdatedRows);
+}
+
+/**
+ * What a journalist sent that joined no enquiry, found by their number or address alone: texts
+ * (a bare HELP or ACK, a command from a number not on call) with the replies they got, calls
+ * hung up before they became an enquiry (here and in the morning digests' lists of calls),
+ * emails ignored as automatic (theirs, or quoting their address), and rate-limit counters keyed
+ * by them. Nothing when neither is given.
+ */
+async function eraseOrphansFrom(tx: Tx, at: Date, phone: string | null, email: string | null): Promise<void> {
+  // Budgets keyed by who sent (a number, an address) name them in the key; the counters go (they
+  // expire within the hour anyway).
+  for (const who of [phone, email]) if (who) await sql`DELETE FROM rate_limit WHERE strpos(lower(key), ${who.toLowerCase()}) > 0`.execute(tx);
+  // Texts that joined no enquiry and name them (an officer's command that found no enquiry, its
+  // reply), whoever sent them: the number as stored and as written at home, or the address.
+  const national = phone ? (parsePhoneNumberFromString(phone)?.formatNational() ?? null) : null;
+  const named = [phone, national, national?.replace(/\s+/g, '') ?? null, email?.toLowerCase() ?? null].filter((x): x is string => Boolean(x));
+  if (named.length) {
+    await sql`UPDATE sms_inbound SET body = ${ERASED}, reply = ${ERASED}
+               WHERE enquiry_id IS NULL AND EXISTS (SELECT 1 FROM unnest(${named}::text[]) n WHERE strpos(lower(body || ' ' || reply), n) > 0)`.execute(tx);
+  }
+  if (phone) {
+    await sql`UPDATE sms_inbound SET from_number = ${ERASED}, body = ${ERASED}, reply = ${ERASED} WHERE enquiry_id IS NULL AND from_number = ${phone}`.execute(tx);
+    await voiceRepo.eraseCallsOf(tx, [], phone);
+    await eraseFromDigests(tx, [], phone);
+  }
+  if (email) await eraseEmailsOf(tx, [], at, email);
+}
+
+/**
+ * The on-call officer's texts about these enquiries (`sms_inbound` rows of no enquiry: INFO,
+ * NOTE, REPLY, DONE, CALL, ACK) and the replies they got: an INFO reply quotes the journalist's
+ * name, number, email, subject and details, REPLY's names the number, and the texts carry what
+ * the officer wrote about them. Found by reference: every reply to a command that reached an
+ * enquiry names it, whichever way (reference or short code) the officer named it. The officer's
+ * number stays.
+ */
+async function eraseFromCommands(tx: Tx, references: string[]): Promise<void> {
+  if (!references.length) return;
+  const named = references.join('|');
+  await sql`UPDATE sms_inbound SET body = ${ERASED}, reply = ${ERASED}
+             WHERE enquiry_id IS NULL AND (body ~ ${named} OR reply ~ ${named})`.execute(tx);
+}
+
+/**
+ * Outbox keys once held the journalist's address (`email-ack:<enquiry>:<address>`, before issue
+ * 22): such a key becomes `email-ack:<enquiry>` (one acknowledgement per enquiry). A key still
+ * named by a job (waiting, running or failed) stays until that job is gone, since the job finds
+ * its row by the key and would otherwise send the message again; the daily retention sweep
+ * takes the rest (`ids` null: every such row). Returns how many were rewritten.
+ */
+export async function forgetAddressesInKeys(db: Db | Tx, ids: string[] | null): Promise<number> {
+  const r = await sql`
+    UPDATE outbound_message m SET idempotency_key = 'email-ack:' || split_part(m.idempotency_key, ':', 2)
+     WHERE m.idempotency_key LIKE 'email-ack:%:%'
+       AND (${ids}::bigint[] IS NULL OR m.enquiry_id = ANY(${ids}::bigint[]))
+       AND NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j WHERE j.key = m.idempotency_key OR j.payload->>'key' = m.idempotency_key)
+       AND NOT EXISTS (SELECT 1 FROM outbound_message o WHERE o.idempotency_key = 'email-ack:' || split_part(m.idempotency_key, ':', 2))`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
 }
 
 /**
@@ -155,9 +221,9 @@ async function eraseFromPages(tx: Tx, ids: string[]): Promise<void> {
  * transcription here, and the recording at Twilio, deleted by a job that retries until Twilio
  * agrees (queued in this transaction, so an erasure that commits always deletes it).
  */
-async function eraseFromCalls(tx: Tx, ids: string[], at: Date, senderPhone: string | null): Promise<void> {
+async function eraseFromCalls(tx: Tx, ids: string[], at: Date): Promise<void> {
   const recordings = await voiceRepo.recordingsOf(tx, ids);
-  await voiceRepo.eraseCallsOf(tx, ids, senderPhone);
+  await voiceRepo.eraseCallsOf(tx, ids, null);
   for (const r of recordings) {
     await addJob(tx, 'delete_recording', { recordingSid: r.recording_sid }, { runAt: at, jobKey: `delete-recording:${r.recording_sid}` });
   }
@@ -205,4 +271,28 @@ async function dropJobsNaming(tx: Tx, ids: string[], references: string[]): Prom
               SELECT id FROM graphile_worker._private_jobs
                WHERE payload->>'enquiryId' = ANY(${ids}::text[])
                   OR payload::text ~ ${named} OR last_error ~ ${named}))`.execute(tx);
+}
+
+/**
+ * Retention: texts to the press office number that joined no enquiry (the on-call officer's
+ * commands and the replies they got, a journalist's bare HELP or ACK), received before
+ * `cutoff`. They were kept only so that a webhook Twilio retries gets the same answer; after
+ * the retention period they go. Returns how many.
+ */
+export async function forgetOrphanTextsBefore(db: Db | Tx, cutoff: Date): Promise<number> {
+  const r = await db.deleteFrom('sms_inbound').where('enquiry_id', 'is', null).where('received_at', '<', cutoff).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/**
+ * Retention: the callers' numbers in the lists of calls of morning digests made before
+ * `cutoff` (a call that became no enquiry is named there by its number alone). The counts stay.
+ */
+export async function forgetDigestCallersBefore(db: Db | Tx, cutoff: Date): Promise<void> {
+  await sql`UPDATE handover_digest d
+               SET summary = jsonb_set(d.summary, '{calls}', (
+                 SELECT coalesce(jsonb_agg(it || '{"from": null}'::jsonb ORDER BY n), '[]'::jsonb)
+                   FROM jsonb_array_elements(d.summary->'calls') WITH ORDINALITY AS x(it, n)))
+             WHERE d.created_at < ${cutoff} AND jsonb_typeof(d.summary->'calls') = 'array'
+               AND EXISTS (SELECT 1 FROM jsonb_array_elements(d.summary->'calls') it WHERE it->>'from' IS NOT NULL)`.execute(db);
 }

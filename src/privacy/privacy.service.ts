@@ -19,13 +19,17 @@ export interface Journalist {
 
 /**
  * Journalists' personal data: erased automatically `retention.monthsAfterClose` after an
- * enquiry is closed (daily job), and exported or erased on request by a manager. Every erasure
+ * enquiry is closed, or after it was answered and left untouched (daily job), and exported or erased on request by a manager. Every erasure
  * and export is in the audit log; figures for reports survive erasure.
  */
 export class PrivacyService {
   constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'retention' | 'office'> }) {}
 
-  /** Erases every enquiry past its retention period, in batches; returns how many. */
+  /**
+   * Erases every enquiry past its retention period (closed, or answered and untouched, that long
+   * ago: `dueForErasure`), in batches, then forgets what joined no enquiry that long ago; returns
+   * how many enquiries.
+   */
   async sweep(): Promise<number> {
     const now = this.deps.clock();
     const cutoff = DateTime.fromJSDate(now).minus({ months: this.deps.config.retention.monthsAfterClose }).toJSDate();
@@ -33,10 +37,16 @@ export class PrivacyService {
     for (;;) {
       const ids = await repo.dueForErasure(this.deps.db, cutoff, 500);
       if (!ids.length) {
-        // Calls that became no enquiry (the caller hung up) keep their number as long as one would.
+        // Calls that became no enquiry (the caller hung up) keep their number as long as one would,
+        // here and in the digests that listed them.
         await forgetOrphanCallsBefore(this.deps.db, cutoff);
-        // Likewise auto-replies and bounces that joined no enquiry.
+        await repo.forgetDigestCallersBefore(this.deps.db, cutoff);
+        // Likewise auto-replies and bounces that joined no enquiry, and texts that joined none
+        // (the on-call officer's commands and their replies, a journalist's bare HELP).
         await forgetOrphanEmailsBefore(this.deps.db, cutoff, now);
+        await repo.forgetOrphanTextsBefore(this.deps.db, cutoff);
+        // Outbox keys written before issue 22 with the journalist's address in them.
+        await repo.forgetAddressesInKeys(this.deps.db, null);
         return total;
       }
       const n = await this.deps.db.transaction().execute(async (tx) => {
@@ -81,6 +91,8 @@ export class PrivacyService {
       const ids = await repo.enquiriesOf(tx, who);
       const n = await repo.eraseEnquiries(tx, ids, now, who.phone, who.email);
       for (const id of ids) await audit(tx, { at: now, actor, action: 'journalist.erased', enquiryId: id });
+      // A request about someone with no enquiry still erased what they sent: on record too.
+      if (!ids.length) await audit(tx, { at: now, actor, action: 'journalist.erased', detail: { enquiries: 0 } });
       return n;
     });
   }

@@ -9,6 +9,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs } from '../support/desk-client.js';
+import { findAnywhere as searchAll } from '../support/find-anywhere.js';
 import { PUBLIC_BASE_URL, startHarness, type Harness } from '../support/harness.js';
 
 // Saturday 5 December 2026, 10:00: closed until Monday 9:00.
@@ -33,26 +34,8 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-/** Every text-like column of every table outside PostgreSQL's own schemas, and which rows hold any of `needles`. */
-async function findAnywhere(needles: string[]): Promise<string[]> {
-  const columns = await sql<{ table_schema: string; table_name: string; column_name: string }>`
-    SELECT c.table_schema, c.table_name, c.column_name
-      FROM information_schema.columns c
-      JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
-     WHERE c.table_schema NOT IN ('pg_catalog', 'information_schema') AND c.table_schema NOT LIKE 'pg_toast%'
-       AND (c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'tsvector', 'ARRAY') OR c.udt_name = 'citext')`.execute(h.database.db);
-  expect(columns.rows.map((c) => `${c.table_schema}.${c.table_name}`)).toEqual(
-    expect.arrayContaining(['public.enquiry', 'public.handover_digest', 'public.outbound_message', 'graphile_worker._private_jobs']),
-  );
-  const found: string[] = [];
-  const patterns = needles.map((n) => `%${n}%`);
-  for (const c of columns.rows) {
-    const ident = sql.id(c.table_schema, c.table_name);
-    const r = await sql<{ v: string }>`SELECT ${sql.ref(c.column_name)}::text AS v FROM ${ident} WHERE ${sql.ref(c.column_name)}::text ILIKE ANY(${patterns}::text[])`.execute(h.database.db);
-    for (const row of r.rows) found.push(`${c.table_schema}.${c.table_name}.${c.column_name}: ${row.v.slice(0, 300)}`);
-  }
-  return found;
-}
+const findAnywhere = (needles: string[]) => searchAll(h.database.db, needles);
+
 
 describe('an erasure request', () => {
   it('leaves the journalist’s name, number and email in no column of any table, and keeps the figures', async () => {

@@ -203,9 +203,10 @@ describe('declaring an incident from the link in a page', () => {
     const html = await view.text();
     expect(html).toContain('Declare an incident from this enquiry');
     expect(html).toContain(`action="${path}/declare"`);
-    // Filled in from the subject.
-    expect(html).toMatch(/id="incident-name" name="name"[^>]*value="Flooding on the ring road"/);
-    expect(html).toMatch(/id="incident-terms" name="terms"[^>]*value="flooding on the ring road"/);
+    // Empty, for the officer's own words (issue 22): an incident outlives the enquiries in it,
+    // and erasure could not take the journalist's subject back out of it.
+    expect(html).toMatch(/id="incident-name" name="name"[^>]*value=""/);
+    expect(html).toMatch(/id="incident-terms" name="terms"[^>]*value=""/);
     const csrf = /name="_csrf" value="([^"]*)"/.exec(html)![1];
     const post = (fields: Record<string, string>) =>
       h.app.request(`${path}/declare`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, reference: paged.reference, ...fields }).toString() });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createDb, createPool, type Db } from '../../src/db/database.js';
 
 export interface TestDatabase {
@@ -19,9 +19,10 @@ function withDatabase(url: string, database: string): string {
 
 /**
  * A fresh, fully migrated database for one test file, copied from the run's template. Real
- * PostgreSQL: DATABASE_URL's server, or the embedded one the global setup started.
+ * PostgreSQL: DATABASE_URL's server, or the embedded one the global setup started. `empty`: no
+ * schema at all, for a test that migrates it step by step.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(opts: { empty?: boolean } = {}): Promise<TestDatabase> {
   const adminUrl = inject('pgAdminUrl');
   const template = inject('pgTemplate');
   // The global setup's pid names the run, so its teardown can sweep what a crashed file left.
@@ -30,7 +31,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+    await admin.query(opts.empty ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${template}`);
   } finally {
     await admin.end();
   }
@@ -52,4 +53,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/**
+ * An empty database (no schema) for this test file, for migrating step by step: created before
+ * its tests, dropped after them. Call the returned function (in a test or a later beforeAll) to get it.
+ */
+export function emptyDatabaseForFile(): () => TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase({ empty: true });
+  });
+  afterAll(async () => database?.drop());
+  return () => database!;
 }

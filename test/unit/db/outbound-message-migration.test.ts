@@ -5,13 +5,13 @@
  * step, or a bundle, left "sending, outcome unknown" by a crash is still looked up at the
  * provider before anything is sent again, and a held page still goes out in its bundle.
  */
-import { randomBytes } from 'node:crypto';
 import { Migrator, sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
-import { createDb, createPool, type Db } from '../../../src/db/database.js';
+import type { Db } from '../../../src/db/database.js';
 import { migrate, SqlFileMigrationProvider } from '../../../src/db/migrations.js';
+import { emptyDatabaseForFile } from '../../support/db.js';
 import { createLogger } from '../../../src/log.js';
 import { buildServices, type Services } from '../../../src/services.js';
 import type { TwilioGateway } from '../../../src/telephony/twilio.client.js';
@@ -23,35 +23,10 @@ const BACKUP = '+447911200002';
 const FALLBACK = '+443001234567';
 const NOW = new Date('2026-12-24T19:00:00Z');
 
-let adminUrl: string;
-let name: string;
+const scratch = emptyDatabaseForFile();
 let pool: pg.Pool;
 let db: Db;
-
-async function admin(query: string): Promise<void> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    await c.query(query);
-  } finally {
-    await c.end();
-  }
-}
-
-beforeAll(async () => {
-  adminUrl = inject('pgAdminUrl');
-  const runPid = inject('pgTemplate').split('_')[2];
-  name = `pd_t_${runPid}_${randomBytes(5).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  pool = createPool(u.toString(), { max: 3 });
-  db = createDb(pool);
-});
-afterAll(async () => {
-  await db?.destroy();
-  if (name) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-});
+beforeAll(() => ({ pool, db } = scratch()));
 
 /** Inserts an enquiry, its page and page steps as the code before the migration wrote them. */
 async function seed(): Promise<Record<string, string>> {
