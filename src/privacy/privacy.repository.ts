@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
+import { pageBudgetKey } from '../enquiries/page-budget.js';
 import { PERSONAL_FIELDS } from '../enquiries/timeline.js';
 import { addJob } from '../jobs/queue.repository.js';
 import * as voiceRepo from '../voice/voice.repository.js';
@@ -142,6 +143,9 @@ async function eraseOrphansFrom(tx: Tx, at: Date, phone: string | null, email: s
   // Budgets keyed by who sent (a number, an address) name them in the key; the counters go (they
   // expire within the hour anyway).
   for (const who of [phone, email]) if (who) await sql`DELETE FROM rate_limit WHERE strpos(lower(key), ${who.toLowerCase()}) > 0`.execute(tx);
+  // The page budget keys a number or an address by its digest: the same person, pseudonymised.
+  const budgetKeys = [phone ? pageBudgetKey({ phone }) : null, email ? pageBudgetKey({ email }) : null].filter((k): k is string => k !== null);
+  for (const key of budgetKeys) await sql`DELETE FROM rate_limit WHERE key = ${key}`.execute(tx);
   // Texts that joined no enquiry and name them (an officer's command that found no enquiry, its
   // reply), whoever sent them: the number as stored and as written at home, or the address.
   const national = phone ? (parsePhoneNumberFromString(phone)?.formatNational() ?? null) : null;

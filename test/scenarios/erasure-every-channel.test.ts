@@ -12,6 +12,7 @@
  * - on another database, nothing erased by request, the clock moved past the retention period,
  *   and the same search after the daily sweep.
  */
+import { pageBudgetKey } from '../../src/enquiries/page-budget.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEmail } from '../../src/email/email-parse.js';
@@ -274,6 +275,9 @@ describe('what a journalist sent that joined no enquiry', () => {
     expect(await h.services.digest.generateIfDue()).not.toBeNull();
     // Budgets per sender (a number, an address) name them in the counter's key.
     await sql`INSERT INTO rate_limit (key, points) VALUES (${`page:${NELL.phone}`}, 1), (${`page:email:${NELL.email}`}, 1)`.execute(h.database.db);
+    // The page budget (every channel) keys them by a digest of their number or address.
+    const digests = [pageBudgetKey({ phone: NELL.phone }), pageBudgetKey({ email: NELL.email })] as string[];
+    await sql`INSERT INTO rate_limit (key, points) VALUES (${digests[0]}, 1), (${digests[1]}, 1)`.execute(h.database.db);
     const before = await findAnywhere(h.database.db, NELL_NEEDLES);
     for (const place of ['public.sms_inbound.from_number', 'public.voice_call.from_number', 'public.handover_digest.summary', 'public.email_message.from_address', 'public.rate_limit.key']) {
       expect(before.some((f) => f.startsWith(place)), place).toBe(true);
@@ -283,6 +287,7 @@ describe('what a journalist sent that joined no enquiry', () => {
     expect(done.status).toBe(200);
     expect(done.body).toContain('Erased personal data from 0 enquiries');
     expect(await findAnywhere(h.database.db, NELL_NEEDLES)).toEqual([]);
+    expect((await sql<{ key: string }>`SELECT key FROM rate_limit WHERE key = ANY(${digests})`.execute(h.database.db)).rows).toEqual([]);
     // The request is on record, like any other.
     expect(await h.database.db.selectFrom('audit_log').select('action').where('action', '=', 'journalist.erased').execute()).toHaveLength(1);
   });
