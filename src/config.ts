@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { IANAZone } from 'luxon';
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { CONFIG_DIR } from './paths.js';
 
@@ -64,6 +65,8 @@ export const fileConfigSchema = z.strictObject({
     escalation: z.array(escalationStep).min(1),
     /** How long the link in a page SMS (the on-call officer's view of that one enquiry) keeps working. */
     linkHours: z.number().int().min(1).max(72),
+    /** Longest an on-call officer's CALL callback to a journalist may last (Twilio's `<Dial timeLimit>`): a call left open is not billed all night. */
+    callbackMaxMinutes: z.number().int().min(1).max(240),
   }),
   /** Twilio's sending rates, kept by us (src/outbox/send-limits.ts): beyond them Twilio queues for hours. */
   twilio: z.strictObject({
@@ -71,6 +74,12 @@ export const fileConfigSchema = z.strictObject({
     smsPerSecond: z.number().positive().max(1000),
     /** Calls a second for the account (1 by default at Twilio). */
     callsPerSecond: z.number().positive().max(1000),
+    /**
+     * Countries (ISO 3166-1 alpha-2, as libphonenumber names them) whose numbers Press Desk texts
+     * or calls back: a journalist's number elsewhere is refused at the form and API, and an SMS or
+     * call from one is taken but never answered by text or call (src/enquiries/phone-numbers.ts).
+     */
+    allowedCountries: z.array(z.string().refine((c): boolean => isSupportedCountry(c), 'must be two-letter country codes libphonenumber knows, such as "GB"')).min(1).max(50),
   }),
   /** The press office's phone line: calls to TWILIO_PHONE_NUMBER (src/voice/). */
   voice: z.strictObject({

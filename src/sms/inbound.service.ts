@@ -4,6 +4,7 @@ import type { Db, Tx } from '../db/database.js';
 import * as repo from '../enquiries/enquiries.repository.js';
 import type { ArrivalsPort, EnquiryService } from '../enquiries/enquiries.service.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
+import { callsBack } from '../enquiries/phone-numbers.js';
 import { fillStatusLinks, redactedStatusUrl } from '../status/status-link.js';
 import * as intake from './sms-intake.repository.js';
 import { addToThread, openThreadFor } from './sms-thread.service.js';
@@ -24,7 +25,7 @@ export interface AckHandler {
 export interface InboundSmsDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'intake' | 'office' | 'publicBaseUrl'>;
+  config: Pick<Config, 'intake' | 'office' | 'publicBaseUrl'> & { twilio: Pick<Config['twilio'], 'allowedCountries'> };
   enquiries: EnquiryService;
   acks?: AckHandler;
   /** Told about each new enquiry once its transaction has committed. */
@@ -46,15 +47,17 @@ export class InboundSmsService {
   /**
    * Processes one inbound SMS and returns the reply to send back (as TwiML). Idempotent per
    * MessageSid: a Twilio retry of the same message stores nothing new and gets the same reply.
+   * A journalist's text from a number Press Desk does not text (premium-rate, abroad: see
+   * phone-numbers.ts) is taken all the same, but answered with null: nothing is sent back to it.
    */
-  async receive(message: { messageSid: string; from: string; body: string }): Promise<string> {
+  async receive(message: { messageSid: string; from: string; body: string }): Promise<string | null> {
     // Set inside the transaction's callback, read after it (hence the cast: no narrowing to null).
     let created = null as string | null;
     const reply = await this.deps.db.transaction().execute(async (tx) => {
       await repo.lockKey(tx, `sms:${message.messageSid}`);
       const seen = await intake.findInboundSms(tx, message.messageSid);
       // A retry means Twilio never got our answer: the journalist did not see the first link either.
-      if (seen) return this.withLink(tx, seen.enquiry_id, seen.reply);
+      if (seen) return seen.enquiry_id && !this.answers(message.from) ? null : this.withLink(tx, seen.enquiry_id, seen.reply);
 
       const now = this.deps.clock();
       let body = normaliseText(message.body, true);
@@ -98,11 +101,16 @@ export class InboundSmsService {
         reply = `Press office: thank you, your enquiry reference is ${enquiry.reference}. ${outcome.nextStep} Reply to this number to add to it. See where it stands: ${redactedStatusUrl(this.deps.config.publicBaseUrl)}`;
       }
       await intake.insertInboundSms(tx, { message_sid: message.messageSid, from_number: message.from, body, enquiry_id: enquiryId, reply, received_at: now });
-      return this.withLink(tx, enquiryId, reply);
+      return this.answers(message.from) ? this.withLink(tx, enquiryId, reply) : null;
     });
     // After the commit: a queue told earlier would look for a row it cannot see yet.
     if (created) this.deps.arrivals?.announce(created);
     return reply;
+  }
+
+  /** True when a journalist texting from `from` gets an answer: Press Desk texts that number. */
+  private answers(from: string): boolean {
+    return callsBack(from, this.deps.config.twilio.allowedCountries);
   }
 
   /** The reply as sent: its redacted status link (if any) made a working one, minted in `tx`. */
