@@ -170,6 +170,12 @@ export const fileConfigSchema = z.strictObject({
     summaryMinutes: z.number().int().min(1).max(240),
     /** An enquiry linked after a holding line was sent gets it straight away (off: one click on the incident page). */
     autoSendHoldingLine: z.boolean(),
+    /**
+     * An incident's search terms must match fewer than this share of the office's enquiries of the
+     * 30 days before the last 24 hours (src/incidents/incident.service.ts): linked enquiries stop
+     * paging one by one, so terms that catch most of them would silence paging by accident.
+     */
+    maxMatchShare: z.number().gt(0).max(1),
   }),
 });
 

@@ -95,6 +95,15 @@ export class EmailOut {
     await queueEmail(tx, { key: m.key, enquiryId: m.enquiry.id, to: m.to, content: JSON.stringify(content) }, now);
   }
 
+  /**
+   * Queues an automatic notice to a member of staff (an incident declared out of hours), once per
+   * `key`: about no one enquiry, so nothing to thread and nothing recorded on a timeline.
+   */
+  async staffNotice(tx: Tx, n: { key: string; to: string; subject: string; text: string }, now: Date): Promise<void> {
+    const content: EmailContent = { subject: n.subject, text: n.text, messageId: `<pd.${randomUUID()}@${this.domain()}>`, inReplyTo: null, references: [], auto: true };
+    await queueEmail(tx, { key: n.key, enquiryId: null, to: n.to, content: JSON.stringify(content) }, now);
+  }
+
   /** The domain of the From address, for Message-IDs of our own. */
   private domain(): string {
     const from = this.deps.config.email.from ?? '';
