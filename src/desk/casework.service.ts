@@ -164,7 +164,7 @@ export class CaseworkService {
     await this.withEnquiry(reference, async (tx, e, now) => {
       if (!e.phone) throw new AppError('validation', 'No phone number', { fields: { reply: 'This journalist gave no phone number: reply by email instead' } });
       if (!callsBack(e.phone, this.deps.config.twilio.allowedCountries)) {
-        throw new AppError('validation', 'Press Desk does not text this number', { fields: { reply: 'Press Desk does not text this number (premium-rate, satellite or outside the countries it texts): reply by email instead' } });
+        throw new AppError('validation', 'This number does not take texts from Press Desk', { fields: { reply: 'Press Desk does not text premium-rate or satellite numbers, or numbers outside the countries it texts: reply by email instead' } });
       }
       const key = `reply:${randomUUID()}`;
       await queueSms(tx, { key, enquiryId: e.id, to: e.phone, body }, now);

@@ -114,7 +114,10 @@ export const enquiryFieldsSchema = z.object({
   name: textField('name'),
   outlet: textField('outlet'),
   email: optionalText('email').meta({ format: 'email' }),
-  phone: optionalText('phone').meta({ description: 'UK national or international format; stored as E.164' }),
+  phone: optionalText('phone').meta({
+    description:
+      'UK national or international format; stored as E.164. Premium-rate, shared-cost, personal, pager, VoIP and satellite numbers, and numbers outside the countries Press Desk calls (twilio.allowedCountries), are refused',
+  }),
   subject: textField('subject'),
   details: textField('details', true),
   deadline: optionalText('deadline').meta({

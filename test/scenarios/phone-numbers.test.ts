@@ -69,7 +69,7 @@ describe('a journalist\'s number at the form and API', () => {
     ['personal ("follow me")', '070 1234 5678', COSTLY],
     ['pager', '07640 123456', COSTLY],
     ['satellite (Iridium)', '+881 6 1234 5678', 'We cannot call or text satellite numbers: give a mobile or landline number, or an email address'],
-    ['abroad (France)', '+33 6 12 34 56 78', ABROAD],
+    ['foreign (France)', '+33 6 12 34 56 78', ABROAD],
   ])('refuses a %s number with 422 naming the phone field', async (_kind, phone, message) => {
     await start();
     const res = await h.postJson('/api/enquiries', { ...enquiry, email: 'ann@gazette.example', phone });
@@ -128,6 +128,14 @@ describe('a text from a number Press Desk does not text', () => {
     expect(twimlText(await text(ON_CALL, `CALL ${row.reference}`))).toBe(
       `Press Desk: ${row.reference} has a number Press Desk does not call (premium-rate, satellite or abroad): INFO gives the journalist's other contact details.`,
     );
+    // Neither on-call nor the desk can text it.
+    expect(twimlText(await text(ON_CALL, `REPLY ${row.reference} We are looking into it.`))).toBe(
+      'Press Desk: this number does not take texts from Press Desk. Press Desk does not text premium-rate or satellite numbers, or numbers outside the countries it texts: reply by email instead.',
+    );
+    await expect(h.services.casework.replyBySms(row.reference, 'We are looking into it.', ACTOR)).rejects.toMatchObject({
+      code: 'validation',
+      details: { fields: { reply: 'Press Desk does not text premium-rate or satellite numbers, or numbers outside the countries it texts: reply by email instead' } },
+    });
     // The desk closes it: no status text either.
     await h.services.casework.setStatus(row.reference, 'closed', ACTOR);
     await h.jobs.settle();
@@ -135,6 +143,7 @@ describe('a text from a number Press Desk does not text', () => {
     expect(h.twilio.messages.filter((m) => m.to === FRENCH_MOBILE)).toEqual([]);
     expect(h.twilio.calls).toEqual([]);
     expect(await kinds(row.reference)).not.toContain('callback_requested');
+    expect(await kinds(row.reference)).not.toContain('reply_queued');
   });
 
   it('a retried webhook of that text is still not answered', async () => {
