@@ -157,6 +157,27 @@ describe('a text from a number Press Desk does not text', () => {
   });
 });
 
+describe('a call from a number Press Desk does not text', () => {
+  it('leaves a message that becomes an enquiry, and no receipt text follows (a UK mobile gets one)', async () => {
+    // Friday 27 November 2026, 19:30: the office is closed; a message for the morning.
+    h = await startHarness({ now: '2026-11-27T19:30:00Z', jobs: true });
+    const voice = `${PUBLIC_BASE_URL}/twilio/voice`;
+    const foreign = await h.twilio.call({ from: FRENCH_MOBILE, url: voice, caller: { digits: ['2'], message: { seconds: 20, transcript: 'About the port.' } } });
+    const uk = await h.twilio.call({ from: JOURNALIST, url: voice, caller: { digits: ['2'], message: { seconds: 20, transcript: 'About the vote.' } } });
+    expect([foreign.error, uk.error]).toEqual([null, null]);
+    // Only the caller Press Desk texts is told a text follows.
+    const promise = 'We will also send the reference to you by text message.';
+    const answer = (log: typeof uk) => log.steps.find((st) => st.url.endsWith('/twilio/voice/recording'))?.twiml ?? '';
+    expect(answer(foreign)).toContain('Your message has been passed to the press office.');
+    expect(answer(foreign)).not.toContain(promise);
+    expect(answer(uk)).toContain(promise);
+    await h.jobs.settle();
+    const rows = await h.database.db.selectFrom('enquiry').select('phone').orderBy('id').execute();
+    expect(rows).toEqual([{ phone: FRENCH_MOBILE }, { phone: JOURNALIST }]);
+    expect(h.twilio.messages.map((m) => m.to)).toEqual([JOURNALIST]);
+  });
+});
+
 describe('the on-call CALL callback', () => {
   async function pagedThenCall(): Promise<string> {
     const res = await h.postJson('/api/enquiries', { ...enquiry, phone: JOURNALIST, urgent: true });
