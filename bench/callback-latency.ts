@@ -57,8 +57,9 @@ async function main(): Promise<number> {
     const sentAt = new Map<string, number>();
     let refused = 0;
     const answered: number[] = [];
+    const messageSid = (i: number) => `SM${String(i).padStart(32, '0')}`;
     const send = async (i: number) => {
-      const params = { MessageSid: `SM${String(i).padStart(32, '0')}`, AccountSid: fake.accountSid, From: BENCH_OFFICER.phone, To: PRESS_OFFICE_NUMBER, Body: `CALL ${references[i]}`, NumMedia: '0' };
+      const params = { MessageSid: messageSid(i), AccountSid: fake.accountSid, From: BENCH_OFFICER.phone, To: PRESS_OFFICE_NUMBER, Body: `CALL ${references[i]}`, NumMedia: '0' };
       const url = `${base}/twilio/sms`;
       const signature = twilio.getExpectedTwilioSignature(fake.authToken, url, params);
       sentAt.set(callerPhone(i), Date.now());
@@ -81,11 +82,12 @@ async function main(): Promise<number> {
     const deadline = Date.now() + 30_000;
     while (fake.calls.length < total && Date.now() < deadline) await sleep(50);
 
-    // The journalist's number is in the TwiML the officer's call plays: it names which CALL it was.
+    // The TwiML the officer's call plays names its callback, whose key carries the CALL text's
+    // MessageSid (the journalist's number is no longer in it: it is read when the dial starts).
     const latencies: number[] = [];
     for (let i = WARMUP; i < total; i++) {
       const phone = callerPhone(i);
-      const call = fake.calls.find((c) => c.to === BENCH_OFFICER.phone && c.twiml?.includes(phone));
+      const call = fake.calls.find((c) => c.to === BENCH_OFFICER.phone && c.twiml?.includes(messageSid(i)));
       if (call) latencies.push(call.at.getTime() - sentAt.get(phone)!);
     }
     const s = summary(latencies);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { IANAZone } from 'luxon';
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { CONFIG_DIR } from './paths.js';
 
@@ -70,6 +71,8 @@ export const fileConfigSchema = z.strictObject({
     escalation: z.array(escalationStep).min(1),
     /** How long the link in a page SMS (the on-call officer's view of that one enquiry) keeps working. */
     linkHours: z.number().int().min(1).max(72),
+    /** Longest an on-call officer's CALL callback to a journalist may last (Twilio's `<Dial timeLimit>`): a call left open is not billed all night. */
+    callbackMaxMinutes: z.number().int().min(1).max(240),
   }),
   /** Twilio's sending rates, kept by us (src/outbox/send-limits.ts): beyond them Twilio queues for hours. */
   twilio: z.strictObject({
@@ -77,6 +80,12 @@ export const fileConfigSchema = z.strictObject({
     smsPerSecond: z.number().positive().max(1000),
     /** Calls a second for the account (1 by default at Twilio). */
     callsPerSecond: z.number().positive().max(1000),
+    /**
+     * Countries (ISO 3166-1 alpha-2, as libphonenumber names them) whose numbers Press Desk texts
+     * or calls back: a journalist's number elsewhere is refused at the form and API, and an SMS or
+     * call from one is taken but never answered by text or call (src/enquiries/phone-numbers.ts).
+     */
+    allowedCountries: z.array(z.string().refine((c): boolean => isSupportedCountry(c), 'must be two-letter country codes libphonenumber knows, such as "GB"')).min(1).max(50),
   }),
   /** The press office's phone line: calls to TWILIO_PHONE_NUMBER (src/voice/). */
   voice: z.strictObject({
@@ -172,6 +181,12 @@ export const fileConfigSchema = z.strictObject({
     summaryMinutes: z.number().int().min(1).max(240),
     /** An enquiry linked after a holding line was sent gets it straight away (off: one click on the incident page). */
     autoSendHoldingLine: z.boolean(),
+    /**
+     * An incident's search terms must match fewer than this share of the office's enquiries of the
+     * 30 days before the last 24 hours (src/incidents/incident.service.ts): linked enquiries stop
+     * paging one by one, so terms that catch most of them would silence paging by accident.
+     */
+    maxMatchShare: z.number().gt(0).max(1),
   }),
 });
 

@@ -86,10 +86,10 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const paging = new PagingService({ db, config, clock, rota, outbox, log });
   const deliveryStatus = new DeliveryStatusService({ db, clock, log, owners: { page_step: paging, message: outbox } });
   const live = new LiveFeed({ url: base.databaseUrl, log, pool: base.pool });
-  const incidents = new IncidentService({ db, clock, config, paging, arrivals: live });
+  const emailOut = new EmailOut({ config });
+  const incidents = new IncidentService({ db, clock, config, paging, arrivals: live, email: emailOut });
   const enquiries = new EnquiryService({ db, config, clock, paging, arrivals: live, incidents });
   const users = new UserService({ db, clock });
-  const emailOut = new EmailOut({ config });
   const auth = new AuthService({ db, pool: base.pool, clock, config, email: emailOut });
   const journalistUpdates = new JournalistUpdates({ config, email: emailOut });
   const casework = new CaseworkService({ db, clock, config, paging, email: emailOut, updates: journalistUpdates });

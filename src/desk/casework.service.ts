@@ -6,6 +6,7 @@ import type { Enquiry, EnquiryStatus } from '../db/schema.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
 import { ENQUIRY_STATUSES, isOpenStatus } from '../enquiries/enquiry.model.js';
+import { callsBack } from '../enquiries/phone-numbers.js';
 import { isOpen, workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
 import type { PagingService } from '../oncall/paging.service.js';
@@ -45,7 +46,7 @@ function requireText(field: string, value: unknown, max: number, label: string):
  * recorded in the same one).
  */
 export class CaseworkService {
-  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; paging: PagingService; email?: EmailOut; updates?: JournalistUpdates }) {}
+  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office'> & { twilio: Pick<Config['twilio'], 'allowedCountries'> }; paging: PagingService; email?: EmailOut; updates?: JournalistUpdates }) {}
 
   /** Whether replies by email can be sent (SMTP and the From address configured). */
   get emailEnabled(): boolean {
@@ -163,6 +164,9 @@ export class CaseworkService {
     const body = requireText('reply', text, CASEWORK_LIMITS.reply, 'a reply');
     await this.withEnquiry(reference, async (tx, e, now) => {
       if (!e.phone) throw new AppError('validation', 'No phone number', { fields: { reply: 'This journalist gave no phone number: reply by email instead' } });
+      if (!callsBack(e.phone, this.deps.config.twilio.allowedCountries)) {
+        throw new AppError('validation', 'This number does not take texts from Press Desk', { fields: { reply: 'Press Desk does not text premium-rate or satellite numbers, or numbers outside the countries it texts: reply by email instead' } });
+      }
       const key = `reply:${randomUUID()}`;
       await queueSms(tx, { key, enquiryId: e.id, to: e.phone, body }, now);
       await repo.updateEnquiry(tx, e.id, { updated_at: now, ...this.firstResponse(e, now) });

@@ -1,4 +1,5 @@
 import type { TimelineEvent } from '../enquiries/timeline.js';
+import { answeredByMachine } from '../outbox/delivery-status.js';
 import { channelLabel, statusLabel } from './labels.js';
 
 /** Renders `unknown` as text: entries written by older versions may lack a field, erased ones do. */
@@ -163,6 +164,8 @@ export function describeEvent(e: TimelineEvent): { title: string; body?: string 
       return { title: `Call to ${str(e.data.to)} could not be placed`, body: str(e.data.error) };
     case 'callback_ended':
       return { title: e.data.status === 'completed' && e.data.seconds ? `Spoke to the journalist for ${spokenLength(Number(e.data.seconds))}` : `Call to the journalist: ${CALLBACK_WORDING[str(e.data.status)] ?? str(e.data.status)}` };
+    case 'callback_answered':
+      return { title: answeredByMachine(str(e.data.answeredBy)) ? "On-call's phone was answered by a voicemail box: the call was ended and the journalist was not rung" : 'On-call answered the call to put them through' };
     case 'oncall_viewed':
       return { title: `On-call looked at the enquiry (${e.data.via === 'link' ? 'the link in the page' : 'INFO by text'})` };
     case 'email_in': {

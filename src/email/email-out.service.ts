@@ -105,8 +105,9 @@ export class EmailOut {
   }
 
   /**
-   * Queues a notice to a member of staff (a manager told of a sign-in lock-out): about no
-   * enquiry, in no thread, once per `key`, marked automatic. Nothing when email is off.
+   * Queues a notice to a member of staff (a manager told of a sign-in lock-out, of an incident
+   * declared out of hours): about no enquiry, in no thread, nothing on a timeline, once per
+   * `key`, marked automatic. Nothing when email is off.
    */
   async notice(tx: Tx, n: { key: string; to: string; subject: string; text: string }, now: Date): Promise<void> {
     if (!this.enabled) return;

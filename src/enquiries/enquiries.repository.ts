@@ -100,6 +100,23 @@ export async function addEvent(tx: Tx | Db, event: NewEvent): Promise<void> {
     .execute();
 }
 
+/**
+ * The first entry of `kind` on an enquiry's timeline whose data contains `match` (its actor and
+ * data), or undefined: how a handler of a retried callback sees that it already ran.
+ */
+export async function findEventMatching<K extends EventKind>(db: Tx | Db, enquiryId: string, kind: K, match: Partial<EventData[K]>): Promise<{ actor: string | null; data: EventData[K] } | undefined> {
+  const row = await db
+    .selectFrom('enquiry_event')
+    .select(['actor', 'data'])
+    .where('enquiry_id', '=', enquiryId)
+    .where('kind', '=', kind)
+    .where(sql<boolean>`data @> ${JSON.stringify(match)}::jsonb`)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { actor: row.actor, data: row.data as unknown as EventData[K] } : undefined;
+}
+
 /** The enquiry with this reference, or undefined. */
 export async function findByReference(db: Db | Tx, reference: string): Promise<Enquiry | undefined> {
   return db.selectFrom('enquiry').selectAll().where('reference', '=', reference).executeTakeFirst();

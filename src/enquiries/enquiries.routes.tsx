@@ -17,7 +17,7 @@ import { displayPhone } from './urgency.js';
 
 export interface EnquiryRouteDeps {
   service: EnquiryService;
-  config: Pick<Config, 'office' | 'intake' | 'onCall' | 'publicBaseUrl'>;
+  config: Pick<Config, 'office' | 'intake' | 'onCall' | 'publicBaseUrl'> & { twilio: Pick<Config['twilio'], 'allowedCountries'> };
   clock: Clock;
   /**
    * Who sent this request, for the page budget (`intake.pageRateLimit`, per client address);
@@ -130,7 +130,7 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
       if (typeof first === 'string') values[key] = first;
     }
     const now = deps.clock();
-    const parsed = parseEnquiryInput(values, { now: DateTime.fromJSDate(now), timezone: deps.config.office.timezone });
+    const parsed = parseEnquiryInput(values, { now: DateTime.fromJSDate(now), timezone: deps.config.office.timezone, allowedCountries: deps.config.twilio.allowedCountries });
     const errors: Record<string, string> = parsed.ok ? {} : { ...parsed.fields };
     if (values.website) errors.website = HONEYPOT_MESSAGE;
     if (!parsed.ok || Object.keys(errors).length > 0) {
@@ -186,7 +186,7 @@ export function enquiryApiRoutes(deps: EnquiryRouteDeps) {
       throw new AppError('bad_request', 'The request body must be a JSON object with the enquiry fields');
     }
     const now = deps.clock();
-    const parsed = parseEnquiryInput(raw, { now: DateTime.fromJSDate(now), timezone: deps.config.office.timezone });
+    const parsed = parseEnquiryInput(raw, { now: DateTime.fromJSDate(now), timezone: deps.config.office.timezone, allowedCountries: deps.config.twilio.allowedCountries });
     const fields: Record<string, string> = parsed.ok ? {} : { ...parsed.fields };
     const website = (raw as Record<string, unknown>).website;
     if (website !== undefined && website !== null && website !== '') fields.website = 'website must be empty';

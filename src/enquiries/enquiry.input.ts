@@ -2,6 +2,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { DateTime } from 'luxon';
 import { z } from 'zod';
 import { parseInstant } from '../hours/parse.js';
+import { numberRefusal, refusalMessage } from './phone-numbers.js';
 
 /** Field length limits, shown to journalists in messages and enforced in the form's maxlength. */
 export const LIMITS = {
@@ -113,7 +114,10 @@ export const enquiryFieldsSchema = z.object({
   name: textField('name'),
   outlet: textField('outlet'),
   email: optionalText('email').meta({ format: 'email' }),
-  phone: optionalText('phone').meta({ description: 'UK national or international format; stored as E.164' }),
+  phone: optionalText('phone').meta({
+    description:
+      'UK national or international format; stored as E.164. Premium-rate, shared-cost, personal, pager, VoIP and satellite numbers, and numbers outside the countries Press Desk calls (twilio.allowedCountries), are refused',
+  }),
   subject: textField('subject'),
   details: textField('details', true),
   deadline: optionalText('deadline').meta({
@@ -146,10 +150,11 @@ export type ParseResult = { ok: true; value: EnquiryInput } | { ok: false; field
 
 /**
  * Validates and normalises a submitted enquiry (from JSON or a form) against the office's time
- * zone and `now`. Returns every problem at once, one message per field, worded for the
- * journalist. Unknown fields are ignored.
+ * zone and `now`, and the countries whose numbers Press Desk calls (`twilio.allowedCountries`: a
+ * number it would never call or text back is refused, see phone-numbers.ts). Returns every
+ * problem at once, one message per field, worded for the journalist. Unknown fields are ignored.
  */
-export function parseEnquiryInput(raw: unknown, ctx: { now: DateTime; timezone: string }): ParseResult {
+export function parseEnquiryInput(raw: unknown, ctx: { now: DateTime; timezone: string; allowedCountries: readonly string[] }): ParseResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, fields: { name: 'The enquiry must be an object with the fields name, outlet, subject and details' } };
   }
@@ -173,6 +178,8 @@ export function parseEnquiryInput(raw: unknown, ctx: { now: DateTime; timezone: 
   if (phoneText) {
     phone = normalisePhone(phoneText);
     if (!phone) fields.phone = 'Enter a phone number, like 07911 123456 or +44 7911 123456';
+    const refusal = phone ? numberRefusal(phone, ctx.allowedCountries) : null;
+    if (refusal) fields.phone = refusalMessage(refusal, ctx.allowedCountries);
   }
   if (!fields.email && !fields.phone && !email && !phoneText) {
     const msg = 'Enter an email address or a phone number so we can reply to you';

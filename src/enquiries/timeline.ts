@@ -80,6 +80,11 @@ export interface EventData {
   call_out: { to: string; sid: string; key: string };
   /** A call about this enquiry could not be placed. */
   call_out_failed: { to: string; error: string };
+  /**
+   * Who answered the officer's leg of a callback (Twilio's answering-machine detection): a voicemail
+   * box or fax is hung up and the journalist never rung.
+   */
+  callback_answered: { key: string; sid: string; answeredBy: string };
   /** How the journalist's leg of a callback ended (`status` as Twilio's DialCallStatus), and how long they spoke. */
   callback_ended: { key: string; status: string; seconds: number | null };
   /** The on-call officer looked the enquiry up (INFO, or opened the link in the page). */
@@ -186,6 +191,7 @@ export const PERSONAL_FIELDS = {
   call_out: ['to'],
   call_out_failed: ['to', 'error'],
   callback_ended: [],
+  callback_answered: [],
   oncall_viewed: [],
   // The journalist's words and name; attachment file names often name people too.
   email_in: ['from', 'subject', 'body', 'attachments'],

@@ -64,13 +64,6 @@ export function warnAt(received: Date, respondBy: Date | null, deadline: Date | 
   return at === null ? respondBy : new Date(at);
 }
 
-/** True when `e164` can take a text (a mobile, or a number that may be one). */
-export function takesTexts(e164: string | null): e164 is string {
-  if (!e164) return false;
-  const type = parsePhoneNumberFromString(e164)?.getType();
-  return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
-}
-
 /** A phone number as people write it: "+44 300 123 4567". */
 export function displayPhone(e164: string): string {
   return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;

@@ -66,7 +66,7 @@ function contactOf(route: NonNullable<UpdateRoute>): string {
 export class HoldingLines implements AfterLinkPort {
   private readonly routes: JournalistUpdates;
 
-  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'incidents' | 'publicBaseUrl'>; email?: EmailOut }) {
+  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'incidents' | 'publicBaseUrl' | 'twilio'>; email?: EmailOut }) {
     this.routes = new JournalistUpdates({ config: deps.config, email: deps.email });
   }
 

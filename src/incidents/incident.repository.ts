@@ -33,10 +33,27 @@ export async function recentIncidents(db: Db | Tx, limit = 50): Promise<Incident
   return db.selectFrom('incident').selectAll().orderBy('declared_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
-/** True when `terms` make a search that can match something (not only stop words or punctuation). */
-export async function termsSearchable(db: Db | Tx, terms: string): Promise<boolean> {
-  const r = await sql<{ ok: boolean }>`SELECT websearch_to_tsquery('english', ${terms})::text <> '' AS ok`.execute(db);
-  return r.rows[0]?.ok ?? false;
+/**
+ * What `terms` make as a search: `searchable` when they can match something (not only stop words
+ * or punctuation); `positive` when a match needs at least one word to be present (PostgreSQL's
+ * `querytree` is 'T' for a query of exclusions only, such as `-weather` or `fire OR -weather`,
+ * which matches almost every enquiry).
+ */
+export async function termsShape(db: Db | Tx, terms: string): Promise<{ searchable: boolean; positive: boolean }> {
+  const r = await sql<{ searchable: boolean; positive: boolean }>`
+    SELECT q::text <> '' AS searchable, querytree(q) <> 'T' AS positive
+      FROM websearch_to_tsquery('english', ${terms}) AS q`.execute(db);
+  return r.rows[0] ?? { searchable: false, positive: false };
+}
+
+/** How many enquiries (not erased) were received in [from, to), and how many of them `terms` match (the queue's search). */
+export async function termsMatchCount(db: Db | Tx, terms: string, from: Date, to: Date): Promise<{ total: number; matched: number }> {
+  const r = await sql<{ total: number; matched: number }>`
+    SELECT count(*)::int AS total,
+           count(*) FILTER (WHERE search @@ websearch_to_tsquery('english', ${terms}))::int AS matched
+      FROM enquiry
+     WHERE received_at >= ${from} AND received_at < ${to} AND erased_at IS NULL`.execute(db);
+  return r.rows[0] ?? { total: 0, matched: 0 };
 }
 
 /**

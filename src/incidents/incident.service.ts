@@ -16,12 +16,16 @@ import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import { audit, type Actor } from '../desk/audit.repository.js';
 import { lockByReference } from '../desk/casework.repository.js';
+import { listActiveUsers } from '../desk/users.repository.js';
+import type { EmailOut } from '../email/email-out.service.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
 import type { ArrivalsPort, PagingPort } from '../enquiries/enquiries.service.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
+import { formatShortTime } from '../hours/format.js';
 import { isOpen } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
+import { queueSms } from '../outbox/outbox.service.js';
 import * as repo from './incident.repository.js';
 import type { Incident, IncidentLine } from './incident.tables.js';
 
@@ -30,6 +34,16 @@ export const INCIDENT_LIMITS = { name: 120, description: 2000, terms: 500 } as c
 
 /** How long this process trusts its answer to "is any incident open?" (intake asks it for every enquiry). */
 const OPEN_CACHE_MS = 2000;
+
+/**
+ * The enquiries an incident's terms are measured against (`incidents.maxMatchShare`): those of the
+ * 30 days before the last 24 hours, the office's ordinary traffic before the story broke (the
+ * story's own enquiries of today would count against the very terms that describe it).
+ */
+const MATCH_WINDOW_DAYS = 30;
+const MATCH_WINDOW_SKIP_HOURS = 24;
+/** With fewer enquiries than this in the window a share says nothing (a new or quiet office): the check is skipped. */
+export const MATCH_SHARE_MIN_SAMPLE = 20;
 
 /** Who declares an incident: a member of staff, or the on-call officer from the link in a page. */
 export type Declarer = { kind: 'staff'; actor: Actor } | { kind: 'oncall'; name: string };
@@ -48,7 +62,9 @@ export interface SummaryPort {
 export interface IncidentServiceDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'office' | 'incidents'>;
+  config: Pick<Config, 'office' | 'incidents' | 'desk' | 'publicBaseUrl'>;
+  /** Managers are emailed when an incident is declared out of hours (when email is connected). */
+  email?: Pick<EmailOut, 'enabled' | 'notice'>;
   paging?: PagingPort;
   arrivals?: ArrivalsPort;
   lines?: AfterLinkPort;
@@ -87,7 +103,10 @@ export class IncidentService {
   /**
    * Declares an incident. `acknowledged`: declared by on-call, who therefore has the story (linked
    * urgent enquiries go into summaries from now). `reference`: the enquiry it was declared from,
-   * linked at once. Terms that can match nothing (only stop words) are refused beside the field.
+   * linked at once. Terms are refused beside the field when they can match nothing (only stop
+   * words), are exclusions only, or match `incidents.maxMatchShare` or more of the office's recent
+   * enquiries: linked enquiries stop paging one by one, so broad terms would silence paging. Every
+   * declaration is in the audit log; one out of hours is told to the managers at once.
    */
   async declare(input: { name: unknown; description?: unknown; terms: unknown }, by: Declarer, opts: { reference?: string } = {}): Promise<Incident> {
     // Every field's problem at once, not the first only: the form shows each beside its field.
@@ -107,16 +126,59 @@ export class IncidentService {
     if (Object.keys(fields).length) throw new AppError('validation', 'Check the incident’s details', { fields });
     const now = this.deps.clock();
     const incident = await this.deps.db.transaction().execute(async (tx) => {
-      if (!(await repo.termsSearchable(tx, terms))) {
-        throw new AppError('validation', 'Those search terms match nothing', { fields: { terms: 'Use words that appear in the enquiries, like: market street cordon' } });
-      }
+      await this.checkTerms(tx, terms, now);
       const i = await repo.insertIncident(tx, { name, description, terms, declared_at: now, declared_by: this.actorName(by), acknowledged_at: by.kind === 'oncall' ? now : null });
-      if (by.kind === 'staff') await audit(tx, { at: now, actor: by.actor, action: 'incident.declared', detail: { incidentId: i.id, name } });
-      if (opts.reference) await this.linkInTx(tx, opts.reference, i, by.kind === 'oncall' ? 'oncall' : 'officer', now);
+      const from = opts.reference ? await this.linkInTx(tx, opts.reference, i, by.kind === 'oncall' ? 'oncall' : 'officer', now) : null;
+      const actor = by.kind === 'staff' ? by.actor : { userId: null, email: by.name };
+      const via = by.kind === 'staff' ? 'desk' : 'oncall-link';
+      await audit(tx, { at: now, actor, action: 'incident.declared', enquiryId: from?.id ?? null, detail: { incidentId: i.id, name, terms, via } });
+      if (!isOpen(now, this.deps.config.office)) await this.tellManagers(tx, i, by, now);
       return i;
     });
     this.openCache = null;
     return incident;
+  }
+
+  /** Refuses `terms` (AppError 'validation' on the field `terms`) that match nothing, only exclude, or match too much. */
+  private async checkTerms(tx: Tx, terms: string, now: Date): Promise<void> {
+    const refuse = (message: string, advice: string) => {
+      throw new AppError('validation', message, { fields: { terms: advice } });
+    };
+    const shape = await repo.termsShape(tx, terms);
+    if (!shape.searchable) refuse('Those search terms match nothing', 'Use words that appear in the enquiries, like: market street cordon');
+    if (!shape.positive) {
+      refuse('Those search terms only say what to leave out', 'Say what the enquiries are about, not only what they are not: terms made of exclusions (-word) match almost every enquiry');
+    }
+    const to = new Date(now.getTime() - MATCH_WINDOW_SKIP_HOURS * 3_600_000);
+    const from = new Date(to.getTime() - MATCH_WINDOW_DAYS * 86_400_000);
+    const { total, matched } = await repo.termsMatchCount(tx, terms, from, to);
+    const max = this.deps.config.incidents.maxMatchShare;
+    if (total >= MATCH_SHARE_MIN_SAMPLE && matched >= max * total) {
+      const pct = (n: number) => `${Math.round(n * 100)}%`;
+      refuse(
+        'Those search terms match too many enquiries',
+        `Those terms match ${matched} of the ${total} enquiries of the ${MATCH_WINDOW_DAYS} days before yesterday (${pct(matched / total)}); an incident's enquiries stop paging one by one, so use words that pick out this story only (matching under ${pct(max)})`,
+      );
+    }
+  }
+
+  /**
+   * Tells the managers that an incident was declared out of hours (in `tx`, once per incident and
+   * recipient): a text to each of `desk.escalationNumbers` and, when email is connected, an email
+   * to each active manager. Its terms decide which urgent enquiries stop paging one by one, so
+   * someone who can undo it must know tonight, not at the morning digest.
+   */
+  private async tellManagers(tx: Tx, incident: Incident, by: Declarer, now: Date): Promise<void> {
+    const { office, desk, publicBaseUrl } = this.deps.config;
+    const who = by.kind === 'staff' ? by.actor.email : `${by.name}, from the link in a page`;
+    const link = `${publicBaseUrl.replace(/\/+$/, '')}/desk/incidents/${incident.id}`;
+    const text = `${office.name}: incident "${incident.name}" was declared out of hours (${formatShortTime(now, office, now)}) by ${who}. New enquiries matching "${incident.terms}" join it, and once on-call has it their urgent ones go into summaries instead of paging one by one. Check or close it: ${link}`;
+    for (const to of desk.escalationNumbers) await queueSms(tx, { key: `incident-declared:${incident.id}:${to}`, enquiryId: null, to, body: text, lane: 'notice' }, now);
+    if (!this.deps.email?.enabled) return;
+    const managers = (await listActiveUsers(tx)).filter((u) => u.role === 'manager');
+    for (const m of managers) {
+      await this.deps.email.notice(tx, { key: `incident-declared:${incident.id}:${m.id}`, to: m.email, subject: `Incident declared out of hours: ${incident.name}`, text }, now);
+    }
   }
 
   /** The incident, its linked enquiries and the open ones its terms suggest; null when there is none. */

@@ -27,8 +27,11 @@ export const JOB_SCHEMAS = {
     /** Its place in the sending queue (src/outbox/send-limits.ts); absent on jobs queued before it existed. */
     lane: z.enum(['page', 'journalist', 'notice']).default('journalist'),
   }),
-  /** One call through the outbox, once per `key`, playing `twiml` (the on-call officer's callback to a journalist). */
-  place_call: z.object({ key: z.string().min(1).max(200), enquiryId: id.nullable(), to: e164, twiml: z.string().min(1).max(4000) }),
+  /**
+   * One call through the outbox, once per `key`, playing `twiml` (the on-call officer's callback to
+   * a journalist); `detectMachine`: with answering-machine detection (the owner's `onAnswered`).
+   */
+  place_call: z.object({ key: z.string().min(1).max(200), enquiryId: id.nullable(), to: e164, twiml: z.string().min(1).max(4000), detectMachine: z.boolean().optional() }),
   /** One email through the outbox, once per `key` (an acknowledgement, a desk reply); `content` is its JSON (src/email/smtp.sender.ts). */
   send_email: z.object({ key: z.string().min(1).max(200), enquiryId: id.nullable(), to: z.string().email().max(320), content: z.string().min(2).max(200_000) }),
   /** Deletes a caller's recording at Twilio (erasure and retention; src/voice/voice.service.ts). */

@@ -126,6 +126,11 @@ export async function lockLiveEnquiry(tx: Tx, reference: string): Promise<Enquir
   return tx.selectFrom('enquiry').selectAll().where('reference', '=', reference).where('erased_at', 'is', null).forUpdate().executeTakeFirst();
 }
 
+/** The enquiry with this id unless its data was erased, or undefined. */
+export async function liveEnquiryById(tx: Tx, id: string): Promise<Enquiry | undefined> {
+  return tx.selectFrom('enquiry').selectAll().where('id', '=', id).where('erased_at', 'is', null).executeTakeFirst();
+}
+
 /** The enquiry a plain outbound call (its idempotency key) was about, or undefined. */
 export async function enquiryOfCall(tx: Tx, key: string): Promise<string | undefined> {
   const r = await tx.selectFrom('outbound_message').select('enquiry_id').where('idempotency_key', '=', key).where('medium', '=', 'call').executeTakeFirst();

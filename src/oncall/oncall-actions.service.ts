@@ -7,10 +7,12 @@ import type { Enquiry } from '../db/schema.js';
 import type { Actor } from '../desk/audit.repository.js';
 import { audit } from '../desk/audit.repository.js';
 import type { CaseworkService } from '../desk/casework.service.js';
-import { addEvent } from '../enquiries/enquiries.repository.js';
+import { addEvent, findEventMatching } from '../enquiries/enquiries.repository.js';
+import { callsBack } from '../enquiries/phone-numbers.js';
 import type { OnCallVia } from '../enquiries/timeline.js';
 import { formatDeadline } from '../hours/format.js';
 import { AppError } from '../http/errors.js';
+import { answeredByMachine } from '../outbox/delivery-status.js';
 import { queueCall } from '../outbox/outbox.service.js';
 import { spokenReference } from '../voice/voice.twiml.js';
 import * as repo from './oncall-actions.repository.js';
@@ -39,6 +41,12 @@ export interface Candidate {
 export const INFO_DETAILS = 300;
 /** How long Twilio rings the journalist on a callback before giving up. */
 const CALLBACK_RING_SECONDS = 30;
+/**
+ * How many one-second pauses the officer's leg waits for Twilio's answering-machine verdict
+ * before the journalist is rung anyway (a person who says nothing is judged `unknown` only after
+ * Twilio's own timeout; the greeting before it usually covers the wait).
+ */
+export const CALLBACK_VERDICT_WAITS = 8;
 
 /** Who the audit log and the timeline say acted: the rota person's name, else "on call (+44…)". */
 export function onCallActor(officer: OnCallOfficer): Actor {
@@ -61,7 +69,10 @@ export class OnCallActions {
     private readonly deps: {
       db: Db;
       clock: Clock;
-      config: Pick<Config, 'office' | 'publicBaseUrl'> & { onCall: Pick<Config['onCall'], 'linkHours' | 'fallbackNumber'>; twilio: Pick<Config['twilio'], 'phoneNumber'> };
+      config: Pick<Config, 'office' | 'publicBaseUrl'> & {
+        onCall: Pick<Config['onCall'], 'linkHours' | 'fallbackNumber' | 'callbackMaxMinutes'>;
+        twilio: Pick<Config['twilio'], 'phoneNumber' | 'allowedCountries'>;
+      };
       casework: CaseworkService;
       rota: Pick<RotaService, 'onCallAt'>;
     },
@@ -133,14 +144,19 @@ export class OnCallActions {
 
   /**
    * Puts the officer through to the journalist: a call from the press office number rings the
-   * officer first and then dials the journalist with the press office number as caller ID, so
-   * neither sees the other's number. Once per `key` (a text's MessageSid, a link action's form).
+   * officer first (with answering-machine detection) and then, once a person answered, dials the
+   * journalist with the press office number as caller ID, so neither sees the other's number.
+   * Once per `key` (a text's MessageSid, a link action's form). A number Press Desk does not call
+   * (premium-rate, abroad: phone-numbers.ts) is refused.
    */
   async call(tx: Tx, e: Enquiry, officer: OnCallOfficer, key: string, now: Date, via: OnCallVia = 'sms'): Promise<void> {
     if (!e.phone) throw new AppError('validation', `${e.reference} has no phone number to call`);
+    if (!callsBack(e.phone, this.deps.config.twilio.allowedCountries)) {
+      throw new AppError('validation', `${e.reference} has a number Press Desk does not call (premium-rate, satellite or abroad): INFO gives the journalist's other contact details`);
+    }
     const actor = onCallActor(officer);
     const callKey = `callback:${key}`;
-    await queueCall(tx, { key: callKey, enquiryId: e.id, to: officer.phone, twiml: this.callbackTwiml(e, callKey) }, now);
+    await queueCall(tx, { key: callKey, enquiryId: e.id, to: officer.phone, twiml: this.callbackTwiml(e, callKey), detectMachine: true }, now);
     await addEvent(tx, { enquiryId: e.id, at: now, kind: 'callback_requested', actor: actor.email, data: { key: callKey, via } });
     await audit(tx, { at: now, actor, action: 'oncall.call', enquiryId: e.id, detail: { via } });
   }
@@ -180,17 +196,63 @@ export class OnCallActions {
     });
   }
 
-  /** What the officer hears when their phone rings, then the dial to the journalist from the press office number. */
+  /**
+   * The officer's leg once the greeting has played (`POST /twilio/voice/callback-connect`, the
+   * greeting's `<Redirect>`; `wait` counts the pauses so far): a voicemail box or fax that answered
+   * hears nothing more and the call ends; while Twilio's verdict has not come, a one-second pause
+   * and ask again (at most `CALLBACK_VERDICT_WAITS` times); then the dial to the journalist, at most
+   * `onCall.callbackMaxMinutes` long. Null when `key` names no callback of ours.
+   */
+  async connect(key: string, wait: number): Promise<string | null> {
+    const r = new twilio.twiml.VoiceResponse();
+    const ready = await this.deps.db.transaction().execute(async (tx) => {
+      const enquiryId = await repo.enquiryOfCall(tx, key);
+      if (!enquiryId) return null;
+      const verdict = await findEventMatching(tx, enquiryId, 'callback_answered', { key });
+      if (verdict && answeredByMachine(verdict.data.answeredBy)) return 'machine' as const;
+      if (!verdict && wait < CALLBACK_VERDICT_WAITS) return 'wait' as const;
+      // Read now, not when the call was queued: the number may have been erased or changed since.
+      const e = await repo.liveEnquiryById(tx, enquiryId);
+      return e?.phone && callsBack(e.phone, this.deps.config.twilio.allowedCountries) ? e : ('gone' as const);
+    });
+    if (ready === null) return null;
+    if (ready === 'machine') {
+      r.hangup();
+    } else if (ready === 'wait') {
+      r.pause({ length: 1 });
+      r.redirect({ method: 'POST' }, this.callbackUrl('callback-connect', key, { wait: String(wait + 1) }));
+    } else if (ready === 'gone') {
+      r.say({ voice: 'alice', language: 'en-GB' }, 'The journalist can no longer be called from Press Desk. Goodbye.');
+      r.hangup();
+    } else {
+      const dial = r.dial({
+        callerId: this.deps.config.twilio.phoneNumber,
+        timeout: CALLBACK_RING_SECONDS,
+        // A bridge left open (a phone in a pocket, a voicemail box) is not billed all night.
+        timeLimit: this.deps.config.onCall.callbackMaxMinutes * 60,
+        action: this.callbackUrl('callback-result', key),
+        method: 'POST',
+      });
+      dial.number(ready.phone!);
+    }
+    return r.toString();
+  }
+
+  /** The absolute URL of the callback step `step` about call `key`. */
+  private callbackUrl(step: 'callback-connect' | 'callback-result', key: string, extra: Record<string, string> = {}): string {
+    const query = new URLSearchParams({ key, ...extra });
+    return `${this.deps.config.publicBaseUrl.replace(/\/+$/, '')}/twilio/voice/${step}?${query.toString()}`;
+  }
+
+  /**
+   * What the officer hears when their phone rings; then the connect step, which rings the
+   * journalist only once Twilio says a person (not a voicemail box) answered. The journalist's
+   * number is not in this TwiML: it is read when the dial starts.
+   */
   private callbackTwiml(e: Enquiry, key: string): string {
     const r = new twilio.twiml.VoiceResponse();
     r.say({ voice: 'alice', language: 'en-GB' }, `Press Desk. Connecting you to the journalist for enquiry ${spokenReference(e.reference)}. Please hold.`);
-    const dial = r.dial({
-      callerId: this.deps.config.twilio.phoneNumber,
-      timeout: CALLBACK_RING_SECONDS,
-      action: `${this.deps.config.publicBaseUrl.replace(/\/+$/, '')}/twilio/voice/callback-result?key=${encodeURIComponent(key)}`,
-      method: 'POST',
-    });
-    dial.number(e.phone!);
+    r.redirect({ method: 'POST' }, this.callbackUrl('callback-connect', key));
     return r.toString();
   }
 }

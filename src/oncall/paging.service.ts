@@ -5,12 +5,13 @@ import type { Config, EscalationStep } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
+import { callsBack } from '../enquiries/phone-numbers.js';
 import type { PagingPort } from '../enquiries/enquiries.service.js';
 import { addJob, removeJob } from '../jobs/queue.repository.js';
 import { isOpen } from '../hours/office-hours.js';
 import { acknowledgeIncidentsOf } from '../incidents/incident.repository.js';
 import type { Logger } from '../log.js';
-import type { AfterCommit, CallAnswer, DeliveryStatus, StatusOwner } from '../outbox/delivery-status.js';
+import { answeredByMachine, type AfterCommit, type CallAnswer, type DeliveryStatus, type StatusOwner } from '../outbox/delivery-status.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
 import type { OutboundMessage } from '../outbox/outbox.tables.js';
 import type { Medium } from '../outbox/senders.js';
@@ -52,7 +53,6 @@ const FAILED_STATUSES = {
  * Twilio's answering-machine verdicts that mean nobody will press 1: the page escalates at once.
  * `human` and `unknown` leave it to the keypress.
  */
-const MACHINE_ANSWERS: ReadonlySet<string> = new Set(['machine_start', 'machine_end_beep', 'machine_end_silence', 'machine_end_other', 'fax']);
 
 /** A step a delivery callback is about (`repo.stepsSentBy`). */
 type SentStep = Awaited<ReturnType<typeof repo.stepsSentBy>>[number];
@@ -255,7 +255,7 @@ export class PagingService implements PagingPort, StatusOwner {
    * and `human` or `unknown`, change nothing.
    */
   async onAnswered(tx: Tx, message: OutboundMessage, answer: CallAnswer, now: Date): Promise<AfterCommit | undefined> {
-    if (!MACHINE_ANSWERS.has(answer.answeredBy)) return undefined;
+    if (!answeredByMachine(answer.answeredBy)) return undefined;
     const steps = await repo.stepsSentBy(tx, message.id);
     const fresh: SentStep[] = [];
     for (const s of steps) {
@@ -291,10 +291,13 @@ export class PagingService implements PagingPort, StatusOwner {
     }
   }
 
-  /** The notice to a journalist that their urgent enquiry was acknowledged (task `notify_journalist`). */
+  /**
+   * The notice to a journalist that their urgent enquiry was acknowledged (task `notify_journalist`);
+   * none to a number Press Desk does not text (premium-rate, abroad: phone-numbers.ts).
+   */
   async notifyJournalistOfAck(enquiryId: string): Promise<void> {
     const [enquiry] = await repo.enquiriesByIds(this.deps.db, [enquiryId]);
-    if (!enquiry?.phone) return;
+    if (!enquiry?.phone || !callsBack(enquiry.phone, this.deps.config.twilio.allowedCountries)) return;
     await this.deps.outbox.sendMessage({ key: `ack:${enquiry.id}`, enquiryId: enquiry.id, to: enquiry.phone, body: journalistAckSms(enquiry, this.deps.config.office.name) });
   }
 }

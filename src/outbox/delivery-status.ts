@@ -27,6 +27,13 @@ export interface CallAnswer {
   answeredBy: string;
 }
 
+const MACHINE_ANSWERS: ReadonlySet<string> = new Set(['machine_start', 'machine_end_beep', 'machine_end_silence', 'machine_end_other', 'fax']);
+
+/** True when `answeredBy` (Twilio's `AnsweredBy`) says a voicemail box or fax picked up, not a person. */
+export function answeredByMachine(answeredBy: string): boolean {
+  return MACHINE_ANSWERS.has(answeredBy);
+}
+
 /** Work an owner asks for once its transaction has committed (a request to the provider); it must not throw. */
 export type AfterCommit = () => Promise<void>;
 

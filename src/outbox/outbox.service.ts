@@ -21,12 +21,12 @@
  */
 import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../db/database.js';
-import { addEvent } from '../enquiries/enquiries.repository.js';
+import { addEvent, findEventMatching } from '../enquiries/enquiries.repository.js';
 import type { EventKind, NewEvent } from '../enquiries/timeline.js';
 import { addJob } from '../jobs/queue.repository.js';
 import { SMS_LANE_PRIORITY, type JobPayloads } from '../jobs/jobs.js';
 import { SendError } from './send-error.js';
-import type { DeliveryStatus, StatusOwner } from './delivery-status.js';
+import { answeredByMachine, type AfterCommit, type CallAnswer, type DeliveryStatus, type StatusOwner } from './delivery-status.js';
 import * as repo from './outbox.repository.js';
 import type { MessagePatch } from './outbox.repository.js';
 import type { OutboundMessage, OwnerKind } from './outbox.tables.js';
@@ -220,7 +220,7 @@ export class OutboxService implements StatusOwner {
    * or the refusal.
    */
   async placeCall(input: CallInput): Promise<void> {
-    await this.sendPlain('call', { key: input.key, enquiryId: input.enquiryId, to: input.to, content: input.twiml, lane: 'journalist' });
+    await this.sendPlain('call', { key: input.key, enquiryId: input.enquiryId, to: input.to, content: input.twiml, lane: 'journalist', detectMachine: input.detectMachine === true });
   }
 
   /** Sends one email (the task `send_email`) once per `key`, as a plain text; the enquiry's timeline gets the send or the refusal. */
@@ -228,7 +228,7 @@ export class OutboxService implements StatusOwner {
     await this.sendPlain('email', { key: input.key, enquiryId: input.enquiryId, to: input.to, content: input.content, lane: 'journalist' });
   }
 
-  private async sendPlain(medium: Medium, input: { key: string; enquiryId: string | null; to: string; content: string; lane: Lane }): Promise<void> {
+  private async sendPlain(medium: Medium, input: { key: string; enquiryId: string | null; to: string; content: string; lane: Lane; detectMachine?: boolean }): Promise<void> {
     const { db, clock } = this.deps;
     let row: OutboundMessage | undefined;
     await this.deliver({
@@ -244,7 +244,7 @@ export class OutboxService implements StatusOwner {
         });
         if (!row) return null;
         const earlier = { to: row.to_number, since: row.created_at, marker: send.marker };
-        return { medium, to: row.to_number, content: send.send, lookUpFirst: row.outcome_unknown, earlier, lane: input.lane };
+        return { medium, to: row.to_number, content: send.send, lookUpFirst: row.outcome_unknown, earlier, lane: input.lane, ...(input.detectMachine ? { detectMachine: true } : {}) };
       },
       sent: async (sid) => {
         const r = row!;
@@ -270,6 +270,21 @@ export class OutboxService implements StatusOwner {
         await repo.updateMessage(db, row!.id, { outcome_unknown: outcomeUnknown, last_error: errorText(err) });
       },
     });
+  }
+
+  /**
+   * Answering-machine hook of plain calls (the on-call officer's callback): the verdict goes on the
+   * enquiry's timeline once per call (`callback_answered`, which the callback's connect step waits
+   * for before it rings the journalist), and a machine's call is hung up after the commit, so a
+   * voicemail box is never bridged to the journalist.
+   */
+  async onAnswered(tx: Tx, message: OutboundMessage, answer: CallAnswer, at: Date): Promise<AfterCommit | undefined> {
+    if (!message.enquiry_id) return undefined;
+    const key = message.idempotency_key;
+    if (await findEventMatching(tx, message.enquiry_id, 'callback_answered', { key })) return undefined;
+    await addEvent(tx, { enquiryId: message.enquiry_id, at, kind: 'callback_answered', data: { key, sid: answer.sid, answeredBy: answer.answeredBy } });
+    if (!answeredByMachine(answer.answeredBy)) return undefined;
+    return () => this.end('call', answer.sid);
   }
 
   /** Status hook of plain texts: the enquiry's timeline (when the text is about one) gets the provider's status. */

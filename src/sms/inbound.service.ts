@@ -4,6 +4,7 @@ import type { Db, Tx } from '../db/database.js';
 import * as repo from '../enquiries/enquiries.repository.js';
 import type { ArrivalsPort, EnquiryService } from '../enquiries/enquiries.service.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
+import { callsBack } from '../enquiries/phone-numbers.js';
 import { derivedBearerToken, hashBearerToken } from '../http/bearer-token.js';
 import { hasStatusLink, redactedStatusUrl, withStatusLink } from '../status/status-link.js';
 import { insertStatusLink } from '../status/status.repository.js';
@@ -26,7 +27,7 @@ export interface AckHandler {
 export interface InboundSmsDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'intake' | 'office' | 'publicBaseUrl'> & { twilio: Pick<Config['twilio'], 'authToken'> };
+  config: Pick<Config, 'intake' | 'office' | 'publicBaseUrl'> & { twilio: Pick<Config['twilio'], 'authToken' | 'allowedCountries'> };
   enquiries: EnquiryService;
   acks?: AckHandler;
   /** Told about each new enquiry once its transaction has committed. */
@@ -48,16 +49,22 @@ export class InboundSmsService {
   /**
    * Processes one inbound SMS and returns the reply to send back (as TwiML). Idempotent per
    * MessageSid: a Twilio retry of the same message stores nothing new and gets the same reply.
+   * A journalist's text from a number Press Desk does not text (premium-rate, abroad: see
+   * phone-numbers.ts) is taken all the same, but answered with null: nothing is sent back to it.
    */
-  async receive(message: { messageSid: string; from: string; body: string }): Promise<string> {
+  async receive(message: { messageSid: string; from: string; body: string }): Promise<string | null> {
     // Set inside the transaction's callback, read after it (hence the cast: no narrowing to null).
     let created = null as string | null;
     const reply = await this.deps.db.transaction().execute(async (tx) => {
       await repo.lockKey(tx, `sms:${message.messageSid}`);
       const seen = await intake.findInboundSms(tx, message.messageSid);
       // A retry means Twilio never got our answer: the same answer again, the same link in it,
-      // and no new one (a replay of the signed request must not mint working links).
-      if (seen) return seen.enquiry_id ? this.withLink(seen.message_sid, seen.reply) : seen.reply;
+      // and no new one (a replay of the signed request must not mint working links). A number
+      // Press Desk does not text back gets no answer, the first time or now.
+      if (seen) {
+        if (!seen.enquiry_id) return seen.reply;
+        return this.answers(message.from) ? this.withLink(seen.message_sid, seen.reply) : null;
+      }
 
       const now = this.deps.clock();
       let body = normaliseText(message.body, true);
@@ -102,6 +109,7 @@ export class InboundSmsService {
         reply = `Press office: thank you, your enquiry reference is ${enquiry.reference}. ${outcome.nextStep} Reply to this number to add to it. See where it stands: ${redactedStatusUrl(this.deps.config.publicBaseUrl)}`;
       }
       await intake.insertInboundSms(tx, { message_sid: message.messageSid, from_number: message.from, body, enquiry_id: enquiryId, reply, received_at: now });
+      if (!this.answers(message.from)) return null;
       // The one link this message's answer will ever carry: its hash is stored now, once.
       if (hasStatusLink(this.deps.config.publicBaseUrl, reply)) {
         await insertStatusLink(tx, { token_hash: hashBearerToken(this.linkToken(message.messageSid)), enquiry_id: enquiryId, created_at: now });
@@ -111,6 +119,11 @@ export class InboundSmsService {
     // After the commit: a queue told earlier would look for a row it cannot see yet.
     if (created) this.deps.arrivals?.announce(created);
     return reply;
+  }
+
+  /** True when a journalist texting from `from` gets an answer: Press Desk texts that number. */
+  private answers(from: string): boolean {
+    return callsBack(from, this.deps.config.twilio.allowedCountries);
   }
 
   /**

@@ -19,7 +19,8 @@ import { addEvent } from '../enquiries/enquiries.repository.js';
 import type { ArrivalsPort, EnquiryService } from '../enquiries/enquiries.service.js';
 import { normaliseText, parseDeadline } from '../enquiries/enquiry.input.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
-import { judgeEnquiry, takesTexts, warnAt } from '../enquiries/urgency.js';
+import { takesTexts } from '../enquiries/phone-numbers.js';
+import { judgeEnquiry, warnAt } from '../enquiries/urgency.js';
 import { hashBearerToken, looksLikeBearerToken } from '../http/bearer-token.js';
 import { AppError } from '../http/errors.js';
 import { officeStatus, workingMinutesBetween } from '../hours/office-hours.js';
@@ -95,14 +96,14 @@ function requireText(field: 'information' | 'reason', value: unknown, max: numbe
  * otherwise SMS to a mobile), at journalist priority, and never after they turned them off.
  */
 export class JournalistUpdates {
-  constructor(private readonly deps: { config: Pick<Config, 'office' | 'publicBaseUrl'>; email?: EmailOut }) {}
+  constructor(private readonly deps: { config: Pick<Config, 'office' | 'publicBaseUrl' | 'twilio'>; email?: EmailOut }) {}
 
   /** How changes to `e` would reach the journalist now. */
   routeFor(e: Pick<Enquiry, 'channel' | 'email' | 'phone'>): UpdateRoute {
     const emailOn = this.deps.email?.enabled ?? false;
     // Only to an address Press Desk may write to by itself (one mailbox, not the office's own, not a role address).
     const byEmail = e.email && emailOn && this.deps.email!.mayWriteTo(e.email) ? ({ medium: 'email', to: e.email } as const) : null;
-    const bySms = takesTexts(e.phone) ? ({ medium: 'sms', to: e.phone } as const) : null;
+    const bySms = takesTexts(e.phone, this.deps.config.twilio.allowedCountries) ? ({ medium: 'sms', to: e.phone } as const) : null;
     const preferred = { email: byEmail, web: byEmail, api: byEmail, sms: bySms, voice: bySms } satisfies Record<EnquiryChannel, UpdateRoute>;
     return preferred[e.channel] ?? byEmail ?? bySms;
   }

@@ -244,7 +244,7 @@ async function httpFailure(res: Response): Promise<{ status: number; code?: numb
 }
 
 /** The account a gateway sends from (the rates in `config.twilio` are the outbox's, not the gateway's). */
-export type TwilioAccount = Omit<Config['twilio'], 'smsPerSecond' | 'callsPerSecond'>;
+export type TwilioAccount = Omit<Config['twilio'], 'smsPerSecond' | 'callsPerSecond' | 'allowedCountries'>;
 
 /**
  * Builds the gateway from `config.twilio`. When `cfg.configured` is false nothing is contacted:

@@ -1,10 +1,10 @@
 /** TwiML answers shared by the SMS and voice webhooks. */
 import twilio from 'twilio';
 
-/** TwiML that sends `text` back to the sender of the inbound message. */
-export function messagingTwiml(text: string): string {
+/** TwiML that sends `text` back to the sender of the inbound message; null: an empty answer (nothing is sent). */
+export function messagingTwiml(text: string | null): string {
   const response = new twilio.twiml.MessagingResponse();
-  response.message(text);
+  if (text !== null) response.message(text);
   return response.toString();
 }
 

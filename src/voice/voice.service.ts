@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { takesTexts } from '../enquiries/urgency.js';
+import { takesTexts } from '../enquiries/phone-numbers.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
@@ -30,7 +30,7 @@ export interface CallRef {
 export interface VoiceServiceDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'office' | 'intake' | 'onCall' | 'voice' | 'publicBaseUrl'> & { twilio: Pick<Config['twilio'], 'phoneNumber'> };
+  config: Pick<Config, 'office' | 'intake' | 'onCall' | 'voice' | 'publicBaseUrl'> & { twilio: Pick<Config['twilio'], 'phoneNumber' | 'allowedCountries'> };
   enquiries: EnquiryService;
   rota: RotaService;
   gateway: Pick<TwilioGateway, 'deleteRecording'>;
@@ -195,7 +195,7 @@ export class VoiceService {
         await addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'voicemail', data: { callSid: row.call_sid, recordingSid: rec.recordingSid, seconds: rec.seconds } });
       }
       await repo.updateCall(tx, row.call_sid, { stage: 'done', outcome, enquiry_id: enquiry.id, recording_sid: rec.recordingSid, recording_seconds: rec.seconds, ended_at: now });
-      const smsFollows = takesTexts(row.from_number);
+      const smsFollows = takesTexts(row.from_number, this.deps.config.twilio.allowedCountries);
       if (smsFollows) {
         const body = thread
           ? `${this.deps.config.office.name}: thank you, we have added your phone message to your enquiry ${enquiry.reference}. ${result.nextStep}`

@@ -154,7 +154,11 @@ describe('the link in the page', () => {
     await h.jobs.settle();
     const [call] = await h.twilio.waitForCalls(1);
     expect(call).toMatchObject({ to: ON_CALL, from: PRESS_OFFICE_NUMBER });
-    expect(call.twiml).toContain(JOURNALIST);
+    // The journalist's number is read when the officer has answered, not stored in the call.
+    expect(call.twiml).not.toContain(JOURNALIST);
+    await h.jobs.settle();
+    const log = await h.twilio.answerCall(call, { parties: { [JOURNALIST]: { answers: true } } });
+    expect(log.dials.map((d) => d.numbers)).toEqual([[JOURNALIST]]);
     expect(h.twilio.calls).toHaveLength(1);
     expect((await events(ref, 'callback_requested'))[0]).toMatchObject({ actor: 'Olu On-Call', data: { via: 'link' } });
 

@@ -51,6 +51,7 @@ const SAMPLES = {
   call_out: { to: '+447700900222', sid: 'CA0007', key: 'sms:SM0009' },
   call_out_failed: { to: '+447700900222', error: 'Calling +447700900222 failed' },
   callback_ended: { key: 'sms:SM0009', status: 'completed', seconds: 240 },
+  callback_answered: { key: 'callback:sms:SM0009', sid: 'CA0009', answeredBy: 'machine_start' },
   oncall_viewed: { via: 'link' },
   email_in: {
     emailId: '1',

@@ -51,6 +51,11 @@ describe('configuration', () => {
     [{ intake: { rateLimit: { points: -1, durationSeconds: 60 } } }, 'intake.rateLimit.points'],
     [{ office: { closures: ['31/12/2026'] } }, 'office.closures.0'],
     [{ office: { colour: 'blue' } }, 'office'],
+    [{ twilio: { allowedCountries: ['UK'] } }, 'twilio.allowedCountries.0'],
+    [{ twilio: { allowedCountries: [] } }, 'twilio.allowedCountries'],
+    [{ onCall: { callbackMaxMinutes: 0 } }, 'onCall.callbackMaxMinutes'],
+    [{ incidents: { maxMatchShare: 0 } }, 'incidents.maxMatchShare'],
+    [{ incidents: { maxMatchShare: 1.5 } }, 'incidents.maxMatchShare'],
   ])('stops on a bad setting with a message naming the key (%j)', (override, key) => {
     const err = errorOf(() => loadConfig({ PRESSDESK_CONFIG: withFile(override) }));
     expect(err.key).toBe(key);

@@ -13,7 +13,7 @@ const OFFICE = { from: 'Press Office <press.office@press.example.org>', mailbox:
 
 describe('one plain mailbox', () => {
   it.each(NOT_ONE_MAILBOX)('%s is refused by the form and the API, naming the field', (email) => {
-    const r = parseEnquiryInput({ name: 'Ann', outlet: 'Gazette', email, subject: 'S', details: 'D' }, { now: DateTime.fromISO('2026-12-02T10:00:00Z'), timezone: 'Europe/London' });
+    const r = parseEnquiryInput({ name: 'Ann', outlet: 'Gazette', email, subject: 'S', details: 'D' }, { now: DateTime.fromISO('2026-12-02T10:00:00Z'), timezone: 'Europe/London', allowedCountries: ['GB'] });
     expect(r).toEqual({ ok: false, fields: { email: 'Enter an email address in the correct format, like name@example.com' } });
     expect(singleMailbox(email)).toBeNull();
     expect(mailtoHref(email, 'Your enquiry PD-7KM-4QX')).toBeNull();

@@ -4,7 +4,7 @@ import { spacingMs } from '../../../src/outbox/send-limits.js';
 
 describe('twilio.smsPerSecond and twilio.callsPerSecond', () => {
   it('default to Twilio’s rates: 10 SMS a second, 1 call a second', () => {
-    expect(parseFileConfig().twilio).toEqual({ smsPerSecond: 10, callsPerSecond: 1 });
+    expect(parseFileConfig().twilio).toMatchObject({ smsPerSecond: 10, callsPerSecond: 1 });
   });
 
   it.each([0, -1, 'ten', null])('refuse %s, naming the key', (bad) => {

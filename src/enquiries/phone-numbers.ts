@@ -1,0 +1,76 @@
+import { parsePhoneNumberFromString, type NumberType } from 'libphonenumber-js/max';
+
+/**
+ * Which journalists' numbers Press Desk texts or calls (issue 22, item 6). A number a journalist
+ * gives may cost the office money or reach a stranger's bill: premium-rate, shared-cost, personal
+ * ("follow me") and pager numbers, costly UAN and VoIP ranges, satellite and other international
+ * networks, and any country outside `twilio.allowedCountries`. The form and API refuse them; a text
+ * or call from one is still taken as an enquiry, but nothing is ever sent back to it.
+ *
+ * The "max" metadata is needed: the "min" metadata cannot tell a number's type.
+ */
+
+/** Why a number is not one Press Desk texts or calls: it costs (or its type is unknown abroad), or it is outside the allowed countries. */
+export type NumberRefusal = 'costly' | 'satellite' | 'country';
+
+/** libphonenumber's types of numbers that cost the caller more than a call to a mobile or landline, or page a stranger. */
+const COSTLY_TYPES: ReadonlySet<NumberType> = new Set<NumberType>(['PREMIUM_RATE', 'SHARED_COST', 'PERSONAL_NUMBER', 'PAGER', 'VOIP', 'UAN']);
+
+/**
+ * Country calling codes of satellite phones and the other international networks (Inmarsat +870,
+ * Iridium/Thuraya/Globalstar +881, +882 and +883): no country, priced per minute at several pounds.
+ */
+const SATELLITE_CODES: ReadonlySet<string> = new Set(['870', '881', '882', '883']);
+
+/** Ofcom runs the UK numbering plan for the Crown Dependencies too: allowing GB allows their +44 numbers. */
+const UK_PLAN = new Set(['GB', 'GG', 'JE', 'IM']);
+
+/** `allowedCountries` includes `country`, counting the Crown Dependencies in with GB. */
+function inAllowedCountry(country: string, allowedCountries: readonly string[]): boolean {
+  return allowedCountries.includes(country) || (UK_PLAN.has(country) && allowedCountries.includes('GB'));
+}
+
+/**
+ * Why Press Desk must not text or call `e164` (a number already in E.164), or null when it may.
+ * A number our metadata does not know yet (a new range) is judged by its country calling code
+ * alone, so a journalist on a fresh UK range is still answered.
+ */
+export function numberRefusal(e164: string, allowedCountries: readonly string[]): NumberRefusal | null {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return 'country';
+  if (SATELLITE_CODES.has(parsed.countryCallingCode)) return 'satellite';
+  if (!parsed.isValid()) {
+    // No type to judge: let it through only within the calling code of an allowed country.
+    const ukPlan = parsed.countryCallingCode === '44' && allowedCountries.includes('GB');
+    const known = parsed.country ? inAllowedCountry(parsed.country, allowedCountries) : false;
+    return ukPlan || known ? null : 'country';
+  }
+  const type = parsed.getType();
+  // The UK's 03 numbers are UANs charged as a geographic call (Ofcom's rule): a newsroom's switchboard may be one.
+  const ukGeographicRate = type === 'UAN' && parsed.countryCallingCode === '44' && parsed.nationalNumber.startsWith('3');
+  if (type && COSTLY_TYPES.has(type) && !ukGeographicRate) return 'costly';
+  if (!parsed.country || !inAllowedCountry(parsed.country, allowedCountries)) return 'country';
+  return null;
+}
+
+/** True when Press Desk may ring `e164` (or text it, if it takes texts): see `numberRefusal`. */
+export function callsBack(e164: string | null, allowedCountries: readonly string[]): e164 is string {
+  return Boolean(e164) && numberRefusal(e164!, allowedCountries) === null;
+}
+
+/** True when Press Desk may text `e164`: a number it calls back that is a mobile, or may be one. */
+export function takesTexts(e164: string | null, allowedCountries: readonly string[]): e164 is string {
+  if (!callsBack(e164, allowedCountries)) return false;
+  const type = parsePhoneNumberFromString(e164)?.getType();
+  return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
+}
+
+/** The journalist's words for `refusal`, shown beside the phone field of the form and in the API's 422. */
+export function refusalMessage(refusal: NumberRefusal, allowedCountries: readonly string[]): string {
+  if (refusal === 'costly') return 'We cannot call or text premium-rate, shared-cost, personal, pager or VoIP numbers: give a mobile or landline number, or an email address';
+  if (refusal === 'satellite') return 'We cannot call or text satellite numbers: give a mobile or landline number, or an email address';
+  const names = new Intl.DisplayNames(['en-GB'], { type: 'region' });
+  const places = allowedCountries.map((c) => (c === 'GB' ? 'the United Kingdom' : names.of(c) ?? c));
+  const where = places.length > 1 ? `${places.slice(0, -1).join(', ')} or ${places[places.length - 1]}` : places[0];
+  return `We can only call or text numbers in ${where}: give a number there, or an email address`;
+}
