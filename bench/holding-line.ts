@@ -12,7 +12,6 @@
  * PostgreSQL: a fresh database on DATABASE_URL's server when set (dropped afterwards), otherwise
  * an embedded one. See bench/README.md.
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { createDb, createPool } from '../src/db/database.js';
@@ -20,7 +19,7 @@ import { HoldingLines } from '../src/incidents/holding-line.service.js';
 import { IncidentService } from '../src/incidents/incident.service.js';
 import { startFakeTwilio } from '../test/support/fake-twilio.js';
 import { ALWAYS_CLOSED_CONFIG, startService, type ServiceProcess } from '../test/support/service-process.js';
-import { callerPhone, collect, countDuplicates, provideDatabase, sleep, submitUrgent, summary, type PagingSample, type Summary } from './lib.js';
+import { callerPhone, collect, countDuplicates, provideDatabase, runIfMain, sleep, submitUrgent, summary, type PagingSample, type Summary } from './lib.js';
 
 /** What the holding-line step measured. */
 export interface HoldingLineFigures {
@@ -179,12 +178,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    () => process.exit(process.exitCode ?? 0),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, main);

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ImapFlow } from 'imapflow';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
@@ -27,6 +27,22 @@ import { FALLBACK_NUMBER, PRESS_OFFICE_NUMBER, REPO_ROOT, startService, type Ser
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export { REPO_ROOT };
+
+/**
+ * Runs `main` when `moduleUrl` is the script node was started with (a bench run on its own, not
+ * imported by bench/run.ts), then exits: 1 on a throw, else `process.exitCode` (a step sets it
+ * when it found a problem).
+ */
+export function runIfMain(moduleUrl: string, main: () => Promise<void>): void {
+  if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  main().then(
+    () => process.exit(process.exitCode ?? 0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

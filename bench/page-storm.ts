@@ -14,13 +14,12 @@
  * PostgreSQL: a fresh database on DATABASE_URL's server when set (dropped afterwards), otherwise
  * an embedded one. See bench/README.md.
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startFakeTwilio, TWILIO_BODY_LIMIT } from '../test/support/fake-twilio.js';
 import { PRESS_OFFICE_NUMBER, startService, type ServiceProcess } from '../test/support/service-process.js';
 import { signedFormRequest } from '../test/support/twilio-webhook.js';
 import { smsCapacity, smsLength } from '../src/oncall/paging.messages.js';
-import { callerPhone, provideDatabase, sleep } from './lib.js';
+import { callerPhone, provideDatabase, runIfMain, sleep } from './lib.js';
 
 /** Where pages go with nobody on the rota: `onCall.fallbackNumber` of config/default.json. */
 const ON_CALL = '+443001234567';
@@ -200,12 +199,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    () => process.exit(process.exitCode ?? 0),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, main);
