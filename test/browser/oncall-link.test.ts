@@ -124,8 +124,10 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the on-call link on a 320px p
     await page.goto(link);
     expect(await submit(page, 'Call me, then the journalist')).toBe(303);
     await expect(page.getByRole('status').innerText()).resolves.toContain('Calling you now on 07911 234567');
-    const call = await waitUntil('the call to the officer', async () => desk.twilio.calls.find((c) => c.to === ON_CALL.phone && (c.twiml ?? '').includes(JOURNALIST_PHONE)), 15_000, 100);
+    const call = await waitUntil('the call to the officer', async () => desk.twilio.calls.find((c) => c.to === ON_CALL.phone && (c.twiml ?? '').includes('/twilio/voice/callback-connect')), 15_000, 100);
     expect(call.from).toBe(PRESS_OFFICE_NUMBER);
+    // The journalist's number is looked up when the officer has answered, never written into the call.
+    expect(call.twiml).not.toContain(JOURNALIST_PHONE);
 
     await page.getByLabel('Line given to the journalist', { exact: true }).fill('A gas leak; the cordon stays until the engineers say it is safe. Nobody is hurt.');
     expect(await submit(page, 'Record and mark answered')).toBe(303);
