@@ -30,8 +30,13 @@ import { findIncident } from './incident.repository.js';
 import type { AfterLinkPort } from './incident.service.js';
 import { INCIDENT_LINE_KINDS, type Incident, type IncidentLine, type IncidentLineKind } from './incident.tables.js';
 
-/** Longest line the office can send (an SMS of it is at most seven segments with the prefix). */
+/** Longest line the office can send (an SMS of it is at most seven segments). */
 export const LINE_LIMITS = { text: 1000 } as const;
+
+/** The words a journalist receives for `line`, by text and by email alike: exactly the officer's. */
+export function lineMessageText(line: Pick<IncidentLine, 'text'>): string {
+  return line.text;
+}
 
 /** Enquiries the fan-out job works through per transaction. */
 export const FAN_OUT_BATCH = 200;
@@ -185,13 +190,11 @@ export class HoldingLines implements AfterLinkPort {
     await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_line_sent', data: { incidentId: incident.id, lineId: line.id, kind: line.kind, text: line.text, to: route.to } });
     if (await repo.contactHad(tx, line.id, contact, e.id)) return 'shared';
     const key = `incident-line:${line.id}:${e.id}`;
-    const office = this.deps.config.office.name;
-    if (route.medium === 'sms') {
-      await queueSms(tx, { key, enquiryId: e.id, to: route.to, body: `${office} about ${incident.name}: ${line.text}`, lane: 'journalist' }, now);
-    } else {
-      const text = [`${office} about ${incident.name}:`, '', line.text, '', `Your reference is ${e.reference}.`].join('\n');
-      await this.deps.email!.update(tx, { key, enquiry: e, to: route.to, text }, now);
-    }
+    // As written (issue 23): nothing in front, above all not the incident's internal name, which
+    // can be an operation's or a victim's. The email's subject is Press Desk's own (`ownSubject`).
+    const body = lineMessageText(line);
+    if (route.medium === 'sms') await queueSms(tx, { key, enquiryId: e.id, to: route.to, body, lane: 'journalist' }, now);
+    else await this.deps.email!.update(tx, { key, enquiry: e, to: route.to, text: body }, now);
     return 'queued';
   }
 

@@ -15,6 +15,7 @@ import type { Incident } from '../../src/incidents/incident.tables.js';
 import { fieldError } from '../support/desk-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { journalistPhone, until } from '../support/send-rates.js';
+import { startSmtpServer, type SmtpRecorder } from '../support/smtp-server.js';
 import { kindsOf } from '../support/timeline.js';
 
 const FALLBACK = '+443001234567';
@@ -23,12 +24,18 @@ const OFFICER = { userId: null, email: 'olive.officer@press.example' };
 const LINE = 'We are aware of the cordon on Market Street and will say more at 23:00.';
 
 let h: Harness;
-afterEach(async () => h?.close());
+let smtp: SmtpRecorder | undefined;
+afterEach(async () => {
+  await h?.close();
+  await smtp?.close();
+  smtp = undefined;
+});
 
-async function start(config: Record<string, unknown> = {}) {
+async function start(config: Record<string, unknown> = {}, env: Record<string, string> = {}) {
   h = await startHarness({
     now: new Date().toISOString(),
     jobs: true,
+    env,
     config: { ...ALWAYS_CLOSED, onCall: { bundleSeconds: 0 }, intake: { rateLimit: null }, twilio: { smsPerSecond: 1000 }, ...config },
   });
   h.clock.restore(); // real time from here: the limiter's seconds are real seconds
@@ -92,7 +99,7 @@ describe('one holding line to every linked journalist', () => {
     const texts = lineTexts();
     expect(texts).toHaveLength(50);
     expect(new Set(texts.map((m) => m.to))).toEqual(new Set(phones));
-    expect(texts[0].body).toBe(`${h.config.office.name} about Market St cordon: ${LINE}`);
+    expect(texts[0].body).toBe(LINE);
     // Both of journalist 0's enquiries record that they had it.
     expect(await timelineKinds(second)).toContain('incident_line_sent');
     const sentRows = await h.database.db.selectFrom('incident_line_sent').select(['enquiry_id', 'contact']).where('line_id', '=', line.id).execute();
@@ -154,6 +161,33 @@ describe('one holding line to every linked journalist', () => {
     expect(index).toBeGreaterThanOrEqual(0);
     expect(index).toBeLessThanOrEqual(sentBefore + 2);
     expect(lineTexts()).toHaveLength(50);
+  });
+});
+
+describe('the line goes out as written', () => {
+  it('sends the officer\'s words and nothing else by text and by email: no office name, no incident name, and an email subject of Press Desk\'s own with the reference', { timeout: 30_000 }, async () => {
+    smtp = await startSmtpServer();
+    await start({}, { SMTP_URL: smtp.url, PRESSDESK_EMAIL_FROM: 'Press Office <press.office@press.example.org>' });
+    // An internal name the journalists must never see: an operation's name and a victim's.
+    const incident = await h.services.incidents.declare({ name: 'Op Kestrel: Jane Doe death', terms: 'cordon' }, { kind: 'staff', actor: OFFICER });
+    const texter = journalistPhone(1);
+    await bySms(texter, 1);
+    const res = await h.postJson('/api/enquiries', { name: 'Mail Reporter', outlet: 'Evening Gazette', email: 'mail.reporter@gazette.example', subject: 'The cordon', details: 'What is happening at the cordon?' });
+    expect(res.status).toBe(201);
+    const emailRef = ((await res.json()) as { reference: string }).reference;
+
+    const line = await h.services.holdingLines.addLine(incident.id, { kind: 'holding', text: LINE }, OFFICER);
+    await h.services.holdingLines.send(incident.id, line.id, OFFICER);
+    await until(() => lineTexts().length >= 1 && smtp!.messages.some((m) => m.parsed.text?.includes(LINE)), 15_000, 'the line by text and by email');
+
+    expect(lineTexts().map((m) => [m.to, m.body])).toEqual([[texter, LINE]]);
+    const mails = smtp.messages.filter((m) => m.parsed.text?.includes(LINE));
+    expect(mails).toHaveLength(1);
+    expect(mails[0].to).toEqual(['mail.reporter@gazette.example']);
+    expect(mails[0].parsed.subject).toBe(`Your enquiry ${emailRef} to ${h.config.office.name}`);
+    expect(mails[0].parsed.text?.trim()).toBe(LINE);
+    for (const m of h.twilio.messages) expect(m.body ?? '').not.toContain('Kestrel');
+    for (const m of smtp.messages) expect(m.raw).not.toContain('Kestrel');
   });
 });
 
