@@ -1,4 +1,5 @@
 import { sql, type SqlBool, type ExpressionBuilder } from 'kysely';
+import { lineSentAt } from '../incidents/holding-line.repository.js';
 import type { Db } from '../db/database.js';
 import type { Database, EnquiryChannel, EnquiryStatus } from '../db/schema.js';
 import type { PageStatus } from '../oncall/paging.tables.js';
@@ -44,6 +45,8 @@ export interface QueueRow {
   /** The respond-by warning was announced (near its deadline) / the respond-by passed without a response. */
   warned_at: Date | null;
   breached_at: Date | null;
+  /** When the enquiry's journalist was last sent an incident's holding or press line (null: never). */
+  line_sent_at: Date | null;
 }
 
 /** An open incident as one row of the queue: how many of its enquiries match, the newest, the worst due. */
@@ -95,6 +98,7 @@ function baseQuery(db: Db) {
       'enquiry.incident_id',
       'enquiry.warned_at',
       'enquiry.breached_at',
+      lineSentAt.as('line_sent_at'),
     ]);
 }
 

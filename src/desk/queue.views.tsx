@@ -56,10 +56,22 @@ export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: 
         {r.out_of_hours ? <span class="tag tag--ooh">Out of hours</span> : null}
         {r.page_status ? <div class={`hint page-${r.page_status}`}>{PAGE_LABEL[r.page_status]}</div> : null}
       </td>
-      <td data-label="Status">{statusLabel(r.status)}</td>
+      <td data-label="Status">
+        {statusLabel(r.status)}
+        <LineSentMarker at={r.line_sent_at} when={(d) => formatShortTime(d, props.office, props.now)} />
+      </td>
       <td data-label="Assigned">{r.assignee_name ?? <span class="hint">Unassigned</span>}</td>
     </tr>
   );
+}
+
+/** "Holding line sent" under an enquiry's status, when its journalist had an incident's line. */
+export function LineSentMarker(props: { at: Date | null; when: (d: Date) => string }) {
+  return props.at ? (
+    <div class="hint line-sent">
+      Holding line sent <time datetime={props.at.toISOString()}>{props.when(props.at)}</time>
+    </div>
+  ) : null;
 }
 
 /** "Overdue" or "Due soon" beside a due time: words, not colour alone. */

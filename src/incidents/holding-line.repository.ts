@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import type { IncidentLine, IncidentLineKind } from './incident.tables.js';
@@ -26,7 +27,7 @@ export async function linesOf(db: Db | Tx, incidentId: string): Promise<Incident
 }
 
 /** How a linked enquiry can be reached: what the route (SMS or email) is chosen from. */
-export type Reachable = Pick<Enquiry, 'id' | 'channel' | 'email' | 'phone'>;
+export type Reachable = Pick<Enquiry, 'id' | 'reference' | 'channel' | 'email' | 'phone'>;
 
 /**
  * Linked enquiries a line may go to: not erased, not withdrawn, and whose journalist has not
@@ -43,7 +44,7 @@ function eligible(db: Db | Tx, incidentId: string) {
 
 /** The enquiries of the incident a line may go to, with what their route is chosen from. */
 export async function eligibleEnquiries(db: Db | Tx, incidentId: string): Promise<Reachable[]> {
-  return eligible(db, incidentId).select(['id', 'channel', 'email', 'phone']).orderBy('id').execute();
+  return eligible(db, incidentId).select(['id', 'reference', 'channel', 'email', 'phone']).orderBy('id').execute();
 }
 
 /** Every (line, enquiry, contact) recorded as sent for the incident's lines. */
@@ -95,3 +96,19 @@ export async function contactHad(tx: Tx, lineId: string, contact: string, except
     .executeTakeFirst();
   return r !== undefined;
 }
+
+/** The job key of a line's fan-out (one per line: pressing send while it waits replaces it). */
+export function sendJobKey(lineId: string): string {
+  return `incident-line-send:${lineId}`;
+}
+
+/** Of `lineIds`, those whose fan-out job is still queued or running (the page shows "Sending…"). */
+export async function linesBeingSent(db: Db | Tx, lineIds: string[]): Promise<Set<string>> {
+  if (!lineIds.length) return new Set();
+  const keys = lineIds.map(sendJobKey);
+  const r = await sql<{ key: string }>`SELECT key FROM graphile_worker.jobs WHERE key = ANY(${keys}::text[])`.execute(db);
+  return new Set(r.rows.map((row) => row.key.slice('incident-line-send:'.length)));
+}
+
+/** When the enquiry was last sent one of an incident's lines, per row of `enquiry` (the index incident_line_sent_enquiry serves it). */
+export const lineSentAt = sql<Date | null>`(SELECT max(s.queued_at) FROM incident_line_sent s WHERE s.enquiry_id = enquiry.id)`;

@@ -7,7 +7,9 @@ import { deskSession, type DeskEnv } from '../desk/auth.middleware.js';
 import { Csrf, DeskLayout } from '../desk/desk.layout.js';
 import { actorOf, formFields, rowId } from '../desk/manager.handlers.js';
 import type { DeskSession } from '../desk/auth.service.js';
-import { LINE_LIMITS, type HoldingLines } from './holding-line.service.js';
+import { ownSubject } from '../email/email-out.service.js';
+import { LINE_LIMITS, lineMessageText, smsSize, type HoldingLines, type LineWithCounts } from './holding-line.service.js';
+import type { Incident } from './incident.tables.js';
 
 /**
  * Re-shows the incident page with the new-line form's errors beside its fields and what was typed
@@ -66,12 +68,78 @@ function LineFormPage(props: { officeName: string; session: DeskSession; inciden
   );
 }
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The preview before sending: the exact message each journalist will receive, by text (with its
+ * SMS length and segments) and by email (subject and body), who gets it, who cannot be reached,
+ * and the confirm button (a plain form: no script needed).
+ */
+function SendPreviewPage(props: { officeName: string; session: DeskSession; incident: Incident; line: LineWithCounts }) {
+  const { incident, line } = props;
+  const text = lineMessageText(line.line);
+  const size = smsSize(text);
+  const base = `/desk/incidents/${incident.id}`;
+  const kind = line.line.kind === 'press' ? 'press line' : 'holding line';
+  return (
+    <DeskLayout title={`Send the ${kind}?`} officeName={props.officeName} session={props.session} current="/desk/incidents">
+      <p>
+        <a href={`${base}#lines`}>← Back to the incident</a>
+      </p>
+      <h1>Send the {kind}?</h1>
+      {line.notHad ? (
+        <p class="lead">
+          To {plural(line.notHad, 'journalist', 'journalists')} who {line.notHad === 1 ? 'has' : 'have'} not had it: {line.notHadBy.sms} by text, {line.notHadBy.email} by email.
+        </p>
+      ) : (
+        <p class="lead">Every linked journalist who can be reached has had it: sending sends nothing.</p>
+      )}
+      {line.unreachable ? (
+        <p>
+          {plural(line.unreachable, 'enquiry', 'enquiries')} cannot be reached (no number for texts, no email address): {line.unreachableRefs.join(', ')}.
+        </p>
+      ) : null}
+      <section aria-labelledby="preview-sms-title" class="line-preview">
+        <h2 id="preview-sms-title">By text</h2>
+        <p class="pre quote" id="preview-sms">
+          {text}
+        </p>
+        <p class="hint" id="preview-sms-size">
+          {plural(size.length, 'character', 'characters')}, {plural(size.segments, 'SMS segment', 'SMS segments')}.
+        </p>
+      </section>
+      <section aria-labelledby="preview-email-title" class="line-preview">
+        <h2 id="preview-email-title">By email</h2>
+        <dl class="summary">
+          <dt>Subject</dt>
+          <dd id="preview-email-subject">{ownSubject('PD-…', props.officeName)} (each with their own reference)</dd>
+          <dt>Message</dt>
+          <dd class="pre quote" id="preview-email-body">
+            {text}
+          </dd>
+        </dl>
+      </section>
+      {line.notHad ? (
+        <form method="post" action={`${base}/lines/${line.line.id}/send`} class="inline-form">
+          <Csrf token={props.session.session.csrf_token} />
+          <button type="submit" class="button">
+            Send to {plural(line.notHad, 'journalist', 'journalists')}
+          </button>{' '}
+          <a href={`${base}#lines`}>Cancel</a>
+        </form>
+      ) : null}
+    </DeskLayout>
+  );
+}
+
 /**
  * The incident page's line actions, under /desk (behind the session and CSRF checks):
  * POST /incidents/:id/lines (fields `kind` holding|press, `text`) stores a line, and
+ * GET /incidents/:id/lines/:lineId/send previews the exact message and asks to confirm, and
  * POST /incidents/:id/lines/:lineId/send sends it to every linked journalist who has not had it.
- * Both go back to the incident page (303); a validation error re-shows the form (422) with the
- * message beside its field.
+ * Both posts go back to the incident page (303; after a send with `done=line-sent`, the number
+ * it went to in `n` and the line in `line`, for the notice); a validation error re-shows the form
+ * (422) with the message beside its field.
  */
 export function holdingLineRoutes(deps: HoldingLineRouteDeps) {
   const app = new Hono<DeskEnv>();
@@ -95,10 +163,17 @@ export function holdingLineRoutes(deps: HoldingLineRouteDeps) {
     return c.redirect(`/desk/incidents/${id}#lines`, 303);
   });
 
+  app.get('/incidents/:id/lines/:lineId/send', async (c) => {
+    const id = rowId(c, 'incident');
+    const { incident, line } = await deps.holdingLines.lineOf(id, c.req.param('lineId'));
+    return c.html(<SendPreviewPage officeName={deps.config.office.name} session={deskSession(c)} incident={incident} line={line} />);
+  });
+
   app.post('/incidents/:id/lines/:lineId/send', async (c) => {
     const id = rowId(c, 'incident');
-    await deps.holdingLines.send(id, c.req.param('lineId'), actorOf(c));
-    return c.redirect(`/desk/incidents/${id}#lines`, 303);
+    const lineId = c.req.param('lineId');
+    const n = await deps.holdingLines.send(id, lineId, actorOf(c));
+    return c.redirect(`/desk/incidents/${id}?done=line-sent&n=${n}&line=${lineId}#lines`, 303);
   });
 
   return app;

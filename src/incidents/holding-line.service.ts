@@ -24,6 +24,7 @@ import { normaliseText } from '../enquiries/enquiry.input.js';
 import { AppError } from '../http/errors.js';
 import { addJob } from '../jobs/queue.repository.js';
 import { queueSms } from '../outbox/outbox.service.js';
+import { smsCapacity, smsLength } from '../oncall/paging.messages.js';
 import { JournalistUpdates, type UpdateRoute } from '../status/status.service.js';
 import * as repo from './holding-line.repository.js';
 import { findIncident } from './incident.repository.js';
@@ -38,6 +39,14 @@ export function lineMessageText(line: Pick<IncidentLine, 'text'>): string {
   return line.text;
 }
 
+/** `text`'s SMS length in its encoding's places, and the segments it takes (the preview shows both). */
+export function smsSize(text: string): { length: number; segments: number } {
+  const length = smsLength(text);
+  let segments = 1;
+  while (length > smsCapacity(text, segments)) segments++;
+  return { length, segments };
+}
+
 /** Enquiries the fan-out job works through per transaction. */
 export const FAN_OUT_BATCH = 200;
 
@@ -50,6 +59,12 @@ export interface LineWithCounts {
   notHad: number;
   /** Linked enquiries that have not had it and have no number that takes a text nor a usable address. */
   unreachable: number;
+  /** Their references, oldest first (what the notice after sending names). */
+  unreachableRefs: string[];
+  /** Of `notHad`, how many it would reach by text and how many by email. */
+  notHadBy: { sms: number; email: number };
+  /** Its fan-out job is queued or running: the page says so instead of offering the button again. */
+  sending: boolean;
 }
 
 /** What one fan-out run did. */
@@ -110,21 +125,32 @@ export class HoldingLines implements AfterLinkPort {
     if (!/^\d{1,18}$/.test(incidentId)) return [];
     const db = this.deps.db;
     const [lines, enquiries, sent] = await Promise.all([repo.linesOf(db, incidentId), repo.eligibleEnquiries(db, incidentId), repo.sentOfIncident(db, incidentId)]);
+    const sending = await repo.linesBeingSent(db, lines.map((l) => l.id));
     const contacts = new Map(enquiries.map((e) => [e.id, this.routeOf(e)]));
     return lines.map((line) => {
       const mine = sent.filter((s) => s.line_id === line.id);
       const hadContacts = new Set(mine.map((s) => s.contact));
       const hadEnquiries = new Set(mine.map((s) => s.enquiry_id));
-      const waiting = new Set<string>();
-      let unreachable = 0;
+      const waiting = new Map<string, 'sms' | 'email'>();
+      const unreachableRefs: string[] = [];
       for (const e of enquiries) {
         if (hadEnquiries.has(e.id)) continue;
         const route = contacts.get(e.id);
-        if (!route) unreachable++;
-        else if (!hadContacts.has(contactOf(route))) waiting.add(contactOf(route));
+        if (!route) unreachableRefs.push(e.reference);
+        else if (!hadContacts.has(contactOf(route))) waiting.set(contactOf(route), route.medium);
       }
-      return { line, had: hadContacts.size, notHad: waiting.size, unreachable };
+      const media = [...waiting.values()];
+      const notHadBy = { sms: media.filter((m) => m === 'sms').length, email: media.filter((m) => m === 'email').length };
+      return { line, had: hadContacts.size, notHad: waiting.size, unreachable: unreachableRefs.length, unreachableRefs, notHadBy, sending: sending.has(line.id) };
     });
+  }
+
+  /** One line of the incident with its counts, for the preview before sending; 404 when there is no such line. */
+  async lineOf(incidentId: string, lineId: string): Promise<{ incident: Incident; line: LineWithCounts }> {
+    const incident = await this.incidentOrThrow(this.deps.db, incidentId);
+    const line = (await this.linesOf(incident.id)).find((l) => l.line.id === lineId);
+    if (!line) throw new AppError('not_found', 'There is no such line');
+    return { incident, line };
   }
 
   private routeOf(e: Pick<Enquiry, 'channel' | 'email' | 'phone'>): UpdateRoute {
@@ -135,17 +161,22 @@ export class HoldingLines implements AfterLinkPort {
    * Sends `lineId` to every linked journalist who has not had it: queues one fan-out job
    * (`incident_line_send`) in this request's transaction and returns; the job works through the
    * enquiries in batches. Pressing it again while one runs, or after, sends nothing twice.
+   * Returns how many journalists it goes to (those who had not had it when pressed); with none,
+   * no job is queued.
    */
-  async send(incidentId: string, lineId: string, actor: Actor): Promise<void> {
+  async send(incidentId: string, lineId: string, actor: Actor): Promise<number> {
     if (!/^\d{1,18}$/.test(lineId)) throw new AppError('not_found', 'There is no such line');
+    const { notHad, sending } = (await this.lineOf(incidentId, lineId)).line;
+    if (notHad === 0 || sending) return sending ? notHad : 0;
     const now = this.deps.clock();
     await this.deps.db.transaction().execute(async (tx) => {
       const incident = await this.incidentOrThrow(tx, incidentId);
       const line = await repo.findLine(tx, incident.id, lineId);
       if (!line) throw new AppError('not_found', 'There is no such line');
-      await addJob(tx, 'incident_line_send', { incidentId: incident.id, lineId: line.id }, { runAt: now, jobKey: `incident-line-send:${line.id}` });
-      await audit(tx, { at: now, actor, action: 'incident.line_sent', detail: { incidentId: incident.id, lineId: line.id } });
+      await addJob(tx, 'incident_line_send', { incidentId: incident.id, lineId: line.id }, { runAt: now, jobKey: repo.sendJobKey(line.id) });
+      await audit(tx, { at: now, actor, action: 'incident.line_sent', detail: { incidentId: incident.id, lineId: line.id, to: notHad } });
     });
+    return notHad;
   }
 
   /**

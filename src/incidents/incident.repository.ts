@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
+import { lineSentAt } from './holding-line.repository.js';
 import type { Incident } from './incident.tables.js';
 
 // SQL of incidents (src/incidents/): the incidents, which enquiries are linked, and matching by
@@ -91,9 +92,9 @@ export async function rememberUnlinked(tx: Tx, incidentId: string, enquiryId: st
 export type IncidentEnquiry = Pick<
   Enquiry,
   'id' | 'reference' | 'channel' | 'status' | 'outlet' | 'subject' | 'urgent' | 'deadline' | 'respond_by' | 'received_at' | 'first_response_at' | 'incident_linked_at' | 'phone' | 'email' | 'assigned_to'
->;
+> & { /** When its journalist last had one of the incident's lines (null: never). */ line_sent_at: Date | null };
 
-const LISTED = ['id', 'reference', 'channel', 'status', 'outlet', 'subject', 'urgent', 'deadline', 'respond_by', 'received_at', 'first_response_at', 'incident_linked_at', 'phone', 'email', 'assigned_to'] as const;
+const LISTED = ['id', 'reference', 'channel', 'status', 'outlet', 'subject', 'urgent', 'deadline', 'respond_by', 'received_at', 'first_response_at', 'incident_linked_at', 'phone', 'email', 'assigned_to', lineSentAt.as('line_sent_at')] as const;
 
 /** The enquiries linked to an incident, newest arrival first. */
 export async function linkedEnquiries(db: Db | Tx, incidentId: string): Promise<IncidentEnquiry[]> {

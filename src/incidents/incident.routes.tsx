@@ -6,7 +6,7 @@ import { actorOf, formFields, rowId } from '../desk/manager.handlers.js';
 import { normaliseReference } from '../enquiries/reference.js';
 import { AppError, validationFields } from '../http/errors.js';
 import { holdingLineRoutes } from './holding-line.routes.js';
-import type { HoldingLines } from './holding-line.service.js';
+import type { HoldingLines, LineWithCounts } from './holding-line.service.js';
 import type { IncidentService } from './incident.service.js';
 import { IncidentPage, IncidentsPage } from './incident.views.js';
 
@@ -16,7 +16,16 @@ const NOTICES: Record<string, (n: number) => string> = {
   linked: (n) => (n === 1 ? 'The enquiry is linked to the incident.' : `${n} enquiries are linked to the incident.`),
   unlinked: () => 'The enquiry is unlinked: it is back in the queue on its own.',
   closed: () => 'The incident is closed. Its enquiries stay linked, and are in the queue as their own rows again.',
+  'line-sent': (n) => (n === 0 ? 'Nobody was waiting for this line: every linked journalist who can be reached has had it.' : `Line sent to ${n} ${n === 1 ? 'journalist' : 'journalists'}`),
 };
+
+/** After a send, the notice also names the linked enquiries nobody can reach (read now, never from the query string). */
+function lineSentNotice(c: Context, lines: LineWithCounts[], notice: string | undefined): string | undefined {
+  if (c.req.query('done') !== 'line-sent' || !notice || notice.endsWith('.')) return notice;
+  const line = lines.find((l) => l.line.id === c.req.query('line'));
+  const refs = line?.unreachableRefs ?? [];
+  return refs.length ? `${notice}; ${refs.length} cannot be reached: ${refs.join(', ')}.` : `${notice}.`;
+}
 
 function noticeOf(c: Context): string | undefined {
   const n = Number.parseInt(c.req.query('n') ?? '1', 10);
@@ -60,7 +69,7 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
     if (!view) throw new AppError('not_found', 'There is no such incident.');
     const lines = await deps.holdingLines.linesOf(view.incident.id);
     if (errors) c.status(422);
-    return c.html(<IncidentPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} view={view} lines={lines} notice={errors ? undefined : noticeOf(c)} errors={errors} values={values} />);
+    return c.html(<IncidentPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} view={view} lines={lines} notice={errors ? undefined : lineSentNotice(c, lines, noticeOf(c))} errors={errors} values={values} />);
   }
 
   function requireManagerRole(c: Context<DeskEnv>, what: string): void {

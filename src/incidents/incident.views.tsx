@@ -3,6 +3,7 @@ import type { DeskSession } from '../desk/auth.service.js';
 import { Notice } from '../desk/desk.forms.js';
 import { Csrf, DeskLayout } from '../desk/desk.layout.js';
 import { channelLabel, statusLabel } from '../desk/labels.js';
+import { LineSentMarker } from '../desk/queue.views.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
@@ -231,7 +232,7 @@ function Lines(props: { lines: LineWithCounts[]; base: string; csrf: string; ope
     <>
       {props.lines.length ? (
         <ol class="lines">
-          {props.lines.map(({ line, had, notHad, unreachable }) => (
+          {props.lines.map(({ line, had, notHad, unreachable, sending }) => (
             <li class={`line line--${line.kind}`}>
               <p>
                 <strong>{line.kind === 'press' ? 'Press line' : 'Holding line'}</strong>{' '}
@@ -240,18 +241,23 @@ function Lines(props: { lines: LineWithCounts[]; base: string; csrf: string; ope
                 </span>
               </p>
               <p class="pre quote">{line.text}</p>
-              <p>
-                Sent to {had} {had === 1 ? 'journalist' : 'journalists'}
-                {notHad ? `; ${notHad} linked ${notHad === 1 ? 'has' : 'have'} not had it` : '; every linked journalist has had it'}
-                {unreachable ? `; ${unreachable} cannot be reached (no number for texts, no email address)` : ''}.
-              </p>
-              {props.open && notHad > 0 ? (
-                <form method="post" action={`${props.base}/lines/${line.id}/send`} class="inline-form">
-                  <Csrf token={props.csrf} />
-                  <button type="submit" class="button">
-                    Send to the {notHad} who {notHad === 1 ? 'has' : 'have'} not had it
-                  </button>
-                </form>
+              {sending ? (
+                <p class="line-sending">
+                  <strong>Sending</strong> to {notHad} {notHad === 1 ? 'journalist' : 'journalists'} now (had it so far: {had}). <a href={`${props.base}#lines`}>Reload</a> to see it done.
+                </p>
+              ) : (
+                <p>
+                  Sent to {had} {had === 1 ? 'journalist' : 'journalists'}
+                  {notHad ? `; ${notHad} linked ${notHad === 1 ? 'has' : 'have'} not had it` : '; every linked journalist has had it'}
+                  {unreachable ? `; ${unreachable} cannot be reached (no number for texts, no email address)` : ''}.
+                </p>
+              )}
+              {props.open && notHad > 0 && !sending ? (
+                <p>
+                  <a href={`${props.base}/lines/${line.id}/send`} class="button">
+                    Preview and send to the {notHad} who {notHad === 1 ? 'has' : 'have'} not had it
+                  </a>
+                </p>
               ) : null}
             </li>
           ))}
@@ -312,7 +318,10 @@ function EnquiryTable(props: { caption: string; rows: IncidentEnquiry[]; when: W
                   '—'
                 )}
               </td>
-              <td data-label="Status">{statusLabel(e.status)}</td>
+              <td data-label="Status">
+                {statusLabel(e.status)}
+                <LineSentMarker at={e.line_sent_at} when={props.when} />
+              </td>
               <td data-label="Answered">{e.first_response_at ? `Yes, ${props.when(e.first_response_at)}` : 'Not yet'}</td>
               <td data-label="Action">{props.children(e) as never}</td>
             </tr>

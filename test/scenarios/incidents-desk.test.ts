@@ -214,3 +214,62 @@ describe('deadline markers', () => {
     expect(banner((await manager.get('/desk')).body)).toBe('');
   });
 });
+
+describe('sending a holding line from the incident page (issue 23)', () => {
+  const LINE = 'Emergency services are at the reservoir. We will say more at 18:00.';
+
+  it('previews the exact message with its SMS length, sends on confirm, then says what happened, offers no second send, and marks each enquiry "holding line sent"', async () => {
+    const declared = await manager.post('/desk/incidents', { name: 'Op Heron', terms: 'reservoir' });
+    expect(declared.status).toBe(303);
+    const base = declared.location!.replace(/\?.*$/, '');
+    const a = await submit({ subject: 'Reservoir rescue', phone: '+447911123471' });
+    const b = await submit({ subject: 'Reservoir closed?', phone: '+447911123472' });
+    // A landline and no address: nobody can reach this journalist.
+    const landline = await submit({ subject: 'Reservoir road', phone: '+442079460000' });
+    expect((await manager.post(`${base}/link-suggested`)).status).toBe(303);
+    expect((await officer.post(`${base}/lines`, { kind: 'holding', text: LINE })).status).toBe(303);
+
+    const page = (await officer.get(base)).body;
+    const lineId = /lines\/(\d+)\/send/.exec(page)![1];
+    expect(text(page)).toContain('Preview and send to the 2 who have not had it');
+
+    // The preview: exactly what each journalist gets, and the SMS length, before anything is sent.
+    const preview = await officer.get(`${base}/lines/${lineId}/send`);
+    expect(preview.status).toBe(200);
+    const inner = (id: string) => text(new RegExp(`id="${id}"[^>]*>([\\s\\S]*?)</`).exec(preview.body)![1]);
+    expect(inner('preview-sms')).toBe(LINE);
+    expect(inner('preview-sms-size')).toBe(`${LINE.length} characters, 1 SMS segment.`);
+    expect(inner('preview-email-subject')).toBe(`Your enquiry PD-… to ${h.config.office.name} (each with their own reference)`);
+    expect(inner('preview-email-body')).toBe(LINE);
+    expect(text(preview.body)).toContain('To 2 journalists who have not had it: 2 by text, 0 by email.');
+    expect(text(preview.body)).toContain(`1 enquiry cannot be reached (no number for texts, no email address): ${landline}.`);
+    expect(h.twilio.messages.filter((m) => m.body === LINE)).toHaveLength(0);
+
+    const sent = await officer.post(`${base}/lines/${lineId}/send`);
+    expect(sent.status).toBe(303);
+    const after = await officer.get(sent.location!);
+    // The notice, announced politely to screen readers, whether or not the job has finished yet.
+    expect(text(/<div class="notice" role="status">[\s\S]*?<\/div>/.exec(after.body)![0])).toBe(`Line sent to 2 journalists; 1 cannot be reached: ${landline}.`);
+    expect(text(after.body)).not.toMatch(/Send to the|Preview and send/);
+
+    await h.jobs.settle();
+    const done = (await officer.get(base)).body;
+    expect(text(done)).toContain('Sent to 2 journalists; every linked journalist has had it; 1 cannot be reached');
+    expect(text(done)).not.toMatch(/Send to the|Preview and send/);
+    expect(h.twilio.messages.filter((m) => m.body === LINE).map((m) => m.to).sort()).toEqual(['+447911123471', '+447911123472']);
+    const tableRow = (ref: string) => text(new RegExp(`<tr id="incident-enquiry-${ref}"[\\s\\S]*?</tr>`).exec(done)![0]);
+    expect(tableRow(a)).toContain("Holding line sent Wed 2 Dec 10:00");
+    expect(tableRow(b)).toContain("Holding line sent Wed 2 Dec 10:00");
+    expect(tableRow(landline)).not.toContain('Holding line sent');
+
+    // Pressing send again (an old tab) sends nothing and says so.
+    const again = await officer.post(`${base}/lines/${lineId}/send`);
+    expect(text((await officer.get(again.location!)).body)).toContain('Nobody was waiting for this line');
+
+    // Once the incident is closed its enquiries are queue rows of their own, marked too.
+    expect((await manager.post(`${base}/close`)).status).toBe(303);
+    const queue = (await officer.get('/desk')).body;
+    expect(text(row(queue, a)!)).toContain("Holding line sent Wed 2 Dec 10:00");
+    expect(text(row(queue, landline)!)).not.toContain('Holding line sent');
+  });
+});
