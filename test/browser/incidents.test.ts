@@ -3,7 +3,8 @@
  * the suggested enquiries with one button, and the queue shows them as one group row (a live
  * arrival about the story updates that row in place); the
  * incidents page, the incident page (with a holding line) and the grouped queue have no WCAG 2.2
- * A/AA violations at 1280px and 320px (and fit the phone without sideways scroll). With
+ * A/AA violations at 1280px and 320px (and fit the phone without sideways scroll); nor has the
+ * holding line's preview before sending (issue 23), whose confirm leaves a notice. With
  * PRESSDESK_SCREENSHOTS=1 the incident page is saved as docs/incidents.png for the README.
  */
 import { mkdirSync } from 'node:fs';
@@ -30,6 +31,7 @@ if (plan === 'fail') {
 const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' };
 const PHONE = { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, locale: 'en-GB', timezoneId: 'Europe/London' };
 const SCREENSHOTS = ['1', 'true'].includes((process.env.PRESSDESK_SCREENSHOTS ?? '').toLowerCase());
+const LINE = 'Officers are at an address on Market Street following a report of a concern for safety. The road is closed while they work. We will update by 8am.';
 const OFFICER: Credentials = { email: 'sam.patel@press.example.org', password: 'officer-password-5678', name: 'Sam Patel' };
 
 describe.skipIf(plan !== 'run')(browserSuiteTitle('incidents: the grouped queue and the incident page at 1280px and 320px'), () => {
@@ -97,7 +99,7 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('incidents: the grouped queue 
     await expect(page.getByRole('heading', { name: 'Linked enquiries (3)' }).count()).resolves.toBe(1);
 
     // A holding line, so "What the office said" has something in it.
-    await page.getByLabel('The line', { exact: true }).fill('Officers are at an address on Market Street following a report of a concern for safety. The road is closed while they work. We will update by 8am.');
+    await page.getByLabel('The line', { exact: true }).fill(LINE);
     await press(page, 'Save the line');
     await expect(page.locator('#lines').innerText()).resolves.toContain('Holding line');
     await expectNoViolations(page, 'the incident page at 1280px');
@@ -105,6 +107,20 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('incidents: the grouped queue 
       mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
       await page.screenshot({ path: join(REPO_ROOT, 'docs', 'incidents.png'), fullPage: true });
     }
+
+    // Preview before sending (issue 23): the exact message and its SMS length, then confirm.
+    await Promise.all([page.waitForURL(/\/lines\/\d+\/send$/), page.getByRole('link', { name: /^Preview and send to the \d+ who/ }).click()]);
+    const previewUrl = page.url();
+    await expect(page.locator('#preview-sms').innerText()).resolves.toBe(LINE);
+    await expect(page.locator('#preview-sms-size').innerText()).resolves.toBe(`${LINE.length} characters, 1 SMS segment.`);
+    await expect(page.locator('#preview-email-body').innerText()).resolves.toBe(LINE);
+    await expectNoViolations(page, 'the holding line preview at 1280px');
+    if (SCREENSHOTS) await page.screenshot({ path: join(REPO_ROOT, 'docs', 'incident-preview.png'), fullPage: true });
+    const confirm = await page.getByRole('button', { name: /^Send to \d+ journalists?$/ }).innerText();
+    await press(page, confirm);
+    await expect(page.getByRole('status').innerText()).resolves.toMatch(/^Line sent to \d+ journalists?(; \d+ cannot be reached: PD-[A-Z0-9-]+(, PD-[A-Z0-9-]+)*)?\.$/);
+    await expect(page.getByRole('link', { name: /^Preview and send/ }).count()).resolves.toBe(0);
+    await expectNoViolations(page, 'the incident page after sending at 1280px');
 
     // The queue: one group row for the three, the other enquiry on its own.
     await page.goto(`${desk.baseUrl}/desk`);
@@ -136,6 +152,9 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('incidents: the grouped queue 
     await small.goto(incidentUrl);
     await expectFits(small, 'the incident page at 320px');
     await expectNoViolations(small, 'the incident page at 320px');
+    await small.goto(previewUrl);
+    await expectFits(small, 'the holding line preview at 320px');
+    await expectNoViolations(small, 'the holding line preview at 320px');
     await small.goto(`${desk.baseUrl}/desk/incidents`);
     await expectNoViolations(small, 'the incidents page at 320px');
     await small.goto(`${desk.baseUrl}/desk/enquiries/${cordon[0].reference}`);
