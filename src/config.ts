@@ -187,6 +187,12 @@ export const fileConfigSchema = z.strictObject({
      * paging one by one, so terms that catch most of them would silence paging by accident.
      */
     maxMatchShare: z.number().gt(0).max(1),
+    /**
+     * What sending a holding or press line does to an enquiry's respond-by clock (issue 23):
+     * `first_response` records it as the enquiry's first response (no more Overdue, warnings or
+     * breach texts; the reports count it answered), `nothing` leaves the clock running.
+     */
+    holdingLineCounts: z.enum(['first_response', 'nothing']),
   }),
 });
 

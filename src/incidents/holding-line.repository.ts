@@ -112,3 +112,16 @@ export async function linesBeingSent(db: Db | Tx, lineIds: string[]): Promise<Se
 
 /** When the enquiry was last sent one of an incident's lines, per row of `enquiry` (the index incident_line_sent_enquiry serves it). */
 export const lineSentAt = sql<Date | null>`(SELECT max(s.queued_at) FROM incident_line_sent s WHERE s.enquiry_id = enquiry.id)`;
+
+/**
+ * Records the line as the enquiry's first response (`incidents.holdingLineCounts` first_response):
+ * stops its respond-by clock; never overwrites an earlier response.
+ */
+export async function recordFirstResponse(tx: Tx, enquiryId: string, at: Date, workingSeconds: number): Promise<void> {
+  await tx
+    .updateTable('enquiry')
+    .set({ first_response_at: at, first_response_working_s: workingSeconds, updated_at: at })
+    .where('id', '=', enquiryId)
+    .where('first_response_at', 'is', null)
+    .execute();
+}

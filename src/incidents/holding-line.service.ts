@@ -21,6 +21,7 @@ import { audit, type Actor } from '../desk/audit.repository.js';
 import type { EmailOut } from '../email/email-out.service.js';
 import { addEvent, lockKey } from '../enquiries/enquiries.repository.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
+import { workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
 import { addJob } from '../jobs/queue.repository.js';
 import { queueSms } from '../outbox/outbox.service.js';
@@ -219,6 +220,9 @@ export class HoldingLines implements AfterLinkPort {
     await lockKey(tx, `incident-line:${line.id}:${contact}`);
     if (!(await repo.recordSent(tx, { line_id: line.id, enquiry_id: e.id, contact, queued_at: now }))) return 'already';
     await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_line_sent', data: { incidentId: incident.id, lineId: line.id, kind: line.kind, text: line.text, to: route.to } });
+    if (this.deps.config.incidents.holdingLineCounts === 'first_response' && !e.first_response_at) {
+      await repo.recordFirstResponse(tx, e.id, now, workingMinutesBetween(e.received_at, now, this.deps.config.office) * 60);
+    }
     if (await repo.contactHad(tx, line.id, contact, e.id)) return 'shared';
     const key = `incident-line:${line.id}:${e.id}`;
     // As written (issue 23): nothing in front, above all not the incident's internal name, which

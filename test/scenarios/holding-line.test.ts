@@ -191,6 +191,30 @@ describe('the line goes out as written', () => {
   });
 });
 
+describe('incidents.holdingLineCounts: whether the line stops the respond-by clock', () => {
+  for (const [setting, counts] of [
+    [undefined, false],
+    ['nothing', false],
+    ['first_response', true],
+  ] as const) {
+    it(`${setting ?? 'by default'}: the line ${counts ? 'is' : 'is not'} the enquiry's first response`, { timeout: 30_000 }, async () => {
+      await start(setting ? { incidents: { holdingLineCounts: setting } } : {});
+      const incident = await declare();
+      const ref = await byApi(journalistPhone(3), 3);
+      const line = await h.services.holdingLines.addLine(incident.id, { kind: 'holding', text: LINE }, OFFICER);
+      await h.services.holdingLines.send(incident.id, line.id, OFFICER);
+      await until(() => lineTexts().length >= 1, 10_000, 'the line');
+      await h.jobs.settle();
+      const [sent] = await h.database.db.selectFrom('incident_line_sent').select('queued_at').where('line_id', '=', line.id).execute();
+      const e = await h.database.db.selectFrom('enquiry').select(['first_response_at', 'first_response_working_s']).where('reference', '=', ref).executeTakeFirstOrThrow();
+      if (counts) {
+        expect(e.first_response_at).toEqual(sent.queued_at);
+        expect(e.first_response_working_s).toBe(0); // the office is closed all week here
+      } else expect(e).toEqual({ first_response_at: null, first_response_working_s: null });
+    });
+  }
+});
+
 describe('writing a line', () => {
   it('names the field that is wrong, and keeps what was typed', { timeout: 30_000 }, async () => {
     await start();
