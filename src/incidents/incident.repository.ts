@@ -14,6 +14,11 @@ export async function insertIncident(tx: Tx, row: { name: string; description: s
   return tx.insertInto('incident').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
+/** Sets an incident's name, description and terms; returns it as it is now. */
+export async function updateIncident(tx: Tx, id: string, row: { name: string; description: string; terms: string }): Promise<Incident> {
+  return tx.updateTable('incident').set(row).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
 /** The incident `id` (undefined: none). */
 export async function findIncident(db: Db | Tx, id: string): Promise<Incident | undefined> {
   return db.selectFrom('incident').selectAll().where('id', '=', id).executeTakeFirst();

@@ -15,6 +15,7 @@ const NOTICES: Record<string, (n: number) => string> = {
   declared: () => 'The incident is declared. New enquiries that match its search terms are linked as they arrive.',
   linked: (n) => (n === 1 ? 'The enquiry is linked to the incident.' : `${n} enquiries are linked to the incident.`),
   unlinked: () => 'The enquiry is unlinked: it is back in the queue on its own.',
+  edited: (n) => `The incident is changed. New enquiries that match its search terms are linked as they arrive; ${n} open ${n === 1 ? 'enquiry matches' : 'enquiries match'} them and ${n === 1 ? 'is' : 'are'} not linked yet.`,
   closed: () => 'The incident is closed. Its enquiries stay linked, and are in the queue as their own rows again.',
   'line-sent': (n) => (n === 0 ? 'Nobody was waiting for this line: every linked journalist who can be reached has had it.' : `Line sent to ${n} ${n === 1 ? 'journalist' : 'journalists'}`),
 };
@@ -63,13 +64,13 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
     return c.html(<IncidentsPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} incidents={incidents} notice={status === 200 ? noticeOf(c) : undefined} errors={errors} values={values} />);
   }
 
-  /** The incident page; with `errors`, the new-line form shown again beside its fields (422). */
-  async function renderIncident(c: Context<DeskEnv>, id: string, errors?: Record<string, string>, values?: Record<string, string>) {
+  /** The incident page; with `errors`, the new-line or edit form shown again beside its fields (422); `notice` instead of the query's. */
+  async function renderIncident(c: Context<DeskEnv>, id: string, errors?: Record<string, string>, values?: Record<string, string>, notice?: string) {
     const view = await deps.incidents.view(id);
     if (!view) throw new AppError('not_found', 'There is no such incident.');
     const lines = await deps.holdingLines.linesOf(view.incident.id);
     if (errors) c.status(422);
-    return c.html(<IncidentPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} view={view} lines={lines} notice={errors ? undefined : lineSentNotice(c, lines, noticeOf(c))} errors={errors} values={values} />);
+    return c.html(<IncidentPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} view={view} lines={lines} notice={errors ? undefined : (notice ?? lineSentNotice(c, lines, noticeOf(c)))} errors={errors} values={values} />);
   }
 
   function requireManagerRole(c: Context<DeskEnv>, what: string): void {
@@ -110,6 +111,28 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
     const id = rowId(c, 'incident');
     await deps.incidents.unlink(referenceIn(await formFields(c)), actorOf(c));
     return c.redirect(`/desk/incidents/${id}?done=unlinked`, 303);
+  });
+
+  // Name, description and terms (managers, as declaring): "Check matches" counts without saving.
+  app.post('/incidents/:id/edit', async (c) => {
+    requireManagerRole(c, 'change an incident');
+    const id = rowId(c, 'incident');
+    const body = await formFields(c);
+    const input = { name: body.name, description: body.description, terms: body.terms };
+    const values = { name: body.name ?? '', description: body.description ?? '', terms: body.terms ?? '' };
+    let matches: number;
+    try {
+      matches = (await deps.incidents.edit(id, input, actorOf(c), { check: body.check === '1' })).matches;
+    } catch (err) {
+      const fields = validationFields(err);
+      if (!fields) throw err;
+      return renderIncident(c, id, fields, values);
+    }
+    if (body.check === '1') {
+      const notice = `These terms match ${matches} open ${matches === 1 ? 'enquiry' : 'enquiries'} not linked yet. Nothing is saved until you press “Save changes”.`;
+      return renderIncident(c, id, undefined, values, notice);
+    }
+    return c.redirect(`/desk/incidents/${id}?done=edited&n=${matches}`, 303);
   });
 
   app.post('/incidents/:id/close', async (c) => {

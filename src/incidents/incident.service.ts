@@ -85,6 +85,25 @@ function text(field: 'name' | 'description' | 'terms', value: unknown, label: st
   return t;
 }
 
+/** An incident's name, description and terms, checked: every field's problem at once (the form shows each beside its field). */
+function details(input: { name: unknown; description?: unknown; terms: unknown }): { name: string; description: string; terms: string } {
+  const fields: Record<string, string> = {};
+  const take = (f: () => string) => {
+    try {
+      return f();
+    } catch (err) {
+      if (!(err instanceof AppError) || !err.details.fields) throw err;
+      Object.assign(fields, err.details.fields);
+      return '';
+    }
+  };
+  const name = take(() => text('name', input.name, 'a name'));
+  const description = take(() => text('description', input.description, 'a description', true));
+  const terms = take(() => text('terms', input.terms, 'search terms'));
+  if (Object.keys(fields).length) throw new AppError('validation', 'Check the incident’s details', { fields });
+  return { name, description, terms };
+}
+
 /** Incidents: declare, link and unlink, close; and the intake and paging rules that use them. */
 export class IncidentService {
   private openCache: { at: number; any: boolean } | null = null;
@@ -109,21 +128,7 @@ export class IncidentService {
    * declaration is in the audit log; one out of hours is told to the managers at once.
    */
   async declare(input: { name: unknown; description?: unknown; terms: unknown }, by: Declarer, opts: { reference?: string } = {}): Promise<Incident> {
-    // Every field's problem at once, not the first only: the form shows each beside its field.
-    const fields: Record<string, string> = {};
-    const take = (f: () => string) => {
-      try {
-        return f();
-      } catch (err) {
-        if (!(err instanceof AppError) || !err.details.fields) throw err;
-        Object.assign(fields, err.details.fields);
-        return '';
-      }
-    };
-    const name = take(() => text('name', input.name, 'a name'));
-    const description = take(() => text('description', input.description, 'a description', true));
-    const terms = take(() => text('terms', input.terms, 'search terms'));
-    if (Object.keys(fields).length) throw new AppError('validation', 'Check the incident’s details', { fields });
+    const { name, description, terms } = details(input);
     const now = this.deps.clock();
     const incident = await this.deps.db.transaction().execute(async (tx) => {
       await this.checkTerms(tx, terms, now);
@@ -137,6 +142,30 @@ export class IncidentService {
     });
     this.openCache = null;
     return incident;
+  }
+
+  /**
+   * Changes an open incident's name, description and search terms (a weak term missed enquiries):
+   * the same checks as declaring, the terms' guards included; enquiries already linked stay
+   * linked, new ones are matched by the new terms. In the audit log. `check`: only counts the
+   * open enquiries not yet linked that the new terms match, saving nothing.
+   */
+  async edit(incidentId: string, input: { name: unknown; description?: unknown; terms: unknown }, actor: Actor, opts: { check?: boolean } = {}): Promise<{ incident: Incident; matches: number }> {
+    const d = details(input);
+    const now = this.deps.clock();
+    const result = await this.deps.db.transaction().execute(async (tx) => {
+      const before = /^\d{1,18}$/.test(incidentId) ? await repo.lockIncident(tx, incidentId) : undefined;
+      if (!before) throw new AppError('not_found', 'There is no such incident.');
+      if (before.closed_at) throw new AppError('conflict', 'The incident is closed: it can no longer be changed.');
+      await this.checkTerms(tx, d.terms, now);
+      const matches = (await repo.suggestions(tx, { id: before.id, terms: d.terms })).length;
+      if (opts.check) return { incident: before, matches };
+      const incident = await repo.updateIncident(tx, before.id, d);
+      await audit(tx, { at: now, actor, action: 'incident.edited', detail: { incidentId: before.id, name: d.name, terms: d.terms, before: { name: before.name, terms: before.terms } } });
+      return { incident, matches };
+    });
+    this.openCache = null;
+    return result;
   }
 
   /** Refuses `terms` (AppError 'validation' on the field `terms`) that match nothing, only exclude, or match too much. */

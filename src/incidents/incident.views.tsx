@@ -117,6 +117,9 @@ export function IncidentPage(p: IncidentPageProps) {
   const stillOpen = linked.filter((e) => isOpenStatus(e.status)).length;
   const summary: Record<string, string> = {};
   for (const [f, id] of [
+    ['name', 'edit-name'],
+    ['description', 'edit-description'],
+    ['terms', 'edit-terms'],
     ['kind', 'line-kind'],
     ['text', 'line-text'],
   ] as const)
@@ -169,6 +172,8 @@ export function IncidentPage(p: IncidentPageProps) {
           </p>
         </form>
       ) : null}
+
+      {open && p.session.user.role === 'manager' ? <EditForm incident={incident} csrf={csrf} errors={errors} values={p.values ?? {}} /> : null}
 
       <section aria-labelledby="linked-title">
         <h2 id="linked-title">Linked enquiries ({linked.length})</h2>
@@ -223,6 +228,38 @@ export function IncidentPage(p: IncidentPageProps) {
         {p.lines ? <Lines lines={p.lines} base={base} csrf={csrf} open={open} when={when} incidentId={incident.id} errors={errors} values={p.values} /> : null}
       </section>
     </DeskLayout>
+  );
+}
+
+/** Name, description and terms of an open incident, with "Check matches" (a plain submit: counts, saves nothing). */
+function EditForm(props: { incident: Incident; csrf: string; errors: Record<string, string>; values: Record<string, string> }) {
+  const { incident, errors, values } = props;
+  const editing = ['name', 'description', 'terms'].some((f) => errors[f] || values[f] !== undefined);
+  return (
+    <details class="incident-edit" open={editing}>
+      <summary>Change the name, description or search terms</summary>
+      <form method="post" action={`/desk/incidents/${incident.id}/edit`} novalidate class="manager-form">
+        <Csrf token={props.csrf} />
+        <Field id="edit-name" name="name" label="Name" error={errors.name} attrs={{ type: 'text', maxlength: INCIDENT_LIMITS.name, autocomplete: 'off', value: values.name ?? incident.name }} />
+        <Field id="edit-description" name="description" label="Short description (optional)" error={errors.description} as="textarea" attrs={{ rows: 3, maxlength: INCIDENT_LIMITS.description }}>
+          {values.description ?? incident.description}
+        </Field>
+        <Field
+          id="edit-terms"
+          name="terms"
+          label="Search terms"
+          hint="New enquiries that match are linked as they arrive; those already linked stay linked."
+          error={errors.terms}
+          attrs={{ type: 'text', maxlength: INCIDENT_LIMITS.terms, autocomplete: 'off', spellcheck: false, value: values.terms ?? incident.terms }}
+        />
+        <button type="submit" name="check" value="1" class="button button--secondary">
+          Check matches
+        </button>{' '}
+        <button type="submit" class="button">
+          Save changes
+        </button>
+      </form>
+    </details>
   );
 }
 

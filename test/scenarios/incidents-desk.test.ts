@@ -273,3 +273,44 @@ describe('sending a holding line from the incident page (issue 23)', () => {
     expect(text(row(queue, landline)!)).not.toContain('Holding line sent');
   });
 });
+
+describe('changing an incident (issue 23)', () => {
+  it('a weak term is fixed in place: "Check matches" counts without saving, the guards refuse bad terms beside the field, officers cannot, and a save is audited and links new arrivals by the new terms', async () => {
+    const declared = await manager.post('/desk/incidents', { name: 'Hartfield works', description: 'Fire at the chemical works', terms: 'hartfield fire' });
+    expect(declared.status).toBe(303);
+    const base = declared.location!.replace(/\?.*$/, '');
+    const id = base.split('/').pop()!;
+    const blaze = await submit({ subject: 'Blaze at Hartfield chemical works' });
+    const explosion = await submit({ subject: 'Explosion heard in Hartfield' });
+    expect(text((await manager.get(base)).body)).toContain('Suggested: open enquiries that match (0)');
+
+    const check = await manager.post(`${base}/edit`, { name: 'Hartfield works', description: 'Fire at the chemical works', terms: 'hartfield', check: '1' });
+    expect(check.status).toBe(200);
+    expect(text(/<div class="notice" role="status">[\s\S]*?<\/div>/.exec(check.body)![0])).toBe('These terms match 2 open enquiries not linked yet. Nothing is saved until you press “Save changes”.');
+    expect(inputValue(check.body, 'edit-terms')).toBe('hartfield');
+    expect((await h.services.incidents.view(id))!.incident.terms).toBe('hartfield fire');
+
+    const negative = await manager.post(`${base}/edit`, { name: 'Hartfield works', description: '', terms: '-weather' });
+    expect(negative.status).toBe(422);
+    expect(fieldError(negative.body, 'edit-terms')).toMatch(/^Say what the enquiries are about/);
+    const noName = await manager.post(`${base}/edit`, { name: ' ', description: '', terms: 'hartfield' });
+    expect(noName.status).toBe(422);
+    expect(fieldError(noName.body, 'edit-name')).toBe('Enter a name');
+    expect((await officer.post(`${base}/edit`, { name: 'Hartfield', terms: 'hartfield' })).status).toBe(403);
+
+    const saved = await manager.post(`${base}/edit`, { name: 'Hartfield chemical works', description: 'Fire and explosion', terms: 'hartfield' });
+    expect(saved.status).toBe(303);
+    expect(saved.location).toBe(`${base}?done=edited&n=2`);
+    const page = text((await manager.get(saved.location!)).body);
+    expect(page).toContain('The incident is changed. New enquiries that match its search terms are linked as they arrive; 2 open enquiries match them and are not linked yet.');
+    expect(page).toContain('Incident: Hartfield chemical works');
+    expect(page).toContain(blaze);
+    expect(page).toContain(explosion);
+    const audits = await h.services.db.selectFrom('audit_log').select(['action', 'detail']).where('action', '=', 'incident.edited').execute();
+    expect(audits).toHaveLength(1);
+    expect(audits[0].detail).toMatchObject({ incidentId: id, name: 'Hartfield chemical works', terms: 'hartfield', before: { name: 'Hartfield works', terms: 'hartfield fire' } });
+
+    const later = await submit({ subject: 'Hartfield smoke plume' });
+    expect((await h.services.incidents.view(id))!.linked.map((e) => e.reference)).toEqual([later]);
+  });
+});
