@@ -78,6 +78,8 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
   /** An enquiry with a long name, outlet, email and subject. */
   let longReference: string;
   let incidentId: string;
+  /** The preview before its holding line is sent (issue 23). */
+  let previewPath: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -159,6 +161,7 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     await press(`Link all ${await page.locator('[id^="incident-enquiry-"]').count()} suggested`);
     await page.getByLabel('The line', { exact: true }).fill('Crews are at a fire at the council depot on Kestrel Street. Two people have been taken to hospital. Kestrel Street and Harbour Road are closed; please avoid the area. Next update by 6am.');
     await press('Save the line');
+    previewPath = (await page.getByRole('link', { name: /^Preview and send/ }).getAttribute('href'))!;
     return id!;
   }
 
@@ -306,6 +309,7 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     '/enquiries/:reference': () => [`/desk/enquiries/${paged}`, `/desk/enquiries/${longReference}`],
     '/incidents': () => ['/desk/incidents'],
     '/incidents/:id': () => [`/desk/incidents/${incidentId}`],
+    '/incidents/:id/lines/:lineId/send': () => [previewPath],
     '/incidents/:id/report': () => [`/desk/incidents/${incidentId}/report`],
     '/reports': () => ['/desk/reports', '/desk/reports?period=4weeks', '/desk/reports?period=custom&from=2026-13-01&to='],
     '/rota': () => ['/desk/rota'],
