@@ -288,8 +288,11 @@ export async function markNeedsOnCall(tx: Tx, enquiryId: string): Promise<void> 
 
 /**
  * Which of `pageIds` still call for a page to go out: the page active (not acknowledged) and its
- * enquiry still open. Both rows are locked (shared) for the rest of `tx`, so an acknowledgement or
- * a status change waits for the claim that read them, and the next claim sees it.
+ * enquiry still open. The pages are locked (shared) for the rest of `tx`, so an acknowledgement
+ * waits for the claim that read them. The enquiry is only read, not locked: a status change holds
+ * its enquiry and then skips the page's held steps, which a bundle claim has locked, so waiting
+ * for the enquiry here could deadlock; a change that commits after this read is seen by the next
+ * claim (its jobs are removed with it).
  */
 export async function pagesStillWanted(tx: Tx, pageIds: string[]): Promise<Set<string>> {
   if (!pageIds.length) return new Set();
@@ -298,7 +301,7 @@ export async function pagesStillWanted(tx: Tx, pageIds: string[]): Promise<Set<s
     .innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id')
     .select(['page.id', 'page.status', 'enquiry.status as enquiry_status'])
     .where('page.id', 'in', pageIds)
-    .forShare()
+    .forShare(['page'])
     .execute();
   const open = new Set<string>(OPEN_STATUSES);
   return new Set(rows.filter((r) => r.status === 'active' && open.has(r.enquiry_status)).map((r) => r.id));
