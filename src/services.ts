@@ -98,7 +98,7 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const incidentSummaries = new IncidentSummaries({ db, clock, config, rota });
   incidents.attach({ lines: holdingLines, summaries: incidentSummaries });
   const deadlines = new DeadlineWatch({ db, clock, config, arrivals: live });
-  const onCallActions = new OnCallActions({ db, clock, config, casework, rota });
+  const onCallActions = new OnCallActions({ db, clock, config, casework, rota, paging });
   const inboundSms = new InboundSmsService({ db, clock, config, enquiries, acks: new SmsCommandHandler({ ack: new SmsAckHandler(paging), actions: onCallActions, clock }), arrivals: live });
   const reports = new ReportsService({ db, clock, config });
   const digest = new DigestService({ db, clock, config });

@@ -13,6 +13,7 @@ import type { PagingService } from '../oncall/paging.service.js';
 import type { EmailOut } from '../email/email-out.service.js';
 import { singleMailbox } from '../email/address.js';
 import { findPageByEnquiry } from '../oncall/paging.repository.js';
+import { stopEscalation } from '../oncall/paging.schedule.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { clearJournalistAdded } from '../status/status.repository.js';
 import type { JournalistUpdates } from '../status/status.service.js';
@@ -107,6 +108,8 @@ export class CaseworkService {
       });
       await addEvent(tx, { enquiryId: e.id, at: now, kind: 'status_changed', actor: actor.email, data: { from: e.status, to: target } });
       await audit(tx, { at: now, actor, action: 'enquiry.status_changed', enquiryId: e.id, detail: { from: e.status, to: target } });
+      // Nobody is woken for an enquiry that no longer needs an answer.
+      if (!isOpenStatus(target)) await stopEscalation(tx, e.id, target, now);
       // Closing is news to a journalist who has not had the answer on their status page; after a
       // released response (they were told then) or their own withdrawal it is not.
       if (target === 'closed' && !e.response_released_at) await this.deps.updates?.tell(tx, e, 'closed', now);

@@ -93,7 +93,9 @@ export function describeEvent(e: TimelineEvent): { title: string; body?: string 
     case 'page_failed':
       return { title: `Page to ${str(e.data.to)} failed`, body: str(e.data.error) };
     case 'page_step_skipped':
-      return { title: `Escalation step ${Number(e.data.step) + 1} skipped: nobody new to page` };
+      return { title: `Escalation step ${Number(e.data.step) + 1} skipped: ${str(e.data.reason) || 'nobody new to page'}` };
+    case 'escalation_stopped':
+      return { title: `Escalation stopped: ${str(e.data.reason)}` };
     case 'page_withheld':
       // Older rows may carry a reason this version does not know: say so rather than guess.
       return { title: WITHHELD_WORDING[e.data.reason] ?? `Not paged (${str(e.data.reason)})` };

@@ -50,8 +50,10 @@ export interface EventData {
   escalated: { pageId: string; fromStep: number; reason: string };
   handed_to_on_call: { reason: string };
   page_exhausted: { pageId: string; steps: number };
+  /** The enquiry was answered, closed or withdrawn while its page was unacknowledged: no step runs any more. */
+  escalation_stopped: { pageId: string; reason: string };
   delivery_receipt: { pageId: string; step: number; action: PageAction; sid: string; status: string; errorCode: string | null };
-  acknowledged: { pageId: string; via: 'sms' | 'voice' | 'desk' };
+  acknowledged: { pageId: string; via: 'sms' | 'voice' | 'desk' | 'link' };
   /** `to` is the staff member's name, null when unassigned. */
   assigned: { to: string | null };
   status_changed: { from: EnquiryStatus; to: EnquiryStatus };
@@ -172,6 +174,7 @@ export const PERSONAL_FIELDS = {
   escalated: [],
   handed_to_on_call: [],
   page_exhausted: [],
+  escalation_stopped: [],
   delivery_receipt: [],
   acknowledged: [],
   assigned: ['to'],

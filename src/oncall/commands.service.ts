@@ -94,6 +94,8 @@ export class SmsCommandHandler implements AckHandler {
     // text and its reply are still stored (the transaction goes on and commits).
     await sql`SAVEPOINT oncall_command`.execute(tx);
     try {
+      // Work on the enquiry is the officer having it: it acknowledges the page (reading it does not).
+      const acked = command.kind !== 'info' && (await actions.acknowledge(tx, e, officer, 'sms'));
       let answer: string;
       switch (command.kind) {
         case 'info':
@@ -121,7 +123,7 @@ export class SmsCommandHandler implements AckHandler {
           return command satisfies never;
       }
       await sql`RELEASE SAVEPOINT oncall_command`.execute(tx);
-      return answer;
+      return acked ? `${answer} Page acknowledged: escalation stopped.` : answer;
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'validation') throw err;
       await sql`ROLLBACK TO SAVEPOINT oncall_command`.execute(tx);

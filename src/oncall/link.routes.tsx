@@ -56,7 +56,8 @@ function formKey(): string {
 
 /**
  * The on-call officer's mobile view of one enquiry: `GET /m/{token}` shows it (and records that
- * it was opened, unless it was only a HEAD, prefetch or link preview: `isPageLoad`), `POST /m/{token}/{call|reply|note|done}` acts on it and redirects back (303) to
+ * it was opened, unless it was only a HEAD, prefetch or link preview: `isPageLoad`), `POST /m/{token}/{ack|call|reply|note|done}` acts on it (each one
+ * acknowledging the page if it was not yet: `OnCallLinks.act`) and redirects back (303) to
  * the view with a notice; a user problem re-shows the view with the message beside the form (422,
  * text kept). Unknown, tampered and expired tokens all get the same 410 page; a form naming
  * another enquiry, or any other path under the token, 404. No desk session is read or made here.
@@ -80,7 +81,7 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
     // route's headers and no body.)
     const view = await links.view(token, { record: !isLinkNotice(notice) && isPageLoad(c.req) });
     if (!view) return gone(c);
-    return c.html(<LinkPage office={config.office} now={clock()} base={base(token)} csrf={linkCsrf(token)} formKey={formKey()} view={view} notice={isLinkNotice(notice) ? notice : undefined} />);
+    return c.html(<LinkPage office={config.office} now={clock()} base={base(token)} csrf={linkCsrf(token)} formKey={formKey()} view={view} notice={isLinkNotice(notice) ? notice : undefined} acked={c.req.query('acked') === '1'} />);
   });
 
   /** The posted form of the view, once it is known to come from the view (same site, the link's form token). */
@@ -136,12 +137,13 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
     const act = action as LinkAction;
     const str = await readForm(c, token);
     const field = ACTION_FIELD[act];
-    const text = act === 'call' ? '' : str(field);
+    const text = act === 'call' || act === 'ack' ? '' : str(field);
     try {
       const result = await links.act(token, act, { reference: str('reference'), text, key: str('key') });
       if (result.kind === 'gone') return gone(c);
       if (result.kind === 'not_found') throw new AppError('not_found', 'The page you asked for does not exist.');
-      return c.redirect(`${base(token)}?done=${act}`, 303);
+      // `acked`: this action is what acknowledged the page, which the notice says.
+      return c.redirect(`${base(token)}?done=${act}${result.acknowledged ? '&acked=1' : ''}`, 303);
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'validation') throw err;
       const fields = err.details.fields ?? {};

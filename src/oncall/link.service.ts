@@ -15,6 +15,7 @@ import type { TimelineEvent } from '../enquiries/timeline.js';
 import { formTokenFor, formTokenMatches, hashBearerToken, looksLikeBearerToken, newBearerToken } from '../http/bearer-token.js';
 import { AppError } from '../http/errors.js';
 import * as repo from './link.repository.js';
+import { escalationState, type EscalationState } from './paging.schedule.js';
 import type { OnCallActions, OnCallOfficer } from './oncall-actions.service.js';
 
 /** Where the link's path starts; the token follows. */
@@ -27,8 +28,8 @@ export const VIEW_EVENTS = 6;
  */
 const VIEW_RECORD_GAP_MS = 15 * 60_000;
 
-/** What the view offers: the four actions of the SMS commands. */
-export const LINK_ACTIONS = ['call', 'reply', 'note', 'done'] as const;
+/** What the view offers: "I have it" (acknowledge the page) and the four actions of the SMS commands. */
+export const LINK_ACTIONS = ['ack', 'call', 'reply', 'note', 'done'] as const;
 export type LinkAction = (typeof LINK_ACTIONS)[number];
 
 /** SHA-256 (hex) of a link token: what `oncall_link.token_hash` holds. */
@@ -101,10 +102,12 @@ export interface LinkView {
   officer: OnCallOfficer;
   events: TimelineEvent[];
   expiresAt: Date;
+  /** Whether the page still escalates (and what comes next), or who stopped it. */
+  escalation: EscalationState;
 }
 
 /** How an action through the link ended (a user problem throws AppError('validation', …) instead). */
-export type LinkActionResult = { kind: 'done'; action: LinkAction } | { kind: 'gone' } | { kind: 'not_found' };
+export type LinkActionResult = { kind: 'done'; action: LinkAction; acknowledged: boolean } | { kind: 'gone' } | { kind: 'not_found' };
 
 /** The values an action's form posts (already read from the body). */
 export interface LinkActionInput {
@@ -151,7 +154,8 @@ export class OnCallLinks {
         await repo.markViewed(tx, r.link.id, now);
       }
       const events = await repo.latestEvents(tx, r.enquiry.id, VIEW_EVENTS);
-      return { enquiry: r.enquiry, officer: r.officer, events, expiresAt: r.link.expires_at };
+      const escalation = await escalationState(tx, this.deps.config.onCall, r.link.page_id, r.enquiry.status);
+      return { enquiry: r.enquiry, officer: r.officer, events, expiresAt: r.link.expires_at, escalation };
     });
   }
 
@@ -167,7 +171,12 @@ export class OnCallLinks {
       if (!r) return { kind: 'gone' };
       if (input.reference.trim().toUpperCase() !== r.enquiry.reference) return { kind: 'not_found' };
       const { actions } = this.deps;
+      // Any work through the link is the officer having it: the page is acknowledged first, in
+      // this transaction, so a refused action (which rolls it back) acknowledges nothing.
+      const acknowledged = await actions.acknowledge(tx, r.enquiry, r.officer, 'link');
       switch (action) {
+        case 'ack':
+          break;
         case 'call':
           if (!KEY_SHAPE.test(input.key)) throw new AppError('bad_request', 'The form could not be read. Reload the page and try again.');
           await actions.call(tx, r.enquiry, r.officer, `link:${r.link.id}:${input.key}`, now, 'link');
@@ -182,7 +191,7 @@ export class OnCallLinks {
           await actions.done(tx, r.enquiry, r.officer, input.text);
           break;
       }
-      return { kind: 'done', action };
+      return { kind: 'done', action, acknowledged };
     });
   }
 }

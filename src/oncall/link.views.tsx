@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { OfficeConfig } from '../config.js';
+import type { EscalationStep, OfficeConfig } from '../config.js';
 import { CASEWORK_LIMITS } from '../desk/casework.service.js';
 import { statusLabel } from '../desk/labels.js';
 import { describeEvent } from '../desk/timeline.views.js';
@@ -8,12 +8,15 @@ import { Field } from '../http/field.js';
 import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
 import { INCIDENT_LIMITS } from '../incidents/incident.service.js';
 import { LINK_ACTIONS, type LinkAction, type LinkView } from './link.service.js';
+import { onCallActor, type OnCallOfficer } from './oncall-actions.service.js';
+import type { EscalationState } from './paging.schedule.js';
 
 /** The form control (and error anchor) of each action: the text field's id, or the call section's. */
-export const ACTION_FIELD: Record<LinkAction, string> = { call: 'call', reply: 'reply', note: 'note', done: 'response' };
+export const ACTION_FIELD: Record<LinkAction, string> = { ack: 'ack', call: 'call', reply: 'reply', note: 'note', done: 'response' };
 
 /** What the officer is told after each action succeeded (the view is shown again after a redirect). */
 const DONE_NOTICE: Record<LinkAction, (officerPhone: string) => string> = {
+  ack: () => 'You have it: escalation stopped, nobody else is paged about this enquiry.',
   call: (phone) => `Calling you now on ${national(phone)}. Answer it and you will be put through to the journalist.`,
   reply: () => 'Your reply is queued: the journalist gets it by SMS from the press office number.',
   note: () => 'Note added.',
@@ -54,6 +57,8 @@ export interface LinkPageProps {
   formKey: string;
   view: LinkView;
   notice?: LinkNotice;
+  /** The action just done is what acknowledged the page: the notice says so. */
+  acked?: boolean;
   errors?: Record<string, string>;
   values?: Record<string, string>;
 }
@@ -103,9 +108,13 @@ export function LinkPage(p: LinkPageProps) {
       </h1>
       {p.notice ? (
         <div class="notice" role="status">
-          <p>{p.notice === 'declare' ? DECLARED_NOTICE : DONE_NOTICE[p.notice](p.view.officer.phone)}</p>
+          <p>
+            {p.notice === 'declare' ? DECLARED_NOTICE : DONE_NOTICE[p.notice](p.view.officer.phone)}
+            {p.acked && p.notice !== 'ack' ? ' The page is acknowledged: escalation stopped.' : ''}
+          </p>
         </div>
       ) : null}
+      <Escalation state={p.view.escalation} officer={p.view.officer} when={when} form={form('ack')} hidden={hidden} />
       {hasErrors ? <ErrorSummary errors={errors} order={[...Object.values(ACTION_FIELD), ...Object.values(DECLARE_FIELD)]} /> : null}
       <p class="lead subject">{e.subject}</p>
       <dl class="summary">
@@ -178,6 +187,45 @@ export function LinkPage(p: LinkPageProps) {
         This link opens this enquiry only, and works until {formatShortTime(p.view.expiresAt, p.office, p.now)}. Do not forward it: anyone with it can act as you on this enquiry.
       </p>
     </Layout>
+  );
+}
+
+/** What a step does, as the paged officer reads it ("your phone will ring"). */
+function stepWords(step: EscalationStep): string {
+  if (step.to === 'next') return 'the backup will be paged';
+  if (step.to === 'fallback') return 'the out-of-hours line will be paged';
+  return step.action === 'sms' ? 'you will be texted again' : step.action === 'call' ? 'your phone will ring' : 'you will be texted and rung';
+}
+
+/** The page's escalation: stopped (by whom, or by the enquiry's status), or still running with what comes next and "I have it". */
+function Escalation(p: { state: EscalationState; officer: OnCallOfficer; when: (d: Date) => string; form: string; hidden: unknown }) {
+  const s = p.state;
+  let text: string;
+  if (s.kind === 'acknowledged') {
+    const you = s.by === p.officer.phone || s.by === onCallActor(p.officer).email;
+    text = `Escalation stopped: acknowledged by ${you ? 'you' : s.by} at ${p.when(s.at)}.`;
+  } else if (s.kind === 'stopped') {
+    text = `Escalation stopped: the enquiry is ${statusLabel(s.status).toLowerCase()}.`;
+  } else if (s.kind === 'exhausted') {
+    text = 'Escalation ended: the page was not acknowledged after every step.';
+  } else {
+    const next = s.next.map((n) => `${stepWords(n.step)} at ${p.when(n.at)}`).join(', and ');
+    text = `Not yet acknowledged: ${next || 'escalation is still running'}.`;
+  }
+  return (
+    <section class={`panel escalation escalation--${s.kind}`} id="ack" aria-labelledby="ack-title">
+      <h2 id="ack-title">Escalation</h2>
+      <p>{text}</p>
+      {s.kind === 'running' ? (
+        <form method="post" action={p.form}>
+          {p.hidden}
+          <button type="submit" class="button">
+            I have it
+          </button>
+          <p class="hint">Stops the escalation: nobody else is paged. Replying, calling, a note or recording the line stop it too.</p>
+        </form>
+      ) : null}
+    </section>
   );
 }
 

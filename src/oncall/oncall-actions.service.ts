@@ -16,6 +16,8 @@ import { answeredByMachine } from '../outbox/delivery-status.js';
 import { queueCall } from '../outbox/outbox.service.js';
 import { spokenReference } from '../voice/voice.twiml.js';
 import * as repo from './oncall-actions.repository.js';
+import type { PagingService } from './paging.service.js';
+import { activePageOf } from './paging.repository.js';
 import type { RotaService } from './rota.service.js';
 
 /** The on-call officer acting from their phone: their number, and their name when the rota knows it. */
@@ -75,6 +77,7 @@ export class OnCallActions {
       };
       casework: CaseworkService;
       rota: Pick<RotaService, 'onCallAt'>;
+      paging: Pick<PagingService, 'acknowledge'>;
     },
   ) {}
 
@@ -133,6 +136,20 @@ export class OnCallActions {
     const details = e.details.replace(/\s+/g, ' ').trim();
     const start = details.length > INFO_DETAILS ? `${details.slice(0, INFO_DETAILS - 1)}…` : details;
     return `${e.reference}: ${who} (${contact}). ${deadline} Subject: ${e.subject.replace(/\s+/g, ' ')}. ${start}`;
+  }
+
+  /**
+   * The officer has it: their work on the enquiry (the link's "I have it", a call, reply, note or
+   * the line recorded, by link or text) acknowledges its page the way an ACK does, in the action's
+   * transaction (so a refused action acknowledges nothing). Reading it (INFO, opening the link)
+   * does not: the officer may only have glanced at it. Returns true when this acknowledged the page;
+   * false when there was none still waiting.
+   */
+  async acknowledge(tx: Tx, e: Enquiry, officer: OnCallOfficer, via: OnCallVia): Promise<boolean> {
+    const page = await activePageOf(tx, e.id);
+    if (!page) return false;
+    const acked = await this.deps.paging.acknowledge(tx, [page.id], { by: onCallActor(officer).email, via });
+    return acked.length > 0;
   }
 
   /** Records that the officer looked the enquiry up. */

@@ -19,8 +19,8 @@ import { queueBundle, queueStep, scheduleNext } from './paging.schedule.js';
 import type { Page, PageAction, PageStep } from './paging.tables.js';
 import type { OnCallContact } from './rota.service.js';
 
-/** What became of one action of one step: sent, held for the phone's bundle, or refused. */
-export type StepDelivery = 'sent' | 'waiting_bundle' | 'failed';
+/** What became of one action of one step: sent, held for the phone's bundle, refused, or not sent since nobody needs it any more. */
+export type StepDelivery = 'sent' | 'waiting_bundle' | 'failed' | 'skipped';
 
 /** What page delivery needs: office and on-call settings for the wording and the bundling window. */
 export interface PageDeliveryDeps {
@@ -89,6 +89,8 @@ export class PageDelivery {
     const result = await this.deps.outbox.deliver({
       claim: async () => {
         const claim = await db.transaction().execute(async (tx) => {
+          // Checked at send time, in the claim: acknowledged, answered, closed or withdrawn since the job was queued.
+          if (!(await repo.pagesStillWanted(tx, [page.id])).has(page.id)) return { r: undefined, done: 'skipped' as StepDelivery, row: null, content: '' };
           const r = await repo.getOrCreateStep(tx, { page_id: page.id, step_index: index, action, to_number: contact.phone, person_id: contact.personId, created_at: now });
           if (r.state === 'sent' || r.state === 'waiting_bundle' || r.state === 'failed') return { r, done: r.state as StepDelivery, row: null, content: '' };
           // A storm of enquiries neither fills the phone with texts nor rings it once for each.
@@ -115,7 +117,7 @@ export class PageDelivery {
         held = claim.done;
         if (held || !claim.row) return null;
         messageId = claim.row.id;
-        return { medium: action, to: contact.phone, content: claim.content, lookUpFirst: claim.row.lookUpFirst, earlier: { to: contact.phone, since: step.created_at, marker: enquiry.reference }, lane: 'page', detectMachine: action === 'call' };
+        return { medium: action, to: contact.phone, content: claim.content, lookUpFirst: claim.row.lookUpFirst, earlier: { to: contact.phone, since: step!.created_at, marker: enquiry.reference }, lane: 'page', detectMachine: action === 'call' };
       },
       sent: async (sid, status) => {
         await repo.recordStepsSent(
@@ -162,7 +164,17 @@ export class PageDelivery {
       claim: async () => {
         const claim = await db.transaction().execute(async (tx) => {
           const last = await repo.lockPhoneWindow(tx, phone, action);
-          const steps = await repo.waitingBundleSteps(tx, phone, action);
+          const held = await repo.waitingBundleSteps(tx, phone, action);
+          // An enquiry answered, closed or withdrawn (or a page acknowledged) since it was held
+          // leaves the bundle now, at send time. A step an earlier attempt already carried stays:
+          // that attempt may have reached the phone, and its outcome is looked up first.
+          const wanted = await repo.pagesStillWanted(tx, [...new Set(held.map((s) => s.page_id))]);
+          const dropped = held.filter((s) => !s.outbound_id && !wanted.has(s.page_id));
+          if (dropped.length) {
+            await repo.setStepState(tx, dropped.map((s) => s.id), 'skipped');
+            for (const s of dropped) await addEvent(tx, { enquiryId: s.enquiry_id, at: now, kind: 'page_step_skipped', data: { pageId: s.page_id, step: s.step_index, to: phone, reason: 'no longer needed when its bundle was sent' } });
+          }
+          const steps = held.filter((s) => !dropped.includes(s));
           if (!steps.length) return null;
           // The row of an earlier attempt at this bundle, still being sent (steps held since join it).
           const earlier = steps.find((s) => s.outbound_id && s.outbound_state === 'sending');

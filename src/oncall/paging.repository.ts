@@ -3,7 +3,8 @@ import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import type { NewEventOf } from '../enquiries/timeline.js';
 import type { MessageState } from '../outbox/outbox.tables.js';
-import type { Page, PageAction, PageStep, StepState } from './paging.tables.js';
+import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
+import type { AckVia, Page, PageAction, PageStep, StepState } from './paging.tables.js';
 
 /** Creates the page for an enquiry; null if it already has one (one page per enquiry). */
 export async function insertPage(tx: Tx, row: { enquiry_id: string; short_code: string; created_at: Date }): Promise<Page | null> {
@@ -61,7 +62,7 @@ export async function findPageByEnquiry(db: Db | Tx, enquiryId: string): Promise
 }
 
 /** Marks active pages acknowledged; returns those that changed. */
-export async function acknowledgePages(tx: Tx, pageIds: string[], ack: { at: Date; by: string; via: 'sms' | 'voice' | 'desk' }): Promise<Page[]> {
+export async function acknowledgePages(tx: Tx, pageIds: string[], ack: { at: Date; by: string; via: AckVia }): Promise<Page[]> {
   if (!pageIds.length) return [];
   return tx
     .updateTable('page')
@@ -283,4 +284,42 @@ export async function untouchedUrgentSince(tx: Tx, since: Date): Promise<Enquiry
 /** Marks an enquiry as needing the on-call officer (handed over at closing). */
 export async function markNeedsOnCall(tx: Tx, enquiryId: string): Promise<void> {
   await tx.updateTable('enquiry').set({ needs_on_call: true }).where('id', '=', enquiryId).execute();
+}
+
+/**
+ * Which of `pageIds` still call for a page to go out: the page active (not acknowledged) and its
+ * enquiry still open. The pages are locked (shared) for the rest of `tx`, so an acknowledgement
+ * waits for the claim that read them. The enquiry is only read, not locked: a status change holds
+ * its enquiry and then skips the page's held steps, which a bundle claim has locked, so waiting
+ * for the enquiry here could deadlock; a change that commits after this read is seen by the next
+ * claim (its jobs are removed with it).
+ */
+export async function pagesStillWanted(tx: Tx, pageIds: string[]): Promise<Set<string>> {
+  if (!pageIds.length) return new Set();
+  const rows = await tx
+    .selectFrom('page')
+    .innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id')
+    .select(['page.id', 'page.status', 'enquiry.status as enquiry_status'])
+    .where('page.id', 'in', pageIds)
+    .forShare(['page'])
+    .execute();
+  const open = new Set<string>(OPEN_STATUSES);
+  return new Set(rows.filter((r) => r.status === 'active' && open.has(r.enquiry_status)).map((r) => r.id));
+}
+
+/** The active page of an enquiry (one page per enquiry), if any. */
+export async function activePageOf(db: Db | Tx, enquiryId: string): Promise<Page | undefined> {
+  return db.selectFrom('page').selectAll().where('enquiry_id', '=', enquiryId).where('status', '=', 'active').executeTakeFirst();
+}
+
+/** The escalation-step jobs still queued for a page (whatever the number of steps configured), soonest first. */
+export async function queuedStepJobs(db: Db | Tx, pageId: string): Promise<Array<{ key: string; run_at: Date }>> {
+  const r = await sql<{ key: string; run_at: Date }>`SELECT key, run_at FROM graphile_worker.jobs WHERE key LIKE ${`page:${pageId}:step:%`} ORDER BY run_at`.execute(db);
+  return r.rows;
+}
+
+/** Marks a page's steps still held for a bundle as skipped (they leave the bundle); returns how many. */
+export async function skipHeldSteps(tx: Tx, pageId: string): Promise<number> {
+  const r = await tx.updateTable('page_step').set({ state: 'skipped' }).where('page_id', '=', pageId).where('state', '=', 'waiting_bundle').where('outbound_id', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }

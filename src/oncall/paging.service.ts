@@ -5,6 +5,7 @@ import type { Config, EscalationStep } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
+import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import { callsBack } from '../enquiries/phone-numbers.js';
 import type { PagingPort } from '../enquiries/enquiries.service.js';
 import { addJob, removeJob } from '../jobs/queue.repository.js';
@@ -20,7 +21,7 @@ import { PageDelivery, type StepDelivery } from './paging.delivery.js';
 import { journalistAckSms } from './paging.messages.js';
 import * as repo from './paging.repository.js';
 import { queueStep, scheduleNext, stepJobKey } from './paging.schedule.js';
-import type { Page, PageAction } from './paging.tables.js';
+import type { AckVia, Page, PageAction } from './paging.tables.js';
 import type { OnCallContact } from './rota.service.js';
 
 /** The part of the rota paging needs. */
@@ -118,7 +119,7 @@ export class PagingService implements PagingPort, StatusOwner {
 
   /**
    * Runs escalation step `index` of a page (the task `page_step`). Does nothing once the page
-   * is acknowledged; past the last step it marks the page exhausted. Throws on a retryable
+   * is acknowledged or the enquiry is no longer open; past the last step it marks the page exhausted. Throws on a retryable
    * Twilio failure so the job is retried with backoff.
    */
   async runStep(pageId: string, index: number): Promise<void> {
@@ -127,9 +128,9 @@ export class PagingService implements PagingPort, StatusOwner {
     if (!found || found.page.status !== 'active') return;
     const { page, enquiry } = found;
     const now = clock();
-    // Withdrawn by the journalist: nobody needs waking for it any more.
-    if (enquiry.status === 'withdrawn') {
-      await addEvent(db, { enquiryId: enquiry.id, at: now, kind: 'page_step_skipped', data: { pageId: page.id, step: index, to: this.steps[index]?.to ?? 'none', reason: 'the journalist withdrew the enquiry' } });
+    // Answered, closed or withdrawn: nobody needs waking for it any more (the claim checks again).
+    if (!isOpenStatus(enquiry.status)) {
+      await addEvent(db, { enquiryId: enquiry.id, at: now, kind: 'page_step_skipped', data: { pageId: page.id, step: index, to: this.steps[index]?.to ?? 'none', reason: `the enquiry was ${enquiry.status}` } });
       return;
     }
     if (index >= this.steps.length) {
@@ -176,7 +177,7 @@ export class PagingService implements PagingPort, StatusOwner {
    * stops their escalation (removes the queued step jobs) and queues the journalist's notice.
    * Returns the pages that were still active.
    */
-  async acknowledge(tx: Tx, pageIds: string[], ack: { by: string; via: 'sms' | 'voice' | 'desk' }): Promise<Page[]> {
+  async acknowledge(tx: Tx, pageIds: string[], ack: { by: string; via: AckVia }): Promise<Page[]> {
     const now = this.deps.clock();
     const pages = await repo.acknowledgePages(tx, pageIds, { at: now, by: ack.by, via: ack.via });
     // On-call now has the story of any incident these are about: its later enquiries go into summaries.

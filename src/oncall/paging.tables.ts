@@ -9,6 +9,9 @@ export interface PagingTables {
   worker_heartbeat: { worker_id: string; process: string; last_seen: ColumnType<Date, Date | undefined, Date> };
 }
 
+/** How a page was acknowledged: an ACK text, a keypress, the desk, or work through the page's link. */
+export type AckVia = 'sms' | 'voice' | 'desk' | 'link';
+
 export type PageStatus = 'active' | 'acknowledged' | 'exhausted';
 
 export interface PageTable {
@@ -19,7 +22,7 @@ export interface PageTable {
   created_at: Date;
   acknowledged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   acknowledged_by: ColumnType<string | null, string | null | undefined, string | null>;
-  ack_via: ColumnType<'sms' | 'voice' | 'desk' | null, 'sms' | 'voice' | 'desk' | null | undefined, 'sms' | 'voice' | 'desk' | null>;
+  ack_via: ColumnType<AckVia | null, AckVia | null | undefined, AckVia | null>;
 }
 export type Page = Selectable<PageTable>;
 

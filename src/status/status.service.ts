@@ -24,6 +24,7 @@ import { judgeEnquiry, warnAt } from '../enquiries/urgency.js';
 import { hashBearerToken, looksLikeBearerToken } from '../http/bearer-token.js';
 import { AppError } from '../http/errors.js';
 import { officeStatus, workingMinutesBetween } from '../hours/office-hours.js';
+import { stopEscalation } from '../oncall/paging.schedule.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { isChase } from './chase.js';
 import { redactedStatusUrl } from './status-link.js';
@@ -289,6 +290,7 @@ export class StatusPages {
         });
         await addEvent(tx, { enquiryId: e.id, at: now, kind: 'withdrawn', data: { reason } });
         await addEvent(tx, { enquiryId: e.id, at: now, kind: 'status_changed', data: { from: e.status, to: 'withdrawn' } });
+        await stopEscalation(tx, e.id, 'withdrawn', now);
         await this.deps.updates.tell(tx, updated, 'withdrawn', now);
       },
       { openOnly: true },

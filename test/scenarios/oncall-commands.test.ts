@@ -87,7 +87,8 @@ describe('the on-call officer works an enquiry by SMS', () => {
     }
     expect(await events(ref, 'oncall_viewed')).toEqual([{ kind: 'oncall_viewed', actor: 'Olu On-Call', data: { via: 'sms' } }]);
 
-    expect(await text(ON_CALL, 'CALL')).toBe(`Press Desk: ringing you now to connect you to the journalist for ${ref}.`);
+    // Work on it is having it: the first action acknowledges the page, and says so.
+    expect(await text(ON_CALL, 'CALL')).toBe(`Press Desk: ringing you now to connect you to the journalist for ${ref}. Page acknowledged: escalation stopped.`);
     const [call] = await h.twilio.waitForCalls(1);
     expect(call).toMatchObject({ to: ON_CALL, from: PRESS_OFFICE_NUMBER });
     const log = await h.twilio.answerCall(call, { parties: { [JOURNALIST]: { answers: true, talkSeconds: 120 } } });
@@ -113,6 +114,7 @@ describe('the on-call officer works an enquiry by SMS', () => {
     const item = (digest.summary as { items: Array<{ reference: string; answered: boolean; overnight?: string[] }> }).items.find((i) => i.reference === ref)!;
     expect(item.answered).toBe(true);
     expect(item.overnight).toEqual([
+      'Thu 24 Dec 18:00 acknowledged the page (sms) (Olu On-Call)',
       'Thu 24 Dec 18:00 spoke to the journalist for 2 min (Olu On-Call)',
       'Thu 24 Dec 18:00 reply sent by SMS (Olu On-Call)',
       'Thu 24 Dec 18:00 line given recorded (Olu On-Call)',
@@ -124,7 +126,7 @@ describe('the on-call officer works an enquiry by SMS', () => {
     await start();
     const a = await urgentEnquiry({ subject: 'First' });
     await paged(1);
-    expect(await text(ON_CALL, 'NOTE Rang back, sending figures')).toBe(`Press Desk: note added to ${a}.`);
+    expect(await text(ON_CALL, 'NOTE Rang back, sending figures')).toBe(`Press Desk: note added to ${a}. Page acknowledged: escalation stopped.`);
     // A word that merely spells a reference ("ACCEPT" could be PD-ACC-EPT) is the start of the text.
     expect(await text(ON_CALL, 'NOTE ACCEPT they will call back')).toBe(`Press Desk: note added to ${a}.`);
     expect((await events(a, 'note')).map((e) => e.data)).toEqual([{ text: 'Rang back, sending figures' }, { text: 'ACCEPT they will call back' }]);
@@ -143,7 +145,7 @@ describe('the on-call officer works an enquiry by SMS', () => {
     expect(h.twilio.calls).toHaveLength(0);
 
     // By reference in lower case without dashes, and by the page's short code.
-    expect(await text(ON_CALL, `note ${b.toLowerCase().replace(/-/g, '')} Spoke to the editor`)).toBe(`Press Desk: note added to ${b}.`);
+    expect(await text(ON_CALL, `note ${b.toLowerCase().replace(/-/g, '')} Spoke to the editor`)).toBe(`Press Desk: note added to ${b}. Page acknowledged: escalation stopped.`);
     expect((await events(b, 'note')).map((e) => e.data)).toEqual([{ text: 'Spoke to the editor' }]);
     const code = /ACK (\d{4})/.exec(smsTo(ON_CALL).find((m) => m.body!.includes(a))!.body!)![1];
     expect(await text(ON_CALL, `INFO ${code}`)).toMatch(new RegExp(`^${a}: Ann Reporter, Evening Gazette`));
@@ -229,7 +231,7 @@ describe('the on-call officer works an enquiry by SMS', () => {
     await paged(1);
     const sids = { note: messageSid(), call: messageSid(), reply: messageSid() };
     for (let i = 0; i < 2; i++) {
-      expect(await text(ON_CALL, 'NOTE Rang back', sids.note)).toBe(`Press Desk: note added to ${ref}.`);
+      expect(await text(ON_CALL, 'NOTE Rang back', sids.note)).toBe(`Press Desk: note added to ${ref}. Page acknowledged: escalation stopped.`);
       expect(await text(ON_CALL, 'CALL', sids.call)).toContain('ringing you now');
       expect(await text(ON_CALL, 'REPLY On our way', sids.reply)).toContain('queued to');
     }

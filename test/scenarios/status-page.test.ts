@@ -243,7 +243,7 @@ describe('what the journalist does from the page', () => {
     await h.jobs.retryNow();
     await h.jobs.settle();
     expect(h.twilio.calls).toHaveLength(0);
-    expect((await events(e.reference, 'page_step_skipped')).map((x) => x.data.reason)).toContain('the journalist withdrew the enquiry');
+    expect((await events(e.reference, 'escalation_stopped')).map((x) => x.data.reason)).toEqual(['the enquiry was withdrawn']);
 
     // Nothing more can be changed; withdrawing again tells nobody twice.
     await expect(h.services.statusPages.addInformation(e.token, 'Actually, one more thing')).rejects.toMatchObject({ code: 'conflict' });

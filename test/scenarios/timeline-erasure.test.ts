@@ -34,6 +34,7 @@ const SAMPLES = {
   escalated: { pageId: '1', fromStep: 0, reason: 'call no-answer' },
   handed_to_on_call: { reason: 'urgent and not picked up when the office closed' },
   page_exhausted: { pageId: '1', steps: 4 },
+  escalation_stopped: { pageId: '1', reason: 'the enquiry was answered' },
   delivery_receipt: { pageId: '1', step: 0, action: 'sms', sid: 'SM0003', status: 'delivered', errorCode: null },
   acknowledged: { pageId: '1', via: 'sms' },
   assigned: { to: 'Kim Lee' },
