@@ -103,8 +103,10 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the on-call link on a 320px p
     await page.goto(link);
     await page.getByLabel('Internal note', { exact: true }).fill('Duty inspector: cordon for a gas leak, line to follow.');
     expect(await submit(page, 'Add note')).toBe(303);
-    expect(page.url()).toBe(`${link}?done=note`);
+    // The first work through the link acknowledges the page (issue 23), and says so.
+    expect(page.url()).toBe(`${link}?done=note&acked=1`);
     await expect(page.getByRole('status').innerText()).resolves.toContain('Note added.');
+    await expect(page.getByRole('status').innerText()).resolves.toContain('escalation stopped');
     await expect(page.locator('.timeline').innerText()).resolves.toContain('Duty inspector: cordon for a gas leak');
     await page.close();
 

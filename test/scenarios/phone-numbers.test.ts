@@ -185,7 +185,8 @@ describe('the on-call CALL callback', () => {
     const { reference } = (await res.json()) as { reference: string };
     await h.twilio.waitForMessages(1);
     await h.jobs.settle();
-    expect(twimlText(await text(ON_CALL, 'CALL'))).toBe(`Press Desk: ringing you now to connect you to the journalist for ${reference}.`);
+    // CALL is work on the enquiry: it acknowledges the page too (issue 23).
+    expect(twimlText(await text(ON_CALL, 'CALL'))).toBe(`Press Desk: ringing you now to connect you to the journalist for ${reference}. Page acknowledged: escalation stopped.`);
     return reference;
   }
 
