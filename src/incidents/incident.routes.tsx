@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { deskSession, type DeskEnv } from '../desk/auth.middleware.js';
 import { actorOf, formFields, rowId } from '../desk/manager.handlers.js';
+import { doneHref } from '../desk/casework.notices.js';
 import { normaliseReference } from '../enquiries/reference.js';
 import { AppError, validationFields } from '../http/errors.js';
 import { holdingLineRoutes } from './holding-line.routes.js';
@@ -148,13 +149,13 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
     const body = await formFields(c);
     if (!/^[1-9]\d{0,17}$/.test(body.incident ?? '')) throw new AppError('not_found', 'There is no such incident.');
     await deps.incidents.link(body.incident, [reference], actorOf(c));
-    return c.redirect(`/desk/enquiries/${reference}`, 303);
+    return c.redirect(doneHref(reference, 'linked'), 303);
   });
 
   app.post('/enquiries/:reference/incident/unlink', async (c) => {
     const reference = referenceIn({ reference: c.req.param('reference') });
     await deps.incidents.unlink(reference, actorOf(c));
-    return c.redirect(`/desk/enquiries/${reference}`, 303);
+    return c.redirect(doneHref(reference, 'unlinked'), 303);
   });
 
   app.route('/', holdingLineRoutes({ config: deps.config, holdingLines: deps.holdingLines, renderIncident: (c, id, errors, values) => renderIncident(c, id, errors, values) }));
