@@ -229,7 +229,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
         <dt>Email</dt>
         <dd>{e.email ? <EmailLink address={e.email} reference={e.reference} /> : '—'}</dd>
         <dt>Phone</dt>
-        <dd>{e.phone ? <a href={`tel:${e.phone}`}>{e.phone}</a> : '—'}</dd>
+        <dd>{e.phone ? <a href={`tel:${e.phone}`}>{phoneForPeople(e.phone)}</a> : '—'}</dd>
         <dt>Deadline</dt>
         <dd>{e.deadline ? by(e.deadline) : 'None given'}</dd>
         <dt>Respond by</dt>
