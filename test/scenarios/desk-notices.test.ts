@@ -187,3 +187,26 @@ describe('a crafted ?done= link', () => {
     expect(notice((await officer.get(`/desk/enquiries/${ref}?done=note&event=${noteEvent}`)).body)).toBe('Note added');
   });
 });
+
+describe('a crafted ?done= link on an incident page', () => {
+  it('does not say it is closed while open, nor more linked, matched or sent than are', async () => {
+    const declared = await manager.post('/desk/incidents', { name: 'Quayside flooding', description: 'Flooding on the quayside.', terms: 'quayside' });
+    expect(declared.status).toBe(303);
+    const path = declared.location!.replace(/\?.*$/, '');
+    const noticeAt = async (q: string) => notice((await officer.get(`${path}${q}`)).body);
+
+    expect(await noticeAt('?done=closed')).toBeNull();
+    expect(await noticeAt('?done=linked&n=500')).toBeNull();
+    expect(await noticeAt('?done=line-sent&n=40&line=1')).toBeNull();
+    expect(await noticeAt('?done=edited&n=77')).toBe('The incident is changed. New enquiries that match its search terms are linked as they arrive; 0 open enquiries match them and are not linked yet.');
+
+    const ref = await submit({ subject: 'Quayside under water' });
+    await officer.get(`/desk/enquiries/${ref}`);
+    expect((await officer.post(`/desk/enquiries/${ref}/incident`, { incident: path.split('/').pop()! })).status).toBe(303);
+    expect(await noticeAt('?done=linked&n=500')).toBe('The enquiry is linked to the incident.');
+
+    await manager.get(path);
+    expect((await manager.post(`${path}/close`)).status).toBe(303);
+    expect(await noticeAt('?done=closed')).toBe('The incident is closed. Its enquiries stay linked, and are in the queue as their own rows again.');
+  });
+});
