@@ -155,9 +155,7 @@ const RULES: Record<DoneCode, NoticeRule> = {
 
 /** Whether `ev` is still the newest entry of its kind on the enquiry's timeline. */
 async function isLatest(f: Facts, ev: TimelineEvent): Promise<boolean> {
-  const rows = await repo.timeline(f.db, f.enquiry.id);
-  const last = rows.filter((r) => r.kind === ev.kind).at(-1);
-  return last?.id === ev.id;
+  return (await repo.latestEventId(f.db, f.enquiry.id, ev.kind)) === ev.id;
 }
 
 /**

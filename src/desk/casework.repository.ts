@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
-import { asTimelineEvent, type TimelineEvent } from '../enquiries/timeline.js';
+import { asTimelineEvent, type EventKind, type TimelineEvent } from '../enquiries/timeline.js';
 
 /** The enquiry with this reference locked for an update by the desk. */
 export async function lockByReference(tx: Tx, reference: string): Promise<Enquiry | undefined> {
@@ -75,6 +75,12 @@ export async function eventOf(db: Db, enquiryId: string, eventId: string): Promi
   if (!/^[1-9]\d{0,17}$/.test(eventId)) return undefined;
   const row = await db.selectFrom('enquiry_event').selectAll().where('id', '=', eventId).where('enquiry_id', '=', enquiryId).executeTakeFirst();
   return row ? asTimelineEvent(row) : undefined;
+}
+
+/** The id of the newest entry of `kind` on the enquiry's timeline, or undefined. */
+export async function latestEventId(db: Db, enquiryId: string, kind: EventKind): Promise<string | undefined> {
+  const row = await db.selectFrom('enquiry_event').select('id').where('enquiry_id', '=', enquiryId).where('kind', '=', kind).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row?.id;
 }
 
 /** The outbox's row for an idempotency key about this enquiry (none yet while its job waits). */
