@@ -210,3 +210,33 @@ describe('a crafted ?done= link on an incident page', () => {
     expect(await noticeAt('?done=closed')).toBe('The incident is closed. Its enquiries stay linked, and are in the queue as their own rows again.');
   });
 });
+
+describe('acknowledging a page from the enquiry page', () => {
+  // Christmas Eve, 18:00: the office is closed and an urgent enquiry pages on-call.
+  const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
+  let night: Harness;
+  beforeAll(async () => {
+    night = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 0 } } });
+    await night.services.users.create({ ...OFFICER, name: 'Omar Officer', role: 'officer' }, SYSTEM);
+    await night.services.users.create({ ...SAM, name: 'Sam Patel', role: 'officer' }, SYSTEM);
+    await night.services.rota.addPerson({ name: 'Olu On-Call', phone: '+447911200001' });
+    await night.services.rota.addShift({ phone: '+447911200001', role: 'primary', startsAt: new Date('2026-12-01T00:00:00Z'), endsAt: new Date('2027-01-05T09:00:00Z'), createdBy: 'test' });
+  }, 60_000);
+  afterAll(async () => night?.close());
+  // After the file's own beforeEach (the clock is one for the process).
+  beforeEach(() => night.clock.set(CHRISTMAS_EVE_6PM));
+
+  it('says the page is acknowledged by you, and says nothing of it while it is still active', async () => {
+    const res = await night.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: '+447911123401', subject: 'Fire at the depot', details: 'Need a line tonight.', urgent: true });
+    expect(res.status).toBe(201);
+    const ref = (await res.json()).reference as string;
+    await night.jobs.settle();
+    const omar = await loginAs(night, OFFICER.email, OFFICER.password);
+    const sam = await loginAs(night, SAM.email, SAM.password);
+    expect((await omar.get(`/desk/enquiries/${ref}`)).body).toContain('Acknowledge page (I have it)');
+    expect(notice((await omar.get(`/desk/enquiries/${ref}?done=acknowledged`)).body)).toBeNull();
+
+    expect(notice((await act(omar, ref, 'acknowledge')).body)).toBe('Page acknowledged by you: escalation stopped');
+    expect(notice((await sam.get(`/desk/enquiries/${ref}?done=acknowledged`)).body)).toBe('The page was already acknowledged: escalation stopped');
+  });
+});
