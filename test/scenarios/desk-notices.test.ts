@@ -104,6 +104,20 @@ describe('the notice after each action on the enquiry page', () => {
     expect(h.twilio.messages.filter((m) => m.to === '+447912500106').map((m) => m.body)).toContain('The A38 reopened at 06:10.');
   });
 
+  it('an SMS reply Twilio could not deliver says it failed, beside the form and in the messages', async () => {
+    const ref = await submit({ phone: '+447912500108' });
+    const first = await act(officer, ref, 'reply', { reply: 'Statement to follow.' });
+    await h.jobs.settle();
+    const sms = h.twilio.messages.filter((m) => m.to === '+447912500108');
+    expect(sms).toHaveLength(1);
+    await h.twilio.sendStatusCallback(sms[0], 'undelivered');
+    const page = (await officer.get(first.location)).body;
+    expect(notice(page)).toBe('SMS to 07912 500108 failed: see the messages below');
+    const text = decodeEntities(page.replace(/<[^>]+>/g, ''));
+    expect(text).toMatch(/Last SMS reply, [^:]+:\d\d: Failed/);
+    expect(text).toMatch(/SMS to 07912 500108: Failed — Statement to follow\./);
+  });
+
   it('an email reply names the address, then says it was sent', async () => {
     const ref = await submit();
     const first = await act(officer, ref, 'email', { email: 'The A38 reopened at 06:10.' });
