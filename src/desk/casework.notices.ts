@@ -117,8 +117,9 @@ const RULES: Record<DoneCode, NoticeRule> = {
     kind: 'email_reply_queued',
     done: async (ev, f) => {
       const d = (ev as TimelineEvent<'email_reply_queued'>).data;
-      if (!d.to) return undefined;
-      const row = d.key ? await repo.outboundByKey(f.db, f.enquiry.id, d.key) : undefined;
+      // Before issue 23 the entry kept no outbox key: where it is cannot be told.
+      if (!d.to || !d.key) return undefined;
+      const row = await repo.outboundByKey(f.db, f.enquiry.id, d.key);
       return sentWords('Email', sendState(row), d.to);
     },
   },

@@ -152,7 +152,8 @@ export interface ReplyWithState {
  * untouched and invite the same reply twice.
  */
 function LastReply(props: { id: string; what: string; reply: ReplyWithState | undefined; when: When }) {
-  if (!props.reply) return null;
+  // A reply recorded before its outbox key was kept (issue 23) has no state to show.
+  if (!props.reply?.key) return null;
   const state = sendState(props.reply);
   return (
     <p class={`send-state send-state--${state}`} id={props.id}>
