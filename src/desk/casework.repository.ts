@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
-import { asTimelineEvent, type TimelineEvent } from '../enquiries/timeline.js';
+import { asTimelineEvent, type EventKind, type TimelineEvent } from '../enquiries/timeline.js';
 
 /** The enquiry with this reference locked for an update by the desk. */
 export async function lockByReference(tx: Tx, reference: string): Promise<Enquiry | undefined> {
@@ -67,5 +67,63 @@ export async function outboundFor(db: Db, enquiryId: string) {
     .where('owner_kind', '=', 'message')
     .orderBy('created_at')
     .orderBy('id')
+    .execute();
+}
+
+/** One timeline entry of this enquiry by its id (a notice's proof), or undefined. */
+export async function eventOf(db: Db, enquiryId: string, eventId: string): Promise<TimelineEvent | undefined> {
+  if (!/^[1-9]\d{0,17}$/.test(eventId)) return undefined;
+  const row = await db.selectFrom('enquiry_event').selectAll().where('id', '=', eventId).where('enquiry_id', '=', enquiryId).executeTakeFirst();
+  return row ? asTimelineEvent(row) : undefined;
+}
+
+/** The id of the newest entry of `kind` on the enquiry's timeline, or undefined. */
+export async function latestEventId(db: Db, enquiryId: string, kind: EventKind): Promise<string | undefined> {
+  const row = await db.selectFrom('enquiry_event').select('id').where('enquiry_id', '=', enquiryId).where('kind', '=', kind).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row?.id;
+}
+
+/** The outbox's row for an idempotency key about this enquiry (none yet while its job waits). */
+export async function outboundByKey(db: Db, enquiryId: string, key: string) {
+  return db.selectFrom('outbound_message').selectAll().where('idempotency_key', '=', key).where('enquiry_id', '=', enquiryId).executeTakeFirst();
+}
+
+/** The latest incident link or unlink on the enquiry's timeline (who unlinked it, from what). */
+export async function latestIncidentEvent(db: Db, enquiryId: string): Promise<TimelineEvent | undefined> {
+  const row = await db
+    .selectFrom('enquiry_event')
+    .selectAll()
+    .where('enquiry_id', '=', enquiryId)
+    .where('kind', 'in', ['incident_linked', 'incident_unlinked'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? asTimelineEvent(row) : undefined;
+}
+
+/**
+ * The desk's replies to the journalist (SMS and email), oldest first, each with where it is: its
+ * outbox row once the job has taken it (none: still queued).
+ */
+export async function repliesWithState(db: Db, enquiryId: string) {
+  return db
+    .selectFrom('enquiry_event')
+    .leftJoin('outbound_message', (j) => j.on(sql<string>`outbound_message.idempotency_key`, '=', sql<string>`enquiry_event.data->>'key'`).onRef('outbound_message.enquiry_id', '=', 'enquiry_event.enquiry_id'))
+    .select([
+      'enquiry_event.id',
+      'enquiry_event.kind',
+      'enquiry_event.at',
+      'enquiry_event.actor',
+      sql<string | null>`enquiry_event.data->>'key'`.as('key'),
+      'outbound_message.state',
+      'outbound_message.provider_status',
+      'outbound_message.to_number',
+      'outbound_message.last_error',
+      'outbound_message.sent_at',
+    ])
+    .where('enquiry_event.enquiry_id', '=', enquiryId)
+    .where('enquiry_event.kind', 'in', ['reply_queued', 'email_reply_queued'])
+    .orderBy('enquiry_event.at')
+    .orderBy('enquiry_event.id')
     .execute();
 }

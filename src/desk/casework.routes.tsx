@@ -7,6 +7,7 @@ import { normaliseReference } from '../enquiries/reference.js';
 import { AppError } from '../http/errors.js';
 import type { Actor } from './audit.repository.js';
 import { deskSession, type DeskEnv } from './auth.middleware.js';
+import { doneHref, enquiryNotice, type DoneCode } from './casework.notices.js';
 import * as repo from './casework.repository.js';
 import type { CaseworkService } from './casework.service.js';
 import { EnquiryPage } from './casework.views.js';
@@ -20,7 +21,10 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
   async function render(c: Context<DeskEnv>, reference: string, status: 200 | 422, errors?: Record<string, string>, values?: Record<string, string>) {
     const e = await enquiries.findByReference(deps.db, reference);
     if (!e) throw new AppError('not_found', `There is no enquiry ${reference}.`);
-    const [assignee, staff, earlier, timeline, page, outbound, incident, incidents] = await Promise.all([
+    const { user } = deskSession(c);
+    // The notice after an action (PRG), only on the page itself, never on a refused form.
+    const notice = status === 200 ? enquiryNotice(deps.db, e, { id: user.id, email: user.email }, c.req.query('done'), c.req.query('event')) : Promise.resolve(undefined);
+    const [assignee, staff, earlier, timeline, page, outbound, incident, incidents, replies, noticeText] = await Promise.all([
       e.assigned_to ? findUserById(deps.db, e.assigned_to) : Promise.resolve(undefined),
       listActiveUsers(deps.db),
       repo.earlierEnquiries(deps.db, e),
@@ -29,6 +33,8 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
       repo.outboundFor(deps.db, e.id),
       e.incident_id ? findIncident(deps.db, e.incident_id) : Promise.resolve(undefined),
       e.incident_id ? Promise.resolve([]) : openIncidents(deps.db),
+      repo.repliesWithState(deps.db, e.id),
+      notice,
     ]);
     // Opened: what the journalist added is seen (the page still shows it this once, from `e`).
     if (e.journalist_added_at) await deps.casework.seen(e.id);
@@ -45,6 +51,8 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
         timeline={timeline}
         page={page}
         outbound={outbound}
+        replies={replies}
+        notice={noticeText}
         emailEnabled={deps.casework.emailEnabled}
         incident={incident ?? null}
         openIncidents={incidents}
@@ -62,31 +70,40 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
 
   app.get('/enquiries/:reference', (c) => render(c, referenceOf(c), 200));
 
-  /** Runs an action; a validation error re-shows the page (422) with the message by its field and the text kept. */
-  const act = (run: (reference: string, body: Record<string, string>, actor: Actor) => Promise<void>) => async (c: Context<DeskEnv>) => {
+  /**
+   * Runs an action; a validation error re-shows the page (422) with the message by its field and
+   * the text kept. `run` returns the timeline entry it wrote (null: nothing changed), which the
+   * page's notice reads back (`done`, src/desk/casework.notices.ts).
+   */
+  const act = (done: DoneCode, run: (reference: string, body: Record<string, string>, actor: Actor) => Promise<string | null>) => async (c: Context<DeskEnv>) => {
     const reference = referenceOf(c);
     const raw = await c.req.parseBody();
     const body: Record<string, string> = {};
     for (const [k, v] of Object.entries(raw)) if (typeof v === 'string' && k !== '_csrf') body[k] = v;
     const { user } = deskSession(c);
+    let eventId: string | null;
     try {
-      await run(reference, body, { userId: user.id, email: user.email });
+      eventId = await run(reference, body, { userId: user.id, email: user.email });
     } catch (err) {
       if (err instanceof AppError && err.code === 'validation' && err.details.fields) return render(c, reference, 422, err.details.fields, body);
       throw err;
     }
-    return c.redirect(`/desk/enquiries/${reference}`, 303);
+    return c.redirect(doneHref(reference, done, eventId), 303);
   };
 
-  app.post('/enquiries/:reference/assign', act((ref, b, actor) => deps.casework.assign(ref, b.assignee ? b.assignee : null, actor)));
-  app.post('/enquiries/:reference/status', act((ref, b, actor) => deps.casework.setStatus(ref, b.status ?? '', actor)));
-  app.post('/enquiries/:reference/note', act((ref, b, actor) => deps.casework.addNote(ref, b.note, actor)));
-  app.post('/enquiries/:reference/response', act((ref, b, actor) => deps.casework.recordResponse(ref, b.response, actor, undefined, { release: b.release === 'yes' })));
-  app.post('/enquiries/:reference/release', act((ref, b, actor) => deps.casework.releaseResponse(ref, b.released === 'yes', actor)));
-  app.post('/enquiries/:reference/reply', act((ref, b, actor) => deps.casework.replyBySms(ref, b.reply, actor)));
-  app.post('/enquiries/:reference/email', act((ref, b, actor) => deps.casework.replyByEmail(ref, b.email, actor)));
-  app.post('/enquiries/:reference/urgency', act((ref, b, actor) => deps.casework.setUrgency(ref, b.urgent === 'true', b.reason, actor)));
-  app.post('/enquiries/:reference/acknowledge', act((ref, _b, actor) => deps.casework.acknowledgePage(ref, actor)));
+  app.post('/enquiries/:reference/assign', act('assigned', (ref, b, actor) => deps.casework.assign(ref, b.assignee ? b.assignee : null, actor)));
+  app.post('/enquiries/:reference/status', act('status', (ref, b, actor) => deps.casework.setStatus(ref, b.status ?? '', actor)));
+  app.post('/enquiries/:reference/note', act('note', (ref, b, actor) => deps.casework.addNote(ref, b.note, actor)));
+  app.post('/enquiries/:reference/response', act('response', (ref, b, actor) => deps.casework.recordResponse(ref, b.response, actor, undefined, { release: b.release === 'yes' })));
+  app.post('/enquiries/:reference/release', act('released', (ref, b, actor) => deps.casework.releaseResponse(ref, b.released === 'yes', actor)));
+  app.post('/enquiries/:reference/reply', act('sms', (ref, b, actor) => deps.casework.replyBySms(ref, b.reply, actor)));
+  app.post('/enquiries/:reference/email', act('email', (ref, b, actor) => deps.casework.replyByEmail(ref, b.email, actor)));
+  app.post('/enquiries/:reference/urgency', act('urgency', (ref, b, actor) => deps.casework.setUrgency(ref, b.urgent === 'true', b.reason, actor)));
+  // The page's acknowledgement is read from the page itself (its entry is written by paging).
+  app.post('/enquiries/:reference/acknowledge', act('acknowledged', async (ref, _b, actor) => {
+    await deps.casework.acknowledgePage(ref, actor);
+    return null;
+  }));
 
   return app;
 }

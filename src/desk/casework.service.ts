@@ -70,9 +70,9 @@ export class CaseworkService {
     return outer ? run(outer) : this.deps.db.transaction().execute(run);
   }
 
-  /** Assigns the enquiry to a user (null: unassigned). */
-  async assign(reference: string, userId: string | null, actor: Actor): Promise<void> {
-    await this.withEnquiry(reference, async (tx, e, now) => {
+  /** Assigns the enquiry to a user (null: unassigned); returns the timeline entry saying so. */
+  async assign(reference: string, userId: string | null, actor: Actor): Promise<string> {
+    return this.withEnquiry(reference, async (tx, e, now) => {
       let name: string | null = null;
       if (userId && !/^\d{1,18}$/.test(userId)) throw new AppError('validation', 'Choose someone who can take it', { fields: { assignee: 'Choose an active member of staff' } });
       if (userId) {
@@ -82,19 +82,23 @@ export class CaseworkService {
       }
       const starts = Boolean(userId) && e.status === 'new';
       await repo.updateEnquiry(tx, e.id, { assigned_to: userId, updated_at: now, ...(starts ? { status: 'in_progress' } : {}) });
-      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'assigned', actor: actor.email, data: { to: name } });
+      const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'assigned', actor: actor.email, data: { to: name } });
       // Taking a new enquiry starts work on it; say so on the timeline rather than change it silently.
       if (starts) await addEvent(tx, { enquiryId: e.id, at: now, kind: 'status_changed', actor: actor.email, data: { from: 'new', to: 'in_progress' } });
       await audit(tx, { at: now, actor, action: 'enquiry.assigned', enquiryId: e.id, detail: { to: userId, name } });
+      return eventId;
     });
   }
 
-  /** Moves the enquiry to another status; answered sets the first response, closed the close time. */
-  async setStatus(reference: string, status: string, actor: Actor, tx?: Tx): Promise<void> {
+  /**
+   * Moves the enquiry to another status; answered sets the first response, closed the close time.
+   * Returns the timeline entry of the change, or null when it already had that status.
+   */
+  async setStatus(reference: string, status: string, actor: Actor, tx?: Tx): Promise<string | null> {
     const target = STATUSES.find((s) => s.value === status)?.value;
     if (!target) throw new AppError('validation', 'Choose a status', { fields: { status: 'Choose one of the statuses listed' } });
-    await this.withEnquiry(reference, async (tx, e, now) => {
-      if (e.status === target) return;
+    return this.withEnquiry(reference, async (tx, e, now) => {
+      if (e.status === target) return null;
       await repo.updateEnquiry(tx, e.id, {
         status: target,
         updated_at: now,
@@ -106,7 +110,7 @@ export class CaseworkService {
             : {}),
         ...(isOpenStatus(target) ? { resolved_at: null } : e.resolved_at ? {} : { resolved_at: now }),
       });
-      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'status_changed', actor: actor.email, data: { from: e.status, to: target } });
+      const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'status_changed', actor: actor.email, data: { from: e.status, to: target } });
       await audit(tx, { at: now, actor, action: 'enquiry.status_changed', enquiryId: e.id, detail: { from: e.status, to: target } });
       // Nobody is woken for an enquiry that no longer needs an answer.
       if (!isOpenStatus(target)) await stopEscalation(tx, e.id, target, now);
@@ -115,16 +119,18 @@ export class CaseworkService {
       if (target === 'closed' && !e.response_released_at) await this.deps.updates?.tell(tx, e, 'closed', now);
       // Withdrawn from the desk: the journalist asked by phone or email, and gets the same confirmation.
       if (target === 'withdrawn') await this.deps.updates?.tell(tx, e, 'withdrawn', now);
+      return eventId;
     }, tx);
   }
 
-  /** Adds an internal note (never sent to the journalist). */
-  async addNote(reference: string, text: unknown, actor: Actor, tx?: Tx): Promise<void> {
+  /** Adds an internal note (never sent to the journalist); returns its timeline entry. */
+  async addNote(reference: string, text: unknown, actor: Actor, tx?: Tx): Promise<string> {
     const note = requireText('note', text, CASEWORK_LIMITS.note, 'a note');
-    await this.withEnquiry(reference, async (tx, e, now) => {
-      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'note', actor: actor.email, data: { text: note } });
+    return this.withEnquiry(reference, async (tx, e, now) => {
+      const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'note', actor: actor.email, data: { text: note } });
       await repo.updateEnquiry(tx, e.id, { updated_at: now });
       await audit(tx, { at: now, actor, action: 'enquiry.note_added', enquiryId: e.id });
+      return eventId;
     }, tx);
   }
 
@@ -132,28 +138,30 @@ export class CaseworkService {
    * Records the press line given to the journalist; the first one counts as the first response.
    * `release`: it is also shown on the journalist's status page, and the first release tells them
    * (once, by their channel); without it a response released earlier comes off the page, since
-   * the officer chose not to show this wording.
+   * the officer chose not to show this wording. Returns the timeline entry.
    */
-  async recordResponse(reference: string, text: unknown, actor: Actor, tx?: Tx, opts: { release?: boolean } = {}): Promise<void> {
+  async recordResponse(reference: string, text: unknown, actor: Actor, tx?: Tx, opts: { release?: boolean } = {}): Promise<string> {
     const response = requireText('response', text, CASEWORK_LIMITS.response, 'the response given');
     const release = opts.release ?? false;
-    await this.withEnquiry(reference, async (tx, e, now) => {
+    return this.withEnquiry(reference, async (tx, e, now) => {
       const updated = await repo.updateEnquiry(tx, e.id, { response_given: response, updated_at: now, response_released_at: release ? now : null, ...this.firstResponse(e, now) });
-      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'response_recorded', actor: actor.email, data: { text: response, released: release } });
+      const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'response_recorded', actor: actor.email, data: { text: response, released: release } });
       await audit(tx, { at: now, actor, action: 'enquiry.response_recorded', enquiryId: e.id, detail: { released: release } });
       if (release) await this.deps.updates?.tell(tx, updated, 'released', now);
+      return eventId;
     }, tx);
   }
 
-  /** Shows the recorded response on the journalist's status page (telling them, once), or takes it off. */
-  async releaseResponse(reference: string, released: boolean, actor: Actor): Promise<void> {
-    await this.withEnquiry(reference, async (tx, e, now) => {
+  /** Shows the recorded response on the journalist's status page (telling them, once), or takes it off; returns the timeline entry, null when it already was so. */
+  async releaseResponse(reference: string, released: boolean, actor: Actor): Promise<string | null> {
+    return this.withEnquiry(reference, async (tx, e, now) => {
       if (!e.response_given) throw new AppError('validation', 'No response recorded', { fields: { release: 'Record the response first' } });
-      if (Boolean(e.response_released_at) === released) return;
+      if (Boolean(e.response_released_at) === released) return null;
       const updated = await repo.updateEnquiry(tx, e.id, { response_released_at: released ? now : null, updated_at: now });
-      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'response_released', actor: actor.email, data: { released } });
+      const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'response_released', actor: actor.email, data: { released } });
       await audit(tx, { at: now, actor, action: released ? 'enquiry.response_released' : 'enquiry.response_withdrawn', enquiryId: e.id });
       if (released) await this.deps.updates?.tell(tx, updated, 'released', now);
+      return eventId;
     });
   }
 
@@ -162,10 +170,10 @@ export class CaseworkService {
     await clearJournalistAdded(this.deps.db, enquiryId);
   }
 
-  /** Queues an SMS reply to the journalist (sent by a job; its delivery receipt lands on the timeline). */
-  async replyBySms(reference: string, text: unknown, actor: Actor, tx?: Tx): Promise<void> {
+  /** Queues an SMS reply to the journalist (sent by a job; its delivery receipt lands on the timeline); returns the timeline entry. */
+  async replyBySms(reference: string, text: unknown, actor: Actor, tx?: Tx): Promise<string> {
     const body = requireText('reply', text, CASEWORK_LIMITS.reply, 'a reply');
-    await this.withEnquiry(reference, async (tx, e, now) => {
+    return this.withEnquiry(reference, async (tx, e, now) => {
       if (!e.phone) throw new AppError('validation', 'No phone number', { fields: { reply: 'This journalist gave no phone number: reply by email instead' } });
       if (!callsBack(e.phone, this.deps.config.twilio.allowedCountries)) {
         throw new AppError('validation', 'This number does not take texts from Press Desk', { fields: { reply: 'Press Desk does not text premium-rate or satellite numbers, or numbers outside the countries it texts: reply by email instead' } });
@@ -173,49 +181,54 @@ export class CaseworkService {
       const key = `reply:${randomUUID()}`;
       await queueSms(tx, { key, enquiryId: e.id, to: e.phone, body }, now);
       await repo.updateEnquiry(tx, e.id, { updated_at: now, ...this.firstResponse(e, now) });
-      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'reply_queued', actor: actor.email, data: { body, key } });
+      const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'reply_queued', actor: actor.email, data: { body, key } });
       await audit(tx, { at: now, actor, action: 'enquiry.reply_sent', enquiryId: e.id, detail: { key } });
+      return eventId;
     }, tx);
   }
 
   /**
    * Queues an email reply to the journalist, threaded to the enquiry's latest message, from the
    * press office's address (sent through the outbox; retried while the SMTP server is away).
+   * Returns the timeline entry, which names the outbox key.
    */
-  async replyByEmail(reference: string, text: unknown, actor: Actor): Promise<void> {
+  async replyByEmail(reference: string, text: unknown, actor: Actor): Promise<string> {
     const body = requireText('email', text, CASEWORK_LIMITS.email, 'a reply');
     if (!this.deps.email?.enabled) throw new AppError('validation', 'Email is off', { fields: { email: 'Email is not connected (SMTP_URL, PRESSDESK_EMAIL_FROM): reply from your mail client' } });
-    await this.withEnquiry(reference, async (tx, e, now) => {
+    return this.withEnquiry(reference, async (tx, e, now) => {
       if (!e.email) throw new AppError('validation', 'No email address', { fields: { email: 'This journalist gave no email address: reply by SMS or phone instead' } });
       // A row stored before addresses were checked may name several recipients or carry parameters.
       if (!singleMailbox(e.email)) throw new AppError('validation', 'Not a single email address', { fields: { email: 'This journalist\'s address is not a single plain email address: reply from your mail client after checking it' } });
-      await this.deps.email!.reply(tx, { enquiry: e, to: e.email, text: body }, now);
+      const key = await this.deps.email!.reply(tx, { enquiry: e, to: e.email, text: body }, now);
       await repo.updateEnquiry(tx, e.id, { updated_at: now, ...this.firstResponse(e, now) });
-      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'email_reply_queued', actor: actor.email, data: { to: e.email, body } });
+      const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'email_reply_queued', actor: actor.email, data: { to: e.email, body, key } });
       await audit(tx, { at: now, actor, action: 'enquiry.email_sent', enquiryId: e.id });
+      return eventId;
     });
   }
 
-  /** Upgrades or downgrades urgency with a reason; an upgrade while the office is closed pages on-call. */
-  async setUrgency(reference: string, urgent: boolean, reasonText: unknown, actor: Actor): Promise<void> {
+  /** Upgrades or downgrades urgency with a reason; an upgrade while the office is closed pages on-call. Returns the timeline entry, null when unchanged. */
+  async setUrgency(reference: string, urgent: boolean, reasonText: unknown, actor: Actor): Promise<string | null> {
     const reason = requireText('reason', reasonText, CASEWORK_LIMITS.reason, 'a reason');
-    await this.withEnquiry(reference, async (tx, e, now) => {
-      if (e.urgent === urgent) return;
+    return this.withEnquiry(reference, async (tx, e, now) => {
+      if (e.urgent === urgent) return null;
       const closed = !isOpen(now, this.deps.config.office);
       await repo.updateEnquiry(tx, e.id, { urgent, urgent_reason: urgent ? 'staff' : null, needs_on_call: urgent && closed, updated_at: now });
-      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'urgency_changed', actor: actor.email, data: { urgent, reason } });
+      const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'urgency_changed', actor: actor.email, data: { urgent, reason } });
       await audit(tx, { at: now, actor, action: urgent ? 'enquiry.upgraded' : 'enquiry.downgraded', enquiryId: e.id, detail: { reason } });
       if (urgent && closed && this.deps.paging.enabled) await this.deps.paging.schedulePage(tx, { ...e, urgent }, now);
+      return eventId;
     });
   }
 
-  /** Acknowledges the enquiry's page from the desk (someone picked it up without the phone). */
-  async acknowledgePage(reference: string, actor: Actor): Promise<void> {
-    await this.withEnquiry(reference, async (tx, e, now) => {
+  /** Acknowledges the enquiry's page from the desk (someone picked it up without the phone); returns the page's id (the notice reads who acknowledged it). */
+  async acknowledgePage(reference: string, actor: Actor): Promise<string> {
+    return this.withEnquiry(reference, async (tx, e, now) => {
       const page = await findPageByEnquiry(tx, e.id);
       if (!page) throw new AppError('validation', 'Nothing to acknowledge', { fields: { page: 'This enquiry was not paged' } });
       const acked = await this.deps.paging.acknowledge(tx, [page.id], { by: actor.email, via: 'desk' });
       if (acked.length) await audit(tx, { at: now, actor, action: 'page.acknowledged', enquiryId: e.id });
+      return page.id;
     });
   }
 }

@@ -8,7 +8,10 @@ import { Field } from '../http/field.js';
 import { describedBy, ErrorSummary, FieldError } from '../http/layout.js';
 import type { Page } from '../oncall/paging.tables.js';
 import type { OutboundMessage } from '../outbox/outbox.tables.js';
+import { phoneForPeople } from '../enquiries/phone-numbers.js';
+import { SEND_STATE_LABELS, sendState } from './casework.notices.js';
 import type { StepWithDelivery } from './casework.repository.js';
+import { Notice } from './desk.forms.js';
 import type { DeskSession } from './auth.service.js';
 import { CASEWORK_LIMITS, STATUSES } from './casework.service.js';
 import { Csrf, DeskLayout } from './desk.layout.js';
@@ -118,6 +121,10 @@ export interface EnquiryPageProps {
   timeline: TimelineEvent[];
   page: { page: Page; steps: StepWithDelivery[] } | null;
   outbound: OutboundMessage[];
+  /** The desk's replies (SMS and email), oldest first, with their outbox state (none yet: queued). */
+  replies?: ReplyWithState[];
+  /** What the last action did (read from the database by src/desk/casework.notices.ts). */
+  notice?: string;
   /** Replies by email can be sent (SMTP configured). */
   emailEnabled: boolean;
   /** The incident it is linked to (null: none), or the open incidents it could be linked to. */
@@ -127,13 +134,53 @@ export interface EnquiryPageProps {
   values?: Record<string, string>;
 }
 
-/** Everything about one enquiry on one page: details, actions, the journalist's history and the timeline. */
+/** A desk reply and where it is in the outbox. */
+export interface ReplyWithState {
+  id: string;
+  kind: string;
+  at: Date;
+  key: string | null;
+  state: string | null;
+  provider_status: string | null;
+  to_number: string | null;
+  last_error: string | null;
+}
+
+/**
+ * Where the latest reply by this form went, beside its button: after a send the form says so
+ * ("Your SMS reply at 10:02: Queued") and the button offers "another", so it does not look
+ * untouched and invite the same reply twice.
+ */
+function LastReply(props: { id: string; what: string; reply: ReplyWithState | undefined; when: When }) {
+  // A reply recorded before its outbox key was kept (issue 23) has no state to show.
+  if (!props.reply?.key) return null;
+  const state = sendState(props.reply);
+  return (
+    <p class={`send-state send-state--${state}`} id={props.id}>
+      Last {props.what} reply, {props.when(props.reply.at)}: <strong>{SEND_STATE_LABELS[state]}</strong>
+      {state === 'failed' && props.reply.last_error ? ` (${props.reply.last_error})` : ''}
+    </p>
+  );
+}
+
+/** An outbox row's text for the desk: an email's JSON content shown as its text. */
+function outboundText(o: OutboundMessage): string {
+  if (o.medium !== 'email' || !o.content) return o.content ?? '';
+  try {
+    const parsed = JSON.parse(o.content) as { text?: unknown };
+    return typeof parsed.text === 'string' ? parsed.text : '';
+  } catch {
+    return '';
+  }
+}
+
 /** The journalist's address as a mail link, or as plain text when it is not one plain mailbox (never a raw `mailto:`). */
 function EmailLink(props: { address: string; reference: string }) {
   const href = mailtoHref(props.address, `Your enquiry ${props.reference}`);
   return href ? <a href={href}>{props.address}</a> : <span>{props.address}</span>;
 }
 
+/** Everything about one enquiry on one page: details, actions, the journalist's history and the timeline. */
 export function EnquiryPage(p: EnquiryPageProps) {
   const e = p.enquiry;
   const when: When = (d) => formatShortTime(d, p.office, p.now);
@@ -150,6 +197,10 @@ export function EnquiryPage(p: EnquiryPageProps) {
   const withdrawal = e.status === 'withdrawn' ? latestWithdrawal(p.timeline) : undefined;
   // Kept ticked on a re-shown form, so a mistake elsewhere does not silently drop the release.
   const releaseChecked = values.release === 'yes';
+  const lastSms = p.replies?.filter((r) => r.kind === 'reply_queued').at(-1);
+  const lastEmail = p.replies?.filter((r) => r.kind === 'email_reply_queued').at(-1);
+  // Replies the outbox has not taken yet have no row: listed as queued with the rows.
+  const queued = (p.replies ?? []).filter((r) => !r.state && r.key);
   return (
     <DeskLayout title={`${errors && Object.keys(errors).length ? 'Error: ' : ''}${e.reference}`} officeName={p.office.name} session={p.session}>
       <p>
@@ -158,6 +209,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
       <h1>
         {e.reference} {e.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null} {overdue ? <strong class="tag tag--overdue">Overdue</strong> : null}
       </h1>
+      <Notice text={p.notice} focus />
       {Object.keys(errors).length ? <ErrorSummary errors={errors} order={errorOrder} /> : null}
       {e.status === 'withdrawn' ? <WithdrawnPanel at={withdrawal?.at ?? e.closed_at} reason={withdrawal?.data.reason ?? null} when={when} /> : null}
       {e.journalist_added_at ? (
@@ -178,7 +230,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
         <dt>Email</dt>
         <dd>{e.email ? <EmailLink address={e.email} reference={e.reference} /> : '—'}</dd>
         <dt>Phone</dt>
-        <dd>{e.phone ? <a href={`tel:${e.phone}`}>{e.phone}</a> : '—'}</dd>
+        <dd>{e.phone ? <a href={`tel:${e.phone}`}>{phoneForPeople(e.phone)}</a> : '—'}</dd>
         <dt>Deadline</dt>
         <dd>{e.deadline ? by(e.deadline) : 'None given'}</dd>
         <dt>Respond by</dt>
@@ -299,15 +351,16 @@ export function EnquiryPage(p: EnquiryPageProps) {
             <Field
               id="reply"
               label="Reply to the journalist by SMS"
-              hint={`Sent to ${e.phone} from the press office number. Up to ${CASEWORK_LIMITS.reply} characters.`}
+              hint={`Sent to ${phoneForPeople(e.phone)} from the press office number. Up to ${CASEWORK_LIMITS.reply} characters.`}
               error={errors.reply}
               as="textarea"
               attrs={{ maxlength: CASEWORK_LIMITS.reply }}
             >
               {values.reply ?? ''}
             </Field>
-            <button class="button" type="submit">
-              Send SMS reply
+            <LastReply id="reply-state" what="SMS" reply={lastSms} when={when} />
+            <button class="button" type="submit" aria-describedby={lastSms ? 'reply-state' : undefined}>
+              {lastSms ? 'Send another SMS reply' : 'Send SMS reply'}
             </button>
           </form>
         ) : null}
@@ -325,8 +378,9 @@ export function EnquiryPage(p: EnquiryPageProps) {
             >
               {values.email ?? ''}
             </Field>
-            <button class="button" type="submit">
-              Send email reply
+            <LastReply id="email-state" what="email" reply={lastEmail} when={when} />
+            <button class="button" type="submit" aria-describedby={lastEmail ? 'email-state' : undefined}>
+              {lastEmail ? 'Send another email reply' : 'Send email reply'}
             </button>
           </form>
         ) : null}
@@ -383,14 +437,20 @@ export function EnquiryPage(p: EnquiryPageProps) {
 
       <h2>Timeline</h2>
       <Timeline events={p.timeline} when={when} />
-      {p.outbound.length ? (
+      {p.outbound.length || queued.length ? (
         <>
-          <h2>SMS to the journalist</h2>
-          <ul>
+          <h2 id="messages-title">Messages to the journalist</h2>
+          <ul aria-labelledby="messages-title">
             {p.outbound.map((o) => (
               <li>
-                {o.sent_at ? when(o.sent_at) : when(o.created_at)}: {o.state}
-                {o.provider_status ? `, ${o.provider_status}` : ''} — <span class="pre">{o.content}</span>
+                {o.sent_at ? when(o.sent_at) : when(o.created_at)}: {o.medium === 'email' ? 'Email' : o.medium === 'call' ? 'Call' : 'SMS'} to {o.medium === 'email' ? o.to_number : phoneForPeople(o.to_number)}:{' '}
+                <strong class={`send-state--${sendState(o)}`}>{SEND_STATE_LABELS[sendState(o)]}</strong>
+                {o.provider_status && sendState(o) === 'sent' ? ` (${o.provider_status})` : ''} — <span class="pre">{outboundText(o)}</span>
+              </li>
+            ))}
+            {queued.map((r) => (
+              <li>
+                {when(r.at)}: {r.kind === 'email_reply_queued' ? 'Email' : 'SMS'} reply: <strong class="send-state--queued">{SEND_STATE_LABELS.queued}</strong> (waiting to be sent)
               </li>
             ))}
           </ul>

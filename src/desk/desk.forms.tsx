@@ -29,10 +29,14 @@ export function ProblemSummary(props: { problem: FormProblem | undefined; ids: (
   return <ErrorSummary errors={byId} order={Object.keys(byId)} />;
 }
 
-/** A confirmation after a change (PRG): announced politely to screen readers. */
-export function Notice(props: { text: string | undefined }) {
+/**
+ * A confirmation after a change (PRG): announced politely to screen readers, and focusable
+ * (`id="notice"`). `focus`: the page takes focus to it on load, so a screen reader reads it first
+ * and the view starts at it.
+ */
+export function Notice(props: { text: string | undefined; focus?: boolean }) {
   return props.text ? (
-    <div class="notice" role="status">
+    <div class="notice" role="status" id="notice" tabindex={-1} autofocus={props.focus || undefined}>
       <p>{props.text}</p>
     </div>
   ) : null;

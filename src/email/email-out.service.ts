@@ -96,12 +96,13 @@ export class EmailOut {
   }
 
   /**
-   * Queues a reply from the desk to the journalist's address, threaded to the latest message of
-   * the enquiry (received or sent); the first one of the enquiry when there is none.
+   * the enquiry (received or sent); the first one of the enquiry when there is none. Returns the outbox key.
    */
-  async reply(tx: Tx, r: { enquiry: Enquiry; to: string; text: string }, now: Date): Promise<void> {
+  async reply(tx: Tx, r: { enquiry: Enquiry; to: string; text: string }, now: Date): Promise<string> {
     const thread = await this.threadOf(tx, r.enquiry);
-    await this.queue(tx, { key: `email-reply:${randomUUID()}`, enquiry: r.enquiry, to: r.to, text: r.text, thread, subject: replySubject(thread.subject, r.enquiry.reference), auto: false }, now);
+    const key = `email-reply:${randomUUID()}`;
+    await this.queue(tx, { key, enquiry: r.enquiry, to: r.to, text: r.text, thread, subject: replySubject(thread.subject, r.enquiry.reference), auto: false }, now);
+    return key;
   }
 
   /**

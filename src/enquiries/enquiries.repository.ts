@@ -86,9 +86,9 @@ export async function insertEnquiryWithEvent(
   return r.rows[0] ?? null;
 }
 
-/** Appends one entry to an enquiry's timeline; only declared kinds, each with its data. */
-export async function addEvent(tx: Tx | Db, event: NewEvent): Promise<void> {
-  await tx
+/** Appends one entry to an enquiry's timeline; only declared kinds, each with its data. Returns the entry's id (the desk's notice names it). */
+export async function addEvent(tx: Tx | Db, event: NewEvent): Promise<string> {
+  const row = await tx
     .insertInto('enquiry_event')
     .values({
       enquiry_id: event.enquiryId,
@@ -97,7 +97,9 @@ export async function addEvent(tx: Tx | Db, event: NewEvent): Promise<void> {
       actor: event.actor ?? null,
       data: JSON.stringify(event.data),
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }
 
 /**

@@ -74,3 +74,13 @@ export function refusalMessage(refusal: NumberRefusal, allowedCountries: readonl
   const where = places.length > 1 ? `${places.slice(0, -1).join(', ')} or ${places[places.length - 1]}` : places[0];
   return `We can only call or text numbers in ${where}: give a number there, or an email address`;
 }
+
+/**
+ * A number as people on the desk read it: UK numbers (and the Crown Dependencies') in national
+ * format ("07912 500106"), others in international format; anything unparsable as it is.
+ */
+export function phoneForPeople(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return e164;
+  return parsed.countryCallingCode === '44' ? parsed.formatNational() : parsed.formatInternational();
+}

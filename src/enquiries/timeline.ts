@@ -100,8 +100,8 @@ export interface EventData {
    */
   email_in: { emailId: string; from: string; subject: string; body: string; attachments: EmailAttachmentNote[]; auto?: boolean; followsUp?: string; mentions?: string; chase?: boolean };
   /** An email we sent came back undelivered (a delivery status notification in the shared mailbox). */
-  /** A desk reply by email was queued (`to` the journalist's address). */
-  email_reply_queued: { to: string; body: string };
+  /** A desk reply by email was queued (`to` the journalist's address; `key` the outbox's, absent before issue 23). */
+  email_reply_queued: { to: string; body: string; key?: string };
   /** An email to the journalist went to the SMTP server (`messageId` threads the replies). */
   email_out: { to: string; messageId: string; key: string };
   /** An email to the journalist was refused for good by the SMTP server. */

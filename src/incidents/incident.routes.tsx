@@ -3,11 +3,12 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { deskSession, type DeskEnv } from '../desk/auth.middleware.js';
 import { actorOf, formFields, rowId } from '../desk/manager.handlers.js';
+import { doneHref } from '../desk/casework.notices.js';
 import { normaliseReference } from '../enquiries/reference.js';
 import { AppError, validationFields } from '../http/errors.js';
 import { holdingLineRoutes } from './holding-line.routes.js';
 import type { HoldingLines, LineWithCounts } from './holding-line.service.js';
-import type { IncidentService } from './incident.service.js';
+import type { IncidentService, IncidentView } from './incident.service.js';
 import { IncidentPage, IncidentsPage } from './incident.views.js';
 
 // Confirmations after a redirect are chosen by a fixed key, never by text from the query string.
@@ -28,9 +29,42 @@ function lineSentNotice(c: Context, lines: LineWithCounts[], notice: string | un
   return refs.length ? `${notice}; ${refs.length} cannot be reached: ${refs.join(', ')}.` : `${notice}.`;
 }
 
-function noticeOf(c: Context): string | undefined {
-  const n = Number.parseInt(c.req.query('n') ?? '1', 10);
-  return NOTICES[c.req.query('done') ?? '']?.(Number.isFinite(n) && n >= 0 ? n : 1);
+/** The list page's notice: only "declared" belongs there. */
+function listNoticeOf(c: Context): string | undefined {
+  return c.req.query('done') === 'declared' ? NOTICES.declared(1) : undefined;
+}
+
+/**
+ * The incident page's notice, checked against the incident as it is (issue 23: a crafted link
+ * cannot make the page say something false): "closed" only when it is closed, a count of linked
+ * enquiries never more than are linked, the matches after an edit counted now, a line "sent to"
+ * no more people than have had it or are being sent it, and nothing for a line not this incident's.
+ */
+function noticeOf(c: Context, view: IncidentView, lines: LineWithCounts[]): string | undefined {
+  const done = c.req.query('done') ?? '';
+  const asked = Number.parseInt(c.req.query('n') ?? '1', 10);
+  const n = Number.isFinite(asked) && asked >= 0 ? asked : 1;
+  switch (done) {
+    case 'declared':
+    case 'unlinked':
+      return NOTICES[done](1);
+    case 'closed':
+      return view.incident.closed_at ? NOTICES.closed(1) : undefined;
+    case 'linked':
+      return view.linked.length ? NOTICES.linked(Math.min(n, view.linked.length)) : undefined;
+    case 'edited':
+      return NOTICES.edited(view.suggested.length);
+    case 'line-sent': {
+      // The fan-out may still be running: those it is sending to count as well as those who had it.
+      const line = lines.find((l) => l.line.id === c.req.query('line'));
+      if (!line) return undefined;
+      if (n === 0) return line.notHad === 0 ? NOTICES['line-sent'](0) : undefined;
+      const most = line.had + line.notHad;
+      return most ? NOTICES['line-sent'](Math.min(n, most)) : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** The `reference` form field as an enquiry reference; 404 when it cannot be one. */
@@ -61,7 +95,7 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
   async function renderList(c: Context<DeskEnv>, status: 200 | 422, errors?: Record<string, string>, values?: Record<string, string>) {
     const incidents = await deps.incidents.recent();
     c.status(status);
-    return c.html(<IncidentsPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} incidents={incidents} notice={status === 200 ? noticeOf(c) : undefined} errors={errors} values={values} />);
+    return c.html(<IncidentsPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} incidents={incidents} notice={status === 200 ? listNoticeOf(c) : undefined} errors={errors} values={values} />);
   }
 
   /** The incident page; with `errors`, the new-line or edit form shown again beside its fields (422); `notice` instead of the query's. */
@@ -70,7 +104,7 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
     if (!view) throw new AppError('not_found', 'There is no such incident.');
     const lines = await deps.holdingLines.linesOf(view.incident.id);
     if (errors) c.status(422);
-    return c.html(<IncidentPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} view={view} lines={lines} notice={errors ? undefined : (notice ?? lineSentNotice(c, lines, noticeOf(c)))} errors={errors} values={values} />);
+    return c.html(<IncidentPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} view={view} lines={lines} notice={errors ? undefined : (notice ?? lineSentNotice(c, lines, noticeOf(c, view, lines)))} errors={errors} values={values} />);
   }
 
   function requireManagerRole(c: Context<DeskEnv>, what: string): void {
@@ -148,13 +182,13 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
     const body = await formFields(c);
     if (!/^[1-9]\d{0,17}$/.test(body.incident ?? '')) throw new AppError('not_found', 'There is no such incident.');
     await deps.incidents.link(body.incident, [reference], actorOf(c));
-    return c.redirect(`/desk/enquiries/${reference}`, 303);
+    return c.redirect(doneHref(reference, 'linked'), 303);
   });
 
   app.post('/enquiries/:reference/incident/unlink', async (c) => {
     const reference = referenceIn({ reference: c.req.param('reference') });
     await deps.incidents.unlink(reference, actorOf(c));
-    return c.redirect(`/desk/enquiries/${reference}`, 303);
+    return c.redirect(doneHref(reference, 'unlinked'), 303);
   });
 
   app.route('/', holdingLineRoutes({ config: deps.config, holdingLines: deps.holdingLines, renderIncident: (c, id, errors, values) => renderIncident(c, id, errors, values) }));

@@ -243,9 +243,9 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
   it('an enquiry page with a timeline (page, receipt, acknowledgement, assignment, note)', async () => {
     onTestFailed(() => console.error(desk.service.output()));
     const page = await open(officer, `/desk/enquiries/${paged}`);
-    await Promise.all([page.waitForURL(url(`/desk/enquiries/${paged}`)), page.getByRole('button', { name: 'Assign to me' }).click()]);
+    await Promise.all([page.waitForURL((u) => u.pathname === `/desk/enquiries/${paged}` && u.searchParams.get('done') === 'assigned'), page.getByRole('button', { name: 'Assign to me' }).click()]);
     await page.getByLabel('Internal note').fill('Spoke to the duty inspector: cordon for a gas leak, line to follow.');
-    await Promise.all([page.waitForURL(url(`/desk/enquiries/${paged}`)), page.getByRole('button', { name: 'Add note' }).click()]);
+    await Promise.all([page.waitForURL((u) => u.pathname === `/desk/enquiries/${paged}` && u.searchParams.get('done') === 'note'), page.getByRole('button', { name: 'Add note' }).click()]);
     let last = '';
     onTestFailed(() => console.error(`timeline:\n${last}`));
     const timeline = await waitUntil(

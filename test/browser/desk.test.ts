@@ -106,14 +106,14 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the triage desk in a browser'
     await expect.poll(() => page.locator('h1').textContent()).toContain(reference);
 
     // Assign to me.
-    await Promise.all([page.waitForURL(url(`/desk/enquiries/${reference}`)), page.getByRole('button', { name: 'Assign to me' }).click()]);
+    await Promise.all([page.waitForURL((u) => u.pathname === `/desk/enquiries/${reference}` && u.searchParams.get('done') === 'assigned'), page.getByRole('button', { name: 'Assign to me' }).click()]);
     expect(await summary(page, 'Assigned to')).toBe('Sam Patel');
     expect(await page.locator('.timeline').textContent()).toContain('Assigned to Sam Patel');
 
     // Reply by SMS: a graphile-worker job sends it through Twilio to the journalist.
     const reply = `Thanks Alex: the A38 reopened at 06:10. Ref ${reference}.`;
     await page.getByLabel('Reply to the journalist by SMS').fill(reply);
-    await Promise.all([page.waitForURL(url(`/desk/enquiries/${reference}`)), page.getByRole('button', { name: 'Send SMS reply' }).click()]);
+    await Promise.all([page.waitForURL((u) => u.pathname === `/desk/enquiries/${reference}` && u.searchParams.get('done') === 'sms'), page.getByRole('button', { name: 'Send SMS reply' }).click()]);
     const sent = await waitUntil('the SMS reply at fake Twilio', () => {
       const to = desk.twilio.messages.filter((m) => m.to === JOURNALIST_PHONE);
       return to.length ? to : null;
@@ -125,12 +125,12 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the triage desk in a browser'
     // Record the response given.
     const line = 'A spokesperson said: "The road was closed for resurfacing."';
     await page.getByLabel('Record the response given (press line)').fill(line);
-    await Promise.all([page.waitForURL(url(`/desk/enquiries/${reference}`)), page.getByRole('button', { name: 'Record response' }).click()]);
+    await Promise.all([page.waitForURL((u) => u.pathname === `/desk/enquiries/${reference}` && u.searchParams.get('done') === 'response'), page.getByRole('button', { name: 'Record response' }).click()]);
     expect(await summary(page, 'Response given')).toBe(line);
 
     // Close it.
     await page.getByLabel('Status', { exact: true }).selectOption('closed');
-    await Promise.all([page.waitForURL(url(`/desk/enquiries/${reference}`)), page.getByRole('button', { name: 'Change status' }).click()]);
+    await Promise.all([page.waitForURL((u) => u.pathname === `/desk/enquiries/${reference}` && u.searchParams.get('done') === 'status'), page.getByRole('button', { name: 'Change status' }).click()]);
     expect(await summary(page, 'Status')).toBe('Closed');
     const timeline = await page.locator('.timeline').textContent();
     expect(timeline).toContain('Response given (press line)');

@@ -249,7 +249,7 @@ describe('sending a holding line from the incident page (issue 23)', () => {
     expect(sent.status).toBe(303);
     const after = await officer.get(sent.location!);
     // The notice, announced politely to screen readers, whether or not the job has finished yet.
-    expect(text(/<div class="notice" role="status">[\s\S]*?<\/div>/.exec(after.body)![0])).toBe(`Line sent to 2 journalists; 1 cannot be reached: ${landline}.`);
+    expect(text(/<div class="notice" role="status"[^>]*>[\s\S]*?<\/div>/.exec(after.body)![0])).toBe(`Line sent to 2 journalists; 1 cannot be reached: ${landline}.`);
     expect(text(after.body)).not.toMatch(/Send to the|Preview and send/);
 
     await h.jobs.settle();
@@ -286,7 +286,7 @@ describe('changing an incident (issue 23)', () => {
 
     const check = await manager.post(`${base}/edit`, { name: 'Hartfield works', description: 'Fire at the chemical works', terms: 'hartfield', check: '1' });
     expect(check.status).toBe(200);
-    expect(text(/<div class="notice" role="status">[\s\S]*?<\/div>/.exec(check.body)![0])).toBe('These terms match 2 open enquiries not linked yet. Nothing is saved until you press “Save changes”.');
+    expect(text(/<div class="notice" role="status"[^>]*>[\s\S]*?<\/div>/.exec(check.body)![0])).toBe('These terms match 2 open enquiries not linked yet. Nothing is saved until you press “Save changes”.');
     expect(inputValue(check.body, 'edit-terms')).toBe('hartfield');
     expect((await h.services.incidents.view(id))!.incident.terms).toBe('hartfield fire');
 
