@@ -221,7 +221,7 @@ export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
       const queued: Array<{ event: string; data: string }> = [];
       let wake: (() => void) | null = null;
       const unsubscribe = deps.live.subscribe((ev) => {
-        queued.push('resync' in ev ? { event: 'resync', data: '{}' } : { event: 'enquiry', data: JSON.stringify({ reference: ev.reference }) });
+        queued.push('resync' in ev ? { event: 'resync', data: '{}' } : { event: ev.changed ? 'changed' : 'enquiry', data: JSON.stringify({ reference: ev.reference }) });
         wake?.();
       });
       stream.onAbort(() => {
