@@ -128,3 +128,33 @@ describe('newest first outside the open queue', () => {
     expect(new Set([...firstRows, ...secondRows]).size).toBe(52);
   });
 });
+
+describe('counts that follow changes', () => {
+  it('tells open queues when the desk changes an enquiry (a "changed" event, never an arrival), and the counts answer the new state', async () => {
+    const res = await h.app.request('/desk/events', { headers: { Cookie: officer.cookie } });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let stream = '';
+    const readUntil = async (pattern: RegExp) => {
+      const deadline = Date.now() + 10_000;
+      while (!pattern.test(stream)) {
+        if (Date.now() > deadline) throw new Error(`no ${pattern} in ${stream}`);
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        stream += decoder.decode(value);
+      }
+    };
+    await readUntil(/event: ready/);
+    const before = JSON.parse((await officer.get('/desk/queue/counts', { Accept: 'application/json' })).body) as { unassigned: number };
+
+    const me = await h.database.db.selectFrom('app_user').select('id').where('email', '=', OFFICER.email).executeTakeFirstOrThrow();
+    await h.services.casework.assign(refs.monday, me.id, { userId: me.id, email: OFFICER.email });
+    await readUntil(new RegExp(`event: changed\\ndata: \\{"reference":"${refs.monday}"\\}`));
+    await reader.cancel();
+    expect(stream).not.toMatch(new RegExp(`event: enquiry\\ndata: \\{"reference":"${refs.monday}"\\}`));
+
+    const after = JSON.parse((await officer.get('/desk/queue/counts', { Accept: 'application/json' })).body) as { unassigned: number; mine: number };
+    expect(after.unassigned).toBe(before.unassigned - 1);
+    expect(after.mine).toBeGreaterThanOrEqual(1);
+  });
+});
