@@ -244,6 +244,11 @@ export function digestHeadline(s: DigestSummary): string {
   return `${parts.join('; ')}.`;
 }
 
+/** A person as the digest stored them: a name (digests since issue 23), or a number in older ones, written the UK way. */
+function person(who: string): string {
+  return /^\+\d{7,15}$/.test(who) ? formatNational(who) : who;
+}
+
 /** One enquiry in the digest's details: reference, state, subject, who was paged (by name) and what was done. */
 function DigestItemView(props: { i: DigestItem; by: (d: Date) => string }) {
   const i = props.i;
@@ -252,7 +257,7 @@ function DigestItemView(props: { i: DigestItem; by: (d: Date) => string }) {
       <a href={`/desk/enquiries/${i.reference}`}>{i.reference}</a> {i.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null} {i.withdrawn ? <span class="tag">Withdrawn</span> : i.answered ? <span class="tag">Answered</span> : null} {i.subject}
       {i.outlet ? ` (${i.outlet})` : ''}
       {i.deadline ? `, deadline ${props.by(new Date(i.deadline))}` : ''}
-      {i.page ? `, paged ${i.page.paged.join(', ')}${i.page.acknowledgedBy ? `, acknowledged by ${i.page.acknowledgedBy}` : ', not acknowledged'}` : ''}
+      {i.page ? `, paged ${i.page.paged.map(person).join(', ')}${i.page.acknowledgedBy ? `, acknowledged by ${person(i.page.acknowledgedBy)}` : ', not acknowledged'}` : ''}
       {i.overnight?.length ? (
         <ul class="overnight">
           {i.overnight.map((line) => (
