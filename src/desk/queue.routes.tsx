@@ -178,7 +178,7 @@ export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
         firstHref={firstHref}
         digest={digest}
       />,
-      invalid ? 400 : 200,
+      invalid ? 422 : 200,
     );
   });
 

@@ -71,14 +71,14 @@ describe('received from / to and "This week"', () => {
 
   it('says what is wrong with a date that is not one, or a from after the to, and never fails', async () => {
     const notDate = await officer.get('/desk?from=last+tuesday');
-    expect(notDate.status).toBe(400);
+    expect(notDate.status).toBe(422);
     expect(decodeEntities(notDate.body)).toContain('Received from must be a date, such as 2026-11-30');
     expect(notDate.body).toContain('aria-invalid="true"');
     const impossible = await officer.get('/desk?to=2026-02-30');
-    expect(impossible.status).toBe(400);
+    expect(impossible.status).toBe(422);
     expect(decodeEntities(impossible.body)).toContain('Received to must be a date');
     const backwards = await officer.get('/desk?from=2026-12-02&to=2026-11-30');
-    expect(backwards.status).toBe(400);
+    expect(backwards.status).toBe(422);
     expect(decodeEntities(backwards.body)).toContain('Received from must be on or before received to');
     expect(rowsOrder(backwards.body)).toEqual([]);
   });
