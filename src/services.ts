@@ -92,7 +92,7 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const users = new UserService({ db, clock });
   const auth = new AuthService({ db, pool: base.pool, clock, config, email: emailOut });
   const journalistUpdates = new JournalistUpdates({ config, email: emailOut });
-  const casework = new CaseworkService({ db, clock, config, paging, email: emailOut, updates: journalistUpdates });
+  const casework = new CaseworkService({ db, clock, config, paging, email: emailOut, updates: journalistUpdates, live });
   const statusPages = new StatusPages({ db, clock, config, updates: journalistUpdates, pages: enquiries, arrivals: live });
   const holdingLines = new HoldingLines({ db, clock, config, email: emailOut });
   const incidentSummaries = new IncidentSummaries({ db, clock, config, rota });

@@ -47,7 +47,7 @@ function requireText(field: string, value: unknown, max: number, label: string):
  * recorded in the same one).
  */
 export class CaseworkService {
-  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office'> & { twilio: Pick<Config['twilio'], 'allowedCountries'> }; paging: PagingService; email?: EmailOut; updates?: JournalistUpdates }) {}
+  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office'> & { twilio: Pick<Config['twilio'], 'allowedCountries'> }; paging: PagingService; email?: EmailOut; updates?: JournalistUpdates; live?: { announceChange(reference: string): void } }) {}
 
   /** Whether replies by email can be sent (SMTP and the From address configured). */
   get emailEnabled(): boolean {
@@ -67,7 +67,11 @@ export class CaseworkService {
       if (!e) throw new AppError('not_found', `There is no enquiry ${reference}`);
       return fn(tx, e, this.deps.clock());
     };
-    return outer ? run(outer) : this.deps.db.transaction().execute(run);
+    if (outer) return run(outer);
+    const result = await this.deps.db.transaction().execute(run);
+    // After commit: open queues refresh this row and their counts (issue 23: counts follow changes).
+    this.deps.live?.announceChange(reference);
+    return result;
   }
 
   /** Assigns the enquiry to a user (null: unassigned); returns the timeline entry saying so. */

@@ -1,8 +1,13 @@
 import pg from 'pg';
 import type { Logger } from '../log.js';
 
-/** A new enquiry, or `resync` after the LISTEN connection was lost (arrivals meanwhile were missed). */
-type Listener = (event: { reference: string } | { resync: true }) => void;
+/**
+ * A new enquiry (or one the journalist or the deadline sweep changed), `changed`: one the desk
+ * changed (assigned, status, response…; open queues refresh its row if shown, and their counts), or
+ * `resync` after the LISTEN connection was lost (arrivals meanwhile were missed).
+ */
+export type LiveEvent = { reference: string; changed?: true } | { resync: true };
+type Listener = (event: LiveEvent) => void;
 
 const CHANNEL = 'pressdesk_enquiry';
 /** References per NOTIFY: a payload must stay under PostgreSQL's 8000 bytes. */
@@ -27,6 +32,7 @@ export class LiveFeed {
   private connecting: Promise<void> | null = null;
   private lostConnection = false;
   private readonly unannounced: string[] = [];
+  private readonly unannouncedChanges: string[] = [];
   private announcing: Promise<void> | null = null;
 
   constructor(private readonly deps: { url: string; log: Logger; pool: pg.Pool }) {}
@@ -44,13 +50,27 @@ export class LiveFeed {
     });
   }
 
+  /**
+   * Tells every process's open queues that the desk changed the enquiry `reference` (after its
+   * transaction committed): they refresh its row where they show it, and their counts; it is never
+   * shown as a new arrival. Best effort, as `announce`.
+   */
+  announceChange(reference: string): void {
+    this.unannouncedChanges.push(reference);
+    this.announcing ??= this.sendAnnouncements().finally(() => {
+      this.announcing = null;
+    });
+  }
+
   private async sendAnnouncements(): Promise<void> {
-    while (this.unannounced.length) {
+    while (this.unannounced.length || this.unannouncedChanges.length) {
+      // Both kinds share one NOTIFY; the whole payload stays under REFERENCES_PER_NOTIFY references.
       const references = this.unannounced.splice(0, REFERENCES_PER_NOTIFY);
+      const changed = this.unannouncedChanges.splice(0, REFERENCES_PER_NOTIFY - references.length);
       try {
-        await this.deps.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ references })]);
+        await this.deps.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(changed.length ? { references, changed } : { references })]);
       } catch (err) {
-        this.deps.log.warn({ err, references }, 'could not announce new enquiries to the live queues; they show on the next page load');
+        this.deps.log.warn({ err, references, changed }, 'could not announce new enquiries to the live queues; they show on the next page load');
       }
     }
   }
@@ -85,15 +105,18 @@ export class LiveFeed {
     client.on('notification', (msg) => {
       if (msg.channel !== CHANNEL || !msg.payload) return;
       let references: string[];
+      let changed: string[];
       try {
-        const body = JSON.parse(msg.payload) as { references?: unknown; reference?: unknown };
+        const body = JSON.parse(msg.payload) as { references?: unknown; reference?: unknown; changed?: unknown };
         // `reference` alone is what the old insert trigger sent (a process not yet upgraded).
-        references = Array.isArray(body.references) ? body.references.map(String) : [String(body.reference)];
+        references = Array.isArray(body.references) ? body.references.map(String) : body.reference === undefined ? [] : [String(body.reference)];
+        changed = Array.isArray(body.changed) ? body.changed.map(String) : [];
       } catch (err) {
         this.deps.log.warn({ err, payload: msg.payload }, 'bad enquiry notification');
         return;
       }
       for (const reference of references) for (const fn of this.listeners) fn({ reference });
+      for (const reference of changed) for (const fn of this.listeners) fn({ reference, changed: true });
     });
     client.on('error', (err) => {
       this.deps.log.warn({ err }, 'live feed connection lost; reconnecting');

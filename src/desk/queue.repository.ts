@@ -13,12 +13,27 @@ export interface QueueFilters {
   channel: 'any' | EnquiryChannel;
   outOfHours: 'any' | 'yes' | 'no';
   q: string;
+  /** Received on or after `from` and before `before` (office-time day bounds; null: unbounded). */
+  received: { from: Date | null; before: Date | null };
+  /** Part of the outlet's name, any case ('' : any outlet). */
+  outlet: string;
 }
 
-/** Keyset position: the due instant (null sorts last) and id of the last row shown. */
-export interface QueueCursor {
-  due: Date | null;
-  id: string;
+/** The filters of the default view (open enquiries, anyone's, received any time). */
+export const DEFAULT_FILTERS: QueueFilters = { status: 'open', urgent: 'any', assigned: 'anyone', channel: 'any', outOfHours: 'any', q: '', received: { from: null, before: null }, outlet: '' };
+
+/**
+ * Keyset position of the last row shown. The open queue goes by due time (`due`, null last), urgent
+ * first at the same time, then id; every other view by arrival, newest first (`received`, then id).
+ */
+export type QueueCursor = { by: 'due'; due: Date | null; urgent: boolean; id: string } | { by: 'received'; received: Date; id: string };
+
+/**
+ * Whether a view is the working queue (open enquiries, by what is due first) rather than a history
+ * (answered, closed, withdrawn or any status: newest first, each enquiry its own row).
+ */
+export function sortsByDue(f: Pick<QueueFilters, 'status'>): boolean {
+  return f.status === 'open' || (OPEN_STATUSES as readonly string[]).includes(f.status);
 }
 
 export interface QueueRow {
@@ -115,29 +130,52 @@ function where(eb: ExpressionBuilder<Database, 'enquiry'>, f: QueueFilters, user
   if (f.channel !== 'any') c.push(eb('enquiry.channel', '=', f.channel));
   if (f.outOfHours !== 'any') c.push(eb('enquiry.out_of_hours', '=', f.outOfHours === 'yes'));
   if (f.q) c.push(sql<SqlBool>`enquiry.search @@ websearch_to_tsquery('english', ${f.q})`);
+  if (f.received.from) c.push(eb('enquiry.received_at', '>=', f.received.from));
+  if (f.received.before) c.push(eb('enquiry.received_at', '<', f.received.before));
+  // A contains match, any case; the user's % and _ are literal.
+  if (f.outlet) c.push(sql<SqlBool>`enquiry.outlet ILIKE ${`%${f.outlet.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`}`);
   return eb.and(c);
 }
 
 /**
- * One page of the queue (enquiries in an open incident excluded: see `listGroups`): what is due first at the top (the journalist's deadline, else the
- * office's respond-by; nothing due sorts last), keyset-paged so page 500 costs what page 1 does.
+ * One page of the queue. The open queue (see `sortsByDue`; enquiries in an open incident excluded:
+ * see `listGroups`) has what is due first at the top (the journalist's deadline, else the office's
+ * respond-by; nothing due sorts last), urgent before routine at the same time. Other views list
+ * every matching enquiry newest first. Keyset-paged so page 500 costs what page 1 does.
  * Returns `limit + 1` rows at most so the caller knows whether there is a next page.
  */
 export async function listQueue(db: Db, f: QueueFilters, userId: string, after: QueueCursor | null, limit: number): Promise<QueueRow[]> {
   let q = baseQuery(db)
     .where((eb) => where(eb, f, userId))
-    .where(sql<SqlBool>`NOT ${inOpenIncident}`)
-    .orderBy(sql`coalesce(enquiry.deadline, enquiry.respond_by) ASC NULLS LAST`)
-    .orderBy('enquiry.id', 'asc')
     .limit(limit + 1);
-  if (after) {
-    q = after.due
-      ? q.where(sql<SqlBool>`(coalesce(enquiry.deadline, enquiry.respond_by) > ${after.due}
-            OR (coalesce(enquiry.deadline, enquiry.respond_by) = ${after.due} AND enquiry.id > ${after.id})
-            OR coalesce(enquiry.deadline, enquiry.respond_by) IS NULL)`)
-      : q.where(sql<SqlBool>`coalesce(enquiry.deadline, enquiry.respond_by) IS NULL AND enquiry.id > ${after.id}`);
+  if (sortsByDue(f)) {
+    q = q
+      .where(sql<SqlBool>`NOT ${inOpenIncident}`)
+      .orderBy(sql`coalesce(enquiry.deadline, enquiry.respond_by) ASC NULLS LAST`)
+      .orderBy(sql`(NOT enquiry.urgent) ASC`)
+      .orderBy('enquiry.id', 'asc');
+    if (after?.by === 'due') {
+      const notUrgent = !after.urgent;
+      q = after.due
+        ? q.where(sql<SqlBool>`((coalesce(enquiry.deadline, enquiry.respond_by), (NOT enquiry.urgent), enquiry.id) > (${after.due}::timestamptz, ${notUrgent}::boolean, ${after.id}::bigint)
+              OR coalesce(enquiry.deadline, enquiry.respond_by) IS NULL)`)
+        : q.where(sql<SqlBool>`coalesce(enquiry.deadline, enquiry.respond_by) IS NULL AND ((NOT enquiry.urgent), enquiry.id) > (${notUrgent}::boolean, ${after.id}::bigint)`);
+    }
+  } else {
+    q = q.orderBy('enquiry.received_at', 'desc').orderBy('enquiry.id', 'desc');
+    if (after?.by === 'received') q = q.where(sql<SqlBool>`(enquiry.received_at, enquiry.id) < (${after.received}::timestamptz, ${after.id}::bigint)`);
   }
   return (await q.execute()) as QueueRow[];
+}
+
+/** How many enquiries match the filters, those in an open incident's group row included. */
+export async function countMatching(db: Db, f: QueueFilters, userId: string): Promise<number> {
+  const r = await db
+    .selectFrom('enquiry')
+    .where((eb) => where(eb, f, userId))
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
+  return r.n;
 }
 
 /** Headline counts of the open queue (served by the small partial index on open enquiries). */
@@ -170,13 +208,14 @@ export async function queueRowByReference(db: Db, reference: string): Promise<Qu
  * these are not paged; the page shows each group where its worst due falls.
  */
 export async function listGroups(db: Db, f: QueueFilters, userId: string): Promise<QueueGroup[]> {
+  // Histories list each enquiry as its own row, newest first: no group rows there.
+  if (!sortsByDue(f)) return [];
   return groupsWhere(db, f, userId, null);
 }
 
 /** One open incident's group row with the default filters (open enquiries), for the live queue; undefined when it has none. */
 export async function groupRow(db: Db, incidentId: string, userId: string): Promise<QueueGroup | undefined> {
-  const all: QueueFilters = { status: 'open', urgent: 'any', assigned: 'anyone', channel: 'any', outOfHours: 'any', q: '' };
-  return (await groupsWhere(db, all, userId, incidentId))[0];
+  return (await groupsWhere(db, DEFAULT_FILTERS, userId, incidentId))[0];
 }
 
 async function groupsWhere(db: Db, f: QueueFilters, userId: string, incidentId: string | null): Promise<QueueGroup[]> {

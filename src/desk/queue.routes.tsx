@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { DateTime } from 'luxon';
 import { streamSSE } from 'hono/streaming';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -11,7 +12,7 @@ import type { AuthService } from './auth.service.js';
 import type { DigestService } from '../reports/digest.service.js';
 import type { LiveFeed } from './live-feed.js';
 import * as queue from './queue.repository.js';
-import { QueueGroupRowView, QueuePage, QueueRowView } from './queue.views.js';
+import { QueueGroupRowView, QueuePage, QueueRowView, resultCountText } from './queue.views.js';
 
 const PAGE_SIZE = 50;
 
@@ -19,25 +20,80 @@ function pick<T extends string>(value: string | undefined, allowed: readonly T[]
   return allowed.includes(value as T) ? (value as T) : fallback;
 }
 
-/** Reads the queue filters from the query string; anything unknown falls back to the default view. */
-export function parseFilters(q: (key: string) => string | undefined): queue.QueueFilters {
+/** The queue's date filters as given (YYYY-MM-DD, office time), and what is wrong with them. */
+export interface ReceivedQuery {
+  from: string;
+  to: string;
+  errors: { from?: string; to?: string };
+}
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Start of a calendar day in the office's zone, or null when `text` is not a real YYYY-MM-DD date. */
+function dayStart(text: string, zone: string): DateTime | null {
+  if (!ISO_DAY.test(text)) return null;
+  const d = DateTime.fromISO(text, { zone });
+  return d.isValid ? d.startOf('day') : null;
+}
+
+/**
+ * Reads the queue filters from the query string. Choices that are not one of the options fall back
+ * to the default view (old links, typing in the address bar); the received dates are read as office
+ * days (`from` inclusive, `to` inclusive to its end) and a date that is not a date, or a `from`
+ * after `to`, is reported in `received.errors` (the page says what is wrong, and filters nothing by it).
+ */
+export function parseFilters(q: (key: string) => string | undefined, zone = 'Europe/London'): queue.QueueFilters & { dates: ReceivedQuery } {
+  const from = (q('from') ?? '').trim().slice(0, 40);
+  const to = (q('to') ?? '').trim().slice(0, 40);
+  const errors: ReceivedQuery['errors'] = {};
+  const start = from ? dayStart(from, zone) : null;
+  const end = to ? dayStart(to, zone) : null;
+  if (from && !start) errors.from = 'Received from must be a date, such as 2026-11-30';
+  if (to && !end) errors.to = 'Received to must be a date, such as 2026-12-04';
+  if (start && end && start > end) errors.from = 'Received from must be on or before received to';
+  const ok = !errors.from && !errors.to;
   return {
     status: pick(q('status'), ['open', 'all', ...ENQUIRY_STATUSES] as const, 'open'),
     urgent: pick(q('urgent'), ['any', 'yes', 'no'] as const, 'any'),
     assigned: pick(q('assigned'), ['anyone', 'me', 'unassigned'] as const, 'anyone'),
     channel: pick(q('channel'), ['any', ...ENQUIRY_CHANNELS] as const, 'any'),
     outOfHours: pick(q('ooh'), ['any', 'yes', 'no'] as const, 'any'),
-    q: (q('q') ?? '').replace(/[\u0000-\u001f]/g, ' ').trim().slice(0, 200),
+    q: clean(q('q')),
+    outlet: clean(q('outlet')),
+    received: {
+      from: ok && start ? start.toJSDate() : null,
+      // The end of the `to` day: the start of the next day in office time (23 or 25 hours on a clock change).
+      before: ok && end ? end.plus({ days: 1 }).toJSDate() : null,
+    },
+    dates: { from, to, errors },
   };
 }
 
-function parseCursor(text: string | undefined): queue.QueueCursor | null {
-  const m = /^(none|\d{13})_(\d{1,19})$/.exec(text ?? '');
-  if (!m) return null;
-  return { due: m[1] === 'none' ? null : new Date(Number(m[1])), id: m[2] };
+/** Free text from the query: control characters out, trimmed, at most 200 characters. */
+function clean(text: string | undefined): string {
+  return (text ?? '').replace(/[\u0000-\u001f]/g, ' ').trim().slice(0, 200);
 }
 
-function filterQuery(f: queue.QueueFilters): URLSearchParams {
+/** The office's current week so far: its Monday (YYYY-MM-DD, office time); "This week" is from then to now. */
+export function thisWeekFrom(now: Date, zone: string): string {
+  return DateTime.fromJSDate(now, { zone }).startOf('week').toISODate()!;
+}
+
+function parseCursor(text: string | undefined): queue.QueueCursor | null {
+  const due = /^(none|\d{1,15})_([ur])_(\d{1,19})$/.exec(text ?? '');
+  if (due) return { by: 'due', due: due[1] === 'none' ? null : new Date(Number(due[1])), urgent: due[2] === 'u', id: due[3] };
+  const received = /^r(\d{1,15})_(\d{1,19})$/.exec(text ?? '');
+  if (received) return { by: 'received', received: new Date(Number(received[1])), id: received[2] };
+  return null;
+}
+
+/** The cursor that continues after `row` in the view's order (see `parseCursor`). */
+function cursorAfter(row: queue.QueueRow, byDue: boolean): string {
+  return byDue ? `${row.due ? row.due.getTime() : 'none'}_${row.urgent ? 'u' : 'r'}_${row.id}` : `r${row.received_at.getTime()}_${row.id}`;
+}
+
+/** The query string of a view (defaults left out), for the pager and bookmarks. */
+export function filterQuery(f: queue.QueueFilters & { dates: ReceivedQuery }): URLSearchParams {
   const p = new URLSearchParams();
   if (f.q) p.set('q', f.q);
   if (f.status !== 'open') p.set('status', f.status);
@@ -45,6 +101,9 @@ function filterQuery(f: queue.QueueFilters): URLSearchParams {
   if (f.assigned !== 'anyone') p.set('assigned', f.assigned);
   if (f.channel !== 'any') p.set('channel', f.channel);
   if (f.outOfHours !== 'any') p.set('ooh', f.outOfHours);
+  if (f.dates.from) p.set('from', f.dates.from);
+  if (f.dates.to) p.set('to', f.dates.to);
+  if (f.outlet) p.set('outlet', f.outlet);
   return p;
 }
 
@@ -54,7 +113,7 @@ function filterQuery(f: queue.QueueFilters): URLSearchParams {
  * no next page, so the last page takes everything later, and groups with nothing due). Each group
  * is on exactly one page, where its due time would put it among the rows.
  */
-export function groupsOnPage(groups: queue.QueueGroup[], after: queue.QueueCursor | null, lastOfFull: { due: Date | null } | null): queue.QueueGroup[] {
+export function groupsOnPage(groups: queue.QueueGroup[], after: { due: Date | null } | null, lastOfFull: { due: Date | null } | null): queue.QueueGroup[] {
   return groups.filter((g) => {
     if (g.due === null) return lastOfFull === null;
     if (after && (after.due === null || g.due.getTime() <= after.due.getTime())) return false;
@@ -63,8 +122,8 @@ export function groupsOnPage(groups: queue.QueueGroup[], after: queue.QueueCurso
 }
 
 /**
- * The queue (`GET /desk`), one row (`GET /desk/queue/row/:reference`) and live arrivals
- * (`GET /desk/events`). A live stream lasts only as long as its session (see `desk.liveQueue`).
+ * The queue (`GET /desk`), one row (`GET /desk/queue/row/:reference`), its counts
+ * (`GET /desk/queue/counts`) and live arrivals (`GET /desk/events`). A live stream lasts only as long as its session (see `desk.liveQueue`).
  */
 export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'desk'>; live: LiveFeed; digest: DigestService; auth: AuthService }) {
   const app = new Hono<DeskEnv>();
@@ -74,12 +133,15 @@ export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
   app.get('/', async (c) => {
     const s = deskSession(c);
     const now = deps.clock();
-    const filters = parseFilters((k) => c.req.query(k));
+    const filters = parseFilters((k) => c.req.query(k), deps.config.office.timezone);
+    const invalid = Boolean(filters.dates.errors.from || filters.dates.errors.to);
     const after = parseCursor(c.req.query('after'));
-    const [rows, groups, counts, digest, breaches] = await Promise.all([
-      queue.listQueue(deps.db, filters, s.user.id, after, PAGE_SIZE),
-      queue.listGroups(deps.db, filters, s.user.id),
+    const byDue = queue.sortsByDue(filters);
+    const [rows, groups, counts, total, digest, breaches] = await Promise.all([
+      invalid ? Promise.resolve([]) : queue.listQueue(deps.db, filters, s.user.id, after, PAGE_SIZE),
+      invalid ? Promise.resolve([]) : queue.listGroups(deps.db, filters, s.user.id),
       queue.openCounts(deps.db, now, s.user.id),
+      invalid ? Promise.resolve(null) : queue.countMatching(deps.db, filters, s.user.id),
       after ? Promise.resolve(null) : deps.digest.forUser(s.user.id),
       queue.breaches(deps.db, s.user.role === 'manager' ? null : s.user.id),
     ]);
@@ -89,14 +151,49 @@ export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
     let nextHref: string | null = null;
     if (rows.length > PAGE_SIZE && last) {
       const p = new URLSearchParams(base);
-      p.set('after', `${last.due ? last.due.getTime() : 'none'}_${last.id}`);
+      p.set('after', cursorAfter(last, byDue));
       nextHref = `/desk?${p}`;
     }
     const firstHref = after ? `/desk${base.size ? `?${base}` : ''}` : null;
-    const onPage = groupsOnPage(groups, after, rows.length > PAGE_SIZE ? (last ?? null) : null);
+    const onPage = groupsOnPage(groups, after?.by === 'due' ? after : null, rows.length > PAGE_SIZE ? (last ?? null) : null);
+    // "This week": the same view from Monday 00:00 (office time) to now.
+    const week = new URLSearchParams(base);
+    week.set('from', thisWeekFrom(now, deps.config.office.timezone));
+    week.delete('to');
     return c.html(
-      <QueuePage session={s} office={deps.config.office} now={now} filters={filters} rows={page} groups={onPage} breaches={breaches} counts={counts} nextHref={nextHref} firstHref={firstHref} digest={digest} />,
+      <QueuePage
+        session={s}
+        office={deps.config.office}
+        now={now}
+        filters={filters}
+        dates={filters.dates}
+        total={total}
+        byDue={byDue}
+        thisWeekHref={`/desk?${week}`}
+        rows={page}
+        groups={onPage}
+        breaches={breaches}
+        counts={counts}
+        nextHref={nextHref}
+        firstHref={firstHref}
+        digest={digest}
+      />,
+      invalid ? 422 : 200,
     );
+  });
+
+  // The headline counts and this view's result count, for desk.js to refresh them live when an
+  // enquiry arrives or changes (same filters as the page; a bad date gives a null total).
+  app.get('/queue/counts', async (c) => {
+    const s = deskSession(c);
+    const filters = parseFilters((k) => c.req.query(k), deps.config.office.timezone);
+    const invalid = Boolean(filters.dates.errors.from || filters.dates.errors.to);
+    const [counts, total] = await Promise.all([
+      queue.openCounts(deps.db, deps.clock(), s.user.id),
+      invalid ? Promise.resolve(null) : queue.countMatching(deps.db, filters, s.user.id),
+    ]);
+    c.header('Cache-Control', 'no-store');
+    return c.json({ ...counts, total, totalText: total === null ? null : resultCountText(total) });
   });
 
   // An enquiry in an open incident is shown as the incident's group row (desk.js replaces the
@@ -124,7 +221,7 @@ export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
       const queued: Array<{ event: string; data: string }> = [];
       let wake: (() => void) | null = null;
       const unsubscribe = deps.live.subscribe((ev) => {
-        queued.push('resync' in ev ? { event: 'resync', data: '{}' } : { event: 'enquiry', data: JSON.stringify({ reference: ev.reference }) });
+        queued.push('resync' in ev ? { event: 'resync', data: '{}' } : { event: ev.changed ? 'changed' : 'enquiry', data: JSON.stringify({ reference: ev.reference }) });
         wake?.();
       });
       stream.onAbort(() => {

@@ -3,6 +3,7 @@ import type { OfficeConfig } from '../config.js';
 import { ENQUIRY_CHANNELS, ENQUIRY_STATUSES, isOpenStatus } from '../enquiries/enquiry.model.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
+import { ErrorSummary } from '../http/layout.js';
 import type { PageStatus } from '../oncall/paging.tables.js';
 import type { DeskSession } from './auth.service.js';
 import type { DigestCall, DigestSummary } from '../reports/digest.repository.js';
@@ -217,56 +218,139 @@ function formatNational(e164: string): string {
   return parsePhoneNumberFromString(e164)?.formatNational() ?? e164;
 }
 
-/** The morning digest: what arrived while the office was closed, until this officer dismisses it. */
-function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Date; summary: DigestSummary }; when: (d: Date) => string; by: (d: Date) => string; csrf: string }) {
-  const s = props.digest.summary;
-  // Still owed an answer, or worked overnight (the desk should see what on-call did and said).
-  const open = s.items.filter((i) => !i.answered || i.overnight?.length);
+type DigestItem = DigestSummary['items'][number];
+
+const LINE_KIND = { holding: 'holding line', press: 'press line' } as const;
+
+/**
+ * The digest in one sentence: "Overnight: 9 enquiries, 3 urgent, 2 still unanswered; incident
+ * 'Hartfield fire': 6 enquiries, holding line sent to 5." Incidents from digests made before issue
+ * 23 are not known, so those say only the totals.
+ */
+export function digestHeadline(s: DigestSummary): string {
+  const parts = [`Overnight: ${s.total} enquir${s.total === 1 ? 'y' : 'ies'}, ${s.urgent} urgent`];
+  if (s.paged) parts[0] += `, ${s.paged} paged to on-call (${s.acknowledged} acknowledged)`;
+  parts[0] += `, ${s.unanswered} still unanswered`;
+  for (const i of s.incidents ?? []) {
+    const n = s.items.filter((it) => it.incident?.id === i.id).length;
+    const bits = [`${n} enquir${n === 1 ? 'y' : 'ies'}`];
+    if (i.declared) bits.unshift('declared overnight');
+    for (const kind of ['holding', 'press'] as const) {
+      const sent = i.lines.filter((l) => l.kind === kind).reduce((a, l) => a + l.sentTo, 0);
+      if (sent) bits.push(`${LINE_KIND[kind]} sent to ${sent}`);
+    }
+    parts.push(`incident ‘${i.name}’: ${bits.join(', ')}`);
+  }
+  return `${parts.join('; ')}.`;
+}
+
+/** A person as the digest stored them: a name (digests since issue 23), or a number in older ones, written the UK way. */
+function person(who: string): string {
+  return /^\+\d{7,15}$/.test(who) ? formatNational(who) : who;
+}
+
+/** One enquiry in the digest's details: reference, state, subject, who was paged (by name) and what was done. */
+function DigestItemView(props: { i: DigestItem; by: (d: Date) => string }) {
+  const i = props.i;
   return (
-    <section class="panel handover" aria-labelledby="handover-title">
-      <h2 id="handover-title">While the office was closed</h2>
-      <p>
-        Since {props.when(props.digest.since)}: {s.total} enquir{s.total === 1 ? 'y' : 'ies'}, {s.urgent} urgent, {s.paged} paged to on-call ({s.acknowledged} acknowledged), {s.unanswered} still unanswered.
-      </p>
-      {open.length ? (
-        <ul>
-          {open.map((i) => (
-            <li>
-              <a href={`/desk/enquiries/${i.reference}`}>{i.reference}</a> {i.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null} {i.withdrawn ? <span class="tag">Withdrawn</span> : i.answered ? <span class="tag">Answered</span> : null} {i.subject}
-              {i.outlet ? ` (${i.outlet})` : ''}
-              {i.deadline ? `, deadline ${props.by(new Date(i.deadline))}` : ''}
-              {i.page ? `, paged ${i.page.paged.join(', ')}${i.page.acknowledgedBy ? `, acknowledged by ${i.page.acknowledgedBy}` : ', not acknowledged'}` : ''}
-              {i.overnight?.length ? (
-                <ul class="overnight">
-                  {i.overnight.map((line) => (
-                    <li>{line}</li>
-                  ))}
-                </ul>
-              ) : null}
-            </li>
+    <li>
+      <a href={`/desk/enquiries/${i.reference}`}>{i.reference}</a> {i.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null} {i.withdrawn ? <span class="tag">Withdrawn</span> : i.answered ? <span class="tag">Answered</span> : null} {i.subject}
+      {i.outlet ? ` (${i.outlet})` : ''}
+      {i.deadline ? `, deadline ${props.by(new Date(i.deadline))}` : ''}
+      {i.page ? `, paged ${i.page.paged.map(person).join(', ')}${i.page.acknowledgedBy ? `, acknowledged by ${person(i.page.acknowledgedBy)}` : ', not acknowledged'}` : ''}
+      {i.overnight?.length ? (
+        <ul class="overnight">
+          {i.overnight.map((line) => (
+            <li>{line}</li>
           ))}
         </ul>
       ) : null}
-      {s.calls?.length ? (
-        <>
-          <h3>Phone calls</h3>
-          <ul>
-            {s.calls.map((call) => (
-              <li>
-                {props.when(new Date(call.at))}: {call.from ? formatNational(call.from) : 'withheld number'}
-                {call.urgent ? ' (pressed 1, urgent)' : ''}, {DIGEST_CALL_WORDING[call.outcome ?? 'unfinished']}
-                {call.outcome === 'connected_on_call' && call.officer ? ` (${call.officer})` : ''}
-                {call.reference ? (
-                  <>
-                    {' '}
-                    <a href={`/desk/enquiries/${call.reference}`}>{call.reference}</a>
-                  </>
+    </li>
+  );
+}
+
+/**
+ * The morning digest: what arrived while the office was closed, until this officer dismisses it.
+ * A short summary first (one sentence, incidents named); the details (enquiries grouped by
+ * incident, the lines sent, pages and calls) behind a disclosure so the queue stays on the first screen.
+ */
+function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Date; summary: DigestSummary }; when: (d: Date) => string; by: (d: Date) => string; csrf: string }) {
+  const s = props.digest.summary;
+  // Still owed an answer, or worked overnight (the desk should see what on-call did and said).
+  const shown = (i: DigestItem) => !i.answered || Boolean(i.overnight?.length) || Boolean(i.incident);
+  const incidents = s.incidents ?? [];
+  const known = new Set(incidents.map((i) => i.id));
+  const others = s.items.filter((i) => !(i.incident && known.has(i.incident.id)) && shown(i));
+  return (
+    <section class="panel handover" aria-labelledby="handover-title">
+      <h2 id="handover-title">While the office was closed</h2>
+      <p class="digest-summary">
+        Since {props.when(props.digest.since)}. {digestHeadline(s)}
+      </p>
+      <details class="digest-details">
+        <summary>Details{incidents.length ? ' by incident' : ''}: enquiries, pages{s.calls?.length ? ' and phone calls' : ''}</summary>
+        {incidents.map((inc) => {
+          const items = s.items.filter((i) => i.incident?.id === inc.id);
+          return (
+            <section class="digest-incident" aria-labelledby={`digest-incident-${inc.id}`}>
+              <h3 id={`digest-incident-${inc.id}`}>
+                Incident <a href={`/desk/incidents/${inc.id}`}>{inc.name}</a>
+                {inc.closed ? ' (closed)' : ''}
+              </h3>
+              <ul>
+                {inc.declared ? (
+                  <li>
+                    Declared {props.when(new Date(inc.declared.at))} by {inc.declared.by}
+                  </li>
                 ) : null}
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : null}
+                {inc.lines.map((l) => (
+                  <li>
+                    {LINE_KIND[l.kind][0].toUpperCase() + LINE_KIND[l.kind].slice(1)} by {l.by} ({props.when(new Date(l.at))}) sent to {l.sentTo} {l.sentTo === 1 ? 'journalist' : 'journalists'}
+                  </li>
+                ))}
+                {inc.lines.length ? null : <li>No line sent overnight</li>}
+              </ul>
+              {items.length ? (
+                <ul>
+                  {items.map((i) => (
+                    <DigestItemView i={i} by={props.by} />
+                  ))}
+                </ul>
+              ) : null}
+            </section>
+          );
+        })}
+        {others.length ? (
+          <>
+            {incidents.length ? <h3>Other enquiries</h3> : null}
+            <ul>
+              {others.map((i) => (
+                <DigestItemView i={i} by={props.by} />
+              ))}
+            </ul>
+          </>
+        ) : null}
+        {s.calls?.length ? (
+          <>
+            <h3>Phone calls</h3>
+            <ul>
+              {s.calls.map((call) => (
+                <li>
+                  {props.when(new Date(call.at))}: {call.from ? formatNational(call.from) : 'withheld number'}
+                  {call.urgent ? ' (pressed 1, urgent)' : ''}, {DIGEST_CALL_WORDING[call.outcome ?? 'unfinished']}
+                  {call.outcome === 'connected_on_call' && call.officer ? ` (${call.officer})` : ''}
+                  {call.reference ? (
+                    <>
+                      {' '}
+                      <a href={`/desk/enquiries/${call.reference}`}>{call.reference}</a>
+                    </>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </details>
       <form method="post" action={`/desk/handover/${props.digest.id}/dismiss`}>
         <Csrf token={props.csrf} />
         <button type="submit" class="button button--secondary">
@@ -289,12 +373,28 @@ function Select(props: { name: string; label: string; value: string; options: Re
   );
 }
 
-/** The triage queue: counts, filters, search, live arrivals, and the rows by what is due first. */
+/** "12 enquiries" / "1 enquiry": how many match the queue's filters. */
+export function resultCountText(n: number): string {
+  return `${n} ${n === 1 ? 'enquiry' : 'enquiries'}`;
+}
+
+/**
+ * The triage queue: counts, filters, search, live arrivals, and the rows (the open queue by what is
+ * due first, urgent first at the same time; other views newest first).
+ */
 export function QueuePage(props: {
   session: DeskSession;
   office: OfficeConfig;
   now: Date;
   filters: QueueFilters;
+  /** The received dates as typed, and what is wrong with them (the rows are not shown then). */
+  dates: { from: string; to: string; errors: { from?: string; to?: string } };
+  /** How many enquiries match (null: the filters are invalid). */
+  total: number | null;
+  /** The open queue (by due) rather than a history (newest first). */
+  byDue: boolean;
+  /** The same view received this week (Monday 00:00 office time to now). */
+  thisWeekHref: string;
   rows: QueueRow[];
   /** Open incidents' group rows that fall on this page (by their worst due). */
   groups: QueueGroup[];
@@ -313,10 +413,31 @@ export function QueuePage(props: {
       <h1>Queue</h1>
       <BreachBanner breaches={props.breaches} manager={props.session.user.role === 'manager'} when={by} />
       {props.digest ? <MorningDigest digest={props.digest} when={when} by={by} csrf={props.session.session.csrf_token} /> : null}
+      {/* data-count names the number desk.js refreshes live (GET /desk/queue/counts). */}
       <p class="counts">
-        <a href="/desk">{props.counts.open} open</a> · <a href="/desk?urgent=yes">{props.counts.urgent} urgent</a> · <strong class={props.counts.overdue ? 'overdue-count' : ''}>{props.counts.overdue} overdue</strong> ·{' '}
-        <a href="/desk?assigned=unassigned">{props.counts.unassigned} unassigned</a> · <a href="/desk?assigned=me">{props.counts.mine} mine</a>
+        <a href="/desk">
+          <span data-count="open">{props.counts.open}</span> open
+        </a>{' '}
+        ·{' '}
+        <a href="/desk?urgent=yes">
+          <span data-count="urgent">{props.counts.urgent}</span> urgent
+        </a>{' '}
+        ·{' '}
+        <strong class={props.counts.overdue ? 'overdue-count' : ''} data-overdue-box>
+          <span data-count="overdue">{props.counts.overdue}</span> overdue
+        </strong>{' '}
+        ·{' '}
+        <a href="/desk?assigned=unassigned">
+          <span data-count="unassigned">{props.counts.unassigned}</span> unassigned
+        </a>{' '}
+        ·{' '}
+        <a href="/desk?assigned=me">
+          <span data-count="mine">{props.counts.mine}</span> mine
+        </a>
       </p>
+      {props.dates.errors.from || props.dates.errors.to ? (
+        <ErrorSummary errors={{ 'f-from': props.dates.errors.from ?? '', 'f-to': props.dates.errors.to ?? '' }} order={['f-from', 'f-to']} />
+      ) : null}
       <form method="get" action="/desk" class="filters" role="search">
         <div class="filter filter--search">
           <label for="f-q">Search</label>
@@ -330,10 +451,23 @@ export function QueuePage(props: {
         <Select name="assigned" label="Assigned" value={f.assigned} options={[['anyone', 'Anyone'], ['me', 'Me'], ['unassigned', 'Unassigned']]} />
         <Select name="channel" label="Channel" value={f.channel} options={[['any', 'Any'], ...ENQUIRY_CHANNELS.map((c) => [c, CHANNEL_LABELS[c]] as const)]} />
         <Select name="ooh" label="Received" value={f.outOfHours} options={[['any', 'Any time'], ['yes', 'Out of hours'], ['no', 'In hours']]} />
+        <Field id="f-outlet" name="outlet" label="Outlet" layout="filter" attrs={{ type: 'text', value: f.outlet, maxlength: 200 }} />
+        <Field id="f-from" name="from" label="Received from" error={props.dates.errors.from} layout="filter" attrs={{ type: 'date', value: props.dates.from }} />
+        <Field id="f-to" name="to" label="Received to" error={props.dates.errors.to} layout="filter" attrs={{ type: 'date', value: props.dates.to }} />
         <button type="submit" class="button button--secondary">
           Apply
         </button>
+        <a href={props.thisWeekHref} class="filter-link">
+          This week
+        </a>
       </form>
+      {props.total !== null ? (
+        // Announced when the page loads after Apply, and when desk.js refreshes it live.
+        <p id="result-count" class="result-count" role="status" aria-live="polite">
+          {resultCountText(props.total)}
+          {props.byDue ? null : <span class="hint"> (newest first)</span>}
+        </p>
+      ) : null}
       <p id="live-status" class="visually-hidden" role="status" aria-live="polite"></p>
       <p id="live-resync" class="panel" hidden>
         The live queue lost its connection for a moment. <a href="/desk">Reload</a> to be sure you see every enquiry.
@@ -342,10 +476,17 @@ export function QueuePage(props: {
         <h2 id="live-title">New since you opened this page</h2>
         <QueueTable caption="Enquiries received since this page was loaded" bodyId="live-rows" />
       </section>
-      {props.rows.length === 0 && props.groups.length === 0 ? (
-        <p class="panel">No enquiries match. {f.q || f.status !== 'open' ? <a href="/desk">Show all open enquiries</a> : 'The queue is clear.'}</p>
+      {props.total === null ? null : props.rows.length === 0 && props.groups.length === 0 ? (
+        <p class="panel">
+          No enquiries match.{' '}
+          {f.q || f.status !== 'open' || f.outlet || props.dates.from || props.dates.to || f.urgent !== 'any' || f.assigned !== 'anyone' || f.channel !== 'any' || f.outOfHours !== 'any' ? (
+            <a href="/desk">Show all open enquiries</a>
+          ) : (
+            'The queue is clear.'
+          )}
+        </p>
       ) : (
-        <QueueTable caption="Enquiries, what is due first at the top; an incident's enquiries are one row">
+        <QueueTable caption={props.byDue ? "Enquiries, what is due first at the top (urgent first at the same time); an incident's enquiries are one row" : 'Enquiries, newest first'}>
           {mergeByDue(props.rows, props.groups).map((item) =>
             'row' in item ? <QueueRowView row={item.row} office={props.office} now={props.now} /> : <QueueGroupRowView group={item.group} office={props.office} now={props.now} />,
           )}

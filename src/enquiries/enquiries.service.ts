@@ -9,7 +9,7 @@ import type { SubmitOutcome } from './enquiry.outcome.js';
 import { hashBearerToken, newBearerToken } from '../http/bearer-token.js';
 import { statusUrl } from '../status/status-link.js';
 import { newReference } from './reference.js';
-import { judgeEnquiry, nextStepMessage, warnAt, type Judgement } from './urgency.js';
+import { judgeEnquiry, nextStepMessage, targetMinutes, warnAt, type Judgement } from './urgency.js';
 import type { Incident } from '../incidents/incident.tables.js';
 import { pageBudgetKey, type PageSender } from './page-budget.js';
 
@@ -224,7 +224,7 @@ export class EnquiryService {
           updated_at: now,
           incident_id: incident?.id ?? null,
           incident_linked_at: incident ? now : null,
-          warn_at: warnAt(now, j.respondBy, input.deadline, this.deps.config),
+          warn_at: warnAt(now, j.respondBy, input.deadline, this.deps.config, targetMinutes(this.deps.config, { urgent: j.urgent, deadline: input.deadline })),
         },
         { kind: 'received', data: received },
         link.statusTokenHash,

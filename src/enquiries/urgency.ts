@@ -34,7 +34,7 @@ export function judgeEnquiry(
   const deadlineBeforeOpening = input.deadline !== null && (nextOpening === null || input.deadline < nextOpening);
   const urgentReason = input.saysUrgent ? 'journalist' : deadlineBeforeOpening ? 'deadline' : null;
   const urgent = urgentReason !== null;
-  const target = addWorkingMillis(now, config.intake.responseTargetWorkingMinutes, config.office);
+  const target = addWorkingMillis(now, targetMinutes(config, { urgent, deadline: input.deadline }), config.office);
   const candidates = [input.deadline?.getTime() ?? null, target].filter((d): d is number => d !== null);
   const respondBy = candidates.length ? new Date(Math.min(...candidates)) : null;
   return {
@@ -49,16 +49,32 @@ export function judgeEnquiry(
 }
 
 /**
+ * The office's own first-response target for an enquiry, in working minutes: the shorter urgent
+ * target when it is urgent and the journalist gave no deadline (their deadline is the promise
+ * then), the routine target otherwise.
+ */
+export function targetMinutes(config: Pick<Config, 'intake'>, e: { urgent: boolean; deadline: Date | null }): number {
+  return e.urgent && e.deadline === null ? config.intake.urgentResponseTargetWorkingMinutes : config.intake.responseTargetWorkingMinutes;
+}
+
+/**
  * When the desk is warned that an enquiry received at `received` is near its respond-by time
  * (`desk.warnBeforeMinutes` before it): in real time before a journalist's deadline (the
  * journalist's clock does not stop at night), in opening time before the office's own target
- * (which is counted in opening time too). Null when there is no respond-by time.
+ * (which is counted in opening time too; `target`: the working minutes it was set with, see
+ * `targetMinutes`). Null when there is no respond-by time.
  */
-export function warnAt(received: Date, respondBy: Date | null, deadline: Date | null, config: Pick<Config, 'office' | 'intake' | 'desk'>): Date | null {
+export function warnAt(
+  received: Date,
+  respondBy: Date | null,
+  deadline: Date | null,
+  config: Pick<Config, 'office' | 'intake' | 'desk'>,
+  target: number = config.intake.responseTargetWorkingMinutes,
+): Date | null {
   if (!respondBy) return null;
   const before = config.desk.warnBeforeMinutes;
   if (deadline && respondBy.getTime() === deadline.getTime()) return new Date(deadline.getTime() - before * 60_000);
-  const lead = config.intake.responseTargetWorkingMinutes - before;
+  const lead = target - before;
   if (lead <= 0) return received;
   const at = addWorkingMillis(received, lead, config.office);
   return at === null ? respondBy : new Date(at);

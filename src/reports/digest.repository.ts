@@ -23,14 +23,51 @@ export async function arrivalsBetween(db: Db | Tx, since: Date, until: Date) {
     acknowledged_by: string | null;
     acknowledged_at: Date | null;
     paged: string[] | null;
+    incident_id: string | null;
+    incident_name: string | null;
   }>`
     SELECT e.id, e.reference, e.subject, e.outlet, e.name, e.urgent, e.status, e.deadline, e.respond_by, e.received_at, e.first_response_at,
            pg.status AS page_status, pg.acknowledged_by, pg.acknowledged_at,
-           (SELECT array_agg(DISTINCT st.to_number) FROM page_step st WHERE st.page_id = pg.id AND st.state = 'sent') AS paged
-      FROM enquiry e LEFT JOIN page pg ON pg.enquiry_id = e.id
+           -- Who was paged, by their rota name when the step names a person (the number otherwise: the out-of-hours line).
+           (SELECT array_agg(DISTINCT coalesce(p.name, st.to_number)) FROM page_step st LEFT JOIN person p ON p.id = st.person_id
+             WHERE st.page_id = pg.id AND st.state = 'sent') AS paged,
+           e.incident_id, i.name AS incident_name
+      FROM enquiry e LEFT JOIN page pg ON pg.enquiry_id = e.id LEFT JOIN incident i ON i.id = e.incident_id
      WHERE e.received_at >= ${since} AND e.received_at < ${until}
      ORDER BY coalesce(e.deadline, e.respond_by) NULLS LAST, e.received_at`.execute(db);
   return r.rows;
+}
+
+/**
+ * Names for the people the digest would otherwise show by phone number or email: rota people by
+ * their phone (E.164), desk users by their email (lower case). The newest person holding a number wins.
+ */
+export async function peopleNames(db: Db | Tx): Promise<Map<string, string>> {
+  const r = await sql<{ key: string; name: string }>`
+    SELECT DISTINCT ON (phone) phone AS key, name FROM person ORDER BY phone, active DESC, id DESC`.execute(db);
+  const u = await sql<{ key: string; name: string }>`SELECT lower(email) AS key, name FROM app_user`.execute(db);
+  return new Map([...r.rows, ...u.rows].map((x) => [x.key, x.name]));
+}
+
+/**
+ * Incidents the night touched: declared in [since, until), or with an enquiry received or a line
+ * sent then. Per incident, the lines sent in the window (kind, when written, by whom, to how many
+ * people; one person with two enquiries counts once).
+ */
+export async function incidentsBetween(db: Db | Tx, since: Date, until: Date) {
+  const incidents = await sql<{ id: string; name: string; declared_at: Date; declared_by: string; closed_at: Date | null }>`
+    SELECT i.id, i.name, i.declared_at, i.declared_by, i.closed_at FROM incident i
+     WHERE (i.declared_at >= ${since} AND i.declared_at < ${until})
+        OR EXISTS (SELECT 1 FROM enquiry e WHERE e.incident_id = i.id AND e.received_at >= ${since} AND e.received_at < ${until})
+        OR EXISTS (SELECT 1 FROM incident_line l JOIN incident_line_sent s ON s.line_id = l.id
+                    WHERE l.incident_id = i.id AND s.queued_at >= ${since} AND s.queued_at < ${until})
+     ORDER BY i.declared_at, i.id`.execute(db);
+  const lines = await sql<{ incident_id: string; kind: 'holding' | 'press'; created_at: Date; created_by: string; sent_to: number }>`
+    SELECT l.incident_id, l.kind, l.created_at, l.created_by, count(DISTINCT s.contact)::int AS sent_to
+      FROM incident_line l JOIN incident_line_sent s ON s.line_id = l.id
+     WHERE s.queued_at >= ${since} AND s.queued_at < ${until}
+     GROUP BY l.id ORDER BY l.created_at, l.id`.execute(db);
+  return incidents.rows.map((i) => ({ ...i, lines: lines.rows.filter((l) => l.incident_id === i.id) }));
 }
 
 /** Stores the digest for an opening; null when another process already made it. */
@@ -100,7 +137,11 @@ export interface DigestSummary {
     page: null | { status: string; paged: string[]; acknowledgedBy: string | null };
     /** What was done about it while the office was closed ("19:42 spoke to the journalist for 6 min (Kim Lee)"); absent in older digests. */
     overnight?: string[];
+    /** The incident it is linked to (absent in digests made before issue 23). */
+    incident?: { id: string; name: string } | null;
   }>;
+  /** Incidents the night touched, with the lines sent overnight (absent in digests made before issue 23). */
+  incidents?: DigestIncident[];
   /** Calls to the phone line while closed (absent from digests made before the line existed). */
   calls?: DigestCall[];
 }
@@ -114,4 +155,14 @@ export interface DigestCall {
   reference: string | null;
   officer: string | null;
   seconds: number | null;
+}
+
+/** An incident in the digest: declared overnight or not, and the lines sent while closed. */
+export interface DigestIncident {
+  id: string;
+  name: string;
+  /** When and by whom it was declared, when that was while the office was closed (null: earlier). */
+  declared: { at: string; by: string } | null;
+  closed: boolean;
+  lines: Array<{ kind: 'holding' | 'press'; at: string; by: string; sentTo: number }>;
 }

@@ -11,6 +11,7 @@ import { formatDeadline, formatShortTime } from '../hours/format.js';
 import type { EventKind, TimelineEvent } from '../enquiries/timeline.js';
 import { officeStatus, openingPeriods } from '../hours/office-hours.js';
 import { queueSms } from '../outbox/outbox.service.js';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import * as repo from './digest.repository.js';
 import { callsBetween } from '../voice/voice.repository.js';
 import type { DigestCall, DigestSummary } from './digest.repository.js';
@@ -43,6 +44,11 @@ function overnightLine(e: TimelineEvent): string {
     default:
       return e.kind.replace(/_/g, ' ');
   }
+}
+
+/** "07700 900123" for a UK number (the office's way of writing one), the E.164 form otherwise. */
+function formatNational(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.formatNational() ?? e164;
 }
 
 /** "Calls: 3 (1 put through to on-call, 1 message, 1 hung up)." for the digest SMS; '' when there were none. */
@@ -87,6 +93,10 @@ export class DigestService {
     const rows = await repo.arrivalsBetween(this.deps.db, opening.since, opening.openedAt);
     const calls = await callsBetween(this.deps.db, opening.since, opening.openedAt);
     const done = await repo.eventsBetween(this.deps.db, rows.map((r) => r.id), OVERNIGHT_KINDS, opening.since, opening.openedAt);
+    const incidents = await repo.incidentsBetween(this.deps.db, opening.since, opening.openedAt);
+    // People by name, not by phone number or email (issue 23): the rota's and the desk's names.
+    const names = await repo.peopleNames(this.deps.db);
+    const who = (x: string | null): string | null => (x === null ? null : (names.get(x) ?? names.get(x.toLowerCase()) ?? (/^\+\d{7,15}$/.test(x) ? formatNational(x) : x)));
     const summary: DigestSummary = {
       total: rows.length,
       urgent: rows.filter((r) => r.urgent).length,
@@ -102,8 +112,16 @@ export class DigestService {
         received_at: r.received_at.toISOString(),
         answered: Boolean(r.first_response_at) || !isOpenStatus(r.status),
         withdrawn: r.status === 'withdrawn',
-        page: r.page_status ? { status: r.page_status, paged: r.paged ?? [], acknowledgedBy: r.acknowledged_by } : null,
-        overnight: done.filter((e) => e.enquiry_id === r.id).map((e) => `${formatShortTime(e.at, this.deps.config.office, now)} ${overnightLine(e)}${e.actor ? ` (${e.actor})` : ''}`),
+        page: r.page_status ? { status: r.page_status, paged: (r.paged ?? []).map((p) => who(p)!), acknowledgedBy: who(r.acknowledged_by) } : null,
+        overnight: done.filter((e) => e.enquiry_id === r.id).map((e) => `${formatShortTime(e.at, this.deps.config.office, now)} ${overnightLine(e)}${e.actor ? ` (${who(e.actor)})` : ''}`),
+        incident: r.incident_id && r.incident_name ? { id: r.incident_id, name: r.incident_name } : null,
+      })),
+      incidents: incidents.map((i) => ({
+        id: i.id,
+        name: i.name,
+        declared: i.declared_at >= opening.since ? { at: i.declared_at.toISOString(), by: who(i.declared_by)! } : null,
+        closed: i.closed_at !== null,
+        lines: i.lines.map((l) => ({ kind: l.kind, at: l.created_at.toISOString(), by: who(l.created_by)!, sentTo: l.sent_to })),
       })),
       calls: calls.map((c) => ({
         at: c.started_at.toISOString(),

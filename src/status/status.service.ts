@@ -20,10 +20,10 @@ import type { ArrivalsPort, EnquiryService } from '../enquiries/enquiries.servic
 import { normaliseText, parseDeadline } from '../enquiries/enquiry.input.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import { takesTexts } from '../enquiries/phone-numbers.js';
-import { judgeEnquiry, warnAt } from '../enquiries/urgency.js';
+import { judgeEnquiry, targetMinutes, warnAt } from '../enquiries/urgency.js';
 import { hashBearerToken, looksLikeBearerToken } from '../http/bearer-token.js';
 import { AppError } from '../http/errors.js';
-import { officeStatus, workingMinutesBetween } from '../hours/office-hours.js';
+import { addWorkingMillis, officeStatus, workingMinutesBetween } from '../hours/office-hours.js';
 import { stopEscalation } from '../oncall/paging.schedule.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { isChase } from './chase.js';
@@ -246,11 +246,14 @@ export class StatusPages {
       async (tx, e, at) => {
         const { config } = this.deps;
         const j = judgeEnquiry(at, { deadline, saysUrgent: e.urgent_reason === 'journalist' }, config);
-        const target = judgeEnquiry(e.received_at, { deadline: null, saysUrgent: false }, config).respondBy;
-        const bounds = [deadline?.getTime(), target?.getTime()].filter((t): t is number => t !== undefined);
-        const respondBy = bounds.length ? new Date(Math.min(...bounds)) : null;
         const staff = e.urgent_reason === 'staff';
         const urgent = staff || j.urgent;
+        // The office's target from receipt: the shorter urgent one when it is urgent with no deadline.
+        const minutes = targetMinutes(config, { urgent, deadline });
+        const at0 = addWorkingMillis(e.received_at, minutes, config.office);
+        const target = at0 === null ? null : new Date(at0);
+        const bounds = [deadline?.getTime(), target?.getTime()].filter((t): t is number => t !== undefined);
+        const respondBy = bounds.length ? new Date(Math.min(...bounds)) : null;
         const updated = await repo.updateForStatus(tx, e.id, {
           deadline,
           respond_by: respondBy,
@@ -258,7 +261,7 @@ export class StatusPages {
           urgent_reason: staff ? 'staff' : j.urgentReason,
           needs_on_call: urgent && j.outOfHours,
           // A new respond-by time is warned about (and breached) afresh.
-          warn_at: warnAt(e.received_at, respondBy, deadline, config),
+          warn_at: warnAt(e.received_at, respondBy, deadline, config, minutes),
           warned_at: null,
           breached_at: null,
           journalist_added_at: at,

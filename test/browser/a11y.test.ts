@@ -54,7 +54,7 @@ const LONG_INCIDENT = 'Fire at the Kestrel Street depot: casualties and road clo
  * GET routes under /desk that are not pages: the live queue's feed and row fragment, downloads
  * (JSON, CSV, recordings, attachments). Everything else deskRoutes serves is a page to check.
  */
-const NOT_PAGES = ['/events', '/queue/row/:reference', '/incidents/:id/report.json', '/reports.json', '/reports.csv', '/recordings/:sid', '/attachments/:id', '/privacy/export.json'];
+const NOT_PAGES = ['/events', '/queue/row/:reference', '/queue/counts', '/incidents/:id/report.json', '/reports.json', '/reports.csv', '/recordings/:sid', '/attachments/:id', '/privacy/export.json'];
 
 /** The GET paths deskRoutes registers (built over stand-ins: only the routing table is read). */
 function deskGetRoutes(): string[] {
@@ -305,7 +305,7 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
    */
   const pages: Record<string, () => string[]> = {
     '/login': () => ['/desk/login'],
-    '/': () => ['/desk', '/desk?status=all'],
+    '/': () => ['/desk', '/desk?status=all', '/desk?outlet=gazette&from=2026-11-30', '/desk?from=2026-12-09&to=2026-12-01'],
     '/enquiries/:reference': () => [`/desk/enquiries/${paged}`, `/desk/enquiries/${longReference}`],
     '/incidents': () => ['/desk/incidents'],
     '/incidents/:id': () => [`/desk/incidents/${incidentId}`],
