@@ -108,7 +108,7 @@ export function AuditPage(p: AuditPageProps) {
       <p class="hint">
         Every staff action, newest first, with who and when (office time, {p.office.timezone}). Nothing here can be changed or deleted.
       </p>
-      <form method="get" action="/desk/audit" class="filters" role="search" aria-label="Filter the audit log" novalidate>
+      <form method="get" action="/desk/audit" class="filters audit-filters" role="search" aria-label="Filter the audit log" novalidate>
         <Field id="a-actor" name="actor" label="Who" error={e.actor} as="select" layout="filter">
           <option value="">Anyone</option>
           {p.users.map((u) => (
