@@ -1,8 +1,10 @@
 import type { OfficeConfig } from '../config.js';
 import { formatShortTime } from '../hours/format.js';
 import type { DeskSession } from './auth.service.js';
+import { Field } from '../http/field.js';
+import { ErrorSummary } from '../http/layout.js';
 import { DeskLayout } from './desk.layout.js';
-import type { AuditEntry } from './desk.tables.js';
+import type { AppUser, AuditEntry } from './desk.tables.js';
 
 /** What each action recorded in the audit log means, for people; unknown ones show their code. */
 const ACTION_LABEL: Record<string, string> = {
@@ -13,8 +15,12 @@ const ACTION_LABEL: Record<string, string> = {
   'user.disabled': 'Disabled a user',
   'user.enabled': 'Enabled a user',
   'user.password_reset': 'Set a new password',
+  'user.updated': 'Changed a user',
+  'user.password_changed': 'Changed their own password',
   'rota.shift_added': 'Added a shift',
   'rota.override_added': 'Added an override',
+  'rota.shift_updated': 'Changed a shift',
+  'rota.shift_deleted': 'Deleted a shift',
   'rota.person_added': 'Added a person to the rota staff list',
   'rota.phone_changed': 'Changed a phone number on the rota',
   'rota.person_deactivated': 'Took a person off the rota',
@@ -52,26 +58,96 @@ export function detailText(detail: Record<string, unknown> | null | undefined): 
     .join('; ');
 }
 
+/** The audit log's filters as typed (query-string values). */
+export interface AuditFilterForm {
+  actor: string;
+  action: string;
+  reference: string;
+  from: string;
+  to: string;
+}
+
 /** One page of the audit log. */
 export interface AuditPageProps {
   session: DeskSession;
   office: OfficeConfig;
   now: Date;
   entries: Array<AuditEntry & { reference: string | null }>;
+  /** How many entries match the filters (all pages). */
+  total: number;
   /** Id to page back from (`?before=`), when there are older entries. */
   olderBefore: string | null;
   /** Whether this page starts below the newest entry. */
   paged: boolean;
+  users: AppUser[];
+  form: AuditFilterForm;
+  /** Filter values that could not be read, by field. */
+  errors: Record<string, string>;
+}
+
+/** The filters as a query string (empty ones left out), with `extra` added. */
+function query(form: AuditFilterForm, extra: Record<string, string> = {}): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...form, ...extra })) if (v) p.set(k, v);
+  const s = p.toString();
+  return s ? `?${s}` : '';
 }
 
 /** The manager's audit log: every staff action, newest first, read-only. */
 export function AuditPage(p: AuditPageProps) {
+  const f = p.form;
+  const e = p.errors;
+  const bad = Object.keys(e).length > 0;
+  const filtered = Object.values(f).some(Boolean);
+  const ids: Record<string, string> = {};
+  for (const [k, v] of Object.entries(e)) ids[`a-${k}`] = v;
   return (
-    <DeskLayout title="Audit log" officeName={p.office.name} session={p.session} current="/desk/audit">
+    <DeskLayout title={`${bad ? 'Error: ' : ''}Audit log`} officeName={p.office.name} session={p.session} current="/desk/audit">
+      {bad ? <ErrorSummary errors={ids} order={['a-actor', 'a-action', 'a-reference', 'a-from', 'a-to'].filter((k) => k in ids)} /> : null}
       <h1>Audit log</h1>
       <p class="hint">
         Every staff action, newest first, with who and when (office time, {p.office.timezone}). Nothing here can be changed or deleted.
       </p>
+      <form method="get" action="/desk/audit" class="filters audit-filters" role="search" aria-label="Filter the audit log" novalidate>
+        <Field id="a-actor" name="actor" label="Who" error={e.actor} as="select" layout="filter">
+          <option value="">Anyone</option>
+          {p.users.map((u) => (
+            <option value={u.id} selected={f.actor === u.id}>
+              {u.name}
+            </option>
+          ))}
+          <option value="system" selected={f.actor === 'system'}>
+            The system (no desk user)
+          </option>
+        </Field>
+        <Field id="a-action" name="action" label="Action" error={e.action} as="select" layout="filter">
+          <option value="">Any action</option>
+          {Object.entries(ACTION_LABEL).map(([code, label]) => (
+            <option value={code} selected={f.action === code}>
+              {label}
+            </option>
+          ))}
+          {f.action && !(f.action in ACTION_LABEL) && !e.action ? (
+            <option value={f.action} selected>
+              {f.action}
+            </option>
+          ) : null}
+        </Field>
+        <Field id="a-reference" name="reference" label="Enquiry reference" error={e.reference} layout="filter" attrs={{ type: 'text', value: f.reference, maxlength: 20, spellcheck: false, autocomplete: 'off' }} />
+        <Field id="a-from" name="from" label="From" error={e.from} layout="filter" attrs={{ type: 'date', value: f.from }} />
+        <Field id="a-to" name="to" label="To (inclusive)" error={e.to} layout="filter" attrs={{ type: 'date', value: f.to }} />
+        <button type="submit" class="button button--secondary">
+          Filter
+        </button>
+        {filtered ? <a href="/desk/audit">Clear filters</a> : null}
+      </form>
+      {bad ? null : (
+        <p class="counts" role="status">
+          {p.total === 1 ? '1 entry' : `${p.total} entries`}
+          {filtered ? (p.total === 1 ? ' matches these filters' : ' match these filters') : ''}
+          {p.total > p.entries.length ? `; showing ${p.entries.length}${p.paged ? ' older ones' : ', newest first'}` : ''}.
+        </p>
+      )}
       {p.entries.length ? (
         <table class="audit-table stack">
           <caption class="visually-hidden">Audit log entries{p.paged ? ', older page' : ''}</caption>
@@ -104,11 +180,11 @@ export function AuditPage(p: AuditPageProps) {
           </tbody>
         </table>
       ) : (
-        <p>{p.paged ? 'No older entries.' : 'Nothing has been recorded yet.'}</p>
+        <p>{bad ? 'Correct the filters above to see entries.' : p.paged ? 'No older entries.' : filtered ? 'No entries match these filters.' : 'Nothing has been recorded yet.'}</p>
       )}
       <nav class="pager" aria-label="Audit log pages">
-        {p.paged ? <a href="/desk/audit">Newest entries</a> : null}
-        {p.olderBefore ? <a href={`/desk/audit?before=${p.olderBefore}`}>Older entries</a> : null}
+        {p.paged ? <a href={`/desk/audit${query(f)}`}>Newest entries</a> : null}
+        {p.olderBefore ? <a href={`/desk/audit${query(f, { before: p.olderBefore })}`}>Older entries</a> : null}
       </nav>
     </DeskLayout>
   );

@@ -51,9 +51,9 @@ export function DeskLayout(props: { title: string; officeName: string; session: 
           </nav>
           <form method="post" action="/desk/logout" class="signout">
             <Csrf token={props.session.session.csrf_token} />
-            <span class="who">
+            <a class="who" href="/desk/account" aria-current={props.current === '/desk/account' ? 'page' : undefined}>
               {user.name} ({user.role})
-            </span>{' '}
+            </a>{' '}
             <button type="submit" class="link-button">
               Sign out
             </button>

@@ -12,6 +12,7 @@ import type { CaseworkService } from './casework.service.js';
 import type { LiveFeed } from './live-feed.js';
 import { managerRoutes, type ManagerRouteDeps } from './manager.routes.js';
 import { queueRoutes } from './queue.routes.js';
+import { accountRoutes } from './users.routes.js';
 import type { DigestService } from '../reports/digest.service.js';
 import { reportsRoutes } from '../reports/reports.routes.js';
 import { privacyRoutes } from '../privacy/privacy.routes.js';
@@ -71,6 +72,7 @@ export function deskRoutes(deps: DeskDeps) {
     app.use(area, requireManager);
     app.use(`${area}/*`, requireManager);
   }
+  app.route('/', accountRoutes(deps));
   app.route('/', managerRoutes(deps));
   app.route('/', privacyRoutes(deps));
   return app;

@@ -16,6 +16,8 @@ export interface AppUserTable {
   name: string;
   role: Role;
   password_hash: string;
+  /** E.164, optional (sql/20261206050000_user_mobile.sql). */
+  mobile: ColumnType<string | null, string | null | undefined, string | null>;
   active: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: Date;
   updated_at: Date;

@@ -21,6 +21,9 @@ const ROTA_NOTICES: Record<string, string> = {
   person: 'The person has been added to the staff list.',
   phone: 'The phone number has been changed. Every shift of theirs now pages the new number.',
   removed: 'The person has been taken off the rota. Their shifts no longer count.',
+  'shift-updated': 'Shift updated. Pages from now on follow the change.',
+  'shift-ended': 'Shift ended now. Pages from now on go to whoever else is on the rota.',
+  'shift-deleted': 'Shift deleted.',
 };
 
 /**
@@ -70,9 +73,10 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
 
   async function renderRota(c: Context<DeskEnv>, status: 200 | 422, problem?: FormProblem, notice?: string) {
     const now = deps.clock();
-    const [segments, people] = await Promise.all([deps.rota.schedule(now, new Date(now.getTime() + ROTA_DAYS * 86_400_000)), deps.rota.listPeople()]);
+    const until = new Date(now.getTime() + ROTA_DAYS * 86_400_000);
+    const [segments, people, entries] = await Promise.all([deps.rota.schedule(now, until), deps.rota.listPeople(), deps.rota.entriesBetween(now, until)]);
     c.status(status);
-    return c.html(<RotaPage session={deskSession(c)} office={office} now={now} days={ROTA_DAYS} segments={segments} people={people} notice={notice} problem={problem} />);
+    return c.html(<RotaPage session={deskSession(c)} office={office} now={now} days={ROTA_DAYS} segments={segments} people={people} entries={entries} notice={notice} problem={problem} />);
   }
 
   /** After a failed validation, the page again with the form's problems; any other error is rethrown. */
@@ -105,6 +109,50 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
       return refused(c, err, (errors) => ({ form: 'shift', errors, values: body }));
     }
     return c.redirect(`/desk/rota?done=${input.override ? 'override' : 'shift'}`, 303);
+  });
+
+  /** Edit one shift or override: who, from, to. */
+  app.post('/rota/shifts/:id', async (c) => {
+    const id = rowId(c, 'shift');
+    const body = await formFields(c);
+    const problems: Record<string, string> = {};
+    const starts = readTime(body.startsAt, office.timezone, 'starts');
+    const ends = readTime(body.endsAt, office.timezone, 'ends');
+    if (typeof starts === 'string') problems.startsAt = starts;
+    if (typeof ends === 'string') problems.endsAt = ends;
+    const input = {
+      personId: (body.personId ?? '').trim(),
+      startsAt: typeof starts === 'string' ? new Date(Number.NaN) : starts,
+      endsAt: typeof ends === 'string' ? new Date(Number.NaN) : ends,
+    };
+    try {
+      await deps.rota.updateShiftFromDesk(id, input, problems, actorOf(c));
+    } catch (err) {
+      return refused(c, err, (errors) => ({ form: 'entry', rowId: id, errors, values: body }));
+    }
+    return c.redirect('/desk/rota?done=shift-updated', 303);
+  });
+
+  /** End a shift that has started, now. */
+  app.post('/rota/shifts/:id/end', async (c) => {
+    const id = rowId(c, 'shift');
+    try {
+      await deps.rota.endShiftNow(id, actorOf(c));
+    } catch (err) {
+      return refused(c, err, (f) => ({ form: 'entry', rowId: id, errors: { endsAt: f.endsAt ?? Object.values(f)[0] }, values: {} }));
+    }
+    return c.redirect('/desk/rota?done=shift-ended', 303);
+  });
+
+  /** Delete a shift that has not started (the page asks to confirm first). */
+  app.post('/rota/shifts/:id/delete', async (c) => {
+    const id = rowId(c, 'shift');
+    try {
+      await deps.rota.deleteShiftFromDesk(id, actorOf(c));
+    } catch (err) {
+      return refused(c, err, (f) => ({ form: 'entry', rowId: id, errors: { endsAt: f.endsAt ?? Object.values(f)[0] }, values: {} }));
+    }
+    return c.redirect('/desk/rota?done=shift-deleted', 303);
   });
 
   app.post('/rota/people', async (c) => {

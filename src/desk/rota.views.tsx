@@ -1,4 +1,6 @@
+import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../config.js';
+import type { RotaEntryWithPerson } from '../oncall/rota.repository.js';
 import { formatShortTime } from '../hours/format.js';
 import { Field, fieldClass } from '../http/field.js';
 import { FieldError } from '../http/layout.js';
@@ -27,6 +29,109 @@ export function phoneFieldId(personId: string): string {
   return `phone-${personId}`;
 }
 
+/** Element id of a field of one shift's "edit" form. */
+export function entryFieldId(entryId: string, field: string): string {
+  return `entry-${entryId}-${field}`;
+}
+
+/** An instant as a `datetime-local` value in office time. */
+function localValue(d: Date, zone: string): string {
+  return DateTime.fromJSDate(d).setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm");
+}
+
+/**
+ * The shifts and overrides touching the fortnight, each with an edit form (who, from, to), and
+ * "End now" once it has started or a confirmed delete before then.
+ */
+function Entries(p: { entries: RotaEntryWithPerson[]; people: Person[]; office: OfficeConfig; now: Date; csrf: string; problem?: FormProblem }) {
+  const when = (d: Date) => formatShortTime(d, p.office, p.now);
+  if (!p.entries.length) return <p>No shifts or overrides in this period.</p>;
+  return (
+    <table class="rota-entries stack" aria-labelledby="entries-title">
+      <thead>
+        <tr>
+          <th scope="col">From</th>
+          <th scope="col">To</th>
+          <th scope="col">Who</th>
+          <th scope="col">Role</th>
+          <th scope="col">Actions</th>
+        </tr>
+      </thead>
+      <tbody>
+        {p.entries.map((e) => {
+          const mine = p.problem?.form === 'entry' && p.problem.rowId === e.id ? p.problem : undefined;
+          const err = mine?.errors ?? {};
+          const v = mine?.values ?? {};
+          const started = e.starts_at <= p.now;
+          const what = e.is_override ? 'override' : 'shift';
+          const label = `${e.name}'s ${what} from ${when(e.starts_at)}`;
+          const id = (f: string) => entryFieldId(e.id, f);
+          const personId = v.personId ?? e.person_id;
+          return (
+            <tr id={`entry-row-${e.id}`}>
+              <td data-label="From">
+                <time datetime={e.starts_at.toISOString()}>{when(e.starts_at)}</time>
+              </td>
+              <td data-label="To">
+                <time datetime={e.ends_at.toISOString()}>{when(e.ends_at)}</time>
+              </td>
+              <td data-label="Who">
+                <Contact contact={{ personId: e.person_id, name: e.name, phone: e.phone, source: e.is_override ? 'override' : 'shift' }} />
+              </td>
+              <td data-label="Role">{e.role === 'primary' ? 'On call' : 'Backup'}</td>
+              <td data-label="Actions" class="row-actions">
+                <details class="row-details" open={Boolean(mine)}>
+                  <summary>
+                    Edit<span class="visually-hidden"> {label}</span>
+                  </summary>
+                  <form method="post" action={`/desk/rota/shifts/${e.id}`} novalidate>
+                    <Csrf token={p.csrf} />
+                    <Field id={id('personId')} name="personId" label="Who" hint={started ? 'It has started: who was on call cannot change.' : undefined} error={err.personId} as="select">
+                      {p.people.map((x) => (
+                        <option value={x.id} selected={personId === x.id}>
+                          {x.name} ({x.phone})
+                        </option>
+                      ))}
+                    </Field>
+                    <Field id={id('startsAt')} name="startsAt" label="From" hint="Office time" error={err.startsAt} attrs={{ type: 'datetime-local', value: v.startsAt ?? localValue(e.starts_at, p.office.timezone) }} />
+                    <Field id={id('endsAt')} name="endsAt" label="To" hint="Office time. The shift ends just before this." error={err.endsAt} attrs={{ type: 'datetime-local', value: v.endsAt ?? localValue(e.ends_at, p.office.timezone) }} />
+                    <button type="submit" class="button">
+                      Save {what}
+                    </button>
+                  </form>
+                </details>
+                {started ? (
+                  <form method="post" action={`/desk/rota/shifts/${e.id}/end`} class="inline-form">
+                    <Csrf token={p.csrf} />
+                    <button type="submit" class="button button--secondary">
+                      End now<span class="visually-hidden">: {label}</span>
+                    </button>
+                  </form>
+                ) : (
+                  <details class="row-details">
+                    <summary>
+                      Delete<span class="visually-hidden"> {label}</span>
+                    </summary>
+                    <form method="post" action={`/desk/rota/shifts/${e.id}/delete`}>
+                      <Csrf token={p.csrf} />
+                      <p>
+                        Delete {label}? Whoever else covers that time, or the out-of-hours line, is paged instead.
+                      </p>
+                      <button type="submit" class="button button--warning">
+                        Yes, delete this {what}
+                      </button>
+                    </form>
+                  </details>
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
 /** What the rota page shows; `problem` is a refused form to show again. */
 export interface RotaPageProps {
   session: DeskSession;
@@ -35,6 +140,8 @@ export interface RotaPageProps {
   days: number;
   segments: ScheduleSegment[];
   people: Person[];
+  /** Shifts and overrides touching the period, to edit or delete. */
+  entries: RotaEntryWithPerson[];
   notice?: string;
   problem?: FormProblem;
 }
@@ -80,7 +187,13 @@ export function RotaPage(p: RotaPageProps) {
   const primaryUntil = until(p.segments, 'primary');
   const backupUntil = until(p.segments, 'backup');
   const idsFor = (field: string) =>
-    problem?.form === 'shift' ? shiftFieldId(field) : problem?.form === 'person' ? personFieldId(field) : phoneFieldId(problem?.rowId ?? '');
+    problem?.form === 'shift'
+      ? shiftFieldId(field)
+      : problem?.form === 'person'
+        ? personFieldId(field)
+        : problem?.form === 'entry'
+          ? entryFieldId(problem.rowId ?? '', field)
+          : phoneFieldId(problem?.rowId ?? '');
   const role = sv.role === 'backup' ? 'backup' : 'primary';
   return (
     <DeskLayout title={`${problem ? 'Error: ' : ''}On-call rota`} officeName={p.office.name} session={p.session} current="/desk/rota">
@@ -140,6 +253,9 @@ export function RotaPage(p: RotaPageProps) {
           ))}
         </tbody>
       </table>
+
+      <h2 id="entries-title">Shifts and overrides</h2>
+      <Entries entries={p.entries} people={p.people} office={p.office} now={p.now} csrf={csrf} problem={problem?.form === 'entry' ? problem : undefined} />
 
       <h2 id="people-title">People who can be on call</h2>
       {p.people.length ? (

@@ -18,6 +18,7 @@ export async function findLiveSession(db: Db | Tx, tokenHash: string, now: Date)
       'app_user.name as u_name',
       'app_user.role as u_role',
       'app_user.password_hash as u_password_hash',
+      'app_user.mobile as u_mobile',
       'app_user.active as u_active',
       'app_user.created_at as u_created_at',
       'app_user.updated_at as u_updated_at',
@@ -27,10 +28,10 @@ export async function findLiveSession(db: Db | Tx, tokenHash: string, now: Date)
     .where('app_user.active', '=', true)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { u_id, u_email, u_name, u_role, u_password_hash, u_active, u_created_at, u_updated_at, ...session } = row;
+  const { u_id, u_email, u_name, u_role, u_password_hash, u_mobile, u_active, u_created_at, u_updated_at, ...session } = row;
   return {
     session,
-    user: { id: u_id, email: u_email, name: u_name, role: u_role, password_hash: u_password_hash, active: u_active, created_at: u_created_at, updated_at: u_updated_at },
+    user: { id: u_id, email: u_email, name: u_name, role: u_role, password_hash: u_password_hash, mobile: u_mobile, active: u_active, created_at: u_created_at, updated_at: u_updated_at },
   };
 }
 
@@ -47,4 +48,10 @@ export async function deleteSession(db: Db | Tx, tokenHash: string): Promise<voi
 /** Ends every session of a user (disabled, or password reset). */
 export async function deleteUserSessions(db: Db | Tx, userId: string): Promise<void> {
   await db.deleteFrom('user_session').where('user_id', '=', userId).execute();
+}
+
+/** Ends every session of a user but the one with `keepTokenHash` (they changed their own password there). Returns how many ended. */
+export async function deleteOtherSessions(db: Db | Tx, userId: string, keepTokenHash: string): Promise<number> {
+  const r = await db.deleteFrom('user_session').where('user_id', '=', userId).where('token_hash', '<>', keepTokenHash).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

@@ -44,7 +44,7 @@ export async function anyUser(db: Db | Tx): Promise<boolean> {
 }
 
 /** Updates a user. */
-export async function updateUser(db: Db | Tx, id: string, patch: Partial<Pick<AppUser, 'active' | 'password_hash' | 'role' | 'name'>> & { at: Date }): Promise<AppUser | undefined> {
+export async function updateUser(db: Db | Tx, id: string, patch: Partial<Pick<AppUser, 'active' | 'password_hash' | 'role' | 'name' | 'email' | 'mobile'>> & { at: Date }): Promise<AppUser | undefined> {
   const { at, ...set } = patch;
   return db.updateTable('app_user').set({ ...set, updated_at: at }).where('id', '=', id).returningAll().executeTakeFirst();
 }
@@ -55,4 +55,19 @@ export async function updateUser(db: Db | Tx, id: string, patch: Partial<Pick<Ap
  */
 export async function replacePasswordHash(db: Db | Tx, id: string, oldHash: string, newHash: string): Promise<void> {
   await db.updateTable('app_user').set({ password_hash: newHash }).where('id', '=', id).where('password_hash', '=', oldHash).execute();
+}
+
+/**
+ * The active managers, locked FOR UPDATE until the transaction ends: two managers demoting each
+ * other at once cannot both pass the "someone else is still a manager" check.
+ */
+export async function lockActiveManagers(tx: Tx): Promise<string[]> {
+  const rows = await tx.selectFrom('app_user').select('id').where('role', '=', 'manager').where('active', '=', true).orderBy('id').forUpdate().execute();
+  return rows.map((r) => r.id);
+}
+
+/** Whether a user other than `exceptId` has this email (any case). */
+export async function emailTakenByOther(db: Db | Tx, email: string, exceptId: string): Promise<boolean> {
+  const row = await db.selectFrom('app_user').select('id').where(sql<string>`lower(email)`, '=', email.toLowerCase()).where('id', '<>', exceptId).executeTakeFirst();
+  return row !== undefined;
 }

@@ -5,7 +5,7 @@ import { deskSession, type DeskEnv } from './auth.middleware.js';
 import type { FormProblem } from './desk.forms.js';
 import { actorOf, formFields, rowId } from './manager.handlers.js';
 import type { UserService } from './users.service.js';
-import { UsersPage } from './users.views.js';
+import { AccountPage, UsersPage } from './users.views.js';
 
 // Confirmations after a redirect are chosen by a fixed key, never by text from the query string.
 const USER_NOTICES: Record<string, string> = {
@@ -13,6 +13,13 @@ const USER_NOTICES: Record<string, string> = {
   disabled: 'The user has been disabled and signed out.',
   enabled: 'The user has been enabled. They can sign in again.',
   password: 'The new password has been set. They have been signed out and sign in with it.',
+  updated: 'User updated.',
+  'updated-out': 'User updated and deactivated: they have been signed out.',
+};
+
+// The own-password page's confirmations, likewise by key.
+const ACCOUNT_NOTICES: Record<string, string> = {
+  password: 'Password changed; your other sessions were signed out.',
 };
 
 // Passwords are dropped from the values shown again: a refused form never echoes one.
@@ -62,6 +69,24 @@ export function usersRoutes(deps: { config: Pick<Config, 'office'>; users: UserS
     });
   }
 
+  /** A manager's edit of one account (name, email, mobile, role, active). */
+  app.post('/users/:id', async (c) => {
+    const id = rowId(c, 'user');
+    const body = await formFields(c);
+    let active = true;
+    try {
+      const user = await deps.users.update(
+        id,
+        { name: body.name ?? '', email: body.email ?? '', mobile: body.mobile ?? '', role: body.role ?? '', active: body.active ?? '' },
+        actorOf(c),
+      );
+      active = user.active;
+    } catch (err) {
+      return refused(c, err, (errors) => ({ form: 'edit', rowId: id, errors, values: withoutPassword(body) }));
+    }
+    return c.redirect(`/desk/users?done=${active ? 'updated' : 'updated-out'}#user-row-${id}`, 303);
+  });
+
   app.post('/users/:id/password', async (c) => {
     const id = rowId(c, 'user');
     const body = await formFields(c);
@@ -71,6 +96,36 @@ export function usersRoutes(deps: { config: Pick<Config, 'office'>; users: UserS
       return refused(c, err, (f) => ({ form: 'row', rowId: id, errors: { password: f.password ?? Object.values(f)[0] }, values: {} }));
     }
     return c.redirect('/desk/users?done=password', 303);
+  });
+
+  return app;
+}
+
+/**
+ * `/desk/account`: every signed-in user's own account, where they change their own password
+ * (the current one required; their other sessions end). Not a manager area.
+ */
+export function accountRoutes(deps: { config: Pick<Config, 'office'>; users: UserService }) {
+  const app = new Hono<DeskEnv>();
+
+  async function render(c: Context<DeskEnv>, status: 200 | 422, problem?: FormProblem, notice?: string) {
+    c.status(status);
+    return c.html(<AccountPage session={deskSession(c)} office={deps.config.office} notice={notice} problem={problem} />);
+  }
+
+  app.get('/account', (c) => render(c, 200, undefined, ACCOUNT_NOTICES[c.req.query('done') ?? '']));
+
+  app.post('/account/password', async (c) => {
+    const body = await formFields(c);
+    const s = deskSession(c);
+    try {
+      await deps.users.changeOwnPassword(s.user.id, s.session.token_hash, body.current ?? '', body.password ?? '');
+    } catch (err) {
+      const f = validationFields(err);
+      if (!f) throw err;
+      return render(c, 422, { form: 'password', errors: f, values: {} });
+    }
+    return c.redirect('/desk/account?done=password', 303);
   });
 
   return app;

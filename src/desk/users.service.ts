@@ -3,7 +3,8 @@ import type { Db, Tx } from '../db/database.js';
 import { AppError } from '../http/errors.js';
 import { audit, type Actor } from './audit.repository.js';
 import type { AppUser, Role } from './desk.tables.js';
-import { hashPassword } from './password.js';
+import { normalisePhone } from '../enquiries/enquiry.input.js';
+import { hashPassword, verifyPassword } from './password.js';
 import * as sessions from './sessions.repository.js';
 import * as repo from './users.repository.js';
 
@@ -64,11 +65,12 @@ export class UserService {
     });
   }
 
-  /** Disables (or re-enables) a user; disabling ends their sessions at once. */
+  /** Disables (or re-enables) a user; disabling ends their sessions at once. Never the last active manager. */
   async setActive(userId: string, active: boolean, actor: Actor): Promise<AppUser> {
     if (!active && actor.userId === userId) throw new AppError('validation', 'You cannot disable yourself', { fields: { user: 'You cannot disable your own account' } });
     const now = this.deps.clock();
     return this.deps.db.transaction().execute(async (tx) => {
+      if (!active) await this.keepAManager(tx, userId, { user: 'is the last active manager: make someone else a manager first, or nobody can run the rota and the users' });
       const user = await repo.updateUser(tx, userId, { active, at: now });
       if (!user) throw new AppError('not_found', 'No such user');
       if (!active) await sessions.deleteUserSessions(tx, userId);
@@ -90,6 +92,100 @@ export class UserService {
       await audit(tx, { at: now, actor, action: 'user.password_reset', detail: { userId, email: user.email } });
       return user;
     });
+  }
+
+  /**
+   * Refuses a change that would leave no active manager: `userId` is about to stop being one
+   * (demoted or deactivated). The active managers are locked first, so two managers demoting
+   * each other at once cannot both succeed. `field` names the form field the 422 is about.
+   */
+  private async keepAManager(tx: Tx, userId: string, field: Record<string, string>): Promise<void> {
+    const managers = await repo.lockActiveManagers(tx);
+    if (managers.length === 1 && managers[0] === userId) {
+      const [key, text] = Object.entries(field)[0];
+      const user = await repo.findUserById(tx, userId);
+      throw new AppError('validation', 'The last active manager must stay one', { fields: { [key]: `${user?.name ?? 'This user'} ${text}` } });
+    }
+  }
+
+  /**
+   * A manager's edit of an account: name, email, mobile (optional, any format libphonenumber-js
+   * reads; stored E.164), role and whether it is active. Deactivating ends the user's sessions;
+   * the last active manager can be neither demoted nor deactivated, and nobody deactivates
+   * themselves. Every problem at once: AppError('validation') with `fields` keyed `name`, `email`,
+   * `mobile`, `role`, `active`. Audited with what changed.
+   */
+  async update(userId: string, input: { name: string; email: string; mobile: string; role: string; active: string }, actor: Actor): Promise<AppUser> {
+    const fields: Record<string, string> = {};
+    const email = input.email.trim();
+    const name = input.name.trim();
+    if (!EMAIL.test(email) || email.length > 254) fields.email = 'Enter an email address, like jo.smith@police.example';
+    if (!name || name.length > 200) fields.name = 'Enter a name of up to 200 characters';
+    if (input.role !== 'officer' && input.role !== 'manager') fields.role = 'Choose officer or manager';
+    if (input.active !== 'yes' && input.active !== 'no') fields.active = 'Choose active or deactivated';
+    let mobile: string | null = null;
+    if (input.mobile.trim()) {
+      mobile = normalisePhone(input.mobile);
+      if (!mobile) fields.mobile = 'Enter a mobile number, like 07911 123456 or +44 7911 123456, or leave it empty';
+    }
+    const active = input.active === 'yes';
+    if (!active && actor.userId === userId) fields.active = 'You cannot deactivate your own account';
+    const fail = () => new AppError('validation', 'The user could not be changed', { fields });
+    if (Object.keys(fields).length) throw fail();
+    const role = input.role as Role;
+    const now = this.deps.clock();
+    return this.deps.db.transaction().execute(async (tx) => {
+      const before = await repo.findUserById(tx, userId);
+      if (!before) throw new AppError('not_found', 'There is no such user.');
+      if (before.role === 'manager' && before.active && (role !== 'manager' || !active)) {
+        await this.keepAManager(tx, userId, role !== 'manager' ? { role: 'is the last active manager: make someone else a manager before changing this role' } : { active: 'is the last active manager: make someone else a manager before deactivating this account' });
+      }
+      if (await repo.emailTakenByOther(tx, email, userId)) {
+        fields.email = 'Another user already has this email address';
+        throw fail();
+      }
+      const user = await repo.updateUser(tx, userId, { name, email, mobile, role, active, at: now });
+      if (!user) throw new AppError('not_found', 'There is no such user.');
+      if (!active) await sessions.deleteUserSessions(tx, userId);
+      const changed: Record<string, unknown> = {};
+      for (const k of ['name', 'email', 'mobile', 'role', 'active'] as const) {
+        if (before[k] !== user[k]) changed[k] = { from: before[k], to: user[k] };
+      }
+      await audit(tx, { at: now, actor, action: 'user.updated', detail: { userId, email: user.email, changed } });
+      return user;
+    });
+  }
+
+  /**
+   * A signed-in user's change of their own password: the current one must be right, the new
+   * one passes the same rules as at creation (`passwordProblem`). Every other session of theirs
+   * ends (someone who knew the old password is signed out); the one they changed it in stays.
+   * AppError('validation') with `fields.current` / `fields.password`. Audited. Returns how many
+   * other sessions ended.
+   */
+  async changeOwnPassword(userId: string, keepTokenHash: string, current: string, next: string): Promise<number> {
+    const user = await repo.findUserById(this.deps.db, userId);
+    if (!user?.active) throw new AppError('unauthenticated', 'Sign in to the desk first');
+    const fields: Record<string, string> = {};
+    if (!current) fields.current = 'Enter your current password';
+    else if (!(await verifyPassword(current, user.password_hash))) fields.current = 'Your current password is not right';
+    const pw = passwordProblem(next);
+    if (pw) fields.password = pw;
+    else if (current && next === current) fields.password = 'Choose a password different from your current one';
+    if (Object.keys(fields).length) throw new AppError('validation', 'Your password could not be changed', { fields });
+    const hash = await hashPassword(next);
+    const now = this.deps.clock();
+    return this.deps.db.transaction().execute(async (tx) => {
+      await repo.updateUser(tx, userId, { password_hash: hash, at: now });
+      const ended = await sessions.deleteOtherSessions(tx, userId, keepTokenHash);
+      await audit(tx, { at: now, actor: { userId, email: user.email }, action: 'user.password_changed', detail: { userId, email: user.email, otherSessionsEnded: ended } });
+      return ended;
+    });
+  }
+
+  /** The user with this id, or undefined. */
+  find(userId: string): Promise<AppUser | undefined> {
+    return repo.findUserById(this.deps.db, userId);
   }
 
   /** Every user. */

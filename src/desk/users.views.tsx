@@ -17,6 +17,61 @@ export function userRowFieldId(userId: string, field: string): string {
   return field === 'password' ? `password-${userId}` : `active-${userId}`;
 }
 
+/** Element id of a field of one user's "edit" form. */
+export function editUserFieldId(userId: string, field: string): string {
+  return `edit-${userId}-${field}`;
+}
+
+/** A mobile for people: UK numbers as dialled in the UK ("07911 123456"), others international. */
+function mobileText(e164: string | null): string {
+  if (!e164) return '';
+  const uk = /^\+44(7\d{3})(\d{6})$/.exec(e164);
+  return uk ? `0${uk[1]} ${uk[2]}` : e164;
+}
+
+/** One user's edit form (inside their row): name, email, mobile, role, active. */
+function EditUser(p: { user: AppUser; csrf: string; me: boolean; problem?: FormProblem }) {
+  const u = p.user;
+  const id = (f: string) => editUserFieldId(u.id, f);
+  const e = p.problem?.errors ?? {};
+  const v = p.problem?.values;
+  const val = (f: 'name' | 'email' | 'mobile') => (v ? (v[f] ?? '') : f === 'mobile' ? mobileText(u.mobile) : u[f]);
+  const role = v ? v.role : u.role;
+  const active = v ? v.active : u.active ? 'yes' : 'no';
+  return (
+    <details class="row-details" open={Boolean(p.problem)}>
+      <summary>
+        Edit<span class="visually-hidden"> {u.name}</span>
+      </summary>
+      <form method="post" action={`/desk/users/${u.id}`} novalidate>
+        <Csrf token={p.csrf} />
+        <Field id={id('name')} name="name" label="Name" error={e.name} attrs={{ type: 'text', maxlength: 200, autocomplete: 'off', value: val('name') }} />
+        <Field id={id('email')} name="email" label="Email address" error={e.email} attrs={{ type: 'email', maxlength: 254, autocomplete: 'off', spellcheck: false, value: val('email') }} />
+        <Field id={id('mobile')} name="mobile" label="Mobile (optional)" hint="Like 07911 123456" error={e.mobile} attrs={{ type: 'tel', autocomplete: 'off', value: val('mobile') }} />
+        <Field id={id('role')} name="role" label="Role" error={e.role} as="select">
+          <option value="officer" selected={role === 'officer'}>
+            Press officer
+          </option>
+          <option value="manager" selected={role === 'manager'}>
+            Manager
+          </option>
+        </Field>
+        <Field id={id('active')} name="active" label="Status" hint={p.me ? 'You cannot deactivate your own account.' : 'Deactivating signs them out at once.'} error={e.active} as="select">
+          <option value="yes" selected={active === 'yes'}>
+            Active
+          </option>
+          <option value="no" selected={active === 'no'}>
+            Deactivated
+          </option>
+        </Field>
+        <button type="submit" class="button">
+          Save changes<span class="visually-hidden"> to {u.name}</span>
+        </button>
+      </form>
+    </details>
+  );
+}
+
 /** What the users page shows; `problem` is a refused form to show again. */
 export interface UsersPageProps {
   session: DeskSession;
@@ -36,11 +91,12 @@ export function UsersPage(p: UsersPageProps) {
   const add = problem?.form === 'add' ? problem : undefined;
   const av = add?.values ?? {};
   const ae = add?.errors ?? {};
-  const ids = (field: string) => (problem?.form === 'add' ? newUserFieldId(field) : userRowFieldId(problem?.rowId ?? '', field));
+  const ids = (field: string) =>
+    problem?.form === 'add' ? newUserFieldId(field) : problem?.form === 'edit' ? editUserFieldId(problem.rowId ?? '', field) : userRowFieldId(problem?.rowId ?? '', field);
   const role = av.role === 'manager' ? 'manager' : 'officer';
   return (
     <DeskLayout title={`${problem ? 'Error: ' : ''}Users`} officeName={p.office.name} session={p.session} current="/desk/users">
-      <ProblemSummary problem={problem} ids={ids} order={['name', 'email', 'role', 'password']} />
+      <ProblemSummary problem={problem} ids={ids} order={['name', 'email', 'mobile', 'role', 'active', 'password']} />
       <Notice text={p.notice} />
       <h1>Users</h1>
       <p class="hint">Press officers work the queue; managers also run the rota, the users and the audit log. Disabling someone signs them out at once.</p>
@@ -50,6 +106,7 @@ export function UsersPage(p: UsersPageProps) {
           <tr>
             <th scope="col">Name</th>
             <th scope="col">Email</th>
+            <th scope="col">Mobile</th>
             <th scope="col">Role</th>
             <th scope="col">Status</th>
             <th scope="col">Actions</th>
@@ -58,6 +115,7 @@ export function UsersPage(p: UsersPageProps) {
         <tbody>
           {p.users.map((u) => {
             const mine = problem?.form === 'row' && problem.rowId === u.id ? problem : undefined;
+            const editing = problem?.form === 'edit' && problem.rowId === u.id ? problem : undefined;
             const pwId = userRowFieldId(u.id, 'password');
             const pwErr = mine?.errors.password;
             const activeErr = mine?.errors.user;
@@ -68,7 +126,8 @@ export function UsersPage(p: UsersPageProps) {
                   {u.name}
                   {me ? <span class="hint"> (you)</span> : null}
                 </td>
-                <td data-label="Email">{u.email}</td>
+                <td data-label="Email" class="break">{u.email}</td>
+                <td data-label="Mobile">{u.mobile ? <a href={`tel:${u.mobile}`}>{mobileText(u.mobile)}</a> : <span class="hint">—</span>}</td>
                 <td data-label="Role">{u.role === 'manager' ? 'Manager' : 'Press officer'}</td>
                 <td data-label="Status">
                   {u.active ? 'Active' : <strong>Disabled</strong>}
@@ -85,6 +144,7 @@ export function UsersPage(p: UsersPageProps) {
                       </button>
                     </form>
                   )}
+                  <EditUser user={u} csrf={csrf} me={me} problem={editing} />
                   <details class="row-details" open={Boolean(pwErr)}>
                     <summary>
                       Set a new password<span class="visually-hidden"> for {u.name}</span>
@@ -138,6 +198,56 @@ export function UsersPage(p: UsersPageProps) {
         />
         <button type="submit" class="button">
           Add user
+        </button>
+      </form>
+    </DeskLayout>
+  );
+}
+
+/** What the own-account page shows. */
+export interface AccountPageProps {
+  session: DeskSession;
+  office: OfficeConfig;
+  notice?: string;
+  problem?: FormProblem;
+}
+
+/** Element id of a field of the "change your password" form. */
+export function accountFieldId(field: string): string {
+  return `account-${field}`;
+}
+
+/** Every signed-in user's own account: who they are, and a form to change their own password. */
+export function AccountPage(p: AccountPageProps) {
+  const { user } = p.session;
+  const e = p.problem?.errors ?? {};
+  return (
+    <DeskLayout title={`${p.problem ? 'Error: ' : ''}Your account`} officeName={p.office.name} session={p.session} current="/desk/account">
+      <ProblemSummary problem={p.problem} ids={accountFieldId} order={['current', 'password']} />
+      <Notice text={p.notice} />
+      <h1>Your account</h1>
+      <dl class="summary">
+        <dt>Name</dt>
+        <dd>{user.name}</dd>
+        <dt>Email address</dt>
+        <dd class="break">{user.email}</dd>
+        <dt>Role</dt>
+        <dd>{user.role === 'manager' ? 'Manager' : 'Press officer'}</dd>
+      </dl>
+      <form method="post" action="/desk/account/password" novalidate class="manager-form" aria-labelledby="password-title">
+        <h2 id="password-title">Change your password</h2>
+        <Csrf token={p.session.session.csrf_token} />
+        <Field id={accountFieldId('current')} name="current" label="Current password" error={e.current} attrs={{ type: 'password', autocomplete: 'current-password' }} />
+        <Field
+          id={accountFieldId('password')}
+          name="password"
+          label="New password"
+          hint={`At least ${MIN_PASSWORD} characters. You stay signed in here; anywhere else you are signed in is signed out.`}
+          error={e.password}
+          attrs={{ type: 'password', autocomplete: 'new-password' }}
+        />
+        <button type="submit" class="button">
+          Change password
         </button>
       </form>
     </DeskLayout>

@@ -157,3 +157,63 @@ function isUniqueViolation(err: unknown, constraint: string): boolean {
   const e = err as { code?: unknown; constraint?: unknown } | null;
   return e?.code === '23505' && e.constraint === constraint;
 }
+
+/** A rota entry with its person's name and phone, as the desk lists and edits it. */
+export interface RotaEntryWithPerson extends RotaEntry {
+  name: string;
+  phone: string;
+  personActive: boolean;
+}
+
+function entriesWithPerson(db: Db | Tx) {
+  return db
+    .selectFrom('rota_entry')
+    .innerJoin('person', 'person.id', 'rota_entry.person_id')
+    .selectAll('rota_entry')
+    .select(['person.name as name', 'person.phone as phone', 'person.active as personActive']);
+}
+
+/** Entries of active people overlapping [from, to), by start then id: the shifts the desk can change. */
+export async function listEntriesBetween(db: Db | Tx, from: Date, to: Date): Promise<RotaEntryWithPerson[]> {
+  return entriesWithPerson(db)
+    .where('person.active', '=', true)
+    .where(sql<boolean>`${PERIOD} && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')`)
+    .orderBy('rota_entry.starts_at')
+    .orderBy('rota_entry.id')
+    .execute();
+}
+
+/** One entry with its person, locked FOR UPDATE until the transaction ends (two edits of one shift run one after the other). */
+export async function findEntryForUpdate(tx: Tx, id: string): Promise<RotaEntryWithPerson | undefined> {
+  return entriesWithPerson(tx).where('rota_entry.id', '=', id).forUpdate('rota_entry').executeTakeFirst();
+}
+
+/**
+ * Entries of active people other than `exceptId` with this role and kind (shift or override)
+ * overlapping [from, to): what an edited entry would clash with.
+ */
+export async function findOverlapping(db: Db | Tx, q: { role: RotaRole; isOverride: boolean; from: Date; to: Date; exceptId: string }): Promise<RotaEntryWithPerson[]> {
+  return entriesWithPerson(db)
+    .where('person.active', '=', true)
+    .where('rota_entry.role', '=', q.role)
+    .where('rota_entry.is_override', '=', q.isOverride)
+    .where('rota_entry.id', '<>', q.exceptId)
+    .where(sql<boolean>`${PERIOD} && tstzrange(${q.from}::timestamptz, ${q.to}::timestamptz, '[)')`)
+    .orderBy('rota_entry.starts_at')
+    .execute();
+}
+
+/** Sets an entry's person and period. */
+export async function updateRotaEntry(tx: Tx, id: string, set: { person_id: string; starts_at: Date; ends_at: Date }): Promise<RotaEntry> {
+  return tx.updateTable('rota_entry').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Deletes an entry (only one that has not started: the desk keeps who was on call). */
+export async function deleteRotaEntry(tx: Tx, id: string): Promise<void> {
+  await tx.deleteFrom('rota_entry').where('id', '=', id).execute();
+}
+
+/** One entry by id, or undefined. */
+export async function listEntryById(db: Db | Tx, id: string): Promise<RotaEntry | undefined> {
+  return db.selectFrom('rota_entry').selectAll().where('id', '=', id).executeTakeFirst();
+}

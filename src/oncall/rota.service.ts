@@ -372,6 +372,122 @@ export class RotaService {
     });
   }
 
+  /**
+   * The shifts and overrides (of active people) touching [from, to), by start: what the desk
+   * lists to edit or delete.
+   */
+  async entriesBetween(from: Date, to: Date, db: Db | Tx = this.deps.db): Promise<repo.RotaEntryWithPerson[]> {
+    return repo.listEntriesBetween(db, from, to);
+  }
+
+  /**
+   * A manager's edit of a shift or override: who (someone on the active staff list; their phone
+   * is what pages), from and to. Paging reads the rota when it pages, so the next page follows
+   * the edit. Rules, each refused as AppError('validation') naming the field (`personId`,
+   * `startsAt`, `endsAt`), every problem at once, `formProblems` (what the caller found reading
+   * its form) winning:
+   * - the end after the start;
+   * - no overlap with another entry of the same role and kind (a shift with a shift, an override
+   *   with an override: overrides exist to overlap shifts);
+   * - a shift that is over stays as it was;
+   * - one that has started keeps its person and start (who was on call is history) and can be
+   *   shortened to end now at the earliest, or lengthened;
+   * - one that has not started cannot be moved to start in the past.
+   * AppError('not_found') for no such entry. Audited with before and after.
+   */
+  async updateShiftFromDesk(entryId: string, input: { personId: string; startsAt: Date; endsAt: Date }, formProblems: Record<string, string>, actor: Actor): Promise<RotaEntry> {
+    const now = this.deps.clock();
+    const office = this.deps.config.office;
+    return this.deps.db.transaction().execute(async (tx) => {
+      const before = await repo.findEntryForUpdate(tx, entryId);
+      if (!before || !before.personActive) throw new AppError('not_found', 'There is no such shift on the rota.');
+      const what = before.is_override ? 'override' : 'shift';
+      const fields: Record<string, string> = {};
+      const started = before.starts_at <= now;
+      const { startsAt, endsAt } = input;
+      const minute = (d: Date) => Math.floor(d.getTime() / 60_000);
+      if (before.ends_at <= now) fields.endsAt = `This ${what} is over: past shifts stay on record as they were`;
+      let person: Person | undefined;
+      if (!/^[1-9]\d{0,18}$/.test(input.personId)) fields.personId = 'Choose a person from the staff list';
+      else {
+        person = await repo.findPersonByIdForShare(tx, input.personId);
+        if (!person) fields.personId = 'No such person on the staff list';
+        else if (!person.active) fields.personId = `${person.name} is no longer on the staff list`;
+        else if (started && person.id !== before.person_id) fields.personId = `This ${what} has started: ${before.name} was on call. End it now and add a new one for ${person.name}`;
+      }
+      if (isValidDate(startsAt)) {
+        // datetime-local has minutes only: the start shown on the form is the start kept.
+        const unchanged = minute(startsAt) === minute(before.starts_at);
+        if (started && !unchanged) fields.startsAt = `This ${what} has started: its start (${formatOfficeTime(before.starts_at, office)}) cannot change`;
+        else if (!started && !unchanged && startsAt < now) fields.startsAt = 'The start cannot be in the past';
+      } else fields.startsAt = 'Enter when the shift starts';
+      const from = started || (isValidDate(startsAt) && minute(startsAt) === minute(before.starts_at)) ? before.starts_at : startsAt;
+      if (!isValidDate(endsAt)) fields.endsAt ??= 'Enter when the shift ends';
+      else if (isValidDate(from) && endsAt <= from) fields.endsAt ??= `The ${what} must end after it starts`;
+      else if (endsAt < now && minute(endsAt) < minute(now)) fields.endsAt ??= `The ${what} cannot end in the past: the earliest it can end is now`;
+      if (!fields.startsAt && !fields.endsAt && isValidDate(from) && isValidDate(endsAt)) {
+        // A shift ended "now" from the form's minute keeps the current instant, not a minute ago.
+        const to = endsAt < now ? now : endsAt;
+        const clash = (await repo.findOverlapping(tx, { role: before.role, isOverride: before.is_override, from, to, exceptId: before.id }))[0];
+        if (clash) {
+          const field = clash.starts_at < from ? 'startsAt' : 'endsAt';
+          fields[field] = `This overlaps ${clash.name}'s ${what} from ${formatOfficeTime(clash.starts_at, office)} to ${formatOfficeTime(clash.ends_at, office)}`;
+        }
+      }
+      const all = { ...fields, ...formProblems };
+      if (Object.keys(all).length || !person) throw new AppError('validation', `The ${what} could not be changed`, { fields: all });
+      const after = await repo.updateRotaEntry(tx, before.id, { person_id: person.id, starts_at: from, ends_at: endsAt < now ? now : endsAt });
+      await audit(tx, {
+        at: now,
+        actor,
+        action: 'rota.shift_updated',
+        detail: {
+          entryId: before.id,
+          override: before.is_override,
+          role: before.role,
+          before: { person: before.name, phone: before.phone, from: formatOfficeTime(before.starts_at, office), to: formatOfficeTime(before.ends_at, office) },
+          after: { person: person.name, phone: person.phone, from: formatOfficeTime(after.starts_at, office), to: formatOfficeTime(after.ends_at, office) },
+        },
+      });
+      return after;
+    });
+  }
+
+  /** Ends a shift or override that has started, now ("End now" on the rota page): `updateShiftFromDesk` with its end set to now. */
+  async endShiftNow(entryId: string, actor: Actor): Promise<RotaEntry> {
+    const entry = (await repo.listEntryById(this.deps.db, entryId)) ?? null;
+    if (!entry) throw new AppError('not_found', 'There is no such shift on the rota.');
+    return this.updateShiftFromDesk(entryId, { personId: entry.person_id, startsAt: entry.starts_at, endsAt: this.deps.clock() }, {}, actor);
+  }
+
+  /**
+   * Deletes a shift or override that has not started (the manager confirmed on the page). One
+   * that has started is history: AppError('validation') on `endsAt` says to end it now instead.
+   * AppError('not_found') for no such entry. Audited with what it was.
+   */
+  async deleteShiftFromDesk(entryId: string, actor: Actor): Promise<repo.RotaEntryWithPerson> {
+    const now = this.deps.clock();
+    const office = this.deps.config.office;
+    return this.deps.db.transaction().execute(async (tx) => {
+      const entry = await repo.findEntryForUpdate(tx, entryId);
+      if (!entry || !entry.personActive) throw new AppError('not_found', 'There is no such shift on the rota.');
+      const what = entry.is_override ? 'override' : 'shift';
+      if (entry.starts_at <= now) {
+        throw new AppError('validation', `The ${what} could not be deleted`, {
+          fields: { endsAt: `This ${what} has ${entry.ends_at <= now ? 'ended' : 'started'}: it stays on record${entry.ends_at > now ? '. End it now instead' : ''}` },
+        });
+      }
+      await repo.deleteRotaEntry(tx, entry.id);
+      await audit(tx, {
+        at: now,
+        actor,
+        action: 'rota.shift_deleted',
+        detail: { entryId: entry.id, override: entry.is_override, role: entry.role, person: entry.name, phone: entry.phone, from: formatOfficeTime(entry.starts_at, office), to: formatOfficeTime(entry.ends_at, office) },
+      });
+      return entry;
+    });
+  }
+
   /** `addPerson` from the desk, audited as `actor` in the same transaction. */
   async addPersonAudited(input: { name: string; phone: string }, actor: Actor, db: Db | Tx = this.deps.db): Promise<Person> {
     return this.inTransaction(db, async (tx) => {

@@ -121,26 +121,48 @@ export class ReportsService {
     };
   }
 
-  /** The CSV export: one row per enquiry received in the period, stable column names, UTF-8. */
+  /**
+   * The CSV export: one row per enquiry received in the period, UTF-8. Times are office time
+   * (ISO 8601 with their UTC offset, the zone named in the header: a press office reads its day
+   * in its own time, and the offset keeps the autumn's repeated hour unambiguous); durations are
+   * in minutes (to a tenth), the header saying so.
+   */
   async *csv(from: Date, to: Date, assignedTo: string | null): AsyncGenerator<string> {
     const s = this.scope(from, to, assignedTo);
+    const zone = this.deps.config.office.timezone;
+    const times = ['received_at', 'deadline', 'respond_by', 'first_response_at', 'closed_at', 'resolved_at'];
+    const minutes = { first_response_minutes: 'first_response_seconds', first_response_working_minutes: 'first_response_working_seconds' } as const;
     const columns = [
-      'reference', 'channel', 'status', 'urgent', 'urgent_reason', 'out_of_hours', 'received_at', 'deadline', 'respond_by',
-      'first_response_at', 'closed_at', 'resolved_at', 'assigned_to', 'outlet', 'subject', 'first_response_seconds',
-      'first_response_working_seconds', 'deadline_outcome', 'page_status', 'page_acknowledged_at',
+      'reference', 'channel', 'status', 'urgent', 'urgent_reason', 'out_of_hours', ...times, 'assigned_to', 'outlet', 'subject',
+      ...Object.keys(minutes), 'deadline_outcome', 'page_status', 'page_acknowledged_at',
     ];
+    const isTime = (c: string) => times.includes(c) || c === 'page_acknowledged_at';
+    const header = columns.map((c) => (isTime(c) ? `${c} (${zone})` : c));
+    const cell = (row: Record<string, unknown>, c: string): unknown => {
+      if (c in minutes) {
+        const secs = row[minutes[c as keyof typeof minutes]];
+        return secs === null || secs === undefined ? null : Math.round(Number(secs) / 6) / 10;
+      }
+      const v = row[c];
+      return isTime(c) && v instanceof Date ? officeIso(v, zone) : v;
+    };
     // A byte-order mark so spreadsheet programs read the UTF-8 correctly.
-    yield `\uFEFF${columns.join(',')}\r\n`;
+    yield `\uFEFF${header.map(csvCell).join(',')}\r\n`;
     let after: string | null = null;
     for (;;) {
       const rows = await repo.enquiriesForExport(this.deps.db, s, after, 1000);
       if (!rows.length) return;
       let chunk = '';
-      for (const row of rows) chunk += `${columns.map((c) => csvCell(row[c])).join(',')}\r\n`;
+      for (const row of rows) chunk += `${columns.map((c) => csvCell(cell(row, c))).join(',')}\r\n`;
       yield chunk;
       after = rows[rows.length - 1].id;
     }
   }
+}
+
+/** An instant in office time as ISO 8601 with its offset, to the second ("2026-07-03T12:00:00+01:00"). */
+export function officeIso(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at).setZone(zone).startOf('second').toISO({ suppressMilliseconds: true }) ?? at.toISOString();
 }
 
 /** One CSV cell: quoted when needed, and formula-looking text defused for spreadsheet safety. */

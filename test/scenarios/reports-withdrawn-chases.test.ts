@@ -150,10 +150,10 @@ describe('withdrawn enquiries in the reports', () => {
       return Object.fromEntries(header.map((h, i) => [h, cells[i]]));
     };
     expect(lines).toHaveLength(7);
-    expect(row(ref.A)).toMatchObject({ status: 'withdrawn', deadline_outcome: 'withdrawn', first_response_at: '' });
+    expect(row(ref.A)).toMatchObject({ status: 'withdrawn', deadline_outcome: 'withdrawn', 'first_response_at (Europe/London)': '' });
     expect(row(ref.F)).toMatchObject({ status: 'withdrawn', deadline_outcome: 'withdrawn' });
     expect(row(ref.B)).toMatchObject({ status: 'withdrawn', deadline_outcome: 'missed' });
-    expect(row(ref.E)).toMatchObject({ status: 'withdrawn', deadline_outcome: 'met', first_response_seconds: '1800' });
+    expect(row(ref.E)).toMatchObject({ status: 'withdrawn', deadline_outcome: 'met', first_response_minutes: '30' });
   });
 });
 

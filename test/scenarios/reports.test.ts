@@ -207,12 +207,12 @@ describe('reports for a known quarter', () => {
     expect(res.headers.get('content-type')).toContain('text/csv');
     const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[0]).toBe(
-      'reference,channel,status,urgent,urgent_reason,out_of_hours,received_at,deadline,respond_by,first_response_at,closed_at,resolved_at,assigned_to,outlet,subject,first_response_seconds,first_response_working_seconds,deadline_outcome,page_status,page_acknowledged_at',
+      'reference,channel,status,urgent,urgent_reason,out_of_hours,received_at (Europe/London),deadline (Europe/London),respond_by (Europe/London),first_response_at (Europe/London),closed_at (Europe/London),resolved_at (Europe/London),assigned_to,outlet,subject,first_response_minutes,first_response_working_minutes,deadline_outcome,page_status,page_acknowledged_at (Europe/London)',
     );
     expect(lines).toHaveLength(8);
     const a = lines.find((l) => l.startsWith('PD-AAA-AAA'))!.split(',');
-    expect(a[15]).toBe('241200');
-    expect(a[16]).toBe('7200');
+    expect(a[15]).toBe('4020');
+    expect(a[16]).toBe('120');
     expect(lines.find((l) => l.startsWith('PD-DDD-DDD'))).toContain(',missed,acknowledged,');
     expect(lines.find((l) => l.startsWith('PD-GGG-GGG'))).toContain(`"'=HYPERLINK(""http://evil"")"`);
   });
