@@ -138,7 +138,7 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
       return c.html(<EnquiryFormPage officeName={officeName} {...formStatus(deps)} values={values} errors={errors} />);
     }
     const receipt = randomBytes(24).toString('base64url');
-    const { outcome } = await deps.service.submit(parsed.value, 'web', { sender: pageSender(c), receiptHash: receiptHash(receipt) });
+    const { outcome } = await deps.service.submit(parsed.value, 'web', { sender: pageSender(c), receiptHash: receiptHash(receipt), acknowledge: true });
     const path = `/enquiries/${outcome.reference}/confirmation`;
     const cookie = { path, httpOnly: true, sameSite: 'Lax', secure: deps.config.publicBaseUrl.startsWith('https:'), maxAge: RECEIPT_SECONDS } as const;
     setCookie(c, RECEIPT_COOKIE, receipt, cookie);
@@ -159,7 +159,7 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
     const link = statusToken && looksLikeBearerToken(statusToken) ? statusUrl(deps.config.publicBaseUrl, statusToken) : null;
     // The page carries a bearer link: keep it out of Referer headers and caches.
     c.header('Referrer-Policy', 'no-referrer');
-    return c.html(<ConfirmationPage officeName={officeName} reference={found.reference} nextStep={found.nextStep} urgent={found.urgent} statusUrl={link} />);
+    return c.html(<ConfirmationPage officeName={officeName} reference={found.reference} nextStep={found.nextStep} urgent={found.urgent} statusUrl={link} acknowledgedTo={found.acknowledgedTo} />);
   });
 
   return app;
@@ -191,7 +191,8 @@ export function enquiryApiRoutes(deps: EnquiryRouteDeps) {
     const website = (raw as Record<string, unknown>).website;
     if (website !== undefined && website !== null && website !== '') fields.website = 'website must be empty';
     if (!parsed.ok || Object.keys(fields).length > 0) throw validationError(fields);
-    const { outcome } = await deps.service.submit(parsed.value, 'api', { sender: pageSender(c) });
+    // Acknowledged by email or text like the form (the 201's `acknowledgedBy` says which).
+    const { outcome } = await deps.service.submit(parsed.value, 'api', { sender: pageSender(c), acknowledge: true });
     // No Location header: the confirmation page is only for the browser that sent a form (its
     // receipt cookie), so it would be a 404 for an API client. The journalist's status page
     // (statusUrl) is the enquiry's address.

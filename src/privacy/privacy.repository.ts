@@ -2,6 +2,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import { pageBudgetKey } from '../enquiries/page-budget.js';
+import { ackRecipientKey } from '../enquiries/acknowledgement.js';
 import { PERSONAL_FIELDS } from '../enquiries/timeline.js';
 import { OPEN_STATUSES, type EnquiryStatus } from '../enquiries/enquiry.model.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
@@ -192,7 +193,10 @@ async function eraseOrphansFrom(tx: Tx, at: Date, phone: string | null, email: s
   // expire within the hour anyway).
   for (const who of [phone, email]) if (who) await sql`DELETE FROM rate_limit WHERE strpos(lower(key), ${who.toLowerCase()}) > 0`.execute(tx);
   // The page budget keys a number or an address by its digest: the same person, pseudonymised.
-  const budgetKeys = [phone ? pageBudgetKey({ phone }) : null, email ? pageBudgetKey({ email }) : null].filter((k): k is string => k !== null);
+  // So do the counts of acknowledgements sent to them from the form and the API (src/enquiries/acknowledgement.ts).
+  const budgetKeys = [phone ? pageBudgetKey({ phone }) : null, email ? pageBudgetKey({ email }) : null, phone ? ackRecipientKey({ phone }) : null, email ? ackRecipientKey({ email }) : null].filter(
+    (k): k is string => k !== null,
+  );
   for (const key of budgetKeys) await sql`DELETE FROM rate_limit WHERE key = ${key}`.execute(tx);
   // Texts that joined no enquiry and name them (an officer's command that found no enquiry, its
   // reply), whoever sent them: the number as stored and as written at home, or the address.
