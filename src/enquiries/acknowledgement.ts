@@ -1,5 +1,6 @@
 /**
- * The acknowledgement of an enquiry sent by the web form or the API (issue 23, item 5): like the
+ * The acknowledgement of an enquiry sent by the web form, or by the API when the request asks
+ * (`acknowledge`: see `apiOnlyFieldsSchema`) (issue 23, item 5): like the
  * other channels (an email is answered by email, a text or a phone message by text), the
  * journalist gets their reference, the honest next step and their status link, once, through the
  * outbox: by email when they gave an address and email can be sent to it, else by text when they

@@ -10,7 +10,7 @@ import { looksLikeBearerToken } from '../http/bearer-token.js';
 import { AppError, validationError } from '../http/errors.js';
 import { STATUS_PREFIX, statusUrl } from '../status/status-link.js';
 import type { EnquiryService, PageSender } from './enquiries.service.js';
-import { ENQUIRY_FIELDS, parseEnquiryInput } from './enquiry.input.js';
+import { apiOnlyFieldsSchema, ENQUIRY_FIELDS, parseEnquiryInput } from './enquiry.input.js';
 import { ConfirmationPage, EnquiryFormPage, type FormValues } from './enquiry.views.js';
 import { normaliseReference } from './reference.js';
 import { displayPhone } from './urgency.js';
@@ -190,9 +190,11 @@ export function enquiryApiRoutes(deps: EnquiryRouteDeps) {
     const fields: Record<string, string> = parsed.ok ? {} : { ...parsed.fields };
     const website = (raw as Record<string, unknown>).website;
     if (website !== undefined && website !== null && website !== '') fields.website = 'website must be empty';
-    if (!parsed.ok || Object.keys(fields).length > 0) throw validationError(fields);
-    // Acknowledged by email or text like the form (the 201's `acknowledgedBy` says which).
-    const { outcome } = await deps.service.submit(parsed.value, 'api', { sender: pageSender(c), acknowledge: true });
+    const apiOnly = apiOnlyFieldsSchema.safeParse(raw);
+    if (!apiOnly.success) fields.acknowledge = apiOnly.error.issues[0]?.message ?? 'acknowledge must be true or false';
+    if (!parsed.ok || !apiOnly.success || Object.keys(fields).length > 0) throw validationError(fields);
+    // Acknowledged by email or text like the form only when asked (`acknowledge`; the 201's `acknowledgedBy` says how).
+    const { outcome } = await deps.service.submit(parsed.value, 'api', { sender: pageSender(c), acknowledge: apiOnly.data.acknowledge });
     // No Location header: the confirmation page is only for the browser that sent a form (its
     // receipt cookie), so it would be a 404 for an API client. The journalist's status page
     // (statusUrl) is the enquiry's address.

@@ -54,7 +54,7 @@ export interface SubmitOptions {
   /** SHA-256 of the receipt token given to the submitting browser (the web form); see `confirmation`. */
   receiptHash?: string;
   /**
-   * Acknowledge it by email or text (the form and the API; src/enquiries/acknowledgement.ts), in
+   * Acknowledge it by email or text (the form; the API when asked; src/enquiries/acknowledgement.ts), in
    * the enquiry's transaction, within the acknowledgement limits counted against `sender`.
    */
   acknowledge?: boolean;

@@ -101,7 +101,7 @@ async function plantEverywhere(h: Harness): Promise<{ apiRef: string; smsRef: st
   });
   expect(form.status).toBe(303);
   const formRef = await refOf(h, 'web');
-  const api = await h.postJson('/api/enquiries', { name: JOURNALIST.name, outlet: 'Gazette', email: JOURNALIST.email, phone: JOURNALIST.phone, subject: `Depot fire: the ${PHRASE}`, details: `Call ${JOURNALIST.name} about the ${PHRASE}`, urgent: true });
+  const api = await h.postJson('/api/enquiries', { name: JOURNALIST.name, outlet: 'Gazette', email: JOURNALIST.email, phone: JOURNALIST.phone, subject: `Depot fire: the ${PHRASE}`, details: `Call ${JOURNALIST.name} about the ${PHRASE}`, urgent: true, acknowledge: true });
   expect(api.status).toBe(201);
   const { reference: apiRef, statusUrl } = (await api.json()) as { reference: string; statusUrl: string };
   await h.twilio.waitForMessages(1);

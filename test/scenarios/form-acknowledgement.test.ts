@@ -105,20 +105,26 @@ describe('the form acknowledges', () => {
     expect(confirmation).toContain('We’ve also sent this to +44 7911 123456.');
   });
 
-  it('the API the same way, and says how in its 201', async () => {
+  it('the API the same way when asked (`acknowledge`), and says how in its 201', async () => {
     await start();
-    const res = await h.postJson('/api/enquiries', { name: ANN.name, outlet: ANN.outlet, email: ANN.email, phone: ANN.phone, subject: 'Depot fire', details: 'Crews?' });
+    const quiet = await h.postJson('/api/enquiries', { name: ANN.name, outlet: ANN.outlet, phone: '+447911123499', subject: 'Depot fire', details: 'Crews?' });
+    expect(((await quiet.json()) as { acknowledgedBy: string | null }).acknowledgedBy).toBeNull();
+    const wrong = await h.postJson('/api/enquiries', { name: ANN.name, outlet: ANN.outlet, phone: ANN.phone, subject: 'Depot fire', details: 'Crews?', acknowledge: 'please' });
+    expect(wrong.status).toBe(422);
+    expect(((await wrong.json()) as { error: { fields: Record<string, string> } }).error.fields.acknowledge).toBe('acknowledge must be true or false');
+    const res = await h.postJson('/api/enquiries', { name: ANN.name, outlet: ANN.outlet, email: ANN.email, phone: ANN.phone, subject: 'Depot fire', details: 'Crews?', acknowledge: true });
     expect(res.status).toBe(201);
     const body = (await res.json()) as { reference: string; acknowledgedBy: string | null };
     // Email is not connected here: the text goes instead.
     expect(body.acknowledgedBy).toBe('sms');
     await h.jobs.settle();
     expect(textsTo(ANN.phone).map((m) => m.body)).toEqual([expect.stringContaining(body.reference)]);
+    expect(textsTo('+447911123499')).toEqual([]);
   });
 
   it('never to a landline or a number abroad', async () => {
     await start();
-    const landline = await h.postJson('/api/enquiries', { name: ANN.name, outlet: ANN.outlet, phone: '+442071234567', subject: 'Depot fire', details: 'Crews?' });
+    const landline = await h.postJson('/api/enquiries', { name: ANN.name, outlet: ANN.outlet, phone: '+442071234567', subject: 'Depot fire', details: 'Crews?', acknowledge: true });
     expect(landline.status).toBe(201);
     expect(((await landline.json()) as { acknowledgedBy: string | null }).acknowledgedBy).toBeNull();
     const { confirmation } = await sendForm({ phone: '020 7123 4567' });
