@@ -13,6 +13,7 @@ import { CaseworkService } from './desk/casework.service.js';
 import { LiveFeed } from './desk/live-feed.js';
 import { UserService } from './desk/users.service.js';
 import { EnquiryService } from './enquiries/enquiries.service.js';
+import { IntakeAcknowledgements } from './enquiries/acknowledgement.js';
 import type { Logger } from './log.js';
 import { SmsAckHandler } from './oncall/ack.service.js';
 import { PagingService } from './oncall/paging.service.js';
@@ -88,7 +89,8 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const live = new LiveFeed({ url: base.databaseUrl, log, pool: base.pool });
   const emailOut = new EmailOut({ config });
   const incidents = new IncidentService({ db, clock, config, paging, arrivals: live, email: emailOut });
-  const enquiries = new EnquiryService({ db, config, clock, paging, arrivals: live, incidents });
+  const acknowledgements = new IntakeAcknowledgements({ config, email: emailOut });
+  const enquiries = new EnquiryService({ db, config, clock, paging, arrivals: live, incidents, acknowledgements });
   const users = new UserService({ db, clock });
   const auth = new AuthService({ db, pool: base.pool, clock, config, email: emailOut });
   const journalistUpdates = new JournalistUpdates({ config, email: emailOut });

@@ -28,7 +28,7 @@ function closes(s: EnquiryStatus): boolean {
 }
 
 /** The statuses a press officer can choose, in order, with their labels. */
-export const STATUSES: Array<{ value: EnquiryStatus; label: string }> = ENQUIRY_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] }));
+export const STATUSES: Array<{ value: EnquiryStatus; label: string }> = ENQUIRY_STATUSES.filter((s) => s !== 'erased').map((value) => ({ value, label: STATUS_LABELS[value] })); // erased: only an erasure sets it
 
 export const CASEWORK_LIMITS = { note: 5000, response: 5000, reply: 1000, email: 20_000, reason: 500 } as const;
 

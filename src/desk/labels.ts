@@ -12,6 +12,7 @@ export const STATUS_LABELS = {
   answered: 'Answered',
   closed: 'Closed',
   withdrawn: 'Withdrawn by the journalist',
+  erased: 'Closed: personal data erased',
 } as const satisfies Record<EnquiryStatus, string>;
 
 /** How the desk names each channel (the queue filter, the enquiry page, the reports). */

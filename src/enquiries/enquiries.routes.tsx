@@ -10,7 +10,7 @@ import { looksLikeBearerToken } from '../http/bearer-token.js';
 import { AppError, validationError } from '../http/errors.js';
 import { STATUS_PREFIX, statusUrl } from '../status/status-link.js';
 import type { EnquiryService, PageSender } from './enquiries.service.js';
-import { ENQUIRY_FIELDS, parseEnquiryInput } from './enquiry.input.js';
+import { apiOnlyFieldsSchema, ENQUIRY_FIELDS, parseEnquiryInput } from './enquiry.input.js';
 import { ConfirmationPage, EnquiryFormPage, type FormValues } from './enquiry.views.js';
 import { normaliseReference } from './reference.js';
 import { displayPhone } from './urgency.js';
@@ -138,7 +138,7 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
       return c.html(<EnquiryFormPage officeName={officeName} {...formStatus(deps)} values={values} errors={errors} />);
     }
     const receipt = randomBytes(24).toString('base64url');
-    const { outcome } = await deps.service.submit(parsed.value, 'web', { sender: pageSender(c), receiptHash: receiptHash(receipt) });
+    const { outcome } = await deps.service.submit(parsed.value, 'web', { sender: pageSender(c), receiptHash: receiptHash(receipt), acknowledge: true });
     const path = `/enquiries/${outcome.reference}/confirmation`;
     const cookie = { path, httpOnly: true, sameSite: 'Lax', secure: deps.config.publicBaseUrl.startsWith('https:'), maxAge: RECEIPT_SECONDS } as const;
     setCookie(c, RECEIPT_COOKIE, receipt, cookie);
@@ -159,7 +159,7 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
     const link = statusToken && looksLikeBearerToken(statusToken) ? statusUrl(deps.config.publicBaseUrl, statusToken) : null;
     // The page carries a bearer link: keep it out of Referer headers and caches.
     c.header('Referrer-Policy', 'no-referrer');
-    return c.html(<ConfirmationPage officeName={officeName} reference={found.reference} nextStep={found.nextStep} urgent={found.urgent} statusUrl={link} />);
+    return c.html(<ConfirmationPage officeName={officeName} reference={found.reference} nextStep={found.nextStep} urgent={found.urgent} statusUrl={link} acknowledgedTo={found.acknowledgedTo} />);
   });
 
   return app;
@@ -190,8 +190,11 @@ export function enquiryApiRoutes(deps: EnquiryRouteDeps) {
     const fields: Record<string, string> = parsed.ok ? {} : { ...parsed.fields };
     const website = (raw as Record<string, unknown>).website;
     if (website !== undefined && website !== null && website !== '') fields.website = 'website must be empty';
-    if (!parsed.ok || Object.keys(fields).length > 0) throw validationError(fields);
-    const { outcome } = await deps.service.submit(parsed.value, 'api', { sender: pageSender(c) });
+    const apiOnly = apiOnlyFieldsSchema.safeParse(raw);
+    if (!apiOnly.success) fields.acknowledge = apiOnly.error.issues[0]?.message ?? 'acknowledge must be true or false';
+    if (!parsed.ok || !apiOnly.success || Object.keys(fields).length > 0) throw validationError(fields);
+    // Acknowledged by email or text like the form only when asked (`acknowledge`; the 201's `acknowledgedBy` says how).
+    const { outcome } = await deps.service.submit(parsed.value, 'api', { sender: pageSender(c), acknowledge: apiOnly.data.acknowledge });
     // No Location header: the confirmation page is only for the browser that sent a form (its
     // receipt cookie), so it would be a 404 for an API client. The journalist's status page
     // (statusUrl) is the enquiry's address.

@@ -12,6 +12,8 @@ import { newReference } from './reference.js';
 import { judgeEnquiry, nextStepMessage, targetMinutes, warnAt, type Judgement } from './urgency.js';
 import type { Incident } from '../incidents/incident.tables.js';
 import { pageBudgetKey, type PageSender } from './page-budget.js';
+import { ackClientKey, ackRecipientKey, type AckChoice, type IntakeAcknowledgements } from './acknowledgement.js';
+import { displayPhone } from './urgency.js';
 
 /**
  * Queues the on-call page for an urgent out-of-hours enquiry inside the caller's transaction, so
@@ -51,6 +53,11 @@ export interface SubmitOptions {
   sender?: PageSender;
   /** SHA-256 of the receipt token given to the submitting browser (the web form); see `confirmation`. */
   receiptHash?: string;
+  /**
+   * Acknowledge it by email or text (the form; the API when asked; src/enquiries/acknowledgement.ts), in
+   * the enquiry's transaction, within the acknowledgement limits counted against `sender`.
+   */
+  acknowledge?: boolean;
 }
 
 /** Why an urgent out-of-hours enquiry was not paged (recorded on its timeline). */
@@ -63,6 +70,8 @@ export interface EnquiryServiceDeps {
   paging?: PagingPort;
   arrivals?: ArrivalsPort;
   incidents?: IntakeIncidentPort;
+  /** Acknowledgements by email or text of form and API enquiries; absent: none. */
+  acknowledgements?: IntakeAcknowledgements;
 }
 
 /** Constant-time comparison of two hex digests. */
@@ -82,14 +91,17 @@ export class EnquiryService {
    * the one stored when it was submitted (the page is a receipt for the browser that sent it,
    * not a way to look enquiries up). Every null looks the same to the caller.
    */
-  async confirmation(reference: string, receiptHash: string): Promise<{ reference: string; nextStep: string; urgent: boolean } | null> {
+  async confirmation(reference: string, receiptHash: string): Promise<{ reference: string; nextStep: string; urgent: boolean; acknowledgedTo: string | null } | null> {
     const enquiry = await repo.findByReference(this.deps.db, reference);
     if (!enquiry || this.deps.clock().getTime() - enquiry.received_at.getTime() > 86_400_000) return null;
     const received = await repo.findFirstEvent(this.deps.db, enquiry.id, 'received');
     const stored = received?.data.receiptHash;
     if (typeof stored !== 'string' || !sameHash(stored, receiptHash)) return null;
     const nextStep = typeof received?.data.nextStep === 'string' ? received.data.nextStep : '';
-    return { reference: enquiry.reference, nextStep, urgent: enquiry.urgent };
+    // Where the acknowledgement went, read from the enquiry itself (nothing copied): gone once erased.
+    const by = received?.data.acknowledgedBy;
+    const acknowledgedTo = by === 'email' ? enquiry.email : by === 'sms' && enquiry.phone ? displayPhone(enquiry.phone) : null;
+    return { reference: enquiry.reference, nextStep, urgent: enquiry.urgent, acknowledgedTo };
   }
 
   /** Whether an urgent out-of-hours enquiry will actually be paged. */
@@ -111,9 +123,10 @@ export class EnquiryService {
     // The status link is handed over here, once (the 201, the confirmation page): only its hash is kept.
     const statusToken = newBearerToken();
     const link = { receipt, statusTokenHash: hashBearerToken(statusToken) };
+    const ack = opts.acknowledge ? (this.deps.acknowledgements?.choose(input) ?? null) : null;
     const stored =
-      j.needsOnCall || incident
-        ? await this.deps.db.transaction().execute((tx) => this.store(tx, input, channel, now, j, withheld, link, incident, opts.sender))
+      j.needsOnCall || incident || ack
+        ? await this.deps.db.transaction().execute((tx) => this.store(tx, input, channel, now, j, withheld, link, incident, opts.sender, ack))
         : await this.store(this.deps.db, input, channel, now, j, null, link);
     this.deps.arrivals?.announce(stored.enquiry.reference);
     return { ...stored, outcome: { ...stored.outcome, statusUrl: statusUrl(this.deps.config.publicBaseUrl, statusToken) } };
@@ -167,6 +180,22 @@ export class EnquiryService {
   }
 
   /**
+   * Spends one acknowledgement to `ack.to` from `sender` in `tx` (src/enquiries/acknowledgement.ts
+   * says what bounds them): true when it may go, false past the recipient's or the client's count
+   * (`intake.pageRateLimit`'s numbers, on counters of their own; null: no count). A refused one
+   * spends nothing more; a rolled-back enquiry spends nothing at all.
+   */
+  private async spendAcknowledgement(tx: Tx, ack: AckChoice, sender: PageSender | undefined, now: Date): Promise<boolean> {
+    const limit = this.deps.config.intake.pageRateLimit;
+    if (!limit) return true;
+    const ms = limit.durationSeconds * 1000;
+    const recipient = ackRecipientKey(ack.medium === 'email' ? { email: ack.to } : { phone: ack.to });
+    if ((await repo.spendRateLimitPoint(tx, recipient, ms, now)) > limit.points) return false;
+    const client = ackClientKey(sender);
+    return !client || (await repo.spendRateLimitPoint(tx, client, ms, now)) <= limit.points;
+  }
+
+  /**
    * Why an enquiry that needs the on-call officer does not page before any limit is asked: paging
    * is off, or it is about an incident on-call already has (it goes into the incident's summary).
    */
@@ -178,8 +207,9 @@ export class EnquiryService {
 
   /**
    * Inserts the enquiry with its "received" event, then queues its page unless `withheld` says
-   * why not (recorded as a `page_withheld` event); `db` must be a transaction when it needs the
-   * on-call officer.
+   * why not (recorded as a `page_withheld` event), and its acknowledgement `ack` unless past the
+   * acknowledgement limits (recorded on the received event); `db` must be a transaction when it
+   * needs the on-call officer or acknowledges.
    */
   private async store(
     db: Db | Tx,
@@ -191,6 +221,7 @@ export class EnquiryService {
     link: { receipt: { receiptHash?: string }; statusTokenHash: string | null } = { receipt: {}, statusTokenHash: null },
     incident: Incident | null = null,
     sender?: PageSender,
+    ack: AckChoice | null = null,
   ): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     // The sender's page budget is spent only by an enquiry that would really page.
     if (j.needsOnCall && !withheld) withheld = await this.spendPage(db, sender, now);
@@ -199,7 +230,10 @@ export class EnquiryService {
     const incidentSummaryMinutes = withheld === 'incident' ? this.deps.config.incidents.summaryMinutes : undefined;
     // The confirmation page shows exactly what the journalist was told at the time.
     const nextStep = nextStepMessage(j, { now, deadline: input.deadline, pagedOnCall, config: this.deps.config, incidentSummaryMinutes });
-    const received = { channel, outOfHours: j.outOfHours, urgent: j.urgent, urgentReason: j.urgentReason, pagedOnCall, nextStep, ...receipt };
+    // How it is acknowledged (the medium, never the address: the enquiry has that), or why not.
+    const acknowledged = ack ? await this.spendAcknowledgement(db as Tx, ack, sender, now) : false;
+    const ackNote = ack ? (acknowledged ? { acknowledgedBy: ack.medium } : { acknowledgedBy: null, acknowledgementWithheld: 'limit' as const }) : {};
+    const received = { channel, outOfHours: j.outOfHours, urgent: j.urgent, urgentReason: j.urgentReason, pagedOnCall, nextStep, ...receipt, ...ackNote };
     let enquiry: Enquiry | null = null;
     for (let attempt = 0; !enquiry; attempt++) {
       if (attempt === 5) throw new Error('Could not allocate a unique enquiry reference');
@@ -234,7 +268,8 @@ export class EnquiryService {
     // The desk sees why nobody was paged; the closing-time handover leaves it alone too.
     else if (withheld) await repo.addEvent(db, { enquiryId: enquiry.id, at: now, kind: 'page_withheld', data: { reason: withheld, ...(withheld === 'incident' ? { incidentId: incident!.id } : {}) } });
     if (incident) await this.deps.incidents!.linkedAtIntake(db as Tx, enquiry, incident, withheld === 'incident', now);
-    return { enquiry, outcome: this.outcome(enquiry, j, now, pagedOnCall, nextStep, withheld === 'incident') };
+    const ackQueued = ack && acknowledged ? await this.deps.acknowledgements!.queue(db as Tx, enquiry, ack, nextStep, now) : false;
+    return { enquiry, outcome: { ...this.outcome(enquiry, j, now, pagedOnCall, nextStep, withheld === 'incident'), acknowledgedBy: ackQueued && ack ? ack.medium : null } };
   }
 
   /**
@@ -270,6 +305,7 @@ export class EnquiryService {
       nextStep: nextStep ?? nextStepMessage(j, { now, deadline: enquiry.deadline, pagedOnCall, config: this.deps.config }),
       callOutOfHoursLine: j.needsOnCall && !pagedOnCall && !withIncident ? this.deps.config.onCall.fallbackNumber : null,
       statusUrl: null,
+      acknowledgedBy: null,
     };
   }
 }

@@ -134,6 +134,19 @@ export const enquiryFieldsSchema = z.object({
   ),
 }).meta({ description: 'At least one of email and phone is required.' });
 
+/**
+ * Fields only the JSON API reads. `acknowledge`: also send the journalist the reference, next step
+ * and status link by email or text, as the web form always does (src/enquiries/acknowledgement.ts).
+ * Off unless asked: an API client has all of it in the 201 at once, and a newsroom system may
+ * pass it on itself; so existing integrations see no new messages to their journalists.
+ */
+export const apiOnlyFieldsSchema = z.object({
+  acknowledge: z.preprocess((v) => (v === undefined || v === null ? false : v), z.boolean({ error: 'acknowledge must be true or false' })).meta({
+    description:
+      'Also send the journalist the reference, next step and status link: by email to `email` when email is connected, else by text to `phone` when it is a mobile; within limits per address or number and per client. The 201 says how (`acknowledgedBy`).',
+  }),
+});
+
 const emailSchema = z.email();
 
 /**

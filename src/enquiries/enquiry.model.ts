@@ -12,12 +12,15 @@ export const ENQUIRY_CHANNELS = ['web', 'api', 'sms', 'voice', 'email'] as const
 export type EnquiryChannel = (typeof ENQUIRY_CHANNELS)[number];
 
 /** Every status, in the order a desk lists them. */
-export const ENQUIRY_STATUSES = ['new', 'in_progress', 'waiting', 'answered', 'closed', 'withdrawn'] as const;
-/** Where an enquiry is in its life. */
+export const ENQUIRY_STATUSES = ['new', 'in_progress', 'waiting', 'answered', 'closed', 'withdrawn', 'erased'] as const;
+/**
+ * Where an enquiry is in its life. `erased`: closed by an erasure request while still open (its
+ * journalist's data is gone, so nobody can answer it); set only by src/privacy, never chosen.
+ */
 export type EnquiryStatus = (typeof ENQUIRY_STATUSES)[number];
 
 /** Whether the office still owes the journalist something in each status: the one definition of "open". */
-const IS_OPEN = { new: true, in_progress: true, waiting: true, answered: false, closed: false, withdrawn: false } as const satisfies Record<EnquiryStatus, boolean>;
+const IS_OPEN = { new: true, in_progress: true, waiting: true, answered: false, closed: false, withdrawn: false, erased: false } as const satisfies Record<EnquiryStatus, boolean>;
 
 /** Statuses in which the office still owes the journalist something (SQL takes it as a parameter). */
 export const OPEN_STATUSES = ENQUIRY_STATUSES.filter((s) => IS_OPEN[s]) as readonly OpenStatus[];

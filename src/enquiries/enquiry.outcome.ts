@@ -28,6 +28,12 @@ export const submitOutcomeSchema = z
       .describe(
         "The journalist's status page for this enquiry (/status/{token}): where it stands, add to it, move the deadline, withdraw it. The link is the only key to the page: give it only to the journalist. Always set in the API's 201.",
       ),
+    acknowledgedBy: z
+      .enum(['email', 'sms'])
+      .nullable()
+      .describe(
+        'How the journalist is also sent the reference, next step and status link: by email to the address given (when email is connected), else by text to the mobile number given; null when neither could be used or too many acknowledgements went to that address or number, or from this client, recently.',
+      ),
   })
   .strict();
 

@@ -93,7 +93,7 @@ export function EnquiryFormPage(props: {
 }
 
 /** The receipt a journalist sees after submitting: the reference, large, and what happens next. */
-export function ConfirmationPage(props: { officeName: string; reference: string; nextStep: string; urgent: boolean; statusUrl: string | null }) {
+export function ConfirmationPage(props: { officeName: string; reference: string; nextStep: string; urgent: boolean; statusUrl: string | null; acknowledgedTo?: string | null }) {
   return (
     <Layout title="Enquiry received" officeName={props.officeName}>
       <div class="panel panel--confirm">
@@ -118,6 +118,7 @@ export function ConfirmationPage(props: { officeName: string; reference: string;
           </p>
         </>
       ) : null}
+      {props.acknowledgedTo ? <p class="acknowledged">We’ve also sent this to {props.acknowledgedTo}.</p> : null}
       <p>Quote your reference if you contact the press office about this enquiry.</p>
       <p>
         <a href="/">Send another enquiry</a>

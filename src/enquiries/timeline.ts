@@ -17,6 +17,12 @@ export interface EventData {
     nextStep: string;
     /** SHA-256 of the web form's receipt token (the confirmation page checks it). */
     receiptHash?: string;
+    /**
+     * Form and API: how the journalist was also sent the reference (src/enquiries/acknowledgement.ts),
+     * or null when past the acknowledgement limits (`acknowledgementWithheld`). Absent: not asked.
+     */
+    acknowledgedBy?: 'email' | 'sms' | null;
+    acknowledgementWithheld?: 'limit';
   };
   /**
    * A text from the journalist, or (`ack`) an on-call officer's acknowledgement. `chase`: a

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { enquiryFieldsSchema } from '../enquiries/enquiry.input.js';
+import { apiOnlyFieldsSchema, enquiryFieldsSchema } from '../enquiries/enquiry.input.js';
 import { submitOutcomeSchema } from '../enquiries/enquiry.outcome.js';
 import { officeHoursAnswerSchema } from '../hours/hours.routes.js';
 import { ERROR_STATUS, type ErrorCode, type errorBody } from './errors.js';
@@ -98,7 +98,7 @@ export const OPENAPI_DOCUMENT = {
   components: {
     schemas: {
       Error: component(errorBodySchema, 'output'),
-      EnquiryInput: requestComponent(enquiryFieldsSchema),
+      EnquiryInput: requestComponent(enquiryFieldsSchema.extend(apiOnlyFieldsSchema.shape)),
       EnquiryReceipt: component(submitOutcomeSchema, 'output'),
       OfficeHours: component(officeHoursAnswerSchema, 'output'),
     },

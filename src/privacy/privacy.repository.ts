@@ -2,7 +2,11 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import { pageBudgetKey } from '../enquiries/page-budget.js';
+import { ackRecipientKey } from '../enquiries/acknowledgement.js';
 import { PERSONAL_FIELDS } from '../enquiries/timeline.js';
+import { OPEN_STATUSES, type EnquiryStatus } from '../enquiries/enquiry.model.js';
+import { addEvent } from '../enquiries/enquiries.repository.js';
+import { stopEscalation } from '../oncall/paging.schedule.js';
 import { addJob } from '../jobs/queue.repository.js';
 import * as voiceRepo from '../voice/voice.repository.js';
 import { eraseEmailsOf, exportEmailsOf } from '../email/email.repository.js';
@@ -39,6 +43,50 @@ export async function enquiriesOf(db: Db | Tx, who: { phone: string | null; emai
     .orderBy('received_at')
     .execute();
   return r.map((x) => x.id);
+}
+
+/** The open ones among these enquiries (reference, received, status), oldest first: what an erasure will close. */
+export async function openAmong(db: Db | Tx, ids: string[]): Promise<Array<{ id: string; reference: string; received_at: Date; status: EnquiryStatus; deadline: Date | null }>> {
+  if (!ids.length) return [];
+  return db
+    .selectFrom('enquiry')
+    .select(['id', 'reference', 'received_at', 'status', 'deadline'])
+    .where('id', 'in', ids)
+    .where('status', 'in', OPEN_STATUSES)
+    .where('erased_at', 'is', null)
+    .orderBy('received_at')
+    .execute();
+}
+
+/**
+ * Closes the open ones among these enquiries as erased, before their data is erased: nobody can
+ * answer an enquiry whose contact details and text are gone, so it must not stay on the queue
+ * with its clocks running. Each gets status `erased` (not an answer: reports count it apart,
+ * src/reports), its close time, a `status_changed` entry, and its escalation stopped in this
+ * transaction (`stopEscalation`: queued steps removed, held bundle steps skipped; the page jobs
+ * and the deadline warnings check the status again when they run). Returns their references.
+ */
+export async function closeAsErased(tx: Tx, ids: string[], at: Date, workingSecondsSince: (receivedAt: Date) => number): Promise<string[]> {
+  if (!ids.length) return [];
+  const open = await tx
+    .selectFrom('enquiry')
+    .select(['id', 'reference', 'status', 'received_at'])
+    .where('id', 'in', ids)
+    .where('status', 'in', OPEN_STATUSES)
+    .where('erased_at', 'is', null)
+    .orderBy('received_at')
+    .forUpdate()
+    .execute();
+  for (const e of open) {
+    await tx
+      .updateTable('enquiry')
+      .set({ status: 'erased', closed_at: at, close_working_s: workingSecondsSince(e.received_at), resolved_at: sql`coalesce(resolved_at, ${at})`, updated_at: at, journalist_added_at: null })
+      .where('id', '=', e.id)
+      .execute();
+    await addEvent(tx, { enquiryId: e.id, at, kind: 'status_changed', data: { from: e.status, to: 'erased' } });
+    await stopEscalation(tx, e.id, 'erased', at);
+  }
+  return open.map((e) => e.reference);
 }
 
 /** Everything stored about these enquiries, for a subject access request. */
@@ -81,9 +129,10 @@ export async function exportEnquiries(db: Db, ids: string[]) {
   }));
 }
 
-/** References of these enquiries not yet erased: how copies made elsewhere (digests, their SMS, jobs) name them. */
-async function referencesOf(tx: Tx, ids: string[]): Promise<string[]> {
-  const rows = await tx.selectFrom('enquiry').select('reference').where('id', 'in', ids).where('erased_at', 'is', null).execute();
+/** References of these enquiries not yet erased, oldest first: how copies made elsewhere (digests, their SMS, jobs) name them. */
+export async function referencesOf(tx: Tx, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const rows = await tx.selectFrom('enquiry').select('reference').where('id', 'in', ids).where('erased_at', 'is', null).orderBy('received_at').execute();
   return rows.map((r) => r.reference);
 }
 
@@ -144,7 +193,10 @@ async function eraseOrphansFrom(tx: Tx, at: Date, phone: string | null, email: s
   // expire within the hour anyway).
   for (const who of [phone, email]) if (who) await sql`DELETE FROM rate_limit WHERE strpos(lower(key), ${who.toLowerCase()}) > 0`.execute(tx);
   // The page budget keys a number or an address by its digest: the same person, pseudonymised.
-  const budgetKeys = [phone ? pageBudgetKey({ phone }) : null, email ? pageBudgetKey({ email }) : null].filter((k): k is string => k !== null);
+  // So do the counts of acknowledgements sent to them from the form and the API (src/enquiries/acknowledgement.ts).
+  const budgetKeys = [phone ? pageBudgetKey({ phone }) : null, email ? pageBudgetKey({ email }) : null, phone ? ackRecipientKey({ phone }) : null, email ? ackRecipientKey({ email }) : null].filter(
+    (k): k is string => k !== null,
+  );
   for (const key of budgetKeys) await sql`DELETE FROM rate_limit WHERE key = ${key}`.execute(tx);
   // Texts that joined no enquiry and name them (an officer's command that found no enquiry, its
   // reply), whoever sent them: the number as stored and as written at home, or the address.

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { deskSession, type DeskEnv } from '../desk/auth.middleware.js';
@@ -6,11 +7,93 @@ import { Csrf, DeskLayout } from '../desk/desk.layout.js';
 import { listByIds } from '../enquiries/enquiries.repository.js';
 import { AppError } from '../http/errors.js';
 import { describedBy, ErrorSummary, FieldError } from '../http/layout.js';
-import type { PrivacyService } from './privacy.service.js';
+import type { ErasureResult, PrivacyService } from './privacy.service.js';
+import { formatShortTime } from '../hours/format.js';
+import { statusLabel } from '../desk/labels.js';
 
 type Found = Awaited<ReturnType<typeof listByIds>>;
+type Open = Awaited<ReturnType<PrivacyService['openEnquiriesOf']>>;
 
-function PrivacyPage(props: { c: Context<DeskEnv>; officeName: string; phone: string; email: string; found: Found | null; errors: Record<string, string>; erased?: number }) {
+/** "PD-…, PD-… and PD-…". */
+function listed(refs: string[]): string {
+  return refs.length > 1 ? `${refs.slice(0, -1).join(', ')} and ${refs[refs.length - 1]}` : (refs[0] ?? '');
+}
+
+/** What an erasure request did, at the top of the page that follows it: the references it erased, and which of them it closed. */
+function ErasedNotice(props: { result: ErasureResult }) {
+  const { erased, references, closed } = props.result;
+  return (
+    <div class="panel" role="status">
+      <p>
+        Erased personal data from {erased} enquir{erased === 1 ? 'y' : 'ies'}
+        {references.length ? ':' : '.'}
+      </p>
+      {references.length ? (
+        <ul class="erased-references">
+          {references.map((r) => (
+            <li>
+              <a href={`/desk/enquiries/${r}`}>{r}</a>
+              {closed.includes(r) ? ' (was open: closed as erased, off the queue)' : ''}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * The journalist's open enquiries, shown before the erase button: an erasure closes them (nobody
+ * could answer them without the journalist's details), so the manager sees which, first.
+ */
+function OpenBeforeErasure(props: { open: Open; office: Config['office']; now: Date }) {
+  if (!props.open.length) return <p>None of these enquiries is open.</p>;
+  const n = props.open.length;
+  return (
+    <section aria-labelledby="open-title">
+      <h3 id="open-title">
+        {n} open enquir{n === 1 ? 'y' : 'ies'} will be closed as erased
+      </h3>
+      <p>
+        Nobody can answer an enquiry once the journalist’s details are gone, so erasing closes {n === 1 ? 'it' : 'them'} with the status “erased”: {n === 1 ? 'it leaves' : 'they leave'} the queue, and reminders, deadline warnings and on-call pages stop. Reports count {n === 1 ? 'it' : 'them'} neither as answered nor as missed after the erasure.
+      </p>
+      <table class="stack open-before-erasure">
+        <caption class="visually-hidden">Open enquiries that will be closed as erased</caption>
+        <thead>
+          <tr>
+            <th scope="col">Reference</th>
+            <th scope="col">Received</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.open.map((e) => (
+            <tr>
+              <td data-label="Reference">
+                <a href={`/desk/enquiries/${e.reference}`}>{e.reference}</a>
+              </td>
+              <td data-label="Received">{formatShortTime(e.received_at, props.office, props.now)}</td>
+              <td data-label="Status">{statusLabel(e.status)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function PrivacyPage(props: {
+  c: Context<DeskEnv>;
+  officeName: string;
+  office: Config['office'];
+  now: Date;
+  phone: string;
+  email: string;
+  found: Found | null;
+  open?: Open;
+  errors: Record<string, string>;
+  erased?: ErasureResult;
+}) {
   const s = deskSession(props.c);
   const q = new URLSearchParams({ phone: props.phone, email: props.email }).toString();
   return (
@@ -18,11 +101,7 @@ function PrivacyPage(props: { c: Context<DeskEnv>; officeName: string; phone: st
       {Object.keys(props.errors).length ? <ErrorSummary errors={props.errors} order={['phone', 'email', 'confirm']} /> : null}
       <h1>Journalists’ personal data</h1>
       <p>Subject access and erasure requests. Personal data is also erased automatically a set time after an enquiry is closed.</p>
-      {props.erased !== undefined ? (
-        <p class="panel" role="status">
-          Erased personal data from {props.erased} enquir{props.erased === 1 ? 'y' : 'ies'}.
-        </p>
-      ) : null}
+      {props.erased !== undefined ? <ErasedNotice result={props.erased} /> : null}
       <form method="get" action="/desk/privacy" class="filters">
         <div class={`filter${props.errors.phone ? ' field--error' : ''}`}>
           <label for="phone">Phone number</label>
@@ -55,6 +134,8 @@ function PrivacyPage(props: { c: Context<DeskEnv>; officeName: string; phone: st
                   Export everything we hold (JSON)
                 </a>
               </p>
+              <h2>Erase</h2>
+              <OpenBeforeErasure open={props.open ?? []} office={props.office} now={props.now} />
               <form method="post" action="/desk/privacy/erase">
                 <Csrf token={s.session.csrf_token} />
                 <input type="hidden" name="phone" value={props.phone} />
@@ -66,7 +147,8 @@ function PrivacyPage(props: { c: Context<DeskEnv>; officeName: string; phone: st
                     <label for="confirm">I confirm this erasure request. Names, contact details and messages are replaced; figures are kept. This cannot be undone.</label>
                   </div>
                 </div>
-                <button class="button" type="submit">
+                {/* A warning button: the one action on these pages that cannot be undone. */}
+                <button class="button button--warning" type="submit">
                   Erase this journalist’s data
                 </button>
               </form>
@@ -79,22 +161,24 @@ function PrivacyPage(props: { c: Context<DeskEnv>; officeName: string; phone: st
 }
 
 /** Manager pages for subject access (export) and erasure requests, under /desk/privacy. */
-export function privacyRoutes(deps: { db: Db; privacy: PrivacyService; config: Pick<Config, 'office'> }) {
+export function privacyRoutes(deps: { db: Db; privacy: PrivacyService; config: Pick<Config, 'office'>; clock: Clock }) {
   const app = new Hono<DeskEnv>();
   const officeName = deps.config.office.name;
+  const page = { officeName, office: deps.config.office };
 
   app.get('/privacy', async (c) => {
     const phone = c.req.query('phone') ?? '';
     const email = c.req.query('email') ?? '';
-    if (!phone && !email) return c.html(<PrivacyPage c={c} officeName={officeName} phone="" email="" found={null} errors={{}} />);
+    if (!phone && !email) return c.html(<PrivacyPage c={c} {...page} now={deps.clock()} phone="" email="" found={null} errors={{}} />);
     try {
       const who = deps.privacy.parseJournalist({ phone, email });
       const found = await listByIds(deps.db, await deps.privacy.enquiriesOf(who));
-      return c.html(<PrivacyPage c={c} officeName={officeName} phone={phone} email={email} found={found} errors={{}} />);
+      const open = await deps.privacy.openEnquiriesOf(who);
+      return c.html(<PrivacyPage c={c} {...page} now={deps.clock()} phone={phone} email={email} found={found} open={open} errors={{}} />);
     } catch (err) {
       if (err instanceof AppError && err.code === 'validation') {
         c.status(422);
-        return c.html(<PrivacyPage c={c} officeName={officeName} phone={phone} email={email} found={null} errors={err.details.fields ?? {}} />);
+        return c.html(<PrivacyPage c={c} {...page} now={deps.clock()} phone={phone} email={email} found={null} errors={err.details.fields ?? {}} />);
       }
       throw err;
     }
@@ -115,12 +199,13 @@ export function privacyRoutes(deps: { db: Db; privacy: PrivacyService; config: P
     const who = deps.privacy.parseJournalist({ phone, email });
     if (body.confirm !== 'yes') {
       const found = await listByIds(deps.db, await deps.privacy.enquiriesOf(who));
+      const open = await deps.privacy.openEnquiriesOf(who);
       c.status(422);
-      return c.html(<PrivacyPage c={c} officeName={officeName} phone={phone} email={email} found={found} errors={{ confirm: 'Tick the box to confirm the erasure request' }} />);
+      return c.html(<PrivacyPage c={c} {...page} now={deps.clock()} phone={phone} email={email} found={found} open={open} errors={{ confirm: 'Tick the box to confirm the erasure request' }} />);
     }
     const { user } = deskSession(c);
     const erased = await deps.privacy.erase(who, { userId: user.id, email: user.email });
-    return c.html(<PrivacyPage c={c} officeName={officeName} phone="" email="" found={null} errors={{}} erased={erased} />);
+    return c.html(<PrivacyPage c={c} {...page} now={deps.clock()} phone="" email="" found={null} errors={{}} erased={erased} />);
   });
 
   return app;

@@ -4,12 +4,20 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { audit, type Actor } from '../desk/audit.repository.js';
 import { normalisePhone } from '../enquiries/enquiry.input.js';
+import { workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
 import * as repo from './privacy.repository.js';
 import { forgetOrphanCallsBefore } from '../voice/voice.repository.js';
 import { forgetOrphanEmailsBefore } from '../email/email.repository.js';
 
 const SYSTEM: Actor = { userId: null, email: 'retention' };
+
+/** What an erasure request did: how many enquiries it erased, their references, and which of them were open (now closed as erased). */
+export interface ErasureResult {
+  erased: number;
+  references: string[];
+  closed: string[];
+}
 
 /** Who a subject access or erasure request is about. */
 export interface Journalist {
@@ -84,16 +92,29 @@ export class PrivacyService {
     return { exportedAt: this.deps.clock().toISOString(), journalist: who, enquiries: data };
   }
 
-  /** Erases the journalist's personal data from every enquiry of theirs (erasure request). */
-  async erase(who: Journalist, actor: Actor): Promise<number> {
+  /** The journalist's enquiries still open (reference, received, status), oldest first: what `erase` will close as erased. */
+  async openEnquiriesOf(who: Journalist) {
+    return repo.openAmong(this.deps.db, await repo.enquiriesOf(this.deps.db, who));
+  }
+
+  /**
+   * Erases the journalist's personal data from every enquiry of theirs (erasure request), in one
+   * transaction: first their open enquiries are closed as erased (`closeAsErased`: off the queue,
+   * escalation and deadline clocks stopped), then everything is erased. Returns how many
+   * enquiries were erased, the references of those erased now (oldest first), and which of them
+   * were open and are now closed as erased.
+   */
+  async erase(who: Journalist, actor: Actor): Promise<ErasureResult> {
     const now = this.deps.clock();
     return this.deps.db.transaction().execute(async (tx) => {
       const ids = await repo.enquiriesOf(tx, who);
+      const references = await repo.referencesOf(tx, ids);
+      const closed = await repo.closeAsErased(tx, ids, now, (receivedAt) => workingMinutesBetween(receivedAt, now, this.deps.config.office) * 60);
       const n = await repo.eraseEnquiries(tx, ids, now, who.phone, who.email);
       for (const id of ids) await audit(tx, { at: now, actor, action: 'journalist.erased', enquiryId: id });
       // A request about someone with no enquiry still erased what they sent: on record too.
       if (!ids.length) await audit(tx, { at: now, actor, action: 'journalist.erased', detail: { enquiries: 0 } });
-      return n;
+      return { erased: n, references, closed };
     });
   }
 }

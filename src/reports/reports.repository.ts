@@ -28,13 +28,18 @@ function scoped(s: ReportScope): RawBuilder<unknown> {
 
 // The journalist closed it ("no longer needed"): not an answer, and not the office's close.
 const WITHDRAWN: EnquiryStatus = 'withdrawn';
+// Closed by an erasure request while open (src/privacy): nobody could answer it any more. Like a
+// withdrawal it is not an answer and not the office's close, and its deadline stops at erasure.
+const ERASED: EnquiryStatus = 'erased';
+/** SQL over `e`: closed by someone other than the office (withdrawn or erased). */
+const ENDED_ELSEWHERE = sql<boolean>`e.status IN (${WITHDRAWN}, ${ERASED})`;
 
 /**
  * When an unanswered enquiry's deadline stops being able to pass: at withdrawal for a withdrawn
  * one (a deadline still ahead then was no longer wanted; one already gone was missed), else now.
  */
 function deadlineJudgedAt(s: Pick<ReportScope, 'now'>): RawBuilder<Date> {
-  return sql<Date>`CASE WHEN e.status = ${WITHDRAWN} THEN least(coalesce(e.closed_at, ${s.now}), ${s.now}) ELSE ${s.now} END`;
+  return sql<Date>`CASE WHEN ${ENDED_ELSEWHERE} THEN least(coalesce(e.closed_at, ${s.now}), ${s.now}) ELSE ${s.now} END`;
 }
 
 /**
@@ -91,29 +96,31 @@ export async function received(db: Db, s: ReportScope) {
  * one, is not pending, and counts as missed only when its deadline had passed before the
  * journalist withdrew it (otherwise `withdrawnBeforeDeadline`). They are left out of the time to
  * close, which the journalist ended, not the office. A first response given before the
- * withdrawal is still measured. `withdrawn` counts them (received in the period).
+ * withdrawal is still measured. `withdrawn` counts them (received in the period). Enquiries
+ * closed as erased (an erasure request while open) are left out the same way, counted nowhere
+ * as answered, pending or missed after their erasure.
  */
 export async function timings(db: Db, s: ReportScope) {
   const r = await sql<Record<string, number | null>>`
     WITH m AS (
       SELECT extract(epoch FROM e.first_response_at - e.received_at) AS fe,
              CASE WHEN e.first_response_at IS NOT NULL THEN coalesce(e.first_response_working_s, office_working_seconds(e.received_at, e.first_response_at)) END AS fw,
-             CASE WHEN e.status <> ${WITHDRAWN} THEN extract(epoch FROM e.closed_at - e.received_at) END AS ce,
-             CASE WHEN e.closed_at IS NOT NULL AND e.status <> ${WITHDRAWN} THEN coalesce(e.close_working_s, office_working_seconds(e.received_at, e.closed_at)) END AS cw,
-             e.status = ${WITHDRAWN} AS wd, ${deadlineJudgedAt(s)} AS judged_at,
+             CASE WHEN NOT ${ENDED_ELSEWHERE} THEN extract(epoch FROM e.closed_at - e.received_at) END AS ce,
+             CASE WHEN e.closed_at IS NOT NULL AND NOT ${ENDED_ELSEWHERE} THEN coalesce(e.close_working_s, office_working_seconds(e.received_at, e.closed_at)) END AS cw,
+             ${ENDED_ELSEWHERE} AS ended, e.status = ${WITHDRAWN} AS wd, ${deadlineJudgedAt(s)} AS judged_at,
              e.deadline, e.first_response_at
         FROM enquiry e
        WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}
     )
-    SELECT count(fe)::int AS f_n, count(*) FILTER (WHERE fe IS NULL AND NOT wd)::int AS f_without,
+    SELECT count(fe)::int AS f_n, count(*) FILTER (WHERE fe IS NULL AND NOT ended)::int AS f_without,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY fe) AS fe50, percentile_cont(0.9) WITHIN GROUP (ORDER BY fe) AS fe90,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY fw) AS fw50, percentile_cont(0.9) WITHIN GROUP (ORDER BY fw) AS fw90,
-           count(ce)::int AS c_n, count(*) FILTER (WHERE ce IS NULL AND NOT wd)::int AS c_without,
+           count(ce)::int AS c_n, count(*) FILTER (WHERE ce IS NULL AND NOT ended)::int AS c_without,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY ce) AS ce50, percentile_cont(0.9) WITHIN GROUP (ORDER BY ce) AS ce90,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY cw) AS cw50, percentile_cont(0.9) WITHIN GROUP (ORDER BY cw) AS cw90,
            count(*) FILTER (WHERE first_response_at <= deadline)::int AS met,
            count(*) FILTER (WHERE first_response_at > deadline OR (first_response_at IS NULL AND deadline <= judged_at))::int AS missed,
-           count(*) FILTER (WHERE first_response_at IS NULL AND deadline > ${s.now} AND NOT wd)::int AS pending,
+           count(*) FILTER (WHERE first_response_at IS NULL AND deadline > ${s.now} AND NOT ended)::int AS pending,
            count(*) FILTER (WHERE first_response_at IS NULL AND deadline > judged_at AND wd)::int AS w_before_deadline,
            count(*) FILTER (WHERE wd)::int AS w_n,
            count(*) FILTER (WHERE wd AND first_response_at IS NOT NULL)::int AS w_responded
@@ -267,7 +274,7 @@ export async function enquiriesForExport(db: Db, s: ReportScope, afterId: string
            CASE WHEN e.deadline IS NULL THEN NULL
                 WHEN e.first_response_at <= e.deadline THEN 'met'
                 WHEN e.first_response_at > e.deadline OR e.deadline <= ${deadlineJudgedAt(s)} THEN 'missed'
-                WHEN e.status = ${WITHDRAWN} THEN 'withdrawn'
+                WHEN ${ENDED_ELSEWHERE} THEN e.status
                 ELSE 'pending' END AS deadline_outcome,
            pg.status AS page_status, pg.acknowledged_at AS page_acknowledged_at
       FROM enquiry e

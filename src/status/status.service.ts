@@ -43,6 +43,8 @@ export const STAGE_OF_STATUS = {
   answered: 'answered',
   closed: 'closed',
   withdrawn: 'withdrawn',
+  // Its status links are deleted with the erasure: no journalist reads this one.
+  erased: 'closed',
 } as const satisfies Record<EnquiryStatus, JournalistStage>;
 
 /** Longest addition or withdrawal reason the page takes. */

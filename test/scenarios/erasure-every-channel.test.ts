@@ -101,11 +101,16 @@ async function plantEverywhere(h: Harness): Promise<{ apiRef: string; smsRef: st
   });
   expect(form.status).toBe(303);
   const formRef = await refOf(h, 'web');
-  const api = await h.postJson('/api/enquiries', { name: JOURNALIST.name, outlet: 'Gazette', email: JOURNALIST.email, phone: JOURNALIST.phone, subject: `Depot fire: the ${PHRASE}`, details: `Call ${JOURNALIST.name} about the ${PHRASE}`, urgent: true });
+  const api = await h.postJson('/api/enquiries', { name: JOURNALIST.name, outlet: 'Gazette', email: JOURNALIST.email, phone: JOURNALIST.phone, subject: `Depot fire: the ${PHRASE}`, details: `Call ${JOURNALIST.name} about the ${PHRASE}`, urgent: true, acknowledge: true });
   expect(api.status).toBe(201);
   const { reference: apiRef, statusUrl } = (await api.json()) as { reference: string; statusUrl: string };
   await h.twilio.waitForMessages(1);
   await h.jobs.settle();
+  // Both acknowledged (issue 23, item 5): by email when email is connected, else by text.
+  const acks = await sql<{ medium: string }>`
+    SELECT m.medium FROM outbound_message m JOIN enquiry e ON e.id = m.enquiry_id
+     WHERE e.reference IN (${formRef}, ${apiRef}) AND m.state = 'sent' AND (m.idempotency_key LIKE 'email-ack:%' OR m.idempotency_key LIKE 'form-ack:%')`.execute(h.database.db);
+  expect(acks.rows).toHaveLength(2);
 
   // The status page: the journalist adds to it.
   expect(await h.services.statusPages.addInformation(statusUrl.split('/status/')[1], `${JOURNALIST.name} again: the ${PHRASE} is back, ring ${JOURNALIST.typed}`)).toBe(true);

@@ -120,7 +120,10 @@ describe('an erasure request', () => {
     expect(done.body).toContain('Erased personal data from 3 enquiries');
 
     expect(await findAnywhere(needles)).toEqual([]);
-    expect(await figures()).toEqual(figuresBefore);
+    // The figures stay, except that the three open enquiries left the backlog: an erasure closes
+    // them as erased, since nobody could answer them any more (issue 23, item 6).
+    expect(figuresBefore.backlog).toBe(3);
+    expect(await figures()).toEqual({ ...figuresBefore, backlog: 0 });
     // The digest still lists the three enquiries by reference, without their subjects.
     const digest = await sql<{ summary: { items: Array<{ reference: string; subject: string }> } }>`SELECT summary FROM handover_digest`.execute(h.database.db);
     expect(digest.rows[0].summary.items.map((i) => i.subject)).toEqual(['[erased]', '[erased]', '[erased]']);

@@ -26,7 +26,8 @@ describe('the OpenAPI document and the answers agree', () => {
   it('documents every field the intake reads, with the field schemas’ limits', async () => {
     const doc = await (await h.app.request('/api/openapi.json')).json();
     const input = doc.components.schemas.EnquiryInput;
-    expect(Object.keys(input.properties)).toEqual(Object.keys(enquiryFieldsSchema.shape));
+    expect(Object.keys(input.properties)).toEqual([...Object.keys(enquiryFieldsSchema.shape), 'acknowledge']);
+    expect(input.properties.acknowledge.default).toBe(false);
     expect(input.properties.name.maxLength).toBe(200);
     expect(input.properties.urgent.default).toBe(false);
     expect(doc.components.schemas.EnquiryReceipt.required).toEqual(Object.keys(submitOutcomeSchema.shape));
