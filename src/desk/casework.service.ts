@@ -103,6 +103,8 @@ export class CaseworkService {
     if (!target) throw new AppError('validation', 'Choose a status', { fields: { status: 'Choose one of the statuses listed' } });
     return this.withEnquiry(reference, async (tx, e, now) => {
       if (e.status === target) return null;
+      // An erasure closed it and took the journalist's details: reopened, nobody could answer it.
+      if (e.status === 'erased') throw new AppError('conflict', 'This enquiry was closed by an erasure request: it cannot be reopened or changed.');
       await repo.updateEnquiry(tx, e.id, {
         status: target,
         updated_at: now,

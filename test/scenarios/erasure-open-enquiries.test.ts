@@ -126,4 +126,15 @@ describe('erasing a journalist with two open enquiries', () => {
     expect(f.deadlines).toMatchObject({ met: 0, missed: 0, pending: 0, missedList: [] });
     expect(f.backlog.open).toBe(1);
   });
+
+  it('refuses to reopen an enquiry the erasure closed, so nothing unanswerable returns to the queue', async () => {
+    dpo = await loginAs(h, MANAGER.email, MANAGER.password); // a day on: the session has ended
+    const page = await dpo.get(`/desk/enquiries/${a1}`);
+    const res = await dpo.post(`/desk/enquiries/${a1}/status`, { status: 'in_progress' });
+    expect(page.status).toBe(200);
+    expect(res.status).toBe(409);
+    expect(res.body).toContain('closed by an erasure request');
+    expect((await statusOf(a1)).status).toBe('erased');
+    expect((await dpo.get('/desk')).body).not.toContain(a1);
+  });
 });
