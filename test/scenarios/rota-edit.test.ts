@@ -29,7 +29,7 @@ function text(html: string): string {
 }
 
 function noticeOf(html: string): string | null {
-  const m = /<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(html);
+  const m = /<div class="notice" role="status"[^>]*>([\s\S]*?)<\/div>/.exec(html);
   return m ? text(m[1]).trim() : null;
 }
 
