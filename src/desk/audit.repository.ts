@@ -22,6 +22,18 @@ export async function audit(db: Db | Tx, entry: { at: Date; actor: Actor; action
     .execute();
 }
 
+/** How many entries of `action` by the desk user `userId` the log has since `since` (a limit's count). */
+export async function countRecent(db: Db | Tx, q: { userId: string; action: string; since: Date }): Promise<number> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('user_id', '=', q.userId)
+    .where('action', '=', q.action)
+    .where('at', '>=', q.since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /**
  * What the audit log can be narrowed to, all optional: who did it (`actor`: a user id, or
  * 'system' for entries with no desk user), the action code, the enquiry (by id or reference),

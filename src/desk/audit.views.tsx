@@ -17,6 +17,7 @@ const ACTION_LABEL: Record<string, string> = {
   'user.password_reset': 'Set a new password',
   'user.updated': 'Changed a user',
   'user.password_changed': 'Changed their own password',
+  'user.password_change_refused': 'Gave a wrong current password when changing their own',
   'rota.shift_added': 'Added a shift',
   'rota.override_added': 'Added an override',
   'rota.shift_updated': 'Changed a shift',

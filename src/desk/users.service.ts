@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../db/database.js';
 import { AppError } from '../http/errors.js';
-import { audit, type Actor } from './audit.repository.js';
+import { audit, countRecent, type Actor } from './audit.repository.js';
 import type { AppUser, Role } from './desk.tables.js';
 import { normalisePhone } from '../enquiries/enquiry.input.js';
 import { hashPassword, verifyPassword } from './password.js';
@@ -17,6 +17,10 @@ export function passwordProblem(password: string): string | null {
   if (password.length > 200) return 'Password must be 200 characters or fewer';
   return null;
 }
+
+/** Wrong current passwords allowed on the own-password form per window, before it refuses every try. */
+const OWN_PASSWORD_TRIES = 5;
+const OWN_PASSWORD_WINDOW_MS = 15 * 60_000;
 
 /** Staff accounts: created by a manager (or the shell, or from the environment on first start), disabled, reset. */
 export class UserService {
@@ -166,9 +170,19 @@ export class UserService {
   async changeOwnPassword(userId: string, keepTokenHash: string, current: string, next: string): Promise<number> {
     const user = await repo.findUserById(this.deps.db, userId);
     if (!user?.active) throw new AppError('unauthenticated', 'Sign in to the desk first');
+    // Someone holding a stolen session could otherwise guess the password itself here, where the
+    // sign-in limits do not reach: a few wrong current passwords in a window stop all tries.
+    const now0 = this.deps.clock();
+    const since = new Date(now0.getTime() - OWN_PASSWORD_WINDOW_MS);
+    if ((await countRecent(this.deps.db, { userId, action: 'user.password_change_refused', since })) >= OWN_PASSWORD_TRIES) {
+      throw new AppError('rate_limited', `Too many wrong current passwords. Try again in ${OWN_PASSWORD_WINDOW_MS / 60_000} minutes.`, { retryAfterSeconds: OWN_PASSWORD_WINDOW_MS / 1000 });
+    }
     const fields: Record<string, string> = {};
     if (!current) fields.current = 'Enter your current password';
-    else if (!(await verifyPassword(current, user.password_hash))) fields.current = 'Your current password is not right';
+    else if (!(await verifyPassword(current, user.password_hash))) {
+      fields.current = 'Your current password is not right';
+      await audit(this.deps.db, { at: now0, actor: { userId, email: user.email }, action: 'user.password_change_refused', detail: { userId, reason: 'wrong current password' } });
+    }
     const pw = passwordProblem(next);
     if (pw) fields.password = pw;
     else if (current && next === current) fields.password = 'Choose a password different from your current one';

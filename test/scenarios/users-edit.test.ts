@@ -24,7 +24,7 @@ function text(html: string): string {
 }
 
 function noticeOf(html: string): string | null {
-  const m = /<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(html);
+  const m = /<div class="notice" role="status"[^>]*>([\s\S]*?)<\/div>/.exec(html);
   return m ? text(m[1]).trim() : null;
 }
 
@@ -123,5 +123,19 @@ describe('everyone changes their own password', () => {
     await loginAs(h, OFFICER.email, 'a much longer passphrase 9');
     const [entry] = await auditOf('user.password_changed');
     expect(entry).toMatchObject({ user_email: OFFICER.email, detail: { otherSessionsEnded: 1 } });
+  });
+
+  it('stops guessing: after five wrong current passwords even the right one is refused for 15 minutes', async () => {
+    await start();
+    const here = await loginAs(h, OFFICER.email, OFFICER.password);
+    await here.get('/desk/account');
+    for (let i = 0; i < 5; i++) expect((await here.post('/desk/account/password', { current: `guess number ${i}`, password: 'a much longer passphrase 9' })).status).toBe(422);
+    const refused = await here.post('/desk/account/password', { current: OFFICER.password, password: 'a much longer passphrase 9' });
+    expect(refused.status).toBe(429);
+    expect(text(refused.body)).toContain('Too many wrong current passwords');
+    expect((await deskClient(h).login(OFFICER.email, 'a much longer passphrase 9')).status).toBe(401);
+    expect(await auditOf('user.password_change_refused')).toHaveLength(5);
+    h.clock.advance(15 * 60_000 + 1_000);
+    expect((await here.post('/desk/account/password', { current: OFFICER.password, password: 'a much longer passphrase 9' })).status).toBe(303);
   });
 });
