@@ -74,3 +74,28 @@ export function refusalMessage(refusal: NumberRefusal, allowedCountries: readonl
   const where = places.length > 1 ? `${places.slice(0, -1).join(', ')} or ${places[places.length - 1]}` : places[0];
   return `We can only call or text numbers in ${where}: give a number there, or an email address`;
 }
+
+/**
+ * How a stored number (E.164) is shown to people (issue 23, item 8): a UK number (+44, the Crown
+ * Dependencies included) in national format, as the office dials it ("07912 500106"), any other in
+ * international format ("+33 6 12 34 56 78"). Anything that does not parse is shown as it is. Only
+ * for display: stored values stay E.164.
+ */
+export function displayPhone(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return e164;
+  return parsed.countryCallingCode === '44' ? parsed.formatNational() : parsed.formatInternational();
+}
+
+/** `text` with every E.164 number in it (such as an actor "on call (+447911200001)") shown by `displayPhone`. */
+export function displayPhonesIn(text: string): string {
+  return text.replace(/\+[1-9]\d{6,14}\b/g, (n) => displayPhone(n));
+}
+
+/**
+ * Who a number is, for display: the name the rota or users give it (`names`, keyed by E.164)
+ * when known, else the number by `displayPhone`.
+ */
+export function personOrPhone(e164: string, names: ReadonlyMap<string, string>): string {
+  return names.get(e164) ?? displayPhone(e164);
+}
