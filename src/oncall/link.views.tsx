@@ -5,6 +5,7 @@ import { describeEvent } from '../desk/timeline.views.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
+import { distinctiveWords } from '../incidents/distinctive-words.js';
 import { INCIDENT_LIMITS } from '../incidents/incident.service.js';
 import { displayPhone, displayPhonesIn } from '../enquiries/phone-numbers.js';
 import { lineMessageText, smsSize, type EnquiryLine, type LineOutcome } from '../incidents/holding-line.service.js';
@@ -188,7 +189,7 @@ export function LinkPage(p: LinkPageProps) {
         error={errors.response}
         value={values.response}
       />
-      <DeclareIncident base={p.base} incidentId={e.incident_id} hidden={hidden} errors={errors} values={values} />
+      <DeclareIncident base={p.base} incidentId={e.incident_id} suggestedTerms={distinctiveWords(e.subject, { exclude: [e.name, e.outlet, e.email ?? ''] })} hidden={hidden} errors={errors} values={values} />
 
       <h2>Latest on the timeline</h2>
       <ol class="timeline" aria-label="Latest timeline entries, newest first">
@@ -309,12 +310,11 @@ function Escalation(p: { state: EscalationState; officer: OnCallOfficer; when: (
 /**
  * "This is a major incident": the officer declares it from the enquiry in front of them, which
  * links this enquiry and acknowledges the incident at once. An enquiry already in an incident
- * says so instead. The name and search terms start empty, in the officer's own words: an
- * incident outlives every enquiry in it (the desk, its report, the audit log), so a copy of the
- * journalist's subject there (it may name them, give their number, or tell their story) is one
- * erasure could not take back. The subject is on the page above the form to read from.
+ * says so instead. The name starts empty, in the officer's own words; the search terms start from
+ * the subject's two most distinctive words (issue 23: `distinctiveWords`, never the journalist's
+ * name or outlet), which the officer edits before declaring. Nothing is stored until they do.
  */
-function DeclareIncident(p: { base: string; incidentId: string | null; hidden: unknown; errors: Record<string, string>; values: Record<string, string> }) {
+function DeclareIncident(p: { base: string; incidentId: string | null; suggestedTerms: string; hidden: unknown; errors: Record<string, string>; values: Record<string, string> }) {
   if (p.incidentId) {
     return (
       <section class="action" aria-labelledby="declare-title">
@@ -335,15 +335,15 @@ function DeclareIncident(p: { base: string; incidentId: string | null; hidden: u
           label="Incident name"
           hint="A short name for the story, such as: Market Street cordon."
           error={p.errors[DECLARE_FIELD.name]}
-          attrs={{ maxlength: INCIDENT_LIMITS.name, value: p.values[DECLARE_FIELD.name] ?? '' }}
+          attrs={{ type: 'text', maxlength: INCIDENT_LIMITS.name, value: p.values[DECLARE_FIELD.name] ?? '' }}
         />
         <Field
           id={DECLARE_FIELD.terms}
           name="terms"
           label="Search terms"
-          hint="Words every enquiry about it contains, such as: market street cordon."
+          hint="Words every enquiry about it contains, such as: market street cordon. Filled in from the subject: check them."
           error={p.errors[DECLARE_FIELD.terms]}
-          attrs={{ maxlength: INCIDENT_LIMITS.terms, value: p.values[DECLARE_FIELD.terms] ?? '' }}
+          attrs={{ type: 'text', maxlength: INCIDENT_LIMITS.terms, value: p.values[DECLARE_FIELD.terms] ?? p.suggestedTerms }}
         />
         <button type="submit" class="button">
           Declare incident
