@@ -93,7 +93,11 @@ function IncidentPanel(props: { reference: string; incident: Pick<Incident, 'id'
       ) : (
         <form method="post" action={action} class="action">
           <Csrf token={props.csrf} />
-          <Field id="incident" label="Link to an open incident" as="select">
+          {/* Nothing chosen to start with (issue 23): linking is a deliberate choice, never one click on whatever is open. */}
+          <Field id="incident" label="Link to an open incident" as="select" attrs={{ required: true }}>
+            <option value="" selected>
+              Choose an incident
+            </option>
             {props.open.map((i) => (
               <option value={i.id}>{i.name}</option>
             ))}

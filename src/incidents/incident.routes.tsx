@@ -146,6 +146,10 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
   app.post('/enquiries/:reference/incident', async (c) => {
     const reference = referenceIn({ reference: c.req.param('reference') });
     const body = await formFields(c);
+    // The select starts on "Choose an incident": a press with nothing chosen links nothing.
+    if (!(body.incident ?? '').trim()) {
+      throw new AppError('validation', 'Choose an incident in “Link to an open incident” before pressing Link. Nothing was linked.', { fields: { incident: 'Choose an incident' } });
+    }
     if (!/^[1-9]\d{0,17}$/.test(body.incident ?? '')) throw new AppError('not_found', 'There is no such incident.');
     await deps.incidents.link(body.incident, [reference], actorOf(c));
     return c.redirect(`/desk/enquiries/${reference}`, 303);

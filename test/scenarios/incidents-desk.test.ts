@@ -166,6 +166,12 @@ describe('declaring and working an incident', () => {
     const id = incidentPath.split('/').pop()!;
     const page = await officer.get(`/desk/enquiries/${other}`);
     expect(page.body).toContain(`<option value="${id}">Market Street cordon</option>`);
+    // Nothing is chosen to start with (issue 23): linking is a deliberate choice.
+    expect(page.body).toMatch(/<select id="incident" name="incident" required=""[^>]*><option value="" selected="">Choose an incident<\/option>/);
+    const unchosen = await officer.post(`/desk/enquiries/${other}/incident`, { incident: '' });
+    expect(unchosen.status).toBe(422);
+    expect(decodeEntities(unchosen.body)).toContain('Choose an incident in “Link to an open incident”');
+    expect(row((await officer.get('/desk')).body, other)).not.toBeNull();
     expect((await officer.post(`/desk/enquiries/${other}/incident`, { incident: id })).status).toBe(303);
     const linked = await officer.get(`/desk/enquiries/${other}`);
     expect(text(linked.body)).toContain('Linked to Market Street cordon');
