@@ -93,9 +93,14 @@ export function displayPhonesIn(text: string): string {
 }
 
 /**
- * Who a number is, for display: the name the rota or users give it (`names`, keyed by E.164)
- * when known, else the number by `displayPhone`.
+ * Who a stored actor is, for display: a desk user's email, a rota person's number, or an on-call
+ * actor "on call (+447911200001)", shown by the name `names` (from `knownNames`) gives it when it
+ * knows it, else with any number in it shown by `displayPhone`.
  */
-export function personOrPhone(e164: string, names: ReadonlyMap<string, string>): string {
-  return names.get(e164) ?? displayPhone(e164);
+export function displayPerson(who: string, names: ReadonlyMap<string, string>): string {
+  const known = names.get(who) ?? names.get(who.toLowerCase());
+  if (known) return known;
+  const onCall = /^on call \((\+\d+)\)$/.exec(who);
+  if (onCall) return names.get(onCall[1]) ?? `on call (${displayPhone(onCall[1])})`;
+  return displayPhonesIn(who);
 }

@@ -11,6 +11,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
+import { knownNames } from '../enquiries/people.repository.js';
 import type { TimelineEvent } from '../enquiries/timeline.js';
 import { formTokenFor, formTokenMatches, hashBearerToken, looksLikeBearerToken, newBearerToken } from '../http/bearer-token.js';
 import { AppError } from '../http/errors.js';
@@ -110,6 +111,8 @@ export interface LinkView {
   escalation: EscalationState;
   /** The current line of the enquiry's incident, when it is in one that has a line. */
   line: EnquiryLine | null;
+  /** Names of the staff by email and rota number (`knownNames`): who acted is shown by name. */
+  names: Map<string, string>;
 }
 
 /** How an action through the link ended (a user problem throws AppError('validation', …) instead). */
@@ -163,7 +166,8 @@ export class OnCallLinks {
       const events = await repo.latestEvents(tx, r.enquiry.id, VIEW_EVENTS);
       const escalation = await escalationState(tx, this.deps.config.onCall, r.link.page_id, r.enquiry.status);
       const line = await this.deps.lines.lineForEnquiry(tx, r.enquiry);
-      return { enquiry: r.enquiry, officer: r.officer, events, expiresAt: r.link.expires_at, escalation, line };
+      const names = await knownNames(tx);
+      return { enquiry: r.enquiry, officer: r.officer, events, expiresAt: r.link.expires_at, escalation, line, names };
     });
   }
 

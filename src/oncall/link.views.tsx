@@ -7,7 +7,7 @@ import { Field } from '../http/field.js';
 import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
 import { distinctiveWords } from '../incidents/distinctive-words.js';
 import { INCIDENT_LIMITS } from '../incidents/incident.service.js';
-import { displayPhone, displayPhonesIn } from '../enquiries/phone-numbers.js';
+import { displayPerson, displayPhone, displayPhonesIn } from '../enquiries/phone-numbers.js';
 import { lineMessageText, smsSize, type EnquiryLine, type LineOutcome } from '../incidents/holding-line.service.js';
 import { LINK_ACTIONS, type LinkAction, type LinkView } from './link.service.js';
 import { onCallActor, type OnCallOfficer } from './oncall-actions.service.js';
@@ -134,7 +134,7 @@ export function LinkPage(p: LinkPageProps) {
           </p>
         </div>
       ) : null}
-      <Escalation state={p.view.escalation} officer={p.view.officer} when={when} form={form('ack')} hidden={hidden} />
+      <Escalation state={p.view.escalation} officer={p.view.officer} names={p.view.names} when={when} form={form('ack')} hidden={hidden} />
       {hasErrors ? <ErrorSummary errors={errors} order={[...Object.values(ACTION_FIELD), ...Object.values(DECLARE_FIELD)]} /> : null}
       <p class="lead subject">{e.subject}</p>
       <dl class="summary">
@@ -198,7 +198,7 @@ export function LinkPage(p: LinkPageProps) {
           return (
             <li class={`ev ev--${ev.kind}`}>
               <time datetime={ev.at.toISOString()}>{when(ev.at)}</time> <strong>{displayPhonesIn(d.title)}</strong>
-              {ev.actor && ev.kind !== 'acknowledged' ? <span class="hint"> by {displayPhonesIn(ev.actor)}</span> : null}
+              {ev.actor && ev.kind !== 'acknowledged' ? <span class="hint"> by {displayPerson(ev.actor, p.view.names)}</span> : null}
               {d.body ? <div class="pre">{d.body}</div> : null}
             </li>
           );
@@ -276,12 +276,12 @@ function stepWords(step: EscalationStep): string {
 }
 
 /** The page's escalation: stopped (by whom, or by the enquiry's status), or still running with what comes next and "I have it". */
-function Escalation(p: { state: EscalationState; officer: OnCallOfficer; when: (d: Date) => string; form: string; hidden: unknown }) {
+function Escalation(p: { state: EscalationState; officer: OnCallOfficer; names: ReadonlyMap<string, string>; when: (d: Date) => string; form: string; hidden: unknown }) {
   const s = p.state;
   let text: string;
   if (s.kind === 'acknowledged') {
     const you = s.by === p.officer.phone || s.by === onCallActor(p.officer).email;
-    text = `Escalation stopped: acknowledged by ${you ? 'you' : displayPhonesIn(s.by)} at ${p.when(s.at)}.`;
+    text = `Escalation stopped: acknowledged by ${you ? 'you' : displayPerson(s.by, p.names)} at ${p.when(s.at)}.`;
   } else if (s.kind === 'stopped') {
     text = `Escalation stopped: the enquiry is ${statusLabel(s.status).toLowerCase()}.`;
   } else if (s.kind === 'exhausted') {
