@@ -92,6 +92,13 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the on-call link on a 320px p
     for (const part of ['Alex Reporter', 'Evening Gazette', '07911 123456', 'Police cordon on Market Street', 'sealed off since 1am']) expect(main).toContain(part);
     expect(await page.locator('a[href^="tel:"]').count()).toBe(0);
     expect(await page.locator('script').count()).toBe(0);
+    // The declare form's inputs are styled like the other fields (issue 23): a 2px border, full width.
+    for (const id of ['#incident-name', '#incident-terms']) {
+      const style = await page.locator(id).evaluate((el) => ({ border: getComputedStyle(el).borderTopWidth, width: el.getBoundingClientRect().width }));
+      expect(style.border, id).toBe('2px');
+      expect(style.width, id).toBeGreaterThan(250);
+    }
+    await expect(page.locator('#incident-terms').inputValue()).resolves.toBe('cordon market');
     await expectFits(page, 'the on-call view');
     await expectNoViolations(page, 'GET /m/{token}');
     await page.close();
