@@ -80,7 +80,7 @@ async function lineTextsTo(phone: string) {
 }
 
 describe('the incident line on the on-call link', () => {
-  it('shows the current line exactly as it would be sent, with its SMS length, and a button to send it to this journalist', async () => {
+  it('shows the current line exactly as it would be sent, with its SMS length, and a button to send it to this journalist; an enquiry outside the incident gets none', async () => {
     await start();
     await incidentWithLine();
     await urgentEnquiry(JOURNALIST);
@@ -91,6 +91,12 @@ describe('the incident line on the on-call link', () => {
     expect(link.html).toContain('Goes by SMS to 07911 123401 from the press office');
     // Opening it sends nothing.
     expect(await lineTextsTo(JOURNALIST)).toEqual([]);
+
+    // An enquiry outside the incident is offered no line.
+    await urgentEnquiry(OTHER_JOURNALIST, 'Burst water main on the High Street');
+    const outside = await openLink(2);
+    expect(outside.html).not.toContain('id="line-text"');
+    expect(outside.html).not.toContain('to this journalist');
   });
 
   it('sends it once to this journalist, marks the enquiry, acknowledges the page (nothing escalates) and records it as the officer', async () => {
@@ -180,14 +186,5 @@ describe('the incident line on the on-call link', () => {
     expect(html).toContain('The incident’s line has changed since this page was opened');
     expect(html).toContain('Updated: the fire is out.');
     expect(await lineTextsTo(JOURNALIST)).toEqual([]);
-  });
-
-  it('does not offer a line to an enquiry outside any incident', async () => {
-    await start();
-    await incidentWithLine();
-    await urgentEnquiry(JOURNALIST, 'Burst water main on the High Street');
-    const link = await openLink();
-    expect(link.html).not.toContain('id="line-text"');
-    expect(link.html).not.toContain('to this journalist');
   });
 });
