@@ -275,7 +275,10 @@ export class HoldingLines implements AfterLinkPort {
    */
   async sendToEnquiry(tx: Tx, e: Enquiry, lineId: string, actor: Actor, now: Date): Promise<LineOutcome> {
     const current = await this.lineForEnquiry(tx, e);
-    if (!current || current.line.id !== lineId) {
+    if (!current) {
+      throw new AppError('validation', 'No line', { fields: { line: 'This enquiry is no longer in an incident with a line: nothing was sent.' } });
+    }
+    if (current.line.id !== lineId) {
       throw new AppError('validation', 'The line has changed', { fields: { line: 'The incident’s line has changed since this page was opened: read the new line below and send it again.' } });
     }
     if (current.sentAt) return 'already';

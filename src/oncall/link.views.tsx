@@ -161,7 +161,14 @@ export function LinkPage(p: LinkPageProps) {
       <div class="panel pre">{e.details}</div>
 
       <h2>What to do</h2>
-      {p.view.line ? <HoldingLine line={p.view.line} action={form('line')} hidden={hidden} error={errors.line} when={when} /> : null}
+      {p.view.line ? (
+        <HoldingLine line={p.view.line} action={form('line')} hidden={hidden} error={errors.line} when={when} />
+      ) : errors.line ? (
+        // The line went (the enquiry was unlinked) between opening and pressing: the error still has its place.
+        <section class="action" id="line" aria-label="Holding line">
+          <FieldError id="line" message={errors.line} />
+        </section>
+      ) : null}
       <section class="action" id="call" aria-labelledby="call-title">
         <h3 id="call-title">Call the journalist</h3>
         <p class="hint">

@@ -174,7 +174,7 @@ describe('the incident line on the on-call link', () => {
     expect(await lineTextsTo(OTHER_JOURNALIST)).toEqual([]);
   });
 
-  it('refuses a line changed since the page was opened, and shows the new one', async () => {
+  it('refuses a line changed since the page was opened (showing the new one), or gone with the enquiry unlinked', async () => {
     await start();
     const { incident } = await incidentWithLine();
     await urgentEnquiry(JOURNALIST);
@@ -185,6 +185,15 @@ describe('the incident line on the on-call link', () => {
     const html = await res.text();
     expect(html).toContain('The incident’s line has changed since this page was opened');
     expect(html).toContain('Updated: the fire is out.');
+    expect(await lineTextsTo(JOURNALIST)).toEqual([]);
+
+    // Taken out of the incident meanwhile: refused too, the message in its place.
+    await h.services.incidents.unlink(link.fields.reference, DESK);
+    const unlinked = await post(`${link.path}/line`, link.fields);
+    expect(unlinked.status).toBe(422);
+    const unlinkedHtml = await unlinked.text();
+    expect(unlinkedHtml).toContain('This enquiry is no longer in an incident with a line: nothing was sent.');
+    expect(unlinkedHtml).toContain('id="line"');
     expect(await lineTextsTo(JOURNALIST)).toEqual([]);
   });
 });
