@@ -97,7 +97,9 @@ describe('declaring and working an incident', () => {
     const words = text(page.body);
     expect(words).toContain('Market Street cordon');
     expect(words).toContain('Armed police at number 42.');
-    expect(words).toContain('maya.manager@press.example');
+    // Who declared it, by name (issue 23), not by email.
+    expect(words).toContain('by Maya Manager');
+    expect(words).not.toContain('maya.manager@press.example');
     expect(words).toContain('Not acknowledged');
     expect(words).toContain('Linked enquiries (0)');
     expect(words).toContain('Suggested: open enquiries that match (3)');
