@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
-import { phoneForPeople } from '../enquiries/phone-numbers.js';
+import { displayPhone } from '../enquiries/phone-numbers.js';
 import type { EventKind, TimelineEvent } from '../enquiries/timeline.js';
 import { findIncident } from '../incidents/incident.repository.js';
 import * as repo from './casework.repository.js';
@@ -110,7 +110,7 @@ const RULES: Record<DoneCode, NoticeRule> = {
     done: async (ev, f) => {
       const row = await repo.outboundByKey(f.db, f.enquiry.id, (ev as TimelineEvent<'reply_queued'>).data.key);
       const to = row?.to_number ?? f.enquiry.phone;
-      return to ? sentWords('SMS', sendState(row), phoneForPeople(to)) : undefined;
+      return to ? sentWords('SMS', sendState(row), displayPhone(to)) : undefined;
     },
   },
   email: {

@@ -8,7 +8,7 @@ import { Field } from '../http/field.js';
 import { describedBy, ErrorSummary, FieldError } from '../http/layout.js';
 import type { Page } from '../oncall/paging.tables.js';
 import type { OutboundMessage } from '../outbox/outbox.tables.js';
-import { phoneForPeople } from '../enquiries/phone-numbers.js';
+import { displayPhone } from '../enquiries/phone-numbers.js';
 import { SEND_STATE_LABELS, sendState } from './casework.notices.js';
 import type { StepWithDelivery } from './casework.repository.js';
 import { Notice } from './desk.forms.js';
@@ -96,7 +96,11 @@ function IncidentPanel(props: { reference: string; incident: Pick<Incident, 'id'
       ) : (
         <form method="post" action={action} class="action">
           <Csrf token={props.csrf} />
-          <Field id="incident" label="Link to an open incident" as="select">
+          {/* Nothing chosen to start with (issue 23): linking is a deliberate choice, never one click on whatever is open. */}
+          <Field id="incident" label="Link to an open incident" as="select" attrs={{ required: true }}>
+            <option value="" selected>
+              Choose an incident
+            </option>
             {props.open.map((i) => (
               <option value={i.id}>{i.name}</option>
             ))}
@@ -230,7 +234,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
         <dt>Email</dt>
         <dd>{e.email ? <EmailLink address={e.email} reference={e.reference} /> : '—'}</dd>
         <dt>Phone</dt>
-        <dd>{e.phone ? <a href={`tel:${e.phone}`}>{phoneForPeople(e.phone)}</a> : '—'}</dd>
+        <dd>{e.phone ? <a href={`tel:${e.phone}`}>{displayPhone(e.phone)}</a> : '—'}</dd>
         <dt>Deadline</dt>
         <dd>{e.deadline ? by(e.deadline) : 'None given'}</dd>
         <dt>Respond by</dt>
@@ -351,7 +355,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
             <Field
               id="reply"
               label="Reply to the journalist by SMS"
-              hint={`Sent to ${phoneForPeople(e.phone)} from the press office number. Up to ${CASEWORK_LIMITS.reply} characters.`}
+              hint={`Sent to ${displayPhone(e.phone)} from the press office number. Up to ${CASEWORK_LIMITS.reply} characters.`}
               error={errors.reply}
               as="textarea"
               attrs={{ maxlength: CASEWORK_LIMITS.reply }}
@@ -443,7 +447,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
           <ul aria-labelledby="messages-title">
             {p.outbound.map((o) => (
               <li>
-                {o.sent_at ? when(o.sent_at) : when(o.created_at)}: {o.medium === 'email' ? 'Email' : o.medium === 'call' ? 'Call' : 'SMS'} to {o.medium === 'email' ? o.to_number : phoneForPeople(o.to_number)}:{' '}
+                {o.sent_at ? when(o.sent_at) : when(o.created_at)}: {o.medium === 'email' ? 'Email' : o.medium === 'call' ? 'Call' : 'SMS'} to {o.medium === 'email' ? o.to_number : displayPhone(o.to_number)}:{' '}
                 <strong class={`send-state--${sendState(o)}`}>{SEND_STATE_LABELS[sendState(o)]}</strong>
                 {o.provider_status && sendState(o) === 'sent' ? ` (${o.provider_status})` : ''} — <span class="pre">{outboundText(o)}</span>
               </li>

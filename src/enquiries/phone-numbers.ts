@@ -76,11 +76,31 @@ export function refusalMessage(refusal: NumberRefusal, allowedCountries: readonl
 }
 
 /**
- * A number as people on the desk read it: UK numbers (and the Crown Dependencies') in national
- * format ("07912 500106"), others in international format; anything unparsable as it is.
+ * How a stored number (E.164) is shown to people (issue 23, item 8): a UK number (+44, the Crown
+ * Dependencies included) in national format, as the office dials it ("07912 500106"), any other in
+ * international format ("+33 6 12 34 56 78"). Anything that does not parse is shown as it is. Only
+ * for display: stored values stay E.164.
  */
-export function phoneForPeople(e164: string): string {
+export function displayPhone(e164: string): string {
   const parsed = parsePhoneNumberFromString(e164);
   if (!parsed) return e164;
   return parsed.countryCallingCode === '44' ? parsed.formatNational() : parsed.formatInternational();
+}
+
+/** `text` with every E.164 number in it (such as an actor "on call (+447911200001)") shown by `displayPhone`. */
+export function displayPhonesIn(text: string): string {
+  return text.replace(/\+[1-9]\d{6,14}\b/g, (n) => displayPhone(n));
+}
+
+/**
+ * Who a stored actor is, for display: a desk user's email, a rota person's number, or an on-call
+ * actor "on call (+447911200001)", shown by the name `names` (from `knownNames`) gives it when it
+ * knows it, else with any number in it shown by `displayPhone`.
+ */
+export function displayPerson(who: string, names: ReadonlyMap<string, string>): string {
+  const known = names.get(who) ?? names.get(who.toLowerCase());
+  if (known) return known;
+  const onCall = /^on call \((\+\d+)\)$/.exec(who);
+  if (onCall) return names.get(onCall[1]) ?? `on call (${displayPhone(onCall[1])})`;
+  return displayPhonesIn(who);
 }

@@ -84,6 +84,12 @@ export async function recordSent(tx: Tx, row: { line_id: string; enquiry_id: str
   return r !== undefined;
 }
 
+/** When `enquiryId` was recorded as having had `lineId` (null: not yet). */
+export async function sentAtOf(db: Db | Tx, lineId: string, enquiryId: string): Promise<Date | null> {
+  const r = await db.selectFrom('incident_line_sent').select('queued_at').where('line_id', '=', lineId).where('enquiry_id', '=', enquiryId).executeTakeFirst();
+  return r?.queued_at ?? null;
+}
+
 /** True when another enquiry of the same person (`contact`) already had `lineId`. */
 export async function contactHad(tx: Tx, lineId: string, contact: string, exceptEnquiryId: string): Promise<boolean> {
   const r = await tx

@@ -78,6 +78,24 @@ export interface FanOutResult {
   unreachable: number;
 }
 
+/** How sending a line to one enquiry ended: see `HoldingLines.sendTo`. */
+export type LineOutcome = 'queued' | 'shared' | 'already' | 'unreachable';
+
+/**
+ * The line an enquiry's on-call link offers (issue 23, item 7): its incident's current line, how
+ * it would reach this journalist, and whether this enquiry already had it.
+ */
+export interface EnquiryLine {
+  incident: Incident;
+  line: IncidentLine;
+  /** The route this journalist gets it by (null: no number that takes texts, no usable address). */
+  route: UpdateRoute;
+  /** When this enquiry was sent this line (null: not yet). */
+  sentAt: Date | null;
+  /** Why it cannot go to this journalist at all, beyond the route: withdrawn, or messages turned off. */
+  barred: 'withdrawn' | 'updates_off' | null;
+}
+
 /** Where a line goes for `e`, and the contact that makes it one per person. */
 function contactOf(route: NonNullable<UpdateRoute>): string {
   return route.medium === 'email' ? route.to.toLowerCase() : route.to;
@@ -211,7 +229,7 @@ export class HoldingLines implements AfterLinkPort {
    * entry) for the enquiry, and queues a message only when nobody else with the same contact had
    * it. 'already': this enquiry had it; 'unreachable': no number that takes a text nor address.
    */
-  private async sendTo(tx: Tx, line: IncidentLine, incident: Incident, e: Enquiry, now: Date): Promise<'queued' | 'shared' | 'already' | 'unreachable'> {
+  private async sendTo(tx: Tx, line: IncidentLine, incident: Incident, e: Enquiry, now: Date, actor?: Actor): Promise<LineOutcome> {
     const route = this.routeOf(e);
     if (!route) return 'unreachable';
     const contact = contactOf(route);
@@ -219,7 +237,7 @@ export class HoldingLines implements AfterLinkPort {
     // enquiry of theirs to get here queues the message, under a key that names no one.
     await lockKey(tx, `incident-line:${line.id}:${contact}`);
     if (!(await repo.recordSent(tx, { line_id: line.id, enquiry_id: e.id, contact, queued_at: now }))) return 'already';
-    await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_line_sent', data: { incidentId: incident.id, lineId: line.id, kind: line.kind, text: line.text, to: route.to } });
+    await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_line_sent', actor: actor?.email ?? null, data: { incidentId: incident.id, lineId: line.id, kind: line.kind, text: line.text, to: route.to } });
     if (this.deps.config.incidents.holdingLineCounts === 'first_response' && !e.first_response_at) {
       await repo.recordFirstResponse(tx, e.id, now, workingMinutesBetween(e.received_at, now, this.deps.config.office) * 60);
     }
@@ -231,6 +249,47 @@ export class HoldingLines implements AfterLinkPort {
     if (route.medium === 'sms') await queueSms(tx, { key, enquiryId: e.id, to: route.to, body, lane: 'journalist' }, now);
     else await this.deps.email!.update(tx, { key, enquiry: e, to: route.to, text: body }, now);
     return 'queued';
+  }
+
+  /**
+   * The current line (the newest, of either kind) of the incident `e` is linked to, for the
+   * on-call link's view; null when it is in no incident or the incident has no line yet.
+   */
+  async lineForEnquiry(db: Db | Tx, e: Enquiry): Promise<EnquiryLine | null> {
+    if (!e.incident_id) return null;
+    const incident = await findIncident(db, e.incident_id);
+    const line = incident ? await repo.latestLine(db, incident.id) : undefined;
+    if (!incident || !line) return null;
+    const sentAt = await repo.sentAtOf(db, line.id, e.id);
+    const barred = e.status === 'withdrawn' ? 'withdrawn' : e.updates_off ? 'updates_off' : null;
+    return { incident, line, route: this.routeOf(e), sentAt, barred };
+  }
+
+  /**
+   * Sends line `lineId` to the journalist of `e` alone (the on-call link's "send to this
+   * journalist"), in the caller's transaction `tx` with `e` locked: exactly as the desk's send
+   * would (their channel, the outbox, once per person, recorded on the timeline as `actor`, the
+   * enquiry marked as having had it), and audited as `actor`. The line must be the current line
+   * of `e`'s incident: a line changed since the officer read it is refused (422), so what goes out
+   * is what they saw. 'already': this enquiry had it, nothing sent again.
+   */
+  async sendToEnquiry(tx: Tx, e: Enquiry, lineId: string, actor: Actor, now: Date): Promise<LineOutcome> {
+    const current = await this.lineForEnquiry(tx, e);
+    if (!current) {
+      throw new AppError('validation', 'No line', { fields: { line: 'This enquiry is no longer in an incident with a line: nothing was sent.' } });
+    }
+    if (current.line.id !== lineId) {
+      throw new AppError('validation', 'The line has changed', { fields: { line: 'The incident’s line has changed since this page was opened: read the new line below and send it again.' } });
+    }
+    if (current.sentAt) return 'already';
+    if (current.barred === 'withdrawn') throw new AppError('validation', 'Withdrawn', { fields: { line: 'The journalist has withdrawn this enquiry: the line is not sent.' } });
+    if (current.barred === 'updates_off') throw new AppError('validation', 'Messages off', { fields: { line: 'The journalist has turned off messages about this enquiry: the line is not sent.' } });
+    if (!current.route) throw new AppError('validation', 'Cannot be reached', { fields: { line: 'This journalist has no number that takes texts and no email address Press Desk can write to.' } });
+    const outcome = await this.sendTo(tx, current.line, current.incident, e, now, actor);
+    if (outcome !== 'already') {
+      await audit(tx, { at: now, actor, action: 'incident.line_sent', enquiryId: e.id, detail: { incidentId: current.incident.id, lineId: current.line.id, to: 1, via: 'link', outcome } });
+    }
+    return outcome;
   }
 
   /**

@@ -95,7 +95,8 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
   async function renderList(c: Context<DeskEnv>, status: 200 | 422, errors?: Record<string, string>, values?: Record<string, string>) {
     const incidents = await deps.incidents.recent();
     c.status(status);
-    return c.html(<IncidentsPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} incidents={incidents} notice={status === 200 ? listNoticeOf(c) : undefined} errors={errors} values={values} />);
+    const names = await deps.incidents.staffNames();
+    return c.html(<IncidentsPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} incidents={incidents} names={names} notice={status === 200 ? listNoticeOf(c) : undefined} errors={errors} values={values} />);
   }
 
   /** The incident page; with `errors`, the new-line or edit form shown again beside its fields (422); `notice` instead of the query's. */
@@ -103,8 +104,9 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
     const view = await deps.incidents.view(id);
     if (!view) throw new AppError('not_found', 'There is no such incident.');
     const lines = await deps.holdingLines.linesOf(view.incident.id);
+    const names = await deps.incidents.staffNames();
     if (errors) c.status(422);
-    return c.html(<IncidentPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} view={view} lines={lines} notice={errors ? undefined : (notice ?? lineSentNotice(c, lines, noticeOf(c, view, lines)))} errors={errors} values={values} />);
+    return c.html(<IncidentPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} view={view} lines={lines} names={names} notice={errors ? undefined : (notice ?? lineSentNotice(c, lines, noticeOf(c, view, lines)))} errors={errors} values={values} />);
   }
 
   function requireManagerRole(c: Context<DeskEnv>, what: string): void {
@@ -180,6 +182,10 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
   app.post('/enquiries/:reference/incident', async (c) => {
     const reference = referenceIn({ reference: c.req.param('reference') });
     const body = await formFields(c);
+    // The select starts on "Choose an incident": a press with nothing chosen links nothing.
+    if (!(body.incident ?? '').trim()) {
+      throw new AppError('validation', 'Choose an incident in “Link to an open incident” before pressing Link. Nothing was linked.', { fields: { incident: 'Choose an incident' } });
+    }
     if (!/^[1-9]\d{0,17}$/.test(body.incident ?? '')) throw new AppError('not_found', 'There is no such incident.');
     await deps.incidents.link(body.incident, [reference], actorOf(c));
     return c.redirect(doneHref(reference, 'linked'), 303);

@@ -27,6 +27,7 @@ import { isOpen } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import * as repo from './incident.repository.js';
+import { knownNames } from '../enquiries/people.repository.js';
 import type { Incident, IncidentLine } from './incident.tables.js';
 
 /** Longest name, description and terms an incident takes. */
@@ -222,6 +223,11 @@ export class IncidentService {
   /** Incidents still open, newest first. */
   async open(): Promise<Incident[]> {
     return repo.openIncidents(this.deps.db);
+  }
+
+  /** Staff names by email and rota number (`knownNames`), for showing who declared and wrote lines by name. */
+  staffNames(): Promise<Map<string, string>> {
+    return knownNames(this.deps.db);
   }
 
   /** Recent incidents, open and closed, newest first. */

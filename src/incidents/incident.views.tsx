@@ -13,6 +13,10 @@ import type { LineWithCounts } from './holding-line.service.js';
 import type { IncidentEnquiry } from './incident.repository.js';
 import { INCIDENT_LIMITS, type IncidentView } from './incident.service.js';
 import type { Incident } from './incident.tables.js';
+import { displayPerson } from '../enquiries/phone-numbers.js';
+
+/** No names known: people are shown as stored, numbers formatted. */
+const NO_NAMES: ReadonlyMap<string, string> = new Map();
 
 type When = (d: Date) => string;
 
@@ -20,7 +24,7 @@ type When = (d: Date) => string;
 const DECLARE_FIELDS = ['name', 'description', 'terms'] as const;
 
 /** The incidents page: open and recent incidents; managers also get the form to declare one. */
-export function IncidentsPage(p: { session: DeskSession; office: OfficeConfig; now: Date; incidents: Incident[]; notice?: string; errors?: Record<string, string>; values?: Record<string, string> }) {
+export function IncidentsPage(p: { session: DeskSession; office: OfficeConfig; now: Date; incidents: Incident[]; notice?: string; errors?: Record<string, string>; values?: Record<string, string>; names?: ReadonlyMap<string, string> }) {
   const when: When = (d) => formatShortTime(d, p.office, p.now);
   const errors = p.errors ?? {};
   const values = p.values ?? {};
@@ -38,7 +42,7 @@ export function IncidentsPage(p: { session: DeskSession; office: OfficeConfig; n
       <h1>Incidents</h1>
       <p class="hint">When many enquiries are about one story, an incident groups them: one row in the queue, one page to work them from, one holding line to every journalist.</p>
       <h2>Open</h2>
-      {open.length ? <IncidentList incidents={open} when={when} /> : <p>No incident is open.</p>}
+      {open.length ? <IncidentList incidents={open} when={when} names={p.names} /> : <p>No incident is open.</p>}
       {manager ? (
         <form method="post" action="/desk/incidents" novalidate class="manager-form" aria-labelledby="declare-title">
           <h2 id="declare-title">Declare an incident</h2>
@@ -65,21 +69,21 @@ export function IncidentsPage(p: { session: DeskSession; office: OfficeConfig; n
       {closed.length ? (
         <>
           <h2>Closed</h2>
-          <IncidentList incidents={closed} when={when} />
+          <IncidentList incidents={closed} when={when} names={p.names} />
         </>
       ) : null}
     </DeskLayout>
   );
 }
 
-function IncidentList(props: { incidents: Incident[]; when: When }) {
+function IncidentList(props: { incidents: Incident[]; when: When; names?: ReadonlyMap<string, string> }) {
   return (
     <ul class="incident-list">
       {props.incidents.map((i) => (
         <li>
           <a href={`/desk/incidents/${i.id}`}>{i.name}</a>{' '}
           <span class="hint">
-            declared {props.when(i.declared_at)} by {i.declared_by}
+            declared {props.when(i.declared_at)} by {displayPerson(i.declared_by, props.names ?? NO_NAMES)}
             {i.closed_at ? `, closed ${props.when(i.closed_at)}` : ''}
           </span>
         </li>
@@ -98,6 +102,8 @@ export interface IncidentPageProps {
   notice?: string;
   errors?: Record<string, string>;
   values?: Record<string, string>;
+  /** Staff names by email and rota number (`knownNames`): who declared and wrote lines is shown by name. */
+  names?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -142,7 +148,7 @@ export function IncidentPage(p: IncidentPageProps) {
         </dd>
         <dt>Declared</dt>
         <dd>
-          {when(incident.declared_at)} by {incident.declared_by}
+          {when(incident.declared_at)} by {displayPerson(incident.declared_by, p.names ?? NO_NAMES)}
         </dd>
         <dt>On-call</dt>
         <dd>
@@ -225,7 +231,7 @@ export function IncidentPage(p: IncidentPageProps) {
 
       <section aria-labelledby="lines-title" id="lines" class="incident-lines">
         <h2 id="lines-title">What the office said</h2>
-        {p.lines ? <Lines lines={p.lines} base={base} csrf={csrf} open={open} when={when} incidentId={incident.id} errors={errors} values={p.values} /> : null}
+        {p.lines ? <Lines lines={p.lines} base={base} csrf={csrf} open={open} when={when} names={p.names ?? NO_NAMES} incidentId={incident.id} errors={errors} values={p.values} /> : null}
       </section>
     </DeskLayout>
   );
@@ -264,7 +270,7 @@ function EditForm(props: { incident: Incident; csrf: string; errors: Record<stri
 }
 
 /** The holding and press lines, oldest first, each with how many have had it and the send button; then the form for a new one. */
-function Lines(props: { lines: LineWithCounts[]; base: string; csrf: string; open: boolean; when: When; incidentId: string; errors: Record<string, string>; values?: Record<string, string> }) {
+function Lines(props: { lines: LineWithCounts[]; base: string; csrf: string; open: boolean; when: When; names: ReadonlyMap<string, string>; incidentId: string; errors: Record<string, string>; values?: Record<string, string> }) {
   return (
     <>
       {props.lines.length ? (
@@ -274,7 +280,7 @@ function Lines(props: { lines: LineWithCounts[]; base: string; csrf: string; ope
               <p>
                 <strong>{line.kind === 'press' ? 'Press line' : 'Holding line'}</strong>{' '}
                 <span class="hint">
-                  {props.when(line.created_at)} by {line.created_by}
+                  {props.when(line.created_at)} by {displayPerson(line.created_by, props.names)}
                 </span>
               </p>
               <p class="pre quote">{line.text}</p>

@@ -4,9 +4,10 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../http/errors.js';
+import type { HoldingLines } from '../incidents/holding-line.service.js';
 import type { IncidentService } from '../incidents/incident.service.js';
 import { LINK_ACTIONS, LINK_PREFIX, linkCsrf, linkCsrfMatches, OnCallLinks, type LinkAction } from './link.service.js';
-import { ACTION_FIELD, DECLARE_FIELD, isLinkAction, isLinkNotice, LinkGonePage, LinkPage } from './link.views.js';
+import { ACTION_FIELD, DECLARE_FIELD, isLineOutcome, isLinkAction, isLinkNotice, LinkGonePage, LinkPage } from './link.views.js';
 import { onCallActor, type OnCallActions } from './oncall-actions.service.js';
 
 /** What the link's routes need: the on-call actions, incidents (declared from the view) and the settings for wording and expiry. */
@@ -16,6 +17,8 @@ export interface LinkRouteDeps {
   config: Pick<Config, 'office' | 'onCall'> & { twilio: Pick<Config['twilio'], 'phoneNumber'> };
   onCallActions: OnCallActions;
   incidents: Pick<IncidentService, 'declare'>;
+  /** The incident's line, shown on the link and sent to this one journalist (the desk's own send). */
+  holdingLines: Pick<HoldingLines, 'lineForEnquiry' | 'sendToEnquiry'>;
 }
 
 /**
@@ -56,7 +59,7 @@ function formKey(): string {
 
 /**
  * The on-call officer's mobile view of one enquiry: `GET /m/{token}` shows it (and records that
- * it was opened, unless it was only a HEAD, prefetch or link preview: `isPageLoad`), `POST /m/{token}/{ack|call|reply|note|done}` acts on it (each one
+ * it was opened, unless it was only a HEAD, prefetch or link preview: `isPageLoad`), `POST /m/{token}/{ack|call|reply|note|done|line}` acts on it (each one
  * acknowledging the page if it was not yet: `OnCallLinks.act`) and redirects back (303) to
  * the view with a notice; a user problem re-shows the view with the message beside the form (422,
  * text kept). Unknown, tampered and expired tokens all get the same 410 page; a form naming
@@ -64,7 +67,7 @@ function formKey(): string {
  */
 export function onCallLinkRoutes(deps: LinkRouteDeps) {
   const { config, clock } = deps;
-  const links = new OnCallLinks({ db: deps.db, clock, config, actions: deps.onCallActions });
+  const links = new OnCallLinks({ db: deps.db, clock, config, actions: deps.onCallActions, lines: deps.holdingLines });
   const app = new Hono();
 
   const gone = (c: Context) => {
@@ -76,12 +79,13 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
   app.get(`${LINK_PREFIX}:token`, async (c) => {
     const token = c.req.param('token');
     const notice = c.req.query('done');
+    const lineOutcome = c.req.query('line');
     // The redirect after an action is the same officer carrying on, and a HEAD, prefetch or link
     // preview is no one reading it: none of them is a new opening. (Hono answers a HEAD with this
     // route's headers and no body.)
     const view = await links.view(token, { record: !isLinkNotice(notice) && isPageLoad(c.req) });
     if (!view) return gone(c);
-    return c.html(<LinkPage office={config.office} now={clock()} base={base(token)} csrf={linkCsrf(token)} formKey={formKey()} view={view} notice={isLinkNotice(notice) ? notice : undefined} acked={c.req.query('acked') === '1'} />);
+    return c.html(<LinkPage office={config.office} now={clock()} base={base(token)} csrf={linkCsrf(token)} formKey={formKey()} view={view} notice={isLinkNotice(notice) ? notice : undefined} acked={c.req.query('acked') === '1'} lineOutcome={isLineOutcome(lineOutcome) ? lineOutcome : undefined} />);
   });
 
   /** The posted form of the view, once it is known to come from the view (same site, the link's form token). */
@@ -138,12 +142,13 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
     const str = await readForm(c, token);
     const field = ACTION_FIELD[act];
     const text = act === 'call' || act === 'ack' ? '' : str(field);
+    // `line` posts the id of the line the officer read (the field is named after the action).
     try {
       const result = await links.act(token, act, { reference: str('reference'), text, key: str('key') });
       if (result.kind === 'gone') return gone(c);
       if (result.kind === 'not_found') throw new AppError('not_found', 'The page you asked for does not exist.');
       // `acked`: this action is what acknowledged the page, which the notice says.
-      return c.redirect(`${base(token)}?done=${act}${result.acknowledged ? '&acked=1' : ''}`, 303);
+      return c.redirect(`${base(token)}?done=${act}${result.acknowledged ? '&acked=1' : ''}${result.line ? `&line=${result.line}` : ''}`, 303);
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'validation') throw err;
       const fields = err.details.fields ?? {};
@@ -152,7 +157,7 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
       if (!view) return gone(c);
       c.status(422);
       return c.html(
-        <LinkPage office={config.office} now={clock()} base={base(token)} csrf={linkCsrf(token)} formKey={formKey()} view={view} errors={{ [field]: message }} values={{ [field]: text }} />,
+        <LinkPage office={config.office} now={clock()} base={base(token)} csrf={linkCsrf(token)} formKey={formKey()} view={view} errors={{ [field]: message }} values={act === 'line' ? {} : { [field]: text }} />,
       );
     }
   });

@@ -11,12 +11,14 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
+import { knownNames } from '../enquiries/people.repository.js';
 import type { TimelineEvent } from '../enquiries/timeline.js';
 import { formTokenFor, formTokenMatches, hashBearerToken, looksLikeBearerToken, newBearerToken } from '../http/bearer-token.js';
 import { AppError } from '../http/errors.js';
 import * as repo from './link.repository.js';
 import { escalationState, type EscalationState } from './paging.schedule.js';
-import type { OnCallActions, OnCallOfficer } from './oncall-actions.service.js';
+import type { EnquiryLine, HoldingLines, LineOutcome } from '../incidents/holding-line.service.js';
+import { onCallActor, type OnCallActions, type OnCallOfficer } from './oncall-actions.service.js';
 
 /** Where the link's path starts; the token follows. */
 export const LINK_PREFIX = '/m/';
@@ -28,8 +30,11 @@ export const VIEW_EVENTS = 6;
  */
 const VIEW_RECORD_GAP_MS = 15 * 60_000;
 
-/** What the view offers: "I have it" (acknowledge the page) and the four actions of the SMS commands. */
-export const LINK_ACTIONS = ['ack', 'call', 'reply', 'note', 'done'] as const;
+/**
+ * What the view offers: "I have it" (acknowledge the page), the four actions of the SMS commands,
+ * and, for an enquiry in an incident with a line, sending that line to this journalist (`line`).
+ */
+export const LINK_ACTIONS = ['ack', 'call', 'reply', 'note', 'done', 'line'] as const;
 export type LinkAction = (typeof LINK_ACTIONS)[number];
 
 /** SHA-256 (hex) of a link token: what `oncall_link.token_hash` holds. */
@@ -104,14 +109,19 @@ export interface LinkView {
   expiresAt: Date;
   /** Whether the page still escalates (and what comes next), or who stopped it. */
   escalation: EscalationState;
+  /** The current line of the enquiry's incident, when it is in one that has a line. */
+  line: EnquiryLine | null;
+  /** Names of the staff by email and rota number (`knownNames`): who acted is shown by name. */
+  names: Map<string, string>;
 }
 
 /** How an action through the link ended (a user problem throws AppError('validation', …) instead). */
-export type LinkActionResult = { kind: 'done'; action: LinkAction; acknowledged: boolean } | { kind: 'gone' } | { kind: 'not_found' };
+export type LinkActionResult = { kind: 'done'; action: LinkAction; acknowledged: boolean; line?: LineOutcome } | { kind: 'gone' } | { kind: 'not_found' };
 
 /** The values an action's form posts (already read from the body). */
 export interface LinkActionInput {
   reference: string;
+  /** The text of reply, note or done; for `line`, the id of the line the officer read. */
   text: string;
   /** The form's one-off key: a resubmitted call form places one call, not two. */
   key: string;
@@ -121,7 +131,7 @@ const KEY_SHAPE = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** The link's view and actions, over `OnCallActions` (the same actions as the SMS commands). */
 export class OnCallLinks {
-  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'onCall'>; actions: OnCallActions }) {}
+  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'onCall'>; actions: OnCallActions; lines: Pick<HoldingLines, 'lineForEnquiry' | 'sendToEnquiry'> }) {}
 
   /**
    * The link and its enquiry (locked for `tx`) while the token is valid; null when unknown,
@@ -155,7 +165,9 @@ export class OnCallLinks {
       }
       const events = await repo.latestEvents(tx, r.enquiry.id, VIEW_EVENTS);
       const escalation = await escalationState(tx, this.deps.config.onCall, r.link.page_id, r.enquiry.status);
-      return { enquiry: r.enquiry, officer: r.officer, events, expiresAt: r.link.expires_at, escalation };
+      const line = await this.deps.lines.lineForEnquiry(tx, r.enquiry);
+      const names = await knownNames(tx);
+      return { enquiry: r.enquiry, officer: r.officer, events, expiresAt: r.link.expires_at, escalation, line, names };
     });
   }
 
@@ -174,6 +186,7 @@ export class OnCallLinks {
       // Any work through the link is the officer having it: the page is acknowledged first, in
       // this transaction, so a refused action (which rolls it back) acknowledges nothing.
       const acknowledged = await actions.acknowledge(tx, r.enquiry, r.officer, 'link');
+      let line: LineOutcome | undefined;
       switch (action) {
         case 'ack':
           break;
@@ -190,8 +203,12 @@ export class OnCallLinks {
         case 'done':
           await actions.done(tx, r.enquiry, r.officer, input.text);
           break;
+        case 'line':
+          // The same send as the desk's, to this one journalist, as the officer.
+          line = await this.deps.lines.sendToEnquiry(tx, r.enquiry, input.text.trim(), onCallActor(r.officer), now);
+          break;
       }
-      return { kind: 'done', action, acknowledged };
+      return { kind: 'done', action, acknowledged, ...(line ? { line } : {}) };
     });
   }
 }

@@ -1,4 +1,3 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { EscalationStep, OfficeConfig } from '../config.js';
 import { CASEWORK_LIMITS } from '../desk/casework.service.js';
 import { statusLabel } from '../desk/labels.js';
@@ -6,13 +5,16 @@ import { describeEvent } from '../desk/timeline.views.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
+import { distinctiveWords } from '../incidents/distinctive-words.js';
 import { INCIDENT_LIMITS } from '../incidents/incident.service.js';
+import { displayPerson, displayPhone, displayPhonesIn } from '../enquiries/phone-numbers.js';
+import { lineMessageText, smsSize, type EnquiryLine, type LineOutcome } from '../incidents/holding-line.service.js';
 import { LINK_ACTIONS, type LinkAction, type LinkView } from './link.service.js';
 import { onCallActor, type OnCallOfficer } from './oncall-actions.service.js';
 import type { EscalationState } from './paging.schedule.js';
 
 /** The form control (and error anchor) of each action: the text field's id, or the call section's. */
-export const ACTION_FIELD: Record<LinkAction, string> = { ack: 'ack', call: 'call', reply: 'reply', note: 'note', done: 'response' };
+export const ACTION_FIELD: Record<LinkAction, string> = { ack: 'ack', call: 'call', reply: 'reply', note: 'note', done: 'response', line: 'line' };
 
 /** What the officer is told after each action succeeded (the view is shown again after a redirect). */
 const DONE_NOTICE: Record<LinkAction, (officerPhone: string) => string> = {
@@ -20,8 +22,22 @@ const DONE_NOTICE: Record<LinkAction, (officerPhone: string) => string> = {
   call: (phone) => `Calling you now on ${national(phone)}. Answer it and you will be put through to the journalist.`,
   reply: () => 'Your reply is queued: the journalist gets it by SMS from the press office number.',
   note: () => 'Note added.',
-  done: () => 'Response recorded and the enquiry marked answered.',
+  done: () => 'Response recorded and the enquiry marked answered. Nothing was sent to the journalist.',
+  line: () => 'Holding line sent to the journalist, exactly as written.',
 };
+
+/** The notice after "send the line", by how it ended (a second press sends nothing, and says so). */
+const LINE_NOTICE: Record<LineOutcome, (kind: string, to: string) => string> = {
+  queued: (kind, to) => `The ${kind} is queued to the journalist ${to}, exactly as written. The enquiry is marked as having had it.`,
+  shared: (kind) => `The journalist already had the ${kind} through another of their enquiries: nothing was sent again. This enquiry is marked as having had it.`,
+  already: (kind) => `This journalist was already sent the ${kind}: nothing was sent again.`,
+  unreachable: (kind) => `The ${kind} could not be sent: the journalist cannot be reached by text or email.`,
+};
+
+/** What the link's notice can say about a line send (the query's `line`). */
+export function isLineOutcome(s: string | undefined): s is LineOutcome {
+  return s === 'queued' || s === 'shared' || s === 'already' || s === 'unreachable';
+}
 
 /** True when `s` names one of the actions (a notice to show after a redirect). */
 export function isLinkAction(s: string | undefined): s is LinkAction {
@@ -42,9 +58,7 @@ export const DECLARE_FIELD = { name: 'incident-name', terms: 'incident-terms' } 
 const DECLARED_NOTICE =
   'Incident declared, and this enquiry linked to it. Urgent enquiries about it will not page you one by one: you get a summary text every few minutes while they arrive.';
 
-function national(e164: string): string {
-  return parsePhoneNumberFromString(e164)?.formatNational() ?? e164;
-}
+const national = displayPhone;
 
 /** Props of the on-call view: the link's view, its form token, and what to show beside the forms. */
 export interface LinkPageProps {
@@ -59,6 +73,8 @@ export interface LinkPageProps {
   notice?: LinkNotice;
   /** The action just done is what acknowledged the page: the notice says so. */
   acked?: boolean;
+  /** After "send the line": how it ended. */
+  lineOutcome?: LineOutcome;
   errors?: Record<string, string>;
   values?: Record<string, string>;
 }
@@ -109,12 +125,16 @@ export function LinkPage(p: LinkPageProps) {
       {p.notice ? (
         <div class="notice" role="status">
           <p>
-            {p.notice === 'declare' ? DECLARED_NOTICE : DONE_NOTICE[p.notice](p.view.officer.phone)}
+            {p.notice === 'declare'
+              ? DECLARED_NOTICE
+              : p.notice === 'line' && p.lineOutcome
+                ? LINE_NOTICE[p.lineOutcome](lineKind(p.view.line), lineRouteWords(p.view.line))
+                : DONE_NOTICE[p.notice](p.view.officer.phone)}
             {p.acked && p.notice !== 'ack' ? ' The page is acknowledged: escalation stopped.' : ''}
           </p>
         </div>
       ) : null}
-      <Escalation state={p.view.escalation} officer={p.view.officer} when={when} form={form('ack')} hidden={hidden} />
+      <Escalation state={p.view.escalation} officer={p.view.officer} names={p.view.names} when={when} form={form('ack')} hidden={hidden} />
       {hasErrors ? <ErrorSummary errors={errors} order={[...Object.values(ACTION_FIELD), ...Object.values(DECLARE_FIELD)]} /> : null}
       <p class="lead subject">{e.subject}</p>
       <dl class="summary">
@@ -141,6 +161,14 @@ export function LinkPage(p: LinkPageProps) {
       <div class="panel pre">{e.details}</div>
 
       <h2>What to do</h2>
+      {p.view.line ? (
+        <HoldingLine line={p.view.line} action={form('line')} hidden={hidden} error={errors.line} when={when} />
+      ) : errors.line ? (
+        // The line went (the enquiry was unlinked) between opening and pressing: the error still has its place.
+        <section class="action" id="line" aria-label="Holding line">
+          <FieldError id="line" message={errors.line} />
+        </section>
+      ) : null}
       <section class="action" id="call" aria-labelledby="call-title">
         <h3 id="call-title">Call the journalist</h3>
         <p class="hint">
@@ -158,17 +186,17 @@ export function LinkPage(p: LinkPageProps) {
       <TextAction id="note" title="Add an internal note" label="Internal note" hint="Only the press office sees it." max={CASEWORK_LIMITS.note} button="Add note" action={form('note')} hidden={hidden} error={errors.note} value={values.note} />
       <TextAction
         id="response"
-        title="Done: record the line given"
+        title="Done: record the line you gave"
         label="Line given to the journalist"
-        hint="Recorded as the response, and the enquiry is marked answered."
+        hint="Recorded as the response, and the enquiry is marked answered. This sends nothing to the journalist: reply, call or send the line first."
         max={CASEWORK_LIMITS.response}
-        button="Record and mark answered"
+        button="Mark done (sends nothing to the journalist)"
         action={form('done')}
         hidden={hidden}
         error={errors.response}
         value={values.response}
       />
-      <DeclareIncident base={p.base} incidentId={e.incident_id} hidden={hidden} errors={errors} values={values} />
+      <DeclareIncident base={p.base} incidentId={e.incident_id} suggestedTerms={distinctiveWords(e.subject, { exclude: [e.name, e.outlet, e.email ?? ''] })} hidden={hidden} errors={errors} values={values} />
 
       <h2>Latest on the timeline</h2>
       <ol class="timeline" aria-label="Latest timeline entries, newest first">
@@ -176,8 +204,8 @@ export function LinkPage(p: LinkPageProps) {
           const d = describeEvent(ev);
           return (
             <li class={`ev ev--${ev.kind}`}>
-              <time datetime={ev.at.toISOString()}>{when(ev.at)}</time> <strong>{d.title}</strong>
-              {ev.actor && ev.kind !== 'acknowledged' ? <span class="hint"> by {ev.actor}</span> : null}
+              <time datetime={ev.at.toISOString()}>{when(ev.at)}</time> <strong>{displayPhonesIn(d.title)}</strong>
+              {ev.actor && ev.kind !== 'acknowledged' ? <span class="hint"> by {displayPerson(ev.actor, p.view.names)}</span> : null}
               {d.body ? <div class="pre">{d.body}</div> : null}
             </li>
           );
@@ -190,6 +218,63 @@ export function LinkPage(p: LinkPageProps) {
   );
 }
 
+/** "holding line" or "press line", for the words around the line. */
+function lineKind(l: EnquiryLine | null): string {
+  return l?.line.kind === 'press' ? 'press line' : 'holding line';
+}
+
+/** How the line reaches this journalist, in words: "by SMS to 07911 123401". */
+function lineRouteWords(l: EnquiryLine | null): string {
+  const r = l?.route;
+  if (!r) return '';
+  return r.medium === 'sms' ? `by SMS to ${national(r.to)}` : `by email to ${r.to}`;
+}
+
+/**
+ * The incident's current line on the link (issue 23, item 7): the exact words the journalist
+ * would receive, with their SMS length, and "send to this journalist" (once: after it, when it
+ * went; or why it cannot go).
+ */
+function HoldingLine(p: { line: EnquiryLine; action: string; hidden: unknown; error?: string; when: (d: Date) => string }) {
+  const l = p.line;
+  const kind = lineKind(l);
+  const text = lineMessageText(l.line);
+  const size = smsSize(text);
+  const Kind = kind[0].toUpperCase() + kind.slice(1);
+  let status: string | null = null;
+  if (l.sentAt) status = `Sent to this journalist at ${p.when(l.sentAt)}.`;
+  else if (l.barred === 'withdrawn') status = 'Not sent: the journalist has withdrawn this enquiry.';
+  else if (l.barred === 'updates_off') status = 'Not sent: the journalist has turned off messages about this enquiry.';
+  else if (!l.route) status = 'This journalist cannot be reached: no number that takes texts and no email address Press Desk can write to.';
+  return (
+    <section class="action holding-line" id="line" aria-labelledby="line-title">
+      <h3 id="line-title">{Kind} of the incident</h3>
+      <p class="hint">Agreed by the desk for “{l.incident.name}”. The journalist gets exactly these words:</p>
+      <p class="pre quote" id="line-text">
+        {text}
+      </p>
+      <p class="hint" id="line-size">
+        {size.length} {size.length === 1 ? 'character' : 'characters'}, {size.segments} SMS {size.segments === 1 ? 'segment' : 'segments'}.
+      </p>
+      <FieldError id="line" message={p.error} />
+      {status ? (
+        <p class="line-status">
+          <strong>{status}</strong>
+        </p>
+      ) : (
+        <form method="post" action={p.action}>
+          {p.hidden}
+          <input type="hidden" name="line" value={l.line.id} />
+          <button type="submit" class="button">
+            Send the {kind} to this journalist
+          </button>
+          <p class="hint">Goes {lineRouteWords(l)} from the press office, as written above, and stops the escalation.</p>
+        </form>
+      )}
+    </section>
+  );
+}
+
 /** What a step does, as the paged officer reads it ("your phone will ring"). */
 function stepWords(step: EscalationStep): string {
   if (step.to === 'next') return 'the backup will be paged';
@@ -198,12 +283,12 @@ function stepWords(step: EscalationStep): string {
 }
 
 /** The page's escalation: stopped (by whom, or by the enquiry's status), or still running with what comes next and "I have it". */
-function Escalation(p: { state: EscalationState; officer: OnCallOfficer; when: (d: Date) => string; form: string; hidden: unknown }) {
+function Escalation(p: { state: EscalationState; officer: OnCallOfficer; names: ReadonlyMap<string, string>; when: (d: Date) => string; form: string; hidden: unknown }) {
   const s = p.state;
   let text: string;
   if (s.kind === 'acknowledged') {
     const you = s.by === p.officer.phone || s.by === onCallActor(p.officer).email;
-    text = `Escalation stopped: acknowledged by ${you ? 'you' : s.by} at ${p.when(s.at)}.`;
+    text = `Escalation stopped: acknowledged by ${you ? 'you' : displayPerson(s.by, p.names)} at ${p.when(s.at)}.`;
   } else if (s.kind === 'stopped') {
     text = `Escalation stopped: the enquiry is ${statusLabel(s.status).toLowerCase()}.`;
   } else if (s.kind === 'exhausted') {
@@ -232,12 +317,11 @@ function Escalation(p: { state: EscalationState; officer: OnCallOfficer; when: (
 /**
  * "This is a major incident": the officer declares it from the enquiry in front of them, which
  * links this enquiry and acknowledges the incident at once. An enquiry already in an incident
- * says so instead. The name and search terms start empty, in the officer's own words: an
- * incident outlives every enquiry in it (the desk, its report, the audit log), so a copy of the
- * journalist's subject there (it may name them, give their number, or tell their story) is one
- * erasure could not take back. The subject is on the page above the form to read from.
+ * says so instead. The name starts empty, in the officer's own words; the search terms start from
+ * the subject's two most distinctive words (issue 23: `distinctiveWords`, never the journalist's
+ * name or outlet), which the officer edits before declaring. Nothing is stored until they do.
  */
-function DeclareIncident(p: { base: string; incidentId: string | null; hidden: unknown; errors: Record<string, string>; values: Record<string, string> }) {
+function DeclareIncident(p: { base: string; incidentId: string | null; suggestedTerms: string; hidden: unknown; errors: Record<string, string>; values: Record<string, string> }) {
   if (p.incidentId) {
     return (
       <section class="action" aria-labelledby="declare-title">
@@ -258,15 +342,15 @@ function DeclareIncident(p: { base: string; incidentId: string | null; hidden: u
           label="Incident name"
           hint="A short name for the story, such as: Market Street cordon."
           error={p.errors[DECLARE_FIELD.name]}
-          attrs={{ maxlength: INCIDENT_LIMITS.name, value: p.values[DECLARE_FIELD.name] ?? '' }}
+          attrs={{ type: 'text', maxlength: INCIDENT_LIMITS.name, value: p.values[DECLARE_FIELD.name] ?? '' }}
         />
         <Field
           id={DECLARE_FIELD.terms}
           name="terms"
           label="Search terms"
-          hint="Words every enquiry about it contains, such as: market street cordon."
+          hint="Words every enquiry about it contains, such as: market street cordon. Filled in from the subject: check them."
           error={p.errors[DECLARE_FIELD.terms]}
-          attrs={{ maxlength: INCIDENT_LIMITS.terms, value: p.values[DECLARE_FIELD.terms] ?? '' }}
+          attrs={{ type: 'text', maxlength: INCIDENT_LIMITS.terms, value: p.values[DECLARE_FIELD.terms] ?? p.suggestedTerms }}
         />
         <button type="submit" class="button">
           Declare incident

@@ -1,4 +1,5 @@
 import twilio from 'twilio';
+import { displayPhone } from '../enquiries/phone-numbers.js';
 import type { OfficeConfig } from '../config.js';
 import type { Enquiry } from '../db/schema.js';
 import { formatDeadline } from '../hours/format.js';
@@ -60,7 +61,8 @@ function trimTo(text: string, max: number, mark = '…'): string {
 
 function who(e: Enquiry): string {
   const name = e.name || 'Journalist';
-  return [e.outlet ? `${name}, ${e.outlet}` : name, e.phone ?? e.email ?? ''].filter(Boolean).join(' ');
+  // The number as the officer dials it (07911 123401), not as stored (issue 23).
+  return [e.outlet ? `${name}, ${e.outlet}` : name, e.phone ? displayPhone(e.phone) : (e.email ?? '')].filter(Boolean).join(' ');
 }
 
 /** The fewest characters of the journalist and outlet worth keeping when the page runs long. */
@@ -196,7 +198,7 @@ export function bundleSms(items: BundleItem[], office: OfficeConfig, now: Date, 
   const ack = `\nReply ACK to acknowledge ${n === 1 ? 'it' : 'all'}, or ACK <code> for one.`;
   const lines = items.map(({ enquiry: e, shortCode }) => {
     const deadline = e.deadline ? ` by ${formatDeadline(e.deadline, office, now)}` : '';
-    return `\n${e.reference} (${shortCode}) ${gsmLine(e.outlet || e.phone || 'SMS', 30) || 'SMS'}${deadline}: ${gsmLine(e.subject, 50)}`;
+    return `\n${e.reference} (${shortCode}) ${gsmLine(e.outlet || (e.phone ? displayPhone(e.phone) : '') || 'SMS', 30) || 'SMS'}${deadline}: ${gsmLine(e.subject, 50)}`;
   });
   const ok = (text: string) => fitsSegments(text, opts.segments);
   const all = head + lines.join('') + ack;

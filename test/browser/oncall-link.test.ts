@@ -92,6 +92,13 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the on-call link on a 320px p
     for (const part of ['Alex Reporter', 'Evening Gazette', '07911 123456', 'Police cordon on Market Street', 'sealed off since 1am']) expect(main).toContain(part);
     expect(await page.locator('a[href^="tel:"]').count()).toBe(0);
     expect(await page.locator('script').count()).toBe(0);
+    // The declare form's inputs are styled like the other fields (issue 23): a 2px border, full width.
+    for (const id of ['#incident-name', '#incident-terms']) {
+      const style = await page.locator(id).evaluate((el) => ({ border: getComputedStyle(el).borderTopWidth, width: el.getBoundingClientRect().width }));
+      expect(style.border, id).toBe('2px');
+      expect(style.width, id).toBeGreaterThan(250);
+    }
+    await expect(page.locator('#incident-terms').inputValue()).resolves.toBe('cordon market');
     await expectFits(page, 'the on-call view');
     await expectNoViolations(page, 'GET /m/{token}');
     await page.close();
@@ -132,8 +139,10 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the on-call link on a 320px p
     expect(call.twiml).not.toContain(JOURNALIST_PHONE);
 
     await page.getByLabel('Line given to the journalist', { exact: true }).fill('A gas leak; the cordon stays until the engineers say it is safe. Nobody is hurt.');
-    expect(await submit(page, 'Record and mark answered')).toBe(303);
+    // The button says it sends nothing (issue 23, item 8), and so does the notice.
+    expect(await submit(page, 'Mark done (sends nothing to the journalist)')).toBe(303);
     await expect(page.getByRole('status').innerText()).resolves.toContain('marked answered');
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Nothing was sent to the journalist.');
     const summary = await page.locator('.summary').innerText();
     expect(summary).toContain('Answered');
     expect(summary).toContain('Nobody is hurt.');
@@ -144,5 +153,44 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the on-call link on a 320px p
     await expectFits(page, 'the on-call view after DONE');
     await expectNoViolations(page, 'GET /m/{token}?done=done');
     await page.close();
+  });
+
+  it('shows the incident\'s holding line as sent, with its SMS length, at 390 and 320px, and sends it to this journalist once (issue 23, item 7)', async () => {
+    onTestFailed(() => console.error(desk.service.output()));
+    const LINE = 'A gas leak on Market Street: the cordon stays until engineers say it is safe. More at 07:00.';
+    // The desk declared an incident, linked this enquiry and wrote its line.
+    const incident = await desk.db
+      .insertInto('incident')
+      .values({ name: 'Market Street cordon', terms: 'cordon', declared_at: new Date(), declared_by: 'desk@press.example.org' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await desk.db.insertInto('incident_line').values({ incident_id: incident.id, kind: 'holding', text: LINE, created_at: new Date(), created_by: 'desk@press.example.org' }).execute();
+    await desk.db.updateTable('enquiry').set({ incident_id: incident.id }).where('reference', '=', reference).execute();
+
+    const wide = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      for (const [context, width] of [[wide, 390], [phone, 320]] as const) {
+        const page = await context.newPage();
+        await page.goto(link);
+        await expect(page.locator('#line-text').innerText()).resolves.toBe(LINE);
+        await expect(page.locator('#line-size').innerText()).resolves.toBe(`${LINE.length} characters, 1 SMS segment.`);
+        await expectFits(page, `the on-call view with the holding line at ${width}px`);
+        await expectNoViolations(page, `GET /m/{token} with the holding line at ${width}px`);
+        await page.close();
+      }
+    } finally {
+      await wide.close();
+    }
+
+    const page = await noScript.newPage();
+    await page.goto(link);
+    expect(await submit(page, 'Send the holding line to this journalist')).toBe(303);
+    await expect(page.getByRole('status').innerText()).resolves.toContain('The holding line is queued to the journalist by SMS to 07911 123456, exactly as written.');
+    await expect(page.locator('#line').innerText()).resolves.toContain('Sent to this journalist at');
+    expect(await page.getByRole('button', { name: 'Send the holding line to this journalist' }).count()).toBe(0);
+    await waitUntil('the line to reach the journalist', async () => desk.twilio.messages.find((m) => m.to === JOURNALIST_PHONE && m.body === LINE), 15_000, 100);
+    await expectFits(page, 'the on-call view after sending the line');
+    await page.close();
+    expect(desk.twilio.messages.filter((m) => m.to === JOURNALIST_PHONE && m.body === LINE)).toHaveLength(1);
   });
 });

@@ -203,10 +203,10 @@ describe('declaring an incident from the link in a page', () => {
     const html = await view.text();
     expect(html).toContain('Declare an incident from this enquiry');
     expect(html).toContain(`action="${path}/declare"`);
-    // Empty, for the officer's own words (issue 22): an incident outlives the enquiries in it,
-    // and erasure could not take the journalist's subject back out of it.
+    // The name empty, for the officer's own words (issue 22); the terms the subject's two most
+    // distinctive words (issue 23), not the whole subject, for the officer to check.
     expect(html).toMatch(/id="incident-name" name="name"[^>]*value=""/);
-    expect(html).toMatch(/id="incident-terms" name="terms"[^>]*value=""/);
+    expect(html).toMatch(/id="incident-terms" name="terms"[^>]*value="flooding ring"/);
     const csrf = /name="_csrf" value="([^"]*)"/.exec(html)![1];
     const post = (fields: Record<string, string>) =>
       h.app.request(`${path}/declare`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, reference: paged.reference, ...fields }).toString() });

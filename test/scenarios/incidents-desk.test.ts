@@ -97,7 +97,9 @@ describe('declaring and working an incident', () => {
     const words = text(page.body);
     expect(words).toContain('Market Street cordon');
     expect(words).toContain('Armed police at number 42.');
-    expect(words).toContain('maya.manager@press.example');
+    // Who declared it, by name (issue 23), not by email.
+    expect(words).toContain('by Maya Manager');
+    expect(words).not.toContain('maya.manager@press.example');
     expect(words).toContain('Not acknowledged');
     expect(words).toContain('Linked enquiries (0)');
     expect(words).toContain('Suggested: open enquiries that match (3)');
@@ -166,6 +168,12 @@ describe('declaring and working an incident', () => {
     const id = incidentPath.split('/').pop()!;
     const page = await officer.get(`/desk/enquiries/${other}`);
     expect(page.body).toContain(`<option value="${id}">Market Street cordon</option>`);
+    // Nothing is chosen to start with (issue 23): linking is a deliberate choice.
+    expect(page.body).toMatch(/<select id="incident" name="incident" required=""[^>]*><option value="" selected="">Choose an incident<\/option>/);
+    const unchosen = await officer.post(`/desk/enquiries/${other}/incident`, { incident: '' });
+    expect(unchosen.status).toBe(422);
+    expect(decodeEntities(unchosen.body)).toContain('Choose an incident in “Link to an open incident”');
+    expect(row((await officer.get('/desk')).body, other)).not.toBeNull();
     expect((await officer.post(`/desk/enquiries/${other}/incident`, { incident: id })).status).toBe(303);
     const linked = await officer.get(`/desk/enquiries/${other}`);
     expect(text(linked.body)).toContain('Linked to Market Street cordon');

@@ -1,0 +1,199 @@
+/**
+ * Issue 23, item 7: the on-call link of an enquiry in an incident shows the incident's current
+ * line exactly as the journalist would get it (with its SMS length) and "Send the holding line to
+ * this journalist": the desk's own send, to this one journalist by their channel, through the
+ * outbox, once; it marks the enquiry as having had the line, acknowledges the page, and is on
+ * the timeline and in the audit log as the on-call officer. A revoked link cannot send, and the
+ * link reaches only its own enquiry.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Incident } from '../../src/incidents/incident.tables.js';
+import { PUBLIC_BASE_URL, startHarness, type Harness } from '../support/harness.js';
+
+// Christmas Eve 2026, 18:00: closed until 9:00am Tuesday 29 December.
+const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
+const ON_CALL = '+447911200001';
+const BACKUP = '+447911200002';
+const JOURNALIST = '+447911123401';
+const OTHER_JOURNALIST = '+447911123402';
+const MINUTE = 60_000;
+const DESK = { userId: null, email: 'desk@press.example.org' };
+const LINE = 'Crews are at the depot fire. We will say more at 21:00.';
+const LINK = new RegExp(`\\nOpen: ${PUBLIC_BASE_URL.replace(/[.]/g, '\\.')}(/m/[A-Za-z0-9_-]{22})\\n`);
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+async function start() {
+  h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 0 } } });
+  const from = new Date('2026-12-01T00:00:00Z');
+  const to = new Date('2027-01-05T09:00:00Z');
+  await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
+  await h.services.rota.addPerson({ name: 'Bea Backup', phone: BACKUP });
+  await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: from, endsAt: to, createdBy: 'test' });
+  await h.services.rota.addShift({ phone: BACKUP, role: 'backup', startsAt: from, endsAt: to, createdBy: 'test' });
+}
+
+/** An incident the desk declared (on-call does not have it yet, so its urgent enquiries page) with one holding line. */
+async function incidentWithLine(): Promise<{ incident: Incident; lineId: string }> {
+  const incident = await h.services.incidents.declare({ name: 'Op Larch depot', terms: 'depot' }, { kind: 'staff', actor: DESK });
+  const line = await h.services.holdingLines.addLine(incident.id, { kind: 'holding', text: LINE }, DESK);
+  return { incident, lineId: line.id };
+}
+
+async function urgentEnquiry(phone: string, subject = 'Fire at the depot'): Promise<string> {
+  const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone, subject, details: 'Need a line tonight.', urgent: true });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { reference: string }).reference;
+}
+
+function textsTo(phone: string) {
+  return h.twilio.messages.filter((m) => m.to === phone);
+}
+
+/** The link in the `n`th page to on-call, opened: its path, page and form fields. */
+async function openLink(n = 1): Promise<{ path: string; html: string; fields: Record<string, string> }> {
+  await h.twilio.waitForMessages(n);
+  await h.jobs.settle();
+  const path = LINK.exec(textsTo(ON_CALL)[n - 1].body!)![1];
+  const res = await h.app.request(path);
+  expect(res.status).toBe(200);
+  const html = await res.text();
+  const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
+  return { path, html, fields: { _csrf: field('_csrf'), reference: field('reference'), key: field('key'), line: field('line') } };
+}
+
+function post(path: string, fields: Record<string, string>) {
+  return h.app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+}
+
+/** Posts and follows the redirect: the view as the officer then sees it. */
+async function submit(path: string, fields: Record<string, string>): Promise<string> {
+  const res = await post(path, fields);
+  expect(res.status).toBe(303);
+  return (await h.app.request(res.headers.get('location')!)).text();
+}
+
+async function lineTextsTo(phone: string) {
+  await h.jobs.settle();
+  return textsTo(phone).filter((m) => m.body === LINE);
+}
+
+describe('the incident line on the on-call link', () => {
+  it('shows the current line exactly as it would be sent, with its SMS length, and a button to send it to this journalist; an enquiry outside the incident gets none', async () => {
+    await start();
+    await incidentWithLine();
+    await urgentEnquiry(JOURNALIST);
+    const link = await openLink();
+    expect(link.html).toContain(`<p class="pre quote" id="line-text">${LINE}</p>`);
+    expect(link.html).toMatch(/id="line-size">\s*55 characters, 1 SMS segment\./);
+    expect(link.html).toContain('Send the holding line to this journalist');
+    expect(link.html).toContain('Goes by SMS to 07911 123401 from the press office');
+    // Opening it sends nothing.
+    expect(await lineTextsTo(JOURNALIST)).toEqual([]);
+
+    // An enquiry outside the incident is offered no line.
+    await urgentEnquiry(OTHER_JOURNALIST, 'Burst water main on the High Street');
+    const outside = await openLink(2);
+    expect(outside.html).not.toContain('id="line-text"');
+    expect(outside.html).not.toContain('to this journalist');
+  });
+
+  it('sends it once to this journalist, marks the enquiry, acknowledges the page (nothing escalates) and records it as the officer', async () => {
+    await start();
+    const { lineId } = await incidentWithLine();
+    const ref = await urgentEnquiry(JOURNALIST);
+    const link = await openLink();
+
+    const view = await submit(`${link.path}/line`, link.fields);
+    expect(view).toContain('The holding line is queued to the journalist by SMS to 07911 123401, exactly as written.');
+    expect(view).toContain('The page is acknowledged: escalation stopped.');
+    expect(view).toContain('Sent to this journalist at Thu 24 Dec 18:00.');
+    expect(view).not.toContain('Send the holding line to this journalist');
+
+    const texts = await lineTextsTo(JOURNALIST);
+    expect(texts.map((m) => m.body)).toEqual([LINE]);
+    const e = await h.database.db.selectFrom('enquiry').select('id').where('reference', '=', ref).executeTakeFirstOrThrow();
+    expect(await h.database.db.selectFrom('incident_line_sent').select(['line_id', 'contact']).where('enquiry_id', '=', e.id).execute()).toEqual([{ line_id: lineId, contact: JOURNALIST }]);
+    const sent = await h.database.db.selectFrom('enquiry_event').select(['actor', 'data']).where('enquiry_id', '=', e.id).where('kind', '=', 'incident_line_sent').execute();
+    expect(sent).toEqual([{ actor: 'Olu On-Call', data: expect.objectContaining({ lineId, text: LINE, to: JOURNALIST }) }]);
+    const audited = await h.database.db.selectFrom('audit_log').select(['user_email', 'detail']).where('action', '=', 'incident.line_sent').where('enquiry_id', '=', e.id).execute();
+    expect(audited).toEqual([{ user_email: 'Olu On-Call', detail: expect.objectContaining({ lineId, via: 'link' }) }]);
+    const page = await h.database.db.selectFrom('page').selectAll().executeTakeFirstOrThrow();
+    expect(page).toMatchObject({ status: 'acknowledged', ack_via: 'link', acknowledged_by: 'Olu On-Call' });
+
+    // The ack timeout and every step after it pass: no call, nothing to the backup.
+    for (const _ of [10, 20, 30]) {
+      h.clock.advance(10 * MINUTE);
+      await h.jobs.settle();
+      expect(h.twilio.calls.map((c) => c.to)).toEqual([]);
+      expect(textsTo(BACKUP)).toEqual([]);
+    }
+    expect(await lineTextsTo(JOURNALIST)).toHaveLength(1);
+  });
+
+  it('pressed twice (a resubmitted form), sends once and says it was already sent', async () => {
+    await start();
+    await incidentWithLine();
+    await urgentEnquiry(JOURNALIST);
+    const link = await openLink();
+    const [first, second] = await Promise.all([post(`${link.path}/line`, link.fields), post(`${link.path}/line`, link.fields)]);
+    const locations = [first, second].map((r) => r.headers.get('location'));
+    expect(locations.sort()).toEqual([`${link.path}?done=line&acked=1&line=queued`, `${link.path}?done=line&line=already`].sort());
+    const again = await submit(`${link.path}/line`, link.fields);
+    expect(again).toContain('This journalist was already sent the holding line: nothing was sent again.');
+    expect(await lineTextsTo(JOURNALIST)).toHaveLength(1);
+  });
+
+  it('goes to this journalist only: other linked journalists do not get it', async () => {
+    await start();
+    await incidentWithLine();
+    await urgentEnquiry(JOURNALIST);
+    await urgentEnquiry(OTHER_JOURNALIST, 'Depot fire smoke');
+    const link = await openLink(1);
+    await submit(`${link.path}/line`, link.fields);
+    expect(await lineTextsTo(JOURNALIST)).toHaveLength(1);
+    expect(await lineTextsTo(OTHER_JOURNALIST)).toEqual([]);
+  });
+
+  it('cannot be sent through a revoked link, nor for another enquiry', async () => {
+    await start();
+    await incidentWithLine();
+    await urgentEnquiry(JOURNALIST);
+    const other = await urgentEnquiry(OTHER_JOURNALIST, 'Depot fire smoke');
+    const link = await openLink(1);
+
+    // The form naming another enquiry than the link's reaches nothing.
+    expect((await post(`${link.path}/line`, { ...link.fields, reference: other })).status).toBe(404);
+
+    // Taken off the staff list: the link is revoked.
+    const olu = (await h.services.rota.findPersonByPhone(ON_CALL))!;
+    await h.services.rota.deactivatePersonAudited(olu.id, DESK);
+    expect((await post(`${link.path}/line`, link.fields)).status).toBe(410);
+    expect(await lineTextsTo(JOURNALIST)).toEqual([]);
+    expect(await lineTextsTo(OTHER_JOURNALIST)).toEqual([]);
+  });
+
+  it('refuses a line changed since the page was opened (showing the new one), or gone with the enquiry unlinked', async () => {
+    await start();
+    const { incident } = await incidentWithLine();
+    await urgentEnquiry(JOURNALIST);
+    const link = await openLink();
+    await h.services.holdingLines.addLine(incident.id, { kind: 'holding', text: 'Updated: the fire is out.' }, DESK);
+    const res = await post(`${link.path}/line`, link.fields);
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('The incident’s line has changed since this page was opened');
+    expect(html).toContain('Updated: the fire is out.');
+    expect(await lineTextsTo(JOURNALIST)).toEqual([]);
+
+    // Taken out of the incident meanwhile: refused too, the message in its place.
+    await h.services.incidents.unlink(link.fields.reference, DESK);
+    const unlinked = await post(`${link.path}/line`, link.fields);
+    expect(unlinked.status).toBe(422);
+    const unlinkedHtml = await unlinked.text();
+    expect(unlinkedHtml).toContain('This enquiry is no longer in an incident with a line: nothing was sent.');
+    expect(unlinkedHtml).toContain('id="line"');
+    expect(await lineTextsTo(JOURNALIST)).toEqual([]);
+  });
+});
