@@ -13,6 +13,7 @@ import type { CaseworkService } from './casework.service.js';
 import { EnquiryPage } from './casework.views.js';
 import { findUserById, listActiveUsers } from './users.repository.js';
 import { findIncident, openIncidents } from '../incidents/incident.repository.js';
+import { knownNames } from '../enquiries/people.repository.js';
 
 /** An enquiry's page (`GET /desk/enquiries/:reference`) and its actions (POST …/assign, /status, /note, /response, /release, /reply, /email, /urgency, /acknowledge). */
 export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; casework: CaseworkService }) {
@@ -24,7 +25,7 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
     const { user } = deskSession(c);
     // The notice after an action (PRG), only on the page itself, never on a refused form.
     const notice = status === 200 ? enquiryNotice(deps.db, e, { id: user.id, email: user.email }, c.req.query('done'), c.req.query('event')) : Promise.resolve(undefined);
-    const [assignee, staff, earlier, timeline, page, outbound, incident, incidents, replies, noticeText] = await Promise.all([
+    const [assignee, staff, earlier, timeline, page, outbound, incident, incidents, replies, noticeText, names] = await Promise.all([
       e.assigned_to ? findUserById(deps.db, e.assigned_to) : Promise.resolve(undefined),
       listActiveUsers(deps.db),
       repo.earlierEnquiries(deps.db, e),
@@ -35,6 +36,7 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
       e.incident_id ? Promise.resolve([]) : openIncidents(deps.db),
       repo.repliesWithState(deps.db, e.id),
       notice,
+      knownNames(deps.db),
     ]);
     // Opened: what the journalist added is seen (the page still shows it this once, from `e`).
     if (e.journalist_added_at) await deps.casework.seen(e.id);
@@ -49,6 +51,7 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
         staff={staff}
         earlier={earlier}
         timeline={timeline}
+        names={names}
         page={page}
         outbound={outbound}
         replies={replies}

@@ -123,6 +123,8 @@ export interface EnquiryPageProps {
   staff: Array<{ id: string; name: string }>;
   earlier: Array<{ reference: string; subject: string; status: string; received_at: Date; channel: string }>;
   timeline: TimelineEvent[];
+  /** Staff names by email and rota number (`knownNames`): the timeline names people, not addresses. */
+  names?: ReadonlyMap<string, string>;
   page: { page: Page; steps: StepWithDelivery[] } | null;
   outbound: OutboundMessage[];
   /** The desk's replies (SMS and email), oldest first, with their outbox state (none yet: queued). */
@@ -440,7 +442,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
       </div>
 
       <h2>Timeline</h2>
-      <Timeline events={p.timeline} when={when} />
+      <Timeline events={p.timeline} when={when} names={p.names} />
       {p.outbound.length || queued.length ? (
         <>
           <h2 id="messages-title">Messages to the journalist</h2>

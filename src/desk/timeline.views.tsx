@@ -1,4 +1,5 @@
 import type { TimelineEvent } from '../enquiries/timeline.js';
+import { displayPerson, displayPhonesIn } from '../enquiries/phone-numbers.js';
 import { answeredByMachine } from '../outbox/delivery-status.js';
 import { channelLabel, statusLabel } from './labels.js';
 
@@ -62,7 +63,7 @@ function spokenLength(seconds: number): string {
  * One line of the timeline, worded for a press officer. Exhaustive over the event kinds: a new
  * kind does not compile until it is worded here. Everything is rendered as text.
  */
-export function describeEvent(e: TimelineEvent): { title: string; body?: string } {
+export function describeEvent(e: TimelineEvent, names: ReadonlyMap<string, string> = new Map()): { title: string; body?: string } {
   switch (e.kind) {
     case 'received': {
       const d = e.data;
@@ -110,7 +111,7 @@ export function describeEvent(e: TimelineEvent): { title: string; body?: string 
       return { title: `Delivery receipt: ${d.action === 'call' ? 'call' : 'SMS'} ${str(d.status)}${d.errorCode ? ` (error ${str(d.errorCode)})` : ''}` };
     }
     case 'acknowledged':
-      return { title: `Page acknowledged by ${str(e.actor)} (${str(e.data.via)})` };
+      return { title: `Page acknowledged by ${displayPerson(str(e.actor), names)} (${str(e.data.via)})` };
     case 'assigned':
       return { title: e.data.to ? `Assigned to ${str(e.data.to)}` : 'Unassigned' };
     case 'status_changed':
@@ -243,18 +244,22 @@ function EmailBody(props: { data: TimelineEvent<'email_in'>['data'] }) {
   );
 }
 
-/** An enquiry's timeline, oldest first; `when` formats each entry's time. */
-export function Timeline(props: { events: TimelineEvent[]; when: (d: Date) => string }) {
+/**
+ * An enquiry's timeline, oldest first; `when` formats each entry's time. Numbers in the titles are
+ * shown as dialled (07912 500106), and who acted by name where `names` (`knownNames`) knows them.
+ */
+export function Timeline(props: { events: TimelineEvent[]; when: (d: Date) => string; names?: ReadonlyMap<string, string> }) {
+  const names = props.names ?? new Map<string, string>();
   // A message can be played from the desk until its recording is deleted at Twilio.
   const deleted = new Set(props.events.flatMap((ev) => (ev.kind === 'recording_deleted' ? [ev.data.recordingSid] : [])));
   return (
     <ol class="timeline">
       {props.events.map((ev) => {
-        const d = describeEvent(ev);
+        const d = describeEvent(ev, names);
         return (
           <li class={`ev ev--${ev.kind}`}>
-            <time datetime={ev.at.toISOString()}>{props.when(ev.at)}</time> <strong>{d.title}</strong>
-            {ev.actor && ev.kind !== 'acknowledged' ? <span class="hint"> by {ev.actor}</span> : null}
+            <time datetime={ev.at.toISOString()}>{props.when(ev.at)}</time> <strong>{displayPhonesIn(d.title)}</strong>
+            {ev.actor && ev.kind !== 'acknowledged' ? <span class="hint"> by {displayPerson(ev.actor, names)}</span> : null}
             {ev.kind === 'email_in' ? <EmailBody data={ev.data} /> : d.body ? <div class="pre">{d.body}</div> : null}
             {ev.kind === 'voicemail' && !deleted.has(ev.data.recordingSid) ? (
               <audio class="voicemail" controls preload="none" src={`/desk/recordings/${encodeURIComponent(ev.data.recordingSid)}`}>

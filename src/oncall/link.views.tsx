@@ -201,7 +201,7 @@ export function LinkPage(p: LinkPageProps) {
       <h2>Latest on the timeline</h2>
       <ol class="timeline" aria-label="Latest timeline entries, newest first">
         {p.view.events.map((ev) => {
-          const d = describeEvent(ev);
+          const d = describeEvent(ev, p.view.names);
           return (
             <li class={`ev ev--${ev.kind}`}>
               <time datetime={ev.at.toISOString()}>{when(ev.at)}</time> <strong>{displayPhonesIn(d.title)}</strong>

@@ -86,4 +86,22 @@ describe('people shown as people', () => {
     expect(view).toMatch(/Escalation stopped: acknowledged by Bea Backup at/);
     expect(view).not.toContain(BACKUP);
   });
+
+  it('the enquiry page\'s timeline names the officers and gives numbers as dialled', async () => {
+    await start();
+    const ref = await urgentEnquiry();
+    await h.twilio.waitForMessages(1);
+    await h.jobs.settle();
+    expect((await h.sms(ON_CALL, 'ACK')).status).toBe(200);
+    await h.jobs.settle();
+    const manager = await loginAs(h, MANAGER.email, MANAGER.password);
+    expect((await manager.post(`/desk/enquiries/${ref}/note`, { note: 'Called the duty inspector.' })).status).toBe(303);
+    const timeline = /<ol class="timeline">([\s\S]*?)<\/ol>/.exec((await manager.get(`/desk/enquiries/${ref}`)).body)![1];
+    const said = text(timeline);
+    expect(said).toContain('Page SMS sent to Olu On-Call 07911 200001');
+    expect(said).toContain('Page acknowledged by Olu On-Call');
+    expect(said).toContain('Internal note by Maya Manager');
+    expect(timeline).not.toContain(ON_CALL);
+    expect(timeline).not.toContain(MANAGER.email);
+  });
 });
