@@ -294,7 +294,7 @@ describe('an enquiry', () => {
     await h.twilio.sendStatusCallback(sms[0], 'delivered');
 
     const page = (await c.get(`/desk/enquiries/${ref}`)).body;
-    for (const text of ['Assigned to Omar Officer', 'Checking with the roads team', 'Reply by SMS queued', 'SMS out to +447911123499', 'SMS delivery: delivered', 'Response given (press line)', 'Status: In progress → Closed']) {
+    for (const text of ['Assigned to Omar Officer', 'Checking with the roads team', 'Reply by SMS queued', 'SMS out to 07911 123499', 'SMS delivery: delivered', 'Response given (press line)', 'Status: In progress → Closed']) {
       expect(page).toContain(text);
     }
     const row = await h.database.db.selectFrom('enquiry').selectAll().where('reference', '=', ref).executeTakeFirstOrThrow();
