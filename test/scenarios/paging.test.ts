@@ -186,6 +186,29 @@ describe('an urgent enquiry out of hours', () => {
     expect(await timeline(receipt.reference)).toEqual(expect.arrayContaining(['page_call_placed', 'page_exhausted']));
   });
 
+  it('does not page the same phone twice when the on-call officer is also the backup: the next-contact step is skipped for the fallback line', async () => {
+    await start({ rota: false });
+    const from = new Date('2026-12-01T00:00:00Z');
+    const to = new Date('2027-01-05T09:00:00Z');
+    await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
+    await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: from, endsAt: to, createdBy: 'test' });
+    await h.services.rota.addShift({ phone: ON_CALL, role: 'backup', startsAt: from, endsAt: to, createdBy: 'test' });
+    const receipt = await urgentEnquiry();
+    await h.twilio.waitForMessages(1);
+    await h.jobs.settle();
+    h.clock.advance(10 * MINUTE);
+    await h.twilio.waitForCalls(1);
+    await h.jobs.settle();
+    h.clock.advance(10 * MINUTE);
+    // The next contact is the same phone: skipped, and the fallback line is paged at once.
+    await h.twilio.waitForCalls(2);
+    await h.jobs.settle();
+    expect(h.twilio.calls.map((c) => c.to)).toEqual([ON_CALL, FALLBACK]);
+    expect(smsTo(ON_CALL)).toHaveLength(1);
+    expect(smsTo(FALLBACK)).toHaveLength(1);
+    expect(await timeline(receipt.reference)).toContain('page_step_skipped');
+  });
+
   it('acknowledges when the on-call officer presses 1 on the call', async () => {
     const call = await unansweredUntilFirstCall();
     const gatherUrl = /action="([^"]+)"/.exec(call.twiml!)![1].replace(/&amp;/g, '&');
