@@ -27,6 +27,48 @@ export interface CallAnswer {
   answeredBy: string;
 }
 
+/**
+ * How far along Twilio's life of a message or call each status is. Callbacks can arrive out of
+ * order (a late `sent` after `delivered`), so a status only replaces a recorded one that is not
+ * further along; final statuses share the last rank, so the first final one recorded stays.
+ * A status not listed (a new one from the provider) has no rank and is always recorded.
+ */
+const STATUS_RANK: Readonly<Record<string, number>> = {
+  // Messages: queued -> sending -> sent -> delivered | undelivered | failed (accepted/scheduled come first).
+  accepted: 0,
+  scheduled: 0,
+  queued: 1,
+  sending: 2,
+  sent: 3,
+  delivered: 4,
+  undelivered: 4,
+  failed: 4,
+  read: 5,
+  // Calls: queued -> initiated -> ringing -> in-progress -> completed | busy | failed | no-answer | canceled.
+  initiated: 2,
+  ringing: 3,
+  'in-progress': 4,
+  answered: 4,
+  completed: 5,
+  busy: 5,
+  'no-answer': 5,
+  canceled: 5,
+};
+
+/**
+ * Whether `next` may replace the recorded provider status `current` of a row sent by `medium`:
+ * never a status earlier in the provider's order, nor a different final one (delivery status
+ * never moves backwards). A repeat of the same status, or an unknown one, may.
+ */
+export function statusMayReplace(medium: Medium, current: string | null, next: string): boolean {
+  if (current === null || current === next) return true;
+  const rank = (s: string) => (medium === 'call' && s === 'failed' ? STATUS_RANK.completed : STATUS_RANK[s]);
+  const from = rank(current);
+  const to = rank(next);
+  if (from === undefined || to === undefined) return true;
+  return to > from;
+}
+
 const MACHINE_ANSWERS: ReadonlySet<string> = new Set(['machine_start', 'machine_end_beep', 'machine_end_silence', 'machine_end_other', 'fax']);
 
 /** True when `answeredBy` (Twilio's `AnsweredBy`) says a voicemail box or fax picked up, not a person. */
@@ -41,7 +83,8 @@ export type AfterCommit = () => Promise<void>;
 export interface StatusOwner {
   /**
    * Does what `status` means for the owner of `message` (a timeline entry, an escalation), in the
-   * caller's transaction; the row's `provider_status` is already recorded.
+   * caller's transaction; the row's `provider_status` is already recorded
+   * (unless `status` is a late, earlier one, which leaves the row as it was).
    */
   onStatus(tx: Tx, message: OutboundMessage, status: DeliveryStatus, at: Date): Promise<void>;
   /**
@@ -56,16 +99,24 @@ export interface StatusOwner {
 export class DeliveryStatusService {
   constructor(private readonly deps: { db: Db; clock: Clock; log: Logger; owners: Record<OwnerKind, StatusOwner> }) {}
 
-  /** Records one callback; an unknown id is logged (ids only) and otherwise ignored. */
+  /**
+   * Records one callback (the row's status only moves forward in the provider's order: see
+   * `statusMayReplace`) and tells the row's owner; an unknown id is logged (ids only) and otherwise ignored.
+   */
   async handle(status: DeliveryStatus): Promise<void> {
     const now = this.deps.clock();
     await this.deps.db.transaction().execute(async (tx) => {
-      const message = await repo.findMessageBySid(tx, status.sid);
+      // Locked, so two callbacks about one row compare against what the other wrote.
+      const message = await repo.lockMessageBySid(tx, status.sid);
       if (!message) {
         this.deps.log.warn({ sid: status.sid, status: status.status }, 'status callback for an unknown SID');
         return;
       }
-      await repo.updateMessage(tx, message.id, { provider_status: status.status });
+      // A late, earlier status is still told to the owner (the timeline keeps every receipt) but
+      // does not overwrite the row: delivery status never moves backwards.
+      if (statusMayReplace(status.medium, message.provider_status, status.status)) {
+        await repo.updateMessage(tx, message.id, { provider_status: status.status });
+      }
       await this.deps.owners[message.owner_kind].onStatus(tx, message, status, now);
     });
   }

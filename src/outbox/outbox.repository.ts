@@ -65,6 +65,11 @@ export async function findMessageBySid(db: Db | Tx, sid: string): Promise<Outbou
   return db.selectFrom('outbound_message').selectAll().where('provider_sid', '=', sid).executeTakeFirst();
 }
 
+/** The outbound row with provider id `sid`, locked for the caller's transaction (callbacks about one row run one at a time). */
+export async function lockMessageBySid(tx: Tx, sid: string): Promise<OutboundMessage | undefined> {
+  return tx.selectFrom('outbound_message').selectAll().where('provider_sid', '=', sid).forUpdate().executeTakeFirst();
+}
+
 /** SIDs of calls already recorded to this phone (so a look-up after a crash does not claim another page's call). */
 export async function recordedCallSids(db: Db | Tx, phone: string): Promise<string[]> {
   const rows = await db

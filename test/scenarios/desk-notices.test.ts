@@ -118,6 +118,20 @@ describe('the notice after each action on the enquiry page', () => {
     expect(text).toMatch(/SMS to 07912 500108: Failed — Statement to follow\./);
   });
 
+  it('a reply\'s delivery status never moves backwards: delivered, then a late "sent", still shows delivered', async () => {
+    const ref = await submit({ phone: '+447912500109' });
+    const first = await act(officer, ref, 'reply', { reply: 'We will call you back.' });
+    await h.jobs.settle();
+    const [sms] = h.twilio.messages.filter((m) => m.to === '+447912500109');
+    expect(await h.twilio.sendStatusCallback(sms, 'delivered')).toBe(204);
+    expect(await h.twilio.sendStatusCallback(sms, 'sent')).toBe(204);
+    const row = await h.database.db.selectFrom('outbound_message').select('provider_status').where('provider_sid', '=', sms.sid).executeTakeFirstOrThrow();
+    expect(row.provider_status).toBe('delivered');
+    const page = (await officer.get(first.location)).body;
+    expect(notice(page)).toBe('SMS delivered to 07912 500109');
+    expect(decodeEntities(page.replace(/<[^>]+>/g, ''))).toMatch(/Last SMS reply, [^:]+:\d\d: Delivered/);
+  });
+
   it('an email reply names the address, then says it was sent', async () => {
     const ref = await submit();
     const first = await act(officer, ref, 'email', { email: 'The A38 reopened at 06:10.' });

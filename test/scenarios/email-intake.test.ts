@@ -167,6 +167,18 @@ describeIfImap('email intake from the shared mailbox', () => {
     expect(row).toMatchObject({ outcome: 'joined', enquiry_id: e.id });
   });
 
+  it('threads by References too: a reply whose In-Reply-To is a message it never saw joins the enquiry of ours in its References', async () => {
+    const first = newId('refs-first');
+    const e = await enquiry((await deliver(await compose({ from: 'Flo Reporter <flo@gazette.example>', subject: 'Bus lanes', text: 'Which roads?', messageId: first }), first)).row.enquiry_id);
+    const ours = newId('ours-refs').replace('@news.example', '@press.example.org');
+    await recordSent(h.database.db, { messageId: ours, enquiryId: e.id, to: [{ name: '', address: 'flo@gazette.example' }], subject: `Your enquiry ${e.reference}`, body: 'Thank you', inReplyTo: first, references: [first], at: new Date() });
+    // Flo forwarded ours within her newsroom; her editor answers the forward (unseen by us).
+    const forward = newId('forward');
+    const reply = newId('editor');
+    const row = (await deliver(await compose({ from: 'Gus Editor <gus.editor@gazette.example>', subject: 'Re: Fwd: Bus lanes', text: 'Following up for Flo.', messageId: reply, inReplyTo: forward, references: [first, ours, forward] }), reply)).row;
+    expect(row).toMatchObject({ outcome: 'joined', enquiry_id: e.id });
+  });
+
   it('records From only when it is one plain mailbox: parameters, several senders or an address as display name are not taken as the journalist', async () => {
     const cases = [
       { from: '<ann@gazette.example?cc=eve@elsewhere.example>', name: '' },

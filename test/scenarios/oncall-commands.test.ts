@@ -305,6 +305,34 @@ describe('what a phone may act on', () => {
     expect(await text(KIM, 'INFO')).toMatch(new RegExp(`^${second}: Ann Reporter, Radio North`));
   });
 
+  it('lets a paged number off the rota send commands until onCall.linkHours after the page, not a second longer', async () => {
+    await start({ rota: false }); // nobody on the rota: the page goes to the fallback line
+    const ref = await urgentEnquiry();
+    await paged(1);
+    expect(await text(FALLBACK, 'ACK')).toContain(`acknowledged ${ref}`); // escalation stops: nothing else is sent to the number
+    const { sent_at } = await h.database.db.selectFrom('outbound_message').select('sent_at').where('to_number', '=', FALLBACK).executeTakeFirstOrThrow();
+    // Twelve hours (onCall.linkHours) less a second after the page: still theirs.
+    h.clock.set(new Date(sent_at!.getTime() + 12 * HOUR - 1000));
+    expect(await text(FALLBACK, `INFO ${ref}`)).toMatch(new RegExp(`^${ref}: Ann Reporter, Evening Gazette`));
+    expect(await text(FALLBACK, `NOTE ${ref} Rang the depot`)).toMatch(new RegExp(`^Press Desk: note added to ${ref}\\.`));
+    h.clock.set(new Date(sent_at!.getTime() + 12 * HOUR));
+    for (const body of [`INFO ${ref}`, 'INFO', `DONE ${ref}`, 'HELP']) expect(await text(FALLBACK, body), body).toBe(NOT_ON_CALL);
+    expect((await events(ref, 'note')).length).toBe(1);
+  });
+
+  it('refuses commands from someone once on the rota, now off shift and never paged', async () => {
+    await start({ rota: false });
+    await shift('Olu On-Call', ON_CALL, 'primary', '2026-12-23T17:00:00Z', '2026-12-24T09:00:00Z');
+    await shift('Kim Next', KIM, 'primary', '2026-12-24T09:00:00Z', '2027-01-05T09:00:00Z');
+    const ref = await urgentEnquiry();
+    await paged(1);
+    expect(smsTo(KIM)).toHaveLength(1);
+    for (const body of [`INFO ${ref}`, 'INFO', `DONE ${ref}`, 'HELP']) expect(await text(ON_CALL, body), body).toBe(NOT_ON_CALL);
+    const { status } = await h.database.db.selectFrom('enquiry').select('status').where('reference', '=', ref).executeTakeFirstOrThrow();
+    expect(status).not.toBe('answered');
+    expect(await events(ref, 'oncall_viewed')).toEqual([]);
+  });
+
   it("gives a removed person's phone the stranger's answer, and a changed number's old phone too", async () => {
     await start();
     const ref = await urgentEnquiry();

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 import { kindsOf } from '../support/timeline.js';
@@ -185,6 +186,29 @@ describe('an urgent enquiry out of hours', () => {
     expect(await timeline(receipt.reference)).toEqual(expect.arrayContaining(['page_call_placed', 'page_exhausted']));
   });
 
+  it('does not page the same phone twice when the on-call officer is also the backup: the next-contact step is skipped for the fallback line', async () => {
+    await start({ rota: false });
+    const from = new Date('2026-12-01T00:00:00Z');
+    const to = new Date('2027-01-05T09:00:00Z');
+    await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
+    await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: from, endsAt: to, createdBy: 'test' });
+    await h.services.rota.addShift({ phone: ON_CALL, role: 'backup', startsAt: from, endsAt: to, createdBy: 'test' });
+    const receipt = await urgentEnquiry();
+    await h.twilio.waitForMessages(1);
+    await h.jobs.settle();
+    h.clock.advance(10 * MINUTE);
+    await h.twilio.waitForCalls(1);
+    await h.jobs.settle();
+    h.clock.advance(10 * MINUTE);
+    // The next contact is the same phone: skipped, and the fallback line is paged at once.
+    await h.twilio.waitForCalls(2);
+    await h.jobs.settle();
+    expect(h.twilio.calls.map((c) => c.to)).toEqual([ON_CALL, FALLBACK]);
+    expect(smsTo(ON_CALL)).toHaveLength(1);
+    expect(smsTo(FALLBACK)).toHaveLength(1);
+    expect(await timeline(receipt.reference)).toContain('page_step_skipped');
+  });
+
   it('acknowledges when the on-call officer presses 1 on the call', async () => {
     const call = await unansweredUntilFirstCall();
     const gatherUrl = /action="([^"]+)"/.exec(call.twiml!)![1].replace(/&amp;/g, '&');
@@ -214,6 +238,59 @@ describe('an urgent enquiry out of hours', () => {
     expect(await h.twilio.sendStatusCallback(call, 'no-answer')).toBe(204);
     await h.twilio.waitForCalls(2);
     expect(smsTo(BACKUP)).toHaveLength(1);
+  });
+
+  it('escalates at once when the page SMS is reported failed', async () => {
+    await start();
+    await urgentEnquiry();
+    const [sms] = await h.twilio.waitForMessages(1);
+    await h.jobs.settle();
+    expect(await h.twilio.sendStatusCallback(sms, 'failed')).toBe(204);
+    const [call] = await h.twilio.waitForCalls(1);
+    expect(call.to).toBe(ON_CALL);
+  });
+
+  it.each(['busy', 'failed', 'canceled'])('escalates at once when the page call ends %s', async (status) => {
+    const call = await unansweredUntilFirstCall();
+    expect(await h.twilio.sendStatusCallback(call, status)).toBe(204);
+    await h.twilio.waitForCalls(2);
+    expect(smsTo(BACKUP)).toHaveLength(1);
+  });
+
+  it('a page\'s delivery status never moves backwards: a late "sent" after "delivered" leaves it delivered', async () => {
+    await start();
+    const receipt = await urgentEnquiry();
+    const [sms] = await h.twilio.waitForMessages(1);
+    await h.jobs.settle();
+    expect(await h.twilio.sendStatusCallback(sms, 'delivered')).toBe(204);
+    expect(await h.twilio.sendStatusCallback(sms, 'sent')).toBe(204);
+    expect(await pageStepWithDelivery()).toMatchObject({ provider_sid: sms.sid, provider_status: 'delivered' });
+    // Both receipts are on the timeline.
+    const receipts = await h.database.db
+      .selectFrom('enquiry_event')
+      .innerJoin('enquiry', 'enquiry.id', 'enquiry_event.enquiry_id')
+      .select(sql<string>`enquiry_event.data->>'status'`.as('status'))
+      .where('enquiry.reference', '=', receipt.reference)
+      .where('enquiry_event.kind', '=', 'delivery_receipt')
+      .execute();
+    expect(receipts.map((r) => r.status).sort()).toEqual(['delivered', 'sent']);
+  });
+
+  it('a late "sent" after "undelivered" neither undoes the failure nor the escalation', async () => {
+    await start();
+    await urgentEnquiry();
+    const [sms] = await h.twilio.waitForMessages(1);
+    await h.jobs.settle();
+    expect(await h.twilio.sendStatusCallback(sms, 'undelivered')).toBe(204);
+    await h.twilio.waitForCalls(1);
+    expect(await h.twilio.sendStatusCallback(sms, 'sent')).toBe(204);
+    await h.jobs.settle();
+    const sent = await h.database.db.selectFrom('outbound_message').select('provider_status').where('provider_sid', '=', sms.sid).executeTakeFirstOrThrow();
+    expect(sent.provider_status).toBe('undelivered');
+    const page = await h.database.db.selectFrom('page').selectAll().executeTakeFirstOrThrow();
+    expect(page.status).toBe('active');
+    expect(h.twilio.calls).toHaveLength(1);
+    expect(h.twilio.calls[0].to).toBe(ON_CALL);
   });
 
   it('retries a Twilio 500 with backoff and delivers exactly one SMS', async () => {

@@ -140,6 +140,17 @@ describe('links that open nothing', () => {
     expect(answers[3].html).not.toContain('Closed long ago');
   });
 
+  it('a status link lives 30 days after the enquiry closes: it works at 30 days less a second, not at 30 days', async () => {
+    await start(WEDNESDAY_11AM);
+    const e = await viaApi({ subject: 'Closed on the dot' });
+    await h.services.casework.setStatus(e.reference, 'closed', SYSTEM);
+    const closedAt = (await enquiry(e.reference)).closed_at!;
+    h.clock.set(new Date(closedAt.getTime() + 30 * DAY - 1000));
+    expect((await page(e.path)).status).toBe(200);
+    h.clock.set(new Date(closedAt.getTime() + 30 * DAY));
+    expect((await page(e.path)).status).toBe(404);
+  });
+
   it('keep working while the enquiry is answered, however long ago', async () => {
     await start(WEDNESDAY_11AM);
     const e = await viaApi();

@@ -99,6 +99,19 @@ describe('bundleSms', () => {
 });
 
 describe('pageSms', () => {
+  it('bundle lines keep their deadline, in office time, and say nothing of one when there is none', () => {
+    const tonight = enquiry(1, { name: 'A', outlet: 'Gazette', subject: 'Fire', deadline: new Date('2026-12-24T21:30:00Z') });
+    const tomorrow = enquiry(2, { name: 'B', outlet: 'Gazette', subject: 'Flood', deadline: new Date('2026-12-25T09:00:00Z') });
+    const whenever = enquiry(3, { name: 'C', outlet: 'Gazette', subject: 'Road' });
+    const items = [tonight, tomorrow, whenever].map((e, i) => ({ enquiry: e, shortCode: String(1111 * (i + 1)) }));
+    const lines = bundleSms(items, office, NOW, { segments: 4, link: null }).text.split('\n');
+    expect(lines.slice(1, 4)).toEqual([
+      `${tonight.reference} (1111) Gazette by Thu 24 Dec 21:30: Fire`,
+      `${tomorrow.reference} (2222) Gazette by Fri 25 Dec 09:00: Flood`,
+      `${whenever.reference} (3333) Gazette: Road`,
+    ]);
+  });
+
   it('always fits two segments, so one message', () => {
     fc.assert(
       fc.property(journalist, fc.boolean(), (j, withLink) => {
