@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { DateTime } from 'luxon';
+import { officeDayStart } from '../hours/parse.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
@@ -15,7 +15,6 @@ export const AUDIT_PAGE_SIZE = 50;
 
 const REFERENCE = /^PD-[A-Z0-9]{3}-[A-Z0-9]{3}$/;
 const ACTION = /^[a-z][a-z0-9_.]{0,59}$/;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The filters from the query string (`actor`, `action`, `reference`, `from`, `to`; dates are
@@ -41,8 +40,8 @@ export function readAuditFilter(q: (k: string) => string | undefined, zone: stri
   }
   const day = (text: string, field: 'from' | 'to') => {
     if (!text) return undefined;
-    const d = DAY.test(text) ? DateTime.fromISO(text, { zone }) : null;
-    if (!d?.isValid) {
+    const d = officeDayStart(text, zone);
+    if (!d) {
       errors[field] = `Enter a date like 2026-11-02`;
       return undefined;
     }

@@ -7,6 +7,7 @@ import type { Db } from '../db/database.js';
 import { ENQUIRY_CHANNELS, ENQUIRY_STATUSES } from '../enquiries/enquiry.model.js';
 import { normaliseReference } from '../enquiries/reference.js';
 import { AppError } from '../http/errors.js';
+import { officeDayStart } from '../hours/parse.js';
 import { deskSession, type DeskEnv } from './auth.middleware.js';
 import type { AuthService } from './auth.service.js';
 import type { DigestService } from '../reports/digest.service.js';
@@ -27,15 +28,6 @@ export interface ReceivedQuery {
   errors: { from?: string; to?: string };
 }
 
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Start of a calendar day in the office's zone, or null when `text` is not a real YYYY-MM-DD date. */
-function dayStart(text: string, zone: string): DateTime | null {
-  if (!ISO_DAY.test(text)) return null;
-  const d = DateTime.fromISO(text, { zone });
-  return d.isValid ? d.startOf('day') : null;
-}
-
 /**
  * Reads the queue filters from the query string. Choices that are not one of the options fall back
  * to the default view (old links, typing in the address bar); the received dates are read as office
@@ -46,8 +38,8 @@ export function parseFilters(q: (key: string) => string | undefined, zone = 'Eur
   const from = (q('from') ?? '').trim().slice(0, 40);
   const to = (q('to') ?? '').trim().slice(0, 40);
   const errors: ReceivedQuery['errors'] = {};
-  const start = from ? dayStart(from, zone) : null;
-  const end = to ? dayStart(to, zone) : null;
+  const start = from ? officeDayStart(from, zone) : null;
+  const end = to ? officeDayStart(to, zone) : null;
   if (from && !start) errors.from = 'Received from must be a date, such as 2026-11-30';
   if (to && !end) errors.to = 'Received to must be a date, such as 2026-12-04';
   if (start && end && start > end) errors.from = 'Received from must be on or before received to';

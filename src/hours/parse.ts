@@ -68,3 +68,15 @@ export function earliestOccurrence(dt: DateTime): DateTime {
   const all = dt.getPossibleOffsets();
   return all.reduce((a, b) => (b.toMillis() < a.toMillis() ? b : a), dt).setZone(dt.zone);
 }
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The start of a calendar day typed as YYYY-MM-DD (a filter's "from" or "to"), in the office's
+ * `zone`; null when `text` is not a real date of that form.
+ */
+export function officeDayStart(text: string, zone: string): DateTime | null {
+  if (!ISO_DAY.test(text)) return null;
+  const d = DateTime.fromISO(text, { zone });
+  return d.isValid ? d.startOf('day') : null;
+}
