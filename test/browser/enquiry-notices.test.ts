@@ -8,13 +8,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { BROWSER_SKIP_MESSAGE, browserPlan, browserSuiteTitle, CHROMIUM_PATH, launchBrowser } from '../support/browser.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { BROWSER_SKIP_MESSAGE, browserPlan, browserSuiteTitle, CHROMIUM_PATH } from '../support/browser.js';
 import { expectFits, expectNoViolations } from '../support/browser-expect.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { REPO_ROOT } from '../support/service-process.js';
-import { ALWAYS_OPEN, minutesFromNow, signIn, startDesk, type Credentials, type Desk } from './desk-fixture.js';
+import { minutesFromNow, signIn, type Credentials, type Desk } from './desk-fixture.js';
+import { useBrowserDesk } from './browser-desk.js';
 
 const plan = browserPlan();
 if (plan === 'skip') console.warn(`\n${BROWSER_SKIP_MESSAGE}\n`);
@@ -27,34 +27,16 @@ if (plan === 'fail') {
   });
 }
 
-const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' };
-const PHONE = { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, locale: 'en-GB', timezoneId: 'Europe/London' };
 const SCREENSHOTS = ['1', 'true'].includes((process.env.PRESSDESK_SCREENSHOTS ?? '').toLowerCase());
 const OFFICER: Credentials = { email: 'sam.patel@press.example.org', password: 'officer-password-5678', name: 'Sam Patel' };
 
 describe.skipIf(plan !== 'run')(browserSuiteTitle('enquiry page: a notice at the top after each action, at 1280px and 320px'), () => {
-  let database: TestDatabase;
+  const env = useBrowserDesk(OFFICER);
   let desk: Desk;
-  let browser: Browser;
   let desktop: BrowserContext;
   let phone: BrowserContext;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    const [d, b] = await Promise.all([startDesk({ databaseUrl: database.url, config: ALWAYS_OPEN }), launchBrowser()]);
-    desk = d;
-    browser = b!;
-    await desk.createUser(OFFICER);
-    desktop = await browser.newContext(DESKTOP);
-    phone = await browser.newContext(PHONE);
-    for (const c of [desktop, phone]) c.setDefaultTimeout(15_000);
-  }, 90_000);
-
-  afterAll(async () => {
-    for (const c of [desktop, phone]) await c?.close().catch(() => undefined);
-    await browser?.close();
-    await desk?.close();
-    await database?.drop();
+  beforeAll(() => {
+    ({ desk, desktop, phone } = env);
   });
 
   /** Presses the button named `name` and waits for the page its redirect leads to (`?done=<code>`). */

@@ -4,12 +4,12 @@
  * filtered queue passes axe (WCAG 2.2 A/AA) and fits the screen at 1280px and 320px. An enquiry
  * that arrives through the API while the page is open updates the counts without a reload.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { BROWSER_SKIP_MESSAGE, browserPlan, browserSuiteTitle, CHROMIUM_PATH, launchBrowser } from '../support/browser.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { BROWSER_SKIP_MESSAGE, browserPlan, browserSuiteTitle, CHROMIUM_PATH } from '../support/browser.js';
 import { expectFits, expectNoViolations } from '../support/browser-expect.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { ALWAYS_OPEN, signIn, startDesk, type Credentials, type Desk } from './desk-fixture.js';
+import { signIn, type Credentials, type Desk } from './desk-fixture.js';
+import { useBrowserDesk } from './browser-desk.js';
 
 const plan = browserPlan();
 if (plan === 'skip') console.warn(`\n${BROWSER_SKIP_MESSAGE}\n`);
@@ -22,34 +22,16 @@ if (plan === 'fail') {
   });
 }
 
-const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' };
-const PHONE = { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, locale: 'en-GB', timezoneId: 'Europe/London' };
 const OFFICER: Credentials = { email: 'rae.officer@press.example.org', password: 'officer-password-9012', name: 'Rae Officer' };
 const DAY = 86_400_000;
 
 describe.skipIf(plan !== 'run')(browserSuiteTitle('queue filters at 1280px and 320px, with live counts'), () => {
-  let database: TestDatabase;
+  const env = useBrowserDesk(OFFICER);
   let desk: Desk;
-  let browser: Browser;
   let desktop: BrowserContext;
   let phone: BrowserContext;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    const [d, b] = await Promise.all([startDesk({ databaseUrl: database.url, config: ALWAYS_OPEN }), launchBrowser()]);
-    desk = d;
-    browser = b!;
-    await desk.createUser(OFFICER);
-    desktop = await browser.newContext(DESKTOP);
-    phone = await browser.newContext(PHONE);
-    for (const c of [desktop, phone]) c.setDefaultTimeout(15_000);
-  }, 90_000);
-
-  afterAll(async () => {
-    for (const c of [desktop, phone]) await c?.close().catch(() => undefined);
-    await browser?.close();
-    await desk?.close();
-    await database?.drop();
+  beforeAll(() => {
+    ({ desk, desktop, phone } = env);
   });
 
   /** Filters the queue by outlet, then "This week"; returns the page on the filtered view. */
