@@ -1,7 +1,10 @@
 import type { Task, TaskList } from 'graphile-worker';
 import type { PrivacyService } from './privacy.service.js';
 
-/** Daily at 02:41 (Node's clock): erase personal data past its retention period. */
+/**
+ * Daily at 02:41 UTC (graphile-worker matches crontab times in UTC whatever the process's time
+ * zone: 03:41 in summer in London): erase personal data past its retention period.
+ */
 export const PRIVACY_CRONTAB = '41 2 * * * retention_sweep ?max=1';
 
 /** The retention sweep: idempotent, batched, safe to run on several workers (rows are erased once). */

@@ -2,7 +2,10 @@ import type { Task, TaskList } from 'graphile-worker';
 import type { DigestService } from './digest.service.js';
 import type { ReportsService } from './reports.service.js';
 
-/** Cron schedule of the report tasks (graphile-worker crontab syntax, Node's clock). */
+/**
+ * Cron schedule of the report tasks (graphile-worker crontab syntax, matched in UTC: the calendar
+ * sync is at 03:17 UTC, 04:17 in summer in London; the digest check decides office time itself).
+ */
 export const REPORTS_CRONTAB = ['*/5 * * * * handover_check ?max=1', '17 3 * * * calendar_sync ?max=1'].join('\n');
 
 /**
