@@ -148,9 +148,10 @@ export interface FakeTwilio {
    */
   call(opts: InboundCallOptions): Promise<CallLog>;
   /**
-   * The callee of a call the app placed through the REST API answers (or not): posts the async AMD
-   * callback when the create asked for it, runs the inline `Twiml` (or requests `Url`), then posts
-   * the StatusCallback (completed with CallDuration, or busy/no-answer). Resolves with the log.
+   * The callee of a call the app placed through the REST API answers (or not): runs the inline
+   * `Twiml` (or requests `Url`), posting the async AMD callback when the create asked for it a few
+   * simulated seconds in, while the TwiML runs (`amdDelayMs`), then posts the StatusCallback
+   * (completed with CallDuration, or busy/no-answer). Resolves with the log.
    */
   answerCall(sidOrRecord: string | FakeTwilioRecord, opts?: AnswerCallOptions): Promise<CallLog>;
   /**
