@@ -219,3 +219,86 @@ function rawText(el: XmlElement): string {
     .join('')
     .trim();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Resource representations (the JSON of a create, and of each item of a list page).
+
+/** What the resource builders need of a recorded message or call. */
+export interface ResourceSource {
+  sid: string;
+  to: string;
+  from: string;
+  body?: string;
+  status: string;
+  at: Date;
+  answeredBy?: string;
+}
+
+function rfc2822(d: Date): string {
+  return d.toUTCString().replace('GMT', '+0000');
+}
+
+/**
+ * A Message resource with exactly the fields of Twilio's Message resource (the documented
+ * example in test/support/twilio-fixtures/message-create.json): `date_sent` and `price` stay
+ * null while it is queued, `num_segments` is `twilioSegments`' count.
+ */
+export function messageResource(r: ResourceSource, accountSid: string): Record<string, unknown> {
+  const uri = `/2010-04-01/Accounts/${accountSid}/Messages/${r.sid}.json`;
+  return {
+    account_sid: accountSid,
+    api_version: '2010-04-01',
+    body: r.body ?? '',
+    date_created: rfc2822(r.at),
+    date_sent: r.status === 'queued' ? null : rfc2822(r.at),
+    date_updated: rfc2822(r.at),
+    direction: 'outbound-api',
+    error_code: null,
+    error_message: null,
+    from: r.from,
+    messaging_service_sid: null,
+    num_media: '0',
+    num_segments: String(twilioSegments(r.body ?? '').segments),
+    price: null,
+    price_unit: 'USD',
+    sid: r.sid,
+    status: r.status,
+    subresource_uris: { media: uri.replace(/\.json$/, '/Media.json') },
+    to: r.to,
+    uri,
+  };
+}
+
+/** A Call resource with exactly the fields of Twilio's Call resource (test/support/twilio-fixtures/call-create.json). */
+export function callResource(r: ResourceSource, accountSid: string): Record<string, unknown> {
+  const uri = `/2010-04-01/Accounts/${accountSid}/Calls/${r.sid}.json`;
+  const base = uri.replace(/\.json$/, '');
+  return {
+    account_sid: accountSid,
+    answered_by: r.answeredBy ?? null,
+    api_version: '2010-04-01',
+    caller_name: null,
+    date_created: rfc2822(r.at),
+    date_updated: rfc2822(r.at),
+    direction: 'outbound-api',
+    duration: null,
+    end_time: null,
+    forwarded_from: null,
+    from: r.from,
+    from_formatted: r.from,
+    group_sid: null,
+    parent_call_sid: null,
+    phone_number_sid: null,
+    price: null,
+    price_unit: 'USD',
+    queue_time: '0',
+    sid: r.sid,
+    start_time: r.status === 'queued' ? null : rfc2822(r.at),
+    status: r.status,
+    subresource_uris: { notifications: `${base}/Notifications.json`, recordings: `${base}/Recordings.json` },
+    to: r.to,
+    to_formatted: r.to,
+    trunk_sid: null,
+    uri,
+  };
+}

@@ -22,7 +22,7 @@ import {
   type FakeWebhook,
   type InboundCallOptions,
 } from './fake-call.js';
-import { listPage, progressPlan, twilioSegments, type ProgressOptions } from './fake-twilio-model.js';
+import { callResource, listPage, messageResource, progressPlan, type ProgressOptions } from './fake-twilio-model.js';
 
 export type {
   AnswerCallOptions,
@@ -359,18 +359,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       const items = source
         .filter((r) => !wantTo || r.to === wantTo)
         .reverse()
-        .map((r) => ({
-          sid: r.sid,
-          account_sid: accountSid,
-          to: r.to,
-          from: r.from,
-          body: r.body ?? null,
-          status: r.status,
-          date_created: rfc2822(r.at),
-          date_sent: rfc2822(r.at),
-          start_time: rfc2822(r.at),
-          uri: `${API}/Accounts/${accountSid}/${m[2]}/${r.sid}.json`,
-        }));
+        .map((r) => (m[2] === 'Messages' ? messageResource(r, accountSid) : callResource(r, accountSid)) as { sid: string });
       const key = m[2] === 'Messages' ? 'messages' : 'calls';
       const p = listPage(items, path, query, opts.maxPageSize);
       return send(res, log, 200, {
@@ -432,51 +421,14 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       status: 'queued',
       at: now,
     };
-    const uri = `${API}/Accounts/${accountSid}/${m[2]}/${sid}.json`;
-    const common = {
-      sid,
-      account_sid: accountSid,
-      to,
-      from,
-      status: 'queued',
-      direction: 'outbound-api',
-      api_version: '2010-04-01',
-      date_created: rfc2822(now),
-      date_updated: rfc2822(now),
-      price: null,
-      price_unit: 'USD',
-      uri,
-    };
     if (isMessage) {
       messages.push(record);
       events.emit('message');
-      return send(res, log, 201, {
-        ...common,
-        body: record.body,
-        num_segments: String(twilioSegments(record.body ?? '').segments),
-        num_media: '0',
-        date_sent: null,
-        error_code: null,
-        error_message: null,
-        messaging_service_sid: null,
-        subresource_uris: { media: `${uri.replace(/\.json$/, '')}/Media.json` },
-      });
+      return send(res, log, 201, messageResource(record, accountSid));
     }
     calls.push(record);
     events.emit('call');
-    return send(res, log, 201, {
-      ...common,
-      parent_call_sid: null,
-      phone_number_sid: null,
-      start_time: null,
-      end_time: null,
-      duration: null,
-      answered_by: null,
-      caller_name: null,
-      forwarded_from: null,
-      queue_time: '0',
-      subresource_uris: { notifications: `${uri.replace(/\.json$/, '')}/Notifications.json` },
-    });
+    return send(res, log, 201, callResource(record, accountSid));
   }
 
   const server = createServer((req, res) => {
