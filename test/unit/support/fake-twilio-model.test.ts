@@ -135,6 +135,15 @@ describe('the fake server with the real twilio library', () => {
     expect(lists.length).toBeGreaterThanOrEqual(2);
   });
 
+  it("and the look-up of a call: the page call not yet recorded is found behind two newer ones on the first page", async () => {
+    const twiml = '<Response><Say>hi</Say></Response>';
+    const target = await gateway.placeCall({ to: ON_CALL, twiml });
+    const newer = [await gateway.placeCall({ to: ON_CALL, twiml }), await gateway.placeCall({ to: ON_CALL, twiml })];
+    const found = await gateway.findPlacedCall({ to: ON_CALL, since: new Date(Date.now() - 60_000), exclude: newer.map((c) => c.sid) });
+    expect(found).toBe(target.sid);
+    expect(fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/Calls.json')).length).toBeGreaterThanOrEqual(2);
+  });
+
   it('progress posts a message sent → delivered, or delivered first, and a call only the events it asked for', async () => {
     const seen: Array<[string, string]> = [];
     fake.callbackFetch = (url, init) => {
