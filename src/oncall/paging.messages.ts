@@ -7,9 +7,10 @@ import { formatDeadline } from '../hours/format.js';
 // GSM 03.38 basic set: texts made only of these fit 160 characters a segment (153 when joined);
 // anything else (emoji, most accents) drops a segment to 70 (67).
 /** Characters of the GSM 7-bit alphabet (an SMS in these alone is not sent as UCS-2). */
-export const GSM = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\[~\]|€]*$/;
-// The extension table: in the GSM set, but each takes two of a segment's places (escape + char).
-const GSM_EXTENDED = /[\^{}\\[~\]|€]/g;
+export const GSM = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà\f^{}\\[~\]|€]*$/;
+// The extension table (form feed included, as Twilio counts it): in the GSM set, but each takes
+// two of a segment's places (escape + char).
+const GSM_EXTENDED = /[\f^{}\\[~\]|€]/g;
 
 /** How many characters fit in `segments` joined SMS segments for this text's encoding. */
 export function smsCapacity(text: string, segments: number): number {

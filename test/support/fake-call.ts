@@ -192,6 +192,13 @@ export interface AnswerCallOptions {
   durationSeconds?: number;
   /** MachineDetectionDuration (milliseconds) of the AMD callback; default 2500. */
   machineDetectionMs?: number;
+  /**
+   * When the asynchronous AMD verdict arrives, in simulated milliseconds after the answer (default
+   * `machineDetectionMs`, so 2500): the TwiML runs meanwhile, and the verdict is posted before
+   * the first verb that starts at or after that time (see `verbMs`), or after the TwiML if it
+   * ends sooner. 0 posts it before the TwiML starts. No real time passes.
+   */
+  amdDelayMs?: number;
 }
 
 /** Why a call ended. */
@@ -411,6 +418,32 @@ interface Leg {
   partyDigits: Map<string, string[]>;
   /** Outbound: true once the call was ended through the REST API. */
   stopped: () => boolean;
+  /** Called before each top-level verb is played (the late AMD verdict hooks in here). */
+  beforeVerb?: (el: XmlElement) => Promise<void>;
+}
+
+/**
+ * Simulated time a verb takes, for placing a late AMD verdict: speech at 2.5 words a second,
+ * a <Pause> its length, a <Gather> its prompts and then its timeout (5 s by default), a <Play>,
+ * <Record> or <Dial> a round 10 to 20 seconds.
+ */
+export function verbMs(el: XmlElement): number {
+  const say = (e: XmlElement) => Math.max(1, textOf(e).split(/\s+/).filter(Boolean).length / 2.5) * 1000 * Math.max(1, Number(e.attrs.loop ?? 1) || 1);
+  switch (el.name) {
+    case 'Say':
+      return say(el);
+    case 'Pause':
+      return Number(el.attrs.length ?? 1) * 1000;
+    case 'Play':
+      return 10_000;
+    case 'Gather':
+      return elements(el).reduce((ms, inner) => ms + verbMs(inner), 0) + Number(el.attrs.timeout ?? 5) * 1000;
+    case 'Record':
+    case 'Dial':
+      return 20_000;
+    default:
+      return 0;
+  }
 }
 
 type Next = { url: string; method: 'GET' | 'POST'; params: Record<string, string> };
@@ -716,6 +749,7 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
     if (doc.name !== 'Response') return { end: 'error', error: `root element is <${doc.name}>, not <Response>` };
     try {
       for (const el of elements(doc)) {
+        await leg.beforeVerb?.(el);
         if (leg.stopped()) return { end: 'ended-by-api' };
         trace(log, leg, el, documentUrl);
         switch (el.name) {
@@ -868,14 +902,21 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
       record.status = 'in-progress';
       const amd = Boolean(p.MachineDetection);
       const asyncAmd = amd && p.AsyncAmd === 'true';
-      if (asyncAmd && p.AsyncAmdStatusCallback) {
+      // Asynchronous AMD: the TwiML starts at once and the verdict comes a few seconds in.
+      const detectionMs = opts.machineDetectionMs ?? 2500;
+      let verdictDueMs = asyncAmd && p.AsyncAmdStatusCallback ? (opts.amdDelayMs ?? detectionMs) : null;
+      let elapsedMs = 0;
+      const postVerdict = async () => {
+        if (verdictDueMs === null) return;
+        verdictDueMs = null;
         await request(log, 'callee', 'amd', p.AsyncAmdStatusCallback, methodOf(p.AsyncAmdStatusCallbackMethod), {
           CallSid: record.sid,
           AccountSid: ctx.accountSid,
           AnsweredBy: answeredBy,
-          MachineDetectionDuration: String(opts.machineDetectionMs ?? 2500),
+          MachineDetectionDuration: String(opts.machineDetectionMs ?? opts.amdDelayMs ?? detectionMs),
         });
-      }
+      };
+      if (verdictDueMs !== null && verdictDueMs <= 0) await postVerdict();
       const leg: Leg = {
         label: 'callee',
         role: 'callee',
@@ -899,8 +940,13 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
         parties: opts.parties ?? {},
         partyDigits: new Map(),
         stopped: () => record.endedByApi === true,
+        beforeVerb: async (el) => {
+          if (verdictDueMs !== null && elapsedMs >= verdictDueMs) await postVerdict();
+          elapsedMs += verbMs(el);
+        },
       };
       const end = await runLeg(log, leg, record.twiml !== undefined ? { twiml: record.twiml } : { url: record.url ?? '', method: methodOf(p.Method), params: {} });
+      await postVerdict();
       log.ended = end.end;
       log.error = end.error ?? null;
       await finish('completed', { CallDuration: String(opts.durationSeconds ?? 20), ...(amd ? { AnsweredBy: answeredBy } : {}) });

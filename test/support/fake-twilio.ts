@@ -22,6 +22,7 @@ import {
   type FakeWebhook,
   type InboundCallOptions,
 } from './fake-call.js';
+import { callResource, listPage, messageResource, progressPlan, type ProgressOptions } from './fake-twilio-model.js';
 
 export type {
   AnswerCallOptions,
@@ -46,6 +47,8 @@ export interface FakeTwilioOptions {
   authToken?: string;
   /** The press office number: default `to` of `call()`. */
   phoneNumber?: string;
+  /** Largest page a list request gets (Twilio's: 1000); a test lowers it to see paging without a thousand records. */
+  maxPageSize?: number;
 }
 
 /** One message or call the fake accepted (201). */
@@ -145,11 +148,19 @@ export interface FakeTwilio {
    */
   call(opts: InboundCallOptions): Promise<CallLog>;
   /**
-   * The callee of a call the app placed through the REST API answers (or not): posts the async AMD
-   * callback when the create asked for it, runs the inline `Twiml` (or requests `Url`), then posts
-   * the StatusCallback (completed with CallDuration, or busy/no-answer). Resolves with the log.
+   * The callee of a call the app placed through the REST API answers (or not): runs the inline
+   * `Twiml` (or requests `Url`), posting the async AMD callback when the create asked for it a few
+   * simulated seconds in, while the TwiML runs (`amdDelayMs`), then posts the StatusCallback
+   * (completed with CallDuration, or busy/no-answer). Resolves with the log.
    */
   answerCall(sidOrRecord: string | FakeTwilioRecord, opts?: AnswerCallOptions): Promise<CallLog>;
+  /**
+   * Posts a record's status callbacks in Twilio's order, one after the other (see `progressPlan`):
+   * messages `sent` → `delivered`; calls `initiated` → `ringing` → `in-progress` → `completed`,
+   * only those the create asked for in StatusCallbackEvent. `statuses` replaces the order;
+   * `reorder` delivers the final one first. Resolves with the HTTP status of each answer.
+   */
+  progress(sidOrRecord: string | FakeTwilioRecord, statuses?: string[], opts?: ProgressOptions): Promise<number[]>;
   /** Stops the server, dropping open connections and pending delays. */
   close(): Promise<void>;
 }
@@ -348,29 +359,19 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       const items = source
         .filter((r) => !wantTo || r.to === wantTo)
         .reverse()
-        .map((r) => ({
-          sid: r.sid,
-          account_sid: accountSid,
-          to: r.to,
-          from: r.from,
-          body: r.body ?? null,
-          status: r.status,
-          date_created: rfc2822(r.at),
-          date_sent: rfc2822(r.at),
-          start_time: rfc2822(r.at),
-          uri: `${API}/Accounts/${accountSid}/${m[2]}/${r.sid}.json`,
-        }));
+        .map((r) => (m[2] === 'Messages' ? messageResource(r, accountSid) : callResource(r, accountSid)) as { sid: string });
       const key = m[2] === 'Messages' ? 'messages' : 'calls';
+      const p = listPage(items, path, query, opts.maxPageSize);
       return send(res, log, 200, {
-        [key]: items,
-        first_page_uri: `${path}?PageSize=50&Page=0`,
-        next_page_uri: null,
-        previous_page_uri: null,
-        page: 0,
-        page_size: 50,
-        start: 0,
-        end: Math.max(0, items.length - 1),
-        uri: path,
+        [key]: p.items,
+        first_page_uri: p.firstPageUri,
+        next_page_uri: p.nextPageUri,
+        previous_page_uri: p.previousPageUri,
+        page: p.page,
+        page_size: p.pageSize,
+        start: p.start,
+        end: p.end,
+        uri: p.uri,
       });
     }
     if (!m || req.method !== 'POST') {
@@ -420,51 +421,14 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       status: 'queued',
       at: now,
     };
-    const uri = `${API}/Accounts/${accountSid}/${m[2]}/${sid}.json`;
-    const common = {
-      sid,
-      account_sid: accountSid,
-      to,
-      from,
-      status: 'queued',
-      direction: 'outbound-api',
-      api_version: '2010-04-01',
-      date_created: rfc2822(now),
-      date_updated: rfc2822(now),
-      price: null,
-      price_unit: 'USD',
-      uri,
-    };
     if (isMessage) {
       messages.push(record);
       events.emit('message');
-      return send(res, log, 201, {
-        ...common,
-        body: record.body,
-        num_segments: '1',
-        num_media: '0',
-        date_sent: null,
-        error_code: null,
-        error_message: null,
-        messaging_service_sid: null,
-        subresource_uris: { media: `${uri.replace(/\.json$/, '')}/Media.json` },
-      });
+      return send(res, log, 201, messageResource(record, accountSid));
     }
     calls.push(record);
     events.emit('call');
-    return send(res, log, 201, {
-      ...common,
-      parent_call_sid: null,
-      phone_number_sid: null,
-      start_time: null,
-      end_time: null,
-      duration: null,
-      answered_by: null,
-      caller_name: null,
-      forwarded_from: null,
-      queue_time: '0',
-      subresource_uris: { notifications: `${uri.replace(/\.json$/, '')}/Notifications.json` },
-    });
+    return send(res, log, 201, callResource(record, accountSid));
   }
 
   const server = createServer((req, res) => {
@@ -512,6 +476,19 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     sendStatusCallback: (record, status, extra) => fake.sendStatusCallback(record, status, extra),
   });
 
+  /** `FakeTwilio.progress`: the callbacks of `progressPlan`, in turn; the record ends at the furthest status, as Twilio's resource does. */
+  async function progress(sidOrRecord: string | FakeTwilioRecord, statuses?: string[], progressOpts?: ProgressOptions): Promise<number[]> {
+    const sid = typeof sidOrRecord === 'string' ? sidOrRecord : sidOrRecord.sid;
+    const record = [...messages, ...calls].find((r) => r.sid === sid);
+    if (!record) throw new Error(`Fake Twilio: no message or call with sid ${sid}`);
+    const plan = progressPlan(record, statuses, progressOpts);
+    const answers: number[] = [];
+    for (const status of plan) answers.push(await fake.sendStatusCallback(record, status, record.kind === 'call' && status === 'completed' ? { CallDuration: '20' } : {}));
+    const furthest = progressPlan(record, statuses);
+    if (furthest.length) record.status = furthest[furthest.length - 1];
+    return answers;
+  }
+
   const fake: FakeTwilio = {
     baseUrl: `http://127.0.0.1:${port}`,
     accountSid,
@@ -525,6 +502,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     callLogs,
     call: (callOpts) => simulator.call(callOpts),
     answerCall: (sidOrRecord, answerOpts) => simulator.answerCall(sidOrRecord, answerOpts),
+    progress: (sidOrRecord, statuses, progressOpts) => progress(sidOrRecord, statuses, progressOpts),
     callbackFetch: (url, init) => fetch(url, init),
     failNext(n, failure) {
       for (let i = 0; i < n; i++) failures.push(failure);

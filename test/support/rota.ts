@@ -1,13 +1,36 @@
-/** Putting people on the on-call rota in tests, in one call. */
+/** Putting people on the on-call rota in scenario tests, in one call. */
 import type { RotaRole } from '../../src/oncall/rota.tables.js';
 import type { Harness } from './harness.js';
+
+/** One person on the rota. */
+export interface RotaPerson {
+  name: string;
+  phone: string;
+}
 
 /**
  * Puts `person` (added to the rota's people if new) on the `role` rota from `from` to `to`, as a
  * manager would on the rota page. Returns the phone, for assertions on what it was sent.
  */
-export async function putOnRota(h: Pick<Harness, 'services'>, person: { name: string; phone: string }, role: RotaRole, span: { from: string | Date; to: string | Date }): Promise<string> {
+export async function putOnRota(h: Pick<Harness, 'services'>, person: RotaPerson, role: RotaRole, span: { from: string | Date; to: string | Date }): Promise<string> {
   if (!(await h.services.rota.findPersonByPhone(person.phone))) await h.services.rota.addPerson(person);
   await h.services.rota.addShift({ phone: person.phone, role, startsAt: new Date(span.from), endsAt: new Date(span.to), createdBy: 'test' });
   return person.phone;
+}
+
+/** The span most scenarios run in: all of December 2026 and into January, around every test date. */
+export const DECEMBER = { from: '2026-12-01T00:00:00Z', to: '2027-01-05T09:00:00Z' } as const;
+
+/** Puts `primary` (and `backup`, when given) on shift of their role for `span` (default: `DECEMBER`). */
+export async function onCallThroughout(h: Pick<Harness, 'services'>, people: { primary: RotaPerson; backup?: RotaPerson }, span: { from: string | Date; to: string | Date } = DECEMBER): Promise<void> {
+  await putOnRota(h, people.primary, 'primary', span);
+  if (people.backup) await putOnRota(h, people.backup, 'backup', span);
+}
+
+/** The phones of the rota `nightRota` sets up. */
+export const NIGHT_ROTA = { primary: '+447911200001', backup: '+447911200002' } as const;
+
+/** Olu On-Call and Bea Backup on shift throughout `DECEMBER`, on `phones` (default `NIGHT_ROTA`). */
+export async function nightRota(h: Pick<Harness, 'services'>, phones: { primary: string; backup: string } = NIGHT_ROTA): Promise<void> {
+  await onCallThroughout(h, { primary: { name: 'Olu On-Call', phone: phones.primary }, backup: { name: 'Bea Backup', phone: phones.backup } });
 }

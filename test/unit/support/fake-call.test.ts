@@ -374,7 +374,7 @@ describe('outbound call placed through the REST API', () => {
 
   it('a human answers: AMD callback, then the Gather action, then the completed status callback', async () => {
     const call = await place(ackTwiml());
-    const log = await fake.answerCall(call.sid, { answeredBy: 'human', digits: ['1'] });
+    const log = await fake.answerCall(call.sid, { answeredBy: 'human', digits: ['1'], amdDelayMs: 0, machineDetectionMs: 2500 });
     expect(log.steps.map((s) => [s.kind, s.url, s.status])).toEqual([
       ['amd', `${PUBLIC}/amd`, 204],
       ['voice', `${PUBLIC}/page/ack`, 200],
@@ -385,6 +385,27 @@ describe('outbound call placed through the REST API', () => {
     expect(fake.webhooks.map((w) => w.kind)).toEqual(['amd', 'voice', 'status']);
     expect(fake.webhooks[2].params).toMatchObject({ CallSid: call.sid, CallStatus: 'completed', CallDuration: '20', AnsweredBy: 'human' });
     expect(fake.calls[0].status).toBe('completed');
+  });
+
+  it('by default the verdict comes a few seconds into the call, while the TwiML runs: after the prompt, before the next verb', async () => {
+    const r = new twilio.twiml.VoiceResponse();
+    r.say('This is Press Desk. An urgent media enquiry has not been acknowledged.');
+    r.redirect(`${PUBLIC}/page/end-by-api`);
+    const call = await place(r.toString());
+    const log = await fake.answerCall(call.sid, { answeredBy: 'machine_start' });
+    // The verdict (2.5 s in) arrives once the first sentence (about 5 s of speech) has been said; the app's redirect document follows it.
+    expect(log.steps.map((s) => s.kind)).toEqual(['amd', 'voice']);
+    expect(log.steps[0].params).toMatchObject({ AnsweredBy: 'machine_start', MachineDetectionDuration: '2500' });
+    expect(log.said[0]).toBe('This is Press Desk. An urgent media enquiry has not been acknowledged.');
+    expect(fake.webhooks.map((w) => w.kind)).toEqual(['amd', 'voice', 'status']);
+  });
+
+  it('a verdict later than the whole TwiML comes after it, still before the completed status callback', async () => {
+    const call = await place(ackTwiml());
+    const log = await fake.answerCall(call.sid, { answeredBy: 'machine_start', amdDelayMs: 60_000 });
+    expect(log.said).toEqual(['Urgent enquiry. Press 1 to acknowledge.', 'No key pressed.']);
+    expect(fake.webhooks.map((w) => w.kind)).toEqual(['amd', 'status']);
+    expect(log.steps[0].params.MachineDetectionDuration).toBe('60000');
   });
 
   it('a machine presses nothing; no-answer and busy only post the status callback', async () => {
