@@ -364,10 +364,12 @@ export function EnquiryPage(p: EnquiryPageProps) {
         </form>
 
         {e.phone && p.optOut ? (
-          <div class="action">
+          <div class="action" id="reply" tabindex={-1}>
             <p>
               <strong>Reply to the journalist by SMS</strong>
             </p>
+            {/* A reply posted from a form opened before the STOP lands here: the summary links to this block. */}
+            <FieldError id="reply" message={errors.reply} />
             <p class="hint" id="reply-opt-out">
               No SMS reply can be sent: {optOutNotice(p.optOut, when).replace(/^./, (c) => c.toLowerCase())}. Texts will go again once they text START.
             </p>
