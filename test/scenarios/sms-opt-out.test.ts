@@ -16,6 +16,7 @@ import { TWILIO_AUTO_REPLIES } from '../support/fake-opt-out.js';
 import { decodeEntities, fieldError, loginAs, type DeskClient } from '../support/desk-client.js';
 import { findAnywhere } from '../support/find-anywhere.js';
 import { PRESS_OFFICE_NUMBER, startHarness, type Harness } from '../support/harness.js';
+import { onCallThroughout } from '../support/rota.js';
 import { kindsOf } from '../support/timeline.js';
 
 // Wednesday 2 December 2026, 10:00: the office is open.
@@ -148,15 +149,32 @@ describe('a journalist who texts STOP', () => {
   });
 });
 
+describe('a journalist who texts an opt-in word', () => {
+  it('is an ordinary text when they never opted out: "Yes" joins their enquiry', async () => {
+    await start(WEDNESDAY_10AM);
+    const [thanks] = await text(JOURNALIST, 'Can you confirm the A38 closure?');
+    const reference = /PD-[A-Z0-9]{3}-[A-Z0-9]{3}/.exec(thanks)![0];
+    expect(await text(JOURNALIST, 'Yes')).toEqual([expect.stringContaining(`added this to your enquiry ${reference}`)]);
+    expect(await enquiryCount()).toBe(1);
+  });
+});
+
+describe('retention', () => {
+  it('forgets a journalist’s old STOP once no enquiry holds their number, and keeps an officer’s while they are on the staff list', async () => {
+    await start(WEDNESDAY_10AM);
+    await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
+    await text(JOURNALIST, 'STOP');
+    await text(ON_CALL, 'STOP');
+    h.clock.set('2034-01-01T10:00:00Z');
+    await h.services.privacy.sweep();
+    expect(await h.database.db.selectFrom('sms_opt_out').select('phone').execute()).toEqual([{ phone: ON_CALL }]);
+  });
+});
+
 describe('an on-call officer who texts STOP', () => {
   async function startNight(): Promise<DeskClient> {
     const desk = await start(CHRISTMAS_EVE_10PM);
-    const from = new Date('2026-12-01T00:00:00Z');
-    const to = new Date('2027-01-05T09:00:00Z');
-    await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
-    await h.services.rota.addPerson({ name: 'Bea Backup', phone: BACKUP });
-    await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: from, endsAt: to, createdBy: 'test' });
-    await h.services.rota.addShift({ phone: BACKUP, role: 'backup', startsAt: from, endsAt: to, createdBy: 'test' });
+    await onCallThroughout(h, { primary: { name: 'Olu On-Call', phone: ON_CALL }, backup: { name: 'Bea Backup', phone: BACKUP } });
     return desk;
   }
 

@@ -51,13 +51,10 @@ beforeEach(() => {
   };
 });
 
-async function refusal(p: Promise<unknown>): Promise<TwilioSendError> {
-  const err = await p.then(
-    () => new Error('expected Twilio to refuse it'),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TwilioSendError);
-  return err as TwilioSendError;
+/** Expects `p` to be refused by Twilio as unsubscribed (400 / 21610), for good. */
+async function expectUnsubscribed(p: Promise<unknown>): Promise<void> {
+  await expect(p).rejects.toBeInstanceOf(TwilioSendError);
+  await expect(p).rejects.toMatchObject({ status: 400, twilioCode: 21610, retryable: false, recipientOptedOut: true, message: expect.stringContaining('Attempt to send to unsubscribed recipient') });
 }
 
 describe('the fake Twilio: opt-out keywords', () => {
@@ -79,12 +76,7 @@ describe('the fake Twilio: opt-out keywords', () => {
     expect(fake.autoReplies).toEqual([{ to: JOURNALIST, from: OFFICE, body: TWILIO_AUTO_REPLIES.STOP, keyword: 'STOP', at: expect.any(Date) }]);
     expect(fake.optOuts.isOptedOut(JOURNALIST, OFFICE)).toBe(true);
 
-    const err = await refusal(gateway.sendSms({ to: JOURNALIST, body: 'After the STOP' }));
-    expect(err.status).toBe(400);
-    expect(err.twilioCode).toBe(21610);
-    expect(err.retryable).toBe(false);
-    expect(err.recipientOptedOut).toBe(true);
-    expect(err.message).toContain('Attempt to send to unsubscribed recipient');
+    await expectUnsubscribed(gateway.sendSms({ to: JOURNALIST, body: 'After the STOP' }));
     // Only the app's own texts are messages; Twilio's confirmation is not among them.
     expect(fake.messages.map((m) => m.body)).toEqual(['Before the STOP']);
   });
@@ -92,7 +84,7 @@ describe('the fake Twilio: opt-out keywords', () => {
   it.each([...TWILIO_OPT_OUT_KEYWORDS])('takes %s, in any case, as an opt-out', async (word) => {
     await fake.receiveSms({ from: JOURNALIST, body: word.toLowerCase() });
     expect(fake.optOuts.isOptedOut(JOURNALIST, OFFICE)).toBe(true);
-    expect((await refusal(gateway.sendSms({ to: JOURNALIST, body: 'x' }))).twilioCode).toBe(21610);
+    await expectUnsubscribed(gateway.sendSms({ to: JOURNALIST, body: 'x' }));
   });
 
   it('blocks only the Twilio number they texted, and only them: calls are not blocked', async () => {
