@@ -27,8 +27,8 @@ import type { EventKind, NewEvent } from '../enquiries/timeline.js';
 import { addJob } from '../jobs/queue.repository.js';
 import { SMS_LANE_PRIORITY, type JobPayloads } from '../jobs/jobs.js';
 import { SendError } from './send-error.js';
-import { optedOutReason } from '../sms/opt-out.js';
-import { findOptOut, recordOptOut } from '../sms/opt-out.repository.js';
+import { optedOutReason, TWILIO_UNSUBSCRIBED } from '../sms/opt-out.js';
+import type { OptOutStore } from '../sms/opt-out.repository.js';
 import { answeredByMachine, type AfterCommit, type CallAnswer, type DeliveryStatus, type StatusOwner } from './delivery-status.js';
 import * as repo from './outbox.repository.js';
 import type { MessagePatch } from './outbox.repository.js';
@@ -157,6 +157,8 @@ export interface OutboxDeps {
    * look-up of an earlier attempt can match at the provider. Absent: sent as stored.
    */
   complete?: (tx: Tx, enquiryId: string, content: string, now: Date) => Promise<{ send: string; marker: string }>;
+  /** Numbers that texted STOP (sms_opt_out); absent: texts are not checked (unit tests). */
+  optOuts?: OptOutStore;
   /** How an opted-out recipient's STOP time is said in the refusal (default: ISO 8601, UTC). */
   when?: (d: Date) => string;
 }
@@ -179,8 +181,8 @@ export class OutboxService implements StatusOwner {
     }
     // A number that texted STOP: Twilio would refuse the text (21610), so it is refused here,
     // for good, without spending a send or a rate slot. Calls are not blocked by an SMS opt-out.
-    if (c.medium === 'sms') {
-      const optOut = await findOptOut(this.deps.db, c.to);
+    if (c.medium === 'sms' && this.deps.optOuts) {
+      const optOut = await this.deps.optOuts.find(c.to);
       if (optOut) {
         await d.refused(new SendError(optedOutReason(optOut, this.deps.when ?? ((x) => x.toISOString())), { retryable: false, recipientOptedOut: true }));
         return 'refused';
@@ -202,7 +204,7 @@ export class OutboxService implements StatusOwner {
         // Twilio knew of a STOP we did not (sent before this was recorded, or to another app):
         // recorded, so that nothing else is tried and the desk shows it.
         if (failure.error.recipientOptedOut && c.medium === 'sms') {
-          await recordOptOut(this.deps.db, { phone: c.to, opted_out_at: this.deps.clock(), keyword: '21610' });
+          await this.deps.optOuts?.record({ phone: c.to, opted_out_at: this.deps.clock(), keyword: String(TWILIO_UNSUBSCRIBED) });
         }
         await d.refused(failure.error);
         return 'refused';

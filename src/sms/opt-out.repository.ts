@@ -29,3 +29,14 @@ export async function optOutsOf(db: Db | Tx, phones: string[]): Promise<Map<stri
   const rows = await db.selectFrom('sms_opt_out').selectAll().where('phone', 'in', phones).execute();
   return new Map(rows.map((r) => [r.phone, r]));
 }
+
+/** What the outbox needs of the opt-out table: look a recipient up, and record Twilio's 21610. */
+export interface OptOutStore {
+  find(phone: string): Promise<OptOut | undefined>;
+  record(row: OptOut): Promise<void>;
+}
+
+/** The opt-out table as the outbox's `OptOutStore`. */
+export function optOutStore(db: Db): OptOutStore {
+  return { find: (phone) => findOptOut(db, phone), record: (row) => recordOptOut(db, row) };
+}
