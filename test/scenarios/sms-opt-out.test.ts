@@ -149,6 +149,32 @@ describe('a journalist who texts STOP', () => {
   });
 });
 
+describe('a journalist who texted STOP, with an urgent enquiry at night', () => {
+  it('is shown on the on-call link instead of its SMS reply form, and gets no acknowledgement text', async () => {
+    await start(CHRISTMAS_EVE_10PM);
+    await onCallThroughout(h, { primary: { name: 'Olu On-Call', phone: ON_CALL } });
+    await text(JOURNALIST, 'STOP');
+    h.clock.advance(MINUTE);
+    const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: JOURNALIST, subject: 'Fire at the depot', details: 'Need a line tonight', urgent: true });
+    const { reference } = (await res.json()) as { reference: string };
+    const [page] = await h.twilio.waitForMessages(1);
+    await h.jobs.settle();
+    const link = /https:\/\/press\.example\.org(\/m\/[A-Za-z0-9_-]+)/.exec(page.body!)![1];
+    const view = decodeEntities(await (await h.app.request(link)).text());
+    expect(view).toContain('Texted STOP on Thu 24 Dec 22:00: texts will not reach them; call or email.');
+    expect(view).not.toContain('Send reply');
+
+    // The officer acknowledges: the journalist's "someone has it" text is not attempted.
+    await text(ON_CALL, 'ACK');
+    await h.jobs.settle();
+    expect(textsTo(JOURNALIST)).toEqual([]);
+    expect(refusals()).toEqual([]);
+    const ack = await h.database.db.selectFrom('outbound_message').select(['state', 'last_error']).where('idempotency_key', 'like', 'ack:%').executeTakeFirstOrThrow();
+    expect(ack).toEqual({ state: 'failed', last_error: 'Not sent: the recipient texted STOP on Thu 24 Dec 22:00; texts will not reach them until they text START' });
+    expect(await kindsOf(h.database.db, reference)).toContain('sms_out_failed');
+  });
+});
+
 describe('a journalist who texts an opt-in word', () => {
   it('is an ordinary text when they never opted out: "Yes" joins their enquiry', async () => {
     await start(WEDNESDAY_10AM);
