@@ -172,6 +172,11 @@ describe('a journalist who texted STOP, with an urgent enquiry at night', () => 
     const ack = await h.database.db.selectFrom('outbound_message').select(['state', 'last_error']).where('idempotency_key', 'like', 'ack:%').executeTakeFirstOrThrow();
     expect(ack).toEqual({ state: 'failed', last_error: 'Not sent: the recipient texted STOP on Thu 24 Dec 22:00; texts will not reach them until they text START' });
     expect(await kindsOf(h.database.db, reference)).toContain('sms_out_failed');
+    // The REPLY command is refused with the same words, and queues nothing.
+    expect(await text(ON_CALL, `REPLY ${reference} Four crews on scene.`)).toEqual([
+      'Press Desk: this journalist texted STOP. Texted STOP on Thu 24 Dec 22:00: texts will not reach them; call or email.',
+    ]);
+    expect(await kindsOf(h.database.db, reference)).not.toContain('reply_queued');
   });
 });
 
