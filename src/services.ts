@@ -1,3 +1,5 @@
+import { formatShortTime } from './hours/format.js';
+import { optOutStore } from './sms/opt-out.repository.js';
 import type pg from 'pg';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -83,7 +85,7 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
     send: await fillStatusLinks(tx, config.publicBaseUrl, enquiryId, content, now),
     marker: textBeforeLink(config.publicBaseUrl, content),
   });
-  const outbox = new OutboxService({ db, clock, senders, statusCallback: `${config.publicBaseUrl}/twilio/status`, limiter, complete });
+  const outbox = new OutboxService({ db, clock, senders, statusCallback: `${config.publicBaseUrl}/twilio/status`, limiter, complete, optOuts: optOutStore(db), when: (d) => formatShortTime(d, config.office, clock()) });
   const paging = new PagingService({ db, config, clock, rota, outbox, log });
   const deliveryStatus = new DeliveryStatusService({ db, clock, log, owners: { page_step: paging, message: outbox } });
   const live = new LiveFeed({ url: base.databaseUrl, log, pool: base.pool });

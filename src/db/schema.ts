@@ -9,6 +9,7 @@ import type { ListLinkTables } from '../oncall/list-link.tables.js';
 import type { EmailTables } from '../email/email.tables.js';
 import type { StatusTables } from '../status/status.tables.js';
 import type { IncidentTables } from '../incidents/incident.tables.js';
+import type { OptOutTables } from '../sms/opt-out.tables.js';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { EnquiryChannel, EnquiryStatus } from '../enquiries/enquiry.model.js';
 import type { EventKind } from '../enquiries/timeline.js';
@@ -17,7 +18,7 @@ import type { EventKind } from '../enquiries/timeline.js';
  * Kysely's view of the tables created by the SQL files in `sql/`. Keep the two in step. Each
  * domain declares its own tables next to its repository; this interface gathers them.
  */
-export interface Database extends RotaTables, PagingTables, OutboxTables, DeskTables, ReportsTables, VoiceTables, LinkTables, ListLinkTables, EmailTables, StatusTables, IncidentTables {
+export interface Database extends RotaTables, PagingTables, OutboxTables, DeskTables, ReportsTables, VoiceTables, LinkTables, ListLinkTables, EmailTables, StatusTables, IncidentTables, OptOutTables {
   enquiry: EnquiryTable;
   enquiry_event: EnquiryEventTable;
   sms_inbound: SmsInboundTable;

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../clock.js';
+import { findOptOut } from '../sms/opt-out.repository.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import * as enquiries from '../enquiries/enquiries.repository.js';
@@ -25,7 +26,7 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
     const { user } = deskSession(c);
     // The notice after an action (PRG), only on the page itself, never on a refused form.
     const notice = status === 200 ? enquiryNotice(deps.db, e, { id: user.id, email: user.email }, c.req.query('done'), c.req.query('event')) : Promise.resolve(undefined);
-    const [assignee, staff, earlier, timeline, page, outbound, incident, incidents, replies, noticeText, names] = await Promise.all([
+    const [assignee, staff, earlier, timeline, page, outbound, incident, incidents, replies, noticeText, names, optOut] = await Promise.all([
       e.assigned_to ? findUserById(deps.db, e.assigned_to) : Promise.resolve(undefined),
       listActiveUsers(deps.db),
       repo.earlierEnquiries(deps.db, e),
@@ -37,6 +38,7 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
       repo.repliesWithState(deps.db, e.id),
       notice,
       knownNames(deps.db),
+      e.phone ? findOptOut(deps.db, e.phone) : Promise.resolve(undefined),
     ]);
     // Opened: what the journalist added is seen (the page still shows it this once, from `e`).
     if (e.journalist_added_at) await deps.casework.seen(e.id);
@@ -59,6 +61,7 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
         emailEnabled={deps.casework.emailEnabled}
         incident={incident ?? null}
         openIncidents={incidents}
+        optOut={optOut ?? null}
         errors={errors}
         values={values}
       />,

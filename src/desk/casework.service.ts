@@ -15,6 +15,9 @@ import { singleMailbox } from '../email/address.js';
 import { findPageByEnquiry } from '../oncall/paging.repository.js';
 import { stopEscalation } from '../oncall/paging.schedule.js';
 import { queueSms } from '../outbox/outbox.service.js';
+import { formatShortTime } from '../hours/format.js';
+import { optOutNotice } from '../sms/opt-out.js';
+import { findOptOut } from '../sms/opt-out.repository.js';
 import { clearJournalistAdded } from '../status/status.repository.js';
 import type { JournalistUpdates } from '../status/status.service.js';
 import { audit, type Actor } from './audit.repository.js';
@@ -183,6 +186,12 @@ export class CaseworkService {
       if (!e.phone) throw new AppError('validation', 'No phone number', { fields: { reply: 'This journalist gave no phone number: reply by email instead' } });
       if (!callsBack(e.phone, this.deps.config.twilio.allowedCountries)) {
         throw new AppError('validation', 'This number does not take texts from Press Desk', { fields: { reply: 'Press Desk does not text premium-rate or satellite numbers, or numbers outside the countries it texts: reply by email instead' } });
+      }
+      // Twilio would refuse it (21610); a stale form must not look sent. An email or call still reaches them.
+      const optOut = await findOptOut(tx, e.phone);
+      if (optOut) {
+        const notice = optOutNotice(optOut, (d) => formatShortTime(d, this.deps.config.office, now));
+        throw new AppError('validation', 'This journalist texted STOP', { fields: { reply: notice } });
       }
       const key = `reply:${randomUUID()}`;
       await queueSms(tx, { key, enquiryId: e.id, to: e.phone, body }, now);

@@ -9,6 +9,7 @@ import { describedBy, ErrorSummary, FieldError } from '../http/layout.js';
 import type { Page } from '../oncall/paging.tables.js';
 import type { OutboundMessage } from '../outbox/outbox.tables.js';
 import { displayPhone } from '../enquiries/phone-numbers.js';
+import { optOutNotice, type OptOut } from '../sms/opt-out.js';
 import { SEND_STATE_LABELS, sendState } from './casework.notices.js';
 import type { StepWithDelivery } from './casework.repository.js';
 import { Notice } from './desk.forms.js';
@@ -136,9 +137,12 @@ export interface EnquiryPageProps {
   /** The incident it is linked to (null: none), or the open incidents it could be linked to. */
   incident?: Pick<Incident, 'id' | 'name' | 'closed_at'> | null;
   openIncidents?: Array<Pick<Incident, 'id' | 'name'>>;
+  /** The journalist's number texted STOP (sms_opt_out): texts to it are not sent. */
+  optOut?: Pick<OptOut, 'opted_out_at' | 'keyword'> | null;
   errors?: Record<string, string>;
   values?: Record<string, string>;
 }
+
 
 /** A desk reply and where it is in the outbox. */
 export interface ReplyWithState {
@@ -236,7 +240,15 @@ export function EnquiryPage(p: EnquiryPageProps) {
         <dt>Email</dt>
         <dd>{e.email ? <EmailLink address={e.email} reference={e.reference} /> : '—'}</dd>
         <dt>Phone</dt>
-        <dd>{e.phone ? <a href={`tel:${e.phone}`}>{displayPhone(e.phone)}</a> : '—'}</dd>
+        <dd>
+          {e.phone ? <a href={`tel:${e.phone}`}>{displayPhone(e.phone)}</a> : '—'}
+          {e.phone && p.optOut ? (
+            <strong class="opt-out" id="opt-out">
+              {' '}
+              {optOutNotice(p.optOut, when)}.
+            </strong>
+          ) : null}
+        </dd>
         <dt>Deadline</dt>
         <dd>{e.deadline ? by(e.deadline) : 'None given'}</dd>
         <dt>Respond by</dt>
@@ -351,7 +363,18 @@ export function EnquiryPage(p: EnquiryPageProps) {
           </button>
         </form>
 
-        {e.phone ? (
+        {e.phone && p.optOut ? (
+          <div class="action" id="reply" tabindex={-1}>
+            <p>
+              <strong>Reply to the journalist by SMS</strong>
+            </p>
+            {/* A reply posted from a form opened before the STOP lands here: the summary links to this block. */}
+            <FieldError id="reply" message={errors.reply} />
+            <p class="hint" id="reply-opt-out">
+              No SMS reply can be sent: {optOutNotice(p.optOut, when).replace(/^./, (c) => c.toLowerCase())}. Texts will go again once they text START.
+            </p>
+          </div>
+        ) : e.phone ? (
           <form method="post" action={action('reply')} class="action">
             <Csrf token={csrf} />
             <Field

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../clock.js';
+import { optOutsOf } from '../sms/opt-out.repository.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { parseInstant } from '../hours/parse.js';
@@ -75,8 +76,12 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
     const now = deps.clock();
     const until = new Date(now.getTime() + ROTA_DAYS * 86_400_000);
     const [segments, people, entries] = await Promise.all([deps.rota.schedule(now, until), deps.rota.listPeople(), deps.rota.entriesBetween(now, until)]);
+    const phones = [...new Set([...people.map((x) => x.phone), ...segments.flatMap((s) => [s.primary.phone, s.backup?.phone ?? s.primary.phone])])];
+    const optOuts = new Set((await optOutsOf(deps.db, phones)).keys());
     c.status(status);
-    return c.html(<RotaPage session={deskSession(c)} office={office} now={now} days={ROTA_DAYS} segments={segments} people={people} entries={entries} notice={notice} problem={problem} />);
+    return c.html(
+      <RotaPage session={deskSession(c)} office={office} now={now} days={ROTA_DAYS} segments={segments} people={people} entries={entries} notice={notice} problem={problem} optOuts={optOuts} />,
+    );
   }
 
   /** After a failed validation, the page again with the form's problems; any other error is rethrown. */

@@ -144,13 +144,23 @@ export interface RotaPageProps {
   entries: RotaEntryWithPerson[];
   notice?: string;
   problem?: FormProblem;
+  /** Numbers that texted STOP (sms_opt_out): pages to them go as calls. */
+  optOuts?: ReadonlySet<string>;
 }
 
-function Contact(props: { contact: OnCallContact }) {
+/** Beside a number that texted STOP: Press Desk does not text it, so its pages are calls (paging escalates past the text). */
+export const ROTA_OPT_OUT = 'texted STOP: pages to them are calls until they text START';
+
+function OptOutTag(props: { phone: string; optOuts: ReadonlySet<string> | undefined }) {
+  return props.optOuts?.has(props.phone) ? <strong class="tag tag--opt-out"> {ROTA_OPT_OUT}</strong> : null;
+}
+
+function Contact(props: { contact: OnCallContact; optOuts?: ReadonlySet<string> }) {
   const c = props.contact;
   return (
     <>
       <strong>{c.name}</strong> <a href={`tel:${c.phone}`}>{c.phone}</a>
+      <OptOutTag phone={c.phone} optOuts={props.optOuts} />
       {c.source === 'override' ? <span class="tag tag--override">Override</span> : null}
       {c.source === 'fallback' ? <span class="hint"> (nobody on the rota)</span> : null}
     </>
@@ -213,13 +223,13 @@ export function RotaPage(p: RotaPageProps) {
                   Nobody is on the rota: pages go to the <strong>{now.primary.name}</strong> <a href={`tel:${now.primary.phone}`}>{now.primary.phone}</a>
                 </>
               ) : (
-                <Contact contact={now.primary} />
+                <Contact contact={now.primary} optOuts={p.optOuts} />
               )}
               {primaryUntil ? <span class="hint"> until {when(primaryUntil)}</span> : null}
             </dd>
             <dt>Backup (next contact)</dt>
             <dd>
-              {now.backup ? <Contact contact={now.backup} /> : 'None'}
+              {now.backup ? <Contact contact={now.backup} optOuts={p.optOuts} /> : 'None'}
               {backupUntil ? <span class="hint"> until {when(backupUntil)}</span> : null}
             </dd>
           </dl>
@@ -246,9 +256,9 @@ export function RotaPage(p: RotaPageProps) {
                 <time datetime={s.to.toISOString()}>{when(s.to)}</time>
               </td>
               <td data-label="On call">
-                <Contact contact={s.primary} />
+                <Contact contact={s.primary} optOuts={p.optOuts} />
               </td>
-              <td data-label="Backup">{s.backup ? <Contact contact={s.backup} /> : <span class="hint">None</span>}</td>
+              <td data-label="Backup">{s.backup ? <Contact contact={s.backup} optOuts={p.optOuts} /> : <span class="hint">None</span>}</td>
             </tr>
           ))}
         </tbody>
@@ -277,6 +287,7 @@ export function RotaPage(p: RotaPageProps) {
                   <td data-label="Name">{x.name}</td>
                   <td data-label="Phone">
                     <a href={`tel:${x.phone}`}>{x.phone}</a>
+                    <OptOutTag phone={x.phone} optOuts={p.optOuts} />
                   </td>
                   <td data-label="Actions" class="row-actions">
                     <form method="post" action={`/desk/rota/people/${x.id}/test-page`} class="inline-form">

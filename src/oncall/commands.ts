@@ -40,8 +40,16 @@ export const USAGE = {
   reply: 'REPLY ref text: SMS to the journalist',
   note: 'NOTE ref text: internal note',
   done: 'DONE ref line given: marks it answered',
-  help: 'HELP: this list',
+  help: 'COMMANDS (or HELP, or ?): this list',
 } as const satisfies Record<CommandKind, string>;
+
+/**
+ * Other ways to ask for the HELP text. A bare HELP (or INFO) is one of Twilio's help keywords:
+ * Twilio answers it with its own help text as well as forwarding it, so the officer gets two
+ * replies. COMMANDS and "?" are no keyword of Twilio's: only Press Desk's list comes back.
+ */
+export const HELP_ALIASES = ['COMMANDS', '?'] as const;
+const HELP_ALIAS = /^\s*(?:commands[\s.!?]*|\?+\s*)$/i;
 
 const KINDS = Object.keys(USAGE) as CommandKind[];
 
@@ -66,11 +74,13 @@ export function refToken(token: string): RefToken | null {
 }
 
 /**
- * The command `body` is, or null when it is none. `INFO`, `CALL` and `HELP` must stand alone
+ * The command `body` is, or null when it is none. `COMMANDS` and `?` are `HELP` (`HELP_ALIASES`).
+ * `INFO`, `CALL` and `HELP` must stand alone
  * (apart from the reference and trailing punctuation): "Call me back about the fire" is not a
  * command. `REPLY`, `NOTE` and `DONE` take any text after the optional reference.
  */
 export function parseCommand(body: string): Command | null {
+  if (HELP_ALIAS.test(body)) return { kind: 'help' };
   const m = WORD.exec(body);
   if (!m) return null;
   const kind = m[1].toLowerCase() as CommandKind;

@@ -8,6 +8,8 @@
  * and expired tokens get one and the same answer, so the answer says nothing about which.
  */
 import type { Clock } from '../clock.js';
+import type { OptOut } from '../sms/opt-out.js';
+import { findOptOut } from '../sms/opt-out.repository.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
@@ -113,6 +115,8 @@ export interface LinkView {
   line: EnquiryLine | null;
   /** Names of the staff by email and rota number (`knownNames`): who acted is shown by name. */
   names: Map<string, string>;
+  /** The journalist texted STOP (sms_opt_out): no SMS reply is offered. */
+  optOut: OptOut | null;
 }
 
 /** How an action through the link ended (a user problem throws AppError('validation', …) instead). */
@@ -167,7 +171,8 @@ export class OnCallLinks {
       const escalation = await escalationState(tx, this.deps.config.onCall, r.link.page_id, r.enquiry.status);
       const line = await this.deps.lines.lineForEnquiry(tx, r.enquiry);
       const names = await knownNames(tx);
-      return { enquiry: r.enquiry, officer: r.officer, events, expiresAt: r.link.expires_at, escalation, line, names };
+      const optOut = r.enquiry.phone ? ((await findOptOut(tx, r.enquiry.phone)) ?? null) : null;
+      return { enquiry: r.enquiry, officer: r.officer, events, expiresAt: r.link.expires_at, escalation, line, names, optOut };
     });
   }
 

@@ -1,5 +1,6 @@
 import type { EscalationStep, OfficeConfig } from '../config.js';
 import { CASEWORK_LIMITS } from '../desk/casework.service.js';
+import { optOutNotice } from '../sms/opt-out.js';
 import { statusLabel } from '../desk/labels.js';
 import { describeEvent } from '../desk/timeline.views.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
@@ -182,7 +183,16 @@ export function LinkPage(p: LinkPageProps) {
           </button>
         </form>
       </section>
-      <TextAction id="reply" title="Reply by SMS" label="Text to the journalist" hint="Sent from the press office number." max={CASEWORK_LIMITS.reply} button="Send reply" action={form('reply')} hidden={hidden} error={errors.reply} value={values.reply} />
+      {p.view.optOut ? (
+        // Twilio would refuse the text (21610): said instead of a form that cannot work.
+        <section class="action" id="reply" aria-labelledby="reply-title">
+          <h3 id="reply-title">Reply by SMS</h3>
+          <FieldError id="reply" message={errors.reply} />
+          <p class="hint">{optOutNotice(p.view.optOut, when)}.</p>
+        </section>
+      ) : (
+        <TextAction id="reply" title="Reply by SMS" label="Text to the journalist" hint="Sent from the press office number." max={CASEWORK_LIMITS.reply} button="Send reply" action={form('reply')} hidden={hidden} error={errors.reply} value={values.reply} />
+      )}
       <TextAction id="note" title="Add an internal note" label="Internal note" hint="Only the press office sees it." max={CASEWORK_LIMITS.note} button="Add note" action={form('note')} hidden={hidden} error={errors.note} value={values.note} />
       <TextAction
         id="response"

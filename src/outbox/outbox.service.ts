@@ -13,6 +13,7 @@
  *    through the sender of the message's medium; no slot in time: nothing was sent, the row is
  *    left as not sent (no look-up next time) and the job runs again shortly;
  * 4. record the provider's id on the outbound row (and the owner's rows) before the job completes;
+ * (before 3, a text to a number that texted STOP is refused for good without being sent: sms_opt_out)
  * 5. on failure, classify it: refused for good (the owner gives up, or pages the next escalation
  *    step), or worth retrying (the owner records it and the job is retried with backoff).
  *
@@ -26,6 +27,8 @@ import type { EventKind, NewEvent } from '../enquiries/timeline.js';
 import { addJob } from '../jobs/queue.repository.js';
 import { SMS_LANE_PRIORITY, type JobPayloads } from '../jobs/jobs.js';
 import { SendError } from './send-error.js';
+import { optedOutReason, TWILIO_UNSUBSCRIBED } from '../sms/opt-out.js';
+import type { OptOutStore } from '../sms/opt-out.repository.js';
 import { answeredByMachine, type AfterCommit, type CallAnswer, type DeliveryStatus, type StatusOwner } from './delivery-status.js';
 import * as repo from './outbox.repository.js';
 import type { MessagePatch } from './outbox.repository.js';
@@ -154,6 +157,10 @@ export interface OutboxDeps {
    * look-up of an earlier attempt can match at the provider. Absent: sent as stored.
    */
   complete?: (tx: Tx, enquiryId: string, content: string, now: Date) => Promise<{ send: string; marker: string }>;
+  /** Numbers that texted STOP (sms_opt_out); absent: texts are not checked (unit tests). */
+  optOuts?: OptOutStore;
+  /** How an opted-out recipient's STOP time is said in the refusal (default: ISO 8601, UTC). */
+  when?: (d: Date) => string;
 }
 
 /** The outbox: `deliver` for every owner, and the plain texts (owner kind `message`) it owns itself. */
@@ -172,6 +179,15 @@ export class OutboxService implements StatusOwner {
         return 'sent';
       }
     }
+    // A number that texted STOP: Twilio would refuse the text (21610), so it is refused here,
+    // for good, without spending a send or a rate slot. Calls are not blocked by an SMS opt-out.
+    if (c.medium === 'sms' && this.deps.optOuts) {
+      const optOut = await this.deps.optOuts.find(c.to);
+      if (optOut) {
+        await d.refused(new SendError(optedOutReason(optOut, this.deps.when ?? ((x) => x.toISOString())), { retryable: false, recipientOptedOut: true }));
+        return 'refused';
+      }
+    }
     try {
       await this.deps.limiter?.acquire(c.medium, c.lane ?? 'journalist');
     } catch (err) {
@@ -185,6 +201,11 @@ export class OutboxService implements StatusOwner {
     } catch (err) {
       const failure = classifyFailure(err);
       if (!failure.retry) {
+        // Twilio knew of a STOP we did not (sent before this was recorded, or to another app):
+        // recorded, so that nothing else is tried and the desk shows it.
+        if (failure.error.recipientOptedOut && c.medium === 'sms') {
+          await this.deps.optOuts?.record({ phone: c.to, opted_out_at: this.deps.clock(), keyword: String(TWILIO_UNSUBSCRIBED) });
+        }
         await d.refused(failure.error);
         return 'refused';
       }

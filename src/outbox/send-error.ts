@@ -9,11 +9,14 @@ export class SendError extends Error {
   readonly retryable: boolean;
   /** The provider's status when it answered: HTTP for Twilio, the SMTP reply code for email. */
   readonly status?: number;
+  /** True when the provider refused it because the recipient opted out (Twilio 21610): the outbox records the opt-out. */
+  readonly recipientOptedOut: boolean;
 
-  constructor(message: string, opts: { retryable: boolean; status?: number; cause?: unknown }) {
+  constructor(message: string, opts: { retryable: boolean; status?: number; cause?: unknown; recipientOptedOut?: boolean }) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'SendError';
     this.retryable = opts.retryable;
+    this.recipientOptedOut = opts.recipientOptedOut === true;
     if (opts.status !== undefined) this.status = opts.status;
   }
 }

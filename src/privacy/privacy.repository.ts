@@ -10,6 +10,7 @@ import { stopEscalation } from '../oncall/paging.schedule.js';
 import { addJob } from '../jobs/queue.repository.js';
 import * as voiceRepo from '../voice/voice.repository.js';
 import { eraseEmailsOf, exportEmailsOf } from '../email/email.repository.js';
+import { clearOptOut } from '../sms/opt-out.repository.js';
 
 /** What replaces erased personal data. */
 export const ERASED = '[erased]';
@@ -208,6 +209,11 @@ async function eraseOrphansFrom(tx: Tx, at: Date, phone: string | null, email: s
   }
   if (phone) {
     await sql`UPDATE sms_inbound SET from_number = ${ERASED}, body = ${ERASED}, reply = ${ERASED} WHERE enquiry_id IS NULL AND from_number = ${phone}`.execute(tx);
+    // Their STOP is forgotten too: it is their number and a fact about them, and erasure leaves
+    // Press Desk nothing to text them about. It is not their protection: Twilio keeps its own
+    // block on the number until they text START, so a text tried after this is still refused
+    // (21610, recorded again then, as anyone's would be).
+    await clearOptOut(tx, phone);
     await voiceRepo.eraseCallsOf(tx, [], phone);
     await eraseFromDigests(tx, [], phone);
   }
@@ -327,6 +333,18 @@ async function dropJobsNaming(tx: Tx, ids: string[], references: string[]): Prom
               SELECT id FROM graphile_worker._private_jobs
                WHERE payload->>'enquiryId' = ANY(${ids}::text[])
                   OR payload::text ~ ${named} OR last_error ~ ${named}))`.execute(tx);
+}
+
+/**
+ * Opt-outs older than `cutoff` of numbers Press Desk no longer holds anywhere else (no enquiry
+ * keeps the number, nobody on the staff list has it): a journalist's STOP goes with the last of
+ * their enquiries. An officer's stays while they are on the staff list, however old.
+ */
+export async function forgetOrphanOptOutsBefore(db: Db | Tx, cutoff: Date): Promise<number> {
+  const r = await sql`DELETE FROM sms_opt_out o WHERE o.opted_out_at < ${cutoff}
+                        AND NOT EXISTS (SELECT 1 FROM enquiry e WHERE e.phone = o.phone)
+                        AND NOT EXISTS (SELECT 1 FROM person p WHERE p.phone = o.phone)`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
 }
 
 /**

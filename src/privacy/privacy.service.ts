@@ -7,6 +7,7 @@ import { normalisePhone } from '../enquiries/enquiry.input.js';
 import { workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
 import * as repo from './privacy.repository.js';
+import { findOptOut } from '../sms/opt-out.repository.js';
 import { forgetOrphanCallsBefore } from '../voice/voice.repository.js';
 import { forgetOrphanEmailsBefore } from '../email/email.repository.js';
 
@@ -53,6 +54,7 @@ export class PrivacyService {
         // (the on-call officer's commands and their replies, a journalist's bare HELP).
         await forgetOrphanEmailsBefore(this.deps.db, cutoff, now);
         await repo.forgetOrphanTextsBefore(this.deps.db, cutoff);
+        await repo.forgetOrphanOptOutsBefore(this.deps.db, cutoff);
         // Outbox keys written before issue 22 with the journalist's address in them.
         await repo.forgetAddressesInKeys(this.deps.db, null);
         return total;
@@ -88,8 +90,15 @@ export class PrivacyService {
   async export(who: Journalist, actor: Actor) {
     const ids = await repo.enquiriesOf(this.deps.db, who);
     const data = await repo.exportEnquiries(this.deps.db, ids);
+    // Their STOP, if they texted one: stored by number, on no enquiry.
+    const optOut = who.phone ? await findOptOut(this.deps.db, who.phone) : undefined;
     await audit(this.deps.db, { at: this.deps.clock(), actor, action: 'journalist.exported', detail: { enquiries: ids.length } });
-    return { exportedAt: this.deps.clock().toISOString(), journalist: who, enquiries: data };
+    return {
+      exportedAt: this.deps.clock().toISOString(),
+      journalist: who,
+      enquiries: data,
+      smsOptOut: optOut ? { phone: optOut.phone, optedOutAt: optOut.opted_out_at, keyword: optOut.keyword } : null,
+    };
   }
 
   /** The journalist's enquiries still open (reference, received, status), oldest first: what `erase` will close as erased. */

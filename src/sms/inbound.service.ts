@@ -8,6 +8,8 @@ import { callsBack } from '../enquiries/phone-numbers.js';
 import { derivedBearerToken, hashBearerToken } from '../http/bearer-token.js';
 import { hasStatusLink, redactedStatusUrl, withStatusLink } from '../status/status-link.js';
 import { insertStatusLink } from '../status/status.repository.js';
+import { optOutChange } from './opt-out.js';
+import { clearOptOut, recordOptOut } from './opt-out.repository.js';
 import * as intake from './sms-intake.repository.js';
 import { addToThread, openThreadFor } from './sms-thread.service.js';
 
@@ -51,8 +53,13 @@ export class InboundSmsService {
    * MessageSid: a Twilio retry of the same message stores nothing new and gets the same reply.
    * A journalist's text from a number Press Desk does not text (premium-rate, abroad: see
    * phone-numbers.ts) is taken all the same, but answered with null: nothing is sent back to it.
+   *
+   * A text that is only one of Twilio's opt-out or opt-in keywords (STOP, START, … : opt-out.ts;
+   * `optOutType` is Twilio's Advanced Opt-Out parameter) records or forgets the sender's opt-out,
+   * whoever they are, and is answered with nothing (an opt-in word only when it ended an opt-out) (Twilio confirms it itself, and would refuse
+   * an answer to a number that just opted out): no enquiry, and not an on-call command.
    */
-  async receive(message: { messageSid: string; from: string; body: string }): Promise<string | null> {
+  async receive(message: { messageSid: string; from: string; body: string; optOutType?: string | null }): Promise<string | null> {
     // Set inside the transaction's callback, read after it (hence the cast: no narrowing to null).
     let created = null as string | null;
     const reply = await this.deps.db.transaction().execute(async (tx) => {
@@ -62,13 +69,23 @@ export class InboundSmsService {
       // and no new one (a replay of the signed request must not mint working links). A number
       // Press Desk does not text back gets no answer, the first time or now.
       if (seen) {
-        if (!seen.enquiry_id) return seen.reply;
+        // An opt-out keyword was stored with no answer ('').
+        if (!seen.enquiry_id) return seen.reply === '' ? null : seen.reply;
         return this.answers(message.from) ? this.withLink(seen.message_sid, seen.reply) : null;
       }
 
       const now = this.deps.clock();
       let body = normaliseText(message.body, true);
       if (body.length > MAX_SMS_BODY) body = `${body.slice(0, MAX_SMS_BODY)} […]`;
+
+      const change = optOutChange(message.body, message.optOutType);
+      // An opt-in word from a number that never opted out ("Yes" to a question) is an ordinary text.
+      const optIn = change?.kind === 'start' && (await clearOptOut(tx, message.from));
+      if (change && (change.kind === 'stop' || optIn)) {
+        if (change.kind === 'stop') await recordOptOut(tx, { phone: message.from, opted_out_at: now, keyword: change.keyword });
+        await intake.insertInboundSms(tx, { message_sid: message.messageSid, from_number: message.from, body, enquiry_id: null, reply: '', received_at: now });
+        return null;
+      }
 
       const ackReply = await this.deps.acks?.handle(tx, { from: message.from, body, messageSid: message.messageSid });
       if (ackReply) {

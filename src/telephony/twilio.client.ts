@@ -8,6 +8,7 @@
 import twilio from 'twilio';
 import type { Config } from '../config.js';
 import { SendError } from '../outbox/send-error.js';
+import { TWILIO_UNSUBSCRIBED } from '../sms/opt-out.js';
 
 /** Twilio's REST origin; also the default of `TWILIO_API_BASE_URL`. */
 export const DEFAULT_TWILIO_API_BASE_URL = 'https://api.twilio.com';
@@ -98,7 +99,7 @@ export class TwilioSendError extends SendError {
 
   constructor(
     message: string,
-    opts: { retryable: boolean; status?: number; twilioCode?: number; cause?: unknown },
+    opts: { retryable: boolean; status?: number; twilioCode?: number; cause?: unknown; recipientOptedOut?: boolean },
   ) {
     super(message, opts);
     this.name = 'TwilioSendError';
@@ -144,7 +145,8 @@ export function toTwilioSendError(err: unknown, action = 'Twilio request'): Twil
     const retryable = status >= 500 || status === 429 || status === 408;
     return new TwilioSendError(
       `${action} failed: HTTP ${status}${twilioCode !== undefined ? ` (Twilio error ${twilioCode})` : ''}: ${message}`,
-      { retryable, status, twilioCode, cause: err },
+      // 21610: the recipient texted STOP to our number; permanent until they text START.
+      { retryable, status, twilioCode, cause: err, recipientOptedOut: twilioCode === TWILIO_UNSUBSCRIBED },
     );
   }
 

@@ -4,6 +4,10 @@
  * Messages and Calls with Twilio-shaped JSON, records every request, can be scripted to fail or
  * stall, and sends status callbacks signed exactly like the real Twilio.
  *
+ * Texts: `receiveSms()` delivers an inbound text to the app's webhook after Twilio's reserved
+ * keyword rules (STOP, START, HELP: fake-opt-out.ts); a Message create to a number that opted out
+ * is refused with 21610.
+ *
  * Voice: `call()` plays out an inbound call against the app's voice webhook and `answerCall()`
  * answers a call the app placed (see fake-call.ts); recordings they leave are served by the
  * Recordings resource, and `POST …/Calls/{CA}.json` with `Status=completed` ends a call.
@@ -23,7 +27,9 @@ import {
   type InboundCallOptions,
 } from './fake-call.js';
 import { callResource, listPage, messageResource, progressPlan, type ProgressOptions } from './fake-twilio-model.js';
+import { deliverInboundSms, OptOutModel, UNSUBSCRIBED, type FakeAutoReply, type FakeInboundSms, type InboundSmsOptions } from './fake-opt-out.js';
 
+export type { FakeAutoReply, FakeInboundSms, FakeTwimlReply, InboundSmsOptions, KeywordType } from './fake-opt-out.js';
 export type {
   AnswerCallOptions,
   CallEnd,
@@ -161,6 +167,22 @@ export interface FakeTwilio {
    * `reorder` delivers the final one first. Resolves with the HTTP status of each answer.
    */
   progress(sidOrRecord: string | FakeTwilioRecord, statuses?: string[], opts?: ProgressOptions): Promise<number[]>;
+  /** Where inbound texts are posted (the app's /twilio/sms, absolute); settable. */
+  smsUrl: string | null;
+  /** Advanced Opt-Out on: inbound keywords carry `OptOutType` (default false, as for a bare number). Settable. */
+  advancedOptOut: boolean;
+  /** Opt-out state per (sender, Twilio number): STOP sets it, START clears it; Message creates to an opted-out number get 21610. */
+  readonly optOuts: OptOutModel;
+  /** Twilio's own answers to keywords (STOP, START, HELP, …), oldest first: never in `messages`. */
+  readonly autoReplies: FakeAutoReply[];
+  /** Inbound texts delivered to the app, with its TwiML replies, oldest first. */
+  readonly inboundSms: FakeInboundSms[];
+  /**
+   * A text from `opts.from` to `opts.to` (default `phoneNumber`): Twilio's keyword rules applied
+   * first (fake-opt-out.ts), then posted signed to `opts.url` (default `smsUrl`). Resolves with the
+   * record and the app's answer.
+   */
+  receiveSms(opts: InboundSmsOptions): Promise<{ record: FakeInboundSms; response: Response }>;
   /** Stops the server, dropping open connections and pending delays. */
   close(): Promise<void>;
 }
@@ -210,6 +232,10 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
   const recordings = new Map<string, FakeRecording>();
   const callLogs: CallLog[] = [];
   const requests: FakeTwilioRequest[] = [];
+  const optOuts = new OptOutModel();
+  const autoReplies: FakeAutoReply[] = [];
+  const inboundSms: FakeInboundSms[] = [];
+  let inboundCounter = 0;
   const events = new EventEmitter();
   events.setMaxListeners(0);
   let failures: FakeTwilioFailure[] = [];
@@ -397,6 +423,10 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     if (!isMessage && !params.Twiml && !params.Url) {
       return send(res, log, 400, twilioError(400, 21205, 'Url parameter is required.'));
     }
+    // A recipient who texted STOP to this number gets nothing from it until they text START.
+    if (isMessage && optOuts.isOptedOut(to, from)) {
+      return send(res, log, UNSUBSCRIBED.status, twilioError(UNSUBSCRIBED.status, UNSUBSCRIBED.code, UNSUBSCRIBED.message));
+    }
     // Twilio's documented limits, so every test runs against them: a page that does not fit is refused, not sent.
     if (isMessage && (params.Body ?? '').length > TWILIO_BODY_LIMIT) {
       return send(res, log, 400, twilioError(400, 21617, `The concatenated message body exceeds the ${TWILIO_BODY_LIMIT} character limit.`));
@@ -504,6 +534,20 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     answerCall: (sidOrRecord, answerOpts) => simulator.answerCall(sidOrRecord, answerOpts),
     progress: (sidOrRecord, statuses, progressOpts) => progress(sidOrRecord, statuses, progressOpts),
     callbackFetch: (url, init) => fetch(url, init),
+    smsUrl: null,
+    advancedOptOut: false,
+    optOuts,
+    autoReplies,
+    inboundSms,
+    receiveSms(o) {
+      const to = o.to ?? fake.phoneNumber;
+      const url = o.url ?? fake.smsUrl;
+      if (!to || !url) throw new Error('Fake Twilio: receiveSms needs `to` (or phoneNumber) and `url` (or smsUrl)');
+      inboundCounter += 1;
+      const messageSid = o.messageSid ?? `SM${hex(8)}${inboundCounter.toString(16).padStart(16, '0')}`;
+      const deps = { accountSid, authToken, optOuts, autoReplies, inbound: inboundSms, advancedOptOut: () => fake.advancedOptOut, deliver: fake.callbackFetch };
+      return deliverInboundSms(deps, { from: o.from, body: o.body, to, url, messageSid });
+    },
     failNext(n, failure) {
       for (let i = 0; i < n; i++) failures.push(failure);
     },
@@ -523,6 +567,9 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       failures = [];
       delays = [];
       down = false;
+      optOuts.clear();
+      autoReplies.length = 0;
+      inboundSms.length = 0;
     },
     waitForMessages(n, timeoutMs = 5000) {
       return waitFor(messages, 'message', 'message(s)', n, timeoutMs);

@@ -44,7 +44,7 @@ export interface Harness {
   postJson(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** POST a form to the app, as a browser would (fields repeat when given an array). */
   postForm(path: string, fields: Record<string, string | string[]>): Promise<Response>;
-  /** A text from `from` to the press office number, delivered as Twilio's signed webhook. */
+  /** A text from `from` to the press office number, delivered by the fake Twilio (its keyword rules first) as its signed webhook. */
   sms(from: string, body: string, messageSid?: string): Promise<Response>;
   /** A signed Twilio webhook with arbitrary parameters. */
   webhook(path: string, params: FormParams): Promise<Response>;
@@ -94,6 +94,7 @@ export async function startHarness(opts: { now: string; config?: unknown; env?: 
   const services = buildServices({ config, db: database.db, pool: database.pool, databaseUrl: database.url, clock: clock.fn, log });
   const app = withClientAddress(createApp(services) as unknown as Hono, HARNESS_CLIENT_ADDRESS);
   twilio.callbackFetch = (url, init) => app.request(url.replace(PUBLIC_BASE_URL, ''), init);
+  twilio.smsUrl = `${PUBLIC_BASE_URL}/twilio/sms`;
   const runner = opts.jobs
     ? await startJobRunner({ pool: database.pool, db: database.db, log, taskList: taskList(services), pollInterval: 50, concurrency: 2, heartbeatMs: 60_000 })
     : null;
@@ -138,8 +139,8 @@ export async function startHarness(opts: { now: string; config?: unknown; env?: 
       for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) params.append(k, x);
       return app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: params.toString() });
     },
-    sms: (from, body, sid = messageSid()) =>
-      webhook('/twilio/sms', { MessageSid: sid, SmsSid: sid, AccountSid: twilio.accountSid, From: from, To: PRESS_OFFICE_NUMBER, Body: body, NumMedia: '0' }),
+    // Through the fake Twilio, so its keyword rules apply first (a STOP opts the sender out there too).
+    sms: async (from, body, sid = messageSid()) => (await twilio.receiveSms({ from, body, messageSid: sid })).response,
     webhook,
     async close() {
       await runner?.stop();

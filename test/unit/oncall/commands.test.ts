@@ -93,3 +93,10 @@ describe('the HELP text', () => {
     expect(smsCapacity(HELP_TEXT, 2)).toBe(306); // GSM-7 only: no character shrinks the segments
   });
 });
+
+describe('the HELP aliases', () => {
+  it('reads COMMANDS and "?" (any case, trailing punctuation) as HELP, and nothing longer', () => {
+    for (const body of ['COMMANDS', 'commands', ' Commands. ', '?', '??', ' ? ']) expect(parseCommand(body), body).toEqual({ kind: 'help' });
+    for (const body of ['commands please', 'What? the fire', '? 4821']) expect(parseCommand(body), body).toBeNull();
+  });
+});

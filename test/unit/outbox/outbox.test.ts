@@ -8,6 +8,7 @@ import type { Db } from '../../../src/db/database.js';
 import { OutboxService, type Claimed, type Delivery } from '../../../src/outbox/outbox.service.js';
 import type { Medium, Sender } from '../../../src/outbox/senders.js';
 import { TwilioSendError } from '../../../src/telephony/twilio.client.js';
+import type { OptOutStore } from '../../../src/sms/opt-out.repository.js';
 
 function fakeSender(behaviour: { found?: string | null; fail?: unknown }) {
   const calls: string[] = [];
@@ -91,5 +92,29 @@ describe('OutboxService.deliver', () => {
     const t = recorder(claim(false));
     await expect(outbox(timedOut.sender).deliver(t.delivery)).rejects.toThrow('timed out');
     expect(t.events).toEqual(['delayed unknown=true']);
+  });
+
+  it('refuses a text to a number that texted STOP without sending it; a call to it still goes', async () => {
+    const stopped = { phone: '+447911123456', opted_out_at: new Date('2026-12-05T09:00:00Z'), keyword: 'STOP' };
+    const optOuts: OptOutStore = { find: async (phone) => (phone === stopped.phone ? stopped : undefined), record: async () => undefined };
+    const { sender, calls } = fakeSender({});
+    const service = new OutboxService({ db: {} as Db, clock: () => new Date('2026-12-05T10:00:00Z'), senders: { sms: sender, call: sender, email: sender }, statusCallback: 'https://press.example/twilio/status', optOuts });
+    const { delivery, events } = recorder(claim(false));
+    expect(await service.deliver(delivery)).toBe('refused');
+    expect(events).toEqual(['refused none']);
+    expect(calls).toEqual([]);
+    const call = recorder({ ...claim(false), medium: 'call' });
+    expect(await service.deliver(call.delivery)).toBe('sent');
+  });
+
+  it('records the opt-out when Twilio refuses a text with 21610, and does not retry it', async () => {
+    const recorded: string[] = [];
+    const optOuts: OptOutStore = { find: async () => undefined, record: async (row) => void recorded.push(`${row.phone} ${row.keyword}`) };
+    const { sender } = fakeSender({ fail: new TwilioSendError('unsubscribed', { retryable: false, status: 400, twilioCode: 21610, recipientOptedOut: true }) });
+    const service = new OutboxService({ db: {} as Db, clock: () => new Date('2026-12-05T10:00:00Z'), senders: { sms: sender, call: sender, email: sender }, statusCallback: 'https://press.example/twilio/status', optOuts });
+    const { delivery, events } = recorder(claim(false));
+    expect(await service.deliver(delivery)).toBe('refused');
+    expect(events).toEqual(['refused 21610']);
+    expect(recorded).toEqual(['+447911123456 21610']);
   });
 });
