@@ -22,6 +22,7 @@ import {
   type FakeWebhook,
   type InboundCallOptions,
 } from './fake-call.js';
+import { NOT_A_MOBILE_CODE, NOT_A_MOBILE_MESSAGE, refusesTexts } from './fake-landlines.js';
 
 export type {
   AnswerCallOptions,
@@ -400,6 +401,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     if (isMessage && (params.Body ?? '').length > TWILIO_BODY_LIMIT) {
       return send(res, log, 400, twilioError(400, 21617, `The concatenated message body exceeds the ${TWILIO_BODY_LIMIT} character limit.`));
     }
+    if (isMessage && refusesTexts(to)) return send(res, log, 400, twilioError(400, NOT_A_MOBILE_CODE, NOT_A_MOBILE_MESSAGE));
     if (!isMessage && params.Twiml !== undefined && params.Twiml.length > TWILIO_TWIML_LIMIT) {
       return send(res, log, 400, twilioError(400, 32018, `Twiml size exceeded maximum allowed value of ${TWILIO_TWIML_LIMIT} characters`));
     }
