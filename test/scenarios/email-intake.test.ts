@@ -26,6 +26,11 @@ const WEDNESDAY_10AM = '2026-12-02T10:00:00Z';
 const WEDNESDAY_10PM = '2026-12-02T22:00:00Z';
 const OFFICE = 'Press Office <press.office@press.example.org>';
 const FALLBACK = '+443001234567';
+
+/** A reference as a page call reads it out: "PD-ABC-DEF" is "A B C - D E F". */
+function spokenReference(reference: string): string {
+  return reference.replace(/^PD-/, '').split('').join(' ');
+}
 const MANAGER = { email: 'maya.manager@press.example', password: 'manager-password-1' };
 const MB = 1024 * 1024;
 
@@ -290,9 +295,11 @@ describeIfImap('email intake from the shared mailbox', () => {
     const id = newId('urgent');
     const e = await enquiry((await deliver(await compose({ from: 'Ivy News <ivy@wire.example>', subject: 'URGENT: fire at the depot', text: 'Need a line by 23:00', messageId: id }), id)).row.enquiry_id);
     expect(e).toMatchObject({ channel: 'email', urgent: true, urgent_reason: 'journalist', out_of_hours: true, needs_on_call: true });
-    const page = await waitFor('the page SMS', async () => h.twilio.messages.find((m) => m.body?.includes(e.reference)));
+    // Nobody is on the rota: the out-of-hours line, the shipped 03 number, is called (it cannot take texts).
+    const page = await waitFor('the page call', async () => h.twilio.calls.find((c) => c.twiml?.includes(`Reference ${spokenReference(e.reference)}.`)));
+    expect(page.twiml).toContain('fire at the depot');
     expect(page.to).toBe(FALLBACK);
-    expect(page.body).toContain('fire at the depot');
+    expect(h.twilio.messages.filter((m) => m.to === FALLBACK)).toEqual([]);
 
     const calm = newId('calm');
     const plain = await enquiry((await deliver(await compose({ from: 'Jo Calm <jo@wire.example>', subject: 'Quiet question', text: 'No rush', messageId: calm }), calm)).row.enquiry_id);
@@ -300,7 +307,7 @@ describeIfImap('email intake from the shared mailbox', () => {
     const up = newId('upgrade');
     await deliver(await compose({ from: 'Jo Calm <jo@wire.example>', subject: 'Re: Quiet question - now URGENT', text: 'It is urgent now', messageId: up, inReplyTo: calm }), up);
     expect(await enquiry(plain.id)).toMatchObject({ urgent: true, needs_on_call: true });
-    await waitFor('the upgrade page', async () => h.twilio.messages.find((m) => m.body?.includes(plain.reference)));
+    await waitFor('the upgrade page', async () => h.twilio.calls.find((c) => c.twiml?.includes(`Reference ${spokenReference(plain.reference)}.`)));
   });
 
   it('reads an HTML-only email with an inline image and a 20 MB attachment: text from the HTML, the image kept, the 20 MB file listed, downloads for staff only', async () => {
