@@ -117,6 +117,22 @@ describe('numbers that cannot take texts on the rota and in the config', () => {
     expect(onCallNow).toContain(NO_TEXTS);
   });
 
+  it('sends the test page of a person whose phone cannot take texts as a call, as their pages go', async () => {
+    h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true });
+    await h.services.users.create({ ...MANAGER, name: 'Mona Manager', role: 'manager' }, { userId: null, email: 'test' });
+    const mona = await loginAs(h, MANAGER.email, MANAGER.password);
+    const lena = await h.services.rota.addPerson({ name: 'Lena Landline', phone: LANDLINE });
+    await mona.get('/desk/rota');
+    const res = await mona.post(`/desk/rota/people/${lena.id}/test-page`);
+    expect(text((await mona.get(res.location!)).body)).toContain(`A test call to Lena Landline on ${LANDLINE} has been queued: ${NO_TEXTS}.`);
+    const [call] = await h.twilio.waitForCalls(1);
+    await h.jobs.settle();
+    expect(call.to).toBe(LANDLINE);
+    expect(call.twiml).toContain('a test page for Lena Landline. If you can hear this, on-call pages reach this phone as calls.');
+    expect(h.twilio.messages).toEqual([]);
+    expect(h.twilio.requests.filter((r) => r.responseStatus >= 400)).toEqual([]);
+  });
+
   it('/readyz names the configured numbers that cannot take texts by their keys, and stays ready', async () => {
     h = await startHarness({ now: CHRISTMAS_EVE_6PM, config: { handover: { smsNumbers: ['+447911200009', LANDLINE] }, desk: { escalationNumbers: [SHIPPED_FALLBACK] } } });
     const res = await h.app.request('/readyz');

@@ -11,7 +11,7 @@ const ON_CALL = '+447911200001';
 const BACKUP = '+447911200002';
 // The shipped onCall.fallbackNumber: an 03 number, which cannot take texts (pages to it are calls).
 const FALLBACK = '+443001234567';
-const MOBILE_FALLBACK = '+447911200099';
+const MOBILE_FALLBACK = '+447911250099';
 const JOURNALIST = '+447911123401';
 const MINUTE = 60_000;
 

@@ -9,8 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 import { maxPerSecond, pagePosition, queueJournalistTexts, until } from '../support/send-rates.js';
 
-// A mobile out-of-hours line, so the page is a text in the SMS queue (the shipped 03 line cannot take texts and is called: landline-fallback.test.ts).
-const FALLBACK = '+447911200099';
+// A mobile out-of-hours line (outside journalistPhone's range), so the page is a text in the SMS queue (the shipped 03 line cannot take texts and is called: landline-fallback.test.ts).
+const FALLBACK = '+447911250099';
 const ALWAYS_CLOSED = { office: { hours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, holidays: null } };
 
 let h: Harness;
