@@ -19,6 +19,7 @@ import { eraseEnquiries } from '../../src/privacy/privacy.repository.js';
 import { clientEnv } from '../support/client-address.js';
 import { decodeEntities, loginAs } from '../support/desk-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { spokenReference } from '../support/spoken.js';
 import { describeIfImap, startImapServer, type ImapServer } from '../support/imap-server.js';
 import { composeTo, newId, waitFor } from '../support/mail.js';
 
@@ -26,11 +27,6 @@ const WEDNESDAY_10AM = '2026-12-02T10:00:00Z';
 const WEDNESDAY_10PM = '2026-12-02T22:00:00Z';
 const OFFICE = 'Press Office <press.office@press.example.org>';
 const FALLBACK = '+443001234567';
-
-/** A reference as a page call reads it out: "PD-ABC-DEF" is "A B C - D E F". */
-function spokenReference(reference: string): string {
-  return reference.replace(/^PD-/, '').split('').join(' ');
-}
 const MANAGER = { email: 'maya.manager@press.example', password: 'manager-password-1' };
 const MB = 1024 * 1024;
 
