@@ -309,11 +309,12 @@ export class PagingService implements PagingPort, StatusOwner {
 
   /**
    * The notice to a journalist that their urgent enquiry was acknowledged (task `notify_journalist`);
-   * none to a number Press Desk does not text (premium-rate, abroad: phone-numbers.ts).
+   * none to a number Press Desk does not text (premium-rate, abroad: phone-numbers.ts), nor to a
+   * landline (Twilio would refuse it: 21614).
    */
   async notifyJournalistOfAck(enquiryId: string): Promise<void> {
     const [enquiry] = await repo.enquiriesByIds(this.deps.db, [enquiryId]);
-    if (!enquiry?.phone || !callsBack(enquiry.phone, this.deps.config.twilio.allowedCountries)) return;
+    if (!enquiry?.phone || !callsBack(enquiry.phone, this.deps.config.twilio.allowedCountries) || cannotTakeTexts(enquiry.phone)) return;
     await this.deps.outbox.sendMessage({ key: `ack:${enquiry.id}`, enquiryId: enquiry.id, to: enquiry.phone, body: journalistAckSms(enquiry, this.deps.config.office.name) });
   }
 }

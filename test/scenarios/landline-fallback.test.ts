@@ -96,6 +96,21 @@ describe('a page to a number that cannot take texts', () => {
   });
 });
 
+describe('a journalist who gave a landline', () => {
+  it('is not sent the text that on-call has their urgent enquiry, which Twilio would refuse', async () => {
+    await start(ON_CALL);
+    const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: LANDLINE, subject: 'Fire at the depot', details: 'Need a line tonight', urgent: true });
+    const ref = ((await res.json()) as { reference: string }).reference;
+    await h.twilio.waitForMessages(1);
+    await h.jobs.settle();
+    expect(await (await h.sms(ON_CALL, 'ACK')).text()).toContain(`acknowledged ${ref}`);
+    await h.jobs.settle();
+    expect(await eventsOf(h.database.db, ref, 'acknowledged')).toHaveLength(1);
+    expect(h.twilio.messages.map((m) => m.to)).toEqual([ON_CALL]);
+    expect(h.twilio.requests.filter((r) => r.responseStatus >= 400)).toEqual([]);
+  });
+});
+
 describe('numbers that cannot take texts on the rota and in the config', () => {
   it('may be put on the rota from the desk, and the rota page says pages to it are calls, also for the shipped fallback line', async () => {
     h = await startHarness({ now: CHRISTMAS_EVE_6PM });
