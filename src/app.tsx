@@ -21,6 +21,7 @@ import { clientIp } from './http/client-ip.js';
 import { intakeRateLimit } from './http/rate-limit.js';
 import type { Logger } from './log.js';
 import { pagingStatus } from './oncall/paging-status.js';
+import { configKeysWithoutTexts } from './oncall/text-reach.js';
 import { twilioCallbackRoutes } from './oncall/twilio-callbacks.routes.js';
 import { voiceRoutes } from './voice/voice.routes.js';
 import { callbackRoutes } from './oncall/callback.routes.js';
@@ -193,7 +194,7 @@ export function createApp(deps: AppDeps) {
     return c.body(asset.body, 200, { 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=3600' });
   });
 
-  app.route('/', healthRoutes({ db: deps.db, registry, paging: pagingStatus(config), metrics: { public: config.metrics.public, token: config.metricsToken }, log }));
+  app.route('/', healthRoutes({ db: deps.db, registry, paging: pagingStatus(config), noTexts: configKeysWithoutTexts(config), metrics: { public: config.metrics.public, token: config.metricsToken }, log }));
 
   app.post('/enquiries', refuseCrossSiteForms(config.publicBaseUrl), rateLimit);
   app.post('/api/enquiries', rateLimit);

@@ -10,6 +10,7 @@ import { migrate } from './db/migrations.js';
 import { FIRST_MANAGER_HINT } from './desk/users.service.js';
 import { createLogger } from './log.js';
 import { pagingStatus } from './oncall/paging-status.js';
+import { warnNumbersWithoutTexts } from './oncall/text-reach.js';
 import { startJobRunner } from './jobs/runner.js';
 import { CRONTAB, RETRY_CAP, taskList } from './jobs/tasks.js';
 import { buildServices } from './services.js';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
       `paging is off: ${paging.missing.join(', ')} not set, so urgent enquiries out of hours page nobody; journalists are told to call the out-of-hours line instead`,
     );
   }
+  warnNumbersWithoutTexts(config, await services.rota.listPeople(), log);
   await services.reports.syncCalendar();
   const runner = mode === 'web' ? null : await startJobRunner({ pool, db, log, taskList: taskList(services), crontab: CRONTAB, retryCap: RETRY_CAP });
   if (runner) log.info({ mode }, 'job runner started');

@@ -7,6 +7,8 @@ import { parseInstant } from '../hours/parse.js';
 import { validationFields } from '../http/errors.js';
 import { findPersonById } from '../oncall/rota.repository.js';
 import type { RotaService } from '../oncall/rota.service.js';
+import { NO_TEXTS_NOTICE } from '../oncall/text-reach.js';
+import { cannotTakeTexts } from '../enquiries/phone-numbers.js';
 import { deskSession, type DeskEnv } from './auth.middleware.js';
 import type { FormProblem } from './desk.forms.js';
 import { actorOf, formFields, ROW_ID, rowId } from './manager.handlers.js';
@@ -97,9 +99,11 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
     if (done === 'test-page') {
       const id = c.req.query('person') ?? '';
       const person = ROW_ID.test(id) ? await findPersonById(deps.db, id) : undefined;
-      notice = person
-        ? `A test page to ${person.name} on ${person.phone} has been queued. It should arrive within a minute; if it does not, check the number.`
-        : 'The test page has been queued.';
+      notice = !person
+        ? 'The test page has been queued.'
+        : cannotTakeTexts(person.phone)
+          ? `A test call to ${person.name} on ${person.phone} has been queued: ${NO_TEXTS_NOTICE}. It should ring within a minute; if it does not, check the number.`
+          : `A test page to ${person.name} on ${person.phone} has been queued. It should arrive within a minute; if it does not, check the number.`;
     }
     return renderRota(c, 200, undefined, notice);
   });

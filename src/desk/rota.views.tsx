@@ -6,6 +6,8 @@ import { Field, fieldClass } from '../http/field.js';
 import { FieldError } from '../http/layout.js';
 import type { OnCallContact, ScheduleSegment } from '../oncall/rota.service.js';
 import { ROTA_LIMITS } from '../oncall/rota.service.js';
+import { NO_TEXTS_NOTICE } from '../oncall/text-reach.js';
+import { cannotTakeTexts } from '../enquiries/phone-numbers.js';
 import type { Person } from '../oncall/rota.tables.js';
 import type { DeskSession } from './auth.service.js';
 import { Notice, ProblemSummary, type FormProblem } from './desk.forms.js';
@@ -163,8 +165,14 @@ function Contact(props: { contact: OnCallContact; optOuts?: ReadonlySet<string> 
       <OptOutTag phone={c.phone} optOuts={props.optOuts} />
       {c.source === 'override' ? <span class="tag tag--override">Override</span> : null}
       {c.source === 'fallback' ? <span class="hint"> (nobody on the rota)</span> : null}
+      <NoTexts phone={c.phone} />
     </>
   );
+}
+
+/** Beside a number that cannot take texts (a landline, an 03 number): its pages are calls (issue 24). */
+function NoTexts(props: { phone: string }) {
+  return cannotTakeTexts(props.phone) ? <span class="hint no-texts"> ({NO_TEXTS_NOTICE})</span> : null;
 }
 
 /** When the contact holding `role` at the start of `segments` changes, if within them. */
@@ -221,6 +229,7 @@ export function RotaPage(p: RotaPageProps) {
               {now.primary.source === 'fallback' ? (
                 <>
                   Nobody is on the rota: pages go to the <strong>{now.primary.name}</strong> <a href={`tel:${now.primary.phone}`}>{now.primary.phone}</a>
+                  <NoTexts phone={now.primary.phone} />
                 </>
               ) : (
                 <Contact contact={now.primary} optOuts={p.optOuts} />
@@ -288,6 +297,7 @@ export function RotaPage(p: RotaPageProps) {
                   <td data-label="Phone">
                     <a href={`tel:${x.phone}`}>{x.phone}</a>
                     <OptOutTag phone={x.phone} optOuts={p.optOuts} />
+                    <NoTexts phone={x.phone} />
                   </td>
                   <td data-label="Actions" class="row-actions">
                     <form method="post" action={`/desk/rota/people/${x.id}/test-page`} class="inline-form">

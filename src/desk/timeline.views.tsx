@@ -16,6 +16,9 @@ const WITHHELD_WORDING = {
   incident: 'Not paged on its own: on-call already has the incident it is linked to; it goes into the next summary text',
 } as const satisfies Record<TimelineEvent<'page_withheld'>['data']['reason'], string>;
 
+/** Whom an escalation step pages (`onCall.escalation[].to`), for a press officer. */
+const STEP_TARGET_WORDING: Record<string, string> = { oncall: 'the on-call officer', next: 'the backup', fallback: 'the out-of-hours line' };
+
 /** How a call to the press office line went, for a press officer. */
 const CALL_OUTCOME_WORDING = {
   desk_answered: 'answered on the desk',
@@ -95,6 +98,8 @@ export function describeEvent(e: TimelineEvent, names: ReadonlyMap<string, strin
       return { title: `Page to ${str(e.data.to)} failed`, body: str(e.data.error) };
     case 'page_step_skipped':
       return { title: `Escalation step ${Number(e.data.step) + 1} skipped: ${str(e.data.reason) || 'nobody new to page'}` };
+    case 'page_called_instead':
+      return { title: `Escalation step ${Number(e.data.step) + 1} to ${STEP_TARGET_WORDING[str(e.data.to)] ?? str(e.data.to)} called: this number cannot take texts` };
     case 'escalation_stopped':
       return { title: `Escalation stopped: ${str(e.data.reason)}` };
     case 'page_withheld':

@@ -58,11 +58,25 @@ export function callsBack(e164: string | null, allowedCountries: readonly string
   return Boolean(e164) && numberRefusal(e164!, allowedCountries) === null;
 }
 
+/** The number types a text can reach: a mobile, or a number that may be one (US and Canadian numbers are all this). */
+function textableType(type: NumberType | undefined): boolean {
+  return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
+}
+
+/**
+ * True when `e164` is known to be a number that cannot receive texts (a landline, an 03 or 0800
+ * number): Twilio refuses a text to it (error 21614), so paging calls it instead (issue 24). A number
+ * our metadata does not know (a new range) is not judged: it may be a mobile.
+ */
+export function cannotTakeTexts(e164: string): boolean {
+  const parsed = parsePhoneNumberFromString(e164);
+  return Boolean(parsed?.isValid()) && !textableType(parsed!.getType());
+}
+
 /** True when Press Desk may text `e164`: a number it calls back that is a mobile, or may be one. */
 export function takesTexts(e164: string | null, allowedCountries: readonly string[]): e164 is string {
   if (!callsBack(e164, allowedCountries)) return false;
-  const type = parsePhoneNumberFromString(e164)?.getType();
-  return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
+  return textableType(parsePhoneNumberFromString(e164)?.getType());
 }
 
 /** The journalist's words for `refusal`, shown beside the phone field of the form and in the API's 422. */

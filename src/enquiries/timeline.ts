@@ -48,6 +48,11 @@ export interface EventData {
   /** `to` is the escalation step's target (oncall / next / fallback), not a number. */
   page_step_skipped: { pageId: string; step: number; to: string; reason: string };
   /**
+   * A step meant to text its target (`to`: oncall / next / fallback, not a number) called only:
+   * the number cannot take texts (a landline, an 03 number), so Twilio would refuse the text (issue 24).
+   */
+  page_called_instead: { pageId: string; step: number; to: string; reason: 'no_texts' };
+  /**
    * Urgent out of hours but not paged: paging is off, the sender reached their page limit
    * (`intake.pageRateLimit`, on whatever channel), the caller withheld their number (`no_sender`),
    * or (`incident`) it is about an incident on-call already has: it goes into the incident's summary.
@@ -176,6 +181,7 @@ export const PERSONAL_FIELDS = {
   page_delayed: ['to', 'error'],
   page_failed: ['to', 'error'],
   page_step_skipped: ['to'],
+  page_called_instead: [],
   page_withheld: [],
   escalated: [],
   handed_to_on_call: [],

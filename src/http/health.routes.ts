@@ -19,18 +19,20 @@ export type MetricsAccess = { public: boolean; token: string | null };
 
 /**
  * `/healthz` (the process answers), `/readyz` (the database answers and every migration is
- * applied: a load balancer should send traffic only then; it also says whether paging is on) and
+ * applied: a load balancer should send traffic only then; it also says whether paging is on, and
+ * which configured numbers cannot take texts) and
  * `/metrics` (Prometheus): with `Authorization: Bearer $METRICS_TOKEN` (compared in constant
  * time), or by anyone when `metrics.public`. A wrong or missing token is 401; with neither set
  * the endpoint does not exist (404): no credential could open it, so a 401 inviting one would
  * mislead, and a stranger learns nothing about what runs here.
  */
-export function healthRoutes(deps: { db: Db; registry: client.Registry; paging: PagingStatus; metrics: MetricsAccess; log: Logger }) {
+export function healthRoutes(deps: { db: Db; registry: client.Registry; paging: PagingStatus; metrics: MetricsAccess; log: Logger; noTexts?: readonly string[] }) {
   const app = new Hono();
   // Paging off is not a reason to take the service out of a load balancer (journalists can still
   // send enquiries), so it is reported beside "ready", never as a failure.
   const paging = deps.paging.on ? 'on' : 'off';
-  const pagingDetail = deps.paging.on ? {} : { pagingMissing: deps.paging.missing };
+  // Config keys whose numbers cannot take texts (src/oncall/text-reach.ts): a warning, not a failure.
+  const pagingDetail = { ...(deps.paging.on ? {} : { pagingMissing: deps.paging.missing }), ...(deps.noTexts?.length ? { cannotTakeTexts: deps.noTexts } : {}) };
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 

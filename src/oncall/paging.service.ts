@@ -6,7 +6,7 @@ import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
-import { callsBack } from '../enquiries/phone-numbers.js';
+import { callsBack, cannotTakeTexts } from '../enquiries/phone-numbers.js';
 import type { PagingPort } from '../enquiries/enquiries.service.js';
 import { addJob, removeJob } from '../jobs/queue.repository.js';
 import { isOpen } from '../hours/office-hours.js';
@@ -59,7 +59,7 @@ const FAILED_STATUSES = {
 type SentStep = Awaited<ReturnType<typeof repo.stepsSentBy>>[number];
 
 /** Whether the enquiry's timeline already has an entry of `kind` whose data includes `match`. */
-async function hasEvent(tx: Tx, enquiryId: string, kind: 'escalated' | 'page_call_machine', match: Record<string, string | number>): Promise<boolean> {
+async function hasEvent(tx: Tx, enquiryId: string, kind: 'escalated' | 'page_call_machine' | 'page_called_instead', match: Record<string, string | number>): Promise<boolean> {
   const row = await tx
     .selectFrom('enquiry_event')
     .select('id')
@@ -118,6 +118,21 @@ export class PagingService implements PagingPort, StatusOwner {
   }
 
   /**
+   * What step `index` sends to `contact`: its action, except that a number that cannot take texts
+   * (a landline, the shipped 03 fallback) is only called, since Twilio would refuse the text
+   * (21614) and an `sms` step would page nobody. The timeline says so, once per step (a retried
+   * job does not repeat it).
+   */
+  private async actionsFor(step: EscalationStep, contact: OnCallContact, page: Page, index: number): Promise<PageAction[]> {
+    if (step.action === 'call' || !cannotTakeTexts(contact.phone)) return step.action === 'sms+call' ? ['sms', 'call'] : [step.action];
+    await this.deps.db.transaction().execute(async (tx) => {
+      if (await hasEvent(tx, page.enquiry_id, 'page_called_instead', { pageId: page.id, step: index })) return;
+      await addEvent(tx, { enquiryId: page.enquiry_id, at: this.deps.clock(), kind: 'page_called_instead', data: { pageId: page.id, step: index, to: step.to, reason: 'no_texts' } });
+    });
+    return ['call'];
+  }
+
+  /**
    * Runs escalation step `index` of a page (the task `page_step`). Does nothing once the page
    * is acknowledged or the enquiry is no longer open; past the last step it marks the page exhausted. Throws on a retryable
    * Twilio failure so the job is retried with backoff.
@@ -151,7 +166,7 @@ export class PagingService implements PagingPort, StatusOwner {
       });
       return;
     }
-    const actions: PageAction[] = step.action === 'sms+call' ? ['sms', 'call'] : [step.action];
+    const actions = await this.actionsFor(step, contact, page, index);
     const results: StepDelivery[] = [];
     for (const action of actions) results.push(await this.delivery.deliverStep(page, enquiry, index, action, contact));
 
@@ -294,11 +309,12 @@ export class PagingService implements PagingPort, StatusOwner {
 
   /**
    * The notice to a journalist that their urgent enquiry was acknowledged (task `notify_journalist`);
-   * none to a number Press Desk does not text (premium-rate, abroad: phone-numbers.ts).
+   * none to a number Press Desk does not text (premium-rate, abroad: phone-numbers.ts), nor to a
+   * landline (Twilio would refuse it: 21614).
    */
   async notifyJournalistOfAck(enquiryId: string): Promise<void> {
     const [enquiry] = await repo.enquiriesByIds(this.deps.db, [enquiryId]);
-    if (!enquiry?.phone || !callsBack(enquiry.phone, this.deps.config.twilio.allowedCountries)) return;
+    if (!enquiry?.phone || !callsBack(enquiry.phone, this.deps.config.twilio.allowedCountries) || cannotTakeTexts(enquiry.phone)) return;
     await this.deps.outbox.sendMessage({ key: `ack:${enquiry.id}`, enquiryId: enquiry.id, to: enquiry.phone, body: journalistAckSms(enquiry, this.deps.config.office.name) });
   }
 }

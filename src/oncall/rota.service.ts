@@ -9,7 +9,9 @@ import { audit, type Actor } from '../desk/audit.repository.js';
 import { normalisePhone, normaliseText } from '../enquiries/enquiry.input.js';
 import { formatOfficeTime } from '../hours/format.js';
 import { AppError, validationError, validationFields } from '../http/errors.js';
-import { queueSms } from '../outbox/outbox.service.js';
+import { cannotTakeTexts } from '../enquiries/phone-numbers.js';
+import { queueCall, queueSms } from '../outbox/outbox.service.js';
+import { voiceSay } from '../telephony/twiml.js';
 import { revokeLinksOf } from './link.service.js';
 import * as repo from './rota.repository.js';
 import type { Person, RotaEntry, RotaRole } from './rota.tables.js';
@@ -102,8 +104,9 @@ function sameContact(a: OnCallContact | null, b: OnCallContact | null): boolean 
   return a.personId === b.personId && a.phone === b.phone && a.name === b.name && a.source === b.source;
 }
 
-/** The text of the SMS a test page sends. */
-export function testPageBody(officeName: string, personName: string): string {
+/** The words of a test page: a text, or (`call`) what a test call says to a number that cannot take texts. */
+export function testPageBody(officeName: string, personName: string, by: 'text' | 'call' = 'text'): string {
+  if (by === 'call') return `This is the ${officeName} desk: a test page for ${personName}. If you can hear this, on-call pages reach this phone as calls. No need to press anything.`;
   return `${officeName} desk: test page for ${personName}. If you can read this, on-call pages reach this phone. No reply needed.`;
 }
 
@@ -523,17 +526,22 @@ export class RotaService {
   /**
    * Queues one SMS to the person's phone through the outbox, like any other text (sent once per
    * key, retried if Twilio is briefly away), audited. It belongs to no enquiry, so no timeline
-   * shows it. AppError('not_found') when the person is not on the active staff list.
+   * shows it. A phone that cannot take texts (a landline) gets a call instead, as its pages do.
+   * Returns how it goes; AppError('not_found') when the person is not on the active staff list.
    */
-  async queueTestPage(personId: string, actor: Actor): Promise<void> {
-    await this.deps.db.transaction().execute(async (tx) => {
+  async queueTestPage(personId: string, actor: Actor): Promise<'text' | 'call'> {
+    return this.deps.db.transaction().execute(async (tx) => {
       const person = await repo.findPersonById(tx, personId);
       if (!person?.active) throw new AppError('not_found', 'There is no such person on the staff list.');
       const now = this.deps.clock();
       const key = `test-page:${randomUUID()}`;
+      const by = cannotTakeTexts(person.phone) ? 'call' : 'text';
+      const words = testPageBody(this.deps.config.office.name, person.name, by);
       // A drill of the phone, not of the timing: it goes behind journalists' texts and real pages.
-      await queueSms(tx, { key, enquiryId: null, to: person.phone, body: testPageBody(this.deps.config.office.name, person.name), lane: 'notice' }, now);
-      await audit(tx, { at: now, actor, action: 'rota.test_page_queued', detail: { personId, name: person.name, phone: person.phone, key } });
+      if (by === 'call') await queueCall(tx, { key, enquiryId: null, to: person.phone, twiml: voiceSay(words) }, now);
+      else await queueSms(tx, { key, enquiryId: null, to: person.phone, body: words, lane: 'notice' }, now);
+      await audit(tx, { at: now, actor, action: 'rota.test_page_queued', detail: { personId, name: person.name, phone: person.phone, key, by } });
+      return by;
     });
   }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MANAGER_AREAS } from '../../src/desk/desk.routes.js';
 import { deskClient, fieldError, loginAs, type DeskClient } from '../support/desk-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { spokenReference } from '../support/spoken.js';
 
 // Wednesday 2 December 2026, 10:00: the office is open.
 const WEDNESDAY_10AM = '2026-12-02T10:00:00Z';
@@ -334,10 +335,11 @@ describe('an enquiry', () => {
     const c = await loginAs(h, OFFICER.email, OFFICER.password);
     const ref = await submit({ subject: 'Quiet question', urgent: false });
     await c.get(`/desk/enquiries/${ref}`);
-    const before = h.twilio.messages.length;
+    const before = h.twilio.calls.length;
     expect((await c.post(`/desk/enquiries/${ref}/urgency`, { urgent: 'true', reason: 'Now a major incident' })).status).toBe(303);
-    await h.twilio.waitForMessages(before + 1);
-    expect(h.twilio.messages.at(-1)!.body).toContain(ref);
+    // Nobody is on the rota: the page goes to the shipped out-of-hours line, an 03 number, as a call (it cannot take texts).
+    await h.twilio.waitForCalls(before + 1);
+    expect(h.twilio.calls.at(-1)).toMatchObject({ to: h.config.onCall.fallbackNumber, twiml: expect.stringContaining(`Reference ${spokenReference(ref)}.`) });
     const page = (await c.get(`/desk/enquiries/${ref}`)).body;
     expect(page).toContain('Marked urgent');
     expect(page).toContain('Now a major incident');

@@ -19,6 +19,7 @@ import { eraseEnquiries } from '../../src/privacy/privacy.repository.js';
 import { clientEnv } from '../support/client-address.js';
 import { decodeEntities, loginAs } from '../support/desk-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { spokenReference } from '../support/spoken.js';
 import { describeIfImap, startImapServer, type ImapServer } from '../support/imap-server.js';
 import { composeTo, newId, waitFor } from '../support/mail.js';
 
@@ -290,9 +291,11 @@ describeIfImap('email intake from the shared mailbox', () => {
     const id = newId('urgent');
     const e = await enquiry((await deliver(await compose({ from: 'Ivy News <ivy@wire.example>', subject: 'URGENT: fire at the depot', text: 'Need a line by 23:00', messageId: id }), id)).row.enquiry_id);
     expect(e).toMatchObject({ channel: 'email', urgent: true, urgent_reason: 'journalist', out_of_hours: true, needs_on_call: true });
-    const page = await waitFor('the page SMS', async () => h.twilio.messages.find((m) => m.body?.includes(e.reference)));
+    // Nobody is on the rota: the out-of-hours line, the shipped 03 number, is called (it cannot take texts).
+    const page = await waitFor('the page call', async () => h.twilio.calls.find((c) => c.twiml?.includes(`Reference ${spokenReference(e.reference)}.`)));
+    expect(page.twiml).toContain('fire at the depot');
     expect(page.to).toBe(FALLBACK);
-    expect(page.body).toContain('fire at the depot');
+    expect(h.twilio.messages.filter((m) => m.to === FALLBACK)).toEqual([]);
 
     const calm = newId('calm');
     const plain = await enquiry((await deliver(await compose({ from: 'Jo Calm <jo@wire.example>', subject: 'Quiet question', text: 'No rush', messageId: calm }), calm)).row.enquiry_id);
@@ -300,7 +303,7 @@ describeIfImap('email intake from the shared mailbox', () => {
     const up = newId('upgrade');
     await deliver(await compose({ from: 'Jo Calm <jo@wire.example>', subject: 'Re: Quiet question - now URGENT', text: 'It is urgent now', messageId: up, inReplyTo: calm }), up);
     expect(await enquiry(plain.id)).toMatchObject({ urgent: true, needs_on_call: true });
-    await waitFor('the upgrade page', async () => h.twilio.messages.find((m) => m.body?.includes(plain.reference)));
+    await waitFor('the upgrade page', async () => h.twilio.calls.find((c) => c.twiml?.includes(`Reference ${spokenReference(plain.reference)}.`)));
   });
 
   it('reads an HTML-only email with an inline image and a 20 MB attachment: text from the HTML, the image kept, the 20 MB file listed, downloads for staff only', async () => {

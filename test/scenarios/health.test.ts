@@ -19,7 +19,8 @@ describe('health and metrics', () => {
   it('/readyz is green when the database answers and every migration is applied', async () => {
     const res = await h.app.request('/readyz');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ready', paging: 'on' });
+    // The shipped out-of-hours line is an 03 number: named (by its key) as one that cannot take texts, not a failure.
+    expect(await res.json()).toEqual({ status: 'ready', paging: 'on', cannotTakeTexts: ['onCall.fallbackNumber'] });
   });
 
   it('/readyz is red when a migration is missing', async () => {

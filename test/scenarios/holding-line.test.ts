@@ -18,7 +18,8 @@ import { journalistPhone, until } from '../support/send-rates.js';
 import { startSmtpServer, type SmtpRecorder } from '../support/smtp-server.js';
 import { kindsOf } from '../support/timeline.js';
 
-const FALLBACK = '+443001234567';
+// A mobile out-of-hours line (outside journalistPhone's range), so the page is a text in the SMS queue (the shipped 03 line cannot take texts and is called: landline-fallback.test.ts).
+const FALLBACK = '+447911250099';
 const ALWAYS_CLOSED = { office: { hours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, holidays: null } };
 const OFFICER = { userId: null, email: 'olive.officer@press.example' };
 const LINE = 'We are aware of the cordon on Market Street and will say more at 23:00.';
@@ -36,7 +37,7 @@ async function start(config: Record<string, unknown> = {}, env: Record<string, s
     now: new Date().toISOString(),
     jobs: true,
     env,
-    config: { ...ALWAYS_CLOSED, onCall: { bundleSeconds: 0 }, intake: { rateLimit: null }, twilio: { smsPerSecond: 1000 }, ...config },
+    config: { ...ALWAYS_CLOSED, onCall: { bundleSeconds: 0, fallbackNumber: FALLBACK }, intake: { rateLimit: null }, twilio: { smsPerSecond: 1000 }, ...config },
   });
   h.clock.restore(); // real time from here: the limiter's seconds are real seconds
   return h;

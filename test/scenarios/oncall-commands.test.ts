@@ -10,7 +10,8 @@ import { messageSid, PRESS_OFFICE_NUMBER, startHarness, type Harness } from '../
 // Christmas Eve 2026, 18:00: the office is closed, so urgent enquiries page the on-call officer.
 const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
 const ON_CALL = '+447911200001';
-const FALLBACK = '+443001234567';
+// A mobile out-of-hours line: its holder texts commands (the shipped 03 line can neither take nor send texts; it is called).
+const FALLBACK = '+447911250099';
 const JOURNALIST = '+447911123401';
 const STRANGER = '+447911999999';
 const HOUR = 3_600_000;
@@ -19,7 +20,7 @@ let h: Harness;
 afterEach(async () => h?.close());
 
 async function start(opts: { rota?: boolean } = {}) {
-  h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 0 } } });
+  h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 0, fallbackNumber: FALLBACK } } });
   if (opts.rota !== false) {
     await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
     await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: new Date('2026-12-01T00:00:00Z'), endsAt: new Date('2027-01-05T09:00:00Z'), createdBy: 'test' });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
+import { nightRota } from '../support/rota.js';
 import { kindsOf } from '../support/timeline.js';
 
 // Christmas Eve 2026, 18:00: closed until 9:00am Tuesday 29 December.
@@ -8,7 +9,9 @@ const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
 const WEDNESDAY_10AM = '2026-12-02T10:00:00Z';
 const ON_CALL = '+447911200001';
 const BACKUP = '+447911200002';
+// The shipped onCall.fallbackNumber: an 03 number, which cannot take texts (pages to it are calls).
 const FALLBACK = '+443001234567';
+const MOBILE_FALLBACK = '+447911250099';
 const JOURNALIST = '+447911123401';
 const MINUTE = 60_000;
 
@@ -21,14 +24,7 @@ async function start(opts: { now?: string; config?: Record<string, unknown>; rot
     jobs: true,
     config: { onCall: { bundleSeconds: 0, ...(opts.config ?? {}) } },
   });
-  if (opts.rota !== false) {
-    const from = new Date('2026-12-01T00:00:00Z');
-    const to = new Date('2027-01-05T09:00:00Z');
-    await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
-    await h.services.rota.addPerson({ name: 'Bea Backup', phone: BACKUP });
-    await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: from, endsAt: to, createdBy: 'test' });
-    await h.services.rota.addShift({ phone: BACKUP, role: 'backup', startsAt: from, endsAt: to, createdBy: 'test' });
-  }
+  if (opts.rota !== false) await nightRota(h, { primary: ON_CALL, backup: BACKUP });
   return h;
 }
 
@@ -101,11 +97,22 @@ describe('an urgent enquiry out of hours', () => {
     expect(await timeline(receipt.reference)).toEqual(['received', 'page_created', 'page_sms_sent']);
   });
 
-  it('pages the fallback number when nobody is on the rota', async () => {
+  it('pages the fallback number when nobody is on the rota: a call, since the shipped 03 number cannot take texts', async () => {
     await start({ rota: false });
     await urgentEnquiry();
+    const [call] = await h.twilio.waitForCalls(1);
+    expect(call.to).toBe(FALLBACK);
+    await h.jobs.settle();
+    expect(h.twilio.messages).toEqual([]);
+  });
+
+  it('texts a fallback number that is a mobile when nobody is on the rota', async () => {
+    await start({ rota: false, config: { fallbackNumber: MOBILE_FALLBACK } });
+    await urgentEnquiry();
     const [sms] = await h.twilio.waitForMessages(1);
-    expect(sms.to).toBe(FALLBACK);
+    expect(sms.to).toBe(MOBILE_FALLBACK);
+    await h.jobs.settle();
+    expect(h.twilio.calls).toEqual([]);
   });
 
   it('trims a long subject so the page fits two SMS segments', async () => {
@@ -177,7 +184,8 @@ describe('an urgent enquiry out of hours', () => {
     h.clock.advance(10 * MINUTE);
     await h.twilio.waitForCalls(3);
     await h.jobs.settle();
-    expect(smsTo(FALLBACK)).toHaveLength(1);
+    expect(h.twilio.calls.map((c) => c.to)).toEqual([ON_CALL, BACKUP, FALLBACK]);
+    expect(smsTo(FALLBACK)).toEqual([]);
 
     h.clock.advance(10 * MINUTE);
     await h.jobs.settle();
@@ -205,7 +213,7 @@ describe('an urgent enquiry out of hours', () => {
     await h.jobs.settle();
     expect(h.twilio.calls.map((c) => c.to)).toEqual([ON_CALL, FALLBACK]);
     expect(smsTo(ON_CALL)).toHaveLength(1);
-    expect(smsTo(FALLBACK)).toHaveLength(1);
+    expect(smsTo(FALLBACK)).toEqual([]);
     expect(await timeline(receipt.reference)).toContain('page_step_skipped');
   });
 

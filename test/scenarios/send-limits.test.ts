@@ -9,14 +9,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 import { maxPerSecond, pagePosition, queueJournalistTexts, until } from '../support/send-rates.js';
 
-const FALLBACK = '+443001234567';
+// A mobile out-of-hours line (outside journalistPhone's range), so the page is a text in the SMS queue (the shipped 03 line cannot take texts and is called: landline-fallback.test.ts).
+const FALLBACK = '+447911250099';
 const ALWAYS_CLOSED = { office: { hours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, holidays: null } };
 
 let h: Harness;
 afterEach(async () => h?.close());
 
 async function start(config: Record<string, unknown>) {
-  h = await startHarness({ now: new Date().toISOString(), jobs: true, config: { ...ALWAYS_CLOSED, onCall: { bundleSeconds: 0 }, ...config } });
+  h = await startHarness({ now: new Date().toISOString(), jobs: true, config: { ...ALWAYS_CLOSED, onCall: { bundleSeconds: 0, fallbackNumber: FALLBACK }, ...config } });
   h.clock.restore(); // real time from here: the limiter's seconds are real seconds
   return h;
 }

@@ -28,6 +28,7 @@ import {
 } from './fake-call.js';
 import { callResource, listPage, messageResource, progressPlan, type ProgressOptions } from './fake-twilio-model.js';
 import { deliverInboundSms, OptOutModel, UNSUBSCRIBED, type FakeAutoReply, type FakeInboundSms, type InboundSmsOptions } from './fake-opt-out.js';
+import { NOT_A_MOBILE_CODE, NOT_A_MOBILE_MESSAGE, refusesTexts } from './fake-landlines.js';
 
 export type { FakeAutoReply, FakeInboundSms, FakeTwimlReply, InboundSmsOptions, KeywordType } from './fake-opt-out.js';
 export type {
@@ -431,6 +432,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     if (isMessage && (params.Body ?? '').length > TWILIO_BODY_LIMIT) {
       return send(res, log, 400, twilioError(400, 21617, `The concatenated message body exceeds the ${TWILIO_BODY_LIMIT} character limit.`));
     }
+    if (isMessage && refusesTexts(to)) return send(res, log, 400, twilioError(400, NOT_A_MOBILE_CODE, NOT_A_MOBILE_MESSAGE));
     if (!isMessage && params.Twiml !== undefined && params.Twiml.length > TWILIO_TWIML_LIMIT) {
       return send(res, log, 400, twilioError(400, 32018, `Twiml size exceeded maximum allowed value of ${TWILIO_TWIML_LIMIT} characters`));
     }

@@ -30,7 +30,8 @@ export async function onCallThroughout(h: Pick<Harness, 'services'>, people: { p
 /** The phones of the rota `nightRota` sets up. */
 export const NIGHT_ROTA = { primary: '+447911200001', backup: '+447911200002' } as const;
 
-/** Olu On-Call and Bea Backup on shift throughout `DECEMBER`, on `phones` (default `NIGHT_ROTA`). */
-export async function nightRota(h: Pick<Harness, 'services'>, phones: { primary: string; backup: string } = NIGHT_ROTA): Promise<void> {
-  await onCallThroughout(h, { primary: { name: 'Olu On-Call', phone: phones.primary }, backup: { name: 'Bea Backup', phone: phones.backup } });
+/** Olu On-Call and (when given) Bea Backup on shift throughout `DECEMBER`, on `phones` (default `NIGHT_ROTA`). */
+export async function nightRota(h: Pick<Harness, 'services'>, phones: { primary: string; backup?: string } = NIGHT_ROTA): Promise<void> {
+  const primary = { name: 'Olu On-Call', phone: phones.primary };
+  await onCallThroughout(h, phones.backup ? { primary, backup: { name: 'Bea Backup', phone: phones.backup } } : { primary });
 }

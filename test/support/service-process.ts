@@ -21,8 +21,12 @@ import { freePort } from '../../src/db/embedded.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PRESS_OFFICE_NUMBER = '+447700100200';
-/** `onCall.fallbackNumber` in config/default.json: who is paged when nobody is on the rota. */
-export const FALLBACK_NUMBER = '+443001234567';
+/**
+ * `onCall.fallbackNumber` of every service process: who is paged when nobody is on the rota. A
+ * mobile, so that its pages are texts (the shipped 03 line cannot take texts and is called:
+ * test/scenarios/landline-fallback.test.ts).
+ */
+export const FALLBACK_NUMBER = '+447911250099';
 
 /** PRESSDESK_CONFIG of every service process, before `config` overrides. */
 export const ALWAYS_CLOSED_CONFIG = {
@@ -30,7 +34,7 @@ export const ALWAYS_CLOSED_CONFIG = {
     hours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] },
     closures: [],
   },
-  onCall: { bundleSeconds: 0 },
+  onCall: { bundleSeconds: 0, fallbackNumber: FALLBACK_NUMBER },
   // Every request of these scenarios comes from 127.0.0.1, and they count pages: the per-address
   // page limit would stop paging after the tenth urgent enquiry.
   intake: { pageRateLimit: null },

@@ -19,8 +19,11 @@ import type { TwilioGateway } from '../../../src/telephony/twilio.client.js';
 const BEFORE = '20261129100000_call_bundles';
 const ON_CALL = '+447911200001';
 const BACKUP = '+447911200002';
-/** Nobody is on the rota here, so the first step pages the out-of-hours line. */
-const FALLBACK = '+443001234567';
+/**
+ * Nobody is on the rota here, so the first step pages the out-of-hours line: a mobile, so that the
+ * step in flight is a text (a line that cannot take texts is called instead: landline-fallback.test.ts).
+ */
+const FALLBACK = '+447911250099';
 const NOW = new Date('2026-12-24T19:00:00Z');
 
 const scratch = emptyDatabaseForFile();
