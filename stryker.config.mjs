@@ -3,8 +3,9 @@
 
 /**
  * What is mutated, and by which tests. A run with `--mutate <glob>` and no `--testFiles` uses the
- * tests of the target whose files it names (bench/mutation/run.ts): a pure file needs only its
- * unit tests, and giving Stryker those spares it dry-running every scenario that imports it.
+ * tests of the target whose files it names (bench/mutation/run.ts sets MUTATION_TESTS for
+ * vitest.mutation.config.ts): a pure file needs only its unit tests, and naming those spares
+ * Stryker dry-running every scenario that imports it.
  * `tests: null` means every test vitest finds related (vitest.mutation.config.ts): the
  * database-backed services are killed by the scenario tests.
  */
@@ -14,10 +15,10 @@ export const targets = [
       ...['format', 'hours.routes', 'office-hours', 'parse', 'short-time', 'spoken'].map((f) => `test/unit/hours/${f}.test.ts`),
       'test/unit/enquiries/intake-open-boundary.test.ts',
     ] },
-  { mutate: 'src/oncall/commands.ts', tests: ['test/unit/oncall/commands.test.ts'] },
+  { mutate: 'src/oncall/commands.ts', tests: ['test/unit/oncall/commands.test.ts', 'test/unit/oncall/commands-edges.test.ts'] },
   // The pure parts of two outbox files: the status order, and the pacing arithmetic. The rest of
   // each (the callback service, the limiter over PostgreSQL) is in the src/outbox/** target.
-  { mutate: 'src/outbox/delivery-status.ts:36-77', tests: ['test/unit/outbox/delivery-status-order.test.ts'] },
+  { mutate: 'src/outbox/delivery-status.ts:36-77', tests: ['test/unit/outbox/delivery-status-order.test.ts', 'test/unit/outbox/delivery-status-edges.test.ts'] },
   { mutate: 'src/outbox/send-limits.ts:68-70', tests: ['test/unit/outbox/send-limits.test.ts'] },
   { mutate: 'src/oncall/**/*.ts', tests: null },
   { mutate: 'src/outbox/**/*.ts', tests: null },

@@ -5,7 +5,8 @@
  * Stryker writes its incremental file with only the files of this run; a run on one folder
  * (`--mutate 'src/hours/**\/*.ts'`) would forget every other folder's results. So the previous
  * file is read first and the files this run did not mutate are put back. `--mutate` without
- * `--testFiles` takes the tests of the matching target in stryker.config.mjs.
+ * `--testFiles` takes the tests of the matching target in stryker.config.mjs
+ * (through MUTATION_TESTS: see vitest.mutation.config.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,18 +32,21 @@ function covers(target: string, mutate: string): boolean {
   return target === mutate || (folder !== null && mutate.startsWith(folder) && mutate.endsWith('.ts'));
 }
 
-/** The arguments for Stryker: the caller's, plus the target's tests when only `--mutate` was given. */
-export function strykerArgs(args: string[], targets: Target[]): string[] {
+/**
+ * The tests for `args`: when it names files or globs to mutate (`--mutate`, comma-separated), the
+ * tests of the first target covering each, or null for every test (a target with `tests: null`,
+ * or no `--mutate`).
+ */
+export function testsFor(args: string[], targets: Target[]): string[] | null {
   const at = args.findIndex((a) => a === '--mutate' || a === '-m');
-  if (at < 0 || args.includes('--testFiles') || args.includes('-t')) return args;
-  // Each file or glob named (comma-separated) takes the tests of the first target that covers it.
+  if (at < 0) return null;
   const tests = new Set<string>();
   for (const mutate of (args[at + 1] ?? '').split(',')) {
     const target = targets.find((t) => covers(t.mutate, mutate));
-    if (!target?.tests) return args;
+    if (!target?.tests) return null;
     for (const t of target.tests) tests.add(t);
   }
-  return [...args, '--testFiles', [...tests].join(',')];
+  return [...tests];
 }
 
 async function main() {
@@ -50,9 +54,12 @@ async function main() {
   const config = pathToFileURL('stryker.config.mjs').href;
   const { targets } = (await import(config)) as { targets: Target[] };
   const before = readReport(INCREMENTAL);
-  const args = strykerArgs(process.argv.slice(2), targets);
-  console.log(`stryker run ${args.join(' ')}`);
-  const run = spawnSync('npx', ['stryker', 'run', ...args], { stdio: 'inherit' });
+  const args = process.argv.slice(2);
+  // Narrowed through vitest.mutation.config.ts, not Stryker's --testFiles (see there why).
+  const tests = args.includes('--testFiles') ? null : testsFor(args, targets);
+  console.log(`${tests ? `MUTATION_TESTS=${tests.join(',')} ` : ''}stryker run ${args.join(' ')}`);
+  const env = tests ? { ...process.env, MUTATION_TESTS: tests.join(',') } : process.env;
+  const run = spawnSync('npx', ['stryker', 'run', ...args], { stdio: 'inherit', env });
   const after = readReport(INCREMENTAL);
   if (after && before) {
     // Put back what this run did not mutate (its results still stand: their files did not change here).

@@ -5,6 +5,8 @@ export interface ReportMutant {
   id: string;
   mutatorName: string;
   replacement?: string;
+  /** Tests run against it: a survivor with none was not measured (stryker-js#6213). */
+  testsCompleted?: number;
   status: 'Killed' | 'Survived' | 'NoCoverage' | 'Timeout' | 'CompileError' | 'RuntimeError' | 'Ignored' | 'Pending';
   location: { start: { line: number; column: number }; end: { line: number; column: number } };
 }
@@ -58,7 +60,7 @@ export function summary(report: MutationReport): string {
     report.files[f].mutants
       .filter((m) => m.status === 'Survived' || m.status === 'NoCoverage')
       .sort((a, b) => a.location.start.line - b.location.start.line)
-      .map((m) => `| ${f}:${m.location.start.line}:${m.location.start.column} | ${m.status} | ${m.mutatorName} | \`${(m.replacement ?? '').replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 80)}\` |`),
+      .map((m) => `| ${f}:${m.location.start.line}:${m.location.start.column} | ${m.status} | ${m.testsCompleted ?? 0} | ${m.mutatorName} | \`${(m.replacement ?? '').replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 80)}\` |`),
   );
   return [
     '# Mutation testing results',
@@ -79,8 +81,8 @@ export function summary(report: MutationReport): string {
     '',
     '## Mutants left alive',
     '',
-    '| Where | Status | Mutator | Replacement |',
-    '|---|---|---|---|',
+    '| Where | Status | Tests run | Mutator | Replacement |',
+    '|---|---|---|---|---|',
     ...alive,
     '',
   ].join('\n');
