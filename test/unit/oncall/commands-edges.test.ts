@@ -30,12 +30,7 @@ describe('what makes a reference strong', () => {
 
 describe('a command text with white space after it', () => {
   it('loses the trailing spaces and line break, in the text and in the rest', () => {
-    expect(parseCommand('NOTE ACCEPT they will call back  \n')).toEqual({
-      kind: 'note',
-      ref: { raw: 'ACCEPT', reference: 'PD-ACC-EPT', strong: false },
-      text: 'they will call back',
-      rest: 'ACCEPT they will call back',
-    });
+    expect(parseCommand('NOTE ACCEPT they will call back  \n')).toMatchObject({ text: 'they will call back', rest: 'ACCEPT they will call back' });
   });
 });
 
