@@ -14,6 +14,7 @@ export const targets = [
       // Not cli.test.ts: it runs the CLI in a child process, where Stryker sees no coverage.
       ...['format', 'hours.routes', 'office-hours', 'parse', 'short-time', 'spoken'].map((f) => `test/unit/hours/${f}.test.ts`),
       'test/unit/hours/wall-clock-edges.test.ts',
+      'test/unit/hours/parse-edges.test.ts',
       'test/unit/enquiries/intake-open-boundary.test.ts',
     ] },
   { mutate: 'src/oncall/commands.ts', tests: ['test/unit/oncall/commands.test.ts', 'test/unit/oncall/commands-edges.test.ts'] },
