@@ -15,6 +15,7 @@ export const targets = [
       ...['format', 'hours.routes', 'office-hours', 'parse', 'short-time', 'spoken'].map((f) => `test/unit/hours/${f}.test.ts`),
       'test/unit/hours/wall-clock-edges.test.ts',
       'test/unit/hours/parse-edges.test.ts',
+      'test/unit/hours/spoken-numbers.test.ts',
       'test/unit/enquiries/intake-open-boundary.test.ts',
     ] },
   { mutate: 'src/oncall/commands.ts', tests: ['test/unit/oncall/commands.test.ts', 'test/unit/oncall/commands-edges.test.ts'] },
