@@ -6,7 +6,7 @@
  * tests of the target whose files it names (bench/mutation/run.ts sets MUTATION_TESTS for
  * vitest.mutation.config.ts): a pure file needs only its unit tests, and naming those spares
  * Stryker dry-running every scenario that imports it.
- * `tests: null` means every test vitest finds related (vitest.mutation.config.ts): the
+ * `tests: null` means every in-process test (vitest.mutation.config.ts): the
  * database-backed services are killed by the scenario tests.
  */
 export const targets = [
@@ -32,7 +32,11 @@ export const targets = [
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.mutation.config.ts', related: true },
+  // Not `related`: vitest's related-files search found no test for oncall-actions.service.ts in
+  // the oncall-commands scenario, which exercises it through the harness (why is not known). The
+  // pure targets narrow their tests through MUTATION_TESTS instead; perTest coverage then picks
+  // the tests for each mutant.
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   coverageAnalysis: 'perTest',
   // Two cores, shared: one test process.
   concurrency: 1,
