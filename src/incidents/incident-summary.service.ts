@@ -135,7 +135,7 @@ export class IncidentSummaries implements SummaryPort {
       const key = `incident-summary:${incident.id}:${upTo.toISOString()}`;
       // Twilio would refuse a text to a landline (21614): such a number is called, as its pages are, and hears the summary.
       const byCall = cannotTakeTexts(to.phone);
-      if (byCall) await queueCall(tx, { key, enquiryId: null, to: to.phone, twiml: voiceSay(summarySpoken(facts, config.office, now)) }, now);
+      if (byCall) await queueCall(tx, { key, enquiryId: null, to: to.phone, twiml: voiceSay(summarySpoken(facts, config.office, now)), lane: 'page' }, now);
       else await queueSms(tx, { key, enquiryId: null, to: to.phone, body: summarySms(facts, config.office, now), lane: 'page' }, now);
       const data = { incidentId: incident.id, to: to.phone, ...(byCall ? { by: 'call' as const } : {}) };
       for (const e of covered) await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_summary', data });
