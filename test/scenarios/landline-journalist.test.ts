@@ -85,16 +85,20 @@ describe('a journalist who gave a landline', () => {
 });
 
 describe('an incident summary to an on-call number that cannot take texts', () => {
-  it('with nobody on the rota, reaches the shipped 03 out-of-hours line as a call saying the summary, and each enquiry’s timeline says so', async () => {
+  it.each([
+    { who: 'the shipped 03 out-of-hours line, with nobody on the rota', phone: SHIPPED_FALLBACK, rota: false },
+    { who: 'an on-call officer whose phone is a landline', phone: LANDLINE, rota: true },
+  ])('reaches $who as a call saying the summary, and each enquiry’s timeline says so', async ({ phone: onCall, rota }) => {
     h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 0 }, intake: { rateLimit: null, pageRateLimit: null } } });
     expect(h.config.onCall.fallbackNumber).toBe(SHIPPED_FALLBACK);
+    if (rota) await nightRota(h, { primary: onCall });
     await h.services.incidents.declare({ name: 'Depot fire', terms: 'depot fire' }, { kind: 'staff', actor: { userId: null, email: 'manager@press.example.org' } });
 
     // The first urgent enquiry pages the out-of-hours line (a call); pressing 1 gives on-call the incident.
     await enquiryFrom('+447911123401', { urgent: true, subject: 'Depot fire: any injuries?' });
     const [page] = await h.twilio.waitForCalls(1);
     await h.jobs.settle();
-    expect(page.to).toBe(SHIPPED_FALLBACK);
+    expect(page.to).toBe(onCall);
     await h.twilio.answerCall(page, { answeredBy: 'human', digits: ['1'] });
     await h.jobs.settle();
 
@@ -106,16 +110,16 @@ describe('an incident summary to an on-call number that cannot take texts', () =
     const summary = await h.twilio.waitForCalls(2);
     await h.jobs.settle();
 
-    expect(summary[1].to).toBe(SHIPPED_FALLBACK);
+    expect(summary[1].to).toBe(onCall);
     const said = text(summary[1].twiml!);
     expect(said).toContain('This is Press Desk. Incident Depot fire: 2 more urgent enquiries have arrived. None has a deadline before the office opens');
     // The reference spelled out to be written down: "PD-7KQ-2MX" is "P D, 7 K Q, 2 M X".
     const spelled = later[1].split('-').map((part) => part.split('').join(' ')).join(', ');
     expect(said).toContain(`The latest is ${spelled}.`);
-    expect(textsTo(SHIPPED_FALLBACK)).toEqual([]);
+    expect(textsTo(onCall)).toEqual([]);
     expect(refusals()).toEqual([]);
     for (const ref of later) {
-      expect((await eventsOf(h.database.db, ref, 'incident_summary')).map((e) => e.data)).toEqual([{ incidentId: expect.any(String), to: SHIPPED_FALLBACK, by: 'call' }]);
+      expect((await eventsOf(h.database.db, ref, 'incident_summary')).map((e) => e.data)).toEqual([{ incidentId: expect.any(String), to: onCall, by: 'call' }]);
     }
     await h.services.users.create({ ...OFFICER, name: 'Olive Officer', role: 'officer' }, { userId: null, email: 'test' });
     const desk = await loginAs(h, OFFICER.email, OFFICER.password);
