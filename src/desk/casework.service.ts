@@ -6,7 +6,7 @@ import type { Enquiry, EnquiryStatus } from '../db/schema.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
 import { ENQUIRY_STATUSES, isOpenStatus } from '../enquiries/enquiry.model.js';
-import { callsBack } from '../enquiries/phone-numbers.js';
+import { callsBack, cannotTakeTexts, noTextsNotice } from '../enquiries/phone-numbers.js';
 import { isOpen, workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
 import type { PagingService } from '../oncall/paging.service.js';
@@ -187,6 +187,8 @@ export class CaseworkService {
       if (!callsBack(e.phone, this.deps.config.twilio.allowedCountries)) {
         throw new AppError('validation', 'This number does not take texts from Press Desk', { fields: { reply: 'Press Desk does not text premium-rate or satellite numbers, or numbers outside the countries it texts: reply by email instead' } });
       }
+      // Twilio would refuse it (21614): the form is not offered, but a stale form or a REPLY from on-call must not look sent.
+      if (cannotTakeTexts(e.phone)) throw new AppError('validation', "This journalist's number cannot take texts", { fields: { reply: noTextsNotice(e.phone) } });
       // Twilio would refuse it (21610); a stale form must not look sent. An email or call still reaches them.
       const optOut = await findOptOut(tx, e.phone);
       if (optOut) {

@@ -8,7 +8,7 @@ import { Field } from '../http/field.js';
 import { describedBy, ErrorSummary, FieldError } from '../http/layout.js';
 import type { Page } from '../oncall/paging.tables.js';
 import type { OutboundMessage } from '../outbox/outbox.tables.js';
-import { displayPhone } from '../enquiries/phone-numbers.js';
+import { cannotTakeTexts, displayPhone, noTextsNotice } from '../enquiries/phone-numbers.js';
 import { optOutNotice, type OptOut } from '../sms/opt-out.js';
 import { SEND_STATE_LABELS, sendState } from './casework.notices.js';
 import type { StepWithDelivery } from './casework.repository.js';
@@ -372,6 +372,17 @@ export function EnquiryPage(p: EnquiryPageProps) {
             <FieldError id="reply" message={errors.reply} />
             <p class="hint" id="reply-opt-out">
               No SMS reply can be sent: {optOutNotice(p.optOut, when).replace(/^./, (c) => c.toLowerCase())}. Texts will go again once they text START.
+            </p>
+          </div>
+        ) : e.phone && cannotTakeTexts(e.phone) ? (
+          // Twilio would refuse the text (21614): said instead of a form that cannot work; call and email stay.
+          <div class="action" id="reply" tabindex={-1}>
+            <p>
+              <strong>Reply to the journalist by SMS</strong>
+            </p>
+            <FieldError id="reply" message={errors.reply} />
+            <p class="hint" id="reply-no-texts">
+              {noTextsNotice(e.phone)}.
             </p>
           </div>
         ) : e.phone ? (

@@ -143,6 +143,7 @@ export function describeEvent(e: TimelineEvent, names: ReadonlyMap<string, strin
     case 'incident_line_sent':
       return { title: `${e.data.kind === 'press' ? 'Press line' : 'Holding line'} of the incident sent to ${str(e.data.to)}`, body: str(e.data.text) };
     case 'incident_summary':
+      if (e.data.by === 'call') return { title: `Counted in the incident summary called to on-call ${str(e.data.to)}: this number cannot take texts` };
       return { title: `Counted in the incident summary texted to on-call ${str(e.data.to)}` };
     case 'deadline_warning':
       return { title: `Respond-by time near (${e.data.by === 'deadline' ? 'the journalist’s deadline' : 'the office’s target'}), no response yet` };

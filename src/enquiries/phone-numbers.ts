@@ -73,6 +73,15 @@ export function cannotTakeTexts(e164: string): boolean {
   return Boolean(parsed?.isValid()) && !textableType(parsed!.getType());
 }
 
+/**
+ * What the desk and the on-call officer are told about a journalist's number that cannot take
+ * texts (`cannotTakeTexts`), in place of an SMS reply form and when a reply is refused: Twilio
+ * would refuse the text (21614), so none is queued. Calls and emails still reach them.
+ */
+export function noTextsNotice(e164: string): string {
+  return `${displayPhone(e164)} is a landline: it cannot take texts; call or email`;
+}
+
 /** True when Press Desk may text `e164`: a number it calls back that is a mobile, or may be one. */
 export function takesTexts(e164: string | null, allowedCountries: readonly string[]): e164 is string {
   if (!callsBack(e164, allowedCountries)) return false;

@@ -133,8 +133,8 @@ export interface EventData {
   incident_unlinked: { incidentId: string; name: string };
   /** The incident's holding or press line was queued to the journalist at `to` (by their channel). */
   incident_line_sent: { incidentId: string; lineId: string; kind: 'holding' | 'press'; text: string; to: string };
-  /** Counted in a summary text about its incident to the on-call officer at `to`. */
-  incident_summary: { incidentId: string; to: string };
+  /** Counted in a summary text about its incident to the on-call officer at `to`; `by` call: said on a call, as `to` cannot take texts (issue 24). */
+  incident_summary: { incidentId: string; to: string; by?: 'call' };
   /** respond_by is near (desk.warnBeforeMinutes) with no response yet; `by`: the journalist's deadline or the office's target. */
   deadline_warning: { respondBy: string; by: 'deadline' | 'target' };
   /** respond_by passed with no response: the assigned officer and managers were told. */

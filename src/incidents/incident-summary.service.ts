@@ -4,19 +4,23 @@
  * records `page_withheld` (reason incident) and calls `queue`, and this service sends the person
  * on call one summary text per `incidents.summaryMinutes` while they keep arriving. The text goes
  * through the outbox in the page lane, so a backlog of texts to journalists (a holding line to
- * hundreds) never delays it.
+ * hundreds) never delays it. A number that cannot take texts (a landline, the shipped 03
+ * out-of-hours line) is called instead and hears it, as its pages are calls (issue 24).
  */
 import type { Clock } from '../clock.js';
 import type { Config, OfficeConfig } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
+import { cannotTakeTexts } from '../enquiries/phone-numbers.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { isOpen, nextOpening } from '../hours/office-hours.js';
 import { addJob } from '../jobs/queue.repository.js';
 import { foldToGsm, GSM, smsCapacity, smsLength } from '../oncall/paging.messages.js';
 import type { RotaService } from '../oncall/rota.service.js';
-import { queueSms } from '../outbox/outbox.service.js';
+import { queueCall, queueSms } from '../outbox/outbox.service.js';
+import { voiceSay } from '../telephony/twiml.js';
+import { spokenReference } from '../voice/voice.twiml.js';
 import { lockIncident } from './incident.repository.js';
 import type { SummaryPort } from './incident.service.js';
 import * as repo from './incident-summary.repository.js';
@@ -67,6 +71,24 @@ export function summarySms(f: SummaryFacts, office: OfficeConfig, now: Date): st
   return compose('...');
 }
 
+/**
+ * The summary as said on a call, to an on-call number that cannot take texts (a landline, the
+ * shipped 03 out-of-hours line): the same facts as `summarySms`, the reference spelled out so it
+ * can be written down, said twice (as a page call is) in case the first is missed. The incident's
+ * name is cut to 200 characters, so the TwiML stays far under Twilio's 4,000.
+ */
+export function summarySpoken(f: SummaryFacts, office: OfficeConfig, now: Date): string {
+  const what = f.count === 1 ? '1 more urgent enquiry has' : `${f.count} more urgent enquiries have`;
+  const n = f.dueBeforeOpening;
+  const due = n === 0 ? 'None has a deadline' : n === 1 ? '1 has a deadline' : `${n} have deadlines`;
+  const before = f.opensAt ? ` before the office opens ${formatShortTime(f.opensAt, office, now)}` : '';
+  const ref = spokenReference(f.first.reference);
+  const first = f.first.deadline ? `The soonest is ${ref}, by ${formatDeadline(f.first.deadline, office, now)}.` : `The latest is ${ref}.`;
+  const name = f.incidentName.replace(/\s+/g, ' ').trim().slice(0, 200);
+  const summary = `This is Press Desk. Incident ${name}: ${what} arrived. ${due}${before}. ${first} Open the desk to see them.`;
+  return `${summary} Again: ${summary} Goodbye.`;
+}
+
 /** One summary text per `incidents.summaryMinutes` to on-call while an incident's enquiries keep arriving. */
 export class IncidentSummaries implements SummaryPort {
   constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'incidents'>; rota: RotaService }) {}
@@ -83,7 +105,7 @@ export class IncidentSummaries implements SummaryPort {
 
   /**
    * The task `incident_summary`: queues one text to whoever is on call now (the rota, else the
-   * out-of-hours line) about the incident's withheld enquiries not yet summarised, puts
+   * out-of-hours line), or a call saying it when that number cannot take texts, about the incident's withheld enquiries not yet summarised, puts
    * `incident_summary` on each one's timeline and advances `summarised_to`, all in one
    * transaction with the incident locked. A retried job finds them summarised and sends nothing;
    * the text itself is sent once per key by the outbox. Returns how many enquiries it covered.
@@ -104,14 +126,19 @@ export class IncidentSummaries implements SummaryPort {
       const soonest = waiting.sort((a, b) => a.deadline!.getTime() - b.deadline!.getTime())[0];
       const latest = covered[covered.length - 1];
       const first = soonest ? { reference: soonest.reference, deadline: soonest.deadline } : { reference: latest.reference, deadline: null };
-      const body = summarySms({ incidentName: incident.name, count: covered.length, dueBeforeOpening, opensAt, first }, config.office, now);
+      const facts: SummaryFacts = { incidentName: incident.name, count: covered.length, dueBeforeOpening, opensAt, first };
 
       const to = await rota.onCallAt(now, tx);
       // Strictly after the last summary, so each summary's outbox key is its own even when two run in one millisecond.
       const last = incident.summarised_to?.getTime() ?? -Infinity;
       const upTo = new Date(Math.max(now.getTime(), last + 1));
-      await queueSms(tx, { key: `incident-summary:${incident.id}:${upTo.toISOString()}`, enquiryId: null, to: to.phone, body, lane: 'page' }, now);
-      for (const e of covered) await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_summary', data: { incidentId: incident.id, to: to.phone } });
+      const key = `incident-summary:${incident.id}:${upTo.toISOString()}`;
+      // Twilio would refuse a text to a landline (21614): such a number is called, as its pages are, and hears the summary.
+      const byCall = cannotTakeTexts(to.phone);
+      if (byCall) await queueCall(tx, { key, enquiryId: null, to: to.phone, twiml: voiceSay(summarySpoken(facts, config.office, now)), lane: 'page' }, now);
+      else await queueSms(tx, { key, enquiryId: null, to: to.phone, body: summarySms(facts, config.office, now), lane: 'page' }, now);
+      const data = { incidentId: incident.id, to: to.phone, ...(byCall ? { by: 'call' as const } : {}) };
+      for (const e of covered) await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_summary', data });
       await repo.setSummarisedTo(tx, incident.id, upTo);
       return covered.length;
     });

@@ -31,7 +31,15 @@ export const JOB_SCHEMAS = {
    * One call through the outbox, once per `key`, playing `twiml` (the on-call officer's callback to
    * a journalist); `detectMachine`: with answering-machine detection (the owner's `onAnswered`).
    */
-  place_call: z.object({ key: z.string().min(1).max(200), enquiryId: id.nullable(), to: e164, twiml: z.string().min(1).max(4000), detectMachine: z.boolean().optional() }),
+  place_call: z.object({
+    key: z.string().min(1).max(200),
+    enquiryId: id.nullable(),
+    to: e164,
+    twiml: z.string().min(1).max(4000),
+    detectMachine: z.boolean().optional(),
+    /** As a text's: `page` for an incident summary said to an on-call number that takes no texts; absent on older jobs. */
+    lane: z.enum(['page', 'journalist', 'notice']).default('journalist'),
+  }),
   /** One email through the outbox, once per `key` (an acknowledgement, a desk reply); `content` is its JSON (src/email/smtp.sender.ts). */
   send_email: z.object({ key: z.string().min(1).max(200), enquiryId: id.nullable(), to: z.string().email().max(320), content: z.string().min(2).max(200_000) }),
   /** Deletes a caller's recording at Twilio (erasure and retention; src/voice/voice.service.ts). */

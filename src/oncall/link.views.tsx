@@ -8,7 +8,7 @@ import { Field } from '../http/field.js';
 import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
 import { distinctiveWords } from '../incidents/distinctive-words.js';
 import { INCIDENT_LIMITS } from '../incidents/incident.service.js';
-import { displayPerson, displayPhone, displayPhonesIn } from '../enquiries/phone-numbers.js';
+import { cannotTakeTexts, displayPerson, displayPhone, displayPhonesIn, noTextsNotice } from '../enquiries/phone-numbers.js';
 import { lineMessageText, smsSize, type EnquiryLine, type LineOutcome } from '../incidents/holding-line.service.js';
 import { LINK_ACTIONS, type LinkAction, type LinkView } from './link.service.js';
 import { onCallActor, type OnCallOfficer } from './oncall-actions.service.js';
@@ -109,6 +109,9 @@ export function LinkPage(p: LinkPageProps) {
   const errors = p.errors ?? {};
   const values = p.values ?? {};
   const when = (d: Date) => formatShortTime(d, p.office, p.now);
+  const phone = p.view.enquiry.phone;
+  // Why no SMS reply can be sent, if none can: the journalist texted STOP, or their number takes no texts.
+  const noReply = p.view.optOut ? optOutNotice(p.view.optOut, when) : phone && cannotTakeTexts(phone) ? noTextsNotice(phone) : null;
   const hasErrors = Object.keys(errors).length > 0;
   const form = (action: LinkAction) => `${p.base}/${action}`;
   const hidden = (
@@ -183,12 +186,12 @@ export function LinkPage(p: LinkPageProps) {
           </button>
         </form>
       </section>
-      {p.view.optOut ? (
-        // Twilio would refuse the text (21610): said instead of a form that cannot work.
+      {noReply ? (
+        // Twilio would refuse the text (21610 after STOP, 21614 to a landline): said instead of a form that cannot work; calling stays.
         <section class="action" id="reply" aria-labelledby="reply-title">
           <h3 id="reply-title">Reply by SMS</h3>
           <FieldError id="reply" message={errors.reply} />
-          <p class="hint">{optOutNotice(p.view.optOut, when)}.</p>
+          <p class="hint">{noReply}.</p>
         </section>
       ) : (
         <TextAction id="reply" title="Reply by SMS" label="Text to the journalist" hint="Sent from the press office number." max={CASEWORK_LIMITS.reply} button="Send reply" action={form('reply')} hidden={hidden} error={errors.reply} value={values.reply} />

@@ -137,9 +137,13 @@ export async function queueSms(tx: Tx, message: MessageInput, runAt: Date): Prom
   await addJob(tx, 'send_sms', message, { runAt, jobKey: message.key, priority: SMS_LANE_PRIORITY[message.lane ?? 'journalist'] });
 }
 
-/** Queues a plain call (the on-call officer's callback) in the caller's transaction; the task `place_call` places it once per `key`. */
+/**
+ * Queues a plain call (the on-call officer's callback, a test page, an incident summary said) in the
+ * caller's transaction; the task `place_call` places it once per `key`. A `page` lane call goes with
+ * the pages, as a page-lane text does.
+ */
 export async function queueCall(tx: Tx, call: CallInput, runAt: Date): Promise<void> {
-  await addJob(tx, 'place_call', call, { runAt, jobKey: call.key });
+  await addJob(tx, 'place_call', call, { runAt, jobKey: call.key, ...(call.lane === 'page' ? { priority: SMS_LANE_PRIORITY.page } : {}) });
 }
 
 /** What the outbox needs: its table (`outbound_message`), the clock, and a sender for every medium. */
@@ -241,7 +245,7 @@ export class OutboxService implements StatusOwner {
    * or the refusal.
    */
   async placeCall(input: CallInput): Promise<void> {
-    await this.sendPlain('call', { key: input.key, enquiryId: input.enquiryId, to: input.to, content: input.twiml, lane: 'journalist', detectMachine: input.detectMachine === true });
+    await this.sendPlain('call', { key: input.key, enquiryId: input.enquiryId, to: input.to, content: input.twiml, lane: input.lane ?? 'journalist', detectMachine: input.detectMachine === true });
   }
 
   /** Sends one email (the task `send_email`) once per `key`, as a plain text; the enquiry's timeline gets the send or the refusal. */
