@@ -79,7 +79,9 @@ export function cannotTakeTexts(e164: string): boolean {
  * would refuse the text (21614), so none is queued. Calls and emails still reach them.
  */
 export function noTextsNotice(e164: string): string {
-  return `${displayPhone(e164)} is a landline: it cannot take texts; call or email`;
+  // "Landline" only where it is one: an 03 or 0800 number is not, and the officer may wonder.
+  const what = parsePhoneNumberFromString(e164)?.getType() === 'FIXED_LINE' ? 'a landline' : 'not a mobile number';
+  return `${displayPhone(e164)} is ${what}: it cannot take texts; call or email`;
 }
 
 /** True when Press Desk may text `e164`: a number it calls back that is a mobile, or may be one. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayPerson, displayPhone, displayPhonesIn } from '../../../src/enquiries/phone-numbers.js';
+import { displayPerson, displayPhone, displayPhonesIn, noTextsNotice } from '../../../src/enquiries/phone-numbers.js';
 
 describe('displayPhone: a stored E.164 number as people read it', () => {
   it('shows UK numbers in national format, as the office dials them', () => {
@@ -51,5 +51,13 @@ describe('displayPerson: who a stored actor is', () => {
     expect(displayPerson('+447911200009', names)).toBe('07911 200009');
     expect(displayPerson('Olu On-Call', names)).toBe('Olu On-Call');
     expect(displayPerson('system', names)).toBe('system');
+  });
+});
+
+describe('noTextsNotice: why a journalist cannot be texted', () => {
+  it('calls a landline a landline, and an 03 or 0800 number only "not a mobile number"', () => {
+    expect(noTextsNotice('+442079460000')).toBe('020 7946 0000 is a landline: it cannot take texts; call or email');
+    expect(noTextsNotice('+443001234567')).toBe('0300 123 4567 is not a mobile number: it cannot take texts; call or email');
+    expect(noTextsNotice('+448001234567')).toBe('0800 123 4567 is not a mobile number: it cannot take texts; call or email');
   });
 });
