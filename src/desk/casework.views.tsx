@@ -185,6 +185,25 @@ function outboundText(o: OutboundMessage): string {
 }
 
 /** The journalist's address as a mail link, or as plain text when it is not one plain mailbox (never a raw `mailto:`). */
+/**
+ * Where the SMS reply form would be when no text can reach the journalist (they texted STOP, or
+ * the number is a landline): the reason instead of a form that cannot work. A reply posted from a
+ * form opened before the STOP lands here, so its error is shown too: the error summary links here.
+ */
+function NoSmsReply(props: { id: string; error: string | undefined; children: unknown }) {
+  return (
+    <div class="action" id="reply" tabindex={-1}>
+      <p>
+        <strong>Reply to the journalist by SMS</strong>
+      </p>
+      <FieldError id="reply" message={props.error} />
+      <p class="hint" id={props.id}>
+        {props.children}
+      </p>
+    </div>
+  );
+}
+
 function EmailLink(props: { address: string; reference: string }) {
   const href = mailtoHref(props.address, `Your enquiry ${props.reference}`);
   return href ? <a href={href}>{props.address}</a> : <span>{props.address}</span>;
@@ -247,6 +266,12 @@ export function EnquiryPage(p: EnquiryPageProps) {
               {' '}
               {optOutNotice(p.optOut, when)}.
             </strong>
+          ) : e.phone && cannotTakeTexts(e.phone) ? (
+            // Said beside the number too, not only at the reply form further down: an officer deciding how to answer reads this first.
+            <span class="hint no-texts" id="no-texts">
+              {' '}
+              ({noTextsNotice(e.phone).replace(/^.* is /, '')})
+            </span>
           ) : null}
         </dd>
         <dt>Deadline</dt>
@@ -364,27 +389,14 @@ export function EnquiryPage(p: EnquiryPageProps) {
         </form>
 
         {e.phone && p.optOut ? (
-          <div class="action" id="reply" tabindex={-1}>
-            <p>
-              <strong>Reply to the journalist by SMS</strong>
-            </p>
-            {/* A reply posted from a form opened before the STOP lands here: the summary links to this block. */}
-            <FieldError id="reply" message={errors.reply} />
-            <p class="hint" id="reply-opt-out">
-              No SMS reply can be sent: {optOutNotice(p.optOut, when).replace(/^./, (c) => c.toLowerCase())}. Texts will go again once they text START.
-            </p>
-          </div>
+          <NoSmsReply id="reply-opt-out" error={errors.reply}>
+            No SMS reply can be sent: {optOutNotice(p.optOut, when).replace(/^./, (c) => c.toLowerCase())}. Texts will go again once they text START.
+          </NoSmsReply>
         ) : e.phone && cannotTakeTexts(e.phone) ? (
           // Twilio would refuse the text (21614): said instead of a form that cannot work; call and email stay.
-          <div class="action" id="reply" tabindex={-1}>
-            <p>
-              <strong>Reply to the journalist by SMS</strong>
-            </p>
-            <FieldError id="reply" message={errors.reply} />
-            <p class="hint" id="reply-no-texts">
-              {noTextsNotice(e.phone)}.
-            </p>
-          </div>
+          <NoSmsReply id="reply-no-texts" error={errors.reply}>
+            {noTextsNotice(e.phone)}.
+          </NoSmsReply>
         ) : e.phone ? (
           <form method="post" action={action('reply')} class="action">
             <Csrf token={csrf} />

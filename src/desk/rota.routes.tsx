@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../clock.js';
-import { optOutsOf } from '../sms/opt-out.repository.js';
+import { optOutsOf, staffReach } from '../sms/opt-out.repository.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { parseInstant } from '../hours/parse.js';
@@ -8,11 +8,10 @@ import { validationFields } from '../http/errors.js';
 import { findPersonById } from '../oncall/rota.repository.js';
 import type { RotaService } from '../oncall/rota.service.js';
 import { NO_TEXTS_NOTICE } from '../oncall/text-reach.js';
-import { cannotTakeTexts } from '../enquiries/phone-numbers.js';
 import { deskSession, type DeskEnv } from './auth.middleware.js';
 import type { FormProblem } from './desk.forms.js';
 import { actorOf, formFields, ROW_ID, rowId } from './manager.handlers.js';
-import { RotaPage } from './rota.views.js';
+import { ROTA_OPT_OUT, RotaPage } from './rota.views.js';
 
 /** How far ahead the rota page shows. */
 export const ROTA_DAYS = 14;
@@ -99,10 +98,11 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
     if (done === 'test-page') {
       const id = c.req.query('person') ?? '';
       const person = ROW_ID.test(id) ? await findPersonById(deps.db, id) : undefined;
-      notice = !person
+      const reach = person ? await staffReach(deps.db, person.phone) : null;
+      notice = !person || !reach
         ? 'The test page has been queued.'
-        : cannotTakeTexts(person.phone)
-          ? `A test call to ${person.name} on ${person.phone} has been queued: ${NO_TEXTS_NOTICE}. It should ring within a minute; if it does not, check the number.`
+        : reach.by === 'call'
+          ? `A test call to ${person.name} on ${person.phone} has been queued: ${reach.reason === 'no_texts' ? NO_TEXTS_NOTICE : ROTA_OPT_OUT}. It should ring within a minute; if it does not, check the number.`
           : `A test page to ${person.name} on ${person.phone} has been queued. It should arrive within a minute; if it does not, check the number.`;
     }
     return renderRota(c, 200, undefined, notice);

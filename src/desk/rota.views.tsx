@@ -230,6 +230,7 @@ export function RotaPage(p: RotaPageProps) {
                 <>
                   Nobody is on the rota: pages go to the <strong>{now.primary.name}</strong> <a href={`tel:${now.primary.phone}`}>{now.primary.phone}</a>
                   <NoTexts phone={now.primary.phone} />
+                  <OptOutTag phone={now.primary.phone} optOuts={p.optOuts} />
                 </>
               ) : (
                 <Contact contact={now.primary} optOuts={p.optOuts} />

@@ -17,6 +17,12 @@ const WITHHELD_WORDING = {
 } as const satisfies Record<TimelineEvent<'page_withheld'>['data']['reason'], string>;
 
 /** Whom an escalation step pages (`onCall.escalation[].to`), for a press officer. */
+/** Why a step that meant to text called instead (older rows may carry a reason this version does not know). */
+const CALLED_INSTEAD_WORDING: Record<string, string> = {
+  no_texts: 'this number cannot take texts',
+  opted_out: 'this phone texted STOP to the press office number, so texts to it are refused until it texts START',
+} satisfies Record<TimelineEvent<'page_called_instead'>['data']['reason'], string>;
+
 const STEP_TARGET_WORDING: Record<string, string> = { oncall: 'the on-call officer', next: 'the backup', fallback: 'the out-of-hours line' };
 
 /** How a call to the press office line went, for a press officer. */
@@ -74,6 +80,10 @@ export function describeEvent(e: TimelineEvent, names: ReadonlyMap<string, strin
     }
     case 'sms_in':
       return { title: e.data.ack ? 'SMS in (acknowledgement)' : 'SMS in from the journalist', body: str(e.data.body) };
+    case 'sms_opt_out':
+      return e.data.change === 'stop'
+        ? { title: `The journalist texted ${str(e.data.keyword)}: our texts will not reach them until they text START; call or email` }
+        : { title: `The journalist texted ${str(e.data.keyword)}: our texts reach them again` };
     case 'sms_out':
       return { title: `SMS out to ${str(e.data.to)}`, body: str(e.data.body) };
     case 'sms_out_status':
@@ -99,7 +109,7 @@ export function describeEvent(e: TimelineEvent, names: ReadonlyMap<string, strin
     case 'page_step_skipped':
       return { title: `Escalation step ${Number(e.data.step) + 1} skipped: ${str(e.data.reason) || 'nobody new to page'}` };
     case 'page_called_instead':
-      return { title: `Escalation step ${Number(e.data.step) + 1} to ${STEP_TARGET_WORDING[str(e.data.to)] ?? str(e.data.to)} called: this number cannot take texts` };
+      return { title: `Escalation step ${Number(e.data.step) + 1} to ${STEP_TARGET_WORDING[str(e.data.to)] ?? str(e.data.to)} called: ${CALLED_INSTEAD_WORDING[e.data.reason] ?? 'this number cannot take texts'}` };
     case 'escalation_stopped':
       return { title: `Escalation stopped: ${str(e.data.reason)}` };
     case 'page_withheld':
@@ -143,7 +153,7 @@ export function describeEvent(e: TimelineEvent, names: ReadonlyMap<string, strin
     case 'incident_line_sent':
       return { title: `${e.data.kind === 'press' ? 'Press line' : 'Holding line'} of the incident sent to ${str(e.data.to)}`, body: str(e.data.text) };
     case 'incident_summary':
-      if (e.data.by === 'call') return { title: `Counted in the incident summary called to on-call ${str(e.data.to)}: this number cannot take texts` };
+      if (e.data.by === 'call') return { title: `Counted in the incident summary called to on-call ${str(e.data.to)}: no text reaches this phone` };
       return { title: `Counted in the incident summary texted to on-call ${str(e.data.to)}` };
     case 'deadline_warning':
       return { title: `Respond-by time near (${e.data.by === 'deadline' ? 'the journalist’s deadline' : 'the office’s target'}), no response yet` };

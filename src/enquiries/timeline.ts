@@ -29,6 +29,8 @@ export interface EventData {
    * follow-up that only asks for news (src/status/chase.ts), counted in the reports.
    */
   sms_in: { body: string; messageSid: string; ack?: boolean; chase?: boolean };
+  /** The journalist texted an opt-out keyword (STOP…: Twilio refuses our texts to them) or an opt-in one (START…) that ended it. */
+  sms_opt_out: { change: 'stop' | 'start'; keyword: string };
   /** A text to the journalist went out. */
   sms_out: { to: string; body: string; sid: string | null; key: string };
   /** Twilio's delivery status of a text to the journalist. */
@@ -48,10 +50,11 @@ export interface EventData {
   /** `to` is the escalation step's target (oncall / next / fallback), not a number. */
   page_step_skipped: { pageId: string; step: number; to: string; reason: string };
   /**
-   * A step meant to text its target (`to`: oncall / next / fallback, not a number) called only:
-   * the number cannot take texts (a landline, an 03 number), so Twilio would refuse the text (issue 24).
+   * A step meant to text its target (`to`: oncall / next / fallback, not a number) called only,
+   * since Twilio would refuse the text (issue 24): `no_texts`, the number cannot take texts (a
+   * landline, an 03 number); `opted_out`, the phone texted STOP to the press office number.
    */
-  page_called_instead: { pageId: string; step: number; to: string; reason: 'no_texts' };
+  page_called_instead: { pageId: string; step: number; to: string; reason: 'no_texts' | 'opted_out' };
   /**
    * Urgent out of hours but not paged: paging is off, the sender reached their page limit
    * (`intake.pageRateLimit`, on whatever channel), the caller withheld their number (`no_sender`),
@@ -170,6 +173,7 @@ export type EventKind = keyof EventData;
 export const PERSONAL_FIELDS = {
   received: ['nextStep'],
   sms_in: ['body'],
+  sms_opt_out: [],
   sms_out: ['to', 'body'],
   sms_out_status: [],
   sms_out_failed: ['to', 'error'],

@@ -11,7 +11,6 @@ import type { Clock } from '../clock.js';
 import type { Config, OfficeConfig } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
-import { cannotTakeTexts } from '../enquiries/phone-numbers.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { isOpen, nextOpening } from '../hours/office-hours.js';
@@ -19,6 +18,7 @@ import { addJob } from '../jobs/queue.repository.js';
 import { foldToGsm, GSM, smsCapacity, smsLength } from '../oncall/paging.messages.js';
 import type { RotaService } from '../oncall/rota.service.js';
 import { queueCall, queueSms } from '../outbox/outbox.service.js';
+import { staffReach } from '../sms/opt-out.repository.js';
 import { voiceSay } from '../telephony/twiml.js';
 import { spokenReference } from '../voice/voice.twiml.js';
 import { lockIncident } from './incident.repository.js';
@@ -72,8 +72,8 @@ export function summarySms(f: SummaryFacts, office: OfficeConfig, now: Date): st
 }
 
 /**
- * The summary as said on a call, to an on-call number that cannot take texts (a landline, the
- * shipped 03 out-of-hours line): the same facts as `summarySms`, the reference spelled out so it
+ * The summary as said on a call, to an on-call number no text reaches (a landline, the shipped 03
+ * out-of-hours line, a phone that texted STOP): the same facts as `summarySms`, the reference spelled out so it
  * can be written down, said twice (as a page call is) in case the first is missed. The incident's
  * name is cut to 200 characters, so the TwiML stays far under Twilio's 4,000.
  */
@@ -133,8 +133,9 @@ export class IncidentSummaries implements SummaryPort {
       const last = incident.summarised_to?.getTime() ?? -Infinity;
       const upTo = new Date(Math.max(now.getTime(), last + 1));
       const key = `incident-summary:${incident.id}:${upTo.toISOString()}`;
-      // Twilio would refuse a text to a landline (21614): such a number is called, as its pages are, and hears the summary.
-      const byCall = cannotTakeTexts(to.phone);
+      // Twilio would refuse a text to a landline (21614) or to a phone that texted STOP (21610):
+      // such a number is called, as its pages are, and hears the summary.
+      const byCall = (await staffReach(tx, to.phone)).by === 'call';
       if (byCall) await queueCall(tx, { key, enquiryId: null, to: to.phone, twiml: voiceSay(summarySpoken(facts, config.office, now)), lane: 'page' }, now);
       else await queueSms(tx, { key, enquiryId: null, to: to.phone, body: summarySms(facts, config.office, now), lane: 'page' }, now);
       const data = { incidentId: incident.id, to: to.phone, ...(byCall ? { by: 'call' as const } : {}) };

@@ -9,7 +9,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { OptOut } from '../sms/opt-out.js';
-import { findOptOut } from '../sms/opt-out.repository.js';
+import { findOptOut, staffReach, type StaffReach } from '../sms/opt-out.repository.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
@@ -117,6 +117,8 @@ export interface LinkView {
   names: Map<string, string>;
   /** The journalist texted STOP (sms_opt_out): no SMS reply is offered. */
   optOut: OptOut | null;
+  /** How incident summaries reach the officer's phone: a call where no text can (`staffReach`). */
+  officerReach: StaffReach['by'];
 }
 
 /** How an action through the link ended (a user problem throws AppError('validation', …) instead). */
@@ -172,7 +174,8 @@ export class OnCallLinks {
       const line = await this.deps.lines.lineForEnquiry(tx, r.enquiry);
       const names = await knownNames(tx);
       const optOut = r.enquiry.phone ? ((await findOptOut(tx, r.enquiry.phone)) ?? null) : null;
-      return { enquiry: r.enquiry, officer: r.officer, events, expiresAt: r.link.expires_at, escalation, line, names, optOut };
+      const officerReach = (await staffReach(tx, r.officer.phone)).by;
+      return { enquiry: r.enquiry, officer: r.officer, events, expiresAt: r.link.expires_at, escalation, line, names, optOut, officerReach };
     });
   }
 

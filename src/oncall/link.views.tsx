@@ -56,8 +56,12 @@ export function isLinkNotice(s: string | undefined): s is LinkNotice {
 /** The declare form's controls (and error anchors), by the incident field each one fills. */
 export const DECLARE_FIELD = { name: 'incident-name', terms: 'incident-terms' } as const;
 
-const DECLARED_NOTICE =
-  'Incident declared, and this enquiry linked to it. Urgent enquiries about it will not page you one by one: you get a summary text every few minutes while they arrive.';
+/** After declaring: how the summaries reach this phone (a call where no text can). */
+const declaredNotice = (summary: string) =>
+  `Incident declared, and this enquiry linked to it. Urgent enquiries about it will not page you one by one: you get a ${summary} every few minutes while they arrive.`;
+
+/** What an incident summary is to this officer: a text, or a call to a phone no text reaches. */
+const SUMMARY_WORD = { text: 'summary text', call: 'summary call' } as const;
 
 const national = displayPhone;
 
@@ -130,7 +134,7 @@ export function LinkPage(p: LinkPageProps) {
         <div class="notice" role="status">
           <p>
             {p.notice === 'declare'
-              ? DECLARED_NOTICE
+              ? declaredNotice(SUMMARY_WORD[p.view.officerReach])
               : p.notice === 'line' && p.lineOutcome
                 ? LINE_NOTICE[p.lineOutcome](lineKind(p.view.line), lineRouteWords(p.view.line))
                 : DONE_NOTICE[p.notice](p.view.officer.phone)}
@@ -209,7 +213,7 @@ export function LinkPage(p: LinkPageProps) {
         error={errors.response}
         value={values.response}
       />
-      <DeclareIncident base={p.base} incidentId={e.incident_id} suggestedTerms={distinctiveWords(e.subject, { exclude: [e.name, e.outlet, e.email ?? ''] })} hidden={hidden} errors={errors} values={values} />
+      <DeclareIncident summary={SUMMARY_WORD[p.view.officerReach]} base={p.base} incidentId={e.incident_id} suggestedTerms={distinctiveWords(e.subject, { exclude: [e.name, e.outlet, e.email ?? ''] })} hidden={hidden} errors={errors} values={values} />
 
       <h2>Latest on the timeline</h2>
       <ol class="timeline" aria-label="Latest timeline entries, newest first">
@@ -334,19 +338,19 @@ function Escalation(p: { state: EscalationState; officer: OnCallOfficer; names: 
  * the subject's two most distinctive words (issue 23: `distinctiveWords`, never the journalist's
  * name or outlet), which the officer edits before declaring. Nothing is stored until they do.
  */
-function DeclareIncident(p: { base: string; incidentId: string | null; suggestedTerms: string; hidden: unknown; errors: Record<string, string>; values: Record<string, string> }) {
+function DeclareIncident(p: { summary: string; base: string; incidentId: string | null; suggestedTerms: string; hidden: unknown; errors: Record<string, string>; values: Record<string, string> }) {
   if (p.incidentId) {
     return (
       <section class="action" aria-labelledby="declare-title">
         <h3 id="declare-title">Part of an incident</h3>
-        <p class="hint">This enquiry is linked to an incident: its other urgent enquiries come to you as summary texts, not one page each.</p>
+        <p class="hint">This enquiry is linked to an incident: its other urgent enquiries come to you as a {p.summary} every few minutes, not one page each.</p>
       </section>
     );
   }
   return (
     <section class="action" aria-labelledby="declare-title">
       <h3 id="declare-title">Declare an incident from this enquiry</h3>
-      <p class="hint">For a big story with many enquiries: they are grouped on the desk, and out of hours you get one summary text every few minutes instead of a page for each.</p>
+      <p class="hint">For a big story with many enquiries: they are grouped on the desk, and out of hours you get one {p.summary} every few minutes instead of a page for each.</p>
       <form method="post" action={`${p.base}/declare`}>
         {p.hidden}
         <Field

@@ -7,6 +7,7 @@ import type { Enquiry } from '../db/schema.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import { callsBack, cannotTakeTexts } from '../enquiries/phone-numbers.js';
+import { staffReach } from '../sms/opt-out.repository.js';
 import type { PagingPort } from '../enquiries/enquiries.service.js';
 import { addJob, removeJob } from '../jobs/queue.repository.js';
 import { isOpen } from '../hours/office-hours.js';
@@ -118,16 +119,18 @@ export class PagingService implements PagingPort, StatusOwner {
   }
 
   /**
-   * What step `index` sends to `contact`: its action, except that a number that cannot take texts
-   * (a landline, the shipped 03 fallback) is only called, since Twilio would refuse the text
-   * (21614) and an `sms` step would page nobody. The timeline says so, once per step (a retried
+   * What step `index` sends to `contact`: its action, except that a number no text can reach is
+   * only called (`staffReach`): a landline or the shipped 03 fallback (Twilio refuses with 21614),
+   * or a phone that texted STOP (21610). An `sms` step would otherwise page nobody. The timeline says so, once per step (a retried
    * job does not repeat it).
    */
   private async actionsFor(step: EscalationStep, contact: OnCallContact, page: Page, index: number): Promise<PageAction[]> {
-    if (step.action === 'call' || !cannotTakeTexts(contact.phone)) return step.action === 'sms+call' ? ['sms', 'call'] : [step.action];
+    if (step.action === 'call') return ['call'];
+    const reach = await staffReach(this.deps.db, contact.phone);
+    if (reach.by === 'text') return step.action === 'sms+call' ? ['sms', 'call'] : [step.action];
     await this.deps.db.transaction().execute(async (tx) => {
       if (await hasEvent(tx, page.enquiry_id, 'page_called_instead', { pageId: page.id, step: index })) return;
-      await addEvent(tx, { enquiryId: page.enquiry_id, at: this.deps.clock(), kind: 'page_called_instead', data: { pageId: page.id, step: index, to: step.to, reason: 'no_texts' } });
+      await addEvent(tx, { enquiryId: page.enquiry_id, at: this.deps.clock(), kind: 'page_called_instead', data: { pageId: page.id, step: index, to: step.to, reason: reach.reason } });
     });
     return ['call'];
   }

@@ -9,7 +9,7 @@ import { audit, type Actor } from '../desk/audit.repository.js';
 import { normalisePhone, normaliseText } from '../enquiries/enquiry.input.js';
 import { formatOfficeTime } from '../hours/format.js';
 import { AppError, validationError, validationFields } from '../http/errors.js';
-import { cannotTakeTexts } from '../enquiries/phone-numbers.js';
+import { staffReach } from '../sms/opt-out.repository.js';
 import { queueCall, queueSms } from '../outbox/outbox.service.js';
 import { voiceSay } from '../telephony/twiml.js';
 import { revokeLinksOf } from './link.service.js';
@@ -526,7 +526,8 @@ export class RotaService {
   /**
    * Queues one SMS to the person's phone through the outbox, like any other text (sent once per
    * key, retried if Twilio is briefly away), audited. It belongs to no enquiry, so no timeline
-   * shows it. A phone that cannot take texts (a landline) gets a call instead, as its pages do.
+   * shows it. A phone no text reaches (a landline, or one that texted STOP: `staffReach`) gets a
+   * call instead, as its pages do.
    * Returns how it goes; AppError('not_found') when the person is not on the active staff list.
    */
   async queueTestPage(personId: string, actor: Actor): Promise<'text' | 'call'> {
@@ -535,7 +536,7 @@ export class RotaService {
       if (!person?.active) throw new AppError('not_found', 'There is no such person on the staff list.');
       const now = this.deps.clock();
       const key = `test-page:${randomUUID()}`;
-      const by = cannotTakeTexts(person.phone) ? 'call' : 'text';
+      const { by } = await staffReach(tx, person.phone);
       const words = testPageBody(this.deps.config.office.name, person.name, by);
       // A drill of the phone, not of the timing: it goes behind journalists' texts and real pages.
       if (by === 'call') await queueCall(tx, { key, enquiryId: null, to: person.phone, twiml: voiceSay(words) }, now);

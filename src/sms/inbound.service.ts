@@ -9,7 +9,7 @@ import { derivedBearerToken, hashBearerToken } from '../http/bearer-token.js';
 import { hasStatusLink, redactedStatusUrl, withStatusLink } from '../status/status-link.js';
 import { insertStatusLink } from '../status/status.repository.js';
 import { optOutChange } from './opt-out.js';
-import { clearOptOut, recordOptOut } from './opt-out.repository.js';
+import { clearOptOut, openEnquiriesOf, recordOptOut } from './opt-out.repository.js';
 import * as intake from './sms-intake.repository.js';
 import { addToThread, openThreadFor } from './sms-thread.service.js';
 
@@ -83,6 +83,10 @@ export class InboundSmsService {
       const optIn = change?.kind === 'start' && (await clearOptOut(tx, message.from));
       if (change && (change.kind === 'stop' || optIn)) {
         if (change.kind === 'stop') await recordOptOut(tx, { phone: message.from, opted_out_at: now, keyword: change.keyword });
+        // Whoever handles the journalist's open enquiries sees when texts stopped (or started) reaching them.
+        for (const enquiryId of await openEnquiriesOf(tx, message.from)) {
+          await repo.addEvent(tx, { enquiryId, at: now, kind: 'sms_opt_out', data: { change: change.kind, keyword: change.keyword } });
+        }
         await intake.insertInboundSms(tx, { message_sid: message.messageSid, from_number: message.from, body, enquiry_id: null, reply: '', received_at: now });
         return null;
       }

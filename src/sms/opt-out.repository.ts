@@ -1,4 +1,6 @@
 import type { Db, Tx } from '../db/database.js';
+import { cannotTakeTexts } from '../enquiries/phone-numbers.js';
+import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
 import type { OptOut } from './opt-out.js';
 
 // The opt-out table's queries (sql/20261207010000_sms_opt_out.sql).
@@ -39,4 +41,25 @@ export interface OptOutStore {
 /** The opt-out table as the outbox's `OptOutStore`. */
 export function optOutStore(db: Db): OptOutStore {
   return { find: (phone) => findOptOut(db, phone), record: (row) => recordOptOut(db, row) };
+}
+
+/**
+ * How Press Desk reaches a staff phone it would text (a page, an incident summary, a test page):
+ * by text, or by a call when a text cannot arrive. `no_texts`: a landline or 03/0800 number,
+ * which Twilio refuses (21614). `opted_out`: the phone texted STOP to the press office number,
+ * so Twilio refuses every text to it (21610) until it texts START; a call still rings. An
+ * on-call officer who sent STOP by mistake must still be woken.
+ */
+export type StaffReach = { by: 'text' } | { by: 'call'; reason: 'no_texts' | 'opted_out' };
+
+/** How to reach `phone` (E.164) with something Press Desk would text: see `StaffReach`. */
+export async function staffReach(db: Db | Tx, phone: string): Promise<StaffReach> {
+  if (cannotTakeTexts(phone)) return { by: 'call', reason: 'no_texts' };
+  return (await findOptOut(db, phone)) ? { by: 'call', reason: 'opted_out' } : { by: 'text' };
+}
+
+/** Ids of the open enquiries whose journalist's number is `phone`: where an opt-out change is recorded on the timeline. */
+export async function openEnquiriesOf(tx: Tx, phone: string): Promise<string[]> {
+  const rows = await tx.selectFrom('enquiry').select('id').where('phone', '=', phone).where('status', 'in', OPEN_STATUSES).execute();
+  return rows.map((r) => r.id);
 }

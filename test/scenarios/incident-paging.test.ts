@@ -202,6 +202,7 @@ describe('declaring an incident from the link in a page', () => {
     const view = await h.app.request(path);
     const html = await view.text();
     expect(html).toContain('Declare an incident from this enquiry');
+    expect(html).toContain('out of hours you get one summary text every few minutes instead of a page for each');
     expect(html).toContain(`action="${path}/declare"`);
     // The name empty, for the officer's own words (issue 22); the terms the subject's two most
     // distinctive words (issue 23), not the whole subject, for the officer to check.

@@ -54,6 +54,8 @@ describe('a journalist who gave a landline', () => {
     expect(page).not.toContain(`action="/desk/enquiries/${ref}/reply"`);
     expect(text(page)).toContain(`Reply to the journalist by SMS ${NOTICE}.`);
     expect(page).toContain(`href="tel:${LANDLINE}"`);
+    // Beside the number too, where an officer deciding how to answer looks first.
+    expect(text(page)).toContain('Phone 020 7946 0000 (a landline: it cannot take texts; call or email)');
     expect(page).toContain('href="mailto:');
 
     const refused = await desk.post(`/desk/enquiries/${ref}/reply`, { reply: 'The depot fire is out.' });

@@ -236,13 +236,66 @@ describe('an on-call officer who texts STOP', () => {
     expect(call.to).toBe(ON_CALL);
     expect(textsTo(ON_CALL)).toEqual([]);
     expect(refusals()).toEqual([]);
+    // The first step, a text, rings the same phone instead: nothing fails, nothing escalates past them.
     const kinds = await kindsOf(h.database.db, reference);
-    expect(kinds.slice(kinds.indexOf('page_created'))).toEqual(['page_created', 'page_failed', 'escalated', 'page_call_placed']);
-    const failed = await h.database.db
-      .selectFrom('enquiry_event')
-      .select('data')
-      .where('kind', '=', 'page_failed')
-      .executeTakeFirstOrThrow();
-    expect((failed.data as { error: string }).error).toBe('Not sent: the recipient texted STOP on Thu 24 Dec 22:00; texts will not reach them until they text START');
+    expect(kinds.slice(kinds.indexOf('page_created'))).toEqual(['page_created', 'page_called_instead', 'page_call_placed']);
+    const instead = await h.database.db.selectFrom('enquiry_event').select('data').where('kind', '=', 'page_called_instead').executeTakeFirstOrThrow();
+    expect(instead.data).toMatchObject({ step: 0, to: 'oncall', reason: 'opted_out' });
+    const manager = await loginAs(h, MANAGER.email, MANAGER.password);
+    expect((await pageText(manager, reference)).text).toContain(
+      'Escalation step 1 to the on-call officer called: this phone texted STOP to the press office number, so texts to it are refused until it texts START',
+    );
+  });
+
+  it('hears incident summaries as calls, and a test page rings them', async () => {
+    const desk = await startNight();
+    await text(ON_CALL, 'STOP');
+    const [olu] = (await h.services.rota.listPeople()).filter((p) => p.phone === ON_CALL);
+    expect((await desk.post(`/desk/rota/people/${olu.id}/test-page`, {})).status).toBe(303);
+    expect(decodeEntities((await desk.get(`/desk/rota?done=test-page&person=${olu.id}`)).body)).toContain(
+      `A test call to Olu On-Call on ${ON_CALL} has been queued: texted STOP: pages to them are calls until they text START.`,
+    );
+    await h.jobs.settle();
+    const [testCall] = await h.twilio.waitForCalls(1);
+    expect(testCall.to).toBe(ON_CALL);
+
+    // An incident on-call has (acknowledged by keypress): its next urgent enquiries come as one spoken summary.
+    await h.services.incidents.declare({ name: 'Depot fire', terms: 'depot fire' }, { kind: 'staff', actor: SYSTEM });
+    await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: JOURNALIST, subject: 'Depot fire: injuries?', details: 'Tonight', urgent: true });
+    const [, page] = await h.twilio.waitForCalls(2);
+    await h.jobs.settle();
+    await h.twilio.answerCall(page, { answeredBy: 'human', digits: ['1'] });
+    await h.jobs.settle();
+    h.clock.advance(MINUTE);
+    await h.postJson('/api/enquiries', { name: 'Bo Reporter', outlet: 'Radio North', phone: '+447911123499', subject: 'Depot fire road closures', details: 'Tonight', urgent: true });
+    h.clock.advance(h.config.incidents.summaryMinutes * MINUTE);
+    await h.jobs.settle();
+    const calls = await h.twilio.waitForCalls(3);
+    expect(calls[2].to).toBe(ON_CALL);
+    expect(calls[2].twiml).toContain('Incident Depot fire: 1 more urgent enquiry has arrived');
+    expect(textsTo(ON_CALL)).toEqual([]);
+    expect(refusals()).toEqual([]);
+  });
+});
+
+describe('a journalist’s STOP on the timeline', () => {
+  it('is recorded on each of their open enquiries, with the START that ends it', async () => {
+    const desk = await start(WEDNESDAY_10AM);
+    const [thanks] = await text(JOURNALIST, 'Is the A38 closed tonight?');
+    const bySms = /PD-[A-Z0-9]{3}-[A-Z0-9]{3}/.exec(thanks)![0];
+    const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: JOURNALIST, subject: 'Bridge repairs', details: 'When do they end?' });
+    const { reference: byApi } = (await res.json()) as { reference: string };
+    const other = (await (await h.postJson('/api/enquiries', { name: 'Bo Reporter', outlet: 'Radio North', phone: '+447911123499', subject: 'Bridge repairs', details: 'Cost?' })).json()) as { reference: string };
+
+    h.clock.advance(MINUTE);
+    await text(JOURNALIST, 'stop');
+    h.clock.advance(MINUTE);
+    await text(JOURNALIST, 'Start');
+    for (const reference of [bySms, byApi]) {
+      const page = (await pageText(desk, reference)).text;
+      expect(page).toContain('The journalist texted STOP: our texts will not reach them until they text START; call or email');
+      expect(page).toContain('The journalist texted START: our texts reach them again');
+    }
+    expect(await kindsOf(h.database.db, other.reference)).not.toContain('sms_opt_out');
   });
 });

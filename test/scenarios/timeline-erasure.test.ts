@@ -31,6 +31,7 @@ const SAMPLES = {
   page_failed: { pageId: '1', step: 0, action: 'sms', to: '+447911123999', error: 'refused', twilioCode: 21211 },
   page_step_skipped: { pageId: '1', step: 2, to: 'next', reason: 'nobody new to page' },
   page_called_instead: { pageId: '1', step: 3, to: 'fallback', reason: 'no_texts' },
+  sms_opt_out: { change: 'stop', keyword: 'STOP' },
   page_withheld: { reason: 'page_limit' },
   escalated: { pageId: '1', fromStep: 0, reason: 'call no-answer' },
   handed_to_on_call: { reason: 'urgent and not picked up when the office closed' },
