@@ -4,7 +4,9 @@
  * role="status" and the focus on it, saying what happened ("Assigned to you", "SMS queued to
  * 07911 123456"); the reply's state beside its form goes from queued to Sent; the page passes axe
  * at 1280px and 320px with the notice showing. With PRESSDESK_SCREENSHOTS=1 the page after the SMS
- * reply is saved as docs/enquiry-notice.png for the README.
+ * reply is saved as docs/enquiry-notice.png for the README. A journalist who texted STOP, or gave
+ * a landline, is said so beside the number and in place of the SMS reply form (issue 24), also
+ * axe-clean at both widths.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,5 +108,32 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('enquiry page: a notice at the
     await expectFits(small, 'the enquiry page with a notice at 320px');
     await expectNoViolations(small, 'the enquiry page with a notice at 320px');
     await small.close();
+  });
+
+  it('a journalist who texted STOP and one with a landline: said beside the number and in place of the SMS reply form; axe-clean and fitting at both widths', async () => {
+    onTestFailed(() => console.error(desk.service.output()));
+    const stopped = await desk.submit({ name: 'Ann Reporter', outlet: 'Evening Gazette', phone: '07911 123458', subject: 'Depot fire', details: 'Any injuries at the depot fire?' });
+    await desk.sms('+447911123458', 'STOP');
+    const landline = await desk.submit({ name: 'Bo Reporter', outlet: 'Radio North', phone: '020 7946 0000', subject: 'Bridge repairs', details: 'When do the bridge repairs end?' });
+
+    for (const [context, width] of [[desktop, 1280], [phone, 320]] as const) {
+      const page = await context.newPage();
+      await signIn(page, desk.baseUrl, OFFICER);
+      await page.goto(`${desk.baseUrl}/desk/enquiries/${stopped.reference}`);
+      await expect(page.locator('#opt-out').innerText()).resolves.toMatch(/Texted STOP on .+: texts will not reach them; call or email\./);
+      await expect(page.locator('#reply-opt-out').innerText()).resolves.toMatch(/^No SMS reply can be sent: texted STOP on /);
+      await expect(page.getByRole('button', { name: 'Send SMS reply' }).count()).resolves.toBe(0);
+      await expect(page.getByText('The journalist texted STOP: our texts will not reach them until they text START; call or email').count()).resolves.toBe(1);
+      await expectFits(page, `the enquiry of a journalist who texted STOP at ${width}px`);
+      await expectNoViolations(page, `the enquiry of a journalist who texted STOP at ${width}px`);
+
+      await page.goto(`${desk.baseUrl}/desk/enquiries/${landline.reference}`);
+      await expect(page.locator('#no-texts').innerText().then((t) => t.trim())).resolves.toBe('(a landline: it cannot take texts; call or email)');
+      await expect(page.locator('#reply-no-texts').innerText()).resolves.toBe('020 7946 0000 is a landline: it cannot take texts; call or email.');
+      await expect(page.getByRole('button', { name: 'Send SMS reply' }).count()).resolves.toBe(0);
+      await expectFits(page, `the enquiry of a journalist with a landline at ${width}px`);
+      await expectNoViolations(page, `the enquiry of a journalist with a landline at ${width}px`);
+      await page.close();
+    }
   });
 });
