@@ -31,6 +31,9 @@ export const targets = [
   { name: 'outbox', mutate: 'src/outbox/**/*.ts', tests: [
       'test/unit/outbox/*.test.ts',
       ...scenarios('send-limits', 'twilio-behaviour', 'sms-opt-out', 'page-budget', 'page-storm', 'escalation-stops', 'landline-fallback', 'receipts'),
+      // The outbox's other owners: the on-call officer's callback (a call with answering-machine
+      // detection), email, and the journalist's texts.
+      ...scenarios('answering-machine', 'oncall-link', 'email-out', 'intake-sms', 'outbox-edges'),
     ] },
   { name: 'oncall-messages', mutate: 'src/oncall/paging.messages.ts,src/oncall/text-reach.ts', tests: [
       ...['paging-messages', 'sms-segments-agree', 'commands', 'text-reach'].map((f) => `test/unit/oncall/${f}.test.ts`),
