@@ -173,7 +173,8 @@ export type EventKind = keyof EventData;
 export const PERSONAL_FIELDS = {
   received: ['nextStep'],
   sms_in: ['body'],
-  sms_opt_out: [],
+  // Under Twilio's Advanced Opt-Out the keyword is the journalist's own text (up to 40 characters).
+  sms_opt_out: ['keyword'],
   sms_out: ['to', 'body'],
   sms_out_status: [],
   sms_out_failed: ['to', 'error'],
