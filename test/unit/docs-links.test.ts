@@ -97,7 +97,8 @@ export function brokenLinks(file: string, text: string, read: (path: string) => 
       continue;
     }
     const targetText = read(target);
-    if (targetText !== undefined && !anchorsOf(targetText).has(anchor)) problems.push(`${file}: ${link}: no heading "#${anchor}" in ${target}`);
+    if (targetText !== undefined && !anchorsOf(targetText).has(anchor))
+      problems.push(`${file}: ${link}: no heading "#${anchor}" in ${target}`);
   }
   return problems;
 }
@@ -116,7 +117,8 @@ describe('links in the README and docs/', () => {
   });
 
   it('finds a missing file and a missing anchor', () => {
-    const text = '[a](nowhere.md) [b](README.md#no-such-heading) [c](README.md#quick-start) [d](https://example.org/x) `[e](nor-this.md)`';
+    const text =
+      '[a](nowhere.md) [b](README.md#no-such-heading) [c](README.md#quick-start) [d](https://example.org/x) `[e](nor-this.md)`';
     expect(brokenLinks('README.md', text, read)).toEqual([
       'README.md: nowhere.md: nowhere.md does not exist',
       'README.md: README.md#no-such-heading: no heading "#no-such-heading" in README.md',
