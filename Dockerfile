@@ -14,7 +14,7 @@ RUN npm run build
 
 FROM node:24-bookworm-slim AS runtime
 # The heap cap keeps a busy process near 165 MB resident instead of letting V8 grow it past 300 MB
-# under sustained load (npm run bench -- --node-options=--max-old-space-size=192; README "Scaling").
+# under sustained load (npm run bench -- --node-options=--max-old-space-size=192; docs/operating.md "Scaling").
 ENV NODE_ENV=production PORT=3000 NODE_OPTIONS=--max-old-space-size=192
 WORKDIR /app
 COPY package.json package-lock.json ./
