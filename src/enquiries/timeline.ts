@@ -1,4 +1,4 @@
-import type { EnquiryChannel, EnquiryStatus } from './enquiry.model.js';
+import type { AckVia, EnquiryChannel, EnquiryStatus, PageAction, UrgentReason } from './enquiry.model.js';
 
 /**
  * Every kind of timeline entry (`enquiry_event.kind`) with the shape of its `data`. The one list
@@ -12,7 +12,7 @@ export interface EventData {
     channel: EnquiryChannel;
     outOfHours: boolean;
     urgent: boolean;
-    urgentReason: 'journalist' | 'deadline' | null;
+    urgentReason: UrgentReason | null;
     pagedOnCall: boolean;
     nextStep: string;
     /** SHA-256 of the web form's receipt token (the confirmation page checks it). */
@@ -67,7 +67,7 @@ export interface EventData {
   /** The enquiry was answered, closed or withdrawn while its page was unacknowledged: no step runs any more. */
   escalation_stopped: { pageId: string; reason: string };
   delivery_receipt: { pageId: string; step: number; action: PageAction; sid: string; status: string; errorCode: string | null };
-  acknowledged: { pageId: string; via: 'sms' | 'voice' | 'desk' | 'link' };
+  acknowledged: { pageId: string; via: AckVia };
   /** `to` is the staff member's name, null when unassigned. */
   assigned: { to: string | null };
   status_changed: { from: EnquiryStatus; to: EnquiryStatus };
@@ -154,7 +154,6 @@ export type OnCallVia = 'sms' | 'link';
 /** How a call to the press office line ended for the caller. */
 export type CallOutcome = 'desk_answered' | 'connected_on_call' | 'not_accepted' | 'voicemail' | 'hung_up';
 
-type PageAction = 'sms' | 'call';
 /** A page SMS or call that Twilio took (`bundledWith`: how many pages shared the SMS). */
 type PageSent = { pageId: string; step: number; to: string; sid: string | null; name?: string; source?: string; bundledWith?: number };
 
