@@ -32,7 +32,7 @@ export function isOpenStatus(s: EnquiryStatus): s is OpenStatus {
   return IS_OPEN[s];
 }
 
-/** Why an enquiry was judged urgent on arrival: the journalist said so, or their deadline is before the office opens. */
+/** Why an enquiry was urgent on arrival: the journalist said so, or their deadline is before the office opens. */
 export type UrgentReason = 'journalist' | 'deadline';
 
 // The on-call vocabulary the timeline records lives here, below both src/oncall (which owns pages)

@@ -151,8 +151,10 @@ describe('timeline erasure by declared personal fields', () => {
     const classes = FIELD_CLASS as Record<EventKind, Record<string, FieldClass>>;
     const kinds = Object.keys(classes) as EventKind[];
     // Erasure works on the stored JSON whatever a field's type, so a string stands for every value.
-    const valueOf = (kind: EventKind, f: string, c: FieldClass) => (c === 'personal' ? `${MARKER} ${kind}.${f}` : `kept ${kind}.${f}`);
-    const dataOf = (kind: EventKind) => Object.fromEntries(Object.entries(classes[kind]).map(([f, c]) => [f, valueOf(kind, f, c)]));
+    const valueOf = (kind: EventKind, f: string, c: FieldClass) =>
+      c === 'personal' ? `${MARKER} ${kind}.${f}` : `kept ${kind}.${f}`;
+    const dataOf = (kind: EventKind) =>
+      Object.fromEntries(Object.entries(classes[kind]).map(([f, c]) => [f, valueOf(kind, f, c)]));
     const enquiry = await insertEnquiryWithEvent(
       t.db,
       journalistEnquiry('PD-TLE-002', at),
