@@ -4,9 +4,9 @@ import { IANAZone } from 'luxon';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { CONFIG_DIR } from './paths.js';
+import { E164 } from './ids.js';
 
 const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
-const e164 = /^\+[1-9]\d{6,14}$/;
 
 const interval = z
   .tuple([
@@ -78,7 +78,7 @@ export const fileConfigSchema = z.strictObject({
     }
   }),
   onCall: z.strictObject({
-    fallbackNumber: z.string().regex(e164, 'must be an E.164 phone number such as +443001234567'),
+    fallbackNumber: z.string().regex(E164, 'must be an E.164 phone number such as +443001234567'),
     ackTimeoutSeconds: z.number().int().min(10).max(86_400),
     bundleSeconds: z.number().int().min(0).max(3600),
     /**
@@ -109,7 +109,7 @@ export const fileConfigSchema = z.strictObject({
   /** The press office's phone line: calls to TWILIO_PHONE_NUMBER (src/voice/). */
   voice: z.strictObject({
     /** In office hours a call rings these phones (E.164) all at once; empty: straight to a message. */
-    deskNumbers: z.array(z.string().regex(e164, 'must be E.164 phone numbers such as +441632960001')).max(10),
+    deskNumbers: z.array(z.string().regex(E164, 'must be E.164 phone numbers such as +441632960001')).max(10),
     /** How long a call rings the desk, or the on-call officer, before the caller is asked for a message. */
     ringSeconds: z.number().int().min(5).max(120),
     /** Out of hours, a caller who presses 1 (urgent) is put through to the on-call officer ("connect") or asked for a message that pages them ("message"). */
@@ -153,7 +153,7 @@ export const fileConfigSchema = z.strictObject({
   }),
   handover: z.strictObject({
     /** Phones (E.164) that get the morning handover summary by SMS; empty: shown in the desk only. */
-    smsNumbers: z.array(z.string().regex(e164, 'must be E.164 phone numbers such as +447911123456')).max(20),
+    smsNumbers: z.array(z.string().regex(E164, 'must be E.164 phone numbers such as +447911123456')).max(20),
   }),
   desk: z.strictObject({
     /** A session unused for this long ends (press officers step away from shared screens). */
@@ -192,7 +192,7 @@ export const fileConfigSchema = z.strictObject({
      */
     warnBeforeMinutes: z.number().int().min(1).max(24 * 60),
     /** Phones (E.164) texted when an enquiry passes its respond-by time without a response; empty: the desk banner only. */
-    escalationNumbers: z.array(z.string().regex(e164, 'must be E.164 phone numbers such as +447911123456')).max(20),
+    escalationNumbers: z.array(z.string().regex(E164, 'must be E.164 phone numbers such as +447911123456')).max(20),
   }),
   /** Major incidents (issue 18): stories the desk works as one. */
   incidents: z.strictObject({
@@ -229,7 +229,7 @@ const envSchema = z.object({
     .transform((u) => u?.replace(/\/+$/, '')),
   TWILIO_ACCOUNT_SID: z.string().optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
-  TWILIO_PHONE_NUMBER: z.string().regex(e164, 'must be an E.164 phone number').optional(),
+  TWILIO_PHONE_NUMBER: z.string().regex(E164, 'must be an E.164 phone number').optional(),
   TWILIO_API_BASE_URL: z.string().url().default('https://api.twilio.com'),
   PRESSDESK_ADMIN_EMAIL: z.string().email().optional(),
   PRESSDESK_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),

@@ -15,7 +15,7 @@ import { parseInstant } from '../hours/parse.js';
 import { AppError } from '../http/errors.js';
 import { loadConfigOrReport, parseCommand, reportRefusal, reportUsage, runCli, UsageError, withDatabase } from './cli-support.js';
 import { RotaService, type OnCallContact, type ScheduleSegment } from '../oncall/rota.service.js';
-import type { Person } from '../oncall/rota.tables.js';
+import type { Person, RotaRole } from '../oncall/rota.tables.js';
 
 const USAGE = `usage: npm run oncall -- <command> [options]
 
@@ -184,7 +184,7 @@ class Printer {
 }
 
 /** When the contact chosen by `role` at the start of `segments` stops being that contact, if within them. */
-function until(segments: ScheduleSegment[], role: 'primary' | 'backup'): Date | null {
+function until(segments: ScheduleSegment[], role: RotaRole): Date | null {
   const first = segments[0]?.[role] ?? null;
   for (const s of segments) {
     const c = s[role];
@@ -215,7 +215,7 @@ async function run(req: Request, rota: RotaService, db: Db, config: Config, out:
       const segments = await rota.schedule(at, new Date(at.getTime() + 31 * 86_400_000));
       const primary = segments[0].primary;
       const backup = segments[0].backup;
-      const ends = (role: 'primary' | 'backup') => {
+      const ends = (role: RotaRole) => {
         const t = until(segments, role);
         return t ? `, until ${print.time(t)}` : '';
       };

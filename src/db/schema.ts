@@ -11,7 +11,7 @@ import type { StatusTables } from '../status/status.tables.js';
 import type { IncidentTables } from '../incidents/incident.tables.js';
 import type { OptOutTables } from '../sms/opt-out.tables.js';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { EnquiryChannel, EnquiryStatus } from '../enquiries/enquiry.model.js';
+import type { EnquiryChannel, EnquiryStatus, UrgentReason } from '../enquiries/enquiry.model.js';
 import type { EventKind } from '../enquiries/timeline.js';
 
 /**
@@ -40,7 +40,7 @@ export interface EnquiryTable {
   details: string;
   deadline: Date | null;
   urgent: boolean;
-  urgent_reason: 'journalist' | 'deadline' | 'staff' | null;
+  urgent_reason: UrgentReason | 'staff' | null;
   out_of_hours: boolean;
   needs_on_call: boolean;
   respond_by: Date | null;

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { isRowId } from '../ids.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
 import { asTimelineEvent, type EventKind, type TimelineEvent } from '../enquiries/timeline.js';
@@ -72,7 +73,7 @@ export async function outboundFor(db: Db, enquiryId: string) {
 
 /** One timeline entry of this enquiry by its id (a notice's proof), or undefined. */
 export async function eventOf(db: Db, enquiryId: string, eventId: string): Promise<TimelineEvent | undefined> {
-  if (!/^[1-9]\d{0,17}$/.test(eventId)) return undefined;
+  if (!isRowId(eventId)) return undefined;
   const row = await db.selectFrom('enquiry_event').selectAll().where('id', '=', eventId).where('enquiry_id', '=', enquiryId).executeTakeFirst();
   return row ? asTimelineEvent(row) : undefined;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isRowIdDigits } from '../ids.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
@@ -81,7 +82,7 @@ export class CaseworkService {
   async assign(reference: string, userId: string | null, actor: Actor): Promise<string> {
     return this.withEnquiry(reference, async (tx, e, now) => {
       let name: string | null = null;
-      if (userId && !/^\d{1,18}$/.test(userId)) throw new AppError('validation', 'Choose someone who can take it', { fields: { assignee: 'Choose an active member of staff' } });
+      if (userId && !isRowIdDigits(userId)) throw new AppError('validation', 'Choose someone who can take it', { fields: { assignee: 'Choose an active member of staff' } });
       if (userId) {
         const user = await findUserById(tx, userId);
         if (!user || !user.active) throw new AppError('validation', 'Choose someone who can take it', { fields: { assignee: 'Choose an active member of staff' } });

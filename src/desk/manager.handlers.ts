@@ -2,6 +2,7 @@
 // errors are read with `validationFields` from the error module.
 import type { Context } from 'hono';
 import { AppError } from '../http/errors.js';
+import { LONG_ROW_ID } from '../ids.js';
 import type { Actor } from './audit.repository.js';
 import { deskSession, type DeskEnv } from './auth.middleware.js';
 
@@ -9,7 +10,7 @@ import { deskSession, type DeskEnv } from './auth.middleware.js';
  * What a row id looks like. Row ids are bigint identities; anything else cannot name a row (and
  * would make PostgreSQL fail the cast), so it is a 404 before any query.
  */
-export const ROW_ID = /^[1-9]\d{0,18}$/;
+export const ROW_ID = LONG_ROW_ID;
 
 /** The `:id` route parameter as a row id; AppError('not_found') naming `what` when it cannot be one. */
 export function rowId(c: Context, what: string): string {

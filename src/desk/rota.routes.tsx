@@ -7,6 +7,7 @@ import { parseInstant } from '../hours/parse.js';
 import { validationFields } from '../http/errors.js';
 import { findPersonById } from '../oncall/rota.repository.js';
 import type { RotaService } from '../oncall/rota.service.js';
+import type { RotaRole } from '../oncall/rota.tables.js';
 import { NO_TEXTS_NOTICE } from '../oncall/text-reach.js';
 import { deskSession, type DeskEnv } from './auth.middleware.js';
 import type { FormProblem } from './desk.forms.js';
@@ -59,7 +60,7 @@ function readShiftForm(body: Record<string, string>, zone: string) {
   const input = {
     personId: isNew ? null : personId,
     newPerson: isNew && !problems.personId ? { name, phone } : null,
-    role: body.role as 'primary' | 'backup',
+    role: body.role as RotaRole,
     startsAt: typeof starts === 'string' ? new Date(Number.NaN) : starts,
     endsAt: typeof ends === 'string' ? new Date(Number.NaN) : ends,
     override: body.override === 'yes',

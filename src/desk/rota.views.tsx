@@ -8,7 +8,7 @@ import type { OnCallContact, ScheduleSegment } from '../oncall/rota.service.js';
 import { ROTA_LIMITS } from '../oncall/rota.service.js';
 import { NO_TEXTS_NOTICE } from '../oncall/text-reach.js';
 import { cannotTakeTexts } from '../enquiries/phone-numbers.js';
-import type { Person } from '../oncall/rota.tables.js';
+import type { Person, RotaRole } from '../oncall/rota.tables.js';
 import type { DeskSession } from './auth.service.js';
 import { Notice, ProblemSummary, type FormProblem } from './desk.forms.js';
 import { Csrf, DeskLayout } from './desk.layout.js';
@@ -176,7 +176,7 @@ function NoTexts(props: { phone: string }) {
 }
 
 /** When the contact holding `role` at the start of `segments` changes, if within them. */
-function until(segments: ScheduleSegment[], role: 'primary' | 'backup'): Date | null {
+function until(segments: ScheduleSegment[], role: RotaRole): Date | null {
   const first = segments[0]?.[role] ?? null;
   for (const s of segments) {
     const c = s[role];

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { isRowId } from '../ids.js';
 import type { Db } from '../db/database.js';
 import type { DeskEnv } from '../desk/auth.middleware.js';
 import { AppError } from '../http/errors.js';
@@ -45,7 +46,7 @@ export function attachmentRoutes(deps: { db: Db }) {
   const app = new Hono<DeskEnv>();
   app.get('/attachments/:id', async (c) => {
     const id = c.req.param('id');
-    if (!/^[1-9]\d{0,17}$/.test(id)) throw new AppError('not_found', 'No such attachment');
+    if (!isRowId(id)) throw new AppError('not_found', 'No such attachment');
     const a = await findDownloadableAttachment(deps.db, id);
     if (!a?.content) throw new AppError('not_found', 'No such attachment');
     const name = a.filename || `${a.reference}-attachment-${a.id}`;

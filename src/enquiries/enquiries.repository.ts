@@ -1,7 +1,7 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry, EnquiryChannel, NewEnquiry } from '../db/schema.js';
-import { OPEN_STATUSES } from './enquiry.model.js';
+import { OPEN_STATUSES, type UrgentReason } from './enquiry.model.js';
 import { asTimelineEvent, type EventData, type EventKind, type NewEvent, type TimelineEvent } from './timeline.js';
 
 /** The columns intake sets on a new enquiry; the rest take their defaults. */
@@ -134,7 +134,7 @@ export async function listEvents(db: Db | Tx, enquiryId: string): Promise<Timeli
 export async function markUrgent(
   tx: Tx,
   id: string,
-  patch: { urgent_reason: 'journalist' | 'deadline'; needs_on_call: boolean; at: Date },
+  patch: { urgent_reason: UrgentReason; needs_on_call: boolean; at: Date },
 ): Promise<Enquiry> {
   return tx
     .updateTable('enquiry')

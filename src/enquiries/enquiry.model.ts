@@ -32,6 +32,18 @@ export function isOpenStatus(s: EnquiryStatus): s is OpenStatus {
   return IS_OPEN[s];
 }
 
+/** Why an enquiry was urgent on arrival: the journalist said so, or their deadline is before the office opens. */
+export type UrgentReason = 'journalist' | 'deadline';
+
+// The on-call vocabulary the timeline records lives here, below both src/oncall (which owns pages)
+// and the timeline, so that src/enquiries never imports src/oncall.
+
+/** How a page was acknowledged: an ACK text, a keypress, the desk, or work through the page's link. */
+export type AckVia = 'sms' | 'voice' | 'desk' | 'link';
+
+/** What a page step does: text or ring the contact. */
+export type PageAction = 'sms' | 'call';
+
 /** zod enum of the channels, for schemas that describe enquiries (e.g. the OpenAPI document). */
 export const enquiryChannelSchema = z.enum(ENQUIRY_CHANNELS);
 /** zod enum of the statuses. */

@@ -1,9 +1,9 @@
-import type { EnquiryChannel, EnquiryStatus } from './enquiry.model.js';
+import type { AckVia, EnquiryChannel, EnquiryStatus, PageAction, UrgentReason } from './enquiry.model.js';
 
 /**
  * Every kind of timeline entry (`enquiry_event.kind`) with the shape of its `data`. The one list
  * of kinds: `addEvent` accepts only these, the desk words each one (an exhaustive switch), and
- * `PERSONAL_FIELDS` says what erasure removes from each. A new kind is one entry here, and the
+ * `FIELD_CLASS` says which fields erasure removes from each. A new kind is one entry here, and the
  * compiler then names the places to complete.
  */
 export interface EventData {
@@ -12,7 +12,7 @@ export interface EventData {
     channel: EnquiryChannel;
     outOfHours: boolean;
     urgent: boolean;
-    urgentReason: 'journalist' | 'deadline' | null;
+    urgentReason: UrgentReason | null;
     pagedOnCall: boolean;
     nextStep: string;
     /** SHA-256 of the web form's receipt token (the confirmation page checks it). */
@@ -67,7 +67,7 @@ export interface EventData {
   /** The enquiry was answered, closed or withdrawn while its page was unacknowledged: no step runs any more. */
   escalation_stopped: { pageId: string; reason: string };
   delivery_receipt: { pageId: string; step: number; action: PageAction; sid: string; status: string; errorCode: string | null };
-  acknowledged: { pageId: string; via: 'sms' | 'voice' | 'desk' | 'link' };
+  acknowledged: { pageId: string; via: AckVia };
   /** `to` is the staff member's name, null when unassigned. */
   assigned: { to: string | null };
   status_changed: { from: EnquiryStatus; to: EnquiryStatus };
@@ -154,89 +154,122 @@ export type OnCallVia = 'sms' | 'link';
 /** How a call to the press office line ended for the caller. */
 export type CallOutcome = 'desk_answered' | 'connected_on_call' | 'not_accepted' | 'voicemail' | 'hung_up';
 
-type PageAction = 'sms' | 'call';
 /** A page SMS or call that Twilio took (`bundledWith`: how many pages shared the SMS). */
 type PageSent = { pageId: string; step: number; to: string; sid: string | null; name?: string; source?: string; bundledWith?: number };
 
 /** A kind of timeline entry. */
 export type EventKind = keyof EventData;
 
-/**
- * The data fields of each kind that erasure removes (subject access erasure and retention): the
- * journalist's texts and number, and error texts that name the number. Staff phone numbers in
- * page entries go too (they were erased by key name before, and nobody needs them afterwards).
- * `status_changed.to` and `assigned.to` are not the journalist's data; they are listed because
- * erasure removed every field named `to` before this declaration existed, and issue 13 changes
- * no behaviour. A new kind must say what it holds here (the map is over every kind), and
- * test/scenarios/timeline-erasure.test.ts fails when a sample value survives erasure.
- */
-export const PERSONAL_FIELDS = {
-  received: ['nextStep'],
-  sms_in: ['body'],
-  // Under Twilio's Advanced Opt-Out the keyword is the journalist's own text (up to 40 characters).
-  sms_opt_out: ['keyword'],
-  sms_out: ['to', 'body'],
-  sms_out_status: [],
-  sms_out_failed: ['to', 'error'],
-  reply_queued: ['body'],
-  page_created: [],
-  page_sms_sent: ['to'],
-  page_call_placed: ['to'],
-  page_bundled: ['to'],
-  page_delayed: ['to', 'error'],
-  page_failed: ['to', 'error'],
-  page_step_skipped: ['to'],
-  page_called_instead: [],
-  page_withheld: [],
-  escalated: [],
-  handed_to_on_call: [],
-  page_exhausted: [],
-  escalation_stopped: [],
-  delivery_receipt: [],
-  acknowledged: [],
-  assigned: ['to'],
-  status_changed: ['to'],
-  note: ['text'],
-  response_recorded: ['text'],
-  // Staff write the reason in their own words, and those often quote the journalist.
-  urgency_changed: ['reason'],
-  page_call_machine: [],
-  call_in: ['from'],
-  voicemail: [],
-  // What the journalist said, in Twilio's words.
-  transcription: ['text'],
-  call_connected: ['to'],
-  recording_deleted: [],
-  callback_requested: [],
-  call_out: ['to'],
-  call_out_failed: ['to', 'error'],
-  callback_ended: [],
-  callback_answered: [],
-  oncall_viewed: [],
-  // The journalist's words and name; attachment file names often name people too.
-  email_in: ['from', 'subject', 'body', 'attachments'],
-  // The address that bounced, and the receiving server's words, which quote it.
-  email_bounce: ['recipient', 'diagnostic'],
-  // `key` too: acknowledgements' keys held the address before issue 22.
-  email_out: ['to', 'key'],
-  email_reply_queued: ['to', 'body'],
-  email_out_failed: ['to', 'error'],
-  // The journalist's own words.
-  journalist_added: ['text'],
-  deadline_changed: [],
-  withdrawn: ['reason'],
-  response_released: [],
-  updates_changed: [],
-  incident_linked: [],
-  incident_unlinked: [],
-  incident_line_sent: ['to'],
-  incident_summary: ['to'],
-  deadline_warning: [],
-  deadline_breached: [],
-} as const satisfies { [K in EventKind]: readonly (keyof EventData[K])[] };
+/** Whether erasure removes a timeline data field (`personal`) or leaves it (`kept`). */
+export type FieldClass = 'personal' | 'kept';
+const personal = 'personal';
+const kept = 'kept';
 
-/** The personal fields of kind K. */
-type PersonalOf<K extends EventKind> = (typeof PERSONAL_FIELDS)[K][number] & keyof EventData[K];
+/**
+ * Every data field of every kind, classified: `personal` fields are removed by erasure (subject
+ * access erasure and retention), `kept` fields stay for the figures and the audit trail. Personal:
+ * the journalist's texts and number, and error texts that name the number. Staff phone numbers in
+ * page entries go too (they were erased by key name before, and nobody needs them afterwards).
+ * `status_changed.to` and `assigned.to` are not the journalist's data; they are personal because
+ * erasure removed every field named `to` before this declaration existed, and issue 13 changes
+ * no behaviour. The `satisfies` clause makes the table exact: a kind or a field (optional ones
+ * too) left out, or one that does not exist, does not compile, so a new field must say whether it
+ * holds personal data. test/scenarios/timeline-erasure.test.ts fills every personal field from
+ * this table and fails when any of it survives erasure or a kept field changes.
+ */
+export const FIELD_CLASS = {
+  received: {
+    channel: kept, outOfHours: kept, urgent: kept, urgentReason: kept, pagedOnCall: kept, nextStep: personal,
+    receiptHash: kept, acknowledgedBy: kept, acknowledgementWithheld: kept,
+  },
+  sms_in: { body: personal, messageSid: kept, ack: kept, chase: kept },
+  // Under Twilio's Advanced Opt-Out the keyword is the journalist's own text (up to 40 characters).
+  sms_opt_out: { change: kept, keyword: personal },
+  sms_out: { to: personal, body: personal, sid: kept, key: kept },
+  sms_out_status: { sid: kept, status: kept, errorCode: kept },
+  sms_out_failed: { to: personal, error: personal },
+  reply_queued: { body: personal, key: kept },
+  page_created: { pageId: kept, shortCode: kept },
+  page_sms_sent: { pageId: kept, step: kept, to: personal, sid: kept, name: kept, source: kept, bundledWith: kept },
+  page_call_placed: { pageId: kept, step: kept, to: personal, sid: kept, name: kept, source: kept, bundledWith: kept },
+  page_bundled: { pageId: kept, step: kept, action: kept, to: personal, sendsAt: kept },
+  page_delayed: { pageId: kept, step: kept, action: kept, to: personal, error: personal },
+  page_failed: { pageId: kept, step: kept, action: kept, to: personal, error: personal, twilioCode: kept },
+  page_step_skipped: { pageId: kept, step: kept, to: personal, reason: kept },
+  page_called_instead: { pageId: kept, step: kept, to: kept, reason: kept },
+  page_withheld: { reason: kept, incidentId: kept },
+  escalated: { pageId: kept, fromStep: kept, reason: kept },
+  handed_to_on_call: { reason: kept },
+  page_exhausted: { pageId: kept, steps: kept },
+  escalation_stopped: { pageId: kept, reason: kept },
+  delivery_receipt: { pageId: kept, step: kept, action: kept, sid: kept, status: kept, errorCode: kept },
+  acknowledged: { pageId: kept, via: kept },
+  assigned: { to: personal },
+  status_changed: { from: kept, to: personal },
+  note: { text: personal },
+  response_recorded: { text: personal, released: kept },
+  // Staff write the reason in their own words, and those often quote the journalist.
+  urgency_changed: { urgent: kept, reason: personal },
+  page_call_machine: { pageId: kept, step: kept, sid: kept, answeredBy: kept },
+  call_in: { callSid: kept, from: personal, outOfHours: kept, outcome: kept },
+  voicemail: { callSid: kept, recordingSid: kept, seconds: kept },
+  // What the journalist said, in Twilio's words.
+  transcription: { recordingSid: kept, text: personal },
+  call_connected: { callSid: kept, to: personal, name: kept, seconds: kept },
+  recording_deleted: { recordingSid: kept },
+  callback_requested: { key: kept, via: kept },
+  call_out: { to: personal, sid: kept, key: kept },
+  call_out_failed: { to: personal, error: personal },
+  callback_ended: { key: kept, status: kept, seconds: kept },
+  callback_answered: { key: kept, sid: kept, answeredBy: kept },
+  oncall_viewed: { via: kept },
+  // The journalist's words and name; attachment file names often name people too.
+  email_in: {
+    emailId: kept, from: personal, subject: personal, body: personal, attachments: personal, auto: kept,
+    followsUp: kept, mentions: kept, chase: kept,
+  },
+  // The address that bounced, and the receiving server's words, which quote it.
+  email_bounce: { emailId: kept, bouncedMessageId: kept, recipient: personal, status: kept, diagnostic: personal },
+  // `key` too: acknowledgements' keys held the address before issue 22.
+  email_out: { to: personal, messageId: kept, key: personal },
+  email_reply_queued: { to: personal, body: personal, key: kept },
+  email_out_failed: { to: personal, error: personal },
+  // The journalist's own words.
+  journalist_added: { text: personal, chase: kept },
+  deadline_changed: { from: kept, to: kept, urgent: kept },
+  withdrawn: { reason: personal },
+  response_released: { released: kept },
+  updates_changed: { on: kept },
+  incident_linked: { incidentId: kept, name: kept, how: kept },
+  incident_unlinked: { incidentId: kept, name: kept },
+  incident_line_sent: { incidentId: kept, lineId: kept, kind: kept, text: kept, to: personal },
+  incident_summary: { incidentId: kept, to: personal, by: kept },
+  deadline_warning: { respondBy: kept, by: kept },
+  deadline_breached: { respondBy: kept, by: kept },
+} as const satisfies { [K in EventKind]: Record<keyof EventData[K], FieldClass> };
+
+/** The fields of kind K classified as `c` in FIELD_CLASS. */
+type FieldsClassed<K extends EventKind, C extends FieldClass> = {
+  [F in keyof (typeof FIELD_CLASS)[K]]: (typeof FIELD_CLASS)[K][F] extends C ? F : never;
+}[keyof (typeof FIELD_CLASS)[K]] &
+  keyof EventData[K];
+
+/** The personal fields of kind K (erasure removes them). */
+export type PersonalOf<K extends EventKind> = FieldsClassed<K, 'personal'>;
+
+/** The kept fields of kind K (erasure leaves them as they were). */
+export type KeptOf<K extends EventKind> = FieldsClassed<K, 'kept'>;
+
+/**
+ * The personal fields of each kind, in declaration order: what erasure removes (src/privacy hands
+ * this to PostgreSQL as JSON). Derived from FIELD_CLASS, so it cannot disagree with it.
+ */
+export const PERSONAL_FIELDS = Object.fromEntries(
+  Object.entries(FIELD_CLASS).map(([kind, fields]) => [
+    kind,
+    Object.entries(fields as Record<string, FieldClass>).flatMap(([field, c]) => (c === 'personal' ? [field] : [])),
+  ]),
+) as unknown as { readonly [K in EventKind]: readonly PersonalOf<K>[] };
 
 /** Data of kind K as stored: after erasure its personal fields are gone and `erased` is set. */
 export type StoredData<K extends EventKind> = Omit<EventData[K], PersonalOf<K>> & Partial<Pick<EventData[K], PersonalOf<K>>> & { erased?: true };

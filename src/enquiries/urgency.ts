@@ -3,12 +3,13 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Config } from '../config.js';
 import { formatOfficeTime } from '../hours/format.js';
 import { addWorkingMillis, openState } from '../hours/office-hours.js';
+import type { UrgentReason } from './enquiry.model.js';
 
 /** How the office treats an enquiry that arrives at `now`: a pure function of its inputs. */
 export interface Judgement {
   open: boolean;
   urgent: boolean;
-  urgentReason: 'journalist' | 'deadline' | null;
+  urgentReason: UrgentReason | null;
   outOfHours: boolean;
   /** Urgent while the office is closed: the on-call press officer must be alerted. */
   needsOnCall: boolean;

@@ -14,6 +14,7 @@
  * nothing more.
  */
 import type { Clock } from '../clock.js';
+import { isRowIdDigits } from '../ids.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
@@ -134,14 +135,14 @@ export class HoldingLines implements AfterLinkPort {
   }
 
   private async incidentOrThrow(db: Db | Tx, incidentId: string): Promise<Incident> {
-    const incident = /^\d{1,18}$/.test(incidentId) ? await findIncident(db, incidentId) : undefined;
+    const incident = isRowIdDigits(incidentId) ? await findIncident(db, incidentId) : undefined;
     if (!incident) throw new AppError('not_found', 'There is no such incident');
     return incident;
   }
 
   /** The incident's lines, oldest first, each with how many linked journalists have had it and how many not. */
   async linesOf(incidentId: string): Promise<LineWithCounts[]> {
-    if (!/^\d{1,18}$/.test(incidentId)) return [];
+    if (!isRowIdDigits(incidentId)) return [];
     const db = this.deps.db;
     const [lines, enquiries, sent] = await Promise.all([repo.linesOf(db, incidentId), repo.eligibleEnquiries(db, incidentId), repo.sentOfIncident(db, incidentId)]);
     const sending = await repo.linesBeingSent(db, lines.map((l) => l.id));
@@ -184,7 +185,7 @@ export class HoldingLines implements AfterLinkPort {
    * no job is queued.
    */
   async send(incidentId: string, lineId: string, actor: Actor): Promise<number> {
-    if (!/^\d{1,18}$/.test(lineId)) throw new AppError('not_found', 'There is no such line');
+    if (!isRowIdDigits(lineId)) throw new AppError('not_found', 'There is no such line');
     const { notHad, sending } = (await this.lineOf(incidentId, lineId)).line;
     if (notHad === 0 || sending) return sending ? notHad : 0;
     const now = this.deps.clock();

@@ -5,6 +5,7 @@
  * debrief after a major incident, so it counts the enquiries linked to it now, whenever they came.
  */
 import { DateTime } from 'luxon';
+import { isRowIdDigits } from '../ids.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
@@ -57,7 +58,7 @@ export class IncidentReports {
 
   /** The report of incident `id`; null when there is no such incident. */
   async report(id: string): Promise<IncidentReport | null> {
-    if (!/^\d{1,18}$/.test(id)) return null;
+    if (!isRowIdDigits(id)) return null;
     const { db } = this.deps;
     const incident = await repo.findIncident(db, id);
     if (!incident) return null;

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { isRowId } from '../ids.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { deskSession, type DeskEnv } from '../desk/auth.middleware.js';
@@ -186,7 +187,7 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
     if (!(body.incident ?? '').trim()) {
       throw new AppError('validation', 'Choose an incident in “Link to an open incident” before pressing Link. Nothing was linked.', { fields: { incident: 'Choose an incident' } });
     }
-    if (!/^[1-9]\d{0,17}$/.test(body.incident ?? '')) throw new AppError('not_found', 'There is no such incident.');
+    if (!isRowId(body.incident ?? '')) throw new AppError('not_found', 'There is no such incident.');
     await deps.incidents.link(body.incident, [reference], actorOf(c));
     return c.redirect(doneHref(reference, 'linked'), 303);
   });

@@ -11,6 +11,7 @@
  * any enquiry by hand, and an enquiry taken out is not suggested again.
  */
 import type { Clock } from '../clock.js';
+import { isRowIdDigits } from '../ids.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../db/schema.js';
@@ -155,7 +156,7 @@ export class IncidentService {
     const d = details(input);
     const now = this.deps.clock();
     const result = await this.deps.db.transaction().execute(async (tx) => {
-      const before = /^\d{1,18}$/.test(incidentId) ? await repo.lockIncident(tx, incidentId) : undefined;
+      const before = isRowIdDigits(incidentId) ? await repo.lockIncident(tx, incidentId) : undefined;
       if (!before) throw new AppError('not_found', 'There is no such incident.');
       if (before.closed_at) throw new AppError('conflict', 'The incident is closed: it can no longer be changed.');
       await this.checkTerms(tx, d.terms, now);
@@ -213,7 +214,7 @@ export class IncidentService {
 
   /** The incident, its linked enquiries and the open ones its terms suggest; null when there is none. */
   async view(incidentId: string): Promise<IncidentView | null> {
-    if (!/^\d{1,18}$/.test(incidentId)) return null;
+    if (!isRowIdDigits(incidentId)) return null;
     const incident = await repo.findIncident(this.deps.db, incidentId);
     if (!incident) return null;
     const [linked, suggested] = await Promise.all([repo.linkedEnquiries(this.deps.db, incident.id), incident.closed_at ? [] : repo.suggestions(this.deps.db, incident)]);
@@ -236,7 +237,7 @@ export class IncidentService {
   }
 
   private async lockOpen(tx: Tx, incidentId: string): Promise<Incident> {
-    const incident = /^\d{1,18}$/.test(incidentId) ? await repo.lockIncident(tx, incidentId) : undefined;
+    const incident = isRowIdDigits(incidentId) ? await repo.lockIncident(tx, incidentId) : undefined;
     if (!incident) throw new AppError('not_found', 'There is no such incident');
     if (incident.closed_at) throw new AppError('conflict', `Incident “${incident.name}” is closed`);
     return incident;

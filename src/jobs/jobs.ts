@@ -6,9 +6,9 @@
  */
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
+import { e164 as e164Schema, jobRowId as id } from '../ids.js';
 
-const id = z.string().regex(/^\d+$/);
-const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/);
+const e164 = e164Schema();
 
 /** Payload schema of every queued task, by task name. */
 export const JOB_SCHEMAS = {

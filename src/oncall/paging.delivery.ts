@@ -4,7 +4,6 @@
  * an earlier unknown outcome and the classification of failures are the outbox's
  * (src/outbox/outbox.service.ts); this file only says what to send and what to record.
  */
-import { TwilioSendError } from '../telephony/twilio.client.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
@@ -132,7 +131,7 @@ export class PageDelivery {
         await db.transaction().execute(async (tx) => {
           await recordOnRow(tx, messageId, { state: 'failed', outcome_unknown: false, last_error: e.message });
           await repo.setStepState(tx, [step!.id], 'failed');
-          await addEvent(tx, { enquiryId: enquiry.id, at: clock(), kind: 'page_failed', data: { pageId: page.id, step: index, action, to: contact.phone, error: e.message, twilioCode: e instanceof TwilioSendError ? (e.twilioCode ?? null) : null } });
+          await addEvent(tx, { enquiryId: enquiry.id, at: clock(), kind: 'page_failed', data: { pageId: page.id, step: index, action, to: contact.phone, error: e.message, twilioCode: e.providerCode ?? null } });
         });
       },
       delayed: async (err, outcomeUnknown) => {

@@ -1,8 +1,8 @@
-import twilio from 'twilio';
 import { displayPhone } from '../enquiries/phone-numbers.js';
 import type { OfficeConfig } from '../config.js';
 import type { Enquiry } from '../db/schema.js';
 import { formatDeadline } from '../hours/format.js';
+import { callTwiml } from '../telephony/twiml.js';
 
 // GSM 03.38 basic set: texts made only of these fit 160 characters a segment (153 when joined);
 // anything else (emoji, most accents) drops a segment to 70 (67).
@@ -274,18 +274,6 @@ function spokenEnquiry(e: Enquiry, office: OfficeConfig, now: Date, outletLength
   const outlet = speakable(e.outlet, outletLength) || 'a journalist';
   const subject = speakable(e.subject, subjectLength);
   return `Reference ${spokenRef}. From ${outlet}.${deadline}${subject ? ` Subject: ${subject}.` : ''}`;
-}
-
-/** A page call: the summary and the prompt, twice, inside one keypress gather; then goodbye. */
-function callTwiml(summary: string, prompt: string, escalation: string, gatherUrl: string): string {
-  const r = new twilio.twiml.VoiceResponse();
-  const gather = r.gather({ numDigits: 1, action: gatherUrl, method: 'POST', timeout: 10 });
-  gather.say({ voice: 'alice', language: 'en-GB' }, summary);
-  gather.say({ voice: 'alice', language: 'en-GB' }, prompt);
-  gather.say({ voice: 'alice', language: 'en-GB' }, summary);
-  gather.say({ voice: 'alice', language: 'en-GB' }, prompt);
-  r.say({ voice: 'alice', language: 'en-GB' }, `No key pressed. ${escalation} Goodbye.`);
-  return r.toString();
 }
 
 /** The one SMS a journalist gets when the on-call officer acknowledges their urgent enquiry. */

@@ -17,7 +17,7 @@ import { answeredByMachine, type AfterCommit, type CallAnswer, type DeliveryStat
 import type { OutboxService } from '../outbox/outbox.service.js';
 import type { OutboundMessage } from '../outbox/outbox.tables.js';
 import type { Medium } from '../outbox/senders.js';
-import { TwilioSendError } from '../telephony/twilio.client.js';
+import { SendError } from '../outbox/send-error.js';
 import { PageDelivery, type StepDelivery } from './paging.delivery.js';
 import { journalistAckSms } from './paging.messages.js';
 import * as repo from './paging.repository.js';
@@ -305,8 +305,8 @@ export class PagingService implements PagingPort, StatusOwner {
     try {
       await this.deps.outbox.end('call', sid);
     } catch (err) {
-      const e = err instanceof TwilioSendError ? err : null;
-      this.deps.log.warn({ sid, pageIds, status: e?.status ?? null, twilioCode: e?.twilioCode ?? null }, 'could not end a page call a machine answered');
+      const e = err instanceof SendError ? err : null;
+      this.deps.log.warn({ sid, pageIds, status: e?.status ?? null, twilioCode: e?.providerCode ?? null }, 'could not end a page call a machine answered');
     }
   }
 

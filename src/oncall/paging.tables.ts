@@ -1,4 +1,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { AckVia, PageAction } from '../enquiries/enquiry.model.js';
+
+export type { AckVia, PageAction };
 
 /** Tables of out-of-hours paging (sql/20261127070000_paging.sql). */
 export interface PagingTables {
@@ -8,9 +11,6 @@ export interface PagingTables {
   page_phone_window: { phone: string; last_sent_at: Date | null; last_call_at: Date | null };
   worker_heartbeat: { worker_id: string; process: string; last_seen: ColumnType<Date, Date | undefined, Date> };
 }
-
-/** How a page was acknowledged: an ACK text, a keypress, the desk, or work through the page's link. */
-export type AckVia = 'sms' | 'voice' | 'desk' | 'link';
 
 export type PageStatus = 'active' | 'acknowledged' | 'exhausted';
 
@@ -25,9 +25,6 @@ export interface PageTable {
   ack_via: ColumnType<AckVia | null, AckVia | null | undefined, AckVia | null>;
 }
 export type Page = Selectable<PageTable>;
-
-/** What a page step does: text or ring the contact. */
-export type PageAction = 'sms' | 'call';
 
 export type StepState = 'sending' | 'waiting_bundle' | 'sent' | 'failed' | 'skipped';
 

@@ -2,6 +2,7 @@
 // and every change to the rota (checked, and from the desk audited in the same transaction),
 // because each change is checked by the same rule about active people that the answer reads.
 import type { Clock } from '../clock.js';
+import { isLongRowId } from '../ids.js';
 import type { Config } from '../config.js';
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/database.js';
@@ -278,7 +279,7 @@ export class RotaService {
     let phone: string | null = null;
     const personId = input.personId;
     if (personId !== undefined && personId !== null) {
-      if (!/^[1-9]\d{0,18}$/.test(String(personId))) fields.personId = 'Choose a person from the staff list';
+      if (!isLongRowId(String(personId))) fields.personId = 'Choose a person from the staff list';
     } else if (typeof input.phone === 'string' && input.phone.trim() !== '') {
       phone = normalisePhone(input.phone);
       if (!phone) fields.phone = PHONE_EXAMPLE;
@@ -411,7 +412,7 @@ export class RotaService {
       const minute = (d: Date) => Math.floor(d.getTime() / 60_000);
       if (before.ends_at <= now) fields.endsAt = `This ${what} is over: past shifts stay on record as they were`;
       let person: Person | undefined;
-      if (!/^[1-9]\d{0,18}$/.test(input.personId)) fields.personId = 'Choose a person from the staff list';
+      if (!isLongRowId(input.personId)) fields.personId = 'Choose a person from the staff list';
       else {
         person = await repo.findPersonByIdForShare(tx, input.personId);
         if (!person) fields.personId = 'No such person on the staff list';

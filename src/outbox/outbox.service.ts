@@ -27,7 +27,7 @@ import type { EventKind, NewEvent } from '../enquiries/timeline.js';
 import { addJob } from '../jobs/queue.repository.js';
 import { SMS_LANE_PRIORITY, type JobPayloads } from '../jobs/jobs.js';
 import { SendError } from './send-error.js';
-import { optedOutReason, TWILIO_UNSUBSCRIBED } from '../sms/opt-out.js';
+import { optedOutReason, unsubscribedAtProvider } from '../sms/opt-out.js';
 import type { OptOutStore } from '../sms/opt-out.repository.js';
 import { answeredByMachine, type AfterCommit, type CallAnswer, type DeliveryStatus, type StatusOwner } from './delivery-status.js';
 import * as repo from './outbox.repository.js';
@@ -208,7 +208,7 @@ export class OutboxService implements StatusOwner {
         // Twilio knew of a STOP we did not (sent before this was recorded, or to another app):
         // recorded, so that nothing else is tried and the desk shows it.
         if (failure.error.recipientOptedOut && c.medium === 'sms') {
-          await this.deps.optOuts?.record({ phone: c.to, opted_out_at: this.deps.clock(), keyword: String(TWILIO_UNSUBSCRIBED) });
+          await this.deps.optOuts?.record(unsubscribedAtProvider(c.to, this.deps.clock()));
         }
         await d.refused(failure.error);
         return 'refused';

@@ -19,4 +19,13 @@ export class SendError extends Error {
     this.recipientOptedOut = opts.recipientOptedOut === true;
     if (opts.status !== undefined) this.status = opts.status;
   }
+
+  /**
+   * The provider's own error code, when it gave one (Twilio's for texts and calls), so callers can
+   * record it without knowing the provider. A getter: providers' subclasses answer it, and the
+   * error keeps the same own fields as before.
+   */
+  get providerCode(): number | undefined {
+    return undefined;
+  }
 }

@@ -3,7 +3,8 @@
  * (src/outbox/outbox.service.ts) sends, and looks for an earlier attempt, without knowing which
  * medium or provider it is: SMS and voice over Twilio, email over SMTP.
  */
-import type { TwilioGateway, TwilioSendResult } from '../telephony/twilio.client.js';
+// Only `providerSenders`, the Twilio implementation, names Twilio; the interface does not.
+import type { TwilioGateway } from '../telephony/twilio.client.js';
 
 /** The media a message can leave by. */
 export type Medium = 'sms' | 'call' | 'email';
@@ -29,10 +30,16 @@ export interface EarlierAttempt {
   marker: string;
 }
 
+/** What a provider answers when it accepts a message: its id for it (an SMS or call SID) and the initial status. */
+export interface SendResult {
+  sid: string;
+  status: string;
+}
+
 /** One medium's way out. Every failure is a `SendError` (it says whether a retry can help). */
 export interface Sender {
   /** Sends once; resolves with the provider's id once the provider has accepted it. */
-  send(message: SenderMessage): Promise<TwilioSendResult>;
+  send(message: SenderMessage): Promise<SendResult>;
   /** The provider's id of an earlier attempt that did reach it, or null (then send again). */
   findEarlier(attempt: EarlierAttempt): Promise<string | null>;
   /** Ends what is still going on (a call in progress); absent for media with nothing to end. */

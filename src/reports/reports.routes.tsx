@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { isRowIdDigits } from '../ids.js';
 import { stream } from 'hono/streaming';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
@@ -29,7 +30,7 @@ export function reportsRoutes(deps: { reports: ReportsService; digest: DigestSer
     const s = deskSession(c);
     const officer = c.req.query('officer');
     if (s.user.role !== 'manager') return { assignedTo: s.user.id, ownOnly: true };
-    if (officer && !/^\d{1,18}$/.test(officer)) throw new AppError('bad_request', 'officer must be a user id');
+    if (officer && !isRowIdDigits(officer)) throw new AppError('bad_request', 'officer must be a user id');
     return { assignedTo: officer ?? null, ownOnly: false };
   }
 
@@ -82,7 +83,7 @@ export function reportsRoutes(deps: { reports: ReportsService; digest: DigestSer
 
   app.post('/handover/:id/dismiss', async (c) => {
     const id = c.req.param('id');
-    if (!/^\d{1,18}$/.test(id)) throw new AppError('not_found', 'No such handover');
+    if (!isRowIdDigits(id)) throw new AppError('not_found', 'No such handover');
     await deps.digest.dismiss(id, deskSession(c).user.id);
     return c.redirect('/desk', 303);
   });

@@ -47,6 +47,11 @@ export interface OptOut {
   keyword: string;
 }
 
+/** The opt-out to record at `at` when the provider refused a text because `phone` unsubscribed (Twilio's 21610). */
+export function unsubscribedAtProvider(phone: string, at: Date): OptOut {
+  return { phone, opted_out_at: at, keyword: String(TWILIO_UNSUBSCRIBED) };
+}
+
 /** The reason an outbox row to an opted-out number fails with (no personal data: the number is on the row already). */
 export function optedOutReason(o: OptOut, when: (d: Date) => string): string {
   const how = o.keyword === String(TWILIO_UNSUBSCRIBED) ? 'Twilio reported the number unsubscribed (error 21610)' : `texted ${o.keyword}`;

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { AppError } from '../http/errors.js';
+import { isE164 } from '../ids.js';
 import { normalisePhone } from '../enquiries/enquiry.input.js';
 import type { InboundSmsService } from './inbound.service.js';
 import { twilioParams, verifyTwilioSignature, type TwilioWebhookEnv } from '../telephony/signature.js';
@@ -21,7 +22,7 @@ export function smsWebhookRoutes(deps: { inbound: InboundSmsService; authToken: 
     // Twilio sends From in E.164. Take any such number as it is (a journalist's text must not be
     // lost because a number range is newer than our phone metadata); normalise anything else.
     const raw = (p.From ?? '').trim();
-    const from = /^\+[1-9]\d{6,14}$/.test(raw) ? raw : raw ? normalisePhone(raw) : null;
+    const from = isE164(raw) ? raw : raw ? normalisePhone(raw) : null;
     if (!from) throw new AppError('bad_request', 'From must be a phone number');
     const reply = await deps.inbound.receive({ messageSid, from, body: p.Body ?? '', optOutType: p.OptOutType ?? null });
     return c.body(messagingTwiml(reply), 200, TWIML_HEADERS);

@@ -105,6 +105,11 @@ export class TwilioSendError extends SendError {
     this.name = 'TwilioSendError';
     if (opts.twilioCode !== undefined) this.twilioCode = opts.twilioCode;
   }
+
+  /** Twilio's error code, as every `SendError` names it. */
+  override get providerCode(): number | undefined {
+    return this.twilioCode;
+  }
 }
 
 /** Network error codes (Node / axios) after which a later retry may succeed. */

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { AppError } from '../http/errors.js';
+import { isE164 } from '../ids.js';
 import { normalisePhone } from '../enquiries/enquiry.input.js';
 import { twilioParams, verifyTwilioSignature, type TwilioWebhookEnv } from '../telephony/signature.js';
 import { TWIML_HEADERS } from '../telephony/twiml.js';
@@ -15,7 +16,7 @@ const WITHHELD = /^(anonymous|restricted|unknown|unavailable|private|withheld|\+
 export function callerNumber(raw: string | undefined): string | null {
   const from = (raw ?? '').trim();
   if (!from || WITHHELD.test(from)) return null;
-  if (/^\+[1-9]\d{6,14}$/.test(from)) return from;
+  if (isE164(from)) return from;
   return normalisePhone(from);
 }
 

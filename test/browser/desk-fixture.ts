@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config.js';
 import { createDb, createPool, type Db } from '../../src/db/database.js';
 import { UserService } from '../../src/desk/users.service.js';
 import { RotaService } from '../../src/oncall/rota.service.js';
+import type { RotaRole } from '../../src/oncall/rota.tables.js';
 import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
 import { PRESS_OFFICE_NUMBER, startService, waitUntil, type ServiceOptions, type ServiceProcess } from '../support/service-process.js';
 import { signedFormRequest } from '../support/twilio-webhook.js';
@@ -66,7 +67,7 @@ export interface Desk {
   /** Adds an officer account (through the same UserService the desk's user page uses). */
   createUser(c: Credentials, role?: 'officer' | 'manager'): Promise<Credentials>;
   /** Puts someone on the on-call rota (primary or backup) for [from, to), adding them to the staff list first. */
-  addToRota(p: { name: string; phone: string; from: Date; to: Date; role?: 'primary' | 'backup' }): Promise<void>;
+  addToRota(p: { name: string; phone: string; from: Date; to: Date; role?: RotaRole }): Promise<void>;
   /** POST /api/enquiries on `baseUrl` (default: this service's); 201 or it throws with the answer. */
   submit(input: EnquiryInput, baseUrl?: string): Promise<Submitted>;
   /**

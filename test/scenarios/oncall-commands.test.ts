@@ -6,6 +6,7 @@ import { AppError } from '../../src/http/errors.js';
 import { NOT_ON_CALL, SmsCommandHandler } from '../../src/oncall/commands.service.js';
 import type { OnCallActions } from '../../src/oncall/oncall-actions.service.js';
 import { messageSid, PRESS_OFFICE_NUMBER, startHarness, type Harness } from '../support/harness.js';
+import type { RotaRole } from '../../src/oncall/rota.tables.js';
 
 // Christmas Eve 2026, 18:00: the office is closed, so urgent enquiries page the on-call officer.
 const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
@@ -250,7 +251,7 @@ describe('what a phone may act on', () => {
   const BEA_BACKUP = '+447911200003';
   const MANAGER = { userId: null, email: 'mona.manager@press.example' };
 
-  async function shift(name: string, phone: string, role: 'primary' | 'backup', from: string, to: string) {
+  async function shift(name: string, phone: string, role: RotaRole, from: string, to: string) {
     if (!(await h.services.rota.findPersonByPhone(phone))) await h.services.rota.addPerson({ name, phone });
     await h.services.rota.addShift({ phone, role, startsAt: new Date(from), endsAt: new Date(to), createdBy: 'test' });
   }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs } from '../support/desk-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import type { PageAction } from '../../src/enquiries/enquiry.model.js';
 
 // Thursday 31 December 2026, 12:00 GMT: the office is open.
 const NOW = '2026-12-31T12:00:00Z';
@@ -79,7 +80,7 @@ async function seed() {
       .executeTakeFirstOrThrow();
     ids[s.ref] = row.id;
   }
-  const page = async (ref: string, created: string, status: 'acknowledged' | 'exhausted', ack: string | null, steps: Array<[number, 'sms' | 'call', string, string]>) => {
+  const page = async (ref: string, created: string, status: 'acknowledged' | 'exhausted', ack: string | null, steps: Array<[number, PageAction, string, string]>) => {
     const p = await db
       .insertInto('page')
       .values({ enquiry_id: ids[ref], short_code: '1234', status, created_at: new Date(created), acknowledged_at: ack ? new Date(ack) : null, acknowledged_by: ack ? ON_CALL : null, ack_via: ack ? 'sms' : null })

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeEntities, fieldError, loginAs, type DeskClient } from '../support/desk-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import type { RotaRole } from '../../src/oncall/rota.tables.js';
 
 // Issue 23, item 8: a rota shift can be edited and deleted from the desk, and paging follows.
 // Christmas Eve 2026, 18:00 (UTC = office time in winter): the office is closed, so an urgent
@@ -33,7 +34,7 @@ function noticeOf(html: string): string | null {
   return m ? text(m[1]).trim() : null;
 }
 
-async function shift(personPhone: string, from: string, to: string, role: 'primary' | 'backup' = 'primary') {
+async function shift(personPhone: string, from: string, to: string, role: RotaRole = 'primary') {
   return h.services.rota.addShift({ phone: personPhone, role, startsAt: new Date(from), endsAt: new Date(to), createdBy: 'test' });
 }
 

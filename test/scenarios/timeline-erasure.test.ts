@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEvent } from '../../src/desk/timeline.views.js';
 import { addEvent, insertEnquiryWithEvent, listEvents } from '../../src/enquiries/enquiries.repository.js';
-import type { EventData, EventKind } from '../../src/enquiries/timeline.js';
+import { FIELD_CLASS, type EventData, type EventKind, type FieldClass } from '../../src/enquiries/timeline.js';
 import { eraseEnquiries } from '../../src/privacy/privacy.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
@@ -82,6 +82,28 @@ const SAMPLES = {
   deadline_breached: { respondBy: '2026-01-01T06:00:00.000Z', by: 'target' },
 } satisfies { [K in EventKind]: EventData[K] };
 
+/** The journalist's enquiry row, received at `at`. */
+function journalistEnquiry(reference: string, at: Date) {
+  return {
+    reference,
+    channel: 'sms',
+    name: JOURNALIST.name,
+    outlet: 'Daily Planet',
+    email: JOURNALIST.email,
+    phone: JOURNALIST.phone,
+    subject: JOURNALIST.text,
+    details: SAID,
+    deadline: null,
+    urgent: true,
+    urgent_reason: 'journalist',
+    out_of_hours: true,
+    needs_on_call: true,
+    respond_by: null,
+    received_at: at,
+    updated_at: at,
+  } as const;
+}
+
 let t: TestDatabase;
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -93,24 +115,7 @@ describe('timeline erasure by declared personal fields', () => {
     const at = new Date('2026-01-01T01:00:00Z');
     const enquiry = await insertEnquiryWithEvent(
       t.db,
-      {
-        reference: 'PD-TLE-001',
-        channel: 'sms',
-        name: JOURNALIST.name,
-        outlet: 'Daily Planet',
-        email: JOURNALIST.email,
-        phone: JOURNALIST.phone,
-        subject: JOURNALIST.text,
-        details: SAID,
-        deadline: null,
-        urgent: true,
-        urgent_reason: 'journalist',
-        out_of_hours: true,
-        needs_on_call: true,
-        respond_by: null,
-        received_at: at,
-        updated_at: at,
-      },
+      journalistEnquiry('PD-TLE-001', at),
       { kind: 'received', data: SAMPLES.received },
     );
     if (!enquiry) throw new Error('reference taken');
@@ -136,5 +141,45 @@ describe('timeline erasure by declared personal fields', () => {
     const withheld = stored.rows.find((r) => r.kind === 'page_withheld')!;
     expect(withheld.data).toEqual({ reason: 'page_limit' });
     for (const e of await listEvents(t.db, enquiry.id)) expect(describeEvent(e).title).not.toBe('');
+  });
+
+  // Driven by FIELD_CLASS alone: a field added to a kind (and classified, or it does not compile)
+  // is written and checked here without editing this test.
+  it('removes every field classified personal, of every kind, and leaves every kept field as it was', async () => {
+    const at = new Date('2026-01-02T01:00:00Z');
+    const MARKER = 'zq-personal-marker';
+    const classes = FIELD_CLASS as Record<EventKind, Record<string, FieldClass>>;
+    const kinds = Object.keys(classes) as EventKind[];
+    // Erasure works on the stored JSON whatever a field's type, so a string stands for every value.
+    const valueOf = (kind: EventKind, f: string, c: FieldClass) =>
+      c === 'personal' ? `${MARKER} ${kind}.${f}` : `kept ${kind}.${f}`;
+    const dataOf = (kind: EventKind) =>
+      Object.fromEntries(Object.entries(classes[kind]).map(([f, c]) => [f, valueOf(kind, f, c)]));
+    const enquiry = await insertEnquiryWithEvent(
+      t.db,
+      journalistEnquiry('PD-TLE-002', at),
+      { kind: 'received', data: dataOf('received') as unknown as EventData['received'] },
+    );
+    if (!enquiry) throw new Error('reference taken');
+    for (const kind of kinds) {
+      if (kind === 'received') continue;
+      await addEvent(t.db, { enquiryId: enquiry.id, at, kind, data: dataOf(kind) } as Parameters<typeof addEvent>[1]);
+    }
+
+    await t.db.transaction().execute((tx) => eraseEnquiries(tx, [enquiry.id], new Date('2027-01-01T00:00:00Z')));
+
+    const stored = await t.pool.query<{ kind: EventKind; data: Record<string, unknown> }>(
+      'SELECT kind, data FROM enquiry_event WHERE enquiry_id = $1',
+      [enquiry.id],
+    );
+    expect(stored.rows.map((r) => r.kind).sort()).toEqual([...kinds].sort());
+    expect(JSON.stringify(stored.rows)).not.toContain(MARKER);
+    for (const { kind, data } of stored.rows) {
+      const kept = Object.entries(classes[kind]).filter(([, c]) => c === 'kept');
+      const hadPersonal = kept.length < Object.keys(classes[kind]).length;
+      const keptData = Object.fromEntries(kept.map(([f]) => [f, valueOf(kind, f, 'kept')]));
+      const expected = hadPersonal ? { ...keptData, erased: true } : keptData;
+      expect(data, kind).toEqual(expected);
+    }
   });
 });
