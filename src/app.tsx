@@ -13,7 +13,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { enquiryApiRoutes, enquiryFormRoutes, refuseCrossSiteForms } from './enquiries/enquiries.routes.js';
 import { ErrorPage } from './enquiries/enquiry.views.js';
-import { hoursRoutes } from './hours/hours.routes.js';
+import { hoursRoutes } from './http/hours.routes.js';
 import { AppError, errorBody, isDatabaseUnavailable } from './http/errors.js';
 import { healthRoutes } from './http/health.routes.js';
 import { openApiRoutes } from './http/openapi.routes.js';

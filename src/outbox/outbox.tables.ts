@@ -1,5 +1,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { Medium } from './senders.js';
+
+/** The media a message can leave by. */
+export type Medium = 'sms' | 'call' | 'email';
 
 /**
  * The outbox's table (sql/20261129110000_outbound_message.sql): one row per physical message

@@ -4,9 +4,10 @@
  * medium or provider it is: SMS and voice over Twilio, email over SMTP.
  */
 import type { TwilioGateway, TwilioSendResult } from '../telephony/twilio.client.js';
+import type { Medium } from './outbox.tables.js';
 
-/** The media a message can leave by. */
-export type Medium = 'sms' | 'call' | 'email';
+// The outbox table's medium column; defined there so the tables file stays a leaf.
+export type { Medium };
 
 /** What to hand a sender: to whom, and the content (an SMS's text, or the TwiML a call plays). */
 export interface SenderMessage {

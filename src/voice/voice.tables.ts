@@ -1,5 +1,5 @@
 import type { ColumnType, Selectable } from 'kysely';
-import type { CallOutcome } from '../enquiries/timeline.js';
+import type { CallOutcome } from '../enquiries/enquiry.model.js';
 
 /** The phone line's table (sql/20261129130000_voice.sql): one row per call to the press office number. */
 export interface VoiceTables {
