@@ -13,14 +13,16 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 interface Dependency { resolved: string; }
 interface Module { source: string; dependencies: Dependency[]; }
-interface Violation { type: string; from: string; to: string; rule: { name: string; severity: string }; cycle?: { name: string }[]; }
+interface Violation {
+  type: string; from: string; to: string; rule: { name: string; severity: string }; cycle?: { name: string }[];
+}
 interface CruiseResult { modules: Module[]; summary: { violations: Violation[] }; }
 
 const BASELINE = ".dependency-cruiser-known-violations.json";
 // The intended order of src/* folders, lowest first: a folder imports only folders before it. Used only to choose
 // which folder edges `npm run lint:deps -- --write-baseline` records as known (those running upward).
-const ORDER = ["db", "hours", "http", "jobs", "audit", "web", "telephony", "outbox", "sms", "enquiries", "status", "email",
-  "voice", "oncall", "incidents", "deadlines", "reports", "privacy", "desk", "cli"];
+const ORDER = ["db", "hours", "http", "jobs", "audit", "web", "telephony", "outbox", "sms", "enquiries", "status",
+  "email", "voice", "oncall", "incidents", "deadlines", "reports", "privacy", "desk", "cli"];
 const WRITE = process.argv.includes("--write-baseline");
 const KNOWN_EDGES = ".deps-known-folder-edges.json";
 
@@ -105,17 +107,18 @@ if (WRITE) {
   // Record today's violations: the file rules through depcruise-baseline, the upward folder edges here.
   execFileSync("npx", ["depcruise-baseline", "src", "--config", ".dependency-cruiser.cjs"], { stdio: "inherit" });
   const rank = (f: string) => (ORDER.includes(f) ? ORDER.indexOf(f) : ORDER.length);
-  const up = [...graph].flatMap(([from, tos]) => [...tos].filter((to) => rank(from) < rank(to)).map((to) => `${from} -> ${to}`));
+  const up = [...graph].flatMap(([from, tos]) =>
+    [...tos].filter((to) => rank(from) < rank(to)).map((to) => `${from} -> ${to}`));
   const comment = "Folder imports that run against ORDER in scripts/deps-check.ts and close folder cycles today; " +
     "written by `npm run lint:deps -- --write-baseline`. Delete an entry once its imports are gone.";
   writeFileSync(KNOWN_EDGES, JSON.stringify({ comment, edges: up.sort() }, null, 2) + "\n");
 }
 // Known edges are left out of the cycle search; an edge made by a new import between folders is not.
-const known = existsSync(KNOWN_EDGES) ? (JSON.parse(readFileSync(KNOWN_EDGES, "utf8")) as { edges: string[] }).edges : [];
+const known: string[] = existsSync(KNOWN_EDGES) ? JSON.parse(readFileSync(KNOWN_EDGES, "utf8")).edges : [];
 const allCycles = cycles(graph).length;
 for (const edge of known) {
   const [from, to] = edge.split(" -> ");
-  if (!graph.get(from)?.delete(to)) console.log(`note: ${KNOWN_EDGES} lists "${edge}", which no longer exists: delete it`);
+  if (!graph.get(from)?.delete(to)) console.log(`note: ${KNOWN_EDGES} lists "${edge}", no longer made: delete it`);
 }
 const folderCycles = cycles(graph);
 const violations = result.summary.violations.filter((v) => v.rule.severity === "error");
@@ -129,7 +132,8 @@ for (const scc of folderCycles) {
   console.log(`error folder-cycle: ${scc.join(", ")}`);
   for (const step of chainFor(scc, edges)) console.log(`    ${step}`);
 }
-console.log(`lint:deps: ${folderCycles.length} folder cycle(s) (${allCycles} with the ${known.length} known folder edges), ` +
+console.log(`lint:deps: ${folderCycles.length} folder cycle(s) ` +
+  `(${allCycles} with the ${known.length} known folder edges), ` +
   `${violations.length} file-rule violation(s) (${moduleCycles} module cycle(s)), ` +
   `${importsDesk.size} file(s) outside desk/ import desk/` +
   (existsSync(BASELINE) ? ` (known violations in ${BASELINE} not counted)` : ""));

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import type { Actor } from '../desk/audit.repository.js';
+import type { Actor } from '../audit/audit.repository.js';
 import type { AppUser } from '../desk/desk.tables.js';
 import { findUserByEmail } from '../desk/users.repository.js';
 import { UserService } from '../desk/users.service.js';

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../http/errors.js';
-import { countAudit, listAudit, type AuditFilter } from './audit.repository.js';
+import { countAudit, listAudit, type AuditFilter } from '../audit/audit.repository.js';
 import { AuditPage, type AuditFilterForm } from './audit.views.js';
 import { deskSession, type DeskEnv } from './auth.middleware.js';
 import { ROW_ID } from './manager.handlers.js';

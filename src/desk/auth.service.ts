@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../http/errors.js';
 import type { EmailOut } from '../email/email-out.service.js';
-import { audit, type Actor } from './audit.repository.js';
+import { audit, type Actor } from '../audit/audit.repository.js';
 import { isKnownDevice, rememberDevice } from './devices.repository.js';
 import type { AppUser, UserSession } from './desk.tables.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { displayPhone } from '../enquiries/phone-numbers.js';
 import type { EventKind, TimelineEvent } from '../enquiries/timeline.js';
 import { findIncident } from '../incidents/incident.repository.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { asTimelineEvent, type EventKind, type TimelineEvent } from '../enquiries/timeline.js';
 
 /** The enquiry with this reference locked for an update by the desk. */

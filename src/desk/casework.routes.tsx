@@ -6,7 +6,7 @@ import type { Db } from '../db/database.js';
 import * as enquiries from '../enquiries/enquiries.repository.js';
 import { normaliseReference } from '../enquiries/reference.js';
 import { AppError } from '../http/errors.js';
-import type { Actor } from './audit.repository.js';
+import type { Actor } from '../audit/audit.repository.js';
 import { deskSession, type DeskEnv } from './auth.middleware.js';
 import { doneHref, enquiryNotice, type DoneCode } from './casework.notices.js';
 import * as repo from './casework.repository.js';

@@ -1,6 +1,6 @@
 import type { OfficeConfig } from '../config.js';
 import { mailtoHref } from '../email/address.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import type { TimelineEvent } from '../enquiries/timeline.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';

@@ -4,8 +4,11 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 export interface DeskTables {
   app_user: AppUserTable;
   user_session: UserSessionTable;
-  audit_log: AuditLogTable;
   known_device: KnownDeviceTable;
+}
+
+declare module '../db/schema.js' {
+  interface Database extends DeskTables {}
 }
 
 export type Role = 'officer' | 'manager';
@@ -42,13 +45,3 @@ export interface KnownDeviceTable {
   last_used_at: Date;
 }
 
-export interface AuditLogTable {
-  id: Generated<string>;
-  at: Date;
-  user_id: string | null;
-  user_email: string | null;
-  action: string;
-  enquiry_id: string | null;
-  detail: ColumnType<Record<string, unknown>, string | undefined, never>;
-}
-export type AuditEntry = Selectable<AuditLogTable>;

@@ -2,7 +2,7 @@
 // errors are read with `validationFields` from the error module.
 import type { Context } from 'hono';
 import { AppError } from '../http/errors.js';
-import type { Actor } from './audit.repository.js';
+import type { Actor } from '../audit/audit.repository.js';
 import { deskSession, type DeskEnv } from './auth.middleware.js';
 
 /**

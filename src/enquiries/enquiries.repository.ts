@@ -1,6 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry, EnquiryChannel, NewEnquiry } from '../db/schema.js';
+import type { Enquiry, EnquiryChannel, NewEnquiry } from './enquiry.tables.js';
 import { OPEN_STATUSES } from './enquiry.model.js';
 import { asTimelineEvent, type EventData, type EventKind, type NewEvent, type TimelineEvent } from './timeline.js';
 

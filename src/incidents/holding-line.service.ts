@@ -16,8 +16,8 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
-import { audit, type Actor } from '../desk/audit.repository.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
+import { audit, type Actor } from '../audit/audit.repository.js';
 import type { EmailOut } from '../email/email-out.service.js';
 import { addEvent, lockKey } from '../enquiries/enquiries.repository.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';

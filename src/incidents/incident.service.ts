@@ -13,8 +13,8 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
-import { audit, type Actor } from '../desk/audit.repository.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
+import { audit, type Actor } from '../audit/audit.repository.js';
 import { lockByReference } from '../desk/casework.repository.js';
 import { listActiveUsers } from '../desk/users.repository.js';
 import type { EmailOut } from '../email/email-out.service.js';

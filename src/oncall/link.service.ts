@@ -12,7 +12,7 @@ import type { OptOut } from '../sms/opt-out.js';
 import { findOptOut, staffReach, type StaffReach } from '../sms/opt-out.repository.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { knownNames } from '../enquiries/people.repository.js';
 import type { TimelineEvent } from '../enquiries/timeline.js';
 import { formTokenFor, formTokenMatches, hashBearerToken, looksLikeBearerToken, newBearerToken } from '../http/bearer-token.js';

@@ -8,7 +8,7 @@ import { TwilioSendError } from '../telephony/twilio.client.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import { claimRow, errorText, recordOnRow, type OutboxService } from '../outbox/outbox.service.js';
 import { bundleCallTwiml, bundleSms, pageCallTwiml, pageSms, type BundleItem } from './paging.messages.js';

@@ -1,7 +1,7 @@
 import twilio from 'twilio';
 import { displayPhone } from '../enquiries/phone-numbers.js';
 import type { OfficeConfig } from '../config.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { formatDeadline } from '../hours/format.js';
 
 // GSM 03.38 basic set: texts made only of these fit 160 characters a segment (153 when joined);

@@ -9,6 +9,10 @@ export interface PagingTables {
   worker_heartbeat: { worker_id: string; process: string; last_seen: ColumnType<Date, Date | undefined, Date> };
 }
 
+declare module '../db/schema.js' {
+  interface Database extends PagingTables {}
+}
+
 /** How a page was acknowledged: an ACK text, a keypress, the desk, or work through the page's link. */
 export type AckVia = 'sms' | 'voice' | 'desk' | 'link';
 

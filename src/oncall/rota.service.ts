@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/database.js';
-import { audit, type Actor } from '../desk/audit.repository.js';
+import { audit, type Actor } from '../audit/audit.repository.js';
 import { normalisePhone, normaliseText } from '../enquiries/enquiry.input.js';
 import { formatOfficeTime } from '../hours/format.js';
 import { AppError, validationError, validationFields } from '../http/errors.js';

@@ -13,6 +13,10 @@ export interface OutboxTables {
   outbound_message: OutboundMessageTable;
 }
 
+declare module '../db/schema.js' {
+  interface Database extends OutboxTables {}
+}
+
 /** Where an outbound message is: being sent (maybe already at the provider), sent, or refused for good. */
 export type MessageState = 'sending' | 'sent' | 'failed';
 

@@ -13,3 +13,7 @@ export interface ReportsTables {
   };
   handover_dismissal: { digest_id: string; user_id: string; at: Date };
 }
+
+declare module '../db/schema.js' {
+  interface Database extends ReportsTables {}
+}

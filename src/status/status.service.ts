@@ -13,7 +13,7 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry, EnquiryChannel, EnquiryStatus } from '../db/schema.js';
+import type { Enquiry, EnquiryChannel, EnquiryStatus } from '../enquiries/enquiry.tables.js';
 import type { EmailOut } from '../email/email-out.service.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import type { ArrivalsPort, EnquiryService } from '../enquiries/enquiries.service.js';

@@ -3,7 +3,7 @@ import { takesTexts } from '../enquiries/phone-numbers.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { addEvent, findOpenThreadForUpdate, lockKey } from '../enquiries/enquiries.repository.js';
 import type { ArrivalsPort, EnquiryService, SubmitOutcome } from '../enquiries/enquiries.service.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';

@@ -6,6 +6,10 @@ export interface VoiceTables {
   voice_call: VoiceCallTable;
 }
 
+declare module '../db/schema.js' {
+  interface Database extends VoiceTables {}
+}
+
 /** Where a call is: ringing the desk, at the out-of-hours menu, ringing the on-call officer, recording, or over. */
 export type CallStage = 'desk' | 'menu' | 'connecting' | 'message' | 'done';
 
