@@ -32,7 +32,7 @@ import { smsWebhookRoutes } from './sms/sms.routes.js';
 import { deliveryStatusRoutes } from './telephony/status.routes.js';
 import type { Services } from './services.js';
 import { deskRoutes } from './desk/desk.routes.js';
-import { SESSION_COOKIE, type DeskEnv } from './desk/auth.middleware.js';
+import { SESSION_COOKIE, type DeskEnv } from './web/session.js';
 
 export interface AppDeps extends Services {
   registry?: client.Registry;

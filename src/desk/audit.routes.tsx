@@ -6,8 +6,8 @@ import type { Db } from '../db/database.js';
 import { AppError } from '../http/errors.js';
 import { countAudit, listAudit, type AuditFilter } from '../audit/audit.repository.js';
 import { AuditPage, type AuditFilterForm } from './audit.views.js';
-import { deskSession, type DeskEnv } from './auth.middleware.js';
-import { ROW_ID } from './manager.handlers.js';
+import { deskSession, type DeskEnv } from '../web/session.js';
+import { ROW_ID } from '../web/handlers.js';
 import { listUsers } from './users.repository.js';
 
 /** Audit entries per page. */

@@ -3,7 +3,7 @@ import { formatShortTime } from '../hours/format.js';
 import type { DeskSession } from './auth.service.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary } from '../http/layout.js';
-import { DeskLayout } from './desk.layout.js';
+import { DeskLayout } from '../web/layout.js';
 import { ACTION_LABEL, actionLabel } from '../audit/audit.actions.js';
 import type { AuditEntry } from '../audit/audit.tables.js';
 import type { AppUser } from './desk.tables.js';

@@ -1,4 +1,4 @@
-import type { DeskNotice } from './desk.layout.js';
+import type { DeskSession } from '../web/session.js';
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
@@ -25,14 +25,8 @@ const DEVICE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 /** Who the audit log names for a lock-out: the sign-in limits, not a person. */
 const LOCK_OUT_ACTOR: Actor = { userId: null, email: 'sign-in limits' };
 
-/** A signed-in staff member on one request. */
-export interface DeskSession {
-  token: string;
-  session: UserSession;
-  user: AppUser;
-  /** What every desk page must tell staff (set by the desk routes; see DeskLayout). */
-  notices?: readonly DeskNotice[];
-}
+// The session type belongs to the staff web shell (its guards and layout use it); re-exported here.
+export type { DeskSession };
 
 /**
  * Logins and sessions. Sessions are rows in PostgreSQL (any web process can serve any request),

@@ -4,7 +4,7 @@ import { displayPhone } from '../enquiries/phone-numbers.js';
 import type { EventKind, TimelineEvent } from '../enquiries/timeline.js';
 import { findIncident } from '../incidents/incident.repository.js';
 import * as repo from './casework.repository.js';
-import { statusLabel } from './labels.js';
+import { statusLabel } from '../enquiries/enquiry.labels.js';
 
 /**
  * What the enquiry page says at its top after a desk action (issue 23, item 3). The action

@@ -7,7 +7,7 @@ import * as enquiries from '../enquiries/enquiries.repository.js';
 import { normaliseReference } from '../enquiries/reference.js';
 import { AppError } from '../http/errors.js';
 import type { Actor } from '../audit/audit.repository.js';
-import { deskSession, type DeskEnv } from './auth.middleware.js';
+import { deskSession, type DeskEnv } from '../web/session.js';
 import { doneHref, enquiryNotice, type DoneCode } from './casework.notices.js';
 import * as repo from './casework.repository.js';
 import type { CaseworkService } from './casework.service.js';

@@ -22,7 +22,7 @@ import { clearJournalistAdded } from '../status/status.repository.js';
 import type { JournalistUpdates } from '../status/status.service.js';
 import { audit, type Actor } from '../audit/audit.repository.js';
 import * as repo from './casework.repository.js';
-import { STATUS_LABELS } from './labels.js';
+import { STATUS_LABELS } from '../enquiries/enquiry.labels.js';
 import { findUserById } from './users.repository.js';
 
 /** Statuses that close an enquiry (its close time is set, and reports count it closed). */

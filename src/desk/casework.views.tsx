@@ -12,11 +12,11 @@ import { cannotTakeTexts, displayPhone, noTextsNotice } from '../enquiries/phone
 import { optOutNotice, type OptOut } from '../sms/opt-out.js';
 import { SEND_STATE_LABELS, sendState } from './casework.notices.js';
 import type { StepWithDelivery } from './casework.repository.js';
-import { Notice } from './desk.forms.js';
+import { Notice } from '../web/forms.js';
 import type { DeskSession } from './auth.service.js';
 import { CASEWORK_LIMITS, STATUSES } from './casework.service.js';
-import { Csrf, DeskLayout } from './desk.layout.js';
-import { channelLabel, statusLabel } from './labels.js';
+import { Csrf, DeskLayout } from '../web/layout.js';
+import { channelLabel, statusLabel } from '../enquiries/enquiry.labels.js';
 import { Timeline } from './timeline.views.js';
 import type { Incident } from '../incidents/incident.tables.js';
 

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { RotaService } from '../oncall/rota.service.js';
 import { auditRoutes } from './audit.routes.js';
-import type { DeskEnv } from './auth.middleware.js';
+import type { DeskEnv } from '../web/session.js';
 import { rotaRoutes } from './rota.routes.js';
 import type { UserService } from './users.service.js';
 import { usersRoutes } from './users.routes.js';

@@ -8,8 +8,8 @@ import type { PageStatus } from '../oncall/paging.tables.js';
 import type { DeskSession } from './auth.service.js';
 import type { DigestCall, DigestSummary } from '../reports/digest.repository.js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { Csrf, DeskLayout } from './desk.layout.js';
-import { CHANNEL_LABELS, channelLabel, STATUS_LABELS, statusLabel } from './labels.js';
+import { Csrf, DeskLayout } from '../web/layout.js';
+import { CHANNEL_LABELS, channelLabel, STATUS_LABELS, statusLabel } from '../enquiries/enquiry.labels.js';
 import type { Breach, QueueFilters, QueueGroup, QueueRow } from './queue.repository.js';
 
 const PAGE_LABEL = {

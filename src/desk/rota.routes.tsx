@@ -8,9 +8,9 @@ import { validationFields } from '../http/errors.js';
 import { findPersonById } from '../oncall/rota.repository.js';
 import type { RotaService } from '../oncall/rota.service.js';
 import { NO_TEXTS_NOTICE } from '../oncall/text-reach.js';
-import { deskSession, type DeskEnv } from './auth.middleware.js';
-import type { FormProblem } from './desk.forms.js';
-import { actorOf, formFields, ROW_ID, rowId } from './manager.handlers.js';
+import { deskSession, type DeskEnv } from '../web/session.js';
+import type { FormProblem } from '../web/forms.js';
+import { actorOf, formFields, ROW_ID, rowId } from '../web/handlers.js';
 import { ROTA_OPT_OUT, RotaPage } from './rota.views.js';
 
 /** How far ahead the rota page shows. */

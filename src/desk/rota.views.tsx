@@ -10,8 +10,8 @@ import { NO_TEXTS_NOTICE } from '../oncall/text-reach.js';
 import { cannotTakeTexts } from '../enquiries/phone-numbers.js';
 import type { Person } from '../oncall/rota.tables.js';
 import type { DeskSession } from './auth.service.js';
-import { Notice, ProblemSummary, type FormProblem } from './desk.forms.js';
-import { Csrf, DeskLayout } from './desk.layout.js';
+import { Notice, ProblemSummary, type FormProblem } from '../web/forms.js';
+import { Csrf, DeskLayout } from '../web/layout.js';
 
 /** Element ids of the fields of the "add a shift" form, by the field names the service reports. */
 export function shiftFieldId(field: string): string {

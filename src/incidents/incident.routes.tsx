@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import { deskSession, type DeskEnv } from '../desk/auth.middleware.js';
-import { actorOf, formFields, rowId } from '../desk/manager.handlers.js';
+import { deskSession, type DeskEnv } from '../web/session.js';
+import { actorOf, formFields, rowId } from '../web/handlers.js';
 import { doneHref } from '../desk/casework.notices.js';
 import { normaliseReference } from '../enquiries/reference.js';
 import { AppError, validationFields } from '../http/errors.js';

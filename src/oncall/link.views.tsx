@@ -1,7 +1,7 @@
 import type { EscalationStep, OfficeConfig } from '../config.js';
 import { CASEWORK_LIMITS } from '../desk/casework.service.js';
 import { optOutNotice } from '../sms/opt-out.js';
-import { statusLabel } from '../desk/labels.js';
+import { statusLabel } from '../enquiries/enquiry.labels.js';
 import { describeEvent } from '../desk/timeline.views.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';

@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { AppError } from '../http/errors.js';
 import type { Actor } from '../audit/audit.repository.js';
-import { deskSession, type DeskEnv } from './auth.middleware.js';
+import { deskSession, type DeskEnv } from './session.js';
 
 /**
  * What a row id looks like. Row ids are bigint identities; anything else cannot name a row (and
