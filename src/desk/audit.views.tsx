@@ -1,6 +1,6 @@
 import type { OfficeConfig } from '../config.js';
 import { formatShortTime } from '../hours/format.js';
-import type { DeskSession } from './auth.service.js';
+import type { DeskSession } from '../web/session.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary } from '../http/layout.js';
 import { DeskLayout } from '../web/layout.js';

@@ -25,9 +25,6 @@ const DEVICE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 /** Who the audit log names for a lock-out: the sign-in limits, not a person. */
 const LOCK_OUT_ACTOR: Actor = { userId: null, email: 'sign-in limits' };
 
-// The session type belongs to the staff web shell (its guards and layout use it); re-exported here.
-export type { DeskSession };
-
 /**
  * Logins and sessions. Sessions are rows in PostgreSQL (any web process can serve any request),
  * end after `desk.sessionIdleMinutes` unused or `desk.sessionAbsoluteHours` after login, and

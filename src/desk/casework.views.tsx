@@ -13,7 +13,7 @@ import { optOutNotice, type OptOut } from '../sms/opt-out.js';
 import { SEND_STATE_LABELS, sendState } from './casework.notices.js';
 import type { StepWithDelivery } from './casework.repository.js';
 import { Notice } from '../web/forms.js';
-import type { DeskSession } from './auth.service.js';
+import type { DeskSession } from '../web/session.js';
 import { CASEWORK_LIMITS, STATUSES } from './casework.service.js';
 import { Csrf, DeskLayout } from '../web/layout.js';
 import { channelLabel, statusLabel } from '../enquiries/enquiry.labels.js';

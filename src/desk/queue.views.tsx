@@ -5,7 +5,7 @@ import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary } from '../http/layout.js';
 import type { PageStatus } from '../oncall/paging.tables.js';
-import type { DeskSession } from './auth.service.js';
+import type { DeskSession } from '../web/session.js';
 import type { DigestCall, DigestSummary } from '../reports/digest.repository.js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { Csrf, DeskLayout } from '../web/layout.js';

@@ -1,7 +1,7 @@
 import type { OfficeConfig } from '../config.js';
 import { Field, fieldClass } from '../http/field.js';
 import { FieldError } from '../http/layout.js';
-import type { DeskSession } from './auth.service.js';
+import type { DeskSession } from '../web/session.js';
 import { Notice, ProblemSummary, type FormProblem } from '../web/forms.js';
 import { Csrf, DeskLayout } from '../web/layout.js';
 import type { AppUser } from './desk.tables.js';

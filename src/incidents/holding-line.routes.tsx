@@ -6,7 +6,7 @@ import { validationFields } from '../http/errors.js';
 import { deskSession, type DeskEnv } from '../web/session.js';
 import { Csrf, DeskLayout } from '../web/layout.js';
 import { actorOf, formFields, rowId } from '../web/handlers.js';
-import type { DeskSession } from '../desk/auth.service.js';
+import type { DeskSession } from '../web/session.js';
 import { ownSubject } from '../email/email-out.service.js';
 import { LINE_LIMITS, lineMessageText, smsSize, type HoldingLines, type LineWithCounts } from './holding-line.service.js';
 import type { Incident } from './incident.tables.js';

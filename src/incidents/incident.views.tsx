@@ -1,5 +1,5 @@
 import type { OfficeConfig } from '../config.js';
-import type { DeskSession } from '../desk/auth.service.js';
+import type { DeskSession } from '../web/session.js';
 import { Notice } from '../web/forms.js';
 import { Csrf, DeskLayout } from '../web/layout.js';
 import { channelLabel, statusLabel } from '../enquiries/enquiry.labels.js';

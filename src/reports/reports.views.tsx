@@ -1,5 +1,5 @@
 import type { OfficeConfig } from '../config.js';
-import type { DeskSession } from '../desk/auth.service.js';
+import type { DeskSession } from '../web/session.js';
 import { DeskLayout } from '../web/layout.js';
 import { CHANNEL_LABELS } from '../enquiries/enquiry.labels.js';
 import { ENQUIRY_CHANNELS } from '../enquiries/enquiry.model.js';
