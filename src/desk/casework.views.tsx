@@ -17,7 +17,7 @@ import type { DeskSession } from '../web/session.js';
 import { CASEWORK_LIMITS, STATUSES } from './casework.service.js';
 import { Csrf, DeskLayout } from '../web/layout.js';
 import { channelLabel, statusLabel } from '../enquiries/enquiry.labels.js';
-import { Timeline } from './timeline.views.js';
+import { Timeline } from '../enquiries/timeline.views.js';
 import type { Incident } from '../incidents/incident.tables.js';
 
 type When = (d: Date) => string;

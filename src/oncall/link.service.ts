@@ -20,7 +20,8 @@ import { AppError } from '../http/errors.js';
 import * as repo from './link.repository.js';
 import { escalationState, type EscalationState } from './paging.schedule.js';
 import type { EnquiryLine, HoldingLines, LineOutcome } from '../incidents/holding-line.service.js';
-import { onCallActor, type OnCallActions, type OnCallOfficer } from './oncall-actions.service.js';
+import type { OnCallActions } from './oncall-actions.service.js';
+import { onCallActor, type OnCallOfficer } from './oncall.model.js';
 
 /** Where the link's path starts; the token follows. */
 export const LINK_PREFIX = '/m/';

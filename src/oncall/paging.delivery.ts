@@ -17,7 +17,7 @@ import { listLinkUrl, redactedListLinkUrl, saveListLink } from './list-link.serv
 import * as repo from './paging.repository.js';
 import { queueBundle, queueStep, scheduleNext } from './paging.schedule.js';
 import type { Page, PageAction, PageStep } from './paging.tables.js';
-import type { OnCallContact } from './rota.service.js';
+import type { OnCallContact } from './oncall.model.js';
 
 /** What became of one action of one step: sent, held for the phone's bundle, refused, or not sent since nobody needs it any more. */
 export type StepDelivery = 'sent' | 'waiting_bundle' | 'failed' | 'skipped';

@@ -23,7 +23,7 @@ import { journalistAckSms } from './paging.messages.js';
 import * as repo from './paging.repository.js';
 import { queueStep, scheduleNext, stepJobKey } from './paging.schedule.js';
 import type { AckVia, Page, PageAction } from './paging.tables.js';
-import type { OnCallContact } from './rota.service.js';
+import type { OnCallContact } from './oncall.model.js';
 
 /** The part of the rota paging needs. */
 export interface RotaLookup {
