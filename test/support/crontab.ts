@@ -8,7 +8,7 @@
 import { Logger as GraphileLogger, parseCrontab, type Job, type JobHelpers, type ParsedCronItem, type TaskList } from 'graphile-worker';
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
-import { CRONTAB, taskList } from '../../src/jobs/tasks.js';
+import { CRONTAB, taskList } from '../../src/tasks.js';
 import type { Harness } from './harness.js';
 
 const MINUTE = 60_000;
