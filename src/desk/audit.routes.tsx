@@ -8,7 +8,7 @@ import { countAudit, listAudit, type AuditFilter } from '../audit/audit.reposito
 import { AuditPage, type AuditFilterForm } from './audit.views.js';
 import { deskSession, type DeskEnv } from '../web/session.js';
 import { ROW_ID } from '../web/handlers.js';
-import { listUsers } from './users.repository.js';
+import { listUsers } from '../web/users.repository.js';
 
 /** Audit entries per page. */
 export const AUDIT_PAGE_SIZE = 50;

@@ -12,7 +12,7 @@ import { isKnownDevice, rememberDevice } from './devices.repository.js';
 import type { AppUser, UserSession } from './desk.tables.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import * as sessions from './sessions.repository.js';
-import { findUserByEmail, listActiveUsers, replacePasswordHash } from './users.repository.js';
+import { findUserByEmail, listActiveUsers, replacePasswordHash } from '../web/users.repository.js';
 
 /** SHA-256 of a session token: what the database keeps instead of the token. */
 export function hashToken(token: string): string {

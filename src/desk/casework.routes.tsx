@@ -12,7 +12,7 @@ import { doneHref, enquiryNotice, type DoneCode } from './casework.notices.js';
 import * as repo from './casework.repository.js';
 import type { CaseworkService } from './casework.service.js';
 import { EnquiryPage } from './casework.views.js';
-import { findUserById, listActiveUsers } from './users.repository.js';
+import { findUserById, listActiveUsers } from '../web/users.repository.js';
 import { findIncident, openIncidents } from '../incidents/incident.repository.js';
 import { knownNames } from '../enquiries/people.repository.js';
 

@@ -24,7 +24,7 @@ import { audit, type Actor } from '../audit/audit.repository.js';
 import { CASEWORK_LIMITS } from '../enquiries/casework.limits.js';
 import * as repo from './casework.repository.js';
 import { STATUS_LABELS } from '../enquiries/enquiry.labels.js';
-import { findUserById } from './users.repository.js';
+import { findUserById } from '../web/users.repository.js';
 
 /** Statuses that close an enquiry (its close time is set, and reports count it closed). */
 function closes(s: EnquiryStatus): boolean {

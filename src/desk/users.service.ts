@@ -6,7 +6,7 @@ import type { AppUser, Role } from './desk.tables.js';
 import { normalisePhone } from '../enquiries/enquiry.input.js';
 import { hashPassword, verifyPassword } from './password.js';
 import * as sessions from './sessions.repository.js';
-import * as repo from './users.repository.js';
+import * as repo from '../web/users.repository.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MIN_PASSWORD = 12;

@@ -204,3 +204,8 @@ export async function spendRateLimitPoint(db: Db | Tx, key: string, durationMs: 
     RETURNING r.points`.execute(db);
   return Number(r.rows[0].points);
 }
+
+/** The enquiry with this reference, locked for an update (by the desk, or an incident linking it). */
+export async function lockByReference(tx: Tx, reference: string): Promise<Enquiry | undefined> {
+  return tx.selectFrom('enquiry').selectAll().where('reference', '=', reference).forUpdate().executeTakeFirst();
+}

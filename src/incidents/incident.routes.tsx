@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { deskSession, type DeskEnv } from '../web/session.js';
 import { actorOf, formFields, rowId } from '../web/handlers.js';
-import { doneHref } from '../desk/casework.notices.js';
+import { doneHref } from '../web/desk-links.js';
 import { normaliseReference } from '../enquiries/reference.js';
 import { AppError, validationFields } from '../http/errors.js';
 import { holdingLineRoutes } from './holding-line.routes.js';

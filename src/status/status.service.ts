@@ -28,7 +28,7 @@ import { stopEscalation } from '../oncall/paging.schedule.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { isChase } from './chase.js';
 import { redactedStatusUrl } from './status-link.js';
-import { findUserById } from '../desk/users.repository.js';
+import { findUserById } from '../web/users.repository.js';
 import * as repo from './status.repository.js';
 
 /** Where an enquiry stands, as the journalist is told it. */

@@ -1,5 +1,5 @@
 /**
- * The real crontab (src/jobs/tasks.ts) run minute by minute under the test clock, the way
+ * The real crontab (src/tasks.ts) run minute by minute under the test clock, the way
  * graphile-worker's cron runs it, with a diary of what the office would notice. graphile-worker
  * 0.16 matches crontab times in UTC (digestTimestamp in its cron.js reads getUTCMinutes and
  * getUTCHours; the process's time zone plays no part), schedules one job per item identifier and
