@@ -111,11 +111,6 @@ export class IncidentService {
 
   constructor(private readonly deps: IncidentServiceDeps) {}
 
-  /** Wires the holding line's and the summaries' services (they need this one too, so they come after). */
-  attach(ports: { lines?: AfterLinkPort; summaries?: SummaryPort }): void {
-    Object.assign(this.deps, ports);
-  }
-
   private actorName(by: Declarer): string {
     return by.kind === 'staff' ? by.actor.email : by.name;
   }
