@@ -13,7 +13,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { enquiryApiRoutes, enquiryFormRoutes, refuseCrossSiteForms } from './enquiries/enquiries.routes.js';
 import { ErrorPage } from './enquiries/enquiry.views.js';
-import { hoursRoutes } from './hours/hours.routes.js';
+import { hoursRoutes } from './http/hours.routes.js';
 import { AppError, errorBody, isDatabaseUnavailable } from './http/errors.js';
 import { healthRoutes } from './http/health.routes.js';
 import { openApiRoutes } from './http/openapi.routes.js';
@@ -32,7 +32,7 @@ import { smsWebhookRoutes } from './sms/sms.routes.js';
 import { deliveryStatusRoutes } from './telephony/status.routes.js';
 import type { Services } from './services.js';
 import { deskRoutes } from './desk/desk.routes.js';
-import { SESSION_COOKIE, type DeskEnv } from './desk/auth.middleware.js';
+import { SESSION_COOKIE, type DeskEnv } from './web/session.js';
 
 export interface AppDeps extends Services {
   registry?: client.Registry;

@@ -12,7 +12,7 @@ import { createLogger } from './log.js';
 import { pagingStatus } from './oncall/paging-status.js';
 import { warnNumbersWithoutTexts } from './oncall/text-reach.js';
 import { startJobRunner } from './jobs/runner.js';
-import { CRONTAB, RETRY_CAP, taskList } from './jobs/tasks.js';
+import { CRONTAB, RETRY_CAP, taskList } from './tasks.js';
 import { buildServices } from './services.js';
 import { ImapWatcher } from './email/imap.watcher.js';
 

@@ -90,7 +90,12 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const deliveryStatus = new DeliveryStatusService({ db, clock, log, owners: { page_step: paging, message: outbox } });
   const live = new LiveFeed({ url: base.databaseUrl, log, pool: base.pool });
   const emailOut = new EmailOut({ config });
-  const incidents = new IncidentService({ db, clock, config, paging, arrivals: live, email: emailOut });
+  // Built first: the incident service takes both as ports (they need nothing of it).
+  const holdingLines = new HoldingLines({ db, clock, config, email: emailOut });
+  const incidentSummaries = new IncidentSummaries({ db, clock, config, rota });
+  const incidents = new IncidentService({
+    db, clock, config, paging, arrivals: live, email: emailOut, lines: holdingLines, summaries: incidentSummaries,
+  });
   const acknowledgements = new IntakeAcknowledgements({ config, email: emailOut });
   const enquiries = new EnquiryService({ db, config, clock, paging, arrivals: live, incidents, acknowledgements });
   const users = new UserService({ db, clock });
@@ -98,9 +103,6 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const journalistUpdates = new JournalistUpdates({ config, email: emailOut });
   const casework = new CaseworkService({ db, clock, config, paging, email: emailOut, updates: journalistUpdates, live });
   const statusPages = new StatusPages({ db, clock, config, updates: journalistUpdates, pages: enquiries, arrivals: live });
-  const holdingLines = new HoldingLines({ db, clock, config, email: emailOut });
-  const incidentSummaries = new IncidentSummaries({ db, clock, config, rota });
-  incidents.attach({ lines: holdingLines, summaries: incidentSummaries });
   const deadlines = new DeadlineWatch({ db, clock, config, arrivals: live });
   const onCallActions = new OnCallActions({ db, clock, config, casework, rota, paging });
   const inboundSms = new InboundSmsService({ db, clock, config, enquiries, acks: new SmsCommandHandler({ ack: new SmsAckHandler(paging), actions: onCallActions, clock }), arrivals: live });

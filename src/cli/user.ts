@@ -8,9 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import type { Actor } from '../desk/audit.repository.js';
+import type { Actor } from '../audit/audit.repository.js';
 import type { AppUser } from '../desk/desk.tables.js';
-import { findUserByEmail } from '../desk/users.repository.js';
+import { findUserByEmail } from '../web/users.repository.js';
 import { UserService } from '../desk/users.service.js';
 import { loadConfigOrReport, parseCommand, reportRefusal, reportUsage, runCli, UsageError, withDatabase } from './cli-support.js';
 

@@ -1,98 +1,12 @@
-import type { DeskTables } from '../desk/desk.tables.js';
-import type { PagingTables } from '../oncall/paging.tables.js';
-import type { OutboxTables } from '../outbox/outbox.tables.js';
-import type { RotaTables } from '../oncall/rota.tables.js';
-import type { ReportsTables } from '../reports/reports.tables.js';
-import type { VoiceTables } from '../voice/voice.tables.js';
-import type { LinkTables } from '../oncall/link.tables.js';
-import type { ListLinkTables } from '../oncall/list-link.tables.js';
-import type { EmailTables } from '../email/email.tables.js';
-import type { StatusTables } from '../status/status.tables.js';
-import type { IncidentTables } from '../incidents/incident.tables.js';
-import type { OptOutTables } from '../sms/opt-out.tables.js';
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { EnquiryChannel, EnquiryStatus, UrgentReason } from '../enquiries/enquiry.model.js';
-import type { EventKind } from '../enquiries/timeline.js';
-
 /**
- * Kysely's view of the tables created by the SQL files in `sql/`. Keep the two in step. Each
- * domain declares its own tables next to its repository; this interface gathers them.
+ * Kysely's view of the tables created by the SQL files in `sql/`. Keep the two in step. Each feature
+ * declares its own tables next to its repository, in a `*.tables.ts` file, and adds them to this
+ * interface by declaration merging:
+ *
+ *   declare module '../db/schema.js' { interface Database extends RotaTables {} }
+ *
+ * so that db/ (a kernel folder) imports no feature, and a feature's tables are registered where
+ * they are declared. A feature that forgets it gets compile errors on its own table names.
  */
-export interface Database extends RotaTables, PagingTables, OutboxTables, DeskTables, ReportsTables, VoiceTables, LinkTables, ListLinkTables, EmailTables, StatusTables, IncidentTables, OptOutTables {
-  enquiry: EnquiryTable;
-  enquiry_event: EnquiryEventTable;
-  sms_inbound: SmsInboundTable;
-}
-
-// Defined with the enquiry model (one list each); re-exported for the table types' users.
-export type { EnquiryChannel, EnquiryStatus };
-
-export interface EnquiryTable {
-  id: Generated<string>;
-  reference: string;
-  channel: EnquiryChannel;
-  status: ColumnType<EnquiryStatus, EnquiryStatus | undefined, EnquiryStatus>;
-  name: string;
-  outlet: string;
-  email: string | null;
-  phone: string | null;
-  subject: string;
-  details: string;
-  deadline: Date | null;
-  urgent: boolean;
-  urgent_reason: UrgentReason | 'staff' | null;
-  out_of_hours: boolean;
-  needs_on_call: boolean;
-  respond_by: Date | null;
-  received_at: Date;
-  updated_at: Date;
-  first_response_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  assigned_to: ColumnType<string | null, string | null | undefined, string | null>;
-  response_given: ColumnType<string | null, string | null | undefined, string | null>;
-  /** Generated full-text search vector; read only in SQL. */
-  search: ColumnType<string, never, never>;
-  closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  /** When the office stopped owing an answer (answered or closed); null while open. */
-  resolved_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  /** Opening-hours seconds from receipt to first response / to close, stored when they happen (for reports). */
-  first_response_working_s: ColumnType<number | null, number | null | undefined, number | null>;
-  close_working_s: ColumnType<number | null, number | null | undefined, number | null>;
-  /** When the journalist's personal data was erased (retention or request). */
-  erased_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  /** When an officer released `response_given` to the journalist's status page (null: not shown there). */
-  response_released_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  /** The journalist turned off messages about changes to the enquiry (from the status page). */
-  updates_off: ColumnType<boolean, boolean | undefined, boolean>;
-  /** When the journalist last added something the desk has not opened yet (the queue marks it). */
-  journalist_added_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  /** The incident this enquiry is about (src/incidents), and when it was linked. */
-  incident_id: ColumnType<string | null, string | null | undefined, string | null>;
-  incident_linked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  /** When the desk is warned that respond_by is near (desk.warnBeforeMinutes), and when the warning and the breach were announced. */
-  warn_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  warned_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  breached_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-}
-export type Enquiry = Selectable<EnquiryTable>;
-export type NewEnquiry = Insertable<EnquiryTable>;
-export type EnquiryUpdate = Updateable<EnquiryTable>;
-
-export interface EnquiryEventTable {
-  id: Generated<string>;
-  enquiry_id: string;
-  at: Date;
-  /** Written only through the typed `NewEvent` (src/enquiries/timeline.ts). */
-  kind: EventKind;
-  actor: string | null;
-  data: ColumnType<Record<string, unknown>, string | undefined, string>;
-}
-export type EnquiryEvent = Selectable<EnquiryEventTable>;
-
-export interface SmsInboundTable {
-  message_sid: string;
-  from_number: string;
-  body: string;
-  enquiry_id: string | null;
-  reply: string;
-  received_at: Date;
-}
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging from the *.tables.ts files.
+export interface Database {}

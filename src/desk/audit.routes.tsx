@@ -4,11 +4,11 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../http/errors.js';
-import { countAudit, listAudit, type AuditFilter } from './audit.repository.js';
+import { countAudit, listAudit, type AuditFilter } from '../audit/audit.repository.js';
 import { AuditPage, type AuditFilterForm } from './audit.views.js';
-import { deskSession, type DeskEnv } from './auth.middleware.js';
-import { ROW_ID } from './manager.handlers.js';
-import { listUsers } from './users.repository.js';
+import { deskSession, type DeskEnv } from '../web/session.js';
+import { ROW_ID } from '../web/handlers.js';
+import { listUsers } from '../web/users.repository.js';
 
 /** Audit entries per page. */
 export const AUDIT_PAGE_SIZE = 50;

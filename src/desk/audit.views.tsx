@@ -1,49 +1,13 @@
 import type { OfficeConfig } from '../config.js';
 import { formatShortTime } from '../hours/format.js';
-import type { DeskSession } from './auth.service.js';
+import type { DeskSession } from '../web/session.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary } from '../http/layout.js';
-import { DeskLayout } from './desk.layout.js';
-import type { AppUser, AuditEntry } from './desk.tables.js';
+import { DeskLayout } from '../web/layout.js';
+import { ACTION_LABEL, actionLabel } from '../audit/audit.actions.js';
+import type { AuditEntry } from '../audit/audit.tables.js';
+import type { AppUser } from './desk.tables.js';
 
-/** What each action recorded in the audit log means, for people; unknown ones show their code. */
-const ACTION_LABEL: Record<string, string> = {
-  login: 'Signed in',
-  logout: 'Signed out',
-  'login.locked': 'Locked sign-in to an account after wrong passwords from many addresses',
-  'user.created': 'Added a user',
-  'user.disabled': 'Disabled a user',
-  'user.enabled': 'Enabled a user',
-  'user.password_reset': 'Set a new password',
-  'user.updated': 'Changed a user',
-  'user.password_changed': 'Changed their own password',
-  'user.password_change_refused': 'Gave a wrong current password when changing their own',
-  'rota.shift_added': 'Added a shift',
-  'rota.override_added': 'Added an override',
-  'rota.shift_updated': 'Changed a shift',
-  'rota.shift_deleted': 'Deleted a shift',
-  'rota.person_added': 'Added a person to the rota staff list',
-  'rota.phone_changed': 'Changed a phone number on the rota',
-  'rota.person_deactivated': 'Took a person off the rota',
-  'rota.test_page_queued': 'Sent a test page',
-  'enquiry.assigned': 'Assigned an enquiry',
-  'enquiry.status_changed': 'Changed an enquiry’s status',
-  'enquiry.note_added': 'Added a note',
-  'enquiry.response_recorded': 'Recorded the response given',
-  'enquiry.reply_sent': 'Replied to the journalist by SMS',
-  'enquiry.email_sent': 'Replied to the journalist by email',
-  'oncall.viewed': 'Looked at an enquiry from the on-call phone',
-  'oncall.list_viewed': 'Opened the list of a bundled page text from the on-call phone',
-  'oncall.call': 'Asked to be put through to the journalist from the on-call phone',
-  'enquiry.upgraded': 'Marked an enquiry urgent',
-  'enquiry.downgraded': 'Marked an enquiry not urgent',
-  'page.acknowledged': 'Acknowledged an on-call page',
-};
-
-/** Label of an audit action for people. */
-export function actionLabel(action: string): string {
-  return ACTION_LABEL[action] ?? action;
-}
 
 /**
  * An entry's detail as one line of text ("email: jo@x.example; role: officer"). Values are

@@ -6,7 +6,7 @@ import { clientIp } from '../http/client-ip.js';
 import { AppError } from '../http/errors.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary, Layout } from '../http/layout.js';
-import { SESSION_COOKIE, deskSession, requireSession, sameToken, type DeskEnv } from './auth.middleware.js';
+import { SESSION_COOKIE, deskSession, requireSession, sameToken, type DeskEnv } from '../web/session.js';
 import { KNOWN_DEVICE_DAYS, type AuthService } from './auth.service.js';
 import { FIRST_MANAGER_HINT, type UserService } from './users.service.js';
 

@@ -1,4 +1,4 @@
-import type { DeskNotice } from './desk.layout.js';
+import type { DeskSession } from '../web/session.js';
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
@@ -7,12 +7,12 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../http/errors.js';
 import type { EmailOut } from '../email/email-out.service.js';
-import { audit, type Actor } from './audit.repository.js';
+import { audit, type Actor } from '../audit/audit.repository.js';
 import { isKnownDevice, rememberDevice } from './devices.repository.js';
 import type { AppUser, UserSession } from './desk.tables.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import * as sessions from './sessions.repository.js';
-import { findUserByEmail, listActiveUsers, replacePasswordHash } from './users.repository.js';
+import { findUserByEmail, listActiveUsers, replacePasswordHash } from '../web/users.repository.js';
 
 /** SHA-256 of a session token: what the database keeps instead of the token. */
 export function hashToken(token: string): string {
@@ -24,15 +24,6 @@ export const KNOWN_DEVICE_DAYS = 180;
 const DEVICE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 /** Who the audit log names for a lock-out: the sign-in limits, not a person. */
 const LOCK_OUT_ACTOR: Actor = { userId: null, email: 'sign-in limits' };
-
-/** A signed-in staff member on one request. */
-export interface DeskSession {
-  token: string;
-  session: UserSession;
-  user: AppUser;
-  /** What every desk page must tell staff (set by the desk routes; see DeskLayout). */
-  notices?: readonly DeskNotice[];
-}
 
 /**
  * Logins and sessions. Sessions are rows in PostgreSQL (any web process can serve any request),

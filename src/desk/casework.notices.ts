@@ -1,10 +1,11 @@
 import type { Db } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { displayPhone } from '../enquiries/phone-numbers.js';
 import type { EventKind, TimelineEvent } from '../enquiries/timeline.js';
 import { findIncident } from '../incidents/incident.repository.js';
 import * as repo from './casework.repository.js';
-import { statusLabel } from './labels.js';
+import { DONE_CODES, doneHref, isDoneCode, type DoneCode } from '../web/desk-links.js';
+import { statusLabel } from '../enquiries/enquiry.labels.js';
 
 /**
  * What the enquiry page says at its top after a desk action (issue 23, item 3). The action
@@ -13,18 +14,8 @@ import { statusLabel } from './labels.js';
  * by the person viewing, and every fact (the number texted, the assignee, the new status) is
  * read from it or the rows it names. A crafted link therefore shows nothing, or something true.
  */
-export const DONE_CODES = ['assigned', 'status', 'note', 'response', 'released', 'sms', 'email', 'urgency', 'acknowledged', 'linked', 'unlinked'] as const;
-export type DoneCode = (typeof DONE_CODES)[number];
-
-/** True when `s` is one of the notice codes. */
-export function isDoneCode(s: string | undefined): s is DoneCode {
-  return (DONE_CODES as readonly string[]).includes(s ?? '');
-}
-
-/** Where the enquiry page goes after an action: its notice code and, when the action wrote one, its timeline entry. */
-export function doneHref(reference: string, code: DoneCode, eventId?: string | null): string {
-  return `/desk/enquiries/${reference}?done=${code}${eventId ? `&event=${eventId}` : ''}`;
-}
+// The codes and the link are the web shell's (web/desk-links.ts: incidents' pages redirect there too).
+export { DONE_CODES, doneHref, isDoneCode, type DoneCode };
 
 /** Who is looking: their own actions are "you". */
 export interface Viewer {

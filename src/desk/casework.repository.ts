@@ -1,13 +1,11 @@
 import { sql } from 'kysely';
 import { isRowId } from '../ids.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { asTimelineEvent, type EventKind, type TimelineEvent } from '../enquiries/timeline.js';
 
-/** The enquiry with this reference locked for an update by the desk. */
-export async function lockByReference(tx: Tx, reference: string): Promise<Enquiry | undefined> {
-  return tx.selectFrom('enquiry').selectAll().where('reference', '=', reference).forUpdate().executeTakeFirst();
-}
+// Enquiries' own query (incidents lock by reference too); re-exported for desk code.
+export { lockByReference } from '../enquiries/enquiries.repository.js';
 
 /** Applies a desk change to an enquiry. */
 export async function updateEnquiry(

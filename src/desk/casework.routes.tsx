@@ -6,13 +6,13 @@ import type { Db } from '../db/database.js';
 import * as enquiries from '../enquiries/enquiries.repository.js';
 import { normaliseReference } from '../enquiries/reference.js';
 import { AppError } from '../http/errors.js';
-import type { Actor } from './audit.repository.js';
-import { deskSession, type DeskEnv } from './auth.middleware.js';
+import type { Actor } from '../audit/audit.repository.js';
+import { deskSession, type DeskEnv } from '../web/session.js';
 import { doneHref, enquiryNotice, type DoneCode } from './casework.notices.js';
 import * as repo from './casework.repository.js';
 import type { CaseworkService } from './casework.service.js';
 import { EnquiryPage } from './casework.views.js';
-import { findUserById, listActiveUsers } from './users.repository.js';
+import { findUserById, listActiveUsers } from '../web/users.repository.js';
 import { findIncident, openIncidents } from '../incidents/incident.repository.js';
 import { knownNames } from '../enquiries/people.repository.js';
 

@@ -3,7 +3,7 @@ import { isRowIdDigits } from '../ids.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry, EnquiryStatus } from '../db/schema.js';
+import type { Enquiry, EnquiryStatus } from '../enquiries/enquiry.tables.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
 import { ENQUIRY_STATUSES, isOpenStatus } from '../enquiries/enquiry.model.js';
@@ -21,10 +21,11 @@ import { optOutNotice } from '../sms/opt-out.js';
 import { findOptOut } from '../sms/opt-out.repository.js';
 import { clearJournalistAdded } from '../status/status.repository.js';
 import type { JournalistUpdates } from '../status/status.service.js';
-import { audit, type Actor } from './audit.repository.js';
+import { audit, type Actor } from '../audit/audit.repository.js';
+import { CASEWORK_LIMITS } from '../enquiries/casework.limits.js';
 import * as repo from './casework.repository.js';
-import { STATUS_LABELS } from './labels.js';
-import { findUserById } from './users.repository.js';
+import { STATUS_LABELS } from '../enquiries/enquiry.labels.js';
+import { findUserById } from '../web/users.repository.js';
 
 /** Statuses that close an enquiry (its close time is set, and reports count it closed). */
 function closes(s: EnquiryStatus): boolean {
@@ -34,7 +35,8 @@ function closes(s: EnquiryStatus): boolean {
 /** The statuses a press officer can choose, in order, with their labels. */
 export const STATUSES: Array<{ value: EnquiryStatus; label: string }> = ENQUIRY_STATUSES.filter((s) => s !== 'erased').map((value) => ({ value, label: STATUS_LABELS[value] })); // erased: only an erasure sets it
 
-export const CASEWORK_LIMITS = { note: 5000, response: 5000, reply: 1000, email: 20_000, reason: 500 } as const;
+// The lengths live with the enquiry (the on-call link's forms use them too); re-exported for desk code.
+export { CASEWORK_LIMITS };
 
 function requireText(field: string, value: unknown, max: number, label: string): string {
   const text = typeof value === 'string' ? normaliseText(value, true) : '';

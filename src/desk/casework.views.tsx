@@ -1,6 +1,6 @@
 import type { OfficeConfig } from '../config.js';
 import { mailtoHref } from '../email/address.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import type { TimelineEvent } from '../enquiries/timeline.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
@@ -12,12 +12,12 @@ import { cannotTakeTexts, displayPhone, noTextsNotice } from '../enquiries/phone
 import { optOutNotice, type OptOut } from '../sms/opt-out.js';
 import { SEND_STATE_LABELS, sendState } from './casework.notices.js';
 import type { StepWithDelivery } from './casework.repository.js';
-import { Notice } from './desk.forms.js';
-import type { DeskSession } from './auth.service.js';
+import { Notice } from '../web/forms.js';
+import type { DeskSession } from '../web/session.js';
 import { CASEWORK_LIMITS, STATUSES } from './casework.service.js';
-import { Csrf, DeskLayout } from './desk.layout.js';
-import { channelLabel, statusLabel } from './labels.js';
-import { Timeline } from './timeline.views.js';
+import { Csrf, DeskLayout } from '../web/layout.js';
+import { channelLabel, statusLabel } from '../enquiries/enquiry.labels.js';
+import { Timeline } from '../enquiries/timeline.views.js';
 import type { Incident } from '../incidents/incident.tables.js';
 
 type When = (d: Date) => string;

@@ -1,38 +1,14 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+// Staff accounts and sessions are the web shell's (src/web/staff.tables.ts); re-exported for desk code.
+export type { AppUser, AppUserTable, Role, UserSession, UserSessionTable } from '../web/staff.tables.js';
 
 /** Tables of the triage desk (sql/20261127080000_desk.sql). */
 export interface DeskTables {
-  app_user: AppUserTable;
-  user_session: UserSessionTable;
-  audit_log: AuditLogTable;
   known_device: KnownDeviceTable;
 }
 
-export type Role = 'officer' | 'manager';
-
-export interface AppUserTable {
-  id: Generated<string>;
-  email: string;
-  name: string;
-  role: Role;
-  password_hash: string;
-  /** E.164, optional (sql/20261206050000_user_mobile.sql). */
-  mobile: ColumnType<string | null, string | null | undefined, string | null>;
-  active: ColumnType<boolean, boolean | undefined, boolean>;
-  created_at: Date;
-  updated_at: Date;
+declare module '../db/schema.js' {
+  interface Database extends DeskTables {}
 }
-export type AppUser = Selectable<AppUserTable>;
-
-export interface UserSessionTable {
-  token_hash: string;
-  user_id: string;
-  csrf_token: string;
-  created_at: Date;
-  last_seen_at: Date;
-  expires_at: Date;
-}
-export type UserSession = Selectable<UserSessionTable>;
 
 /** A browser an account signed in from (sql/20261205060000_known_devices.sql): its cookie's hash. */
 export interface KnownDeviceTable {
@@ -42,13 +18,3 @@ export interface KnownDeviceTable {
   last_used_at: Date;
 }
 
-export interface AuditLogTable {
-  id: Generated<string>;
-  at: Date;
-  user_id: string | null;
-  user_email: string | null;
-  action: string;
-  enquiry_id: string | null;
-  detail: ColumnType<Record<string, unknown>, string | undefined, never>;
-}
-export type AuditEntry = Selectable<AuditLogTable>;

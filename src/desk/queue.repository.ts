@@ -1,7 +1,8 @@
 import { sql, type SqlBool, type ExpressionBuilder } from 'kysely';
 import { lineSentAt } from '../incidents/holding-line.repository.js';
 import type { Db } from '../db/database.js';
-import type { Database, EnquiryChannel, EnquiryStatus } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
+import type { EnquiryChannel, EnquiryStatus } from '../enquiries/enquiry.tables.js';
 import type { PageStatus } from '../oncall/paging.tables.js';
 import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
 

@@ -8,7 +8,7 @@ import { ENQUIRY_CHANNELS, ENQUIRY_STATUSES } from '../enquiries/enquiry.model.j
 import { normaliseReference } from '../enquiries/reference.js';
 import { AppError } from '../http/errors.js';
 import { officeDayStart } from '../hours/parse.js';
-import { deskSession, type DeskEnv } from './auth.middleware.js';
+import { deskSession, type DeskEnv } from '../web/session.js';
 import type { AuthService } from './auth.service.js';
 import type { DigestService } from '../reports/digest.service.js';
 import type { LiveFeed } from './live-feed.js';

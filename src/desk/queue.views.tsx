@@ -5,12 +5,13 @@ import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary } from '../http/layout.js';
 import type { PageStatus } from '../oncall/paging.tables.js';
-import type { DeskSession } from './auth.service.js';
+import type { DeskSession } from '../web/session.js';
 import type { DigestCall, DigestSummary } from '../reports/digest.repository.js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { Csrf, DeskLayout } from './desk.layout.js';
-import { CHANNEL_LABELS, channelLabel, STATUS_LABELS, statusLabel } from './labels.js';
+import { Csrf, DeskLayout } from '../web/layout.js';
+import { CHANNEL_LABELS, channelLabel, STATUS_LABELS, statusLabel } from '../enquiries/enquiry.labels.js';
 import type { Breach, QueueFilters, QueueGroup, QueueRow } from './queue.repository.js';
+import { LineSentMarker } from '../incidents/line-sent.views.js';
 
 const PAGE_LABEL = {
   active: 'On-call paged, not yet acknowledged',
@@ -64,15 +65,6 @@ export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: 
       <td data-label="Assigned">{r.assignee_name ?? <span class="hint">Unassigned</span>}</td>
     </tr>
   );
-}
-
-/** "Holding line sent" under an enquiry's status, when its journalist had an incident's line. */
-export function LineSentMarker(props: { at: Date | null; when: (d: Date) => string }) {
-  return props.at ? (
-    <div class="hint line-sent">
-      Holding line sent <time datetime={props.at.toISOString()}>{props.when(props.at)}</time>
-    </div>
-  ) : null;
 }
 
 /** "Overdue" or "Due soon" beside a due time: words, not colour alone. */

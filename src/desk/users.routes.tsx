@@ -1,9 +1,9 @@
 import { Hono, type Context } from 'hono';
 import type { Config } from '../config.js';
 import { validationFields } from '../http/errors.js';
-import { deskSession, type DeskEnv } from './auth.middleware.js';
-import type { FormProblem } from './desk.forms.js';
-import { actorOf, formFields, rowId } from './manager.handlers.js';
+import { deskSession, type DeskEnv } from '../web/session.js';
+import type { FormProblem } from '../web/forms.js';
+import { actorOf, formFields, rowId } from '../web/handlers.js';
 import type { UserService } from './users.service.js';
 import { AccountPage, UsersPage } from './users.views.js';
 

@@ -1,12 +1,12 @@
 import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../db/database.js';
 import { AppError } from '../http/errors.js';
-import { audit, countRecent, type Actor } from './audit.repository.js';
+import { audit, countRecent, type Actor } from '../audit/audit.repository.js';
 import type { AppUser, Role } from './desk.tables.js';
 import { normalisePhone } from '../enquiries/enquiry.input.js';
 import { hashPassword, verifyPassword } from './password.js';
 import * as sessions from './sessions.repository.js';
-import * as repo from './users.repository.js';
+import * as repo from '../web/users.repository.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MIN_PASSWORD = 12;

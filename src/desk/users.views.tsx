@@ -1,9 +1,9 @@
 import type { OfficeConfig } from '../config.js';
 import { Field, fieldClass } from '../http/field.js';
 import { FieldError } from '../http/layout.js';
-import type { DeskSession } from './auth.service.js';
-import { Notice, ProblemSummary, type FormProblem } from './desk.forms.js';
-import { Csrf, DeskLayout } from './desk.layout.js';
+import type { DeskSession } from '../web/session.js';
+import { Notice, ProblemSummary, type FormProblem } from '../web/forms.js';
+import { Csrf, DeskLayout } from '../web/layout.js';
 import type { AppUser } from './desk.tables.js';
 import { MIN_PASSWORD } from './users.service.js';
 

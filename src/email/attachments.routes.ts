@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { isRowId } from '../ids.js';
 import type { Db } from '../db/database.js';
-import type { DeskEnv } from '../desk/auth.middleware.js';
+import type { DeskEnv } from '../web/session.js';
 import { AppError } from '../http/errors.js';
 import { SANDBOX_CSP } from '../http/sandbox.js';
 import { findDownloadableAttachment } from './email.repository.js';

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { isChase, newText } from '../status/chase.js';
 import { markJournalistAdded } from '../status/status.repository.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { addEvent, lockKey } from '../enquiries/enquiries.repository.js';
 import type { ArrivalsPort, EnquiryService } from '../enquiries/enquiries.service.js';
 import { LIMITS } from '../enquiries/enquiry.input.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import { redactedStatusUrl } from '../status/status-link.js';
 import type { Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { queueEmail } from '../outbox/outbox.service.js';
 import * as repo from './email.repository.js';
 import type { EmailContent } from './smtp.sender.js';

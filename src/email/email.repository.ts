@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import type { EmailAttachment, EmailMessage, MailAddress, NewEmailMessage, NotStored } from './email.tables.js';
 import type { ParsedAttachment } from './email-parse.js';
 

@@ -6,6 +6,10 @@ export type EmailTables = {
   email_attachment: EmailAttachmentTable;
 };
 
+declare module '../db/schema.js' {
+  interface Database extends EmailTables {}
+}
+
 /** Which way a message went: read from the shared mailbox, or sent by Press Desk. */
 export type EmailDirection = 'in' | 'out';
 

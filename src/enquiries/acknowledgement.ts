@@ -23,7 +23,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from './enquiry.tables.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { redactedStatusUrl } from '../status/status-link.js';
 import { budgetEmail, pageBudgetKey, type PageSender } from './page-budget.js';

@@ -1,6 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry, EnquiryChannel, NewEnquiry } from '../db/schema.js';
+import type { Enquiry, EnquiryChannel, NewEnquiry } from './enquiry.tables.js';
 import { OPEN_STATUSES, type UrgentReason } from './enquiry.model.js';
 import { asTimelineEvent, type EventData, type EventKind, type NewEvent, type TimelineEvent } from './timeline.js';
 
@@ -203,4 +203,9 @@ export async function spendRateLimitPoint(db: Db | Tx, key: string, durationMs: 
       expire = CASE WHEN r.expire IS NULL OR r.expire <= ${now} THEN ${now + durationMs} ELSE r.expire END
     RETURNING r.points`.execute(db);
   return Number(r.rows[0].points);
+}
+
+/** The enquiry with this reference, locked for an update (by the desk, or an incident linking it). */
+export async function lockByReference(tx: Tx, reference: string): Promise<Enquiry | undefined> {
+  return tx.selectFrom('enquiry').selectAll().where('reference', '=', reference).forUpdate().executeTakeFirst();
 }

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry, EnquiryChannel } from '../db/schema.js';
+import type { Enquiry, EnquiryChannel } from './enquiry.tables.js';
 import * as repo from './enquiries.repository.js';
 import type { EnquiryInput } from './enquiry.input.js';
 import type { SubmitOutcome } from './enquiry.outcome.js';

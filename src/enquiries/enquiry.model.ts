@@ -48,3 +48,6 @@ export type PageAction = 'sms' | 'call';
 export const enquiryChannelSchema = z.enum(ENQUIRY_CHANNELS);
 /** zod enum of the statuses. */
 export const enquiryStatusSchema = z.enum(ENQUIRY_STATUSES);
+
+/** How a call to the press office line ended for the caller. */
+export type CallOutcome = 'desk_answered' | 'connected_on_call' | 'not_accepted' | 'voicemail' | 'hung_up';

@@ -5,7 +5,7 @@
  * text, a call, a deadline moved on the status page and the form all spend from the same place.
  */
 import { createHash } from 'node:crypto';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from './enquiry.tables.js';
 
 /**
  * Who is asking to page: the client address of the form or API (already per /64 for IPv6), an

@@ -1,4 +1,4 @@
-import type { AckVia, EnquiryChannel, EnquiryStatus, PageAction, UrgentReason } from './enquiry.model.js';
+import type { AckVia, CallOutcome, EnquiryChannel, EnquiryStatus, PageAction, UrgentReason } from './enquiry.model.js';
 
 /**
  * Every kind of timeline entry (`enquiry_event.kind`) with the shape of its `data`. The one list
@@ -151,8 +151,8 @@ export type EmailAttachmentNote = { id: string; filename: string | null; content
 /** Where the on-call officer acted from: a text command, or the link in the page. */
 export type OnCallVia = 'sms' | 'link';
 
-/** How a call to the press office line ended for the caller. */
-export type CallOutcome = 'desk_answered' | 'connected_on_call' | 'not_accepted' | 'voicemail' | 'hung_up';
+// Defined with the enquiry model, which *.tables.ts files may import; re-exported for its users here.
+export type { CallOutcome };
 
 /** A page SMS or call that Twilio took (`bundledWith`: how many pages shared the SMS). */
 type PageSent = { pageId: string; step: number; to: string; sid: string | null; name?: string; source?: string; bundledWith?: number };

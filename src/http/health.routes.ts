@@ -4,7 +4,6 @@ import { sql } from 'kysely';
 import client from 'prom-client';
 import type { Db } from '../db/database.js';
 import { pendingMigrations } from '../db/migrations.js';
-import type { PagingStatus } from '../oncall/paging-status.js';
 import type { Logger } from '../log.js';
 import { AppError, errorBody } from './errors.js';
 
@@ -17,6 +16,9 @@ function sameDigest(given: string, token: string): boolean {
 /** Who may read `/metrics`: anyone (`metrics.public`), or a request carrying `token`; neither: nobody. */
 export type MetricsAccess = { public: boolean; token: string | null };
 
+/** Whether paging can send (oncall/paging-status.ts's PagingStatus, passed in: http imports no feature). */
+export type PagingHealth = { on: true } | { on: false; missing: string[] };
+
 /**
  * `/healthz` (the process answers), `/readyz` (the database answers and every migration is
  * applied: a load balancer should send traffic only then; it also says whether paging is on, and
@@ -26,7 +28,7 @@ export type MetricsAccess = { public: boolean; token: string | null };
  * the endpoint does not exist (404): no credential could open it, so a 401 inviting one would
  * mislead, and a stranger learns nothing about what runs here.
  */
-export function healthRoutes(deps: { db: Db; registry: client.Registry; paging: PagingStatus; metrics: MetricsAccess; log: Logger; noTexts?: readonly string[] }) {
+export function healthRoutes(deps: { db: Db; registry: client.Registry; paging: PagingHealth; metrics: MetricsAccess; log: Logger; noTexts?: readonly string[] }) {
   const app = new Hono();
   // Paging off is not a reason to take the service out of a load balancer (journalists can still
   // send enquiries), so it is reported beside "ready", never as a failure.

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { apiOnlyFieldsSchema, enquiryFieldsSchema } from '../enquiries/enquiry.input.js';
 import { submitOutcomeSchema } from '../enquiries/enquiry.outcome.js';
-import { officeHoursAnswerSchema } from '../hours/hours.routes.js';
+import { officeHoursAnswerSchema } from './hours.routes.js';
 import { ERROR_STATUS, type ErrorCode, type errorBody } from './errors.js';
 
 /** The error body every `/api/*` failure carries (see `errorBody`). */

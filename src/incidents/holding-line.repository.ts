@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import type { IncidentLine, IncidentLineKind } from './incident.tables.js';
 
 // SQL of holding and press lines (src/incidents/holding-line.service.ts): the lines, which linked

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 
 // SQL of the incident summaries to on-call (src/incidents/incident-summary.service.ts). Which
 // enquiries a summary covers is read from their timelines: withheld at intake for the incident

@@ -14,10 +14,10 @@ import type { Clock } from '../clock.js';
 import { isRowIdDigits } from '../ids.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
-import { audit, type Actor } from '../desk/audit.repository.js';
-import { lockByReference } from '../desk/casework.repository.js';
-import { listActiveUsers } from '../desk/users.repository.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
+import { audit, type Actor } from '../audit/audit.repository.js';
+import { lockByReference } from '../enquiries/enquiries.repository.js';
+import { listActiveUsers } from '../web/users.repository.js';
 import type { EmailOut } from '../email/email-out.service.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
@@ -111,11 +111,6 @@ export class IncidentService {
   private openCache: { at: number; any: boolean } | null = null;
 
   constructor(private readonly deps: IncidentServiceDeps) {}
-
-  /** Wires the holding line's and the summaries' services (they need this one too, so they come after). */
-  attach(ports: { lines?: AfterLinkPort; summaries?: SummaryPort }): void {
-    Object.assign(this.deps, ports);
-  }
 
   private actorName(by: Declarer): string {
     return by.kind === 'staff' ? by.actor.email : by.name;

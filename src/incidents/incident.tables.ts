@@ -8,6 +8,10 @@ export interface IncidentTables {
   incident_line_sent: IncidentLineSentTable;
 }
 
+declare module '../db/schema.js' {
+  interface Database extends IncidentTables {}
+}
+
 /** A story the desk works as one; `terms` (websearch syntax) pick out its enquiries. */
 export interface IncidentTable {
   id: Generated<string>;

@@ -1,9 +1,9 @@
 import type { OfficeConfig } from '../config.js';
-import type { DeskSession } from '../desk/auth.service.js';
-import { Notice } from '../desk/desk.forms.js';
-import { Csrf, DeskLayout } from '../desk/desk.layout.js';
-import { channelLabel, statusLabel } from '../desk/labels.js';
-import { LineSentMarker } from '../desk/queue.views.js';
+import type { DeskSession } from '../web/session.js';
+import { Notice } from '../web/forms.js';
+import { Csrf, DeskLayout } from '../web/layout.js';
+import { channelLabel, statusLabel } from '../enquiries/enquiry.labels.js';
+import { LineSentMarker } from './line-sent.views.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { AppError } from '../http/errors.js';
 import type { AckHandler } from '../sms/inbound.service.js';
 import { HELP_TEXT, isBare, parseCommand, type Command, type RefToken } from './commands.js';

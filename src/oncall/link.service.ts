@@ -12,7 +12,7 @@ import type { OptOut } from '../sms/opt-out.js';
 import { findOptOut, staffReach, type StaffReach } from '../sms/opt-out.repository.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { knownNames } from '../enquiries/people.repository.js';
 import type { TimelineEvent } from '../enquiries/timeline.js';
 import { formTokenFor, formTokenMatches, hashBearerToken, looksLikeBearerToken, newBearerToken } from '../http/bearer-token.js';
@@ -20,7 +20,8 @@ import { AppError } from '../http/errors.js';
 import * as repo from './link.repository.js';
 import { escalationState, type EscalationState } from './paging.schedule.js';
 import type { EnquiryLine, HoldingLines, LineOutcome } from '../incidents/holding-line.service.js';
-import { onCallActor, type OnCallActions, type OnCallOfficer } from './oncall-actions.service.js';
+import type { OnCallActions } from './oncall-actions.service.js';
+import { onCallActor, type OnCallOfficer } from './oncall.model.js';
 
 /** Where the link's path starts; the token follows. */
 export const LINK_PREFIX = '/m/';

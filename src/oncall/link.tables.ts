@@ -5,6 +5,10 @@ export interface LinkTables {
   oncall_link: OnCallLinkTable;
 }
 
+declare module '../db/schema.js' {
+  interface Database extends LinkTables {}
+}
+
 /**
  * One link sent in a page SMS: the SHA-256 of its token (never the token), the enquiry and page
  * it opens, the phone (and rota person) it was sent to, and when it stops working (or was revoked).

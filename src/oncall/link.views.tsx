@@ -1,8 +1,8 @@
 import type { EscalationStep, OfficeConfig } from '../config.js';
-import { CASEWORK_LIMITS } from '../desk/casework.service.js';
+import { CASEWORK_LIMITS } from '../enquiries/casework.limits.js';
 import { optOutNotice } from '../sms/opt-out.js';
-import { statusLabel } from '../desk/labels.js';
-import { describeEvent } from '../desk/timeline.views.js';
+import { statusLabel } from '../enquiries/enquiry.labels.js';
+import { describeEvent } from '../enquiries/timeline.views.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary, FieldError, Layout } from '../http/layout.js';

@@ -1,5 +1,5 @@
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import type { Page } from './paging.tables.js';
 import type { OnCallListLink } from './list-link.tables.js';
 

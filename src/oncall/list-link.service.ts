@@ -11,10 +11,10 @@
  */
 import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../db/database.js';
-import { audit } from '../desk/audit.repository.js';
+import { audit } from '../audit/audit.repository.js';
 import { hashBearerToken, looksLikeBearerToken } from '../http/bearer-token.js';
 import * as repo from './list-link.repository.js';
-import { onCallActor } from './oncall-actions.service.js';
+import { onCallActor } from './oncall.model.js';
 
 /** Where the list link's path starts; the token follows. */
 export const LIST_LINK_PREFIX = '/m/list/';

@@ -6,6 +6,10 @@ export interface ListLinkTables {
   oncall_list_link_enquiry: OnCallListLinkEnquiryTable;
 }
 
+declare module '../db/schema.js' {
+  interface Database extends ListLinkTables {}
+}
+
 /** One link sent in a bundled page text: the SHA-256 of its token, the phone it went to, and until when it works. */
 export interface OnCallListLinkTable {
   id: Generated<string>;

@@ -1,5 +1,5 @@
 import type { OfficeConfig } from '../config.js';
-import { statusLabel } from '../desk/labels.js';
+import { statusLabel } from '../enquiries/enquiry.labels.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Layout } from '../http/layout.js';
 import type { ListView } from './list-link.service.js';

@@ -1,10 +1,17 @@
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
-import type { Candidate } from './oncall-actions.service.js';
 
 // The on-call officer's own queries: who may act from a phone, and what their pages are.
+
+/** An enquiry with a page active for the officer's phone. */
+export interface Candidate {
+  enquiryId: string;
+  reference: string;
+  outlet: string;
+  shortCode: string;
+}
 
 /** The active person with `phone` (unique among active people), with when their row last changed, or undefined. */
 export async function activePersonByPhone(tx: Tx, phone: string): Promise<{ id: string; name: string; updated_at: Date } | undefined> {

@@ -3,10 +3,10 @@ import twilio from 'twilio';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
-import type { Actor } from '../desk/audit.repository.js';
-import { audit } from '../desk/audit.repository.js';
-import type { CaseworkService } from '../desk/casework.service.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
+import type { Actor } from '../audit/audit.repository.js';
+import type { AckVia, Page } from './paging.tables.js';
+import { audit } from '../audit/audit.repository.js';
 import { addEvent, findEventMatching } from '../enquiries/enquiries.repository.js';
 import { callsBack } from '../enquiries/phone-numbers.js';
 import type { OnCallVia } from '../enquiries/timeline.js';
@@ -16,28 +16,41 @@ import { answeredByMachine } from '../outbox/delivery-status.js';
 import { queueCall } from '../outbox/outbox.service.js';
 import { spokenReference } from '../voice/voice.twiml.js';
 import * as repo from './oncall-actions.repository.js';
-import type { PagingService } from './paging.service.js';
+import type { Candidate } from './oncall-actions.repository.js';
+import { onCallActor, type OnCallContact, type OnCallOfficer } from './oncall.model.js';
 import { activePageOf } from './paging.repository.js';
-import type { RotaService } from './rota.service.js';
 
-/** The on-call officer acting from their phone: their number, and their name when the rota knows it. */
-export interface OnCallOfficer {
-  phone: string;
-  name: string | null;
+// Re-exported for the modules that took them from here.
+export { onCallActor, type Candidate, type OnCallOfficer };
+
+/** Who is on call (RotaService; a port, so this module does not load the rota and its link revocation). */
+export interface OnCallLookup {
+  onCallAt(at: Date, db?: Db | Tx): Promise<OnCallContact>;
 }
+
+/** Acknowledging pages (PagingService; a port: paging's delivery imports the link, which uses these actions). */
+export interface PageAcknowledger {
+  acknowledge(tx: Tx, pageIds: string[], ack: { by: string; via: AckVia }): Promise<Page[]>;
+}
+
+/**
+ * What on-call actions need of the desk's casework (desk/casework.service.ts's CaseworkService, wired in
+ * src/services.ts): a port, so that oncall/ does not import desk/ (desk imports oncall's paging).
+ * Each runs in the caller's transaction and throws AppError('validation') on a bad text.
+ */
+export interface CaseworkPort {
+  replyBySms(reference: string, text: unknown, actor: Actor, tx?: Tx): Promise<string>;
+  addNote(reference: string, text: unknown, actor: Actor, tx?: Tx): Promise<string>;
+  recordResponse(reference: string, text: unknown, actor: Actor, tx?: Tx): Promise<string>;
+  setStatus(reference: string, status: string, actor: Actor, tx?: Tx): Promise<string | null>;
+}
+
 
 /** The officer texting from their phone: who they are, and what was sent to it that still counts. */
 export interface SmsOfficer extends OnCallOfficer {
   reach: repo.Reach;
 }
 
-/** An enquiry with a page active for the officer's phone. */
-export interface Candidate {
-  enquiryId: string;
-  reference: string;
-  outlet: string;
-  shortCode: string;
-}
 
 /** How much of the details INFO carries. */
 export const INFO_DETAILS = 300;
@@ -50,10 +63,6 @@ const CALLBACK_RING_SECONDS = 30;
  */
 export const CALLBACK_VERDICT_WAITS = 8;
 
-/** Who the audit log and the timeline say acted: the rota person's name, else "on call (+44…)". */
-export function onCallActor(officer: OnCallOfficer): Actor {
-  return { userId: null, email: officer.name ?? `on call (${officer.phone})` };
-}
 
 function national(e164: string): string {
   return parsePhoneNumberFromString(e164)?.formatNational() ?? e164;
@@ -75,9 +84,9 @@ export class OnCallActions {
         onCall: Pick<Config['onCall'], 'linkHours' | 'fallbackNumber' | 'callbackMaxMinutes'>;
         twilio: Pick<Config['twilio'], 'phoneNumber' | 'allowedCountries'>;
       };
-      casework: CaseworkService;
-      rota: Pick<RotaService, 'onCallAt'>;
-      paging: Pick<PagingService, 'acknowledge'>;
+      casework: CaseworkPort;
+      rota: OnCallLookup;
+      paging: PageAcknowledger;
     },
   ) {}
 

@@ -7,7 +7,7 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import { claimRow, errorText, recordOnRow, type OutboxService } from '../outbox/outbox.service.js';
 import { bundleCallTwiml, bundleSms, pageCallTwiml, pageSms, type BundleItem } from './paging.messages.js';
@@ -16,7 +16,7 @@ import { listLinkUrl, redactedListLinkUrl, saveListLink } from './list-link.serv
 import * as repo from './paging.repository.js';
 import { queueBundle, queueStep, scheduleNext } from './paging.schedule.js';
 import type { Page, PageAction, PageStep } from './paging.tables.js';
-import type { OnCallContact } from './rota.service.js';
+import type { OnCallContact } from './oncall.model.js';
 
 /** What became of one action of one step: sent, held for the phone's bundle, refused, or not sent since nobody needs it any more. */
 export type StepDelivery = 'sent' | 'waiting_bundle' | 'failed' | 'skipped';

@@ -1,6 +1,6 @@
 import { displayPhone } from '../enquiries/phone-numbers.js';
 import type { OfficeConfig } from '../config.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { formatDeadline } from '../hours/format.js';
 import { callTwiml } from '../telephony/twiml.js';
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import type { NewEventOf } from '../enquiries/timeline.js';
 import type { MessageState } from '../outbox/outbox.tables.js';
 import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';

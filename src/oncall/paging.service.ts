@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Config, EscalationStep } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import { callsBack, cannotTakeTexts } from '../enquiries/phone-numbers.js';
@@ -23,7 +23,7 @@ import { journalistAckSms } from './paging.messages.js';
 import * as repo from './paging.repository.js';
 import { queueStep, scheduleNext, stepJobKey } from './paging.schedule.js';
 import type { AckVia, Page, PageAction } from './paging.tables.js';
-import type { OnCallContact } from './rota.service.js';
+import type { OnCallContact } from './oncall.model.js';
 
 /** The part of the rota paging needs. */
 export interface RotaLookup {

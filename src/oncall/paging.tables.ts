@@ -12,6 +12,10 @@ export interface PagingTables {
   worker_heartbeat: { worker_id: string; process: string; last_seen: ColumnType<Date, Date | undefined, Date> };
 }
 
+declare module '../db/schema.js' {
+  interface Database extends PagingTables {}
+}
+
 export type PageStatus = 'active' | 'acknowledged' | 'exhausted';
 
 export interface PageTable {

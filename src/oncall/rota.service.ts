@@ -6,7 +6,7 @@ import { isLongRowId } from '../ids.js';
 import type { Config } from '../config.js';
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/database.js';
-import { audit, type Actor } from '../desk/audit.repository.js';
+import { audit, type Actor } from '../audit/audit.repository.js';
 import { normalisePhone, normaliseText } from '../enquiries/enquiry.input.js';
 import { formatOfficeTime } from '../hours/format.js';
 import { AppError, validationError, validationFields } from '../http/errors.js';
@@ -14,6 +14,7 @@ import { staffReach } from '../sms/opt-out.repository.js';
 import { queueCall, queueSms } from '../outbox/outbox.service.js';
 import { voiceSay } from '../telephony/twiml.js';
 import { revokeLinksOf } from './link.service.js';
+import type { OnCallContact } from './oncall.model.js';
 import * as repo from './rota.repository.js';
 import type { Person, RotaEntry, RotaRole } from './rota.tables.js';
 
@@ -23,16 +24,8 @@ export const FALLBACK_NAME = 'Out-of-hours line';
 /** The longest a person's name or a rota note may be. */
 export const ROTA_LIMITS = { name: 200, note: 500, createdBy: 200 } as const;
 
-/**
- * Who to page: a person from the rota (`override` or `shift` says which kind of entry put them
- * there), or the configured out-of-hours line (`fallback`, `personId` null) when nobody is on.
- */
-export interface OnCallContact {
-  personId: string | null;
-  name: string;
-  phone: string;
-  source: 'override' | 'shift' | 'fallback';
-}
+// Defined in oncall.model.ts (paging and on-call actions use it without the rota service); re-exported.
+export type { OnCallContact };
 
 /** A stretch of time [from, to) during which the primary and the backup do not change. */
 export interface ScheduleSegment {

@@ -6,6 +6,10 @@ export interface RotaTables {
   rota_entry: RotaEntryTable;
 }
 
+declare module '../db/schema.js' {
+  interface Database extends RotaTables {}
+}
+
 /** Who does what on the rota: the on-call press officer, or the next contact paged after them. */
 export type RotaRole = 'primary' | 'backup';
 

@@ -1,5 +1,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { Medium } from './senders.js';
+
+/** The media a message can leave by. */
+export type Medium = 'sms' | 'call' | 'email';
 
 /**
  * The outbox's table (sql/20261129110000_outbound_message.sql): one row per physical message
@@ -9,6 +11,10 @@ import type { Medium } from './senders.js';
  */
 export interface OutboxTables {
   outbound_message: OutboundMessageTable;
+}
+
+declare module '../db/schema.js' {
+  interface Database extends OutboxTables {}
 }
 
 /** Where an outbound message is: being sent (maybe already at the provider), sent, or refused for good. */

@@ -5,9 +5,10 @@
  */
 // Only `providerSenders`, the Twilio implementation, names Twilio; the interface does not.
 import type { TwilioGateway } from '../telephony/twilio.client.js';
+import type { Medium } from './outbox.tables.js';
 
-/** The media a message can leave by. */
-export type Medium = 'sms' | 'call' | 'email';
+// The outbox table's medium column; defined there so the tables file stays a leaf.
+export type { Medium };
 
 /** What to hand a sender: to whom, and the content (an SMS's text, or the TwiML a call plays). */
 export interface SenderMessage {

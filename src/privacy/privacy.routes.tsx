@@ -2,14 +2,14 @@ import { Hono, type Context } from 'hono';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
-import { deskSession, type DeskEnv } from '../desk/auth.middleware.js';
-import { Csrf, DeskLayout } from '../desk/desk.layout.js';
+import { deskSession, type DeskEnv } from '../web/session.js';
+import { Csrf, DeskLayout } from '../web/layout.js';
 import { listByIds } from '../enquiries/enquiries.repository.js';
 import { AppError } from '../http/errors.js';
 import { describedBy, ErrorSummary, FieldError } from '../http/layout.js';
 import type { ErasureResult, PrivacyService } from './privacy.service.js';
 import { formatShortTime } from '../hours/format.js';
-import { statusLabel } from '../desk/labels.js';
+import { statusLabel } from '../enquiries/enquiry.labels.js';
 
 type Found = Awaited<ReturnType<typeof listByIds>>;
 type Open = Awaited<ReturnType<PrivacyService['openEnquiriesOf']>>;

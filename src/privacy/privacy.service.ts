@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
-import { audit, type Actor } from '../desk/audit.repository.js';
+import { audit, type Actor } from '../audit/audit.repository.js';
 import { normalisePhone } from '../enquiries/enquiry.input.js';
 import { workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';

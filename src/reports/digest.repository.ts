@@ -3,7 +3,8 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { EnquiryStatus } from '../enquiries/enquiry.model.js';
-import { asTimelineEvent, type CallOutcome, type EventKind, type TimelineEvent } from '../enquiries/timeline.js';
+import type { DigestSummary } from './digest.model.js';
+import { asTimelineEvent, type EventKind, type TimelineEvent } from '../enquiries/timeline.js';
 
 /** Enquiries received in [since, until) with their page (if any), by deadline then arrival. */
 export async function arrivalsBetween(db: Db | Tx, since: Date, until: Date) {
@@ -116,53 +117,5 @@ export async function eventsBetween(db: Db | Tx, enquiryIds: string[], kinds: re
   return rows.map(asTimelineEvent);
 }
 
-/** What the morning digest says, as stored. */
-export interface DigestSummary {
-  total: number;
-  urgent: number;
-  paged: number;
-  acknowledged: number;
-  unanswered: number;
-  items: Array<{
-    reference: string;
-    subject: string;
-    outlet: string;
-    urgent: boolean;
-    deadline: string | null;
-    received_at: string;
-    /** Nothing left for the desk to do: answered, closed or withdrawn. */
-    answered: boolean;
-    /** The journalist withdrew it (shown as such, not as answered). */
-    withdrawn?: boolean;
-    page: null | { status: string; paged: string[]; acknowledgedBy: string | null };
-    /** What was done about it while the office was closed ("19:42 spoke to the journalist for 6 min (Kim Lee)"); absent in older digests. */
-    overnight?: string[];
-    /** The incident it is linked to (absent in digests made before issue 23). */
-    incident?: { id: string; name: string } | null;
-  }>;
-  /** Incidents the night touched, with the lines sent overnight (absent in digests made before issue 23). */
-  incidents?: DigestIncident[];
-  /** Calls to the phone line while closed (absent from digests made before the line existed). */
-  calls?: DigestCall[];
-}
-
-/** One call to the phone line in the digest: when, from whom (null: withheld or erased), how it went, and its enquiry. */
-export interface DigestCall {
-  at: string;
-  from: string | null;
-  outcome: CallOutcome | null;
-  urgent: boolean;
-  reference: string | null;
-  officer: string | null;
-  seconds: number | null;
-}
-
-/** An incident in the digest: declared overnight or not, and the lines sent while closed. */
-export interface DigestIncident {
-  id: string;
-  name: string;
-  /** When and by whom it was declared, when that was while the office was closed (null: earlier). */
-  declared: { at: string; by: string } | null;
-  closed: boolean;
-  lines: Array<{ kind: 'holding' | 'press'; at: string; by: string; sentTo: number }>;
-}
+// The stored digest's shape lives in digest.model.ts (reports.tables.ts uses it); re-exported here.
+export type { DigestCall, DigestIncident, DigestSummary } from './digest.model.js';

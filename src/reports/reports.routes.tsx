@@ -4,7 +4,7 @@ import { stream } from 'hono/streaming';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import { deskSession, type DeskEnv } from '../desk/auth.middleware.js';
+import { deskSession, type DeskEnv } from '../web/session.js';
 import { AppError } from '../http/errors.js';
 import type { DigestService } from './digest.service.js';
 import type { PeriodChoice, ReportsService } from './reports.service.js';

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { DigestSummary } from './digest.repository.js';
+import type { DigestSummary } from './digest.model.js';
 
 /** Tables of reports and the morning digest, whose tables keep the old name `handover_*` (sql/20261127090000_reports.sql). */
 export interface ReportsTables {
@@ -12,4 +12,8 @@ export interface ReportsTables {
     summary: ColumnType<DigestSummary, string, string>;
   };
   handover_dismissal: { digest_id: string; user_id: string; at: Date };
+}
+
+declare module '../db/schema.js' {
+  interface Database extends ReportsTables {}
 }

@@ -1,7 +1,7 @@
 import type { OfficeConfig } from '../config.js';
-import type { DeskSession } from '../desk/auth.service.js';
-import { DeskLayout } from '../desk/desk.layout.js';
-import { CHANNEL_LABELS } from '../desk/labels.js';
+import type { DeskSession } from '../web/session.js';
+import { DeskLayout } from '../web/layout.js';
+import { CHANNEL_LABELS } from '../enquiries/enquiry.labels.js';
 import { ENQUIRY_CHANNELS } from '../enquiries/enquiry.model.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';

@@ -6,6 +6,10 @@ export interface OptOutTables {
   sms_opt_out: SmsOptOutTable;
 }
 
+declare module '../db/schema.js' {
+  interface Database extends OptOutTables {}
+}
+
 /** One opted-out number: since when, and the keyword that did it ('21610' when Twilio's refusal told us). */
 export interface SmsOptOutTable {
   phone: string;

@@ -9,6 +9,7 @@
  * HELP and INFO are Twilio's help keywords: Twilio answers them with its own help text and
  * forwards them too, so Press Desk still sees (and answers) them; they are not handled here.
  */
+import { TWILIO_UNSUBSCRIBED } from '../telephony/twilio-codes.js';
 
 /** Twilio's default opt-out keywords (https://www.twilio.com/docs/messaging/tutorials/advanced-opt-out). */
 export const OPT_OUT_KEYWORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT'] as const;
@@ -37,8 +38,8 @@ export function optOutChange(body: string, optOutType?: string | null): OptOutCh
   return null;
 }
 
-/** Twilio's error code for a text to a number that opted out ("Attempt to send to unsubscribed recipient"). */
-export const TWILIO_UNSUBSCRIBED = 21610;
+// A Twilio code, so defined with Twilio's (telephony/twilio-codes.ts); re-exported for the opt-out's users.
+export { TWILIO_UNSUBSCRIBED };
 
 /** What an opted-out number's row says, and when it started. */
 export interface OptOut {

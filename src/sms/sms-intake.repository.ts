@@ -1,5 +1,5 @@
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { findOpenThreadForUpdate } from '../enquiries/enquiries.repository.js';
 
 // SMS intake's own queries: threads of texts, and each inbound text with the reply it got.

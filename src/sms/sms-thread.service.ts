@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import type { EnquiryService, SubmitOutcome } from '../enquiries/enquiries.service.js';
 import { isChase } from '../status/chase.js';

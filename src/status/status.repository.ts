@@ -1,5 +1,5 @@
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { asTimelineEvent, type TimelineEvent } from '../enquiries/timeline.js';
 
 // SQL of the journalist's status page (src/status/): its links, and the enquiry as the page sees it.

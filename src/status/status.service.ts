@@ -13,8 +13,7 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry, EnquiryChannel, EnquiryStatus } from '../db/schema.js';
-import type { EmailOut } from '../email/email-out.service.js';
+import type { Enquiry, EnquiryChannel, EnquiryStatus } from '../enquiries/enquiry.tables.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import type { ArrivalsPort, EnquiryService } from '../enquiries/enquiries.service.js';
 import { normaliseText, parseDeadline } from '../enquiries/enquiry.input.js';
@@ -28,7 +27,7 @@ import { stopEscalation } from '../oncall/paging.schedule.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { isChase } from './chase.js';
 import { redactedStatusUrl } from './status-link.js';
-import { findUserById } from '../desk/users.repository.js';
+import { findUserById } from '../web/users.repository.js';
 import * as repo from './status.repository.js';
 
 /** Where an enquiry stands, as the journalist is told it. */
@@ -93,13 +92,23 @@ function requireText(field: 'information' | 'reason', value: unknown, max: numbe
 }
 
 /**
+ * The mail the journalist updates need (email/email-out.service.ts's EmailOut, wired in src/services.ts):
+ * a port, so that status/ does not import email/, which puts status links in its mail.
+ */
+export interface UpdateMail {
+  readonly enabled: boolean;
+  mayWriteTo(address: string | null | undefined): boolean;
+  update(tx: Tx, u: { key: string; enquiry: Enquiry; to: string; text: string }, now: Date): Promise<boolean>;
+}
+
+/**
  * Messages to the journalist when their enquiry changes (the response released, withdrawn,
  * closed): once per enquiry and change (the outbox key), by the channel they used (email for an
  * emailed enquiry, and for the form or API when they gave an address and email is connected;
  * otherwise SMS to a mobile), at journalist priority, and never after they turned them off.
  */
 export class JournalistUpdates {
-  constructor(private readonly deps: { config: Pick<Config, 'office' | 'publicBaseUrl' | 'twilio'>; email?: EmailOut }) {}
+  constructor(private readonly deps: { config: Pick<Config, 'office' | 'publicBaseUrl' | 'twilio'>; email?: UpdateMail }) {}
 
   /** How changes to `e` would reach the journalist now. */
   routeFor(e: Pick<Enquiry, 'channel' | 'email' | 'phone'>): UpdateRoute {

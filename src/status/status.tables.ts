@@ -5,6 +5,10 @@ export interface StatusTables {
   status_link: StatusLinkTable;
 }
 
+declare module '../db/schema.js' {
+  interface Database extends StatusTables {}
+}
+
 /** One status link handed to the journalist: the SHA-256 of its token (never the token) and its enquiry. */
 export interface StatusLinkTable {
   id: Generated<string>;

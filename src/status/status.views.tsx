@@ -1,7 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../config.js';
-import type { EnquiryChannel } from '../db/schema.js';
+import type { EnquiryChannel } from '../enquiries/enquiry.tables.js';
 import { formatOfficeTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary, FieldError, Layout } from '../http/layout.js';

@@ -8,7 +8,7 @@
 import twilio from 'twilio';
 import type { Config } from '../config.js';
 import { SendError } from '../outbox/send-error.js';
-import { TWILIO_UNSUBSCRIBED } from '../sms/opt-out.js';
+import { TWILIO_UNSUBSCRIBED } from './twilio-codes.js';
 
 /** Twilio's REST origin; also the default of `TWILIO_API_BASE_URL`. */
 export const DEFAULT_TWILIO_API_BASE_URL = 'https://api.twilio.com';

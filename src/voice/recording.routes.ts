@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Db } from '../db/database.js';
-import type { DeskEnv } from '../desk/auth.middleware.js';
+import type { DeskEnv } from '../web/session.js';
 import { AppError } from '../http/errors.js';
 import { SANDBOX_CSP } from '../http/sandbox.js';
 import type { Logger } from '../log.js';

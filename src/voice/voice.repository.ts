@@ -1,5 +1,5 @@
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import type { VoiceCall, VoiceCallTable } from './voice.tables.js';
 import type { Insertable, Updateable } from 'kysely';
 

@@ -3,7 +3,7 @@ import { takesTexts } from '../enquiries/phone-numbers.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../db/schema.js';
+import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { addEvent, findOpenThreadForUpdate, lockKey } from '../enquiries/enquiries.repository.js';
 import type { ArrivalsPort, EnquiryService, SubmitOutcome } from '../enquiries/enquiries.service.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
@@ -12,7 +12,6 @@ import { isOpen } from '../hours/office-hours.js';
 import { spokenOfficeStatus } from '../hours/spoken.js';
 import { formatShortTime } from '../hours/format.js';
 import type { Logger } from '../log.js';
-import type { RotaService } from '../oncall/rota.service.js';
 import { redactedStatusUrl } from '../status/status-link.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import type { TwilioGateway } from '../telephony/twilio.client.js';
@@ -26,13 +25,22 @@ export interface CallRef {
   from: string | null;
 }
 
+/**
+ * Who is on call, to put an urgent caller through (oncall/rota.service.ts's RotaService, wired in
+ * src/services.ts): a port, so that voice/ does not import oncall/, which reads references out with
+ * voice's TwiML.
+ */
+export interface OnCallNow {
+  onCallAt(at: Date, db?: Db | Tx): Promise<{ personId: string | null; name: string; phone: string }>;
+}
+
 /** What the phone line needs. */
 export interface VoiceServiceDeps {
   db: Db;
   clock: Clock;
   config: Pick<Config, 'office' | 'intake' | 'onCall' | 'voice' | 'publicBaseUrl'> & { twilio: Pick<Config['twilio'], 'phoneNumber' | 'allowedCountries'> };
   enquiries: EnquiryService;
-  rota: RotaService;
+  rota: OnCallNow;
   gateway: Pick<TwilioGateway, 'deleteRecording'>;
   log: Logger;
   arrivals?: ArrivalsPort;

@@ -1,9 +1,13 @@
 import type { ColumnType, Selectable } from 'kysely';
-import type { CallOutcome } from '../enquiries/timeline.js';
+import type { CallOutcome } from '../enquiries/enquiry.model.js';
 
 /** The phone line's table (sql/20261129130000_voice.sql): one row per call to the press office number. */
 export interface VoiceTables {
   voice_call: VoiceCallTable;
+}
+
+declare module '../db/schema.js' {
+  interface Database extends VoiceTables {}
 }
 
 /** Where a call is: ringing the desk, at the out-of-hours menu, ringing the on-call officer, recording, or over. */

@@ -18,7 +18,7 @@
 import { expect, it } from 'vitest';
 import { ENQUIRY_FIELDS, normalisePhone, normaliseText } from '../../src/enquiries/enquiry.input.js';
 import { MAX_SMS_BODY } from '../../src/sms/inbound.service.js';
-import type { Enquiry } from '../../src/db/schema.js';
+import type { Enquiry } from '../../src/enquiries/enquiry.tables.js';
 import type { Harness } from '../support/harness.js';
 
 /** Field names a 422 may name: the enquiry fields and the honeypot. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { audit } from '../../src/desk/audit.repository.js';
+import { audit } from '../../src/audit/audit.repository.js';
 import { AUDIT_PAGE_SIZE } from '../../src/desk/manager.routes.js';
 import { decodeEntities, fieldError, loginAs } from '../support/desk-client.js';
 import { startHarness, type Harness } from '../support/harness.js';

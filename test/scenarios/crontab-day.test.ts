@@ -1,6 +1,6 @@
 /**
  * Issue 24, item 5: the scheduled jobs on their schedule. The real crontab (CRONTAB in
- * src/jobs/tasks.ts, parsed by graphile-worker's own parser) is run minute by minute under the
+ * src/tasks.ts, parsed by graphile-worker's own parser) is run minute by minute under the
  * fake clock, through the real task list, across the autumn clock change (Friday 23 October 2026
  * in BST to Monday 26 October in GMT: Sunday 02:00 BST became 01:00 GMT) and the spring one
  * (Sunday 29 March 2026, 01:00 GMT became 02:00 BST). graphile-worker matches crontab times in UTC

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { audit } from '../../src/desk/audit.repository.js';
-import { requireManager } from '../../src/desk/auth.middleware.js';
+import type { AuditAction } from '../../src/audit/audit.actions.js';
+import { audit } from '../../src/audit/audit.repository.js';
+import { requireManager } from '../../src/web/session.js';
 import { MANAGER_AREAS } from '../../src/desk/desk.routes.js';
 import { AUDIT_PAGE_SIZE } from '../../src/desk/manager.routes.js';
 import { decodeEntities, deskClient, fieldError, inputValue, loginAs, type DeskClient } from '../support/desk-client.js';
@@ -343,7 +344,7 @@ describe('the audit log', () => {
   it('pages by id, newest first', async () => {
     const { mona } = await start();
     const at = new Date(FRIDAY_NOON_BST);
-    for (let i = 1; i <= AUDIT_PAGE_SIZE + 5; i++) await audit(h.database.db, { at, actor: TEST, action: `bulk.${i}` });
+    for (let i = 1; i <= AUDIT_PAGE_SIZE + 5; i++) await audit(h.database.db, { at, actor: TEST, action: `bulk.${i}` as AuditAction });
     const first = await mona.get('/desk/audit');
     const rows = (html: string) => [...html.matchAll(/<tr id="audit-(\d+)">/g)].map((m) => m[1]);
     const ids = rows(first.body);

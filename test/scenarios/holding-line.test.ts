@@ -7,8 +7,8 @@
  */
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeskSession } from '../../src/desk/auth.service.js';
-import type { DeskEnv } from '../../src/desk/auth.middleware.js';
+import type { DeskSession } from '../../src/web/session.js';
+import type { DeskEnv } from '../../src/web/session.js';
 import { AppError, ERROR_STATUS } from '../../src/http/errors.js';
 import { holdingLineRoutes } from '../../src/incidents/holding-line.routes.js';
 import type { Incident } from '../../src/incidents/incident.tables.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enquiryFieldsSchema } from '../../src/enquiries/enquiry.input.js';
 import { submitOutcomeSchema } from '../../src/enquiries/enquiry.outcome.js';
-import { officeHoursAnswerSchema } from '../../src/hours/hours.routes.js';
+import { officeHoursAnswerSchema } from '../../src/http/hours.routes.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // Issue 13: the OpenAPI document is generated from these schemas, so the answers must fit them.

@@ -6,7 +6,7 @@
  * that stores, say, `from` or `subject` without declaring it personal fails here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeEvent } from '../../src/desk/timeline.views.js';
+import { describeEvent } from '../../src/enquiries/timeline.views.js';
 import { addEvent, insertEnquiryWithEvent, listEvents } from '../../src/enquiries/enquiries.repository.js';
 import { FIELD_CLASS, type EventData, type EventKind, type FieldClass } from '../../src/enquiries/timeline.js';
 import { eraseEnquiries } from '../../src/privacy/privacy.repository.js';

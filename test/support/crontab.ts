@@ -1,5 +1,5 @@
 /**
- * The real crontab (src/jobs/tasks.ts) run minute by minute under the test clock, the way
+ * The real crontab (src/tasks.ts) run minute by minute under the test clock, the way
  * graphile-worker's cron runs it, with a diary of what the office would notice. graphile-worker
  * 0.16 matches crontab times in UTC (digestTimestamp in its cron.js reads getUTCMinutes and
  * getUTCHours; the process's time zone plays no part), schedules one job per item identifier and
@@ -8,7 +8,7 @@
 import { Logger as GraphileLogger, parseCrontab, type Job, type JobHelpers, type ParsedCronItem, type TaskList } from 'graphile-worker';
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
-import { CRONTAB, taskList } from '../../src/jobs/tasks.js';
+import { CRONTAB, taskList } from '../../src/tasks.js';
 import type { Harness } from './harness.js';
 
 const MINUTE = 60_000;

@@ -4,7 +4,7 @@ import { createApp } from '../../src/app.js';
 import * as queue from '../../src/jobs/queue.repository.js';
 import { setPasswordCostForTests } from '../../src/desk/password.js';
 import { startJobRunner } from '../../src/jobs/runner.js';
-import { taskList } from '../../src/jobs/tasks.js';
+import { taskList } from '../../src/tasks.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { buildServices, type Services } from '../../src/services.js';

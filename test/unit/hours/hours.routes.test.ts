@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { describe, expect, it } from 'vitest';
 import { parseFileConfig } from '../../../src/config.js';
-import { hoursRoutes } from '../../../src/hours/hours.routes.js';
+import { hoursRoutes } from '../../../src/http/hours.routes.js';
 import { AppError, errorBody } from '../../../src/http/errors.js';
 
 const office = parseFileConfig().office;

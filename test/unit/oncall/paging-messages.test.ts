@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OfficeConfig } from '../../../src/config.js';
-import type { Enquiry } from '../../../src/db/schema.js';
+import type { Enquiry } from '../../../src/enquiries/enquiry.tables.js';
 import {
   bundleCallTwiml,
   bundleSms,

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OfficeConfig } from '../../../src/config.js';
-import type { Enquiry } from '../../../src/db/schema.js';
+import type { Enquiry } from '../../../src/enquiries/enquiry.tables.js';
 import { smsSize } from '../../../src/incidents/holding-line.service.js';
 import { HELP_TEXT } from '../../../src/oncall/commands.js';
 import { bundleSms, pageSms } from '../../../src/oncall/paging.messages.js';

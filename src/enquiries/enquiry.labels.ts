@@ -1,4 +1,4 @@
-import type { EnquiryChannel, EnquiryStatus } from '../enquiries/enquiry.model.js';
+import type { EnquiryChannel, EnquiryStatus } from './enquiry.model.js';
 
 /**
  * How the desk names each status. This map and CHANNEL_LABELS are over the whole unions: a new

@@ -3,8 +3,8 @@
 import type { Context } from 'hono';
 import { AppError } from '../http/errors.js';
 import { LONG_ROW_ID } from '../ids.js';
-import type { Actor } from './audit.repository.js';
-import { deskSession, type DeskEnv } from './auth.middleware.js';
+import type { Actor } from '../audit/audit.repository.js';
+import { deskSession, type DeskEnv } from './session.js';
 
 /**
  * What a row id looks like. Row ids are bigint identities; anything else cannot name a row (and

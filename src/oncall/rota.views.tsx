@@ -1,17 +1,17 @@
 import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../config.js';
-import type { RotaEntryWithPerson } from '../oncall/rota.repository.js';
+import type { RotaEntryWithPerson } from './rota.repository.js';
 import { formatShortTime } from '../hours/format.js';
 import { Field, fieldClass } from '../http/field.js';
 import { FieldError } from '../http/layout.js';
-import type { OnCallContact, ScheduleSegment } from '../oncall/rota.service.js';
-import { ROTA_LIMITS } from '../oncall/rota.service.js';
-import { NO_TEXTS_NOTICE } from '../oncall/text-reach.js';
+import type { OnCallContact, ScheduleSegment } from './rota.service.js';
+import { ROTA_LIMITS } from './rota.service.js';
+import { NO_TEXTS_NOTICE } from './text-reach.js';
 import { cannotTakeTexts } from '../enquiries/phone-numbers.js';
-import type { Person, RotaRole } from '../oncall/rota.tables.js';
-import type { DeskSession } from './auth.service.js';
-import { Notice, ProblemSummary, type FormProblem } from './desk.forms.js';
-import { Csrf, DeskLayout } from './desk.layout.js';
+import type { Person, RotaRole } from './rota.tables.js';
+import type { DeskSession } from '../web/session.js';
+import { Notice, ProblemSummary, type FormProblem } from '../web/forms.js';
+import { Csrf, DeskLayout } from '../web/layout.js';
 
 /** Element ids of the fields of the "add a shift" form, by the field names the service reports. */
 export function shiftFieldId(field: string): string {

@@ -2,9 +2,9 @@ import { Hono } from 'hono';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { OfficeConfig } from '../config.js';
-import { AppError } from '../http/errors.js';
-import { officeStatus } from './office-hours.js';
-import { parseInstant } from './parse.js';
+import { AppError } from './errors.js';
+import { officeStatus } from '../hours/office-hours.js';
+import { parseInstant } from '../hours/parse.js';
 
 /** The body of `GET /api/office-hours`; the OpenAPI document is generated from it. */
 export const officeHoursAnswerSchema = z.object({

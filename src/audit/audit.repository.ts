@@ -1,5 +1,6 @@
 import type { Db, Tx } from '../db/database.js';
-import type { AuditEntry } from './desk.tables.js';
+import type { AuditAction } from './audit.actions.js';
+import type { AuditEntry } from './audit.tables.js';
 
 /** Who did something: a desk user, or a system actor such as "cli". */
 export interface Actor {
@@ -8,7 +9,7 @@ export interface Actor {
 }
 
 /** Appends one entry to the audit log (the only write the log allows). */
-export async function audit(db: Db | Tx, entry: { at: Date; actor: Actor; action: string; enquiryId?: string | null; detail?: Record<string, unknown> }): Promise<void> {
+export async function audit(db: Db | Tx, entry: { at: Date; actor: Actor; action: AuditAction; enquiryId?: string | null; detail?: Record<string, unknown> }): Promise<void> {
   await db
     .insertInto('audit_log')
     .values({
@@ -23,7 +24,7 @@ export async function audit(db: Db | Tx, entry: { at: Date; actor: Actor; action
 }
 
 /** How many entries of `action` by the desk user `userId` the log has since `since` (a limit's count). */
-export async function countRecent(db: Db | Tx, q: { userId: string; action: string; since: Date }): Promise<number> {
+export async function countRecent(db: Db | Tx, q: { userId: string; action: AuditAction; since: Date }): Promise<number> {
   const row = await db
     .selectFrom('audit_log')
     .select((eb) => eb.fn.countAll<string>().as('n'))

@@ -2,9 +2,29 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { AppError } from '../http/errors.js';
-import type { AuthService, DeskSession } from './auth.service.js';
+import type { AppUser, UserSession } from './staff.tables.js';
 
 export const SESSION_COOKIE = 'pd_session';
+
+/** Something every desk page shows staff above its content until it is put right. */
+export interface DeskNotice {
+  title: string;
+  text: string;
+}
+
+/** A signed-in staff member on one request. */
+export interface DeskSession {
+  token: string;
+  session: UserSession;
+  user: AppUser;
+  /** What every desk page must tell staff (set by the desk routes; see DeskLayout). */
+  notices?: readonly DeskNotice[];
+}
+
+/** What the guard needs of the sign-in service (desk/auth.service.ts's AuthService): a session from its cookie. */
+export interface SessionResumer {
+  resume(token: string | undefined): Promise<DeskSession | null>;
+}
 
 /** Hono variables of a signed-in desk request. */
 export type DeskEnv = { Variables: { desk: DeskSession } };
@@ -33,7 +53,7 @@ export function sameToken(a: string | undefined, b: string): boolean {
  * for people, 401 for JSON and event streams). State-changing requests must also carry the
  * session's CSRF token (form field `_csrf` or header `X-CSRF-Token`).
  */
-export function requireSession(auth: AuthService): MiddlewareHandler<DeskEnv> {
+export function requireSession(auth: SessionResumer): MiddlewareHandler<DeskEnv> {
   return async (c, next) => {
     // A desk POST's session was already resumed by the app's body-limit check (before its body
     // was read); resuming it again would be a second lookup (and touch) of the same row.

@@ -5,13 +5,13 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { parseInstant } from '../hours/parse.js';
 import { validationFields } from '../http/errors.js';
-import { findPersonById } from '../oncall/rota.repository.js';
-import type { RotaService } from '../oncall/rota.service.js';
-import type { RotaRole } from '../oncall/rota.tables.js';
-import { NO_TEXTS_NOTICE } from '../oncall/text-reach.js';
-import { deskSession, type DeskEnv } from './auth.middleware.js';
-import type { FormProblem } from './desk.forms.js';
-import { actorOf, formFields, ROW_ID, rowId } from './manager.handlers.js';
+import { findPersonById } from './rota.repository.js';
+import type { RotaService } from './rota.service.js';
+import type { RotaRole } from './rota.tables.js';
+import { NO_TEXTS_NOTICE } from './text-reach.js';
+import { deskSession, type DeskEnv } from '../web/session.js';
+import type { FormProblem } from '../web/forms.js';
+import { actorOf, formFields, ROW_ID, rowId } from '../web/handlers.js';
 import { ROTA_OPT_OUT, RotaPage } from './rota.views.js';
 
 /** How far ahead the rota page shows. */

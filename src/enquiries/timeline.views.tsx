@@ -1,7 +1,7 @@
-import type { TimelineEvent } from '../enquiries/timeline.js';
-import { displayPerson, displayPhonesIn } from '../enquiries/phone-numbers.js';
+import type { TimelineEvent } from './timeline.js';
+import { displayPerson, displayPhonesIn } from './phone-numbers.js';
 import { answeredByMachine } from '../outbox/delivery-status.js';
-import { channelLabel, statusLabel } from './labels.js';
+import { channelLabel, statusLabel } from './enquiry.labels.js';
 
 /** Renders `unknown` as text: entries written by older versions may lack a field, erased ones do. */
 function str(v: unknown): string {

@@ -1,11 +1,8 @@
 import type { Child } from 'hono/jsx';
-import type { DeskSession } from './auth.service.js';
+import type { DeskNotice, DeskSession } from './session.js';
 
-/** Something every desk page shows staff above its content until it is put right. */
-export interface DeskNotice {
-  title: string;
-  text: string;
-}
+// Part of the session (session.ts), which the layout reads; re-exported for the pages that set notices.
+export type { DeskNotice };
 
 /** Hidden CSRF field for every desk form. */
 export function Csrf(props: { token: string }) {

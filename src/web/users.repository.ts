@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
-import type { AppUser, Role } from './desk.tables.js';
+import type { AppUser, Role } from './staff.tables.js';
 
 /** The user with this email (any case), or undefined. */
 export async function findUserByEmail(db: Db | Tx, email: string): Promise<AppUser | undefined> {

@@ -1,0 +1,99 @@
+// The audit log's vocabulary: every action Press Desk writes, and what it means for people.
+// `audit()` takes only an AuditAction, and the label table must name each one (satisfies), so a new
+// action cannot reach the audit page as a raw code.
+
+/** Every action written to the audit log. */
+export type AuditAction =
+  | 'login'
+  | 'logout'
+  | 'login.locked'
+  | 'user.created'
+  | 'user.disabled'
+  | 'user.enabled'
+  | 'user.password_reset'
+  | 'user.updated'
+  | 'user.password_changed'
+  | 'user.password_change_refused'
+  | 'rota.shift_added'
+  | 'rota.override_added'
+  | 'rota.shift_updated'
+  | 'rota.shift_deleted'
+  | 'rota.person_added'
+  | 'rota.phone_changed'
+  | 'rota.person_deactivated'
+  | 'rota.test_page_queued'
+  | 'enquiry.assigned'
+  | 'enquiry.status_changed'
+  | 'enquiry.note_added'
+  | 'enquiry.response_recorded'
+  | 'enquiry.reply_sent'
+  | 'enquiry.email_sent'
+  | 'oncall.viewed'
+  | 'oncall.list_viewed'
+  | 'oncall.call'
+  | 'enquiry.upgraded'
+  | 'enquiry.downgraded'
+  | 'page.acknowledged'
+  | 'enquiry.response_released'
+  | 'enquiry.response_withdrawn'
+  | 'incident.declared'
+  | 'incident.edited'
+  | 'incident.linked'
+  | 'incident.unlinked'
+  | 'incident.closed'
+  | 'incident.line_added'
+  | 'incident.line_sent'
+  | 'journalist.exported'
+  | 'journalist.erased'
+  | 'retention.erased';
+
+/** What each action means, for people; in this order in the audit page's action filter. */
+export const ACTION_LABEL = {
+  login: 'Signed in',
+  logout: 'Signed out',
+  'login.locked': 'Locked sign-in to an account after wrong passwords from many addresses',
+  'user.created': 'Added a user',
+  'user.disabled': 'Disabled a user',
+  'user.enabled': 'Enabled a user',
+  'user.password_reset': 'Set a new password',
+  'user.updated': 'Changed a user',
+  'user.password_changed': 'Changed their own password',
+  'user.password_change_refused': 'Gave a wrong current password when changing their own',
+  'rota.shift_added': 'Added a shift',
+  'rota.override_added': 'Added an override',
+  'rota.shift_updated': 'Changed a shift',
+  'rota.shift_deleted': 'Deleted a shift',
+  'rota.person_added': 'Added a person to the rota staff list',
+  'rota.phone_changed': 'Changed a phone number on the rota',
+  'rota.person_deactivated': 'Took a person off the rota',
+  'rota.test_page_queued': 'Sent a test page',
+  'enquiry.assigned': 'Assigned an enquiry',
+  'enquiry.status_changed': 'Changed an enquiry’s status',
+  'enquiry.note_added': 'Added a note',
+  'enquiry.response_recorded': 'Recorded the response given',
+  'enquiry.reply_sent': 'Replied to the journalist by SMS',
+  'enquiry.email_sent': 'Replied to the journalist by email',
+  'oncall.viewed': 'Looked at an enquiry from the on-call phone',
+  'oncall.list_viewed': 'Opened the list of a bundled page text from the on-call phone',
+  'oncall.call': 'Asked to be put through to the journalist from the on-call phone',
+  'enquiry.upgraded': 'Marked an enquiry urgent',
+  'enquiry.downgraded': 'Marked an enquiry not urgent',
+  'page.acknowledged': 'Acknowledged an on-call page',
+  'enquiry.response_released': 'Showed the response on the journalist’s status page',
+  'enquiry.response_withdrawn': 'Took the response off the journalist’s status page',
+  'incident.declared': 'Declared an incident',
+  'incident.edited': 'Changed an incident’s name or search terms',
+  'incident.linked': 'Linked enquiries to an incident',
+  'incident.unlinked': 'Took an enquiry out of an incident',
+  'incident.closed': 'Closed an incident',
+  'incident.line_added': 'Added a holding or press line to an incident',
+  'incident.line_sent': 'Sent an incident’s line to journalists',
+  'journalist.exported': 'Exported a journalist’s personal data',
+  'journalist.erased': 'Erased a journalist’s personal data on request',
+  'retention.erased': 'Erased personal data past the retention period',
+} as const satisfies Record<AuditAction, string>;
+
+/** Label of an audit action for people; a code not in the table (an old entry) shows as itself. */
+export function actionLabel(action: string): string {
+  return (ACTION_LABEL as Record<string, string>)[action] ?? action;
+}
