@@ -4,7 +4,6 @@ import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry, EnquiryStatus } from '../db/schema.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
-import { normaliseText } from '../enquiries/enquiry.input.js';
 import { ENQUIRY_STATUSES, isOpenStatus } from '../enquiries/enquiry.model.js';
 import { callsBack, cannotTakeTexts, noTextsNotice } from '../enquiries/phone-numbers.js';
 import { isOpen, workingMinutesBetween } from '../hours/office-hours.js';
@@ -21,6 +20,7 @@ import { findOptOut } from '../sms/opt-out.repository.js';
 import { clearJournalistAdded } from '../status/status.repository.js';
 import type { JournalistUpdates } from '../status/status.service.js';
 import { audit, type Actor } from './audit.repository.js';
+import { CASEWORK_TEXT_LIMITS } from './casework.forms.js';
 import * as repo from './casework.repository.js';
 import { STATUS_LABELS } from './labels.js';
 import { findUserById } from './users.repository.js';
@@ -33,14 +33,8 @@ function closes(s: EnquiryStatus): boolean {
 /** The statuses a press officer can choose, in order, with their labels. */
 export const STATUSES: Array<{ value: EnquiryStatus; label: string }> = ENQUIRY_STATUSES.filter((s) => s !== 'erased').map((value) => ({ value, label: STATUS_LABELS[value] })); // erased: only an erasure sets it
 
-export const CASEWORK_LIMITS = { note: 5000, response: 5000, reply: 1000, email: 20_000, reason: 500 } as const;
-
-function requireText(field: string, value: unknown, max: number, label: string): string {
-  const text = typeof value === 'string' ? normaliseText(value, true) : '';
-  if (!text) throw new AppError('validation', `Enter ${label}`, { fields: { [field]: `Enter ${label}` } });
-  if (text.length > max) throw new AppError('validation', `${label} is too long`, { fields: { [field]: `Keep it to ${max.toLocaleString('en-GB')} characters or fewer` } });
-  return text;
-}
+/** The casework text limits (where the forms that check them are, casework.forms.ts). */
+export const CASEWORK_LIMITS = CASEWORK_TEXT_LIMITS;
 
 /**
  * What press officers do to one enquiry: assign, change status, note, record the press line,
@@ -132,9 +126,8 @@ export class CaseworkService {
     }, tx);
   }
 
-  /** Adds an internal note (never sent to the journalist); returns its timeline entry. */
-  async addNote(reference: string, text: unknown, actor: Actor, tx?: Tx): Promise<string> {
-    const note = requireText('note', text, CASEWORK_LIMITS.note, 'a note');
+  /** Adds an internal note (never sent to the journalist; checked by `noteForm`); returns its timeline entry. */
+  async addNote(reference: string, note: string, actor: Actor, tx?: Tx): Promise<string> {
     return this.withEnquiry(reference, async (tx, e, now) => {
       const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'note', actor: actor.email, data: { text: note } });
       await repo.updateEnquiry(tx, e.id, { updated_at: now });
@@ -147,10 +140,15 @@ export class CaseworkService {
    * Records the press line given to the journalist; the first one counts as the first response.
    * `release`: it is also shown on the journalist's status page, and the first release tells them
    * (once, by their channel); without it a response released earlier comes off the page, since
-   * the officer chose not to show this wording. Returns the timeline entry.
+   * the officer chose not to show this wording. `response` is checked by `responseForm`. Returns the timeline entry.
    */
-  async recordResponse(reference: string, text: unknown, actor: Actor, tx?: Tx, opts: { release?: boolean } = {}): Promise<string> {
-    const response = requireText('response', text, CASEWORK_LIMITS.response, 'the response given');
+  async recordResponse(
+    reference: string,
+    response: string,
+    actor: Actor,
+    tx?: Tx,
+    opts: { release?: boolean } = {},
+  ): Promise<string> {
     const release = opts.release ?? false;
     return this.withEnquiry(reference, async (tx, e, now) => {
       const updated = await repo.updateEnquiry(tx, e.id, { response_given: response, updated_at: now, response_released_at: release ? now : null, ...this.firstResponse(e, now) });
@@ -179,9 +177,11 @@ export class CaseworkService {
     await clearJournalistAdded(this.deps.db, enquiryId);
   }
 
-  /** Queues an SMS reply to the journalist (sent by a job; its delivery receipt lands on the timeline); returns the timeline entry. */
-  async replyBySms(reference: string, text: unknown, actor: Actor, tx?: Tx): Promise<string> {
-    const body = requireText('reply', text, CASEWORK_LIMITS.reply, 'a reply');
+  /**
+   * Queues an SMS reply to the journalist (sent by a job; its delivery receipt lands on the
+   * timeline); `body` is checked by `smsReplyForm`. Returns the timeline entry.
+   */
+  async replyBySms(reference: string, body: string, actor: Actor, tx?: Tx): Promise<string> {
     return this.withEnquiry(reference, async (tx, e, now) => {
       if (!e.phone) throw new AppError('validation', 'No phone number', { fields: { reply: 'This journalist gave no phone number: reply by email instead' } });
       if (!callsBack(e.phone, this.deps.config.twilio.allowedCountries)) {
@@ -207,10 +207,9 @@ export class CaseworkService {
   /**
    * Queues an email reply to the journalist, threaded to the enquiry's latest message, from the
    * press office's address (sent through the outbox; retried while the SMTP server is away).
-   * Returns the timeline entry, which names the outbox key.
+   * `body` is checked by `emailReplyForm`. Returns the timeline entry, which names the outbox key.
    */
-  async replyByEmail(reference: string, text: unknown, actor: Actor): Promise<string> {
-    const body = requireText('email', text, CASEWORK_LIMITS.email, 'a reply');
+  async replyByEmail(reference: string, body: string, actor: Actor): Promise<string> {
     if (!this.deps.email?.enabled) throw new AppError('validation', 'Email is off', { fields: { email: 'Email is not connected (SMTP_URL, PRESSDESK_EMAIL_FROM): reply from your mail client' } });
     return this.withEnquiry(reference, async (tx, e, now) => {
       if (!e.email) throw new AppError('validation', 'No email address', { fields: { email: 'This journalist gave no email address: reply by SMS or phone instead' } });
@@ -225,8 +224,8 @@ export class CaseworkService {
   }
 
   /** Upgrades or downgrades urgency with a reason; an upgrade while the office is closed pages on-call. Returns the timeline entry, null when unchanged. */
-  async setUrgency(reference: string, urgent: boolean, reasonText: unknown, actor: Actor): Promise<string | null> {
-    const reason = requireText('reason', reasonText, CASEWORK_LIMITS.reason, 'a reason');
+  // `reason` is checked by `urgencyForm`.
+  async setUrgency(reference: string, urgent: boolean, reason: string, actor: Actor): Promise<string | null> {
     return this.withEnquiry(reference, async (tx, e, now) => {
       if (e.urgent === urgent) return null;
       const closed = !isOpen(now, this.deps.config.office);

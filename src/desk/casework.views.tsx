@@ -14,6 +14,7 @@ import { SEND_STATE_LABELS, sendState } from './casework.notices.js';
 import type { StepWithDelivery } from './casework.repository.js';
 import { Notice } from './desk.forms.js';
 import type { DeskSession } from './auth.service.js';
+import type { CaseworkErrors, CaseworkField } from './casework.forms.js';
 import { CASEWORK_LIMITS, STATUSES } from './casework.service.js';
 import { Csrf, DeskLayout } from './desk.layout.js';
 import { channelLabel, statusLabel } from './labels.js';
@@ -23,7 +24,7 @@ import type { Incident } from '../incidents/incident.tables.js';
 type When = (d: Date) => string;
 
 /** Where each action's error belongs, in page order: the page section, then the action forms. */
-const ERROR_ORDER: readonly string[] = ['page', 'assignee', 'status', 'reply', 'email', 'response', 'release', 'note', 'reason'];
+const ERROR_ORDER: readonly CaseworkField[] = ['page', 'assignee', 'status', 'reply', 'email', 'response', 'release', 'note', 'reason'];
 
 /** The journalist's latest withdrawal on the timeline (the desk can also set the status itself, with no reason). */
 function latestWithdrawal(timeline: TimelineEvent[]): TimelineEvent<'withdrawn'> | undefined {
@@ -139,8 +140,10 @@ export interface EnquiryPageProps {
   openIncidents?: Array<Pick<Incident, 'id' | 'name'>>;
   /** The journalist's number texted STOP (sms_opt_out): texts to it are not sent. */
   optOut?: Pick<OptOut, 'opted_out_at' | 'keyword'> | null;
-  errors?: Record<string, string>;
-  values?: Record<string, string>;
+  /** Per-field messages, keyed by the forms' field ids (casework.forms.ts) and the service's own. */
+  errors?: CaseworkErrors;
+  /** What was typed into the refused form, by field id. */
+  values?: Partial<Record<CaseworkField, string>>;
 }
 
 
@@ -217,7 +220,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
   const errors = p.errors ?? {};
   const values = p.values ?? {};
   // Any field not listed still gets its line, after the known ones.
-  const errorOrder = [...ERROR_ORDER, ...Object.keys(errors).filter((k) => !ERROR_ORDER.includes(k))];
+  const errorOrder = [...ERROR_ORDER, ...Object.keys(errors).filter((k) => !(ERROR_ORDER as readonly string[]).includes(k))];
   const csrf = p.session.session.csrf_token;
   const action = (name: string) => `/desk/enquiries/${e.reference}/${name}`;
   const open = isOpenStatus(e.status);
