@@ -20,7 +20,14 @@ import { findOptOut } from '../sms/opt-out.repository.js';
 import { clearJournalistAdded } from '../status/status.repository.js';
 import type { JournalistUpdates } from '../status/status.service.js';
 import { audit, type Actor } from './audit.repository.js';
-import { CASEWORK_TEXT_LIMITS } from './casework.forms.js';
+import {
+  CASEWORK_TEXT_LIMITS,
+  emailReplyForm,
+  noteForm,
+  responseForm,
+  smsReplyForm,
+  urgencyForm,
+} from './casework.forms.js';
 import * as repo from './casework.repository.js';
 import { STATUS_LABELS } from './labels.js';
 import { findUserById } from './users.repository.js';
@@ -126,8 +133,11 @@ export class CaseworkService {
     }, tx);
   }
 
-  /** Adds an internal note (never sent to the journalist; checked by `noteForm`); returns its timeline entry. */
-  async addNote(reference: string, note: string, actor: Actor, tx?: Tx): Promise<string> {
+  /** Adds an internal note (never sent to the journalist); returns its timeline entry. */
+  async addNote(reference: string, text: string, actor: Actor, tx?: Tx): Promise<string> {
+    // Checked (and normalised) here as well as by the desk's form: on-call texts and links, and
+    // tests, come straight to the service.
+    const { note } = noteForm.check({ note: text });
     return this.withEnquiry(reference, async (tx, e, now) => {
       const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'note', actor: actor.email, data: { text: note } });
       await repo.updateEnquiry(tx, e.id, { updated_at: now });
@@ -140,15 +150,16 @@ export class CaseworkService {
    * Records the press line given to the journalist; the first one counts as the first response.
    * `release`: it is also shown on the journalist's status page, and the first release tells them
    * (once, by their channel); without it a response released earlier comes off the page, since
-   * the officer chose not to show this wording. `response` is checked by `responseForm`. Returns the timeline entry.
+   * the officer chose not to show this wording. Returns the timeline entry.
    */
   async recordResponse(
     reference: string,
-    response: string,
+    text: string,
     actor: Actor,
     tx?: Tx,
     opts: { release?: boolean } = {},
   ): Promise<string> {
+    const { response } = responseForm.check({ response: text });
     const release = opts.release ?? false;
     return this.withEnquiry(reference, async (tx, e, now) => {
       const updated = await repo.updateEnquiry(tx, e.id, { response_given: response, updated_at: now, response_released_at: release ? now : null, ...this.firstResponse(e, now) });
@@ -179,9 +190,10 @@ export class CaseworkService {
 
   /**
    * Queues an SMS reply to the journalist (sent by a job; its delivery receipt lands on the
-   * timeline); `body` is checked by `smsReplyForm`. Returns the timeline entry.
+   * timeline). Returns the timeline entry.
    */
-  async replyBySms(reference: string, body: string, actor: Actor, tx?: Tx): Promise<string> {
+  async replyBySms(reference: string, text: string, actor: Actor, tx?: Tx): Promise<string> {
+    const body = smsReplyForm.check({ reply: text }).reply;
     return this.withEnquiry(reference, async (tx, e, now) => {
       if (!e.phone) throw new AppError('validation', 'No phone number', { fields: { reply: 'This journalist gave no phone number: reply by email instead' } });
       if (!callsBack(e.phone, this.deps.config.twilio.allowedCountries)) {
@@ -207,9 +219,10 @@ export class CaseworkService {
   /**
    * Queues an email reply to the journalist, threaded to the enquiry's latest message, from the
    * press office's address (sent through the outbox; retried while the SMTP server is away).
-   * `body` is checked by `emailReplyForm`. Returns the timeline entry, which names the outbox key.
+   * Returns the timeline entry, which names the outbox key.
    */
-  async replyByEmail(reference: string, body: string, actor: Actor): Promise<string> {
+  async replyByEmail(reference: string, text: string, actor: Actor): Promise<string> {
+    const body = emailReplyForm.check({ email: text }).email;
     if (!this.deps.email?.enabled) throw new AppError('validation', 'Email is off', { fields: { email: 'Email is not connected (SMTP_URL, PRESSDESK_EMAIL_FROM): reply from your mail client' } });
     return this.withEnquiry(reference, async (tx, e, now) => {
       if (!e.email) throw new AppError('validation', 'No email address', { fields: { email: 'This journalist gave no email address: reply by SMS or phone instead' } });
@@ -224,8 +237,8 @@ export class CaseworkService {
   }
 
   /** Upgrades or downgrades urgency with a reason; an upgrade while the office is closed pages on-call. Returns the timeline entry, null when unchanged. */
-  // `reason` is checked by `urgencyForm`.
-  async setUrgency(reference: string, urgent: boolean, reason: string, actor: Actor): Promise<string | null> {
+  async setUrgency(reference: string, urgent: boolean, reasonText: string, actor: Actor): Promise<string | null> {
+    const { reason } = urgencyForm.check({ reason: reasonText });
     return this.withEnquiry(reference, async (tx, e, now) => {
       if (e.urgent === urgent) return null;
       const closed = !isOpen(now, this.deps.config.office);

@@ -7,7 +7,6 @@ import type { Enquiry } from '../db/schema.js';
 import type { Actor } from '../desk/audit.repository.js';
 import { audit } from '../desk/audit.repository.js';
 import type { CaseworkService } from '../desk/casework.service.js';
-import { noteForm, responseForm, smsReplyForm } from '../desk/casework.forms.js';
 import { addEvent, findEventMatching } from '../enquiries/enquiries.repository.js';
 import { callsBack } from '../enquiries/phone-numbers.js';
 import type { OnCallVia } from '../enquiries/timeline.js';
@@ -182,21 +181,19 @@ export class OnCallActions {
   /** Queues an SMS to the journalist from the press office number (through the outbox); returns where it goes. */
   async reply(tx: Tx, e: Enquiry, officer: OnCallOfficer, text: string): Promise<{ to: string }> {
     if (!e.phone) throw new AppError('validation', `${e.reference} has no phone number to text`);
-    const { reply } = smsReplyForm.check({ reply: text });
-    await this.deps.casework.replyBySms(e.reference, reply, onCallActor(officer), tx);
+    await this.deps.casework.replyBySms(e.reference, text, onCallActor(officer), tx);
     return { to: national(e.phone) };
   }
 
   /** Adds an internal note. */
   async note(tx: Tx, e: Enquiry, officer: OnCallOfficer, text: string): Promise<void> {
-    await this.deps.casework.addNote(e.reference, noteForm.check({ note: text }).note, onCallActor(officer), tx);
+    await this.deps.casework.addNote(e.reference, text, onCallActor(officer), tx);
   }
 
   /** Records `text` as the response given and marks the enquiry answered. */
   async done(tx: Tx, e: Enquiry, officer: OnCallOfficer, text: string): Promise<void> {
     const actor = onCallActor(officer);
-    const { response } = responseForm.check({ response: text });
-    await this.deps.casework.recordResponse(e.reference, response, actor, tx);
+    await this.deps.casework.recordResponse(e.reference, text, actor, tx);
     await this.deps.casework.setStatus(e.reference, 'answered', actor, tx);
   }
 
