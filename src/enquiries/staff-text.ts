@@ -6,13 +6,13 @@ import { normaliseText } from './enquiry.input.js';
  * a journalist's text (multi-line), required unless `optional` (then blank is null), at most `max`
  * characters. The messages the desk has always given: "Enter {what}"; "Keep it to {max}
  * characters or fewer", whose AppError summary (`params.summary`, see defineForm) is "{what} is
- * too long".
+ * too long". `singleLine`: line breaks and tabs fold to spaces, as in a name.
  */
 export function staffText(max: number, what: string): z.ZodType<string, unknown>;
-export function staffText(max: number, what: string, optional: true): z.ZodType<string | null, unknown>;
-export function staffText(max: number, what: string, optional = false): z.ZodType<string | null, unknown> {
+export function staffText(max: number, what: string, optional: true, singleLine?: boolean): z.ZodType<string | null>;
+export function staffText(max: number, what: string, optional = false, singleLine = false): z.ZodType<string | null> {
   return z.preprocess(
-    (v) => (typeof v === 'string' ? normaliseText(v, true) : ''),
+    (v) => (typeof v === 'string' ? normaliseText(v, !singleLine) : ''),
     z.string().check((ctx) => {
       const enter = `Enter ${what}`;
       if (!ctx.value) {

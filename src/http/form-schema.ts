@@ -27,6 +27,8 @@ export interface Form<S extends z.ZodObject> {
   ids: { readonly [K in FieldId<S>]: K };
   /** Parses a form body (the first value of a repeated field; files and unknown fields ignored). */
   parse(body: FormBody): FormResult<S>;
+  /** Checks values that came another way (a text, a link): typed values, or every field's message. */
+  validate(values: Partial<Record<FieldId<S>, unknown>>): FormResult<S>;
   /** Checks values that came another way (a text, a link): typed values, or a 422 AppError naming every field. */
   check(values: Partial<Record<FieldId<S>, unknown>>): z.output<S>;
 }
@@ -65,6 +67,7 @@ export function defineForm<S extends z.ZodObject>(schema: S): Form<S> {
   return {
     schema,
     ids,
+    validate,
     parse(body) {
       const raw: Partial<Record<FieldId<S>, string>> = {};
       for (const key of keys) {
