@@ -10,7 +10,15 @@ import { AppError } from '../http/errors.js';
 import type { Form } from '../http/form-schema.js';
 import type { Actor } from './audit.repository.js';
 import { deskSession, type DeskEnv } from './auth.middleware.js';
-import { emailReplyForm, noteForm, responseForm, smsReplyForm, urgencyForm } from './casework.forms.js';
+import {
+  emailReplyForm,
+  noteForm,
+  responseForm,
+  smsReplyForm,
+  urgencyForm,
+  type CaseworkErrors,
+  type CaseworkField,
+} from './casework.forms.js';
 import { doneHref, enquiryNotice, type DoneCode } from './casework.notices.js';
 import * as repo from './casework.repository.js';
 import type { CaseworkService } from './casework.service.js';
@@ -23,7 +31,13 @@ import { knownNames } from '../enquiries/people.repository.js';
 export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; casework: CaseworkService }) {
   const app = new Hono<DeskEnv>();
 
-  async function render(c: Context<DeskEnv>, reference: string, status: 200 | 422, errors?: Record<string, string>, values?: Record<string, string>) {
+  async function render(
+    c: Context<DeskEnv>,
+    reference: string,
+    status: 200 | 422,
+    errors?: CaseworkErrors,
+    values?: Partial<Record<CaseworkField, string>>,
+  ) {
     const e = await enquiries.findByReference(deps.db, reference);
     if (!e) throw new AppError('not_found', `There is no enquiry ${reference}.`);
     const { user } = deskSession(c);

@@ -14,7 +14,15 @@ import { SEND_STATE_LABELS, sendState } from './casework.notices.js';
 import type { StepWithDelivery } from './casework.repository.js';
 import { Notice } from './desk.forms.js';
 import type { DeskSession } from './auth.service.js';
-import type { CaseworkErrors, CaseworkField } from './casework.forms.js';
+import {
+  emailReplyForm,
+  noteForm,
+  responseForm,
+  smsReplyForm,
+  urgencyForm,
+  type CaseworkErrors,
+  type CaseworkField,
+} from './casework.forms.js';
 import { CASEWORK_LIMITS, STATUSES } from './casework.service.js';
 import { Csrf, DeskLayout } from './desk.layout.js';
 import { channelLabel, statusLabel } from './labels.js';
@@ -404,7 +412,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
           <form method="post" action={action('reply')} class="action">
             <Csrf token={csrf} />
             <Field
-              id="reply"
+              id={smsReplyForm.ids.reply}
               label="Reply to the journalist by SMS"
               hint={`Sent to ${displayPhone(e.phone)} from the press office number. Up to ${CASEWORK_LIMITS.reply} characters.`}
               error={errors.reply}
@@ -424,7 +432,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
           <form method="post" action={action('email')} class="action">
             <Csrf token={csrf} />
             <Field
-              id="email"
+              id={emailReplyForm.ids.email}
               label="Reply to the journalist by email"
               hint={`Sent to ${e.email} from the press office's address, in the same thread as their last message.`}
               error={errors.email}
@@ -442,7 +450,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
 
         <form method="post" action={action('response')} class="action">
           <Csrf token={csrf} />
-          <Field id="response" label="Record the response given (press line)" error={errors.response} as="textarea" attrs={{ maxlength: CASEWORK_LIMITS.response }}>
+          <Field id={responseForm.ids.response} label="Record the response given (press line)" error={errors.response} as="textarea" attrs={{ maxlength: CASEWORK_LIMITS.response }}>
             {values.response ?? ''}
           </Field>
           <div class={`field checkbox${errors.release ? ' field--error' : ''}`}>
@@ -472,7 +480,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
 
         <form method="post" action={action('note')} class="action">
           <Csrf token={csrf} />
-          <Field id="note" label="Internal note" hint="Staff only. Never sent to the journalist." error={errors.note} as="textarea" attrs={{ maxlength: CASEWORK_LIMITS.note }}>
+          <Field id={noteForm.ids.note} label="Internal note" hint="Staff only. Never sent to the journalist." error={errors.note} as="textarea" attrs={{ maxlength: CASEWORK_LIMITS.note }}>
             {values.note ?? ''}
           </Field>
           <button class="button button--secondary" type="submit">
@@ -483,7 +491,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
         <form method="post" action={action('urgency')} class="action">
           <Csrf token={csrf} />
           <input type="hidden" name="urgent" value={e.urgent ? 'false' : 'true'} />
-          <Field id="reason" label={e.urgent ? 'Downgrade: reason' : 'Mark urgent: reason'} error={errors.reason} attrs={{ type: 'text', maxlength: CASEWORK_LIMITS.reason, value: values.reason ?? '' }} />
+          <Field id={urgencyForm.ids.reason} label={e.urgent ? 'Downgrade: reason' : 'Mark urgent: reason'} error={errors.reason} attrs={{ type: 'text', maxlength: CASEWORK_LIMITS.reason, value: values.reason ?? '' }} />
           <button class="button button--secondary" type="submit">
             {e.urgent ? 'Mark not urgent' : 'Mark urgent'}
           </button>
