@@ -16,6 +16,7 @@ import { ErrorPage } from './enquiries/enquiry.views.js';
 import { hoursRoutes } from './http/hours.routes.js';
 import { AppError, errorBody, isDatabaseUnavailable } from './http/errors.js';
 import { healthRoutes } from './http/health.routes.js';
+import { API_ROUTES } from './api.js';
 import { openApiRoutes } from './http/openapi.routes.js';
 import { clientIp } from './http/client-ip.js';
 import { intakeRateLimit } from './http/rate-limit.js';
@@ -207,7 +208,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', enquiryFormRoutes(enquiryDeps));
   app.route('/api', enquiryApiRoutes(enquiryDeps));
   app.route('/api', hoursRoutes({ office: config.office, clock: deps.clock }));
-  app.route('/api', openApiRoutes());
+  app.route('/api', openApiRoutes(API_ROUTES));
   const twilioAuth = { authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl };
   app.route('/twilio', smsWebhookRoutes({ inbound: deps.inboundSms, ...twilioAuth }));
   app.route('/twilio', deliveryStatusRoutes({ deliveryStatus: deps.deliveryStatus, ...twilioAuth }));

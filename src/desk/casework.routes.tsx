@@ -5,9 +5,20 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import * as enquiries from '../enquiries/enquiries.repository.js';
 import { normaliseReference } from '../enquiries/reference.js';
+import type { z } from 'zod';
 import { AppError } from '../http/errors.js';
+import type { Form } from '../http/form-schema.js';
 import type { Actor } from '../audit/audit.repository.js';
 import { deskSession, type DeskEnv } from '../web/session.js';
+import {
+  emailReplyForm,
+  noteForm,
+  responseForm,
+  smsReplyForm,
+  urgencyForm,
+  type CaseworkErrors,
+  type CaseworkField,
+} from './casework.forms.js';
 import { doneHref, enquiryNotice, type DoneCode } from './casework.notices.js';
 import * as repo from './casework.repository.js';
 import type { CaseworkService } from './casework.service.js';
@@ -20,7 +31,13 @@ import { knownNames } from '../enquiries/people.repository.js';
 export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; casework: CaseworkService }) {
   const app = new Hono<DeskEnv>();
 
-  async function render(c: Context<DeskEnv>, reference: string, status: 200 | 422, errors?: Record<string, string>, values?: Record<string, string>) {
+  async function render(
+    c: Context<DeskEnv>,
+    reference: string,
+    status: 200 | 422,
+    errors?: CaseworkErrors,
+    values?: Partial<Record<CaseworkField, string>>,
+  ) {
     const e = await enquiries.findByReference(deps.db, reference);
     if (!e) throw new AppError('not_found', `There is no enquiry ${reference}.`);
     const { user } = deskSession(c);
@@ -97,14 +114,36 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
     return c.redirect(doneHref(reference, done, eventId), 303);
   };
 
+  /**
+   * An action whose body is a form (casework.forms.ts): typed values to `run`, or (through `act`)
+   * the page again, 422, with every field's message and what was typed; the service not called.
+   */
+  const actForm = <S extends z.ZodObject>(
+    done: DoneCode,
+    form: Form<S>,
+    run: (reference: string, values: z.output<S>, actor: Actor) => Promise<string | null>,
+  ) => act(done, (reference, body, actor) => run(reference, form.check(body), actor));
+
   app.post('/enquiries/:reference/assign', act('assigned', (ref, b, actor) => deps.casework.assign(ref, b.assignee ? b.assignee : null, actor)));
   app.post('/enquiries/:reference/status', act('status', (ref, b, actor) => deps.casework.setStatus(ref, b.status ?? '', actor)));
-  app.post('/enquiries/:reference/note', act('note', (ref, b, actor) => deps.casework.addNote(ref, b.note, actor)));
-  app.post('/enquiries/:reference/response', act('response', (ref, b, actor) => deps.casework.recordResponse(ref, b.response, actor, undefined, { release: b.release === 'yes' })));
+  const { casework } = deps;
+  app.post('/enquiries/:reference/note', actForm('note', noteForm, (ref, v, a) => casework.addNote(ref, v.note, a)));
+  app.post(
+    '/enquiries/:reference/response',
+    actForm('response', responseForm, (ref, v, actor) =>
+      casework.recordResponse(ref, v.response, actor, undefined, { release: v.release }),
+    ),
+  );
   app.post('/enquiries/:reference/release', act('released', (ref, b, actor) => deps.casework.releaseResponse(ref, b.released === 'yes', actor)));
-  app.post('/enquiries/:reference/reply', act('sms', (ref, b, actor) => deps.casework.replyBySms(ref, b.reply, actor)));
-  app.post('/enquiries/:reference/email', act('email', (ref, b, actor) => deps.casework.replyByEmail(ref, b.email, actor)));
-  app.post('/enquiries/:reference/urgency', act('urgency', (ref, b, actor) => deps.casework.setUrgency(ref, b.urgent === 'true', b.reason, actor)));
+  app.post('/enquiries/:reference/reply', actForm('sms', smsReplyForm, (r, v, a) => casework.replyBySms(r, v.reply, a)));
+  app.post(
+    '/enquiries/:reference/email',
+    actForm('email', emailReplyForm, (ref, v, actor) => casework.replyByEmail(ref, v.email, actor)),
+  );
+  app.post(
+    '/enquiries/:reference/urgency',
+    actForm('urgency', urgencyForm, (ref, v, actor) => casework.setUrgency(ref, v.urgent, v.reason, actor)),
+  );
   // The page's acknowledgement is read from the page itself (its entry is written by paging).
   app.post('/enquiries/:reference/acknowledge', act('acknowledged', async (ref, _b, actor) => {
     await deps.casework.acknowledgePage(ref, actor);

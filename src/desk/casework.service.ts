@@ -5,7 +5,6 @@ import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry, EnquiryStatus } from '../enquiries/enquiry.tables.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
-import { normaliseText } from '../enquiries/enquiry.input.js';
 import { ENQUIRY_STATUSES, isOpenStatus } from '../enquiries/enquiry.model.js';
 import { callsBack, cannotTakeTexts, noTextsNotice } from '../enquiries/phone-numbers.js';
 import { isOpen, workingMinutesBetween } from '../hours/office-hours.js';
@@ -23,6 +22,7 @@ import { clearJournalistAdded } from '../status/status.repository.js';
 import type { JournalistUpdates } from '../status/status.service.js';
 import { audit, type Actor } from '../audit/audit.repository.js';
 import { CASEWORK_LIMITS } from '../enquiries/casework.limits.js';
+import { emailReplyForm, noteForm, responseForm, smsReplyForm, urgencyForm } from './casework.forms.js';
 import * as repo from './casework.repository.js';
 import { STATUS_LABELS } from '../enquiries/enquiry.labels.js';
 import { findUserById } from '../web/users.repository.js';
@@ -37,13 +37,6 @@ export const STATUSES: Array<{ value: EnquiryStatus; label: string }> = ENQUIRY_
 
 // The lengths live with the enquiry (the on-call link's forms use them too); re-exported for desk code.
 export { CASEWORK_LIMITS };
-
-function requireText(field: string, value: unknown, max: number, label: string): string {
-  const text = typeof value === 'string' ? normaliseText(value, true) : '';
-  if (!text) throw new AppError('validation', `Enter ${label}`, { fields: { [field]: `Enter ${label}` } });
-  if (text.length > max) throw new AppError('validation', `${label} is too long`, { fields: { [field]: `Keep it to ${max.toLocaleString('en-GB')} characters or fewer` } });
-  return text;
-}
 
 /**
  * What press officers do to one enquiry: assign, change status, note, record the press line,
@@ -136,8 +129,10 @@ export class CaseworkService {
   }
 
   /** Adds an internal note (never sent to the journalist); returns its timeline entry. */
-  async addNote(reference: string, text: unknown, actor: Actor, tx?: Tx): Promise<string> {
-    const note = requireText('note', text, CASEWORK_LIMITS.note, 'a note');
+  async addNote(reference: string, text: string, actor: Actor, tx?: Tx): Promise<string> {
+    // Checked (and normalised) here as well as by the desk's form: on-call texts and links, and
+    // tests, come straight to the service.
+    const { note } = noteForm.check({ note: text });
     return this.withEnquiry(reference, async (tx, e, now) => {
       const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'note', actor: actor.email, data: { text: note } });
       await repo.updateEnquiry(tx, e.id, { updated_at: now });
@@ -152,8 +147,14 @@ export class CaseworkService {
    * (once, by their channel); without it a response released earlier comes off the page, since
    * the officer chose not to show this wording. Returns the timeline entry.
    */
-  async recordResponse(reference: string, text: unknown, actor: Actor, tx?: Tx, opts: { release?: boolean } = {}): Promise<string> {
-    const response = requireText('response', text, CASEWORK_LIMITS.response, 'the response given');
+  async recordResponse(
+    reference: string,
+    text: string,
+    actor: Actor,
+    tx?: Tx,
+    opts: { release?: boolean } = {},
+  ): Promise<string> {
+    const { response } = responseForm.check({ response: text });
     const release = opts.release ?? false;
     return this.withEnquiry(reference, async (tx, e, now) => {
       const updated = await repo.updateEnquiry(tx, e.id, { response_given: response, updated_at: now, response_released_at: release ? now : null, ...this.firstResponse(e, now) });
@@ -182,9 +183,12 @@ export class CaseworkService {
     await clearJournalistAdded(this.deps.db, enquiryId);
   }
 
-  /** Queues an SMS reply to the journalist (sent by a job; its delivery receipt lands on the timeline); returns the timeline entry. */
-  async replyBySms(reference: string, text: unknown, actor: Actor, tx?: Tx): Promise<string> {
-    const body = requireText('reply', text, CASEWORK_LIMITS.reply, 'a reply');
+  /**
+   * Queues an SMS reply to the journalist (sent by a job; its delivery receipt lands on the
+   * timeline). Returns the timeline entry.
+   */
+  async replyBySms(reference: string, text: string, actor: Actor, tx?: Tx): Promise<string> {
+    const body = smsReplyForm.check({ reply: text }).reply;
     return this.withEnquiry(reference, async (tx, e, now) => {
       if (!e.phone) throw new AppError('validation', 'No phone number', { fields: { reply: 'This journalist gave no phone number: reply by email instead' } });
       if (!callsBack(e.phone, this.deps.config.twilio.allowedCountries)) {
@@ -212,8 +216,8 @@ export class CaseworkService {
    * press office's address (sent through the outbox; retried while the SMTP server is away).
    * Returns the timeline entry, which names the outbox key.
    */
-  async replyByEmail(reference: string, text: unknown, actor: Actor): Promise<string> {
-    const body = requireText('email', text, CASEWORK_LIMITS.email, 'a reply');
+  async replyByEmail(reference: string, text: string, actor: Actor): Promise<string> {
+    const body = emailReplyForm.check({ email: text }).email;
     if (!this.deps.email?.enabled) throw new AppError('validation', 'Email is off', { fields: { email: 'Email is not connected (SMTP_URL, PRESSDESK_EMAIL_FROM): reply from your mail client' } });
     return this.withEnquiry(reference, async (tx, e, now) => {
       if (!e.email) throw new AppError('validation', 'No email address', { fields: { email: 'This journalist gave no email address: reply by SMS or phone instead' } });
@@ -228,8 +232,8 @@ export class CaseworkService {
   }
 
   /** Upgrades or downgrades urgency with a reason; an upgrade while the office is closed pages on-call. Returns the timeline entry, null when unchanged. */
-  async setUrgency(reference: string, urgent: boolean, reasonText: unknown, actor: Actor): Promise<string | null> {
-    const reason = requireText('reason', reasonText, CASEWORK_LIMITS.reason, 'a reason');
+  async setUrgency(reference: string, urgent: boolean, reasonText: string, actor: Actor): Promise<string | null> {
+    const { reason } = urgencyForm.check({ reason: reasonText });
     return this.withEnquiry(reference, async (tx, e, now) => {
       if (e.urgent === urgent) return null;
       const closed = !isOpen(now, this.deps.config.office);

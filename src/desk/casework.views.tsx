@@ -14,6 +14,15 @@ import { SEND_STATE_LABELS, sendState } from './casework.notices.js';
 import type { StepWithDelivery } from './casework.repository.js';
 import { Notice } from '../web/forms.js';
 import type { DeskSession } from '../web/session.js';
+import {
+  emailReplyForm,
+  noteForm,
+  responseForm,
+  smsReplyForm,
+  urgencyForm,
+  type CaseworkErrors,
+  type CaseworkField,
+} from './casework.forms.js';
 import { CASEWORK_LIMITS, STATUSES } from './casework.service.js';
 import { Csrf, DeskLayout } from '../web/layout.js';
 import { channelLabel, statusLabel } from '../enquiries/enquiry.labels.js';
@@ -23,7 +32,7 @@ import type { Incident } from '../incidents/incident.tables.js';
 type When = (d: Date) => string;
 
 /** Where each action's error belongs, in page order: the page section, then the action forms. */
-const ERROR_ORDER: readonly string[] = ['page', 'assignee', 'status', 'reply', 'email', 'response', 'release', 'note', 'reason'];
+const ERROR_ORDER: readonly CaseworkField[] = ['page', 'assignee', 'status', 'reply', 'email', 'response', 'release', 'note', 'reason'];
 
 /** The journalist's latest withdrawal on the timeline (the desk can also set the status itself, with no reason). */
 function latestWithdrawal(timeline: TimelineEvent[]): TimelineEvent<'withdrawn'> | undefined {
@@ -139,8 +148,10 @@ export interface EnquiryPageProps {
   openIncidents?: Array<Pick<Incident, 'id' | 'name'>>;
   /** The journalist's number texted STOP (sms_opt_out): texts to it are not sent. */
   optOut?: Pick<OptOut, 'opted_out_at' | 'keyword'> | null;
-  errors?: Record<string, string>;
-  values?: Record<string, string>;
+  /** Per-field messages, keyed by the forms' field ids (casework.forms.ts) and the service's own. */
+  errors?: CaseworkErrors;
+  /** What was typed into the refused form, by field id. */
+  values?: Partial<Record<CaseworkField, string>>;
 }
 
 
@@ -217,7 +228,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
   const errors = p.errors ?? {};
   const values = p.values ?? {};
   // Any field not listed still gets its line, after the known ones.
-  const errorOrder = [...ERROR_ORDER, ...Object.keys(errors).filter((k) => !ERROR_ORDER.includes(k))];
+  const errorOrder = [...ERROR_ORDER, ...Object.keys(errors).filter((k) => !(ERROR_ORDER as readonly string[]).includes(k))];
   const csrf = p.session.session.csrf_token;
   const action = (name: string) => `/desk/enquiries/${e.reference}/${name}`;
   const open = isOpenStatus(e.status);
@@ -401,7 +412,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
           <form method="post" action={action('reply')} class="action">
             <Csrf token={csrf} />
             <Field
-              id="reply"
+              id={smsReplyForm.ids.reply}
               label="Reply to the journalist by SMS"
               hint={`Sent to ${displayPhone(e.phone)} from the press office number. Up to ${CASEWORK_LIMITS.reply} characters.`}
               error={errors.reply}
@@ -421,7 +432,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
           <form method="post" action={action('email')} class="action">
             <Csrf token={csrf} />
             <Field
-              id="email"
+              id={emailReplyForm.ids.email}
               label="Reply to the journalist by email"
               hint={`Sent to ${e.email} from the press office's address, in the same thread as their last message.`}
               error={errors.email}
@@ -439,7 +450,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
 
         <form method="post" action={action('response')} class="action">
           <Csrf token={csrf} />
-          <Field id="response" label="Record the response given (press line)" error={errors.response} as="textarea" attrs={{ maxlength: CASEWORK_LIMITS.response }}>
+          <Field id={responseForm.ids.response} label="Record the response given (press line)" error={errors.response} as="textarea" attrs={{ maxlength: CASEWORK_LIMITS.response }}>
             {values.response ?? ''}
           </Field>
           <div class={`field checkbox${errors.release ? ' field--error' : ''}`}>
@@ -469,7 +480,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
 
         <form method="post" action={action('note')} class="action">
           <Csrf token={csrf} />
-          <Field id="note" label="Internal note" hint="Staff only. Never sent to the journalist." error={errors.note} as="textarea" attrs={{ maxlength: CASEWORK_LIMITS.note }}>
+          <Field id={noteForm.ids.note} label="Internal note" hint="Staff only. Never sent to the journalist." error={errors.note} as="textarea" attrs={{ maxlength: CASEWORK_LIMITS.note }}>
             {values.note ?? ''}
           </Field>
           <button class="button button--secondary" type="submit">
@@ -480,7 +491,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
         <form method="post" action={action('urgency')} class="action">
           <Csrf token={csrf} />
           <input type="hidden" name="urgent" value={e.urgent ? 'false' : 'true'} />
-          <Field id="reason" label={e.urgent ? 'Downgrade: reason' : 'Mark urgent: reason'} error={errors.reason} attrs={{ type: 'text', maxlength: CASEWORK_LIMITS.reason, value: values.reason ?? '' }} />
+          <Field id={urgencyForm.ids.reason} label={e.urgent ? 'Downgrade: reason' : 'Mark urgent: reason'} error={errors.reason} attrs={{ type: 'text', maxlength: CASEWORK_LIMITS.reason, value: values.reason ?? '' }} />
           <button class="button button--secondary" type="submit">
             {e.urgent ? 'Mark not urgent' : 'Mark urgent'}
           </button>

@@ -7,10 +7,18 @@ import type { Config } from '../config.js';
 import { formatOfficeTime } from '../hours/format.js';
 import { officeStatus } from '../hours/office-hours.js';
 import { looksLikeBearerToken } from '../http/bearer-token.js';
-import { AppError, validationError } from '../http/errors.js';
+import { apiRoute, mountApiRoute, type BodyCheck } from '../http/api-route.js';
+import { AppError } from '../http/errors.js';
 import { STATUS_PREFIX, statusUrl } from '../status/status-link.js';
 import type { EnquiryService, PageSender } from './enquiries.service.js';
-import { apiOnlyFieldsSchema, ENQUIRY_FIELDS, parseEnquiryInput } from './enquiry.input.js';
+import {
+  apiOnlyFieldsSchema,
+  ENQUIRY_FIELDS,
+  enquiryFieldsSchema,
+  parseEnquiryInput,
+  type EnquiryInput,
+} from './enquiry.input.js';
+import { submitOutcomeSchema } from './enquiry.outcome.js';
 import { ConfirmationPage, EnquiryFormPage, type FormValues } from './enquiry.views.js';
 import { normaliseReference } from './reference.js';
 import { displayPhone } from './urgency.js';
@@ -165,40 +173,56 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
   return app;
 }
 
+/** `POST /api/enquiries`, declared: the handler below and the OpenAPI document both come from it. */
+export const submitEnquiryRoute = apiRoute({
+  method: 'post',
+  path: '/enquiries',
+  summary: 'Submit a media enquiry',
+  body: { name: 'EnquiryInput', schema: enquiryFieldsSchema.extend(apiOnlyFieldsSchema.shape), noun: 'the enquiry' },
+  responses: {
+    201: {
+      description: 'Stored. The reference is final and the next step is what will actually happen.',
+      body: { name: 'EnquiryReceipt', schema: submitOutcomeSchema },
+    },
+    400: { description: 'Malformed JSON, or a body that is not an object' },
+    413: { description: 'Body over the size limit' },
+    415: { description: 'Content-Type is not application/json' },
+    422: { description: 'One or more fields are invalid; `fields` says which and why' },
+    429: { description: 'Too many requests from this address; see Retry-After' },
+    503: { description: 'Temporarily unavailable; nothing was stored; see Retry-After' },
+  },
+});
+
 /** `POST /api/enquiries`: the JSON intake for newsroom systems. Mounted under `/api`. */
 export function enquiryApiRoutes(deps: EnquiryRouteDeps) {
   const app = new Hono();
   const pageSender = pageSenderOf(deps);
 
-  app.post('/enquiries', async (c) => {
-    const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
-    if (type !== 'application/json' && !type.endsWith('+json')) {
-      throw new AppError('unsupported_media_type', 'Send the enquiry as JSON with Content-Type: application/json');
-    }
-    const text = await c.req.text();
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw new AppError('invalid_json', 'The request body is not valid JSON');
-    }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      throw new AppError('bad_request', 'The request body must be a JSON object with the enquiry fields');
-    }
-    const now = deps.clock();
-    const parsed = parseEnquiryInput(raw, { now: DateTime.fromJSDate(now), timezone: deps.config.office.timezone, allowedCountries: deps.config.twilio.allowedCountries });
-    const fields: Record<string, string> = parsed.ok ? {} : { ...parsed.fields };
-    const website = (raw as Record<string, unknown>).website;
-    if (website !== undefined && website !== null && website !== '') fields.website = 'website must be empty';
-    const apiOnly = apiOnlyFieldsSchema.safeParse(raw);
-    if (!apiOnly.success) fields.acknowledge = apiOnly.error.issues[0]?.message ?? 'acknowledge must be true or false';
-    if (!parsed.ok || !apiOnly.success || Object.keys(fields).length > 0) throw validationError(fields);
-    // Acknowledged by email or text like the form only when asked (`acknowledge`; the 201's `acknowledgedBy` says how).
-    const { outcome } = await deps.service.submit(parsed.value, 'api', { sender: pageSender(c), acknowledge: apiOnly.data.acknowledge });
-    // No Location header: the confirmation page is only for the browser that sent a form (its
-    // receipt cookie), so it would be a 404 for an API client. The journalist's status page
-    // (statusUrl) is the enquiry's address.
-    return c.json(outcome, 201);
+  mountApiRoute(app, submitEnquiryRoute, {
+    validate: (raw): BodyCheck<{ enquiry: EnquiryInput; acknowledge: boolean }> => {
+      const now = deps.clock();
+      const ctx = { timezone: deps.config.office.timezone, allowedCountries: deps.config.twilio.allowedCountries };
+      const parsed = parseEnquiryInput(raw, { now: DateTime.fromJSDate(now), ...ctx });
+      const fields: Record<string, string> = parsed.ok ? {} : { ...parsed.fields };
+      const website = raw.website;
+      if (website !== undefined && website !== null && website !== '') fields.website = 'website must be empty';
+      const apiOnly = apiOnlyFieldsSchema.safeParse(raw);
+      if (!apiOnly.success) {
+        fields.acknowledge = apiOnly.error.issues[0]?.message ?? 'acknowledge must be true or false';
+      }
+      if (!parsed.ok || !apiOnly.success || Object.keys(fields).length > 0) return { ok: false, fields };
+      return { ok: true, value: { enquiry: parsed.value, acknowledge: apiOnly.data.acknowledge } };
+    },
+    handle: async (c, { body }) => {
+      // Acknowledged by email or text like the form only when asked (`acknowledge`; the 201's
+      // `acknowledgedBy` says how).
+      const options = { sender: pageSender(c), acknowledge: body.acknowledge };
+      const { outcome } = await deps.service.submit(body.enquiry, 'api', options);
+      // No Location header: the confirmation page is only for the browser that sent a form (its
+      // receipt cookie), so it would be a 404 for an API client. The journalist's status page
+      // (statusUrl) is the enquiry's address.
+      return c.json(outcome, 201);
+    },
   });
 
   return app;

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { OfficeConfig } from '../config.js';
+import { apiRoute, mountApiRoute } from './api-route.js';
 import { AppError } from './errors.js';
 import { officeStatus } from '../hours/office-hours.js';
 import { parseInstant } from '../hours/parse.js';
@@ -13,6 +14,23 @@ export const officeHoursAnswerSchema = z.object({
   nextOpening: z.string().meta({ format: 'date-time' }).nullable(),
   nextClosing: z.string().meta({ format: 'date-time' }).nullable(),
   reason: z.string().meta({ examples: ['Boxing Day (substitute day)'] }),
+});
+
+/** `GET /api/office-hours`, declared: the handler below and the OpenAPI document both come from it. */
+export const officeHoursRoute = apiRoute({
+  method: 'get',
+  path: '/office-hours',
+  summary: 'Whether the press office is open at an instant',
+  query: z.object({
+    at: z
+      .string()
+      .optional()
+      .describe('ISO-8601 date-time with offset, or YYYY-MM-DDTHH:mm in office time. Default: now.'),
+  }),
+  responses: {
+    200: { description: 'Office state', body: { name: 'OfficeHours', schema: officeHoursAnswerSchema } },
+    400: { description: '`at` is not a date-time' },
+  },
 });
 
 export interface HoursRouteDeps {
@@ -36,8 +54,8 @@ function restorePlusOffset(text: string): string {
  */
 export function hoursRoutes(deps: HoursRouteDeps): Hono {
   const app = new Hono();
-  app.get('/office-hours', (c) => {
-    const raw = c.req.query('at')?.trim();
+  mountApiRoute(app, officeHoursRoute, { handle: (c, { query }) => {
+    const raw = query.at?.trim();
     let at: DateTime;
     if (raw) {
       const parsed = parseInstant(restorePlusOffset(raw), deps.office.timezone);
@@ -59,6 +77,6 @@ export function hoursRoutes(deps: HoursRouteDeps): Hono {
       nextClosing: s.nextClosing?.toISO() ?? null,
       reason: s.reason,
     } satisfies z.infer<typeof officeHoursAnswerSchema>);
-  });
+  } });
   return app;
 }

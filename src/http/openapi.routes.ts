@@ -1,8 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { apiOnlyFieldsSchema, enquiryFieldsSchema } from '../enquiries/enquiry.input.js';
-import { submitOutcomeSchema } from '../enquiries/enquiry.outcome.js';
-import { officeHoursAnswerSchema } from './hours.routes.js';
+import type { ApiRouteSpec, NamedSchema } from './api-route.js';
 import { ERROR_STATUS, type ErrorCode, type errorBody } from './errors.js';
 
 /** The error body every `/api/*` failure carries (see `errorBody`). */
@@ -42,72 +40,65 @@ function requestComponent(schema: z.ZodObject): Record<string, unknown> {
 }
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+const ref = (named: NamedSchema) => ({ $ref: `#/components/schemas/${named.name}` });
 
-/** The OpenAPI 3.1 description of the public JSON API, generated from the schemas the routes use. */
-export const OPENAPI_DOCUMENT = {
-  openapi: '3.1.0',
-  info: {
-    title: 'Press Desk public API',
-    version: '1.0.0',
-    description: 'Submit media enquiries to the press office and ask whether the office is open.',
-  },
-  paths: {
-    '/api/enquiries': {
-      post: {
-        summary: 'Submit a media enquiry',
-        requestBody: {
-          required: true,
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/EnquiryInput' } } },
-        },
-        responses: {
-          '201': {
-            description: 'Stored. The reference is final and the next step is what will actually happen.',
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/EnquiryReceipt' } } },
-          },
-          '400': errorResponse('Malformed JSON, or a body that is not an object'),
-          '413': errorResponse('Body over the size limit'),
-          '415': errorResponse('Content-Type is not application/json'),
-          '422': errorResponse('One or more fields are invalid; `fields` says which and why'),
-          '429': errorResponse('Too many requests from this address; see Retry-After'),
-          '503': errorResponse('Temporarily unavailable; nothing was stored; see Retry-After'),
-        },
-      },
-    },
-    '/api/office-hours': {
-      get: {
-        summary: 'Whether the press office is open at an instant',
-        parameters: [
-          {
-            name: 'at',
-            in: 'query',
-            required: false,
-            description: 'ISO-8601 date-time with offset, or YYYY-MM-DDTHH:mm in office time. Default: now.',
-            schema: { type: 'string' },
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'Office state',
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/OfficeHours' } } },
-          },
-          '400': errorResponse('`at` is not a date-time'),
-        },
-      },
-    },
-  },
-  components: {
-    schemas: {
-      Error: component(errorBodySchema, 'output'),
-      EnquiryInput: requestComponent(enquiryFieldsSchema.extend(apiOnlyFieldsSchema.shape)),
-      EnquiryReceipt: component(submitOutcomeSchema, 'output'),
-      OfficeHours: component(officeHoursAnswerSchema, 'output'),
-    },
-  },
-};
+/** One query parameter per key of the route's query schema; `describe()` text is its description. */
+function parameters(query: z.ZodObject): Record<string, unknown>[] {
+  return Object.entries(query.shape).map(([name, field]) => {
+    const { description, ...schema } = component(field as z.ZodType, 'input');
+    const required = !(field as z.ZodType).safeParse(undefined).success;
+    return { name, in: 'query', required, ...(description ? { description } : {}), schema };
+  });
+}
 
-/** `GET /api/openapi.json`. Mounted under `/api`. */
-export function openApiRoutes() {
+/** The `paths` entry of one route, from its declaration. */
+function operation(route: ApiRouteSpec): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  for (const [code, answer] of Object.entries(route.responses)) {
+    responses[code] = answer.body
+      ? { description: answer.description, content: { 'application/json': { schema: ref(answer.body) } } }
+      : errorResponse(answer.description);
+  }
+  return {
+    summary: route.summary,
+    ...(route.query ? { parameters: parameters(route.query) } : {}),
+    ...(route.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: ref(route.body) } } } }
+      : {}),
+    responses,
+  };
+}
+
+/**
+ * The OpenAPI 3.1 description of the public JSON API, generated from the routes' declarations:
+ * their paths, parameters and status codes, and a component for each schema they name.
+ */
+export function openApiDocument(routes: readonly ApiRouteSpec[]) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const schemas: Record<string, Record<string, unknown>> = { Error: component(errorBodySchema, 'output') };
+  for (const route of routes) {
+    (paths[`/api${route.path}`] ??= {})[route.method] = operation(route);
+    if (route.body) schemas[route.body.name] ??= requestComponent(route.body.schema);
+    for (const answer of Object.values(route.responses)) {
+      if (answer.body) schemas[answer.body.name] ??= component(answer.body.schema, 'output');
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Press Desk public API',
+      version: '1.0.0',
+      description: 'Submit media enquiries to the press office and ask whether the office is open.',
+    },
+    paths,
+    components: { schemas },
+  };
+}
+
+/** `GET /api/openapi.json`: the document of `routes`. Mounted under `/api`. */
+export function openApiRoutes(routes: readonly ApiRouteSpec[]) {
   const app = new Hono();
-  app.get('/openapi.json', (c) => c.json(OPENAPI_DOCUMENT));
+  const document = openApiDocument(routes);
+  app.get('/openapi.json', (c) => c.json(document));
   return app;
 }

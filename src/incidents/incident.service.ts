@@ -20,7 +20,8 @@ import { lockByReference } from '../enquiries/enquiries.repository.js';
 import { listActiveUsers } from '../web/users.repository.js';
 import type { EmailOut } from '../email/email-out.service.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
-import { normaliseText } from '../enquiries/enquiry.input.js';
+import { incidentDetailsForm, INCIDENT_TEXT_LIMITS } from './incident.forms.js';
+import type { z } from 'zod';
 import type { ArrivalsPort, PagingPort } from '../enquiries/enquiries.service.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import { formatShortTime } from '../hours/format.js';
@@ -32,7 +33,7 @@ import { knownNames } from '../enquiries/people.repository.js';
 import type { Incident, IncidentLine } from './incident.tables.js';
 
 /** Longest name, description and terms an incident takes. */
-export const INCIDENT_LIMITS = { name: 120, description: 2000, terms: 500 } as const;
+export const INCIDENT_LIMITS = INCIDENT_TEXT_LIMITS;
 
 /** How long this process trusts its answer to "is any incident open?" (intake asks it for every enquiry). */
 const OPEN_CACHE_MS = 2000;
@@ -80,30 +81,13 @@ export interface IncidentView {
   suggested: repo.IncidentEnquiry[];
 }
 
-function text(field: 'name' | 'description' | 'terms', value: unknown, label: string, optional = false): string {
-  const t = typeof value === 'string' ? normaliseText(value, field !== 'description') : '';
-  if (!t && !optional) throw new AppError('validation', `Enter ${label}`, { fields: { [field]: `Enter ${label}` } });
-  if (t.length > INCIDENT_LIMITS[field]) throw new AppError('validation', `${label} is too long`, { fields: { [field]: `Keep it to ${INCIDENT_LIMITS[field].toLocaleString('en-GB')} characters or fewer` } });
-  return t;
-}
+type IncidentDetails = z.output<typeof incidentDetailsForm.schema>;
 
 /** An incident's name, description and terms, checked: every field's problem at once (the form shows each beside its field). */
-function details(input: { name: unknown; description?: unknown; terms: unknown }): { name: string; description: string; terms: string } {
-  const fields: Record<string, string> = {};
-  const take = (f: () => string) => {
-    try {
-      return f();
-    } catch (err) {
-      if (!(err instanceof AppError) || !err.details.fields) throw err;
-      Object.assign(fields, err.details.fields);
-      return '';
-    }
-  };
-  const name = take(() => text('name', input.name, 'a name'));
-  const description = take(() => text('description', input.description, 'a description', true));
-  const terms = take(() => text('terms', input.terms, 'search terms'));
-  if (Object.keys(fields).length) throw new AppError('validation', 'Check the incident’s details', { fields });
-  return { name, description, terms };
+function details(input: { name: unknown; description?: unknown; terms: unknown }): IncidentDetails {
+  const checked = incidentDetailsForm.validate(input);
+  if (!checked.ok) throw new AppError('validation', 'Check the incident’s details', { fields: checked.errors });
+  return checked.values;
 }
 
 /** Incidents: declare, link and unlink, close; and the intake and paging rules that use them. */

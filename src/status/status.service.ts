@@ -16,7 +16,7 @@ import type { Db, Tx } from '../db/database.js';
 import type { Enquiry, EnquiryChannel, EnquiryStatus } from '../enquiries/enquiry.tables.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import type { ArrivalsPort, EnquiryService } from '../enquiries/enquiries.service.js';
-import { normaliseText, parseDeadline } from '../enquiries/enquiry.input.js';
+import { parseDeadline } from '../enquiries/enquiry.input.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import { takesTexts } from '../enquiries/phone-numbers.js';
 import { judgeEnquiry, targetMinutes, warnAt } from '../enquiries/urgency.js';
@@ -29,6 +29,7 @@ import { isChase } from './chase.js';
 import { redactedStatusUrl } from './status-link.js';
 import { findUserById } from '../web/users.repository.js';
 import * as repo from './status.repository.js';
+import { addInformationForm, STATUS_TEXT_LIMITS, withdrawForm } from './status.forms.js';
 
 /** Where an enquiry stands, as the journalist is told it. */
 export const JOURNALIST_STAGES = ['received', 'with_officer', 'waiting', 'answered', 'closed', 'withdrawn'] as const;
@@ -47,7 +48,7 @@ export const STAGE_OF_STATUS = {
 } as const satisfies Record<EnquiryStatus, JournalistStage>;
 
 /** Longest addition or withdrawal reason the page takes. */
-export const STATUS_LIMITS = { information: 5000, reason: 500 } as const;
+export const STATUS_LIMITS = STATUS_TEXT_LIMITS;
 
 /** How the office can tell the journalist about changes: by email, by SMS, or not at all. */
 export type UpdateRoute = { medium: 'email'; to: string } | { medium: 'sms'; to: string } | null;
@@ -80,16 +81,6 @@ export interface StatusView {
 
 /** The changes the journalist is told about, once each. */
 export type UpdateKind = 'released' | 'withdrawn' | 'closed';
-
-function requireText(field: 'information' | 'reason', value: unknown, max: number, what: string, optional = false): string | null {
-  const text = typeof value === 'string' ? normaliseText(value, true) : '';
-  if (!text) {
-    if (optional) return null;
-    throw new AppError('validation', `Enter ${what}`, { fields: { [field]: `Enter ${what}` } });
-  }
-  if (text.length > max) throw new AppError('validation', `${what} is too long`, { fields: { [field]: `Keep it to ${max.toLocaleString('en-GB')} characters or fewer` } });
-  return text;
-}
 
 /**
  * The mail the journalist updates need (email/email-out.service.ts's EmailOut, wired in src/services.ts):
@@ -225,8 +216,9 @@ export class StatusPages {
   }
 
   /** The journalist adds information: on the timeline (a chase when it only asks for news), and marked on the desk's queue. */
-  async addInformation(token: string, text: unknown): Promise<boolean> {
-    const info = requireText('information', text, STATUS_LIMITS.information, 'what you want to add')!;
+  async addInformation(token: string, text: string): Promise<boolean> {
+    // Checked here too, not only by the route: the service is the journalist's word's last gate.
+    const info = addInformationForm.check({ information: text }).information;
     return this.act(
       token,
       async (tx, e, now) => {
@@ -289,8 +281,8 @@ export class StatusPages {
   }
 
   /** The journalist withdraws the enquiry: closed as withdrawn (not answered), with their reason, and told once. */
-  async withdraw(token: string, reasonText: unknown): Promise<boolean> {
-    const reason = requireText('reason', reasonText, STATUS_LIMITS.reason, 'a reason', true);
+  async withdraw(token: string, reasonText: string | null): Promise<boolean> {
+    const { reason } = withdrawForm.check({ reason: reasonText });
     return this.act(
       token,
       async (tx, e, now) => {

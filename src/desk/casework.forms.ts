@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { CASEWORK_LIMITS } from '../enquiries/casework.limits.js';
+import { staffText } from '../enquiries/staff-text.js';
+import { defineForm, type FieldErrors, type FieldId } from '../http/form-schema.js';
+
+/** The most a member of staff may write in each casework text field (the limits live with the enquiry). */
+export const CASEWORK_TEXT_LIMITS = CASEWORK_LIMITS;
+
+/** An internal note (`POST …/note`; on call: NOTE). */
+export const noteForm = defineForm(z.object({ note: staffText(CASEWORK_TEXT_LIMITS.note, 'a note') }));
+
+/** The press line given (`POST …/response`; on call: DONE); `release` is the checkbox's "yes". */
+export const responseForm = defineForm(
+  z.object({
+    response: staffText(CASEWORK_TEXT_LIMITS.response, 'the response given'),
+    release: z.string().optional().transform((v) => v === 'yes'),
+  }),
+);
+
+/** An SMS reply to the journalist (`POST …/reply`; on call: REPLY). */
+export const smsReplyForm = defineForm(z.object({ reply: staffText(CASEWORK_TEXT_LIMITS.reply, 'a reply') }));
+
+/** An email reply to the journalist (`POST …/email`). */
+export const emailReplyForm = defineForm(z.object({ email: staffText(CASEWORK_TEXT_LIMITS.email, 'a reply') }));
+
+/** Marking urgent or not (`POST …/urgency`): the hidden `urgent` ("true" to upgrade) and a reason. */
+export const urgencyForm = defineForm(
+  z.object({
+    urgent: z.string().optional().transform((v) => v === 'true'),
+    reason: staffText(CASEWORK_TEXT_LIMITS.reason, 'a reason'),
+  }),
+);
+
+/**
+ * Every field an enquiry page's error map can name: the forms' fields, and those the service
+ * reports on its own (`page`, `assignee`, `status`, `release`).
+ */
+export type CaseworkField =
+  | FieldId<typeof noteForm.schema>
+  | FieldId<typeof responseForm.schema>
+  | FieldId<typeof smsReplyForm.schema>
+  | FieldId<typeof emailReplyForm.schema>
+  | FieldId<typeof urgencyForm.schema>
+  | 'page'
+  | 'assignee'
+  | 'status';
+
+/** The enquiry page's per-field messages. */
+export type CaseworkErrors = FieldErrors<CaseworkField>;
