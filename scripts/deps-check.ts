@@ -114,7 +114,7 @@ if (WRITE) {
     .map((to) => `${from} -> ${to}`));
   const comment = "Folder imports that run against ORDER in scripts/deps-check.ts and close folder cycles today; " +
     "written by `npm run lint:deps -- --write-baseline`. Delete an entry once its imports are gone.";
-  writeFileSync(KNOWN_EDGES, JSON.stringify({ comment, edges: up.sort() }, null, 2) + "\n");
+  writeFileSync(KNOWN_EDGES, `${JSON.stringify({ comment, edges: up.sort() }, null, 2)}\n`);
 }
 // Known edges are left out of the cycle search; an edge made by a new import between folders is not.
 const known: string[] = existsSync(KNOWN_EDGES) ? JSON.parse(readFileSync(KNOWN_EDGES, "utf8")).edges : [];

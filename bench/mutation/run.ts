@@ -88,7 +88,8 @@ async function main() {
   if (after && before) {
     // Put back what this run did not mutate (its results still stand: their files did not change here).
     for (const [file, result] of Object.entries(before.files)) after.files[file] ??= result;
-    for (const [file, result] of Object.entries(before.testFiles ?? {})) (after.testFiles ??= {})[file] ??= result;
+    after.testFiles ??= {};
+    for (const [file, result] of Object.entries(before.testFiles ?? {})) after.testFiles[file] ??= result;
     writeFileSync(INCREMENTAL, `${JSON.stringify(after, null, 2)}\n`);
   }
   if (after) writeFileSync(SUMMARY, summary(after));

@@ -22,12 +22,13 @@ export function parseCommand<O extends Options, C extends string>(
   options: O,
   commands: Record<C, readonly (keyof O & string)[]>,
 ): { command: C; values: Values<O> } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = (() => {
+    try {
+      return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  })();
   const { values, positionals } = parsed;
   if ((values as Record<string, unknown>).help) throw new UsageError('');
   const [command, ...extra] = positionals;

@@ -16,7 +16,7 @@ function main(argv: string[]): number {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  let office;
+  let office: ReturnType<typeof loadConfig>['office'];
   try {
     office = loadConfig().office;
   } catch (err) {

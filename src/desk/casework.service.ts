@@ -80,7 +80,7 @@ export class CaseworkService {
       if (userId && !isRowIdDigits(userId)) throw new AppError('validation', 'Choose someone who can take it', { fields: { assignee: 'Choose an active member of staff' } });
       if (userId) {
         const user = await findUserById(tx, userId);
-        if (!user || !user.active) throw new AppError('validation', 'Choose someone who can take it', { fields: { assignee: 'Choose an active member of staff' } });
+        if (!user?.active) throw new AppError('validation', 'Choose someone who can take it', { fields: { assignee: 'Choose an active member of staff' } });
         name = user.name;
       }
       const starts = Boolean(userId) && e.status === 'new';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../enquiries/enquiry.tables.js';
-import type { EmailAttachment, EmailMessage, MailAddress, NewEmailMessage, NotStored } from './email.tables.js';
+import type { EmailAttachment, EmailMessage, MailAddress, NewEmailMessage, } from './email.tables.js';
 import type { ParsedAttachment } from './email-parse.js';
 
 // The shared mailbox's queries. SQL about email lives here only.

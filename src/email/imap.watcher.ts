@@ -182,7 +182,7 @@ export class ImapWatcher {
     // download() reads with BODY.PEEK: the message is not marked \Seen until it is committed.
     const dl = await client.download(String(at.uid), undefined, { uid: true, chunkSize: 1024 * 1024 });
     if (!dl.content) return; // expunged meanwhile (someone deleted it in their mail program)
-    let parsed;
+    let parsed: Awaited<ReturnType<typeof parseEmail>>;
     try {
       parsed = await parseEmail(dl.content, { maxAttachmentBytes, maxMessageBytes }, dl.meta.expectedSize);
     } catch (err) {

@@ -53,7 +53,7 @@ export function normaliseText(value: string, multiline: boolean): string {
 /** Normalises a phone number to E.164 (UK numbers may be written nationally), or null if invalid. */
 export function normalisePhone(text: string): string | null {
   const parsed = parsePhoneNumberFromString(text, 'GB');
-  if (!parsed || !parsed.isValid()) return null;
+  if (!parsed?.isValid()) return null;
   return parsed.number;
 }
 

@@ -142,7 +142,7 @@ const periodMemos = new WeakMap<OfficeConfig, PeriodMemo>();
 
 function periodsAround(t: number, office: OfficeConfig): PeriodMemo {
   const memo = periodMemos.get(office);
-  if (memo && memo.current && t >= memo.from && t < memo.current.end) return memo;
+  if (memo?.current && t >= memo.from && t < memo.current.end) return memo;
   const from = searchFrom(t, office);
   const periods = openPeriods(from, from + SEARCH_HORIZON_DAYS * DAY, office);
   // By hand, not for…of: breaking out of for…of would close the generator before the next period.

@@ -51,7 +51,10 @@ const midnightOffsets = new Map<string, Map<number, number>>();
 
 function offsetAtUtcMidnight(tz: IANAZone, ms: number): number {
   let byMs = midnightOffsets.get(tz.name);
-  if (!byMs) midnightOffsets.set(tz.name, (byMs = new Map()));
+  if (!byMs) {
+    byMs = new Map();
+    midnightOffsets.set(tz.name, byMs);
+  }
   let o = byMs.get(ms);
   if (o === undefined) {
     if (byMs.size >= 100_000) byMs.clear();

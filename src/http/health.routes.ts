@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { sql } from 'kysely';
-import client from 'prom-client';
+import type client from 'prom-client';
 import type { Db } from '../db/database.js';
 import { pendingMigrations } from '../db/migrations.js';
 import type { Logger } from '../log.js';

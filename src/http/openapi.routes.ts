@@ -77,7 +77,9 @@ export function openApiDocument(routes: readonly ApiRouteSpec[]) {
   const paths: Record<string, Record<string, unknown>> = {};
   const schemas: Record<string, Record<string, unknown>> = { Error: component(errorBodySchema, 'output') };
   for (const route of routes) {
-    (paths[`/api${route.path}`] ??= {})[route.method] = operation(route);
+    const path = `/api${route.path}`;
+    paths[path] ??= {};
+    paths[path][route.method] = operation(route);
     if (route.body) schemas[route.body.name] ??= requestComponent(route.body.schema);
     for (const answer of Object.values(route.responses)) {
       if (answer.body) schemas[answer.body.name] ??= component(answer.body.schema, 'output');

@@ -160,7 +160,9 @@ export async function startJobRunner(opts: JobRunnerOptions): Promise<JobRunner>
           const ids = [...died];
           await utils
             .forceUnlockWorkers(ids)
-            .then(() => ids.forEach((id) => died.delete(id)))
+            .then(() => {
+              for (const id of ids) died.delete(id);
+            })
             .catch((err: unknown) => log.warn({ err }, 'could not release the dead runners’ jobs yet'));
           return;
         } catch (err) {

@@ -7,7 +7,7 @@ import { AppError } from '../http/errors.js';
 import type { HoldingLines } from '../incidents/holding-line.service.js';
 import type { IncidentService } from '../incidents/incident.service.js';
 import { LINK_ACTIONS, LINK_PREFIX, linkCsrf, linkCsrfMatches, OnCallLinks, type LinkAction } from './link.service.js';
-import { ACTION_FIELD, DECLARE_FIELD, isLineOutcome, isLinkAction, isLinkNotice, LinkGonePage, LinkPage } from './link.views.js';
+import { ACTION_FIELD, DECLARE_FIELD, isLineOutcome, isLinkNotice, LinkGonePage, LinkPage } from './link.views.js';
 import { onCallActor, type OnCallActions } from './oncall-actions.service.js';
 
 /** What the link's routes need: the on-call actions, incidents (declared from the view) and the settings for wording and expiry. */

@@ -143,7 +143,7 @@ export class PagingService implements PagingPort, StatusOwner {
   async runStep(pageId: string, index: number): Promise<void> {
     const { db, clock } = this.deps;
     const found = await repo.findPageWithEnquiry(db, pageId);
-    if (!found || found.page.status !== 'active') return;
+    if (found?.page.status !== 'active') return;
     const { page, enquiry } = found;
     const now = clock();
     // Answered, closed or withdrawn: nobody needs waking for it any more (the claim checks again).

@@ -34,7 +34,7 @@ const ROTA_NOTICES: Record<string, string> = {
  * instant, or a message for the field.
  */
 function readTime(text: string | undefined, zone: string, what: 'starts' | 'ends'): Date | string {
-  if (!text || !text.trim()) return `Enter when the shift ${what}`;
+  if (!text?.trim()) return `Enter when the shift ${what}`;
   const dt = parseInstant(text, zone);
   if (!dt) return `Enter a date and time that exists in office time (${zone})`;
   return dt.toJSDate();

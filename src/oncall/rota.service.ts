@@ -397,7 +397,7 @@ export class RotaService {
     const office = this.deps.config.office;
     return this.deps.db.transaction().execute(async (tx) => {
       const before = await repo.findEntryForUpdate(tx, entryId);
-      if (!before || !before.personActive) throw new AppError('not_found', 'There is no such shift on the rota.');
+      if (!before?.personActive) throw new AppError('not_found', 'There is no such shift on the rota.');
       const what = before.is_override ? 'override' : 'shift';
       const fields: Record<string, string> = {};
       const started = before.starts_at <= now;
@@ -467,7 +467,7 @@ export class RotaService {
     const office = this.deps.config.office;
     return this.deps.db.transaction().execute(async (tx) => {
       const entry = await repo.findEntryForUpdate(tx, entryId);
-      if (!entry || !entry.personActive) throw new AppError('not_found', 'There is no such shift on the rota.');
+      if (!entry?.personActive) throw new AppError('not_found', 'There is no such shift on the rota.');
       const what = entry.is_override ? 'override' : 'shift';
       if (entry.starts_at <= now) {
         throw new AppError('validation', `The ${what} could not be deleted`, {

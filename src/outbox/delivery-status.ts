@@ -131,7 +131,7 @@ export class DeliveryStatusService {
     const after = await this.deps.db.transaction().execute(async (tx) => {
       // Locked like `handle`'s update does, so a repeated callback sees what the first one wrote.
       const message: OutboundMessage | undefined = await tx.selectFrom('outbound_message').selectAll().where('provider_sid', '=', answer.sid).forUpdate().executeTakeFirst();
-      if (!message || message.medium !== 'call') {
+      if (message?.medium !== 'call') {
         this.deps.log.warn({ sid: answer.sid, answeredBy: answer.answeredBy }, 'answering-machine callback for an unknown SID');
         return undefined;
       }

@@ -199,7 +199,7 @@ export class OutboxService implements StatusOwner {
       if (err instanceof RateLimited) await d.delayed(err, false);
       throw err;
     }
-    let sent;
+    let sent: Awaited<ReturnType<typeof sender.send>>;
     try {
       sent = await sender.send({ to: c.to, content: c.content, statusCallback: this.deps.statusCallback, ...(c.detectMachine ? { detectMachine: true } : {}) });
     } catch (err) {

@@ -91,7 +91,10 @@ class LocalTurn {
       return Promise.resolve(true);
     }
     return new Promise((resolve) => {
-      const me = { rank: RANK[lane], go: () => (clearTimeout(timer), resolve(true)) };
+      const me = { rank: RANK[lane], go: () => {
+          clearTimeout(timer);
+          resolve(true);
+        } };
       const timer = setTimeout(() => {
         this.queue.splice(this.queue.indexOf(me), 1);
         resolve(false);
@@ -151,7 +154,10 @@ export function sendLimiter(opts: SendLimitOptions): SendLimiter {
       const yieldFor = lane === 'page' ? 0 : await guarded(medium, () => repo.pageWaitingMs(db, key));
       const wait = yieldFor ? Math.min(yieldFor, spacing) : await guarded(medium, () => repo.takeSlot(db, key, spacing));
       if (wait === 0) return;
-      if (lane === 'page') await guarded(medium, async () => (await repo.markPageWaiting(db, key, wait + spacing), 0));
+      if (lane === 'page') await guarded(medium, async () => {
+        await repo.markPageWaiting(db, key, wait + spacing);
+        return 0;
+      });
       // A little spread between the processes' turns, so they do not all hit the bucket's row in the same millisecond.
       const jitter = lane === 'page' ? 0 : Math.floor(Math.random() * (spacing / 4));
       if (elapsed() + wait + jitter > deadline) throw new RateLimited(medium, retryIn(lane, wait));

@@ -14,11 +14,6 @@ import { statusLabel } from '../enquiries/enquiry.labels.js';
 type Found = Awaited<ReturnType<typeof listByIds>>;
 type Open = Awaited<ReturnType<PrivacyService['openEnquiriesOf']>>;
 
-/** "PD-…, PD-… and PD-…". */
-function listed(refs: string[]): string {
-  return refs.length > 1 ? `${refs.slice(0, -1).join(', ')} and ${refs[refs.length - 1]}` : (refs[0] ?? '');
-}
-
 /** What an erasure request did, at the top of the page that follows it: the references it erased, and which of them it closed. */
 function ErasedNotice(props: { result: ErasureResult }) {
   const { erased, references, closed } = props.result;

@@ -116,7 +116,7 @@ export class VoiceService {
   async whisper(parentCallSid: string, digits: string | undefined): Promise<string> {
     return this.deps.db.transaction().execute(async (tx) => {
       const row = await repo.lockCall(tx, parentCallSid);
-      if (!row || row.stage !== 'connecting') return twiml.declineLeg('The caller is no longer waiting. Goodbye.');
+      if (row?.stage !== 'connecting') return twiml.declineLeg('The caller is no longer waiting. Goodbye.');
       if (digits === undefined) return twiml.whisper({ from: row.from_number, acceptUrl: this.urls.whisper(parentCallSid) });
       if (digits !== '1') return twiml.declineLeg();
       if (!row.accepted_at) await repo.updateCall(tx, parentCallSid, { accepted_at: this.deps.clock() });

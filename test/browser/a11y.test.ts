@@ -58,7 +58,7 @@ const NOT_PAGES = ['/events', '/queue/row/:reference', '/queue/counts', '/incide
 
 /** The GET paths deskRoutes registers (built over stand-ins: only the routing table is read). */
 function deskGetRoutes(): string[] {
-  const standIn: unknown = new Proxy(function () {}, { get: () => standIn, apply: () => standIn });
+  const standIn: unknown = new Proxy(() => {}, { get: () => standIn, apply: () => standIn });
   const deps = new Proxy({} as DeskDeps, { get: (_t, key) => (key === 'config' ? loadConfig({}) : standIn) });
   return [...new Set(deskRoutes(deps).routes.filter((r) => r.method === 'GET').map((r) => r.path))];
 }

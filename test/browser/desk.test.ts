@@ -150,9 +150,17 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the triage desk in a browser'
     // journalist's text and the officer's browser. That is what is tested here.
     const ctx = await context({ bypassCSP: true });
     const dialogs: string[] = [];
-    ctx.on('page', (p) => p.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss())));
+    ctx.on('page', (p) =>
+      p.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      }),
+    );
     const queue = await ctx.newPage();
-    queue.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
+    queue.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
     await queue.goto(url('/desk'));
     await queue.locator('body[data-live="connected"]').waitFor();
     await desk.waitForLiveFeed();

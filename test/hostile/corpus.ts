@@ -27,6 +27,7 @@ export const HOSTILE_STRINGS: HostileString[] = [
   { label: 'HTML: attribute break-out', value: '"><svg onload=alert(1)>' },
   { label: 'HTML: iframe', value: "<iframe src='javascript:alert(1)'></iframe>" },
   { label: 'HTML: entities', value: '&lt;b&gt; &amp;amp; &#x3C;script&#x3E;' },
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the point: a template a careless renderer would run.
   { label: 'template injection', value: '{{7*7}} ${7*7} <%= 7*7 %> #{7*7}' },
   { label: 'CSV formula', value: '=HYPERLINK("http://evil.example","click") +1 -1 @SUM(A1)' },
   { label: 'header injection', value: 'x\r\nSet-Cookie: pd_session=evil\r\n\r\n<html>', literal: 'x Set-Cookie: pd_session=evil <html>' },

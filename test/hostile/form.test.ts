@@ -168,12 +168,12 @@ describe('POST /enquiries with unusual content types', () => {
   ] as const);
 
   const multipart = (boundary: string, parts: Array<{ name: string; value: string; filename?: string }>) =>
-    parts
+    `${parts
       .map(
         (p) =>
           `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"\r\nContent-Type: text/plain` : ''}\r\n\r\n${p.value}\r\n`,
       )
-      .join('') + `--${boundary}--\r\n`;
+      .join('')}--${boundary}--\r\n`;
 
   it('multipart/form-data with text parts is read like the urlencoded form', async () => {
     const body = multipart('XyZ', Object.entries(VALID).map(([name, value]) => ({ name, value })));

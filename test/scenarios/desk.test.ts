@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MANAGER_AREAS } from '../../src/desk/desk.routes.js';
-import { deskClient, fieldError, loginAs, type DeskClient } from '../support/desk-client.js';
+import { deskClient, fieldError, loginAs, } from '../support/desk-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { spokenReference } from '../support/spoken.js';
 

@@ -14,7 +14,6 @@ import { PUBLIC_BASE_URL, startHarness, type Harness } from '../support/harness.
 // Christmas Eve 2026, 22:00: the office is closed until 9:00am Tuesday 29 December.
 const CHRISTMAS_EVE_10PM = '2026-12-24T22:00:00Z';
 const ON_CALL = '+447911200001';
-const JOURNALIST = '+447911123401';
 const MANAGER = { userId: null, email: 'manager@press.example.org' };
 const MINUTE = 60_000;
 const LINK = new RegExp(`\\nOpen: ${PUBLIC_BASE_URL.replace(/[.]/g, '\\.')}(/m/[A-Za-z0-9_-]{22})\\n`);
@@ -36,8 +35,13 @@ async function start() {
 let seq = 0;
 /** A journalist's phone no other arrival uses (so SMS do not thread into one enquiry). */
 function phone(): string {
+  return `+447911123${String(nextSeq() % 1000).padStart(3, '0')}`;
+}
+
+/** The next number of this file's sequence (distinct phones and email addresses). */
+function nextSeq(): number {
   seq += 1;
-  return `+447911123${String(seq % 1000).padStart(3, '0')}`;
+  return seq;
 }
 
 async function byApi(subject: string, opts: { urgent: boolean; deadline?: string }): Promise<{ reference: string; pagedOnCall: boolean; nextStep: string }> {
@@ -47,7 +51,7 @@ async function byApi(subject: string, opts: { urgent: boolean; deadline?: string
 }
 
 async function byForm(subject: string, urgent: boolean): Promise<string> {
-  const res = await h.postForm('/enquiries', { name: 'Sam Desk', outlet: 'Radio North', email: `sam${(seq += 1)}@radionorth.example`, phone: '', subject, details: 'Any update tonight?', deadline: '', ...(urgent ? { urgent: 'true' } : {}) });
+  const res = await h.postForm('/enquiries', { name: 'Sam Desk', outlet: 'Radio North', email: `sam${nextSeq()}@radionorth.example`, phone: '', subject, details: 'Any update tonight?', deadline: '', ...(urgent ? { urgent: 'true' } : {}) });
   expect(res.status).toBe(303);
   return res.headers.get('location')!.split('/')[2];
 }

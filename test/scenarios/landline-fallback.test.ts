@@ -38,7 +38,7 @@ async function urgentEnquiry(): Promise<string> {
 }
 
 /** Lets `minutes` pass and runs whatever fell due. */
-async function after(minutes: number) {
+async function later(minutes: number) {
   h.clock.advance(minutes * MINUTE);
   await h.jobs.settle();
 }
@@ -55,10 +55,10 @@ describe('a page to a number that cannot take texts', () => {
     const ref = await urgentEnquiry();
     await h.twilio.waitForMessages(1);
     await h.jobs.settle();
-    await after(10); // step 2: call Olu
-    await after(10); // step 3: text and call Bea
+    await later(10); // step 2: call Olu
+    await later(10); // step 3: text and call Bea
     expect(h.twilio.calls.map((c) => c.to)).toEqual([ON_CALL, BACKUP]);
-    await after(10); // step 4: the fallback line
+    await later(10); // step 4: the fallback line
 
     expect(callsTo(SHIPPED_FALLBACK)).toHaveLength(1);
     expect(textsTo(SHIPPED_FALLBACK)).toEqual([]);
@@ -90,7 +90,7 @@ describe('a page to a number that cannot take texts', () => {
     const instead = await eventsOf(h.database.db, ref, 'page_called_instead');
     expect(instead.map((e) => e.data)).toEqual([{ pageId: expect.any(String), step: 0, to: 'oncall', reason: 'no_texts' }]);
     // The escalation goes on as configured: the call step rings the landline again after the timeout.
-    await after(10);
+    await later(10);
     expect(callsTo(LANDLINE)).toHaveLength(2);
     expect(textsTo(LANDLINE)).toEqual([]);
   });

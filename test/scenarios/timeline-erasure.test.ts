@@ -151,10 +151,10 @@ describe('timeline erasure by declared personal fields', () => {
     const classes = FIELD_CLASS as Record<EventKind, Record<string, FieldClass>>;
     const kinds = Object.keys(classes) as EventKind[];
     // Erasure works on the stored JSON whatever a field's type, so a string stands for every value.
-    const valueOf = (kind: EventKind, f: string, c: FieldClass) =>
+    const sampleValue = (kind: EventKind, f: string, c: FieldClass) =>
       c === 'personal' ? `${MARKER} ${kind}.${f}` : `kept ${kind}.${f}`;
     const dataOf = (kind: EventKind) =>
-      Object.fromEntries(Object.entries(classes[kind]).map(([f, c]) => [f, valueOf(kind, f, c)]));
+      Object.fromEntries(Object.entries(classes[kind]).map(([f, c]) => [f, sampleValue(kind, f, c)]));
     const enquiry = await insertEnquiryWithEvent(
       t.db,
       journalistEnquiry('PD-TLE-002', at),
@@ -177,7 +177,7 @@ describe('timeline erasure by declared personal fields', () => {
     for (const { kind, data } of stored.rows) {
       const kept = Object.entries(classes[kind]).filter(([, c]) => c === 'kept');
       const hadPersonal = kept.length < Object.keys(classes[kind]).length;
-      const keptData = Object.fromEntries(kept.map(([f]) => [f, valueOf(kind, f, 'kept')]));
+      const keptData = Object.fromEntries(kept.map(([f]) => [f, sampleValue(kind, f, 'kept')]));
       const expected = hadPersonal ? { ...keptData, erased: true } : keptData;
       expect(data, kind).toEqual(expected);
     }

@@ -605,7 +605,8 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
     for (const t of targets) {
       if (winner) break; // the first party to bridge wins; the others stop ringing (not-tried)
       const script = leg.parties[t.number] ?? {};
-      const party = (log.parties[t.number] ??= { sid: null, rang: false, answered: false, accepted: false, said: [] });
+      log.parties[t.number] ??= { sid: null, rang: false, answered: false, accepted: false, said: [] };
+      const party = log.parties[t.number];
       const legSid = sid('CA');
       party.sid = legSid;
       if (script.busy) {

@@ -20,7 +20,7 @@ export const NOT_A_MOBILE_MESSAGE = "'To' number is not a valid mobile number";
 /** True when Twilio would refuse a text to `to` (E.164) with 21614: a known number of a type that takes no texts. */
 export function refusesTexts(to: string): boolean {
   const parsed = parsePhoneNumberFromString(to);
-  if (!parsed || !parsed.isValid()) return false;
+  if (!parsed?.isValid()) return false;
   const type = parsed.getType();
   return type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE';
 }

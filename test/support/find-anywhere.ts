@@ -10,6 +10,7 @@ const MUST_COVER = ['public.enquiry', 'public.sms_inbound', 'public.outbound_mes
  * row that holds any: "schema.table.column: value". Throws if a table of MUST_COVER was not
  * searched (then the schema changed under the test, not the erasure).
  */
+// biome-ignore lint/suspicious/noExplicitAny: it searches every table, whatever the schema's type says.
 export async function findAnywhere(db: Kysely<any>, needles: string[]): Promise<string[]> {
   const columns = await sql<{ table_schema: string; table_name: string; column_name: string; data_type: string }>`
     SELECT c.table_schema, c.table_name, c.column_name, c.data_type

@@ -122,12 +122,12 @@ function install(): void {
 
   const realFetch = globalThis.fetch;
   if (realFetch) {
-    globalThis.fetch = async function (input: Parameters<typeof fetch>[0], init?: RequestInit) {
+    globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
       // async: like the real fetch, a refused request is a rejected promise, not a throw
       const url = typeof input === 'string' || input instanceof URL ? new URL(input) : new URL(input.url);
       if ((url.protocol === 'http:' || url.protocol === 'https:') && !isAllowedHost(url.hostname)) block(url.hostname);
       return realFetch(input, init);
-    } as typeof fetch;
+    }) as typeof fetch;
   }
   syncBuiltinESMExports(); // `import { request } from 'node:http'` sees the guarded versions too
 }

@@ -40,7 +40,7 @@ function withoutFences(text: string): string {
 }
 
 /** GitHub's anchor for a heading: lower case, formatting and punctuation (but - and _) removed, spaces to hyphens. */
-export function slug(heading: string): string {
+function slug(heading: string): string {
   return heading
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/<[^>]+>/g, '')
@@ -75,7 +75,7 @@ function linksOf(text: string): string[] {
 }
 
 /** What is wrong with each relative link of `file`, as "file: link: why". */
-export function brokenLinks(file: string, text: string, read: (path: string) => string | undefined): string[] {
+function brokenLinks(file: string, text: string, read: (path: string) => string | undefined): string[] {
   const problems: string[] = [];
   for (const link of linksOf(text)) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(link)) continue; // https:, mailto: …: not ours to check

@@ -6,7 +6,7 @@
  * provider before anything is sent again, and a held page still goes out in its bundle.
  */
 import { Migrator, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import type { Db } from '../../../src/db/database.js';

@@ -5,7 +5,7 @@
  * timeline) is blanked; every row stays, and nothing about enquiries still live changes.
  */
 import { Migrator, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/db/database.js';
 import { migrate, SqlFileMigrationProvider } from '../../../src/db/migrations.js';

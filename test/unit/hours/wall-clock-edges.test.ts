@@ -45,7 +45,7 @@ describe('office hours across a clock change in Auckland (+13 to +12 in April, +
 describe('a time said to a journalist', () => {
   it('names its month, every month of the year', () => {
     const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-    months.forEach((name, i) => expect(formatOfficeTime(new Date(Date.UTC(2026, i, 15, 12)), office)).toContain(` 15 ${name} 2026`));
+    for (const [i, name] of months.entries()) expect(formatOfficeTime(new Date(Date.UTC(2026, i, 15, 12)), office)).toContain(` 15 ${name} 2026`);
   });
 
   it("gives the year when it is not now's year in the office's own zone: in London on 31 December, not in Auckland, already in 2027", () => {

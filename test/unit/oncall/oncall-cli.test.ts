@@ -63,7 +63,7 @@ describe('npm run oncall', () => {
       '^  Sam Lee  \\+447911123457$',
     ];
     expect(lines).toHaveLength(expected.length);
-    lines.forEach((line, i) => expect(line).toMatch(new RegExp(expected[i])));
+    for (const [i, line] of lines.entries()) expect(line).toMatch(new RegExp(expected[i]));
 
     r = await oncall('people');
     expect(r.stdout).toBe('  Jo Smith  +447911123456\n  Sam Lee  +447911123457\n');

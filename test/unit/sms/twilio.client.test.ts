@@ -211,8 +211,8 @@ describe('rewriteTwilioUri', () => {
     expect(rewriteTwilioUri('https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json', base)).toBe(
       'http://127.0.0.1:4010/2010-04-01/Accounts/AC1/Messages.json',
     );
-    expect(rewriteTwilioUri('https://api.dublin.ie1.twilio.com/x?y=1', base + '/')).toBe('http://127.0.0.1:4010/x?y=1');
-    expect(rewriteTwilioUri('https://api.twilio.com:443/x', base + '/prefix')).toBe('http://127.0.0.1:4010/prefix/x');
+    expect(rewriteTwilioUri('https://api.dublin.ie1.twilio.com/x?y=1', `${base}/`)).toBe('http://127.0.0.1:4010/x?y=1');
+    expect(rewriteTwilioUri('https://api.twilio.com:443/x', `${base}/prefix`)).toBe('http://127.0.0.1:4010/prefix/x');
     expect(rewriteTwilioUri('https://eviltwilio.com/x', base)).toBe('https://eviltwilio.com/x');
     expect(rewriteTwilioUri('https://example.org/x', base)).toBe('https://example.org/x');
   });

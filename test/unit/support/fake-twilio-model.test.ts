@@ -146,7 +146,7 @@ describe('the fake server with the real twilio library', () => {
 
   it('progress posts a message sent → delivered, or delivered first, and a call only the events it asked for', async () => {
     const seen: Array<[string, string]> = [];
-    fake.callbackFetch = (url, init) => {
+    fake.callbackFetch = (_url, init) => {
       const p = new URLSearchParams(init.body);
       seen.push([p.get('MessageSid') ?? p.get('CallSid') ?? '', p.get('MessageStatus') ?? p.get('CallStatus') ?? '']);
       return new Response(null, { status: 204 });
