@@ -1,31 +1,18 @@
 import type { FeatureDescriptor } from '../feature.js';
 import type { Services } from '../services.js';
+import { twilioWebhooks } from '../telephony/webhook-group.js';
 import { callbackRoutes } from './callback.routes.js';
 import { onCallLinkRoutes } from './link.routes.js';
 import { onCallListLinkRoutes } from './list-link.routes.js';
 import { PAGING_CRONTAB_ENTRY, pagingTasks } from './paging.tasks.js';
 import { twilioCallbackRoutes } from './twilio-callbacks.routes.js';
 
-const twilioAuth = (s: Services) => ({ authToken: s.config.twilio.authToken, publicBaseUrl: s.config.publicBaseUrl });
-
 /** On-call: paging and its Twilio callbacks, the officer's callback call, the on-call links, the rota. */
 export const oncallFeature: FeatureDescriptor<Services> = {
   name: 'oncall',
   routes: [
-    {
-      area: 'webhook',
-      mount: '/twilio',
-      bodies: { public: ['/twilio/*'] },
-      json: ['/twilio/*'],
-      build: (s) => twilioCallbackRoutes({ paging: s.paging, ...twilioAuth(s) }),
-    },
-    {
-      area: 'callback',
-      mount: '/twilio',
-      bodies: { public: ['/twilio/*'] },
-      json: ['/twilio/*'],
-      build: (s) => callbackRoutes({ onCallActions: s.onCallActions, ...twilioAuth(s) }),
-    },
+    twilioWebhooks((s, auth) => twilioCallbackRoutes({ paging: s.paging, ...auth })),
+    twilioWebhooks((s, auth) => callbackRoutes({ onCallActions: s.onCallActions, ...auth }), 'callback'),
     { area: 'link', mount: '/', bodies: { public: ['/m/*'] }, build: (s) => onCallLinkRoutes(s) },
     { area: 'link', mount: '/', bodies: { public: ['/m/*'] }, build: (s) => onCallListLinkRoutes(s) },
   ],

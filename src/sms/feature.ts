@@ -1,24 +1,12 @@
 import type { FeatureDescriptor } from '../feature.js';
 import type { Services } from '../services.js';
+import { twilioWebhooks } from '../telephony/webhook-group.js';
 import { smsWebhookRoutes } from './sms.routes.js';
 
 /** Inbound SMS: Twilio's webhook, the texts received and the numbers that said STOP. */
 export const smsFeature: FeatureDescriptor<Services> = {
   name: 'sms',
-  routes: [
-    {
-      area: 'webhook',
-      mount: '/twilio',
-      bodies: { public: ['/twilio/*'] },
-      json: ['/twilio/*'],
-      build: (s) =>
-        smsWebhookRoutes({
-          inbound: s.inboundSms,
-          authToken: s.config.twilio.authToken,
-          publicBaseUrl: s.config.publicBaseUrl,
-        }),
-    },
-  ],
+  routes: [twilioWebhooks((s, auth) => smsWebhookRoutes({ inbound: s.inboundSms, ...auth }))],
   personal: {
     sms_inbound: {
       columns: ['from_number', 'body', 'reply'],

@@ -1,21 +1,13 @@
 import type { FeatureDescriptor } from '../feature.js';
 import type { Services } from '../services.js';
+import { twilioWebhooks } from '../telephony/webhook-group.js';
 import { voiceRoutes } from './voice.routes.js';
 import { voiceTasks } from './voice.tasks.js';
 
 /** The phone line: Twilio's voice webhooks, the calls and their recordings. */
 export const voiceFeature: FeatureDescriptor<Services> = {
   name: 'voice',
-  routes: [
-    {
-      area: 'webhook',
-      mount: '/twilio',
-      bodies: { public: ['/twilio/*'] },
-      json: ['/twilio/*'],
-      build: (s) =>
-        voiceRoutes({ voice: s.voice, authToken: s.config.twilio.authToken, publicBaseUrl: s.config.publicBaseUrl }),
-    },
-  ],
+  routes: [twilioWebhooks((s, auth) => voiceRoutes({ voice: s.voice, ...auth }))],
   tasks: (s) => voiceTasks(s.voice),
   personal: {
     voice_call: {
