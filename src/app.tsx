@@ -1,33 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import client from 'prom-client';
-import { enquiryApiRoutes, enquiryFormRoutes, refuseCrossSiteForms } from './enquiries/enquiries.routes.js';
+import { refuseCrossSiteForms } from './enquiries/enquiries.routes.js';
 import { ErrorPage } from './enquiries/enquiry.views.js';
 import { hoursRoutes } from './http/hours.routes.js';
 import { AppError, errorBody, isDatabaseUnavailable } from './http/errors.js';
 import { healthRoutes } from './http/health.routes.js';
 import { API_ROUTES } from './api.js';
 import { openApiRoutes } from './http/openapi.routes.js';
-import { clientIp } from './http/client-ip.js';
 import { intakeRateLimit } from './http/rate-limit.js';
 import { pagingStatus } from './oncall/paging-status.js';
 import { configKeysWithoutTexts } from './oncall/text-reach.js';
-import { twilioCallbackRoutes } from './oncall/twilio-callbacks.routes.js';
-import { voiceRoutes } from './voice/voice.routes.js';
-import { callbackRoutes } from './oncall/callback.routes.js';
-import { statusRoutes } from './status/status.routes.js';
-import { linkResponseHeaders, onCallLinkRoutes } from './oncall/link.routes.js';
-import { onCallListLinkRoutes } from './oncall/list-link.routes.js';
-import { smsWebhookRoutes } from './sms/sms.routes.js';
-import { deliveryStatusRoutes } from './telephony/status.routes.js';
 import type { Services } from './services.js';
-import { deskRoutes } from './desk/desk.routes.js';
+import { AREAS, matchesRule, type PathRule } from './feature.js';
+import { FEATURES } from './features.js';
+import { linkResponseHeaders } from './oncall/link.routes.js';
 import { SESSION_COOKIE, type DeskEnv } from './web/session.js';
 
 export interface AppDeps extends Services {
@@ -41,12 +34,20 @@ const ASSETS: Record<string, { body: string; type: string }> = {
   'desk.js': { body: readFileSync(join(ASSETS_DIR, 'desk.js'), 'utf8'), type: 'text/javascript; charset=utf-8' },
 };
 
+// The JSON-error table: the features' paths, the kernel's own API routes (office hours, the
+// OpenAPI document), and, anywhere, a `.json` path or a client that accepts JSON.
+const JSON_PATHS: readonly PathRule[] = [
+  ...new Set<PathRule>(['/api', '/api/*', ...FEATURES.flatMap((f) => (f.routes ?? []).flatMap((r) => r.json ?? []))]),
+];
+
+/** True when errors on `path` are answered as JSON by the path alone (the Accept header aside). */
+export function jsonErrorPath(path: string): boolean {
+  return path.endsWith('.json') || JSON_PATHS.some((rule) => matchesRule(rule, path));
+}
+
 /** Paths answered with JSON errors; everything else is a page for people. */
 function wantsJson(c: Context): boolean {
-  const path = c.req.path;
-  return (
-    path.startsWith('/api/') || path === '/api' || path.startsWith('/twilio/') || path.endsWith('.json') || path === '/desk/events' || (c.req.header('accept') ?? '').startsWith('application/json')
-  );
+  return jsonErrorPath(c.req.path) || (c.req.header('accept') ?? '').startsWith('application/json');
 }
 
 const TITLES: Record<number, string> = {
@@ -66,11 +67,18 @@ const TITLES: Record<number, string> = {
 /** Which body limit a request meets: public intake and webhooks, a signed-in desk form, or none. */
 type BodyAllowance = 'public' | 'desk' | 'none';
 
+// The body-limit table, from the features' route groups: a public rule wins over a desk one
+// (the desk's login page is public, the rest of /desk is not).
+const BODY_PATHS = {
+  public: [...new Set(FEATURES.flatMap((f) => (f.routes ?? []).flatMap((r) => r.bodies?.public ?? [])))],
+  desk: [...new Set(FEATURES.flatMap((f) => (f.routes ?? []).flatMap((r) => r.bodies?.desk ?? [])))],
+};
+
 /** The body limit of each route of the route table; anything not listed takes no body. */
 export function bodyAllowance(method: string, path: string): BodyAllowance {
   if (method !== 'POST') return 'none';
-  if (path === '/enquiries' || path === '/api/enquiries' || path.startsWith('/twilio/') || path === '/desk/login' || path.startsWith('/m/') || path.startsWith('/status/')) return 'public';
-  if (path === '/desk' || path.startsWith('/desk/')) return 'desk';
+  if (BODY_PATHS.public.some((rule) => matchesRule(rule, path))) return 'public';
+  if (BODY_PATHS.desk.some((rule) => matchesRule(rule, path))) return 'desk';
   return 'none';
 }
 
@@ -195,28 +203,10 @@ export function createApp(deps: AppDeps) {
   app.post('/enquiries', refuseCrossSiteForms(config.publicBaseUrl), rateLimit);
   app.post('/api/enquiries', rateLimit);
 
-  // A lower budget for pages than for enquiries, per address: a flood of "urgent" submissions
-  // from one place is stored, but stops ringing the on-call phone (issue 12, finding 6). The
-  // budget is the one every channel spends from (src/enquiries/page-budget.ts).
-  const pageSender = (c: Context) => ({ ip: clientIp(c, config.intake.trustProxyHops) });
-  const enquiryDeps = { service: deps.enquiries, config, clock: deps.clock, pageSender };
-  app.route('/', enquiryFormRoutes(enquiryDeps));
-  app.route('/api', enquiryApiRoutes(enquiryDeps));
-  app.route('/api', hoursRoutes({ office: config.office, clock: deps.clock }));
-  app.route('/api', openApiRoutes(API_ROUTES));
-  const twilioAuth = { authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl };
-  app.route('/twilio', smsWebhookRoutes({ inbound: deps.inboundSms, ...twilioAuth }));
-  app.route('/twilio', deliveryStatusRoutes({ deliveryStatus: deps.deliveryStatus, ...twilioAuth }));
-  app.route('/twilio', twilioCallbackRoutes({ paging: deps.paging, ...twilioAuth }));
-  app.route('/twilio', voiceRoutes({ voice: deps.voice, ...twilioAuth }));
-  app.route('/twilio', callbackRoutes({ onCallActions: deps.onCallActions, ...twilioAuth }));
-  app.route('/', onCallLinkRoutes(deps));
-  app.route('/', onCallListLinkRoutes(deps));
-  app.route('/', statusRoutes({ pages: deps.statusPages, config, clock: deps.clock, pool: deps.pool, log }));
   // Desk forms: a malformed body (a multipart body without or with the wrong boundary, cut
   // short) is the sender's mistake, 400, not a 500 from deep inside a handler. The parsed body is
   // cached by Hono, so handlers read it again for free.
-  app.use('/desk/*', async (c, next) => {
+  const readDeskForm: MiddlewareHandler = async (c, next) => {
     const type = (c.req.header('content-type') ?? '').toLowerCase();
     if (c.req.method === 'POST' && (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded'))) {
       await c.req.parseBody().catch(() => {
@@ -224,8 +214,18 @@ export function createApp(deps: AppDeps) {
       });
     }
     await next();
-  });
-  app.route('/desk', deskRoutes(deps));
+  };
+  // Every feature's route groups, area by area (src/feature.ts AREAS), in feature-list order
+  // within an area; the kernel's office hours and OpenAPI document follow the API's features.
+  const groups = FEATURES.flatMap((f) => f.routes ?? []);
+  for (const area of AREAS) {
+    if (area === 'desk') app.use('/desk/*', readDeskForm);
+    for (const g of groups) if (g.area === area) app.route(g.mount, g.build(deps));
+    if (area === 'api') {
+      app.route('/api', hoursRoutes({ office: config.office, clock: deps.clock }));
+      app.route('/api', openApiRoutes(API_ROUTES));
+    }
+  }
 
   app.notFound((c) => {
     const err = new AppError('not_found', wantsJson(c) ? `No route for ${c.req.method} ${c.req.path}` : 'The page you asked for does not exist.');

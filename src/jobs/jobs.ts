@@ -53,6 +53,21 @@ export const JOB_SCHEMAS = {
 /** The name of a queued task. */
 export type JobName = keyof typeof JOB_SCHEMAS;
 
+/**
+ * Tasks that only the crontab starts (no payload, never queued by `addJob`). Stored in
+ * graphile-worker's tables and the crontab by these names: never rename one.
+ */
+export const CRON_TASKS = [
+  'closing_handover',
+  'handover_check',
+  'calendar_sync',
+  'retention_sweep',
+  'deadline_sweep',
+] as const;
+
+/** The name of a task the crontab starts. */
+export type CronTaskName = (typeof CRON_TASKS)[number];
+
 /** What a caller queues for each task. */
 export type JobPayloads = { [K in JobName]: z.input<(typeof JOB_SCHEMAS)[K]> };
 

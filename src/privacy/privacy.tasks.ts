@@ -1,11 +1,16 @@
 import type { Task, TaskList } from 'graphile-worker';
+import type { CronEntry } from '../feature.js';
 import type { PrivacyService } from './privacy.service.js';
 
 /**
  * Daily at 02:41 UTC (graphile-worker matches crontab times in UTC whatever the process's time
  * zone: 03:41 in summer in London): erase personal data past its retention period.
  */
-export const PRIVACY_CRONTAB = '41 2 * * * retention_sweep ?max=1';
+export const PRIVACY_CRONTAB_ENTRY = {
+  task: 'retention_sweep',
+  pattern: '41 2 * * *',
+  maxAttempts: 1,
+} as const satisfies CronEntry;
 
 /** The retention sweep: idempotent, batched, safe to run on several workers (rows are erased once). */
 export function privacyTasks(privacy: PrivacyService): TaskList {

@@ -1,4 +1,5 @@
 import type { Task, TaskList } from 'graphile-worker';
+import type { CronEntry } from '../feature.js';
 import type { DigestService } from './digest.service.js';
 import type { ReportsService } from './reports.service.js';
 
@@ -6,7 +7,10 @@ import type { ReportsService } from './reports.service.js';
  * Cron schedule of the report tasks (graphile-worker crontab syntax, matched in UTC: the calendar
  * sync is at 03:17 UTC, 04:17 in summer in London; the digest check decides office time itself).
  */
-export const REPORTS_CRONTAB = ['*/5 * * * * handover_check ?max=1', '17 3 * * * calendar_sync ?max=1'].join('\n');
+export const REPORTS_CRONTAB_ENTRIES = [
+  { task: 'handover_check', pattern: '*/5 * * * *', maxAttempts: 1 },
+  { task: 'calendar_sync', pattern: '17 3 * * *', maxAttempts: 1 },
+] as const satisfies readonly CronEntry[];
 
 /**
  * The morning digest check (every five minutes: it makes the digest once the office has

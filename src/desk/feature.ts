@@ -1,0 +1,21 @@
+import type { FeatureDescriptor } from '../feature.js';
+import type { Services } from '../services.js';
+import { deskRoutes } from './desk.routes.js';
+
+/**
+ * The desk: everything under `/desk` (its own router mounts the desk pages of incidents, reports,
+ * privacy, the rota, voice recordings and email attachments). Only the login takes a public body;
+ * every other desk POST takes the desk's, after the session check.
+ */
+export const deskFeature: FeatureDescriptor<Services> = {
+  name: 'desk',
+  routes: [
+    {
+      area: 'desk',
+      mount: '/desk',
+      bodies: { public: ['/desk/login'], desk: ['/desk', '/desk/*'] },
+      json: ['/desk/events'],
+      build: (s) => deskRoutes(s),
+    },
+  ],
+};

@@ -1,0 +1,114 @@
+/**
+ * The shape of a feature's one registration point (issue 25, item 2). Each feature folder exports
+ * one descriptor from its `feature.ts`; `src/features.ts` lists them, and that list drives the
+ * app's mounting, the body-limit and JSON-error tables, the job runner's tasks, the crontab and
+ * the check that every personal table has its erasure. Generic over the services it is built
+ * from, so this file imports no feature (it is part of the kernel).
+ */
+import type { Hono } from 'hono';
+import type { Task } from 'graphile-worker';
+import type { CronTaskName, JobName } from './jobs/jobs.js';
+
+/**
+ * Where a route group is mounted, in the order `createApp()` mounts the areas: public pages and
+ * forms, the public API, Twilio's webhooks, the TwiML of the officer's callback call (after the
+ * phone line's webhooks: both answer under `/twilio/voice`), bearer links, the desk.
+ */
+export const AREAS = ['public', 'api', 'webhook', 'callback', 'link', 'desk'] as const;
+export type Area = (typeof AREAS)[number];
+
+/** A path rule of the body-limit and JSON-error tables: an exact path, or a prefix written `/x/*`. */
+export type PathRule = `/${string}`;
+
+/** True when `path` matches `rule` (exact, or under the prefix of a rule ending in `/*`). */
+export function matchesRule(rule: PathRule, path: string): boolean {
+  return rule.endsWith('/*') ? path.startsWith(rule.slice(0, -1)) : path === rule;
+}
+
+/** The body limit a POST meets: the public one (anonymous senders) or the desk's (after the session). */
+export type BodyClass = 'public' | 'desk';
+
+/** One group of routes: where it is mounted, which POSTs take a body of which class, which paths answer JSON errors. */
+export interface RouteGroup<S> {
+  area: Area;
+  /** The prefix given to `app.route()`. */
+  mount: string;
+  /** POST paths that take a body, by class; any other POST is refused before it is read. */
+  bodies?: Partial<Record<BodyClass, readonly PathRule[]>>;
+  /** Paths whose errors are JSON (for machines), not a page. */
+  json?: readonly PathRule[];
+  /** Builds the routes from the shared services. */
+  build: (services: S) => Hono<any>;
+}
+
+/** A scheduled task: graphile-worker's crontab line `pattern task ?max=maxAttempts` (times in UTC). */
+export interface CronEntry {
+  task: CronTaskName;
+  pattern: string;
+  /** Retry policy: attempts per run. 1 everywhere today: a failed run is simply the next run's work. */
+  maxAttempts: number;
+}
+
+/** Personal columns of one table, and where they are erased (or why they need not be). */
+export interface PersonalTable {
+  columns: readonly string[];
+  /** The erasure that clears them (a function in src/privacy/privacy.repository.ts or the feature's repository). */
+  erasedBy: string;
+}
+
+/** One feature's registration: everything the app, the job runner and privacy need to know of it. */
+export interface FeatureDescriptor<S> {
+  name: string;
+  routes?: readonly RouteGroup<S>[];
+  /** Task handlers by name; every queued job of src/jobs/jobs.ts and every cron task needs one. */
+  tasks?: (services: S) => Partial<Record<JobName | CronTaskName, Task>>;
+  cron?: readonly CronEntry[];
+  /** The tables this feature owns that hold personal data, with their personal columns. */
+  personal?: Readonly<Record<string, PersonalTable>>;
+  /**
+   * Columns of its tables (`table.column`) that look personal by name (`looksPersonal()`) but are
+   * not erased, each with the reason: not a journalist's data, or no personal data despite the name.
+   */
+  kept?: Readonly<Record<string, string>>;
+}
+
+/** One crontab line of an entry. */
+export function cronLine(e: CronEntry): string {
+  return `${e.pattern} ${e.task} ?max=${e.maxAttempts}`;
+}
+
+/**
+ * The rule of the personal-data check: a column looks personal when one of the words of its name
+ * (split at `_`) names a person, a way to reach them, or free text they or others wrote about them.
+ */
+export const PERSONAL_WORDS = [
+  'name',
+  'email',
+  'phone',
+  'mobile',
+  'number',
+  'contact',
+  'address',
+  'addresses',
+  'from',
+  'to',
+  'body',
+  'text',
+  'details',
+  'detail',
+  'subject',
+  'content',
+  'transcription',
+  'reply',
+  'summary',
+  'note',
+  'description',
+  'data',
+  'filename',
+] as const;
+
+/** True when a column's name looks personal by `PERSONAL_WORDS`; a row id (`…_id`) never does. */
+export function looksPersonal(column: string): boolean {
+  if (column.endsWith('_id')) return false;
+  return column.split('_').some((w) => (PERSONAL_WORDS as readonly string[]).includes(w));
+}

@@ -1,0 +1,51 @@
+/**
+ * The feature list: the one place a feature is registered (issue 25, item 2). Its order is the
+ * order routes are mounted within each area (src/feature.ts `AREAS`) and crontab lines are
+ * written; a new feature is one folder with a `feature.ts` and one line here.
+ */
+import { deadlinesFeature } from './deadlines/feature.js';
+import { deskFeature } from './desk/feature.js';
+import { emailFeature } from './email/feature.js';
+import { enquiriesFeature } from './enquiries/feature.js';
+import type { FeatureDescriptor } from './feature.js';
+import { incidentsFeature } from './incidents/feature.js';
+import { oncallFeature } from './oncall/feature.js';
+import { outboxFeature } from './outbox/feature.js';
+import { privacyFeature } from './privacy/feature.js';
+import { reportsFeature } from './reports/feature.js';
+import type { Services } from './services.js';
+import { smsFeature } from './sms/feature.js';
+import { statusFeature } from './status/feature.js';
+import { telephonyFeature } from './telephony/feature.js';
+import { voiceFeature } from './voice/feature.js';
+
+/** Every feature, in mounting order (Twilio's webhooks: SMS, delivery status, paging, the phone line). */
+export const FEATURES: readonly FeatureDescriptor<Services>[] = [
+  enquiriesFeature,
+  smsFeature,
+  telephonyFeature,
+  outboxFeature,
+  oncallFeature,
+  voiceFeature,
+  statusFeature,
+  emailFeature,
+  incidentsFeature,
+  reportsFeature,
+  privacyFeature,
+  deadlinesFeature,
+  deskFeature,
+];
+
+/**
+ * Personal-looking columns of the kernel's own tables (src/web, src/audit, the migrations'
+ * bookkeeping), kept with the reason, as a feature's `kept`.
+ */
+export const KERNEL_KEPT: Readonly<Record<string, string>> = {
+  'app_user.name': 'staff accounts: kept while they work here (deactivated, not erased)',
+  'app_user.email': 'staff accounts: kept while they work here (deactivated, not erased)',
+  'app_user.mobile': 'staff accounts: kept while they work here (deactivated, not erased)',
+  'audit_log.user_email': 'who on the staff acted; the audit log is append-only',
+  'audit_log.detail':
+    'what a staff action changed (ids, settings, staff names and numbers); the audit log is append-only',
+  'kysely_migration.name': "a migration's file name",
+};

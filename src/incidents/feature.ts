@@ -1,0 +1,19 @@
+import type { FeatureDescriptor } from '../feature.js';
+import type { Services } from '../services.js';
+import { holdingLineTasks } from './holding-line.tasks.js';
+import { incidentSummaryTasks } from './incident-summary.tasks.js';
+
+/** Incidents: summaries to on-call and the holding line's fan-out (pages are mounted under /desk by desk.routes.ts). */
+export const incidentsFeature: FeatureDescriptor<Services> = {
+  name: 'incidents',
+  tasks: (s) => ({ ...incidentSummaryTasks(s.incidentSummaries), ...holdingLineTasks(s) }),
+  personal: {
+    incident_line_sent: { columns: ['contact'], erasedBy: 'eraseEnquiries (privacy.repository.ts)' },
+  },
+  kept: {
+    'incident.name': "the desk's name for the story, not a journalist's",
+    'incident.description': "the desk's description of the story",
+    'incident.summarised_to': 'a time: how far the summaries to on-call have reached',
+    'incident_line.text': "the office's own statement, sent to every journalist",
+  },
+};

@@ -1,0 +1,10 @@
+import type { FeatureDescriptor } from '../feature.js';
+import type { Services } from '../services.js';
+import { PRIVACY_CRONTAB_ENTRY, privacyTasks } from './privacy.tasks.js';
+
+/** Erasure on request (pages under /desk) and the daily retention sweep. */
+export const privacyFeature: FeatureDescriptor<Services> = {
+  name: 'privacy',
+  tasks: (s) => privacyTasks(s.privacy),
+  cron: [PRIVACY_CRONTAB_ENTRY],
+};

@@ -1,0 +1,16 @@
+import type { FeatureDescriptor } from '../feature.js';
+import type { Services } from '../services.js';
+import { REPORTS_CRONTAB_ENTRIES, reportsTasks } from './reports.tasks.js';
+
+/** Reports and the morning digest (its pages are mounted under /desk by desk.routes.ts). */
+export const reportsFeature: FeatureDescriptor<Services> = {
+  name: 'reports',
+  tasks: (s) => reportsTasks(s),
+  cron: REPORTS_CRONTAB_ENTRIES,
+  personal: {
+    handover_digest: {
+      columns: ['summary'],
+      erasedBy: 'eraseFromDigests, forgetDigestCallersBefore (privacy.repository.ts)',
+    },
+  },
+};

@@ -1,0 +1,19 @@
+import type { FeatureDescriptor } from '../feature.js';
+import type { Services } from '../services.js';
+import { twilioWebhooks } from '../telephony/webhook-group.js';
+import { voiceRoutes } from './voice.routes.js';
+import { voiceTasks } from './voice.tasks.js';
+
+/** The phone line: Twilio's voice webhooks, the calls and their recordings. */
+export const voiceFeature: FeatureDescriptor<Services> = {
+  name: 'voice',
+  routes: [twilioWebhooks((s, auth) => voiceRoutes({ voice: s.voice, ...auth }))],
+  tasks: (s) => voiceTasks(s.voice),
+  personal: {
+    voice_call: {
+      columns: ['from_number', 'transcription', 'dialled_number'],
+      erasedBy: 'eraseCallsOf (voice.repository.ts), from eraseEnquiries and eraseOrphansFrom',
+    },
+  },
+  kept: { 'voice_call.dialled_name': 'the on-call officer the call was put through to (staff), not the caller' },
+};
