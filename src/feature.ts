@@ -38,6 +38,7 @@ export interface RouteGroup<S> {
   /** Paths whose errors are JSON (for machines), not a page. */
   json?: readonly PathRule[];
   /** Builds the routes from the shared services. */
+  // biome-ignore lint/suspicious/noExplicitAny: each group has its own Env (DeskEnv, the link's); Hono's route() takes any.
   build: (services: S) => Hono<any>;
 }
 

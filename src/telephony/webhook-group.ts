@@ -13,6 +13,7 @@ export interface TwilioAuth {
  * body limit (Twilio signs it, it is not signed in) and every error is JSON (Twilio is no person).
  */
 export function twilioWebhooks(
+  // biome-ignore lint/suspicious/noExplicitAny: each group has its own Env (DeskEnv, the link's); Hono's route() takes any.
   build: (s: Services, auth: TwilioAuth) => Hono<any>,
   area: Area = 'webhook',
 ): RouteGroup<Services> {
