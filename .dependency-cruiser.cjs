@@ -10,47 +10,48 @@
 // cycle; scripts/deps-check.ts adds "no cycle between src/* folders", which these rules cannot express.
 // Type-only imports count. What is still broken is baselined (.dependency-cruiser-known-violations.json,
 // .deps-known-folder-edges.json; `npm run lint:deps -- --write-baseline`), so only new violations fail.
-const KERNEL = "^src/(http|db|hours|jobs|outbox|audit|web)/|^src/(clock|config|log|paths)\\.ts$";
+const KERNEL = '^src/(http|db|hours|jobs|outbox|audit|web)/|^src/(clock|config|log|paths)\\.ts$';
 const FEATURES =
-  "^src/(cli|deadlines|desk|email|enquiries|incidents|oncall|privacy|reports|sms|status|telephony|voice)/";
+  '^src/(cli|deadlines|desk|email|enquiries|incidents|oncall|privacy|reports|sms|status|telephony|voice)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     {
-      name: "no-module-cycle",
-      severity: "error",
-      comment: "A module cycle makes load order matter; break it with a port or by moving the shared part.",
+      name: 'no-module-cycle',
+      severity: 'error',
+      comment: 'A module cycle makes load order matter; break it with a port or by moving the shared part.',
       from: {},
       to: { circular: true },
     },
     {
-      name: "repository-imports-service",
-      severity: "error",
-      comment: "Repositories sit below services and routes: routes → services → repositories.",
-      from: { path: "\\.repository\\.ts$" },
-      to: { path: "\\.(service|routes)\\.tsx?$" },
+      name: 'repository-imports-service',
+      severity: 'error',
+      comment: 'Repositories sit below services and routes: routes → services → repositories.',
+      from: { path: '\\.repository\\.ts$' },
+      to: { path: '\\.(service|routes)\\.tsx?$' },
     },
     {
-      name: "tables-not-leaf",
-      severity: "error",
-      comment: "*.tables.ts files describe tables: they import only kysely and other tables/model types " +
-        "(and db/schema.ts, whose Database they extend by declaration merging).",
-      from: { path: "\\.tables\\.ts$" },
-      to: { pathNot: "(^|/)node_modules/kysely/|\\.tables\\.ts$|\\.model\\.ts$|^src/db/schema\\.ts$" },
+      name: 'tables-not-leaf',
+      severity: 'error',
+      comment:
+        '*.tables.ts files describe tables: they import only kysely and other tables/model types ' +
+        '(and db/schema.ts, whose Database they extend by declaration merging).',
+      from: { path: '\\.tables\\.ts$' },
+      to: { pathNot: '(^|/)node_modules/kysely/|\\.tables\\.ts$|\\.model\\.ts$|^src/db/schema\\.ts$' },
     },
     {
-      name: "kernel-imports-feature",
-      severity: "error",
-      comment: "Kernel folders are shared by features and must not depend on any of them.",
+      name: 'kernel-imports-feature',
+      severity: 'error',
+      comment: 'Kernel folders are shared by features and must not depend on any of them.',
       from: { path: KERNEL },
       to: { path: FEATURES },
     },
   ],
   options: {
-    doNotFollow: { path: "node_modules" },
+    doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
-    tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"] },
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
   },
 };

@@ -16,41 +16,125 @@
  */
 const scenarios = (...names) => names.map((f) => `test/scenarios/${f}.test.ts`);
 export const targets = [
-  { name: 'hours', mutate: 'src/hours/**/*.ts', tests: [
-      ...['format', 'hours.routes', 'office-hours', 'parse', 'short-time', 'spoken'].map((f) => `test/unit/hours/${f}.test.ts`),
+  {
+    name: 'hours',
+    mutate: 'src/hours/**/*.ts',
+    tests: [
+      ...['format', 'hours.routes', 'office-hours', 'parse', 'short-time', 'spoken'].map(
+        (f) => `test/unit/hours/${f}.test.ts`,
+      ),
       'test/unit/hours/wall-clock-edges.test.ts',
       'test/unit/hours/parse-edges.test.ts',
       'test/unit/hours/spoken-numbers.test.ts',
       'test/unit/enquiries/intake-open-boundary.test.ts',
-    ] },
-  { name: 'oncall-commands', mutate: 'src/oncall/commands.ts', tests: ['test/unit/oncall/commands.test.ts', 'test/unit/oncall/commands-edges.test.ts'] },
+    ],
+  },
+  {
+    name: 'oncall-commands',
+    mutate: 'src/oncall/commands.ts',
+    tests: ['test/unit/oncall/commands.test.ts', 'test/unit/oncall/commands-edges.test.ts'],
+  },
   // The pure parts of two outbox files: the status order, and the pacing arithmetic. The rest of
   // each (the callback service, the limiter over PostgreSQL) is in the `outbox` target.
-  { name: 'outbox-status-order', mutate: 'src/outbox/delivery-status.ts:36-77', tests: ['test/unit/outbox/delivery-status-order.test.ts', 'test/unit/outbox/delivery-status-edges.test.ts'] },
+  {
+    name: 'outbox-status-order',
+    mutate: 'src/outbox/delivery-status.ts:36-77',
+    tests: ['test/unit/outbox/delivery-status-order.test.ts', 'test/unit/outbox/delivery-status-edges.test.ts'],
+  },
   { name: 'outbox-pacing', mutate: 'src/outbox/send-limits.ts:68-70', tests: ['test/unit/outbox/send-limits.test.ts'] },
-  { name: 'outbox', mutate: 'src/outbox/**/*.ts', tests: [
+  {
+    name: 'outbox',
+    mutate: 'src/outbox/**/*.ts',
+    tests: [
       'test/unit/outbox/*.test.ts',
-      ...scenarios('send-limits', 'twilio-behaviour', 'sms-opt-out', 'page-budget', 'page-storm', 'escalation-stops', 'landline-fallback', 'receipts'),
+      ...scenarios(
+        'send-limits',
+        'twilio-behaviour',
+        'sms-opt-out',
+        'page-budget',
+        'page-storm',
+        'escalation-stops',
+        'landline-fallback',
+        'receipts',
+      ),
       // The outbox's other owners: the on-call officer's callback (a call with answering-machine
       // detection), email, and the journalist's texts.
       ...scenarios('answering-machine', 'oncall-link', 'email-out', 'intake-sms', 'outbox-edges'),
-    ] },
+    ],
+  },
   // The page texts and calls: their unit tests alone left 159 of 352 alive (the first run, this
   // list without the scenarios), which pin whole page bodies and TwiML.
-  { name: 'oncall-messages', mutate: 'src/oncall/paging.messages.ts,src/oncall/text-reach.ts', tests: [
-      ...['paging-messages', 'sms-segments-agree', 'commands', 'text-reach'].map((f) => `test/unit/oncall/${f}.test.ts`),
+  {
+    name: 'oncall-messages',
+    mutate: 'src/oncall/paging.messages.ts,src/oncall/text-reach.ts',
+    tests: [
+      ...['paging-messages', 'sms-segments-agree', 'commands', 'text-reach'].map(
+        (f) => `test/unit/oncall/${f}.test.ts`,
+      ),
       ...scenarios('paging', 'page-storm', 'answering-machine', 'landline-fallback', 'incident-paging'),
-    ] },
-  { name: 'oncall-paging', mutate: ['paging.service.ts', 'paging.delivery.ts', 'paging.repository.ts', 'paging.schedule.ts', 'paging.tasks.ts', 'paging-status.ts', 'callback.routes.ts', 'twilio-callbacks.routes.ts'].map((f) => `src/oncall/${f}`).join(','), tests: [
+    ],
+  },
+  {
+    name: 'oncall-paging',
+    mutate: [
+      'paging.service.ts',
+      'paging.delivery.ts',
+      'paging.repository.ts',
+      'paging.schedule.ts',
+      'paging.tasks.ts',
+      'paging-status.ts',
+      'callback.routes.ts',
+      'twilio-callbacks.routes.ts',
+    ]
+      .map((f) => `src/oncall/${f}`)
+      .join(','),
+    tests: [
       'test/unit/oncall/short-codes.test.ts',
-      ...scenarios('paging', 'escalation-stops', 'page-storm', 'page-budget', 'paging-abuse', 'paging-off', 'answering-machine', 'landline-fallback', 'receipts', 'twilio-behaviour', 'incident-paging'),
-    ] },
-  { name: 'oncall-actions', mutate: ['commands.service.ts', 'ack.service.ts', 'oncall-actions.service.ts', 'oncall-actions.repository.ts'].map((f) => `src/oncall/${f}`).join(','), tests: [
-      ...scenarios('oncall-commands', 'oncall-keywords', 'paging', 'sms-opt-out', 'landline-journalist'),
-    ] },
-  { name: 'oncall-link', mutate: 'src/oncall/link.*,src/oncall/list-link.*', tests: scenarios('oncall-link', 'oncall-link-line', 'incident-paging', 'sms-opt-out', 'landline-journalist') },
-  { name: 'oncall-rota', mutate: 'src/oncall/rota.service.ts,src/oncall/rota.repository.ts', tests: ['test/unit/oncall/rota.test.ts', ...scenarios('rota-edit', 'paging', 'landline-fallback', 'sms-opt-out')] },
-  { name: 'privacy', mutate: 'src/privacy/**/*.ts,src/privacy/**/*.tsx', tests: scenarios('privacy', 'erasure-every-channel', 'erasure-everywhere', 'erasure-open-enquiries', 'erasure-page-texts', 'timeline-erasure', 'sms-opt-out') },
+      ...scenarios(
+        'paging',
+        'escalation-stops',
+        'page-storm',
+        'page-budget',
+        'paging-abuse',
+        'paging-off',
+        'answering-machine',
+        'landline-fallback',
+        'receipts',
+        'twilio-behaviour',
+        'incident-paging',
+      ),
+    ],
+  },
+  {
+    name: 'oncall-actions',
+    mutate: ['commands.service.ts', 'ack.service.ts', 'oncall-actions.service.ts', 'oncall-actions.repository.ts']
+      .map((f) => `src/oncall/${f}`)
+      .join(','),
+    tests: [...scenarios('oncall-commands', 'oncall-keywords', 'paging', 'sms-opt-out', 'landline-journalist')],
+  },
+  {
+    name: 'oncall-link',
+    mutate: 'src/oncall/link.*,src/oncall/list-link.*',
+    tests: scenarios('oncall-link', 'oncall-link-line', 'incident-paging', 'sms-opt-out', 'landline-journalist'),
+  },
+  {
+    name: 'oncall-rota',
+    mutate: 'src/oncall/rota.service.ts,src/oncall/rota.repository.ts',
+    tests: ['test/unit/oncall/rota.test.ts', ...scenarios('rota-edit', 'paging', 'landline-fallback', 'sms-opt-out')],
+  },
+  {
+    name: 'privacy',
+    mutate: 'src/privacy/**/*.ts,src/privacy/**/*.tsx',
+    tests: scenarios(
+      'privacy',
+      'erasure-every-channel',
+      'erasure-everywhere',
+      'erasure-open-enquiries',
+      'erasure-page-texts',
+      'timeline-erasure',
+      'sms-opt-out',
+    ),
+  },
   // The email thread matcher only (EmailIntake.threadOf): keep the lines in step with the file.
   { name: 'email-thread', mutate: 'src/email/email-intake.service.ts:268-289', tests: scenarios('email-intake') },
 ];

@@ -21,14 +21,20 @@ import { PRESS_OFFICE_NUMBER, startService, type ServiceProcess } from '../test/
 import { BENCH_OFFICER, callerPhone, machineInfo, provideDatabase, putOnCall, sleep, summary } from './lib.js';
 
 const { values: args } = parseArgs({
-  options: { count: { type: 'string', default: '100' }, rate: { type: 'string', default: '5' }, warmup: { type: 'string', default: '5' } },
+  options: {
+    count: { type: 'string', default: '100' },
+    rate: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '5' },
+  },
 });
 const COUNT = Number(args.count);
 const RATE = Number(args.rate);
 const WARMUP = Number(args.warmup);
-if (!Number.isInteger(COUNT) || COUNT < 1 || COUNT > 10_000) throw new Error('--count must be a whole number from 1 to 10000');
+if (!Number.isInteger(COUNT) || COUNT < 1 || COUNT > 10_000)
+  throw new Error('--count must be a whole number from 1 to 10000');
 if (!(RATE > 0 && RATE <= 100)) throw new Error('--rate must be between 0 and 100 (texts per second)');
-if (!Number.isInteger(WARMUP) || WARMUP < 0 || WARMUP > 1000) throw new Error('--warmup must be a whole number from 0 to 1000');
+if (!Number.isInteger(WARMUP) || WARMUP < 0 || WARMUP > 1000)
+  throw new Error('--warmup must be a whole number from 0 to 1000');
 
 async function main(): Promise<number> {
   const cleanups: Array<() => Promise<unknown>> = [];
@@ -38,7 +44,13 @@ async function main(): Promise<number> {
     await putOnCall(database.url);
     const fake = await startFakeTwilio({ phoneNumber: PRESS_OFFICE_NUMBER });
     cleanups.push(() => fake.close());
-    service = await startService({ databaseUrl: database.url, twilio: fake, mode: 'all', name: 'press-desk', config: { twilio: { callsPerSecond: 1000 } } });
+    service = await startService({
+      databaseUrl: database.url,
+      twilio: fake,
+      mode: 'all',
+      name: 'press-desk',
+      config: { twilio: { callsPerSecond: 1000 } },
+    });
     const base = service.baseUrl!;
 
     // One enquiry per CALL, each from its own journalist (not urgent: no page traffic beside it).
@@ -48,7 +60,14 @@ async function main(): Promise<number> {
       const res = await fetch(`${base}/api/enquiries`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `Reporter ${i}`, outlet: 'Bench Gazette', phone: callerPhone(i), subject: `Callback ${i}`, details: 'Please ring me back.', deadline: new Date(Date.now() + 30 * 86_400_000).toISOString() }),
+        body: JSON.stringify({
+          name: `Reporter ${i}`,
+          outlet: 'Bench Gazette',
+          phone: callerPhone(i),
+          subject: `Callback ${i}`,
+          details: 'Please ring me back.',
+          deadline: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+        }),
       });
       if (res.status !== 201) throw new Error(`enquiry ${i}: HTTP ${res.status}`);
       references.push(((await res.json()) as { reference: string }).reference);
@@ -59,11 +78,22 @@ async function main(): Promise<number> {
     const answered: number[] = [];
     const messageSid = (i: number) => `SM${String(i).padStart(32, '0')}`;
     const send = async (i: number) => {
-      const params = { MessageSid: messageSid(i), AccountSid: fake.accountSid, From: BENCH_OFFICER.phone, To: PRESS_OFFICE_NUMBER, Body: `CALL ${references[i]}`, NumMedia: '0' };
+      const params = {
+        MessageSid: messageSid(i),
+        AccountSid: fake.accountSid,
+        From: BENCH_OFFICER.phone,
+        To: PRESS_OFFICE_NUMBER,
+        Body: `CALL ${references[i]}`,
+        NumMedia: '0',
+      };
       const url = `${base}/twilio/sms`;
       const signature = twilio.getExpectedTwilioSignature(fake.authToken, url, params);
       sentAt.set(callerPhone(i), Date.now());
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+        body: new URLSearchParams(params).toString(),
+      });
       const reply = await res.text();
       answered.push(Date.now() - sentAt.get(callerPhone(i))!);
       if (res.status !== 200 || !reply.includes('ringing you now')) refused += 1;
@@ -92,7 +122,9 @@ async function main(): Promise<number> {
     }
     const s = summary(latencies);
     const m = await machineInfo(database.url);
-    console.log(`CALL text → first leg (the call to the officer) created at the fake Twilio, ${latencies.length} of ${COUNT} calls at ${RATE}/s (after ${WARMUP} warm-up):`);
+    console.log(
+      `CALL text → first leg (the call to the officer) created at the fake Twilio, ${latencies.length} of ${COUNT} calls at ${RATE}/s (after ${WARMUP} warm-up):`,
+    );
     console.log(`  p50 ${s.p50} ms   p90 ${s.p90} ms   p99 ${s.p99} ms   max ${s.max} ms`);
     const a = summary(answered.slice(WARMUP));
     console.log(`  (the text's own answer, TwiML reply: p50 ${a.p50} ms, p99 ${a.p99} ms)`);

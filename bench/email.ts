@@ -16,7 +16,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCH_DIR, EMAIL_OFFICE, imapAvailable, imapRequired, ImapServerUnavailable, machineInfo, measureEmail, provideDatabase } from './lib.js';
+import {
+  BENCH_DIR,
+  EMAIL_OFFICE,
+  imapAvailable,
+  imapRequired,
+  ImapServerUnavailable,
+  machineInfo,
+  measureEmail,
+  provideDatabase,
+} from './lib.js';
 
 const RESULT_FILE = join(BENCH_DIR, 'results', 'email.json');
 
@@ -31,8 +40,10 @@ const { values: args } = parseArgs({
 const BACKLOG = Number(args.backlog);
 const COUNT = Number(args.count);
 const RATE = Number(args.rate);
-if (!Number.isInteger(BACKLOG) || BACKLOG < 1 || BACKLOG > 100_000) throw new Error('--backlog must be a whole number from 1 to 100000');
-if (!Number.isInteger(COUNT) || COUNT < 1 || COUNT > 100_000) throw new Error('--count must be a whole number from 1 to 100000');
+if (!Number.isInteger(BACKLOG) || BACKLOG < 1 || BACKLOG > 100_000)
+  throw new Error('--backlog must be a whole number from 1 to 100000');
+if (!Number.isInteger(COUNT) || COUNT < 1 || COUNT > 100_000)
+  throw new Error('--count must be a whole number from 1 to 100000');
 if (!(RATE > 0 && RATE <= 500)) throw new Error('--rate must be between 0 and 500 (messages per second)');
 /**
  * Hard limit on the whole run: start-up, the APPENDs, the backlog's own waits (measureEmail gives
@@ -63,7 +74,8 @@ async function main(): Promise<number> {
     void cleanUp().finally(() => process.exit(2));
   }, HARD_LIMIT_MS);
   hardLimit.unref();
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void cleanUp().finally(() => process.exit(130)));
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => void cleanUp().finally(() => process.exit(130)));
 
   try {
     const t0 = Date.now();
@@ -76,14 +88,20 @@ async function main(): Promise<number> {
     const result = {
       benchmark: 'email',
       description:
-        'backlog: messages in the shared mailbox before the service starts → enquiries (messages a second, from the watcher starting to the last enquiry committed) and acknowledgements at the SMTP server; latency: ms from a new message\'s IMAP APPEND finishing to its acknowledgement (In-Reply-To = its Message-ID) arriving at the SMTP recorder',
+        "backlog: messages in the shared mailbox before the service starts → enquiries (messages a second, from the watcher starting to the last enquiry committed) and acknowledgements at the SMTP server; latency: ms from a new message's IMAP APPEND finishing to its acknowledgement (In-Reply-To = its Message-ID) arriving at the SMTP recorder",
       command: `npm run bench:email -- --backlog ${BACKLOG} --count ${COUNT} --rate ${RATE}`,
       at: new Date().toISOString(),
-      params: { backlog: BACKLOG, count: COUNT, ratePerSecond: RATE, seconds: Math.round((Date.now() - t0) / 100) / 10 },
+      params: {
+        backlog: BACKLOG,
+        count: COUNT,
+        ratePerSecond: RATE,
+        seconds: Math.round((Date.now() - t0) / 100) / 10,
+      },
       setup: {
-        service: 'node --import tsx src/main.ts (web + job runner + mailbox watcher in one process), LOG_LEVEL=info, office always closed (every new enquiry acknowledged, nothing urgent, nothing pages), email.pollSeconds 60 (the default: new mail comes by IDLE)',
+        service:
+          'node --import tsx src/main.ts (web + job runner + mailbox watcher in one process), LOG_LEVEL=info, office always closed (every new enquiry acknowledged, nothing urgent, nothing pages), email.pollSeconds 60 (the default: new mail comes by IDLE)',
         imap: "Debian's Dovecot (test/support/imap-server.ts) on 127.0.0.1, plain IMAP, one Maildir, mail_fsync=never; mail delivered by IMAP APPEND over one connection of the bench process",
-        smtp: 'the tests\' SMTP recorder (test/support/smtp-server.ts, smtp-server) in the bench process on 127.0.0.1; each message stamped on arrival',
+        smtp: "the tests' SMTP recorder (test/support/smtp-server.ts, smtp-server) in the bench process on 127.0.0.1; each message stamped on arrival",
         mail: `each message from its own sender and Message-ID, to ${EMAIL_OFFICE}, plain text, composed before timing; new mail open loop at the rate`,
         database: database.where,
       },
@@ -101,15 +119,29 @@ async function main(): Promise<number> {
     const l = figures.latency.toAcknowledgementMs;
     const a = figures.latency.appendMs;
     const f = (v: number) => (Number.isFinite(v) ? `${v} ms` : 'n/a');
-    console.log(`\nbacklog of ${b.messages} (appended in ${b.appendSeconds} s before the service started; it read the mailbox ${b.startupSeconds} s after starting):`);
-    console.log(`  ${b.enquiries} enquiries in ${b.intakeSeconds} s = ${b.messagesPerSecond} messages/s; ${b.acknowledged} acknowledged at SMTP in ${b.acknowledgedSeconds} s = ${b.acknowledgementsPerSecond}/s`);
-    console.log(`new message → acknowledgement at the SMTP server (${l.count} of ${COUNT} at ${RATE}/s; ${figures.latency.missing} missing):`);
-    console.log(`  p50 ${f(l.p50)}   p90 ${f(l.p90)}   p99 ${f(l.p99)}   max ${f(l.max)}   (min ${f(l.min)}, mean ${f(l.mean)}); APPEND itself p50 ${f(a.p50)}, p99 ${f(a.p99)}`);
+    console.log(
+      `\nbacklog of ${b.messages} (appended in ${b.appendSeconds} s before the service started; it read the mailbox ${b.startupSeconds} s after starting):`,
+    );
+    console.log(
+      `  ${b.enquiries} enquiries in ${b.intakeSeconds} s = ${b.messagesPerSecond} messages/s; ${b.acknowledged} acknowledged at SMTP in ${b.acknowledgedSeconds} s = ${b.acknowledgementsPerSecond}/s`,
+    );
+    console.log(
+      `new message → acknowledgement at the SMTP server (${l.count} of ${COUNT} at ${RATE}/s; ${figures.latency.missing} missing):`,
+    );
+    console.log(
+      `  p50 ${f(l.p50)}   p90 ${f(l.p90)}   p99 ${f(l.p99)}   max ${f(l.max)}   (min ${f(l.min)}, mean ${f(l.mean)}); APPEND itself p50 ${f(a.p50)}, p99 ${f(a.p99)}`,
+    );
     const r1 = figures.latency.toRecordedMs;
     const r2 = figures.latency.recordedToAcknowledgementMs;
-    console.log(`  of which APPEND → taken by intake p50 ${f(r1.p50)}, p99 ${f(r1.p99)}; taken → acknowledgement at SMTP p50 ${f(r2.p50)}, p99 ${f(r2.p99)}`);
-    console.log(`${figures.totals.sent} messages sent, ${figures.totals.enquiries} email enquiries, ${figures.totals.acknowledgements} SMTP messages`);
-    console.log(`${machine.cpus} cores, ${machine.memoryGiB} GiB, Node ${process.version}, PostgreSQL ${machine.postgres}, load average ${loadBefore} at the start, ${machine.loadAverage1m} at the end`);
+    console.log(
+      `  of which APPEND → taken by intake p50 ${f(r1.p50)}, p99 ${f(r1.p99)}; taken → acknowledgement at SMTP p50 ${f(r2.p50)}, p99 ${f(r2.p99)}`,
+    );
+    console.log(
+      `${figures.totals.sent} messages sent, ${figures.totals.enquiries} email enquiries, ${figures.totals.acknowledgements} SMTP messages`,
+    );
+    console.log(
+      `${machine.cpus} cores, ${machine.memoryGiB} GiB, Node ${process.version}, PostgreSQL ${machine.postgres}, load average ${loadBefore} at the start, ${machine.loadAverage1m} at the end`,
+    );
     console.log(`written to ${relative(process.cwd(), out)}`);
     for (const p of figures.problems) console.error(`FAILED: ${p}`);
     return figures.problems.length ? 1 : 0;

@@ -19,7 +19,18 @@ import { HoldingLines } from '../src/incidents/holding-line.service.js';
 import { IncidentService } from '../src/incidents/incident.service.js';
 import { startFakeTwilio } from '../test/support/fake-twilio.js';
 import { ALWAYS_CLOSED_CONFIG, startService, type ServiceProcess } from '../test/support/service-process.js';
-import { callerPhone, collect, countDuplicates, provideDatabase, runIfMain, sleep, submitUrgent, summary, type PagingSample, type Summary } from './lib.js';
+import {
+  callerPhone,
+  collect,
+  countDuplicates,
+  provideDatabase,
+  runIfMain,
+  sleep,
+  submitUrgent,
+  summary,
+  type PagingSample,
+  type Summary,
+} from './lib.js';
 
 /** What the holding-line step measured. */
 export interface HoldingLineFigures {
@@ -43,18 +54,33 @@ export interface HoldingLineFigures {
   problems: string[];
 }
 
-const LINE = 'We are aware of the police cordon on Market Street. Officers are at the scene; we will say more at 23:00.';
+const LINE =
+  'We are aware of the police cordon on Market Street. Officers are at the scene; we will say more at 23:00.';
 
 /** The JSON body of the `i`-th journalist's (non-urgent) enquiry about the cordon. */
 function cordonEnquiry(i: number): Record<string, unknown> {
-  return { name: `Cordon Reporter ${i}`, outlet: 'Benchmark Gazette', phone: callerPhone(i), subject: `Market Street cordon ${i}`, details: 'What is the police cordon on Market Street about?' };
+  return {
+    name: `Cordon Reporter ${i}`,
+    outlet: 'Benchmark Gazette',
+    phone: callerPhone(i),
+    subject: `Market Street cordon ${i}`,
+    details: 'What is the police cordon on Market Street about?',
+  };
 }
 
 /**
  * Runs the measurement on `databaseUrl` (fresh: the service applies the migrations). Starts and
  * stops its own service process and fake Twilio; rejects only when it cannot run.
  */
-export async function measureHoldingLine(opts: { databaseUrl: string; count: number; rate: number; pageEverySeconds: number; build?: 'source' | 'compiled'; env?: Record<string, string>; log?: (line: string) => void }): Promise<HoldingLineFigures> {
+export async function measureHoldingLine(opts: {
+  databaseUrl: string;
+  count: number;
+  rate: number;
+  pageEverySeconds: number;
+  build?: 'source' | 'compiled';
+  env?: Record<string, string>;
+  log?: (line: string) => void;
+}): Promise<HoldingLineFigures> {
   const say = opts.log ?? (() => {});
   const fake = await startFakeTwilio();
   const pool = createPool(opts.databaseUrl);
@@ -85,7 +111,11 @@ export async function measureHoldingLine(opts: { databaseUrl: string; count: num
     let next = 0;
     const worker = async () => {
       for (let i = next++; i < opts.count; i = next++) {
-        const res = await fetch(`${baseUrl}/api/enquiries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(cordonEnquiry(i)) });
+        const res = await fetch(`${baseUrl}/api/enquiries`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(cordonEnquiry(i)),
+        });
         await res.arrayBuffer();
         if (res.status !== 201) throw new Error(`holding line: enquiry ${i} got HTTP ${res.status}`);
       }
@@ -104,7 +134,9 @@ export async function measureHoldingLine(opts: { databaseUrl: string; count: num
       for (; seen < fake.messages.length; seen++) if (isLine(fake.messages[seen].body)) lineTexts++;
       return lineTexts;
     };
-    say(`sending the line to ${opts.count} journalists at ${opts.rate} SMS/s, an urgent enquiry every ${opts.pageEverySeconds} s meanwhile…`);
+    say(
+      `sending the line to ${opts.count} journalists at ${opts.rate} SMS/s, an urgent enquiry every ${opts.pageEverySeconds} s meanwhile…`,
+    );
     const sentAt = Date.now();
     await lines.send(incident.id, line.id, actor);
 
@@ -128,7 +160,8 @@ export async function measureHoldingLine(opts: { databaseUrl: string; count: num
     const problems: string[] = [];
     const all = fake.messages.slice(fromMessage).filter((m) => isLine(m.body));
     const recipients = new Set(all.map((m) => m.to));
-    if (all.length !== opts.count || recipients.size !== opts.count) problems.push(`${all.length} line texts to ${recipients.size} numbers, expected ${opts.count} to ${opts.count}`);
+    if (all.length !== opts.count || recipients.size !== opts.count)
+      problems.push(`${all.length} line texts to ${recipients.size} numbers, expected ${opts.count} to ${opts.count}`);
     const missingPages = samples.filter((s) => s.smsAt === null).length;
     if (missingPages) problems.push(`${missingPages} of ${samples.length} pages never reached the fake Twilio`);
     const doubled = countDuplicates(fake, samples, fromMessage);
@@ -147,7 +180,8 @@ export async function measureHoldingLine(opts: { databaseUrl: string; count: num
       problems,
     };
   } catch (err) {
-    if (service) console.error(`--- ${service.name} output, last 5000 chars ---\n${service.output().slice(-5000) || '(none)'}`);
+    if (service)
+      console.error(`--- ${service.name} output, last 5000 chars ---\n${service.output().slice(-5000) || '(none)'}`);
     throw err;
   } finally {
     if (service) await service.stop().catch(() => undefined);
@@ -157,7 +191,13 @@ export async function measureHoldingLine(opts: { databaseUrl: string; count: num
 }
 
 async function main(): Promise<void> {
-  const { values: args } = parseArgs({ options: { count: { type: 'string', default: '1000' }, rate: { type: 'string', default: '10' }, 'page-every': { type: 'string', default: '3' } } });
+  const { values: args } = parseArgs({
+    options: {
+      count: { type: 'string', default: '1000' },
+      rate: { type: 'string', default: '10' },
+      'page-every': { type: 'string', default: '3' },
+    },
+  });
   const count = Number(args.count);
   const rate = Number(args.rate);
   const pageEverySeconds = Number(args['page-every']);
@@ -167,10 +207,21 @@ async function main(): Promise<void> {
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
     const database = await provideDatabase(cleanups);
-    const f = await measureHoldingLine({ databaseUrl: database.url, count, rate, pageEverySeconds, build: 'source', log: (l) => console.log(l) });
+    const f = await measureHoldingLine({
+      databaseUrl: database.url,
+      count,
+      rate,
+      pageEverySeconds,
+      build: 'source',
+      log: (l) => console.log(l),
+    });
     console.log(`holding line to ${f.count} linked enquiries, twilio.smsPerSecond ${f.rate} (${database.where})`);
-    console.log(`  all ${f.count} handed to the fake Twilio in ${f.handOffSeconds} s (${f.linesPerSecond}/s; the rate alone allows ${f.floorSeconds} s); seeding took ${f.seedSeconds} s`);
-    console.log(`  pages during it: ${f.pages}, 201 → page SMS p50 ${f.pageLatencyMs.p50} ms, p99 ${f.pageLatencyMs.p99} ms, max ${f.pageLatencyMs.max} ms`);
+    console.log(
+      `  all ${f.count} handed to the fake Twilio in ${f.handOffSeconds} s (${f.linesPerSecond}/s; the rate alone allows ${f.floorSeconds} s); seeding took ${f.seedSeconds} s`,
+    );
+    console.log(
+      `  pages during it: ${f.pages}, 201 → page SMS p50 ${f.pageLatencyMs.p50} ms, p99 ${f.pageLatencyMs.p99} ms, max ${f.pageLatencyMs.max} ms`,
+    );
     for (const p of f.problems) console.log(`  PROBLEM: ${p}`);
     if (f.problems.length) process.exitCode = 1;
   } finally {

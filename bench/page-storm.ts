@@ -70,7 +70,14 @@ function stormEnquiry(i: number): Record<string, unknown> {
  * Runs the measurement on `databaseUrl` (fresh: the service applies the migrations). Starts and
  * stops its own service process and fake Twilio; rejects only when it cannot run.
  */
-export async function measurePageStorm(opts: { databaseUrl: string; count: number; windowSeconds: number; build?: 'source' | 'compiled'; env?: Record<string, string>; log?: (line: string) => void }): Promise<PageStormFigures> {
+export async function measurePageStorm(opts: {
+  databaseUrl: string;
+  count: number;
+  windowSeconds: number;
+  build?: 'source' | 'compiled';
+  env?: Record<string, string>;
+  log?: (line: string) => void;
+}): Promise<PageStormFigures> {
   const say = opts.log ?? (() => {});
   const fake = await startFakeTwilio();
   let service: ServiceProcess | null = null;
@@ -82,7 +89,11 @@ export async function measurePageStorm(opts: { databaseUrl: string; count: numbe
       name: 'service (page storm)',
       build: opts.build,
       env: opts.env,
-      config: { onCall: { bundleSeconds: opts.windowSeconds }, intake: { rateLimit: null, pageRateLimit: null }, twilio: { smsPerSecond: 1000 } },
+      config: {
+        onCall: { bundleSeconds: opts.windowSeconds },
+        intake: { rateLimit: null, pageRateLimit: null },
+        twilio: { smsPerSecond: 1000 },
+      },
     });
     const baseUrl = service.baseUrl!;
     say(`taking ${opts.count} urgent enquiries through the API inside a ${opts.windowSeconds} s bundling window…`);
@@ -91,7 +102,11 @@ export async function measurePageStorm(opts: { databaseUrl: string; count: numbe
     let next = 0;
     const worker = async () => {
       for (let i = next++; i < opts.count; i = next++) {
-        const res = await fetch(`${baseUrl}/api/enquiries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(stormEnquiry(i)) });
+        const res = await fetch(`${baseUrl}/api/enquiries`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(stormEnquiry(i)),
+        });
         const body = (await res.json()) as { reference?: string };
         if (res.status !== 201 || !body.reference) throw new Error(`page storm: enquiry ${i} got HTTP ${res.status}`);
         refs.push(body.reference);
@@ -101,7 +116,8 @@ export async function measurePageStorm(opts: { databaseUrl: string; count: numbe
     const lastAccepted = Date.now();
     const seedSeconds = (lastAccepted - seedStart) / 1000;
     const problems: string[] = [];
-    if (seedSeconds >= opts.windowSeconds) problems.push(`seeding took ${seedSeconds} s, longer than the ${opts.windowSeconds} s window`);
+    if (seedSeconds >= opts.windowSeconds)
+      problems.push(`seeding took ${seedSeconds} s, longer than the ${opts.windowSeconds} s window`);
 
     // The first page goes at once; the bundle at the window's end.
     const textsTo = () => fake.messages.filter((m) => m.to === ON_CALL);
@@ -112,7 +128,8 @@ export async function measurePageStorm(opts: { databaseUrl: string; count: numbe
     }
     await sleep(2_000); // a third text (a refused bundle's retry, a split) would show here
     const texts = textsTo();
-    if (texts.length < 2) problems.push(`${texts.length} texts reached the on-call phone, expected the first page and a bundle`);
+    if (texts.length < 2)
+      problems.push(`${texts.length} texts reached the on-call phone, expected the first page and a bundle`);
     const bundle = texts[1]?.body ?? '';
     const lastEnquiryToBundleSeconds = texts[1] ? (texts[1].at.getTime() - lastAccepted) / 1000 : NaN;
 
@@ -132,7 +149,12 @@ export async function measurePageStorm(opts: { databaseUrl: string; count: numbe
     if (unreachable) problems.push(`${unreachable} references not reachable from the phone`);
 
     // One ACK from the phone, as Twilio delivers it.
-    const ack = signedFormRequest({ publicBaseUrl: baseUrl, path: '/twilio/sms', authToken: fake.authToken, params: { MessageSid: `SM${'0'.repeat(31)}1`, From: ON_CALL, To: PRESS_OFFICE_NUMBER, Body: 'ACK' } });
+    const ack = signedFormRequest({
+      publicBaseUrl: baseUrl,
+      path: '/twilio/sms',
+      authToken: fake.authToken,
+      params: { MessageSid: `SM${'0'.repeat(31)}1`, From: ON_CALL, To: PRESS_OFFICE_NUMBER, Body: 'ACK' },
+    });
     const ackRes = await fetch(ack.request());
     const reply = (/<Message>([\s\S]*)<\/Message>/.exec(await ackRes.text())?.[1] ?? '')
       .replace(/&lt;/g, '<')
@@ -141,7 +163,8 @@ export async function measurePageStorm(opts: { databaseUrl: string; count: numbe
       .replace(/&apos;/g, "'")
       .replace(/&amp;/g, '&');
     const acknowledgedByOneAck = Number(/acknowledged (\d+) enquiries/.exec(reply)?.[1] ?? 0);
-    if (acknowledgedByOneAck !== opts.count) problems.push(`one ACK acknowledged ${acknowledgedByOneAck} of ${opts.count}`);
+    if (acknowledgedByOneAck !== opts.count)
+      problems.push(`one ACK acknowledged ${acknowledgedByOneAck} of ${opts.count}`);
 
     const refused = fake.requests.filter((r) => r.responseStatus >= 400).length;
     if (refused) problems.push(`${refused} requests refused by the fake Twilio`);
@@ -167,7 +190,8 @@ export async function measurePageStorm(opts: { databaseUrl: string; count: numbe
       problems,
     };
   } catch (err) {
-    if (service) console.error(`--- ${service.name} output, last 5000 chars ---\n${service.output().slice(-5000) || '(none)'}`);
+    if (service)
+      console.error(`--- ${service.name} output, last 5000 chars ---\n${service.output().slice(-5000) || '(none)'}`);
     throw err;
   } finally {
     if (service) await service.stop().catch(() => undefined);
@@ -181,15 +205,24 @@ export function describePageStorm(f: PageStormFigures): string {
 }
 
 async function main(): Promise<void> {
-  const { values: args } = parseArgs({ options: { count: { type: 'string', default: '200' }, window: { type: 'string', default: '20' } } });
+  const { values: args } = parseArgs({
+    options: { count: { type: 'string', default: '200' }, window: { type: 'string', default: '20' } },
+  });
   const count = Number(args.count);
   const windowSeconds = Number(args.window);
   if (!Number.isInteger(count) || count < 2 || count > 10_000) throw new Error('--count must be 2 to 10,000');
-  if (!Number.isInteger(windowSeconds) || windowSeconds < 5 || windowSeconds > 3600) throw new Error('--window must be 5 to 3600 seconds');
+  if (!Number.isInteger(windowSeconds) || windowSeconds < 5 || windowSeconds > 3600)
+    throw new Error('--window must be 5 to 3600 seconds');
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
     const database = await provideDatabase(cleanups);
-    const f = await measurePageStorm({ databaseUrl: database.url, count, windowSeconds, build: 'source', log: (l) => console.log(l) });
+    const f = await measurePageStorm({
+      databaseUrl: database.url,
+      count,
+      windowSeconds,
+      build: 'source',
+      log: (l) => console.log(l),
+    });
     console.log(`bundle of ${f.count} urgent enquiries (${database.where}); seeding took ${f.seedSeconds} s`);
     console.log(`  ${describePageStorm(f)}`);
     for (const p of f.problems) console.log(`  PROBLEM: ${p}`);

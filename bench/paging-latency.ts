@@ -31,7 +31,8 @@ const { values: args } = parseArgs({
 const COUNT = Number(args.count);
 const RATE = Number(args.rate);
 const WARMUP = Number(args.warmup);
-if (!Number.isInteger(COUNT) || COUNT < 1 || COUNT > 100_000) throw new Error('--count must be a whole number from 1 to 100000');
+if (!Number.isInteger(COUNT) || COUNT < 1 || COUNT > 100_000)
+  throw new Error('--count must be a whole number from 1 to 100000');
 if (!(RATE > 0 && RATE <= 1000)) throw new Error('--rate must be between 0 and 1000 (enquiries per second)');
 if (!Number.isInteger(WARMUP) || WARMUP < 0) throw new Error('--warmup must be a whole number >= 0');
 /** After the last 201, how long the SMS may take before it counts as missing. */
@@ -95,12 +96,19 @@ async function main(): Promise<number> {
 
     const result = {
       benchmark: 'paging-latency',
-      description: 'ms from the client receiving 201 for an urgent out-of-hours enquiry to the fake Twilio receiving its page SMS',
+      description:
+        'ms from the client receiving 201 for an urgent out-of-hours enquiry to the fake Twilio receiving its page SMS',
       command: `npm run bench:paging -- --count ${COUNT} --rate ${RATE} --warmup ${WARMUP}`,
       at: new Date().toISOString(),
-      params: { count: COUNT, ratePerSecond: RATE, warmup: WARMUP, achievedRatePerSecond: Math.round((COUNT / sendSeconds) * 10) / 10 },
+      params: {
+        count: COUNT,
+        ratePerSecond: RATE,
+        warmup: WARMUP,
+        achievedRatePerSecond: Math.round((COUNT / sendSeconds) * 10) / 10,
+      },
       setup: {
-        service: 'node --import tsx src/main.ts (web + job runner in one process), LOG_LEVEL=warn, office always closed, onCall.bundleSeconds 0, intake.rateLimit off, twilio.smsPerSecond 1000 (the service, not Twilio\'s rate)',
+        service:
+          "node --import tsx src/main.ts (web + job runner in one process), LOG_LEVEL=warn, office always closed, onCall.bundleSeconds 0, intake.rateLimit off, twilio.smsPerSecond 1000 (the service, not Twilio's rate)",
         twilio: 'fake Twilio (test/support/fake-twilio.ts) on 127.0.0.1, in the benchmark process',
         database: database.where,
       },
@@ -117,17 +125,25 @@ async function main(): Promise<number> {
     await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
 
     const f = (v: number) => (Number.isFinite(v) ? `${v} ms` : 'n/a');
-    console.log(`\npaging latency, 201 → SMS at Twilio (${latency.count} of ${COUNT} delivered, ${missing} missing, ${duplicates} doubled):`);
-    console.log(`  p50 ${f(latency.p50)}   p90 ${f(latency.p90)}   p99 ${f(latency.p99)}   max ${f(latency.max)}   (min ${f(latency.min)}, mean ${f(latency.mean)})`);
+    console.log(
+      `\npaging latency, 201 → SMS at Twilio (${latency.count} of ${COUNT} delivered, ${missing} missing, ${duplicates} doubled):`,
+    );
+    console.log(
+      `  p50 ${f(latency.p50)}   p90 ${f(latency.p90)}   p99 ${f(latency.p99)}   max ${f(latency.max)}   (min ${f(latency.min)}, mean ${f(latency.mean)})`,
+    );
     console.log(`intake, request → 201: p50 ${f(intake.p50)}   p99 ${f(intake.p99)}   max ${f(intake.max)}`);
-    console.log(`sent at ${result.params.achievedRatePerSecond}/s; ${result.machine.cpus} cores, ${result.machine.memoryGiB} GiB, Node ${process.version}, PostgreSQL ${result.machine.postgres}`);
+    console.log(
+      `sent at ${result.params.achievedRatePerSecond}/s; ${result.machine.cpus} cores, ${result.machine.memoryGiB} GiB, Node ${process.version}, PostgreSQL ${result.machine.postgres}`,
+    );
     console.log(`written to ${relative(process.cwd(), out)}`);
     return missing || duplicates ? 1 : 0;
   } catch (err) {
     console.error('paging-latency failed:', err);
     if (service) {
       const s: ServiceProcess = service;
-      console.error(`--- service (pid ${s.pid}, ${s.exited ? 'exited' : 'running'}) output ---\n${s.output() || '(none)'}`);
+      console.error(
+        `--- service (pid ${s.pid}, ${s.exited ? 'exited' : 'running'}) output ---\n${s.output() || '(none)'}`,
+      );
     }
     return 1;
   } finally {

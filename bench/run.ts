@@ -116,18 +116,25 @@ const WARMUP_SECONDS = QUICK ? 1 : 2;
 const DRAIN_MS = QUICK ? 45_000 : 120_000;
 const OUT_BASE = resolve(args.out ?? join(BENCH_DIR, 'results', QUICK ? 'latest-quick' : 'latest'));
 
-if (!Number.isInteger(CONNECTIONS) || CONNECTIONS < 1 || CONNECTIONS > 200) throw new Error('--connections must be 1 to 200');
+if (!Number.isInteger(CONNECTIONS) || CONNECTIONS < 1 || CONNECTIONS > 200)
+  throw new Error('--connections must be 1 to 200');
 if (!(DURATION >= 1 && DURATION <= 60)) throw new Error('--duration must be 1 to 60 seconds');
-if (!Number.isInteger(QUEUE_ROWS) || QUEUE_ROWS < 1 || QUEUE_ROWS > 5_000_000) throw new Error('--queue-rows must be 1 to 5,000,000');
-if (!Number.isInteger(QUEUE_SAMPLES) || QUEUE_SAMPLES < 5 || QUEUE_SAMPLES > 5_000) throw new Error('--queue-samples must be 5 to 5000');
+if (!Number.isInteger(QUEUE_ROWS) || QUEUE_ROWS < 1 || QUEUE_ROWS > 5_000_000)
+  throw new Error('--queue-rows must be 1 to 5,000,000');
+if (!Number.isInteger(QUEUE_SAMPLES) || QUEUE_SAMPLES < 5 || QUEUE_SAMPLES > 5_000)
+  throw new Error('--queue-samples must be 5 to 5000');
 if (!(PAGING_RATE > 0 && PAGING_RATE <= 500)) throw new Error('--paging-rate must be 1 to 500 per second');
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 10) throw new Error('--rounds must be 1 to 10');
-if (!Number.isInteger(PHONE_CALLS) || PHONE_CALLS < 1 || PHONE_CALLS > 10_000) throw new Error('--phone-calls must be 1 to 10,000');
+if (!Number.isInteger(PHONE_CALLS) || PHONE_CALLS < 1 || PHONE_CALLS > 10_000)
+  throw new Error('--phone-calls must be 1 to 10,000');
 if (!(PHONE_RATE > 0 && PHONE_RATE <= 200)) throw new Error('--phone-rate must be 1 to 200 calls per second');
-if (!Number.isInteger(LIMIT_TEXTS) || LIMIT_TEXTS < 20 || LIMIT_TEXTS > 10_000) throw new Error('--limit-texts must be 20 to 10,000');
+if (!Number.isInteger(LIMIT_TEXTS) || LIMIT_TEXTS < 20 || LIMIT_TEXTS > 10_000)
+  throw new Error('--limit-texts must be 20 to 10,000');
 if (!(LIMIT_RATE > 0 && LIMIT_RATE <= 1000)) throw new Error('--limit-rate must be 1 to 1000 SMS per second');
-if (!Number.isInteger(EMAIL_BACKLOG) || EMAIL_BACKLOG < 1 || EMAIL_BACKLOG > 100_000) throw new Error('--email-backlog must be 1 to 100,000');
-if (!Number.isInteger(EMAIL_COUNT) || EMAIL_COUNT < 1 || EMAIL_COUNT > 100_000) throw new Error('--email-count must be 1 to 100,000');
+if (!Number.isInteger(EMAIL_BACKLOG) || EMAIL_BACKLOG < 1 || EMAIL_BACKLOG > 100_000)
+  throw new Error('--email-backlog must be 1 to 100,000');
+if (!Number.isInteger(EMAIL_COUNT) || EMAIL_COUNT < 1 || EMAIL_COUNT > 100_000)
+  throw new Error('--email-count must be 1 to 100,000');
 if (!(EMAIL_RATE > 0 && EMAIL_RATE <= 500)) throw new Error('--email-rate must be 1 to 500 messages per second');
 
 /** Hard limit on the whole run, whatever happens: seeding (~40 s per 100k rows here) plus the phases. */
@@ -140,7 +147,9 @@ const HARD_LIMIT_MS =
   60_000 +
   (LIMIT_TEXTS / LIMIT_RATE) * 3000 +
   // The email step: start-up, its own waits (60 s + 100 ms a message for the backlog, 60 s for the last acknowledgements), the new mail at its rate.
-  180_000 + EMAIL_BACKLOG * 120 + (EMAIL_COUNT / EMAIL_RATE) * 1000 +
+  180_000 +
+  EMAIL_BACKLOG * 120 +
+  (EMAIL_COUNT / EMAIL_RATE) * 1000 +
   // The page storm: start-up, 200 enquiries inside a 20 s window, the window, the link and the ACK.
   120_000 +
   90_000;
@@ -170,7 +179,10 @@ const CEILING_TABLE_SQL = `
   ALTER TABLE bench_ceiling ADD PRIMARY KEY (id);`;
 
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : 'n/a';
 
 /** A journalist's non-paging enquiry: not urgent, deadline a month away (after the office next opens). */
 function intakeFields(): Record<string, string> {
@@ -220,7 +232,9 @@ function runNpm(args: string[]): Promise<void> {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`npm ${args.join(' ')} exited ${code}:\n${out}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolvePromise() : reject(new Error(`npm ${args.join(' ')} exited ${code}:\n${out}`)),
+    );
   });
 }
 
@@ -320,10 +334,19 @@ function withoutAccepted(r: LoadResult): LoadResult {
 }
 
 function checkLoad(r: LoadResult, failures: string[]): void {
-  if (r.unexpected || r.errors || r.timeouts) failures.push(`${r.title}: ${r.unexpected} unexpected answers (${JSON.stringify(r.statusCodes)}), ${r.errors} errors, ${r.timeouts} timeouts`);
+  if (r.unexpected || r.errors || r.timeouts)
+    failures.push(
+      `${r.title}: ${r.unexpected} unexpected answers (${JSON.stringify(r.statusCodes)}), ${r.errors} errors, ${r.timeouts} timeouts`,
+    );
 }
 
-async function pagingFigures(fake: FakeTwilio, samples: PagingSample[], fromMessage: number, load: string, sendSeconds: number): Promise<PagingFigures> {
+async function pagingFigures(
+  fake: FakeTwilio,
+  samples: PagingSample[],
+  fromMessage: number,
+  load: string,
+  sendSeconds: number,
+): Promise<PagingFigures> {
   await collect(fake, samples, DRAIN_MS, fromMessage);
   await sleep(1_000); // late duplicates would show here
   const delivered = samples.filter((s) => s.smsAt !== null);
@@ -355,7 +378,8 @@ async function main(): Promise<number> {
     void cleanUp().finally(() => process.exit(2));
   }, HARD_LIMIT_MS);
   hardLimit.unref();
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void cleanUp().finally(() => process.exit(130)));
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => void cleanUp().finally(() => process.exit(130)));
 
   const failures: string[] = [];
   const t0 = Date.now();
@@ -408,7 +432,12 @@ async function main(): Promise<number> {
     });
     const machine: MachineInfo = await machineInfo(database.url);
 
-    const postJson = (url: string, title: string, body: Record<string, unknown>, extra: Partial<LoadSpec> = {}): LoadSpec => ({
+    const postJson = (
+      url: string,
+      title: string,
+      body: Record<string, unknown>,
+      extra: Partial<LoadSpec> = {},
+    ): LoadSpec => ({
       title,
       url,
       method: 'POST',
@@ -432,7 +461,11 @@ async function main(): Promise<number> {
     // (web + job runner, as `npm start`; compiled unless --build source), under the default office week, per-IP rate limit
     // off (all load comes from 127.0.0.1), logs at info.
     const ceilingPort = await freePort();
-    const ceilingProc = await startHelper(join(BENCH_DIR, 'ceiling-server.ts'), { DATABASE_URL: database.url }, ceilingPort);
+    const ceilingProc = await startHelper(
+      join(BENCH_DIR, 'ceiling-server.ts'),
+      { DATABASE_URL: database.url },
+      ceilingPort,
+    );
     helpers.push(ceilingProc);
     const ceilingRss = new RssMonitor(ceilingProc.pid!).start();
     const fake = await startFakeTwilio();
@@ -456,7 +489,11 @@ async function main(): Promise<number> {
 
     // 3. The queue with the seeded million (before intake adds its rows), signed in as a browser
     // does, one request at a time on a keep-alive connection.
-    const queuePages = { queue: '/desk', filtered: '/desk?urgent=yes&channel=sms', search: '/desk?q=flooding' } as const;
+    const queuePages = {
+      queue: '/desk',
+      filtered: '/desk?urgent=yes&channel=sms',
+      search: '/desk?q=flooding',
+    } as const;
     const queue = await phase('queue', async () => {
       const desk = new HttpDesk(base);
       await desk.login(ADMIN.email, ADMIN.password);
@@ -476,23 +513,36 @@ async function main(): Promise<number> {
       const c = new pg.Client({ connectionString: database.url });
       await c.connect();
       const total = Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM enquiry')).rows[0].n);
-      const open = Number((await c.query<{ n: string }>("SELECT count(*) AS n FROM enquiry WHERE status IN ('new','in_progress','waiting')")).rows[0].n);
+      const open = Number(
+        (
+          await c.query<{ n: string }>(
+            "SELECT count(*) AS n FROM enquiry WHERE status IN ('new','in_progress','waiting')",
+          )
+        ).rows[0].n,
+      );
       await c.end();
       return {
         enquiries: total,
         openEnquiries: open,
         samplesPerPage: QUEUE_SAMPLES,
-        method: 'client-side: wall time from sending the GET to reading the whole page, one request at a time, keep-alive, loopback, signed in (pd_session)',
+        method:
+          'client-side: wall time from sending the GET to reading the whole page, one request at a time, keep-alive, loopback, signed in (pd_session)',
         rowsOnFirstPage: rowsShown,
-        pages: Object.fromEntries(Object.entries(queuePages).map(([k, path]) => [k, { path, ms: summary(times[k as keyof typeof queuePages]) }])) as Record<
-          keyof typeof queuePages,
-          { path: string; ms: Summary }
-        >,
+        pages: Object.fromEntries(
+          Object.entries(queuePages).map(([k, path]) => [
+            k,
+            { path, ms: summary(times[k as keyof typeof queuePages]) },
+          ]),
+        ) as Record<keyof typeof queuePages, { path: string; ms: Summary }>,
       };
     });
     for (const [k, v] of Object.entries(queue.pages)) log(`  ${k} ${v.path}: p50 ${v.ms.p50} ms, p95 ${v.ms.p95} ms`);
     // 4. Ceiling and intake in turns.
-    const ceilingSpec = postJson(`http://127.0.0.1:${ceilingPort}/api/enquiries`, 'ceiling: bare Hono + INSERT … RETURNING', intakeFields());
+    const ceilingSpec = postJson(
+      `http://127.0.0.1:${ceilingPort}/api/enquiries`,
+      'ceiling: bare Hono + INSERT … RETURNING',
+      intakeFields(),
+    );
     const apiSpec = postJson(`${base}/api/enquiries`, 'intake: POST /api/enquiries', intakeFields());
     const formSpec: LoadSpec = {
       title: 'intake: POST /enquiries (web form)',
@@ -509,7 +559,11 @@ async function main(): Promise<number> {
     await phase('ceiling-and-intake', async () => {
       for (let i = 0; i < ROUNDS; i++) {
         if (ROUNDS > 1) log(`round ${i + 1} of ${ROUNDS}`);
-        rounds.push({ ceiling: await measure(ceilingSpec), intakeApi: await measure(apiSpec), intakeForm: await measure(formSpec) });
+        rounds.push({
+          ceiling: await measure(ceilingSpec),
+          intakeApi: await measure(apiSpec),
+          intakeForm: await measure(formSpec),
+        });
       }
     });
     const ceiling = combine(rounds.map((r) => r.ceiling));
@@ -553,25 +607,56 @@ async function main(): Promise<number> {
       log(`paging, light load: ${n} urgent enquiries at ${PAGING_RATE}/s…`);
       const started = Date.now();
       const samples = await burst(serviceB.baseUrl!, n, PAGING_RATE, 'light');
-      const figures = await pagingFigures(fake, samples, from, `${PAGING_RATE} urgent enquiries/s, open loop, from the bench process`, (Date.now() - started) / 1000);
+      const figures = await pagingFigures(
+        fake,
+        samples,
+        from,
+        `${PAGING_RATE} urgent enquiries/s, open loop, from the bench process`,
+        (Date.now() - started) / 1000,
+      );
       figures.intakeMs = summary(samples.map((s) => s.acceptedAt - s.sentAt));
       return figures;
     });
-    log(`  201 → SMS p50 ${pagingLight.latencyMs.p50} ms, p99 ${pagingLight.latencyMs.p99} ms (${pagingLight.delivered}/${pagingLight.sent})`);
+    log(
+      `  201 → SMS p50 ${pagingLight.latencyMs.p50} ms, p99 ${pagingLight.latencyMs.p99} ms (${pagingLight.delivered}/${pagingLight.sent})`,
+    );
 
     const pagingFull = await phase('paging-full', async () => {
       const from = fake.messages.length;
-      log(`paging, full load: urgent enquiries on ${CONNECTIONS} connections for ${DURATION} s, then waiting for every page…`);
-      const r = await runLoad(postJson(`${serviceB.baseUrl}/api/enquiries`, 'paging: urgent POST /api/enquiries, full load', urgentEnquiryBody('[<id>]', 'full'), { collectReferences: true }));
+      log(
+        `paging, full load: urgent enquiries on ${CONNECTIONS} connections for ${DURATION} s, then waiting for every page…`,
+      );
+      const r = await runLoad(
+        postJson(
+          `${serviceB.baseUrl}/api/enquiries`,
+          'paging: urgent POST /api/enquiries, full load',
+          urgentEnquiryBody('[<id>]', 'full'),
+          { collectReferences: true },
+        ),
+      );
       checkLoad(r, failures);
-      const samples: PagingSample[] = (r.accepted ?? []).map((a) => ({ reference: a.reference, sentAt: NaN, acceptedAt: a.at, smsAt: null }));
-      const figures = await pagingFigures(fake, samples, from, `as fast as the service answers: ${CONNECTIONS} connections, closed loop, autocannon`, r.durationSeconds);
+      const samples: PagingSample[] = (r.accepted ?? []).map((a) => ({
+        reference: a.reference,
+        sentAt: NaN,
+        acceptedAt: a.at,
+        smsAt: null,
+      }));
+      const figures = await pagingFigures(
+        fake,
+        samples,
+        from,
+        `as fast as the service answers: ${CONNECTIONS} connections, closed loop, autocannon`,
+        r.durationSeconds,
+      );
       figures.intakeLatencyMs = r.latencyMs;
       return figures;
     });
-    log(`  ${fmt(pagingFull.acceptedPerSec)} urgent/s accepted, ${fmt(pagingFull.pagesPerSec, 1)} pages/s sent; 201 → SMS p50 ${pagingFull.latencyMs.p50} ms, p99 ${pagingFull.latencyMs.p99} ms (${pagingFull.delivered}/${pagingFull.sent})`);
+    log(
+      `  ${fmt(pagingFull.acceptedPerSec)} urgent/s accepted, ${fmt(pagingFull.pagesPerSec, 1)} pages/s sent; 201 → SMS p50 ${pagingFull.latencyMs.p50} ms, p99 ${pagingFull.latencyMs.p99} ms (${pagingFull.delivered}/${pagingFull.sent})`,
+    );
     for (const p of [pagingLight, pagingFull]) {
-      if (p.missing || p.duplicates) failures.push(`paging (${p.load}): ${p.missing} pages missing, ${p.duplicates} doubled`);
+      if (p.missing || p.duplicates)
+        failures.push(`paging (${p.load}): ${p.missing} pages missing, ${p.duplicates} doubled`);
     }
 
     // 6. The phone line, on the same out-of-hours service, now with someone on the rota: each
@@ -579,12 +664,27 @@ async function main(): Promise<number> {
     // acceptance, the dial result), so every call leaves an enquiry.
     const phoneLine = await phase('phone-line', async () => {
       await putOnCall(database.url);
-      log(`phone line: ${PHONE_WARMUP} warm-up calls, then ${PHONE_CALLS} out-of-hours calls at ${PHONE_RATE}/s (keypress 1 → the on-call officer's phone rings)…`);
-      return measurePhoneLine(fake, { baseUrl: serviceB.baseUrl!, databaseUrl: database.url, count: PHONE_CALLS, rate: PHONE_RATE, warmup: PHONE_WARMUP, officerPhone: BENCH_OFFICER.phone });
+      log(
+        `phone line: ${PHONE_WARMUP} warm-up calls, then ${PHONE_CALLS} out-of-hours calls at ${PHONE_RATE}/s (keypress 1 → the on-call officer's phone rings)…`,
+      );
+      return measurePhoneLine(fake, {
+        baseUrl: serviceB.baseUrl!,
+        databaseUrl: database.url,
+        count: PHONE_CALLS,
+        rate: PHONE_RATE,
+        warmup: PHONE_WARMUP,
+        officerPhone: BENCH_OFFICER.phone,
+      });
     });
-    log(`  keypress 1 → <Dial> p50 ${phoneLine.keypressToDialMs.p50} ms, p99 ${phoneLine.keypressToDialMs.p99} ms; menu p99 ${phoneLine.menuMs.p99} ms (${phoneLine.connected}/${phoneLine.calls} put through, ${phoneLine.enquiriesAdded} enquiries)`);
-    if (phoneLine.failed) failures.push(`phone line: ${phoneLine.failed} call(s) not put through; first: ${phoneLine.firstError}`);
-    if (phoneLine.enquiriesAdded !== phoneLine.enquiriesExpected) failures.push(`phone line: ${phoneLine.enquiriesAdded} enquiries by phone, expected ${phoneLine.enquiriesExpected}`);
+    log(
+      `  keypress 1 → <Dial> p50 ${phoneLine.keypressToDialMs.p50} ms, p99 ${phoneLine.keypressToDialMs.p99} ms; menu p99 ${phoneLine.menuMs.p99} ms (${phoneLine.connected}/${phoneLine.calls} put through, ${phoneLine.enquiriesAdded} enquiries)`,
+    );
+    if (phoneLine.failed)
+      failures.push(`phone line: ${phoneLine.failed} call(s) not put through; first: ${phoneLine.firstError}`);
+    if (phoneLine.enquiriesAdded !== phoneLine.enquiriesExpected)
+      failures.push(
+        `phone line: ${phoneLine.enquiriesAdded} enquiries by phone, expected ${phoneLine.enquiriesExpected}`,
+      );
 
     clearInterval(trimB);
     const peakBKiB = await rssB.stop();
@@ -596,18 +696,31 @@ async function main(): Promise<number> {
     // fresh database of the same server (nobody on the rota: the page goes to the fallback number),
     // their own fake Twilio, a backlog of texts and a page behind it.
     const sendLimits = await phase('send-limits', async (): Promise<SendLimitFigures | null> => {
-      log(`send limits: ${LIMIT_TEXTS} texts and a page through a web process and two workers, twilio.smsPerSecond ${LIMIT_RATE}…`);
+      log(
+        `send limits: ${LIMIT_TEXTS} texts and a page through a web process and two workers, twilio.smsPerSecond ${LIMIT_RATE}…`,
+      );
       try {
         const url = await scratchDatabase(database.url, cleanups);
-        return await measureSendLimits({ databaseUrl: url, rate: LIMIT_RATE, texts: LIMIT_TEXTS, build: BUILD, env: serviceEnv });
+        return await measureSendLimits({
+          databaseUrl: url,
+          rate: LIMIT_RATE,
+          texts: LIMIT_TEXTS,
+          build: BUILD,
+          env: serviceEnv,
+        });
       } catch (err) {
         failures.push(`send limits: ${(err as Error).message}`);
         return null;
       }
     });
     if (sendLimits) {
-      log(`  at most ${sendLimits.maxPerSecond} SMS in any one second (limit ${LIMIT_RATE}); the page ${sendLimits.pagePosition}th of ${LIMIT_TEXTS + 1}, ${sendLimits.textsBetween} texts between`);
-      if (sendLimits.messages !== LIMIT_TEXTS + 1) failures.push(`send limits: the fake Twilio received ${sendLimits.messages} messages, expected ${LIMIT_TEXTS + 1}`);
+      log(
+        `  at most ${sendLimits.maxPerSecond} SMS in any one second (limit ${LIMIT_RATE}); the page ${sendLimits.pagePosition}th of ${LIMIT_TEXTS + 1}, ${sendLimits.textsBetween} texts between`,
+      );
+      if (sendLimits.messages !== LIMIT_TEXTS + 1)
+        failures.push(
+          `send limits: the fake Twilio received ${sendLimits.messages} messages, expected ${LIMIT_TEXTS + 1}`,
+        );
     }
 
     // 8. Email (issue 16): a backlog in a real Dovecot before the service starts, then new mail at
@@ -620,44 +733,75 @@ async function main(): Promise<number> {
         log(`email: skipped, ${emailSkipped}`);
         return null;
       }
-      log(`email: ${EMAIL_BACKLOG} messages waiting in the mailbox (Dovecot) before the service starts, then ${EMAIL_COUNT} new ones at ${EMAIL_RATE}/s…`);
+      log(
+        `email: ${EMAIL_BACKLOG} messages waiting in the mailbox (Dovecot) before the service starts, then ${EMAIL_COUNT} new ones at ${EMAIL_RATE}/s…`,
+      );
       try {
         const url = await scratchDatabase(database.url, cleanups);
-        return await measureEmail({ databaseUrl: url, backlog: EMAIL_BACKLOG, count: EMAIL_COUNT, rate: EMAIL_RATE, build: BUILD, env: serviceEnv, log: (line) => log(`  ${line}`) });
+        return await measureEmail({
+          databaseUrl: url,
+          backlog: EMAIL_BACKLOG,
+          count: EMAIL_COUNT,
+          rate: EMAIL_RATE,
+          build: BUILD,
+          env: serviceEnv,
+          log: (line) => log(`  ${line}`),
+        });
       } catch (err) {
         failures.push(`email: ${(err as Error).message}`);
         return null;
       }
     });
     if (email) {
-      log(`  backlog ${email.backlog.messagesPerSecond} messages/s; new message → acknowledgement p50 ${email.latency.toAcknowledgementMs.p50} ms, p99 ${email.latency.toAcknowledgementMs.p99} ms`);
+      log(
+        `  backlog ${email.backlog.messagesPerSecond} messages/s; new message → acknowledgement p50 ${email.latency.toAcknowledgementMs.p50} ms, p99 ${email.latency.toAcknowledgementMs.p99} ms`,
+      );
       for (const p of email.problems) failures.push(`email: ${p}`);
     }
 
     // 8b. Holding line to 1,000 linked enquiries (issue 18): its own service on a fresh database;
     // the time to hand every text to the fake Twilio, and page latency meanwhile.
     const holdingLine = await phase('holding-line', async (): Promise<HoldingLineFigures | null> => {
-      log(`holding line: 1,000 linked enquiries, one line sent to all at twilio.smsPerSecond ${HOLDING_RATE}, an urgent enquiry every 3 s meanwhile…`);
+      log(
+        `holding line: 1,000 linked enquiries, one line sent to all at twilio.smsPerSecond ${HOLDING_RATE}, an urgent enquiry every 3 s meanwhile…`,
+      );
       try {
         const url = await scratchDatabase(database.url, cleanups);
-        return await measureHoldingLine({ databaseUrl: url, count: 1000, rate: HOLDING_RATE, pageEverySeconds: 3, build: BUILD, env: serviceEnv });
+        return await measureHoldingLine({
+          databaseUrl: url,
+          count: 1000,
+          rate: HOLDING_RATE,
+          pageEverySeconds: 3,
+          build: BUILD,
+          env: serviceEnv,
+        });
       } catch (err) {
         failures.push(`holding line: ${(err as Error).message}`);
         return null;
       }
     });
     if (holdingLine) {
-      log(`  all 1,000 at the fake Twilio in ${holdingLine.handOffSeconds} s (${holdingLine.linesPerSecond}/s); pages meanwhile p50 ${holdingLine.pageLatencyMs.p50} ms, p99 ${holdingLine.pageLatencyMs.p99} ms`);
+      log(
+        `  all 1,000 at the fake Twilio in ${holdingLine.handOffSeconds} s (${holdingLine.linesPerSecond}/s); pages meanwhile p50 ${holdingLine.pageLatencyMs.p50} ms, p99 ${holdingLine.pageLatencyMs.p99} ms`,
+      );
       for (const p of holdingLine.problems) failures.push(`holding line: ${p}`);
     }
 
     // 8c. Bundle of 200 urgent enquiries (issue 22): its own service on a fresh database, against
     // the fake Twilio's limits; the texts sent, whether all are within them, reachable and acknowledged by one ACK.
     const pageStorm = await phase('page-storm', async (): Promise<PageStormFigures | null> => {
-      log('bundle of 200 urgent enquiries: 200 through the API inside a 20 s bundling window, half with hostile outlets…');
+      log(
+        'bundle of 200 urgent enquiries: 200 through the API inside a 20 s bundling window, half with hostile outlets…',
+      );
       try {
         const url = await scratchDatabase(database.url, cleanups);
-        return await measurePageStorm({ databaseUrl: url, count: 200, windowSeconds: 20, build: BUILD, env: serviceEnv });
+        return await measurePageStorm({
+          databaseUrl: url,
+          count: 200,
+          windowSeconds: 20,
+          build: BUILD,
+          env: serviceEnv,
+        });
       } catch (err) {
         failures.push(`page storm: ${(err as Error).message}`);
         return null;
@@ -673,20 +817,90 @@ async function main(): Promise<number> {
     const MB = (kib: number | null) => (kib === null ? NaN : Math.round((kib * 1024) / 1e5) / 10);
     const atScale = QUEUE_ROWS >= 1_000_000;
     const scaleNote = atScale ? undefined : `${fmt(queue.enquiries)} enquiries, not 1,000,000`;
-    const t = (figure: string, target: string, measured: string, ratio: number, pass: boolean, note?: string): Target => ({ figure, target, measured, ratio: Math.round(ratio * 100) / 100, pass, ...(note ? { note } : {}) });
+    const t = (
+      figure: string,
+      target: string,
+      measured: string,
+      ratio: number,
+      pass: boolean,
+      note?: string,
+    ): Target => ({ figure, target, measured, ratio: Math.round(ratio * 100) / 100, pass, ...(note ? { note } : {}) });
     const targets: Target[] = [
-      t('intake API (POST /api/enquiries)', '≥ 0.6 × ceiling', `${fmt(intakeApi.reqPerSec)} req/s = ${(intakeApi.reqPerSec / ceiling.reqPerSec).toFixed(2)} × ${fmt(ceiling.reqPerSec)}`, intakeApi.reqPerSec / ceiling.reqPerSec / 0.6, intakeApi.reqPerSec >= 0.6 * ceiling.reqPerSec),
-      t('intake form (POST /enquiries)', '≥ 0.6 × ceiling', `${fmt(intakeForm.reqPerSec)} req/s = ${(intakeForm.reqPerSec / ceiling.reqPerSec).toFixed(2)} × ${fmt(ceiling.reqPerSec)}`, intakeForm.reqPerSec / ceiling.reqPerSec / 0.6, intakeForm.reqPerSec >= 0.6 * ceiling.reqPerSec),
-      t(`paging p99, light (${PAGING_RATE}/s)`, '≤ 100 ms', `${pagingLight.latencyMs.p99} ms`, pagingLight.latencyMs.p99 / 100, pagingLight.latencyMs.p99 <= 100 && !pagingLight.missing),
-      t('paging p99, full load', '≤ 250 ms', `${fmt(pagingFull.latencyMs.p99)} ms`, pagingFull.latencyMs.p99 / 250, pagingFull.latencyMs.p99 <= 250 && !pagingFull.missing),
-      t('queue page p95 (GET /desk)', '≤ 50 ms', `${queue.pages.queue.ms.p95} ms`, queue.pages.queue.ms.p95 / 50, queue.pages.queue.ms.p95 <= 50, scaleNote),
-      t('filtered page p95 (urgent, SMS)', '≤ 50 ms', `${queue.pages.filtered.ms.p95} ms`, queue.pages.filtered.ms.p95 / 50, queue.pages.filtered.ms.p95 <= 50, scaleNote),
-      t('search p95 (q=flooding)', '≤ 100 ms', `${queue.pages.search.ms.p95} ms`, queue.pages.search.ms.p95 / 100, queue.pages.search.ms.p95 <= 100, scaleNote),
+      t(
+        'intake API (POST /api/enquiries)',
+        '≥ 0.6 × ceiling',
+        `${fmt(intakeApi.reqPerSec)} req/s = ${(intakeApi.reqPerSec / ceiling.reqPerSec).toFixed(2)} × ${fmt(ceiling.reqPerSec)}`,
+        intakeApi.reqPerSec / ceiling.reqPerSec / 0.6,
+        intakeApi.reqPerSec >= 0.6 * ceiling.reqPerSec,
+      ),
+      t(
+        'intake form (POST /enquiries)',
+        '≥ 0.6 × ceiling',
+        `${fmt(intakeForm.reqPerSec)} req/s = ${(intakeForm.reqPerSec / ceiling.reqPerSec).toFixed(2)} × ${fmt(ceiling.reqPerSec)}`,
+        intakeForm.reqPerSec / ceiling.reqPerSec / 0.6,
+        intakeForm.reqPerSec >= 0.6 * ceiling.reqPerSec,
+      ),
+      t(
+        `paging p99, light (${PAGING_RATE}/s)`,
+        '≤ 100 ms',
+        `${pagingLight.latencyMs.p99} ms`,
+        pagingLight.latencyMs.p99 / 100,
+        pagingLight.latencyMs.p99 <= 100 && !pagingLight.missing,
+      ),
+      t(
+        'paging p99, full load',
+        '≤ 250 ms',
+        `${fmt(pagingFull.latencyMs.p99)} ms`,
+        pagingFull.latencyMs.p99 / 250,
+        pagingFull.latencyMs.p99 <= 250 && !pagingFull.missing,
+      ),
+      t(
+        'queue page p95 (GET /desk)',
+        '≤ 50 ms',
+        `${queue.pages.queue.ms.p95} ms`,
+        queue.pages.queue.ms.p95 / 50,
+        queue.pages.queue.ms.p95 <= 50,
+        scaleNote,
+      ),
+      t(
+        'filtered page p95 (urgent, SMS)',
+        '≤ 50 ms',
+        `${queue.pages.filtered.ms.p95} ms`,
+        queue.pages.filtered.ms.p95 / 50,
+        queue.pages.filtered.ms.p95 <= 50,
+        scaleNote,
+      ),
+      t(
+        'search p95 (q=flooding)',
+        '≤ 100 ms',
+        `${queue.pages.search.ms.p95} ms`,
+        queue.pages.search.ms.p95 / 100,
+        queue.pages.search.ms.p95 <= 100,
+        scaleNote,
+      ),
       t('service peak RSS', '≤ 250 MB', `${MB(peakKiB)} MB`, MB(peakKiB) / 250, MB(peakKiB) <= 250),
-      t(`phone line p99, keypress 1 → Dial (${PHONE_RATE} calls/s)`, '≤ 100 ms', `${fmt(phoneLine.keypressToDialMs.p99, 1)} ms`, phoneLine.keypressToDialMs.p99 / 100, phoneLine.keypressToDialMs.p99 <= 100 && !phoneLine.failed),
-      t('SMS in any one second at Twilio (two workers)', `≤ ${LIMIT_RATE} (twilio.smsPerSecond)`, sendLimits ? `${sendLimits.maxPerSecond}` : 'n/a', (sendLimits?.maxPerSecond ?? NaN) / LIMIT_RATE, sendLimits !== null && sendLimits.maxPerSecond <= LIMIT_RATE),
+      t(
+        `phone line p99, keypress 1 → Dial (${PHONE_RATE} calls/s)`,
+        '≤ 100 ms',
+        `${fmt(phoneLine.keypressToDialMs.p99, 1)} ms`,
+        phoneLine.keypressToDialMs.p99 / 100,
+        phoneLine.keypressToDialMs.p99 <= 100 && !phoneLine.failed,
+      ),
+      t(
+        'SMS in any one second at Twilio (two workers)',
+        `≤ ${LIMIT_RATE} (twilio.smsPerSecond)`,
+        sendLimits ? `${sendLimits.maxPerSecond}` : 'n/a',
+        (sendLimits?.maxPerSecond ?? NaN) / LIMIT_RATE,
+        sendLimits !== null && sendLimits.maxPerSecond <= LIMIT_RATE,
+      ),
       // As test/process/two-workers.test.ts: the page waits at most for the texts already holding a slot.
-      t('texts sent between the page queued and sent', '≤ 10', sendLimits ? `${sendLimits.textsBetween}` : 'n/a', (sendLimits?.textsBetween ?? NaN) / 10, sendLimits !== null && sendLimits.textsBetween <= 10),
+      t(
+        'texts sent between the page queued and sent',
+        '≤ 10',
+        sendLimits ? `${sendLimits.textsBetween}` : 'n/a',
+        (sendLimits?.textsBetween ?? NaN) / 10,
+        sendLimits !== null && sendLimits.textsBetween <= 10,
+      ),
       t(
         `email: new message → acknowledgement at SMTP p99 (${EMAIL_RATE}/s)`,
         `≤ ${fmt(EMAIL_TARGET_MS)} ms`,
@@ -698,7 +912,9 @@ async function main(): Promise<number> {
       t(
         "bundle of 200 urgent enquiries: texts sent, all within Twilio's limits",
         '≤ 1,600 characters each, none refused, every reference reachable, one ACK for all',
-        pageStorm ? `${pageStorm.textsSent} texts, longest ${pageStorm.longestText} chars, ${pageStorm.refused} refused, ${pageStorm.reachable}/200 reachable, ACK ${pageStorm.acknowledgedByOneAck}/200` : 'n/a',
+        pageStorm
+          ? `${pageStorm.textsSent} texts, longest ${pageStorm.longestText} chars, ${pageStorm.refused} refused, ${pageStorm.reachable}/200 reachable, ACK ${pageStorm.acknowledgedByOneAck}/200`
+          : 'n/a',
         (pageStorm?.longestText ?? NaN) / 1600,
         pageStorm !== null && pageStorm.problems.length === 0,
       ),
@@ -734,19 +950,29 @@ async function main(): Promise<number> {
       setup: {
         database: database.where,
         loadGenerator: `autocannon (API) in its own process (bench/load.ts), 127.0.0.1, keep-alive; a short warm-up run before each measured run; ceiling, API and form measured in turns, ${ROUNDS} round(s): req/s over all rounds, p50 the median round's, p99 the worst round's`,
-        ceiling: 'bench/ceiling-server.ts: bare Hono on @hono/node-server, JSON body → one INSERT … RETURNING through pg (pool of 10) into bench_ceiling (LIKE enquiry: same columns incl. the generated tsvector; primary key only)',
+        ceiling:
+          'bench/ceiling-server.ts: bare Hono on @hono/node-server, JSON body → one INSERT … RETURNING through pg (pool of 10) into bench_ceiling (LIKE enquiry: same columns incl. the generated tsvector; primary key only)',
         service: `the real service, web + job runner in one process as \`npm start\` runs it, ${BUILD === 'compiled' ? 'compiled as deployed (npm run build; node dist/main.js, as in the Dockerfile)' : 'from source through tsx (node --import tsx src/main.ts)'}, LOG_LEVEL=info, intake.rateLimit: null (the per-IP limit is off for the run: every request comes from 127.0.0.1)`,
-        intake: 'non-paging enquiries (not urgent, deadline in 30 days) under the default office week (09:00–17:00 Mon–Fri, Europe/London, GB-ENG holidays); API expects 201, form expects 303',
+        intake:
+          'non-paging enquiries (not urgent, deadline in 30 days) under the default office week (09:00–17:00 Mon–Fri, Europe/London, GB-ENG holidays); API expects 201, form expects 303',
         queue: `${fmt(QUEUE_ROWS)} enquiries from npm run seed (then VACUUM ANALYZE and CHECKPOINT), measured before the intake runs add theirs; signed in through /desk/login as the first manager (PRESSDESK_ADMIN_EMAIL)`,
-        paging: 'a second service process with the office always closed, onCall.bundleSeconds 0 (every page its own SMS), nobody on the rota (pages go to onCall.fallbackNumber), twilio.smsPerSecond 1000 (the service\'s own delay; the send limits have their own step); fake Twilio in the bench process; latency = fake Twilio receipt − client receipt of the 201',
+        paging:
+          "a second service process with the office always closed, onCall.bundleSeconds 0 (every page its own SMS), nobody on the rota (pages go to onCall.fallbackNumber), twilio.smsPerSecond 1000 (the service's own delay; the send limits have their own step); fake Twilio in the bench process; latency = fake Twilio receipt − client receipt of the 201",
         phoneLine: `the paging service process after paging, with ${BENCH_OFFICER.name} (${BENCH_OFFICER.phone}) put on the rota (npm run oncall -- add); ${PHONE_WARMUP} unmeasured calls, then ${PHONE_CALLS} at ${PHONE_RATE}/s, open loop, each from its own number, played out by the fake Twilio: /twilio/voice (menu), gather Digits=1 (the <Dial> to the officer), the whisper (the officer answers and presses 1), the dial result (an enquiry per call, counted); latency = the fake's request sent → answer read (performance.now() in the bench process)`,
         sendLimits: `as npm run bench:limits: a web process and two workers (${BUILD === 'compiled' ? 'node dist/main.js' : 'tsx'}) on a fresh database of the same server, twilio.smsPerSecond ${LIMIT_RATE}, their own fake Twilio; ${LIMIT_TEXTS} texts to journalists queued, and when ten have gone an urgent out-of-hours enquiry (nobody on the rota: paged at the fallback number); the most SMS the fake received within any one second (sliding window), and where the page came`,
         email: `its own service process (${BUILD === 'compiled' ? 'node dist/main.js' : 'tsx'}, web + job runner + mailbox watcher, office always closed: every new enquiry acknowledged, nothing pages) on a fresh database of the same server; Debian's Dovecot (test/support/imap-server.ts) on 127.0.0.1 with ${EMAIL_BACKLOG} messages appended before the service starts, each from its own sender; the tests' SMTP recorder in the bench process. Backlog: messages / (watcher started → last enquiry committed). Then ${EMAIL_COUNT} new messages at ${EMAIL_RATE}/s by IMAP APPEND, open loop; latency = APPEND finished → the acknowledgement (In-Reply-To that message) at the recorder. Every message must make one enquiry and get one acknowledgement, to its sender`,
-        memory: 'VmHWM of each service process from /proc/<pid>/status (kernel-kept peak), polled every 250 ms; the figure is the larger of the two service processes (the paging one also answers the phone line)',
+        memory:
+          'VmHWM of each service process from /proc/<pid>/status (kernel-kept peak), polled every 250 ms; the figure is the larger of the two service processes (the paging one also answers the phone line)',
       },
       ceiling: withoutAccepted(ceiling),
-      intakeApi: { ...withoutAccepted(intakeApi), ratioToCeiling: Math.round((intakeApi.reqPerSec / ceiling.reqPerSec) * 100) / 100 },
-      intakeForm: { ...withoutAccepted(intakeForm), ratioToCeiling: Math.round((intakeForm.reqPerSec / ceiling.reqPerSec) * 100) / 100 },
+      intakeApi: {
+        ...withoutAccepted(intakeApi),
+        ratioToCeiling: Math.round((intakeApi.reqPerSec / ceiling.reqPerSec) * 100) / 100,
+      },
+      intakeForm: {
+        ...withoutAccepted(intakeForm),
+        ratioToCeiling: Math.round((intakeForm.reqPerSec / ceiling.reqPerSec) * 100) / 100,
+      },
       pagingLight,
       pagingFull,
       phoneLine,
@@ -773,12 +999,17 @@ async function main(): Promise<number> {
     const md = markdown(result);
     await writeFile(`${OUT_BASE}.md`, md);
     console.log(`\n${table(result)}`);
-    console.log(`written to ${relative(process.cwd(), `${OUT_BASE}.json`)} and ${relative(process.cwd(), `${OUT_BASE}.md`)} in ${result.totalSeconds} s`);
+    console.log(
+      `written to ${relative(process.cwd(), `${OUT_BASE}.json`)} and ${relative(process.cwd(), `${OUT_BASE}.md`)} in ${result.totalSeconds} s`,
+    );
     if (failures.length) console.error(`\nFAILURES:\n  ${failures.join('\n  ')}`);
     return failures.length ? 1 : 0;
   } catch (err) {
     console.error('bench failed:', err);
-    if (current) console.error(`--- ${current.name} (pid ${current.pid}, ${current.exited ? 'exited' : 'running'}) output (last 5000 chars) ---\n${current.output().slice(-5000) || '(none)'}`);
+    if (current)
+      console.error(
+        `--- ${current.name} (pid ${current.pid}, ${current.exited ? 'exited' : 'running'}) output (last 5000 chars) ---\n${current.output().slice(-5000) || '(none)'}`,
+      );
     return 1;
   } finally {
     await cleanUp();
@@ -818,7 +1049,12 @@ type Result = {
   sendLimits: SendLimitFigures | null;
   email: EmailFigures | null;
   emailSkipped: string | null;
-  queue: { enquiries: number; openEnquiries: number; method: string; pages: Record<string, { path: string; ms: Summary }> };
+  queue: {
+    enquiries: number;
+    openEnquiries: number;
+    method: string;
+    pages: Record<string, { path: string; ms: Summary }>;
+  };
   memory: { peakRssMB: number; serviceIntakeAndQueueMB: number; servicePagingMB: number; ceilingServerMB: number };
   targets: Target[];
   totalSeconds: number;
@@ -827,13 +1063,25 @@ type Result = {
 /** The figures as rows: [figure, measured, target, result]. */
 function rows(r: Result): string[][] {
   const load = (x: LoadResult) => `${fmt(x.reqPerSec)} req/s, p50 ${x.latencyMs.p50} ms, p99 ${x.latencyMs.p99} ms`;
-  const tgt = (i: number) => [r.targets[i].target, `${r.targets[i].pass ? 'PASS' : 'FAIL'} (${r.targets[i].ratio.toFixed(2)} of target)`];
+  const tgt = (i: number) => [
+    r.targets[i].target,
+    `${r.targets[i].pass ? 'PASS' : 'FAIL'} (${r.targets[i].ratio.toFixed(2)} of target)`,
+  ];
   const page = (x: { ms: Summary }) => `p50 ${x.ms.p50} ms, p95 ${x.ms.p95} ms (max ${x.ms.max})`;
-  const paging = (p: PagingFigures) => `p50 ${fmt(p.latencyMs.p50)} ms, p99 ${fmt(p.latencyMs.p99)} ms (${p.delivered}/${p.sent} paged, ${fmt(p.acceptedPerSec)} urgent/s in, ${fmt(p.pagesPerSec, 1)} SMS/s out)`;
+  const paging = (p: PagingFigures) =>
+    `p50 ${fmt(p.latencyMs.p50)} ms, p99 ${fmt(p.latencyMs.p99)} ms (${p.delivered}/${p.sent} paged, ${fmt(p.acceptedPerSec)} urgent/s in, ${fmt(p.pagesPerSec, 1)} SMS/s out)`;
   return [
     ['ceiling: bare Hono + INSERT … RETURNING', load(r.ceiling), '(reference)', ''],
-    ['intake API POST /api/enquiries (201)', `${load(r.intakeApi)}; ${r.intakeApi.ratioToCeiling.toFixed(2)} × ceiling`, ...tgt(0)],
-    ['intake form POST /enquiries (303)', `${load(r.intakeForm)}; ${r.intakeForm.ratioToCeiling.toFixed(2)} × ceiling`, ...tgt(1)],
+    [
+      'intake API POST /api/enquiries (201)',
+      `${load(r.intakeApi)}; ${r.intakeApi.ratioToCeiling.toFixed(2)} × ceiling`,
+      ...tgt(0),
+    ],
+    [
+      'intake form POST /enquiries (303)',
+      `${load(r.intakeForm)}; ${r.intakeForm.ratioToCeiling.toFixed(2)} × ceiling`,
+      ...tgt(1),
+    ],
     [`paging 201 → SMS, light (${r.params.pagingRatePerSecond}/s)`, paging(r.pagingLight), ...tgt(2)],
     ['paging 201 → SMS, full load', paging(r.pagingFull), ...tgt(3)],
     [
@@ -844,15 +1092,23 @@ function rows(r: Result): string[][] {
     [`queue GET /desk (${fmt(r.queue.enquiries)} enquiries)`, page(r.queue.pages.queue), ...tgt(4)],
     ['filtered /desk?urgent=yes&channel=sms', page(r.queue.pages.filtered), ...tgt(5)],
     ['search /desk?q=flooding', page(r.queue.pages.search), ...tgt(6)],
-    ['service peak RSS', `${r.memory.peakRssMB} MB (intake+queue ${r.memory.serviceIntakeAndQueueMB}, paging ${r.memory.servicePagingMB}; ceiling server ${r.memory.ceilingServerMB})`, ...tgt(7)],
+    [
+      'service peak RSS',
+      `${r.memory.peakRssMB} MB (intake+queue ${r.memory.serviceIntakeAndQueueMB}, paging ${r.memory.servicePagingMB}; ceiling server ${r.memory.ceilingServerMB})`,
+      ...tgt(7),
+    ],
     [
       `send limits: SMS per second, ${r.params.limitTexts} texts + 1 page, two workers`,
-      r.sendLimits ? `at most ${r.sendLimits.maxPerSecond} in any one second (mean ${fmt(r.sendLimits.meanPerSecond, 1)}/s)` : 'failed (see failures)',
+      r.sendLimits
+        ? `at most ${r.sendLimits.maxPerSecond} in any one second (mean ${fmt(r.sendLimits.meanPerSecond, 1)}/s)`
+        : 'failed (see failures)',
       ...tgt(9),
     ],
     [
       'send limits: where the page came',
-      r.sendLimits ? `${r.sendLimits.pagePosition}th of ${r.sendLimits.texts + 1}; queued when ${r.sendLimits.sentBeforePage} texts had gone, ${r.sendLimits.textsBetween} went between` : 'failed (see failures)',
+      r.sendLimits
+        ? `${r.sendLimits.pagePosition}th of ${r.sendLimits.texts + 1}; queued when ${r.sendLimits.sentBeforePage} texts had gone, ${r.sendLimits.textsBetween} went between`
+        : 'failed (see failures)',
       ...tgt(10),
     ],
     [
@@ -882,7 +1138,11 @@ function machineLine(r: Result): string {
 function table(r: Result): string {
   const all = [['figure', 'measured', 'target', 'result'], ...rows(r)];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...all.map((row) => row[i].length)));
-  const line = (row: string[]) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [
     `Press Desk benchmark (${r.command}), ${r.at}`,
     `machine: ${machineLine(r)}`,

@@ -8,23 +8,55 @@
 // in a baseline, so only new ones fail: .dependency-cruiser-known-violations.json for the file rules
 // (written by `npx depcruise-baseline src`), .deps-known-folder-edges.json for folder imports that
 // still run against the intended order and so close folder cycles. Fixing one means deleting its entry.
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-interface Dependency { resolved: string; }
-interface Module { source: string; dependencies: Dependency[]; }
-interface Violation {
-  type: string; from: string; to: string; rule: { name: string; severity: string }; cycle?: { name: string }[];
+interface Dependency {
+  resolved: string;
 }
-interface CruiseResult { modules: Module[]; summary: { violations: Violation[] }; }
+interface Module {
+  source: string;
+  dependencies: Dependency[];
+}
+interface Violation {
+  type: string;
+  from: string;
+  to: string;
+  rule: { name: string; severity: string };
+  cycle?: { name: string }[];
+}
+interface CruiseResult {
+  modules: Module[];
+  summary: { violations: Violation[] };
+}
 
-const BASELINE = ".dependency-cruiser-known-violations.json";
+const BASELINE = '.dependency-cruiser-known-violations.json';
 // The intended order of src/* folders, lowest first: a folder imports only folders before it. Used only to choose
 // which folder edges `npm run lint:deps -- --write-baseline` records as known (those running upward).
-const ORDER = ["db", "hours", "http", "jobs", "audit", "web", "telephony", "outbox", "sms", "enquiries", "status",
-  "email", "voice", "oncall", "incidents", "deadlines", "reports", "privacy", "desk", "cli"];
-const WRITE = process.argv.includes("--write-baseline");
-const KNOWN_EDGES = ".deps-known-folder-edges.json";
+const ORDER = [
+  'db',
+  'hours',
+  'http',
+  'jobs',
+  'audit',
+  'web',
+  'telephony',
+  'outbox',
+  'sms',
+  'enquiries',
+  'status',
+  'email',
+  'voice',
+  'oncall',
+  'incidents',
+  'deadlines',
+  'reports',
+  'privacy',
+  'desk',
+  'cli',
+];
+const WRITE = process.argv.includes('--write-baseline');
+const KNOWN_EDGES = '.deps-known-folder-edges.json';
 
 /** The folder of a src file ("src/desk/x.ts" → "desk"); top-level files and non-src paths give null. */
 export function folderOf(path: string): string | null {
@@ -35,18 +67,31 @@ export function folderOf(path: string): string | null {
 /** Strongly connected components (Tarjan) of a graph given as adjacency sets; only those of size > 1. */
 export function cycles(graph: Map<string, Set<string>>): string[][] {
   let index = 0;
-  const idx = new Map<string, number>(), low = new Map<string, number>(), onStack = new Set<string>();
-  const stack: string[] = [], found: string[][] = [];
+  const idx = new Map<string, number>(),
+    low = new Map<string, number>(),
+    onStack = new Set<string>();
+  const stack: string[] = [],
+    found: string[][] = [];
   const visit = (v: string): void => {
-    idx.set(v, index); low.set(v, index); index += 1; stack.push(v); onStack.add(v);
+    idx.set(v, index);
+    low.set(v, index);
+    index += 1;
+    stack.push(v);
+    onStack.add(v);
     for (const w of graph.get(v) ?? []) {
-      if (!idx.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
     }
     if (low.get(v) === idx.get(v)) {
       const scc: string[] = [];
       let w: string;
-      do { w = stack.pop()!; onStack.delete(w); scc.push(w); } while (w !== v);
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
       if (scc.length > 1) found.push(scc.sort());
     }
   };
@@ -65,25 +110,37 @@ function chainFor(scc: string[], edges: Map<string, [string, string][]>): string
       const g = folderOf(to)!;
       if (!scc.includes(g) || prev.has(g)) continue;
       prev.set(g, [f, from, to]);
-      if (g === start) queue.length = 0; else queue.push(g);
+      if (g === start) queue.length = 0;
+      else queue.push(g);
       if (g === start) break;
     }
   }
   const chain: string[] = [];
   let at = start;
-  do { const [f, from, to] = prev.get(at)!; chain.unshift(`${from} → ${to}`); at = f; } while (at !== start);
+  do {
+    const [f, from, to] = prev.get(at)!;
+    chain.unshift(`${from} → ${to}`);
+    at = f;
+  } while (at !== start);
   return chain;
 }
 
-const args = ["depcruise", "src", "--config", ".dependency-cruiser.cjs", "--output-type", "json",
-  ...(existsSync(BASELINE) && !WRITE ? ["--ignore-known", BASELINE] : [])];
+const args = [
+  'depcruise',
+  'src',
+  '--config',
+  '.dependency-cruiser.cjs',
+  '--output-type',
+  'json',
+  ...(existsSync(BASELINE) && !WRITE ? ['--ignore-known', BASELINE] : []),
+];
 let json: string;
 try {
-  json = execFileSync("npx", args, { encoding: "utf8", maxBuffer: 1 << 30 });
+  json = execFileSync('npx', args, { encoding: 'utf8', maxBuffer: 1 << 30 });
 } catch (e) {
   // depcruise may exit non-zero when it finds errors; its JSON is still on stdout.
-  json = (e as { stdout?: string }).stdout ?? "";
-  if (!json.startsWith("{")) throw e;
+  json = (e as { stdout?: string }).stdout ?? '';
+  if (!json.startsWith('{')) throw e;
 }
 const result = JSON.parse(json) as CruiseResult;
 
@@ -95,7 +152,7 @@ for (const m of result.modules) {
   const from = folderOf(m.source);
   for (const d of m.dependencies) {
     const to = folderOf(d.resolved);
-    if (to === "desk" && from !== "desk") importsDesk.add(m.source);
+    if (to === 'desk' && from !== 'desk') importsDesk.add(m.source);
     if (from === null || to === null || from === to) continue;
     if (!graph.has(from)) graph.set(from, new Set());
     graph.get(from)!.add(to);
@@ -105,39 +162,44 @@ for (const m of result.modules) {
 }
 if (WRITE) {
   // Record today's violations: the file rules through depcruise-baseline, the upward folder edges here.
-  execFileSync("npx", ["depcruise-baseline", "src", "--config", ".dependency-cruiser.cjs"], { stdio: "inherit" });
+  execFileSync('npx', ['depcruise-baseline', 'src', '--config', '.dependency-cruiser.cjs'], { stdio: 'inherit' });
   // Only edges inside a folder cycle, and of those the ones running upward: what would have to go.
   const rank = (f: string) => (ORDER.includes(f) ? ORDER.indexOf(f) : ORDER.length);
   const sccOf = new Map(cycles(graph).flatMap((scc, i) => scc.map((f) => [f, i] as const)));
-  const up = [...graph].flatMap(([from, tos]) => [...tos]
-    .filter((to) => rank(from) < rank(to) && sccOf.has(from) && sccOf.get(from) === sccOf.get(to))
-    .map((to) => `${from} -> ${to}`));
-  const comment = "Folder imports that run against ORDER in scripts/deps-check.ts and close folder cycles today; " +
-    "written by `npm run lint:deps -- --write-baseline`. Delete an entry once its imports are gone.";
+  const up = [...graph].flatMap(([from, tos]) =>
+    [...tos]
+      .filter((to) => rank(from) < rank(to) && sccOf.has(from) && sccOf.get(from) === sccOf.get(to))
+      .map((to) => `${from} -> ${to}`),
+  );
+  const comment =
+    'Folder imports that run against ORDER in scripts/deps-check.ts and close folder cycles today; ' +
+    'written by `npm run lint:deps -- --write-baseline`. Delete an entry once its imports are gone.';
   writeFileSync(KNOWN_EDGES, `${JSON.stringify({ comment, edges: up.sort() }, null, 2)}\n`);
 }
 // Known edges are left out of the cycle search; an edge made by a new import between folders is not.
-const known: string[] = existsSync(KNOWN_EDGES) ? JSON.parse(readFileSync(KNOWN_EDGES, "utf8")).edges : [];
+const known: string[] = existsSync(KNOWN_EDGES) ? JSON.parse(readFileSync(KNOWN_EDGES, 'utf8')).edges : [];
 const allCycles = cycles(graph).length;
 for (const edge of known) {
-  const [from, to] = edge.split(" -> ");
+  const [from, to] = edge.split(' -> ');
   if (!graph.get(from)?.delete(to)) console.log(`note: ${KNOWN_EDGES} lists "${edge}", no longer made: delete it`);
 }
 const folderCycles = cycles(graph);
-const violations = result.summary.violations.filter((v) => v.rule.severity === "error");
-const moduleCycles = violations.filter((v) => v.type === "cycle").length;
+const violations = result.summary.violations.filter((v) => v.rule.severity === 'error');
+const moduleCycles = violations.filter((v) => v.type === 'cycle').length;
 
 for (const v of violations) {
-  const via = v.cycle ? `: ${[v.from, ...v.cycle.map((c) => c.name)].join(" → ")}` : ` → ${v.to}`;
+  const via = v.cycle ? `: ${[v.from, ...v.cycle.map((c) => c.name)].join(' → ')}` : ` → ${v.to}`;
   console.log(`error ${v.rule.name}: ${v.from}${via}`);
 }
 for (const scc of folderCycles) {
-  console.log(`error folder-cycle: ${scc.join(", ")}`);
+  console.log(`error folder-cycle: ${scc.join(', ')}`);
   for (const step of chainFor(scc, edges)) console.log(`    ${step}`);
 }
-console.log(`lint:deps: ${folderCycles.length} folder cycle(s) ` +
-  `(${allCycles} with the ${known.length} known folder edges), ` +
-  `${violations.length} file-rule violation(s) (${moduleCycles} module cycle(s)), ` +
-  `${importsDesk.size} file(s) outside desk/ import desk/` +
-  (existsSync(BASELINE) ? ` (known violations in ${BASELINE} not counted)` : ""));
+console.log(
+  `lint:deps: ${folderCycles.length} folder cycle(s) ` +
+    `(${allCycles} with the ${known.length} known folder edges), ` +
+    `${violations.length} file-rule violation(s) (${moduleCycles} module cycle(s)), ` +
+    `${importsDesk.size} file(s) outside desk/ import desk/` +
+    (existsSync(BASELINE) ? ` (known violations in ${BASELINE} not counted)` : ''),
+);
 process.exit(folderCycles.length > 0 || violations.length > 0 ? 1 : 0);

@@ -110,7 +110,8 @@ function limitBody(maxBytes: number) {
 function refuseAnonymousDesk(c: Context) {
   if (declaresBody(c)) c.header('Connection', 'close');
   const accept = c.req.header('accept') ?? '';
-  if (accept.includes('application/json') || c.req.path.endsWith('.json')) throw new AppError('unauthenticated', 'Sign in to the desk first');
+  if (accept.includes('application/json') || c.req.path.endsWith('.json'))
+    throw new AppError('unauthenticated', 'Sign in to the desk first');
   return c.redirect('/desk/login', 303);
 }
 
@@ -139,7 +140,16 @@ export function createApp(deps: AppDeps) {
     const route = c.req.routePath || 'unmatched';
     httpDuration.observe({ method: c.req.method, route, status: String(c.res.status) }, ms / 1000);
     // The link in a page SMS is a credential: its token never reaches the log.
-    log.info({ reqId: c.get('requestId'), method: c.req.method, path: c.req.path.replace(/^\/(m\/list|m|status)\/[^/]+/, '/$1/[link]'), status: c.res.status, ms: Math.round(ms * 10) / 10 }, 'request');
+    log.info(
+      {
+        reqId: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.path.replace(/^\/(m\/list|m|status)\/[^/]+/, '/$1/[link]'),
+        status: c.res.status,
+        ms: Math.round(ms * 10) / 10,
+      },
+      'request',
+    );
   });
   // The on-call link's own headers (src/oncall/link.routes.tsx), set after secureHeaders' so they win.
   app.use('/m/*', linkResponseHeaders);
@@ -159,7 +169,9 @@ export function createApp(deps: AppDeps) {
         objectSrc: ["'none'"],
       },
       referrerPolicy: 'same-origin',
-      strictTransportSecurity: config.publicBaseUrl.startsWith('https:') ? 'max-age=31536000; includeSubDomains' : false,
+      strictTransportSecurity: config.publicBaseUrl.startsWith('https:')
+        ? 'max-age=31536000; includeSubDomains'
+        : false,
       xFrameOptions: 'DENY',
       // A route's own header wins: an email attachment's sandbox policy (src/email/attachments.routes.ts)
       // was replaced by the pages' one, which allows the desk's scripts (issue 22, item 8).
@@ -176,7 +188,8 @@ export function createApp(deps: AppDeps) {
     await next();
     // Any answer given while the body is still arriving (a 429 or 415 before reading it) leaves
     // unread bytes on the connection: close it rather than let the next request read them.
-    if (declaresBody(c) && (c.env as { incoming?: { complete?: boolean } } | undefined)?.incoming?.complete === false) c.header('Connection', 'close');
+    if (declaresBody(c) && (c.env as { incoming?: { complete?: boolean } } | undefined)?.incoming?.complete === false)
+      c.header('Connection', 'close');
   });
   app.use(async (c, next) => {
     const allowance = bodyAllowance(c.req.method, c.req.path);
@@ -190,7 +203,12 @@ export function createApp(deps: AppDeps) {
     if (declaresBody(c)) throw new AppError('payload_too_large', 'This address does not take a request body');
     await next();
   });
-  const rateLimit = intakeRateLimit({ pool: deps.pool, limit: config.intake.rateLimit, trustProxyHops: config.intake.trustProxyHops, log });
+  const rateLimit = intakeRateLimit({
+    pool: deps.pool,
+    limit: config.intake.rateLimit,
+    trustProxyHops: config.intake.trustProxyHops,
+    log,
+  });
 
   app.get('/assets/:name', (c) => {
     const asset = ASSETS[c.req.param('name')];
@@ -198,7 +216,17 @@ export function createApp(deps: AppDeps) {
     return c.body(asset.body, 200, { 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=3600' });
   });
 
-  app.route('/', healthRoutes({ db: deps.db, registry, paging: pagingStatus(config), noTexts: configKeysWithoutTexts(config), metrics: { public: config.metrics.public, token: config.metricsToken }, log }));
+  app.route(
+    '/',
+    healthRoutes({
+      db: deps.db,
+      registry,
+      paging: pagingStatus(config),
+      noTexts: configKeysWithoutTexts(config),
+      metrics: { public: config.metrics.public, token: config.metricsToken },
+      log,
+    }),
+  );
 
   app.post('/enquiries', refuseCrossSiteForms(config.publicBaseUrl), rateLimit);
   app.post('/api/enquiries', rateLimit);
@@ -208,7 +236,10 @@ export function createApp(deps: AppDeps) {
   // cached by Hono, so handlers read it again for free.
   const readDeskForm: MiddlewareHandler = async (c, next) => {
     const type = (c.req.header('content-type') ?? '').toLowerCase();
-    if (c.req.method === 'POST' && (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded'))) {
+    if (
+      c.req.method === 'POST' &&
+      (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded'))
+    ) {
       await c.req.parseBody().catch(() => {
         throw new AppError('bad_request', 'The form could not be read. Go back, reload the page and send it again.');
       });
@@ -228,7 +259,10 @@ export function createApp(deps: AppDeps) {
   }
 
   app.notFound((c) => {
-    const err = new AppError('not_found', wantsJson(c) ? `No route for ${c.req.method} ${c.req.path}` : 'The page you asked for does not exist.');
+    const err = new AppError(
+      'not_found',
+      wantsJson(c) ? `No route for ${c.req.method} ${c.req.path}` : 'The page you asked for does not exist.',
+    );
     return renderError(c, err);
   });
 
@@ -238,9 +272,13 @@ export function createApp(deps: AppDeps) {
       appErr = err;
     } else if (isDatabaseUnavailable(err)) {
       log.error({ reqId: c.get('requestId'), err }, 'database unavailable');
-      appErr = new AppError('unavailable', 'The service is briefly unavailable. Nothing was stored; please try again shortly.', {
-        retryAfterSeconds: 5,
-      });
+      appErr = new AppError(
+        'unavailable',
+        'The service is briefly unavailable. Nothing was stored; please try again shortly.',
+        {
+          retryAfterSeconds: 5,
+        },
+      );
     } else {
       log.error({ reqId: c.get('requestId'), err }, 'unhandled error');
       appErr = new AppError('internal', 'Something went wrong on our side. Nothing was stored; please try again.');
@@ -254,7 +292,14 @@ export function createApp(deps: AppDeps) {
     if (err.code === 'payload_too_large') c.header('Connection', 'close');
     if (wantsJson(c)) return c.json(errorBody(err), err.status as 400);
     c.status(err.status as 400);
-    return c.html(<ErrorPage officeName={config.office.name} status={err.status} title={TITLES[err.status] ?? 'Error'} message={err.message} />);
+    return c.html(
+      <ErrorPage
+        officeName={config.office.name}
+        status={err.status}
+        title={TITLES[err.status] ?? 'Error'}
+        message={err.message}
+      />,
+    );
   }
 
   return app;

@@ -38,45 +38,47 @@ export const fileConfigSchema = z.strictObject({
     holidays: z.enum(['GB-ENG']).nullable(),
     closures: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'closure dates must be "YYYY-MM-DD"')),
   }),
-  intake: z.strictObject({
-    rateLimit: z
-      .object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() })
-      .nullable(),
-    /** Behind this many reverse proxies of ours, the client IP is read from X-Forwarded-For. */
-    trustProxyHops: z.number().int().min(0).max(5),
-    maxBodyBytes: z.number().int().min(1024).max(10_000_000),
-    /**
-     * Pages to the on-call phone per client address (IPv6 per /64), below the intake limit: past
-     * it an urgent enquiry is still stored and marked urgent, but the journalist is told to ring
-     * the out-of-hours line instead of the phone being paged again. `null` turns it off.
-     */
-    pageRateLimit: z
-      .object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() })
-      .nullable(),
-    /** How long, in office working time, the office promises for a first response when no deadline is earlier. */
-    responseTargetWorkingMinutes: z.number().int().positive(),
-    /**
-     * The first-response target, in office working time, for an urgent enquiry that gives no
-     * deadline (issue 23): urgent work with no deadline used to get the routine target and sort
-     * below routine work. 60 by default: an hour of opening time is what a press office can
-     * promise for "urgent" while still doing the checking a statement needs, and it stays well
-     * inside the routine target. Out of hours the working time starts at the next opening (so
-     * an urgent enquiry at 22:00 is due an hour after the office opens); on-call is paged
-     * meanwhile, and a journalist's earlier deadline always wins. Must not exceed the routine
-     * target. Enquiries already received keep the respond-by they were given.
-     */
-    urgentResponseTargetWorkingMinutes: z.number().int().positive(),
-    /** A journalist's SMS joins their open SMS enquiry from within this many hours. */
-    smsThreadHours: z.number().int().positive(),
-  }).superRefine((intake, ctx) => {
-    if (intake.urgentResponseTargetWorkingMinutes > intake.responseTargetWorkingMinutes) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['urgentResponseTargetWorkingMinutes'],
-        message: `must not be longer than intake.responseTargetWorkingMinutes (${intake.responseTargetWorkingMinutes}): urgent enquiries are answered sooner, not later`,
-      });
-    }
-  }),
+  intake: z
+    .strictObject({
+      rateLimit: z
+        .object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() })
+        .nullable(),
+      /** Behind this many reverse proxies of ours, the client IP is read from X-Forwarded-For. */
+      trustProxyHops: z.number().int().min(0).max(5),
+      maxBodyBytes: z.number().int().min(1024).max(10_000_000),
+      /**
+       * Pages to the on-call phone per client address (IPv6 per /64), below the intake limit: past
+       * it an urgent enquiry is still stored and marked urgent, but the journalist is told to ring
+       * the out-of-hours line instead of the phone being paged again. `null` turns it off.
+       */
+      pageRateLimit: z
+        .object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() })
+        .nullable(),
+      /** How long, in office working time, the office promises for a first response when no deadline is earlier. */
+      responseTargetWorkingMinutes: z.number().int().positive(),
+      /**
+       * The first-response target, in office working time, for an urgent enquiry that gives no
+       * deadline (issue 23): urgent work with no deadline used to get the routine target and sort
+       * below routine work. 60 by default: an hour of opening time is what a press office can
+       * promise for "urgent" while still doing the checking a statement needs, and it stays well
+       * inside the routine target. Out of hours the working time starts at the next opening (so
+       * an urgent enquiry at 22:00 is due an hour after the office opens); on-call is paged
+       * meanwhile, and a journalist's earlier deadline always wins. Must not exceed the routine
+       * target. Enquiries already received keep the respond-by they were given.
+       */
+      urgentResponseTargetWorkingMinutes: z.number().int().positive(),
+      /** A journalist's SMS joins their open SMS enquiry from within this many hours. */
+      smsThreadHours: z.number().int().positive(),
+    })
+    .superRefine((intake, ctx) => {
+      if (intake.urgentResponseTargetWorkingMinutes > intake.responseTargetWorkingMinutes) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['urgentResponseTargetWorkingMinutes'],
+          message: `must not be longer than intake.responseTargetWorkingMinutes (${intake.responseTargetWorkingMinutes}): urgent enquiries are answered sooner, not later`,
+        });
+      }
+    }),
   onCall: z.strictObject({
     fallbackNumber: z.string().regex(E164, 'must be an E.164 phone number such as +443001234567'),
     ackTimeoutSeconds: z.number().int().min(10).max(86_400),
@@ -104,7 +106,17 @@ export const fileConfigSchema = z.strictObject({
      * or calls back: a journalist's number elsewhere is refused at the form and API, and an SMS or
      * call from one is taken but never answered by text or call (src/enquiries/phone-numbers.ts).
      */
-    allowedCountries: z.array(z.string().refine((c): boolean => isSupportedCountry(c), 'must be two-letter country codes libphonenumber knows, such as "GB"')).min(1).max(50),
+    allowedCountries: z
+      .array(
+        z
+          .string()
+          .refine(
+            (c): boolean => isSupportedCountry(c),
+            'must be two-letter country codes libphonenumber knows, such as "GB"',
+          ),
+      )
+      .min(1)
+      .max(50),
   }),
   /** The press office's phone line: calls to TWILIO_PHONE_NUMBER (src/voice/). */
   voice: z.strictObject({
@@ -144,7 +156,9 @@ export const fileConfigSchema = z.strictObject({
      * Requests to status pages per client address (IPv6 per /64), every page and action: stops
      * someone trying tokens, while a newsroom behind one address still gets plenty.
      */
-    rateLimit: z.strictObject({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }).nullable(),
+    rateLimit: z
+      .strictObject({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() })
+      .nullable(),
   }),
   /** `GET /metrics` (Prometheus). */
   metrics: z.strictObject({
@@ -157,9 +171,17 @@ export const fileConfigSchema = z.strictObject({
   }),
   desk: z.strictObject({
     /** A session unused for this long ends (press officers step away from shared screens). */
-    sessionIdleMinutes: z.number().int().min(5).max(24 * 60),
+    sessionIdleMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60),
     /** A session ends this long after login whatever happens. */
-    sessionAbsoluteHours: z.number().int().min(1).max(24 * 7),
+    sessionAbsoluteHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 7),
     /** Largest body a signed-in desk form may send; read only after the session is checked. */
     maxBodyBytes: z.number().int().min(1024).max(10_000_000),
     /**
@@ -172,7 +194,10 @@ export const fileConfigSchema = z.strictObject({
       /** Sign-in attempts from one address, whatever the account (successful ones are given back). */
       perIp: z.strictObject({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }),
       /** Attempts at one account from one address; a successful sign-in clears it. */
-      perAccountAndIp: z.strictObject({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }),
+      perAccountAndIp: z.strictObject({
+        points: z.number().int().positive(),
+        durationSeconds: z.number().int().positive(),
+      }),
       /** How many different addresses failing at one account make it refuse every sign-in until its window ends. */
       perAccount: z.strictObject({ addresses: z.number().int().min(2), durationSeconds: z.number().int().positive() }),
     }),
@@ -190,7 +215,11 @@ export const fileConfigSchema = z.strictObject({
      * respond-by time: real time before a journalist's deadline, opening time before the
      * office's own target. At respond-by the assigned officer and managers are told.
      */
-    warnBeforeMinutes: z.number().int().min(1).max(24 * 60),
+    warnBeforeMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
     /** Phones (E.164) texted when an enquiry passes its respond-by time without a response; empty: the desk banner only. */
     escalationNumbers: z.array(z.string().regex(E164, 'must be E.164 phone numbers such as +447911123456')).max(20),
   }),
@@ -236,7 +265,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** imap://user@host:143 or imaps://user@host:993 (the user URL-encoded); or the three below. */
-  IMAP_URL: z.string().regex(/^imaps?:\/\/[^/@]+@[^/:]+(:\d+)?\/?$/, 'must look like imaps://user%40example.org@imap.example.org:993').optional(),
+  IMAP_URL: z
+    .string()
+    .regex(/^imaps?:\/\/[^/@]+@[^/:]+(:\d+)?\/?$/, 'must look like imaps://user%40example.org@imap.example.org:993')
+    .optional(),
   IMAP_HOST: z.string().min(1).optional(),
   IMAP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   IMAP_USER: z.string().min(1).optional(),
@@ -244,7 +276,10 @@ const envSchema = z.object({
   /** OAuth2 access token (XOAUTH2), as Microsoft 365 and Google require; instead of IMAP_PASSWORD. */
   IMAP_ACCESS_TOKEN: z.string().min(1).optional(),
   /** smtp://user:pass@host:587 or smtps://…:465 (nodemailer's URL form). */
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
   /** The press office's address, From and Reply-To of every email sent: "Press Office <press.office@example.org>". */
   PRESSDESK_EMAIL_FROM: z.string().min(3).optional(),
 });
@@ -269,7 +304,13 @@ export interface Config extends FileConfig {
   metricsToken: string | null;
   /** The file's email settings plus the mailbox and SMTP server from the environment. */
   email: FileConfig['email'] & {
-    imap: { host: string; port: number; secure: boolean; user: string; auth: { pass: string } | { accessToken: string } } | null;
+    imap: {
+      host: string;
+      port: number;
+      secure: boolean;
+      user: string;
+      auth: { pass: string } | { accessToken: string };
+    } | null;
     smtpUrl: string | null;
     from: string | null;
     /** False when the mailbox, SMTP or the From address is missing: email is off and the desk says so. */
@@ -384,9 +425,13 @@ function emailConfig(file: FileConfig['email'], e: z.infer<typeof envSchema>): C
     const port = url?.port ? Number(url.port) : (e.IMAP_PORT ?? (secure ? 993 : 143));
     if (e.IMAP_ACCESS_TOKEN) imap = { host, port, secure, user, auth: { accessToken: e.IMAP_ACCESS_TOKEN } };
     else if (e.IMAP_PASSWORD) imap = { host, port, secure, user, auth: { pass: e.IMAP_PASSWORD } };
-    else throw new ConfigError('IMAP_PASSWORD', 'required with IMAP_URL or IMAP_HOST (or IMAP_ACCESS_TOKEN for OAuth2)');
+    else
+      throw new ConfigError('IMAP_PASSWORD', 'required with IMAP_URL or IMAP_HOST (or IMAP_ACCESS_TOKEN for OAuth2)');
   } else if (e.IMAP_HOST || e.IMAP_USER) {
-    throw new ConfigError(e.IMAP_HOST ? 'IMAP_USER' : 'IMAP_HOST', 'IMAP_HOST and IMAP_USER go together (or set IMAP_URL)');
+    throw new ConfigError(
+      e.IMAP_HOST ? 'IMAP_USER' : 'IMAP_HOST',
+      'IMAP_HOST and IMAP_USER go together (or set IMAP_URL)',
+    );
   }
   const smtpUrl = e.SMTP_URL ?? null;
   const from = e.PRESSDESK_EMAIL_FROM ?? null;

@@ -7,10 +7,39 @@ export type { Logger };
  * caller puts them (one level deep, and at the top). Logs outlive erasure (issue 12, finding 3),
  * so the first rule is that callers never log payloads or bodies; this list is the second.
  */
-const PERSONAL_FIELDS = ['email', 'phone', 'name', 'details', 'subject', 'body', 'text', 'to', 'from', 'to_number', 'from_number', 'payload', 'job'];
+const PERSONAL_FIELDS = [
+  'email',
+  'phone',
+  'name',
+  'details',
+  'subject',
+  'body',
+  'text',
+  'to',
+  'from',
+  'to_number',
+  'from_number',
+  'payload',
+  'job',
+];
 
 /** Error properties worth keeping; anything else (an HTTP client's request config, PostgreSQL's `detail`) may quote personal data. */
-const ERROR_FIELDS = ['type', 'message', 'stack', 'code', 'status', 'statusCode', 'twilioCode', 'retryable', 'errno', 'syscall', 'constraint', 'table', 'column', 'severity'];
+const ERROR_FIELDS = [
+  'type',
+  'message',
+  'stack',
+  'code',
+  'status',
+  'statusCode',
+  'twilioCode',
+  'retryable',
+  'errno',
+  'syscall',
+  'constraint',
+  'table',
+  'column',
+  'severity',
+];
 
 /**
  * Logs an error as its type, message (with its causes'), stack and a few codes. pino's standard

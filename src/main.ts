@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   if (applied.length) log.info({ applied }, 'migrations applied');
 
   const services = buildServices({ config, db, pool, databaseUrl: url, clock: systemClock, log });
-  if (await services.users.ensureFirstManager(config.admin)) log.info({ email: config.admin?.email }, 'first manager created from PRESSDESK_ADMIN_EMAIL');
+  if (await services.users.ensureFirstManager(config.admin))
+    log.info({ email: config.admin?.email }, 'first manager created from PRESSDESK_ADMIN_EMAIL');
   else if (mode !== 'worker' && !(await services.users.anyExists())) log.warn(FIRST_MANAGER_HINT);
   const paging = pagingStatus(config);
   if (!paging.on) {
@@ -50,7 +51,10 @@ async function main(): Promise<void> {
   }
   warnNumbersWithoutTexts(config, await services.rota.listPeople(), log);
   await services.reports.syncCalendar();
-  const runner = mode === 'web' ? null : await startJobRunner({ pool, db, log, taskList: taskList(services), crontab: CRONTAB, retryCap: RETRY_CAP });
+  const runner =
+    mode === 'web'
+      ? null
+      : await startJobRunner({ pool, db, log, taskList: taskList(services), crontab: CRONTAB, retryCap: RETRY_CAP });
   if (runner) log.info({ mode }, 'job runner started');
   // The shared mailbox is read where jobs run. Intake needs only IMAP: without SMTP nothing is
   // acknowledged by email, but no enquiry waits in an inbox beside the system.
@@ -58,9 +62,14 @@ async function main(): Promise<void> {
   if (mode !== 'web' && config.email.imap) {
     watcher = new ImapWatcher({ db, config, intake: services.emailIntake, log });
     watcher.start();
-    log.info({ mailbox: config.email.mailbox, processedFolder: config.email.processedFolder }, 'reading the shared mailbox');
+    log.info(
+      { mailbox: config.email.mailbox, processedFolder: config.email.processedFolder },
+      'reading the shared mailbox',
+    );
   } else if (mode !== 'web') {
-    log.warn('email intake is off: IMAP_URL (or IMAP_HOST and IMAP_USER) with IMAP_PASSWORD or IMAP_ACCESS_TOKEN not set');
+    log.warn(
+      'email intake is off: IMAP_URL (or IMAP_HOST and IMAP_USER) with IMAP_PASSWORD or IMAP_ACCESS_TOKEN not set',
+    );
   }
   let server: Server | null = null;
   if (mode !== 'worker') {
@@ -114,6 +123,8 @@ main().catch((err) => {
     process.stderr.write(`Press Desk failed to start: ${err.message}\n`);
     process.exit(1);
   }
-  process.stderr.write(`Press Desk failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `Press Desk failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

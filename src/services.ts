@@ -75,7 +75,15 @@ export interface Services {
 }
 
 /** Wires the domain services together. No I/O. */
-export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; databaseUrl: string; clock: Clock; log: Logger; gateway?: TwilioGateway }): Services {
+export function buildServices(base: {
+  config: Config;
+  db: Db;
+  pool: pg.Pool;
+  databaseUrl: string;
+  clock: Clock;
+  log: Logger;
+  gateway?: TwilioGateway;
+}): Services {
   const { config, db, clock, log } = base;
   const gateway = base.gateway ?? createTwilioGateway(config.twilio, { timeoutMs: 10_000 });
   const rota = new RotaService({ db, config, clock });
@@ -85,7 +93,16 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
     send: await fillStatusLinks(tx, config.publicBaseUrl, enquiryId, content, now),
     marker: textBeforeLink(config.publicBaseUrl, content),
   });
-  const outbox = new OutboxService({ db, clock, senders, statusCallback: `${config.publicBaseUrl}/twilio/status`, limiter, complete, optOuts: optOutStore(db), when: (d) => formatShortTime(d, config.office, clock()) });
+  const outbox = new OutboxService({
+    db,
+    clock,
+    senders,
+    statusCallback: `${config.publicBaseUrl}/twilio/status`,
+    limiter,
+    complete,
+    optOuts: optOutStore(db),
+    when: (d) => formatShortTime(d, config.office, clock()),
+  });
   const paging = new PagingService({ db, config, clock, rota, outbox, log });
   const deliveryStatus = new DeliveryStatusService({ db, clock, log, owners: { page_step: paging, message: outbox } });
   const live = new LiveFeed({ url: base.databaseUrl, log, pool: base.pool });
@@ -94,22 +111,79 @@ export function buildServices(base: { config: Config; db: Db; pool: pg.Pool; dat
   const holdingLines = new HoldingLines({ db, clock, config, email: emailOut });
   const incidentSummaries = new IncidentSummaries({ db, clock, config, rota });
   const incidents = new IncidentService({
-    db, clock, config, paging, arrivals: live, email: emailOut, lines: holdingLines, summaries: incidentSummaries,
+    db,
+    clock,
+    config,
+    paging,
+    arrivals: live,
+    email: emailOut,
+    lines: holdingLines,
+    summaries: incidentSummaries,
   });
   const acknowledgements = new IntakeAcknowledgements({ config, email: emailOut });
   const enquiries = new EnquiryService({ db, config, clock, paging, arrivals: live, incidents, acknowledgements });
   const users = new UserService({ db, clock });
   const auth = new AuthService({ db, pool: base.pool, clock, config, email: emailOut });
   const journalistUpdates = new JournalistUpdates({ config, email: emailOut });
-  const casework = new CaseworkService({ db, clock, config, paging, email: emailOut, updates: journalistUpdates, live });
-  const statusPages = new StatusPages({ db, clock, config, updates: journalistUpdates, pages: enquiries, arrivals: live });
+  const casework = new CaseworkService({
+    db,
+    clock,
+    config,
+    paging,
+    email: emailOut,
+    updates: journalistUpdates,
+    live,
+  });
+  const statusPages = new StatusPages({
+    db,
+    clock,
+    config,
+    updates: journalistUpdates,
+    pages: enquiries,
+    arrivals: live,
+  });
   const deadlines = new DeadlineWatch({ db, clock, config, arrivals: live });
   const onCallActions = new OnCallActions({ db, clock, config, casework, rota, paging });
-  const inboundSms = new InboundSmsService({ db, clock, config, enquiries, acks: new SmsCommandHandler({ ack: new SmsAckHandler(paging), actions: onCallActions, clock }), arrivals: live });
+  const inboundSms = new InboundSmsService({
+    db,
+    clock,
+    config,
+    enquiries,
+    acks: new SmsCommandHandler({ ack: new SmsAckHandler(paging), actions: onCallActions, clock }),
+    arrivals: live,
+  });
   const reports = new ReportsService({ db, clock, config });
   const digest = new DigestService({ db, clock, config });
   const privacy = new PrivacyService({ db, clock, config });
   const voice = new VoiceService({ db, clock, config, enquiries, rota, gateway, log, arrivals: live });
   const emailIntake = new EmailIntakeService({ db, clock, config, enquiries, log, arrivals: live, out: emailOut });
-  return { config, db, pool: base.pool, clock, log, gateway, rota, paging, outbox, deliveryStatus, enquiries, inboundSms, users, auth, casework, live, reports, digest, privacy, voice, onCallActions, emailIntake, statusPages, incidents, holdingLines, incidentSummaries, deadlines };
+  return {
+    config,
+    db,
+    pool: base.pool,
+    clock,
+    log,
+    gateway,
+    rota,
+    paging,
+    outbox,
+    deliveryStatus,
+    enquiries,
+    inboundSms,
+    users,
+    auth,
+    casework,
+    live,
+    reports,
+    digest,
+    privacy,
+    voice,
+    onCallActions,
+    emailIntake,
+    statusPages,
+    incidents,
+    holdingLines,
+    incidentSummaries,
+    deadlines,
+  };
 }

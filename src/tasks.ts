@@ -6,7 +6,9 @@ import type { Services } from './services.js';
 import { CRON_TASKS, JOB_SCHEMAS, type CronTaskName, type JobName } from './jobs/jobs.js';
 
 /** Every scheduled task, as graphile-worker crontab lines, from the features' cron entries in list order. */
-export const CRONTAB = FEATURES.flatMap((f) => f.cron ?? []).map(cronLine).join('\n');
+export const CRONTAB = FEATURES.flatMap((f) => f.cron ?? [])
+  .map(cronLine)
+  .join('\n');
 
 /** Every task name the runner must have a handler for: the queued jobs of src/jobs/jobs.ts and the cron tasks. */
 export const TASK_NAMES = [...(Object.keys(JOB_SCHEMAS) as JobName[]), ...CRON_TASKS] as const;

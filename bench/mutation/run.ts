@@ -35,7 +35,11 @@ function covers(target: string, mutate: string): boolean {
   if (target === mutate) return true;
   const folder = target.endsWith('/**/*.ts') ? target.slice(0, -'**/*.ts'.length) : null;
   if (folder !== null && mutate.startsWith(folder) && mutate.endsWith('.ts')) return true;
-  const pattern = target.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '(?:.*/)?');
+  const pattern = target
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*\*\//g, '\u0000')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\u0000/g, '(?:.*/)?');
   return new RegExp(`^${pattern}$`).test(mutate);
 }
 

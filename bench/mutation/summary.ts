@@ -60,7 +60,10 @@ export function summary(report: MutationReport): string {
     report.files[f].mutants
       .filter((m) => m.status === 'Survived' || m.status === 'NoCoverage')
       .sort((a, b) => a.location.start.line - b.location.start.line)
-      .map((m) => `| ${f}:${m.location.start.line}:${m.location.start.column} | ${m.status} | ${m.testsCompleted ?? 0} | ${m.mutatorName} | \`${(m.replacement ?? '').replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 80)}\` |`),
+      .map(
+        (m) =>
+          `| ${f}:${m.location.start.line}:${m.location.start.column} | ${m.status} | ${m.testsCompleted ?? 0} | ${m.mutatorName} | \`${(m.replacement ?? '').replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 80)}\` |`,
+      ),
   );
   return [
     '# Mutation testing results',

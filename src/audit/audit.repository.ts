@@ -9,7 +9,10 @@ export interface Actor {
 }
 
 /** Appends one entry to the audit log (the only write the log allows). */
-export async function audit(db: Db | Tx, entry: { at: Date; actor: Actor; action: AuditAction; enquiryId?: string | null; detail?: Record<string, unknown> }): Promise<void> {
+export async function audit(
+  db: Db | Tx,
+  entry: { at: Date; actor: Actor; action: AuditAction; enquiryId?: string | null; detail?: Record<string, unknown> },
+): Promise<void> {
   await db
     .insertInto('audit_log')
     .values({
@@ -24,7 +27,10 @@ export async function audit(db: Db | Tx, entry: { at: Date; actor: Actor; action
 }
 
 /** How many entries of `action` by the desk user `userId` the log has since `since` (a limit's count). */
-export async function countRecent(db: Db | Tx, q: { userId: string; action: AuditAction; since: Date }): Promise<number> {
+export async function countRecent(
+  db: Db | Tx,
+  q: { userId: string; action: AuditAction; since: Date },
+): Promise<number> {
   const row = await db
     .selectFrom('audit_log')
     .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -62,14 +68,23 @@ function filtered(db: Db | Tx, f: AuditFilter) {
 }
 
 /** Audit entries matching `filter`, newest first; keyset-paged by id. */
-export async function listAudit(db: Db | Tx, opts: AuditFilter & { beforeId?: string; limit: number }): Promise<Array<AuditEntry & { reference: string | null }>> {
-  let q = filtered(db, opts).selectAll('audit_log').select('enquiry.reference').orderBy('audit_log.id', 'desc').limit(opts.limit);
+export async function listAudit(
+  db: Db | Tx,
+  opts: AuditFilter & { beforeId?: string; limit: number },
+): Promise<Array<AuditEntry & { reference: string | null }>> {
+  let q = filtered(db, opts)
+    .selectAll('audit_log')
+    .select('enquiry.reference')
+    .orderBy('audit_log.id', 'desc')
+    .limit(opts.limit);
   if (opts.beforeId) q = q.where('audit_log.id', '<', opts.beforeId);
   return q.execute();
 }
 
 /** How many entries match `filter` (the whole result, not one page). */
 export async function countAudit(db: Db | Tx, f: AuditFilter): Promise<number> {
-  const row = await filtered(db, f).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await filtered(db, f)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -10,7 +10,9 @@ import { createLogger } from '../log.js';
 export class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-type Values<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>['values'];
+type Values<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
+>['values'];
 
 /**
  * Reads `<command> [--option …]`: one of the `commands`, nothing else positional, and only the
@@ -87,7 +89,8 @@ export async function withDatabase<T>(config: Config, fn: (db: Db) => Promise<T>
 export function reportRefusal(err: unknown, flag: (field: string) => string): boolean {
   if (!(err instanceof AppError) || (err.code !== 'validation' && err.code !== 'not_found')) return false;
   process.stderr.write(`${err.message}:\n`);
-  for (const [field, message] of Object.entries(err.details.fields ?? {})) process.stderr.write(`  ${flag(field)}: ${message}\n`);
+  for (const [field, message] of Object.entries(err.details.fields ?? {}))
+    process.stderr.write(`  ${flag(field)}: ${message}\n`);
   return true;
 }
 

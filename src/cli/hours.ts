@@ -32,9 +32,7 @@ function main(argv: string[]): number {
   if (argv[0] !== undefined) {
     const parsed = parseInstant(argv[0], office.timezone);
     if (!parsed) {
-      process.stderr.write(
-        `Not a date-time that exists in ${office.timezone}: ${JSON.stringify(argv[0])}\n${USAGE}\n`,
-      );
+      process.stderr.write(`Not a date-time that exists in ${office.timezone}: ${JSON.stringify(argv[0])}\n${USAGE}\n`);
       return 2;
     }
     at = parsed;

@@ -13,7 +13,15 @@ import { normalisePhone } from '../enquiries/enquiry.input.js';
 import { formatShortTime } from '../hours/format.js';
 import { parseInstant } from '../hours/parse.js';
 import { AppError } from '../http/errors.js';
-import { loadConfigOrReport, parseCommand, reportRefusal, reportUsage, runCli, UsageError, withDatabase } from './cli-support.js';
+import {
+  loadConfigOrReport,
+  parseCommand,
+  reportRefusal,
+  reportUsage,
+  runCli,
+  UsageError,
+  withDatabase,
+} from './cli-support.js';
 import { RotaService, type OnCallContact, type ScheduleSegment } from '../oncall/rota.service.js';
 import type { Person, RotaRole } from '../oncall/rota.tables.js';
 
@@ -174,7 +182,11 @@ class Printer {
 
   segment(s: ScheduleSegment): string {
     // An empty rota already says "no one"; otherwise a missing backup is worth pointing out.
-    const backup = s.backup ? ` (backup: ${this.contact(s.backup)})` : s.primary.source === 'fallback' ? '' : ' (no backup)';
+    const backup = s.backup
+      ? ` (backup: ${this.contact(s.backup)})`
+      : s.primary.source === 'fallback'
+        ? ''
+        : ' (no backup)';
     return `${this.time(s.from)} → ${this.time(s.to)}  ${this.contact(s.primary)}${backup}`;
   }
 
@@ -188,13 +200,20 @@ function until(segments: ScheduleSegment[], role: RotaRole): Date | null {
   const first = segments[0]?.[role] ?? null;
   for (const s of segments) {
     const c = s[role];
-    const same = c === null || first === null ? c === first : c.personId === first.personId && c.source === first.source;
+    const same =
+      c === null || first === null ? c === first : c.personId === first.personId && c.source === first.source;
     if (!same) return s.from;
   }
   return null;
 }
 
-async function run(req: Request, rota: RotaService, db: Db, config: Config, out: (line: string) => void): Promise<void> {
+async function run(
+  req: Request,
+  rota: RotaService,
+  db: Db,
+  config: Config,
+  out: (line: string) => void,
+): Promise<void> {
   const now = systemClock();
   const print = new Printer(config.office, now);
   switch (req.command) {
@@ -225,7 +244,11 @@ async function run(req: Request, rota: RotaService, db: Db, config: Config, out:
       } else {
         out(`  On call: ${primary.name} ${primary.phone} (${primary.source}${ends('primary')})`);
       }
-      out(backup ? `  Next contact: ${backup.name} ${backup.phone} (${backup.source}${ends('backup')})` : '  Next contact: none');
+      out(
+        backup
+          ? `  Next contact: ${backup.name} ${backup.phone} (${backup.source}${ends('backup')})`
+          : '  Next contact: none',
+      );
       return;
     }
     case 'people': {
@@ -238,16 +261,22 @@ async function run(req: Request, rota: RotaService, db: Db, config: Config, out:
     case 'remove': {
       const person = await rota.findPersonByPhone(req.phone);
       if (!person) {
-        throw new AppError('validation', 'No such person', { fields: { personId: `No one on the staff list has the number ${normalisePhone(req.phone) ?? req.phone}` } });
+        throw new AppError('validation', 'No such person', {
+          fields: { personId: `No one on the staff list has the number ${normalisePhone(req.phone) ?? req.phone}` },
+        });
       }
       // The desk's audited changes, so the audit log says who did it from the shell.
       const actor = { userId: null, email: req.by };
       if (req.command === 'remove') {
         await rota.deactivatePersonAudited(person.id, actor);
-        out(`Removed ${person.name} ${person.phone} from the staff list: their shifts no longer count, and the links in their pages no longer work.`);
+        out(
+          `Removed ${person.name} ${person.phone} from the staff list: their shifts no longer count, and the links in their pages no longer work.`,
+        );
       } else {
         const after = await rota.changePhoneAudited(person.id, req.new, actor);
-        out(`${after.name}'s number is now ${after.phone} (was ${person.phone}); their shifts page the new number, and the links in earlier pages no longer work.`);
+        out(
+          `${after.name}'s number is now ${after.phone} (was ${person.phone}); their shifts page the new number, and the links in earlier pages no longer work.`,
+        );
       }
       return;
     }
@@ -261,7 +290,9 @@ async function run(req: Request, rota: RotaService, db: Db, config: Config, out:
         if (!person && normalisePhone(req.phone)) {
           if (req.name === undefined) {
             throw new AppError('validation', 'The phone number is new', {
-              fields: { name: `No one on the staff list has ${normalisePhone(req.phone)}: give their name to add them` },
+              fields: {
+                name: `No one on the staff list has ${normalisePhone(req.phone)}: give their name to add them`,
+              },
             });
           }
           person = await rota.addPerson({ name: req.name, phone: req.phone }, tx);
@@ -283,7 +314,9 @@ async function run(req: Request, rota: RotaService, db: Db, config: Config, out:
       });
       const role = req.backup ? 'the next contact (backup)' : 'on call';
       const kind = override ? 'Override added' : 'Shift added';
-      out(`${kind}: ${person.name} ${person.phone}${created ? ' (new on the staff list)' : ''} is ${role} from ${print.time(req.from)} to ${print.time(req.to)}.`);
+      out(
+        `${kind}: ${person.name} ${person.phone}${created ? ' (new on the staff list)' : ''} is ${role} from ${print.time(req.from)} to ${print.time(req.to)}.`,
+      );
       if (!created && req.name !== undefined && req.name.trim() !== person.name) {
         out(`  (${person.phone} already belongs to ${person.name}; --name was not used.)`);
       }
@@ -305,11 +338,20 @@ async function main(argv: string[]): Promise<number> {
   }
 
   try {
-    await withDatabase(config, (db) => run(req, new RotaService({ db, config, clock: systemClock }), db, config, (line) => process.stdout.write(`${line}\n`)));
+    await withDatabase(config, (db) =>
+      run(req, new RotaService({ db, config, clock: systemClock }), db, config, (line) =>
+        process.stdout.write(`${line}\n`),
+      ),
+    );
     return 0;
   } catch (err) {
     // For `phone` the service's phone field is the new number.
-    if (reportRefusal(err, (field) => (req.command === 'phone' && field === 'phone' ? '--new' : (FLAG_FOR_FIELD[field] ?? field)))) return 2;
+    if (
+      reportRefusal(err, (field) =>
+        req.command === 'phone' && field === 'phone' ? '--new' : (FLAG_FOR_FIELD[field] ?? field),
+      )
+    )
+      return 2;
     throw err;
   }
 }

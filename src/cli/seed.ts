@@ -17,11 +17,17 @@ async function main(argv: string[]): Promise<number> {
   let count: number;
   let days: number;
   try {
-    const { values } = parseArgs({ args: argv, options: { count: { type: 'string' }, days: { type: 'string', default: '365' } }, strict: true });
+    const { values } = parseArgs({
+      args: argv,
+      options: { count: { type: 'string' }, days: { type: 'string', default: '365' } },
+      strict: true,
+    });
     count = Number(values.count);
     days = Number(values.days);
-    if (!Number.isInteger(count) || count < 1 || count > 10_000_000) throw new UsageError('--count must be a whole number from 1 to 10,000,000');
-    if (!Number.isInteger(days) || days < 1 || days > 3650) throw new UsageError('--days must be a whole number from 1 to 3650');
+    if (!Number.isInteger(count) || count < 1 || count > 10_000_000)
+      throw new UsageError('--count must be a whole number from 1 to 10,000,000');
+    if (!Number.isInteger(days) || days < 1 || days > 3650)
+      throw new UsageError('--days must be a whole number from 1 to 3650');
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
     return 2;
@@ -32,7 +38,11 @@ async function main(argv: string[]): Promise<number> {
     const started = performance.now();
     // Working-time figures are stored per row from the office calendar: make sure it is there.
     await new ReportsService({ db, clock: systemClock, config }).syncCalendar();
-    const { rows } = await sql<{ n: string }>`SELECT coalesce(max(substring(reference from 4)::bigint), 0) AS n FROM enquiry WHERE reference LIKE 'PS-%'`.execute(db);
+    const { rows } = await sql<{
+      n: string;
+    }>`SELECT coalesce(max(substring(reference from 4)::bigint), 0) AS n FROM enquiry WHERE reference LIKE 'PS-%'`.execute(
+      db,
+    );
     let offset = Number(rows[0].n);
     const batch = 50_000;
     for (let done = 0; done < count; done += batch) {
@@ -63,10 +73,14 @@ async function main(argv: string[]): Promise<number> {
           FROM (SELECT g, now() - ((${count} - (${done} + g)) * ${days} / ${count}::float8 + random() / 1000) * interval '1 day' AS t
                   FROM generate_series(1, ${n}) AS g) s`.execute(db);
       offset += n;
-      process.stdout.write(`\r${Math.min(done + n, count).toLocaleString('en-GB')} of ${count.toLocaleString('en-GB')} enquiries`);
+      process.stdout.write(
+        `\r${Math.min(done + n, count).toLocaleString('en-GB')} of ${count.toLocaleString('en-GB')} enquiries`,
+      );
     }
     await sql`VACUUM ANALYZE enquiry`.execute(db);
-    process.stdout.write(`\nSeeded ${count.toLocaleString('en-GB')} enquiries in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `\nSeeded ${count.toLocaleString('en-GB')} enquiries in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
   });
   return 0;
 }

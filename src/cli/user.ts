@@ -12,7 +12,15 @@ import type { Actor } from '../audit/audit.repository.js';
 import type { AppUser } from '../desk/desk.tables.js';
 import { findUserByEmail } from '../web/users.repository.js';
 import { UserService } from '../desk/users.service.js';
-import { loadConfigOrReport, parseCommand, reportRefusal, reportUsage, runCli, UsageError, withDatabase } from './cli-support.js';
+import {
+  loadConfigOrReport,
+  parseCommand,
+  reportRefusal,
+  reportUsage,
+  runCli,
+  UsageError,
+  withDatabase,
+} from './cli-support.js';
 
 const USAGE = `usage: npm run user -- <command> [options]
 
@@ -101,14 +109,18 @@ async function run(req: Request, users: UserService, db: Db, out: (line: string)
     case 'add': {
       const generated = req.password === undefined;
       const password = req.password ?? generatePassword();
-      const user = await users.create({ email: req.email ?? '', name: req.name ?? '', role: req.role ?? '', password }, CLI_ACTOR);
+      const user = await users.create(
+        { email: req.email ?? '', name: req.name ?? '', role: req.role ?? '', password },
+        CLI_ACTOR,
+      );
       out(`Added ${user.role} ${user.name} <${user.email}>.`);
       if (generated) out(`Password (shown once; give it to them in person): ${password}`);
       return;
     }
     case 'list': {
       const all = await users.list();
-      if (!all.length) out('No users yet. Add the first manager with: npm run user -- add --email … --name … --role manager');
+      if (!all.length)
+        out('No users yet. Add the first manager with: npm run user -- add --email … --name … --role manager');
       for (const u of all) out(`${u.email}\t${u.role}\t${u.active ? 'active' : 'disabled'}\t${u.name}`);
       return;
     }
@@ -121,7 +133,11 @@ async function run(req: Request, users: UserService, db: Db, out: (line: string)
         return;
       }
       await users.setActive(user.id, active, CLI_ACTOR);
-      out(active ? `Enabled ${user.email}: they can sign in again.` : `Disabled ${user.email}: they are signed out and cannot sign in.`);
+      out(
+        active
+          ? `Enabled ${user.email}: they can sign in again.`
+          : `Disabled ${user.email}: they are signed out and cannot sign in.`,
+      );
       return;
     }
     case 'reset': {
@@ -148,7 +164,9 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfigOrReport();
   if (!config) return 1;
   try {
-    await withDatabase(config, (db) => run(req, new UserService({ db, clock: systemClock }), db, (line) => process.stdout.write(`${line}\n`)));
+    await withDatabase(config, (db) =>
+      run(req, new UserService({ db, clock: systemClock }), db, (line) => process.stdout.write(`${line}\n`)),
+    );
     return 0;
   } catch (err) {
     if (err instanceof Refused) {

@@ -7,7 +7,10 @@ export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
 
 /** A pg pool for `url`, sized for one process; errors on idle clients are logged, not fatal. */
-export function createPool(url: string, opts: { max?: number; onError?: (err: Error) => void; statementTimeoutMs?: number } = {}): pg.Pool {
+export function createPool(
+  url: string,
+  opts: { max?: number; onError?: (err: Error) => void; statementTimeoutMs?: number } = {},
+): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 20,

@@ -183,7 +183,12 @@ export async function startEmbeddedPostgres(opts: {
   );
   // A data folder from before per-folder passwords has no password file yet: it still answers to
   // the old shared password, which is replaced below, once the server is up.
-  const legacy = initialised && !(await stat(passwordFile(opts.dataDir)).then(() => true, () => false));
+  const legacy =
+    initialised &&
+    !(await stat(passwordFile(opts.dataDir)).then(
+      () => true,
+      () => false,
+    ));
   const password = await folderPassword(opts.dataDir);
   const log = opts.log ?? (() => {});
   const server = new EmbeddedPostgres({

@@ -8,7 +8,10 @@ import { loadEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedDatabase } fr
  * The database to use: DATABASE_URL, or an embedded PostgreSQL with its data under var/pg
  * (created on first start, reused after) when it is not set. Stop `embedded` on shutdown.
  */
-export async function resolveDatabase(config: Config, log: Logger): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
+export async function resolveDatabase(
+  config: Config,
+  log: Logger,
+): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
   if (config.databaseUrl) return { url: config.databaseUrl, embedded: null };
   // Missing in a production install: stop with the one line that says what to set.
   await loadEmbeddedPostgres();

@@ -71,10 +71,21 @@ export async function claimDueBreaches(tx: Tx, now: Date, limit: number): Promis
 }
 
 /** Writes the sweep's timeline entries in one statement. */
-export async function addDeadlineEvents(tx: Tx, events: Array<NewEventOf<'deadline_warning' | 'deadline_breached'>>): Promise<void> {
+export async function addDeadlineEvents(
+  tx: Tx,
+  events: Array<NewEventOf<'deadline_warning' | 'deadline_breached'>>,
+): Promise<void> {
   if (!events.length) return;
   await tx
     .insertInto('enquiry_event')
-    .values(events.map((e) => ({ enquiry_id: e.enquiryId, at: e.at, kind: e.kind, actor: null, data: JSON.stringify(e.data) })))
+    .values(
+      events.map((e) => ({
+        enquiry_id: e.enquiryId,
+        at: e.at,
+        kind: e.kind,
+        actor: null,
+        data: JSON.stringify(e.data),
+      })),
+    )
     .execute();
 }

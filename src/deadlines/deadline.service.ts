@@ -33,7 +33,11 @@ function byOf(row: repo.WarnedRow): 'deadline' | 'target' {
  * The escalation text for a breach: the reference, the time, who has it and the subject, and
  * nothing about the journalist (no name, no number, no address): it goes to staff phones.
  */
-export function breachText(row: Pick<repo.BreachedRow, 'reference' | 'respond_by' | 'subject' | 'assigned_name'>, office: Config['office'], now: Date): string {
+export function breachText(
+  row: Pick<repo.BreachedRow, 'reference' | 'respond_by' | 'subject' | 'assigned_name'>,
+  office: Config['office'],
+  now: Date,
+): string {
   const subject = row.subject.replace(/\s+/g, ' ').trim();
   const short = subject.length > SUBJECT_IN_TEXT ? `${subject.slice(0, SUBJECT_IN_TEXT - 1)}…` : subject;
   const when = formatDeadline(row.respond_by, office, now);
@@ -42,7 +46,15 @@ export function breachText(row: Pick<repo.BreachedRow, 'reference' | 'respond_by
 
 /** Warns the desk before respond-by times and tells the officer and managers when one passes. */
 export class DeadlineWatch {
-  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'desk'>; arrivals?: ArrivalsPort; batch?: number }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      clock: Clock;
+      config: Pick<Config, 'office' | 'desk'>;
+      arrivals?: ArrivalsPort;
+      batch?: number;
+    },
+  ) {}
 
   /**
    * One sweep: announces due warnings and breaches (each once, oldest first, at most a batch of
@@ -55,7 +67,12 @@ export class DeadlineWatch {
       const rows = await repo.claimDueWarnings(tx, now, limit);
       await repo.addDeadlineEvents(
         tx,
-        rows.map((r) => ({ enquiryId: r.id, at: now, kind: 'deadline_warning', data: { respondBy: r.respond_by.toISOString(), by: byOf(r) } })),
+        rows.map((r) => ({
+          enquiryId: r.id,
+          at: now,
+          kind: 'deadline_warning',
+          data: { respondBy: r.respond_by.toISOString(), by: byOf(r) },
+        })),
       );
       return rows;
     });
@@ -64,13 +81,19 @@ export class DeadlineWatch {
       const rows = await repo.claimDueBreaches(tx, now, limit);
       await repo.addDeadlineEvents(
         tx,
-        rows.map((r) => ({ enquiryId: r.id, at: now, kind: 'deadline_breached', data: { respondBy: r.respond_by.toISOString(), by: byOf(r) } })),
+        rows.map((r) => ({
+          enquiryId: r.id,
+          at: now,
+          kind: 'deadline_breached',
+          data: { respondBy: r.respond_by.toISOString(), by: byOf(r) },
+        })),
       );
       // In the same transaction as the mark: the texts go if and only if the breach is recorded,
       // and the key makes a second queueing (a retried job) the same message.
       for (const r of rows) {
         const body = breachText(r, this.deps.config.office, now);
-        for (const to of numbers) await queueSms(tx, { key: `breach:${r.id}:${to}`, enquiryId: r.id, to, body, lane: 'notice' }, now);
+        for (const to of numbers)
+          await queueSms(tx, { key: `breach:${r.id}:${to}`, enquiryId: r.id, to, body, lane: 'notice' }, now);
       }
       return rows;
     });

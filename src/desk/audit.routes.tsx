@@ -21,9 +21,18 @@ const ACTION = /^[a-z][a-z0-9_.]{0,59}$/;
  * office-time days, `to` inclusive), as the form shows them and as the repository takes them,
  * with a message for each value that cannot be one.
  */
-export function readAuditFilter(q: (k: string) => string | undefined, zone: string): { form: AuditFilterForm; filter: AuditFilter; errors: Record<string, string> } {
+export function readAuditFilter(
+  q: (k: string) => string | undefined,
+  zone: string,
+): { form: AuditFilterForm; filter: AuditFilter; errors: Record<string, string> } {
   const get = (k: string) => (q(k) ?? '').trim().slice(0, 100);
-  const form: AuditFilterForm = { actor: get('actor'), action: get('action'), reference: get('reference').toUpperCase(), from: get('from'), to: get('to') };
+  const form: AuditFilterForm = {
+    actor: get('actor'),
+    action: get('action'),
+    reference: get('reference').toUpperCase(),
+    from: get('from'),
+    to: get('to'),
+  };
   const filter: AuditFilter = {};
   const errors: Record<string, string> = {};
   if (form.actor) {
@@ -65,16 +74,27 @@ export function auditRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
   const app = new Hono<DeskEnv>();
   app.get('/audit', async (c) => {
     const before = c.req.query('before');
-    if (before !== undefined && !ROW_ID.test(before)) throw new AppError('bad_request', 'That is not a place in the audit log.');
+    if (before !== undefined && !ROW_ID.test(before))
+      throw new AppError('bad_request', 'That is not a place in the audit log.');
     const { form, filter, errors } = readAuditFilter((k) => c.req.query(k), deps.config.office.timezone);
     const users = await listUsers(deps.db);
-    const props = { session: deskSession(c), office: deps.config.office, now: deps.clock(), users, form, paged: before !== undefined };
+    const props = {
+      session: deskSession(c),
+      office: deps.config.office,
+      now: deps.clock(),
+      users,
+      form,
+      paged: before !== undefined,
+    };
     if (Object.keys(errors).length) {
       c.status(422);
       return c.html(<AuditPage {...props} entries={[]} total={0} olderBefore={null} errors={errors} />);
     }
     // One more than a page tells whether an older page exists.
-    const [rows, total] = await Promise.all([listAudit(deps.db, { ...filter, beforeId: before, limit: AUDIT_PAGE_SIZE + 1 }), countAudit(deps.db, filter)]);
+    const [rows, total] = await Promise.all([
+      listAudit(deps.db, { ...filter, beforeId: before, limit: AUDIT_PAGE_SIZE + 1 }),
+      countAudit(deps.db, filter),
+    ]);
     const entries = rows.slice(0, AUDIT_PAGE_SIZE);
     const olderBefore = rows.length > AUDIT_PAGE_SIZE ? entries[entries.length - 1].id : null;
     return c.html(<AuditPage {...props} entries={entries} total={total} olderBefore={olderBefore} errors={{}} />);

@@ -8,7 +8,6 @@ import { ACTION_LABEL, actionLabel } from '../audit/audit.actions.js';
 import type { AuditEntry } from '../audit/audit.tables.js';
 import type { AppUser } from './desk.tables.js';
 
-
 /**
  * An entry's detail as one line of text ("email: jo@x.example; role: officer"). Values are
  * shown as they were recorded, nested ones as JSON, and the page renders it all as text. Keys
@@ -67,13 +66,31 @@ export function AuditPage(p: AuditPageProps) {
   const ids: Record<string, string> = {};
   for (const [k, v] of Object.entries(e)) ids[`a-${k}`] = v;
   return (
-    <DeskLayout title={`${bad ? 'Error: ' : ''}Audit log`} officeName={p.office.name} session={p.session} current="/desk/audit">
-      {bad ? <ErrorSummary errors={ids} order={['a-actor', 'a-action', 'a-reference', 'a-from', 'a-to'].filter((k) => k in ids)} /> : null}
+    <DeskLayout
+      title={`${bad ? 'Error: ' : ''}Audit log`}
+      officeName={p.office.name}
+      session={p.session}
+      current="/desk/audit"
+    >
+      {bad ? (
+        <ErrorSummary
+          errors={ids}
+          order={['a-actor', 'a-action', 'a-reference', 'a-from', 'a-to'].filter((k) => k in ids)}
+        />
+      ) : null}
       <h1>Audit log</h1>
       <p class="hint">
-        Every staff action, newest first, with who and when (office time, {p.office.timezone}). Nothing here can be changed or deleted.
+        Every staff action, newest first, with who and when (office time, {p.office.timezone}). Nothing here can be
+        changed or deleted.
       </p>
-      <form method="get" action="/desk/audit" class="filters audit-filters" role="search" aria-label="Filter the audit log" novalidate>
+      <form
+        method="get"
+        action="/desk/audit"
+        class="filters audit-filters"
+        role="search"
+        aria-label="Filter the audit log"
+        novalidate
+      >
         <Field id="a-actor" name="actor" label="Who" error={e.actor} as="select" layout="filter">
           <option value="">Anyone</option>
           {p.users.map((u) => (
@@ -98,9 +115,30 @@ export function AuditPage(p: AuditPageProps) {
             </option>
           ) : null}
         </Field>
-        <Field id="a-reference" name="reference" label="Enquiry reference" error={e.reference} layout="filter" attrs={{ type: 'text', value: f.reference, maxlength: 20, spellcheck: false, autocomplete: 'off' }} />
-        <Field id="a-from" name="from" label="From" error={e.from} layout="filter" attrs={{ type: 'date', value: f.from }} />
-        <Field id="a-to" name="to" label="To (inclusive)" error={e.to} layout="filter" attrs={{ type: 'date', value: f.to }} />
+        <Field
+          id="a-reference"
+          name="reference"
+          label="Enquiry reference"
+          error={e.reference}
+          layout="filter"
+          attrs={{ type: 'text', value: f.reference, maxlength: 20, spellcheck: false, autocomplete: 'off' }}
+        />
+        <Field
+          id="a-from"
+          name="from"
+          label="From"
+          error={e.from}
+          layout="filter"
+          attrs={{ type: 'date', value: f.from }}
+        />
+        <Field
+          id="a-to"
+          name="to"
+          label="To (inclusive)"
+          error={e.to}
+          layout="filter"
+          attrs={{ type: 'date', value: f.to }}
+        />
         <button type="submit" class="button button--secondary">
           Filter
         </button>
@@ -110,7 +148,10 @@ export function AuditPage(p: AuditPageProps) {
         <p class="counts" role="status">
           {p.total === 1 ? '1 entry' : `${p.total} entries`}
           {filtered ? (p.total === 1 ? ' matches these filters' : ' match these filters') : ''}
-          {p.total > p.entries.length ? `; showing ${p.entries.length}${p.paged ? ' older ones' : ', newest first'}` : ''}.
+          {p.total > p.entries.length
+            ? `; showing ${p.entries.length}${p.paged ? ' older ones' : ', newest first'}`
+            : ''}
+          .
         </p>
       )}
       {p.entries.length ? (
@@ -136,7 +177,13 @@ export function AuditPage(p: AuditPageProps) {
                   {actionLabel(e.action)}
                   <div class="hint action-code">{e.action}</div>
                 </td>
-                <td data-label="Enquiry">{e.reference ? <a href={`/desk/enquiries/${e.reference}`}>{e.reference}</a> : <span class="hint">—</span>}</td>
+                <td data-label="Enquiry">
+                  {e.reference ? (
+                    <a href={`/desk/enquiries/${e.reference}`}>{e.reference}</a>
+                  ) : (
+                    <span class="hint">—</span>
+                  )}
+                </td>
                 <td data-label="Detail" class="pre">
                   {detailText(e.detail)}
                 </td>
@@ -145,7 +192,15 @@ export function AuditPage(p: AuditPageProps) {
           </tbody>
         </table>
       ) : (
-        <p>{bad ? 'Correct the filters above to see entries.' : p.paged ? 'No older entries.' : filtered ? 'No entries match these filters.' : 'Nothing has been recorded yet.'}</p>
+        <p>
+          {bad
+            ? 'Correct the filters above to see entries.'
+            : p.paged
+              ? 'No older entries.'
+              : filtered
+                ? 'No entries match these filters.'
+                : 'Nothing has been recorded yet.'}
+        </p>
       )}
       <nav class="pager" aria-label="Audit log pages">
         {p.paged ? <a href={`/desk/audit${query(f)}`}>Newest entries</a> : null}

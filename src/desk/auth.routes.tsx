@@ -23,7 +23,8 @@ const SAME_SITE = 'https://same-site.invalid';
  * was created (500; issue 12, finding 11).
  */
 function safeNext(next: string | undefined): string {
-  if (!next || next.length > 2000 || /[\u0000-\u001f\u007f\\]/.test(next) || !/^\/desk(\/|$|\?|#)/.test(next)) return '/desk';
+  if (!next || next.length > 2000 || /[\u0000-\u001f\u007f\\]/.test(next) || !/^\/desk(\/|$|\?|#)/.test(next))
+    return '/desk';
   let url: URL;
   try {
     url = new URL(next, SAME_SITE);
@@ -34,7 +35,14 @@ function safeNext(next: string | undefined): string {
   return url.pathname + url.search + url.hash;
 }
 
-function LoginPage(props: { officeName: string; csrf: string; next: string; email?: string; error?: string; firstRun: boolean }) {
+function LoginPage(props: {
+  officeName: string;
+  csrf: string;
+  next: string;
+  email?: string;
+  error?: string;
+  firstRun: boolean;
+}) {
   return (
     <Layout title={props.error ? 'Error: Sign in' : 'Sign in'} officeName={`${props.officeName} desk`}>
       {props.error ? <ErrorSummary errors={{ email: props.error }} order={['email']} /> : null}
@@ -48,7 +56,12 @@ function LoginPage(props: { officeName: string; csrf: string; next: string; emai
       <form method="post" action="/desk/login" novalidate>
         <input type="hidden" name="_csrf" value={props.csrf} />
         <input type="hidden" name="next" value={props.next} />
-        <Field id="email" label="Email address" error={props.error} attrs={{ type: 'email', autocomplete: 'username', value: props.email ?? '' }} />
+        <Field
+          id="email"
+          label="Email address"
+          error={props.error}
+          attrs={{ type: 'email', autocomplete: 'username', value: props.email ?? '' }}
+        />
         <Field id="password" label="Password" attrs={{ type: 'password', autocomplete: 'current-password' }} />
         <button type="submit" class="button">
           Sign in
@@ -62,14 +75,28 @@ function LoginPage(props: { officeName: string; csrf: string; next: string; emai
  * `/desk/login` and `/desk/logout`. Login is protected against CSRF with a double-submit cookie
  * (there is no session yet); a successful login always issues a new session token.
  */
-export function authRoutes(deps: { auth: AuthService; users: Pick<UserService, 'anyExists'>; config: Pick<Config, 'office' | 'publicBaseUrl' | 'desk' | 'intake'> }) {
+export function authRoutes(deps: {
+  auth: AuthService;
+  users: Pick<UserService, 'anyExists'>;
+  config: Pick<Config, 'office' | 'publicBaseUrl' | 'desk' | 'intake'>;
+}) {
   const app = new Hono<DeskEnv>();
   const secure = deps.config.publicBaseUrl.startsWith('https:');
   const officeName = deps.config.office.name;
 
-  const render = async (c: Context, props: { next: string; email?: string; error?: string }, status: 200 | 401 | 403 | 429 = 200) => {
+  const render = async (
+    c: Context,
+    props: { next: string; email?: string; error?: string },
+    status: 200 | 401 | 403 | 429 = 200,
+  ) => {
     const csrf = randomBytes(18).toString('base64url');
-    setCookie(c, LOGIN_CSRF_COOKIE, csrf, { httpOnly: true, sameSite: 'Strict', secure, path: '/desk/login', maxAge: 3600 });
+    setCookie(c, LOGIN_CSRF_COOKIE, csrf, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure,
+      path: '/desk/login',
+      maxAge: 3600,
+    });
     c.status(status);
     const firstRun = !(await deps.users.anyExists());
     return c.html(<LoginPage officeName={officeName} csrf={csrf} firstRun={firstRun} {...props} />);
@@ -85,9 +112,20 @@ export function authRoutes(deps: { auth: AuthService; users: Pick<UserService, '
       return render(c, { next, email: str('email'), error: 'The sign-in form expired. Please try again.' }, 403);
     }
     try {
-      const s = await deps.auth.login(str('email'), str('password'), clientIp(c, deps.config.intake.trustProxyHops), getCookie(c, DEVICE_COOKIE));
+      const s = await deps.auth.login(
+        str('email'),
+        str('password'),
+        clientIp(c, deps.config.intake.trustProxyHops),
+        getCookie(c, DEVICE_COOKIE),
+      );
       deleteCookie(c, LOGIN_CSRF_COOKIE, { path: '/desk/login' });
-      setCookie(c, DEVICE_COOKIE, s.deviceToken, { httpOnly: true, sameSite: 'Strict', secure, path: '/desk/login', maxAge: KNOWN_DEVICE_DAYS * 86_400 });
+      setCookie(c, DEVICE_COOKIE, s.deviceToken, {
+        httpOnly: true,
+        sameSite: 'Strict',
+        secure,
+        path: '/desk/login',
+        maxAge: KNOWN_DEVICE_DAYS * 86_400,
+      });
       setCookie(c, SESSION_COOKIE, s.token, {
         httpOnly: true,
         sameSite: 'Lax',

@@ -42,10 +42,27 @@ export class AuthService {
   /** Whether an address already counted against an account in `perAccount`'s window. */
   private readonly accountFailedFrom: RateLimiterPostgres;
 
-  constructor(private readonly deps: { db: Db; pool: pg.Pool; clock: Clock; config: Pick<Config, 'desk'>; email?: Pick<EmailOut, 'notice'> }) {
+  constructor(
+    private readonly deps: {
+      db: Db;
+      pool: pg.Pool;
+      clock: Clock;
+      config: Pick<Config, 'desk'>;
+      email?: Pick<EmailOut, 'notice'>;
+    },
+  ) {
     const l = deps.config.desk.loginRateLimit;
     const limiter = (keyPrefix: string, points: number, duration: number) =>
-      new RateLimiterPostgres({ storeClient: deps.pool, storeType: 'pool', tableName: 'rate_limit', tableCreated: true, clearExpiredByTimeout: false, keyPrefix, points, duration });
+      new RateLimiterPostgres({
+        storeClient: deps.pool,
+        storeType: 'pool',
+        tableName: 'rate_limit',
+        tableCreated: true,
+        clearExpiredByTimeout: false,
+        keyPrefix,
+        points,
+        duration,
+      });
     this.perIp = limiter('login-ip', l.perIp.points, l.perIp.durationSeconds);
     this.perAccountAndIp = limiter('login-account-ip', l.perAccountAndIp.points, l.perAccountAndIp.durationSeconds);
     this.perAccount = limiter('login-account-addresses', l.perAccount.addresses, l.perAccount.durationSeconds);
@@ -54,7 +71,11 @@ export class AuthService {
 
   private refusal(res: RateLimiterRes): AppError {
     const retryAfterSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-    return new AppError('rate_limited', `Too many sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`, { retryAfterSeconds });
+    return new AppError(
+      'rate_limited',
+      `Too many sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`,
+      { retryAfterSeconds },
+    );
   }
 
   private async consume(limiter: RateLimiterPostgres, key: string): Promise<void> {
@@ -84,7 +105,8 @@ export class AuthService {
       throw res;
     }
     const res = await this.perAccount.penalty(accountKey, 1);
-    if (user && res.consumedPoints === this.deps.config.desk.loginRateLimit.perAccount.addresses) await this.tellOfLockOut(user);
+    if (user && res.consumedPoints === this.deps.config.desk.loginRateLimit.perAccount.addresses)
+      await this.tellOfLockOut(user);
   }
 
   /** An audit entry, and an email to each active manager (when email is on), for a lock-out of `user`. */
@@ -100,10 +122,24 @@ export class AuthService {
       'This is an automatic notice from Press Desk.',
     ].join('\n');
     await this.deps.db.transaction().execute(async (tx) => {
-      await audit(tx, { at: now, actor: LOCK_OUT_ACTOR, action: 'login.locked', detail: { account: user.email, userId: user.id, addresses, minutes } });
+      await audit(tx, {
+        at: now,
+        actor: LOCK_OUT_ACTOR,
+        action: 'login.locked',
+        detail: { account: user.email, userId: user.id, addresses, minutes },
+      });
       const managers = (await listActiveUsers(tx)).filter((u) => u.role === 'manager');
       for (const m of managers) {
-        await this.deps.email?.notice(tx, { key: `login-locked:${user.id}:${now.getTime()}:${m.id}`, to: m.email, subject: `Desk sign-in locked for ${user.name}`, text }, now);
+        await this.deps.email?.notice(
+          tx,
+          {
+            key: `login-locked:${user.id}:${now.getTime()}:${m.id}`,
+            to: m.email,
+            subject: `Desk sign-in locked for ${user.name}`,
+            text,
+          },
+          now,
+        );
       }
     });
   }
@@ -125,7 +161,12 @@ export class AuthService {
    * if any; the answer's `deviceToken` is the one to keep there (the same when it was already
    * known to this account, else a fresh one).
    */
-  async login(email: string, password: string, ip: string, deviceToken?: string): Promise<DeskSession & { deviceToken: string }> {
+  async login(
+    email: string,
+    password: string,
+    ip: string,
+    deviceToken?: string,
+  ): Promise<DeskSession & { deviceToken: string }> {
     // Keys are hashes: an email can be longer than the counter table's key, and staff emails
     // need not sit in it.
     const accountKey = hashToken(email.trim().toLowerCase());
@@ -148,7 +189,8 @@ export class AuthService {
     await Promise.all([this.perIp.reward(ip, 1), this.perAccountAndIp.delete(pairKey)]);
     // A hash made at an older, cheaper cost is replaced now, while the password is at hand: the
     // only moment it is (issue 12, finding 12).
-    if (needsRehash(user.password_hash)) await replacePasswordHash(this.deps.db, user.id, user.password_hash, await hashPassword(password));
+    if (needsRehash(user.password_hash))
+      await replacePasswordHash(this.deps.db, user.id, user.password_hash, await hashPassword(password));
     const now = this.deps.clock();
     const token = randomBytes(32).toString('base64url');
     const session: UserSession = {
@@ -162,7 +204,12 @@ export class AuthService {
     await sessions.insertSession(this.deps.db, session);
     const device = known && deviceToken ? deviceToken : randomBytes(32).toString('base64url');
     await rememberDevice(this.deps.db, user.id, hashToken(device), now, this.knownSince(now));
-    await audit(this.deps.db, { at: now, actor: { userId: user.id, email: user.email }, action: 'login', detail: { ip, knownDevice: known } });
+    await audit(this.deps.db, {
+      at: now,
+      actor: { userId: user.id, email: user.email },
+      action: 'login',
+      detail: { ip, knownDevice: known },
+    });
     return { token, session, user, deviceToken: device };
   }
 
@@ -177,7 +224,8 @@ export class AuthService {
       return null;
     }
     // Writing on every request would make each page view a write; a minute's precision is plenty.
-    if (now.getTime() - found.session.last_seen_at.getTime() > 60_000) await sessions.touchSession(this.deps.db, found.session.token_hash, now);
+    if (now.getTime() - found.session.last_seen_at.getTime() > 60_000)
+      await sessions.touchSession(this.deps.db, found.session.token_hash, now);
     return { token, ...found };
   }
 
@@ -199,6 +247,10 @@ export class AuthService {
   /** Ends a session server-side (logout). */
   async logout(s: DeskSession): Promise<void> {
     await sessions.deleteSession(this.deps.db, s.session.token_hash);
-    await audit(this.deps.db, { at: this.deps.clock(), actor: { userId: s.user.id, email: s.user.email }, action: 'logout' });
+    await audit(this.deps.db, {
+      at: this.deps.clock(),
+      actor: { userId: s.user.id, email: s.user.email },
+      action: 'logout',
+    });
   }
 }

@@ -13,7 +13,10 @@ export const noteForm = defineForm(z.object({ note: staffText(CASEWORK_TEXT_LIMI
 export const responseForm = defineForm(
   z.object({
     response: staffText(CASEWORK_TEXT_LIMITS.response, 'the response given'),
-    release: z.string().optional().transform((v) => v === 'yes'),
+    release: z
+      .string()
+      .optional()
+      .transform((v) => v === 'yes'),
   }),
 );
 
@@ -26,7 +29,10 @@ export const emailReplyForm = defineForm(z.object({ email: staffText(CASEWORK_TE
 /** Marking urgent or not (`POST …/urgency`): the hidden `urgent` ("true" to upgrade) and a reason. */
 export const urgencyForm = defineForm(
   z.object({
-    urgent: z.string().optional().transform((v) => v === 'true'),
+    urgent: z
+      .string()
+      .optional()
+      .transform((v) => v === 'true'),
     reason: staffText(CASEWORK_TEXT_LIMITS.reason, 'a reason'),
   }),
 );

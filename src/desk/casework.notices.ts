@@ -44,13 +44,20 @@ export type SendState = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed';
 /** The state of a message from its outbox row (undefined or no state: still queued). */
 export function sendState(row: { state: string | null; provider_status: string | null } | undefined): SendState {
   if (!row?.state) return 'queued';
-  if (row.state === 'failed' || row.provider_status === 'failed' || row.provider_status === 'undelivered') return 'failed';
+  if (row.state === 'failed' || row.provider_status === 'failed' || row.provider_status === 'undelivered')
+    return 'failed';
   if (row.state === 'sent') return row.provider_status === 'delivered' ? 'delivered' : 'sent';
   return 'sending';
 }
 
 /** The words of a send state on the page. */
-export const SEND_STATE_LABELS = { queued: 'Queued', sending: 'Sending…', sent: 'Sent', delivered: 'Delivered', failed: 'Failed' } as const satisfies Record<SendState, string>;
+export const SEND_STATE_LABELS = {
+  queued: 'Queued',
+  sending: 'Sending…',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  failed: 'Failed',
+} as const satisfies Record<SendState, string>;
 
 function sentWords(what: 'SMS' | 'Email', state: SendState, to: string): string {
   switch (state) {
@@ -89,12 +96,23 @@ const RULES: Record<DoneCode, NoticeRule> = {
   note: { kind: 'note', done: () => 'Note added' },
   response: {
     kind: 'response_recorded',
-    done: (ev) => ((ev as TimelineEvent<'response_recorded'>).data.released ? "Response recorded and shown on the journalist's status page" : 'Response recorded'),
+    done: (ev) =>
+      (ev as TimelineEvent<'response_recorded'>).data.released
+        ? "Response recorded and shown on the journalist's status page"
+        : 'Response recorded',
   },
   released: {
     kind: 'response_released',
-    done: (ev) => ((ev as TimelineEvent<'response_released'>).data.released ? "Response shown on the journalist's status page" : "Response taken off the journalist's status page"),
-    unchanged: (f) => (f.enquiry.response_released_at ? "Nothing changed: the response is already on the journalist's status page" : f.enquiry.response_given ? "Nothing changed: the response is not on the journalist's status page" : undefined),
+    done: (ev) =>
+      (ev as TimelineEvent<'response_released'>).data.released
+        ? "Response shown on the journalist's status page"
+        : "Response taken off the journalist's status page",
+    unchanged: (f) =>
+      f.enquiry.response_released_at
+        ? "Nothing changed: the response is already on the journalist's status page"
+        : f.enquiry.response_given
+          ? "Nothing changed: the response is not on the journalist's status page"
+          : undefined,
   },
   sms: {
     kind: 'reply_queued',
@@ -117,14 +135,17 @@ const RULES: Record<DoneCode, NoticeRule> = {
   urgency: {
     kind: 'urgency_changed',
     done: (ev) => ((ev as TimelineEvent<'urgency_changed'>).data.urgent ? 'Marked urgent' : 'Marked not urgent'),
-    unchanged: (f) => (f.enquiry.urgent ? 'Nothing changed: it is already urgent' : 'Nothing changed: it is already not urgent'),
+    unchanged: (f) =>
+      f.enquiry.urgent ? 'Nothing changed: it is already urgent' : 'Nothing changed: it is already not urgent',
   },
   acknowledged: {
     kind: null,
     unchanged: async (f) => {
       const page = await repo.pageWithSteps(f.db, f.enquiry.id);
       if (page?.page.status !== 'acknowledged') return undefined;
-      return page.page.acknowledged_by === f.viewer.email ? 'Page acknowledged by you: escalation stopped' : 'The page was already acknowledged: escalation stopped';
+      return page.page.acknowledged_by === f.viewer.email
+        ? 'Page acknowledged by you: escalation stopped'
+        : 'The page was already acknowledged: escalation stopped';
     },
   },
   linked: {
@@ -154,7 +175,13 @@ async function isLatest(f: Facts, ev: TimelineEvent): Promise<boolean> {
  * The notice for `?done=<code>&event=<id>` on this enquiry's page as `viewer` sees it, or
  * undefined when the code is unknown or the entry does not prove the action (see the module note).
  */
-export async function enquiryNotice(db: Db, enquiry: Enquiry, viewer: Viewer, done: string | undefined, eventId: string | undefined): Promise<string | undefined> {
+export async function enquiryNotice(
+  db: Db,
+  enquiry: Enquiry,
+  viewer: Viewer,
+  done: string | undefined,
+  eventId: string | undefined,
+): Promise<string | undefined> {
   if (!isDoneCode(done)) return undefined;
   const rule = RULES[done];
   const f: Facts = { db, enquiry, viewer };

@@ -11,19 +11,44 @@ export { lockByReference } from '../enquiries/enquiries.repository.js';
 export async function updateEnquiry(
   tx: Tx,
   id: string,
-  patch: Partial<Pick<Enquiry, 'assigned_to' | 'status' | 'response_given' | 'first_response_at' | 'first_response_working_s' | 'closed_at' | 'close_working_s' | 'resolved_at' | 'urgent' | 'urgent_reason' | 'needs_on_call' | 'response_released_at'>> & { updated_at: Date },
+  patch: Partial<
+    Pick<
+      Enquiry,
+      | 'assigned_to'
+      | 'status'
+      | 'response_given'
+      | 'first_response_at'
+      | 'first_response_working_s'
+      | 'closed_at'
+      | 'close_working_s'
+      | 'resolved_at'
+      | 'urgent'
+      | 'urgent_reason'
+      | 'needs_on_call'
+      | 'response_released_at'
+    >
+  > & { updated_at: Date },
 ): Promise<Enquiry> {
   return tx.updateTable('enquiry').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
 /** The journalist's other enquiries (same phone or email), newest first. */
-export async function earlierEnquiries(db: Db, e: Enquiry, limit = 20): Promise<Array<Pick<Enquiry, 'reference' | 'subject' | 'status' | 'received_at' | 'channel'>>> {
+export async function earlierEnquiries(
+  db: Db,
+  e: Enquiry,
+  limit = 20,
+): Promise<Array<Pick<Enquiry, 'reference' | 'subject' | 'status' | 'received_at' | 'channel'>>> {
   if (!e.phone && !e.email) return [];
   return db
     .selectFrom('enquiry')
     .select(['reference', 'subject', 'status', 'received_at', 'channel'])
     .where('id', '<>', e.id)
-    .where((eb) => eb.or([...(e.phone ? [eb('phone', '=', e.phone)] : []), ...(e.email ? [eb(sql<string>`lower(email)`, '=', e.email.toLowerCase())] : [])]))
+    .where((eb) =>
+      eb.or([
+        ...(e.phone ? [eb('phone', '=', e.phone)] : []),
+        ...(e.email ? [eb(sql<string>`lower(email)`, '=', e.email.toLowerCase())] : []),
+      ]),
+    )
     .orderBy('received_at', 'desc')
     .limit(limit)
     .execute();
@@ -31,7 +56,13 @@ export async function earlierEnquiries(db: Db, e: Enquiry, limit = 20): Promise<
 
 /** An enquiry's timeline entries, typed by kind, oldest first. */
 export async function timeline(db: Db, enquiryId: string): Promise<TimelineEvent[]> {
-  const rows = await db.selectFrom('enquiry_event').selectAll().where('enquiry_id', '=', enquiryId).orderBy('at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('enquiry_event')
+    .selectAll()
+    .where('enquiry_id', '=', enquiryId)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
   return rows.map(asTimelineEvent);
 }
 
@@ -72,19 +103,36 @@ export async function outboundFor(db: Db, enquiryId: string) {
 /** One timeline entry of this enquiry by its id (a notice's proof), or undefined. */
 export async function eventOf(db: Db, enquiryId: string, eventId: string): Promise<TimelineEvent | undefined> {
   if (!isRowId(eventId)) return undefined;
-  const row = await db.selectFrom('enquiry_event').selectAll().where('id', '=', eventId).where('enquiry_id', '=', enquiryId).executeTakeFirst();
+  const row = await db
+    .selectFrom('enquiry_event')
+    .selectAll()
+    .where('id', '=', eventId)
+    .where('enquiry_id', '=', enquiryId)
+    .executeTakeFirst();
   return row ? asTimelineEvent(row) : undefined;
 }
 
 /** The id of the newest entry of `kind` on the enquiry's timeline, or undefined. */
 export async function latestEventId(db: Db, enquiryId: string, kind: EventKind): Promise<string | undefined> {
-  const row = await db.selectFrom('enquiry_event').select('id').where('enquiry_id', '=', enquiryId).where('kind', '=', kind).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('enquiry_event')
+    .select('id')
+    .where('enquiry_id', '=', enquiryId)
+    .where('kind', '=', kind)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row?.id;
 }
 
 /** The outbox's row for an idempotency key about this enquiry (none yet while its job waits). */
 export async function outboundByKey(db: Db, enquiryId: string, key: string) {
-  return db.selectFrom('outbound_message').selectAll().where('idempotency_key', '=', key).where('enquiry_id', '=', enquiryId).executeTakeFirst();
+  return db
+    .selectFrom('outbound_message')
+    .selectAll()
+    .where('idempotency_key', '=', key)
+    .where('enquiry_id', '=', enquiryId)
+    .executeTakeFirst();
 }
 
 /** The latest incident link or unlink on the enquiry's timeline (who unlinked it, from what). */
@@ -107,7 +155,11 @@ export async function latestIncidentEvent(db: Db, enquiryId: string): Promise<Ti
 export async function repliesWithState(db: Db, enquiryId: string) {
   return db
     .selectFrom('enquiry_event')
-    .leftJoin('outbound_message', (j) => j.on(sql<string>`outbound_message.idempotency_key`, '=', sql<string>`enquiry_event.data->>'key'`).onRef('outbound_message.enquiry_id', '=', 'enquiry_event.enquiry_id'))
+    .leftJoin('outbound_message', (j) =>
+      j
+        .on(sql<string>`outbound_message.idempotency_key`, '=', sql<string>`enquiry_event.data->>'key'`)
+        .onRef('outbound_message.enquiry_id', '=', 'enquiry_event.enquiry_id'),
+    )
     .select([
       'enquiry_event.id',
       'enquiry_event.kind',

@@ -28,7 +28,12 @@ import { findIncident, openIncidents } from '../incidents/incident.repository.js
 import { knownNames } from '../enquiries/people.repository.js';
 
 /** An enquiry's page (`GET /desk/enquiries/:reference`) and its actions (POST …/assign, /status, /note, /response, /release, /reply, /email, /urgency, /acknowledge). */
-export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; casework: CaseworkService }) {
+export function caseworkRoutes(deps: {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'office'>;
+  casework: CaseworkService;
+}) {
   const app = new Hono<DeskEnv>();
 
   async function render(
@@ -42,8 +47,24 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
     if (!e) throw new AppError('not_found', `There is no enquiry ${reference}.`);
     const { user } = deskSession(c);
     // The notice after an action (PRG), only on the page itself, never on a refused form.
-    const notice = status === 200 ? enquiryNotice(deps.db, e, { id: user.id, email: user.email }, c.req.query('done'), c.req.query('event')) : Promise.resolve(undefined);
-    const [assignee, staff, earlier, timeline, page, outbound, incident, incidents, replies, noticeText, names, optOut] = await Promise.all([
+    const notice =
+      status === 200
+        ? enquiryNotice(deps.db, e, { id: user.id, email: user.email }, c.req.query('done'), c.req.query('event'))
+        : Promise.resolve(undefined);
+    const [
+      assignee,
+      staff,
+      earlier,
+      timeline,
+      page,
+      outbound,
+      incident,
+      incidents,
+      replies,
+      noticeText,
+      names,
+      optOut,
+    ] = await Promise.all([
       e.assigned_to ? findUserById(deps.db, e.assigned_to) : Promise.resolve(undefined),
       listActiveUsers(deps.db),
       repo.earlierEnquiries(deps.db, e),
@@ -98,21 +119,24 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
    * the text kept. `run` returns the timeline entry it wrote (null: nothing changed), which the
    * page's notice reads back (`done`, src/desk/casework.notices.ts).
    */
-  const act = (done: DoneCode, run: (reference: string, body: Record<string, string>, actor: Actor) => Promise<string | null>) => async (c: Context<DeskEnv>) => {
-    const reference = referenceOf(c);
-    const raw = await c.req.parseBody();
-    const body: Record<string, string> = {};
-    for (const [k, v] of Object.entries(raw)) if (typeof v === 'string' && k !== '_csrf') body[k] = v;
-    const { user } = deskSession(c);
-    let eventId: string | null;
-    try {
-      eventId = await run(reference, body, { userId: user.id, email: user.email });
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'validation' && err.details.fields) return render(c, reference, 422, err.details.fields, body);
-      throw err;
-    }
-    return c.redirect(doneHref(reference, done, eventId), 303);
-  };
+  const act =
+    (done: DoneCode, run: (reference: string, body: Record<string, string>, actor: Actor) => Promise<string | null>) =>
+    async (c: Context<DeskEnv>) => {
+      const reference = referenceOf(c);
+      const raw = await c.req.parseBody();
+      const body: Record<string, string> = {};
+      for (const [k, v] of Object.entries(raw)) if (typeof v === 'string' && k !== '_csrf') body[k] = v;
+      const { user } = deskSession(c);
+      let eventId: string | null;
+      try {
+        eventId = await run(reference, body, { userId: user.id, email: user.email });
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'validation' && err.details.fields)
+          return render(c, reference, 422, err.details.fields, body);
+        throw err;
+      }
+      return c.redirect(doneHref(reference, done, eventId), 303);
+    };
 
   /**
    * An action whose body is a form (casework.forms.ts): typed values to `run`, or (through `act`)
@@ -124,18 +148,33 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
     run: (reference: string, values: z.output<S>, actor: Actor) => Promise<string | null>,
   ) => act(done, (reference, body, actor) => run(reference, form.check(body), actor));
 
-  app.post('/enquiries/:reference/assign', act('assigned', (ref, b, actor) => deps.casework.assign(ref, b.assignee ? b.assignee : null, actor)));
-  app.post('/enquiries/:reference/status', act('status', (ref, b, actor) => deps.casework.setStatus(ref, b.status ?? '', actor)));
+  app.post(
+    '/enquiries/:reference/assign',
+    act('assigned', (ref, b, actor) => deps.casework.assign(ref, b.assignee ? b.assignee : null, actor)),
+  );
+  app.post(
+    '/enquiries/:reference/status',
+    act('status', (ref, b, actor) => deps.casework.setStatus(ref, b.status ?? '', actor)),
+  );
   const { casework } = deps;
-  app.post('/enquiries/:reference/note', actForm('note', noteForm, (ref, v, a) => casework.addNote(ref, v.note, a)));
+  app.post(
+    '/enquiries/:reference/note',
+    actForm('note', noteForm, (ref, v, a) => casework.addNote(ref, v.note, a)),
+  );
   app.post(
     '/enquiries/:reference/response',
     actForm('response', responseForm, (ref, v, actor) =>
       casework.recordResponse(ref, v.response, actor, undefined, { release: v.release }),
     ),
   );
-  app.post('/enquiries/:reference/release', act('released', (ref, b, actor) => deps.casework.releaseResponse(ref, b.released === 'yes', actor)));
-  app.post('/enquiries/:reference/reply', actForm('sms', smsReplyForm, (r, v, a) => casework.replyBySms(r, v.reply, a)));
+  app.post(
+    '/enquiries/:reference/release',
+    act('released', (ref, b, actor) => deps.casework.releaseResponse(ref, b.released === 'yes', actor)),
+  );
+  app.post(
+    '/enquiries/:reference/reply',
+    actForm('sms', smsReplyForm, (r, v, a) => casework.replyBySms(r, v.reply, a)),
+  );
   app.post(
     '/enquiries/:reference/email',
     actForm('email', emailReplyForm, (ref, v, actor) => casework.replyByEmail(ref, v.email, actor)),
@@ -145,10 +184,13 @@ export function caseworkRoutes(deps: { db: Db; clock: Clock; config: Pick<Config
     actForm('urgency', urgencyForm, (ref, v, actor) => casework.setUrgency(ref, v.urgent, v.reason, actor)),
   );
   // The page's acknowledgement is read from the page itself (its entry is written by paging).
-  app.post('/enquiries/:reference/acknowledge', act('acknowledged', async (ref, _b, actor) => {
-    await deps.casework.acknowledgePage(ref, actor);
-    return null;
-  }));
+  app.post(
+    '/enquiries/:reference/acknowledge',
+    act('acknowledged', async (ref, _b, actor) => {
+      await deps.casework.acknowledgePage(ref, actor);
+      return null;
+    }),
+  );
 
   return app;
 }

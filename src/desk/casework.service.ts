@@ -33,7 +33,9 @@ function closes(s: EnquiryStatus): boolean {
 }
 
 /** The statuses a press officer can choose, in order, with their labels. */
-export const STATUSES: Array<{ value: EnquiryStatus; label: string }> = ENQUIRY_STATUSES.filter((s) => s !== 'erased').map((value) => ({ value, label: STATUS_LABELS[value] })); // erased: only an erasure sets it
+export const STATUSES: Array<{ value: EnquiryStatus; label: string }> = ENQUIRY_STATUSES.filter(
+  (s) => s !== 'erased',
+).map((value) => ({ value, label: STATUS_LABELS[value] })); // erased: only an erasure sets it
 
 // The lengths live with the enquiry (the on-call link's forms use them too); re-exported for desk code.
 export { CASEWORK_LIMITS };
@@ -46,7 +48,17 @@ export { CASEWORK_LIMITS };
  * recorded in the same one).
  */
 export class CaseworkService {
-  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office'> & { twilio: Pick<Config['twilio'], 'allowedCountries'> }; paging: PagingService; email?: EmailOut; updates?: JournalistUpdates; live?: { announceChange(reference: string): void } }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      clock: Clock;
+      config: Pick<Config, 'office'> & { twilio: Pick<Config['twilio'], 'allowedCountries'> };
+      paging: PagingService;
+      email?: EmailOut;
+      updates?: JournalistUpdates;
+      live?: { announceChange(reference: string): void };
+    },
+  ) {}
 
   /** Whether replies by email can be sent (SMTP and the From address configured). */
   get emailEnabled(): boolean {
@@ -56,11 +68,18 @@ export class CaseworkService {
   /** The first-response fields, set once: when, and how much opening time it took. */
   private firstResponse(e: Enquiry, now: Date): Partial<Enquiry> {
     if (e.first_response_at) return {};
-    return { first_response_at: now, first_response_working_s: workingMinutesBetween(e.received_at, now, this.deps.config.office) * 60 };
+    return {
+      first_response_at: now,
+      first_response_working_s: workingMinutesBetween(e.received_at, now, this.deps.config.office) * 60,
+    };
   }
 
   /** Runs `fn` on the enquiry locked for update, in `outer` (the caller's transaction) or a new one. */
-  private async withEnquiry<T>(reference: string, fn: (tx: Tx, e: Enquiry, now: Date) => Promise<T>, outer?: Tx): Promise<T> {
+  private async withEnquiry<T>(
+    reference: string,
+    fn: (tx: Tx, e: Enquiry, now: Date) => Promise<T>,
+    outer?: Tx,
+  ): Promise<T> {
     const run = async (tx: Tx) => {
       const e = await repo.lockByReference(tx, reference);
       if (!e) throw new AppError('not_found', `There is no enquiry ${reference}`);
@@ -77,17 +96,40 @@ export class CaseworkService {
   async assign(reference: string, userId: string | null, actor: Actor): Promise<string> {
     return this.withEnquiry(reference, async (tx, e, now) => {
       let name: string | null = null;
-      if (userId && !isRowIdDigits(userId)) throw new AppError('validation', 'Choose someone who can take it', { fields: { assignee: 'Choose an active member of staff' } });
+      if (userId && !isRowIdDigits(userId))
+        throw new AppError('validation', 'Choose someone who can take it', {
+          fields: { assignee: 'Choose an active member of staff' },
+        });
       if (userId) {
         const user = await findUserById(tx, userId);
-        if (!user?.active) throw new AppError('validation', 'Choose someone who can take it', { fields: { assignee: 'Choose an active member of staff' } });
+        if (!user?.active)
+          throw new AppError('validation', 'Choose someone who can take it', {
+            fields: { assignee: 'Choose an active member of staff' },
+          });
         name = user.name;
       }
       const starts = Boolean(userId) && e.status === 'new';
-      await repo.updateEnquiry(tx, e.id, { assigned_to: userId, updated_at: now, ...(starts ? { status: 'in_progress' } : {}) });
-      const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'assigned', actor: actor.email, data: { to: name } });
+      await repo.updateEnquiry(tx, e.id, {
+        assigned_to: userId,
+        updated_at: now,
+        ...(starts ? { status: 'in_progress' } : {}),
+      });
+      const eventId = await addEvent(tx, {
+        enquiryId: e.id,
+        at: now,
+        kind: 'assigned',
+        actor: actor.email,
+        data: { to: name },
+      });
       // Taking a new enquiry starts work on it; say so on the timeline rather than change it silently.
-      if (starts) await addEvent(tx, { enquiryId: e.id, at: now, kind: 'status_changed', actor: actor.email, data: { from: 'new', to: 'in_progress' } });
+      if (starts)
+        await addEvent(tx, {
+          enquiryId: e.id,
+          at: now,
+          kind: 'status_changed',
+          actor: actor.email,
+          data: { from: 'new', to: 'in_progress' },
+        });
       await audit(tx, { at: now, actor, action: 'enquiry.assigned', enquiryId: e.id, detail: { to: userId, name } });
       return eventId;
     });
@@ -99,33 +141,57 @@ export class CaseworkService {
    */
   async setStatus(reference: string, status: string, actor: Actor, tx?: Tx): Promise<string | null> {
     const target = STATUSES.find((s) => s.value === status)?.value;
-    if (!target) throw new AppError('validation', 'Choose a status', { fields: { status: 'Choose one of the statuses listed' } });
-    return this.withEnquiry(reference, async (tx, e, now) => {
-      if (e.status === target) return null;
-      // An erasure closed it and took the journalist's details: reopened, nobody could answer it.
-      if (e.status === 'erased') throw new AppError('conflict', 'This enquiry was closed by an erasure request: it cannot be reopened or changed.');
-      await repo.updateEnquiry(tx, e.id, {
-        status: target,
-        updated_at: now,
-        ...(target === 'answered' ? this.firstResponse(e, now) : {}),
-        ...(closes(target)
-          ? { closed_at: now, close_working_s: workingMinutesBetween(e.received_at, now, this.deps.config.office) * 60 }
-          : isOpenStatus(target)
-            ? { closed_at: null, close_working_s: null }
-            : {}),
-        ...(isOpenStatus(target) ? { resolved_at: null } : e.resolved_at ? {} : { resolved_at: now }),
-      });
-      const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'status_changed', actor: actor.email, data: { from: e.status, to: target } });
-      await audit(tx, { at: now, actor, action: 'enquiry.status_changed', enquiryId: e.id, detail: { from: e.status, to: target } });
-      // Nobody is woken for an enquiry that no longer needs an answer.
-      if (!isOpenStatus(target)) await stopEscalation(tx, e.id, target, now);
-      // Closing is news to a journalist who has not had the answer on their status page; after a
-      // released response (they were told then) or their own withdrawal it is not.
-      if (target === 'closed' && !e.response_released_at) await this.deps.updates?.tell(tx, e, 'closed', now);
-      // Withdrawn from the desk: the journalist asked by phone or email, and gets the same confirmation.
-      if (target === 'withdrawn') await this.deps.updates?.tell(tx, e, 'withdrawn', now);
-      return eventId;
-    }, tx);
+    if (!target)
+      throw new AppError('validation', 'Choose a status', { fields: { status: 'Choose one of the statuses listed' } });
+    return this.withEnquiry(
+      reference,
+      async (tx, e, now) => {
+        if (e.status === target) return null;
+        // An erasure closed it and took the journalist's details: reopened, nobody could answer it.
+        if (e.status === 'erased')
+          throw new AppError(
+            'conflict',
+            'This enquiry was closed by an erasure request: it cannot be reopened or changed.',
+          );
+        await repo.updateEnquiry(tx, e.id, {
+          status: target,
+          updated_at: now,
+          ...(target === 'answered' ? this.firstResponse(e, now) : {}),
+          ...(closes(target)
+            ? {
+                closed_at: now,
+                close_working_s: workingMinutesBetween(e.received_at, now, this.deps.config.office) * 60,
+              }
+            : isOpenStatus(target)
+              ? { closed_at: null, close_working_s: null }
+              : {}),
+          ...(isOpenStatus(target) ? { resolved_at: null } : e.resolved_at ? {} : { resolved_at: now }),
+        });
+        const eventId = await addEvent(tx, {
+          enquiryId: e.id,
+          at: now,
+          kind: 'status_changed',
+          actor: actor.email,
+          data: { from: e.status, to: target },
+        });
+        await audit(tx, {
+          at: now,
+          actor,
+          action: 'enquiry.status_changed',
+          enquiryId: e.id,
+          detail: { from: e.status, to: target },
+        });
+        // Nobody is woken for an enquiry that no longer needs an answer.
+        if (!isOpenStatus(target)) await stopEscalation(tx, e.id, target, now);
+        // Closing is news to a journalist who has not had the answer on their status page; after a
+        // released response (they were told then) or their own withdrawal it is not.
+        if (target === 'closed' && !e.response_released_at) await this.deps.updates?.tell(tx, e, 'closed', now);
+        // Withdrawn from the desk: the journalist asked by phone or email, and gets the same confirmation.
+        if (target === 'withdrawn') await this.deps.updates?.tell(tx, e, 'withdrawn', now);
+        return eventId;
+      },
+      tx,
+    );
   }
 
   /** Adds an internal note (never sent to the journalist); returns its timeline entry. */
@@ -133,12 +199,22 @@ export class CaseworkService {
     // Checked (and normalised) here as well as by the desk's form: on-call texts and links, and
     // tests, come straight to the service.
     const { note } = noteForm.check({ note: text });
-    return this.withEnquiry(reference, async (tx, e, now) => {
-      const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'note', actor: actor.email, data: { text: note } });
-      await repo.updateEnquiry(tx, e.id, { updated_at: now });
-      await audit(tx, { at: now, actor, action: 'enquiry.note_added', enquiryId: e.id });
-      return eventId;
-    }, tx);
+    return this.withEnquiry(
+      reference,
+      async (tx, e, now) => {
+        const eventId = await addEvent(tx, {
+          enquiryId: e.id,
+          at: now,
+          kind: 'note',
+          actor: actor.email,
+          data: { text: note },
+        });
+        await repo.updateEnquiry(tx, e.id, { updated_at: now });
+        await audit(tx, { at: now, actor, action: 'enquiry.note_added', enquiryId: e.id });
+        return eventId;
+      },
+      tx,
+    );
   }
 
   /**
@@ -156,23 +232,59 @@ export class CaseworkService {
   ): Promise<string> {
     const { response } = responseForm.check({ response: text });
     const release = opts.release ?? false;
-    return this.withEnquiry(reference, async (tx, e, now) => {
-      const updated = await repo.updateEnquiry(tx, e.id, { response_given: response, updated_at: now, response_released_at: release ? now : null, ...this.firstResponse(e, now) });
-      const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'response_recorded', actor: actor.email, data: { text: response, released: release } });
-      await audit(tx, { at: now, actor, action: 'enquiry.response_recorded', enquiryId: e.id, detail: { released: release } });
-      if (release) await this.deps.updates?.tell(tx, updated, 'released', now);
-      return eventId;
-    }, tx);
+    return this.withEnquiry(
+      reference,
+      async (tx, e, now) => {
+        const updated = await repo.updateEnquiry(tx, e.id, {
+          response_given: response,
+          updated_at: now,
+          response_released_at: release ? now : null,
+          ...this.firstResponse(e, now),
+        });
+        const eventId = await addEvent(tx, {
+          enquiryId: e.id,
+          at: now,
+          kind: 'response_recorded',
+          actor: actor.email,
+          data: { text: response, released: release },
+        });
+        await audit(tx, {
+          at: now,
+          actor,
+          action: 'enquiry.response_recorded',
+          enquiryId: e.id,
+          detail: { released: release },
+        });
+        if (release) await this.deps.updates?.tell(tx, updated, 'released', now);
+        return eventId;
+      },
+      tx,
+    );
   }
 
   /** Shows the recorded response on the journalist's status page (telling them, once), or takes it off; returns the timeline entry, null when it already was so. */
   async releaseResponse(reference: string, released: boolean, actor: Actor): Promise<string | null> {
     return this.withEnquiry(reference, async (tx, e, now) => {
-      if (!e.response_given) throw new AppError('validation', 'No response recorded', { fields: { release: 'Record the response first' } });
+      if (!e.response_given)
+        throw new AppError('validation', 'No response recorded', { fields: { release: 'Record the response first' } });
       if (Boolean(e.response_released_at) === released) return null;
-      const updated = await repo.updateEnquiry(tx, e.id, { response_released_at: released ? now : null, updated_at: now });
-      const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'response_released', actor: actor.email, data: { released } });
-      await audit(tx, { at: now, actor, action: released ? 'enquiry.response_released' : 'enquiry.response_withdrawn', enquiryId: e.id });
+      const updated = await repo.updateEnquiry(tx, e.id, {
+        response_released_at: released ? now : null,
+        updated_at: now,
+      });
+      const eventId = await addEvent(tx, {
+        enquiryId: e.id,
+        at: now,
+        kind: 'response_released',
+        actor: actor.email,
+        data: { released },
+      });
+      await audit(tx, {
+        at: now,
+        actor,
+        action: released ? 'enquiry.response_released' : 'enquiry.response_withdrawn',
+        enquiryId: e.id,
+      });
       if (released) await this.deps.updates?.tell(tx, updated, 'released', now);
       return eventId;
     });
@@ -189,26 +301,47 @@ export class CaseworkService {
    */
   async replyBySms(reference: string, text: string, actor: Actor, tx?: Tx): Promise<string> {
     const body = smsReplyForm.check({ reply: text }).reply;
-    return this.withEnquiry(reference, async (tx, e, now) => {
-      if (!e.phone) throw new AppError('validation', 'No phone number', { fields: { reply: 'This journalist gave no phone number: reply by email instead' } });
-      if (!callsBack(e.phone, this.deps.config.twilio.allowedCountries)) {
-        throw new AppError('validation', 'This number does not take texts from Press Desk', { fields: { reply: 'Press Desk does not text premium-rate or satellite numbers, or numbers outside the countries it texts: reply by email instead' } });
-      }
-      // Twilio would refuse it (21614): the form is not offered, but a stale form or a REPLY from on-call must not look sent.
-      if (cannotTakeTexts(e.phone)) throw new AppError('validation', "This journalist's number cannot take texts", { fields: { reply: noTextsNotice(e.phone) } });
-      // Twilio would refuse it (21610); a stale form must not look sent. An email or call still reaches them.
-      const optOut = await findOptOut(tx, e.phone);
-      if (optOut) {
-        const notice = optOutNotice(optOut, (d) => formatShortTime(d, this.deps.config.office, now));
-        throw new AppError('validation', 'This journalist texted STOP', { fields: { reply: notice } });
-      }
-      const key = `reply:${randomUUID()}`;
-      await queueSms(tx, { key, enquiryId: e.id, to: e.phone, body }, now);
-      await repo.updateEnquiry(tx, e.id, { updated_at: now, ...this.firstResponse(e, now) });
-      const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'reply_queued', actor: actor.email, data: { body, key } });
-      await audit(tx, { at: now, actor, action: 'enquiry.reply_sent', enquiryId: e.id, detail: { key } });
-      return eventId;
-    }, tx);
+    return this.withEnquiry(
+      reference,
+      async (tx, e, now) => {
+        if (!e.phone)
+          throw new AppError('validation', 'No phone number', {
+            fields: { reply: 'This journalist gave no phone number: reply by email instead' },
+          });
+        if (!callsBack(e.phone, this.deps.config.twilio.allowedCountries)) {
+          throw new AppError('validation', 'This number does not take texts from Press Desk', {
+            fields: {
+              reply:
+                'Press Desk does not text premium-rate or satellite numbers, or numbers outside the countries it texts: reply by email instead',
+            },
+          });
+        }
+        // Twilio would refuse it (21614): the form is not offered, but a stale form or a REPLY from on-call must not look sent.
+        if (cannotTakeTexts(e.phone))
+          throw new AppError('validation', "This journalist's number cannot take texts", {
+            fields: { reply: noTextsNotice(e.phone) },
+          });
+        // Twilio would refuse it (21610); a stale form must not look sent. An email or call still reaches them.
+        const optOut = await findOptOut(tx, e.phone);
+        if (optOut) {
+          const notice = optOutNotice(optOut, (d) => formatShortTime(d, this.deps.config.office, now));
+          throw new AppError('validation', 'This journalist texted STOP', { fields: { reply: notice } });
+        }
+        const key = `reply:${randomUUID()}`;
+        await queueSms(tx, { key, enquiryId: e.id, to: e.phone, body }, now);
+        await repo.updateEnquiry(tx, e.id, { updated_at: now, ...this.firstResponse(e, now) });
+        const eventId = await addEvent(tx, {
+          enquiryId: e.id,
+          at: now,
+          kind: 'reply_queued',
+          actor: actor.email,
+          data: { body, key },
+        });
+        await audit(tx, { at: now, actor, action: 'enquiry.reply_sent', enquiryId: e.id, detail: { key } });
+        return eventId;
+      },
+      tx,
+    );
   }
 
   /**
@@ -218,14 +351,32 @@ export class CaseworkService {
    */
   async replyByEmail(reference: string, text: string, actor: Actor): Promise<string> {
     const body = emailReplyForm.check({ email: text }).email;
-    if (!this.deps.email?.enabled) throw new AppError('validation', 'Email is off', { fields: { email: 'Email is not connected (SMTP_URL, PRESSDESK_EMAIL_FROM): reply from your mail client' } });
+    if (!this.deps.email?.enabled)
+      throw new AppError('validation', 'Email is off', {
+        fields: { email: 'Email is not connected (SMTP_URL, PRESSDESK_EMAIL_FROM): reply from your mail client' },
+      });
     return this.withEnquiry(reference, async (tx, e, now) => {
-      if (!e.email) throw new AppError('validation', 'No email address', { fields: { email: 'This journalist gave no email address: reply by SMS or phone instead' } });
+      if (!e.email)
+        throw new AppError('validation', 'No email address', {
+          fields: { email: 'This journalist gave no email address: reply by SMS or phone instead' },
+        });
       // A row stored before addresses were checked may name several recipients or carry parameters.
-      if (!singleMailbox(e.email)) throw new AppError('validation', 'Not a single email address', { fields: { email: 'This journalist\'s address is not a single plain email address: reply from your mail client after checking it' } });
+      if (!singleMailbox(e.email))
+        throw new AppError('validation', 'Not a single email address', {
+          fields: {
+            email:
+              "This journalist's address is not a single plain email address: reply from your mail client after checking it",
+          },
+        });
       const key = await this.deps.email!.reply(tx, { enquiry: e, to: e.email, text: body }, now);
       await repo.updateEnquiry(tx, e.id, { updated_at: now, ...this.firstResponse(e, now) });
-      const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'email_reply_queued', actor: actor.email, data: { to: e.email, body, key } });
+      const eventId = await addEvent(tx, {
+        enquiryId: e.id,
+        at: now,
+        kind: 'email_reply_queued',
+        actor: actor.email,
+        data: { to: e.email, body, key },
+      });
       await audit(tx, { at: now, actor, action: 'enquiry.email_sent', enquiryId: e.id });
       return eventId;
     });
@@ -237,9 +388,26 @@ export class CaseworkService {
     return this.withEnquiry(reference, async (tx, e, now) => {
       if (e.urgent === urgent) return null;
       const closed = !isOpen(now, this.deps.config.office);
-      await repo.updateEnquiry(tx, e.id, { urgent, urgent_reason: urgent ? 'staff' : null, needs_on_call: urgent && closed, updated_at: now });
-      const eventId = await addEvent(tx, { enquiryId: e.id, at: now, kind: 'urgency_changed', actor: actor.email, data: { urgent, reason } });
-      await audit(tx, { at: now, actor, action: urgent ? 'enquiry.upgraded' : 'enquiry.downgraded', enquiryId: e.id, detail: { reason } });
+      await repo.updateEnquiry(tx, e.id, {
+        urgent,
+        urgent_reason: urgent ? 'staff' : null,
+        needs_on_call: urgent && closed,
+        updated_at: now,
+      });
+      const eventId = await addEvent(tx, {
+        enquiryId: e.id,
+        at: now,
+        kind: 'urgency_changed',
+        actor: actor.email,
+        data: { urgent, reason },
+      });
+      await audit(tx, {
+        at: now,
+        actor,
+        action: urgent ? 'enquiry.upgraded' : 'enquiry.downgraded',
+        enquiryId: e.id,
+        detail: { reason },
+      });
       if (urgent && closed && this.deps.paging.enabled) await this.deps.paging.schedulePage(tx, { ...e, urgent }, now);
       return eventId;
     });
@@ -249,7 +417,8 @@ export class CaseworkService {
   async acknowledgePage(reference: string, actor: Actor): Promise<string> {
     return this.withEnquiry(reference, async (tx, e, now) => {
       const page = await findPageByEnquiry(tx, e.id);
-      if (!page) throw new AppError('validation', 'Nothing to acknowledge', { fields: { page: 'This enquiry was not paged' } });
+      if (!page)
+        throw new AppError('validation', 'Nothing to acknowledge', { fields: { page: 'This enquiry was not paged' } });
       const acked = await this.deps.paging.acknowledge(tx, [page.id], { by: actor.email, via: 'desk' });
       if (acked.length) await audit(tx, { at: now, actor, action: 'page.acknowledged', enquiryId: e.id });
       return page.id;

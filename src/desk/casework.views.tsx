@@ -32,12 +32,24 @@ import type { Incident } from '../incidents/incident.tables.js';
 type When = (d: Date) => string;
 
 /** Where each action's error belongs, in page order: the page section, then the action forms. */
-const ERROR_ORDER: readonly CaseworkField[] = ['page', 'assignee', 'status', 'reply', 'email', 'response', 'release', 'note', 'reason'];
+const ERROR_ORDER: readonly CaseworkField[] = [
+  'page',
+  'assignee',
+  'status',
+  'reply',
+  'email',
+  'response',
+  'release',
+  'note',
+  'reason',
+];
 
 /** The journalist's latest withdrawal on the timeline (the desk can also set the status itself, with no reason). */
 function latestWithdrawal(timeline: TimelineEvent[]): TimelineEvent<'withdrawn'> | undefined {
   let latest: TimelineEvent<'withdrawn'> | undefined;
-  for (const ev of timeline) if (ev.kind === 'withdrawn' && (!latest || ev.at.getTime() >= latest.at.getTime())) latest = ev as TimelineEvent<'withdrawn'>;
+  for (const ev of timeline)
+    if (ev.kind === 'withdrawn' && (!latest || ev.at.getTime() >= latest.at.getTime()))
+      latest = ev as TimelineEvent<'withdrawn'>;
   return latest;
 }
 
@@ -83,7 +95,12 @@ function ReleaseControl(props: { enquiry: Enquiry; action: string; csrf: string;
 }
 
 /** Which incident the enquiry is about (a link to it, and Unlink), or a choice of the open ones to link it to. */
-function IncidentPanel(props: { reference: string; incident: Pick<Incident, 'id' | 'name' | 'closed_at'> | null; open: Array<Pick<Incident, 'id' | 'name'>>; csrf: string }) {
+function IncidentPanel(props: {
+  reference: string;
+  incident: Pick<Incident, 'id' | 'name' | 'closed_at'> | null;
+  open: Array<Pick<Incident, 'id' | 'name'>>;
+  csrf: string;
+}) {
   const action = `/desk/enquiries/${props.reference}/incident`;
   if (!props.incident && !props.open.length) return null;
   return (
@@ -153,7 +170,6 @@ export interface EnquiryPageProps {
   /** What was typed into the refused form, by field id. */
   values?: Partial<Record<CaseworkField, string>>;
 }
-
 
 /** A desk reply and where it is in the outbox. */
 export interface ReplyWithState {
@@ -228,7 +244,10 @@ export function EnquiryPage(p: EnquiryPageProps) {
   const errors = p.errors ?? {};
   const values = p.values ?? {};
   // Any field not listed still gets its line, after the known ones.
-  const errorOrder = [...ERROR_ORDER, ...Object.keys(errors).filter((k) => !(ERROR_ORDER as readonly string[]).includes(k))];
+  const errorOrder = [
+    ...ERROR_ORDER,
+    ...Object.keys(errors).filter((k) => !(ERROR_ORDER as readonly string[]).includes(k)),
+  ];
   const csrf = p.session.session.csrf_token;
   const action = (name: string) => `/desk/enquiries/${e.reference}/${name}`;
   const open = isOpenStatus(e.status);
@@ -242,16 +261,23 @@ export function EnquiryPage(p: EnquiryPageProps) {
   // Replies the outbox has not taken yet have no row: listed as queued with the rows.
   const queued = (p.replies ?? []).filter((r) => !r.state && r.key);
   return (
-    <DeskLayout title={`${errors && Object.keys(errors).length ? 'Error: ' : ''}${e.reference}`} officeName={p.office.name} session={p.session}>
+    <DeskLayout
+      title={`${errors && Object.keys(errors).length ? 'Error: ' : ''}${e.reference}`}
+      officeName={p.office.name}
+      session={p.session}
+    >
       <p>
         <a href="/desk">← Back to the queue</a>
       </p>
       <h1>
-        {e.reference} {e.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null} {overdue ? <strong class="tag tag--overdue">Overdue</strong> : null}
+        {e.reference} {e.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null}{' '}
+        {overdue ? <strong class="tag tag--overdue">Overdue</strong> : null}
       </h1>
       <Notice text={p.notice} focus />
       {Object.keys(errors).length ? <ErrorSummary errors={errors} order={errorOrder} /> : null}
-      {e.status === 'withdrawn' ? <WithdrawnPanel at={withdrawal?.at ?? e.closed_at} reason={withdrawal?.data.reason ?? null} when={when} /> : null}
+      {e.status === 'withdrawn' ? (
+        <WithdrawnPanel at={withdrawal?.at ?? e.closed_at} reason={withdrawal?.data.reason ?? null} when={when} />
+      ) : null}
       {e.journalist_added_at ? (
         <p class="panel panel--added">
           <strong>The journalist added information at {when(e.journalist_added_at)}.</strong> See the timeline below.
@@ -319,32 +345,32 @@ export function EnquiryPage(p: EnquiryPageProps) {
           </p>
           {p.page.steps.length ? (
             <div class="table-scroll" role="region" aria-label="Escalation steps" tabindex={0}>
-            <table>
-              <caption class="visually-hidden">Escalation steps</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Step</th>
-                  <th scope="col">How</th>
-                  <th scope="col">To</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Delivery</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.page.steps.map((s) => (
+              <table>
+                <caption class="visually-hidden">Escalation steps</caption>
+                <thead>
                   <tr>
-                    <td>{s.step_index + 1}</td>
-                    <td>{s.action === 'sms' ? 'SMS' : 'Call'}</td>
-                    <td>{s.to_number}</td>
-                    <td>
-                      {s.state}
-                      {s.last_error && s.state !== 'sent' ? <div class="hint">Delayed: {s.last_error}</div> : null}
-                    </td>
-                    <td>{s.provider_status ?? '—'}</td>
+                    <th scope="col">Step</th>
+                    <th scope="col">How</th>
+                    <th scope="col">To</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Delivery</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {p.page.steps.map((s) => (
+                    <tr>
+                      <td>{s.step_index + 1}</td>
+                      <td>{s.action === 'sms' ? 'SMS' : 'Call'}</td>
+                      <td>{s.to_number}</td>
+                      <td>
+                        {s.state}
+                        {s.last_error && s.state !== 'sent' ? <div class="hint">Delayed: {s.last_error}</div> : null}
+                      </td>
+                      <td>{s.provider_status ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             </div>
           ) : null}
           {p.page.page.status === 'active' ? (
@@ -361,7 +387,8 @@ export function EnquiryPage(p: EnquiryPageProps) {
       <h2>Actions</h2>
       {e.updates_off ? (
         <p class="panel" id="updates-off">
-          The journalist turned off messages about this enquiry: releasing the response or closing it does not tell them. Replies you send still reach them.
+          The journalist turned off messages about this enquiry: releasing the response or closing it does not tell
+          them. Replies you send still reach them.
         </p>
       ) : null}
       <div class="actions">
@@ -401,7 +428,8 @@ export function EnquiryPage(p: EnquiryPageProps) {
 
         {e.phone && p.optOut ? (
           <NoSmsReply id="reply-opt-out" error={errors.reply}>
-            No SMS reply can be sent: {optOutNotice(p.optOut, when).replace(/^./, (c) => c.toLowerCase())}. Texts will go again once they text START.
+            No SMS reply can be sent: {optOutNotice(p.optOut, when).replace(/^./, (c) => c.toLowerCase())}. Texts will
+            go again once they text START.
           </NoSmsReply>
         ) : e.phone && cannotTakeTexts(e.phone) ? (
           // Twilio would refuse the text (21614): said instead of a form that cannot work; call and email stay.
@@ -450,7 +478,13 @@ export function EnquiryPage(p: EnquiryPageProps) {
 
         <form method="post" action={action('response')} class="action">
           <Csrf token={csrf} />
-          <Field id={responseForm.ids.response} label="Record the response given (press line)" error={errors.response} as="textarea" attrs={{ maxlength: CASEWORK_LIMITS.response }}>
+          <Field
+            id={responseForm.ids.response}
+            label="Record the response given (press line)"
+            error={errors.response}
+            as="textarea"
+            attrs={{ maxlength: CASEWORK_LIMITS.response }}
+          >
             {values.response ?? ''}
           </Field>
           <div class={`field checkbox${errors.release ? ' field--error' : ''}`}>
@@ -467,7 +501,9 @@ export function EnquiryPage(p: EnquiryPageProps) {
               <FieldError id="release" message={errors.release} />
               <label for="release">Show this response on the journalist's status page and tell them</label>
               <p class="hint" id="release-hint">
-                {e.updates_off ? 'They turned off messages, so it only appears on the page.' : 'The first release tells them once, by SMS or email as they contacted us, with the link to the page.'}
+                {e.updates_off
+                  ? 'They turned off messages, so it only appears on the page.'
+                  : 'The first release tells them once, by SMS or email as they contacted us, with the link to the page.'}
               </p>
             </div>
           </div>
@@ -480,7 +516,14 @@ export function EnquiryPage(p: EnquiryPageProps) {
 
         <form method="post" action={action('note')} class="action">
           <Csrf token={csrf} />
-          <Field id={noteForm.ids.note} label="Internal note" hint="Staff only. Never sent to the journalist." error={errors.note} as="textarea" attrs={{ maxlength: CASEWORK_LIMITS.note }}>
+          <Field
+            id={noteForm.ids.note}
+            label="Internal note"
+            hint="Staff only. Never sent to the journalist."
+            error={errors.note}
+            as="textarea"
+            attrs={{ maxlength: CASEWORK_LIMITS.note }}
+          >
             {values.note ?? ''}
           </Field>
           <button class="button button--secondary" type="submit">
@@ -491,7 +534,12 @@ export function EnquiryPage(p: EnquiryPageProps) {
         <form method="post" action={action('urgency')} class="action">
           <Csrf token={csrf} />
           <input type="hidden" name="urgent" value={e.urgent ? 'false' : 'true'} />
-          <Field id={urgencyForm.ids.reason} label={e.urgent ? 'Downgrade: reason' : 'Mark urgent: reason'} error={errors.reason} attrs={{ type: 'text', maxlength: CASEWORK_LIMITS.reason, value: values.reason ?? '' }} />
+          <Field
+            id={urgencyForm.ids.reason}
+            label={e.urgent ? 'Downgrade: reason' : 'Mark urgent: reason'}
+            error={errors.reason}
+            attrs={{ type: 'text', maxlength: CASEWORK_LIMITS.reason, value: values.reason ?? '' }}
+          />
           <button class="button button--secondary" type="submit">
             {e.urgent ? 'Mark not urgent' : 'Mark urgent'}
           </button>
@@ -506,14 +554,18 @@ export function EnquiryPage(p: EnquiryPageProps) {
           <ul aria-labelledby="messages-title">
             {p.outbound.map((o) => (
               <li>
-                {o.sent_at ? when(o.sent_at) : when(o.created_at)}: {o.medium === 'email' ? 'Email' : o.medium === 'call' ? 'Call' : 'SMS'} to {o.medium === 'email' ? o.to_number : displayPhone(o.to_number)}:{' '}
+                {o.sent_at ? when(o.sent_at) : when(o.created_at)}:{' '}
+                {o.medium === 'email' ? 'Email' : o.medium === 'call' ? 'Call' : 'SMS'} to{' '}
+                {o.medium === 'email' ? o.to_number : displayPhone(o.to_number)}:{' '}
                 <strong class={`send-state--${sendState(o)}`}>{SEND_STATE_LABELS[sendState(o)]}</strong>
-                {o.provider_status && sendState(o) === 'sent' ? ` (${o.provider_status})` : ''} — <span class="pre">{outboundText(o)}</span>
+                {o.provider_status && sendState(o) === 'sent' ? ` (${o.provider_status})` : ''} —{' '}
+                <span class="pre">{outboundText(o)}</span>
               </li>
             ))}
             {queued.map((r) => (
               <li>
-                {when(r.at)}: {r.kind === 'email_reply_queued' ? 'Email' : 'SMS'} reply: <strong class="send-state--queued">{SEND_STATE_LABELS.queued}</strong> (waiting to be sent)
+                {when(r.at)}: {r.kind === 'email_reply_queued' ? 'Email' : 'SMS'} reply:{' '}
+                <strong class="send-state--queued">{SEND_STATE_LABELS.queued}</strong> (waiting to be sent)
               </li>
             ))}
           </ul>
@@ -525,7 +577,8 @@ export function EnquiryPage(p: EnquiryPageProps) {
         <ul>
           {p.earlier.map((x) => (
             <li>
-              <a href={`/desk/enquiries/${x.reference}`}>{x.reference}</a> {when(x.received_at)}: {x.subject} ({statusLabel(x.status)})
+              <a href={`/desk/enquiries/${x.reference}`}>{x.reference}</a> {when(x.received_at)}: {x.subject} (
+              {statusLabel(x.status)})
             </li>
           ))}
         </ul>

@@ -83,7 +83,11 @@ export function deskNotices(config: Config): DeskNotice[] {
   const notices: DeskNotice[] = [];
   const paging = pagingStatus(config);
   if (!config.email.configured) {
-    const missing = [config.email.imap ? null : 'IMAP_URL (or IMAP_HOST and IMAP_USER) with IMAP_PASSWORD or IMAP_ACCESS_TOKEN', config.email.smtpUrl ? null : 'SMTP_URL', config.email.from ? null : 'PRESSDESK_EMAIL_FROM'].filter(Boolean);
+    const missing = [
+      config.email.imap ? null : 'IMAP_URL (or IMAP_HOST and IMAP_USER) with IMAP_PASSWORD or IMAP_ACCESS_TOKEN',
+      config.email.smtpUrl ? null : 'SMTP_URL',
+      config.email.from ? null : 'PRESSDESK_EMAIL_FROM',
+    ].filter(Boolean);
     notices.push({
       title: 'Email is not connected: enquiries sent to the press office mailbox are not in this queue.',
       text: `Press Desk reads the shared mailbox and answers by email only when it has ${missing.join(', ')}. Until then, check the mailbox as well. Set the missing settings and restart.`,

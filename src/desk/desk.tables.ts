@@ -17,4 +17,3 @@ export interface KnownDeviceTable {
   created_at: Date;
   last_used_at: Date;
 }
-

@@ -18,7 +18,13 @@ export async function isKnownDevice(db: Db, userId: string, tokenHash: string, s
  * Records a sign-in of `userId` from the browser `tokenHash` at `now`, and forgets the account's
  * browsers unused since `staleBefore` (so the table holds what still counts, nothing older).
  */
-export async function rememberDevice(db: Db, userId: string, tokenHash: string, now: Date, staleBefore: Date): Promise<void> {
+export async function rememberDevice(
+  db: Db,
+  userId: string,
+  tokenHash: string,
+  now: Date,
+  staleBefore: Date,
+): Promise<void> {
   await db
     .insertInto('known_device')
     .values({ token_hash: tokenHash, user_id: userId, created_at: now, last_used_at: now })

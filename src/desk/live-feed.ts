@@ -68,9 +68,15 @@ export class LiveFeed {
       const references = this.unannounced.splice(0, REFERENCES_PER_NOTIFY);
       const changed = this.unannouncedChanges.splice(0, REFERENCES_PER_NOTIFY - references.length);
       try {
-        await this.deps.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(changed.length ? { references, changed } : { references })]);
+        await this.deps.pool.query('SELECT pg_notify($1, $2)', [
+          CHANNEL,
+          JSON.stringify(changed.length ? { references, changed } : { references }),
+        ]);
       } catch (err) {
-        this.deps.log.warn({ err, references, changed }, 'could not announce new enquiries to the live queues; they show on the next page load');
+        this.deps.log.warn(
+          { err, references, changed },
+          'could not announce new enquiries to the live queues; they show on the next page load',
+        );
       }
     }
   }
@@ -109,7 +115,11 @@ export class LiveFeed {
       try {
         const body = JSON.parse(msg.payload) as { references?: unknown; reference?: unknown; changed?: unknown };
         // `reference` alone is what the old insert trigger sent (a process not yet upgraded).
-        references = Array.isArray(body.references) ? body.references.map(String) : body.reference === undefined ? [] : [String(body.reference)];
+        references = Array.isArray(body.references)
+          ? body.references.map(String)
+          : body.reference === undefined
+            ? []
+            : [String(body.reference)];
         changed = Array.isArray(body.changed) ? body.changed.map(String) : [];
       } catch (err) {
         this.deps.log.warn({ err, payload: msg.payload }, 'bad enquiry notification');

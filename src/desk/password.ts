@@ -52,14 +52,29 @@ async function inSlot<T>(fn: () => Promise<T>): Promise<T> {
 function scrypt(password: string, salt: Buffer, keylen: number, c: ScryptCost): Promise<Buffer> {
   // maxmem must exceed the 128·N·r bytes scrypt needs (Node's default allows only 32 MiB).
   const opts = { ...c, maxmem: 128 * c.N * c.r * 2 };
-  return inSlot(() => new Promise((resolve, reject) => scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key)))));
+  return inSlot(
+    () =>
+      new Promise((resolve, reject) =>
+        scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))),
+      ),
+  );
 }
 
 /** The parts of a stored `scrypt$N$r$p$salt$hash`, or null when it is not one we can check. */
 function parse(stored: string): { cost: ScryptCost; salt: Buffer; hash: Buffer } | null {
   const [alg, n, r, p, salt, hash] = stored.split('$');
   const c = { N: Number(n), r: Number(r), p: Number(p) };
-  const valid = Number.isInteger(c.N) && c.N >= 2 && c.N <= MAX_N && (c.N & (c.N - 1)) === 0 && Number.isInteger(c.r) && c.r >= 1 && c.r <= 32 && Number.isInteger(c.p) && c.p >= 1 && c.p <= 16;
+  const valid =
+    Number.isInteger(c.N) &&
+    c.N >= 2 &&
+    c.N <= MAX_N &&
+    (c.N & (c.N - 1)) === 0 &&
+    Number.isInteger(c.r) &&
+    c.r >= 1 &&
+    c.r <= 32 &&
+    Number.isInteger(c.p) &&
+    c.p >= 1 &&
+    c.p <= 16;
   if (alg !== 'scrypt' || !valid || !salt || !hash) return null;
   return { cost: c, salt: Buffer.from(salt, 'base64url'), hash: Buffer.from(hash, 'base64url') };
 }

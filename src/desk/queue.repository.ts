@@ -21,13 +21,24 @@ export interface QueueFilters {
 }
 
 /** The filters of the default view (open enquiries, anyone's, received any time). */
-export const DEFAULT_FILTERS: QueueFilters = { status: 'open', urgent: 'any', assigned: 'anyone', channel: 'any', outOfHours: 'any', q: '', received: { from: null, before: null }, outlet: '' };
+export const DEFAULT_FILTERS: QueueFilters = {
+  status: 'open',
+  urgent: 'any',
+  assigned: 'anyone',
+  channel: 'any',
+  outOfHours: 'any',
+  q: '',
+  received: { from: null, before: null },
+  outlet: '',
+};
 
 /**
  * Keyset position of the last row shown. The open queue goes by due time (`due`, null last), urgent
  * first at the same time, then id; every other view by arrival, newest first (`received`, then id).
  */
-export type QueueCursor = { by: 'due'; due: Date | null; urgent: boolean; id: string } | { by: 'received'; received: Date; id: string };
+export type QueueCursor =
+  | { by: 'due'; due: Date | null; urgent: boolean; id: string }
+  | { by: 'received'; received: Date; id: string };
 
 /**
  * Whether a view is the working queue (open enquiries, by what is due first) rather than a history
@@ -145,7 +156,13 @@ function where(eb: ExpressionBuilder<Database, 'enquiry'>, f: QueueFilters, user
  * every matching enquiry newest first. Keyset-paged so page 500 costs what page 1 does.
  * Returns `limit + 1` rows at most so the caller knows whether there is a next page.
  */
-export async function listQueue(db: Db, f: QueueFilters, userId: string, after: QueueCursor | null, limit: number): Promise<QueueRow[]> {
+export async function listQueue(
+  db: Db,
+  f: QueueFilters,
+  userId: string,
+  after: QueueCursor | null,
+  limit: number,
+): Promise<QueueRow[]> {
   let q = baseQuery(db)
     .where((eb) => where(eb, f, userId))
     .limit(limit + 1);
@@ -160,11 +177,16 @@ export async function listQueue(db: Db, f: QueueFilters, userId: string, after: 
       q = after.due
         ? q.where(sql<SqlBool>`((coalesce(enquiry.deadline, enquiry.respond_by), (NOT enquiry.urgent), enquiry.id) > (${after.due}::timestamptz, ${notUrgent}::boolean, ${after.id}::bigint)
               OR coalesce(enquiry.deadline, enquiry.respond_by) IS NULL)`)
-        : q.where(sql<SqlBool>`coalesce(enquiry.deadline, enquiry.respond_by) IS NULL AND ((NOT enquiry.urgent), enquiry.id) > (${notUrgent}::boolean, ${after.id}::bigint)`);
+        : q.where(
+            sql<SqlBool>`coalesce(enquiry.deadline, enquiry.respond_by) IS NULL AND ((NOT enquiry.urgent), enquiry.id) > (${notUrgent}::boolean, ${after.id}::bigint)`,
+          );
     }
   } else {
     q = q.orderBy('enquiry.received_at', 'desc').orderBy('enquiry.id', 'desc');
-    if (after?.by === 'received') q = q.where(sql<SqlBool>`(enquiry.received_at, enquiry.id) < (${after.received}::timestamptz, ${after.id}::bigint)`);
+    if (after?.by === 'received')
+      q = q.where(
+        sql<SqlBool>`(enquiry.received_at, enquiry.id) < (${after.received}::timestamptz, ${after.id}::bigint)`,
+      );
   }
   return (await q.execute()) as QueueRow[];
 }
@@ -180,7 +202,11 @@ export async function countMatching(db: Db, f: QueueFilters, userId: string): Pr
 }
 
 /** Headline counts of the open queue (served by the small partial index on open enquiries). */
-export async function openCounts(db: Db, now: Date, userId: string): Promise<{ open: number; urgent: number; overdue: number; unassigned: number; mine: number }> {
+export async function openCounts(
+  db: Db,
+  now: Date,
+  userId: string,
+): Promise<{ open: number; urgent: number; overdue: number; unassigned: number; mine: number }> {
   const r = await db
     .selectFrom('enquiry')
     .select([
@@ -197,9 +223,7 @@ export async function openCounts(db: Db, now: Date, userId: string): Promise<{ o
 
 /** One queue row by reference (for a live-inserted or live-refreshed row). */
 export async function queueRowByReference(db: Db, reference: string): Promise<QueueRow | undefined> {
-  const rows = await baseQuery(db)
-    .where('enquiry.reference', '=', reference)
-    .execute();
+  const rows = await baseQuery(db).where('enquiry.reference', '=', reference).execute();
   return rows[0] as QueueRow | undefined;
 }
 
@@ -230,20 +254,36 @@ async function groupsWhere(db: Db, f: QueueFilters, userId: string, incidentId: 
       'incident.name',
       sql<number>`count(*)::int`.as('count'),
       sql<number>`count(*) FILTER (WHERE enquiry.status IN (${sql.join(OPEN_STATUSES)}))::int`.as('open'),
-      sql<Date | null>`min(coalesce(enquiry.deadline, enquiry.respond_by)) FILTER (WHERE enquiry.status IN (${sql.join(OPEN_STATUSES)}))`.as('due'),
-      sql<GroupNewest[]>`(array_agg(json_build_object('reference', enquiry.reference, 'outlet', enquiry.outlet, 'received_at', enquiry.received_at) ORDER BY enquiry.received_at DESC, enquiry.id DESC))[1:${sql.lit(GROUP_NEWEST)}]`.as('newest'),
-      sql<boolean>`coalesce(bool_or(enquiry.breached_at IS NOT NULL AND enquiry.status IN (${sql.join(OPEN_STATUSES)})), false)`.as('breached'),
-      sql<boolean>`coalesce(bool_or(enquiry.warned_at IS NOT NULL AND enquiry.status IN (${sql.join(OPEN_STATUSES)})), false)`.as('warned'),
+      sql<Date | null>`min(coalesce(enquiry.deadline, enquiry.respond_by)) FILTER (WHERE enquiry.status IN (${sql.join(OPEN_STATUSES)}))`.as(
+        'due',
+      ),
+      sql<
+        GroupNewest[]
+      >`(array_agg(json_build_object('reference', enquiry.reference, 'outlet', enquiry.outlet, 'received_at', enquiry.received_at) ORDER BY enquiry.received_at DESC, enquiry.id DESC))[1:${sql.lit(GROUP_NEWEST)}]`.as(
+        'newest',
+      ),
+      sql<boolean>`coalesce(bool_or(enquiry.breached_at IS NOT NULL AND enquiry.status IN (${sql.join(OPEN_STATUSES)})), false)`.as(
+        'breached',
+      ),
+      sql<boolean>`coalesce(bool_or(enquiry.warned_at IS NOT NULL AND enquiry.status IN (${sql.join(OPEN_STATUSES)})), false)`.as(
+        'warned',
+      ),
     ])
     .groupBy(['incident.id', 'incident.name'])
-    .orderBy(sql`min(coalesce(enquiry.deadline, enquiry.respond_by)) FILTER (WHERE enquiry.status IN (${sql.join(OPEN_STATUSES)})) ASC NULLS LAST`)
+    .orderBy(
+      sql`min(coalesce(enquiry.deadline, enquiry.respond_by)) FILTER (WHERE enquiry.status IN (${sql.join(OPEN_STATUSES)})) ASC NULLS LAST`,
+    )
     .orderBy('incident.id', 'asc');
   if (incidentId) q = q.where('incident.id', '=', incidentId);
   const rows = await q.execute();
   return rows.map((r) => ({
     ...r,
     due: r.due ? new Date(r.due) : null,
-    newest: (r.newest ?? []).map((n) => ({ reference: n.reference, outlet: n.outlet, received_at: new Date(n.received_at) })),
+    newest: (r.newest ?? []).map((n) => ({
+      reference: n.reference,
+      outlet: n.outlet,
+      received_at: new Date(n.received_at),
+    })),
   }));
 }
 
@@ -262,7 +302,11 @@ export interface Breach {
  * `breached_at`), earliest first: every one for a manager (`assignedTo` null), else only those
  * assigned to that officer. At most `limit`, and how many there are in all.
  */
-export async function breaches(db: Db, assignedTo: string | null, limit = 10): Promise<{ rows: Breach[]; total: number }> {
+export async function breaches(
+  db: Db,
+  assignedTo: string | null,
+  limit = 10,
+): Promise<{ rows: Breach[]; total: number }> {
   let q = db
     .selectFrom('enquiry')
     .where('status', 'in', OPEN_STATUSES)

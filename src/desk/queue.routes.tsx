@@ -34,7 +34,10 @@ export interface ReceivedQuery {
  * days (`from` inclusive, `to` inclusive to its end) and a date that is not a date, or a `from`
  * after `to`, is reported in `received.errors` (the page says what is wrong, and filters nothing by it).
  */
-export function parseFilters(q: (key: string) => string | undefined, zone = 'Europe/London'): queue.QueueFilters & { dates: ReceivedQuery } {
+export function parseFilters(
+  q: (key: string) => string | undefined,
+  zone = 'Europe/London',
+): queue.QueueFilters & { dates: ReceivedQuery } {
   const from = (q('from') ?? '').trim().slice(0, 40);
   const to = (q('to') ?? '').trim().slice(0, 40);
   const errors: ReceivedQuery['errors'] = {};
@@ -63,7 +66,10 @@ export function parseFilters(q: (key: string) => string | undefined, zone = 'Eur
 
 /** Free text from the query: control characters out, trimmed, at most 200 characters. */
 function clean(text: string | undefined): string {
-  return (text ?? '').replace(/[\u0000-\u001f]/g, ' ').trim().slice(0, 200);
+  return (text ?? '')
+    .replace(/[\u0000-\u001f]/g, ' ')
+    .trim()
+    .slice(0, 200);
 }
 
 /** The office's current week so far: its Monday (YYYY-MM-DD, office time); "This week" is from then to now. */
@@ -73,7 +79,8 @@ export function thisWeekFrom(now: Date, zone: string): string {
 
 function parseCursor(text: string | undefined): queue.QueueCursor | null {
   const due = /^(none|\d{1,15})_([ur])_(\d{1,19})$/.exec(text ?? '');
-  if (due) return { by: 'due', due: due[1] === 'none' ? null : new Date(Number(due[1])), urgent: due[2] === 'u', id: due[3] };
+  if (due)
+    return { by: 'due', due: due[1] === 'none' ? null : new Date(Number(due[1])), urgent: due[2] === 'u', id: due[3] };
   const received = /^r(\d{1,15})_(\d{1,19})$/.exec(text ?? '');
   if (received) return { by: 'received', received: new Date(Number(received[1])), id: received[2] };
   return null;
@@ -81,7 +88,9 @@ function parseCursor(text: string | undefined): queue.QueueCursor | null {
 
 /** The cursor that continues after `row` in the view's order (see `parseCursor`). */
 function cursorAfter(row: queue.QueueRow, byDue: boolean): string {
-  return byDue ? `${row.due ? row.due.getTime() : 'none'}_${row.urgent ? 'u' : 'r'}_${row.id}` : `r${row.received_at.getTime()}_${row.id}`;
+  return byDue
+    ? `${row.due ? row.due.getTime() : 'none'}_${row.urgent ? 'u' : 'r'}_${row.id}`
+    : `r${row.received_at.getTime()}_${row.id}`;
 }
 
 /** The query string of a view (defaults left out), for the pager and bookmarks. */
@@ -105,7 +114,11 @@ export function filterQuery(f: queue.QueueFilters & { dates: ReceivedQuery }): U
  * no next page, so the last page takes everything later, and groups with nothing due). Each group
  * is on exactly one page, where its due time would put it among the rows.
  */
-export function groupsOnPage(groups: queue.QueueGroup[], after: { due: Date | null } | null, lastOfFull: { due: Date | null } | null): queue.QueueGroup[] {
+export function groupsOnPage(
+  groups: queue.QueueGroup[],
+  after: { due: Date | null } | null,
+  lastOfFull: { due: Date | null } | null,
+): queue.QueueGroup[] {
   return groups.filter((g) => {
     if (g.due === null) return lastOfFull === null;
     if (after && (after.due === null || g.due.getTime() <= after.due.getTime())) return false;
@@ -117,7 +130,14 @@ export function groupsOnPage(groups: queue.QueueGroup[], after: { due: Date | nu
  * The queue (`GET /desk`), one row (`GET /desk/queue/row/:reference`), its counts
  * (`GET /desk/queue/counts`) and live arrivals (`GET /desk/events`). A live stream lasts only as long as its session (see `desk.liveQueue`).
  */
-export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'desk'>; live: LiveFeed; digest: DigestService; auth: AuthService }) {
+export function queueRoutes(deps: {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'office' | 'desk'>;
+  live: LiveFeed;
+  digest: DigestService;
+  auth: AuthService;
+}) {
   const app = new Hono<DeskEnv>();
   /** Live streams open in this process, per session (token hash). */
   const openStreams = new Map<string, number>();
@@ -147,7 +167,11 @@ export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
       nextHref = `/desk?${p}`;
     }
     const firstHref = after ? `/desk${base.size ? `?${base}` : ''}` : null;
-    const onPage = groupsOnPage(groups, after?.by === 'due' ? after : null, rows.length > PAGE_SIZE ? (last ?? null) : null);
+    const onPage = groupsOnPage(
+      groups,
+      after?.by === 'due' ? after : null,
+      rows.length > PAGE_SIZE ? (last ?? null) : null,
+    );
     // "This week": the same view from Monday 00:00 (office time) to now.
     const week = new URLSearchParams(base);
     week.set('from', thisWeekFrom(now, deps.config.office.timezone));
@@ -206,14 +230,22 @@ export function queueRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
     const open = openStreams.get(key) ?? 0;
     if (open >= maxStreamsPerSession) {
       // An error status (not a stream that ends) stops a browser's EventSource from retrying.
-      throw new AppError('rate_limited', `This sign-in already has ${open} live queues open. Close a tab, or reload it.`, { retryAfterSeconds: sessionCheckSeconds });
+      throw new AppError(
+        'rate_limited',
+        `This sign-in already has ${open} live queues open. Close a tab, or reload it.`,
+        { retryAfterSeconds: sessionCheckSeconds },
+      );
     }
     openStreams.set(key, open + 1);
     return streamSSE(c, async (stream) => {
       const queued: Array<{ event: string; data: string }> = [];
       let wake: (() => void) | null = null;
       const unsubscribe = deps.live.subscribe((ev) => {
-        queued.push('resync' in ev ? { event: 'resync', data: '{}' } : { event: ev.changed ? 'changed' : 'enquiry', data: JSON.stringify({ reference: ev.reference }) });
+        queued.push(
+          'resync' in ev
+            ? { event: 'resync', data: '{}' }
+            : { event: ev.changed ? 'changed' : 'enquiry', data: JSON.stringify({ reference: ev.reference }) },
+        );
         wake?.();
       });
       stream.onAbort(() => {

@@ -27,7 +27,15 @@ export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: 
   const overdue = open && (r.breached_at !== null || (r.due !== null && r.due.getTime() < props.now.getTime()));
   const dueSoon = open && !overdue && r.warned_at !== null;
   const added = r.journalist_added_at;
-  const cls = ['queue-row', r.urgent ? 'is-urgent' : '', overdue ? 'is-overdue' : '', dueSoon ? 'is-due-soon' : '', added ? 'has-addition' : ''].filter(Boolean).join(' ');
+  const cls = [
+    'queue-row',
+    r.urgent ? 'is-urgent' : '',
+    overdue ? 'is-overdue' : '',
+    dueSoon ? 'is-due-soon' : '',
+    added ? 'has-addition' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     // data-added tells desk.js a live refresh is the journalist's news (to announce it), not a new arrival.
     <tr id={`row-${r.reference}`} class={cls} data-added={added ? added.toISOString() : undefined}>
@@ -44,7 +52,8 @@ export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: 
         <div class="subject">{r.subject}</div>
         {added ? (
           <div class="added-marker">
-            <strong>New information from the journalist</strong> <time datetime={added.toISOString()}>{formatShortTime(added, props.office, props.now)}</time>
+            <strong>New information from the journalist</strong>{' '}
+            <time datetime={added.toISOString()}>{formatShortTime(added, props.office, props.now)}</time>
           </div>
         ) : null}
       </td>
@@ -84,7 +93,9 @@ export function QueueGroupRowView(props: { group: QueueGroup; office: OfficeConf
   const overdue = g.breached || (g.due !== null && g.due.getTime() < props.now.getTime());
   const dueSoon = !overdue && g.warned;
   const latest = g.newest[0];
-  const cls = ['queue-row', 'queue-group', overdue ? 'is-overdue' : '', dueSoon ? 'is-due-soon' : ''].filter(Boolean).join(' ');
+  const cls = ['queue-row', 'queue-group', overdue ? 'is-overdue' : '', dueSoon ? 'is-due-soon' : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <tr id={`row-incident-${g.incident_id}`} class={cls} data-incident={g.incident_id} data-count={String(g.count)}>
       <td data-label="Due">
@@ -119,7 +130,9 @@ export function QueueGroupRowView(props: { group: QueueGroup; office: OfficeConf
         {latest ? (
           <>
             <span class="hint">Latest </span>
-            <time datetime={latest.received_at.toISOString()}>{formatShortTime(latest.received_at, props.office, props.now)}</time>
+            <time datetime={latest.received_at.toISOString()}>
+              {formatShortTime(latest.received_at, props.office, props.now)}
+            </time>
           </>
         ) : (
           '—'
@@ -139,19 +152,25 @@ export function QueueGroupRowView(props: { group: QueueGroup; office: OfficeConf
  * Respond-by times passed without a response, at the top of the queue: every one for a manager,
  * the officer's own otherwise. Words first; the border only helps the eye.
  */
-function BreachBanner(props: { breaches: { rows: Breach[]; total: number }; manager: boolean; when: (d: Date) => string }) {
+function BreachBanner(props: {
+  breaches: { rows: Breach[]; total: number };
+  manager: boolean;
+  when: (d: Date) => string;
+}) {
   const { rows, total } = props.breaches;
   if (!total) return null;
   return (
     <section class="banner breach-banner" aria-labelledby="breach-title">
       <h2 id="breach-title" class="banner__title">
         {total === 1 ? 'One enquiry' : `${total} enquiries`}
-        {props.manager ? '' : ' assigned to you'} passed {total === 1 ? 'its' : 'their'} respond-by time without a response
+        {props.manager ? '' : ' assigned to you'} passed {total === 1 ? 'its' : 'their'} respond-by time without a
+        response
       </h2>
       <ul>
         {rows.map((b) => (
           <li>
-            <a href={`/desk/enquiries/${b.reference}`}>{b.reference}</a> passed its respond-by time (<time datetime={b.due.toISOString()}>{props.when(b.due)}</time>) without a response
+            <a href={`/desk/enquiries/${b.reference}`}>{b.reference}</a> passed its respond-by time (
+            <time datetime={b.due.toISOString()}>{props.when(b.due)}</time>) without a response
             {b.deadline ? ' (the journalist’s deadline)' : ''}: {b.subject}
           </li>
         ))}
@@ -246,10 +265,15 @@ function DigestItemView(props: { i: DigestItem; by: (d: Date) => string }) {
   const i = props.i;
   return (
     <li>
-      <a href={`/desk/enquiries/${i.reference}`}>{i.reference}</a> {i.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null} {i.withdrawn ? <span class="tag">Withdrawn</span> : i.answered ? <span class="tag">Answered</span> : null} {i.subject}
+      <a href={`/desk/enquiries/${i.reference}`}>{i.reference}</a>{' '}
+      {i.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null}{' '}
+      {i.withdrawn ? <span class="tag">Withdrawn</span> : i.answered ? <span class="tag">Answered</span> : null}{' '}
+      {i.subject}
       {i.outlet ? ` (${i.outlet})` : ''}
       {i.deadline ? `, deadline ${props.by(new Date(i.deadline))}` : ''}
-      {i.page ? `, paged ${i.page.paged.map(person).join(', ')}${i.page.acknowledgedBy ? `, acknowledged by ${person(i.page.acknowledgedBy)}` : ', not acknowledged'}` : ''}
+      {i.page
+        ? `, paged ${i.page.paged.map(person).join(', ')}${i.page.acknowledgedBy ? `, acknowledged by ${person(i.page.acknowledgedBy)}` : ', not acknowledged'}`
+        : ''}
       {i.overnight?.length ? (
         <ul class="overnight">
           {i.overnight.map((line) => (
@@ -266,7 +290,12 @@ function DigestItemView(props: { i: DigestItem; by: (d: Date) => string }) {
  * A short summary first (one sentence, incidents named); the details (enquiries grouped by
  * incident, the lines sent, pages and calls) behind a disclosure so the queue stays on the first screen.
  */
-function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Date; summary: DigestSummary }; when: (d: Date) => string; by: (d: Date) => string; csrf: string }) {
+function MorningDigest(props: {
+  digest: { id: string; opened_at: Date; since: Date; summary: DigestSummary };
+  when: (d: Date) => string;
+  by: (d: Date) => string;
+  csrf: string;
+}) {
   const s = props.digest.summary;
   // Still owed an answer, or worked overnight (the desk should see what on-call did and said).
   const shown = (i: DigestItem) => !i.answered || Boolean(i.overnight?.length) || Boolean(i.incident);
@@ -280,7 +309,9 @@ function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Da
         Since {props.when(props.digest.since)}. {digestHeadline(s)}
       </p>
       <details class="digest-details">
-        <summary>Details{incidents.length ? ' by incident' : ''}: enquiries, pages{s.calls?.length ? ' and phone calls' : ''}</summary>
+        <summary>
+          Details{incidents.length ? ' by incident' : ''}: enquiries, pages{s.calls?.length ? ' and phone calls' : ''}
+        </summary>
         {incidents.map((inc) => {
           const items = s.items.filter((i) => i.incident?.id === inc.id);
           return (
@@ -297,7 +328,8 @@ function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Da
                 ) : null}
                 {inc.lines.map((l) => (
                   <li>
-                    {LINE_KIND[l.kind][0].toUpperCase() + LINE_KIND[l.kind].slice(1)} by {l.by} ({props.when(new Date(l.at))}) sent to {l.sentTo} {l.sentTo === 1 ? 'journalist' : 'journalists'}
+                    {LINE_KIND[l.kind][0].toUpperCase() + LINE_KIND[l.kind].slice(1)} by {l.by} (
+                    {props.when(new Date(l.at))}) sent to {l.sentTo} {l.sentTo === 1 ? 'journalist' : 'journalists'}
                   </li>
                 ))}
                 {inc.lines.length ? null : <li>No line sent overnight</li>}
@@ -353,7 +385,12 @@ function MorningDigest(props: { digest: { id: string; opened_at: Date; since: Da
   );
 }
 
-function Select(props: { name: string; label: string; value: string; options: ReadonlyArray<readonly [string, string]> }) {
+function Select(props: {
+  name: string;
+  label: string;
+  value: string;
+  options: ReadonlyArray<readonly [string, string]>;
+}) {
   return (
     <Field id={`f-${props.name}`} name={props.name} label={props.label} as="select" layout="filter">
       {props.options.map(([v, l]) => (
@@ -401,10 +438,18 @@ export function QueuePage(props: {
   const when = (d: Date) => formatShortTime(d, props.office, props.now);
   const by = (d: Date) => formatDeadline(d, props.office, props.now);
   return (
-    <DeskLayout title="Queue" officeName={props.office.name} session={props.session} current="/desk" scripts={['/assets/desk.js']}>
+    <DeskLayout
+      title="Queue"
+      officeName={props.office.name}
+      session={props.session}
+      current="/desk"
+      scripts={['/assets/desk.js']}
+    >
       <h1>Queue</h1>
       <BreachBanner breaches={props.breaches} manager={props.session.user.role === 'manager'} when={by} />
-      {props.digest ? <MorningDigest digest={props.digest} when={when} by={by} csrf={props.session.session.csrf_token} /> : null}
+      {props.digest ? (
+        <MorningDigest digest={props.digest} when={when} by={by} csrf={props.session.session.csrf_token} />
+      ) : null}
       {/* data-count names the number desk.js refreshes live (GET /desk/queue/counts). */}
       <p class="counts">
         <a href="/desk">
@@ -428,7 +473,10 @@ export function QueuePage(props: {
         </a>
       </p>
       {props.dates.errors.from || props.dates.errors.to ? (
-        <ErrorSummary errors={{ 'f-from': props.dates.errors.from ?? '', 'f-to': props.dates.errors.to ?? '' }} order={['f-from', 'f-to']} />
+        <ErrorSummary
+          errors={{ 'f-from': props.dates.errors.from ?? '', 'f-to': props.dates.errors.to ?? '' }}
+          order={['f-from', 'f-to']}
+        />
       ) : null}
       <form method="get" action="/desk" class="filters" role="search">
         <div class="filter filter--search">
@@ -438,14 +486,75 @@ export function QueuePage(props: {
             Subject, details, outlet or journalist
           </span>
         </div>
-        <Select name="status" label="Status" value={f.status} options={[['open', 'Open'], ...ENQUIRY_STATUSES.map((s) => [s, STATUS_LABELS[s]] as const), ['all', 'Any status']]} />
-        <Select name="urgent" label="Urgent" value={f.urgent} options={[['any', 'Any'], ['yes', 'Urgent only'], ['no', 'Not urgent']]} />
-        <Select name="assigned" label="Assigned" value={f.assigned} options={[['anyone', 'Anyone'], ['me', 'Me'], ['unassigned', 'Unassigned']]} />
-        <Select name="channel" label="Channel" value={f.channel} options={[['any', 'Any'], ...ENQUIRY_CHANNELS.map((c) => [c, CHANNEL_LABELS[c]] as const)]} />
-        <Select name="ooh" label="Received" value={f.outOfHours} options={[['any', 'Any time'], ['yes', 'Out of hours'], ['no', 'In hours']]} />
-        <Field id="f-outlet" name="outlet" label="Outlet" layout="filter" attrs={{ type: 'text', value: f.outlet, maxlength: 200 }} />
-        <Field id="f-from" name="from" label="Received from" error={props.dates.errors.from} layout="filter" attrs={{ type: 'date', value: props.dates.from }} />
-        <Field id="f-to" name="to" label="Received to" error={props.dates.errors.to} layout="filter" attrs={{ type: 'date', value: props.dates.to }} />
+        <Select
+          name="status"
+          label="Status"
+          value={f.status}
+          options={[
+            ['open', 'Open'],
+            ...ENQUIRY_STATUSES.map((s) => [s, STATUS_LABELS[s]] as const),
+            ['all', 'Any status'],
+          ]}
+        />
+        <Select
+          name="urgent"
+          label="Urgent"
+          value={f.urgent}
+          options={[
+            ['any', 'Any'],
+            ['yes', 'Urgent only'],
+            ['no', 'Not urgent'],
+          ]}
+        />
+        <Select
+          name="assigned"
+          label="Assigned"
+          value={f.assigned}
+          options={[
+            ['anyone', 'Anyone'],
+            ['me', 'Me'],
+            ['unassigned', 'Unassigned'],
+          ]}
+        />
+        <Select
+          name="channel"
+          label="Channel"
+          value={f.channel}
+          options={[['any', 'Any'], ...ENQUIRY_CHANNELS.map((c) => [c, CHANNEL_LABELS[c]] as const)]}
+        />
+        <Select
+          name="ooh"
+          label="Received"
+          value={f.outOfHours}
+          options={[
+            ['any', 'Any time'],
+            ['yes', 'Out of hours'],
+            ['no', 'In hours'],
+          ]}
+        />
+        <Field
+          id="f-outlet"
+          name="outlet"
+          label="Outlet"
+          layout="filter"
+          attrs={{ type: 'text', value: f.outlet, maxlength: 200 }}
+        />
+        <Field
+          id="f-from"
+          name="from"
+          label="Received from"
+          error={props.dates.errors.from}
+          layout="filter"
+          attrs={{ type: 'date', value: props.dates.from }}
+        />
+        <Field
+          id="f-to"
+          name="to"
+          label="Received to"
+          error={props.dates.errors.to}
+          layout="filter"
+          attrs={{ type: 'date', value: props.dates.to }}
+        />
         <button type="submit" class="button button--secondary">
           Apply
         </button>
@@ -471,16 +580,34 @@ export function QueuePage(props: {
       {props.total === null ? null : props.rows.length === 0 && props.groups.length === 0 ? (
         <p class="panel">
           No enquiries match.{' '}
-          {f.q || f.status !== 'open' || f.outlet || props.dates.from || props.dates.to || f.urgent !== 'any' || f.assigned !== 'anyone' || f.channel !== 'any' || f.outOfHours !== 'any' ? (
+          {f.q ||
+          f.status !== 'open' ||
+          f.outlet ||
+          props.dates.from ||
+          props.dates.to ||
+          f.urgent !== 'any' ||
+          f.assigned !== 'anyone' ||
+          f.channel !== 'any' ||
+          f.outOfHours !== 'any' ? (
             <a href="/desk">Show all open enquiries</a>
           ) : (
             'The queue is clear.'
           )}
         </p>
       ) : (
-        <QueueTable caption={props.byDue ? "Enquiries, what is due first at the top (urgent first at the same time); an incident's enquiries are one row" : 'Enquiries, newest first'}>
+        <QueueTable
+          caption={
+            props.byDue
+              ? "Enquiries, what is due first at the top (urgent first at the same time); an incident's enquiries are one row"
+              : 'Enquiries, newest first'
+          }
+        >
           {mergeByDue(props.rows, props.groups).map((item) =>
-            'row' in item ? <QueueRowView row={item.row} office={props.office} now={props.now} /> : <QueueGroupRowView group={item.group} office={props.office} now={props.now} />,
+            'row' in item ? (
+              <QueueRowView row={item.row} office={props.office} now={props.now} />
+            ) : (
+              <QueueGroupRowView group={item.group} office={props.office} now={props.now} />
+            ),
           )}
         </QueueTable>
       )}

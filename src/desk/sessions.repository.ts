@@ -7,7 +7,11 @@ export async function insertSession(db: Db | Tx, row: UserSession): Promise<void
 }
 
 /** A live session and its active user, by token hash; undefined if absent, expired or the user is disabled. */
-export async function findLiveSession(db: Db | Tx, tokenHash: string, now: Date): Promise<{ session: UserSession; user: AppUser } | undefined> {
+export async function findLiveSession(
+  db: Db | Tx,
+  tokenHash: string,
+  now: Date,
+): Promise<{ session: UserSession; user: AppUser } | undefined> {
   const row = await db
     .selectFrom('user_session')
     .innerJoin('app_user', 'app_user.id', 'user_session.user_id')
@@ -28,10 +32,21 @@ export async function findLiveSession(db: Db | Tx, tokenHash: string, now: Date)
     .where('app_user.active', '=', true)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { u_id, u_email, u_name, u_role, u_password_hash, u_mobile, u_active, u_created_at, u_updated_at, ...session } = row;
+  const { u_id, u_email, u_name, u_role, u_password_hash, u_mobile, u_active, u_created_at, u_updated_at, ...session } =
+    row;
   return {
     session,
-    user: { id: u_id, email: u_email, name: u_name, role: u_role, password_hash: u_password_hash, mobile: u_mobile, active: u_active, created_at: u_created_at, updated_at: u_updated_at },
+    user: {
+      id: u_id,
+      email: u_email,
+      name: u_name,
+      role: u_role,
+      password_hash: u_password_hash,
+      mobile: u_mobile,
+      active: u_active,
+      created_at: u_created_at,
+      updated_at: u_updated_at,
+    },
   };
 }
 
@@ -52,6 +67,10 @@ export async function deleteUserSessions(db: Db | Tx, userId: string): Promise<v
 
 /** Ends every session of a user but the one with `keepTokenHash` (they changed their own password there). Returns how many ended. */
 export async function deleteOtherSessions(db: Db | Tx, userId: string, keepTokenHash: string): Promise<number> {
-  const r = await db.deleteFrom('user_session').where('user_id', '=', userId).where('token_hash', '<>', keepTokenHash).executeTakeFirst();
+  const r = await db
+    .deleteFrom('user_session')
+    .where('user_id', '=', userId)
+    .where('token_hash', '<>', keepTokenHash)
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

@@ -32,7 +32,15 @@ export function usersRoutes(deps: { config: Pick<Config, 'office'>; users: UserS
   async function renderUsers(c: Context<DeskEnv>, status: 200 | 422, problem?: FormProblem, notice?: string) {
     const users = await deps.users.list();
     c.status(status);
-    return c.html(<UsersPage session={deskSession(c)} office={deps.config.office} users={users} notice={notice} problem={problem} />);
+    return c.html(
+      <UsersPage
+        session={deskSession(c)}
+        office={deps.config.office}
+        users={users}
+        notice={notice}
+        problem={problem}
+      />,
+    );
   }
 
   /** After a failed validation, the page again with the form's problems; any other error is rethrown. */
@@ -47,7 +55,10 @@ export function usersRoutes(deps: { config: Pick<Config, 'office'>; users: UserS
   app.post('/users', async (c) => {
     const body = await formFields(c);
     try {
-      await deps.users.create({ name: body.name ?? '', email: body.email ?? '', role: body.role ?? '', password: body.password ?? '' }, actorOf(c));
+      await deps.users.create(
+        { name: body.name ?? '', email: body.email ?? '', role: body.role ?? '', password: body.password ?? '' },
+        actorOf(c),
+      );
     } catch (err) {
       return refused(c, err, (errors) => ({ form: 'add', errors, values: withoutPassword(body) }));
     }
@@ -63,7 +74,12 @@ export function usersRoutes(deps: { config: Pick<Config, 'office'>; users: UserS
       try {
         await deps.users.setActive(id, active, actorOf(c));
       } catch (err) {
-        return refused(c, err, (f) => ({ form: 'row', rowId: id, errors: { user: f.user ?? Object.values(f)[0] }, values: {} }));
+        return refused(c, err, (f) => ({
+          form: 'row',
+          rowId: id,
+          errors: { user: f.user ?? Object.values(f)[0] },
+          values: {},
+        }));
       }
       return c.redirect(`/desk/users?done=${active ? 'enabled' : 'disabled'}`, 303);
     });
@@ -77,7 +93,13 @@ export function usersRoutes(deps: { config: Pick<Config, 'office'>; users: UserS
     try {
       const user = await deps.users.update(
         id,
-        { name: body.name ?? '', email: body.email ?? '', mobile: body.mobile ?? '', role: body.role ?? '', active: body.active ?? '' },
+        {
+          name: body.name ?? '',
+          email: body.email ?? '',
+          mobile: body.mobile ?? '',
+          role: body.role ?? '',
+          active: body.active ?? '',
+        },
         actorOf(c),
       );
       active = user.active;
@@ -93,7 +115,12 @@ export function usersRoutes(deps: { config: Pick<Config, 'office'>; users: UserS
     try {
       await deps.users.resetPassword(id, body.password ?? '', actorOf(c));
     } catch (err) {
-      return refused(c, err, (f) => ({ form: 'row', rowId: id, errors: { password: f.password ?? Object.values(f)[0] }, values: {} }));
+      return refused(c, err, (f) => ({
+        form: 'row',
+        rowId: id,
+        errors: { password: f.password ?? Object.values(f)[0] },
+        values: {},
+      }));
     }
     return c.redirect('/desk/users?done=password', 303);
   });
@@ -110,7 +137,9 @@ export function accountRoutes(deps: { config: Pick<Config, 'office'>; users: Use
 
   async function render(c: Context<DeskEnv>, status: 200 | 422, problem?: FormProblem, notice?: string) {
     c.status(status);
-    return c.html(<AccountPage session={deskSession(c)} office={deps.config.office} notice={notice} problem={problem} />);
+    return c.html(
+      <AccountPage session={deskSession(c)} office={deps.config.office} notice={notice} problem={problem} />,
+    );
   }
 
   app.get('/account', (c) => render(c, 200, undefined, ACCOUNT_NOTICES[c.req.query('done') ?? '']));

@@ -31,7 +31,11 @@ export class UserService {
     return this.deps.db.transaction().execute((tx) => this.createInTx(tx, input, actor));
   }
 
-  private async createInTx(tx: Tx, input: { email: string; name: string; role: string; password: string }, actor: Actor): Promise<AppUser> {
+  private async createInTx(
+    tx: Tx,
+    input: { email: string; name: string; role: string; password: string },
+    actor: Actor,
+  ): Promise<AppUser> {
     const fields: Record<string, string> = {};
     const email = input.email.trim();
     const name = input.name.trim();
@@ -42,9 +46,23 @@ export class UserService {
     if (pw) fields.password = pw;
     if (Object.keys(fields).length) throw new AppError('validation', 'The user could not be added', { fields });
     const now = this.deps.clock();
-    const user = await repo.insertUser(tx, { email, name, role: input.role as Role, password_hash: await hashPassword(input.password), at: now });
-    if (!user) throw new AppError('validation', 'The user could not be added', { fields: { email: 'A user with this email address already exists' } });
-    await audit(tx, { at: now, actor, action: 'user.created', detail: { userId: user.id, email: user.email, role: user.role } });
+    const user = await repo.insertUser(tx, {
+      email,
+      name,
+      role: input.role as Role,
+      password_hash: await hashPassword(input.password),
+      at: now,
+    });
+    if (!user)
+      throw new AppError('validation', 'The user could not be added', {
+        fields: { email: 'A user with this email address already exists' },
+      });
+    await audit(tx, {
+      at: now,
+      actor,
+      action: 'user.created',
+      detail: { userId: user.id, email: user.email, role: user.role },
+    });
     return user;
   }
 
@@ -64,21 +82,36 @@ export class UserService {
     return this.deps.db.transaction().execute(async (tx) => {
       await repo.lockFirstUserCreation(tx);
       if (await repo.anyUser(tx)) return false;
-      await this.createInTx(tx, { email: admin.email, name: 'Administrator', role: 'manager', password: admin.password }, { userId: null, email: 'environment' });
+      await this.createInTx(
+        tx,
+        { email: admin.email, name: 'Administrator', role: 'manager', password: admin.password },
+        { userId: null, email: 'environment' },
+      );
       return true;
     });
   }
 
   /** Disables (or re-enables) a user; disabling ends their sessions at once. Never the last active manager. */
   async setActive(userId: string, active: boolean, actor: Actor): Promise<AppUser> {
-    if (!active && actor.userId === userId) throw new AppError('validation', 'You cannot disable yourself', { fields: { user: 'You cannot disable your own account' } });
+    if (!active && actor.userId === userId)
+      throw new AppError('validation', 'You cannot disable yourself', {
+        fields: { user: 'You cannot disable your own account' },
+      });
     const now = this.deps.clock();
     return this.deps.db.transaction().execute(async (tx) => {
-      if (!active) await this.keepAManager(tx, userId, { user: 'is the last active manager: make someone else a manager first, or nobody can run the rota and the users' });
+      if (!active)
+        await this.keepAManager(tx, userId, {
+          user: 'is the last active manager: make someone else a manager first, or nobody can run the rota and the users',
+        });
       const user = await repo.updateUser(tx, userId, { active, at: now });
       if (!user) throw new AppError('not_found', 'No such user');
       if (!active) await sessions.deleteUserSessions(tx, userId);
-      await audit(tx, { at: now, actor, action: active ? 'user.enabled' : 'user.disabled', detail: { userId, email: user.email } });
+      await audit(tx, {
+        at: now,
+        actor,
+        action: active ? 'user.enabled' : 'user.disabled',
+        detail: { userId, email: user.email },
+      });
       return user;
     });
   }
@@ -108,7 +141,9 @@ export class UserService {
     if (managers.length === 1 && managers[0] === userId) {
       const [key, text] = Object.entries(field)[0];
       const user = await repo.findUserById(tx, userId);
-      throw new AppError('validation', 'The last active manager must stay one', { fields: { [key]: `${user?.name ?? 'This user'} ${text}` } });
+      throw new AppError('validation', 'The last active manager must stay one', {
+        fields: { [key]: `${user?.name ?? 'This user'} ${text}` },
+      });
     }
   }
 
@@ -119,7 +154,11 @@ export class UserService {
    * themselves. Every problem at once: AppError('validation') with `fields` keyed `name`, `email`,
    * `mobile`, `role`, `active`. Audited with what changed.
    */
-  async update(userId: string, input: { name: string; email: string; mobile: string; role: string; active: string }, actor: Actor): Promise<AppUser> {
+  async update(
+    userId: string,
+    input: { name: string; email: string; mobile: string; role: string; active: string },
+    actor: Actor,
+  ): Promise<AppUser> {
     const fields: Record<string, string> = {};
     const email = input.email.trim();
     const name = input.name.trim();
@@ -142,7 +181,13 @@ export class UserService {
       const before = await repo.findUserById(tx, userId);
       if (!before) throw new AppError('not_found', 'There is no such user.');
       if (before.role === 'manager' && before.active && (role !== 'manager' || !active)) {
-        await this.keepAManager(tx, userId, role !== 'manager' ? { role: 'is the last active manager: make someone else a manager before changing this role' } : { active: 'is the last active manager: make someone else a manager before deactivating this account' });
+        await this.keepAManager(
+          tx,
+          userId,
+          role !== 'manager'
+            ? { role: 'is the last active manager: make someone else a manager before changing this role' }
+            : { active: 'is the last active manager: make someone else a manager before deactivating this account' },
+        );
       }
       if (await repo.emailTakenByOther(tx, email, userId)) {
         fields.email = 'Another user already has this email address';
@@ -174,14 +219,25 @@ export class UserService {
     // sign-in limits do not reach: a few wrong current passwords in a window stop all tries.
     const now0 = this.deps.clock();
     const since = new Date(now0.getTime() - OWN_PASSWORD_WINDOW_MS);
-    if ((await countRecent(this.deps.db, { userId, action: 'user.password_change_refused', since })) >= OWN_PASSWORD_TRIES) {
-      throw new AppError('rate_limited', `Too many wrong current passwords. Try again in ${OWN_PASSWORD_WINDOW_MS / 60_000} minutes.`, { retryAfterSeconds: OWN_PASSWORD_WINDOW_MS / 1000 });
+    if (
+      (await countRecent(this.deps.db, { userId, action: 'user.password_change_refused', since })) >= OWN_PASSWORD_TRIES
+    ) {
+      throw new AppError(
+        'rate_limited',
+        `Too many wrong current passwords. Try again in ${OWN_PASSWORD_WINDOW_MS / 60_000} minutes.`,
+        { retryAfterSeconds: OWN_PASSWORD_WINDOW_MS / 1000 },
+      );
     }
     const fields: Record<string, string> = {};
     if (!current) fields.current = 'Enter your current password';
     else if (!(await verifyPassword(current, user.password_hash))) {
       fields.current = 'Your current password is not right';
-      await audit(this.deps.db, { at: now0, actor: { userId, email: user.email }, action: 'user.password_change_refused', detail: { userId, reason: 'wrong current password' } });
+      await audit(this.deps.db, {
+        at: now0,
+        actor: { userId, email: user.email },
+        action: 'user.password_change_refused',
+        detail: { userId, reason: 'wrong current password' },
+      });
     }
     const pw = passwordProblem(next);
     if (pw) fields.password = pw;
@@ -192,7 +248,12 @@ export class UserService {
     return this.deps.db.transaction().execute(async (tx) => {
       await repo.updateUser(tx, userId, { password_hash: hash, at: now });
       const ended = await sessions.deleteOtherSessions(tx, userId, keepTokenHash);
-      await audit(tx, { at: now, actor: { userId, email: user.email }, action: 'user.password_changed', detail: { userId, email: user.email, otherSessionsEnded: ended } });
+      await audit(tx, {
+        at: now,
+        actor: { userId, email: user.email },
+        action: 'user.password_changed',
+        detail: { userId, email: user.email, otherSessionsEnded: ended },
+      });
       return ended;
     });
   }

@@ -45,9 +45,28 @@ function EditUser(p: { user: AppUser; csrf: string; me: boolean; problem?: FormP
       </summary>
       <form method="post" action={`/desk/users/${u.id}`} novalidate>
         <Csrf token={p.csrf} />
-        <Field id={id('name')} name="name" label="Name" error={e.name} attrs={{ type: 'text', maxlength: 200, autocomplete: 'off', value: val('name') }} />
-        <Field id={id('email')} name="email" label="Email address" error={e.email} attrs={{ type: 'email', maxlength: 254, autocomplete: 'off', spellcheck: false, value: val('email') }} />
-        <Field id={id('mobile')} name="mobile" label="Mobile (optional)" hint="Like 07911 123456" error={e.mobile} attrs={{ type: 'tel', autocomplete: 'off', value: val('mobile') }} />
+        <Field
+          id={id('name')}
+          name="name"
+          label="Name"
+          error={e.name}
+          attrs={{ type: 'text', maxlength: 200, autocomplete: 'off', value: val('name') }}
+        />
+        <Field
+          id={id('email')}
+          name="email"
+          label="Email address"
+          error={e.email}
+          attrs={{ type: 'email', maxlength: 254, autocomplete: 'off', spellcheck: false, value: val('email') }}
+        />
+        <Field
+          id={id('mobile')}
+          name="mobile"
+          label="Mobile (optional)"
+          hint="Like 07911 123456"
+          error={e.mobile}
+          attrs={{ type: 'tel', autocomplete: 'off', value: val('mobile') }}
+        />
         <Field id={id('role')} name="role" label="Role" error={e.role} as="select">
           <option value="officer" selected={role === 'officer'}>
             Press officer
@@ -56,7 +75,14 @@ function EditUser(p: { user: AppUser; csrf: string; me: boolean; problem?: FormP
             Manager
           </option>
         </Field>
-        <Field id={id('active')} name="active" label="Status" hint={p.me ? 'You cannot deactivate your own account.' : 'Deactivating signs them out at once.'} error={e.active} as="select">
+        <Field
+          id={id('active')}
+          name="active"
+          label="Status"
+          hint={p.me ? 'You cannot deactivate your own account.' : 'Deactivating signs them out at once.'}
+          error={e.active}
+          as="select"
+        >
           <option value="yes" selected={active === 'yes'}>
             Active
           </option>
@@ -92,14 +118,26 @@ export function UsersPage(p: UsersPageProps) {
   const av = add?.values ?? {};
   const ae = add?.errors ?? {};
   const ids = (field: string) =>
-    problem?.form === 'add' ? newUserFieldId(field) : problem?.form === 'edit' ? editUserFieldId(problem.rowId ?? '', field) : userRowFieldId(problem?.rowId ?? '', field);
+    problem?.form === 'add'
+      ? newUserFieldId(field)
+      : problem?.form === 'edit'
+        ? editUserFieldId(problem.rowId ?? '', field)
+        : userRowFieldId(problem?.rowId ?? '', field);
   const role = av.role === 'manager' ? 'manager' : 'officer';
   return (
-    <DeskLayout title={`${problem ? 'Error: ' : ''}Users`} officeName={p.office.name} session={p.session} current="/desk/users">
+    <DeskLayout
+      title={`${problem ? 'Error: ' : ''}Users`}
+      officeName={p.office.name}
+      session={p.session}
+      current="/desk/users"
+    >
       <ProblemSummary problem={problem} ids={ids} order={['name', 'email', 'mobile', 'role', 'active', 'password']} />
       <Notice text={p.notice} />
       <h1>Users</h1>
-      <p class="hint">Press officers work the queue; managers also run the rota, the users and the audit log. Disabling someone signs them out at once.</p>
+      <p class="hint">
+        Press officers work the queue; managers also run the rota, the users and the audit log. Disabling someone signs
+        them out at once.
+      </p>
       <table class="users-table stack">
         <caption class="visually-hidden">Staff who can sign in to the desk</caption>
         <thead>
@@ -126,19 +164,34 @@ export function UsersPage(p: UsersPageProps) {
                   {u.name}
                   {me ? <span class="hint"> (you)</span> : null}
                 </td>
-                <td data-label="Email" class="break">{u.email}</td>
-                <td data-label="Mobile">{u.mobile ? <a href={`tel:${u.mobile}`}>{mobileText(u.mobile)}</a> : <span class="hint">—</span>}</td>
-                <td data-label="Role">{u.role === 'manager' ? 'Manager' : 'Press officer'}</td>
-                <td data-label="Status">
-                  {u.active ? 'Active' : <strong>Disabled</strong>}
+                <td data-label="Email" class="break">
+                  {u.email}
                 </td>
+                <td data-label="Mobile">
+                  {u.mobile ? <a href={`tel:${u.mobile}`}>{mobileText(u.mobile)}</a> : <span class="hint">—</span>}
+                </td>
+                <td data-label="Role">{u.role === 'manager' ? 'Manager' : 'Press officer'}</td>
+                <td data-label="Status">{u.active ? 'Active' : <strong>Disabled</strong>}</td>
                 {/* Your own row has no disable button, so its error (if any) is the link target. */}
-                <td data-label="Actions" class="row-actions" id={me ? userRowFieldId(u.id, 'user') : undefined} tabindex={me ? -1 : undefined}>
+                <td
+                  data-label="Actions"
+                  class="row-actions"
+                  id={me ? userRowFieldId(u.id, 'user') : undefined}
+                  tabindex={me ? -1 : undefined}
+                >
                   <FieldError id={userRowFieldId(u.id, 'user')} message={activeErr} />
                   {me ? null : (
-                    <form method="post" action={`/desk/users/${u.id}/${u.active ? 'disable' : 'enable'}`} class="inline-form">
+                    <form
+                      method="post"
+                      action={`/desk/users/${u.id}/${u.active ? 'disable' : 'enable'}`}
+                      class="inline-form"
+                    >
                       <Csrf token={csrf} />
-                      <button type="submit" id={userRowFieldId(u.id, 'user')} class={`button ${u.active ? 'button--warning' : 'button--secondary'}`}>
+                      <button
+                        type="submit"
+                        id={userRowFieldId(u.id, 'user')}
+                        class={`button ${u.active ? 'button--warning' : 'button--secondary'}`}
+                      >
                         {u.active ? 'Disable' : 'Enable'}
                         <span class="visually-hidden"> {u.name}</span>
                       </button>
@@ -174,8 +227,21 @@ export function UsersPage(p: UsersPageProps) {
       <form method="post" action="/desk/users" novalidate class="manager-form" aria-labelledby="add-user-title">
         <h2 id="add-user-title">Add a user</h2>
         <Csrf token={csrf} />
-        <Field id="user-name" name="name" label="Name" error={ae.name} attrs={{ type: 'text', maxlength: 200, autocomplete: 'off', value: av.name ?? '' }} />
-        <Field id="user-email" name="email" label="Email address" hint="They sign in with it." error={ae.email} attrs={{ type: 'email', maxlength: 254, autocomplete: 'off', spellcheck: false, value: av.email ?? '' }} />
+        <Field
+          id="user-name"
+          name="name"
+          label="Name"
+          error={ae.name}
+          attrs={{ type: 'text', maxlength: 200, autocomplete: 'off', value: av.name ?? '' }}
+        />
+        <Field
+          id="user-email"
+          name="email"
+          label="Email address"
+          hint="They sign in with it."
+          error={ae.email}
+          attrs={{ type: 'email', maxlength: 254, autocomplete: 'off', spellcheck: false, value: av.email ?? '' }}
+        />
         <fieldset class={fieldClass(ae.role, 'field-group')} aria-describedby={ae.role ? 'user-role-error' : undefined}>
           <legend>Role</legend>
           <FieldError id="user-role" message={ae.role} />
@@ -222,7 +288,12 @@ export function AccountPage(p: AccountPageProps) {
   const { user } = p.session;
   const e = p.problem?.errors ?? {};
   return (
-    <DeskLayout title={`${p.problem ? 'Error: ' : ''}Your account`} officeName={p.office.name} session={p.session} current="/desk/account">
+    <DeskLayout
+      title={`${p.problem ? 'Error: ' : ''}Your account`}
+      officeName={p.office.name}
+      session={p.session}
+      current="/desk/account"
+    >
       <ProblemSummary problem={p.problem} ids={accountFieldId} order={['current', 'password']} />
       <Notice text={p.notice} />
       <h1>Your account</h1>
@@ -234,10 +305,22 @@ export function AccountPage(p: AccountPageProps) {
         <dt>Role</dt>
         <dd>{user.role === 'manager' ? 'Manager' : 'Press officer'}</dd>
       </dl>
-      <form method="post" action="/desk/account/password" novalidate class="manager-form" aria-labelledby="password-title">
+      <form
+        method="post"
+        action="/desk/account/password"
+        novalidate
+        class="manager-form"
+        aria-labelledby="password-title"
+      >
         <h2 id="password-title">Change your password</h2>
         <Csrf token={p.session.session.csrf_token} />
-        <Field id={accountFieldId('current')} name="current" label="Current password" error={e.current} attrs={{ type: 'password', autocomplete: 'current-password' }} />
+        <Field
+          id={accountFieldId('current')}
+          name="current"
+          label="Current password"
+          error={e.current}
+          attrs={{ type: 'password', autocomplete: 'current-password' }}
+        />
         <Field
           id={accountFieldId('password')}
           name="password"

@@ -8,7 +8,8 @@
 import { isSingleMailbox } from '../enquiries/enquiry.input.js';
 
 /** Local parts of addresses nobody reads, whose mail bounces or answers automatically (a `+tag` or `-suffix` after them counts too). */
-const ROLE_LOCAL_PART = /^(postmaster|hostmaster|abuse|mailer-?daemon|no[-_.]?reply|do[-_.]?not[-_.]?reply|bounces?|nobody|root|listserv|majordomo|auto[-_.]?reply|autoresponder)([-+_.].*)?$/i;
+const ROLE_LOCAL_PART =
+  /^(postmaster|hostmaster|abuse|mailer-?daemon|no[-_.]?reply|do[-_.]?not[-_.]?reply|bounces?|nobody|root|listserv|majordomo|auto[-_.]?reply|autoresponder)([-+_.].*)?$/i;
 
 /** The address inside "Name <address>" (the form PRESSDESK_EMAIL_FROM takes), lower case; null when none. */
 export function bareAddress(from: string | null): string | null {
@@ -43,7 +44,10 @@ export function isRoleAddress(address: string): boolean {
  * to `address`: one plain mailbox, not a role address, and not the office's own (the domain of
  * PRESSDESK_EMAIL_FROM or below it, and the shared mailbox's own address `mailbox` when it is one).
  */
-export function mayWriteAutomatically(address: string | null | undefined, office: { from: string | null; mailbox?: string | null }): boolean {
+export function mayWriteAutomatically(
+  address: string | null | undefined,
+  office: { from: string | null; mailbox?: string | null },
+): boolean {
   const a = singleMailbox(address)?.toLowerCase();
   if (!a || isRoleAddress(a)) return false;
   const own = bareAddress(office.from);

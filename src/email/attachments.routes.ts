@@ -9,7 +9,12 @@ import { findDownloadableAttachment } from './email.repository.js';
 /** A file name safe inside a quoted header parameter: no quotes, backslashes, controls or path parts. */
 function asciiName(name: string): string {
   // eslint-disable-next-line no-control-regex
-  return name.replace(/[\u0000-\u001f\u007f"\\/;]/g, '_').replace(/[^\x20-\x7e]/g, '_').slice(0, 150) || 'attachment';
+  return (
+    name
+      .replace(/[\u0000-\u001f\u007f"\\/;]/g, '_')
+      .replace(/[^\x20-\x7e]/g, '_')
+      .slice(0, 150) || 'attachment'
+  );
 }
 
 /** Text types a browser shows as text, never runs: every other `text/*` is served as bytes. */

@@ -89,7 +89,15 @@ export class EmailIntakeService {
       // Two processes reading the same mailbox take each message one after the other.
       await lockKey(tx, `email:${at.mailbox}:${at.uidValidity}:${at.uid}`);
       const seen = await repo.findAtLocation(tx, at);
-      if (seen) return { recorded: false, outcome: seen.outcome ?? 'duplicate', emailId: seen.id, enquiryId: seen.enquiry_id, reference: null, created: false } satisfies IntakeResult;
+      if (seen)
+        return {
+          recorded: false,
+          outcome: seen.outcome ?? 'duplicate',
+          emailId: seen.id,
+          enquiryId: seen.enquiry_id,
+          reference: null,
+          created: false,
+        } satisfies IntakeResult;
       // The same message under another UID (copied, delivered twice, or a new UIDVALIDITY).
       await lockKey(tx, `email-id:${mail.messageId}`);
       return this.act(tx, at, mail);
@@ -193,7 +201,13 @@ export class EmailIntakeService {
         enquiryId: enquiry.id,
         at: now,
         kind: 'email_bounce',
-        data: { emailId: id, bouncedMessageId: b.originalMessageIds[0] ?? null, recipient: b.recipient, status: b.status, diagnostic: b.diagnostic },
+        data: {
+          emailId: id,
+          bouncedMessageId: b.originalMessageIds[0] ?? null,
+          recipient: b.recipient,
+          status: b.status,
+          diagnostic: b.diagnostic,
+        },
       });
       return done('bounce', id, enquiry);
     }
@@ -223,7 +237,11 @@ export class EmailIntakeService {
       const { id, notes } = await record('joined', open.id, true);
       await this.addEmailEvent(tx, open.id, id, mail, notes, { chase: isChase(newText(mail.text)) });
       await markJournalistAdded(tx, open.id, this.deps.clock());
-      const { enquiry } = await this.deps.enquiries.followUpInTx(tx, open, { saysUrgent: urgent, urgentReason: URGENT_BY_REPLY, sender: pageSender });
+      const { enquiry } = await this.deps.enquiries.followUpInTx(tx, open, {
+        saysUrgent: urgent,
+        urgentReason: URGENT_BY_REPLY,
+        sender: pageSender,
+      });
       return done('joined', id, enquiry);
     }
 
@@ -248,11 +266,27 @@ export class EmailIntakeService {
       { sender: pageSender },
     );
     const { id, notes } = await record('new_enquiry', enquiry.id, true);
-    await this.addEmailEvent(tx, enquiry.id, id, mail, notes, thread ? { followsUp: thread.reference } : mentioned ? { mentions: mentioned.reference } : {});
+    await this.addEmailEvent(
+      tx,
+      enquiry.id,
+      id,
+      mail,
+      notes,
+      thread ? { followsUp: thread.reference } : mentioned ? { mentions: mentioned.reference } : {},
+    );
     // Only a person's new enquiry is acknowledged (automatic mail returned above), once, to the
     // validated From address (EmailOut also refuses role addresses and the office's own).
     if (this.deps.out?.enabled && sender) {
-      await this.deps.out.acknowledge(tx, { enquiry, to: sender, nextStep: outcome.nextStep, thread: { messageId: mail.messageId, references: mail.references, subject: mail.subject } }, now);
+      await this.deps.out.acknowledge(
+        tx,
+        {
+          enquiry,
+          to: sender,
+          nextStep: outcome.nextStep,
+          thread: { messageId: mail.messageId, references: mail.references, subject: mail.subject },
+        },
+        now,
+      );
     }
     return done('new_enquiry', id, enquiry, true);
   }
@@ -289,15 +323,35 @@ export class EmailIntakeService {
 
   private async storeAttachments(tx: Tx, emailId: string, mail: ParsedEmail): Promise<EmailAttachmentNote[]> {
     const ids = await repo.insertAttachments(tx, emailId, mail.attachments);
-    return mail.attachments.map((a, i) => ({ id: ids[i], filename: a.filename, contentType: a.contentType, size: a.size, stored: a.content !== null }));
+    return mail.attachments.map((a, i) => ({
+      id: ids[i],
+      filename: a.filename,
+      contentType: a.contentType,
+      size: a.size,
+      stored: a.content !== null,
+    }));
   }
 
-  private async addEmailEvent(tx: Tx, enquiryId: string, emailId: string, mail: ParsedEmail, attachments: EmailAttachmentNote[], extra: { auto?: boolean; followsUp?: string; mentions?: string; chase?: boolean }) {
+  private async addEmailEvent(
+    tx: Tx,
+    enquiryId: string,
+    emailId: string,
+    mail: ParsedEmail,
+    attachments: EmailAttachmentNote[],
+    extra: { auto?: boolean; followsUp?: string; mentions?: string; chase?: boolean },
+  ) {
     await addEvent(tx, {
       enquiryId,
       at: this.deps.clock(),
       kind: 'email_in',
-      data: { emailId, from: mail.from ? shown(mail.from) : '', subject: mail.subject, body: mail.text, attachments, ...extra },
+      data: {
+        emailId,
+        from: mail.from ? shown(mail.from) : '',
+        subject: mail.subject,
+        body: mail.text,
+        attachments,
+        ...extra,
+      },
     });
   }
 }

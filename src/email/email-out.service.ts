@@ -57,7 +57,11 @@ export class EmailOut {
    * not erased like the rows' contents); nothing (false) when `to` may not be written to
    * automatically (`mayWriteTo`).
    */
-  async acknowledge(tx: Tx, a: { enquiry: Enquiry; to: string; nextStep: string; thread: Thread }, now: Date): Promise<boolean> {
+  async acknowledge(
+    tx: Tx,
+    a: { enquiry: Enquiry; to: string; nextStep: string; thread: Thread },
+    now: Date,
+  ): Promise<boolean> {
     if (!this.mayWriteTo(a.to)) return false;
     const text = [
       `Thank you for your enquiry to ${this.deps.config.office.name}.`,
@@ -70,7 +74,19 @@ export class EmailOut {
       '',
       'This is an automatic acknowledgement.',
     ].join('\n');
-    await this.queue(tx, { key: `email-ack:${a.enquiry.id}`, enquiry: a.enquiry, to: a.to, text, thread: a.thread, subject: this.ownSubject(a.enquiry), auto: true }, now);
+    await this.queue(
+      tx,
+      {
+        key: `email-ack:${a.enquiry.id}`,
+        enquiry: a.enquiry,
+        to: a.to,
+        text,
+        thread: a.thread,
+        subject: this.ownSubject(a.enquiry),
+        auto: true,
+      },
+      now,
+    );
     return true;
   }
 
@@ -85,14 +101,28 @@ export class EmailOut {
    */
   async update(tx: Tx, u: { key: string; enquiry: Enquiry; to: string; text: string }, now: Date): Promise<boolean> {
     if (!this.mayWriteTo(u.to)) return false;
-    await this.queue(tx, { key: u.key, enquiry: u.enquiry, to: u.to, text: u.text, thread: await this.threadOf(tx, u.enquiry), subject: this.ownSubject(u.enquiry), auto: true }, now);
+    await this.queue(
+      tx,
+      {
+        key: u.key,
+        enquiry: u.enquiry,
+        to: u.to,
+        text: u.text,
+        thread: await this.threadOf(tx, u.enquiry),
+        subject: this.ownSubject(u.enquiry),
+        auto: true,
+      },
+      now,
+    );
     return true;
   }
 
   /** The thread to answer in: the enquiry's latest message (received or sent); its first when there is none. */
   private async threadOf(tx: Tx, enquiry: Enquiry): Promise<Thread> {
     const last = await repo.latestMessageOf(tx, enquiry.id);
-    return last ? { messageId: last.message_id, references: last.refs ?? [], subject: last.subject ?? enquiry.subject } : { messageId: null, references: [], subject: enquiry.subject };
+    return last
+      ? { messageId: last.message_id, references: last.refs ?? [], subject: last.subject ?? enquiry.subject }
+      : { messageId: null, references: [], subject: enquiry.subject };
   }
 
   /**
@@ -101,7 +131,19 @@ export class EmailOut {
   async reply(tx: Tx, r: { enquiry: Enquiry; to: string; text: string }, now: Date): Promise<string> {
     const thread = await this.threadOf(tx, r.enquiry);
     const key = `email-reply:${randomUUID()}`;
-    await this.queue(tx, { key, enquiry: r.enquiry, to: r.to, text: r.text, thread, subject: replySubject(thread.subject, r.enquiry.reference), auto: false }, now);
+    await this.queue(
+      tx,
+      {
+        key,
+        enquiry: r.enquiry,
+        to: r.to,
+        text: r.text,
+        thread,
+        subject: replySubject(thread.subject, r.enquiry.reference),
+        auto: false,
+      },
+      now,
+    );
     return key;
   }
 
@@ -112,13 +154,26 @@ export class EmailOut {
    */
   async notice(tx: Tx, n: { key: string; to: string; subject: string; text: string }, now: Date): Promise<void> {
     if (!this.enabled) return;
-    const content: EmailContent = { subject: n.subject, text: n.text, messageId: `<pd.${randomUUID()}@${this.domain()}>`, inReplyTo: null, references: [], auto: true };
+    const content: EmailContent = {
+      subject: n.subject,
+      text: n.text,
+      messageId: `<pd.${randomUUID()}@${this.domain()}>`,
+      inReplyTo: null,
+      references: [],
+      auto: true,
+    };
     await queueEmail(tx, { key: n.key, enquiryId: null, to: n.to, content: JSON.stringify(content) }, now);
   }
 
-  private async queue(tx: Tx, m: { key: string; enquiry: Enquiry; to: string; text: string; thread: Thread; subject: string; auto: boolean }, now: Date): Promise<void> {
+  private async queue(
+    tx: Tx,
+    m: { key: string; enquiry: Enquiry; to: string; text: string; thread: Thread; subject: string; auto: boolean },
+    now: Date,
+  ): Promise<void> {
     const messageId = `<pd.${randomUUID()}@${this.domain()}>`;
-    const references = [...m.thread.references, ...(m.thread.messageId ? [m.thread.messageId] : [])].slice(-MAX_REFERENCES);
+    const references = [...m.thread.references, ...(m.thread.messageId ? [m.thread.messageId] : [])].slice(
+      -MAX_REFERENCES,
+    );
     const content: EmailContent = {
       subject: m.subject,
       text: m.text,
@@ -128,7 +183,16 @@ export class EmailOut {
       auto: m.auto,
     };
     // Recorded now, not when sent: a reply that arrives first still finds its enquiry.
-    await repo.recordSent(tx, { messageId, enquiryId: m.enquiry.id, to: [{ name: '', address: m.to }], subject: content.subject, body: m.text, inReplyTo: content.inReplyTo, references, at: now });
+    await repo.recordSent(tx, {
+      messageId,
+      enquiryId: m.enquiry.id,
+      to: [{ name: '', address: m.to }],
+      subject: content.subject,
+      body: m.text,
+      inReplyTo: content.inReplyTo,
+      references,
+      at: now,
+    });
     await queueEmail(tx, { key: m.key, enquiryId: m.enquiry.id, to: m.to, content: JSON.stringify(content) }, now);
   }
 

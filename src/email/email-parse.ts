@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { MailParser, simpleParser, type AddressObject, type AttachmentStream, type HeaderLines, type MessageText } from 'mailparser';
+import {
+  MailParser,
+  simpleParser,
+  type AddressObject,
+  type AttachmentStream,
+  type HeaderLines,
+  type MessageText,
+} from 'mailparser';
 import { normaliseText } from '../enquiries/enquiry.input.js';
 import type { AutoReason, MailAddress, NotStored } from './email.tables.js';
 
@@ -10,7 +17,14 @@ export const MAX_EMAIL_TEXT = 200_000;
 /** Delivery-report parts are read this far to find the bounced message's Message-ID and status. */
 const REPORT_PART_BYTES = 64 * 1024;
 /** Parts of a delivery status notification (RFC 3464) that describe the message that bounced. */
-const REPORT_PARTS = new Set(['message/delivery-status', 'message/rfc822', 'text/rfc822-headers', 'message/global', 'message/global-headers', 'message/global-delivery-status']);
+const REPORT_PARTS = new Set([
+  'message/delivery-status',
+  'message/rfc822',
+  'text/rfc822-headers',
+  'message/global',
+  'message/global-headers',
+  'message/global-delivery-status',
+]);
 
 /** How much of a message is kept: `email.maxAttachmentBytes` and `email.maxMessageBytes`. */
 export interface StorageLimits {
@@ -82,7 +96,10 @@ function rawHeader(lines: HeaderLines | false, key: string): string | null {
   if (!lines) return null;
   const line = lines.find((l) => l.key === key)?.line;
   if (line === undefined) return null;
-  return line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  return line
+    .slice(line.indexOf(':') + 1)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .trim();
 }
 
 /**
@@ -93,7 +110,8 @@ function rawHeader(lines: HeaderLines | false, key: string): string | null {
  */
 export function autoReasonOf(lines: HeaderLines | false, fromAddress: string | null): AutoReason | null {
   const contentType = rawHeader(lines, 'content-type') ?? '';
-  if (/^multipart\/report\b/i.test(contentType) && /report-type\s*=\s*"?delivery-status/i.test(contentType)) return 'delivery-status';
+  if (/^multipart\/report\b/i.test(contentType) && /report-type\s*=\s*"?delivery-status/i.test(contentType))
+    return 'delivery-status';
   const autoSubmitted = rawHeader(lines, 'auto-submitted');
   if (autoSubmitted && !/^no\b/i.test(autoSubmitted)) return 'auto-submitted';
   const precedence = rawHeader(lines, 'precedence');
@@ -109,7 +127,9 @@ export function autoReasonOf(lines: HeaderLines | false, fromAddress: string | n
 /** Every address of an address header, groups flattened; names normalised to one line. */
 function addressesOf(value: AddressObject | AddressObject[] | undefined): MailAddress[] {
   const out: MailAddress[] = [];
-  const visit = (list: Array<{ name: string; address?: string; group?: Array<{ name: string; address?: string }> }>) => {
+  const visit = (
+    list: Array<{ name: string; address?: string; group?: Array<{ name: string; address?: string }> }>,
+  ) => {
     for (const a of list) {
       if (a.group) visit(a.group);
       else if (a.address) out.push({ name: normaliseText(a.name ?? '', false), address: a.address.trim() });
@@ -144,7 +164,11 @@ function capped(text: string, max: number): string {
 
 /** The status fields of the first recipient in a `message/delivery-status` part. */
 function deliveryStatus(text: string): Pick<BounceReport, 'recipient' | 'action' | 'status' | 'diagnostic'> {
-  const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t]+.*)*)`, 'im').exec(text)?.[1]?.replace(/\r?\n[ \t]+/g, ' ').trim() ?? null;
+  const field = (name: string) =>
+    new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t]+.*)*)`, 'im')
+      .exec(text)?.[1]
+      ?.replace(/\r?\n[ \t]+/g, ' ')
+      .trim() ?? null;
   const recipient = field('Final-Recipient') ?? field('Original-Recipient');
   return {
     recipient: recipient ? recipient.replace(/^[^;]*;\s*/, '') : null,
@@ -160,12 +184,22 @@ function deliveryStatus(text: string): Pick<BounceReport, 'recipient' | 'action'
  * `maxMessageBytes`, from `expectedSize` or at the end), so memory stays bounded whatever arrives.
  * HTML-only messages get their text from the HTML; character sets and encoded words are decoded.
  */
-export async function parseEmail(source: Readable | Buffer, limits: StorageLimits, expectedSize?: number): Promise<ParsedEmail> {
+export async function parseEmail(
+  source: Readable | Buffer,
+  limits: StorageLimits,
+  expectedSize?: number,
+): Promise<ParsedEmail> {
   const input = Buffer.isBuffer(source) ? Readable.from([source]) : source;
   const measure = new Measure();
   // message/rfc822 parts stay attachments (a bounce's returned message, a forwarded email), and
   // delivery-status parts too: they are read below rather than run into the text.
-  const parser = new MailParser({ ignoreEmbedded: true, keepDeliveryStatus: true, skipTextToHtml: true, skipImageLinks: true, checksumAlgo: false });
+  const parser = new MailParser({
+    ignoreEmbedded: true,
+    keepDeliveryStatus: true,
+    skipTextToHtml: true,
+    skipImageLinks: true,
+    checksumAlgo: false,
+  });
   const tooLargeUpFront = expectedSize !== undefined && expectedSize > limits.maxMessageBytes;
   const attachments: ParsedAttachment[] = [];
   const reportParts: Array<{ contentType: string; head: string }> = [];
@@ -181,7 +215,8 @@ export async function parseEmail(source: Readable | Buffer, limits: StorageLimit
       let keep = !tooLargeUpFront;
       a.content.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (isReport && head.length < REPORT_PART_BYTES) head += chunk.toString('utf8', 0, Math.min(chunk.length, REPORT_PART_BYTES - head.length));
+        if (isReport && head.length < REPORT_PART_BYTES)
+          head += chunk.toString('utf8', 0, Math.min(chunk.length, REPORT_PART_BYTES - head.length));
         if (keep && (size > limits.maxAttachmentBytes || storedBytes + size > limits.maxMessageBytes)) {
           keep = false;
           chunks.length = 0;
@@ -201,7 +236,11 @@ export async function parseEmail(source: Readable | Buffer, limits: StorageLimit
           size,
           inline: Boolean(a.related) || a.contentDisposition === 'inline',
           content: stored,
-          notStored: stored ? null : tooLargeUpFront || size <= limits.maxAttachmentBytes ? 'message_too_large' : 'too_large',
+          notStored: stored
+            ? null
+            : tooLargeUpFront || size <= limits.maxAttachmentBytes
+              ? 'message_too_large'
+              : 'too_large',
         });
         if (isReport) reportParts.push({ contentType: a.contentType.toLowerCase(), head });
         a.release?.();

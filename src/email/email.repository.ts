@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../enquiries/enquiry.tables.js';
-import type { EmailAttachment, EmailMessage, MailAddress, NewEmailMessage, } from './email.tables.js';
+import type { EmailAttachment, EmailMessage, MailAddress, NewEmailMessage } from './email.tables.js';
 import type { ParsedAttachment } from './email-parse.js';
 
 // The shared mailbox's queries. SQL about email lives here only.
@@ -39,7 +39,14 @@ export async function findAtLocation(db: Db | Tx, at: MailboxLocation): Promise<
 
 /** The first received message with this Message-ID (the same message read again, under another UID or UIDVALIDITY). */
 export async function findReceivedByMessageId(db: Db | Tx, messageId: string): Promise<EmailMessage | undefined> {
-  return db.selectFrom('email_message').selectAll().where('message_id', '=', messageId).where('direction', '=', 'in').orderBy('id').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('email_message')
+    .selectAll()
+    .where('message_id', '=', messageId)
+    .where('direction', '=', 'in')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /**
@@ -47,9 +54,17 @@ export async function findReceivedByMessageId(db: Db | Tx, messageId: string): P
  * or sent and that belongs to an enquiry; `direction` limits it to one way (a bounce returns a
  * message we sent).
  */
-export async function enquiryOfMessages(db: Db | Tx, messageIds: string[], direction?: 'in' | 'out'): Promise<string | null> {
+export async function enquiryOfMessages(
+  db: Db | Tx,
+  messageIds: string[],
+  direction?: 'in' | 'out',
+): Promise<string | null> {
   if (!messageIds.length) return null;
-  let q = db.selectFrom('email_message').select(['message_id', 'enquiry_id']).where('message_id', 'in', messageIds).where('enquiry_id', 'is not', null);
+  let q = db
+    .selectFrom('email_message')
+    .select(['message_id', 'enquiry_id'])
+    .where('message_id', 'in', messageIds)
+    .where('enquiry_id', 'is not', null);
   if (direction) q = q.where('direction', '=', direction);
   const rows = await q.execute();
   for (const id of messageIds) {
@@ -67,7 +82,10 @@ export async function lockEnquiry(tx: Tx, by: { id: string } | { reference: stri
 }
 
 /** A received message's row as intake writes it. */
-export type ReceivedRow = Omit<NewEmailMessage, 'direction' | 'to_addresses' | 'cc_addresses'> & { to: MailAddress[]; cc: MailAddress[] };
+export type ReceivedRow = Omit<NewEmailMessage, 'direction' | 'to_addresses' | 'cc_addresses'> & {
+  to: MailAddress[];
+  cc: MailAddress[];
+};
 
 /**
  * Records a received message; returns its id, or null when its mailbox location is already
@@ -90,7 +108,17 @@ export async function insertReceived(tx: Tx, row: ReceivedRow): Promise<string |
  */
 export async function recordSent(
   tx: Tx | Db,
-  row: { messageId: string; enquiryId: string | null; to: MailAddress[]; cc?: MailAddress[]; subject: string; body: string; inReplyTo: string | null; references: string[]; at: Date },
+  row: {
+    messageId: string;
+    enquiryId: string | null;
+    to: MailAddress[];
+    cc?: MailAddress[];
+    subject: string;
+    body: string;
+    inReplyTo: string | null;
+    references: string[];
+    at: Date;
+  },
 ): Promise<string> {
   const r = await tx
     .insertInto('email_message')
@@ -121,7 +149,15 @@ export async function insertAttachments(tx: Tx, emailId: string, list: NewAttach
   for (const a of list) {
     const r = await tx
       .insertInto('email_attachment')
-      .values({ email_id: emailId, filename: a.filename, content_type: a.contentType, size_bytes: a.size, inline: a.inline, content: a.content, not_stored: a.notStored })
+      .values({
+        email_id: emailId,
+        filename: a.filename,
+        content_type: a.contentType,
+        size_bytes: a.size,
+        inline: a.inline,
+        content: a.content,
+        not_stored: a.notStored,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     ids.push(r.id);
@@ -133,7 +169,12 @@ export async function insertAttachments(tx: Tx, emailId: string, list: NewAttach
  * An attachment staff may download: stored, of a message that belongs to an enquiry whose
  * personal data has not been erased. Undefined otherwise.
  */
-export async function findDownloadableAttachment(db: Db, id: string): Promise<(Pick<EmailAttachment, 'id' | 'filename' | 'content_type' | 'content'> & { reference: string }) | undefined> {
+export async function findDownloadableAttachment(
+  db: Db,
+  id: string,
+): Promise<
+  (Pick<EmailAttachment, 'id' | 'filename' | 'content_type' | 'content'> & { reference: string }) | undefined
+> {
   const row = await db
     .selectFrom('email_attachment as a')
     .innerJoin('email_message as m', 'm.id', 'a.email_id')
@@ -153,15 +194,44 @@ export async function exportEmailsOf(db: Db | Tx, enquiryIds: string[]) {
   const e = db;
   const messages = await e
     .selectFrom('email_message')
-    .select(['id', 'enquiry_id', 'direction', 'recorded_at', 'sent_at', 'message_id', 'from_address', 'from_name', 'reply_to', 'to_addresses', 'cc_addresses', 'subject', 'body_text', 'is_auto', 'is_bounce', 'outcome'])
+    .select([
+      'id',
+      'enquiry_id',
+      'direction',
+      'recorded_at',
+      'sent_at',
+      'message_id',
+      'from_address',
+      'from_name',
+      'reply_to',
+      'to_addresses',
+      'cc_addresses',
+      'subject',
+      'body_text',
+      'is_auto',
+      'is_bounce',
+      'outcome',
+    ])
     .where('enquiry_id', 'in', enquiryIds)
     .orderBy('recorded_at')
     .orderBy('id')
     .execute();
   const attachments = messages.length
-    ? await e.selectFrom('email_attachment').select(['email_id', 'filename', 'content_type', 'size_bytes', 'not_stored']).where('email_id', 'in', messages.map((m) => m.id)).orderBy('id').execute()
+    ? await e
+        .selectFrom('email_attachment')
+        .select(['email_id', 'filename', 'content_type', 'size_bytes', 'not_stored'])
+        .where(
+          'email_id',
+          'in',
+          messages.map((m) => m.id),
+        )
+        .orderBy('id')
+        .execute()
     : [];
-  return messages.map((m) => ({ ...m, attachments: attachments.filter((a) => a.email_id === m.id).map(({ email_id: _e, ...rest }) => rest) }));
+  return messages.map((m) => ({
+    ...m,
+    attachments: attachments.filter((a) => a.email_id === m.id).map(({ email_id: _e, ...rest }) => rest),
+  }));
 }
 
 /** Replaces erased text in email rows. */
@@ -175,7 +245,12 @@ const ERASED = '[erased]';
  * Message-IDs stay: they name no one, and a late reply must still find its (erased) enquiry
  * rather than start a new one with the quoted text. Idempotent.
  */
-export async function eraseEmailsOf(tx: Tx, enquiryIds: string[], at: Date, senderEmail: string | null = null): Promise<void> {
+export async function eraseEmailsOf(
+  tx: Tx,
+  enquiryIds: string[],
+  at: Date,
+  senderEmail: string | null = null,
+): Promise<void> {
   const e = tx;
   const which = e
     .selectFrom('email_message')
@@ -186,7 +261,14 @@ export async function eraseEmailsOf(tx: Tx, enquiryIds: string[], at: Date, send
         ...(enquiryIds.length ? [w('enquiry_id', 'in', enquiryIds)] : []),
         // Mail that joined no enquiry and names the address anywhere: theirs (an out-of-office),
         // or a bounce or a forward that quotes it.
-        ...(senderEmail ? [w.and([w('enquiry_id', 'is', null), sql<boolean>`strpos(lower(concat_ws(' ', from_address, reply_to, to_addresses::text, cc_addresses::text, subject, body_text)), ${senderEmail.toLowerCase()}) > 0`])] : []),
+        ...(senderEmail
+          ? [
+              w.and([
+                w('enquiry_id', 'is', null),
+                sql<boolean>`strpos(lower(concat_ws(' ', from_address, reply_to, to_addresses::text, cc_addresses::text, subject, body_text)), ${senderEmail.toLowerCase()}) > 0`,
+              ]),
+            ]
+          : []),
       ]),
     );
   if (!enquiryIds.length && !senderEmail) return;
@@ -199,16 +281,37 @@ async function eraseRows(tx: Tx, ids: string[], at: Date): Promise<void> {
   if (!ids.length) return;
   await tx
     .updateTable('email_message')
-    .set({ from_address: null, from_name: null, reply_to: null, to_addresses: '[]', cc_addresses: '[]', subject: ERASED, body_text: ERASED, erased_at: at })
+    .set({
+      from_address: null,
+      from_name: null,
+      reply_to: null,
+      to_addresses: '[]',
+      cc_addresses: '[]',
+      subject: ERASED,
+      body_text: ERASED,
+      erased_at: at,
+    })
     .where('id', 'in', ids)
     .execute();
-  await tx.updateTable('email_attachment').set({ content: null, filename: null, not_stored: 'erased' }).where('email_id', 'in', ids).execute();
+  await tx
+    .updateTable('email_attachment')
+    .set({ content: null, filename: null, not_stored: 'erased' })
+    .where('email_id', 'in', ids)
+    .execute();
 }
 
 /** Retention: erases emails that joined no enquiry and were recorded before `cutoff`; returns how many. */
 export async function forgetOrphanEmailsBefore(db: Db, cutoff: Date, at: Date): Promise<number> {
   return db.transaction().execute(async (tx) => {
-    const ids = (await tx.selectFrom('email_message').select('id').where('enquiry_id', 'is', null).where('erased_at', 'is', null).where('recorded_at', '<', cutoff).execute()).map((r) => r.id);
+    const ids = (
+      await tx
+        .selectFrom('email_message')
+        .select('id')
+        .where('enquiry_id', 'is', null)
+        .where('erased_at', 'is', null)
+        .where('recorded_at', '<', cutoff)
+        .execute()
+    ).map((r) => r.id);
     await eraseRows(tx, ids, at);
     return ids.length;
   });
@@ -221,10 +324,22 @@ export async function messagesOf(db: Db, enquiryId: string): Promise<EmailMessag
 
 /** Attachment descriptions of a message (content left out). */
 export async function attachmentsOf(db: Db, emailId: string) {
-  return db.selectFrom('email_attachment').select(['id', 'filename', 'content_type', 'size_bytes', 'inline', 'not_stored']).where('email_id', '=', emailId).orderBy('id').execute();
+  return db
+    .selectFrom('email_attachment')
+    .select(['id', 'filename', 'content_type', 'size_bytes', 'inline', 'not_stored'])
+    .where('email_id', '=', emailId)
+    .orderBy('id')
+    .execute();
 }
 
 /** The newest message of an enquiry, received or sent (what a reply from the desk answers). */
 export async function latestMessageOf(tx: Tx, enquiryId: string): Promise<EmailMessage | undefined> {
-  return tx.selectFrom('email_message').selectAll().where('enquiry_id', '=', enquiryId).where('message_id', 'is not', null).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return tx
+    .selectFrom('email_message')
+    .selectAll()
+    .where('enquiry_id', '=', enquiryId)
+    .where('message_id', 'is not', null)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }

@@ -14,10 +14,26 @@ declare module '../db/schema.js' {
 export type EmailDirection = 'in' | 'out';
 
 /** What intake did with a received message. */
-export type EmailOutcome = 'new_enquiry' | 'joined' | 'bounce' | 'ignored_auto' | 'ignored_bounce' | 'duplicate' | 'no_sender' | 'own_address' | 'unreadable';
+export type EmailOutcome =
+  | 'new_enquiry'
+  | 'joined'
+  | 'bounce'
+  | 'ignored_auto'
+  | 'ignored_bounce'
+  | 'duplicate'
+  | 'no_sender'
+  | 'own_address'
+  | 'unreadable';
 
 /** Why a message was taken as automatic (the first sign seen). */
-export type AutoReason = 'auto-submitted' | 'precedence' | 'list' | 'x-autoreply' | 'empty-return-path' | 'delivery-status' | 'mailer-daemon';
+export type AutoReason =
+  | 'auto-submitted'
+  | 'precedence'
+  | 'list'
+  | 'x-autoreply'
+  | 'empty-return-path'
+  | 'delivery-status'
+  | 'mailer-daemon';
 
 /** Why an attachment's content was not kept. */
 export type NotStored = 'too_large' | 'message_too_large' | 'erased';

@@ -95,11 +95,15 @@ export class ImapWatcher {
       try {
         await client.connect();
         await client.mailboxOpen(this.deps.config.email.mailbox);
-        if (this.deps.config.email.processedFolder) await this.ensureFolder(client, this.deps.config.email.processedFolder);
+        if (this.deps.config.email.processedFolder)
+          await this.ensureFolder(client, this.deps.config.email.processedFolder);
         else if (!this.keywordsAllowed(client)) {
           // Intake stays exactly once (the database knows every UID), but each look at the
           // mailbox then has to go through every message in it.
-          this.deps.log.warn({ mailbox: this.deps.config.email.mailbox }, `the mailbox does not keep the ${PROCESSED_KEYWORD} keyword: set email.processedFolder so processed mail is moved out`);
+          this.deps.log.warn(
+            { mailbox: this.deps.config.email.mailbox },
+            `the mailbox does not keep the ${PROCESSED_KEYWORD} keyword: set email.processedFolder so processed mail is moved out`,
+          );
         }
         this.deps.log.info({ mailbox: this.deps.config.email.mailbox }, 'connected to the shared mailbox');
         while (!this.stopping && client.usable) {
@@ -113,7 +117,8 @@ export class ImapWatcher {
           await this.waitForMail(client);
         }
       } catch (err) {
-        if (!this.stopping) this.deps.log.warn({ err, retryInMs: delay }, 'shared mailbox connection failed; reconnecting');
+        if (!this.stopping)
+          this.deps.log.warn({ err, retryInMs: delay }, 'shared mailbox connection failed; reconnecting');
       } finally {
         if (client.usable) await client.logout().catch(() => client.close());
         else client.close();
@@ -162,11 +167,17 @@ export class ImapWatcher {
       const uidValidity = box.uidValidity.toString();
       // Moved mail leaves the mailbox; flagged mail stays, and the keyword tells it apart. \Seen
       // alone would not do: someone reading the shared mailbox in their mail program sets it.
-      const found = await client.search(this.deps.config.email.processedFolder ? { all: true } : { unKeyword: PROCESSED_KEYWORD }, { uid: true });
+      const found = await client.search(
+        this.deps.config.email.processedFolder ? { all: true } : { unKeyword: PROCESSED_KEYWORD },
+        { uid: true },
+      );
       const uids = (Array.isArray(found) ? found : []).sort((a, b) => a - b);
       if (!uids.length) return;
       const recorded = await recordedUids(this.deps.db, mailbox, uidValidity, uids);
-      await this.markProcessed(client, uids.filter((u) => recorded.has(u)));
+      await this.markProcessed(
+        client,
+        uids.filter((u) => recorded.has(u)),
+      );
       const todo = uids.filter((u) => !recorded.has(u));
       if (!todo.length) return;
       for (const uid of todo) {
@@ -188,14 +199,20 @@ export class ImapWatcher {
     } catch (err) {
       if (!client.usable) throw err;
       // A message the parser cannot read must not be retried for ever; it stays for a person.
-      this.deps.log.warn({ err, uid: at.uid }, 'a message in the shared mailbox could not be read; left there, flagged');
+      this.deps.log.warn(
+        { err, uid: at.uid },
+        'a message in the shared mailbox could not be read; left there, flagged',
+      );
       await this.deps.intake.recordUnreadable(at, dl.meta.expectedSize ?? null);
       await this.deps.afterCommit?.(at);
       await this.markProcessed(client, [at.uid]);
       return;
     }
     const result = await this.deps.intake.receive(at, parsed);
-    this.deps.log.info({ uid: at.uid, outcome: result.outcome, reference: result.reference, emailId: result.emailId }, 'email taken from the shared mailbox');
+    this.deps.log.info(
+      { uid: at.uid, outcome: result.outcome, reference: result.reference, emailId: result.emailId },
+      'email taken from the shared mailbox',
+    );
     await this.deps.afterCommit?.(at);
     await this.markProcessed(client, [at.uid]);
   }

@@ -55,7 +55,8 @@ export function smtpSender(config: Pick<Config['email'], 'smtpUrl' | 'from'>): S
   const transport = config.smtpUrl ? nodemailer.createTransport(transportOptions(config.smtpUrl)) : null;
   return {
     async send(m) {
-      if (!transport || !config.from) throw new SendError('Email is not configured (SMTP_URL, PRESSDESK_EMAIL_FROM)', { retryable: false });
+      if (!transport || !config.from)
+        throw new SendError('Email is not configured (SMTP_URL, PRESSDESK_EMAIL_FROM)', { retryable: false });
       const parsed = emailContentSchema.safeParse(JSON.parse(m.content));
       if (!parsed.success) throw new SendError('Malformed email in the outbox', { retryable: false });
       const c = parsed.data;
@@ -74,7 +75,11 @@ export function smtpSender(config: Pick<Config['email'], 'smtpUrl' | 'from'>): S
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
         // The message names no address: an SMTP error text often quotes the recipient.
-        throw new SendError(`SMTP ${code ?? 'connection'} error sending an email`, { retryable: retryableCode(code), ...(code ? { status: code } : {}), cause: err });
+        throw new SendError(`SMTP ${code ?? 'connection'} error sending an email`, {
+          retryable: retryableCode(code),
+          ...(code ? { status: code } : {}),
+          cause: err,
+        });
       }
       return { sid: c.messageId, status: 'sent' };
     },

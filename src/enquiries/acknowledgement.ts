@@ -36,7 +36,16 @@ export type AckChoice = { medium: 'email'; to: string } | { medium: 'sms'; to: s
 export interface EmailAcknowledger {
   readonly enabled: boolean;
   mayWriteTo(address: string | null | undefined): boolean;
-  acknowledge(tx: Tx, a: { enquiry: Enquiry; to: string; nextStep: string; thread: { messageId: string | null; references: string[]; subject: string } }, now: Date): Promise<boolean>;
+  acknowledge(
+    tx: Tx,
+    a: {
+      enquiry: Enquiry;
+      to: string;
+      nextStep: string;
+      thread: { messageId: string | null; references: string[]; subject: string };
+    },
+    now: Date,
+  ): Promise<boolean>;
 }
 
 /** The counter key of a recipient: a digest of the address (as the page budget counts it) or number, never the value itself. */
@@ -53,7 +62,12 @@ export function ackClientKey(sender: PageSender | undefined): string | null {
 
 /** Chooses and queues the acknowledgement of a form or API enquiry. */
 export class IntakeAcknowledgements {
-  constructor(private readonly deps: { config: Pick<Config, 'office' | 'publicBaseUrl'> & { twilio: Pick<Config['twilio'], 'allowedCountries'> }; email?: EmailAcknowledger }) {}
+  constructor(
+    private readonly deps: {
+      config: Pick<Config, 'office' | 'publicBaseUrl'> & { twilio: Pick<Config['twilio'], 'allowedCountries'> };
+      email?: EmailAcknowledger;
+    },
+  ) {}
 
   /**
    * How an enquiry with these contact details would be acknowledged: by email when an address
@@ -61,8 +75,10 @@ export class IntakeAcknowledgements {
    */
   choose(contact: { email: string | null; phone: string | null }): AckChoice | null {
     const email = this.deps.email;
-    if (contact.email && email?.enabled && email.mayWriteTo(contact.email)) return { medium: 'email', to: contact.email };
-    if (takesTexts(contact.phone, this.deps.config.twilio.allowedCountries)) return { medium: 'sms', to: contact.phone };
+    if (contact.email && email?.enabled && email.mayWriteTo(contact.email))
+      return { medium: 'email', to: contact.email };
+    if (takesTexts(contact.phone, this.deps.config.twilio.allowedCountries))
+      return { medium: 'sms', to: contact.phone };
     return null;
   }
 
@@ -74,13 +90,27 @@ export class IntakeAcknowledgements {
   async queue(tx: Tx, enquiry: Enquiry, choice: AckChoice, nextStep: string, now: Date): Promise<boolean> {
     if (choice.medium === 'email') {
       // The same message as an emailed enquiry's acknowledgement; no message of theirs to thread to.
-      return this.deps.email!.acknowledge(tx, { enquiry, to: choice.to, nextStep, thread: { messageId: null, references: [], subject: enquiry.subject } }, now);
+      return this.deps.email!.acknowledge(
+        tx,
+        { enquiry, to: choice.to, nextStep, thread: { messageId: null, references: [], subject: enquiry.subject } },
+        now,
+      );
     }
     const office = this.deps.config.office.name;
     const body = `${office}: thank you for your enquiry. Your reference is ${enquiry.reference}. ${nextStep}`;
     // The link goes after the cut (as the phone line's text does), so a long next step never breaks it.
     const link = ` See where it stands, add to it or withdraw it: ${redactedStatusUrl(this.deps.config.publicBaseUrl)}`;
-    await queueSms(tx, { key: `form-ack:${enquiry.id}`, enquiryId: enquiry.id, to: choice.to, body: body.slice(0, 1400) + link, lane: 'journalist' }, now);
+    await queueSms(
+      tx,
+      {
+        key: `form-ack:${enquiry.id}`,
+        enquiryId: enquiry.id,
+        to: choice.to,
+        body: body.slice(0, 1400) + link,
+        lane: 'journalist',
+      },
+      now,
+    );
     return true;
   }
 }

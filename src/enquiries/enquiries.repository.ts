@@ -81,7 +81,12 @@ export async function insertEnquiryWithEvent(
   event: { kind: 'received'; data: EventData['received'] },
   statusTokenHash: string | null = null,
 ): Promise<Enquiry | null> {
-  const params = [...INTAKE_COLUMNS.map((c) => row[c] ?? null), event.kind, JSON.stringify(event.data), statusTokenHash];
+  const params = [
+    ...INTAKE_COLUMNS.map((c) => row[c] ?? null),
+    event.kind,
+    JSON.stringify(event.data),
+    statusTokenHash,
+  ];
   const r = await db.executeQuery<Enquiry>(CompiledQuery.raw(INSERT_WITH_EVENT_SQL, params));
   return r.rows[0] ?? null;
 }
@@ -106,7 +111,12 @@ export async function addEvent(tx: Tx | Db, event: NewEvent): Promise<string> {
  * The first entry of `kind` on an enquiry's timeline whose data contains `match` (its actor and
  * data), or undefined: how a handler of a retried callback sees that it already ran.
  */
-export async function findEventMatching<K extends EventKind>(db: Tx | Db, enquiryId: string, kind: K, match: Partial<EventData[K]>): Promise<{ actor: string | null; data: EventData[K] } | undefined> {
+export async function findEventMatching<K extends EventKind>(
+  db: Tx | Db,
+  enquiryId: string,
+  kind: K,
+  match: Partial<EventData[K]>,
+): Promise<{ actor: string | null; data: EventData[K] } | undefined> {
   const row = await db
     .selectFrom('enquiry_event')
     .select(['actor', 'data'])
@@ -126,7 +136,13 @@ export async function findByReference(db: Db | Tx, reference: string): Promise<E
 
 /** An enquiry's timeline, oldest first. */
 export async function listEvents(db: Db | Tx, enquiryId: string): Promise<TimelineEvent[]> {
-  const rows = await db.selectFrom('enquiry_event').selectAll().where('enquiry_id', '=', enquiryId).orderBy('at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('enquiry_event')
+    .selectAll()
+    .where('enquiry_id', '=', enquiryId)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
   return rows.map(asTimelineEvent);
 }
 
@@ -150,7 +166,11 @@ export async function lockKey(tx: Tx, key: string): Promise<void> {
 }
 
 /** The first timeline entry of `kind` for an enquiry. */
-export async function findFirstEvent<K extends EventKind>(db: Db | Tx, enquiryId: string, kind: K): Promise<TimelineEvent<K> | undefined> {
+export async function findFirstEvent<K extends EventKind>(
+  db: Db | Tx,
+  enquiryId: string,
+  kind: K,
+): Promise<TimelineEvent<K> | undefined> {
   const row = await db
     .selectFrom('enquiry_event')
     .selectAll()
@@ -165,7 +185,12 @@ export async function findFirstEvent<K extends EventKind>(db: Db | Tx, enquiryId
 /** Enquiries by id with what a list needs, oldest first. */
 export async function listByIds(db: Db | Tx, ids: string[]) {
   if (!ids.length) return [];
-  return db.selectFrom('enquiry').select(['id', 'reference', 'subject', 'status', 'received_at', 'erased_at']).where('id', 'in', ids).orderBy('received_at').execute();
+  return db
+    .selectFrom('enquiry')
+    .select(['id', 'reference', 'subject', 'status', 'received_at', 'erased_at'])
+    .where('id', 'in', ids)
+    .orderBy('received_at')
+    .execute();
 }
 
 /**
@@ -173,7 +198,12 @@ export async function listByIds(db: Db | Tx, ids: string[]) {
  * `since`, locked FOR UPDATE: how a channel threads a journalist's follow-ups (two arriving
  * together join it one after the other).
  */
-export async function findOpenThreadForUpdate(tx: Tx, phone: string, channels: readonly EnquiryChannel[], since: Date): Promise<Enquiry | undefined> {
+export async function findOpenThreadForUpdate(
+  tx: Tx,
+  phone: string,
+  channels: readonly EnquiryChannel[],
+  since: Date,
+): Promise<Enquiry | undefined> {
   return tx
     .selectFrom('enquiry')
     .selectAll()

@@ -25,7 +25,9 @@ import { displayPhone } from './urgency.js';
 
 export interface EnquiryRouteDeps {
   service: EnquiryService;
-  config: Pick<Config, 'office' | 'intake' | 'onCall' | 'publicBaseUrl'> & { twilio: Pick<Config['twilio'], 'allowedCountries'> };
+  config: Pick<Config, 'office' | 'intake' | 'onCall' | 'publicBaseUrl'> & {
+    twilio: Pick<Config['twilio'], 'allowedCountries'>;
+  };
   clock: Clock;
   /**
    * Who sent this request, for the page budget (`intake.pageRateLimit`, per client address);
@@ -43,7 +45,8 @@ const RECEIPT_COOKIE = 'pd_receipt';
 /** The status link's token, beside the receipt for the same path: the confirmation page shows the link it was given at submission. */
 const STATUS_COOKIE = 'pd_status';
 const RECEIPT_SECONDS = 86_400;
-const NO_RECEIPT_MESSAGE = 'There is no recent enquiry with that reference. If you sent one earlier, your reference is still valid: quote it when you contact us.';
+const NO_RECEIPT_MESSAGE =
+  'There is no recent enquiry with that reference. If you sent one earlier, your reference is still valid: quote it when you contact us.';
 
 /** SHA-256 (hex) of a receipt token: what the enquiry stores instead of the token. */
 export function receiptHash(token: string): string {
@@ -66,10 +69,18 @@ function formStatus(deps: EnquiryRouteDeps): { officeStatusLine: string; urgentH
   const s = officeStatus(now, deps.config.office);
   const at = (d: DateTime) => formatOfficeTime(d, deps.config.office, DateTime.fromJSDate(now));
   const callTheLine = `call the out-of-hours line on ${displayPhone(deps.config.onCall.fallbackNumber)}`;
-  const urgentHint = deps.service.pagingEnabled ? 'Out of hours, an urgent enquiry alerts the on-call press officer straight away.' : `Out of hours, for anything urgent, also ${callTheLine}.`;
-  if (s.open) return { officeStatusLine: `The press office is open now${s.nextClosing ? ` until ${at(s.nextClosing)}` : ''}.`, urgentHint };
+  const urgentHint = deps.service.pagingEnabled
+    ? 'Out of hours, an urgent enquiry alerts the on-call press officer straight away.'
+    : `Out of hours, for anything urgent, also ${callTheLine}.`;
+  if (s.open)
+    return {
+      officeStatusLine: `The press office is open now${s.nextClosing ? ` until ${at(s.nextClosing)}` : ''}.`,
+      urgentHint,
+    };
   const until = s.nextOpening ? ` until ${at(s.nextOpening)}` : '';
-  const urgent = deps.service.pagingEnabled ? 'Urgent enquiries still reach the on-call press officer.' : `For anything urgent, ${callTheLine}.`;
+  const urgent = deps.service.pagingEnabled
+    ? 'Urgent enquiries still reach the on-call press officer.'
+    : `For anything urgent, ${callTheLine}.`;
   return { officeStatusLine: `The press office is closed${until}. ${urgent}`, urgentHint };
 }
 
@@ -123,7 +134,10 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
 
   app.post('/enquiries', async (c) => {
     if (!isFormContentType(c)) {
-      throw new AppError('unsupported_media_type', 'Send the form as application/x-www-form-urlencoded or multipart/form-data');
+      throw new AppError(
+        'unsupported_media_type',
+        'Send the form as application/x-www-form-urlencoded or multipart/form-data',
+      );
     }
     // A malformed multipart body (no or wrong boundary, cut short) makes the parser throw a
     // TypeError: that is the sender's mistake (400), not ours (500).
@@ -138,7 +152,11 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
       if (typeof first === 'string') values[key] = first;
     }
     const now = deps.clock();
-    const parsed = parseEnquiryInput(values, { now: DateTime.fromJSDate(now), timezone: deps.config.office.timezone, allowedCountries: deps.config.twilio.allowedCountries });
+    const parsed = parseEnquiryInput(values, {
+      now: DateTime.fromJSDate(now),
+      timezone: deps.config.office.timezone,
+      allowedCountries: deps.config.twilio.allowedCountries,
+    });
     const errors: Record<string, string> = parsed.ok ? {} : { ...parsed.fields };
     if (values.website) errors.website = HONEYPOT_MESSAGE;
     if (!parsed.ok || Object.keys(errors).length > 0) {
@@ -146,9 +164,19 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
       return c.html(<EnquiryFormPage officeName={officeName} {...formStatus(deps)} values={values} errors={errors} />);
     }
     const receipt = randomBytes(24).toString('base64url');
-    const { outcome } = await deps.service.submit(parsed.value, 'web', { sender: pageSender(c), receiptHash: receiptHash(receipt), acknowledge: true });
+    const { outcome } = await deps.service.submit(parsed.value, 'web', {
+      sender: pageSender(c),
+      receiptHash: receiptHash(receipt),
+      acknowledge: true,
+    });
     const path = `/enquiries/${outcome.reference}/confirmation`;
-    const cookie = { path, httpOnly: true, sameSite: 'Lax', secure: deps.config.publicBaseUrl.startsWith('https:'), maxAge: RECEIPT_SECONDS } as const;
+    const cookie = {
+      path,
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: deps.config.publicBaseUrl.startsWith('https:'),
+      maxAge: RECEIPT_SECONDS,
+    } as const;
     setCookie(c, RECEIPT_COOKIE, receipt, cookie);
     const statusToken = outcome.statusUrl?.split(STATUS_PREFIX)[1];
     if (statusToken) setCookie(c, STATUS_COOKIE, statusToken, cookie);
@@ -164,10 +192,20 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
     c.header('Cache-Control', 'private, no-store');
     if (!found) throw new AppError('not_found', NO_RECEIPT_MESSAGE);
     const statusToken = getCookie(c, STATUS_COOKIE);
-    const link = statusToken && looksLikeBearerToken(statusToken) ? statusUrl(deps.config.publicBaseUrl, statusToken) : null;
+    const link =
+      statusToken && looksLikeBearerToken(statusToken) ? statusUrl(deps.config.publicBaseUrl, statusToken) : null;
     // The page carries a bearer link: keep it out of Referer headers and caches.
     c.header('Referrer-Policy', 'no-referrer');
-    return c.html(<ConfirmationPage officeName={officeName} reference={found.reference} nextStep={found.nextStep} urgent={found.urgent} statusUrl={link} acknowledgedTo={found.acknowledgedTo} />);
+    return c.html(
+      <ConfirmationPage
+        officeName={officeName}
+        reference={found.reference}
+        nextStep={found.nextStep}
+        urgent={found.urgent}
+        statusUrl={link}
+        acknowledgedTo={found.acknowledgedTo}
+      />,
+    );
   });
 
   return app;

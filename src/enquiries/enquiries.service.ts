@@ -31,7 +31,10 @@ export interface PagingPort {
  * recorded (`withheld`: it did not page because on-call already has the incident).
  */
 export interface IntakeIncidentPort {
-  matchAtIntake(db: Db | Tx, input: { subject: string; details: string; outlet: string; name: string }): Promise<Incident | null>;
+  matchAtIntake(
+    db: Db | Tx,
+    input: { subject: string; details: string; outlet: string; name: string },
+  ): Promise<Incident | null>;
   linkedAtIntake(tx: Tx, enquiry: Enquiry, incident: Incident, withheld: boolean, at: Date): Promise<void>;
 }
 
@@ -91,7 +94,10 @@ export class EnquiryService {
    * the one stored when it was submitted (the page is a receipt for the browser that sent it,
    * not a way to look enquiries up). Every null looks the same to the caller.
    */
-  async confirmation(reference: string, receiptHash: string): Promise<{ reference: string; nextStep: string; urgent: boolean; acknowledgedTo: string | null } | null> {
+  async confirmation(
+    reference: string,
+    receiptHash: string,
+  ): Promise<{ reference: string; nextStep: string; urgent: boolean; acknowledgedTo: string | null } | null> {
     const enquiry = await repo.findByReference(this.deps.db, reference);
     if (!enquiry || this.deps.clock().getTime() - enquiry.received_at.getTime() > 86_400_000) return null;
     const received = await repo.findFirstEvent(this.deps.db, enquiry.id, 'received');
@@ -100,7 +106,8 @@ export class EnquiryService {
     const nextStep = typeof received?.data.nextStep === 'string' ? received.data.nextStep : '';
     // Where the acknowledgement went, read from the enquiry itself (nothing copied): gone once erased.
     const by = received?.data.acknowledgedBy;
-    const acknowledgedTo = by === 'email' ? enquiry.email : by === 'sms' && enquiry.phone ? displayPhone(enquiry.phone) : null;
+    const acknowledgedTo =
+      by === 'email' ? enquiry.email : by === 'sms' && enquiry.phone ? displayPhone(enquiry.phone) : null;
     return { reference: enquiry.reference, nextStep, urgent: enquiry.urgent, acknowledgedTo };
   }
 
@@ -114,7 +121,11 @@ export class EnquiryService {
    * journalist. The row, its "received" event and its page job commit together: in a transaction
    * when there is a page to queue, otherwise in one statement (atomic by itself, one round trip).
    */
-  async submit(input: EnquiryInput, channel: EnquiryChannel, opts: SubmitOptions = {}): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
+  async submit(
+    input: EnquiryInput,
+    channel: EnquiryChannel,
+    opts: SubmitOptions = {},
+  ): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const now = this.deps.clock();
     const j = judgeEnquiry(now, { deadline: input.deadline, saysUrgent: input.urgent }, this.deps.config);
     const incident = (await this.deps.incidents?.matchAtIntake(this.deps.db, input)) ?? null;
@@ -126,10 +137,15 @@ export class EnquiryService {
     const ack = opts.acknowledge ? (this.deps.acknowledgements?.choose(input) ?? null) : null;
     const stored =
       j.needsOnCall || incident || ack
-        ? await this.deps.db.transaction().execute((tx) => this.store(tx, input, channel, now, j, withheld, link, incident, opts.sender, ack))
+        ? await this.deps.db
+            .transaction()
+            .execute((tx) => this.store(tx, input, channel, now, j, withheld, link, incident, opts.sender, ack))
         : await this.store(this.deps.db, input, channel, now, j, null, link);
     this.deps.arrivals?.announce(stored.enquiry.reference);
-    return { ...stored, outcome: { ...stored.outcome, statusUrl: statusUrl(this.deps.config.publicBaseUrl, statusToken) } };
+    return {
+      ...stored,
+      outcome: { ...stored.outcome, statusUrl: statusUrl(this.deps.config.publicBaseUrl, statusToken) },
+    };
   }
 
   /**
@@ -138,11 +154,17 @@ export class EnquiryService {
    * `sender`: who sent it on that channel, for the page budget. `withOnCall`: the on-call officer
    * already has it (they took the journalist's call), so it is stored as urgent without paging.
    */
-  async submitInTx(tx: Tx, input: EnquiryInput, channel: EnquiryChannel, opts: { sender: PageSender } | { withOnCall: true }): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
+  async submitInTx(
+    tx: Tx,
+    input: EnquiryInput,
+    channel: EnquiryChannel,
+    opts: { sender: PageSender } | { withOnCall: true },
+  ): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const now = this.deps.clock();
     const j = judgeEnquiry(now, { deadline: input.deadline, saysUrgent: input.urgent }, this.deps.config);
     const incident = (await this.deps.incidents?.matchAtIntake(tx, input)) ?? null;
-    if ('withOnCall' in opts) return this.store(tx, input, channel, now, { ...j, needsOnCall: false }, null, undefined, incident);
+    if ('withOnCall' in opts)
+      return this.store(tx, input, channel, now, { ...j, needsOnCall: false }, null, undefined, incident);
     return this.store(tx, input, channel, now, j, this.withheld(j, incident), undefined, incident, opts.sender);
   }
 
@@ -185,7 +207,12 @@ export class EnquiryService {
    * (`intake.pageRateLimit`'s numbers, on counters of their own; null: no count). A refused one
    * spends nothing more; a rolled-back enquiry spends nothing at all.
    */
-  private async spendAcknowledgement(tx: Tx, ack: AckChoice, sender: PageSender | undefined, now: Date): Promise<boolean> {
+  private async spendAcknowledgement(
+    tx: Tx,
+    ack: AckChoice,
+    sender: PageSender | undefined,
+    now: Date,
+  ): Promise<boolean> {
     const limit = this.deps.config.intake.pageRateLimit;
     if (!limit) return true;
     const ms = limit.durationSeconds * 1000;
@@ -218,7 +245,10 @@ export class EnquiryService {
     now: Date,
     j: Judgement,
     withheld: Withheld | null,
-    link: { receipt: { receiptHash?: string }; statusTokenHash: string | null } = { receipt: {}, statusTokenHash: null },
+    link: { receipt: { receiptHash?: string }; statusTokenHash: string | null } = {
+      receipt: {},
+      statusTokenHash: null,
+    },
     incident: Incident | null = null,
     sender?: PageSender,
     ack: AckChoice | null = null,
@@ -229,11 +259,30 @@ export class EnquiryService {
     const pagedOnCall = j.needsOnCall && !withheld;
     const incidentSummaryMinutes = withheld === 'incident' ? this.deps.config.incidents.summaryMinutes : undefined;
     // The confirmation page shows exactly what the journalist was told at the time.
-    const nextStep = nextStepMessage(j, { now, deadline: input.deadline, pagedOnCall, config: this.deps.config, incidentSummaryMinutes });
+    const nextStep = nextStepMessage(j, {
+      now,
+      deadline: input.deadline,
+      pagedOnCall,
+      config: this.deps.config,
+      incidentSummaryMinutes,
+    });
     // How it is acknowledged (the medium, never the address: the enquiry has that), or why not.
     const acknowledged = ack ? await this.spendAcknowledgement(db as Tx, ack, sender, now) : false;
-    const ackNote = ack ? (acknowledged ? { acknowledgedBy: ack.medium } : { acknowledgedBy: null, acknowledgementWithheld: 'limit' as const }) : {};
-    const received = { channel, outOfHours: j.outOfHours, urgent: j.urgent, urgentReason: j.urgentReason, pagedOnCall, nextStep, ...receipt, ...ackNote };
+    const ackNote = ack
+      ? acknowledged
+        ? { acknowledgedBy: ack.medium }
+        : { acknowledgedBy: null, acknowledgementWithheld: 'limit' as const }
+      : {};
+    const received = {
+      channel,
+      outOfHours: j.outOfHours,
+      urgent: j.urgent,
+      urgentReason: j.urgentReason,
+      pagedOnCall,
+      nextStep,
+      ...receipt,
+      ...ackNote,
+    };
     let enquiry: Enquiry | null = null;
     for (let attempt = 0; !enquiry; attempt++) {
       if (attempt === 5) throw new Error('Could not allocate a unique enquiry reference');
@@ -258,7 +307,13 @@ export class EnquiryService {
           updated_at: now,
           incident_id: incident?.id ?? null,
           incident_linked_at: incident ? now : null,
-          warn_at: warnAt(now, j.respondBy, input.deadline, this.deps.config, targetMinutes(this.deps.config, { urgent: j.urgent, deadline: input.deadline })),
+          warn_at: warnAt(
+            now,
+            j.respondBy,
+            input.deadline,
+            this.deps.config,
+            targetMinutes(this.deps.config, { urgent: j.urgent, deadline: input.deadline }),
+          ),
         },
         { kind: 'received', data: received },
         link.statusTokenHash,
@@ -266,10 +321,23 @@ export class EnquiryService {
     }
     if (pagedOnCall) await this.deps.paging!.schedulePage(db as Tx, enquiry, now);
     // The desk sees why nobody was paged; the closing-time handover leaves it alone too.
-    else if (withheld) await repo.addEvent(db, { enquiryId: enquiry.id, at: now, kind: 'page_withheld', data: { reason: withheld, ...(withheld === 'incident' ? { incidentId: incident!.id } : {}) } });
+    else if (withheld)
+      await repo.addEvent(db, {
+        enquiryId: enquiry.id,
+        at: now,
+        kind: 'page_withheld',
+        data: { reason: withheld, ...(withheld === 'incident' ? { incidentId: incident!.id } : {}) },
+      });
     if (incident) await this.deps.incidents!.linkedAtIntake(db as Tx, enquiry, incident, withheld === 'incident', now);
-    const ackQueued = ack && acknowledged ? await this.deps.acknowledgements!.queue(db as Tx, enquiry, ack, nextStep, now) : false;
-    return { enquiry, outcome: { ...this.outcome(enquiry, j, now, pagedOnCall, nextStep, withheld === 'incident'), acknowledgedBy: ackQueued && ack ? ack.medium : null } };
+    const ackQueued =
+      ack && acknowledged ? await this.deps.acknowledgements!.queue(db as Tx, enquiry, ack, nextStep, now) : false;
+    return {
+      enquiry,
+      outcome: {
+        ...this.outcome(enquiry, j, now, pagedOnCall, nextStep, withheld === 'incident'),
+        acknowledgedBy: ackQueued && ack ? ack.medium : null,
+      },
+    };
   }
 
   /**
@@ -278,23 +346,52 @@ export class EnquiryService {
    * `urgentReason` (the channel's wording), and pages when out of hours, from `sender`'s page
    * budget (`pageOrWithhold`). Returns the enquiry as it now is and the outcome to tell them.
    */
-  async followUpInTx(tx: Tx, enquiry: Enquiry, followUp: { saysUrgent: boolean; urgentReason: string; sender: PageSender }): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
+  async followUpInTx(
+    tx: Tx,
+    enquiry: Enquiry,
+    followUp: { saysUrgent: boolean; urgentReason: string; sender: PageSender },
+  ): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const now = this.deps.clock();
-    const j = judgeEnquiry(now, { deadline: enquiry.deadline, saysUrgent: followUp.saysUrgent || enquiry.urgent_reason === 'journalist' }, this.deps.config);
+    const j = judgeEnquiry(
+      now,
+      { deadline: enquiry.deadline, saysUrgent: followUp.saysUrgent || enquiry.urgent_reason === 'journalist' },
+      this.deps.config,
+    );
     let current = enquiry;
     let pagedOnCall = false;
     if (followUp.saysUrgent && !enquiry.urgent) {
-      current = await repo.markUrgent(tx, enquiry.id, { urgent_reason: 'journalist', needs_on_call: j.needsOnCall, at: now });
-      await repo.addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'urgency_changed', data: { urgent: true, reason: followUp.urgentReason } });
+      current = await repo.markUrgent(tx, enquiry.id, {
+        urgent_reason: 'journalist',
+        needs_on_call: j.needsOnCall,
+        at: now,
+      });
+      await repo.addEvent(tx, {
+        enquiryId: enquiry.id,
+        at: now,
+        kind: 'urgency_changed',
+        data: { urgent: true, reason: followUp.urgentReason },
+      });
       pagedOnCall = j.needsOnCall && (await this.pageOrWithhold(tx, current, now, followUp.sender));
     } else if (enquiry.needs_on_call) {
       pagedOnCall = this.pagingEnabled;
     }
-    const judged: Judgement = { ...j, urgent: current.urgent, needsOnCall: current.needs_on_call && j.outOfHours, respondBy: current.respond_by };
+    const judged: Judgement = {
+      ...j,
+      urgent: current.urgent,
+      needsOnCall: current.needs_on_call && j.outOfHours,
+      respondBy: current.respond_by,
+    };
     return { enquiry: current, outcome: this.outcome(current, judged, now, pagedOnCall) };
   }
 
-  private outcome(enquiry: Enquiry, j: Judgement, now: Date, pagedOnCall: boolean, nextStep?: string, withIncident = false): SubmitOutcome {
+  private outcome(
+    enquiry: Enquiry,
+    j: Judgement,
+    now: Date,
+    pagedOnCall: boolean,
+    nextStep?: string,
+    withIncident = false,
+  ): SubmitOutcome {
     return {
       reference: enquiry.reference,
       status: enquiry.status,
@@ -302,8 +399,10 @@ export class EnquiryService {
       outOfHours: j.outOfHours,
       pagedOnCall,
       respondBy: j.respondBy?.toISOString() ?? null,
-      nextStep: nextStep ?? nextStepMessage(j, { now, deadline: enquiry.deadline, pagedOnCall, config: this.deps.config }),
-      callOutOfHoursLine: j.needsOnCall && !pagedOnCall && !withIncident ? this.deps.config.onCall.fallbackNumber : null,
+      nextStep:
+        nextStep ?? nextStepMessage(j, { now, deadline: enquiry.deadline, pagedOnCall, config: this.deps.config }),
+      callOutOfHoursLine:
+        j.needsOnCall && !pagedOnCall && !withIncident ? this.deps.config.onCall.fallbackNumber : null,
       statusUrl: null,
       acknowledgedBy: null,
     };

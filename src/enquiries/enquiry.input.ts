@@ -45,7 +45,11 @@ const STRIP = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E
 export function normaliseText(value: string, multiline: boolean): string {
   // Unpaired surrogate halves (only a JSON "\ud800" escape can make one) are not text: they
   // become U+FFFD here, as PostgreSQL would store them, so what is checked is what is stored.
-  let s = value.replace(/\p{Cs}/gu, '\uFFFD').normalize('NFC').replace(/\r\n?/g, '\n').replace(STRIP, '');
+  let s = value
+    .replace(/\p{Cs}/gu, '\uFFFD')
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(STRIP, '');
   if (!multiline) s = s.replace(/[\n\t]+/g, ' ');
   return s.trim();
 }
@@ -79,7 +83,12 @@ function textField(field: EnquiryField, multiline = false) {
   return z.preprocess(
     (v) => (typeof v === 'string' ? normaliseText(v, multiline) : v),
     z
-      .string({ error: (iss) => (iss.input === undefined || iss.input === null ? REQUIRED_MESSAGE[field] ?? `Enter ${LABELS[field].toLowerCase()}` : `${LABELS[field]} must be text`) })
+      .string({
+        error: (iss) =>
+          iss.input === undefined || iss.input === null
+            ? (REQUIRED_MESSAGE[field] ?? `Enter ${LABELS[field].toLowerCase()}`)
+            : `${LABELS[field]} must be text`,
+      })
       .min(1, { error: REQUIRED_MESSAGE[field] ?? `Enter ${LABELS[field].toLowerCase()}` })
       .max(LIMITS[field as keyof typeof LIMITS], {
         error: `${LABELS[field]} must be ${LIMITS[field as keyof typeof LIMITS].toLocaleString('en-GB')} characters or fewer`,
@@ -110,29 +119,31 @@ const FALSE_WORDS = new Set(['false', 'off', 'no', '0', '']);
  * fields). The OpenAPI document's `EnquiryInput` is generated from this schema: the `meta` here is
  * what API clients read.
  */
-export const enquiryFieldsSchema = z.object({
-  name: textField('name'),
-  outlet: textField('outlet'),
-  email: optionalText('email').meta({ format: 'email' }),
-  phone: optionalText('phone').meta({
-    description:
-      'UK national or international format; stored as E.164. Premium-rate, shared-cost, personal, pager, VoIP and satellite numbers, and numbers outside the countries Press Desk calls (twilio.allowedCountries), are refused',
-  }),
-  subject: textField('subject'),
-  details: textField('details', true),
-  deadline: optionalText('deadline').meta({
-    description: 'ISO-8601 with offset, or YYYY-MM-DDTHH:mm read in the office time zone; must be in the future',
-  }),
-  urgent: z.preprocess(
-    (v) => {
-      if (v === undefined || v === null) return false;
-      if (typeof v === 'string' && TRUE_WORDS.has(v.trim().toLowerCase())) return true;
-      if (typeof v === 'string' && FALSE_WORDS.has(v.trim().toLowerCase())) return false;
-      return v;
-    },
-    z.boolean({ error: 'Urgent must be true or false' }),
-  ),
-}).meta({ description: 'At least one of email and phone is required.' });
+export const enquiryFieldsSchema = z
+  .object({
+    name: textField('name'),
+    outlet: textField('outlet'),
+    email: optionalText('email').meta({ format: 'email' }),
+    phone: optionalText('phone').meta({
+      description:
+        'UK national or international format; stored as E.164. Premium-rate, shared-cost, personal, pager, VoIP and satellite numbers, and numbers outside the countries Press Desk calls (twilio.allowedCountries), are refused',
+    }),
+    subject: textField('subject'),
+    details: textField('details', true),
+    deadline: optionalText('deadline').meta({
+      description: 'ISO-8601 with offset, or YYYY-MM-DDTHH:mm read in the office time zone; must be in the future',
+    }),
+    urgent: z.preprocess(
+      (v) => {
+        if (v === undefined || v === null) return false;
+        if (typeof v === 'string' && TRUE_WORDS.has(v.trim().toLowerCase())) return true;
+        if (typeof v === 'string' && FALSE_WORDS.has(v.trim().toLowerCase())) return false;
+        return v;
+      },
+      z.boolean({ error: 'Urgent must be true or false' }),
+    ),
+  })
+  .meta({ description: 'At least one of email and phone is required.' });
 
 /**
  * Fields only the JSON API reads. `acknowledge`: also send the journalist the reference, next step
@@ -141,10 +152,15 @@ export const enquiryFieldsSchema = z.object({
  * pass it on itself; so existing integrations see no new messages to their journalists.
  */
 export const apiOnlyFieldsSchema = z.object({
-  acknowledge: z.preprocess((v) => (v === undefined || v === null ? false : v), z.boolean({ error: 'acknowledge must be true or false' })).meta({
-    description:
-      'Also send the journalist the reference, next step and status link: by email to `email` when email is connected, else by text to `phone` when it is a mobile; within limits per address or number and per client. The 201 says how (`acknowledgedBy`).',
-  }),
+  acknowledge: z
+    .preprocess(
+      (v) => (v === undefined || v === null ? false : v),
+      z.boolean({ error: 'acknowledge must be true or false' }),
+    )
+    .meta({
+      description:
+        'Also send the journalist the reference, next step and status link: by email to `email` when email is connected, else by text to `phone` when it is a mobile; within limits per address or number and per client. The 201 says how (`acknowledgedBy`).',
+    }),
 });
 
 const emailSchema = z.email();
@@ -159,7 +175,9 @@ export function isSingleMailbox(text: string): boolean {
 }
 type Raw = z.infer<typeof enquiryFieldsSchema>;
 
-export type ParseResult = { ok: true; value: EnquiryInput } | { ok: false; fields: Partial<Record<EnquiryField, string>> };
+export type ParseResult =
+  | { ok: true; value: EnquiryInput }
+  | { ok: false; fields: Partial<Record<EnquiryField, string>> };
 
 /**
  * Validates and normalises a submitted enquiry (from JSON or a form) against the office's time
@@ -167,9 +185,15 @@ export type ParseResult = { ok: true; value: EnquiryInput } | { ok: false; field
  * number it would never call or text back is refused, see phone-numbers.ts). Returns every
  * problem at once, one message per field, worded for the journalist. Unknown fields are ignored.
  */
-export function parseEnquiryInput(raw: unknown, ctx: { now: DateTime; timezone: string; allowedCountries: readonly string[] }): ParseResult {
+export function parseEnquiryInput(
+  raw: unknown,
+  ctx: { now: DateTime; timezone: string; allowedCountries: readonly string[] },
+): ParseResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, fields: { name: 'The enquiry must be an object with the fields name, outlet, subject and details' } };
+    return {
+      ok: false,
+      fields: { name: 'The enquiry must be an object with the fields name, outlet, subject and details' },
+    };
   }
   const fields: Partial<Record<EnquiryField, string>> = {};
   const input = raw as Record<string, unknown>;
@@ -211,7 +235,16 @@ export function parseEnquiryInput(raw: unknown, ctx: { now: DateTime; timezone: 
   const v = values as Raw;
   return {
     ok: true,
-    value: { name: v.name, outlet: v.outlet, email: v.email, phone, subject: v.subject, details: v.details, deadline, urgent: v.urgent },
+    value: {
+      name: v.name,
+      outlet: v.outlet,
+      email: v.email,
+      phone,
+      subject: v.subject,
+      details: v.details,
+      deadline,
+      urgent: v.urgent,
+    },
   };
 }
 
@@ -220,9 +253,13 @@ export function parseEnquiryInput(raw: unknown, ctx: { now: DateTime; timezone: 
  * office time zone): ok with the instant when it is in the future and within a year of `ctx.now`,
  * otherwise the message to show beside the field. Blank input is the caller's to handle.
  */
-export function parseDeadline(text: string, ctx: { now: DateTime; timezone: string }): { ok: true; value: Date } | { ok: false; error: string } {
+export function parseDeadline(
+  text: string,
+  ctx: { now: DateTime; timezone: string },
+): { ok: true; value: Date } | { ok: false; error: string } {
   const dt = parseInstant(text.trim(), ctx.timezone);
-  if (!dt) return { ok: false, error: 'Enter the deadline as a date and time, like 2026-12-29T14:30, or leave it blank' };
+  if (!dt)
+    return { ok: false, error: 'Enter the deadline as a date and time, like 2026-12-29T14:30, or leave it blank' };
   if (dt <= ctx.now) return { ok: false, error: 'Deadline must be in the future' };
   if (dt > ctx.now.plus({ years: 1 })) return { ok: false, error: 'Deadline must be within the next year' };
   return { ok: true, value: dt.toJSDate() };

@@ -16,7 +16,13 @@ export const STATUS_LABELS = {
 } as const satisfies Record<EnquiryStatus, string>;
 
 /** How the desk names each channel (the queue filter, the enquiry page, the reports). */
-export const CHANNEL_LABELS = { web: 'Web form', api: 'API', sms: 'SMS', voice: 'Phone', email: 'Email' } as const satisfies Record<EnquiryChannel, string>;
+export const CHANNEL_LABELS = {
+  web: 'Web form',
+  api: 'API',
+  sms: 'SMS',
+  voice: 'Phone',
+  email: 'Email',
+} as const satisfies Record<EnquiryChannel, string>;
 
 /** Label of a status for people; a value that is not a status (an erased timeline field: '') is shown as it is. */
 export function statusLabel(s: EnquiryStatus | string): string {

@@ -20,7 +20,15 @@ export const ENQUIRY_STATUSES = ['new', 'in_progress', 'waiting', 'answered', 'c
 export type EnquiryStatus = (typeof ENQUIRY_STATUSES)[number];
 
 /** Whether the office still owes the journalist something in each status: the one definition of "open". */
-const IS_OPEN = { new: true, in_progress: true, waiting: true, answered: false, closed: false, withdrawn: false, erased: false } as const satisfies Record<EnquiryStatus, boolean>;
+const IS_OPEN = {
+  new: true,
+  in_progress: true,
+  waiting: true,
+  answered: false,
+  closed: false,
+  withdrawn: false,
+  erased: false,
+} as const satisfies Record<EnquiryStatus, boolean>;
 
 /** Statuses in which the office still owes the journalist something (SQL takes it as a parameter). */
 export const OPEN_STATUSES = ENQUIRY_STATUSES.filter((s) => IS_OPEN[s]) as readonly OpenStatus[];

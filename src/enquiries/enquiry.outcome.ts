@@ -39,4 +39,3 @@ export const submitOutcomeSchema = z
 
 /** What the journalist is told once their enquiry is stored (the API's 201 body plus wording). */
 export type SubmitOutcome = z.infer<typeof submitOutcomeSchema>;
-

@@ -50,13 +50,39 @@ export function EnquiryFormPage(props: {
     <Layout title={hasErrors ? 'Error: Send a media enquiry' : 'Send a media enquiry'} officeName={props.officeName}>
       {hasErrors ? <ErrorSummary errors={errors} order={[...ENQUIRY_FIELDS, 'website']} /> : null}
       <h1>Send a media enquiry</h1>
-      <p class="lead">For journalists. You will get a reference straight away and we will tell you what happens next.</p>
+      <p class="lead">
+        For journalists. You will get a reference straight away and we will tell you what happens next.
+      </p>
       <p class="panel">{props.officeStatusLine}</p>
       <form method="post" action="/enquiries" novalidate>
         <TextField id="name" label="Your name" autocomplete="name" values={values} errors={errors} required />
-        <TextField id="outlet" label="News outlet" hint="The publication or programme, or “freelance”." autocomplete="organization" values={values} errors={errors} required />
-        <TextField id="email" label="Email address" type="email" autocomplete="email" hint="Give an email address, a phone number or both." values={values} errors={errors} />
-        <TextField id="phone" label="Phone number" type="tel" autocomplete="tel" hint="For example 07911 123456. We use it to text or call you back." values={values} errors={errors} />
+        <TextField
+          id="outlet"
+          label="News outlet"
+          hint="The publication or programme, or “freelance”."
+          autocomplete="organization"
+          values={values}
+          errors={errors}
+          required
+        />
+        <TextField
+          id="email"
+          label="Email address"
+          type="email"
+          autocomplete="email"
+          hint="Give an email address, a phone number or both."
+          values={values}
+          errors={errors}
+        />
+        <TextField
+          id="phone"
+          label="Phone number"
+          type="tel"
+          autocomplete="tel"
+          hint="For example 07911 123456. We use it to text or call you back."
+          values={values}
+          errors={errors}
+        />
         <TextField id="subject" label="Subject" values={values} errors={errors} required />
         <Field
           id="details"
@@ -68,11 +94,24 @@ export function EnquiryFormPage(props: {
         >
           {values.details ?? ''}
         </Field>
-        <Field id="deadline" label="Your deadline (optional)" hint="UK time. For example 2026-12-29T14:30." error={errors.deadline} attrs={{ type: 'datetime-local', value: values.deadline ?? '' }} />
+        <Field
+          id="deadline"
+          label="Your deadline (optional)"
+          hint="UK time. For example 2026-12-29T14:30."
+          error={errors.deadline}
+          attrs={{ type: 'datetime-local', value: values.deadline ?? '' }}
+        />
         <div class={`field${errors.urgent ? ' field--error' : ''}`}>
           <FieldError id="urgent" message={errors.urgent} />
           <div class="checkbox">
-            <input type="checkbox" id="urgent" name="urgent" value="true" checked={values.urgent === 'true' || values.urgent === 'on'} aria-describedby="urgent-hint" />
+            <input
+              type="checkbox"
+              id="urgent"
+              name="urgent"
+              value="true"
+              checked={values.urgent === 'true' || values.urgent === 'on'}
+              aria-describedby="urgent-hint"
+            />
             <label for="urgent">This is urgent</label>
           </div>
           <p class="hint" id="urgent-hint">
@@ -82,7 +121,14 @@ export function EnquiryFormPage(props: {
         <div class={`honeypot${errors.website ? ' field--error' : ''}`}>
           <label for="website">Leave this field empty</label>
           <FieldError id="website" message={errors.website} />
-          <input type="text" id="website" name="website" value={values.website ?? ''} tabindex={-1} autocomplete="off" />
+          <input
+            type="text"
+            id="website"
+            name="website"
+            value={values.website ?? ''}
+            tabindex={-1}
+            autocomplete="off"
+          />
         </div>
         <button type="submit" class="button">
           Send enquiry
@@ -93,7 +139,14 @@ export function EnquiryFormPage(props: {
 }
 
 /** The receipt a journalist sees after submitting: the reference, large, and what happens next. */
-export function ConfirmationPage(props: { officeName: string; reference: string; nextStep: string; urgent: boolean; statusUrl: string | null; acknowledgedTo?: string | null }) {
+export function ConfirmationPage(props: {
+  officeName: string;
+  reference: string;
+  nextStep: string;
+  urgent: boolean;
+  statusUrl: string | null;
+  acknowledgedTo?: string | null;
+}) {
   return (
     <Layout title="Enquiry received" officeName={props.officeName}>
       <div class="panel panel--confirm">
@@ -109,7 +162,8 @@ export function ConfirmationPage(props: { officeName: string; reference: string;
         <>
           <h2>Follow your enquiry</h2>
           <p>
-            This link shows where your enquiry stands. From it you can add information, change your deadline or withdraw the enquiry. Keep it: anyone with the link can see the enquiry.
+            This link shows where your enquiry stands. From it you can add information, change your deadline or withdraw
+            the enquiry. Keep it: anyone with the link can see the enquiry.
           </p>
           <p class="status-link">
             <a href={props.statusUrl} rel="noreferrer">

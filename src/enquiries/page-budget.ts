@@ -12,7 +12,11 @@ import type { Enquiry } from './enquiry.tables.js';
  * email sender, a caller or texter (E.164; null when withheld), or the journalist of an enquiry
  * (the status page: its link identifies the enquiry, and so its journalist).
  */
-export type PageSender = { ip: string } | { email: string } | { phone: string | null } | { journalist: Pick<Enquiry, 'id' | 'email' | 'phone'> };
+export type PageSender =
+  | { ip: string }
+  | { email: string }
+  | { phone: string | null }
+  | { journalist: Pick<Enquiry, 'id' | 'email' | 'phone'> };
 
 /** An email address as the budget counts it: lower case, `+tag` dropped (one mailbox, one budget). */
 export function budgetEmail(address: string): string {

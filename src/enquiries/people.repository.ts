@@ -8,7 +8,10 @@ import type { Db, Tx } from '../db/database.js';
  * number (E.164), the staff list of both. Both lists are the office's own staff: a few dozen rows.
  */
 export async function knownNames(db: Db | Tx): Promise<Map<string, string>> {
-  const [users, people] = await Promise.all([db.selectFrom('app_user').select(['email', 'name']).execute(), db.selectFrom('person').select(['phone', 'name']).execute()]);
+  const [users, people] = await Promise.all([
+    db.selectFrom('app_user').select(['email', 'name']).execute(),
+    db.selectFrom('person').select(['phone', 'name']).execute(),
+  ]);
   const names = new Map<string, string>();
   for (const u of users) if (u.name) names.set(u.email.toLowerCase(), u.name);
   for (const p of people) if (p.name) names.set(p.phone, p.name);

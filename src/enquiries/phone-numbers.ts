@@ -14,7 +14,14 @@ import { parsePhoneNumberFromString, type NumberType } from 'libphonenumber-js/m
 export type NumberRefusal = 'costly' | 'satellite' | 'country';
 
 /** libphonenumber's types of numbers that cost the caller more than a call to a mobile or landline, or page a stranger. */
-const COSTLY_TYPES: ReadonlySet<NumberType> = new Set<NumberType>(['PREMIUM_RATE', 'SHARED_COST', 'PERSONAL_NUMBER', 'PAGER', 'VOIP', 'UAN']);
+const COSTLY_TYPES: ReadonlySet<NumberType> = new Set<NumberType>([
+  'PREMIUM_RATE',
+  'SHARED_COST',
+  'PERSONAL_NUMBER',
+  'PAGER',
+  'VOIP',
+  'UAN',
+]);
 
 /**
  * Country calling codes of satellite phones and the other international networks (Inmarsat +870,
@@ -47,7 +54,8 @@ export function numberRefusal(e164: string, allowedCountries: readonly string[])
   }
   const type = parsed.getType();
   // The UK's 03 numbers are UANs charged as a geographic call (Ofcom's rule): a newsroom's switchboard may be one.
-  const ukGeographicRate = type === 'UAN' && parsed.countryCallingCode === '44' && parsed.nationalNumber.startsWith('3');
+  const ukGeographicRate =
+    type === 'UAN' && parsed.countryCallingCode === '44' && parsed.nationalNumber.startsWith('3');
   if (type && COSTLY_TYPES.has(type) && !ukGeographicRate) return 'costly';
   if (!parsed.country || !inAllowedCountry(parsed.country, allowedCountries)) return 'country';
   return null;
@@ -92,10 +100,12 @@ export function takesTexts(e164: string | null, allowedCountries: readonly strin
 
 /** The journalist's words for `refusal`, shown beside the phone field of the form and in the API's 422. */
 export function refusalMessage(refusal: NumberRefusal, allowedCountries: readonly string[]): string {
-  if (refusal === 'costly') return 'We cannot call or text premium-rate, shared-cost, personal, pager or VoIP numbers: give a mobile or landline number, or an email address';
-  if (refusal === 'satellite') return 'We cannot call or text satellite numbers: give a mobile or landline number, or an email address';
+  if (refusal === 'costly')
+    return 'We cannot call or text premium-rate, shared-cost, personal, pager or VoIP numbers: give a mobile or landline number, or an email address';
+  if (refusal === 'satellite')
+    return 'We cannot call or text satellite numbers: give a mobile or landline number, or an email address';
   const names = new Intl.DisplayNames(['en-GB'], { type: 'region' });
-  const places = allowedCountries.map((c) => (c === 'GB' ? 'the United Kingdom' : names.of(c) ?? c));
+  const places = allowedCountries.map((c) => (c === 'GB' ? 'the United Kingdom' : (names.of(c) ?? c)));
   const where = places.length > 1 ? `${places.slice(0, -1).join(', ')} or ${places[places.length - 1]}` : places[0];
   return `We can only call or text numbers in ${where}: give a number there, or an email address`;
 }

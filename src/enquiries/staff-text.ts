@@ -11,17 +11,19 @@ import { normaliseText } from './enquiry.input.js';
 export function staffText(max: number, what: string): z.ZodType<string, unknown>;
 export function staffText(max: number, what: string, optional: true, singleLine?: boolean): z.ZodType<string | null>;
 export function staffText(max: number, what: string, optional = false, singleLine = false): z.ZodType<string | null> {
-  return z.preprocess(
-    (v) => (typeof v === 'string' ? normaliseText(v, !singleLine) : ''),
-    z.string().check((ctx) => {
-      const enter = `Enter ${what}`;
-      if (!ctx.value) {
-        if (optional) return;
-        ctx.issues.push({ code: 'custom', message: enter, input: ctx.value, params: { summary: enter } });
-      } else if (ctx.value.length > max) {
-        const message = `Keep it to ${max.toLocaleString('en-GB')} characters or fewer`;
-        ctx.issues.push({ code: 'custom', message, input: ctx.value, params: { summary: `${what} is too long` } });
-      }
-    }),
-  ).transform((text) => (text === '' && optional ? null : text));
+  return z
+    .preprocess(
+      (v) => (typeof v === 'string' ? normaliseText(v, !singleLine) : ''),
+      z.string().check((ctx) => {
+        const enter = `Enter ${what}`;
+        if (!ctx.value) {
+          if (optional) return;
+          ctx.issues.push({ code: 'custom', message: enter, input: ctx.value, params: { summary: enter } });
+        } else if (ctx.value.length > max) {
+          const message = `Keep it to ${max.toLocaleString('en-GB')} characters or fewer`;
+          ctx.issues.push({ code: 'custom', message, input: ctx.value, params: { summary: `${what} is too long` } });
+        }
+      }),
+    )
+    .transform((text) => (text === '' && optional ? null : text));
 }

@@ -46,7 +46,14 @@ export interface EventData {
   page_bundled: { pageId: string; step: number; action: PageAction; to: string; sendsAt: string };
   /** Twilio did not take the page; it is retried. */
   page_delayed: { pageId: string; step: number; action: PageAction; to: string; error: string };
-  page_failed: { pageId: string; step: number; action: PageAction; to: string; error: string; twilioCode?: number | null };
+  page_failed: {
+    pageId: string;
+    step: number;
+    action: PageAction;
+    to: string;
+    error: string;
+    twilioCode?: number | null;
+  };
   /** `to` is the escalation step's target (oncall / next / fallback), not a number. */
   page_step_skipped: { pageId: string; step: number; to: string; reason: string };
   /**
@@ -66,7 +73,14 @@ export interface EventData {
   page_exhausted: { pageId: string; steps: number };
   /** The enquiry was answered, closed or withdrawn while its page was unacknowledged: no step runs any more. */
   escalation_stopped: { pageId: string; reason: string };
-  delivery_receipt: { pageId: string; step: number; action: PageAction; sid: string; status: string; errorCode: string | null };
+  delivery_receipt: {
+    pageId: string;
+    step: number;
+    action: PageAction;
+    sid: string;
+    status: string;
+    errorCode: string | null;
+  };
   acknowledged: { pageId: string; via: AckVia };
   /** `to` is the staff member's name, null when unassigned. */
   assigned: { to: string | null };
@@ -112,7 +126,17 @@ export interface EventData {
    * answered or closed enquiry it replied to, when it started this one; `mentions` the enquiry
    * whose reference it carried but was not let into (another sender, answering nothing we sent).
    */
-  email_in: { emailId: string; from: string; subject: string; body: string; attachments: EmailAttachmentNote[]; auto?: boolean; followsUp?: string; mentions?: string; chase?: boolean };
+  email_in: {
+    emailId: string;
+    from: string;
+    subject: string;
+    body: string;
+    attachments: EmailAttachmentNote[];
+    auto?: boolean;
+    followsUp?: string;
+    mentions?: string;
+    chase?: boolean;
+  };
   /** An email we sent came back undelivered (a delivery status notification in the shared mailbox). */
   /** A desk reply by email was queued (`to` the journalist's address; `key` the outbox's, absent before issue 23). */
   email_reply_queued: { to: string; body: string; key?: string };
@@ -142,11 +166,23 @@ export interface EventData {
   deadline_warning: { respondBy: string; by: 'deadline' | 'target' };
   /** respond_by passed with no response: the assigned officer and managers were told. */
   deadline_breached: { respondBy: string; by: 'deadline' | 'target' };
-  email_bounce: { emailId: string; bouncedMessageId: string | null; recipient: string | null; status: string | null; diagnostic: string | null };
+  email_bounce: {
+    emailId: string;
+    bouncedMessageId: string | null;
+    recipient: string | null;
+    status: string | null;
+    diagnostic: string | null;
+  };
 }
 
 /** An attachment of an email as the timeline lists it; `id` is the download's (`/desk/attachments/:id`). */
-export type EmailAttachmentNote = { id: string; filename: string | null; contentType: string; size: number; stored: boolean };
+export type EmailAttachmentNote = {
+  id: string;
+  filename: string | null;
+  contentType: string;
+  size: number;
+  stored: boolean;
+};
 
 /** Where the on-call officer acted from: a text command, or the link in the page. */
 export type OnCallVia = 'sms' | 'link';
@@ -155,7 +191,15 @@ export type OnCallVia = 'sms' | 'link';
 export type { CallOutcome };
 
 /** A page SMS or call that Twilio took (`bundledWith`: how many pages shared the SMS). */
-type PageSent = { pageId: string; step: number; to: string; sid: string | null; name?: string; source?: string; bundledWith?: number };
+type PageSent = {
+  pageId: string;
+  step: number;
+  to: string;
+  sid: string | null;
+  name?: string;
+  source?: string;
+  bundledWith?: number;
+};
 
 /** A kind of timeline entry. */
 export type EventKind = keyof EventData;
@@ -179,8 +223,15 @@ const kept = 'kept';
  */
 export const FIELD_CLASS = {
   received: {
-    channel: kept, outOfHours: kept, urgent: kept, urgentReason: kept, pagedOnCall: kept, nextStep: personal,
-    receiptHash: kept, acknowledgedBy: kept, acknowledgementWithheld: kept,
+    channel: kept,
+    outOfHours: kept,
+    urgent: kept,
+    urgentReason: kept,
+    pagedOnCall: kept,
+    nextStep: personal,
+    receiptHash: kept,
+    acknowledgedBy: kept,
+    acknowledgementWithheld: kept,
   },
   sms_in: { body: personal, messageSid: kept, ack: kept, chase: kept },
   // Under Twilio's Advanced Opt-Out the keyword is the journalist's own text (up to 40 characters).
@@ -225,8 +276,15 @@ export const FIELD_CLASS = {
   oncall_viewed: { via: kept },
   // The journalist's words and name; attachment file names often name people too.
   email_in: {
-    emailId: kept, from: personal, subject: personal, body: personal, attachments: personal, auto: kept,
-    followsUp: kept, mentions: kept, chase: kept,
+    emailId: kept,
+    from: personal,
+    subject: personal,
+    body: personal,
+    attachments: personal,
+    auto: kept,
+    followsUp: kept,
+    mentions: kept,
+    chase: kept,
   },
   // The address that bounced, and the receiving server's words, which quote it.
   email_bounce: { emailId: kept, bouncedMessageId: kept, recipient: personal, status: kept, diagnostic: personal },
@@ -272,7 +330,8 @@ export const PERSONAL_FIELDS = Object.fromEntries(
 ) as unknown as { readonly [K in EventKind]: readonly PersonalOf<K>[] };
 
 /** Data of kind K as stored: after erasure its personal fields are gone and `erased` is set. */
-export type StoredData<K extends EventKind> = Omit<EventData[K], PersonalOf<K>> & Partial<Pick<EventData[K], PersonalOf<K>>> & { erased?: true };
+export type StoredData<K extends EventKind> = Omit<EventData[K], PersonalOf<K>> &
+  Partial<Pick<EventData[K], PersonalOf<K>>> & { erased?: true };
 
 /** A timeline entry to write. */
 export type NewEvent = {
@@ -291,6 +350,13 @@ export type TimelineEvent<K extends EventKind = EventKind> = {
  * A row of `enquiry_event` as its typed entry. The cast trusts the table: rows are written only
  * through `NewEvent` (addEvent and the two single-statement inserts typed by it).
  */
-export function asTimelineEvent(row: { id: string; enquiry_id: string; at: Date; kind: EventKind; actor: string | null; data: Record<string, unknown> }): TimelineEvent {
+export function asTimelineEvent(row: {
+  id: string;
+  enquiry_id: string;
+  at: Date;
+  kind: EventKind;
+  actor: string | null;
+  data: Record<string, unknown>;
+}): TimelineEvent {
   return row as TimelineEvent;
 }

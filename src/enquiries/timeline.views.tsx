@@ -10,10 +10,14 @@ function str(v: unknown): string {
 
 /** Why an urgent out-of-hours enquiry was not paged, for a press officer. */
 const WITHHELD_WORDING = {
-  paging_off: 'Not paged: paging was off (no Twilio credentials), so the journalist was told to ring the out-of-hours line',
-  page_limit: 'Not paged: the sender reached their page limit, so the journalist was told to ring the out-of-hours line',
-  no_sender: 'Not paged: the caller withheld their number, so the message waits here (the caller was told to ring the out-of-hours line)',
-  incident: 'Not paged on its own: on-call already has the incident it is linked to; it goes into the next summary text',
+  paging_off:
+    'Not paged: paging was off (no Twilio credentials), so the journalist was told to ring the out-of-hours line',
+  page_limit:
+    'Not paged: the sender reached their page limit, so the journalist was told to ring the out-of-hours line',
+  no_sender:
+    'Not paged: the caller withheld their number, so the message waits here (the caller was told to ring the out-of-hours line)',
+  incident:
+    'Not paged on its own: on-call already has the incident it is linked to; it goes into the next summary text',
 } as const satisfies Record<TimelineEvent<'page_withheld'>['data']['reason'], string>;
 
 /** Whom an escalation step pages (`onCall.escalation[].to`), for a press officer. */
@@ -23,7 +27,11 @@ const CALLED_INSTEAD_WORDING: Record<string, string> = {
   opted_out: 'this phone texted STOP to the press office number, so texts to it are refused until it texts START',
 } satisfies Record<TimelineEvent<'page_called_instead'>['data']['reason'], string>;
 
-const STEP_TARGET_WORDING: Record<string, string> = { oncall: 'the on-call officer', next: 'the backup', fallback: 'the out-of-hours line' };
+const STEP_TARGET_WORDING: Record<string, string> = {
+  oncall: 'the on-call officer',
+  next: 'the backup',
+  fallback: 'the out-of-hours line',
+};
 
 /** How a call to the press office line went, for a press officer. */
 const CALL_OUTCOME_WORDING = {
@@ -55,7 +63,8 @@ function spokenSize(bytes: number): string {
 function attachmentLines(list: unknown): string {
   if (!Array.isArray(list) || !list.length) return '';
   const lines = (list as Array<Record<string, unknown>>).map(
-    (a) => `- ${str(a.filename) || '(no name)'} (${str(a.contentType)}, ${spokenSize(Number(a.size))})${a.stored ? '' : ': too large to keep, listed only'}`,
+    (a) =>
+      `- ${str(a.filename) || '(no name)'} (${str(a.contentType)}, ${spokenSize(Number(a.size))})${a.stored ? '' : ': too large to keep, listed only'}`,
   );
   return `Attachments:\n${lines.join('\n')}`;
 }
@@ -72,17 +81,25 @@ function spokenLength(seconds: number): string {
  * One line of the timeline, worded for a press officer. Exhaustive over the event kinds: a new
  * kind does not compile until it is worded here. Everything is rendered as text.
  */
-export function describeEvent(e: TimelineEvent, names: ReadonlyMap<string, string> = new Map()): { title: string; body?: string } {
+export function describeEvent(
+  e: TimelineEvent,
+  names: ReadonlyMap<string, string> = new Map(),
+): { title: string; body?: string } {
   switch (e.kind) {
     case 'received': {
       const d = e.data;
-      return { title: `Received by ${channelLabel(d.channel)}${d.outOfHours ? ', out of hours' : ', in hours'}${d.urgent ? ', urgent' : ''}`, body: str(d.nextStep) ? `Journalist was told: ${str(d.nextStep)}` : undefined };
+      return {
+        title: `Received by ${channelLabel(d.channel)}${d.outOfHours ? ', out of hours' : ', in hours'}${d.urgent ? ', urgent' : ''}`,
+        body: str(d.nextStep) ? `Journalist was told: ${str(d.nextStep)}` : undefined,
+      };
     }
     case 'sms_in':
       return { title: e.data.ack ? 'SMS in (acknowledgement)' : 'SMS in from the journalist', body: str(e.data.body) };
     case 'sms_opt_out':
       return e.data.change === 'stop'
-        ? { title: `The journalist texted ${str(e.data.keyword)}: our texts will not reach them until they text START; call or email` }
+        ? {
+            title: `The journalist texted ${str(e.data.keyword)}: our texts will not reach them until they text START; call or email`,
+          }
         : { title: `The journalist texted ${str(e.data.keyword)}: our texts reach them again` };
     case 'sms_out':
       return { title: `SMS out to ${str(e.data.to)}`, body: str(e.data.body) };
@@ -96,10 +113,14 @@ export function describeEvent(e: TimelineEvent, names: ReadonlyMap<string, strin
       return { title: `On-call page created (code ${str(e.data.shortCode)})` };
     case 'page_sms_sent': {
       const d = e.data;
-      return { title: `Page SMS sent to ${str(d.name) || str(d.to)} ${str(d.to)} (step ${Number(d.step) + 1}${d.bundledWith ? `, in a bundle of ${str(d.bundledWith)}` : ''})` };
+      return {
+        title: `Page SMS sent to ${str(d.name) || str(d.to)} ${str(d.to)} (step ${Number(d.step) + 1}${d.bundledWith ? `, in a bundle of ${str(d.bundledWith)}` : ''})`,
+      };
     }
     case 'page_call_placed':
-      return { title: `Page call placed to ${str(e.data.name) || str(e.data.to)} ${str(e.data.to)} (step ${Number(e.data.step) + 1})` };
+      return {
+        title: `Page call placed to ${str(e.data.name) || str(e.data.to)} ${str(e.data.to)} (step ${Number(e.data.step) + 1})`,
+      };
     case 'page_bundled':
       return { title: `Page held to go out with others to ${str(e.data.to)}` };
     case 'page_delayed':
@@ -107,9 +128,13 @@ export function describeEvent(e: TimelineEvent, names: ReadonlyMap<string, strin
     case 'page_failed':
       return { title: `Page to ${str(e.data.to)} failed`, body: str(e.data.error) };
     case 'page_step_skipped':
-      return { title: `Escalation step ${Number(e.data.step) + 1} skipped: ${str(e.data.reason) || 'nobody new to page'}` };
+      return {
+        title: `Escalation step ${Number(e.data.step) + 1} skipped: ${str(e.data.reason) || 'nobody new to page'}`,
+      };
     case 'page_called_instead':
-      return { title: `Escalation step ${Number(e.data.step) + 1} to ${STEP_TARGET_WORDING[str(e.data.to)] ?? str(e.data.to)} called: ${CALLED_INSTEAD_WORDING[e.data.reason] ?? 'this number cannot take texts'}` };
+      return {
+        title: `Escalation step ${Number(e.data.step) + 1} to ${STEP_TARGET_WORDING[str(e.data.to)] ?? str(e.data.to)} called: ${CALLED_INSTEAD_WORDING[e.data.reason] ?? 'this number cannot take texts'}`,
+      };
     case 'escalation_stopped':
       return { title: `Escalation stopped: ${str(e.data.reason)}` };
     case 'page_withheld':
@@ -123,7 +148,9 @@ export function describeEvent(e: TimelineEvent, names: ReadonlyMap<string, strin
       return { title: 'Nobody acknowledged the page after every escalation step' };
     case 'delivery_receipt': {
       const d = e.data;
-      return { title: `Delivery receipt: ${d.action === 'call' ? 'call' : 'SMS'} ${str(d.status)}${d.errorCode ? ` (error ${str(d.errorCode)})` : ''}` };
+      return {
+        title: `Delivery receipt: ${d.action === 'call' ? 'call' : 'SMS'} ${str(d.status)}${d.errorCode ? ` (error ${str(d.errorCode)})` : ''}`,
+      };
     }
     case 'acknowledged':
       return { title: `Page acknowledged by ${displayPerson(str(e.actor), names)} (${str(e.data.via)})` };
@@ -134,65 +161,131 @@ export function describeEvent(e: TimelineEvent, names: ReadonlyMap<string, strin
     case 'note':
       return { title: 'Internal note', body: str(e.data.text) };
     case 'response_recorded':
-      return { title: e.data.released ? 'Response given (press line), released to the journalist’s status page' : 'Response given (press line)', body: str(e.data.text) };
+      return {
+        title: e.data.released
+          ? 'Response given (press line), released to the journalist’s status page'
+          : 'Response given (press line)',
+        body: str(e.data.text),
+      };
     case 'response_released':
-      return { title: e.data.released ? 'Response released to the journalist’s status page' : 'Response taken off the journalist’s status page' };
+      return {
+        title: e.data.released
+          ? 'Response released to the journalist’s status page'
+          : 'Response taken off the journalist’s status page',
+      };
     case 'journalist_added':
-      return { title: e.data.chase ? 'The journalist asked for news (status page)' : 'The journalist added information (status page)', body: str(e.data.text) };
+      return {
+        title: e.data.chase
+          ? 'The journalist asked for news (status page)'
+          : 'The journalist added information (status page)',
+        body: str(e.data.text),
+      };
     case 'deadline_changed': {
       const d = e.data;
       const to = d.to ? `${str(d.to)}` : 'no deadline';
-      return { title: `The journalist changed the deadline (status page): ${d.from ? str(d.from) : 'none'} → ${to}${d.urgent ? ', now urgent' : ''}` };
+      return {
+        title: `The journalist changed the deadline (status page): ${d.from ? str(d.from) : 'none'} → ${to}${d.urgent ? ', now urgent' : ''}`,
+      };
     }
     case 'withdrawn':
-      return { title: 'Withdrawn by the journalist: no longer needed (status page)', body: str(e.data.reason) || undefined };
+      return {
+        title: 'Withdrawn by the journalist: no longer needed (status page)',
+        body: str(e.data.reason) || undefined,
+      };
     case 'incident_linked':
-      return { title: `Linked to incident “${str(e.data.name)}”${e.data.how === 'auto' ? ' (its search terms matched)' : e.data.how === 'oncall' ? ' by on-call' : ''}` };
+      return {
+        title: `Linked to incident “${str(e.data.name)}”${e.data.how === 'auto' ? ' (its search terms matched)' : e.data.how === 'oncall' ? ' by on-call' : ''}`,
+      };
     case 'incident_unlinked':
       return { title: `Taken out of incident “${str(e.data.name)}”` };
     case 'incident_line_sent':
-      return { title: `${e.data.kind === 'press' ? 'Press line' : 'Holding line'} of the incident sent to ${str(e.data.to)}`, body: str(e.data.text) };
+      return {
+        title: `${e.data.kind === 'press' ? 'Press line' : 'Holding line'} of the incident sent to ${str(e.data.to)}`,
+        body: str(e.data.text),
+      };
     case 'incident_summary':
-      if (e.data.by === 'call') return { title: `Counted in the incident summary called to on-call ${str(e.data.to)}: no text reaches this phone` };
+      if (e.data.by === 'call')
+        return {
+          title: `Counted in the incident summary called to on-call ${str(e.data.to)}: no text reaches this phone`,
+        };
       return { title: `Counted in the incident summary texted to on-call ${str(e.data.to)}` };
     case 'deadline_warning':
-      return { title: `Respond-by time near (${e.data.by === 'deadline' ? 'the journalist’s deadline' : 'the office’s target'}), no response yet` };
+      return {
+        title: `Respond-by time near (${e.data.by === 'deadline' ? 'the journalist’s deadline' : 'the office’s target'}), no response yet`,
+      };
     case 'deadline_breached':
-      return { title: `Respond-by time passed without a response (${e.data.by === 'deadline' ? 'the journalist’s deadline' : 'the office’s target'})` };
+      return {
+        title: `Respond-by time passed without a response (${e.data.by === 'deadline' ? 'the journalist’s deadline' : 'the office’s target'})`,
+      };
     case 'updates_changed':
-      return { title: e.data.on ? 'The journalist turned messages about this enquiry back on' : 'The journalist turned off messages about this enquiry' };
+      return {
+        title: e.data.on
+          ? 'The journalist turned messages about this enquiry back on'
+          : 'The journalist turned off messages about this enquiry',
+      };
     case 'urgency_changed':
       return { title: e.data.urgent ? 'Marked urgent' : 'Marked not urgent', body: str(e.data.reason) };
     case 'page_call_machine':
-      return { title: `Page call answered by ${e.data.answeredBy === 'fax' ? 'a fax' : 'a voicemail box'}: escalated at once` };
+      return {
+        title: `Page call answered by ${e.data.answeredBy === 'fax' ? 'a fax' : 'a voicemail box'}: escalated at once`,
+      };
     case 'call_in':
-      return { title: `Phone call from ${str(e.data.from) || 'a withheld number'}${e.data.outOfHours ? ', out of hours' : ', in hours'}: ${CALL_OUTCOME_WORDING[e.data.outcome] ?? str(e.data.outcome)}` };
+      return {
+        title: `Phone call from ${str(e.data.from) || 'a withheld number'}${e.data.outOfHours ? ', out of hours' : ', in hours'}: ${CALL_OUTCOME_WORDING[e.data.outcome] ?? str(e.data.outcome)}`,
+      };
     case 'voicemail':
       return { title: `Voicemail left (${spokenLength(Number(e.data.seconds))})` };
     case 'transcription':
-      return e.data.text === null ? { title: 'Voicemail transcription: Twilio could not transcribe it' } : { title: 'Voicemail transcription (automatic, may contain errors)', body: str(e.data.text) };
+      return e.data.text === null
+        ? { title: 'Voicemail transcription: Twilio could not transcribe it' }
+        : { title: 'Voicemail transcription (automatic, may contain errors)', body: str(e.data.text) };
     case 'call_connected':
-      return { title: `Call connected to ${str(e.data.name) || 'the out-of-hours line'} ${str(e.data.to)}${e.data.seconds !== null ? ` (${spokenLength(Number(e.data.seconds))})` : ''}` };
+      return {
+        title: `Call connected to ${str(e.data.name) || 'the out-of-hours line'} ${str(e.data.to)}${e.data.seconds !== null ? ` (${spokenLength(Number(e.data.seconds))})` : ''}`,
+      };
     case 'recording_deleted':
       return { title: 'Voicemail recording deleted at Twilio' };
     case 'callback_requested':
-      return { title: `On-call asked to be put through to the journalist (${e.data.via === 'link' ? 'from the link in the page' : 'by text'})` };
+      return {
+        title: `On-call asked to be put through to the journalist (${e.data.via === 'link' ? 'from the link in the page' : 'by text'})`,
+      };
     case 'call_out':
       return { title: `Call placed to ${str(e.data.to)} (rung first, then the journalist)` };
     case 'call_out_failed':
       return { title: `Call to ${str(e.data.to)} could not be placed`, body: str(e.data.error) };
     case 'callback_ended':
-      return { title: e.data.status === 'completed' && e.data.seconds ? `Spoke to the journalist for ${spokenLength(Number(e.data.seconds))}` : `Call to the journalist: ${CALLBACK_WORDING[str(e.data.status)] ?? str(e.data.status)}` };
+      return {
+        title:
+          e.data.status === 'completed' && e.data.seconds
+            ? `Spoke to the journalist for ${spokenLength(Number(e.data.seconds))}`
+            : `Call to the journalist: ${CALLBACK_WORDING[str(e.data.status)] ?? str(e.data.status)}`,
+      };
     case 'callback_answered':
-      return { title: answeredByMachine(str(e.data.answeredBy)) ? "On-call's phone was answered by a voicemail box: the call was ended and the journalist was not rung" : 'On-call answered the call to put them through' };
+      return {
+        title: answeredByMachine(str(e.data.answeredBy))
+          ? "On-call's phone was answered by a voicemail box: the call was ended and the journalist was not rung"
+          : 'On-call answered the call to put them through',
+      };
     case 'oncall_viewed':
-      return { title: `On-call looked at the enquiry (${e.data.via === 'link' ? 'the link in the page' : 'INFO by text'})` };
+      return {
+        title: `On-call looked at the enquiry (${e.data.via === 'link' ? 'the link in the page' : 'INFO by text'})`,
+      };
     case 'email_in': {
       const d = e.data;
       const who = str(d.from);
-      const title = d.auto ? `Automatic reply by email${who ? ` from ${who}` : ''}` : `Email in from ${who || 'the journalist'}`;
-      const parts = [str(d.subject) ? `Subject: ${str(d.subject)}` : '', str(d.body), attachmentLines(d.attachments)].filter(Boolean);
-      const note = d.followsUp ? ` (follows up ${str(d.followsUp)})` : d.mentions ? ` (names ${str(d.mentions)} but is not from its journalist nor a reply to our email: not added to it)` : '';
+      const title = d.auto
+        ? `Automatic reply by email${who ? ` from ${who}` : ''}`
+        : `Email in from ${who || 'the journalist'}`;
+      const parts = [
+        str(d.subject) ? `Subject: ${str(d.subject)}` : '',
+        str(d.body),
+        attachmentLines(d.attachments),
+      ].filter(Boolean);
+      const note = d.followsUp
+        ? ` (follows up ${str(d.followsUp)})`
+        : d.mentions
+          ? ` (names ${str(d.mentions)} but is not from its journalist nor a reply to our email: not added to it)`
+          : '';
       return { title: `${title}${note}`, body: parts.length ? parts.join('\n\n') : undefined };
     }
     case 'email_reply_queued':
@@ -204,7 +297,10 @@ export function describeEvent(e: TimelineEvent, names: ReadonlyMap<string, strin
     case 'email_bounce': {
       const d = e.data;
       const to = str(d.recipient);
-      return { title: `Email to ${to || 'the journalist'} could not be delivered${d.status ? ` (${str(d.status)})` : ''}`, body: str(d.diagnostic) || undefined };
+      return {
+        title: `Email to ${to || 'the journalist'} could not be delivered${d.status ? ` (${str(d.status)})` : ''}`,
+        body: str(d.diagnostic) || undefined,
+      };
     }
     default: {
       // Compile time: every kind is worded above. Run time: a row of a kind this version does not know still shows.
@@ -222,7 +318,12 @@ export function describeEvent(e: TimelineEvent, names: ReadonlyMap<string, strin
 export function splitQuoted(text: string): { fresh: string; folded: string } {
   const lines = text.split('\n');
   const at = lines.findIndex(
-    (l, i) => /^>/.test(l) || /^-- ?$/.test(l) || /^-{2,}\s*Original Message\s*-{2,}/i.test(l) || (/^On .+wrote:\s*$/.test(l) && i > 0) || (/^From: .+/.test(l) && i > 0 && lines[i - 1].trim() === ''),
+    (l, i) =>
+      /^>/.test(l) ||
+      /^-- ?$/.test(l) ||
+      /^-{2,}\s*Original Message\s*-{2,}/i.test(l) ||
+      (/^On .+wrote:\s*$/.test(l) && i > 0) ||
+      (/^From: .+/.test(l) && i > 0 && lines[i - 1].trim() === ''),
   );
   if (at <= 0) return { fresh: text, folded: '' };
   return { fresh: lines.slice(0, at).join('\n').trimEnd(), folded: lines.slice(at).join('\n') };
@@ -247,7 +348,13 @@ function EmailBody(props: { data: TimelineEvent<'email_in'>['data'] }) {
         <ul class="attachments">
           {files.map((a) => (
             <li>
-              {a.stored ? <a href={`/desk/attachments/${encodeURIComponent(a.id)}`} download>{str(a.filename) || 'attachment'}</a> : <span>{str(a.filename) || 'attachment'}</span>}{' '}
+              {a.stored ? (
+                <a href={`/desk/attachments/${encodeURIComponent(a.id)}`} download>
+                  {str(a.filename) || 'attachment'}
+                </a>
+              ) : (
+                <span>{str(a.filename) || 'attachment'}</span>
+              )}{' '}
               <span class="hint">
                 ({str(a.contentType)}, {spokenSize(Number(a.size))}
                 {a.stored ? '' : ', too large to keep: listed only'})
@@ -264,10 +371,16 @@ function EmailBody(props: { data: TimelineEvent<'email_in'>['data'] }) {
  * An enquiry's timeline, oldest first; `when` formats each entry's time. Numbers in the titles are
  * shown as dialled (07912 500106), and who acted by name where `names` (`knownNames`) knows them.
  */
-export function Timeline(props: { events: TimelineEvent[]; when: (d: Date) => string; names?: ReadonlyMap<string, string> }) {
+export function Timeline(props: {
+  events: TimelineEvent[];
+  when: (d: Date) => string;
+  names?: ReadonlyMap<string, string>;
+}) {
   const names = props.names ?? new Map<string, string>();
   // A message can be played from the desk until its recording is deleted at Twilio.
-  const deleted = new Set(props.events.flatMap((ev) => (ev.kind === 'recording_deleted' ? [ev.data.recordingSid] : [])));
+  const deleted = new Set(
+    props.events.flatMap((ev) => (ev.kind === 'recording_deleted' ? [ev.data.recordingSid] : [])),
+  );
   return (
     <ol class="timeline">
       {props.events.map((ev) => {
@@ -275,11 +388,18 @@ export function Timeline(props: { events: TimelineEvent[]; when: (d: Date) => st
         return (
           <li class={`ev ev--${ev.kind}`}>
             <time datetime={ev.at.toISOString()}>{props.when(ev.at)}</time> <strong>{displayPhonesIn(d.title)}</strong>
-            {ev.actor && ev.kind !== 'acknowledged' ? <span class="hint"> by {displayPerson(ev.actor, names)}</span> : null}
+            {ev.actor && ev.kind !== 'acknowledged' ? (
+              <span class="hint"> by {displayPerson(ev.actor, names)}</span>
+            ) : null}
             {ev.kind === 'email_in' ? <EmailBody data={ev.data} /> : d.body ? <div class="pre">{d.body}</div> : null}
             {ev.kind === 'voicemail' && !deleted.has(ev.data.recordingSid) ? (
               // biome-ignore lint/a11y/useMediaCaption: a voicemail has no caption track; its transcription, when Twilio makes one, is its own timeline entry.
-              <audio class="voicemail" controls preload="none" src={`/desk/recordings/${encodeURIComponent(ev.data.recordingSid)}`}>
+              <audio
+                class="voicemail"
+                controls
+                preload="none"
+                src={`/desk/recordings/${encodeURIComponent(ev.data.recordingSid)}`}
+              >
                 <a href={`/desk/recordings/${encodeURIComponent(ev.data.recordingSid)}`}>Play the message</a>
               </audio>
             ) : null}

@@ -55,7 +55,9 @@ export function judgeEnquiry(
  * then), the routine target otherwise.
  */
 export function targetMinutes(config: Pick<Config, 'intake'>, e: { urgent: boolean; deadline: Date | null }): number {
-  return e.urgent && e.deadline === null ? config.intake.urgentResponseTargetWorkingMinutes : config.intake.responseTargetWorkingMinutes;
+  return e.urgent && e.deadline === null
+    ? config.intake.urgentResponseTargetWorkingMinutes
+    : config.intake.responseTargetWorkingMinutes;
 }
 
 /**
@@ -89,7 +91,8 @@ export function displayPhone(e164: string): string {
 /** The out-of-hours line as every "what happens next" message shows it, formatted once (libphonenumber is slow). */
 let outOfHoursLine: { e164: string; shown: string } | null = null;
 function outOfHoursLineOf(onCall: Config['onCall']): string {
-  if (outOfHoursLine?.e164 !== onCall.fallbackNumber) outOfHoursLine = { e164: onCall.fallbackNumber, shown: displayPhone(onCall.fallbackNumber) };
+  if (outOfHoursLine?.e164 !== onCall.fallbackNumber)
+    outOfHoursLine = { e164: onCall.fallbackNumber, shown: displayPhone(onCall.fallbackNumber) };
   return outOfHoursLine.shown;
 }
 
@@ -100,7 +103,13 @@ function outOfHoursLineOf(onCall: Config['onCall']): string {
  */
 export function nextStepMessage(
   j: Judgement,
-  ctx: { now: Date; deadline: Date | null; pagedOnCall: boolean; config: Pick<Config, 'office' | 'onCall'>; incidentSummaryMinutes?: number },
+  ctx: {
+    now: Date;
+    deadline: Date | null;
+    pagedOnCall: boolean;
+    config: Pick<Config, 'office' | 'onCall'>;
+    incidentSummaryMinutes?: number;
+  },
 ): string {
   const office = ctx.config.office;
   const at = (d: Date) => formatOfficeTime(DateTime.fromJSDate(d), office, DateTime.fromJSDate(ctx.now));
@@ -113,7 +122,9 @@ export function nextStepMessage(
   if (j.open) {
     return j.urgent ? `We are open and have marked your enquiry urgent. ${promise}` : `We are open. ${promise}`;
   }
-  const closedUntil = j.nextOpening ? `The press office is closed until ${at(j.nextOpening)}.` : 'The press office is closed.';
+  const closedUntil = j.nextOpening
+    ? `The press office is closed until ${at(j.nextOpening)}.`
+    : 'The press office is closed.';
   if (j.needsOnCall && ctx.incidentSummaryMinutes) {
     // On-call already has the story this enquiry is about: it reaches them in the incident's next summary.
     return `This is urgent: the on-call press officer is already working on this story and will see your enquiry within ${ctx.incidentSummaryMinutes} minutes. If it cannot wait, call the out-of-hours line on ${outOfHoursLine}.`;

@@ -47,7 +47,8 @@ export function formatOfficeTime(at: Instant, office: OfficeConfig, now?: Instan
   if (today !== undefined) {
     // Office-zone calendar dates compared as plain dates: this runs for every enquiry received,
     // and each luxon DateTime in a zone costs an Intl offset look-up (startOf/plus/hasSame made ten).
-    const days = (Date.UTC(dt.year, dt.month - 1, dt.day) - Date.UTC(today.year, today.month - 1, today.day)) / 86_400_000;
+    const days =
+      (Date.UTC(dt.year, dt.month - 1, dt.day) - Date.UTC(today.year, today.month - 1, today.day)) / 86_400_000;
     if (days === 0) return `${clock} today`;
     if (days === 1) return `${clock} tomorrow`;
   }
@@ -62,7 +63,8 @@ export function formatOfficeTime(at: Instant, office: OfficeConfig, now?: Instan
 let lastYear: { ms: number; zone: string; year: number } | null = null;
 function yearAt(now: Instant, office: OfficeConfig): number {
   const ms = now instanceof Date ? now.getTime() : now.toMillis();
-  if (lastYear?.ms !== ms || lastYear.zone !== office.timezone) lastYear = { ms, zone: office.timezone, year: zoned(now, office).year };
+  if (lastYear?.ms !== ms || lastYear.zone !== office.timezone)
+    lastYear = { ms, zone: office.timezone, year: zoned(now, office).year };
   return lastYear.year;
 }
 

@@ -9,7 +9,16 @@
 import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../config.js';
 import { holidayOrClosure } from './holidays.js';
-import { calendarDateAt, DAY, MINUTE, minutesOfDay, toCalendarDate, wallClockInstant, weekday, type CalendarDate } from './wall-clock.js';
+import {
+  calendarDateAt,
+  DAY,
+  MINUTE,
+  minutesOfDay,
+  toCalendarDate,
+  wallClockInstant,
+  weekday,
+  type CalendarDate,
+} from './wall-clock.js';
 
 /** An absolute instant. Text is not accepted here: parse it with `parseInstant` so bad input is caught at the edge. */
 export type Instant = Date | DateTime;
@@ -222,7 +231,13 @@ export function officeStatus(at: Instant, office: OfficeConfig): OfficeStatus {
         reason: 'open',
       };
     }
-    return { open: false, at: atZoned, nextOpening: inZone(p.start, office), nextClosing: closing, reason: closedReason(atZoned, office) };
+    return {
+      open: false,
+      at: atZoned,
+      nextOpening: inZone(p.start, office),
+      nextClosing: closing,
+      reason: closedReason(atZoned, office),
+    };
   }
   return { open: false, at: atZoned, nextOpening: null, nextClosing: null, reason: closedReason(atZoned, office) };
 }

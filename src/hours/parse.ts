@@ -46,7 +46,14 @@ export function parseInstant(text: string, zone: string): DateTime | null {
     const wall = new Date(0);
     wall.setUTCFullYear(yy, mm - 1, dd);
     wall.setUTCHours(hh, mn, ss, ms);
-    const back = [wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate(), wall.getUTCHours(), wall.getUTCMinutes(), wall.getUTCSeconds()];
+    const back = [
+      wall.getUTCFullYear(),
+      wall.getUTCMonth() + 1,
+      wall.getUTCDate(),
+      wall.getUTCHours(),
+      wall.getUTCMinutes(),
+      wall.getUTCSeconds(),
+    ];
     if (back.some((v, i) => v !== written[i])) return null;
     const om = /^([+-])(\d{2}):?(\d{2})?$/.exec(offset);
     const offsetMinutes = om ? (om[1] === '-' ? -1 : 1) * (Number(om[2]) * 60 + Number(om[3] ?? 0)) : 0;

@@ -140,7 +140,12 @@ export function spokenOfficeStatus(at: Instant, office: OfficeConfig): { open: b
   const now = status.at;
   if (status.open) {
     const until = status.nextClosing;
-    return { open: true, text: until ? sentence(`The press office is open until ${closingWords(until, now)}`) : 'The press office is open.' };
+    return {
+      open: true,
+      text: until
+        ? sentence(`The press office is open until ${closingWords(until, now)}`)
+        : 'The press office is open.',
+    };
   }
   // holidayOrClosure rather than status.reason: the reason also carries "weekend", "closed on
   // Wednesdays" and "outside opening hours", which a caller is not told as a day's closure.

@@ -36,7 +36,10 @@ function peerAddress(c: Context, trustProxyHops: number): string {
  * Anything else (not an IP address, e.g. an odd X-Forwarded-For value) is returned unchanged.
  */
 export function addressKey(address: string): string {
-  const bare = address.trim().replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
+  const bare = address
+    .trim()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/%.*$/, '');
   if (isIPv4(bare)) return bare;
   if (!isIPv6(bare)) return address;
   const groups = ipv6Groups(bare);

@@ -44,9 +44,13 @@ export class AppError extends Error {
 /** Per-field validation failure (422); `fields` maps field name to a message a journalist understands. */
 export function validationError(fields: Record<string, string>, message?: string): AppError {
   const n = Object.keys(fields).length;
-  return new AppError('validation', message ?? `There ${n === 1 ? 'is a problem' : `are ${n} problems`} with the enquiry`, {
-    fields,
-  });
+  return new AppError(
+    'validation',
+    message ?? `There ${n === 1 ? 'is a problem' : `are ${n} problems`} with the enquiry`,
+    {
+      fields,
+    },
+  );
 }
 
 /** The per-field messages of a validation AppError (`form` when it has none), or null for any other error. */

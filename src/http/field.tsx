@@ -46,7 +46,13 @@ export function Field(props: {
         </p>
       ) : null}
       <FieldError id={id} message={error} />
-      {props.as === 'select' ? <select {...control}>{props.children}</select> : props.as === 'textarea' ? <textarea {...control}>{props.children}</textarea> : <input {...control} />}
+      {props.as === 'select' ? (
+        <select {...control}>{props.children}</select>
+      ) : props.as === 'textarea' ? (
+        <textarea {...control}>{props.children}</textarea>
+      ) : (
+        <input {...control} />
+      )}
     </div>
   );
 }

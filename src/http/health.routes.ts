@@ -28,13 +28,23 @@ export type PagingHealth = { on: true } | { on: false; missing: string[] };
  * the endpoint does not exist (404): no credential could open it, so a 401 inviting one would
  * mislead, and a stranger learns nothing about what runs here.
  */
-export function healthRoutes(deps: { db: Db; registry: client.Registry; paging: PagingHealth; metrics: MetricsAccess; log: Logger; noTexts?: readonly string[] }) {
+export function healthRoutes(deps: {
+  db: Db;
+  registry: client.Registry;
+  paging: PagingHealth;
+  metrics: MetricsAccess;
+  log: Logger;
+  noTexts?: readonly string[];
+}) {
   const app = new Hono();
   // Paging off is not a reason to take the service out of a load balancer (journalists can still
   // send enquiries), so it is reported beside "ready", never as a failure.
   const paging = deps.paging.on ? 'on' : 'off';
   // Config keys whose numbers cannot take texts (src/oncall/text-reach.ts): a warning, not a failure.
-  const pagingDetail = { ...(deps.paging.on ? {} : { pagingMissing: deps.paging.missing }), ...(deps.noTexts?.length ? { cannotTakeTexts: deps.noTexts } : {}) };
+  const pagingDetail = {
+    ...(deps.paging.on ? {} : { pagingMissing: deps.paging.missing }),
+    ...(deps.noTexts?.length ? { cannotTakeTexts: deps.noTexts } : {}),
+  };
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
@@ -42,7 +52,8 @@ export function healthRoutes(deps: { db: Db; registry: client.Registry; paging: 
     try {
       await sql`SELECT 1`.execute(deps.db);
       const pending = await pendingMigrations(deps.db);
-      if (pending.length) return c.json({ status: 'not ready', reason: 'migrations pending', pending, paging, ...pagingDetail }, 503);
+      if (pending.length)
+        return c.json({ status: 'not ready', reason: 'migrations pending', pending, paging, ...pagingDetail }, 503);
       return c.json({ status: 'ready', paging, ...pagingDetail });
     } catch (err) {
       // The driver's message can name hosts, users and databases: the log has it, the public does not.
@@ -60,7 +71,9 @@ export function healthRoutes(deps: { db: Db; registry: client.Registry; paging: 
       const header = c.req.header('authorization') ?? '';
       const given = /^bearer /i.test(header) ? header.slice('bearer '.length).trim() : '';
       if (!sameDigest(given, token)) {
-        return c.json(errorBody(new AppError('unauthenticated', 'A bearer token is needed for /metrics')), 401, { 'WWW-Authenticate': 'Bearer' });
+        return c.json(errorBody(new AppError('unauthenticated', 'A bearer token is needed for /metrics')), 401, {
+          'WWW-Authenticate': 'Bearer',
+        });
       }
     }
     return c.body(await deps.registry.metrics(), 200, { 'Content-Type': deps.registry.contentType });

@@ -54,29 +54,33 @@ function restorePlusOffset(text: string): string {
  */
 export function hoursRoutes(deps: HoursRouteDeps): Hono {
   const app = new Hono();
-  mountApiRoute(app, officeHoursRoute, { handle: (c, { query }) => {
-    const raw = query.at?.trim();
-    let at: DateTime;
-    if (raw) {
-      const parsed = parseInstant(restorePlusOffset(raw), deps.office.timezone);
-      if (!parsed) {
-        throw new AppError('bad_request', 'at must be an ISO-8601 date-time, e.g. 2026-12-28T10:00:00Z', {
-          fields: { at: 'must be an ISO-8601 date-time with an offset, or YYYY-MM-DDTHH:mm in office time, between 1900 and 9999' },
-        });
+  mountApiRoute(app, officeHoursRoute, {
+    handle: (c, { query }) => {
+      const raw = query.at?.trim();
+      let at: DateTime;
+      if (raw) {
+        const parsed = parseInstant(restorePlusOffset(raw), deps.office.timezone);
+        if (!parsed) {
+          throw new AppError('bad_request', 'at must be an ISO-8601 date-time, e.g. 2026-12-28T10:00:00Z', {
+            fields: {
+              at: 'must be an ISO-8601 date-time with an offset, or YYYY-MM-DDTHH:mm in office time, between 1900 and 9999',
+            },
+          });
+        }
+        at = parsed;
+      } else {
+        at = DateTime.fromJSDate(deps.clock());
       }
-      at = parsed;
-    } else {
-      at = DateTime.fromJSDate(deps.clock());
-    }
-    const s = officeStatus(at, deps.office);
-    return c.json({
-      open: s.open,
-      // Luxon types toISO() as nullable for invalid DateTimes; `at` was parsed or made valid above.
-      at: s.at.toISO()!,
-      nextOpening: s.nextOpening?.toISO() ?? null,
-      nextClosing: s.nextClosing?.toISO() ?? null,
-      reason: s.reason,
-    } satisfies z.infer<typeof officeHoursAnswerSchema>);
-  } });
+      const s = officeStatus(at, deps.office);
+      return c.json({
+        open: s.open,
+        // Luxon types toISO() as nullable for invalid DateTimes; `at` was parsed or made valid above.
+        at: s.at.toISO()!,
+        nextOpening: s.nextOpening?.toISO() ?? null,
+        nextClosing: s.nextClosing?.toISO() ?? null,
+        reason: s.reason,
+      } satisfies z.infer<typeof officeHoursAnswerSchema>);
+    },
+  });
   return app;
 }

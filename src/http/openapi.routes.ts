@@ -6,19 +6,26 @@ import { ERROR_STATUS, type ErrorCode, type errorBody } from './errors.js';
 /** The error body every `/api/*` failure carries (see `errorBody`). */
 const errorBodySchema = z.object({
   error: z.object({
-    code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]).describe('Stable machine-readable code, e.g. validation, invalid_json, rate_limited'),
+    code: z
+      .enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]])
+      .describe('Stable machine-readable code, e.g. validation, invalid_json, rate_limited'),
     message: z.string(),
     fields: z.record(z.string(), z.string()).optional().describe('Per-field messages (422 only)'),
   }),
 });
 // errorBody's return type and this schema must describe the same thing, both ways round.
 type ErrorBody = ReturnType<typeof errorBody>;
-const sameErrorBody: [ErrorBody, z.infer<typeof errorBodySchema>] extends [z.infer<typeof errorBodySchema>, ErrorBody] ? true : never = true;
+const sameErrorBody: [ErrorBody, z.infer<typeof errorBodySchema>] extends [z.infer<typeof errorBodySchema>, ErrorBody]
+  ? true
+  : never = true;
 void sameErrorBody;
 
 /** A component schema from a zod schema: JSON Schema 2020-12, which OpenAPI 3.1 uses as is. */
 function component(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, target: 'draft-2020-12' }) as Record<string, unknown>;
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
   return json;
 }
 
@@ -39,7 +46,10 @@ function requestComponent(schema: z.ZodObject): Record<string, unknown> {
   return { ...json, required };
 }
 
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
 const ref = (named: NamedSchema) => ({ $ref: `#/components/schemas/${named.name}` });
 
 /** One query parameter per key of the route's query schema; `describe()` text is its description. */

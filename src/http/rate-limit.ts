@@ -17,7 +17,12 @@ export type SpendResult = { allowed: true } | { allowed: false; retryAfterSecond
  * unavailable would be worse than letting one extra request through, and the insert will fail
  * on its own if the database is really down.
  */
-export function budget(opts: { pool: pg.Pool; limit: LimitConfig; keyPrefix: string; log: Logger }): (key: string) => Promise<SpendResult> {
+export function budget(opts: {
+  pool: pg.Pool;
+  limit: LimitConfig;
+  keyPrefix: string;
+  log: Logger;
+}): (key: string) => Promise<SpendResult> {
   const { limit, log } = opts;
   if (!limit) return async () => ({ allowed: true });
   const limiter = new RateLimiterPostgres({
@@ -35,7 +40,8 @@ export function budget(opts: { pool: pg.Pool; limit: LimitConfig; keyPrefix: str
       await limiter.consume(key, 1);
       return { allowed: true };
     } catch (res) {
-      if (res instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+      if (res instanceof RateLimiterRes)
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
       log.warn({ err: res, limit: opts.keyPrefix }, 'rate limit store failed; request allowed');
       return { allowed: true };
     }
@@ -46,13 +52,23 @@ export function budget(opts: { pool: pg.Pool; limit: LimitConfig; keyPrefix: str
  * Per-address rate limit for the public intake (form and API): over the limit, 429 with
  * Retry-After. The address is the client's as `clientIp` counts it (an IPv6 client per /64).
  */
-export function intakeRateLimit(opts: { pool: pg.Pool; limit: LimitConfig; trustProxyHops: number; log: Logger; keyPrefix?: string }): MiddlewareHandler {
+export function intakeRateLimit(opts: {
+  pool: pg.Pool;
+  limit: LimitConfig;
+  trustProxyHops: number;
+  log: Logger;
+  keyPrefix?: string;
+}): MiddlewareHandler {
   if (!opts.limit) return async (_c, next) => next();
   const spend = budget({ ...opts, keyPrefix: opts.keyPrefix ?? 'intake' });
   return async (c, next) => {
     const r = await spend(clientIp(c, opts.trustProxyHops));
     if (!r.allowed) {
-      throw new AppError('rate_limited', `Too many enquiries from this address. Try again in ${r.retryAfterSeconds} seconds.`, { retryAfterSeconds: r.retryAfterSeconds });
+      throw new AppError(
+        'rate_limited',
+        `Too many enquiries from this address. Try again in ${r.retryAfterSeconds} seconds.`,
+        { retryAfterSeconds: r.retryAfterSeconds },
+      );
     }
     await next();
   };

@@ -7,23 +7,44 @@ import type { IncidentLine, IncidentLineKind } from './incident.tables.js';
 // enquiries have had each, and the batches the fan-out job works through.
 
 /** Stores a new line of an incident. */
-export async function insertLine(tx: Tx, row: { incident_id: string; kind: IncidentLineKind; text: string; created_at: Date; created_by: string }): Promise<IncidentLine> {
+export async function insertLine(
+  tx: Tx,
+  row: { incident_id: string; kind: IncidentLineKind; text: string; created_at: Date; created_by: string },
+): Promise<IncidentLine> {
   return tx.insertInto('incident_line').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
 /** The line `lineId` of incident `incidentId` (undefined: no such line of that incident). */
 export async function findLine(db: Db | Tx, incidentId: string, lineId: string): Promise<IncidentLine | undefined> {
-  return db.selectFrom('incident_line').selectAll().where('id', '=', lineId).where('incident_id', '=', incidentId).executeTakeFirst();
+  return db
+    .selectFrom('incident_line')
+    .selectAll()
+    .where('id', '=', lineId)
+    .where('incident_id', '=', incidentId)
+    .executeTakeFirst();
 }
 
 /** The incident's newest line, of either kind (undefined: none yet). */
 export async function latestLine(db: Db | Tx, incidentId: string): Promise<IncidentLine | undefined> {
-  return db.selectFrom('incident_line').selectAll().where('incident_id', '=', incidentId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('incident_line')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** Every line of the incident, oldest first (the order the office said them in). */
 export async function linesOf(db: Db | Tx, incidentId: string): Promise<IncidentLine[]> {
-  return db.selectFrom('incident_line').selectAll().where('incident_id', '=', incidentId).orderBy('created_at').orderBy('id').execute();
+  return db
+    .selectFrom('incident_line')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 /** How a linked enquiry can be reached: what the route (SMS or email) is chosen from. */
@@ -48,7 +69,10 @@ export async function eligibleEnquiries(db: Db | Tx, incidentId: string): Promis
 }
 
 /** Every (line, enquiry, contact) recorded as sent for the incident's lines. */
-export async function sentOfIncident(db: Db | Tx, incidentId: string): Promise<Array<{ line_id: string; enquiry_id: string; contact: string }>> {
+export async function sentOfIncident(
+  db: Db | Tx,
+  incidentId: string,
+): Promise<Array<{ line_id: string; enquiry_id: string; contact: string }>> {
   return db
     .selectFrom('incident_line_sent')
     .innerJoin('incident_line', 'incident_line.id', 'incident_line_sent.line_id')
@@ -61,12 +85,25 @@ export async function sentOfIncident(db: Db | Tx, incidentId: string): Promise<A
  * The next `limit` eligible linked enquiries, by id after `afterId`, that have not had `lineId`:
  * the fan-out job's batch (keyset, so enquiries nobody can reach are passed over, not met again).
  */
-export async function pendingBatch(db: Db | Tx, incidentId: string, lineId: string, afterId: string, limit: number): Promise<Enquiry[]> {
+export async function pendingBatch(
+  db: Db | Tx,
+  incidentId: string,
+  lineId: string,
+  afterId: string,
+  limit: number,
+): Promise<Enquiry[]> {
   return eligible(db, incidentId)
     .selectAll('enquiry')
     .where('enquiry.id', '>', afterId)
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('incident_line_sent').select('incident_line_sent.enquiry_id').whereRef('incident_line_sent.enquiry_id', '=', 'enquiry.id').where('incident_line_sent.line_id', '=', lineId))),
+      not(
+        exists(
+          selectFrom('incident_line_sent')
+            .select('incident_line_sent.enquiry_id')
+            .whereRef('incident_line_sent.enquiry_id', '=', 'enquiry.id')
+            .where('incident_line_sent.line_id', '=', lineId),
+        ),
+      ),
     )
     .orderBy('enquiry.id')
     .limit(limit)
@@ -74,7 +111,10 @@ export async function pendingBatch(db: Db | Tx, incidentId: string, lineId: stri
 }
 
 /** Records that `enquiryId` had `lineId` at `contact`; false when it already had (the primary key). */
-export async function recordSent(tx: Tx, row: { line_id: string; enquiry_id: string; contact: string; queued_at: Date }): Promise<boolean> {
+export async function recordSent(
+  tx: Tx,
+  row: { line_id: string; enquiry_id: string; contact: string; queued_at: Date },
+): Promise<boolean> {
   const r = await tx
     .insertInto('incident_line_sent')
     .values(row)
@@ -86,7 +126,12 @@ export async function recordSent(tx: Tx, row: { line_id: string; enquiry_id: str
 
 /** When `enquiryId` was recorded as having had `lineId` (null: not yet). */
 export async function sentAtOf(db: Db | Tx, lineId: string, enquiryId: string): Promise<Date | null> {
-  const r = await db.selectFrom('incident_line_sent').select('queued_at').where('line_id', '=', lineId).where('enquiry_id', '=', enquiryId).executeTakeFirst();
+  const r = await db
+    .selectFrom('incident_line_sent')
+    .select('queued_at')
+    .where('line_id', '=', lineId)
+    .where('enquiry_id', '=', enquiryId)
+    .executeTakeFirst();
   return r?.queued_at ?? null;
 }
 
@@ -112,7 +157,9 @@ export function sendJobKey(lineId: string): string {
 export async function linesBeingSent(db: Db | Tx, lineIds: string[]): Promise<Set<string>> {
   if (!lineIds.length) return new Set();
   const keys = lineIds.map(sendJobKey);
-  const r = await sql<{ key: string }>`SELECT key FROM graphile_worker.jobs WHERE key = ANY(${keys}::text[])`.execute(db);
+  const r = await sql<{ key: string }>`SELECT key FROM graphile_worker.jobs WHERE key = ANY(${keys}::text[])`.execute(
+    db,
+  );
   return new Set(r.rows.map((row) => row.key.slice('incident-line-send:'.length)));
 }
 

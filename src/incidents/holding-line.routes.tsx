@@ -8,14 +8,25 @@ import { Csrf, DeskLayout } from '../web/layout.js';
 import { actorOf, formFields, rowId } from '../web/handlers.js';
 import type { DeskSession } from '../web/session.js';
 import { ownSubject } from '../email/email-out.service.js';
-import { LINE_LIMITS, lineMessageText, smsSize, type HoldingLines, type LineWithCounts } from './holding-line.service.js';
+import {
+  LINE_LIMITS,
+  lineMessageText,
+  smsSize,
+  type HoldingLines,
+  type LineWithCounts,
+} from './holding-line.service.js';
 import type { Incident } from './incident.tables.js';
 
 /**
  * Re-shows the incident page with the new-line form's errors beside its fields and what was typed
  * (the incident page's own renderer, when the desk wires it; status 422).
  */
-export type RenderIncidentWithErrors = (c: Context<DeskEnv>, incidentId: string, errors: Record<string, string>, values: Record<string, string>) => Response | Promise<Response>;
+export type RenderIncidentWithErrors = (
+  c: Context<DeskEnv>,
+  incidentId: string,
+  errors: Record<string, string>,
+  values: Record<string, string>,
+) => Response | Promise<Response>;
 
 export interface HoldingLineRouteDeps {
   config: Pick<Config, 'office'>;
@@ -25,7 +36,12 @@ export interface HoldingLineRouteDeps {
 }
 
 /** The form for a new line, for the incident page (fields `kind` and `text`, their ids the same, as the error summary links to them). */
-export function NewLineForm(props: { incidentId: string; csrf: string; errors?: Record<string, string>; values?: Record<string, string> }) {
+export function NewLineForm(props: {
+  incidentId: string;
+  csrf: string;
+  errors?: Record<string, string>;
+  values?: Record<string, string>;
+}) {
   const errors = props.errors ?? {};
   const values = props.values ?? {};
   const kind = values.kind === 'press' ? 'press' : 'holding';
@@ -55,12 +71,23 @@ export function NewLineForm(props: { incidentId: string; csrf: string; errors?: 
   );
 }
 
-function LineFormPage(props: { officeName: string; session: DeskSession; incidentId: string; errors: Record<string, string>; values: Record<string, string> }) {
+function LineFormPage(props: {
+  officeName: string;
+  session: DeskSession;
+  incidentId: string;
+  errors: Record<string, string>;
+  values: Record<string, string>;
+}) {
   return (
     <DeskLayout title="Error: new line" officeName={props.officeName} session={props.session}>
       <h1>New line for the incident</h1>
       <ErrorSummary errors={props.errors} order={['kind', 'text']} />
-      <NewLineForm incidentId={props.incidentId} csrf={props.session.session.csrf_token} errors={props.errors} values={props.values} />
+      <NewLineForm
+        incidentId={props.incidentId}
+        csrf={props.session.session.csrf_token}
+        errors={props.errors}
+        values={props.values}
+      />
       <p>
         <a href={`/desk/incidents/${props.incidentId}`}>Back to the incident</a>
       </p>
@@ -75,28 +102,40 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
  * SMS length and segments) and by email (subject and body), who gets it, who cannot be reached,
  * and the confirm button (a plain form: no script needed).
  */
-function SendPreviewPage(props: { officeName: string; session: DeskSession; incident: Incident; line: LineWithCounts }) {
+function SendPreviewPage(props: {
+  officeName: string;
+  session: DeskSession;
+  incident: Incident;
+  line: LineWithCounts;
+}) {
   const { incident, line } = props;
   const text = lineMessageText(line.line);
   const size = smsSize(text);
   const base = `/desk/incidents/${incident.id}`;
   const kind = line.line.kind === 'press' ? 'press line' : 'holding line';
   return (
-    <DeskLayout title={`Send the ${kind}?`} officeName={props.officeName} session={props.session} current="/desk/incidents">
+    <DeskLayout
+      title={`Send the ${kind}?`}
+      officeName={props.officeName}
+      session={props.session}
+      current="/desk/incidents"
+    >
       <p>
         <a href={`${base}#lines`}>← Back to the incident</a>
       </p>
       <h1>Send the {kind}?</h1>
       {line.notHad ? (
         <p class="lead">
-          To {plural(line.notHad, 'journalist', 'journalists')} who {line.notHad === 1 ? 'has' : 'have'} not had it: {line.notHadBy.sms} by text, {line.notHadBy.email} by email.
+          To {plural(line.notHad, 'journalist', 'journalists')} who {line.notHad === 1 ? 'has' : 'have'} not had it:{' '}
+          {line.notHadBy.sms} by text, {line.notHadBy.email} by email.
         </p>
       ) : (
         <p class="lead">Every linked journalist who can be reached has had it: sending sends nothing.</p>
       )}
       {line.unreachable ? (
         <p>
-          {plural(line.unreachable, 'enquiry', 'enquiries')} cannot be reached (no number for texts, no email address): {line.unreachableRefs.join(', ')}.
+          {plural(line.unreachable, 'enquiry', 'enquiries')} cannot be reached (no number for texts, no email address):{' '}
+          {line.unreachableRefs.join(', ')}.
         </p>
       ) : null}
       <section aria-labelledby="preview-sms-title" class="line-preview">
@@ -158,7 +197,15 @@ export function holdingLineRoutes(deps: HoldingLineRouteDeps) {
         return deps.renderIncident(c, id, fields, values);
       }
       c.status(422);
-      return c.html(<LineFormPage officeName={deps.config.office.name} session={deskSession(c)} incidentId={id} errors={fields} values={values} />);
+      return c.html(
+        <LineFormPage
+          officeName={deps.config.office.name}
+          session={deskSession(c)}
+          incidentId={id}
+          errors={fields}
+          values={values}
+        />,
+      );
     }
     return c.redirect(`/desk/incidents/${id}#lines`, 303);
   });
@@ -166,7 +213,9 @@ export function holdingLineRoutes(deps: HoldingLineRouteDeps) {
   app.get('/incidents/:id/lines/:lineId/send', async (c) => {
     const id = rowId(c, 'incident');
     const { incident, line } = await deps.holdingLines.lineOf(id, c.req.param('lineId'));
-    return c.html(<SendPreviewPage officeName={deps.config.office.name} session={deskSession(c)} incident={incident} line={line} />);
+    return c.html(
+      <SendPreviewPage officeName={deps.config.office.name} session={deskSession(c)} incident={incident} line={line} />,
+    );
   });
 
   app.post('/incidents/:id/lines/:lineId/send', async (c) => {

@@ -106,7 +106,14 @@ function contactOf(route: NonNullable<UpdateRoute>): string {
 export class HoldingLines implements AfterLinkPort {
   private readonly routes: JournalistUpdates;
 
-  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'incidents' | 'publicBaseUrl' | 'twilio'>; email?: EmailOut }) {
+  constructor(
+    private readonly deps: {
+      db: Db;
+      clock: Clock;
+      config: Pick<Config, 'office' | 'incidents' | 'publicBaseUrl' | 'twilio'>;
+      email?: EmailOut;
+    },
+  ) {
     this.routes = new JournalistUpdates({ config: deps.config, email: deps.email });
   }
 
@@ -117,19 +124,37 @@ export class HoldingLines implements AfterLinkPort {
   async addLine(incidentId: string, input: { kind?: unknown; text: unknown }, actor: Actor): Promise<IncidentLine> {
     const kind = input.kind === undefined || input.kind === '' ? 'holding' : input.kind;
     if (typeof kind !== 'string' || !(INCIDENT_LINE_KINDS as readonly string[]).includes(kind)) {
-      throw new AppError('validation', 'Choose a holding line or a press line', { fields: { kind: 'Choose a holding line or a press line' } });
+      throw new AppError('validation', 'Choose a holding line or a press line', {
+        fields: { kind: 'Choose a holding line or a press line' },
+      });
     }
     const text = typeof input.text === 'string' ? normaliseText(input.text, true) : '';
-    if (!text) throw new AppError('validation', 'Enter the line', { fields: { text: 'Enter the line to send to the journalists' } });
+    if (!text)
+      throw new AppError('validation', 'Enter the line', {
+        fields: { text: 'Enter the line to send to the journalists' },
+      });
     if (text.length > LINE_LIMITS.text) {
-      throw new AppError('validation', 'The line is too long', { fields: { text: `Keep it to ${LINE_LIMITS.text.toLocaleString('en-GB')} characters or fewer` } });
+      throw new AppError('validation', 'The line is too long', {
+        fields: { text: `Keep it to ${LINE_LIMITS.text.toLocaleString('en-GB')} characters or fewer` },
+      });
     }
     const now = this.deps.clock();
     return this.deps.db.transaction().execute(async (tx) => {
       const incident = await this.incidentOrThrow(tx, incidentId);
       if (incident.closed_at) throw new AppError('conflict', `Incident “${incident.name}” is closed`);
-      const line = await repo.insertLine(tx, { incident_id: incident.id, kind: kind as IncidentLineKind, text, created_at: now, created_by: actor.email });
-      await audit(tx, { at: now, actor, action: 'incident.line_added', detail: { incidentId: incident.id, lineId: line.id, kind } });
+      const line = await repo.insertLine(tx, {
+        incident_id: incident.id,
+        kind: kind as IncidentLineKind,
+        text,
+        created_at: now,
+        created_by: actor.email,
+      });
+      await audit(tx, {
+        at: now,
+        actor,
+        action: 'incident.line_added',
+        detail: { incidentId: incident.id, lineId: line.id, kind },
+      });
       return line;
     });
   }
@@ -144,8 +169,15 @@ export class HoldingLines implements AfterLinkPort {
   async linesOf(incidentId: string): Promise<LineWithCounts[]> {
     if (!isRowIdDigits(incidentId)) return [];
     const db = this.deps.db;
-    const [lines, enquiries, sent] = await Promise.all([repo.linesOf(db, incidentId), repo.eligibleEnquiries(db, incidentId), repo.sentOfIncident(db, incidentId)]);
-    const sending = await repo.linesBeingSent(db, lines.map((l) => l.id));
+    const [lines, enquiries, sent] = await Promise.all([
+      repo.linesOf(db, incidentId),
+      repo.eligibleEnquiries(db, incidentId),
+      repo.sentOfIncident(db, incidentId),
+    ]);
+    const sending = await repo.linesBeingSent(
+      db,
+      lines.map((l) => l.id),
+    );
     const contacts = new Map(enquiries.map((e) => [e.id, this.routeOf(e)]));
     return lines.map((line) => {
       const mine = sent.filter((s) => s.line_id === line.id);
@@ -160,8 +192,19 @@ export class HoldingLines implements AfterLinkPort {
         else if (!hadContacts.has(contactOf(route))) waiting.set(contactOf(route), route.medium);
       }
       const media = [...waiting.values()];
-      const notHadBy = { sms: media.filter((m) => m === 'sms').length, email: media.filter((m) => m === 'email').length };
-      return { line, had: hadContacts.size, notHad: waiting.size, unreachable: unreachableRefs.length, unreachableRefs, notHadBy, sending: sending.has(line.id) };
+      const notHadBy = {
+        sms: media.filter((m) => m === 'sms').length,
+        email: media.filter((m) => m === 'email').length,
+      };
+      return {
+        line,
+        had: hadContacts.size,
+        notHad: waiting.size,
+        unreachable: unreachableRefs.length,
+        unreachableRefs,
+        notHadBy,
+        sending: sending.has(line.id),
+      };
     });
   }
 
@@ -193,8 +236,18 @@ export class HoldingLines implements AfterLinkPort {
       const incident = await this.incidentOrThrow(tx, incidentId);
       const line = await repo.findLine(tx, incident.id, lineId);
       if (!line) throw new AppError('not_found', 'There is no such line');
-      await addJob(tx, 'incident_line_send', { incidentId: incident.id, lineId: line.id }, { runAt: now, jobKey: repo.sendJobKey(line.id) });
-      await audit(tx, { at: now, actor, action: 'incident.line_sent', detail: { incidentId: incident.id, lineId: line.id, to: notHad } });
+      await addJob(
+        tx,
+        'incident_line_send',
+        { incidentId: incident.id, lineId: line.id },
+        { runAt: now, jobKey: repo.sendJobKey(line.id) },
+      );
+      await audit(tx, {
+        at: now,
+        actor,
+        action: 'incident.line_sent',
+        detail: { incidentId: incident.id, lineId: line.id, to: notHad },
+      });
     });
     return notHad;
   }
@@ -230,7 +283,14 @@ export class HoldingLines implements AfterLinkPort {
    * entry) for the enquiry, and queues a message only when nobody else with the same contact had
    * it. 'already': this enquiry had it; 'unreachable': no number that takes a text nor address.
    */
-  private async sendTo(tx: Tx, line: IncidentLine, incident: Incident, e: Enquiry, now: Date, actor?: Actor): Promise<LineOutcome> {
+  private async sendTo(
+    tx: Tx,
+    line: IncidentLine,
+    incident: Incident,
+    e: Enquiry,
+    now: Date,
+    actor?: Actor,
+  ): Promise<LineOutcome> {
     const route = this.routeOf(e);
     if (!route) return 'unreachable';
     const contact = contactOf(route);
@@ -238,16 +298,28 @@ export class HoldingLines implements AfterLinkPort {
     // enquiry of theirs to get here queues the message, under a key that names no one.
     await lockKey(tx, `incident-line:${line.id}:${contact}`);
     if (!(await repo.recordSent(tx, { line_id: line.id, enquiry_id: e.id, contact, queued_at: now }))) return 'already';
-    await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_line_sent', actor: actor?.email ?? null, data: { incidentId: incident.id, lineId: line.id, kind: line.kind, text: line.text, to: route.to } });
+    await addEvent(tx, {
+      enquiryId: e.id,
+      at: now,
+      kind: 'incident_line_sent',
+      actor: actor?.email ?? null,
+      data: { incidentId: incident.id, lineId: line.id, kind: line.kind, text: line.text, to: route.to },
+    });
     if (this.deps.config.incidents.holdingLineCounts === 'first_response' && !e.first_response_at) {
-      await repo.recordFirstResponse(tx, e.id, now, workingMinutesBetween(e.received_at, now, this.deps.config.office) * 60);
+      await repo.recordFirstResponse(
+        tx,
+        e.id,
+        now,
+        workingMinutesBetween(e.received_at, now, this.deps.config.office) * 60,
+      );
     }
     if (await repo.contactHad(tx, line.id, contact, e.id)) return 'shared';
     const key = `incident-line:${line.id}:${e.id}`;
     // As written (issue 23): nothing in front, above all not the incident's internal name, which
     // can be an operation's or a victim's. The email's subject is Press Desk's own (`ownSubject`).
     const body = lineMessageText(line);
-    if (route.medium === 'sms') await queueSms(tx, { key, enquiryId: e.id, to: route.to, body, lane: 'journalist' }, now);
+    if (route.medium === 'sms')
+      await queueSms(tx, { key, enquiryId: e.id, to: route.to, body, lane: 'journalist' }, now);
     else await this.deps.email!.update(tx, { key, enquiry: e, to: route.to, text: body }, now);
     return 'queued';
   }
@@ -277,18 +349,41 @@ export class HoldingLines implements AfterLinkPort {
   async sendToEnquiry(tx: Tx, e: Enquiry, lineId: string, actor: Actor, now: Date): Promise<LineOutcome> {
     const current = await this.lineForEnquiry(tx, e);
     if (!current) {
-      throw new AppError('validation', 'No line', { fields: { line: 'This enquiry is no longer in an incident with a line: nothing was sent.' } });
+      throw new AppError('validation', 'No line', {
+        fields: { line: 'This enquiry is no longer in an incident with a line: nothing was sent.' },
+      });
     }
     if (current.line.id !== lineId) {
-      throw new AppError('validation', 'The line has changed', { fields: { line: 'The incident’s line has changed since this page was opened: read the new line below and send it again.' } });
+      throw new AppError('validation', 'The line has changed', {
+        fields: {
+          line: 'The incident’s line has changed since this page was opened: read the new line below and send it again.',
+        },
+      });
     }
     if (current.sentAt) return 'already';
-    if (current.barred === 'withdrawn') throw new AppError('validation', 'Withdrawn', { fields: { line: 'The journalist has withdrawn this enquiry: the line is not sent.' } });
-    if (current.barred === 'updates_off') throw new AppError('validation', 'Messages off', { fields: { line: 'The journalist has turned off messages about this enquiry: the line is not sent.' } });
-    if (!current.route) throw new AppError('validation', 'Cannot be reached', { fields: { line: 'This journalist has no number that takes texts and no email address Press Desk can write to.' } });
+    if (current.barred === 'withdrawn')
+      throw new AppError('validation', 'Withdrawn', {
+        fields: { line: 'The journalist has withdrawn this enquiry: the line is not sent.' },
+      });
+    if (current.barred === 'updates_off')
+      throw new AppError('validation', 'Messages off', {
+        fields: { line: 'The journalist has turned off messages about this enquiry: the line is not sent.' },
+      });
+    if (!current.route)
+      throw new AppError('validation', 'Cannot be reached', {
+        fields: {
+          line: 'This journalist has no number that takes texts and no email address Press Desk can write to.',
+        },
+      });
     const outcome = await this.sendTo(tx, current.line, current.incident, e, now, actor);
     if (outcome !== 'already') {
-      await audit(tx, { at: now, actor, action: 'incident.line_sent', enquiryId: e.id, detail: { incidentId: current.incident.id, lineId: current.line.id, to: 1, via: 'link', outcome } });
+      await audit(tx, {
+        at: now,
+        actor,
+        action: 'incident.line_sent',
+        enquiryId: e.id,
+        detail: { incidentId: current.incident.id, lineId: current.line.id, to: 1, via: 'link', outcome },
+      });
     }
     return outcome;
   }

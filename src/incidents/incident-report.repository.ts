@@ -18,7 +18,15 @@ export async function findIncident(db: Db, id: string): Promise<Incident | undef
  * deadlines missed (by the reports page's rule, judged at `now`), and breaches announced.
  */
 export async function enquiryTotals(db: Db, incidentId: string, now: Date) {
-  const r = await sql<{ total: number; answered: number; with_deadline: number; missed: number; breached: number; first_received: Date | null; last_received: Date | null }>`
+  const r = await sql<{
+    total: number;
+    answered: number;
+    with_deadline: number;
+    missed: number;
+    breached: number;
+    first_received: Date | null;
+    last_received: Date | null;
+  }>`
     SELECT count(*)::int AS total,
            count(*) FILTER (WHERE e.first_response_at IS NOT NULL)::int AS answered,
            count(*) FILTER (WHERE e.deadline IS NOT NULL)::int AS with_deadline,
@@ -55,7 +63,10 @@ export async function byHour(db: Db, incidentId: string, timezone: string): Prom
 }
 
 /** Each line the office gave about the incident, oldest first, with how many people it was sent to. */
-export async function linesGiven(db: Db, incidentId: string): Promise<Array<{ id: string; kind: IncidentLineKind; created_at: Date; created_by: string; recipients: number }>> {
+export async function linesGiven(
+  db: Db,
+  incidentId: string,
+): Promise<Array<{ id: string; kind: IncidentLineKind; created_at: Date; created_by: string; recipients: number }>> {
   const r = await sql<{ id: string; kind: IncidentLineKind; created_at: Date; created_by: string; recipients: number }>`
     SELECT l.id, l.kind, l.created_at, l.created_by, (SELECT count(DISTINCT s.contact) FROM incident_line_sent s WHERE s.line_id = l.id)::int AS recipients
       FROM incident_line l

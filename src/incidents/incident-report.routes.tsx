@@ -24,7 +24,9 @@ export function incidentReportRoutes(deps: { db: Db; clock: Clock; config: Pick<
 
   app.get('/incidents/:id/report', async (c) => {
     const report = await reportOf(rowId(c, 'incident'));
-    return c.html(<IncidentReportPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} report={report} />);
+    return c.html(
+      <IncidentReportPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} report={report} />,
+    );
   });
 
   app.get('/incidents/:id/report.json', async (c) => c.json(await reportOf(rowId(c, 'incident'))));

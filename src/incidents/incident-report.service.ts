@@ -27,7 +27,14 @@ export interface ArrivalBucket {
 
 /** Everything the per-incident report shows. */
 export interface IncidentReport {
-  incident: { id: string; name: string; declaredAt: string; declaredBy: string; acknowledgedAt: string | null; closedAt: string | null };
+  incident: {
+    id: string;
+    name: string;
+    declaredAt: string;
+    declaredBy: string;
+    acknowledgedAt: string | null;
+    closedAt: string | null;
+  };
   enquiries: {
     total: number;
     byChannel: Record<EnquiryChannel, number>;
@@ -70,7 +77,9 @@ export class IncidentReports {
       repo.linesGiven(db, id),
       repo.journalistsReached(db, id),
     ]);
-    const byChannel = Object.fromEntries(ENQUIRY_CHANNELS.map((c) => [c, channels.find((x) => x.channel === c)?.n ?? 0])) as Record<EnquiryChannel, number>;
+    const byChannel = Object.fromEntries(
+      ENQUIRY_CHANNELS.map((c) => [c, channels.find((x) => x.channel === c)?.n ?? 0]),
+    ) as Record<EnquiryChannel, number>;
     const firstHolding = given.find((l) => l.kind === 'holding') ?? null;
     return {
       incident: {
@@ -91,11 +100,18 @@ export class IncidentReports {
         breaches: totals.breached,
       },
       lines: {
-        firstHoldingAfterSeconds: firstHolding ? Math.round((firstHolding.created_at.getTime() - incident.declared_at.getTime()) / 1000) : null,
+        firstHoldingAfterSeconds: firstHolding
+          ? Math.round((firstHolding.created_at.getTime() - incident.declared_at.getTime()) / 1000)
+          : null,
         firstHoldingAt: firstHolding?.created_at.toISOString() ?? null,
         journalistsReached: reached.any,
         journalistsGotHolding: reached.holding,
-        given: given.map((l) => ({ kind: l.kind, createdAt: l.created_at.toISOString(), createdBy: l.created_by, recipients: l.recipients })),
+        given: given.map((l) => ({
+          kind: l.kind,
+          createdAt: l.created_at.toISOString(),
+          createdBy: l.created_by,
+          recipients: l.recipients,
+        })),
       },
     };
   }
@@ -106,7 +122,10 @@ export class IncidentReports {
  * hour, zero where nothing came (a lull shows as a lull); by office-time day when that is more
  * than MAX_HOURLY_BUCKETS hours.
  */
-export function arrivalBuckets(hours: Array<{ hour: Date; n: number }>, zone: string): { unit: 'hour' | 'day'; buckets: ArrivalBucket[] } {
+export function arrivalBuckets(
+  hours: Array<{ hour: Date; n: number }>,
+  zone: string,
+): { unit: 'hour' | 'day'; buckets: ArrivalBucket[] } {
   if (!hours.length) return { unit: 'hour', buckets: [] };
   const first = hours[0].hour.getTime();
   const last = hours[hours.length - 1].hour.getTime();
@@ -123,7 +142,11 @@ export function arrivalBuckets(hours: Array<{ hour: Date; n: number }>, zone: st
   if (unit === 'day') at = at.startOf('day');
   const end = unit === 'hour' ? last : DateTime.fromMillis(last, { zone }).startOf('day').toMillis();
   while (at.toMillis() <= end) {
-    buckets.push({ start: at.toUTC().toISO()!, label: at.setLocale('en-GB').toFormat(unit === 'hour' ? 'ccc d LLL HH:mm' : 'ccc d LLL'), n: counts.get(at.toMillis()) ?? 0 });
+    buckets.push({
+      start: at.toUTC().toISO()!,
+      label: at.setLocale('en-GB').toFormat(unit === 'hour' ? 'ccc d LLL HH:mm' : 'ccc d LLL'),
+      n: counts.get(at.toMillis()) ?? 0,
+    });
     // Luxon adds hours as elapsed time and days as calendar days, as each bucket needs.
     at = unit === 'hour' ? at.plus({ hours: 1 }) : at.plus({ days: 1 });
   }

@@ -11,20 +11,32 @@ import type { IncidentReport } from './incident-report.service.js';
 const LINE_KIND = { holding: 'Holding line', press: 'Press line' } as const;
 
 /** The per-incident report: headline figures, arrivals by channel and by hour (chart with its table), and the lines given. */
-export function IncidentReportPage(props: { session: DeskSession; office: OfficeConfig; now: Date; report: IncidentReport }) {
+export function IncidentReportPage(props: {
+  session: DeskSession;
+  office: OfficeConfig;
+  now: Date;
+  report: IncidentReport;
+}) {
   const r = props.report;
   const when = (iso: string) => formatShortTime(new Date(iso), props.office, props.now);
   const e = r.enquiries;
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   return (
-    <DeskLayout title={`Report: ${r.incident.name}`} officeName={props.office.name} session={props.session} current="/desk/incidents">
+    <DeskLayout
+      title={`Report: ${r.incident.name}`}
+      officeName={props.office.name}
+      session={props.session}
+      current="/desk/incidents"
+    >
       <p>
         <a href={`/desk/incidents/${r.incident.id}`}>Back to the incident</a>
       </p>
       <h1>Report: {r.incident.name}</h1>
       <p>
-        Declared {when(r.incident.declaredAt)} by {r.incident.declaredBy}.{r.incident.closedAt ? ` Closed ${when(r.incident.closedAt)}.` : ' Still open.'} The figures count
-        the enquiries linked to the incident now. Download <a href={`/desk/incidents/${r.incident.id}/report.json`}>these figures (JSON)</a>.
+        Declared {when(r.incident.declaredAt)} by {r.incident.declaredBy}.
+        {r.incident.closedAt ? ` Closed ${when(r.incident.closedAt)}.` : ' Still open.'} The figures count the enquiries
+        linked to the incident now. Download{' '}
+        <a href={`/desk/incidents/${r.incident.id}/report.json`}>these figures (JSON)</a>.
       </p>
 
       <h2>Headlines</h2>
@@ -39,7 +51,11 @@ export function IncidentReportPage(props: { session: DeskSession; office: Office
         </div>
         <div>
           <dt>First holding line</dt>
-          <dd>{r.lines.firstHoldingAfterSeconds === null ? 'None given' : `${duration(r.lines.firstHoldingAfterSeconds)} after the declaration`}</dd>
+          <dd>
+            {r.lines.firstHoldingAfterSeconds === null
+              ? 'None given'
+              : `${duration(r.lines.firstHoldingAfterSeconds)} after the declaration`}
+          </dd>
         </div>
         <div>
           <dt>Journalists sent a line</dt>
@@ -50,7 +66,8 @@ export function IncidentReportPage(props: { session: DeskSession; office: Office
         <div>
           <dt>Deadlines missed</dt>
           <dd>
-            {e.missedDeadlines} <span class="hint">of {plural(e.withDeadline, 'enquiry', 'enquiries')} with a deadline</span>
+            {e.missedDeadlines}{' '}
+            <span class="hint">of {plural(e.withDeadline, 'enquiry', 'enquiries')} with a deadline</span>
           </dd>
         </div>
         <div>

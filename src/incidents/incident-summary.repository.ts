@@ -9,7 +9,10 @@ import type { Enquiry } from '../enquiries/enquiry.tables.js';
 // millisecond as a summary is neither lost nor counted twice.
 
 /** An enquiry a summary counts. */
-export type SummarisedEnquiry = Pick<Enquiry, 'id' | 'reference' | 'status' | 'deadline' | 'first_response_at' | 'received_at'>;
+export type SummarisedEnquiry = Pick<
+  Enquiry,
+  'id' | 'reference' | 'status' | 'deadline' | 'first_response_at' | 'received_at'
+>;
 
 /**
  * The enquiries still linked to the incident that did not page because of it, arrived up to

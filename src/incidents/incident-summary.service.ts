@@ -57,15 +57,20 @@ export function summarySms(f: SummaryFacts, office: OfficeConfig, now: Date): st
   const n = f.dueBeforeOpening;
   const due = n === 0 ? 'none with a deadline' : n === 1 ? '1 with a deadline' : `${n} with deadlines`;
   const before = f.opensAt ? ` before the office opens ${formatShortTime(f.opensAt, office, now)}` : '';
-  const first = f.first.deadline ? `Soonest: ${f.first.reference} by ${formatDeadline(f.first.deadline, office, now)}. ` : `Latest: ${f.first.reference}. `;
-  const compose = (name: string) => `Incident '${name}': ${what}, ${due}${before}. ${first}Reply INFO ${f.first.reference} or open the desk.`;
+  const first = f.first.deadline
+    ? `Soonest: ${f.first.reference} by ${formatDeadline(f.first.deadline, office, now)}. `
+    : `Latest: ${f.first.reference}. `;
+  const compose = (name: string) =>
+    `Incident '${name}': ${what}, ${due}${before}. ${first}Reply INFO ${f.first.reference} or open the desk.`;
   const fitsTwo = (text: string) => smsLength(text) <= smsCapacity(text, 2);
   const name = foldToGsm(f.incidentName.replace(/\s+/g, ' ').trim());
   if (fitsTwo(compose(name))) return compose(name);
   // What cannot be folded (an emoji) makes the whole text UCS-2, half the room: it goes first, then the name's end.
   const chars = Array.from(name).filter(isGsm);
   for (let keep = chars.length; keep > 0; keep--) {
-    const text = compose(keep === chars.length ? chars.join('').trim() : `${chars.slice(0, keep).join('').trimEnd()}...`);
+    const text = compose(
+      keep === chars.length ? chars.join('').trim() : `${chars.slice(0, keep).join('').trimEnd()}...`,
+    );
     if (fitsTwo(text)) return text;
   }
   return compose('...');
@@ -83,7 +88,9 @@ export function summarySpoken(f: SummaryFacts, office: OfficeConfig, now: Date):
   const due = n === 0 ? 'None has a deadline' : n === 1 ? '1 has a deadline' : `${n} have deadlines`;
   const before = f.opensAt ? ` before the office opens ${formatShortTime(f.opensAt, office, now)}` : '';
   const ref = spokenReference(f.first.reference);
-  const first = f.first.deadline ? `The soonest is ${ref}, by ${formatDeadline(f.first.deadline, office, now)}.` : `The latest is ${ref}.`;
+  const first = f.first.deadline
+    ? `The soonest is ${ref}, by ${formatDeadline(f.first.deadline, office, now)}.`
+    : `The latest is ${ref}.`;
   const name = f.incidentName.replace(/\s+/g, ' ').trim().slice(0, 200);
   const summary = `This is Press Desk. Incident ${name}: ${what} arrived. ${due}${before}. ${first} Open the desk to see them.`;
   return `${summary} Again: ${summary} Goodbye.`;
@@ -91,7 +98,9 @@ export function summarySpoken(f: SummaryFacts, office: OfficeConfig, now: Date):
 
 /** One summary text per `incidents.summaryMinutes` to on-call while an incident's enquiries keep arriving. */
 export class IncidentSummaries implements SummaryPort {
-  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'incidents'>; rota: RotaService }) {}
+  constructor(
+    private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'incidents'>; rota: RotaService },
+  ) {}
 
   /**
    * Makes sure a summary about `incident` goes out within `incidents.summaryMinutes` of `at`, in
@@ -100,7 +109,12 @@ export class IncidentSummaries implements SummaryPort {
    */
   async queue(tx: Tx, incident: Incident, at: Date): Promise<void> {
     const runAt = new Date(at.getTime() + this.deps.config.incidents.summaryMinutes * 60_000);
-    await addJob(tx, 'incident_summary', { incidentId: incident.id }, { runAt, jobKey: summaryJobKey(incident.id), jobKeyMode: 'preserve_run_at' });
+    await addJob(
+      tx,
+      'incident_summary',
+      { incidentId: incident.id },
+      { runAt, jobKey: summaryJobKey(incident.id), jobKeyMode: 'preserve_run_at' },
+    );
   }
 
   /**
@@ -125,8 +139,16 @@ export class IncidentSummaries implements SummaryPort {
       const dueBeforeOpening = waiting.filter((e) => !opensAt || e.deadline!.getTime() < opensAt.getTime()).length;
       const soonest = waiting.sort((a, b) => a.deadline!.getTime() - b.deadline!.getTime())[0];
       const latest = covered[covered.length - 1];
-      const first = soonest ? { reference: soonest.reference, deadline: soonest.deadline } : { reference: latest.reference, deadline: null };
-      const facts: SummaryFacts = { incidentName: incident.name, count: covered.length, dueBeforeOpening, opensAt, first };
+      const first = soonest
+        ? { reference: soonest.reference, deadline: soonest.deadline }
+        : { reference: latest.reference, deadline: null };
+      const facts: SummaryFacts = {
+        incidentName: incident.name,
+        count: covered.length,
+        dueBeforeOpening,
+        opensAt,
+        first,
+      };
 
       const to = await rota.onCallAt(now, tx);
       // Strictly after the last summary, so each summary's outbox key is its own even when two run in one millisecond.
@@ -136,8 +158,24 @@ export class IncidentSummaries implements SummaryPort {
       // Twilio would refuse a text to a landline (21614) or to a phone that texted STOP (21610):
       // such a number is called, as its pages are, and hears the summary.
       const byCall = (await staffReach(tx, to.phone)).by === 'call';
-      if (byCall) await queueCall(tx, { key, enquiryId: null, to: to.phone, twiml: voiceSay(summarySpoken(facts, config.office, now)), lane: 'page' }, now);
-      else await queueSms(tx, { key, enquiryId: null, to: to.phone, body: summarySms(facts, config.office, now), lane: 'page' }, now);
+      if (byCall)
+        await queueCall(
+          tx,
+          {
+            key,
+            enquiryId: null,
+            to: to.phone,
+            twiml: voiceSay(summarySpoken(facts, config.office, now)),
+            lane: 'page',
+          },
+          now,
+        );
+      else
+        await queueSms(
+          tx,
+          { key, enquiryId: null, to: to.phone, body: summarySms(facts, config.office, now), lane: 'page' },
+          now,
+        );
       const data = { incidentId: incident.id, to: to.phone, ...(byCall ? { by: 'call' as const } : {}) };
       for (const e of covered) await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_summary', data });
       await repo.setSummarisedTo(tx, incident.id, upTo);

@@ -10,12 +10,26 @@ import type { Incident } from './incident.tables.js';
 // same weighted text as the enquiry's generated `search` column.
 
 /** Stores a new incident. */
-export async function insertIncident(tx: Tx, row: { name: string; description: string; terms: string; declared_at: Date; declared_by: string; acknowledged_at: Date | null }): Promise<Incident> {
+export async function insertIncident(
+  tx: Tx,
+  row: {
+    name: string;
+    description: string;
+    terms: string;
+    declared_at: Date;
+    declared_by: string;
+    acknowledged_at: Date | null;
+  },
+): Promise<Incident> {
   return tx.insertInto('incident').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
 /** Sets an incident's name, description and terms; returns it as it is now. */
-export async function updateIncident(tx: Tx, id: string, row: { name: string; description: string; terms: string }): Promise<Incident> {
+export async function updateIncident(
+  tx: Tx,
+  id: string,
+  row: { name: string; description: string; terms: string },
+): Promise<Incident> {
   return tx.updateTable('incident').set(row).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
@@ -31,12 +45,24 @@ export async function lockIncident(tx: Tx, id: string): Promise<Incident | undef
 
 /** Incidents not yet closed, newest first. */
 export async function openIncidents(db: Db | Tx): Promise<Incident[]> {
-  return db.selectFrom('incident').selectAll().where('closed_at', 'is', null).orderBy('declared_at', 'desc').orderBy('id', 'desc').execute();
+  return db
+    .selectFrom('incident')
+    .selectAll()
+    .where('closed_at', 'is', null)
+    .orderBy('declared_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
 }
 
 /** Every incident, newest first (at most `limit`). */
 export async function recentIncidents(db: Db | Tx, limit = 50): Promise<Incident[]> {
-  return db.selectFrom('incident').selectAll().orderBy('declared_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return db
+    .selectFrom('incident')
+    .selectAll()
+    .orderBy('declared_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 /**
@@ -53,7 +79,12 @@ export async function termsShape(db: Db | Tx, terms: string): Promise<{ searchab
 }
 
 /** How many enquiries (not erased) were received in [from, to), and how many of them `terms` match (the queue's search). */
-export async function termsMatchCount(db: Db | Tx, terms: string, from: Date, to: Date): Promise<{ total: number; matched: number }> {
+export async function termsMatchCount(
+  db: Db | Tx,
+  terms: string,
+  from: Date,
+  to: Date,
+): Promise<{ total: number; matched: number }> {
   const r = await sql<{ total: number; matched: number }>`
     SELECT count(*)::int AS total,
            count(*) FILTER (WHERE search @@ websearch_to_tsquery('english', ${terms}))::int AS matched
@@ -66,7 +97,10 @@ export async function termsMatchCount(db: Db | Tx, terms: string, from: Date, to
  * The newest open incident whose terms match a new enquiry's text (the same weighted text as
  * `enquiry.search`), before the enquiry is stored; undefined when none does.
  */
-export async function matchIncident(db: Db | Tx, text: { subject: string; details: string; outlet: string; name: string }): Promise<Incident | undefined> {
+export async function matchIncident(
+  db: Db | Tx,
+  text: { subject: string; details: string; outlet: string; name: string },
+): Promise<Incident | undefined> {
   const r = await sql<Incident>`
     SELECT i.* FROM incident i
      WHERE i.closed_at IS NULL
@@ -90,27 +124,72 @@ export async function setIncident(tx: Tx, enquiryId: string, incidentId: string 
 
 /** Remembers that an officer took this enquiry out of this incident (it is not suggested again). */
 export async function rememberUnlinked(tx: Tx, incidentId: string, enquiryId: string, at: Date): Promise<void> {
-  await tx.insertInto('incident_unlinked').values({ incident_id: incidentId, enquiry_id: enquiryId, at }).onConflict((oc) => oc.columns(['incident_id', 'enquiry_id']).doNothing()).execute();
+  await tx
+    .insertInto('incident_unlinked')
+    .values({ incident_id: incidentId, enquiry_id: enquiryId, at })
+    .onConflict((oc) => oc.columns(['incident_id', 'enquiry_id']).doNothing())
+    .execute();
 }
 
 /** A linked or suggested enquiry as the incident's pages list it. */
 export type IncidentEnquiry = Pick<
   Enquiry,
-  'id' | 'reference' | 'channel' | 'status' | 'outlet' | 'subject' | 'urgent' | 'deadline' | 'respond_by' | 'received_at' | 'first_response_at' | 'incident_linked_at' | 'phone' | 'email' | 'assigned_to'
+  | 'id'
+  | 'reference'
+  | 'channel'
+  | 'status'
+  | 'outlet'
+  | 'subject'
+  | 'urgent'
+  | 'deadline'
+  | 'respond_by'
+  | 'received_at'
+  | 'first_response_at'
+  | 'incident_linked_at'
+  | 'phone'
+  | 'email'
+  | 'assigned_to'
 > & { /** When its journalist last had one of the incident's lines (null: never). */ line_sent_at: Date | null };
 
-const LISTED = ['id', 'reference', 'channel', 'status', 'outlet', 'subject', 'urgent', 'deadline', 'respond_by', 'received_at', 'first_response_at', 'incident_linked_at', 'phone', 'email', 'assigned_to', lineSentAt.as('line_sent_at')] as const;
+const LISTED = [
+  'id',
+  'reference',
+  'channel',
+  'status',
+  'outlet',
+  'subject',
+  'urgent',
+  'deadline',
+  'respond_by',
+  'received_at',
+  'first_response_at',
+  'incident_linked_at',
+  'phone',
+  'email',
+  'assigned_to',
+  lineSentAt.as('line_sent_at'),
+] as const;
 
 /** The enquiries linked to an incident, newest arrival first. */
 export async function linkedEnquiries(db: Db | Tx, incidentId: string): Promise<IncidentEnquiry[]> {
-  return db.selectFrom('enquiry').select(LISTED).where('incident_id', '=', incidentId).orderBy('received_at', 'desc').orderBy('id', 'desc').execute();
+  return db
+    .selectFrom('enquiry')
+    .select(LISTED)
+    .where('incident_id', '=', incidentId)
+    .orderBy('received_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
 }
 
 /**
  * Open enquiries that match the incident's terms and are in no incident, except those an officer
  * took out of this one: the suggestions to link, newest first (at most `limit`).
  */
-export async function suggestions(db: Db | Tx, incident: Pick<Incident, 'id' | 'terms'>, limit = 200): Promise<IncidentEnquiry[]> {
+export async function suggestions(
+  db: Db | Tx,
+  incident: Pick<Incident, 'id' | 'terms'>,
+  limit = 200,
+): Promise<IncidentEnquiry[]> {
   return db
     .selectFrom('enquiry')
     .select(LISTED)
@@ -119,7 +198,14 @@ export async function suggestions(db: Db | Tx, incident: Pick<Incident, 'id' | '
     .where('erased_at', 'is', null)
     .where(sql<boolean>`search @@ websearch_to_tsquery('english', ${incident.terms})`)
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('incident_unlinked').select('incident_unlinked.enquiry_id').whereRef('incident_unlinked.enquiry_id', '=', 'enquiry.id').where('incident_unlinked.incident_id', '=', incident.id))),
+      not(
+        exists(
+          selectFrom('incident_unlinked')
+            .select('incident_unlinked.enquiry_id')
+            .whereRef('incident_unlinked.enquiry_id', '=', 'enquiry.id')
+            .where('incident_unlinked.incident_id', '=', incident.id),
+        ),
+      ),
     )
     .orderBy('received_at', 'desc')
     .orderBy('id', 'desc')
@@ -135,7 +221,14 @@ export async function acknowledgeIncidentsOf(tx: Tx, enquiryIds: string[], at: D
     .set({ acknowledged_at: at })
     .where('acknowledged_at', 'is', null)
     .where('closed_at', 'is', null)
-    .where('id', 'in', (eb) => eb.selectFrom('enquiry').select('incident_id').where('id', 'in', enquiryIds).where('incident_id', 'is not', null).$narrowType<{ incident_id: string }>())
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('enquiry')
+        .select('incident_id')
+        .where('id', 'in', enquiryIds)
+        .where('incident_id', 'is not', null)
+        .$narrowType<{ incident_id: string }>(),
+    )
     .returning('id')
     .execute();
   return r.map((x) => x.id);

@@ -17,9 +17,13 @@ const NOTICES: Record<string, (n: number) => string> = {
   declared: () => 'The incident is declared. New enquiries that match its search terms are linked as they arrive.',
   linked: (n) => (n === 1 ? 'The enquiry is linked to the incident.' : `${n} enquiries are linked to the incident.`),
   unlinked: () => 'The enquiry is unlinked: it is back in the queue on its own.',
-  edited: (n) => `The incident is changed. New enquiries that match its search terms are linked as they arrive; ${n} open ${n === 1 ? 'enquiry matches' : 'enquiries match'} them and ${n === 1 ? 'is' : 'are'} not linked yet.`,
+  edited: (n) =>
+    `The incident is changed. New enquiries that match its search terms are linked as they arrive; ${n} open ${n === 1 ? 'enquiry matches' : 'enquiries match'} them and ${n === 1 ? 'is' : 'are'} not linked yet.`,
   closed: () => 'The incident is closed. Its enquiries stay linked, and are in the queue as their own rows again.',
-  'line-sent': (n) => (n === 0 ? 'Nobody was waiting for this line: every linked journalist who can be reached has had it.' : `Line sent to ${n} ${n === 1 ? 'journalist' : 'journalists'}`),
+  'line-sent': (n) =>
+    n === 0
+      ? 'Nobody was waiting for this line: every linked journalist who can be reached has had it.'
+      : `Line sent to ${n} ${n === 1 ? 'journalist' : 'journalists'}`,
 };
 
 /** After a send, the notice also names the linked enquiries nobody can reach (read now, never from the query string). */
@@ -93,21 +97,55 @@ export interface IncidentRouteDeps {
 export function incidentRoutes(deps: IncidentRouteDeps) {
   const app = new Hono<DeskEnv>();
 
-  async function renderList(c: Context<DeskEnv>, status: 200 | 422, errors?: Record<string, string>, values?: Record<string, string>) {
+  async function renderList(
+    c: Context<DeskEnv>,
+    status: 200 | 422,
+    errors?: Record<string, string>,
+    values?: Record<string, string>,
+  ) {
     const incidents = await deps.incidents.recent();
     c.status(status);
     const names = await deps.incidents.staffNames();
-    return c.html(<IncidentsPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} incidents={incidents} names={names} notice={status === 200 ? listNoticeOf(c) : undefined} errors={errors} values={values} />);
+    return c.html(
+      <IncidentsPage
+        session={deskSession(c)}
+        office={deps.config.office}
+        now={deps.clock()}
+        incidents={incidents}
+        names={names}
+        notice={status === 200 ? listNoticeOf(c) : undefined}
+        errors={errors}
+        values={values}
+      />,
+    );
   }
 
   /** The incident page; with `errors`, the new-line or edit form shown again beside its fields (422); `notice` instead of the query's. */
-  async function renderIncident(c: Context<DeskEnv>, id: string, errors?: Record<string, string>, values?: Record<string, string>, notice?: string) {
+  async function renderIncident(
+    c: Context<DeskEnv>,
+    id: string,
+    errors?: Record<string, string>,
+    values?: Record<string, string>,
+    notice?: string,
+  ) {
     const view = await deps.incidents.view(id);
     if (!view) throw new AppError('not_found', 'There is no such incident.');
     const lines = await deps.holdingLines.linesOf(view.incident.id);
     const names = await deps.incidents.staffNames();
     if (errors) c.status(422);
-    return c.html(<IncidentPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} view={view} lines={lines} names={names} notice={errors ? undefined : (notice ?? lineSentNotice(c, lines, noticeOf(c, view, lines)))} errors={errors} values={values} />);
+    return c.html(
+      <IncidentPage
+        session={deskSession(c)}
+        office={deps.config.office}
+        now={deps.clock()}
+        view={view}
+        lines={lines}
+        names={names}
+        notice={errors ? undefined : (notice ?? lineSentNotice(c, lines, noticeOf(c, view, lines)))}
+        errors={errors}
+        values={values}
+      />,
+    );
   }
 
   function requireManagerRole(c: Context<DeskEnv>, what: string): void {
@@ -121,11 +159,20 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
     const body = await formFields(c);
     let id: string;
     try {
-      id = (await deps.incidents.declare({ name: body.name, description: body.description, terms: body.terms }, { kind: 'staff', actor: actorOf(c) })).id;
+      id = (
+        await deps.incidents.declare(
+          { name: body.name, description: body.description, terms: body.terms },
+          { kind: 'staff', actor: actorOf(c) },
+        )
+      ).id;
     } catch (err) {
       const fields = validationFields(err);
       if (!fields) throw err;
-      return renderList(c, 422, fields, { name: body.name ?? '', description: body.description ?? '', terms: body.terms ?? '' });
+      return renderList(c, 422, fields, {
+        name: body.name ?? '',
+        description: body.description ?? '',
+        terms: body.terms ?? '',
+      });
     }
     return c.redirect(`/desk/incidents/${id}?done=declared`, 303);
   });
@@ -185,7 +232,11 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
     const body = await formFields(c);
     // The select starts on "Choose an incident": a press with nothing chosen links nothing.
     if (!(body.incident ?? '').trim()) {
-      throw new AppError('validation', 'Choose an incident in “Link to an open incident” before pressing Link. Nothing was linked.', { fields: { incident: 'Choose an incident' } });
+      throw new AppError(
+        'validation',
+        'Choose an incident in “Link to an open incident” before pressing Link. Nothing was linked.',
+        { fields: { incident: 'Choose an incident' } },
+      );
     }
     if (!isRowId(body.incident ?? '')) throw new AppError('not_found', 'There is no such incident.');
     await deps.incidents.link(body.incident, [reference], actorOf(c));
@@ -198,7 +249,14 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
     return c.redirect(doneHref(reference, 'unlinked'), 303);
   });
 
-  app.route('/', holdingLineRoutes({ config: deps.config, holdingLines: deps.holdingLines, renderIncident: (c, id, errors, values) => renderIncident(c, id, errors, values) }));
+  app.route(
+    '/',
+    holdingLineRoutes({
+      config: deps.config,
+      holdingLines: deps.holdingLines,
+      renderIncident: (c, id, errors, values) => renderIncident(c, id, errors, values),
+    }),
+  );
 
   return app;
 }

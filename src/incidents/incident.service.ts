@@ -108,16 +108,35 @@ export class IncidentService {
    * enquiries: linked enquiries stop paging one by one, so broad terms would silence paging. Every
    * declaration is in the audit log; one out of hours is told to the managers at once.
    */
-  async declare(input: { name: unknown; description?: unknown; terms: unknown }, by: Declarer, opts: { reference?: string } = {}): Promise<Incident> {
+  async declare(
+    input: { name: unknown; description?: unknown; terms: unknown },
+    by: Declarer,
+    opts: { reference?: string } = {},
+  ): Promise<Incident> {
     const { name, description, terms } = details(input);
     const now = this.deps.clock();
     const incident = await this.deps.db.transaction().execute(async (tx) => {
       await this.checkTerms(tx, terms, now);
-      const i = await repo.insertIncident(tx, { name, description, terms, declared_at: now, declared_by: this.actorName(by), acknowledged_at: by.kind === 'oncall' ? now : null });
-      const from = opts.reference ? await this.linkInTx(tx, opts.reference, i, by.kind === 'oncall' ? 'oncall' : 'officer', now) : null;
+      const i = await repo.insertIncident(tx, {
+        name,
+        description,
+        terms,
+        declared_at: now,
+        declared_by: this.actorName(by),
+        acknowledged_at: by.kind === 'oncall' ? now : null,
+      });
+      const from = opts.reference
+        ? await this.linkInTx(tx, opts.reference, i, by.kind === 'oncall' ? 'oncall' : 'officer', now)
+        : null;
       const actor = by.kind === 'staff' ? by.actor : { userId: null, email: by.name };
       const via = by.kind === 'staff' ? 'desk' : 'oncall-link';
-      await audit(tx, { at: now, actor, action: 'incident.declared', enquiryId: from?.id ?? null, detail: { incidentId: i.id, name, terms, via } });
+      await audit(tx, {
+        at: now,
+        actor,
+        action: 'incident.declared',
+        enquiryId: from?.id ?? null,
+        detail: { incidentId: i.id, name, terms, via },
+      });
       if (!isOpen(now, this.deps.config.office)) await this.tellManagers(tx, i, by, now);
       return i;
     });
@@ -131,7 +150,12 @@ export class IncidentService {
    * linked, new ones are matched by the new terms. In the audit log. `check`: only counts the
    * open enquiries not yet linked that the new terms match, saving nothing.
    */
-  async edit(incidentId: string, input: { name: unknown; description?: unknown; terms: unknown }, actor: Actor, opts: { check?: boolean } = {}): Promise<{ incident: Incident; matches: number }> {
+  async edit(
+    incidentId: string,
+    input: { name: unknown; description?: unknown; terms: unknown },
+    actor: Actor,
+    opts: { check?: boolean } = {},
+  ): Promise<{ incident: Incident; matches: number }> {
     const d = details(input);
     const now = this.deps.clock();
     const result = await this.deps.db.transaction().execute(async (tx) => {
@@ -142,7 +166,17 @@ export class IncidentService {
       const matches = (await repo.suggestions(tx, { id: before.id, terms: d.terms })).length;
       if (opts.check) return { incident: before, matches };
       const incident = await repo.updateIncident(tx, before.id, d);
-      await audit(tx, { at: now, actor, action: 'incident.edited', detail: { incidentId: before.id, name: d.name, terms: d.terms, before: { name: before.name, terms: before.terms } } });
+      await audit(tx, {
+        at: now,
+        actor,
+        action: 'incident.edited',
+        detail: {
+          incidentId: before.id,
+          name: d.name,
+          terms: d.terms,
+          before: { name: before.name, terms: before.terms },
+        },
+      });
       return { incident, matches };
     });
     this.openCache = null;
@@ -155,9 +189,13 @@ export class IncidentService {
       throw new AppError('validation', message, { fields: { terms: advice } });
     };
     const shape = await repo.termsShape(tx, terms);
-    if (!shape.searchable) refuse('Those search terms match nothing', 'Use words that appear in the enquiries, like: market street cordon');
+    if (!shape.searchable)
+      refuse('Those search terms match nothing', 'Use words that appear in the enquiries, like: market street cordon');
     if (!shape.positive) {
-      refuse('Those search terms only say what to leave out', 'Say what the enquiries are about, not only what they are not: terms made of exclusions (-word) match almost every enquiry');
+      refuse(
+        'Those search terms only say what to leave out',
+        'Say what the enquiries are about, not only what they are not: terms made of exclusions (-word) match almost every enquiry',
+      );
     }
     const to = new Date(now.getTime() - MATCH_WINDOW_SKIP_HOURS * 3_600_000);
     const from = new Date(to.getTime() - MATCH_WINDOW_DAYS * 86_400_000);
@@ -183,11 +221,25 @@ export class IncidentService {
     const who = by.kind === 'staff' ? by.actor.email : `${by.name}, from the link in a page`;
     const link = `${publicBaseUrl.replace(/\/+$/, '')}/desk/incidents/${incident.id}`;
     const text = `${office.name}: incident "${incident.name}" was declared out of hours (${formatShortTime(now, office, now)}) by ${who}. New enquiries matching "${incident.terms}" join it, and once on-call has it their urgent ones go into summaries instead of paging one by one. Check or close it: ${link}`;
-    for (const to of desk.escalationNumbers) await queueSms(tx, { key: `incident-declared:${incident.id}:${to}`, enquiryId: null, to, body: text, lane: 'notice' }, now);
+    for (const to of desk.escalationNumbers)
+      await queueSms(
+        tx,
+        { key: `incident-declared:${incident.id}:${to}`, enquiryId: null, to, body: text, lane: 'notice' },
+        now,
+      );
     if (!this.deps.email?.enabled) return;
     const managers = (await listActiveUsers(tx)).filter((u) => u.role === 'manager');
     for (const m of managers) {
-      await this.deps.email.notice(tx, { key: `incident-declared:${incident.id}:${m.id}`, to: m.email, subject: `Incident declared out of hours: ${incident.name}`, text }, now);
+      await this.deps.email.notice(
+        tx,
+        {
+          key: `incident-declared:${incident.id}:${m.id}`,
+          to: m.email,
+          subject: `Incident declared out of hours: ${incident.name}`,
+          text,
+        },
+        now,
+      );
     }
   }
 
@@ -196,7 +248,10 @@ export class IncidentService {
     if (!isRowIdDigits(incidentId)) return null;
     const incident = await repo.findIncident(this.deps.db, incidentId);
     if (!incident) return null;
-    const [linked, suggested] = await Promise.all([repo.linkedEnquiries(this.deps.db, incident.id), incident.closed_at ? [] : repo.suggestions(this.deps.db, incident)]);
+    const [linked, suggested] = await Promise.all([
+      repo.linkedEnquiries(this.deps.db, incident.id),
+      incident.closed_at ? [] : repo.suggestions(this.deps.db, incident),
+    ]);
     return { incident, linked, suggested };
   }
 
@@ -223,12 +278,23 @@ export class IncidentService {
   }
 
   /** Links the enquiry (locked) to `incident` in `tx`, with its timeline entry, then the after-link rule. */
-  private async linkInTx(tx: Tx, reference: string, incident: Incident, how: 'officer' | 'oncall', now: Date): Promise<Enquiry | null> {
+  private async linkInTx(
+    tx: Tx,
+    reference: string,
+    incident: Incident,
+    how: 'officer' | 'oncall',
+    now: Date,
+  ): Promise<Enquiry | null> {
     const e = await lockByReference(tx, reference);
     if (!e) throw new AppError('not_found', `There is no enquiry ${reference}`);
     if (e.incident_id === incident.id) return null;
     const linked = await repo.setIncident(tx, e.id, incident.id, now);
-    await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_linked', data: { incidentId: incident.id, name: incident.name, how } });
+    await addEvent(tx, {
+      enquiryId: e.id,
+      at: now,
+      kind: 'incident_linked',
+      data: { incidentId: incident.id, name: incident.name, how },
+    });
     await this.deps.lines?.afterLink(tx, linked, incident, now);
     return linked;
   }
@@ -240,7 +306,8 @@ export class IncidentService {
       const incident = await this.lockOpen(tx, incidentId);
       const done: string[] = [];
       for (const ref of references) if (await this.linkInTx(tx, ref, incident, 'officer', now)) done.push(ref);
-      if (done.length) await audit(tx, { at: now, actor, action: 'incident.linked', detail: { incidentId, references: done } });
+      if (done.length)
+        await audit(tx, { at: now, actor, action: 'incident.linked', detail: { incidentId, references: done } });
       return done;
     });
     for (const ref of linked) this.deps.arrivals?.announce(ref);
@@ -251,7 +318,11 @@ export class IncidentService {
   async linkSuggested(incidentId: string, actor: Actor): Promise<number> {
     const view = await this.view(incidentId);
     if (!view) throw new AppError('not_found', 'There is no such incident');
-    return this.link(incidentId, view.suggested.map((e) => e.reference), actor);
+    return this.link(
+      incidentId,
+      view.suggested.map((e) => e.reference),
+      actor,
+    );
   }
 
   /**
@@ -269,9 +340,26 @@ export class IncidentService {
       const incident = await repo.findIncident(tx, e.incident_id);
       const updated = await repo.setIncident(tx, e.id, null, now);
       await repo.rememberUnlinked(tx, e.incident_id, e.id, now);
-      await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_unlinked', actor: actor.email, data: { incidentId: e.incident_id, name: incident?.name ?? '' } });
-      await audit(tx, { at: now, actor, action: 'incident.unlinked', enquiryId: e.id, detail: { incidentId: e.incident_id } });
-      if (updated.urgent && isOpenStatus(updated.status) && !isOpen(now, this.deps.config.office) && this.deps.paging?.enabled) {
+      await addEvent(tx, {
+        enquiryId: e.id,
+        at: now,
+        kind: 'incident_unlinked',
+        actor: actor.email,
+        data: { incidentId: e.incident_id, name: incident?.name ?? '' },
+      });
+      await audit(tx, {
+        at: now,
+        actor,
+        action: 'incident.unlinked',
+        enquiryId: e.id,
+        detail: { incidentId: e.incident_id },
+      });
+      if (
+        updated.urgent &&
+        isOpenStatus(updated.status) &&
+        !isOpen(now, this.deps.config.office) &&
+        this.deps.paging?.enabled
+      ) {
         // Paging is once per enquiry: an enquiry already paged is not paged again.
         await this.deps.paging.schedulePage(tx, { ...updated, needs_on_call: true }, now);
       }
@@ -295,7 +383,10 @@ export class IncidentService {
    * before storing it; null at once when no incident is open, which this process remembers for
    * two seconds (an incident declared in another process is matched within that).
    */
-  async matchAtIntake(db: Db | Tx, input: { subject: string; details: string; outlet: string; name: string }): Promise<Incident | null> {
+  async matchAtIntake(
+    db: Db | Tx,
+    input: { subject: string; details: string; outlet: string; name: string },
+  ): Promise<Incident | null> {
     const now = Date.now();
     if (!this.openCache || now - this.openCache.at > OPEN_CACHE_MS) {
       const open = await repo.openIncidents(db);
@@ -310,7 +401,12 @@ export class IncidentService {
    * did not page because on-call has the incident, so the incident's next summary counts it.
    */
   async linkedAtIntake(tx: Tx, enquiry: Enquiry, incident: Incident, withheld: boolean, at: Date): Promise<void> {
-    await addEvent(tx, { enquiryId: enquiry.id, at, kind: 'incident_linked', data: { incidentId: incident.id, name: incident.name, how: 'auto' } });
+    await addEvent(tx, {
+      enquiryId: enquiry.id,
+      at,
+      kind: 'incident_linked',
+      data: { incidentId: incident.id, name: incident.name, how: 'auto' },
+    });
     if (withheld) await this.deps.summaries?.queue(tx, incident, at);
     await this.deps.lines?.afterLink(tx, enquiry, incident, at);
   }

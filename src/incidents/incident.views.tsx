@@ -24,7 +24,16 @@ type When = (d: Date) => string;
 const DECLARE_FIELDS = ['name', 'description', 'terms'] as const;
 
 /** The incidents page: open and recent incidents; managers also get the form to declare one. */
-export function IncidentsPage(p: { session: DeskSession; office: OfficeConfig; now: Date; incidents: Incident[]; notice?: string; errors?: Record<string, string>; values?: Record<string, string>; names?: ReadonlyMap<string, string> }) {
+export function IncidentsPage(p: {
+  session: DeskSession;
+  office: OfficeConfig;
+  now: Date;
+  incidents: Incident[];
+  notice?: string;
+  errors?: Record<string, string>;
+  values?: Record<string, string>;
+  names?: ReadonlyMap<string, string>;
+}) {
   const when: When = (d) => formatShortTime(d, p.office, p.now);
   const errors = p.errors ?? {};
   const values = p.values ?? {};
@@ -32,23 +41,49 @@ export function IncidentsPage(p: { session: DeskSession; office: OfficeConfig; n
   const manager = p.session.user.role === 'manager';
   const open = p.incidents.filter((i) => !i.closed_at);
   const closed = p.incidents.filter((i) => i.closed_at);
-  const ids: Record<string, string> = { name: 'incident-name', description: 'incident-description', terms: 'incident-terms' };
+  const ids: Record<string, string> = {
+    name: 'incident-name',
+    description: 'incident-description',
+    terms: 'incident-terms',
+  };
   const summary: Record<string, string> = {};
   for (const f of [...DECLARE_FIELDS, ...Object.keys(errors)]) if (errors[f]) summary[ids[f] ?? f] ??= errors[f];
   return (
-    <DeskLayout title={`${hasErrors ? 'Error: ' : ''}Incidents`} officeName={p.office.name} session={p.session} current="/desk/incidents">
+    <DeskLayout
+      title={`${hasErrors ? 'Error: ' : ''}Incidents`}
+      officeName={p.office.name}
+      session={p.session}
+      current="/desk/incidents"
+    >
       {hasErrors ? <ErrorSummary errors={summary} order={Object.keys(summary)} /> : null}
       <Notice text={p.notice} />
       <h1>Incidents</h1>
-      <p class="hint">When many enquiries are about one story, an incident groups them: one row in the queue, one page to work them from, one holding line to every journalist.</p>
+      <p class="hint">
+        When many enquiries are about one story, an incident groups them: one row in the queue, one page to work them
+        from, one holding line to every journalist.
+      </p>
       <h2>Open</h2>
       {open.length ? <IncidentList incidents={open} when={when} names={p.names} /> : <p>No incident is open.</p>}
       {manager ? (
         <form method="post" action="/desk/incidents" novalidate class="manager-form" aria-labelledby="declare-title">
           <h2 id="declare-title">Declare an incident</h2>
           <Csrf token={p.session.session.csrf_token} />
-          <Field id="incident-name" name="name" label="Name" hint="What the desk calls the story, for example: Market Street cordon." error={errors.name} attrs={{ type: 'text', maxlength: INCIDENT_LIMITS.name, autocomplete: 'off', value: values.name ?? '' }} />
-          <Field id="incident-description" name="description" label="Short description (optional)" error={errors.description} as="textarea" attrs={{ rows: 3, maxlength: INCIDENT_LIMITS.description }}>
+          <Field
+            id="incident-name"
+            name="name"
+            label="Name"
+            hint="What the desk calls the story, for example: Market Street cordon."
+            error={errors.name}
+            attrs={{ type: 'text', maxlength: INCIDENT_LIMITS.name, autocomplete: 'off', value: values.name ?? '' }}
+          />
+          <Field
+            id="incident-description"
+            name="description"
+            label="Short description (optional)"
+            error={errors.description}
+            as="textarea"
+            attrs={{ rows: 3, maxlength: INCIDENT_LIMITS.description }}
+          >
             {values.description ?? ''}
           </Field>
           <Field
@@ -57,7 +92,13 @@ export function IncidentsPage(p: { session: DeskSession; office: OfficeConfig; n
             label="Search terms"
             hint="Words that pick out its enquiries, as in the queue's search: market street cordon, or use OR: cordon OR evacuated. New enquiries that match are linked as they arrive."
             error={errors.terms}
-            attrs={{ type: 'text', maxlength: INCIDENT_LIMITS.terms, autocomplete: 'off', spellcheck: false, value: values.terms ?? '' }}
+            attrs={{
+              type: 'text',
+              maxlength: INCIDENT_LIMITS.terms,
+              autocomplete: 'off',
+              spellcheck: false,
+              value: values.terms ?? '',
+            }}
           />
           <button type="submit" class="button">
             Declare the incident
@@ -131,7 +172,12 @@ export function IncidentPage(p: IncidentPageProps) {
   ] as const)
     if (errors[f]) summary[id] = errors[f];
   return (
-    <DeskLayout title={`${hasErrors ? 'Error: ' : ''}Incident: ${incident.name}`} officeName={p.office.name} session={p.session} current="/desk/incidents">
+    <DeskLayout
+      title={`${hasErrors ? 'Error: ' : ''}Incident: ${incident.name}`}
+      officeName={p.office.name}
+      session={p.session}
+      current="/desk/incidents"
+    >
       <p>
         <a href="/desk/incidents">← All incidents</a> · <a href="/desk">Queue</a>
       </p>
@@ -158,7 +204,8 @@ export function IncidentPage(p: IncidentPageProps) {
         </dd>
         <dt>Enquiries</dt>
         <dd>
-          {linked.length} linked, {stillOpen} open · <a href={`/desk/incidents/${incident.id}/report`}>Report on this incident</a>
+          {linked.length} linked, {stillOpen} open ·{' '}
+          <a href={`/desk/incidents/${incident.id}/report`}>Report on this incident</a>
         </dd>
         {incident.closed_at ? (
           <>
@@ -174,17 +221,25 @@ export function IncidentPage(p: IncidentPageProps) {
             Close the incident
           </button>
           <p class="hint" id="close-hint">
-            New enquiries are no longer linked to it; the ones linked stay linked and go back to the queue as their own rows.
+            New enquiries are no longer linked to it; the ones linked stay linked and go back to the queue as their own
+            rows.
           </p>
         </form>
       ) : null}
 
-      {open && p.session.user.role === 'manager' ? <EditForm incident={incident} csrf={csrf} errors={errors} values={p.values ?? {}} /> : null}
+      {open && p.session.user.role === 'manager' ? (
+        <EditForm incident={incident} csrf={csrf} errors={errors} values={p.values ?? {}} />
+      ) : null}
 
       <section aria-labelledby="linked-title">
         <h2 id="linked-title">Linked enquiries ({linked.length})</h2>
         {linked.length ? (
-          <EnquiryTable caption={`Enquiries linked to ${incident.name}, newest first`} rows={linked} when={when} by={by}>
+          <EnquiryTable
+            caption={`Enquiries linked to ${incident.name}, newest first`}
+            rows={linked}
+            when={when}
+            by={by}
+          >
             {(e) => (
               <form method="post" action={`${base}/unlink`} class="inline-form">
                 <Csrf token={csrf} />
@@ -211,7 +266,12 @@ export function IncidentPage(p: IncidentPageProps) {
                   Link all {suggested.length} suggested
                 </button>
               </form>
-              <EnquiryTable caption={`Open enquiries matching the terms of ${incident.name}, not yet linked`} rows={suggested} when={when} by={by}>
+              <EnquiryTable
+                caption={`Open enquiries matching the terms of ${incident.name}, not yet linked`}
+                rows={suggested}
+                when={when}
+                by={by}
+              >
                 {(e) => (
                   <form method="post" action={`${base}/link`} class="inline-form">
                     <Csrf token={csrf} />
@@ -231,14 +291,31 @@ export function IncidentPage(p: IncidentPageProps) {
 
       <section aria-labelledby="lines-title" id="lines" class="incident-lines">
         <h2 id="lines-title">What the office said</h2>
-        {p.lines ? <Lines lines={p.lines} base={base} csrf={csrf} open={open} when={when} names={p.names ?? NO_NAMES} incidentId={incident.id} errors={errors} values={p.values} /> : null}
+        {p.lines ? (
+          <Lines
+            lines={p.lines}
+            base={base}
+            csrf={csrf}
+            open={open}
+            when={when}
+            names={p.names ?? NO_NAMES}
+            incidentId={incident.id}
+            errors={errors}
+            values={p.values}
+          />
+        ) : null}
       </section>
     </DeskLayout>
   );
 }
 
 /** Name, description and terms of an open incident, with "Check matches" (a plain submit: counts, saves nothing). */
-function EditForm(props: { incident: Incident; csrf: string; errors: Record<string, string>; values: Record<string, string> }) {
+function EditForm(props: {
+  incident: Incident;
+  csrf: string;
+  errors: Record<string, string>;
+  values: Record<string, string>;
+}) {
   const { incident, errors, values } = props;
   const editing = ['name', 'description', 'terms'].some((f) => errors[f] || values[f] !== undefined);
   return (
@@ -246,8 +323,26 @@ function EditForm(props: { incident: Incident; csrf: string; errors: Record<stri
       <summary>Change the name, description or search terms</summary>
       <form method="post" action={`/desk/incidents/${incident.id}/edit`} novalidate class="manager-form">
         <Csrf token={props.csrf} />
-        <Field id="edit-name" name="name" label="Name" error={errors.name} attrs={{ type: 'text', maxlength: INCIDENT_LIMITS.name, autocomplete: 'off', value: values.name ?? incident.name }} />
-        <Field id="edit-description" name="description" label="Short description (optional)" error={errors.description} as="textarea" attrs={{ rows: 3, maxlength: INCIDENT_LIMITS.description }}>
+        <Field
+          id="edit-name"
+          name="name"
+          label="Name"
+          error={errors.name}
+          attrs={{
+            type: 'text',
+            maxlength: INCIDENT_LIMITS.name,
+            autocomplete: 'off',
+            value: values.name ?? incident.name,
+          }}
+        />
+        <Field
+          id="edit-description"
+          name="description"
+          label="Short description (optional)"
+          error={errors.description}
+          as="textarea"
+          attrs={{ rows: 3, maxlength: INCIDENT_LIMITS.description }}
+        >
           {values.description ?? incident.description}
         </Field>
         <Field
@@ -256,7 +351,13 @@ function EditForm(props: { incident: Incident; csrf: string; errors: Record<stri
           label="Search terms"
           hint="New enquiries that match are linked as they arrive; those already linked stay linked."
           error={errors.terms}
-          attrs={{ type: 'text', maxlength: INCIDENT_LIMITS.terms, autocomplete: 'off', spellcheck: false, value: values.terms ?? incident.terms }}
+          attrs={{
+            type: 'text',
+            maxlength: INCIDENT_LIMITS.terms,
+            autocomplete: 'off',
+            spellcheck: false,
+            value: values.terms ?? incident.terms,
+          }}
         />
         <button type="submit" name="check" value="1" class="button button--secondary">
           Check matches
@@ -270,7 +371,17 @@ function EditForm(props: { incident: Incident; csrf: string; errors: Record<stri
 }
 
 /** The holding and press lines, oldest first, each with how many have had it and the send button; then the form for a new one. */
-function Lines(props: { lines: LineWithCounts[]; base: string; csrf: string; open: boolean; when: When; names: ReadonlyMap<string, string>; incidentId: string; errors: Record<string, string>; values?: Record<string, string> }) {
+function Lines(props: {
+  lines: LineWithCounts[];
+  base: string;
+  csrf: string;
+  open: boolean;
+  when: When;
+  names: ReadonlyMap<string, string>;
+  incidentId: string;
+  errors: Record<string, string>;
+  values?: Record<string, string>;
+}) {
   return (
     <>
       {props.lines.length ? (
@@ -286,12 +397,15 @@ function Lines(props: { lines: LineWithCounts[]; base: string; csrf: string; ope
               <p class="pre quote">{line.text}</p>
               {sending ? (
                 <p class="line-sending">
-                  <strong>Sending</strong> to {notHad} {notHad === 1 ? 'journalist' : 'journalists'} now (had it so far: {had}). <a href={`${props.base}#lines`}>Reload</a> to see it done.
+                  <strong>Sending</strong> to {notHad} {notHad === 1 ? 'journalist' : 'journalists'} now (had it so far:{' '}
+                  {had}). <a href={`${props.base}#lines`}>Reload</a> to see it done.
                 </p>
               ) : (
                 <p>
                   Sent to {had} {had === 1 ? 'journalist' : 'journalists'}
-                  {notHad ? `; ${notHad} linked ${notHad === 1 ? 'has' : 'have'} not had it` : '; every linked journalist has had it'}
+                  {notHad
+                    ? `; ${notHad} linked ${notHad === 1 ? 'has' : 'have'} not had it`
+                    : '; every linked journalist has had it'}
                   {unreachable ? `; ${unreachable} cannot be reached (no number for texts, no email address)` : ''}.
                 </p>
               )}
@@ -319,7 +433,13 @@ function Lines(props: { lines: LineWithCounts[]; base: string; csrf: string; ope
 }
 
 /** Linked or suggested enquiries: reference, channel, outlet, subject, due, status, answered; `children` gives each row's button. */
-function EnquiryTable(props: { caption: string; rows: IncidentEnquiry[]; when: When; by: When; children: (e: IncidentEnquiry) => unknown }) {
+function EnquiryTable(props: {
+  caption: string;
+  rows: IncidentEnquiry[];
+  when: When;
+  by: When;
+  children: (e: IncidentEnquiry) => unknown;
+}) {
   return (
     <table class="incident-enquiries stack">
       <caption class="visually-hidden">{props.caption}</caption>
@@ -365,7 +485,9 @@ function EnquiryTable(props: { caption: string; rows: IncidentEnquiry[]; when: W
                 {statusLabel(e.status)}
                 <LineSentMarker at={e.line_sent_at} when={props.when} />
               </td>
-              <td data-label="Answered">{e.first_response_at ? `Yes, ${props.when(e.first_response_at)}` : 'Not yet'}</td>
+              <td data-label="Answered">
+                {e.first_response_at ? `Yes, ${props.when(e.first_response_at)}` : 'Not yet'}
+              </td>
               <td data-label="Action">{props.children(e) as never}</td>
             </tr>
           );

@@ -41,7 +41,12 @@ export const JOB_SCHEMAS = {
     lane: z.enum(['page', 'journalist', 'notice']).default('journalist'),
   }),
   /** One email through the outbox, once per `key` (an acknowledgement, a desk reply); `content` is its JSON (src/email/smtp.sender.ts). */
-  send_email: z.object({ key: z.string().min(1).max(200), enquiryId: id.nullable(), to: z.string().email().max(320), content: z.string().min(2).max(200_000) }),
+  send_email: z.object({
+    key: z.string().min(1).max(200),
+    enquiryId: id.nullable(),
+    to: z.string().email().max(320),
+    content: z.string().min(2).max(200_000),
+  }),
   /** Deletes a caller's recording at Twilio (erasure and retention; src/voice/voice.service.ts). */
   delete_recording: z.object({ recordingSid: z.string().regex(/^RE[0-9a-fA-F]{32}$/) }),
   /** One summary text to on-call about an incident's enquiries that did not page (src/incidents/incident-summary.service.ts). */
@@ -98,7 +103,11 @@ export const JOB_PRIORITY = {
  * Priority of a `send_sms` job by its lane: a text that stands for a page (an incident's summary
  * to on-call) goes with the pages; a text to a journalist (a desk reply) before a digest or notice.
  */
-export const SMS_LANE_PRIORITY = { page: JOB_PRIORITY.page_step, journalist: JOB_PRIORITY.send_sms, notice: 5 } as const;
+export const SMS_LANE_PRIORITY = {
+  page: JOB_PRIORITY.page_step,
+  journalist: JOB_PRIORITY.send_sms,
+  notice: 5,
+} as const;
 
 /**
  * Thrown by a task that did nothing this time and should simply run again in `retryInMs` (the
@@ -121,7 +130,10 @@ export class RunAgainSoon extends Error {
  */
 export function checkPayload<K extends JobName>(name: K, payload: unknown): CheckedPayloads[K] {
   const r = JOB_SCHEMAS[name].safeParse(payload);
-  if (!r.success) throw new Error(`${name}: bad payload: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new Error(
+      `${name}: bad payload: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return r.data as CheckedPayloads[K];
 }
 

@@ -21,7 +21,12 @@ export interface AddJobOptions {
  * data it acts on does. The payload's type is the task's (src/jobs/jobs.ts); its priority is the
  * task's `JOB_PRIORITY`.
  */
-export async function addJob<K extends JobName>(tx: Tx | Db, task: K, payload: JobPayloads[K], opts: AddJobOptions): Promise<void> {
+export async function addJob<K extends JobName>(
+  tx: Tx | Db,
+  task: K,
+  payload: JobPayloads[K],
+  opts: AddJobOptions,
+): Promise<void> {
   await sql`SELECT graphile_worker.add_job(
       ${task}::text,
       ${JSON.stringify(payload)}::json,
@@ -40,9 +45,27 @@ export async function removeJob(tx: Tx | Db, jobKey: string): Promise<void> {
 }
 
 /** Jobs still queued (for tests and the desk's "delayed pages" view). */
-export async function pendingJobs(db: Db | Tx): Promise<Array<{ task_identifier: string; key: string | null; run_at: Date; attempts: number; last_error: string | null; locked_by: string | null }>> {
-  const r = await sql<{ task_identifier: string; key: string | null; run_at: Date; attempts: number; last_error: string | null; locked_by: string | null }>`
-    SELECT task_identifier, key, run_at, attempts, last_error, locked_by FROM graphile_worker.jobs ORDER BY run_at, id`.execute(db);
+export async function pendingJobs(db: Db | Tx): Promise<
+  Array<{
+    task_identifier: string;
+    key: string | null;
+    run_at: Date;
+    attempts: number;
+    last_error: string | null;
+    locked_by: string | null;
+  }>
+> {
+  const r = await sql<{
+    task_identifier: string;
+    key: string | null;
+    run_at: Date;
+    attempts: number;
+    last_error: string | null;
+    locked_by: string | null;
+  }>`
+    SELECT task_identifier, key, run_at, attempts, last_error, locked_by FROM graphile_worker.jobs ORDER BY run_at, id`.execute(
+    db,
+  );
   return r.rows;
 }
 

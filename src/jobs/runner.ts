@@ -1,6 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import { Logger as GraphileLogger, makeWorkerUtils, run, type Runner, type TaskList, type WorkerUtils } from 'graphile-worker';
+import {
+  Logger as GraphileLogger,
+  makeWorkerUtils,
+  run,
+  type Runner,
+  type TaskList,
+  type WorkerUtils,
+} from 'graphile-worker';
 import type pg from 'pg';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../log.js';
@@ -21,7 +28,10 @@ function guardRunnerRejections(log: Logger): void {
   rejectionGuard = true;
   process.on('unhandledRejection', (reason) => {
     if (reason && typeof reason === 'object' && runnerFailures.has(reason)) {
-      log.warn({ err: reason }, 'graphile-worker left a rejection unhandled after its runner stopped; the runner is being replaced');
+      log.warn(
+        { err: reason },
+        'graphile-worker left a rejection unhandled after its runner stopped; the runner is being replaced',
+      );
       return;
     }
     throw reason;
@@ -78,9 +88,15 @@ export async function startJobRunner(opts: JobRunnerOptions): Promise<JobRunner>
     workerIds.add(worker.workerId);
     void queue.beat(db, processName, [worker.workerId]).catch((err) => log.warn({ err }, 'heartbeat failed'));
   });
-  events.on('job:error', ({ job, error }: { job: { task_identifier: string; id: string; attempts: number }; error: unknown }) => {
-    log.warn({ task: job.task_identifier, jobId: job.id, attempt: job.attempts, err: error }, 'job failed; will retry');
-  });
+  events.on(
+    'job:error',
+    ({ job, error }: { job: { task_identifier: string; id: string; attempts: number }; error: unknown }) => {
+      log.warn(
+        { task: job.task_identifier, jobId: job.id, attempt: job.attempts, err: error },
+        'job failed; will retry',
+      );
+    },
+  );
   events.on('job:failed', ({ job, error }: { job: { task_identifier: string; id: string }; error: unknown }) => {
     log.error({ task: job.task_identifier, jobId: job.id, err: error }, 'job failed permanently');
   });
@@ -96,7 +112,10 @@ export async function startJobRunner(opts: JobRunnerOptions): Promise<JobRunner>
     if (RUNNER_STOPPING.test(message) && meta?.error && typeof meta.error === 'object') runnerFailures.add(meta.error);
     if (meta?.failure) return;
     const pinoLevel = level === 'error' ? 'error' : level === 'warning' ? 'warn' : level === 'info' ? 'info' : 'debug';
-    log[pinoLevel]({ worker: { label: scope.label, workerId: scope.workerId, task: scope.taskIdentifier, jobId: scope.jobId } }, message);
+    log[pinoLevel](
+      { worker: { label: scope.label, workerId: scope.workerId, task: scope.taskIdentifier, jobId: scope.jobId } },
+      message,
+    );
   });
   const startRunner = () =>
     run({

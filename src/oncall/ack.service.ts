@@ -56,17 +56,38 @@ export class SmsAckHandler implements AckHandler {
         ? 'Press Desk: nothing to acknowledge. Your pages are already acknowledged.'
         : 'Press Desk: this number has no page to acknowledge. Journalists: send your enquiry as a text without the word ACK.';
     }
-    const acked = await this.paging.acknowledge(tx, [...new Set(chosen.map((p) => p.page_id))], { by: message.from, via: 'sms' });
+    const acked = await this.paging.acknowledge(tx, [...new Set(chosen.map((p) => p.page_id))], {
+      by: message.from,
+      via: 'sms',
+    });
     for (const p of acked) {
-      await addEvent(tx, { enquiryId: p.enquiry_id, at: p.acknowledged_at ?? new Date(), kind: 'sms_in', actor: message.from, data: { body: message.body, messageSid: message.messageSid, ack: true } });
+      await addEvent(tx, {
+        enquiryId: p.enquiry_id,
+        at: p.acknowledged_at ?? new Date(),
+        kind: 'sms_in',
+        actor: message.from,
+        data: { body: message.body, messageSid: message.messageSid, ack: true },
+      });
     }
     const ackedIds = new Set(acked.map((a) => a.id));
-    const refs = [...new Map(chosen.filter((p) => ackedIds.has(p.page_id)).map((p) => [p.page_id, `${p.reference} (${gsmLine(p.outlet || 'SMS', 30) || 'SMS'})`])).values()];
+    const refs = [
+      ...new Map(
+        chosen
+          .filter((p) => ackedIds.has(p.page_id))
+          .map((p) => [p.page_id, `${p.reference} (${gsmLine(p.outlet || 'SMS', 30) || 'SMS'})`]),
+      ).values(),
+    ];
     if (!refs.length) return 'Press Desk: already acknowledged.';
-    if (refs.length === 1) return `Press Desk: acknowledged ${refs[0]}. Escalation stopped. Please contact the journalist.`;
+    if (refs.length === 1)
+      return `Press Desk: acknowledged ${refs[0]}. Escalation stopped. Please contact the journalist.`;
     // Newest first, as many as fit the reply's segments; a storm's worth are counted, not listed.
     const more = (k: number) => (k < refs.length ? ` and ${refs.length - k} more` : '');
-    const { text } = mostThatFit(refs.length, (k) => `Press Desk: acknowledged ${refs.length} enquiries: ${refs.slice(0, k).join(', ')}${more(k)}. Escalation stopped.`, (t) => fitsSegments(t, ACK_REPLY_SEGMENTS));
+    const { text } = mostThatFit(
+      refs.length,
+      (k) =>
+        `Press Desk: acknowledged ${refs.length} enquiries: ${refs.slice(0, k).join(', ')}${more(k)}. Escalation stopped.`,
+      (t) => fitsSegments(t, ACK_REPLY_SEGMENTS),
+    );
     return text;
   }
 }

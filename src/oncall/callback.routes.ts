@@ -39,7 +39,8 @@ export function callbackRoutes(deps: { onCallActions: OnCallActions; authToken: 
     const known = await deps.onCallActions.callbackEnded(key, { status: p.DialCallStatus, seconds });
     if (!known) throw new AppError('not_found', 'No such callback');
     const r = new twilio.twiml.VoiceResponse();
-    if (p.DialCallStatus !== 'completed') r.say({ voice: 'alice', language: 'en-GB' }, 'The journalist did not answer. Goodbye.');
+    if (p.DialCallStatus !== 'completed')
+      r.say({ voice: 'alice', language: 'en-GB' }, 'The journalist did not answer. Goodbye.');
     r.hangup();
     return c.body(r.toString(), 200, TWIML_HEADERS);
   });

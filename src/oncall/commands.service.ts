@@ -23,7 +23,10 @@ export const NOT_ON_CALL =
 type TextKind = Extract<Command, { text: string }>['kind'];
 
 /** What each text command is called in a reply asking for its text. */
-const TEXT_NAMES = { reply: 'your reply', note: 'your note', done: 'the line you gave' } as const satisfies Record<TextKind, string>;
+const TEXT_NAMES = { reply: 'your reply', note: 'your note', done: 'the line you gave' } as const satisfies Record<
+  TextKind,
+  string
+>;
 
 /** Either the enquiry a command is about (and the text it carries), or the answer that ends it. */
 type Target = { enquiry: Enquiry; text: string } | { answer: string };
@@ -82,7 +85,13 @@ export class SmsCommandHandler implements AckHandler {
     return this.run(tx, command, officer, message.messageSid, now);
   }
 
-  private async run(tx: Tx, command: Exclude<Command, { kind: 'help' }>, officer: SmsOfficer, messageSid: string, now: Date): Promise<string> {
+  private async run(
+    tx: Tx,
+    command: Exclude<Command, { kind: 'help' }>,
+    officer: SmsOfficer,
+    messageSid: string,
+    now: Date,
+  ): Promise<string> {
     const target = await this.target(tx, command, officer);
     if ('answer' in target) return target.answer;
     const { enquiry: e, text } = target;
@@ -141,7 +150,9 @@ export class SmsCommandHandler implements AckHandler {
     const candidates = await this.deps.actions.candidates(tx, officer);
     const ref: RefToken | null = command.ref;
     if (!ref) return this.only(tx, command.kind, candidates, text);
-    const named = candidates.find((c) => c.shortCode === ref.raw || (ref.reference !== null && c.reference === ref.reference));
+    const named = candidates.find(
+      (c) => c.shortCode === ref.raw || (ref.reference !== null && c.reference === ref.reference),
+    );
     const enquiry = named
       ? await this.deps.actions.findEnquiry(tx, named.reference)
       : ref.reference
@@ -156,10 +167,14 @@ export class SmsCommandHandler implements AckHandler {
 
   /** The only enquiry paged to the officer, or the answer asking which one (listing the candidates). */
   private async only(tx: Tx, kind: Command['kind'], candidates: Candidate[], text: string): Promise<Target> {
-    const enquiry = candidates.length === 1 ? await this.deps.actions.findEnquiry(tx, candidates[0].reference) : undefined;
+    const enquiry =
+      candidates.length === 1 ? await this.deps.actions.findEnquiry(tx, candidates[0].reference) : undefined;
     if (enquiry) return { enquiry, text };
     const word = kind.toUpperCase();
-    if (candidates.length < 2) return { answer: `Press Desk: you have no open page, so say which enquiry, e.g. ${word} PD-7KM-4QX.` };
-    return { answer: `Press Desk: which enquiry? Add its reference or code, e.g. ${word} ${candidates[0].reference}. Open pages: ${listed(candidates)}` };
+    if (candidates.length < 2)
+      return { answer: `Press Desk: you have no open page, so say which enquiry, e.g. ${word} PD-7KM-4QX.` };
+    return {
+      answer: `Press Desk: which enquiry? Add its reference or code, e.g. ${word} ${candidates[0].reference}. Open pages: ${listed(candidates)}`,
+    };
   }
 }

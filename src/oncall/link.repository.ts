@@ -26,7 +26,12 @@ export async function insertLink(tx: Tx, link: NewLink): Promise<void> {
  * current name, whether they are still on the staff list and their current phone (all null when
  * the person row is gone or there never was one).
  */
-export type FoundLink = OnCallLink & { person_name: string | null; person_active: boolean | null; person_phone: string | null; reference: string };
+export type FoundLink = OnCallLink & {
+  person_name: string | null;
+  person_active: boolean | null;
+  person_phone: string | null;
+  reference: string;
+};
 
 /**
  * The link whose token hashes to `tokenHash`, with its person as they are now; undefined when
@@ -38,14 +43,25 @@ export async function linkByHash(db: Db | Tx, tokenHash: string): Promise<FoundL
     .innerJoin('enquiry', 'enquiry.id', 'oncall_link.enquiry_id')
     .leftJoin('person', 'person.id', 'oncall_link.person_id')
     .selectAll('oncall_link')
-    .select(['person.name as person_name', 'person.active as person_active', 'person.phone as person_phone', 'enquiry.reference'])
+    .select([
+      'person.name as person_name',
+      'person.active as person_active',
+      'person.phone as person_phone',
+      'enquiry.reference',
+    ])
     .where('oncall_link.token_hash', '=', tokenHash)
     .executeTakeFirst();
 }
 
 /** Revokes every unexpired, unrevoked link sent to the person `personId`, as of `at`. */
 export async function revokePersonLinks(tx: Tx, personId: string, at: Date): Promise<void> {
-  await tx.updateTable('oncall_link').set({ revoked_at: at }).where('person_id', '=', personId).where('revoked_at', 'is', null).where('expires_at', '>', at).execute();
+  await tx
+    .updateTable('oncall_link')
+    .set({ revoked_at: at })
+    .where('person_id', '=', personId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', at)
+    .execute();
 }
 
 /** Notes when the view was last recorded as opened. */
@@ -55,6 +71,13 @@ export async function markViewed(tx: Tx, id: string, at: Date): Promise<void> {
 
 /** The enquiry's `limit` latest timeline entries, newest first. */
 export async function latestEvents(db: Db | Tx, enquiryId: string, limit: number): Promise<TimelineEvent[]> {
-  const rows = await db.selectFrom('enquiry_event').selectAll().where('enquiry_id', '=', enquiryId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  const rows = await db
+    .selectFrom('enquiry_event')
+    .selectAll()
+    .where('enquiry_id', '=', enquiryId)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
   return rows.map(asTimelineEvent);
 }

@@ -39,7 +39,8 @@ export const linkResponseHeaders: MiddlewareHandler = async (c, next) => {
 // Link previews fetch a URL to draw a card, on the officer's phone or in a messenger's servers:
 // WhatsApp, iMessage (facebookexternalhit), Slack, Telegram, Teams/Skype, Discord, LinkedIn and
 // the like. None of them is the officer opening the page.
-const PREVIEW_AGENT = /facebookexternalhit|facebot|twitterbot|whatsapp|slackbot|slack-imgproxy|telegrambot|skypeuripreview|discordbot|linkedinbot|iframely|embedly|redditbot|pinterest|vkshare|viber|snapchat|bitlybot|google-pagerenderer|applebot|mastodon/i;
+const PREVIEW_AGENT =
+  /facebookexternalhit|facebot|twitterbot|whatsapp|slackbot|slack-imgproxy|telegrambot|skypeuripreview|discordbot|linkedinbot|iframely|embedly|redditbot|pinterest|vkshare|viber|snapchat|bitlybot|google-pagerenderer|applebot|mastodon/i;
 
 /**
  * Whether a GET of the view is the officer opening it, as opposed to a HEAD, a browser's
@@ -48,7 +49,9 @@ const PREVIEW_AGENT = /facebookexternalhit|facebot|twitterbot|whatsapp|slackbot|
  */
 export function isPageLoad(req: { method: string; header(name: string): string | undefined }): boolean {
   if (req.method !== 'GET') return false;
-  const purpose = [req.header('purpose'), req.header('sec-purpose'), req.header('x-purpose'), req.header('x-moz')].join(' ');
+  const purpose = [req.header('purpose'), req.header('sec-purpose'), req.header('x-purpose'), req.header('x-moz')].join(
+    ' ',
+  );
   if (/prefetch|prerender|preview/i.test(purpose)) return false;
   return !PREVIEW_AGENT.test(req.header('user-agent') ?? '');
 }
@@ -72,7 +75,13 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
 
   const gone = (c: Context) => {
     c.status(410);
-    return c.html(<LinkGonePage office={config.office} pressOfficeNumber={config.twilio.phoneNumber} linkHours={config.onCall.linkHours} />);
+    return c.html(
+      <LinkGonePage
+        office={config.office}
+        pressOfficeNumber={config.twilio.phoneNumber}
+        linkHours={config.onCall.linkHours}
+      />,
+    );
   };
   const base = (token: string) => `${LINK_PREFIX}${token}`;
 
@@ -85,18 +94,35 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
     // route's headers and no body.)
     const view = await links.view(token, { record: !isLinkNotice(notice) && isPageLoad(c.req) });
     if (!view) return gone(c);
-    return c.html(<LinkPage office={config.office} now={clock()} base={base(token)} csrf={linkCsrf(token)} formKey={formKey()} view={view} notice={isLinkNotice(notice) ? notice : undefined} acked={c.req.query('acked') === '1'} lineOutcome={isLineOutcome(lineOutcome) ? lineOutcome : undefined} />);
+    return c.html(
+      <LinkPage
+        office={config.office}
+        now={clock()}
+        base={base(token)}
+        csrf={linkCsrf(token)}
+        formKey={formKey()}
+        view={view}
+        notice={isLinkNotice(notice) ? notice : undefined}
+        acked={c.req.query('acked') === '1'}
+        lineOutcome={isLineOutcome(lineOutcome) ? lineOutcome : undefined}
+      />,
+    );
   });
 
   /** The posted form of the view, once it is known to come from the view (same site, the link's form token). */
   const readForm = async (c: Context, token: string) => {
     // A browser says when a form comes from another site; the form token below is the check
     // that does not depend on the browser telling.
-    if (c.req.header('sec-fetch-site') === 'cross-site') throw new AppError('csrf', 'This form did not come from Press Desk. Open the link in the page text again.');
+    if (c.req.header('sec-fetch-site') === 'cross-site')
+      throw new AppError('csrf', 'This form did not come from Press Desk. Open the link in the page text again.');
     const body = await c.req.parseBody().catch(() => {
       throw new AppError('bad_request', 'The form could not be read. Go back, reload the page and send it again.');
     });
-    if (!linkCsrfMatches(token, body._csrf)) throw new AppError('csrf', 'This form has expired or did not come from Press Desk. Open the link in the page text again and try once more.');
+    if (!linkCsrfMatches(token, body._csrf))
+      throw new AppError(
+        'csrf',
+        'This form has expired or did not come from Press Desk. Open the link in the page text again and try once more.',
+      );
     return (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
   };
 
@@ -106,11 +132,16 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
     const str = await readForm(c, token);
     const view = await links.view(token, { record: false });
     if (!view) return gone(c);
-    if (str('reference').trim().toUpperCase() !== view.enquiry.reference) throw new AppError('not_found', 'The page you asked for does not exist.');
+    if (str('reference').trim().toUpperCase() !== view.enquiry.reference)
+      throw new AppError('not_found', 'The page you asked for does not exist.');
     const input = { name: str('name'), terms: str('terms') };
     try {
       // Declared by on-call: acknowledged at once, so its later urgent enquiries go into summaries.
-      await deps.incidents.declare(input, { kind: 'oncall', name: onCallActor(view.officer).email }, { reference: view.enquiry.reference });
+      await deps.incidents.declare(
+        input,
+        { kind: 'oncall', name: onCallActor(view.officer).email },
+        { reference: view.enquiry.reference },
+      );
       return c.redirect(`${base(token)}?done=declare`, 303);
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'validation') throw err;
@@ -137,7 +168,8 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
   app.post(`${LINK_PREFIX}:token/:action`, async (c) => {
     const token = c.req.param('token');
     const action = c.req.param('action');
-    if (!(LINK_ACTIONS as readonly string[]).includes(action)) throw new AppError('not_found', 'The page you asked for does not exist.');
+    if (!(LINK_ACTIONS as readonly string[]).includes(action))
+      throw new AppError('not_found', 'The page you asked for does not exist.');
     const act = action as LinkAction;
     const str = await readForm(c, token);
     const field = ACTION_FIELD[act];
@@ -148,7 +180,10 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
       if (result.kind === 'gone') return gone(c);
       if (result.kind === 'not_found') throw new AppError('not_found', 'The page you asked for does not exist.');
       // `acked`: this action is what acknowledged the page, which the notice says.
-      return c.redirect(`${base(token)}?done=${act}${result.acknowledged ? '&acked=1' : ''}${result.line ? `&line=${result.line}` : ''}`, 303);
+      return c.redirect(
+        `${base(token)}?done=${act}${result.acknowledged ? '&acked=1' : ''}${result.line ? `&line=${result.line}` : ''}`,
+        303,
+      );
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'validation') throw err;
       const fields = err.details.fields ?? {};
@@ -157,7 +192,16 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
       if (!view) return gone(c);
       c.status(422);
       return c.html(
-        <LinkPage office={config.office} now={clock()} base={base(token)} csrf={linkCsrf(token)} formKey={formKey()} view={view} errors={{ [field]: message }} values={act === 'line' ? {} : { [field]: text }} />,
+        <LinkPage
+          office={config.office}
+          now={clock()}
+          base={base(token)}
+          csrf={linkCsrf(token)}
+          formKey={formKey()}
+          view={view}
+          errors={{ [field]: message }}
+          values={act === 'line' ? {} : { [field]: text }}
+        />,
       );
     }
   });

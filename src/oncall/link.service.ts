@@ -15,7 +15,13 @@ import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { knownNames } from '../enquiries/people.repository.js';
 import type { TimelineEvent } from '../enquiries/timeline.js';
-import { formTokenFor, formTokenMatches, hashBearerToken, looksLikeBearerToken, newBearerToken } from '../http/bearer-token.js';
+import {
+  formTokenFor,
+  formTokenMatches,
+  hashBearerToken,
+  looksLikeBearerToken,
+  newBearerToken,
+} from '../http/bearer-token.js';
 import { AppError } from '../http/errors.js';
 import * as repo from './link.repository.js';
 import { escalationState, type EscalationState } from './paging.schedule.js';
@@ -123,7 +129,10 @@ export interface LinkView {
 }
 
 /** How an action through the link ended (a user problem throws AppError('validation', …) instead). */
-export type LinkActionResult = { kind: 'done'; action: LinkAction; acknowledged: boolean; line?: LineOutcome } | { kind: 'gone' } | { kind: 'not_found' };
+export type LinkActionResult =
+  | { kind: 'done'; action: LinkAction; acknowledged: boolean; line?: LineOutcome }
+  | { kind: 'gone' }
+  | { kind: 'not_found' };
 
 /** The values an action's form posts (already read from the body). */
 export interface LinkActionInput {
@@ -138,7 +147,15 @@ const KEY_SHAPE = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** The link's view and actions, over `OnCallActions` (the same actions as the SMS commands). */
 export class OnCallLinks {
-  constructor(private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'onCall'>; actions: OnCallActions; lines: Pick<HoldingLines, 'lineForEnquiry' | 'sendToEnquiry'> }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      clock: Clock;
+      config: Pick<Config, 'onCall'>;
+      actions: OnCallActions;
+      lines: Pick<HoldingLines, 'lineForEnquiry' | 'sendToEnquiry'>;
+    },
+  ) {}
 
   /**
    * The link and its enquiry (locked for `tx`) while the token is valid; null when unknown,
@@ -146,7 +163,11 @@ export class OnCallLinks {
    * on the staff list with the phone it went to: revocation is recorded when either changes
    * (`revokeLinksOf`), and this check covers a change made some other way.
    */
-  private async resolve(tx: Tx, token: string, now: Date): Promise<{ link: repo.FoundLink; enquiry: Enquiry; officer: OnCallOfficer } | null> {
+  private async resolve(
+    tx: Tx,
+    token: string,
+    now: Date,
+  ): Promise<{ link: repo.FoundLink; enquiry: Enquiry; officer: OnCallOfficer } | null> {
     if (!looksLikeLinkToken(token)) return null;
     const link = await repo.linkByHash(tx, hashLinkToken(token));
     if (!link || link.expires_at.getTime() <= now.getTime() || link.revoked_at) return null;
@@ -176,7 +197,17 @@ export class OnCallLinks {
       const names = await knownNames(tx);
       const optOut = r.enquiry.phone ? ((await findOptOut(tx, r.enquiry.phone)) ?? null) : null;
       const officerReach = (await staffReach(tx, r.officer.phone)).by;
-      return { enquiry: r.enquiry, officer: r.officer, events, expiresAt: r.link.expires_at, escalation, line, names, optOut, officerReach };
+      return {
+        enquiry: r.enquiry,
+        officer: r.officer,
+        events,
+        expiresAt: r.link.expires_at,
+        escalation,
+        line,
+        names,
+        optOut,
+        officerReach,
+      };
     });
   }
 
@@ -200,7 +231,8 @@ export class OnCallLinks {
         case 'ack':
           break;
         case 'call':
-          if (!KEY_SHAPE.test(input.key)) throw new AppError('bad_request', 'The form could not be read. Reload the page and try again.');
+          if (!KEY_SHAPE.test(input.key))
+            throw new AppError('bad_request', 'The form could not be read. Reload the page and try again.');
           await actions.call(tx, r.enquiry, r.officer, `link:${r.link.id}:${input.key}`, now, 'link');
           break;
         case 'reply':

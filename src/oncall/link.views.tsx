@@ -8,14 +8,27 @@ import { Field } from '../http/field.js';
 import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
 import { distinctiveWords } from '../incidents/distinctive-words.js';
 import { INCIDENT_LIMITS } from '../incidents/incident.service.js';
-import { cannotTakeTexts, displayPerson, displayPhone, displayPhonesIn, noTextsNotice } from '../enquiries/phone-numbers.js';
+import {
+  cannotTakeTexts,
+  displayPerson,
+  displayPhone,
+  displayPhonesIn,
+  noTextsNotice,
+} from '../enquiries/phone-numbers.js';
 import { lineMessageText, smsSize, type EnquiryLine, type LineOutcome } from '../incidents/holding-line.service.js';
 import { LINK_ACTIONS, type LinkAction, type LinkView } from './link.service.js';
 import { onCallActor, type OnCallOfficer } from './oncall-actions.service.js';
 import type { EscalationState } from './paging.schedule.js';
 
 /** The form control (and error anchor) of each action: the text field's id, or the call section's. */
-export const ACTION_FIELD: Record<LinkAction, string> = { ack: 'ack', call: 'call', reply: 'reply', note: 'note', done: 'response', line: 'line' };
+export const ACTION_FIELD: Record<LinkAction, string> = {
+  ack: 'ack',
+  call: 'call',
+  reply: 'reply',
+  note: 'note',
+  done: 'response',
+  line: 'line',
+};
 
 /** What the officer is told after each action succeeded (the view is shown again after a redirect). */
 const DONE_NOTICE: Record<LinkAction, (officerPhone: string) => string> = {
@@ -29,8 +42,10 @@ const DONE_NOTICE: Record<LinkAction, (officerPhone: string) => string> = {
 
 /** The notice after "send the line", by how it ended (a second press sends nothing, and says so). */
 const LINE_NOTICE: Record<LineOutcome, (kind: string, to: string) => string> = {
-  queued: (kind, to) => `The ${kind} is queued to the journalist ${to}, exactly as written. The enquiry is marked as having had it.`,
-  shared: (kind) => `The journalist already had the ${kind} through another of their enquiries: nothing was sent again. This enquiry is marked as having had it.`,
+  queued: (kind, to) =>
+    `The ${kind} is queued to the journalist ${to}, exactly as written. The enquiry is marked as having had it.`,
+  shared: (kind) =>
+    `The journalist already had the ${kind} through another of their enquiries: nothing was sent again. This enquiry is marked as having had it.`,
   already: (kind) => `This journalist was already sent the ${kind}: nothing was sent again.`,
   unreachable: (kind) => `The ${kind} could not be sent: the journalist cannot be reached by text or email.`,
 };
@@ -85,13 +100,31 @@ export interface LinkPageProps {
 }
 
 /** One of the view's text actions (reply, note, done): a heading, one text area and its button, in its own form. */
-function TextAction(p: { id: string; title: string; label: string; hint: string; max: number; button: string; action: string; hidden: unknown; error?: string; value?: string }) {
+function TextAction(p: {
+  id: string;
+  title: string;
+  label: string;
+  hint: string;
+  max: number;
+  button: string;
+  action: string;
+  hidden: unknown;
+  error?: string;
+  value?: string;
+}) {
   return (
     <section class="action" aria-labelledby={`${p.id}-title`}>
       <h3 id={`${p.id}-title`}>{p.title}</h3>
       <form method="post" action={p.action}>
         {p.hidden}
-        <Field id={p.id} as="textarea" label={p.label} hint={p.hint} error={p.error} attrs={{ maxlength: p.max, rows: 4 }}>
+        <Field
+          id={p.id}
+          as="textarea"
+          label={p.label}
+          hint={p.hint}
+          error={p.error}
+          attrs={{ maxlength: p.max, rows: 4 }}
+        >
           {p.value ?? ''}
         </Field>
         <button type="submit" class="button">
@@ -115,7 +148,11 @@ export function LinkPage(p: LinkPageProps) {
   const when = (d: Date) => formatShortTime(d, p.office, p.now);
   const phone = p.view.enquiry.phone;
   // Why no SMS reply can be sent, if none can: the journalist texted STOP, or their number takes no texts.
-  const noReply = p.view.optOut ? optOutNotice(p.view.optOut, when) : phone && cannotTakeTexts(phone) ? noTextsNotice(phone) : null;
+  const noReply = p.view.optOut
+    ? optOutNotice(p.view.optOut, when)
+    : phone && cannotTakeTexts(phone)
+      ? noTextsNotice(phone)
+      : null;
   const hasErrors = Object.keys(errors).length > 0;
   const form = (action: LinkAction) => `${p.base}/${action}`;
   const hidden = (
@@ -142,8 +179,17 @@ export function LinkPage(p: LinkPageProps) {
           </p>
         </div>
       ) : null}
-      <Escalation state={p.view.escalation} officer={p.view.officer} names={p.view.names} when={when} form={form('ack')} hidden={hidden} />
-      {hasErrors ? <ErrorSummary errors={errors} order={[...Object.values(ACTION_FIELD), ...Object.values(DECLARE_FIELD)]} /> : null}
+      <Escalation
+        state={p.view.escalation}
+        officer={p.view.officer}
+        names={p.view.names}
+        when={when}
+        form={form('ack')}
+        hidden={hidden}
+      />
+      {hasErrors ? (
+        <ErrorSummary errors={errors} order={[...Object.values(ACTION_FIELD), ...Object.values(DECLARE_FIELD)]} />
+      ) : null}
       <p class="lead subject">{e.subject}</p>
       <dl class="summary">
         <dt>Journalist</dt>
@@ -180,7 +226,8 @@ export function LinkPage(p: LinkPageProps) {
       <section class="action" id="call" aria-labelledby="call-title">
         <h3 id="call-title">Call the journalist</h3>
         <p class="hint">
-          Press Desk rings you on {national(p.view.officer.phone)}, then puts you through to the journalist from the press office number. Neither of you sees the other's number.
+          Press Desk rings you on {national(p.view.officer.phone)}, then puts you through to the journalist from the
+          press office number. Neither of you sees the other's number.
         </p>
         <FieldError id="call" message={errors.call} />
         <form method="post" action={form('call')}>
@@ -198,9 +245,31 @@ export function LinkPage(p: LinkPageProps) {
           <p class="hint">{noReply}.</p>
         </section>
       ) : (
-        <TextAction id="reply" title="Reply by SMS" label="Text to the journalist" hint="Sent from the press office number." max={CASEWORK_LIMITS.reply} button="Send reply" action={form('reply')} hidden={hidden} error={errors.reply} value={values.reply} />
+        <TextAction
+          id="reply"
+          title="Reply by SMS"
+          label="Text to the journalist"
+          hint="Sent from the press office number."
+          max={CASEWORK_LIMITS.reply}
+          button="Send reply"
+          action={form('reply')}
+          hidden={hidden}
+          error={errors.reply}
+          value={values.reply}
+        />
       )}
-      <TextAction id="note" title="Add an internal note" label="Internal note" hint="Only the press office sees it." max={CASEWORK_LIMITS.note} button="Add note" action={form('note')} hidden={hidden} error={errors.note} value={values.note} />
+      <TextAction
+        id="note"
+        title="Add an internal note"
+        label="Internal note"
+        hint="Only the press office sees it."
+        max={CASEWORK_LIMITS.note}
+        button="Add note"
+        action={form('note')}
+        hidden={hidden}
+        error={errors.note}
+        value={values.note}
+      />
       <TextAction
         id="response"
         title="Done: record the line you gave"
@@ -213,7 +282,15 @@ export function LinkPage(p: LinkPageProps) {
         error={errors.response}
         value={values.response}
       />
-      <DeclareIncident summary={SUMMARY_WORD[p.view.officerReach]} base={p.base} incidentId={e.incident_id} suggestedTerms={distinctiveWords(e.subject, { exclude: [e.name, e.outlet, e.email ?? ''] })} hidden={hidden} errors={errors} values={values} />
+      <DeclareIncident
+        summary={SUMMARY_WORD[p.view.officerReach]}
+        base={p.base}
+        incidentId={e.incident_id}
+        suggestedTerms={distinctiveWords(e.subject, { exclude: [e.name, e.outlet, e.email ?? ''] })}
+        hidden={hidden}
+        errors={errors}
+        values={values}
+      />
 
       <h2>Latest on the timeline</h2>
       <ol class="timeline" aria-label="Latest timeline entries, newest first">
@@ -222,14 +299,17 @@ export function LinkPage(p: LinkPageProps) {
           return (
             <li class={`ev ev--${ev.kind}`}>
               <time datetime={ev.at.toISOString()}>{when(ev.at)}</time> <strong>{displayPhonesIn(d.title)}</strong>
-              {ev.actor && ev.kind !== 'acknowledged' ? <span class="hint"> by {displayPerson(ev.actor, p.view.names)}</span> : null}
+              {ev.actor && ev.kind !== 'acknowledged' ? (
+                <span class="hint"> by {displayPerson(ev.actor, p.view.names)}</span>
+              ) : null}
               {d.body ? <div class="pre">{d.body}</div> : null}
             </li>
           );
         })}
       </ol>
       <p class="hint">
-        This link opens this enquiry only, and works until {formatShortTime(p.view.expiresAt, p.office, p.now)}. Do not forward it: anyone with it can act as you on this enquiry.
+        This link opens this enquiry only, and works until {formatShortTime(p.view.expiresAt, p.office, p.now)}. Do not
+        forward it: anyone with it can act as you on this enquiry.
       </p>
     </Layout>
   );
@@ -252,7 +332,13 @@ function lineRouteWords(l: EnquiryLine | null): string {
  * would receive, with their SMS length, and "send to this journalist" (once: after it, when it
  * went; or why it cannot go).
  */
-function HoldingLine(p: { line: EnquiryLine; action: string; hidden: unknown; error?: string; when: (d: Date) => string }) {
+function HoldingLine(p: {
+  line: EnquiryLine;
+  action: string;
+  hidden: unknown;
+  error?: string;
+  when: (d: Date) => string;
+}) {
   const l = p.line;
   const kind = lineKind(l);
   const text = lineMessageText(l.line);
@@ -262,7 +348,9 @@ function HoldingLine(p: { line: EnquiryLine; action: string; hidden: unknown; er
   if (l.sentAt) status = `Sent to this journalist at ${p.when(l.sentAt)}.`;
   else if (l.barred === 'withdrawn') status = 'Not sent: the journalist has withdrawn this enquiry.';
   else if (l.barred === 'updates_off') status = 'Not sent: the journalist has turned off messages about this enquiry.';
-  else if (!l.route) status = 'This journalist cannot be reached: no number that takes texts and no email address Press Desk can write to.';
+  else if (!l.route)
+    status =
+      'This journalist cannot be reached: no number that takes texts and no email address Press Desk can write to.';
   return (
     <section class="action holding-line" id="line" aria-labelledby="line-title">
       <h3 id="line-title">{Kind} of the incident</h3>
@@ -271,7 +359,8 @@ function HoldingLine(p: { line: EnquiryLine; action: string; hidden: unknown; er
         {text}
       </p>
       <p class="hint" id="line-size">
-        {size.length} {size.length === 1 ? 'character' : 'characters'}, {size.segments} SMS {size.segments === 1 ? 'segment' : 'segments'}.
+        {size.length} {size.length === 1 ? 'character' : 'characters'}, {size.segments} SMS{' '}
+        {size.segments === 1 ? 'segment' : 'segments'}.
       </p>
       <FieldError id="line" message={p.error} />
       {status ? (
@@ -285,7 +374,9 @@ function HoldingLine(p: { line: EnquiryLine; action: string; hidden: unknown; er
           <button type="submit" class="button">
             Send the {kind} to this journalist
           </button>
-          <p class="hint">Goes {lineRouteWords(l)} from the press office, as written above, and stops the escalation.</p>
+          <p class="hint">
+            Goes {lineRouteWords(l)} from the press office, as written above, and stops the escalation.
+          </p>
         </form>
       )}
     </section>
@@ -296,11 +387,22 @@ function HoldingLine(p: { line: EnquiryLine; action: string; hidden: unknown; er
 function stepWords(step: EscalationStep): string {
   if (step.to === 'next') return 'the backup will be paged';
   if (step.to === 'fallback') return 'the out-of-hours line will be paged';
-  return step.action === 'sms' ? 'you will be texted again' : step.action === 'call' ? 'your phone will ring' : 'you will be texted and rung';
+  return step.action === 'sms'
+    ? 'you will be texted again'
+    : step.action === 'call'
+      ? 'your phone will ring'
+      : 'you will be texted and rung';
 }
 
 /** The page's escalation: stopped (by whom, or by the enquiry's status), or still running with what comes next and "I have it". */
-function Escalation(p: { state: EscalationState; officer: OnCallOfficer; names: ReadonlyMap<string, string>; when: (d: Date) => string; form: string; hidden: unknown }) {
+function Escalation(p: {
+  state: EscalationState;
+  officer: OnCallOfficer;
+  names: ReadonlyMap<string, string>;
+  when: (d: Date) => string;
+  form: string;
+  hidden: unknown;
+}) {
   const s = p.state;
   let text: string;
   if (s.kind === 'acknowledged') {
@@ -324,7 +426,9 @@ function Escalation(p: { state: EscalationState; officer: OnCallOfficer; names: 
           <button type="submit" class="button">
             I have it
           </button>
-          <p class="hint">Stops the escalation: nobody else is paged. Replying, calling, a note or recording the line stop it too.</p>
+          <p class="hint">
+            Stops the escalation: nobody else is paged. Replying, calling, a note or recording the line stop it too.
+          </p>
         </form>
       ) : null}
     </section>
@@ -338,19 +442,33 @@ function Escalation(p: { state: EscalationState; officer: OnCallOfficer; names: 
  * the subject's two most distinctive words (issue 23: `distinctiveWords`, never the journalist's
  * name or outlet), which the officer edits before declaring. Nothing is stored until they do.
  */
-function DeclareIncident(p: { summary: string; base: string; incidentId: string | null; suggestedTerms: string; hidden: unknown; errors: Record<string, string>; values: Record<string, string> }) {
+function DeclareIncident(p: {
+  summary: string;
+  base: string;
+  incidentId: string | null;
+  suggestedTerms: string;
+  hidden: unknown;
+  errors: Record<string, string>;
+  values: Record<string, string>;
+}) {
   if (p.incidentId) {
     return (
       <section class="action" aria-labelledby="declare-title">
         <h3 id="declare-title">Part of an incident</h3>
-        <p class="hint">This enquiry is linked to an incident: its other urgent enquiries come to you as a {p.summary} every few minutes, not one page each.</p>
+        <p class="hint">
+          This enquiry is linked to an incident: its other urgent enquiries come to you as a {p.summary} every few
+          minutes, not one page each.
+        </p>
       </section>
     );
   }
   return (
     <section class="action" aria-labelledby="declare-title">
       <h3 id="declare-title">Declare an incident from this enquiry</h3>
-      <p class="hint">For a big story with many enquiries: they are grouped on the desk, and out of hours you get one {p.summary} every few minutes instead of a page for each.</p>
+      <p class="hint">
+        For a big story with many enquiries: they are grouped on the desk, and out of hours you get one {p.summary}{' '}
+        every few minutes instead of a page for each.
+      </p>
       <form method="post" action={`${p.base}/declare`}>
         {p.hidden}
         <Field
@@ -367,7 +485,11 @@ function DeclareIncident(p: { summary: string; base: string; incidentId: string 
           label="Search terms"
           hint="Words every enquiry about it contains, such as: market street cordon. Filled in from the subject: check them."
           error={p.errors[DECLARE_FIELD.terms]}
-          attrs={{ type: 'text', maxlength: INCIDENT_LIMITS.terms, value: p.values[DECLARE_FIELD.terms] ?? p.suggestedTerms }}
+          attrs={{
+            type: 'text',
+            maxlength: INCIDENT_LIMITS.terms,
+            value: p.values[DECLARE_FIELD.terms] ?? p.suggestedTerms,
+          }}
         />
         <button type="submit" class="button">
           Declare incident
@@ -388,7 +510,8 @@ export function LinkGonePage(props: { office: OfficeConfig; pressOfficeNumber: s
       <h1>This link has expired</h1>
       <p class="lead">This link has expired or is not valid. Links in page texts work for {props.linkHours} hours.</p>
       <p>
-        From the on-call phone, text INFO and the enquiry's reference to the press office number, {national(props.pressOfficeNumber)}, for its details. CALL, REPLY, NOTE and DONE work by text too; text HELP for
+        From the on-call phone, text INFO and the enquiry's reference to the press office number,{' '}
+        {national(props.pressOfficeNumber)}, for its details. CALL, REPLY, NOTE and DONE work by text too; text HELP for
         how.
       </p>
     </Layout>

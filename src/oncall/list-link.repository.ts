@@ -14,7 +14,11 @@ export async function insertListLink(
   const { id } = await tx.insertInto('oncall_list_link').values(link).returning('id').executeTakeFirstOrThrow();
   // One statement for a whole storm's worth of rows (a bundle can carry hundreds).
   const unique = [...new Map(items.map((it) => [it.enquiry_id, it])).values()];
-  if (unique.length) await tx.insertInto('oncall_list_link_enquiry').values(unique.map((it) => ({ link_id: id, ...it }))).execute();
+  if (unique.length)
+    await tx
+      .insertInto('oncall_list_link_enquiry')
+      .values(unique.map((it) => ({ link_id: id, ...it })))
+      .execute();
 }
 
 /**
@@ -22,7 +26,13 @@ export async function insertListLink(
  * still on the staff list, current phone; null when there is no such person); undefined when
  * there is none.
  */
-export async function listLinkByHash(db: Db | Tx, tokenHash: string): Promise<(OnCallListLink & { person_name: string | null; person_active: boolean | null; person_phone: string | null }) | undefined> {
+export async function listLinkByHash(
+  db: Db | Tx,
+  tokenHash: string,
+): Promise<
+  | (OnCallListLink & { person_name: string | null; person_active: boolean | null; person_phone: string | null })
+  | undefined
+> {
   return db
     .selectFrom('oncall_list_link')
     .leftJoin('person', 'person.id', 'oncall_list_link.person_id')
@@ -33,7 +43,8 @@ export async function listLinkByHash(db: Db | Tx, tokenHash: string): Promise<(O
 }
 
 /** One row of the list: the enquiry as it is now, and its page's short code and status. */
-export type ListedEnquiry = Pick<Enquiry, 'id' | 'reference' | 'name' | 'outlet' | 'subject' | 'deadline' | 'status'> & Pick<Page, 'short_code'> & { page_status: Page['status'] };
+export type ListedEnquiry = Pick<Enquiry, 'id' | 'reference' | 'name' | 'outlet' | 'subject' | 'deadline' | 'status'> &
+  Pick<Page, 'short_code'> & { page_status: Page['status'] };
 
 /**
  * The enquiries in the link's scope whose data is not erased, soonest deadline first (no
@@ -44,7 +55,17 @@ export async function listedEnquiries(db: Db | Tx, linkId: string): Promise<List
     .selectFrom('oncall_list_link_enquiry as li')
     .innerJoin('enquiry', 'enquiry.id', 'li.enquiry_id')
     .innerJoin('page', 'page.id', 'li.page_id')
-    .select(['enquiry.id', 'enquiry.reference', 'enquiry.name', 'enquiry.outlet', 'enquiry.subject', 'enquiry.deadline', 'enquiry.status', 'page.short_code', 'page.status as page_status'])
+    .select([
+      'enquiry.id',
+      'enquiry.reference',
+      'enquiry.name',
+      'enquiry.outlet',
+      'enquiry.subject',
+      'enquiry.deadline',
+      'enquiry.status',
+      'page.short_code',
+      'page.status as page_status',
+    ])
     .where('li.link_id', '=', linkId)
     .where('enquiry.erased_at', 'is', null)
     .orderBy('enquiry.deadline', (ob) => ob.asc().nullsLast())

@@ -28,7 +28,13 @@ export function onCallListLinkRoutes(deps: ListLinkRouteDeps) {
     const view = await lists.view(c.req.param('token'), { record: isPageLoad(c.req) });
     if (!view) {
       c.status(410);
-      return c.html(<LinkGonePage office={config.office} pressOfficeNumber={config.twilio.phoneNumber} linkHours={config.onCall.linkHours} />);
+      return c.html(
+        <LinkGonePage
+          office={config.office}
+          pressOfficeNumber={config.twilio.phoneNumber}
+          linkHours={config.onCall.linkHours}
+        />,
+      );
     }
     return c.html(<ListLinkPage office={config.office} now={clock()} view={view} />);
   });

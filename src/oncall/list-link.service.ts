@@ -40,11 +40,23 @@ export function redactedListLinkUrl(publicBaseUrl: string): string {
 export async function saveListLink(
   tx: Tx,
   token: string,
-  input: { phone: string; personId: string | null; items: Array<{ enquiryId: string; pageId: string }>; now: Date; hours: number },
+  input: {
+    phone: string;
+    personId: string | null;
+    items: Array<{ enquiryId: string; pageId: string }>;
+    now: Date;
+    hours: number;
+  },
 ): Promise<void> {
   await repo.insertListLink(
     tx,
-    { token_hash: hashBearerToken(token), phone: input.phone, person_id: input.personId, created_at: input.now, expires_at: new Date(input.now.getTime() + input.hours * 3_600_000) },
+    {
+      token_hash: hashBearerToken(token),
+      phone: input.phone,
+      person_id: input.personId,
+      created_at: input.now,
+      expires_at: new Date(input.now.getTime() + input.hours * 3_600_000),
+    },
     input.items.map((it) => ({ enquiry_id: it.enquiryId, page_id: it.pageId })),
   );
 }
@@ -74,7 +86,12 @@ export class OnCallListLinks {
       if (link.person_id !== null && !(link.person_active && link.person_phone === link.phone)) return null;
       const enquiries = await repo.listedEnquiries(tx, link.id);
       if (opts.record && (!link.viewed_at || now.getTime() - link.viewed_at.getTime() >= VIEW_RECORD_GAP_MS)) {
-        await audit(tx, { at: now, actor: onCallActor({ phone: link.phone, name: link.person_name }), action: 'oncall.list_viewed', detail: { via: 'link', enquiries: enquiries.length } });
+        await audit(tx, {
+          at: now,
+          actor: onCallActor({ phone: link.phone, name: link.person_name }),
+          action: 'oncall.list_viewed',
+          detail: { via: 'link', enquiries: enquiries.length },
+        });
         await repo.markListViewed(tx, link.id, now);
       }
       return { enquiries, expiresAt: link.expires_at };

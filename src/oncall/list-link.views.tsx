@@ -25,20 +25,26 @@ export function ListLinkPage(p: { office: OfficeConfig; now: Date; view: ListVie
         {enquiries.map((e) => (
           <li>
             <strong>{e.reference}</strong> <span class="hint">code {e.short_code}</span>
-            {e.page_status === 'acknowledged' ? <span class="tag">Acknowledged</span> : <strong class="tag tag--urgent">Urgent</strong>}
+            {e.page_status === 'acknowledged' ? (
+              <span class="tag">Acknowledged</span>
+            ) : (
+              <strong class="tag tag--urgent">Urgent</strong>
+            )}
             <div>
               {e.name || 'Journalist'}
               {e.outlet ? `, ${e.outlet}` : ''}
             </div>
             <div>
-              {e.deadline ? `Deadline ${formatDeadline(e.deadline, p.office, p.now)}` : 'No deadline given'} · {statusLabel(e.status)}
+              {e.deadline ? `Deadline ${formatDeadline(e.deadline, p.office, p.now)}` : 'No deadline given'} ·{' '}
+              {statusLabel(e.status)}
             </div>
             <div class="subject">{e.subject}</div>
           </li>
         ))}
       </ol>
       <p class="hint">
-        This link lists the enquiries of one page text only, and works until {formatShortTime(p.view.expiresAt, p.office, p.now)}. Do not forward it: it shows journalists' names.
+        This link lists the enquiries of one page text only, and works until{' '}
+        {formatShortTime(p.view.expiresAt, p.office, p.now)}. Do not forward it: it shows journalists' names.
       </p>
     </Layout>
   );

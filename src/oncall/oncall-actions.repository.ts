@@ -14,8 +14,16 @@ export interface Candidate {
 }
 
 /** The active person with `phone` (unique among active people), with when their row last changed, or undefined. */
-export async function activePersonByPhone(tx: Tx, phone: string): Promise<{ id: string; name: string; updated_at: Date } | undefined> {
-  return tx.selectFrom('person').select(['id', 'name', 'updated_at']).where('phone', '=', phone).where('active', '=', true).executeTakeFirst();
+export async function activePersonByPhone(
+  tx: Tx,
+  phone: string,
+): Promise<{ id: string; name: string; updated_at: Date } | undefined> {
+  return tx
+    .selectFrom('person')
+    .select(['id', 'name', 'updated_at'])
+    .where('phone', '=', phone)
+    .where('active', '=', true)
+    .executeTakeFirst();
 }
 
 /** When the person's primary rota entries covering `at` began (the earliest of them), or undefined when none covers it. */
@@ -130,7 +138,13 @@ export async function pagedEnquiriesFor(tx: Tx, r: Reach): Promise<Candidate[]> 
 
 /** The enquiry `reference`, locked FOR UPDATE, unless its personal data was erased. */
 export async function lockLiveEnquiry(tx: Tx, reference: string): Promise<Enquiry | undefined> {
-  return tx.selectFrom('enquiry').selectAll().where('reference', '=', reference).where('erased_at', 'is', null).forUpdate().executeTakeFirst();
+  return tx
+    .selectFrom('enquiry')
+    .selectAll()
+    .where('reference', '=', reference)
+    .where('erased_at', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /** The enquiry with this id unless its data was erased, or undefined. */
@@ -140,12 +154,22 @@ export async function liveEnquiryById(tx: Tx, id: string): Promise<Enquiry | und
 
 /** The enquiry a plain outbound call (its idempotency key) was about, or undefined. */
 export async function enquiryOfCall(tx: Tx, key: string): Promise<string | undefined> {
-  const r = await tx.selectFrom('outbound_message').select('enquiry_id').where('idempotency_key', '=', key).where('medium', '=', 'call').executeTakeFirst();
+  const r = await tx
+    .selectFrom('outbound_message')
+    .select('enquiry_id')
+    .where('idempotency_key', '=', key)
+    .where('medium', '=', 'call')
+    .executeTakeFirst();
   return r?.enquiry_id ?? undefined;
 }
 
 /** The timeline entry of `kind` about callback `key` on the enquiry (its actor), or undefined: Twilio retries its requests. */
-export async function callbackEvent(tx: Tx, enquiryId: string, key: string, kind: 'callback_requested' | 'callback_ended'): Promise<{ actor: string | null } | undefined> {
+export async function callbackEvent(
+  tx: Tx,
+  enquiryId: string,
+  key: string,
+  kind: 'callback_requested' | 'callback_ended',
+): Promise<{ actor: string | null } | undefined> {
   return tx
     .selectFrom('enquiry_event')
     .select('actor')

@@ -45,12 +45,10 @@ export interface CaseworkPort {
   setStatus(reference: string, status: string, actor: Actor, tx?: Tx): Promise<string | null>;
 }
 
-
 /** The officer texting from their phone: who they are, and what was sent to it that still counts. */
 export interface SmsOfficer extends OnCallOfficer {
   reach: repo.Reach;
 }
-
 
 /** How much of the details INFO carries. */
 export const INFO_DETAILS = 300;
@@ -62,7 +60,6 @@ const CALLBACK_RING_SECONDS = 30;
  * Twilio's own timeout; the greeting before it usually covers the wait).
  */
 export const CALLBACK_VERDICT_WAITS = 8;
-
 
 function national(e164: string): string {
   return parsePhoneNumberFromString(e164)?.formatNational() ?? e164;
@@ -108,7 +105,11 @@ export class OnCallActions {
       // A page sent the moment the shift began is part of it.
       if (start && start < after) after = new Date(start.getTime() - 1);
     }
-    const officer: SmsOfficer = { phone, name: person?.name ?? null, reach: { phone, after, fallback: this.deps.config.onCall.fallbackNumber } };
+    const officer: SmsOfficer = {
+      phone,
+      name: person?.name ?? null,
+      reach: { phone, after, fallback: this.deps.config.onCall.fallbackNumber },
+    };
     if (onCallNow || (await repo.reachesAny(tx, officer.reach))) return officer;
     return null;
   }
@@ -141,7 +142,9 @@ export class OnCallActions {
   info(e: Enquiry, now: Date): string {
     const who = [e.name || 'Journalist', e.outlet].filter(Boolean).join(', ');
     const contact = [e.phone ? national(e.phone) : null, e.email].filter(Boolean).join(', ') || 'no contact details';
-    const deadline = e.deadline ? `Deadline ${formatDeadline(e.deadline, this.deps.config.office, now)}.` : 'No deadline given.';
+    const deadline = e.deadline
+      ? `Deadline ${formatDeadline(e.deadline, this.deps.config.office, now)}.`
+      : 'No deadline given.';
     const details = e.details.replace(/\s+/g, ' ').trim();
     const start = details.length > INFO_DETAILS ? `${details.slice(0, INFO_DETAILS - 1)}…` : details;
     return `${e.reference}: ${who} (${contact}). ${deadline} Subject: ${e.subject.replace(/\s+/g, ' ')}. ${start}`;
@@ -175,15 +178,35 @@ export class OnCallActions {
    * Once per `key` (a text's MessageSid, a link action's form). A number Press Desk does not call
    * (premium-rate, abroad: phone-numbers.ts) is refused.
    */
-  async call(tx: Tx, e: Enquiry, officer: OnCallOfficer, key: string, now: Date, via: OnCallVia = 'sms'): Promise<void> {
+  async call(
+    tx: Tx,
+    e: Enquiry,
+    officer: OnCallOfficer,
+    key: string,
+    now: Date,
+    via: OnCallVia = 'sms',
+  ): Promise<void> {
     if (!e.phone) throw new AppError('validation', `${e.reference} has no phone number to call`);
     if (!callsBack(e.phone, this.deps.config.twilio.allowedCountries)) {
-      throw new AppError('validation', `${e.reference} has a number Press Desk does not call (premium-rate, satellite or abroad): INFO gives the journalist's other contact details`);
+      throw new AppError(
+        'validation',
+        `${e.reference} has a number Press Desk does not call (premium-rate, satellite or abroad): INFO gives the journalist's other contact details`,
+      );
     }
     const actor = onCallActor(officer);
     const callKey = `callback:${key}`;
-    await queueCall(tx, { key: callKey, enquiryId: e.id, to: officer.phone, twiml: this.callbackTwiml(e, callKey), detectMachine: true }, now);
-    await addEvent(tx, { enquiryId: e.id, at: now, kind: 'callback_requested', actor: actor.email, data: { key: callKey, via } });
+    await queueCall(
+      tx,
+      { key: callKey, enquiryId: e.id, to: officer.phone, twiml: this.callbackTwiml(e, callKey), detectMachine: true },
+      now,
+    );
+    await addEvent(tx, {
+      enquiryId: e.id,
+      at: now,
+      kind: 'callback_requested',
+      actor: actor.email,
+      data: { key: callKey, via },
+    });
     await audit(tx, { at: now, actor, action: 'oncall.call', enquiryId: e.id, detail: { via } });
   }
 
@@ -217,7 +240,13 @@ export class OnCallActions {
       if (await repo.callbackEvent(tx, enquiryId, key, 'callback_ended')) return true;
       // The call was the officer's who asked for it.
       const requested = await repo.callbackEvent(tx, enquiryId, key, 'callback_requested');
-      await addEvent(tx, { enquiryId, at: this.deps.clock(), kind: 'callback_ended', actor: requested?.actor ?? null, data: { key, status: result.status, seconds: result.seconds } });
+      await addEvent(tx, {
+        enquiryId,
+        at: this.deps.clock(),
+        kind: 'callback_ended',
+        actor: requested?.actor ?? null,
+        data: { key, status: result.status, seconds: result.seconds },
+      });
       return true;
     });
   }
@@ -265,7 +294,11 @@ export class OnCallActions {
   }
 
   /** The absolute URL of the callback step `step` about call `key`. */
-  private callbackUrl(step: 'callback-connect' | 'callback-result', key: string, extra: Record<string, string> = {}): string {
+  private callbackUrl(
+    step: 'callback-connect' | 'callback-result',
+    key: string,
+    extra: Record<string, string> = {},
+  ): string {
     const query = new URLSearchParams({ key, ...extra });
     return `${this.deps.config.publicBaseUrl.replace(/\/+$/, '')}/twilio/voice/${step}?${query.toString()}`;
   }
@@ -277,7 +310,10 @@ export class OnCallActions {
    */
   private callbackTwiml(e: Enquiry, key: string): string {
     const r = new twilio.twiml.VoiceResponse();
-    r.say({ voice: 'alice', language: 'en-GB' }, `Press Desk. Connecting you to the journalist for enquiry ${spokenReference(e.reference)}. Please hold.`);
+    r.say(
+      { voice: 'alice', language: 'en-GB' },
+      `Press Desk. Connecting you to the journalist for enquiry ${spokenReference(e.reference)}. Please hold.`,
+    );
     r.redirect({ method: 'POST' }, this.callbackUrl('callback-connect', key));
     return r.toString();
   }

@@ -31,7 +31,19 @@ function fits(text: string, segments: number): boolean {
 
 // Typography phones and word processors put in names and subjects, with the GSM characters that
 // read the same: one curly apostrophe would otherwise turn a two-segment page into five.
-const GSM_LOOKALIKES: Record<string, string> = { '‘': "'", '’': "'", '‚': "'", '“': '"', '”': '"', '„': '"', '–': '-', '—': '-', '…': '...', '\u00a0': ' ', '•': '*' };
+const GSM_LOOKALIKES: Record<string, string> = {
+  '‘': "'",
+  '’': "'",
+  '‚': "'",
+  '“': '"',
+  '”': '"',
+  '„': '"',
+  '–': '-',
+  '—': '-',
+  '…': '...',
+  '\u00a0': ' ',
+  '•': '*',
+};
 
 /**
  * `text` with each character outside the GSM set replaced by a look-alike inside it where there
@@ -63,7 +75,9 @@ function trimTo(text: string, max: number, mark = '…'): string {
 function who(e: Enquiry): string {
   const name = e.name || 'Journalist';
   // The number as the officer dials it (07911 123401), not as stored (issue 23).
-  return [e.outlet ? `${name}, ${e.outlet}` : name, e.phone ? displayPhone(e.phone) : (e.email ?? '')].filter(Boolean).join(' ');
+  return [e.outlet ? `${name}, ${e.outlet}` : name, e.phone ? displayPhone(e.phone) : (e.email ?? '')]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** The fewest characters of the journalist and outlet worth keeping when the page runs long. */
@@ -79,14 +93,24 @@ const MIN_WHO = 12;
  * commands reach the enquiry without it. Names and subject are folded to GSM characters where a
  * look-alike exists, which keeps most pages at 306 characters rather than 134.
  */
-export function pageSms(e: Enquiry, shortCode: string, office: OfficeConfig, now: Date, link: string | null = null): string {
+export function pageSms(
+  e: Enquiry,
+  shortCode: string,
+  office: OfficeConfig,
+  now: Date,
+  link: string | null = null,
+): string {
   const deadline = e.deadline ? `Deadline ${formatDeadline(e.deadline, office, now)}.` : 'No deadline given.';
   const compose = (whom: string, subject: string | null, withLink: boolean) =>
     `URGENT media enquiry ${e.reference}. ${whom}. ${deadline}${subject === null ? '' : ` Subject: ${subject}`}${withLink && link ? `\nOpen: ${link}\n` : ' '}Reply ACK ${shortCode} to acknowledge.`;
   const fullWho = foldToGsm(who(e));
   const subject = foldToGsm(e.subject.replace(/\s+/g, ' ').trim());
   // An emoji in the subject alone would cut the text to 134 characters: rather the subject without it.
-  const gsmSubject = [...subject].filter((ch) => GSM.test(ch)).join('').replace(/\s+/g, ' ').trim();
+  const gsmSubject = [...subject]
+    .filter((ch) => GSM.test(ch))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
   const subjects = gsmSubject === subject ? [subject] : [subject, gsmSubject];
   for (const withLink of link ? [true, false] : [false]) {
     for (const subj of subjects) {
@@ -134,7 +158,17 @@ export function fitsSegments(text: string, segments: number): boolean {
 
 // The GSM extension characters take two places each; in a line of a staff text, plain ones that
 // read the same keep every character one place, so a line's length is its cut.
-const GSM_EXTENSION_PLAIN: Record<string, string> = { '{': '(', '}': ')', '[': '(', ']': ')', '~': '-', '|': '/', '\\': '/', '^': "'", '€': 'EUR' };
+const GSM_EXTENSION_PLAIN: Record<string, string> = {
+  '{': '(',
+  '}': ')',
+  '[': '(',
+  ']': ')',
+  '~': '-',
+  '|': '/',
+  '\\': '/',
+  '^': "'",
+  '€': 'EUR',
+};
 
 /**
  * `text` made for a line of a text to staff: folded to GSM characters (`foldToGsm`), any that
@@ -160,7 +194,11 @@ export function gsmLine(text: string, max: number): string {
  * The largest `k` (up to `max`) whose `compose(k)` passes `ok`, with that text; `k` 0 when none
  * does. Counts up and stops at the first that does not fit, so the list is a prefix in order.
  */
-export function mostThatFit(max: number, compose: (k: number) => string, ok: (text: string) => boolean): { k: number; text: string } {
+export function mostThatFit(
+  max: number,
+  compose: (k: number) => string,
+  ok: (text: string) => boolean,
+): { k: number; text: string } {
   let best = { k: 0, text: compose(0) };
   for (let k = 1; k <= max; k++) {
     const text = compose(k);
@@ -193,7 +231,12 @@ export interface BundleText {
  * message). Names, outlets and subjects are cut and kept to GSM characters (`gsmLine`), so no
  * journalist's text can make the bundle longer or spill onto a line of its own.
  */
-export function bundleSms(items: BundleItem[], office: OfficeConfig, now: Date, opts: { segments: number; link: string | null }): BundleText {
+export function bundleSms(
+  items: BundleItem[],
+  office: OfficeConfig,
+  now: Date,
+  opts: { segments: number; link: string | null },
+): BundleText {
   const n = items.length;
   const head = n === 1 ? 'URGENT: 1 more media enquiry:' : `URGENT: ${n} more media enquiries:`;
   const ack = `\nReply ACK to acknowledge ${n === 1 ? 'it' : 'all'}, or ACK <code> for one.`;
@@ -204,7 +247,8 @@ export function bundleSms(items: BundleItem[], office: OfficeConfig, now: Date, 
   const ok = (text: string) => fitsSegments(text, opts.segments);
   const all = head + lines.join('') + ack;
   if (ok(all)) return { text: all, listed: n, withLink: false };
-  const rest = (k: number) => (opts.link ? `\nand ${n - k} more: ${opts.link}` : `\nand ${n - k} more: text INFO and a reference for each.`);
+  const rest = (k: number) =>
+    opts.link ? `\nand ${n - k} more: ${opts.link}` : `\nand ${n - k} more: text INFO and a reference for each.`;
   const withRest = mostThatFit(n - 1, (k) => head + lines.slice(0, k).join('') + rest(k) + ack, ok);
   if (ok(withRest.text)) return { text: withRest.text, listed: withRest.k, withLink: opts.link !== null };
   // Only a link longer than the whole budget gets here: the count and the ACK, which always fit.
@@ -219,8 +263,19 @@ export function bundleSms(items: BundleItem[], office: OfficeConfig, now: Date, 
  */
 export function pageCallTwiml(e: Enquiry, office: OfficeConfig, now: Date, gatherUrl: string): string {
   const compose = (outlet: number, subject: number) =>
-    callTwiml(`This is Press Desk. An urgent media enquiry has not been acknowledged. ${spokenEnquiry(e, office, now, outlet, subject)}`, 'Press 1 to acknowledge.', 'The enquiry will be escalated.', gatherUrl);
-  for (const [outlet, subject] of [[60, 200], [60, 100], [40, 50], [20, 20], [0, 0]] as const) {
+    callTwiml(
+      `This is Press Desk. An urgent media enquiry has not been acknowledged. ${spokenEnquiry(e, office, now, outlet, subject)}`,
+      'Press 1 to acknowledge.',
+      'The enquiry will be escalated.',
+      gatherUrl,
+    );
+  for (const [outlet, subject] of [
+    [60, 200],
+    [60, 100],
+    [40, 50],
+    [20, 20],
+    [0, 0],
+  ] as const) {
     const twiml = compose(outlet, subject);
     if (twiml.length < TWIML_LIMIT) return twiml;
   }
@@ -236,16 +291,32 @@ const SPOKEN_IN_A_BUNDLE = 5;
  * acknowledges them all. Under Twilio's 4,000 characters of inline TwiML after escaping, however
  * many enquiries and whatever they say: subjects, then outlets are cut, then fewer are read out.
  */
-export function bundleCallTwiml(items: Array<{ enquiry: Enquiry }>, office: OfficeConfig, now: Date, gatherUrl: string): string {
+export function bundleCallTwiml(
+  items: Array<{ enquiry: Enquiry }>,
+  office: OfficeConfig,
+  now: Date,
+  gatherUrl: string,
+): string {
   const n = items.length;
   const compose = (spokenCount: number, outlet: number, subject: number) => {
-    const spoken = items.slice(0, spokenCount).map(({ enquiry }, i) => `Enquiry ${i + 1}. ${spokenEnquiry(enquiry, office, now, outlet, subject)}`);
+    const spoken = items
+      .slice(0, spokenCount)
+      .map(({ enquiry }, i) => `Enquiry ${i + 1}. ${spokenEnquiry(enquiry, office, now, outlet, subject)}`);
     const rest = n > spokenCount ? ` And ${n - spokenCount} more, listed in the texts.` : '';
     const summary = `This is Press Desk. ${n === 1 ? 'An urgent media enquiry has' : `${n} urgent media enquiries have`} not been acknowledged. ${spoken.join(' ')}${rest}`;
-    return callTwiml(summary, n === 1 ? 'Press 1 to acknowledge.' : `Press 1 to acknowledge all ${n}.`, 'They will be escalated.', gatherUrl);
+    return callTwiml(
+      summary,
+      n === 1 ? 'Press 1 to acknowledge.' : `Press 1 to acknowledge all ${n}.`,
+      'They will be escalated.',
+      gatherUrl,
+    );
   };
   for (let count = Math.min(n, SPOKEN_IN_A_BUNDLE); count >= 0; count--) {
-    for (const [outlet, subject] of [[40, 60], [30, 30], [20, 0]] as const) {
+    for (const [outlet, subject] of [
+      [40, 60],
+      [30, 30],
+      [20, 0],
+    ] as const) {
       const twiml = compose(count, outlet, subject);
       if (twiml.length < TWIML_LIMIT) return twiml;
     }
@@ -268,7 +339,13 @@ function speakable(text: string, max: number): string {
 }
 
 /** One enquiry as read out on a call: reference letter by letter, outlet, deadline, subject (each cut to its length; 0 leaves it out). */
-function spokenEnquiry(e: Enquiry, office: OfficeConfig, now: Date, outletLength: number, subjectLength: number): string {
+function spokenEnquiry(
+  e: Enquiry,
+  office: OfficeConfig,
+  now: Date,
+  outletLength: number,
+  subjectLength: number,
+): string {
   const spokenRef = e.reference.replace(/^PD-/, '').split('').join(' ');
   const deadline = e.deadline ? ` The deadline is ${formatDeadline(e.deadline, office, now)}.` : '';
   const outlet = speakable(e.outlet, outletLength) || 'a journalist';

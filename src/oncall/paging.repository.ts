@@ -7,8 +7,16 @@ import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
 import type { AckVia, Page, PageAction, PageStep, StepState } from './paging.tables.js';
 
 /** Creates the page for an enquiry; null if it already has one (one page per enquiry). */
-export async function insertPage(tx: Tx, row: { enquiry_id: string; short_code: string; created_at: Date }): Promise<Page | null> {
-  const r = await tx.insertInto('page').values(row).onConflict((oc) => oc.constraint('page_one_per_enquiry').doNothing()).returningAll().executeTakeFirst();
+export async function insertPage(
+  tx: Tx,
+  row: { enquiry_id: string; short_code: string; created_at: Date },
+): Promise<Page | null> {
+  const r = await tx
+    .insertInto('page')
+    .values(row)
+    .onConflict((oc) => oc.constraint('page_one_per_enquiry').doNothing())
+    .returningAll()
+    .executeTakeFirst();
   return r ?? null;
 }
 
@@ -19,13 +27,21 @@ export async function insertPage(tx: Tx, row: { enquiry_id: string; short_code: 
  */
 export async function firstFreeShortCode(tx: Tx, candidates: string[]): Promise<string | null> {
   if (!candidates.length) return null;
-  const rows = await tx.selectFrom('page').select('short_code').where('status', '=', 'active').where('short_code', 'in', candidates).execute();
+  const rows = await tx
+    .selectFrom('page')
+    .select('short_code')
+    .where('status', '=', 'active')
+    .where('short_code', 'in', candidates)
+    .execute();
   const used = new Set(rows.map((r) => r.short_code));
   return candidates.find((c) => !used.has(c)) ?? null;
 }
 
 /** A page with its enquiry, in one round trip (this starts every escalation step). */
-export async function findPageWithEnquiry(db: Db | Tx, pageId: string): Promise<{ page: Page; enquiry: Enquiry } | undefined> {
+export async function findPageWithEnquiry(
+  db: Db | Tx,
+  pageId: string,
+): Promise<{ page: Page; enquiry: Enquiry } | undefined> {
   const row = await db
     .selectFrom('page')
     .innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id')
@@ -42,7 +58,16 @@ export async function findPageWithEnquiry(db: Db | Tx, pageId: string): Promise<
     .where('page.id', '=', pageId)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { page_id, page_short_code, page_status, page_created_at, page_acknowledged_at, page_acknowledged_by, page_ack_via, ...enquiry } = row;
+  const {
+    page_id,
+    page_short_code,
+    page_status,
+    page_created_at,
+    page_acknowledged_at,
+    page_acknowledged_by,
+    page_ack_via,
+    ...enquiry
+  } = row;
   const page: Page = {
     id: page_id,
     enquiry_id: enquiry.id,
@@ -62,7 +87,11 @@ export async function findPageByEnquiry(db: Db | Tx, enquiryId: string): Promise
 }
 
 /** Marks active pages acknowledged; returns those that changed. */
-export async function acknowledgePages(tx: Tx, pageIds: string[], ack: { at: Date; by: string; via: AckVia }): Promise<Page[]> {
+export async function acknowledgePages(
+  tx: Tx,
+  pageIds: string[],
+  ack: { at: Date; by: string; via: AckVia },
+): Promise<Page[]> {
   if (!pageIds.length) return [];
   return tx
     .updateTable('page')
@@ -75,7 +104,12 @@ export async function acknowledgePages(tx: Tx, pageIds: string[], ack: { at: Dat
 
 /** Marks an active page exhausted: every escalation step ran and nobody acknowledged. */
 export async function markPageExhausted(tx: Tx, pageId: string): Promise<boolean> {
-  const r = await tx.updateTable('page').set({ status: 'exhausted' }).where('id', '=', pageId).where('status', '=', 'active').executeTakeFirst();
+  const r = await tx
+    .updateTable('page')
+    .set({ status: 'exhausted' })
+    .where('id', '=', pageId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
@@ -86,7 +120,15 @@ export async function markPageExhausted(tx: Tx, pageId: string): Promise<boolean
  */
 export async function getOrCreateStep(
   tx: Tx,
-  row: { page_id: string; step_index: number; action: PageAction; to_number: string; person_id: string | null; created_at: Date; state?: StepState },
+  row: {
+    page_id: string;
+    step_index: number;
+    action: PageAction;
+    to_number: string;
+    person_id: string | null;
+    created_at: Date;
+    state?: StepState;
+  },
 ): Promise<PageStep> {
   return tx
     .insertInto('page_step')
@@ -133,7 +175,10 @@ export async function linkSteps(tx: Tx, stepIds: string[], messageId: string): P
 }
 
 /** The steps an outbound row carried and that were recorded as sent by it, with their pages. */
-export async function stepsSentBy(db: Db | Tx, messageId: string): Promise<Array<PageStep & { enquiry_id: string; page_status: Page['status'] }>> {
+export async function stepsSentBy(
+  db: Db | Tx,
+  messageId: string,
+): Promise<Array<PageStep & { enquiry_id: string; page_status: Page['status'] }>> {
   return db
     .selectFrom('page_step')
     .innerJoin('page', 'page.id', 'page_step.page_id')
@@ -147,13 +192,23 @@ export async function stepsSentBy(db: Db | Tx, messageId: string): Promise<Array
 
 /** The pages whose steps the outbound row `messageId` carried (a bundled call: the pages its keypress acknowledges). */
 export async function pageIdsCarriedBy(db: Db | Tx, messageId: string): Promise<string[]> {
-  const rows = await db.selectFrom('page_step').select('page_id').distinct().where('outbound_id', '=', messageId).orderBy('page_id').execute();
+  const rows = await db
+    .selectFrom('page_step')
+    .select('page_id')
+    .distinct()
+    .where('outbound_id', '=', messageId)
+    .orderBy('page_id')
+    .execute();
   return rows.map((r) => r.page_id);
 }
 
 /** The highest step index recorded for a page (the step escalation is at). */
 export async function latestStepIndex(db: Db | Tx, pageId: string): Promise<number> {
-  const r = await db.selectFrom('page_step').select((eb) => eb.fn.max('step_index').as('n')).where('page_id', '=', pageId).executeTakeFirst();
+  const r = await db
+    .selectFrom('page_step')
+    .select((eb) => eb.fn.max('step_index').as('n'))
+    .where('page_id', '=', pageId)
+    .executeTakeFirst();
   return r?.n ?? -1;
 }
 
@@ -171,7 +226,12 @@ export async function lockPhoneWindow(tx: Tx, phone: string, action: PageAction 
     .values({ phone, last_sent_at: null, last_call_at: null })
     .onConflict((oc) => oc.column('phone').doNothing())
     .execute();
-  const r = await tx.selectFrom('page_phone_window').select(['last_sent_at', 'last_call_at']).where('phone', '=', phone).forUpdate().executeTakeFirstOrThrow();
+  const r = await tx
+    .selectFrom('page_phone_window')
+    .select(['last_sent_at', 'last_call_at'])
+    .where('phone', '=', phone)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
   const last = r[WINDOW_COLUMN[action]];
   // Rows from before calls were bundled used the epoch for "never".
   return last && last.getTime() !== 0 ? last : null;
@@ -195,22 +255,26 @@ export async function waitingBundleSteps(
   tx: Tx,
   phone: string,
   action: PageAction = 'sms',
-): Promise<Array<PageStep & { enquiry_id: string; outbound_state: MessageState | null; outcome_unknown: boolean | null }>> {
-  return tx
-    .selectFrom('page_step')
-    .innerJoin('page', 'page.id', 'page_step.page_id')
-    .leftJoin('outbound_message', 'outbound_message.id', 'page_step.outbound_id')
-    .selectAll('page_step')
-    .select(['page.enquiry_id', 'outbound_message.state as outbound_state', 'outbound_message.outcome_unknown'])
-    .where('page_step.to_number', '=', phone)
-    .where('page_step.action', '=', action)
-    .where('page_step.state', '=', 'waiting_bundle')
-    .where('page.status', '=', 'active')
-    .orderBy('page_step.created_at')
-    .orderBy('page_step.id')
-    // Locks the steps and their pages as before (not the outbound rows: the outer join's nullable side).
-    .forUpdate(['page_step', 'page'])
-    .execute();
+): Promise<
+  Array<PageStep & { enquiry_id: string; outbound_state: MessageState | null; outcome_unknown: boolean | null }>
+> {
+  return (
+    tx
+      .selectFrom('page_step')
+      .innerJoin('page', 'page.id', 'page_step.page_id')
+      .leftJoin('outbound_message', 'outbound_message.id', 'page_step.outbound_id')
+      .selectAll('page_step')
+      .select(['page.enquiry_id', 'outbound_message.state as outbound_state', 'outbound_message.outcome_unknown'])
+      .where('page_step.to_number', '=', phone)
+      .where('page_step.action', '=', action)
+      .where('page_step.state', '=', 'waiting_bundle')
+      .where('page.status', '=', 'active')
+      .orderBy('page_step.created_at')
+      .orderBy('page_step.id')
+      // Locks the steps and their pages as before (not the outbound rows: the outer join's nullable side).
+      .forUpdate(['page_step', 'page'])
+      .execute()
+  );
 }
 
 /** Pages by id (for composing a bundle). */
@@ -235,13 +299,34 @@ export async function enquiriesByIds(db: Db | Tx, ids: string[]): Promise<Enquir
  * Active pages whose SMS went to `phone`, newest send first, with their enquiries' references
  * and the SID of the message that carried them.
  */
-export async function activePagesSentTo(tx: Tx, phone: string): Promise<Array<{ page_id: string; short_code: string; reference: string; outlet: string; enquiry_id: string; provider_sid: string | null; sent_at: Date | null }>> {
+export async function activePagesSentTo(
+  tx: Tx,
+  phone: string,
+): Promise<
+  Array<{
+    page_id: string;
+    short_code: string;
+    reference: string;
+    outlet: string;
+    enquiry_id: string;
+    provider_sid: string | null;
+    sent_at: Date | null;
+  }>
+> {
   return tx
     .selectFrom('page_step')
     .innerJoin('page', 'page.id', 'page_step.page_id')
     .innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id')
     .innerJoin('outbound_message', 'outbound_message.id', 'page_step.outbound_id')
-    .select(['page.id as page_id', 'page.short_code', 'enquiry.reference', 'enquiry.outlet', 'enquiry.id as enquiry_id', 'outbound_message.provider_sid', 'outbound_message.sent_at'])
+    .select([
+      'page.id as page_id',
+      'page.short_code',
+      'enquiry.reference',
+      'enquiry.outlet',
+      'enquiry.id as enquiry_id',
+      'outbound_message.provider_sid',
+      'outbound_message.sent_at',
+    ])
     .where('page_step.to_number', '=', phone)
     .where('page_step.action', '=', 'sms')
     .where('page_step.state', '=', 'sent')
@@ -272,9 +357,19 @@ export async function untouchedUrgentSince(tx: Tx, since: Date): Promise<Enquiry
     .where('assigned_to', 'is', null)
     .where('first_response_at', 'is', null)
     .where('received_at', '>=', since)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('page').select('page.id').whereRef('page.enquiry_id', '=', 'enquiry.id'))))
     .where((eb) =>
-      eb.not(eb.exists(eb.selectFrom('enquiry_event').select('enquiry_event.id').whereRef('enquiry_event.enquiry_id', '=', 'enquiry.id').where('enquiry_event.kind', '=', 'page_withheld'))),
+      eb.not(eb.exists(eb.selectFrom('page').select('page.id').whereRef('page.enquiry_id', '=', 'enquiry.id'))),
+    )
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('enquiry_event')
+            .select('enquiry_event.id')
+            .whereRef('enquiry_event.enquiry_id', '=', 'enquiry.id')
+            .where('enquiry_event.kind', '=', 'page_withheld'),
+        ),
+      ),
     )
     .forUpdate()
     .skipLocked()
@@ -309,17 +404,33 @@ export async function pagesStillWanted(tx: Tx, pageIds: string[]): Promise<Set<s
 
 /** The active page of an enquiry (one page per enquiry), if any. */
 export async function activePageOf(db: Db | Tx, enquiryId: string): Promise<Page | undefined> {
-  return db.selectFrom('page').selectAll().where('enquiry_id', '=', enquiryId).where('status', '=', 'active').executeTakeFirst();
+  return db
+    .selectFrom('page')
+    .selectAll()
+    .where('enquiry_id', '=', enquiryId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
 }
 
 /** The escalation-step jobs still queued for a page (whatever the number of steps configured), soonest first. */
 export async function queuedStepJobs(db: Db | Tx, pageId: string): Promise<Array<{ key: string; run_at: Date }>> {
-  const r = await sql<{ key: string; run_at: Date }>`SELECT key, run_at FROM graphile_worker.jobs WHERE key LIKE ${`page:${pageId}:step:%`} ORDER BY run_at`.execute(db);
+  const r = await sql<{
+    key: string;
+    run_at: Date;
+  }>`SELECT key, run_at FROM graphile_worker.jobs WHERE key LIKE ${`page:${pageId}:step:%`} ORDER BY run_at`.execute(
+    db,
+  );
   return r.rows;
 }
 
 /** Marks a page's steps still held for a bundle as skipped (they leave the bundle); returns how many. */
 export async function skipHeldSteps(tx: Tx, pageId: string): Promise<number> {
-  const r = await tx.updateTable('page_step').set({ state: 'skipped' }).where('page_id', '=', pageId).where('state', '=', 'waiting_bundle').where('outbound_id', 'is', null).executeTakeFirst();
+  const r = await tx
+    .updateTable('page_step')
+    .set({ state: 'skipped' })
+    .where('page_id', '=', pageId)
+    .where('state', '=', 'waiting_bundle')
+    .where('outbound_id', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }

@@ -22,13 +22,29 @@ export function bundleJobKey(phone: string, action: PageAction): string {
 }
 
 /** Queues escalation step `step` of a page at `runAt` (`replace` unless told otherwise). */
-export async function queueStep(db: Db | Tx, pageId: string, step: number, runAt: Date, jobKeyMode?: AddJobOptions['jobKeyMode']): Promise<void> {
-  await addJob(db, 'page_step', { pageId, step }, { runAt, jobKey: stepJobKey(pageId, step), ...(jobKeyMode ? { jobKeyMode } : {}) });
+export async function queueStep(
+  db: Db | Tx,
+  pageId: string,
+  step: number,
+  runAt: Date,
+  jobKeyMode?: AddJobOptions['jobKeyMode'],
+): Promise<void> {
+  await addJob(
+    db,
+    'page_step',
+    { pageId, step },
+    { runAt, jobKey: stepJobKey(pageId, step), ...(jobKeyMode ? { jobKeyMode } : {}) },
+  );
 }
 
 /** Queues the bundle of a phone's held pages of one kind for the end of its window (an earlier run_at wins). */
 export async function queueBundle(tx: Tx, phone: string, action: PageAction, runAt: Date): Promise<void> {
-  await addJob(tx, 'page_bundle', { phone, action }, { runAt, jobKey: bundleJobKey(phone, action), jobKeyMode: 'preserve_run_at' });
+  await addJob(
+    tx,
+    'page_bundle',
+    { phone, action },
+    { runAt, jobKey: bundleJobKey(phone, action), jobKeyMode: 'preserve_run_at' },
+  );
 }
 
 /** Seconds to wait after step `i - 1` was sent before running step `i`. */
@@ -37,7 +53,13 @@ export function delayBefore(onCall: Config['onCall'], i: number): number {
 }
 
 /** Queues the step after `index`, its delay counted from `sentAt` (the acknowledgement clock). */
-export async function scheduleNext(db: Db | Tx, onCall: Config['onCall'], pageId: string, index: number, sentAt: Date): Promise<void> {
+export async function scheduleNext(
+  db: Db | Tx,
+  onCall: Config['onCall'],
+  pageId: string,
+  index: number,
+  sentAt: Date,
+): Promise<void> {
   const next = index + 1;
   const runAt = new Date(sentAt.getTime() + delayBefore(onCall, next) * 1000);
   // preserve_run_at: if a delivery failure already brought the next step forward, keep that.
@@ -55,7 +77,12 @@ export async function stopEscalation(tx: Tx, enquiryId: string, status: EnquiryS
   if (!page) return;
   for (const job of await repo.queuedStepJobs(tx, page.id)) await removeJob(tx, job.key);
   await repo.skipHeldSteps(tx, page.id);
-  await addEvent(tx, { enquiryId, at: now, kind: 'escalation_stopped', data: { pageId: page.id, reason: `the enquiry was ${status}` } });
+  await addEvent(tx, {
+    enquiryId,
+    at: now,
+    kind: 'escalation_stopped',
+    data: { pageId: page.id, reason: `the enquiry was ${status}` },
+  });
 }
 
 /** Where a page's escalation is, as the paged officer's link shows it. */
@@ -71,9 +98,15 @@ export type EscalationState =
  * the enquiry's status, exhausted, or running with its next steps. The step after the queued one
  * is estimated as if the queued one goes out on time.
  */
-export async function escalationState(db: Db | Tx, onCall: Config['onCall'], pageId: string, enquiryStatus: EnquiryStatus): Promise<EscalationState> {
+export async function escalationState(
+  db: Db | Tx,
+  onCall: Config['onCall'],
+  pageId: string,
+  enquiryStatus: EnquiryStatus,
+): Promise<EscalationState> {
   const page = (await repo.pagesByIds(db, [pageId]))[0];
-  if (page?.status === 'acknowledged') return { kind: 'acknowledged', at: page.acknowledged_at!, by: page.acknowledged_by ?? '' };
+  if (page?.status === 'acknowledged')
+    return { kind: 'acknowledged', at: page.acknowledged_at!, by: page.acknowledged_by ?? '' };
   if (!isOpenStatus(enquiryStatus)) return { kind: 'stopped', status: enquiryStatus };
   if (!page || page.status === 'exhausted') return { kind: 'exhausted' };
   const job = (await repo.queuedStepJobs(db, pageId))[0];

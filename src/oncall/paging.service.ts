@@ -13,7 +13,13 @@ import { addJob, removeJob } from '../jobs/queue.repository.js';
 import { isOpen } from '../hours/office-hours.js';
 import { acknowledgeIncidentsOf } from '../incidents/incident.repository.js';
 import type { Logger } from '../log.js';
-import { answeredByMachine, type AfterCommit, type CallAnswer, type DeliveryStatus, type StatusOwner } from '../outbox/delivery-status.js';
+import {
+  answeredByMachine,
+  type AfterCommit,
+  type CallAnswer,
+  type DeliveryStatus,
+  type StatusOwner,
+} from '../outbox/delivery-status.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
 import type { OutboundMessage } from '../outbox/outbox.tables.js';
 import type { Medium } from '../outbox/senders.js';
@@ -60,7 +66,12 @@ const FAILED_STATUSES = {
 type SentStep = Awaited<ReturnType<typeof repo.stepsSentBy>>[number];
 
 /** Whether the enquiry's timeline already has an entry of `kind` whose data includes `match`. */
-async function hasEvent(tx: Tx, enquiryId: string, kind: 'escalated' | 'page_call_machine' | 'page_called_instead', match: Record<string, string | number>): Promise<boolean> {
+async function hasEvent(
+  tx: Tx,
+  enquiryId: string,
+  kind: 'escalated' | 'page_call_machine' | 'page_called_instead',
+  match: Record<string, string | number>,
+): Promise<boolean> {
   const row = await tx
     .selectFrom('enquiry_event')
     .select('id')
@@ -104,7 +115,12 @@ export class PagingService implements PagingPort, StatusOwner {
     const code = (await repo.firstFreeShortCode(tx, candidates)) ?? candidates[0];
     const page = await repo.insertPage(tx, { enquiry_id: enquiry.id, short_code: code, created_at: now });
     if (!page) return;
-    await addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'page_created', data: { pageId: page.id, shortCode: code } });
+    await addEvent(tx, {
+      enquiryId: enquiry.id,
+      at: now,
+      kind: 'page_created',
+      data: { pageId: page.id, shortCode: code },
+    });
     await queueStep(tx, page.id, 0, new Date(now.getTime() + (this.steps[0]?.afterSeconds ?? 0) * 1000));
   }
 
@@ -124,13 +140,23 @@ export class PagingService implements PagingPort, StatusOwner {
    * or a phone that texted STOP (21610). An `sms` step would otherwise page nobody. The timeline says so, once per step (a retried
    * job does not repeat it).
    */
-  private async actionsFor(step: EscalationStep, contact: OnCallContact, page: Page, index: number): Promise<PageAction[]> {
+  private async actionsFor(
+    step: EscalationStep,
+    contact: OnCallContact,
+    page: Page,
+    index: number,
+  ): Promise<PageAction[]> {
     if (step.action === 'call') return ['call'];
     const reach = await staffReach(this.deps.db, contact.phone);
     if (reach.by === 'text') return step.action === 'sms+call' ? ['sms', 'call'] : [step.action];
     await this.deps.db.transaction().execute(async (tx) => {
       if (await hasEvent(tx, page.enquiry_id, 'page_called_instead', { pageId: page.id, step: index })) return;
-      await addEvent(tx, { enquiryId: page.enquiry_id, at: this.deps.clock(), kind: 'page_called_instead', data: { pageId: page.id, step: index, to: step.to, reason: reach.reason } });
+      await addEvent(tx, {
+        enquiryId: page.enquiry_id,
+        at: this.deps.clock(),
+        kind: 'page_called_instead',
+        data: { pageId: page.id, step: index, to: step.to, reason: reach.reason },
+      });
     });
     return ['call'];
   }
@@ -148,23 +174,46 @@ export class PagingService implements PagingPort, StatusOwner {
     const now = clock();
     // Answered, closed or withdrawn: nobody needs waking for it any more (the claim checks again).
     if (!isOpenStatus(enquiry.status)) {
-      await addEvent(db, { enquiryId: enquiry.id, at: now, kind: 'page_step_skipped', data: { pageId: page.id, step: index, to: this.steps[index]?.to ?? 'none', reason: `the enquiry was ${enquiry.status}` } });
+      await addEvent(db, {
+        enquiryId: enquiry.id,
+        at: now,
+        kind: 'page_step_skipped',
+        data: {
+          pageId: page.id,
+          step: index,
+          to: this.steps[index]?.to ?? 'none',
+          reason: `the enquiry was ${enquiry.status}`,
+        },
+      });
       return;
     }
     if (index >= this.steps.length) {
       await db.transaction().execute(async (tx) => {
         if (await repo.markPageExhausted(tx, page.id)) {
-          await addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'page_exhausted', data: { pageId: page.id, steps: this.steps.length } });
+          await addEvent(tx, {
+            enquiryId: enquiry.id,
+            at: now,
+            kind: 'page_exhausted',
+            data: { pageId: page.id, steps: this.steps.length },
+          });
         }
       });
-      this.deps.log.error({ pageId, reference: enquiry.reference }, 'page not acknowledged after every escalation step');
+      this.deps.log.error(
+        { pageId, reference: enquiry.reference },
+        'page not acknowledged after every escalation step',
+      );
       return;
     }
     const step = this.steps[index];
     const contact = await this.target(step, now, page.id);
     if (!contact) {
       await db.transaction().execute(async (tx) => {
-        await addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'page_step_skipped', data: { pageId: page.id, step: index, to: step.to, reason: 'nobody new to page' } });
+        await addEvent(tx, {
+          enquiryId: enquiry.id,
+          at: now,
+          kind: 'page_step_skipped',
+          data: { pageId: page.id, step: index, to: step.to, reason: 'nobody new to page' },
+        });
         await queueStep(tx, page.id, index + 1, now);
       });
       return;
@@ -178,7 +227,12 @@ export class PagingService implements PagingPort, StatusOwner {
       await scheduleNext(db, this.deps.config.onCall, page.id, index, clock());
     } else if (results.every((r) => r === 'failed')) {
       await db.transaction().execute(async (tx) => {
-        await addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'escalated', data: { pageId: page.id, fromStep: index, reason: 'Twilio refused the page' } });
+        await addEvent(tx, {
+          enquiryId: enquiry.id,
+          at: now,
+          kind: 'escalated',
+          data: { pageId: page.id, fromStep: index, reason: 'Twilio refused the page' },
+        });
         await queueStep(tx, page.id, index + 1, now);
       });
     }
@@ -199,11 +253,26 @@ export class PagingService implements PagingPort, StatusOwner {
     const now = this.deps.clock();
     const pages = await repo.acknowledgePages(tx, pageIds, { at: now, by: ack.by, via: ack.via });
     // On-call now has the story of any incident these are about: its later enquiries go into summaries.
-    await acknowledgeIncidentsOf(tx, pages.map((p) => p.enquiry_id), now);
+    await acknowledgeIncidentsOf(
+      tx,
+      pages.map((p) => p.enquiry_id),
+      now,
+    );
     for (const page of pages) {
-      await addEvent(tx, { enquiryId: page.enquiry_id, at: now, kind: 'acknowledged', actor: ack.by, data: { pageId: page.id, via: ack.via } });
+      await addEvent(tx, {
+        enquiryId: page.enquiry_id,
+        at: now,
+        kind: 'acknowledged',
+        actor: ack.by,
+        data: { pageId: page.id, via: ack.via },
+      });
       for (let i = 0; i <= this.steps.length; i++) await removeJob(tx, stepJobKey(page.id, i));
-      await addJob(tx, 'notify_journalist', { enquiryId: page.enquiry_id }, { runAt: now, jobKey: `notify-ack:${page.enquiry_id}`, jobKeyMode: 'unsafe_dedupe' });
+      await addJob(
+        tx,
+        'notify_journalist',
+        { enquiryId: page.enquiry_id },
+        { runAt: now, jobKey: `notify-ack:${page.enquiry_id}`, jobKeyMode: 'unsafe_dedupe' },
+      );
     }
     return pages;
   }
@@ -223,7 +292,12 @@ export class PagingService implements PagingPort, StatusOwner {
       const untouched = await repo.untouchedUrgentSince(tx, since);
       for (const e of untouched) {
         await repo.markNeedsOnCall(tx, e.id);
-        await addEvent(tx, { enquiryId: e.id, at: now, kind: 'handed_to_on_call', data: { reason: 'urgent and not picked up when the office closed' } });
+        await addEvent(tx, {
+          enquiryId: e.id,
+          at: now,
+          kind: 'handed_to_on_call',
+          data: { reason: 'urgent and not picked up when the office closed' },
+        });
         await this.schedulePage(tx, e, now);
       }
       return untouched.length;
@@ -261,7 +335,19 @@ export class PagingService implements PagingPort, StatusOwner {
     const steps = await repo.stepsSentBy(tx, message.id);
     const failed = FAILED_STATUSES[input.medium].has(input.status);
     for (const s of steps) {
-      await addEvent(tx, { enquiryId: s.enquiry_id, at: now, kind: 'delivery_receipt', data: { pageId: s.page_id, step: s.step_index, action: s.action, sid: input.sid, status: input.status, errorCode: input.errorCode ?? null } });
+      await addEvent(tx, {
+        enquiryId: s.enquiry_id,
+        at: now,
+        kind: 'delivery_receipt',
+        data: {
+          pageId: s.page_id,
+          step: s.step_index,
+          action: s.action,
+          sid: input.sid,
+          status: input.status,
+          errorCode: input.errorCode ?? null,
+        },
+      });
       if (failed) await this.escalateNow(tx, s, now, `${s.action} ${input.status}`);
     }
   }
@@ -278,9 +364,21 @@ export class PagingService implements PagingPort, StatusOwner {
     const steps = await repo.stepsSentBy(tx, message.id);
     const fresh: SentStep[] = [];
     for (const s of steps) {
-      if (await hasEvent(tx, s.enquiry_id, 'page_call_machine', { pageId: s.page_id, step: s.step_index, sid: answer.sid })) continue;
+      if (
+        await hasEvent(tx, s.enquiry_id, 'page_call_machine', {
+          pageId: s.page_id,
+          step: s.step_index,
+          sid: answer.sid,
+        })
+      )
+        continue;
       fresh.push(s);
-      await addEvent(tx, { enquiryId: s.enquiry_id, at: now, kind: 'page_call_machine', data: { pageId: s.page_id, step: s.step_index, sid: answer.sid, answeredBy: answer.answeredBy } });
+      await addEvent(tx, {
+        enquiryId: s.enquiry_id,
+        at: now,
+        kind: 'page_call_machine',
+        data: { pageId: s.page_id, step: s.step_index, sid: answer.sid, answeredBy: answer.answeredBy },
+      });
       await this.escalateNow(tx, s, now, `call answered by ${answer.answeredBy}`);
     }
     if (!fresh.length) return undefined;
@@ -296,7 +394,12 @@ export class PagingService implements PagingPort, StatusOwner {
   private async escalateNow(tx: Tx, s: SentStep, now: Date, reason: string): Promise<void> {
     if (s.page_status !== 'active' || s.step_index !== (await repo.latestStepIndex(tx, s.page_id))) return;
     if (await hasEvent(tx, s.enquiry_id, 'escalated', { pageId: s.page_id, fromStep: s.step_index })) return;
-    await addEvent(tx, { enquiryId: s.enquiry_id, at: now, kind: 'escalated', data: { pageId: s.page_id, fromStep: s.step_index, reason } });
+    await addEvent(tx, {
+      enquiryId: s.enquiry_id,
+      at: now,
+      kind: 'escalated',
+      data: { pageId: s.page_id, fromStep: s.step_index, reason },
+    });
     await queueStep(tx, s.page_id, s.step_index + 1, now, 'replace');
   }
 
@@ -306,7 +409,10 @@ export class PagingService implements PagingPort, StatusOwner {
       await this.deps.outbox.end('call', sid);
     } catch (err) {
       const e = err instanceof SendError ? err : null;
-      this.deps.log.warn({ sid, pageIds, status: e?.status ?? null, twilioCode: e?.providerCode ?? null }, 'could not end a page call a machine answered');
+      this.deps.log.warn(
+        { sid, pageIds, status: e?.status ?? null, twilioCode: e?.providerCode ?? null },
+        'could not end a page call a machine answered',
+      );
     }
   }
 
@@ -317,7 +423,17 @@ export class PagingService implements PagingPort, StatusOwner {
    */
   async notifyJournalistOfAck(enquiryId: string): Promise<void> {
     const [enquiry] = await repo.enquiriesByIds(this.deps.db, [enquiryId]);
-    if (!enquiry?.phone || !callsBack(enquiry.phone, this.deps.config.twilio.allowedCountries) || cannotTakeTexts(enquiry.phone)) return;
-    await this.deps.outbox.sendMessage({ key: `ack:${enquiry.id}`, enquiryId: enquiry.id, to: enquiry.phone, body: journalistAckSms(enquiry, this.deps.config.office.name) });
+    if (
+      !enquiry?.phone ||
+      !callsBack(enquiry.phone, this.deps.config.twilio.allowedCountries) ||
+      cannotTakeTexts(enquiry.phone)
+    )
+      return;
+    await this.deps.outbox.sendMessage({
+      key: `ack:${enquiry.id}`,
+      enquiryId: enquiry.id,
+      to: enquiry.phone,
+      body: journalistAckSms(enquiry, this.deps.config.office.name),
+    });
   }
 }

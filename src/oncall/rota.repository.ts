@@ -22,29 +22,29 @@ export interface RotaCandidate {
 const PERIOD = sql`tstzrange(rota_entry.starts_at, rota_entry.ends_at, '[)')`;
 
 function candidates(db: Db | Tx) {
-  return db
-    .selectFrom('rota_entry')
-    .innerJoin('person', 'person.id', 'rota_entry.person_id')
-    .select([
-      'rota_entry.id as id',
-      'rota_entry.person_id as personId',
-      'rota_entry.role as role',
-      'rota_entry.starts_at as startsAt',
-      'rota_entry.ends_at as endsAt',
-      'rota_entry.is_override as isOverride',
-      'rota_entry.created_at as createdAt',
-      'person.name as name',
-      'person.phone as phone',
-    ])
-    // Skipping inactive people here means a deactivated colleague drops out of every answer.
-    .where('person.active', '=', true);
+  return (
+    db
+      .selectFrom('rota_entry')
+      .innerJoin('person', 'person.id', 'rota_entry.person_id')
+      .select([
+        'rota_entry.id as id',
+        'rota_entry.person_id as personId',
+        'rota_entry.role as role',
+        'rota_entry.starts_at as startsAt',
+        'rota_entry.ends_at as endsAt',
+        'rota_entry.is_override as isOverride',
+        'rota_entry.created_at as createdAt',
+        'person.name as name',
+        'person.phone as phone',
+      ])
+      // Skipping inactive people here means a deactivated colleague drops out of every answer.
+      .where('person.active', '=', true)
+  );
 }
 
 /** Entries of active people whose half-open period covers `at`, for both roles, in no particular order. */
 export async function findCandidatesAt(db: Db | Tx, at: Date): Promise<RotaCandidate[]> {
-  return candidates(db)
-    .where(sql<boolean>`${PERIOD} @> ${at}::timestamptz`)
-    .execute();
+  return candidates(db).where(sql<boolean>`${PERIOD} @> ${at}::timestamptz`).execute();
 }
 
 /** Entries of active people whose period overlaps the half-open period [from, to), for both roles. */
@@ -63,7 +63,10 @@ export async function insertRotaEntry(db: Db | Tx, row: NewRotaEntry): Promise<R
  * Adds a person unless an active person already has this phone. Returns the new row, or null on
  * that clash (ON CONFLICT rather than a caught error, so a caller's transaction stays usable).
  */
-export async function insertPerson(db: Db | Tx, row: { name: string; phone: string; at: Date }): Promise<Person | null> {
+export async function insertPerson(
+  db: Db | Tx,
+  row: { name: string; phone: string; at: Date },
+): Promise<Person | null> {
   const inserted = await db
     .insertInto('person')
     .values({ name: row.name, phone: row.phone, created_at: row.at, updated_at: row.at })
@@ -192,7 +195,10 @@ export async function findEntryForUpdate(tx: Tx, id: string): Promise<RotaEntryW
  * Entries of active people other than `exceptId` with this role and kind (shift or override)
  * overlapping [from, to): what an edited entry would clash with.
  */
-export async function findOverlapping(db: Db | Tx, q: { role: RotaRole; isOverride: boolean; from: Date; to: Date; exceptId: string }): Promise<RotaEntryWithPerson[]> {
+export async function findOverlapping(
+  db: Db | Tx,
+  q: { role: RotaRole; isOverride: boolean; from: Date; to: Date; exceptId: string },
+): Promise<RotaEntryWithPerson[]> {
   return entriesWithPerson(db)
     .where('person.active', '=', true)
     .where('rota_entry.role', '=', q.role)
@@ -204,7 +210,11 @@ export async function findOverlapping(db: Db | Tx, q: { role: RotaRole; isOverri
 }
 
 /** Sets an entry's person and period. */
-export async function updateRotaEntry(tx: Tx, id: string, set: { person_id: string; starts_at: Date; ends_at: Date }): Promise<RotaEntry> {
+export async function updateRotaEntry(
+  tx: Tx,
+  id: string,
+  set: { person_id: string; starts_at: Date; ends_at: Date },
+): Promise<RotaEntry> {
   return tx.updateTable('rota_entry').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 

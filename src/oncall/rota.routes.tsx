@@ -51,8 +51,10 @@ function readShiftForm(body: Record<string, string>, zone: string) {
   const phone = body.phone ?? '';
   const isNew = personId === '';
   const problems: Record<string, string> = {};
-  if (isNew && !name.trim() && !phone.trim()) problems.personId = 'Choose who is on call, or enter a new person’s name and phone number';
-  if (!isNew && (name.trim() || phone.trim())) problems.personId = 'Choose someone on the list or enter someone new, not both';
+  if (isNew && !name.trim() && !phone.trim())
+    problems.personId = 'Choose who is on call, or enter a new person’s name and phone number';
+  if (!isNew && (name.trim() || phone.trim()))
+    problems.personId = 'Choose someone on the list or enter someone new, not both';
   const starts = readTime(body.startsAt, zone, 'starts');
   const ends = readTime(body.endsAt, zone, 'ends');
   if (typeof starts === 'string') problems.startsAt = starts;
@@ -77,12 +79,32 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
   async function renderRota(c: Context<DeskEnv>, status: 200 | 422, problem?: FormProblem, notice?: string) {
     const now = deps.clock();
     const until = new Date(now.getTime() + ROTA_DAYS * 86_400_000);
-    const [segments, people, entries] = await Promise.all([deps.rota.schedule(now, until), deps.rota.listPeople(), deps.rota.entriesBetween(now, until)]);
-    const phones = [...new Set([...people.map((x) => x.phone), ...segments.flatMap((s) => [s.primary.phone, s.backup?.phone ?? s.primary.phone])])];
+    const [segments, people, entries] = await Promise.all([
+      deps.rota.schedule(now, until),
+      deps.rota.listPeople(),
+      deps.rota.entriesBetween(now, until),
+    ]);
+    const phones = [
+      ...new Set([
+        ...people.map((x) => x.phone),
+        ...segments.flatMap((s) => [s.primary.phone, s.backup?.phone ?? s.primary.phone]),
+      ]),
+    ];
     const optOuts = new Set((await optOutsOf(deps.db, phones)).keys());
     c.status(status);
     return c.html(
-      <RotaPage session={deskSession(c)} office={office} now={now} days={ROTA_DAYS} segments={segments} people={people} entries={entries} notice={notice} problem={problem} optOuts={optOuts} />,
+      <RotaPage
+        session={deskSession(c)}
+        office={office}
+        now={now}
+        days={ROTA_DAYS}
+        segments={segments}
+        people={people}
+        entries={entries}
+        notice={notice}
+        problem={problem}
+        optOuts={optOuts}
+      />,
     );
   }
 
@@ -100,11 +122,12 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
       const id = c.req.query('person') ?? '';
       const person = ROW_ID.test(id) ? await findPersonById(deps.db, id) : undefined;
       const reach = person ? await staffReach(deps.db, person.phone) : null;
-      notice = !person || !reach
-        ? 'The test page has been queued.'
-        : reach.by === 'call'
-          ? `A test call to ${person.name} on ${person.phone} has been queued: ${reach.reason === 'no_texts' ? NO_TEXTS_NOTICE : ROTA_OPT_OUT}. It should ring within a minute; if it does not, check the number.`
-          : `A test page to ${person.name} on ${person.phone} has been queued. It should arrive within a minute; if it does not, check the number.`;
+      notice =
+        !person || !reach
+          ? 'The test page has been queued.'
+          : reach.by === 'call'
+            ? `A test call to ${person.name} on ${person.phone} has been queued: ${reach.reason === 'no_texts' ? NO_TEXTS_NOTICE : ROTA_OPT_OUT}. It should ring within a minute; if it does not, check the number.`
+            : `A test page to ${person.name} on ${person.phone} has been queued. It should arrive within a minute; if it does not, check the number.`;
     }
     return renderRota(c, 200, undefined, notice);
   });
@@ -149,7 +172,12 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
     try {
       await deps.rota.endShiftNow(id, actorOf(c));
     } catch (err) {
-      return refused(c, err, (f) => ({ form: 'entry', rowId: id, errors: { endsAt: f.endsAt ?? Object.values(f)[0] }, values: {} }));
+      return refused(c, err, (f) => ({
+        form: 'entry',
+        rowId: id,
+        errors: { endsAt: f.endsAt ?? Object.values(f)[0] },
+        values: {},
+      }));
     }
     return c.redirect('/desk/rota?done=shift-ended', 303);
   });
@@ -160,7 +188,12 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
     try {
       await deps.rota.deleteShiftFromDesk(id, actorOf(c));
     } catch (err) {
-      return refused(c, err, (f) => ({ form: 'entry', rowId: id, errors: { endsAt: f.endsAt ?? Object.values(f)[0] }, values: {} }));
+      return refused(c, err, (f) => ({
+        form: 'entry',
+        rowId: id,
+        errors: { endsAt: f.endsAt ?? Object.values(f)[0] },
+        values: {},
+      }));
     }
     return c.redirect('/desk/rota?done=shift-deleted', 303);
   });
@@ -181,7 +214,12 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
     try {
       await deps.rota.changePhoneAudited(id, body.phone ?? '', actorOf(c));
     } catch (err) {
-      return refused(c, err, (f) => ({ form: 'phone', rowId: id, errors: { phone: f.phone ?? Object.values(f)[0] }, values: body }));
+      return refused(c, err, (f) => ({
+        form: 'phone',
+        rowId: id,
+        errors: { phone: f.phone ?? Object.values(f)[0] },
+        values: body,
+      }));
     }
     return c.redirect('/desk/rota?done=phone', 303);
   });

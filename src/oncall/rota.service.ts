@@ -100,7 +100,8 @@ function sameContact(a: OnCallContact | null, b: OnCallContact | null): boolean 
 
 /** The words of a test page: a text, or (`call`) what a test call says to a number that cannot take texts. */
 export function testPageBody(officeName: string, personName: string, by: 'text' | 'call' = 'text'): string {
-  if (by === 'call') return `This is the ${officeName} desk: a test page for ${personName}. If you can hear this, on-call pages reach this phone as calls. No need to press anything.`;
+  if (by === 'call')
+    return `This is the ${officeName} desk: a test page for ${personName}. If you can hear this, on-call pages reach this phone as calls. No need to press anything.`;
   return `${officeName} desk: test page for ${personName}. If you can read this, on-call pages reach this phone. No reply needed.`;
 }
 
@@ -225,7 +226,10 @@ export class RotaService {
       const result = await repo.updatePersonPhone(tx, personId, e164, now);
       if (result === 'not_found') throw new AppError('not_found', 'No such person');
       if (result === 'phone_taken') {
-        throw validationError({ phone: `${e164} already belongs to someone else on the staff list` }, 'The phone number could not be changed');
+        throw validationError(
+          { phone: `${e164} already belongs to someone else on the staff list` },
+          'The phone number could not be changed',
+        );
       }
       if (before?.phone !== result.phone) await revokeLinksOf(tx, personId, now);
       return result;
@@ -261,13 +265,15 @@ export class RotaService {
     }
     if (!isValidDate(input.startsAt)) fields.startsAt = 'Enter when the shift starts';
     if (!isValidDate(input.endsAt)) fields.endsAt = 'Enter when the shift ends';
-    else if (isValidDate(input.startsAt) && input.endsAt <= input.startsAt) fields.endsAt = 'The shift must end after it starts';
+    else if (isValidDate(input.startsAt) && input.endsAt <= input.startsAt)
+      fields.endsAt = 'The shift must end after it starts';
 
     const note = typeof input.note === 'string' ? normaliseText(input.note, true) || null : null;
     if (note && note.length > ROTA_LIMITS.note) fields.note = `Note must be ${ROTA_LIMITS.note} characters or fewer`;
     const createdBy = typeof input.createdBy === 'string' ? normaliseText(input.createdBy, false) : '';
     if (!createdBy) fields.createdBy = 'Say who is changing the rota';
-    else if (createdBy.length > ROTA_LIMITS.createdBy) fields.createdBy = `Must be ${ROTA_LIMITS.createdBy} characters or fewer`;
+    else if (createdBy.length > ROTA_LIMITS.createdBy)
+      fields.createdBy = `Must be ${ROTA_LIMITS.createdBy} characters or fewer`;
 
     let phone: string | null = null;
     const personId = input.personId;
@@ -322,7 +328,15 @@ export class RotaService {
    * Without a person the shift's person and phone messages are left out: the form's own say it.
    */
   async addShiftFromDesk(
-    input: { personId: string | null; newPerson: { name: string; phone: string } | null; role: RotaRole; startsAt: Date; endsAt: Date; override: boolean; note: string | null },
+    input: {
+      personId: string | null;
+      newPerson: { name: string; phone: string } | null;
+      role: RotaRole;
+      startsAt: Date;
+      endsAt: Date;
+      override: boolean;
+      note: string | null;
+    },
     formProblems: Record<string, string>,
     actor: Actor,
   ): Promise<void> {
@@ -342,14 +356,25 @@ export class RotaService {
       const who = person ? { personId: person.id } : input.personId === null ? {} : { personId: input.personId };
       try {
         const { role, startsAt, endsAt, override, note } = input;
-        const entry = await this.addShift({ ...who, role, startsAt, endsAt, override, note, createdBy: actor.email.slice(0, 200) }, tx);
+        const entry = await this.addShift(
+          { ...who, role, startsAt, endsAt, override, note, createdBy: actor.email.slice(0, 200) },
+          tx,
+        );
         const holder = person ?? (await repo.findPersonById(tx, entry.person_id));
         const office = this.deps.config.office;
         await audit(tx, {
           at: this.deps.clock(),
           actor,
           action: override ? 'rota.override_added' : 'rota.shift_added',
-          detail: { entryId: entry.id, person: holder?.name, phone: holder?.phone, role: entry.role, from: formatOfficeTime(entry.starts_at, office), to: formatOfficeTime(entry.ends_at, office), note: entry.note },
+          detail: {
+            entryId: entry.id,
+            person: holder?.name,
+            phone: holder?.phone,
+            role: entry.role,
+            from: formatOfficeTime(entry.starts_at, office),
+            to: formatOfficeTime(entry.ends_at, office),
+            note: entry.note,
+          },
         });
       } catch (err) {
         const f = validationFields(err);
@@ -365,7 +390,10 @@ export class RotaService {
       }
       // Messages about what was typed come first; anything wrong rolls the whole change back.
       const all = { ...fields, ...formProblems };
-      if (Object.keys(all).length) throw new AppError('validation', `The ${input.override ? 'override' : 'shift'} could not be added`, { fields: all });
+      if (Object.keys(all).length)
+        throw new AppError('validation', `The ${input.override ? 'override' : 'shift'} could not be added`, {
+          fields: all,
+        });
     });
   }
 
@@ -392,7 +420,12 @@ export class RotaService {
    * - one that has not started cannot be moved to start in the past.
    * AppError('not_found') for no such entry. Audited with before and after.
    */
-  async updateShiftFromDesk(entryId: string, input: { personId: string; startsAt: Date; endsAt: Date }, formProblems: Record<string, string>, actor: Actor): Promise<RotaEntry> {
+  async updateShiftFromDesk(
+    entryId: string,
+    input: { personId: string; startsAt: Date; endsAt: Date },
+    formProblems: Record<string, string>,
+    actor: Actor,
+  ): Promise<RotaEntry> {
     const now = this.deps.clock();
     const office = this.deps.config.office;
     return this.deps.db.transaction().execute(async (tx) => {
@@ -410,30 +443,50 @@ export class RotaService {
         person = await repo.findPersonByIdForShare(tx, input.personId);
         if (!person) fields.personId = 'No such person on the staff list';
         else if (!person.active) fields.personId = `${person.name} is no longer on the staff list`;
-        else if (started && person.id !== before.person_id) fields.personId = `This ${what} has started: ${before.name} was on call. End it now and add a new one for ${person.name}`;
+        else if (started && person.id !== before.person_id)
+          fields.personId = `This ${what} has started: ${before.name} was on call. End it now and add a new one for ${person.name}`;
       }
       if (isValidDate(startsAt)) {
         // datetime-local has minutes only: the start shown on the form is the start kept.
         const unchanged = minute(startsAt) === minute(before.starts_at);
-        if (started && !unchanged) fields.startsAt = `This ${what} has started: its start (${formatOfficeTime(before.starts_at, office)}) cannot change`;
+        if (started && !unchanged)
+          fields.startsAt = `This ${what} has started: its start (${formatOfficeTime(before.starts_at, office)}) cannot change`;
         else if (!started && !unchanged && startsAt < now) fields.startsAt = 'The start cannot be in the past';
       } else fields.startsAt = 'Enter when the shift starts';
-      const from = started || (isValidDate(startsAt) && minute(startsAt) === minute(before.starts_at)) ? before.starts_at : startsAt;
+      const from =
+        started || (isValidDate(startsAt) && minute(startsAt) === minute(before.starts_at))
+          ? before.starts_at
+          : startsAt;
       if (!isValidDate(endsAt)) fields.endsAt ??= 'Enter when the shift ends';
       else if (isValidDate(from) && endsAt <= from) fields.endsAt ??= `The ${what} must end after it starts`;
-      else if (endsAt < now && minute(endsAt) < minute(now)) fields.endsAt ??= `The ${what} cannot end in the past: the earliest it can end is now`;
+      else if (endsAt < now && minute(endsAt) < minute(now))
+        fields.endsAt ??= `The ${what} cannot end in the past: the earliest it can end is now`;
       if (!fields.startsAt && !fields.endsAt && isValidDate(from) && isValidDate(endsAt)) {
         // A shift ended "now" from the form's minute keeps the current instant, not a minute ago.
         const to = endsAt < now ? now : endsAt;
-        const clash = (await repo.findOverlapping(tx, { role: before.role, isOverride: before.is_override, from, to, exceptId: before.id }))[0];
+        const clash = (
+          await repo.findOverlapping(tx, {
+            role: before.role,
+            isOverride: before.is_override,
+            from,
+            to,
+            exceptId: before.id,
+          })
+        )[0];
         if (clash) {
           const field = clash.starts_at < from ? 'startsAt' : 'endsAt';
-          fields[field] = `This overlaps ${clash.name}'s ${what} from ${formatOfficeTime(clash.starts_at, office)} to ${formatOfficeTime(clash.ends_at, office)}`;
+          fields[field] =
+            `This overlaps ${clash.name}'s ${what} from ${formatOfficeTime(clash.starts_at, office)} to ${formatOfficeTime(clash.ends_at, office)}`;
         }
       }
       const all = { ...fields, ...formProblems };
-      if (Object.keys(all).length || !person) throw new AppError('validation', `The ${what} could not be changed`, { fields: all });
-      const after = await repo.updateRotaEntry(tx, before.id, { person_id: person.id, starts_at: from, ends_at: endsAt < now ? now : endsAt });
+      if (Object.keys(all).length || !person)
+        throw new AppError('validation', `The ${what} could not be changed`, { fields: all });
+      const after = await repo.updateRotaEntry(tx, before.id, {
+        person_id: person.id,
+        starts_at: from,
+        ends_at: endsAt < now ? now : endsAt,
+      });
       await audit(tx, {
         at: now,
         actor,
@@ -442,8 +495,18 @@ export class RotaService {
           entryId: before.id,
           override: before.is_override,
           role: before.role,
-          before: { person: before.name, phone: before.phone, from: formatOfficeTime(before.starts_at, office), to: formatOfficeTime(before.ends_at, office) },
-          after: { person: person.name, phone: person.phone, from: formatOfficeTime(after.starts_at, office), to: formatOfficeTime(after.ends_at, office) },
+          before: {
+            person: before.name,
+            phone: before.phone,
+            from: formatOfficeTime(before.starts_at, office),
+            to: formatOfficeTime(before.ends_at, office),
+          },
+          after: {
+            person: person.name,
+            phone: person.phone,
+            from: formatOfficeTime(after.starts_at, office),
+            to: formatOfficeTime(after.ends_at, office),
+          },
         },
       });
       return after;
@@ -454,7 +517,12 @@ export class RotaService {
   async endShiftNow(entryId: string, actor: Actor): Promise<RotaEntry> {
     const entry = (await repo.listEntryById(this.deps.db, entryId)) ?? null;
     if (!entry) throw new AppError('not_found', 'There is no such shift on the rota.');
-    return this.updateShiftFromDesk(entryId, { personId: entry.person_id, startsAt: entry.starts_at, endsAt: this.deps.clock() }, {}, actor);
+    return this.updateShiftFromDesk(
+      entryId,
+      { personId: entry.person_id, startsAt: entry.starts_at, endsAt: this.deps.clock() },
+      {},
+      actor,
+    );
   }
 
   /**
@@ -471,7 +539,9 @@ export class RotaService {
       const what = entry.is_override ? 'override' : 'shift';
       if (entry.starts_at <= now) {
         throw new AppError('validation', `The ${what} could not be deleted`, {
-          fields: { endsAt: `This ${what} has ${entry.ends_at <= now ? 'ended' : 'started'}: it stays on record${entry.ends_at > now ? '. End it now instead' : ''}` },
+          fields: {
+            endsAt: `This ${what} has ${entry.ends_at <= now ? 'ended' : 'started'}: it stays on record${entry.ends_at > now ? '. End it now instead' : ''}`,
+          },
         });
       }
       await repo.deleteRotaEntry(tx, entry.id);
@@ -479,17 +549,34 @@ export class RotaService {
         at: now,
         actor,
         action: 'rota.shift_deleted',
-        detail: { entryId: entry.id, override: entry.is_override, role: entry.role, person: entry.name, phone: entry.phone, from: formatOfficeTime(entry.starts_at, office), to: formatOfficeTime(entry.ends_at, office) },
+        detail: {
+          entryId: entry.id,
+          override: entry.is_override,
+          role: entry.role,
+          person: entry.name,
+          phone: entry.phone,
+          from: formatOfficeTime(entry.starts_at, office),
+          to: formatOfficeTime(entry.ends_at, office),
+        },
       });
       return entry;
     });
   }
 
   /** `addPerson` from the desk, audited as `actor` in the same transaction. */
-  async addPersonAudited(input: { name: string; phone: string }, actor: Actor, db: Db | Tx = this.deps.db): Promise<Person> {
+  async addPersonAudited(
+    input: { name: string; phone: string },
+    actor: Actor,
+    db: Db | Tx = this.deps.db,
+  ): Promise<Person> {
     return this.inTransaction(db, async (tx) => {
       const person = await this.addPerson(input, tx);
-      await audit(tx, { at: this.deps.clock(), actor, action: 'rota.person_added', detail: { personId: person.id, name: person.name, phone: person.phone } });
+      await audit(tx, {
+        at: this.deps.clock(),
+        actor,
+        action: 'rota.person_added',
+        detail: { personId: person.id, name: person.name, phone: person.phone },
+      });
       return person;
     });
   }
@@ -503,7 +590,12 @@ export class RotaService {
       const before = await repo.findPersonById(tx, personId);
       if (!before?.active) throw new AppError('not_found', 'There is no such person on the staff list.');
       const after = await this.updatePersonPhone(personId, phone, tx);
-      await audit(tx, { at: this.deps.clock(), actor, action: 'rota.phone_changed', detail: { personId, name: after.name, from: before.phone, to: after.phone } });
+      await audit(tx, {
+        at: this.deps.clock(),
+        actor,
+        action: 'rota.phone_changed',
+        detail: { personId, name: after.name, from: before.phone, to: after.phone },
+      });
       return after;
     });
   }
@@ -512,7 +604,12 @@ export class RotaService {
   async deactivatePersonAudited(personId: string, actor: Actor): Promise<Person> {
     return this.deps.db.transaction().execute(async (tx) => {
       const person = await this.deactivatePerson(personId, tx);
-      await audit(tx, { at: this.deps.clock(), actor, action: 'rota.person_deactivated', detail: { personId, name: person.name, phone: person.phone } });
+      await audit(tx, {
+        at: this.deps.clock(),
+        actor,
+        action: 'rota.person_deactivated',
+        detail: { personId, name: person.name, phone: person.phone },
+      });
       return person;
     });
   }
@@ -535,7 +632,12 @@ export class RotaService {
       // A drill of the phone, not of the timing: it goes behind journalists' texts and real pages.
       if (by === 'call') await queueCall(tx, { key, enquiryId: null, to: person.phone, twiml: voiceSay(words) }, now);
       else await queueSms(tx, { key, enquiryId: null, to: person.phone, body: words, lane: 'notice' }, now);
-      await audit(tx, { at: now, actor, action: 'rota.test_page_queued', detail: { personId, name: person.name, phone: person.phone, key, by } });
+      await audit(tx, {
+        at: now,
+        actor,
+        action: 'rota.test_page_queued',
+        detail: { personId, name: person.name, phone: person.phone, key, by },
+      });
       return by;
     });
   }

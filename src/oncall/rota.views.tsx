@@ -45,7 +45,14 @@ function localValue(d: Date, zone: string): string {
  * The shifts and overrides touching the fortnight, each with an edit form (who, from, to), and
  * "End now" once it has started or a confirmed delete before then.
  */
-function Entries(p: { entries: RotaEntryWithPerson[]; people: Person[]; office: OfficeConfig; now: Date; csrf: string; problem?: FormProblem }) {
+function Entries(p: {
+  entries: RotaEntryWithPerson[];
+  people: Person[];
+  office: OfficeConfig;
+  now: Date;
+  csrf: string;
+  problem?: FormProblem;
+}) {
   const when = (d: Date) => formatShortTime(d, p.office, p.now);
   if (!p.entries.length) return <p>No shifts or overrides in this period.</p>;
   return (
@@ -78,7 +85,14 @@ function Entries(p: { entries: RotaEntryWithPerson[]; people: Person[]; office: 
                 <time datetime={e.ends_at.toISOString()}>{when(e.ends_at)}</time>
               </td>
               <td data-label="Who">
-                <Contact contact={{ personId: e.person_id, name: e.name, phone: e.phone, source: e.is_override ? 'override' : 'shift' }} />
+                <Contact
+                  contact={{
+                    personId: e.person_id,
+                    name: e.name,
+                    phone: e.phone,
+                    source: e.is_override ? 'override' : 'shift',
+                  }}
+                />
               </td>
               <td data-label="Role">{e.role === 'primary' ? 'On call' : 'Backup'}</td>
               <td data-label="Actions" class="row-actions">
@@ -88,15 +102,39 @@ function Entries(p: { entries: RotaEntryWithPerson[]; people: Person[]; office: 
                   </summary>
                   <form method="post" action={`/desk/rota/shifts/${e.id}`} novalidate>
                     <Csrf token={p.csrf} />
-                    <Field id={id('personId')} name="personId" label="Who" hint={started ? 'It has started: who was on call cannot change.' : undefined} error={err.personId} as="select">
+                    <Field
+                      id={id('personId')}
+                      name="personId"
+                      label="Who"
+                      hint={started ? 'It has started: who was on call cannot change.' : undefined}
+                      error={err.personId}
+                      as="select"
+                    >
                       {p.people.map((x) => (
                         <option value={x.id} selected={personId === x.id}>
                           {x.name} ({x.phone})
                         </option>
                       ))}
                     </Field>
-                    <Field id={id('startsAt')} name="startsAt" label="From" hint="Office time" error={err.startsAt} attrs={{ type: 'datetime-local', value: v.startsAt ?? localValue(e.starts_at, p.office.timezone) }} />
-                    <Field id={id('endsAt')} name="endsAt" label="To" hint="Office time. The shift ends just before this." error={err.endsAt} attrs={{ type: 'datetime-local', value: v.endsAt ?? localValue(e.ends_at, p.office.timezone) }} />
+                    <Field
+                      id={id('startsAt')}
+                      name="startsAt"
+                      label="From"
+                      hint="Office time"
+                      error={err.startsAt}
+                      attrs={{
+                        type: 'datetime-local',
+                        value: v.startsAt ?? localValue(e.starts_at, p.office.timezone),
+                      }}
+                    />
+                    <Field
+                      id={id('endsAt')}
+                      name="endsAt"
+                      label="To"
+                      hint="Office time. The shift ends just before this."
+                      error={err.endsAt}
+                      attrs={{ type: 'datetime-local', value: v.endsAt ?? localValue(e.ends_at, p.office.timezone) }}
+                    />
                     <button type="submit" class="button">
                       Save {what}
                     </button>
@@ -116,9 +154,7 @@ function Entries(p: { entries: RotaEntryWithPerson[]; people: Person[]; office: 
                     </summary>
                     <form method="post" action={`/desk/rota/shifts/${e.id}/delete`}>
                       <Csrf token={p.csrf} />
-                      <p>
-                        Delete {label}? Whoever else covers that time, or the out-of-hours line, is paged instead.
-                      </p>
+                      <p>Delete {label}? Whoever else covers that time, or the out-of-hours line, is paged instead.</p>
                       <button type="submit" class="button button--warning">
                         Yes, delete this {what}
                       </button>
@@ -180,7 +216,10 @@ function until(segments: ScheduleSegment[], role: RotaRole): Date | null {
   const first = segments[0]?.[role] ?? null;
   for (const s of segments) {
     const c = s[role];
-    const same = c === null || first === null ? c === first : c.personId === first.personId && c.phone === first.phone && c.source === first.source;
+    const same =
+      c === null || first === null
+        ? c === first
+        : c.personId === first.personId && c.phone === first.phone && c.source === first.source;
     if (!same) return s.from;
   }
   return null;
@@ -214,13 +253,21 @@ export function RotaPage(p: RotaPageProps) {
           : phoneFieldId(problem?.rowId ?? '');
   const role = sv.role === 'backup' ? 'backup' : 'primary';
   return (
-    <DeskLayout title={`${problem ? 'Error: ' : ''}On-call rota`} officeName={p.office.name} session={p.session} current="/desk/rota">
+    <DeskLayout
+      title={`${problem ? 'Error: ' : ''}On-call rota`}
+      officeName={p.office.name}
+      session={p.session}
+      current="/desk/rota"
+    >
       <ProblemSummary problem={problem} ids={idsFor} order={SHIFT_FIELDS} />
       <Notice text={p.notice} />
       <h1>On-call rota</h1>
       <p class="hint">All times are office time ({p.office.timezone}).</p>
 
-      <section aria-labelledby="now-title" class={`panel oncall-now${now && now.primary.source === 'fallback' ? ' oncall-now--fallback' : ''}`}>
+      <section
+        aria-labelledby="now-title"
+        class={`panel oncall-now${now && now.primary.source === 'fallback' ? ' oncall-now--fallback' : ''}`}
+      >
         <h2 id="now-title">On call now</h2>
         {now ? (
           <dl class="summary">
@@ -228,7 +275,8 @@ export function RotaPage(p: RotaPageProps) {
             <dd>
               {now.primary.source === 'fallback' ? (
                 <>
-                  Nobody is on the rota: pages go to the <strong>{now.primary.name}</strong> <a href={`tel:${now.primary.phone}`}>{now.primary.phone}</a>
+                  Nobody is on the rota: pages go to the <strong>{now.primary.name}</strong>{' '}
+                  <a href={`tel:${now.primary.phone}`}>{now.primary.phone}</a>
                   <NoTexts phone={now.primary.phone} />
                   <OptOutTag phone={now.primary.phone} optOuts={p.optOuts} />
                 </>
@@ -268,14 +316,23 @@ export function RotaPage(p: RotaPageProps) {
               <td data-label="On call">
                 <Contact contact={s.primary} optOuts={p.optOuts} />
               </td>
-              <td data-label="Backup">{s.backup ? <Contact contact={s.backup} optOuts={p.optOuts} /> : <span class="hint">None</span>}</td>
+              <td data-label="Backup">
+                {s.backup ? <Contact contact={s.backup} optOuts={p.optOuts} /> : <span class="hint">None</span>}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
 
       <h2 id="entries-title">Shifts and overrides</h2>
-      <Entries entries={p.entries} people={p.people} office={p.office} now={p.now} csrf={csrf} problem={problem?.form === 'entry' ? problem : undefined} />
+      <Entries
+        entries={p.entries}
+        people={p.people}
+        office={p.office}
+        now={p.now}
+        csrf={csrf}
+        problem={problem?.form === 'entry' ? problem : undefined}
+      />
 
       <h2 id="people-title">People who can be on call</h2>
       {p.people.length ? (
@@ -313,7 +370,17 @@ export function RotaPage(p: RotaPageProps) {
                       </summary>
                       <form method="post" action={`/desk/rota/people/${x.id}/phone`} novalidate>
                         <Csrf token={csrf} />
-                        <Field id={id} name="phone" label={`New phone number for ${x.name}`} error={err} attrs={{ type: 'tel', autocomplete: 'off', value: mine ? (mine.values.phone ?? '') : x.phone }} />
+                        <Field
+                          id={id}
+                          name="phone"
+                          label={`New phone number for ${x.name}`}
+                          error={err}
+                          attrs={{
+                            type: 'tel',
+                            autocomplete: 'off',
+                            value: mine ? (mine.values.phone ?? '') : x.phone,
+                          }}
+                        />
                         <button type="submit" class="button">
                           Save phone number
                         </button>
@@ -326,7 +393,8 @@ export function RotaPage(p: RotaPageProps) {
                       <form method="post" action={`/desk/rota/people/${x.id}/deactivate`}>
                         <Csrf token={csrf} />
                         <p>
-                          {x.name}'s shifts stop counting at once: whoever else covers those times, or the out-of-hours line, is paged instead. Past shifts stay on record.
+                          {x.name}'s shifts stop counting at once: whoever else covers those times, or the out-of-hours
+                          line, is paged instead. Past shifts stay on record.
                         </p>
                         <button type="submit" class="button button--warning">
                           Remove {x.name}
@@ -364,10 +432,26 @@ export function RotaPage(p: RotaPageProps) {
           </Field>
           <fieldset class="field-group">
             <legend>Someone new</legend>
-            <Field id="shift-name" name="name" label="Name" error={se.name} attrs={{ type: 'text', maxlength: ROTA_LIMITS.name, autocomplete: 'off', value: sv.name ?? '' }} />
-            <Field id="shift-phone" name="phone" label="Phone number" hint="A mobile that receives pages, like 07911 123456" error={se.phone} attrs={{ type: 'tel', autocomplete: 'off', value: sv.phone ?? '' }} />
+            <Field
+              id="shift-name"
+              name="name"
+              label="Name"
+              error={se.name}
+              attrs={{ type: 'text', maxlength: ROTA_LIMITS.name, autocomplete: 'off', value: sv.name ?? '' }}
+            />
+            <Field
+              id="shift-phone"
+              name="phone"
+              label="Phone number"
+              hint="A mobile that receives pages, like 07911 123456"
+              error={se.phone}
+              attrs={{ type: 'tel', autocomplete: 'off', value: sv.phone ?? '' }}
+            />
           </fieldset>
-          <fieldset class={fieldClass(se.role, 'field-group')} aria-describedby={se.role ? 'shift-role-error' : undefined}>
+          <fieldset
+            class={fieldClass(se.role, 'field-group')}
+            aria-describedby={se.role ? 'shift-role-error' : undefined}
+          >
             <legend>Role</legend>
             <FieldError id="shift-role" message={se.role} />
             <div class="radio">
@@ -376,13 +460,36 @@ export function RotaPage(p: RotaPageProps) {
             </div>
             <div class="radio">
               <input type="radio" id="shift-role-backup" name="role" value="backup" checked={role === 'backup'} />
-              <label for="shift-role-backup">Backup: the next contact, paged when the on-call officer does not answer</label>
+              <label for="shift-role-backup">
+                Backup: the next contact, paged when the on-call officer does not answer
+              </label>
             </div>
           </fieldset>
-          <Field id="shift-startsAt" name="startsAt" label="From" hint="Date and time, office time" error={se.startsAt} attrs={{ type: 'datetime-local', value: sv.startsAt ?? '' }} />
-          <Field id="shift-endsAt" name="endsAt" label="To" hint="Date and time, office time. The shift ends just before this." error={se.endsAt} attrs={{ type: 'datetime-local', value: sv.endsAt ?? '' }} />
+          <Field
+            id="shift-startsAt"
+            name="startsAt"
+            label="From"
+            hint="Date and time, office time"
+            error={se.startsAt}
+            attrs={{ type: 'datetime-local', value: sv.startsAt ?? '' }}
+          />
+          <Field
+            id="shift-endsAt"
+            name="endsAt"
+            label="To"
+            hint="Date and time, office time. The shift ends just before this."
+            error={se.endsAt}
+            attrs={{ type: 'datetime-local', value: sv.endsAt ?? '' }}
+          />
           <div class="field checkbox">
-            <input type="checkbox" id="shift-override" name="override" value="yes" checked={sv.override === 'yes'} aria-describedby="shift-override-hint" />
+            <input
+              type="checkbox"
+              id="shift-override"
+              name="override"
+              value="yes"
+              checked={sv.override === 'yes'}
+              aria-describedby="shift-override-hint"
+            />
             <div>
               <label for="shift-override">This is an override</label>
               <p class="hint" id="shift-override-hint">
@@ -390,7 +497,13 @@ export function RotaPage(p: RotaPageProps) {
               </p>
             </div>
           </div>
-          <Field id="shift-note" name="note" label="Note (optional)" error={se.note} attrs={{ type: 'text', maxlength: ROTA_LIMITS.note, value: sv.note ?? '' }} />
+          <Field
+            id="shift-note"
+            name="note"
+            label="Note (optional)"
+            error={se.note}
+            attrs={{ type: 'text', maxlength: ROTA_LIMITS.note, value: sv.note ?? '' }}
+          />
           <button type="submit" class="button">
             Add to the rota
           </button>
@@ -400,8 +513,20 @@ export function RotaPage(p: RotaPageProps) {
           <h2 id="person-title">Add a person</h2>
           <p class="hint">Add someone to the staff list without a shift, for example to send them a test page first.</p>
           <Csrf token={csrf} />
-          <Field id="person-name" name="name" label="Name" error={pe.name} attrs={{ type: 'text', maxlength: ROTA_LIMITS.name, autocomplete: 'off', value: pv.name ?? '' }} />
-          <Field id="person-phone" name="phone" label="Phone number" error={pe.phone} attrs={{ type: 'tel', autocomplete: 'off', value: pv.phone ?? '' }} />
+          <Field
+            id="person-name"
+            name="name"
+            label="Name"
+            error={pe.name}
+            attrs={{ type: 'text', maxlength: ROTA_LIMITS.name, autocomplete: 'off', value: pv.name ?? '' }}
+          />
+          <Field
+            id="person-phone"
+            name="phone"
+            label="Phone number"
+            error={pe.phone}
+            attrs={{ type: 'tel', autocomplete: 'off', value: pv.phone ?? '' }}
+          />
           <button type="submit" class="button button--secondary">
             Add person
           </button>

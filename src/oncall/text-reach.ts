@@ -27,9 +27,21 @@ export function configKeysWithoutTexts(config: Pick<Config, 'onCall' | 'handover
  * At start: warns (never stops the start) about each configured number and each active rota
  * person's phone (`people`) that cannot take texts, by config key and person id.
  */
-export function warnNumbersWithoutTexts(config: Pick<Config, 'onCall' | 'handover' | 'desk'>, people: ReadonlyArray<{ id: string; phone: string }>, log: Logger): void {
+export function warnNumbersWithoutTexts(
+  config: Pick<Config, 'onCall' | 'handover' | 'desk'>,
+  people: ReadonlyArray<{ id: string; phone: string }>,
+  log: Logger,
+): void {
   const keys = configKeysWithoutTexts(config);
-  if (keys.length) log.warn({ keys }, `${keys.join(', ')}: cannot take texts (a landline or non-geographic number); pages to it are calls, other texts to it are refused by Twilio`);
+  if (keys.length)
+    log.warn(
+      { keys },
+      `${keys.join(', ')}: cannot take texts (a landline or non-geographic number); pages to it are calls, other texts to it are refused by Twilio`,
+    );
   const personIds = people.filter((p) => cannotTakeTexts(p.phone)).map((p) => p.id);
-  if (personIds.length) log.warn({ personIds }, 'on-call rota people whose phones cannot take texts: pages to them are calls, test pages by text do not reach them');
+  if (personIds.length)
+    log.warn(
+      { personIds },
+      'on-call rota people whose phones cannot take texts: pages to them are calls, test pages by text do not reach them',
+    );
 }

@@ -23,17 +23,40 @@ export function twilioCallbackRoutes(deps: { paging: PagingService; authToken: s
     if (bundle !== undefined) {
       // A bundled call: `bundle` is its outbound row, which names every page the call was for.
       if (!isRowIdDigits(bundle)) throw new AppError('bad_request', 'bundle must be a call id');
-      if (p.Digits !== '1') return c.body(voiceSay('No acknowledgement recorded. They will be escalated. Goodbye.'), 200, TWIML_HEADERS);
+      if (p.Digits !== '1')
+        return c.body(voiceSay('No acknowledgement recorded. They will be escalated. Goodbye.'), 200, TWIML_HEADERS);
       const { acked, of } = await deps.paging.acknowledgeBundleByVoice(bundle, p.To || p.Called || 'voice');
-      return c.body(voiceSay(acked ? `Acknowledged ${acked} of ${of}. Escalation stopped. Please contact the journalists. Goodbye.` : 'These pages were already acknowledged. Goodbye.'), 200, TWIML_HEADERS);
+      return c.body(
+        voiceSay(
+          acked
+            ? `Acknowledged ${acked} of ${of}. Escalation stopped. Please contact the journalists. Goodbye.`
+            : 'These pages were already acknowledged. Goodbye.',
+        ),
+        200,
+        TWIML_HEADERS,
+      );
     }
     // One `page` per enquiry read out: several when the call was a bundle.
     const pageIds = c.req.queries('page') ?? [];
-    if (!pageIds.length || pageIds.length > 1000 || !pageIds.every((id) => isRowIdDigits(id))) throw new AppError('bad_request', 'page must be a page id');
-    if (p.Digits !== '1') return c.body(voiceSay('No acknowledgement recorded. The enquiry will be escalated. Goodbye.'), 200, TWIML_HEADERS);
+    if (!pageIds.length || pageIds.length > 1000 || !pageIds.every((id) => isRowIdDigits(id)))
+      throw new AppError('bad_request', 'page must be a page id');
+    if (p.Digits !== '1')
+      return c.body(
+        voiceSay('No acknowledgement recorded. The enquiry will be escalated. Goodbye.'),
+        200,
+        TWIML_HEADERS,
+      );
     const acked = await deps.paging.acknowledgeByVoice(pageIds, p.To || p.Called || 'voice');
     const done = pageIds.length > 1 ? `Acknowledged ${acked} of ${pageIds.length}.` : 'Acknowledged.';
-    return c.body(voiceSay(acked ? `${done} Escalation stopped. Please contact the journalist. Goodbye.` : 'This page was already acknowledged. Goodbye.'), 200, TWIML_HEADERS);
+    return c.body(
+      voiceSay(
+        acked
+          ? `${done} Escalation stopped. Please contact the journalist. Goodbye.`
+          : 'This page was already acknowledged. Goodbye.',
+      ),
+      200,
+      TWIML_HEADERS,
+    );
   });
 
   return app;

@@ -69,7 +69,13 @@ export function statusMayReplace(medium: Medium, current: string | null, next: s
   return to > from;
 }
 
-const MACHINE_ANSWERS: ReadonlySet<string> = new Set(['machine_start', 'machine_end_beep', 'machine_end_silence', 'machine_end_other', 'fax']);
+const MACHINE_ANSWERS: ReadonlySet<string> = new Set([
+  'machine_start',
+  'machine_end_beep',
+  'machine_end_silence',
+  'machine_end_other',
+  'fax',
+]);
 
 /** True when `answeredBy` (Twilio's `AnsweredBy`) says a voicemail box or fax picked up, not a person. */
 export function answeredByMachine(answeredBy: string): boolean {
@@ -130,9 +136,17 @@ export class DeliveryStatusService {
     const now = this.deps.clock();
     const after = await this.deps.db.transaction().execute(async (tx) => {
       // Locked like `handle`'s update does, so a repeated callback sees what the first one wrote.
-      const message: OutboundMessage | undefined = await tx.selectFrom('outbound_message').selectAll().where('provider_sid', '=', answer.sid).forUpdate().executeTakeFirst();
+      const message: OutboundMessage | undefined = await tx
+        .selectFrom('outbound_message')
+        .selectAll()
+        .where('provider_sid', '=', answer.sid)
+        .forUpdate()
+        .executeTakeFirst();
       if (message?.medium !== 'call') {
-        this.deps.log.warn({ sid: answer.sid, answeredBy: answer.answeredBy }, 'answering-machine callback for an unknown SID');
+        this.deps.log.warn(
+          { sid: answer.sid, answeredBy: answer.answeredBy },
+          'answering-machine callback for an unknown SID',
+        );
         return undefined;
       }
       return this.deps.owners[message.owner_kind].onAnswered?.(tx, message, answer, now);
@@ -142,7 +156,10 @@ export class DeliveryStatusService {
       await after();
     } catch (err) {
       // The owner's work is best effort (it logs its own failures); never fail the callback for it.
-      this.deps.log.error({ sid: answer.sid, err: err instanceof Error ? err.name : 'unknown' }, 'work after an answering-machine callback failed');
+      this.deps.log.error(
+        { sid: answer.sid, err: err instanceof Error ? err.name : 'unknown' },
+        'work after an answering-machine callback failed',
+      );
     }
   }
 }

@@ -4,19 +4,36 @@ import type { Medium } from './senders.js';
 import type { OutboundMessage, OwnerKind } from './outbox.tables.js';
 
 /** The fields of an outbound row its owner may change as a delivery goes on. */
-export type MessagePatch = Partial<Pick<OutboundMessage, 'state' | 'outcome_unknown' | 'provider_sid' | 'provider_status' | 'last_error' | 'sent_at' | 'content'>>;
+export type MessagePatch = Partial<
+  Pick<
+    OutboundMessage,
+    'state' | 'outcome_unknown' | 'provider_sid' | 'provider_status' | 'last_error' | 'sent_at' | 'content'
+  >
+>;
 
 /** The plain text with this idempotency key, created (state `sending`) if new, locked. */
 export async function getOrCreateMessage(
   tx: Tx,
-  row: { idempotency_key: string; enquiry_id: string | null; to_number: string; content: string; created_at: Date; medium?: Medium },
+  row: {
+    idempotency_key: string;
+    enquiry_id: string | null;
+    to_number: string;
+    content: string;
+    created_at: Date;
+    medium?: Medium;
+  },
 ): Promise<OutboundMessage> {
   await tx
     .insertInto('outbound_message')
     .values({ medium: 'sms', ...row, owner_kind: 'message', state: 'sending' })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();
-  return tx.selectFrom('outbound_message').selectAll().where('idempotency_key', '=', row.idempotency_key).forUpdate().executeTakeFirstOrThrow();
+  return tx
+    .selectFrom('outbound_message')
+    .selectAll()
+    .where('idempotency_key', '=', row.idempotency_key)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
 }
 
 /**
@@ -25,7 +42,14 @@ export async function getOrCreateMessage(
  */
 export async function createClaimedMessage(
   tx: Tx,
-  row: { owner_kind: OwnerKind; medium: Medium; idempotency_key: string; to_number: string; content: string; created_at: Date },
+  row: {
+    owner_kind: OwnerKind;
+    medium: Medium;
+    idempotency_key: string;
+    to_number: string;
+    content: string;
+    created_at: Date;
+  },
 ): Promise<string> {
   const r = await tx
     .insertInto('outbound_message')
@@ -40,7 +64,11 @@ export async function createClaimedMessage(
  * content about to be sent) in the owner's claim transaction. Returns whether the previous
  * attempt's outcome was unknown (then the outbox looks for it before sending).
  */
-export async function reclaimMessage(tx: Tx, id: string, next: { to_number: string; content: string }): Promise<{ wasUnknown: boolean }> {
+export async function reclaimMessage(
+  tx: Tx,
+  id: string,
+  next: { to_number: string; content: string },
+): Promise<{ wasUnknown: boolean }> {
   const r = await sql<{ was_unknown: boolean }>`
     UPDATE outbound_message m
        SET outcome_unknown = true, attempts = m.attempts + 1, to_number = ${next.to_number}, content = ${next.content}
@@ -52,7 +80,11 @@ export async function reclaimMessage(tx: Tx, id: string, next: { to_number: stri
 
 /** Counts one more claim of a plain text (its row already locked by `getOrCreateMessage`). */
 export async function markClaimed(tx: Tx, id: string): Promise<void> {
-  await tx.updateTable('outbound_message').set({ outcome_unknown: true, attempts: sql<number>`attempts + 1` }).where('id', '=', id).execute();
+  await tx
+    .updateTable('outbound_message')
+    .set({ outcome_unknown: true, attempts: sql<number>`attempts + 1` })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Updates an outbound message's delivery state. */

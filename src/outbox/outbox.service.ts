@@ -29,7 +29,13 @@ import { SMS_LANE_PRIORITY, type JobPayloads } from '../jobs/jobs.js';
 import { SendError } from './send-error.js';
 import { optedOutReason, unsubscribedAtProvider } from '../sms/opt-out.js';
 import type { OptOutStore } from '../sms/opt-out.repository.js';
-import { answeredByMachine, type AfterCommit, type CallAnswer, type DeliveryStatus, type StatusOwner } from './delivery-status.js';
+import {
+  answeredByMachine,
+  type AfterCommit,
+  type CallAnswer,
+  type DeliveryStatus,
+  type StatusOwner,
+} from './delivery-status.js';
 import * as repo from './outbox.repository.js';
 import type { MessagePatch } from './outbox.repository.js';
 import type { OutboundMessage, OwnerKind } from './outbox.tables.js';
@@ -101,12 +107,23 @@ export interface ClaimInput {
  * attempt created (`existingId`), or creates it. Returns its id and whether the earlier
  * attempt's outcome is unknown (look it up before sending).
  */
-export async function claimRow(tx: Tx, existingId: string | null, m: ClaimInput): Promise<{ id: string; lookUpFirst: boolean }> {
+export async function claimRow(
+  tx: Tx,
+  existingId: string | null,
+  m: ClaimInput,
+): Promise<{ id: string; lookUpFirst: boolean }> {
   if (existingId) {
     const { wasUnknown } = await repo.reclaimMessage(tx, existingId, { to_number: m.to, content: m.content });
     return { id: existingId, lookUpFirst: wasUnknown };
   }
-  const id = await repo.createClaimedMessage(tx, { owner_kind: m.ownerKind, medium: m.medium, idempotency_key: m.key, to_number: m.to, content: m.content, created_at: m.at });
+  const id = await repo.createClaimedMessage(tx, {
+    owner_kind: m.ownerKind,
+    medium: m.medium,
+    idempotency_key: m.key,
+    to_number: m.to,
+    content: m.content,
+    created_at: m.at,
+  });
   return { id, lookUpFirst: false };
 }
 
@@ -134,7 +151,11 @@ export type CallInput = JobPayloads['place_call'];
  * task `send_sms` sends it through the outbox once per `key`.
  */
 export async function queueSms(tx: Tx, message: MessageInput, runAt: Date): Promise<void> {
-  await addJob(tx, 'send_sms', message, { runAt, jobKey: message.key, priority: SMS_LANE_PRIORITY[message.lane ?? 'journalist'] });
+  await addJob(tx, 'send_sms', message, {
+    runAt,
+    jobKey: message.key,
+    priority: SMS_LANE_PRIORITY[message.lane ?? 'journalist'],
+  });
 }
 
 /**
@@ -143,7 +164,11 @@ export async function queueSms(tx: Tx, message: MessageInput, runAt: Date): Prom
  * the pages, as a page-lane text does.
  */
 export async function queueCall(tx: Tx, call: CallInput, runAt: Date): Promise<void> {
-  await addJob(tx, 'place_call', call, { runAt, jobKey: call.key, ...(call.lane === 'page' ? { priority: SMS_LANE_PRIORITY.page } : {}) });
+  await addJob(tx, 'place_call', call, {
+    runAt,
+    jobKey: call.key,
+    ...(call.lane === 'page' ? { priority: SMS_LANE_PRIORITY.page } : {}),
+  });
 }
 
 /** What the outbox needs: its table (`outbound_message`), the clock, and a sender for every medium. */
@@ -188,7 +213,12 @@ export class OutboxService implements StatusOwner {
     if (c.medium === 'sms' && this.deps.optOuts) {
       const optOut = await this.deps.optOuts.find(c.to);
       if (optOut) {
-        await d.refused(new SendError(optedOutReason(optOut, this.deps.when ?? ((x) => x.toISOString())), { retryable: false, recipientOptedOut: true }));
+        await d.refused(
+          new SendError(optedOutReason(optOut, this.deps.when ?? ((x) => x.toISOString())), {
+            retryable: false,
+            recipientOptedOut: true,
+          }),
+        );
         return 'refused';
       }
     }
@@ -201,7 +231,12 @@ export class OutboxService implements StatusOwner {
     }
     let sent: Awaited<ReturnType<typeof sender.send>>;
     try {
-      sent = await sender.send({ to: c.to, content: c.content, statusCallback: this.deps.statusCallback, ...(c.detectMachine ? { detectMachine: true } : {}) });
+      sent = await sender.send({
+        to: c.to,
+        content: c.content,
+        statusCallback: this.deps.statusCallback,
+        ...(c.detectMachine ? { detectMachine: true } : {}),
+      });
     } catch (err) {
       const failure = classifyFailure(err);
       if (!failure.retry) {
@@ -236,7 +271,13 @@ export class OutboxService implements StatusOwner {
    * enquiry's timeline (when it has one) gets the send or the refusal.
    */
   async sendMessage(input: MessageInput): Promise<void> {
-    await this.sendPlain('sms', { key: input.key, enquiryId: input.enquiryId, to: input.to, content: input.body, lane: input.lane ?? 'journalist' });
+    await this.sendPlain('sms', {
+      key: input.key,
+      enquiryId: input.enquiryId,
+      to: input.to,
+      content: input.body,
+      lane: input.lane ?? 'journalist',
+    });
   }
 
   /**
@@ -245,36 +286,77 @@ export class OutboxService implements StatusOwner {
    * or the refusal.
    */
   async placeCall(input: CallInput): Promise<void> {
-    await this.sendPlain('call', { key: input.key, enquiryId: input.enquiryId, to: input.to, content: input.twiml, lane: input.lane ?? 'journalist', detectMachine: input.detectMachine === true });
+    await this.sendPlain('call', {
+      key: input.key,
+      enquiryId: input.enquiryId,
+      to: input.to,
+      content: input.twiml,
+      lane: input.lane ?? 'journalist',
+      detectMachine: input.detectMachine === true,
+    });
   }
 
   /** Sends one email (the task `send_email`) once per `key`, as a plain text; the enquiry's timeline gets the send or the refusal. */
   async sendEmail(input: EmailJob): Promise<void> {
-    await this.sendPlain('email', { key: input.key, enquiryId: input.enquiryId, to: input.to, content: input.content, lane: 'journalist' });
+    await this.sendPlain('email', {
+      key: input.key,
+      enquiryId: input.enquiryId,
+      to: input.to,
+      content: input.content,
+      lane: 'journalist',
+    });
   }
 
-  private async sendPlain(medium: Medium, input: { key: string; enquiryId: string | null; to: string; content: string; lane: Lane; detectMachine?: boolean }): Promise<void> {
+  private async sendPlain(
+    medium: Medium,
+    input: { key: string; enquiryId: string | null; to: string; content: string; lane: Lane; detectMachine?: boolean },
+  ): Promise<void> {
     const { db, clock } = this.deps;
     let row: OutboundMessage | undefined;
     await this.deliver({
       claim: async () => {
         let send = { send: '', marker: '' };
         row = await db.transaction().execute(async (tx) => {
-          const r = await repo.getOrCreateMessage(tx, { idempotency_key: input.key, enquiry_id: input.enquiryId, to_number: input.to, content: input.content, created_at: clock(), medium });
+          const r = await repo.getOrCreateMessage(tx, {
+            idempotency_key: input.key,
+            enquiry_id: input.enquiryId,
+            to_number: input.to,
+            content: input.content,
+            created_at: clock(),
+            medium,
+          });
           if (r.state !== 'sending') return undefined;
           await repo.markClaimed(tx, r.id);
           const stored = r.content ?? input.content;
-          send = r.enquiry_id && this.deps.complete ? await this.deps.complete(tx, r.enquiry_id, stored, clock()) : { send: stored, marker: stored };
+          send =
+            r.enquiry_id && this.deps.complete
+              ? await this.deps.complete(tx, r.enquiry_id, stored, clock())
+              : { send: stored, marker: stored };
           return r;
         });
         if (!row) return null;
         const earlier = { to: row.to_number, since: row.created_at, marker: send.marker };
-        return { medium, to: row.to_number, content: send.send, lookUpFirst: row.outcome_unknown, earlier, lane: input.lane, ...(input.detectMachine ? { detectMachine: true } : {}) };
+        return {
+          medium,
+          to: row.to_number,
+          content: send.send,
+          lookUpFirst: row.outcome_unknown,
+          earlier,
+          lane: input.lane,
+          ...(input.detectMachine ? { detectMachine: true } : {}),
+        };
       },
       sent: async (sid) => {
         const r = row!;
         await db.transaction().execute(async (tx) => {
-          await repo.updateMessage(tx, r.id, { state: 'sent', outcome_unknown: false, provider_sid: sid, provider_status: 'queued', sent_at: clock(), last_error: null });
+          await repo.updateMessage(tx, r.id, {
+            state: 'sent',
+            outcome_unknown: false,
+            provider_sid: sid,
+            provider_status: 'queued',
+            sent_at: clock(),
+            last_error: null,
+          });
           if (!r.enquiry_id) return;
           const sentEvent = {
             sms: { kind: 'sms_out', data: { to: r.to_number, body: r.content ?? input.content, sid, key: input.key } },
@@ -288,8 +370,17 @@ export class OutboxService implements StatusOwner {
         const r = row!;
         await repo.updateMessage(db, r.id, { state: 'failed', outcome_unknown: false, last_error: e.message });
         if (!r.enquiry_id) return;
-        const failedKind = { sms: 'sms_out_failed', call: 'call_out_failed', email: 'email_out_failed' } as const satisfies Record<Medium, EventKind>;
-        await addEvent(db, { enquiryId: r.enquiry_id, at: clock(), kind: failedKind[medium], data: { to: r.to_number, error: e.message } });
+        const failedKind = {
+          sms: 'sms_out_failed',
+          call: 'call_out_failed',
+          email: 'email_out_failed',
+        } as const satisfies Record<Medium, EventKind>;
+        await addEvent(db, {
+          enquiryId: r.enquiry_id,
+          at: clock(),
+          kind: failedKind[medium],
+          data: { to: r.to_number, error: e.message },
+        });
       },
       delayed: async (err, outcomeUnknown) => {
         await repo.updateMessage(db, row!.id, { outcome_unknown: outcomeUnknown, last_error: errorText(err) });
@@ -307,7 +398,12 @@ export class OutboxService implements StatusOwner {
     if (!message.enquiry_id) return undefined;
     const key = message.idempotency_key;
     if (await findEventMatching(tx, message.enquiry_id, 'callback_answered', { key })) return undefined;
-    await addEvent(tx, { enquiryId: message.enquiry_id, at, kind: 'callback_answered', data: { key, sid: answer.sid, answeredBy: answer.answeredBy } });
+    await addEvent(tx, {
+      enquiryId: message.enquiry_id,
+      at,
+      kind: 'callback_answered',
+      data: { key, sid: answer.sid, answeredBy: answer.answeredBy },
+    });
     if (!answeredByMachine(answer.answeredBy)) return undefined;
     return () => this.end('call', answer.sid);
   }
@@ -316,6 +412,12 @@ export class OutboxService implements StatusOwner {
   async onStatus(tx: Tx, message: OutboundMessage, status: DeliveryStatus, at: Date): Promise<void> {
     // A callback's outcome is what its dial reports (callback_ended); the officer's leg status adds nothing.
     if (message.medium === 'call') return;
-    if (message.enquiry_id) await addEvent(tx, { enquiryId: message.enquiry_id, at, kind: 'sms_out_status', data: { sid: status.sid, status: status.status, errorCode: status.errorCode ?? null } });
+    if (message.enquiry_id)
+      await addEvent(tx, {
+        enquiryId: message.enquiry_id,
+        at,
+        kind: 'sms_out_status',
+        data: { sid: status.sid, status: status.status, errorCode: status.errorCode ?? null },
+      });
   }
 }

@@ -12,7 +12,10 @@ export class SendError extends Error {
   /** True when the provider refused it because the recipient opted out (Twilio 21610): the outbox records the opt-out. */
   readonly recipientOptedOut: boolean;
 
-  constructor(message: string, opts: { retryable: boolean; status?: number; cause?: unknown; recipientOptedOut?: boolean }) {
+  constructor(
+    message: string,
+    opts: { retryable: boolean; status?: number; cause?: unknown; recipientOptedOut?: boolean },
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'SendError';
     this.retryable = opts.retryable;

@@ -29,6 +29,8 @@ export async function markPageWaiting(db: Db, bucket: string, forMs: number): Pr
 
 async function msUntil(db: Db, bucket: string, column: 'next_at' | 'page_waiting_until'): Promise<number> {
   const r = await sql<{ ms: number | null }>`
-    SELECT ceil(extract(epoch FROM (${sql.ref(column)} - clock_timestamp())) * 1000)::int AS ms FROM send_slot WHERE bucket = ${bucket}`.execute(db);
+    SELECT ceil(extract(epoch FROM (${sql.ref(column)} - clock_timestamp())) * 1000)::int AS ms FROM send_slot WHERE bucket = ${bucket}`.execute(
+    db,
+  );
   return Math.max(0, r.rows[0]?.ms ?? 0);
 }

@@ -91,10 +91,13 @@ class LocalTurn {
       return Promise.resolve(true);
     }
     return new Promise((resolve) => {
-      const me = { rank: RANK[lane], go: () => {
+      const me = {
+        rank: RANK[lane],
+        go: () => {
           clearTimeout(timer);
           resolve(true);
-        } };
+        },
+      };
       const timer = setTimeout(() => {
         this.queue.splice(this.queue.indexOf(me), 1);
         resolve(false);
@@ -131,14 +134,16 @@ export function sendLimiter(opts: SendLimitOptions): SendLimiter {
   };
 
   const turns: Record<PacedMedium, LocalTurn> = { sms: new LocalTurn(), call: new LocalTurn() };
-  const retryIn = (lane: Lane, wait: number) => wait + Math.floor(Math.random() * (lane === 'notice' ? 2 * OTHER_WAIT_MS : OTHER_WAIT_MS));
+  const retryIn = (lane: Lane, wait: number) =>
+    wait + Math.floor(Math.random() * (lane === 'notice' ? 2 * OTHER_WAIT_MS : OTHER_WAIT_MS));
 
   return {
     async acquire(medium, lane) {
       if (medium === 'email') return;
       const { spacing } = buckets[medium];
       const deadline = elapsed() + (lane === 'page' ? PAGE_WAIT_MS : OTHER_WAIT_MS);
-      if (!(await turns[medium].enter(lane, deadline - elapsed()))) throw new RateLimited(medium, retryIn(lane, spacing));
+      if (!(await turns[medium].enter(lane, deadline - elapsed())))
+        throw new RateLimited(medium, retryIn(lane, spacing));
       try {
         await takeInTurn(medium, lane, deadline);
       } finally {
@@ -152,12 +157,15 @@ export function sendLimiter(opts: SendLimitOptions): SendLimiter {
     for (;;) {
       // Others step back while a page waits: the next free slot is the page's.
       const yieldFor = lane === 'page' ? 0 : await guarded(medium, () => repo.pageWaitingMs(db, key));
-      const wait = yieldFor ? Math.min(yieldFor, spacing) : await guarded(medium, () => repo.takeSlot(db, key, spacing));
+      const wait = yieldFor
+        ? Math.min(yieldFor, spacing)
+        : await guarded(medium, () => repo.takeSlot(db, key, spacing));
       if (wait === 0) return;
-      if (lane === 'page') await guarded(medium, async () => {
-        await repo.markPageWaiting(db, key, wait + spacing);
-        return 0;
-      });
+      if (lane === 'page')
+        await guarded(medium, async () => {
+          await repo.markPageWaiting(db, key, wait + spacing);
+          return 0;
+        });
       // A little spread between the processes' turns, so they do not all hit the bucket's row in the same millisecond.
       const jitter = lane === 'page' ? 0 : Math.floor(Math.random() * (spacing / 4));
       if (elapsed() + wait + jitter > deadline) throw new RateLimited(medium, retryIn(lane, wait));

@@ -52,7 +52,11 @@ export interface Sender {
  * `recordedCallSids(phone)` lists the calls already recorded to a phone,
  * so that a look-up after a crash does not claim another page's call as its own.
  */
-export function providerSenders(gateway: TwilioGateway, recordedCallSids: (phone: string) => Promise<string[]>, email: Sender): Record<Medium, Sender> {
+export function providerSenders(
+  gateway: TwilioGateway,
+  recordedCallSids: (phone: string) => Promise<string[]>,
+  email: Sender,
+): Record<Medium, Sender> {
   return {
     email,
     sms: {
@@ -67,7 +71,8 @@ export function providerSenders(gateway: TwilioGateway, recordedCallSids: (phone
           statusCallback: m.statusCallback,
           ...(m.detectMachine ? { machineDetection: { statusCallback: m.statusCallback } } : {}),
         }),
-      findEarlier: async (a) => gateway.findPlacedCall({ to: a.to, since: a.since, exclude: await recordedCallSids(a.to) }),
+      findEarlier: async (a) =>
+        gateway.findPlacedCall({ to: a.to, since: a.since, exclude: await recordedCallSids(a.to) }),
       end: (sid) => gateway.endCall(sid),
     },
   } satisfies Record<Medium, Sender>;

@@ -40,14 +40,22 @@ export async function enquiriesOf(db: Db | Tx, who: { phone: string | null; emai
   const r = await db
     .selectFrom('enquiry')
     .select('id')
-    .where((eb) => eb.or([...(who.phone ? [eb('phone', '=', who.phone)] : []), ...(who.email ? [eb(sql<string>`lower(email)`, '=', who.email.toLowerCase())] : [])]))
+    .where((eb) =>
+      eb.or([
+        ...(who.phone ? [eb('phone', '=', who.phone)] : []),
+        ...(who.email ? [eb(sql<string>`lower(email)`, '=', who.email.toLowerCase())] : []),
+      ]),
+    )
     .orderBy('received_at')
     .execute();
   return r.map((x) => x.id);
 }
 
 /** The open ones among these enquiries (reference, received, status), oldest first: what an erasure will close. */
-export async function openAmong(db: Db | Tx, ids: string[]): Promise<Array<{ id: string; reference: string; received_at: Date; status: EnquiryStatus; deadline: Date | null }>> {
+export async function openAmong(
+  db: Db | Tx,
+  ids: string[],
+): Promise<Array<{ id: string; reference: string; received_at: Date; status: EnquiryStatus; deadline: Date | null }>> {
   if (!ids.length) return [];
   return db
     .selectFrom('enquiry')
@@ -67,7 +75,12 @@ export async function openAmong(db: Db | Tx, ids: string[]): Promise<Array<{ id:
  * transaction (`stopEscalation`: queued steps removed, held bundle steps skipped; the page jobs
  * and the deadline warnings check the status again when they run). Returns their references.
  */
-export async function closeAsErased(tx: Tx, ids: string[], at: Date, workingSecondsSince: (receivedAt: Date) => number): Promise<string[]> {
+export async function closeAsErased(
+  tx: Tx,
+  ids: string[],
+  at: Date,
+  workingSecondsSince: (receivedAt: Date) => number,
+): Promise<string[]> {
   if (!ids.length) return [];
   const open = await tx
     .selectFrom('enquiry')
@@ -81,7 +94,14 @@ export async function closeAsErased(tx: Tx, ids: string[], at: Date, workingSeco
   for (const e of open) {
     await tx
       .updateTable('enquiry')
-      .set({ status: 'erased', closed_at: at, close_working_s: workingSecondsSince(e.received_at), resolved_at: sql`coalesce(resolved_at, ${at})`, updated_at: at, journalist_added_at: null })
+      .set({
+        status: 'erased',
+        closed_at: at,
+        close_working_s: workingSecondsSince(e.received_at),
+        resolved_at: sql`coalesce(resolved_at, ${at})`,
+        updated_at: at,
+        journalist_added_at: null,
+      })
       .where('id', '=', e.id)
       .execute();
     await addEvent(tx, { enquiryId: e.id, at, kind: 'status_changed', data: { from: e.status, to: 'erased' } });
@@ -95,12 +115,41 @@ export async function exportEnquiries(db: Db, ids: string[]) {
   if (!ids.length) return [];
   const enquiries = await db
     .selectFrom('enquiry')
-    .select(['id', 'reference', 'channel', 'status', 'name', 'outlet', 'email', 'phone', 'subject', 'details', 'deadline', 'urgent', 'received_at', 'first_response_at', 'closed_at', 'response_given', 'erased_at'])
+    .select([
+      'id',
+      'reference',
+      'channel',
+      'status',
+      'name',
+      'outlet',
+      'email',
+      'phone',
+      'subject',
+      'details',
+      'deadline',
+      'urgent',
+      'received_at',
+      'first_response_at',
+      'closed_at',
+      'response_given',
+      'erased_at',
+    ])
     .where('id', 'in', ids)
     .orderBy('received_at')
     .execute();
-  const events = await db.selectFrom('enquiry_event').select(['enquiry_id', 'at', 'kind', 'data']).where('enquiry_id', 'in', ids).orderBy('at').orderBy('id').execute();
-  const inbound = await db.selectFrom('sms_inbound').select(['enquiry_id', 'received_at', 'from_number', 'body', 'reply']).where('enquiry_id', 'in', ids).orderBy('received_at').execute();
+  const events = await db
+    .selectFrom('enquiry_event')
+    .select(['enquiry_id', 'at', 'kind', 'data'])
+    .where('enquiry_id', 'in', ids)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  const inbound = await db
+    .selectFrom('sms_inbound')
+    .select(['enquiry_id', 'received_at', 'from_number', 'body', 'reply'])
+    .where('enquiry_id', 'in', ids)
+    .orderBy('received_at')
+    .execute();
   // Texts to the journalist (page texts go to the on-call phone and are not theirs to receive).
   const outbound = await db
     .selectFrom('outbound_message')
@@ -114,7 +163,15 @@ export async function exportEnquiries(db: Db, ids: string[]) {
   // Calls to the phone line: the number they rang from, how the call went, and what Twilio transcribed.
   const calls = await db
     .selectFrom('voice_call')
-    .select(['enquiry_id', 'started_at', 'from_number', 'outcome', 'recording_seconds', 'transcription', 'recording_deleted_at'])
+    .select([
+      'enquiry_id',
+      'started_at',
+      'from_number',
+      'outcome',
+      'recording_seconds',
+      'transcription',
+      'recording_deleted_at',
+    ])
     .where('enquiry_id', 'in', ids)
     .orderBy('started_at')
     .execute();
@@ -133,7 +190,13 @@ export async function exportEnquiries(db: Db, ids: string[]) {
 /** References of these enquiries not yet erased, oldest first: how copies made elsewhere (digests, their SMS, jobs) name them. */
 export async function referencesOf(tx: Tx, ids: string[]): Promise<string[]> {
   if (!ids.length) return [];
-  const rows = await tx.selectFrom('enquiry').select('reference').where('id', 'in', ids).where('erased_at', 'is', null).orderBy('received_at').execute();
+  const rows = await tx
+    .selectFrom('enquiry')
+    .select('reference')
+    .where('id', 'in', ids)
+    .where('erased_at', 'is', null)
+    .orderBy('received_at')
+    .execute();
   return rows.map((r) => r.reference);
 }
 
@@ -151,13 +214,28 @@ export async function referencesOf(tx: Tx, ids: string[]): Promise<string[]> {
  * enquiry of theirs is in `ids`, if they have any): what they sent that joined no enquiry goes
  * too (`eraseOrphansFrom`). Idempotent.
  */
-export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhone: string | null = null, senderEmail: string | null = null): Promise<number> {
+export async function eraseEnquiries(
+  tx: Tx,
+  ids: string[],
+  at: Date,
+  senderPhone: string | null = null,
+  senderEmail: string | null = null,
+): Promise<number> {
   await eraseOrphansFrom(tx, at, senderPhone, senderEmail);
   if (!ids.length) return 0;
   const references = await referencesOf(tx, ids);
   const r = await tx
     .updateTable('enquiry')
-    .set({ name: ERASED, email: null, phone: null, subject: ERASED, details: ERASED, response_given: null, response_released_at: null, erased_at: at })
+    .set({
+      name: ERASED,
+      email: null,
+      phone: null,
+      subject: ERASED,
+      details: ERASED,
+      response_given: null,
+      response_released_at: null,
+      erased_at: at,
+    })
     .where('id', 'in', ids)
     .where('erased_at', 'is', null)
     .executeTakeFirst();
@@ -165,7 +243,9 @@ export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhon
   await sql`UPDATE enquiry_event ev SET data = (ev.data - p.fields) || '{"erased": true}'::jsonb
               FROM (SELECT key AS kind, ARRAY(SELECT jsonb_array_elements_text(value)) AS fields FROM jsonb_each(${JSON.stringify(PERSONAL_FIELDS)}::jsonb)) p
              WHERE ev.enquiry_id = ANY(${ids}::bigint[]) AND ev.kind = p.kind AND ev.data ?| p.fields`.execute(tx);
-  await sql`UPDATE sms_inbound SET from_number = ${ERASED}, body = ${ERASED} WHERE enquiry_id = ANY(${ids}::bigint[])`.execute(tx);
+  await sql`UPDATE sms_inbound SET from_number = ${ERASED}, body = ${ERASED} WHERE enquiry_id = ANY(${ids}::bigint[])`.execute(
+    tx,
+  );
   await eraseFromCommands(tx, references);
   await sql`UPDATE outbound_message SET to_number = ${ERASED}, content = ${ERASED}, last_error = CASE WHEN last_error IS NULL THEN NULL ELSE ${ERASED} END
              WHERE enquiry_id = ANY(${ids}::bigint[])`.execute(tx);
@@ -192,23 +272,33 @@ export async function eraseEnquiries(tx: Tx, ids: string[], at: Date, senderPhon
 async function eraseOrphansFrom(tx: Tx, at: Date, phone: string | null, email: string | null): Promise<void> {
   // Budgets keyed by who sent (a number, an address) name them in the key; the counters go (they
   // expire within the hour anyway).
-  for (const who of [phone, email]) if (who) await sql`DELETE FROM rate_limit WHERE strpos(lower(key), ${who.toLowerCase()}) > 0`.execute(tx);
+  for (const who of [phone, email])
+    if (who) await sql`DELETE FROM rate_limit WHERE strpos(lower(key), ${who.toLowerCase()}) > 0`.execute(tx);
   // The page budget keys a number or an address by its digest: the same person, pseudonymised.
   // So do the counts of acknowledgements sent to them from the form and the API (src/enquiries/acknowledgement.ts).
-  const budgetKeys = [phone ? pageBudgetKey({ phone }) : null, email ? pageBudgetKey({ email }) : null, phone ? ackRecipientKey({ phone }) : null, email ? ackRecipientKey({ email }) : null].filter(
-    (k): k is string => k !== null,
-  );
+  const budgetKeys = [
+    phone ? pageBudgetKey({ phone }) : null,
+    email ? pageBudgetKey({ email }) : null,
+    phone ? ackRecipientKey({ phone }) : null,
+    email ? ackRecipientKey({ email }) : null,
+  ].filter((k): k is string => k !== null);
   for (const key of budgetKeys) await sql`DELETE FROM rate_limit WHERE key = ${key}`.execute(tx);
   // Texts that joined no enquiry and name them (an officer's command that found no enquiry, its
   // reply), whoever sent them: the number as stored and as written at home, or the address.
   const national = phone ? (parsePhoneNumberFromString(phone)?.formatNational() ?? null) : null;
-  const named = [phone, national, national?.replace(/\s+/g, '') ?? null, email?.toLowerCase() ?? null].filter((x): x is string => Boolean(x));
+  const named = [phone, national, national?.replace(/\s+/g, '') ?? null, email?.toLowerCase() ?? null].filter(
+    (x): x is string => Boolean(x),
+  );
   if (named.length) {
     await sql`UPDATE sms_inbound SET body = ${ERASED}, reply = ${ERASED}
-               WHERE enquiry_id IS NULL AND EXISTS (SELECT 1 FROM unnest(${named}::text[]) n WHERE strpos(lower(body || ' ' || reply), n) > 0)`.execute(tx);
+               WHERE enquiry_id IS NULL AND EXISTS (SELECT 1 FROM unnest(${named}::text[]) n WHERE strpos(lower(body || ' ' || reply), n) > 0)`.execute(
+      tx,
+    );
   }
   if (phone) {
-    await sql`UPDATE sms_inbound SET from_number = ${ERASED}, body = ${ERASED}, reply = ${ERASED} WHERE enquiry_id IS NULL AND from_number = ${phone}`.execute(tx);
+    await sql`UPDATE sms_inbound SET from_number = ${ERASED}, body = ${ERASED}, reply = ${ERASED} WHERE enquiry_id IS NULL AND from_number = ${phone}`.execute(
+      tx,
+    );
     // Their STOP is forgotten too: it is their number and a fact about them, and erasure leaves
     // Press Desk nothing to text them about. It is not their protection: Twilio keeps its own
     // block on the number until they text START, so a text tried after this is still refused
@@ -248,7 +338,9 @@ export async function forgetAddressesInKeys(db: Db | Tx, ids: string[] | null): 
      WHERE m.idempotency_key LIKE 'email-ack:%:%'
        AND (${ids}::bigint[] IS NULL OR m.enquiry_id = ANY(${ids}::bigint[]))
        AND NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j WHERE j.key = m.idempotency_key OR j.payload->>'key' = m.idempotency_key)
-       AND NOT EXISTS (SELECT 1 FROM outbound_message o WHERE o.idempotency_key = 'email-ack:' || split_part(m.idempotency_key, ':', 2))`.execute(db);
+       AND NOT EXISTS (SELECT 1 FROM outbound_message o WHERE o.idempotency_key = 'email-ack:' || split_part(m.idempotency_key, ':', 2))`.execute(
+    db,
+  );
   return Number(r.numAffectedRows ?? 0);
 }
 
@@ -287,7 +379,12 @@ async function eraseFromCalls(tx: Tx, ids: string[], at: Date): Promise<void> {
   const recordings = await voiceRepo.recordingsOf(tx, ids);
   await voiceRepo.eraseCallsOf(tx, ids, null);
   for (const r of recordings) {
-    await addJob(tx, 'delete_recording', { recordingSid: r.recording_sid }, { runAt: at, jobKey: `delete-recording:${r.recording_sid}` });
+    await addJob(
+      tx,
+      'delete_recording',
+      { recordingSid: r.recording_sid },
+      { runAt: at, jobKey: `delete-recording:${r.recording_sid}` },
+    );
   }
 }
 
@@ -305,13 +402,17 @@ async function eraseFromDigests(tx: Tx, references: string[], senderPhone: strin
                    FROM jsonb_array_elements(d.summary->'calls') WITH ORDINALITY AS x(it, n)))
              WHERE jsonb_typeof(d.summary->'calls') = 'array'
                AND EXISTS (SELECT 1 FROM jsonb_array_elements(d.summary->'calls') it
-                            WHERE it->>'reference' = ANY(${references}::text[]) OR it->>'from' = ${senderPhone}::text)`.execute(tx);
+                            WHERE it->>'reference' = ANY(${references}::text[]) OR it->>'from' = ${senderPhone}::text)`.execute(
+    tx,
+  );
   if (!references.length) return;
   await sql`UPDATE handover_digest d
                SET summary = jsonb_set(d.summary, '{items}', (
                  SELECT coalesce(jsonb_agg(CASE WHEN it->>'reference' = ANY(${references}::text[]) THEN it || jsonb_build_object('subject', ${ERASED}::text) ELSE it END ORDER BY n), '[]'::jsonb)
                    FROM jsonb_array_elements(d.summary->'items') WITH ORDINALITY AS x(it, n)))
-             WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(d.summary->'items') it WHERE it->>'reference' = ANY(${references}::text[]))`.execute(tx);
+             WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(d.summary->'items') it WHERE it->>'reference' = ANY(${references}::text[]))`.execute(
+    tx,
+  );
   // A digest line is "PD-XXX-XXX[ URGENT][ by <deadline>]: <subject>"; references are [A-Z0-9-] only.
   const line = `^(${references.join('|')})[^\\n]*$`;
   await sql`UPDATE outbound_message SET content = regexp_replace(content, ${line}, ${`\\1: ${ERASED}`}, 'gn')
@@ -354,7 +455,11 @@ export async function forgetOrphanOptOutsBefore(db: Db | Tx, cutoff: Date): Prom
  * the retention period they go. Returns how many.
  */
 export async function forgetOrphanTextsBefore(db: Db | Tx, cutoff: Date): Promise<number> {
-  const r = await db.deleteFrom('sms_inbound').where('enquiry_id', 'is', null).where('received_at', '<', cutoff).executeTakeFirst();
+  const r = await db
+    .deleteFrom('sms_inbound')
+    .where('enquiry_id', 'is', null)
+    .where('received_at', '<', cutoff)
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 
@@ -368,5 +473,7 @@ export async function forgetDigestCallersBefore(db: Db | Tx, cutoff: Date): Prom
                  SELECT coalesce(jsonb_agg(it || '{"from": null}'::jsonb ORDER BY n), '[]'::jsonb)
                    FROM jsonb_array_elements(d.summary->'calls') WITH ORDINALITY AS x(it, n)))
              WHERE d.created_at < ${cutoff} AND jsonb_typeof(d.summary->'calls') = 'array'
-               AND EXISTS (SELECT 1 FROM jsonb_array_elements(d.summary->'calls') it WHERE it->>'from' IS NOT NULL)`.execute(db);
+               AND EXISTS (SELECT 1 FROM jsonb_array_elements(d.summary->'calls') it WHERE it->>'from' IS NOT NULL)`.execute(
+    db,
+  );
 }

@@ -50,7 +50,9 @@ function OpenBeforeErasure(props: { open: Open; office: Config['office']; now: D
         {n} open enquir{n === 1 ? 'y' : 'ies'} will be closed as erased
       </h3>
       <p>
-        Nobody can answer an enquiry once the journalist’s details are gone, so erasing closes {n === 1 ? 'it' : 'them'} with the status “erased”: {n === 1 ? 'it leaves' : 'they leave'} the queue, and reminders, deadline warnings and on-call pages stop. Reports count {n === 1 ? 'it' : 'them'} neither as answered nor as missed after the erasure.
+        Nobody can answer an enquiry once the journalist’s details are gone, so erasing closes {n === 1 ? 'it' : 'them'}{' '}
+        with the status “erased”: {n === 1 ? 'it leaves' : 'they leave'} the queue, and reminders, deadline warnings and
+        on-call pages stop. Reports count {n === 1 ? 'it' : 'them'} neither as answered nor as missed after the erasure.
       </p>
       <table class="stack open-before-erasure">
         <caption class="visually-hidden">Open enquiries that will be closed as erased</caption>
@@ -92,21 +94,43 @@ function PrivacyPage(props: {
   const s = deskSession(props.c);
   const q = new URLSearchParams({ phone: props.phone, email: props.email }).toString();
   return (
-    <DeskLayout title={`${Object.keys(props.errors).length ? 'Error: ' : ''}Journalists’ data`} officeName={props.officeName} session={s} current="/desk/privacy">
-      {Object.keys(props.errors).length ? <ErrorSummary errors={props.errors} order={['phone', 'email', 'confirm']} /> : null}
+    <DeskLayout
+      title={`${Object.keys(props.errors).length ? 'Error: ' : ''}Journalists’ data`}
+      officeName={props.officeName}
+      session={s}
+      current="/desk/privacy"
+    >
+      {Object.keys(props.errors).length ? (
+        <ErrorSummary errors={props.errors} order={['phone', 'email', 'confirm']} />
+      ) : null}
       <h1>Journalists’ personal data</h1>
-      <p>Subject access and erasure requests. Personal data is also erased automatically a set time after an enquiry is closed.</p>
+      <p>
+        Subject access and erasure requests. Personal data is also erased automatically a set time after an enquiry is
+        closed.
+      </p>
       {props.erased !== undefined ? <ErasedNotice result={props.erased} /> : null}
       <form method="get" action="/desk/privacy" class="filters">
         <div class={`filter${props.errors.phone ? ' field--error' : ''}`}>
           <label for="phone">Phone number</label>
           <FieldError id="phone" message={props.errors.phone} />
-          <input type="tel" id="phone" name="phone" value={props.phone} aria-describedby={describedBy('phone', { error: props.errors.phone })} />
+          <input
+            type="tel"
+            id="phone"
+            name="phone"
+            value={props.phone}
+            aria-describedby={describedBy('phone', { error: props.errors.phone })}
+          />
         </div>
         <div class={`filter${props.errors.email ? ' field--error' : ''}`}>
           <label for="email">Email address</label>
           <FieldError id="email" message={props.errors.email} />
-          <input type="email" id="email" name="email" value={props.email} aria-describedby={describedBy('email', { error: props.errors.email })} />
+          <input
+            type="email"
+            id="email"
+            name="email"
+            value={props.email}
+            aria-describedby={describedBy('email', { error: props.errors.email })}
+          />
         </div>
         <button class="button button--secondary" type="submit">
           Find
@@ -114,11 +138,14 @@ function PrivacyPage(props: {
       </form>
       {props.found ? (
         <>
-          <h2>{props.found.length} enquir{props.found.length === 1 ? 'y' : 'ies'} found</h2>
+          <h2>
+            {props.found.length} enquir{props.found.length === 1 ? 'y' : 'ies'} found
+          </h2>
           <ul>
             {props.found.map((e) => (
               <li>
-                <a href={`/desk/enquiries/${e.reference}`}>{e.reference}</a> {e.subject} {e.erased_at ? '(already erased)' : ''}
+                <a href={`/desk/enquiries/${e.reference}`}>{e.reference}</a> {e.subject}{' '}
+                {e.erased_at ? '(already erased)' : ''}
               </li>
             ))}
           </ul>
@@ -138,8 +165,17 @@ function PrivacyPage(props: {
                 <div class={`field${props.errors.confirm ? ' field--error' : ''}`}>
                   <FieldError id="confirm" message={props.errors.confirm} />
                   <div class="checkbox">
-                    <input type="checkbox" id="confirm" name="confirm" value="yes" aria-describedby={describedBy('confirm', { error: props.errors.confirm })} />
-                    <label for="confirm">I confirm this erasure request. Names, contact details and messages are replaced; figures are kept. This cannot be undone.</label>
+                    <input
+                      type="checkbox"
+                      id="confirm"
+                      name="confirm"
+                      value="yes"
+                      aria-describedby={describedBy('confirm', { error: props.errors.confirm })}
+                    />
+                    <label for="confirm">
+                      I confirm this erasure request. Names, contact details and messages are replaced; figures are
+                      kept. This cannot be undone.
+                    </label>
                   </div>
                 </div>
                 {/* A warning button: the one action on these pages that cannot be undone. */}
@@ -164,16 +200,38 @@ export function privacyRoutes(deps: { db: Db; privacy: PrivacyService; config: P
   app.get('/privacy', async (c) => {
     const phone = c.req.query('phone') ?? '';
     const email = c.req.query('email') ?? '';
-    if (!phone && !email) return c.html(<PrivacyPage c={c} {...page} now={deps.clock()} phone="" email="" found={null} errors={{}} />);
+    if (!phone && !email)
+      return c.html(<PrivacyPage c={c} {...page} now={deps.clock()} phone="" email="" found={null} errors={{}} />);
     try {
       const who = deps.privacy.parseJournalist({ phone, email });
       const found = await listByIds(deps.db, await deps.privacy.enquiriesOf(who));
       const open = await deps.privacy.openEnquiriesOf(who);
-      return c.html(<PrivacyPage c={c} {...page} now={deps.clock()} phone={phone} email={email} found={found} open={open} errors={{}} />);
+      return c.html(
+        <PrivacyPage
+          c={c}
+          {...page}
+          now={deps.clock()}
+          phone={phone}
+          email={email}
+          found={found}
+          open={open}
+          errors={{}}
+        />,
+      );
     } catch (err) {
       if (err instanceof AppError && err.code === 'validation') {
         c.status(422);
-        return c.html(<PrivacyPage c={c} {...page} now={deps.clock()} phone={phone} email={email} found={null} errors={err.details.fields ?? {}} />);
+        return c.html(
+          <PrivacyPage
+            c={c}
+            {...page}
+            now={deps.clock()}
+            phone={phone}
+            email={email}
+            found={null}
+            errors={err.details.fields ?? {}}
+          />,
+        );
       }
       throw err;
     }
@@ -196,11 +254,24 @@ export function privacyRoutes(deps: { db: Db; privacy: PrivacyService; config: P
       const found = await listByIds(deps.db, await deps.privacy.enquiriesOf(who));
       const open = await deps.privacy.openEnquiriesOf(who);
       c.status(422);
-      return c.html(<PrivacyPage c={c} {...page} now={deps.clock()} phone={phone} email={email} found={found} open={open} errors={{ confirm: 'Tick the box to confirm the erasure request' }} />);
+      return c.html(
+        <PrivacyPage
+          c={c}
+          {...page}
+          now={deps.clock()}
+          phone={phone}
+          email={email}
+          found={found}
+          open={open}
+          errors={{ confirm: 'Tick the box to confirm the erasure request' }}
+        />,
+      );
     }
     const { user } = deskSession(c);
     const erased = await deps.privacy.erase(who, { userId: user.id, email: user.email });
-    return c.html(<PrivacyPage c={c} {...page} now={deps.clock()} phone="" email="" found={null} errors={{}} erased={erased} />);
+    return c.html(
+      <PrivacyPage c={c} {...page} now={deps.clock()} phone="" email="" found={null} errors={{}} erased={erased} />,
+    );
   });
 
   return app;

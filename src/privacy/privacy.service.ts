@@ -61,7 +61,12 @@ export class PrivacyService {
       }
       const n = await this.deps.db.transaction().execute(async (tx) => {
         const erased = await repo.eraseEnquiries(tx, ids, now);
-        await audit(tx, { at: now, actor: SYSTEM, action: 'retention.erased', detail: { enquiries: erased, closedBefore: cutoff.toISOString() } });
+        await audit(tx, {
+          at: now,
+          actor: SYSTEM,
+          action: 'retention.erased',
+          detail: { enquiries: erased, closedBefore: cutoff.toISOString() },
+        });
         return erased;
       });
       total += n;
@@ -92,7 +97,12 @@ export class PrivacyService {
     const data = await repo.exportEnquiries(this.deps.db, ids);
     // Their STOP, if they texted one: stored by number, on no enquiry.
     const optOut = who.phone ? await findOptOut(this.deps.db, who.phone) : undefined;
-    await audit(this.deps.db, { at: this.deps.clock(), actor, action: 'journalist.exported', detail: { enquiries: ids.length } });
+    await audit(this.deps.db, {
+      at: this.deps.clock(),
+      actor,
+      action: 'journalist.exported',
+      detail: { enquiries: ids.length },
+    });
     return {
       exportedAt: this.deps.clock().toISOString(),
       journalist: who,
@@ -118,7 +128,12 @@ export class PrivacyService {
     return this.deps.db.transaction().execute(async (tx) => {
       const ids = await repo.enquiriesOf(tx, who);
       const references = await repo.referencesOf(tx, ids);
-      const closed = await repo.closeAsErased(tx, ids, now, (receivedAt) => workingMinutesBetween(receivedAt, now, this.deps.config.office) * 60);
+      const closed = await repo.closeAsErased(
+        tx,
+        ids,
+        now,
+        (receivedAt) => workingMinutesBetween(receivedAt, now, this.deps.config.office) * 60,
+      );
       const n = await repo.eraseEnquiries(tx, ids, now, who.phone, who.email);
       for (const id of ids) await audit(tx, { at: now, actor, action: 'journalist.erased', enquiryId: id });
       // A request about someone with no enquiry still erased what they sent: on record too.

@@ -29,7 +29,9 @@ export interface AckHandler {
 export interface InboundSmsDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'intake' | 'office' | 'publicBaseUrl'> & { twilio: Pick<Config['twilio'], 'authToken' | 'allowedCountries'> };
+  config: Pick<Config, 'intake' | 'office' | 'publicBaseUrl'> & {
+    twilio: Pick<Config['twilio'], 'authToken' | 'allowedCountries'>;
+  };
   enquiries: EnquiryService;
   acks?: AckHandler;
   /** Told about each new enquiry once its transaction has committed. */
@@ -59,7 +61,12 @@ export class InboundSmsService {
    * whoever they are, and is answered with nothing (an opt-in word only when it ended an opt-out) (Twilio confirms it itself, and would refuse
    * an answer to a number that just opted out): no enquiry, and not an on-call command.
    */
-  async receive(message: { messageSid: string; from: string; body: string; optOutType?: string | null }): Promise<string | null> {
+  async receive(message: {
+    messageSid: string;
+    from: string;
+    body: string;
+    optOutType?: string | null;
+  }): Promise<string | null> {
     // Set inside the transaction's callback, read after it (hence the cast: no narrowing to null).
     let created = null as string | null;
     const reply = await this.deps.db.transaction().execute(async (tx) => {
@@ -82,18 +89,38 @@ export class InboundSmsService {
       // An opt-in word from a number that never opted out ("Yes" to a question) is an ordinary text.
       const optIn = change?.kind === 'start' && (await clearOptOut(tx, message.from));
       if (change && (change.kind === 'stop' || optIn)) {
-        if (change.kind === 'stop') await recordOptOut(tx, { phone: message.from, opted_out_at: now, keyword: change.keyword });
+        if (change.kind === 'stop')
+          await recordOptOut(tx, { phone: message.from, opted_out_at: now, keyword: change.keyword });
         // Whoever handles the journalist's open enquiries sees when texts stopped (or started) reaching them.
         for (const enquiryId of await openEnquiriesOf(tx, message.from)) {
-          await repo.addEvent(tx, { enquiryId, at: now, kind: 'sms_opt_out', data: { change: change.kind, keyword: change.keyword } });
+          await repo.addEvent(tx, {
+            enquiryId,
+            at: now,
+            kind: 'sms_opt_out',
+            data: { change: change.kind, keyword: change.keyword },
+          });
         }
-        await intake.insertInboundSms(tx, { message_sid: message.messageSid, from_number: message.from, body, enquiry_id: null, reply: '', received_at: now });
+        await intake.insertInboundSms(tx, {
+          message_sid: message.messageSid,
+          from_number: message.from,
+          body,
+          enquiry_id: null,
+          reply: '',
+          received_at: now,
+        });
         return null;
       }
 
       const ackReply = await this.deps.acks?.handle(tx, { from: message.from, body, messageSid: message.messageSid });
       if (ackReply) {
-        await intake.insertInboundSms(tx, { message_sid: message.messageSid, from_number: message.from, body, enquiry_id: null, reply: ackReply, received_at: now });
+        await intake.insertInboundSms(tx, {
+          message_sid: message.messageSid,
+          from_number: message.from,
+          body,
+          enquiry_id: null,
+          reply: ackReply,
+          received_at: now,
+        });
         return ackReply;
       }
 
@@ -102,7 +129,11 @@ export class InboundSmsService {
       let reply: string;
       let enquiryId: string;
       if (open) {
-        const { enquiry, outcome } = await addToThread(tx, this.deps, open, { body, saysUrgent: urgent, messageSid: message.messageSid });
+        const { enquiry, outcome } = await addToThread(tx, this.deps, open, {
+          body,
+          saysUrgent: urgent,
+          messageSid: message.messageSid,
+        });
         enquiryId = enquiry.id;
         reply = `Press office: thank you, we have added this to your enquiry ${enquiry.reference}. ${outcome.nextStep}`;
       } else {
@@ -129,11 +160,22 @@ export class InboundSmsService {
         // Stored with the link redacted; the journalist's copy gets a working one below.
         reply = `Press office: thank you, your enquiry reference is ${enquiry.reference}. ${outcome.nextStep} Reply to this number to add to it. See where it stands: ${redactedStatusUrl(this.deps.config.publicBaseUrl)}`;
       }
-      await intake.insertInboundSms(tx, { message_sid: message.messageSid, from_number: message.from, body, enquiry_id: enquiryId, reply, received_at: now });
+      await intake.insertInboundSms(tx, {
+        message_sid: message.messageSid,
+        from_number: message.from,
+        body,
+        enquiry_id: enquiryId,
+        reply,
+        received_at: now,
+      });
       if (!this.answers(message.from)) return null;
       // The one link this message's answer will ever carry: its hash is stored now, once.
       if (hasStatusLink(this.deps.config.publicBaseUrl, reply)) {
-        await insertStatusLink(tx, { token_hash: hashBearerToken(this.linkToken(message.messageSid)), enquiry_id: enquiryId, created_at: now });
+        await insertStatusLink(tx, {
+          token_hash: hashBearerToken(this.linkToken(message.messageSid)),
+          enquiry_id: enquiryId,
+          created_at: now,
+        });
       }
       return this.withLink(message.messageSid, reply);
     });

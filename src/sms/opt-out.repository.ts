@@ -60,6 +60,11 @@ export async function staffReach(db: Db | Tx, phone: string): Promise<StaffReach
 
 /** Ids of the open enquiries whose journalist's number is `phone`: where an opt-out change is recorded on the timeline. */
 export async function openEnquiriesOf(tx: Tx, phone: string): Promise<string[]> {
-  const rows = await tx.selectFrom('enquiry').select('id').where('phone', '=', phone).where('status', 'in', OPEN_STATUSES).execute();
+  const rows = await tx
+    .selectFrom('enquiry')
+    .select('id')
+    .where('phone', '=', phone)
+    .where('status', 'in', OPEN_STATUSES)
+    .execute();
   return rows.map((r) => r.id);
 }

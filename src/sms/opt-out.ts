@@ -12,7 +12,16 @@
 import { TWILIO_UNSUBSCRIBED } from '../telephony/twilio-codes.js';
 
 /** Twilio's default opt-out keywords (https://www.twilio.com/docs/messaging/tutorials/advanced-opt-out). */
-export const OPT_OUT_KEYWORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT'] as const;
+export const OPT_OUT_KEYWORDS = [
+  'STOP',
+  'STOPALL',
+  'UNSUBSCRIBE',
+  'CANCEL',
+  'END',
+  'QUIT',
+  'REVOKE',
+  'OPTOUT',
+] as const;
 /** Twilio's default opt-in keywords. */
 export const OPT_IN_KEYWORDS = ['START', 'YES', 'UNSTOP'] as const;
 /** Twilio's default help keywords: answered by Twilio and forwarded; Press Desk answers them as it always did. */
@@ -55,12 +64,18 @@ export function unsubscribedAtProvider(phone: string, at: Date): OptOut {
 
 /** The reason an outbox row to an opted-out number fails with (no personal data: the number is on the row already). */
 export function optedOutReason(o: OptOut, when: (d: Date) => string): string {
-  const how = o.keyword === String(TWILIO_UNSUBSCRIBED) ? 'Twilio reported the number unsubscribed (error 21610)' : `texted ${o.keyword}`;
+  const how =
+    o.keyword === String(TWILIO_UNSUBSCRIBED)
+      ? 'Twilio reported the number unsubscribed (error 21610)'
+      : `texted ${o.keyword}`;
   return `Not sent: the recipient ${how} on ${when(o.opted_out_at)}; texts will not reach them until they text START`;
 }
 
 /** What the desk is told about a journalist who texted STOP: beside their number, instead of the SMS reply form, and when a reply is refused. */
 export function optOutNotice(o: Pick<OptOut, 'opted_out_at' | 'keyword'>, when: (d: Date) => string): string {
-  const how = o.keyword === String(TWILIO_UNSUBSCRIBED) ? 'Unsubscribed from our texts (Twilio reported it)' : `Texted ${o.keyword}`;
+  const how =
+    o.keyword === String(TWILIO_UNSUBSCRIBED)
+      ? 'Unsubscribed from our texts (Twilio reported it)'
+      : `Texted ${o.keyword}`;
   return `${how} on ${when(o.opted_out_at)}: texts will not reach them; call or email`;
 }

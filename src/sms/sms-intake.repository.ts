@@ -23,7 +23,14 @@ export async function findInboundSms(db: Db | Tx, messageSid: string) {
  */
 export async function insertInboundSms(
   tx: Tx,
-  row: { message_sid: string; from_number: string; body: string; enquiry_id: string | null; reply: string; received_at: Date },
+  row: {
+    message_sid: string;
+    from_number: string;
+    body: string;
+    enquiry_id: string | null;
+    reply: string;
+    received_at: Date;
+  },
 ): Promise<boolean> {
   const r = await tx
     .insertInto('sms_inbound')

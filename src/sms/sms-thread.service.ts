@@ -21,7 +21,12 @@ const URGENT_BY_FOLLOW_UP = 'Follow-up SMS said URGENT';
  * The sender's open SMS enquiry received within `intake.smsThreadHours` before `now`, locked for
  * the rest of `tx` (two texts arriving together join it one after the other); undefined if none.
  */
-export async function openThreadFor(tx: Tx, from: string, now: Date, config: Pick<Config, 'intake'>): Promise<Enquiry | undefined> {
+export async function openThreadFor(
+  tx: Tx,
+  from: string,
+  now: Date,
+  config: Pick<Config, 'intake'>,
+): Promise<Enquiry | undefined> {
   const since = new Date(now.getTime() - config.intake.smsThreadHours * 3_600_000);
   return findOpenSmsThreadForUpdate(tx, from, since);
 }
@@ -39,8 +44,17 @@ export async function addToThread(
   message: { body: string; saysUrgent: boolean; messageSid: string },
 ): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
   const now = deps.clock();
-  await addEvent(tx, { enquiryId: thread.id, at: now, kind: 'sms_in', data: { body: message.body, messageSid: message.messageSid, chase: isChase(message.body) } });
+  await addEvent(tx, {
+    enquiryId: thread.id,
+    at: now,
+    kind: 'sms_in',
+    data: { body: message.body, messageSid: message.messageSid, chase: isChase(message.body) },
+  });
   await markJournalistAdded(tx, thread.id, now);
   // The thread was found by the sender's number: it is theirs that spends the page budget.
-  return deps.enquiries.followUpInTx(tx, thread, { saysUrgent: message.saysUrgent, urgentReason: URGENT_BY_FOLLOW_UP, sender: { phone: thread.phone } });
+  return deps.enquiries.followUpInTx(tx, thread, {
+    saysUrgent: message.saysUrgent,
+    urgentReason: URGENT_BY_FOLLOW_UP,
+    sender: { phone: thread.phone },
+  });
 }

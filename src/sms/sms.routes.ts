@@ -24,7 +24,12 @@ export function smsWebhookRoutes(deps: { inbound: InboundSmsService; authToken: 
     const raw = (p.From ?? '').trim();
     const from = isE164(raw) ? raw : raw ? normalisePhone(raw) : null;
     if (!from) throw new AppError('bad_request', 'From must be a phone number');
-    const reply = await deps.inbound.receive({ messageSid, from, body: p.Body ?? '', optOutType: p.OptOutType ?? null });
+    const reply = await deps.inbound.receive({
+      messageSid,
+      from,
+      body: p.Body ?? '',
+      optOutType: p.OptOutType ?? null,
+    });
     return c.body(messagingTwiml(reply), 200, TWIML_HEADERS);
   });
 

@@ -46,7 +46,14 @@ export function newText(body: string): string {
   for (const line of body.split(/\r?\n/)) {
     const l = line.trim();
     // Quoted lines, "On … wrote:" (Gmail, Apple Mail), "----- Original Message" and Outlook's rule of underscores.
-    if (/^>/.test(l) || /^On .+wrote:$/.test(l) || /^-{2,}\s*Original Message/i.test(l) || /^_{5,}$/.test(l) || /^From: .+/.test(l)) break;
+    if (
+      /^>/.test(l) ||
+      /^On .+wrote:$/.test(l) ||
+      /^-{2,}\s*Original Message/i.test(l) ||
+      /^_{5,}$/.test(l) ||
+      /^From: .+/.test(l)
+    )
+      break;
     lines.push(line);
   }
   return lines.join('\n').trim();

@@ -55,7 +55,13 @@ export function withStatusLink(publicBaseUrl: string, text: string, token: strin
  * token for the whole text), minted in `db` (the send's claim transaction). Text without one is
  * returned as it is, and nothing is stored.
  */
-export async function fillStatusLinks(db: Db | Tx, publicBaseUrl: string, enquiryId: string, text: string, now: Date): Promise<string> {
+export async function fillStatusLinks(
+  db: Db | Tx,
+  publicBaseUrl: string,
+  enquiryId: string,
+  text: string,
+  now: Date,
+): Promise<string> {
   if (!hasStatusLink(publicBaseUrl, text)) return text;
   return withStatusLink(publicBaseUrl, text, await mintStatusLink(db, enquiryId, now));
 }

@@ -5,7 +5,10 @@ import { asTimelineEvent, type TimelineEvent } from '../enquiries/timeline.js';
 // SQL of the journalist's status page (src/status/): its links, and the enquiry as the page sees it.
 
 /** Stores one status link (its token's hash). */
-export async function insertStatusLink(db: Db | Tx, link: { token_hash: string; enquiry_id: string; created_at: Date }): Promise<void> {
+export async function insertStatusLink(
+  db: Db | Tx,
+  link: { token_hash: string; enquiry_id: string; created_at: Date },
+): Promise<void> {
   await db.insertInto('status_link').values(link).execute();
 }
 
@@ -48,21 +51,43 @@ export async function updateForStatus(tx: Tx, id: string, patch: StatusPatch & {
 }
 
 /** What the journalist added on the status page, oldest first (their own words, shown back to them). */
-export async function journalistAdditions(db: Db | Tx, enquiryId: string): Promise<Array<TimelineEvent<'journalist_added'>>> {
-  const rows = await db.selectFrom('enquiry_event').selectAll().where('enquiry_id', '=', enquiryId).where('kind', '=', 'journalist_added').orderBy('at').orderBy('id').execute();
+export async function journalistAdditions(
+  db: Db | Tx,
+  enquiryId: string,
+): Promise<Array<TimelineEvent<'journalist_added'>>> {
+  const rows = await db
+    .selectFrom('enquiry_event')
+    .selectAll()
+    .where('enquiry_id', '=', enquiryId)
+    .where('kind', '=', 'journalist_added')
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
   return rows.map(asTimelineEvent) as Array<TimelineEvent<'journalist_added'>>;
 }
 
 /** The withdrawal's reason, when the enquiry was withdrawn on its status page. */
 export async function withdrawal(db: Db | Tx, enquiryId: string): Promise<TimelineEvent<'withdrawn'> | undefined> {
-  const row = await db.selectFrom('enquiry_event').selectAll().where('enquiry_id', '=', enquiryId).where('kind', '=', 'withdrawn').orderBy('at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('enquiry_event')
+    .selectAll()
+    .where('enquiry_id', '=', enquiryId)
+    .where('kind', '=', 'withdrawn')
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row ? (asTimelineEvent(row) as TimelineEvent<'withdrawn'>) : undefined;
 }
 
-
 /** The desk has seen what the journalist added: the queue stops marking the enquiry. */
 export async function clearJournalistAdded(db: Db | Tx, enquiryId: string): Promise<void> {
-  await db.updateTable('enquiry').set({ journalist_added_at: null }).where('id', '=', enquiryId).where('journalist_added_at', 'is not', null).execute();
+  await db
+    .updateTable('enquiry')
+    .set({ journalist_added_at: null })
+    .where('id', '=', enquiryId)
+    .where('journalist_added_at', 'is not', null)
+    .execute();
 }
 
 /** The journalist added to their enquiry by another way (a follow-up text or email): the queue marks it. */

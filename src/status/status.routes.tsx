@@ -8,7 +8,14 @@ import { budget } from '../http/rate-limit.js';
 import type { Logger } from '../log.js';
 import { STATUS_PREFIX, statusFormToken, statusFormTokenMatches } from './status-link.js';
 import type { StatusPages } from './status.service.js';
-import { isStatusAction, STATUS_ACTIONS, StatusGonePage, StatusPage, type StatusAction, type StatusPageProps } from './status.views.js';
+import {
+  isStatusAction,
+  STATUS_ACTIONS,
+  StatusGonePage,
+  StatusPage,
+  type StatusAction,
+  type StatusPageProps,
+} from './status.views.js';
 
 /** What the status page's routes need. */
 export interface StatusRouteDeps {
@@ -20,7 +27,12 @@ export interface StatusRouteDeps {
 }
 
 /** The form field each action reads (and where its validation message is shown). */
-const ACTION_FIELD = { add: 'information', deadline: 'deadline', withdraw: 'reason', updates: 'on' } as const satisfies Record<StatusAction, string>;
+const ACTION_FIELD = {
+  add: 'information',
+  deadline: 'deadline',
+  withdraw: 'reason',
+  updates: 'on',
+} as const satisfies Record<StatusAction, string>;
 
 const CONFIRM_MESSAGE = 'Tick the box to confirm you want to withdraw your enquiry';
 
@@ -45,16 +57,28 @@ export function statusRoutes(deps: StatusRouteDeps) {
   };
 
   /** The page again after a refused action; the 404 page when the link stopped working meanwhile. */
-  const reshow = async (c: Context, token: string, status: 409 | 422, extra: Pick<StatusPageProps, 'errors' | 'values' | 'problem'>) => {
+  const reshow = async (
+    c: Context,
+    token: string,
+    status: 409 | 422,
+    extra: Pick<StatusPageProps, 'errors' | 'values' | 'problem'>,
+  ) => {
     const view = await pages.view(token);
     if (!view) return gone(c);
     c.status(status);
-    return c.html(<StatusPage office={office} view={view} base={base(token)} csrf={statusFormToken(token)} {...extra} />);
+    return c.html(
+      <StatusPage office={office} view={view} base={base(token)} csrf={statusFormToken(token)} {...extra} />,
+    );
   };
 
   app.use(`${STATUS_PREFIX}*`, async (c, next) => {
     const r = await spend(clientIp(c, config.intake.trustProxyHops));
-    if (!r.allowed) throw new AppError('rate_limited', `Too many requests from this address. Try again in ${r.retryAfterSeconds} seconds.`, { retryAfterSeconds: r.retryAfterSeconds });
+    if (!r.allowed)
+      throw new AppError(
+        'rate_limited',
+        `Too many requests from this address. Try again in ${r.retryAfterSeconds} seconds.`,
+        { retryAfterSeconds: r.retryAfterSeconds },
+      );
     await next();
   });
 
@@ -63,7 +87,15 @@ export function statusRoutes(deps: StatusRouteDeps) {
     const view = await pages.view(token);
     if (!view) return gone(c);
     const done = c.req.query('done');
-    return c.html(<StatusPage office={office} view={view} base={base(token)} csrf={statusFormToken(token)} notice={isStatusAction(done) ? done : undefined} />);
+    return c.html(
+      <StatusPage
+        office={office}
+        view={view}
+        base={base(token)}
+        csrf={statusFormToken(token)}
+        notice={isStatusAction(done) ? done : undefined}
+      />,
+    );
   });
 
   app.post(`${STATUS_PREFIX}:token/:action`, async (c) => {
@@ -72,11 +104,16 @@ export function statusRoutes(deps: StatusRouteDeps) {
     if (!(STATUS_ACTIONS as readonly string[]).includes(action)) return gone(c);
     const act = action as StatusAction;
     // The browser's word first; the form token below is the check that does not depend on it.
-    if (c.req.header('sec-fetch-site') === 'cross-site') throw new AppError('csrf', 'This form did not come from the press office’s page. Open your status link again.');
+    if (c.req.header('sec-fetch-site') === 'cross-site')
+      throw new AppError('csrf', 'This form did not come from the press office’s page. Open your status link again.');
     const body = await c.req.parseBody().catch(() => {
       throw new AppError('bad_request', 'The form could not be read. Go back, reload the page and send it again.');
     });
-    if (!statusFormTokenMatches(token, body._csrf)) throw new AppError('csrf', 'This form has expired or did not come from the press office’s page. Open your status link again and try once more.');
+    if (!statusFormTokenMatches(token, body._csrf))
+      throw new AppError(
+        'csrf',
+        'This form has expired or did not come from the press office’s page. Open your status link again and try once more.',
+      );
     const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
     const field = ACTION_FIELD[act];
     const text = str(field);
@@ -86,10 +123,12 @@ export function statusRoutes(deps: StatusRouteDeps) {
       else if (act === 'deadline') found = await pages.changeDeadline(token, text);
       else if (act === 'withdraw') {
         // A slip of the finger must not withdraw: the box says they mean it.
-        if (str('confirm') !== 'yes') return await reshow(c, token, 422, { errors: { confirm: CONFIRM_MESSAGE }, values: { reason: text } });
+        if (str('confirm') !== 'yes')
+          return await reshow(c, token, 422, { errors: { confirm: CONFIRM_MESSAGE }, values: { reason: text } });
         found = await pages.withdraw(token, text);
       } else {
-        if (text !== 'yes' && text !== 'no') throw new AppError('bad_request', 'The form could not be read. Go back, reload the page and send it again.');
+        if (text !== 'yes' && text !== 'no')
+          throw new AppError('bad_request', 'The form could not be read. Go back, reload the page and send it again.');
         found = await pages.setUpdates(token, text === 'yes');
       }
       if (!found) return gone(c);

@@ -99,15 +99,23 @@ export interface UpdateMail {
  * otherwise SMS to a mobile), at journalist priority, and never after they turned them off.
  */
 export class JournalistUpdates {
-  constructor(private readonly deps: { config: Pick<Config, 'office' | 'publicBaseUrl' | 'twilio'>; email?: UpdateMail }) {}
+  constructor(
+    private readonly deps: { config: Pick<Config, 'office' | 'publicBaseUrl' | 'twilio'>; email?: UpdateMail },
+  ) {}
 
   /** How changes to `e` would reach the journalist now. */
   routeFor(e: Pick<Enquiry, 'channel' | 'email' | 'phone'>): UpdateRoute {
     const emailOn = this.deps.email?.enabled ?? false;
     // Only to an address Press Desk may write to by itself (one mailbox, not the office's own, not a role address).
-    const byEmail = e.email && emailOn && this.deps.email!.mayWriteTo(e.email) ? ({ medium: 'email', to: e.email } as const) : null;
-    const bySms = takesTexts(e.phone, this.deps.config.twilio.allowedCountries) ? ({ medium: 'sms', to: e.phone } as const) : null;
-    const preferred = { email: byEmail, web: byEmail, api: byEmail, sms: bySms, voice: bySms } satisfies Record<EnquiryChannel, UpdateRoute>;
+    const byEmail =
+      e.email && emailOn && this.deps.email!.mayWriteTo(e.email) ? ({ medium: 'email', to: e.email } as const) : null;
+    const bySms = takesTexts(e.phone, this.deps.config.twilio.allowedCountries)
+      ? ({ medium: 'sms', to: e.phone } as const)
+      : null;
+    const preferred = { email: byEmail, web: byEmail, api: byEmail, sms: bySms, voice: bySms } satisfies Record<
+      EnquiryChannel,
+      UpdateRoute
+    >;
     return preferred[e.channel] ?? byEmail ?? bySms;
   }
 
@@ -130,7 +138,8 @@ export class JournalistUpdates {
     if (!route) return;
     const key = `status-update:${kind}:${e.id}`;
     const text = this.text(e, kind);
-    if (route.medium === 'sms') await queueSms(tx, { key, enquiryId: e.id, to: route.to, body: text, lane: 'journalist' }, now);
+    if (route.medium === 'sms')
+      await queueSms(tx, { key, enquiryId: e.id, to: route.to, body: text, lane: 'journalist' }, now);
     else await this.deps.email!.update(tx, { key, enquiry: e, to: route.to, text }, now);
   }
 }
@@ -172,7 +181,11 @@ export class StatusPages {
     const [additions, withdrawn, officer] = await Promise.all([
       repo.journalistAdditions(db, e.id),
       e.status === 'withdrawn' ? repo.withdrawal(db, e.id) : undefined,
-      config.status.showOfficerFirstName ? e.assigned_to ? findUserById(db, e.assigned_to).then((u) => u?.name ?? null) : null : null,
+      config.status.showOfficerFirstName
+        ? e.assigned_to
+          ? findUserById(db, e.assigned_to).then((u) => u?.name ?? null)
+          : null
+        : null,
     ]);
     const route = this.deps.updates.routeFor(e);
     return {
@@ -184,7 +197,11 @@ export class StatusPages {
       deadline: e.deadline,
       respondBy: e.respond_by,
       urgent: e.urgent,
-      office: { open: office.open, nextOpening: office.nextOpening?.toJSDate() ?? null, nextClosing: office.nextClosing?.toJSDate() ?? null },
+      office: {
+        open: office.open,
+        nextOpening: office.nextOpening?.toJSDate() ?? null,
+        nextClosing: office.nextClosing?.toJSDate() ?? null,
+      },
       response: e.response_released_at && e.response_given ? e.response_given : null,
       officerFirstName: officer ? (officer.trim().split(/\s+/)[0] ?? null) : null,
       additions: additions.map((a) => ({ at: a.at, text: a.data.text ?? '' })).filter((a) => a.text),
@@ -200,13 +217,20 @@ export class StatusPages {
    * Runs one action on the enquiry behind `token`, locked, in one transaction; false when the
    * link opens nothing. Announces the enquiry to the desk's live queues after the commit.
    */
-  private async act(token: string, fn: (tx: Tx, e: Enquiry, now: Date) => Promise<void>, opts: { openOnly: boolean }): Promise<boolean> {
+  private async act(
+    token: string,
+    fn: (tx: Tx, e: Enquiry, now: Date) => Promise<void>,
+    opts: { openOnly: boolean },
+  ): Promise<boolean> {
     const now = this.deps.clock();
     const reference = await this.deps.db.transaction().execute(async (tx) => {
       const e = await this.find(tx, token, now, true);
       if (!e) return null;
       if (opts.openOnly && !isOpenStatus(e.status)) {
-        throw new AppError('conflict', `Enquiry ${e.reference} is ${STAGE_OF_STATUS[e.status]} and can no longer be changed. For anything new, send a new enquiry.`);
+        throw new AppError(
+          'conflict',
+          `Enquiry ${e.reference} is ${STAGE_OF_STATUS[e.status]} and can no longer be changed. For anything new, send a new enquiry.`,
+        );
       }
       await fn(tx, e, now);
       return e.reference;
@@ -222,7 +246,12 @@ export class StatusPages {
     return this.act(
       token,
       async (tx, e, now) => {
-        await addEvent(tx, { enquiryId: e.id, at: now, kind: 'journalist_added', data: { text: info, chase: isChase(info) } });
+        await addEvent(tx, {
+          enquiryId: e.id,
+          at: now,
+          kind: 'journalist_added',
+          data: { text: info, chase: isChase(info) },
+        });
         await repo.updateForStatus(tx, e.id, { journalist_added_at: now, updated_at: now });
       },
       { openOnly: true },
@@ -270,10 +299,20 @@ export class StatusPages {
           journalist_added_at: at,
           updated_at: at,
         });
-        await addEvent(tx, { enquiryId: e.id, at, kind: 'deadline_changed', data: { from: e.deadline?.toISOString() ?? null, to: deadline?.toISOString() ?? null, urgent: urgent && !e.urgent } });
+        await addEvent(tx, {
+          enquiryId: e.id,
+          at,
+          kind: 'deadline_changed',
+          data: {
+            from: e.deadline?.toISOString() ?? null,
+            to: deadline?.toISOString() ?? null,
+            urgent: urgent && !e.urgent,
+          },
+        });
         // The link is the journalist's: a page it causes spends from their budget, as their
         // emails, texts and calls do.
-        if (updated.needs_on_call && !e.needs_on_call) await this.deps.pages.pageOrWithhold(tx, updated, at, { journalist: updated });
+        if (updated.needs_on_call && !e.needs_on_call)
+          await this.deps.pages.pageOrWithhold(tx, updated, at, { journalist: updated });
       },
       { openOnly: true },
     );
@@ -295,7 +334,12 @@ export class StatusPages {
           updated_at: now,
         });
         await addEvent(tx, { enquiryId: e.id, at: now, kind: 'withdrawn', data: { reason } });
-        await addEvent(tx, { enquiryId: e.id, at: now, kind: 'status_changed', data: { from: e.status, to: 'withdrawn' } });
+        await addEvent(tx, {
+          enquiryId: e.id,
+          at: now,
+          kind: 'status_changed',
+          data: { from: e.status, to: 'withdrawn' },
+        });
         await stopEscalation(tx, e.id, 'withdrawn', now);
         await this.deps.updates.tell(tx, updated, 'withdrawn', now);
       },

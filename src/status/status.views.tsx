@@ -20,20 +20,37 @@ export function isStatusAction(s: string | undefined): s is StatusAction {
 const FIELD_ORDER = ['information', 'deadline', 'reason', 'confirm'] as const;
 
 /** How an enquiry arrived, as the journalist would say it. */
-const CHANNEL_WORDS = { web: 'through the web form', api: 'online', sms: 'by text message', voice: 'by phone', email: 'by email' } as const satisfies Record<EnquiryChannel, string>;
+const CHANNEL_WORDS = {
+  web: 'through the web form',
+  api: 'online',
+  sms: 'by text message',
+  voice: 'by phone',
+  email: 'by email',
+} as const satisfies Record<EnquiryChannel, string>;
 
 /** Each stage as a headline and one sentence saying what it means for the journalist. */
 function stageWords(view: StatusView): { title: string; text: string } {
   const officer = view.officerFirstName ? `${view.officerFirstName}, a press officer,` : 'A press officer';
   const words = {
-    received: { title: 'Received', text: 'Your enquiry has reached the press office. The next available press officer will pick it up.' },
+    received: {
+      title: 'Received',
+      text: 'Your enquiry has reached the press office. The next available press officer will pick it up.',
+    },
     with_officer: { title: 'With a press officer', text: `${officer} is working on your enquiry.` },
-    waiting: { title: 'Waiting for you', text: 'The press office has asked you for something and is waiting for your answer. You can reply to their message or add it below.' },
+    waiting: {
+      title: 'Waiting for you',
+      text: 'The press office has asked you for something and is waiting for your answer. You can reply to their message or add it below.',
+    },
     answered: {
       title: 'Answered',
-      text: view.response ? 'The press office has answered your enquiry. The response is below.' : 'The press office has answered your enquiry, by the way you contacted them or by phone.',
+      text: view.response
+        ? 'The press office has answered your enquiry. The response is below.'
+        : 'The press office has answered your enquiry, by the way you contacted them or by phone.',
     },
-    closed: { title: 'Closed', text: 'The press office has closed this enquiry. For anything new, send a new enquiry.' },
+    closed: {
+      title: 'Closed',
+      text: 'The press office has closed this enquiry. For anything new, send a new enquiry.',
+    },
     withdrawn: { title: 'Withdrawn', text: 'You withdrew this enquiry, so nothing more will happen with it.' },
   } satisfies Record<JournalistStage, { title: string; text: string }>;
   return words[view.stage];
@@ -49,7 +66,9 @@ function doneNotice(action: StatusAction, view: StatusView): string {
     case 'withdraw':
       return 'Your enquiry is withdrawn. Nothing more will happen with it.';
     case 'updates':
-      return view.updatesOff ? 'Messages about this enquiry are turned off.' : 'Messages about this enquiry are turned on.';
+      return view.updatesOff
+        ? 'Messages about this enquiry are turned off.'
+        : 'Messages about this enquiry are turned on.';
   }
 }
 
@@ -110,7 +129,10 @@ export function StatusPage(p: StatusPageProps) {
   // An answered enquiry can still be closed; a released response was itself the last message.
   const changes = v.canChange ? 'answered or closed' : 'closed';
   return (
-    <StatusLayout title={`${hasErrors || p.problem ? 'Error: ' : ''}Your enquiry ${v.reference}`} officeName={p.office.name}>
+    <StatusLayout
+      title={`${hasErrors || p.problem ? 'Error: ' : ''}Your enquiry ${v.reference}`}
+      officeName={p.office.name}
+    >
       {p.notice && !hasErrors && !p.problem ? (
         <div class="notice" role="status">
           <p>{doneNotice(p.notice, v)}</p>
@@ -213,7 +235,10 @@ export function StatusPage(p: StatusPageProps) {
                 label="Your new deadline"
                 hint="UK time. For example 2026-12-29T14:30. Leave it blank to remove your deadline."
                 error={errors.deadline}
-                attrs={{ type: 'datetime-local', value: values.deadline ?? (v.deadline ? deadlineValue(v.deadline, p.office) : '') }}
+                attrs={{
+                  type: 'datetime-local',
+                  value: values.deadline ?? (v.deadline ? deadlineValue(v.deadline, p.office) : ''),
+                }}
               />
               <button type="submit" class="button button--secondary">
                 Change deadline
@@ -223,10 +248,19 @@ export function StatusPage(p: StatusPageProps) {
 
           <section class="action" aria-labelledby="withdraw-title">
             <h2 id="withdraw-title">Withdraw your enquiry</h2>
-            <p>If you no longer need an answer, withdraw it. The press office stops work on it, and it cannot be opened again.</p>
+            <p>
+              If you no longer need an answer, withdraw it. The press office stops work on it, and it cannot be opened
+              again.
+            </p>
             <form method="post" action={form('withdraw')} novalidate>
               {hidden}
-              <Field id="reason" as="textarea" label="Why you no longer need it (optional)" error={errors.reason} attrs={{ maxlength: STATUS_LIMITS.reason, rows: 3 }}>
+              <Field
+                id="reason"
+                as="textarea"
+                label="Why you no longer need it (optional)"
+                error={errors.reason}
+                attrs={{ maxlength: STATUS_LIMITS.reason, rows: 3 }}
+              >
                 {values.reason ?? ''}
               </Field>
               <div class={`field${errors.confirm ? ' field--error' : ''}`}>
@@ -269,7 +303,10 @@ export function StatusPage(p: StatusPageProps) {
         </section>
       ) : null}
 
-      <p class="hint status-keep">Keep this link private: anyone with it can see {v.canChange ? 'and change ' : ''}this enquiry. Quote your reference if you contact the press office.</p>
+      <p class="hint status-keep">
+        Keep this link private: anyone with it can see {v.canChange ? 'and change ' : ''}this enquiry. Quote your
+        reference if you contact the press office.
+      </p>
     </StatusLayout>
   );
 }
@@ -283,7 +320,10 @@ export function StatusGonePage(props: { officeName: string; linkDaysAfterClose: 
   return (
     <StatusLayout title="This link does not work" officeName={props.officeName}>
       <h1>This link does not work</h1>
-      <p class="lead">This link does not work. It may have expired: a link stops working {props.linkDaysAfterClose} days after its enquiry is closed. It may also have been copied only in part.</p>
+      <p class="lead">
+        This link does not work. It may have expired: a link stops working {props.linkDaysAfterClose} days after its
+        enquiry is closed. It may also have been copied only in part.
+      </p>
       <h2>How to reach the press office</h2>
       <p>
         <a href="/" rel="noreferrer">

@@ -325,7 +325,9 @@ export function createTwilioGateway(cfg: TwilioAccount, opts: TwilioGatewayOptio
         // worker's job waits to be released: look through a whole page of 1,000 (Twilio's largest).
         const list = await getClient().messages.list({ to: input.to, limit: 1000 });
         const since = input.since.getTime() - 60_000;
-        const hit = list.find((m) => m.body?.includes(input.marker) && (!m.dateCreated || m.dateCreated.getTime() >= since));
+        const hit = list.find(
+          (m) => m.body?.includes(input.marker) && (!m.dateCreated || m.dateCreated.getTime() >= since),
+        );
         return hit?.sid ?? null;
       } catch (err) {
         throw toTwilioSendError(err, `Listing messages to ${input.to}`);
@@ -338,7 +340,10 @@ export function createTwilioGateway(cfg: TwilioAccount, opts: TwilioGatewayOptio
         // and skip calls already recorded for other pages to the same phone.
         const list = await getClient().calls.list({ to: input.to, limit: 100 });
         const since = input.since.getTime();
-        const hit = list.find((call) => !input.exclude.includes(call.sid) && (!call.dateCreated || call.dateCreated.getTime() >= since - 5_000));
+        const hit = list.find(
+          (call) =>
+            !input.exclude.includes(call.sid) && (!call.dateCreated || call.dateCreated.getTime() >= since - 5_000),
+        );
         return hit?.sid ?? null;
       } catch (err) {
         throw toTwilioSendError(err, `Listing calls to ${input.to}`);

@@ -32,7 +32,10 @@ export function recordingRoutes(deps: { db: Db; log: Logger; gateway: Pick<Twili
     const media = await deps.gateway.fetchRecording(sid).catch((err: unknown) => {
       // Twilio unreachable or refusing: the desk can try again; the cause goes to the log.
       if (err instanceof TwilioSendError) {
-        deps.log.warn({ recordingSid: sid, status: err.status, twilioCode: err.twilioCode }, 'could not fetch a recording from Twilio');
+        deps.log.warn(
+          { recordingSid: sid, status: err.status, twilioCode: err.twilioCode },
+          'could not fetch a recording from Twilio',
+        );
         throw new AppError('unavailable', 'Twilio did not send the recording just now; try again in a minute');
       }
       throw err;

@@ -11,7 +11,11 @@ import type { Insertable, Updateable } from 'kysely';
  * the row locked FOR UPDATE for the rest of `tx`.
  */
 export async function startCall(tx: Tx, row: Insertable<VoiceCallTable>): Promise<VoiceCall> {
-  await tx.insertInto('voice_call').values(row).onConflict((oc) => oc.column('call_sid').doNothing()).execute();
+  await tx
+    .insertInto('voice_call')
+    .values(row)
+    .onConflict((oc) => oc.column('call_sid').doNothing())
+    .execute();
   return (await lockCall(tx, row.call_sid))!;
 }
 
@@ -22,7 +26,12 @@ export async function lockCall(tx: Tx, callSid: string): Promise<VoiceCall | und
 
 /** The call that carried recording `recordingSid`, locked FOR UPDATE; undefined if none. */
 export async function lockCallByRecording(tx: Tx, recordingSid: string): Promise<VoiceCall | undefined> {
-  return tx.selectFrom('voice_call').selectAll().where('recording_sid', '=', recordingSid).forUpdate().executeTakeFirst();
+  return tx
+    .selectFrom('voice_call')
+    .selectAll()
+    .where('recording_sid', '=', recordingSid)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /** Changes the call's row. */
@@ -31,7 +40,10 @@ export async function updateCall(db: Db | Tx, callSid: string, patch: Updateable
 }
 
 /** The recording `recordingSid` if it belongs to an enquiry whose data has not been erased and was not deleted. */
-export async function findPlayableRecording(db: Db, recordingSid: string): Promise<{ recording_sid: string; reference: string } | undefined> {
+export async function findPlayableRecording(
+  db: Db,
+  recordingSid: string,
+): Promise<{ recording_sid: string; reference: string } | undefined> {
   return db
     .selectFrom('voice_call')
     .innerJoin('enquiry', 'enquiry.id', 'voice_call.enquiry_id')
@@ -43,7 +55,10 @@ export async function findPlayableRecording(db: Db, recordingSid: string): Promi
 }
 
 /** Recordings of these enquiries' calls still held at Twilio. */
-export async function recordingsOf(db: Db | Tx, enquiryIds: string[]): Promise<Array<{ recording_sid: string; enquiry_id: string }>> {
+export async function recordingsOf(
+  db: Db | Tx,
+  enquiryIds: string[],
+): Promise<Array<{ recording_sid: string; enquiry_id: string }>> {
   if (!enquiryIds.length) return [];
   const rows = await db
     .selectFrom('voice_call')
@@ -62,20 +77,40 @@ export async function recordingsOf(db: Db | Tx, enquiryIds: string[]): Promise<A
  */
 export async function eraseCallsOf(tx: Tx, enquiryIds: string[], senderPhone: string | null): Promise<void> {
   if (enquiryIds.length) {
-    await tx.updateTable('voice_call').set({ from_number: null, transcription: null, dialled_number: null }).where('enquiry_id', 'in', enquiryIds).execute();
+    await tx
+      .updateTable('voice_call')
+      .set({ from_number: null, transcription: null, dialled_number: null })
+      .where('enquiry_id', 'in', enquiryIds)
+      .execute();
   }
   // Calls from the number that became no enquiry (the caller hung up first).
-  if (senderPhone) await tx.updateTable('voice_call').set({ from_number: null }).where('enquiry_id', 'is', null).where('from_number', '=', senderPhone).execute();
+  if (senderPhone)
+    await tx
+      .updateTable('voice_call')
+      .set({ from_number: null })
+      .where('enquiry_id', 'is', null)
+      .where('from_number', '=', senderPhone)
+      .execute();
 }
 
 /** Retention: forgets the numbers of calls that became no enquiry and started before `cutoff`; returns how many. */
 export async function forgetOrphanCallsBefore(db: Db | Tx, cutoff: Date): Promise<number> {
-  const r = await db.updateTable('voice_call').set({ from_number: null }).where('enquiry_id', 'is', null).where('from_number', 'is not', null).where('started_at', '<', cutoff).executeTakeFirst();
+  const r = await db
+    .updateTable('voice_call')
+    .set({ from_number: null })
+    .where('enquiry_id', 'is', null)
+    .where('from_number', 'is not', null)
+    .where('started_at', '<', cutoff)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 
 /** Marks a recording deleted at Twilio; returns the enquiry it belonged to (null if none), or undefined when it was already marked. */
-export async function markRecordingDeleted(db: Db | Tx, recordingSid: string, at: Date): Promise<{ enquiry_id: string | null } | undefined> {
+export async function markRecordingDeleted(
+  db: Db | Tx,
+  recordingSid: string,
+  at: Date,
+): Promise<{ enquiry_id: string | null } | undefined> {
   return db
     .updateTable('voice_call')
     .set({ recording_deleted_at: at })
@@ -90,7 +125,18 @@ export async function callsBetween(db: Db, from: Date, to: Date) {
   return db
     .selectFrom('voice_call')
     .leftJoin('enquiry', 'enquiry.id', 'voice_call.enquiry_id')
-    .select(['voice_call.call_sid', 'voice_call.started_at', 'voice_call.from_number', 'voice_call.urgent', 'voice_call.outcome', 'voice_call.out_of_hours', 'voice_call.connected_seconds', 'voice_call.dialled_name', 'enquiry.reference', 'enquiry.erased_at'])
+    .select([
+      'voice_call.call_sid',
+      'voice_call.started_at',
+      'voice_call.from_number',
+      'voice_call.urgent',
+      'voice_call.outcome',
+      'voice_call.out_of_hours',
+      'voice_call.connected_seconds',
+      'voice_call.dialled_name',
+      'enquiry.reference',
+      'enquiry.erased_at',
+    ])
     .where('voice_call.started_at', '>=', from)
     .where('voice_call.started_at', '<', to)
     .orderBy('voice_call.started_at')
@@ -99,10 +145,20 @@ export async function callsBetween(db: Db, from: Date, to: Date) {
 
 /** The enquiry, locked FOR UPDATE, unless its personal data has been erased. */
 export async function lockLiveEnquiry(tx: Tx, enquiryId: string): Promise<Enquiry | undefined> {
-  return tx.selectFrom('enquiry').selectAll().where('id', '=', enquiryId).where('erased_at', 'is', null).forUpdate().executeTakeFirst();
+  return tx
+    .selectFrom('enquiry')
+    .selectAll()
+    .where('id', '=', enquiryId)
+    .where('erased_at', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /** Replaces a phone enquiry's subject and details (the transcription arrived). */
-export async function updateEnquiryTexts(tx: Tx, enquiryId: string, patch: { subject: string; details: string; updated_at: Date }): Promise<void> {
+export async function updateEnquiryTexts(
+  tx: Tx,
+  enquiryId: string,
+  patch: { subject: string; details: string; updated_at: Date },
+): Promise<void> {
   await tx.updateTable('enquiry').set(patch).where('id', '=', enquiryId).execute();
 }

@@ -10,7 +10,8 @@ import type { CallRef, VoiceService } from './voice.service.js';
  * What carriers put in `From` when the caller withholds their number: Twilio passes "anonymous",
  * "restricted", "unknown" and the like, or one of a few placeholder numbers.
  */
-const WITHHELD = /^(anonymous|restricted|unknown|unavailable|private|withheld|\+?266696687|\+?7378742833|\+?2562533|\+?86282452253)$/i;
+const WITHHELD =
+  /^(anonymous|restricted|unknown|unavailable|private|withheld|\+?266696687|\+?7378742833|\+?2562533|\+?86282452253)$/i;
 
 /** The caller's number as stored: E.164, or null when withheld or unreadable. */
 export function callerNumber(raw: string | undefined): string | null {
@@ -64,18 +65,29 @@ export function voiceRoutes(deps: { voice: VoiceService; authToken: string; publ
   app.post('/voice/dial-result', verify, async (c) => {
     const p = twilioParams(c);
     if (!p.DialCallStatus) throw new AppError('bad_request', 'DialCallStatus is required');
-    return twimlOf(c, await deps.voice.dialResult(callRef(c), { status: p.DialCallStatus, seconds: seconds(p.DialCallDuration) }));
+    return twimlOf(
+      c,
+      await deps.voice.dialResult(callRef(c), { status: p.DialCallStatus, seconds: seconds(p.DialCallDuration) }),
+    );
   });
 
   app.post('/voice/recording', verify, async (c) => {
     const p = twilioParams(c);
-    if (p.RecordingSid && !RECORDING_SID.test(p.RecordingSid)) throw new AppError('bad_request', 'RecordingSid is not a recording');
-    return twimlOf(c, await deps.voice.recording(callRef(c), { recordingSid: p.RecordingSid || null, seconds: seconds(p.RecordingDuration) ?? 0 }));
+    if (p.RecordingSid && !RECORDING_SID.test(p.RecordingSid))
+      throw new AppError('bad_request', 'RecordingSid is not a recording');
+    return twimlOf(
+      c,
+      await deps.voice.recording(callRef(c), {
+        recordingSid: p.RecordingSid || null,
+        seconds: seconds(p.RecordingDuration) ?? 0,
+      }),
+    );
   });
 
   app.post('/voice/transcription', verify, async (c) => {
     const p = twilioParams(c);
-    if (!p.RecordingSid || !RECORDING_SID.test(p.RecordingSid)) throw new AppError('bad_request', 'RecordingSid is required');
+    if (!p.RecordingSid || !RECORDING_SID.test(p.RecordingSid))
+      throw new AppError('bad_request', 'RecordingSid is required');
     const text = p.TranscriptionStatus === 'completed' ? (p.TranscriptionText ?? '') : null;
     await deps.voice.transcription({ recordingSid: p.RecordingSid, text });
     return c.body(null, 204);

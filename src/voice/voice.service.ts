@@ -38,7 +38,9 @@ export interface OnCallNow {
 export interface VoiceServiceDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'office' | 'intake' | 'onCall' | 'voice' | 'publicBaseUrl'> & { twilio: Pick<Config['twilio'], 'phoneNumber' | 'allowedCountries'> };
+  config: Pick<Config, 'office' | 'intake' | 'onCall' | 'voice' | 'publicBaseUrl'> & {
+    twilio: Pick<Config['twilio'], 'phoneNumber' | 'allowedCountries'>;
+  };
   enquiries: EnquiryService;
   rota: OnCallNow;
   gateway: Pick<TwilioGateway, 'deleteRecording'>;
@@ -90,15 +92,26 @@ export class VoiceService {
         const now = this.deps.clock();
         // Ringing the on-call phone spends from the caller's page budget like any page; a
         // withheld number has no budget, and past it the caller leaves a message instead.
-        const refused = this.deps.config.voice.outOfHoursUrgent === 'connect' ? await this.deps.enquiries.spendPage(tx, { phone: row.from_number }, now) : null;
+        const refused =
+          this.deps.config.voice.outOfHoursUrgent === 'connect'
+            ? await this.deps.enquiries.spendPage(tx, { phone: row.from_number }, now)
+            : null;
         if (this.deps.config.voice.outOfHoursUrgent === 'connect' && !refused) {
           const contact = await this.deps.rota.onCallAt(now, tx);
-          await repo.updateCall(tx, row.call_sid, { stage: 'connecting', dialled_number: contact.phone, dialled_name: contact.personId ? contact.name : null });
+          await repo.updateCall(tx, row.call_sid, {
+            stage: 'connecting',
+            dialled_number: contact.phone,
+            dialled_name: contact.personId ? contact.name : null,
+          });
           return this.connect(row.call_sid, contact.phone);
         }
         await repo.updateCall(tx, row.call_sid, { stage: 'message' });
         const pages = !refused && !(row.from_number === null && this.deps.config.intake.pageRateLimit);
-        return this.askForMessage(pages ? 'Your message will be passed to the on-call press officer straight away.' : 'Your message will be marked urgent for the press office.');
+        return this.askForMessage(
+          pages
+            ? 'Your message will be passed to the on-call press officer straight away.'
+            : 'Your message will be marked urgent for the press office.',
+        );
       }
       if (key === '2') {
         await repo.updateCall(tx, row.call_sid, { stage: 'message' });
@@ -117,7 +130,8 @@ export class VoiceService {
     return this.deps.db.transaction().execute(async (tx) => {
       const row = await repo.lockCall(tx, parentCallSid);
       if (row?.stage !== 'connecting') return twiml.declineLeg('The caller is no longer waiting. Goodbye.');
-      if (digits === undefined) return twiml.whisper({ from: row.from_number, acceptUrl: this.urls.whisper(parentCallSid) });
+      if (digits === undefined)
+        return twiml.whisper({ from: row.from_number, acceptUrl: this.urls.whisper(parentCallSid) });
       if (digits !== '1') return twiml.declineLeg();
       if (!row.accepted_at) await repo.updateCall(tx, parentCallSid, { accepted_at: this.deps.clock() });
       return twiml.bridge();
@@ -136,7 +150,12 @@ export class VoiceService {
       const now = this.deps.clock();
       if (row.stage === 'desk') {
         if (result.status === 'completed') {
-          await repo.updateCall(tx, row.call_sid, { stage: 'done', outcome: 'desk_answered', connected_seconds: result.seconds, ended_at: now });
+          await repo.updateCall(tx, row.call_sid, {
+            stage: 'done',
+            outcome: 'desk_answered',
+            connected_seconds: result.seconds,
+            ended_at: now,
+          });
           return twiml.goodbye();
         }
         if (result.status === 'canceled') return this.hungUp(tx, row, now);
@@ -151,7 +170,9 @@ export class VoiceService {
         }
         if (result.status === 'canceled') return this.hungUp(tx, row, now);
         await repo.updateCall(tx, row.call_sid, { stage: 'message', outcome: 'not_accepted' });
-        return this.askForMessage('The on-call press officer could not take your call. Your message will be passed to them straight away.');
+        return this.askForMessage(
+          'The on-call press officer could not take your call. Your message will be passed to them straight away.',
+        );
       }
       return this.answerFor(row);
     });
@@ -174,13 +195,29 @@ export class VoiceService {
       if (!rec.recordingSid || rec.seconds <= 0) return this.hungUp(tx, row, now);
       const outcome: CallOutcome = row.outcome === 'not_accepted' ? 'not_accepted' : 'voicemail';
       // A second call, or a call after a text, within the thread window joins the open enquiry.
-      const thread = row.from_number ? await findOpenThreadForUpdate(tx, row.from_number, ['voice', 'sms'], new Date(now.getTime() - this.deps.config.intake.smsThreadHours * 3_600_000)) : undefined;
+      const thread = row.from_number
+        ? await findOpenThreadForUpdate(
+            tx,
+            row.from_number,
+            ['voice', 'sms'],
+            new Date(now.getTime() - this.deps.config.intake.smsThreadHours * 3_600_000),
+          )
+        : undefined;
       let enquiry: Enquiry;
       let result: SubmitOutcome;
       if (thread) {
         await this.callEvents(tx, thread.id, row, outcome, now);
-        await addEvent(tx, { enquiryId: thread.id, at: now, kind: 'voicemail', data: { callSid: row.call_sid, recordingSid: rec.recordingSid, seconds: rec.seconds } });
-        ({ enquiry, outcome: result } = await this.deps.enquiries.followUpInTx(tx, thread, { saysUrgent: row.urgent, urgentReason: 'Caller pressed 1 (urgent) on a follow-up call', sender: { phone: row.from_number } }));
+        await addEvent(tx, {
+          enquiryId: thread.id,
+          at: now,
+          kind: 'voicemail',
+          data: { callSid: row.call_sid, recordingSid: rec.recordingSid, seconds: rec.seconds },
+        });
+        ({ enquiry, outcome: result } = await this.deps.enquiries.followUpInTx(tx, thread, {
+          saysUrgent: row.urgent,
+          urgentReason: 'Caller pressed 1 (urgent) on a follow-up call',
+          sender: { phone: row.from_number },
+        }));
       } else {
         const when = formatShortTime(now, this.deps.config.office, now);
         ({ enquiry, outcome: result } = await this.deps.enquiries.submitInTx(
@@ -200,9 +237,21 @@ export class VoiceService {
         ));
         created = enquiry.reference;
         await this.callEvents(tx, enquiry.id, row, outcome, now);
-        await addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'voicemail', data: { callSid: row.call_sid, recordingSid: rec.recordingSid, seconds: rec.seconds } });
+        await addEvent(tx, {
+          enquiryId: enquiry.id,
+          at: now,
+          kind: 'voicemail',
+          data: { callSid: row.call_sid, recordingSid: rec.recordingSid, seconds: rec.seconds },
+        });
       }
-      await repo.updateCall(tx, row.call_sid, { stage: 'done', outcome, enquiry_id: enquiry.id, recording_sid: rec.recordingSid, recording_seconds: rec.seconds, ended_at: now });
+      await repo.updateCall(tx, row.call_sid, {
+        stage: 'done',
+        outcome,
+        enquiry_id: enquiry.id,
+        recording_sid: rec.recordingSid,
+        recording_seconds: rec.seconds,
+        ended_at: now,
+      });
       const smsFollows = takesTexts(row.from_number, this.deps.config.twilio.allowedCountries);
       if (smsFollows) {
         const body = thread
@@ -210,9 +259,24 @@ export class VoiceService {
           : `${this.deps.config.office.name}: thank you for your phone message. Your reference is ${enquiry.reference}. ${result.nextStep}`;
         // The link goes after the cut, so trimming a long next step never breaks it.
         const link = ` See where it stands: ${redactedStatusUrl(this.deps.config.publicBaseUrl)}`;
-        await queueSms(tx, { key: `voice-ack:${row.call_sid}`, enquiryId: enquiry.id, to: row.from_number!, body: body.slice(0, 1500) + link, lane: 'journalist' }, now);
+        await queueSms(
+          tx,
+          {
+            key: `voice-ack:${row.call_sid}`,
+            enquiryId: enquiry.id,
+            to: row.from_number!,
+            body: body.slice(0, 1500) + link,
+            lane: 'journalist',
+          },
+          now,
+        );
       }
-      return twiml.messageTaken({ reference: enquiry.reference, nextStep: result.nextStep, smsFollows, joined: Boolean(thread) });
+      return twiml.messageTaken({
+        reference: enquiry.reference,
+        nextStep: result.nextStep,
+        smsFollows,
+        joined: Boolean(thread),
+      });
     });
     if (created) this.deps.arrivals?.announce(created);
     return answer;
@@ -237,10 +301,22 @@ export class VoiceService {
       if (!row.enquiry_id) return;
       const live = await repo.lockLiveEnquiry(tx, row.enquiry_id);
       if (!live) return;
-      await addEvent(tx, { enquiryId: live.id, at: this.deps.clock(), kind: 'transcription', data: { recordingSid: input.recordingSid, text: text || null } });
+      await addEvent(tx, {
+        enquiryId: live.id,
+        at: this.deps.clock(),
+        kind: 'transcription',
+        data: { recordingSid: input.recordingSid, text: text || null },
+      });
       if (text) {
-        const subject = live.channel === 'voice' && live.subject.startsWith('Voicemail from ') ? `Voicemail: ${text.length > SUBJECT_FROM_TRANSCRIPT ? `${text.slice(0, SUBJECT_FROM_TRANSCRIPT - 1)}…` : text}` : live.subject;
-        await repo.updateEnquiryTexts(tx, live.id, { subject, details: `${live.details}\n\nTranscription (automatic, may contain errors): ${text}`, updated_at: this.deps.clock() });
+        const subject =
+          live.channel === 'voice' && live.subject.startsWith('Voicemail from ')
+            ? `Voicemail: ${text.length > SUBJECT_FROM_TRANSCRIPT ? `${text.slice(0, SUBJECT_FROM_TRANSCRIPT - 1)}…` : text}`
+            : live.subject;
+        await repo.updateEnquiryTexts(tx, live.id, {
+          subject,
+          details: `${live.details}\n\nTranscription (automatic, may contain errors): ${text}`,
+          updated_at: this.deps.clock(),
+        });
       }
     });
   }
@@ -253,7 +329,13 @@ export class VoiceService {
     await this.deps.gateway.deleteRecording(recordingSid);
     await this.deps.db.transaction().execute(async (tx) => {
       const marked = await repo.markRecordingDeleted(tx, recordingSid, this.deps.clock());
-      if (marked?.enquiry_id) await addEvent(tx, { enquiryId: marked.enquiry_id, at: this.deps.clock(), kind: 'recording_deleted', data: { recordingSid } });
+      if (marked?.enquiry_id)
+        await addEvent(tx, {
+          enquiryId: marked.enquiry_id,
+          at: this.deps.clock(),
+          kind: 'recording_deleted',
+          data: { recordingSid },
+        });
     });
   }
 
@@ -265,16 +347,30 @@ export class VoiceService {
     const existing = await repo.lockCall(tx, call.callSid);
     if (existing) return existing;
     const stage = open ? (this.deps.config.voice.deskNumbers.length ? 'desk' : 'message') : 'menu';
-    return repo.startCall(tx, { call_sid: call.callSid, from_number: call.from, started_at: now, out_of_hours: !open, stage });
+    return repo.startCall(tx, {
+      call_sid: call.callSid,
+      from_number: call.from,
+      started_at: now,
+      out_of_hours: !open,
+      stage,
+    });
   }
 
   /** The TwiML for a call at its current stage (a first webhook, or a retry of one already answered). */
   private answerFor(row: VoiceCall): string {
     switch (row.stage) {
       case 'desk':
-        return twiml.ringDesk({ deskNumbers: this.deps.config.voice.deskNumbers, ringSeconds: this.deps.config.voice.ringSeconds, callerId: row.from_number, urls: this.urls });
+        return twiml.ringDesk({
+          deskNumbers: this.deps.config.voice.deskNumbers,
+          ringSeconds: this.deps.config.voice.ringSeconds,
+          callerId: row.from_number,
+          urls: this.urls,
+        });
       case 'menu':
-        return twiml.outOfHoursMenu({ closedText: spokenOfficeStatus(this.deps.clock(), this.deps.config.office).text, urls: this.urls });
+        return twiml.outOfHoursMenu({
+          closedText: spokenOfficeStatus(this.deps.clock(), this.deps.config.office).text,
+          urls: this.urls,
+        });
       case 'connecting':
         return this.connect(row.call_sid, row.dialled_number ?? this.deps.config.onCall.fallbackNumber);
       case 'message':
@@ -286,7 +382,13 @@ export class VoiceService {
 
   private connect(callSid: string, officerNumber: string): string {
     const { ringSeconds } = this.deps.config.voice;
-    return twiml.connectOnCall({ callSid, officerNumber, ringSeconds, pressOfficeNumber: this.deps.config.twilio.phoneNumber, urls: this.urls });
+    return twiml.connectOnCall({
+      callSid,
+      officerNumber,
+      ringSeconds,
+      pressOfficeNumber: this.deps.config.twilio.phoneNumber,
+      urls: this.urls,
+    });
   }
 
   private askForMessage(before?: string): string {
@@ -300,7 +402,12 @@ export class VoiceService {
   }
 
   private async callEvents(tx: Tx, enquiryId: string, row: VoiceCall, outcome: CallOutcome, now: Date): Promise<void> {
-    await addEvent(tx, { enquiryId, at: now, kind: 'call_in', data: { callSid: row.call_sid, from: row.from_number, outOfHours: row.out_of_hours, outcome } });
+    await addEvent(tx, {
+      enquiryId,
+      at: now,
+      kind: 'call_in',
+      data: { callSid: row.call_sid, from: row.from_number, outOfHours: row.out_of_hours, outcome },
+    });
   }
 
   /** The on-call officer took the call: an urgent enquiry for the record, not paged (they have it). */
@@ -322,8 +429,19 @@ export class VoiceService {
       { withOnCall: true },
     );
     await this.callEvents(tx, enquiry.id, row, 'connected_on_call', now);
-    await addEvent(tx, { enquiryId: enquiry.id, at: now, kind: 'call_connected', data: { callSid: row.call_sid, to: row.dialled_number ?? '', name: row.dialled_name, seconds } });
-    await repo.updateCall(tx, row.call_sid, { stage: 'done', outcome: 'connected_on_call', enquiry_id: enquiry.id, connected_seconds: seconds, ended_at: now });
+    await addEvent(tx, {
+      enquiryId: enquiry.id,
+      at: now,
+      kind: 'call_connected',
+      data: { callSid: row.call_sid, to: row.dialled_number ?? '', name: row.dialled_name, seconds },
+    });
+    await repo.updateCall(tx, row.call_sid, {
+      stage: 'done',
+      outcome: 'connected_on_call',
+      enquiry_id: enquiry.id,
+      connected_seconds: seconds,
+      ended_at: now,
+    });
     return enquiry;
   }
 }

@@ -34,7 +34,10 @@ export function voiceUrls(publicBaseUrl: string): VoiceUrls {
 export function spokenNumber(e164: string | null): string {
   if (!e164) return 'a withheld number';
   const national = e164.startsWith('+44') ? `0${e164.slice(3)}` : e164.replace(/^\+/, 'plus ');
-  return national.replace(/\d/g, (d) => ` ${d}`).replace(/\s+/g, ' ').trim();
+  return national
+    .replace(/\d/g, (d) => ` ${d}`)
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** A reference read out so it can be written down: "PD-7KQ-2MX" → "P D, 7 K Q, 2 M X". */
@@ -50,10 +53,21 @@ function say(r: VoiceResponse | ReturnType<VoiceResponse['gather']>, text: strin
 }
 
 /** In office hours: ring every desk phone at once, showing the caller's number; the result goes to dial-result. */
-export function ringDesk(opts: { deskNumbers: string[]; ringSeconds: number; callerId: string | null; urls: VoiceUrls }): string {
+export function ringDesk(opts: {
+  deskNumbers: string[];
+  ringSeconds: number;
+  callerId: string | null;
+  urls: VoiceUrls;
+}): string {
   const r = new twilio.twiml.VoiceResponse();
   say(r, 'Press office. Putting you through.');
-  const dial = r.dial({ timeout: opts.ringSeconds, action: opts.urls.dialResult, method: 'POST', answerOnBridge: true, ...(opts.callerId ? { callerId: opts.callerId } : {}) });
+  const dial = r.dial({
+    timeout: opts.ringSeconds,
+    action: opts.urls.dialResult,
+    method: 'POST',
+    answerOnBridge: true,
+    ...(opts.callerId ? { callerId: opts.callerId } : {}),
+  });
   for (const n of opts.deskNumbers) dial.number(n);
   return r.toString();
 }
@@ -77,10 +91,22 @@ export function outOfHoursMenu(opts: { closedText: string; urls: VoiceUrls; agai
  * Out of hours, urgent: ring the on-call officer with the press office number as caller ID; the
  * officer first hears the whisper and must press 1, so a personal voicemail never takes the call.
  */
-export function connectOnCall(opts: { callSid: string; officerNumber: string; ringSeconds: number; pressOfficeNumber: string; urls: VoiceUrls }): string {
+export function connectOnCall(opts: {
+  callSid: string;
+  officerNumber: string;
+  ringSeconds: number;
+  pressOfficeNumber: string;
+  urls: VoiceUrls;
+}): string {
   const r = new twilio.twiml.VoiceResponse();
   say(r, 'Putting you through to the on-call press officer. Please hold.');
-  const dial = r.dial({ timeout: opts.ringSeconds, action: opts.urls.dialResult, method: 'POST', answerOnBridge: true, callerId: opts.pressOfficeNumber });
+  const dial = r.dial({
+    timeout: opts.ringSeconds,
+    action: opts.urls.dialResult,
+    method: 'POST',
+    answerOnBridge: true,
+    callerId: opts.pressOfficeNumber,
+  });
   dial.number({ url: opts.urls.whisper(opts.callSid), method: 'POST' }, opts.officerNumber);
   return r.toString();
 }
@@ -113,7 +139,10 @@ export function declineLeg(text = 'Call not accepted. Goodbye.'): string {
 /** Ask for a message after the tone (after `before`, when there is something to explain first). */
 export function askForMessage(opts: { before?: string; maxSeconds: number; urls: VoiceUrls }): string {
   const r = new twilio.twiml.VoiceResponse();
-  say(r, `${opts.before ? `${opts.before} ` : ''}Please leave your name, your publication, your deadline and your enquiry after the tone. Press the hash key or hang up when you have finished.`);
+  say(
+    r,
+    `${opts.before ? `${opts.before} ` : ''}Please leave your name, your publication, your deadline and your enquiry after the tone. Press the hash key or hang up when you have finished.`,
+  );
   r.record({
     action: opts.urls.recording,
     method: 'POST',
@@ -131,7 +160,12 @@ export function askForMessage(opts: { before?: string; maxSeconds: number; urls:
 }
 
 /** After a message: thanks, the reference (read so it can be written down) and the honest next step. */
-export function messageTaken(opts: { reference: string; nextStep: string; smsFollows: boolean; joined: boolean }): string {
+export function messageTaken(opts: {
+  reference: string;
+  nextStep: string;
+  smsFollows: boolean;
+  joined: boolean;
+}): string {
   const r = new twilio.twiml.VoiceResponse();
   const what = opts.joined
     ? `Thank you, we have added this to your enquiry ${spokenReference(opts.reference)}.`

@@ -2,7 +2,19 @@
 // incidents' routes; what each code says is built in desk/casework.notices.ts.
 
 /** The notice codes an action can redirect with. */
-export const DONE_CODES = ['assigned', 'status', 'note', 'response', 'released', 'sms', 'email', 'urgency', 'acknowledged', 'linked', 'unlinked'] as const;
+export const DONE_CODES = [
+  'assigned',
+  'status',
+  'note',
+  'response',
+  'released',
+  'sms',
+  'email',
+  'urgency',
+  'acknowledged',
+  'linked',
+  'unlinked',
+] as const;
 export type DoneCode = (typeof DONE_CODES)[number];
 
 /** True when `s` is one of the notice codes. */

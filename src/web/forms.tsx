@@ -16,7 +16,11 @@ export interface FormProblem {
  * field name (as the service reports it) to the element id on the page; ids of per-row forms carry
  * the row so that the link lands on the right one.
  */
-export function ProblemSummary(props: { problem: FormProblem | undefined; ids: (field: string) => string; order?: readonly string[] }) {
+export function ProblemSummary(props: {
+  problem: FormProblem | undefined;
+  ids: (field: string) => string;
+  order?: readonly string[];
+}) {
   if (!props.problem) return null;
   // In the order the fields appear on the page, so the summary reads like the form.
   const rank = (field: string) => {

@@ -13,7 +13,14 @@ export function Csrf(props: { token: string }) {
  * The staff page shell: header with the desk's sections (manager sections only for managers),
  * who is signed in, sign out. Scripts come from /assets only (the CSP forbids inline ones).
  */
-export function DeskLayout(props: { title: string; officeName: string; session: DeskSession; current?: string; scripts?: string[]; children?: Child }) {
+export function DeskLayout(props: {
+  title: string;
+  officeName: string;
+  session: DeskSession;
+  current?: string;
+  scripts?: string[];
+  children?: Child;
+}) {
   const { user } = props.session;
   const link = (href: string, label: string) => (
     <a href={href} aria-current={props.current === href ? 'page' : undefined}>

@@ -37,7 +37,11 @@ export function deskSession(c: Context): DeskSession {
 }
 
 function wantsJson(c: Context): boolean {
-  return (c.req.header('accept') ?? '').includes('application/json') || c.req.path.endsWith('.json') || c.req.path === '/desk/events';
+  return (
+    (c.req.header('accept') ?? '').includes('application/json') ||
+    c.req.path.endsWith('.json') ||
+    c.req.path === '/desk/events'
+  );
 }
 
 /** Constant-time comparison of two tokens. */
@@ -60,7 +64,8 @@ export function requireSession(auth: SessionResumer): MiddlewareHandler<DeskEnv>
     const session = c.get('desk') ?? (await auth.resume(getCookie(c, SESSION_COOKIE)));
     if (!session) {
       if (wantsJson(c)) throw new AppError('unauthenticated', 'Sign in to the desk first');
-      const next = c.req.method === 'GET' ? `?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}` : '';
+      const next =
+        c.req.method === 'GET' ? `?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}` : '';
       return c.redirect(`/desk/login${next}`, 303);
     }
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
@@ -73,7 +78,10 @@ export function requireSession(auth: SessionResumer): MiddlewareHandler<DeskEnv>
         }
       }
       if (!sameToken(token, session.session.csrf_token)) {
-        throw new AppError('csrf', 'This form has expired or did not come from the desk. Go back, reload the page and try again.');
+        throw new AppError(
+          'csrf',
+          'This form has expired or did not come from the desk. Go back, reload the page and try again.',
+        );
       }
     }
     c.set('desk', session);

@@ -19,7 +19,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { deskRoutes, type DeskDeps } from '../../src/desk/desk.routes.js';
-import { axeViolations, BROWSER_SKIP_MESSAGE, browserPlan, browserSuiteTitle, CHROMIUM_PATH, formatViolations, launchBrowser } from '../support/browser.js';
+import {
+  axeViolations,
+  BROWSER_SKIP_MESSAGE,
+  browserPlan,
+  browserSuiteTitle,
+  CHROMIUM_PATH,
+  formatViolations,
+  launchBrowser,
+} from '../support/browser.js';
 import { expectFits } from '../support/browser-expect.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { minutesFromNow, signIn, startDesk, waitUntil, type Credentials, type Desk } from './desk-fixture.js';
@@ -38,7 +46,13 @@ if (plan === 'fail') {
 const OFFICER: Credentials = { email: 'kim.lee@press.example.org', password: 'officer-password-9012', name: 'Kim Lee' };
 const ON_CALL = { name: 'Jo Smith', phone: '+447911234567' };
 const HOUR = 3_600_000;
-const PHONE = { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, locale: 'en-GB', timezoneId: 'Europe/London' };
+const PHONE = {
+  viewport: { width: 320, height: 640 },
+  isMobile: true,
+  hasTouch: true,
+  locale: 'en-GB',
+  timezoneId: 'Europe/London',
+};
 const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' };
 const PAGE_SHOTS = process.env.PRESSDESK_PAGE_SHOTS ?? '';
 
@@ -54,13 +68,29 @@ const LONG_INCIDENT = 'Fire at the Kestrel Street depot: casualties and road clo
  * GET routes under /desk that are not pages: the live queue's feed and row fragment, downloads
  * (JSON, CSV, recordings, attachments). Everything else deskRoutes serves is a page to check.
  */
-const NOT_PAGES = ['/events', '/queue/row/:reference', '/queue/counts', '/incidents/:id/report.json', '/reports.json', '/reports.csv', '/recordings/:sid', '/attachments/:id', '/privacy/export.json'];
+const NOT_PAGES = [
+  '/events',
+  '/queue/row/:reference',
+  '/queue/counts',
+  '/incidents/:id/report.json',
+  '/reports.json',
+  '/reports.csv',
+  '/recordings/:sid',
+  '/attachments/:id',
+  '/privacy/export.json',
+];
 
 /** The GET paths deskRoutes registers (built over stand-ins: only the routing table is read). */
 function deskGetRoutes(): string[] {
   const standIn: unknown = new Proxy(() => {}, { get: () => standIn, apply: () => standIn });
   const deps = new Proxy({} as DeskDeps, { get: (_t, key) => (key === 'config' ? loadConfig({}) : standIn) });
-  return [...new Set(deskRoutes(deps).routes.filter((r) => r.method === 'GET').map((r) => r.path))];
+  return [
+    ...new Set(
+      deskRoutes(deps)
+        .routes.filter((r) => r.method === 'GET')
+        .map((r) => r.path),
+    ),
+  ];
 }
 
 describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG 2.2 A/AA)'), () => {
@@ -91,7 +121,13 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     await desk.addToRota({ ...ON_CALL, from: new Date(now - HOUR), to: new Date(now + 12 * HOUR) });
 
     // The office is closed (service-process's default config): urgent enquiries page Jo Smith.
-    await desk.submit({ name: 'Chris Doyle', outlet: 'Radio Northside', email: 'chris.doyle@example.com', subject: 'Statistics on hate crime reports 2025', details: 'Could you send the annual figures by ward?' });
+    await desk.submit({
+      name: 'Chris Doyle',
+      outlet: 'Radio Northside',
+      email: 'chris.doyle@example.com',
+      subject: 'Statistics on hate crime reports 2025',
+      details: 'Could you send the annual figures by ward?',
+    });
     const urgent = await desk.submit({
       name: 'Alex Reporter',
       outlet: 'Evening Gazette',
@@ -101,7 +137,14 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
       urgent: true,
     });
     paged = urgent.reference;
-    const late = await desk.submit({ name: 'Sam Okafor', outlet: 'Daily Courier', email: 's.okafor@example.com', subject: 'Court case outcome', details: 'Need a comment on the verdict.', deadline: minutesFromNow(45) });
+    const late = await desk.submit({
+      name: 'Sam Okafor',
+      outlet: 'Daily Courier',
+      email: 's.okafor@example.com',
+      subject: 'Court case outcome',
+      details: 'Need a comment on the verdict.',
+      deadline: minutesFromNow(45),
+    });
     await desk.shiftIntoPast(late.reference, 2 * HOUR);
     await desk.sms('+447911123999', 'Hi, this is Dana at City FM: is the M6 closure related to the earlier crash?');
 
@@ -115,20 +158,40 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
 
     // Realistic volume: long names, outlets and subjects, more rows than a screen, a second
     // officer with a long name, a rota person with one, an incident with a holding line.
-    await desk.createUser({ email: 'alexandra.montgomery-whitfield@press.example.org', password: 'officer-password-3456', name: 'Alexandra Montgomery-Whitfield' });
-    await desk.addToRota({ name: 'Bartholomew Featherstonehaugh-Cholmondeley', phone: '+447911234568', from: new Date(now + 12 * HOUR), to: new Date(now + 24 * HOUR), role: 'backup' });
+    await desk.createUser({
+      email: 'alexandra.montgomery-whitfield@press.example.org',
+      password: 'officer-password-3456',
+      name: 'Alexandra Montgomery-Whitfield',
+    });
+    await desk.addToRota({
+      name: 'Bartholomew Featherstonehaugh-Cholmondeley',
+      phone: '+447911234568',
+      from: new Date(now + 12 * HOUR),
+      to: new Date(now + 24 * HOUR),
+      role: 'backup',
+    });
     for (let i = 1; i <= 24; i++) {
       await desk.submit({
         ...LONG,
         name: `${LONG.name} ${i}`,
         phone: i % 3 === 0 ? '07911 123789' : undefined,
         email: i % 3 === 0 ? undefined : LONG.email,
-        subject: i % 2 ? `${LONG_INCIDENT}: request for the full list of appliances attended, number ${i}` : `Request for the complete list of incidents attended on the ring road interchange last weekend (${i})`,
-        details: 'Longwordwithoutanyspacesatalltoseewhetherthelayoutwrapsitproperly_https://example.com/a/very/long/link/that/should/wrap',
+        subject:
+          i % 2
+            ? `${LONG_INCIDENT}: request for the full list of appliances attended, number ${i}`
+            : `Request for the complete list of incidents attended on the ring road interchange last weekend (${i})`,
+        details:
+          'Longwordwithoutanyspacesatalltoseewhetherthelayoutwrapsitproperly_https://example.com/a/very/long/link/that/should/wrap',
         deadline: i % 4 === 0 ? minutesFromNow(30 + i) : undefined,
       });
     }
-    longReference = (await desk.submit({ ...LONG, subject: `${LONG_INCIDENT}: statement from the chief fire officer requested`, details: 'Is the depot still on fire? Are the surrounding roads closed, and for how long?' })).reference;
+    longReference = (
+      await desk.submit({
+        ...LONG,
+        subject: `${LONG_INCIDENT}: statement from the chief fire officer requested`,
+        details: 'Is the depot still on fire? Are the surrounding roads closed, and for how long?',
+      })
+    ).reference;
 
     visitor = await browser.newContext();
     manager = await browser.newContext();
@@ -148,18 +211,29 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
   /** A manager declares the Kestrel Street incident, links its suggestions and saves a holding line; returns its id. */
   async function declareIncident(page: Page): Promise<string> {
     const press = async (name: string) => {
-      await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name, exact: true }).click()]);
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST'),
+        page.getByRole('button', { name, exact: true }).click(),
+      ]);
       await page.waitForLoadState();
     };
     await page.goto(url('/desk/incidents'));
     await page.getByLabel('Name', { exact: true }).fill(LONG_INCIDENT);
-    await page.getByLabel('Short description (optional)').fill('Fire at the council depot on Kestrel Street since 2am; two people taken to hospital; Kestrel Street and Harbour Road closed.');
+    await page
+      .getByLabel('Short description (optional)')
+      .fill(
+        'Fire at the council depot on Kestrel Street since 2am; two people taken to hospital; Kestrel Street and Harbour Road closed.',
+      );
     await page.getByLabel('Search terms').fill('kestrel depot');
     await press('Declare the incident');
     const id = /\/desk\/incidents\/(\d+)\?done=declared$/.exec(page.url())?.[1];
     expect(id, page.url()).toBeDefined();
     await press(`Link all ${await page.locator('[id^="incident-enquiry-"]').count()} suggested`);
-    await page.getByLabel('The line', { exact: true }).fill('Crews are at a fire at the council depot on Kestrel Street. Two people have been taken to hospital. Kestrel Street and Harbour Road are closed; please avoid the area. Next update by 6am.');
+    await page
+      .getByLabel('The line', { exact: true })
+      .fill(
+        'Crews are at a fire at the council depot on Kestrel Street. Two people have been taken to hospital. Kestrel Street and Harbour Road are closed; please avoid the area. Next update by 6am.',
+      );
     await press('Save the line');
     previewPath = (await page.getByRole('link', { name: /^Preview and send/ }).getAttribute('href'))!;
     return id!;
@@ -178,7 +252,10 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
   async function open(ctx: BrowserContext, path: string, status = 200): Promise<Page> {
     const page = await ctx.newPage();
     const res = await page.goto(url(path));
-    expect(res?.status(), `GET ${path} answered ${res?.status()}${res?.status() === 404 ? ': the page is not there (not built yet?)' : ''}`).toBe(status);
+    expect(
+      res?.status(),
+      `GET ${path} answered ${res?.status()}${res?.status() === 404 ? ': the page is not there (not built yet?)' : ''}`,
+    ).toBe(status);
     return page;
   }
 
@@ -195,7 +272,10 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
 
   it('the form re-shown with errors', async () => {
     const page = await open(visitor, '/');
-    const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/enquiries') && r.request().method() === 'POST'), page.getByRole('button', { name: 'Send enquiry' }).click()]);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/enquiries') && r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Send enquiry' }).click(),
+    ]);
     expect(res.status()).toBe(422);
     await page.locator('.error-summary').waitFor();
     await expectNoViolations(page, 'POST /enquiries with nothing filled in (422)');
@@ -208,8 +288,13 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     await page.getByLabel('News outlet').fill('Freelance');
     await page.getByLabel('Email address').fill('morgan.price@example.com');
     await page.getByLabel('Subject').fill('Road safety campaign launch');
-    await page.getByLabel('Details of your enquiry').fill('When does the winter campaign start, and who can I speak to?');
-    await Promise.all([page.waitForURL(/\/enquiries\/[^/]+\/confirmation$/), page.getByRole('button', { name: 'Send enquiry' }).click()]);
+    await page
+      .getByLabel('Details of your enquiry')
+      .fill('When does the winter campaign start, and who can I speak to?');
+    await Promise.all([
+      page.waitForURL(/\/enquiries\/[^/]+\/confirmation$/),
+      page.getByRole('button', { name: 'Send enquiry' }).click(),
+    ]);
     await expectNoViolations(page, 'the confirmation page');
     await page.close();
   });
@@ -233,7 +318,13 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     const page = await open(officer, '/desk');
     await page.locator('body[data-live="connected"]').waitFor();
     await desk.waitForLiveFeed();
-    const { reference } = await desk.submit({ name: 'Lee Chan', outlet: 'Metro', email: 'lee.chan@example.com', subject: 'Missing person appeal', details: 'Is there an update on the appeal?' });
+    const { reference } = await desk.submit({
+      name: 'Lee Chan',
+      outlet: 'Metro',
+      email: 'lee.chan@example.com',
+      subject: 'Missing person appeal',
+      details: 'Is there an update on the appeal?',
+    });
     await page.locator(`#row-${reference}`).waitFor();
     // Only the part desk.js adds: the rest of the page is the previous test's.
     await expectNoViolations(page, 'GET /desk: the live arrivals section after a row came in', '#live-section');
@@ -243,9 +334,15 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
   it('an enquiry page with a timeline (page, receipt, acknowledgement, assignment, note)', async () => {
     onTestFailed(() => console.error(desk.service.output()));
     const page = await open(officer, `/desk/enquiries/${paged}`);
-    await Promise.all([page.waitForURL((u) => u.pathname === `/desk/enquiries/${paged}` && u.searchParams.get('done') === 'assigned'), page.getByRole('button', { name: 'Assign to me' }).click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/desk/enquiries/${paged}` && u.searchParams.get('done') === 'assigned'),
+      page.getByRole('button', { name: 'Assign to me' }).click(),
+    ]);
     await page.getByLabel('Internal note').fill('Spoke to the duty inspector: cordon for a gas leak, line to follow.');
-    await Promise.all([page.waitForURL((u) => u.pathname === `/desk/enquiries/${paged}` && u.searchParams.get('done') === 'note'), page.getByRole('button', { name: 'Add note' }).click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/desk/enquiries/${paged}` && u.searchParams.get('done') === 'note'),
+      page.getByRole('button', { name: 'Add note' }).click(),
+    ]);
     let last = '';
     onTestFailed(() => console.error(`timeline:\n${last}`));
     const timeline = await waitUntil(
@@ -275,7 +372,10 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
 
   it('an enquiry page re-shown with a validation error', async () => {
     const page = await open(officer, `/desk/enquiries/${paged}`);
-    const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/note') && r.request().method() === 'POST'), page.getByRole('button', { name: 'Add note' }).click()]);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/note') && r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Add note' }).click(),
+    ]);
     expect(res.status()).toBe(422);
     await expectNoViolations(page, `POST /desk/enquiries/${paged}/note with an empty note (422)`);
     await page.close();
@@ -285,7 +385,10 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     const page = await open(manager, '/desk/rota');
     expect(await page.locator('main').textContent()).toContain(ON_CALL.name);
     await expectNoViolations(page, 'GET /desk/rota');
-    const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/desk/rota')), page.getByRole('button', { name: 'Add to the rota' }).click()]);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/desk/rota')),
+      page.getByRole('button', { name: 'Add to the rota' }).click(),
+    ]);
     expect(res.status()).toBe(422);
     await expectNoViolations(page, 'POST /desk/rota/shifts with nothing filled in (422)');
     await page.close();
@@ -300,11 +403,24 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
   });
 
   /** The manager's pages (issue 23: the navigation wraps at 390px, nothing overflows at 390 or 320). */
-  const MANAGER_PAGES = ['/desk/rota', '/desk/users', '/desk/audit', '/desk/audit?from=2026-02-30', '/desk/privacy', '/desk/account'];
+  const MANAGER_PAGES = [
+    '/desk/rota',
+    '/desk/users',
+    '/desk/audit',
+    '/desk/audit?from=2026-02-30',
+    '/desk/privacy',
+    '/desk/account',
+  ];
 
   for (const width of [390, 320]) {
-    it(`the manager pages at ${width}px: the navigation wraps and the page never scrolls sideways`, { timeout: 120_000 }, async () => {
-      const ctx = await browser.newContext({ ...PHONE, viewport: { width, height: 800 }, storageState: await manager.storageState() });
+    it(`the manager pages at ${width}px: the navigation wraps and the page never scrolls sideways`, {
+      timeout: 120_000,
+    }, async () => {
+      const ctx = await browser.newContext({
+        ...PHONE,
+        viewport: { width, height: 800 },
+        storageState: await manager.storageState(),
+      });
       const problems: string[] = [];
       try {
         for (const path of MANAGER_PAGES) {
@@ -316,10 +432,15 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
             return {
               scrollWidth: document.scrollingElement!.scrollWidth,
               viewport,
-              navPast: nav.filter((a) => a.getBoundingClientRect().right > viewport + 0.5).map((a) => a.textContent?.trim()),
+              navPast: nav
+                .filter((a) => a.getBoundingClientRect().right > viewport + 0.5)
+                .map((a) => a.textContent?.trim()),
             };
           }, width);
-          if (m.scrollWidth > m.viewport) problems.push(`${path}: document.scrollingElement.scrollWidth ${m.scrollWidth}px > viewport ${m.viewport}px`);
+          if (m.scrollWidth > m.viewport)
+            problems.push(
+              `${path}: document.scrollingElement.scrollWidth ${m.scrollWidth}px > viewport ${m.viewport}px`,
+            );
           if (m.navPast.length) problems.push(`${path}: navigation past the right edge: ${m.navPast.join(', ')}`);
           await page.close();
         }
@@ -330,7 +451,9 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     });
   }
 
-  it('the rota with a shift’s edit form open and re-shown with an error, and a user’s edit form refused, at 320px and 1280px', { timeout: 120_000 }, async () => {
+  it('the rota with a shift’s edit form open and re-shown with an error, and a user’s edit form refused, at 320px and 1280px', {
+    timeout: 120_000,
+  }, async () => {
     const problems: string[] = [];
     for (const ctx of [phone, desktop]) {
       const width = ctx === phone ? 320 : 1280;
@@ -340,9 +463,13 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
         const row = page.locator('[id^="entry-row-"]').first();
         await row.locator('summary', { hasText: 'Edit' }).click();
         const violations = await axeViolations(page);
-        if (violations.length) problems.push(formatViolations(`/desk/rota with an edit form open at ${width}px`, violations));
+        if (violations.length)
+          problems.push(formatViolations(`/desk/rota with an edit form open at ${width}px`, violations));
         await row.getByLabel('To', { exact: true }).fill('2020-01-01T00:00');
-        const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), row.getByRole('button', { name: /^Save/ }).click()]);
+        const [res] = await Promise.all([
+          page.waitForResponse((r) => r.request().method() === 'POST'),
+          row.getByRole('button', { name: /^Save/ }).click(),
+        ]);
         expect(res.status()).toBe(422);
         await page.locator('.error-summary').waitFor();
         const refused = await axeViolations(page);
@@ -353,7 +480,10 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
         const user = page.locator('[id^="user-row-"]').last();
         await user.locator('summary', { hasText: 'Edit' }).click();
         await user.getByLabel('Email address').fill('not an email');
-        const [res2] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), user.getByRole('button', { name: /^Save changes/ }).click()]);
+        const [res2] = await Promise.all([
+          page.waitForResponse((r) => r.request().method() === 'POST'),
+          user.getByRole('button', { name: /^Save changes/ }).click(),
+        ]);
         expect(res2.status()).toBe(422);
         const userViolations = await axeViolations(page);
         if (userViolations.length) problems.push(formatViolations(`a refused user edit at ${width}px`, userViolations));
@@ -371,16 +501,29 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
    */
   const pages: Record<string, () => string[]> = {
     '/login': () => ['/desk/login'],
-    '/': () => ['/desk', '/desk?status=all', '/desk?outlet=gazette&from=2026-11-30', '/desk?from=2026-12-09&to=2026-12-01'],
+    '/': () => [
+      '/desk',
+      '/desk?status=all',
+      '/desk?outlet=gazette&from=2026-11-30',
+      '/desk?from=2026-12-09&to=2026-12-01',
+    ],
     '/enquiries/:reference': () => [`/desk/enquiries/${paged}`, `/desk/enquiries/${longReference}`],
     '/incidents': () => ['/desk/incidents'],
     '/incidents/:id': () => [`/desk/incidents/${incidentId}`],
     '/incidents/:id/lines/:lineId/send': () => [previewPath],
     '/incidents/:id/report': () => [`/desk/incidents/${incidentId}/report`],
-    '/reports': () => ['/desk/reports', '/desk/reports?period=4weeks', '/desk/reports?period=custom&from=2026-13-01&to='],
+    '/reports': () => [
+      '/desk/reports',
+      '/desk/reports?period=4weeks',
+      '/desk/reports?period=custom&from=2026-13-01&to=',
+    ],
     '/rota': () => ['/desk/rota'],
     '/users': () => ['/desk/users'],
-    '/audit': () => ['/desk/audit', `/desk/audit?action=user.created&from=2026-01-01&reference=${paged}`, '/desk/audit?from=2026-02-30&reference=nonsense'],
+    '/audit': () => [
+      '/desk/audit',
+      `/desk/audit?action=user.created&from=2026-01-01&reference=${paged}`,
+      '/desk/audit?from=2026-02-30&reference=nonsense',
+    ],
     '/account': () => ['/desk/account'],
     '/privacy': () => ['/desk/privacy', `/desk/privacy?email=${encodeURIComponent(LONG.email)}`],
   };
@@ -388,23 +531,40 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
   /** The whole page as PNGs of at most 1,200px each (a tall page in one picture is too small to read). */
   async function screenshots(page: Page, name: string): Promise<void> {
     mkdirSync(PAGE_SHOTS, { recursive: true });
-    const { width, height } = await page.evaluate(() => ({ width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight }));
+    const { width, height } = await page.evaluate(() => ({
+      width: document.documentElement.scrollWidth,
+      height: document.documentElement.scrollHeight,
+    }));
     for (let y = 0, n = 1; y < height; y += 1200, n++) {
-      await page.screenshot({ path: join(PAGE_SHOTS, `${name}-${n}.png`), fullPage: true, clip: { x: 0, y, width, height: Math.min(1200, height - y) } });
+      await page.screenshot({
+        path: join(PAGE_SHOTS, `${name}-${n}.png`),
+        fullPage: true,
+        clip: { x: 0, y, width, height: Math.min(1200, height - y) },
+      });
     }
   }
 
   it('checks every page the desk serves', () => {
-    expect(Object.keys(pages).sort()).toEqual(deskGetRoutes().filter((p) => !NOT_PAGES.includes(p)).sort());
+    expect(Object.keys(pages).sort()).toEqual(
+      deskGetRoutes()
+        .filter((p) => !NOT_PAGES.includes(p))
+        .sort(),
+    );
   });
 
-  for (const [label, width] of [['320px (a phone)', 320], ['1280px (a desktop)', 1280]] as const) {
+  for (const [label, width] of [
+    ['320px (a phone)', 320],
+    ['1280px (a desktop)', 1280],
+  ] as const) {
     it(`every desk page at ${label}: no axe violation, no sideways scrolling`, { timeout: 300_000 }, async () => {
       const ctx = width === 320 ? phone : desktop;
       const problems: string[] = [];
       for (const path of Object.values(pages).flatMap((p) => p())) {
         // The sign-in page is for someone not signed in (a signed-in manager is sent to the queue).
-        const page = await (path === '/desk/login' ? await browser.newContext(width === 320 ? PHONE : DESKTOP) : ctx).newPage();
+        const page = await (path === '/desk/login'
+          ? await browser.newContext(width === 320 ? PHONE : DESKTOP)
+          : ctx
+        ).newPage();
         try {
           const res = await page.goto(url(path));
           const status = res?.status() ?? 0;

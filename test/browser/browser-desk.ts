@@ -13,7 +13,13 @@ import { ALWAYS_OPEN, startDesk, type Credentials, type Desk } from './desk-fixt
 /** A desktop browser in the UK (the date pickers follow the browser's locale). */
 export const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' };
 /** A small phone in the UK. */
-export const PHONE = { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, locale: 'en-GB', timezoneId: 'Europe/London' };
+export const PHONE = {
+  viewport: { width: 320, height: 640 },
+  isMobile: true,
+  hasTouch: true,
+  locale: 'en-GB',
+  timezoneId: 'Europe/London',
+};
 
 export interface BrowserDesk {
   database: TestDatabase;
@@ -28,7 +34,10 @@ export function useBrowserDesk(officer: Credentials): BrowserDesk {
   const env = {} as BrowserDesk;
   beforeAll(async () => {
     env.database = await createTestDatabase();
-    const [d, b] = await Promise.all([startDesk({ databaseUrl: env.database.url, config: ALWAYS_OPEN }), launchBrowser()]);
+    const [d, b] = await Promise.all([
+      startDesk({ databaseUrl: env.database.url, config: ALWAYS_OPEN }),
+      launchBrowser(),
+    ]);
     env.desk = d;
     env.browser = b!;
     await env.desk.createUser(officer);

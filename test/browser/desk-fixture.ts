@@ -17,7 +17,13 @@ import { UserService } from '../../src/desk/users.service.js';
 import { RotaService } from '../../src/oncall/rota.service.js';
 import type { RotaRole } from '../../src/oncall/rota.tables.js';
 import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
-import { PRESS_OFFICE_NUMBER, startService, waitUntil, type ServiceOptions, type ServiceProcess } from '../support/service-process.js';
+import {
+  PRESS_OFFICE_NUMBER,
+  startService,
+  waitUntil,
+  type ServiceOptions,
+  type ServiceProcess,
+} from '../support/service-process.js';
 import { signedFormRequest } from '../support/twilio-webhook.js';
 
 export { PRESS_OFFICE_NUMBER, waitUntil };
@@ -28,7 +34,11 @@ export interface Credentials {
   name: string;
 }
 
-export const MANAGER: Credentials = { email: 'head.of.news@press.example.org', password: 'manager-password-1234', name: 'Administrator' };
+export const MANAGER: Credentials = {
+  email: 'head.of.news@press.example.org',
+  password: 'manager-password-1234',
+  name: 'Administrator',
+};
 
 /** Office hours that never close: every enquiry arrives in hours. */
 export const ALWAYS_OPEN = {
@@ -89,7 +99,11 @@ export interface Desk {
 let sidCounter = 0;
 
 /** Starts fake Twilio + the real service on `databaseUrl`. `config` is merged over service-process's always-closed office. */
-export async function startDesk(opts: { databaseUrl: string; config?: ServiceOptions['config']; logLevel?: ServiceOptions['logLevel'] }): Promise<Desk> {
+export async function startDesk(opts: {
+  databaseUrl: string;
+  config?: ServiceOptions['config'];
+  logLevel?: ServiceOptions['logLevel'];
+}): Promise<Desk> {
   const twilio = await startFakeTwilio();
   let service: ServiceProcess;
   try {
@@ -119,15 +133,29 @@ export async function startDesk(opts: { databaseUrl: string; config?: ServiceOpt
     db,
     manager: MANAGER,
     async createUser(c, role = 'officer') {
-      await users.create({ email: c.email, name: c.name, role, password: c.password }, { userId: null, email: 'browser-test' });
+      await users.create(
+        { email: c.email, name: c.name, role, password: c.password },
+        { userId: null, email: 'browser-test' },
+      );
       return c;
     },
     async addToRota(p) {
-      const person = (await rota.findPersonByPhone(p.phone)) ?? (await rota.addPerson({ name: p.name, phone: p.phone }));
-      await rota.addShift({ personId: person.id, role: p.role ?? 'primary', startsAt: p.from, endsAt: p.to, createdBy: MANAGER.email });
+      const person =
+        (await rota.findPersonByPhone(p.phone)) ?? (await rota.addPerson({ name: p.name, phone: p.phone }));
+      await rota.addShift({
+        personId: person.id,
+        role: p.role ?? 'primary',
+        startsAt: p.from,
+        endsAt: p.to,
+        createdBy: MANAGER.email,
+      });
     },
     async submit(input, base = baseUrl) {
-      const res = await fetch(`${base}/api/enquiries`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input) });
+      const res = await fetch(`${base}/api/enquiries`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(input),
+      });
       const text = await res.text();
       if (res.status !== 201) throw new Error(`POST /api/enquiries answered ${res.status}: ${text}`);
       return JSON.parse(text) as Submitted;
@@ -139,7 +167,15 @@ export async function startDesk(opts: { databaseUrl: string; config?: ServiceOpt
         publicBaseUrl: base,
         path: '/twilio/sms',
         authToken: twilio.authToken,
-        params: { MessageSid: sid, SmsSid: sid, AccountSid: twilio.accountSid, From: from, To: PRESS_OFFICE_NUMBER, Body: body, NumMedia: '0' },
+        params: {
+          MessageSid: sid,
+          SmsSid: sid,
+          AccountSid: twilio.accountSid,
+          From: from,
+          To: PRESS_OFFICE_NUMBER,
+          Body: body,
+          NumMedia: '0',
+        },
       });
       const res = await fetch(base + r.path, r.init);
       const text = await res.text();
@@ -160,7 +196,11 @@ export async function startDesk(opts: { databaseUrl: string; config?: ServiceOpt
         .returning('id')
         .executeTakeFirst();
       if (!row) throw new Error(`no enquiry ${reference}`);
-      await db.updateTable('enquiry_event').set({ at: sql`at - ${by}` }).where('enquiry_id', '=', row.id).execute();
+      await db
+        .updateTable('enquiry_event')
+        .set({ at: sql`at - ${by}` })
+        .where('enquiry_id', '=', row.id)
+        .execute();
     },
     async waitForLiveFeed(timeoutMs = 10_000) {
       await waitUntil(
@@ -189,7 +229,10 @@ export async function signIn(page: Page, baseUrl: string, who: Credentials): Pro
   await page.getByLabel('Email address').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   // Generous: a loaded CI machine signs in slowly (scrypt, a cold page), and a timeout here is noise.
-  await Promise.all([page.waitForURL(`${baseUrl}/desk`, { timeout: 30_000 }), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await Promise.all([
+    page.waitForURL(`${baseUrl}/desk`, { timeout: 30_000 }),
+    page.getByRole('button', { name: 'Sign in' }).click(),
+  ]);
 }
 
 /** An instant `minutes` from now, ISO-8601 with offset (what the API takes as a deadline). */

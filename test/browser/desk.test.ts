@@ -7,14 +7,33 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { BROWSER_SKIP_MESSAGE, browserPlan, browserSuiteTitle, CHROMIUM_PATH, horizontalOverflow, launchBrowser } from '../support/browser.js';
+import {
+  BROWSER_SKIP_MESSAGE,
+  browserPlan,
+  browserSuiteTitle,
+  CHROMIUM_PATH,
+  horizontalOverflow,
+  launchBrowser,
+} from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { PRESS_OFFICE_NUMBER, signIn, startDesk, waitUntil, type Credentials, type Desk, type Submitted } from './desk-fixture.js';
+import {
+  PRESS_OFFICE_NUMBER,
+  signIn,
+  startDesk,
+  waitUntil,
+  type Credentials,
+  type Desk,
+  type Submitted,
+} from './desk-fixture.js';
 
 const plan = browserPlan();
 if (plan === 'skip') console.warn(`\n${BROWSER_SKIP_MESSAGE}\n`);
 
-const OFFICER: Credentials = { email: 'sam.patel@press.example.org', password: 'officer-password-5678', name: 'Sam Patel' };
+const OFFICER: Credentials = {
+  email: 'sam.patel@press.example.org',
+  password: 'officer-password-5678',
+  name: 'Sam Patel',
+};
 const JOURNALIST_PHONE = '+447911123456';
 const XSS_SUBJECT = '<img src=x onerror="window.__xss=1">';
 const XSS_DETAILS = '<script>window.__xss=1</script>';
@@ -79,7 +98,9 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the triage desk in a browser'
     expect(await page.locator('.site-header .who').textContent()).toContain('Sam Patel (officer)');
   });
 
-  it('works an enquiry from arrival to closed: live arrival, assign, SMS reply, response, close', { timeout: 45_000 }, async () => {
+  it('works an enquiry from arrival to closed: live arrival, assign, SMS reply, response, close', {
+    timeout: 45_000,
+  }, async () => {
     onTestFailed(() => console.error(desk.service.output()));
     const page = await (await context()).newPage();
     await page.goto(url('/desk'));
@@ -102,22 +123,37 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the triage desk in a browser'
     expect(await row.locator('.subject').textContent()).toBe('Road closure on the A38');
     expect(await page.locator('#live-status').textContent()).toContain(reference);
 
-    await Promise.all([page.waitForURL(url(`/desk/enquiries/${reference}`)), row.getByRole('link', { name: reference }).click()]);
+    await Promise.all([
+      page.waitForURL(url(`/desk/enquiries/${reference}`)),
+      row.getByRole('link', { name: reference }).click(),
+    ]);
     await expect.poll(() => page.locator('h1').textContent()).toContain(reference);
 
     // Assign to me.
-    await Promise.all([page.waitForURL((u) => u.pathname === `/desk/enquiries/${reference}` && u.searchParams.get('done') === 'assigned'), page.getByRole('button', { name: 'Assign to me' }).click()]);
+    await Promise.all([
+      page.waitForURL(
+        (u) => u.pathname === `/desk/enquiries/${reference}` && u.searchParams.get('done') === 'assigned',
+      ),
+      page.getByRole('button', { name: 'Assign to me' }).click(),
+    ]);
     expect(await summary(page, 'Assigned to')).toBe('Sam Patel');
     expect(await page.locator('.timeline').textContent()).toContain('Assigned to Sam Patel');
 
     // Reply by SMS: a graphile-worker job sends it through Twilio to the journalist.
     const reply = `Thanks Alex: the A38 reopened at 06:10. Ref ${reference}.`;
     await page.getByLabel('Reply to the journalist by SMS').fill(reply);
-    await Promise.all([page.waitForURL((u) => u.pathname === `/desk/enquiries/${reference}` && u.searchParams.get('done') === 'sms'), page.getByRole('button', { name: 'Send SMS reply' }).click()]);
-    const sent = await waitUntil('the SMS reply at fake Twilio', () => {
-      const to = desk.twilio.messages.filter((m) => m.to === JOURNALIST_PHONE);
-      return to.length ? to : null;
-    }, 15_000);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/desk/enquiries/${reference}` && u.searchParams.get('done') === 'sms'),
+      page.getByRole('button', { name: 'Send SMS reply' }).click(),
+    ]);
+    const sent = await waitUntil(
+      'the SMS reply at fake Twilio',
+      () => {
+        const to = desk.twilio.messages.filter((m) => m.to === JOURNALIST_PHONE);
+        return to.length ? to : null;
+      },
+      15_000,
+    );
     expect(sent).toHaveLength(1);
     expect(sent[0].body).toBe(reply);
     expect(sent[0].from).toBe(PRESS_OFFICE_NUMBER);
@@ -125,12 +161,20 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the triage desk in a browser'
     // Record the response given.
     const line = 'A spokesperson said: "The road was closed for resurfacing."';
     await page.getByLabel('Record the response given (press line)').fill(line);
-    await Promise.all([page.waitForURL((u) => u.pathname === `/desk/enquiries/${reference}` && u.searchParams.get('done') === 'response'), page.getByRole('button', { name: 'Record response' }).click()]);
+    await Promise.all([
+      page.waitForURL(
+        (u) => u.pathname === `/desk/enquiries/${reference}` && u.searchParams.get('done') === 'response',
+      ),
+      page.getByRole('button', { name: 'Record response' }).click(),
+    ]);
     expect(await summary(page, 'Response given')).toBe(line);
 
     // Close it.
     await page.getByLabel('Status', { exact: true }).selectOption('closed');
-    await Promise.all([page.waitForURL((u) => u.pathname === `/desk/enquiries/${reference}` && u.searchParams.get('done') === 'status'), page.getByRole('button', { name: 'Change status' }).click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/desk/enquiries/${reference}` && u.searchParams.get('done') === 'status'),
+      page.getByRole('button', { name: 'Change status' }).click(),
+    ]);
     expect(await summary(page, 'Status')).toBe('Closed');
     const timeline = await page.locator('.timeline').textContent();
     expect(timeline).toContain('Response given (press line)');
@@ -144,7 +188,9 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the triage desk in a browser'
     expect(await page.locator(`#row-${reference}`).count()).toBe(1);
   });
 
-  it('renders a stored XSS payload as text on the confirmation page, the live and loaded queue, and the enquiry page', { timeout: 45_000 }, async () => {
+  it('renders a stored XSS payload as text on the confirmation page, the live and loaded queue, and the enquiry page', {
+    timeout: 45_000,
+  }, async () => {
     onTestFailed(() => console.error(desk.service.output()));
     // The CSP would block the payload anyway; without it, only escaping stands between the
     // journalist's text and the officer's browser. That is what is tested here.
@@ -173,7 +219,10 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the triage desk in a browser'
     await form.getByLabel('Email address').fill('mallory@example.com');
     await form.getByLabel('Subject').fill(XSS_SUBJECT);
     await form.getByLabel('Details of your enquiry').fill(XSS_DETAILS);
-    await Promise.all([form.waitForURL(/\/enquiries\/[^/]+\/confirmation$/), form.getByRole('button', { name: 'Send enquiry' }).click()]);
+    await Promise.all([
+      form.waitForURL(/\/enquiries\/[^/]+\/confirmation$/),
+      form.getByRole('button', { name: 'Send enquiry' }).click(),
+    ]);
     const reference = (await form.locator('.reference').textContent())!.trim();
     expect(reference).toMatch(/^PD-/);
     await expectInert(form, 'confirmation page');
@@ -199,7 +248,9 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the triage desk in a browser'
     expect(dialogs).toEqual([]);
   });
 
-  it('shows what the journalist adds on their status page on the open queue, without a reload', { timeout: 30_000 }, async () => {
+  it('shows what the journalist adds on their status page on the open queue, without a reload', {
+    timeout: 30_000,
+  }, async () => {
     onTestFailed(() => console.error(desk.service.output()));
     const submitted = (await desk.submit({
       name: 'Kit Reporter',
@@ -226,7 +277,10 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the triage desk in a browser'
       method: 'POST',
       redirect: 'manual',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrf!, information: 'The council website still shows the old dates.' }).toString(),
+      body: new URLSearchParams({
+        _csrf: csrf!,
+        information: 'The council website still shows the old dates.',
+      }).toString(),
     });
     expect(added.status).toBe(303);
 
@@ -238,7 +292,9 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the triage desk in a browser'
     expect(await page.locator('#live-status').textContent()).toBe(`New information on ${reference}.`);
   });
 
-  it('fits a 320px wide screen: the queue and an enquiry page scroll only vertically', { timeout: 30_000 }, async () => {
+  it('fits a 320px wide screen: the queue and an enquiry page scroll only vertically', {
+    timeout: 30_000,
+  }, async () => {
     onTestFailed(() => console.error(desk.service.output()));
     const { reference } = await desk.submit({
       name: 'Priya Raman-Fitzgerald',
@@ -246,7 +302,8 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the triage desk in a browser'
       email: 'newsdesk@midlandsmorningchronicle.co.uk',
       phone: '07911 123789',
       subject: 'Request for the full list of incidents attended on the ring road interchange last weekend',
-      details: 'Longwordwithoutanyspacesatalltoseewhetherthelayoutwrapsitproperly_https://example.com/a/very/long/link/that/should/wrap',
+      details:
+        'Longwordwithoutanyspacesatalltoseewhetherthelayoutwrapsitproperly_https://example.com/a/very/long/link/that/should/wrap',
       urgent: true,
     });
     // Urgent out of hours: wait for the page to go out, so the enquiry shows its escalation steps.
@@ -257,7 +314,10 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the triage desk in a browser'
       await page.goto(url(path));
       expect(new URL(page.url()).pathname).toBe(path);
       const o = await horizontalOverflow(page);
-      expect(o.scrollWidth, `${path} at 320px: content is ${o.scrollWidth}px wide; past the right edge: ${o.culprits.join('; ')}`).toBeLessThanOrEqual(320);
+      expect(
+        o.scrollWidth,
+        `${path} at 320px: content is ${o.scrollWidth}px wide; past the right edge: ${o.culprits.join('; ')}`,
+      ).toBeLessThanOrEqual(320);
     }
   });
 });

@@ -7,7 +7,13 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { BROWSER_SKIP_MESSAGE, browserPlan, browserSuiteTitle, CHROMIUM_PATH, launchBrowser } from '../support/browser.js';
+import {
+  BROWSER_SKIP_MESSAGE,
+  browserPlan,
+  browserSuiteTitle,
+  CHROMIUM_PATH,
+  launchBrowser,
+} from '../support/browser.js';
 import { expectFits, expectNoViolations } from '../support/browser-expect.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { PRESS_OFFICE_NUMBER, startDesk, waitUntil, type Desk } from './desk-fixture.js';
@@ -72,11 +78,12 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the on-call link on a 320px p
     await database?.drop();
   });
 
-
-
   /** Submits the form of the button named `button` and waits for the view again. */
   async function submit(page: Page, button: string): Promise<number | undefined> {
-    const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: button }).click()]);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: button }).click(),
+    ]);
     await page.waitForLoadState();
     return res.status();
   }
@@ -89,12 +96,21 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the on-call link on a 320px p
     expect(res?.headers()['referrer-policy']).toBe('no-referrer');
     await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toContain(reference);
     const main = await page.locator('main').innerText();
-    for (const part of ['Alex Reporter', 'Evening Gazette', '07911 123456', 'Police cordon on Market Street', 'sealed off since 1am']) expect(main).toContain(part);
+    for (const part of [
+      'Alex Reporter',
+      'Evening Gazette',
+      '07911 123456',
+      'Police cordon on Market Street',
+      'sealed off since 1am',
+    ])
+      expect(main).toContain(part);
     expect(await page.locator('a[href^="tel:"]').count()).toBe(0);
     expect(await page.locator('script').count()).toBe(0);
     // The declare form's inputs are styled like the other fields (issue 23): a 2px border, full width.
     for (const id of ['#incident-name', '#incident-terms']) {
-      const style = await page.locator(id).evaluate((el) => ({ border: getComputedStyle(el).borderTopWidth, width: el.getBoundingClientRect().width }));
+      const style = await page
+        .locator(id)
+        .evaluate((el) => ({ border: getComputedStyle(el).borderTopWidth, width: el.getBoundingClientRect().width }));
       expect(style.border, id).toBe('2px');
       expect(style.width, id).toBeGreaterThan(250);
     }
@@ -108,7 +124,9 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the on-call link on a 320px p
     onTestFailed(() => console.error(desk.service.output()));
     let page = await noScript.newPage();
     await page.goto(link);
-    await page.getByLabel('Internal note', { exact: true }).fill('Duty inspector: cordon for a gas leak, line to follow.');
+    await page
+      .getByLabel('Internal note', { exact: true })
+      .fill('Duty inspector: cordon for a gas leak, line to follow.');
     expect(await submit(page, 'Add note')).toBe(303);
     // The first work through the link acknowledges the page (issue 23), and says so.
     expect(page.url()).toBe(`${link}?done=note&acked=1`);
@@ -133,12 +151,22 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the on-call link on a 320px p
     await page.goto(link);
     expect(await submit(page, 'Call me, then the journalist')).toBe(303);
     await expect(page.getByRole('status').innerText()).resolves.toContain('Calling you now on 07911 234567');
-    const call = await waitUntil('the call to the officer', async () => desk.twilio.calls.find((c) => c.to === ON_CALL.phone && (c.twiml ?? '').includes('/twilio/voice/callback-connect')), 15_000, 100);
+    const call = await waitUntil(
+      'the call to the officer',
+      async () =>
+        desk.twilio.calls.find(
+          (c) => c.to === ON_CALL.phone && (c.twiml ?? '').includes('/twilio/voice/callback-connect'),
+        ),
+      15_000,
+      100,
+    );
     expect(call.from).toBe(PRESS_OFFICE_NUMBER);
     // The journalist's number is looked up when the officer has answered, never written into the call.
     expect(call.twiml).not.toContain(JOURNALIST_PHONE);
 
-    await page.getByLabel('Line given to the journalist', { exact: true }).fill('A gas leak; the cordon stays until the engineers say it is safe. Nobody is hurt.');
+    await page
+      .getByLabel('Line given to the journalist', { exact: true })
+      .fill('A gas leak; the cordon stays until the engineers say it is safe. Nobody is hurt.');
     // The button says it sends nothing (issue 23, item 8), and so does the notice.
     expect(await submit(page, 'Mark done (sends nothing to the journalist)')).toBe(303);
     await expect(page.getByRole('status').innerText()).resolves.toContain('marked answered');
@@ -155,21 +183,38 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the on-call link on a 320px p
     await page.close();
   });
 
-  it('shows the incident\'s holding line as sent, with its SMS length, at 390 and 320px, and sends it to this journalist once (issue 23, item 7)', async () => {
+  it("shows the incident's holding line as sent, with its SMS length, at 390 and 320px, and sends it to this journalist once (issue 23, item 7)", async () => {
     onTestFailed(() => console.error(desk.service.output()));
     const LINE = 'A gas leak on Market Street: the cordon stays until engineers say it is safe. More at 07:00.';
     // The desk declared an incident, linked this enquiry and wrote its line.
     const incident = await desk.db
       .insertInto('incident')
-      .values({ name: 'Market Street cordon', terms: 'cordon', declared_at: new Date(), declared_by: 'desk@press.example.org' })
+      .values({
+        name: 'Market Street cordon',
+        terms: 'cordon',
+        declared_at: new Date(),
+        declared_by: 'desk@press.example.org',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await desk.db.insertInto('incident_line').values({ incident_id: incident.id, kind: 'holding', text: LINE, created_at: new Date(), created_by: 'desk@press.example.org' }).execute();
+    await desk.db
+      .insertInto('incident_line')
+      .values({
+        incident_id: incident.id,
+        kind: 'holding',
+        text: LINE,
+        created_at: new Date(),
+        created_by: 'desk@press.example.org',
+      })
+      .execute();
     await desk.db.updateTable('enquiry').set({ incident_id: incident.id }).where('reference', '=', reference).execute();
 
     const wide = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     try {
-      for (const [context, width] of [[wide, 390], [phone, 320]] as const) {
+      for (const [context, width] of [
+        [wide, 390],
+        [phone, 320],
+      ] as const) {
         const page = await context.newPage();
         await page.goto(link);
         await expect(page.locator('#line-text').innerText()).resolves.toBe(LINE);
@@ -185,10 +230,17 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the on-call link on a 320px p
     const page = await noScript.newPage();
     await page.goto(link);
     expect(await submit(page, 'Send the holding line to this journalist')).toBe(303);
-    await expect(page.getByRole('status').innerText()).resolves.toContain('The holding line is queued to the journalist by SMS to 07911 123456, exactly as written.');
+    await expect(page.getByRole('status').innerText()).resolves.toContain(
+      'The holding line is queued to the journalist by SMS to 07911 123456, exactly as written.',
+    );
     await expect(page.locator('#line').innerText()).resolves.toContain('Sent to this journalist at');
     expect(await page.getByRole('button', { name: 'Send the holding line to this journalist' }).count()).toBe(0);
-    await waitUntil('the line to reach the journalist', async () => desk.twilio.messages.find((m) => m.to === JOURNALIST_PHONE && m.body === LINE), 15_000, 100);
+    await waitUntil(
+      'the line to reach the journalist',
+      async () => desk.twilio.messages.find((m) => m.to === JOURNALIST_PHONE && m.body === LINE),
+      15_000,
+      100,
+    );
     await expectFits(page, 'the on-call view after sending the line');
     await page.close();
     expect(desk.twilio.messages.filter((m) => m.to === JOURNALIST_PHONE && m.body === LINE)).toHaveLength(1);

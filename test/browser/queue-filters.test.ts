@@ -22,7 +22,11 @@ if (plan === 'fail') {
   });
 }
 
-const OFFICER: Credentials = { email: 'rae.officer@press.example.org', password: 'officer-password-9012', name: 'Rae Officer' };
+const OFFICER: Credentials = {
+  email: 'rae.officer@press.example.org',
+  password: 'officer-password-9012',
+  name: 'Rae Officer',
+};
 const DAY = 86_400_000;
 
 describe.skipIf(plan !== 'run')(browserSuiteTitle('queue filters at 1280px and 320px, with live counts'), () => {
@@ -41,15 +45,36 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('queue filters at 1280px and 3
     await page.goto(`${desk.baseUrl}/desk`);
     await page.getByLabel('Outlet').fill('bbc');
     await Promise.all([page.waitForURL(/outlet=bbc/), page.getByRole('button', { name: 'Apply' }).click()]);
-    await Promise.all([page.waitForURL(/from=\d{4}-\d{2}-\d{2}/), page.getByRole('link', { name: 'This week' }).click()]);
+    await Promise.all([
+      page.waitForURL(/from=\d{4}-\d{2}-\d{2}/),
+      page.getByRole('link', { name: 'This week' }).click(),
+    ]);
     return page;
   }
 
   it('filters by outlet and "This week", shows the count, and passes axe at both widths', async () => {
     onTestFailed(() => console.error(desk.service.output()));
-    const thisWeek = await desk.submit({ name: 'Tom Fraser', outlet: 'BBC Radio Midlands', phone: '07911 123457', subject: 'Road closure on the ring road', details: 'How long will it last?' });
-    const lastMonth = await desk.submit({ name: 'Priya Shah', outlet: 'BBC News Online', email: 'priya.shah@example.co.uk', subject: 'Bin collections', details: 'Why were they missed?' });
-    const otherOutlet = await desk.submit({ name: 'Alex Morgan', outlet: 'Evening Gazette', phone: '07911 123456', subject: 'Library hours', details: 'Are they changing?' });
+    const thisWeek = await desk.submit({
+      name: 'Tom Fraser',
+      outlet: 'BBC Radio Midlands',
+      phone: '07911 123457',
+      subject: 'Road closure on the ring road',
+      details: 'How long will it last?',
+    });
+    const lastMonth = await desk.submit({
+      name: 'Priya Shah',
+      outlet: 'BBC News Online',
+      email: 'priya.shah@example.co.uk',
+      subject: 'Bin collections',
+      details: 'Why were they missed?',
+    });
+    const otherOutlet = await desk.submit({
+      name: 'Alex Morgan',
+      outlet: 'Evening Gazette',
+      phone: '07911 123456',
+      subject: 'Library hours',
+      details: 'Are they changing?',
+    });
     await desk.shiftIntoPast(lastMonth.reference, 30 * DAY);
 
     const page = await filtered(desktop);
@@ -65,7 +90,9 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('queue filters at 1280px and 3
 
     // A bad date: the message, still accessible.
     await page.goto(`${desk.baseUrl}/desk?from=2026-12-09&to=2026-12-01`);
-    await expect(page.locator('.error-summary').innerText()).resolves.toContain('Received from must be on or before received to');
+    await expect(page.locator('.error-summary').innerText()).resolves.toContain(
+      'Received from must be on or before received to',
+    );
     await expectNoViolations(page, 'the queue with a bad date range at 1280px');
 
     const small = await filtered(phone);
@@ -83,9 +110,17 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('queue filters at 1280px and 3
     expect(count).toMatch(/^\d+ enquir(y|ies)$/);
     const n = Number(count.split(' ')[0]);
 
-    await desk.submit({ name: 'Sam Lee', outlet: 'BBC Radio Midlands', phone: '07911 123458', subject: 'Flooding on the bypass', details: 'Is it closed?' });
+    await desk.submit({
+      name: 'Sam Lee',
+      outlet: 'BBC Radio Midlands',
+      phone: '07911 123458',
+      subject: 'Flooding on the bypass',
+      details: 'Is it closed?',
+    });
     await expect.poll(() => page.locator('#result-count').innerText(), { timeout: 10_000 }).toBe(`${n + 1} enquiries`);
-    await expect.poll(() => page.locator('[data-count="open"]').innerText(), { timeout: 10_000 }).toBe(String(before + 1));
+    await expect
+      .poll(() => page.locator('[data-count="open"]').innerText(), { timeout: 10_000 })
+      .toBe(String(before + 1));
     // No reload: the arrival also shows in the page's live section (its own request, so it may come after the counts).
     await expect.poll(() => page.locator('#live-section').isHidden(), { timeout: 10_000 }).toBe(false);
   });

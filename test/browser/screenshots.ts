@@ -22,7 +22,15 @@ import type { Page } from 'playwright-core';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded.js';
 import { launchBrowser, BROWSER_SKIP_MESSAGE } from '../support/browser.js';
 import { REPO_ROOT, startService, stopAllServices, type ServiceProcess } from '../support/service-process.js';
-import { ALWAYS_OPEN, minutesFromNow, signIn, startDesk, waitUntil, type Credentials, type Desk } from './desk-fixture.js';
+import {
+  ALWAYS_OPEN,
+  minutesFromNow,
+  signIn,
+  startDesk,
+  waitUntil,
+  type Credentials,
+  type Desk,
+} from './desk-fixture.js';
 
 const DOCS = resolve(REPO_ROOT, 'docs');
 /** A desktop browser in the UK (the deadline picker follows the browser's locale). */
@@ -62,7 +70,11 @@ async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }
   chmodSync(dir, 0o755);
   let embedded: EmbeddedDatabase;
   try {
-    embedded = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), database: 'pressdesk_shots', persistent: false });
+    embedded = await startEmbeddedPostgres({
+      dataDir: join(dir, 'data'),
+      database: 'pressdesk_shots',
+      persistent: false,
+    });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -83,7 +95,10 @@ async function enquiryPage(page: Page, desk: Desk, reference: string): Promise<v
 /** Fills in one of the enquiry page's action forms and submits it (the page comes back after a 303). */
 async function act(page: Page, fill: () => Promise<unknown>, button: string): Promise<void> {
   await fill();
-  await Promise.all([page.waitForURL(/\/desk\/enquiries\/[^/]+$/), page.getByRole('button', { name: button, exact: true }).click()]);
+  await Promise.all([
+    page.waitForURL(/\/desk\/enquiries\/[^/]+$/),
+    page.getByRole('button', { name: button, exact: true }).click(),
+  ]);
 }
 
 const nothing = async () => undefined;
@@ -104,9 +119,23 @@ async function main(): Promise<void> {
     desk = await startDesk({ databaseUrl: database.url, config: ALWAYS_OPEN });
     // Closed today (a closure), the usual 9:00–17:00 Monday to Friday otherwise: out-of-hours
     // enquiries get the honest respond-by of the next working day.
-    const weekdays = { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']], sat: [], sun: [] };
+    const weekdays = {
+      mon: [['09:00', '17:00']],
+      tue: [['09:00', '17:00']],
+      wed: [['09:00', '17:00']],
+      thu: [['09:00', '17:00']],
+      fri: [['09:00', '17:00']],
+      sat: [],
+      sun: [],
+    };
     const today = DateTime.now().setZone('Europe/London').toISODate();
-    night = await startService({ databaseUrl: database.url, twilio: desk.twilio, mode: 'web', name: 'night', config: { office: { hours: weekdays, closures: [today] } } });
+    night = await startService({
+      databaseUrl: database.url,
+      twilio: desk.twilio,
+      mode: 'web',
+      name: 'night',
+      config: { office: { hours: weekdays, closures: [today] } },
+    });
     const nightUrl = night.baseUrl!;
     const d = desk;
 
@@ -131,9 +160,19 @@ async function main(): Promise<void> {
       },
       nightUrl,
     );
-    await d.sms('+447911123999', 'Hi, Dana Hughes at City FM. Is the M6 closure at J10 linked to the crash reported earlier? Need a line for the 7am bulletin.', nightUrl);
+    await d.sms(
+      '+447911123999',
+      'Hi, Dana Hughes at City FM. Is the M6 closure at J10 linked to the crash reported earlier? Need a line for the 7am bulletin.',
+      nightUrl,
+    );
     await d.submit(
-      { name: 'Ruth Adeyemi', outlet: 'The Northern Echo', email: 'ruth.adeyemi@example.co.uk', subject: 'Drone use at public events: policy', details: 'Could you share the force policy on drone use at protests and football matches?' },
+      {
+        name: 'Ruth Adeyemi',
+        outlet: 'The Northern Echo',
+        email: 'ruth.adeyemi@example.co.uk',
+        subject: 'Drone use at public events: policy',
+        details: 'Could you share the force policy on drone use at protests and football matches?',
+      },
       nightUrl,
     );
 
@@ -146,15 +185,45 @@ async function main(): Promise<void> {
       details: 'Listeners report armed officers at the retail park. Is there any risk to the public?',
       urgent: true,
     });
-    const verdict = await d.submit({ name: 'Sam Okafor', outlet: 'Daily Courier', email: 's.okafor@dailycourier.example.com', subject: 'Comment on the Whitfield verdict', details: 'Will the force comment on today’s verdict? We publish at noon.', deadline: minutesFromNow(40) });
+    const verdict = await d.submit({
+      name: 'Sam Okafor',
+      outlet: 'Daily Courier',
+      email: 's.okafor@dailycourier.example.com',
+      subject: 'Comment on the Whitfield verdict',
+      details: 'Will the force comment on today’s verdict? We publish at noon.',
+      deadline: minutesFromNow(40),
+    });
     await d.shiftIntoPast(verdict.reference, 2 * HOUR);
-    const stats = await d.submit({ name: 'Chris Doyle', outlet: 'Radio Northside', email: 'chris.doyle@example.com', subject: 'Hate crime reports 2025 by ward', details: 'Could you send the annual figures by ward, with last year for comparison?' });
+    const stats = await d.submit({
+      name: 'Chris Doyle',
+      outlet: 'Radio Northside',
+      email: 'chris.doyle@example.com',
+      subject: 'Hate crime reports 2025 by ward',
+      details: 'Could you send the annual figures by ward, with last year for comparison?',
+    });
     await d.shiftIntoPast(stats.reference, 5 * HOUR);
-    const foi = await d.submit({ name: 'Hannah Price', outlet: 'Freelance', email: 'hannah.price@example.org', subject: 'Response times for 999 calls in rural areas', details: 'Do you have average response times for emergency calls in rural postcodes for the last three years?' });
-    const appeal = await d.submit({ name: 'Lee Chan', outlet: 'Metro', email: 'lee.chan@metro.example.co.uk', subject: 'Missing teenager appeal: any update?', details: 'Is there an update on the appeal issued on Tuesday?', deadline: minutesFromNow(180) });
+    const foi = await d.submit({
+      name: 'Hannah Price',
+      outlet: 'Freelance',
+      email: 'hannah.price@example.org',
+      subject: 'Response times for 999 calls in rural areas',
+      details: 'Do you have average response times for emergency calls in rural postcodes for the last three years?',
+    });
+    const appeal = await d.submit({
+      name: 'Lee Chan',
+      outlet: 'Metro',
+      email: 'lee.chan@metro.example.co.uk',
+      subject: 'Missing teenager appeal: any update?',
+      details: 'Is there an update on the appeal issued on Tuesday?',
+      deadline: minutesFromNow(180),
+    });
 
     // The page goes out to Jo, Twilio reports it delivered, Jo acknowledges by text.
-    const pageSms = await waitUntil('the page SMS', () => d.twilio.messages.find((m) => m.to === ON_CALL.phone && m.body?.includes(cordon.reference)), 20_000);
+    const pageSms = await waitUntil(
+      'the page SMS',
+      () => d.twilio.messages.find((m) => m.to === ON_CALL.phone && m.body?.includes(cordon.reference)),
+      20_000,
+    );
     await d.twilio.sendStatusCallback(pageSms, 'delivered');
     await new Promise((r) => setTimeout(r, 1500));
     await d.sms(ON_CALL.phone, `ACK ${cordon.reference}`, nightUrl);
@@ -168,7 +237,16 @@ async function main(): Promise<void> {
     // Sam takes the cordon enquiry (which puts it in progress) and adds a note.
     await enquiryPage(page, d, cordon.reference);
     await act(page, nothing, 'Assign to me');
-    await act(page, () => page.getByLabel('Internal note').fill('Spoke to the duty inspector: the cordon is for a suspected gas leak; no arrests. Cadent on site. Line to follow by 8am.'), 'Add note');
+    await act(
+      page,
+      () =>
+        page
+          .getByLabel('Internal note')
+          .fill(
+            'Spoke to the duty inspector: the cordon is for a suspected gas leak; no arrests. Cadent on site. Line to follow by 8am.',
+          ),
+      'Add note',
+    );
 
     // Kim has the statistics request, waiting on the journalist; Sam the appeal and the FOI-style question.
     await enquiryPage(page, d, stats.reference);

@@ -11,7 +11,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { BROWSER_SKIP_MESSAGE, browserPlan, browserSuiteTitle, CHROMIUM_PATH, launchBrowser } from '../support/browser.js';
+import {
+  BROWSER_SKIP_MESSAGE,
+  browserPlan,
+  browserSuiteTitle,
+  CHROMIUM_PATH,
+  launchBrowser,
+} from '../support/browser.js';
 import { expectFits, expectNoViolations } from '../support/browser-expect.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { REPO_ROOT } from '../support/service-process.js';
@@ -44,7 +50,9 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the journalist’s status pag
   /** Submits an enquiry through the public API and returns its reference and the status link the 201 carries. */
   async function submit(input: EnquiryInput): Promise<{ reference: string; link: string }> {
     const r = (await desk.submit(input)) as { reference: string; statusUrl?: string };
-    expect(r.statusUrl, 'the API 201 carries statusUrl').toMatch(new RegExp(`^${desk.baseUrl}/status/[A-Za-z0-9_-]{22,}$`));
+    expect(r.statusUrl, 'the API 201 carries statusUrl').toMatch(
+      new RegExp(`^${desk.baseUrl}/status/[A-Za-z0-9_-]{22,}$`),
+    );
     return { reference: r.reference, link: r.statusUrl! };
   }
 
@@ -66,11 +74,12 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the journalist’s status pag
     await database?.drop();
   });
 
-
-
   /** Submits the form of the button named `button`; the status of the POST's answer, once the next page has loaded. */
   async function press(page: Page, button: string): Promise<number> {
-    const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: button }).click()]);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: button }).click(),
+    ]);
     await page.waitForLoadState();
     return res.status();
   }
@@ -85,7 +94,10 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the journalist’s status pag
       details: 'Which roads close on Sunday, and from when?',
       deadline: minutesFromNow(26 * 60),
     });
-    for (const [context, width] of [[phone, 320], [desktop, 1280]] as const) {
+    for (const [context, width] of [
+      [phone, 320],
+      [desktop, 1280],
+    ] as const) {
       const page = await context.newPage();
       const res = await page.goto(link);
       expect(res?.status()).toBe(200);
@@ -109,14 +121,24 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the journalist’s status pag
 
   it('adds information with JavaScript off, and shows an empty addition refused beside its field (422, still accessible)', async () => {
     onTestFailed(() => console.error(desk.service.output()));
-    const { link } = await submit({ name: 'Sam Writer', outlet: 'Daily Courier', phone: '07911 123457', subject: 'Library opening hours', details: 'Are branch opening hours changing in the new year?' });
+    const { link } = await submit({
+      name: 'Sam Writer',
+      outlet: 'Daily Courier',
+      phone: '07911 123457',
+      subject: 'Library opening hours',
+      details: 'Are branch opening hours changing in the new year?',
+    });
     let page = await noScript.newPage();
     await page.goto(link);
-    await page.getByLabel('What you want to add', { exact: true }).fill('Also: will Sunday opening at the central library continue?');
+    await page
+      .getByLabel('What you want to add', { exact: true })
+      .fill('Also: will Sunday opening at the central library continue?');
     expect(await press(page, 'Add information')).toBe(303);
     expect(page.url()).toBe(`${link}?done=add`);
     await expect(page.getByRole('status').innerText()).resolves.toContain('What you added is now with your enquiry');
-    await expect(page.locator('.status-additions').innerText()).resolves.toContain('will Sunday opening at the central library continue?');
+    await expect(page.locator('.status-additions').innerText()).resolves.toContain(
+      'will Sunday opening at the central library continue?',
+    );
 
     // Nothing typed: refused, the message above the field and in the summary, nothing added.
     expect(await press(page, 'Add information')).toBe(422);
@@ -128,7 +150,10 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the journalist’s status pag
     await page.close();
 
     // The same refusal, checked with JavaScript on for axe and the overflow check, at both widths.
-    for (const [context, width] of [[phone, 320], [desktop, 1280]] as const) {
+    for (const [context, width] of [
+      [phone, 320],
+      [desktop, 1280],
+    ] as const) {
       page = await context.newPage();
       await page.goto(link);
       expect(await press(page, 'Add information')).toBe(422);
@@ -140,14 +165,22 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the journalist’s status pag
 
   it('withdraws with JavaScript off only once confirmed, and the page then says withdrawn', async () => {
     onTestFailed(() => console.error(desk.service.output()));
-    const { link } = await submit({ name: 'Ria News', outlet: 'Metro', phone: '07911 123458', subject: 'Bin collection changes', details: 'When do the new collection days start?' });
+    const { link } = await submit({
+      name: 'Ria News',
+      outlet: 'Metro',
+      phone: '07911 123458',
+      subject: 'Bin collection changes',
+      details: 'When do the new collection days start?',
+    });
     const page = await noScript.newPage();
     await page.goto(link);
     await page.getByLabel('Why you no longer need it (optional)').fill('Found the answer on the council website.');
     expect(await press(page, 'Withdraw enquiry')).toBe(422);
     await expect(page.locator('#confirm-error').innerText()).resolves.toContain('Tick the box to confirm');
     // The reason typed is kept for the second try.
-    expect(await page.getByLabel('Why you no longer need it (optional)').inputValue()).toBe('Found the answer on the council website.');
+    expect(await page.getByLabel('Why you no longer need it (optional)').inputValue()).toBe(
+      'Found the answer on the council website.',
+    );
 
     const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
     await page.getByLabel('Yes, withdraw this enquiry').check();
@@ -155,14 +188,20 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the journalist’s status pag
     expect(page.url()).toBe(`${link}?done=withdraw`);
     await expect(page.getByRole('status').innerText()).resolves.toContain('Your enquiry is withdrawn');
     await expect(page.locator('#stage-title').innerText()).resolves.toContain('Withdrawn');
-    await expect(page.locator('main').innerText()).resolves.toContain('Your reason: Found the answer on the council website.');
+    await expect(page.locator('main').innerText()).resolves.toContain(
+      'Your reason: Found the answer on the council website.',
+    );
     // Nothing left to change: no forms but none.
     expect(await page.getByRole('button', { name: 'Add information' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Withdraw enquiry' }).count()).toBe(0);
     await page.close();
 
     // A form left open in another tab: refused with the reason, nothing added.
-    const late = await fetch(`${link}/add`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, information: 'One more thing' }).toString() });
+    const late = await fetch(`${link}/add`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, information: 'One more thing' }).toString(),
+    });
     expect(late.status).toBe(409);
     const html = await late.text();
     expect(html).toContain('can no longer be changed');
@@ -171,8 +210,18 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the journalist’s status pag
 
   it('refuses a post without the page’s form token (403) and changes nothing', async () => {
     onTestFailed(() => console.error(desk.service.output()));
-    const { link } = await submit({ name: 'Kim Post', outlet: 'Radio Northside', phone: '07911 123461', subject: 'Tram timetable', details: 'Is the tram timetable changing?' });
-    const res = await fetch(`${link}/withdraw`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'confirm=yes&_csrf=forged' });
+    const { link } = await submit({
+      name: 'Kim Post',
+      outlet: 'Radio Northside',
+      phone: '07911 123461',
+      subject: 'Tram timetable',
+      details: 'Is the tram timetable changing?',
+    });
+    const res = await fetch(`${link}/withdraw`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'confirm=yes&_csrf=forged',
+    });
     expect(res.status).toBe(403);
     const page = await noScript.newPage();
     await page.goto(link);
@@ -183,7 +232,13 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the journalist’s status pag
 
   it('answers a tampered or unknown link with the same 404 page', async () => {
     onTestFailed(() => console.error(desk.service.output()));
-    const { link } = await submit({ name: 'Lee Chan', outlet: 'Metro', phone: '07911 123459', subject: 'Park lighting', details: 'Is the park lighting being switched off at night?' });
+    const { link } = await submit({
+      name: 'Lee Chan',
+      outlet: 'Metro',
+      phone: '07911 123459',
+      subject: 'Park lighting',
+      details: 'Is the park lighting being switched off at night?',
+    });
     const last = link.slice(-1);
     const tampered = `${link.slice(0, -1)}${last === 'A' ? 'B' : 'A'}`;
     const bodies: string[] = [];
@@ -213,7 +268,9 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the journalist’s status pag
     });
     let page = await noScript.newPage();
     await page.goto(link);
-    await page.getByLabel('What you want to add', { exact: true }).fill('We go to print at 6pm, so anything before then helps. Is anyone hurt?');
+    await page
+      .getByLabel('What you want to add', { exact: true })
+      .fill('We go to print at 6pm, so anything before then helps. Is anyone hurt?');
     expect(await press(page, 'Add information')).toBe(303);
     await page.close();
     // The desk's release is another helper's screen; here the fixture records it as the desk would.
@@ -221,7 +278,8 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the journalist’s status pag
       .updateTable('enquiry')
       .set({
         status: 'answered',
-        response_given: 'A suspected gas leak at number 42. The cordon stays until engineers say it is safe; nobody has been hurt and no one has been arrested.',
+        response_given:
+          'A suspected gas leak at number 42. The cordon stays until engineers say it is safe; nobody has been hurt and no one has been arrested.',
         response_released_at: new Date(),
       })
       .where('reference', '=', reference)

@@ -12,7 +12,24 @@
  */
 import { startService, type ServiceOptions, type ServiceProcess } from '../support/service-process.js';
 import { freePort } from '../../src/db/embedded.js';
-import { allStepsSent, explainPages, unsentSteps, pageStepStats, pollUntil, seededRandom, sleep, since, smsByReference, steadyLoad, storedEnquiries, tally, type Report, type Scenario, type ScenarioContext, scenarioDatabaseAndTwilio } from './support.js';
+import {
+  allStepsSent,
+  explainPages,
+  unsentSteps,
+  pageStepStats,
+  pollUntil,
+  seededRandom,
+  sleep,
+  since,
+  smsByReference,
+  steadyLoad,
+  storedEnquiries,
+  tally,
+  type Report,
+  type Scenario,
+  type ScenarioContext,
+  scenarioDatabaseAndTwilio,
+} from './support.js';
 
 const MARKER = 'fault-c';
 const BURST_MS = 20_000;
@@ -53,7 +70,15 @@ export const kill9: Scenario = {
     ctx.log(`kill plan: ${plan.map((p) => `${p.target} at ${p.at} ms (down ${p.downMs} ms)`).join('; ')}`);
 
     const t0 = performance.now();
-    const load = steadyLoad({ baseUrl: () => baseUrl, marker: MARKER, t0, intervalMs: 80, max: 400, urgentEvery: 2, signal: ctx.signal });
+    const load = steadyLoad({
+      baseUrl: () => baseUrl,
+      marker: MARKER,
+      t0,
+      intervalMs: 80,
+      max: 400,
+      urgentEvery: 2,
+      signal: ctx.signal,
+    });
     const kills: string[] = [];
     for (const k of plan) {
       const wait = k.at - since(t0);
@@ -85,7 +110,11 @@ export const kill9: Scenario = {
     };
     const pagedInTime = await pollUntil(allPaged, Math.min(55_000, ctx.remaining() - 8_000), ctx.signal, 500);
     const recoveredAt = since(t0);
-    ctx.log(pagedInTime ? `every stored urgent enquiry paged and recorded by ${since(t0)} ms; watching 4 s for duplicates` : `not every urgent enquiry paged by ${since(t0)} ms`);
+    ctx.log(
+      pagedInTime
+        ? `every stored urgent enquiry paged and recorded by ${since(t0)} ms; watching 4 s for duplicates`
+        : `not every urgent enquiry paged by ${since(t0)} ms`,
+    );
     await sleep(4_000);
 
     const stored = await storedEnquiries(pool, MARKER);
@@ -93,7 +122,10 @@ export const kill9: Scenario = {
     const lost = accepted.filter((s) => bySubject.get(s.subject)?.reference !== s.reference);
     const unknownStored = subs.filter((s) => s.status !== 201 && bySubject.has(s.subject));
     const urgentStored = stored.filter((r) => r.urgent);
-    const perRef = smsByReference(fake.messages, urgentStored.map((r) => r.reference));
+    const perRef = smsByReference(
+      fake.messages,
+      urgentStored.map((r) => r.reference),
+    );
     const duplicated = [...perRef].filter(([, n]) => n > 1);
     const unpaged = [...perRef].filter(([, n]) => n === 0);
     const steps = await pool.query<{ reference: string; pages: string; sent_steps: string; sent_events: string }>(
@@ -106,10 +138,15 @@ export const kill9: Scenario = {
     );
     const badSteps = steps.rows.filter((r) => r.pages !== '1' || r.sent_steps !== '1' || r.sent_events !== '1');
     const stats = await pageStepStats(pool);
-    const releases = incarnations.flatMap((p) => p.logs().filter((l) => l.msg === 'released jobs held by runners that stopped').map(() => p.name));
+    const releases = incarnations.flatMap((p) =>
+      p
+        .logs()
+        .filter((l) => l.msg === 'released jobs held by runners that stopped')
+        .map(() => p.name),
+    );
 
     report.count('requests sent', subs.length);
-    report.count('answers', tally(subs.map((s) => (s.status === 0 ? s.error ?? 'no answer' : s.status))));
+    report.count('answers', tally(subs.map((s) => (s.status === 0 ? (s.error ?? 'no answer') : s.status))));
     report.count('kills', kills.join('; '));
     report.count('accepted (201)', accepted.length);
     report.count('stored', accepted.length - lost.length);
@@ -123,14 +160,37 @@ export const kill9: Scenario = {
     report.count('sweeper releases of dead runners', releases.length ? tally(releases) : 'none needed');
     report.count('all pages out, after the burst ended (ms)', pagedInTime ? recoveredAt - burstEnd : 'not in time');
 
-    for (const line of await explainPages(pool, fake.messages, [...duplicated.map(([r]) => r), ...unpaged.map(([r]) => r), ...badSteps.map((r) => r.reference)])) report.note(line);
-    for (const line of (await unsentSteps(pool, urgentStored.map((r) => r.reference))).slice(0, 5)) report.note(`not recorded as sent: ${line}`);
+    for (const line of await explainPages(pool, fake.messages, [
+      ...duplicated.map(([r]) => r),
+      ...unpaged.map(([r]) => r),
+      ...badSteps.map((r) => r.reference),
+    ]))
+      report.note(line);
+    for (const line of (
+      await unsentSteps(
+        pool,
+        urgentStored.map((r) => r.reference),
+      )
+    ).slice(0, 5))
+      report.note(`not recorded as sent: ${line}`);
     report.check(kills.length === KILLS, `only ${kills.length} of ${KILLS} kills happened`);
-    report.check(lost.length === 0, `${lost.length} accepted enquiries missing: ${lost.map((s) => s.reference).join(', ')}`);
+    report.check(
+      lost.length === 0,
+      `${lost.length} accepted enquiries missing: ${lost.map((s) => s.reference).join(', ')}`,
+    );
     report.check(duplicated.length === 0, `pages sent twice: ${duplicated.map(([r, n]) => `${r}×${n}`).join(', ')}`);
     report.check(unpaged.length === 0, `urgent enquiries never paged: ${unpaged.map(([r]) => r).join(', ')}`);
-    report.check(badSteps.length === 0, `page rows/steps/events not exactly one: ${badSteps.slice(0, 5).map((r) => `${r.reference} pages=${r.pages} sent=${r.sent_steps} events=${r.sent_events}`).join('; ')}`);
-    report.check(subs.every((s) => s.status === 0 || s.status === 201), `unexpected statuses: ${tally(subs.filter((s) => s.status !== 0 && s.status !== 201).map((s) => s.status))}`);
+    report.check(
+      badSteps.length === 0,
+      `page rows/steps/events not exactly one: ${badSteps
+        .slice(0, 5)
+        .map((r) => `${r.reference} pages=${r.pages} sent=${r.sent_steps} events=${r.sent_events}`)
+        .join('; ')}`,
+    );
+    report.check(
+      subs.every((s) => s.status === 0 || s.status === 201),
+      `unexpected statuses: ${tally(subs.filter((s) => s.status !== 0 && s.status !== 201).map((s) => s.status))}`,
+    );
     report.check(pagedInTime, 'pages were not all delivered in time');
   },
 };

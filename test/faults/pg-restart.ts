@@ -10,7 +10,24 @@
  * after; the service recovered by itself (same process, requests succeed again).
  */
 import { startService } from '../support/service-process.js';
-import { allStepsSent, explainPages, unsentSteps, pageStepStats, percentile, pollUntil, sleep, since, smsByReference, steadyLoad, storedEnquiries, tally, type Report, type Scenario, type ScenarioContext, scenarioDatabaseAndTwilio } from './support.js';
+import {
+  allStepsSent,
+  explainPages,
+  unsentSteps,
+  pageStepStats,
+  percentile,
+  pollUntil,
+  sleep,
+  since,
+  smsByReference,
+  steadyLoad,
+  storedEnquiries,
+  tally,
+  type Report,
+  type Scenario,
+  type ScenarioContext,
+  scenarioDatabaseAndTwilio,
+} from './support.js';
 
 const MARKER = 'fault-a';
 const WARM_MS = 4_000;
@@ -28,14 +45,28 @@ export const pgRestart: Scenario = {
     // Twilio answers each request after 400 ms, so page jobs are mid-send when the database goes:
     // they must record the SID after it returns (or find the message again), not send twice.
     fake.delayNext(2_000, 400);
-    const svc = await startService({ databaseUrl: url, twilio: fake, mode: 'all', name: 'service', config: { intake: { rateLimit: null } } });
+    const svc = await startService({
+      databaseUrl: url,
+      twilio: fake,
+      mode: 'all',
+      name: 'service',
+      config: { intake: { rateLimit: null } },
+    });
     ctx.watch(svc);
     ctx.onCleanup(() => svc.stop());
     const pid = svc.pid;
     ctx.log(`service pid ${pid} on ${svc.baseUrl}; database on port ${ctx.pg.port}`);
 
     const t0 = performance.now();
-    const load = steadyLoad({ baseUrl: () => svc.baseUrl!, marker: MARKER, t0, intervalMs: 50, max: 600, urgentEvery: 3, signal: ctx.signal });
+    const load = steadyLoad({
+      baseUrl: () => svc.baseUrl!,
+      marker: MARKER,
+      t0,
+      intervalMs: 50,
+      max: 600,
+      urgentEvery: 3,
+      signal: ctx.signal,
+    });
     const readyz: Array<{ at: number; status: number; ms: number }> = [];
     let polling = true;
     const poller = (async () => {
@@ -79,10 +110,15 @@ export const pgRestart: Scenario = {
 
     // Wait for every accepted urgent enquiry's page to reach the fake Twilio.
     const refs = urgentAccepted.map((s) => s.reference!);
-    const allPaged = async () => [...smsByReference(fake.messages, refs).values()].every((n) => n >= 1) && (await allStepsSent(pool, refs));
+    const allPaged = async () =>
+      [...smsByReference(fake.messages, refs).values()].every((n) => n >= 1) && (await allStepsSent(pool, refs));
     const pagedInTime = await pollUntil(allPaged, Math.min(60_000, ctx.remaining() - 8_000), ctx.signal, 250);
     const allRecordedAt = since(t0);
-    ctx.log(pagedInTime ? `every urgent enquiry paged and recorded by ${since(t0)} ms; watching 3 s for duplicates` : `not every urgent enquiry paged by ${since(t0)} ms`);
+    ctx.log(
+      pagedInTime
+        ? `every urgent enquiry paged and recorded by ${since(t0)} ms; watching 3 s for duplicates`
+        : `not every urgent enquiry paged by ${since(t0)} ms`,
+    );
     await sleep(3_000);
 
     const stored = await storedEnquiries(pool, MARKER);
@@ -91,7 +127,10 @@ export const pgRestart: Scenario = {
     const storedThoughRefused = subs.filter((s) => s.status !== 201 && storedBySubject.has(s.subject));
     // Every stored urgent enquiry (also one whose answer was lost) must page exactly once.
     const urgentStored = stored.filter((r) => r.urgent);
-    const perRef = smsByReference(fake.messages, urgentStored.map((r) => r.reference));
+    const perRef = smsByReference(
+      fake.messages,
+      urgentStored.map((r) => r.reference),
+    );
     const paged = [...perRef.values()].filter((n) => n >= 1).length;
     const duplicated = [...perRef].filter(([, n]) => n > 1);
     const unpaged = urgentAccepted.filter((s) => (perRef.get(s.reference!) ?? 0) === 0);
@@ -109,11 +148,26 @@ export const pgRestart: Scenario = {
     const firstGreen = readyAfter.find((r) => r.status === 200);
 
     report.count('requests sent', subs.length);
-    report.count('statuses', tally(subs.map((s) => (s.status === 0 ? s.error ?? 'no answer' : s.status))));
+    report.count('statuses', tally(subs.map((s) => (s.status === 0 ? (s.error ?? 'no answer') : s.status))));
     report.count('sent during the outage', during.length);
-    report.count('outage answers', tally(during.map((s) => (s.status === 0 ? s.error ?? 'no answer' : `${s.status}${s.retryAfter ? ` Retry-After ${s.retryAfter}` : ''}`))));
+    report.count(
+      'outage answers',
+      tally(
+        during.map((s) =>
+          s.status === 0
+            ? (s.error ?? 'no answer')
+            : `${s.status}${s.retryAfter ? ` Retry-After ${s.retryAfter}` : ''}`,
+        ),
+      ),
+    );
     report.count('slowest answer during the outage (ms)', Math.max(0, ...during.map((s) => s.ms)));
-    report.count('p99 answer overall (ms)', percentile(subs.map((s) => s.ms), 99));
+    report.count(
+      'p99 answer overall (ms)',
+      percentile(
+        subs.map((s) => s.ms),
+        99,
+      ),
+    );
     report.count('accepted (201)', accepted.length);
     report.count('stored', accepted.length - lost.length);
     report.count('lost', lost.length);
@@ -123,33 +177,73 @@ export const pgRestart: Scenario = {
     report.count('duplicated', duplicated.length);
     report.count('urgent unpaged', unpaged.length);
     report.count('SMS for no stored enquiry', strays.length);
-    const unrecorded = await unsentSteps(pool, urgentStored.map((r) => r.reference));
+    const unrecorded = await unsentSteps(
+      pool,
+      urgentStored.map((r) => r.reference),
+    );
     report.count('page steps not recorded as sent', unrecorded.length);
     const steps = await pageStepStats(pool);
-    report.count('page steps retried / found again at Twilio', `${steps.retried} / ${steps.recovered} (${fake.requests.filter((r) => r.method === 'GET').length} look-ups)`);
+    report.count(
+      'page steps retried / found again at Twilio',
+      `${steps.retried} / ${steps.recovered} (${fake.requests.filter((r) => r.method === 'GET').length} look-ups)`,
+    );
     report.count('/readyz during the outage', tally(readyDuring.map((r) => r.status)));
     report.count('/readyz green again after restart (ms)', firstGreen ? firstGreen.at - upAt : 'never');
     report.count('first 201 after restart (ms)', firstOkAfter ? firstOkAfter.sentAt - upAt : 'never');
-    report.count('every page recorded as sent, after the restart (ms)', pagedInTime ? allRecordedAt - upAt : 'not in time');
-    report.count('job runners that died mid-job and were replaced', svc.logs().filter((l) => l.msg === 'a job runner died; starting a new one').length);
+    report.count(
+      'every page recorded as sent, after the restart (ms)',
+      pagedInTime ? allRecordedAt - upAt : 'not in time',
+    );
+    report.count(
+      'job runners that died mid-job and were replaced',
+      svc.logs().filter((l) => l.msg === 'a job runner died; starting a new one').length,
+    );
     report.count('service process', svc.exited ? 'exited' : `still pid ${pid}`);
 
-    for (const line of await explainPages(pool, fake.messages, [...duplicated.map(([r]) => r), ...unpaged.map((s) => s.reference!)])) report.note(line);
+    for (const line of await explainPages(pool, fake.messages, [
+      ...duplicated.map(([r]) => r),
+      ...unpaged.map((s) => s.reference!),
+    ]))
+      report.note(line);
     for (const line of unrecorded.slice(0, 5)) report.note(`not recorded as sent: ${line}`);
-    report.check(unrecorded.length === 0, `${unrecorded.length} page steps never recorded as sent (no escalation would follow)`);
-    report.check(lost.length === 0, `${lost.length} accepted enquiries missing: ${lost.map((s) => s.reference).join(', ')}`);
+    report.check(
+      unrecorded.length === 0,
+      `${unrecorded.length} page steps never recorded as sent (no escalation would follow)`,
+    );
+    report.check(
+      lost.length === 0,
+      `${lost.length} accepted enquiries missing: ${lost.map((s) => s.reference).join(', ')}`,
+    );
     report.check(duplicated.length === 0, `pages sent twice: ${duplicated.map(([r, n]) => `${r}×${n}`).join(', ')}`);
     report.check(unpaged.length === 0, `urgent enquiries never paged: ${unpaged.map((s) => s.reference).join(', ')}`);
     report.check(strays.length === 0, `${strays.length} SMS for no stored enquiry`);
-    report.check(fiveHundreds.length === 0, `${fiveHundreds.length} answers were 5xx other than 503: ${tally(fiveHundreds.map((s) => s.status))} ${fiveHundreds[0]?.error ?? ''}`);
+    report.check(
+      fiveHundreds.length === 0,
+      `${fiveHundreds.length} answers were 5xx other than 503: ${tally(fiveHundreds.map((s) => s.status))} ${fiveHundreds[0]?.error ?? ''}`,
+    );
     report.check(noRetryAfter.length === 0, `${noRetryAfter.length} 503s without Retry-After`);
     report.check(hangs.length === 0, `${hangs.length} requests hung for more than 10 s`);
-    report.check(dropped.length === 0, `${dropped.length} requests got no HTTP answer: ${tally(dropped.map((s) => s.error ?? '?'))}`);
+    report.check(
+      dropped.length === 0,
+      `${dropped.length} requests got no HTTP answer: ${tally(dropped.map((s) => s.error ?? '?'))}`,
+    );
     report.check(odd.length === 0, `unexpected statuses: ${tally(odd.map((s) => s.status))}`);
-    report.check(during.length > 0 && during.every((s) => s.status === 503), 'not every request during the outage got 503');
-    report.check(lateFailures.length === 0, `${lateFailures.length} requests sent ${SETTLE_MS} ms or more after the restart failed: ${tally(lateFailures.map((s) => s.status || s.error || '?'))}`);
-    report.check(readyDuring.length > 0 && readyDuring.every((r) => r.status === 503), `/readyz during the outage: ${tally(readyDuring.map((r) => r.status))}`);
-    report.check(readyz.length > 0 && readyz[readyz.length - 1].status === 200, `/readyz after the restart ended at ${readyz[readyz.length - 1]?.status}`);
+    report.check(
+      during.length > 0 && during.every((s) => s.status === 503),
+      'not every request during the outage got 503',
+    );
+    report.check(
+      lateFailures.length === 0,
+      `${lateFailures.length} requests sent ${SETTLE_MS} ms or more after the restart failed: ${tally(lateFailures.map((s) => s.status || s.error || '?'))}`,
+    );
+    report.check(
+      readyDuring.length > 0 && readyDuring.every((r) => r.status === 503),
+      `/readyz during the outage: ${tally(readyDuring.map((r) => r.status))}`,
+    );
+    report.check(
+      readyz.length > 0 && readyz[readyz.length - 1].status === 200,
+      `/readyz after the restart ended at ${readyz[readyz.length - 1]?.status}`,
+    );
     report.check(!svc.exited && svc.pid === pid, 'the service process exited');
     report.check(pagedInTime, 'pages were not all delivered in time');
   },

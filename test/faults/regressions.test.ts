@@ -23,11 +23,21 @@ describe('finding a page SMS again after an attempt with an unknown outcome', ()
   // job was released 20 s later, and by then the on-call phone had received more than 50 newer
   // pages. The look-up read only the newest 50 messages, missed it, and sent the page again.
   it('finds the message even when the phone has received more than 50 messages since', async () => {
-    const gateway = createTwilioGateway({ accountSid: fake.accountSid, authToken: fake.authToken, phoneNumber: '+443001234567', apiBaseUrl: fake.baseUrl, configured: true });
+    const gateway = createTwilioGateway({
+      accountSid: fake.accountSid,
+      authToken: fake.authToken,
+      phoneNumber: '+443001234567',
+      apiBaseUrl: fake.baseUrl,
+      configured: true,
+    });
     const to = '+447911123456';
     const since = new Date(Date.now() - 1_000);
-    const first = await gateway.sendSms({ to, body: 'URGENT media enquiry PD-AAA-AAA (the one whose answer was lost)' });
-    for (let i = 0; i < 60; i++) await gateway.sendSms({ to, body: `URGENT media enquiry PD-BBB-${String(i).padStart(3, '0')}` });
+    const first = await gateway.sendSms({
+      to,
+      body: 'URGENT media enquiry PD-AAA-AAA (the one whose answer was lost)',
+    });
+    for (let i = 0; i < 60; i++)
+      await gateway.sendSms({ to, body: `URGENT media enquiry PD-BBB-${String(i).padStart(3, '0')}` });
     expect(await gateway.findSentSms({ to, since, marker: 'PD-AAA-AAA' })).toBe(first.sid);
     expect(await gateway.findSentSms({ to, since, marker: 'PD-ZZZ-ZZZ' })).toBeNull();
   });
@@ -40,7 +50,11 @@ describe('the public sign-in form and big bodies', () => {
     const h = await startHarness({ now: '2026-12-02T10:00:00Z' });
     try {
       const body = `email=a%40b.example&password=${'x'.repeat(h.config.intake.maxBodyBytes)}`;
-      const res = await h.app.request('/desk/login', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body });
+      const res = await h.app.request('/desk/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body,
+      });
       expect(res.status).toBe(413);
       expect(await res.text()).toContain('Too much data');
     } finally {
@@ -94,7 +108,9 @@ describe('a database restart while work is in progress', () => {
   // The same scenario: a graphile-worker runner that could not record a job's outcome (the
   // database went away mid-job) died and was never replaced, and the heartbeat kept vouching for
   // it, so the page job it held stayed locked for graphile-worker's 4 hours.
-  it('a job runner that dies because the database went away is replaced and its job runs again', { timeout: 30_000 }, async () => {
+  it('a job runner that dies because the database went away is replaced and its job runs again', {
+    timeout: 30_000,
+  }, async () => {
     const database = await createTestDatabase();
     const dbName = new URL(database.url).pathname.slice(1);
     const runs: number[] = [];
@@ -111,7 +127,10 @@ describe('a database restart while work is in progress', () => {
           if (runs.length > 1) return;
           // The database goes away while this job runs: it cannot be marked complete.
           await admin(`ALTER DATABASE ${pg.escapeIdentifier(dbName)} ALLOW_CONNECTIONS false`);
-          await admin('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [dbName]);
+          await admin(
+            'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+            [dbName],
+          );
           setTimeout(() => void admin(`ALTER DATABASE ${pg.escapeIdentifier(dbName)} ALLOW_CONNECTIONS true`), 1_500);
         },
       },
@@ -120,7 +139,9 @@ describe('a database restart while work is in progress', () => {
       await sql`SELECT graphile_worker.add_job('flaky', '{}'::json)`.execute(database.db);
       expect(await until(() => runs.length >= 2, 20_000), `the job ran ${runs.length} time(s)`).toBe(true);
       const left = await until(async () => {
-        const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM graphile_worker.jobs`.execute(database.db).catch(() => null);
+        const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM graphile_worker.jobs`
+          .execute(database.db)
+          .catch(() => null);
         return r?.rows[0].n === 0;
       }, 10_000);
       expect(left, 'the job is done').toBe(true);

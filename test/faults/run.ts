@@ -14,7 +14,14 @@ import { stopAllServices } from '../support/service-process.js';
 import { kill9 } from './kill9.js';
 import { pgRestart } from './pg-restart.js';
 import { slowClients } from './slow-clients.js';
-import { Report, sleep, startOwnPostgres, type OwnPostgres, type Scenario, type ServiceProcessLike } from './support.js';
+import {
+  Report,
+  sleep,
+  startOwnPostgres,
+  type OwnPostgres,
+  type Scenario,
+  type ServiceProcessLike,
+} from './support.js';
 import { twilioDown } from './twilio-down.js';
 
 const SCENARIOS: Scenario[] = [pgRestart, twilioDown, kill9, slowClients];
@@ -65,9 +72,15 @@ async function runScenario(s: Scenario, pg: OwnPostgres, seed: number): Promise<
   if (!report.passed) {
     for (const p of watched) {
       // Warnings and errors only (a worker logs every job at info).
-      const lines = p.output().trim().split('\n').filter((l) => !/^\{"level":(10|20|30),/.test(l));
+      const lines = p
+        .output()
+        .trim()
+        .split('\n')
+        .filter((l) => !/^\{"level":(10|20|30),/.test(l));
       const text = lines.slice(-25).join('\n') || '(nothing above info)';
-      out(`  --- last output of ${p.name} (pid ${p.pid}, ${p.exited ? 'exited' : 'running'}) ---\n${text.replace(/^/gm, '  | ')}`);
+      out(
+        `  --- last output of ${p.name} (pid ${p.pid}, ${p.exited ? 'exited' : 'running'}) ---\n${text.replace(/^/gm, '  | ')}`,
+      );
     }
   }
   for (const fn of cleanups.reverse()) {

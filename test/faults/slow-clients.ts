@@ -14,7 +14,17 @@
 import { setMaxListeners } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { startService } from '../support/service-process.js';
-import { enquiryBody, percentile, sleep, since, tally, type Report, type Scenario, type ScenarioContext, scenarioDatabaseAndTwilio } from './support.js';
+import {
+  enquiryBody,
+  percentile,
+  sleep,
+  since,
+  tally,
+  type Report,
+  type Scenario,
+  type ScenarioContext,
+  scenarioDatabaseAndTwilio,
+} from './support.js';
 
 const LORIS = 50;
 const SLOW_BODIES = 3;
@@ -34,7 +44,15 @@ interface SlowConn {
 }
 
 /** A connection that sends `prefix` and then `filler` forever, one byte per `everyMs`, until closed. */
-function trickle(port: number, t0: number, kind: SlowConn['kind'], prefix: string, bytePrefix: boolean, everyMs: number, signal: AbortSignal): SlowConn {
+function trickle(
+  port: number,
+  t0: number,
+  kind: SlowConn['kind'],
+  prefix: string,
+  bytePrefix: boolean,
+  everyMs: number,
+  signal: AbortSignal,
+): SlowConn {
   const rec: SlowConn = { kind, openedAt: since(t0), closedAt: null, firstLine: '', bytesSent: 0 };
   const sock = connect({ port, host: '127.0.0.1' });
   let received = '';
@@ -76,12 +94,26 @@ interface BigBody {
 }
 
 /** Sends a 5 MB body at 256 KB/s; stops at the first answer (or when the server closes). */
-function bigBody(port: number, label: string, path: string, contentType: string, chunked: boolean, signal: AbortSignal): Promise<BigBody> {
+function bigBody(
+  port: number,
+  label: string,
+  path: string,
+  contentType: string,
+  chunked: boolean,
+  signal: AbortSignal,
+): Promise<BigBody> {
   return new Promise((resolve) => {
     const rec: BigBody = { label, status: 0, answeredAfterMs: null, bytesSent: 0 };
     const started = performance.now();
     const sock: Socket = connect({ port, host: '127.0.0.1' });
-    const head = [`POST ${path} HTTP/1.1`, 'Host: 127.0.0.1', `Content-Type: ${contentType}`, chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${BIG}`, '', ''].join('\r\n');
+    const head = [
+      `POST ${path} HTTP/1.1`,
+      'Host: 127.0.0.1',
+      `Content-Type: ${contentType}`,
+      chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${BIG}`,
+      '',
+      '',
+    ].join('\r\n');
     let received = '';
     let timer: NodeJS.Timeout | undefined;
     const done = () => {
@@ -110,7 +142,9 @@ function bigBody(port: number, label: string, path: string, contentType: string,
         clearInterval(timer);
         return;
       }
-      sock.write(chunked ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]) : chunk);
+      sock.write(
+        chunked ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]) : chunk,
+      );
       rec.bytesSent += chunk.length;
     }, 250);
   });
@@ -122,7 +156,13 @@ export const slowClients: Scenario = {
   budgetMs: 90_000,
   async run(ctx: ScenarioContext, report: Report) {
     const { url, fake } = await scenarioDatabaseAndTwilio(ctx, 'faults_slow_clients');
-    const svc = await startService({ databaseUrl: url, twilio: fake, mode: 'all', name: 'service', config: { intake: { rateLimit: null } } });
+    const svc = await startService({
+      databaseUrl: url,
+      twilio: fake,
+      mode: 'all',
+      name: 'service',
+      config: { intake: { rateLimit: null } },
+    });
     ctx.watch(svc);
     ctx.onCleanup(() => svc.stop());
     const port = svc.port;
@@ -148,7 +188,12 @@ export const slowClients: Scenario = {
               ? await fetch(`${base}/`, { signal: AbortSignal.timeout(10_000) })
               : what === 'GET /healthz'
                 ? await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(10_000) })
-                : await fetch(`${base}/api/enquiries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: enquiryBody(`fault-d #${i}`, false), signal: AbortSignal.timeout(10_000) });
+                : await fetch(`${base}/api/enquiries`, {
+                    method: 'POST',
+                    headers: { 'content-type': 'application/json' },
+                    body: enquiryBody(`fault-d #${i}`, false),
+                    signal: AbortSignal.timeout(10_000),
+                  });
           await res.arrayBuffer();
           normal.push({ what, status: res.status, ms: Math.round(performance.now() - started) });
         } catch (err) {
@@ -164,18 +209,47 @@ export const slowClients: Scenario = {
       slow.push(trickle(port, t0, 'headers', lorisPrefix, true, 500, attack.signal));
       await sleep(20);
     }
-    const bodyPrefix = 'POST /api/enquiries HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":"';
+    const bodyPrefix =
+      'POST /api/enquiries HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":"';
     for (let i = 0; i < SLOW_BODIES; i++) slow.push(trickle(port, t0, 'body', bodyPrefix, false, 1_000, attack.signal));
     ctx.log(`${LORIS} slow-loris connections and ${SLOW_BODIES} slow bodies open; normal traffic running`);
 
     const bigs = await Promise.all([
       bigBody(port, 'API, Content-Length 5 MB', '/api/enquiries', 'application/json', false, attack.signal),
       bigBody(port, 'API, chunked 5 MB', '/api/enquiries', 'application/json', true, attack.signal),
-      bigBody(port, 'form, Content-Length 5 MB', '/enquiries', 'application/x-www-form-urlencoded', false, attack.signal),
+      bigBody(
+        port,
+        'form, Content-Length 5 MB',
+        '/enquiries',
+        'application/x-www-form-urlencoded',
+        false,
+        attack.signal,
+      ),
       bigBody(port, 'form, chunked 5 MB', '/enquiries', 'application/x-www-form-urlencoded', true, attack.signal),
-      bigBody(port, 'SMS webhook, chunked 5 MB', '/twilio/sms', 'application/x-www-form-urlencoded', true, attack.signal),
-      bigBody(port, 'desk sign-in, Content-Length 5 MB', '/desk/login', 'application/x-www-form-urlencoded', false, attack.signal),
-      bigBody(port, 'desk sign-in, chunked 5 MB', '/desk/login', 'application/x-www-form-urlencoded', true, attack.signal),
+      bigBody(
+        port,
+        'SMS webhook, chunked 5 MB',
+        '/twilio/sms',
+        'application/x-www-form-urlencoded',
+        true,
+        attack.signal,
+      ),
+      bigBody(
+        port,
+        'desk sign-in, Content-Length 5 MB',
+        '/desk/login',
+        'application/x-www-form-urlencoded',
+        false,
+        attack.signal,
+      ),
+      bigBody(
+        port,
+        'desk sign-in, chunked 5 MB',
+        '/desk/login',
+        'application/x-www-form-urlencoded',
+        true,
+        attack.signal,
+      ),
     ]);
     ctx.log(`big bodies answered: ${bigs.map((b) => `${b.label} → ${b.status || 'none'}`).join('; ')}`);
 
@@ -191,29 +265,65 @@ export const slowClients: Scenario = {
     const slowBodies = slow.filter((s) => s.kind === 'body');
     const lifetimes = (xs: SlowConn[]) => xs.filter((s) => s.closedAt !== null).map((s) => s.closedAt! - s.openedAt);
     const lorisOpenTooLong = loris.filter((s) => s.closedAt === null || s.closedAt - s.openedAt > LORIS_CLOSE_BY_MS);
-    const bodiesOpenTooLong = slowBodies.filter((s) => s.closedAt === null || s.closedAt - s.openedAt > SLOW_BODY_CLOSE_BY_MS);
+    const bodiesOpenTooLong = slowBodies.filter(
+      (s) => s.closedAt === null || s.closedAt - s.openedAt > SLOW_BODY_CLOSE_BY_MS,
+    );
     const failedNormal = normal.filter((n) => n.status !== 200 && n.status !== 201);
     const slowNormal = normal.filter((n) => n.ms > NORMAL_LIMIT_MS);
     const ms = normal.map((n) => n.ms);
     const not413 = bigs.filter((b) => b.status !== 413);
-    const stillUp = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.status, () => 0);
+    const stillUp = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(5_000) }).then(
+      (r) => r.status,
+      () => 0,
+    );
 
     report.count('slow-loris connections', loris.length);
-    report.count('  closed by the server', `${lifetimes(loris).length} (after ${Math.min(...lifetimes(loris))}–${Math.max(...lifetimes(loris))} ms; answers: ${tally(loris.map((s) => s.firstLine || 'closed without answer'))})`);
+    report.count(
+      '  closed by the server',
+      `${lifetimes(loris).length} (after ${Math.min(...lifetimes(loris))}–${Math.max(...lifetimes(loris))} ms; answers: ${tally(loris.map((s) => s.firstLine || 'closed without answer'))})`,
+    );
     report.count('slow bodies (1 byte/s)', slowBodies.length);
-    report.count('  closed by the server', `${lifetimes(slowBodies).length} (after ${Math.min(...lifetimes(slowBodies))}–${Math.max(...lifetimes(slowBodies))} ms; answers: ${tally(slowBodies.map((s) => s.firstLine || 'closed without answer'))})`);
-    for (const b of bigs) report.count(`big body: ${b.label}`, `${b.status || 'no answer'} after ${b.answeredAfterMs ?? '-'} ms, ${Math.round(b.bytesSent / 1024)} KB sent`);
-    report.count('normal requests during the attack', `${normal.length} (${tally(normal.map((n) => n.status || n.error || '?'))})`);
-    report.count('normal latency p50 / p99 / max (ms)', `${percentile(ms, 50)} / ${percentile(ms, 99)} / ${Math.max(0, ...ms)}`);
+    report.count(
+      '  closed by the server',
+      `${lifetimes(slowBodies).length} (after ${Math.min(...lifetimes(slowBodies))}–${Math.max(...lifetimes(slowBodies))} ms; answers: ${tally(slowBodies.map((s) => s.firstLine || 'closed without answer'))})`,
+    );
+    for (const b of bigs)
+      report.count(
+        `big body: ${b.label}`,
+        `${b.status || 'no answer'} after ${b.answeredAfterMs ?? '-'} ms, ${Math.round(b.bytesSent / 1024)} KB sent`,
+      );
+    report.count(
+      'normal requests during the attack',
+      `${normal.length} (${tally(normal.map((n) => n.status || n.error || '?'))})`,
+    );
+    report.count(
+      'normal latency p50 / p99 / max (ms)',
+      `${percentile(ms, 50)} / ${percentile(ms, 99)} / ${Math.max(0, ...ms)}`,
+    );
     report.count('service after the attack', stillUp === 200 ? 'healthy' : `healthz ${stillUp}`);
 
     report.check(normal.length > 50, `only ${normal.length} normal requests were made`);
-    report.check(failedNormal.length === 0, `${failedNormal.length} normal requests failed: ${tally(failedNormal.map((n) => n.status || n.error || '?'))}`);
+    report.check(
+      failedNormal.length === 0,
+      `${failedNormal.length} normal requests failed: ${tally(failedNormal.map((n) => n.status || n.error || '?'))}`,
+    );
     report.check(slowNormal.length === 0, `${slowNormal.length} normal requests took over ${NORMAL_LIMIT_MS} ms`);
-    report.check(lorisOpenTooLong.length === 0, `${lorisOpenTooLong.length} slow-loris connections were not closed within ${LORIS_CLOSE_BY_MS / 1000} s`);
-    report.check(bodiesOpenTooLong.length === 0, `${bodiesOpenTooLong.length} slow bodies were not closed within ${SLOW_BODY_CLOSE_BY_MS / 1000} s`);
-    report.check(not413.length === 0, `big bodies not answered 413: ${not413.map((b) => `${b.label} → ${b.status || 'none'}`).join('; ')}`);
-    report.check(bigs.every((b) => (b.answeredAfterMs ?? Infinity) < 10_000), 'a big body took 10 s or more to be refused');
+    report.check(
+      lorisOpenTooLong.length === 0,
+      `${lorisOpenTooLong.length} slow-loris connections were not closed within ${LORIS_CLOSE_BY_MS / 1000} s`,
+    );
+    report.check(
+      bodiesOpenTooLong.length === 0,
+      `${bodiesOpenTooLong.length} slow bodies were not closed within ${SLOW_BODY_CLOSE_BY_MS / 1000} s`,
+    );
+    report.check(
+      not413.length === 0,
+      `big bodies not answered 413: ${not413.map((b) => `${b.label} → ${b.status || 'none'}`).join('; ')}`,
+    );
+    report.check(
+      bigs.every((b) => (b.answeredAfterMs ?? Infinity) < 10_000),
+      'a big body took 10 s or more to be refused',
+    );
     report.check(stillUp === 200, 'the service is not healthy after the attack');
   },
 };

@@ -44,7 +44,11 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   const dir = await mkdtemp(join(tmpdir(), 'pressdesk-faults-pg-'));
   await chmod(dir, 0o755);
   const dataDir = join(dir, 'data');
-  let server: EmbeddedDatabase | null = await startEmbeddedPostgres({ dataDir, database: 'postgres', persistent: true });
+  let server: EmbeddedDatabase | null = await startEmbeddedPostgres({
+    dataDir,
+    database: 'postgres',
+    persistent: true,
+  });
   const port = Number(new URL(server.adminUrl).port);
   const adminUrl = server.adminUrl;
   const pools: pg.Pool[] = [];
@@ -135,11 +139,29 @@ export function enquiryBody(marker: string, urgent: boolean): string {
 }
 
 /** POSTs one enquiry to `baseUrl`, giving up after `timeoutMs` (a "hang"). Never throws. */
-export async function submitEnquiry(baseUrl: string, n: number, marker: string, urgent: boolean, t0: number, timeoutMs = 10_000): Promise<Submission> {
+export async function submitEnquiry(
+  baseUrl: string,
+  n: number,
+  marker: string,
+  urgent: boolean,
+  t0: number,
+  timeoutMs = 10_000,
+): Promise<Submission> {
   const sentAt = since(t0);
   const started = performance.now();
   const subject = `${marker} #${n}`;
-  const out: Submission = { n, urgent, subject, sentAt, ms: 0, status: 0, retryAfter: null, reference: null, error: null, answeredAt: 0 };
+  const out: Submission = {
+    n,
+    urgent,
+    subject,
+    sentAt,
+    ms: 0,
+    status: 0,
+    retryAfter: null,
+    reference: null,
+    error: null,
+    answeredAt: 0,
+  };
   try {
     const res = await fetch(`${baseUrl}/api/enquiries`, {
       method: 'POST',
@@ -162,7 +184,15 @@ export async function submitEnquiry(baseUrl: string, n: number, marker: string, 
 }
 
 /** Fires one submission every `intervalMs` (without waiting for answers) until stopped or `max` sent. */
-export function steadyLoad(opts: { baseUrl: () => string; marker: string; t0: number; intervalMs: number; max: number; urgentEvery: number; signal: AbortSignal }) {
+export function steadyLoad(opts: {
+  baseUrl: () => string;
+  marker: string;
+  t0: number;
+  intervalMs: number;
+  max: number;
+  urgentEvery: number;
+  signal: AbortSignal;
+}) {
   const pending: Promise<Submission>[] = [];
   let stopped = false;
   const done = (async () => {
@@ -231,7 +261,12 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes (or `signal` aborts); returns whether it did. */
-export async function pollUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, signal: AbortSignal, intervalMs = 250): Promise<boolean> {
+export async function pollUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  signal: AbortSignal,
+  intervalMs = 250,
+): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
   while (!signal.aborted) {
     if (await check()) return true;
@@ -242,8 +277,14 @@ export async function pollUntil(check: () => boolean | Promise<boolean>, timeout
 }
 
 /** Rows of the enquiries a scenario submitted (their subjects start with `marker`). */
-export async function storedEnquiries(pool: pg.Pool, marker: string): Promise<Array<{ reference: string; subject: string; urgent: boolean }>> {
-  const r = await pool.query<{ reference: string; subject: string; urgent: boolean }>(`SELECT reference, subject, urgent FROM enquiry WHERE subject LIKE $1`, [`${marker} #%`]);
+export async function storedEnquiries(
+  pool: pg.Pool,
+  marker: string,
+): Promise<Array<{ reference: string; subject: string; urgent: boolean }>> {
+  const r = await pool.query<{ reference: string; subject: string; urgent: boolean }>(
+    `SELECT reference, subject, urgent FROM enquiry WHERE subject LIKE $1`,
+    [`${marker} #%`],
+  );
   return r.rows;
 }
 
@@ -299,10 +340,16 @@ export async function pageStepStats(pool: pg.Pool): Promise<{ steps: number; ret
 }
 
 /** One line per reference: its SMS at the fake and its first page step, to explain a duplicate or a gap. */
-export async function explainPages(pool: pg.Pool, messages: Array<{ sid: string; body?: string; at: Date }>, references: string[]): Promise<string[]> {
+export async function explainPages(
+  pool: pg.Pool,
+  messages: Array<{ sid: string; body?: string; at: Date }>,
+  references: string[],
+): Promise<string[]> {
   const lines: string[] = [];
   for (const ref of references.slice(0, 5)) {
-    const sms = messages.filter((m) => m.body?.includes(ref)).map((m) => `${m.sid.slice(0, 10)}… at ${m.at.toISOString().slice(11, 23)}`);
+    const sms = messages
+      .filter((m) => m.body?.includes(ref))
+      .map((m) => `${m.sid.slice(0, 10)}… at ${m.at.toISOString().slice(11, 23)}`);
     const r = await pool.query(
       `SELECT s.state, m.attempts, m.outcome_unknown, m.provider_sid, m.provider_status, m.last_error, s.created_at, m.sent_at
          FROM page_step s JOIN page p ON p.id = s.page_id JOIN enquiry e ON e.id = p.enquiry_id LEFT JOIN outbound_message m ON m.id = s.outbound_id
@@ -343,7 +390,10 @@ export async function unsentSteps(pool: pg.Pool, references: string[]): Promise<
  * What every scenario starts from: a fresh database named `dbName` on the run's PostgreSQL and a
  * fake Twilio on 127.0.0.1, both removed after the scenario whatever its outcome.
  */
-export async function scenarioDatabaseAndTwilio(ctx: ScenarioContext, dbName: string): Promise<{ url: string; fake: FakeTwilio }> {
+export async function scenarioDatabaseAndTwilio(
+  ctx: ScenarioContext,
+  dbName: string,
+): Promise<{ url: string; fake: FakeTwilio }> {
   const url = await ctx.pg.createDatabase(dbName);
   ctx.onCleanup(() => ctx.pg.dropDatabase(dbName));
   const fake = await startFakeTwilio();

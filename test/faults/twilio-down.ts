@@ -11,7 +11,19 @@
  */
 import { startService } from '../support/service-process.js';
 import { HttpDesk } from '../support/http-desk.js';
-import { pageStepStats, pollUntil, sleep, since, submitEnquiry, tally, type Report, type Scenario, type ScenarioContext, type Submission, scenarioDatabaseAndTwilio } from './support.js';
+import {
+  pageStepStats,
+  pollUntil,
+  sleep,
+  since,
+  submitEnquiry,
+  tally,
+  type Report,
+  type Scenario,
+  type ScenarioContext,
+  type Submission,
+  scenarioDatabaseAndTwilio,
+} from './support.js';
 
 const MARKER = 'fault-b';
 const DOWN_MS = 10_000;
@@ -42,7 +54,9 @@ export const twilioDown: Scenario = {
     const t0 = performance.now();
     fake.setDown(true);
     fake.delayNext(2, 11_000);
-    ctx.log(`Twilio down (500s) for ${DOWN_MS / 1000} s; its first 2 requests stall 11 s (past the 10 s client timeout)`);
+    ctx.log(
+      `Twilio down (500s) for ${DOWN_MS / 1000} s; its first 2 requests stall 11 s (past the 10 s client timeout)`,
+    );
     const upTimer = setTimeout(() => {
       fake.setDown(false);
       ctx.log(`Twilio up again at ${since(t0)} ms`);
@@ -83,7 +97,11 @@ export const twilioDown: Scenario = {
       return refs.every((ref) => sentAt.has(ref));
     };
     const allSent = await pollUntil(watchSteps, Math.min(60_000, ctx.remaining() - 10_000), ctx.signal, 300);
-    ctx.log(allSent ? `every page step recorded as sent by ${since(t0)} ms; watching 5 s for duplicates` : `not every page sent by ${since(t0)} ms`);
+    ctx.log(
+      allSent
+        ? `every page step recorded as sent by ${since(t0)} ms; watching 5 s for duplicates`
+        : `not every page sent by ${since(t0)} ms`,
+    );
     await sleep(5_000);
 
     const perRef = new Map(refs.map((ref) => [ref, fake.messages.filter((m) => m.body?.includes(ref))]));
@@ -101,11 +119,21 @@ export const twilioDown: Scenario = {
     const stillDelayedOnDesk = finalPages.filter((p) => p.body.includes('Delayed: ')).length;
 
     report.count('urgent enquiries accepted', accepted.length);
-    report.count('page SMS attempts at Twilio', `${posts.length} (answers: ${tally(posts.map((p) => p.responseStatus || 'none'))})`);
+    report.count(
+      'page SMS attempts at Twilio',
+      `${posts.length} (answers: ${tally(posts.map((p) => p.responseStatus || 'none'))})`,
+    );
     report.count('look-ups after an unknown outcome', fake.requests.filter((r) => r.method === 'GET').length);
     report.count('steps shown delayed (last_error set)', `${seenDelayed.size} of ${refs.length}`);
     report.count('desk page showed "Delayed: …"', `${desksShown} of ${refs.length}`);
-    report.count('delay reasons', tally([...seenDelayed.values()].map((d) => (/timed out/i.test(d.error) ? 'timeout' : /HTTP 500/.test(d.error) ? 'HTTP 500' : d.error.slice(0, 40)))));
+    report.count(
+      'delay reasons',
+      tally(
+        [...seenDelayed.values()].map((d) =>
+          /timed out/i.test(d.error) ? 'timeout' : /HTTP 500/.test(d.error) ? 'HTTP 500' : d.error.slice(0, 40),
+        ),
+      ),
+    );
     report.count('paged (delivered)', delivered);
     report.count('delivery delays after the 201 (s)', delays.join(', '));
     report.count('page steps retried / found again at Twilio', `${steps.retried} / ${steps.recovered}`);
@@ -113,12 +141,24 @@ export const twilioDown: Scenario = {
     report.count('lost (never delivered)', missing.length);
     report.count('desk still showing "Delayed" after recovery', stillDelayedOnDesk);
 
-    report.check(accepted.length === ENQUIRIES, `only ${accepted.length} of ${ENQUIRIES} enquiries accepted: ${tally(subs.map((s) => s.status || s.error || '?'))}`);
+    report.check(
+      accepted.length === ENQUIRIES,
+      `only ${accepted.length} of ${ENQUIRIES} enquiries accepted: ${tally(subs.map((s) => s.status || s.error || '?'))}`,
+    );
     report.check(allSent, 'not every page step was recorded as sent in time');
     report.check(missing.length === 0, `pages never delivered: ${missing.map(([r]) => r).join(', ')}`);
-    report.check(duplicated.length === 0, `pages delivered twice: ${duplicated.map(([r, ms]) => `${r}×${ms.length}`).join(', ')}`);
-    report.check(seenDelayed.size === refs.length, `only ${seenDelayed.size} of ${refs.length} page steps were seen with last_error set while delayed`);
-    report.check(desksShown === refs.length, `the desk showed "Delayed: …" for only ${desksShown} of ${refs.length} enquiries`);
+    report.check(
+      duplicated.length === 0,
+      `pages delivered twice: ${duplicated.map(([r, ms]) => `${r}×${ms.length}`).join(', ')}`,
+    );
+    report.check(
+      seenDelayed.size === refs.length,
+      `only ${seenDelayed.size} of ${refs.length} page steps were seen with last_error set while delayed`,
+    );
+    report.check(
+      desksShown === refs.length,
+      `the desk showed "Delayed: …" for only ${desksShown} of ${refs.length} enquiries`,
+    );
     report.check(stillDelayedOnDesk === 0, `${stillDelayedOnDesk} desk pages still say "Delayed" after delivery`);
     report.check(
       accepted.every((s) => (perRef.get(s.reference!)?.[0]?.at.getTime() ?? 0) >= t0Wall(t0) + DOWN_MS - 50),

@@ -6,7 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENQUIRY_FIELDS } from '../../src/enquiries/enquiry.input.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { HOSTILE_STRINGS, WRONG_TYPES } from './corpus.js';
-import { expectStored, intakeRunner, itHandlesContentTypes, judgeApi, VALID, WEDNESDAY_10AM, type Outcome } from './support.js';
+import {
+  expectStored,
+  intakeRunner,
+  itHandlesContentTypes,
+  judgeApi,
+  VALID,
+  WEDNESDAY_10AM,
+  type Outcome,
+} from './support.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -19,16 +27,27 @@ const api = intakeRunner(() => h, {
   contentType: 'application/json',
   judge: judgeApi,
   // The oracle reads the bytes as the server must (UTF-8, replacement characters, a BOM skipped).
-  readBody: (body) => JSON.parse((typeof body === 'string' ? body : new TextDecoder().decode(body)).replace(/^\uFEFF/, '')) as Record<string, unknown>,
+  readBody: (body) =>
+    JSON.parse((typeof body === 'string' ? body : new TextDecoder().decode(body)).replace(/^\uFEFF/, '')) as Record<
+      string,
+      unknown
+    >,
 });
 const { submitRaw } = api;
 
 /** Sends a JSON object; judges; when accepted, checks the row against the oracle for that object. */
-const submit = (label: string, values: Record<string, unknown>): Promise<Outcome> => submitRaw(label, JSON.stringify(values), undefined, () => values);
+const submit = (label: string, values: Record<string, unknown>): Promise<Outcome> =>
+  submitRaw(label, JSON.stringify(values), undefined, () => values);
 
 describe('POST /api/enquiries with hostile strings', () => {
   it.each(HOSTILE_STRINGS.map((s) => [s.label, s] as const))('%s in every text field', async (label, s) => {
-    const outcome = await submit(label, { ...VALID, name: s.value, outlet: s.value, subject: s.value, details: s.value });
+    const outcome = await submit(label, {
+      ...VALID,
+      name: s.value,
+      outlet: s.value,
+      subject: s.value,
+      details: s.value,
+    });
     if (s.literal !== undefined && s.literal !== '') {
       expect(outcome.kind).toBe('accepted');
       expectStored(outcome, { name: s.literal, subject: s.literal }, label);
@@ -47,14 +66,20 @@ describe('POST /api/enquiries with hostile strings', () => {
   });
 
   it('keeps line breaks in the details and folds them elsewhere (literal check of the normalisation)', async () => {
-    const outcome = await submit('line breaks', { ...VALID, subject: ' a\r\nb\tc ', details: ' \u202Ea\r\nb\r\u0000c\u2066 ' });
+    const outcome = await submit('line breaks', {
+      ...VALID,
+      subject: ' a\r\nb\tc ',
+      details: ' \u202Ea\r\nb\r\u0000c\u2066 ',
+    });
     expectStored(outcome, { subject: 'a b c', details: 'a\nb\nc' }, 'line breaks');
   });
 });
 
 describe('POST /api/enquiries with wrong types', () => {
   const cases = ENQUIRY_FIELDS.flatMap((field) =>
-    WRONG_TYPES.filter((t) => !(field === 'urgent' && typeof t.value === 'boolean')).map((t) => [field, t.label, t.value] as const),
+    WRONG_TYPES.filter((t) => !(field === 'urgent' && typeof t.value === 'boolean')).map(
+      (t) => [field, t.label, t.value] as const,
+    ),
   );
   it.each(cases)('%s as %s is refused with 422 naming the field', async (field, label, value) => {
     const outcome = await submit(`${field}=${label}`, { ...VALID, [field]: value });
@@ -81,7 +106,13 @@ describe('POST /api/enquiries with wrong types', () => {
   });
 
   it('null for an optional field means "not given"; for a required one it is "enter …"', async () => {
-    const ok = await submit('email null + phone', { ...VALID, email: null, phone: '07911 123456', deadline: null, urgent: null });
+    const ok = await submit('email null + phone', {
+      ...VALID,
+      email: null,
+      phone: '07911 123456',
+      deadline: null,
+      urgent: null,
+    });
     expectStored(ok, { email: null, phone: '+447911123456' }, 'optional nulls');
     const refused = await submit('name null', { ...VALID, name: null });
     expect(refused).toMatchObject({ kind: 'refused', status: 422, fields: { name: 'Enter your name' } });
@@ -110,10 +141,22 @@ describe('POST /api/enquiries with hostile bodies', () => {
     ['32,000 nested arrays (under the size limit)', nested(32_000), 400],
     ['100,000 nested arrays (over the size limit)', nested(100_000), 413],
     ['an empty object', '{}', 422],
-    ['32,000 nested arrays in the name', `{"name":${nested(32_000, '"x"')},"outlet":"o","subject":"s","details":"d","email":"a@b.example"}`, 422],
-    ['10,000 nested objects in the details', `{"name":"n","outlet":"o","subject":"s","email":"a@b.example","details":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`, 422],
+    [
+      '32,000 nested arrays in the name',
+      `{"name":${nested(32_000, '"x"')},"outlet":"o","subject":"s","details":"d","email":"a@b.example"}`,
+      422,
+    ],
+    [
+      '10,000 nested objects in the details',
+      `{"name":"n","outlet":"o","subject":"s","email":"a@b.example","details":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`,
+      422,
+    ],
     ['an infinite urgent', `${valid.slice(0, -1)},"urgent":1e400}`, 422],
-    ['a 30-digit name', `{"name":123456789012345678901234567890,"outlet":"o","subject":"s","details":"d","email":"a@b.example"}`, 422],
+    [
+      'a 30-digit name',
+      `{"name":123456789012345678901234567890,"outlet":"o","subject":"s","details":"d","email":"a@b.example"}`,
+      422,
+    ],
     ['a number deadline', `${valid.slice(0, -1)},"deadline":1e21}`, 422],
   ] as const)('%s → %i', async (label, body, status) => {
     const outcome = await submitRaw(label, body);
@@ -175,7 +218,10 @@ describe('POST /api/enquiries with unusual content types', () => {
 
   it('a body really in UTF-16 is refused as not JSON (400)', async () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(valid, 'utf16le')]);
-    expect(await submitRaw('UTF-16 body', utf16, 'application/json; charset=utf-16')).toMatchObject({ kind: 'refused', status: 400 });
+    expect(await submitRaw('UTF-16 body', utf16, 'application/json; charset=utf-16')).toMatchObject({
+      kind: 'refused',
+      status: 400,
+    });
   });
 });
 
@@ -209,7 +255,11 @@ describe('POST /api/enquiries with invalid UTF-8 bytes', () => {
   });
 
   it('invalid bytes in a key are just an unknown key', async () => {
-    const body = Buffer.concat([Buffer.from('{"'), Buffer.from([0xff, 0xfe]), Buffer.from(`":1,${JSON.stringify(VALID).slice(1)}`)]);
+    const body = Buffer.concat([
+      Buffer.from('{"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(`":1,${JSON.stringify(VALID).slice(1)}`),
+    ]);
     expect((await submitRaw('bad key', body)).kind).toBe('accepted');
   });
 });

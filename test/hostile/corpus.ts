@@ -30,14 +30,30 @@ export const HOSTILE_STRINGS: HostileString[] = [
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the point: a template a careless renderer would run.
   { label: 'template injection', value: '{{7*7}} ${7*7} <%= 7*7 %> #{7*7}' },
   { label: 'CSV formula', value: '=HYPERLINK("http://evil.example","click") +1 -1 @SUM(A1)' },
-  { label: 'header injection', value: 'x\r\nSet-Cookie: pd_session=evil\r\n\r\n<html>', literal: 'x Set-Cookie: pd_session=evil <html>' },
+  {
+    label: 'header injection',
+    value: 'x\r\nSet-Cookie: pd_session=evil\r\n\r\n<html>',
+    literal: 'x Set-Cookie: pd_session=evil <html>',
+  },
   // Control characters and Unicode tricks
   { label: 'null bytes', value: 'null\u0000byte\u0000', literal: 'nullbyte' },
-  { label: 'C0 controls and ANSI escape', value: 'bell\u0007 esc\u001b[31mred\u001b[0m', literal: 'bell esc[31mred[0m' },
+  {
+    label: 'C0 controls and ANSI escape',
+    value: 'bell\u0007 esc\u001b[31mred\u001b[0m',
+    literal: 'bell esc[31mred[0m',
+  },
   { label: 'C1 controls', value: 'next\u0085line csi\u009b1m', literal: 'nextline csi1m' },
   { label: 'right-to-left override', value: 'invoice\u202Etxt.exe\u202C', literal: 'invoicetxt.exe' },
-  { label: 'bidi isolates and marks', value: '\u2066isolated\u2069 \u200Frtl-mark\u200E', literal: 'isolated \u200Frtl-mark\u200E' },
-  { label: 'byte order mark and zero width', value: '\uFEFFzero\u200Bwidth\u200Djoin', literal: 'zero\u200Bwidth\u200Djoin' },
+  {
+    label: 'bidi isolates and marks',
+    value: '\u2066isolated\u2069 \u200Frtl-mark\u200E',
+    literal: 'isolated \u200Frtl-mark\u200E',
+  },
+  {
+    label: 'byte order mark and zero width',
+    value: '\uFEFFzero\u200Bwidth\u200Djoin',
+    literal: 'zero\u200Bwidth\u200Djoin',
+  },
   { label: 'emoji with ZWJ sequences and flags', value: '📰🚨 👩🏽‍💻 🏳️‍🌈 🇬🇧', literal: '📰🚨 👩🏽‍💻 🏳️‍🌈 🇬🇧' },
   { label: 'decomposed accents (NFD → NFC)', value: 'Rene\u0301e Zoe\u0308', literal: 'Ren\u00e9e Zo\u00eb' },
   { label: 'compatibility characters kept (NFC, not NFKC)', value: 'ﬁle Ａ ² ㎞', literal: 'ﬁle Ａ ² ㎞' },
@@ -138,7 +154,11 @@ export const HOSTILE_NEXT: Array<{ label: string; value: string; location: strin
   { label: 'null byte', value: '/desk/\u0000', location: '/desk' },
   { label: 'tab', value: '/desk\t/x', location: '/desk' },
   { label: 'DEL', value: '/desk/\u007f', location: '/desk' },
-  { label: 'non-Latin-1 character (not a valid header byte)', value: '/desk?q=€📰', location: '/desk?q=%E2%82%AC%F0%9F%93%B0' },
+  {
+    label: 'non-Latin-1 character (not a valid header byte)',
+    value: '/desk?q=€📰',
+    location: '/desk?q=%E2%82%AC%F0%9F%93%B0',
+  },
   { label: 'Latin-1 character', value: '/desk?q=café', location: '/desk?q=caf%C3%A9' },
   { label: 'protocol-relative', value: '//evil.example/desk', location: '/desk' },
   { label: 'backslash host', value: '/\\evil.example/desk', location: '/desk' },
@@ -150,6 +170,10 @@ export const HOSTILE_NEXT: Array<{ label: string; value: string; location: strin
   { label: 'a sibling of /desk', value: '/deskevil', location: '/desk' },
   { label: 'empty', value: '', location: '/desk' },
   { label: '10,000 characters', value: `/desk/${'a'.repeat(10_000)}`, location: '/desk' },
-  { label: 'a desk page with query and fragment (kept)', value: '/desk/enquiries/PD-222-222?tab=sms#reply', location: '/desk/enquiries/PD-222-222?tab=sms#reply' },
+  {
+    label: 'a desk page with query and fragment (kept)',
+    value: '/desk/enquiries/PD-222-222?tab=sms#reply',
+    location: '/desk/enquiries/PD-222-222?tab=sms#reply',
+  },
   { label: 'the queue with filters (kept)', value: '/desk?status=all&q=road', location: '/desk?status=all&q=road' },
 ];

@@ -7,7 +7,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 import { HOSTILE_STRINGS } from './corpus.js';
-import { expectedRow, expectStored, formBody, formValues, intakeRunner, itHandlesContentTypes, judgeForm, VALID, WEDNESDAY_10AM } from './support.js';
+import {
+  expectedRow,
+  expectStored,
+  formBody,
+  formValues,
+  intakeRunner,
+  itHandlesContentTypes,
+  judgeForm,
+  VALID,
+  WEDNESDAY_10AM,
+} from './support.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -35,8 +45,12 @@ const replace = (changes: Record<string, string>, base = validPairs()): Array<[s
 
 describe('POST /enquiries with hostile strings', () => {
   it.each(HOSTILE_STRINGS.map((s) => [s.label, s] as const))('%s in every text field', async (label, s) => {
-    const outcome = await submit(label, replace({ name: s.value, outlet: s.value, subject: s.value, details: s.value }));
-    if (s.literal !== undefined && s.literal !== '') expectStored(outcome, { name: s.literal, subject: s.literal }, label);
+    const outcome = await submit(
+      label,
+      replace({ name: s.value, outlet: s.value, subject: s.value, details: s.value }),
+    );
+    if (s.literal !== undefined && s.literal !== '')
+      expectStored(outcome, { name: s.literal, subject: s.literal }, label);
   });
 
   it.each(HOSTILE_STRINGS.map((s) => [s.label, s] as const))('%s as the details (multi-line)', async (label, s) => {
@@ -98,24 +112,45 @@ describe('POST /enquiries with hostile encodings', () => {
 
 describe('POST /enquiries with odd shapes', () => {
   it('a field sent twice: the first value counts', async () => {
-    const outcome = await submit('duplicate', [['name', 'First'], ['name', 'Second'], ...validPairs().filter(([k]) => k !== 'name')]);
+    const outcome = await submit('duplicate', [
+      ['name', 'First'],
+      ['name', 'Second'],
+      ...validPairs().filter(([k]) => k !== 'name'),
+    ]);
     expectStored(outcome, { name: 'First' }, 'duplicate');
   });
 
   it('every field sent three times: the first values count', async () => {
-    const pairs = validPairs().flatMap(([k, v]) => [[k, v], [k, `${v} (2)`], [k, `${v} (3)`]] as Array<[string, string]>);
+    const pairs = validPairs().flatMap(
+      ([k, v]) =>
+        [
+          [k, v],
+          [k, `${v} (2)`],
+          [k, `${v} (3)`],
+        ] as Array<[string, string]>,
+    );
     expectStored(await submit('triplicate', pairs), { name: VALID.name, details: VALID.details }, 'triplicate');
   });
 
   it.each([
     ['urgent=yes please', [['urgent', 'yes please']], 'refused'],
-    ['urgent sent as "" then "true"', [['urgent', ''], ['urgent', 'true']], 'accepted'],
+    [
+      'urgent sent as "" then "true"',
+      [
+        ['urgent', ''],
+        ['urgent', 'true'],
+      ],
+      'accepted',
+    ],
     ['urgent=on', [['urgent', 'on']], 'accepted'],
     ['name[]=x instead of name', [['name[]', 'x']], 'refused'],
     ['name.first=x instead of name', [['name.first', 'x']], 'refused'],
   ] as const)('%s', async (label, extra, kind) => {
     const drop = new Set<string>(extra.map(([k]) => k));
-    const pairs = [...validPairs().filter(([k]) => !drop.has(k) && !(label.includes('instead of name') && k === 'name')), ...extra.map(([k, v]) => [k, v] as [string, string])];
+    const pairs = [
+      ...validPairs().filter(([k]) => !drop.has(k) && !(label.includes('instead of name') && k === 'name')),
+      ...extra.map(([k, v]) => [k, v] as [string, string]),
+    ];
     expect((await submit(label, pairs)).kind).toBe(kind);
   });
 
@@ -176,13 +211,20 @@ describe('POST /enquiries with unusual content types', () => {
       .join('')}--${boundary}--\r\n`;
 
   it('multipart/form-data with text parts is read like the urlencoded form', async () => {
-    const body = multipart('XyZ', Object.entries(VALID).map(([name, value]) => ({ name, value })));
+    const body = multipart(
+      'XyZ',
+      Object.entries(VALID).map(([name, value]) => ({ name, value })),
+    );
     const outcome = await submitRaw('multipart', body, 'multipart/form-data; boundary=XyZ');
     expectStored(outcome, expectedRow({ ...VALID }), 'multipart');
   });
 
   it('a file where the name should be is "enter your name"', async () => {
-    const parts = Object.entries(VALID).map(([name, value]) => ({ name, value, ...(name === 'name' ? { filename: 'evil.exe' } : {}) }));
+    const parts = Object.entries(VALID).map(([name, value]) => ({
+      name,
+      value,
+      ...(name === 'name' ? { filename: 'evil.exe' } : {}),
+    }));
     const outcome = await submitRaw('file part', multipart('XyZ', parts), 'multipart/form-data; boundary=XyZ');
     expect(outcome).toMatchObject({ kind: 'refused', status: 422 });
   });
@@ -191,7 +233,11 @@ describe('POST /enquiries with unusual content types', () => {
     ['no boundary', 'multipart/form-data', multipart('XyZ', [{ name: 'name', value: 'Ann' }])],
     ['the wrong boundary', 'multipart/form-data; boundary=other', multipart('XyZ', [{ name: 'name', value: 'Ann' }])],
     ['a body that is not multipart', 'multipart/form-data; boundary=XyZ', 'name=Ann&outlet=Gazette'],
-    ['an unterminated part', 'multipart/form-data; boundary=XyZ', '--XyZ\r\nContent-Disposition: form-data; name="name"\r\n\r\nAnn'],
+    [
+      'an unterminated part',
+      'multipart/form-data; boundary=XyZ',
+      '--XyZ\r\nContent-Disposition: form-data; name="name"\r\n\r\nAnn',
+    ],
     ['an empty body', 'multipart/form-data; boundary=XyZ', ''],
   ])('broken multipart (%s) is a 4xx page', async (label, type, body) => {
     const outcome = await submitRaw(label, body, type);

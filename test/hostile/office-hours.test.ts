@@ -17,7 +17,9 @@ afterAll(async () => h?.close());
 
 async function ask(at: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await h.app.request(`/api/office-hours?at=${encodeURIComponent(at)}`);
-  expect(res.headers.get('content-type') ?? '', `${JSON.stringify(at.slice(0, 40))}: JSON`).toContain('application/json');
+  expect(res.headers.get('content-type') ?? '', `${JSON.stringify(at.slice(0, 40))}: JSON`).toContain(
+    'application/json',
+  );
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -25,7 +27,8 @@ describe('GET /api/office-hours with hostile `at`', () => {
   it.each(HOSTILE_INSTANTS.map((c) => [c.label, c] as const))('%s', async (_label, c) => {
     const { status, body } = await ask(c.value);
     expect(status).toBe(c.status);
-    if (status === 400) expect(body).toMatchObject({ error: { code: 'bad_request', fields: { at: expect.stringContaining('1900') } } });
+    if (status === 400)
+      expect(body).toMatchObject({ error: { code: 'bad_request', fields: { at: expect.stringContaining('1900') } } });
     else expect(body).toMatchObject({ open: expect.any(Boolean), at: expect.any(String), reason: expect.any(String) });
   });
 });
@@ -34,7 +37,10 @@ const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).pa
 /** Date-times that look nearly right: any four-digit year, out-of-range fields, odd offsets. */
 const isoLike = fc
   .record({
-    year: fc.oneof(fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')), fc.constantFrom('1899', '1900', '1969', '1970', '9999', '+002026', '-0001', '10000')),
+    year: fc.oneof(
+      fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')),
+      fc.constantFrom('1899', '1900', '1969', '1970', '9999', '+002026', '-0001', '10000'),
+    ),
     month: two(19),
     day: two(39),
     t: fc.constantFrom('T', 't', ' '),
@@ -42,13 +48,24 @@ const isoLike = fc
     minute: two(69),
     second: fc.option(two(69), { nil: undefined }),
     fraction: fc.option(fc.stringMatching(/^[0-9]{1,12}$/), { nil: undefined }),
-    zone: fc.oneof(fc.constant(''), fc.constantFrom('Z', 'z', '+00:00', '-00:00', '+14:00', '-12:00', '+24:00', '+99:99', '+0530', '+05', ' 01:00'), fc.tuple(fc.constantFrom('+', '-'), two(30), two(70)).map(([s, a, b]) => `${s}${a}:${b}`)),
+    zone: fc.oneof(
+      fc.constant(''),
+      fc.constantFrom('Z', 'z', '+00:00', '-00:00', '+14:00', '-12:00', '+24:00', '+99:99', '+0530', '+05', ' 01:00'),
+      fc.tuple(fc.constantFrom('+', '-'), two(30), two(70)).map(([s, a, b]) => `${s}${a}:${b}`),
+    ),
   })
-  .map((p) => `${p.year}-${p.month}-${p.day}${p.t}${p.hour}:${p.minute}${p.second === undefined ? '' : `:${p.second}${p.fraction === undefined ? '' : `.${p.fraction}`}`}${p.zone}`);
+  .map(
+    (p) =>
+      `${p.year}-${p.month}-${p.day}${p.t}${p.hour}:${p.minute}${p.second === undefined ? '' : `:${p.second}${p.fraction === undefined ? '' : `.${p.fraction}`}`}${p.zone}`,
+  );
 
 describe('property: GET /api/office-hours?at=…', () => {
   it('any string (600 runs): 200 or 400 as JSON, never a 5xx', { timeout: 60_000 }, async () => {
-    const arb = fc.oneof({ weight: 4, arbitrary: isoLike }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) }, { weight: 1, arbitrary: fc.string({ maxLength: 30 }) });
+    const arb = fc.oneof(
+      { weight: 4, arbitrary: isoLike },
+      { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
+    );
     await fc.assert(
       fc.asyncProperty(arb, async (at) => {
         const { status, body } = await ask(at);

@@ -38,36 +38,88 @@ afterAll(async () => h?.close());
 
 /** One "character" of hostile text: the awkward ones often, any code point otherwise. */
 const hostileUnit = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('\u0000', '\r', '\n', '\r\n', '\t', '\u202E', '\u2066', '\u200F', '\uFEFF', '\u0085', '\u007F', 'e\u0301', '\uD800', '\uDC00', ' ', '\u00A0', '<', '>', '&', "'", '"', '%', '+', '=', ';', '\\', '😀', '👩🏽‍💻', 'ß', 'İ') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      '\u0000',
+      '\r',
+      '\n',
+      '\r\n',
+      '\t',
+      '\u202E',
+      '\u2066',
+      '\u200F',
+      '\uFEFF',
+      '\u0085',
+      '\u007F',
+      'e\u0301',
+      '\uD800',
+      '\uDC00',
+      ' ',
+      '\u00A0',
+      '<',
+      '>',
+      '&',
+      "'",
+      '"',
+      '%',
+      '+',
+      '=',
+      ';',
+      '\\',
+      '😀',
+      '👩🏽‍💻',
+      'ß',
+      'İ',
+    ),
+  },
   { weight: 3, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
   { weight: 4, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }) },
 );
 const hostileString = (maxLength = 60) => fc.string({ unit: hostileUnit, maxLength });
 
 /** Any JSON value, or hostile text (the values fields most often receive). */
-const fieldValue = fc.oneof({ weight: 3, arbitrary: hostileString() }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) }, { weight: 1, arbitrary: fc.constantFrom(true, false, null, 'true', 'on', 'yes please') });
-const fieldName = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...KNOWN_FIELDS) }, { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'valueOf') }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) });
+const fieldValue = fc.oneof(
+  { weight: 3, arbitrary: hostileString() },
+  { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+  { weight: 1, arbitrary: fc.constantFrom(true, false, null, 'true', 'on', 'yes please') },
+);
+const fieldName = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...KNOWN_FIELDS) },
+  { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'valueOf') },
+  { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+);
 
 const options = (offset: number, runs = RUNS) => ({ seed: SEED + offset, numRuns: runs, endOnFailure: true });
 
 describe('property: POST /api/enquiries', () => {
-  it(`any JSON object (${RUNS} runs): no 5xx; 201 stores the normalised input; 422 names only known fields`, { timeout: 60_000 }, async () => {
+  it(`any JSON object (${RUNS} runs): no 5xx; 201 stores the normalised input; 422 names only known fields`, {
+    timeout: 60_000,
+  }, async () => {
     const arb = fc.record({ startValid: fc.boolean(), changes: fc.dictionary(fieldName, fieldValue, { maxKeys: 6 }) });
     await fc.assert(
       fc.asyncProperty(arb, async ({ startValid, changes }) => {
         const body: Record<string, unknown> = startValid ? { ...VALID } : {};
-        for (const [k, v] of Object.entries(changes)) Object.defineProperty(body, k, { value: v, enumerable: true, configurable: true, writable: true });
+        for (const [k, v] of Object.entries(changes))
+          Object.defineProperty(body, k, { value: v, enumerable: true, configurable: true, writable: true });
         const before = await enquiryCount(h);
-        const res = await h.app.request('/api/enquiries', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await h.app.request('/api/enquiries', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         const outcome = await judgeApi(h, res, before, 'generated object');
-        if (outcome.kind === 'accepted') expectStored(outcome, expectedRow(JSON.parse(JSON.stringify(body))), 'generated object');
+        if (outcome.kind === 'accepted')
+          expectStored(outcome, expectedRow(JSON.parse(JSON.stringify(body))), 'generated object');
         else expect([400, 422]).toContain(outcome.status);
       }),
       options(1),
     );
   });
 
-  it(`any string in one text field (${RUNS} runs): accepted exactly when 1…limit characters after normalisation`, { timeout: 60_000 }, async () => {
+  it(`any string in one text field (${RUNS} runs): accepted exactly when 1…limit characters after normalisation`, {
+    timeout: 60_000,
+  }, async () => {
     const arb = fc.record({
       field: fc.constantFrom(...TEXT_FIELDS),
       value: fc.oneof(hostileString(80), hostileString(260), fc.string({ unit: 'binary', maxLength: 40 })),
@@ -87,14 +139,17 @@ describe('property: POST /api/enquiries', () => {
     );
   });
 
-  it(`any string as email, phone or deadline (${RUNS} runs): no 5xx, only that field named`, { timeout: 60_000 }, async () => {
+  it(`any string as email, phone or deadline (${RUNS} runs): no 5xx, only that field named`, {
+    timeout: 60_000,
+  }, async () => {
     const arb = fc.record({ field: fc.constantFrom('email', 'phone', 'deadline'), value: hostileString(40) });
     await fc.assert(
       fc.asyncProperty(arb, async ({ field, value }) => {
         const before = await enquiryCount(h);
         const res = await h.postJson('/api/enquiries', { ...VALID, phone: '07911 123456', [field]: value });
         const outcome = await judgeApi(h, res, before, `${field}=${JSON.stringify(value)}`);
-        if (outcome.kind === 'accepted') expectStored(outcome, expectedRow({ ...VALID, phone: '07911 123456', [field]: value }), field);
+        if (outcome.kind === 'accepted')
+          expectStored(outcome, expectedRow({ ...VALID, phone: '07911 123456', [field]: value }), field);
         else expect(Object.keys(outcome.fields ?? {})).toEqual([field]);
       }),
       options(3),
@@ -103,7 +158,9 @@ describe('property: POST /api/enquiries', () => {
 });
 
 describe('property: POST /enquiries (form)', () => {
-  it(`any form body (${RUNS} runs): no 5xx; 303 stores the normalised first values; 422 names only known fields`, { timeout: 60_000 }, async () => {
+  it(`any form body (${RUNS} runs): no 5xx; 303 stores the normalised first values; 422 names only known fields`, {
+    timeout: 60_000,
+  }, async () => {
     const pair = fc.tuple(fieldName, fc.oneof(hostileString(), fc.constantFrom('', 'true', 'on')));
     const arb = fc.record({ startValid: fc.boolean(), pairs: fc.array(pair, { maxLength: 8 }), prepend: fc.boolean() });
     await fc.assert(
@@ -111,7 +168,11 @@ describe('property: POST /enquiries (form)', () => {
         const base: Array<[string, string]> = startValid ? Object.entries(VALID) : [];
         const body = formBody(prepend ? [...pairs, ...base] : [...base, ...pairs]);
         const before = await enquiryCount(h);
-        const res = await h.app.request('/enquiries', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body });
+        const res = await h.app.request('/enquiries', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body,
+        });
         const outcome = await judgeForm(h, res, before, `form ${body.slice(0, 200)}`);
         if (outcome.kind === 'accepted') expectStored(outcome, expectedRow(formValues(body)), 'generated form');
         else expect(outcome.status).toBe(422);
@@ -121,11 +182,18 @@ describe('property: POST /enquiries (form)', () => {
   });
 
   it(`any raw bytes as a form body (${RUNS} runs): no 5xx`, { timeout: 60_000 }, async () => {
-    const arb = fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.string({ unit: 'binary-ascii', maxLength: 300 }).map((s) => new TextEncoder().encode(s)));
+    const arb = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }),
+      fc.string({ unit: 'binary-ascii', maxLength: 300 }).map((s) => new TextEncoder().encode(s)),
+    );
     await fc.assert(
       fc.asyncProperty(arb, async (bytes) => {
         const before = await enquiryCount(h);
-        const res = await h.app.request('/enquiries', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: bytes });
+        const res = await h.app.request('/enquiries', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: bytes,
+        });
         const outcome = await judgeForm(h, res, before, 'raw bytes');
         if (outcome.kind === 'accepted') expectStored(outcome, expectedRow(formValues(bytes)), 'raw bytes');
       }),
@@ -136,7 +204,9 @@ describe('property: POST /enquiries (form)', () => {
 
 describe('property: POST /twilio/sms', () => {
   let n = 0;
-  it(`any text (${RUNS / 2} runs): TwiML with a reference and the normalised text stored (400 only for a NUL)`, { timeout: 60_000 }, async () => {
+  it(`any text (${RUNS / 2} runs): TwiML with a reference and the normalised text stored (400 only for a NUL)`, {
+    timeout: 60_000,
+  }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(hostileString(200), fc.string({ unit: 'binary', maxLength: 200 })), async (body) => {
         n += 1;

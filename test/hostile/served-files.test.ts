@@ -21,9 +21,19 @@ beforeAll(async () => {
   h = await startHarness({ now: WEDNESDAY_10AM });
   await h.services.users.create({ ...MANAGER, name: 'Maya Manager', role: 'manager' }, { userId: null, email: 'test' });
   desk = await loginAs(h, MANAGER.email, MANAGER.password);
-  const res = await h.postJson('/api/enquiries', { name: 'Kay Photo', outlet: 'Pictures', email: 'kay@pictures.example', subject: 'Photo request', details: 'Files attached' });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Kay Photo',
+    outlet: 'Pictures',
+    email: 'kay@pictures.example',
+    subject: 'Photo request',
+    details: 'Files attached',
+  });
   expect(res.status).toBe(201);
-  const row = await h.database.db.selectFrom('enquiry').select('id').where('reference', '=', (await res.json()).reference).executeTakeFirstOrThrow();
+  const row = await h.database.db
+    .selectFrom('enquiry')
+    .select('id')
+    .where('reference', '=', (await res.json()).reference)
+    .executeTakeFirstOrThrow();
   enquiryId = row.id;
 });
 afterAll(async () => h?.close());
@@ -35,12 +45,27 @@ async function attachment(filename: string, contentType: string, content: string
   uid += 1;
   const message = await db
     .insertInto('email_message')
-    .values({ direction: 'in', mailbox: 'INBOX', uid_validity: '1', uid: String(uid), message_id: `<m${uid}@pictures.example>`, enquiry_id: enquiryId, outcome: 'joined', recorded_at: new Date() } as never)
+    .values({
+      direction: 'in',
+      mailbox: 'INBOX',
+      uid_validity: '1',
+      uid: String(uid),
+      message_id: `<m${uid}@pictures.example>`,
+      enquiry_id: enquiryId,
+      outcome: 'joined',
+      recorded_at: new Date(),
+    } as never)
     .returning('id')
     .executeTakeFirstOrThrow();
   const file = await db
     .insertInto('email_attachment')
-    .values({ email_id: message.id, filename, content_type: contentType, size_bytes: String(content.length), content: Buffer.from(content) } as never)
+    .values({
+      email_id: message.id,
+      filename,
+      content_type: contentType,
+      size_bytes: String(content.length),
+      content: Buffer.from(content),
+    } as never)
     .returning('id')
     .executeTakeFirstOrThrow();
   return file.id;
@@ -99,10 +124,29 @@ describe('call recordings', () => {
     const sid = `RE${randomBytes(16).toString('hex')}`;
     const callSid = `CA${randomBytes(16).toString('hex')}`;
     const bytes = Buffer.from('<html><script>alert(document.cookie)</script></html>');
-    h.twilio.recordings.set(sid, { sid, callSid, durationSeconds: 7, deleted: false, bytes, source: 'RecordVerb', at: new Date(), contentType });
+    h.twilio.recordings.set(sid, {
+      sid,
+      callSid,
+      durationSeconds: 7,
+      deleted: false,
+      bytes,
+      source: 'RecordVerb',
+      at: new Date(),
+      contentType,
+    });
     await h.database.db
       .insertInto('voice_call')
-      .values({ call_sid: callSid, from_number: '+447911123456', started_at: new Date(), out_of_hours: false, stage: 'done', enquiry_id: enquiryId, outcome: 'voicemail', recording_sid: sid, recording_seconds: 7 } as never)
+      .values({
+        call_sid: callSid,
+        from_number: '+447911123456',
+        started_at: new Date(),
+        out_of_hours: false,
+        stage: 'done',
+        enquiry_id: enquiryId,
+        outcome: 'voicemail',
+        recording_sid: sid,
+        recording_seconds: 7,
+      } as never)
       .execute();
     return { sid, bytes };
   }
@@ -115,17 +159,23 @@ describe('call recordings', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
-  it.each(['text/html', 'text/html; charset=utf-8', 'image/svg+xml', 'application/javascript', 'application/octet-stream', 'audio', 'audio/', ''])(
-    'an upstream answer typed "%s" is still served only as audio, never as a page',
-    async (type) => {
-      const { sid } = await recording(type);
-      const res = await desk.get(`/desk/recordings/${sid}`);
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toBe('audio/mpeg');
-      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(res.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
-    },
-  );
+  it.each([
+    'text/html',
+    'text/html; charset=utf-8',
+    'image/svg+xml',
+    'application/javascript',
+    'application/octet-stream',
+    'audio',
+    'audio/',
+    '',
+  ])('an upstream answer typed "%s" is still served only as audio, never as a page', async (type) => {
+    const { sid } = await recording(type);
+    const res = await desk.get(`/desk/recordings/${sid}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('audio/mpeg');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+  });
 
   it('another audio type Twilio may give is kept', async () => {
     const { sid } = await recording('audio/x-wav');

@@ -48,12 +48,29 @@ async function text(label: string, body: string): Promise<Outcome> {
 function signedRaw(raw: string | Uint8Array, contentType = 'application/x-www-form-urlencoded'): Promise<Response> {
   const decoded = typeof raw === 'string' ? raw : new TextDecoder().decode(raw);
   const params: FormParams = [...new URLSearchParams(decoded)];
-  const signature = twilio.getExpectedTwilioSignature(h.twilio.authToken, `${PUBLIC_BASE_URL}/twilio/sms`, paramsForSignature(params));
+  const signature = twilio.getExpectedTwilioSignature(
+    h.twilio.authToken,
+    `${PUBLIC_BASE_URL}/twilio/sms`,
+    paramsForSignature(params),
+  );
   const body = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw;
-  return Promise.resolve(h.app.request('/twilio/sms', { method: 'POST', headers: { 'Content-Type': contentType, 'X-Twilio-Signature': signature }, body: Uint8Array.from(body) }));
+  return Promise.resolve(
+    h.app.request('/twilio/sms', {
+      method: 'POST',
+      headers: { 'Content-Type': contentType, 'X-Twilio-Signature': signature },
+      body: Uint8Array.from(body),
+    }),
+  );
 }
 
-const base = (from: string, sid = messageSid()) => ({ MessageSid: sid, SmsSid: sid, AccountSid: h.twilio.accountSid, From: from, To: PRESS_OFFICE_NUMBER, NumMedia: '0' });
+const base = (from: string, sid = messageSid()) => ({
+  MessageSid: sid,
+  SmsSid: sid,
+  AccountSid: h.twilio.accountSid,
+  From: from,
+  To: PRESS_OFFICE_NUMBER,
+  NumMedia: '0',
+});
 
 describe('POST /twilio/sms with hostile text bodies', () => {
   it.each(HOSTILE_STRINGS.map((s) => [s.label, s] as const))('%s', async (label, s) => {
@@ -84,13 +101,17 @@ describe('POST /twilio/sms with hostile text bodies', () => {
 describe('POST /twilio/sms with hostile parameters', () => {
   it('a Body sent twice (signed as Twilio would sign both): the first counts', async () => {
     const from = freshPhone();
-    const outcome = await judged('two bodies', () => h.webhook('/twilio/sms', { ...base(from), Body: ['first', 'second'] }));
+    const outcome = await judged('two bodies', () =>
+      h.webhook('/twilio/sms', { ...base(from), Body: ['first', 'second'] }),
+    );
     expectStored(outcome, { details: 'first' }, 'two bodies');
   });
 
   it('a From sent twice: the first counts', async () => {
     const first = freshPhone();
-    const outcome = await judged('two senders', () => h.webhook('/twilio/sms', { ...base(first), From: [first, freshPhone()], Body: 'hello' }));
+    const outcome = await judged('two senders', () =>
+      h.webhook('/twilio/sms', { ...base(first), From: [first, freshPhone()], Body: 'hello' }),
+    );
     expectStored(outcome, { phone: first }, 'two senders');
   });
 
@@ -118,7 +139,9 @@ describe('POST /twilio/sms with hostile parameters', () => {
   });
 
   it('a national number in From is normalised to E.164', async () => {
-    const outcome = await judged('national From', () => h.webhook('/twilio/sms', { ...base('x'), From: '07911 123456', Body: 'national' }));
+    const outcome = await judged('national From', () =>
+      h.webhook('/twilio/sms', { ...base('x'), From: '07911 123456', Body: 'national' }),
+    );
     expectStored(outcome, { phone: '+447911123456' }, 'national From');
   });
 
@@ -141,7 +164,13 @@ describe('POST /twilio/sms with hostile parameters', () => {
 
   it('prototype-pollution parameter names are ignored', async () => {
     const from = freshPhone();
-    const pairs: Array<[string, string]> = [['__proto__', 'x'], ['constructor', 'y'], ['toString', 'z'], ...Object.entries(base(from)), ['Body', 'proto']];
+    const pairs: Array<[string, string]> = [
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+      ['toString', 'z'],
+      ...Object.entries(base(from)),
+      ['Body', 'proto'],
+    ];
     const outcome = await judged('prototype names', () => h.webhook('/twilio/sms', pairs));
     expectStored(outcome, { details: 'proto' }, 'prototype names');
     expect(({} as Record<string, unknown>).x).toBeUndefined();
@@ -169,7 +198,11 @@ describe('POST /twilio/sms with hostile encodings (signed over what they decode 
 
   it('raw invalid UTF-8 bytes in the Body', async () => {
     const from = freshPhone();
-    const raw = Buffer.concat([Buffer.from(`${prefix(from)}&Body=a`), Buffer.from([0xff, 0xc0, 0xaf, 0xed, 0xa0, 0x80]), Buffer.from('b')]);
+    const raw = Buffer.concat([
+      Buffer.from(`${prefix(from)}&Body=a`),
+      Buffer.from([0xff, 0xc0, 0xaf, 0xed, 0xa0, 0x80]),
+      Buffer.from('b'),
+    ]);
     const outcome = await judged('raw bytes', () => signedRaw(raw));
     if (outcome.kind === 'accepted') expect(outcome.row.details).toMatch(/^a\uFFFD+b$/);
   });

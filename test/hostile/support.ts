@@ -36,7 +36,9 @@ export const VALID = {
 /** Wednesday 2 December 2026, 10:00 London: the office is open, so nothing pages. */
 export const WEDNESDAY_10AM = '2026-12-02T10:00:00Z';
 
-export type Outcome = { kind: 'accepted'; reference: string; row: Enquiry } | { kind: 'refused'; status: number; fields?: Record<string, string> };
+export type Outcome =
+  | { kind: 'accepted'; reference: string; row: Enquiry }
+  | { kind: 'refused'; status: number; fields?: Record<string, string> };
 
 /** What the row should hold for these submitted values (strings only; other types are refused). */
 export type ExpectedRow = Pick<Enquiry, 'name' | 'outlet' | 'email' | 'phone' | 'subject' | 'details'>;
@@ -63,7 +65,10 @@ export function expectedRow(values: Record<string, unknown>): ExpectedRow {
 
 /** Number of enquiries stored (to prove a refusal stored nothing and an acceptance one row). */
 export async function enquiryCount(h: Harness): Promise<number> {
-  const r = await h.database.db.selectFrom('enquiry').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const r = await h.database.db
+    .selectFrom('enquiry')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -131,7 +136,11 @@ export async function judgeForm(h: Harness, res: Response, before: number, label
   if (res.status === 422) {
     // The form again, with a summary and each message beside its field.
     expect(text, label).toContain('There is a problem');
-    const messages = [...text.matchAll(/<p class="error-message" id="([a-z]+)-error"><span class="visually-hidden">Error:<\/span> ([^<]+)<\/p>/g)];
+    const messages = [
+      ...text.matchAll(
+        /<p class="error-message" id="([a-z]+)-error"><span class="visually-hidden">Error:<\/span> ([^<]+)<\/p>/g,
+      ),
+    ];
     expect(messages.length, `${label}: each error beside its field`).toBeGreaterThan(0);
     const fields: Record<string, string> = {};
     for (const [, field, message] of messages) {
@@ -151,7 +160,12 @@ export async function judgeForm(h: Harness, res: Response, before: number, label
 export function twimlText(xml: string): string {
   const m = /<Message>([\s\S]*)<\/Message>/.exec(xml);
   if (!m) throw new Error(`no <Message> in ${xml}`);
-  return m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return m[1]
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 /** What an inbound SMS's new enquiry stores as details (normalised, capped, a placeholder if empty). */
@@ -232,7 +246,12 @@ export interface IntakeRunner {
    * problem); when accepted, the one stored row must equal the oracle's row for `sent()`, which
    * defaults to the endpoint's reading of the body. Resolves to the outcome for further checks.
    */
-  submitRaw(label: string, body: RawBody, contentType?: string | null, sent?: () => Record<string, unknown> | null): Promise<Outcome>;
+  submitRaw(
+    label: string,
+    body: RawBody,
+    contentType?: string | null,
+    sent?: () => Record<string, unknown> | null,
+  ): Promise<Outcome>;
 }
 
 /**
@@ -249,7 +268,12 @@ export function intakeRunner(harness: () => Harness, endpoint: IntakeEndpoint): 
   };
   return {
     post,
-    async submitRaw(label, body, contentType = endpoint.contentType, sent = () => endpoint.readBody(body, contentType)) {
+    async submitRaw(
+      label,
+      body,
+      contentType = endpoint.contentType,
+      sent = () => endpoint.readBody(body, contentType),
+    ) {
       const h = harness();
       const before = await enquiryCount(h);
       const outcome = await endpoint.judge(h, await post(body, contentType), before, label);
@@ -266,7 +290,11 @@ export function intakeRunner(harness: () => Harness, endpoint: IntakeEndpoint): 
  * Registers one test per content type (named `<type as JSON> → <expectation>`): `validBody`
  * sent with that type must be accepted, or refused with exactly the status given.
  */
-export function itHandlesContentTypes(runner: IntakeRunner, validBody: RawBody, cases: ReadonlyArray<readonly [string | null, 'accepted' | number]>): void {
+export function itHandlesContentTypes(
+  runner: IntakeRunner,
+  validBody: RawBody,
+  cases: ReadonlyArray<readonly [string | null, 'accepted' | number]>,
+): void {
   it.each(cases)('%j → %s', async (type, expected) => {
     const outcome = await runner.submitRaw(`content type ${type}`, validBody, type);
     if (expected === 'accepted') expect(outcome.kind).toBe('accepted');

@@ -19,7 +19,11 @@ let sid: string;
 beforeAll(async () => {
   // Nobody is on the rota, so the page goes to the out-of-hours line: a mobile here, since the
   // shipped one (a 0300 number) cannot take texts and its page would be a call.
-  h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 0, fallbackNumber: '+447911250099' } } });
+  h = await startHarness({
+    now: CHRISTMAS_EVE_6PM,
+    jobs: true,
+    config: { onCall: { bundleSeconds: 0, fallbackNumber: '+447911250099' } },
+  });
   const deliver = h.twilio.callbackFetch;
   h.twilio.callbackFetch = (url, init) => {
     genuine = { url, headers: { ...init.headers }, body: init.body };
@@ -46,11 +50,20 @@ async function snapshot() {
   const step = await h.database.db
     .selectFrom('page_step')
     .innerJoin('outbound_message', 'outbound_message.id', 'page_step.outbound_id')
-    .select(['page_step.state', 'outbound_message.provider_status', 'outbound_message.attempts', 'outbound_message.last_error'])
+    .select([
+      'page_step.state',
+      'outbound_message.provider_status',
+      'outbound_message.attempts',
+      'outbound_message.last_error',
+    ])
     .where('outbound_message.provider_sid', '=', sid)
     .executeTakeFirstOrThrow();
   const events = await h.database.db.selectFrom('enquiry_event').select(['kind', 'data']).orderBy('id').execute();
-  const jobs = await sql<{ task_identifier: string; key: string | null; run_at: Date }>`SELECT task_identifier, key, run_at FROM graphile_worker.jobs ORDER BY id`.execute(h.database.db);
+  const jobs = await sql<{
+    task_identifier: string;
+    key: string | null;
+    run_at: Date;
+  }>`SELECT task_identifier, key, run_at FROM graphile_worker.jobs ORDER BY id`.execute(h.database.db);
   const pages = await h.database.db.selectFrom('page').select(['status']).execute();
   return { step, events, jobs: jobs.rows, pages, messages: h.twilio.messages.length, calls: h.twilio.calls.length };
 }
@@ -109,7 +122,10 @@ describe('signed status callbacks with hostile values', () => {
     ['SQL in the SID', { MessageSid: "' OR 1=1 --", MessageStatus: 'failed' }],
     ['a 10,000-character SID', { MessageSid: `SM${'a'.repeat(10_000)}`, MessageStatus: 'failed' }],
     ['a NUL in the status of a real SID', () => ({ MessageSid: sid, MessageStatus: 'deliv\u0000ered' })],
-    ['a NUL in the error code of a real SID', () => ({ MessageSid: sid, MessageStatus: 'undelivered', ErrorCode: '3\u00000003' })],
+    [
+      'a NUL in the error code of a real SID',
+      () => ({ MessageSid: sid, MessageStatus: 'undelivered', ErrorCode: '3\u00000003' }),
+    ],
     ['a call SID with a NUL', { CallSid: 'CA\u0000', CallStatus: 'busy' }],
     ['neither kind', { Foo: 'bar' }],
   ])('%s: a 2xx or a 4xx, never a 5xx', async (_label, params) => {

@@ -36,18 +36,42 @@ describeIfImap('kill -9 while taking mail from the shared mailbox', () => {
 
   it('leaves every message taken exactly once after a restart', async () => {
     onTestFailed(() => console.error(describeOutputs(fixture.services)));
-    const client = new ImapFlow({ host: imap.host, port: imap.port, secure: false, doSTARTTLS: false, auth: { user: imap.user, pass: imap.password }, logger: false, disableAutoIdle: true });
+    const client = new ImapFlow({
+      host: imap.host,
+      port: imap.port,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user: imap.user, pass: imap.password },
+      logger: false,
+      disableAutoIdle: true,
+    });
     await client.connect();
     try {
       for (let i = 0; i < MESSAGES; i++) {
-        const raw = [`From: Reporter ${i} <reporter${i}@kill.example>`, 'To: press.office@press.example.org', `Subject: Question ${i}`, `Message-ID: <kill-${i}@kill.example>`, '', `Question number ${i}`, ''].join('\r\n');
+        const raw = [
+          `From: Reporter ${i} <reporter${i}@kill.example>`,
+          'To: press.office@press.example.org',
+          `Subject: Question ${i}`,
+          `Message-ID: <kill-${i}@kill.example>`,
+          '',
+          `Question number ${i}`,
+          '',
+        ].join('\r\n');
         await client.append('INBOX', raw);
       }
     } finally {
       await client.logout();
     }
     const db = fixture.database.db.withTables<EmailTables>();
-    const recorded = async () => Number((await db.selectFrom('email_message').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const recorded = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('email_message')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const env = { IMAP_URL: imap.url, IMAP_PASSWORD: imap.password };
 
     const first = await fixture.start({ name: 'first', env, config: { email: { pollSeconds: 5 } } });
@@ -58,7 +82,11 @@ describeIfImap('kill -9 while taking mail from the shared mailbox', () => {
 
     await fixture.start({ name: 'second', env, config: { email: { pollSeconds: 5 } } });
     await waitFor('every message recorded', async () => (await recorded()) === MESSAGES, 90_000);
-    await waitFor('every message flagged', async () => (await imap.list()).every((m) => m.flags.includes('$PressDesk')), 30_000);
+    await waitFor(
+      'every message flagged',
+      async () => (await imap.list()).every((m) => m.flags.includes('$PressDesk')),
+      30_000,
+    );
 
     const rows = await db.selectFrom('email_message').select(['message_id', 'outcome', 'enquiry_id']).execute();
     expect(rows).toHaveLength(MESSAGES);

@@ -35,7 +35,9 @@ const start = (name: string): Promise<ServiceProcess> => fixture.start({ mode: '
 
 function watchOutputOnFailure() {
   onTestFailed(() => {
-    console.error(`fake Twilio requests:\n${fake.requests.map((r) => `  ${r.at.toISOString()} ${r.method} ${r.path} -> ${r.responseStatus}`).join('\n')}`);
+    console.error(
+      `fake Twilio requests:\n${fake.requests.map((r) => `  ${r.at.toISOString()} ${r.method} ${r.path} -> ${r.responseStatus}`).join('\n')}`,
+    );
     console.error(describeOutputs(fixture.services));
   });
 }
@@ -74,14 +76,24 @@ async function readReceipt(res: Response): Promise<Receipt> {
 
 /** The enquiry, its page and the page's first SMS step (undefined until they exist). */
 async function pageState(reference: string) {
-  const enquiry = await database.db.selectFrom('enquiry').selectAll().where('reference', '=', reference).executeTakeFirst();
+  const enquiry = await database.db
+    .selectFrom('enquiry')
+    .selectAll()
+    .where('reference', '=', reference)
+    .executeTakeFirst();
   if (!enquiry) return { enquiry, page: undefined, step: undefined };
   const page = await database.db.selectFrom('page').selectAll().where('enquiry_id', '=', enquiry.id).executeTakeFirst();
   const step = page
     ? await database.db
         .selectFrom('page_step')
         .leftJoin('outbound_message', 'outbound_message.id', 'page_step.outbound_id')
-        .select(['page_step.state', 'page_step.to_number', 'outbound_message.outcome_unknown', 'outbound_message.provider_sid', 'outbound_message.provider_status'])
+        .select([
+          'page_step.state',
+          'page_step.to_number',
+          'outbound_message.outcome_unknown',
+          'outbound_message.provider_sid',
+          'outbound_message.provider_status',
+        ])
         .where('page_step.page_id', '=', page.id)
         .where('page_step.step_index', '=', 0)
         .where('page_step.action', '=', 'sms')
@@ -99,7 +111,9 @@ async function eventCount(reference: string, kind: string): Promise<number> {
 
 /** Jobs locked by some runner right now. */
 async function lockedJobs(): Promise<number> {
-  const r = await sql<{ n: string }>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE locked_by IS NOT NULL`.execute(database.db);
+  const r = await sql<{
+    n: string;
+  }>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE locked_by IS NOT NULL`.execute(database.db);
   return Number(r.rows[0].n);
 }
 
@@ -124,7 +138,9 @@ async function waitForRecovery(reference: string) {
 }
 
 describe('the service killed with SIGKILL', () => {
-  it('right after answering 201 to an urgent enquiry: after a restart the fallback line gets exactly one page', { timeout: 90_000 }, async () => {
+  it('right after answering 201 to an urgent enquiry: after a restart the fallback line gets exactly one page', {
+    timeout: 90_000,
+  }, async () => {
     watchOutputOnFailure();
     const first = await start('first run');
     const res = await postUrgent(first.baseUrl!);
@@ -147,13 +163,20 @@ describe('the service killed with SIGKILL', () => {
     if (lockedByTheDead) expect(released(second)).toBe(true);
     expect(enquiry).toBeDefined();
     expect(page?.status).toBe('active');
-    expect(step).toMatchObject({ state: 'sent', provider_sid: sms.sid, to_number: FALLBACK_NUMBER, outcome_unknown: false });
+    expect(step).toMatchObject({
+      state: 'sent',
+      provider_sid: sms.sid,
+      to_number: FALLBACK_NUMBER,
+      outcome_unknown: false,
+    });
     expect(await eventCount(receipt.reference, 'page_sms_sent')).toBe(1);
     // Only the first escalation step is due (the call waits for onCall.ackTimeoutSeconds).
     expect(fake.calls).toHaveLength(0);
   });
 
-  it('while the page SMS request is in flight: after a restart it finds the message at Twilio instead of sending it again', { timeout: 90_000 }, async () => {
+  it('while the page SMS request is in flight: after a restart it finds the message at Twilio instead of sending it again', {
+    timeout: 90_000,
+  }, async () => {
     watchOutputOnFailure();
     // Twilio takes the message but answers only after 3 s; the sender dies before hearing back.
     fake.delayNext(1, 3_000);
@@ -186,7 +209,12 @@ describe('the service killed with SIGKILL', () => {
     expect(sms.to).toBe(FALLBACK_NUMBER);
     expect(enquiry).toBeDefined();
     expect(page?.status).toBe('active');
-    expect(step).toMatchObject({ state: 'sent', provider_sid: sms.sid, provider_status: 'recovered', outcome_unknown: false });
+    expect(step).toMatchObject({
+      state: 'sent',
+      provider_sid: sms.sid,
+      provider_status: 'recovered',
+      outcome_unknown: false,
+    });
     expect(await eventCount(receipt.reference, 'page_sms_sent')).toBe(1);
   });
 });

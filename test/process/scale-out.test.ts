@@ -9,7 +9,13 @@
  *  - both live queues saw every new reference (NOTIFY reaches every web process's LISTEN).
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { burstEnquiry, inParallel, openProcessFixture, postEnquiry, type ProcessFixture } from '../support/process-fixture.js';
+import {
+  burstEnquiry,
+  inParallel,
+  openProcessFixture,
+  postEnquiry,
+  type ProcessFixture,
+} from '../support/process-fixture.js';
 import { describeOutputs, FALLBACK_NUMBER, waitUntil, type ServiceProcess } from '../support/service-process.js';
 
 const ENQUIRIES = 40;
@@ -57,7 +63,12 @@ async function signIn(baseUrl: string): Promise<string> {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: loginCookie! },
-    body: new URLSearchParams({ _csrf: token!, email: OFFICER.email, password: OFFICER.password, next: '/desk' }).toString(),
+    body: new URLSearchParams({
+      _csrf: token!,
+      email: OFFICER.email,
+      password: OFFICER.password,
+      next: '/desk',
+    }).toString(),
   });
   await res.arrayBuffer();
   expect(res.status).toBe(303);
@@ -90,7 +101,10 @@ function openLiveQueue(name: string, baseUrl: string, cookie: string): LiveQueue
   });
   void (async () => {
     try {
-      const res = await fetch(`${baseUrl}/desk/events`, { headers: { cookie, accept: 'text/event-stream' }, signal: abort.signal });
+      const res = await fetch(`${baseUrl}/desk/events`, {
+        headers: { cookie, accept: 'text/event-stream' },
+        signal: abort.signal,
+      });
       if (res.status !== 200 || !res.body) throw new Error(`${name}: GET /desk/events answered ${res.status}`);
       const decoder = new TextDecoder();
       let buffer = '';
@@ -108,7 +122,8 @@ function openLiveQueue(name: string, baseUrl: string, cookie: string): LiveQueue
           if (!data.length) continue; // a keep-alive comment
           events.push({ event, data: data.join('\n') });
           if (event === 'ready') markReady();
-          if (event === 'enquiry') references.add(String((JSON.parse(data.join('\n')) as { reference: string }).reference));
+          if (event === 'enquiry')
+            references.add(String((JSON.parse(data.join('\n')) as { reference: string }).reference));
         }
       }
     } catch (err) {
@@ -136,9 +151,13 @@ async function submit(i: number): Promise<Sent> {
 }
 
 describe('two web processes and two workers on one database', () => {
-  it('stores every enquiry, pages every urgent one exactly once, and shows every arrival on both live queues', { timeout: 90_000 }, async () => {
+  it('stores every enquiry, pages every urgent one exactly once, and shows every arrival on both live queues', {
+    timeout: 90_000,
+  }, async () => {
     onTestFailed(() => {
-      console.error(`live queues: ${streams.map((s) => `${s.name} saw ${s.references.size} (${s.events.map((e) => e.event).join(',')})`).join('; ')}`);
+      console.error(
+        `live queues: ${streams.map((s) => `${s.name} saw ${s.references.size} (${s.events.map((e) => e.event).join(',')})`).join('; ')}`,
+      );
       console.error(describeOutputs([...webs, ...workers]));
     });
 
@@ -168,13 +187,22 @@ describe('two web processes and two workers on one database', () => {
     expect(rows).toHaveLength(ENQUIRIES);
     const byReference = new Map(rows.map((r) => [r.reference, r]));
     for (const s of sent) {
-      expect(byReference.get(s.reference), s.reference).toMatchObject({ urgent: s.urgent, needs_on_call: s.urgent, channel: 'api' });
+      expect(byReference.get(s.reference), s.reference).toMatchObject({
+        urgent: s.urgent,
+        needs_on_call: s.urgent,
+        channel: 'api',
+      });
     }
 
     // Both live queues see every new reference, whichever web process took it.
     const all = sent.map((s) => s.reference);
     for (const s of streams) {
-      await waitUntil(`${s.name}'s live queue to show all ${ENQUIRIES} enquiries (saw ${s.references.size})`, () => all.every((r) => s.references.has(r)), 15_000, 100);
+      await waitUntil(
+        `${s.name}'s live queue to show all ${ENQUIRIES} enquiries (saw ${s.references.size})`,
+        () => all.every((r) => s.references.has(r)),
+        15_000,
+        100,
+      );
     }
 
     // Every urgent enquiry paged exactly once; the others not at all.

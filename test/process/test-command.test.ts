@@ -21,7 +21,10 @@ afterAll(async () => {
   for (const dir of made) await rm(dir, { recursive: true, force: true });
 });
 
-function run(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
+function run(
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; output: string }> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, CI: 'true', NO_COLOR: '1' };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
   // Inherited by vitest's own workers otherwise, and would point the child at this run's server.
@@ -30,7 +33,11 @@ function run(args: string[], env: Record<string, string | undefined>): Promise<{
   delete childEnv.VITEST_WORKER_ID;
   delete childEnv.VITEST_POOL_ID;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VITEST, 'run', ...args], { cwd: ROOT_DIR, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [VITEST, 'run', ...args], {
+      cwd: ROOT_DIR,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

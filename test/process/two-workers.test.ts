@@ -8,7 +8,13 @@
  * three more service processes next to scale-out's would run the test server out of connections.)
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { burstEnquiry, inParallel, openProcessFixture, postEnquiry, type ProcessFixture } from '../support/process-fixture.js';
+import {
+  burstEnquiry,
+  inParallel,
+  openProcessFixture,
+  postEnquiry,
+  type ProcessFixture,
+} from '../support/process-fixture.js';
 import { maxPerSecond, pagePosition, queueJournalistTexts, until } from '../support/send-rates.js';
 import { describeOutputs, FALLBACK_NUMBER, type ServiceProcess } from '../support/service-process.js';
 
@@ -73,7 +79,13 @@ describe('one web process and two worker processes on one database', () => {
       .innerJoin('page', 'page.id', 'page_step.page_id')
       .innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id')
       .leftJoin('outbound_message', 'outbound_message.id', 'page_step.outbound_id')
-      .select(['enquiry.reference', 'page_step.action', 'page_step.state', 'outbound_message.provider_sid', 'page_step.step_index'])
+      .select([
+        'enquiry.reference',
+        'page_step.action',
+        'page_step.state',
+        'outbound_message.provider_sid',
+        'page_step.step_index',
+      ])
       .execute();
     expect(steps).toHaveLength(ENQUIRIES);
     expect(steps.every((s) => s.action === 'sms' && s.state === 'sent' && s.step_index === 0)).toBe(true);
@@ -95,20 +107,31 @@ describe('two worker processes share the SMS rate', () => {
   const RATE = 10; // twilio.smsPerSecond's default
   const TEXTS = 100;
 
-  it(`send 100 texts and a page, never more than ${RATE} a second together, each once, the page before the rest`, { timeout: 90_000 }, async () => {
+  it(`send 100 texts and a page, never more than ${RATE} a second together, each once, the page before the rest`, {
+    timeout: 90_000,
+  }, async () => {
     onTestFailed(() => console.error(describeOutputs([web, ...workers])));
     const { database, fake } = fixture;
     fake.reset();
     const bodies = await database.db.transaction().execute((tx) => queueJournalistTexts(tx, TEXTS, new Date()));
     await until(() => fake.messages.length >= 10, 20_000, 'the backlog to start');
     const sentBefore = fake.messages.length;
-    const res = await postEnquiry(web.baseUrl!, { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: '+447911123401', subject: 'Fire at the depot', details: 'Need a line tonight', urgent: true });
+    const res = await postEnquiry(web.baseUrl!, {
+      name: 'Ann Reporter',
+      outlet: 'Evening Gazette',
+      phone: '+447911123401',
+      subject: 'Fire at the depot',
+      details: 'Need a line tonight',
+      urgent: true,
+    });
     expect(res.status).toBe(201);
     await until(() => fake.messages.length >= TEXTS + 1, 60_000, 'the backlog and the page');
     await new Promise((r) => setTimeout(r, 2_000)); // anything doubled would show now
 
     const { index, textsAfter } = pagePosition(fake.messages, FALLBACK_NUMBER);
-    console.log(`send limits (two workers): SMS max per second ${maxPerSecond(fake.messages)}, page at ${index + 1} of ${TEXTS + 1}, queued after ${sentBefore}, texts after it ${textsAfter}`);
+    console.log(
+      `send limits (two workers): SMS max per second ${maxPerSecond(fake.messages)}, page at ${index + 1} of ${TEXTS + 1}, queued after ${sentBefore}, texts after it ${textsAfter}`,
+    );
     expect(maxPerSecond(fake.messages)).toBeLessThanOrEqual(RATE);
     const texts = fake.messages.filter((m) => m.to !== FALLBACK_NUMBER).map((m) => m.body);
     expect(texts.sort()).toEqual([...bodies].sort());

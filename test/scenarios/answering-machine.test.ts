@@ -18,7 +18,12 @@ let h: Harness;
 afterEach(async () => h?.close());
 
 async function start(log?: Logger) {
-  h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 0 } }, ...(log ? { log } : {}) });
+  h = await startHarness({
+    now: CHRISTMAS_EVE_6PM,
+    jobs: true,
+    config: { onCall: { bundleSeconds: 0 } },
+    ...(log ? { log } : {}),
+  });
   const from = new Date('2026-12-01T00:00:00Z');
   const to = new Date('2027-01-05T09:00:00Z');
   await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
@@ -30,7 +35,14 @@ async function start(log?: Logger) {
 /** An urgent enquiry out of hours whose page SMS nobody acknowledges, up to the first call (placed and recorded). */
 async function untilFirstCall(log?: Logger): Promise<{ reference: string; call: FakeTwilioRecord }> {
   await start(log);
-  const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: '+447911123401', subject: 'Fire at the depot', details: 'Need a line tonight', urgent: true });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Ann Reporter',
+    outlet: 'Evening Gazette',
+    phone: '+447911123401',
+    subject: 'Fire at the depot',
+    details: 'Need a line tonight',
+    urgent: true,
+  });
   expect(res.status).toBe(201);
   const { reference } = (await res.json()) as { reference: string };
   await h.twilio.waitForMessages(1);
@@ -46,14 +58,22 @@ async function untilFirstCall(log?: Logger): Promise<{ reference: string; call: 
  * thinks a callback failed): signed, and without a CallStatus.
  */
 async function repeatVerdict(call: FakeTwilioRecord, who: string): Promise<number> {
-  const res = await h.webhook('/twilio/status', { CallSid: call.sid, AccountSid: h.twilio.accountSid, AnsweredBy: who, MachineDetectionDuration: '2310' });
+  const res = await h.webhook('/twilio/status', {
+    CallSid: call.sid,
+    AccountSid: h.twilio.accountSid,
+    AnsweredBy: who,
+    MachineDetectionDuration: '2310',
+  });
   return res.status;
 }
 
 /** The requests that hung up `call` through the REST API. */
 function endRequests(call: FakeTwilioRecord) {
   return h.twilio.requests.filter(
-    (r) => r.method === 'POST' && r.path === `/2010-04-01/Accounts/${h.twilio.accountSid}/Calls/${call.sid}.json` && new URLSearchParams(r.body).get('Status') === 'completed',
+    (r) =>
+      r.method === 'POST' &&
+      r.path === `/2010-04-01/Accounts/${h.twilio.accountSid}/Calls/${call.sid}.json` &&
+      new URLSearchParams(r.body).get('Status') === 'completed',
   );
 }
 
@@ -103,7 +123,12 @@ it('a voicemail box answering moves the page to the next step at once, hangs up,
 
   const timeline = await events(reference);
   const page = await h.database.db.selectFrom('page').select('id').executeTakeFirstOrThrow();
-  expect(timeline.find((e) => e.kind === 'page_call_machine')?.data).toEqual({ pageId: page.id, step: 1, sid: call.sid, answeredBy: 'machine_end_beep' });
+  expect(timeline.find((e) => e.kind === 'page_call_machine')?.data).toEqual({
+    pageId: page.id,
+    step: 1,
+    sid: call.sid,
+    answeredBy: 'machine_end_beep',
+  });
   expect(timeline.find((e) => e.kind === 'escalated')?.data).toMatchObject({ pageId: page.id, fromStep: 1 });
   const k = timeline.map((e) => e.kind);
   expect(k.indexOf('page_call_machine')).toBeGreaterThan(k.indexOf('page_call_placed'));
@@ -171,7 +196,9 @@ it('a repeated verdict, and the call status that follows, escalate once', async 
   // The verdict, the hang-up and the 'completed' status that follows it.
   await h.twilio.answerCall(call, { answeredBy: 'machine_start' });
   // Twilio retries a callback it thinks failed: two at once, then another, then a late status.
-  expect(await Promise.all([repeatVerdict(call, 'machine_start'), repeatVerdict(call, 'machine_start')])).toEqual([204, 204]);
+  expect(await Promise.all([repeatVerdict(call, 'machine_start'), repeatVerdict(call, 'machine_start')])).toEqual([
+    204, 204,
+  ]);
   expect(await repeatVerdict(call, 'machine_end_silence')).toBe(204);
   expect(await h.twilio.sendStatusCallback(call, 'no-answer')).toBe(204);
   await h.twilio.waitForCalls(2);
@@ -193,12 +220,16 @@ it('a repeated verdict, and the call status that follows, escalate once', async 
 
 it('a call that cannot be hung up is logged, and the page escalates all the same', async () => {
   const lines: string[] = [];
-  const { reference, call } = await untilFirstCall(createLogger('warn', { write: (line: string) => void lines.push(line) }));
+  const { reference, call } = await untilFirstCall(
+    createLogger('warn', { write: (line: string) => void lines.push(line) }),
+  );
   h.twilio.setDown(true);
   expect(await repeatVerdict(call, 'machine_start')).toBe(204);
   expect(endRequests(call)).toHaveLength(1);
   expect(endRequests(call)[0].responseStatus).toBe(500);
-  const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'could not end a page call a machine answered');
+  const logged = lines
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .find((l) => l.msg === 'could not end a page call a machine answered');
   expect(logged).toMatchObject({ sid: call.sid, status: 500, twilioCode: 20500 });
   // Ids only: not the number rung, nor what the call said.
   expect(JSON.stringify(logged)).not.toContain(ON_CALL.slice(1));
@@ -215,17 +246,30 @@ it('a call that cannot be hung up is logged, and the page escalates all the same
 it('a verdict about a call we did not place is answered 204 and changes nothing', async () => {
   const { reference } = await untilFirstCall();
   const before = await kinds(reference);
-  const res = await h.webhook('/twilio/status', { CallSid: `CA${'0'.repeat(32)}`, AccountSid: h.twilio.accountSid, AnsweredBy: 'machine_start', MachineDetectionDuration: '900' });
+  const res = await h.webhook('/twilio/status', {
+    CallSid: `CA${'0'.repeat(32)}`,
+    AccountSid: h.twilio.accountSid,
+    AnsweredBy: 'machine_start',
+    MachineDetectionDuration: '900',
+  });
   expect(res.status).toBe(204);
   await h.jobs.settle();
   expect(await kinds(reference)).toEqual(before);
   expect(h.twilio.calls).toHaveLength(1);
 });
 
-it('refuses a callback with neither a status nor a verdict, or a verdict that is not Twilio\'s', async () => {
+it("refuses a callback with neither a status nor a verdict, or a verdict that is not Twilio's", async () => {
   const { call } = await untilFirstCall();
   expect((await h.webhook('/twilio/status', { CallSid: call.sid, AccountSid: h.twilio.accountSid })).status).toBe(400);
-  expect((await h.webhook('/twilio/status', { CallSid: call.sid, AccountSid: h.twilio.accountSid, AnsweredBy: 'machine; DROP' })).status).toBe(400);
+  expect(
+    (
+      await h.webhook('/twilio/status', {
+        CallSid: call.sid,
+        AccountSid: h.twilio.accountSid,
+        AnsweredBy: 'machine; DROP',
+      })
+    ).status,
+  ).toBe(400);
   await h.jobs.settle();
   expect(h.twilio.calls).toHaveLength(1);
 });

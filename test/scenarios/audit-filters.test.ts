@@ -27,16 +27,45 @@ async function start() {
   h = await startHarness({ now: '2026-07-03T11:00:00Z' });
   const manager = await h.services.users.create({ ...MANAGER, role: 'manager' }, TEST);
   const officer = await h.services.users.create({ ...OFFICER, role: 'officer' }, TEST);
-  const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Gazette', email: 'ann@gazette.example', subject: 'Road closure', details: 'x' });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Ann Reporter',
+    outlet: 'Gazette',
+    email: 'ann@gazette.example',
+    subject: 'Road closure',
+    details: 'x',
+  });
   const { reference } = (await res.json()) as { reference: string };
-  const enquiry = await h.database.db.selectFrom('enquiry').select('id').where('reference', '=', reference).executeTakeFirstOrThrow();
+  const enquiry = await h.database.db
+    .selectFrom('enquiry')
+    .select('id')
+    .where('reference', '=', reference)
+    .executeTakeFirstOrThrow();
   const otto = { userId: officer.id, email: officer.email };
   const db = h.database.db;
   // Thursday 2 July 23:30 BST (22:30Z) and Friday 3 July 00:30 BST (23:30Z, still the 2nd in UTC).
-  await audit(db, { at: new Date('2026-07-02T22:30:00Z'), actor: otto, action: 'enquiry.note_added', enquiryId: enquiry.id });
-  await audit(db, { at: new Date('2026-07-02T23:30:00Z'), actor: otto, action: 'enquiry.note_added', enquiryId: enquiry.id });
-  await audit(db, { at: new Date('2026-07-03T09:00:00Z'), actor: otto, action: 'enquiry.assigned', enquiryId: enquiry.id });
-  await audit(db, { at: new Date('2026-07-03T10:00:00Z'), actor: { userId: manager.id, email: manager.email }, action: 'user.created' });
+  await audit(db, {
+    at: new Date('2026-07-02T22:30:00Z'),
+    actor: otto,
+    action: 'enquiry.note_added',
+    enquiryId: enquiry.id,
+  });
+  await audit(db, {
+    at: new Date('2026-07-02T23:30:00Z'),
+    actor: otto,
+    action: 'enquiry.note_added',
+    enquiryId: enquiry.id,
+  });
+  await audit(db, {
+    at: new Date('2026-07-03T09:00:00Z'),
+    actor: otto,
+    action: 'enquiry.assigned',
+    enquiryId: enquiry.id,
+  });
+  await audit(db, {
+    at: new Date('2026-07-03T10:00:00Z'),
+    actor: { userId: manager.id, email: manager.email },
+    action: 'user.created',
+  });
   const mona = await loginAs(h, MANAGER.email, MANAGER.password);
   return { manager, officer, reference, mona };
 }
@@ -49,7 +78,9 @@ describe('the audit log filters', () => {
     expect(text(byOtto.body)).toContain('3 entries match these filters.');
     expect(byOtto.body).toMatch(new RegExp(`<option value="${officer.id}" selected="">Otto Officer</option>`));
 
-    const notes = await mona.get(`/desk/audit?actor=${officer.id}&action=enquiry.note_added&reference=${reference.toLowerCase()}`);
+    const notes = await mona.get(
+      `/desk/audit?actor=${officer.id}&action=enquiry.note_added&reference=${reference.toLowerCase()}`,
+    );
     expect(text(notes.body)).toContain('2 entries match these filters.');
     expect(notes.body).not.toContain('<div class="hint action-code">enquiry.assigned</div>');
     expect(notes.body).toContain('<div class="hint action-code">enquiry.note_added</div>');
@@ -66,7 +97,9 @@ describe('the audit log filters', () => {
 
   it('refuses values it cannot read with a 422 that says which, never a server error', async () => {
     const { mona } = await start();
-    const res = await mona.get('/desk/audit?actor=robert%27);DROP&action=%3Cscript%3E&reference=nonsense&from=2026-02-30&to=yesterday');
+    const res = await mona.get(
+      '/desk/audit?actor=robert%27);DROP&action=%3Cscript%3E&reference=nonsense&from=2026-02-30&to=yesterday',
+    );
     expect(res.status).toBe(422);
     expect(fieldError(res.body, 'a-actor')).toBe('Choose someone from the list');
     expect(fieldError(res.body, 'a-action')).toBe('Choose an action from the list');
@@ -81,9 +114,16 @@ describe('the audit log filters', () => {
   it('pages through a filtered log keeping the filters', async () => {
     const { officer, mona } = await start();
     const otto = { userId: officer.id, email: officer.email };
-    for (let i = 0; i < AUDIT_PAGE_SIZE + 5; i++) await audit(h.database.db, { at: new Date('2026-07-03T10:30:00Z'), actor: otto, action: 'enquiry.status_changed' });
+    for (let i = 0; i < AUDIT_PAGE_SIZE + 5; i++)
+      await audit(h.database.db, {
+        at: new Date('2026-07-03T10:30:00Z'),
+        actor: otto,
+        action: 'enquiry.status_changed',
+      });
     const first = await mona.get(`/desk/audit?actor=${officer.id}&action=enquiry.status_changed`);
-    expect(text(first.body)).toContain(`${AUDIT_PAGE_SIZE + 5} entries match these filters; showing ${AUDIT_PAGE_SIZE}, newest first.`);
+    expect(text(first.body)).toContain(
+      `${AUDIT_PAGE_SIZE + 5} entries match these filters; showing ${AUDIT_PAGE_SIZE}, newest first.`,
+    );
     expect(rowIds(first.body)).toHaveLength(AUDIT_PAGE_SIZE);
     const older = /href="(\/desk\/audit\?[^"]*before=\d+[^"]*)"/.exec(first.body)![1].replace(/&amp;/g, '&');
     expect(older).toContain(`actor=${officer.id}`);
@@ -91,6 +131,8 @@ describe('the audit log filters', () => {
     const second = await mona.get(older);
     expect(rowIds(second.body)).toHaveLength(5);
     expect(second.body).not.toContain('<div class="hint action-code">enquiry.note_added</div>');
-    expect(second.body).toContain(`href="/desk/audit?actor=${officer.id}&amp;action=enquiry.status_changed">Newest entries`);
+    expect(second.body).toContain(
+      `href="/desk/audit?actor=${officer.id}&amp;action=enquiry.status_changed">Newest entries`,
+    );
   });
 });

@@ -20,7 +20,13 @@ const WEDNESDAY_10AM = '2026-12-02T10:00:00Z';
 const OFFICER = { email: 'omar.officer@press.example', password: 'officer-password-1' };
 const BIG = 8 * 1024 * 1024;
 const CHUNK = 64 * 1024;
-const VALID = { name: 'Ann Reporter', outlet: 'Evening Gazette', email: 'ann@gazette.example', subject: 'Road closure', details: 'Why was the road closed?' };
+const VALID = {
+  name: 'Ann Reporter',
+  outlet: 'Evening Gazette',
+  email: 'ann@gazette.example',
+  subject: 'Road closure',
+  details: 'Why was the road closed?',
+};
 
 let h: Harness;
 let session: string;
@@ -45,13 +51,22 @@ afterAll(async () => {
 
 /** Every POST route of the app's route table, with sample values for its parameters. */
 function postRoutes(): string[] {
-  const paths = h.app.routes.filter((r) => r.method === 'POST').map((r) => r.path.replace(':reference', 'PD-222-222').replace(/:[a-z]+/g, '1'));
+  const paths = h.app.routes
+    .filter((r) => r.method === 'POST')
+    .map((r) => r.path.replace(':reference', 'PD-222-222').replace(/:[a-z]+/g, '1'));
   return [...new Set(paths)];
 }
 
 /** GET routes of the route table (they take no body). */
 function getRoutes(): string[] {
-  const paths = h.app.routes.filter((r) => r.method === 'GET').map((r) => r.path.replace(':reference', 'PD-222-222').replace(':name', 'app.css').replace(/:[a-z]+/g, '1'));
+  const paths = h.app.routes
+    .filter((r) => r.method === 'GET')
+    .map((r) =>
+      r.path
+        .replace(':reference', 'PD-222-222')
+        .replace(':name', 'app.css')
+        .replace(/:[a-z]+/g, '1'),
+    );
   return [...new Set(paths)];
 }
 
@@ -74,7 +89,13 @@ function countingBody(total = BIG) {
 
 /** The limit each POST route should meet, written out here so the tests do not trust the code under test. */
 function expectedAllowance(path: string): 'public' | 'desk' | 'none' {
-  if (['/enquiries', '/api/enquiries', '/desk/login'].includes(path) || path.startsWith('/twilio/') || path.startsWith('/m/') || path.startsWith('/status/')) return 'public';
+  if (
+    ['/enquiries', '/api/enquiries', '/desk/login'].includes(path) ||
+    path.startsWith('/twilio/') ||
+    path.startsWith('/m/') ||
+    path.startsWith('/status/')
+  )
+    return 'public';
   return path.startsWith('/desk/') ? 'desk' : 'none';
 }
 
@@ -89,7 +110,12 @@ async function postBig(path: string, variant: Variant, cookie?: string) {
   if (cookie) headers.Cookie = cookie;
   const res = await h.app.request(path, { method: 'POST', headers, body: body.stream, duplex: 'half' } as RequestInit);
   await res.arrayBuffer();
-  return { status: res.status, connection: res.headers.get('connection'), location: res.headers.get('location'), pulled: body.pulled() };
+  return {
+    status: res.status,
+    connection: res.headers.get('connection'),
+    location: res.headers.get('location'),
+    pulled: body.pulled(),
+  };
 }
 
 describe('the route table', () => {
@@ -104,12 +130,16 @@ describe('the route table', () => {
 describe('an 8 MB body to every POST route (in-process, counted)', () => {
   it.each(VARIANTS)('public routes (%s): 413, read no further than the intake limit', async (variant) => {
     const routes = postRoutes().filter((p) => expectedAllowance(p) === 'public');
-    expect(routes).toEqual(expect.arrayContaining(['/enquiries', '/api/enquiries', '/twilio/sms', '/twilio/status', '/desk/login']));
+    expect(routes).toEqual(
+      expect.arrayContaining(['/enquiries', '/api/enquiries', '/twilio/sms', '/twilio/status', '/desk/login']),
+    );
     for (const path of routes) {
       const r = await postBig(path, variant);
       expect(r.status, path).toBe(413);
       expect(r.connection, path).toBe('close');
-      expect(r.pulled, path).toBeLessThanOrEqual(variant === 'content-length' ? 0 : h.config.intake.maxBodyBytes + 2 * CHUNK);
+      expect(r.pulled, path).toBeLessThanOrEqual(
+        variant === 'content-length' ? 0 : h.config.intake.maxBodyBytes + 2 * CHUNK,
+      );
     }
   });
 
@@ -131,13 +161,18 @@ describe('an 8 MB body to every POST route (in-process, counted)', () => {
       const r = await postBig(path, variant, session);
       expect(r.status, path).toBe(413);
       expect(r.connection, path).toBe('close');
-      expect(r.pulled, path).toBeLessThanOrEqual(variant === 'content-length' ? 0 : h.config.desk.maxBodyBytes + 2 * CHUNK);
+      expect(r.pulled, path).toBeLessThanOrEqual(
+        variant === 'content-length' ? 0 : h.config.desk.maxBodyBytes + 2 * CHUNK,
+      );
     }
   });
 
   it('routes that take no body refuse one (a declared body to a GET route or an unknown POST)', async () => {
     for (const path of getRoutes()) {
-      const res = await h.app.request(path, { method: 'GET', headers: { 'Content-Length': String(BIG), Cookie: session } });
+      const res = await h.app.request(path, {
+        method: 'GET',
+        headers: { 'Content-Length': String(BIG), Cookie: session },
+      });
       expect(res.status, path).toBe(413);
       expect(res.headers.get('connection'), path).toBe('close');
     }
@@ -182,7 +217,10 @@ function rawBig(method: string, path: string, variant: Variant, cookie?: string)
       '',
     ].join('\r\n');
     const chunk = Buffer.alloc(CHUNK, 0x61);
-    const framed = variant === 'chunked' ? Buffer.concat([Buffer.from(`${CHUNK.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]) : chunk;
+    const framed =
+      variant === 'chunked'
+        ? Buffer.concat([Buffer.from(`${CHUNK.toString(16)}\r\n`), chunk, Buffer.from('\r\n')])
+        : chunk;
     let received = '';
     let answered = false;
     let sent = 0;
@@ -194,7 +232,12 @@ function rawBig(method: string, path: string, variant: Variant, cookie?: string)
     sock.on('close', () => {
       const serverSide = accepted[before];
       if (!serverSide) return reject(new Error(`no server socket for ${path}`));
-      const done = () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0), head: received.split('\r\n\r\n')[0], serverBytesRead: serverSide.bytesRead });
+      const done = () =>
+        resolve({
+          status: Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0),
+          head: received.split('\r\n\r\n')[0],
+          serverBytesRead: serverSide.bytesRead,
+        });
       if (serverSide.destroyed) done();
       else serverSide.once('close', done);
     });
@@ -216,7 +259,9 @@ function rawBig(method: string, path: string, variant: Variant, cookie?: string)
 }
 
 describe('over a real socket', () => {
-  it('an 8 MB body to every POST route, with and without Content-Length: refused without reading it, memory flat', { timeout: 120_000 }, async () => {
+  it('an 8 MB body to every POST route, with and without Content-Length: refused without reading it, memory flat', {
+    timeout: 120_000,
+  }, async () => {
     const routes = postRoutes();
     const rssBefore = process.memoryUsage().rss;
     for (const variant of VARIANTS) {
@@ -240,30 +285,39 @@ describe('over a real socket', () => {
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(100 * 1024 * 1024);
   });
 
-  it.each(VARIANTS)('one keep-alive client: a 3 MB body (%s) gets 413 with Connection: close, then a normal enquiry on the same client gets 201', async (variant) => {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    const send = (body: Buffer, headers: Record<string, string>) =>
-      new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port, path: '/api/enquiries', method: 'POST', agent, headers }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (d: string) => (text += d));
-          res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, body: text }));
+  it.each(VARIANTS)(
+    'one keep-alive client: a 3 MB body (%s) gets 413 with Connection: close, then a normal enquiry on the same client gets 201',
+    async (variant) => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const send = (body: Buffer, headers: Record<string, string>) =>
+        new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+          const req = http.request(
+            { host: '127.0.0.1', port, path: '/api/enquiries', method: 'POST', agent, headers },
+            (res) => {
+              let text = '';
+              res.setEncoding('utf8');
+              res.on('data', (d: string) => (text += d));
+              res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, body: text }));
+            },
+          );
+          req.on('error', reject);
+          req.end(body);
         });
-        req.on('error', reject);
-        req.end(body);
-      });
-    try {
-      const big = Buffer.alloc(3 * 1024 * 1024, 0x61);
-      const refused = await send(big, { 'Content-Type': 'application/json', ...(variant === 'content-length' ? { 'Content-Length': String(big.length) } : {}) });
-      expect(refused.status).toBe(413);
-      expect(refused.connection).toBe('close');
-      expect(JSON.parse(refused.body).error.code).toBe('payload_too_large');
-      const ok = Buffer.from(JSON.stringify(VALID));
-      const accepted201 = await send(ok, { 'Content-Type': 'application/json', 'Content-Length': String(ok.length) });
-      expect(accepted201.status).toBe(201);
-    } finally {
-      agent.destroy();
-    }
-  });
+      try {
+        const big = Buffer.alloc(3 * 1024 * 1024, 0x61);
+        const refused = await send(big, {
+          'Content-Type': 'application/json',
+          ...(variant === 'content-length' ? { 'Content-Length': String(big.length) } : {}),
+        });
+        expect(refused.status).toBe(413);
+        expect(refused.connection).toBe('close');
+        expect(JSON.parse(refused.body).error.code).toBe('payload_too_large');
+        const ok = Buffer.from(JSON.stringify(VALID));
+        const accepted201 = await send(ok, { 'Content-Type': 'application/json', 'Content-Length': String(ok.length) });
+        expect(accepted201.status).toBe(201);
+      } finally {
+        agent.destroy();
+      }
+    },
+  );
 });

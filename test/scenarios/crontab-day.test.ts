@@ -26,7 +26,13 @@ let h: Harness;
 afterEach(async () => h?.close());
 
 async function submit(fields: Record<string, unknown>): Promise<string> {
-  const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: '+447911123401', details: 'Details of the question.', ...fields });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Ann Reporter',
+    outlet: 'Evening Gazette',
+    phone: '+447911123401',
+    details: 'Details of the question.',
+    ...fields,
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { reference: string }).reference;
 }
@@ -35,7 +41,10 @@ async function submit(fields: Record<string, unknown>): Promise<string> {
  * An urgent enquiry submitted at `at` in office hours that nobody on the desk picks up; the
  * on-call officer acknowledges its page (ACK) at `ackAt`, after the closing handover.
  */
-async function urgentNobodyPicksUp(cron: CrontabRun, o: { at: string; name: string; subject: string; phone: string; ackAt: string }): Promise<void> {
+async function urgentNobodyPicksUp(
+  cron: CrontabRun,
+  o: { at: string; name: string; subject: string; phone: string; ackAt: string },
+): Promise<void> {
   await cron.runThrough(o.at);
   cron.label(await submit({ subject: o.subject, urgent: true, phone: o.phone }), o.name);
   await cron.runThrough(o.ackAt);
@@ -48,13 +57,18 @@ function pageText(name: string, phone: string, subject: string): string {
 }
 
 /** The first line of the morning digest's text after a night with no enquiries. */
-const QUIET_NIGHT = 'Press Office handover: 0 enquiries while closed, 0 urgent, 0 paged (0 acknowledged), 0 unanswered.';
+const QUIET_NIGHT =
+  'Press Office handover: 0 enquiries while closed, 0 urgent, 0 paged (0 acknowledged), 0 unanswered.';
 
 async function start(now: string) {
   h = await startHarness({
     now,
     jobs: true,
-    config: { handover: { smsNumbers: [DIGEST_PHONE] }, desk: { escalationNumbers: [MANAGER] }, intake: { rateLimit: null } },
+    config: {
+      handover: { smsNumbers: [DIGEST_PHONE] },
+      desk: { escalationNumbers: [MANAGER] },
+      intake: { rateLimit: null },
+    },
   });
   const span = { from: '2025-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' };
   await putOnRota(h, { name: 'Olu On-Call', phone: ON_CALL }, 'primary', span);
@@ -62,7 +76,9 @@ async function start(now: string) {
 }
 
 describe('the crontab across the autumn clock change (Fri 23 Oct 2026 BST to Mon 26 Oct 2026 GMT)', () => {
-  it('hands over at 17:00 office time each day, warns and escalates at their minutes, digests at opening, sweeps retention at 02:41 and the calendar at 03:17 UTC', { timeout: 600_000 }, async () => {
+  it('hands over at 17:00 office time each day, warns and escalates at their minutes, digests at opening, sweeps retention at 02:41 and the calendar at 03:17 UTC', {
+    timeout: 600_000,
+  }, async () => {
     // A year before: enquiries closed on successive days, each forgotten 12 months after closing.
     await start('2025-10-22T12:00:00Z');
     const retained: string[] = [];
@@ -74,11 +90,16 @@ describe('the crontab across the autumn clock change (Fri 23 Oct 2026 BST to Mon
       retained.push(ref);
     }
     await h.jobs.settle();
-    const olive = await h.services.users.create({ email: 'olive@press.example', name: 'Olive Officer', role: 'officer', password: 'officer-password-1' }, SYSTEM);
+    const olive = await h.services.users.create(
+      { email: 'olive@press.example', name: 'Olive Officer', role: 'officer', password: 'officer-password-1' },
+      SYSTEM,
+    );
 
     // Friday 23 October 2026, midnight BST. Nothing has synced the calendar yet.
     h.clock.set('2026-10-22T23:00:00Z');
-    expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM office_period`.execute(h.database.db)).rows[0].n).toBe(0);
+    expect(
+      (await sql<{ n: number }>`SELECT count(*)::int AS n FROM office_period`.execute(h.database.db)).rows[0].n,
+    ).toBe(0);
     const cron = new CrontabRun(h, PHONES);
     await cron.startDiary();
 
@@ -88,10 +109,20 @@ describe('the crontab across the autumn clock change (Fri 23 Oct 2026 BST to Mon
     await cron.runThrough('2026-10-23T14:30:00Z');
     const target = await submit({ subject: 'Library opening hours' });
     cron.label(target, 'target');
-    const overnight = await submit({ subject: 'Fire at the depot', deadline: '2026-10-25T02:30', phone: '+447911123402' });
+    const overnight = await submit({
+      subject: 'Fire at the depot',
+      deadline: '2026-10-25T02:30',
+      phone: '+447911123402',
+    });
     await h.services.casework.assign(overnight, olive.id, SYSTEM);
     cron.label(overnight, 'overnight deadline');
-    await urgentNobodyPicksUp(cron, { at: '2026-10-23T15:30:00Z', name: 'Friday urgent', subject: 'Flooding on the ring road', phone: '+447911123403', ackAt: '2026-10-23T16:02:00Z' });
+    await urgentNobodyPicksUp(cron, {
+      at: '2026-10-23T15:30:00Z',
+      name: 'Friday urgent',
+      subject: 'Flooding on the ring road',
+      phone: '+447911123403',
+      ackAt: '2026-10-23T16:02:00Z',
+    });
 
     // Saturday morning: an enquiry while the office is closed, for Monday's digest.
     await cron.runThrough('2026-10-24T10:00:00Z');
@@ -99,7 +130,13 @@ describe('the crontab across the autumn clock change (Fri 23 Oct 2026 BST to Mon
     cron.label(weekend, 'weekend');
 
     // Monday afternoon (GMT now): an urgent one nobody picks up before closing.
-    await urgentNobodyPicksUp(cron, { at: '2026-10-26T16:30:00Z', name: 'Monday urgent', subject: 'Bridge closure', phone: '+447911123405', ackAt: '2026-10-26T17:02:00Z' });
+    await urgentNobodyPicksUp(cron, {
+      at: '2026-10-26T16:30:00Z',
+      name: 'Monday urgent',
+      subject: 'Bridge closure',
+      phone: '+447911123405',
+      ackAt: '2026-10-26T17:02:00Z',
+    });
     await cron.runThrough('2026-10-26T18:00:00Z');
 
     expect(cron.failures).toEqual([]);
@@ -136,17 +173,42 @@ describe('the crontab across the autumn clock change (Fri 23 Oct 2026 BST to Mon
     ]);
 
     // Retention at 02:41 UTC each night, forgetting exactly what had come due.
-    expect(cron.ranAt('retention_sweep')).toEqual(['Fri 23 Oct 03:41 BST', 'Sat 24 Oct 03:41 BST', 'Sun 25 Oct 02:41 GMT', 'Mon 26 Oct 02:41 GMT']);
-    const erased = await h.database.db.selectFrom('enquiry').select(['reference', 'erased_at', 'name']).where('reference', 'in', retained).orderBy('id').execute();
-    expect(erased.map((e) => e.erased_at && officeTime(e.erased_at))).toEqual(['Sat 24 Oct 03:41 BST', 'Sun 25 Oct 02:41 GMT', 'Mon 26 Oct 02:41 GMT', null]);
+    expect(cron.ranAt('retention_sweep')).toEqual([
+      'Fri 23 Oct 03:41 BST',
+      'Sat 24 Oct 03:41 BST',
+      'Sun 25 Oct 02:41 GMT',
+      'Mon 26 Oct 02:41 GMT',
+    ]);
+    const erased = await h.database.db
+      .selectFrom('enquiry')
+      .select(['reference', 'erased_at', 'name'])
+      .where('reference', 'in', retained)
+      .orderBy('id')
+      .execute();
+    expect(erased.map((e) => e.erased_at && officeTime(e.erased_at))).toEqual([
+      'Sat 24 Oct 03:41 BST',
+      'Sun 25 Oct 02:41 GMT',
+      'Mon 26 Oct 02:41 GMT',
+      null,
+    ]);
     expect(erased.map((e) => e.name)).toEqual(['[erased]', '[erased]', '[erased]', 'Ann Reporter']);
     expect(cron.logged).toEqual(Array(3).fill('retention: erased personal data from 1 enquiries'));
 
     // The calendar at 03:17 UTC, and what it wrote has the office's days in their own offsets.
-    expect(cron.ranAt('calendar_sync')).toEqual(['Fri 23 Oct 04:17 BST', 'Sat 24 Oct 04:17 BST', 'Sun 25 Oct 03:17 GMT', 'Mon 26 Oct 03:17 GMT']);
+    expect(cron.ranAt('calendar_sync')).toEqual([
+      'Fri 23 Oct 04:17 BST',
+      'Sat 24 Oct 04:17 BST',
+      'Sun 25 Oct 03:17 GMT',
+      'Mon 26 Oct 03:17 GMT',
+    ]);
     const periods = await sql<{ starts_at: Date; ends_at: Date }>`SELECT starts_at, ends_at FROM office_period
-        WHERE starts_at >= '2026-10-23T00:00Z' AND starts_at < '2026-10-27T00:00Z' ORDER BY starts_at`.execute(h.database.db);
-    expect(periods.rows.map((p) => `${officeTime(p.starts_at)} to ${officeTime(p.ends_at)}`)).toEqual(['Fri 23 Oct 09:00 BST to Fri 23 Oct 17:00 BST', 'Mon 26 Oct 09:00 GMT to Mon 26 Oct 17:00 GMT']);
+        WHERE starts_at >= '2026-10-23T00:00Z' AND starts_at < '2026-10-27T00:00Z' ORDER BY starts_at`.execute(
+      h.database.db,
+    );
+    expect(periods.rows.map((p) => `${officeTime(p.starts_at)} to ${officeTime(p.ends_at)}`)).toEqual([
+      'Fri 23 Oct 09:00 BST to Fri 23 Oct 17:00 BST',
+      'Mon 26 Oct 09:00 GMT to Mon 26 Oct 17:00 GMT',
+    ]);
 
     // Every minute had its deadline sweep, and the five-minute tasks their 12 an hour, once each.
     const minutes = (new Date('2026-10-26T18:00:00Z').getTime() - new Date('2026-10-22T23:00:00Z').getTime()) / MINUTE;
@@ -156,13 +218,27 @@ describe('the crontab across the autumn clock change (Fri 23 Oct 2026 BST to Mon
 });
 
 describe('the crontab across the spring clock change (Fri 27 Mar 2026 GMT to Mon 30 Mar 2026 BST)', () => {
-  it('hands over at 17:00 office time: 17:00 UTC on Friday, 16:00 UTC on Monday; the digest at 09:00 BST', { timeout: 600_000 }, async () => {
+  it('hands over at 17:00 office time: 17:00 UTC on Friday, 16:00 UTC on Monday; the digest at 09:00 BST', {
+    timeout: 600_000,
+  }, async () => {
     await start('2026-03-27T08:00:00Z');
     const cron = new CrontabRun(h, PHONES);
     await cron.startDiary();
 
-    await urgentNobodyPicksUp(cron, { at: '2026-03-27T16:30:00Z', name: 'Friday urgent', subject: 'Flooding on the ring road', phone: '+447911123403', ackAt: '2026-03-27T17:02:00Z' });
-    await urgentNobodyPicksUp(cron, { at: '2026-03-30T15:30:00Z', name: 'Monday urgent', subject: 'Bridge closure', phone: '+447911123405', ackAt: '2026-03-30T16:02:00Z' });
+    await urgentNobodyPicksUp(cron, {
+      at: '2026-03-27T16:30:00Z',
+      name: 'Friday urgent',
+      subject: 'Flooding on the ring road',
+      phone: '+447911123403',
+      ackAt: '2026-03-27T17:02:00Z',
+    });
+    await urgentNobodyPicksUp(cron, {
+      at: '2026-03-30T15:30:00Z',
+      name: 'Monday urgent',
+      subject: 'Bridge closure',
+      phone: '+447911123405',
+      ackAt: '2026-03-30T16:02:00Z',
+    });
     await cron.runThrough('2026-03-30T16:30:00Z');
 
     expect(cron.failures).toEqual([]);
@@ -179,6 +255,10 @@ describe('the crontab across the spring clock change (Fri 27 Mar 2026 GMT to Mon
       'Mon 30 Mar 17:00 BST handed_to_on_call Monday urgent',
       `Mon 30 Mar 17:00 BST text to on-call: ${pageText('Monday urgent', '07911 123405', 'Bridge closure')}`,
     ]);
-    expect(cron.ranAt('retention_sweep')).toEqual(['Sat 28 Mar 02:41 GMT', 'Sun 29 Mar 03:41 BST', 'Mon 30 Mar 03:41 BST']);
+    expect(cron.ranAt('retention_sweep')).toEqual([
+      'Sat 28 Mar 02:41 GMT',
+      'Sun 29 Mar 03:41 BST',
+      'Mon 30 Mar 03:41 BST',
+    ]);
   });
 });

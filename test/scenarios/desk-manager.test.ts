@@ -4,7 +4,14 @@ import { audit } from '../../src/audit/audit.repository.js';
 import { requireManager } from '../../src/web/session.js';
 import { MANAGER_AREAS } from '../../src/desk/desk.routes.js';
 import { AUDIT_PAGE_SIZE } from '../../src/desk/manager.routes.js';
-import { decodeEntities, deskClient, fieldError, inputValue, loginAs, type DeskClient } from '../support/desk-client.js';
+import {
+  decodeEntities,
+  deskClient,
+  fieldError,
+  inputValue,
+  loginAs,
+  type DeskClient,
+} from '../support/desk-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // Friday 3 July 2026, 12:00 in London (BST, UTC+1): office time differs from UTC, so a time read
@@ -34,10 +41,17 @@ function shiftForm(fields: Record<string, string> = {}) {
 }
 
 async function personByPhone(phone: string) {
-  return h.database.db.selectFrom('person').selectAll().where('phone', '=', phone).where('active', '=', true).executeTakeFirstOrThrow();
+  return h.database.db
+    .selectFrom('person')
+    .selectAll()
+    .where('phone', '=', phone)
+    .where('active', '=', true)
+    .executeTakeFirstOrThrow();
 }
 
-async function auditActions(): Promise<Array<{ action: string; user_email: string | null; detail: Record<string, unknown> }>> {
+async function auditActions(): Promise<
+  Array<{ action: string; user_email: string | null; detail: Record<string, unknown> }>
+> {
   return h.database.db.selectFrom('audit_log').select(['action', 'user_email', 'detail']).orderBy('id').execute();
 }
 
@@ -51,16 +65,34 @@ describe('the rota page', () => {
     const { mona } = await start();
     let page = await mona.get('/desk/rota');
     expect(page.status).toBe(200);
-    expect(text(page.body)).toContain(`On call now On call Nobody is on the rota: pages go to the Out-of-hours line ${FALLBACK}`);
+    expect(text(page.body)).toContain(
+      `On call now On call Nobody is on the rota: pages go to the Out-of-hours line ${FALLBACK}`,
+    );
     expect(page.body).toContain('aria-current="page"');
 
-    const res = await mona.post('/desk/rota/shifts', shiftForm({ name: 'Jo Smith', phone: '07911 123456', startsAt: '2026-07-03T17:00', endsAt: '2026-07-06T09:00', note: 'Weekend cover' }));
+    const res = await mona.post(
+      '/desk/rota/shifts',
+      shiftForm({
+        name: 'Jo Smith',
+        phone: '07911 123456',
+        startsAt: '2026-07-03T17:00',
+        endsAt: '2026-07-06T09:00',
+        note: 'Weekend cover',
+      }),
+    );
     expect(res.status).toBe(303);
     expect(res.location).toBe('/desk/rota?done=shift');
 
     // 17:00 BST is 16:00Z: the shift starts then, not an hour later.
-    expect(await h.services.rota.onCallAt(new Date('2026-07-03T15:59:00Z'))).toMatchObject({ source: 'fallback', phone: FALLBACK });
-    expect(await h.services.rota.onCallAt(new Date('2026-07-03T16:00:00Z'))).toMatchObject({ name: 'Jo Smith', phone: JO_PHONE, source: 'shift' });
+    expect(await h.services.rota.onCallAt(new Date('2026-07-03T15:59:00Z'))).toMatchObject({
+      source: 'fallback',
+      phone: FALLBACK,
+    });
+    expect(await h.services.rota.onCallAt(new Date('2026-07-03T16:00:00Z'))).toMatchObject({
+      name: 'Jo Smith',
+      phone: JO_PHONE,
+      source: 'shift',
+    });
     expect(await h.services.rota.onCallAt(new Date('2026-07-06T07:59:00Z'))).toMatchObject({ name: 'Jo Smith' });
     expect(await h.services.rota.onCallAt(new Date('2026-07-06T08:00:00Z'))).toMatchObject({ source: 'fallback' });
 
@@ -78,31 +110,74 @@ describe('the rota page', () => {
     expect(trail.map((a) => a.action)).toEqual(expect.arrayContaining(['rota.person_added', 'rota.shift_added']));
     const added = trail.find((a) => a.action === 'rota.shift_added')!;
     expect(added.user_email).toBe(MANAGER.email);
-    expect(added.detail).toMatchObject({ person: 'Jo Smith', phone: JO_PHONE, role: 'primary', from: '5:00pm on Friday 3 July 2026', note: 'Weekend cover' });
+    expect(added.detail).toMatchObject({
+      person: 'Jo Smith',
+      phone: JO_PHONE,
+      role: 'primary',
+      from: '5:00pm on Friday 3 July 2026',
+      note: 'Weekend cover',
+    });
   });
 
   it('adds a person, a backup and an override that beats the shift; says who is on call now', async () => {
     const { mona } = await start();
-    expect((await mona.post('/desk/rota/people', { name: 'Sam Lee', phone: '+44 7911 123457' })).location).toBe('/desk/rota?done=person');
-    await mona.post('/desk/rota/shifts', shiftForm({ name: 'Jo Smith', phone: '07911123456', startsAt: '2026-07-03T09:00', endsAt: '2026-07-10T09:00' }));
+    expect((await mona.post('/desk/rota/people', { name: 'Sam Lee', phone: '+44 7911 123457' })).location).toBe(
+      '/desk/rota?done=person',
+    );
+    await mona.post(
+      '/desk/rota/shifts',
+      shiftForm({ name: 'Jo Smith', phone: '07911123456', startsAt: '2026-07-03T09:00', endsAt: '2026-07-10T09:00' }),
+    );
     const sam = await personByPhone(SAM_PHONE);
     const jo = await personByPhone(JO_PHONE);
 
-    let res = await mona.post('/desk/rota/shifts', shiftForm({ personId: sam.id, role: 'backup', startsAt: '2026-07-03T09:00', endsAt: '2026-07-10T09:00' }));
+    let res = await mona.post(
+      '/desk/rota/shifts',
+      shiftForm({ personId: sam.id, role: 'backup', startsAt: '2026-07-03T09:00', endsAt: '2026-07-10T09:00' }),
+    );
     expect(res.status).toBe(303);
-    res = await mona.post('/desk/rota/shifts', shiftForm({ personId: sam.id, override: 'yes', startsAt: '2026-07-04T10:00', endsAt: '2026-07-04T22:00', note: 'Jo at a wedding' }));
+    res = await mona.post(
+      '/desk/rota/shifts',
+      shiftForm({
+        personId: sam.id,
+        override: 'yes',
+        startsAt: '2026-07-04T10:00',
+        endsAt: '2026-07-04T22:00',
+        note: 'Jo at a wedding',
+      }),
+    );
     expect(res.status).toBe(303);
     expect(res.location).toBe('/desk/rota?done=override');
 
-    expect(await h.services.rota.onCallAt(new Date('2026-07-04T12:00:00Z'))).toMatchObject({ personId: sam.id, source: 'override' });
-    expect(await h.services.rota.onCallAt(new Date('2026-07-04T22:00:00Z'))).toMatchObject({ personId: jo.id, source: 'shift' });
-    expect(await h.services.rota.nextContactAt(new Date('2026-07-04T22:00:00Z'))).toMatchObject({ personId: sam.id, source: 'shift' });
+    expect(await h.services.rota.onCallAt(new Date('2026-07-04T12:00:00Z'))).toMatchObject({
+      personId: sam.id,
+      source: 'override',
+    });
+    expect(await h.services.rota.onCallAt(new Date('2026-07-04T22:00:00Z'))).toMatchObject({
+      personId: jo.id,
+      source: 'shift',
+    });
+    expect(await h.services.rota.nextContactAt(new Date('2026-07-04T22:00:00Z'))).toMatchObject({
+      personId: sam.id,
+      source: 'shift',
+    });
 
     const seen = text((await mona.get(res.location!)).body);
     expect(seen).toContain('The override has been added to the rota.');
-    expect(seen).toContain(`On call Jo Smith ${JO_PHONE} until Sat 4 Jul 10:00 Backup (next contact) Sam Lee ${SAM_PHONE} until Fri 10 Jul 09:00`);
+    expect(seen).toContain(
+      `On call Jo Smith ${JO_PHONE} until Sat 4 Jul 10:00 Backup (next contact) Sam Lee ${SAM_PHONE} until Fri 10 Jul 09:00`,
+    );
     expect(seen).toContain(`Sat 4 Jul 10:00 Sat 4 Jul 22:00 Sam Lee ${SAM_PHONE} Override Sam Lee ${SAM_PHONE}`);
-    expect((await auditActions()).map((a) => a.action)).toEqual(['user.created', 'user.created', 'login', 'rota.person_added', 'rota.person_added', 'rota.shift_added', 'rota.shift_added', 'rota.override_added']);
+    expect((await auditActions()).map((a) => a.action)).toEqual([
+      'user.created',
+      'user.created',
+      'login',
+      'rota.person_added',
+      'rota.person_added',
+      'rota.shift_added',
+      'rota.shift_added',
+      'rota.override_added',
+    ]);
   });
 
   it('refuses an invalid phone number with the message beside the field, keeping what was typed', async () => {
@@ -120,7 +195,10 @@ describe('the rota page', () => {
     expect((await personByPhone(JO_PHONE)).id).toBe(jo.id);
 
     // Someone new with a bad number: the message sits beside the new person's phone field.
-    res = await mona.post('/desk/rota/shifts', shiftForm({ name: 'Pat New', phone: '0791', startsAt: '2026-07-03T17:00', endsAt: '2026-07-04T09:00' }));
+    res = await mona.post(
+      '/desk/rota/shifts',
+      shiftForm({ name: 'Pat New', phone: '0791', startsAt: '2026-07-03T17:00', endsAt: '2026-07-04T09:00' }),
+    );
     expect(res.status).toBe(422);
     expect(fieldError(res.body, 'shift-phone')).toBe('Enter a phone number, like 07911 123456 or +44 7911 123456');
     expect(inputValue(res.body, 'shift-name')).toBe('Pat New');
@@ -130,14 +208,19 @@ describe('the rota page', () => {
     await mona.post('/desk/rota/people', { name: 'Sam Lee', phone: SAM_PHONE });
     res = await mona.post(`/desk/rota/people/${jo.id}/phone`, { phone: '07911 123457' });
     expect(res.status).toBe(422);
-    expect(fieldError(res.body, `phone-${jo.id}`)).toBe(`${SAM_PHONE} already belongs to someone else on the staff list`);
+    expect(fieldError(res.body, `phone-${jo.id}`)).toBe(
+      `${SAM_PHONE} already belongs to someone else on the staff list`,
+    );
 
     res = await mona.post(`/desk/rota/people/${jo.id}/phone`, { phone: '07911 123458' });
     expect(res.status).toBe(303);
     expect(text((await mona.get(res.location!)).body)).toContain('The phone number has been changed.');
     expect((await personByPhone('+447911123458')).id).toBe(jo.id);
     const changed = (await auditActions()).find((a) => a.action === 'rota.phone_changed');
-    expect(changed).toMatchObject({ user_email: MANAGER.email, detail: { name: 'Jo Smith', from: JO_PHONE, to: '+447911123458' } });
+    expect(changed).toMatchObject({
+      user_email: MANAGER.email,
+      detail: { name: 'Jo Smith', from: JO_PHONE, to: '+447911123458' },
+    });
 
     expect((await mona.post('/desk/rota/people/abc/phone', { phone: '07911 123459' })).status).toBe(404);
     expect((await mona.post('/desk/rota/people/999999/phone', { phone: '07911 123459' })).status).toBe(404);
@@ -145,7 +228,16 @@ describe('the rota page', () => {
 
   it('refuses a shift that ends before it starts, and adds nothing (not even the new person)', async () => {
     const { mona } = await start();
-    const res = await mona.post('/desk/rota/shifts', shiftForm({ name: 'Pat New', phone: '07911 123459', startsAt: '2026-07-04T09:00', endsAt: '2026-07-03T17:00', override: 'yes' }));
+    const res = await mona.post(
+      '/desk/rota/shifts',
+      shiftForm({
+        name: 'Pat New',
+        phone: '07911 123459',
+        startsAt: '2026-07-04T09:00',
+        endsAt: '2026-07-03T17:00',
+        override: 'yes',
+      }),
+    );
     expect(res.status).toBe(422);
     expect(fieldError(res.body, 'shift-endsAt')).toBe('The shift must end after it starts');
     expect(inputValue(res.body, 'shift-startsAt')).toBe('2026-07-04T09:00');
@@ -158,10 +250,33 @@ describe('the rota page', () => {
   });
 
   it.each([
-    ['nobody chosen', {}, { 'shift-personId': 'Choose who is on call, or enter a new person’s name and phone number', 'shift-startsAt': 'Enter when the shift starts', 'shift-endsAt': 'Enter when the shift ends' }],
-    ['a time that does not exist (spring forward)', { name: 'Pat', phone: '07911 123459', startsAt: '2027-03-28T01:30', endsAt: '2027-03-28T09:00' }, { 'shift-startsAt': 'Enter a date and time that exists in office time (Europe/London)' }],
-    ['no name for someone new', { phone: '07911 123459', startsAt: '2026-07-03T17:00', endsAt: '2026-07-04T09:00', role: 'sideways' }, { 'shift-name': 'Enter the person’s name', 'shift-role': 'Choose primary (the on-call press officer) or backup (the next contact)' }],
-    ['someone chosen and someone new', { personId: '1', name: 'Pat', startsAt: '2026-07-03T17:00', endsAt: '2026-07-04T09:00' }, { 'shift-personId': 'Choose someone on the list or enter someone new, not both' }],
+    [
+      'nobody chosen',
+      {},
+      {
+        'shift-personId': 'Choose who is on call, or enter a new person’s name and phone number',
+        'shift-startsAt': 'Enter when the shift starts',
+        'shift-endsAt': 'Enter when the shift ends',
+      },
+    ],
+    [
+      'a time that does not exist (spring forward)',
+      { name: 'Pat', phone: '07911 123459', startsAt: '2027-03-28T01:30', endsAt: '2027-03-28T09:00' },
+      { 'shift-startsAt': 'Enter a date and time that exists in office time (Europe/London)' },
+    ],
+    [
+      'no name for someone new',
+      { phone: '07911 123459', startsAt: '2026-07-03T17:00', endsAt: '2026-07-04T09:00', role: 'sideways' },
+      {
+        'shift-name': 'Enter the person’s name',
+        'shift-role': 'Choose primary (the on-call press officer) or backup (the next contact)',
+      },
+    ],
+    [
+      'someone chosen and someone new',
+      { personId: '1', name: 'Pat', startsAt: '2026-07-03T17:00', endsAt: '2026-07-04T09:00' },
+      { 'shift-personId': 'Choose someone on the list or enter someone new, not both' },
+    ],
   ])('refuses a shift with %s, each message beside its field', async (_what, fields, expected) => {
     const { mona } = await start();
     await mona.post('/desk/rota/people', { name: 'Jo Smith', phone: JO_PHONE });
@@ -178,7 +293,9 @@ describe('the rota page', () => {
     const res = await mona.post(`/desk/rota/people/${jo.id}/test-page`);
     expect(res.status).toBe(303);
     expect(res.location).toBe(`/desk/rota?done=test-page&person=${jo.id}`);
-    expect(text((await mona.get(res.location!)).body)).toContain(`A test page to Jo Smith on ${JO_PHONE} has been queued.`);
+    expect(text((await mona.get(res.location!)).body)).toContain(
+      `A test page to Jo Smith on ${JO_PHONE} has been queued.`,
+    );
 
     await h.twilio.waitForMessages(1);
     await h.jobs.settle();
@@ -195,7 +312,10 @@ describe('the rota page', () => {
 
   it('takes a person off the rota: their shifts stop counting', async () => {
     const { mona } = await start();
-    await mona.post('/desk/rota/shifts', shiftForm({ name: 'Jo Smith', phone: JO_PHONE, startsAt: '2026-07-03T09:00', endsAt: '2026-07-10T09:00' }));
+    await mona.post(
+      '/desk/rota/shifts',
+      shiftForm({ name: 'Jo Smith', phone: JO_PHONE, startsAt: '2026-07-03T09:00', endsAt: '2026-07-10T09:00' }),
+    );
     const jo = await personByPhone(JO_PHONE);
     expect(await h.services.rota.onCallAt(new Date('2026-07-04T12:00:00Z'))).toMatchObject({ personId: jo.id });
     const res = await mona.post(`/desk/rota/people/${jo.id}/deactivate`);
@@ -204,16 +324,25 @@ describe('the rota page', () => {
     const seen = text((await mona.get(res.location!)).body);
     expect(seen).toContain('The person has been taken off the rota.');
     expect(seen).not.toContain('Jo Smith');
-    expect((await auditActions()).at(-1)).toMatchObject({ action: 'rota.person_deactivated', user_email: MANAGER.email, detail: { name: 'Jo Smith' } });
+    expect((await auditActions()).at(-1)).toMatchObject({
+      action: 'rota.person_deactivated',
+      user_email: MANAGER.email,
+      detail: { name: 'Jo Smith' },
+    });
   });
 
   it('refuses a shift for someone taken off the rota while the form was open, and says so (no false "added")', async () => {
     const { mona } = await start();
-    expect((await mona.post('/desk/rota/people', { name: 'Sam Lee', phone: '+44 7911 123457' })).location).toBe('/desk/rota?done=person');
+    expect((await mona.post('/desk/rota/people', { name: 'Sam Lee', phone: '+44 7911 123457' })).location).toBe(
+      '/desk/rota?done=person',
+    );
     const sam = await personByPhone(SAM_PHONE);
     // Another manager takes Sam off the rota; this manager's form still offers Sam.
     await h.services.rota.deactivatePerson(sam.id);
-    const res = await mona.post('/desk/rota/shifts', shiftForm({ personId: sam.id, startsAt: '2026-07-03T09:00', endsAt: '2026-07-10T09:00' }));
+    const res = await mona.post(
+      '/desk/rota/shifts',
+      shiftForm({ personId: sam.id, startsAt: '2026-07-03T09:00', endsAt: '2026-07-10T09:00' }),
+    );
     expect(res.status).toBe(422);
     expect(fieldError(res.body, 'shift-personId')).toBe('Sam Lee is no longer on the staff list');
     expect(await h.database.db.selectFrom('rota_entry').select('id').execute()).toEqual([]);
@@ -240,13 +369,23 @@ describe('users', () => {
     expect(seen).toContain(`Mona Manager (you) ${MANAGER.email} — Manager Active`);
     expect(seen).toContain(`Otto Officer ${OFFICER.email} — Press officer Active`);
 
-    let res = await mona.post('/desk/users', { name: 'Nia New', email: 'nia.new@press.example', role: 'officer', password: 'a long new password' });
+    let res = await mona.post('/desk/users', {
+      name: 'Nia New',
+      email: 'nia.new@press.example',
+      role: 'officer',
+      password: 'a long new password',
+    });
     expect(res.status).toBe(303);
     expect(text((await mona.get(res.location!)).body)).toContain('The user has been added.');
     const nia = await loginAs(h, 'nia.new@press.example', 'a long new password');
     expect((await nia.get('/desk')).status).toBe(200);
 
-    res = await mona.post('/desk/users', { name: 'Nia Again', email: 'NIA.NEW@press.example', role: 'manager', password: 'another long password' });
+    res = await mona.post('/desk/users', {
+      name: 'Nia Again',
+      email: 'NIA.NEW@press.example',
+      role: 'manager',
+      password: 'another long password',
+    });
     expect(res.status).toBe(422);
     expect(fieldError(res.body, 'user-email')).toBe('A user with this email address already exists');
     expect(inputValue(res.body, 'user-name')).toBe('Nia Again');
@@ -262,7 +401,9 @@ describe('users', () => {
     expect(fieldError(res.body, 'user-email')).toBe('Enter an email address, like jo.smith@police.example');
     expect(fieldError(res.body, 'user-role')).toBe('Choose officer or manager');
     expect(fieldError(res.body, 'user-password')).toBe('Password must be at least 12 characters');
-    expect((await h.services.users.list()).map((u) => u.email).sort()).toEqual([MANAGER.email, 'nia.new@press.example', OFFICER.email].sort());
+    expect((await h.services.users.list()).map((u) => u.email).sort()).toEqual(
+      [MANAGER.email, 'nia.new@press.example', OFFICER.email].sort(),
+    );
   });
 
   it('disabling a user ends their session at once; enabling lets them back in', async () => {
@@ -272,7 +413,9 @@ describe('users', () => {
 
     const res = await mona.post(`/desk/users/${officer.id}/disable`);
     expect(res.status).toBe(303);
-    expect(text((await mona.get(res.location!)).body)).toContain(`Otto Officer ${OFFICER.email} — Press officer Disabled`);
+    expect(text((await mona.get(res.location!)).body)).toContain(
+      `Otto Officer ${OFFICER.email} — Press officer Disabled`,
+    );
 
     const refused = await otto.get('/desk');
     expect(refused.status).toBe(303);
@@ -282,7 +425,9 @@ describe('users', () => {
 
     expect((await mona.post(`/desk/users/${officer.id}/enable`)).status).toBe(303);
     await loginAs(h, OFFICER.email, OFFICER.password);
-    expect((await auditActions()).map((a) => a.action)).toEqual(expect.arrayContaining(['user.disabled', 'user.enabled']));
+    expect((await auditActions()).map((a) => a.action)).toEqual(
+      expect.arrayContaining(['user.disabled', 'user.enabled']),
+    );
   });
 
   it('a manager cannot disable themself', async () => {
@@ -303,7 +448,9 @@ describe('users', () => {
     let res = await mona.post(`/desk/users/${officer.id}/password`, { password: 'too short' });
     expect(res.status).toBe(422);
     expect(fieldError(res.body, `password-${officer.id}`)).toBe('Password must be at least 12 characters');
-    expect(res.body).toMatch(/<details class="row-details" open="">\s*<summary>\s*Set a new password<span class="visually-hidden"> for Otto Officer/);
+    expect(res.body).toMatch(
+      /<details class="row-details" open="">\s*<summary>\s*Set a new password<span class="visually-hidden"> for Otto Officer/,
+    );
     expect((await otto.get('/desk')).status).toBe(200);
 
     res = await mona.post(`/desk/users/${officer.id}/password`, { password: 'a brand new passphrase' });
@@ -318,7 +465,13 @@ describe('users', () => {
 describe('the audit log', () => {
   it('lists each action newest first with who, when, an enquiry link and the detail as text', async () => {
     const { mona, officer } = await start();
-    const created = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Gazette', email: 'ann@gazette.example', subject: 'Fire', details: 'Any line?' });
+    const created = await h.postJson('/api/enquiries', {
+      name: 'Ann Reporter',
+      outlet: 'Gazette',
+      email: 'ann@gazette.example',
+      subject: 'Fire',
+      details: 'Any line?',
+    });
     const { reference } = (await created.json()) as { reference: string };
     expect((await mona.post(`/desk/enquiries/${reference}/note`, { note: 'Checking with ops' })).status).toBe(303);
     await mona.post('/desk/rota/people', { name: 'Jo Smith', phone: JO_PHONE });
@@ -328,11 +481,21 @@ describe('the audit log', () => {
     expect(page.status).toBe(200);
     // The table only: the action filter's options name every action too.
     const seen = text(page.body.slice(page.body.indexOf('<table')));
-    const order = ['Disabled a user', 'Added a person to the rota staff list', 'Added a note', 'Signed in', 'Added a user'].map((label) => seen.indexOf(label));
+    const order = [
+      'Disabled a user',
+      'Added a person to the rota staff list',
+      'Added a note',
+      'Signed in',
+      'Added a user',
+    ].map((label) => seen.indexOf(label));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(seen).toContain(`Fri 3 Jul 12:00 ${MANAGER.email} Disabled a user user.disabled — email: ${OFFICER.email}; userId: ${officer.id}`);
-    expect(seen).toContain(`${MANAGER.email} Added a person to the rota staff list rota.person_added — name: Jo Smith; personId:`);
+    expect(seen).toContain(
+      `Fri 3 Jul 12:00 ${MANAGER.email} Disabled a user user.disabled — email: ${OFFICER.email}; userId: ${officer.id}`,
+    );
+    expect(seen).toContain(
+      `${MANAGER.email} Added a person to the rota staff list rota.person_added — name: Jo Smith; personId:`,
+    );
     expect(page.body).toContain(`<a href="/desk/enquiries/${reference}">${reference}</a>`);
     expect(seen).toContain(`${MANAGER.email} Added a note enquiry.note_added ${reference}`);
     expect(seen).toContain(`Added a user user.created — email: ${OFFICER.email}; role: officer; userId: ${officer.id}`);
@@ -344,7 +507,8 @@ describe('the audit log', () => {
   it('pages by id, newest first', async () => {
     const { mona } = await start();
     const at = new Date(FRIDAY_NOON_BST);
-    for (let i = 1; i <= AUDIT_PAGE_SIZE + 5; i++) await audit(h.database.db, { at, actor: TEST, action: `bulk.${i}` as AuditAction });
+    for (let i = 1; i <= AUDIT_PAGE_SIZE + 5; i++)
+      await audit(h.database.db, { at, actor: TEST, action: `bulk.${i}` as AuditAction });
     const first = await mona.get('/desk/audit');
     const rows = (html: string) => [...html.matchAll(/<tr id="audit-(\d+)">/g)].map((m) => m[1]);
     const ids = rows(first.body);
@@ -409,15 +573,23 @@ describe('access to the manager pages', () => {
     const otto: DeskClient = await loginAs(h, OFFICER.email, OFFICER.password);
     const routes = managerRoutes();
     // The three pages and at least one action in each area.
-    for (const area of MANAGER_AREAS) expect(routes.some((r) => r.method === 'GET' && r.path === `/desk${area}`), area).toBe(true);
+    for (const area of MANAGER_AREAS)
+      expect(
+        routes.some((r) => r.method === 'GET' && r.path === `/desk${area}`),
+        area,
+      ).toBe(true);
     expect(routes.filter((r) => r.method === 'POST').length).toBeGreaterThanOrEqual(8);
     const before = await h.database.db.selectFrom('audit_log').select('id').execute();
     for (const r of routes) {
-      const res = r.method === 'GET' ? await otto.get(r.path) : await otto.post(r.path, { name: 'x', phone: JO_PHONE, password: 'a long enough password' });
+      const res =
+        r.method === 'GET'
+          ? await otto.get(r.path)
+          : await otto.post(r.path, { name: 'x', phone: JO_PHONE, password: 'a long enough password' });
       expect(res.status, `${r.method} ${r.path}`).toBe(403);
     }
     // POSTs to the areas' own paths (no route there) are refused too, before anything else.
-    for (const area of MANAGER_AREAS) expect((await otto.post(`/desk${area}`, {})).status, `POST /desk${area}`).toBe(403);
+    for (const area of MANAGER_AREAS)
+      expect((await otto.post(`/desk${area}`, {})).status, `POST /desk${area}`).toBe(403);
     expect(await h.database.db.selectFrom('audit_log').select('id').execute()).toEqual(before);
     expect(await h.services.rota.listPeople()).toEqual([]);
   });

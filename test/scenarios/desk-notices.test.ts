@@ -28,7 +28,12 @@ let officerId: string;
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  h = await startHarness({ now: WEDNESDAY_10AM, jobs: true, env: { SMTP_URL: smtp.url, PRESSDESK_EMAIL_FROM: OFFICE }, config: { intake: { rateLimit: null } } });
+  h = await startHarness({
+    now: WEDNESDAY_10AM,
+    jobs: true,
+    env: { SMTP_URL: smtp.url, PRESSDESK_EMAIL_FROM: OFFICE },
+    config: { intake: { rateLimit: null } },
+  });
   await h.services.users.create({ ...MANAGER, name: 'Maya Manager', role: 'manager' }, SYSTEM);
   officerId = (await h.services.users.create({ ...OFFICER, name: 'Omar Officer', role: 'officer' }, SYSTEM)).id;
   samId = (await h.services.users.create({ ...SAM, name: 'Sam Patel', role: 'officer' }, SYSTEM)).id;
@@ -77,7 +82,9 @@ describe('the notice after each action on the enquiry page', () => {
     const ref = await submit();
     expect(notice((await act(officer, ref, 'assign', { assignee: officerId })).body)).toBe('Assigned to you');
     expect(notice((await act(officer, ref, 'assign', { assignee: samId })).body)).toBe('Assigned to Sam Patel');
-    expect(notice((await act(officer, ref, 'assign', { assignee: '' })).body)).toBe('Unassigned: nobody has this enquiry now');
+    expect(notice((await act(officer, ref, 'assign', { assignee: '' })).body)).toBe(
+      'Unassigned: nobody has this enquiry now',
+    );
   });
 
   it('the notice is at the top of the page, before the enquiry, and focusable', async () => {
@@ -101,7 +108,9 @@ describe('the notice after each action on the enquiry page', () => {
     expect(decodeEntities(later.replace(/<[^>]+>/g, ''))).toMatch(/Last SMS reply, [^:]+:\d\d: Sent/);
     expect(later).toContain('Send another SMS reply');
     expect(later).not.toContain('>Send SMS reply<');
-    expect(h.twilio.messages.filter((m) => m.to === '+447912500106').map((m) => m.body)).toContain('The A38 reopened at 06:10.');
+    expect(h.twilio.messages.filter((m) => m.to === '+447912500106').map((m) => m.body)).toContain(
+      'The A38 reopened at 06:10.',
+    );
   });
 
   it('an SMS reply Twilio could not deliver says it failed, beside the form and in the messages', async () => {
@@ -125,7 +134,11 @@ describe('the notice after each action on the enquiry page', () => {
     const [sms] = h.twilio.messages.filter((m) => m.to === '+447912500109');
     expect(await h.twilio.sendStatusCallback(sms, 'delivered')).toBe(204);
     expect(await h.twilio.sendStatusCallback(sms, 'sent')).toBe(204);
-    const row = await h.database.db.selectFrom('outbound_message').select('provider_status').where('provider_sid', '=', sms.sid).executeTakeFirstOrThrow();
+    const row = await h.database.db
+      .selectFrom('outbound_message')
+      .select('provider_status')
+      .where('provider_sid', '=', sms.sid)
+      .executeTakeFirstOrThrow();
     expect(row.provider_status).toBe('delivered');
     const page = (await officer.get(first.location)).body;
     expect(notice(page)).toBe('SMS delivered to 07912 500109');
@@ -144,30 +157,50 @@ describe('the notice after each action on the enquiry page', () => {
 
   it('recording the response says so, and whether it is on the status page', async () => {
     const ref = await submit();
-    expect(notice((await act(officer, ref, 'response', { response: 'The road closed for repairs.' })).body)).toBe('Response recorded');
-    expect(notice((await act(officer, ref, 'release', { released: 'yes' })).body)).toBe("Response shown on the journalist's status page");
-    expect(notice((await act(officer, ref, 'response', { response: 'Updated line.', release: 'yes' })).body)).toBe("Response recorded and shown on the journalist's status page");
+    expect(notice((await act(officer, ref, 'response', { response: 'The road closed for repairs.' })).body)).toBe(
+      'Response recorded',
+    );
+    expect(notice((await act(officer, ref, 'release', { released: 'yes' })).body)).toBe(
+      "Response shown on the journalist's status page",
+    );
+    expect(notice((await act(officer, ref, 'response', { response: 'Updated line.', release: 'yes' })).body)).toBe(
+      "Response recorded and shown on the journalist's status page",
+    );
   });
 
   it('changing status names the new status; choosing the same one says nothing changed', async () => {
     const ref = await submit();
     expect(notice((await act(officer, ref, 'status', { status: 'closed' })).body)).toBe('Status changed to Closed');
-    expect(notice((await act(officer, ref, 'status', { status: 'closed' })).body)).toBe('Nothing changed: the status is already Closed');
+    expect(notice((await act(officer, ref, 'status', { status: 'closed' })).body)).toBe(
+      'Nothing changed: the status is already Closed',
+    );
   });
 
   it('marking urgent and not urgent says which', async () => {
     const ref = await submit();
-    expect(notice((await act(officer, ref, 'urgency', { urgent: 'true', reason: 'Live on air at noon' })).body)).toBe('Marked urgent');
-    expect(notice((await act(officer, ref, 'urgency', { urgent: 'false', reason: 'Not live after all' })).body)).toBe('Marked not urgent');
+    expect(notice((await act(officer, ref, 'urgency', { urgent: 'true', reason: 'Live on air at noon' })).body)).toBe(
+      'Marked urgent',
+    );
+    expect(notice((await act(officer, ref, 'urgency', { urgent: 'false', reason: 'Not live after all' })).body)).toBe(
+      'Marked not urgent',
+    );
   });
 
   it('linking to an incident and unlinking name the incident', async () => {
-    const declared = await manager.post('/desk/incidents', { name: 'Hartfield works fire', description: 'Fire at the chemical works.', terms: 'hartfield' });
+    const declared = await manager.post('/desk/incidents', {
+      name: 'Hartfield works fire',
+      description: 'Fire at the chemical works.',
+      terms: 'hartfield',
+    });
     expect(declared.status).toBe(303);
     const incidentId = /\/desk\/incidents\/(\d+)/.exec(declared.location!)![1];
     const ref = await submit({ subject: 'Smoke over the bypass' });
-    expect(notice((await act(officer, ref, 'incident', { incident: incidentId })).body)).toBe('Linked to the incident “Hartfield works fire”');
-    expect(notice((await act(officer, ref, 'incident/unlink')).body)).toBe('Unlinked from the incident “Hartfield works fire”: it is back in the queue on its own');
+    expect(notice((await act(officer, ref, 'incident', { incident: incidentId })).body)).toBe(
+      'Linked to the incident “Hartfield works fire”',
+    );
+    expect(notice((await act(officer, ref, 'incident/unlink')).body)).toBe(
+      'Unlinked from the incident “Hartfield works fire”: it is back in the queue on its own',
+    );
     await manager.get(`/desk/incidents/${incidentId}`);
     expect((await manager.post(`/desk/incidents/${incidentId}/close`)).status).toBe(303);
   });
@@ -183,7 +216,7 @@ describe('the notice after each action on the enquiry page', () => {
 });
 
 describe('a crafted ?done= link', () => {
-  it('shows nothing for an action not done, for another enquiry\'s or another officer\'s entry, or for an unknown code', async () => {
+  it("shows nothing for an action not done, for another enquiry's or another officer's entry, or for an unknown code", async () => {
     const ref = await submit({ phone: '+447912500107' });
     const other = await submit();
     const sent = await act(officer, other, 'reply', { reply: 'For the other enquiry.' });
@@ -218,7 +251,11 @@ describe('a crafted ?done= link', () => {
 
 describe('a crafted ?done= link on an incident page', () => {
   it('does not say it is closed while open, nor more linked, matched or sent than are', async () => {
-    const declared = await manager.post('/desk/incidents', { name: 'Quayside flooding', description: 'Flooding on the quayside.', terms: 'quayside' });
+    const declared = await manager.post('/desk/incidents', {
+      name: 'Quayside flooding',
+      description: 'Flooding on the quayside.',
+      terms: 'quayside',
+    });
     expect(declared.status).toBe(303);
     const path = declared.location!.replace(/\?.*$/, '');
     const noticeAt = async (q: string) => notice((await officer.get(`${path}${q}`)).body);
@@ -226,16 +263,22 @@ describe('a crafted ?done= link on an incident page', () => {
     expect(await noticeAt('?done=closed')).toBeNull();
     expect(await noticeAt('?done=linked&n=500')).toBeNull();
     expect(await noticeAt('?done=line-sent&n=40&line=1')).toBeNull();
-    expect(await noticeAt('?done=edited&n=77')).toBe('The incident is changed. New enquiries that match its search terms are linked as they arrive; 0 open enquiries match them and are not linked yet.');
+    expect(await noticeAt('?done=edited&n=77')).toBe(
+      'The incident is changed. New enquiries that match its search terms are linked as they arrive; 0 open enquiries match them and are not linked yet.',
+    );
 
     const ref = await submit({ subject: 'Quayside under water' });
     await officer.get(`/desk/enquiries/${ref}`);
-    expect((await officer.post(`/desk/enquiries/${ref}/incident`, { incident: path.split('/').pop()! })).status).toBe(303);
+    expect((await officer.post(`/desk/enquiries/${ref}/incident`, { incident: path.split('/').pop()! })).status).toBe(
+      303,
+    );
     expect(await noticeAt('?done=linked&n=500')).toBe('The enquiry is linked to the incident.');
 
     await manager.get(path);
     expect((await manager.post(`${path}/close`)).status).toBe(303);
-    expect(await noticeAt('?done=closed')).toBe('The incident is closed. Its enquiries stay linked, and are in the queue as their own rows again.');
+    expect(await noticeAt('?done=closed')).toBe(
+      'The incident is closed. Its enquiries stay linked, and are in the queue as their own rows again.',
+    );
   });
 });
 
@@ -248,14 +291,27 @@ describe('acknowledging a page from the enquiry page', () => {
     await night.services.users.create({ ...OFFICER, name: 'Omar Officer', role: 'officer' }, SYSTEM);
     await night.services.users.create({ ...SAM, name: 'Sam Patel', role: 'officer' }, SYSTEM);
     await night.services.rota.addPerson({ name: 'Olu On-Call', phone: '+447911200001' });
-    await night.services.rota.addShift({ phone: '+447911200001', role: 'primary', startsAt: new Date('2026-12-01T00:00:00Z'), endsAt: new Date('2027-01-05T09:00:00Z'), createdBy: 'test' });
+    await night.services.rota.addShift({
+      phone: '+447911200001',
+      role: 'primary',
+      startsAt: new Date('2026-12-01T00:00:00Z'),
+      endsAt: new Date('2027-01-05T09:00:00Z'),
+      createdBy: 'test',
+    });
   }, 60_000);
   afterAll(async () => night?.close());
   // After the file's own beforeEach (the clock is one for the process).
   beforeEach(() => night.clock.set(CHRISTMAS_EVE_6PM));
 
   it('says the page is acknowledged by you, and says nothing of it while it is still active', async () => {
-    const res = await night.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: '+447911123401', subject: 'Fire at the depot', details: 'Need a line tonight.', urgent: true });
+    const res = await night.postJson('/api/enquiries', {
+      name: 'Ann Reporter',
+      outlet: 'Evening Gazette',
+      phone: '+447911123401',
+      subject: 'Fire at the depot',
+      details: 'Need a line tonight.',
+      urgent: true,
+    });
     expect(res.status).toBe(201);
     const ref = (await res.json()).reference as string;
     await night.jobs.settle();
@@ -265,6 +321,8 @@ describe('acknowledging a page from the enquiry page', () => {
     expect(notice((await omar.get(`/desk/enquiries/${ref}?done=acknowledged`)).body)).toBeNull();
 
     expect(notice((await act(omar, ref, 'acknowledge')).body)).toBe('Page acknowledged by you: escalation stopped');
-    expect(notice((await sam.get(`/desk/enquiries/${ref}?done=acknowledged`)).body)).toBe('The page was already acknowledged: escalation stopped');
+    expect(notice((await sam.get(`/desk/enquiries/${ref}?done=acknowledged`)).body)).toBe(
+      'The page was already acknowledged: escalation stopped',
+    );
   });
 });

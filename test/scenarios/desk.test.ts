@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MANAGER_AREAS } from '../../src/desk/desk.routes.js';
-import { deskClient, fieldError, loginAs, } from '../support/desk-client.js';
+import { deskClient, fieldError, loginAs } from '../support/desk-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { spokenReference } from '../support/spoken.js';
 
@@ -65,8 +65,16 @@ describe('signing in', () => {
     const token = /name="_csrf" value="([^"]*)"/.exec(page.body)![1];
     const res = await h.app.request('/desk/login', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `${c.cookie}; pd_session=attacker-chosen-id` },
-      body: new URLSearchParams({ _csrf: token, email: OFFICER.email, password: OFFICER.password, next: '/desk' }).toString(),
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Cookie: `${c.cookie}; pd_session=attacker-chosen-id`,
+      },
+      body: new URLSearchParams({
+        _csrf: token,
+        email: OFFICER.email,
+        password: OFFICER.password,
+        next: '/desk',
+      }).toString(),
     });
     expect(res.status).toBe(303);
     const cookie = res.headers.getSetCookie().find((x) => x.startsWith('pd_session='))!;
@@ -163,7 +171,11 @@ describe('access to every desk route', () => {
     const routes = deskRoutes();
     expect(routes.length).toBeGreaterThan(10);
     for (const r of routes) {
-      const res = await h.app.request(r.path, { method: r.method, headers: r.method === 'GET' ? {} : { 'Content-Type': 'application/x-www-form-urlencoded' }, body: r.method === 'GET' ? undefined : '' });
+      const res = await h.app.request(r.path, {
+        method: r.method,
+        headers: r.method === 'GET' ? {} : { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: r.method === 'GET' ? undefined : '',
+      });
       if (r.path === '/desk/login') continue;
       expect([303, 401], `${r.method} ${r.path} without a session answered ${res.status}`).toContain(res.status);
       if (res.status === 303) expect(res.headers.get('location')).toMatch(/^\/desk\/login/);
@@ -172,7 +184,9 @@ describe('access to every desk route', () => {
 
   it('refuses every manager route to an officer with 403', async () => {
     const c = await loginAs(h, OFFICER.email, OFFICER.password);
-    const managerRoutes = deskRoutes().filter((r) => MANAGER_AREAS.some((a) => r.path === `/desk${a}` || r.path.startsWith(`/desk${a}/`)));
+    const managerRoutes = deskRoutes().filter((r) =>
+      MANAGER_AREAS.some((a) => r.path === `/desk${a}` || r.path.startsWith(`/desk${a}/`)),
+    );
     expect(managerRoutes.length).toBeGreaterThanOrEqual(3);
     for (const r of managerRoutes) {
       const res = r.method === 'GET' ? await c.get(r.path) : await c.post(r.path, {});
@@ -284,29 +298,70 @@ describe('an enquiry', () => {
     await c.get(`/desk/enquiries/${ref}`);
     expect((await c.post(`/desk/enquiries/${ref}/assign`, { assignee: officerId })).status).toBe(303);
     expect((await c.post(`/desk/enquiries/${ref}/note`, { note: 'Checking with the roads team' })).status).toBe(303);
-    expect((await c.post(`/desk/enquiries/${ref}/reply`, { reply: 'We will have a statement by 3pm.' })).status).toBe(303);
-    expect((await c.post(`/desk/enquiries/${ref}/response`, { response: 'The road closed for emergency repairs.' })).status).toBe(303);
+    expect((await c.post(`/desk/enquiries/${ref}/reply`, { reply: 'We will have a statement by 3pm.' })).status).toBe(
+      303,
+    );
+    expect(
+      (await c.post(`/desk/enquiries/${ref}/response`, { response: 'The road closed for emergency repairs.' })).status,
+    ).toBe(303);
     expect((await c.post(`/desk/enquiries/${ref}/status`, { status: 'closed' })).status).toBe(303);
     await h.jobs.settle();
 
     const sms = h.twilio.messages.filter((m) => m.to === '+447911123499');
     // The reply, then (issue 17) one message that it is closed, with the journalist's status link.
-    expect(sms.map((m) => m.body)).toEqual(['We will have a statement by 3pm.', expect.stringMatching(new RegExp(`^Press Office: your enquiry ${ref} is now closed\\. https://press\\.example\\.org/status/[A-Za-z0-9_-]{22}$`))]);
+    expect(sms.map((m) => m.body)).toEqual([
+      'We will have a statement by 3pm.',
+      expect.stringMatching(
+        new RegExp(
+          `^Press Office: your enquiry ${ref} is now closed\\. https://press\\.example\\.org/status/[A-Za-z0-9_-]{22}$`,
+        ),
+      ),
+    ]);
     await h.twilio.sendStatusCallback(sms[0], 'delivered');
 
     const page = (await c.get(`/desk/enquiries/${ref}`)).body;
-    for (const text of ['Assigned to Omar Officer', 'Checking with the roads team', 'Reply by SMS queued', 'SMS out to 07911 123499', 'SMS delivery: delivered', 'Response given (press line)', 'Status: In progress → Closed']) {
+    for (const text of [
+      'Assigned to Omar Officer',
+      'Checking with the roads team',
+      'Reply by SMS queued',
+      'SMS out to 07911 123499',
+      'SMS delivery: delivered',
+      'Response given (press line)',
+      'Status: In progress → Closed',
+    ]) {
       expect(page).toContain(text);
     }
-    const row = await h.database.db.selectFrom('enquiry').selectAll().where('reference', '=', ref).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ status: 'closed', assigned_to: officerId, response_given: 'The road closed for emergency repairs.' });
+    const row = await h.database.db
+      .selectFrom('enquiry')
+      .selectAll()
+      .where('reference', '=', ref)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      status: 'closed',
+      assigned_to: officerId,
+      response_given: 'The road closed for emergency repairs.',
+    });
     expect(row.first_response_at).not.toBeNull();
     expect(row.closed_at).not.toBeNull();
     // All in one office minute: stored working time equals elapsed time, and it is there for reports.
-    expect(row.first_response_working_s).toBeCloseTo((row.first_response_at!.getTime() - row.received_at.getTime()) / 1000, 3);
+    expect(row.first_response_working_s).toBeCloseTo(
+      (row.first_response_at!.getTime() - row.received_at.getTime()) / 1000,
+      3,
+    );
     expect(row.close_working_s).toBeCloseTo((row.closed_at!.getTime() - row.received_at.getTime()) / 1000, 3);
-    const audit = await h.database.db.selectFrom('audit_log').select(['action', 'user_email']).where('enquiry_id', '=', row.id).orderBy('id').execute();
-    expect(audit.map((a) => a.action)).toEqual(['enquiry.assigned', 'enquiry.note_added', 'enquiry.reply_sent', 'enquiry.response_recorded', 'enquiry.status_changed']);
+    const audit = await h.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'user_email'])
+      .where('enquiry_id', '=', row.id)
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual([
+      'enquiry.assigned',
+      'enquiry.note_added',
+      'enquiry.reply_sent',
+      'enquiry.response_recorded',
+      'enquiry.status_changed',
+    ]);
     expect(new Set(audit.map((a) => a.user_email))).toEqual(new Set([OFFICER.email]));
     // Closed enquiries leave the open queue.
     expect(rowsOrder((await c.get('/desk')).body)).not.toContain(ref);
@@ -336,16 +391,26 @@ describe('an enquiry', () => {
     const ref = await submit({ subject: 'Quiet question', urgent: false });
     await c.get(`/desk/enquiries/${ref}`);
     const before = h.twilio.calls.length;
-    expect((await c.post(`/desk/enquiries/${ref}/urgency`, { urgent: 'true', reason: 'Now a major incident' })).status).toBe(303);
+    expect(
+      (await c.post(`/desk/enquiries/${ref}/urgency`, { urgent: 'true', reason: 'Now a major incident' })).status,
+    ).toBe(303);
     // Nobody is on the rota: the page goes to the shipped out-of-hours line, an 03 number, as a call (it cannot take texts).
     await h.twilio.waitForCalls(before + 1);
-    expect(h.twilio.calls.at(-1)).toMatchObject({ to: h.config.onCall.fallbackNumber, twiml: expect.stringContaining(`Reference ${spokenReference(ref)}.`) });
+    expect(h.twilio.calls.at(-1)).toMatchObject({
+      to: h.config.onCall.fallbackNumber,
+      twiml: expect.stringContaining(`Reference ${spokenReference(ref)}.`),
+    });
     const page = (await c.get(`/desk/enquiries/${ref}`)).body;
     expect(page).toContain('Marked urgent');
     expect(page).toContain('Now a major incident');
     // Acknowledge from the desk: escalation stops.
     expect((await c.post(`/desk/enquiries/${ref}/acknowledge`)).status).toBe(303);
-    const p = await h.database.db.selectFrom('page').innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id').select(['page.status', 'page.ack_via']).where('enquiry.reference', '=', ref).executeTakeFirstOrThrow();
+    const p = await h.database.db
+      .selectFrom('page')
+      .innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id')
+      .select(['page.status', 'page.ack_via'])
+      .where('enquiry.reference', '=', ref)
+      .executeTakeFirstOrThrow();
     expect(p).toEqual({ status: 'acknowledged', ack_via: 'desk' });
   });
 
@@ -359,18 +424,27 @@ describe('an enquiry', () => {
   });
 
   it('the audit log refuses edits at the database too', async () => {
-    await expect(h.database.db.updateTable('audit_log').set({ action: 'tampered' }).execute()).rejects.toThrow(/append-only/);
+    await expect(h.database.db.updateTable('audit_log').set({ action: 'tampered' }).execute()).rejects.toThrow(
+      /append-only/,
+    );
     await expect(h.database.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);
   });
 });
 
 describe('malformed desk forms', () => {
   it('answers a broken multipart body with 400, not 500, on the login page and behind a session', async () => {
-    const broken = { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=nope' }, body: '--wrong\r\nContent-Disposition: form-data; name="email"\r\n\r\nx' };
+    const broken = {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=nope' },
+      body: '--wrong\r\nContent-Disposition: form-data; name="email"\r\n\r\nx',
+    };
     expect((await h.app.request('/desk/login', broken)).status).toBe(400);
     const c = await loginAs(h, OFFICER.email, OFFICER.password);
     const ref = await submit();
-    const res = await h.app.request(`/desk/enquiries/${ref}/note`, { ...broken, headers: { ...broken.headers, Cookie: c.cookie } });
+    const res = await h.app.request(`/desk/enquiries/${ref}/note`, {
+      ...broken,
+      headers: { ...broken.headers, Cookie: c.cookie },
+    });
     expect(res.status).toBe(400);
   });
 });

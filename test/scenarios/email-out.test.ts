@@ -29,19 +29,33 @@ let managerId: string;
 async function deliver(opts: Mail.Options & { messageId: string }) {
   await imap.append(await compose(opts));
   const row = await until(`message ${opts.messageId}`, () =>
-    h.database.db.selectFrom('email_message').selectAll().where('message_id', '=', opts.messageId).where('direction', '=', 'in').executeTakeFirst(),
+    h.database.db
+      .selectFrom('email_message')
+      .selectAll()
+      .where('message_id', '=', opts.messageId)
+      .where('direction', '=', 'in')
+      .executeTakeFirst(),
   );
   await h.jobs.settle();
   return row;
 }
 
 async function reference(enquiryId: string | null): Promise<string> {
-  const e = await h.database.db.selectFrom('enquiry').select('reference').where('id', '=', enquiryId!).executeTakeFirstOrThrow();
+  const e = await h.database.db
+    .selectFrom('enquiry')
+    .select('reference')
+    .where('id', '=', enquiryId!)
+    .executeTakeFirstOrThrow();
   return e.reference;
 }
 
 async function kinds(enquiryId: string | null): Promise<string[]> {
-  const rows = await h.database.db.selectFrom('enquiry_event').select('kind').where('enquiry_id', '=', enquiryId!).orderBy('id').execute();
+  const rows = await h.database.db
+    .selectFrom('enquiry_event')
+    .select('kind')
+    .where('enquiry_id', '=', enquiryId!)
+    .orderBy('id')
+    .execute();
   return rows.map((r) => r.kind);
 }
 
@@ -54,8 +68,19 @@ describeIfImap('email out: acknowledgements and replies', () => {
       env: { IMAP_URL: imap.url, IMAP_PASSWORD: imap.password, SMTP_URL: smtp.url, PRESSDESK_EMAIL_FROM: OFFICE },
       config: { email: { pollSeconds: 5 } },
     });
-    managerId = (await h.services.users.create({ ...MANAGER, name: 'Maya Manager', role: 'manager' }, { userId: null, email: 'test' })).id;
-    watcher = new ImapWatcher({ db: h.database.db, config: h.config, intake: h.services.emailIntake, log: h.services.log, backoffMs: { min: 100, max: 400 } });
+    managerId = (
+      await h.services.users.create(
+        { ...MANAGER, name: 'Maya Manager', role: 'manager' },
+        { userId: null, email: 'test' },
+      )
+    ).id;
+    watcher = new ImapWatcher({
+      db: h.database.db,
+      config: h.config,
+      intake: h.services.emailIntake,
+      log: h.services.log,
+      backoffMs: { min: 100, max: 400 },
+    });
     watcher.start();
   }, 60_000);
   afterAll(async () => {
@@ -66,7 +91,12 @@ describeIfImap('email out: acknowledgements and replies', () => {
 
   it('acknowledges a new emailed enquiry once, threaded, with the reference and the honest next step; the reply to it joins the enquiry', async () => {
     const messageId = newId('new');
-    const row = await deliver({ from: 'Ann Reporter <ann@gazette.example>', subject: 'Road closure on the A38', text: 'Is the A38 closed?', messageId });
+    const row = await deliver({
+      from: 'Ann Reporter <ann@gazette.example>',
+      subject: 'Road closure on the A38',
+      text: 'Is the A38 closed?',
+      messageId,
+    });
     const ref = await reference(row.enquiry_id);
     const [ack] = await smtp.waitFor(1);
     expect(ack.to).toEqual(['ann@gazette.example']);
@@ -85,12 +115,23 @@ describeIfImap('email out: acknowledgements and replies', () => {
     const status = await h.app.request(link![1]);
     expect(status.status).toBe(200);
     expect(await status.text()).toContain(ref);
-    const stored = await h.database.db.selectFrom('outbound_message').select('content').where('enquiry_id', '=', row.enquiry_id).execute();
+    const stored = await h.database.db
+      .selectFrom('outbound_message')
+      .select('content')
+      .where('enquiry_id', '=', row.enquiry_id)
+      .execute();
     expect(stored.map((m) => m.content).join('')).not.toContain(link![1]);
 
     // The journalist answers the acknowledgement: it joins, and is not acknowledged again.
     const reply = newId('reply');
-    const joined = await deliver({ from: 'Ann Reporter <ann@gazette.example>', subject: ack.parsed.subject, text: 'Also: until when?', messageId: reply, inReplyTo: ack.parsed.messageId, references: [messageId, ack.parsed.messageId!] });
+    const joined = await deliver({
+      from: 'Ann Reporter <ann@gazette.example>',
+      subject: ack.parsed.subject,
+      text: 'Also: until when?',
+      messageId: reply,
+      inReplyTo: ack.parsed.messageId,
+      references: [messageId, ack.parsed.messageId!],
+    });
     expect(joined).toMatchObject({ outcome: 'joined', enquiry_id: row.enquiry_id });
     expect(smtp.messages).toHaveLength(1);
   });
@@ -98,13 +139,31 @@ describeIfImap('email out: acknowledgements and replies', () => {
   it('answers no automatic mail: an out-of-office reply to the acknowledgement joins quietly, and one that matches nothing is ignored', async () => {
     smtp.clear();
     const first = newId('ooo-first');
-    const row = await deliver({ from: 'Bob Writer <bob@daily.example>', subject: 'Flooding', text: 'Any flood warnings?', messageId: first });
+    const row = await deliver({
+      from: 'Bob Writer <bob@daily.example>',
+      subject: 'Flooding',
+      text: 'Any flood warnings?',
+      messageId: first,
+    });
     const [ack] = await smtp.waitFor(1);
     const ooo = newId('ooo');
-    const auto = await deliver({ from: 'Bob Writer <bob@daily.example>', subject: `Automatic reply: ${ack.parsed.subject}`, text: 'I am out of the office.', messageId: ooo, inReplyTo: ack.parsed.messageId, headers: { 'Auto-Submitted': 'auto-replied' } });
+    const auto = await deliver({
+      from: 'Bob Writer <bob@daily.example>',
+      subject: `Automatic reply: ${ack.parsed.subject}`,
+      text: 'I am out of the office.',
+      messageId: ooo,
+      inReplyTo: ack.parsed.messageId,
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
     expect(auto).toMatchObject({ outcome: 'joined', enquiry_id: row.enquiry_id, is_auto: true });
     const stray = newId('robot');
-    const ignored = await deliver({ from: 'Robot <noreply@robot.example>', subject: 'Your ticket', text: 'Ticket opened.', messageId: stray, headers: { 'Auto-Submitted': 'auto-generated' } });
+    const ignored = await deliver({
+      from: 'Robot <noreply@robot.example>',
+      subject: 'Your ticket',
+      text: 'Ticket opened.',
+      messageId: stray,
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    });
     expect(ignored).toMatchObject({ outcome: 'ignored_auto', enquiry_id: null });
     await h.jobs.settle();
     expect(smtp.messages).toHaveLength(1);
@@ -113,7 +172,12 @@ describeIfImap('email out: acknowledgements and replies', () => {
   it('replies from the desk in the same thread, from the press office, and shows it on the timeline', async () => {
     smtp.clear();
     const messageId = newId('desk');
-    const row = await deliver({ from: 'Cat Editor <cat@weekly.example>', subject: 'Budget figures', text: 'What is the budget?', messageId });
+    const row = await deliver({
+      from: 'Cat Editor <cat@weekly.example>',
+      subject: 'Budget figures',
+      text: 'What is the budget?',
+      messageId,
+    });
     const ref = await reference(row.enquiry_id);
     const [ack] = await smtp.waitFor(1);
     const desk = await loginAs(h, MANAGER.email, MANAGER.password);
@@ -129,8 +193,18 @@ describeIfImap('email out: acknowledgements and replies', () => {
     expect(reply.parsed.inReplyTo).toBe(ack.parsed.messageId);
     expect(reply.parsed.text?.trim()).toBe('The budget is £2m, agreed in March.');
     expect(reply.parsed.headers.get('auto-submitted')).toBeUndefined();
-    expect(await kinds(row.enquiry_id)).toEqual(['received', 'email_in', 'email_out', 'email_reply_queued', 'email_out']);
-    const e = await h.database.db.selectFrom('enquiry').select('first_response_at').where('id', '=', row.enquiry_id!).executeTakeFirstOrThrow();
+    expect(await kinds(row.enquiry_id)).toEqual([
+      'received',
+      'email_in',
+      'email_out',
+      'email_reply_queued',
+      'email_out',
+    ]);
+    const e = await h.database.db
+      .selectFrom('enquiry')
+      .select('first_response_at')
+      .where('id', '=', row.enquiry_id!)
+      .executeTakeFirstOrThrow();
     expect(e.first_response_at).not.toBeNull();
   });
 
@@ -138,7 +212,12 @@ describeIfImap('email out: acknowledgements and replies', () => {
     smtp.clear();
     smtp.failNext(2, 451);
     const messageId = newId('retry');
-    const row = await deliver({ from: 'Dan Desk <dan@radio.example>', subject: 'Strike', text: 'Is there a strike?', messageId });
+    const row = await deliver({
+      from: 'Dan Desk <dan@radio.example>',
+      subject: 'Strike',
+      text: 'Is there a strike?',
+      messageId,
+    });
     for (let i = 0; i < 3 && smtp.messages.length === 0; i++) {
       await h.jobs.retryNow();
       await h.jobs.settle();
@@ -158,7 +237,13 @@ describeIfImap('email out: acknowledgements and replies', () => {
   it('acknowledges the From address only, never Reply-To', async () => {
     smtp.clear();
     const messageId = newId('reply-to');
-    const row = await deliver({ from: 'Fay Writer <fay@gazette.example>', replyTo: 'victim@elsewhere.example', subject: 'Bridge works', text: 'When do they end?', messageId });
+    const row = await deliver({
+      from: 'Fay Writer <fay@gazette.example>',
+      replyTo: 'victim@elsewhere.example',
+      subject: 'Bridge works',
+      text: 'When do they end?',
+      messageId,
+    });
     const [ack] = await smtp.waitFor(1);
     expect(ack.to).toEqual(['fay@gazette.example']);
     expect(ack.parsed.subject).toBe(`Your enquiry ${await reference(row.enquiry_id)} to Press Office`);
@@ -178,9 +263,22 @@ describeIfImap('email out: acknowledgements and replies', () => {
     ];
     for (const [i, s] of senders.entries()) {
       const messageId = newId(`noack-${i}`);
-      const raw = Buffer.from([`From: ${s.from}`, 'To: press.office@press.example.org', `Subject: Question ${i}`, `Message-ID: ${messageId}`, ...Object.entries(s.headers).map(([k, v]) => `${k}: ${v}`), '', 'Hello', ''].join('\r\n'));
+      const raw = Buffer.from(
+        [
+          `From: ${s.from}`,
+          'To: press.office@press.example.org',
+          `Subject: Question ${i}`,
+          `Message-ID: ${messageId}`,
+          ...Object.entries(s.headers).map(([k, v]) => `${k}: ${v}`),
+          '',
+          'Hello',
+          '',
+        ].join('\r\n'),
+      );
       await imap.append(raw);
-      await until(`message ${messageId}`, () => h.database.db.selectFrom('email_message').select('id').where('message_id', '=', messageId).executeTakeFirst());
+      await until(`message ${messageId}`, () =>
+        h.database.db.selectFrom('email_message').select('id').where('message_id', '=', messageId).executeTakeFirst(),
+      );
     }
     await h.jobs.settle();
     expect(smtp.messages).toEqual([]);
@@ -190,7 +288,12 @@ describeIfImap('email out: acknowledgements and replies', () => {
     smtp.clear();
     const actor = { userId: managerId, email: MANAGER.email };
     const messageId = newId('closed');
-    const row = await deliver({ from: 'Gil Asker <gil@times.example>', subject: 'Click here: prize.example', text: 'A question.', messageId });
+    const row = await deliver({
+      from: 'Gil Asker <gil@times.example>',
+      subject: 'Click here: prize.example',
+      text: 'A question.',
+      messageId,
+    });
     const ref = await reference(row.enquiry_id);
     await smtp.waitFor(1);
     await h.services.casework.setStatus(ref, 'closed', actor);
@@ -202,7 +305,14 @@ describeIfImap('email out: acknowledgements and replies', () => {
 
     smtp.clear();
     for (const email of ['noreply@gazette.example', 'press.office@press.example.org']) {
-      const res = await h.postJson('/api/enquiries', { name: 'Hal', outlet: 'Herald', email, phone: '+447911123456', subject: 'Odd address', details: 'Hello' });
+      const res = await h.postJson('/api/enquiries', {
+        name: 'Hal',
+        outlet: 'Herald',
+        email,
+        phone: '+447911123456',
+        subject: 'Odd address',
+        details: 'Hello',
+      });
       expect(res.status).toBe(201);
       const { reference: r } = (await res.json()) as { reference: string };
       await h.services.casework.setStatus(r, 'closed', actor);
@@ -210,6 +320,8 @@ describeIfImap('email out: acknowledgements and replies', () => {
     await h.jobs.settle();
     expect(smtp.messages).toEqual([]);
     // The journalist still hears by text, the other way they gave.
-    expect(h.twilio.messages.filter((m) => m.to === '+447911123456' && m.body?.includes('is now closed'))).toHaveLength(2);
+    expect(h.twilio.messages.filter((m) => m.to === '+447911123456' && m.body?.includes('is now closed'))).toHaveLength(
+      2,
+    );
   });
 });

@@ -30,15 +30,33 @@ const ON_CALL = '+447911200001';
 const OFFICE = 'Press Office <press.office@press.example.org>';
 const MANAGER = { email: 'erasure.manager@press.example', password: 'manager-password-1' };
 const PHRASE = 'marmalade heron';
-const JOURNALIST = { name: 'Jasper Quill', email: 'Jasper.Quill@gazette.example', phone: '+447911123490', typed: '07911 123490' };
-const NEEDLES = [JOURNALIST.name, 'Quill', JOURNALIST.phone, JOURNALIST.phone.slice(3), JOURNALIST.typed, JOURNALIST.email, PHRASE];
+const JOURNALIST = {
+  name: 'Jasper Quill',
+  email: 'Jasper.Quill@gazette.example',
+  phone: '+447911123490',
+  typed: '07911 123490',
+};
+const NEEDLES = [
+  JOURNALIST.name,
+  'Quill',
+  JOURNALIST.phone,
+  JOURNALIST.phone.slice(3),
+  JOURNALIST.typed,
+  JOURNALIST.email,
+  PHRASE,
+];
 const VOICE_URL = `${PUBLIC_BASE_URL}/twilio/voice`;
 const PAGE_LINK = new RegExp(`${PUBLIC_BASE_URL.replace(/[.]/g, '\\.')}(/m/[A-Za-z0-9_-]{22})`);
 const SYSTEM = { userId: null, email: 'test' };
 
 let uid = 0;
 /** An email read from the shared mailbox, from `from` (default: the journalist); `auto`: an out-of-office. */
-async function emailFrom(h: Harness, subject: string, text: string, opts: { auto?: boolean; from?: { name: string; email: string } } = {}) {
+async function emailFrom(
+  h: Harness,
+  subject: string,
+  text: string,
+  opts: { auto?: boolean; from?: { name: string; email: string } } = {},
+) {
   uid += 1;
   const from = opts.from ?? JOURNALIST;
   const raw = await composeTo(OFFICE, {
@@ -54,7 +72,12 @@ async function emailFrom(h: Harness, subject: string, text: string, opts: { auto
 
 /** The reference of the journalist's newest enquiry by `channel`. */
 async function refOf(h: Harness, channel: 'web' | 'sms' | 'email'): Promise<string> {
-  const r = await h.database.db.selectFrom('enquiry').select('reference').where('channel', '=', channel).orderBy('id', 'desc').executeTakeFirstOrThrow();
+  const r = await h.database.db
+    .selectFrom('enquiry')
+    .select('reference')
+    .where('channel', '=', channel)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
   return r.reference;
 }
 
@@ -69,10 +92,20 @@ async function start(smtp: SmtpRecorder | null): Promise<Harness> {
     now: SATURDAY_10AM,
     jobs: true,
     env: smtp ? { SMTP_URL: smtp.url, PRESSDESK_EMAIL_FROM: OFFICE } : {},
-    config: { onCall: { bundleSeconds: 0 }, intake: { rateLimit: null, pageRateLimit: null }, handover: { smsNumbers: ['+447911200009'] } },
+    config: {
+      onCall: { bundleSeconds: 0 },
+      intake: { rateLimit: null, pageRateLimit: null },
+      handover: { smsNumbers: ['+447911200009'] },
+    },
   });
   await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
-  await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: new Date('2026-12-01T00:00:00Z'), endsAt: new Date('2027-01-05T09:00:00Z'), createdBy: 'test' });
+  await h.services.rota.addShift({
+    phone: ON_CALL,
+    role: 'primary',
+    startsAt: new Date('2026-12-01T00:00:00Z'),
+    endsAt: new Date('2027-01-05T09:00:00Z'),
+    createdBy: 'test',
+  });
   await h.services.users.create({ ...MANAGER, name: 'Erin Manager', role: 'manager' }, SYSTEM);
   return h;
 }
@@ -81,7 +114,9 @@ async function start(smtp: SmtpRecorder | null): Promise<Harness> {
  * Everything the journalist and the office do over a weekend, through every channel and
  * command; returns the references of the enquiries it made.
  */
-async function plantEverywhere(h: Harness): Promise<{ apiRef: string; smsRef: string; formRef: string; emailRef: string; smsStatusPath: string }> {
+async function plantEverywhere(
+  h: Harness,
+): Promise<{ apiRef: string; smsRef: string; formRef: string; emailRef: string; smsStatusPath: string }> {
   const expectReply = async (from: string, body: string, reply: RegExp) => {
     const res = await h.sms(from, body);
     expect(res.status).toBe(200);
@@ -96,12 +131,32 @@ async function plantEverywhere(h: Harness): Promise<{ apiRef: string; smsRef: st
   // The form and the API (urgent: it pages the on-call phone, with the link).
   const form = await h.app.request('/enquiries', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: PUBLIC_BASE_URL, 'Sec-Fetch-Site': 'same-origin' },
-    body: new URLSearchParams({ name: JOURNALIST.name, outlet: 'Gazette', email: JOURNALIST.email, phone: JOURNALIST.typed, subject: `The ${PHRASE} again`, details: `From ${JOURNALIST.name}, ${JOURNALIST.typed}` }).toString(),
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Origin: PUBLIC_BASE_URL,
+      'Sec-Fetch-Site': 'same-origin',
+    },
+    body: new URLSearchParams({
+      name: JOURNALIST.name,
+      outlet: 'Gazette',
+      email: JOURNALIST.email,
+      phone: JOURNALIST.typed,
+      subject: `The ${PHRASE} again`,
+      details: `From ${JOURNALIST.name}, ${JOURNALIST.typed}`,
+    }).toString(),
   });
   expect(form.status).toBe(303);
   const formRef = await refOf(h, 'web');
-  const api = await h.postJson('/api/enquiries', { name: JOURNALIST.name, outlet: 'Gazette', email: JOURNALIST.email, phone: JOURNALIST.phone, subject: `Depot fire: the ${PHRASE}`, details: `Call ${JOURNALIST.name} about the ${PHRASE}`, urgent: true, acknowledge: true });
+  const api = await h.postJson('/api/enquiries', {
+    name: JOURNALIST.name,
+    outlet: 'Gazette',
+    email: JOURNALIST.email,
+    phone: JOURNALIST.phone,
+    subject: `Depot fire: the ${PHRASE}`,
+    details: `Call ${JOURNALIST.name} about the ${PHRASE}`,
+    urgent: true,
+    acknowledge: true,
+  });
   expect(api.status).toBe(201);
   const { reference: apiRef, statusUrl } = (await api.json()) as { reference: string; statusUrl: string };
   await h.twilio.waitForMessages(1);
@@ -109,26 +164,49 @@ async function plantEverywhere(h: Harness): Promise<{ apiRef: string; smsRef: st
   // Both acknowledged (issue 23, item 5): by email when email is connected, else by text.
   const acks = await sql<{ medium: string }>`
     SELECT m.medium FROM outbound_message m JOIN enquiry e ON e.id = m.enquiry_id
-     WHERE e.reference IN (${formRef}, ${apiRef}) AND m.state = 'sent' AND (m.idempotency_key LIKE 'email-ack:%' OR m.idempotency_key LIKE 'form-ack:%')`.execute(h.database.db);
+     WHERE e.reference IN (${formRef}, ${apiRef}) AND m.state = 'sent' AND (m.idempotency_key LIKE 'email-ack:%' OR m.idempotency_key LIKE 'form-ack:%')`.execute(
+    h.database.db,
+  );
   expect(acks.rows).toHaveLength(2);
 
   // The status page: the journalist adds to it.
-  expect(await h.services.statusPages.addInformation(statusUrl.split('/status/')[1], `${JOURNALIST.name} again: the ${PHRASE} is back, ring ${JOURNALIST.typed}`)).toBe(true);
+  expect(
+    await h.services.statusPages.addInformation(
+      statusUrl.split('/status/')[1],
+      `${JOURNALIST.name} again: the ${PHRASE} is back, ring ${JOURNALIST.typed}`,
+    ),
+  ).toBe(true);
 
   // SMS: a new (urgent) enquiry.
-  const smsReply = await expectReply(JOURNALIST.phone, `${JOURNALIST.name} here: URGENT, the ${PHRASE} is on the bridge. Email ${JOURNALIST.email}`, /your enquiry reference is/);
+  const smsReply = await expectReply(
+    JOURNALIST.phone,
+    `${JOURNALIST.name} here: URGENT, the ${PHRASE} is on the bridge. Email ${JOURNALIST.email}`,
+    /your enquiry reference is/,
+  );
   const smsRef = await refOf(h, 'sms');
   const smsStatusPath = /\/status\/[A-Za-z0-9_-]{22}/.exec(smsReply)![0];
   await h.jobs.settle();
 
   // Email: a new enquiry (acknowledged by email), and an out-of-office that joins nothing.
-  expect((await emailFrom(h, `Question about the ${PHRASE}`, `Regards, ${JOURNALIST.name} ${JOURNALIST.typed}`)).outcome).toBe('new_enquiry');
+  expect(
+    (await emailFrom(h, `Question about the ${PHRASE}`, `Regards, ${JOURNALIST.name} ${JOURNALIST.typed}`)).outcome,
+  ).toBe('new_enquiry');
   const emailRef = await refOf(h, 'email');
-  expect((await emailFrom(h, `Out of office: ${JOURNALIST.name}`, `I am away. Ring ${JOURNALIST.typed}. ${PHRASE}`, { auto: true })).outcome).toBe('ignored_auto');
+  expect(
+    (
+      await emailFrom(h, `Out of office: ${JOURNALIST.name}`, `I am away. Ring ${JOURNALIST.typed}. ${PHRASE}`, {
+        auto: true,
+      })
+    ).outcome,
+  ).toBe('ignored_auto');
   await h.jobs.settle();
 
   // The phone line: a voicemail, and a call hung up before the tone.
-  await h.twilio.call({ from: JOURNALIST.phone, url: VOICE_URL, caller: { digits: ['2'], message: { seconds: 20, transcript: `This is ${JOURNALIST.name} about the ${PHRASE}` } } });
+  await h.twilio.call({
+    from: JOURNALIST.phone,
+    url: VOICE_URL,
+    caller: { digits: ['2'], message: { seconds: 20, transcript: `This is ${JOURNALIST.name} about the ${PHRASE}` } },
+  });
   await h.twilio.call({ from: JOURNALIST.phone, url: VOICE_URL, caller: { digits: ['2'], hangUpAt: 'record' } });
   await h.jobs.settle();
 
@@ -138,7 +216,11 @@ async function plantEverywhere(h: Harness): Promise<{ apiRef: string; smsRef: st
   await expectReply(ON_CALL, `INFO ${apiRef}`, new RegExp(JOURNALIST.name));
   await expectReply(ON_CALL, `INFO ${smsRef}`, new RegExp(PHRASE));
   await expectReply(ON_CALL, `NOTE ${apiRef} Spoke to ${JOURNALIST.name} about the ${PHRASE}`, /note added/);
-  await expectReply(ON_CALL, `REPLY ${smsRef} Hello ${JOURNALIST.name}, the ${PHRASE} is being looked at`, new RegExp(`queued to ${JOURNALIST.typed}`));
+  await expectReply(
+    ON_CALL,
+    `REPLY ${smsRef} Hello ${JOURNALIST.name}, the ${PHRASE} is being looked at`,
+    new RegExp(`queued to ${JOURNALIST.typed}`),
+  );
   await expectReply(ON_CALL, `CALL ${apiRef}`, /ringing you now/);
   await expectReply(ON_CALL, `DONE ${smsRef} Told ${JOURNALIST.name} the ${PHRASE} is safe`, /marked answered/);
   await h.jobs.settle();
@@ -149,19 +231,31 @@ async function plantEverywhere(h: Harness): Promise<{ apiRef: string; smsRef: st
   const view = await (await h.app.request(path)).text();
   const csrf = /name="_csrf" value="([^"]*)"/.exec(view)![1];
   const post = (to: string, fields: Record<string, string>) =>
-    h.app.request(`${path}/${to}`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, reference: apiRef, ...fields }).toString() });
+    h.app.request(`${path}/${to}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, reference: apiRef, ...fields }).toString(),
+    });
   expect((await post('note', { note: `Link note: ${JOURNALIST.name}, ${PHRASE}` })).status).toBe(303);
   const offered = { name: inputValue(view, 'incident-name'), terms: inputValue(view, 'incident-terms') };
-  expect((await post('declare', { name: offered.name || 'Depot fire', terms: offered.terms || 'depot fire' })).status).toBe(303);
+  expect(
+    (await post('declare', { name: offered.name || 'Depot fire', terms: offered.terms || 'depot fire' })).status,
+  ).toBe(303);
   // Its holding line goes to every linked enquiry's journalist.
   const incident = await h.database.db.selectFrom('incident').select('id').executeTakeFirstOrThrow();
-  const line = await h.services.holdingLines.addLine(incident.id, { kind: 'holding', text: 'We are aware of the depot fire.' }, SYSTEM);
+  const line = await h.services.holdingLines.addLine(
+    incident.id,
+    { kind: 'holding', text: 'We are aware of the depot fire.' },
+    SYSTEM,
+  );
   await h.services.holdingLines.send(incident.id, line.id, SYSTEM);
   await h.jobs.settle();
 
   // The desk: a note and a reply by email.
   const manager = await loginAs(h, MANAGER.email, MANAGER.password);
-  expect((await manager.post(`/desk/enquiries/${emailRef}/note`, { note: `${JOURNALIST.name} wants the ${PHRASE}` })).status).toBe(303);
+  expect(
+    (await manager.post(`/desk/enquiries/${emailRef}/note`, { note: `${JOURNALIST.name} wants the ${PHRASE}` })).status,
+  ).toBe(303);
   await h.jobs.settle();
 
   // Monday morning: the digest lists the weekend's enquiries and calls.
@@ -208,12 +302,20 @@ describe('an erasure request, after the journalist used every channel', () => {
     const h = service();
     await plantEverywhere(h);
     const before = await findAnywhere(h.database.db, NEEDLES);
-    for (const place of MUST_HOLD_BEFORE) expect(before.some((f) => f.startsWith(place)), place).toBe(true);
+    for (const place of MUST_HOLD_BEFORE)
+      expect(
+        before.some((f) => f.startsWith(place)),
+        place,
+      ).toBe(true);
     // Outbox and job keys are not erased like contents, so they never held any of it.
     expect(before.filter((f) => /\.(idempotency_key|key): /.test(f))).toEqual([]);
 
     const dpo = await loginAs(h, MANAGER.email, MANAGER.password);
-    const done = await dpo.post('/desk/privacy/erase', { phone: JOURNALIST.typed, email: JOURNALIST.email.toUpperCase(), confirm: 'yes' });
+    const done = await dpo.post('/desk/privacy/erase', {
+      phone: JOURNALIST.typed,
+      email: JOURNALIST.email.toUpperCase(),
+      confirm: 'yes',
+    });
     expect(done.status).toBe(200);
     expect(done.body).toContain('Erased personal data from 4 enquiries');
     expect(await findAnywhere(h.database.db, NEEDLES)).toEqual([]);
@@ -228,7 +330,8 @@ describe('retention, after the journalist used every channel', () => {
     const { apiRef, smsRef, formRef, emailRef, smsStatusPath } = await plantEverywhere(h);
     const manager = await loginAs(h, MANAGER.email, MANAGER.password);
     // Two are closed; the SMS one was answered by DONE and the email one by the desk, neither closed.
-    for (const ref of [formRef, apiRef]) expect((await manager.post(`/desk/enquiries/${ref}/status`, { status: 'closed' })).status).toBe(303);
+    for (const ref of [formRef, apiRef])
+      expect((await manager.post(`/desk/enquiries/${ref}/status`, { status: 'closed' })).status).toBe(303);
     expect((await manager.post(`/desk/enquiries/${emailRef}/status`, { status: 'answered' })).status).toBe(303);
     const statuses = await h.database.db.selectFrom('enquiry').select(['reference', 'status']).orderBy('id').execute();
     expect(statuses.map((s) => s.status).sort()).toEqual(['answered', 'answered', 'closed', 'closed']);
@@ -250,13 +353,20 @@ describe('retention, after the journalist used every channel', () => {
     // The status links of the answered enquiries ended with them.
     expect(await h.database.db.selectFrom('status_link').select('id').execute()).toEqual([]);
     expect((await h.app.request(smsStatusPath)).status).toBe(404);
-    const left = await sql<{ n: number }>`SELECT count(*)::int AS n FROM enquiry WHERE erased_at IS NULL`.execute(h.database.db);
+    const left = await sql<{ n: number }>`SELECT count(*)::int AS n FROM enquiry WHERE erased_at IS NULL`.execute(
+      h.database.db,
+    );
     expect(left.rows[0].n).toBe(0);
   });
 });
 
 describe('what a journalist sent that joined no enquiry', () => {
-  const NELL = { name: 'Nell Nobody', email: 'nell.nobody@herald.example', phone: '+447911123777', typed: '07911 123777' };
+  const NELL = {
+    name: 'Nell Nobody',
+    email: 'nell.nobody@herald.example',
+    phone: '+447911123777',
+    typed: '07911 123777',
+  };
   const NELL_NEEDLES = [NELL.name, NELL.email, NELL.phone, NELL.phone.slice(3), NELL.typed];
   const service = serviceForSuite(false);
 
@@ -264,11 +374,21 @@ describe('what a journalist sent that joined no enquiry', () => {
   async function plantOrphans(h: Harness): Promise<void> {
     for (const body of ['HELP', 'ACK']) expect((await h.sms(NELL.phone, body)).status).toBe(200);
     // The officer's note that found no enquiry (a mistyped reference) still names her.
-    expect(await (await h.sms(ON_CALL, `NOTE PD-ZZZ-ZZZ ring ${NELL.typed}`)).text()).toMatch(/nothing matches|no open page/);
+    expect(await (await h.sms(ON_CALL, `NOTE PD-ZZZ-ZZZ ring ${NELL.typed}`)).text()).toMatch(
+      /nothing matches|no open page/,
+    );
     await h.twilio.call({ from: NELL.phone, url: VOICE_URL, caller: { digits: ['2'], hangUpAt: 'record' } });
-    expect((await emailFrom(h, `Automatic reply: ${NELL.name}`, `Away. Ring ${NELL.typed}.`, { auto: true, from: NELL })).outcome).toBe('ignored_auto');
+    expect(
+      (await emailFrom(h, `Automatic reply: ${NELL.name}`, `Away. Ring ${NELL.typed}.`, { auto: true, from: NELL }))
+        .outcome,
+    ).toBe('ignored_auto');
     // A bounce of mail to her that matches nothing of ours, quoting her address.
-    const bounce = await emailFrom(h, 'Undelivered Mail Returned to Sender', `Delivery to <${NELL.email}> failed: mailbox full.`, { auto: true, from: { name: 'Mail Delivery System', email: 'mailer-daemon@mx.herald.example' } });
+    const bounce = await emailFrom(
+      h,
+      'Undelivered Mail Returned to Sender',
+      `Delivery to <${NELL.email}> failed: mailbox full.`,
+      { auto: true, from: { name: 'Mail Delivery System', email: 'mailer-daemon@mx.herald.example' } },
+    );
     expect(bounce.outcome).toMatch(/^ignored_/);
   }
 
@@ -279,29 +399,53 @@ describe('what a journalist sent that joined no enquiry', () => {
     h.clock.set(MONDAY_0905);
     expect(await h.services.digest.generateIfDue()).not.toBeNull();
     // Budgets per sender (a number, an address) name them in the counter's key.
-    await sql`INSERT INTO rate_limit (key, points) VALUES (${`page:${NELL.phone}`}, 1), (${`page:email:${NELL.email}`}, 1)`.execute(h.database.db);
+    await sql`INSERT INTO rate_limit (key, points) VALUES (${`page:${NELL.phone}`}, 1), (${`page:email:${NELL.email}`}, 1)`.execute(
+      h.database.db,
+    );
     // The page budget (every channel) keys them by a digest of their number or address.
     const digests = [pageBudgetKey({ phone: NELL.phone }), pageBudgetKey({ email: NELL.email })] as string[];
-    await sql`INSERT INTO rate_limit (key, points) VALUES (${digests[0]}, 1), (${digests[1]}, 1)`.execute(h.database.db);
+    await sql`INSERT INTO rate_limit (key, points) VALUES (${digests[0]}, 1), (${digests[1]}, 1)`.execute(
+      h.database.db,
+    );
     const before = await findAnywhere(h.database.db, NELL_NEEDLES);
-    for (const place of ['public.sms_inbound.from_number', 'public.voice_call.from_number', 'public.handover_digest.summary', 'public.email_message.from_address', 'public.rate_limit.key']) {
-      expect(before.some((f) => f.startsWith(place)), place).toBe(true);
+    for (const place of [
+      'public.sms_inbound.from_number',
+      'public.voice_call.from_number',
+      'public.handover_digest.summary',
+      'public.email_message.from_address',
+      'public.rate_limit.key',
+    ]) {
+      expect(
+        before.some((f) => f.startsWith(place)),
+        place,
+      ).toBe(true);
     }
     const dpo = await loginAs(h, MANAGER.email, MANAGER.password);
     const done = await dpo.post('/desk/privacy/erase', { phone: NELL.typed, email: NELL.email, confirm: 'yes' });
     expect(done.status).toBe(200);
     expect(done.body).toContain('Erased personal data from 0 enquiries');
     expect(await findAnywhere(h.database.db, NELL_NEEDLES)).toEqual([]);
-    expect((await sql<{ key: string }>`SELECT key FROM rate_limit WHERE key = ANY(${digests})`.execute(h.database.db)).rows).toEqual([]);
+    expect(
+      (await sql<{ key: string }>`SELECT key FROM rate_limit WHERE key = ANY(${digests})`.execute(h.database.db)).rows,
+    ).toEqual([]);
     // The request is on record, like any other.
-    expect(await h.database.db.selectFrom('audit_log').select('action').where('action', '=', 'journalist.erased').execute()).toHaveLength(1);
+    expect(
+      await h.database.db.selectFrom('audit_log').select('action').where('action', '=', 'journalist.erased').execute(),
+    ).toHaveLength(1);
   });
 
   it('is forgotten once the retention period has passed, as are the on-call officer’s commands about enquiries still open', async () => {
     const h = service();
     h.clock.set('2026-12-12T22:00:00Z');
     await plantOrphans(h);
-    const api = await h.postJson('/api/enquiries', { name: 'Open Ended', outlet: 'Gazette', phone: '+447911123778', subject: 'Still open', details: 'Nobody closes this one', urgent: true });
+    const api = await h.postJson('/api/enquiries', {
+      name: 'Open Ended',
+      outlet: 'Gazette',
+      phone: '+447911123778',
+      subject: 'Still open',
+      details: 'Nobody closes this one',
+      urgent: true,
+    });
     const { reference } = (await api.json()) as { reference: string };
     await h.jobs.settle();
     expect(h.twilio.messages.some((m) => m.to === ON_CALL && m.body?.includes(reference))).toBe(true);
@@ -309,8 +453,11 @@ describe('what a journalist sent that joined no enquiry', () => {
     expect(await (await h.sms(ON_CALL, `NOTE ${reference} Rang the depot too`)).text()).toContain('note added');
     h.clock.set('2026-12-14T09:05:00Z');
     expect(await h.services.digest.generateIfDue()).not.toBeNull();
-    const commands = () => h.database.db.selectFrom('sms_inbound').select('body').where('enquiry_id', 'is', null).execute();
-    expect((await commands()).map((r) => r.body)).toEqual(expect.arrayContaining(['HELP', 'ACK', `INFO ${reference}`, `NOTE ${reference} Rang the depot too`]));
+    const commands = () =>
+      h.database.db.selectFrom('sms_inbound').select('body').where('enquiry_id', 'is', null).execute();
+    expect((await commands()).map((r) => r.body)).toEqual(
+      expect.arrayContaining(['HELP', 'ACK', `INFO ${reference}`, `NOTE ${reference} Rang the depot too`]),
+    );
 
     // A day short of 12 months: kept (the open enquiry is not due at all).
     h.clock.set('2027-12-12T21:00:00Z');
@@ -322,7 +469,13 @@ describe('what a journalist sent that joined no enquiry', () => {
     expect(await findAnywhere(h.database.db, NELL_NEEDLES)).toEqual([]);
     expect(await commands()).toEqual([]);
     // The open enquiry itself is not touched.
-    expect(await h.database.db.selectFrom('enquiry').select(['name', 'erased_at']).where('reference', '=', reference).executeTakeFirstOrThrow()).toEqual({ name: 'Open Ended', erased_at: null });
+    expect(
+      await h.database.db
+        .selectFrom('enquiry')
+        .select(['name', 'erased_at'])
+        .where('reference', '=', reference)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ name: 'Open Ended', erased_at: null });
   });
 });
 
@@ -333,19 +486,46 @@ describe('acknowledgement keys written before issue 22, with the address in them
     const h = service();
     const db = h.database.db;
     const enquiryOf = async (email: string) => {
-      const res = await h.postJson('/api/enquiries', { name: 'Kay Legacy', outlet: 'Post', email, subject: 'Old one', details: 'From before the upgrade' });
+      const res = await h.postJson('/api/enquiries', {
+        name: 'Kay Legacy',
+        outlet: 'Post',
+        email,
+        subject: 'Old one',
+        details: 'From before the upgrade',
+      });
       const { reference } = (await res.json()) as { reference: string };
-      return (await db.selectFrom('enquiry').select('id').where('reference', '=', reference).executeTakeFirstOrThrow()).id;
+      return (await db.selectFrom('enquiry').select('id').where('reference', '=', reference).executeTakeFirstOrThrow())
+        .id;
     };
     const sent = { id: await enquiryOf('kay@post.example'), to: 'kay@post.example' };
     const waiting = { id: await enquiryOf('lou@post.example'), to: 'lou@post.example' };
     const legacyKey = (e: { id: string; to: string }) => `email-ack:${e.id}:${e.to}`;
     const row = (e: { id: string; to: string }, state: 'sent' | 'sending') =>
-      ({ owner_kind: 'message', medium: 'email', idempotency_key: legacyKey(e), enquiry_id: e.id, to_number: e.to, content: '{"subject":"Re: Old one"}', state, created_at: h.clock.fn() }) as const;
+      ({
+        owner_kind: 'message',
+        medium: 'email',
+        idempotency_key: legacyKey(e),
+        enquiry_id: e.id,
+        to_number: e.to,
+        content: '{"subject":"Re: Old one"}',
+        state,
+        created_at: h.clock.fn(),
+      }) as const;
     // One sent long ago; one still waiting for its job (which finds its row by that key).
-    await db.insertInto('outbound_message').values([row(sent, 'sent'), row(waiting, 'sending')]).execute();
-    await addJob(db, 'send_email', { key: legacyKey(waiting), enquiryId: waiting.id, to: waiting.to, content: '{"subject":"Re: Old one"}' }, { runAt: new Date('2030-01-01T00:00:00Z'), jobKey: legacyKey(waiting) });
-    const keys = async () => (await db.selectFrom('outbound_message').select('idempotency_key').orderBy('id').execute()).map((r) => r.idempotency_key);
+    await db
+      .insertInto('outbound_message')
+      .values([row(sent, 'sent'), row(waiting, 'sending')])
+      .execute();
+    await addJob(
+      db,
+      'send_email',
+      { key: legacyKey(waiting), enquiryId: waiting.id, to: waiting.to, content: '{"subject":"Re: Old one"}' },
+      { runAt: new Date('2030-01-01T00:00:00Z'), jobKey: legacyKey(waiting) },
+    );
+    const keys = async () =>
+      (await db.selectFrom('outbound_message').select('idempotency_key').orderBy('id').execute()).map(
+        (r) => r.idempotency_key,
+      );
 
     expect(await h.services.privacy.sweep()).toBe(0);
     expect(await keys()).toEqual([`email-ack:${sent.id}`, legacyKey(waiting)]);
@@ -355,6 +535,9 @@ describe('acknowledgement keys written before issue 22, with the address in them
     expect((await dpo.post('/desk/privacy/erase', { email: waiting.to, confirm: 'yes' })).status).toBe(200);
     expect(await keys()).toEqual([`email-ack:${sent.id}`, `email-ack:${waiting.id}`]);
     // Kay's address is where it belongs (her enquiry, the row's recipient) and nowhere else.
-    expect((await findAnywhere(db, ['kay@post.example'])).sort()).toEqual(['public.enquiry.email: kay@post.example', 'public.outbound_message.to_number: kay@post.example']);
+    expect((await findAnywhere(db, ['kay@post.example'])).sort()).toEqual([
+      'public.enquiry.email: kay@post.example',
+      'public.outbound_message.to_number: kay@post.example',
+    ]);
   });
 });

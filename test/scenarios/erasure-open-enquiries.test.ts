@@ -28,12 +28,18 @@ async function enquiry(body: Record<string, unknown>): Promise<string> {
 }
 
 async function statusOf(reference: string) {
-  return h.database.db.selectFrom('enquiry').select(['status', 'closed_at', 'erased_at']).where('reference', '=', reference).executeTakeFirstOrThrow();
+  return h.database.db
+    .selectFrom('enquiry')
+    .select(['status', 'closed_at', 'erased_at'])
+    .where('reference', '=', reference)
+    .executeTakeFirstOrThrow();
 }
 
 /** Texts and calls to anyone since `since` that name `reference` (a page, a bundle line, a breach text). */
 function sentNaming(reference: string, since: Date) {
-  return h.twilio.messages.filter((m) => m.at >= since && (m.body ?? '').includes(reference)).concat(h.twilio.calls.filter((c) => c.at >= since && (c.twiml ?? '').includes(reference)));
+  return h.twilio.messages
+    .filter((m) => m.at >= since && (m.body ?? '').includes(reference))
+    .concat(h.twilio.calls.filter((c) => c.at >= since && (c.twiml ?? '').includes(reference)));
 }
 
 describe('erasing a journalist with two open enquiries', () => {
@@ -42,18 +48,44 @@ describe('erasing a journalist with two open enquiries', () => {
   let other: string;
 
   beforeAll(async () => {
-    h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 120 }, desk: { escalationNumbers: [DUTY_MANAGER] } } });
+    h = await startHarness({
+      now: CHRISTMAS_EVE_6PM,
+      jobs: true,
+      config: { onCall: { bundleSeconds: 120 }, desk: { escalationNumbers: [DUTY_MANAGER] } },
+    });
     await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
-    await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: new Date('2026-12-01T00:00:00Z'), endsAt: new Date('2027-01-05T09:00:00Z'), createdBy: 'test' });
-    await h.services.users.create({ ...MANAGER, name: 'Dee Manager', role: 'manager' }, { userId: null, email: 'test' });
+    await h.services.rota.addShift({
+      phone: ON_CALL,
+      role: 'primary',
+      startsAt: new Date('2026-12-01T00:00:00Z'),
+      endsAt: new Date('2027-01-05T09:00:00Z'),
+      createdBy: 'test',
+    });
+    await h.services.users.create(
+      { ...MANAGER, name: 'Dee Manager', role: 'manager' },
+      { userId: null, email: 'test' },
+    );
     dpo = await loginAs(h, MANAGER.email, MANAGER.password);
     // Jo's first urgent enquiry pages on-call at once (its escalation runs); another journalist's
     // and Jo's second, a minute later, wait for the bundle to the same phone.
     a1 = await enquiry({ name: JO.name, outlet: JO.outlet, phone: JO.phone, subject: 'Depot fire', urgent: true });
     await h.jobs.settle();
     h.clock.advance(MINUTE / 2);
-    other = await enquiry({ name: 'Sam Other', outlet: 'Daily Post', phone: '+447911123466', subject: 'Road closed', urgent: true });
-    a2 = await enquiry({ name: JO.name, outlet: JO.outlet, phone: JO.phone, subject: 'Depot fire, casualties', deadline: '2026-12-25T09:00:00Z', urgent: true });
+    other = await enquiry({
+      name: 'Sam Other',
+      outlet: 'Daily Post',
+      phone: '+447911123466',
+      subject: 'Road closed',
+      urgent: true,
+    });
+    a2 = await enquiry({
+      name: JO.name,
+      outlet: JO.outlet,
+      phone: JO.phone,
+      subject: 'Depot fire, casualties',
+      deadline: '2026-12-25T09:00:00Z',
+      urgent: true,
+    });
     await h.jobs.settle();
     expect(h.twilio.messages.filter((m) => m.to === ON_CALL).map((m) => m.body)).toEqual([expect.stringContaining(a1)]);
   });
@@ -86,7 +118,8 @@ describe('erasing a journalist with two open enquiries', () => {
     expect(notice).toContain(a2);
     expect(notice).toContain('closed as erased');
 
-    for (const ref of [a1, a2]) expect(await statusOf(ref)).toMatchObject({ status: 'erased', closed_at: erasedAt, erased_at: erasedAt });
+    for (const ref of [a1, a2])
+      expect(await statusOf(ref)).toMatchObject({ status: 'erased', closed_at: erasedAt, erased_at: erasedAt });
     expect((await statusOf(other)).status).toBe('new');
 
     // Nothing of Jo's is left on the open queue; the other journalist's enquiry is.
@@ -101,7 +134,9 @@ describe('erasing a journalist with two open enquiries', () => {
       h.clock.advance(10 * MINUTE);
       await h.jobs.settle();
     }
-    expect(h.twilio.messages.filter((m) => m.to === ON_CALL && m.at >= erasedAt).map((m) => m.body)).toEqual(expect.arrayContaining([expect.stringContaining(other)]));
+    expect(h.twilio.messages.filter((m) => m.to === ON_CALL && m.at >= erasedAt).map((m) => m.body)).toEqual(
+      expect.arrayContaining([expect.stringContaining(other)]),
+    );
     h.clock.set('2026-12-25T10:00:00Z');
     await h.services.deadlines.sweep();
     await h.jobs.settle();
@@ -109,15 +144,23 @@ describe('erasing a journalist with two open enquiries', () => {
     expect(sentNaming(a2, erasedAt)).toEqual([]);
     const steps = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM page_step st JOIN page p ON p.id = st.page_id JOIN enquiry e ON e.id = p.enquiry_id
-       WHERE e.reference IN (${a1}, ${a2}) AND st.state = 'sent' AND st.created_at >= ${erasedAt}`.execute(h.database.db);
+       WHERE e.reference IN (${a1}, ${a2}) AND st.state = 'sent' AND st.created_at >= ${erasedAt}`.execute(
+      h.database.db,
+    );
     expect(steps.rows[0].n).toBe(0);
     const deadlineEvents = await sql<{ kind: string }>`
       SELECT ev.kind FROM enquiry_event ev JOIN enquiry e ON e.id = ev.enquiry_id
-       WHERE e.reference IN (${a1}, ${a2}) AND ev.kind IN ('deadline_warning', 'deadline_breached')`.execute(h.database.db);
+       WHERE e.reference IN (${a1}, ${a2}) AND ev.kind IN ('deadline_warning', 'deadline_breached')`.execute(
+      h.database.db,
+    );
     expect(deadlineEvents.rows).toEqual([]);
 
     // Reports: Jo's are neither answered, nor still owed, nor missed (the deadline passed after the erasure).
-    const f = await h.services.reports.figures(new Date('2026-12-24T00:00:00Z'), new Date('2026-12-26T00:00:00Z'), null);
+    const f = await h.services.reports.figures(
+      new Date('2026-12-24T00:00:00Z'),
+      new Date('2026-12-26T00:00:00Z'),
+      null,
+    );
     expect(f.received.total).toBe(3);
     expect(f.firstResponse.elapsed.n).toBe(0);
     expect(f.firstResponse.without).toBe(1);

@@ -14,21 +14,44 @@ const OTHER = { name: 'Olive Other', phone: '+447911123491', outlet: 'Other Time
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 120 }, intake: { rateLimit: null } } });
+  h = await startHarness({
+    now: CHRISTMAS_EVE_6PM,
+    jobs: true,
+    config: { onCall: { bundleSeconds: 120 }, intake: { rateLimit: null } },
+  });
   const from = new Date('2026-12-01T00:00:00Z');
   await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
-  await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: from, endsAt: new Date('2027-01-05T09:00:00Z'), createdBy: 'test' });
+  await h.services.rota.addShift({
+    phone: ON_CALL,
+    role: 'primary',
+    startsAt: from,
+    endsAt: new Date('2027-01-05T09:00:00Z'),
+    createdBy: 'test',
+  });
 });
 afterAll(async () => h?.close());
 
 async function urgent(j: { name: string; phone: string; outlet: string }, subject: string): Promise<string> {
-  const res = await h.postJson('/api/enquiries', { name: j.name, outlet: j.outlet, phone: j.phone, subject, details: 'Need a line tonight', urgent: true });
+  const res = await h.postJson('/api/enquiries', {
+    name: j.name,
+    outlet: j.outlet,
+    phone: j.phone,
+    subject,
+    details: 'Need a line tonight',
+    urgent: true,
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { reference: string }).reference;
 }
 
 async function pageTexts(): Promise<string[]> {
-  const rows = await h.database.db.selectFrom('outbound_message').select('content').where('owner_kind', '=', 'page_step').where('medium', '=', 'sms').orderBy('id').execute();
+  const rows = await h.database.db
+    .selectFrom('outbound_message')
+    .select('content')
+    .where('owner_kind', '=', 'page_step')
+    .where('medium', '=', 'sms')
+    .orderBy('id')
+    .execute();
   return rows.map((r) => r.content ?? '');
 }
 
@@ -52,11 +75,22 @@ describe('erasure of page texts', () => {
     expect(before[1]).toContain('Depot fire');
     expect(before[1]).toContain('Flooded road');
 
-    expect(await h.services.privacy.erase({ phone: ERASED_JOURNALIST.phone, email: null }, { userId: null, email: 'dpo@press.example' })).toMatchObject({ erased: 2 });
+    expect(
+      await h.services.privacy.erase(
+        { phone: ERASED_JOURNALIST.phone, email: null },
+        { userId: null, email: 'dpo@press.example' },
+      ),
+    ).toMatchObject({ erased: 2 });
 
     const after = await pageTexts();
     expect(after[0]).toBe('[erased]');
-    for (const needle of [ERASED_JOURNALIST.name, ERASED_JOURNALIST.phone, ERASED_JOURNALIST.outlet, 'Bridge closure', 'Depot fire']) {
+    for (const needle of [
+      ERASED_JOURNALIST.name,
+      ERASED_JOURNALIST.phone,
+      ERASED_JOURNALIST.outlet,
+      'Bridge closure',
+      'Depot fire',
+    ]) {
       expect(after.join('\n')).not.toContain(needle);
     }
     // The other journalist's line, the header and the ACK instructions stay.

@@ -66,7 +66,11 @@ async function openLink(): Promise<{ path: string; html: string; fields: Record<
 }
 
 async function submit(path: string, fields: Record<string, string>): Promise<string> {
-  const res = await h.app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const res = await h.app.request(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
   expect(res.status).toBe(303);
   const view = await h.app.request(res.headers.get('location')!);
   return view.text();
@@ -78,7 +82,10 @@ async function page() {
 
 /** The escalation panel's sentence on the link's view. */
 function escalationText(html: string): string {
-  return /<section class="panel escalation[^"]*"[^>]*>\s*<h2[^>]*>Escalation<\/h2>\s*<p>([^<]*)<\/p>/.exec(html)?.[1] ?? '(no escalation panel)';
+  return (
+    /<section class="panel escalation[^"]*"[^>]*>\s*<h2[^>]*>Escalation<\/h2>\s*<p>([^<]*)<\/p>/.exec(html)?.[1] ??
+    '(no escalation panel)'
+  );
 }
 
 /** No call to anyone, and nothing to the backup or the out-of-hours line, 10, 20 and 30 minutes on. */
@@ -99,18 +106,30 @@ describe('work through the link acknowledges the page', () => {
     await h.jobs.settle();
 
     const link = await openLink();
-    expect(escalationText(link.html)).toBe('Not yet acknowledged: your phone will ring at Thu 24 Dec 18:10, and the backup will be paged at Thu 24 Dec 18:20.');
+    expect(escalationText(link.html)).toBe(
+      'Not yet acknowledged: your phone will ring at Thu 24 Dec 18:10, and the backup will be paged at Thu 24 Dec 18:20.',
+    );
     expect(link.html).toContain('I have it');
 
     const replied = await submit(`${link.path}/reply`, { ...link.fields, reply: 'Calling you in five minutes.' });
-    expect(replied).toContain('Your reply is queued: the journalist gets it by SMS from the press office number. The page is acknowledged: escalation stopped.');
+    expect(replied).toContain(
+      'Your reply is queued: the journalist gets it by SMS from the press office number. The page is acknowledged: escalation stopped.',
+    );
     expect(escalationText(replied)).toBe('Escalation stopped: acknowledged by you at Thu 24 Dec 18:00.');
     const answered = await submit(`${link.path}/done`, { ...link.fields, response: 'Four crews attended.' });
     expect(answered).toContain('Response recorded and the enquiry marked answered.');
 
     expect(await page()).toMatchObject({ status: 'acknowledged', ack_via: 'link', acknowledged_by: 'Olu On-Call' });
     await nothingEscalates();
-    expect((await h.database.db.selectFrom('enquiry').select('status').where('reference', '=', reference).executeTakeFirstOrThrow()).status).toBe('answered');
+    expect(
+      (
+        await h.database.db
+          .selectFrom('enquiry')
+          .select('status')
+          .where('reference', '=', reference)
+          .executeTakeFirstOrThrow()
+      ).status,
+    ).toBe('answered');
   });
 
   it('"I have it" acknowledges the page and the view says so', async () => {
@@ -205,7 +224,9 @@ describe('work by text acknowledges the page', () => {
     await h.jobs.settle();
 
     const res = await h.sms(ON_CALL, `NOTE ${reference} Spoke to the fire service`);
-    expect(await res.text()).toContain(`Press Desk: note added to ${reference}. Page acknowledged: escalation stopped.`);
+    expect(await res.text()).toContain(
+      `Press Desk: note added to ${reference}. Page acknowledged: escalation stopped.`,
+    );
     expect(await page()).toMatchObject({ status: 'acknowledged', ack_via: 'sms' });
     await nothingEscalates();
   });

@@ -39,12 +39,21 @@ describe('paging off: no Twilio credentials', () => {
     const res = await h.app.request('/readyz');
     expect(res.status).toBe(200);
     // The shipped out-of-hours line is an 03 number: also named, by its key, as one that cannot take texts.
-    expect(await res.json()).toEqual({ status: 'ready', paging: 'off', pagingMissing: ['TWILIO_AUTH_TOKEN'], cannotTakeTexts: ['onCall.fallbackNumber'] });
+    expect(await res.json()).toEqual({
+      status: 'ready',
+      paging: 'off',
+      pagingMissing: ['TWILIO_AUTH_TOKEN'],
+      cannotTakeTexts: ['onCall.fallbackNumber'],
+    });
   });
 
   it('/readyz says paging is on when Twilio is configured', async () => {
     h = await startHarness({ now: NOW });
-    expect(await (await h.app.request('/readyz')).json()).toEqual({ status: 'ready', paging: 'on', cannotTakeTexts: ['onCall.fallbackNumber'] });
+    expect(await (await h.app.request('/readyz')).json()).toEqual({
+      status: 'ready',
+      paging: 'on',
+      cannotTakeTexts: ['onCall.fallbackNumber'],
+    });
   });
 
   it('every desk page shows staff that paging is off, and why', async () => {
@@ -66,16 +75,29 @@ describe('email off: no mailbox or SMTP server', () => {
   it('every desk page says the mailbox is not in the queue, and which settings are missing', async () => {
     h = await startHarness({ now: NOW, env: { SMTP_URL: 'smtp://127.0.0.1:2525' } });
     for (const [path, html] of Object.entries(await deskPages(h))) {
-      expect(html, path).toContain('Email is not connected: enquiries sent to the press office mailbox are not in this queue.');
-      expect(html, path).toContain('IMAP_URL (or IMAP_HOST and IMAP_USER) with IMAP_PASSWORD or IMAP_ACCESS_TOKEN, PRESSDESK_EMAIL_FROM');
+      expect(html, path).toContain(
+        'Email is not connected: enquiries sent to the press office mailbox are not in this queue.',
+      );
+      expect(html, path).toContain(
+        'IMAP_URL (or IMAP_HOST and IMAP_USER) with IMAP_PASSWORD or IMAP_ACCESS_TOKEN, PRESSDESK_EMAIL_FROM',
+      );
       expect(html, path).not.toContain('SMTP_URL,');
     }
   });
 
   it('says nothing about email once the mailbox, SMTP and the From address are set', async () => {
-    h = await startHarness({ now: NOW, env: { IMAP_URL: 'imap://press%40example.org@127.0.0.1:1143', IMAP_PASSWORD: 'secret-pass', SMTP_URL: 'smtp://127.0.0.1:2525', PRESSDESK_EMAIL_FROM: 'Press Office <press@example.org>' } });
+    h = await startHarness({
+      now: NOW,
+      env: {
+        IMAP_URL: 'imap://press%40example.org@127.0.0.1:1143',
+        IMAP_PASSWORD: 'secret-pass',
+        SMTP_URL: 'smtp://127.0.0.1:2525',
+        PRESSDESK_EMAIL_FROM: 'Press Office <press@example.org>',
+      },
+    });
     expect(h.config.email.configured).toBe(true);
-    for (const [path, html] of Object.entries(await deskPages(h))) expect(html, path).not.toContain('Email is not connected');
+    for (const [path, html] of Object.entries(await deskPages(h)))
+      expect(html, path).not.toContain('Email is not connected');
   });
 });
 
@@ -104,7 +126,13 @@ describe('/readyz and /metrics', () => {
     try {
       const logged: unknown[] = [];
       const log = { warn: (o: unknown) => logged.push(o) } as unknown as Logger;
-      const app = healthRoutes({ db, registry: new client.Registry(), paging: { on: true }, metrics: { public: false, token: null }, log });
+      const app = healthRoutes({
+        db,
+        registry: new client.Registry(),
+        paging: { on: true },
+        metrics: { public: false, token: null },
+        log,
+      });
       const res = await app.request('/readyz');
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('5');
@@ -112,7 +140,9 @@ describe('/readyz and /metrics', () => {
       expect(JSON.parse(text)).toEqual({ status: 'not ready', reason: 'database unreachable', paging: 'on' });
       expect(text).not.toContain('pd_no_such_database_for_readyz');
       // Not swallowed: the operator's log has the cause.
-      expect(JSON.stringify(logged, (_k, v) => (v instanceof Error ? v.message : v))).toContain('pd_no_such_database_for_readyz');
+      expect(JSON.stringify(logged, (_k, v) => (v instanceof Error ? v.message : v))).toContain(
+        'pd_no_such_database_for_readyz',
+      );
     } finally {
       await db.destroy();
     }
@@ -122,7 +152,9 @@ describe('/readyz and /metrics', () => {
     const token = 'metrics-token-0123456789abcdef';
     h = await startHarness({ now: NOW, env: { METRICS_TOKEN: token } });
     expect((await h.app.request('/metrics')).status).toBe(401);
-    expect((await h.app.request('/metrics', { headers: { Authorization: 'Bearer wrong-token-0123456789abcd' } })).status).toBe(401);
+    expect(
+      (await h.app.request('/metrics', { headers: { Authorization: 'Bearer wrong-token-0123456789abcd' } })).status,
+    ).toBe(401);
     const ok = await h.app.request('/metrics', { headers: { Authorization: `Bearer ${token}` } });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('pressdesk_http_request_duration_seconds');
@@ -134,7 +166,9 @@ describe('/readyz and /metrics', () => {
     expect(closed.status).toBe(404);
     const unknown = await h.app.request('/no-such-page');
     expect(await closed.text()).toBe(await unknown.text());
-    expect((await h.app.request('/metrics', { headers: { Authorization: 'Bearer anything-at-all-0123456789' } })).status).toBe(404);
+    expect(
+      (await h.app.request('/metrics', { headers: { Authorization: 'Bearer anything-at-all-0123456789' } })).status,
+    ).toBe(404);
     await h.close();
     h = await startHarness({ now: NOW, config: { metrics: { public: true } } });
     expect((await h.app.request('/metrics')).status).toBe(200);

@@ -15,7 +15,13 @@ import { startSmtpServer, type SmtpRecorder } from '../support/smtp-server.js';
 // Christmas Eve 2026, 18:00: closed until 9:00am Tuesday 29 December.
 const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
 const OFFICE = 'Press Office <press.office@press.example.org>';
-const ANN = { name: 'Ann Reporter', outlet: 'Evening Gazette', email: 'ann.reporter@gazette.example', typed: '07911 123456', phone: '+447911123456' };
+const ANN = {
+  name: 'Ann Reporter',
+  outlet: 'Evening Gazette',
+  email: 'ann.reporter@gazette.example',
+  typed: '07911 123456',
+  phone: '+447911123456',
+};
 const STATUS_LINK = /https:\/\/press\.example\.org\/status\/([A-Za-z0-9_-]{22})/;
 const HOUR = 3_600_000;
 
@@ -38,9 +44,24 @@ async function start(opts: { email?: boolean; config?: Record<string, unknown> }
 }
 
 /** Sends the form from `address` (default: the harness's); returns the reference and the confirmation page's HTML. */
-async function sendForm(fields: Record<string, string>, address?: string): Promise<{ reference: string; confirmation: string }> {
-  const body = new URLSearchParams({ name: ANN.name, outlet: ANN.outlet, email: '', phone: '', subject: 'Depot fire', details: 'How many crews are there?', ...fields }).toString();
-  const res = await h.app.request('/enquiries', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body }, address ? clientEnv(address) : undefined);
+async function sendForm(
+  fields: Record<string, string>,
+  address?: string,
+): Promise<{ reference: string; confirmation: string }> {
+  const body = new URLSearchParams({
+    name: ANN.name,
+    outlet: ANN.outlet,
+    email: '',
+    phone: '',
+    subject: 'Depot fire',
+    details: 'How many crews are there?',
+    ...fields,
+  }).toString();
+  const res = await h.app.request(
+    '/enquiries',
+    { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body },
+    address ? clientEnv(address) : undefined,
+  );
   expect(res.status).toBe(303);
   const location = res.headers.get('location')!;
   const page = await h.app.request(location, { headers: { Cookie: receiptCookie(res) } });
@@ -49,9 +70,13 @@ async function sendForm(fields: Record<string, string>, address?: string): Promi
 }
 
 /** What the journalist was told at intake (the received entry's next step), and how it was acknowledged. */
-async function received(reference: string): Promise<{ nextStep: string; acknowledgedBy?: string | null; acknowledgementWithheld?: string }> {
+async function received(
+  reference: string,
+): Promise<{ nextStep: string; acknowledgedBy?: string | null; acknowledgementWithheld?: string }> {
   const r = await sql<{ data: { nextStep: string; acknowledgedBy?: string | null; acknowledgementWithheld?: string } }>`
-    SELECT ev.data FROM enquiry_event ev JOIN enquiry e ON e.id = ev.enquiry_id WHERE e.reference = ${reference} AND ev.kind = 'received'`.execute(h.database.db);
+    SELECT ev.data FROM enquiry_event ev JOIN enquiry e ON e.id = ev.enquiry_id WHERE e.reference = ${reference} AND ev.kind = 'received'`.execute(
+    h.database.db,
+  );
   return r.rows[0].data;
 }
 
@@ -59,7 +84,9 @@ async function received(reference: string): Promise<{ nextStep: string; acknowle
 async function ackRows(reference: string) {
   const r = await sql<{ idempotency_key: string; medium: string; state: string }>`
     SELECT m.idempotency_key, m.medium, m.state FROM outbound_message m JOIN enquiry e ON e.id = m.enquiry_id
-     WHERE e.reference = ${reference} AND (m.idempotency_key LIKE 'email-ack:%' OR m.idempotency_key LIKE 'form-ack:%')`.execute(h.database.db);
+     WHERE e.reference = ${reference} AND (m.idempotency_key LIKE 'email-ack:%' OR m.idempotency_key LIKE 'form-ack:%')`.execute(
+    h.database.db,
+  );
   return r.rows;
 }
 
@@ -101,18 +128,47 @@ describe('the form acknowledges', () => {
     expect(body).toContain((await received(reference)).nextStep);
     const token = STATUS_LINK.exec(body)![1];
     expect((await h.app.request(`/status/${token}`)).status).toBe(200);
-    expect(await ackRows(reference)).toEqual([expect.objectContaining({ idempotency_key: expect.stringMatching(/^form-ack:\d+$/), medium: 'sms', state: 'sent' })]);
+    expect(await ackRows(reference)).toEqual([
+      expect.objectContaining({
+        idempotency_key: expect.stringMatching(/^form-ack:\d+$/),
+        medium: 'sms',
+        state: 'sent',
+      }),
+    ]);
     expect(confirmation).toContain('We’ve also sent this to +44 7911 123456.');
   });
 
   it('the API the same way when asked (`acknowledge`), and says how in its 201', async () => {
     await start();
-    const quiet = await h.postJson('/api/enquiries', { name: ANN.name, outlet: ANN.outlet, phone: '+447911123499', subject: 'Depot fire', details: 'Crews?' });
+    const quiet = await h.postJson('/api/enquiries', {
+      name: ANN.name,
+      outlet: ANN.outlet,
+      phone: '+447911123499',
+      subject: 'Depot fire',
+      details: 'Crews?',
+    });
     expect(((await quiet.json()) as { acknowledgedBy: string | null }).acknowledgedBy).toBeNull();
-    const wrong = await h.postJson('/api/enquiries', { name: ANN.name, outlet: ANN.outlet, phone: ANN.phone, subject: 'Depot fire', details: 'Crews?', acknowledge: 'please' });
+    const wrong = await h.postJson('/api/enquiries', {
+      name: ANN.name,
+      outlet: ANN.outlet,
+      phone: ANN.phone,
+      subject: 'Depot fire',
+      details: 'Crews?',
+      acknowledge: 'please',
+    });
     expect(wrong.status).toBe(422);
-    expect(((await wrong.json()) as { error: { fields: Record<string, string> } }).error.fields.acknowledge).toBe('acknowledge must be true or false');
-    const res = await h.postJson('/api/enquiries', { name: ANN.name, outlet: ANN.outlet, email: ANN.email, phone: ANN.phone, subject: 'Depot fire', details: 'Crews?', acknowledge: true });
+    expect(((await wrong.json()) as { error: { fields: Record<string, string> } }).error.fields.acknowledge).toBe(
+      'acknowledge must be true or false',
+    );
+    const res = await h.postJson('/api/enquiries', {
+      name: ANN.name,
+      outlet: ANN.outlet,
+      email: ANN.email,
+      phone: ANN.phone,
+      subject: 'Depot fire',
+      details: 'Crews?',
+      acknowledge: true,
+    });
     expect(res.status).toBe(201);
     const body = (await res.json()) as { reference: string; acknowledgedBy: string | null };
     // Email is not connected here: the text goes instead.
@@ -124,13 +180,27 @@ describe('the form acknowledges', () => {
 
   it('never to a landline or a number abroad', async () => {
     await start();
-    const landline = await h.postJson('/api/enquiries', { name: ANN.name, outlet: ANN.outlet, phone: '+442071234567', subject: 'Depot fire', details: 'Crews?', acknowledge: true });
+    const landline = await h.postJson('/api/enquiries', {
+      name: ANN.name,
+      outlet: ANN.outlet,
+      phone: '+442071234567',
+      subject: 'Depot fire',
+      details: 'Crews?',
+      acknowledge: true,
+    });
     expect(landline.status).toBe(201);
     expect(((await landline.json()) as { acknowledgedBy: string | null }).acknowledgedBy).toBeNull();
     const { confirmation } = await sendForm({ phone: '020 7123 4567' });
     expect(confirmation).not.toContain('We’ve also sent this');
     // A number outside twilio.allowedCountries is refused at the form: nothing is stored or sent.
-    const abroad = await h.postForm('/enquiries', { name: ANN.name, outlet: ANN.outlet, phone: '+33 6 12 34 56 78', email: '', subject: 'Depot fire', details: 'Crews?' });
+    const abroad = await h.postForm('/enquiries', {
+      name: ANN.name,
+      outlet: ANN.outlet,
+      phone: '+33 6 12 34 56 78',
+      email: '',
+      subject: 'Depot fire',
+      details: 'Crews?',
+    });
     expect(abroad.status).toBe(422);
     await h.jobs.settle();
     expect(h.twilio.messages).toEqual([]);
@@ -144,7 +214,11 @@ describe('the form acknowledges', () => {
     const c = await sendForm({ phone: ANN.typed }, '198.51.100.3');
     await h.jobs.settle();
     // The two texts are sent by jobs that may reach Twilio in either order.
-    expect(textsTo(ANN.phone).map((m) => m.body!.match(/PD-[A-Z0-9]{3}-[A-Z0-9]{3}/)![0]).sort()).toEqual([a.reference, b.reference].sort());
+    expect(
+      textsTo(ANN.phone)
+        .map((m) => m.body!.match(/PD-[A-Z0-9]{3}-[A-Z0-9]{3}/)![0])
+        .sort(),
+    ).toEqual([a.reference, b.reference].sort());
     expect(await received(c.reference)).toMatchObject({ acknowledgedBy: null, acknowledgementWithheld: 'limit' });
     expect(c.confirmation).not.toContain('We’ve also sent this');
     // One client, three numbers: two texts, not three.
@@ -156,6 +230,10 @@ describe('the form acknowledges', () => {
     h.clock.advance(HOUR + 1000);
     const later = await sendForm({ phone: ANN.typed }, '198.51.100.4');
     await h.jobs.settle();
-    expect(textsTo(ANN.phone).map((m) => m.body)).toEqual([expect.anything(), expect.anything(), expect.stringContaining(later.reference)]);
+    expect(textsTo(ANN.phone).map((m) => m.body)).toEqual([
+      expect.anything(),
+      expect.anything(),
+      expect.stringContaining(later.reference),
+    ]);
   });
 });

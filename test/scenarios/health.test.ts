@@ -24,18 +24,27 @@ describe('health and metrics', () => {
   });
 
   it('/readyz is red when a migration is missing', async () => {
-    const last = await h.database.db.selectFrom('kysely_migration' as never).select('name' as never).orderBy('name' as never, 'desc').executeTakeFirstOrThrow();
+    const last = await h.database.db
+      .selectFrom('kysely_migration' as never)
+      .select('name' as never)
+      .orderBy('name' as never, 'desc')
+      .executeTakeFirstOrThrow();
     await h.database.pool.query('DELETE FROM kysely_migration WHERE name = $1', [(last as { name: string }).name]);
     const res = await h.app.request('/readyz');
     expect(res.status).toBe(503);
     expect((await res.json()).pending).toEqual([(last as { name: string }).name]);
-    await h.database.pool.query('INSERT INTO kysely_migration (name, timestamp) VALUES ($1, $2)', [(last as { name: string }).name, new Date().toISOString()]);
+    await h.database.pool.query('INSERT INTO kysely_migration (name, timestamp) VALUES ($1, $2)', [
+      (last as { name: string }).name,
+      new Date().toISOString(),
+    ]);
   });
 
   it('/metrics exposes request durations in Prometheus format', async () => {
     await h.app.request('/healthz');
     const res = await h.app.request('/metrics', { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(res.status).toBe(200);
-    expect(await res.text()).toMatch(/pressdesk_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(await res.text()).toMatch(
+      /pressdesk_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+/,
+    );
   });
 });

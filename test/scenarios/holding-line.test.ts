@@ -20,7 +20,9 @@ import { kindsOf } from '../support/timeline.js';
 
 // A mobile out-of-hours line (outside journalistPhone's range), so the page is a text in the SMS queue (the shipped 03 line cannot take texts and is called: landline-fallback.test.ts).
 const FALLBACK = '+447911250099';
-const ALWAYS_CLOSED = { office: { hours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, holidays: null } };
+const ALWAYS_CLOSED = {
+  office: { hours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, holidays: null },
+};
 const OFFICER = { userId: null, email: 'olive.officer@press.example' };
 const LINE = 'We are aware of the cordon on Market Street and will say more at 23:00.';
 
@@ -37,7 +39,13 @@ async function start(config: Record<string, unknown> = {}, env: Record<string, s
     now: new Date().toISOString(),
     jobs: true,
     env,
-    config: { ...ALWAYS_CLOSED, onCall: { bundleSeconds: 0, fallbackNumber: FALLBACK }, intake: { rateLimit: null }, twilio: { smsPerSecond: 1000 }, ...config },
+    config: {
+      ...ALWAYS_CLOSED,
+      onCall: { bundleSeconds: 0, fallbackNumber: FALLBACK },
+      intake: { rateLimit: null },
+      twilio: { smsPerSecond: 1000 },
+      ...config,
+    },
   });
   h.clock.restore(); // real time from here: the limiter's seconds are real seconds
   return h;
@@ -49,14 +57,28 @@ async function declare(): Promise<Incident> {
 
 /** A non-urgent enquiry about the cordon by the JSON API (linked at intake). */
 async function byApi(phone: string, i: number): Promise<string> {
-  const res = await h.postJson('/api/enquiries', { name: `Api Reporter ${i}`, outlet: 'Evening Gazette', phone, subject: `Police cordon question ${i}`, details: 'What is happening at the cordon?' });
+  const res = await h.postJson('/api/enquiries', {
+    name: `Api Reporter ${i}`,
+    outlet: 'Evening Gazette',
+    phone,
+    subject: `Police cordon question ${i}`,
+    details: 'What is happening at the cordon?',
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { reference: string }).reference;
 }
 
 /** The same by the web form, a phone number and no address. */
 async function byForm(phone: string, i: number): Promise<void> {
-  const res = await h.postForm('/enquiries', { name: `Form Reporter ${i}`, outlet: 'Weekly Courier', phone, email: '', subject: `Cordon in town ${i}`, details: 'Why is there a cordon on Market Street?', deadline: '' });
+  const res = await h.postForm('/enquiries', {
+    name: `Form Reporter ${i}`,
+    outlet: 'Weekly Courier',
+    phone,
+    email: '',
+    subject: `Cordon in town ${i}`,
+    details: 'Why is there a cordon on Market Street?',
+    deadline: '',
+  });
   expect(res.status).toBe(303);
 }
 
@@ -75,7 +97,9 @@ async function timelineKinds(reference: string): Promise<string[]> {
 }
 
 describe('one holding line to every linked journalist', () => {
-  it('reaches 50 journalists by SMS, API and form exactly once each, one message for a journalist with two enquiries, nothing more on a second press, and one more for a late arrival', { timeout: 60_000 }, async () => {
+  it('reaches 50 journalists by SMS, API and form exactly once each, one message for a journalist with two enquiries, nothing more on a second press, and one more for a late arrival', {
+    timeout: 60_000,
+  }, async () => {
     await start();
     const incident = await declare();
     const phones = Array.from({ length: 50 }, (_, i) => journalistPhone(i));
@@ -91,7 +115,11 @@ describe('one holding line to every linked journalist', () => {
     expect(new Set(linked!.linked.map((e) => e.channel))).toEqual(new Set(['sms', 'api', 'web']));
 
     const line = await h.services.holdingLines.addLine(incident.id, { kind: 'holding', text: LINE }, OFFICER);
-    expect((await h.services.holdingLines.linesOf(incident.id))[0]).toMatchObject({ had: 0, notHad: 50, unreachable: 0 });
+    expect((await h.services.holdingLines.linesOf(incident.id))[0]).toMatchObject({
+      had: 0,
+      notHad: 50,
+      unreachable: 0,
+    });
     await h.services.holdingLines.send(incident.id, line.id, OFFICER);
     await until(() => lineTexts().length >= 50, 30_000, 'the line to reach 50 journalists');
     await h.jobs.settle();
@@ -103,7 +131,11 @@ describe('one holding line to every linked journalist', () => {
     expect(texts[0].body).toBe(LINE);
     // Both of journalist 0's enquiries record that they had it.
     expect(await timelineKinds(second)).toContain('incident_line_sent');
-    const sentRows = await h.database.db.selectFrom('incident_line_sent').select(['enquiry_id', 'contact']).where('line_id', '=', line.id).execute();
+    const sentRows = await h.database.db
+      .selectFrom('incident_line_sent')
+      .select(['enquiry_id', 'contact'])
+      .where('line_id', '=', line.id)
+      .execute();
     expect(sentRows).toHaveLength(51);
     expect(sentRows.filter((r) => r.contact === phones[0])).toHaveLength(2);
     expect((await h.services.holdingLines.linesOf(incident.id))[0]).toMatchObject({ had: 50, notHad: 0 });
@@ -129,7 +161,9 @@ describe('one holding line to every linked journalist', () => {
     expect(await timelineKinds(lateRef)).toEqual(['received', 'incident_linked', 'incident_line_sent', 'sms_out']);
   });
 
-  it('sends the latest line to a late arrival automatically when incidents.autoSendHoldingLine is on', { timeout: 30_000 }, async () => {
+  it('sends the latest line to a late arrival automatically when incidents.autoSendHoldingLine is on', {
+    timeout: 30_000,
+  }, async () => {
     await start({ incidents: { autoSendHoldingLine: true } });
     const incident = await declare();
     await h.services.holdingLines.addLine(incident.id, { kind: 'holding', text: 'An older holding line.' }, OFFICER);
@@ -143,7 +177,9 @@ describe('one holding line to every linked journalist', () => {
     expect(await timelineKinds(ref)).toEqual(['received', 'incident_linked', 'incident_line_sent', 'sms_out']);
   });
 
-  it('never delays a page: an urgent enquiry about something else pages ahead of most of the 50 lines queued', { timeout: 60_000 }, async () => {
+  it('never delays a page: an urgent enquiry about something else pages ahead of most of the 50 lines queued', {
+    timeout: 60_000,
+  }, async () => {
     await start({ twilio: { smsPerSecond: 5 } });
     const incident = await declare();
     for (let i = 0; i < 50; i++) await byApi(journalistPhone(i), i);
@@ -151,7 +187,14 @@ describe('one holding line to every linked journalist', () => {
     await h.services.holdingLines.send(incident.id, line.id, OFFICER);
     await until(() => lineTexts().length >= 3, 10_000, 'the lines to start going');
     const sentBefore = h.twilio.messages.length;
-    const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: '+447911123401', subject: 'Fire at the depot', details: 'Need a line tonight', urgent: true });
+    const res = await h.postJson('/api/enquiries', {
+      name: 'Ann Reporter',
+      outlet: 'Evening Gazette',
+      phone: '+447911123401',
+      subject: 'Fire at the depot',
+      details: 'Need a line tonight',
+      urgent: true,
+    });
     expect(res.status).toBe(201);
     expect(((await res.json()) as { pagedOnCall: boolean }).pagedOnCall).toBe(true);
     await until(() => h.twilio.messages.length >= 51, 30_000, 'the 50 lines and the page');
@@ -166,20 +209,35 @@ describe('one holding line to every linked journalist', () => {
 });
 
 describe('the line goes out as written', () => {
-  it('sends the officer\'s words and nothing else by text and by email: no office name, no incident name, and an email subject of Press Desk\'s own with the reference', { timeout: 30_000 }, async () => {
+  it("sends the officer's words and nothing else by text and by email: no office name, no incident name, and an email subject of Press Desk's own with the reference", {
+    timeout: 30_000,
+  }, async () => {
     smtp = await startSmtpServer();
     await start({}, { SMTP_URL: smtp.url, PRESSDESK_EMAIL_FROM: 'Press Office <press.office@press.example.org>' });
     // An internal name the journalists must never see: an operation's name and a victim's.
-    const incident = await h.services.incidents.declare({ name: 'Op Kestrel: Jane Doe death', terms: 'cordon' }, { kind: 'staff', actor: OFFICER });
+    const incident = await h.services.incidents.declare(
+      { name: 'Op Kestrel: Jane Doe death', terms: 'cordon' },
+      { kind: 'staff', actor: OFFICER },
+    );
     const texter = journalistPhone(1);
     await bySms(texter, 1);
-    const res = await h.postJson('/api/enquiries', { name: 'Mail Reporter', outlet: 'Evening Gazette', email: 'mail.reporter@gazette.example', subject: 'The cordon', details: 'What is happening at the cordon?' });
+    const res = await h.postJson('/api/enquiries', {
+      name: 'Mail Reporter',
+      outlet: 'Evening Gazette',
+      email: 'mail.reporter@gazette.example',
+      subject: 'The cordon',
+      details: 'What is happening at the cordon?',
+    });
     expect(res.status).toBe(201);
     const emailRef = ((await res.json()) as { reference: string }).reference;
 
     const line = await h.services.holdingLines.addLine(incident.id, { kind: 'holding', text: LINE }, OFFICER);
     await h.services.holdingLines.send(incident.id, line.id, OFFICER);
-    await until(() => lineTexts().length >= 1 && smtp!.messages.some((m) => m.parsed.text?.includes(LINE)), 15_000, 'the line by text and by email');
+    await until(
+      () => lineTexts().length >= 1 && smtp!.messages.some((m) => m.parsed.text?.includes(LINE)),
+      15_000,
+      'the line by text and by email',
+    );
 
     expect(lineTexts().map((m) => [m.to, m.body])).toEqual([[texter, LINE]]);
     const mails = smtp.messages.filter((m) => m.parsed.text?.includes(LINE));
@@ -198,7 +256,9 @@ describe('incidents.holdingLineCounts: whether the line stops the respond-by clo
     ['nothing', false],
     ['first_response', true],
   ] as const) {
-    it(`${setting ?? 'by default'}: the line ${counts ? 'is' : 'is not'} the enquiry's first response`, { timeout: 30_000 }, async () => {
+    it(`${setting ?? 'by default'}: the line ${counts ? 'is' : 'is not'} the enquiry's first response`, {
+      timeout: 30_000,
+    }, async () => {
       await start(setting ? { incidents: { holdingLineCounts: setting } } : {});
       const incident = await declare();
       const ref = await byApi(journalistPhone(3), 3);
@@ -206,8 +266,16 @@ describe('incidents.holdingLineCounts: whether the line stops the respond-by clo
       await h.services.holdingLines.send(incident.id, line.id, OFFICER);
       await until(() => lineTexts().length >= 1, 10_000, 'the line');
       await h.jobs.settle();
-      const [sent] = await h.database.db.selectFrom('incident_line_sent').select('queued_at').where('line_id', '=', line.id).execute();
-      const e = await h.database.db.selectFrom('enquiry').select(['first_response_at', 'first_response_working_s']).where('reference', '=', ref).executeTakeFirstOrThrow();
+      const [sent] = await h.database.db
+        .selectFrom('incident_line_sent')
+        .select('queued_at')
+        .where('line_id', '=', line.id)
+        .execute();
+      const e = await h.database.db
+        .selectFrom('enquiry')
+        .select(['first_response_at', 'first_response_working_s'])
+        .where('reference', '=', ref)
+        .executeTakeFirstOrThrow();
       if (counts) {
         expect(e.first_response_at).toEqual(sent.queued_at);
         expect(e.first_response_working_s).toBe(0); // the office is closed all week here
@@ -220,12 +288,21 @@ describe('writing a line', () => {
   it('names the field that is wrong, and keeps what was typed', { timeout: 30_000 }, async () => {
     await start();
     const incident = await declare();
-    await expect(h.services.holdingLines.addLine(incident.id, { kind: 'holding', text: '   ' }, OFFICER)).rejects.toMatchObject({ details: { fields: { text: expect.any(String) } } });
-    await expect(h.services.holdingLines.addLine(incident.id, { kind: 'holding', text: 'x'.repeat(1001) }, OFFICER)).rejects.toMatchObject({ details: { fields: { text: 'Keep it to 1,000 characters or fewer' } } });
-    await expect(h.services.holdingLines.addLine(incident.id, { kind: 'rumour', text: LINE }, OFFICER)).rejects.toMatchObject({ details: { fields: { kind: expect.any(String) } } });
+    await expect(
+      h.services.holdingLines.addLine(incident.id, { kind: 'holding', text: '   ' }, OFFICER),
+    ).rejects.toMatchObject({ details: { fields: { text: expect.any(String) } } });
+    await expect(
+      h.services.holdingLines.addLine(incident.id, { kind: 'holding', text: 'x'.repeat(1001) }, OFFICER),
+    ).rejects.toMatchObject({ details: { fields: { text: 'Keep it to 1,000 characters or fewer' } } });
+    await expect(
+      h.services.holdingLines.addLine(incident.id, { kind: 'rumour', text: LINE }, OFFICER),
+    ).rejects.toMatchObject({ details: { fields: { kind: expect.any(String) } } });
 
     // Through the routes, as the desk mounts them behind its session and CSRF checks.
-    const user = await h.services.users.create({ email: OFFICER.email, name: 'Olive Officer', role: 'officer', password: 'a long enough passphrase' }, { userId: null, email: 'cli' });
+    const user = await h.services.users.create(
+      { email: OFFICER.email, name: 'Olive Officer', role: 'officer', password: 'a long enough passphrase' },
+      { userId: null, email: 'cli' },
+    );
     const session = { token: 't', session: { csrf_token: 'c' }, user } as unknown as DeskSession;
     const app = new Hono<DeskEnv>();
     app.use('*', async (c, next) => {
@@ -235,7 +312,11 @@ describe('writing a line', () => {
     app.route('/desk', holdingLineRoutes({ config: h.config, holdingLines: h.services.holdingLines }));
     app.onError((err, c) => c.text(err.message, err instanceof AppError ? ERROR_STATUS[err.code] : 500));
     const post = (path: string, fields: Record<string, string>) =>
-      app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+      app.request(path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      });
 
     const bad = await post(`/desk/incidents/${incident.id}/lines`, { kind: 'press', text: 'y'.repeat(1001) });
     expect(bad.status).toBe(422);

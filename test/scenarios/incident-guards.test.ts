@@ -31,14 +31,25 @@ afterEach(async () => {
 let seq = 0;
 async function submit(subject: string, extra: Record<string, unknown> = {}): Promise<string> {
   seq += 1;
-  const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: `+447911123${String(seq % 1000).padStart(3, '0')}`, subject, details: 'What can you tell us?', ...extra });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Ann Reporter',
+    outlet: 'Evening Gazette',
+    phone: `+447911123${String(seq % 1000).padStart(3, '0')}`,
+    subject,
+    details: 'What can you tell us?',
+    ...extra,
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { reference: string }).reference;
 }
 
 describe('search terms that would silence paging', () => {
   async function officeWithAMonthOfEnquiries() {
-    h = await startHarness({ now: '2026-11-20T10:00:00Z', jobs: true, config: { intake: { rateLimit: null, pageRateLimit: null } } });
+    h = await startHarness({
+      now: '2026-11-20T10:00:00Z',
+      jobs: true,
+      config: { intake: { rateLimit: null, pageRateLimit: null } },
+    });
     await h.services.users.create({ ...MANAGER, name: 'Maya Manager', role: 'manager' }, SYSTEM);
     // Three weeks of ordinary traffic: 18 of 30 enquiries mention the police.
     for (let i = 0; i < 30; i += 1) {
@@ -63,33 +74,49 @@ describe('search terms that would silence paging', () => {
     expect(await h.database.db.selectFrom('incident').select('id').execute()).toEqual([]);
 
     // The story's own words are fine, however many of today's enquiries they match.
-    const ok = await manager.post('/desk/incidents', { name: 'Kestrel Street depot fire', description: '', terms: 'kestrel depot fire' });
+    const ok = await manager.post('/desk/incidents', {
+      name: 'Kestrel Street depot fire',
+      description: '',
+      terms: 'kestrel depot fire',
+    });
     expect(ok.status).toBe(303);
-    expect(await h.database.db.selectFrom('incident').select('terms').execute()).toEqual([{ terms: 'kestrel depot fire' }]);
+    expect(await h.database.db.selectFrom('incident').select('terms').execute()).toEqual([
+      { terms: 'kestrel depot fire' },
+    ]);
   });
 
   it('follows incidents.maxMatchShare', async () => {
-    h = await startHarness({ now: '2026-11-20T10:00:00Z', jobs: true, config: { intake: { rateLimit: null }, incidents: { maxMatchShare: 0.7 } } });
+    h = await startHarness({
+      now: '2026-11-20T10:00:00Z',
+      jobs: true,
+      config: { intake: { rateLimit: null }, incidents: { maxMatchShare: 0.7 } },
+    });
     for (let i = 0; i < 20; i += 1) {
       h.clock.set(new Date(Date.parse('2026-11-10T10:00:00Z') + i * 12 * 3_600_000).toISOString());
       await submit(i % 2 ? 'Police statement on the vote' : 'School term dates');
     }
     h.clock.set(WEDNESDAY_10AM);
-    const declared = await h.services.incidents.declare({ name: 'Police', terms: 'police' }, { kind: 'staff', actor: SYSTEM });
+    const declared = await h.services.incidents.declare(
+      { name: 'Police', terms: 'police' },
+      { kind: 'staff', actor: SYSTEM },
+    );
     expect(declared.terms).toBe('police');
   });
 
-  it.each([['-weather'], ['fire OR -weather'], ['-"road closure" -flood']])('refuses terms made only of exclusions (%s), even in an empty office (422)', async (terms) => {
-    h = await startHarness({ now: WEDNESDAY_10AM, jobs: true });
-    await h.services.users.create({ ...MANAGER, name: 'Maya Manager', role: 'manager' }, SYSTEM);
-    const manager = await loginAs(h, MANAGER.email, MANAGER.password);
-    const res = await manager.post('/desk/incidents', { name: 'Anything but the weather', description: '', terms });
-    expect(res.status).toBe(422);
-    expect(fieldError(res.body, 'incident-terms')).toBe(
-      'Say what the enquiries are about, not only what they are not: terms made of exclusions (-word) match almost every enquiry',
-    );
-    expect(await h.database.db.selectFrom('incident').select('id').execute()).toEqual([]);
-  });
+  it.each([['-weather'], ['fire OR -weather'], ['-"road closure" -flood']])(
+    'refuses terms made only of exclusions (%s), even in an empty office (422)',
+    async (terms) => {
+      h = await startHarness({ now: WEDNESDAY_10AM, jobs: true });
+      await h.services.users.create({ ...MANAGER, name: 'Maya Manager', role: 'manager' }, SYSTEM);
+      const manager = await loginAs(h, MANAGER.email, MANAGER.password);
+      const res = await manager.post('/desk/incidents', { name: 'Anything but the weather', description: '', terms });
+      expect(res.status).toBe(422);
+      expect(fieldError(res.body, 'incident-terms')).toBe(
+        'Say what the enquiries are about, not only what they are not: terms made of exclusions (-word) match almost every enquiry',
+      );
+      expect(await h.database.db.selectFrom('incident').select('id').execute()).toEqual([]);
+    },
+  );
 });
 
 describe('a declaration from the on-call link', () => {
@@ -103,7 +130,12 @@ describe('a declaration from the on-call link', () => {
     const res = await h.app.request(`${path}/declare`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrf, reference, name: 'Ring road flooding', terms: 'ring road flooding' }).toString(),
+      body: new URLSearchParams({
+        _csrf: csrf,
+        reference,
+        name: 'Ring road flooding',
+        terms: 'ring road flooding',
+      }).toString(),
     });
     expect(res.status).toBe(303);
     await h.jobs.settle();
@@ -111,19 +143,48 @@ describe('a declaration from the on-call link', () => {
   }
 
   async function startOutOfHours(env: Record<string, string> = {}) {
-    h = await startHarness({ now: CHRISTMAS_EVE_10PM, jobs: true, env, config: { onCall: { bundleSeconds: 0 }, desk: { escalationNumbers: [MANAGERS_PHONE] } } });
+    h = await startHarness({
+      now: CHRISTMAS_EVE_10PM,
+      jobs: true,
+      env,
+      config: { onCall: { bundleSeconds: 0 }, desk: { escalationNumbers: [MANAGERS_PHONE] } },
+    });
     await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
-    await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: new Date('2026-12-01T00:00:00Z'), endsAt: new Date('2027-01-05T09:00:00Z'), createdBy: 'test' });
+    await h.services.rota.addShift({
+      phone: ON_CALL,
+      role: 'primary',
+      startsAt: new Date('2026-12-01T00:00:00Z'),
+      endsAt: new Date('2027-01-05T09:00:00Z'),
+      createdBy: 'test',
+    });
   }
 
   it('is in the audit log, as the officer, with the enquiry it came from', async () => {
     await startOutOfHours();
     const { reference } = await declareFromLink();
     const incident = await h.database.db.selectFrom('incident').select('id').executeTakeFirstOrThrow();
-    const enquiry = await h.database.db.selectFrom('enquiry').select('id').where('reference', '=', reference).executeTakeFirstOrThrow();
-    const entries = await h.database.db.selectFrom('audit_log').select(['user_id', 'user_email', 'enquiry_id', 'detail']).where('action', '=', 'incident.declared').execute();
+    const enquiry = await h.database.db
+      .selectFrom('enquiry')
+      .select('id')
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    const entries = await h.database.db
+      .selectFrom('audit_log')
+      .select(['user_id', 'user_email', 'enquiry_id', 'detail'])
+      .where('action', '=', 'incident.declared')
+      .execute();
     expect(entries).toEqual([
-      { user_id: null, user_email: 'Olu On-Call', enquiry_id: enquiry.id, detail: { incidentId: incident.id, name: 'Ring road flooding', terms: 'ring road flooding', via: 'oncall-link' } },
+      {
+        user_id: null,
+        user_email: 'Olu On-Call',
+        enquiry_id: enquiry.id,
+        detail: {
+          incidentId: incident.id,
+          name: 'Ring road flooding',
+          terms: 'ring road flooding',
+          via: 'oncall-link',
+        },
+      },
     ]);
   });
 
@@ -131,7 +192,10 @@ describe('a declaration from the on-call link', () => {
     smtp = await startSmtpServer();
     await startOutOfHours({ SMTP_URL: smtp.url, PRESSDESK_EMAIL_FROM: 'Press Office <press.office@press.example>' });
     await h.services.users.create({ ...MANAGER, name: 'Maya Manager', role: 'manager' }, SYSTEM);
-    await h.services.users.create({ email: 'omar.officer@press.example', password: 'officer-password-1', name: 'Omar Officer', role: 'officer' }, SYSTEM);
+    await h.services.users.create(
+      { email: 'omar.officer@press.example', password: 'officer-password-1', name: 'Omar Officer', role: 'officer' },
+      SYSTEM,
+    );
     await declareFromLink();
     const incident = await h.database.db.selectFrom('incident').select('id').executeTakeFirstOrThrow();
 
@@ -149,8 +213,15 @@ describe('a declaration from the on-call link', () => {
   });
 
   it('in office hours, tells no one', async () => {
-    h = await startHarness({ now: WEDNESDAY_10AM, jobs: true, config: { desk: { escalationNumbers: [MANAGERS_PHONE] } } });
-    await h.services.incidents.declare({ name: 'Ring road flooding', terms: 'ring road flooding' }, { kind: 'staff', actor: SYSTEM });
+    h = await startHarness({
+      now: WEDNESDAY_10AM,
+      jobs: true,
+      config: { desk: { escalationNumbers: [MANAGERS_PHONE] } },
+    });
+    await h.services.incidents.declare(
+      { name: 'Ring road flooding', terms: 'ring road flooding' },
+      { kind: 'staff', actor: SYSTEM },
+    );
     await h.jobs.settle();
     expect(h.twilio.messages).toEqual([]);
   });

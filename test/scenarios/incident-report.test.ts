@@ -25,38 +25,80 @@ const refs: Record<string, string> = {};
 
 async function viaApi(at: string, key: string, extra: Record<string, unknown> = {}) {
   h.clock.set(at);
-  const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', email: `${key}@gazette.example`, subject: 'Police cordon on Market Street', details: 'What happened?', ...extra });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Ann Reporter',
+    outlet: 'Evening Gazette',
+    email: `${key}@gazette.example`,
+    subject: 'Police cordon on Market Street',
+    details: 'What happened?',
+    ...extra,
+  });
   expect(res.status).toBe(201);
   refs[key] = ((await res.json()) as { reference: string }).reference;
 }
 
 async function lastReference(): Promise<string> {
-  const row = await h.database.db.selectFrom('enquiry').select('reference').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+  const row = await h.database.db
+    .selectFrom('enquiry')
+    .select('reference')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow();
   return row.reference;
 }
 
 /** A line the office gave, and who it was queued to, as the holding-line service records it. */
 async function giveLine(kind: 'holding' | 'press', at: string, to: Array<[string, string]>) {
   const db = h.database.db;
-  const line = await db.insertInto('incident_line').values({ incident_id: incident.id, kind, text: `The ${kind} line.`, created_at: new Date(at), created_by: ACTOR.email }).returning('id').executeTakeFirstOrThrow();
+  const line = await db
+    .insertInto('incident_line')
+    .values({
+      incident_id: incident.id,
+      kind,
+      text: `The ${kind} line.`,
+      created_at: new Date(at),
+      created_by: ACTOR.email,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   for (const [key, contact] of to) {
     const e = await db.selectFrom('enquiry').select('id').where('reference', '=', refs[key]).executeTakeFirstOrThrow();
-    await db.insertInto('incident_line_sent').values({ line_id: line.id, enquiry_id: e.id, contact, queued_at: new Date(at) }).execute();
+    await db
+      .insertInto('incident_line_sent')
+      .values({ line_id: line.id, enquiry_id: e.id, contact, queued_at: new Date(at) })
+      .execute();
   }
 }
 
 beforeAll(async () => {
   h = await startHarness({ now: DECLARED, config: { intake: { rateLimit: null } } });
   await h.services.users.create({ ...MANAGER, name: 'Hana Head', role: 'manager' }, { userId: null, email: 'test' });
-  await h.services.users.create({ ...OFFICER, name: 'Olive Officer', role: 'officer' }, { userId: null, email: 'test' });
-  incident = await h.services.incidents.declare({ name: 'Market Street cordon', description: 'A cordon after a stabbing.', terms: 'cordon' }, { kind: 'staff', actor: ACTOR });
-  quiet = await h.services.incidents.declare({ name: 'Reservoir <drill>', terms: 'reservoir drill' }, { kind: 'staff', actor: ACTOR });
+  await h.services.users.create(
+    { ...OFFICER, name: 'Olive Officer', role: 'officer' },
+    { userId: null, email: 'test' },
+  );
+  incident = await h.services.incidents.declare(
+    { name: 'Market Street cordon', description: 'A cordon after a stabbing.', terms: 'cordon' },
+    { kind: 'staff', actor: ACTOR },
+  );
+  quiet = await h.services.incidents.declare(
+    { name: 'Reservoir <drill>', terms: 'reservoir drill' },
+    { kind: 'staff', actor: ACTOR },
+  );
 
   // 10:00-11:00: three arrivals (two by API, one by the web form), one more taken out again.
   await viaApi('2026-12-02T10:05:00Z', 'early', { deadline: '2026-12-02T10:30' }); // never answered: missed
   await viaApi('2026-12-02T10:20:00Z', 'met', { deadline: '2026-12-02T11:00' }); // answered 10:40: met
   h.clock.set('2026-12-02T10:50:00Z');
-  const form = await h.postForm('/enquiries', { name: 'Sam Desk', outlet: 'Radio North', email: 'sam@radionorth.example', phone: '', subject: 'Cordon in town', details: 'Why is there a cordon?', deadline: '' });
+  const form = await h.postForm('/enquiries', {
+    name: 'Sam Desk',
+    outlet: 'Radio North',
+    email: 'sam@radionorth.example',
+    phone: '',
+    subject: 'Cordon in town',
+    details: 'Why is there a cordon?',
+    deadline: '',
+  });
   expect(form.status).toBe(303);
   refs.form = await lastReference();
   await viaApi('2026-12-02T10:55:00Z', 'unlinked');
@@ -102,9 +144,20 @@ describe('the report of an incident', () => {
     const res = await officer.get(`/desk/incidents/${incident.id}/report.json`);
     expect(res.status).toBe(200);
     const r = JSON.parse(res.body);
-    expect(r.incident).toMatchObject({ id: incident.id, name: 'Market Street cordon', declaredAt: '2026-12-02T10:00:00.000Z', closedAt: null });
+    expect(r.incident).toMatchObject({
+      id: incident.id,
+      name: 'Market Street cordon',
+      declaredAt: '2026-12-02T10:00:00.000Z',
+      closedAt: null,
+    });
     // Six linked: the one taken out and the one about something else are not counted.
-    expect(r.enquiries).toMatchObject({ total: 6, byChannel: { api: 3, web: 1, sms: 2, voice: 0, email: 0 }, answered: 2, withDeadline: 3, missedDeadlines: 2 });
+    expect(r.enquiries).toMatchObject({
+      total: 6,
+      byChannel: { api: 3, web: 1, sms: 2, voice: 0, email: 0 },
+      answered: 2,
+      withDeadline: 3,
+      missedDeadlines: 2,
+    });
     // Only the early one was still unanswered when its respond-by time passed.
     expect(r.enquiries.breaches).toBe(1);
     expect(r.enquiries.arrivals).toEqual({
@@ -116,7 +169,12 @@ describe('the report of an incident', () => {
         { start: '2026-12-02T13:00:00.000Z', label: 'Wed 2 Dec 13:00', n: 1 },
       ],
     });
-    expect(r.lines).toMatchObject({ firstHoldingAfterSeconds: 1500, firstHoldingAt: '2026-12-02T10:25:00.000Z', journalistsReached: 4, journalistsGotHolding: 3 });
+    expect(r.lines).toMatchObject({
+      firstHoldingAfterSeconds: 1500,
+      firstHoldingAt: '2026-12-02T10:25:00.000Z',
+      journalistsReached: 4,
+      journalistsGotHolding: 3,
+    });
     expect(r.lines.given.map((l: { kind: string; recipients: number }) => [l.kind, l.recipients])).toEqual([
       ['holding', 3],
       ['press', 2],
@@ -129,8 +187,12 @@ describe('the report of an incident', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('<h1>Report: Market Street cordon</h1>');
     expect(page.body).toMatch(/<dt>First holding line<\/dt>\s*<dd>25m after the declaration<\/dd>/);
-    expect(page.body).toMatch(/<dt>Deadlines missed<\/dt>\s*<dd>\s*2 <span class="hint">of 3 enquiries with a deadline<\/span>/);
-    expect(page.body).toMatch(/<dt>Journalists sent a line<\/dt>\s*<dd>\s*4 <span class="hint">\(3 a holding line\)<\/span>/);
+    expect(page.body).toMatch(
+      /<dt>Deadlines missed<\/dt>\s*<dd>\s*2 <span class="hint">of 3 enquiries with a deadline<\/span>/,
+    );
+    expect(page.body).toMatch(
+      /<dt>Journalists sent a line<\/dt>\s*<dd>\s*4 <span class="hint">\(3 a holding line\)<\/span>/,
+    );
     expect(page.body).toContain('Enquiries by hour (office time)');
     expect((page.body.match(/<svg /g) ?? []).length).toBe(1);
     expect(page.body).not.toContain('<script');
@@ -139,7 +201,12 @@ describe('the report of an incident', () => {
   it('says when no holding line was given and nothing is linked, and escapes the name', async () => {
     const manager = await loginAs(h, MANAGER.email, MANAGER.password);
     const r = JSON.parse((await manager.get(`/desk/incidents/${quiet.id}/report.json`)).body);
-    expect(r.enquiries).toMatchObject({ total: 0, answered: 0, missedDeadlines: 0, arrivals: { unit: 'hour', buckets: [] } });
+    expect(r.enquiries).toMatchObject({
+      total: 0,
+      answered: 0,
+      missedDeadlines: 0,
+      arrivals: { unit: 'hour', buckets: [] },
+    });
     expect(r.lines).toMatchObject({ firstHoldingAfterSeconds: null, firstHoldingAt: null, journalistsReached: 0 });
     const page = await manager.get(`/desk/incidents/${quiet.id}/report`);
     expect(page.body).toMatch(/<dt>First holding line<\/dt>\s*<dd>None given<\/dd>/);

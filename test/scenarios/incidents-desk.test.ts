@@ -33,7 +33,13 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 async function submit(fields: Record<string, unknown>): Promise<string> {
-  const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: '+447911123401', details: 'Can you tell us more?', ...fields });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Ann Reporter',
+    outlet: 'Evening Gazette',
+    phone: '+447911123401',
+    details: 'Can you tell us more?',
+    ...fields,
+  });
   expect(res.status).toBe(201);
   return (await res.json()).reference;
 }
@@ -44,7 +50,9 @@ function row(html: string, id: string): string | null {
 }
 
 function text(html: string): string {
-  return decodeEntities(html.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+  return decodeEntities(html.replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 describe('declaring and working an incident', () => {
@@ -81,13 +89,31 @@ describe('declaring and working an incident', () => {
 
   it('a manager declares; the matching open enquiries are suggested and "link all" links them', async () => {
     cordon = [
-      await submit({ subject: 'Police cordon on Market Street', outlet: 'Evening Gazette', deadline: '2026-12-02T16:00' }),
-      await submit({ subject: 'Market Street: what is happening?', details: 'There is a cordon outside number 42.', outlet: 'City FM', phone: '+447911123402' }),
-      await submit({ subject: 'Cordon in Market Street', outlet: 'BBC Radio Midlands', phone: '+447911123403', deadline: '2026-12-02T13:00' }),
+      await submit({
+        subject: 'Police cordon on Market Street',
+        outlet: 'Evening Gazette',
+        deadline: '2026-12-02T16:00',
+      }),
+      await submit({
+        subject: 'Market Street: what is happening?',
+        details: 'There is a cordon outside number 42.',
+        outlet: 'City FM',
+        phone: '+447911123402',
+      }),
+      await submit({
+        subject: 'Cordon in Market Street',
+        outlet: 'BBC Radio Midlands',
+        phone: '+447911123403',
+        deadline: '2026-12-02T13:00',
+      }),
     ];
     other = await submit({ subject: 'Drone policy at football matches', outlet: 'Northern Echo' });
 
-    const declared = await manager.post('/desk/incidents', { name: 'Market Street cordon', description: 'Armed police at number 42.', terms: 'market street cordon' });
+    const declared = await manager.post('/desk/incidents', {
+      name: 'Market Street cordon',
+      description: 'Armed police at number 42.',
+      terms: 'market street cordon',
+    });
     expect(declared.status).toBe(303);
     incidentPath = declared.location!.replace(/\?.*$/, '');
     expect(incidentPath).toMatch(/^\/desk\/incidents\/\d+$/);
@@ -141,7 +167,11 @@ describe('declaring and working an incident', () => {
   });
 
   it('a later arrival that matches joins the group: the live row endpoint serves the group row with the new count', async () => {
-    const late = await submit({ subject: 'Market Street cordon: road reopening?', outlet: 'Metro', phone: '+447911123404' });
+    const late = await submit({
+      subject: 'Market Street cordon: road reopening?',
+      outlet: 'Metro',
+      phone: '+447911123404',
+    });
     const id = incidentPath.split('/').pop()!;
     const live = await officer.get(`/desk/queue/row/${late}`);
     expect(live.status).toBe(200);
@@ -169,7 +199,9 @@ describe('declaring and working an incident', () => {
     const page = await officer.get(`/desk/enquiries/${other}`);
     expect(page.body).toContain(`<option value="${id}">Market Street cordon</option>`);
     // Nothing is chosen to start with (issue 23): linking is a deliberate choice.
-    expect(page.body).toMatch(/<select id="incident" name="incident" required=""[^>]*><option value="" selected="">Choose an incident<\/option>/);
+    expect(page.body).toMatch(
+      /<select id="incident" name="incident" required=""[^>]*><option value="" selected="">Choose an incident<\/option>/,
+    );
     const unchosen = await officer.post(`/desk/enquiries/${other}/incident`, { incident: '' });
     expect(unchosen.status).toBe(422);
     expect(decodeEntities(unchosen.body)).toContain('Choose an incident in “Link to an open incident”');
@@ -196,7 +228,11 @@ describe('deadline markers', () => {
     const warned = await submit({ subject: 'Bin collection statistics', outlet: 'Weekly Post' });
     const breached = await submit({ subject: 'Speed camera figures', outlet: 'Daily Courier' });
     const db = h.services.db;
-    await db.updateTable('enquiry').set({ warned_at: new Date(WEDNESDAY_10AM) }).where('reference', '=', warned).execute();
+    await db
+      .updateTable('enquiry')
+      .set({ warned_at: new Date(WEDNESDAY_10AM) })
+      .where('reference', '=', warned)
+      .execute();
     await db
       .updateTable('enquiry')
       .set({ warned_at: new Date(WEDNESDAY_10AM), breached_at: new Date(WEDNESDAY_10AM), assigned_to: officerId })
@@ -218,7 +254,11 @@ describe('deadline markers', () => {
     expect(banner((await olga.get('/desk')).body)).toBe('');
 
     // A response recorded: no longer a breach to chase.
-    await db.updateTable('enquiry').set({ first_response_at: new Date(WEDNESDAY_10AM) }).where('reference', '=', breached).execute();
+    await db
+      .updateTable('enquiry')
+      .set({ first_response_at: new Date(WEDNESDAY_10AM) })
+      .where('reference', '=', breached)
+      .execute();
     expect(banner((await manager.get('/desk')).body)).toBe('');
   });
 });
@@ -247,27 +287,39 @@ describe('sending a holding line from the incident page (issue 23)', () => {
     const inner = (id: string) => text(new RegExp(`id="${id}"[^>]*>([\\s\\S]*?)</`).exec(preview.body)![1]);
     expect(inner('preview-sms')).toBe(LINE);
     expect(inner('preview-sms-size')).toBe(`${LINE.length} characters, 1 SMS segment.`);
-    expect(inner('preview-email-subject')).toBe(`Your enquiry PD-… to ${h.config.office.name} (each with their own reference)`);
+    expect(inner('preview-email-subject')).toBe(
+      `Your enquiry PD-… to ${h.config.office.name} (each with their own reference)`,
+    );
     expect(inner('preview-email-body')).toBe(LINE);
     expect(text(preview.body)).toContain('To 2 journalists who have not had it: 2 by text, 0 by email.');
-    expect(text(preview.body)).toContain(`1 enquiry cannot be reached (no number for texts, no email address): ${landline}.`);
+    expect(text(preview.body)).toContain(
+      `1 enquiry cannot be reached (no number for texts, no email address): ${landline}.`,
+    );
     expect(h.twilio.messages.filter((m) => m.body === LINE)).toHaveLength(0);
 
     const sent = await officer.post(`${base}/lines/${lineId}/send`);
     expect(sent.status).toBe(303);
     const after = await officer.get(sent.location!);
     // The notice, announced politely to screen readers, whether or not the job has finished yet.
-    expect(text(/<div class="notice" role="status"[^>]*>[\s\S]*?<\/div>/.exec(after.body)![0])).toBe(`Line sent to 2 journalists; 1 cannot be reached: ${landline}.`);
+    expect(text(/<div class="notice" role="status"[^>]*>[\s\S]*?<\/div>/.exec(after.body)![0])).toBe(
+      `Line sent to 2 journalists; 1 cannot be reached: ${landline}.`,
+    );
     expect(text(after.body)).not.toMatch(/Send to the|Preview and send/);
 
     await h.jobs.settle();
     const done = (await officer.get(base)).body;
     expect(text(done)).toContain('Sent to 2 journalists; every linked journalist has had it; 1 cannot be reached');
     expect(text(done)).not.toMatch(/Send to the|Preview and send/);
-    expect(h.twilio.messages.filter((m) => m.body === LINE).map((m) => m.to).sort()).toEqual(['+447911123471', '+447911123472']);
-    const tableRow = (ref: string) => text(new RegExp(`<tr id="incident-enquiry-${ref}"[\\s\\S]*?</tr>`).exec(done)![0]);
-    expect(tableRow(a)).toContain("Holding line sent Wed 2 Dec 10:00");
-    expect(tableRow(b)).toContain("Holding line sent Wed 2 Dec 10:00");
+    expect(
+      h.twilio.messages
+        .filter((m) => m.body === LINE)
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(['+447911123471', '+447911123472']);
+    const tableRow = (ref: string) =>
+      text(new RegExp(`<tr id="incident-enquiry-${ref}"[\\s\\S]*?</tr>`).exec(done)![0]);
+    expect(tableRow(a)).toContain('Holding line sent Wed 2 Dec 10:00');
+    expect(tableRow(b)).toContain('Holding line sent Wed 2 Dec 10:00');
     expect(tableRow(landline)).not.toContain('Holding line sent');
 
     // Pressing send again (an old tab) sends nothing and says so.
@@ -277,14 +329,18 @@ describe('sending a holding line from the incident page (issue 23)', () => {
     // Once the incident is closed its enquiries are queue rows of their own, marked too.
     expect((await manager.post(`${base}/close`)).status).toBe(303);
     const queue = (await officer.get('/desk')).body;
-    expect(text(row(queue, a)!)).toContain("Holding line sent Wed 2 Dec 10:00");
+    expect(text(row(queue, a)!)).toContain('Holding line sent Wed 2 Dec 10:00');
     expect(text(row(queue, landline)!)).not.toContain('Holding line sent');
   });
 });
 
 describe('changing an incident (issue 23)', () => {
   it('a weak term is fixed in place: "Check matches" counts without saving, the guards refuse bad terms beside the field, officers cannot, and a save is audited and links new arrivals by the new terms', async () => {
-    const declared = await manager.post('/desk/incidents', { name: 'Hartfield works', description: 'Fire at the chemical works', terms: 'hartfield fire' });
+    const declared = await manager.post('/desk/incidents', {
+      name: 'Hartfield works',
+      description: 'Fire at the chemical works',
+      terms: 'hartfield fire',
+    });
     expect(declared.status).toBe(303);
     const base = declared.location!.replace(/\?.*$/, '');
     const id = base.split('/').pop()!;
@@ -292,13 +348,24 @@ describe('changing an incident (issue 23)', () => {
     const explosion = await submit({ subject: 'Explosion heard in Hartfield' });
     expect(text((await manager.get(base)).body)).toContain('Suggested: open enquiries that match (0)');
 
-    const check = await manager.post(`${base}/edit`, { name: 'Hartfield works', description: 'Fire at the chemical works', terms: 'hartfield', check: '1' });
+    const check = await manager.post(`${base}/edit`, {
+      name: 'Hartfield works',
+      description: 'Fire at the chemical works',
+      terms: 'hartfield',
+      check: '1',
+    });
     expect(check.status).toBe(200);
-    expect(text(/<div class="notice" role="status"[^>]*>[\s\S]*?<\/div>/.exec(check.body)![0])).toBe('These terms match 2 open enquiries not linked yet. Nothing is saved until you press “Save changes”.');
+    expect(text(/<div class="notice" role="status"[^>]*>[\s\S]*?<\/div>/.exec(check.body)![0])).toBe(
+      'These terms match 2 open enquiries not linked yet. Nothing is saved until you press “Save changes”.',
+    );
     expect(inputValue(check.body, 'edit-terms')).toBe('hartfield');
     expect((await h.services.incidents.view(id))!.incident.terms).toBe('hartfield fire');
 
-    const negative = await manager.post(`${base}/edit`, { name: 'Hartfield works', description: '', terms: '-weather' });
+    const negative = await manager.post(`${base}/edit`, {
+      name: 'Hartfield works',
+      description: '',
+      terms: '-weather',
+    });
     expect(negative.status).toBe(422);
     expect(fieldError(negative.body, 'edit-terms')).toMatch(/^Say what the enquiries are about/);
     const noName = await manager.post(`${base}/edit`, { name: ' ', description: '', terms: 'hartfield' });
@@ -306,17 +373,32 @@ describe('changing an incident (issue 23)', () => {
     expect(fieldError(noName.body, 'edit-name')).toBe('Enter a name');
     expect((await officer.post(`${base}/edit`, { name: 'Hartfield', terms: 'hartfield' })).status).toBe(403);
 
-    const saved = await manager.post(`${base}/edit`, { name: 'Hartfield chemical works', description: 'Fire and explosion', terms: 'hartfield' });
+    const saved = await manager.post(`${base}/edit`, {
+      name: 'Hartfield chemical works',
+      description: 'Fire and explosion',
+      terms: 'hartfield',
+    });
     expect(saved.status).toBe(303);
     expect(saved.location).toBe(`${base}?done=edited&n=2`);
     const page = text((await manager.get(saved.location!)).body);
-    expect(page).toContain('The incident is changed. New enquiries that match its search terms are linked as they arrive; 2 open enquiries match them and are not linked yet.');
+    expect(page).toContain(
+      'The incident is changed. New enquiries that match its search terms are linked as they arrive; 2 open enquiries match them and are not linked yet.',
+    );
     expect(page).toContain('Incident: Hartfield chemical works');
     expect(page).toContain(blaze);
     expect(page).toContain(explosion);
-    const audits = await h.services.db.selectFrom('audit_log').select(['action', 'detail']).where('action', '=', 'incident.edited').execute();
+    const audits = await h.services.db
+      .selectFrom('audit_log')
+      .select(['action', 'detail'])
+      .where('action', '=', 'incident.edited')
+      .execute();
     expect(audits).toHaveLength(1);
-    expect(audits[0].detail).toMatchObject({ incidentId: id, name: 'Hartfield chemical works', terms: 'hartfield', before: { name: 'Hartfield works', terms: 'hartfield fire' } });
+    expect(audits[0].detail).toMatchObject({
+      incidentId: id,
+      name: 'Hartfield chemical works',
+      terms: 'hartfield',
+      before: { name: 'Hartfield works', terms: 'hartfield fire' },
+    });
 
     const later = await submit({ subject: 'Hartfield smoke plume' });
     expect((await h.services.incidents.view(id))!.linked.map((e) => e.reference)).toEqual([later]);

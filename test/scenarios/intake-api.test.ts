@@ -36,8 +36,18 @@ describe('POST /api/enquiries', () => {
     expect(body.respondBy).toBe('2026-12-02T14:00:00.000Z');
     expect(body.nextStep).toBe('We are open. A press officer will respond by 2:00pm today.');
     const row = await stored(body.reference);
-    expect(row).toMatchObject({ channel: 'api', name: valid.name, phone: '+447911123456', email: valid.email, out_of_hours: false });
-    const events = await h.database.db.selectFrom('enquiry_event').selectAll().where('enquiry_id', '=', row.id).execute();
+    expect(row).toMatchObject({
+      channel: 'api',
+      name: valid.name,
+      phone: '+447911123456',
+      email: valid.email,
+      out_of_hours: false,
+    });
+    const events = await h.database.db
+      .selectFrom('enquiry_event')
+      .selectAll()
+      .where('enquiry_id', '=', row.id)
+      .execute();
     expect(events.map((e) => e.kind)).toEqual(['received']);
   });
 
@@ -93,7 +103,10 @@ describe('POST /api/enquiries', () => {
   });
 
   it('names every invalid field in one 422 and stores nothing', async () => {
-    const before = await h.database.db.selectFrom('enquiry').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const before = await h.database.db
+      .selectFrom('enquiry')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     const res = await h.postJson('/api/enquiries', {
       name: '',
       outlet: 42,
@@ -117,7 +130,10 @@ describe('POST /api/enquiries', () => {
       deadline: 'Deadline must be in the future',
       urgent: 'Urgent must be true or false',
     });
-    const after = await h.database.db.selectFrom('enquiry').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const after = await h.database.db
+      .selectFrom('enquiry')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
@@ -154,13 +170,20 @@ describe('POST /api/enquiries', () => {
   });
 
   it('answers the wrong content type with 415 as JSON', async () => {
-    const res = await h.app.request('/api/enquiries', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(valid) });
+    const res = await h.app.request('/api/enquiries', {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: JSON.stringify(valid),
+    });
     expect(res.status).toBe(415);
     expect((await res.json()).error.code).toBe('unsupported_media_type');
   });
 
   it('answers a body over the limit with 413 as JSON', async () => {
-    const res = await h.postJson('/api/enquiries', { ...valid, details: 'x'.repeat(h.config.intake.maxBodyBytes + 10) });
+    const res = await h.postJson('/api/enquiries', {
+      ...valid,
+      details: 'x'.repeat(h.config.intake.maxBodyBytes + 10),
+    });
     expect(res.status).toBe(413);
     expect((await res.json()).error.code).toBe('payload_too_large');
   });
@@ -175,12 +198,12 @@ describe('POST /api/enquiries', () => {
     const res = await h.postJson('/api/enquiries', {
       ...valid,
       subject: '<script>alert("x")</script> \u202Eevil\u0000 📰',
-      details: "Line one\r\nLine two\u0007 — O'Brien's \"quote\"",
+      details: 'Line one\r\nLine two\u0007 — O\'Brien\'s "quote"',
     });
     expect(res.status).toBe(201);
     const row = await stored((await res.json()).reference);
     expect(row.subject).toBe('<script>alert("x")</script> evil 📰');
-    expect(row.details).toBe("Line one\nLine two — O'Brien's \"quote\"");
+    expect(row.details).toBe('Line one\nLine two — O\'Brien\'s "quote"');
   });
 
   it('returns JSON 404 for an unknown API route', async () => {
@@ -201,11 +224,18 @@ describe('POST /api/enquiries', () => {
 
 describe('rate limit', () => {
   it('answers 429 with Retry-After once an address has used its budget, shared through PostgreSQL', async () => {
-    const limited = await startHarness({ now: WEDNESDAY_10AM, config: { intake: { rateLimit: { points: 2, durationSeconds: 60 } } } });
+    const limited = await startHarness({
+      now: WEDNESDAY_10AM,
+      config: { intake: { rateLimit: { points: 2, durationSeconds: 60 } } },
+    });
     try {
       const env = { incoming: { socket: { remoteAddress: '198.51.100.7' } } };
       const send = () =>
-        limited.app.request('/api/enquiries', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(valid) }, env);
+        limited.app.request(
+          '/api/enquiries',
+          { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(valid) },
+          env,
+        );
       expect((await send()).status).toBe(201);
       expect((await send()).status).toBe(201);
       const third = await send();

@@ -53,7 +53,11 @@ describe('the public enquiry form', () => {
     const html = await page.text();
     expect(html).toContain(reference);
     expect(html).toContain('We are open. A press officer will respond by 2:00pm today.');
-    const row = await h.database.db.selectFrom('enquiry').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow();
+    const row = await h.database.db
+      .selectFrom('enquiry')
+      .selectAll()
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ channel: 'web', name: 'Sam Desk', phone: null, urgent: false });
   });
 
@@ -62,15 +66,26 @@ describe('the public enquiry form', () => {
     const res = await h.postForm('/enquiries', { ...valid, deadline: '2026-11-29T11:00', urgent: 'true' });
     expect(res.status).toBe(303);
     const reference = res.headers.get('location')!.split('/')[2];
-    const row = await h.database.db.selectFrom('enquiry').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow();
+    const row = await h.database.db
+      .selectFrom('enquiry')
+      .selectAll()
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ urgent: true, out_of_hours: true, needs_on_call: true });
     expect(row.deadline?.toISOString()).toBe('2026-11-29T11:00:00.000Z');
-    const html = await (await h.app.request(res.headers.get('location')!, { headers: { Cookie: receiptCookie(res) } })).text();
+    const html = await (
+      await h.app.request(res.headers.get('location')!, { headers: { Cookie: receiptCookie(res) } })
+    ).text();
     expect(html).toContain('on-call press officer');
   });
 
   it('re-shows the form with 422, the values kept, a summary and each error beside its field', async () => {
-    const res = await h.postForm('/enquiries', { ...valid, name: '', email: 'sam@', subject: '<b>Bold</b> & "quoted"' });
+    const res = await h.postForm('/enquiries', {
+      ...valid,
+      name: '',
+      email: 'sam@',
+      subject: '<b>Bold</b> & "quoted"',
+    });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain('<title>Error: Send a media enquiry');
@@ -89,7 +104,11 @@ describe('the public enquiry form', () => {
     const res = await h.postForm('/enquiries', { ...valid, name: ['First Name', 'Second Name'] });
     expect(res.status).toBe(303);
     const reference = res.headers.get('location')!.split('/')[2];
-    const row = await h.database.db.selectFrom('enquiry').select('name').where('reference', '=', reference).executeTakeFirstOrThrow();
+    const row = await h.database.db
+      .selectFrom('enquiry')
+      .select('name')
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
     expect(row.name).toBe('First Name');
   });
 
@@ -100,7 +119,11 @@ describe('the public enquiry form', () => {
   });
 
   it('answers a JSON post to the form route with a 415 page', async () => {
-    const res = await h.app.request('/enquiries', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const res = await h.app.request('/enquiries', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(415);
     expect(res.headers.get('content-type')).toContain('text/html');
   });

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PRESS_OFFICE_NUMBER, PUBLIC_BASE_URL, messageSid, startHarness, type Harness } from '../support/harness.js';
-import { signedForOtherUrl, signedWithWrongToken, tamperedFormRequest, unsignedFormRequest } from '../support/twilio-webhook.js';
+import {
+  signedForOtherUrl,
+  signedWithWrongToken,
+  tamperedFormRequest,
+  unsignedFormRequest,
+} from '../support/twilio-webhook.js';
 
 const WEDNESDAY_10AM = '2026-12-02T10:00:00Z';
 const BOXING_DAY_SUBSTITUTE = '2026-12-28T10:00:00Z';
@@ -16,7 +21,12 @@ beforeEach(() => h.clock.set(WEDNESDAY_10AM));
 function replyText(twiml: string): string {
   const m = /<Message>([\s\S]*)<\/Message>/.exec(twiml);
   if (!m) throw new Error(`no <Message> in ${twiml}`);
-  return m[1].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'");
+  return m[1]
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'");
 }
 
 async function enquiriesFrom(phone: string) {
@@ -44,8 +54,16 @@ describe('POST /twilio/sms from a journalist', () => {
     const rows = await enquiriesFrom(from);
     expect(rows).toHaveLength(1);
     expect(reply).toContain(`added this to your enquiry ${rows[0].reference}`);
-    const events = await h.database.db.selectFrom('enquiry_event').select(['kind', 'data']).where('enquiry_id', '=', rows[0].id).orderBy('id').execute();
-    expect(events.filter((e) => e.kind === 'sms_in').map((e) => e.data.body)).toEqual(['First question', 'And a follow-up']);
+    const events = await h.database.db
+      .selectFrom('enquiry_event')
+      .select(['kind', 'data'])
+      .where('enquiry_id', '=', rows[0].id)
+      .orderBy('id')
+      .execute();
+    expect(events.filter((e) => e.kind === 'sms_in').map((e) => e.data.body)).toEqual([
+      'First question',
+      'And a follow-up',
+    ]);
   });
 
   it('starts a new enquiry after 24 hours', async () => {
@@ -91,13 +109,22 @@ describe('POST /twilio/sms from a journalist', () => {
     expect(await again.text()).toBe(first);
     expect(await (await h.sms(from, 'Retry me', sid)).text()).toBe(first);
     const [row] = await enquiriesFrom(from);
-    const links = await h.database.db.selectFrom('status_link').select('token_hash').where('enquiry_id', '=', row.id).execute();
+    const links = await h.database.db
+      .selectFrom('status_link')
+      .select('token_hash')
+      .where('enquiry_id', '=', row.id)
+      .execute();
     expect(links).toHaveLength(1);
     // The link in the first answer is the one that opens the enquiry.
     const page = await h.app.request(`/status/${statusTokenIn(first)}`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(row.reference);
-    const events = await h.database.db.selectFrom('enquiry_event').select('kind').where('kind', '=', 'sms_in').where('data', '@>', JSON.stringify({ messageSid: sid }) as never).execute();
+    const events = await h.database.db
+      .selectFrom('enquiry_event')
+      .select('kind')
+      .where('kind', '=', 'sms_in')
+      .where('data', '@>', JSON.stringify({ messageSid: sid }) as never)
+      .execute();
     expect(events).toHaveLength(1);
   });
 
@@ -136,7 +163,12 @@ describe('POST /twilio/sms from a journalist', () => {
 
 describe('POST /twilio/sms signature check', () => {
   const params = () => ({ MessageSid: messageSid(), From: '+447911000099', To: PRESS_OFFICE_NUMBER, Body: 'forged' });
-  const base = () => ({ publicBaseUrl: PUBLIC_BASE_URL, path: '/twilio/sms', params: params(), authToken: h.twilio.authToken });
+  const base = () => ({
+    publicBaseUrl: PUBLIC_BASE_URL,
+    path: '/twilio/sms',
+    params: params(),
+    authToken: h.twilio.authToken,
+  });
 
   it.each([
     ['missing', () => unsignedFormRequest(base())],
@@ -161,4 +193,3 @@ describe('POST /twilio/sms signature check', () => {
 function statusTokenIn(reply: string): string | undefined {
   return /\/status\/([A-Za-z0-9_-]{22})/.exec(reply)?.[1];
 }
-

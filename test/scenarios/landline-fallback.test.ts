@@ -32,7 +32,14 @@ async function start(primary: string) {
 }
 
 async function urgentEnquiry(): Promise<string> {
-  const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: JOURNALIST, subject: 'Fire at the depot', details: 'Need a line tonight', urgent: true });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Ann Reporter',
+    outlet: 'Evening Gazette',
+    phone: JOURNALIST,
+    subject: 'Fire at the depot',
+    details: 'Need a line tonight',
+    urgent: true,
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { reference: string }).reference;
 }
@@ -67,16 +74,29 @@ describe('a page to a number that cannot take texts', () => {
     expect(h.twilio.requests.filter((r) => r.responseStatus >= 400)).toEqual([]);
     expect(await eventsOf(h.database.db, ref, 'page_failed')).toEqual([]);
     const instead = await eventsOf(h.database.db, ref, 'page_called_instead');
-    expect(instead.map((e) => e.data)).toEqual([{ pageId: expect.any(String), step: 3, to: 'fallback', reason: 'no_texts' }]);
-    const [placed] = (await eventsOf(h.database.db, ref, 'page_call_placed')).filter((e) => (e.data as { step: number }).step === 3);
+    expect(instead.map((e) => e.data)).toEqual([
+      { pageId: expect.any(String), step: 3, to: 'fallback', reason: 'no_texts' },
+    ]);
+    const [placed] = (await eventsOf(h.database.db, ref, 'page_call_placed')).filter(
+      (e) => (e.data as { step: number }).step === 3,
+    );
     expect(placed.data).toMatchObject({ to: SHIPPED_FALLBACK, source: 'fallback' });
     // The page step itself is recorded as the call it was.
-    const steps = await h.database.db.selectFrom('page_step').select(['step_index', 'action', 'state']).where('to_number', '=', SHIPPED_FALLBACK).execute();
+    const steps = await h.database.db
+      .selectFrom('page_step')
+      .select(['step_index', 'action', 'state'])
+      .where('to_number', '=', SHIPPED_FALLBACK)
+      .execute();
     expect(steps).toEqual([{ step_index: 3, action: 'call', state: 'sent' }]);
 
-    await h.services.users.create({ ...MANAGER, name: 'Mona Manager', role: 'manager' }, { userId: null, email: 'test' });
+    await h.services.users.create(
+      { ...MANAGER, name: 'Mona Manager', role: 'manager' },
+      { userId: null, email: 'test' },
+    );
     const mona = await loginAs(h, MANAGER.email, MANAGER.password);
-    expect(text((await mona.get(`/desk/enquiries/${ref}`)).body)).toContain('Escalation step 4 to the out-of-hours line called: this number cannot take texts');
+    expect(text((await mona.get(`/desk/enquiries/${ref}`)).body)).toContain(
+      'Escalation step 4 to the out-of-hours line called: this number cannot take texts',
+    );
   });
 
   it('calls an on-call officer whose number is a landline as the very first step, instead of a text Twilio would refuse', async () => {
@@ -88,7 +108,9 @@ describe('a page to a number that cannot take texts', () => {
     expect(call.twiml).toContain('Press 1 to acknowledge');
     expect(h.twilio.messages).toEqual([]);
     const instead = await eventsOf(h.database.db, ref, 'page_called_instead');
-    expect(instead.map((e) => e.data)).toEqual([{ pageId: expect.any(String), step: 0, to: 'oncall', reason: 'no_texts' }]);
+    expect(instead.map((e) => e.data)).toEqual([
+      { pageId: expect.any(String), step: 0, to: 'oncall', reason: 'no_texts' },
+    ]);
     // The escalation goes on as configured: the call step rings the landline again after the timeout.
     await later(10);
     expect(callsTo(LANDLINE)).toHaveLength(2);
@@ -99,7 +121,14 @@ describe('a page to a number that cannot take texts', () => {
 describe('a journalist who gave a landline', () => {
   it('is not sent the text that on-call has their urgent enquiry, which Twilio would refuse', async () => {
     await start(ON_CALL);
-    const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: LANDLINE, subject: 'Fire at the depot', details: 'Need a line tonight', urgent: true });
+    const res = await h.postJson('/api/enquiries', {
+      name: 'Ann Reporter',
+      outlet: 'Evening Gazette',
+      phone: LANDLINE,
+      subject: 'Fire at the depot',
+      details: 'Need a line tonight',
+      urgent: true,
+    });
     const ref = ((await res.json()) as { reference: string }).reference;
     await h.twilio.waitForMessages(1);
     await h.jobs.settle();
@@ -114,16 +143,22 @@ describe('a journalist who gave a landline', () => {
 describe('numbers that cannot take texts on the rota and in the config', () => {
   it('may be put on the rota from the desk, and the rota page says pages to it are calls, also for the shipped fallback line', async () => {
     h = await startHarness({ now: CHRISTMAS_EVE_6PM });
-    await h.services.users.create({ ...MANAGER, name: 'Mona Manager', role: 'manager' }, { userId: null, email: 'test' });
+    await h.services.users.create(
+      { ...MANAGER, name: 'Mona Manager', role: 'manager' },
+      { userId: null, email: 'test' },
+    );
     const mona = await loginAs(h, MANAGER.email, MANAGER.password);
     await mona.get('/desk/rota');
-    expect((await mona.post('/desk/rota/people', { name: 'Lena Landline', phone: '020 7946 0000' })).location).toBe('/desk/rota?done=person');
+    expect((await mona.post('/desk/rota/people', { name: 'Lena Landline', phone: '020 7946 0000' })).location).toBe(
+      '/desk/rota?done=person',
+    );
     await mona.post('/desk/rota/people', { name: 'Milo Mobile', phone: '07911 200001' });
     const people = await h.database.db.selectFrom('person').select(['id', 'name']).execute();
     const id = (name: string) => people.find((p) => p.name === name)!.id;
 
     const page = (await mona.get('/desk/rota')).body;
-    const row = (personId: string) => text(new RegExp(`<tr id="person-row-${personId}">([\\s\\S]*?)</tr>`).exec(page)![1]);
+    const row = (personId: string) =>
+      text(new RegExp(`<tr id="person-row-${personId}">([\\s\\S]*?)</tr>`).exec(page)![1]);
     expect(row(id('Lena Landline'))).toContain(NO_TEXTS);
     expect(row(id('Milo Mobile'))).not.toContain(NO_TEXTS);
     // Nobody is on call: pages go to the out-of-hours line, the shipped 03 number.
@@ -134,24 +169,41 @@ describe('numbers that cannot take texts on the rota and in the config', () => {
 
   it('sends the test page of a person whose phone cannot take texts as a call, as their pages go', async () => {
     h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true });
-    await h.services.users.create({ ...MANAGER, name: 'Mona Manager', role: 'manager' }, { userId: null, email: 'test' });
+    await h.services.users.create(
+      { ...MANAGER, name: 'Mona Manager', role: 'manager' },
+      { userId: null, email: 'test' },
+    );
     const mona = await loginAs(h, MANAGER.email, MANAGER.password);
     const lena = await h.services.rota.addPerson({ name: 'Lena Landline', phone: LANDLINE });
     await mona.get('/desk/rota');
     const res = await mona.post(`/desk/rota/people/${lena.id}/test-page`);
-    expect(text((await mona.get(res.location!)).body)).toContain(`A test call to Lena Landline on ${LANDLINE} has been queued: ${NO_TEXTS}.`);
+    expect(text((await mona.get(res.location!)).body)).toContain(
+      `A test call to Lena Landline on ${LANDLINE} has been queued: ${NO_TEXTS}.`,
+    );
     const [call] = await h.twilio.waitForCalls(1);
     await h.jobs.settle();
     expect(call.to).toBe(LANDLINE);
-    expect(call.twiml).toContain('a test page for Lena Landline. If you can hear this, on-call pages reach this phone as calls.');
+    expect(call.twiml).toContain(
+      'a test page for Lena Landline. If you can hear this, on-call pages reach this phone as calls.',
+    );
     expect(h.twilio.messages).toEqual([]);
     expect(h.twilio.requests.filter((r) => r.responseStatus >= 400)).toEqual([]);
   });
 
   it('/readyz names the configured numbers that cannot take texts by their keys, and stays ready', async () => {
-    h = await startHarness({ now: CHRISTMAS_EVE_6PM, config: { handover: { smsNumbers: ['+447911200009', LANDLINE] }, desk: { escalationNumbers: [SHIPPED_FALLBACK] } } });
+    h = await startHarness({
+      now: CHRISTMAS_EVE_6PM,
+      config: {
+        handover: { smsNumbers: ['+447911200009', LANDLINE] },
+        desk: { escalationNumbers: [SHIPPED_FALLBACK] },
+      },
+    });
     const res = await h.app.request('/readyz');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ready', paging: 'on', cannotTakeTexts: ['onCall.fallbackNumber', 'handover.smsNumbers[1]', 'desk.escalationNumbers[0]'] });
+    expect(await res.json()).toEqual({
+      status: 'ready',
+      paging: 'on',
+      cannotTakeTexts: ['onCall.fallbackNumber', 'handover.smsNumbers[1]', 'desk.escalationNumbers[0]'],
+    });
   });
 });

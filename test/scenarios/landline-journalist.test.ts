@@ -31,7 +31,15 @@ const textsTo = (phone: string) => h.twilio.messages.filter((m) => m.to === phon
 const refusals = () => h.twilio.requests.filter((r) => r.responseStatus >= 400);
 
 async function enquiryFrom(phone: string, opts: { urgent: boolean; subject?: string }): Promise<string> {
-  const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone, email: 'ann@gazette.example', subject: opts.subject ?? 'Fire at the depot', details: 'Need a line tonight', urgent: opts.urgent });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Ann Reporter',
+    outlet: 'Evening Gazette',
+    phone,
+    email: 'ann@gazette.example',
+    subject: opts.subject ?? 'Fire at the depot',
+    details: 'Need a line tonight',
+    urgent: opts.urgent,
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { reference: string }).reference;
 }
@@ -45,7 +53,10 @@ async function sms(from: string, body: string): Promise<string[]> {
 describe('a journalist who gave a landline', () => {
   it('is shown so on the desk in place of the SMS reply form, and a reply from a stale form is refused and not queued; calling and email stay', async () => {
     h = await startHarness({ now: WEDNESDAY_10AM, jobs: true });
-    await h.services.users.create({ ...OFFICER, name: 'Olive Officer', role: 'officer' }, { userId: null, email: 'test' });
+    await h.services.users.create(
+      { ...OFFICER, name: 'Olive Officer', role: 'officer' },
+      { userId: null, email: 'test' },
+    );
     const desk = await loginAs(h, OFFICER.email, OFFICER.password);
     const ref = await enquiryFrom(LANDLINE, { urgent: false });
     await h.jobs.settle();
@@ -61,7 +72,7 @@ describe('a journalist who gave a landline', () => {
     const refused = await desk.post(`/desk/enquiries/${ref}/reply`, { reply: 'The depot fire is out.' });
     expect(fieldError(refused.body, 'reply')).toContain(NOTICE);
     await h.jobs.settle();
-    expect((await eventsOf(h.database.db, ref, 'reply_queued'))).toEqual([]);
+    expect(await eventsOf(h.database.db, ref, 'reply_queued')).toEqual([]);
     expect(textsTo(LANDLINE)).toEqual([]);
     expect(refusals()).toEqual([]);
   });
@@ -78,7 +89,9 @@ describe('a journalist who gave a landline', () => {
     expect(view).not.toContain('Send reply');
     expect(view).toContain('Call me, then the journalist');
 
-    expect(await sms(ON_CALL, `REPLY ${ref} The depot fire is out.`)).toEqual([`Press Desk: this journalist's number cannot take texts. ${NOTICE}.`]);
+    expect(await sms(ON_CALL, `REPLY ${ref} The depot fire is out.`)).toEqual([
+      `Press Desk: this journalist's number cannot take texts. ${NOTICE}.`,
+    ]);
     await h.jobs.settle();
     expect(await eventsOf(h.database.db, ref, 'reply_queued')).toEqual([]);
     expect(textsTo(LANDLINE)).toEqual([]);
@@ -90,41 +103,66 @@ describe('an incident summary to an on-call number that cannot take texts', () =
   it.each([
     { who: 'the shipped 03 out-of-hours line, with nobody on the rota', phone: SHIPPED_FALLBACK, rota: false },
     { who: 'an on-call officer whose phone is a landline', phone: LANDLINE, rota: true },
-  ])('reaches $who as a call saying the summary, and each enquiry’s timeline says so', async ({ phone: onCall, rota }) => {
-    h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 0 }, intake: { rateLimit: null, pageRateLimit: null } } });
-    expect(h.config.onCall.fallbackNumber).toBe(SHIPPED_FALLBACK);
-    if (rota) await nightRota(h, { primary: onCall });
-    await h.services.incidents.declare({ name: 'Depot fire', terms: 'depot fire' }, { kind: 'staff', actor: { userId: null, email: 'manager@press.example.org' } });
+  ])(
+    'reaches $who as a call saying the summary, and each enquiry’s timeline says so',
+    async ({ phone: onCall, rota }) => {
+      h = await startHarness({
+        now: CHRISTMAS_EVE_6PM,
+        jobs: true,
+        config: { onCall: { bundleSeconds: 0 }, intake: { rateLimit: null, pageRateLimit: null } },
+      });
+      expect(h.config.onCall.fallbackNumber).toBe(SHIPPED_FALLBACK);
+      if (rota) await nightRota(h, { primary: onCall });
+      await h.services.incidents.declare(
+        { name: 'Depot fire', terms: 'depot fire' },
+        { kind: 'staff', actor: { userId: null, email: 'manager@press.example.org' } },
+      );
 
-    // The first urgent enquiry pages the out-of-hours line (a call); pressing 1 gives on-call the incident.
-    await enquiryFrom('+447911123401', { urgent: true, subject: 'Depot fire: any injuries?' });
-    const [page] = await h.twilio.waitForCalls(1);
-    await h.jobs.settle();
-    expect(page.to).toBe(onCall);
-    await h.twilio.answerCall(page, { answeredBy: 'human', digits: ['1'] });
-    await h.jobs.settle();
+      // The first urgent enquiry pages the out-of-hours line (a call); pressing 1 gives on-call the incident.
+      await enquiryFrom('+447911123401', { urgent: true, subject: 'Depot fire: any injuries?' });
+      const [page] = await h.twilio.waitForCalls(1);
+      await h.jobs.settle();
+      expect(page.to).toBe(onCall);
+      await h.twilio.answerCall(page, { answeredBy: 'human', digits: ['1'] });
+      await h.jobs.settle();
 
-    // Two more about the same story do not page: they go into one summary 15 minutes later.
-    h.clock.advance(MINUTE);
-    const later = [await enquiryFrom('+447911123402', { urgent: true, subject: 'Depot fire update' }), await enquiryFrom('+447911123403', { urgent: true, subject: 'Depot fire road closures' })];
-    h.clock.advance(h.config.incidents.summaryMinutes * MINUTE);
-    await h.jobs.settle();
-    const summary = await h.twilio.waitForCalls(2);
-    await h.jobs.settle();
+      // Two more about the same story do not page: they go into one summary 15 minutes later.
+      h.clock.advance(MINUTE);
+      const later = [
+        await enquiryFrom('+447911123402', { urgent: true, subject: 'Depot fire update' }),
+        await enquiryFrom('+447911123403', { urgent: true, subject: 'Depot fire road closures' }),
+      ];
+      h.clock.advance(h.config.incidents.summaryMinutes * MINUTE);
+      await h.jobs.settle();
+      const summary = await h.twilio.waitForCalls(2);
+      await h.jobs.settle();
 
-    expect(summary[1].to).toBe(onCall);
-    const said = text(summary[1].twiml!);
-    expect(said).toContain('This is Press Desk. Incident Depot fire: 2 more urgent enquiries have arrived. None has a deadline before the office opens');
-    // The reference spelled out to be written down: "PD-7KQ-2MX" is "P D, 7 K Q, 2 M X".
-    const spelled = later[1].split('-').map((part) => part.split('').join(' ')).join(', ');
-    expect(said).toContain(`The latest is ${spelled}.`);
-    expect(textsTo(onCall)).toEqual([]);
-    expect(refusals()).toEqual([]);
-    for (const ref of later) {
-      expect((await eventsOf(h.database.db, ref, 'incident_summary')).map((e) => e.data)).toEqual([{ incidentId: expect.any(String), to: onCall, by: 'call' }]);
-    }
-    await h.services.users.create({ ...OFFICER, name: 'Olive Officer', role: 'officer' }, { userId: null, email: 'test' });
-    const desk = await loginAs(h, OFFICER.email, OFFICER.password);
-    expect(text((await desk.get(`/desk/enquiries/${later[0]}`)).body)).toContain('Counted in the incident summary called to on-call');
-  });
+      expect(summary[1].to).toBe(onCall);
+      const said = text(summary[1].twiml!);
+      expect(said).toContain(
+        'This is Press Desk. Incident Depot fire: 2 more urgent enquiries have arrived. None has a deadline before the office opens',
+      );
+      // The reference spelled out to be written down: "PD-7KQ-2MX" is "P D, 7 K Q, 2 M X".
+      const spelled = later[1]
+        .split('-')
+        .map((part) => part.split('').join(' '))
+        .join(', ');
+      expect(said).toContain(`The latest is ${spelled}.`);
+      expect(textsTo(onCall)).toEqual([]);
+      expect(refusals()).toEqual([]);
+      for (const ref of later) {
+        expect((await eventsOf(h.database.db, ref, 'incident_summary')).map((e) => e.data)).toEqual([
+          { incidentId: expect.any(String), to: onCall, by: 'call' },
+        ]);
+      }
+      await h.services.users.create(
+        { ...OFFICER, name: 'Olive Officer', role: 'officer' },
+        { userId: null, email: 'test' },
+      );
+      const desk = await loginAs(h, OFFICER.email, OFFICER.password);
+      expect(text((await desk.get(`/desk/enquiries/${later[0]}`)).body)).toContain(
+        'Counted in the incident summary called to on-call',
+      );
+    },
+  );
 });

@@ -25,7 +25,14 @@ interface Stream {
 
 async function openStream(h: Harness, c: DeskClient): Promise<Stream> {
   const res = await h.app.request('/desk/events', { headers: { Cookie: c.cookie, Accept: 'text/event-stream' } });
-  if (res.status !== 200) return { status: res.status, text: () => '', until: () => Promise.reject(new Error(`status ${res.status}`)), ended: async () => '', close: async () => undefined };
+  if (res.status !== 200)
+    return {
+      status: res.status,
+      text: () => '',
+      until: () => Promise.reject(new Error(`status ${res.status}`)),
+      ended: async () => '',
+      close: async () => undefined,
+    };
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let text = '';
@@ -56,7 +63,13 @@ async function openStream(h: Harness, c: DeskClient): Promise<Stream> {
 }
 
 async function submit(h: Harness, subject: string): Promise<string> {
-  const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Gazette', phone: '+447911123401', subject, details: 'Details' });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Ann Reporter',
+    outlet: 'Gazette',
+    phone: '+447911123401',
+    subject,
+    details: 'Details',
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { reference: string }).reference;
 }
@@ -107,7 +120,9 @@ describe('with the default check interval (25 s): before each arrival', () => {
   });
 
   it('ends a stream when the user’s password is reset', async () => {
-    await expectEndedBy(({ id }) => h.services.users.resetPassword(id, 'a-brand-new-password', { userId: managerId, email: MANAGER.email }));
+    await expectEndedBy(({ id }) =>
+      h.services.users.resetPassword(id, 'a-brand-new-password', { userId: managerId, email: MANAGER.email }),
+    );
   });
 
   it('keeps streaming while the session lives', async () => {
@@ -144,7 +159,10 @@ describe('with a 1 s check interval: without any arrival', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ now: WEDNESDAY_10AM, config: { desk: { liveQueue: { sessionCheckSeconds: 1 } } } });
-    await h.services.users.create({ email: 'idle.officer@press.example', password: 'officer-password-1', name: 'Ida Idle', role: 'officer' }, SYSTEM);
+    await h.services.users.create(
+      { email: 'idle.officer@press.example', password: 'officer-password-1', name: 'Ida Idle', role: 'officer' },
+      SYSTEM,
+    );
   });
   afterAll(async () => h?.close());
 

@@ -45,14 +45,20 @@ async function officer(email: string, role: 'officer' | 'manager' = 'officer') {
 
 /** Wrong passwords for `email` from `n` different addresses (`first`, `first`+1, …), each refused as wrong. */
 async function guessFrom(n: number, first: number, email: string) {
-  for (let i = 0; i < n; i++) expect((await browserAt(`203.0.113.${first + i}`).login(email, 'guess')).status).toBe(401);
+  for (let i = 0; i < n; i++)
+    expect((await browserAt(`203.0.113.${first + i}`).login(email, 'guess')).status).toBe(401);
 }
 
 /** Emails queued (not yet sent: no job runner here) whose key starts with `prefix`. */
 async function queuedEmails(prefix: string) {
   const { rows } = await sql<{ key: string; payload: { to: string; content: string } }>`
-    SELECT j.key, j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'send_email' AND j.key LIKE ${`${prefix}%`} ORDER BY j.key`.execute(h.database.db);
-  return rows.map((r) => ({ to: r.payload.to, ...(JSON.parse(r.payload.content) as { subject: string; text: string }) }));
+    SELECT j.key, j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'send_email' AND j.key LIKE ${`${prefix}%`} ORDER BY j.key`.execute(
+    h.database.db,
+  );
+  return rows.map((r) => ({
+    to: r.payload.to,
+    ...(JSON.parse(r.payload.content) as { subject: string; text: string }),
+  }));
 }
 
 describe('sign-in limits', () => {
@@ -144,12 +150,15 @@ describe('managers are told of a lock-out', () => {
     expect(await queuedEmails(`login-locked:${owner.id}:`)).toEqual([]);
     await guessFrom(1, 169, owner.email);
     // More tries while it is locked (refused before the password is looked at) change nothing.
-    for (let i = 0; i < 5; i++) expect((await browserAt(`203.0.113.${170 + i}`).login(owner.email, 'guess')).status).toBe(429);
+    for (let i = 0; i < 5; i++)
+      expect((await browserAt(`203.0.113.${170 + i}`).login(owner.email, 'guess')).status).toBe(429);
 
     const emails = await queuedEmails(`login-locked:${owner.id}:`);
     expect(emails.map((e) => e.to)).toEqual([maya.email]);
     expect(emails[0].subject).toBe('Desk sign-in locked for locked.out');
-    expect(emails[0].text).toContain('Sign-in to the desk account of locked.out (locked.out@press.example) failed from 10 different addresses within 60 minutes');
+    expect(emails[0].text).toContain(
+      'Sign-in to the desk account of locked.out (locked.out@press.example) failed from 10 different addresses within 60 minutes',
+    );
     expect(emails[0].text).toContain('locked.out can still sign in from a browser they have signed in from before');
     const entries = await h.database.db
       .selectFrom('audit_log')
@@ -157,14 +166,28 @@ describe('managers are told of a lock-out', () => {
       .where('action', '=', 'login.locked')
       .where(sql<boolean>`detail->>'userId' = ${owner.id}`)
       .execute();
-    expect(entries).toEqual([{ action: 'login.locked', user_email: 'sign-in limits', detail: { account: owner.email, userId: owner.id, addresses: 10, minutes: 60 } }]);
+    expect(entries).toEqual([
+      {
+        action: 'login.locked',
+        user_email: 'sign-in limits',
+        detail: { account: owner.email, userId: owner.id, addresses: 10, minutes: 60 },
+      },
+    ]);
   });
 
   it('a lock-out of an address nobody has tells nobody', async () => {
-    const before = await h.database.db.selectFrom('audit_log').select('id').where('action', '=', 'login.locked').execute();
+    const before = await h.database.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'login.locked')
+      .execute();
     await guessFrom(10, 180, 'nobody.here@press.example');
     expect((await browserAt('203.0.113.200').login('nobody.here@press.example', 'guess')).status).toBe(429);
-    const after = await h.database.db.selectFrom('audit_log').select('id').where('action', '=', 'login.locked').execute();
+    const after = await h.database.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'login.locked')
+      .execute();
     expect(after).toHaveLength(before.length);
   });
 });

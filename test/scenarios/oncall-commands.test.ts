@@ -21,10 +21,20 @@ let h: Harness;
 afterEach(async () => h?.close());
 
 async function start(opts: { rota?: boolean } = {}) {
-  h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 0, fallbackNumber: FALLBACK } } });
+  h = await startHarness({
+    now: CHRISTMAS_EVE_6PM,
+    jobs: true,
+    config: { onCall: { bundleSeconds: 0, fallbackNumber: FALLBACK } },
+  });
   if (opts.rota !== false) {
     await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
-    await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: new Date('2026-12-01T00:00:00Z'), endsAt: new Date('2027-01-05T09:00:00Z'), createdBy: 'test' });
+    await h.services.rota.addShift({
+      phone: ON_CALL,
+      role: 'primary',
+      startsAt: new Date('2026-12-01T00:00:00Z'),
+      endsAt: new Date('2027-01-05T09:00:00Z'),
+      createdBy: 'test',
+    });
   }
 }
 
@@ -49,7 +59,10 @@ async function paged(n: number) {
 }
 
 function twimlText(xml: string): string {
-  return (/<Message>([\s\S]*)<\/Message>/.exec(xml)?.[1] ?? '').replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'");
+  return (/<Message>([\s\S]*)<\/Message>/.exec(xml)?.[1] ?? '')
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'");
 }
 
 /** Texts `body` from `from` and returns the reply SMS. */
@@ -84,36 +97,71 @@ describe('the on-call officer works an enquiry by SMS', () => {
     await paged(1);
 
     const info = await text(ON_CALL, 'INFO');
-    for (const part of [ref, 'Ann Reporter', 'Evening Gazette', '07911 123401', 'Deadline', 'Fire at the depot', 'Need a line tonight on how many crews are there']) {
+    for (const part of [
+      ref,
+      'Ann Reporter',
+      'Evening Gazette',
+      '07911 123401',
+      'Deadline',
+      'Fire at the depot',
+      'Need a line tonight on how many crews are there',
+    ]) {
       expect(info).toContain(part);
     }
-    expect(await events(ref, 'oncall_viewed')).toEqual([{ kind: 'oncall_viewed', actor: 'Olu On-Call', data: { via: 'sms' } }]);
+    expect(await events(ref, 'oncall_viewed')).toEqual([
+      { kind: 'oncall_viewed', actor: 'Olu On-Call', data: { via: 'sms' } },
+    ]);
 
     // Work on it is having it: the first action acknowledges the page, and says so.
-    expect(await text(ON_CALL, 'CALL')).toBe(`Press Desk: ringing you now to connect you to the journalist for ${ref}. Page acknowledged: escalation stopped.`);
+    expect(await text(ON_CALL, 'CALL')).toBe(
+      `Press Desk: ringing you now to connect you to the journalist for ${ref}. Page acknowledged: escalation stopped.`,
+    );
     const [call] = await h.twilio.waitForCalls(1);
     expect(call).toMatchObject({ to: ON_CALL, from: PRESS_OFFICE_NUMBER });
     const log = await h.twilio.answerCall(call, { parties: { [JOURNALIST]: { answers: true, talkSeconds: 120 } } });
     expect(log.dials).toHaveLength(1);
-    expect(log.dials[0]).toMatchObject({ numbers: [JOURNALIST], callerId: PRESS_OFFICE_NUMBER, bridged: true, duration: 120 });
+    expect(log.dials[0]).toMatchObject({
+      numbers: [JOURNALIST],
+      callerId: PRESS_OFFICE_NUMBER,
+      bridged: true,
+      duration: 120,
+    });
     expect((await events(ref, 'callback_requested')).map((e) => e.actor)).toEqual(['Olu On-Call']);
-    expect((await events(ref, 'callback_ended')).map((e) => e.data)).toEqual([expect.objectContaining({ status: 'completed', seconds: 120 })]);
+    expect((await events(ref, 'callback_ended')).map((e) => e.data)).toEqual([
+      expect.objectContaining({ status: 'completed', seconds: 120 }),
+    ]);
 
-    expect(await text(ON_CALL, 'REPLY We will have a statement by 8pm.')).toBe(`Press Desk: reply to ${ref} queued to 07911 123401.`);
+    expect(await text(ON_CALL, 'REPLY We will have a statement by 8pm.')).toBe(
+      `Press Desk: reply to ${ref} queued to 07911 123401.`,
+    );
     await h.jobs.settle();
-    expect(smsTo(JOURNALIST).filter((m) => m.body === 'We will have a statement by 8pm.').map((m) => m.from)).toEqual([PRESS_OFFICE_NUMBER]);
+    expect(
+      smsTo(JOURNALIST)
+        .filter((m) => m.body === 'We will have a statement by 8pm.')
+        .map((m) => m.from),
+    ).toEqual([PRESS_OFFICE_NUMBER]);
 
     const line = 'Four crews on scene, no injuries; full statement at 8pm.';
     expect(await text(ON_CALL, `DONE ${line}`)).toBe(`Press Desk: ${ref} marked answered; your line is recorded.`);
-    const e = await h.database.db.selectFrom('enquiry').select(['status', 'response_given']).where('reference', '=', ref).executeTakeFirstOrThrow();
+    const e = await h.database.db
+      .selectFrom('enquiry')
+      .select(['status', 'response_given'])
+      .where('reference', '=', ref)
+      .executeTakeFirstOrThrow();
     expect(e).toEqual({ status: 'answered', response_given: line });
     expect((await events(ref, 'response_recorded')).map((x) => x.actor)).toEqual(['Olu On-Call']);
 
     // The morning digest (Tuesday 29 December, after Christmas) says what on-call did, and when.
     h.clock.set('2026-12-29T09:05:00Z');
     const digestId = await h.services.digest.generateIfDue();
-    const digest = await h.database.db.selectFrom('handover_digest').select('summary').where('id', '=', digestId!).executeTakeFirstOrThrow();
-    const item = (digest.summary as { items: Array<{ reference: string; answered: boolean; overnight?: string[] }> }).items.find((i) => i.reference === ref)!;
+    const digest = await h.database.db
+      .selectFrom('handover_digest')
+      .select('summary')
+      .where('id', '=', digestId!)
+      .executeTakeFirstOrThrow();
+    const item = (
+      digest.summary as { items: Array<{ reference: string; answered: boolean; overnight?: string[] }> }
+    ).items.find((i) => i.reference === ref)!;
     expect(item.answered).toBe(true);
     expect(item.overnight).toEqual([
       'Thu 24 Dec 18:00 acknowledged the page (sms) (Olu On-Call)',
@@ -128,10 +176,15 @@ describe('the on-call officer works an enquiry by SMS', () => {
     await start();
     const a = await urgentEnquiry({ subject: 'First' });
     await paged(1);
-    expect(await text(ON_CALL, 'NOTE Rang back, sending figures')).toBe(`Press Desk: note added to ${a}. Page acknowledged: escalation stopped.`);
+    expect(await text(ON_CALL, 'NOTE Rang back, sending figures')).toBe(
+      `Press Desk: note added to ${a}. Page acknowledged: escalation stopped.`,
+    );
     // A word that merely spells a reference ("ACCEPT" could be PD-ACC-EPT) is the start of the text.
     expect(await text(ON_CALL, 'NOTE ACCEPT they will call back')).toBe(`Press Desk: note added to ${a}.`);
-    expect((await events(a, 'note')).map((e) => e.data)).toEqual([{ text: 'Rang back, sending figures' }, { text: 'ACCEPT they will call back' }]);
+    expect((await events(a, 'note')).map((e) => e.data)).toEqual([
+      { text: 'Rang back, sending figures' },
+      { text: 'ACCEPT they will call back' },
+    ]);
 
     const b = await urgentEnquiry({ subject: 'Second', outlet: 'Radio North', phone: '+447911123402' });
     await paged(2);
@@ -147,7 +200,9 @@ describe('the on-call officer works an enquiry by SMS', () => {
     expect(h.twilio.calls).toHaveLength(0);
 
     // By reference in lower case without dashes, and by the page's short code.
-    expect(await text(ON_CALL, `note ${b.toLowerCase().replace(/-/g, '')} Spoke to the editor`)).toBe(`Press Desk: note added to ${b}. Page acknowledged: escalation stopped.`);
+    expect(await text(ON_CALL, `note ${b.toLowerCase().replace(/-/g, '')} Spoke to the editor`)).toBe(
+      `Press Desk: note added to ${b}. Page acknowledged: escalation stopped.`,
+    );
     expect((await events(b, 'note')).map((e) => e.data)).toEqual([{ text: 'Spoke to the editor' }]);
     const code = /ACK (\d{4})/.exec(smsTo(ON_CALL).find((m) => m.body!.includes(a))!.body!)![1];
     expect(await text(ON_CALL, `INFO ${code}`)).toMatch(new RegExp(`^${a}: Ann Reporter, Evening Gazette`));
@@ -164,10 +219,18 @@ describe('the on-call officer works an enquiry by SMS', () => {
     expect(await text(FALLBACK, 'NOTE Will call at 7')).toBe(`Press Desk: note added to ${ref}.`);
     expect((await events(ref, 'note')).map((e) => e.actor)).toEqual([`on call (${FALLBACK})`]);
     // Once it is answered there is nothing open to mean: a reference is needed.
-    expect(await text(FALLBACK, 'DONE We will have a statement at 8am')).toBe(`Press Desk: ${ref} marked answered; your line is recorded.`);
-    expect(await text(FALLBACK, 'NOTE One more thing')).toBe('Press Desk: you have no open page, so say which enquiry, e.g. NOTE PD-7KM-4QX.');
+    expect(await text(FALLBACK, 'DONE We will have a statement at 8am')).toBe(
+      `Press Desk: ${ref} marked answered; your line is recorded.`,
+    );
+    expect(await text(FALLBACK, 'NOTE One more thing')).toBe(
+      'Press Desk: you have no open page, so say which enquiry, e.g. NOTE PD-7KM-4QX.',
+    );
     expect(await text(FALLBACK, `NOTE ${ref} One more thing`)).toBe(`Press Desk: note added to ${ref}.`);
-    const audit = await h.database.db.selectFrom('audit_log').select(['user_email', 'action']).where('action', '=', 'enquiry.note_added').execute();
+    const audit = await h.database.db
+      .selectFrom('audit_log')
+      .select(['user_email', 'action'])
+      .where('action', '=', 'enquiry.note_added')
+      .execute();
     expect(audit).toEqual([
       { user_email: `on call (${FALLBACK})`, action: 'enquiry.note_added' },
       { user_email: `on call (${FALLBACK})`, action: 'enquiry.note_added' },
@@ -185,14 +248,22 @@ describe('the on-call officer works an enquiry by SMS', () => {
     await paged(1);
     expect(await text(ON_CALL, 'CALL')).toBe(`Press Desk: ${ref} has no phone number to call.`);
     expect(await text(ON_CALL, 'REPLY Statement at 8pm')).toBe(`Press Desk: ${ref} has no phone number to text.`);
-    expect(await text(ON_CALL, 'DONE')).toBe(`Press Desk: nothing done. Put the line you gave after the reference: DONE ${ref} followed by the text.`);
-    expect(await text(ON_CALL, `NOTE ${ref} ${'x'.repeat(5001)}`)).toMatch(/^Press Desk: a note is too long\. Keep it to 5,000 characters or fewer\.$/);
+    expect(await text(ON_CALL, 'DONE')).toBe(
+      `Press Desk: nothing done. Put the line you gave after the reference: DONE ${ref} followed by the text.`,
+    );
+    expect(await text(ON_CALL, `NOTE ${ref} ${'x'.repeat(5001)}`)).toMatch(
+      /^Press Desk: a note is too long\. Keep it to 5,000 characters or fewer\.$/,
+    );
     await h.jobs.settle();
     expect(h.twilio.calls).toHaveLength(0);
     expect(h.twilio.messages).toHaveLength(1); // the page only
-    expect((await events(ref)).map((e) => e.kind)).not.toEqual(expect.arrayContaining(['callback_requested', 'reply_queued', 'note', 'response_recorded']));
+    expect((await events(ref)).map((e) => e.kind)).not.toEqual(
+      expect.arrayContaining(['callback_requested', 'reply_queued', 'note', 'response_recorded']),
+    );
     // Each text is stored with its reply, so a retry answers the same.
-    expect(await h.database.db.selectFrom('sms_inbound').select('reply').where('from_number', '=', ON_CALL).execute()).toHaveLength(4);
+    expect(
+      await h.database.db.selectFrom('sms_inbound').select('reply').where('from_number', '=', ON_CALL).execute(),
+    ).toHaveLength(4);
   });
 
   it('leaves nothing of an action refused half-way, and still lets the inbound transaction commit', async () => {
@@ -233,7 +304,9 @@ describe('the on-call officer works an enquiry by SMS', () => {
     await paged(1);
     const sids = { note: messageSid(), call: messageSid(), reply: messageSid() };
     for (let i = 0; i < 2; i++) {
-      expect(await text(ON_CALL, 'NOTE Rang back', sids.note)).toBe(`Press Desk: note added to ${ref}. Page acknowledged: escalation stopped.`);
+      expect(await text(ON_CALL, 'NOTE Rang back', sids.note)).toBe(
+        `Press Desk: note added to ${ref}. Page acknowledged: escalation stopped.`,
+      );
       expect(await text(ON_CALL, 'CALL', sids.call)).toContain('ringing you now');
       expect(await text(ON_CALL, 'REPLY On our way', sids.reply)).toContain('queued to');
     }
@@ -266,13 +339,14 @@ describe('what a phone may act on', () => {
     await shift('Bea Backup', BEA_BACKUP, 'backup', '2026-12-01T00:00:00Z', '2027-01-05T09:00:00Z');
     const ref = await urgentEnquiry();
     await paged(1);
-    for (const body of [`INFO ${ref}`, `CALL ${ref}`, `DONE ${ref}`, 'INFO', 'HELP']) expect(await text(BEA_BACKUP, body), body).toBe(NOT_ON_CALL);
+    for (const body of [`INFO ${ref}`, `CALL ${ref}`, `DONE ${ref}`, 'INFO', 'HELP'])
+      expect(await text(BEA_BACKUP, body), body).toBe(NOT_ON_CALL);
     await h.jobs.settle();
     expect(h.twilio.calls).toHaveLength(0);
     expect(await events(ref, 'oncall_viewed')).toEqual([]);
   });
 
-  it('lets a paged phone act on what it was paged for within onCall.linkHours after its shift, then gives it the stranger\'s answer', async () => {
+  it("lets a paged phone act on what it was paged for within onCall.linkHours after its shift, then gives it the stranger's answer", async () => {
     await start({ rota: false });
     await shift('Olu On-Call', ON_CALL, 'primary', '2026-12-24T17:00:00Z', '2026-12-24T20:00:00Z');
     await shift('Kim Next', KIM, 'primary', '2026-12-24T20:00:00Z', '2027-01-05T09:00:00Z');
@@ -289,8 +363,11 @@ describe('what a phone may act on', () => {
     // Olu's shift has ended: the enquiry paged to Olu, yes; Kim's, no, and the answer does not say it exists.
     expect(await text(ON_CALL, `INFO ${first}`)).toMatch(new RegExp(`^${first}: Ann Reporter, Evening Gazette`));
     expect(await text(ON_CALL, `NOTE ${first} Rang the fire service`)).toBe(`Press Desk: note added to ${first}.`);
-    for (const command of ['INFO', 'CALL', 'DONE']) expect(await text(ON_CALL, `${command} ${second}`)).toBe(await noSuch(ON_CALL, command, second));
-    expect(await text(ON_CALL, `NOTE ${second} Not mine`)).toBe((await text(ON_CALL, 'NOTE PD-ZZZ-ZZZ Not mine')).replace('PD-ZZZ-ZZZ', second));
+    for (const command of ['INFO', 'CALL', 'DONE'])
+      expect(await text(ON_CALL, `${command} ${second}`)).toBe(await noSuch(ON_CALL, command, second));
+    expect(await text(ON_CALL, `NOTE ${second} Not mine`)).toBe(
+      (await text(ON_CALL, 'NOTE PD-ZZZ-ZZZ Not mine')).replace('PD-ZZZ-ZZZ', second),
+    );
     // Kim, on call now, likewise cannot reach the enquiry paged to Olu.
     expect(await text(KIM, `INFO ${first}`)).toBe(await noSuch(KIM, 'INFO', first));
     expect(await text(KIM, 'NOTE Called back')).toBe(`Press Desk: note added to ${second}.`);
@@ -300,7 +377,8 @@ describe('what a phone may act on', () => {
 
     // Twelve hours (onCall.linkHours) after Olu's page: Olu is a stranger again.
     h.clock.set('2026-12-25T06:00:00Z');
-    for (const body of [`INFO ${first}`, 'INFO', `DONE ${first}`, 'HELP']) expect(await text(ON_CALL, body), body).toBe(NOT_ON_CALL);
+    for (const body of [`INFO ${first}`, 'INFO', `DONE ${first}`, 'HELP'])
+      expect(await text(ON_CALL, body), body).toBe(NOT_ON_CALL);
     expect(await events(first, 'oncall_viewed')).toHaveLength(1);
     // Kim is still on call, so the enquiry paged during this shift is still Kim's after 13 hours, reference or not.
     h.clock.set('2026-12-25T10:00:00Z');
@@ -312,13 +390,20 @@ describe('what a phone may act on', () => {
     const ref = await urgentEnquiry();
     await paged(1);
     expect(await text(FALLBACK, 'ACK')).toContain(`acknowledged ${ref}`); // escalation stops: nothing else is sent to the number
-    const { sent_at } = await h.database.db.selectFrom('outbound_message').select('sent_at').where('to_number', '=', FALLBACK).executeTakeFirstOrThrow();
+    const { sent_at } = await h.database.db
+      .selectFrom('outbound_message')
+      .select('sent_at')
+      .where('to_number', '=', FALLBACK)
+      .executeTakeFirstOrThrow();
     // Twelve hours (onCall.linkHours) less a second after the page: still theirs.
     h.clock.set(new Date(sent_at!.getTime() + 12 * HOUR - 1000));
     expect(await text(FALLBACK, `INFO ${ref}`)).toMatch(new RegExp(`^${ref}: Ann Reporter, Evening Gazette`));
-    expect(await text(FALLBACK, `NOTE ${ref} Rang the depot`)).toMatch(new RegExp(`^Press Desk: note added to ${ref}\\.`));
+    expect(await text(FALLBACK, `NOTE ${ref} Rang the depot`)).toMatch(
+      new RegExp(`^Press Desk: note added to ${ref}\\.`),
+    );
     h.clock.set(new Date(sent_at!.getTime() + 12 * HOUR));
-    for (const body of [`INFO ${ref}`, 'INFO', `DONE ${ref}`, 'HELP']) expect(await text(FALLBACK, body), body).toBe(NOT_ON_CALL);
+    for (const body of [`INFO ${ref}`, 'INFO', `DONE ${ref}`, 'HELP'])
+      expect(await text(FALLBACK, body), body).toBe(NOT_ON_CALL);
     expect((await events(ref, 'note')).length).toBe(1);
   });
 
@@ -329,8 +414,13 @@ describe('what a phone may act on', () => {
     const ref = await urgentEnquiry();
     await paged(1);
     expect(smsTo(KIM)).toHaveLength(1);
-    for (const body of [`INFO ${ref}`, 'INFO', `DONE ${ref}`, 'HELP']) expect(await text(ON_CALL, body), body).toBe(NOT_ON_CALL);
-    const { status } = await h.database.db.selectFrom('enquiry').select('status').where('reference', '=', ref).executeTakeFirstOrThrow();
+    for (const body of [`INFO ${ref}`, 'INFO', `DONE ${ref}`, 'HELP'])
+      expect(await text(ON_CALL, body), body).toBe(NOT_ON_CALL);
+    const { status } = await h.database.db
+      .selectFrom('enquiry')
+      .select('status')
+      .where('reference', '=', ref)
+      .executeTakeFirstOrThrow();
     expect(status).not.toBe('answered');
     expect(await events(ref, 'oncall_viewed')).toEqual([]);
   });
@@ -344,14 +434,16 @@ describe('what a phone may act on', () => {
 
     const olu = (await h.services.rota.findPersonByPhone(ON_CALL))!;
     await h.services.rota.changePhoneAudited(olu.id, KIM, MANAGER);
-    for (const body of [`INFO ${ref}`, 'INFO', 'NOTE', 'HELP']) expect(await text(ON_CALL, body), body).toBe(NOT_ON_CALL);
+    for (const body of [`INFO ${ref}`, 'INFO', 'NOTE', 'HELP'])
+      expect(await text(ON_CALL, body), body).toBe(NOT_ON_CALL);
     // The new number is on call now, but nothing was paged to it.
     expect(await text(KIM, `INFO ${ref}`)).toBe(await noSuch(KIM, 'INFO', ref));
 
     await h.services.rota.updatePersonPhone(olu.id, ON_CALL);
     expect(await text(ON_CALL, 'INFO')).toMatch(new RegExp(`^${ref}: `));
     await h.services.rota.deactivatePersonAudited(olu.id, MANAGER);
-    for (const body of [`INFO ${ref}`, 'INFO', `CALL ${ref}`, 'NOTE', 'HELP']) expect(await text(ON_CALL, body), body).toBe(NOT_ON_CALL);
+    for (const body of [`INFO ${ref}`, 'INFO', `CALL ${ref}`, 'NOTE', 'HELP'])
+      expect(await text(ON_CALL, body), body).toBe(NOT_ON_CALL);
     await h.jobs.settle();
     expect(h.twilio.calls).toHaveLength(0);
     expect(await events(ref, 'oncall_viewed')).toHaveLength(2);
@@ -370,8 +462,16 @@ describe('what a phone may act on', () => {
     const second = await urgentEnquiry({ subject: 'Flooded road', phone: '+447911123402' });
     await paged(2);
     await h.services.rota.deactivatePersonAudited(olu.id, MANAGER);
-    for (const body of ['ACK', `ACK ${second}`]) expect(await text(ON_CALL, body), body).toBe('Press Desk: nothing to acknowledge. Your pages are already acknowledged.');
-    const pages = await h.database.db.selectFrom('page').innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id').select(['enquiry.reference', 'page.status']).orderBy('page.id').execute();
+    for (const body of ['ACK', `ACK ${second}`])
+      expect(await text(ON_CALL, body), body).toBe(
+        'Press Desk: nothing to acknowledge. Your pages are already acknowledged.',
+      );
+    const pages = await h.database.db
+      .selectFrom('page')
+      .innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id')
+      .select(['enquiry.reference', 'page.status'])
+      .orderBy('page.id')
+      .execute();
     expect(pages).toEqual([
       { reference: first, status: 'active' },
       { reference: second, status: 'active' },
@@ -379,7 +479,11 @@ describe('what a phone may act on', () => {
   });
 
   it("lets whoever got an incident's summary act on its enquiries, and nobody else", async () => {
-    h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 0 }, intake: { rateLimit: null, pageRateLimit: null } } });
+    h = await startHarness({
+      now: CHRISTMAS_EVE_6PM,
+      jobs: true,
+      config: { onCall: { bundleSeconds: 0 }, intake: { rateLimit: null, pageRateLimit: null } },
+    });
     await shift('Olu On-Call', ON_CALL, 'primary', '2026-12-24T17:00:00Z', '2026-12-24T18:30:00Z');
     await shift('Kim Next', KIM, 'primary', '2026-12-24T18:30:00Z', '2027-01-05T09:00:00Z');
     await shift('Bea Backup', BEA_BACKUP, 'backup', '2026-12-24T17:00:00Z', '2027-01-05T09:00:00Z');
@@ -407,7 +511,16 @@ describe('texts from anyone else', () => {
     await start();
     const ref = await urgentEnquiry();
     await paged(1);
-    for (const body of [`INFO ${ref}`, `info ${ref.toLowerCase()}`, 'INFO', 'CALL', `CALL ${ref}`, 'HELP', `DONE ${ref}`, 'NOTE']) {
+    for (const body of [
+      `INFO ${ref}`,
+      `info ${ref.toLowerCase()}`,
+      'INFO',
+      'CALL',
+      `CALL ${ref}`,
+      'HELP',
+      `DONE ${ref}`,
+      'NOTE',
+    ]) {
       const reply = await text(STRANGER, body);
       expect(reply, body).toBe(NOT_ON_CALL);
       for (const secret of [ref, 'Ann', 'Gazette', 'Fire', '4']) expect(reply).not.toContain(secret);
@@ -416,14 +529,20 @@ describe('texts from anyone else', () => {
     expect(h.twilio.calls).toHaveLength(0);
     expect(await events(ref, 'oncall_viewed')).toHaveLength(0);
     expect(await enquiriesFrom(STRANGER)).toEqual([]);
-    expect(await h.database.db.selectFrom('sms_inbound').select('reply').where('from_number', '=', STRANGER).execute()).toHaveLength(8);
+    expect(
+      await h.database.db.selectFrom('sms_inbound').select('reply').where('from_number', '=', STRANGER).execute(),
+    ).toHaveLength(8);
   });
 
   it("still makes a journalist's ordinary text that starts with a command word into an enquiry", async () => {
     await start();
     await urgentEnquiry();
     await paged(1);
-    const texts = ['Call me back about the fire please', 'Info needed about the A38 closure', 'Done deal at the council? Can you confirm'];
+    const texts = [
+      'Call me back about the fire please',
+      'Info needed about the A38 closure',
+      'Done deal at the council? Can you confirm',
+    ];
     const numbers = ['+447911999901', '+447911999902', '+447911999903'];
     for (const [i, body] of texts.entries()) {
       expect(await text(numbers[i], body)).toMatch(/^Press office: thank you, your enquiry reference is PD-/);

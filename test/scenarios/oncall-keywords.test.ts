@@ -9,7 +9,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { HELP_ALIASES, HELP_TEXT, USAGE } from '../../src/oncall/commands.js';
-import { keywordType, TWILIO_AUTO_REPLIES, TWILIO_HELP_KEYWORDS, TWILIO_OPT_IN_KEYWORDS, TWILIO_OPT_OUT_KEYWORDS } from '../support/fake-opt-out.js';
+import {
+  keywordType,
+  TWILIO_AUTO_REPLIES,
+  TWILIO_HELP_KEYWORDS,
+  TWILIO_OPT_IN_KEYWORDS,
+  TWILIO_OPT_OUT_KEYWORDS,
+} from '../support/fake-opt-out.js';
 import { PRESS_OFFICE_NUMBER, startHarness, type Harness } from '../support/harness.js';
 import { onCallThroughout } from '../support/rota.js';
 
@@ -28,7 +34,10 @@ describe('the on-call commands and Twilio’s reserved keywords', () => {
   it('uses no opt-out or opt-in keyword as a command word; of Twilio’s help keywords, exactly HELP and INFO', () => {
     const reserved = new Set<string>([...TWILIO_OPT_OUT_KEYWORDS, ...TWILIO_OPT_IN_KEYWORDS]);
     expect(COMMAND_WORDS.filter((w) => reserved.has(w))).toEqual([]);
-    expect(COMMAND_WORDS.filter((w) => (TWILIO_HELP_KEYWORDS as readonly string[]).includes(w)).sort()).toEqual(['HELP', 'INFO']);
+    expect(COMMAND_WORDS.filter((w) => (TWILIO_HELP_KEYWORDS as readonly string[]).includes(w)).sort()).toEqual([
+      'HELP',
+      'INFO',
+    ]);
     // The aliases are there for that reason: no keyword of Twilio's.
     for (const alias of HELP_ALIASES) expect(keywordType(alias)).toBeNull();
   });
@@ -36,7 +45,14 @@ describe('the on-call commands and Twilio’s reserved keywords', () => {
   it('lets every documented command form reach Press Desk and get its answer; Twilio adds its help text only to a bare HELP or INFO', async () => {
     h = await startHarness({ now: CHRISTMAS_EVE_10PM, jobs: true });
     await onCallThroughout(h, { primary: { name: 'Olu On-Call', phone: ON_CALL } });
-    const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: JOURNALIST, subject: 'Fire at the depot', details: 'Need a line tonight', urgent: true });
+    const res = await h.postJson('/api/enquiries', {
+      name: 'Ann Reporter',
+      outlet: 'Evening Gazette',
+      phone: JOURNALIST,
+      subject: 'Fire at the depot',
+      details: 'Need a line tonight',
+      urgent: true,
+    });
     const { reference } = (await res.json()) as { reference: string };
     const [page] = await h.twilio.waitForMessages(1);
     await h.jobs.settle();
@@ -59,12 +75,17 @@ describe('the on-call commands and Twilio’s reserved keywords', () => {
       expect(reply.status, body).toBe(200);
       const inbound = h.twilio.inboundSms.at(-1)!;
       // Press Desk got it and answered it (stored with its answer), and the answer goes out.
-      const stored = await h.database.db.selectFrom('sms_inbound').select(['body', 'reply']).where('message_sid', '=', inbound.messageSid).executeTakeFirstOrThrow();
+      const stored = await h.database.db
+        .selectFrom('sms_inbound')
+        .select(['body', 'reply'])
+        .where('message_sid', '=', inbound.messageSid)
+        .executeTakeFirstOrThrow();
       expect(stored.body, body).toBe(body);
       expect(inbound.replies, body).toEqual([{ body: stored.reply, blocked: false }]);
       const answer = stored.reply;
       if (/^(HELP|COMMANDS|\?)$/.test(body)) expect(answer, body).toBe(HELP_TEXT);
-      else if (body.startsWith('INFO')) expect(answer, body).toMatch(new RegExp(`^${reference}: Ann Reporter, Evening Gazette`));
+      else if (body.startsWith('INFO'))
+        expect(answer, body).toMatch(new RegExp(`^${reference}: Ann Reporter, Evening Gazette`));
       else expect(answer, body).toMatch(/^Press Desk: /);
       // Twilio answers only a whole-body help keyword itself; nothing opts the officer out.
       const twilioSaid = h.twilio.autoReplies.slice(autoRepliesBefore).map((r) => r.body);
@@ -72,7 +93,15 @@ describe('the on-call commands and Twilio’s reserved keywords', () => {
       expect(h.twilio.optOuts.isOptedOut(ON_CALL, PRESS_OFFICE_NUMBER), body).toBe(false);
     }
     expect(await h.database.db.selectFrom('sms_opt_out').selectAll().execute()).toEqual([]);
-    expect((await h.database.db.selectFrom('enquiry').select('status').where('reference', '=', reference).executeTakeFirstOrThrow()).status).toBe('answered');
+    expect(
+      (
+        await h.database.db
+          .selectFrom('enquiry')
+          .select('status')
+          .where('reference', '=', reference)
+          .executeTakeFirstOrThrow()
+      ).status,
+    ).toBe('answered');
   });
 
   it('does not take an officer’s bare STOP as a command: it opts them out, START ends it, and HELP works again', async () => {
@@ -84,7 +113,9 @@ describe('the on-call commands and Twilio’s reserved keywords', () => {
     };
     // Anything else from the on-call number gets the HELP list; a STOP gets nothing from Press Desk.
     expect(await say('STOP')).toEqual([]);
-    expect(await h.database.db.selectFrom('sms_opt_out').select(['phone', 'keyword']).execute()).toEqual([{ phone: ON_CALL, keyword: 'STOP' }]);
+    expect(await h.database.db.selectFrom('sms_opt_out').select(['phone', 'keyword']).execute()).toEqual([
+      { phone: ON_CALL, keyword: 'STOP' },
+    ]);
     expect(await say('START')).toEqual([]);
     expect(await h.database.db.selectFrom('sms_opt_out').selectAll().execute()).toEqual([]);
     expect(await say('COMMANDS')).toEqual([HELP_TEXT]);

@@ -36,13 +36,23 @@ async function start() {
 
 /** An incident the desk declared (on-call does not have it yet, so its urgent enquiries page) with one holding line. */
 async function incidentWithLine(): Promise<{ incident: Incident; lineId: string }> {
-  const incident = await h.services.incidents.declare({ name: 'Op Larch depot', terms: 'depot' }, { kind: 'staff', actor: DESK });
+  const incident = await h.services.incidents.declare(
+    { name: 'Op Larch depot', terms: 'depot' },
+    { kind: 'staff', actor: DESK },
+  );
   const line = await h.services.holdingLines.addLine(incident.id, { kind: 'holding', text: LINE }, DESK);
   return { incident, lineId: line.id };
 }
 
 async function urgentEnquiry(phone: string, subject = 'Fire at the depot'): Promise<string> {
-  const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone, subject, details: 'Need a line tonight.', urgent: true });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Ann Reporter',
+    outlet: 'Evening Gazette',
+    phone,
+    subject,
+    details: 'Need a line tonight.',
+    urgent: true,
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { reference: string }).reference;
 }
@@ -55,7 +65,10 @@ function textsTo(phone: string) {
  * The link in the `n`th page to on-call (or, given `reference`, in the page about that enquiry:
  * two pages sent at once may reach Twilio in either order), opened: its path, page and form fields.
  */
-async function openLink(n = 1, reference?: string): Promise<{ path: string; html: string; fields: Record<string, string> }> {
+async function openLink(
+  n = 1,
+  reference?: string,
+): Promise<{ path: string; html: string; fields: Record<string, string> }> {
   await h.twilio.waitForMessages(n);
   await h.jobs.settle();
   const texts = textsTo(ON_CALL);
@@ -65,11 +78,19 @@ async function openLink(n = 1, reference?: string): Promise<{ path: string; html
   expect(res.status).toBe(200);
   const html = await res.text();
   const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
-  return { path, html, fields: { _csrf: field('_csrf'), reference: field('reference'), key: field('key'), line: field('line') } };
+  return {
+    path,
+    html,
+    fields: { _csrf: field('_csrf'), reference: field('reference'), key: field('key'), line: field('line') },
+  };
 }
 
 function post(path: string, fields: Record<string, string>) {
-  return h.app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  return h.app.request(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
 }
 
 /** Posts and follows the redirect: the view as the officer then sees it. */
@@ -118,11 +139,33 @@ describe('the incident line on the on-call link', () => {
 
     const texts = await lineTextsTo(JOURNALIST);
     expect(texts.map((m) => m.body)).toEqual([LINE]);
-    const e = await h.database.db.selectFrom('enquiry').select('id').where('reference', '=', ref).executeTakeFirstOrThrow();
-    expect(await h.database.db.selectFrom('incident_line_sent').select(['line_id', 'contact']).where('enquiry_id', '=', e.id).execute()).toEqual([{ line_id: lineId, contact: JOURNALIST }]);
-    const sent = await h.database.db.selectFrom('enquiry_event').select(['actor', 'data']).where('enquiry_id', '=', e.id).where('kind', '=', 'incident_line_sent').execute();
-    expect(sent).toEqual([{ actor: 'Olu On-Call', data: expect.objectContaining({ lineId, text: LINE, to: JOURNALIST }) }]);
-    const audited = await h.database.db.selectFrom('audit_log').select(['user_email', 'detail']).where('action', '=', 'incident.line_sent').where('enquiry_id', '=', e.id).execute();
+    const e = await h.database.db
+      .selectFrom('enquiry')
+      .select('id')
+      .where('reference', '=', ref)
+      .executeTakeFirstOrThrow();
+    expect(
+      await h.database.db
+        .selectFrom('incident_line_sent')
+        .select(['line_id', 'contact'])
+        .where('enquiry_id', '=', e.id)
+        .execute(),
+    ).toEqual([{ line_id: lineId, contact: JOURNALIST }]);
+    const sent = await h.database.db
+      .selectFrom('enquiry_event')
+      .select(['actor', 'data'])
+      .where('enquiry_id', '=', e.id)
+      .where('kind', '=', 'incident_line_sent')
+      .execute();
+    expect(sent).toEqual([
+      { actor: 'Olu On-Call', data: expect.objectContaining({ lineId, text: LINE, to: JOURNALIST }) },
+    ]);
+    const audited = await h.database.db
+      .selectFrom('audit_log')
+      .select(['user_email', 'detail'])
+      .where('action', '=', 'incident.line_sent')
+      .where('enquiry_id', '=', e.id)
+      .execute();
     expect(audited).toEqual([{ user_email: 'Olu On-Call', detail: expect.objectContaining({ lineId, via: 'link' }) }]);
     const page = await h.database.db.selectFrom('page').selectAll().executeTakeFirstOrThrow();
     expect(page).toMatchObject({ status: 'acknowledged', ack_via: 'link', acknowledged_by: 'Olu On-Call' });
@@ -142,9 +185,14 @@ describe('the incident line on the on-call link', () => {
     await incidentWithLine();
     await urgentEnquiry(JOURNALIST);
     const link = await openLink();
-    const [first, second] = await Promise.all([post(`${link.path}/line`, link.fields), post(`${link.path}/line`, link.fields)]);
+    const [first, second] = await Promise.all([
+      post(`${link.path}/line`, link.fields),
+      post(`${link.path}/line`, link.fields),
+    ]);
     const locations = [first, second].map((r) => r.headers.get('location'));
-    expect(locations.sort()).toEqual([`${link.path}?done=line&acked=1&line=queued`, `${link.path}?done=line&line=already`].sort());
+    expect(locations.sort()).toEqual(
+      [`${link.path}?done=line&acked=1&line=queued`, `${link.path}?done=line&line=already`].sort(),
+    );
     const again = await submit(`${link.path}/line`, link.fields);
     expect(again).toContain('This journalist was already sent the holding line: nothing was sent again.');
     expect(await lineTextsTo(JOURNALIST)).toHaveLength(1);

@@ -23,10 +23,21 @@ let h: Harness;
 afterEach(async () => h?.close());
 
 async function start(config: Record<string, unknown> = {}, log?: Logger) {
-  h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 0, ...config } }, ...(log ? { log } : {}) });
+  h = await startHarness({
+    now: CHRISTMAS_EVE_6PM,
+    jobs: true,
+    config: { onCall: { bundleSeconds: 0, ...config } },
+    ...(log ? { log } : {}),
+  });
   const from = new Date('2026-12-01T00:00:00Z');
   await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
-  await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: from, endsAt: new Date('2027-01-05T09:00:00Z'), createdBy: 'test' });
+  await h.services.rota.addShift({
+    phone: ON_CALL,
+    role: 'primary',
+    startsAt: from,
+    endsAt: new Date('2027-01-05T09:00:00Z'),
+    createdBy: 'test',
+  });
 }
 
 async function urgentEnquiry(extra: Record<string, unknown> = {}): Promise<string> {
@@ -63,7 +74,11 @@ async function openView(path: string): Promise<{ html: string; csrf: string; ref
 }
 
 function post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-  return h.app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString() });
+  return h.app.request(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
 }
 
 async function events(reference: string, kind?: EventKind) {
@@ -96,7 +111,15 @@ describe('the link in the page', () => {
     expect(res.headers.get('x-robots-tag')).toMatch(/noindex/);
     expect(res.headers.get('set-cookie')).toBeNull();
     const html = await res.text();
-    for (const part of [ref, 'Ann Reporter', 'Evening Gazette', '07911 123401', 'Thu 24 Dec 21:30', 'Fire at the depot', 'Need a line tonight on how many crews are there.']) {
+    for (const part of [
+      ref,
+      'Ann Reporter',
+      'Evening Gazette',
+      '07911 123401',
+      'Thu 24 Dec 21:30',
+      'Fire at the depot',
+      'Need a line tonight on how many crews are there.',
+    ]) {
       expect(html).toContain(part);
     }
     // The officer calls through the office number: the journalist's number is text, not a tel: link.
@@ -104,16 +127,23 @@ describe('the link in the page', () => {
     for (const action of ['call', 'reply', 'note', 'done']) expect(html).toContain(`action="${path}/${action}"`);
     // The latest timeline entries: the page that was just sent.
     expect(html).toContain('Page SMS sent to Olu On-Call');
-    expect(await events(ref, 'oncall_viewed')).toEqual([{ kind: 'oncall_viewed', actor: 'Olu On-Call', data: { via: 'link' } }]);
+    expect(await events(ref, 'oncall_viewed')).toEqual([
+      { kind: 'oncall_viewed', actor: 'Olu On-Call', data: { via: 'link' } },
+    ]);
   });
 
   it('trims the subject, not the link, to keep a long page within two segments', async () => {
     await start();
-    await urgentEnquiry({ name: 'Siobhán O’Neill', subject: 'The depot’s fire – and the road closures around it, what we know '.repeat(2).trim() });
+    await urgentEnquiry({
+      name: 'Siobhán O’Neill',
+      subject: 'The depot’s fire – and the road closures around it, what we know '.repeat(2).trim(),
+    });
     const { body } = await pagedLink();
     expect(body.length).toBeLessThanOrEqual(306);
     expect(body).toContain("Siobhan O'Neill");
-    expect(body).toMatch(/Subject: The depot's fire - and the road.*\.\.\.\nOpen: https:\S+\nReply ACK \d{4} to acknowledge\.$/);
+    expect(body).toMatch(
+      /Subject: The depot's fire - and the road.*\.\.\.\nOpen: https:\S+\nReply ACK \d{4} to acknowledge\.$/,
+    );
     // Folded to GSM characters (no "…"), so 306 characters are two segments, not five.
     expect(body).toMatch(/^[\x20-\x7e\n]*$/);
 
@@ -131,21 +161,37 @@ describe('the link in the page', () => {
 
     let form = await openView(path);
     expect(form.reference).toBe(ref);
-    let res = await post(`${path}/note`, { _csrf: form.csrf, reference: ref, key: form.key, note: 'Duty inspector says four crews.' });
+    let res = await post(`${path}/note`, {
+      _csrf: form.csrf,
+      reference: ref,
+      key: form.key,
+      note: 'Duty inspector says four crews.',
+    });
     expect(res.status).toBe(303);
     // The first work through the link acknowledges the page, and the notice says so.
     expect(res.headers.get('location')).toBe(`${path}?done=note&acked=1`);
-    expect((await events(ref, 'note')).map((e) => [e.actor, e.data])).toEqual([['Olu On-Call', { text: 'Duty inspector says four crews.' }]]);
+    expect((await events(ref, 'note')).map((e) => [e.actor, e.data])).toEqual([
+      ['Olu On-Call', { text: 'Duty inspector says four crews.' }],
+    ]);
     const after = await h.app.request(res.headers.get('location')!);
     expect(await after.text()).toContain('Note added.');
     // The redirect back is not a second opening.
     expect(await events(ref, 'oncall_viewed')).toHaveLength(1);
 
     form = await openView(path);
-    res = await post(`${path}/reply`, { _csrf: form.csrf, reference: ref, key: form.key, reply: 'We will have a statement by 8pm.' });
+    res = await post(`${path}/reply`, {
+      _csrf: form.csrf,
+      reference: ref,
+      key: form.key,
+      reply: 'We will have a statement by 8pm.',
+    });
     expect(res.status).toBe(303);
     await h.jobs.settle();
-    expect(h.twilio.messages.filter((m) => m.to === JOURNALIST && m.body === 'We will have a statement by 8pm.').map((m) => m.from)).toEqual([PRESS_OFFICE_NUMBER]);
+    expect(
+      h.twilio.messages
+        .filter((m) => m.to === JOURNALIST && m.body === 'We will have a statement by 8pm.')
+        .map((m) => m.from),
+    ).toEqual([PRESS_OFFICE_NUMBER]);
 
     form = await openView(path);
     res = await post(`${path}/call`, { _csrf: form.csrf, reference: ref, key: form.key });
@@ -164,14 +210,31 @@ describe('the link in the page', () => {
     expect((await events(ref, 'callback_requested'))[0]).toMatchObject({ actor: 'Olu On-Call', data: { via: 'link' } });
 
     form = await openView(path);
-    res = await post(`${path}/done`, { _csrf: form.csrf, reference: ref, key: form.key, response: 'Four crews on scene, no injuries.' });
+    res = await post(`${path}/done`, {
+      _csrf: form.csrf,
+      reference: ref,
+      key: form.key,
+      response: 'Four crews on scene, no injuries.',
+    });
     expect(res.status).toBe(303);
     const e = await enquiry(ref);
     expect(e.status).toBe('answered');
     expect(e.response_given).toBe('Four crews on scene, no injuries.');
-    const audit = await h.database.db.selectFrom('audit_log').select(['action', 'user_email']).where('enquiry_id', '=', e.id).orderBy('id').execute();
+    const audit = await h.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'user_email'])
+      .where('enquiry_id', '=', e.id)
+      .orderBy('id')
+      .execute();
     expect(audit.filter((a) => a.user_email === 'Olu On-Call').map((a) => a.action)).toEqual(
-      expect.arrayContaining(['oncall.viewed', 'enquiry.note_added', 'enquiry.reply_sent', 'oncall.call', 'enquiry.response_recorded', 'enquiry.status_changed']),
+      expect.arrayContaining([
+        'oncall.viewed',
+        'enquiry.note_added',
+        'enquiry.reply_sent',
+        'oncall.call',
+        'enquiry.response_recorded',
+        'enquiry.status_changed',
+      ]),
     );
   });
 
@@ -188,7 +251,9 @@ describe('the link in the page', () => {
     expect(html).toContain(`>${long}</textarea>`);
     expect(html).toContain('aria-invalid="true"');
     expect(await events(ref, 'reply_queued')).toEqual([]);
-    expect((await post(`${path}/done`, { _csrf: form.csrf, reference: ref, key: form.key, response: '  ' })).status).toBe(422);
+    expect(
+      (await post(`${path}/done`, { _csrf: form.csrf, reference: ref, key: form.key, response: '  ' })).status,
+    ).toBe(422);
     expect((await enquiry(ref)).status).not.toBe('answered');
   });
 
@@ -198,8 +263,25 @@ describe('the link in the page', () => {
     const { path } = await pagedLink();
     const form = await openView(path);
     expect((await post(`${path}/note`, { reference: ref, key: form.key, note: 'forged' })).status).toBe(403);
-    expect((await post(`${path}/note`, { _csrf: 'x'.repeat(form.csrf.length), reference: ref, key: form.key, note: 'forged' })).status).toBe(403);
-    expect((await post(`${path}/note`, { _csrf: form.csrf, reference: ref, key: form.key, note: 'forged' }, { 'Sec-Fetch-Site': 'cross-site' })).status).toBe(403);
+    expect(
+      (
+        await post(`${path}/note`, {
+          _csrf: 'x'.repeat(form.csrf.length),
+          reference: ref,
+          key: form.key,
+          note: 'forged',
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await post(
+          `${path}/note`,
+          { _csrf: form.csrf, reference: ref, key: form.key, note: 'forged' },
+          { 'Sec-Fetch-Site': 'cross-site' },
+        )
+      ).status,
+    ).toBe(403);
     expect((await post(`${path}/done`, { reference: ref, key: form.key, response: 'forged' })).status).toBe(403);
     expect(await events(ref, 'note')).toEqual([]);
     expect((await enquiry(ref)).status).not.toBe('answered');
@@ -214,22 +296,43 @@ describe('the link in the page', () => {
     const form = await openView(path);
     expect(form.html).not.toContain(other);
 
-    for (const p of [`${path}/${other}`, `${path}/${ref}`, `${path}/`]) expect((await h.app.request(p)).status, p).toBe(404);
+    for (const p of [`${path}/${other}`, `${path}/${ref}`, `${path}/`])
+      expect((await h.app.request(p)).status, p).toBe(404);
     for (const action of ['note', 'reply', 'done', 'call']) {
-      const res = await post(`${path}/${action}`, { _csrf: form.csrf, reference: other, key: form.key, note: 'wrong one', reply: 'wrong one', response: 'wrong one' });
+      const res = await post(`${path}/${action}`, {
+        _csrf: form.csrf,
+        reference: other,
+        key: form.key,
+        note: 'wrong one',
+        reply: 'wrong one',
+        response: 'wrong one',
+      });
       expect(res.status, action).toBe(404);
     }
     expect((await post(`${path}/assign`, { _csrf: form.csrf, reference: ref, key: form.key })).status).toBe(404);
-    expect((await events(other)).map((e) => e.kind)).not.toEqual(expect.arrayContaining(['note', 'reply_queued', 'response_recorded', 'callback_requested']));
+    expect((await events(other)).map((e) => e.kind)).not.toEqual(
+      expect.arrayContaining(['note', 'reply_queued', 'response_recorded', 'callback_requested']),
+    );
     expect((await enquiry(other)).status).not.toBe('answered');
 
     // Whatever the link's page holds, the desk still asks for a sign-in.
-    for (const p of ['/desk', `/desk/enquiries/${ref}`, `/desk/enquiries/${other}`, '/desk/rota', '/desk/users', '/desk/audit']) {
+    for (const p of [
+      '/desk',
+      `/desk/enquiries/${ref}`,
+      `/desk/enquiries/${other}`,
+      '/desk/rota',
+      '/desk/users',
+      '/desk/audit',
+    ]) {
       const res = await h.app.request(p, { headers: { Referer: `${PUBLIC_BASE_URL}${path}` } });
       expect(res.status, p).toBe(303);
       expect(res.headers.get('location'), p).toMatch(/^\/desk\/login/);
     }
-    const res = await post(`/desk/enquiries/${ref}/note`, { _csrf: form.csrf, note: 'from the link' }, { 'X-CSRF-Token': form.csrf });
+    const res = await post(
+      `/desk/enquiries/${ref}/note`,
+      { _csrf: form.csrf, note: 'from the link' },
+      { 'X-CSRF-Token': form.csrf },
+    );
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toMatch(/^\/desk\/login/);
     expect(await events(ref, 'note')).toEqual([]);
@@ -243,7 +346,9 @@ describe('the link in the page', () => {
 
     h.clock.advance(2 * HOUR - 60_000);
     expect((await h.app.request(path)).status).toBe(200);
-    expect((await post(`${path}/note`, { _csrf: form.csrf, reference: ref, key: form.key, note: 'Just in time.' })).status).toBe(303);
+    expect(
+      (await post(`${path}/note`, { _csrf: form.csrf, reference: ref, key: form.key, note: 'Just in time.' })).status,
+    ).toBe(303);
 
     h.clock.advance(60_000);
     const expired = await h.app.request(path);
@@ -253,7 +358,9 @@ describe('the link in the page', () => {
     expect(expiredHtml).toContain('This link has expired');
     expect(expiredHtml).toContain('text INFO');
     expect(expiredHtml).not.toContain(ref);
-    expect((await post(`${path}/note`, { _csrf: form.csrf, reference: ref, key: form.key, note: 'Too late.' })).status).toBe(410);
+    expect(
+      (await post(`${path}/note`, { _csrf: form.csrf, reference: ref, key: form.key, note: 'Too late.' })).status,
+    ).toBe(410);
     expect((await events(ref, 'note')).map((e) => e.data)).toEqual([{ text: 'Just in time.' }]);
 
     const tampered = `/m/${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
@@ -270,7 +377,11 @@ describe('the link in the page', () => {
     const { path, token } = await pagedLink();
     await openView(path);
 
-    const stored = await h.database.db.selectFrom('outbound_message').select('content').where('owner_kind', '=', 'page_step').executeTakeFirstOrThrow();
+    const stored = await h.database.db
+      .selectFrom('outbound_message')
+      .select('content')
+      .where('owner_kind', '=', 'page_step')
+      .executeTakeFirstOrThrow();
     expect(stored.content).toContain(ref);
     expect(stored.content).toContain(`${PUBLIC_BASE_URL}/m/[link]`);
     const link = await h.database.db.selectFrom('oncall_link').selectAll().executeTakeFirstOrThrow();
@@ -288,7 +399,11 @@ describe('the link in the page', () => {
     const names = columns.rows.map((c) => `${c.table_schema}.${c.table_name}.${c.column_name}`);
     expect(names).toEqual(expect.arrayContaining(['public.outbound_message.content', 'public.oncall_link.token_hash']));
     for (const c of columns.rows) {
-      const hit = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.id(c.table_schema, c.table_name)} WHERE ${sql.id(c.column_name)}::text LIKE ${`%${token}%`}`.execute(h.database.db);
+      const hit = await sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM ${sql.id(c.table_schema, c.table_name)} WHERE ${sql.id(c.column_name)}::text LIKE ${`%${token}%`}`.execute(
+        h.database.db,
+      );
       expect(hit.rows[0].n, `${c.table_schema}.${c.table_name}.${c.column_name}`).toBe(0);
     }
   });
@@ -310,12 +425,14 @@ describe('who the link still acts for', () => {
     const res = await h.app.request(path);
     expect(res.status).toBe(410);
     expect(await res.text()).toBe(unknown);
-    expect((await post(`${path}/note`, { _csrf: form.csrf, reference: ref, key: form.key, note: 'after removal' })).status).toBe(410);
+    expect(
+      (await post(`${path}/note`, { _csrf: form.csrf, reference: ref, key: form.key, note: 'after removal' })).status,
+    ).toBe(410);
     expect(await events(ref, 'note')).toEqual([]);
     expect(await events(ref, 'oncall_viewed')).toHaveLength(1);
   });
 
-  it('stops working when its person\'s number changes, even if it is changed back', async () => {
+  it("stops working when its person's number changes, even if it is changed back", async () => {
     await start();
     const ref = await urgentEnquiry();
     const { path } = await pagedLink();
@@ -327,7 +444,10 @@ describe('who the link still acts for', () => {
     expect((await h.app.request(path)).status).toBe(410);
     await h.services.rota.updatePersonPhone(person.id, ON_CALL);
     expect((await h.app.request(path)).status).toBe(410);
-    expect((await post(`${path}/note`, { _csrf: form.csrf, reference: ref, key: form.key, note: 'after the change' })).status).toBe(410);
+    expect(
+      (await post(`${path}/note`, { _csrf: form.csrf, reference: ref, key: form.key, note: 'after the change' }))
+        .status,
+    ).toBe(410);
     expect(await events(ref, 'note')).toEqual([]);
   });
 
@@ -367,12 +487,18 @@ describe('opening the link', () => {
       expect(res.status, JSON.stringify(headers)).toBe(200);
     }
     expect(await events(ref, 'oncall_viewed')).toEqual([]);
-    expect(await h.database.db.selectFrom('audit_log').select('action').where('action', '=', 'oncall.viewed').execute()).toEqual([]);
-    expect((await h.database.db.selectFrom('oncall_link').select('viewed_at').executeTakeFirstOrThrow()).viewed_at).toBeNull();
+    expect(
+      await h.database.db.selectFrom('audit_log').select('action').where('action', '=', 'oncall.viewed').execute(),
+    ).toEqual([]);
+    expect(
+      (await h.database.db.selectFrom('oncall_link').select('viewed_at').executeTakeFirstOrThrow()).viewed_at,
+    ).toBeNull();
 
     // The officer's own phone then opens it: that is the opening recorded.
     await openView(path);
-    expect(await events(ref, 'oncall_viewed')).toEqual([{ kind: 'oncall_viewed', actor: 'Olu On-Call', data: { via: 'link' } }]);
+    expect(await events(ref, 'oncall_viewed')).toEqual([
+      { kind: 'oncall_viewed', actor: 'Olu On-Call', data: { via: 'link' } },
+    ]);
   });
 });
 
@@ -383,7 +509,16 @@ describe('the link and the log', () => {
     await urgentEnquiry();
     const { path, token } = await pagedLink();
     const view = await openView(path);
-    expect((await post(`${path}/note`, { _csrf: view.csrf, reference: view.reference, key: view.key, note: 'Rang the fire service' })).status).toBe(303);
+    expect(
+      (
+        await post(`${path}/note`, {
+          _csrf: view.csrf,
+          reference: view.reference,
+          key: view.key,
+          note: 'Rang the fire service',
+        })
+      ).status,
+    ).toBe(303);
     await h.jobs.settle();
     expect(lines.some((l) => l.includes('/m/[link]'))).toBe(true);
     expect(lines.filter((l) => l.includes(token))).toEqual([]);

@@ -15,7 +15,14 @@ afterAll(async () => h?.close());
 
 describe('the OpenAPI document and the answers agree', () => {
   it('a 201 from POST /api/enquiries is exactly an EnquiryReceipt', async () => {
-    const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Gazette', email: 'ann@gazette.example', subject: 'A38', details: 'Why closed?', urgent: true });
+    const res = await h.postJson('/api/enquiries', {
+      name: 'Ann Reporter',
+      outlet: 'Gazette',
+      email: 'ann@gazette.example',
+      subject: 'A38',
+      details: 'Why closed?',
+      urgent: true,
+    });
     expect(res.status).toBe(201);
     expect(submitOutcomeSchema.safeParse(await res.json()).success).toBe(true);
   });

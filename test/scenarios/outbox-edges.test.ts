@@ -22,7 +22,11 @@ let h: Harness;
 afterEach(async () => h?.close());
 
 async function outboxRow(key: string) {
-  return h.database.db.selectFrom('outbound_message').select(['state', 'attempts', 'last_error', 'provider_sid']).where('idempotency_key', '=', key).executeTakeFirstOrThrow();
+  return h.database.db
+    .selectFrom('outbound_message')
+    .select(['state', 'attempts', 'last_error', 'provider_sid'])
+    .where('idempotency_key', '=', key)
+    .executeTakeFirstOrThrow();
 }
 
 describe('a plain text in the outbox', () => {
@@ -46,7 +50,12 @@ describe('a plain text in the outbox', () => {
     expect(row.last_error).toContain('21617');
     expect(await h.database.db.selectFrom('sms_opt_out').selectAll().execute()).toEqual([]);
     // The number still takes texts.
-    await h.services.outbox.sendMessage({ key: 'status-update:short', enquiryId: null, to: JOURNALIST, body: 'Short.' });
+    await h.services.outbox.sendMessage({
+      key: 'status-update:short',
+      enquiryId: null,
+      to: JOURNALIST,
+      body: 'Short.',
+    });
     expect(h.twilio.messages.map((m) => m.body)).toEqual(['Short.']);
   });
 });
@@ -54,13 +63,30 @@ describe('a plain text in the outbox', () => {
 describe('a journalist’s text about an enquiry', () => {
   it('has Twilio’s delivery report on the enquiry’s timeline', async () => {
     h = await startHarness({ now: WEDNESDAY_10AM, config: { intake: { rateLimit: null } } });
-    const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: JOURNALIST, subject: 'Bridge repairs', details: 'When do they end?' });
+    const res = await h.postJson('/api/enquiries', {
+      name: 'Ann Reporter',
+      outlet: 'Evening Gazette',
+      phone: JOURNALIST,
+      subject: 'Bridge repairs',
+      details: 'When do they end?',
+    });
     const { reference } = (await res.json()) as { reference: string };
-    const enquiry = await h.database.db.selectFrom('enquiry').select('id').where('reference', '=', reference).executeTakeFirstOrThrow();
-    await h.services.outbox.sendMessage({ key: 'reply:1', enquiryId: enquiry.id, to: JOURNALIST, body: 'The repairs end on Friday.' });
+    const enquiry = await h.database.db
+      .selectFrom('enquiry')
+      .select('id')
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    await h.services.outbox.sendMessage({
+      key: 'reply:1',
+      enquiryId: enquiry.id,
+      to: JOURNALIST,
+      body: 'The repairs end on Friday.',
+    });
     const [sent] = h.twilio.messages.filter((m) => m.body?.startsWith('The repairs end on Friday.'));
     await h.twilio.progress(sent, ['sent', 'delivered']);
-    expect((await eventsOf(h.database.db, reference, 'sms_out_status')).map((e) => (e.data as { status: string }).status)).toEqual(['sent', 'delivered']);
+    expect(
+      (await eventsOf(h.database.db, reference, 'sms_out_status')).map((e) => (e.data as { status: string }).status),
+    ).toEqual(['sent', 'delivered']);
   });
 });
 
@@ -70,9 +96,27 @@ describe('the send queue', () => {
     const now = new Date(WEDNESDAY_10AM);
     await h.database.db.transaction().execute(async (tx) => {
       await queueSms(tx, { key: 'j-text', enquiryId: null, to: JOURNALIST, body: 'For a journalist.' }, now);
-      await queueCall(tx, { key: 'j-call', enquiryId: null, to: JOURNALIST, twiml: '<Response><Say>For a journalist.</Say></Response>' }, now);
-      await queueCall(tx, { key: 'oncall-call', enquiryId: null, to: '+447911200001', twiml: '<Response><Say>Incident summary.</Say></Response>', lane: 'page' }, now);
-      await queueSms(tx, { key: 'oncall-text', enquiryId: null, to: '+447911200001', body: 'Incident summary.', lane: 'page' }, now);
+      await queueCall(
+        tx,
+        { key: 'j-call', enquiryId: null, to: JOURNALIST, twiml: '<Response><Say>For a journalist.</Say></Response>' },
+        now,
+      );
+      await queueCall(
+        tx,
+        {
+          key: 'oncall-call',
+          enquiryId: null,
+          to: '+447911200001',
+          twiml: '<Response><Say>Incident summary.</Say></Response>',
+          lane: 'page',
+        },
+        now,
+      );
+      await queueSms(
+        tx,
+        { key: 'oncall-text', enquiryId: null, to: '+447911200001', body: 'Incident summary.', lane: 'page' },
+        now,
+      );
     });
     // graphile-worker takes the lowest priority number first, then the oldest.
     const jobs = await h.database.db
@@ -81,6 +125,11 @@ describe('the send queue', () => {
       .orderBy('priority' as never)
       .orderBy('id' as never)
       .execute();
-    expect((jobs as Array<{ key: string }>).map((j) => j.key)).toEqual(['oncall-call', 'oncall-text', 'j-text', 'j-call']);
+    expect((jobs as Array<{ key: string }>).map((j) => j.key)).toEqual([
+      'oncall-call',
+      'oncall-text',
+      'j-text',
+      'j-call',
+    ]);
   });
 });

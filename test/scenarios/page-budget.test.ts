@@ -26,14 +26,26 @@ let uid = 0;
 afterEach(async () => h?.close());
 
 async function start(config: Record<string, unknown> = {}) {
-  h = await startHarness({ now: WEDNESDAY_10PM, config: { onCall: { bundleSeconds: 0 }, intake: { pageRateLimit: ONE_PAGE }, ...config } });
+  h = await startHarness({
+    now: WEDNESDAY_10PM,
+    config: { onCall: { bundleSeconds: 0 }, intake: { pageRateLimit: ONE_PAGE }, ...config },
+  });
   await h.services.rota.addPerson(ON_CALL);
-  await h.services.rota.addShift({ phone: ON_CALL.phone, role: 'primary', startsAt: new Date('2026-11-01T00:00:00Z'), endsAt: new Date('2027-01-31T09:00:00Z'), createdBy: 'test' });
+  await h.services.rota.addShift({
+    phone: ON_CALL.phone,
+    role: 'primary',
+    startsAt: new Date('2026-11-01T00:00:00Z'),
+    endsAt: new Date('2027-01-31T09:00:00Z'),
+    createdBy: 'test',
+  });
 }
 
 /** An email arrives in the shared mailbox and is taken by intake; returns its enquiry's id. */
 async function email(opts: Mail.Options & { messageId: string }): Promise<string> {
-  const mail = await parseEmail(await composeTo(OFFICE, opts), { maxAttachmentBytes: 1_000_000, maxMessageBytes: 10_000_000 });
+  const mail = await parseEmail(await composeTo(OFFICE, opts), {
+    maxAttachmentBytes: 1_000_000,
+    maxMessageBytes: 10_000_000,
+  });
   uid += 1;
   const r = await h.services.emailIntake.receive({ mailbox: 'INBOX', uidValidity: '1', uid }, mail);
   return r.enquiryId!;
@@ -54,16 +66,36 @@ async function paged(id: string): Promise<boolean> {
 
 /** Why the enquiry was not paged, as its timeline says ([] when nothing was withheld). */
 async function withheld(id: string): Promise<unknown[]> {
-  const rows = await h.database.db.selectFrom('enquiry_event').select('data').where('enquiry_id', '=', id).where('kind', '=', 'page_withheld').execute();
+  const rows = await h.database.db
+    .selectFrom('enquiry_event')
+    .select('data')
+    .where('enquiry_id', '=', id)
+    .where('kind', '=', 'page_withheld')
+    .execute();
   return rows.map((r) => r.data);
 }
 
 describe('email', () => {
   it('a second urgent email from the same address (any case, any +tag) is stored urgent but not paged; another sender still pages', async () => {
     await start();
-    const first = await email({ from: 'Ann Reporter <ann@gazette.example>', subject: 'URGENT: fire at the depot', text: 'Casualties?', messageId: newId('b1') });
-    const second = await email({ from: 'Ann Reporter <ANN+night@Gazette.example>', subject: 'URGENT: road closures', text: 'Which roads?', messageId: newId('b2') });
-    const other = await email({ from: 'Bo Writer <bo@herald.example>', subject: 'URGENT: evacuation', text: 'How many homes?', messageId: newId('b3') });
+    const first = await email({
+      from: 'Ann Reporter <ann@gazette.example>',
+      subject: 'URGENT: fire at the depot',
+      text: 'Casualties?',
+      messageId: newId('b1'),
+    });
+    const second = await email({
+      from: 'Ann Reporter <ANN+night@Gazette.example>',
+      subject: 'URGENT: road closures',
+      text: 'Which roads?',
+      messageId: newId('b2'),
+    });
+    const other = await email({
+      from: 'Bo Writer <bo@herald.example>',
+      subject: 'URGENT: evacuation',
+      text: 'How many homes?',
+      messageId: newId('b3'),
+    });
 
     expect(await paged(first)).toBe(true);
     expect(await enquiry(second)).toMatchObject({ urgent: true, needs_on_call: true, out_of_hours: true });
@@ -77,11 +109,27 @@ describe('email', () => {
   it('a reply that makes its enquiry urgent spends from the same budget', async () => {
     await start();
     const calmId = newId('calm');
-    const calm = await email({ from: 'Ann Reporter <ann@gazette.example>', subject: 'Budget figures', text: 'No rush.', messageId: calmId });
-    const urgent = await email({ from: 'Ann Reporter <ann@gazette.example>', subject: 'URGENT: fire at the depot', text: 'Casualties?', messageId: newId('u') });
+    const calm = await email({
+      from: 'Ann Reporter <ann@gazette.example>',
+      subject: 'Budget figures',
+      text: 'No rush.',
+      messageId: calmId,
+    });
+    const urgent = await email({
+      from: 'Ann Reporter <ann@gazette.example>',
+      subject: 'URGENT: fire at the depot',
+      text: 'Casualties?',
+      messageId: newId('u'),
+    });
     expect(await paged(urgent)).toBe(true);
 
-    await email({ from: 'Ann Reporter <ann@gazette.example>', subject: 'Re: Budget figures - now URGENT', text: 'It is urgent now.', messageId: newId('up'), inReplyTo: calmId });
+    await email({
+      from: 'Ann Reporter <ann@gazette.example>',
+      subject: 'Re: Budget figures - now URGENT',
+      text: 'It is urgent now.',
+      messageId: newId('up'),
+      inReplyTo: calmId,
+    });
     expect(await enquiry(calm)).toMatchObject({ urgent: true, needs_on_call: true });
     expect(await paged(calm)).toBe(false);
     expect(await withheld(calm)).toEqual([{ reason: 'page_limit' }]);
@@ -89,26 +137,59 @@ describe('email', () => {
 
   it('the morning digest lists the enquiry held back, saying why it was not paged', async () => {
     await start();
-    await email({ from: 'Ann Reporter <ann@gazette.example>', subject: 'URGENT: fire at the depot', text: 'Casualties?', messageId: newId('d1') });
-    const held = await enquiry(await email({ from: 'Ann Reporter <ann@gazette.example>', subject: 'URGENT: road closures', text: 'Which roads?', messageId: newId('d2') }));
+    await email({
+      from: 'Ann Reporter <ann@gazette.example>',
+      subject: 'URGENT: fire at the depot',
+      text: 'Casualties?',
+      messageId: newId('d1'),
+    });
+    const held = await enquiry(
+      await email({
+        from: 'Ann Reporter <ann@gazette.example>',
+        subject: 'URGENT: road closures',
+        text: 'Which roads?',
+        messageId: newId('d2'),
+      }),
+    );
     h.clock.set(THURSDAY_9AM);
     const id = await h.services.digest.generateIfDue();
-    const digest = await h.database.db.selectFrom('handover_digest').select('summary').where('id', '=', id!).executeTakeFirstOrThrow();
-    const item = (digest.summary as { items: Array<{ reference: string; urgent: boolean; page: unknown; overnight: string[] }> }).items.find((i) => i.reference === held.reference);
-    expect(item).toMatchObject({ urgent: true, page: null, overnight: ["Wed 2 Dec 22:00 not paged (sender's page limit reached)"] });
+    const digest = await h.database.db
+      .selectFrom('handover_digest')
+      .select('summary')
+      .where('id', '=', id!)
+      .executeTakeFirstOrThrow();
+    const item = (
+      digest.summary as { items: Array<{ reference: string; urgent: boolean; page: unknown; overnight: string[] }> }
+    ).items.find((i) => i.reference === held.reference);
+    expect(item).toMatchObject({
+      urgent: true,
+      page: null,
+      overnight: ["Wed 2 Dec 22:00 not paged (sender's page limit reached)"],
+    });
   });
 });
 
 describe('the status page', () => {
   it('a deadline moved out of hours spends from the journalist’s budget, shared with their email', async () => {
     await start();
-    const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', email: 'ann@gazette.example', subject: 'Road closures', details: 'Which roads are shut?' });
+    const res = await h.postJson('/api/enquiries', {
+      name: 'Ann Reporter',
+      outlet: 'Evening Gazette',
+      email: 'ann@gazette.example',
+      subject: 'Road closures',
+      details: 'Which roads are shut?',
+    });
     expect(res.status).toBe(201);
     const body = (await res.json()) as { reference: string; statusUrl: string; pagedOnCall: boolean };
     expect(body.pagedOnCall).toBe(false);
     const token = body.statusUrl.split('/status/')[1];
 
-    const urgent = await email({ from: 'Ann Reporter <ann@gazette.example>', subject: 'URGENT: fire at the depot', text: 'Casualties?', messageId: newId('s1') });
+    const urgent = await email({
+      from: 'Ann Reporter <ann@gazette.example>',
+      subject: 'URGENT: fire at the depot',
+      text: 'Casualties?',
+      messageId: newId('s1'),
+    });
     expect(await paged(urgent)).toBe(true);
 
     // 08:00 tomorrow, before the office opens: urgent now, but her budget is spent.
@@ -121,9 +202,17 @@ describe('the status page', () => {
 
   it('within the budget, a moved deadline still pages', async () => {
     await start();
-    const res = await h.postJson('/api/enquiries', { name: 'Cy Editor', outlet: 'Weekly', email: 'cy@weekly.example', subject: 'Bridge repairs', details: 'When?' });
+    const res = await h.postJson('/api/enquiries', {
+      name: 'Cy Editor',
+      outlet: 'Weekly',
+      email: 'cy@weekly.example',
+      subject: 'Bridge repairs',
+      details: 'When?',
+    });
     const body = (await res.json()) as { reference: string; statusUrl: string };
-    expect(await h.services.statusPages.changeDeadline(body.statusUrl.split('/status/')[1], '2026-12-03T08:00')).toBe(true);
+    expect(await h.services.statusPages.changeDeadline(body.statusUrl.split('/status/')[1], '2026-12-03T08:00')).toBe(
+      true,
+    );
     expect(await paged((await byReference(body.reference)).id)).toBe(true);
   });
 });
@@ -135,7 +224,12 @@ describe('SMS', () => {
     await h.sms(JOURNALIST_PHONE, 'URGENT fire at the depot, casualties?');
     h.clock.set('2026-12-03T23:00:00Z');
     await h.sms(JOURNALIST_PHONE, 'URGENT another fire, at the docks');
-    const rows = await h.database.db.selectFrom('enquiry').selectAll().where('phone', '=', JOURNALIST_PHONE).orderBy('id').execute();
+    const rows = await h.database.db
+      .selectFrom('enquiry')
+      .selectAll()
+      .where('phone', '=', JOURNALIST_PHONE)
+      .orderBy('id')
+      .execute();
     expect(rows.map((r) => [r.urgent, r.needs_on_call])).toEqual([
       [true, true],
       [true, true],
@@ -148,10 +242,20 @@ describe('SMS', () => {
 describe('the phone line out of hours', () => {
   it('"press 1" rings the on-call phone once within the budget; the next call from that number leaves a message instead', async () => {
     await start();
-    const first = await h.twilio.call({ from: JOURNALIST_PHONE, url: VOICE_URL, caller: { digits: ['1'] }, parties: { [ON_CALL.phone]: { answers: true, digits: ['1'], talkSeconds: 60 } } });
+    const first = await h.twilio.call({
+      from: JOURNALIST_PHONE,
+      url: VOICE_URL,
+      caller: { digits: ['1'] },
+      parties: { [ON_CALL.phone]: { answers: true, digits: ['1'], talkSeconds: 60 } },
+    });
     expect(first.dials.map((d) => d.numbers)).toEqual([[ON_CALL.phone]]);
 
-    const second = await h.twilio.call({ from: JOURNALIST_PHONE, url: VOICE_URL, caller: { digits: ['1'], message: { seconds: 20, transcript: 'Calling again about the fire.' } }, parties: { [ON_CALL.phone]: { answers: true, digits: ['1'] } } });
+    const second = await h.twilio.call({
+      from: JOURNALIST_PHONE,
+      url: VOICE_URL,
+      caller: { digits: ['1'], message: { seconds: 20, transcript: 'Calling again about the fire.' } },
+      parties: { [ON_CALL.phone]: { answers: true, digits: ['1'] } },
+    });
     expect(second.error).toBeNull();
     expect(second.dials).toEqual([]);
     expect(second.said.join(' ')).toContain('Your message will be marked urgent for the press office.');
@@ -160,7 +264,12 @@ describe('the phone line out of hours', () => {
 
   it('a withheld number that presses 1 is asked for a message, which is stored urgent but pages nobody', async () => {
     await start();
-    const log = await h.twilio.call({ from: 'anonymous', url: VOICE_URL, caller: { digits: ['1'], message: { seconds: 20, transcript: 'Fire at the depot.' } }, parties: { [ON_CALL.phone]: { answers: true, digits: ['1'] } } });
+    const log = await h.twilio.call({
+      from: 'anonymous',
+      url: VOICE_URL,
+      caller: { digits: ['1'], message: { seconds: 20, transcript: 'Fire at the depot.' } },
+      parties: { [ON_CALL.phone]: { answers: true, digits: ['1'] } },
+    });
     expect(log.error).toBeNull();
     expect(log.dials).toEqual([]);
     const [e] = await h.database.db.selectFrom('enquiry').selectAll().execute();
@@ -174,7 +283,11 @@ describe('the phone line out of hours', () => {
 
   it('with voice.outOfHoursUrgent "message", a withheld number is not promised the on-call officer', async () => {
     await start({ voice: { outOfHoursUrgent: 'message' } });
-    const log = await h.twilio.call({ from: 'anonymous', url: VOICE_URL, caller: { digits: ['1'], message: { seconds: 20, transcript: 'Fire.' } } });
+    const log = await h.twilio.call({
+      from: 'anonymous',
+      url: VOICE_URL,
+      caller: { digits: ['1'], message: { seconds: 20, transcript: 'Fire.' } },
+    });
     expect(log.said.join(' ')).toContain('Your message will be marked urgent for the press office.');
     const [e] = await h.database.db.selectFrom('enquiry').selectAll().execute();
     expect(await paged(e.id)).toBe(false);

@@ -16,8 +16,21 @@ const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
 const ON_CALL = '+447911200001';
 const FALLBACK = '+443001234567';
 const MINUTE = 60_000;
-const ENQUIRY = { name: 'Ann Reporter', outlet: 'Evening Gazette', subject: 'Fire at the depot', details: 'Need a line tonight', urgent: true };
-const FORM = { name: 'Ann Reporter', outlet: 'Evening Gazette', email: 'ann@gazette.example', subject: 'Fire at the depot', details: 'Need a line tonight', urgent: 'true' };
+const ENQUIRY = {
+  name: 'Ann Reporter',
+  outlet: 'Evening Gazette',
+  subject: 'Fire at the depot',
+  details: 'Need a line tonight',
+  urgent: true,
+};
+const FORM = {
+  name: 'Ann Reporter',
+  outlet: 'Evening Gazette',
+  email: 'ann@gazette.example',
+  subject: 'Fire at the depot',
+  details: 'Need a line tonight',
+  urgent: 'true',
+};
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -32,17 +45,32 @@ async function start(config: Record<string, unknown> = {}, jobs = true) {
 
 /** POST /api/enquiries from `address` (the TCP peer the service sees). */
 async function postFrom(address: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const res = await h.app.request('/api/enquiries', { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }, clientEnv(address));
+  const res = await h.app.request(
+    '/api/enquiries',
+    { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) },
+    clientEnv(address),
+  );
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 /** POST the public form from `address` with extra headers (as a browser would send them). */
 function formFrom(address: string, headers: Record<string, string> = {}, fields: Record<string, string> = FORM) {
-  return h.app.request('/enquiries', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString() }, clientEnv(address));
+  return h.app.request(
+    '/enquiries',
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(fields).toString(),
+    },
+    clientEnv(address),
+  );
 }
 
 async function enquiryCount(): Promise<number> {
-  const r = await h.database.db.selectFrom('enquiry').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const r = await h.database.db
+    .selectFrom('enquiry')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -50,7 +78,13 @@ describe('escalation calls are bundled like texts', () => {
   it('six unacknowledged pages ring the on-call phone three times, not six; one keypress acknowledges a whole bundle', async () => {
     await start({ onCall: { bundleSeconds: 120 } });
     const refs: string[] = [];
-    for (let i = 0; i < 6; i++) refs.push(String((await postFrom(`198.51.100.${i + 1}`, { ...ENQUIRY, phone: `+44791112340${i}`, subject: `Incident ${i}` })).body.reference));
+    for (let i = 0; i < 6; i++)
+      refs.push(
+        String(
+          (await postFrom(`198.51.100.${i + 1}`, { ...ENQUIRY, phone: `+44791112340${i}`, subject: `Incident ${i}` }))
+            .body.reference,
+        ),
+      );
     await h.twilio.waitForMessages(1);
     await h.jobs.settle();
     h.clock.advance(2 * MINUTE); // the text bundle of five goes out
@@ -78,10 +112,19 @@ describe('escalation calls are bundled like texts', () => {
     // The keypress names the bundled call (its outbound row), not each page: 200 ids would not fit Twilio's 4,000 characters.
     expect(gatherUrl).toMatch(/^https:\/\/press\.example\.org\/twilio\/voice\?bundle=\d+$/);
 
-    const res = await h.webhook(gatherUrl.replace('https://press.example.org', ''), { CallSid: calls[2].sid, Digits: '1', To: ON_CALL, From: '+447700100200' });
+    const res = await h.webhook(gatherUrl.replace('https://press.example.org', ''), {
+      CallSid: calls[2].sid,
+      Digits: '1',
+      To: ON_CALL,
+      From: '+447700100200',
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Acknowledged 4 of 4.');
-    const pages = await h.database.db.selectFrom('page').innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id').select(['enquiry.reference', 'page.status', 'page.ack_via']).execute();
+    const pages = await h.database.db
+      .selectFrom('page')
+      .innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id')
+      .select(['enquiry.reference', 'page.status', 'page.ack_via'])
+      .execute();
     expect(pages.filter((p) => p.status === 'acknowledged' && p.ack_via === 'voice')).toHaveLength(4);
     // Still waiting: the first page (its own call) and the one whose call opened the second window.
     const active = pages.filter((p) => p.status === 'active').map((p) => p.reference);
@@ -110,9 +153,14 @@ describe('IPv6 clients count per /64', () => {
   it('sign-in attempts: wrong passwords from new addresses of one /64 count against the same address budget', async () => {
     await start({ desk: { loginRateLimit: { perIp: { points: 3, durationSeconds: 900 } } } }, false);
     const statuses: number[] = [];
-    for (let i = 1; i <= 4; i++) statuses.push((await deskClient(h, `2001:db8:5:5::${i}`).login(`someone${i}@press.example`, 'wrong-password-1')).status);
+    for (let i = 1; i <= 4; i++)
+      statuses.push(
+        (await deskClient(h, `2001:db8:5:5::${i}`).login(`someone${i}@press.example`, 'wrong-password-1')).status,
+      );
     expect(statuses).toEqual([401, 401, 401, 429]);
-    expect((await deskClient(h, '2001:db8:5:6::1').login('someone@press.example', 'wrong-password-1')).status).toBe(401);
+    expect((await deskClient(h, '2001:db8:5:6::1').login('someone@press.example', 'wrong-password-1')).status).toBe(
+      401,
+    );
   });
 
   it('the page limit: a new address in the same /64 does not page again', async () => {
@@ -132,14 +180,29 @@ describe('a lower limit on pages per address', () => {
 
     const third = await postFrom('203.0.113.7', { ...ENQUIRY, phone: '+447911123403', subject: 'Third' });
     expect(third.status).toBe(201);
-    expect(third.body).toMatchObject({ urgent: true, outOfHours: true, pagedOnCall: false, callOutOfHoursLine: FALLBACK });
+    expect(third.body).toMatchObject({
+      urgent: true,
+      outOfHours: true,
+      pagedOnCall: false,
+      callOutOfHoursLine: FALLBACK,
+    });
     expect(third.body.nextStep).toContain('call the out-of-hours line now on +44 300 123 4567');
     expect(third.body.nextStep).not.toMatch(/will be notified|is being alerted now/);
 
-    const row = await h.database.db.selectFrom('enquiry').selectAll().where('reference', '=', String(third.body.reference)).executeTakeFirstOrThrow();
+    const row = await h.database.db
+      .selectFrom('enquiry')
+      .selectAll()
+      .where('reference', '=', String(third.body.reference))
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ urgent: true, needs_on_call: true });
-    expect(await h.database.db.selectFrom('page').select('id').where('enquiry_id', '=', row.id).executeTakeFirst()).toBeUndefined();
-    const events = await h.database.db.selectFrom('enquiry_event').select(['kind', 'data']).where('enquiry_id', '=', row.id).execute();
+    expect(
+      await h.database.db.selectFrom('page').select('id').where('enquiry_id', '=', row.id).executeTakeFirst(),
+    ).toBeUndefined();
+    const events = await h.database.db
+      .selectFrom('enquiry_event')
+      .select(['kind', 'data'])
+      .where('enquiry_id', '=', row.id)
+      .execute();
     expect(events.find((e) => e.kind === 'page_withheld')?.data).toEqual({ reason: 'page_limit' });
 
     // Another address still pages; the closing-time handover leaves the held-back one alone.
@@ -198,7 +261,11 @@ describe('the public form refuses cross-site submissions', () => {
 
   it('the JSON API stays open to servers, whatever Origin they send', async () => {
     await start({}, false);
-    const res = await postFrom('198.51.100.22', { ...ENQUIRY, email: 'ann@gazette.example' }, { Origin: 'https://newsroom.example', 'Sec-Fetch-Site': 'cross-site' });
+    const res = await postFrom(
+      '198.51.100.22',
+      { ...ENQUIRY, email: 'ann@gazette.example' },
+      { Origin: 'https://newsroom.example', 'Sec-Fetch-Site': 'cross-site' },
+    );
     expect(res.status).toBe(201);
   });
 });

@@ -12,7 +12,8 @@ import { receiptCookie } from '../support/receipt.js';
 const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
 const LINE = '+44 300 123 4567';
 const CALL_THE_LINE = `call the out-of-hours line now on ${LINE}`;
-const FALSE_PROMISES = /will be notified|is being alerted now|reach the on-call press officer|alerts the on-call press officer/;
+const FALSE_PROMISES =
+  /will be notified|is being alerted now|reach the on-call press officer|alerts the on-call press officer/;
 
 let h: Harness;
 beforeAll(async () => {
@@ -28,21 +29,47 @@ describe('paging off, an urgent enquiry out of hours', () => {
     expect(form).toContain(`For anything urgent, call the out-of-hours line on ${LINE}.`);
     expect(form).not.toMatch(FALSE_PROMISES);
 
-    const res = await h.postForm('/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', email: 'ann@gazette.example', subject: 'Fire at the depot', details: 'Need a line tonight', urgent: 'true' });
+    const res = await h.postForm('/enquiries', {
+      name: 'Ann Reporter',
+      outlet: 'Evening Gazette',
+      email: 'ann@gazette.example',
+      subject: 'Fire at the depot',
+      details: 'Need a line tonight',
+      urgent: 'true',
+    });
     expect(res.status).toBe(303);
-    const page = await (await h.app.request(res.headers.get('location')!, { headers: { Cookie: receiptCookie(res) } })).text();
+    const page = await (
+      await h.app.request(res.headers.get('location')!, { headers: { Cookie: receiptCookie(res) } })
+    ).text();
     expect(page).toContain(CALL_THE_LINE);
     expect(page).not.toMatch(FALSE_PROMISES);
   });
 
   it('the API answers pagedOnCall false, the line to call, and says so in nextStep', async () => {
-    const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: '+447911123401', subject: 'Fire at the depot', details: 'Need a line tonight', urgent: true });
+    const res = await h.postJson('/api/enquiries', {
+      name: 'Ann Reporter',
+      outlet: 'Evening Gazette',
+      phone: '+447911123401',
+      subject: 'Fire at the depot',
+      details: 'Need a line tonight',
+      urgent: true,
+    });
     expect(res.status).toBe(201);
     const body = await res.json();
-    expect(body).toMatchObject({ urgent: true, outOfHours: true, pagedOnCall: false, callOutOfHoursLine: '+443001234567' });
+    expect(body).toMatchObject({
+      urgent: true,
+      outOfHours: true,
+      pagedOnCall: false,
+      callOutOfHoursLine: '+443001234567',
+    });
     expect(body.nextStep).toContain(CALL_THE_LINE);
     expect(body.nextStep).not.toMatch(FALSE_PROMISES);
-    const page = await h.database.db.selectFrom('page').innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id').select('page.id').where('enquiry.reference', '=', body.reference).executeTakeFirst();
+    const page = await h.database.db
+      .selectFrom('page')
+      .innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id')
+      .select('page.id')
+      .where('enquiry.reference', '=', body.reference)
+      .executeTakeFirst();
     expect(page).toBeUndefined();
   });
 

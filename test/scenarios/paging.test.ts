@@ -220,7 +220,12 @@ describe('an urgent enquiry out of hours', () => {
   it('acknowledges when the on-call officer presses 1 on the call', async () => {
     const call = await unansweredUntilFirstCall();
     const gatherUrl = /action="([^"]+)"/.exec(call.twiml!)![1].replace(/&amp;/g, '&');
-    const res = await h.webhook(gatherUrl.replace('https://press.example.org', ''), { CallSid: call.sid, Digits: '1', To: ON_CALL, From: '+447700100200' });
+    const res = await h.webhook(gatherUrl.replace('https://press.example.org', ''), {
+      CallSid: call.sid,
+      Digits: '1',
+      To: ON_CALL,
+      From: '+447700100200',
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Acknowledged');
     h.clock.advance(30 * MINUTE);
@@ -293,7 +298,11 @@ describe('an urgent enquiry out of hours', () => {
     await h.twilio.waitForCalls(1);
     expect(await h.twilio.sendStatusCallback(sms, 'sent')).toBe(204);
     await h.jobs.settle();
-    const sent = await h.database.db.selectFrom('outbound_message').select('provider_status').where('provider_sid', '=', sms.sid).executeTakeFirstOrThrow();
+    const sent = await h.database.db
+      .selectFrom('outbound_message')
+      .select('provider_status')
+      .where('provider_sid', '=', sms.sid)
+      .executeTakeFirstOrThrow();
     expect(sent.provider_status).toBe('undelivered');
     const page = await h.database.db.selectFrom('page').selectAll().executeTakeFirstOrThrow();
     expect(page.status).toBe('active');
@@ -375,8 +384,14 @@ describe('what does not page', () => {
     expect(reply).toMatch(/no page to acknowledge/);
     const page = await h.database.db.selectFrom('page').selectAll().executeTakeFirstOrThrow();
     expect(page.status).toBe('active');
-    expect(await h.database.db.selectFrom('enquiry').select('id').where('phone', '=', '+447911999999').execute()).toEqual([]);
-    const inbound = await h.database.db.selectFrom('sms_inbound').selectAll().where('from_number', '=', '+447911999999').execute();
+    expect(
+      await h.database.db.selectFrom('enquiry').select('id').where('phone', '=', '+447911999999').execute(),
+    ).toEqual([]);
+    const inbound = await h.database.db
+      .selectFrom('sms_inbound')
+      .selectAll()
+      .where('from_number', '=', '+447911999999')
+      .execute();
     expect(inbound).toHaveLength(1);
   });
 
@@ -385,10 +400,18 @@ describe('what does not page', () => {
     await urgentEnquiry();
     await h.twilio.waitForMessages(1);
     await h.jobs.settle();
-    const reply = twimlText(await (await h.sms('+447911999988', 'Acknowledged, thanks. Can you also confirm when the A38 reopens?')).text());
+    const reply = twimlText(
+      await (await h.sms('+447911999988', 'Acknowledged, thanks. Can you also confirm when the A38 reopens?')).text(),
+    );
     expect(reply).toMatch(/your enquiry reference is PD-/);
-    const stored = await h.database.db.selectFrom('enquiry').select(['details', 'channel']).where('phone', '=', '+447911999988').execute();
-    expect(stored).toEqual([{ details: 'Acknowledged, thanks. Can you also confirm when the A38 reopens?', channel: 'sms' }]);
+    const stored = await h.database.db
+      .selectFrom('enquiry')
+      .select(['details', 'channel'])
+      .where('phone', '=', '+447911999988')
+      .execute();
+    expect(stored).toEqual([
+      { details: 'Acknowledged, thanks. Can you also confirm when the A38 reopens?', channel: 'sms' },
+    ]);
     // The on-call officer's page is untouched.
     expect((await h.database.db.selectFrom('page').select('status').executeTakeFirstOrThrow()).status).toBe('active');
   });
@@ -398,9 +421,16 @@ describe('at closing time', () => {
   it('hands an urgent enquiry nobody picked up in hours to the on-call officer; one being worked stays with the desk', async () => {
     await start({ now: '2026-12-23T16:55:00Z' }); // Wednesday, five minutes before closing
     const untouched = await urgentEnquiry({ subject: 'Late urgent one', deadline: '2026-12-23T19:00' });
-    const taken = await urgentEnquiry({ subject: 'Being worked', deadline: '2026-12-23T19:00', phone: '+447911123402' });
+    const taken = await urgentEnquiry({
+      subject: 'Being worked',
+      deadline: '2026-12-23T19:00',
+      phone: '+447911123402',
+    });
     expect(untouched.pagedOnCall).toBe(false);
-    const officer = await h.services.users.create({ email: 'late@press.example', password: 'late-shift-password', name: 'Late Officer', role: 'officer' }, { userId: null, email: 'test' });
+    const officer = await h.services.users.create(
+      { email: 'late@press.example', password: 'late-shift-password', name: 'Late Officer', role: 'officer' },
+      { userId: null, email: 'test' },
+    );
     await h.services.casework.assign(taken.reference, officer.id, { userId: officer.id, email: officer.email });
 
     expect(await h.services.paging.handOverAtClosing()).toBe(0); // still open
@@ -424,7 +454,8 @@ describe('storms', () => {
     await h.twilio.waitForMessages(1);
     await h.jobs.settle();
     const more = [];
-    for (let i = 0; i < 3; i++) more.push(await urgentEnquiry({ subject: `Follow-on ${i}`, phone: `+44791112341${i}` }));
+    for (let i = 0; i < 3; i++)
+      more.push(await urgentEnquiry({ subject: `Follow-on ${i}`, phone: `+44791112341${i}` }));
     await h.jobs.settle();
     expect(smsTo(ON_CALL)).toHaveLength(1);
 

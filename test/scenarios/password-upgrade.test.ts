@@ -16,11 +16,22 @@ beforeAll(async () => {
   // This file checks the upgrade to the production cost itself (a handful of hashes).
   setPasswordCostForTests(PASSWORD_COST);
   await h.services.users.create({ ...USER, name: 'Olive Oldtimer', role: 'officer' }, { userId: null, email: 'test' });
-  await h.database.db.updateTable('app_user').set({ password_hash: legacyHash(USER.password) }).where('email', '=', USER.email).execute();
+  await h.database.db
+    .updateTable('app_user')
+    .set({ password_hash: legacyHash(USER.password) })
+    .where('email', '=', USER.email)
+    .execute();
 });
 afterAll(async () => h?.close());
 
-const storedHash = async () => (await h.database.db.selectFrom('app_user').select('password_hash').where('email', '=', USER.email).executeTakeFirstOrThrow()).password_hash;
+const storedHash = async () =>
+  (
+    await h.database.db
+      .selectFrom('app_user')
+      .select('password_hash')
+      .where('email', '=', USER.email)
+      .executeTakeFirstOrThrow()
+  ).password_hash;
 
 describe('an old password hash', () => {
   it('is kept after a failed sign-in and replaced at the next successful one', async () => {

@@ -33,7 +33,14 @@ async function start() {
 }
 
 async function urgentEnquiry(): Promise<string> {
-  const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: JOURNALIST, subject: 'Fire at the depot', details: 'Need a line tonight.', urgent: true });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Ann Reporter',
+    outlet: 'Evening Gazette',
+    phone: JOURNALIST,
+    subject: 'Fire at the depot',
+    details: 'Need a line tonight.',
+    urgent: true,
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { reference: string }).reference;
 }
@@ -41,14 +48,18 @@ async function urgentEnquiry(): Promise<string> {
 const text = (html: string) => decodeEntities(html.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ');
 
 describe('people shown as people', () => {
-  it('the page text gives the journalist\'s number in national format; the stored number stays E.164', async () => {
+  it("the page text gives the journalist's number in national format; the stored number stays E.164", async () => {
     await start();
     const ref = await urgentEnquiry();
     await h.twilio.waitForMessages(1);
     const page = h.twilio.messages.find((m) => m.to === ON_CALL)!.body!;
     expect(page).toContain('Ann Reporter, Evening Gazette 07911 123401');
     expect(page).not.toContain(JOURNALIST);
-    const stored = await h.database.db.selectFrom('enquiry').select('phone').where('reference', '=', ref).executeTakeFirstOrThrow();
+    const stored = await h.database.db
+      .selectFrom('enquiry')
+      .select('phone')
+      .where('reference', '=', ref)
+      .executeTakeFirstOrThrow();
     expect(stored.phone).toBe(JOURNALIST);
   });
 
@@ -58,7 +69,10 @@ describe('people shown as people', () => {
     expect((await manager.post('/desk/incidents', { name: 'Depot fire', terms: 'depot' })).status).toBe(303);
     const incident = await h.database.db.selectFrom('incident').selectAll().executeTakeFirstOrThrow();
     expect(incident.declared_by).toBe(MANAGER.email);
-    expect((await manager.post(`/desk/incidents/${incident.id}/lines`, { kind: 'holding', text: 'Crews are there.' })).status).toBe(303);
+    expect(
+      (await manager.post(`/desk/incidents/${incident.id}/lines`, { kind: 'holding', text: 'Crews are there.' }))
+        .status,
+    ).toBe(303);
 
     const list = text((await manager.get('/desk/incidents')).body);
     expect(list).toMatch(/declared .* by Maya Manager/);
@@ -87,7 +101,7 @@ describe('people shown as people', () => {
     expect(view).not.toContain(BACKUP);
   });
 
-  it('the enquiry page\'s timeline names the officers and gives numbers as dialled', async () => {
+  it("the enquiry page's timeline names the officers and gives numbers as dialled", async () => {
     await start();
     const ref = await urgentEnquiry();
     await h.twilio.waitForMessages(1);
@@ -95,8 +109,12 @@ describe('people shown as people', () => {
     expect((await h.sms(ON_CALL, 'ACK')).status).toBe(200);
     await h.jobs.settle();
     const manager = await loginAs(h, MANAGER.email, MANAGER.password);
-    expect((await manager.post(`/desk/enquiries/${ref}/note`, { note: 'Called the duty inspector.' })).status).toBe(303);
-    const timeline = /<ol class="timeline">([\s\S]*?)<\/ol>/.exec((await manager.get(`/desk/enquiries/${ref}`)).body)![1];
+    expect((await manager.post(`/desk/enquiries/${ref}/note`, { note: 'Called the duty inspector.' })).status).toBe(
+      303,
+    );
+    const timeline = /<ol class="timeline">([\s\S]*?)<\/ol>/.exec(
+      (await manager.get(`/desk/enquiries/${ref}`)).body,
+    )![1];
     const said = text(timeline);
     expect(said).toContain('Page SMS sent to Olu On-Call 07911 200001');
     expect(said).toContain('Page acknowledged by Olu On-Call');

@@ -14,13 +14,34 @@ const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
 const ON_CALL = '+447911200001';
 const OFFICER = { email: 'log.officer@press.example', password: 'officer-password-1' };
 
-const WEB = { name: 'Wanda Webform', outlet: 'Weekly Web', email: 'wanda.webform@weekly.example', phone: '07911 123481', e164: '+447911123481', subject: 'Wharf subsidence', details: 'Wanda asks about the wharf' };
-const API = { name: 'Arthur Apicall', outlet: 'API Times', email: 'arthur.apicall@apitimes.example', phone: '+447911123482', subject: 'Aqueduct leak', details: 'Arthur needs a line on the aqueduct' };
+const WEB = {
+  name: 'Wanda Webform',
+  outlet: 'Weekly Web',
+  email: 'wanda.webform@weekly.example',
+  phone: '07911 123481',
+  e164: '+447911123481',
+  subject: 'Wharf subsidence',
+  details: 'Wanda asks about the wharf',
+};
+const API = {
+  name: 'Arthur Apicall',
+  outlet: 'API Times',
+  email: 'arthur.apicall@apitimes.example',
+  phone: '+447911123482',
+  subject: 'Aqueduct leak',
+  details: 'Arthur needs a line on the aqueduct',
+};
 const SMS = { phone: '+447911123483', text: 'URGENT Sybil Smstext here: is the signal box on fire?' };
 const REPLY = 'Hello Sybil, call me on the press line';
 const FAILED_REPLY = 'Hello Sybil, second attempt at a reply';
 const RETRIED_REPLY = 'Hello Sybil, this one goes through after a retry';
-const BAD_NUMBER = { name: 'Bertie Badnumber', outlet: 'Bad News', phone: '+447911123484', subject: 'Bollards missing', details: 'Bertie asks about bollards' };
+const BAD_NUMBER = {
+  name: 'Bertie Badnumber',
+  outlet: 'Bad News',
+  phone: '+447911123484',
+  subject: 'Bollards missing',
+  details: 'Bertie asks about bollards',
+};
 
 let h: Harness;
 const lines: string[] = [];
@@ -41,7 +62,11 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 async function referenceOfPhone(phone: string): Promise<string> {
-  const row = await h.database.db.selectFrom('enquiry').select('reference').where('phone', '=', phone).executeTakeFirstOrThrow();
+  const row = await h.database.db
+    .selectFrom('enquiry')
+    .select('reference')
+    .where('phone', '=', phone)
+    .executeTakeFirstOrThrow();
   return row.reference;
 }
 
@@ -50,11 +75,30 @@ describe('the log', () => {
     // An enquiry by each channel; the API and SMS ones are urgent and page the on-call officer.
     const form = await h.app.request('/enquiries', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: PUBLIC_BASE_URL, 'Sec-Fetch-Site': 'same-origin' },
-      body: new URLSearchParams({ name: WEB.name, outlet: WEB.outlet, email: WEB.email, phone: WEB.phone, subject: WEB.subject, details: WEB.details }).toString(),
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Origin: PUBLIC_BASE_URL,
+        'Sec-Fetch-Site': 'same-origin',
+      },
+      body: new URLSearchParams({
+        name: WEB.name,
+        outlet: WEB.outlet,
+        email: WEB.email,
+        phone: WEB.phone,
+        subject: WEB.subject,
+        details: WEB.details,
+      }).toString(),
     });
     expect(form.status).toBe(303);
-    const api = await h.postJson('/api/enquiries', { name: API.name, outlet: API.outlet, email: API.email, phone: API.phone, subject: API.subject, details: API.details, urgent: true });
+    const api = await h.postJson('/api/enquiries', {
+      name: API.name,
+      outlet: API.outlet,
+      email: API.email,
+      phone: API.phone,
+      subject: API.subject,
+      details: API.details,
+      urgent: true,
+    });
     expect(api.status).toBe(201);
     const apiRef = ((await api.json()) as { reference: string }).reference;
     expect((await h.sms(SMS.phone, SMS.text)).status).toBe(200);
@@ -77,7 +121,11 @@ describe('the log', () => {
 
     // Delivery failures: Twilio refuses a number for good (its message names the number), and
     // answers 500 once before a retry goes through.
-    h.twilio.failNext(1, { status: 400, code: 21211, message: `The 'To' number ${SMS.phone} is not a valid phone number.` });
+    h.twilio.failNext(1, {
+      status: 400,
+      code: 21211,
+      message: `The 'To' number ${SMS.phone} is not a valid phone number.`,
+    });
     expect((await officer.post(`/desk/enquiries/${smsRef}/reply`, { reply: FAILED_REPLY })).status).toBe(303);
     await h.jobs.settle();
     h.twilio.failNext(1, { status: 500, code: 20500, message: `Internal error sending to ${SMS.phone}` });
@@ -88,13 +136,19 @@ describe('the log', () => {
     expect(h.twilio.messages.some((m) => m.body === RETRIED_REPLY)).toBe(true);
 
     // A page to a number Twilio refuses.
-    h.twilio.failNext(1, { status: 400, code: 21211, message: `The 'To' number ${ON_CALL} is not a valid phone number.` });
+    h.twilio.failNext(1, {
+      status: 400,
+      code: 21211,
+      message: `The 'To' number ${ON_CALL} is not a valid phone number.`,
+    });
     const bad = await h.postJson('/api/enquiries', { ...BAD_NUMBER, urgent: true });
     expect(bad.status).toBe(201);
     await h.jobs.settle();
 
     const events = await h.database.db.selectFrom('enquiry_event').select('kind').execute();
-    expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['sms_out', 'sms_out_failed', 'sms_out_status', 'acknowledged']));
+    expect(events.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['sms_out', 'sms_out_failed', 'sms_out_status', 'acknowledged']),
+    );
     const log = lines.join('');
     // The capture works: the requests and jobs above were logged.
     expect(log).toContain('"msg":"request"');

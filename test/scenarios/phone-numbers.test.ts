@@ -22,10 +22,21 @@ afterEach(async () => h?.close());
 async function start(config: Record<string, unknown> = {}) {
   h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 0 }, ...config } });
   await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
-  await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: new Date('2026-12-01T00:00:00Z'), endsAt: new Date('2027-01-05T09:00:00Z'), createdBy: 'test' });
+  await h.services.rota.addShift({
+    phone: ON_CALL,
+    role: 'primary',
+    startsAt: new Date('2026-12-01T00:00:00Z'),
+    endsAt: new Date('2027-01-05T09:00:00Z'),
+    createdBy: 'test',
+  });
 }
 
-const enquiry = { name: 'Ann Reporter', outlet: 'Evening Gazette', subject: 'Fire at the depot', details: 'Need a line tonight' };
+const enquiry = {
+  name: 'Ann Reporter',
+  outlet: 'Evening Gazette',
+  subject: 'Fire at the depot',
+  details: 'Need a line tonight',
+};
 
 function twimlText(xml: string): string {
   return (/<Message>([\s\S]*)<\/Message>/.exec(xml)?.[1] ?? '').replace(/&amp;/g, '&').replace(/&#39;|&apos;/g, "'");
@@ -59,8 +70,9 @@ async function eventData(reference: string, kind: EventKind) {
   return rows.map((r) => r.data);
 }
 
-describe('a journalist\'s number at the form and API', () => {
-  const COSTLY = 'We cannot call or text premium-rate, shared-cost, personal, pager or VoIP numbers: give a mobile or landline number, or an email address';
+describe("a journalist's number at the form and API", () => {
+  const COSTLY =
+    'We cannot call or text premium-rate, shared-cost, personal, pager or VoIP numbers: give a mobile or landline number, or an email address';
   const ABROAD = 'We can only call or text numbers in the United Kingdom: give a number there, or an email address';
 
   it.each([
@@ -68,13 +80,19 @@ describe('a journalist\'s number at the form and API', () => {
     ['shared-cost', '0845 123 4567', COSTLY],
     ['personal ("follow me")', '070 1234 5678', COSTLY],
     ['pager', '07640 123456', COSTLY],
-    ['satellite (Iridium)', '+881 6 1234 5678', 'We cannot call or text satellite numbers: give a mobile or landline number, or an email address'],
+    [
+      'satellite (Iridium)',
+      '+881 6 1234 5678',
+      'We cannot call or text satellite numbers: give a mobile or landline number, or an email address',
+    ],
     ['foreign (France)', '+33 6 12 34 56 78', ABROAD],
   ])('refuses a %s number with 422 naming the phone field', async (_kind, phone, message) => {
     await start();
     const res = await h.postJson('/api/enquiries', { ...enquiry, email: 'ann@gazette.example', phone });
     expect(res.status).toBe(422);
-    expect(await res.json()).toEqual({ error: { code: 'validation', message: expect.any(String), fields: { phone: message } } });
+    expect(await res.json()).toEqual({
+      error: { code: 'validation', message: expect.any(String), fields: { phone: message } },
+    });
     expect(await h.database.db.selectFrom('enquiry').select('id').execute()).toEqual([]);
   });
 
@@ -88,7 +106,7 @@ describe('a journalist\'s number at the form and API', () => {
     expect(html).toContain('value="09011 234567"');
   });
 
-  it('takes UK mobiles and landlines, 03 numbers and the Crown Dependencies\' +44 mobiles', async () => {
+  it("takes UK mobiles and landlines, 03 numbers and the Crown Dependencies' +44 mobiles", async () => {
     await start();
     for (const phone of ['07911 123401', '020 7946 0000', '0300 123 4567', '07781 123456', '07624 123456']) {
       const res = await h.postJson('/api/enquiries', { ...enquiry, phone });
@@ -103,7 +121,8 @@ describe('a journalist\'s number at the form and API', () => {
     const refused = await h.postJson('/api/enquiries', { ...enquiry, phone: '+49 1512 3456789' });
     expect(refused.status).toBe(422);
     expect(((await refused.json()) as { error: { fields: Record<string, string> } }).error.fields).toEqual({
-      phone: 'We can only call or text numbers in the United Kingdom or France: give a number there, or an email address',
+      phone:
+        'We can only call or text numbers in the United Kingdom or France: give a number there, or an email address',
     });
   });
 });
@@ -113,7 +132,10 @@ describe('a text from a number Press Desk does not text', () => {
     await start();
     const twiml = await text(FRENCH_MOBILE, 'URGENT: fire at the port, need a line for the 7pm bulletin');
     expect(twiml).not.toContain('<Message>');
-    const row = await h.database.db.selectFrom('enquiry').select(['reference', 'urgent', 'phone']).executeTakeFirstOrThrow();
+    const row = await h.database.db
+      .selectFrom('enquiry')
+      .select(['reference', 'urgent', 'phone'])
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ urgent: true, phone: FRENCH_MOBILE });
 
     // The page reaches on-call as for any urgent enquiry.
@@ -132,10 +154,17 @@ describe('a text from a number Press Desk does not text', () => {
     expect(twimlText(await text(ON_CALL, `REPLY ${row.reference} We are looking into it.`))).toBe(
       'Press Desk: this number does not take texts from Press Desk. Press Desk does not text premium-rate or satellite numbers, or numbers outside the countries it texts: reply by email instead.',
     );
-    await expect(h.services.casework.replyBySms(row.reference, 'We are looking into it.', ACTOR)).rejects.toMatchObject({
-      code: 'validation',
-      details: { fields: { reply: 'Press Desk does not text premium-rate or satellite numbers, or numbers outside the countries it texts: reply by email instead' } },
-    });
+    await expect(h.services.casework.replyBySms(row.reference, 'We are looking into it.', ACTOR)).rejects.toMatchObject(
+      {
+        code: 'validation',
+        details: {
+          fields: {
+            reply:
+              'Press Desk does not text premium-rate or satellite numbers, or numbers outside the countries it texts: reply by email instead',
+          },
+        },
+      },
+    );
     // The desk closes it: no status text either.
     await h.services.casework.setStatus(row.reference, 'closed', ACTOR);
     await h.jobs.settle();
@@ -162,8 +191,16 @@ describe('a call from a number Press Desk does not text', () => {
     // Friday 27 November 2026, 19:30: the office is closed; a message for the morning.
     h = await startHarness({ now: '2026-11-27T19:30:00Z', jobs: true });
     const voice = `${PUBLIC_BASE_URL}/twilio/voice`;
-    const foreign = await h.twilio.call({ from: FRENCH_MOBILE, url: voice, caller: { digits: ['2'], message: { seconds: 20, transcript: 'About the port.' } } });
-    const uk = await h.twilio.call({ from: JOURNALIST, url: voice, caller: { digits: ['2'], message: { seconds: 20, transcript: 'About the vote.' } } });
+    const foreign = await h.twilio.call({
+      from: FRENCH_MOBILE,
+      url: voice,
+      caller: { digits: ['2'], message: { seconds: 20, transcript: 'About the port.' } },
+    });
+    const uk = await h.twilio.call({
+      from: JOURNALIST,
+      url: voice,
+      caller: { digits: ['2'], message: { seconds: 20, transcript: 'About the vote.' } },
+    });
     expect([foreign.error, uk.error]).toEqual([null, null]);
     // Only the caller Press Desk texts is told a text follows.
     const promise = 'We will also send the reference to you by text message.';
@@ -186,36 +223,52 @@ describe('the on-call CALL callback', () => {
     await h.twilio.waitForMessages(1);
     await h.jobs.settle();
     // CALL is work on the enquiry: it acknowledges the page too (issue 23).
-    expect(twimlText(await text(ON_CALL, 'CALL'))).toBe(`Press Desk: ringing you now to connect you to the journalist for ${reference}. Page acknowledged: escalation stopped.`);
+    expect(twimlText(await text(ON_CALL, 'CALL'))).toBe(
+      `Press Desk: ringing you now to connect you to the journalist for ${reference}. Page acknowledged: escalation stopped.`,
+    );
     return reference;
   }
 
-  it('asks Twilio for answering-machine detection on the officer\'s leg, and limits the bridge to onCall.callbackMaxMinutes', async () => {
+  it("asks Twilio for answering-machine detection on the officer's leg, and limits the bridge to onCall.callbackMaxMinutes", async () => {
     await start({ onCall: { bundleSeconds: 0, callbackMaxMinutes: 45 } });
     const reference = await pagedThenCall();
     const [call] = await h.twilio.waitForCalls(1);
     expect(call.to).toBe(ON_CALL);
-    expect(call.params).toMatchObject({ MachineDetection: 'Enable', AsyncAmd: 'true', AsyncAmdStatusCallback: `${PUBLIC_BASE_URL}/twilio/status` });
+    expect(call.params).toMatchObject({
+      MachineDetection: 'Enable',
+      AsyncAmd: 'true',
+      AsyncAmdStatusCallback: `${PUBLIC_BASE_URL}/twilio/status`,
+    });
     await h.jobs.settle();
 
-    const log = await h.twilio.answerCall(call, { answeredBy: 'human', parties: { [JOURNALIST]: { answers: true, talkSeconds: 90 } } });
+    const log = await h.twilio.answerCall(call, {
+      answeredBy: 'human',
+      parties: { [JOURNALIST]: { answers: true, talkSeconds: 90 } },
+    });
     expect(log.dials).toHaveLength(1);
     expect(log.dials[0]).toMatchObject({ numbers: [JOURNALIST], bridged: true, duration: 90 });
     expect(log.dials[0].attributes.timeLimit).toBe('2700');
-    expect(await eventData(reference, 'callback_answered')).toEqual([{ key: expect.stringMatching(/^callback:sms:/), sid: call.sid, answeredBy: 'human' }]);
+    expect(await eventData(reference, 'callback_answered')).toEqual([
+      { key: expect.stringMatching(/^callback:sms:/), sid: call.sid, answeredBy: 'human' },
+    ]);
   });
 
-  it('a voicemail box answering the officer\'s phone is hung up and the journalist is never rung', async () => {
+  it("a voicemail box answering the officer's phone is hung up and the journalist is never rung", async () => {
     await start();
     const reference = await pagedThenCall();
     const [call] = await h.twilio.waitForCalls(1);
     await h.jobs.settle();
 
-    const log = await h.twilio.answerCall(call, { answeredBy: 'machine_end_beep', parties: { [JOURNALIST]: { answers: true } } });
+    const log = await h.twilio.answerCall(call, {
+      answeredBy: 'machine_end_beep',
+      parties: { [JOURNALIST]: { answers: true } },
+    });
     expect(log.dials).toEqual([]);
     expect(log.parties[JOURNALIST]?.rang ?? false).toBe(false);
     expect(call.endedByApi).toBe(true);
-    expect(await eventData(reference, 'callback_answered')).toEqual([{ key: expect.stringMatching(/^callback:sms:/), sid: call.sid, answeredBy: 'machine_end_beep' }]);
+    expect(await eventData(reference, 'callback_answered')).toEqual([
+      { key: expect.stringMatching(/^callback:sms:/), sid: call.sid, answeredBy: 'machine_end_beep' },
+    ]);
     expect(await kinds(reference)).not.toContain('callback_ended');
   });
 
@@ -223,18 +276,45 @@ describe('the on-call CALL callback', () => {
     await start();
     await pagedThenCall();
     await h.jobs.settle();
-    const key = (await h.database.db.selectFrom('outbound_message').select('idempotency_key').where('medium', '=', 'call').executeTakeFirstOrThrow()).idempotency_key;
+    const key = (
+      await h.database.db
+        .selectFrom('outbound_message')
+        .select('idempotency_key')
+        .where('medium', '=', 'call')
+        .executeTakeFirstOrThrow()
+    ).idempotency_key;
 
     // No verdict yet: a one-second pause, then ask again.
-    const waiting = await (await h.webhook(`/twilio/voice/callback-connect?key=${encodeURIComponent(key)}`, { CallSid: 'CA1', CallStatus: 'in-progress' })).text();
+    const waiting = await (
+      await h.webhook(`/twilio/voice/callback-connect?key=${encodeURIComponent(key)}`, {
+        CallSid: 'CA1',
+        CallStatus: 'in-progress',
+      })
+    ).text();
     expect(waiting).toContain('<Pause length="1"/>');
     expect(waiting).toContain(`/twilio/voice/callback-connect?key=${encodeURIComponent(key)}&amp;wait=1</Redirect>`);
     expect(waiting).not.toContain('<Dial');
 
-    const sid = (await h.database.db.selectFrom('outbound_message').select('provider_sid').where('idempotency_key', '=', key).executeTakeFirstOrThrow()).provider_sid!;
-    const verdict = await h.webhook('/twilio/status', { CallSid: sid, AccountSid: h.twilio.accountSid, AnsweredBy: 'machine_start', MachineDetectionDuration: '2100' });
+    const sid = (
+      await h.database.db
+        .selectFrom('outbound_message')
+        .select('provider_sid')
+        .where('idempotency_key', '=', key)
+        .executeTakeFirstOrThrow()
+    ).provider_sid!;
+    const verdict = await h.webhook('/twilio/status', {
+      CallSid: sid,
+      AccountSid: h.twilio.accountSid,
+      AnsweredBy: 'machine_start',
+      MachineDetectionDuration: '2100',
+    });
     expect(verdict.status).toBe(204);
-    const after = await (await h.webhook(`/twilio/voice/callback-connect?key=${encodeURIComponent(key)}&wait=1`, { CallSid: sid, CallStatus: 'in-progress' })).text();
+    const after = await (
+      await h.webhook(`/twilio/voice/callback-connect?key=${encodeURIComponent(key)}&wait=1`, {
+        CallSid: sid,
+        CallStatus: 'in-progress',
+      })
+    ).text();
     expect(after).toContain('<Hangup/>');
     expect(after).not.toContain('<Dial');
   });

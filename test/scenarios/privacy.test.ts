@@ -14,7 +14,13 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 async function enquiry(fields: Record<string, unknown>) {
-  const res = await h.postJson('/api/enquiries', { name: 'Jess Journalist', outlet: 'Daily Planet', subject: 'Statistics', details: 'Numbers please', ...fields });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Jess Journalist',
+    outlet: 'Daily Planet',
+    subject: 'Statistics',
+    details: 'Numbers please',
+    ...fields,
+  });
   expect(res.status).toBe(201);
   return (await res.json()).reference as string;
 }
@@ -35,16 +41,32 @@ describe('retention', () => {
     h.clock.set('2026-10-02T10:00:00Z'); // a year and a day after the first was closed
     expect(await h.services.privacy.sweep()).toBe(1);
     const erased = await row(old);
-    expect(erased).toMatchObject({ name: '[erased]', email: null, phone: null, subject: '[erased]', details: '[erased]', outlet: 'Daily Planet', status: 'closed' });
+    expect(erased).toMatchObject({
+      name: '[erased]',
+      email: null,
+      phone: null,
+      subject: '[erased]',
+      details: '[erased]',
+      outlet: 'Daily Planet',
+      status: 'closed',
+    });
     expect(erased.erased_at).not.toBeNull();
     expect(erased.received_at.toISOString()).toBe('2025-10-01T10:00:00.000Z');
     expect((await row(recent)).name).toBe('Jess Journalist');
     // Open enquiries are never erased, however old.
-    const sms = await h.database.db.selectFrom('enquiry').selectAll().where('channel', '=', 'sms').executeTakeFirstOrThrow();
+    const sms = await h.database.db
+      .selectFrom('enquiry')
+      .selectAll()
+      .where('channel', '=', 'sms')
+      .executeTakeFirstOrThrow();
     expect(sms.erased_at).toBeNull();
     // Idempotent.
     expect(await h.services.privacy.sweep()).toBe(0);
-    const log = await h.database.db.selectFrom('audit_log').select(['action', 'user_email']).where('action', '=', 'retention.erased').execute();
+    const log = await h.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'user_email'])
+      .where('action', '=', 'retention.erased')
+      .execute();
     expect(log).toEqual([{ action: 'retention.erased', user_email: 'retention' }]);
   });
 });
@@ -81,13 +103,25 @@ describe('subject access and erasure requests', () => {
     const done = await manager.post('/desk/privacy/erase', { phone: JOURNALIST_PHONE, email: '', confirm: 'yes' });
     expect(done.status).toBe(200);
     expect(done.body).toContain('Erased personal data from 3 enquiries');
-    for (const ref of [a, b]) expect(await row(ref)).toMatchObject({ name: '[erased]', phone: null, email: null, details: '[erased]' });
-    const inbound = await h.database.db.selectFrom('sms_inbound').select(['from_number', 'body']).where('from_number', '=', JOURNALIST_PHONE).execute();
+    for (const ref of [a, b])
+      expect(await row(ref)).toMatchObject({ name: '[erased]', phone: null, email: null, details: '[erased]' });
+    const inbound = await h.database.db
+      .selectFrom('sms_inbound')
+      .select(['from_number', 'body'])
+      .where('from_number', '=', JOURNALIST_PHONE)
+      .execute();
     expect(inbound).toEqual([]);
-    const events = await h.database.pool.query(`SELECT data FROM enquiry_event e JOIN enquiry q ON q.id = e.enquiry_id WHERE q.reference = $1 AND kind = 'sms_in'`, [smsEnquiry.reference]);
+    const events = await h.database.pool.query(
+      `SELECT data FROM enquiry_event e JOIN enquiry q ON q.id = e.enquiry_id WHERE q.reference = $1 AND kind = 'sms_in'`,
+      [smsEnquiry.reference],
+    );
     expect(events.rows.every((r) => !('body' in r.data) && r.data.erased === true)).toBe(true);
 
-    const actions = await h.database.db.selectFrom('audit_log').select('action').where('user_email', '=', MANAGER.email).execute();
+    const actions = await h.database.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('user_email', '=', MANAGER.email)
+      .execute();
     expect(actions.map((x) => x.action)).toEqual(expect.arrayContaining(['journalist.exported', 'journalist.erased']));
     // The desk shows an erased enquiry without breaking.
     expect((await manager.get(`/desk/enquiries/${a}`)).status).toBe(200);

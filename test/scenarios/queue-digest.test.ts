@@ -19,7 +19,14 @@ let h: Harness;
 afterEach(async () => h?.close());
 
 async function enquiry(subject: string, phone: string): Promise<string> {
-  const res = await h.postJson('/api/enquiries', { name: 'Night Reporter', outlet: 'Wire', phone, subject, details: 'Need a line tonight.', urgent: true });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Night Reporter',
+    outlet: 'Wire',
+    phone,
+    subject,
+    details: 'Need a line tonight.',
+    urgent: true,
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { reference: string }).reference;
 }
@@ -30,15 +37,30 @@ function text(html: string): string {
 }
 
 describe('the morning digest on the queue', () => {
-  it('is a one-line summary naming the incident and the line sent, with the details by incident behind a disclosure, and people by name', { timeout: 30_000 }, async () => {
+  it('is a one-line summary naming the incident and the line sent, with the details by incident behind a disclosure, and people by name', {
+    timeout: 30_000,
+  }, async () => {
     h = await startHarness({
       now: CHRISTMAS_EVE_6PM,
       jobs: true,
-      config: { onCall: { bundleSeconds: 0 }, intake: { rateLimit: null, pageRateLimit: null }, twilio: { smsPerSecond: 1000 } },
+      config: {
+        onCall: { bundleSeconds: 0 },
+        intake: { rateLimit: null, pageRateLimit: null },
+        twilio: { smsPerSecond: 1000 },
+      },
     });
-    await h.services.users.create({ ...OFFICER, name: 'Dee Officer', role: 'officer' }, { userId: null, email: 'test' });
+    await h.services.users.create(
+      { ...OFFICER, name: 'Dee Officer', role: 'officer' },
+      { userId: null, email: 'test' },
+    );
     await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
-    await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: new Date('2026-12-01T00:00:00Z'), endsAt: new Date('2027-01-05T09:00:00Z'), createdBy: 'test' });
+    await h.services.rota.addShift({
+      phone: ON_CALL,
+      role: 'primary',
+      startsAt: new Date('2026-12-01T00:00:00Z'),
+      endsAt: new Date('2027-01-05T09:00:00Z'),
+      createdBy: 'test',
+    });
 
     // Overnight: a paged enquiry that on-call acknowledges by text, then an incident with two enquiries and a holding line.
     const depot = await enquiry('Burst water main on the high street', '+447911123401');
@@ -46,11 +68,18 @@ describe('the morning digest on the queue', () => {
     await h.sms(ON_CALL, 'ACK');
     await h.jobs.settle();
     h.clock.advance(30 * 60_000);
-    const incident = await h.services.incidents.declare({ name: 'Hartfield fire', terms: 'Hartfield' }, { kind: 'staff', actor: STAFF });
+    const incident = await h.services.incidents.declare(
+      { name: 'Hartfield fire', terms: 'Hartfield' },
+      { kind: 'staff', actor: STAFF },
+    );
     const fire1 = await enquiry('Hartfield chemical works fire: evacuation?', '+447911123402');
     const fire2 = await enquiry('Smoke over Hartfield', '+447911123403');
     await h.jobs.settle();
-    const line = await h.services.holdingLines.addLine(incident.id, { kind: 'holding', text: 'Crews are at the scene in Hartfield; more at 23:00.' }, STAFF);
+    const line = await h.services.holdingLines.addLine(
+      incident.id,
+      { kind: 'holding', text: 'Crews are at the scene in Hartfield; more at 23:00.' },
+      STAFF,
+    );
     await h.services.holdingLines.send(incident.id, line.id, STAFF);
     await h.jobs.settle();
 

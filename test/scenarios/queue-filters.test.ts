@@ -18,13 +18,24 @@ const refs: Record<string, string> = {};
 /** An enquiry received at `at` (the test clock is set there first). */
 async function receivedAt(at: string, key: string, fields: Record<string, unknown> = {}): Promise<void> {
   h.clock.set(at);
-  const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: '+447911123401', subject: `Filter test ${key}`, details: 'Why?', ...fields });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Ann Reporter',
+    outlet: 'Evening Gazette',
+    phone: '+447911123401',
+    subject: `Filter test ${key}`,
+    details: 'Why?',
+    ...fields,
+  });
   expect(res.status).toBe(201);
   refs[key] = ((await res.json()) as { reference: string }).reference;
 }
 
 beforeAll(async () => {
-  h = await startHarness({ now: '2026-11-20T10:00:00Z', jobs: false, config: { intake: { rateLimit: null, pageRateLimit: null } } });
+  h = await startHarness({
+    now: '2026-11-20T10:00:00Z',
+    jobs: false,
+    config: { intake: { rateLimit: null, pageRateLimit: null } },
+  });
   await h.services.users.create({ ...OFFICER, name: 'Fay Officer', role: 'officer' }, { userId: null, email: 'test' });
   // Last week (Friday 27 November), this week's Monday just after midnight London time, and Wednesday.
   await receivedAt('2026-11-27T15:00:00Z', 'lastFriday', { outlet: 'BBC Radio Midshire' });
@@ -86,7 +97,9 @@ describe('received from / to and "This week"', () => {
 
 describe('the outlet filter', () => {
   it('matches part of the outlet’s name in any case, and takes % and _ literally', async () => {
-    expect(new Set(rowsOrder((await officer.get('/desk?outlet=BBC')).body))).toEqual(new Set([refs.lastFriday, refs.wednesday]));
+    expect(new Set(rowsOrder((await officer.get('/desk?outlet=BBC')).body))).toEqual(
+      new Set([refs.lastFriday, refs.wednesday]),
+    );
     expect(rowsOrder((await officer.get('/desk?outlet=midshire+gaz')).body)).toEqual([refs.monday]);
     expect(rowsOrder((await officer.get('/desk?outlet=%25')).body)).toEqual([]);
     expect(rowsOrder((await officer.get('/desk?outlet=_')).body)).toEqual([]);
@@ -114,11 +127,18 @@ describe('newest first outside the open queue', () => {
     expect(rowsOrder(history.body)).toEqual([refs.wednesday, refs.monday, refs.lastFriday]);
     expect(history.body).toContain('newest first');
     // The open queue: the oldest is due first (each has the 240-minute target from its arrival).
-    expect(rowsOrder((await officer.get('/desk?q=filter')).body)).toEqual([refs.lastFriday, refs.monday, refs.wednesday]);
+    expect(rowsOrder((await officer.get('/desk?q=filter')).body)).toEqual([
+      refs.lastFriday,
+      refs.monday,
+      refs.wednesday,
+    ]);
   });
 
   it('pages a history newest first without repeating or skipping', async () => {
-    for (let i = 0; i < 52; i++) await receivedAt(new Date(Date.UTC(2026, 11, 2, 11, 0, i)).toISOString(), `bulk${i}`, { subject: `History bulk ${i}` });
+    for (let i = 0; i < 52; i++)
+      await receivedAt(new Date(Date.UTC(2026, 11, 2, 11, 0, i)).toISOString(), `bulk${i}`, {
+        subject: `History bulk ${i}`,
+      });
     const first = await officer.get('/desk?status=all&q=bulk');
     const firstRows = rowsOrder(first.body);
     expect(firstRows[0]).toBe(refs.bulk51);
@@ -145,15 +165,24 @@ describe('counts that follow changes', () => {
       }
     };
     await readUntil(/event: ready/);
-    const before = JSON.parse((await officer.get('/desk/queue/counts', { Accept: 'application/json' })).body) as { unassigned: number };
+    const before = JSON.parse((await officer.get('/desk/queue/counts', { Accept: 'application/json' })).body) as {
+      unassigned: number;
+    };
 
-    const me = await h.database.db.selectFrom('app_user').select('id').where('email', '=', OFFICER.email).executeTakeFirstOrThrow();
+    const me = await h.database.db
+      .selectFrom('app_user')
+      .select('id')
+      .where('email', '=', OFFICER.email)
+      .executeTakeFirstOrThrow();
     await h.services.casework.assign(refs.monday, me.id, { userId: me.id, email: OFFICER.email });
     await readUntil(new RegExp(`event: changed\\ndata: \\{"reference":"${refs.monday}"\\}`));
     await reader.cancel();
     expect(stream).not.toMatch(new RegExp(`event: enquiry\\ndata: \\{"reference":"${refs.monday}"\\}`));
 
-    const after = JSON.parse((await officer.get('/desk/queue/counts', { Accept: 'application/json' })).body) as { unassigned: number; mine: number };
+    const after = JSON.parse((await officer.get('/desk/queue/counts', { Accept: 'application/json' })).body) as {
+      unassigned: number;
+      mine: number;
+    };
     expect(after.unassigned).toBe(before.unassigned - 1);
     expect(after.mine).toBeGreaterThanOrEqual(1);
   });

@@ -15,14 +15,27 @@ const OFFICER = { email: 'uma.officer@press.example', password: 'officer-passwor
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ now: WEDNESDAY_10AM, jobs: false, config: { intake: { rateLimit: null, pageRateLimit: null } } });
+  h = await startHarness({
+    now: WEDNESDAY_10AM,
+    jobs: false,
+    config: { intake: { rateLimit: null, pageRateLimit: null } },
+  });
   await h.services.users.create({ ...OFFICER, name: 'Uma Officer', role: 'officer' }, { userId: null, email: 'test' });
 });
 afterAll(async () => h?.close());
 beforeEach(() => h.clock.set(WEDNESDAY_10AM));
 
-async function submit(fields: Record<string, unknown>): Promise<{ reference: string; respondBy: string | null; nextStep: string; urgent: boolean }> {
-  const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: '+447911123401', subject: 'Road closure', details: 'Why was the road closed?', ...fields });
+async function submit(
+  fields: Record<string, unknown>,
+): Promise<{ reference: string; respondBy: string | null; nextStep: string; urgent: boolean }> {
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Ann Reporter',
+    outlet: 'Evening Gazette',
+    phone: '+447911123401',
+    subject: 'Road closure',
+    details: 'Why was the road closed?',
+    ...fields,
+  });
   expect(res.status).toBe(201);
   return res.json();
 }
@@ -48,7 +61,10 @@ describe('urgent before routine', () => {
   it('keeps urgent-first across pages: the next page starts after the last row shown, skipping and repeating nothing', async () => {
     const refs: string[] = [];
     // 60 enquiries all due at the same instant, every third urgent, so the first page's last row sits inside the tie.
-    for (let i = 0; i < 60; i++) refs.push((await submit({ subject: `Pager tie ${i}`, deadline: '2026-12-04T12:00', urgent: i % 3 === 0 })).reference);
+    for (let i = 0; i < 60; i++)
+      refs.push(
+        (await submit({ subject: `Pager tie ${i}`, deadline: '2026-12-04T12:00', urgent: i % 3 === 0 })).reference,
+      );
     const officer = await loginAs(h, OFFICER.email, OFFICER.password);
     const first = await officer.get('/desk?q=pager');
     const firstRows = rowsOrder(first.body);
@@ -68,9 +84,15 @@ describe('the urgent target', () => {
     const urgent = await submit({ subject: 'Chemical smell in the town centre', urgent: true });
     const routine = await submit({ subject: 'Budget consultation' });
     expect(urgent.respondBy).toBe('2026-12-02T11:00:00.000Z');
-    expect(urgent.nextStep).toBe('We are open and have marked your enquiry urgent. A press officer will respond by 11:00am today.');
+    expect(urgent.nextStep).toBe(
+      'We are open and have marked your enquiry urgent. A press officer will respond by 11:00am today.',
+    );
     expect(routine.respondBy).toBe('2026-12-02T14:00:00.000Z');
-    const row = await h.database.db.selectFrom('enquiry').select(['respond_by', 'warn_at']).where('reference', '=', urgent.reference).executeTakeFirstOrThrow();
+    const row = await h.database.db
+      .selectFrom('enquiry')
+      .select(['respond_by', 'warn_at'])
+      .where('reference', '=', urgent.reference)
+      .executeTakeFirstOrThrow();
     expect(row.respond_by?.toISOString()).toBe('2026-12-02T11:00:00.000Z');
 
     // Due sooner, so it is above the routine one in the queue.
@@ -86,7 +108,12 @@ describe('the urgent target', () => {
 
     // With a deadline the journalist's time is the promise, bounded by the routine target as before
     // (240 working minutes from the 9:00 opening): the urgent target is for "no deadline".
-    const withDeadline = await submit({ subject: 'Feature on the bypass', urgent: true, deadline: '2026-12-04T16:00', phone: '+447911123403' });
+    const withDeadline = await submit({
+      subject: 'Feature on the bypass',
+      urgent: true,
+      deadline: '2026-12-04T16:00',
+      phone: '+447911123403',
+    });
     expect(withDeadline.respondBy).toBe('2026-12-03T13:00:00.000Z');
   });
 
@@ -99,7 +126,9 @@ describe('the urgent target', () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).key).toBe('intake.urgentResponseTargetWorkingMinutes');
-    expect(() => loadConfig({}, { intake: { urgentResponseTargetWorkingMinutes: 0 } })).toThrow(/intake\.urgentResponseTargetWorkingMinutes/);
+    expect(() => loadConfig({}, { intake: { urgentResponseTargetWorkingMinutes: 0 } })).toThrow(
+      /intake\.urgentResponseTargetWorkingMinutes/,
+    );
     expect(loadConfig({}).intake.urgentResponseTargetWorkingMinutes).toBe(60);
   });
 });

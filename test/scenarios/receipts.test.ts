@@ -8,7 +8,13 @@ import { startHarness, type Harness } from '../support/harness.js';
 import { receiptCookie } from '../support/receipt.js';
 
 const WEDNESDAY_10AM = '2026-12-02T10:00:00Z';
-const FORM = { name: 'Sam Desk', outlet: 'Radio North', email: 'sam@radionorth.example', subject: 'Flooding response', details: 'How many officers were deployed?' };
+const FORM = {
+  name: 'Sam Desk',
+  outlet: 'Radio North',
+  email: 'sam@radionorth.example',
+  subject: 'Flooding response',
+  details: 'How many officers were deployed?',
+};
 
 let h: Harness;
 beforeAll(async () => {
@@ -19,12 +25,21 @@ afterAll(async () => h?.close());
 async function submit(): Promise<{ location: string; cookie: string; setCookie: string }> {
   const res = await h.postForm('/enquiries', FORM);
   expect(res.status).toBe(303);
-  return { location: res.headers.get('location')!, cookie: receiptCookie(res), setCookie: res.headers.getSetCookie().find((c) => c.startsWith('pd_receipt='))! };
+  return {
+    location: res.headers.get('location')!,
+    cookie: receiptCookie(res),
+    setCookie: res.headers.getSetCookie().find((c) => c.startsWith('pd_receipt='))!,
+  };
 }
 
 async function view(path: string, cookie?: string) {
   const res = await h.app.request(path, { headers: cookie ? { Cookie: cookie } : {} });
-  return { status: res.status, type: res.headers.get('content-type'), cache: res.headers.get('cache-control'), body: await res.text() };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    cache: res.headers.get('cache-control'),
+    body: await res.text(),
+  };
 }
 
 describe('the receipt after a form submission', () => {
@@ -49,7 +64,12 @@ describe('the receipt after a form submission', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.type).toContain('text/html');
     // Without the cookie, with another enquiry's cookie, or with a made-up one: the same answer.
-    for (const attempt of [await view(mine.location), await view(mine.location, theirs.cookie), await view(mine.location, 'pd_receipt=guess'), await view('/enquiries/PD-222-222/confirmation', mine.cookie)]) {
+    for (const attempt of [
+      await view(mine.location),
+      await view(mine.location, theirs.cookie),
+      await view(mine.location, 'pd_receipt=guess'),
+      await view('/enquiries/PD-222-222/confirmation', mine.cookie),
+    ]) {
       expect(attempt).toEqual(unknown);
     }
   });
@@ -58,6 +78,8 @@ describe('the receipt after a form submission', () => {
     const res = await h.postJson('/api/enquiries', FORM);
     expect(res.status).toBe(201);
     const { reference } = await res.json();
-    expect(await view(`/enquiries/${reference}/confirmation`)).toEqual(await view('/enquiries/PD-333-333/confirmation'));
+    expect(await view(`/enquiries/${reference}/confirmation`)).toEqual(
+      await view('/enquiries/PD-333-333/confirmation'),
+    );
   });
 });

@@ -29,7 +29,14 @@ const ref: Record<'A' | 'B' | 'C' | 'D' | 'E' | 'F', string> = { A: '', B: '', C
 /** Submits through the API at `at`; returns the reference and the status link's token. */
 async function submit(at: string, fields: Record<string, unknown>): Promise<{ reference: string; token: string }> {
   h.clock.set(at);
-  const res = await h.postJson('/api/enquiries', { name: 'Dee Writer', outlet: 'Herald', email: 'dee@herald.example', subject: 'Bin collections', details: 'Are collections changing?', ...fields });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Dee Writer',
+    outlet: 'Herald',
+    email: 'dee@herald.example',
+    subject: 'Bin collections',
+    details: 'Are collections changing?',
+    ...fields,
+  });
   expect(res.status).toBe(201);
   const body = (await res.json()) as { reference: string; statusUrl: string };
   return { reference: body.reference, token: body.statusUrl.split('/status/')[1] };
@@ -51,7 +58,12 @@ let uid = 0;
 async function emailReply(when: string, subject: string, body: string): Promise<void> {
   h.clock.set(when);
   uid += 1;
-  const raw = await composeTo('Press Office <press.office@press.example.org>', { from: 'Dee Writer <dee@herald.example>', subject, text: body, messageId: `<chase-${uid}@herald.example>` });
+  const raw = await composeTo('Press Office <press.office@press.example.org>', {
+    from: 'Dee Writer <dee@herald.example>',
+    subject,
+    text: body,
+    messageId: `<chase-${uid}@herald.example>`,
+  });
   const mail = await parseEmail(raw, { maxAttachmentBytes: 1_000_000, maxMessageBytes: 5_000_000 });
   const result = await h.services.emailIntake.receive({ mailbox: 'INBOX', uidValidity: '1', uid }, mail);
   expect(result.outcome).toBe('joined');
@@ -69,7 +81,14 @@ beforeAll(async () => {
   const a = await submit('2026-11-30T10:00:00Z', { deadline: '2026-12-01T16:00' });
   ref.A = a.reference;
   expect(await at('2026-11-30T11:00:00Z', () => pages.addInformation(a.token, 'Any update?'))).toBe(true);
-  expect(await at('2026-11-30T11:05:00Z', () => pages.addInformation(a.token, 'The depot at Mill Lane has now closed, according to the union. Can you confirm how many crews are affected?'))).toBe(true);
+  expect(
+    await at('2026-11-30T11:05:00Z', () =>
+      pages.addInformation(
+        a.token,
+        'The depot at Mill Lane has now closed, according to the union. Can you confirm how many crews are affected?',
+      ),
+    ),
+  ).toBe(true);
   expect(await at('2026-12-01T09:30:00Z', () => pages.withdraw(a.token, 'Story dropped'))).toBe(true);
 
   // B: its deadline (Monday 12:00) passes without a response; withdrawn on Tuesday, too late.
@@ -79,7 +98,11 @@ beforeAll(async () => {
 
   // C: a text, then a text that only asks for news. Still open; assigned to the officer.
   await at('2026-11-30T10:10:00Z', () => h.sms(C_PHONE, 'What is the council position on the bin strike?'));
-  const c = await h.database.db.selectFrom('enquiry').select(['reference']).where('phone', '=', C_PHONE).executeTakeFirstOrThrow();
+  const c = await h.database.db
+    .selectFrom('enquiry')
+    .select(['reference'])
+    .where('phone', '=', C_PHONE)
+    .executeTakeFirstOrThrow();
   ref.C = c.reference;
   await at('2026-11-30T14:00:00Z', () => h.sms(C_PHONE, 'Any news?'));
   await h.services.casework.assign(ref.C, officer.id, { userId: manager.id, email: MANAGER.email });
@@ -98,7 +121,12 @@ beforeAll(async () => {
   // E: answered in 30 minutes, inside its deadline, then withdrawn anyway.
   const e = await submit('2026-11-30T10:20:00Z', { deadline: '2026-11-30T12:00' });
   ref.E = e.reference;
-  await at('2026-11-30T10:50:00Z', () => h.services.casework.recordResponse(ref.E, 'We do not comment on the strike.', { userId: manager.id, email: MANAGER.email }));
+  await at('2026-11-30T10:50:00Z', () =>
+    h.services.casework.recordResponse(ref.E, 'We do not comment on the strike.', {
+      userId: manager.id,
+      email: MANAGER.email,
+    }),
+  );
   expect(await at('2026-12-01T11:00:00Z', () => pages.withdraw(e.token, 'Got it elsewhere'))).toBe(true);
 
   // F: withdrawn with its deadline (11 December) still ahead of the report.
@@ -143,14 +171,21 @@ describe('withdrawn enquiries in the reports', () => {
   it('exports them with their status and a deadline outcome of withdrawn, or missed when it was too late', async () => {
     const manager = await loginAs(h, MANAGER.email, MANAGER.password);
     const res = await manager.get(`/desk/reports.csv?${WEEK}`);
-    const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = res.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     const header = lines[0].split(',');
     const row = (reference: string) => {
       const cells = lines.find((l) => l.startsWith(reference))!.split(',');
       return Object.fromEntries(header.map((h, i) => [h, cells[i]]));
     };
     expect(lines).toHaveLength(7);
-    expect(row(ref.A)).toMatchObject({ status: 'withdrawn', deadline_outcome: 'withdrawn', 'first_response_at (Europe/London)': '' });
+    expect(row(ref.A)).toMatchObject({
+      status: 'withdrawn',
+      deadline_outcome: 'withdrawn',
+      'first_response_at (Europe/London)': '',
+    });
     expect(row(ref.F)).toMatchObject({ status: 'withdrawn', deadline_outcome: 'withdrawn' });
     expect(row(ref.B)).toMatchObject({ status: 'withdrawn', deadline_outcome: 'missed' });
     expect(row(ref.E)).toMatchObject({ status: 'withdrawn', deadline_outcome: 'met', first_response_minutes: '30' });
@@ -192,10 +227,14 @@ describe('the reports page', () => {
     const page = await manager.get(`/desk/reports?${WEEK}`);
     expect(page.status).toBe(200);
     const t = text(page.body);
-    expect(t).toContain('Withdrawn by the journalist: 4 of the enquiries received in this period (not counted as answered, nor as missed unless the deadline had already passed');
+    expect(t).toContain(
+      'Withdrawn by the journalist: 4 of the enquiries received in this period (not counted as answered, nor as missed unless the deadline had already passed',
+    );
     expect(t).toContain('1 of them after a first response from the office.');
     expect(t).toContain('2 withdrawn before their deadline, which counts neither as met nor as missed.');
-    expect(t).toContain('arrived in this period: 3, on 3 enquiries chased at least once (1 on the status page, 1 by text, 1 by email)');
+    expect(t).toContain(
+      'arrived in this period: 3, on 3 enquiries chased at least once (1 on the status page, 1 by text, 1 by email)',
+    );
     expect(page.body).toContain('id="chases-by-day-title"');
     expect(t).toContain('12-02: 1 chases');
     // Only B is a missed deadline.

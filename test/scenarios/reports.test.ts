@@ -31,16 +31,52 @@ type Seed = {
 const SEEDS: Seed[] = [
   // A: Friday 16:00 BST before the clocks go back; answered Monday 10:00 GMT.
   // Working time: Fri 16:00-17:00 (1h) + Mon 09:00-10:00 (1h) = 7,200 s. Elapsed 67 h = 241,200 s.
-  { ref: 'PD-AAA-AAA', channel: 'web', received: '2026-10-23T15:00:00Z', firstResponse: '2026-10-26T10:00:00Z', status: 'answered' },
+  {
+    ref: 'PD-AAA-AAA',
+    channel: 'web',
+    received: '2026-10-23T15:00:00Z',
+    firstResponse: '2026-10-26T10:00:00Z',
+    status: 'answered',
+  },
   // B: Christmas Eve 16:30; answered Tuesday 29th 09:30 (25th Christmas, 28th substitute Boxing Day).
   // Working: 30 min + 30 min = 3,600 s. Elapsed 113 h = 406,800 s.
-  { ref: 'PD-BBB-BBB', channel: 'web', received: '2026-12-24T16:30:00Z', firstResponse: '2026-12-29T09:30:00Z', status: 'answered' },
+  {
+    ref: 'PD-BBB-BBB',
+    channel: 'web',
+    received: '2026-12-24T16:30:00Z',
+    firstResponse: '2026-12-29T09:30:00Z',
+    status: 'answered',
+  },
   // C: Wednesday morning, answered in 30 minutes.
-  { ref: 'PD-CCC-CCC', channel: 'api', received: '2026-12-02T10:00:00Z', firstResponse: '2026-12-02T10:30:00Z', status: 'answered', assigned: true },
+  {
+    ref: 'PD-CCC-CCC',
+    channel: 'api',
+    received: '2026-12-02T10:00:00Z',
+    firstResponse: '2026-12-02T10:30:00Z',
+    status: 'answered',
+    assigned: true,
+  },
   // D: Saturday night SMS, urgent, deadline passed without a response; paged and acknowledged in 3 minutes.
-  { ref: 'PD-DDD-DDD', channel: 'sms', received: '2026-11-28T23:00:00Z', ooh: true, urgent: true, deadline: '2026-11-29T10:00:00Z', status: 'new' },
+  {
+    ref: 'PD-DDD-DDD',
+    channel: 'sms',
+    received: '2026-11-28T23:00:00Z',
+    ooh: true,
+    urgent: true,
+    deadline: '2026-11-29T10:00:00Z',
+    status: 'new',
+  },
   // E: deadline met (response 11:00 for a 12:00 deadline); closed at 15:00. Working = elapsed = 7,200 s.
-  { ref: 'PD-EEE-EEE', channel: 'api', received: '2026-11-30T09:00:00Z', deadline: '2026-11-30T12:00:00Z', firstResponse: '2026-11-30T11:00:00Z', closed: '2026-11-30T15:00:00Z', status: 'closed', assigned: true },
+  {
+    ref: 'PD-EEE-EEE',
+    channel: 'api',
+    received: '2026-11-30T09:00:00Z',
+    deadline: '2026-11-30T12:00:00Z',
+    firstResponse: '2026-11-30T11:00:00Z',
+    closed: '2026-11-30T15:00:00Z',
+    status: 'closed',
+    assigned: true,
+  },
   // F: Sunday 02:00 SMS, paged through every step to the fallback line; nobody acknowledged.
   { ref: 'PD-FFF-FFF', channel: 'sms', received: '2026-12-06T02:00:00Z', ooh: true, urgent: true, status: 'new' },
   // G: this morning, still open.
@@ -80,22 +116,61 @@ async function seed() {
       .executeTakeFirstOrThrow();
     ids[s.ref] = row.id;
   }
-  const page = async (ref: string, created: string, status: 'acknowledged' | 'exhausted', ack: string | null, steps: Array<[number, PageAction, string, string]>) => {
+  const page = async (
+    ref: string,
+    created: string,
+    status: 'acknowledged' | 'exhausted',
+    ack: string | null,
+    steps: Array<[number, PageAction, string, string]>,
+  ) => {
     const p = await db
       .insertInto('page')
-      .values({ enquiry_id: ids[ref], short_code: '1234', status, created_at: new Date(created), acknowledged_at: ack ? new Date(ack) : null, acknowledged_by: ack ? ON_CALL : null, ack_via: ack ? 'sms' : null })
+      .values({
+        enquiry_id: ids[ref],
+        short_code: '1234',
+        status,
+        created_at: new Date(created),
+        acknowledged_at: ack ? new Date(ack) : null,
+        acknowledged_by: ack ? ON_CALL : null,
+        ack_via: ack ? 'sms' : null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     for (const [i, action, to, sent] of steps) {
       const m = await db
         .insertInto('outbound_message')
-        .values({ owner_kind: 'page_step', medium: action, idempotency_key: `page-step:${ref}:${i}:${action}`, to_number: to, content: null, state: 'sent', provider_sid: `SM${ref}${i}${action}`, attempts: 1, created_at: new Date(sent), sent_at: new Date(sent) })
+        .values({
+          owner_kind: 'page_step',
+          medium: action,
+          idempotency_key: `page-step:${ref}:${i}:${action}`,
+          to_number: to,
+          content: null,
+          state: 'sent',
+          provider_sid: `SM${ref}${i}${action}`,
+          attempts: 1,
+          created_at: new Date(sent),
+          sent_at: new Date(sent),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await db.insertInto('page_step').values({ page_id: p.id, step_index: i, action, to_number: to, person_id: null, state: 'sent', outbound_id: m.id, created_at: new Date(sent) }).execute();
+      await db
+        .insertInto('page_step')
+        .values({
+          page_id: p.id,
+          step_index: i,
+          action,
+          to_number: to,
+          person_id: null,
+          state: 'sent',
+          outbound_id: m.id,
+          created_at: new Date(sent),
+        })
+        .execute();
     }
   };
-  await page('PD-DDD-DDD', '2026-11-28T23:00:00Z', 'acknowledged', '2026-11-28T23:03:05Z', [[0, 'sms', ON_CALL, '2026-11-28T23:00:05Z']]);
+  await page('PD-DDD-DDD', '2026-11-28T23:00:00Z', 'acknowledged', '2026-11-28T23:03:05Z', [
+    [0, 'sms', ON_CALL, '2026-11-28T23:00:05Z'],
+  ]);
   await page('PD-FFF-FFF', '2026-12-06T02:00:00Z', 'exhausted', null, [
     [0, 'sms', ON_CALL, '2026-12-06T02:00:10Z'],
     [1, 'call', ON_CALL, '2026-12-06T02:10:10Z'],
@@ -107,7 +182,12 @@ async function seed() {
 beforeAll(async () => {
   h = await startHarness({ now: NOW });
   await h.services.users.create({ ...MANAGER, name: 'Hana Head', role: 'manager' }, { userId: null, email: 'test' });
-  officerId = (await h.services.users.create({ ...OFFICER, name: 'Olive Officer', role: 'officer' }, { userId: null, email: 'test' })).id;
+  officerId = (
+    await h.services.users.create(
+      { ...OFFICER, name: 'Olive Officer', role: 'officer' },
+      { userId: null, email: 'test' },
+    )
+  ).id;
   await h.services.reports.syncCalendar();
   await seed();
 });
@@ -168,7 +248,14 @@ describe('reports for a known quarter', () => {
     expect(trend['2026-12-29']).toBe(2); // B answered
     expect(trend['2026-12-31']).toBe(3); // D, F, G
 
-    expect(f.pages).toEqual({ n: 2, acknowledged: 1, exhausted: 1, escalated: 1, fallback: 1, toAck: { n: 1, median: 180, p90: 180 } });
+    expect(f.pages).toEqual({
+      n: 2,
+      acknowledged: 1,
+      exhausted: 1,
+      escalated: 1,
+      fallback: 1,
+      toAck: { n: 1, median: 180, p90: 180 },
+    });
   });
 
   it('shows officers only their own enquiries', async () => {
@@ -202,11 +289,18 @@ describe('reports for a known quarter', () => {
   });
 
   it('exports one CSV row per enquiry with stable columns, defusing spreadsheet formulas', async () => {
-    await h.database.db.updateTable('enquiry').set({ subject: '=HYPERLINK("http://evil")' }).where('reference', '=', 'PD-GGG-GGG').execute();
+    await h.database.db
+      .updateTable('enquiry')
+      .set({ subject: '=HYPERLINK("http://evil")' })
+      .where('reference', '=', 'PD-GGG-GGG')
+      .execute();
     const manager = await loginAs(h, MANAGER.email, MANAGER.password);
     const res = await manager.get(`/desk/reports.csv?${QUARTER}`);
     expect(res.headers.get('content-type')).toContain('text/csv');
-    const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = res.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe(
       'reference,channel,status,urgent,urgent_reason,out_of_hours,received_at (Europe/London),deadline (Europe/London),respond_by (Europe/London),first_response_at (Europe/London),closed_at (Europe/London),resolved_at (Europe/London),assigned_to,outlet,subject,first_response_minutes,first_response_working_minutes,deadline_outcome,page_status,page_acknowledged_at (Europe/London)',
     );
@@ -221,11 +315,32 @@ describe('reports for a known quarter', () => {
 
 describe('the morning handover', () => {
   it('on the first working day after Christmas covers everything since Christmas Eve’s close, once', async () => {
-    const hh = await startHarness({ now: '2026-12-26T10:00:00Z', config: { handover: { smsNumbers: ['+447911200009'] } }, jobs: true });
+    const hh = await startHarness({
+      now: '2026-12-26T10:00:00Z',
+      config: { handover: { smsNumbers: ['+447911200009'] } },
+      jobs: true,
+    });
     try {
-      await hh.services.users.create({ ...OFFICER, name: 'Olive Officer', role: 'officer' }, { userId: null, email: 'test' });
-      const urgent = await hh.postJson('/api/enquiries', { name: 'Night Desk', outlet: 'Wire', phone: '+447911123401', subject: 'Boxing Day fire', details: 'x', urgent: true });
-      const quiet = await hh.postJson('/api/enquiries', { name: 'Feature Writer', outlet: 'Monthly', email: 'f@w.example', subject: 'Feature idea', details: 'x', deadline: '2026-12-30T12:00' });
+      await hh.services.users.create(
+        { ...OFFICER, name: 'Olive Officer', role: 'officer' },
+        { userId: null, email: 'test' },
+      );
+      const urgent = await hh.postJson('/api/enquiries', {
+        name: 'Night Desk',
+        outlet: 'Wire',
+        phone: '+447911123401',
+        subject: 'Boxing Day fire',
+        details: 'x',
+        urgent: true,
+      });
+      const quiet = await hh.postJson('/api/enquiries', {
+        name: 'Feature Writer',
+        outlet: 'Monthly',
+        email: 'f@w.example',
+        subject: 'Feature idea',
+        details: 'x',
+        deadline: '2026-12-30T12:00',
+      });
       const [u, q] = [(await urgent.json()).reference, (await quiet.json()).reference];
       await hh.jobs.settle();
       // Closed days: nothing is made.

@@ -35,7 +35,13 @@ function noticeOf(html: string): string | null {
 }
 
 async function shift(personPhone: string, from: string, to: string, role: RotaRole = 'primary') {
-  return h.services.rota.addShift({ phone: personPhone, role, startsAt: new Date(from), endsAt: new Date(to), createdBy: 'test' });
+  return h.services.rota.addShift({
+    phone: personPhone,
+    role,
+    startsAt: new Date(from),
+    endsAt: new Date(to),
+    createdBy: 'test',
+  });
 }
 
 async function edit(mona: DeskClient, id: string, fields: { personId: string; startsAt: string; endsAt: string }) {
@@ -44,7 +50,12 @@ async function edit(mona: DeskClient, id: string, fields: { personId: string; st
 }
 
 async function auditOf(action: string) {
-  return h.database.db.selectFrom('audit_log').select(['user_email', 'detail']).where('action', '=', action).orderBy('id').execute();
+  return h.database.db
+    .selectFrom('audit_log')
+    .select(['user_email', 'detail'])
+    .where('action', '=', action)
+    .orderBy('id')
+    .execute();
 }
 
 describe('editing a rota shift', () => {
@@ -52,17 +63,32 @@ describe('editing a rota shift', () => {
     const { sam, mona } = await start({ jobs: true });
     const s = await shift(JO, '2026-12-24T20:00:00Z', '2026-12-25T09:00:00Z');
     const page = await mona.get('/desk/rota');
-    expect(text(page.body)).toContain('Shifts and overrides From To Who Role Actions Thu 24 Dec 20:00 Fri 25 Dec 09:00 Jo Smith');
+    expect(text(page.body)).toContain(
+      'Shifts and overrides From To Who Role Actions Thu 24 Dec 20:00 Fri 25 Dec 09:00 Jo Smith',
+    );
 
     const res = await edit(mona, s.id, { personId: sam.id, startsAt: '2026-12-24T20:00', endsAt: '2026-12-25T09:00' });
     expect(res.status).toBe(303);
     expect(noticeOf((await mona.get(res.location!)).body)).toBe('Shift updated. Pages from now on follow the change.');
     const [entry] = await auditOf('rota.shift_updated');
-    expect(entry).toMatchObject({ user_email: MANAGER.email, detail: { before: { person: 'Jo Smith', phone: JO }, after: { person: 'Sam Patel', phone: SAM, from: '8:00pm on Thursday 24 December 2026' } } });
+    expect(entry).toMatchObject({
+      user_email: MANAGER.email,
+      detail: {
+        before: { person: 'Jo Smith', phone: JO },
+        after: { person: 'Sam Patel', phone: SAM, from: '8:00pm on Thursday 24 December 2026' },
+      },
+    });
 
     // 21:00: an urgent enquiry pages Sam, not Jo.
     h.clock.set('2026-12-24T21:00:00Z');
-    const enquiry = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Gazette', phone: '+447911123401', subject: 'Fire at the depot', details: 'Need a line tonight', urgent: true });
+    const enquiry = await h.postJson('/api/enquiries', {
+      name: 'Ann Reporter',
+      outlet: 'Gazette',
+      phone: '+447911123401',
+      subject: 'Fire at the depot',
+      details: 'Need a line tonight',
+      urgent: true,
+    });
     expect(enquiry.status).toBe(201);
     await h.twilio.waitForMessages(1);
     await h.jobs.settle();
@@ -74,15 +100,27 @@ describe('editing a rota shift', () => {
     const { jo, sam, mona } = await start();
     const a = await shift(JO, '2026-12-24T20:00:00Z', '2026-12-25T09:00:00Z');
     await shift(SAM, '2026-12-25T09:00:00Z', '2026-12-25T17:00:00Z');
-    const backwards = await edit(mona, a.id, { personId: jo.id, startsAt: '2026-12-24T20:00', endsAt: '2026-12-24T19:00' });
+    const backwards = await edit(mona, a.id, {
+      personId: jo.id,
+      startsAt: '2026-12-24T20:00',
+      endsAt: '2026-12-24T19:00',
+    });
     expect(backwards.status).toBe(422);
     expect(fieldError(backwards.body, `entry-${a.id}-endsAt`)).toBe('The shift must end after it starts');
     const nonsense = await edit(mona, a.id, { personId: jo.id, startsAt: 'soon', endsAt: '2026-12-25T09:00' });
     expect(nonsense.status).toBe(422);
-    expect(fieldError(nonsense.body, `entry-${a.id}-startsAt`)).toMatch(/^Enter a date and time that exists in office time/);
-    const overlap = await edit(mona, a.id, { personId: jo.id, startsAt: '2026-12-24T20:00', endsAt: '2026-12-25T12:00' });
+    expect(fieldError(nonsense.body, `entry-${a.id}-startsAt`)).toMatch(
+      /^Enter a date and time that exists in office time/,
+    );
+    const overlap = await edit(mona, a.id, {
+      personId: jo.id,
+      startsAt: '2026-12-24T20:00',
+      endsAt: '2026-12-25T12:00',
+    });
     expect(overlap.status).toBe(422);
-    expect(fieldError(overlap.body, `entry-${a.id}-endsAt`)).toBe("This overlaps Sam Patel's shift from 9:00am on Friday 25 December 2026 to 5:00pm on Friday 25 December 2026");
+    expect(fieldError(overlap.body, `entry-${a.id}-endsAt`)).toBe(
+      "This overlaps Sam Patel's shift from 9:00am on Friday 25 December 2026 to 5:00pm on Friday 25 December 2026",
+    );
     const past = await edit(mona, a.id, { personId: sam.id, startsAt: '2026-12-24T17:00', endsAt: '2026-12-25T09:00' });
     expect(past.status).toBe(422);
     expect(fieldError(past.body, `entry-${a.id}-startsAt`)).toBe('The start cannot be in the past');
@@ -95,11 +133,25 @@ describe('editing a rota shift', () => {
     const s = await shift(JO, '2026-12-24T12:00:00Z', '2026-12-25T09:00:00Z');
     const moved = await edit(mona, s.id, { personId: jo.id, startsAt: '2026-12-24T14:00', endsAt: '2026-12-25T09:00' });
     expect(moved.status).toBe(422);
-    expect(fieldError(moved.body, `entry-${s.id}-startsAt`)).toBe('This shift has started: its start (12:00pm on Thursday 24 December 2026) cannot change');
-    const handed = await edit(mona, s.id, { personId: sam.id, startsAt: '2026-12-24T12:00', endsAt: '2026-12-25T09:00' });
-    expect(fieldError(handed.body, `entry-${s.id}-personId`)).toBe('This shift has started: Jo Smith was on call. End it now and add a new one for Sam Patel');
-    const intoPast = await edit(mona, s.id, { personId: jo.id, startsAt: '2026-12-24T12:00', endsAt: '2026-12-24T17:00' });
-    expect(fieldError(intoPast.body, `entry-${s.id}-endsAt`)).toBe('The shift cannot end in the past: the earliest it can end is now');
+    expect(fieldError(moved.body, `entry-${s.id}-startsAt`)).toBe(
+      'This shift has started: its start (12:00pm on Thursday 24 December 2026) cannot change',
+    );
+    const handed = await edit(mona, s.id, {
+      personId: sam.id,
+      startsAt: '2026-12-24T12:00',
+      endsAt: '2026-12-25T09:00',
+    });
+    expect(fieldError(handed.body, `entry-${s.id}-personId`)).toBe(
+      'This shift has started: Jo Smith was on call. End it now and add a new one for Sam Patel',
+    );
+    const intoPast = await edit(mona, s.id, {
+      personId: jo.id,
+      startsAt: '2026-12-24T12:00',
+      endsAt: '2026-12-24T17:00',
+    });
+    expect(fieldError(intoPast.body, `entry-${s.id}-endsAt`)).toBe(
+      'The shift cannot end in the past: the earliest it can end is now',
+    );
     // A started shift offers "End now", not "Delete"; deleting it anyway is refused.
     const page = await mona.get('/desk/rota');
     expect(page.body).toContain(`action="/desk/rota/shifts/${s.id}/end"`);
@@ -108,8 +160,14 @@ describe('editing a rota shift', () => {
 
     const ended = await mona.post(`/desk/rota/shifts/${s.id}/end`, {});
     expect(ended.status).toBe(303);
-    expect(noticeOf((await mona.get(ended.location!)).body)).toBe('Shift ended now. Pages from now on go to whoever else is on the rota.');
-    const row = await h.database.db.selectFrom('rota_entry').selectAll().where('id', '=', s.id).executeTakeFirstOrThrow();
+    expect(noticeOf((await mona.get(ended.location!)).body)).toBe(
+      'Shift ended now. Pages from now on go to whoever else is on the rota.',
+    );
+    const row = await h.database.db
+      .selectFrom('rota_entry')
+      .selectAll()
+      .where('id', '=', s.id)
+      .executeTakeFirstOrThrow();
     expect(row.starts_at.toISOString()).toBe('2026-12-24T12:00:00.000Z');
     expect(row.ends_at.toISOString()).toBe('2026-12-24T18:00:00.000Z');
     expect(await h.services.rota.onCallAt(new Date('2026-12-24T18:00:00Z'))).toMatchObject({ source: 'fallback' });
@@ -124,13 +182,20 @@ describe('editing a rota shift', () => {
     const { mona } = await start();
     const s = await shift(JO, '2026-12-24T20:00:00Z', '2026-12-25T09:00:00Z');
     const page = await mona.get('/desk/rota');
-    expect(text(page.body)).toContain('Delete Jo Smith\'s shift from Thu 24 Dec 20:00? Whoever else covers that time, or the out-of-hours line, is paged instead. Yes, delete this shift');
+    expect(text(page.body)).toContain(
+      "Delete Jo Smith's shift from Thu 24 Dec 20:00? Whoever else covers that time, or the out-of-hours line, is paged instead. Yes, delete this shift",
+    );
     const res = await mona.post(`/desk/rota/shifts/${s.id}/delete`, {});
     expect(res.status).toBe(303);
     expect(noticeOf((await mona.get(res.location!)).body)).toBe('Shift deleted.');
-    expect(await h.database.db.selectFrom('rota_entry').select('id').where('id', '=', s.id).executeTakeFirst()).toBeUndefined();
+    expect(
+      await h.database.db.selectFrom('rota_entry').select('id').where('id', '=', s.id).executeTakeFirst(),
+    ).toBeUndefined();
     const [entry] = await auditOf('rota.shift_deleted');
-    expect(entry).toMatchObject({ user_email: MANAGER.email, detail: { person: 'Jo Smith', phone: JO, from: '8:00pm on Thursday 24 December 2026' } });
+    expect(entry).toMatchObject({
+      user_email: MANAGER.email,
+      detail: { person: 'Jo Smith', phone: JO, from: '8:00pm on Thursday 24 December 2026' },
+    });
     expect(await h.services.rota.onCallAt(new Date('2026-12-24T21:00:00Z'))).toMatchObject({ source: 'fallback' });
   });
 });

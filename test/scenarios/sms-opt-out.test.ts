@@ -47,7 +47,14 @@ async function text(from: string, body: string): Promise<string[]> {
 }
 
 async function enquiryCount(): Promise<number> {
-  return Number((await h.database.db.selectFrom('enquiry').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return Number(
+    (
+      await h.database.db
+        .selectFrom('enquiry')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 }
 
 function textsTo(phone: string) {
@@ -87,14 +94,27 @@ describe('a journalist who texts STOP', () => {
     // A reply from a form opened before the STOP is refused, and nothing is queued or sent.
     const refused = await desk.post(`/desk/enquiries/${reference}/reply`, { reply: 'The A38 reopens at 6am.' });
     expect(refused.status).toBe(422);
-    expect(fieldError(refused.body, 'reply')).toContain('Texted STOP on Wed 2 Dec 10:05: texts will not reach them; call or email');
+    expect(fieldError(refused.body, 'reply')).toContain(
+      'Texted STOP on Wed 2 Dec 10:05: texts will not reach them; call or email',
+    );
     // A text already in the outbox (queued before the STOP) fails with the reason, never reaching Twilio.
     const before = h.twilio.requests.length;
-    await h.services.outbox.sendMessage({ key: 'status-update:test', enquiryId: null, to: JOURNALIST, body: 'Your enquiry was updated.' });
+    await h.services.outbox.sendMessage({
+      key: 'status-update:test',
+      enquiryId: null,
+      to: JOURNALIST,
+      body: 'Your enquiry was updated.',
+    });
     expect(h.twilio.requests.length).toBe(before);
-    const row = await h.database.db.selectFrom('outbound_message').select(['state', 'last_error', 'attempts']).where('idempotency_key', '=', 'status-update:test').executeTakeFirstOrThrow();
+    const row = await h.database.db
+      .selectFrom('outbound_message')
+      .select(['state', 'last_error', 'attempts'])
+      .where('idempotency_key', '=', 'status-update:test')
+      .executeTakeFirstOrThrow();
     expect(row.state).toBe('failed');
-    expect(row.last_error).toBe('Not sent: the recipient texted STOP on Wed 2 Dec 10:05; texts will not reach them until they text START');
+    expect(row.last_error).toBe(
+      'Not sent: the recipient texted STOP on Wed 2 Dec 10:05; texts will not reach them until they text START',
+    );
     await h.jobs.settle();
     expect(textsTo(JOURNALIST)).toEqual([]);
     expect(refusals()).toEqual([]);
@@ -119,16 +139,24 @@ describe('a journalist who texts STOP', () => {
     // Opted out at Twilio (a STOP whose webhook never reached Press Desk).
     h.twilio.optOuts.set(JOURNALIST, PRESS_OFFICE_NUMBER, true);
     h.clock.advance(MINUTE);
-    expect((await desk.post(`/desk/enquiries/${reference}/reply`, { reply: 'The A38 reopens at 6am.' })).status).toBe(303);
+    expect((await desk.post(`/desk/enquiries/${reference}/reply`, { reply: 'The A38 reopens at 6am.' })).status).toBe(
+      303,
+    );
     await h.jobs.settle();
     expect(refusals().map((r) => r.responseStatus)).toEqual([400]);
     expect(await h.jobs.pending()).toEqual([]);
-    const row = await h.database.db.selectFrom('outbound_message').select(['state', 'attempts', 'last_error']).where('to_number', '=', JOURNALIST).executeTakeFirstOrThrow();
+    const row = await h.database.db
+      .selectFrom('outbound_message')
+      .select(['state', 'attempts', 'last_error'])
+      .where('to_number', '=', JOURNALIST)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ state: 'failed', attempts: 1 });
     expect(row.last_error).toContain('Twilio error 21610');
     expect(await kindsOf(h.database.db, reference)).toContain('sms_out_failed');
     const page = await pageText(desk, reference);
-    expect(page.text).toContain('Unsubscribed from our texts (Twilio reported it) on Wed 2 Dec 10:01: texts will not reach them; call or email');
+    expect(page.text).toContain(
+      'Unsubscribed from our texts (Twilio reported it) on Wed 2 Dec 10:01: texts will not reach them; call or email',
+    );
     expect(page.html).not.toContain(`action="/desk/enquiries/${reference}/reply"`);
   });
 
@@ -137,7 +165,11 @@ describe('a journalist who texts STOP', () => {
     expect(await text(JOURNALIST, 'STOPALL')).toEqual([]);
     expect(await enquiryCount()).toBe(0);
     const exported = await desk.get(`/desk/privacy/export.json?phone=${encodeURIComponent(JOURNALIST)}`);
-    expect(JSON.parse(exported.body).smsOptOut).toEqual({ phone: JOURNALIST, optedOutAt: '2026-12-02T10:00:00.000Z', keyword: 'STOPALL' });
+    expect(JSON.parse(exported.body).smsOptOut).toEqual({
+      phone: JOURNALIST,
+      optedOutAt: '2026-12-02T10:00:00.000Z',
+      keyword: 'STOPALL',
+    });
     expect(await findAnywhere(h.database.db, [JOURNALIST])).toContain(`public.sms_opt_out.phone: ${JOURNALIST}`);
 
     await desk.get('/desk/privacy');
@@ -155,7 +187,14 @@ describe('a journalist who texted STOP, with an urgent enquiry at night', () => 
     await onCallThroughout(h, { primary: { name: 'Olu On-Call', phone: ON_CALL } });
     await text(JOURNALIST, 'STOP');
     h.clock.advance(MINUTE);
-    const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: JOURNALIST, subject: 'Fire at the depot', details: 'Need a line tonight', urgent: true });
+    const res = await h.postJson('/api/enquiries', {
+      name: 'Ann Reporter',
+      outlet: 'Evening Gazette',
+      phone: JOURNALIST,
+      subject: 'Fire at the depot',
+      details: 'Need a line tonight',
+      urgent: true,
+    });
     const { reference } = (await res.json()) as { reference: string };
     const [page] = await h.twilio.waitForMessages(1);
     await h.jobs.settle();
@@ -169,8 +208,16 @@ describe('a journalist who texted STOP, with an urgent enquiry at night', () => 
     await h.jobs.settle();
     expect(textsTo(JOURNALIST)).toEqual([]);
     expect(refusals()).toEqual([]);
-    const ack = await h.database.db.selectFrom('outbound_message').select(['state', 'last_error']).where('idempotency_key', 'like', 'ack:%').executeTakeFirstOrThrow();
-    expect(ack).toEqual({ state: 'failed', last_error: 'Not sent: the recipient texted STOP on Thu 24 Dec 22:00; texts will not reach them until they text START' });
+    const ack = await h.database.db
+      .selectFrom('outbound_message')
+      .select(['state', 'last_error'])
+      .where('idempotency_key', 'like', 'ack:%')
+      .executeTakeFirstOrThrow();
+    expect(ack).toEqual({
+      state: 'failed',
+      last_error:
+        'Not sent: the recipient texted STOP on Thu 24 Dec 22:00; texts will not reach them until they text START',
+    });
     expect(await kindsOf(h.database.db, reference)).toContain('sms_out_failed');
     // The REPLY command is refused with the same words, and queues nothing.
     expect(await text(ON_CALL, `REPLY ${reference} Four crews on scene.`)).toEqual([
@@ -205,7 +252,10 @@ describe('retention', () => {
 describe('an on-call officer who texts STOP', () => {
   async function startNight(): Promise<DeskClient> {
     const desk = await start(CHRISTMAS_EVE_10PM);
-    await onCallThroughout(h, { primary: { name: 'Olu On-Call', phone: ON_CALL }, backup: { name: 'Bea Backup', phone: BACKUP } });
+    await onCallThroughout(h, {
+      primary: { name: 'Olu On-Call', phone: ON_CALL },
+      backup: { name: 'Bea Backup', phone: BACKUP },
+    });
     return desk;
   }
 
@@ -217,7 +267,12 @@ describe('an on-call officer who texts STOP', () => {
     const row = rota.slice(rota.indexOf('On call now'), rota.indexOf('Backup (next contact)'));
     expect(row).toContain('Olu On-Call');
     expect(row).toContain('texted STOP: pages to them are calls until they text START');
-    expect(rota.slice(rota.indexOf('Backup (next contact)'), rota.indexOf('</section>', rota.indexOf('Backup (next contact)')))).not.toContain('texted STOP');
+    expect(
+      rota.slice(
+        rota.indexOf('Backup (next contact)'),
+        rota.indexOf('</section>', rota.indexOf('Backup (next contact)')),
+      ),
+    ).not.toContain('texted STOP');
 
     expect(await text(ON_CALL, 'start')).toEqual([]);
     expect(decodeEntities((await desk.get('/desk/rota')).body)).not.toContain('texted STOP');
@@ -227,7 +282,14 @@ describe('an on-call officer who texts STOP', () => {
     await startNight();
     await text(ON_CALL, 'Stop');
     h.clock.advance(MINUTE);
-    const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: JOURNALIST, subject: 'Fire at the depot', details: 'Need a line tonight', urgent: true });
+    const res = await h.postJson('/api/enquiries', {
+      name: 'Ann Reporter',
+      outlet: 'Evening Gazette',
+      phone: JOURNALIST,
+      subject: 'Fire at the depot',
+      details: 'Need a line tonight',
+      urgent: true,
+    });
     expect(res.status).toBe(201);
     const { reference } = (await res.json()) as { reference: string };
     // No time passes: the call is the next step, taken at once.
@@ -238,8 +300,16 @@ describe('an on-call officer who texts STOP', () => {
     expect(refusals()).toEqual([]);
     // The first step, a text, rings the same phone instead: nothing fails, nothing escalates past them.
     const kinds = await kindsOf(h.database.db, reference);
-    expect(kinds.slice(kinds.indexOf('page_created'))).toEqual(['page_created', 'page_called_instead', 'page_call_placed']);
-    const instead = await h.database.db.selectFrom('enquiry_event').select('data').where('kind', '=', 'page_called_instead').executeTakeFirstOrThrow();
+    expect(kinds.slice(kinds.indexOf('page_created'))).toEqual([
+      'page_created',
+      'page_called_instead',
+      'page_call_placed',
+    ]);
+    const instead = await h.database.db
+      .selectFrom('enquiry_event')
+      .select('data')
+      .where('kind', '=', 'page_called_instead')
+      .executeTakeFirstOrThrow();
     expect(instead.data).toMatchObject({ step: 0, to: 'oncall', reason: 'opted_out' });
     const manager = await loginAs(h, MANAGER.email, MANAGER.password);
     expect((await pageText(manager, reference)).text).toContain(
@@ -261,13 +331,27 @@ describe('an on-call officer who texts STOP', () => {
 
     // An incident on-call has (acknowledged by keypress): its next urgent enquiries come as one spoken summary.
     await h.services.incidents.declare({ name: 'Depot fire', terms: 'depot fire' }, { kind: 'staff', actor: SYSTEM });
-    await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: JOURNALIST, subject: 'Depot fire: injuries?', details: 'Tonight', urgent: true });
+    await h.postJson('/api/enquiries', {
+      name: 'Ann Reporter',
+      outlet: 'Evening Gazette',
+      phone: JOURNALIST,
+      subject: 'Depot fire: injuries?',
+      details: 'Tonight',
+      urgent: true,
+    });
     const [, page] = await h.twilio.waitForCalls(2);
     await h.jobs.settle();
     await h.twilio.answerCall(page, { answeredBy: 'human', digits: ['1'] });
     await h.jobs.settle();
     h.clock.advance(MINUTE);
-    await h.postJson('/api/enquiries', { name: 'Bo Reporter', outlet: 'Radio North', phone: '+447911123499', subject: 'Depot fire road closures', details: 'Tonight', urgent: true });
+    await h.postJson('/api/enquiries', {
+      name: 'Bo Reporter',
+      outlet: 'Radio North',
+      phone: '+447911123499',
+      subject: 'Depot fire road closures',
+      details: 'Tonight',
+      urgent: true,
+    });
     h.clock.advance(h.config.incidents.summaryMinutes * MINUTE);
     await h.jobs.settle();
     const calls = await h.twilio.waitForCalls(3);
@@ -283,9 +367,23 @@ describe('a journalist’s STOP on the timeline', () => {
     const desk = await start(WEDNESDAY_10AM);
     const [thanks] = await text(JOURNALIST, 'Is the A38 closed tonight?');
     const bySms = /PD-[A-Z0-9]{3}-[A-Z0-9]{3}/.exec(thanks)![0];
-    const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone: JOURNALIST, subject: 'Bridge repairs', details: 'When do they end?' });
+    const res = await h.postJson('/api/enquiries', {
+      name: 'Ann Reporter',
+      outlet: 'Evening Gazette',
+      phone: JOURNALIST,
+      subject: 'Bridge repairs',
+      details: 'When do they end?',
+    });
     const { reference: byApi } = (await res.json()) as { reference: string };
-    const other = (await (await h.postJson('/api/enquiries', { name: 'Bo Reporter', outlet: 'Radio North', phone: '+447911123499', subject: 'Bridge repairs', details: 'Cost?' })).json()) as { reference: string };
+    const other = (await (
+      await h.postJson('/api/enquiries', {
+        name: 'Bo Reporter',
+        outlet: 'Radio North',
+        phone: '+447911123499',
+        subject: 'Bridge repairs',
+        details: 'Cost?',
+      })
+    ).json()) as { reference: string };
 
     h.clock.advance(MINUTE);
     await text(JOURNALIST, 'stop');
@@ -293,7 +391,9 @@ describe('a journalist’s STOP on the timeline', () => {
     await text(JOURNALIST, 'Start');
     for (const reference of [bySms, byApi]) {
       const page = (await pageText(desk, reference)).text;
-      expect(page).toContain('The journalist texted STOP: our texts will not reach them until they text START; call or email');
+      expect(page).toContain(
+        'The journalist texted STOP: our texts will not reach them until they text START; call or email',
+      );
       expect(page).toContain('The journalist texted START: our texts reach them again');
     }
     expect(await kindsOf(h.database.db, other.reference)).not.toContain('sms_opt_out');

@@ -26,7 +26,10 @@ afterAll(async () => h?.close());
 beforeEach(() => h.clock.set(WEDNESDAY_10AM));
 
 /** Submits through the API as a journalist on a UK mobile; returns the reference and the status link's token. */
-async function submit(phone: string, fields: Record<string, unknown> = {}): Promise<{ reference: string; token: string }> {
+async function submit(
+  phone: string,
+  fields: Record<string, unknown> = {},
+): Promise<{ reference: string; token: string }> {
   const res = await h.postJson('/api/enquiries', {
     name: 'Jo Journalist',
     outlet: 'Morning Courier',
@@ -55,7 +58,9 @@ async function queueRow(reference: string): Promise<string | null> {
 }
 
 describe('releasing the response to the status page', () => {
-  it('tells the journalist once by SMS with a link that shows the response; a later released response sends nothing more', { timeout: 20_000 }, async () => {
+  it('tells the journalist once by SMS with a link that shows the response; a later released response sends nothing more', {
+    timeout: 20_000,
+  }, async () => {
     const phone = '+447911123456';
     const { reference } = await submit('07911 123456');
     const line = 'The libraries keep their hours until March; a consultation opens in January.';
@@ -71,7 +76,9 @@ describe('releasing the response to the status page', () => {
     expect(told).toHaveLength(1);
     expect(told[0].body).toContain('we have answered');
     expect(told[0].body).toContain(reference);
-    const link = new RegExp(`${PUBLIC_BASE_URL.replace(/[.]/g, '\\.')}(/status/[A-Za-z0-9_-]+)`).exec(told[0].body ?? '');
+    const link = new RegExp(`${PUBLIC_BASE_URL.replace(/[.]/g, '\\.')}(/status/[A-Za-z0-9_-]+)`).exec(
+      told[0].body ?? '',
+    );
     expect(link, told[0].body).not.toBeNull();
 
     const status = await h.app.request(link![1]);
@@ -85,7 +92,9 @@ describe('releasing the response to the status page', () => {
 
     // A corrected line, released again: on the page, but the journalist was already told.
     const corrected = `${line} Mobile libraries are unaffected.`;
-    expect((await officer.post(`/desk/enquiries/${reference}/response`, { response: corrected, release: 'yes' })).status).toBe(303);
+    expect(
+      (await officer.post(`/desk/enquiries/${reference}/response`, { response: corrected, release: 'yes' })).status,
+    ).toBe(303);
     await h.jobs.settle();
     await new Promise((r) => setTimeout(r, 300));
     await h.jobs.settle();
@@ -107,7 +116,11 @@ describe('releasing the response to the status page', () => {
     expect(res.status).toBe(422);
     expect(fieldError(res.body, 'release')).toBe('Record the response first');
     expect(res.body).toContain('href="#release"');
-    const e = await h.database.db.selectFrom('enquiry').select(['response_released_at']).where('reference', '=', reference).executeTakeFirstOrThrow();
+    const e = await h.database.db
+      .selectFrom('enquiry')
+      .select(['response_released_at'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
     expect(e.response_released_at).toBeNull();
   });
 });
@@ -118,7 +131,9 @@ describe('what the journalist does on the status page, on the desk', () => {
     expect(await queueRow(reference)).not.toContain(MARKER);
 
     h.clock.set('2026-12-02T10:20:00Z');
-    expect(await h.services.statusPages.addInformation(token, 'The council meets on the 9th; I file on the 8th.')).toBe(true);
+    expect(await h.services.statusPages.addInformation(token, 'The council meets on the 9th; I file on the 8th.')).toBe(
+      true,
+    );
     const marked = await queueRow(reference);
     expect(marked).toContain(MARKER);
     expect(text(marked!)).toContain('Wed 2 Dec 10:20');
@@ -128,7 +143,9 @@ describe('what the journalist does on the status page, on the desk', () => {
     expect(opened).toContain('The council meets on the 9th; I file on the 8th.');
 
     expect(await queueRow(reference)).not.toContain(MARKER);
-    expect(text((await officer.get(`/desk/enquiries/${reference}`)).body)).not.toContain('The journalist added information at');
+    expect(text((await officer.get(`/desk/enquiries/${reference}`)).body)).not.toContain(
+      'The journalist added information at',
+    );
   });
 
   it('shows a withdrawn enquiry as withdrawn, with the journalist’s reason at the top of its page', async () => {

@@ -29,11 +29,19 @@ afterEach(async () => h?.close());
 async function start(now: string, config: Record<string, unknown> = {}) {
   h = await startHarness({ now, jobs: true, config: { onCall: { bundleSeconds: 0 }, ...config } });
   await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
-  await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: new Date('2026-11-01T00:00:00Z'), endsAt: new Date('2027-01-31T09:00:00Z'), createdBy: 'test' });
+  await h.services.rota.addShift({
+    phone: ON_CALL,
+    role: 'primary',
+    startsAt: new Date('2026-11-01T00:00:00Z'),
+    endsAt: new Date('2027-01-31T09:00:00Z'),
+    createdBy: 'test',
+  });
 }
 
 /** Submits through the API and returns the reference and the status link's path and token. */
-async function viaApi(extra: Record<string, unknown> = {}): Promise<{ reference: string; path: string; token: string }> {
+async function viaApi(
+  extra: Record<string, unknown> = {},
+): Promise<{ reference: string; path: string; token: string }> {
   const res = await h.postJson('/api/enquiries', {
     name: 'Ann Reporter',
     outlet: 'Evening Gazette',
@@ -74,9 +82,18 @@ describe('the status link from each channel', () => {
     const api = await viaApi({ subject: 'Subject from the API' });
 
     // The web form: the confirmation page (for the browser that sent it) shows the link.
-    const form = await h.postForm('/enquiries', { name: 'Fay Former', outlet: 'Daily Form', email: 'fay@form.example', subject: 'Subject from the form', details: 'Sent with the web form.' });
+    const form = await h.postForm('/enquiries', {
+      name: 'Fay Former',
+      outlet: 'Daily Form',
+      email: 'fay@form.example',
+      subject: 'Subject from the form',
+      details: 'Sent with the web form.',
+    });
     expect(form.status).toBe(303);
-    const cookies = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookies = form.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const confirmation = await h.app.request(form.headers.get('location')!, { headers: { Cookie: cookies } });
     expect(confirmation.status).toBe(200);
     const formLink = LINK.exec(await confirmation.text());
@@ -111,7 +128,11 @@ describe('the status link from each channel', () => {
     for (const token of [api.token, smsToken]) {
       expect(links.map((l) => l.token_hash)).toContain(createHash('sha256').update(token).digest('hex'));
     }
-    const stored = await h.database.db.selectFrom('sms_inbound').select('reply').where('from_number', '=', '+447911123498').executeTakeFirstOrThrow();
+    const stored = await h.database.db
+      .selectFrom('sms_inbound')
+      .select('reply')
+      .where('from_number', '=', '+447911123498')
+      .executeTakeFirstOrThrow();
     expect(stored.reply).toContain(`${PUBLIC_BASE_URL}/status/[link]`);
     expect(stored.reply).not.toContain(smsToken);
     const jobs = JSON.stringify(await h.jobs.pending());
@@ -133,7 +154,9 @@ describe('links that open nothing', () => {
     await h.services.privacy.erase({ phone: '+447911123477', email: null }, SYSTEM);
 
     const tampered = `${closed.path.slice(0, -1)}${closed.path.endsWith('A') ? 'B' : 'A'}`;
-    const answers = await Promise.all(['/status/AAAAAAAAAAAAAAAAAAAAAA', '/status/not-a-token', tampered, closed.path, erased.path].map(page));
+    const answers = await Promise.all(
+      ['/status/AAAAAAAAAAAAAAAAAAAAAA', '/status/not-a-token', tampered, closed.path, erased.path].map(page),
+    );
     for (const a of answers) expect(a.status).toBe(404);
     // One answer for every reason: nothing tells a guesser which it was.
     expect(new Set(answers.map((a) => a.html.replace(/\/status\/[^"'\s<]*/g, ''))).size).toBe(1);
@@ -170,7 +193,9 @@ describe('what the journalist does from the page', () => {
     });
     try {
       await h.services.live.ready();
-      expect(await h.services.statusPages.addInformation(e.token, 'The fire spread to the warehouse next door at 10:40.')).toBe(true);
+      expect(
+        await h.services.statusPages.addInformation(e.token, 'The fire spread to the warehouse next door at 10:40.'),
+      ).toBe(true);
       expect(await h.services.statusPages.addInformation(e.token, 'Any update?')).toBe(true);
       const added = await events(e.reference, 'journalist_added');
       expect(added.map((a) => a.data)).toEqual([
@@ -191,7 +216,10 @@ describe('what the journalist does from the page', () => {
   it('refuses an empty addition beside its field, and changes nothing', async () => {
     await start(WEDNESDAY_11AM);
     const e = await viaApi();
-    await expect(h.services.statusPages.addInformation(e.token, '   ')).rejects.toMatchObject({ code: 'validation', details: { fields: { information: expect.any(String) } } });
+    await expect(h.services.statusPages.addInformation(e.token, '   ')).rejects.toMatchObject({
+      code: 'validation',
+      details: { fields: { information: expect.any(String) } },
+    });
     expect(await events(e.reference, 'journalist_added')).toHaveLength(0);
   });
 
@@ -211,19 +239,26 @@ describe('what the journalist does from the page', () => {
     const [page1] = await h.twilio.waitForMessages(1);
     expect(page1.to).toBe(ON_CALL);
     expect(page1.body).toContain(e.reference);
-    expect((await events(e.reference, 'deadline_changed')).map((x) => x.data)).toEqual([{ from: null, to: '2026-12-25T10:00:00.000Z', urgent: true }]);
+    expect((await events(e.reference, 'deadline_changed')).map((x) => x.data)).toEqual([
+      { from: null, to: '2026-12-25T10:00:00.000Z', urgent: true },
+    ]);
 
     // Moving it again pages nobody twice.
     await h.services.statusPages.changeDeadline(e.token, '2026-12-25T08:00');
     await h.jobs.settle();
-    expect(h.twilio.messages.filter((m) => m.to === ON_CALL && m.body?.includes(e.reference) && !m.body.includes('bundle'))).toHaveLength(1);
+    expect(
+      h.twilio.messages.filter((m) => m.to === ON_CALL && m.body?.includes(e.reference) && !m.body.includes('bundle')),
+    ).toHaveLength(1);
   });
 
   it('refuses a deadline in the past or in a form it cannot read, naming the field', async () => {
     await start(WEDNESDAY_11AM);
     const e = await viaApi();
     for (const bad of ['2026-12-01T10:00', 'next tuesday']) {
-      await expect(h.services.statusPages.changeDeadline(e.token, bad)).rejects.toMatchObject({ code: 'validation', details: { fields: { deadline: expect.any(String) } } });
+      await expect(h.services.statusPages.changeDeadline(e.token, bad)).rejects.toMatchObject({
+        code: 'validation',
+        details: { fields: { deadline: expect.any(String) } },
+      });
     }
     expect((await enquiry(e.reference)).deadline).toBeNull();
   });
@@ -254,10 +289,14 @@ describe('what the journalist does from the page', () => {
     await h.jobs.retryNow();
     await h.jobs.settle();
     expect(h.twilio.calls).toHaveLength(0);
-    expect((await events(e.reference, 'escalation_stopped')).map((x) => x.data.reason)).toEqual(['the enquiry was withdrawn']);
+    expect((await events(e.reference, 'escalation_stopped')).map((x) => x.data.reason)).toEqual([
+      'the enquiry was withdrawn',
+    ]);
 
     // Nothing more can be changed; withdrawing again tells nobody twice.
-    await expect(h.services.statusPages.addInformation(e.token, 'Actually, one more thing')).rejects.toMatchObject({ code: 'conflict' });
+    await expect(h.services.statusPages.addInformation(e.token, 'Actually, one more thing')).rejects.toMatchObject({
+      code: 'conflict',
+    });
     await expect(h.services.statusPages.withdraw(e.token, '')).rejects.toMatchObject({ code: 'conflict' });
     await h.jobs.settle();
     expect(textsToJournalist()).toHaveLength(1);
@@ -268,7 +307,9 @@ describe('told when it changes', () => {
   it('release: one SMS with a link to the response; recording it again sends nothing more', async () => {
     await start(WEDNESDAY_11AM);
     const e = await viaApi();
-    await h.services.casework.recordResponse(e.reference, 'Four crews attended; nobody was hurt.', SYSTEM, undefined, { release: true });
+    await h.services.casework.recordResponse(e.reference, 'Four crews attended; nobody was hurt.', SYSTEM, undefined, {
+      release: true,
+    });
     await h.jobs.settle();
     const told = textsToJournalist();
     expect(told).toHaveLength(1);
@@ -278,10 +319,20 @@ describe('told when it changes', () => {
     expect(shown.status).toBe(200);
     expect(shown.html).toContain('Four crews attended; nobody was hurt.');
     // The outbox keeps the text with the link blanked.
-    const stored = await h.database.db.selectFrom('outbound_message').select('content').where('to_number', '=', JOURNALIST).execute();
+    const stored = await h.database.db
+      .selectFrom('outbound_message')
+      .select('content')
+      .where('to_number', '=', JOURNALIST)
+      .execute();
     expect(stored.map((s) => s.content)).toEqual([expect.stringContaining('/status/[link]')]);
 
-    await h.services.casework.recordResponse(e.reference, 'Four crews attended; nobody was hurt. Updated.', SYSTEM, undefined, { release: true });
+    await h.services.casework.recordResponse(
+      e.reference,
+      'Four crews attended; nobody was hurt. Updated.',
+      SYSTEM,
+      undefined,
+      { release: true },
+    );
     await h.services.casework.setStatus(e.reference, 'closed', SYSTEM);
     await h.jobs.settle();
     expect(textsToJournalist()).toHaveLength(1);
@@ -332,7 +383,15 @@ describe('told when it changes', () => {
 describe('nothing internal on the page', () => {
   it('never shows internal notes, staff names, unreleased responses or other enquiries, whatever they contain', async () => {
     await start(WEDNESDAY_11AM);
-    const officer = await h.services.users.create({ email: 'quentin.officer@press.example', password: 'officer-password-1', name: 'Quentin Zanzibar-Officer', role: 'officer' }, SYSTEM);
+    const officer = await h.services.users.create(
+      {
+        email: 'quentin.officer@press.example',
+        password: 'officer-password-1',
+        name: 'Quentin Zanzibar-Officer',
+        role: 'officer',
+      },
+      SYSTEM,
+    );
     const other = await viaApi({ subject: 'OTHER-ENQUIRY-SUBJECT-7731' });
     const e = await viaApi({ subject: 'Mine' });
     await h.services.casework.assign(e.reference, officer.id, SYSTEM);
@@ -340,11 +399,23 @@ describe('nothing internal on the page', () => {
     for (const s of secrets) await h.services.casework.addNote(e.reference, `Internal: ${s}`, SYSTEM);
     await h.services.casework.recordResponse(e.reference, 'UNRELEASED-LINE-9921', SYSTEM);
     // The journalist's own hostile text is shown back to them, escaped.
-    await h.services.statusPages.addInformation(e.token, '<script>alert("x")</script> and <img src=x onerror=alert(1)>');
+    await h.services.statusPages.addInformation(
+      e.token,
+      '<script>alert("x")</script> and <img src=x onerror=alert(1)>',
+    );
 
     const { status, html } = await page(e.path);
     expect(status).toBe(200);
-    for (const marker of ['SECRET-NOTE-MARKER-4410', 'Internal:', 'Quentin', 'Zanzibar', 'quentin.officer', 'UNRELEASED-LINE-9921', 'OTHER-ENQUIRY-SUBJECT-7731', other.reference]) {
+    for (const marker of [
+      'SECRET-NOTE-MARKER-4410',
+      'Internal:',
+      'Quentin',
+      'Zanzibar',
+      'quentin.officer',
+      'UNRELEASED-LINE-9921',
+      'OTHER-ENQUIRY-SUBJECT-7731',
+      other.reference,
+    ]) {
       expect(html).not.toContain(marker);
     }
     expect(html).not.toContain('<script>alert');
@@ -357,9 +428,12 @@ describe('nothing internal on the page', () => {
     expect(res.headers.get('x-robots-tag')).toContain('noindex');
   });
 
-  it('shows the officer\'s first name only when status.showOfficerFirstName is on', async () => {
+  it("shows the officer's first name only when status.showOfficerFirstName is on", async () => {
     await start(WEDNESDAY_11AM, { status: { showOfficerFirstName: true, linkDaysAfterClose: 30, rateLimit: null } });
-    const officer = await h.services.users.create({ email: 'sam.officer@press.example', password: 'officer-password-1', name: 'Samira Quill', role: 'officer' }, SYSTEM);
+    const officer = await h.services.users.create(
+      { email: 'sam.officer@press.example', password: 'officer-password-1', name: 'Samira Quill', role: 'officer' },
+      SYSTEM,
+    );
     const e = await viaApi();
     await h.services.casework.assign(e.reference, officer.id, SYSTEM);
     const { html } = await page(e.path);

@@ -12,14 +12,31 @@ import { FIELD_CLASS, type EventData, type EventKind, type FieldClass } from '..
 import { eraseEnquiries } from '../../src/privacy/privacy.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
-const JOURNALIST = { name: 'Jess Journalist', phone: '+447911123480', email: 'jess.journalist@news.example', text: 'Off the record: the minister resigned' };
+const JOURNALIST = {
+  name: 'Jess Journalist',
+  phone: '+447911123480',
+  email: 'jess.journalist@news.example',
+  text: 'Off the record: the minister resigned',
+};
 const SAID = `${JOURNALIST.text}. Ring ${JOURNALIST.name} on ${JOURNALIST.phone} or ${JOURNALIST.email}`;
 
 /** One entry of each kind, filled with the journalist's data wherever that kind holds some. */
 const SAMPLES = {
-  received: { channel: 'sms', outOfHours: true, urgent: true, urgentReason: 'journalist', pagedOnCall: true, nextStep: `We will reply to ${JOURNALIST.phone}` },
+  received: {
+    channel: 'sms',
+    outOfHours: true,
+    urgent: true,
+    urgentReason: 'journalist',
+    pagedOnCall: true,
+    nextStep: `We will reply to ${JOURNALIST.phone}`,
+  },
   sms_in: { body: SAID, messageSid: 'SM0001' },
-  sms_out: { to: JOURNALIST.phone, body: `Dear ${JOURNALIST.name}, about ${JOURNALIST.text}`, sid: 'SM0002', key: 'reply:1' },
+  sms_out: {
+    to: JOURNALIST.phone,
+    body: `Dear ${JOURNALIST.name}, about ${JOURNALIST.text}`,
+    sid: 'SM0002',
+    key: 'reply:1',
+  },
   sms_out_status: { sid: 'SM0002', status: 'delivered', errorCode: null },
   sms_out_failed: { to: JOURNALIST.phone, error: `The 'To' number ${JOURNALIST.phone} is not a valid phone number` },
   reply_queued: { body: `Dear ${JOURNALIST.name}, ${JOURNALIST.text}`, key: 'reply:1' },
@@ -43,7 +60,10 @@ const SAMPLES = {
   status_changed: { from: 'new', to: 'in_progress' },
   note: { text: SAID },
   response_recorded: { text: `Told ${JOURNALIST.name}: ${JOURNALIST.text}` },
-  urgency_changed: { urgent: true, reason: `Deadline brought forward: ${JOURNALIST.name} rang from ${JOURNALIST.phone}` },
+  urgency_changed: {
+    urgent: true,
+    reason: `Deadline brought forward: ${JOURNALIST.name} rang from ${JOURNALIST.phone}`,
+  },
   page_call_machine: { pageId: '1', step: 1, sid: 'CA0004', answeredBy: 'machine_start' },
   call_in: { callSid: 'CA0005', from: JOURNALIST.phone, outOfHours: true, outcome: 'voicemail' },
   voicemail: { callSid: 'CA0005', recordingSid: 'RE0001', seconds: 42 },
@@ -61,14 +81,22 @@ const SAMPLES = {
     from: `${JOURNALIST.name} <${JOURNALIST.email}>`,
     subject: JOURNALIST.text,
     body: SAID,
-    attachments: [{ id: '1', filename: `${JOURNALIST.name} - notes.pdf`, contentType: 'application/pdf', size: 1200, stored: true }],
+    attachments: [
+      { id: '1', filename: `${JOURNALIST.name} - notes.pdf`, contentType: 'application/pdf', size: 1200, stored: true },
+    ],
     auto: false,
     followsUp: 'PD-TLE-000',
   },
   email_reply_queued: { to: JOURNALIST.email, body: `Dear ${JOURNALIST.name}, ${JOURNALIST.text}` },
   email_out: { to: JOURNALIST.email, messageId: '<pd.1@press.example>', key: 'email-ack:1' },
   email_out_failed: { to: JOURNALIST.email, error: `Mailbox ${JOURNALIST.email} unknown` },
-  email_bounce: { emailId: '2', bouncedMessageId: '<reply-1@press.example.org>', recipient: JOURNALIST.email, status: '5.1.1', diagnostic: `smtp; 550 5.1.1 <${JOURNALIST.email}>: mailbox unavailable` },
+  email_bounce: {
+    emailId: '2',
+    bouncedMessageId: '<reply-1@press.example.org>',
+    recipient: JOURNALIST.email,
+    status: '5.1.1',
+    diagnostic: `smtp; 550 5.1.1 <${JOURNALIST.email}>: mailbox unavailable`,
+  },
   journalist_added: { text: `This is ${JOURNALIST.name} again: ${JOURNALIST.text}`, chase: false },
   deadline_changed: { from: null, to: '2026-01-01T06:00:00.000Z', urgent: true },
   withdrawn: { reason: `${JOURNALIST.name} found it elsewhere` },
@@ -76,7 +104,13 @@ const SAMPLES = {
   updates_changed: { on: false },
   incident_linked: { incidentId: '1', name: 'Market St cordon', how: 'auto' },
   incident_unlinked: { incidentId: '1', name: 'Market St cordon' },
-  incident_line_sent: { incidentId: '1', lineId: '1', kind: 'holding', text: 'We are aware of an incident on Market Street.', to: JOURNALIST.phone },
+  incident_line_sent: {
+    incidentId: '1',
+    lineId: '1',
+    kind: 'holding',
+    text: 'We are aware of an incident on Market Street.',
+    to: JOURNALIST.phone,
+  },
   incident_summary: { incidentId: '1', to: JOURNALIST.phone },
   deadline_warning: { respondBy: '2026-01-01T06:00:00.000Z', by: 'deadline' },
   deadline_breached: { respondBy: '2026-01-01T06:00:00.000Z', by: 'target' },
@@ -111,13 +145,12 @@ beforeAll(async () => {
 afterAll(async () => t?.drop());
 
 describe('timeline erasure by declared personal fields', () => {
-  it('leaves none of the journalist\'s data in any kind of timeline entry, and keeps the rest', async () => {
+  it("leaves none of the journalist's data in any kind of timeline entry, and keeps the rest", async () => {
     const at = new Date('2026-01-01T01:00:00Z');
-    const enquiry = await insertEnquiryWithEvent(
-      t.db,
-      journalistEnquiry('PD-TLE-001', at),
-      { kind: 'received', data: SAMPLES.received },
-    );
+    const enquiry = await insertEnquiryWithEvent(t.db, journalistEnquiry('PD-TLE-001', at), {
+      kind: 'received',
+      data: SAMPLES.received,
+    });
     if (!enquiry) throw new Error('reference taken');
     for (const kind of Object.keys(SAMPLES) as EventKind[]) {
       if (kind === 'received') continue;
@@ -130,9 +163,18 @@ describe('timeline erasure by declared personal fields', () => {
 
     await t.db.transaction().execute((tx) => eraseEnquiries(tx, [enquiry.id], new Date('2027-01-01T00:00:00Z')));
 
-    const stored = await t.pool.query<{ kind: string; data: Record<string, unknown>; actor: string | null }>('SELECT kind, data, actor FROM enquiry_event WHERE enquiry_id = $1', [enquiry.id]);
+    const stored = await t.pool.query<{ kind: string; data: Record<string, unknown>; actor: string | null }>(
+      'SELECT kind, data, actor FROM enquiry_event WHERE enquiry_id = $1',
+      [enquiry.id],
+    );
     const text = JSON.stringify(stored.rows).toLowerCase();
-    for (const value of [JOURNALIST.name, JOURNALIST.phone, JOURNALIST.email, JOURNALIST.text, JOURNALIST.phone.slice(3)]) {
+    for (const value of [
+      JOURNALIST.name,
+      JOURNALIST.phone,
+      JOURNALIST.email,
+      JOURNALIST.text,
+      JOURNALIST.phone.slice(3),
+    ]) {
       expect(text, `"${value}" survived erasure`).not.toContain(value.toLowerCase());
     }
     // What is not personal stays for the figures and the audit trail.
@@ -155,11 +197,10 @@ describe('timeline erasure by declared personal fields', () => {
       c === 'personal' ? `${MARKER} ${kind}.${f}` : `kept ${kind}.${f}`;
     const dataOf = (kind: EventKind) =>
       Object.fromEntries(Object.entries(classes[kind]).map(([f, c]) => [f, sampleValue(kind, f, c)]));
-    const enquiry = await insertEnquiryWithEvent(
-      t.db,
-      journalistEnquiry('PD-TLE-002', at),
-      { kind: 'received', data: dataOf('received') as unknown as EventData['received'] },
-    );
+    const enquiry = await insertEnquiryWithEvent(t.db, journalistEnquiry('PD-TLE-002', at), {
+      kind: 'received',
+      data: dataOf('received') as unknown as EventData['received'],
+    });
     if (!enquiry) throw new Error('reference taken');
     for (const kind of kinds) {
       if (kind === 'received') continue;

@@ -25,13 +25,26 @@ async function start(config: Record<string, unknown> = { onCall: { bundleSeconds
 }
 
 async function urgentEnquiry(subject = 'Fire at the depot', phone = JOURNALIST): Promise<string> {
-  const res = await h.postJson('/api/enquiries', { name: 'Ann Reporter', outlet: 'Evening Gazette', phone, subject, details: 'Need a line tonight', urgent: true });
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Ann Reporter',
+    outlet: 'Evening Gazette',
+    phone,
+    subject,
+    details: 'Need a line tonight',
+    urgent: true,
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { reference: string }).reference;
 }
 
 async function providerStatus(sid: string): Promise<string | null> {
-  return (await h.database.db.selectFrom('outbound_message').select('provider_status').where('provider_sid', '=', sid).executeTakeFirstOrThrow()).provider_status;
+  return (
+    await h.database.db
+      .selectFrom('outbound_message')
+      .select('provider_status')
+      .where('provider_sid', '=', sid)
+      .executeTakeFirstOrThrow()
+  ).provider_status;
 }
 
 const kinds = (reference: string) => kindsOf(h.database.db, reference);
@@ -45,7 +58,8 @@ describe('segments as Twilio counts them', () => {
     await urgentEnquiry('Fire at the depot… casualties?');
     await h.twilio.waitForMessages(1);
     await h.jobs.settle();
-    for (let i = 0; i < 12; i++) await urgentEnquiry(`Road closures… and diversions ${i} – “urgent”`, `+4479111${String(20_000 + i)}`);
+    for (let i = 0; i < 12; i++)
+      await urgentEnquiry(`Road closures… and diversions ${i} – “urgent”`, `+4479111${String(20_000 + i)}`);
     await h.jobs.settle();
     minutes(3);
     await h.jobs.settle();
@@ -67,7 +81,10 @@ describe('status callbacks out of order', () => {
     const [sms] = await h.twilio.waitForMessages(1);
     await h.jobs.settle();
     expect(await h.twilio.progress(sms, undefined, { reorder: true })).toEqual([204, 204]);
-    expect(h.twilio.webhooks.filter((w) => w.kind === 'status').map((w) => w.params.MessageStatus)).toEqual(['delivered', 'sent']);
+    expect(h.twilio.webhooks.filter((w) => w.kind === 'status').map((w) => w.params.MessageStatus)).toEqual([
+      'delivered',
+      'sent',
+    ]);
     expect(await providerStatus(sms.sid)).toBe('delivered');
   });
 
@@ -128,7 +145,10 @@ describe('an answering machine heard of late', () => {
     const { reference, call } = await untilFirstCall();
     const log = await h.twilio.answerCall(call, { answeredBy: 'machine_start', amdDelayMs: 120_000 });
     expect(log.ended).toBe('completed');
-    expect(h.twilio.webhooks.filter((w) => w.params.CallSid === call.sid).map((w) => w.kind)).toEqual(['amd', 'status']);
+    expect(h.twilio.webhooks.filter((w) => w.params.CallSid === call.sid).map((w) => w.kind)).toEqual([
+      'amd',
+      'status',
+    ]);
     const calls = await h.twilio.waitForCalls(2);
     expect(calls[1].to).toBe(BACKUP);
     await h.jobs.settle();
@@ -138,18 +158,25 @@ describe('an answering machine heard of late', () => {
 });
 
 describe('replies to inbound texts are messaging TwiML Twilio sends', () => {
-  it('HELP, INFO, REPLY, ACK, an unknown word and a journalist\'s text each get a valid reply of at most 1,600 characters', async () => {
+  it("HELP, INFO, REPLY, ACK, an unknown word and a journalist's text each get a valid reply of at most 1,600 characters", async () => {
     await start();
     const reference = await urgentEnquiry('A subject … with “quotes” & <angle brackets> '.repeat(3).trim());
     await h.twilio.waitForMessages(1);
     await h.jobs.settle();
-    for (const body of ['HELP', `INFO ${reference}`, `REPLY ${reference} On it & more <soon>.`, 'Whatever', `ACK ${reference}`]) {
+    for (const body of [
+      'HELP',
+      `INFO ${reference}`,
+      `REPLY ${reference} On it & more <soon>.`,
+      'Whatever',
+      `ACK ${reference}`,
+    ]) {
       const r = await smsWithReply(h, ON_CALL, body);
       expect(r.status, body).toBe(200);
       expect(r.replies.length, body).toBeGreaterThan(0);
     }
     await smsWithReply(h, '+447911555666', 'Hello, I am a journalist with a question about the depot fire.');
-    for (const r of repliesOf(h.twilio)) for (const m of r.replies) expect(m.body.length, r.body).toBeLessThanOrEqual(1600);
+    for (const r of repliesOf(h.twilio))
+      for (const m of r.replies) expect(m.body.length, r.body).toBeLessThanOrEqual(1600);
     expect(repliesOf(h.twilio).find((r) => r.body === 'HELP')?.replies[0].body).toContain('Press Desk commands');
   });
 });

@@ -10,8 +10,14 @@ import { axeViolations, formatViolations, horizontalOverflow } from './browser.j
  */
 export async function expectFits(page: Page, where: string): Promise<void> {
   const o = await horizontalOverflow(page);
-  expect(o.scrollWidth, `${where} scrolls sideways at ${o.viewport}px: content is ${o.scrollWidth}px wide; past the right edge: ${o.culprits.join('; ')}`).toBeLessThanOrEqual(o.viewport);
-  expect(o.unlabelledScrollers, `${where}: boxes scroll sideways without role="region", a label and tabindex="0"`).toEqual([]);
+  expect(
+    o.scrollWidth,
+    `${where} scrolls sideways at ${o.viewport}px: content is ${o.scrollWidth}px wide; past the right edge: ${o.culprits.join('; ')}`,
+  ).toBeLessThanOrEqual(o.viewport);
+  expect(
+    o.unlabelledScrollers,
+    `${where}: boxes scroll sideways without role="region", a label and tabindex="0"`,
+  ).toEqual([]);
 }
 
 /** Fails when axe-core finds WCAG 2.2 A/AA violations on the page, listing them. */

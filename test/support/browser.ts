@@ -27,7 +27,8 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ] as const;
 
-export const BROWSER_SKIP_MESSAGE = 'browser tests skipped: install Debian\'s chromium (apt-get install chromium) to run them';
+export const BROWSER_SKIP_MESSAGE =
+  "browser tests skipped: install Debian's chromium (apt-get install chromium) to run them";
 
 /** True when the browser tests must run (CI): a missing browser is then a failure, not a skip. */
 export function browserRequired(): boolean {
@@ -101,18 +102,23 @@ function axeScript(): string {
 export async function axeViolations(page: Page, opts: { include?: string } = {}): Promise<AxeViolation[]> {
   const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe === 'object');
   if (!loaded) await page.evaluate(axeScript());
-  return page.evaluate(async ({ tags, include }) => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const context = include ? { include: [include] } : document;
-    const result = await axe.run(context, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      helpUrl: v.helpUrl,
-      nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })),
-    }));
-  }, { tags: [...AXE_TAGS], include: opts.include ?? null });
+  return page.evaluate(
+    async ({ tags, include }) => {
+      const axe = (
+        window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }
+      ).axe;
+      const context = include ? { include: [include] } : document;
+      const result = await axe.run(context, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        helpUrl: v.helpUrl,
+        nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })),
+      }));
+    },
+    { tags: [...AXE_TAGS], include: opts.include ?? null },
+  );
 }
 
 /** Violations as readable text for an assertion message: rule, impact, each element and what to fix. */
@@ -138,12 +144,15 @@ export function formatViolations(where: string, violations: AxeViolation[]): str
  * scroll: each must be a named region (`role="region"` with `aria-label`/`aria-labelledby`) in
  * the tab order (`tabindex="0"`).
  */
-export async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; viewport: number; culprits: string[]; unlabelledScrollers: string[] }> {
+export async function horizontalOverflow(
+  page: Page,
+): Promise<{ scrollWidth: number; viewport: number; culprits: string[]; unlabelledScrollers: string[] }> {
   return page.evaluate(() => {
     const viewport = document.documentElement.clientWidth;
     const describe = (el: Element) => {
       const id = el.id ? `#${el.id}` : '';
-      const cls = typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+      const cls =
+        typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
       const text = (el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40);
       return `${el.tagName.toLowerCase()}${id}${cls} "${text}"`;
     };
@@ -160,7 +169,10 @@ export async function horizontalOverflow(page: Page): Promise<{ scrollWidth: num
     const unlabelledScrollers: string[] = [];
     for (const el of Array.from(document.querySelectorAll('body *'))) {
       if (scrolls(el) && el.scrollWidth > el.clientWidth + 1) {
-        const named = el.getAttribute('role') === 'region' && (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')) && el.getAttribute('tabindex') === '0';
+        const named =
+          el.getAttribute('role') === 'region' &&
+          (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')) &&
+          el.getAttribute('tabindex') === '0';
         if (!named) unlabelledScrollers.push(`${describe(el)} (${el.scrollWidth}px of content in ${el.clientWidth}px)`);
       }
       if (culprits.length >= 24 || !past(el) || insideScroller(el) || Array.from(el.children).some(past)) continue;

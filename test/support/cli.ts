@@ -8,11 +8,18 @@ const exec = promisify(execFile);
  * Runs `src/cli/<script>` as `npm run <script> -- args` would (node with tsx's loader, from the
  * project root, with the shipped default config), and returns its exit code and output.
  */
-export async function runCli(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const merged: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: '', ...env };
   delete merged.PRESSDESK_CONFIG;
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', `src/cli/${script}`, ...args], { cwd: ROOT_DIR, env: merged });
+    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', `src/cli/${script}`, ...args], {
+      cwd: ROOT_DIR,
+      env: merged,
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

@@ -4,5 +4,9 @@
  * rate-limit bucket (the per-IP sign-in limit had to be lifted for the tests).
  */
 export function clientEnv(address: string): unknown {
-  return { incoming: { socket: { remoteAddress: address, remotePort: 50_000, remoteFamily: address.includes(':') ? 'IPv6' : 'IPv4' } } };
+  return {
+    incoming: {
+      socket: { remoteAddress: address, remotePort: 50_000, remoteFamily: address.includes(':') ? 'IPv6' : 'IPv4' },
+    },
+  };
 }

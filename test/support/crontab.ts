@@ -5,7 +5,14 @@
  * getUTCHours; the process's time zone plays no part), schedules one job per item identifier and
  * minute (known_crontabs), and gives the job the item's `?max=` attempts.
  */
-import { Logger as GraphileLogger, parseCrontab, type Job, type JobHelpers, type ParsedCronItem, type TaskList } from 'graphile-worker';
+import {
+  Logger as GraphileLogger,
+  parseCrontab,
+  type Job,
+  type JobHelpers,
+  type ParsedCronItem,
+  type TaskList,
+} from 'graphile-worker';
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { CRONTAB, taskList } from '../../src/tasks.js';
@@ -62,7 +69,9 @@ export class CrontabRun {
   /** Starts the diary from now: what came before was arrangement. */
   async startDiary(): Promise<void> {
     this.seenMessages = this.h.twilio.messages.length;
-    const r = await sql<{ id: string | null }>`SELECT max(id)::text AS id FROM enquiry_event`.execute(this.h.database.db);
+    const r = await sql<{ id: string | null }>`SELECT max(id)::text AS id FROM enquiry_event`.execute(
+      this.h.database.db,
+    );
     this.lastEventId = r.rows[0].id ?? '0';
   }
 
@@ -82,7 +91,13 @@ export class CrontabRun {
   private async minute(ts: Date): Promise<void> {
     this.h.clock.set(ts);
     // graphile-worker's digestTimestamp: the crontab is matched in UTC.
-    const digest = { min: ts.getUTCMinutes(), hour: ts.getUTCHours(), date: ts.getUTCDate(), month: ts.getUTCMonth() + 1, dow: ts.getUTCDay() };
+    const digest = {
+      min: ts.getUTCMinutes(),
+      hour: ts.getUTCHours(),
+      date: ts.getUTCDate(),
+      month: ts.getUTCMonth() + 1,
+      dow: ts.getUTCDay(),
+    };
     for (const item of this.items) {
       if (!item.match(digest)) continue;
       const key = `${item.identifier}@${ts.toISOString()}`;
@@ -113,11 +128,26 @@ export class CrontabRun {
   /** What scheduled tasks use of graphile-worker's helpers (the logger and the job); the rest throws. */
   private helpers(item: ParsedCronItem, payload: unknown, attempts: number, maxAttempts: number): JobHelpers {
     const logger = new GraphileLogger(() => (_level, message) => this.logged.push(message));
-    const job = { id: String(this.runs.length), task_identifier: item.task, payload, attempts, max_attempts: maxAttempts, run_at: this.h.clock.now() } as unknown as Job;
+    const job = {
+      id: String(this.runs.length),
+      task_identifier: item.task,
+      payload,
+      attempts,
+      max_attempts: maxAttempts,
+      run_at: this.h.clock.now(),
+    } as unknown as Job;
     const notForCron = () => {
       throw new Error(`${item.task} used a graphile-worker helper the crontab test does not provide`);
     };
-    return { logger, job, withPgClient: notForCron, query: notForCron, addJob: notForCron, addJobs: notForCron, getQueueName: notForCron } as unknown as JobHelpers;
+    return {
+      logger,
+      job,
+      withPgClient: notForCron,
+      query: notForCron,
+      addJob: notForCron,
+      addJobs: notForCron,
+      getQueueName: notForCron,
+    } as unknown as JobHelpers;
   }
 
   /**
@@ -152,7 +182,8 @@ export class CrontabRun {
     for (const e of events) {
       if (e.id === null) continue;
       this.lastEventId = e.id;
-      if (e.kind && e.reference && DIARY_KINDS.has(e.kind)) lines.push(`${e.kind} ${this.labels.get(e.reference) ?? e.reference}`);
+      if (e.kind && e.reference && DIARY_KINDS.has(e.kind))
+        lines.push(`${e.kind} ${this.labels.get(e.reference) ?? e.reference}`);
     }
     for (const m of this.h.twilio.messages.slice(this.seenMessages)) {
       const who = this.phones[m.to ?? ''];

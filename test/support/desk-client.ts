@@ -89,7 +89,11 @@ export class DeskClient {
     const params = new URLSearchParams();
     if (!('_csrf' in fields) && this.csrf) params.append('_csrf', this.csrf);
     for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) params.append(k, x);
-    return this.request(path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: params.toString() });
+    return this.request(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: params.toString(),
+    });
   }
 
   /**
@@ -134,7 +138,9 @@ export function decodeEntities(s: string): string {
 
 /** The text of the error message shown beside the field with element id `id` (its `id-error` element), or null. */
 export function fieldError(html: string, id: string): string | null {
-  const m = new RegExp(`<p class="error-message" id="${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-error">([\\s\\S]*?)</p>`).exec(html);
+  const m = new RegExp(
+    `<p class="error-message" id="${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-error">([\\s\\S]*?)</p>`,
+  ).exec(html);
   if (!m) return null;
   return decodeEntities(m[1].replace(/<[^>]*>/g, ''))
     .replace(/^\s*Error:\s*/, '')

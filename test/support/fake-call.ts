@@ -177,7 +177,14 @@ export interface InboundCallOptions {
 /** Options of `FakeTwilio.answerCall`: how the callee of a REST-placed call answers. */
 export interface AnswerCallOptions {
   /** Default 'human'. Reported to the AMD callback; a machine or fax presses nothing. */
-  answeredBy?: 'human' | 'machine_start' | 'machine_end_beep' | 'machine_end_silence' | 'machine_end_other' | 'fax' | 'unknown';
+  answeredBy?:
+    | 'human'
+    | 'machine_start'
+    | 'machine_end_beep'
+    | 'machine_end_silence'
+    | 'machine_end_other'
+    | 'fax'
+    | 'unknown';
   /** Keys pressed at <Gather>s, one entry each (ignored unless answered by a human). */
   digits?: string[];
   /** The callee's message if the TwiML reaches <Record>. */
@@ -428,7 +435,10 @@ interface Leg {
  * <Record> or <Dial> a round 10 to 20 seconds.
  */
 export function verbMs(el: XmlElement): number {
-  const say = (e: XmlElement) => Math.max(1, textOf(e).split(/\s+/).filter(Boolean).length / 2.5) * 1000 * Math.max(1, Number(e.attrs.loop ?? 1) || 1);
+  const say = (e: XmlElement) =>
+    Math.max(1, textOf(e).split(/\s+/).filter(Boolean).length / 2.5) *
+    1000 *
+    Math.max(1, Number(e.attrs.loop ?? 1) || 1);
   switch (el.name) {
     case 'Say':
       return say(el);
@@ -479,9 +489,19 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
   }
 
   /** Sends one signed request through callbackFetch and records it everywhere. */
-  async function request(log: CallLog, leg: string, kind: WebhookKind, url: string, method: 'GET' | 'POST', params: Record<string, string>): Promise<CallStep> {
+  async function request(
+    log: CallLog,
+    leg: string,
+    kind: WebhookKind,
+    url: string,
+    method: 'GET' | 'POST',
+    params: Record<string, string>,
+  ): Promise<CallStep> {
     let target = url;
-    const headers: Record<string, string> = { 'User-Agent': 'TwilioProxy/1.1', 'I-Twilio-Idempotency-Token': randomBytes(8).toString('hex') };
+    const headers: Record<string, string> = {
+      'User-Agent': 'TwilioProxy/1.1',
+      'I-Twilio-Idempotency-Token': randomBytes(8).toString('hex'),
+    };
     let body = '';
     if (method === 'GET') {
       // Twilio puts the parameters in the query of a GET and signs the whole URL (no body params).
@@ -507,7 +527,17 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
     } catch (err) {
       text = `callbackFetch threw: ${String(err)}`;
     }
-    const step: CallStep = { leg, kind, method, url: target, params, status, twiml: text, at, answeredAt: performance.now() };
+    const step: CallStep = {
+      leg,
+      kind,
+      method,
+      url: target,
+      params,
+      status,
+      twiml: text,
+      at,
+      answeredAt: performance.now(),
+    };
     log.steps.push(step);
     ctx.webhooks.push({ kind, method, url: target, params, status, at: new Date() });
     return step;
@@ -515,7 +545,8 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
 
   function resolveUrl(ref: string, documentUrl: string | null): string {
     if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) return ref;
-    if (!documentUrl) throw new Error(`relative URL "${ref}" in inline TwiML: there is no document URL to resolve it against`);
+    if (!documentUrl)
+      throw new Error(`relative URL "${ref}" in inline TwiML: there is no document URL to resolve it against`);
     return new URL(ref, documentUrl).toString();
   }
 
@@ -525,7 +556,8 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
     const times = Number.isInteger(loop) && loop > 1 ? Math.min(loop, 10) : 1;
     for (let n = 0; n < times; n++) {
       leg.said.push(text);
-      if (leg.role !== 'party') log.spoken.push({ text, voice: el.attrs.voice ?? null, language: el.attrs.language ?? null });
+      if (leg.role !== 'party')
+        log.spoken.push({ text, voice: el.attrs.voice ?? null, language: el.attrs.language ?? null });
     }
   }
 
@@ -541,27 +573,53 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
     };
   }
 
-  function createRecording(log: CallLog, callSid: string, seconds: number, source: FakeRecording['source']): FakeRecording {
-    const rec: FakeRecording = { sid: sid('RE'), callSid, durationSeconds: seconds, deleted: false, bytes: fakeMp3(seconds), source, at: new Date() };
+  function createRecording(
+    log: CallLog,
+    callSid: string,
+    seconds: number,
+    source: FakeRecording['source'],
+  ): FakeRecording {
+    const rec: FakeRecording = {
+      sid: sid('RE'),
+      callSid,
+      durationSeconds: seconds,
+      deleted: false,
+      bytes: fakeMp3(seconds),
+      source,
+      at: new Date(),
+    };
     ctx.recordings.set(rec.sid, rec);
     log.recordings.push(rec.sid);
     return rec;
   }
 
-  async function recordingStatusCallback(log: CallLog, leg: Leg, el: XmlElement, documentUrl: string | null, rec: FakeRecording) {
+  async function recordingStatusCallback(
+    log: CallLog,
+    leg: Leg,
+    el: XmlElement,
+    documentUrl: string | null,
+    rec: FakeRecording,
+  ) {
     const cb = el.attrs.recordingStatusCallback;
     if (!cb) return;
     const events = (el.attrs.recordingStatusCallbackEvent ?? 'completed').split(/[\s,]+/);
     if (!events.includes('completed')) return;
-    await request(log, leg.label, 'recording-status', resolveUrl(cb, documentUrl), methodOf(el.attrs.recordingStatusCallbackMethod), {
-      AccountSid: ctx.accountSid,
-      CallSid: leg.base.CallSid,
-      ...fetchRecordingParams(rec),
-      RecordingStatus: 'completed',
-      RecordingChannels: rec.source === 'DialVerb' ? '2' : '1',
-      RecordingSource: rec.source,
-      RecordingStartTime: rec.at.toUTCString().replace('GMT', '+0000'),
-    });
+    await request(
+      log,
+      leg.label,
+      'recording-status',
+      resolveUrl(cb, documentUrl),
+      methodOf(el.attrs.recordingStatusCallbackMethod),
+      {
+        AccountSid: ctx.accountSid,
+        CallSid: leg.base.CallSid,
+        ...fetchRecordingParams(rec),
+        RecordingStatus: 'completed',
+        RecordingChannels: rec.source === 'DialVerb' ? '2' : '1',
+        RecordingSource: rec.source,
+        RecordingStartTime: rec.at.toUTCString().replace('GMT', '+0000'),
+      },
+    );
   }
 
   /** Runs one <Dial> for `leg`; returns what to do next. */
@@ -569,8 +627,13 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
     const children = elements(el);
     const targets: Array<{ number: string; url: string | null; method: 'GET' | 'POST' }> = [];
     for (const c of children) {
-      if (c.name !== 'Number') throw new Error(`<Dial><${c.name}> is not supported by the fake (only <Number> and a bare number)`);
-      targets.push({ number: textOf(c), url: c.attrs.url ? resolveUrl(c.attrs.url, documentUrl) : null, method: methodOf(c.attrs.method) });
+      if (c.name !== 'Number')
+        throw new Error(`<Dial><${c.name}> is not supported by the fake (only <Number> and a bare number)`);
+      targets.push({
+        number: textOf(c),
+        url: c.attrs.url ? resolveUrl(c.attrs.url, documentUrl) : null,
+        method: methodOf(c.attrs.method),
+      });
     }
     if (children.length === 0 && textOf(el)) targets.push({ number: textOf(el), url: null, method: 'POST' });
     const timeout = el.attrs.timeout !== undefined ? Number(el.attrs.timeout) : null;
@@ -595,7 +658,12 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
       // the action URL (the call is over, so the TwiML it answers is not executed).
       for (const t of targets) trace.outcomes[t.number] = 'canceled';
       trace.status = 'canceled';
-      if (action) await request(log, leg.label, 'voice', action, method, { ...leg.base, CallStatus: 'completed', DialCallStatus: 'canceled' });
+      if (action)
+        await request(log, leg.label, 'voice', action, method, {
+          ...leg.base,
+          CallStatus: 'completed',
+          DialCallStatus: 'canceled',
+        });
       return { end: 'caller-hung-up' };
     }
 
@@ -662,7 +730,12 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
 
     const params: Record<string, string> = { ...leg.base, CallStatus: 'in-progress' };
     if (winner) {
-      Object.assign(params, { DialCallStatus: 'completed', DialCallSid: winner.sid, DialCallDuration: String(winner.talk), DialBridged: 'true' });
+      Object.assign(params, {
+        DialCallStatus: 'completed',
+        DialCallSid: winner.sid,
+        DialCallDuration: String(winner.talk),
+        DialBridged: 'true',
+      });
       Object.assign(trace, { status: 'completed', bridged: true, dialCallSid: winner.sid, duration: winner.talk });
       const record = el.attrs.record;
       if (record && record !== 'do-not-record' && record !== 'false') {
@@ -674,7 +747,12 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
       // Real Twilio reports a dial whose callee answered and then hung up in its whisper as a
       // *completed* dial (the child leg was answered and completed), not as no-answer: only
       // DialCallDuration 0 and DialBridged false tell the app that nobody was connected.
-      Object.assign(params, { DialCallStatus: 'completed', DialCallSid: decliner, DialCallDuration: '0', DialBridged: 'false' });
+      Object.assign(params, {
+        DialCallStatus: 'completed',
+        DialCallSid: decliner,
+        DialCallDuration: '0',
+        DialBridged: 'false',
+      });
       Object.assign(trace, { status: 'completed', dialCallSid: decliner, duration: 0 });
     } else {
       const status = targets.length === 0 ? 'failed' : busy === targets.length ? 'busy' : 'no-answer';
@@ -682,7 +760,13 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
       trace.status = status;
     }
     if (!action) return null; // continue with the next verb
-    return { next: { url: action, method, params: Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'CallStatus')) } };
+    return {
+      next: {
+        url: action,
+        method,
+        params: Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'CallStatus')),
+      },
+    };
   }
 
   /** Runs one <Record>; returns what to do next (null: continue with the next verb). */
@@ -699,10 +783,22 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
     const action = el.attrs.action ? resolveUrl(el.attrs.action, documentUrl) : documentUrl;
     // A caller who finishes speaking and hangs up: Digits=hangup, the call is over and whatever
     // the action answers is not played. Cut off at maxLength, the caller is still on the line.
-    const params: Record<string, string> = { ...leg.base, CallStatus: cutOff ? 'in-progress' : 'completed', ...fetchRecordingParams(rec) };
+    const params: Record<string, string> = {
+      ...leg.base,
+      CallStatus: cutOff ? 'in-progress' : 'completed',
+      ...fetchRecordingParams(rec),
+    };
     if (!cutOff) params.Digits = 'hangup';
     let step: CallStep | null = null;
-    if (action) step = await request(log, leg.label, leg.role === 'party' ? 'whisper' : 'voice', action, methodOf(el.attrs.method), params);
+    if (action)
+      step = await request(
+        log,
+        leg.label,
+        leg.role === 'party' ? 'whisper' : 'voice',
+        action,
+        methodOf(el.attrs.method),
+        params,
+      );
     // The callbacks follow the action request (as at Twilio) and come before anything the action
     // answers is played, so a test sees them all once the call resolves.
     await recordingStatusCallback(log, leg, el, documentUrl, rec);
@@ -812,7 +908,11 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
   }
 
   /** Plays a leg from its first document until it ends. */
-  async function runLeg(log: CallLog, leg: Leg, first: Next | { twiml: string }): Promise<{ end: CallEnd; error?: string }> {
+  async function runLeg(
+    log: CallLog,
+    leg: Leg,
+    first: Next | { twiml: string },
+  ): Promise<{ end: CallEnd; error?: string }> {
     let outcome: Outcome;
     let documents = 0;
     if ('twiml' in first) {
@@ -837,7 +937,11 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
       const { url, method, params } = outcome.next;
       const status = leg.role === 'caller' && !leg.started ? 'ringing' : 'in-progress';
       leg.started = true;
-      const step = await request(log, leg.label, leg.role === 'party' ? 'whisper' : 'voice', url, method, { ...leg.base, CallStatus: status, ...params });
+      const step = await request(log, leg.label, leg.role === 'party' ? 'whisper' : 'voice', url, method, {
+        ...leg.base,
+        CallStatus: status,
+        ...params,
+      });
       outcome = await documentOutcome(log, leg, step, url);
     }
     if (outcome.end === 'error') leg.said.push(APPLICATION_ERROR);
@@ -946,11 +1050,20 @@ export function createCallSimulator(ctx: CallSimulatorContext): CallSimulator {
           elapsedMs += verbMs(el);
         },
       };
-      const end = await runLeg(log, leg, record.twiml !== undefined ? { twiml: record.twiml } : { url: record.url ?? '', method: methodOf(p.Method), params: {} });
+      const end = await runLeg(
+        log,
+        leg,
+        record.twiml !== undefined
+          ? { twiml: record.twiml }
+          : { url: record.url ?? '', method: methodOf(p.Method), params: {} },
+      );
       await postVerdict();
       log.ended = end.end;
       log.error = end.error ?? null;
-      await finish('completed', { CallDuration: String(opts.durationSeconds ?? 20), ...(amd ? { AnsweredBy: answeredBy } : {}) });
+      await finish('completed', {
+        CallDuration: String(opts.durationSeconds ?? 20),
+        ...(amd ? { AnsweredBy: answeredBy } : {}),
+      });
       return log;
     },
   };

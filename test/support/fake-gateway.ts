@@ -11,7 +11,16 @@ export function useFakeGateway(from: string): { readonly fake: FakeTwilio; reado
   const ctx = {} as { fake: FakeTwilio; gateway: TwilioGateway };
   beforeAll(async () => {
     ctx.fake = await startFakeTwilio();
-    ctx.gateway = createTwilioGateway({ accountSid: ctx.fake.accountSid, authToken: ctx.fake.authToken, phoneNumber: from, apiBaseUrl: ctx.fake.baseUrl, configured: true }, { timeoutMs: 2000 });
+    ctx.gateway = createTwilioGateway(
+      {
+        accountSid: ctx.fake.accountSid,
+        authToken: ctx.fake.authToken,
+        phoneNumber: from,
+        apiBaseUrl: ctx.fake.baseUrl,
+        configured: true,
+      },
+      { timeoutMs: 2000 },
+    );
   });
   afterAll(async () => ctx.fake.close());
   beforeEach(() => ctx.fake.reset());

@@ -20,13 +20,26 @@
 import twilio from 'twilio';
 
 /** Twilio's default opt-out keywords (https://www.twilio.com/docs/messaging/tutorials/advanced-opt-out). */
-export const TWILIO_OPT_OUT_KEYWORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT'] as const;
+export const TWILIO_OPT_OUT_KEYWORDS = [
+  'STOP',
+  'STOPALL',
+  'UNSUBSCRIBE',
+  'CANCEL',
+  'END',
+  'QUIT',
+  'REVOKE',
+  'OPTOUT',
+] as const;
 /** Twilio's default opt-in keywords. */
 export const TWILIO_OPT_IN_KEYWORDS = ['START', 'YES', 'UNSTOP'] as const;
 /** Twilio's default help keywords. */
 export const TWILIO_HELP_KEYWORDS = ['HELP', 'INFO'] as const;
 /** Every word Twilio intercepts by default. */
-export const TWILIO_RESERVED_KEYWORDS = [...TWILIO_OPT_OUT_KEYWORDS, ...TWILIO_OPT_IN_KEYWORDS, ...TWILIO_HELP_KEYWORDS] as const;
+export const TWILIO_RESERVED_KEYWORDS = [
+  ...TWILIO_OPT_OUT_KEYWORDS,
+  ...TWILIO_OPT_IN_KEYWORDS,
+  ...TWILIO_HELP_KEYWORDS,
+] as const;
 
 /** The `OptOutType` of a keyword (Advanced Opt-Out's webhook parameter). */
 export type KeywordType = 'STOP' | 'START' | 'HELP';
@@ -34,7 +47,8 @@ export type KeywordType = 'STOP' | 'START' | 'HELP';
 /** Twilio's default confirmation texts (the wording of its console defaults). */
 export const TWILIO_AUTO_REPLIES: Record<KeywordType, string> = {
   STOP: 'You have successfully been unsubscribed. You will not receive any more messages from this number. Reply START to resubscribe.',
-  START: 'You have successfully been re-subscribed to messages from this number. Reply HELP for help. Reply STOP to unsubscribe. Msg&Data Rates May Apply.',
+  START:
+    'You have successfully been re-subscribed to messages from this number. Reply HELP for help. Reply STOP to unsubscribe. Msg&Data Rates May Apply.',
   HELP: 'Reply STOP to unsubscribe. Msg&Data Rates May Apply.',
 };
 
@@ -129,7 +143,9 @@ const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '
 
 /** The texts of the `<Message>` elements of a messaging TwiML document. */
 export function twimlMessages(twiml: string): string[] {
-  return [...twiml.matchAll(/<Message(?:\s[^>]*)?>([\s\S]*?)<\/Message>/g)].map((m) => m[1].replace(/&(?:lt|gt|quot|apos|amp);/g, (e) => ENTITIES[e]));
+  return [...twiml.matchAll(/<Message(?:\s[^>]*)?>([\s\S]*?)<\/Message>/g)].map((m) =>
+    m[1].replace(/&(?:lt|gt|quot|apos|amp);/g, (e) => ENTITIES[e]),
+  );
 }
 
 /** What delivering an inbound text needs from the fake. */
@@ -141,7 +157,10 @@ export interface InboundDeps {
   inbound: FakeInboundSms[];
   /** Whether the webhook gets `OptOutType` (Advanced Opt-Out on the Messaging Service). */
   advancedOptOut(): boolean;
-  deliver(url: string, init: RequestInit & { headers: Record<string, string>; body: string }): Response | Promise<Response>;
+  deliver(
+    url: string,
+    init: RequestInit & { headers: Record<string, string>; body: string },
+  ): Response | Promise<Response>;
 }
 
 /**
@@ -149,7 +168,10 @@ export interface InboundDeps {
  * (state and auto-reply), then the signed webhook to `url`. Resolves with the record and the
  * app's answer (unread: the caller may read its body).
  */
-export async function deliverInboundSms(deps: InboundDeps, opts: Required<Omit<InboundSmsOptions, 'messageSid'>> & { messageSid: string }): Promise<{ record: FakeInboundSms; response: Response }> {
+export async function deliverInboundSms(
+  deps: InboundDeps,
+  opts: Required<Omit<InboundSmsOptions, 'messageSid'>> & { messageSid: string },
+): Promise<{ record: FakeInboundSms; response: Response }> {
   const at = new Date();
   const keyword = deps.optOuts.apply(opts.from, opts.to, opts.body, at);
   if (keyword) deps.autoReplies.push({ to: opts.from, from: opts.to, body: TWILIO_AUTO_REPLIES[keyword], keyword, at });
@@ -169,7 +191,17 @@ export async function deliverInboundSms(deps: InboundDeps, opts: Required<Omit<I
     ApiVersion: '2010-04-01',
   };
   if (keyword && deps.advancedOptOut()) params.OptOutType = keyword;
-  const record: FakeInboundSms = { messageSid: sid, from: opts.from, to: opts.to, body: opts.body, keyword, params, status: 0, replies: [], at };
+  const record: FakeInboundSms = {
+    messageSid: sid,
+    from: opts.from,
+    to: opts.to,
+    body: opts.body,
+    keyword,
+    params,
+    status: 0,
+    replies: [],
+    at,
+  };
   deps.inbound.push(record);
   const response = await deps.deliver(opts.url, {
     method: 'POST',

@@ -79,7 +79,11 @@ export interface ProgressOptions {
  * `statuses` replaces the natural order (filtered the same way for calls); `reorder` moves the
  * final one to the front.
  */
-export function progressPlan(record: { kind: 'message' | 'call'; statusCallbackEvent?: string[] }, statuses?: string[], opts: ProgressOptions = {}): string[] {
+export function progressPlan(
+  record: { kind: 'message' | 'call'; statusCallbackEvent?: string[] },
+  statuses?: string[],
+  opts: ProgressOptions = {},
+): string[] {
   let plan: string[];
   if (record.kind === 'message') plan = statuses ?? [...MESSAGE_PROGRESS];
   else {
@@ -122,9 +126,17 @@ export interface ListPage<T> {
  * query (To, …) are kept on every page URI, so the twilio library's `list({ limit })` follows
  * `next_page_uri` until it has `limit` records.
  */
-export function listPage<T extends { sid: string }>(items: T[], path: string, query: URLSearchParams, maxPageSize = MAX_PAGE_SIZE): ListPage<T> {
+export function listPage<T extends { sid: string }>(
+  items: T[],
+  path: string,
+  query: URLSearchParams,
+  maxPageSize = MAX_PAGE_SIZE,
+): ListPage<T> {
   const asked = Number(query.get('PageSize') ?? DEFAULT_PAGE_SIZE);
-  const pageSize = Math.max(1, Math.min(Number.isFinite(asked) ? Math.floor(asked) : DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, maxPageSize));
+  const pageSize = Math.max(
+    1,
+    Math.min(Number.isFinite(asked) ? Math.floor(asked) : DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, maxPageSize),
+  );
   const page = Math.max(0, Number(query.get('Page') ?? 0) || 0);
   const token = query.get('PageToken');
   let start = page * pageSize;
@@ -185,7 +197,8 @@ const MESSAGING_VERBS = new Set(['Message', 'Redirect']);
 export function checkMessagingTwiml(answer: string, contentType = 'application/xml'): MessagingTwimlVerdict {
   if (answer.trim() === '') return { ok: true, messages: [] };
   if (contentType.startsWith('text/plain')) {
-    if (answer.length > MESSAGE_BODY_LIMIT) return { ok: false, code: 21617, reason: `plain-text reply of ${answer.length} characters` };
+    if (answer.length > MESSAGE_BODY_LIMIT)
+      return { ok: false, code: 21617, reason: `plain-text reply of ${answer.length} characters` };
     return { ok: true, messages: [{ body: answer, to: null, from: null }] };
   }
   let root: XmlElement;
@@ -194,19 +207,22 @@ export function checkMessagingTwiml(answer: string, contentType = 'application/x
   } catch (err) {
     return { ok: false, code: 12100, reason: (err as Error).message };
   }
-  if (root.name !== 'Response') return { ok: false, code: 12200, reason: `root element <${root.name}>, not <Response>` };
+  if (root.name !== 'Response')
+    return { ok: false, code: 12200, reason: `root element <${root.name}>, not <Response>` };
   const messages: TwimlMessage[] = [];
   for (const child of root.children) {
     if (typeof child === 'string') {
       if (child.trim()) return { ok: false, code: 12200, reason: 'text directly inside <Response>' };
       continue;
     }
-    if (!MESSAGING_VERBS.has(child.name)) return { ok: false, code: 12200, reason: `<${child.name}> is not a messaging TwiML verb` };
+    if (!MESSAGING_VERBS.has(child.name))
+      return { ok: false, code: 12200, reason: `<${child.name}> is not a messaging TwiML verb` };
     if (child.name !== 'Message') continue;
     const bodyEl = child.children.find((c): c is XmlElement => typeof c !== 'string' && c.name === 'Body');
     // Twilio keeps the body's own line breaks; only the document's indentation around it goes.
     const body = bodyEl ? rawText(bodyEl) : rawText(child);
-    if (body.length > MESSAGE_BODY_LIMIT) return { ok: false, code: 21617, reason: `<Message> of ${body.length} characters` };
+    if (body.length > MESSAGE_BODY_LIMIT)
+      return { ok: false, code: 21617, reason: `<Message> of ${body.length} characters` };
     messages.push({ body, to: child.attrs.to ?? null, from: child.attrs.from ?? null });
   }
   return { ok: true, messages };

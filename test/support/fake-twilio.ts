@@ -27,7 +27,14 @@ import {
   type InboundCallOptions,
 } from './fake-call.js';
 import { callResource, listPage, messageResource, progressPlan, type ProgressOptions } from './fake-twilio-model.js';
-import { deliverInboundSms, OptOutModel, UNSUBSCRIBED, type FakeAutoReply, type FakeInboundSms, type InboundSmsOptions } from './fake-opt-out.js';
+import {
+  deliverInboundSms,
+  OptOutModel,
+  UNSUBSCRIBED,
+  type FakeAutoReply,
+  type FakeInboundSms,
+  type InboundSmsOptions,
+} from './fake-opt-out.js';
 import { NOT_A_MOBILE_CODE, NOT_A_MOBILE_MESSAGE, refusesTexts } from './fake-landlines.js';
 
 export type { FakeAutoReply, FakeInboundSms, FakeTwimlReply, InboundSmsOptions, KeywordType } from './fake-opt-out.js';
@@ -104,7 +111,10 @@ export interface FakeTwilioFailure {
 }
 
 /** Delivers a status callback; defaults to global `fetch`. Tests of an in-process Hono app can use `(url, init) => app.request(url, init)`. */
-export type CallbackFetch = (url: string, init: RequestInit & { headers: Record<string, string>; body: string }) => Response | Promise<Response>;
+export type CallbackFetch = (
+  url: string,
+  init: RequestInit & { headers: Record<string, string>; body: string },
+) => Response | Promise<Response>;
 
 /** A running fake Twilio. */
 export interface FakeTwilio {
@@ -139,7 +149,11 @@ export interface FakeTwilio {
    * undelivered, busy and no-answer statuses unless `extra` sets it; `extra` adds or replaces
    * parameters. Resolves with the HTTP status of the answer.
    */
-  sendStatusCallback(sidOrRecord: string | FakeTwilioRecord, status: string, extra?: Record<string, string>): Promise<number>;
+  sendStatusCallback(
+    sidOrRecord: string | FakeTwilioRecord,
+    status: string,
+    extra?: Record<string, string>,
+  ): Promise<number>;
   /** Default `to` of `call()` (from the start options); settable. */
   phoneNumber: string | null;
   /** Every webhook the fake sent (voice documents, whispers, recording, transcription, AMD and status callbacks), oldest first. */
@@ -254,7 +268,13 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     });
   }
 
-  function send(res: ServerResponse, log: FakeTwilioRequest, status: number, body: unknown, headers: Record<string, string> = {}) {
+  function send(
+    res: ServerResponse,
+    log: FakeTwilioRequest,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) {
     log.responseStatus = status;
     if (res.destroyed || res.writableEnded) return; // the client gave up (e.g. its timeout)
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
@@ -304,7 +324,10 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     const bytes = mp3 ? r.bytes : fakeWav();
     log.responseStatus = 200;
     if (res.destroyed) return;
-    res.writeHead(200, { 'Content-Type': r.contentType ?? (mp3 ? 'audio/mpeg' : 'audio/x-wav'), 'Content-Length': String(bytes.length) });
+    res.writeHead(200, {
+      'Content-Type': r.contentType ?? (mp3 ? 'audio/mpeg' : 'audio/x-wav'),
+      'Content-Length': String(bytes.length),
+    });
     res.end(bytes);
   }
 
@@ -314,7 +337,12 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     if (!record) return notFound(res, log, log.path);
     const status = form.get('Status');
     if (status !== 'completed' && status !== 'canceled') {
-      return send(res, log, 400, twilioError(400, 21218, `The fake only supports Status=completed|canceled updates, got ${String(status)}`));
+      return send(
+        res,
+        log,
+        400,
+        twilioError(400, 21218, `The fake only supports Status=completed|canceled updates, got ${String(status)}`),
+      );
     }
     record.status = 'completed';
     record.endedByApi = true;
@@ -359,7 +387,12 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     const failure = failures.shift();
     if (failure) {
       const code = failure.code ?? (failure.status >= 500 ? 20500 : failure.status === 429 ? 20429 : 21211);
-      return send(res, log, failure.status, twilioError(failure.status, code, failure.message ?? `Scripted failure ${failure.status}`));
+      return send(
+        res,
+        log,
+        failure.status,
+        twilioError(failure.status, code, failure.message ?? `Scripted failure ${failure.status}`),
+      );
     }
 
     if (req.headers.authorization !== expectedAuth) {
@@ -375,7 +408,8 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     const rec = new RegExp(`^${API}/Accounts/([^/]+)/Recordings/(RE[0-9a-f]{32})(\\.(?:mp3|wav|json))?$`).exec(path);
     if (rec && rec[1] === accountSid) return recordingResource(res, log, req.method ?? 'GET', rec[2], rec[3] ?? '');
     const upd = new RegExp(`^${API}/Accounts/([^/]+)/Calls/(CA[0-9a-f]{32})\\.json$`).exec(path);
-    if (upd && upd[1] === accountSid && req.method === 'POST') return updateCall(res, log, upd[2], new URLSearchParams(raw));
+    if (upd && upd[1] === accountSid && req.method === 'POST')
+      return updateCall(res, log, upd[2], new URLSearchParams(raw));
 
     const m = new RegExp(`^${API}/Accounts/([^/]+)/(Messages|Calls)\\.json$`).exec(path);
     if (m && req.method === 'GET' && m[1] === accountSid) {
@@ -386,7 +420,10 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       const items = source
         .filter((r) => !wantTo || r.to === wantTo)
         .reverse()
-        .map((r) => (m[2] === 'Messages' ? messageResource(r, accountSid) : callResource(r, accountSid)) as { sid: string });
+        .map(
+          (r) =>
+            (m[2] === 'Messages' ? messageResource(r, accountSid) : callResource(r, accountSid)) as { sid: string },
+        );
       const key = m[2] === 'Messages' ? 'messages' : 'calls';
       const p = listPage(items, path, query, opts.maxPageSize);
       return send(res, log, 200, {
@@ -413,7 +450,8 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     const to = params.To;
     const from = params.From;
     if (!to) return send(res, log, 400, twilioError(400, 21604, "A 'To' phone number is required."));
-    if (!/^\+[1-9]\d{6,14}$/.test(to)) return send(res, log, 400, twilioError(400, 21211, `Invalid 'To' Phone Number: ${to}`));
+    if (!/^\+[1-9]\d{6,14}$/.test(to))
+      return send(res, log, 400, twilioError(400, 21211, `Invalid 'To' Phone Number: ${to}`));
     if (!from) return send(res, log, 400, twilioError(400, 21603, "A 'From' phone number is required."));
 
     const now = new Date();
@@ -426,15 +464,31 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     }
     // A recipient who texted STOP to this number gets nothing from it until they text START.
     if (isMessage && optOuts.isOptedOut(to, from)) {
-      return send(res, log, UNSUBSCRIBED.status, twilioError(UNSUBSCRIBED.status, UNSUBSCRIBED.code, UNSUBSCRIBED.message));
+      return send(
+        res,
+        log,
+        UNSUBSCRIBED.status,
+        twilioError(UNSUBSCRIBED.status, UNSUBSCRIBED.code, UNSUBSCRIBED.message),
+      );
     }
     // Twilio's documented limits, so every test runs against them: a page that does not fit is refused, not sent.
     if (isMessage && (params.Body ?? '').length > TWILIO_BODY_LIMIT) {
-      return send(res, log, 400, twilioError(400, 21617, `The concatenated message body exceeds the ${TWILIO_BODY_LIMIT} character limit.`));
+      return send(
+        res,
+        log,
+        400,
+        twilioError(400, 21617, `The concatenated message body exceeds the ${TWILIO_BODY_LIMIT} character limit.`),
+      );
     }
-    if (isMessage && refusesTexts(to)) return send(res, log, 400, twilioError(400, NOT_A_MOBILE_CODE, NOT_A_MOBILE_MESSAGE));
+    if (isMessage && refusesTexts(to))
+      return send(res, log, 400, twilioError(400, NOT_A_MOBILE_CODE, NOT_A_MOBILE_MESSAGE));
     if (!isMessage && params.Twiml !== undefined && params.Twiml.length > TWILIO_TWIML_LIMIT) {
-      return send(res, log, 400, twilioError(400, 32018, `Twiml size exceeded maximum allowed value of ${TWILIO_TWIML_LIMIT} characters`));
+      return send(
+        res,
+        log,
+        400,
+        twilioError(400, 32018, `Twiml size exceeded maximum allowed value of ${TWILIO_TWIML_LIMIT} characters`),
+      );
     }
 
     const sid = `${isMessage ? 'SM' : 'CA'}${hex(16)}`;
@@ -448,7 +502,9 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       ...(params.Twiml !== undefined ? { twiml: params.Twiml } : {}),
       ...(params.Url !== undefined ? { url: params.Url } : {}),
       ...(params.StatusCallback !== undefined ? { statusCallback: params.StatusCallback } : {}),
-      ...(!isMessage && form.has('StatusCallbackEvent') ? { statusCallbackEvent: form.getAll('StatusCallbackEvent') } : {}),
+      ...(!isMessage && form.has('StatusCallbackEvent')
+        ? { statusCallbackEvent: form.getAll('StatusCallbackEvent') }
+        : {}),
       params,
       status: 'queued',
       at: now,
@@ -489,7 +545,11 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       const timer = setTimeout(() => {
         events.off(event, onRecord);
         const seen = list.map((r) => `  to ${r.to}: ${JSON.stringify(r.body ?? r.twiml ?? r.url)}`).join('\n');
-        reject(new Error(`Fake Twilio: expected ${n} ${what} within ${timeoutMs}ms, got ${list.length}${seen ? `:\n${seen}` : ''}`));
+        reject(
+          new Error(
+            `Fake Twilio: expected ${n} ${what} within ${timeoutMs}ms, got ${list.length}${seen ? `:\n${seen}` : ''}`,
+          ),
+        );
       }, timeoutMs);
       events.on(event, onRecord);
     });
@@ -509,13 +569,24 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
   });
 
   /** `FakeTwilio.progress`: the callbacks of `progressPlan`, in turn; the record ends at the furthest status, as Twilio's resource does. */
-  async function progress(sidOrRecord: string | FakeTwilioRecord, statuses?: string[], progressOpts?: ProgressOptions): Promise<number[]> {
+  async function progress(
+    sidOrRecord: string | FakeTwilioRecord,
+    statuses?: string[],
+    progressOpts?: ProgressOptions,
+  ): Promise<number[]> {
     const sid = typeof sidOrRecord === 'string' ? sidOrRecord : sidOrRecord.sid;
     const record = [...messages, ...calls].find((r) => r.sid === sid);
     if (!record) throw new Error(`Fake Twilio: no message or call with sid ${sid}`);
     const plan = progressPlan(record, statuses, progressOpts);
     const answers: number[] = [];
-    for (const status of plan) answers.push(await fake.sendStatusCallback(record, status, record.kind === 'call' && status === 'completed' ? { CallDuration: '20' } : {}));
+    for (const status of plan)
+      answers.push(
+        await fake.sendStatusCallback(
+          record,
+          status,
+          record.kind === 'call' && status === 'completed' ? { CallDuration: '20' } : {},
+        ),
+      );
     const furthest = progressPlan(record, statuses);
     if (furthest.length) record.status = furthest[furthest.length - 1];
     return answers;
@@ -547,7 +618,15 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       if (!to || !url) throw new Error('Fake Twilio: receiveSms needs `to` (or phoneNumber) and `url` (or smsUrl)');
       inboundCounter += 1;
       const messageSid = o.messageSid ?? `SM${hex(8)}${inboundCounter.toString(16).padStart(16, '0')}`;
-      const deps = { accountSid, authToken, optOuts, autoReplies, inbound: inboundSms, advancedOptOut: () => fake.advancedOptOut, deliver: fake.callbackFetch };
+      const deps = {
+        accountSid,
+        authToken,
+        optOuts,
+        autoReplies,
+        inbound: inboundSms,
+        advancedOptOut: () => fake.advancedOptOut,
+        deliver: fake.callbackFetch,
+      };
       return deliverInboundSms(deps, { from: o.from, body: o.body, to, url, messageSid });
     },
     failNext(n, failure) {

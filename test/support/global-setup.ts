@@ -33,7 +33,11 @@ export default async function setup(project: TestProject) {
     dataDir = await mkdtemp(join(tmpdir(), 'pressdesk-test-pg-'));
     // PostgreSQL runs as the `postgres` user when we are root: it must be able to enter the folder.
     await chmod(dataDir, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, 'data'), database: 'pressdesk_test', persistent: false });
+    embedded = await startEmbeddedPostgres({
+      dataDir: join(dataDir, 'data'),
+      database: 'pressdesk_test',
+      persistent: false,
+    });
     adminUrl = embedded.adminUrl;
     // Child processes started by tests (scenario and fault tests) find the server here.
     process.env.PRESSDESK_TEST_ADMIN_URL = adminUrl;
@@ -52,10 +56,9 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     // Test files drop their own databases; sweep any left by a crashed file, then the template.
-    const { rows } = await admin.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE $1`,
-      [`pd_t_${process.pid}_%`],
-    );
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+      `pd_t_${process.pid}_%`,
+    ]);
     for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
     await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await admin.end();

@@ -25,7 +25,9 @@ export interface JobsControl {
   /** Treats every failed job's backoff as over: it becomes due now. */
   retryNow(): Promise<void>;
   /** Jobs still queued, for assertions. */
-  pending(): Promise<Array<{ task_identifier: string; key: string | null; run_at: Date; attempts: number; last_error: string | null }>>;
+  pending(): Promise<
+    Array<{ task_identifier: string; key: string | null; run_at: Date; attempts: number; last_error: string | null }>
+  >;
 }
 
 export const PUBLIC_BASE_URL = 'https://press.example.org';
@@ -73,7 +75,13 @@ function withClientAddress(app: Hono, address: string): Hono {
   return wrapped;
 }
 
-export async function startHarness(opts: { now: string; config?: unknown; env?: Record<string, string>; jobs?: boolean; log?: Logger }): Promise<Harness> {
+export async function startHarness(opts: {
+  now: string;
+  config?: unknown;
+  env?: Record<string, string>;
+  jobs?: boolean;
+  log?: Logger;
+}): Promise<Harness> {
   const database = await createTestDatabase();
   const twilio = await startFakeTwilio({ phoneNumber: PRESS_OFFICE_NUMBER });
   const clock = new TestClock(opts.now);
@@ -91,12 +99,27 @@ export async function startHarness(opts: { now: string; config?: unknown; env?: 
     opts.config ?? {},
   );
   const log = opts.log ?? createLogger(config.logLevel);
-  const services = buildServices({ config, db: database.db, pool: database.pool, databaseUrl: database.url, clock: clock.fn, log });
+  const services = buildServices({
+    config,
+    db: database.db,
+    pool: database.pool,
+    databaseUrl: database.url,
+    clock: clock.fn,
+    log,
+  });
   const app = withClientAddress(createApp(services) as unknown as Hono, HARNESS_CLIENT_ADDRESS);
   twilio.callbackFetch = (url, init) => app.request(url.replace(PUBLIC_BASE_URL, ''), init);
   twilio.smsUrl = `${PUBLIC_BASE_URL}/twilio/sms`;
   const runner = opts.jobs
-    ? await startJobRunner({ pool: database.pool, db: database.db, log, taskList: taskList(services), pollInterval: 50, concurrency: 2, heartbeatMs: 60_000 })
+    ? await startJobRunner({
+        pool: database.pool,
+        db: database.db,
+        log,
+        taskList: taskList(services),
+        pollInterval: 50,
+        concurrency: 2,
+        heartbeatMs: 60_000,
+      })
     : null;
   const jobs: JobsControl = {
     async settle(timeoutMs = 10_000) {
@@ -105,7 +128,9 @@ export async function startHarness(opts: { now: string; config?: unknown; env?: 
       let quiet = 0;
       while (quiet < 3) {
         const busy = await sql<{ n: number }>`SELECT count(*)::int AS n FROM graphile_worker.jobs
-            WHERE locked_at IS NOT NULL OR (run_at <= ${new Date().toISOString()}::timestamptz AND attempts < max_attempts)`.execute(database.db);
+            WHERE locked_at IS NOT NULL OR (run_at <= ${new Date().toISOString()}::timestamptz AND attempts < max_attempts)`.execute(
+          database.db,
+        );
         quiet = busy.rows[0].n === 0 ? quiet + 1 : 0;
         if (performance.now() > deadline) {
           throw new Error(`jobs did not settle: ${JSON.stringify(await queue.pendingJobs(database.db))}`);
@@ -133,11 +158,19 @@ export async function startHarness(opts: { now: string; config?: unknown; env?: 
     services,
     jobs,
     postJson: async (path, body, headers = {}) =>
-      app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      app.request(path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
     postForm: async (path, fields) => {
       const params = new URLSearchParams();
       for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) params.append(k, x);
-      return app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: params.toString() });
+      return app.request(path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: params.toString(),
+      });
     },
     // Through the fake Twilio, so its keyword rules apply first (a STOP opts the sender out there too).
     sms: async (from, body, sid = messageSid()) => (await twilio.receiveSms({ from, body, messageSid: sid })).response,

@@ -35,7 +35,10 @@ export class CookieJar {
       const value = pair.slice(eq + 1).trim();
       const expired = attrs.some((a) => {
         const [k, v = ''] = a.split('=').map((x) => x.trim());
-        return (k.toLowerCase() === 'max-age' && Number(v) <= 0) || (k.toLowerCase() === 'expires' && Date.parse(v) <= Date.now());
+        return (
+          (k.toLowerCase() === 'max-age' && Number(v) <= 0) ||
+          (k.toLowerCase() === 'expires' && Date.parse(v) <= Date.now())
+        );
       });
       if (expired || value === '') this.cookies.delete(name);
       else this.cookies.set(name, value);
@@ -59,10 +62,18 @@ export class HttpDesk {
   constructor(readonly baseUrl: string) {}
 
   /** Any request with this user's cookies; the body is read. */
-  async request(path: string, init: RequestInit = {}): Promise<{ status: number; body: string; location: string | null }> {
+  async request(
+    path: string,
+    init: RequestInit = {},
+  ): Promise<{ status: number; body: string; location: string | null }> {
     const headers = new Headers(init.headers);
     if (this.jar.size) headers.set('Cookie', this.jar.header);
-    const res = await fetch(`${this.baseUrl}${path}`, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      ...init,
+      headers,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(10_000),
+    });
     this.jar.remember(res);
     return { status: res.status, body: await res.text(), location: res.headers.get('location') };
   }
@@ -73,7 +84,12 @@ export class HttpDesk {
     const token = csrfOf(page.body);
     if (!token) throw new Error(`no _csrf on the login page (status ${page.status})`);
     const form = new URLSearchParams({ _csrf: token, email, password, next: '/desk' });
-    const res = await this.request('/desk/login', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString() });
-    if (res.status !== 303 || !this.jar.get('pd_session')) throw new Error(`login as ${email} failed: ${res.status} ${res.body.slice(0, 200)}`);
+    const res = await this.request('/desk/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
+    if (res.status !== 303 || !this.jar.get('pd_session'))
+      throw new Error(`login as ${email} failed: ${res.status} ${res.body.slice(0, 200)}`);
   }
 }

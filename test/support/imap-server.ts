@@ -16,7 +16,18 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, chmodSync, chownSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  chownSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +40,8 @@ import { describe, it } from 'vitest';
  */
 export const DOVECOT_PATH = process.env.PRESSDESK_DOVECOT_PATH || '/usr/sbin/dovecot';
 
-export const IMAP_SKIP_MESSAGE = "IMAP tests skipped: install Debian's Dovecot (apt-get install dovecot-imapd) to run them";
+export const IMAP_SKIP_MESSAGE =
+  "IMAP tests skipped: install Debian's Dovecot (apt-get install dovecot-imapd) to run them";
 
 /** Thrown by startImapServer when Dovecot is not installed; the message names the package. */
 export class ImapServerUnavailable extends Error {
@@ -141,7 +153,14 @@ function idOf(args: string[]): string {
 function account(): Account {
   const me = os.userInfo();
   if (me.uid !== 0) {
-    return { internalUser: me.username, internalGroup: idOf(['-gn']), loginUser: me.username, mailUid: me.uid, mailGid: me.gid, noChroot: true };
+    return {
+      internalUser: me.username,
+      internalGroup: idOf(['-gn']),
+      loginUser: me.username,
+      mailUid: me.uid,
+      mailGid: me.gid,
+      noChroot: true,
+    };
   }
   return {
     internalUser: 'root',
@@ -256,7 +275,8 @@ function waitForGreeting(port: number, child: ChildProcess, output: () => string
         over = true;
         sock.destroy();
         if (greeted) finish(null);
-        else if (Date.now() > deadline) finish(new Error(`Dovecot did not greet on 127.0.0.1:${port} within ${timeoutMs} ms:\n${output()}`));
+        else if (Date.now() > deadline)
+          finish(new Error(`Dovecot did not greet on 127.0.0.1:${port} within ${timeoutMs} ms:\n${output()}`));
         else setTimeout(attempt, 50);
       };
       sock.setEncoding('utf8');
@@ -283,7 +303,8 @@ export async function startImapServer(opts: ImapServerOptions = {}): Promise<Ima
   if (!imapAvailable()) throw new ImapServerUnavailable();
   const user = opts.user ?? 'press.office@press.example.org';
   const password = opts.password ?? randomBytes(12).toString('hex');
-  if (/[:\r\n]/.test(password) || /[:\r\n]/.test(user)) throw new Error('IMAP test user and password must not contain ":" or line breaks');
+  if (/[:\r\n]/.test(password) || /[:\r\n]/.test(user))
+    throw new Error('IMAP test user and password must not contain ":" or line breaks');
 
   const acct = account();
   const root = os.userInfo().uid === 0;
@@ -339,10 +360,12 @@ export async function startImapServer(opts: ImapServerOptions = {}): Promise<Ima
       });
       sentinel.on('error', () => {});
     }
-    await waitForGreeting(port, c, () => `${output}${readLogTail(logPath)}${processGroup(c.pid)}`, 20_000).catch(async (err: unknown) => {
-      await halt();
-      throw err;
-    });
+    await waitForGreeting(port, c, () => `${output}${readLogTail(logPath)}${processGroup(c.pid)}`, 20_000).catch(
+      async (err: unknown) => {
+        await halt();
+        throw err;
+      },
+    );
   }
 
   async function halt(): Promise<void> {
@@ -405,7 +428,8 @@ export async function startImapServer(opts: ImapServerOptions = {}): Promise<Ima
     append: (raw, mailbox = 'INBOX') =>
       withClient(async (client) => {
         const res = await client.append(mailbox, raw);
-        if (!res || typeof res.uid !== 'number') throw new Error(`APPEND to ${mailbox} gave no UID (${JSON.stringify(res)})`);
+        if (!res || typeof res.uid !== 'number')
+          throw new Error(`APPEND to ${mailbox} gave no UID (${JSON.stringify(res)})`);
         return res.uid;
       }),
     list: (mailbox = 'INBOX') =>
@@ -416,7 +440,11 @@ export async function startImapServer(opts: ImapServerOptions = {}): Promise<Ima
           if (!box || box.exists === 0) return [];
           const msgs = await client.fetchAll('1:*', { uid: true, flags: true, envelope: true });
           return msgs
-            .map((m) => ({ uid: m.uid, flags: [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort(), messageId: m.envelope?.messageId ?? null }))
+            .map((m) => ({
+              uid: m.uid,
+              flags: [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort(),
+              messageId: m.envelope?.messageId ?? null,
+            }))
             .sort((a, b) => a.uid - b.uid);
         } finally {
           lock.release();

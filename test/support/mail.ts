@@ -16,7 +16,11 @@ export async function composeTo(to: string, opts: Mail.Options): Promise<Buffer>
 }
 
 /** Polls `fn` until it returns something truthy; fails after `timeoutMs`, naming `what`. */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -12,9 +12,20 @@ export interface RotaPerson {
  * Puts `person` (added to the rota's people if new) on the `role` rota from `from` to `to`, as a
  * manager would on the rota page. Returns the phone, for assertions on what it was sent.
  */
-export async function putOnRota(h: Pick<Harness, 'services'>, person: RotaPerson, role: RotaRole, span: { from: string | Date; to: string | Date }): Promise<string> {
+export async function putOnRota(
+  h: Pick<Harness, 'services'>,
+  person: RotaPerson,
+  role: RotaRole,
+  span: { from: string | Date; to: string | Date },
+): Promise<string> {
   if (!(await h.services.rota.findPersonByPhone(person.phone))) await h.services.rota.addPerson(person);
-  await h.services.rota.addShift({ phone: person.phone, role, startsAt: new Date(span.from), endsAt: new Date(span.to), createdBy: 'test' });
+  await h.services.rota.addShift({
+    phone: person.phone,
+    role,
+    startsAt: new Date(span.from),
+    endsAt: new Date(span.to),
+    createdBy: 'test',
+  });
   return person.phone;
 }
 
@@ -22,7 +33,11 @@ export async function putOnRota(h: Pick<Harness, 'services'>, person: RotaPerson
 export const DECEMBER = { from: '2026-12-01T00:00:00Z', to: '2027-01-05T09:00:00Z' } as const;
 
 /** Puts `primary` (and `backup`, when given) on shift of their role for `span` (default: `DECEMBER`). */
-export async function onCallThroughout(h: Pick<Harness, 'services'>, people: { primary: RotaPerson; backup?: RotaPerson }, span: { from: string | Date; to: string | Date } = DECEMBER): Promise<void> {
+export async function onCallThroughout(
+  h: Pick<Harness, 'services'>,
+  people: { primary: RotaPerson; backup?: RotaPerson },
+  span: { from: string | Date; to: string | Date } = DECEMBER,
+): Promise<void> {
   await putOnRota(h, people.primary, 'primary', span);
   if (people.backup) await putOnRota(h, people.backup, 'backup', span);
 }
@@ -31,7 +46,13 @@ export async function onCallThroughout(h: Pick<Harness, 'services'>, people: { p
 export const NIGHT_ROTA = { primary: '+447911200001', backup: '+447911200002' } as const;
 
 /** Olu On-Call and (when given) Bea Backup on shift throughout `DECEMBER`, on `phones` (default `NIGHT_ROTA`). */
-export async function nightRota(h: Pick<Harness, 'services'>, phones: { primary: string; backup?: string } = NIGHT_ROTA): Promise<void> {
+export async function nightRota(
+  h: Pick<Harness, 'services'>,
+  phones: { primary: string; backup?: string } = NIGHT_ROTA,
+): Promise<void> {
   const primary = { name: 'Olu On-Call', phone: phones.primary };
-  await onCallThroughout(h, phones.backup ? { primary, backup: { name: 'Bea Backup', phone: phones.backup } } : { primary });
+  await onCallThroughout(
+    h,
+    phones.backup ? { primary, backup: { name: 'Bea Backup', phone: phones.backup } } : { primary },
+  );
 }

@@ -125,7 +125,8 @@ function baseEnv(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined) continue;
-    if (k === 'NODE_OPTIONS' || k.startsWith('VITEST') || k.startsWith('PRESSDESK_') || k.startsWith('TWILIO_')) continue;
+    if (k === 'NODE_OPTIONS' || k.startsWith('VITEST') || k.startsWith('PRESSDESK_') || k.startsWith('TWILIO_'))
+      continue;
     if (k === 'DATABASE_URL' || k === 'PORT' || k === 'HOST' || k === 'PUBLIC_BASE_URL' || k === 'LOG_LEVEL') continue;
     out[k] = v;
   }
@@ -232,7 +233,10 @@ export async function startService(opts: ServiceOptions): Promise<ServiceProcess
     async waitForExit(timeoutMs = 20_000) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${name} (pid ${child.pid}) did not exit within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`${name} (pid ${child.pid}) did not exit within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       });
       try {
         return await Promise.race([exited, timeout]);
@@ -312,11 +316,18 @@ export async function stopAllServices(graceMs = 5_000): Promise<void> {
 
 /** Output of several processes, labelled, for a failure message. */
 export function describeOutputs(procs: Iterable<ServiceProcess>): string {
-  return [...procs].map((p) => `--- ${p.name} (pid ${p.pid}, ${p.exited ? 'exited' : 'running'}) ---\n${p.output() || '(no output)'}`).join('\n');
+  return [...procs]
+    .map((p) => `--- ${p.name} (pid ${p.pid}, ${p.exited ? 'exited' : 'running'}) ---\n${p.output() || '(no output)'}`)
+    .join('\n');
 }
 
 /** Polls `check` every `intervalMs` until it returns a truthy value; rejects with `what` after `timeoutMs`. */
-export async function waitUntil<T>(what: string, check: () => T | Promise<T>, timeoutMs: number, intervalMs = 200): Promise<NonNullable<T>> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  timeoutMs: number,
+  intervalMs = 200,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -35,7 +35,10 @@ export async function smsWithReply(h: Harness, from: string, body: string, sid?:
   let replies: TwimlMessage[] = [];
   if (res.status >= 200 && res.status < 300) {
     const verdict = checkMessagingTwiml(answer, res.headers.get('content-type') ?? 'application/xml');
-    if (!verdict.ok) throw new Error(`Twilio would refuse the answer to ${JSON.stringify(body)}: error ${verdict.code}, ${verdict.reason}`);
+    if (!verdict.ok)
+      throw new Error(
+        `Twilio would refuse the answer to ${JSON.stringify(body)}: error ${verdict.code}, ${verdict.reason}`,
+      );
     replies = verdict.messages;
   }
   const reply: InboundReply = { from, body, status: res.status, replies };

@@ -11,8 +11,13 @@
   // so two quick additions cannot race to insert the same row twice.
   var pending = {};
   function rowFor(reference) {
-    return fetch('/desk/queue/row/' + encodeURIComponent(reference), { headers: { Accept: 'text/html' }, credentials: 'same-origin' })
-      .then(function (r) { return r.ok ? r.text() : ''; })
+    return fetch('/desk/queue/row/' + encodeURIComponent(reference), {
+      headers: { Accept: 'text/html' },
+      credentials: 'same-origin',
+    })
+      .then(function (r) {
+        return r.ok ? r.text() : '';
+      })
       .then(function (html) {
         if (!html) return null;
         var tpl = document.createElement('template');
@@ -56,7 +61,10 @@
       row.classList.add('is-new');
       list.insertBefore(row, list.firstChild);
       document.getElementById('live-section').hidden = false;
-      if (status) status.textContent = added ? 'New information on ' + reference + '.' : 'New enquiry ' + reference + ' received.';
+      if (status)
+        status.textContent = added
+          ? 'New information on ' + reference + '.'
+          : 'New enquiry ' + reference + ' received.';
     });
   }
   // The counts (open, urgent, overdue, unassigned, mine, and this view's result count) follow
@@ -65,59 +73,90 @@
   var counting = false;
   var countAgain = false;
   function refreshCounts() {
-    if (counting) { countAgain = true; return; }
+    if (counting) {
+      countAgain = true;
+      return;
+    }
     counting = true;
-    fetch('/desk/queue/counts' + window.location.search, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
-      .then(function (r) { return r.ok ? r.json() : null; })
+    fetch('/desk/queue/counts' + window.location.search, {
+      headers: { Accept: 'application/json' },
+      credentials: 'same-origin',
+    })
+      .then(function (r) {
+        return r.ok ? r.json() : null;
+      })
       .then(function (c) {
         if (!c) return;
         var spans = document.querySelectorAll('[data-count]');
         for (var i = 0; i < spans.length; i++) {
           var key = spans[i].getAttribute('data-count');
-          if (typeof c[key] === 'number' && spans[i].textContent !== String(c[key])) spans[i].textContent = String(c[key]);
+          if (typeof c[key] === 'number' && spans[i].textContent !== String(c[key]))
+            spans[i].textContent = String(c[key]);
         }
         var box = document.querySelector('[data-overdue-box]');
         if (box) box.className = c.overdue ? 'overdue-count' : '';
         var result = document.getElementById('result-count');
-        if (result && c.totalText && result.firstChild && result.firstChild.nodeValue !== c.totalText) result.firstChild.nodeValue = c.totalText;
+        if (result && c.totalText && result.firstChild && result.firstChild.nodeValue !== c.totalText)
+          result.firstChild.nodeValue = c.totalText;
         document.body.setAttribute('data-counts-at', String(Date.now()));
       })
       .catch(function () {})
       .then(function () {
         counting = false;
-        if (countAgain) { countAgain = false; refreshCounts(); }
+        if (countAgain) {
+          countAgain = false;
+          refreshCounts();
+        }
       });
   }
   source.addEventListener('enquiry', function (ev) {
     var data;
-    try { data = JSON.parse(ev.data); } catch (e) { return; }
+    try {
+      data = JSON.parse(ev.data);
+    } catch (e) {
+      return;
+    }
     var reference = data.reference;
     if (!reference) return;
     refreshCounts();
     var before = pending[reference] || Promise.resolve();
-    var next = before.then(function () { return show(reference); }).catch(function () {});
+    var next = before
+      .then(function () {
+        return show(reference);
+      })
+      .catch(function () {});
     pending[reference] = next;
-    next.then(function () { if (pending[reference] === next) delete pending[reference]; });
+    next.then(function () {
+      if (pending[reference] === next) delete pending[reference];
+    });
   });
   // The desk changed an enquiry (assigned, status, response): its row is refreshed where this page
   // shows it, never added as an arrival; the counts follow.
   source.addEventListener('changed', function (ev) {
     var data;
-    try { data = JSON.parse(ev.data); } catch (e) { return; }
+    try {
+      data = JSON.parse(ev.data);
+    } catch (e) {
+      return;
+    }
     var reference = data.reference;
     if (!reference) return;
     refreshCounts();
     var existing = document.getElementById('row-' + reference);
     if (!existing) return;
-    rowFor(reference).then(function (row) {
-      var now = document.getElementById('row-' + reference);
-      // The group row an enquiry now belongs to is refreshed by its own events; keep the page's own row otherwise.
-      if (!row || !now || row.id !== now.id) return;
-      if (now.classList.contains('is-new')) row.classList.add('is-new');
-      now.parentNode.replaceChild(row, now);
-    }).catch(function () {});
+    rowFor(reference)
+      .then(function (row) {
+        var now = document.getElementById('row-' + reference);
+        // The group row an enquiry now belongs to is refreshed by its own events; keep the page's own row otherwise.
+        if (!row || !now || row.id !== now.id) return;
+        if (now.classList.contains('is-new')) row.classList.add('is-new');
+        now.parentNode.replaceChild(row, now);
+      })
+      .catch(function () {});
   });
-  source.addEventListener('ready', function () { document.body.setAttribute('data-live', 'connected'); });
+  source.addEventListener('ready', function () {
+    document.body.setAttribute('data-live', 'connected');
+  });
   // The server lost its database notifications for a moment: arrivals meanwhile may be missing.
   source.addEventListener('resync', function () {
     if (status) status.textContent = 'The live queue reconnected. Reload the page to be sure you see every enquiry.';

@@ -5,12 +5,16 @@ import { AuthService } from '../../../src/desk/auth.service.js';
 import { createTestDatabase, type TestDatabase } from '../../support/db.js';
 import { runCli } from '../../support/cli.js';
 
-
 let database: TestDatabase;
 let auth: AuthService;
 beforeAll(async () => {
   database = await createTestDatabase();
-  auth = new AuthService({ db: database.db, pool: database.pool, clock: systemClock, config: loadConfig({ DATABASE_URL: database.url }) });
+  auth = new AuthService({
+    db: database.db,
+    pool: database.pool,
+    clock: systemClock,
+    config: loadConfig({ DATABASE_URL: database.url }),
+  });
 });
 afterAll(async () => database?.drop());
 
@@ -30,19 +34,40 @@ async function canLogIn(email: string, password: string): Promise<boolean> {
 }
 
 async function auditTrail(email: string) {
-  return database.db.selectFrom('audit_log').select(['action', 'user_id', 'user_email', 'detail']).where('user_email', '=', 'cli').orderBy('id').execute().then((rows) => rows.filter((r) => (r.detail as { email?: string }).email === email));
+  return database.db
+    .selectFrom('audit_log')
+    .select(['action', 'user_id', 'user_email', 'detail'])
+    .where('user_email', '=', 'cli')
+    .orderBy('id')
+    .execute()
+    .then((rows) => rows.filter((r) => (r.detail as { email?: string }).email === email));
 }
 
 describe('npm run user', () => {
   it('adds a user with a given password, who can then sign in; lists users', async () => {
-    let r = await user('add', '--email', 'mona@press.example', '--name', 'Mona Manager', '--role', 'manager', '--password', 'a long enough password');
+    let r = await user(
+      'add',
+      '--email',
+      'mona@press.example',
+      '--name',
+      'Mona Manager',
+      '--role',
+      'manager',
+      '--password',
+      'a long enough password',
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('Added manager Mona Manager <mona@press.example>.\n');
     expect(await canLogIn('mona@press.example', 'a long enough password')).toBe(true);
     expect(await canLogIn('mona@press.example', 'a wrong password here')).toBe(false);
     expect(await auditTrail('mona@press.example')).toEqual([
-      expect.objectContaining({ action: 'user.created', user_id: null, user_email: 'cli', detail: expect.objectContaining({ role: 'manager' }) }),
+      expect.objectContaining({
+        action: 'user.created',
+        user_id: null,
+        user_email: 'cli',
+        detail: expect.objectContaining({ role: 'manager' }),
+      }),
     ]);
 
     r = await user('list');
@@ -62,7 +87,17 @@ describe('npm run user', () => {
   }, 180_000);
 
   it('disables, enables and resets', async () => {
-    await user('add', '--email', 'pat@press.example', '--name', 'Pat', '--role', 'officer', '--password', 'first password 123');
+    await user(
+      'add',
+      '--email',
+      'pat@press.example',
+      '--name',
+      'Pat',
+      '--role',
+      'officer',
+      '--password',
+      'first password 123',
+    );
     let r = await user('disable', '--email', 'PAT@press.example');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('Disabled pat@press.example: they are signed out and cannot sign in.\n');
@@ -80,15 +115,51 @@ describe('npm run user', () => {
     r = await user('reset', '--email', 'pat@press.example');
     const generated = /: (\S+)\n$/.exec(r.stdout)![1];
     expect(await canLogIn('pat@press.example', generated)).toBe(true);
-    expect((await auditTrail('pat@press.example')).map((a) => a.action)).toEqual(['user.created', 'user.disabled', 'user.enabled', 'user.password_reset', 'user.password_reset']);
+    expect((await auditTrail('pat@press.example')).map((a) => a.action)).toEqual([
+      'user.created',
+      'user.disabled',
+      'user.enabled',
+      'user.password_reset',
+      'user.password_reset',
+    ]);
   }, 90_000);
 
   it('refuses a change the rules rule out with exit 2 and the reason', async () => {
-    await user('add', '--email', 'dup@press.example', '--name', 'Dup', '--role', 'officer', '--password', 'a long enough password');
-    let r = await user('add', '--email', 'DUP@press.example', '--name', 'Dup Again', '--role', 'officer', '--password', 'a long enough password');
+    await user(
+      'add',
+      '--email',
+      'dup@press.example',
+      '--name',
+      'Dup',
+      '--role',
+      'officer',
+      '--password',
+      'a long enough password',
+    );
+    let r = await user(
+      'add',
+      '--email',
+      'DUP@press.example',
+      '--name',
+      'Dup Again',
+      '--role',
+      'officer',
+      '--password',
+      'a long enough password',
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--email: A user with this email address already exists');
-    r = await user('add', '--email', 'short@press.example', '--name', 'Short', '--role', 'officer', '--password', 'short');
+    r = await user(
+      'add',
+      '--email',
+      'short@press.example',
+      '--name',
+      'Short',
+      '--role',
+      'officer',
+      '--password',
+      'short',
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--password: Password must be at least 12 characters');
     r = await user('disable', '--email', 'nobody@press.example');
@@ -103,11 +174,15 @@ describe('npm run user', () => {
     [['add', '--email', 'x@press.example', '--name', 'X', '--role', 'admin'], '--role must be officer or manager.'],
     [['list', '--email', 'x@press.example'], '"list" does not take --email.'],
     [['disable', '--email'], "Option '--email <value>' argument missing"],
-  ])('exits 2 with the usage for bad arguments: %j', async (args, message) => {
-    const r = await user(...args);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(message);
-    expect(r.stderr).toContain('usage: npm run user -- <command> [options]');
-  }, 180_000);
+  ])(
+    'exits 2 with the usage for bad arguments: %j',
+    async (args, message) => {
+      const r = await user(...args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).toContain('usage: npm run user -- <command> [options]');
+    },
+    180_000,
+  );
 });

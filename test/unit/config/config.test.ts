@@ -34,9 +34,23 @@ describe('configuration', () => {
   });
 
   it('deep-merges PRESSDESK_CONFIG over the defaults: objects by key, arrays replaced', () => {
-    const path = withFile({ office: { hours: { mon: [['08:00', '12:00'], ['13:00', '18:00']] }, closures: ['2026-12-31'] }, onCall: { bundleSeconds: 0 } });
+    const path = withFile({
+      office: {
+        hours: {
+          mon: [
+            ['08:00', '12:00'],
+            ['13:00', '18:00'],
+          ],
+        },
+        closures: ['2026-12-31'],
+      },
+      onCall: { bundleSeconds: 0 },
+    });
     const c = loadConfig({ PRESSDESK_CONFIG: path });
-    expect(c.office.hours.mon).toEqual([['08:00', '12:00'], ['13:00', '18:00']]);
+    expect(c.office.hours.mon).toEqual([
+      ['08:00', '12:00'],
+      ['13:00', '18:00'],
+    ]);
     expect(c.office.hours.tue).toEqual([['09:00', '17:00']]);
     expect(c.office.closures).toEqual(['2026-12-31']);
     expect(c.onCall.bundleSeconds).toBe(0);
@@ -70,12 +84,19 @@ describe('configuration', () => {
   it('names the environment variable that is wrong', () => {
     expect(errorOf(() => loadConfig({ PORT: 'eighty' })).key).toBe('PORT');
     expect(errorOf(() => loadConfig({ TWILIO_PHONE_NUMBER: '07911 123456' })).key).toBe('TWILIO_PHONE_NUMBER');
-    expect(errorOf(() => loadConfig({ PRESSDESK_ADMIN_EMAIL: 'boss@press.example' })).key).toBe('PRESSDESK_ADMIN_PASSWORD');
+    expect(errorOf(() => loadConfig({ PRESSDESK_ADMIN_EMAIL: 'boss@press.example' })).key).toBe(
+      'PRESSDESK_ADMIN_PASSWORD',
+    );
     expect(errorOf(() => loadConfig({ TWILIO_ACCOUNT_SID: 'XX123' })).key).toBe('TWILIO_ACCOUNT_SID');
   });
 
   it('treats Twilio as configured only with all three variables, and trims the public URL', () => {
-    const c = loadConfig({ TWILIO_ACCOUNT_SID: 'AC123', TWILIO_AUTH_TOKEN: 'secret', TWILIO_PHONE_NUMBER: '+447700100200', PUBLIC_BASE_URL: 'https://press.example.org/' });
+    const c = loadConfig({
+      TWILIO_ACCOUNT_SID: 'AC123',
+      TWILIO_AUTH_TOKEN: 'secret',
+      TWILIO_PHONE_NUMBER: '+447700100200',
+      PUBLIC_BASE_URL: 'https://press.example.org/',
+    });
     expect(c.twilio.configured).toBe(true);
     expect(c.publicBaseUrl).toBe('https://press.example.org');
   });

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { EmbeddedPostgresError, foldersClosedToOthers, passwordFile, startEmbeddedPostgres } from '../../../src/db/embedded.js';
+import {
+  EmbeddedPostgresError,
+  foldersClosedToOthers,
+  passwordFile,
+  startEmbeddedPostgres,
+} from '../../../src/db/embedded.js';
 
 const made: string[] = [];
 afterEach(async () => {
@@ -28,13 +33,16 @@ describe('embedded PostgreSQL started as root from a folder others cannot enter'
     expect((await foldersClosedToOthers([join(open.inner, 'pg')])).map((c) => c.dir)).not.toContain(open.outer);
   });
 
-  it.runIf(process.getuid?.() === 0)('refuses to start with a message naming the folder and the ways out, before touching anything', async () => {
-    const { outer, inner } = await nested(0o700);
-    const start = startEmbeddedPostgres({ dataDir: join(inner, 'pg'), database: 'x', persistent: false });
-    await expect(start).rejects.toBeInstanceOf(EmbeddedPostgresError);
-    await expect(start).rejects.toThrow(`cannot enter ${outer} (mode 0700)`);
-    await expect(start).rejects.toThrow(/chmod o\+x .*DATABASE_URL/);
-  });
+  it.runIf(process.getuid?.() === 0)(
+    'refuses to start with a message naming the folder and the ways out, before touching anything',
+    async () => {
+      const { outer, inner } = await nested(0o700);
+      const start = startEmbeddedPostgres({ dataDir: join(inner, 'pg'), database: 'x', persistent: false });
+      await expect(start).rejects.toBeInstanceOf(EmbeddedPostgresError);
+      await expect(start).rejects.toThrow(`cannot enter ${outer} (mode 0700)`);
+      await expect(start).rejects.toThrow(/chmod o\+x .*DATABASE_URL/);
+    },
+  );
 });
 
 describe('embedded PostgreSQL superuser password', () => {
@@ -67,7 +75,9 @@ describe('embedded PostgreSQL superuser password', () => {
       expect(await canConnect(withPassword(first.url, 'pressdesk'))).toBe(false);
       const file = await stat(passwordFile(dataDir));
       expect(file.mode & 0o777).toBe(0o600);
-      expect(new URL(first.url).password).toBe(encodeURIComponent((await readFile(passwordFile(dataDir), 'utf8')).trim()));
+      expect(new URL(first.url).password).toBe(
+        encodeURIComponent((await readFile(passwordFile(dataDir), 'utf8')).trim()),
+      );
       expect(decodeURIComponent(new URL(first.url).password).length).toBeGreaterThanOrEqual(32);
     } finally {
       await first.stop();

@@ -34,15 +34,42 @@ beforeAll(() => ({ pool, db } = scratch()));
 /** Inserts an enquiry, its page and page steps as the code before the migration wrote them. */
 async function seed(): Promise<Record<string, string>> {
   const pages: Record<string, string> = {};
-  for (const [ref, status] of [['PD-AAA-AAA', 'acknowledged'], ['PD-BBB-BBB', 'active'], ['PD-CCC-CCC', 'active'], ['PD-DDD-DDD', 'active'], ['PD-EEE-EEE', 'active'], ['PD-FFF-FFF', 'active'], ['PD-GGG-GGG', 'active'], ['PD-HHH-HHH', 'active']] as const) {
+  for (const [ref, status] of [
+    ['PD-AAA-AAA', 'acknowledged'],
+    ['PD-BBB-BBB', 'active'],
+    ['PD-CCC-CCC', 'active'],
+    ['PD-DDD-DDD', 'active'],
+    ['PD-EEE-EEE', 'active'],
+    ['PD-FFF-FFF', 'active'],
+    ['PD-GGG-GGG', 'active'],
+    ['PD-HHH-HHH', 'active'],
+  ] as const) {
     const e = await sql<{ id: string }>`
       INSERT INTO enquiry (reference, channel, name, outlet, phone, subject, details, urgent, out_of_hours, needs_on_call, received_at, updated_at)
-      VALUES (${ref}, 'api', 'Ann Reporter', 'Gazette', '+447911123401', ${`Subject of ${ref}`}, 'details', true, true, true, ${NOW}, ${NOW}) RETURNING id`.execute(db);
+      VALUES (${ref}, 'api', 'Ann Reporter', 'Gazette', '+447911123401', ${`Subject of ${ref}`}, 'details', true, true, true, ${NOW}, ${NOW}) RETURNING id`.execute(
+      db,
+    );
     const p = await sql<{ id: string }>`
-      INSERT INTO page (enquiry_id, short_code, status, created_at) VALUES (${e.rows[0].id}, ${ref.slice(3, 7)}, ${status}, ${NOW}) RETURNING id`.execute(db);
+      INSERT INTO page (enquiry_id, short_code, status, created_at) VALUES (${e.rows[0].id}, ${ref.slice(3, 7)}, ${status}, ${NOW}) RETURNING id`.execute(
+      db,
+    );
     pages[ref] = p.rows[0].id;
   }
-  const step = (ref: string, to: string, state: string, f: { unknown?: boolean; sid?: string; status?: string; attempts?: number; error?: string; sent?: boolean; index?: number; action?: string }) =>
+  const step = (
+    ref: string,
+    to: string,
+    state: string,
+    f: {
+      unknown?: boolean;
+      sid?: string;
+      status?: string;
+      attempts?: number;
+      error?: string;
+      sent?: boolean;
+      index?: number;
+      action?: string;
+    },
+  ) =>
     sql`INSERT INTO page_step (page_id, step_index, action, to_number, person_id, state, outcome_unknown, provider_sid, provider_status, attempts, last_error, created_at, sent_at)
         VALUES (${pages[ref]}, ${f.index ?? 0}, ${f.action ?? 'sms'}, ${to}, NULL, ${state}, ${f.unknown ?? false}, ${f.sid ?? null}, ${f.status ?? null}, ${f.attempts ?? 0},
                 ${f.error ?? null}, ${new Date(NOW.getTime() - 60_000)}, ${f.sent ? NOW : null})`.execute(db);
@@ -58,12 +85,16 @@ async function seed(): Promise<Record<string, string>> {
   await step('PD-GGG-GGG', BACKUP, 'waiting_bundle', {});
   // Refused for good.
   await step('PD-HHH-HHH', '+447911200003', 'failed', { attempts: 1, error: 'Invalid To number', index: 1 });
-  await sql`INSERT INTO page_phone_window (phone, last_sent_at) VALUES (${BACKUP}, ${new Date(NOW.getTime() - 3600_000)})`.execute(db);
+  await sql`INSERT INTO page_phone_window (phone, last_sent_at) VALUES (${BACKUP}, ${new Date(NOW.getTime() - 3600_000)})`.execute(
+    db,
+  );
   // Plain texts: one sent to the journalist, the digest, and one whose outcome is unknown.
   await sql`INSERT INTO outbound_sms (idempotency_key, enquiry_id, to_number, body, state, outcome_unknown, provider_sid, provider_status, created_at, sent_at)
             VALUES ('reply:1', (SELECT id FROM enquiry WHERE reference = 'PD-AAA-AAA'), '+447911123401', 'Hello Ann', 'sent', false, 'SMreply', 'delivered', ${NOW}, ${NOW}),
                    ('digest:1', NULL, '+447911200009', 'PD-AAA-AAA: Subject of PD-AAA-AAA', 'sent', false, 'SMdigest', 'queued', ${NOW}, ${NOW}),
-                   ('reply:2', (SELECT id FROM enquiry WHERE reference = 'PD-BBB-BBB'), '+447911123401', 'Still there?', 'sending', true, NULL, NULL, ${NOW}, NULL)`.execute(db);
+                   ('reply:2', (SELECT id FROM enquiry WHERE reference = 'PD-BBB-BBB'), '+447911123401', 'Still there?', 'sending', true, NULL, NULL, ${NOW}, NULL)`.execute(
+    db,
+  );
   return pages;
 }
 
@@ -101,7 +132,13 @@ function stubGateway(found: Record<string, string> = {}) {
 
 function services(gateway: TwilioGateway): Services {
   const config = loadConfig(
-    { PUBLIC_BASE_URL: 'https://press.example.org', TWILIO_ACCOUNT_SID: 'ACtest', TWILIO_AUTH_TOKEN: 'token', TWILIO_PHONE_NUMBER: '+447700100200', LOG_LEVEL: 'silent' },
+    {
+      PUBLIC_BASE_URL: 'https://press.example.org',
+      TWILIO_ACCOUNT_SID: 'ACtest',
+      TWILIO_AUTH_TOKEN: 'token',
+      TWILIO_PHONE_NUMBER: '+447700100200',
+      LOG_LEVEL: 'silent',
+    },
     { onCall: { bundleSeconds: 120, fallbackNumber: FALLBACK } },
   );
   return buildServices({ config, db, pool, databaseUrl: '', clock: () => NOW, log: createLogger('silent'), gateway });
@@ -109,7 +146,18 @@ function services(gateway: TwilioGateway): Services {
 
 /** Each page's first step with the outbound row that carried it. */
 async function steps() {
-  const r = await sql<{ reference: string; state: string; outbound_id: string | null; medium: string | null; m_state: string | null; outcome_unknown: boolean | null; provider_sid: string | null; provider_status: string | null; attempts: number | null; last_error: string | null }>`
+  const r = await sql<{
+    reference: string;
+    state: string;
+    outbound_id: string | null;
+    medium: string | null;
+    m_state: string | null;
+    outcome_unknown: boolean | null;
+    provider_sid: string | null;
+    provider_status: string | null;
+    attempts: number | null;
+    last_error: string | null;
+  }>`
     SELECT e.reference, s.state, s.outbound_id, m.medium, m.state AS m_state, m.outcome_unknown, m.provider_sid, m.provider_status, m.attempts, m.last_error
       FROM page_step s JOIN page p ON p.id = s.page_id JOIN enquiry e ON e.id = p.enquiry_id
       LEFT JOIN outbound_message m ON m.id = s.outbound_id ORDER BY e.reference`.execute(db);
@@ -127,26 +175,72 @@ describe('the migration to one outbound table', () => {
     await migrate(db, pool);
 
     const s = await steps();
-    expect(s['PD-AAA-AAA']).toMatchObject({ state: 'sent', medium: 'sms', m_state: 'sent', provider_sid: 'SMaaa', provider_status: 'delivered', outcome_unknown: false });
+    expect(s['PD-AAA-AAA']).toMatchObject({
+      state: 'sent',
+      medium: 'sms',
+      m_state: 'sent',
+      provider_sid: 'SMaaa',
+      provider_status: 'delivered',
+      outcome_unknown: false,
+    });
     // The bundle is one row carrying both steps.
     expect(s['PD-BBB-BBB'].outbound_id).toBe(s['PD-CCC-CCC'].outbound_id);
     expect(s['PD-BBB-BBB']).toMatchObject({ state: 'sent', m_state: 'sent', provider_sid: 'SMbundle', attempts: 2 });
     // In flight: still sending, outcome unknown, so the next attempt looks first.
-    expect(s['PD-DDD-DDD']).toMatchObject({ state: 'sending', m_state: 'sending', outcome_unknown: true, provider_sid: null, attempts: 1, last_error: 'timeout' });
+    expect(s['PD-DDD-DDD']).toMatchObject({
+      state: 'sending',
+      m_state: 'sending',
+      outcome_unknown: true,
+      provider_sid: null,
+      attempts: 1,
+      last_error: 'timeout',
+    });
     expect(s['PD-EEE-EEE'].outbound_id).toBe(s['PD-FFF-FFF'].outbound_id);
     expect(s['PD-EEE-EEE']).toMatchObject({ state: 'waiting_bundle', m_state: 'sending', outcome_unknown: true });
     // Held and never claimed: no message yet.
     expect(s['PD-GGG-GGG']).toMatchObject({ state: 'waiting_bundle', outbound_id: null });
     expect(s['PD-HHH-HHH']).toMatchObject({ state: 'failed', m_state: 'failed', last_error: 'Invalid To number' });
 
-    const texts = await sql<{ idempotency_key: string; owner_kind: string; content: string; state: string; outcome_unknown: boolean; provider_sid: string | null }>`
-      SELECT idempotency_key, owner_kind, content, state, outcome_unknown, provider_sid FROM outbound_message WHERE owner_kind = 'message' ORDER BY idempotency_key`.execute(db);
+    const texts = await sql<{
+      idempotency_key: string;
+      owner_kind: string;
+      content: string;
+      state: string;
+      outcome_unknown: boolean;
+      provider_sid: string | null;
+    }>`
+      SELECT idempotency_key, owner_kind, content, state, outcome_unknown, provider_sid FROM outbound_message WHERE owner_kind = 'message' ORDER BY idempotency_key`.execute(
+      db,
+    );
     expect(texts.rows).toEqual([
-      { idempotency_key: 'digest:1', owner_kind: 'message', content: 'PD-AAA-AAA: Subject of PD-AAA-AAA', state: 'sent', outcome_unknown: false, provider_sid: 'SMdigest' },
-      { idempotency_key: 'reply:1', owner_kind: 'message', content: 'Hello Ann', state: 'sent', outcome_unknown: false, provider_sid: 'SMreply' },
-      { idempotency_key: 'reply:2', owner_kind: 'message', content: 'Still there?', state: 'sending', outcome_unknown: true, provider_sid: null },
+      {
+        idempotency_key: 'digest:1',
+        owner_kind: 'message',
+        content: 'PD-AAA-AAA: Subject of PD-AAA-AAA',
+        state: 'sent',
+        outcome_unknown: false,
+        provider_sid: 'SMdigest',
+      },
+      {
+        idempotency_key: 'reply:1',
+        owner_kind: 'message',
+        content: 'Hello Ann',
+        state: 'sent',
+        outcome_unknown: false,
+        provider_sid: 'SMreply',
+      },
+      {
+        idempotency_key: 'reply:2',
+        owner_kind: 'message',
+        content: 'Still there?',
+        state: 'sending',
+        outcome_unknown: true,
+        provider_sid: null,
+      },
     ]);
-    const tables = await sql<{ n: number }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'outbound_sms'`.execute(db);
+    const tables = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'outbound_sms'`.execute(db);
     expect(tables.rows[0].n).toBe(0);
   });
 
@@ -154,7 +248,14 @@ describe('the migration to one outbound table', () => {
     const { gateway, calls } = stubGateway({ 'PD-DDD-DDD': 'SMfound' });
     await services(gateway).paging.runStep(pages['PD-DDD-DDD'], 0);
     expect(calls).toEqual([`find ${FALLBACK} PD-DDD-DDD`]);
-    expect((await steps())['PD-DDD-DDD']).toMatchObject({ state: 'sent', m_state: 'sent', provider_sid: 'SMfound', provider_status: 'recovered', outcome_unknown: false, attempts: 2 });
+    expect((await steps())['PD-DDD-DDD']).toMatchObject({
+      state: 'sent',
+      m_state: 'sent',
+      provider_sid: 'SMfound',
+      provider_status: 'recovered',
+      outcome_unknown: false,
+      attempts: 2,
+    });
   });
 
   it('looks up an in-flight bundle first, then sends it once with the page held since', async () => {
@@ -165,14 +266,26 @@ describe('the migration to one outbound table', () => {
     for (const ref of ['PD-EEE-EEE', 'PD-FFF-FFF', 'PD-GGG-GGG']) expect(calls[1]).toContain(ref);
     const s = await steps();
     for (const ref of ['PD-EEE-EEE', 'PD-FFF-FFF', 'PD-GGG-GGG']) {
-      expect(s[ref]).toMatchObject({ state: 'sent', m_state: 'sent', provider_sid: 'SMnew1', outbound_id: s['PD-EEE-EEE'].outbound_id });
+      expect(s[ref]).toMatchObject({
+        state: 'sent',
+        m_state: 'sent',
+        provider_sid: 'SMnew1',
+        outbound_id: s['PD-EEE-EEE'].outbound_id,
+      });
     }
   });
 
   it('looks up a plain text whose outcome was unknown before sending it again', async () => {
     const { gateway, calls } = stubGateway({ 'Still there?': 'SMold' });
-    const enquiryId = (await db.selectFrom('enquiry').select('id').where('reference', '=', 'PD-BBB-BBB').executeTakeFirstOrThrow()).id;
-    await services(gateway).outbox.sendMessage({ key: 'reply:2', enquiryId, to: '+447911123401', body: 'Still there?' });
+    const enquiryId = (
+      await db.selectFrom('enquiry').select('id').where('reference', '=', 'PD-BBB-BBB').executeTakeFirstOrThrow()
+    ).id;
+    await services(gateway).outbox.sendMessage({
+      key: 'reply:2',
+      enquiryId,
+      to: '+447911123401',
+      body: 'Still there?',
+    });
     expect(calls).toEqual(['find +447911123401 Still there?']);
   });
 });

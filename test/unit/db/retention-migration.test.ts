@@ -33,28 +33,42 @@ describe('the retention migration', () => {
     const erased = await enquiry('PD-EEE-EEE', true);
     const live = await enquiry('PD-LLL-LLL', false);
     const text = (sid: string, body: string, reply: string) =>
-      sql`INSERT INTO sms_inbound (message_sid, from_number, body, enquiry_id, reply, received_at) VALUES (${sid}, '+447911200001', ${body}, NULL, ${reply}, ${AT})`.execute(db);
+      sql`INSERT INTO sms_inbound (message_sid, from_number, body, enquiry_id, reply, received_at) VALUES (${sid}, '+447911200001', ${body}, NULL, ${reply}, ${AT})`.execute(
+        db,
+      );
     await text('SM1', 'INFO 4821', 'PD-EEE-EEE: Kay Gone, Post (07911 123490, kay@post.example). Subject: the fire.');
     await text('SM2', 'INFO PD-LLL-LLL', 'PD-LLL-LLL: Live Lou, Post (lou@post.example).');
     await text('SM3', 'HELP', 'Press Desk commands: …');
     const event = (id: string, key: string) =>
-      sql`INSERT INTO enquiry_event (enquiry_id, at, kind, data) VALUES (${id}, ${AT}, 'email_out', ${JSON.stringify({ messageId: '<pd.1@press.example>', key, ...(id === erased ? { erased: true } : { to: 'lou@post.example' }) })}::jsonb)`.execute(db);
+      sql`INSERT INTO enquiry_event (enquiry_id, at, kind, data) VALUES (${id}, ${AT}, 'email_out', ${JSON.stringify({ messageId: '<pd.1@press.example>', key, ...(id === erased ? { erased: true } : { to: 'lou@post.example' }) })}::jsonb)`.execute(
+        db,
+      );
     await event(erased, `email-ack:${erased}:kay@post.example`);
     await event(live, `email-ack:${live}:lou@post.example`);
 
     await migrate(db, pool);
 
-    const texts = await sql<{ message_sid: string; body: string; reply: string }>`SELECT message_sid, body, reply FROM sms_inbound ORDER BY message_sid`.execute(db);
+    const texts = await sql<{
+      message_sid: string;
+      body: string;
+      reply: string;
+    }>`SELECT message_sid, body, reply FROM sms_inbound ORDER BY message_sid`.execute(db);
     expect(texts.rows).toEqual([
       { message_sid: 'SM1', body: '[erased]', reply: '[erased]' },
       { message_sid: 'SM2', body: 'INFO PD-LLL-LLL', reply: 'PD-LLL-LLL: Live Lou, Post (lou@post.example).' },
       { message_sid: 'SM3', body: 'HELP', reply: 'Press Desk commands: …' },
     ]);
-    const events = await sql<{ enquiry_id: string; data: Record<string, unknown> }>`SELECT enquiry_id::text, data FROM enquiry_event ORDER BY id`.execute(db);
+    const events = await sql<{
+      enquiry_id: string;
+      data: Record<string, unknown>;
+    }>`SELECT enquiry_id::text, data FROM enquiry_event ORDER BY id`.execute(db);
     expect(events.rows).toEqual([
       { enquiry_id: erased, data: { messageId: '<pd.1@press.example>', erased: true } },
       // A live enquiry's timeline is erasure's business later (`key` is a personal field now).
-      { enquiry_id: live, data: { messageId: '<pd.1@press.example>', key: `email-ack:${live}:lou@post.example`, to: 'lou@post.example' } },
+      {
+        enquiry_id: live,
+        data: { messageId: '<pd.1@press.example>', key: `email-ack:${live}:lou@post.example`, to: 'lou@post.example' },
+      },
     ]);
   });
 });

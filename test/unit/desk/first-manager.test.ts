@@ -14,7 +14,9 @@ describe('the first manager from PRESSDESK_ADMIN_* when several processes start 
   it('is created exactly once, and no process fails on it', async () => {
     const admin = { email: 'first.manager@press.example', password: 'first-manager-password' };
     // Four processes' worth of services on one database, starting together.
-    const starts = Array.from({ length: 4 }, () => new UserService({ db: t.db, clock: () => new Date() }).ensureFirstManager(admin));
+    const starts = Array.from({ length: 4 }, () =>
+      new UserService({ db: t.db, clock: () => new Date() }).ensureFirstManager(admin),
+    );
     const created = await Promise.all(starts);
     expect(created.filter(Boolean)).toHaveLength(1);
     const users = await t.db.selectFrom('app_user').select(['email', 'role']).execute();

@@ -25,7 +25,13 @@ describe('password hashing', () => {
   });
 
   it('refuses malformed hashes and absurd costs without computing them', async () => {
-    for (const bad of ['', 'bcrypt$x', 'scrypt$1000$8$1$AAAA$AAAA', `scrypt$${2 ** 24}$8$1$AAAAAAAAAAAAAAAAAAAAAA$${'A'.repeat(43)}`, 'scrypt$16384$8$1$$']) {
+    for (const bad of [
+      '',
+      'bcrypt$x',
+      'scrypt$1000$8$1$AAAA$AAAA',
+      `scrypt$${2 ** 24}$8$1$AAAAAAAAAAAAAAAAAAAAAA$${'A'.repeat(43)}`,
+      'scrypt$16384$8$1$$',
+    ]) {
       expect(await verifyPassword('x', bad)).toBe(false);
       expect(needsRehash(bad)).toBe(true);
     }

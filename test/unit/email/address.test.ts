@@ -8,19 +8,36 @@ import { mailtoHref, mayWriteAutomatically, singleMailbox } from '../../../src/e
 import { parseEnquiryInput } from '../../../src/enquiries/enquiry.input.js';
 import { budgetEmail, pageBudgetKey } from '../../../src/enquiries/page-budget.js';
 
-const NOT_ONE_MAILBOX = ['a@x.example, b@y.example', 'a@x.example;b@y.example', 'a@x.example?cc=b@y.example', 'a@x.example&cc=b@y.example', 'Ann <a@x.example>', '"a@x.example" <b@y.example>', 'a@x.example (b@y.example)', '"a@x.example, b"@y.example'];
+const NOT_ONE_MAILBOX = [
+  'a@x.example, b@y.example',
+  'a@x.example;b@y.example',
+  'a@x.example?cc=b@y.example',
+  'a@x.example&cc=b@y.example',
+  'Ann <a@x.example>',
+  '"a@x.example" <b@y.example>',
+  'a@x.example (b@y.example)',
+  '"a@x.example, b"@y.example',
+];
 const OFFICE = { from: 'Press Office <press.office@press.example.org>', mailbox: 'press.office@press.example.org' };
 
 describe('one plain mailbox', () => {
   it.each(NOT_ONE_MAILBOX)('%s is refused by the form and the API, naming the field', (email) => {
-    const r = parseEnquiryInput({ name: 'Ann', outlet: 'Gazette', email, subject: 'S', details: 'D' }, { now: DateTime.fromISO('2026-12-02T10:00:00Z'), timezone: 'Europe/London', allowedCountries: ['GB'] });
-    expect(r).toEqual({ ok: false, fields: { email: 'Enter an email address in the correct format, like name@example.com' } });
+    const r = parseEnquiryInput(
+      { name: 'Ann', outlet: 'Gazette', email, subject: 'S', details: 'D' },
+      { now: DateTime.fromISO('2026-12-02T10:00:00Z'), timezone: 'Europe/London', allowedCountries: ['GB'] },
+    );
+    expect(r).toEqual({
+      ok: false,
+      fields: { email: 'Enter an email address in the correct format, like name@example.com' },
+    });
     expect(singleMailbox(email)).toBeNull();
     expect(mailtoHref(email, 'Your enquiry PD-7KM-4QX')).toBeNull();
   });
 
   it('builds the desk mail link from a plain mailbox, percent-encoded', () => {
-    expect(mailtoHref("o'neil+desk@gazette.example", 'Your enquiry PD-7KM-4QX')).toBe("mailto:o'neil%2Bdesk@gazette.example?subject=Your%20enquiry%20PD-7KM-4QX");
+    expect(mailtoHref("o'neil+desk@gazette.example", 'Your enquiry PD-7KM-4QX')).toBe(
+      "mailto:o'neil%2Bdesk@gazette.example?subject=Your%20enquiry%20PD-7KM-4QX",
+    );
   });
 });
 

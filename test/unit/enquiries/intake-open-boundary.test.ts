@@ -27,10 +27,13 @@ describe('intake at the edges of a working day', () => {
   it.each([
     ['a winter Wednesday', '2026-12-02'],
     ['a summer Wednesday', '2026-07-01'],
-  ])('on %s: open at exactly 09:00:00.000 and at 16:59:59.999, closed at 08:59:59.999 and at exactly 17:00:00.000', (_name, day) => {
-    expect(judged(london(`${day}T08:59:59.999`))).toEqual(CLOSED);
-    expect(judged(london(`${day}T09:00:00.000`))).toEqual(OPEN);
-    expect(judged(london(`${day}T16:59:59.999`))).toEqual(OPEN);
-    expect(judged(london(`${day}T17:00:00.000`))).toEqual(CLOSED);
-  });
+  ])(
+    'on %s: open at exactly 09:00:00.000 and at 16:59:59.999, closed at 08:59:59.999 and at exactly 17:00:00.000',
+    (_name, day) => {
+      expect(judged(london(`${day}T08:59:59.999`))).toEqual(CLOSED);
+      expect(judged(london(`${day}T09:00:00.000`))).toEqual(OPEN);
+      expect(judged(london(`${day}T16:59:59.999`))).toEqual(OPEN);
+      expect(judged(london(`${day}T17:00:00.000`))).toEqual(CLOSED);
+    },
+  );
 });

@@ -8,7 +8,7 @@ describe('displayPhone: a stored E.164 number as people read it', () => {
     expect(displayPhone('+443001234567')).toBe('0300 123 4567');
   });
 
-  it('counts the Crown Dependencies\' +44 numbers as UK numbers', () => {
+  it("counts the Crown Dependencies' +44 numbers as UK numbers", () => {
     expect(displayPhone('+447781123456')).toBe('07781 123456'); // Guernsey mobile
   });
 
@@ -26,7 +26,9 @@ describe('displayPhone: a stored E.164 number as people read it', () => {
 describe('displayPhonesIn: numbers inside a sentence', () => {
   it('formats every E.164 number and leaves the words alone', () => {
     expect(displayPhonesIn('on call (+447911200001)')).toBe('on call (07911 200001)');
-    expect(displayPhonesIn('Holding line sent to +447911123401 and +33612345678.')).toBe('Holding line sent to 07911 123401 and +33 6 12 34 56 78.');
+    expect(displayPhonesIn('Holding line sent to +447911123401 and +33612345678.')).toBe(
+      'Holding line sent to 07911 123401 and +33 6 12 34 56 78.',
+    );
     expect(displayPhonesIn('Reference PD-7KM-4QX, code 4821')).toBe('Reference PD-7KM-4QX, code 4821');
   });
 });
@@ -57,7 +59,11 @@ describe('displayPerson: who a stored actor is', () => {
 describe('noTextsNotice: why a journalist cannot be texted', () => {
   it('calls a landline a landline, and an 03 or 0800 number only "not a mobile number"', () => {
     expect(noTextsNotice('+442079460000')).toBe('020 7946 0000 is a landline: it cannot take texts; call or email');
-    expect(noTextsNotice('+443001234567')).toBe('0300 123 4567 is not a mobile number: it cannot take texts; call or email');
-    expect(noTextsNotice('+448001234567')).toBe('0800 123 4567 is not a mobile number: it cannot take texts; call or email');
+    expect(noTextsNotice('+443001234567')).toBe(
+      '0300 123 4567 is not a mobile number: it cannot take texts; call or email',
+    );
+    expect(noTextsNotice('+448001234567')).toBe(
+      '0800 123 4567 is not a mobile number: it cannot take texts; call or email',
+    );
   });
 });

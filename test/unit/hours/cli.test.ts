@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
 
-
 /** `npm run hours -- <args>` as an operator would run it, with the shipped default config. */
 async function hours(...args: string[]) {
   return runCli('hours.ts', args, {});
@@ -19,7 +18,9 @@ describe('npm run hours', () => {
   it('says when an open office closes', async () => {
     const { code, stdout } = await hours('2026-12-29T10:00');
     expect(code).toBe(0);
-    expect(stdout.trim()).toBe('Open at 10:00am on Tuesday 29 December 2026. Closes 5:00pm on Tuesday 29 December 2026.');
+    expect(stdout.trim()).toBe(
+      'Open at 10:00am on Tuesday 29 December 2026. Closes 5:00pm on Tuesday 29 December 2026.',
+    );
   });
 
   it('answers for now without an argument', async () => {

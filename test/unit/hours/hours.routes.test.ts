@@ -59,8 +59,15 @@ describe('GET /api/office-hours', () => {
 
   it('reads an `at` without an offset in office time', async () => {
     const { body } = await get('?at=2026-12-29T16:59');
-    expect(body).toMatchObject({ open: true, at: '2026-12-29T16:59:00.000+00:00', nextClosing: '2026-12-29T17:00:00.000+00:00' });
-    expect((await get('?at=2026-07-06T08:00:00Z')).body).toMatchObject({ open: true, at: '2026-07-06T09:00:00.000+01:00' });
+    expect(body).toMatchObject({
+      open: true,
+      at: '2026-12-29T16:59:00.000+00:00',
+      nextClosing: '2026-12-29T17:00:00.000+00:00',
+    });
+    expect((await get('?at=2026-07-06T08:00:00Z')).body).toMatchObject({
+      open: true,
+      at: '2026-07-06T09:00:00.000+01:00',
+    });
   });
 
   it('gives null next opening and closing for an office that never opens', async () => {

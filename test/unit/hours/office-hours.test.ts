@@ -152,20 +152,26 @@ describe('clock changes (real Europe/London zone data)', () => {
     ['autumn 2027 (31 October)', '2027-10-29', '2027-11-01', '2027-11-01T09:00:00.000Z', '2027-10-29T16:00:00.000Z'],
   ] as const;
 
-  it.each(changes)('%s: 09:00 on the first working day after is open, at the right UTC instant', (_, _before, after, nineUtc) => {
-    const nine = london(`${after}T09:00`);
-    expect(nine.toUTC().toISO()).toBe(nineUtc);
-    expect(isOpen(new Date(nineUtc), office)).toBe(true);
-    expect(isOpen(new Date(Date.parse(nineUtc) - 1000), office)).toBe(false);
-  });
+  it.each(changes)(
+    '%s: 09:00 on the first working day after is open, at the right UTC instant',
+    (_, _before, after, nineUtc) => {
+      const nine = london(`${after}T09:00`);
+      expect(nine.toUTC().toISO()).toBe(nineUtc);
+      expect(isOpen(new Date(nineUtc), office)).toBe(true);
+      expect(isOpen(new Date(Date.parse(nineUtc) - 1000), office)).toBe(false);
+    },
+  );
 
-  it.each(changes)('%s: from closing on the last working day before, opens at the right UTC instant', (_, before, _after, nineUtc, closeUtc) => {
-    const s = officeStatus(london(`${before}T17:00`), office);
-    expect(s.open).toBe(false);
-    expect(utc(s.at)).toBe(closeUtc);
-    expect(utc(s.nextOpening)).toBe(nineUtc);
-    expect(utc(nextOpening(new Date(closeUtc), office))).toBe(nineUtc);
-  });
+  it.each(changes)(
+    '%s: from closing on the last working day before, opens at the right UTC instant',
+    (_, before, _after, nineUtc, closeUtc) => {
+      const s = officeStatus(london(`${before}T17:00`), office);
+      expect(s.open).toBe(false);
+      expect(utc(s.at)).toBe(closeUtc);
+      expect(utc(s.nextOpening)).toBe(nineUtc);
+      expect(utc(nextOpening(new Date(closeUtc), office))).toBe(nineUtc);
+    },
+  );
 
   it.each(changes)('%s: working minutes across the change weekend count two 8-hour days', (_, before, after) => {
     expect(workingMinutesBetween(london(`${before}T09:00`), london(`${after}T17:00`), office)).toBe(2 * 480);
@@ -214,9 +220,18 @@ describe('clock changes (real Europe/London zone data)', () => {
 describe('opening intervals', () => {
   const lunchBreak = officeWith({
     hours: {
-      mon: [['09:00', '12:00'], ['13:00', '17:00']],
-      tue: [['09:00', '12:00'], ['13:00', '17:00']],
-      wed: [['09:00', '12:00'], ['13:00', '17:00']],
+      mon: [
+        ['09:00', '12:00'],
+        ['13:00', '17:00'],
+      ],
+      tue: [
+        ['09:00', '12:00'],
+        ['13:00', '17:00'],
+      ],
+      wed: [
+        ['09:00', '12:00'],
+        ['13:00', '17:00'],
+      ],
     },
   });
 
@@ -233,7 +248,9 @@ describe('opening intervals', () => {
     expect(s.nextClosing?.toISO()).toBe('2026-07-01T12:00:00.000+01:00');
     expect(s.nextOpening?.toISO()).toBe('2026-07-01T13:00:00.000+01:00');
     expect(workingMinutesBetween(london('2026-07-01T00:00'), london('2026-07-02T00:00'), lunchBreak)).toBe(420);
-    expect(addWorkingMinutes(london('2026-07-01T11:30'), 60, lunchBreak)?.toISO()).toBe('2026-07-01T13:30:00.000+01:00');
+    expect(addWorkingMinutes(london('2026-07-01T11:30'), 60, lunchBreak)?.toISO()).toBe(
+      '2026-07-01T13:30:00.000+01:00',
+    );
   });
 
   it('"24:00" ends the day at midnight and joins a 00:00 start into one open period', () => {
@@ -249,13 +266,18 @@ describe('opening intervals', () => {
     const lateMonday = officeWith({ hours: { mon: [['18:00', '24:00']], tue: [] } });
     const s = officeStatus(london('2026-07-06T20:00'), lateMonday);
     expect(s.nextClosing?.toISO()).toBe('2026-07-07T00:00:00.000+01:00');
-    expect(officeStatus(london('2026-07-07T00:00'), lateMonday)).toMatchObject({ open: false, reason: 'closed on Tuesdays' });
+    expect(officeStatus(london('2026-07-07T00:00'), lateMonday)).toMatchObject({
+      open: false,
+      reason: 'closed on Tuesdays',
+    });
   });
 
   it('an office open round the clock reports no closing rather than searching for ever', () => {
     const always = officeWith({
       holidays: null,
-      hours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]])),
+      hours: Object.fromEntries(
+        ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
+      ),
     });
     expect(officeStatus(london('2026-07-01T03:00'), always)).toMatchObject({
       open: true,
@@ -320,9 +342,31 @@ describe('working minutes (the "respond by" promise)', () => {
 describe('the functions agree with each other', () => {
   const configs: Array<[string, OfficeConfig]> = [
     ['default', office],
-    ['split', officeWith({ hours: { mon: [['09:00', '12:00'], ['13:00', '17:00']], sat: [['10:00', '12:00']] } })],
+    [
+      'split',
+      officeWith({
+        hours: {
+          mon: [
+            ['09:00', '12:00'],
+            ['13:00', '17:00'],
+          ],
+          sat: [['10:00', '12:00']],
+        },
+      }),
+    ],
     // Sunday's second interval opens inside the spring gap and closes after the autumn repeat.
-    ['nights', officeWith({ hours: { sat: [['22:00', '24:00']], sun: [['00:00', '00:45'], ['01:30', '06:00']] } })],
+    [
+      'nights',
+      officeWith({
+        hours: {
+          sat: [['22:00', '24:00']],
+          sun: [
+            ['00:00', '00:45'],
+            ['01:30', '06:00'],
+          ],
+        },
+      }),
+    ],
   ];
   const seconds = (from: string, to: string) =>
     fc.integer({ min: Date.parse(from) / 1000, max: Date.parse(to) / 1000 }).map((s) => new Date(s * 1000));
@@ -367,23 +411,29 @@ describe('the functions agree with each other', () => {
     );
   });
 
-  it.each(configs)('%s: the remembered period answers as a fresh walk, whatever order the instants come in', (_, cfg) => {
-    // Intake remembers the current opening period between enquiries; a clock that jumps about
-    // (tests, a corrected server clock) must still get the calendar's answer every time.
-    fc.assert(
-      fc.property(fc.array(fc.tuple(instant, fc.integer({ min: 1, max: 5000 })), { minLength: 1, maxLength: 20 }), (calls) => {
-        for (const [at, minutes] of calls) {
-          const s = officeStatus(at, cfg);
-          expect(openState(at, cfg)).toEqual({ open: s.open, nextOpening: s.nextOpening?.toMillis() ?? null });
-          const end = addWorkingMillis(at, minutes, cfg);
-          expect(end).toBe(addWorkingMinutes(at, minutes, cfg)!.toMillis());
-          expect(workingMinutesBetween(at, new Date(end!), cfg)).toBe(minutes);
-          // A moment later, inside the same period, as the next enquiry usually is.
-          const later = new Date(at.getTime() + 1000);
-          expect(openState(later, cfg).open).toBe(isOpen(later, cfg));
-        }
-      }),
-      { numRuns: 100 },
-    );
-  });
+  it.each(configs)(
+    '%s: the remembered period answers as a fresh walk, whatever order the instants come in',
+    (_, cfg) => {
+      // Intake remembers the current opening period between enquiries; a clock that jumps about
+      // (tests, a corrected server clock) must still get the calendar's answer every time.
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(instant, fc.integer({ min: 1, max: 5000 })), { minLength: 1, maxLength: 20 }),
+          (calls) => {
+            for (const [at, minutes] of calls) {
+              const s = officeStatus(at, cfg);
+              expect(openState(at, cfg)).toEqual({ open: s.open, nextOpening: s.nextOpening?.toMillis() ?? null });
+              const end = addWorkingMillis(at, minutes, cfg);
+              expect(end).toBe(addWorkingMinutes(at, minutes, cfg)!.toMillis());
+              expect(workingMinutesBetween(at, new Date(end!), cfg)).toBe(minutes);
+              // A moment later, inside the same period, as the next enquiry usually is.
+              const later = new Date(at.getTime() + 1000);
+              expect(openState(later, cfg).open).toBe(isOpen(later, cfg));
+            }
+          },
+        ),
+        { numRuns: 100 },
+      );
+    },
+  );
 });

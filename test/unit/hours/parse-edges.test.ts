@@ -49,7 +49,18 @@ describe('a typed office day (a filter from or to)', () => {
   });
 
   it('is refused unless it is exactly a real YYYY-MM-DD', () => {
-    for (const typed of ['2026-7-01', '2026-07-1', '26-07-01', '2026-07-01T00:00', 'x2026-07-01', '2026-07-01x', '2026-02-30', 'abcd-07-01', '2026-ab-01', '2026-07-ab'])
+    for (const typed of [
+      '2026-7-01',
+      '2026-07-1',
+      '26-07-01',
+      '2026-07-01T00:00',
+      'x2026-07-01',
+      '2026-07-01x',
+      '2026-02-30',
+      'abcd-07-01',
+      '2026-ab-01',
+      '2026-07-ab',
+    ])
       expect(officeDayStart(typed, LONDON), typed).toBeNull();
   });
 });

@@ -55,13 +55,25 @@ describe('parseInstant: ISO-8601 with an offset, or YYYY-MM-DDTHH:mm read in the
           mi: fc.integer({ min: 0, max: 60 }),
           s: fc.option(fc.integer({ min: 0, max: 60 })),
           frac: fc.option(fc.integer({ min: 0, max: 999 })),
-          off: fc.oneof(fc.constant('Z'), fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 14 }), fc.constantFrom(0, 30, 45)).map(([sg, oh, om]) => `${sg}${two(oh)}:${two(om)}`)),
+          off: fc.oneof(
+            fc.constant('Z'),
+            fc
+              .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 14 }), fc.constantFrom(0, 30, 45))
+              .map(([sg, oh, om]) => `${sg}${two(oh)}:${two(om)}`),
+          ),
         }),
         ({ y, mo, d, h, mi, s, frac, off }) => {
           const secs = s === null ? '' : `:${two(s)}${frac === null ? '' : `.${String(frac).padStart(3, '0')}`}`;
           const text = `${y}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}${secs}${off}`;
           const ref = DateTime.fromISO(text, { setZone: true });
-          const moved = ref.isValid && (ref.year !== y || ref.month !== mo || ref.day !== d || ref.hour !== h || ref.minute !== mi || ref.second !== (s ?? 0));
+          const moved =
+            ref.isValid &&
+            (ref.year !== y ||
+              ref.month !== mo ||
+              ref.day !== d ||
+              ref.hour !== h ||
+              ref.minute !== mi ||
+              ref.second !== (s ?? 0));
           const expected = ref.isValid && !moved ? ref.setZone(zone).toISO() : null;
           expect(parsed(text)).toBe(expected);
         },

@@ -37,7 +37,7 @@ describe('spokenTime: the clock as words', () => {
     expect(spokenTime(london(`2026-07-01T${hhmm}`))).toBe(words);
   });
 
-  it('drops seconds and reads the clock in the DateTime\'s own zone', () => {
+  it("drops seconds and reads the clock in the DateTime's own zone", () => {
     expect(spokenTime(london('2026-07-01T09:00:59'))).toBe('nine a.m.');
     // 08:00Z on 30 March 2026 is 09:00 BST: the first working morning after the clocks go forward.
     expect(spokenTime(DateTime.fromISO('2026-03-30T08:00:00Z').setZone('Europe/London'))).toBe('nine a.m.');
@@ -50,7 +50,9 @@ describe('spokenDay: the date relative to now', () => {
     expect(spokenDay(london('2026-11-30T09:00'), london('2026-11-30T07:00'))).toBe('today');
     expect(spokenDay(london('2026-12-01T09:00'), london('2026-11-30T23:59'))).toBe('tomorrow');
     // 23:30Z on 1 July is already 2 July in London: "now" in UTC must not make it "tomorrow".
-    expect(spokenDay(london('2026-07-02T09:00'), DateTime.fromISO('2026-07-01T23:30:00Z', { zone: 'utc' }))).toBe('today');
+    expect(spokenDay(london('2026-07-02T09:00'), DateTime.fromISO('2026-07-01T23:30:00Z', { zone: 'utc' }))).toBe(
+      'today',
+    );
   });
 
   it('says "on Monday the 30th of November" with English ordinals', () => {
@@ -87,7 +89,9 @@ describe('spokenOfficeStatus: what a caller hears (default office, real zone and
   });
 
   it('on a Saturday: opens on Monday; on a Sunday: opens tomorrow', () => {
-    expect(say(london('2026-11-28T11:00'))).toBe('The press office is closed. It opens at nine a.m. on Monday the 30th of November.');
+    expect(say(london('2026-11-28T11:00'))).toBe(
+      'The press office is closed. It opens at nine a.m. on Monday the 30th of November.',
+    );
     expect(say(london('2026-11-29T20:00'))).toBe('The press office is closed. It opens at nine a.m. tomorrow.');
   });
 
@@ -102,19 +106,26 @@ describe('spokenOfficeStatus: what a caller hears (default office, real zone and
   });
 
   it('within hours: open until five p.m.', () => {
-    expect(spokenOfficeStatus(london('2026-11-30T09:00'), office)).toEqual({ open: true, text: 'The press office is open until five p.m.' });
+    expect(spokenOfficeStatus(london('2026-11-30T09:00'), office)).toEqual({
+      open: true,
+      text: 'The press office is open until five p.m.',
+    });
     expect(say(london('2026-11-30T16:59:59'))).toBe('The press office is open until five p.m.');
   });
 
   it('Christmas Eve evening 2026: shut for Christmas Day (Fri) and the Boxing Day substitute (Mon 28th), opens Tuesday', () => {
-    expect(say(london('2026-12-24T17:30'))).toBe('The press office is closed. It opens at nine a.m. on Tuesday the 29th of December.');
+    expect(say(london('2026-12-24T17:30'))).toBe(
+      'The press office is closed. It opens at nine a.m. on Tuesday the 29th of December.',
+    );
     expect(say(london('2026-12-25T10:00'))).toBe(
       'The press office is closed today for Christmas Day. It opens at nine a.m. on Tuesday the 29th of December.',
     );
     expect(say(london('2026-12-26T10:00'))).toBe(
       'The press office is closed today for Boxing Day. It opens at nine a.m. on Tuesday the 29th of December.',
     );
-    expect(say(london('2026-12-27T10:00'))).toBe('The press office is closed. It opens at nine a.m. on Tuesday the 29th of December.');
+    expect(say(london('2026-12-27T10:00'))).toBe(
+      'The press office is closed. It opens at nine a.m. on Tuesday the 29th of December.',
+    );
     expect(say(london('2026-12-28T10:00'))).toBe(
       'The press office is closed today for Boxing Day (substitute day). It opens at nine a.m. tomorrow.',
     );
@@ -136,7 +147,9 @@ describe('spokenOfficeStatus: what a caller hears (default office, real zone and
 
   it('a configured closure day says so, and the day before does not', () => {
     const withClosure = officeWith({ closures: ['2026-07-15'] });
-    expect(say(london('2026-07-15T10:00'), withClosure)).toBe('The press office is closed today. It opens at nine a.m. tomorrow.');
+    expect(say(london('2026-07-15T10:00'), withClosure)).toBe(
+      'The press office is closed today. It opens at nine a.m. tomorrow.',
+    );
     expect(say(london('2026-07-14T18:00'), withClosure)).toBe(
       'The press office is closed. It opens at nine a.m. on Thursday the 16th of July.',
     );
@@ -145,7 +158,10 @@ describe('spokenOfficeStatus: what a caller hears (default office, real zone and
 
   it('no opening within the search horizon: says closed and nothing more', () => {
     const neverOpen = officeWith({ hours: { mon: [], tue: [], wed: [], thu: [], fri: [] } });
-    expect(spokenOfficeStatus(london('2026-11-30T10:00'), neverOpen)).toEqual({ open: false, text: 'The press office is closed.' });
+    expect(spokenOfficeStatus(london('2026-11-30T10:00'), neverOpen)).toEqual({
+      open: false,
+      text: 'The press office is closed.',
+    });
     expect(say(london('2026-12-25T10:00'), neverOpen)).toBe('The press office is closed today for Christmas Day.');
   });
 });
@@ -165,7 +181,9 @@ describe('spokenOfficeStatus across clock changes (Europe/London)', () => {
   });
 
   it('the night the clocks go forward (Sunday 29 March 2026): opens at nine a.m. BST on Monday', () => {
-    expect(say(new Date('2026-03-28T23:30:00Z'))).toBe('The press office is closed. It opens at nine a.m. on Monday the 30th of March.');
+    expect(say(new Date('2026-03-28T23:30:00Z'))).toBe(
+      'The press office is closed. It opens at nine a.m. on Monday the 30th of March.',
+    );
     expect(say(new Date('2026-03-29T00:30:00Z'))).toBe('The press office is closed. It opens at nine a.m. tomorrow.'); // 00:30 GMT
     expect(say(new Date('2026-03-29T01:30:00Z'))).toBe('The press office is closed. It opens at nine a.m. tomorrow.'); // 02:30 BST
     expect(say(new Date('2026-03-30T08:00:00Z'))).toBe('The press office is open until five p.m.'); // 09:00 BST
@@ -174,7 +192,9 @@ describe('spokenOfficeStatus across clock changes (Europe/London)', () => {
 
   it('an opening inside the spring gap is said as the time the clock shows then (two a.m.)', () => {
     const earlyShift = officeWith({ hours: { sun: [['01:30', '05:00']] } });
-    expect(say(new Date('2026-03-29T00:30:00Z'), earlyShift)).toBe('The press office is closed. It opens at two a.m. today.');
+    expect(say(new Date('2026-03-29T00:30:00Z'), earlyShift)).toBe(
+      'The press office is closed. It opens at two a.m. today.',
+    );
   });
 });
 
@@ -199,8 +219,13 @@ describe('spokenOfficeStatus: periods ending or starting at midnight, or on anot
   });
 
   it('an opening at 00:00 is tied to the day it starts', () => {
-    const saturdays = officeWith({ holidays: null, hours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [['00:00', '12:00']] } });
-    expect(say(london('2026-11-27T20:00'), saturdays)).toBe('The press office is closed. It opens at midnight tonight.');
+    const saturdays = officeWith({
+      holidays: null,
+      hours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [['00:00', '12:00']] },
+    });
+    expect(say(london('2026-11-27T20:00'), saturdays)).toBe(
+      'The press office is closed. It opens at midnight tonight.',
+    );
     expect(say(london('2026-11-25T20:00'), saturdays)).toBe(
       'The press office is closed. It opens at midnight at the start of Saturday the 28th of November.',
     );
@@ -210,8 +235,13 @@ describe('spokenOfficeStatus: periods ending or starting at midnight, or on anot
   it('open round the clock (no closing within the horizon): "The press office is open."', () => {
     const always = officeWith({
       holidays: null,
-      hours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]])),
+      hours: Object.fromEntries(
+        ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
+      ),
     });
-    expect(spokenOfficeStatus(london('2026-11-30T10:00'), always)).toEqual({ open: true, text: 'The press office is open.' });
+    expect(spokenOfficeStatus(london('2026-11-30T10:00'), always)).toEqual({
+      open: true,
+      text: 'The press office is open.',
+    });
   });
 });

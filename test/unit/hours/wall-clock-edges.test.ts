@@ -38,14 +38,30 @@ describe('office hours across a clock change in Auckland (+13 to +12 in April, +
   it('02:30 on the day the clocks go forward never shows: the office opens when the clock jumps, 14:00 UTC the day before', () => {
     expect(wallClockInstant(Date.UTC(2026, 8, 27), 150, 'Pacific/Auckland')).toBe(Date.UTC(2026, 8, 26, 14));
     expect(wallClockInstant(Date.UTC(2026, 8, 27), 180, 'Pacific/Auckland')).toBe(Date.UTC(2026, 8, 26, 14));
-    expect(wallClockInstant(Date.UTC(2026, 8, 27), 120, 'Pacific/Auckland') + MINUTE).toBe(Date.UTC(2026, 8, 26, 14, 1));
+    expect(wallClockInstant(Date.UTC(2026, 8, 27), 120, 'Pacific/Auckland') + MINUTE).toBe(
+      Date.UTC(2026, 8, 26, 14, 1),
+    );
   });
 });
 
 describe('a time said to a journalist', () => {
   it('names its month, every month of the year', () => {
-    const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-    for (const [i, name] of months.entries()) expect(formatOfficeTime(new Date(Date.UTC(2026, i, 15, 12)), office)).toContain(` 15 ${name} 2026`);
+    const months = [
+      'January',
+      'February',
+      'March',
+      'April',
+      'May',
+      'June',
+      'July',
+      'August',
+      'September',
+      'October',
+      'November',
+      'December',
+    ];
+    for (const [i, name] of months.entries())
+      expect(formatOfficeTime(new Date(Date.UTC(2026, i, 15, 12)), office)).toContain(` 15 ${name} 2026`);
   });
 
   it("gives the year when it is not now's year in the office's own zone: in London on 31 December, not in Auckland, already in 2027", () => {

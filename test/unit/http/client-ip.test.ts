@@ -23,7 +23,14 @@ describe('addressKey: what per-address limits count', () => {
   });
 
   it('gives every address of one /64 the same key, and the next /64 another', () => {
-    const keys = new Set(['2001:db8:aa:bb::1', '2001:db8:aa:bb:1::', '2001:db8:aa:bb:dead:beef:0:1', '2001:db8:aa:bb:ffff:ffff:ffff:ffff'].map(addressKey));
+    const keys = new Set(
+      [
+        '2001:db8:aa:bb::1',
+        '2001:db8:aa:bb:1::',
+        '2001:db8:aa:bb:dead:beef:0:1',
+        '2001:db8:aa:bb:ffff:ffff:ffff:ffff',
+      ].map(addressKey),
+    );
     expect(keys.size).toBe(1);
     expect(addressKey('2001:db8:aa:bc::1')).not.toBe([...keys][0]);
   });

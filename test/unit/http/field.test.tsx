@@ -6,11 +6,22 @@ const html = (node: unknown) => String(node);
 // Issue 13: one Field for every labelled control, so hint and error wiring cannot drift.
 describe('Field', () => {
   it('names the hint and the error in aria-describedby, and marks the control invalid', () => {
-    const out = html(<Field id="reply" label="Reply" hint="Up to 600 characters." error="Enter a reply" as="textarea" attrs={{ maxlength: 600 }} />);
+    const out = html(
+      <Field
+        id="reply"
+        label="Reply"
+        hint="Up to 600 characters."
+        error="Enter a reply"
+        as="textarea"
+        attrs={{ maxlength: 600 }}
+      />,
+    );
     expect(out).toContain('<label for="reply">Reply</label>');
     expect(out).toContain('<p class="hint" id="reply-hint">Up to 600 characters.</p>');
     expect(out).toContain('id="reply-error"');
-    expect(out).toMatch(/<textarea id="reply" name="reply" maxlength="600" aria-describedby="reply-hint reply-error" aria-invalid="true">/);
+    expect(out).toMatch(
+      /<textarea id="reply" name="reply" maxlength="600" aria-describedby="reply-hint reply-error" aria-invalid="true">/,
+    );
     expect(out).toContain('class="field field--error"');
   });
 

@@ -8,7 +8,10 @@ const form = defineForm(
   z.object({
     note: staffText(10, 'a note'),
     reason: staffText(5, 'a reason', true),
-    urgent: z.string().optional().transform((v) => v === 'true'),
+    urgent: z
+      .string()
+      .optional()
+      .transform((v) => v === 'true'),
   }),
 );
 

@@ -34,7 +34,9 @@ async function failedJob(task: string, key: string, attempts: number, maxAttempt
 
 async function job(key: string) {
   const r = await sql<{ wait_s: number; attempts: number; max_attempts: number }>`
-    SELECT extract(epoch FROM run_at - now())::float8 AS wait_s, attempts, max_attempts FROM graphile_worker.jobs WHERE key = ${key}`.execute(t.db);
+    SELECT extract(epoch FROM run_at - now())::float8 AS wait_s, attempts, max_attempts FROM graphile_worker.jobs WHERE key = ${key}`.execute(
+    t.db,
+  );
   return r.rows[0];
 }
 
@@ -58,7 +60,12 @@ describe('retries of pages after a long Twilio outage', () => {
 
   it('leaves alone other tasks, and escalation steps that are simply scheduled for later', async () => {
     await failedJob('weekly_report', 'report:1', 8);
-    await addJob(t.db, 'page_step', { pageId: '3', step: 1 }, { runAt: new Date(Date.now() + 600_000), jobKey: 'page:3:step:1' });
+    await addJob(
+      t.db,
+      'page_step',
+      { pageId: '3', step: 1 },
+      { runAt: new Date(Date.now() + 600_000), jobKey: 'page:3:step:1' },
+    );
     await runner.sweep();
     expect((await job('report:1')).wait_s).toBeGreaterThan(3000);
     expect((await job('page:3:step:1')).wait_s).toBeGreaterThan(590);

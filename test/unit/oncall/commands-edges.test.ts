@@ -30,7 +30,10 @@ describe('what makes a reference strong', () => {
 
 describe('a command text with white space after it', () => {
   it('loses the trailing spaces and line break, in the text and in the rest', () => {
-    expect(parseCommand('NOTE ACCEPT they will call back  \n')).toMatchObject({ text: 'they will call back', rest: 'ACCEPT they will call back' });
+    expect(parseCommand('NOTE ACCEPT they will call back  \n')).toMatchObject({
+      text: 'they will call back',
+      rest: 'ACCEPT they will call back',
+    });
   });
 });
 

@@ -53,8 +53,16 @@ describe('parsing a text', () => {
       text: 'Rang her back,\nsending figures',
       rest: 'Rang her back,\nsending figures',
     });
-    expect(parseCommand('DONE 4821 No comment beyond the statement')).toMatchObject({ kind: 'done', ref: { raw: '4821' }, text: 'No comment beyond the statement' });
-    expect(parseCommand('Done: PD-7KM-4QX')).toMatchObject({ kind: 'done', ref: { reference: 'PD-7KM-4QX' }, text: '' });
+    expect(parseCommand('DONE 4821 No comment beyond the statement')).toMatchObject({
+      kind: 'done',
+      ref: { raw: '4821' },
+      text: 'No comment beyond the statement',
+    });
+    expect(parseCommand('Done: PD-7KM-4QX')).toMatchObject({
+      kind: 'done',
+      ref: { reference: 'PD-7KM-4QX' },
+      text: '',
+    });
   });
 
   it('keeps the whole text beside a weak reference, for when no enquiry has it', () => {
@@ -88,7 +96,13 @@ describe('what a stranger may not send', () => {
 
 describe('the HELP text', () => {
   it('lists every command, and ACK, in one SMS of at most two segments', () => {
-    for (const word of ['ACK', ...Object.keys(USAGE).filter((k) => k !== 'help').map((k) => k.toUpperCase())]) expect(HELP_TEXT).toContain(word);
+    for (const word of [
+      'ACK',
+      ...Object.keys(USAGE)
+        .filter((k) => k !== 'help')
+        .map((k) => k.toUpperCase()),
+    ])
+      expect(HELP_TEXT).toContain(word);
     expect(HELP_TEXT.length).toBeLessThanOrEqual(smsCapacity(HELP_TEXT, 2));
     expect(smsCapacity(HELP_TEXT, 2)).toBe(306); // GSM-7 only: no character shrinks the segments
   });
@@ -96,7 +110,8 @@ describe('the HELP text', () => {
 
 describe('the HELP aliases', () => {
   it('reads COMMANDS and "?" (any case, trailing punctuation) as HELP, and nothing longer', () => {
-    for (const body of ['COMMANDS', 'commands', ' Commands. ', '?', '??', ' ? ']) expect(parseCommand(body), body).toEqual({ kind: 'help' });
+    for (const body of ['COMMANDS', 'commands', ' Commands. ', '?', '??', ' ? '])
+      expect(parseCommand(body), body).toEqual({ kind: 'help' });
     for (const body of ['commands please', 'What? the fire', '? 4821']) expect(parseCommand(body), body).toBeNull();
   });
 });

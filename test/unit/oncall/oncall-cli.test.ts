@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../support/db.js';
 import { runCli } from '../../support/cli.js';
 
-
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -19,26 +18,65 @@ const Y = '(?: \\d{4})?';
 
 describe('npm run oncall', () => {
   it('adds shifts and an override, then says who is on call and lists the rota', async () => {
-    let r = await oncall('add', '--name', 'Jo Smith', '--phone', '07911 123456', '--from', '2026-11-27T17:00', '--to', '2026-11-30T09:00');
+    let r = await oncall(
+      'add',
+      '--name',
+      'Jo Smith',
+      '--phone',
+      '07911 123456',
+      '--from',
+      '2026-11-27T17:00',
+      '--to',
+      '2026-11-30T09:00',
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      new RegExp(`^Shift added: Jo Smith \\+447911123456 \\(new on the staff list\\) is on call from Fri 27 Nov${Y} 17:00 to Mon 30 Nov${Y} 09:00\\.\\n$`),
+      new RegExp(
+        `^Shift added: Jo Smith \\+447911123456 \\(new on the staff list\\) is on call from Fri 27 Nov${Y} 17:00 to Mon 30 Nov${Y} 09:00\\.\\n$`,
+      ),
     );
 
-    r = await oncall('add', '--backup', '--name', 'Sam Lee', '--phone', '+44 7911 123457', '--from', '2026-11-27T17:00', '--to', '2026-11-30T09:00');
+    r = await oncall(
+      'add',
+      '--backup',
+      '--name',
+      'Sam Lee',
+      '--phone',
+      '+44 7911 123457',
+      '--from',
+      '2026-11-27T17:00',
+      '--to',
+      '2026-11-30T09:00',
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Sam Lee +447911123457 (new on the staff list) is the next contact (backup)');
 
     // An existing phone needs no name; an ISO time with an offset is that instant.
-    r = await oncall('override', '--phone', '07911123457', '--from', '2026-11-28T10:00:00Z', '--to', '2026-11-28T22:00', '--note', 'Jo at a wedding');
+    r = await oncall(
+      'override',
+      '--phone',
+      '07911123457',
+      '--from',
+      '2026-11-28T10:00:00Z',
+      '--to',
+      '2026-11-28T22:00',
+      '--note',
+      'Jo at a wedding',
+    );
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^Override added: Sam Lee \\+447911123457 is on call from Sat 28 Nov${Y} 10:00 to Sat 28 Nov${Y} 22:00\\.`));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^Override added: Sam Lee \\+447911123457 is on call from Sat 28 Nov${Y} 10:00 to Sat 28 Nov${Y} 22:00\\.`,
+      ),
+    );
 
     r = await oncall('now', '--at', '2026-11-27T18:30');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`On call: Jo Smith \\+447911123456 \\(shift, until Sat 28 Nov${Y} 10:00\\)`));
-    expect(r.stdout).toMatch(new RegExp(`Next contact: Sam Lee \\+447911123457 \\(shift, until Mon 30 Nov${Y} 09:00\\)`));
+    expect(r.stdout).toMatch(
+      new RegExp(`Next contact: Sam Lee \\+447911123457 \\(shift, until Mon 30 Nov${Y} 09:00\\)`),
+    );
 
     r = await oncall('now', '--at', '2026-11-28T12:00');
     expect(r.stdout).toContain('On call: Sam Lee +447911123457 (override');
@@ -84,47 +122,121 @@ describe('npm run oncall', () => {
   }, 180_000);
 
   it('refuses a change the rota rules out with exit 2, naming the flag, and stores nothing', async () => {
-    let r = await oncall('add', '--name', 'Pat New', '--phone', '07911 123459', '--from', '2026-12-04T17:00', '--to', '2026-12-04T09:00');
+    let r = await oncall(
+      'add',
+      '--name',
+      'Pat New',
+      '--phone',
+      '07911 123459',
+      '--from',
+      '2026-12-04T17:00',
+      '--to',
+      '2026-12-04T09:00',
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--to: The shift must end after it starts');
     // The new person was rolled back with the refused shift.
     r = await oncall('add', '--phone', '07911 123459', '--from', '2026-12-04T17:00', '--to', '2026-12-07T09:00');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--name: No one on the staff list has +447911123459: give their name to add them');
-    r = await oncall('add', '--name', 'Pat New', '--phone', '12345', '--from', '2026-12-04T17:00', '--to', '2026-12-07T09:00');
+    r = await oncall(
+      'add',
+      '--name',
+      'Pat New',
+      '--phone',
+      '12345',
+      '--from',
+      '2026-12-04T17:00',
+      '--to',
+      '2026-12-07T09:00',
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--phone: Enter a phone number, like 07911 123456');
-    const people = await database.db.selectFrom('person').select('phone').where('phone', '=', '+447911123459').execute();
+    const people = await database.db
+      .selectFrom('person')
+      .select('phone')
+      .where('phone', '=', '+447911123459')
+      .execute();
     expect(people).toEqual([]);
   }, 180_000);
 
   it('changes a number and removes a person, audited, and the links in their pages stop working', async () => {
     const at = new Date('2026-12-24T18:00:00Z');
     const [kim, lee] = await Promise.all(
-      [['Kim Cli', '+447911200021'], ['Lee Cli', '+447911200022']].map(([name, phone]) =>
-        database.db.insertInto('person').values({ name, phone, created_at: at, updated_at: at }).returning(['id', 'phone']).executeTakeFirstOrThrow(),
+      [
+        ['Kim Cli', '+447911200021'],
+        ['Lee Cli', '+447911200022'],
+      ].map(([name, phone]) =>
+        database.db
+          .insertInto('person')
+          .values({ name, phone, created_at: at, updated_at: at })
+          .returning(['id', 'phone'])
+          .executeTakeFirstOrThrow(),
       ),
     );
     const e = await database.db
       .insertInto('enquiry')
-      .values({ reference: 'PD-CCC-CCC', channel: 'api', name: 'Ann', outlet: 'Gazette', phone: '+447911123401', subject: 's', details: 'd', urgent: true, out_of_hours: true, needs_on_call: false, received_at: at, updated_at: at })
+      .values({
+        reference: 'PD-CCC-CCC',
+        channel: 'api',
+        name: 'Ann',
+        outlet: 'Gazette',
+        phone: '+447911123401',
+        subject: 's',
+        details: 'd',
+        urgent: true,
+        out_of_hours: true,
+        needs_on_call: false,
+        received_at: at,
+        updated_at: at,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const page = await database.db.insertInto('page').values({ enquiry_id: e.id, short_code: '4821', created_at: at }).returning('id').executeTakeFirstOrThrow();
+    const page = await database.db
+      .insertInto('page')
+      .values({ enquiry_id: e.id, short_code: '4821', created_at: at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     for (const [n, p] of [kim, lee].entries()) {
-      await database.db.insertInto('oncall_link').values({ token_hash: `hash-${n}`, enquiry_id: e.id, page_id: page.id, phone: p.phone, person_id: p.id, created_at: at, expires_at: new Date('2099-01-01T00:00:00Z') }).execute();
+      await database.db
+        .insertInto('oncall_link')
+        .values({
+          token_hash: `hash-${n}`,
+          enquiry_id: e.id,
+          page_id: page.id,
+          phone: p.phone,
+          person_id: p.id,
+          created_at: at,
+          expires_at: new Date('2099-01-01T00:00:00Z'),
+        })
+        .execute();
     }
-    const revoked = async () => (await database.db.selectFrom('oncall_link').select(['person_id', 'revoked_at']).orderBy('id').execute()).map((l) => l.revoked_at !== null);
+    const revoked = async () =>
+      (await database.db.selectFrom('oncall_link').select(['person_id', 'revoked_at']).orderBy('id').execute()).map(
+        (l) => l.revoked_at !== null,
+      );
 
     let r = await oncall('phone', '--phone', '07911 200021', '--new', '07911 200029', '--by', 'cli:jo');
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe("Kim Cli's number is now +447911200029 (was +447911200021); their shifts page the new number, and the links in earlier pages no longer work.\n");
+    expect(r.stdout).toBe(
+      "Kim Cli's number is now +447911200029 (was +447911200021); their shifts page the new number, and the links in earlier pages no longer work.\n",
+    );
     expect(await revoked()).toEqual([true, false]);
     r = await oncall('remove', '--phone', '+447911200022');
-    expect(r.stdout).toBe('Removed Lee Cli +447911200022 from the staff list: their shifts no longer count, and the links in their pages no longer work.\n');
+    expect(r.stdout).toBe(
+      'Removed Lee Cli +447911200022 from the staff list: their shifts no longer count, and the links in their pages no longer work.\n',
+    );
     expect(await revoked()).toEqual([true, true]);
-    expect((await database.db.selectFrom('person').select('active').where('id', '=', lee.id).executeTakeFirstOrThrow()).active).toBe(false);
-    const trail = await database.db.selectFrom('audit_log').select(['action', 'user_email']).where('action', 'like', 'rota.%').orderBy('id').execute();
+    expect(
+      (await database.db.selectFrom('person').select('active').where('id', '=', lee.id).executeTakeFirstOrThrow())
+        .active,
+    ).toBe(false);
+    const trail = await database.db
+      .selectFrom('audit_log')
+      .select(['action', 'user_email'])
+      .where('action', 'like', 'rota.%')
+      .orderBy('id')
+      .execute();
     expect(trail).toEqual([
       { action: 'rota.phone_changed', user_email: 'cli:jo' },
       { action: 'rota.person_deactivated', user_email: expect.stringMatching(/^cli:/) },

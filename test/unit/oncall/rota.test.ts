@@ -70,7 +70,11 @@ describe('who is on call at an instant', () => {
       config: parseFileConfig({ onCall: { fallbackNumber: '+442079460123' } }),
       clock: clock.fn,
     });
-    expect(await other.onCallAt(at('2026-12-01T02:00:00Z'))).toMatchObject({ phone: '+442079460123', source: 'fallback', personId: null });
+    expect(await other.onCallAt(at('2026-12-01T02:00:00Z'))).toMatchObject({
+      phone: '+442079460123',
+      source: 'fallback',
+      personId: null,
+    });
   });
 
   it('lets an override beat a shift, whichever was created first', async () => {
@@ -134,7 +138,11 @@ describe('who is on call at an instant', () => {
     const newcomer = await rota.addPerson({ name: 'Pat New', phone: ALEX.phone });
     expect(newcomer.phone).toBe(ALEX.e164);
     expect((await rota.listPeople()).map((p) => p.name)).toEqual(['Pat New']);
-    expect((await rota.listPeople({ includeInactive: true })).map((p) => p.name)).toEqual(['Alex Khan', 'Jo Smith', 'Pat New']);
+    expect((await rota.listPeople({ includeInactive: true })).map((p) => p.name)).toEqual([
+      'Alex Khan',
+      'Jo Smith',
+      'Pat New',
+    ]);
   });
 
   it('follows a person’s new phone on every shift of theirs', async () => {
@@ -154,7 +162,10 @@ describe('who is on call at an instant', () => {
     await database.db
       .transaction()
       .execute(async (tx) => {
-        await rota.addShift({ personId: jo.id, role: 'primary', startsAt: FRI_17, endsAt: MON_09, createdBy: 'test' }, tx);
+        await rota.addShift(
+          { personId: jo.id, role: 'primary', startsAt: FRI_17, endsAt: MON_09, createdBy: 'test' },
+          tx,
+        );
         expect(await rota.onCallAt(SAT_10, tx)).toMatchObject({ personId: jo.id });
         throw new Error('roll back');
       })
@@ -172,7 +183,12 @@ describe('the next contact (backup)', () => {
     expect(await rota.nextContactAt(SAT_10)).toBeNull();
     await shift(sam, FRI_17, MON_09, { role: 'backup' });
     await shift(alex, SAT_10, SAT_22, { role: 'backup', override: true });
-    expect(await rota.nextContactAt(at('2026-11-27T18:00:00Z'))).toEqual({ personId: sam.id, name: 'Sam Lee', phone: SAM.e164, source: 'shift' });
+    expect(await rota.nextContactAt(at('2026-11-27T18:00:00Z'))).toEqual({
+      personId: sam.id,
+      name: 'Sam Lee',
+      phone: SAM.e164,
+      source: 'shift',
+    });
     expect(await rota.nextContactAt(SAT_10)).toMatchObject({ personId: alex.id, source: 'override' });
     expect(await rota.nextContactAt(MON_09)).toBeNull();
     // Backups never answer for the primary, nor the other way round.
@@ -216,7 +232,12 @@ describe('schedule', () => {
     await shift(jo, FRI_17, SAT_10);
     await shift(jo, SAT_10, MON_09);
     expect(await rota.schedule(SAT_10, SAT_22)).toEqual([
-      { from: SAT_10, to: SAT_22, primary: { personId: jo.id, name: jo.name, phone: jo.phone, source: 'shift' }, backup: null },
+      {
+        from: SAT_10,
+        to: SAT_22,
+        primary: { personId: jo.id, name: jo.name, phone: jo.phone, source: 'shift' },
+        backup: null,
+      },
     ]);
     expect(await rota.schedule(at('2026-11-27T18:00:00Z'), at('2026-11-30T10:00:00Z'))).toHaveLength(2);
   });
@@ -240,26 +261,35 @@ describe('schedule', () => {
       tick: fc.boolean(),
     });
     await fc.assert(
-      fc.asyncProperty(fc.array(entry, { maxLength: 8 }), fc.array(fc.integer({ min: -2, max: 95 }), { minLength: 1, maxLength: 5 }), async (entries, probes) => {
-        await sql`TRUNCATE rota_entry`.execute(database.db);
-        for (const e of entries) {
-          // Sometimes the same creation time, so the id tie-break is exercised too.
-          if (e.tick) clock.advance(1000);
-          await shift(people[e.person], new Date(base + e.start * HOUR), new Date(base + (e.start + e.hours) * HOUR), {
-            role: e.role,
-            override: e.override,
-          });
-        }
-        const from = new Date(base - 3 * HOUR);
-        const segments = await rota.schedule(from, new Date(base + 96 * HOUR));
-        for (let i = 1; i < segments.length; i++) expect(segments[i].from).toEqual(segments[i - 1].to);
-        for (const h of probes) {
-          const t = new Date(base + h * HOUR);
-          const s = segments.find((seg) => seg.from <= t && t < seg.to)!;
-          expect(await rota.onCallAt(t)).toEqual(s.primary);
-          expect(await rota.nextContactAt(t)).toEqual(s.backup);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(entry, { maxLength: 8 }),
+        fc.array(fc.integer({ min: -2, max: 95 }), { minLength: 1, maxLength: 5 }),
+        async (entries, probes) => {
+          await sql`TRUNCATE rota_entry`.execute(database.db);
+          for (const e of entries) {
+            // Sometimes the same creation time, so the id tie-break is exercised too.
+            if (e.tick) clock.advance(1000);
+            await shift(
+              people[e.person],
+              new Date(base + e.start * HOUR),
+              new Date(base + (e.start + e.hours) * HOUR),
+              {
+                role: e.role,
+                override: e.override,
+              },
+            );
+          }
+          const from = new Date(base - 3 * HOUR);
+          const segments = await rota.schedule(from, new Date(base + 96 * HOUR));
+          for (let i = 1; i < segments.length; i++) expect(segments[i].from).toEqual(segments[i - 1].to);
+          for (const h of probes) {
+            const t = new Date(base + h * HOUR);
+            const s = segments.find((seg) => seg.from <= t && t < seg.to)!;
+            expect(await rota.onCallAt(t)).toEqual(s.primary);
+            expect(await rota.nextContactAt(t)).toEqual(s.backup);
+          }
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -271,7 +301,13 @@ describe('changing the rota', () => {
     expect(jo).toMatchObject({ name: 'Jo   Smith', phone: '+447911123456', active: true });
     expect((await rota.findPersonByPhone('+44 7911 123456'))?.id).toBe(jo.id);
     expect(await rota.findPersonByPhone('12345')).toBeNull();
-    const entry = await rota.addShift({ phone: '07911123456', role: 'primary', startsAt: FRI_17, endsAt: MON_09, createdBy: 'cli:test' });
+    const entry = await rota.addShift({
+      phone: '07911123456',
+      role: 'primary',
+      startsAt: FRI_17,
+      endsAt: MON_09,
+      createdBy: 'cli:test',
+    });
     expect(entry).toMatchObject({ person_id: jo.id, role: 'primary', is_override: false, created_by: 'cli:test' });
   });
 
@@ -281,8 +317,12 @@ describe('changing the rota', () => {
     expect(before.code).toBe('validation');
     expect(before.message).toBe('The shift could not be added');
     expect(before.details.fields).toEqual({ endsAt: 'The shift must end after it starts' });
-    expect((await rejection(shift(jo, FRI_17, FRI_17))).details.fields).toEqual({ endsAt: 'The shift must end after it starts' });
-    expect((await rejection(shift(jo, new Date('nonsense'), FRI_17))).details.fields).toEqual({ startsAt: 'Enter when the shift starts' });
+    expect((await rejection(shift(jo, FRI_17, FRI_17))).details.fields).toEqual({
+      endsAt: 'The shift must end after it starts',
+    });
+    expect((await rejection(shift(jo, new Date('nonsense'), FRI_17))).details.fields).toEqual({
+      startsAt: 'Enter when the shift starts',
+    });
   });
 
   it('refuses an invalid phone, an unknown phone and an unknown or inactive person', async () => {
@@ -302,13 +342,23 @@ describe('changing the rota', () => {
       personId: 'Sam Lee is no longer on the staff list',
     });
     expect((await rejection(rota.addShift({ ...input, phone: SAM.phone }))).details.fields).toHaveProperty('phone');
-    const count = await database.db.selectFrom('rota_entry').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const count = await database.db
+      .selectFrom('rota_entry')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(count.n).toBe('0');
   });
 
   it('reports every problem at once', async () => {
     const err = await rejection(
-      rota.addShift({ phone: '', role: 'oncall' as never, startsAt: MON_09, endsAt: FRI_17, createdBy: ' ', note: 'x'.repeat(501) }),
+      rota.addShift({
+        phone: '',
+        role: 'oncall' as never,
+        startsAt: MON_09,
+        endsAt: FRI_17,
+        createdBy: ' ',
+        note: 'x'.repeat(501),
+      }),
     );
     expect(Object.keys(err.details.fields ?? {}).sort()).toEqual(['createdBy', 'endsAt', 'note', 'phone', 'role']);
     expect(err.message).toBe('The shift could not be added');

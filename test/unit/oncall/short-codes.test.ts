@@ -15,7 +15,24 @@ async function pageWith(code: string, status: 'active' | 'acknowledged' | 'exhau
   const now = new Date();
   const e = await t.db
     .insertInto('enquiry')
-    .values({ reference: `PD-TST-${n}`, channel: 'api', name: 'A', outlet: 'B', email: 'a@b.example', phone: null, subject: 's', details: 'd', deadline: null, urgent: true, urgent_reason: 'journalist', out_of_hours: true, needs_on_call: true, respond_by: null, received_at: now, updated_at: now })
+    .values({
+      reference: `PD-TST-${n}`,
+      channel: 'api',
+      name: 'A',
+      outlet: 'B',
+      email: 'a@b.example',
+      phone: null,
+      subject: 's',
+      details: 'd',
+      deadline: null,
+      urgent: true,
+      urgent_reason: 'journalist',
+      out_of_hours: true,
+      needs_on_call: true,
+      respond_by: null,
+      received_at: now,
+      updated_at: now,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await t.db.insertInto('page').values({ enquiry_id: e.id, short_code: code, status, created_at: now }).execute();

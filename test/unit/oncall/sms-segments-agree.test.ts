@@ -14,34 +14,64 @@ import { HELP_TEXT } from '../../../src/oncall/commands.js';
 import { bundleSms, pageSms } from '../../../src/oncall/paging.messages.js';
 import { twilioSegments } from '../../support/fake-twilio-model.js';
 
-const office = (JSON.parse(readFileSync(new URL('../../../config/default.json', import.meta.url), 'utf8')) as { office: OfficeConfig }).office;
+const office = (
+  JSON.parse(readFileSync(new URL('../../../config/default.json', import.meta.url), 'utf8')) as { office: OfficeConfig }
+).office;
 const NOW = new Date('2026-12-24T18:00:00Z');
 const LINK = 'https://press.example.org/m/list/AbCdEfGhIjKlMnOpQrStUv';
 
 function enquiry(i: number, subject: string, outlet = 'Evening Gazette'): Enquiry {
-  return { id: String(i + 1), reference: `PD-${String(100 + i)}-BCD`, name: 'Ann Reporter', outlet, subject, phone: '+447911123401', email: null, details: '', deadline: new Date('2026-12-25T10:00:00Z') } as unknown as Enquiry;
+  return {
+    id: String(i + 1),
+    reference: `PD-${String(100 + i)}-BCD`,
+    name: 'Ann Reporter',
+    outlet,
+    subject,
+    phone: '+447911123401',
+    email: null,
+    details: '',
+    deadline: new Date('2026-12-25T10:00:00Z'),
+  } as unknown as Enquiry;
 }
 
 /** Characters of every class the two counters must agree on: GSM basic, GSM extension, form feed, and outside GSM. */
 const gsmChar = fc.constantFrom('a', 'Z', ' ', '@', '£', 'è', 'Ç', '\n', '\r', '€', '{', '^', '\\', '|', '\f', '~');
-const anyChar = fc.oneof({ arbitrary: gsmChar, weight: 20 }, { arbitrary: fc.constantFrom('…', '’', '🔥', 'é', 'ő', '\u00a0'), weight: 1 });
+const anyChar = fc.oneof(
+  { arbitrary: gsmChar, weight: 20 },
+  { arbitrary: fc.constantFrom('…', '’', '🔥', 'é', 'ő', '\u00a0'), weight: 1 },
+);
 
 describe("Press Desk's segment count is Twilio's", () => {
   it('for any text of GSM, GSM-extension and other characters', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: gsmChar, maxLength: 700, size: 'max' }), fc.string({ unit: anyChar, maxLength: 300, size: 'max' })), (text) => {
-        const twilio = twilioSegments(text);
-        expect(smsSize(text)).toEqual({ length: twilio.units, segments: twilio.segments });
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: gsmChar, maxLength: 700, size: 'max' }),
+          fc.string({ unit: anyChar, maxLength: 300, size: 'max' }),
+        ),
+        (text) => {
+          const twilio = twilioSegments(text);
+          expect(smsSize(text)).toEqual({ length: twilio.units, segments: twilio.segments });
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('for the bundle texts it sends, with ellipses and emoji in the subjects, and they stay within the budget', () => {
-    const subjects = ['Fire at the depot…', 'Road closed 🔥 now', 'Council “statement” – urgent', 'Plain subject about the budget', 'Ellipsis… and € signs {here}'];
+    const subjects = [
+      'Fire at the depot…',
+      'Road closed 🔥 now',
+      'Council “statement” – urgent',
+      'Plain subject about the budget',
+      'Ellipsis… and € signs {here}',
+    ];
     for (const n of [1, 3, 8, 25]) {
       for (const segments of [2, 4]) {
-        const items = Array.from({ length: n }, (_, i) => ({ enquiry: enquiry(i, subjects[i % subjects.length], i % 2 ? 'Radio 🔥 News…' : 'Evening Gazette'), shortCode: String(4000 + i) }));
+        const items = Array.from({ length: n }, (_, i) => ({
+          enquiry: enquiry(i, subjects[i % subjects.length], i % 2 ? 'Radio 🔥 News…' : 'Evening Gazette'),
+          shortCode: String(4000 + i),
+        }));
         const { text } = bundleSms(items, office, NOW, { segments, link: LINK });
         const twilio = twilioSegments(text);
         expect(smsSize(text).segments, text).toBe(twilio.segments);

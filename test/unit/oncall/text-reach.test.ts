@@ -29,7 +29,14 @@ describe('which numbers cannot take texts', () => {
 
   it('names the shipped fallback line, and each handover and desk escalation number that cannot take texts, by its key', () => {
     expect(configKeysWithoutTexts(loadConfig({}))).toEqual(['onCall.fallbackNumber']);
-    const config = loadConfig({}, { onCall: { fallbackNumber: MOBILE }, handover: { smsNumbers: [MOBILE, LANDLINE] }, desk: { escalationNumbers: [SHIPPED_FALLBACK, MOBILE] } });
+    const config = loadConfig(
+      {},
+      {
+        onCall: { fallbackNumber: MOBILE },
+        handover: { smsNumbers: [MOBILE, LANDLINE] },
+        desk: { escalationNumbers: [SHIPPED_FALLBACK, MOBILE] },
+      },
+    );
     expect(configKeysWithoutTexts(config)).toEqual(['handover.smsNumbers[1]', 'desk.escalationNumbers[0]']);
   });
 });
@@ -48,7 +55,11 @@ describe('the start-up warning', () => {
       { id: '12', phone: LANDLINE },
     ]);
     expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
-      expect.objectContaining({ level: 40, keys: ['onCall.fallbackNumber', 'handover.smsNumbers[0]'], msg: expect.stringContaining('cannot take texts') }),
+      expect.objectContaining({
+        level: 40,
+        keys: ['onCall.fallbackNumber', 'handover.smsNumbers[0]'],
+        msg: expect.stringContaining('cannot take texts'),
+      }),
       expect.objectContaining({ level: 40, personIds: ['12'], msg: expect.stringContaining('cannot take texts') }),
     ]);
     for (const line of lines) {

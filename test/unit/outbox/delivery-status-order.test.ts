@@ -10,14 +10,17 @@ import { statusMayReplace } from '../../../src/outbox/delivery-status.js';
 describe('statusMayReplace', () => {
   it('lets a message status move forward, through every step and by skipping some', () => {
     const order = ['queued', 'sending', 'sent', 'delivered'];
-    for (let i = 0; i < order.length; i++) for (let j = i + 1; j < order.length; j++) expect(statusMayReplace('sms', order[i], order[j]), `${order[i]} -> ${order[j]}`).toBe(true);
+    for (let i = 0; i < order.length; i++)
+      for (let j = i + 1; j < order.length; j++)
+        expect(statusMayReplace('sms', order[i], order[j]), `${order[i]} -> ${order[j]}`).toBe(true);
     for (const last of ['undelivered', 'failed']) expect(statusMayReplace('sms', 'sent', last)).toBe(true);
     expect(statusMayReplace('sms', null, 'sent')).toBe(true);
   });
 
   it('never lets a late, earlier message status replace a later one, nor one final status another', () => {
     for (const last of ['delivered', 'undelivered', 'failed']) {
-      for (const early of ['queued', 'sending', 'sent']) expect(statusMayReplace('sms', last, early), `${last} <- ${early}`).toBe(false);
+      for (const early of ['queued', 'sending', 'sent'])
+        expect(statusMayReplace('sms', last, early), `${last} <- ${early}`).toBe(false);
     }
     expect(statusMayReplace('sms', 'sent', 'queued')).toBe(false);
     expect(statusMayReplace('sms', 'delivered', 'failed')).toBe(false);
@@ -29,7 +32,8 @@ describe('statusMayReplace', () => {
     expect(statusMayReplace('call', 'ringing', 'in-progress')).toBe(true);
     for (const last of ['completed', 'busy', 'failed', 'no-answer', 'canceled']) {
       expect(statusMayReplace('call', 'in-progress', last), last).toBe(true);
-      for (const early of ['queued', 'ringing', 'in-progress']) expect(statusMayReplace('call', last, early), `${last} <- ${early}`).toBe(false);
+      for (const early of ['queued', 'ringing', 'in-progress'])
+        expect(statusMayReplace('call', last, early), `${last} <- ${early}`).toBe(false);
     }
   });
 

@@ -28,7 +28,12 @@ function fakeSender(behaviour: { found?: string | null; fail?: unknown }) {
 
 function outbox(sender: Sender): OutboxService {
   const senders: Record<Medium, Sender> = { sms: sender, call: sender, email: sender };
-  return new OutboxService({ db: {} as Db, clock: () => new Date('2026-12-05T10:00:00Z'), senders, statusCallback: 'https://press.example/twilio/status' });
+  return new OutboxService({
+    db: {} as Db,
+    clock: () => new Date('2026-12-05T10:00:00Z'),
+    senders,
+    statusCallback: 'https://press.example/twilio/status',
+  });
 }
 
 function recorder(claimed: Claimed | null) {
@@ -76,7 +81,9 @@ describe('OutboxService.deliver', () => {
   });
 
   it('gives a refusal to the owner and does not throw', async () => {
-    const { sender } = fakeSender({ fail: new TwilioSendError('refused', { retryable: false, status: 400, twilioCode: 21211 }) });
+    const { sender } = fakeSender({
+      fail: new TwilioSendError('refused', { retryable: false, status: 400, twilioCode: 21211 }),
+    });
     const { delivery, events } = recorder(claim(false));
     expect(await outbox(sender).deliver(delivery)).toBe('refused');
     expect(events).toEqual(['refused 21211']);
@@ -96,9 +103,18 @@ describe('OutboxService.deliver', () => {
 
   it('refuses a text to a number that texted STOP without sending it; a call to it still goes', async () => {
     const stopped = { phone: '+447911123456', opted_out_at: new Date('2026-12-05T09:00:00Z'), keyword: 'STOP' };
-    const optOuts: OptOutStore = { find: async (phone) => (phone === stopped.phone ? stopped : undefined), record: async () => undefined };
+    const optOuts: OptOutStore = {
+      find: async (phone) => (phone === stopped.phone ? stopped : undefined),
+      record: async () => undefined,
+    };
     const { sender, calls } = fakeSender({});
-    const service = new OutboxService({ db: {} as Db, clock: () => new Date('2026-12-05T10:00:00Z'), senders: { sms: sender, call: sender, email: sender }, statusCallback: 'https://press.example/twilio/status', optOuts });
+    const service = new OutboxService({
+      db: {} as Db,
+      clock: () => new Date('2026-12-05T10:00:00Z'),
+      senders: { sms: sender, call: sender, email: sender },
+      statusCallback: 'https://press.example/twilio/status',
+      optOuts,
+    });
     const { delivery, events } = recorder(claim(false));
     expect(await service.deliver(delivery)).toBe('refused');
     expect(events).toEqual(['refused none']);
@@ -109,9 +125,25 @@ describe('OutboxService.deliver', () => {
 
   it('records the opt-out when Twilio refuses a text with 21610, and does not retry it', async () => {
     const recorded: string[] = [];
-    const optOuts: OptOutStore = { find: async () => undefined, record: async (row) => void recorded.push(`${row.phone} ${row.keyword}`) };
-    const { sender } = fakeSender({ fail: new TwilioSendError('unsubscribed', { retryable: false, status: 400, twilioCode: 21610, recipientOptedOut: true }) });
-    const service = new OutboxService({ db: {} as Db, clock: () => new Date('2026-12-05T10:00:00Z'), senders: { sms: sender, call: sender, email: sender }, statusCallback: 'https://press.example/twilio/status', optOuts });
+    const optOuts: OptOutStore = {
+      find: async () => undefined,
+      record: async (row) => void recorded.push(`${row.phone} ${row.keyword}`),
+    };
+    const { sender } = fakeSender({
+      fail: new TwilioSendError('unsubscribed', {
+        retryable: false,
+        status: 400,
+        twilioCode: 21610,
+        recipientOptedOut: true,
+      }),
+    });
+    const service = new OutboxService({
+      db: {} as Db,
+      clock: () => new Date('2026-12-05T10:00:00Z'),
+      senders: { sms: sender, call: sender, email: sender },
+      statusCallback: 'https://press.example/twilio/status',
+      optOuts,
+    });
     const { delivery, events } = recorder(claim(false));
     expect(await service.deliver(delivery)).toBe('refused');
     expect(events).toEqual(['refused 21610']);

@@ -49,7 +49,9 @@ describe('no-internet guard', () => {
   });
 
   it('allows the loopback and unix sockets', async () => {
-    expect(['127.0.0.1', 'localhost', '::1', '[::1]', '127.0.0.53', undefined].every((h) => isAllowedHost(h))).toBe(true);
+    expect(['127.0.0.1', 'localhost', '::1', '[::1]', '127.0.0.53', undefined].every((h) => isAllowedHost(h))).toBe(
+      true,
+    );
     expect(isAllowedHost('api.twilio.com')).toBe(false);
 
     const server = http.createServer((_req, res) => res.end('ok'));

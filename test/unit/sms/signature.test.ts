@@ -80,7 +80,9 @@ describe('verifyTwilioSignature', () => {
     const r = signedFormRequest(base({ path: '/twilio/status?attempt=2&kind=sms' }));
     expect((await slashApp.request(r.path, r.init)).status).toBe(200);
     // the query is part of what was signed
-    const other = signedFormRequest(base({ path: '/twilio/status?attempt=2&kind=sms', urlOverride: `${PUBLIC}/twilio/status?attempt=3&kind=sms` }));
+    const other = signedFormRequest(
+      base({ path: '/twilio/status?attempt=2&kind=sms', urlOverride: `${PUBLIC}/twilio/status?attempt=3&kind=sms` }),
+    );
     await expectRefused(await app.request(other.path, other.init));
   });
 
@@ -215,7 +217,13 @@ describe('fake Twilio status callbacks are signed like the real Twilio', () => {
 
   function gatewayFor() {
     return createTwilioGateway(
-      { accountSid: fake.accountSid, authToken: fake.authToken, phoneNumber: '+443001234567', apiBaseUrl: fake.baseUrl, configured: true },
+      {
+        accountSid: fake.accountSid,
+        authToken: fake.authToken,
+        phoneNumber: '+443001234567',
+        apiBaseUrl: fake.baseUrl,
+        configured: true,
+      },
       { timeoutMs: 2000 },
     );
   }
@@ -230,7 +238,13 @@ describe('fake Twilio status callbacks are signed like the real Twilio', () => {
       statusCallback: `${PUBLIC}/twilio/status?enquiry=PD-1234`,
     });
     expect(await fake.sendStatusCallback(sid, 'delivered')).toBe(200);
-    expect(seen[0].params).toMatchObject({ MessageSid: sid, MessageStatus: 'delivered', AccountSid: fake.accountSid, To: '+447911123456', From: '+443001234567' });
+    expect(seen[0].params).toMatchObject({
+      MessageSid: sid,
+      MessageStatus: 'delivered',
+      AccountSid: fake.accountSid,
+      To: '+447911123456',
+      From: '+443001234567',
+    });
     expect(seen[0].params.ErrorCode).toBeUndefined();
     expect(await fake.sendStatusCallback(fake.messages[0], 'failed')).toBe(200);
     expect(seen[1].params).toMatchObject({ MessageStatus: 'failed', ErrorCode: '30008' });
@@ -273,7 +287,13 @@ describe('fake Twilio status callbacks are signed like the real Twilio', () => {
       const app = makeApp({ authToken: fake.authToken, publicBaseUrl: PUBLIC });
       other.callbackFetch = (url, init) => app.request(url, init);
       const gw = createTwilioGateway(
-        { accountSid: other.accountSid, authToken: other.authToken, phoneNumber: '+443001234567', apiBaseUrl: other.baseUrl, configured: true },
+        {
+          accountSid: other.accountSid,
+          authToken: other.authToken,
+          phoneNumber: '+443001234567',
+          apiBaseUrl: other.baseUrl,
+          configured: true,
+        },
         { timeoutMs: 2000 },
       );
       const { sid } = await gw.sendSms({ to: '+447911123456', body: 'x', statusCallback: `${PUBLIC}/twilio/status` });

@@ -159,7 +159,13 @@ describe('TwilioGateway.sendSms against the fake Twilio', () => {
   });
 
   it('when Twilio is not configured nothing is sent and the error names the env vars', async () => {
-    const off = createTwilioGateway({ accountSid: '', authToken: '', phoneNumber: '', apiBaseUrl: fake.baseUrl, configured: false });
+    const off = createTwilioGateway({
+      accountSid: '',
+      authToken: '',
+      phoneNumber: '',
+      apiBaseUrl: fake.baseUrl,
+      configured: false,
+    });
     const err = await sendError(off.sendSms({ to: ON_CALL, body: 'x' }));
     expect(err.retryable).toBe(false);
     expect(err.message).toMatch(/not configured.*TWILIO_ACCOUNT_SID.*TWILIO_AUTH_TOKEN.*TWILIO_PHONE_NUMBER/);
@@ -172,7 +178,11 @@ describe('TwilioGateway.sendSms against the fake Twilio', () => {
 describe('TwilioGateway.placeCall', () => {
   it('sends the TwiML and asks for the completed status callback', async () => {
     const twiml = '<Response><Say voice="alice">Urgent media enquiry PD-1234. Reply ACK by SMS.</Say></Response>';
-    const result = await gateway.placeCall({ to: ON_CALL, twiml, statusCallback: 'https://press.example.org/twilio/status' });
+    const result = await gateway.placeCall({
+      to: ON_CALL,
+      twiml,
+      statusCallback: 'https://press.example.org/twilio/status',
+    });
     expect(result.sid).toMatch(/^CA[0-9a-f]{32}$/);
     expect(result.status).toBe('queued');
     const [call] = await fake.waitForCalls(1, 1000);

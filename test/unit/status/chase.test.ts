@@ -33,9 +33,12 @@ describe('isChase', () => {
     expect(isChase(text)).toBe(false);
   });
 
-  it.each(['Here is the photo I mentioned', 'The interview is now at 3pm, not 2pm.', 'Thanks, that is all I need.'])('does not count %j', (text) => {
-    expect(isChase(text)).toBe(false);
-  });
+  it.each(['Here is the photo I mentioned', 'The interview is now at 3pm, not 2pm.', 'Thanks, that is all I need.'])(
+    'does not count %j',
+    (text) => {
+      expect(isChase(text)).toBe(false);
+    },
+  );
 
   it('does not count an empty or blank follow-up', () => {
     expect(isChase('')).toBe(false);
@@ -59,11 +62,15 @@ describe('newText', () => {
 
   it('stops at the first quoted line or an "Original Message" separator', () => {
     expect(newText('Chasing this one.\n> earlier text\nmore earlier text')).toBe('Chasing this one.');
-    expect(newText('Any update please?\n\n-----Original Message-----\nFrom: Press Office\nSubject: Your enquiry')).toBe('Any update please?');
+    expect(newText('Any update please?\n\n-----Original Message-----\nFrom: Press Office\nSubject: Your enquiry')).toBe(
+      'Any update please?',
+    );
   });
 
   it('keeps a whole message that quotes nothing, without surrounding blank lines', () => {
-    expect(newText('\nFirst line.\nSecond line, with the new figures.\n\n')).toBe('First line.\nSecond line, with the new figures.');
+    expect(newText('\nFirst line.\nSecond line, with the new figures.\n\n')).toBe(
+      'First line.\nSecond line, with the new figures.',
+    );
   });
 });
 
@@ -78,7 +85,16 @@ describe('real questions and additions are not chases', () => {
   });
 
   it("cuts Outlook's quoted history (a rule of underscores, or From:) so a short chase still counts", () => {
-    const outlook = ['Any news?', '', '________________________________', 'From: Press Office <press.office@press.example.org>', 'Sent: 01 December 2026 10:00', 'Subject: Re: Library [PD-ABC-123]', '', 'Thank you for your enquiry. '.repeat(20)].join('\r\n');
+    const outlook = [
+      'Any news?',
+      '',
+      '________________________________',
+      'From: Press Office <press.office@press.example.org>',
+      'Sent: 01 December 2026 10:00',
+      'Subject: Re: Library [PD-ABC-123]',
+      '',
+      'Thank you for your enquiry. '.repeat(20),
+    ].join('\r\n');
     expect(newText(outlook)).toBe('Any news?');
     expect(isChase(newText(outlook))).toBe(true);
     expect(newText('Chasing this\nFrom: Press Office\nSent: today')).toBe('Chasing this');

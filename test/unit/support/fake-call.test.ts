@@ -34,7 +34,8 @@ function makeApp() {
     const u = new URL(c.req.url);
     const params = c.req.method === 'POST' ? Object.fromEntries(new URLSearchParams(await c.req.text())) : {};
     const signature = c.req.header('X-Twilio-Signature') ?? '';
-    if (!twilio.validateRequest(fake.authToken, signature, PUBLIC + u.pathname + u.search, params)) return c.text('bad signature', 403);
+    if (!twilio.validateRequest(fake.authToken, signature, PUBLIC + u.pathname + u.search, params))
+      return c.text('bad signature', 403);
     const all = { ...Object.fromEntries(u.searchParams), ...params };
     seen.push({ path: u.pathname, method: c.req.method, params: all });
     c.set('params', all);
@@ -76,7 +77,9 @@ function makeApp() {
   });
   app.post('/whisper', (c) => {
     const r = new twilio.twiml.VoiceResponse();
-    r.gather({ numDigits: 1, action: '/whisper/answer?enquiry=PD-1' }).say('A journalist is calling. Press 1 to accept.');
+    r.gather({ numDigits: 1, action: '/whisper/answer?enquiry=PD-1' }).say(
+      'A journalist is calling. Press 1 to accept.',
+    );
     r.say('Goodbye.');
     r.hangup();
     return twiml(c, r);
@@ -124,8 +127,19 @@ function makeApp() {
     return twiml(c, r);
   });
   app.post('/broken', (c) => c.text('oops', 500));
-  app.post('/malformed', (c) => c.body('<Response><Say>Tom & Jerry</Say></Response>', 200, { 'Content-Type': 'text/xml' }));
-  app.post('/loop', (c) => twiml(c, (() => { const r = new twilio.twiml.VoiceResponse(); r.redirect('/loop'); return r; })()));
+  app.post('/malformed', (c) =>
+    c.body('<Response><Say>Tom & Jerry</Say></Response>', 200, { 'Content-Type': 'text/xml' }),
+  );
+  app.post('/loop', (c) =>
+    twiml(
+      c,
+      (() => {
+        const r = new twilio.twiml.VoiceResponse();
+        r.redirect('/loop');
+        return r;
+      })(),
+    ),
+  );
   return app;
 }
 
@@ -145,7 +159,9 @@ beforeAll(async () => {
   const app = makeApp();
   // Any origin maps to the in-process app, so a request signed for the wrong URL reaches it (and is refused).
   fake.callbackFetch = (url, init) => app.request(url.replace(/^https?:\/\/[^/]+/, ''), init);
-  client = twilio(fake.accountSid, fake.authToken, { httpClient: new FakeOriginClient({ timeout: 5000, autoRetry: false }) });
+  client = twilio(fake.accountSid, fake.authToken, {
+    httpClient: new FakeOriginClient({ timeout: 5000, autoRetry: false }),
+  });
 });
 afterAll(async () => fake?.close());
 beforeEach(() => {
@@ -155,9 +171,14 @@ beforeEach(() => {
 
 describe('parseXml', () => {
   it('reads TwiML and refuses malformed documents', () => {
-    const doc = parseXml('<?xml version="1.0" encoding="UTF-8"?><Response><Say voice=\'alice\'>A &amp; B &#8212; c</Say><Hangup/></Response>');
+    const doc = parseXml(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Say voice=\'alice\'>A &amp; B &#8212; c</Say><Hangup/></Response>',
+    );
     expect(doc.name).toBe('Response');
-    expect(doc.children).toEqual([{ name: 'Say', attrs: { voice: 'alice' }, children: ['A & B \u2014 c'] }, { name: 'Hangup', attrs: {}, children: [] }]);
+    expect(doc.children).toEqual([
+      { name: 'Say', attrs: { voice: 'alice' }, children: ['A & B \u2014 c'] },
+      { name: 'Hangup', attrs: {}, children: [] },
+    ]);
     expect(() => parseXml('<Response><Say>Tom & Jerry</Say></Response>')).toThrow(/bare '&'/);
     expect(() => parseXml('<Response><Say></Response>')).toThrow(/does not close/);
     expect(() => parseXml('<Response/>junk')).toThrow(/outside the root/);
@@ -189,7 +210,9 @@ describe('inbound call', () => {
     });
     expect(seen[1].params).toMatchObject({ CallSid: log.sid, CallStatus: 'in-progress', Digits: '1' });
     expect(log.steps[0].answeredAt).toBeGreaterThanOrEqual(log.steps[0].at);
-    expect(fake.webhooks.map((w) => [w.kind, w.url, w.status])).toEqual(log.steps.map((s) => ['voice', s.url, s.status]));
+    expect(fake.webhooks.map((w) => [w.kind, w.url, w.status])).toEqual(
+      log.steps.map((s) => ['voice', s.url, s.status]),
+    );
     expect(fake.callLogs).toEqual([log]);
   });
 
@@ -207,9 +230,18 @@ describe('inbound call', () => {
   });
 
   it('GET documents carry the parameters in the signed query; Redirect resolves ../ against the document', async () => {
-    const log = await fake.call({ from: JOURNALIST, url: `${PUBLIC}/get-menu?x=1`, method: 'GET', caller: { hangUpAt: 'gather' } });
+    const log = await fake.call({
+      from: JOURNALIST,
+      url: `${PUBLIC}/get-menu?x=1`,
+      method: 'GET',
+      caller: { hangUpAt: 'gather' },
+    });
     expect(log.steps[0].method).toBe('GET');
-    expect(seen[0]).toMatchObject({ method: 'GET', path: '/get-menu', params: { x: '1', From: JOURNALIST, CallStatus: 'ringing' } });
+    expect(seen[0]).toMatchObject({
+      method: 'GET',
+      path: '/get-menu',
+      params: { x: '1', From: JOURNALIST, CallStatus: 'ringing' },
+    });
     expect(log.steps[1].url).toBe(`${PUBLIC}/gather`);
     expect(log.said).toEqual([`Hello ${JOURNALIST}`]);
     expect(log.ended).toBe('caller-hung-up'); // hung up on reaching the Gather: its Say is not heard
@@ -224,20 +256,49 @@ describe('inbound call', () => {
     expect(log.ended).toBe('completed');
     const whisper = log.steps.find((s) => s.kind === 'whisper');
     expect(whisper?.url).toBe(`${PUBLIC}/whisper?enquiry=PD-1`);
-    expect(whisper?.params).toMatchObject({ ParentCallSid: log.sid, From: OFFICE, To: DESK_B, Direction: 'outbound-dial', CallStatus: 'in-progress' });
+    expect(whisper?.params).toMatchObject({
+      ParentCallSid: log.sid,
+      From: OFFICE,
+      To: DESK_B,
+      Direction: 'outbound-dial',
+      CallStatus: 'in-progress',
+    });
     expect(whisper?.params.CallSid).toMatch(/^CA[0-9a-f]{32}$/);
     expect(whisper?.params.CallSid).not.toBe(log.sid);
     const result = log.steps[log.steps.length - 1];
     expect(result.url).toBe(`${PUBLIC}/dial/result`);
-    expect(result.params).toMatchObject({ CallSid: log.sid, DialCallStatus: 'completed', DialCallDuration: '95', DialBridged: 'true', DialCallSid: whisper?.params.CallSid });
+    expect(result.params).toMatchObject({
+      CallSid: log.sid,
+      DialCallStatus: 'completed',
+      DialCallDuration: '95',
+      DialBridged: 'true',
+      DialCallSid: whisper?.params.CallSid,
+    });
     expect(log.parties[DESK_A]).toMatchObject({ rang: true, answered: false, accepted: false, said: [] });
-    expect(log.parties[DESK_B]).toMatchObject({ rang: true, answered: true, accepted: true, said: ['A journalist is calling. Press 1 to accept.', 'Connecting.'] });
+    expect(log.parties[DESK_B]).toMatchObject({
+      rang: true,
+      answered: true,
+      accepted: true,
+      said: ['A journalist is calling. Press 1 to accept.', 'Connecting.'],
+    });
     expect(log.said).toEqual(['Connecting you.', 'Dial completed.']);
-    expect(log.dials).toEqual([expect.objectContaining({ numbers: [DESK_A, DESK_B], timeout: 20, callerId: OFFICE, status: 'completed', bridged: true })]);
+    expect(log.dials).toEqual([
+      expect.objectContaining({
+        numbers: [DESK_A, DESK_B],
+        timeout: 20,
+        callerId: OFFICE,
+        status: 'completed',
+        bridged: true,
+      }),
+    ]);
   });
 
   it('dial: a whisper that declines is a completed dial of 0 seconds, not bridged', async () => {
-    const log = await fake.call({ from: JOURNALIST, url: `${PUBLIC}/dial`, parties: { [DESK_A]: { answers: true, digits: ['2'] } } });
+    const log = await fake.call({
+      from: JOURNALIST,
+      url: `${PUBLIC}/dial`,
+      parties: { [DESK_A]: { answers: true, digits: ['2'] } },
+    });
     const result = log.steps[log.steps.length - 1];
     expect(result.params).toMatchObject({ DialCallStatus: 'completed', DialCallDuration: '0', DialBridged: 'false' });
     expect(result.params.DialCallSid).toBe(log.parties[DESK_A].sid);
@@ -251,12 +312,20 @@ describe('inbound call', () => {
     expect(log.steps[1].params).toMatchObject({ DialCallStatus: 'no-answer', DialBridged: 'false' });
     expect(log.steps[1].params.DialCallSid).toBeUndefined();
     expect(log.said).toEqual(['Connecting you.', 'Dial no-answer.']);
-    const busy = await fake.call({ from: JOURNALIST, url: `${PUBLIC}/dial`, parties: { [DESK_A]: { busy: true }, [DESK_B]: { busy: true } } });
+    const busy = await fake.call({
+      from: JOURNALIST,
+      url: `${PUBLIC}/dial`,
+      parties: { [DESK_A]: { busy: true }, [DESK_B]: { busy: true } },
+    });
     expect(busy.steps[1].params.DialCallStatus).toBe('busy');
   });
 
   it('record → action, recording status and transcription callbacks; the recording downloads and deletes', async () => {
-    const log = await fake.call({ from: JOURNALIST, url: `${PUBLIC}/record`, caller: { message: { seconds: 42, transcript: 'Call me about the fire.' } } });
+    const log = await fake.call({
+      from: JOURNALIST,
+      url: `${PUBLIC}/record`,
+      caller: { message: { seconds: 42, transcript: 'Call me about the fire.' } },
+    });
     expect(log.ended).toBe('caller-hung-up');
     expect(log.recordings).toHaveLength(1);
     const re = log.recordings[0];
@@ -268,7 +337,12 @@ describe('inbound call', () => {
       ['recording-status', `${PUBLIC}/record/status`],
       ['transcription', `${PUBLIC}/record/transcription`],
     ]);
-    expect(log.steps[1].params).toMatchObject({ RecordingSid: re, RecordingUrl: recordingUrl, RecordingDuration: '42', Digits: 'hangup' });
+    expect(log.steps[1].params).toMatchObject({
+      RecordingSid: re,
+      RecordingUrl: recordingUrl,
+      RecordingDuration: '42',
+      Digits: 'hangup',
+    });
     expect(log.steps[2].params).toEqual({
       AccountSid: fake.accountSid,
       CallSid: log.sid,
@@ -302,7 +376,11 @@ describe('inbound call', () => {
     expect(bytes.equals(fake.recordings.get(re)?.bytes ?? Buffer.alloc(0))).toBe(true);
     const wav = await fetch(recordingUrl, { headers: basic() });
     expect(wav.headers.get('content-type')).toBe('audio/x-wav');
-    expect(Buffer.from(await wav.arrayBuffer()).subarray(0, 4).toString('ascii')).toBe('RIFF');
+    expect(
+      Buffer.from(await wav.arrayBuffer())
+        .subarray(0, 4)
+        .toString('ascii'),
+    ).toBe('RIFF');
     const meta = (await (await fetch(`${recordingUrl}.json`, { headers: basic() })).json()) as Record<string, unknown>;
     expect(meta).toMatchObject({ sid: re, call_sid: log.sid, duration: '42', status: 'completed' });
 
@@ -314,13 +392,21 @@ describe('inbound call', () => {
   });
 
   it('record: failed transcription, maxLength cut-off, no message and hang-up before the tone', async () => {
-    const failed = await fake.call({ from: JOURNALIST, url: `${PUBLIC}/record`, caller: { message: { seconds: 5, transcript: null } } });
+    const failed = await fake.call({
+      from: JOURNALIST,
+      url: `${PUBLIC}/record`,
+      caller: { message: { seconds: 5, transcript: null } },
+    });
     const tr = failed.steps.find((s) => s.kind === 'transcription');
     expect(tr?.params.TranscriptionStatus).toBe('failed');
     expect(tr?.params.TranscriptionText).toBeUndefined();
 
     // Longer than maxLength (60): cut off, still on the line, so the action's TwiML is played.
-    const long = await fake.call({ from: JOURNALIST, url: `${PUBLIC}/record`, caller: { message: { seconds: 300, transcript: 'x' } } });
+    const long = await fake.call({
+      from: JOURNALIST,
+      url: `${PUBLIC}/record`,
+      caller: { message: { seconds: 300, transcript: 'x' } },
+    });
     expect(long.steps[1].params.RecordingDuration).toBe('60');
     expect(long.steps[1].params.Digits).toBeUndefined();
     expect(long.ended).toBe('completed');
@@ -330,7 +416,11 @@ describe('inbound call', () => {
     expect(silent.recordings).toEqual([]);
     expect(silent.said).toEqual(['Leave a message after the tone.', 'We did not hear a message.']);
 
-    const gone = await fake.call({ from: JOURNALIST, url: `${PUBLIC}/record`, caller: { hangUpAt: 'record', message: { seconds: 10, transcript: 'x' } } });
+    const gone = await fake.call({
+      from: JOURNALIST,
+      url: `${PUBLIC}/record`,
+      caller: { hangUpAt: 'record', message: { seconds: 10, transcript: 'x' } },
+    });
     expect(gone.ended).toBe('caller-hung-up');
     expect(gone.steps.map((s) => s.url)).toEqual([`${PUBLIC}/record`]); // no action request
     expect(gone.recordings).toEqual([]);
@@ -374,16 +464,38 @@ describe('outbound call placed through the REST API', () => {
 
   it('a human answers: AMD callback, then the Gather action, then the completed status callback', async () => {
     const call = await place(ackTwiml());
-    const log = await fake.answerCall(call.sid, { answeredBy: 'human', digits: ['1'], amdDelayMs: 0, machineDetectionMs: 2500 });
+    const log = await fake.answerCall(call.sid, {
+      answeredBy: 'human',
+      digits: ['1'],
+      amdDelayMs: 0,
+      machineDetectionMs: 2500,
+    });
     expect(log.steps.map((s) => [s.kind, s.url, s.status])).toEqual([
       ['amd', `${PUBLIC}/amd`, 204],
       ['voice', `${PUBLIC}/page/ack`, 200],
     ]);
-    expect(log.steps[0].params).toEqual({ CallSid: call.sid, AccountSid: fake.accountSid, AnsweredBy: 'human', MachineDetectionDuration: '2500' });
-    expect(log.steps[1].params).toMatchObject({ CallSid: call.sid, From: OFFICE, To: DESK_A, Direction: 'outbound-api', CallStatus: 'in-progress', Digits: '1' });
+    expect(log.steps[0].params).toEqual({
+      CallSid: call.sid,
+      AccountSid: fake.accountSid,
+      AnsweredBy: 'human',
+      MachineDetectionDuration: '2500',
+    });
+    expect(log.steps[1].params).toMatchObject({
+      CallSid: call.sid,
+      From: OFFICE,
+      To: DESK_A,
+      Direction: 'outbound-api',
+      CallStatus: 'in-progress',
+      Digits: '1',
+    });
     expect(log.said).toEqual(['Urgent enquiry. Press 1 to acknowledge.', 'Acknowledged.']);
     expect(fake.webhooks.map((w) => w.kind)).toEqual(['amd', 'voice', 'status']);
-    expect(fake.webhooks[2].params).toMatchObject({ CallSid: call.sid, CallStatus: 'completed', CallDuration: '20', AnsweredBy: 'human' });
+    expect(fake.webhooks[2].params).toMatchObject({
+      CallSid: call.sid,
+      CallStatus: 'completed',
+      CallDuration: '20',
+      AnsweredBy: 'human',
+    });
     expect(fake.calls[0].status).toBe('completed');
   });
 
@@ -418,7 +530,10 @@ describe('outbound call placed through the REST API', () => {
     const missed = await place(ackTwiml());
     const noAnswer = await fake.answerCall(missed.sid, { noAnswer: true });
     expect(noAnswer.ended).toBe('no-answer');
-    expect(fake.webhooks[fake.webhooks.length - 1].params).toMatchObject({ CallSid: missed.sid, CallStatus: 'no-answer' });
+    expect(fake.webhooks[fake.webhooks.length - 1].params).toMatchObject({
+      CallSid: missed.sid,
+      CallStatus: 'no-answer',
+    });
     const engaged = await place(ackTwiml());
     await fake.answerCall(engaged.sid, { busy: true });
     expect(fake.calls[2].status).toBe('busy');
@@ -438,6 +553,10 @@ describe('outbound call placed through the REST API', () => {
     expect(log.ended).toBe('ended-by-api');
     expect(log.said).not.toContain('Still here.');
     expect(fake.calls[1].endedByApi).toBe(true);
-    expect(fake.requests.some((q) => q.method === 'POST' && q.path.endsWith(`/Calls/${mid.sid}.json`) && q.responseStatus === 200)).toBe(true);
+    expect(
+      fake.requests.some(
+        (q) => q.method === 'POST' && q.path.endsWith(`/Calls/${mid.sid}.json`) && q.responseStatus === 200,
+      ),
+    ).toBe(true);
   });
 });

@@ -44,7 +44,11 @@ beforeEach(() => {
   received = [];
   answer = null;
   fake.callbackFetch = (url, init) => {
-    received.push({ url, signature: init.headers['X-Twilio-Signature'], params: Object.fromEntries(new URLSearchParams(init.body)) });
+    received.push({
+      url,
+      signature: init.headers['X-Twilio-Signature'],
+      params: Object.fromEntries(new URLSearchParams(init.body)),
+    });
     const r = new twilio.twiml.MessagingResponse();
     if (answer !== null) r.message(answer);
     return new Response(r.toString(), { status: 200, headers: { 'Content-Type': 'text/xml' } });
@@ -54,12 +58,27 @@ beforeEach(() => {
 /** Expects `p` to be refused by Twilio as unsubscribed (400 / 21610), for good. */
 async function expectUnsubscribed(p: Promise<unknown>): Promise<void> {
   await expect(p).rejects.toBeInstanceOf(TwilioSendError);
-  await expect(p).rejects.toMatchObject({ status: 400, twilioCode: 21610, retryable: false, recipientOptedOut: true, message: expect.stringContaining('Attempt to send to unsubscribed recipient') });
+  await expect(p).rejects.toMatchObject({
+    status: 400,
+    twilioCode: 21610,
+    retryable: false,
+    recipientOptedOut: true,
+    message: expect.stringContaining('Attempt to send to unsubscribed recipient'),
+  });
 }
 
 describe('the fake Twilio: opt-out keywords', () => {
   it('has Twilio’s default keyword lists', () => {
-    expect([...TWILIO_OPT_OUT_KEYWORDS].sort()).toEqual(['CANCEL', 'END', 'OPTOUT', 'QUIT', 'REVOKE', 'STOP', 'STOPALL', 'UNSUBSCRIBE']);
+    expect([...TWILIO_OPT_OUT_KEYWORDS].sort()).toEqual([
+      'CANCEL',
+      'END',
+      'OPTOUT',
+      'QUIT',
+      'REVOKE',
+      'STOP',
+      'STOPALL',
+      'UNSUBSCRIBE',
+    ]);
     expect([...TWILIO_OPT_IN_KEYWORDS].sort()).toEqual(['START', 'UNSTOP', 'YES']);
     expect([...TWILIO_HELP_KEYWORDS].sort()).toEqual(['HELP', 'INFO']);
   });
@@ -70,10 +89,17 @@ describe('the fake Twilio: opt-out keywords', () => {
     expect(response.status).toBe(200);
     expect(record.keyword).toBe('STOP');
     expect(received).toHaveLength(1);
-    expect(received[0].params).toMatchObject({ From: JOURNALIST, To: OFFICE, Body: '  stop ', AccountSid: fake.accountSid });
+    expect(received[0].params).toMatchObject({
+      From: JOURNALIST,
+      To: OFFICE,
+      Body: '  stop ',
+      AccountSid: fake.accountSid,
+    });
     expect(received[0].params.OptOutType).toBeUndefined();
     expect(twilio.validateRequest(fake.authToken, received[0].signature, SMS_URL, received[0].params)).toBe(true);
-    expect(fake.autoReplies).toEqual([{ to: JOURNALIST, from: OFFICE, body: TWILIO_AUTO_REPLIES.STOP, keyword: 'STOP', at: expect.any(Date) }]);
+    expect(fake.autoReplies).toEqual([
+      { to: JOURNALIST, from: OFFICE, body: TWILIO_AUTO_REPLIES.STOP, keyword: 'STOP', at: expect.any(Date) },
+    ]);
     expect(fake.optOuts.isOptedOut(JOURNALIST, OFFICE)).toBe(true);
 
     await expectUnsubscribed(gateway.sendSms({ to: JOURNALIST, body: 'After the STOP' }));
@@ -106,17 +132,23 @@ describe('the fake Twilio: opt-out keywords', () => {
     expect(received).toHaveLength(2);
   });
 
-  it.each([...TWILIO_HELP_KEYWORDS])('answers a bare %s with Twilio’s help text, forwards it, and changes nothing', async (word) => {
-    answer = 'The app’s own answer';
-    const { record } = await fake.receiveSms({ from: JOURNALIST, body: word });
-    expect(fake.autoReplies).toEqual([{ to: JOURNALIST, from: OFFICE, body: TWILIO_AUTO_REPLIES.HELP, keyword: 'HELP', at: expect.any(Date) }]);
-    expect(received).toHaveLength(1);
-    expect(record.replies).toEqual([{ body: 'The app’s own answer', blocked: false }]);
-    await gateway.sendSms({ to: JOURNALIST, body: 'Still reachable' });
-  });
+  it.each([...TWILIO_HELP_KEYWORDS])(
+    'answers a bare %s with Twilio’s help text, forwards it, and changes nothing',
+    async (word) => {
+      answer = 'The app’s own answer';
+      const { record } = await fake.receiveSms({ from: JOURNALIST, body: word });
+      expect(fake.autoReplies).toEqual([
+        { to: JOURNALIST, from: OFFICE, body: TWILIO_AUTO_REPLIES.HELP, keyword: 'HELP', at: expect.any(Date) },
+      ]);
+      expect(received).toHaveLength(1);
+      expect(record.replies).toEqual([{ body: 'The app’s own answer', blocked: false }]);
+      await gateway.sendSms({ to: JOURNALIST, body: 'Still reachable' });
+    },
+  );
 
   it('takes nothing but the whole body as a keyword: "STOP please", "INFO 4821", "Help!" are ordinary texts', async () => {
-    for (const body of ['STOP please', 'INFO 4821', 'Help!', 'stop.', 'Yes please']) await fake.receiveSms({ from: JOURNALIST, body });
+    for (const body of ['STOP please', 'INFO 4821', 'Help!', 'stop.', 'Yes please'])
+      await fake.receiveSms({ from: JOURNALIST, body });
     expect(fake.autoReplies).toEqual([]);
     expect(fake.inboundSms.map((m) => m.keyword)).toEqual([null, null, null, null, null]);
     expect(received).toHaveLength(5);
@@ -145,7 +177,11 @@ describe('the fake Twilio: opt-out keywords', () => {
   });
 
   it('reads the <Message> texts of a TwiML answer, entities decoded', () => {
-    expect(twimlMessages('<?xml version="1.0"?><Response><Message>A &amp; B &lt;c&gt;</Message><Message to="+1">D</Message></Response>')).toEqual(['A & B <c>', 'D']);
+    expect(
+      twimlMessages(
+        '<?xml version="1.0"?><Response><Message>A &amp; B &lt;c&gt;</Message><Message to="+1">D</Message></Response>',
+      ),
+    ).toEqual(['A & B <c>', 'D']);
     expect(twimlMessages('<Response/>')).toEqual([]);
   });
 });

@@ -50,7 +50,16 @@ describe('the fake against the documented payloads', () => {
   let posted: Array<{ url: string; params: Record<string, string> }>;
   beforeAll(async () => {
     fake = await startFakeTwilio({ maxPageSize: 2 });
-    gateway = createTwilioGateway({ accountSid: fake.accountSid, authToken: fake.authToken, phoneNumber: OFFICE, apiBaseUrl: fake.baseUrl, configured: true }, { timeoutMs: 2000 });
+    gateway = createTwilioGateway(
+      {
+        accountSid: fake.accountSid,
+        authToken: fake.authToken,
+        phoneNumber: OFFICE,
+        apiBaseUrl: fake.baseUrl,
+        configured: true,
+      },
+      { timeoutMs: 2000 },
+    );
   });
   afterAll(async () => fake.close());
   beforeEach(() => {
@@ -58,11 +67,15 @@ describe('the fake against the documented payloads', () => {
     posted = [];
     fake.callbackFetch = (url, init) => {
       posted.push({ url, params: Object.fromEntries(new URLSearchParams(init.body)) });
-      return new Response(init.body.includes('Twiml') ? '<Response/>' : null, { status: init.body.includes('Twiml') ? 200 : 204 });
+      return new Response(init.body.includes('Twiml') ? '<Response/>' : null, {
+        status: init.body.includes('Twiml') ? 200 : 204,
+      });
     };
   });
 
-  const auth = () => ({ Authorization: `Basic ${Buffer.from(`${fake.accountSid}:${fake.authToken}`).toString('base64')}` });
+  const auth = () => ({
+    Authorization: `Basic ${Buffer.from(`${fake.accountSid}:${fake.authToken}`).toString('base64')}`,
+  });
   async function api(method: 'GET' | 'POST', path: string, form?: Record<string, string | string[]>) {
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(form ?? {})) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
@@ -82,7 +95,11 @@ describe('the fake against the documented payloads', () => {
   });
 
   it('a call create answers the Call resource as documented', async () => {
-    const res = await api('POST', 'Calls.json', { To: ON_CALL, From: OFFICE, Twiml: '<Response><Say>Hello</Say></Response>' });
+    const res = await api('POST', 'Calls.json', {
+      To: ON_CALL,
+      From: OFFICE,
+      Twiml: '<Response><Say>Hello</Say></Response>',
+    });
     expect(res.status).toBe(201);
     expectShape(res.json, fixture('call-create'));
   });
@@ -97,7 +114,11 @@ describe('the fake against the documented payloads', () => {
     for (const item of items) expectShape(item, fixture('message-create'));
     expect(String(res.json.next_page_uri)).toMatch(/[?&]Page=1&PageToken=PASM[0-9a-f]{32}$/);
     const calls = await api('GET', 'Calls.json');
-    expect(Object.keys(calls.json).sort()).toEqual(Object.keys(fixture<BodyFixture>('message-list-page').body).map((k) => (k === 'messages' ? 'calls' : k)).sort());
+    expect(Object.keys(calls.json).sort()).toEqual(
+      Object.keys(fixture<BodyFixture>('message-list-page').body)
+        .map((k) => (k === 'messages' ? 'calls' : k))
+        .sort(),
+    );
   });
 
   it('message status callbacks carry the documented parameters, ErrorCode on a failure', async () => {
@@ -111,7 +132,12 @@ describe('the fake against the documented payloads', () => {
   });
 
   it('call status and asynchronous AMD callbacks carry the documented parameters', async () => {
-    const call = await gateway.placeCall({ to: ON_CALL, twiml: '<Response><Say>Press Desk calling.</Say></Response>', statusCallback: CALLBACK, machineDetection: { statusCallback: CALLBACK } });
+    const call = await gateway.placeCall({
+      to: ON_CALL,
+      twiml: '<Response><Say>Press Desk calling.</Say></Response>',
+      statusCallback: CALLBACK,
+      machineDetection: { statusCallback: CALLBACK },
+    });
     await fake.answerCall(call.sid, { answeredBy: 'machine_start' });
     const amd = posted.filter((p) => 'AnsweredBy' in p.params && !('CallStatus' in p.params));
     const status = posted.filter((p) => 'CallStatus' in p.params);

@@ -31,7 +31,8 @@ describe('the fake Twilio refuses texts to numbers that cannot take them', () =>
   });
 
   it('places a call to the same numbers', async () => {
-    for (const to of [SHIPPED_FALLBACK, LONDON_LANDLINE, FREEPHONE]) await t.gateway.placeCall({ to, twiml: '<Response><Say>Page</Say></Response>' });
+    for (const to of [SHIPPED_FALLBACK, LONDON_LANDLINE, FREEPHONE])
+      await t.gateway.placeCall({ to, twiml: '<Response><Say>Page</Say></Response>' });
     expect(t.fake.calls.map((c) => c.to)).toEqual([SHIPPED_FALLBACK, LONDON_LANDLINE, FREEPHONE]);
   });
 

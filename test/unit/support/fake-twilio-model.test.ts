@@ -16,7 +16,10 @@ const ON_CALL = '+447911123456';
 async function createMessage(fake: FakeTwilio, body: string): Promise<Record<string, unknown>> {
   const res = await fetch(`${fake.baseUrl}/2010-04-01/Accounts/${fake.accountSid}/Messages.json`, {
     method: 'POST',
-    headers: { Authorization: `Basic ${Buffer.from(`${fake.accountSid}:${fake.authToken}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${fake.accountSid}:${fake.authToken}`).toString('base64')}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
     body: new URLSearchParams({ To: ON_CALL, From: OFFICE, Body: body }).toString(),
   });
   expect(res.status).toBe(201);
@@ -53,15 +56,24 @@ describe('progressPlan: status callbacks in Twilio order', () => {
   it('a message: sent then delivered (no callback for the initial queued); reorder puts delivered first', () => {
     expect(progressPlan({ kind: 'message' })).toEqual(['sent', 'delivered']);
     expect(progressPlan({ kind: 'message' }, undefined, { reorder: true })).toEqual(['delivered', 'sent']);
-    expect(progressPlan({ kind: 'message' }, ['sent', 'undelivered'], { reorder: true })).toEqual(['undelivered', 'sent']);
+    expect(progressPlan({ kind: 'message' }, ['sent', 'undelivered'], { reorder: true })).toEqual([
+      'undelivered',
+      'sent',
+    ]);
   });
 
   it('a call: only the events the create asked for, completed alone by default', () => {
-    expect(progressPlan({ kind: 'call', statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'] })).toEqual(['initiated', 'ringing', 'in-progress', 'completed']);
+    expect(
+      progressPlan({ kind: 'call', statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'] }),
+    ).toEqual(['initiated', 'ringing', 'in-progress', 'completed']);
     expect(progressPlan({ kind: 'call', statusCallbackEvent: ['completed'] })).toEqual(['completed']);
     expect(progressPlan({ kind: 'call' })).toEqual(['completed']);
-    expect(progressPlan({ kind: 'call', statusCallbackEvent: ['ringing', 'completed'] }, ['initiated', 'ringing', 'busy'])).toEqual(['ringing', 'busy']);
-    expect(progressPlan({ kind: 'call', statusCallbackEvent: ['answered', 'completed'] }, undefined, { reorder: true })).toEqual(['completed', 'in-progress']);
+    expect(
+      progressPlan({ kind: 'call', statusCallbackEvent: ['ringing', 'completed'] }, ['initiated', 'ringing', 'busy']),
+    ).toEqual(['ringing', 'busy']);
+    expect(
+      progressPlan({ kind: 'call', statusCallbackEvent: ['answered', 'completed'] }, undefined, { reorder: true }),
+    ).toEqual(['completed', 'in-progress']);
   });
 });
 
@@ -74,7 +86,12 @@ describe('listPage: Twilio list pagination', () => {
     expect(first.items.map((i) => i.sid)).toEqual(items.slice(0, 3).map((i) => i.sid));
     expect(first).toMatchObject({ page: 0, pageSize: 3, start: 0, end: 2, previousPageUri: null });
     const next = new URL(first.nextPageUri!, 'https://api.twilio.com');
-    expect(Object.fromEntries(next.searchParams)).toEqual({ To: ON_CALL, PageSize: '3', Page: '1', PageToken: `PA${items[2].sid}` });
+    expect(Object.fromEntries(next.searchParams)).toEqual({
+      To: ON_CALL,
+      PageSize: '3',
+      Page: '1',
+      PageToken: `PA${items[2].sid}`,
+    });
     const second = listPage(items, path, next.searchParams);
     expect(second.items.map((i) => i.sid)).toEqual(items.slice(3, 6).map((i) => i.sid));
     const third = listPage(items, path, new URL(second.nextPageUri!, 'https://x').searchParams);
@@ -90,7 +107,11 @@ describe('listPage: Twilio list pagination', () => {
 
 describe('checkMessagingTwiml: the answer to an inbound text, as Twilio reads it', () => {
   it('sends each <Message> of a well-formed <Response>, and nothing for an empty one', () => {
-    expect(checkMessagingTwiml('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Got it &amp; thanks</Message></Response>')).toEqual({
+    expect(
+      checkMessagingTwiml(
+        '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Got it &amp; thanks</Message></Response>',
+      ),
+    ).toEqual({
       ok: true,
       messages: [{ body: 'Got it & thanks', to: null, from: null }],
     });
@@ -99,11 +120,19 @@ describe('checkMessagingTwiml: the answer to an inbound text, as Twilio reads it
   });
 
   it('refuses malformed XML (12100), another verb or root (12200), and a body over 1,600 characters (21617)', () => {
-    expect(checkMessagingTwiml('<Response><Message>a & b</Message></Response>')).toMatchObject({ ok: false, code: 12100 });
+    expect(checkMessagingTwiml('<Response><Message>a & b</Message></Response>')).toMatchObject({
+      ok: false,
+      code: 12100,
+    });
     expect(checkMessagingTwiml('<Response><Say>hi</Say></Response>')).toMatchObject({ ok: false, code: 12200 });
     expect(checkMessagingTwiml('<Reply><Message>hi</Message></Reply>')).toMatchObject({ ok: false, code: 12200 });
-    expect(checkMessagingTwiml(`<Response><Message>${'x'.repeat(1600)}</Message></Response>`)).toMatchObject({ ok: true });
-    expect(checkMessagingTwiml(`<Response><Message>${'x'.repeat(1601)}</Message></Response>`)).toMatchObject({ ok: false, code: 21617 });
+    expect(checkMessagingTwiml(`<Response><Message>${'x'.repeat(1600)}</Message></Response>`)).toMatchObject({
+      ok: true,
+    });
+    expect(checkMessagingTwiml(`<Response><Message>${'x'.repeat(1601)}</Message></Response>`)).toMatchObject({
+      ok: false,
+      code: 21617,
+    });
   });
 });
 
@@ -112,7 +141,16 @@ describe('the fake server with the real twilio library', () => {
   let gateway: TwilioGateway;
   beforeAll(async () => {
     fake = await startFakeTwilio({ maxPageSize: 2 });
-    gateway = createTwilioGateway({ accountSid: fake.accountSid, authToken: fake.authToken, phoneNumber: OFFICE, apiBaseUrl: fake.baseUrl, configured: true }, { timeoutMs: 2000 });
+    gateway = createTwilioGateway(
+      {
+        accountSid: fake.accountSid,
+        authToken: fake.authToken,
+        phoneNumber: OFFICE,
+        apiBaseUrl: fake.baseUrl,
+        configured: true,
+      },
+      { timeoutMs: 2000 },
+    );
   });
   afterAll(async () => fake.close());
   beforeEach(() => fake.reset());
@@ -135,13 +173,19 @@ describe('the fake server with the real twilio library', () => {
     expect(lists.length).toBeGreaterThanOrEqual(2);
   });
 
-  it("and the look-up of a call: the page call not yet recorded is found behind two newer ones on the first page", async () => {
+  it('and the look-up of a call: the page call not yet recorded is found behind two newer ones on the first page', async () => {
     const twiml = '<Response><Say>hi</Say></Response>';
     const target = await gateway.placeCall({ to: ON_CALL, twiml });
     const newer = [await gateway.placeCall({ to: ON_CALL, twiml }), await gateway.placeCall({ to: ON_CALL, twiml })];
-    const found = await gateway.findPlacedCall({ to: ON_CALL, since: new Date(Date.now() - 60_000), exclude: newer.map((c) => c.sid) });
+    const found = await gateway.findPlacedCall({
+      to: ON_CALL,
+      since: new Date(Date.now() - 60_000),
+      exclude: newer.map((c) => c.sid),
+    });
     expect(found).toBe(target.sid);
-    expect(fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/Calls.json')).length).toBeGreaterThanOrEqual(2);
+    expect(
+      fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/Calls.json')).length,
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it('progress posts a message sent → delivered, or delivered first, and a call only the events it asked for', async () => {
@@ -151,10 +195,18 @@ describe('the fake server with the real twilio library', () => {
       seen.push([p.get('MessageSid') ?? p.get('CallSid') ?? '', p.get('MessageStatus') ?? p.get('CallStatus') ?? '']);
       return new Response(null, { status: 204 });
     };
-    const sms = await gateway.sendSms({ to: ON_CALL, body: 'hello', statusCallback: 'https://press.example.org/twilio/status' });
+    const sms = await gateway.sendSms({
+      to: ON_CALL,
+      body: 'hello',
+      statusCallback: 'https://press.example.org/twilio/status',
+    });
     await fake.progress(sms.sid);
     await fake.progress(sms.sid, undefined, { reorder: true });
-    const call = await gateway.placeCall({ to: ON_CALL, twiml: '<Response><Say>hi</Say></Response>', statusCallback: 'https://press.example.org/twilio/status' });
+    const call = await gateway.placeCall({
+      to: ON_CALL,
+      twiml: '<Response><Say>hi</Say></Response>',
+      statusCallback: 'https://press.example.org/twilio/status',
+    });
     await fake.progress(call.sid);
     expect(seen).toEqual([
       [sms.sid, 'sent'],

@@ -80,10 +80,24 @@ describeIfImap('Dovecot for the tests', () => {
   });
 
   it('accepts the test user only with its password', async () => {
-    const wrong = new ImapFlow({ host: server.host, port: server.port, secure: false, doSTARTTLS: false, auth: { user: server.user, pass: 'not-the-password' }, logger: false });
+    const wrong = new ImapFlow({
+      host: server.host,
+      port: server.port,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user: server.user, pass: 'not-the-password' },
+      logger: false,
+    });
     await expect(wrong.connect()).rejects.toMatchObject({ authenticationFailed: true });
     wrong.close();
-    const other = new ImapFlow({ host: server.host, port: server.port, secure: false, doSTARTTLS: false, auth: { user: 'someone.else', pass: server.password }, logger: false });
+    const other = new ImapFlow({
+      host: server.host,
+      port: server.port,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user: 'someone.else', pass: server.password },
+      logger: false,
+    });
     await expect(other.connect()).rejects.toMatchObject({ authenticationFailed: true });
     other.close();
   });
@@ -216,7 +230,10 @@ describe('recording SMTP server', () => {
     expect(mail.parsed.subject).toBe('Re: Bridge [PD-000123] – ünïcode');
     expect(mail.parsed.inReplyTo).toBe('<first@news.example.com>');
     expect(mail.parsed.references).toBe('<first@news.example.com>');
-    expect(mail.parsed.from?.value[0]).toMatchObject({ name: 'Press Office', address: 'press.office@press.example.org' });
+    expect(mail.parsed.from?.value[0]).toMatchObject({
+      name: 'Press Office',
+      address: 'press.office@press.example.org',
+    });
     expect(mail.parsed.text?.trim()).toBe('Thanks, we will call you back.');
     expect(mail.raw).toMatch(/^In-Reply-To: <first@news\.example\.com>\r$/m);
     expect(mail.at).toBeInstanceOf(Date);
@@ -224,7 +241,13 @@ describe('recording SMTP server', () => {
 
   it('records the null return path of a bounce-like message as an empty sender', async () => {
     const transport = nodemailer.createTransport(smtp.url);
-    await transport.sendMail({ envelope: { from: '', to: ['jo@news.example.com'] }, from: 'mailer-daemon@press.example.org', to: 'jo@news.example.com', subject: 'x', text: 'y' });
+    await transport.sendMail({
+      envelope: { from: '', to: ['jo@news.example.com'] },
+      from: 'mailer-daemon@press.example.org',
+      to: 'jo@news.example.com',
+      subject: 'x',
+      text: 'y',
+    });
     transport.close();
     const [mail] = await smtp.waitFor(1);
     expect(mail.from).toBe('');
@@ -233,7 +256,13 @@ describe('recording SMTP server', () => {
   it('failNext refuses with a 451 the client sees as temporary, then accepts again', async () => {
     smtp.failNext(1);
     const transport = nodemailer.createTransport(smtp.url);
-    const send = () => transport.sendMail({ from: 'press.office@press.example.org', to: 'jo@news.example.com', subject: 'Retry me', text: 'x' });
+    const send = () =>
+      transport.sendMail({
+        from: 'press.office@press.example.org',
+        to: 'jo@news.example.com',
+        subject: 'Retry me',
+        text: 'x',
+      });
     const err = (await send().catch((e: unknown) => e)) as { responseCode?: number; message?: string };
     expect(err.responseCode).toBe(451);
     expect(String(err.responseCode).startsWith('4')).toBe(true);
@@ -247,7 +276,9 @@ describe('recording SMTP server', () => {
   it('failNext takes another code, and waitFor says how many came when it times out', async () => {
     smtp.failNext(1, 550);
     const transport = nodemailer.createTransport(smtp.url);
-    const err = (await transport.sendMail({ from: 'a@press.example.org', to: 'b@news.example.com', subject: 's', text: 't' }).catch((e: unknown) => e)) as { responseCode?: number };
+    const err = (await transport
+      .sendMail({ from: 'a@press.example.org', to: 'b@news.example.com', subject: 's', text: 't' })
+      .catch((e: unknown) => e)) as { responseCode?: number };
     transport.close();
     expect(err.responseCode).toBe(550);
     await expect(smtp.waitFor(1, 100)).rejects.toThrow('expected 1 message(s) within 100 ms, got 0');

@@ -5,20 +5,40 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTwilioGateway, TwilioSendError, type TwilioAccount, type TwilioGateway } from '../../../src/telephony/twilio.client.js';
+import {
+  createTwilioGateway,
+  TwilioSendError,
+  type TwilioAccount,
+  type TwilioGateway,
+} from '../../../src/telephony/twilio.client.js';
 import { startFakeTwilio, type FakeTwilio } from '../../support/fake-twilio.js';
 
 let fake: FakeTwilio;
 let gateway: TwilioGateway;
 
 function account(over: Partial<TwilioAccount> = {}): TwilioAccount {
-  return { accountSid: fake.accountSid, authToken: fake.authToken, phoneNumber: '+443001234567', apiBaseUrl: fake.baseUrl, configured: true, ...over };
+  return {
+    accountSid: fake.accountSid,
+    authToken: fake.authToken,
+    phoneNumber: '+443001234567',
+    apiBaseUrl: fake.baseUrl,
+    configured: true,
+    ...over,
+  };
 }
 
 /** A recording as a simulated call would have left it at the fake. */
 function leaveRecording(bytes: Buffer = randomBytes(64)): { sid: string; bytes: Buffer } {
   const sid = `RE${randomBytes(16).toString('hex')}`;
-  fake.recordings.set(sid, { sid, callSid: `CA${randomBytes(16).toString('hex')}`, durationSeconds: 7, deleted: false, bytes, source: 'RecordVerb', at: new Date() });
+  fake.recordings.set(sid, {
+    sid,
+    callSid: `CA${randomBytes(16).toString('hex')}`,
+    durationSeconds: 7,
+    deleted: false,
+    bytes,
+    source: 'RecordVerb',
+    at: new Date(),
+  });
   return { sid, bytes };
 }
 
@@ -54,7 +74,9 @@ describe('fetchRecording', () => {
     const [req] = fake.requests;
     expect(req.method).toBe('GET');
     expect(req.path).toBe(`/2010-04-01/Accounts/${fake.accountSid}/Recordings/${sid}.mp3`);
-    expect(req.headers.authorization).toBe(`Basic ${Buffer.from(`${fake.accountSid}:${fake.authToken}`).toString('base64')}`);
+    expect(req.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${fake.accountSid}:${fake.authToken}`).toString('base64')}`,
+    );
   });
 
   it('is null for a recording Twilio does not have', async () => {
@@ -151,9 +173,23 @@ describe('endCall', () => {
 
 describe('placeCall with answering-machine detection', () => {
   it('asks for asynchronous detection reported to the given callback, and only when asked', async () => {
-    await gateway.placeCall({ to: '+447911123456', twiml: '<Response/>', statusCallback: 'https://press.example.org/twilio/status', machineDetection: { statusCallback: 'https://press.example.org/twilio/status' } });
-    await gateway.placeCall({ to: '+447911123456', twiml: '<Response/>', statusCallback: 'https://press.example.org/twilio/status' });
-    expect(fake.calls[0].params).toMatchObject({ MachineDetection: 'Enable', AsyncAmd: 'true', AsyncAmdStatusCallback: 'https://press.example.org/twilio/status', AsyncAmdStatusCallbackMethod: 'POST' });
+    await gateway.placeCall({
+      to: '+447911123456',
+      twiml: '<Response/>',
+      statusCallback: 'https://press.example.org/twilio/status',
+      machineDetection: { statusCallback: 'https://press.example.org/twilio/status' },
+    });
+    await gateway.placeCall({
+      to: '+447911123456',
+      twiml: '<Response/>',
+      statusCallback: 'https://press.example.org/twilio/status',
+    });
+    expect(fake.calls[0].params).toMatchObject({
+      MachineDetection: 'Enable',
+      AsyncAmd: 'true',
+      AsyncAmdStatusCallback: 'https://press.example.org/twilio/status',
+      AsyncAmdStatusCallbackMethod: 'POST',
+    });
     expect(Object.keys(fake.calls[1].params).filter((k) => /MachineDetection|Amd/.test(k))).toEqual([]);
   });
 });
