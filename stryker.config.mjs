@@ -38,7 +38,7 @@ export const targets = [
   // each (the callback service, the limiter over PostgreSQL) is in the `outbox` target.
   {
     name: 'outbox-status-order',
-    mutate: 'src/outbox/delivery-status.ts:36-77',
+    mutate: 'src/outbox/delivery-status.ts:36-83',
     tests: ['test/unit/outbox/delivery-status-order.test.ts', 'test/unit/outbox/delivery-status-edges.test.ts'],
   },
   { name: 'outbox-pacing', mutate: 'src/outbox/send-limits.ts:68-70', tests: ['test/unit/outbox/send-limits.test.ts'] },
@@ -136,7 +136,7 @@ export const targets = [
     ),
   },
   // The email thread matcher only (EmailIntake.threadOf): keep the lines in step with the file.
-  { name: 'email-thread', mutate: 'src/email/email-intake.service.ts:268-289', tests: scenarios('email-intake') },
+  { name: 'email-thread', mutate: 'src/email/email-intake.service.ts:302-322', tests: scenarios('email-intake') },
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -160,7 +160,7 @@ export default {
     'src/privacy/**/*.ts',
     'src/privacy/**/*.tsx',
     // The email thread matcher only (EmailIntake.threadOf): keep the lines in step with the file.
-    'src/email/email-intake.service.ts:268-289',
+    'src/email/email-intake.service.ts:302-322',
   ],
   // Anchored: a bare 'reports' also left src/reports/ out of the sandbox, and every scenario test
   // then failed to import, which Stryker's dry run counts as no tests rather than a failure.
