@@ -3,16 +3,13 @@ import { CASEWORK_LIMITS } from '../enquiries/casework.limits.js';
 import { staffText } from '../enquiries/staff-text.js';
 import { defineForm, type FieldErrors, type FieldId } from '../http/form-schema.js';
 
-/** The most a member of staff may write in each casework text field (the limits live with the enquiry). */
-export const CASEWORK_TEXT_LIMITS = CASEWORK_LIMITS;
-
 /** An internal note (`POST …/note`; on call: NOTE). */
-export const noteForm = defineForm(z.object({ note: staffText(CASEWORK_TEXT_LIMITS.note, 'a note') }));
+export const noteForm = defineForm(z.object({ note: staffText(CASEWORK_LIMITS.note, 'a note') }));
 
 /** The press line given (`POST …/response`; on call: DONE); `release` is the checkbox's "yes". */
 export const responseForm = defineForm(
   z.object({
-    response: staffText(CASEWORK_TEXT_LIMITS.response, 'the response given'),
+    response: staffText(CASEWORK_LIMITS.response, 'the response given'),
     release: z
       .string()
       .optional()
@@ -21,10 +18,10 @@ export const responseForm = defineForm(
 );
 
 /** An SMS reply to the journalist (`POST …/reply`; on call: REPLY). */
-export const smsReplyForm = defineForm(z.object({ reply: staffText(CASEWORK_TEXT_LIMITS.reply, 'a reply') }));
+export const smsReplyForm = defineForm(z.object({ reply: staffText(CASEWORK_LIMITS.reply, 'a reply') }));
 
 /** An email reply to the journalist (`POST …/email`). */
-export const emailReplyForm = defineForm(z.object({ email: staffText(CASEWORK_TEXT_LIMITS.email, 'a reply') }));
+export const emailReplyForm = defineForm(z.object({ email: staffText(CASEWORK_LIMITS.email, 'a reply') }));
 
 /** Marking urgent or not (`POST …/urgency`): the hidden `urgent` ("true" to upgrade) and a reason. */
 export const urgencyForm = defineForm(
@@ -33,7 +30,7 @@ export const urgencyForm = defineForm(
       .string()
       .optional()
       .transform((v) => v === 'true'),
-    reason: staffText(CASEWORK_TEXT_LIMITS.reason, 'a reason'),
+    reason: staffText(CASEWORK_LIMITS.reason, 'a reason'),
   }),
 );
 

@@ -3,7 +3,7 @@ import { staffText } from '../enquiries/staff-text.js';
 import { defineForm } from '../http/form-schema.js';
 
 /** The most the desk may write in each of an incident's fields. */
-export const INCIDENT_TEXT_LIMITS = { name: 120, description: 2000, terms: 500 } as const;
+export const INCIDENT_LIMITS = { name: 120, description: 2000, terms: 500 } as const;
 
 /**
  * An incident's name, description (optional: blank is '') and search terms, declared or edited.
@@ -12,8 +12,8 @@ export const INCIDENT_TEXT_LIMITS = { name: 120, description: 2000, terms: 500 }
  */
 export const incidentDetailsForm = defineForm(
   z.object({
-    name: staffText(INCIDENT_TEXT_LIMITS.name, 'a name'),
-    description: staffText(INCIDENT_TEXT_LIMITS.description, 'a description', true, true).transform((d) => d ?? ''),
-    terms: staffText(INCIDENT_TEXT_LIMITS.terms, 'search terms'),
+    name: staffText(INCIDENT_LIMITS.name, 'a name'),
+    description: staffText(INCIDENT_LIMITS.description, 'a description', true, true).transform((d) => d ?? ''),
+    terms: staffText(INCIDENT_LIMITS.terms, 'search terms'),
   }),
 );

@@ -20,7 +20,7 @@ import { lockByReference } from '../enquiries/enquiries.repository.js';
 import { listActiveUsers } from '../web/users.repository.js';
 import type { EmailOut } from '../email/email-out.service.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
-import { incidentDetailsForm, INCIDENT_TEXT_LIMITS } from './incident.forms.js';
+import { incidentDetailsForm } from './incident.forms.js';
 import type { z } from 'zod';
 import type { ArrivalsPort, PagingPort } from '../enquiries/enquiries.service.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
@@ -31,9 +31,6 @@ import { queueSms } from '../outbox/outbox.service.js';
 import * as repo from './incident.repository.js';
 import { knownNames } from '../enquiries/people.repository.js';
 import type { Incident, IncidentLine } from './incident.tables.js';
-
-/** Longest name, description and terms an incident takes. */
-export const INCIDENT_LIMITS = INCIDENT_TEXT_LIMITS;
 
 /** How long this process trusts its answer to "is any incident open?" (intake asks it for every enquiry). */
 const OPEN_CACHE_MS = 2000;

@@ -11,7 +11,8 @@ import { ErrorSummary } from '../http/layout.js';
 import { NewLineForm } from './holding-line.routes.js';
 import type { LineWithCounts } from './holding-line.service.js';
 import type { IncidentEnquiry } from './incident.repository.js';
-import { INCIDENT_LIMITS, type IncidentView } from './incident.service.js';
+import { INCIDENT_LIMITS } from './incident.forms.js';
+import type { IncidentView } from './incident.service.js';
 import type { Incident } from './incident.tables.js';
 import { displayPerson } from '../enquiries/phone-numbers.js';
 

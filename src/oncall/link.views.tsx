@@ -7,7 +7,7 @@ import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
 import { distinctiveWords } from '../incidents/distinctive-words.js';
-import { INCIDENT_LIMITS } from '../incidents/incident.service.js';
+import { INCIDENT_LIMITS } from '../incidents/incident.forms.js';
 import {
   cannotTakeTexts,
   displayPerson,

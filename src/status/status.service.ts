@@ -29,7 +29,7 @@ import { isChase } from './chase.js';
 import { redactedStatusUrl } from './status-link.js';
 import { findUserById } from '../web/users.repository.js';
 import * as repo from './status.repository.js';
-import { addInformationForm, STATUS_TEXT_LIMITS, withdrawForm } from './status.forms.js';
+import { addInformationForm, withdrawForm } from './status.forms.js';
 
 /** Where an enquiry stands, as the journalist is told it. */
 export const JOURNALIST_STAGES = ['received', 'with_officer', 'waiting', 'answered', 'closed', 'withdrawn'] as const;
@@ -46,9 +46,6 @@ export const STAGE_OF_STATUS = {
   // Its status links are deleted with the erasure: no journalist reads this one.
   erased: 'closed',
 } as const satisfies Record<EnquiryStatus, JournalistStage>;
-
-/** Longest addition or withdrawal reason the page takes. */
-export const STATUS_LIMITS = STATUS_TEXT_LIMITS;
 
 /** How the office can tell the journalist about changes: by email, by SMS, or not at all. */
 export type UpdateRoute = { medium: 'email'; to: string } | { medium: 'sms'; to: string } | null;

@@ -5,7 +5,8 @@ import type { EnquiryChannel } from '../enquiries/enquiry.tables.js';
 import { formatOfficeTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
-import { STATUS_LIMITS, type JournalistStage, type StatusView } from './status.service.js';
+import { STATUS_LIMITS } from './status.forms.js';
+import type { JournalistStage, StatusView } from './status.service.js';
 
 /** The journalist's actions on the page, each a form posting to `/status/{token}/{action}`. */
 export const STATUS_ACTIONS = ['add', 'deadline', 'withdraw', 'updates'] as const;
