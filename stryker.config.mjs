@@ -41,7 +41,7 @@ export const targets = [
     mutate: 'src/outbox/delivery-status.ts:36-83',
     tests: ['test/unit/outbox/delivery-status-order.test.ts', 'test/unit/outbox/delivery-status-edges.test.ts'],
   },
-  { name: 'outbox-pacing', mutate: 'src/outbox/send-limits.ts:68-70', tests: ['test/unit/outbox/send-limits.test.ts'] },
+  { name: 'outbox-pacing', mutate: 'src/outbox/send-limits.ts:75-77', tests: ['test/unit/outbox/send-limits.test.ts'] },
   {
     name: 'outbox',
     mutate: 'src/outbox/**/*.ts',

@@ -54,6 +54,13 @@ export interface SendLimitOptions {
   phoneNumber: string;
   /** The calls bucket: the account. */
   accountSid: string;
+  /**
+   * For tests only (production leaves it unset): the in-process waits, `PAGE_WAIT_MS` and
+   * `OTHER_WAIT_MS` by default, so a test can make the lanes' waits differ enough to see their order.
+   */
+  waits?: { pageMs: number; otherMs: number };
+  /** For tests only (production leaves it unset): the source of the jitter, `Math.random` by default, so a test can pin it. */
+  random?: () => number;
 }
 
 /** How long a page waits in-process for a slot before its job is run again instead. */
@@ -117,6 +124,8 @@ class LocalTurn {
 /** The limiter over PostgreSQL shared by every process (see the file comment). */
 export function sendLimiter(opts: SendLimitOptions): SendLimiter {
   const { db, log } = opts;
+  const { pageMs, otherMs } = opts.waits ?? { pageMs: PAGE_WAIT_MS, otherMs: OTHER_WAIT_MS };
+  const random = opts.random ?? Math.random;
   // Email is not paced here: SMTP servers refuse with a 4xx when busy, and the outbox retries.
   const buckets: Record<PacedMedium, { key: string; spacing: number }> = {
     sms: { key: `sms:${opts.phoneNumber}`, spacing: spacingMs(opts.smsPerSecond) },
@@ -134,14 +143,15 @@ export function sendLimiter(opts: SendLimitOptions): SendLimiter {
   };
 
   const turns: Record<PacedMedium, LocalTurn> = { sms: new LocalTurn(), call: new LocalTurn() };
+  // The run again spread over one other-lane wait (two for notices, which are the least urgent).
   const retryIn = (lane: Lane, wait: number) =>
-    wait + Math.floor(Math.random() * (lane === 'notice' ? 2 * OTHER_WAIT_MS : OTHER_WAIT_MS));
+    wait + Math.floor(random() * (lane === 'notice' ? 2 * otherMs : otherMs));
 
   return {
     async acquire(medium, lane) {
       if (medium === 'email') return;
       const { spacing } = buckets[medium];
-      const deadline = elapsed() + (lane === 'page' ? PAGE_WAIT_MS : OTHER_WAIT_MS);
+      const deadline = elapsed() + (lane === 'page' ? pageMs : otherMs);
       if (!(await turns[medium].enter(lane, deadline - elapsed())))
         throw new RateLimited(medium, retryIn(lane, spacing));
       try {
@@ -167,7 +177,7 @@ export function sendLimiter(opts: SendLimitOptions): SendLimiter {
           return 0;
         });
       // A little spread between the processes' turns, so they do not all hit the bucket's row in the same millisecond.
-      const jitter = lane === 'page' ? 0 : Math.floor(Math.random() * (spacing / 4));
+      const jitter = lane === 'page' ? 0 : Math.floor(random() * (spacing / 4));
       if (elapsed() + wait + jitter > deadline) throw new RateLimited(medium, retryIn(lane, wait));
       await sleep(wait + jitter);
     }
