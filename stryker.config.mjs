@@ -68,7 +68,7 @@ export const targets = [
     name: 'oncall-messages',
     mutate: 'src/oncall/paging.messages.ts,src/oncall/text-reach.ts',
     tests: [
-      ...['paging-messages', 'sms-segments-agree', 'commands', 'text-reach'].map(
+      ...['paging-messages', 'paging-messages-edges', 'sms-segments-agree', 'commands', 'text-reach'].map(
         (f) => `test/unit/oncall/${f}.test.ts`,
       ),
       ...scenarios('paging', 'page-storm', 'answering-machine', 'landline-fallback', 'incident-paging'),

@@ -53,7 +53,8 @@ const GSM_LOOKALIKES: Record<string, string> = {
  */
 export function foldToGsm(text: string): string {
   let out = '';
-  for (const ch of text) {
+  // Composed first: an accent typed as a mark of its own ("a" + U+0301) is then one letter to fold.
+  for (const ch of text.normalize('NFC')) {
     if (GSM.test(ch)) out += ch;
     else if (GSM_LOOKALIKES[ch] !== undefined) out += GSM_LOOKALIKES[ch];
     else {
@@ -116,6 +117,8 @@ export function pageSms(
     for (const subj of subjects) {
       const whole = compose(fullWho, subj, withLink);
       if (fits(whole, 2)) return whole;
+      // Cut, the subject with the emoji would keep 134 characters, the one without it 306.
+      if (subj !== gsmSubject && gsmSubject !== '') continue;
       // A cut marked with "…" would make a GSM text UCS-2 (five segments, not two).
       const mark = GSM.test(whole) ? '...' : '…';
       const room = smsCapacity(whole, 2) - smsLength(compose(fullWho, '', withLink));
@@ -179,7 +182,8 @@ const GSM_EXTENSION_PLAIN: Record<string, string> = {
  * to `max` characters with "...". The link and the desk show the journalist's own text.
  */
 export function gsmLine(text: string, max: number): string {
-  const folded = [...foldToGsm(text)]
+  // Whitespace first: a tab or an em space is outside GSM, and dropped it would join two words.
+  const folded = [...foldToGsm(text.replace(/\s+/g, ' '))]
     .filter((ch) => GSM.test(ch))
     .map((ch) => GSM_EXTENSION_PLAIN[ch] ?? ch)
     .join('');
