@@ -92,11 +92,6 @@ export async function updateMessage(db: Db | Tx, id: string, patch: MessagePatch
   await db.updateTable('outbound_message').set(patch).where('id', '=', id).execute();
 }
 
-/** The outbound message sent with this provider id. */
-export async function findMessageBySid(db: Db | Tx, sid: string): Promise<OutboundMessage | undefined> {
-  return db.selectFrom('outbound_message').selectAll().where('provider_sid', '=', sid).executeTakeFirst();
-}
-
 /** The outbound row with provider id `sid`, locked for the caller's transaction (callbacks about one row run one at a time). */
 export async function lockMessageBySid(tx: Tx, sid: string): Promise<OutboundMessage | undefined> {
   return tx.selectFrom('outbound_message').selectAll().where('provider_sid', '=', sid).forUpdate().executeTakeFirst();
