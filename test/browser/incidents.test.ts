@@ -199,6 +199,7 @@ describe.skipIf(plan !== 'run')(
       await expect(small.locator('.incident-panel').innerText()).resolves.toContain('Linked to Market Street cordon');
       await expectNoViolations(small, 'the enquiry page with its incident at 320px');
       await small.close();
-    });
+      // Many pages, each checked by axe at two widths: 11 s alone, over 30 s beside another browser suite.
+    }, 90_000);
   },
 );
