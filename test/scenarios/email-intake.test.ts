@@ -491,6 +491,24 @@ describeIfImap('email intake from the shared mailbox', () => {
     ).not.toBe(one.enquiry_id);
   });
 
+  it('makes an email naming a reference that does not exist a new enquiry, like any other', async () => {
+    const id = newId('noref');
+    const row = (
+      await deliver(
+        await compose({
+          from: 'Di Press <di@mail.example>',
+          // A well-formed reference that no enquiry has (a typo, or one from another office).
+          subject: 'Re: [PD-222-222] Statement on the flooding',
+          text: 'Following up.',
+          messageId: id,
+        }),
+        id,
+      )
+    ).row;
+    expect(row.outcome).toBe('new_enquiry');
+    expect((await enquiry(row.enquiry_id)).subject).toContain('PD-222-222');
+  });
+
   it('records and ignores an out-of-office reply that matches no thread; one in a thread joins it, urgent or not', async () => {
     const before = await h.database.db
       .selectFrom('enquiry')
