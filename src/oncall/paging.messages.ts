@@ -113,12 +113,14 @@ export function pageSms(
     .replace(/\s+/g, ' ')
     .trim();
   const subjects = gsmSubject === subject ? [subject] : [subject, gsmSubject];
+  // The one to cut when neither fits whole: cut, the subject with the emoji would keep 134
+  // characters, the one without it 306; the subject as written only when nothing of it is GSM.
+  const toCut = gsmSubject !== '' ? gsmSubject : subject;
   for (const withLink of link ? [true, false] : [false]) {
     for (const subj of subjects) {
       const whole = compose(fullWho, subj, withLink);
       if (fits(whole, 2)) return whole;
-      // Cut, the subject with the emoji would keep 134 characters, the one without it 306.
-      if (subj !== gsmSubject && gsmSubject !== '') continue;
+      if (subj !== toCut) continue;
       // A cut marked with "…" would make a GSM text UCS-2 (five segments, not two).
       const mark = GSM.test(whole) ? '...' : '…';
       const room = smsCapacity(whole, 2) - smsLength(compose(fullWho, '', withLink));

@@ -5,9 +5,7 @@
  * TwiML, and the segment arithmetic underneath: a typographic character must not turn a text into
  * UCS-2 (two segments of 306 characters become 134).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { OfficeConfig } from '../../../src/config.js';
 import type { Enquiry } from '../../../src/enquiries/enquiry.tables.js';
 import {
   bundleCallTwiml,
@@ -28,10 +26,9 @@ import {
   TWIML_LIMIT,
 } from '../../../src/oncall/paging.messages.js';
 import { parseXml, type XmlNode } from '../../support/fake-call.js';
+import { SHIPPED_OFFICE } from '../../support/shipped-office.js';
 
-const office = (
-  JSON.parse(readFileSync(new URL('../../../config/default.json', import.meta.url), 'utf8')) as { office: OfficeConfig }
-).office;
+const office = SHIPPED_OFFICE;
 /** Thursday 24 December 2026, 18:00 in London. */
 const NOW = new Date('2026-12-24T18:00:00Z');
 const TONIGHT = new Date('2026-12-24T21:30:00Z');

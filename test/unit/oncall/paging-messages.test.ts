@@ -5,10 +5,8 @@
  * bundle carries. Property tests over hostile input: runs of `&` and `<`, quotes, emoji, GSM
  * extension characters, newlines, control characters and lone surrogates.
  */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { OfficeConfig } from '../../../src/config.js';
 import type { Enquiry } from '../../../src/enquiries/enquiry.tables.js';
 import {
   bundleCallTwiml,
@@ -23,10 +21,9 @@ import {
   TWIML_LIMIT,
 } from '../../../src/oncall/paging.messages.js';
 import { parseXml, type XmlNode } from '../../support/fake-call.js';
+import { SHIPPED_OFFICE } from '../../support/shipped-office.js';
 
-const office = (
-  JSON.parse(readFileSync(new URL('../../../config/default.json', import.meta.url), 'utf8')) as { office: OfficeConfig }
-).office;
+const office = SHIPPED_OFFICE;
 const NOW = new Date('2026-12-24T18:00:00Z');
 const LINK = 'https://press.example.org/m/list/AbCdEfGhIjKlMnOpQrStUv';
 const GATHER = 'https://press.example.org/twilio/voice?bundle=123456789012';

@@ -4,19 +4,16 @@
  * Twilio computes it from Twilio's documented rules (test/support/fake-twilio-model.ts, which
  * shares no code with src/). A bundle with a typographic ellipsis or an emoji is UCS-2 for both.
  */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { OfficeConfig } from '../../../src/config.js';
 import type { Enquiry } from '../../../src/enquiries/enquiry.tables.js';
 import { smsSize } from '../../../src/incidents/holding-line.service.js';
 import { HELP_TEXT } from '../../../src/oncall/commands.js';
 import { bundleSms, pageSms } from '../../../src/oncall/paging.messages.js';
 import { twilioSegments } from '../../support/fake-twilio-model.js';
+import { SHIPPED_OFFICE } from '../../support/shipped-office.js';
 
-const office = (
-  JSON.parse(readFileSync(new URL('../../../config/default.json', import.meta.url), 'utf8')) as { office: OfficeConfig }
-).office;
+const office = SHIPPED_OFFICE;
 const NOW = new Date('2026-12-24T18:00:00Z');
 const LINK = 'https://press.example.org/m/list/AbCdEfGhIjKlMnOpQrStUv';
 
