@@ -11,7 +11,7 @@ export type MessagePatch = Partial<
   >
 >;
 
-/** The plain text with this idempotency key, created (state `sending`) if new, locked. */
+/** The plain message (text, call or email) with this idempotency key, created (state `sending`) if new, locked. */
 export async function getOrCreateMessage(
   tx: Tx,
   row: {
@@ -20,12 +20,12 @@ export async function getOrCreateMessage(
     to_number: string;
     content: string;
     created_at: Date;
-    medium?: Medium;
+    medium: Medium;
   },
 ): Promise<OutboundMessage> {
   await tx
     .insertInto('outbound_message')
-    .values({ medium: 'sms', ...row, owner_kind: 'message', state: 'sending' })
+    .values({ ...row, owner_kind: 'message', state: 'sending' })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();
   return tx
@@ -75,7 +75,11 @@ export async function reclaimMessage(
       FROM (SELECT id, outcome_unknown FROM outbound_message WHERE id = ${id} FOR UPDATE) old
      WHERE m.id = old.id
  RETURNING old.outcome_unknown AS was_unknown`.execute(tx);
-  return { wasUnknown: r.rows[0]?.was_unknown ?? false };
+  // The owner's row names this one and the owner holds it in this transaction: a row that is gone
+  // is a broken owner, not a first attempt, and must not be sent as one.
+  const [old] = r.rows;
+  if (!old) throw new Error(`outbound message ${id} does not exist`);
+  return { wasUnknown: old.was_unknown };
 }
 
 /** Counts one more claim of a plain text (its row already locked by `getOrCreateMessage`). */

@@ -315,8 +315,7 @@ export class OutboxService implements StatusOwner {
     let row: OutboundMessage | undefined;
     await this.deliver({
       claim: async () => {
-        let send = { send: '', marker: '' };
-        row = await db.transaction().execute(async (tx) => {
+        const claimed = await db.transaction().execute(async (tx) => {
           const r = await repo.getOrCreateMessage(tx, {
             idempotency_key: input.key,
             enquiry_id: input.enquiryId,
@@ -325,16 +324,18 @@ export class OutboxService implements StatusOwner {
             created_at: clock(),
             medium,
           });
-          if (r.state !== 'sending') return undefined;
+          if (r.state !== 'sending') return null;
           await repo.markClaimed(tx, r.id);
           const stored = r.content ?? input.content;
-          send =
+          const send =
             r.enquiry_id && this.deps.complete
               ? await this.deps.complete(tx, r.enquiry_id, stored, clock())
               : { send: stored, marker: stored };
-          return r;
+          return { r, send };
         });
-        if (!row) return null;
+        if (!claimed) return null;
+        const { send } = claimed;
+        row = claimed.r;
         const earlier = { to: row.to_number, since: row.created_at, marker: send.marker };
         return {
           medium,

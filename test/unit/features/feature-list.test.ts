@@ -49,8 +49,9 @@ describe('the feature list and the declared tasks', () => {
     expect(CRONTAB.split('\n')).toHaveLength(cronTasks.length);
   });
 
-  test('feature names are unique', () => {
+  test("feature names are unique words, each naming its feature in these checks' messages", () => {
     const names = FEATURES.map((f) => f.name);
     expect(new Set(names).size).toBe(names.length);
+    expect(names.filter((n) => !/^[a-z][a-z-]*$/.test(n))).toEqual([]);
   });
 });

@@ -142,12 +142,14 @@ describe('a STOP the outbox learns of', () => {
   it('already recorded refuses the text, saying when (ISO 8601, UTC, unless the desk says how)', async () => {
     const { store } = optOutStore({ phone: TO, opted_out_at: new Date('2026-12-04T18:30:00Z'), keyword: 'STOP' });
     const { s, sent } = sender();
-    const { delivery, events } = recorder('sms');
+    const { delivery, events, errors } = recorder('sms');
     expect(await outbox(s, { optOuts: store }).deliver(delivery)).toBe('refused');
     expect(sent).toEqual([]);
     expect(events).toEqual([
       'refused Not sent: the recipient texted STOP on 2026-12-04T18:30:00.000Z; texts will not reach them until they text START',
     ]);
+    // The owner is told it is for good and why: no retry, and the recipient's own choice.
+    expect(errors).toEqual([expect.objectContaining({ retryable: false, recipientOptedOut: true })]);
   });
 });
 

@@ -19,6 +19,7 @@ import { outboxTasks } from '../../../src/outbox/outbox.tasks.js';
 import { recordedCallSids } from '../../../src/outbox/outbox.repository.js';
 import { providerSenders, type Medium, type Sender } from '../../../src/outbox/senders.js';
 import type { Lane, SendLimiter } from '../../../src/outbox/send-limits.js';
+import { apiEnquiry } from '../../support/enquiry.js';
 import { PUBLIC_BASE_URL, startHarness, type Harness } from '../../support/harness.js';
 import { eventsOf } from '../../support/timeline.js';
 
@@ -45,21 +46,7 @@ function journalistPhone(): string {
   return `+4479111234${String(phones).padStart(2, '0')}`;
 }
 
-async function newEnquiry(phone: string): Promise<{ id: string; reference: string }> {
-  const res = await h.postJson('/api/enquiries', {
-    name: 'Ann Reporter',
-    outlet: 'Evening Gazette',
-    phone,
-    subject: 'Bridge repairs',
-    details: 'When do they end?',
-  });
-  const { reference } = (await res.json()) as { reference: string };
-  return h.database.db
-    .selectFrom('enquiry')
-    .select(['id', 'reference'])
-    .where('reference', '=', reference)
-    .executeTakeFirstOrThrow();
-}
+const newEnquiry = (phone: string) => apiEnquiry(h, { phone });
 
 async function outboxRow(key: string) {
   return h.database.db
@@ -130,6 +117,14 @@ describe('a journalist’s text about an enquiry', () => {
       // The timeline keeps the text as stored: no working link is written down.
       { to: phone, body: message.body, sid: sent[0].sid, key: message.key },
     ]);
+    // The desk shows "(queued)" beside it until Twilio's first callback; its outcome is known, so
+    // nothing is looked up at Twilio should it ever be claimed again.
+    expect(await outboxRow(message.key)).toMatchObject({
+      state: 'sent',
+      provider_sid: sent[0].sid,
+      provider_status: 'queued',
+      outcome_unknown: false,
+    });
   });
 
   it('refused by Twilio: the timeline says so, with Twilio’s reason', async () => {
@@ -144,6 +139,8 @@ describe('a journalist’s text about an enquiry', () => {
     const [refused] = await eventsOf(h.database.db, enquiry.reference, 'sms_out_failed');
     expect(refused.data).toEqual({ to: phone, error: expect.stringContaining('21617') });
     expect(await eventsOf(h.database.db, enquiry.reference, 'sms_out')).toEqual([]);
+    // Refused for good, and Twilio said so: there is nothing at Twilio to look for.
+    expect(await outboxRow('reply:long')).toMatchObject({ state: 'failed', outcome_unknown: false });
   });
 
   it('has Twilio’s error code on the timeline when Twilio could not deliver it', async () => {
@@ -356,6 +353,20 @@ describe('an owner’s outbound row (claimRow)', () => {
     expect(await claim(first.id, '+447911000002', 'two')).toEqual({ id: first.id, lookUpFirst: false });
     expect(await outboxRow('claim:row')).toMatchObject({ attempts: 3, outcome_unknown: true });
   });
+
+  it('claimed again after its row is gone: fails naming the row, rather than going out as a first attempt', async () => {
+    const claim = h.database.db.transaction().execute((tx) =>
+      claimRow(tx, '999999999', {
+        ownerKind: 'message',
+        medium: 'sms',
+        key: 'claim:gone',
+        to: '+447911000003',
+        content: 'three',
+        at: h.clock.now(),
+      }),
+    );
+    await expect(claim).rejects.toThrow('outbound message 999999999 does not exist');
+  });
 });
 
 describe('the sending lane', () => {
@@ -496,6 +507,20 @@ describe('Twilio’s callbacks about rows Press Desk does not know, or cannot ac
     await service.handleAnswer({ sid: 'CAhangupfails000000000000000000000', answeredBy: 'machine_start' });
     expect(logs).toEqual([
       'error work after an answering-machine callback failed {"sid":"CAhangupfails000000000000000000000","err":"SendError"}',
+    ]);
+  });
+
+  it('work after a verdict that fails with something that is not an error is logged as unknown, never as what it said', async () => {
+    await placedCall('CAhangupodd00000000000000000000000');
+    const odd: StatusOwner = {
+      onStatus: async () => undefined,
+      // A library that rejects with a bare value (here one that names a number) instead of an Error.
+      onAnswered: async () => () => Promise.reject('no route to +447911000004'),
+    };
+    const { service, logs } = routed({ message: odd });
+    await service.handleAnswer({ sid: 'CAhangupodd00000000000000000000000', answeredBy: 'machine_start' });
+    expect(logs).toEqual([
+      'error work after an answering-machine callback failed {"sid":"CAhangupodd00000000000000000000000","err":"unknown"}',
     ]);
   });
 });

@@ -126,6 +126,21 @@ describe('the send limiter', () => {
     await l.acquire('call', 'journalist');
   });
 
+  it('paces calls at the calls rate in a bucket of their own: a second call within the spacing is refused, a text still goes', async () => {
+    // Calls are paced per Twilio account: an account of its own, as other tests here place calls.
+    const l = limiter(sendingNumber(), {
+      callsPerSecond: 1,
+      accountSid: 'AC00000000000000000000000000000099',
+      waits: { pageMs: 300, otherMs: 300 },
+    });
+    await l.acquire('call', 'journalist');
+    const next = refused(await outcome(l.acquire('call', 'journalist')));
+    expect(next.message).toContain('Twilio call rate reached');
+    expect(next.retryInMs).toBeGreaterThan(0);
+    expect(next.retryInMs).toBeLessThanOrEqual(spacingMs(1));
+    await l.acquire('sms', 'journalist');
+  });
+
   it('without the test seam, a text waits up to OTHER_WAIT_MS and a page up to PAGE_WAIT_MS', async () => {
     const number = sendingNumber();
     await repo.takeSlot(t.db, `sms:${number}`, OTHER_WAIT_MS + 300); // another process's send
