@@ -383,6 +383,59 @@ describeIfImap('email intake from the shared mailbox', () => {
     expect(row).toMatchObject({ outcome: 'joined', enquiry_id: e.id });
   });
 
+  it('threads by the newest of ours in References when a thread has run through two enquiries', async () => {
+    // Flo's first question, answered; later, in the same thread, a second one the desk made its own enquiry and answered.
+    const threadOf = async (label: string, subject: string, references: string[]) => {
+      const theirs = newId(`${label}-q`);
+      const e = await enquiry(
+        (
+          await deliver(
+            await compose({
+              from: 'Flo Reporter <flo@gazette.example>',
+              subject,
+              text: 'A question.',
+              messageId: theirs,
+            }),
+            theirs,
+          )
+        ).row.enquiry_id,
+      );
+      const ours = newId(`${label}-a`).replace('@news.example', '@press.example.org');
+      await recordSent(h.database.db, {
+        messageId: ours,
+        enquiryId: e.id,
+        to: [{ name: '', address: 'flo@gazette.example' }],
+        subject: `Your enquiry ${e.reference}`,
+        body: 'Our answer',
+        inReplyTo: theirs,
+        references: [...references, theirs],
+        at: new Date(),
+      });
+      return { e, chain: [...references, theirs, ours] };
+    };
+    const older = await threadOf('older', 'Tram fares', []);
+    const newer = await threadOf('newer', 'Tram fares, part two', older.chain);
+
+    // Her editor answers a forward of the desk's latest message (the forward unseen by us).
+    const forward = newId('fwd-two');
+    const reply = newId('editor-two');
+    const row = (
+      await deliver(
+        await compose({
+          from: 'Gus Editor <gus.editor@gazette.example>',
+          subject: 'Re: Fwd: Tram fares, part two',
+          text: 'Following up the second one.',
+          messageId: reply,
+          inReplyTo: forward,
+          references: [...newer.chain, forward],
+        }),
+        reply,
+      )
+    ).row;
+    expect(row).toMatchObject({ outcome: 'joined', enquiry_id: newer.e.id });
+    expect(newer.e.id).not.toBe(older.e.id);
+  });
+
   it('records From only when it is one plain mailbox: parameters, several senders or an address as display name are not taken as the journalist', async () => {
     const cases = [
       { from: '<ann@gazette.example?cc=eve@elsewhere.example>', name: '' },
