@@ -214,9 +214,10 @@ const kept = 'kept';
  * access erasure and retention), `kept` fields stay for the figures and the audit trail. Personal:
  * the journalist's texts and number, and error texts that name the number. Staff phone numbers in
  * page entries go too (they were erased by key name before, and nobody needs them afterwards).
- * `status_changed.to` and `assigned.to` are not the journalist's data; they are personal because
- * erasure removed every field named `to` before this declaration existed, and issue 13 changes
- * no behaviour. The `satisfies` clause makes the table exact: a kind or a field (optional ones
+ * `assigned.to` is not the journalist's data; it is personal because erasure removed every field
+ * named `to` before this declaration existed, and issue 13 changed no behaviour. `status_changed.to`
+ * was too until issue 24: it is kept now, since an erased enquiry's record must still say what
+ * became of it (closed, answered, closed as erased), as its `from` always did. The `satisfies` clause makes the table exact: a kind or a field (optional ones
  * too) left out, or one that does not exist, does not compile, so a new field must say whether it
  * holds personal data. test/scenarios/timeline-erasure.test.ts fills every personal field from
  * this table and fails when any of it survives erasure or a kept field changes.
@@ -256,7 +257,7 @@ export const FIELD_CLASS = {
   delivery_receipt: { pageId: kept, step: kept, action: kept, sid: kept, status: kept, errorCode: kept },
   acknowledged: { pageId: kept, via: kept },
   assigned: { to: personal },
-  status_changed: { from: kept, to: personal },
+  status_changed: { from: kept, to: kept },
   note: { text: personal },
   response_recorded: { text: personal, released: kept },
   // Staff write the reason in their own words, and those often quote the journalist.

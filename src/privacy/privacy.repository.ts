@@ -330,10 +330,10 @@ async function eraseFromCommands(tx: Tx, references: string[]): Promise<void> {
  * 22): such a key becomes `email-ack:<enquiry>` (one acknowledgement per enquiry). A key still
  * named by a job (waiting, running or failed) stays until that job is gone, since the job finds
  * its row by the key and would otherwise send the message again; the daily retention sweep
- * takes the rest (`ids` null: every such row). Returns how many were rewritten.
+ * takes the rest (`ids` null: every such row).
  */
-export async function forgetAddressesInKeys(db: Db | Tx, ids: string[] | null): Promise<number> {
-  const r = await sql`
+export async function forgetAddressesInKeys(db: Db | Tx, ids: string[] | null): Promise<void> {
+  await sql`
     UPDATE outbound_message m SET idempotency_key = 'email-ack:' || split_part(m.idempotency_key, ':', 2)
      WHERE m.idempotency_key LIKE 'email-ack:%:%'
        AND (${ids}::bigint[] IS NULL OR m.enquiry_id = ANY(${ids}::bigint[]))
@@ -341,7 +341,6 @@ export async function forgetAddressesInKeys(db: Db | Tx, ids: string[] | null): 
        AND NOT EXISTS (SELECT 1 FROM outbound_message o WHERE o.idempotency_key = 'email-ack:' || split_part(m.idempotency_key, ':', 2))`.execute(
     db,
   );
-  return Number(r.numAffectedRows ?? 0);
 }
 
 /**
@@ -441,11 +440,10 @@ async function dropJobsNaming(tx: Tx, ids: string[], references: string[]): Prom
  * keeps the number, nobody on the staff list has it): a journalist's STOP goes with the last of
  * their enquiries. An officer's stays while they are on the staff list, however old.
  */
-export async function forgetOrphanOptOutsBefore(db: Db | Tx, cutoff: Date): Promise<number> {
-  const r = await sql`DELETE FROM sms_opt_out o WHERE o.opted_out_at < ${cutoff}
+export async function forgetOrphanOptOutsBefore(db: Db | Tx, cutoff: Date): Promise<void> {
+  await sql`DELETE FROM sms_opt_out o WHERE o.opted_out_at < ${cutoff}
                         AND NOT EXISTS (SELECT 1 FROM enquiry e WHERE e.phone = o.phone)
                         AND NOT EXISTS (SELECT 1 FROM person p WHERE p.phone = o.phone)`.execute(db);
-  return Number(r.numAffectedRows ?? 0);
 }
 
 /**

@@ -121,6 +121,11 @@ describe('erasing a journalist with two open enquiries', () => {
     for (const ref of [a1, a2])
       expect(await statusOf(ref)).toMatchObject({ status: 'erased', closed_at: erasedAt, erased_at: erasedAt });
     expect((await statusOf(other)).status).toBe('new');
+    // The record says why the escalation of Jo's first stopped.
+    const stopped = await sql<{ data: { reason: string } }>`
+      SELECT ev.data FROM enquiry_event ev JOIN enquiry e ON e.id = ev.enquiry_id
+       WHERE e.reference = ${a1} AND ev.kind = 'escalation_stopped'`.execute(h.database.db);
+    expect(stopped.rows.map((r) => r.data.reason)).toEqual(['the enquiry was erased']);
 
     // Nothing of Jo's is left on the open queue; the other journalist's enquiry is.
     const queue = await dpo.get('/desk');
