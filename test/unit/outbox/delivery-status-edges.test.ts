@@ -1,7 +1,7 @@
 /**
  * The edges of the delivery status rules that mutation testing (docs/testing.md "Mutation
- * testing") found untested: a recorded status Press Desk does not know, a status Twilio sends
- * again, and who answered a call placed with answering-machine detection.
+ * testing") found untested: a recorded status Press Desk does not know, and who answered a call
+ * placed with answering-machine detection.
  */
 import { describe, expect, it } from 'vitest';
 import { answeredByMachine, statusMayReplace } from '../../../src/outbox/delivery-status.js';
@@ -12,15 +12,6 @@ describe('a recorded status Press Desk does not know', () => {
       expect(statusMayReplace('sms', 'some-new-status', next), next).toBe(true);
     for (const next of ['ringing', 'completed'])
       expect(statusMayReplace('call', 'some-new-status', next), next).toBe(true);
-  });
-});
-
-describe('a status Twilio sends again (a callback retried)', () => {
-  it('is taken again, final ones too: a repeat is not a step backwards', () => {
-    for (const status of ['queued', 'sent', 'delivered', 'undelivered', 'failed'])
-      expect(statusMayReplace('sms', status, status), status).toBe(true);
-    for (const status of ['ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed'])
-      expect(statusMayReplace('call', status, status), status).toBe(true);
   });
 });
 
