@@ -14,6 +14,7 @@ import { ackRecipientKey } from '../../src/enquiries/acknowledgement.js';
 import { AppError } from '../../src/http/errors.js';
 import { recordSent } from '../../src/email/email.repository.js';
 import { queueSms } from '../../src/outbox/outbox.service.js';
+import { eraseEnquiries } from '../../src/privacy/privacy.repository.js';
 import { privacyTasks } from '../../src/privacy/privacy.tasks.js';
 import { apiEnquiry } from '../support/enquiry.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -185,7 +186,7 @@ describe('erasing a journalist', () => {
 
   it('a second time, when everything of theirs is already erased, touches nobody else: texts to the desk, the digest’s text, jobs waiting', async () => {
     const jo = journalist();
-    await enquiry({ phone: jo.phone });
+    const theirs = await enquiry({ phone: jo.phone });
     await h.services.privacy.erase({ phone: jo.phone, email: null }, DPO);
 
     // Someone else's command and the reply it got, the digest, and a reply to another journalist waiting to go.
@@ -205,6 +206,9 @@ describe('erasing a journalist', () => {
       references: [],
       closed: [],
     });
+    // And erasing their enquiry again by id (idempotent: a retried sweep, a second request by
+    // reference), when nothing of it is left to name it by.
+    expect(await h.database.db.transaction().execute((tx) => eraseEnquiries(tx, [theirs.id], h.clock.now()))).toBe(0);
 
     expect(await orphanTexts('SMsecond-other')).toEqual([
       {
@@ -244,6 +248,14 @@ describe('erasing a journalist', () => {
       .where('kind', '=', 'status_changed')
       .execute();
     expect(changes.map((c) => c.data)).toEqual([{ from: 'new', to: 'erased' }]);
+    // On the record once, against the enquiry: no second entry as if nobody had been found.
+    const entries = await h.database.db
+      .selectFrom('audit_log')
+      .select(['enquiry_id', 'detail'])
+      .where('action', '=', 'journalist.erased')
+      .where('at', '=', h.clock.now())
+      .execute();
+    expect(entries).toEqual([{ enquiry_id: open.id, detail: {} }]);
   });
 });
 
