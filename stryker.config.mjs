@@ -104,7 +104,21 @@ export const targets = [
     mutate: ['commands.service.ts', 'ack.service.ts', 'oncall-actions.service.ts', 'oncall-actions.repository.ts']
       .map((f) => `src/oncall/${f}`)
       .join(','),
-    tests: [...scenarios('oncall-commands', 'oncall-keywords', 'paging', 'sms-opt-out', 'landline-journalist')],
+    // The callback call (answering-machine, phone-numbers), ACK and INFO from the link
+    // (oncall-link) and ACK stopping escalation (escalation-stops) joined after the first run.
+    tests: [
+      ...scenarios(
+        'oncall-commands',
+        'oncall-keywords',
+        'paging',
+        'sms-opt-out',
+        'landline-journalist',
+        'answering-machine',
+        'phone-numbers',
+        'oncall-link',
+        'escalation-stops',
+      ),
+    ],
   },
   {
     name: 'oncall-link',
