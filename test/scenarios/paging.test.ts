@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 import { nightRota } from '../support/rota.js';
-import { kindsOf } from '../support/timeline.js';
+import { eventsOf, kindsOf } from '../support/timeline.js';
 
 // Christmas Eve 2026, 18:00: closed until 9:00am Tuesday 29 December.
 const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
@@ -475,9 +475,18 @@ describe('storms', () => {
     expect(h.twilio.calls[0].twiml).toContain('Evening Gazette');
 
     // One ACK answers every page the phone was sent (issue 22): the bundle, and the page before it.
-    const reply = twimlText(await (await h.sms(ON_CALL, 'ACK')).text());
-    expect(reply).toMatch(/^Press Desk: acknowledged 4 enquiries: PD-/);
-    for (const r of [first, ...more]) expect(reply).toContain(r.reference);
+    const ackSid = 'SMackall000000000000000000000000001';
+    const reply = twimlText(await (await h.sms(ON_CALL, 'ACK', ackSid)).text());
+    // Each named with its outlet, all four fitting the reply: none counted as "and N more".
+    const listed = /^Press Desk: acknowledged 4 enquiries: (.*)\. Escalation stopped\.$/.exec(reply)?.[1] ?? reply;
+    expect(listed.split(', ').sort()).toEqual([first, ...more].map((r) => `${r.reference} (Evening Gazette)`).sort());
+    // Every enquiry's record shows the officer's ACK, from their phone.
+    for (const r of [first, ...more]) {
+      const acks = await eventsOf(h.database.db, r.reference, 'sms_in');
+      expect(acks.map((e) => ({ actor: e.actor, data: e.data }))).toEqual([
+        { actor: ON_CALL, data: { body: 'ACK', messageSid: ackSid, ack: true } },
+      ]);
+    }
     const statuses = await h.database.db.selectFrom('page').select('status').execute();
     expect(statuses.map((s) => s.status)).toEqual(['acknowledged', 'acknowledged', 'acknowledged', 'acknowledged']);
     h.clock.advance(30 * MINUTE);
