@@ -215,10 +215,10 @@ const kept = 'kept';
  * the journalist's texts and number, and error texts that name the number. Staff phone numbers in
  * page entries go too (they were erased by key name before, and nobody needs them afterwards).
  * `assigned.to` is not the journalist's data; it is personal because erasure removed every field
- * named `to` before this declaration existed, and issue 13 changed no behaviour. `status_changed.to`
- * was too until issue 24: it is kept now, since an erased enquiry's record must still say what
- * became of it (closed, answered, closed as erased), as its `from` always did. The `satisfies` clause makes the table exact: a kind or a field (optional ones
- * too) left out, or one that does not exist, does not compile, so a new field must say whether it
+ * named `to` before this declaration existed, and issue 13 changed no behaviour.
+ * `status_changed.to` was too until issue 24: it is kept now, since an erased enquiry's record
+ * must still say what became of it (closed, answered, closed as erased), as its `from` always
+ * did. The `satisfies` clause makes the table exact: a kind or a field (optional ones too) left out, or one that does not exist, does not compile, so a new field must say whether it
  * holds personal data. test/scenarios/timeline-erasure.test.ts fills every personal field from
  * this table and fails when any of it survives erasure or a kept field changes.
  */

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/http/errors.js';
 import { decodeEntities, inputValue, loginAs, type DeskClient } from '../support/desk-client.js';
+import { apiEnquiry } from '../support/enquiry.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 const MANAGER = { email: 'privacy.page@press.example', password: 'manager-password-1' };
@@ -27,15 +28,11 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** An enquiry from Jess at the Daily Planet through the API; its reference. */
 async function enquiry(fields: Record<string, unknown>): Promise<string> {
-  const res = await h.postJson('/api/enquiries', {
-    name: 'Jess Journalist',
-    outlet: 'Daily Planet',
-    details: 'Numbers please',
-    ...fields,
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { reference: string }).reference;
+  return (
+    await apiEnquiry(h, { name: 'Jess Journalist', outlet: 'Daily Planet', details: 'Numbers please', ...fields })
+  ).reference;
 }
 
 /** The plain text of an HTML fragment, spaces collapsed. */
