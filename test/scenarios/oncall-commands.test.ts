@@ -7,6 +7,7 @@ import { NOT_ON_CALL, SmsCommandHandler } from '../../src/oncall/commands.servic
 import type { OnCallActions } from '../../src/oncall/oncall-actions.service.js';
 import { messageSid, PRESS_OFFICE_NUMBER, startHarness, type Harness } from '../support/harness.js';
 import type { RotaRole } from '../../src/oncall/rota.tables.js';
+import { replyTo } from '../support/sms-reply.js';
 
 // Christmas Eve 2026, 18:00: the office is closed, so urgent enquiries page the on-call officer.
 const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
@@ -58,18 +59,9 @@ async function paged(n: number) {
   await h.jobs.settle();
 }
 
-function twimlText(xml: string): string {
-  return (/<Message>([\s\S]*)<\/Message>/.exec(xml)?.[1] ?? '')
-    .replace(/&amp;/g, '&')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&apos;/g, "'");
-}
-
 /** Texts `body` from `from` and returns the reply SMS. */
-async function text(from: string, body: string, sid = messageSid()): Promise<string> {
-  const res = await h.sms(from, body, sid);
-  expect(res.status).toBe(200);
-  return twimlText(await res.text());
+function text(from: string, body: string, sid = messageSid()): Promise<string> {
+  return replyTo(h, from, body, sid);
 }
 
 async function events(reference: string, kind?: EventKind) {

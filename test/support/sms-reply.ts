@@ -45,3 +45,14 @@ export async function smsWithReply(h: Harness, from: string, body: string, sid?:
   sent.set(h.twilio, [...repliesOf(h.twilio), reply]);
   return reply;
 }
+
+/**
+ * The one reply Twilio would send to `body` texted from `from` ('' when the app sends none), as
+ * the phone shows it; throws unless the app answered 200 with at most one reply.
+ */
+export async function replyTo(h: Harness, from: string, body: string, sid?: string): Promise<string> {
+  const { status, replies } = await smsWithReply(h, from, body, sid);
+  if (status !== 200 || replies.length > 1)
+    throw new Error(`the text ${JSON.stringify(body)} got ${status} with ${replies.length} replies`);
+  return replies[0]?.body ?? '';
+}
