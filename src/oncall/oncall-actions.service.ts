@@ -102,8 +102,8 @@ export class OnCallActions {
     const onCallNow = person !== undefined && onCall?.personId === person.id;
     if (onCallNow) {
       const start = await repo.primaryShiftStart(tx, person.id, now);
-      // A page sent the moment the shift began is part of it.
-      if (start && start < after) after = new Date(start.getTime() - 1);
+      // A page sent the moment the shift began is part of it, also exactly linkHours later.
+      if (start && start <= after) after = new Date(start.getTime() - 1);
     }
     const officer: SmsOfficer = {
       phone,
