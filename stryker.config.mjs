@@ -105,9 +105,13 @@ export const targets = [
       .map((f) => `src/oncall/${f}`)
       .join(','),
     // The callback call (answering-machine, phone-numbers), ACK and INFO from the link
-    // (oncall-link) and ACK stopping escalation (escalation-stops) joined after the first run.
+    // (oncall-link) and ACK stopping escalation (escalation-stops) joined after the first run;
+    // oncall-replies (what the officer reads back) and oncall-callback (INFO, the callback's TwiML,
+    // the reach of a shift) were written from its survivors.
     tests: [
       ...scenarios(
+        'oncall-replies',
+        'oncall-callback',
         'oncall-commands',
         'oncall-keywords',
         'paging',
