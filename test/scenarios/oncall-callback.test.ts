@@ -293,6 +293,41 @@ describe('the CALL callback', () => {
   });
 });
 
+describe('two callbacks on one enquiry', () => {
+  it('a voicemail box that took the first call does not hang up the second: each waits for its own verdict', async () => {
+    await start();
+    const { ref, key } = await pagedThenCall();
+    const first = await h.database.db
+      .selectFrom('outbound_message')
+      .select('provider_sid')
+      .where('idempotency_key', '=', key)
+      .executeTakeFirstOrThrow();
+    const verdict = await h.webhook('/twilio/status', {
+      CallSid: first.provider_sid!,
+      AccountSid: h.twilio.accountSid,
+      AnsweredBy: 'machine_end_beep',
+      MachineDetectionDuration: '2100',
+    });
+    expect(verdict.status).toBe(204);
+    const hangup = `${XML}<Response><Hangup/></Response>`;
+    expect(await (await post('callback-connect', key, { CallStatus: 'in-progress' })).text()).toBe(hangup);
+
+    // The officer tries again a minute later (calls are paced by the database's real clock).
+    h.clock.advance(60_000);
+    await new Promise((r) => setTimeout(r, 1300));
+    const sid2 = messageSid();
+    expect(await text(ON_CALL, 'CALL', sid2)).toBe(
+      `Press Desk: ringing you now to connect you to the journalist for ${ref}.`,
+    );
+    const key2 = `callback:sms:${sid2}`;
+    await h.twilio.waitForCalls(2);
+    await h.jobs.settle();
+    expect(await (await post('callback-connect', key2, { CallStatus: 'in-progress' })).text()).toBe(
+      `${XML}<Response><Pause length="1"/><Redirect method="POST">${stepUrl('callback-connect', key2)}&amp;wait=1</Redirect></Response>`,
+    );
+  });
+});
+
 describe("what was sent to the on-call officer's phone counts back to the start of their shift", () => {
   // onCall.linkHours 2: without the shift, a page older than two hours no longer counts.
   const INFO_OF = (ref: string) =>

@@ -287,6 +287,19 @@ describe('a command that needs to know which enquiry', () => {
     );
   });
 
+  it('with one open page, lists it without a count; a reference typed with many dashes is quoted to 20 characters', async () => {
+    await start();
+    const a = await urgentEnquiry();
+    await paged(1);
+    const list = `${a} ${await shortCode(a)} (Evening Gazette).`;
+    expect(await text(ON_CALL, 'INFO PD-7KM-4QX')).toBe(
+      `Press Desk: nothing matches "PD-7KM-4QX". Your open pages: ${list}`,
+    );
+    expect(await text(ON_CALL, 'INFO PD-------7KM-------4QX')).toBe(
+      `Press Desk: nothing matches "PD-------7KM-------4". Your open pages: ${list}`,
+    );
+  });
+
   it('with no open page, says so', async () => {
     await start();
     expect(await text(ON_CALL, 'INFO PD-7KM-4QX')).toBe(
