@@ -132,7 +132,12 @@ export const targets = [
   {
     name: 'oncall-rota',
     mutate: 'src/oncall/rota.service.ts,src/oncall/rota.repository.ts',
-    tests: ['test/unit/oncall/rota.test.ts', ...scenarios('rota-edit', 'paging', 'landline-fallback', 'sms-opt-out')],
+    // desk-manager (the rota page: adding people and shifts, a number changed, a person removed, a
+    // test page) joined after the first run, which left those paths not covered (64.6 %).
+    tests: [
+      'test/unit/oncall/rota.test.ts',
+      ...scenarios('rota-edit', 'desk-manager', 'paging', 'landline-fallback', 'sms-opt-out'),
+    ],
   },
   {
     name: 'privacy',
