@@ -9,6 +9,7 @@ import type { EventKind } from '../../src/enquiries/timeline.js';
 import { INFO_DETAILS } from '../../src/oncall/oncall-actions.service.js';
 import { spokenReference } from '../../src/voice/voice.twiml.js';
 import { apiEnquiry } from '../support/enquiry.js';
+import { answeringVerdict } from '../support/callback.js';
 import { replyTo } from '../support/sms-reply.js';
 import { PRESS_OFFICE_NUMBER, PUBLIC_BASE_URL, messageSid, startHarness, type Harness } from '../support/harness.js';
 
@@ -98,6 +99,23 @@ async function pagedThenCall(): Promise<{ ref: string; key: string; sid: string 
   await h.twilio.waitForCalls(1);
   await h.jobs.settle();
   return { ref, key: `callback:sms:${sid}`, sid };
+}
+
+/**
+ * The officer texts CALL again about `ref` a minute later, the page already acknowledged; returns
+ * the second callback's key once its call is placed. (Calls are paced at twilio.callsPerSecond
+ * by the database's real clock: this waits out the first call's slot.)
+ */
+async function callAgain(ref: string): Promise<string> {
+  h.clock.advance(60_000);
+  await new Promise((r) => setTimeout(r, 1300));
+  const sid = messageSid();
+  expect(await text(ON_CALL, 'CALL', sid)).toBe(
+    `Press Desk: ringing you now to connect you to the journalist for ${ref}.`,
+  );
+  await h.twilio.waitForCalls(2);
+  await h.jobs.settle();
+  return `callback:sms:${sid}`;
 }
 
 describe('the INFO text', () => {
@@ -213,19 +231,7 @@ describe('the CALL callback', () => {
     expect(await connect(8)).toBe(dial);
 
     // A person answered: dialled at once, without waiting.
-    const sid = (
-      await h.database.db
-        .selectFrom('outbound_message')
-        .select('provider_sid')
-        .where('idempotency_key', '=', key)
-        .executeTakeFirstOrThrow()
-    ).provider_sid!;
-    const verdict = await h.webhook('/twilio/status', {
-      CallSid: sid,
-      AccountSid: h.twilio.accountSid,
-      AnsweredBy: 'human',
-      MachineDetectionDuration: '1800',
-    });
+    const verdict = await answeringVerdict(h, key, 'human', 1800);
     expect(verdict.status).toBe(204);
     expect(await connect()).toBe(dial);
   });
@@ -265,17 +271,8 @@ describe('the CALL callback', () => {
       { actor: 'Olu On-Call', data: { key, status: 'completed', seconds: 95 } },
     ]);
 
-    // A second CALL, a minute later, is a second callback with its own ending. (Calls are paced at
-    // twilio.callsPerSecond by the database's real clock: wait out the first call's slot.)
-    h.clock.advance(60_000);
-    await new Promise((r) => setTimeout(r, 1300));
-    const sid2 = messageSid();
-    expect(await text(ON_CALL, 'CALL', sid2)).toBe(
-      `Press Desk: ringing you now to connect you to the journalist for ${ref}.`,
-    );
-    const key2 = `callback:sms:${sid2}`;
-    await h.twilio.waitForCalls(2);
-    await h.jobs.settle();
+    // A second CALL, a minute later, is a second callback with its own ending.
+    const key2 = await callAgain(ref);
     expect(await result(key2, 'no-answer', '0')).toEqual({
       status: 200,
       body: `${XML}<Response>${SAY}The journalist did not answer. Goodbye.</Say><Hangup/></Response>`,
@@ -297,31 +294,13 @@ describe('two callbacks on one enquiry', () => {
   it('a voicemail box that took the first call does not hang up the second: each waits for its own verdict', async () => {
     await start();
     const { ref, key } = await pagedThenCall();
-    const first = await h.database.db
-      .selectFrom('outbound_message')
-      .select('provider_sid')
-      .where('idempotency_key', '=', key)
-      .executeTakeFirstOrThrow();
-    const verdict = await h.webhook('/twilio/status', {
-      CallSid: first.provider_sid!,
-      AccountSid: h.twilio.accountSid,
-      AnsweredBy: 'machine_end_beep',
-      MachineDetectionDuration: '2100',
-    });
+    const verdict = await answeringVerdict(h, key, 'machine_end_beep', 2100);
     expect(verdict.status).toBe(204);
     const hangup = `${XML}<Response><Hangup/></Response>`;
     expect(await (await post('callback-connect', key, { CallStatus: 'in-progress' })).text()).toBe(hangup);
 
-    // The officer tries again a minute later (calls are paced by the database's real clock).
-    h.clock.advance(60_000);
-    await new Promise((r) => setTimeout(r, 1300));
-    const sid2 = messageSid();
-    expect(await text(ON_CALL, 'CALL', sid2)).toBe(
-      `Press Desk: ringing you now to connect you to the journalist for ${ref}.`,
-    );
-    const key2 = `callback:sms:${sid2}`;
-    await h.twilio.waitForCalls(2);
-    await h.jobs.settle();
+    // The officer tries again a minute later.
+    const key2 = await callAgain(ref);
     expect(await (await post('callback-connect', key2, { CallStatus: 'in-progress' })).text()).toBe(
       `${XML}<Response><Pause length="1"/><Redirect method="POST">${stepUrl('callback-connect', key2)}&amp;wait=1</Redirect></Response>`,
     );

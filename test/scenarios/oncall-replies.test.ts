@@ -65,24 +65,27 @@ function text(from: string, body: string): Promise<string> {
   return replyTo(h, from, body);
 }
 
-async function pageStatus(reference: string): Promise<string> {
-  const row = await h.database.db
+/** The page about the enquiry `reference`: its status and the short code the officer can ACK. */
+function pageOf(reference: string) {
+  return h.database.db
     .selectFrom('page')
     .innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id')
-    .select('page.status')
+    .select(['page.status', 'page.short_code'])
     .where('enquiry.reference', '=', reference)
     .executeTakeFirstOrThrow();
-  return row.status;
+}
+
+async function pageStatus(reference: string): Promise<string> {
+  return (await pageOf(reference)).status;
 }
 
 async function shortCode(reference: string): Promise<string> {
-  const row = await h.database.db
-    .selectFrom('page')
-    .innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id')
-    .select('page.short_code')
-    .where('enquiry.reference', '=', reference)
-    .executeTakeFirstOrThrow();
-  return row.short_code;
+  return (await pageOf(reference)).short_code;
+}
+
+/** The reply to an ACK that acknowledged the one page about `reference`. */
+function ackedOne(reference: string, outlet = 'Evening Gazette'): string {
+  return `Press Desk: acknowledged ${reference} (${outlet}). Escalation stopped. Please contact the journalist.`;
 }
 
 /** Sets what the enquiry's row holds as its outlet (a texted enquiry has none; an old row may hold anything). */
@@ -102,15 +105,11 @@ describe('the reply to ACK', () => {
     expect([await pageStatus(a), await pageStatus(b)]).toEqual(['active', 'active']);
 
     // One reference acknowledges that page only.
-    expect(await text(ON_CALL, `ack ${a.toLowerCase()}`)).toBe(
-      `Press Desk: acknowledged ${a} (Evening Gazette). Escalation stopped. Please contact the journalist.`,
-    );
+    expect(await text(ON_CALL, `ack ${a.toLowerCase()}`)).toBe(ackedOne(a));
     expect([await pageStatus(a), await pageStatus(b)]).toEqual(['acknowledged', 'active']);
 
     // Separators between the word and the code are skipped.
-    expect(await text(ON_CALL, `ACK - ${await shortCode(b)}`)).toBe(
-      `Press Desk: acknowledged ${b} (Radio North). Escalation stopped. Please contact the journalist.`,
-    );
+    expect(await text(ON_CALL, `ACK - ${await shortCode(b)}`)).toBe(ackedOne(b, 'Radio North'));
     expect(await pageStatus(b)).toBe('acknowledged');
   });
 
@@ -118,9 +117,7 @@ describe('the reply to ACK', () => {
     await start();
     const a = await urgentEnquiry();
     await paged(1);
-    expect(await text(ON_CALL, 'Acknowledge')).toBe(
-      `Press Desk: acknowledged ${a} (Evening Gazette). Escalation stopped. Please contact the journalist.`,
-    );
+    expect(await text(ON_CALL, 'Acknowledge')).toBe(ackedOne(a));
     expect(await pageStatus(a)).toBe('acknowledged');
   });
 
@@ -135,9 +132,7 @@ describe('the reply to ACK', () => {
       'Press Desk: no open page matches "Tomorrow-morning-at-". Reply ACK to acknowledge your latest page.',
     );
     expect(await pageStatus(a)).toBe('active');
-    expect(await text(ON_CALL, 'ACK')).toBe(
-      `Press Desk: acknowledged ${a} (Evening Gazette). Escalation stopped. Please contact the journalist.`,
-    );
+    expect(await text(ON_CALL, 'ACK')).toBe(ackedOne(a));
     expect(await text(ON_CALL, 'ACK')).toBe('Press Desk: nothing to acknowledge. Your pages are already acknowledged.');
   });
 
@@ -238,9 +233,7 @@ describe('two texts racing for one page', () => {
     const a = await urgentEnquiry();
     await paged(1);
     const [first, second] = await race('ACK', 'ACK');
-    expect(first).toBe(
-      `Press Desk: acknowledged ${a} (Evening Gazette). Escalation stopped. Please contact the journalist.`,
-    );
+    expect(first).toBe(ackedOne(a));
     expect(second).toBe('Press Desk: already acknowledged.');
     expect(await eventsOf(h.database.db, a, 'acknowledged')).toHaveLength(1);
   });

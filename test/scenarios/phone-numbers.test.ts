@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventKind } from '../../src/enquiries/timeline.js';
+import { answeringVerdict } from '../support/callback.js';
 import { PUBLIC_BASE_URL, messageSid, startHarness, type Harness } from '../support/harness.js';
 
 // Christmas Eve 2026, 18:00: the office is closed, so urgent enquiries page the on-call officer.
@@ -295,23 +296,11 @@ describe('the on-call CALL callback', () => {
     expect(waiting).toContain(`/twilio/voice/callback-connect?key=${encodeURIComponent(key)}&amp;wait=1</Redirect>`);
     expect(waiting).not.toContain('<Dial');
 
-    const sid = (
-      await h.database.db
-        .selectFrom('outbound_message')
-        .select('provider_sid')
-        .where('idempotency_key', '=', key)
-        .executeTakeFirstOrThrow()
-    ).provider_sid!;
-    const verdict = await h.webhook('/twilio/status', {
-      CallSid: sid,
-      AccountSid: h.twilio.accountSid,
-      AnsweredBy: 'machine_start',
-      MachineDetectionDuration: '2100',
-    });
+    const verdict = await answeringVerdict(h, key, 'machine_start', 2100);
     expect(verdict.status).toBe(204);
     const after = await (
       await h.webhook(`/twilio/voice/callback-connect?key=${encodeURIComponent(key)}&wait=1`, {
-        CallSid: sid,
+        CallSid: 'CA1',
         CallStatus: 'in-progress',
       })
     ).text();
