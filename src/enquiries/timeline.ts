@@ -218,8 +218,9 @@ const kept = 'kept';
  * named `to` before this declaration existed, and issue 13 changed no behaviour.
  * `status_changed.to` was too until issue 24: it is kept now, since an erased enquiry's record
  * must still say what became of it (closed, answered, closed as erased), as its `from` always
- * did. The `satisfies` clause makes the table exact: a kind or a field (optional ones too) left out, or one that does not exist, does not compile, so a new field must say whether it
- * holds personal data. test/scenarios/timeline-erasure.test.ts fills every personal field from
+ * did. The `satisfies` clause makes the table exact: a kind or a field (optional ones too) left
+ * out, or one that does not exist, does not compile, so a new field must say whether it holds
+ * personal data. test/scenarios/timeline-erasure.test.ts fills every personal field from
  * this table and fails when any of it survives erasure or a kept field changes.
  */
 export const FIELD_CLASS = {
