@@ -331,7 +331,11 @@ export async function activePagesSentTo(
     .where('page_step.action', '=', 'sms')
     .where('page_step.state', '=', 'sent')
     .where('page.status', '=', 'active')
+    // Newest text first; within one bundle, newest enquiry first (the bundle's steps are written by
+    // concurrent jobs, so their ids follow the worker, not the order the enquiries came in).
     .orderBy('outbound_message.sent_at', 'desc')
+    .orderBy('enquiry.received_at', 'desc')
+    .orderBy('enquiry.id', 'desc')
     .orderBy('page_step.id', 'desc')
     .execute();
 }
