@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SmsAckHandler } from '../../src/oncall/ack.service.js';
 import { HELP_TEXT } from '../../src/oncall/commands.js';
@@ -6,6 +5,7 @@ import { SmsCommandHandler } from '../../src/oncall/commands.service.js';
 import type { OnCallActions } from '../../src/oncall/oncall-actions.service.js';
 import { AppError } from '../../src/http/errors.js';
 import { messageSid, startHarness, type Harness } from '../support/harness.js';
+import { someoneWaitsOnALock } from '../support/db.js';
 import { nightRota, NIGHT_ROTA } from '../support/rota.js';
 import { eventsOf } from '../support/timeline.js';
 import { apiEnquiry } from '../support/enquiry.js';
@@ -199,17 +199,6 @@ function handler(actions: OnCallActions = h.services.onCallActions) {
   return new SmsCommandHandler({ ack: new SmsAckHandler(h.services.paging), actions, clock: h.clock.fn });
 }
 
-/** Resolves once some session of this test's database waits on a row lock. */
-async function someoneWaitsOnALock() {
-  for (let i = 0; i < 500; i++) {
-    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(h.database.db);
-    if (rows[0].n > 0) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('nobody waited on a lock');
-}
-
 /**
  * `second` (a text from the on-call phone) handled while `first` holds its page locked: it reads
  * the page as still waiting, then finds it acknowledged once `first` commits.
@@ -221,7 +210,7 @@ async function race(first: string, second: string): Promise<[string | null, stri
     secondReply = h.database.db
       .transaction()
       .execute((tx2) => handler().handle(tx2, { from: ON_CALL, body: second, messageSid: messageSid() }));
-    await someoneWaitsOnALock();
+    await someoneWaitsOnALock(h.database.db);
     return reply;
   });
   return [firstReply, await secondReply];

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createDb, createPool, type Db } from '../../src/db/database.js';
@@ -66,4 +67,18 @@ export function emptyDatabaseForFile(): () => TestDatabase {
   });
   afterAll(async () => database?.drop());
   return () => database!;
+}
+
+/**
+ * Resolves once some session of `db`'s database waits on a lock (a second transaction has
+ * reached the row or index entry the first holds); throws after about five seconds.
+ */
+export async function someoneWaitsOnALock(db: Db): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
+       WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(db);
+    if (rows[0].n > 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('nobody waited on a lock');
 }

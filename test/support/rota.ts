@@ -1,4 +1,5 @@
 /** Putting people on the on-call rota in scenario tests, in one call. */
+import type { Db } from '../../src/db/database.js';
 import type { RotaRole } from '../../src/oncall/rota.tables.js';
 import type { Harness } from './harness.js';
 
@@ -55,4 +56,48 @@ export async function nightRota(
     h,
     phones.backup ? { primary, backup: { name: 'Bea Backup', phone: phones.backup } } : { primary },
   );
+}
+
+/**
+ * One urgent enquiry paged to `people`, with the link each of their pages carried (valid for a
+ * day from `at`), written straight to the tables: for tests of what revokes those links.
+ */
+export async function pageLinksFor(db: Db, people: Array<{ id: string; phone: string }>, at: Date): Promise<void> {
+  const e = await db
+    .insertInto('enquiry')
+    .values({
+      reference: 'PD-CCC-CCC',
+      channel: 'api',
+      name: 'Ann',
+      outlet: 'Gazette',
+      phone: '+447911123401',
+      subject: 's',
+      details: 'd',
+      urgent: true,
+      out_of_hours: true,
+      needs_on_call: false,
+      received_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const page = await db
+    .insertInto('page')
+    .values({ enquiry_id: e.id, short_code: '4821', created_at: at })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const [n, p] of people.entries()) {
+    await db
+      .insertInto('oncall_link')
+      .values({
+        token_hash: `hash-${n}`,
+        enquiry_id: e.id,
+        page_id: page.id,
+        phone: p.phone,
+        person_id: p.id,
+        created_at: at,
+        expires_at: new Date(at.getTime() + 24 * 3_600_000),
+      })
+      .execute();
+  }
 }

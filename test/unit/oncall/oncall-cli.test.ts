@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../support/db.js';
 import { runCli } from '../../support/cli.js';
+import { pageLinksFor } from '../../support/rota.js';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -174,43 +175,7 @@ describe('npm run oncall', () => {
           .executeTakeFirstOrThrow(),
       ),
     );
-    const e = await database.db
-      .insertInto('enquiry')
-      .values({
-        reference: 'PD-CCC-CCC',
-        channel: 'api',
-        name: 'Ann',
-        outlet: 'Gazette',
-        phone: '+447911123401',
-        subject: 's',
-        details: 'd',
-        urgent: true,
-        out_of_hours: true,
-        needs_on_call: false,
-        received_at: at,
-        updated_at: at,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const page = await database.db
-      .insertInto('page')
-      .values({ enquiry_id: e.id, short_code: '4821', created_at: at })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    for (const [n, p] of [kim, lee].entries()) {
-      await database.db
-        .insertInto('oncall_link')
-        .values({
-          token_hash: `hash-${n}`,
-          enquiry_id: e.id,
-          page_id: page.id,
-          phone: p.phone,
-          person_id: p.id,
-          created_at: at,
-          expires_at: new Date('2099-01-01T00:00:00Z'),
-        })
-        .execute();
-    }
+    await pageLinksFor(database.db, [kim, lee], at);
     const revoked = async () =>
       (await database.db.selectFrom('oncall_link').select(['person_id', 'revoked_at']).orderBy('id').execute()).map(
         (l) => l.revoked_at !== null,
