@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventKind } from '../../src/enquiries/timeline.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { PRESS_OFFICE_NUMBER, PUBLIC_BASE_URL, startHarness, type Harness } from '../support/harness.js';
+import { openView as openLinkView, pagedLink as pagedLinkTo, postLinkForm } from '../support/oncall-link.js';
 
 // Christmas Eve 2026, 18:00: closed until 9:00am Tuesday 29 December.
 const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
@@ -17,7 +18,6 @@ const ON_CALL = '+447911200001';
 const JOURNALIST = '+447911123401';
 const OTHER_JOURNALIST = '+447911123402';
 const HOUR = 3_600_000;
-const LINK = new RegExp(`\\nOpen: ${PUBLIC_BASE_URL.replace(/[.]/g, '\\.')}(/m/([A-Za-z0-9_-]{22}))\\n`);
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -55,31 +55,10 @@ async function urgentEnquiry(extra: Record<string, unknown> = {}): Promise<strin
 }
 
 /** The link in the `n`th page SMS to the on-call phone: its path and raw token. */
-async function pagedLink(n = 1): Promise<{ path: string; token: string; body: string }> {
-  await h.twilio.waitForMessages(n);
-  await h.jobs.settle();
-  const body = h.twilio.messages.filter((m) => m.to === ON_CALL)[n - 1].body!;
-  const m = LINK.exec(body);
-  expect(m, body).not.toBeNull();
-  return { path: m![1], token: m![2], body };
-}
-
-/** Opens the view and reads its form fields (form token, reference, one-off key). */
-async function openView(path: string): Promise<{ html: string; csrf: string; reference: string; key: string }> {
-  const res = await h.app.request(path);
-  expect(res.status).toBe(200);
-  const html = await res.text();
-  const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
-  return { html, csrf: field('_csrf'), reference: field('reference'), key: field('key') };
-}
-
-function post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-  return h.app.request(path, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(fields).toString(),
-  });
-}
+const pagedLink = (n = 1) => pagedLinkTo(h, ON_CALL, n);
+const openView = (path: string) => openLinkView(h, path);
+const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  postLinkForm(h, path, fields, headers);
 
 async function events(reference: string, kind?: EventKind) {
   let q = h.database.db
