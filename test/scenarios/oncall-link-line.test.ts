@@ -8,7 +8,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/incidents/incident.tables.js';
+import { decodeEntities, fieldError } from '../support/desk-client.js';
 import { PUBLIC_BASE_URL, startHarness, type Harness } from '../support/harness.js';
+import { startSmtpServer, type SmtpRecorder } from '../support/smtp-server.js';
 
 // Christmas Eve 2026, 18:00: closed until 9:00am Tuesday 29 December.
 const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
@@ -16,16 +18,25 @@ const ON_CALL = '+447911200001';
 const BACKUP = '+447911200002';
 const JOURNALIST = '+447911123401';
 const OTHER_JOURNALIST = '+447911123402';
+/** A London landline: it takes no texts. */
+const LANDLINE = '+442079460000';
+const JOURNALIST_EMAIL = 'ann@example.org';
 const MINUTE = 60_000;
 const DESK = { userId: null, email: 'desk@press.example.org' };
 const LINE = 'Crews are at the depot fire. We will say more at 21:00.';
 const LINK = new RegExp(`\\nOpen: ${PUBLIC_BASE_URL.replace(/[.]/g, '\\.')}(/m/[A-Za-z0-9_-]{22})\\n`);
+const STATUS_LINK = new RegExp(`${PUBLIC_BASE_URL.replace(/[.]/g, '\\.')}/status/([A-Za-z0-9_-]{22})`);
 
 let h: Harness;
-afterEach(async () => h?.close());
+let smtp: SmtpRecorder | undefined;
+afterEach(async () => {
+  await h?.close();
+  await smtp?.close();
+  smtp = undefined;
+});
 
-async function start() {
-  h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 0 } } });
+async function start(env: Record<string, string> = {}) {
+  h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, env, config: { onCall: { bundleSeconds: 0 } } });
   const from = new Date('2026-12-01T00:00:00Z');
   const to = new Date('2027-01-05T09:00:00Z');
   await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
@@ -35,26 +46,38 @@ async function start() {
 }
 
 /** An incident the desk declared (on-call does not have it yet, so its urgent enquiries page) with one holding line. */
-async function incidentWithLine(): Promise<{ incident: Incident; lineId: string }> {
+async function incidentWithLine(
+  text = LINE,
+  kind: 'holding' | 'press' = 'holding',
+): Promise<{ incident: Incident; lineId: string }> {
   const incident = await h.services.incidents.declare(
     { name: 'Op Larch depot', terms: 'depot' },
     { kind: 'staff', actor: DESK },
   );
-  const line = await h.services.holdingLines.addLine(incident.id, { kind: 'holding', text: LINE }, DESK);
+  const line = await h.services.holdingLines.addLine(incident.id, { kind, text }, DESK);
   return { incident, lineId: line.id };
 }
 
 async function urgentEnquiry(phone: string, subject = 'Fire at the depot'): Promise<string> {
+  return (await urgentEnquiryBy({ phone }, subject)).reference;
+}
+
+/** The same by phone or by email (the API takes either), with the token of the journalist's status page. */
+async function urgentEnquiryBy(
+  contact: { phone: string } | { email: string },
+  subject = 'Fire at the depot',
+): Promise<{ reference: string; statusToken: string }> {
   const res = await h.postJson('/api/enquiries', {
     name: 'Ann Reporter',
     outlet: 'Evening Gazette',
-    phone,
+    ...contact,
     subject,
     details: 'Need a line tonight.',
     urgent: true,
   });
   expect(res.status).toBe(201);
-  return ((await res.json()) as { reference: string }).reference;
+  const body = (await res.json()) as { reference: string; statusUrl: string };
+  return { reference: body.reference, statusToken: STATUS_LINK.exec(body.statusUrl)![1] };
 }
 
 function textsTo(phone: string) {
@@ -100,10 +123,53 @@ async function submit(path: string, fields: Record<string, string>): Promise<str
   return (await h.app.request(res.headers.get('location')!)).text();
 }
 
-async function lineTextsTo(phone: string) {
+async function lineTextsTo(phone: string, text = LINE) {
   await h.jobs.settle();
-  return textsTo(phone).filter((m) => m.body === LINE);
+  return textsTo(phone).filter((m) => m.body === text);
 }
+
+/** `html` as it reads: tags gone, entities decoded, whitespace collapsed. */
+function asText(html: string): string {
+  return decodeEntities(html.replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** What the line's section of the link says, as text (null: the page has none). */
+function lineSection(html: string): string | null {
+  const m = /<section class="action holding-line" id="line"[^>]*>([\s\S]*?)<\/section>/.exec(html);
+  return m ? asText(m[1]) : null;
+}
+
+/** The notice at the top of the link after an action, as text (null: none). */
+function noticeOf(html: string): string | null {
+  const m = /<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(html);
+  return m ? asText(m[1]) : null;
+}
+
+/**
+ * "N characters, M SMS segments." counted here for `text` as the journalist gets it: plain GSM
+ * characters only (none of the extension table), one place each; one SMS holds 160, a joined
+ * one 153 a segment.
+ */
+function sizeOf(text: string): { length: number; segments: number } {
+  expect(text).toMatch(/^[A-Za-z0-9 .,:;'!?()-]+$/);
+  return { length: text.length, segments: text.length <= 160 ? 1 : Math.ceil(text.length / 153) };
+}
+
+/** The start of the line's section: its heading, the incident's name and the exact words with their size. */
+function sectionHead(heading: string, text: string, size: string): string {
+  return `${heading} Agreed by the desk for “Op Larch depot”. The journalist gets exactly these words: ${text} ${size}`;
+}
+
+/** A send pressed anyway (a form kept from before) is refused with `message` beside the line. */
+async function expectRefused(link: { path: string; fields: Record<string, string> }, message: string) {
+  const res = await post(`${link.path}/line`, link.fields);
+  expect(res.status).toBe(422);
+  expect(fieldError(await res.text(), 'line')).toBe(message);
+}
+
+const BY_SMS_WORDS = 'Goes by SMS to 07911 123401 from the press office, as written above, and stops the escalation.';
 
 describe('the incident line on the on-call link', () => {
   it('shows the current line exactly as it would be sent, with its SMS length, and a button to send it to this journalist; an enquiry outside the incident gets none', async () => {
@@ -248,5 +314,172 @@ describe('the incident line on the on-call link', () => {
     expect(unlinkedHtml).toContain('This enquiry is no longer in an incident with a line: nothing was sent.');
     expect(unlinkedHtml).toContain('id="line"');
     expect(await lineTextsTo(JOURNALIST)).toEqual([]);
+  });
+});
+
+describe('what the on-call link says about the line, word for word', () => {
+  it('a holding line by SMS: its heading, the desk’s words and their size, the button and its route; once sent, the notice (with the acknowledgement) and when it went in place of the button; pressed again, already', async () => {
+    await start();
+    await incidentWithLine();
+    await urgentEnquiry(JOURNALIST);
+    const link = await openLink();
+    const size = sizeOf(LINE);
+    expect(size).toEqual({ length: 55, segments: 1 });
+    const head = sectionHead('Holding line of the incident', LINE, `${size.length} characters, 1 SMS segment.`);
+    expect(lineSection(link.html)).toBe(`${head} Send the holding line to this journalist ${BY_SMS_WORDS}`);
+    expect(noticeOf(link.html)).toBeNull();
+
+    const view = await submit(`${link.path}/line`, link.fields);
+    expect(noticeOf(view)).toBe(
+      'The holding line is queued to the journalist by SMS to 07911 123401, exactly as written. The enquiry is marked as having had it. The page is acknowledged: escalation stopped.',
+    );
+    expect(lineSection(view)).toBe(`${head} Sent to this journalist at Thu 24 Dec 18:00.`);
+    // The size was of what the journalist gets.
+    const [text] = await lineTextsTo(JOURNALIST);
+    expect(sizeOf(text.body!)).toEqual(size);
+
+    const again = await submit(`${link.path}/line`, link.fields);
+    expect(noticeOf(again)).toBe('This journalist was already sent the holding line: nothing was sent again.');
+    expect(lineSection(again)).toBe(`${head} Sent to this journalist at Thu 24 Dec 18:00.`);
+    expect(await lineTextsTo(JOURNALIST)).toHaveLength(1);
+  });
+
+  it('a press line of two SMS segments: “Press line”, its size in segments, and, the page already acknowledged, no word of acknowledging it', async () => {
+    const press =
+      'Two crews from Larch Road and Mill Lane stations are at the depot fire. Nobody was hurt. The ring road is closed between junctions 4 and 5: please avoid the area. We will say more at 21:00.';
+    const size = sizeOf(press);
+    expect(size.segments).toBe(2);
+    await start();
+    await incidentWithLine(press, 'press');
+    await urgentEnquiry(JOURNALIST);
+    const link = await openLink();
+    const head = sectionHead('Press line of the incident', press, `${size.length} characters, 2 SMS segments.`);
+    expect(lineSection(link.html)).toBe(`${head} Send the press line to this journalist ${BY_SMS_WORDS}`);
+
+    // "I have it" first: the send that follows acknowledges nothing, and its notice says nothing of it.
+    await submit(`${link.path}/ack`, link.fields);
+    const view = await submit(`${link.path}/line`, link.fields);
+    expect(noticeOf(view)).toBe(
+      'The press line is queued to the journalist by SMS to 07911 123401, exactly as written. The enquiry is marked as having had it.',
+    );
+    expect(lineSection(view)).toBe(`${head} Sent to this journalist at Thu 24 Dec 18:00.`);
+    const [text] = await lineTextsTo(JOURNALIST, press);
+    expect(sizeOf(text.body!)).toEqual(size);
+  });
+
+  it('a one-character line is “1 character, 1 SMS segment.”', async () => {
+    await start();
+    await incidentWithLine('Y');
+    await urgentEnquiry(JOURNALIST);
+    const link = await openLink();
+    expect(sizeOf('Y')).toEqual({ length: 1, segments: 1 });
+    expect(lineSection(link.html)).toBe(
+      `${sectionHead('Holding line of the incident', 'Y', '1 character, 1 SMS segment.')} Send the holding line to this journalist ${BY_SMS_WORDS}`,
+    );
+  });
+
+  it('a journalist with only an email address: the button goes by email, and so does the notice', async () => {
+    smtp = await startSmtpServer();
+    await start({ SMTP_URL: smtp.url, PRESSDESK_EMAIL_FROM: 'Press Office <press.office@press.example.org>' });
+    await incidentWithLine();
+    await urgentEnquiryBy({ email: JOURNALIST_EMAIL });
+    const link = await openLink();
+    const head = sectionHead('Holding line of the incident', LINE, '55 characters, 1 SMS segment.');
+    expect(lineSection(link.html)).toBe(
+      `${head} Send the holding line to this journalist Goes by email to ann@example.org from the press office, as written above, and stops the escalation.`,
+    );
+
+    const view = await submit(`${link.path}/line`, link.fields);
+    expect(noticeOf(view)).toBe(
+      'The holding line is queued to the journalist by email to ann@example.org, exactly as written. The enquiry is marked as having had it. The page is acknowledged: escalation stopped.',
+    );
+    expect(lineSection(view)).toBe(`${head} Sent to this journalist at Thu 24 Dec 18:00.`);
+    const [mail] = await smtp.waitFor(1);
+    expect(mail.to).toEqual([JOURNALIST_EMAIL]);
+    expect(mail.parsed.text?.trim()).toBe(LINE);
+  });
+
+  it('the same journalist’s second enquiry: the line is shared (nothing sent again) and that enquiry marked as having had it', async () => {
+    await start();
+    await incidentWithLine();
+    const first = await urgentEnquiry(JOURNALIST);
+    const second = await urgentEnquiry(JOURNALIST, 'Depot fire: which roads are closed?');
+    const firstLink = await openLink(2, first);
+    const secondLink = await openLink(2, second);
+    expect(secondLink.path).not.toBe(firstLink.path);
+    await submit(`${firstLink.path}/line`, firstLink.fields);
+
+    // This enquiry has not had it yet: its link still offers it.
+    const head = sectionHead('Holding line of the incident', LINE, '55 characters, 1 SMS segment.');
+    const before = await (await h.app.request(secondLink.path)).text();
+    expect(lineSection(before)).toBe(`${head} Send the holding line to this journalist ${BY_SMS_WORDS}`);
+    h.clock.advance(2 * MINUTE);
+    const view = await submit(`${secondLink.path}/line`, secondLink.fields);
+    expect(noticeOf(view)).toBe(
+      'The journalist already had the holding line through another of their enquiries: nothing was sent again. This enquiry is marked as having had it. The page is acknowledged: escalation stopped.',
+    );
+    expect(lineSection(view)).toBe(`${head} Sent to this journalist at Thu 24 Dec 18:02.`);
+    expect(await lineTextsTo(JOURNALIST)).toHaveLength(1);
+  });
+
+  it('withdrawn by the journalist: says so, with no button, and sends nothing', async () => {
+    await start();
+    await incidentWithLine();
+    const { statusToken } = await urgentEnquiryBy({ phone: JOURNALIST });
+    const link = await openLink();
+    expect(await h.services.statusPages.withdraw(statusToken, 'We dropped the story')).toBe(true);
+
+    const html = await (await h.app.request(link.path)).text();
+    const head = sectionHead('Holding line of the incident', LINE, '55 characters, 1 SMS segment.');
+    expect(lineSection(html)).toBe(`${head} Not sent: the journalist has withdrawn this enquiry.`);
+    expect(html).not.toContain(`action="${link.path}/line"`);
+    await expectRefused(link, 'The journalist has withdrawn this enquiry: the line is not sent.');
+    expect(await lineTextsTo(JOURNALIST)).toEqual([]);
+  });
+
+  it('messages turned off by the journalist: says so, with no button, and sends nothing', async () => {
+    await start();
+    await incidentWithLine();
+    const { statusToken } = await urgentEnquiryBy({ phone: JOURNALIST });
+    const link = await openLink();
+    expect(await h.services.statusPages.setUpdates(statusToken, false)).toBe(true);
+
+    const html = await (await h.app.request(link.path)).text();
+    const head = sectionHead('Holding line of the incident', LINE, '55 characters, 1 SMS segment.');
+    expect(lineSection(html)).toBe(`${head} Not sent: the journalist has turned off messages about this enquiry.`);
+    expect(html).not.toContain(`action="${link.path}/line"`);
+    await expectRefused(link, 'The journalist has turned off messages about this enquiry: the line is not sent.');
+    expect(await lineTextsTo(JOURNALIST)).toEqual([]);
+  });
+
+  it('a journalist with only a landline cannot be reached: says so, with no button, and sends nothing', async () => {
+    await start();
+    const { lineId } = await incidentWithLine();
+    await urgentEnquiry(LANDLINE);
+    const link = await openLink();
+    const head = sectionHead('Holding line of the incident', LINE, '55 characters, 1 SMS segment.');
+    expect(lineSection(link.html)).toBe(
+      `${head} This journalist cannot be reached: no number that takes texts and no email address Press Desk can write to.`,
+    );
+    expect(link.html).not.toContain(`action="${link.path}/line"`);
+    // No form to press: posted by hand, with the line's id, it is refused all the same.
+    await expectRefused(
+      { path: link.path, fields: { ...link.fields, line: lineId } },
+      'This journalist has no number that takes texts and no email address Press Desk can write to.',
+    );
+    expect(await lineTextsTo(LANDLINE)).toEqual([]);
+  });
+
+  it('the notices no send redirects to (unreachable: refused before; a line notice without its outcome) still read right', async () => {
+    await start();
+    await incidentWithLine();
+    await urgentEnquiry(LANDLINE);
+    const link = await openLink();
+    const unreachable = await (await h.app.request(`${link.path}?done=line&line=unreachable`)).text();
+    expect(noticeOf(unreachable)).toBe(
+      'The holding line could not be sent: the journalist cannot be reached by text or email.',
+    );
+    const bare = await (await h.app.request(`${link.path}?done=line`)).text();
+    expect(noticeOf(bare)).toBe('Holding line sent to the journalist, exactly as written.');
   });
 });

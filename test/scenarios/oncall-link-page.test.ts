@@ -10,12 +10,12 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PUBLIC_BASE_URL, startHarness, type Harness } from '../support/harness.js';
 import { openView, pagedLink, postLinkForm, readableText } from '../support/oncall-link.js';
+import { OLU, oluAndBeaOnCall } from '../support/rota.js';
 import { replyTo } from '../support/sms-reply.js';
 
 // Christmas Eve 2026, 18:00 (UTC is office time in winter): closed until Tuesday 29 December.
 const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
-const ON_CALL = '+447911200001';
-const BACKUP = '+447911200002';
+const ON_CALL = OLU.phone;
 const JOURNALIST = '+447911123401';
 const MINUTE = 60_000;
 const TEST = { userId: null, email: 'test' };
@@ -25,12 +25,7 @@ afterEach(async () => h?.close());
 
 async function start(onCall: Record<string, unknown> = {}) {
   h = await startHarness({ now: CHRISTMAS_EVE_6PM, jobs: true, config: { onCall: { bundleSeconds: 0, ...onCall } } });
-  const from = new Date('2026-12-01T00:00:00Z');
-  const to = new Date('2027-01-05T09:00:00Z');
-  await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
-  await h.services.rota.addPerson({ name: 'Bea Backup', phone: BACKUP });
-  await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: from, endsAt: to, createdBy: 'test' });
-  await h.services.rota.addShift({ phone: BACKUP, role: 'backup', startsAt: from, endsAt: to, createdBy: 'test' });
+  await oluAndBeaOnCall(h);
 }
 
 async function urgentEnquiry(fields: Record<string, unknown> = {}): Promise<string> {

@@ -10,12 +10,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { formatShortTime } from '../../src/hours/format.js';
 import { PUBLIC_BASE_URL, startHarness, type Harness } from '../support/harness.js';
 import { readableText } from '../support/oncall-link.js';
+import { OLU, oluAndBeaOnCall } from '../support/rota.js';
 import { replyTo } from '../support/sms-reply.js';
 
 // Christmas Eve 2026, 18:00: closed until 9:00am Tuesday 29 December.
 const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
-const ON_CALL = '+447911200001';
-const BACKUP = '+447911200002';
+const ON_CALL = OLU.phone;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** A storm of 12 through the API and the job runner, on a machine shared with other work. */
@@ -44,12 +44,7 @@ async function start() {
     config: { intake: { rateLimit: null, pageRateLimit: null } },
   });
   expect(h.config.onCall.bundleSeconds).toBe(120);
-  const from = new Date('2026-12-01T00:00:00Z');
-  const to = new Date('2027-01-05T09:00:00Z');
-  await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
-  await h.services.rota.addPerson({ name: 'Bea Backup', phone: BACKUP });
-  await h.services.rota.addShift({ phone: ON_CALL, role: 'primary', startsAt: from, endsAt: to, createdBy: 'test' });
-  await h.services.rota.addShift({ phone: BACKUP, role: 'backup', startsAt: from, endsAt: to, createdBy: 'test' });
+  await oluAndBeaOnCall(h);
 }
 
 /** `n` urgent enquiries inside one window (the clock does not move); their references. */

@@ -101,3 +101,17 @@ export async function pageLinksFor(db: Db, people: Array<{ id: string; phone: st
       .execute();
   }
 }
+
+/** The on-call officer and the backup of the on-call scenarios (Christmas 2026). */
+export const OLU = { name: 'Olu On-Call', phone: '+447911200001' };
+export const BEA = { name: 'Bea Backup', phone: '+447911200002' };
+
+/**
+ * Olu on call and Bea the backup from 1 December 2026 to 5 January 2027 (every on-call scenario's
+ * Christmas Eve falls inside), added as a manager would.
+ */
+export async function oluAndBeaOnCall(h: Pick<Harness, 'services'>): Promise<void> {
+  const span = { from: '2026-12-01T00:00:00Z', to: '2027-01-05T09:00:00Z' };
+  await putOnRota(h, OLU, 'primary', span);
+  await putOnRota(h, BEA, 'backup', span);
+}
