@@ -99,7 +99,7 @@ function sameContact(a: OnCallContact | null, b: OnCallContact | null): boolean 
 }
 
 /** The words of a test page: a text, or (`call`) what a test call says to a number that cannot take texts. */
-export function testPageBody(officeName: string, personName: string, by: 'text' | 'call' = 'text'): string {
+export function testPageBody(officeName: string, personName: string, by: 'text' | 'call'): string {
   if (by === 'call')
     return `This is the ${officeName} desk: a test page for ${personName}. If you can hear this, on-call pages reach this phone as calls. No need to press anything.`;
   return `${officeName} desk: test page for ${personName}. If you can read this, on-call pages reach this phone. No reply needed.`;

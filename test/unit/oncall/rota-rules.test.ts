@@ -112,10 +112,10 @@ describe('what the forms accept', () => {
       startsAt: inMs(3 * HOUR),
       endsAt: inMs(4 * HOUR),
       note: '   ',
-      createdBy: ' cli:jo ',
+      createdBy: ' cli:\njo ',
     });
     expect(blank.note).toBeNull();
-    expect(blank.created_by).toBe('cli:jo');
+    expect(blank.created_by).toBe('cli: jo');
     expect((await rejection(rota.addShift({ ...base, createdBy: 7 as never }))).details.fields).toEqual({
       createdBy: 'Say who is changing the rota',
     });
@@ -148,6 +148,9 @@ describe('what the forms accept', () => {
     const jo = await rota.addPerson(JO);
     const e = await rota.addShift({ ...base, personId: jo.id, phone: 'not a number' });
     expect(e.person_id).toBe(jo.id);
+    // A person id given as null (a form with nobody chosen) is no person: the phone is used.
+    const byPhone = await rota.addShift({ ...base, personId: null as never, phone: JO.phone });
+    expect(byPhone.person_id).toBe(jo.id);
     err = await rejection(
       rota.addShift({ ...base, role: 'oncall' as never, personId: jo.id, endsAt: new Date(Number.NaN) }),
     );
@@ -207,6 +210,23 @@ describe('what the rota says about times', () => {
     expect(segments.map((s) => s.primary.personId)).toEqual([chris1.id, chris2.id]);
   });
 
+  it('breaks a tie in creation time by id, whatever order the rows are read in', async () => {
+    const jo = await rota.addPerson(JO);
+    const sam = await rota.addPerson(SAM);
+    // Jo's shift is written first with the higher id (as a restore from a backup may leave them).
+    for (const [person, id] of [
+      [jo, 10],
+      [sam, 5],
+    ] as const) {
+      await sql`INSERT INTO rota_entry (id, person_id, role, starts_at, ends_at, created_at, created_by)
+                OVERRIDING SYSTEM VALUE
+                VALUES (${id}, ${person.id}, 'primary', ${inMs(HOUR)}, ${inMs(3 * HOUR)}, ${clock.now()}, 'restore')`.execute(
+        database.db,
+      );
+    }
+    expect((await rota.onCallAt(inMs(2 * HOUR))).name).toBe('Jo Smith');
+  });
+
   it('lets the most recently created entry win by when it was created, not by the order of the rows', async () => {
     const jo = await rota.addPerson(JO);
     const sam = await rota.addPerson(SAM);
@@ -230,6 +250,21 @@ describe('a phone number changed', () => {
     await rota.changePhoneAudited(jo.id, '07911 123458', MANAGER);
     expect(await revoked()).toEqual([true, false]);
     expect(await auditActions()).toEqual(['rota.phone_changed']);
+  });
+
+  it('fails with the database’s own error when the database refuses the change', async () => {
+    const jo = await rota.addPerson(JO);
+    await sql`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'disk full (test)'; END $$`.execute(database.db);
+    await sql`CREATE TRIGGER refuse BEFORE UPDATE ON person FOR EACH ROW EXECUTE FUNCTION refuse()`.execute(
+      database.db,
+    );
+    try {
+      await expect(rota.updatePersonPhone(jo.id, '07911 123459')).rejects.toThrow('disk full (test)');
+    } finally {
+      await sql`DROP FUNCTION refuse() CASCADE`.execute(database.db);
+    }
+    expect((await rota.findPersonByPhone(JO.phone))?.id).toBe(jo.id);
   });
 
   it('may take the number of someone who has left the staff list', async () => {
@@ -447,6 +482,15 @@ describe('a shift edited from the desk', () => {
     });
   });
 
+  it('keeps the start of a shift that begins later in this minute when the form shows the minute', async () => {
+    const jo = await rota.addPerson(JO);
+    const e = await shift(jo, new Date('2026-11-20T12:00:50Z'), inMs(HOUR));
+    clock.set('2026-11-20T12:00:40Z');
+    // The form reads 12:00, which is before now; but it is the start as shown, not a move into the past.
+    const after = await edit(e.id, jo.id, new Date(NOW), inMs(2 * HOUR));
+    expect(after.starts_at).toEqual(new Date('2026-11-20T12:00:50Z'));
+  });
+
   it('ends a started shift no earlier than now: a time earlier in this minute means now', async () => {
     const { jo, e } = await josShift(-HOUR, 2 * HOUR);
     clock.set('2026-11-20T12:00:40Z');
@@ -523,6 +567,7 @@ describe('a shift edited from the desk', () => {
       await rejection(edit(e.id, jo.id, e.starts_at, e.ends_at)),
       await rejection(rota.deleteShiftFromDesk(e.id, MANAGER)),
       await rejection(rota.deleteShiftFromDesk('999', MANAGER)),
+      await rejection(edit('999', jo.id, e.starts_at, e.ends_at)),
       await rejection(rota.endShiftNow('999', MANAGER)),
     ]) {
       expect([err.code, err.message]).toEqual(['not_found', 'There is no such shift on the rota.']);
