@@ -24,6 +24,7 @@ import {
 } from '../http/bearer-token.js';
 import { AppError } from '../http/errors.js';
 import * as repo from './link.repository.js';
+import { revokePersonListLinks } from './list-link.repository.js';
 import { escalationState, type EscalationState } from './paging.schedule.js';
 import type { EnquiryLine, HoldingLines, LineOutcome } from '../incidents/holding-line.service.js';
 import type { OnCallActions } from './oncall-actions.service.js';
@@ -103,11 +104,13 @@ export async function saveLink(
 }
 
 /**
- * Revokes the links sent to the person `personId` (in the caller's transaction): called when they
- * are taken off the staff list or their number changes, since a link acts as them.
+ * Revokes the links sent to the person `personId`, page links and bundle lists (in the caller's
+ * transaction): called when they are taken off the staff list or their number changes, since a
+ * page link acts as them and a list shows journalists' names to whoever holds it.
  */
 export async function revokeLinksOf(tx: Tx, personId: string, at: Date): Promise<void> {
   await repo.revokePersonLinks(tx, personId, at);
+  await revokePersonListLinks(tx, personId, at);
 }
 
 /** What the view shows: the enquiry, who is acting, the latest entries, and until when. */

@@ -77,3 +77,14 @@ export async function listedEnquiries(db: Db | Tx, linkId: string): Promise<List
 export async function markListViewed(tx: Tx, id: string, at: Date): Promise<void> {
   await tx.updateTable('oncall_list_link').set({ viewed_at: at }).where('id', '=', id).execute();
 }
+
+/** Revokes the list links sent to the person `personId` that still work (in the caller's transaction). */
+export async function revokePersonListLinks(tx: Tx, personId: string, at: Date): Promise<void> {
+  await tx
+    .updateTable('oncall_list_link')
+    .set({ revoked_at: at })
+    .where('person_id', '=', personId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', at)
+    .execute();
+}

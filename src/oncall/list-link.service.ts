@@ -81,7 +81,7 @@ export class OnCallListLinks {
     const now = this.deps.clock();
     return this.deps.db.transaction().execute(async (tx) => {
       const link = await repo.listLinkByHash(tx, hashBearerToken(token));
-      if (!link || link.expires_at.getTime() <= now.getTime()) return null;
+      if (!link || link.expires_at.getTime() <= now.getTime() || link.revoked_at) return null;
       // As the page link: a person taken off the staff list, or whose number changed, loses it.
       if (link.person_id !== null && !(link.person_active && link.person_phone === link.phone)) return null;
       const enquiries = await repo.listedEnquiries(tx, link.id);

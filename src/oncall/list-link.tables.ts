@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
-/** The bundle list link's tables (sql/20261205010000_oncall_list_links.sql); src/db/schema.ts gathers them into `Database`. */
+/** The bundle list link's tables (sql/20261205010000_oncall_list_links.sql, revoked_at from sql/20261207020000_oncall_list_link_revoked.sql); src/db/schema.ts gathers them into `Database`. */
 export interface ListLinkTables {
   oncall_list_link: OnCallListLinkTable;
   oncall_list_link_enquiry: OnCallListLinkEnquiryTable;
@@ -19,6 +19,8 @@ export interface OnCallListLinkTable {
   created_at: Date;
   expires_at: Date;
   viewed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** When the person's page links were revoked (taken off the staff list, number changed): it opens nothing since. */
+  revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export type OnCallListLink = Selectable<OnCallListLinkTable>;
 

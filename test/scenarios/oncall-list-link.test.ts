@@ -298,7 +298,7 @@ describe('the link in a bundle text', () => {
   );
 
   it(
-    'stops working when its officer is taken off the staff list, or their number changes',
+    'stops working when its officer is taken off the staff list, or their number changes, even if it is changed back',
     async () => {
       await start();
       await storm(12, ordinary);
@@ -309,7 +309,10 @@ describe('the link in a bundle text', () => {
       const olu = (await h.services.rota.findPersonByPhone(ON_CALL))!;
       await h.services.rota.updatePersonPhone(olu.id, '07911 200009');
       expect((await h.app.request(path)).status).toBe(410);
+      // Changed back: the link stays dead, as a page link does (it was revoked with the change).
       await h.services.rota.updatePersonPhone(olu.id, ON_CALL);
+      expect((await h.app.request(path)).status).toBe(410);
+      expect((await theLink()).revoked_at).toEqual(h.clock.now());
       await h.services.rota.deactivatePerson(olu.id);
       expect((await h.app.request(path)).status).toBe(410);
     },
@@ -582,6 +585,7 @@ describe('the list a bundle text links to', () => {
           created_at: new Date('2026-12-24T18:02:00Z'),
           expires_at: new Date('2026-12-25T06:02:00Z'),
           viewed_at: null,
+          revoked_at: null,
         },
       ]);
       expect(links[0].expires_at.getTime() - links[0].created_at.getTime()).toBe(h.config.onCall.linkHours * HOUR);
