@@ -313,6 +313,8 @@ export async function activePagesSentTo(
     sent_at: Date | null;
   }>
 > {
+  // Newest text first; within one bundle, newest enquiry first (the bundle's steps are written by
+  // concurrent jobs, so their ids follow the worker, not the order the enquiries came in).
   return tx
     .selectFrom('page_step')
     .innerJoin('page', 'page.id', 'page_step.page_id')
@@ -331,8 +333,6 @@ export async function activePagesSentTo(
     .where('page_step.action', '=', 'sms')
     .where('page_step.state', '=', 'sent')
     .where('page.status', '=', 'active')
-    // Newest text first; within one bundle, newest enquiry first (the bundle's steps are written by
-    // concurrent jobs, so their ids follow the worker, not the order the enquiries came in).
     .orderBy('outbound_message.sent_at', 'desc')
     .orderBy('enquiry.received_at', 'desc')
     .orderBy('enquiry.id', 'desc')
