@@ -42,8 +42,9 @@ const DONE_NOTICE: Record<LinkAction, (officerPhone: string) => string> = {
 
 /** The notice after "send the line", by how it ended (a second press sends nothing, and says so). */
 const LINE_NOTICE: Record<LineOutcome, (kind: string, to: string) => string> = {
+  // `to` is empty when the line is no longer on the enquiry by the time the notice is shown.
   queued: (kind, to) =>
-    `The ${kind} is queued to the journalist ${to}, exactly as written. The enquiry is marked as having had it.`,
+    `The ${kind} is queued to the journalist${to ? ` ${to}` : ''}, exactly as written. The enquiry is marked as having had it.`,
   shared: (kind) =>
     `The journalist already had the ${kind} through another of their enquiries: nothing was sent again. This enquiry is marked as having had it.`,
   already: (kind) => `This journalist was already sent the ${kind}: nothing was sent again.`,

@@ -8,6 +8,8 @@
  */
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CASEWORK_LIMITS } from '../../src/enquiries/casework.limits.js';
+import { fieldError } from '../support/desk-client.js';
 import { PUBLIC_BASE_URL, startHarness, type Harness } from '../support/harness.js';
 import { openView, pagedLink, postLinkForm, readableText } from '../support/oncall-link.js';
 import { OLU, oluAndBeaOnCall } from '../support/rota.js';
@@ -222,6 +224,17 @@ describe('what each action says it did', () => {
     );
   });
 
+  it('shows a call that cannot be made beside the call button', async () => {
+    await start();
+    await urgentEnquiry({ phone: undefined, email: 'ann@example.org' });
+    const { path } = await pagedLink(h, ON_CALL);
+    const form = await openView(h, path);
+    const res = await postLinkForm(h, `${path}/call`, { _csrf: form.csrf, reference: form.reference, key: form.key });
+    expect(res.status).toBe(422);
+    expect(fieldError(await res.text(), 'call')).toBe(`${form.reference} has no phone number to call`);
+    expect(h.twilio.calls).toEqual([]);
+  });
+
   it('refuses a form whose one-off key is not one (400), and one for an unknown action (404)', async () => {
     await start();
     const ref = await urgentEnquiry();
@@ -251,6 +264,16 @@ describe('the enquiry as the link shows it', () => {
     const summary = readableText(/<dl class="summary">([\s\S]*?)<\/dl>/.exec(html)![1]);
     expect(summary).toBe(
       'Journalist (not given) Outlet (not given) Phone None given Email ann@example.org Deadline None given Status New',
+    );
+  });
+
+  it('says so when there is no email address', async () => {
+    await start();
+    await urgentEnquiry();
+    const { path } = await pagedLink(h, ON_CALL);
+    const html = (await openView(h, path)).html;
+    expect(readableText(/<dl class="summary">([\s\S]*?)<\/dl>/.exec(html)![1])).toBe(
+      'Journalist Ann Reporter Outlet Evening Gazette Phone 07911 123401 Email None given Deadline None given Status New',
     );
   });
 
@@ -289,6 +312,105 @@ describe('the enquiry as the link shows it', () => {
     const terms =
       /name="terms"[^>]*value="([^"]*)"/.exec(html)?.[1] ?? /value="([^"]*)"[^>]*name="terms"/.exec(html)?.[1];
     expect(terms).toBe('warehouse blaze');
+  });
+});
+
+describe('the forms of the link', () => {
+  it('each posts to its own action, starts empty, is labelled by its heading and holds what its field may', async () => {
+    await start();
+    await urgentEnquiry();
+    const { path } = await pagedLink(h, ON_CALL);
+    const html = (await openView(h, path)).html;
+    for (const action of ['ack', 'call', 'reply', 'note', 'done', 'declare'])
+      expect(html, action).toContain(`action="${path}/${action}"`);
+    for (const [id, max] of [
+      ['reply', CASEWORK_LIMITS.reply],
+      ['note', CASEWORK_LIMITS.note],
+      ['response', CASEWORK_LIMITS.response],
+    ] as const) {
+      expect(html, id).toContain(`<section class="action" aria-labelledby="${id}-title"><h3 id="${id}-title">`);
+      const area = new RegExp(`<textarea([^>]*)id="${id}"([^>]*)>([^<]*)</textarea>`).exec(html);
+      expect(area, id).not.toBeNull();
+      expect(`${area![1]}${area![2]}`, id).toContain(`maxlength="${max}"`);
+      expect(area![3], id).toBe('');
+    }
+  });
+
+  it('answers a form it cannot act on in words, and records no opening for a post', async () => {
+    await start();
+    const ref = await urgentEnquiry();
+    const { path } = await pagedLink(h, ON_CALL);
+    const form = await openView(h, path);
+    const fields = { _csrf: form.csrf, reference: ref, key: form.key, note: 'A note.' };
+    const said = async (res: Response) => [res.status, readableText(await res.text())] as const;
+    // Past the quarter of an hour within which a reload is not recorded again: a post that showed
+    // the page and counted as an opening would be recorded now.
+    h.clock.advance(15 * MINUTE);
+
+    let [status, text] = await said(await postLinkForm(h, `${path}/note`, { ...fields, _csrf: 'x' }));
+    expect(status).toBe(403);
+    expect(text).toContain(
+      'This form has expired or did not come from Press Desk. Open the link in the page text again and try once more.',
+    );
+    [status, text] = await said(await postLinkForm(h, `${path}/note`, fields, { 'Sec-Fetch-Site': 'cross-site' }));
+    expect(status).toBe(403);
+    expect(text).toContain('This form did not come from Press Desk. Open the link in the page text again.');
+    for (const res of [
+      await postLinkForm(h, `${path}/note`, { ...fields, reference: 'PD-AAA-AAA' }),
+      await postLinkForm(h, `${path}/escalate`, fields),
+      await postLinkForm(h, `${path}/declare`, { ...fields, reference: 'PD-AAA-AAA', name: 'X', terms: 'x' }),
+    ]) {
+      [status, text] = await said(res);
+      expect(status).toBe(404);
+      expect(text).toContain('The page you asked for does not exist.');
+    }
+    // A body that cannot be read as a form.
+    const broken = await h.app.request(`${path}/note`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=nope' },
+      body: 'this is not multipart',
+    });
+    [status, text] = await said(broken);
+    expect(status).toBe(400);
+    expect(text).toContain('The form could not be read. Go back, reload the page and send it again.');
+    // A field sent as a file is no text: the note is empty.
+    const multipart = new FormData();
+    for (const [k, v] of Object.entries({ _csrf: form.csrf, reference: ref, key: form.key })) multipart.set(k, v);
+    multipart.set('note', new Blob(['from a file']), 'note.txt');
+    [status, text] = await said(await h.app.request(`${path}/note`, { method: 'POST', body: multipart }));
+    expect(status).toBe(422);
+    expect(text).toContain('There is a problem Enter a note');
+    // Refused posts, and a declaration with the reference as typed in lower case, are no new opening.
+    const declared = await postLinkForm(h, `${path}/declare`, {
+      ...fields,
+      reference: ` ${ref.toLowerCase()} `,
+      name: 'Depot fire',
+      terms: 'depot',
+    });
+    expect(declared.status).toBe(303);
+    expect(declared.headers.get('location')).toBe(`${path}?done=declare`);
+    const viewed = await h.database.db
+      .selectFrom('enquiry_event')
+      .select('kind')
+      .where('kind', '=', 'oncall_viewed')
+      .execute();
+    expect(viewed).toHaveLength(1);
+    const note = await h.database.db.selectFrom('enquiry_event').select('kind').where('kind', '=', 'note').execute();
+    expect(note).toEqual([]);
+  });
+
+  it('says what became of a line even when the line is no longer on the enquiry, and nothing of an unknown outcome', async () => {
+    await start();
+    await urgentEnquiry();
+    const { path } = await pagedLink(h, ON_CALL);
+    const shown = async (query: string) => notice(await (await h.app.request(`${path}?${query}`)).text());
+    expect(await shown('done=line&line=already')).toBe(
+      'This journalist was already sent the holding line: nothing was sent again.',
+    );
+    expect(await shown('done=line&line=queued')).toBe(
+      'The holding line is queued to the journalist, exactly as written. The enquiry is marked as having had it.',
+    );
+    expect(await shown('done=line&line=sent')).toBe('Holding line sent to the journalist, exactly as written.');
   });
 });
 
@@ -352,14 +474,21 @@ describe('a link that no longer opens', () => {
     expect((await h.app.request(first)).status).toBe(410);
     expect((await h.app.request(second)).status).toBe(200);
     // An import or a fix in SQL, which revokes no link: the link still checks who it acts for.
-    await sql`UPDATE person SET active = false WHERE phone = ${ON_CALL}`.execute(h.database.db);
+    await sql`UPDATE person SET phone = '+447911200009' WHERE phone = ${ON_CALL}`.execute(h.database.db);
+    expect((await h.app.request(second)).status).toBe(410);
+    await sql`UPDATE person SET phone = ${ON_CALL}, active = false WHERE phone = '+447911200009'`.execute(
+      h.database.db,
+    );
     expect((await h.app.request(second)).status).toBe(410);
   });
 
   it('records an opening again only after a quarter of an hour', async () => {
     await start();
     await urgentEnquiry();
-    const { path } = await pagedLink(h, ON_CALL);
+    await pagedLink(h, ON_CALL);
+    // The second page's link: its id is not its person's, nor its enquiry's.
+    await urgentEnquiry({ phone: '+447911123402', subject: 'Road closed' });
+    const { path } = await pagedLink(h, ON_CALL, 2);
     const opened = async () =>
       (await h.database.db.selectFrom('audit_log').select('at').where('action', '=', 'oncall.viewed').execute()).length;
     await h.app.request(path);
