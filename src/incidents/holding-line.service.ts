@@ -168,16 +168,24 @@ export class HoldingLines implements AfterLinkPort {
   /** The incident's lines, oldest first, each with how many linked journalists have had it and how many not. */
   async linesOf(incidentId: string): Promise<LineWithCounts[]> {
     if (!isRowIdDigits(incidentId)) return [];
-    const db = this.deps.db;
-    const [lines, enquiries, sent] = await Promise.all([
-      repo.linesOf(db, incidentId),
-      repo.eligibleEnquiries(db, incidentId),
-      repo.sentOfIncident(db, incidentId),
-    ]);
-    const sending = await repo.linesBeingSent(
-      db,
-      lines.map((l) => l.id),
-    );
+    // One snapshot: read apart, a fan-out finishing between the reads showed its line neither
+    // sending nor sent to everyone, and offered to send it again (a flaky browser test found it).
+    const { lines, enquiries, sent, sending } = await this.deps.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute(async (tx) => {
+        const lines = await repo.linesOf(tx, incidentId);
+        return {
+          lines,
+          enquiries: await repo.eligibleEnquiries(tx, incidentId),
+          sent: await repo.sentOfIncident(tx, incidentId),
+          sending: await repo.linesBeingSent(
+            tx,
+            lines.map((l) => l.id),
+          ),
+        };
+      });
     const contacts = new Map(enquiries.map((e) => [e.id, this.routeOf(e)]));
     return lines.map((line) => {
       const mine = sent.filter((s) => s.line_id === line.id);
