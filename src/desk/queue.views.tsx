@@ -47,7 +47,7 @@ export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: 
       <td data-label="Enquiry">
         <a href={`/desk/enquiries/${r.reference}`} class="ref">
           {r.reference}
-        </a>
+        </a>{' '}
         {r.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null}
         <div class="subject">{r.subject}</div>
         {added ? (

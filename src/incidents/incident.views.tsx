@@ -464,7 +464,7 @@ function EnquiryTable(props: {
           return (
             <tr id={`incident-enquiry-${e.reference}`}>
               <td data-label="Enquiry">
-                <a href={`/desk/enquiries/${e.reference}`}>{e.reference}</a>
+                <a href={`/desk/enquiries/${e.reference}`}>{e.reference}</a>{' '}
                 {e.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null}
               </td>
               <td data-label="Channel">{channelLabel(e.channel)}</td>

@@ -31,8 +31,7 @@ export function ListLinkPage(p: { office: OfficeConfig; now: Date; view: ListVie
       <ol class="timeline" aria-label="The enquiries of this page text, soonest deadline first">
         {enquiries.map((e) => (
           <li>
-            <strong>{e.reference}</strong> <span class="hint">code {e.short_code}</span>
-            <RowTag state={rowState(e)} />
+            <strong>{e.reference}</strong> <span class="hint">code {e.short_code}</span> <RowTag state={rowState(e)} />
             <div>
               {e.name || 'Journalist'}
               {e.outlet ? `, ${e.outlet}` : ''}

@@ -198,7 +198,7 @@ function Contact(props: { contact: OnCallContact; optOuts?: ReadonlySet<string> 
   return (
     <>
       <strong>{c.name}</strong> <a href={`tel:${c.phone}`}>{c.phone}</a>
-      <OptOutTag phone={c.phone} optOuts={props.optOuts} />
+      <OptOutTag phone={c.phone} optOuts={props.optOuts} />{' '}
       {c.source === 'override' ? <span class="tag tag--override">Override</span> : null}
       {c.source === 'fallback' ? <span class="hint"> (nobody on the rota)</span> : null}
       <NoTexts phone={c.phone} />
