@@ -87,7 +87,14 @@ export const targets = [
       .join(','),
     tests: [
       'test/unit/oncall/short-codes.test.ts',
+      // Written from the first run of the five small files: the job keys and escalation state on
+      // PostgreSQL (paging-schedule), the keypress callbacks (voice-ack); retry-cap reads the
+      // retry list. Not crontab-day (41 s, for every mutant it covers): the closing handover's
+      // task body, which only it runs, is checked by hand (docs/testing.md).
+      'test/unit/oncall/paging-schedule.test.ts',
+      'test/unit/jobs/retry-cap.test.ts',
       ...scenarios(
+        'voice-ack',
         'paging',
         'escalation-stops',
         'page-budget',
