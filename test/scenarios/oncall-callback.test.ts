@@ -380,3 +380,60 @@ describe("what was sent to the on-call officer's phone counts back to the start 
     );
   });
 });
+
+describe('a malformed callback step is refused with a 400 naming what is wrong, and records nothing', () => {
+  it('a key that is not a callback key, at either step', async () => {
+    await start();
+    const { ref, key } = await pagedThenCall();
+    const bad = [
+      '',
+      'callback:',
+      `x${key}`,
+      `${key} `,
+      'callback:sms:SM$1',
+      'callback:sms:SM/../1',
+      `callback:${'a'.repeat(191)}`,
+    ];
+    for (const k of bad) {
+      for (const [step, params] of [
+        ['callback-connect', { CallStatus: 'in-progress' }],
+        ['callback-result', { DialCallStatus: 'completed', DialCallDuration: '5' }],
+      ] as const) {
+        const res = await post(step, k, params);
+        expect(res.status, `${step} ${JSON.stringify(k)}`).toBe(400);
+        expect(await res.text(), `${step} ${JSON.stringify(k)}`).toContain('key must name a callback');
+      }
+    }
+    // The longest key allowed is a key: not found, not refused.
+    expect((await post('callback-result', `callback:${'a'.repeat(190)}`, { DialCallStatus: 'completed' })).status).toBe(
+      404,
+    );
+    expect(await events(ref, 'callback_ended')).toEqual([]);
+  });
+
+  it('wait must be a whole number of one or two digits; DialCallStatus is required; a bad duration is left out', async () => {
+    await start();
+    const { ref, key } = await pagedThenCall();
+    for (const wait of ['', 'x', '-1', '1.5', '100']) {
+      const res = await h.webhook(
+        `/twilio/voice/callback-connect?key=${encodeURIComponent(key)}&wait=${encodeURIComponent(wait)}`,
+        { CallSid: 'CA1', CallStatus: 'in-progress' },
+      );
+      expect(res.status, wait).toBe(400);
+      expect(await res.text(), wait).toContain('wait must be a small whole number');
+    }
+    expect((await post('callback-connect', key, { CallStatus: 'in-progress' }, 99)).status).toBe(200);
+
+    const noStatus = await post('callback-result', key, { DialCallDuration: '5' });
+    expect(noStatus.status).toBe(400);
+    expect(await noStatus.text()).toContain('DialCallStatus is required');
+    expect(await events(ref, 'callback_ended')).toEqual([]);
+
+    // A duration that is not a count of seconds is recorded as unknown, not as a number.
+    const res = await post('callback-result', key, { DialCallStatus: 'completed', DialCallDuration: '-12' });
+    expect(res.status).toBe(200);
+    expect((await events(ref, 'callback_ended')).map((e) => e.data)).toEqual([
+      { key, status: 'completed', seconds: null },
+    ]);
+  });
+});
