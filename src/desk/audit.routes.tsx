@@ -4,10 +4,10 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../http/errors.js';
+import { isLongRowId } from '../ids.js';
 import { countAudit, listAudit, type AuditFilter } from '../audit/audit.repository.js';
 import { AuditPage, type AuditFilterForm } from './audit.views.js';
 import { deskSession, type DeskEnv } from '../web/session.js';
-import { ROW_ID } from '../web/handlers.js';
 import { listUsers } from '../web/users.repository.js';
 
 /** Audit entries per page. */
@@ -36,7 +36,7 @@ export function readAuditFilter(
   const filter: AuditFilter = {};
   const errors: Record<string, string> = {};
   if (form.actor) {
-    if (form.actor === 'system' || ROW_ID.test(form.actor)) filter.actor = form.actor;
+    if (form.actor === 'system' || isLongRowId(form.actor)) filter.actor = form.actor;
     else errors.actor = 'Choose someone from the list';
   }
   if (form.action) {
@@ -74,7 +74,7 @@ export function auditRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, '
   const app = new Hono<DeskEnv>();
   app.get('/audit', async (c) => {
     const before = c.req.query('before');
-    if (before !== undefined && !ROW_ID.test(before))
+    if (before !== undefined && !isLongRowId(before))
       throw new AppError('bad_request', 'That is not a place in the audit log.');
     const { form, filter, errors } = readAuditFilter((k) => c.req.query(k), deps.config.office.timezone);
     const users = await listUsers(deps.db);

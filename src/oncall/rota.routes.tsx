@@ -5,13 +5,14 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { parseInstant } from '../hours/parse.js';
 import { validationFields } from '../http/errors.js';
+import { isLongRowId } from '../ids.js';
 import { findPersonById } from './rota.repository.js';
 import type { RotaService } from './rota.service.js';
 import type { RotaRole } from './rota.tables.js';
 import { NO_TEXTS_NOTICE } from './text-reach.js';
 import { deskSession, type DeskEnv } from '../web/session.js';
 import type { FormProblem } from '../web/forms.js';
-import { actorOf, formFields, ROW_ID, rowId } from '../web/handlers.js';
+import { actorOf, formFields, rowId } from '../web/handlers.js';
 import { ROTA_OPT_OUT, RotaPage } from './rota.views.js';
 
 /** How far ahead the rota page shows. */
@@ -120,7 +121,7 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
     let notice = ROTA_NOTICES[done];
     if (done === 'test-page') {
       const id = c.req.query('person') ?? '';
-      const person = ROW_ID.test(id) ? await findPersonById(deps.db, id) : undefined;
+      const person = isLongRowId(id) ? await findPersonById(deps.db, id) : undefined;
       const reach = person ? await staffReach(deps.db, person.phone) : null;
       notice =
         !person || !reach

@@ -2,20 +2,18 @@
 // errors are read with `validationFields` from the error module.
 import type { Context } from 'hono';
 import { AppError } from '../http/errors.js';
-import { LONG_ROW_ID } from '../ids.js';
+import { isLongRowId } from '../ids.js';
 import type { Actor } from '../audit/audit.repository.js';
 import { deskSession, type DeskEnv } from './session.js';
 
 /**
- * What a row id looks like. Row ids are bigint identities; anything else cannot name a row (and
- * would make PostgreSQL fail the cast), so it is a 404 before any query.
+ * The `:id` route parameter as a row id; AppError('not_found') naming `what` when it cannot be one.
+ * Row ids are bigint identities: anything else cannot name a row (and would make PostgreSQL fail
+ * the cast), so it is a 404 before any query.
  */
-export const ROW_ID = LONG_ROW_ID;
-
-/** The `:id` route parameter as a row id; AppError('not_found') naming `what` when it cannot be one. */
 export function rowId(c: Context, what: string): string {
   const id = c.req.param('id') ?? '';
-  if (!ROW_ID.test(id)) throw new AppError('not_found', `There is no such ${what}.`);
+  if (!isLongRowId(id)) throw new AppError('not_found', `There is no such ${what}.`);
   return id;
 }
 
