@@ -284,8 +284,13 @@ describe('the CALL callback', () => {
 
     // A key no callback of ours has is not found, at either step, and nothing is recorded.
     const nope = 'callback:sms:SMnope';
-    expect((await result(nope, 'completed', '10')).status).toBe(404);
-    expect((await post('callback-connect', nope, { CallStatus: 'in-progress' })).status).toBe(404);
+    expect(await result(nope, 'completed', '10')).toEqual({
+      status: 404,
+      body: expect.stringContaining('No such callback'),
+    });
+    const connectNope = await post('callback-connect', nope, { CallStatus: 'in-progress' });
+    expect(connectNope.status).toBe(404);
+    expect(await connectNope.text()).toContain('No such callback');
     expect(await events(ref, 'callback_ended')).toHaveLength(2);
   });
 });
@@ -429,11 +434,17 @@ describe('a malformed callback step is refused with a 400 naming what is wrong, 
     expect(await noStatus.text()).toContain('DialCallStatus is required');
     expect(await events(ref, 'callback_ended')).toEqual([]);
 
-    // A duration that is not a count of seconds is recorded as unknown, not as a number.
+    // A duration that is not a count of seconds (nor one of at most six digits) is recorded as
+    // unknown, not as a number.
     const res = await post('callback-result', key, { DialCallStatus: 'completed', DialCallDuration: '-12' });
     expect(res.status).toBe(200);
+    const key2 = await callAgain(ref);
+    expect(
+      (await post('callback-result', key2, { DialCallStatus: 'completed', DialCallDuration: '1234567' })).status,
+    ).toBe(200);
     expect((await events(ref, 'callback_ended')).map((e) => e.data)).toEqual([
       { key, status: 'completed', seconds: null },
+      { key: key2, status: 'completed', seconds: null },
     ]);
   });
 });
