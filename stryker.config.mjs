@@ -88,10 +88,12 @@ export const targets = [
     tests: [
       'test/unit/oncall/short-codes.test.ts',
       // Written from the first run of the five small files: the job keys and escalation state on
-      // PostgreSQL (paging-schedule), the keypress callbacks (voice-ack); retry-cap reads the
+      // PostgreSQL (paging-schedule), the keypress callbacks (voice-ack); from the first run of
+      // paging.repository.ts: its statements' answers (paging-repository); retry-cap reads the
       // retry list. Not crontab-day (41 s, for every mutant it covers): the closing handover's
       // task body, which only it runs, is checked by hand (docs/testing.md).
       'test/unit/oncall/paging-schedule.test.ts',
+      'test/unit/oncall/paging-repository.test.ts',
       'test/unit/jobs/retry-cap.test.ts',
       ...scenarios(
         'voice-ack',

@@ -220,7 +220,7 @@ const WINDOW_COLUMN = { sms: 'last_sent_at', call: 'last_call_at' } as const;
  * last got a page `action` (SMS or call), or null. One row per phone for both, so a text and a
  * call to the same phone serialise on the same lock.
  */
-export async function lockPhoneWindow(tx: Tx, phone: string, action: PageAction = 'sms'): Promise<Date | null> {
+export async function lockPhoneWindow(tx: Tx, phone: string, action: PageAction): Promise<Date | null> {
   await tx
     .insertInto('page_phone_window')
     .values({ phone, last_sent_at: null, last_call_at: null })
@@ -238,7 +238,7 @@ export async function lockPhoneWindow(tx: Tx, phone: string, action: PageAction 
 }
 
 /** Records that this phone gets a page `action` now (opening a new bundling window). */
-export async function setPhoneWindow(tx: Tx, phone: string, at: Date, action: PageAction = 'sms'): Promise<void> {
+export async function setPhoneWindow(tx: Tx, phone: string, at: Date, action: PageAction): Promise<void> {
   await tx
     .updateTable('page_phone_window')
     .set({ [WINDOW_COLUMN[action]]: at })
@@ -254,7 +254,7 @@ export async function setPhoneWindow(tx: Tx, phone: string, at: Date, action: Pa
 export async function waitingBundleSteps(
   tx: Tx,
   phone: string,
-  action: PageAction = 'sms',
+  action: PageAction,
 ): Promise<
   Array<PageStep & { enquiry_id: string; outbound_state: MessageState | null; outcome_unknown: boolean | null }>
 > {

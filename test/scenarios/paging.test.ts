@@ -440,6 +440,16 @@ describe('at closing time', () => {
     expect(sms.to).toBe(ON_CALL);
     expect(sms.body).toContain(untouched.reference);
     expect(await timeline(untouched.reference)).toContain('handed_to_on_call');
+    // The record says it came to need the on-call officer; the one being worked does not.
+    const needs = await h.database.db
+      .selectFrom('enquiry')
+      .select(['reference', 'needs_on_call'])
+      .orderBy('reference')
+      .execute();
+    expect(Object.fromEntries(needs.map((r) => [r.reference, r.needs_on_call]))).toEqual({
+      [untouched.reference]: true,
+      [taken.reference]: false,
+    });
     // Running again changes nothing.
     expect(await h.services.paging.handOverAtClosing()).toBe(0);
     await h.jobs.settle();
