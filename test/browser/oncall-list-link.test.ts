@@ -42,9 +42,10 @@ describeInBrowser('the bundle list link on a 320px phone', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    // A two-second bundling window and the smallest bundle text, so five held enquiries overflow it.
+    // An eight-second bundling window (room for five submissions on a loaded machine) and the
+    // smallest bundle text, so five held enquiries overflow it.
     const [d, b] = await Promise.all([
-      startDesk({ databaseUrl: database.url, config: { onCall: { bundleSeconds: 2, bundleSegments: 2 } } }),
+      startDesk({ databaseUrl: database.url, config: { onCall: { bundleSeconds: 8, bundleSegments: 2 } } }),
       launchBrowser(),
     ]);
     desk = d;
@@ -63,15 +64,16 @@ describeInBrowser('the bundle list link on a 320px phone', () => {
     });
     await desk.twilio.waitForMessages(1, 15_000);
     references = [first.reference];
-    for (const [i, j] of HELD.entries())
-      references.push(
-        (await desk.submit({ ...j, details: 'Need a line tonight.', phone: `07911 12341${i}`, urgent: true }))
-          .reference,
-      );
+    const held = await Promise.all(
+      HELD.map((j, i) =>
+        desk.submit({ ...j, details: 'Need a line tonight.', phone: `07911 12341${i}`, urgent: true }),
+      ),
+    );
+    references.push(...held.map((e) => e.reference));
     const bundle = await waitUntil(
       'the bundle text to the officer',
       async () => desk.twilio.messages.filter((m) => m.to === ON_CALL.phone)[1],
-      20_000,
+      30_000,
       100,
     );
     listUrl = /\nand \d+ more: (\S+)\n/.exec(bundle.body ?? '')?.[1] ?? '';
