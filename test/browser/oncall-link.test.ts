@@ -15,6 +15,7 @@ import {
   launchBrowser,
 } from '../support/browser.js';
 import { expectFits, expectNoViolations } from '../support/browser-expect.js';
+import { phoneContexts } from '../support/browser-suite.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { PRESS_OFFICE_NUMBER, startDesk, waitUntil, type Desk } from './desk-fixture.js';
 
@@ -64,11 +65,7 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('the on-call link on a 320px p
     expect(page.to).toBe(ON_CALL.phone);
     link = /\nOpen: (\S+)\n/.exec(page.body ?? '')?.[1] ?? '';
     expect(link, page.body).toMatch(new RegExp(`^${desk.baseUrl}/m/[A-Za-z0-9_-]{22}$`));
-    // A phone-sized screen; the forms are also used with JavaScript off: plain forms must do.
-    const screen = { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true };
-    phone = await browser.newContext(screen);
-    noScript = await browser.newContext({ ...screen, javaScriptEnabled: false });
-    for (const c of [phone, noScript]) c.setDefaultTimeout(10_000);
+    ({ phone, noScript } = await phoneContexts(browser));
   }, 90_000);
 
   afterAll(async () => {

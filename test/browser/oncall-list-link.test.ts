@@ -8,7 +8,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import { expectFits, expectNoViolations } from '../support/browser-expect.js';
-import { describeInBrowser } from '../support/browser-suite.js';
+import { describeInBrowser, phoneContexts } from '../support/browser-suite.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { startDesk, waitUntil, type Desk } from './desk-fixture.js';
 
@@ -78,10 +78,7 @@ describeInBrowser('the bundle list link on a 320px phone', () => {
     );
     listUrl = /\nand \d+ more: (\S+)\n/.exec(bundle.body ?? '')?.[1] ?? '';
     expect(listUrl, bundle.body).toMatch(new RegExp(`^${desk.baseUrl}/m/list/[A-Za-z0-9_-]{22}$`));
-    const screen = { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true };
-    phone = await browser.newContext(screen);
-    noScript = await browser.newContext({ ...screen, javaScriptEnabled: false });
-    for (const c of [phone, noScript]) c.setDefaultTimeout(10_000);
+    ({ phone, noScript } = await phoneContexts(browser));
   }, 90_000);
 
   afterAll(async () => {

@@ -1,3 +1,4 @@
+import type { Browser, BrowserContext } from 'playwright-core';
 import { describe, it } from 'vitest';
 import { BROWSER_SKIP_MESSAGE, browserPlan, browserSuiteTitle, CHROMIUM_PATH } from './browser.js';
 
@@ -18,4 +19,16 @@ export function describeInBrowser(title: string, body: () => void): void {
     });
   }
   describe.skipIf(plan !== 'run')(browserSuiteTitle(title), body);
+}
+
+/**
+ * Two contexts of a 320px-wide touch phone: `phone` with JavaScript on (axe and the overflow check
+ * need it) and `noScript` with it off (the forms must work as plain forms); 10 s default timeouts.
+ */
+export async function phoneContexts(browser: Browser): Promise<{ phone: BrowserContext; noScript: BrowserContext }> {
+  const screen = { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true };
+  const phone = await browser.newContext(screen);
+  const noScript = await browser.newContext({ ...screen, javaScriptEnabled: false });
+  for (const c of [phone, noScript]) c.setDefaultTimeout(10_000);
+  return { phone, noScript };
 }
