@@ -140,6 +140,7 @@ export function buildServices(base: {
     config,
     updates: journalistUpdates,
     pages: enquiries,
+    paging,
     arrivals: live,
   });
   const deadlines = new DeadlineWatch({ db, clock, config, arrivals: live });

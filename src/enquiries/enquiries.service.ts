@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry, EnquiryChannel } from './enquiry.tables.js';
+import type { Enquiry, EnquiryChannel, EnquiryStatus } from './enquiry.tables.js';
 import * as repo from './enquiries.repository.js';
 import type { EnquiryInput } from './enquiry.input.js';
 import type { SubmitOutcome } from './enquiry.outcome.js';
@@ -10,7 +10,6 @@ import { hashBearerToken, newBearerToken } from '../http/bearer-token.js';
 import { statusUrl } from '../status/status-link.js';
 import { newReference } from './reference.js';
 import { judgeEnquiry, nextStepMessage, targetMinutes, warnAt, type Judgement } from './urgency.js';
-import type { Incident } from '../incidents/incident.tables.js';
 import { pageBudgetKey, type PageSender } from './page-budget.js';
 import { ackClientKey, ackRecipientKey, type AckChoice, type IntakeAcknowledgements } from './acknowledgement.js';
 import { displayPhone } from './urgency.js';
@@ -23,6 +22,12 @@ import { displayPhone } from './urgency.js';
 export interface PagingPort {
   readonly enabled: boolean;
   schedulePage(tx: Tx, enquiry: Enquiry, now: Date): Promise<void>;
+  /**
+   * Stops the escalation of an enquiry leaving the open statuses (`status`), in the transaction
+   * that changes it: no further text or call goes out for it. Does nothing without a live page;
+   * works whether or not paging is `enabled` (a page queued before Twilio was turned off).
+   */
+  stopEscalation(tx: Tx, enquiryId: string, status: EnquiryStatus, now: Date): Promise<void>;
 }
 
 /**
@@ -34,8 +39,15 @@ export interface IntakeIncidentPort {
   matchAtIntake(
     db: Db | Tx,
     input: { subject: string; details: string; outlet: string; name: string },
-  ): Promise<Incident | null>;
-  linkedAtIntake(tx: Tx, enquiry: Enquiry, incident: Incident, withheld: boolean, at: Date): Promise<void>;
+  ): Promise<IntakeIncident | null>;
+  /** `incident` is always one `matchAtIntake` answered, passed back unchanged (so the implementation may take its own row type). */
+  linkedAtIntake(tx: Tx, enquiry: Enquiry, incident: IntakeIncident, withheld: boolean, at: Date): Promise<void>;
+}
+
+/** What intake reads of a matched incident: which it is, and whether on-call already has it. */
+export interface IntakeIncident {
+  readonly id: string;
+  readonly acknowledged_at: Date | null;
 }
 
 /** Where new enquiries are announced once committed (the desk's live queues). */
@@ -226,7 +238,7 @@ export class EnquiryService {
    * Why an enquiry that needs the on-call officer does not page before any limit is asked: paging
    * is off, or it is about an incident on-call already has (it goes into the incident's summary).
    */
-  private withheld(j: Judgement, incident: Incident | null = null): Withheld | null {
+  private withheld(j: Judgement, incident: IntakeIncident | null = null): Withheld | null {
     if (!j.needsOnCall) return null;
     if (!this.pagingEnabled) return 'paging_off';
     return incident?.acknowledged_at ? 'incident' : null;
@@ -249,7 +261,7 @@ export class EnquiryService {
       receipt: {},
       statusTokenHash: null,
     },
-    incident: Incident | null = null,
+    incident: IntakeIncident | null = null,
     sender?: PageSender,
     ack: AckChoice | null = null,
   ): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Config, EscalationStep } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Enquiry } from '../enquiries/enquiry.tables.js';
+import type { Enquiry, EnquiryStatus } from '../enquiries/enquiry.tables.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import { callsBack, cannotTakeTexts } from '../enquiries/phone-numbers.js';
@@ -27,7 +27,7 @@ import { SendError } from '../outbox/send-error.js';
 import { PageDelivery, type StepDelivery } from './paging.delivery.js';
 import { journalistAckSms } from './paging.messages.js';
 import * as repo from './paging.repository.js';
-import { queueStep, scheduleNext, stepJobKey } from './paging.schedule.js';
+import { queueStep, scheduleNext, stepJobKey, stopEscalation } from './paging.schedule.js';
 import type { AckVia, Page, PageAction } from './paging.tables.js';
 import type { OnCallContact } from './oncall.model.js';
 
@@ -102,6 +102,11 @@ export class PagingService implements PagingPort, StatusOwner {
 
   private get steps(): EscalationStep[] {
     return this.deps.config.onCall.escalation;
+  }
+
+  /** `stopEscalation` (src/oncall/paging.schedule.ts), for the folders that reach paging through `PagingPort`. */
+  stopEscalation(tx: Tx, enquiryId: string, status: EnquiryStatus, now: Date): Promise<void> {
+    return stopEscalation(tx, enquiryId, status, now);
   }
 
   /**

@@ -15,7 +15,7 @@ import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry, EnquiryChannel, EnquiryStatus } from '../enquiries/enquiry.tables.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
-import type { ArrivalsPort, EnquiryService } from '../enquiries/enquiries.service.js';
+import type { ArrivalsPort, EnquiryService, PagingPort } from '../enquiries/enquiries.service.js';
 import { parseDeadline } from '../enquiries/enquiry.input.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import { takesTexts } from '../enquiries/phone-numbers.js';
@@ -23,7 +23,6 @@ import { judgeEnquiry, targetMinutes, warnAt } from '../enquiries/urgency.js';
 import { hashBearerToken, looksLikeBearerToken } from '../http/bearer-token.js';
 import { AppError } from '../http/errors.js';
 import { addWorkingMillis, officeStatus, workingMinutesBetween } from '../hours/office-hours.js';
-import { stopEscalation } from '../oncall/paging.schedule.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { isChase } from './chase.js';
 import { redactedStatusUrl } from './status-link.js';
@@ -148,6 +147,8 @@ export interface StatusPagesDeps {
   updates: JournalistUpdates;
   /** Pages on-call when a moved deadline makes the enquiry urgent out of hours, within the page budget. */
   pages: Pick<EnquiryService, 'pageOrWithhold'>;
+  /** Stops the on-call escalation when the journalist withdraws the enquiry. */
+  paging: Pick<PagingPort, 'stopEscalation'>;
   arrivals?: ArrivalsPort;
 }
 
@@ -337,7 +338,7 @@ export class StatusPages {
           kind: 'status_changed',
           data: { from: e.status, to: 'withdrawn' },
         });
-        await stopEscalation(tx, e.id, 'withdrawn', now);
+        await this.deps.paging.stopEscalation(tx, e.id, 'withdrawn', now);
         await this.deps.updates.tell(tx, updated, 'withdrawn', now);
       },
       { openOnly: true },
