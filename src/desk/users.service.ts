@@ -2,21 +2,16 @@ import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../db/database.js';
 import { AppError } from '../http/errors.js';
 import { audit, countRecent, type Actor } from '../audit/audit.repository.js';
-import type { AppUser, Role } from './desk.tables.js';
-import { normalisePhone } from '../enquiries/enquiry.input.js';
+import type { AppUser } from './desk.tables.js';
 import { hashPassword, verifyPassword } from './password.js';
 import * as sessions from './sessions.repository.js';
 import * as repo from '../web/users.repository.js';
+import { editUserForm, newUserForm, ownPasswordForm, resetPasswordForm } from './users.forms.js';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-export const MIN_PASSWORD = 12;
-
-/** Validates a new password; returns a message or null. */
-export function passwordProblem(password: string): string | null {
-  if (password.length < MIN_PASSWORD) return `Password must be at least ${MIN_PASSWORD} characters`;
-  if (password.length > 200) return 'Password must be 200 characters or fewer';
-  return null;
-}
+/** What a new account's form (or the command line) gives, before it is checked. */
+export type NewUserInput = { email: string; name: string; role: string; password: string };
+/** What the edit form gives, before it is checked (`active` is "yes" or "no"). */
+export type EditUserInput = { name: string; email: string; mobile: string; role: string; active: string };
 
 /** Wrong current passwords allowed on the own-password form per window, before it refuses every try. */
 const OWN_PASSWORD_TRIES = 5;
@@ -26,31 +21,19 @@ const OWN_PASSWORD_WINDOW_MS = 15 * 60_000;
 export class UserService {
   constructor(private readonly deps: { db: Db; clock: Clock }) {}
 
-  /** Creates a user. Throws a validation AppError naming each bad field. */
-  async create(input: { email: string; name: string; role: string; password: string }, actor: Actor): Promise<AppUser> {
+  /** Creates a user. Throws a validation AppError naming each bad field (`newUserForm`), or the email taken. */
+  async create(input: NewUserInput, actor: Actor): Promise<AppUser> {
     return this.deps.db.transaction().execute((tx) => this.createInTx(tx, input, actor));
   }
 
-  private async createInTx(
-    tx: Tx,
-    input: { email: string; name: string; role: string; password: string },
-    actor: Actor,
-  ): Promise<AppUser> {
-    const fields: Record<string, string> = {};
-    const email = input.email.trim();
-    const name = input.name.trim();
-    if (!EMAIL.test(email) || email.length > 254) fields.email = 'Enter an email address, like jo.smith@police.example';
-    if (!name || name.length > 200) fields.name = 'Enter a name of up to 200 characters';
-    if (input.role !== 'officer' && input.role !== 'manager') fields.role = 'Choose officer or manager';
-    const pw = passwordProblem(input.password);
-    if (pw) fields.password = pw;
-    if (Object.keys(fields).length) throw new AppError('validation', 'The user could not be added', { fields });
+  private async createInTx(tx: Tx, input: NewUserInput, actor: Actor): Promise<AppUser> {
+    const { email, name, role, password } = newUserForm.check(input, 'The user could not be added');
     const now = this.deps.clock();
     const user = await repo.insertUser(tx, {
       email,
       name,
-      role: input.role as Role,
-      password_hash: await hashPassword(input.password),
+      role,
+      password_hash: await hashPassword(password),
       at: now,
     });
     if (!user)
@@ -118,8 +101,7 @@ export class UserService {
 
   /** Sets a new password; the user's sessions end (they log in again with it). */
   async resetPassword(userId: string, password: string, actor: Actor): Promise<AppUser> {
-    const pw = passwordProblem(password);
-    if (pw) throw new AppError('validation', 'The password could not be reset', { fields: { password: pw } });
+    resetPasswordForm.check({ password }, 'The password could not be reset');
     const now = this.deps.clock();
     const hash = await hashPassword(password);
     return this.deps.db.transaction().execute(async (tx) => {
@@ -148,34 +130,19 @@ export class UserService {
   }
 
   /**
-   * A manager's edit of an account: name, email, mobile (optional, any format libphonenumber-js
-   * reads; stored E.164), role and whether it is active. Deactivating ends the user's sessions;
-   * the last active manager can be neither demoted nor deactivated, and nobody deactivates
-   * themselves. Every problem at once: AppError('validation') with `fields` keyed `name`, `email`,
-   * `mobile`, `role`, `active`. Audited with what changed.
+   * A manager's edit of an account (`editUserForm`): name, email, mobile (optional, any format
+   * libphonenumber-js reads; stored E.164), role and whether it is active. Deactivating ends the
+   * user's sessions; the last active manager can be neither demoted nor deactivated, and nobody
+   * deactivates themselves. Every problem at once: AppError('validation') with `fields` keyed
+   * `name`, `email`, `mobile`, `role`, `active`. Audited with what changed.
    */
-  async update(
-    userId: string,
-    input: { name: string; email: string; mobile: string; role: string; active: string },
-    actor: Actor,
-  ): Promise<AppUser> {
-    const fields: Record<string, string> = {};
-    const email = input.email.trim();
-    const name = input.name.trim();
-    if (!EMAIL.test(email) || email.length > 254) fields.email = 'Enter an email address, like jo.smith@police.example';
-    if (!name || name.length > 200) fields.name = 'Enter a name of up to 200 characters';
-    if (input.role !== 'officer' && input.role !== 'manager') fields.role = 'Choose officer or manager';
-    if (input.active !== 'yes' && input.active !== 'no') fields.active = 'Choose active or deactivated';
-    let mobile: string | null = null;
-    if (input.mobile.trim()) {
-      mobile = normalisePhone(input.mobile);
-      if (!mobile) fields.mobile = 'Enter a mobile number, like 07911 123456 or +44 7911 123456, or leave it empty';
-    }
-    const active = input.active === 'yes';
-    if (!active && actor.userId === userId) fields.active = 'You cannot deactivate your own account';
+  async update(userId: string, input: EditUserInput, actor: Actor): Promise<AppUser> {
+    const checked = editUserForm.validate(input);
+    const fields: Record<string, string> = checked.ok ? {} : { ...checked.errors };
+    if (input.active !== 'yes' && actor.userId === userId) fields.active = 'You cannot deactivate your own account';
     const fail = () => new AppError('validation', 'The user could not be changed', { fields });
-    if (Object.keys(fields).length) throw fail();
-    const role = input.role as Role;
+    if (!checked.ok || Object.keys(fields).length) throw fail();
+    const { name, email, mobile, role, active } = checked.values;
     const now = this.deps.clock();
     return this.deps.db.transaction().execute(async (tx) => {
       const before = await repo.findUserById(tx, userId);
@@ -228,9 +195,9 @@ export class UserService {
         { retryAfterSeconds: OWN_PASSWORD_WINDOW_MS / 1000 },
       );
     }
-    const fields: Record<string, string> = {};
-    if (!current) fields.current = 'Enter your current password';
-    else if (!(await verifyPassword(current, user.password_hash))) {
+    const checked = ownPasswordForm.validate({ current, password: next });
+    const fields: Record<string, string> = checked.ok ? {} : { ...checked.errors };
+    if (current && !(await verifyPassword(current, user.password_hash))) {
       fields.current = 'Your current password is not right';
       await audit(this.deps.db, {
         at: now0,
@@ -239,9 +206,8 @@ export class UserService {
         detail: { userId, reason: 'wrong current password' },
       });
     }
-    const pw = passwordProblem(next);
-    if (pw) fields.password = pw;
-    else if (current && next === current) fields.password = 'Choose a password different from your current one';
+    if (!fields.password && current && next === current)
+      fields.password = 'Choose a password different from your current one';
     if (Object.keys(fields).length) throw new AppError('validation', 'Your password could not be changed', { fields });
     const hash = await hashPassword(next);
     const now = this.deps.clock();

@@ -5,7 +5,7 @@ import type { DeskSession } from '../web/session.js';
 import { Notice, ProblemSummary, type FormProblem } from '../web/forms.js';
 import { Csrf, DeskLayout } from '../web/layout.js';
 import type { AppUser } from './desk.tables.js';
-import { MIN_PASSWORD } from './users.service.js';
+import { MIN_PASSWORD } from './users.forms.js';
 
 /** Element ids of the "add a user" form, by the field names UserService reports. */
 export function newUserFieldId(field: string): string {

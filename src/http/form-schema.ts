@@ -29,8 +29,11 @@ export interface Form<S extends z.ZodObject> {
   parse(body: FormBody): FormResult<S>;
   /** Checks values that came another way (a text, a link): typed values, or every field's message. */
   validate(values: Partial<Record<FieldId<S>, unknown>>): FormResult<S>;
-  /** Checks values that came another way (a text, a link): typed values, or a 422 AppError naming every field. */
-  check(values: Partial<Record<FieldId<S>, unknown>>): z.output<S>;
+  /**
+   * Checks values that came another way (a text, a link, the command line): typed values, or a
+   * 422 AppError naming every field, whose message is `summary` when given (else the first problem's).
+   */
+  check(values: Partial<Record<FieldId<S>, unknown>>, summary?: string): z.output<S>;
 }
 
 /**
@@ -78,10 +81,12 @@ export function defineForm<S extends z.ZodObject>(schema: S): Form<S> {
       const result = validate(raw);
       return result.ok ? result : { ...result, raw };
     },
-    check(values) {
+    check(values, summary) {
       const result = validate(values);
       if (!result.ok) {
-        throw new AppError('validation', result.summary, { fields: result.errors as Record<string, string> });
+        throw new AppError('validation', summary ?? result.summary, {
+          fields: result.errors as Record<string, string>,
+        });
       }
       return result.values;
     },
