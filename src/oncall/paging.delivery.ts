@@ -243,7 +243,7 @@ export class PageDelivery {
    * acts on each enquiry by the SMS commands (INFO, CALL, … with its reference or code). A bundled
    * call's keypress names the call's outbound row, which every page it was for points at.
    */
-  async sendBundle(phone: string, action: PageAction = 'sms'): Promise<void> {
+  async sendBundle(phone: string, action: PageAction): Promise<void> {
     const { db, clock, config } = this.deps;
     const now = clock();
     let items: Array<{ enquiry: Enquiry; shortCode: string; step: PageStep & { enquiry_id: string } }> = [];
@@ -278,15 +278,23 @@ export class PageDelivery {
                 },
               });
           }
-          const steps = held.filter((s) => !dropped.includes(s));
-          if (!steps.length) return null;
-          // The row of an earlier attempt at this bundle, still being sent (steps held since join it).
-          const earlier = steps.find((s) => s.outbound_id && s.outbound_state === 'sending');
+          const wantedSteps = held.filter((s) => !dropped.includes(s));
+          if (!wantedSteps.length) return null;
+          // The row of an earlier attempt at this bundle, still being sent.
+          const earlier = wantedSteps.find((s) => s.outbound_id && s.outbound_state === 'sending');
           const windowEnds = last ? last.getTime() + config.onCall.bundleSeconds * 1000 : 0;
           if (now.getTime() < windowEnds && !earlier) {
             await queueBundle(tx, phone, action, new Date(windowEnds));
             return null;
           }
+          // Steps held since join an earlier attempt that was refused for now (it is sent again, with
+          // them). One whose outcome is unknown is retried with exactly what it carried: the look-up
+          // may find it sent, and a page held since was not in it. Those wait for the next bundle.
+          const steps = earlier?.outcome_unknown
+            ? wantedSteps.filter((s) => s.outbound_id === earlier.outbound_id)
+            : wantedSteps;
+          if (steps.length < wantedSteps.length)
+            await queueBundle(tx, phone, action, new Date(now.getTime() + config.onCall.bundleSeconds * 1000));
           await repo.setPhoneWindow(tx, phone, now, action);
           const enquiries = new Map(
             (await repo.enquiriesByIds(tx, [...new Set(steps.map((s) => s.enquiry_id))])).map((e) => [e.id, e]),

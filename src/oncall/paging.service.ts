@@ -245,7 +245,7 @@ export class PagingService implements PagingPort, StatusOwner {
   }
 
   /** Sends one phone's held pages of one kind at the end of its window (the task `page_bundle`). */
-  async sendBundle(phone: string, action: PageAction = 'sms'): Promise<void> {
+  async sendBundle(phone: string, action: PageAction): Promise<void> {
     await this.delivery.sendBundle(phone, action);
   }
 
