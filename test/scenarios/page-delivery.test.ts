@@ -18,6 +18,7 @@ import { eventsOf } from '../support/timeline.js';
 const SIX_PM = '2026-12-24T18:00:00Z';
 const ON_CALL = '+447911200001';
 const BACKUP = '+447911200002';
+const MOBILE_FALLBACK = '+447911250099';
 const MINUTE = 60_000;
 
 let h: Harness;
@@ -138,6 +139,29 @@ describe('texts held for a bundle', () => {
   });
 });
 
+describe('a bundle to a number nobody on the rota holds', () => {
+  it('that does not fit the text links to the list of all, with nobody named as its holder', async () => {
+    await start({
+      fallbackNumber: MOBILE_FALLBACK,
+      bundleSegments: 2,
+      escalation: [{ action: 'sms', to: 'fallback', afterSeconds: 0 }],
+    });
+    await urgentEnquiry(1);
+    await h.twilio.waitForMessages(1);
+    await h.jobs.settle();
+    for (let n = 2; n <= 9; n++) await urgentEnquiry(n);
+    await h.jobs.settle();
+    h.clock.advance(2 * MINUTE);
+    const [, bundle] = await h.twilio.waitForMessages(2);
+    await h.jobs.settle();
+    expect(bundle.to).toBe(MOBILE_FALLBACK);
+    expect(bundle.body).toContain('https://press.example.org/m/list/');
+    const links = await h.database.db.selectFrom('oncall_list_link').select(['phone', 'person_id']).execute();
+    expect(links).toEqual([{ phone: MOBILE_FALLBACK, person_id: null }]);
+    expect((await h.jobs.pending()).filter((j) => j.last_error !== null)).toEqual([]);
+  });
+});
+
 describe('a bundle Twilio refuses', () => {
   it('records the refusal on every page it carried and moves each to its next step at once', async () => {
     await start();
@@ -254,6 +278,23 @@ describe('a single page text', () => {
     await h.jobs.settle();
     expect(h.twilio.messages).toHaveLength(1);
     expect((await stepsOf(ref)).map((s) => s.state)).toEqual(['sent']);
+  });
+});
+
+describe('a bundle text Twilio refuses for now', () => {
+  it('keeps the error on its row, known not to have gone, and goes on the retry', async () => {
+    await start();
+    const { held } = await oneSentTwoHeld();
+    h.twilio.failNext(1, { status: 500, code: 20500, message: 'Internal Server Error' });
+    h.clock.advance(2 * MINUTE);
+    await h.jobs.settle();
+    const [waiting] = await stepsOf(held[0]);
+    expect(waiting).toMatchObject({ state: 'waiting_bundle', row_state: 'sending', outcome_unknown: false });
+    expect(waiting.last_error).toContain('Internal Server Error');
+    await h.jobs.retryNow();
+    await h.jobs.settle();
+    expect(h.twilio.messages).toHaveLength(2);
+    expect((await stepsOf(held[1])).map((s) => [s.state, s.last_error])).toEqual([['sent', null]]);
   });
 });
 
