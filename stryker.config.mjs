@@ -113,6 +113,14 @@ export const targets = [
         'oncall-callback',
         'phone-numbers',
         'first-contact',
+        // After the first run of paging.delivery.ts (58.7 %, 2026-12-06): what a held, bundled,
+        // refused, delayed or retried page leaves on the record (page-delivery), and the bundle
+        // text's link to the list of all (oncall-list-link).
+        'page-delivery',
+        'oncall-list-link',
+        // After the first run of paging.service.ts (77.7 %): the record each step leaves, and the
+        // guards against paging twice or after the page moved on (paging-record).
+        'paging-record',
       ),
     ],
   },
@@ -167,6 +175,12 @@ export const targets = [
       'test/unit/oncall/rota-rules.test.ts',
       ...scenarios('rota-edit', 'desk-manager', 'paging', 'landline-fallback', 'sms-opt-out'),
     ],
+  },
+  // The manager's rota page (routes and views): the scenarios that post to /desk/rota and read it.
+  {
+    name: 'oncall-rota-pages',
+    mutate: 'src/oncall/rota.routes.tsx,src/oncall/rota.views.tsx',
+    tests: scenarios('rota-edit', 'desk-manager', 'landline-fallback', 'sms-opt-out', 'first-contact'),
   },
   {
     name: 'privacy',
