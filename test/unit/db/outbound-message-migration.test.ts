@@ -258,14 +258,17 @@ describe('the migration to one outbound table', () => {
     });
   });
 
-  it('looks up an in-flight bundle first, then sends it once with the page held since', async () => {
+  // The page held since is not joined to a retry whose outcome is unknown: had the look-up found
+  // the first attempt at Twilio, it would have been recorded as sent in a text that never carried it.
+  it('looks up an in-flight bundle first, then sends it once with what it carried; the page held since waits for the next bundle', async () => {
     const { gateway, calls } = stubGateway();
     await services(gateway).paging.sendBundle(BACKUP, 'sms');
     expect(calls[0]).toBe(`find ${BACKUP} PD-EEE-EEE`);
     expect(calls.slice(1)).toHaveLength(1);
-    for (const ref of ['PD-EEE-EEE', 'PD-FFF-FFF', 'PD-GGG-GGG']) expect(calls[1]).toContain(ref);
+    for (const ref of ['PD-EEE-EEE', 'PD-FFF-FFF']) expect(calls[1]).toContain(ref);
+    expect(calls[1]).not.toContain('PD-GGG-GGG');
     const s = await steps();
-    for (const ref of ['PD-EEE-EEE', 'PD-FFF-FFF', 'PD-GGG-GGG']) {
+    for (const ref of ['PD-EEE-EEE', 'PD-FFF-FFF']) {
       expect(s[ref]).toMatchObject({
         state: 'sent',
         m_state: 'sent',
@@ -273,6 +276,10 @@ describe('the migration to one outbound table', () => {
         outbound_id: s['PD-EEE-EEE'].outbound_id,
       });
     }
+    expect(s['PD-GGG-GGG']).toMatchObject({ state: 'waiting_bundle', outbound_id: null });
+    const next = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = ${`bundle:${BACKUP}`}`.execute(db);
+    expect(next.rows[0].n).toBe(1);
   });
 
   it('looks up a plain text whose outcome was unknown before sending it again', async () => {
