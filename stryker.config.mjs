@@ -61,7 +61,7 @@ export const targets = [
   // not in the list.
   {
     name: 'oncall-messages',
-    mutate: 'src/oncall/paging.messages.ts,src/oncall/text-reach.ts',
+    mutate: 'src/oncall/paging.messages.ts,src/oncall/text-reach.ts,src/telephony/sms-encoding.ts',
     tests: [
       ...['paging-messages', 'paging-messages-edges', 'sms-segments-agree', 'commands', 'text-reach'].map(
         (f) => `test/unit/oncall/${f}.test.ts`,

@@ -26,7 +26,7 @@ import { workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
 import { addJob } from '../jobs/queue.repository.js';
 import { queueSms } from '../outbox/outbox.service.js';
-import { smsCapacity, smsLength } from '../oncall/paging.messages.js';
+import { smsCapacity, smsLength } from '../telephony/sms-encoding.js';
 import { JournalistUpdates, type UpdateRoute } from '../status/status.service.js';
 import * as repo from './holding-line.repository.js';
 import { findIncident } from './incident.repository.js';

@@ -15,8 +15,7 @@ import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { isOpen, nextOpening } from '../hours/office-hours.js';
 import { addJob } from '../jobs/queue.repository.js';
-import { foldToGsm, GSM, smsCapacity, smsLength } from '../oncall/paging.messages.js';
-import type { RotaService } from '../oncall/rota.service.js';
+import { foldToGsm, GSM, smsCapacity, smsLength } from '../telephony/sms-encoding.js';
 import { queueCall, queueSms } from '../outbox/outbox.service.js';
 import { staffReach } from '../sms/opt-out.repository.js';
 import { voiceSay } from '../telephony/twiml.js';
@@ -96,10 +95,15 @@ export function summarySpoken(f: SummaryFacts, office: OfficeConfig, now: Date):
   return `${summary} Again: ${summary} Goodbye.`;
 }
 
+/** Who is on call at a time (the rota's `onCallAt`, wired in src/services.ts): each summary goes to them. */
+export interface OnCallNow {
+  onCallAt(at: Date, db: Tx): Promise<{ phone: string }>;
+}
+
 /** One summary text per `incidents.summaryMinutes` to on-call while an incident's enquiries keep arriving. */
 export class IncidentSummaries implements SummaryPort {
   constructor(
-    private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'incidents'>; rota: RotaService },
+    private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'incidents'>; rota: OnCallNow },
   ) {}
 
   /**

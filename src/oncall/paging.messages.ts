@@ -2,67 +2,15 @@ import { displayPhone } from '../enquiries/phone-numbers.js';
 import type { OfficeConfig } from '../config.js';
 import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { formatDeadline } from '../hours/format.js';
+import { foldToGsm, GSM, smsCapacity, smsLength } from '../telephony/sms-encoding.js';
 import { callTwiml } from '../telephony/twiml.js';
 
-// GSM 03.38 basic set: texts made only of these fit 160 characters a segment (153 when joined);
-// anything else (emoji, most accents) drops a segment to 70 (67).
-/** Characters of the GSM 7-bit alphabet (an SMS in these alone is not sent as UCS-2). */
-export const GSM = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà\f^{}\\[~\]|€]*$/;
-// The extension table (form feed included, as Twilio counts it): in the GSM set, but each takes
-// two of a segment's places (escape + char).
-const GSM_EXTENDED = /[\f^{}\\[~\]|€]/g;
-
-/** How many characters fit in `segments` joined SMS segments for this text's encoding. */
-export function smsCapacity(text: string, segments: number): number {
-  const gsm = GSM.test(text);
-  if (segments === 1) return gsm ? 160 : 70;
-  return (gsm ? 153 : 67) * segments;
-}
-
-/** The places `text` takes in an SMS of its encoding (what `smsCapacity` is measured in). */
-export function smsLength(text: string): number {
-  return GSM.test(text) ? text.length + (text.match(GSM_EXTENDED)?.length ?? 0) : text.length;
-}
+// Where the page texts' callers and tests have always found them.
+export { foldToGsm, GSM, smsCapacity, smsLength } from '../telephony/sms-encoding.js';
 
 /** True when `text` fits `segments` joined SMS segments. */
 function fits(text: string, segments: number): boolean {
   return smsLength(text) <= smsCapacity(text, segments);
-}
-
-// Typography phones and word processors put in names and subjects, with the GSM characters that
-// read the same: one curly apostrophe would otherwise turn a two-segment page into five.
-const GSM_LOOKALIKES: Record<string, string> = {
-  '‘': "'",
-  '’': "'",
-  '‚': "'",
-  '“': '"',
-  '”': '"',
-  '„': '"',
-  '–': '-',
-  '—': '-',
-  '…': '...',
-  '\u00a0': ' ',
-  '•': '*',
-};
-
-/**
- * `text` with each character outside the GSM set replaced by a look-alike inside it where there
- * is one (curly quotes, dashes, letters with accents GSM lacks: "Siobhán" → "Siobhan"); others
- * (emoji, other scripts) stay, and the text is then sent as UCS-2. Only for texts to staff: the
- * link and the desk show the journalist's own spelling.
- */
-export function foldToGsm(text: string): string {
-  let out = '';
-  // Composed first: an accent typed as a mark of its own ("a" + U+0301) is then one letter to fold.
-  for (const ch of text.normalize('NFC')) {
-    if (GSM.test(ch)) out += ch;
-    else if (GSM_LOOKALIKES[ch] !== undefined) out += GSM_LOOKALIKES[ch];
-    else {
-      const bare = ch.normalize('NFD').replace(/\p{M}+/gu, '');
-      out += bare && GSM.test(bare) ? bare : ch;
-    }
-  }
-  return out;
 }
 
 /** `text` cut to `max` characters, the cut marked with `mark`; never inside a character (an emoji's two halves stay together). */
