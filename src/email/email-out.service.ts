@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
-import { redactedStatusUrl } from '../status/status-link.js';
+import { redactedStatusUrl } from '../enquiries/status-link.js';
 import type { Tx } from '../db/database.js';
 import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { queueEmail } from '../outbox/outbox.service.js';

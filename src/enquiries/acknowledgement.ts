@@ -25,7 +25,7 @@ import type { Config } from '../config.js';
 import type { Tx } from '../db/database.js';
 import type { Enquiry } from './enquiry.tables.js';
 import { queueSms } from '../outbox/outbox.service.js';
-import { redactedStatusUrl } from '../status/status-link.js';
+import { redactedStatusUrl } from './status-link.js';
 import { budgetEmail, pageBudgetKey, type PageSender } from './page-budget.js';
 import { takesTexts } from './phone-numbers.js';
 

@@ -9,7 +9,7 @@ import { officeStatus } from '../hours/office-hours.js';
 import { looksLikeBearerToken } from '../http/bearer-token.js';
 import { apiRoute, mountApiRoute, type BodyCheck } from '../http/api-route.js';
 import { AppError } from '../http/errors.js';
-import { STATUS_PREFIX, statusUrl } from '../status/status-link.js';
+import { STATUS_PREFIX, statusUrl } from './status-link.js';
 import type { EnquiryService, PageSender } from './enquiries.service.js';
 import {
   apiOnlyFieldsSchema,

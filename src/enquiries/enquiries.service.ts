@@ -7,7 +7,7 @@ import * as repo from './enquiries.repository.js';
 import type { EnquiryInput } from './enquiry.input.js';
 import type { SubmitOutcome } from './enquiry.outcome.js';
 import { hashBearerToken, newBearerToken } from '../http/bearer-token.js';
-import { statusUrl } from '../status/status-link.js';
+import { statusUrl } from './status-link.js';
 import { newReference } from './reference.js';
 import { judgeEnquiry, nextStepMessage, targetMinutes, warnAt, type Judgement } from './urgency.js';
 import { pageBudgetKey, type PageSender } from './page-budget.js';

@@ -1,12 +1,15 @@
+import type { OutboxEventData } from '../outbox/outbox.events.js';
 import type { AckVia, CallOutcome, EnquiryChannel, EnquiryStatus, PageAction, UrgentReason } from './enquiry.model.js';
 
 /**
  * Every kind of timeline entry (`enquiry_event.kind`) with the shape of its `data`. The one list
  * of kinds: `addEvent` accepts only these, the desk words each one (an exhaustive switch), and
  * `FIELD_CLASS` says which fields erasure removes from each. A new kind is one entry here, and the
- * compiler then names the places to complete.
+ * compiler then names the places to complete. The outbox's entries (texts, calls and emails sent,
+ * refused, their delivery status) are declared with the outbox (src/outbox/outbox.events.ts), which
+ * sits below this folder, and join the list here.
  */
-export interface EventData {
+export interface EventData extends OutboxEventData {
   /** The enquiry arrived; `nextStep` is exactly what the journalist was told. */
   received: {
     channel: EnquiryChannel;
@@ -31,12 +34,6 @@ export interface EventData {
   sms_in: { body: string; messageSid: string; ack?: boolean; chase?: boolean };
   /** The journalist texted an opt-out keyword (STOP…: Twilio refuses our texts to them) or an opt-in one (START…) that ended it. */
   sms_opt_out: { change: 'stop' | 'start'; keyword: string };
-  /** A text to the journalist went out. */
-  sms_out: { to: string; body: string; sid: string | null; key: string };
-  /** Twilio's delivery status of a text to the journalist. */
-  sms_out_status: { sid: string; status: string; errorCode: string | null };
-  /** A text to the journalist failed for good. */
-  sms_out_failed: { to: string; error: string };
   /** A desk reply by SMS was queued. */
   reply_queued: { body: string; key: string };
   page_created: { pageId: string; shortCode: string };
@@ -106,15 +103,6 @@ export interface EventData {
   recording_deleted: { recordingSid: string };
   /** The on-call officer asked to be put through to the journalist (`key` names the call). */
   callback_requested: { key: string; via: OnCallVia };
-  /** A call about this enquiry was placed (the on-call officer's callback: rung first, then the journalist). */
-  call_out: { to: string; sid: string; key: string };
-  /** A call about this enquiry could not be placed. */
-  call_out_failed: { to: string; error: string };
-  /**
-   * Who answered the officer's leg of a callback (Twilio's answering-machine detection): a voicemail
-   * box or fax is hung up and the journalist never rung.
-   */
-  callback_answered: { key: string; sid: string; answeredBy: string };
   /** How the journalist's leg of a callback ended (`status` as Twilio's DialCallStatus), and how long they spoke. */
   callback_ended: { key: string; status: string; seconds: number | null };
   /** The on-call officer looked the enquiry up (INFO, or opened the link in the page). */
@@ -140,10 +128,6 @@ export interface EventData {
   /** An email we sent came back undelivered (a delivery status notification in the shared mailbox). */
   /** A desk reply by email was queued (`to` the journalist's address; `key` the outbox's, absent before issue 23). */
   email_reply_queued: { to: string; body: string; key?: string };
-  /** An email to the journalist went to the SMTP server (`messageId` threads the replies). */
-  email_out: { to: string; messageId: string; key: string };
-  /** An email to the journalist was refused for good by the SMTP server. */
-  email_out_failed: { to: string; error: string };
   /** The journalist added to their enquiry on its status page (`chase`: it only asks for news). */
   journalist_added: { text: string; chase: boolean };
   /** The journalist moved (or removed) their deadline on the status page; ISO instants, null for none. */

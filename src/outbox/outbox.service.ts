@@ -22,13 +22,9 @@
  */
 import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../db/database.js';
-import { addEvent, findEventMatching } from '../enquiries/enquiries.repository.js';
-import type { EventKind, NewEvent } from '../enquiries/timeline.js';
 import { addJob } from '../jobs/queue.repository.js';
 import { SMS_LANE_PRIORITY, type JobPayloads } from '../jobs/jobs.js';
 import { SendError } from './send-error.js';
-import { optedOutReason, unsubscribedAtProvider } from '../sms/opt-out.js';
-import type { OptOutStore } from '../sms/opt-out.repository.js';
 import {
   answeredByMachine,
   type AfterCommit,
@@ -39,7 +35,8 @@ import {
 import * as repo from './outbox.repository.js';
 import type { MessagePatch } from './outbox.repository.js';
 import type { OutboundMessage, OwnerKind } from './outbox.tables.js';
-import type { EarlierAttempt, Medium, Sender } from './senders.js';
+import type { EarlierAttempt, Medium, OptOuts, Sender } from './senders.js';
+import type { OutboxEvent, OutboxTimeline } from './outbox.events.js';
 import { RateLimited, type Lane, type SendLimiter } from './send-limits.js';
 
 /** What a claimed delivery sends: by which medium, to whom, what, and whether to look first. */
@@ -178,6 +175,8 @@ export interface OutboxDeps {
   senders: Record<Medium, Sender>;
   /** Where the provider posts delivery status (`PUBLIC_BASE_URL` + `/twilio/status`). */
   statusCallback: string;
+  /** The enquiry timeline, where sends, refusals and statuses of messages about an enquiry are written. */
+  timeline: OutboxTimeline;
   /** Twilio's sending rates, shared by every process; absent: unpaced (unit tests). */
   limiter?: SendLimiter;
   /**
@@ -187,9 +186,7 @@ export interface OutboxDeps {
    */
   complete?: (tx: Tx, enquiryId: string, content: string, now: Date) => Promise<{ send: string; marker: string }>;
   /** Numbers that texted STOP (sms_opt_out); absent: texts are not checked (unit tests). */
-  optOuts?: OptOutStore;
-  /** How an opted-out recipient's STOP time is said in the refusal (default: ISO 8601, UTC). */
-  when?: (d: Date) => string;
+  optOuts?: OptOuts;
 }
 
 /** The outbox: `deliver` for every owner, and the plain texts (owner kind `message`) it owns itself. */
@@ -211,14 +208,9 @@ export class OutboxService implements StatusOwner {
     // A number that texted STOP: Twilio would refuse the text (21610), so it is refused here,
     // for good, without spending a send or a rate slot. Calls are not blocked by an SMS opt-out.
     if (c.medium === 'sms' && this.deps.optOuts) {
-      const optOut = await this.deps.optOuts.find(c.to);
-      if (optOut) {
-        await d.refused(
-          new SendError(optedOutReason(optOut, this.deps.when ?? ((x) => x.toISOString())), {
-            retryable: false,
-            recipientOptedOut: true,
-          }),
-        );
+      const refusal = await this.deps.optOuts.refusal(c.to);
+      if (refusal !== null) {
+        await d.refused(new SendError(refusal, { retryable: false, recipientOptedOut: true }));
         return 'refused';
       }
     }
@@ -243,7 +235,7 @@ export class OutboxService implements StatusOwner {
         // Twilio knew of a STOP we did not (sent before this was recorded, or to another app):
         // recorded, so that nothing else is tried and the desk shows it.
         if (failure.error.recipientOptedOut && c.medium === 'sms') {
-          await this.deps.optOuts?.record(unsubscribedAtProvider(c.to, this.deps.clock()));
+          await this.deps.optOuts?.unsubscribedAtProvider(c.to, this.deps.clock());
         }
         await d.refused(failure.error);
         return 'refused';
@@ -311,7 +303,7 @@ export class OutboxService implements StatusOwner {
     medium: Medium,
     input: { key: string; enquiryId: string | null; to: string; content: string; lane: Lane; detectMachine?: boolean },
   ): Promise<void> {
-    const { db, clock } = this.deps;
+    const { db, clock, timeline } = this.deps;
     let row: OutboundMessage | undefined;
     await this.deliver({
       claim: async () => {
@@ -363,8 +355,8 @@ export class OutboxService implements StatusOwner {
             sms: { kind: 'sms_out', data: { to: r.to_number, body: r.content ?? input.content, sid, key: input.key } },
             call: { kind: 'call_out', data: { to: r.to_number, sid, key: input.key } },
             email: { kind: 'email_out', data: { to: r.to_number, messageId: sid, key: input.key } },
-          } as const satisfies Record<Medium, { kind: EventKind; data: object }>;
-          await addEvent(tx, { enquiryId: r.enquiry_id, at: clock(), ...sentEvent[medium] } as NewEvent);
+          } as const satisfies Record<Medium, OutboxEvent>;
+          await timeline.add(tx, r.enquiry_id, clock(), sentEvent[medium]);
         });
       },
       refused: async (e) => {
@@ -375,10 +367,8 @@ export class OutboxService implements StatusOwner {
           sms: 'sms_out_failed',
           call: 'call_out_failed',
           email: 'email_out_failed',
-        } as const satisfies Record<Medium, EventKind>;
-        await addEvent(db, {
-          enquiryId: r.enquiry_id,
-          at: clock(),
+        } as const satisfies Record<Medium, OutboxEvent['kind']>;
+        await timeline.add(db, r.enquiry_id, clock(), {
           kind: failedKind[medium],
           data: { to: r.to_number, error: e.message },
         });
@@ -398,10 +388,8 @@ export class OutboxService implements StatusOwner {
   async onAnswered(tx: Tx, message: OutboundMessage, answer: CallAnswer, at: Date): Promise<AfterCommit | undefined> {
     if (!message.enquiry_id) return undefined;
     const key = message.idempotency_key;
-    if (await findEventMatching(tx, message.enquiry_id, 'callback_answered', { key })) return undefined;
-    await addEvent(tx, {
-      enquiryId: message.enquiry_id,
-      at,
+    if (await this.deps.timeline.hasAnswer(tx, message.enquiry_id, key)) return undefined;
+    await this.deps.timeline.add(tx, message.enquiry_id, at, {
       kind: 'callback_answered',
       data: { key, sid: answer.sid, answeredBy: answer.answeredBy },
     });
@@ -414,9 +402,7 @@ export class OutboxService implements StatusOwner {
     // A callback's outcome is what its dial reports (callback_ended); the officer's leg status adds nothing.
     if (message.medium === 'call') return;
     if (message.enquiry_id)
-      await addEvent(tx, {
-        enquiryId: message.enquiry_id,
-        at,
+      await this.deps.timeline.add(tx, message.enquiry_id, at, {
         kind: 'sms_out_status',
         data: { sid: status.sid, status: status.status, errorCode: status.errorCode ?? null },
       });

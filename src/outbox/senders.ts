@@ -3,8 +3,8 @@
  * (src/outbox/outbox.service.ts) sends, and looks for an earlier attempt, without knowing which
  * medium or provider it is: SMS and voice over Twilio, email over SMTP.
  */
-// Only `providerSenders`, the Twilio implementation, names Twilio; the interface does not.
-import type { TwilioGateway } from '../telephony/twilio.client.js';
+// The interface names no provider: the Twilio senders are src/telephony/twilio.senders.ts, the SMTP one
+// src/email/smtp.sender.ts, and src/services.ts puts them together (the outbox imports neither).
 import type { Medium } from './outbox.tables.js';
 
 // The outbox table's medium column; defined there so the tables file stays a leaf.
@@ -48,32 +48,12 @@ export interface Sender {
 }
 
 /**
- * The senders: SMS and calls over Twilio, email over SMTP (`email`, src/email/smtp.sender.ts).
- * `recordedCallSids(phone)` lists the calls already recorded to a phone,
- * so that a look-up after a crash does not claim another page's call as its own.
+ * What the outbox asks of the record of numbers that texted STOP (src/sms/opt-out.ts implements it
+ * with `outboxOptOuts`): the outbox sits below the SMS feature and knows no keyword or provider code.
  */
-export function providerSenders(
-  gateway: TwilioGateway,
-  recordedCallSids: (phone: string) => Promise<string[]>,
-  email: Sender,
-): Record<Medium, Sender> {
-  return {
-    email,
-    sms: {
-      send: (m) => gateway.sendSms({ to: m.to, body: m.content, statusCallback: m.statusCallback }),
-      findEarlier: (a) => gateway.findSentSms(a),
-    },
-    call: {
-      send: (m) =>
-        gateway.placeCall({
-          to: m.to,
-          twiml: m.content,
-          statusCallback: m.statusCallback,
-          ...(m.detectMachine ? { machineDetection: { statusCallback: m.statusCallback } } : {}),
-        }),
-      findEarlier: async (a) =>
-        gateway.findPlacedCall({ to: a.to, since: a.since, exclude: await recordedCallSids(a.to) }),
-      end: (sid) => gateway.endCall(sid),
-    },
-  } satisfies Record<Medium, Sender>;
+export interface OptOuts {
+  /** Why a text to `phone` is refused for good because its owner opted out, or null when texts may go. */
+  refusal(phone: string): Promise<string | null>;
+  /** Records that the provider refused a text to `phone` at `at` because its owner unsubscribed. */
+  unsubscribedAtProvider(phone: string, at: Date): Promise<void>;
 }

@@ -6,8 +6,8 @@ import type { ArrivalsPort, EnquiryService } from '../enquiries/enquiries.servic
 import { normaliseText } from '../enquiries/enquiry.input.js';
 import { callsBack } from '../enquiries/phone-numbers.js';
 import { derivedBearerToken, hashBearerToken } from '../http/bearer-token.js';
-import { hasStatusLink, redactedStatusUrl, withStatusLink } from '../status/status-link.js';
-import { insertStatusLink } from '../status/status.repository.js';
+import { hasStatusLink, redactedStatusUrl, withStatusLink } from '../enquiries/status-link.js';
+import { insertStatusLink } from '../enquiries/status-link.repository.js';
 import { optOutChange } from './opt-out.js';
 import { clearOptOut, openEnquiriesOf, recordOptOut } from './opt-out.repository.js';
 import * as intake from './sms-intake.repository.js';

@@ -32,13 +32,13 @@ export async function optOutsOf(db: Db | Tx, phones: string[]): Promise<Map<stri
   return new Map(rows.map((r) => [r.phone, r]));
 }
 
-/** What the outbox needs of the opt-out table: look a recipient up, and record Twilio's 21610. */
+/** The opt-out table's rows as the outbox needs them: look a recipient up, and record Twilio's 21610. */
 export interface OptOutStore {
   find(phone: string): Promise<OptOut | undefined>;
   record(row: OptOut): Promise<void>;
 }
 
-/** The opt-out table as the outbox's `OptOutStore`. */
+/** The opt-out table as an `OptOutStore` (src/sms/opt-out.ts's `outboxOptOuts` makes it the outbox's port). */
 export function optOutStore(db: Db): OptOutStore {
   return { find: (phone) => findOptOut(db, phone), record: (row) => recordOptOut(db, row) };
 }

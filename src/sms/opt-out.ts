@@ -9,6 +9,7 @@
  * HELP and INFO are Twilio's help keywords: Twilio answers them with its own help text and
  * forwards them too, so Press Desk still sees (and answers) them; they are not handled here.
  */
+import type { OptOuts } from '../outbox/senders.js';
 import { TWILIO_UNSUBSCRIBED } from '../telephony/twilio-codes.js';
 
 /** Twilio's default opt-out keywords (https://www.twilio.com/docs/messaging/tutorials/advanced-opt-out). */
@@ -78,4 +79,22 @@ export function optOutNotice(o: Pick<OptOut, 'opted_out_at' | 'keyword'>, when: 
       ? 'Unsubscribed from our texts (Twilio reported it)'
       : `Texted ${o.keyword}`;
   return `${how} on ${when(o.opted_out_at)}: texts will not reach them; call or email`;
+}
+
+/**
+ * The outbox's `OptOuts` over a store of opt-out rows (src/sms/opt-out.repository.ts, or a test's
+ * own): a text to an opted-out number is refused with `optedOutReason`, saying when with `when`
+ * (default: ISO 8601, UTC), and a provider's "unsubscribed" is recorded as `unsubscribedAtProvider`.
+ */
+export function outboxOptOuts(
+  store: { find(phone: string): Promise<OptOut | undefined>; record(row: OptOut): Promise<void> },
+  when: (d: Date) => string = (d) => d.toISOString(),
+): OptOuts {
+  return {
+    refusal: async (phone) => {
+      const o = await store.find(phone);
+      return o ? optedOutReason(o, when) : null;
+    },
+    unsubscribedAtProvider: (phone, at) => store.record(unsubscribedAtProvider(phone, at)),
+  };
 }

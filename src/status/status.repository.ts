@@ -2,15 +2,8 @@ import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { asTimelineEvent, type TimelineEvent } from '../enquiries/timeline.js';
 
-// SQL of the journalist's status page (src/status/): its links, and the enquiry as the page sees it.
-
-/** Stores one status link (its token's hash). */
-export async function insertStatusLink(
-  db: Db | Tx,
-  link: { token_hash: string; enquiry_id: string; created_at: Date },
-): Promise<void> {
-  await db.insertInto('status_link').values(link).execute();
-}
+// SQL of the journalist's status page (src/status/): the enquiry a link opens, and the enquiry as the page sees it.
+// The links themselves are issued by src/enquiries/status-link.ts.
 
 /** The enquiry a status link opens (undefined: no such link); locked for `tx` when `lock`. */
 export async function enquiryByLinkHash(db: Db | Tx, tokenHash: string, lock = false): Promise<Enquiry | undefined> {

@@ -6,7 +6,7 @@ import { clientIp } from '../http/client-ip.js';
 import { AppError } from '../http/errors.js';
 import { budget } from '../http/rate-limit.js';
 import type { Logger } from '../log.js';
-import { STATUS_PREFIX, statusFormToken, statusFormTokenMatches } from './status-link.js';
+import { STATUS_PREFIX, statusFormToken, statusFormTokenMatches } from '../enquiries/status-link.js';
 import type { StatusPages } from './status.service.js';
 import {
   isStatusAction,

@@ -25,7 +25,7 @@ import { AppError } from '../http/errors.js';
 import { addWorkingMillis, officeStatus, workingMinutesBetween } from '../hours/office-hours.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { isChase } from './chase.js';
-import { redactedStatusUrl } from './status-link.js';
+import { redactedStatusUrl } from '../enquiries/status-link.js';
 import { findUserById } from '../web/users.repository.js';
 import * as repo from './status.repository.js';
 import { addInformationForm, withdrawForm } from './status.forms.js';

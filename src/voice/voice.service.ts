@@ -12,7 +12,7 @@ import { isOpen } from '../hours/office-hours.js';
 import { spokenOfficeStatus } from '../hours/spoken.js';
 import { formatShortTime } from '../hours/format.js';
 import type { Logger } from '../log.js';
-import { redactedStatusUrl } from '../status/status-link.js';
+import { redactedStatusUrl } from '../enquiries/status-link.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import type { TwilioGateway } from '../telephony/twilio.client.js';
 import * as repo from './voice.repository.js';

@@ -6,10 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/db/database.js';
+import { outboxTimeline } from '../../../src/enquiries/outbox-timeline.js';
 import { OutboxService, type Claimed, type Delivery } from '../../../src/outbox/outbox.service.js';
 import { SendError } from '../../../src/outbox/send-error.js';
 import { RateLimited, type SendLimiter } from '../../../src/outbox/send-limits.js';
 import type { Sender } from '../../../src/outbox/senders.js';
+import { outboxOptOuts } from '../../../src/sms/opt-out.js';
 import type { OptOutStore } from '../../../src/sms/opt-out.repository.js';
 
 const NOW = new Date('2026-12-05T10:00:00Z');
@@ -30,11 +32,13 @@ function sender(fail?: unknown) {
 
 function outbox(s: Sender, extra: { limiter?: SendLimiter; optOuts?: OptOutStore } = {}): OutboxService {
   return new OutboxService({
+    timeline: outboxTimeline,
     db: {} as Db,
     clock: () => NOW,
     senders: { sms: s, call: s, email: { findEarlier: async () => null, send: s.send } },
     statusCallback: 'https://press.example/twilio/status',
-    ...extra,
+    ...(extra.limiter ? { limiter: extra.limiter } : {}),
+    ...(extra.optOuts ? { optOuts: outboxOptOuts(extra.optOuts) } : {}),
   });
 }
 

@@ -5,9 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/db/database.js';
+import { outboxTimeline } from '../../../src/enquiries/outbox-timeline.js';
 import { OutboxService, type Claimed, type Delivery } from '../../../src/outbox/outbox.service.js';
 import type { Medium, Sender } from '../../../src/outbox/senders.js';
 import { TwilioSendError } from '../../../src/telephony/twilio.client.js';
+import { outboxOptOuts } from '../../../src/sms/opt-out.js';
 import type { OptOutStore } from '../../../src/sms/opt-out.repository.js';
 
 function fakeSender(behaviour: { found?: string | null; fail?: unknown }) {
@@ -29,6 +31,7 @@ function fakeSender(behaviour: { found?: string | null; fail?: unknown }) {
 function outbox(sender: Sender): OutboxService {
   const senders: Record<Medium, Sender> = { sms: sender, call: sender, email: sender };
   return new OutboxService({
+    timeline: outboxTimeline,
     db: {} as Db,
     clock: () => new Date('2026-12-05T10:00:00Z'),
     senders,
@@ -109,11 +112,12 @@ describe('OutboxService.deliver', () => {
     };
     const { sender, calls } = fakeSender({});
     const service = new OutboxService({
+      timeline: outboxTimeline,
       db: {} as Db,
       clock: () => new Date('2026-12-05T10:00:00Z'),
       senders: { sms: sender, call: sender, email: sender },
       statusCallback: 'https://press.example/twilio/status',
-      optOuts,
+      optOuts: outboxOptOuts(optOuts),
     });
     const { delivery, events } = recorder(claim(false));
     expect(await service.deliver(delivery)).toBe('refused');
@@ -138,11 +142,12 @@ describe('OutboxService.deliver', () => {
       }),
     });
     const service = new OutboxService({
+      timeline: outboxTimeline,
       db: {} as Db,
       clock: () => new Date('2026-12-05T10:00:00Z'),
       senders: { sms: sender, call: sender, email: sender },
       statusCallback: 'https://press.example/twilio/status',
-      optOuts,
+      optOuts: outboxOptOuts(optOuts),
     });
     const { delivery, events } = recorder(claim(false));
     expect(await service.deliver(delivery)).toBe('refused');

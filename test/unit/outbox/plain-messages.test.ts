@@ -17,7 +17,9 @@ import { SendError } from '../../../src/outbox/send-error.js';
 import { claimRow, OutboxService, recordOnRow } from '../../../src/outbox/outbox.service.js';
 import { outboxTasks } from '../../../src/outbox/outbox.tasks.js';
 import { recordedCallSids } from '../../../src/outbox/outbox.repository.js';
-import { providerSenders, type Medium, type Sender } from '../../../src/outbox/senders.js';
+import type { Medium, Sender } from '../../../src/outbox/senders.js';
+import { outboxTimeline } from '../../../src/enquiries/outbox-timeline.js';
+import { twilioSenders } from '../../../src/telephony/twilio.senders.js';
 import type { Lane, SendLimiter } from '../../../src/outbox/send-limits.js';
 import { apiEnquiry } from '../../support/enquiry.js';
 import { PUBLIC_BASE_URL, startHarness, type Harness } from '../../support/harness.js';
@@ -74,11 +76,10 @@ async function until(what: string, done: () => Promise<boolean> | boolean): Prom
  * took it but before the answer is recorded (its `deliver` never returns).
  */
 function dyingOutbox(medium: 'sms' | 'call', when: 'before Twilio' | 'after Twilio'): OutboxService {
-  const real = providerSenders(
-    h.services.gateway,
-    (phone) => recordedCallSids(h.database.db, phone),
-    smtpSender(h.config.email),
-  );
+  const real: Record<Medium, Sender> = {
+    ...twilioSenders(h.services.gateway, (phone) => recordedCallSids(h.database.db, phone)),
+    email: smtpSender(h.config.email),
+  };
   const dies: Sender = {
     ...real[medium],
     send: async (m) => {
@@ -87,6 +88,7 @@ function dyingOutbox(medium: 'sms' | 'call', when: 'before Twilio' | 'after Twil
     },
   };
   return new OutboxService({
+    timeline: outboxTimeline,
     db: h.database.db,
     clock: h.clock.fn,
     senders: { ...real, [medium]: dies },
@@ -380,6 +382,7 @@ describe('the sending lane', () => {
       findEarlier: async () => null,
     };
     const outbox = new OutboxService({
+      timeline: outboxTimeline,
       db: h.database.db,
       clock: h.clock.fn,
       senders: { sms: sender, call: sender, email: sender },

@@ -4,10 +4,13 @@
  * carries a link is stored with the link redacted (`redactedStatusUrl`) and gets a fresh token
  * only as it is sent (`fillStatusLinks`, in the transaction that claims the send), so no copy of a
  * working link is ever written down: not in the outbox, the job queue or the stored SMS reply.
+ *
+ * The link is issued with the enquiry (intake, acknowledgements, replies), so it lives here;
+ * src/status/ serves the page it opens.
  */
 import type { Db, Tx } from '../db/database.js';
 import { formTokenFor, formTokenMatches, hashBearerToken, newBearerToken } from '../http/bearer-token.js';
-import { insertStatusLink } from './status.repository.js';
+import { insertStatusLink } from './status-link.repository.js';
 
 /** Where the status page's path starts; the token follows. */
 export const STATUS_PREFIX = '/status/';

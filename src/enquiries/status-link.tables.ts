@@ -1,12 +1,15 @@
 import type { Generated, Selectable } from 'kysely';
 
-/** The status page's table (sql/20261129170000_status_page.sql); src/db/schema.ts gathers it into `Database`. */
-export interface StatusTables {
+/**
+ * The journalist's status links (sql/20261129170000_status_page.sql), issued with the enquiry and
+ * read by the status page (src/status/); src/db/schema.ts gathers it into `Database`.
+ */
+export interface StatusLinkTables {
   status_link: StatusLinkTable;
 }
 
 declare module '../db/schema.js' {
-  interface Database extends StatusTables {}
+  interface Database extends StatusLinkTables {}
 }
 
 /** One status link handed to the journalist: the SHA-256 of its token (never the token) and its enquiry. */
