@@ -7,7 +7,8 @@
 // merging, so db imports none of them. Where a feature needs another at run time, it declares a port
 // (an interface in its own folder) and the composition root wires the implementation: src/services.ts,
 // src/app.tsx, src/tasks.ts and src/main.ts, top-level files that may import any folder. No module
-// cycle; scripts/deps-check.ts adds "no cycle between src/* folders", which these rules cannot express.
+// cycle; scripts/deps-check.ts adds the folder order (a folder imports only folders before it in its ORDER)
+// and "no cycle between src/* folders", which these rules cannot express.
 // Type-only imports count. What is still broken is baselined (.dependency-cruiser-known-violations.json,
 // .deps-known-folder-edges.json; `npm run lint:deps -- --write-baseline`), so only new violations fail.
 const KERNEL = '^src/(http|db|hours|jobs|outbox|audit|web)/|^src/(clock|config|log|paths)\\.ts$';
