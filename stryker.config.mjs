@@ -47,9 +47,11 @@ export const targets = [
   // real-time pacing scenario (33 s): with them a run took more than two hours on two cores, and
   // what they checked of the outbox is now pinned by the unit tests (send-limits-pacing,
   // deliver-edges, plain-messages).
+  // src/telephony/twilio.senders.ts is the outbox's Twilio sender, which src/outbox/senders.ts held until
+  // the outbox stopped importing telephony (2026-12-06).
   {
     name: 'outbox',
-    mutate: 'src/outbox/**/*.ts',
+    mutate: 'src/outbox/**/*.ts,src/telephony/twilio.senders.ts',
     tests: [
       'test/unit/outbox/*.test.ts',
       ...scenarios('twilio-behaviour', 'receipts', 'outbox-edges', 'sms-opt-out', 'email-out'),
@@ -177,10 +179,12 @@ export const targets = [
     ],
   },
   // The manager's rota page (routes and views): the scenarios that post to /desk/rota and read it.
+  // rota-page (each form read off the page and submitted as a browser would) was written from the
+  // first run's survivors (2026-12-06).
   {
     name: 'oncall-rota-pages',
     mutate: 'src/oncall/rota.routes.tsx,src/oncall/rota.views.tsx',
-    tests: scenarios('rota-edit', 'desk-manager', 'landline-fallback', 'sms-opt-out', 'first-contact'),
+    tests: scenarios('rota-edit', 'desk-manager', 'landline-fallback', 'sms-opt-out', 'first-contact', 'rota-page'),
   },
   {
     name: 'privacy',
