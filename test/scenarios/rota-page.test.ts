@@ -151,6 +151,9 @@ describe("a shift's row on the rota page", () => {
     const shiftRow = element(page, `entry-row-${s.id}`);
     const overrideRow = element(page, `entry-row-${o.id}`);
     expect(/<td data-label="Role">([^<]*)<\/td>/.exec(shiftRow)![1]).toBe('On call');
+    // An override is tagged as one where it says who; an ordinary shift is not.
+    expect(overrideRow).toContain('<span class="tag tag--override">Override</span>');
+    expect(shiftRow).not.toContain('tag--override');
     expect(text(shiftRow)).toContain("Delete Jo Smith's shift from Thu 24 Dec 20:00?");
     expect(text(overrideRow)).toContain("Delete Sam Patel's override from Fri 25 Dec 20:00?");
     expect(formOf(overrideRow, 'Save override').action).toBe(`/desk/rota/shifts/${o.id}`);
@@ -374,6 +377,39 @@ describe('the staff list', () => {
     const removed = await submit(mona, formOf(element(page, `person-row-${sam.id}`), 'Remove Sam Patel'));
     expect(removed.location).toBe('/desk/rota?done=removed');
     expect((await h.services.rota.listPeople()).map((p) => p.name)).toEqual(['Jo Smith']);
+  });
+});
+
+describe('a post made by hand, without the form’s fields', () => {
+  it('is refused naming each field as if it were left blank, never a server error; nothing is added', async () => {
+    const { jo, mona } = await start();
+    await mona.get('/desk/rota');
+    const nothing = await mona.post('/desk/rota/shifts', {});
+    expect(nothing.status).toBe(422);
+    expect(fieldError(nothing.body, 'shift-personId')).toBe(
+      'Choose who is on call, or enter a new person’s name and phone number',
+    );
+    expect(fieldError(nothing.body, 'shift-startsAt')).toBe('Enter when the shift starts');
+    expect(fieldError(nothing.body, 'shift-endsAt')).toBe('Enter when the shift ends');
+    // Someone chosen and nothing else: no "not both", only the times are missing.
+    const chosen = await mona.post('/desk/rota/shifts', { personId: jo.id, role: 'primary' });
+    expect(chosen.status).toBe(422);
+    expect(fieldError(chosen.body, 'shift-personId')).toBeNull();
+    expect(fieldError(chosen.body, 'shift-startsAt')).toBe('Enter when the shift starts');
+
+    const person = await mona.post('/desk/rota/people', {});
+    expect(person.status).toBe(422);
+    expect(fieldError(person.body, 'person-name')).toBe('Enter the person’s name');
+    expect(fieldError(person.body, 'person-phone')).toBe('Enter a phone number, like 07911 123456 or +44 7911 123456');
+
+    const phone = await mona.post(`/desk/rota/people/${jo.id}/phone`, {});
+    expect(phone.status).toBe(422);
+    expect(inputValue(phone.body, `phone-${jo.id}`)).toBe('');
+    expect(await h.database.db.selectFrom('rota_entry').select('id').execute()).toEqual([]);
+    expect((await h.services.rota.listPeople()).map((p) => [p.name, p.phone])).toEqual([
+      ['Jo Smith', JO],
+      ['Sam Patel', SAM],
+    ]);
   });
 });
 
