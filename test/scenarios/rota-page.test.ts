@@ -285,24 +285,18 @@ describe('the "Add a shift or override" form', () => {
     // The form starts on "Someone new" and primary.
     expect(form.fields).toMatchObject({ personId: '', role: 'primary', name: '', phone: '', startsAt: '', note: '' });
     expect(form.fields.override).toBeUndefined();
-    const res = await submit(mona, form, {
+    const typed = {
       personId: sam.id,
       role: 'backup',
       override: 'yes',
       startsAt: '2026-12-25T09:00',
       endsAt: '2026-12-25T08:00',
       note: 'Covering for Jo',
-    });
+    };
+    const res = await submit(mona, form, typed);
     expect(res.status).toBe(422);
     const again = formOf(res.body, 'Add to the rota');
-    expect(again.fields).toMatchObject({
-      personId: sam.id,
-      role: 'backup',
-      override: 'yes',
-      startsAt: '2026-12-25T09:00',
-      endsAt: '2026-12-25T08:00',
-      note: 'Covering for Jo',
-    });
+    expect(again.fields).toMatchObject(typed);
     expect(fieldError(res.body, 'shift-endsAt')).toBe('The shift must end after it starts');
     // Fixed and sent again, it is added as typed.
     const added = await submit(mona, again, { endsAt: '2026-12-25T17:00' });
