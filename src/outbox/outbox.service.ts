@@ -135,9 +135,20 @@ export type MessageInput = JobPayloads['send_sms'];
 /** What an outbound email carries: sent once per `key`; `content` is the message as JSON. */
 export type EmailJob = JobPayloads['send_email'];
 
+/**
+ * A plain message's job is queued once per key and never beside itself: `key` names one message,
+ * so a job already holding it (waiting, running or failed for good) is left as it is. With
+ * graphile-worker's default (`replace`), queueing the key again while its job was sending (a
+ * status change made twice, a reply clicked twice) created a second job; it claimed the row the
+ * first had claimed, looked for the message at Twilio before the first request had landed there,
+ * did not find it and sent a second copy (CI, December 2026). `unsafe_dedupe` is unsafe only for
+ * jobs whose payload a later call means to change; a message's content is fixed by its key.
+ */
+const ONE_JOB_PER_MESSAGE = 'unsafe_dedupe' as const;
+
 /** Queues an email in the caller's transaction; the task `send_email` sends it once per `key`. */
 export async function queueEmail(tx: Tx, email: EmailJob, runAt: Date): Promise<void> {
-  await addJob(tx, 'send_email', email, { runAt, jobKey: email.key });
+  await addJob(tx, 'send_email', email, { runAt, jobKey: email.key, jobKeyMode: ONE_JOB_PER_MESSAGE });
 }
 
 /** What a plain outbound call carries: placed once per `key`, playing `twiml`. */
@@ -151,6 +162,7 @@ export async function queueSms(tx: Tx, message: MessageInput, runAt: Date): Prom
   await addJob(tx, 'send_sms', message, {
     runAt,
     jobKey: message.key,
+    jobKeyMode: ONE_JOB_PER_MESSAGE,
     priority: SMS_LANE_PRIORITY[message.lane ?? 'journalist'],
   });
 }
@@ -164,6 +176,7 @@ export async function queueCall(tx: Tx, call: CallInput, runAt: Date): Promise<v
   await addJob(tx, 'place_call', call, {
     runAt,
     jobKey: call.key,
+    jobKeyMode: ONE_JOB_PER_MESSAGE,
     ...(call.lane === 'page' ? { priority: SMS_LANE_PRIORITY.page } : {}),
   });
 }

@@ -358,6 +358,25 @@ describe('told when it changes', () => {
     expect(textsToJournalist().map((m) => m.body)).toEqual([expect.stringContaining(`${e.reference} is now closed`)]);
   });
 
+  // Found by CI under load: the second close queued the same message again while the first text
+  // was still at Twilio, a second job claimed it, looked for it, did not find it yet, and sent it again.
+  it('closed again while the first "closed" text is still on its way to Twilio: told once', async () => {
+    await start(WEDNESDAY_11AM);
+    const e = await viaApi();
+    const posts = () => h.twilio.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Messages.json'));
+    h.twilio.delayNext(1, 1_500);
+    await h.services.casework.setStatus(e.reference, 'closed', SYSTEM);
+    for (let i = 0; posts().length === 0; i += 1) {
+      if (i > 500) throw new Error('the "closed" text never reached Twilio');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await h.services.casework.setStatus(e.reference, 'in_progress', SYSTEM);
+    await h.services.casework.setStatus(e.reference, 'closed', SYSTEM);
+    await h.jobs.settle();
+    expect(textsToJournalist().map((m) => m.body)).toEqual([expect.stringContaining(`${e.reference} is now closed`)]);
+    expect(posts()).toHaveLength(1);
+  });
+
   it('turned off on the page, no messages follow; the switch is on the timeline', async () => {
     await start(WEDNESDAY_11AM);
     const e = await viaApi();
