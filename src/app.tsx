@@ -251,7 +251,7 @@ export function createApp(deps: AppDeps) {
   const groups = FEATURES.flatMap((f) => f.routes ?? []);
   for (const area of AREAS) {
     if (area === 'desk') app.use('/desk/*', readDeskForm);
-    for (const g of groups) if (g.area === area) app.route(g.mount, g.build(deps));
+    for (const g of groups) if (g.area === area) app.route(g.mount, g.build(deps, FEATURES));
     if (area === 'api') {
       app.route('/api', hoursRoutes({ office: config.office, clock: deps.clock }));
       app.route('/api', openApiRoutes(API_ROUTES));

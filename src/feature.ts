@@ -37,8 +37,20 @@ export interface RouteGroup<S> {
   bodies?: Partial<Record<BodyClass, readonly PathRule[]>>;
   /** Paths whose errors are JSON (for machines), not a page. */
   json?: readonly PathRule[];
-  /** Builds the routes from the shared services. */
+  /** Builds the routes from the shared services (and the feature list: the desk mounts every feature's `deskPages`). */
   // biome-ignore lint/suspicious/noExplicitAny: each group has its own Env (DeskEnv, the link's); Hono's route() takes any.
+  build: (services: S, features: readonly FeatureDescriptor<S>[]) => Hono<any>;
+}
+
+/**
+ * A feature's pages on the desk: mounted by the desk's router (src/desk/desk.routes.ts) behind the
+ * sign-in, in feature-list order, so a feature adds desk pages without the desk importing it.
+ */
+export interface DeskPages<S> {
+  /** Paths (under /desk, exact or with anything below them) only managers may reach. */
+  managerOnly?: readonly `/${string}`[];
+  /** Builds the pages from the shared services. */
+  // biome-ignore lint/suspicious/noExplicitAny: pages run under the desk's Env (DeskEnv), which this kernel file does not import.
   build: (services: S) => Hono<any>;
 }
 
@@ -61,6 +73,8 @@ export interface PersonalTable {
 export interface FeatureDescriptor<S> {
   name: string;
   routes?: readonly RouteGroup<S>[];
+  /** Its pages on the desk (under /desk, signed in), mounted by the desk feature's router. */
+  deskPages?: readonly DeskPages<S>[];
   /** Task handlers by name; every queued job of src/jobs/jobs.ts and every cron task needs one. */
   tasks?: (services: S) => Partial<Record<JobName | CronTaskName, Task>>;
   cron?: readonly CronEntry[];

@@ -4,10 +4,11 @@
  * written; a new feature is one folder with a `feature.ts` and one line here.
  */
 import { deadlinesFeature } from './deadlines/feature.js';
+import { managerAreas } from './desk/desk.routes.js';
 import { deskFeature } from './desk/feature.js';
 import { emailFeature } from './email/feature.js';
 import { enquiriesFeature } from './enquiries/feature.js';
-import type { FeatureDescriptor } from './feature.js';
+import type { DeskPages, FeatureDescriptor } from './feature.js';
 import { incidentsFeature } from './incidents/feature.js';
 import { oncallFeature } from './oncall/feature.js';
 import { outboxFeature } from './outbox/feature.js';
@@ -35,6 +36,12 @@ export const FEATURES: readonly FeatureDescriptor<Services>[] = [
   deadlinesFeature,
   deskFeature,
 ];
+
+/** Every feature's pages on the desk, in the order the desk mounts them. */
+export const DESK_PAGES: readonly DeskPages<Services>[] = FEATURES.flatMap((f) => f.deskPages ?? []);
+
+/** Every path under /desk only managers may reach (the desk's own, and each feature's `managerOnly`). */
+export const MANAGER_AREAS: readonly `/${string}`[] = managerAreas(DESK_PAGES);
 
 /**
  * Personal-looking columns of the kernel's own tables (src/web, src/audit, the migrations'

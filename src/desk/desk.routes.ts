@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import type { DeskPages } from '../feature.js';
 import { pagingStatus } from '../oncall/paging-status.js';
 import { deskSession, requireManager, requireSession, type DeskEnv } from '../web/session.js';
 import { authRoutes } from './auth.routes.js';
@@ -14,21 +15,14 @@ import { managerRoutes, type ManagerRouteDeps } from './manager.routes.js';
 import { queueRoutes } from './queue.routes.js';
 import { accountRoutes } from './users.routes.js';
 import type { DigestService } from '../reports/digest.service.js';
-import { reportsRoutes } from '../reports/reports.routes.js';
-import { privacyRoutes } from '../privacy/privacy.routes.js';
-import type { PrivacyService } from '../privacy/privacy.service.js';
-import type { ReportsService } from '../reports/reports.service.js';
-import type { TwilioGateway } from '../telephony/twilio.client.js';
-import type { Logger } from '../log.js';
-import { recordingRoutes } from '../voice/recording.routes.js';
-import { attachmentRoutes } from '../email/attachments.routes.js';
-import type { HoldingLines } from '../incidents/holding-line.service.js';
-import { incidentRoutes } from '../incidents/incident.routes.js';
-import { incidentReportRoutes } from '../incidents/incident-report.routes.js';
-import type { IncidentService } from '../incidents/incident.service.js';
 
-/** Paths (under /desk) only managers may reach. */
-export const MANAGER_AREAS = ['/rota', '/users', '/audit', '/privacy'] as const;
+/** The desk's own pages only managers may reach (under /desk): the staff accounts and the audit log. */
+export const DESK_MANAGER_AREAS = ['/users', '/audit'] as const;
+
+/** Every path (under /desk) only managers may reach: the desk's own and each feature's `managerOnly`. */
+export function managerAreas<S>(pages: readonly DeskPages<S>[]): `/${string}`[] {
+  return [...DESK_MANAGER_AREAS, ...pages.flatMap((p) => p.managerOnly ?? [])];
+}
 
 export interface DeskDeps extends ManagerRouteDeps {
   db: Db;
@@ -37,20 +31,17 @@ export interface DeskDeps extends ManagerRouteDeps {
   auth: AuthService;
   casework: CaseworkService;
   live: LiveFeed;
-  reports: ReportsService;
+  /** The handover digest the queue offers to send. */
   digest: DigestService;
-  privacy: PrivacyService;
-  gateway: TwilioGateway;
-  log: Logger;
-  incidents: IncidentService;
-  holdingLines: HoldingLines;
 }
 
 /**
- * Everything under `/desk`. Only the login page is public; every other route needs a session
- * (and a CSRF token to change anything), and the manager area needs the manager role.
+ * Everything under `/desk`: the desk's own pages (the queue, an enquiry, the accounts, the audit
+ * log), then each feature's `pages` in feature-list order. Only the login page is public; every
+ * other route needs a session (and a CSRF token to change anything), and the manager areas
+ * (`managerAreas`) need the manager role.
  */
-export function deskRoutes(deps: DeskDeps) {
+export function deskRoutes<S extends DeskDeps>(deps: S, pages: readonly DeskPages<S>[]) {
   const app = new Hono<DeskEnv>();
   app.route('/', authRoutes({ auth: deps.auth, users: deps.users, config: deps.config }));
   app.use('*', requireSession(deps.auth));
@@ -61,20 +52,16 @@ export function deskRoutes(deps: DeskDeps) {
       await next();
     });
   }
-  app.route('/', queueRoutes(deps));
-  app.route('/', caseworkRoutes(deps));
-  app.route('/', incidentRoutes(deps));
-  app.route('/', incidentReportRoutes(deps));
-  app.route('/', reportsRoutes(deps));
-  app.route('/', recordingRoutes(deps));
-  app.route('/', attachmentRoutes(deps));
-  for (const area of MANAGER_AREAS) {
+  // Before any page: a guard added after a page's handler would not run for it.
+  for (const area of managerAreas(pages)) {
     app.use(area, requireManager);
     app.use(`${area}/*`, requireManager);
   }
+  app.route('/', queueRoutes(deps));
+  app.route('/', caseworkRoutes(deps));
   app.route('/', accountRoutes(deps));
   app.route('/', managerRoutes(deps));
-  app.route('/', privacyRoutes(deps));
+  for (const p of pages) app.route('/', p.build(deps));
   return app;
 }
 

@@ -3,9 +3,9 @@ import type { Services } from '../services.js';
 import { deskRoutes } from './desk.routes.js';
 
 /**
- * The desk: everything under `/desk` (its own router mounts the desk pages of incidents, reports,
- * privacy, the rota, voice recordings and email attachments). Only the login takes a public body;
- * every other desk POST takes the desk's, after the session check.
+ * The desk: everything under `/desk`; its router mounts its own pages and every feature's
+ * `deskPages` (the rota, voice recordings, email attachments, incidents, reports, privacy). Only
+ * the login takes a public body; every other desk POST takes the desk's, after the session check.
  */
 export const deskFeature: FeatureDescriptor<Services> = {
   name: 'desk',
@@ -15,7 +15,11 @@ export const deskFeature: FeatureDescriptor<Services> = {
       mount: '/desk',
       bodies: { public: ['/desk/login'], desk: ['/desk', '/desk/*'] },
       json: ['/desk/events'],
-      build: (s) => deskRoutes(s),
+      build: (s, features) =>
+        deskRoutes(
+          s,
+          features.flatMap((f) => f.deskPages ?? []),
+        ),
     },
   ],
 };

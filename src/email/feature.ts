@@ -1,9 +1,11 @@
 import type { FeatureDescriptor } from '../feature.js';
 import type { Services } from '../services.js';
+import { attachmentRoutes } from './attachments.routes.js';
 
 /** Email intake and replies (the IMAP watcher is started by src/main.ts; attachments are under /desk). */
 export const emailFeature: FeatureDescriptor<Services> = {
   name: 'email',
+  deskPages: [{ build: (s) => attachmentRoutes(s) }],
   personal: {
     email_message: {
       columns: ['from_address', 'from_name', 'reply_to', 'to_addresses', 'cc_addresses', 'subject', 'body_text'],

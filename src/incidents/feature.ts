@@ -1,11 +1,14 @@
 import type { FeatureDescriptor } from '../feature.js';
 import type { Services } from '../services.js';
+import { incidentReportRoutes } from './incident-report.routes.js';
+import { incidentRoutes } from './incident.routes.js';
 import { holdingLineTasks } from './holding-line.tasks.js';
 import { incidentSummaryTasks } from './incident-summary.tasks.js';
 
-/** Incidents: summaries to on-call and the holding line's fan-out (pages are mounted under /desk by desk.routes.ts). */
+/** Incidents: their desk pages and report, summaries to on-call and the holding line's fan-out. */
 export const incidentsFeature: FeatureDescriptor<Services> = {
   name: 'incidents',
+  deskPages: [{ build: (s) => incidentRoutes(s) }, { build: (s) => incidentReportRoutes(s) }],
   tasks: (s) => ({ ...incidentSummaryTasks(s.incidentSummaries), ...holdingLineTasks(s) }),
   personal: {
     incident_line_sent: { columns: ['contact'], erasedBy: 'eraseEnquiries (privacy.repository.ts)' },

@@ -1,5 +1,6 @@
 import type { FeatureDescriptor } from '../feature.js';
 import type { Services } from '../services.js';
+import { rotaRoutes } from './rota.routes.js';
 import { twilioWebhooks } from '../telephony/webhook-group.js';
 import { callbackRoutes } from './callback.routes.js';
 import { onCallLinkRoutes } from './link.routes.js';
@@ -10,6 +11,7 @@ import { twilioCallbackRoutes } from './twilio-callbacks.routes.js';
 /** On-call: paging and its Twilio callbacks, the officer's callback call, the on-call links, the rota. */
 export const oncallFeature: FeatureDescriptor<Services> = {
   name: 'oncall',
+  deskPages: [{ managerOnly: ['/rota'], build: (s) => rotaRoutes(s) }],
   routes: [
     twilioWebhooks((s, auth) => twilioCallbackRoutes({ paging: s.paging, ...auth })),
     twilioWebhooks((s, auth) => callbackRoutes({ onCallActions: s.onCallActions, ...auth }), 'callback'),

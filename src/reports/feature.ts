@@ -1,10 +1,12 @@
 import type { FeatureDescriptor } from '../feature.js';
 import type { Services } from '../services.js';
+import { reportsRoutes } from './reports.routes.js';
 import { REPORTS_CRONTAB_ENTRIES, reportsTasks } from './reports.tasks.js';
 
 /** Reports and the morning digest (its pages are mounted under /desk by desk.routes.ts). */
 export const reportsFeature: FeatureDescriptor<Services> = {
   name: 'reports',
+  deskPages: [{ build: (s) => reportsRoutes(s) }],
   tasks: (s) => reportsTasks(s),
   cron: REPORTS_CRONTAB_ENTRIES,
   personal: {

@@ -1,5 +1,6 @@
 import type { FeatureDescriptor } from '../feature.js';
 import type { Services } from '../services.js';
+import { recordingRoutes } from './recording.routes.js';
 import { twilioWebhooks } from '../telephony/webhook-group.js';
 import { voiceRoutes } from './voice.routes.js';
 import { voiceTasks } from './voice.tasks.js';
@@ -7,6 +8,7 @@ import { voiceTasks } from './voice.tasks.js';
 /** The phone line: Twilio's voice webhooks, the calls and their recordings. */
 export const voiceFeature: FeatureDescriptor<Services> = {
   name: 'voice',
+  deskPages: [{ build: (s) => recordingRoutes(s) }],
   routes: [twilioWebhooks((s, auth) => voiceRoutes({ voice: s.voice, ...auth }))],
   tasks: (s) => voiceTasks(s.voice),
   personal: {

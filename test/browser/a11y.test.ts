@@ -6,7 +6,7 @@
  * (rota, also with errors; users; audit log).
  * Every page must have no violations; a failure lists each rule, element and what to fix.
  *
- * Then every page the desk serves (the GET routes of deskRoutes, so a new page cannot be
+ * Then every page the desk serves (the GET routes of deskRoutes with every feature's desk pages, so a new page cannot be
  * forgotten), signed in as a manager over realistic data (long names, outlets and subjects, many
  * rows, an incident with a holding line): at 320px (WCAG 1.4.10 Reflow) and at 1280px each has no
  * axe violation (2.5.8 Target Size included) and the page itself never scrolls sideways; only a
@@ -18,7 +18,9 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { deskRoutes, type DeskDeps } from '../../src/desk/desk.routes.js';
+import { deskRoutes } from '../../src/desk/desk.routes.js';
+import { DESK_PAGES } from '../../src/features.js';
+import type { Services } from '../../src/services.js';
 import {
   axeViolations,
   BROWSER_SKIP_MESSAGE,
@@ -83,10 +85,10 @@ const NOT_PAGES = [
 /** The GET paths deskRoutes registers (built over stand-ins: only the routing table is read). */
 function deskGetRoutes(): string[] {
   const standIn: unknown = new Proxy(() => {}, { get: () => standIn, apply: () => standIn });
-  const deps = new Proxy({} as DeskDeps, { get: (_t, key) => (key === 'config' ? loadConfig({}) : standIn) });
+  const deps = new Proxy({} as Services, { get: (_t, key) => (key === 'config' ? loadConfig({}) : standIn) });
   return [
     ...new Set(
-      deskRoutes(deps)
+      deskRoutes(deps, DESK_PAGES)
         .routes.filter((r) => r.method === 'GET')
         .map((r) => r.path),
     ),

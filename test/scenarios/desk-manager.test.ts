@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditAction } from '../../src/audit/audit.actions.js';
 import { audit } from '../../src/audit/audit.repository.js';
 import { requireManager } from '../../src/web/session.js';
-import { MANAGER_AREAS } from '../../src/desk/desk.routes.js';
+import { MANAGER_AREAS } from '../../src/features.js';
 import { AUDIT_PAGE_SIZE } from '../../src/desk/manager.routes.js';
 import {
   decodeEntities,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MANAGER_AREAS } from '../../src/desk/desk.routes.js';
+import { MANAGER_AREAS } from '../../src/features.js';
 import { deskClient, fieldError, loginAs } from '../support/desk-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { spokenReference } from '../support/spoken.js';
