@@ -7,19 +7,17 @@ import { getCookie } from 'hono/cookie';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import client from 'prom-client';
-import { refuseCrossSiteForms } from './enquiries/enquiries.routes.js';
 import { ErrorPage } from './enquiries/enquiry.views.js';
 import { hoursRoutes } from './http/hours.routes.js';
 import { AppError, errorBody, isDatabaseUnavailable } from './http/errors.js';
 import { healthRoutes } from './http/health.routes.js';
-import { API_ROUTES } from './api.js';
 import { openApiRoutes } from './http/openapi.routes.js';
 import { intakeRateLimit } from './http/rate-limit.js';
 import { pagingStatus } from './oncall/paging-status.js';
 import { configKeysWithoutTexts } from './oncall/text-reach.js';
 import type { Services } from './services.js';
 import { AREAS, matchesRule, type PathRule } from './feature.js';
-import { FEATURES } from './features.js';
+import { API_ROUTES, FEATURES } from './features.js';
 import { linkResponseHeaders } from './oncall/link.routes.js';
 import { SESSION_COOKIE, type DeskEnv } from './web/session.js';
 
@@ -228,8 +226,10 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
-  app.post('/enquiries', refuseCrossSiteForms(config.publicBaseUrl), rateLimit);
-  app.post('/api/enquiries', rateLimit);
+  // Each feature's POST guards (the intake's cross-site refusal and rate limit), before any route.
+  for (const g of FEATURES.flatMap((f) => f.routes ?? []))
+    for (const [path, first, ...more] of g.guards?.(deps, { intakeRateLimit: rateLimit }) ?? [])
+      app.post(path, first, ...more);
 
   // Desk forms: a malformed body (a multipart body without or with the wrong boundary, cut
   // short) is the sender's mistake, 400, not a 500 from deep inside a handler. The parsed body is

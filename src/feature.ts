@@ -5,7 +5,8 @@
  * the check that every personal table has its erasure. Generic over the services it is built
  * from, so this file imports no feature (it is part of the kernel).
  */
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
+import type { ApiRouteSpec } from './http/api-route.js';
 import type { Task } from 'graphile-worker';
 import type { CronTaskName, JobName } from './jobs/jobs.js';
 
@@ -25,6 +26,9 @@ export function matchesRule(rule: PathRule, path: string): boolean {
   return rule.endsWith('/*') ? path.startsWith(rule.slice(0, -1)) : path === rule;
 }
 
+/** A POST path and the middleware that checks it before any route group runs. */
+export type PostGuard = readonly [path: PathRule, first: MiddlewareHandler, ...more: MiddlewareHandler[]];
+
 /** The body limit a POST meets: the public one (anonymous senders) or the desk's (after the session). */
 export type BodyClass = 'public' | 'desk';
 
@@ -37,6 +41,14 @@ export interface RouteGroup<S> {
   bodies?: Partial<Record<BodyClass, readonly PathRule[]>>;
   /** Paths whose errors are JSON (for machines), not a page. */
   json?: readonly PathRule[];
+  /** The public API routes it mounts (under `/api`), declared with their schemas: the OpenAPI document lists them. */
+  api?: readonly ApiRouteSpec[];
+  /**
+   * Checks run on a POST before any route group sees it (after the body limit): each path with its
+   * middleware, in order. `intakeRateLimit` is the kernel's count of new enquiries per address
+   * (`intake.rateLimit`), for the paths that take them.
+   */
+  guards?: (services: S, kernel: { intakeRateLimit: MiddlewareHandler }) => readonly PostGuard[];
   /** Builds the routes from the shared services (and the feature list: the desk mounts every feature's `deskPages`). */
   // biome-ignore lint/suspicious/noExplicitAny: each group has its own Env (DeskEnv, the link's); Hono's route() takes any.
   build: (services: S, features: readonly FeatureDescriptor<S>[]) => Hono<any>;
@@ -49,6 +61,11 @@ export interface RouteGroup<S> {
 export interface DeskPages<S> {
   /** Paths (under /desk, exact or with anything below them) only managers may reach. */
   managerOnly?: readonly `/${string}`[];
+  /**
+   * Its section in the desk's header, if it has one: `rank` places it among the others (the
+   * queue is 0; lower comes first). Shown to managers only when its path is `managerOnly`.
+   */
+  nav?: { href: `/desk${string}`; label: string; rank: number };
   /** Builds the pages from the shared services. */
   // biome-ignore lint/suspicious/noExplicitAny: pages run under the desk's Env (DeskEnv), which this kernel file does not import.
   build: (services: S) => Hono<any>;

@@ -9,6 +9,8 @@ import { deskFeature } from './desk/feature.js';
 import { emailFeature } from './email/feature.js';
 import { enquiriesFeature } from './enquiries/feature.js';
 import type { DeskPages, FeatureDescriptor } from './feature.js';
+import { officeHoursRoute } from './http/hours.routes.js';
+import type { ApiRouteSpec } from './http/api-route.js';
 import { incidentsFeature } from './incidents/feature.js';
 import { oncallFeature } from './oncall/feature.js';
 import { outboxFeature } from './outbox/feature.js';
@@ -35,6 +37,15 @@ export const FEATURES: readonly FeatureDescriptor<Services>[] = [
   privacyFeature,
   deadlinesFeature,
   deskFeature,
+];
+
+/**
+ * Every public `/api/*` route's declaration, in the order the OpenAPI document lists them: each
+ * feature's (its route groups' `api`), in feature-list order, then the kernel's office hours.
+ */
+export const API_ROUTES: readonly ApiRouteSpec[] = [
+  ...FEATURES.flatMap((f) => (f.routes ?? []).flatMap((g) => g.api ?? [])),
+  officeHoursRoute,
 ];
 
 /** Every feature's pages on the desk, in the order the desk mounts them. */

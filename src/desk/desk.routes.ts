@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { DeskPages } from '../feature.js';
 import { pagingStatus } from '../oncall/paging-status.js';
-import { deskSession, requireManager, requireSession, type DeskEnv } from '../web/session.js';
+import { deskSession, requireManager, requireSession, type DeskEnv, type DeskNavLink } from '../web/session.js';
 import { authRoutes } from './auth.routes.js';
 import type { DeskNotice } from '../web/layout.js';
 import type { AuthService } from './auth.service.js';
@@ -18,6 +18,21 @@ import type { DigestService } from '../reports/digest.service.js';
 
 /** The desk's own pages only managers may reach (under /desk): the staff accounts and the audit log. */
 export const DESK_MANAGER_AREAS = ['/users', '/audit'] as const;
+
+/** The desk's own sections in the header, ranked among the features' (`DeskPages.nav`). */
+const DESK_NAV = [
+  { href: '/desk', label: 'Queue', rank: 0 },
+  { href: '/desk/users', label: 'Users', rank: 40 },
+  { href: '/desk/audit', label: 'Audit log', rank: 50 },
+] as const satisfies readonly NonNullable<DeskPages<unknown>['nav']>[];
+
+/** The header's sections in rank order, each marked managers-only when its path is in `areas`. */
+export function deskNav<S>(pages: readonly DeskPages<S>[], areas: readonly string[]): DeskNavLink[] {
+  const under = (href: string, area: string) => href === `/desk${area}` || href.startsWith(`/desk${area}/`);
+  return [...DESK_NAV, ...pages.flatMap((p) => (p.nav ? [p.nav] : []))]
+    .sort((a, b) => a.rank - b.rank)
+    .map(({ href, label }) => ({ href, label, managerOnly: areas.some((a) => under(href, a)) }));
+}
 
 /** Every path (under /desk) only managers may reach: the desk's own and each feature's `managerOnly`. */
 export function managerAreas<S>(pages: readonly DeskPages<S>[]): `/${string}`[] {
@@ -46,12 +61,11 @@ export function deskRoutes<S extends DeskDeps>(deps: S, pages: readonly DeskPage
   app.route('/', authRoutes({ auth: deps.auth, users: deps.users, config: deps.config }));
   app.use('*', requireSession(deps.auth));
   const notices = deskNotices(deps.config);
-  if (notices.length) {
-    app.use('*', async (c, next) => {
-      c.set('desk', { ...deskSession(c), notices });
-      await next();
-    });
-  }
+  const nav = deskNav(pages, managerAreas(pages));
+  app.use('*', async (c, next) => {
+    c.set('desk', { ...deskSession(c), nav, ...(notices.length ? { notices } : {}) });
+    await next();
+  });
   // Before any page: a guard added after a page's handler would not run for it.
   for (const area of managerAreas(pages)) {
     app.use(area, requireManager);

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { FeatureDescriptor } from '../feature.js';
 import { clientIp } from '../http/client-ip.js';
 import type { Services } from '../services.js';
-import { enquiryApiRoutes, enquiryFormRoutes } from './enquiries.routes.js';
+import { enquiryApiRoutes, enquiryFormRoutes, refuseCrossSiteForms, submitEnquiryRoute } from './enquiries.routes.js';
 
 /**
  * A lower budget for pages than for enquiries, per address: a flood of "urgent" submissions from
@@ -18,12 +18,21 @@ function enquiryDeps(s: Services) {
 export const enquiriesFeature: FeatureDescriptor<Services> = {
   name: 'enquiries',
   routes: [
-    { area: 'public', mount: '/', bodies: { public: ['/enquiries'] }, build: (s) => enquiryFormRoutes(enquiryDeps(s)) },
+    {
+      area: 'public',
+      mount: '/',
+      bodies: { public: ['/enquiries'] },
+      // Refused from another site before it is counted; every new enquiry counts against the address.
+      guards: (s, k) => [['/enquiries', refuseCrossSiteForms(s.config.publicBaseUrl), k.intakeRateLimit]],
+      build: (s) => enquiryFormRoutes(enquiryDeps(s)),
+    },
     {
       area: 'api',
       mount: '/api',
       bodies: { public: ['/api/enquiries'] },
       json: ['/api', '/api/*'],
+      api: [submitEnquiryRoute],
+      guards: (_s, k) => [['/api/enquiries', k.intakeRateLimit]],
       build: (s) => enquiryApiRoutes(enquiryDeps(s)),
     },
   ],

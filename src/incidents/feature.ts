@@ -8,7 +8,10 @@ import { incidentSummaryTasks } from './incident-summary.tasks.js';
 /** Incidents: their desk pages and report, summaries to on-call and the holding line's fan-out. */
 export const incidentsFeature: FeatureDescriptor<Services> = {
   name: 'incidents',
-  deskPages: [{ build: (s) => incidentRoutes(s) }, { build: (s) => incidentReportRoutes(s) }],
+  deskPages: [
+    { nav: { href: '/desk/incidents', label: 'Incidents', rank: 10 }, build: (s) => incidentRoutes(s) },
+    { build: (s) => incidentReportRoutes(s) },
+  ],
   tasks: (s) => ({ ...incidentSummaryTasks(s.incidentSummaries), ...holdingLineTasks(s) }),
   personal: {
     incident_line_sent: { columns: ['contact'], erasedBy: 'eraseEnquiries (privacy.repository.ts)' },

@@ -11,7 +11,9 @@ import { twilioCallbackRoutes } from './twilio-callbacks.routes.js';
 /** On-call: paging and its Twilio callbacks, the officer's callback call, the on-call links, the rota. */
 export const oncallFeature: FeatureDescriptor<Services> = {
   name: 'oncall',
-  deskPages: [{ managerOnly: ['/rota'], build: (s) => rotaRoutes(s) }],
+  deskPages: [
+    { managerOnly: ['/rota'], nav: { href: '/desk/rota', label: 'Rota', rank: 30 }, build: (s) => rotaRoutes(s) },
+  ],
   routes: [
     twilioWebhooks((s, auth) => twilioCallbackRoutes({ paging: s.paging, ...auth })),
     twilioWebhooks((s, auth) => callbackRoutes({ onCallActions: s.onCallActions, ...auth }), 'callback'),

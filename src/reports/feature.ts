@@ -6,7 +6,7 @@ import { REPORTS_CRONTAB_ENTRIES, reportsTasks } from './reports.tasks.js';
 /** Reports and the morning digest (its pages are mounted under /desk by desk.routes.ts). */
 export const reportsFeature: FeatureDescriptor<Services> = {
   name: 'reports',
-  deskPages: [{ build: (s) => reportsRoutes(s) }],
+  deskPages: [{ nav: { href: '/desk/reports', label: 'Reports', rank: 20 }, build: (s) => reportsRoutes(s) }],
   tasks: (s) => reportsTasks(s),
   cron: REPORTS_CRONTAB_ENTRIES,
   personal: {

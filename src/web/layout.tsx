@@ -45,13 +45,9 @@ export function DeskLayout(props: {
         <header class="site-header">
           <a href="/desk">{props.officeName} desk</a>
           <nav aria-label="Desk">
-            {link('/desk', 'Queue')}
-            {link('/desk/incidents', 'Incidents')}
-            {link('/desk/reports', 'Reports')}
-            {user.role === 'manager' ? link('/desk/rota', 'Rota') : null}
-            {user.role === 'manager' ? link('/desk/users', 'Users') : null}
-            {user.role === 'manager' ? link('/desk/audit', 'Audit log') : null}
-            {user.role === 'manager' ? link('/desk/privacy', 'Data requests') : null}
+            {(props.session.nav ?? [])
+              .filter((l) => !l.managerOnly || user.role === 'manager')
+              .map((l) => link(l.href, l.label))}
           </nav>
           <form method="post" action="/desk/logout" class="signout">
             <Csrf token={props.session.session.csrf_token} />

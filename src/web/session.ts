@@ -12,6 +12,13 @@ export interface DeskNotice {
   text: string;
 }
 
+/** A section in the desk's header: managers-only sections are shown to managers only. */
+export interface DeskNavLink {
+  href: `/desk${string}`;
+  label: string;
+  managerOnly: boolean;
+}
+
 /** A signed-in staff member on one request. */
 export interface DeskSession {
   token: string;
@@ -19,6 +26,8 @@ export interface DeskSession {
   user: AppUser;
   /** What every desk page must tell staff (set by the desk routes; see DeskLayout). */
   notices?: readonly DeskNotice[];
+  /** The desk's sections for the header, in order (set by the desk routes from every feature's pages). */
+  nav?: readonly DeskNavLink[];
 }
 
 /** What the guard needs of the sign-in service (desk/auth.service.ts's AuthService): a session from its cookie. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { z } from 'zod';
-import { API_ROUTES } from '../../src/api.js';
+import { API_ROUTES } from '../../src/features.js';
 import { enquiryFieldsSchema } from '../../src/enquiries/enquiry.input.js';
 import { submitOutcomeSchema } from '../../src/enquiries/enquiry.outcome.js';
 import { officeHoursAnswerSchema } from '../../src/http/hours.routes.js';
