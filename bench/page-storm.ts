@@ -16,13 +16,23 @@
  */
 import { parseArgs } from 'node:util';
 import { startFakeTwilio, TWILIO_BODY_LIMIT } from '../test/support/fake-twilio.js';
-import { PRESS_OFFICE_NUMBER, startService, type ServiceProcess } from '../test/support/service-process.js';
+import {
+  FALLBACK_NUMBER,
+  PRESS_OFFICE_NUMBER,
+  startService,
+  type ServiceProcess,
+} from '../test/support/service-process.js';
 import { signedFormRequest } from '../test/support/twilio-webhook.js';
 import { smsCapacity, smsLength } from '../src/oncall/paging.messages.js';
 import { callerPhone, provideDatabase, runIfMain, sleep } from './lib.js';
 
-/** Where pages go with nobody on the rota: `onCall.fallbackNumber` of config/default.json. */
-const ON_CALL = '+443001234567';
+/**
+ * Where pages go with nobody on the rota: the service processes' `onCall.fallbackNumber` (a
+ * mobile). This step counted texts to config/default.json's 03 number after the test processes
+ * moved to a mobile (the 03 line is called, not texted), and so reported "0 texts" for a storm
+ * that had paged.
+ */
+const ON_CALL = FALLBACK_NUMBER;
 const REFERENCE = /PD-[A-Z0-9]{3}-[A-Z0-9]{3}/g;
 
 /** What the storm step measured. */
