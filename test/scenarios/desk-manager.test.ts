@@ -568,6 +568,32 @@ describe('access to the manager pages', () => {
     return out;
   }
 
+  /** The sections of the desk's header on `path`, in order. */
+  async function headerSections(client: DeskClient, path = '/desk'): Promise<string[]> {
+    const { body: html } = await client.get(path);
+    const nav = /<nav aria-label="Desk">([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? '';
+    return [...nav.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => `${m[2]} ${m[1]}`);
+  }
+
+  it('manager areas are the rota, users, audit log and data requests, each registered by its feature', () => {
+    expect([...MANAGER_AREAS].sort()).toEqual(['/audit', '/privacy', '/rota', '/users']);
+  });
+
+  it('the header shows an officer the queue, incidents and reports, and a manager the manager sections too', async () => {
+    const { mona } = await start();
+    const otto: DeskClient = await loginAs(h, OFFICER.email, OFFICER.password);
+    expect(await headerSections(otto)).toEqual(['Queue /desk', 'Incidents /desk/incidents', 'Reports /desk/reports']);
+    expect(await headerSections(mona, '/desk/rota')).toEqual([
+      'Queue /desk',
+      'Incidents /desk/incidents',
+      'Reports /desk/reports',
+      'Rota /desk/rota',
+      'Users /desk/users',
+      'Audit log /desk/audit',
+      'Data requests /desk/privacy',
+    ]);
+  });
+
   it('refuses an officer with 403 on every manager route, reading or writing', async () => {
     await start();
     const otto: DeskClient = await loginAs(h, OFFICER.email, OFFICER.password);
