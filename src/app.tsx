@@ -226,8 +226,10 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
-  // Each feature's POST guards (the intake's cross-site refusal and rate limit), before any route.
-  for (const g of FEATURES.flatMap((f) => f.routes ?? []))
+  // Every feature's route groups, in feature-list order.
+  const groups = FEATURES.flatMap((f) => f.routes ?? []);
+  // Each group's POST guards (the intake's cross-site refusal and rate limit), before any route.
+  for (const g of groups)
     for (const [path, first, ...more] of g.guards?.(deps, { intakeRateLimit: rateLimit }) ?? [])
       app.post(path, first, ...more);
 
@@ -248,7 +250,6 @@ export function createApp(deps: AppDeps) {
   };
   // Every feature's route groups, area by area (src/feature.ts AREAS), in feature-list order
   // within an area; the kernel's office hours and OpenAPI document follow the API's features.
-  const groups = FEATURES.flatMap((f) => f.routes ?? []);
   for (const area of AREAS) {
     if (area === 'desk') app.use('/desk/*', readDeskForm);
     for (const g of groups) if (g.area === area) app.route(g.mount, g.build(deps, FEATURES));

@@ -4,7 +4,7 @@
  * written; a new feature is one folder with a `feature.ts` and one line here.
  */
 import { deadlinesFeature } from './deadlines/feature.js';
-import { managerAreas } from './desk/desk.routes.js';
+import { deskPagesOf, managerAreas } from './desk/desk.routes.js';
 import { deskFeature } from './desk/feature.js';
 import { emailFeature } from './email/feature.js';
 import { enquiriesFeature } from './enquiries/feature.js';
@@ -49,7 +49,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
 ];
 
 /** Every feature's pages on the desk, in the order the desk mounts them. */
-export const DESK_PAGES: readonly DeskPages<Services>[] = FEATURES.flatMap((f) => f.deskPages ?? []);
+export const DESK_PAGES: readonly DeskPages<Services>[] = deskPagesOf(FEATURES);
 
 /** Every path under /desk only managers may reach (the desk's own, and each feature's `managerOnly`). */
 export const MANAGER_AREAS: readonly `/${string}`[] = managerAreas(DESK_PAGES);

@@ -34,6 +34,11 @@ export function deskNav<S>(pages: readonly DeskPages<S>[], areas: readonly strin
     .map(({ href, label }) => ({ href, label, managerOnly: areas.some((a) => under(href, a)) }));
 }
 
+/** Every feature's desk pages, in feature-list order (the order the desk mounts them). */
+export function deskPagesOf<S>(features: readonly { deskPages?: readonly DeskPages<S>[] }[]): DeskPages<S>[] {
+  return features.flatMap((f) => f.deskPages ?? []);
+}
+
 /** Every path (under /desk) only managers may reach: the desk's own and each feature's `managerOnly`. */
 export function managerAreas<S>(pages: readonly DeskPages<S>[]): `/${string}`[] {
   return [...DESK_MANAGER_AREAS, ...pages.flatMap((p) => p.managerOnly ?? [])];
@@ -61,13 +66,14 @@ export function deskRoutes<S extends DeskDeps>(deps: S, pages: readonly DeskPage
   app.route('/', authRoutes({ auth: deps.auth, users: deps.users, config: deps.config }));
   app.use('*', requireSession(deps.auth));
   const notices = deskNotices(deps.config);
-  const nav = deskNav(pages, managerAreas(pages));
+  const areas = managerAreas(pages);
+  const nav = deskNav(pages, areas);
   app.use('*', async (c, next) => {
     c.set('desk', { ...deskSession(c), nav, ...(notices.length ? { notices } : {}) });
     await next();
   });
   // Before any page: a guard added after a page's handler would not run for it.
-  for (const area of managerAreas(pages)) {
+  for (const area of areas) {
     app.use(area, requireManager);
     app.use(`${area}/*`, requireManager);
   }

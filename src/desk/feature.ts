@@ -1,6 +1,6 @@
 import type { FeatureDescriptor } from '../feature.js';
 import type { Services } from '../services.js';
-import { deskRoutes } from './desk.routes.js';
+import { deskPagesOf, deskRoutes } from './desk.routes.js';
 
 /**
  * The desk: everything under `/desk`; its router mounts its own pages and every feature's
@@ -15,11 +15,7 @@ export const deskFeature: FeatureDescriptor<Services> = {
       mount: '/desk',
       bodies: { public: ['/desk/login'], desk: ['/desk', '/desk/*'] },
       json: ['/desk/events'],
-      build: (s, features) =>
-        deskRoutes(
-          s,
-          features.flatMap((f) => f.deskPages ?? []),
-        ),
+      build: (s, features) => deskRoutes(s, deskPagesOf(features)),
     },
   ],
 };
