@@ -3,7 +3,7 @@ import type { Services } from '../services.js';
 import { reportsRoutes } from './reports.routes.js';
 import { REPORTS_CRONTAB_ENTRIES, reportsTasks } from './reports.tasks.js';
 
-/** Reports and the morning digest (its pages are mounted under /desk by desk.routes.ts). */
+/** Reports and the morning digest, with their desk page. */
 export const reportsFeature: FeatureDescriptor<Services> = {
   name: 'reports',
   deskPages: [{ nav: { href: '/desk/reports', label: 'Reports', rank: 20 }, build: (s) => reportsRoutes(s) }],
