@@ -27,6 +27,8 @@ export interface Form<S extends z.ZodObject> {
   ids: { readonly [K in FieldId<S>]: K };
   /** Parses a form body (the first value of a repeated field; files and unknown fields ignored). */
   parse(body: FormBody): FormResult<S>;
+  /** What was typed in each of the form's fields ('' for one not sent), to show again beside a refusal. */
+  typed(body: FormBody): Record<FieldId<S>, string>;
   /** Checks values that came another way (a text, a link): typed values, or every field's message. */
   validate(values: Partial<Record<FieldId<S>, unknown>>): FormResult<S>;
   /**
@@ -67,19 +69,29 @@ export function defineForm<S extends z.ZodObject>(schema: S): Form<S> {
     return { ok: false, errors, summary: summary ?? 'The form has problems', raw: {} };
   }
 
+  /** The form's fields as sent: the first value of each, text only. */
+  function rawOf(body: FormBody): Partial<Record<FieldId<S>, string>> {
+    const raw: Partial<Record<FieldId<S>, string>> = {};
+    for (const key of keys) {
+      const v = body instanceof URLSearchParams ? body.get(key) : body[key];
+      const first = Array.isArray(v) ? v[0] : v;
+      if (typeof first === 'string') raw[key] = first;
+    }
+    return raw;
+  }
+
   return {
     schema,
     ids,
     validate,
     parse(body) {
-      const raw: Partial<Record<FieldId<S>, string>> = {};
-      for (const key of keys) {
-        const v = body instanceof URLSearchParams ? body.get(key) : body[key];
-        const first = Array.isArray(v) ? v[0] : v;
-        if (typeof first === 'string') raw[key] = first;
-      }
+      const raw = rawOf(body);
       const result = validate(raw);
       return result.ok ? result : { ...result, raw };
+    },
+    typed(body) {
+      const raw = rawOf(body);
+      return Object.fromEntries(keys.map((k) => [k, raw[k] ?? ''])) as Record<FieldId<S>, string>;
     },
     check(values, summary) {
       const result = validate(values);

@@ -5,16 +5,11 @@ import { Field } from '../http/field.js';
 import { validationFields } from '../http/errors.js';
 import { deskSession, type DeskEnv } from '../web/session.js';
 import { Csrf, DeskLayout } from '../web/layout.js';
-import { actorOf, formFields, rowId } from '../web/handlers.js';
+import { actorOf, rowId } from '../web/handlers.js';
 import type { DeskSession } from '../web/session.js';
 import { ownSubject } from '../email/email-out.service.js';
-import {
-  LINE_LIMITS,
-  lineMessageText,
-  smsSize,
-  type HoldingLines,
-  type LineWithCounts,
-} from './holding-line.service.js';
+import { lineMessageText, smsSize, type HoldingLines, type LineWithCounts } from './holding-line.service.js';
+import { LINE_LIMITS, newLineForm, type IncidentPageErrors, type IncidentPageValues } from './incident.forms.js';
 import type { Incident } from './incident.tables.js';
 
 /**
@@ -24,8 +19,8 @@ import type { Incident } from './incident.tables.js';
 export type RenderIncidentWithErrors = (
   c: Context<DeskEnv>,
   incidentId: string,
-  errors: Record<string, string>,
-  values: Record<string, string>,
+  errors: IncidentPageErrors,
+  values: IncidentPageValues,
 ) => Response | Promise<Response>;
 
 export interface HoldingLineRouteDeps {
@@ -39,8 +34,8 @@ export interface HoldingLineRouteDeps {
 export function NewLineForm(props: {
   incidentId: string;
   csrf: string;
-  errors?: Record<string, string>;
-  values?: Record<string, string>;
+  errors?: IncidentPageErrors;
+  values?: IncidentPageValues;
 }) {
   const errors = props.errors ?? {};
   const values = props.values ?? {};
@@ -48,7 +43,7 @@ export function NewLineForm(props: {
   return (
     <form method="post" action={`/desk/incidents/${props.incidentId}/lines`} class="incident-line-form">
       <Csrf token={props.csrf} />
-      <Field id="kind" label="Kind of line" as="select" error={errors.kind}>
+      <Field id={newLineForm.ids.kind} label="Kind of line" as="select" error={errors.kind}>
         <option value="holding" selected={kind === 'holding'}>
           Holding line
         </option>
@@ -57,7 +52,7 @@ export function NewLineForm(props: {
         </option>
       </Field>
       <Field
-        id="text"
+        id={newLineForm.ids.text}
         label="The line"
         hint={`Sent as written to every linked journalist, by SMS or email. Up to ${LINE_LIMITS.text.toLocaleString('en-GB')} characters.`}
         as="textarea"
@@ -75,13 +70,13 @@ function LineFormPage(props: {
   officeName: string;
   session: DeskSession;
   incidentId: string;
-  errors: Record<string, string>;
-  values: Record<string, string>;
+  errors: IncidentPageErrors;
+  values: IncidentPageValues;
 }) {
   return (
     <DeskLayout title="Error: new line" officeName={props.officeName} session={props.session}>
       <h1>New line for the incident</h1>
-      <ErrorSummary errors={props.errors} order={['kind', 'text']} />
+      <ErrorSummary errors={props.errors} order={[newLineForm.ids.kind, newLineForm.ids.text]} />
       <NewLineForm
         incidentId={props.incidentId}
         csrf={props.session.session.csrf_token}
@@ -185,24 +180,27 @@ export function holdingLineRoutes(deps: HoldingLineRouteDeps) {
 
   app.post('/incidents/:id/lines', async (c) => {
     const id = rowId(c, 'incident');
-    const body = await formFields(c);
-    try {
-      await deps.holdingLines.addLine(id, { kind: body.kind, text: body.text }, actorOf(c));
-    } catch (err) {
-      const fields = validationFields(err);
-      if (!fields) throw err;
-      const values = { kind: body.kind ?? '', text: body.text ?? '' };
-      if (deps.renderIncident) {
-        c.status(422);
-        return deps.renderIncident(c, id, fields, values);
+    const body = await c.req.parseBody();
+    const values = newLineForm.typed(body);
+    const parsed = newLineForm.parse(body);
+    let errors: IncidentPageErrors | null = parsed.ok ? null : parsed.errors;
+    if (parsed.ok) {
+      try {
+        await deps.holdingLines.addLine(id, parsed.values, actorOf(c));
+      } catch (err) {
+        errors = validationFields(err);
+        if (!errors) throw err;
       }
+    }
+    if (errors) {
       c.status(422);
+      if (deps.renderIncident) return deps.renderIncident(c, id, errors, values);
       return c.html(
         <LineFormPage
           officeName={deps.config.office.name}
           session={deskSession(c)}
           incidentId={id}
-          errors={fields}
+          errors={errors}
           values={values}
         />,
       );

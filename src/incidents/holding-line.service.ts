@@ -21,7 +21,6 @@ import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { audit, type Actor } from '../audit/audit.repository.js';
 import type { EmailOut } from '../email/email-out.service.js';
 import { addEvent, lockKey } from '../enquiries/enquiries.repository.js';
-import { normaliseText } from '../enquiries/enquiry.input.js';
 import { workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
 import { addJob } from '../jobs/queue.repository.js';
@@ -31,10 +30,8 @@ import { JournalistUpdates, type UpdateRoute } from '../status/status.service.js
 import * as repo from './holding-line.repository.js';
 import { findIncident } from './incident.repository.js';
 import type { AfterLinkPort } from './incident.service.js';
-import { INCIDENT_LINE_KINDS, type Incident, type IncidentLine, type IncidentLineKind } from './incident.tables.js';
-
-/** Longest line the office can send (an SMS of it is at most seven segments). */
-export const LINE_LIMITS = { text: 1000 } as const;
+import { newLineForm } from './incident.forms.js';
+import type { Incident, IncidentLine } from './incident.tables.js';
 
 /** The words a journalist receives for `line`, by text and by email alike: exactly the officer's. */
 export function lineMessageText(line: Pick<IncidentLine, 'text'>): string {
@@ -122,29 +119,14 @@ export class HoldingLines implements AfterLinkPort {
    * characters; errors name the field (`kind`, `text`). Nothing is sent until `send`.
    */
   async addLine(incidentId: string, input: { kind?: unknown; text: unknown }, actor: Actor): Promise<IncidentLine> {
-    const kind = input.kind === undefined || input.kind === '' ? 'holding' : input.kind;
-    if (typeof kind !== 'string' || !(INCIDENT_LINE_KINDS as readonly string[]).includes(kind)) {
-      throw new AppError('validation', 'Choose a holding line or a press line', {
-        fields: { kind: 'Choose a holding line or a press line' },
-      });
-    }
-    const text = typeof input.text === 'string' ? normaliseText(input.text, true) : '';
-    if (!text)
-      throw new AppError('validation', 'Enter the line', {
-        fields: { text: 'Enter the line to send to the journalists' },
-      });
-    if (text.length > LINE_LIMITS.text) {
-      throw new AppError('validation', 'The line is too long', {
-        fields: { text: `Keep it to ${LINE_LIMITS.text.toLocaleString('en-GB')} characters or fewer` },
-      });
-    }
+    const { kind, text } = newLineForm.check(input);
     const now = this.deps.clock();
     return this.deps.db.transaction().execute(async (tx) => {
       const incident = await this.incidentOrThrow(tx, incidentId);
       if (incident.closed_at) throw new AppError('conflict', `Incident “${incident.name}” is closed`);
       const line = await repo.insertLine(tx, {
         incident_id: incident.id,
-        kind: kind as IncidentLineKind,
+        kind,
         text,
         created_at: now,
         created_by: actor.email,

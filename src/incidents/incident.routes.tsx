@@ -10,10 +10,20 @@ import { AppError, validationFields } from '../http/errors.js';
 import { holdingLineRoutes } from './holding-line.routes.js';
 import type { HoldingLines, LineWithCounts } from './holding-line.service.js';
 import type { IncidentService, IncidentView } from './incident.service.js';
+import {
+  incidentDetailsForm,
+  type DeclareErrors,
+  type DeclareValues,
+  type IncidentPageErrors,
+  type IncidentPageValues,
+} from './incident.forms.js';
 import { IncidentPage, IncidentsPage } from './incident.views.js';
 
 // Confirmations after a redirect are chosen by a fixed key, never by text from the query string.
-const NOTICES: Record<string, (n: number) => string> = {
+/** The confirmations the incident pages can show after a redirect (`done`). */
+type IncidentDone = 'declared' | 'linked' | 'unlinked' | 'edited' | 'closed' | 'line-sent';
+
+const NOTICES: Record<IncidentDone, (n: number) => string> = {
   declared: () => 'The incident is declared. New enquiries that match its search terms are linked as they arrive.',
   linked: (n) => (n === 1 ? 'The enquiry is linked to the incident.' : `${n} enquiries are linked to the incident.`),
   unlinked: () => 'The enquiry is unlinked: it is back in the queue on its own.',
@@ -72,9 +82,9 @@ function noticeOf(c: Context, view: IncidentView, lines: LineWithCounts[]): stri
   }
 }
 
-/** The `reference` form field as an enquiry reference; 404 when it cannot be one. */
-function referenceIn(body: Record<string, string>, field = 'reference'): string {
-  const ref = normaliseReference(body[field] ?? '');
+/** `text` (a form field or the path's) as an enquiry reference; 404 when it cannot be one. */
+function referenceIn(text: string | undefined): string {
+  const ref = normaliseReference(text ?? '');
   if (!ref) throw new AppError('not_found', 'That is not an enquiry reference.');
   return ref;
 }
@@ -97,12 +107,7 @@ export interface IncidentRouteDeps {
 export function incidentRoutes(deps: IncidentRouteDeps) {
   const app = new Hono<DeskEnv>();
 
-  async function renderList(
-    c: Context<DeskEnv>,
-    status: 200 | 422,
-    errors?: Record<string, string>,
-    values?: Record<string, string>,
-  ) {
+  async function renderList(c: Context<DeskEnv>, status: 200 | 422, errors?: DeclareErrors, values?: DeclareValues) {
     const incidents = await deps.incidents.recent();
     c.status(status);
     const names = await deps.incidents.staffNames();
@@ -124,8 +129,8 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
   async function renderIncident(
     c: Context<DeskEnv>,
     id: string,
-    errors?: Record<string, string>,
-    values?: Record<string, string>,
+    errors?: IncidentPageErrors,
+    values?: IncidentPageValues,
     notice?: string,
   ) {
     const view = await deps.incidents.view(id);
@@ -156,23 +161,16 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
 
   app.post('/incidents', async (c) => {
     requireManagerRole(c, 'declare an incident');
-    const body = await formFields(c);
+    const body = await c.req.parseBody();
+    const parsed = incidentDetailsForm.parse(body);
+    if (!parsed.ok) return renderList(c, 422, parsed.errors, incidentDetailsForm.typed(body));
     let id: string;
     try {
-      id = (
-        await deps.incidents.declare(
-          { name: body.name, description: body.description, terms: body.terms },
-          { kind: 'staff', actor: actorOf(c) },
-        )
-      ).id;
+      id = (await deps.incidents.declare(parsed.values, { kind: 'staff', actor: actorOf(c) })).id;
     } catch (err) {
       const fields = validationFields(err);
       if (!fields) throw err;
-      return renderList(c, 422, fields, {
-        name: body.name ?? '',
-        description: body.description ?? '',
-        terms: body.terms ?? '',
-      });
+      return renderList(c, 422, fields, incidentDetailsForm.typed(body));
     }
     return c.redirect(`/desk/incidents/${id}?done=declared`, 303);
   });
@@ -181,7 +179,7 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
 
   app.post('/incidents/:id/link', async (c) => {
     const id = rowId(c, 'incident');
-    const n = await deps.incidents.link(id, [referenceIn(await formFields(c))], actorOf(c));
+    const n = await deps.incidents.link(id, [referenceIn((await formFields(c)).reference)], actorOf(c));
     return c.redirect(`/desk/incidents/${id}?done=linked&n=${n}`, 303);
   });
 
@@ -193,7 +191,7 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
 
   app.post('/incidents/:id/unlink', async (c) => {
     const id = rowId(c, 'incident');
-    await deps.incidents.unlink(referenceIn(await formFields(c)), actorOf(c));
+    await deps.incidents.unlink(referenceIn((await formFields(c)).reference), actorOf(c));
     return c.redirect(`/desk/incidents/${id}?done=unlinked`, 303);
   });
 
@@ -201,18 +199,20 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
   app.post('/incidents/:id/edit', async (c) => {
     requireManagerRole(c, 'change an incident');
     const id = rowId(c, 'incident');
-    const body = await formFields(c);
-    const input = { name: body.name, description: body.description, terms: body.terms };
-    const values = { name: body.name ?? '', description: body.description ?? '', terms: body.terms ?? '' };
+    const body = await c.req.parseBody();
+    const values = incidentDetailsForm.typed(body);
+    const check = body.check === '1';
+    const parsed = incidentDetailsForm.parse(body);
+    if (!parsed.ok) return renderIncident(c, id, parsed.errors, values);
     let matches: number;
     try {
-      matches = (await deps.incidents.edit(id, input, actorOf(c), { check: body.check === '1' })).matches;
+      matches = (await deps.incidents.edit(id, parsed.values, actorOf(c), { check })).matches;
     } catch (err) {
       const fields = validationFields(err);
       if (!fields) throw err;
       return renderIncident(c, id, fields, values);
     }
-    if (body.check === '1') {
+    if (check) {
       const notice = `These terms match ${matches} open ${matches === 1 ? 'enquiry' : 'enquiries'} not linked yet. Nothing is saved until you press “Save changes”.`;
       return renderIncident(c, id, undefined, values, notice);
     }
@@ -228,7 +228,7 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
 
   // From the enquiry's page: back to it afterwards.
   app.post('/enquiries/:reference/incident', async (c) => {
-    const reference = referenceIn({ reference: c.req.param('reference') });
+    const reference = referenceIn(c.req.param('reference'));
     const body = await formFields(c);
     // The select starts on "Choose an incident": a press with nothing chosen links nothing.
     if (!(body.incident ?? '').trim()) {
@@ -244,7 +244,7 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
   });
 
   app.post('/enquiries/:reference/incident/unlink', async (c) => {
-    const reference = referenceIn({ reference: c.req.param('reference') });
+    const reference = referenceIn(c.req.param('reference'));
     await deps.incidents.unlink(reference, actorOf(c));
     return c.redirect(doneHref(reference, 'unlinked'), 303);
   });

@@ -11,7 +11,16 @@ import { ErrorSummary } from '../http/layout.js';
 import { NewLineForm } from './holding-line.routes.js';
 import type { LineWithCounts } from './holding-line.service.js';
 import type { IncidentEnquiry } from './incident.repository.js';
-import { INCIDENT_LIMITS } from './incident.forms.js';
+import {
+  INCIDENT_LIMITS,
+  newLineForm,
+  type DeclareErrors,
+  type DeclareValues,
+  type IncidentDetailsField,
+  type IncidentPageErrors,
+  type IncidentPageField,
+  type IncidentPageValues,
+} from './incident.forms.js';
 import type { IncidentView } from './incident.service.js';
 import type { Incident } from './incident.tables.js';
 import { displayPerson } from '../enquiries/phone-numbers.js';
@@ -21,8 +30,35 @@ const NO_NAMES: ReadonlyMap<string, string> = new Map();
 
 type When = (d: Date) => string;
 
-/** The declare form's fields, in page order (the error summary follows it). */
-const DECLARE_FIELDS = ['name', 'description', 'terms'] as const;
+/** The declare form's element ids, in page order (the error summary follows it and links to them). */
+const DECLARE_IDS = {
+  name: 'incident-name',
+  description: 'incident-description',
+  terms: 'incident-terms',
+} as const satisfies Record<IncidentDetailsField, string>;
+
+/**
+ * The incident page's forms' element ids, in page order: the edit form's, then the new line's
+ * (its own ids, as on the page of just that form). The error summary links to these.
+ */
+const INCIDENT_PAGE_IDS = {
+  name: 'edit-name',
+  description: 'edit-description',
+  terms: 'edit-terms',
+  kind: newLineForm.ids.kind,
+  text: newLineForm.ids.text,
+} as const satisfies Record<IncidentPageField, string>;
+
+/** `errors` keyed by element id in page order, as the error summary lists them; `form` (a refusal of the whole form) last. */
+function summaryById<F extends string>(ids: Readonly<Record<F, string>>, errors: Partial<Record<F | 'form', string>>) {
+  const summary: Record<string, string> = {};
+  for (const f of Object.keys(ids) as F[]) {
+    const message = errors[f];
+    if (message) summary[ids[f]] = message;
+  }
+  if (errors.form) summary.form = errors.form;
+  return summary;
+}
 
 /** The incidents page: open and recent incidents; managers also get the form to declare one. */
 export function IncidentsPage(p: {
@@ -31,8 +67,8 @@ export function IncidentsPage(p: {
   now: Date;
   incidents: Incident[];
   notice?: string;
-  errors?: Record<string, string>;
-  values?: Record<string, string>;
+  errors?: DeclareErrors;
+  values?: DeclareValues;
   names?: ReadonlyMap<string, string>;
 }) {
   const when: When = (d) => formatShortTime(d, p.office, p.now);
@@ -42,13 +78,7 @@ export function IncidentsPage(p: {
   const manager = p.session.user.role === 'manager';
   const open = p.incidents.filter((i) => !i.closed_at);
   const closed = p.incidents.filter((i) => i.closed_at);
-  const ids: Record<string, string> = {
-    name: 'incident-name',
-    description: 'incident-description',
-    terms: 'incident-terms',
-  };
-  const summary: Record<string, string> = {};
-  for (const f of [...DECLARE_FIELDS, ...Object.keys(errors)]) if (errors[f]) summary[ids[f] ?? f] ??= errors[f];
+  const summary = summaryById(DECLARE_IDS, errors);
   return (
     <DeskLayout
       title={`${hasErrors ? 'Error: ' : ''}Incidents`}
@@ -70,7 +100,7 @@ export function IncidentsPage(p: {
           <h2 id="declare-title">Declare an incident</h2>
           <Csrf token={p.session.session.csrf_token} />
           <Field
-            id="incident-name"
+            id={DECLARE_IDS.name}
             name="name"
             label="Name"
             hint="What the desk calls the story, for example: Market Street cordon."
@@ -78,7 +108,7 @@ export function IncidentsPage(p: {
             attrs={{ type: 'text', maxlength: INCIDENT_LIMITS.name, autocomplete: 'off', value: values.name ?? '' }}
           />
           <Field
-            id="incident-description"
+            id={DECLARE_IDS.description}
             name="description"
             label="Short description (optional)"
             error={errors.description}
@@ -88,7 +118,7 @@ export function IncidentsPage(p: {
             {values.description ?? ''}
           </Field>
           <Field
-            id="incident-terms"
+            id={DECLARE_IDS.terms}
             name="terms"
             label="Search terms"
             hint="Words that pick out its enquiries, as in the queue's search: market street cordon, or use OR: cordon OR evacuated. New enquiries that match are linked as they arrive."
@@ -142,8 +172,8 @@ export interface IncidentPageProps {
   view: IncidentView;
   lines?: LineWithCounts[];
   notice?: string;
-  errors?: Record<string, string>;
-  values?: Record<string, string>;
+  errors?: IncidentPageErrors;
+  values?: IncidentPageValues;
   /** Staff names by email and rota number (`knownNames`): who declared and wrote lines is shown by name. */
   names?: ReadonlyMap<string, string>;
 }
@@ -163,15 +193,7 @@ export function IncidentPage(p: IncidentPageProps) {
   const hasErrors = Object.keys(errors).length > 0;
   const base = `/desk/incidents/${incident.id}`;
   const stillOpen = linked.filter((e) => isOpenStatus(e.status)).length;
-  const summary: Record<string, string> = {};
-  for (const [f, id] of [
-    ['name', 'edit-name'],
-    ['description', 'edit-description'],
-    ['terms', 'edit-terms'],
-    ['kind', 'line-kind'],
-    ['text', 'line-text'],
-  ] as const)
-    if (errors[f]) summary[id] = errors[f];
+  const summary = summaryById(INCIDENT_PAGE_IDS, errors);
   return (
     <DeskLayout
       title={`${hasErrors ? 'Error: ' : ''}Incident: ${incident.name}`}
@@ -311,21 +333,16 @@ export function IncidentPage(p: IncidentPageProps) {
 }
 
 /** Name, description and terms of an open incident, with "Check matches" (a plain submit: counts, saves nothing). */
-function EditForm(props: {
-  incident: Incident;
-  csrf: string;
-  errors: Record<string, string>;
-  values: Record<string, string>;
-}) {
+function EditForm(props: { incident: Incident; csrf: string; errors: IncidentPageErrors; values: IncidentPageValues }) {
   const { incident, errors, values } = props;
-  const editing = ['name', 'description', 'terms'].some((f) => errors[f] || values[f] !== undefined);
+  const editing = (['name', 'description', 'terms'] as const).some((f) => errors[f] || values[f] !== undefined);
   return (
     <details class="incident-edit" open={editing}>
       <summary>Change the name, description or search terms</summary>
       <form method="post" action={`/desk/incidents/${incident.id}/edit`} novalidate class="manager-form">
         <Csrf token={props.csrf} />
         <Field
-          id="edit-name"
+          id={INCIDENT_PAGE_IDS.name}
           name="name"
           label="Name"
           error={errors.name}
@@ -337,7 +354,7 @@ function EditForm(props: {
           }}
         />
         <Field
-          id="edit-description"
+          id={INCIDENT_PAGE_IDS.description}
           name="description"
           label="Short description (optional)"
           error={errors.description}
@@ -347,7 +364,7 @@ function EditForm(props: {
           {values.description ?? incident.description}
         </Field>
         <Field
-          id="edit-terms"
+          id={INCIDENT_PAGE_IDS.terms}
           name="terms"
           label="Search terms"
           hint="New enquiries that match are linked as they arrive; those already linked stay linked."
@@ -380,8 +397,8 @@ function Lines(props: {
   when: When;
   names: ReadonlyMap<string, string>;
   incidentId: string;
-  errors: Record<string, string>;
-  values?: Record<string, string>;
+  errors: IncidentPageErrors;
+  values?: IncidentPageValues;
 }) {
   return (
     <>

@@ -334,6 +334,22 @@ describe('sending a holding line from the incident page (issue 23)', () => {
   });
 });
 
+describe('a line refused on the incident page', () => {
+  it('names each problem in the error summary, and each link there lands on the field it names', async () => {
+    const declared = await manager.post('/desk/incidents', { name: 'Op Wren', terms: 'aqueduct' });
+    const base = declared.location!.replace(/\?.*$/, '');
+    const refused = await officer.post(`${base}/lines`, { kind: 'rumour', text: '  ' });
+    expect(refused.status).toBe(422);
+    expect(fieldError(refused.body, 'kind')).toBe('Choose a holding line or a press line');
+    expect(fieldError(refused.body, 'text')).toBe('Enter the line to send to the journalists');
+    const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(refused.body)![0];
+    const targets = [...summary.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]);
+    expect(targets).toEqual(['kind', 'text']);
+    for (const id of targets) expect(refused.body).toMatch(new RegExp(`<(select|textarea|input)[^>]* id="${id}"`));
+    expect(await h.services.holdingLines.linesOf(base.split('/').pop()!)).toEqual([]);
+  });
+});
+
 describe('changing an incident (issue 23)', () => {
   it('a weak term is fixed in place: "Check matches" counts without saving, the guards refuse bad terms beside the field, officers cannot, and a save is audited and links new arrivals by the new terms', async () => {
     const declared = await manager.post('/desk/incidents', {
