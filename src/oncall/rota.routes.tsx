@@ -11,15 +11,15 @@ import type { RotaService } from './rota.service.js';
 import type { RotaRole } from './rota.tables.js';
 import { NO_TEXTS_NOTICE } from './text-reach.js';
 import { deskSession, type DeskEnv } from '../web/session.js';
-import type { FormProblem } from '../web/forms.js';
 import { actorOf, formFields, rowId } from '../web/handlers.js';
 import { ROTA_OPT_OUT, RotaPage } from './rota.views.js';
+import type { EntryField, FormValues, RotaErrors, RotaProblem, ShiftField } from './rota.forms.js';
 
 /** How far ahead the rota page shows. */
 export const ROTA_DAYS = 14;
 
 // Confirmations after a redirect are chosen by a fixed key, never by text from the query string.
-const ROTA_NOTICES: Record<string, string> = {
+const ROTA_NOTICES: Partial<Record<string, string>> = {
   shift: 'The shift has been added to the rota.',
   override: 'The override has been added to the rota.',
   person: 'The person has been added to the staff list.',
@@ -46,12 +46,12 @@ function readTime(text: string | undefined, zone: string, what: 'starts' | 'ends
  * the list or someone new, not neither and not both) and times that exist in office time. An
  * unreadable time is passed on as an invalid Date so the service still checks the rest.
  */
-function readShiftForm(body: Record<string, string>, zone: string) {
+function readShiftForm(body: FormValues<ShiftField | 'override'>, zone: string) {
   const personId = (body.personId ?? '').trim();
   const name = body.name ?? '';
   const phone = body.phone ?? '';
   const isNew = personId === '';
-  const problems: Record<string, string> = {};
+  const problems: RotaErrors<ShiftField> = {};
   if (isNew && !name.trim() && !phone.trim())
     problems.personId = 'Choose who is on call, or enter a new person’s name and phone number';
   if (!isNew && (name.trim() || phone.trim()))
@@ -77,7 +77,7 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
   const app = new Hono<DeskEnv>();
   const office = deps.config.office;
 
-  async function renderRota(c: Context<DeskEnv>, status: 200 | 422, problem?: FormProblem, notice?: string) {
+  async function renderRota(c: Context<DeskEnv>, status: 200 | 422, problem?: RotaProblem, notice?: string) {
     const now = deps.clock();
     const until = new Date(now.getTime() + ROTA_DAYS * 86_400_000);
     const [segments, people, entries] = await Promise.all([
@@ -110,7 +110,7 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
   }
 
   /** After a failed validation, the page again with the form's problems; any other error is rethrown. */
-  function refused(c: Context<DeskEnv>, err: unknown, problem: (fields: Record<string, string>) => FormProblem) {
+  function refused(c: Context<DeskEnv>, err: unknown, problem: (fields: Record<string, string>) => RotaProblem) {
     const f = validationFields(err);
     if (!f) throw err;
     return renderRota(c, 422, problem(f));
@@ -149,7 +149,7 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
   app.post('/rota/shifts/:id', async (c) => {
     const id = rowId(c, 'shift');
     const body = await formFields(c);
-    const problems: Record<string, string> = {};
+    const problems: RotaErrors<EntryField> = {};
     const starts = readTime(body.startsAt, office.timezone, 'starts');
     const ends = readTime(body.endsAt, office.timezone, 'ends');
     if (typeof starts === 'string') problems.startsAt = starts;

@@ -15,6 +15,7 @@ import { queueCall, queueSms } from '../outbox/outbox.service.js';
 import { voiceSay } from '../telephony/twiml.js';
 import { revokeLinksOf } from './link.service.js';
 import type { OnCallContact } from './oncall.model.js';
+import type { EntryField, PersonField, RotaErrors, ShiftField } from './rota.forms.js';
 import * as repo from './rota.repository.js';
 import type { Person, RotaEntry, RotaRole } from './rota.tables.js';
 
@@ -179,7 +180,7 @@ export class RotaService {
    * to staff by phone. Throws AppError('validation') with `fields.name` / `fields.phone`.
    */
   async addPerson(input: { name: string; phone: string }, db: Db | Tx = this.deps.db): Promise<Person> {
-    const fields: Record<string, string> = {};
+    const fields: RotaErrors<PersonField> = {};
     const name = typeof input.name === 'string' ? normaliseText(input.name, false) : '';
     if (!name) fields.name = 'Enter the person’s name';
     else if (name.length > ROTA_LIMITS.name) fields.name = `Name must be ${ROTA_LIMITS.name} characters or fewer`;
@@ -259,7 +260,7 @@ export class RotaService {
    * `endsAt`, `phone` or `personId`, `note`, `createdBy`.
    */
   async addShift(input: AddShiftInput, db: Db | Tx = this.deps.db): Promise<RotaEntry> {
-    const fields: Record<string, string> = {};
+    const fields: RotaErrors<ShiftField> = {};
     if (input.role !== 'primary' && input.role !== 'backup') {
       fields.role = 'Choose primary (the on-call press officer) or backup (the next contact)';
     }
@@ -337,11 +338,11 @@ export class RotaService {
       override: boolean;
       note: string | null;
     },
-    formProblems: Record<string, string>,
+    formProblems: RotaErrors<ShiftField>,
     actor: Actor,
   ): Promise<void> {
     await this.deps.db.transaction().execute(async (tx) => {
-      const fields: Record<string, string> = {};
+      const fields: RotaErrors<ShiftField> = {};
       let person: Person | null = null;
       if (input.newPerson) {
         try {
@@ -386,7 +387,8 @@ export class RotaService {
           delete f.phone;
           delete f.personId;
         }
-        for (const [k, v] of Object.entries(f)) fields[k] ??= v;
+        // addShift reports only the shift form's fields.
+        for (const [k, v] of Object.entries(f)) fields[k as ShiftField] ??= v;
       }
       // Messages about what was typed come first; anything wrong rolls the whole change back.
       const all = { ...fields, ...formProblems };
@@ -423,7 +425,7 @@ export class RotaService {
   async updateShiftFromDesk(
     entryId: string,
     input: { personId: string; startsAt: Date; endsAt: Date },
-    formProblems: Record<string, string>,
+    formProblems: RotaErrors<EntryField>,
     actor: Actor,
   ): Promise<RotaEntry> {
     const now = this.deps.clock();
@@ -432,7 +434,7 @@ export class RotaService {
       const before = await repo.findEntryForUpdate(tx, entryId);
       if (!before?.personActive) throw new AppError('not_found', 'There is no such shift on the rota.');
       const what = before.is_override ? 'override' : 'shift';
-      const fields: Record<string, string> = {};
+      const fields: RotaErrors<EntryField> = {};
       const started = before.starts_at <= now;
       const { startsAt, endsAt } = input;
       const minute = (d: Date) => Math.floor(d.getTime() / 60_000);

@@ -10,19 +10,25 @@ import { NO_TEXTS_NOTICE } from './text-reach.js';
 import { cannotTakeTexts } from '../enquiries/phone-numbers.js';
 import type { Person, RotaRole } from './rota.tables.js';
 import type { DeskSession } from '../web/session.js';
-import { Notice, ProblemSummary, type FormProblem } from '../web/forms.js';
+import { Notice, ProblemSummary } from '../web/forms.js';
+import {
+  ENTRY_FIELDS,
+  PERSON_FIELDS,
+  SHIFT_FIELDS,
+  type EntryField,
+  type PersonField,
+  type RotaProblem,
+  type ShiftField,
+} from './rota.forms.js';
 import { Csrf, DeskLayout } from '../web/layout.js';
 
 /** Element ids of the fields of the "add a shift" form, by the field names the service reports. */
-export function shiftFieldId(field: string): string {
+export function shiftFieldId(field: ShiftField | 'form'): string {
   return `shift-${field === 'createdBy' ? 'personId' : field}`;
 }
 
-/** Fields of the "add a shift" form in page order. */
-const SHIFT_FIELDS = ['personId', 'createdBy', 'name', 'phone', 'role', 'startsAt', 'endsAt', 'note'] as const;
-
 /** Element ids of the "add a person" form. */
-export function personFieldId(field: string): string {
+export function personFieldId(field: PersonField | 'form'): string {
   return `person-${field}`;
 }
 
@@ -32,7 +38,7 @@ export function phoneFieldId(personId: string): string {
 }
 
 /** Element id of a field of one shift's "edit" form. */
-export function entryFieldId(entryId: string, field: string): string {
+export function entryFieldId(entryId: string, field: EntryField | 'form'): string {
   return `entry-${entryId}-${field}`;
 }
 
@@ -51,7 +57,7 @@ function Entries(p: {
   office: OfficeConfig;
   now: Date;
   csrf: string;
-  problem?: FormProblem;
+  problem?: Extract<RotaProblem, { form: 'entry' }>;
 }) {
   const when = (d: Date) => formatShortTime(d, p.office, p.now);
   if (!p.entries.length) return <p>No shifts or overrides in this period.</p>;
@@ -68,13 +74,13 @@ function Entries(p: {
       </thead>
       <tbody>
         {p.entries.map((e) => {
-          const mine = p.problem?.form === 'entry' && p.problem.rowId === e.id ? p.problem : undefined;
+          const mine = p.problem?.rowId === e.id ? p.problem : undefined;
           const err = mine?.errors ?? {};
           const v = mine?.values ?? {};
           const started = e.starts_at <= p.now;
           const what = e.is_override ? 'override' : 'shift';
           const label = `${e.name}'s ${what} from ${when(e.starts_at)}`;
-          const id = (f: string) => entryFieldId(e.id, f);
+          const id = (f: EntryField) => entryFieldId(e.id, f);
           const personId = v.personId ?? e.person_id;
           return (
             <tr id={`entry-row-${e.id}`}>
@@ -181,7 +187,7 @@ export interface RotaPageProps {
   /** Shifts and overrides touching the period, to edit or delete. */
   entries: RotaEntryWithPerson[];
   notice?: string;
-  problem?: FormProblem;
+  problem?: RotaProblem;
   /** Numbers that texted STOP (sms_opt_out): pages to them go as calls. */
   optOuts?: ReadonlySet<string>;
 }
@@ -209,6 +215,23 @@ function Contact(props: { contact: OnCallContact; optOuts?: ReadonlySet<string> 
 /** Beside a number that cannot take texts (a landline, an 03 number): its pages are calls (issue 24). */
 function NoTexts(props: { phone: string }) {
   return cannotTakeTexts(props.phone) ? <span class="hint no-texts"> ({NO_TEXTS_NOTICE})</span> : null;
+}
+
+/** The error summary of the refused form, if any, linking to its fields (a row's form: that row's). */
+function RotaProblemSummary(props: { problem: RotaProblem | undefined }) {
+  const { problem } = props;
+  switch (problem?.form) {
+    case undefined:
+      return null;
+    case 'shift':
+      return <ProblemSummary problem={problem} ids={shiftFieldId} order={SHIFT_FIELDS} />;
+    case 'person':
+      return <ProblemSummary problem={problem} ids={personFieldId} order={PERSON_FIELDS} />;
+    case 'entry':
+      return <ProblemSummary problem={problem} ids={(f) => entryFieldId(problem.rowId, f)} order={ENTRY_FIELDS} />;
+    case 'phone':
+      return <ProblemSummary problem={problem} ids={() => phoneFieldId(problem.rowId)} />;
+  }
 }
 
 /** When the contact holding `role` at the start of `segments` changes, if within them. */
@@ -243,14 +266,6 @@ export function RotaPage(p: RotaPageProps) {
   const now = p.segments[0];
   const primaryUntil = until(p.segments, 'primary');
   const backupUntil = until(p.segments, 'backup');
-  const idsFor = (field: string) =>
-    problem?.form === 'shift'
-      ? shiftFieldId(field)
-      : problem?.form === 'person'
-        ? personFieldId(field)
-        : problem?.form === 'entry'
-          ? entryFieldId(problem.rowId ?? '', field)
-          : phoneFieldId(problem?.rowId ?? '');
   const role = sv.role === 'backup' ? 'backup' : 'primary';
   return (
     <DeskLayout
@@ -259,7 +274,7 @@ export function RotaPage(p: RotaPageProps) {
       session={p.session}
       current="/desk/rota"
     >
-      <ProblemSummary problem={problem} ids={idsFor} order={SHIFT_FIELDS} />
+      <RotaProblemSummary problem={problem} />
       <Notice text={p.notice} />
       <h1>On-call rota</h1>
       <p class="hint">All times are office time ({p.office.timezone}).</p>

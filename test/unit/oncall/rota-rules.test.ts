@@ -358,9 +358,9 @@ describe('a shift added from the desk', () => {
     expect(err.message).toBe('The shift could not be added');
     expect(err.details.fields).toEqual({ personId: 'Jo Smith is no longer on the staff list' });
     // Nobody chosen: the form says what is missing, the service adds only its own problems.
-    err = await rejection(rota.addShiftFromDesk(form({ override: true }), { person: 'Choose someone' }, MANAGER));
+    err = await rejection(rota.addShiftFromDesk(form({ override: true }), { personId: 'Choose someone' }, MANAGER));
     expect(err.message).toBe('The override could not be added');
-    expect(err.details.fields).toEqual({ person: 'Choose someone' });
+    expect(err.details.fields).toEqual({ personId: 'Choose someone' });
     // A new person with a good number but a shift that ends before it starts: nobody is added.
     err = await rejection(
       rota.addShiftFromDesk(
