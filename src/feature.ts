@@ -79,11 +79,18 @@ export interface CronEntry {
   maxAttempts: number;
 }
 
-/** Personal columns of one table, and where they are erased (or why they need not be). */
+/** A function that erases personal data: a feature's own, in the repository next to its tables. */
+export type Eraser = (db: never, ...args: never[]) => Promise<unknown>;
+
+/** Personal columns of one table, and the functions that erase them. */
 export interface PersonalTable {
   columns: readonly string[];
-  /** The erasure that clears them (a function in src/privacy/privacy.repository.ts or the feature's repository). */
-  erasedBy: string;
+  /**
+   * The feature's functions that erase them (on request, by retention), which
+   * src/privacy/privacy.repository.ts runs; another feature's copies of its rows are erased by
+   * that feature's functions, named in a comment.
+   */
+  erasedBy: readonly Eraser[];
 }
 
 /** One feature's registration: everything the app, the job runner and privacy need to know of it. */

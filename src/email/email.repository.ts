@@ -3,6 +3,7 @@ import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import type { EmailAttachment, EmailMessage, MailAddress, NewEmailMessage } from './email.tables.js';
 import type { ParsedAttachment } from './email-parse.js';
+import { ERASED } from '../db/erased.js';
 
 // The shared mailbox's queries. SQL about email lives here only.
 
@@ -233,9 +234,6 @@ export async function exportEmailsOf(db: Db | Tx, enquiryIds: string[]) {
     attachments: attachments.filter((a) => a.email_id === m.id).map(({ email_id: _e, ...rest }) => rest),
   }));
 }
-
-/** Replaces erased text in email rows. */
-const ERASED = '[erased]';
 
 /**
  * Erasure: the people named in these enquiries' emails (From, Reply-To, To, Cc), subjects and

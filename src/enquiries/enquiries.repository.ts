@@ -2,7 +2,15 @@ import { CompiledQuery, sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry, EnquiryChannel, NewEnquiry } from './enquiry.tables.js';
 import { OPEN_STATUSES, type UrgentReason } from './enquiry.model.js';
-import { asTimelineEvent, type EventData, type EventKind, type NewEvent, type TimelineEvent } from './timeline.js';
+import {
+  asTimelineEvent,
+  PERSONAL_FIELDS,
+  type EventData,
+  type EventKind,
+  type NewEvent,
+  type TimelineEvent,
+} from './timeline.js';
+import { ERASED } from '../db/erased.js';
 
 /** The columns intake sets on a new enquiry; the rest take their defaults. */
 export type IntakeRow = Pick<
@@ -238,4 +246,33 @@ export async function spendRateLimitPoint(db: Db | Tx, key: string, durationMs: 
 /** The enquiry with this reference, locked for an update (by the desk, or an incident linking it). */
 export async function lockByReference(tx: Tx, reference: string): Promise<Enquiry | undefined> {
   return tx.selectFrom('enquiry').selectAll().where('reference', '=', reference).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Replaces the journalist's personal data on these enquiries (not yet erased) with the marker:
+ * name, contact details, subject, details and the press line; and in their timeline entries, the
+ * fields each kind declares personal (`PERSONAL_FIELDS`). Keeps the outlet, times, status and
+ * outcome. Returns how many enquiries it erased.
+ */
+export async function eraseEnquiryRows(tx: Tx, ids: string[], at: Date): Promise<number> {
+  const r = await tx
+    .updateTable('enquiry')
+    .set({
+      name: ERASED,
+      email: null,
+      phone: null,
+      subject: ERASED,
+      details: ERASED,
+      response_given: null,
+      response_released_at: null,
+      erased_at: at,
+    })
+    .where('id', 'in', ids)
+    .where('erased_at', 'is', null)
+    .executeTakeFirst();
+  // Each kind's own declaration of its personal fields; an entry that holds none is left as it is.
+  await sql`UPDATE enquiry_event ev SET data = (ev.data - p.fields) || '{"erased": true}'::jsonb
+              FROM (SELECT key AS kind, ARRAY(SELECT jsonb_array_elements_text(value)) AS fields FROM jsonb_each(${JSON.stringify(PERSONAL_FIELDS)}::jsonb)) p
+             WHERE ev.enquiry_id = ANY(${ids}::bigint[]) AND ev.kind = p.kind AND ev.data ?| p.fields`.execute(tx);
+  return Number(r.numUpdatedRows);
 }

@@ -3,6 +3,7 @@ import type { FeatureDescriptor } from '../feature.js';
 import { clientIp } from '../http/client-ip.js';
 import type { Services } from '../services.js';
 import { enquiryApiRoutes, enquiryFormRoutes, refuseCrossSiteForms, submitEnquiryRoute } from './enquiries.routes.js';
+import { eraseEnquiryRows } from './enquiries.repository.js';
 
 /**
  * A lower budget for pages than for enquiries, per address: a flood of "urgent" submissions from
@@ -40,11 +41,12 @@ export const enquiriesFeature: FeatureDescriptor<Services> = {
   personal: {
     enquiry: {
       columns: ['name', 'email', 'phone', 'subject', 'details'],
-      erasedBy: 'eraseEnquiries (privacy.repository.ts)',
+      erasedBy: [eraseEnquiryRows],
     },
     enquiry_event: {
       columns: ['data'],
-      erasedBy: "eraseEnquiries, by the kinds' PERSONAL_FIELDS (enquiries/timeline.ts)",
+      // By the kinds' PERSONAL_FIELDS (timeline.ts).
+      erasedBy: [eraseEnquiryRows],
     },
   },
 };

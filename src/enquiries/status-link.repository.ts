@@ -9,3 +9,8 @@ export async function insertStatusLink(
 ): Promise<void> {
   await db.insertInto('status_link').values(link).execute();
 }
+
+/** Deletes these enquiries' status links (erasure: the page would show what is left), with their hashes. */
+export async function deleteStatusLinksOf(tx: Tx, ids: string[]): Promise<void> {
+  await tx.deleteFrom('status_link').where('enquiry_id', 'in', ids).execute();
+}

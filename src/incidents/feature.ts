@@ -4,6 +4,7 @@ import { incidentReportRoutes } from './incident-report.routes.js';
 import { incidentRoutes } from './incident.routes.js';
 import { holdingLineTasks } from './holding-line.tasks.js';
 import { incidentSummaryTasks } from './incident-summary.tasks.js';
+import { eraseLineRecipientsOf } from './holding-line.repository.js';
 
 /** Incidents: their desk pages and report, summaries to on-call and the holding line's fan-out. */
 export const incidentsFeature: FeatureDescriptor<Services> = {
@@ -14,7 +15,7 @@ export const incidentsFeature: FeatureDescriptor<Services> = {
   ],
   tasks: (s) => ({ ...incidentSummaryTasks(s.incidentSummaries), ...holdingLineTasks(s) }),
   personal: {
-    incident_line_sent: { columns: ['contact'], erasedBy: 'eraseEnquiries (privacy.repository.ts)' },
+    incident_line_sent: { columns: ['contact'], erasedBy: [eraseLineRecipientsOf] },
   },
   kept: {
     'incident.name': "the desk's name for the story, not a journalist's",

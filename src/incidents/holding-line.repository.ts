@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import type { IncidentLine, IncidentLineKind } from './incident.tables.js';
+import { ERASED } from '../db/erased.js';
 
 // SQL of holding and press lines (src/incidents/holding-line.service.ts): the lines, which linked
 // enquiries have had each, and the batches the fan-out job works through.
@@ -177,4 +178,9 @@ export async function recordFirstResponse(tx: Tx, enquiryId: string, at: Date, w
     .where('id', '=', enquiryId)
     .where('first_response_at', 'is', null)
     .execute();
+}
+
+/** Who an incident's line went to is their number or address: erased; that it went stays, for the incident's report. */
+export async function eraseLineRecipientsOf(tx: Tx, ids: string[]): Promise<void> {
+  await tx.updateTable('incident_line_sent').set({ contact: ERASED }).where('enquiry_id', 'in', ids).execute();
 }

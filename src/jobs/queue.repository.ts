@@ -121,3 +121,20 @@ export async function retriesWaitingTooLong(
        AND created_at > now() - make_interval(hours => ${withinHours})`.execute(db);
   return r.rows;
 }
+
+/**
+ * Drops the jobs, waiting, failed or failed for good, that carry these enquiries' personal data:
+ * an SMS to the journalist (its payload holds the number and text; its last error names the
+ * number), or a digest SMS that names one of them. A reply to someone whose data was erased is
+ * not to be sent any more. A job running at this moment cannot be dropped (graphile-worker's
+ * rule); it finishes as it would have.
+ */
+export async function dropJobsNaming(tx: Tx, ids: string[], references: string[]): Promise<void> {
+  // The public `jobs` view leaves out the payload, so the match reads graphile-worker's table;
+  // the removal goes through its own function, which skips running jobs.
+  const named = references.length ? references.join('|') : null;
+  await sql`SELECT count(*) FROM graphile_worker.complete_jobs(ARRAY(
+              SELECT id FROM graphile_worker._private_jobs
+               WHERE payload->>'enquiryId' = ANY(${ids}::text[])
+                  OR payload::text ~ ${named} OR last_error ~ ${named}))`.execute(tx);
+}

@@ -5,6 +5,7 @@ import type { NewEventOf } from '../enquiries/timeline.js';
 import type { MessageState } from '../outbox/outbox.tables.js';
 import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
 import type { AckVia, Page, PageAction, PageStep, StepState } from './paging.tables.js';
+import { ERASED } from '../db/erased.js';
 
 /** Creates the page for an enquiry; null if it already has one (one page per enquiry). */
 export async function insertPage(
@@ -437,4 +438,30 @@ export async function skipHeldSteps(tx: Tx, pageId: string): Promise<number> {
     .where('outbound_id', 'is', null)
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
+}
+
+/**
+ * Page texts and calls (`outbound_message` rows of owner `page_step`, found through the steps
+ * they carried) name the journalist, their outlet, number and subject. A bundled text covers
+ * several enquiries, one line each starting with its reference: only these enquiries' lines lose
+ * everything after the reference. Any other page row of theirs (a single page's text, a call's
+ * TwiML, a bundle of theirs alone) is blanked to the marker. The on-call number it went to and
+ * its delivery record stay. Idempotent.
+ */
+export async function erasePagesOf(tx: Tx, ids: string[]): Promise<void> {
+  await sql`WITH mine AS (
+              SELECT DISTINCT st.outbound_id AS id FROM page_step st JOIN page p ON p.id = st.page_id
+               WHERE p.enquiry_id = ANY(${ids}::bigint[]) AND st.outbound_id IS NOT NULL
+            ), refs AS (
+              SELECT '^(' || string_agg(reference, '|') || ')[^\\n]*$' AS line FROM enquiry WHERE id = ANY(${ids}::bigint[])
+            )
+            UPDATE outbound_message m
+               SET content = CASE
+                     WHEN m.medium = 'sms' AND EXISTS (
+                       SELECT 1 FROM page_step st JOIN page p ON p.id = st.page_id
+                        WHERE st.outbound_id = m.id AND p.enquiry_id <> ALL(${ids}::bigint[]))
+                     THEN regexp_replace(m.content, refs.line, ${`\\1: ${ERASED}`}, 'gn')
+                     ELSE ${ERASED} END
+              FROM mine, refs
+             WHERE m.id = mine.id AND m.owner_kind = 'page_step' AND m.content IS NOT NULL`.execute(tx);
 }

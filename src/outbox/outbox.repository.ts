@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import type { Medium } from './senders.js';
 import type { OutboundMessage, OwnerKind } from './outbox.tables.js';
+import { ERASED } from '../db/erased.js';
 
 /** The fields of an outbound row its owner may change as a delivery goes on. */
 export type MessagePatch = Partial<
@@ -111,4 +112,31 @@ export async function recordedCallSids(db: Db | Tx, phone: string): Promise<stri
     .where('provider_sid', 'is not', null)
     .execute();
   return rows.map((r) => r.provider_sid!);
+}
+
+/**
+ * An erased enquiry's outgoing messages: the number or address they went to, what they said and
+ * any delivery error (which can name the number) become the marker; state and times stay.
+ */
+export async function eraseMessagesOf(tx: Tx, ids: string[]): Promise<void> {
+  await sql`UPDATE outbound_message SET to_number = ${ERASED}, content = ${ERASED}, last_error = CASE WHEN last_error IS NULL THEN NULL ELSE ${ERASED} END
+             WHERE enquiry_id = ANY(${ids}::bigint[])`.execute(tx);
+}
+
+/**
+ * Outbox keys once held the journalist's address (`email-ack:<enquiry>:<address>`, before issue
+ * 22): such a key becomes `email-ack:<enquiry>` (one acknowledgement per enquiry). A key still
+ * named by a job (waiting, running or failed) stays until that job is gone, since the job finds
+ * its row by the key and would otherwise send the message again; the daily retention sweep
+ * takes the rest (`ids` null: every such row).
+ */
+export async function forgetAddressesInKeys(db: Db | Tx, ids: string[] | null): Promise<void> {
+  await sql`
+    UPDATE outbound_message m SET idempotency_key = 'email-ack:' || split_part(m.idempotency_key, ':', 2)
+     WHERE m.idempotency_key LIKE 'email-ack:%:%'
+       AND (${ids}::bigint[] IS NULL OR m.enquiry_id = ANY(${ids}::bigint[]))
+       AND NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j WHERE j.key = m.idempotency_key OR j.payload->>'key' = m.idempotency_key)
+       AND NOT EXISTS (SELECT 1 FROM outbound_message o WHERE o.idempotency_key = 'email-ack:' || split_part(m.idempotency_key, ':', 2))`.execute(
+    db,
+  );
 }

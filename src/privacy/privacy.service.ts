@@ -10,6 +10,10 @@ import * as repo from './privacy.repository.js';
 import { findOptOut } from '../sms/opt-out.repository.js';
 import { forgetOrphanCallsBefore } from '../voice/voice.repository.js';
 import { forgetOrphanEmailsBefore } from '../email/email.repository.js';
+import { forgetDigestCallersBefore } from '../reports/digest.repository.js';
+import { forgetOrphanTextsBefore } from '../sms/sms-intake.repository.js';
+import { forgetOrphanOptOutsBefore } from '../sms/opt-out.repository.js';
+import { forgetAddressesInKeys } from '../outbox/outbox.repository.js';
 
 const SYSTEM: Actor = { userId: null, email: 'retention' };
 
@@ -49,14 +53,14 @@ export class PrivacyService {
         // Calls that became no enquiry (the caller hung up) keep their number as long as one would,
         // here and in the digests that listed them.
         await forgetOrphanCallsBefore(this.deps.db, cutoff);
-        await repo.forgetDigestCallersBefore(this.deps.db, cutoff);
+        await forgetDigestCallersBefore(this.deps.db, cutoff);
         // Likewise auto-replies and bounces that joined no enquiry, and texts that joined none
         // (the on-call officer's commands and their replies, a journalist's bare HELP).
         await forgetOrphanEmailsBefore(this.deps.db, cutoff, now);
-        await repo.forgetOrphanTextsBefore(this.deps.db, cutoff);
-        await repo.forgetOrphanOptOutsBefore(this.deps.db, cutoff);
+        await forgetOrphanTextsBefore(this.deps.db, cutoff);
+        await forgetOrphanOptOutsBefore(this.deps.db, cutoff);
         // Outbox keys written before issue 22 with the journalist's address in them.
-        await repo.forgetAddressesInKeys(this.deps.db, null);
+        await forgetAddressesInKeys(this.deps.db, null);
         return total;
       }
       const n = await this.deps.db.transaction().execute(async (tx) => {

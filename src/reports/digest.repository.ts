@@ -5,6 +5,7 @@ import type { Db, Tx } from '../db/database.js';
 import type { EnquiryStatus } from '../enquiries/enquiry.model.js';
 import type { DigestSummary } from './digest.model.js';
 import { asTimelineEvent, type EventKind, type TimelineEvent } from '../enquiries/timeline.js';
+import { ERASED } from '../db/erased.js';
 
 /** Enquiries received in [since, until) with their page (if any), by deadline then arrival. */
 export async function arrivalsBetween(db: Db | Tx, since: Date, until: Date) {
@@ -119,3 +120,49 @@ export async function eventsBetween(db: Db | Tx, enquiryIds: string[], kinds: re
 
 // The stored digest's shape lives in digest.model.ts (reports.tables.ts uses it); re-exported here.
 export type { DigestCall, DigestIncident, DigestSummary } from './digest.model.js';
+
+/**
+ * The morning digest copies each enquiry's subject (`handover_digest.summary`) and texts the
+ * first few to `handover.smsNumbers` (`outbound_message` texts of no enquiry): the subject becomes the
+ * marker in the one, the enquiry's line in the other. The counts stay.
+ */
+export async function eraseFromDigests(tx: Tx, references: string[], senderPhone: string | null): Promise<void> {
+  // The digest's list of phone calls names the caller's number: by enquiry, or (a call that
+  // became none) by the number itself.
+  await sql`UPDATE handover_digest d
+               SET summary = jsonb_set(d.summary, '{calls}', (
+                 SELECT coalesce(jsonb_agg(CASE WHEN it->>'reference' = ANY(${references}::text[]) OR it->>'from' = ${senderPhone}::text THEN it || '{"from": null}'::jsonb ELSE it END ORDER BY n), '[]'::jsonb)
+                   FROM jsonb_array_elements(d.summary->'calls') WITH ORDINALITY AS x(it, n)))
+             WHERE jsonb_typeof(d.summary->'calls') = 'array'
+               AND EXISTS (SELECT 1 FROM jsonb_array_elements(d.summary->'calls') it
+                            WHERE it->>'reference' = ANY(${references}::text[]) OR it->>'from' = ${senderPhone}::text)`.execute(
+    tx,
+  );
+  if (!references.length) return;
+  await sql`UPDATE handover_digest d
+               SET summary = jsonb_set(d.summary, '{items}', (
+                 SELECT coalesce(jsonb_agg(CASE WHEN it->>'reference' = ANY(${references}::text[]) THEN it || jsonb_build_object('subject', ${ERASED}::text) ELSE it END ORDER BY n), '[]'::jsonb)
+                   FROM jsonb_array_elements(d.summary->'items') WITH ORDINALITY AS x(it, n)))
+             WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(d.summary->'items') it WHERE it->>'reference' = ANY(${references}::text[]))`.execute(
+    tx,
+  );
+  // A digest line is "PD-XXX-XXX[ URGENT][ by <deadline>]: <subject>"; references are [A-Z0-9-] only.
+  const line = `^(${references.join('|')})[^\\n]*$`;
+  await sql`UPDATE outbound_message SET content = regexp_replace(content, ${line}, ${`\\1: ${ERASED}`}, 'gn')
+             WHERE owner_kind = 'message' AND enquiry_id IS NULL AND content ~ ${references.join('|')}`.execute(tx);
+}
+
+/**
+ * Retention: the callers' numbers in the lists of calls of morning digests made before
+ * `cutoff` (a call that became no enquiry is named there by its number alone). The counts stay.
+ */
+export async function forgetDigestCallersBefore(db: Db | Tx, cutoff: Date): Promise<void> {
+  await sql`UPDATE handover_digest d
+               SET summary = jsonb_set(d.summary, '{calls}', (
+                 SELECT coalesce(jsonb_agg(it || '{"from": null}'::jsonb ORDER BY n), '[]'::jsonb)
+                   FROM jsonb_array_elements(d.summary->'calls') WITH ORDINALITY AS x(it, n)))
+             WHERE d.created_at < ${cutoff} AND jsonb_typeof(d.summary->'calls') = 'array'
+               AND EXISTS (SELECT 1 FROM jsonb_array_elements(d.summary->'calls') it WHERE it->>'from' IS NOT NULL)`.execute(
+    db,
+  );
+}

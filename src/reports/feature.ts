@@ -2,6 +2,7 @@ import type { FeatureDescriptor } from '../feature.js';
 import type { Services } from '../services.js';
 import { reportsRoutes } from './reports.routes.js';
 import { REPORTS_CRONTAB_ENTRIES, reportsTasks } from './reports.tasks.js';
+import { eraseFromDigests, forgetDigestCallersBefore } from './digest.repository.js';
 
 /** Reports and the morning digest, with their desk page. */
 export const reportsFeature: FeatureDescriptor<Services> = {
@@ -12,7 +13,7 @@ export const reportsFeature: FeatureDescriptor<Services> = {
   personal: {
     handover_digest: {
       columns: ['summary'],
-      erasedBy: 'eraseFromDigests, forgetDigestCallersBefore (privacy.repository.ts)',
+      erasedBy: [eraseFromDigests, forgetDigestCallersBefore],
     },
   },
 };

@@ -2,6 +2,7 @@ import type { Db, Tx } from '../db/database.js';
 import { cannotTakeTexts } from '../enquiries/phone-numbers.js';
 import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
 import type { OptOut } from './opt-out.js';
+import { sql } from 'kysely';
 
 // The opt-out table's queries (sql/20261207010000_sms_opt_out.sql).
 
@@ -67,4 +68,15 @@ export async function openEnquiriesOf(tx: Tx, phone: string): Promise<string[]> 
     .where('status', 'in', OPEN_STATUSES)
     .execute();
   return rows.map((r) => r.id);
+}
+
+/**
+ * Opt-outs older than `cutoff` of numbers Press Desk no longer holds anywhere else (no enquiry
+ * keeps the number, nobody on the staff list has it): a journalist's STOP goes with the last of
+ * their enquiries. An officer's stays while they are on the staff list, however old.
+ */
+export async function forgetOrphanOptOutsBefore(db: Db | Tx, cutoff: Date): Promise<void> {
+  await sql`DELETE FROM sms_opt_out o WHERE o.opted_out_at < ${cutoff}
+                        AND NOT EXISTS (SELECT 1 FROM enquiry e WHERE e.phone = o.phone)
+                        AND NOT EXISTS (SELECT 1 FROM person p WHERE p.phone = o.phone)`.execute(db);
 }

@@ -4,6 +4,7 @@ import { recordingRoutes } from './recording.routes.js';
 import { twilioWebhooks } from '../telephony/webhook-group.js';
 import { voiceRoutes } from './voice.routes.js';
 import { voiceTasks } from './voice.tasks.js';
+import { eraseCallsOf, eraseCallsOfEnquiries, forgetOrphanCallsBefore } from './voice.repository.js';
 
 /** The phone line: Twilio's voice webhooks, the calls and their recordings. */
 export const voiceFeature: FeatureDescriptor<Services> = {
@@ -14,7 +15,7 @@ export const voiceFeature: FeatureDescriptor<Services> = {
   personal: {
     voice_call: {
       columns: ['from_number', 'transcription', 'dialled_number'],
-      erasedBy: 'eraseCallsOf (voice.repository.ts), from eraseEnquiries and eraseOrphansFrom',
+      erasedBy: [eraseCallsOfEnquiries, eraseCallsOf, forgetOrphanCallsBefore],
     },
   },
   kept: { 'voice_call.dialled_name': 'the on-call officer the call was put through to (staff), not the caller' },

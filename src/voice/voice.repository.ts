@@ -2,6 +2,7 @@ import type { Db, Tx } from '../db/database.js';
 import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import type { VoiceCall, VoiceCallTable } from './voice.tables.js';
 import type { Insertable, Updateable } from 'kysely';
+import { addJob } from '../jobs/queue.repository.js';
 
 // The phone line's own queries: one row per call, read and changed under a row lock because
 // Twilio's webhooks for one call may be retried or overlap (the whisper leg and the dial result).
@@ -161,4 +162,22 @@ export async function updateEnquiryTexts(
   patch: { subject: string; details: string; updated_at: Date },
 ): Promise<void> {
   await tx.updateTable('enquiry').set(patch).where('id', '=', enquiryId).execute();
+}
+
+/**
+ * Calls to the phone line that became these enquiries: the caller's number and the
+ * transcription here, and the recording at Twilio, deleted by a job that retries until Twilio
+ * agrees (queued in this transaction, so an erasure that commits always deletes it).
+ */
+export async function eraseCallsOfEnquiries(tx: Tx, ids: string[], at: Date): Promise<void> {
+  const recordings = await recordingsOf(tx, ids);
+  await eraseCallsOf(tx, ids, null);
+  for (const r of recordings) {
+    await addJob(
+      tx,
+      'delete_recording',
+      { recordingSid: r.recording_sid },
+      { runAt: at, jobKey: `delete-recording:${r.recording_sid}` },
+    );
+  }
 }
