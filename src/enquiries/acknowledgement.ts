@@ -27,10 +27,10 @@ import type { Enquiry } from './enquiry.tables.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { redactedStatusUrl } from './status-link.js';
 import { budgetEmail, pageBudgetKey, type PageSender } from './page-budget.js';
-import { takesTexts } from './phone-numbers.js';
+import { routeToJournalist, type JournalistRoute } from './journalist-route.js';
 
 /** How an enquiry is acknowledged, and to whom. */
-export type AckChoice = { medium: 'email'; to: string } | { medium: 'sms'; to: string };
+export type AckChoice = JournalistRoute;
 
 /** The email side: src/email/email-out.service.ts's `EmailOut`. */
 export interface EmailAcknowledger {
@@ -75,11 +75,10 @@ export class IntakeAcknowledgements {
    */
   choose(contact: { email: string | null; phone: string | null }): AckChoice | null {
     const email = this.deps.email;
-    if (contact.email && email?.enabled && email.mayWriteTo(contact.email))
-      return { medium: 'email', to: contact.email };
-    if (takesTexts(contact.phone, this.deps.config.twilio.allowedCountries))
-      return { medium: 'sms', to: contact.phone };
-    return null;
+    return routeToJournalist(contact, {
+      mayEmail: (address) => (email?.enabled ?? false) && email!.mayWriteTo(address),
+      allowedCountries: this.deps.config.twilio.allowedCountries,
+    });
   }
 
   /**

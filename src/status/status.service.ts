@@ -18,7 +18,7 @@ import { addEvent } from '../enquiries/enquiries.repository.js';
 import type { ArrivalsPort, EnquiryService, PagingPort } from '../enquiries/enquiries.service.js';
 import { parseDeadline } from '../enquiries/enquiry.input.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
-import { takesTexts } from '../enquiries/phone-numbers.js';
+import { CHANNEL_MEDIUM, routeToJournalist, type JournalistRoute } from '../enquiries/journalist-route.js';
 import { judgeEnquiry, targetMinutes, warnAt } from '../enquiries/urgency.js';
 import { hashBearerToken, looksLikeBearerToken } from '../http/bearer-token.js';
 import { AppError } from '../http/errors.js';
@@ -47,7 +47,7 @@ export const STAGE_OF_STATUS = {
 } as const satisfies Record<EnquiryStatus, JournalistStage>;
 
 /** How the office can tell the journalist about changes: by email, by SMS, or not at all. */
-export type UpdateRoute = { medium: 'email'; to: string } | { medium: 'sms'; to: string } | null;
+export type UpdateRoute = JournalistRoute | null;
 
 /** What the status page shows. Nothing internal: no notes, no staff names unless configured. */
 export interface StatusView {
@@ -101,18 +101,13 @@ export class JournalistUpdates {
 
   /** How changes to `e` would reach the journalist now. */
   routeFor(e: Pick<Enquiry, 'channel' | 'email' | 'phone'>): UpdateRoute {
-    const emailOn = this.deps.email?.enabled ?? false;
+    const email = this.deps.email;
     // Only to an address Press Desk may write to by itself (one mailbox, not the office's own, not a role address).
-    const byEmail =
-      e.email && emailOn && this.deps.email!.mayWriteTo(e.email) ? ({ medium: 'email', to: e.email } as const) : null;
-    const bySms = takesTexts(e.phone, this.deps.config.twilio.allowedCountries)
-      ? ({ medium: 'sms', to: e.phone } as const)
-      : null;
-    const preferred = { email: byEmail, web: byEmail, api: byEmail, sms: bySms, voice: bySms } satisfies Record<
-      EnquiryChannel,
-      UpdateRoute
-    >;
-    return preferred[e.channel] ?? byEmail ?? bySms;
+    const rules = {
+      mayEmail: (address: string) => (email?.enabled ?? false) && email!.mayWriteTo(address),
+      allowedCountries: this.deps.config.twilio.allowedCountries,
+    };
+    return routeToJournalist(e, rules, CHANNEL_MEDIUM[e.channel]);
   }
 
   /** The words of each change, with the (redacted until sent) link. */
