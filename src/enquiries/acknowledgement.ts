@@ -27,7 +27,7 @@ import type { Enquiry } from './enquiry.tables.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { redactedStatusUrl } from './status-link.js';
 import { budgetEmail, pageBudgetKey, type PageSender } from './page-budget.js';
-import { routeToJournalist, type JournalistRoute } from './journalist-route.js';
+import { reachRules, routeToJournalist, type JournalistRoute } from './journalist-route.js';
 
 /** How an enquiry is acknowledged, and to whom. */
 export type AckChoice = JournalistRoute;
@@ -74,11 +74,7 @@ export class IntakeAcknowledgements {
    * was given and email can be sent to it, else by text to a mobile Press Desk texts, else null.
    */
   choose(contact: { email: string | null; phone: string | null }): AckChoice | null {
-    const email = this.deps.email;
-    return routeToJournalist(contact, {
-      mayEmail: (address) => (email?.enabled ?? false) && email!.mayWriteTo(address),
-      allowedCountries: this.deps.config.twilio.allowedCountries,
-    });
+    return routeToJournalist(contact, reachRules(this.deps.email, this.deps.config.twilio.allowedCountries));
   }
 
   /**

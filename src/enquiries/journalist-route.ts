@@ -27,18 +27,29 @@ export const CHANNEL_MEDIUM = {
 } as const satisfies Record<EnquiryChannel, JournalistRoute['medium']>;
 
 /**
- * How to reach a journalist with these contact details: `first` when it is open, else email,
- * else a text to a number that takes texts; null when neither is open.
+ * The rules of an office: email when the mailbox is connected (`email?.enabled`) and may write
+ * to the address by itself (not the office's own, not a role address); texts to `allowedCountries`.
+ */
+export function reachRules(
+  email: { readonly enabled: boolean; mayWriteTo(address: string): boolean } | undefined,
+  allowedCountries: readonly string[],
+): ReachRules {
+  return { mayEmail: (address) => (email?.enabled ?? false) && email!.mayWriteTo(address), allowedCountries };
+}
+
+/**
+ * How to reach a journalist with these contact details: `first` when it is open, else the other
+ * way; null when neither is open. The second way is checked only when the first is closed
+ * (parsing a number is the costlier check, and intake asks this of every enquiry).
  */
 export function routeToJournalist(
   contact: { email: string | null; phone: string | null },
   rules: ReachRules,
   first: JournalistRoute['medium'] = 'email',
 ): JournalistRoute | null {
-  const byEmail: JournalistRoute | null =
+  const byEmail = (): JournalistRoute | null =>
     contact.email && rules.mayEmail(contact.email) ? { medium: 'email', to: contact.email } : null;
-  const bySms: JournalistRoute | null = takesTexts(contact.phone, rules.allowedCountries)
-    ? { medium: 'sms', to: contact.phone }
-    : null;
-  return (first === 'sms' ? bySms : byEmail) ?? byEmail ?? bySms;
+  const bySms = (): JournalistRoute | null =>
+    takesTexts(contact.phone, rules.allowedCountries) ? { medium: 'sms', to: contact.phone } : null;
+  return first === 'sms' ? (bySms() ?? byEmail()) : (byEmail() ?? bySms());
 }

@@ -18,7 +18,13 @@ import { addEvent } from '../enquiries/enquiries.repository.js';
 import type { ArrivalsPort, EnquiryService, PagingPort } from '../enquiries/enquiries.service.js';
 import { parseDeadline } from '../enquiries/enquiry.input.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
-import { CHANNEL_MEDIUM, routeToJournalist, type JournalistRoute } from '../enquiries/journalist-route.js';
+import {
+  CHANNEL_MEDIUM,
+  reachRules,
+  routeToJournalist,
+  type JournalistRoute,
+  type ReachRules,
+} from '../enquiries/journalist-route.js';
 import { judgeEnquiry, targetMinutes, warnAt } from '../enquiries/urgency.js';
 import { hashBearerToken, looksLikeBearerToken } from '../http/bearer-token.js';
 import { AppError } from '../http/errors.js';
@@ -95,19 +101,18 @@ export interface UpdateMail {
  * otherwise SMS to a mobile), at journalist priority, and never after they turned them off.
  */
 export class JournalistUpdates {
+  /** Only to an address Press Desk may write to by itself (one mailbox, not the office's own, not a role address). */
+  private readonly rules: ReachRules;
+
   constructor(
     private readonly deps: { config: Pick<Config, 'office' | 'publicBaseUrl' | 'twilio'>; email?: UpdateMail },
-  ) {}
+  ) {
+    this.rules = reachRules(deps.email, deps.config.twilio.allowedCountries);
+  }
 
   /** How changes to `e` would reach the journalist now. */
   routeFor(e: Pick<Enquiry, 'channel' | 'email' | 'phone'>): UpdateRoute {
-    const email = this.deps.email;
-    // Only to an address Press Desk may write to by itself (one mailbox, not the office's own, not a role address).
-    const rules = {
-      mayEmail: (address: string) => (email?.enabled ?? false) && email!.mayWriteTo(address),
-      allowedCountries: this.deps.config.twilio.allowedCountries,
-    };
-    return routeToJournalist(e, rules, CHANNEL_MEDIUM[e.channel]);
+    return routeToJournalist(e, this.rules, CHANNEL_MEDIUM[e.channel]);
   }
 
   /** The words of each change, with the (redacted until sent) link. */
