@@ -47,6 +47,7 @@ const ORDER = [
   'status',
   'sms',
   'email',
+  'colleagues',
   'voice',
   'reports',
   'incidents',

@@ -142,7 +142,7 @@ export function createApp(deps: AppDeps) {
       {
         reqId: c.get('requestId'),
         method: c.req.method,
-        path: c.req.path.replace(/^\/(m\/list|m|status)\/[^/]+/, '/$1/[link]'),
+        path: c.req.path.replace(/^\/(m\/list|m|status|q)\/[^/]+/, '/$1/[link]'),
         status: c.res.status,
         ms: Math.round(ms * 10) / 10,
       },
@@ -153,6 +153,8 @@ export function createApp(deps: AppDeps) {
   app.use('/m/*', linkResponseHeaders);
   // The journalist's status link is a bearer link too: the same headers (no referrer, no store, noindex).
   app.use('/status/*', linkResponseHeaders);
+  // And a colleague's answer link (src/colleagues/).
+  app.use('/q/*', linkResponseHeaders);
   app.use(
     secureHeaders({
       contentSecurityPolicy: {

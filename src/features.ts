@@ -3,6 +3,7 @@
  * order routes are mounted within each area (src/feature.ts `AREAS`) and crontab lines are
  * written; a new feature is one folder with a `feature.ts` and one line here.
  */
+import { colleaguesFeature } from './colleagues/feature.js';
 import { deadlinesFeature } from './deadlines/feature.js';
 import { deskPagesOf, managerAreas } from './desk/desk.routes.js';
 import { deskFeature } from './desk/feature.js';
@@ -32,6 +33,7 @@ export const FEATURES: readonly FeatureDescriptor<Services>[] = [
   voiceFeature,
   statusFeature,
   emailFeature,
+  colleaguesFeature,
   incidentsFeature,
   reportsFeature,
   privacyFeature,

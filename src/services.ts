@@ -39,6 +39,8 @@ import { VoiceService } from './voice/voice.service.js';
 import { OnCallActions } from './oncall/oncall-actions.service.js';
 import { SmsCommandHandler } from './oncall/commands.service.js';
 import { EmailIntakeService } from './email/email-intake.service.js';
+import { QuestionService } from './colleagues/questions.service.js';
+import { DirectoryService } from './colleagues/directory.service.js';
 
 /** Everything the web process and the workers share, built once from config and a database. */
 export interface Services {
@@ -75,6 +77,10 @@ export interface Services {
   incidentSummaries: IncidentSummaries;
   /** Deadline warnings and breaches (src/deadlines). */
   deadlines: DeadlineWatch;
+  /** The directory of colleagues outside the desk (src/colleagues). */
+  colleagues: DirectoryService;
+  /** Questions to colleagues outside the desk, and their answers (src/colleagues). */
+  questions: QuestionService;
 }
 
 /** Wires the domain services together. No I/O. */
@@ -96,10 +102,13 @@ export function buildServices(base: {
     email: smtpSender(config.email),
   };
   const limiter = sendLimiter({ db, log, ...config.twilio });
-  const complete = async (tx: Tx, enquiryId: string, content: string, now: Date) => ({
-    send: await fillStatusLinks(tx, config.publicBaseUrl, enquiryId, content, now),
-    marker: textBeforeLink(config.publicBaseUrl, content),
-  });
+  // A message about an enquiry carries the journalist's status link, or a colleague's answer link:
+  // each minted as the message is sent (`questions` is built below; this runs only at send time).
+  const complete = async (tx: Tx, enquiryId: string, content: string, now: Date) =>
+    (await questions.fillLinks(tx, content, now)) ?? {
+      send: await fillStatusLinks(tx, config.publicBaseUrl, enquiryId, content, now),
+      marker: textBeforeLink(config.publicBaseUrl, content),
+    };
   const outbox = new OutboxService({
     db,
     clock,
@@ -128,6 +137,7 @@ export function buildServices(base: {
     summaries: incidentSummaries,
   });
   const acknowledgements = new IntakeAcknowledgements({ config, email: emailOut });
+  const questions = new QuestionService({ db, clock, config, mail: emailOut, live });
   const enquiries = new EnquiryService({ db, config, clock, paging, arrivals: live, incidents, acknowledgements });
   const users = new UserService({ db, clock });
   const auth = new AuthService({ db, pool: base.pool, clock, config, email: emailOut });
@@ -149,8 +159,10 @@ export function buildServices(base: {
     pages: enquiries,
     paging,
     arrivals: live,
+    facts: questions,
   });
   const deadlines = new DeadlineWatch({ db, clock, config, arrivals: live });
+  const colleagues = new DirectoryService({ db, clock, config });
   const onCallActions = new OnCallActions({ db, clock, config, casework, rota, paging });
   const inboundSms = new InboundSmsService({
     db,
@@ -158,13 +170,35 @@ export function buildServices(base: {
     config,
     enquiries,
     acks: new SmsCommandHandler({ ack: new SmsAckHandler(paging), actions: onCallActions, clock }),
+    internal: { handle: (tx, m) => questions.answerBySms(tx, m) },
     arrivals: live,
+    changes: live,
   });
   const reports = new ReportsService({ db, clock, config });
   const digest = new DigestService({ db, clock, config });
   const privacy = new PrivacyService({ db, clock, config });
   const voice = new VoiceService({ db, clock, config, enquiries, rota, gateway, log, arrivals: live });
-  const emailIntake = new EmailIntakeService({ db, clock, config, enquiries, log, arrivals: live, out: emailOut });
+  const emailIntake = new EmailIntakeService({
+    db,
+    clock,
+    config,
+    enquiries,
+    log,
+    arrivals: live,
+    out: emailOut,
+    colleagues: {
+      match: async (tx, messageIds) => {
+        const r = await questions.emailAnswerTo(tx, messageIds);
+        if (!r) return undefined;
+        return {
+          enquiryId: r.enquiry_id,
+          reference: r.reference,
+          answer: (inTx, mail) => questions.answerByEmail(inTx, r, mail),
+        };
+      },
+    },
+    changes: live,
+  });
   return {
     config,
     db,
@@ -193,5 +227,7 @@ export function buildServices(base: {
     holdingLines,
     incidentSummaries,
     deadlines,
+    colleagues,
+    questions,
   };
 }

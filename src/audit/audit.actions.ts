@@ -30,6 +30,9 @@ export type AuditAction =
   | 'enquiry.email_sent'
   | 'oncall.viewed'
   | 'oncall.list_viewed'
+  | 'question.asked'
+  | 'question.withdrawn'
+  | 'question.closed'
   | 'oncall.call'
   | 'enquiry.upgraded'
   | 'enquiry.downgraded'
@@ -43,6 +46,12 @@ export type AuditAction =
   | 'incident.closed'
   | 'incident.line_added'
   | 'incident.line_sent'
+  | 'colleague.added'
+  | 'colleague.updated'
+  | 'colleague.deactivated'
+  | 'colleague.reactivated'
+  | 'colleague.erased'
+  | 'colleague.exported'
   | 'journalist.exported'
   | 'journalist.erased'
   | 'retention.erased';
@@ -75,6 +84,9 @@ export const ACTION_LABEL = {
   'enquiry.email_sent': 'Replied to the journalist by email',
   'oncall.viewed': 'Looked at an enquiry from the on-call phone',
   'oncall.list_viewed': 'Opened the list of a bundled page text from the on-call phone',
+  'question.asked': 'Asked colleagues outside the desk a question about an enquiry',
+  'question.withdrawn': 'Withdrew a question to colleagues',
+  'question.closed': 'Stopped waiting on a question to colleagues (answered another way)',
   'oncall.call': 'Asked to be put through to the journalist from the on-call phone',
   'enquiry.upgraded': 'Marked an enquiry urgent',
   'enquiry.downgraded': 'Marked an enquiry not urgent',
@@ -88,6 +100,12 @@ export const ACTION_LABEL = {
   'incident.closed': 'Closed an incident',
   'incident.line_added': 'Added a holding or press line to an incident',
   'incident.line_sent': 'Sent an incident’s line to journalists',
+  'colleague.added': 'Added a colleague to the directory',
+  'colleague.updated': 'Changed a colleague in the directory',
+  'colleague.deactivated': 'Deactivated a colleague in the directory',
+  'colleague.reactivated': 'Reactivated a colleague in the directory',
+  'colleague.erased': 'Erased a colleague from the directory',
+  'colleague.exported': 'Exported a colleague’s personal data',
   'journalist.exported': 'Exported a journalist’s personal data',
   'journalist.erased': 'Erased a journalist’s personal data on request',
   'retention.erased': 'Erased personal data past the retention period',

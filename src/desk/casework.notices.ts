@@ -164,6 +164,16 @@ const RULES: Record<DoneCode, NoticeRule> = {
       return `Unlinked from the incident “${(last as TimelineEvent<'incident_unlinked'>).data.name}”: it is back in the queue on its own`;
     },
   },
+  asked: {
+    kind: 'question_asked',
+    done: (ev) => {
+      if (ev.kind !== 'question_asked') return undefined;
+      const to = (ev.data.to ?? []).map((r) => r.name).join(', ');
+      return `Question sent to ${to || 'your colleagues'}; answer wanted by ${ev.data.due}`;
+    },
+  },
+  questionWithdrawn: { kind: null, unchanged: () => 'Question withdrawn: its links now say no answer is needed' },
+  questionClosed: { kind: null, unchanged: () => 'No longer waiting on that question' },
 };
 
 /** Whether `ev` is still the newest entry of its kind on the enquiry's timeline. */

@@ -26,6 +26,12 @@ import { EnquiryPage } from './casework.views.js';
 import { findUserById, listActiveUsers } from '../web/users.repository.js';
 import { findIncident, openIncidents } from '../incidents/incident.repository.js';
 import { knownNames } from '../enquiries/people.repository.js';
+import type { QuestionService } from '../colleagues/questions.service.js';
+import { readAskForm, type AskErrors } from '../colleagues/question.forms.js';
+import type { QuestionsPanelProps } from '../colleagues/questions.views.js';
+
+/** Statuses in which an enquiry takes no new question (the service refuses them too). */
+const NO_QUESTIONS = new Set(['closed', 'withdrawn', 'erased']);
 
 /** An enquiry's page (`GET /desk/enquiries/:reference`) and its actions (POST …/assign, /status, /note, /response, /release, /reply, /email, /urgency, /acknowledge). */
 export function caseworkRoutes(deps: {
@@ -33,6 +39,7 @@ export function caseworkRoutes(deps: {
   clock: Clock;
   config: Pick<Config, 'office'>;
   casework: CaseworkService;
+  questions: QuestionService;
 }) {
   const app = new Hono<DeskEnv>();
 
@@ -42,6 +49,7 @@ export function caseworkRoutes(deps: {
     status: 200 | 422,
     errors?: CaseworkErrors,
     values?: Partial<Record<CaseworkField, string>>,
+    ask?: Pick<QuestionsPanelProps, 'errors' | 'values'>,
   ) {
     const e = await enquiries.findByReference(deps.db, reference);
     if (!e) throw new AppError('not_found', `There is no enquiry ${reference}.`);
@@ -64,6 +72,9 @@ export function caseworkRoutes(deps: {
       noticeText,
       names,
       optOut,
+      questions,
+      colleagues,
+      suggestedDue,
     ] = await Promise.all([
       e.assigned_to ? findUserById(deps.db, e.assigned_to) : Promise.resolve(undefined),
       listActiveUsers(deps.db),
@@ -77,6 +88,9 @@ export function caseworkRoutes(deps: {
       notice,
       knownNames(deps.db),
       e.phone ? findOptOut(deps.db, e.phone) : Promise.resolve(undefined),
+      deps.questions.questionsOf(e.id),
+      deps.questions.askable(),
+      deps.questions.suggestedDue(e, ask?.values?.colleagues ?? []),
     ]);
     // Opened: what the journalist added is seen (the page still shows it this once, from `e`).
     if (e.journalist_added_at) await deps.casework.seen(e.id);
@@ -102,6 +116,16 @@ export function caseworkRoutes(deps: {
         optOut={optOut ?? null}
         errors={errors}
         values={values}
+        questions={{
+          questions,
+          colleagues,
+          suggestedDue,
+          emailEnabled: deps.questions.emailEnabled,
+          canAsk: !NO_QUESTIONS.has(e.status),
+          closeable: true,
+          directoryHref: '/desk/colleagues',
+          ...ask,
+        }}
       />,
     );
   }
@@ -191,6 +215,32 @@ export function caseworkRoutes(deps: {
       return null;
     }),
   );
+
+  // Asking colleagues: the ticked colleagues arrive as a repeated field, which `act` does not keep.
+  app.post('/enquiries/:reference/questions', async (c) => {
+    const reference = referenceOf(c);
+    const input = readAskForm(await c.req.parseBody({ all: true }));
+    const { user } = deskSession(c);
+    try {
+      const { eventId } = await deps.questions.ask(reference, input, { userId: user.id, email: user.email });
+      return c.redirect(doneHref(reference, 'asked', eventId), 303);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'validation' && err.details.fields)
+        return render(c, reference, 422, undefined, undefined, {
+          errors: err.details.fields as AskErrors,
+          values: { ...input, colleagues: input.colleagueIds },
+        });
+      throw err;
+    }
+  });
+  app.post('/enquiries/:reference/questions/:id/close', async (c) => {
+    const reference = referenceOf(c);
+    const body = await c.req.parseBody();
+    const how = body.how === 'withdrawn' ? 'withdrawn' : 'answered';
+    const { user } = deskSession(c);
+    await deps.questions.close(reference, c.req.param('id'), how, { userId: user.id, email: user.email });
+    return c.redirect(doneHref(reference, how === 'withdrawn' ? 'questionWithdrawn' : 'questionClosed'), 303);
+  });
 
   return app;
 }

@@ -28,6 +28,7 @@ import { Csrf, DeskLayout } from '../web/layout.js';
 import { channelLabel, statusLabel } from '../enquiries/enquiry.labels.js';
 import { Timeline } from '../enquiries/timeline.views.js';
 import type { Incident } from '../incidents/incident.tables.js';
+import { ASK_IDS, QuestionsPanel, type QuestionsPanelProps } from '../colleagues/questions.views.js';
 
 type When = (d: Date) => string;
 
@@ -169,6 +170,8 @@ export interface EnquiryPageProps {
   errors?: CaseworkErrors;
   /** What was typed into the refused form, by field id. */
   values?: Partial<Record<CaseworkField, string>>;
+  /** Questions to colleagues outside the desk, and the form to ask one (src/colleagues). */
+  questions?: QuestionsPanelProps;
 }
 
 /** A desk reply and where it is in the outbox. */
@@ -241,8 +244,10 @@ export function EnquiryPage(p: EnquiryPageProps) {
   const e = p.enquiry;
   const when: When = (d) => formatShortTime(d, p.office, p.now);
   const by: When = (d) => formatDeadline(d, p.office, p.now);
-  const errors = p.errors ?? {};
   const values = p.values ?? {};
+  // The ask form's problems are listed by their elements' ids (its fields are in their own panel).
+  const askErrors = Object.entries(p.questions?.errors ?? {}).map(([k, v]) => [ASK_IDS[k as keyof typeof ASK_IDS], v]);
+  const errors: Record<string, string> = { ...(p.errors ?? {}), ...Object.fromEntries(askErrors) };
   // Any field not listed still gets its line, after the known ones.
   const errorOrder = [
     ...ERROR_ORDER,
@@ -382,6 +387,10 @@ export function EnquiryPage(p: EnquiryPageProps) {
             </form>
           ) : null}
         </section>
+      ) : null}
+
+      {p.questions ? (
+        <QuestionsPanel p={p.questions} office={p.office} now={p.now} csrf={csrf} action={action} />
       ) : null}
 
       <h2>Actions</h2>

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { QuestionService } from '../colleagues/questions.service.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
@@ -53,6 +54,8 @@ export interface DeskDeps extends ManagerRouteDeps {
   live: LiveFeed;
   /** The handover digest the queue offers to send. */
   digest: DigestService;
+  /** Questions to colleagues: the enquiry page's panel, the queue's "Waiting on …". */
+  questions: QuestionService;
 }
 
 /**

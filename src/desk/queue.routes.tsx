@@ -1,3 +1,4 @@
+import type { QuestionService } from '../colleagues/questions.service.js';
 import { Hono } from 'hono';
 import { DateTime } from 'luxon';
 import { streamSSE } from 'hono/streaming';
@@ -137,6 +138,7 @@ export function queueRoutes(deps: {
   live: LiveFeed;
   digest: DigestService;
   auth: AuthService;
+  questions: Pick<QuestionService, 'waitingOn'>;
 }) {
   const app = new Hono<DeskEnv>();
   /** Live streams open in this process, per session (token hash). */
@@ -158,6 +160,7 @@ export function queueRoutes(deps: {
       queue.breaches(deps.db, s.user.role === 'manager' ? null : s.user.id),
     ]);
     const page = rows.slice(0, PAGE_SIZE);
+    const waiting = await deps.questions.waitingOn(page.map((r) => r.id));
     const last = page[page.length - 1];
     const base = filterQuery(filters);
     let nextHref: string | null = null;
@@ -187,6 +190,7 @@ export function queueRoutes(deps: {
         byDue={byDue}
         thisWeekHref={`/desk?${week}`}
         rows={page}
+        waiting={waiting}
         groups={onPage}
         breaches={breaches}
         counts={counts}
@@ -220,7 +224,10 @@ export function queueRoutes(deps: {
     if (!row) throw new AppError('not_found', 'No such enquiry');
     const group = row.incident_id ? await queue.groupRow(deps.db, row.incident_id, deskSession(c).user.id) : undefined;
     if (group) return c.html(<QueueGroupRowView group={group} office={deps.config.office} now={deps.clock()} />);
-    return c.html(<QueueRowView row={row} office={deps.config.office} now={deps.clock()} />);
+    const waiting = await deps.questions.waitingOn([row.id]);
+    return c.html(
+      <QueueRowView row={row} office={deps.config.office} now={deps.clock()} waiting={waiting.get(row.id)} />,
+    );
   });
 
   app.get('/events', (c) => {

@@ -11,6 +11,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { Csrf, DeskLayout } from '../web/layout.js';
 import { CHANNEL_LABELS, channelLabel, STATUS_LABELS, statusLabel } from '../enquiries/enquiry.labels.js';
 import type { Breach, QueueFilters, QueueGroup, QueueRow } from './queue.repository.js';
+import type { WaitingOn } from '../colleagues/questions.repository.js';
 import { LineSentMarker } from '../incidents/line-sent.views.js';
 
 const PAGE_LABEL = {
@@ -20,7 +21,7 @@ const PAGE_LABEL = {
 } as const satisfies Record<PageStatus, string>;
 
 /** One queue row; also served alone to insert live arrivals and refresh a row the journalist added to. */
-export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: Date }) {
+export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: Date; waiting?: WaitingOn }) {
   const r = props.row;
   const open = isOpenStatus(r.status);
   // Overdue once the deadline sweep says so, or the due time has passed (the sweep runs every minute or so).
@@ -70,9 +71,28 @@ export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: 
       <td data-label="Status">
         {statusLabel(r.status)}
         <LineSentMarker at={r.line_sent_at} when={(d) => formatShortTime(d, props.office, props.now)} />
+        <WaitingMarker
+          waiting={props.waiting}
+          when={(d) => formatShortTime(d, props.office, props.now)}
+          now={props.now}
+        />
       </td>
       <td data-label="Assigned">{r.assignee_name ?? <span class="hint">Unassigned</span>}</td>
     </tr>
+  );
+}
+
+/** "Waiting on Insp. Khan, due 14:30": an open question to colleagues (src/colleagues), marked when its time has passed. */
+function WaitingMarker(props: { waiting: WaitingOn | undefined; when: (d: Date) => string; now: Date }) {
+  const w = props.waiting;
+  if (!w) return null;
+  const late = w.overdue || w.due_at.getTime() <= props.now.getTime();
+  const who = w.names.length ? w.names.join(', ') : 'colleagues';
+  return (
+    <div class={`waiting-marker${late ? ' is-late' : ''}`}>
+      Waiting on {who}, due <time datetime={w.due_at.toISOString()}>{props.when(w.due_at)}</time>
+      {late ? <strong class="tag tag--overdue">Answer overdue</strong> : null}
+    </div>
   );
 }
 
@@ -425,6 +445,8 @@ export function QueuePage(props: {
   /** The same view received this week (Monday 00:00 office time to now). */
   thisWeekHref: string;
   rows: QueueRow[];
+  /** What each row's enquiry waits on from colleagues (by enquiry id; absent: nothing). */
+  waiting?: ReadonlyMap<string, WaitingOn>;
   /** Open incidents' group rows that fall on this page (by their worst due). */
   groups: QueueGroup[];
   /** Passed respond-by times without a response that this user must see (managers: all; officers: their own). */
@@ -604,7 +626,12 @@ export function QueuePage(props: {
         >
           {mergeByDue(props.rows, props.groups).map((item) =>
             'row' in item ? (
-              <QueueRowView row={item.row} office={props.office} now={props.now} />
+              <QueueRowView
+                row={item.row}
+                office={props.office}
+                now={props.now}
+                waiting={props.waiting?.get(item.row.id)}
+              />
             ) : (
               <QueueGroupRowView group={item.group} office={props.office} now={props.now} />
             ),

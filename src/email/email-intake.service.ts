@@ -35,6 +35,27 @@ export interface IntakeResult {
   reference: string | null;
   /** True when it made a new enquiry. */
   created: boolean;
+  /** True when it answered a question to a colleague (the enquiry's row changed, not a new one). */
+  answered?: boolean;
+}
+
+/**
+ * Replies that answer a question the desk asked a colleague outside it (src/colleagues/): `match`
+ * finds the question a message replies to by the Message-IDs it names (only a recipient of ours
+ * holds them); the match records the answer once intake has recorded the email on its enquiry.
+ */
+export interface ColleagueReplies {
+  match(
+    tx: Tx,
+    messageIds: string[],
+  ): Promise<
+    | {
+        enquiryId: string;
+        reference: string;
+        answer(tx: Tx, mail: { emailId: string; text: string; attachments: EmailAttachmentNote[] }): Promise<void>;
+      }
+    | undefined
+  >;
 }
 
 export interface EmailIntakeDeps {
@@ -47,6 +68,10 @@ export interface EmailIntakeDeps {
   arrivals?: ArrivalsPort;
   /** Sends the acknowledgement of a new enquiry (when email can be sent). */
   out?: EmailOut;
+  /** Colleagues' answers to the desk's questions. */
+  colleagues?: ColleagueReplies;
+  /** Told about an enquiry a colleague's answer changed, once its transaction has committed. */
+  changes?: { announceChange(reference: string): void };
 }
 
 /** "Name <address>", or the address alone. */
@@ -103,6 +128,7 @@ export class EmailIntakeService {
       return this.act(tx, at, mail);
     });
     if (result.created && result.reference) this.deps.arrivals?.announce(result.reference);
+    if (result.answered && result.reference) this.deps.changes?.announceChange(result.reference);
     return result;
   }
 
@@ -210,6 +236,28 @@ export class EmailIntakeService {
         },
       });
       return done('bounce', id, enquiry);
+    }
+
+    // A colleague answering the desk's question: the answer goes to the question (internal), never
+    // to the journalist's thread. Their out-of-office reply is recorded and ignored.
+    const replyIds = [...new Set([...(mail.inReplyTo ? [mail.inReplyTo] : []), ...[...mail.references].reverse()])];
+    const question = await this.deps.colleagues?.match(tx, replyIds);
+    if (question) {
+      if (mail.auto) {
+        const { id } = await record('ignored_auto', null, false);
+        return done('ignored_auto', id, null);
+      }
+      const { id, notes } = await record('colleague_answer', question.enquiryId, true);
+      await question.answer(tx, { emailId: id, text: newText(mail.text), attachments: notes });
+      return {
+        recorded: true,
+        outcome: 'colleague_answer',
+        emailId: id,
+        enquiryId: question.enquiryId,
+        reference: question.reference,
+        created: false,
+        answered: true,
+      };
     }
 
     // The one mailbox to answer and to record on the enquiry: From when it names exactly one plain

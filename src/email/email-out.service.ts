@@ -165,6 +165,32 @@ export class EmailOut {
     await queueEmail(tx, { key: n.key, enquiryId: null, to: n.to, content: JSON.stringify(content) }, now);
   }
 
+  /**
+   * Queues a message to a colleague outside the desk (a question about an enquiry, its reminder),
+   * once per `key`: the enquiry's timeline shows the send, but it is in no journalist's thread (not
+   * recorded as one of the enquiry's emails, so a reply to the journalist never threads to it) and
+   * not marked automatic (the colleague is asked to reply). Returns its Message-ID, which their
+   * reply names; `inReplyTo` threads a reminder to the question. Nothing when email is off (null).
+   */
+  async toColleague(
+    tx: Tx,
+    m: { key: string; enquiryId: string; to: string; subject: string; text: string; inReplyTo?: string | null },
+    now: Date,
+  ): Promise<string | null> {
+    if (!this.enabled) return null;
+    const messageId = `<pd.${randomUUID()}@${this.domain()}>`;
+    const content: EmailContent = {
+      subject: m.subject,
+      text: m.text,
+      messageId,
+      inReplyTo: m.inReplyTo ?? null,
+      references: m.inReplyTo ? [m.inReplyTo] : [],
+      auto: false,
+    };
+    await queueEmail(tx, { key: m.key, enquiryId: m.enquiryId, to: m.to, content: JSON.stringify(content) }, now);
+    return messageId;
+  }
+
   private async queue(
     tx: Tx,
     m: { key: string; enquiry: Enquiry; to: string; text: string; thread: Thread; subject: string; auto: boolean },

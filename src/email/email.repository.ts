@@ -332,12 +332,16 @@ export async function attachmentsOf(db: Db, emailId: string) {
 
 /** The newest message of an enquiry, received or sent (what a reply from the desk answers). */
 export async function latestMessageOf(tx: Tx, enquiryId: string): Promise<EmailMessage | undefined> {
-  return tx
-    .selectFrom('email_message')
-    .selectAll()
-    .where('enquiry_id', '=', enquiryId)
-    .where('message_id', 'is not', null)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  return (
+    tx
+      .selectFrom('email_message')
+      .selectAll()
+      .where('enquiry_id', '=', enquiryId)
+      .where('message_id', 'is not', null)
+      // A colleague's answer to the desk's question is on the enquiry but not in the journalist's thread.
+      .where((eb) => eb.or([eb('outcome', 'is', null), eb('outcome', '!=', 'colleague_answer')]))
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+  );
 }

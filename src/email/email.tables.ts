@@ -23,7 +23,9 @@ export type EmailOutcome =
   | 'duplicate'
   | 'no_sender'
   | 'own_address'
-  | 'unreadable';
+  | 'unreadable'
+  /** A colleague's answer to the desk's question (src/colleagues/): on the enquiry, not the journalist's. */
+  | 'colleague_answer';
 
 /** Why a message was taken as automatic (the first sign seen). */
 export type AutoReason =

@@ -150,6 +150,20 @@ export interface EventData extends OutboxEventData {
   deadline_warning: { respondBy: string; by: 'deadline' | 'target' };
   /** respond_by passed with no response: the assigned officer and managers were told. */
   deadline_breached: { respondBy: string; by: 'deadline' | 'target' };
+  /** An officer asked colleagues outside the desk a question about the enquiry (src/colleagues/). Internal: never on the status page. */
+  question_asked: { questionId: string; to: Array<{ name: string; via: 'sms' | 'email' }>; text: string; due: string };
+  /** A colleague answered (`via` the link, a text or an email; `attachments` of an emailed answer). Internal. */
+  question_answered: {
+    questionId: string;
+    from: string;
+    via: 'link' | 'sms' | 'email';
+    text: string;
+    attachments?: EmailAttachmentNote[];
+  };
+  /** The due time passed unanswered: the colleagues were reminded and the desk warned. */
+  question_overdue: { questionId: string; due: string };
+  /** The officer withdrew the question (answered another way, or no longer needed). */
+  question_withdrawn: { questionId: string };
   email_bounce: {
     emailId: string;
     bouncedMessageId: string | null;
@@ -290,6 +304,12 @@ export const FIELD_CLASS = {
   incident_summary: { incidentId: kept, to: personal, by: kept },
   deadline_warning: { respondBy: kept, by: kept },
   deadline_breached: { respondBy: kept, by: kept },
+  // The officer's question often quotes the journalist, and the colleagues' names are theirs:
+  // erased with the enquiry (a colleague's own erasure blanks their name here too).
+  question_asked: { questionId: kept, to: personal, text: personal, due: kept },
+  question_answered: { questionId: kept, from: personal, via: kept, text: personal, attachments: personal },
+  question_overdue: { questionId: kept, due: kept },
+  question_withdrawn: { questionId: kept },
 } as const satisfies { [K in EventKind]: Record<keyof EventData[K], FieldClass> };
 
 /** The fields of kind K classified as `c` in FIELD_CLASS. */

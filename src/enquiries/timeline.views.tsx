@@ -1,4 +1,4 @@
-import type { TimelineEvent } from './timeline.js';
+import type { EmailAttachmentNote, TimelineEvent } from './timeline.js';
 import { displayPerson, displayPhonesIn } from './phone-numbers.js';
 import { answeredByMachine } from '../outbox/delivery-status.js';
 import { channelLabel, statusLabel } from './enquiry.labels.js';
@@ -217,6 +217,26 @@ export function describeEvent(
       return {
         title: `Respond-by time passed without a response (${e.data.by === 'deadline' ? 'the journalist’s deadline' : 'the office’s target'})`,
       };
+    case 'question_asked': {
+      const to = Array.isArray(e.data.to)
+        ? e.data.to.map((r) => `${str(r.name)} (${r.via === 'sms' ? 'text' : 'email'})`)
+        : [];
+      return {
+        title: `Question to ${to.join(', ') || 'a colleague'}, answer due ${str(e.data.due)}`,
+        body: str(e.data.text),
+      };
+    }
+    case 'question_answered': {
+      const how = { link: 'by their link', sms: 'by text', email: 'by email' } as const;
+      return {
+        title: `Answer from ${str(e.data.from) || 'a colleague'} ${how[e.data.via] ?? ''} (internal)`,
+        body: str(e.data.text) || undefined,
+      };
+    }
+    case 'question_overdue':
+      return { title: `A question to colleagues is overdue (was due ${str(e.data.due)}): they have been reminded` };
+    case 'question_withdrawn':
+      return { title: 'A question to colleagues was withdrawn' };
     case 'updates_changed':
       return {
         title: e.data.on
@@ -344,27 +364,33 @@ function EmailBody(props: { data: TimelineEvent<'email_in'>['data'] }) {
           <div class="pre">{folded}</div>
         </details>
       ) : null}
-      {files.length ? (
-        <ul class="attachments">
-          {files.map((a) => (
-            <li>
-              {a.stored ? (
-                <a href={`/desk/attachments/${encodeURIComponent(a.id)}`} download>
-                  {str(a.filename) || 'attachment'}
-                </a>
-              ) : (
-                <span>{str(a.filename) || 'attachment'}</span>
-              )}{' '}
-              <span class="hint">
-                ({str(a.contentType)}, {spokenSize(Number(a.size))}
-                {a.stored ? '' : ', too large to keep: listed only'})
-              </span>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <Attachments files={files} />
     </div>
   );
+}
+
+/** An email's attachments to download (those too large to keep, listed only). */
+function Attachments(props: { files: readonly EmailAttachmentNote[] }) {
+  const files = props.files;
+  return files.length ? (
+    <ul class="attachments">
+      {files.map((a) => (
+        <li>
+          {a.stored ? (
+            <a href={`/desk/attachments/${encodeURIComponent(a.id)}`} download>
+              {str(a.filename) || 'attachment'}
+            </a>
+          ) : (
+            <span>{str(a.filename) || 'attachment'}</span>
+          )}{' '}
+          <span class="hint">
+            ({str(a.contentType)}, {spokenSize(Number(a.size))}
+            {a.stored ? '' : ', too large to keep: listed only'})
+          </span>
+        </li>
+      ))}
+    </ul>
+  ) : null;
 }
 
 /**
@@ -392,6 +418,9 @@ export function Timeline(props: {
               <span class="hint"> by {displayPerson(ev.actor, names)}</span>
             ) : null}
             {ev.kind === 'email_in' ? <EmailBody data={ev.data} /> : d.body ? <div class="pre">{d.body}</div> : null}
+            {ev.kind === 'question_answered' && Array.isArray(ev.data.attachments) ? (
+              <Attachments files={ev.data.attachments} />
+            ) : null}
             {ev.kind === 'voicemail' && !deleted.has(ev.data.recordingSid) ? (
               // biome-ignore lint/a11y/useMediaCaption: a voicemail has no caption track; its transcription, when Twilio makes one, is its own timeline entry.
               <audio

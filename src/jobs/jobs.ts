@@ -53,6 +53,8 @@ export const JOB_SCHEMAS = {
   incident_summary: z.object({ incidentId: id }),
   /** Queues an incident's line to every linked journalist who has not had it, in batches (src/incidents/holding-line.service.ts). */
   incident_line_send: z.object({ incidentId: id, lineId: id }),
+  /** A question to colleagues reached its due time: remind whoever has not answered, warn the desk (src/colleagues/). */
+  question_due: z.object({ questionId: id }),
 } as const;
 
 /** The name of a queued task. */
@@ -68,6 +70,8 @@ export const CRON_TASKS = [
   'calendar_sync',
   'retention_sweep',
   'deadline_sweep',
+  /** Erases colleagues deactivated longer than the retention period (src/colleagues/colleagues.tasks.ts). */
+  'colleague_retention',
 ] as const;
 
 /** The name of a task the crontab starts. */
@@ -93,6 +97,8 @@ export const JOB_PRIORITY = {
   incident_summary: -10,
   // It only queues texts and emails to journalists, which go at their own priority.
   incident_line_send: 0,
+  // It only queues reminders, which go on the journalist lane (never ahead of a page).
+  question_due: 0,
   // As a text to a journalist.
   send_email: 0,
   // After pages, beside texts to journalists: the officer is waiting for their phone to ring.

@@ -6,9 +6,29 @@ import type { Db } from '../db/database.js';
 import { AppError } from '../http/errors.js';
 import type { HoldingLines } from '../incidents/holding-line.service.js';
 import type { IncidentService } from '../incidents/incident.service.js';
-import { LINK_ACTIONS, LINK_PREFIX, linkCsrf, linkCsrfMatches, OnCallLinks, type LinkAction } from './link.service.js';
-import { ACTION_FIELD, DECLARE_FIELD, isLineOutcome, isLinkNotice, LinkGonePage, LinkPage } from './link.views.js';
+import {
+  LINK_ACTIONS,
+  LINK_PREFIX,
+  linkCsrf,
+  linkCsrfMatches,
+  OnCallLinks,
+  type LinkAction,
+  type LinkView,
+} from './link.service.js';
+import {
+  ACTION_FIELD,
+  DECLARE_FIELD,
+  isLineOutcome,
+  isLinkNotice,
+  LinkGonePage,
+  LinkPage,
+  type LinkPageProps,
+} from './link.views.js';
 import { onCallActor, type OnCallActions } from './oncall-actions.service.js';
+import type { QuestionService } from '../colleagues/questions.service.js';
+import type { QuestionsPanelProps } from '../colleagues/questions.views.js';
+import { ASK_IDS } from '../colleagues/questions.views.js';
+import { readAskForm, type AskErrors } from '../colleagues/question.forms.js';
 
 /** What the link's routes need: the on-call actions, incidents (declared from the view) and the settings for wording and expiry. */
 export interface LinkRouteDeps {
@@ -19,6 +39,8 @@ export interface LinkRouteDeps {
   incidents: Pick<IncidentService, 'declare'>;
   /** The incident's line, shown on the link and sent to this one journalist (the desk's own send). */
   holdingLines: Pick<HoldingLines, 'lineForEnquiry' | 'sendToEnquiry'>;
+  /** Questions to colleagues: asked from the link as from the desk (issue 26, item 6). */
+  questions: QuestionService;
 }
 
 /**
@@ -85,6 +107,46 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
   };
   const base = (token: string) => `${LINK_PREFIX}${token}`;
 
+  /** The view's questions panel: the enquiry's questions, whom the officer can ask, and a refused form's problems. */
+  const questionsFor = async (
+    enquiry: { id: string; status: string; respond_by: Date | null },
+    ask?: Pick<QuestionsPanelProps, 'errors' | 'values'>,
+  ): Promise<QuestionsPanelProps> => {
+    const [questions, colleagues, suggestedDue] = await Promise.all([
+      deps.questions.questionsOf(enquiry.id),
+      deps.questions.askable(),
+      deps.questions.suggestedDue(enquiry, ask?.values?.colleagues ?? []),
+    ]);
+    return {
+      questions,
+      colleagues,
+      suggestedDue,
+      emailEnabled: deps.questions.emailEnabled,
+      canAsk: !['closed', 'withdrawn', 'erased'].includes(enquiry.status),
+      directoryHref: null,
+      ...ask,
+    };
+  };
+
+  /** The view of `token` as rendered for every answer: its forms' tokens, and the questions panel. */
+  const page = async (
+    token: string,
+    view: LinkView,
+    extra: Omit<LinkPageProps, 'office' | 'now' | 'base' | 'csrf' | 'formKey' | 'view' | 'questions'> = {},
+    ask?: Pick<QuestionsPanelProps, 'errors' | 'values'>,
+  ) => (
+    <LinkPage
+      office={config.office}
+      now={clock()}
+      base={base(token)}
+      csrf={linkCsrf(token)}
+      formKey={formKey()}
+      view={view}
+      questions={await questionsFor(view.enquiry, ask)}
+      {...extra}
+    />
+  );
+
   app.get(`${LINK_PREFIX}:token`, async (c) => {
     const token = c.req.param('token');
     const notice = c.req.query('done');
@@ -95,17 +157,11 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
     const view = await links.view(token, { record: !isLinkNotice(notice) && isPageLoad(c.req) });
     if (!view) return gone(c);
     return c.html(
-      <LinkPage
-        office={config.office}
-        now={clock()}
-        base={base(token)}
-        csrf={linkCsrf(token)}
-        formKey={formKey()}
-        view={view}
-        notice={isLinkNotice(notice) ? notice : undefined}
-        acked={c.req.query('acked') === '1'}
-        lineOutcome={isLineOutcome(lineOutcome) ? lineOutcome : undefined}
-      />,
+      await page(token, view, {
+        notice: isLinkNotice(notice) ? notice : undefined,
+        acked: c.req.query('acked') === '1',
+        lineOutcome: isLineOutcome(lineOutcome) ? lineOutcome : undefined,
+      }),
     );
   });
 
@@ -151,16 +207,40 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
       if (!Object.keys(errors).length) errors[DECLARE_FIELD.name] = err.message;
       c.status(422);
       return c.html(
-        <LinkPage
-          office={config.office}
-          now={clock()}
-          base={base(token)}
-          csrf={linkCsrf(token)}
-          formKey={formKey()}
-          view={view}
-          errors={errors}
-          values={{ [DECLARE_FIELD.name]: input.name, [DECLARE_FIELD.terms]: input.terms }}
-        />,
+        await page(token, view, {
+          errors,
+          values: { [DECLARE_FIELD.name]: input.name, [DECLARE_FIELD.terms]: input.terms },
+        }),
+      );
+    }
+  });
+
+  // Asking colleagues from the link (registered before the actions' route, like declare).
+  app.post(`${LINK_PREFIX}:token/questions`, async (c) => {
+    const token = c.req.param('token');
+    // The form token is checked as for every other form of the view; the ticked colleagues repeat.
+    await readForm(c, token);
+    const raw = await c.req.parseBody({ all: true });
+    const input = readAskForm(raw);
+    const view = await links.view(token, { record: false });
+    if (!view) return gone(c);
+    if (
+      String(raw.reference ?? '')
+        .trim()
+        .toUpperCase() !== view.enquiry.reference
+    )
+      throw new AppError('not_found', 'The page you asked for does not exist.');
+    try {
+      await deps.questions.ask(view.enquiry.reference, input, onCallActor(view.officer));
+      return c.redirect(`${base(token)}?done=asked`, 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'validation') throw err;
+      const fields = (err.details.fields ?? {}) as AskErrors;
+      const errors: Record<string, string> = {};
+      for (const [k, v] of Object.entries(fields)) if (v) errors[ASK_IDS[k as keyof typeof ASK_IDS]] = v;
+      c.status(422);
+      return c.html(
+        await page(token, view, { errors }, { errors: fields, values: { ...input, colleagues: input.colleagueIds } }),
       );
     }
   });
@@ -192,16 +272,7 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
       if (!view) return gone(c);
       c.status(422);
       return c.html(
-        <LinkPage
-          office={config.office}
-          now={clock()}
-          base={base(token)}
-          csrf={linkCsrf(token)}
-          formKey={formKey()}
-          view={view}
-          errors={{ [field]: message }}
-          values={act === 'line' ? {} : { [field]: text }}
-        />,
+        await page(token, view, { errors: { [field]: message }, values: act === 'line' ? {} : { [field]: text } }),
       );
     }
   });

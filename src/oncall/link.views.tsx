@@ -1,3 +1,4 @@
+import { ASK_IDS, QuestionsPanel, type QuestionsPanelProps } from '../colleagues/questions.views.js';
 import type { EscalationStep, OfficeConfig } from '../config.js';
 import { CASEWORK_LIMITS } from '../enquiries/casework.limits.js';
 import { optOutNotice } from '../sms/opt-out.js';
@@ -61,12 +62,12 @@ export function isLinkAction(s: string | undefined): s is LinkAction {
   return (LINK_ACTIONS as readonly string[]).includes(s ?? '');
 }
 
-/** What the view can say was just done: one of the actions, or an incident declared from it. */
-export type LinkNotice = LinkAction | 'declare';
+/** What the view can say was just done: one of the actions, an incident declared, or a question asked of colleagues. */
+export type LinkNotice = LinkAction | 'declare' | 'asked';
 
 /** True when `s` names something the view reports as done after a redirect. */
 export function isLinkNotice(s: string | undefined): s is LinkNotice {
-  return s === 'declare' || isLinkAction(s);
+  return s === 'declare' || s === 'asked' || isLinkAction(s);
 }
 
 /** The declare form's controls (and error anchors), by the incident field each one fills. */
@@ -98,6 +99,8 @@ export interface LinkPageProps {
   lineOutcome?: LineOutcome;
   errors?: Record<string, string>;
   values?: Record<string, string>;
+  /** Questions to colleagues about the enquiry, and the form to ask one (src/colleagues). */
+  questions?: QuestionsPanelProps;
 }
 
 /** One of the view's text actions (reply, note, done): a heading, one text area and its button, in its own form. */
@@ -173,9 +176,11 @@ export function LinkPage(p: LinkPageProps) {
           <p>
             {p.notice === 'declare'
               ? declaredNotice(SUMMARY_WORD[p.view.officerReach])
-              : p.notice === 'line' && p.lineOutcome
-                ? LINE_NOTICE[p.lineOutcome](lineKind(p.view.line), lineRouteWords(p.view.line))
-                : DONE_NOTICE[p.notice](p.view.officer.phone)}
+              : p.notice === 'asked'
+                ? 'Question sent. Their answer appears under Questions to colleagues, and on the desk.'
+                : p.notice === 'line' && p.lineOutcome
+                  ? LINE_NOTICE[p.lineOutcome](lineKind(p.view.line), lineRouteWords(p.view.line))
+                  : DONE_NOTICE[p.notice](p.view.officer.phone)}
             {p.acked && p.notice !== 'ack' ? ' The page is acknowledged: escalation stopped.' : ''}
           </p>
         </div>
@@ -189,7 +194,10 @@ export function LinkPage(p: LinkPageProps) {
         hidden={hidden}
       />
       {hasErrors ? (
-        <ErrorSummary errors={errors} order={[...Object.values(ACTION_FIELD), ...Object.values(DECLARE_FIELD)]} />
+        <ErrorSummary
+          errors={errors}
+          order={[...Object.values(ACTION_FIELD), ...Object.values(ASK_IDS), ...Object.values(DECLARE_FIELD)]}
+        />
       ) : null}
       <p class="lead subject">{e.subject}</p>
       <dl class="summary">
@@ -283,6 +291,16 @@ export function LinkPage(p: LinkPageProps) {
         error={errors.response}
         value={values.response}
       />
+      {p.questions ? (
+        <QuestionsPanel
+          p={p.questions}
+          office={p.office}
+          now={p.now}
+          csrf={p.csrf}
+          action={(name) => `${p.base}/${name}`}
+          hidden={hidden}
+        />
+      ) : null}
       <DeclareIncident
         summary={SUMMARY_WORD[p.view.officerReach]}
         base={p.base}

@@ -1,3 +1,4 @@
+import { eraseQuestionsOf } from '../colleagues/questions.repository.js';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import { pageBudgetKey } from '../enquiries/page-budget.js';
@@ -218,6 +219,7 @@ export async function referencesOf(tx: Tx, ids: string[]): Promise<string[]> {
  * - voice: their calls, transcriptions and recordings (`eraseCallsOfEnquiries`);
  * - email: the people named, subjects, texts, attachments (`eraseEmailsOf`);
  * - reports: subjects in the morning digests and their texts (`eraseFromDigests`);
+ * - colleagues: the desk's questions about them and the answers (`eraseQuestionsOf`);
  * - jobs: queued or failed jobs carrying their number or text (`dropJobsNaming`).
  * Keeps the outlet, times, status and outcome (the figures). `senderPhone` and `senderEmail` (an
  * erasure request, where every enquiry of theirs is in `ids`, if they have any): what they sent
@@ -241,6 +243,7 @@ export async function eraseEnquiries(
   // The journalist's status links stop working (the page would show what is left): gone with their hashes.
   await deleteStatusLinksOf(tx, ids);
   await eraseLineRecipientsOf(tx, ids);
+  await eraseQuestionsOf(tx, ids, at);
   await erasePagesOf(tx, ids);
   await eraseCallsOfEnquiries(tx, ids, at);
   await eraseEmailsOf(tx, ids, at);

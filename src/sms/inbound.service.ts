@@ -26,6 +26,19 @@ export interface AckHandler {
   handle(tx: Tx, message: { from: string; body: string; messageSid: string }): Promise<string | null>;
 }
 
+/**
+ * Texts for someone inside the office other than on-call (a colleague answering the desk's
+ * question: src/colleagues/), tried after the on-call commands and before a journalist's: the
+ * reply, and the enquiry it changed (the text is stored with it, so erasing the enquiry erases it,
+ * and its queue row is re-read after the commit); null when the text is not for it.
+ */
+export interface InternalTexts {
+  handle(
+    tx: Tx,
+    message: { from: string; body: string },
+  ): Promise<{ reply: string; enquiry: { id: string; reference: string } | null } | null>;
+}
+
 export interface InboundSmsDeps {
   db: Db;
   clock: Clock;
@@ -34,8 +47,11 @@ export interface InboundSmsDeps {
   };
   enquiries: EnquiryService;
   acks?: AckHandler;
+  internal?: InternalTexts;
   /** Told about each new enquiry once its transaction has committed. */
   arrivals?: ArrivalsPort;
+  /** Told about an enquiry an internal text changed, once its transaction has committed. */
+  changes?: { announceChange(reference: string): void };
 }
 
 /** True when the text contains the word URGENT in any case ("urgent!", "URGENT:" count; "nonurgent" does not). */
@@ -69,6 +85,7 @@ export class InboundSmsService {
   }): Promise<string | null> {
     // Set inside the transaction's callback, read after it (hence the cast: no narrowing to null).
     let created = null as string | null;
+    let changed = null as string | null;
     const reply = await this.deps.db.transaction().execute(async (tx) => {
       await repo.lockKey(tx, `sms:${message.messageSid}`);
       const seen = await intake.findInboundSms(tx, message.messageSid);
@@ -122,6 +139,20 @@ export class InboundSmsService {
           received_at: now,
         });
         return ackReply;
+      }
+
+      const internal = await this.deps.internal?.handle(tx, { from: message.from, body });
+      if (internal) {
+        await intake.insertInboundSms(tx, {
+          message_sid: message.messageSid,
+          from_number: message.from,
+          body,
+          enquiry_id: internal.enquiry?.id ?? null,
+          reply: internal.reply,
+          received_at: now,
+        });
+        changed = internal.enquiry?.reference ?? null;
+        return internal.reply;
       }
 
       const urgent = saysUrgent(body);
@@ -181,6 +212,7 @@ export class InboundSmsService {
     });
     // After the commit: a queue told earlier would look for a row it cannot see yet.
     if (created) this.deps.arrivals?.announce(created);
+    if (changed) this.deps.changes?.announceChange(changed);
     return reply;
   }
 

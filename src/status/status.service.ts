@@ -78,6 +78,8 @@ export interface StatusView {
   /** How changes would reach them (null: no way, so the page offers no switch). */
   updatesBy: 'email' | 'sms' | null;
   updatesOff: boolean;
+  /** The office is checking the facts with colleagues (no names: who is asked is internal). */
+  checkingFacts: boolean;
   now: Date;
 }
 
@@ -150,6 +152,8 @@ export interface StatusPagesDeps {
   /** Stops the on-call escalation when the journalist withdraws the enquiry. */
   paging: Pick<PagingPort, 'stopEscalation'>;
   arrivals?: ArrivalsPort;
+  /** Whether the office is waiting on colleagues for the facts (src/colleagues/), said without names. */
+  facts?: { checkingFacts(enquiryId: string): Promise<boolean> };
 }
 
 /** The status page behind a token: what it shows, and the journalist's actions. */
@@ -176,7 +180,7 @@ export class StatusPages {
     const e = await this.find(db, token, now, false);
     if (!e) return null;
     const office = officeStatus(now, config.office);
-    const [additions, withdrawn, officer] = await Promise.all([
+    const [additions, withdrawn, officer, checkingFacts] = await Promise.all([
       repo.journalistAdditions(db, e.id),
       e.status === 'withdrawn' ? repo.withdrawal(db, e.id) : undefined,
       config.status.showOfficerFirstName
@@ -184,6 +188,7 @@ export class StatusPages {
           ? findUserById(db, e.assigned_to).then((u) => u?.name ?? null)
           : null
         : null,
+      isOpenStatus(e.status) ? (this.deps.facts?.checkingFacts(e.id) ?? false) : false,
     ]);
     const route = this.deps.updates.routeFor(e);
     return {
@@ -207,6 +212,7 @@ export class StatusPages {
       canChange: isOpenStatus(e.status),
       updatesBy: route?.medium ?? null,
       updatesOff: e.updates_off,
+      checkingFacts,
       now,
     };
   }

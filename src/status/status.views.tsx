@@ -161,6 +161,9 @@ export function StatusPage(p: StatusPageProps) {
           {v.urgent && v.canChange ? <strong class="tag tag--urgent">Urgent</strong> : null}
         </h2>
         <p>{stage.text}</p>
+        {v.checkingFacts && v.stage !== 'waiting' ? (
+          <p class="status-facts">We are checking the facts with colleagues before we answer.</p>
+        ) : null}
         {v.withdrawnReason ? <p class="pre">Your reason: {v.withdrawnReason}</p> : null}
       </section>
 

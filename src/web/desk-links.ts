@@ -14,6 +14,9 @@ export const DONE_CODES = [
   'acknowledged',
   'linked',
   'unlinked',
+  'asked',
+  'questionWithdrawn',
+  'questionClosed',
 ] as const;
 export type DoneCode = (typeof DONE_CODES)[number];
 

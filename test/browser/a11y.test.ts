@@ -3,7 +3,7 @@
  * (empty, and re-shown with errors), the confirmation page, the desk's sign-in page, the queue
  * (with an urgent and an overdue enquiry, and with a live arrival), an enquiry page with a full
  * timeline (page, delivery receipt, acknowledgement, assignment, note) and the manager's pages
- * (rota, also with errors; users; audit log).
+ * (rota, also with errors; users; audit log); a colleague's answer page (issue 26) at 320px.
  * Every page must have no violations; a failure lists each rule, element and what to fix.
  *
  * Then every page the desk serves (the GET routes of deskRoutes with every feature's desk pages, so a new page cannot be
@@ -80,6 +80,7 @@ const NOT_PAGES = [
   '/recordings/:sid',
   '/attachments/:id',
   '/privacy/export.json',
+  '/colleagues/:id/export.json',
 ];
 
 /** The GET paths deskRoutes registers (built over stand-ins: only the routing table is read). */
@@ -112,6 +113,10 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
   let incidentId: string;
   /** The preview before its holding line is sent (issue 23). */
   let previewPath: string;
+  /** A colleague in the directory (issue 26), with a long name and role. */
+  let colleagueId: string;
+  /** The colleague's answer link (`/q/{token}`) to the question the officer asked about `longReference`. */
+  let answerPath: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -207,6 +212,8 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     desktop = await browser.newContext({ ...DESKTOP, storageState: session });
     for (const c of [phone, desktop]) c.setDefaultTimeout(10_000);
     incidentId = await declareIncident(m);
+    colleagueId = await addColleague(m);
+    answerPath = await askColleague(o);
     await Promise.all([m.close(), o.close()]);
   }, 120_000);
 
@@ -240,6 +247,68 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     previewPath = (await page.getByRole('link', { name: /^Preview and send/ }).getAttribute('href'))!;
     return id!;
   }
+
+  /** A manager adds a colleague with a long name, role and address to the directory; returns their id. */
+  async function addColleague(page: Page): Promise<string> {
+    await page.goto(url('/desk/colleagues'));
+    await page.getByLabel('Name', { exact: true }).fill('Detective Superintendent Alexandra Montgomery-Whitfield');
+    await page.getByLabel('Role (optional)').fill('Senior Investigating Officer, Operation Kestrel');
+    await page.getByLabel('Department (optional)').fill('Major Crime Investigation Team (North)');
+    await page.getByLabel('Mobile', { exact: true }).fill('07911 123456');
+    await page.getByLabel('Email address').fill('alexandra.montgomery-whitfield@major-crime.police.example.org.uk');
+    await page.getByLabel('Monday to Friday, between the times below').check();
+    await page.getByLabel('From', { exact: true }).fill('08:00');
+    await page.getByLabel('To', { exact: true }).fill('16:00');
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Add colleague' }).click(),
+    ]);
+    await page.waitForLoadState();
+    const href = await page.getByRole('link', { name: /^Detective Superintendent Alexandra/ }).getAttribute('href');
+    const id = /^\/desk\/colleagues\/(\d+)$/.exec(href ?? '')?.[1];
+    expect(id, `${page.url()} ${href}`).toBeDefined();
+    return id!;
+  }
+
+  /**
+   * The officer asks the colleague a question about `longReference` from its enquiry page, so the
+   * page shows a question pending; returns the answer link from the text the colleague got.
+   */
+  async function askColleague(page: Page): Promise<string> {
+    await page.goto(url(`/desk/enquiries/${longReference}`));
+    await page.getByLabel(/^Detective Superintendent Alexandra/).check();
+    await page
+      .getByLabel('Your question')
+      .fill('Has anyone been arrested in connection with the depot fire, and is the site now a crime scene?');
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Send the question' }).click(),
+    ]);
+    await page.waitForLoadState();
+    const texts = await desk.twilio.waitForMessages(3, 15_000);
+    const text = texts.find((t) => t.body?.includes(longReference) && t.body.includes('/q/'));
+    const path = /\/q\/[A-Za-z0-9_-]{22}/.exec(text?.body ?? '')?.[0];
+    expect(path, JSON.stringify(texts.map((t) => t.body))).toBeDefined();
+    return path!;
+  }
+
+  it("a colleague's answer page at 320px: no axe violation, no sideways scrolling", async () => {
+    const page = await phone.newPage();
+    const res = await page.goto(url(answerPath));
+    expect(res?.status()).toBe(200);
+    await expectNoViolations(page, `${answerPath} (answer page) at 320px`);
+    await expectFits(page, 'the answer page at 320px');
+    // Sent empty: the error summary and the message beside the box pass too.
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Send to the press office' }).click(),
+    ]);
+    await page.waitForLoadState();
+    await expect.poll(() => page.locator('.error-message').count()).toBe(1);
+    await expectNoViolations(page, `${answerPath} (answer page, refused) at 320px`);
+    await expectFits(page, 'the refused answer page at 320px');
+    await page.close();
+  });
 
   afterAll(async () => {
     for (const c of [visitor, manager, officer, phone, desktop]) await c?.close().catch(() => undefined);
@@ -407,6 +476,7 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
   /** The manager's pages (issue 23: the navigation wraps at 390px, nothing overflows at 390 or 320). */
   const MANAGER_PAGES = [
     '/desk/rota',
+    '/desk/colleagues',
     '/desk/users',
     '/desk/audit',
     '/desk/audit?from=2026-02-30',
@@ -520,6 +590,9 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
       '/desk/reports?period=custom&from=2026-13-01&to=',
     ],
     '/rota': () => ['/desk/rota'],
+    '/colleagues': () => ['/desk/colleagues'],
+    '/colleagues/:id': () => [`/desk/colleagues/${colleagueId}`],
+    '/colleagues/:id/erase': () => [`/desk/colleagues/${colleagueId}/erase`],
     '/users': () => ['/desk/users'],
     '/audit': () => [
       '/desk/audit',

@@ -194,6 +194,14 @@ describe('the crontab across the autumn clock change (Fri 23 Oct 2026 BST to Mon
     expect(erased.map((e) => e.name)).toEqual(['[erased]', '[erased]', '[erased]', 'Ann Reporter']);
     expect(cron.logged).toEqual(Array(3).fill('retention: erased personal data from 1 enquiries'));
 
+    // The directory's retention (issue 26) at 02:47 UTC each night, after the journalists'.
+    expect(cron.ranAt('colleague_retention')).toEqual([
+      'Fri 23 Oct 03:47 BST',
+      'Sat 24 Oct 03:47 BST',
+      'Sun 25 Oct 02:47 GMT',
+      'Mon 26 Oct 02:47 GMT',
+    ]);
+
     // The calendar at 03:17 UTC, and what it wrote has the office's days in their own offsets.
     expect(cron.ranAt('calendar_sync')).toEqual([
       'Fri 23 Oct 04:17 BST',

@@ -575,8 +575,8 @@ describe('access to the manager pages', () => {
     return [...nav.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => `${m[2]} ${m[1]}`);
   }
 
-  it('manager areas are the rota, users, audit log and data requests, each registered by its feature', () => {
-    expect([...MANAGER_AREAS].sort()).toEqual(['/audit', '/privacy', '/rota', '/users']);
+  it('manager areas are the rota, colleagues, users, audit log and data requests, each registered by its feature', () => {
+    expect([...MANAGER_AREAS].sort()).toEqual(['/audit', '/colleagues', '/privacy', '/rota', '/users']);
   });
 
   it('the header shows an officer the queue, incidents and reports, and a manager the manager sections too', async () => {
@@ -588,6 +588,7 @@ describe('access to the manager pages', () => {
       'Incidents /desk/incidents',
       'Reports /desk/reports',
       'Rota /desk/rota',
+      'Colleagues /desk/colleagues',
       'Users /desk/users',
       'Audit log /desk/audit',
       'Data requests /desk/privacy',

@@ -17,6 +17,7 @@ const SATURDAY_10AM = '2026-12-05T10:00:00Z';
 const MONDAY_0905 = '2026-12-07T09:05:00Z';
 const ON_CALL = '+447911200001';
 const HANDOVER_PHONE = '+447911200009';
+const COLLEAGUE = '+447911200005';
 const MANAGER = { email: 'erasure.manager@press.example', password: 'manager-password-1' };
 const JOURNALIST = {
   name: 'Jasper Journo',
@@ -158,6 +159,28 @@ describe('an erasure request', () => {
     )?.[1];
     expect(statusToken).toBeUndefined(); // stored replies carry the link blanked, never a token
     await h.jobs.settle();
+    // The desk asks a colleague about it (issue 26): the question names the journalist, and the
+    // colleague's answer by text quotes their number.
+    const created = new Date();
+    const { id: colleagueId } = await h.database.db
+      .insertInto('colleague')
+      .values({
+        name: 'Insp. Ali Khan',
+        mobile: COLLEAGUE,
+        email: null,
+        usual_hours: null,
+        created_at: created,
+        updated_at: created,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await h.services.questions.ask(
+      apiRef,
+      { colleagueIds: [colleagueId], via: 'sms', question: `Did ${JOURNALIST.name} ring the control room?`, due: '' },
+      { userId: null, email: 'test' },
+    );
+    await h.jobs.settle();
+    expect((await h.sms(COLLEAGUE, `Yes, ${JOURNALIST.name} rang from ${JOURNALIST.typed}.`)).status).toBe(200);
 
     // Monday morning: the digest lists the three, and is texted (once failing, then sent).
     h.clock.set(MONDAY_0905);
@@ -189,6 +212,8 @@ describe('an erasure request', () => {
       'graphile_worker._private_jobs.payload',
       'graphile_worker._private_jobs.last_error',
       'public.incident_line_sent.contact',
+      'public.colleague_question.text',
+      'public.question_answer.text',
     ]) {
       expect(
         before.some((f) => f.startsWith(place)),

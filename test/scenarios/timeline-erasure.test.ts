@@ -114,6 +114,23 @@ const SAMPLES = {
   incident_summary: { incidentId: '1', to: JOURNALIST.phone },
   deadline_warning: { respondBy: '2026-01-01T06:00:00.000Z', by: 'deadline' },
   deadline_breached: { respondBy: '2026-01-01T06:00:00.000Z', by: 'target' },
+  question_asked: {
+    questionId: '1',
+    to: [{ name: `${JOURNALIST.name}'s SIO`, via: 'email' }],
+    text: JOURNALIST.text,
+    due: '2026-01-01T05:00:00.000Z',
+  },
+  question_answered: {
+    questionId: '1',
+    from: `${JOURNALIST.name}'s SIO`,
+    via: 'email',
+    text: JOURNALIST.text,
+    attachments: [
+      { id: '1', filename: `${JOURNALIST.name}.pdf`, contentType: 'application/pdf', size: 1, stored: true },
+    ],
+  },
+  question_overdue: { questionId: '1', due: '2026-01-01T05:00:00.000Z' },
+  question_withdrawn: { questionId: '1' },
 } satisfies { [K in EventKind]: EventData[K] };
 
 /** The journalist's enquiry row, received at `at`. */
