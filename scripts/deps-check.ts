@@ -48,6 +48,7 @@ const ORDER = [
   'sms',
   'email',
   'colleagues',
+  'statements',
   'voice',
   'reports',
   'incidents',

@@ -146,6 +146,15 @@ export const fileConfigSchema = z.strictObject({
     /** Journalists' personal data is erased this many months after their enquiry is closed. */
     monthsAfterClose: z.number().int().min(1).max(120),
   }),
+  /** Statements and the record of what was released (issue 26). */
+  statements: z.strictObject({
+    /**
+     * The reasons the office records for withholding something from a response (the release
+     * decision): short, countable, the office's own words. Changing the list keeps the reasons
+     * already recorded.
+     */
+    withholdReasons: z.array(z.string().trim().min(1).max(80)).min(1).max(30),
+  }),
   /** The journalist's status page, `/status/{token}` (issue 17). */
   status: z.strictObject({
     /** Show the assigned officer's first name on the page ("with Sam"); off: "with a press officer". */

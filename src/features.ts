@@ -19,6 +19,7 @@ import { privacyFeature } from './privacy/feature.js';
 import { reportsFeature } from './reports/feature.js';
 import type { Services } from './services.js';
 import { smsFeature } from './sms/feature.js';
+import { statementsFeature } from './statements/feature.js';
 import { statusFeature } from './status/feature.js';
 import { telephonyFeature } from './telephony/feature.js';
 import { voiceFeature } from './voice/feature.js';
@@ -34,6 +35,7 @@ export const FEATURES: readonly FeatureDescriptor<Services>[] = [
   statusFeature,
   emailFeature,
   colleaguesFeature,
+  statementsFeature,
   incidentsFeature,
   reportsFeature,
   privacyFeature,

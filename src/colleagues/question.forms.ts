@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { staffText } from '../enquiries/staff-text.js';
-import { defineForm, type FieldErrors, type FieldId } from '../http/form-schema.js';
+import {
+  allValues,
+  defineForm,
+  firstValue,
+  type FieldErrors,
+  type FieldId,
+  type RepeatedBody,
+} from '../http/form-schema.js';
 
 /** Lengths of what is written to and by colleagues: a question fits one text with its link and words around it. */
 export const QUESTION_LIMITS = { question: 1_200, answer: 10_000 } as const;
@@ -43,16 +50,11 @@ export interface AskInput {
  * Reads an ask form from a body parsed with `parseBody({ all: true })`: the ticked colleagues
  * (`colleagues`, repeated), and the first value of each other field ('' when absent or a file).
  */
-export function readAskForm(raw: Record<string, unknown>): AskInput {
-  const one = (k: string) => {
-    const v = raw[k];
-    const first = Array.isArray(v) ? v[0] : v;
-    return typeof first === 'string' ? first : '';
-  };
+export function readAskForm(raw: RepeatedBody): AskInput {
   return {
-    colleagueIds: ([] as unknown[]).concat(raw.colleagues ?? []).filter((v): v is string => typeof v === 'string'),
-    question: one(askForm.ids.question),
-    via: one(askForm.ids.via),
-    due: one(askForm.ids.due),
+    colleagueIds: allValues(raw, 'colleagues'),
+    question: firstValue(raw, askForm.ids.question),
+    via: firstValue(raw, askForm.ids.via),
+    due: firstValue(raw, askForm.ids.due),
   };
 }

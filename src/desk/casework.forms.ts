@@ -46,7 +46,11 @@ export type CaseworkField =
   | FieldId<typeof urgencyForm.schema>
   | 'page'
   | 'assignee'
-  | 'status';
+  | 'status'
+  // The release decision's (src/statements/decision.ts): its reasons, what was withheld, who decided.
+  | 'reasons'
+  | 'withheld'
+  | 'decidedBy';
 
 /** The enquiry page's per-field messages. */
 export type CaseworkErrors = FieldErrors<CaseworkField>;

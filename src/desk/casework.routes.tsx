@@ -6,8 +6,9 @@ import type { Db } from '../db/database.js';
 import * as enquiries from '../enquiries/enquiries.repository.js';
 import { normaliseReference } from '../enquiries/reference.js';
 import type { z } from 'zod';
-import { AppError } from '../http/errors.js';
-import type { Form } from '../http/form-schema.js';
+import { AppError, validationFields } from '../http/errors.js';
+import { checkDecision, type Decision } from '../statements/decision.js';
+import { allValues, firstValue, type Form } from '../http/form-schema.js';
 import type { Actor } from '../audit/audit.repository.js';
 import { deskSession, type DeskEnv } from '../web/session.js';
 import {
@@ -37,7 +38,7 @@ const NO_QUESTIONS = new Set(['closed', 'withdrawn', 'erased']);
 export function caseworkRoutes(deps: {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'office'>;
+  config: Pick<Config, 'office' | 'statements'>;
   casework: CaseworkService;
   questions: QuestionService;
 }) {
@@ -116,6 +117,7 @@ export function caseworkRoutes(deps: {
         optOut={optOut ?? null}
         errors={errors}
         values={values}
+        withholdReasons={deps.config.statements.withholdReasons}
         questions={{
           questions,
           colleagues,
@@ -185,12 +187,53 @@ export function caseworkRoutes(deps: {
     '/enquiries/:reference/note',
     actForm('note', noteForm, (ref, v, a) => casework.addNote(ref, v.note, a)),
   );
-  app.post(
-    '/enquiries/:reference/response',
-    actForm('response', responseForm, (ref, v, actor) =>
-      casework.recordResponse(ref, v.response, actor, undefined, { release: v.release }),
-    ),
-  );
+  // The response with its release decision: the reasons are ticked boxes (a repeated field), and
+  // the form's problems and the decision's are reported together.
+  app.post('/enquiries/:reference/response', async (c) => {
+    const reference = referenceOf(c);
+    const raw = await c.req.parseBody({ all: true });
+    const one = (k: string) => firstValue(raw, k);
+    const reasons = allValues(raw, 'reasons');
+    const typed = {
+      response: one('response'),
+      release: one('release'),
+      withheld: one('withheld'),
+      decidedBy: one('decidedBy'),
+    };
+    const { user } = deskSession(c);
+    const refuse = (errors: CaseworkErrors) =>
+      render(c, reference, 422, errors, { ...typed, reasons: reasons.join('\n') });
+    const parsed = responseForm.validate(typed);
+    let errors: CaseworkErrors = parsed.ok ? {} : { ...parsed.errors };
+    let decision: Decision | null = null;
+    try {
+      decision = checkDecision(
+        { reasons, withheld: typed.withheld, decidedBy: typed.decidedBy },
+        deps.config.statements.withholdReasons,
+      );
+    } catch (err) {
+      const fields = validationFields(err);
+      if (!fields) throw err;
+      errors = { ...errors, ...fields };
+    }
+    if (!parsed.ok || !decision) return refuse(errors);
+    try {
+      const eventId = await casework.recordResponse(
+        reference,
+        parsed.values.response,
+        { userId: user.id, email: user.email },
+        undefined,
+        {
+          release: parsed.values.release,
+          decision,
+        },
+      );
+      return c.redirect(doneHref(reference, 'response', eventId), 303);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'validation' && err.details.fields) return refuse(err.details.fields);
+      throw err;
+    }
+  });
   app.post(
     '/enquiries/:reference/release',
     act('released', (ref, b, actor) => deps.casework.releaseResponse(ref, b.released === 'yes', actor)),

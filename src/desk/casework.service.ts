@@ -26,6 +26,7 @@ import { emailReplyForm, noteForm, responseForm, smsReplyForm, urgencyForm } fro
 import * as repo from './casework.repository.js';
 import { STATUS_LABELS } from '../enquiries/enquiry.labels.js';
 import { findUserById } from '../web/users.repository.js';
+import { NOTHING_WITHHELD, recordDecision, type Decision } from '../statements/decision.js';
 
 /** Statuses that close an enquiry (its close time is set, and reports count it closed). */
 function closes(s: EnquiryStatus): boolean {
@@ -218,7 +219,9 @@ export class CaseworkService {
   }
 
   /**
-   * Records the press line given to the journalist; the first one counts as the first response.
+   * Records the press line given to the journalist, with its release decision (what was withheld
+   * and why, who decided: nothing withheld, decided by the actor, when not given); the first one
+   * counts as the first response.
    * `release`: it is also shown on the journalist's status page, and the first release tells them
    * (once, by their channel); without it a response released earlier comes off the page, since
    * the officer chose not to show this wording. Returns the timeline entry.
@@ -228,10 +231,11 @@ export class CaseworkService {
     text: string,
     actor: Actor,
     tx?: Tx,
-    opts: { release?: boolean } = {},
+    opts: { release?: boolean; decision?: Decision } = {},
   ): Promise<string> {
     const { response } = responseForm.check({ response: text });
     const release = opts.release ?? false;
+    const decision = opts.decision ?? NOTHING_WITHHELD;
     return this.withEnquiry(
       reference,
       async (tx, e, now) => {
@@ -241,19 +245,34 @@ export class CaseworkService {
           response_released_at: release ? now : null,
           ...this.firstResponse(e, now),
         });
+        // The release decision (issue 26): what was withheld and why, and who decided, on the record.
+        const decidedBy = await recordDecision(tx, {
+          enquiryId: e.id,
+          at: now,
+          recordedBy: actor.email,
+          released: response,
+          toPage: release,
+          decision,
+        });
         const eventId = await addEvent(tx, {
           enquiryId: e.id,
           at: now,
           kind: 'response_recorded',
           actor: actor.email,
-          data: { text: response, released: release },
+          data: {
+            text: response,
+            released: release,
+            reasons: decision.reasons,
+            ...(decision.withheld ? { withheld: decision.withheld } : {}),
+            decidedBy,
+          },
         });
         await audit(tx, {
           at: now,
           actor,
           action: 'enquiry.response_recorded',
           enquiryId: e.id,
-          detail: { released: release },
+          detail: { released: release, reasons: decision.reasons, decidedBy },
         });
         if (release) await this.deps.updates?.tell(tx, updated, 'released', now);
         return eventId;

@@ -29,6 +29,7 @@ import { channelLabel, statusLabel } from '../enquiries/enquiry.labels.js';
 import { Timeline } from '../enquiries/timeline.views.js';
 import type { Incident } from '../incidents/incident.tables.js';
 import { ASK_IDS, QuestionsPanel, type QuestionsPanelProps } from '../colleagues/questions.views.js';
+import { DECISION_LIMITS } from '../statements/decision.js';
 
 type When = (d: Date) => string;
 
@@ -40,6 +41,9 @@ const ERROR_ORDER: readonly CaseworkField[] = [
   'reply',
   'email',
   'response',
+  'reasons',
+  'withheld',
+  'decidedBy',
   'release',
   'note',
   'reason',
@@ -172,6 +176,8 @@ export interface EnquiryPageProps {
   values?: Partial<Record<CaseworkField, string>>;
   /** Questions to colleagues outside the desk, and the form to ask one (src/colleagues). */
   questions?: QuestionsPanelProps;
+  /** The office's reasons for withholding something (`statements.withholdReasons`), for the release decision. */
+  withholdReasons?: readonly string[];
 }
 
 /** A desk reply and where it is in the outbox. */
@@ -237,6 +243,60 @@ function NoSmsReply(props: { id: string; error: string | undefined; children: un
 function EmailLink(props: { address: string; reference: string }) {
   const href = mailtoHref(props.address, `Your enquiry ${props.reference}`);
   return href ? <a href={href}>{props.address}</a> : <span>{props.address}</span>;
+}
+
+/**
+ * The release decision beside the response (issue 26): what was withheld and why (the office's
+ * reasons, and words), and who decided when it was not the officer recording it. On the record:
+ * the timeline, the audit log, the incident report and the decisions export.
+ */
+function ReleaseDecisionFields(props: {
+  reasons: readonly string[];
+  errors: Record<string, string>;
+  values: Partial<Record<string, string>>;
+}) {
+  const { errors, values } = props;
+  const ticked = new Set((values.reasons ?? '').split('\n').filter(Boolean));
+  return (
+    <fieldset class="release-decision">
+      <legend>The release decision</legend>
+      <fieldset
+        id="reasons"
+        class={`field${errors.reasons ? ' field--error' : ''}`}
+        aria-describedby={describedBy('reasons', { hint: true, error: errors.reasons })}
+        tabindex={-1}
+      >
+        <legend>Withheld anything? Why</legend>
+        <p class="hint" id="reasons-hint">
+          Tick each reason that applies; leave them all clear if nothing was withheld.
+        </p>
+        <FieldError id="reasons" message={errors.reasons} />
+        {props.reasons.map((r, i) => (
+          <div class="checkbox">
+            <input type="checkbox" id={`reason-${i}`} name="reasons" value={r} checked={ticked.has(r)} />
+            <label for={`reason-${i}`}>{r}</label>
+          </div>
+        ))}
+      </fieldset>
+      <Field
+        id="withheld"
+        label="What was withheld (optional)"
+        hint="In a few words, for the record; never sent to the journalist."
+        error={errors.withheld}
+        as="textarea"
+        attrs={{ maxlength: DECISION_LIMITS.withheld, rows: 2 }}
+      >
+        {values.withheld ?? ''}
+      </Field>
+      <Field
+        id="decidedBy"
+        label="Decided by (optional)"
+        hint="Who made the decision, if not you: for example the SIO or the gold commander."
+        error={errors.decidedBy}
+        attrs={{ maxlength: DECISION_LIMITS.decidedBy, value: values.decidedBy ?? '' }}
+      />
+    </fieldset>
+  );
 }
 
 /** Everything about one enquiry on one page: details, actions, the journalist's history and the timeline. */
@@ -496,6 +556,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
           >
             {values.response ?? ''}
           </Field>
+          <ReleaseDecisionFields reasons={p.withholdReasons ?? []} errors={errors} values={values} />
           <div class={`field checkbox${errors.release ? ' field--error' : ''}`}>
             <input
               type="checkbox"

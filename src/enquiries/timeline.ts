@@ -84,7 +84,11 @@ export interface EventData extends OutboxEventData {
   status_changed: { from: EnquiryStatus; to: EnquiryStatus };
   note: { text: string };
   /** `released`: shown on the journalist's status page as well. */
-  response_recorded: { text: string; released?: boolean };
+  /**
+   * The response recorded, and its release decision (issue 26): the office's reasons for what was
+   * withheld, the words, and who decided (absent on entries written before it existed).
+   */
+  response_recorded: { text: string; released?: boolean; reasons?: string[]; withheld?: string; decidedBy?: string };
   urgency_changed: { urgent: boolean; reason: string };
   /** A page call was answered by a voicemail box or fax (Twilio's answering-machine detection): escalated at once. */
   page_call_machine: { pageId: string; step: number; sid: string; answeredBy: string };
@@ -258,7 +262,8 @@ export const FIELD_CLASS = {
   assigned: { to: personal },
   status_changed: { from: kept, to: kept },
   note: { text: personal },
-  response_recorded: { text: personal, released: kept },
+  // The reasons are the office's own list (countable after erasure); who decided is staff.
+  response_recorded: { text: personal, released: kept, reasons: kept, withheld: personal, decidedBy: kept },
   // Staff write the reason in their own words, and those often quote the journalist.
   urgency_changed: { urgent: kept, reason: personal },
   page_call_machine: { pageId: kept, step: kept, sid: kept, answeredBy: kept },

@@ -160,13 +160,21 @@ export function describeEvent(
       return { title: `Status: ${statusLabel(str(e.data.from))} → ${statusLabel(str(e.data.to))}` };
     case 'note':
       return { title: 'Internal note', body: str(e.data.text) };
-    case 'response_recorded':
+    case 'response_recorded': {
+      const d = e.data;
+      const reasons = Array.isArray(d.reasons) ? d.reasons : [];
+      const decision = [
+        reasons.length ? `Withheld because: ${reasons.join('; ')}` : d.decidedBy ? 'Nothing withheld' : '',
+        str(d.withheld) ? `What was withheld: ${str(d.withheld)}` : '',
+        d.decidedBy ? `Decided by: ${str(d.decidedBy)}` : '',
+      ].filter(Boolean);
       return {
-        title: e.data.released
+        title: d.released
           ? 'Response given (press line), released to the journalist’s status page'
           : 'Response given (press line)',
-        body: str(e.data.text),
+        body: [str(d.text), decision.join('\n')].filter(Boolean).join('\n\n'),
       };
+    }
     case 'response_released':
       return {
         title: e.data.released

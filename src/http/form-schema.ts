@@ -104,3 +104,18 @@ export function defineForm<S extends z.ZodObject>(schema: S): Form<S> {
     },
   };
 }
+
+/** A body parsed with `parseBody({ all: true })`: a field sent more than once is an array. */
+export type RepeatedBody = Record<string, unknown>;
+
+/** The first text value of `key` in a repeated body ('' when absent or a file). */
+export function firstValue(body: RepeatedBody, key: string): string {
+  const v = body[key];
+  const first = Array.isArray(v) ? v[0] : v;
+  return typeof first === 'string' ? first : '';
+}
+
+/** Every text value of `key` in a repeated body (ticked boxes of one name), in the order sent. */
+export function allValues(body: RepeatedBody, key: string): string[] {
+  return ([] as unknown[]).concat(body[key] ?? []).filter((v): v is string => typeof v === 'string');
+}

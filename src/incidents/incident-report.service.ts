@@ -4,6 +4,7 @@
  * answered, and how many deadlines were missed, by the same rule as the reports page. For the
  * debrief after a major incident, so it counts the enquiries linked to it now, whenever they came.
  */
+import { decisionsIn } from '../statements/decisions.repository.js';
 import { DateTime } from 'luxon';
 import { isRowIdDigits } from '../ids.js';
 import type { Clock } from '../clock.js';
@@ -57,6 +58,19 @@ export interface IncidentReport {
     journalistsGotHolding: number;
     given: Array<{ kind: IncidentLineKind; createdAt: string; createdBy: string; recipients: number }>;
   };
+  /**
+   * The release decision of every response recorded on its enquiries (issue 26, item 4), oldest
+   * first: what was withheld and why, who decided. The words are gone after an erasure; the
+   * reasons stay.
+   */
+  decisions: Array<{
+    reference: string;
+    recordedAt: string;
+    reasons: string[];
+    withheld: string | null;
+    decidedBy: string;
+    releasedToPage: boolean;
+  }>;
 }
 
 /** Builds the per-incident report from SQL. */
@@ -70,12 +84,13 @@ export class IncidentReports {
     const incident = await repo.findIncident(db, id);
     if (!incident) return null;
     const zone = this.deps.config.office.timezone;
-    const [totals, channels, hours, given, reached] = await Promise.all([
+    const [totals, channels, hours, given, reached, decisions] = await Promise.all([
       repo.enquiryTotals(db, id, this.deps.clock()),
       repo.byChannel(db, id),
       repo.byHour(db, id, zone),
       repo.linesGiven(db, id),
       repo.journalistsReached(db, id),
+      decisionsIn(db, { incidentId: id }),
     ]);
     const byChannel = Object.fromEntries(
       ENQUIRY_CHANNELS.map((c) => [c, channels.find((x) => x.channel === c)?.n ?? 0]),
@@ -113,6 +128,14 @@ export class IncidentReports {
           recipients: l.recipients,
         })),
       },
+      decisions: decisions.map((d) => ({
+        reference: d.reference,
+        recordedAt: d.recorded_at.toISOString(),
+        reasons: d.reasons,
+        withheld: d.withheld,
+        decidedBy: d.decided_by,
+        releasedToPage: d.released_to_page,
+      })),
     };
   }
 }

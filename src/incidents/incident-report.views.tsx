@@ -131,6 +131,45 @@ export function IncidentReportPage(props: {
       ) : (
         <p>No holding or press line has been given.</p>
       )}
+
+      <h2>Release decisions</h2>
+      {r.decisions.length ? (
+        <>
+          <table class="stack">
+            <caption class="visually-hidden">What was withheld from each response, why, and who decided</caption>
+            <thead>
+              <tr>
+                <th scope="col">Enquiry</th>
+                <th scope="col">Recorded</th>
+                <th scope="col">Withheld because</th>
+                <th scope="col">What was withheld</th>
+                <th scope="col">Decided by</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.decisions.map((d) => (
+                <tr>
+                  <th scope="row">
+                    <a href={`/desk/enquiries/${d.reference}`}>{d.reference}</a>
+                  </th>
+                  <td data-label="Recorded">{when(d.recordedAt)}</td>
+                  <td data-label="Withheld because">{d.reasons.length ? d.reasons.join('; ') : 'Nothing withheld'}</td>
+                  <td data-label="What was withheld">{d.withheld ?? '—'}</td>
+                  <td data-label="Decided by">{d.decidedBy}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>
+            <a href={`/desk/decisions.csv?incident=${r.incident.id}`} download>
+              Download the decisions (CSV)
+            </a>{' '}
+            · <a href={`/desk/decisions.json?incident=${r.incident.id}`}>JSON</a>
+          </p>
+        </>
+      ) : (
+        <p>No response has been recorded on its enquiries yet.</p>
+      )}
     </DeskLayout>
   );
 }

@@ -81,6 +81,8 @@ const NOT_PAGES = [
   '/attachments/:id',
   '/privacy/export.json',
   '/colleagues/:id/export.json',
+  '/decisions.json',
+  '/decisions.csv',
 ];
 
 /** The GET paths deskRoutes registers (built over stand-ins: only the routing table is read). */

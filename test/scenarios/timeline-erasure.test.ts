@@ -59,7 +59,13 @@ const SAMPLES = {
   assigned: { to: 'Kim Lee' },
   status_changed: { from: 'new', to: 'in_progress' },
   note: { text: SAID },
-  response_recorded: { text: `Told ${JOURNALIST.name}: ${JOURNALIST.text}` },
+  response_recorded: {
+    text: `Told ${JOURNALIST.name}: ${JOURNALIST.text}`,
+    released: true,
+    reasons: ['Family not yet informed'],
+    withheld: `The name of ${JOURNALIST.name}'s neighbour`,
+    decidedBy: 'Det Supt Grey (SIO)',
+  },
   urgency_changed: {
     urgent: true,
     reason: `Deadline brought forward: ${JOURNALIST.name} rang from ${JOURNALIST.phone}`,
