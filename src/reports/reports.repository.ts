@@ -263,6 +263,69 @@ export async function chases(db: Db, s: ReportScope) {
   return { total: x.total, enquiries: x.enquiries, byKind, byDay: x.by_day ?? [] };
 }
 
+// An enquiry in one of these takes no more answers from colleagues (src/colleagues/questions.service.ts): nobody waits on them any longer.
+const QUESTIONS_END: EnquiryStatus[] = ['closed', WITHDRAWN, ERASED];
+
+/** One department's line of the time spent waiting on colleagues (a question to each colleague counted once). */
+export interface ColleagueWaitRow {
+  /** The colleague's department in the directory: '' when none was given, null when not recorded (the colleague was erased). */
+  department: string | null;
+  /** Colleagues asked (a question to three colleagues counts three times, once in each department). */
+  asked: number;
+  /** Of them, colleagues who have answered. */
+  answered: number;
+  /** Not answered, the question still open and its enquiry not finished (closed, withdrawn or erased). */
+  waiting: number;
+  /** Answered after the question's due time. */
+  answeredLate: number;
+  /** Elapsed time from asking to each colleague's first answer, in minutes, over those who answered (the figures round to a tenth). */
+  toFirstAnswer: { n: number; medianMinutes: number | null; p90Minutes: number | null };
+}
+
+/**
+ * Time spent waiting on colleagues outside the desk (issue 26, item 5): questions asked in the
+ * period (by `asked_at`) about enquiries in scope, counted once per colleague asked, by the
+ * colleague's department now, with the total. A recipient whose colleague was erased
+ * (`colleague_id` null) stays counted, under department null. One scan; the total is the
+ * `ROLLUP` row, so its percentiles are over every colleague asked, not a mean of departments.
+ */
+export async function waitingOnColleagues(db: Db, s: ReportScope): Promise<{ byDepartment: ColleagueWaitRow[]; total: ColleagueWaitRow }> {
+  const r = await sql<{ department: string | null; g: number; asked: number; answered: number; waiting: number; late: number; n: number; m50: number | null; m90: number | null }>`
+    WITH r AS (
+      SELECT CASE WHEN c.id IS NULL THEN NULL ELSE c.department END AS department,
+             qr.answered_at, q.due_at,
+             (qr.answered_at IS NULL AND q.state = 'open' AND NOT (e.status = ANY(${QUESTIONS_END}::text[]))) AS waiting,
+             extract(epoch FROM qr.answered_at - q.asked_at) / 60 AS minutes
+        FROM question_recipient qr
+        JOIN colleague_question q ON q.id = qr.question_id
+        JOIN enquiry e ON e.id = q.enquiry_id
+        LEFT JOIN colleague c ON c.id = qr.colleague_id
+       WHERE q.asked_at >= ${s.from} AND q.asked_at < ${s.to} ${scoped(s)}
+    )
+    SELECT department, GROUPING(department) AS g, count(*)::int AS asked, count(answered_at)::int AS answered,
+           count(*) FILTER (WHERE waiting)::int AS waiting,
+           count(*) FILTER (WHERE answered_at > due_at)::int AS late,
+           count(minutes)::int AS n,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes) AS m50,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY minutes) AS m90
+      FROM r
+     GROUP BY ROLLUP (department)
+     ORDER BY GROUPING(department), department IS NULL, department = '', lower(department), department`.execute(db);
+  const row = (x: (typeof r.rows)[number]): ColleagueWaitRow => ({
+    department: x.department,
+    asked: x.asked,
+    answered: x.answered,
+    waiting: x.waiting,
+    answeredLate: x.late,
+    toFirstAnswer: { n: x.n, medianMinutes: x.m50, p90Minutes: x.m90 },
+  });
+  const total = r.rows.find((x) => x.g === 1);
+  return {
+    byDepartment: r.rows.filter((x) => x.g === 0).map(row),
+    total: total ? row(total) : { department: null, asked: 0, answered: 0, waiting: 0, answeredLate: 0, toFirstAnswer: { n: 0, medianMinutes: null, p90Minutes: null } },
+  };
+}
+
 /** The enquiries behind a report, one row each, for CSV export (streamed in id order by the caller). */
 export async function enquiriesForExport(db: Db, s: ReportScope, afterId: string | null, limit: number) {
   const r = await sql<Record<string, unknown> & { id: string }>`

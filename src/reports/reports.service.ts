@@ -1,3 +1,4 @@
+import { csvCell, officeIso } from '../http/csv.js';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -64,11 +65,11 @@ export class ReportsService {
   /**
    * Every figure of the reports page for [from, to), optionally only one officer's enquiries.
    * Enquiry figures cover those received in the period; chases, pages and deadline warnings and
-   * breaches count what happened in it.
+   * breaches count what happened in it; questions to colleagues, those asked in it.
    */
   async figures(from: Date, to: Date, assignedTo: string | null) {
     const s = this.scope(from, to, assignedTo);
-    const [received, timings, missedList, backlog, trend, pages, chases, alerts] = await Promise.all([
+    const [received, timings, missedList, backlog, trend, pages, chases, alerts, colleagues] = await Promise.all([
       repo.received(this.deps.db, s),
       repo.timings(this.deps.db, s),
       repo.missedDeadlines(this.deps.db, s),
@@ -77,6 +78,7 @@ export class ReportsService {
       repo.pages(this.deps.db, s),
       repo.chases(this.deps.db, s),
       repo.deadlineAlerts(this.deps.db, s),
+      repo.waitingOnColleagues(this.deps.db, s),
     ]);
     const { firstResponse, close } = timings;
     const deadlines = { ...timings.deadlines, missedList };
@@ -118,6 +120,9 @@ export class ReportsService {
         byRoute: { statusPage: chases.byKind.journalist_added, sms: chases.byKind.sms_in, email: chases.byKind.email_in },
         byDay: chases.byDay,
       },
+      // Questions asked of colleagues outside the desk in the period, once per colleague asked, by
+      // department ('' none given, null not recorded: the colleague was erased) and in total.
+      colleagues: { byDepartment: colleagues.byDepartment.map(waitFigures), total: waitFigures(colleagues.total) },
     };
   }
 
@@ -160,15 +165,13 @@ export class ReportsService {
   }
 }
 
-/** An instant in office time as ISO 8601 with its offset, to the second ("2026-07-03T12:00:00+01:00"). */
-export function officeIso(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at).setZone(zone).startOf('second').toISO({ suppressMilliseconds: true }) ?? at.toISOString();
+/** Minutes to a tenth, as the CSV gives durations (null stays null). */
+function tenths(minutes: number | null): number | null {
+  return minutes === null ? null : Math.round(minutes * 10) / 10;
 }
 
-/** One CSV cell: quoted when needed, and formula-looking text defused for spreadsheet safety. */
-export function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  let s = v instanceof Date ? v.toISOString() : String(v);
-  if (/^[=+\-@\t\r]/.test(s) && !(typeof v === 'number' || typeof v === 'bigint' || /^-?\d+(\.\d+)?$/.test(s))) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/** A department's line of the waiting-on-colleagues figures, its times in minutes to a tenth. */
+function waitFigures(r: repo.ColleagueWaitRow): repo.ColleagueWaitRow {
+  const t = r.toFirstAnswer;
+  return { ...r, toFirstAnswer: { n: t.n, medianMinutes: tenths(t.medianMinutes), p90Minutes: tenths(t.p90Minutes) } };
 }

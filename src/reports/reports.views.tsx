@@ -40,6 +40,73 @@ function TimingRow(props: { measure: string; timing: Figures['close'] }) {
   );
 }
 
+/** The waiting-on-colleagues table's columns after "Department". */
+const WAIT_COLUMNS = ['Colleagues asked', 'Answered', 'Still waiting', 'Answered after the due time', 'Median minutes to answer', '90th percentile minutes to answer'];
+
+/** Minutes as "17.5" (null: "—"). */
+function minutes(m: number | null): string {
+  return m === null ? '—' : String(m);
+}
+
+/** A department as the report names it: '' is "No department", null (the colleague was erased) "Not recorded". */
+function departmentLabel(department: string | null): string {
+  if (department === null) return 'Not recorded';
+  return department.trim() ? department : 'No department';
+}
+
+/** One department's row (or the total's) of the waiting-on-colleagues table. */
+function WaitRow(props: { label: string; row: Figures['colleagues']['total'] }) {
+  const r = props.row;
+  const cells = [r.asked, r.answered, r.waiting, r.answeredLate, minutes(r.toFirstAnswer.medianMinutes), minutes(r.toFirstAnswer.p90Minutes)];
+  return (
+    <tr>
+      <th scope="row">{props.label}</th>
+      {cells.map((v) => (
+        <td>{String(v)}</td>
+      ))}
+    </tr>
+  );
+}
+
+/** Time spent waiting on colleagues outside the desk, by department, in a labelled scroll region (it is wide). */
+function WaitingOnColleagues(props: { colleagues: Figures['colleagues'] }) {
+  const c = props.colleagues;
+  return (
+    <>
+      <h2>Waiting on colleagues</h2>
+      <p>
+        Questions asked in this period of colleagues outside the desk, counted once for each colleague asked (a question to two departments counts in each), by
+        their department in the directory. The times run from asking to each colleague’s first answer, in minutes of real elapsed time. A colleague counted
+        neither as answered nor as still waiting was no longer needed: the question was withdrawn or closed, or its enquiry ended, before they answered.
+      </p>
+      {c.total.asked ? (
+        <div class="table-scroll" role="region" aria-label="Waiting on colleagues, by department" tabindex={0}>
+          <table>
+            <caption class="visually-hidden">Questions to colleagues by department: answers and time to answer</caption>
+            <thead>
+              <tr>
+                {['Department', ...WAIT_COLUMNS].map((h) => (
+                  <th scope="col">{h}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {c.byDepartment.map((r) => (
+                <WaitRow label={departmentLabel(r.department)} row={r} />
+              ))}
+            </tbody>
+            <tfoot>
+              <WaitRow label="All departments" row={c.total} />
+            </tfoot>
+          </table>
+        </div>
+      ) : (
+        <p>No questions were asked of colleagues in this period.</p>
+      )}
+    </>
+  );
+}
+
 /** The reports page: the period form, headline figures, charts with tables, missed deadlines, exports. */
 export function ReportsPage(props: {
   session: DeskSession;
@@ -149,6 +216,8 @@ export function ReportsPage(props: {
           office) and are only measured for a first response the office gave before they were withdrawn.
         </p>
       ) : null}
+
+      <WaitingOnColleagues colleagues={f.colleagues} />
 
       <h2>What arrived</h2>
       <p>
