@@ -142,7 +142,7 @@ export function createApp(deps: AppDeps) {
       {
         reqId: c.get('requestId'),
         method: c.req.method,
-        path: c.req.path.replace(/^\/(m\/list|m|status|q)\/[^/]+/, '/$1/[link]'),
+        path: c.req.path.replace(/^\/(m\/list|m|status|q|s)\/[^/]+/, '/$1/[link]'),
         status: c.res.status,
         ms: Math.round(ms * 10) / 10,
       },
@@ -155,6 +155,8 @@ export function createApp(deps: AppDeps) {
   app.use('/status/*', linkResponseHeaders);
   // And a colleague's answer link (src/colleagues/).
   app.use('/q/*', linkResponseHeaders);
+  // And an approver's sign-off link (src/statements/).
+  app.use('/s/*', linkResponseHeaders);
   app.use(
     secureHeaders({
       contentSecurityPolicy: {

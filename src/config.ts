@@ -154,6 +154,12 @@ export const fileConfigSchema = z.strictObject({
      * already recorded.
      */
     withholdReasons: z.array(z.string().trim().min(1).max(80)).min(1).max(30),
+    /**
+     * Which responses must be signed off (approved, those exact words) before they are released:
+     * `never`, those on enquiries linked to an incident, urgent ones, or `always`. A manager may
+     * release without it, giving a reason that is recorded.
+     */
+    signOff: z.enum(['never', 'incident', 'urgent', 'always']),
   }),
   /** The journalist's status page, `/status/{token}` (issue 17). */
   status: z.strictObject({

@@ -40,6 +40,7 @@ import { OnCallActions } from './oncall/oncall-actions.service.js';
 import { SmsCommandHandler } from './oncall/commands.service.js';
 import { EmailIntakeService } from './email/email-intake.service.js';
 import { QuestionService } from './colleagues/questions.service.js';
+import { SignOffService } from './statements/signoff.service.js';
 import { DirectoryService } from './colleagues/directory.service.js';
 
 /** Everything the web process and the workers share, built once from config and a database. */
@@ -81,6 +82,8 @@ export interface Services {
   colleagues: DirectoryService;
   /** Questions to colleagues outside the desk, and their answers (src/colleagues). */
   questions: QuestionService;
+  /** Drafts and their sign-off bound to the exact words (src/statements). */
+  signOff: SignOffService;
 }
 
 /** Wires the domain services together. No I/O. */
@@ -105,7 +108,8 @@ export function buildServices(base: {
   // A message about an enquiry carries the journalist's status link, or a colleague's answer link:
   // each minted as the message is sent (`questions` is built below; this runs only at send time).
   const complete = async (tx: Tx, enquiryId: string, content: string, now: Date) =>
-    (await questions.fillLinks(tx, content, now)) ?? {
+    (await questions.fillLinks(tx, content, now)) ??
+    (await signOff.fillLinks(tx, content, now)) ?? {
       send: await fillStatusLinks(tx, config.publicBaseUrl, enquiryId, content, now),
       marker: textBeforeLink(config.publicBaseUrl, content),
     };
@@ -138,6 +142,7 @@ export function buildServices(base: {
   });
   const acknowledgements = new IntakeAcknowledgements({ config, email: emailOut });
   const questions = new QuestionService({ db, clock, config, mail: emailOut, live });
+  const signOff = new SignOffService({ db, clock, config, mail: emailOut, live });
   const enquiries = new EnquiryService({ db, config, clock, paging, arrivals: live, incidents, acknowledgements });
   const users = new UserService({ db, clock });
   const auth = new AuthService({ db, pool: base.pool, clock, config, email: emailOut });
@@ -150,6 +155,7 @@ export function buildServices(base: {
     email: emailOut,
     updates: journalistUpdates,
     live,
+    signOff,
   });
   const statusPages = new StatusPages({
     db,
@@ -170,7 +176,8 @@ export function buildServices(base: {
     config,
     enquiries,
     acks: new SmsCommandHandler({ ack: new SmsAckHandler(paging), actions: onCallActions, clock }),
-    internal: { handle: (tx, m) => questions.answerBySms(tx, m) },
+    // An approver's APPROVE or CHANGES first (a colleague may also have a question open), then an answer.
+    internal: { handle: async (tx, m) => (await signOff.bySms(tx, m)) ?? questions.answerBySms(tx, m) },
     arrivals: live,
     changes: live,
   });
@@ -229,5 +236,6 @@ export function buildServices(base: {
     deadlines,
     colleagues,
     questions,
+    signOff,
   };
 }

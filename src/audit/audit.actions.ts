@@ -33,6 +33,8 @@ export type AuditAction =
   | 'question.asked'
   | 'question.withdrawn'
   | 'question.closed'
+  | 'statement.signoff_requested'
+  | 'statement.signoff_overridden'
   | 'oncall.call'
   | 'enquiry.upgraded'
   | 'enquiry.downgraded'
@@ -87,6 +89,8 @@ export const ACTION_LABEL = {
   'question.asked': 'Asked colleagues outside the desk a question about an enquiry',
   'question.withdrawn': 'Withdrew a question to colleagues',
   'question.closed': 'Stopped waiting on a question to colleagues (answered another way)',
+  'statement.signoff_requested': 'Sent a response for sign-off',
+  'statement.signoff_overridden': 'Released a response without the sign-off it needed (with a reason)',
   'oncall.call': 'Asked to be put through to the journalist from the on-call phone',
   'enquiry.upgraded': 'Marked an enquiry urgent',
   'enquiry.downgraded': 'Marked an enquiry not urgent',

@@ -1,10 +1,9 @@
 import { Hono, type Context } from 'hono';
 import type pg from 'pg';
 import type { Config } from '../config.js';
-import { formTokenFor, formTokenMatches } from '../http/bearer-token.js';
-import { clientIp } from '../http/client-ip.js';
+import { formTokenFor } from '../http/bearer-token.js';
+import { linkBudget, readLinkForm } from '../http/bearer-link.js';
 import { AppError, validationFields } from '../http/errors.js';
-import { budget } from '../http/rate-limit.js';
 import type { Logger } from '../log.js';
 import { AnswerGonePage, AnswerPage } from './answer-link.views.js';
 import { ANSWER_LINK_PREFIX, type QuestionService } from './questions.service.js';
@@ -23,7 +22,6 @@ const FORM_PURPOSE = 'question-answer';
 export function answerLinkRoutes(deps: { questions: QuestionService; config: Config; pool: pg.Pool; log: Logger }) {
   const { config, questions } = deps;
   const app = new Hono();
-  const spend = budget({ pool: deps.pool, limit: config.status.rateLimit, keyPrefix: 'question', log: deps.log });
   const path = (token: string) => `${ANSWER_LINK_PREFIX}${token}`;
 
   const gone = (c: Context) => {
@@ -31,18 +29,16 @@ export function answerLinkRoutes(deps: { questions: QuestionService; config: Con
     return c.html(<AnswerGonePage officeName={config.office.name} />);
   };
 
-  app.use(`${ANSWER_LINK_PREFIX}*`, async (c, next) => {
-    const r = await spend(clientIp(c, config.intake.trustProxyHops));
-    if (!r.allowed)
-      throw new AppError(
-        'rate_limited',
-        `Too many requests from this address. Try again in ${r.retryAfterSeconds} seconds.`,
-        {
-          retryAfterSeconds: r.retryAfterSeconds,
-        },
-      );
-    await next();
-  });
+  app.use(
+    `${ANSWER_LINK_PREFIX}*`,
+    linkBudget({
+      pool: deps.pool,
+      log: deps.log,
+      limit: config.status.rateLimit,
+      keyPrefix: 'question',
+      trustProxyHops: config.intake.trustProxyHops,
+    }),
+  );
 
   const show = async (
     c: Context,
@@ -70,17 +66,8 @@ export function answerLinkRoutes(deps: { questions: QuestionService; config: Con
 
   app.post(`${ANSWER_LINK_PREFIX}:token`, async (c) => {
     const token = c.req.param('token');
-    if (c.req.header('sec-fetch-site') === 'cross-site')
-      throw new AppError('csrf', 'This form did not come from the press office’s page. Open your link again.');
-    const body = await c.req.parseBody().catch(() => {
-      throw new AppError('bad_request', 'The form could not be read. Go back, reload the page and send it again.');
-    });
-    if (!formTokenMatches(token, FORM_PURPOSE, body._csrf))
-      throw new AppError(
-        'csrf',
-        'This form has expired or did not come from the press office’s page. Open your link again.',
-      );
-    const text = typeof body.answer === 'string' ? body.answer : '';
+    const field = await readLinkForm(c, token, FORM_PURPOSE);
+    const text = field('answer');
     try {
       if (!(await questions.answerByLink(token, text))) return gone(c);
     } catch (err) {

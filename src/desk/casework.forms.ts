@@ -50,7 +50,9 @@ export type CaseworkField =
   // The release decision's (src/statements/decision.ts): its reasons, what was withheld, who decided.
   | 'reasons'
   | 'withheld'
-  | 'decidedBy';
+  | 'decidedBy'
+  // A manager's reason to release without the sign-off it needs (src/statements/signoff.service.ts).
+  | 'override';
 
 /** The enquiry page's per-field messages. */
 export type CaseworkErrors = FieldErrors<CaseworkField>;

@@ -174,6 +174,8 @@ const RULES: Record<DoneCode, NoticeRule> = {
   },
   questionWithdrawn: { kind: null, unchanged: () => 'Question withdrawn: its links now say no answer is needed' },
   questionClosed: { kind: null, unchanged: () => 'No longer waiting on that question' },
+  signoffRequested: { kind: null, unchanged: () => 'Sent for sign-off: the approvers have a link each' },
+  draftSaved: { kind: null, unchanged: () => 'Draft saved' },
 };
 
 /** Whether `ev` is still the newest entry of its kind on the enquiry's timeline. */

@@ -8,6 +8,8 @@ import { normaliseReference } from '../enquiries/reference.js';
 import type { z } from 'zod';
 import { AppError, validationFields } from '../http/errors.js';
 import { checkDecision, type Decision } from '../statements/decision.js';
+import type { SignOffService } from '../statements/signoff.service.js';
+import type { SignOffField } from '../statements/signoff.views.js';
 import { allValues, firstValue, type Form } from '../http/form-schema.js';
 import type { Actor } from '../audit/audit.repository.js';
 import { deskSession, type DeskEnv } from '../web/session.js';
@@ -41,6 +43,7 @@ export function caseworkRoutes(deps: {
   config: Pick<Config, 'office' | 'statements'>;
   casework: CaseworkService;
   questions: QuestionService;
+  signOff: SignOffService;
 }) {
   const app = new Hono<DeskEnv>();
 
@@ -51,6 +54,10 @@ export function caseworkRoutes(deps: {
     errors?: CaseworkErrors,
     values?: Partial<Record<CaseworkField, string>>,
     ask?: Pick<QuestionsPanelProps, 'errors' | 'values'>,
+    signoff?: {
+      errors?: Partial<Record<SignOffField, string>>;
+      values?: { draft?: string; via?: string; approvers?: readonly string[] };
+    },
   ) {
     const e = await enquiries.findByReference(deps.db, reference);
     if (!e) throw new AppError('not_found', `There is no enquiry ${reference}.`);
@@ -76,6 +83,7 @@ export function caseworkRoutes(deps: {
       questions,
       colleagues,
       suggestedDue,
+      signOffView,
     ] = await Promise.all([
       e.assigned_to ? findUserById(deps.db, e.assigned_to) : Promise.resolve(undefined),
       listActiveUsers(deps.db),
@@ -92,6 +100,7 @@ export function caseworkRoutes(deps: {
       deps.questions.questionsOf(e.id),
       deps.questions.askable(),
       deps.questions.suggestedDue(e, ask?.values?.colleagues ?? []),
+      deps.signOff.viewOf(e),
     ]);
     // Opened: what the journalist added is seen (the page still shows it this once, from `e`).
     if (e.journalist_added_at) await deps.casework.seen(e.id);
@@ -118,6 +127,13 @@ export function caseworkRoutes(deps: {
         errors={errors}
         values={values}
         withholdReasons={deps.config.statements.withholdReasons}
+        signOff={{
+          view: signOffView,
+          rule: deps.config.statements.signOff,
+          approvers: colleagues,
+          emailEnabled: deps.questions.emailEnabled,
+          ...signoff,
+        }}
         questions={{
           questions,
           colleagues,
@@ -146,7 +162,14 @@ export function caseworkRoutes(deps: {
    * page's notice reads back (`done`, src/desk/casework.notices.ts).
    */
   const act =
-    (done: DoneCode, run: (reference: string, body: Record<string, string>, actor: Actor) => Promise<string | null>) =>
+    (
+      done: DoneCode,
+      run: (
+        reference: string,
+        body: Record<string, string>,
+        actor: Actor & { manager: boolean },
+      ) => Promise<string | null>,
+    ) =>
     async (c: Context<DeskEnv>) => {
       const reference = referenceOf(c);
       const raw = await c.req.parseBody();
@@ -155,7 +178,7 @@ export function caseworkRoutes(deps: {
       const { user } = deskSession(c);
       let eventId: string | null;
       try {
-        eventId = await run(reference, body, { userId: user.id, email: user.email });
+        eventId = await run(reference, body, { userId: user.id, email: user.email, manager: user.role === 'manager' });
       } catch (err) {
         if (err instanceof AppError && err.code === 'validation' && err.details.fields)
           return render(c, reference, 422, err.details.fields, body);
@@ -199,6 +222,7 @@ export function caseworkRoutes(deps: {
       release: one('release'),
       withheld: one('withheld'),
       decidedBy: one('decidedBy'),
+      override: one('override'),
     };
     const { user } = deskSession(c);
     const refuse = (errors: CaseworkErrors) =>
@@ -226,6 +250,8 @@ export function caseworkRoutes(deps: {
         {
           release: parsed.values.release,
           decision,
+          manager: user.role === 'manager',
+          override: typed.override || null,
         },
       );
       return c.redirect(doneHref(reference, 'response', eventId), 303);
@@ -236,7 +262,9 @@ export function caseworkRoutes(deps: {
   });
   app.post(
     '/enquiries/:reference/release',
-    act('released', (ref, b, actor) => deps.casework.releaseResponse(ref, b.released === 'yes', actor)),
+    act('released', (ref, b, { manager, ...actor }) =>
+      deps.casework.releaseResponse(ref, b.released === 'yes', actor, { manager, override: b.override || null }),
+    ),
   );
   app.post(
     '/enquiries/:reference/reply',
@@ -276,6 +304,41 @@ export function caseworkRoutes(deps: {
       throw err;
     }
   });
+  // Sending the response for sign-off (the approvers are ticked boxes), or saving the draft only.
+  for (const [path, send] of [
+    ['signoff', true],
+    ['draft', false],
+  ] as const) {
+    app.post(`/enquiries/:reference/${path}`, async (c) => {
+      const reference = referenceOf(c);
+      const raw = await c.req.parseBody({ all: true });
+      const typed = {
+        draft: firstValue(raw, 'draft'),
+        via: firstValue(raw, 'via'),
+        approvers: allValues(raw, 'approvers'),
+      };
+      const { user } = deskSession(c);
+      const actor = { userId: user.id, email: user.email };
+      try {
+        if (send)
+          await deps.signOff.request(
+            reference,
+            { text: typed.draft, colleagueIds: typed.approvers, via: typed.via },
+            actor,
+          );
+        else await deps.signOff.saveDraft(reference, typed.draft, actor);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'validation' && err.details.fields)
+          return render(c, reference, 422, undefined, undefined, undefined, {
+            errors: err.details.fields as Partial<Record<SignOffField, string>>,
+            values: typed,
+          });
+        throw err;
+      }
+      return c.redirect(doneHref(reference, send ? 'signoffRequested' : 'draftSaved'), 303);
+    });
+  }
+
   app.post('/enquiries/:reference/questions/:id/close', async (c) => {
     const reference = referenceOf(c);
     const body = await c.req.parseBody();

@@ -27,6 +27,7 @@ import * as repo from './casework.repository.js';
 import { STATUS_LABELS } from '../enquiries/enquiry.labels.js';
 import { findUserById } from '../web/users.repository.js';
 import { NOTHING_WITHHELD, recordDecision, type Decision } from '../statements/decision.js';
+import type { SignOffService } from '../statements/signoff.service.js';
 
 /** Statuses that close an enquiry (its close time is set, and reports count it closed). */
 function closes(s: EnquiryStatus): boolean {
@@ -58,6 +59,8 @@ export class CaseworkService {
       email?: EmailOut;
       updates?: JournalistUpdates;
       live?: { announceChange(reference: string): void };
+      /** The release gate: a response that needs sign-off is released only in the approved words (src/statements). */
+      signOff?: Pick<SignOffService, 'checkRelease'>;
     },
   ) {}
 
@@ -231,7 +234,7 @@ export class CaseworkService {
     text: string,
     actor: Actor,
     tx?: Tx,
-    opts: { release?: boolean; decision?: Decision } = {},
+    opts: { release?: boolean; decision?: Decision; manager?: boolean; override?: string | null } = {},
   ): Promise<string> {
     const { response } = responseForm.check({ response: text });
     const release = opts.release ?? false;
@@ -239,6 +242,15 @@ export class CaseworkService {
     return this.withEnquiry(
       reference,
       async (tx, e, now) => {
+        if (release)
+          await this.deps.signOff?.checkRelease(
+            tx,
+            e,
+            response,
+            { ...actor, manager: opts.manager },
+            opts.override ?? null,
+            now,
+          );
         const updated = await repo.updateEnquiry(tx, e.id, {
           response_given: response,
           updated_at: now,
@@ -282,11 +294,25 @@ export class CaseworkService {
   }
 
   /** Shows the recorded response on the journalist's status page (telling them, once), or takes it off; returns the timeline entry, null when it already was so. */
-  async releaseResponse(reference: string, released: boolean, actor: Actor): Promise<string | null> {
+  async releaseResponse(
+    reference: string,
+    released: boolean,
+    actor: Actor,
+    opts: { manager?: boolean; override?: string | null } = {},
+  ): Promise<string | null> {
     return this.withEnquiry(reference, async (tx, e, now) => {
       if (!e.response_given)
         throw new AppError('validation', 'No response recorded', { fields: { release: 'Record the response first' } });
       if (Boolean(e.response_released_at) === released) return null;
+      if (released)
+        await this.deps.signOff?.checkRelease(
+          tx,
+          e,
+          e.response_given,
+          { ...actor, manager: opts.manager },
+          opts.override ?? null,
+          now,
+        );
       const updated = await repo.updateEnquiry(tx, e.id, {
         response_released_at: released ? now : null,
         updated_at: now,

@@ -30,6 +30,7 @@ import { Timeline } from '../enquiries/timeline.views.js';
 import type { Incident } from '../incidents/incident.tables.js';
 import { ASK_IDS, QuestionsPanel, type QuestionsPanelProps } from '../colleagues/questions.views.js';
 import { DECISION_LIMITS } from '../statements/decision.js';
+import { SIGNOFF_IDS, SignOffPanel } from '../statements/signoff.views.js';
 
 type When = (d: Date) => string;
 
@@ -178,6 +179,8 @@ export interface EnquiryPageProps {
   questions?: QuestionsPanelProps;
   /** The office's reasons for withholding something (`statements.withholdReasons`), for the release decision. */
   withholdReasons?: readonly string[];
+  /** The draft and its sign-off, and the form to send it (src/statements). */
+  signOff?: Omit<Parameters<typeof SignOffPanel>[0], 'office' | 'now' | 'csrf' | 'action'>;
 }
 
 /** A desk reply and where it is in the outbox. */
@@ -307,7 +310,15 @@ export function EnquiryPage(p: EnquiryPageProps) {
   const values = p.values ?? {};
   // The ask form's problems are listed by their elements' ids (its fields are in their own panel).
   const askErrors = Object.entries(p.questions?.errors ?? {}).map(([k, v]) => [ASK_IDS[k as keyof typeof ASK_IDS], v]);
-  const errors: Record<string, string> = { ...(p.errors ?? {}), ...Object.fromEntries(askErrors) };
+  const signOffErrors = Object.entries(p.signOff?.errors ?? {}).map(([k, v]) => [
+    SIGNOFF_IDS[k as keyof typeof SIGNOFF_IDS],
+    v,
+  ]);
+  const errors: Record<string, string> = {
+    ...(p.errors ?? {}),
+    ...Object.fromEntries(askErrors),
+    ...Object.fromEntries(signOffErrors),
+  };
   // Any field not listed still gets its line, after the known ones.
   const errorOrder = [
     ...ERROR_ORDER,
@@ -321,6 +332,10 @@ export function EnquiryPage(p: EnquiryPageProps) {
   const withdrawal = e.status === 'withdrawn' ? latestWithdrawal(p.timeline) : undefined;
   // Kept ticked on a re-shown form, so a mistake elsewhere does not silently drop the release.
   const releaseChecked = values.release === 'yes';
+  // Signed-off words are offered as the response (the release gate takes only those words).
+  const approved = p.signOff?.view.draft?.state === 'approved' ? p.signOff.view.draft : null;
+  const needsSignOff = p.signOff?.view.required ?? false;
+  const manager = p.session.user.role === 'manager';
   const lastSms = p.replies?.filter((r) => r.kind === 'reply_queued').at(-1);
   const lastEmail = p.replies?.filter((r) => r.kind === 'email_reply_queued').at(-1);
   // Replies the outbox has not taken yet have no row: listed as queued with the rows.
@@ -452,6 +467,9 @@ export function EnquiryPage(p: EnquiryPageProps) {
       {p.questions ? (
         <QuestionsPanel p={p.questions} office={p.office} now={p.now} csrf={csrf} action={action} />
       ) : null}
+      {p.signOff && open ? (
+        <SignOffPanel {...p.signOff} office={p.office} now={p.now} csrf={csrf} action={action} />
+      ) : null}
 
       <h2>Actions</h2>
       {e.updates_off ? (
@@ -554,7 +572,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
             as="textarea"
             attrs={{ maxlength: CASEWORK_LIMITS.response }}
           >
-            {values.response ?? ''}
+            {values.response ?? (approved ? approved.text : '')}
           </Field>
           <ReleaseDecisionFields reasons={p.withholdReasons ?? []} errors={errors} values={values} />
           <div class={`field checkbox${errors.release ? ' field--error' : ''}`}>
@@ -577,6 +595,15 @@ export function EnquiryPage(p: EnquiryPageProps) {
               </p>
             </div>
           </div>
+          {needsSignOff && manager ? (
+            <Field
+              id="override"
+              label="Release without sign-off: your reason (managers)"
+              hint="Only if it cannot wait for an approver; the reason is recorded on the timeline and in the audit log."
+              error={errors.override}
+              attrs={{ maxlength: 1000, value: values.override ?? '' }}
+            />
+          ) : null}
           <button class="button button--secondary" type="submit">
             Record response
           </button>

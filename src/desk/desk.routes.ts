@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { QuestionService } from '../colleagues/questions.service.js';
+import type { SignOffService } from '../statements/signoff.service.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
@@ -56,6 +57,8 @@ export interface DeskDeps extends ManagerRouteDeps {
   digest: DigestService;
   /** Questions to colleagues: the enquiry page's panel, the queue's "Waiting on …". */
   questions: QuestionService;
+  /** Drafts and sign-off: the enquiry page's panel and the release gate's messages. */
+  signOff: SignOffService;
 }
 
 /**

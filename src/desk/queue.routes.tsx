@@ -1,4 +1,5 @@
 import type { QuestionService } from '../colleagues/questions.service.js';
+import type { SignOffService } from '../statements/signoff.service.js';
 import { Hono } from 'hono';
 import { DateTime } from 'luxon';
 import { streamSSE } from 'hono/streaming';
@@ -139,6 +140,7 @@ export function queueRoutes(deps: {
   digest: DigestService;
   auth: AuthService;
   questions: Pick<QuestionService, 'waitingOn'>;
+  signOff: Pick<SignOffService, 'awaitingSince'>;
 }) {
   const app = new Hono<DeskEnv>();
   /** Live streams open in this process, per session (token hash). */
@@ -160,7 +162,8 @@ export function queueRoutes(deps: {
       queue.breaches(deps.db, s.user.role === 'manager' ? null : s.user.id),
     ]);
     const page = rows.slice(0, PAGE_SIZE);
-    const waiting = await deps.questions.waitingOn(page.map((r) => r.id));
+    const ids = page.map((r) => r.id);
+    const [waiting, signOff] = await Promise.all([deps.questions.waitingOn(ids), deps.signOff.awaitingSince(ids)]);
     const last = page[page.length - 1];
     const base = filterQuery(filters);
     let nextHref: string | null = null;
@@ -191,6 +194,7 @@ export function queueRoutes(deps: {
         thisWeekHref={`/desk?${week}`}
         rows={page}
         waiting={waiting}
+        signOff={signOff}
         groups={onPage}
         breaches={breaches}
         counts={counts}
@@ -224,9 +228,18 @@ export function queueRoutes(deps: {
     if (!row) throw new AppError('not_found', 'No such enquiry');
     const group = row.incident_id ? await queue.groupRow(deps.db, row.incident_id, deskSession(c).user.id) : undefined;
     if (group) return c.html(<QueueGroupRowView group={group} office={deps.config.office} now={deps.clock()} />);
-    const waiting = await deps.questions.waitingOn([row.id]);
+    const [waiting, signOff] = await Promise.all([
+      deps.questions.waitingOn([row.id]),
+      deps.signOff.awaitingSince([row.id]),
+    ]);
     return c.html(
-      <QueueRowView row={row} office={deps.config.office} now={deps.clock()} waiting={waiting.get(row.id)} />,
+      <QueueRowView
+        row={row}
+        office={deps.config.office}
+        now={deps.clock()}
+        waiting={waiting.get(row.id)}
+        signOffSince={signOff.get(row.id)}
+      />,
     );
   });
 

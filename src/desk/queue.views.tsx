@@ -21,7 +21,14 @@ const PAGE_LABEL = {
 } as const satisfies Record<PageStatus, string>;
 
 /** One queue row; also served alone to insert live arrivals and refresh a row the journalist added to. */
-export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: Date; waiting?: WaitingOn }) {
+export function QueueRowView(props: {
+  row: QueueRow;
+  office: OfficeConfig;
+  now: Date;
+  waiting?: WaitingOn;
+  /** When its response was sent for sign-off, while it awaits it. */
+  signOffSince?: Date;
+}) {
   const r = props.row;
   const open = isOpenStatus(r.status);
   // Overdue once the deadline sweep says so, or the due time has passed (the sweep runs every minute or so).
@@ -76,6 +83,12 @@ export function QueueRowView(props: { row: QueueRow; office: OfficeConfig; now: 
           when={(d) => formatShortTime(d, props.office, props.now)}
           now={props.now}
         />
+        {props.signOffSince ? (
+          <div class="waiting-marker">
+            Awaiting sign-off ({Math.max(0, Math.round((props.now.getTime() - props.signOffSince.getTime()) / 60_000))}{' '}
+            min)
+          </div>
+        ) : null}
       </td>
       <td data-label="Assigned">{r.assignee_name ?? <span class="hint">Unassigned</span>}</td>
     </tr>
@@ -447,6 +460,8 @@ export function QueuePage(props: {
   rows: QueueRow[];
   /** What each row's enquiry waits on from colleagues (by enquiry id; absent: nothing). */
   waiting?: ReadonlyMap<string, WaitingOn>;
+  /** Since when each row's response awaits sign-off (by enquiry id). */
+  signOff?: ReadonlyMap<string, Date>;
   /** Open incidents' group rows that fall on this page (by their worst due). */
   groups: QueueGroup[];
   /** Passed respond-by times without a response that this user must see (managers: all; officers: their own). */
@@ -631,6 +646,7 @@ export function QueuePage(props: {
                 office={props.office}
                 now={props.now}
                 waiting={props.waiting?.get(item.row.id)}
+                signOffSince={props.signOff?.get(item.row.id)}
               />
             ) : (
               <QueueGroupRowView group={item.group} office={props.office} now={props.now} />

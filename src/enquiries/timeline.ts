@@ -168,6 +168,20 @@ export interface EventData extends OutboxEventData {
   question_overdue: { questionId: string; due: string };
   /** The officer withdrew the question (answered another way, or no longer needed). */
   question_withdrawn: { questionId: string };
+  /** The response was sent for sign-off to approvers (src/statements/), with the words they are asked to approve. */
+  signoff_requested: { to: Array<{ name: string; via: 'sms' | 'email' }>; text: string };
+  /** An approver decided: approved (those words), approved with their edits (`text`), or returned with a comment. */
+  signoff_decided: {
+    by: string;
+    decision: 'approved' | 'approved_with_edits' | 'returned';
+    via: 'link' | 'sms';
+    text?: string;
+    comment?: string;
+  };
+  /** The draft's words changed after it was sent or approved: the approval (or the pending requests) no longer apply. */
+  draft_changed: { voided: 'approval' | 'requests' };
+  /** A manager released a response that needed sign-off without it, giving a reason. */
+  signoff_overridden: { reason: string };
   email_bounce: {
     emailId: string;
     bouncedMessageId: string | null;
@@ -315,6 +329,11 @@ export const FIELD_CLASS = {
   question_answered: { questionId: kept, from: personal, via: kept, text: personal, attachments: personal },
   question_overdue: { questionId: kept, due: kept },
   question_withdrawn: { questionId: kept },
+  // Approvers' names are theirs, the words and comments quote the enquiry: erased with it.
+  signoff_requested: { to: personal, text: personal },
+  signoff_decided: { by: personal, decision: kept, via: kept, text: personal, comment: personal },
+  draft_changed: { voided: kept },
+  signoff_overridden: { reason: personal },
 } as const satisfies { [K in EventKind]: Record<keyof EventData[K], FieldClass> };
 
 /** The fields of kind K classified as `c` in FIELD_CLASS. */

@@ -245,6 +245,35 @@ export function describeEvent(
       return { title: `A question to colleagues is overdue (was due ${str(e.data.due)}): they have been reminded` };
     case 'question_withdrawn':
       return { title: 'A question to colleagues was withdrawn' };
+    case 'signoff_requested': {
+      const to = Array.isArray(e.data.to)
+        ? e.data.to.map((r) => `${str(r.name)} (${r.via === 'sms' ? 'text' : 'email'})`)
+        : [];
+      return { title: `Response sent for sign-off to ${to.join(', ') || 'approvers'}`, body: str(e.data.text) };
+    }
+    case 'signoff_decided': {
+      const d = e.data;
+      const who = str(d.by) || 'An approver';
+      const how = d.via === 'sms' ? 'by text' : 'on their link';
+      if (d.decision === 'returned')
+        return { title: `${who} returned the response ${how}`, body: str(d.comment) || undefined };
+      return {
+        title:
+          d.decision === 'approved_with_edits'
+            ? `${who} approved the response with edits ${how}`
+            : `${who} approved the response ${how}`,
+        body: str(d.text) || undefined,
+      };
+    }
+    case 'draft_changed':
+      return {
+        title:
+          e.data.voided === 'approval'
+            ? 'The draft response was changed after its approval: it needs signing off again'
+            : 'The draft response was changed while awaiting sign-off: the requests sent no longer apply',
+      };
+    case 'signoff_overridden':
+      return { title: 'Released without sign-off (manager)', body: str(e.data.reason) };
     case 'updates_changed':
       return {
         title: e.data.on

@@ -1,5 +1,6 @@
 import { eraseQuestionsOf } from '../colleagues/questions.repository.js';
 import { eraseDecisionsOf } from '../statements/decisions.repository.js';
+import { eraseDraftsOf } from '../statements/signoff.repository.js';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import { pageBudgetKey } from '../enquiries/page-budget.js';
@@ -221,7 +222,8 @@ export async function referencesOf(tx: Tx, ids: string[]): Promise<string[]> {
  * - email: the people named, subjects, texts, attachments (`eraseEmailsOf`);
  * - reports: subjects in the morning digests and their texts (`eraseFromDigests`);
  * - colleagues: the desk's questions about them and the answers (`eraseQuestionsOf`);
- * - statements: the words of each release decision, the reasons kept (`eraseDecisionsOf`);
+ * - statements: the words of each release decision, the reasons kept (`eraseDecisionsOf`), and
+ *   the drafts and where they went for sign-off (`eraseDraftsOf`);
  * - jobs: queued or failed jobs carrying their number or text (`dropJobsNaming`).
  * Keeps the outlet, times, status and outcome (the figures). `senderPhone` and `senderEmail` (an
  * erasure request, where every enquiry of theirs is in `ids`, if they have any): what they sent
@@ -247,6 +249,7 @@ export async function eraseEnquiries(
   await eraseLineRecipientsOf(tx, ids);
   await eraseQuestionsOf(tx, ids, at);
   await eraseDecisionsOf(tx, ids, at);
+  await eraseDraftsOf(tx, ids, at);
   await erasePagesOf(tx, ids);
   await eraseCallsOfEnquiries(tx, ids, at);
   await eraseEmailsOf(tx, ids, at);

@@ -2,6 +2,8 @@ import type { FeatureDescriptor } from '../feature.js';
 import type { Services } from '../services.js';
 import { eraseDecisionsOf } from './decisions.repository.js';
 import { decisionsRoutes } from './decisions.routes.js';
+import { eraseDraftsOf } from './signoff.repository.js';
+import { approverRoutes } from './signoff.routes.js';
 
 /**
  * Statements and their record (issue 26): the release decision kept with every response (what was
@@ -10,12 +12,25 @@ import { decisionsRoutes } from './decisions.routes.js';
 export const statementsFeature: FeatureDescriptor<Services> = {
   name: 'statements',
   deskPages: [{ build: (s) => decisionsRoutes({ db: s.db, config: s.config, clock: s.clock }) }],
+  routes: [
+    {
+      area: 'link',
+      mount: '/',
+      bodies: { public: ['/s/*'] },
+      build: (s) => approverRoutes({ signOff: s.signOff, config: s.config, pool: s.pool, log: s.log }),
+    },
+  ],
   personal: {
     // The words quote the enquiry; the reasons, who decided (staff) and when stay countable.
     release_decision: { columns: ['released', 'withheld'], erasedBy: [eraseDecisionsOf] },
+    statement_draft: { columns: ['text'], erasedBy: [eraseDraftsOf] },
+    // The approver's name stays (who signed off is the record); where it went and their comment go.
+    signoff_request: { columns: ['address', 'comment'], erasedBy: [eraseDraftsOf] },
   },
   kept: {
     'release_decision.decided_by': 'who on the staff (or in command) made the release decision',
+    'signoff_request.text_hash': 'a SHA-256 of the words approved: no words, and the proof of what was signed off',
+    'signoff_request.name': 'who signed off (a colleague in command): the record of the approval',
     'release_decision.released_to_page': 'whether the response went on the status page (a yes or no, no words)',
   },
 };

@@ -3,6 +3,9 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 /** Tables of statements and their record (sql/20261207110000_release_decisions.sql); src/db/schema.ts gathers them. */
 export interface StatementTables {
   release_decision: ReleaseDecisionTable;
+  statement_draft: StatementDraftTable;
+  signoff_request: SignOffRequestTable;
+  signoff_link: SignOffLinkTable;
 }
 
 declare module '../db/schema.js' {
@@ -25,3 +28,53 @@ export interface ReleaseDecisionTable {
   erased_at: Optional<Date | null>;
 }
 export type ReleaseDecision = Selectable<ReleaseDecisionTable>;
+
+/** Where a draft stands: being written, sent and awaiting a decision, approved (its words), or returned. */
+export type DraftState = 'draft' | 'awaiting' | 'approved' | 'returned';
+
+/** The response being prepared for an enquiry, and its approval (bound to a hash of the words). */
+export interface StatementDraftTable {
+  id: Generated<string>;
+  enquiry_id: string;
+  kind: Optional<'response'>;
+  text: string;
+  state: Optional<DraftState>;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  sent_at: Optional<Date | null>;
+  approved_hash: Optional<string | null>;
+  approved_by: Optional<string | null>;
+  approved_at: Optional<Date | null>;
+  erased_at: Optional<Date | null>;
+}
+export type StatementDraft = Selectable<StatementDraftTable>;
+
+/** Where one approver's decision stands. */
+export type RequestState = 'pending' | 'approved' | 'returned' | 'void';
+
+/** One approver a draft went to, for one version of its words. */
+export interface SignOffRequestTable {
+  id: Generated<string>;
+  draft_id: string;
+  colleague_id: string | null;
+  name: string;
+  via: 'sms' | 'email';
+  address: string;
+  code: string;
+  text_hash: string;
+  state: Optional<RequestState>;
+  sent_at: Date;
+  decided_at: Optional<Date | null>;
+  decided_via: Optional<'link' | 'sms' | null>;
+  comment: Optional<string | null>;
+  edited: Optional<boolean>;
+}
+export type SignOffRequest = Selectable<SignOffRequestTable>;
+
+/** One approver's link: the SHA-256 of its token only. */
+export interface SignOffLinkTable {
+  token_hash: string;
+  request_id: string;
+  created_at: Date;
+}

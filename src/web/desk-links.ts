@@ -17,6 +17,8 @@ export const DONE_CODES = [
   'asked',
   'questionWithdrawn',
   'questionClosed',
+  'signoffRequested',
+  'draftSaved',
 ] as const;
 export type DoneCode = (typeof DONE_CODES)[number];
 

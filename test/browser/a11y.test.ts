@@ -119,6 +119,8 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
   let colleagueId: string;
   /** The colleague's answer link (`/q/{token}`) to the question the officer asked about `longReference`. */
   let answerPath: string;
+  /** The approver's link (`/s/{token}`) to the response the officer sent for sign-off on `longReference`. */
+  let approverPath: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -216,6 +218,7 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     incidentId = await declareIncident(m);
     colleagueId = await addColleague(m);
     answerPath = await askColleague(o);
+    approverPath = await sendForSignOff(o);
     await Promise.all([m.close(), o.close()]);
   }, 120_000);
 
@@ -278,7 +281,10 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
    */
   async function askColleague(page: Page): Promise<string> {
     await page.goto(url(`/desk/enquiries/${longReference}`));
-    await page.getByLabel(/^Detective Superintendent Alexandra/).check();
+    await page
+      .locator('#ask-colleagues')
+      .getByLabel(/^Detective Superintendent Alexandra/)
+      .check();
     await page
       .getByLabel('Your question')
       .fill('Has anyone been arrested in connection with the depot fire, and is the site now a crime scene?');
@@ -287,12 +293,57 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
       page.getByRole('button', { name: 'Send the question' }).click(),
     ]);
     await page.waitForLoadState();
-    const texts = await desk.twilio.waitForMessages(3, 15_000);
-    const text = texts.find((t) => t.body?.includes(longReference) && t.body.includes('/q/'));
-    const path = /\/q\/[A-Za-z0-9_-]{22}/.exec(text?.body ?? '')?.[0];
-    expect(path, JSON.stringify(texts.map((t) => t.body))).toBeDefined();
-    return path!;
+    // Pages to on-call are going out too: wait for this text by what it says, not by a count.
+    const text = await waitUntil(
+      'the question to the colleague',
+      () => desk.twilio.messages.find((t) => t.body?.includes(longReference) && t.body.includes('/q/')),
+      15_000,
+      50,
+    );
+    return /\/q\/[A-Za-z0-9_-]{22}/.exec(text.body ?? '')![0];
   }
+
+  /** The officer sends a response on `longReference` for sign-off to the colleague; returns the approver's link. */
+  async function sendForSignOff(page: Page): Promise<string> {
+    await page.goto(url(`/desk/enquiries/${longReference}`));
+    await page
+      .getByLabel('The response to be signed off')
+      .fill('Crews remain at the depot. Kestrel Street and Harbour Road stay closed until at least 6am.');
+    await page
+      .locator('#signoff-approvers')
+      .getByLabel(/^Detective Superintendent Alexandra/)
+      .check();
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Send for sign-off' }).click(),
+    ]);
+    await page.waitForLoadState();
+    const text = await waitUntil(
+      'the sign-off request to the colleague',
+      () => desk.twilio.messages.find((t) => t.body?.includes(longReference) && t.body.includes('/s/')),
+      15_000,
+      50,
+    );
+    return /\/s\/[A-Za-z0-9_-]{22}/.exec(text.body ?? '')![0];
+  }
+
+  it("an approver's sign-off page at 320px: no axe violation, no sideways scrolling, also refused", async () => {
+    const page = await phone.newPage();
+    const res = await page.goto(url(approverPath));
+    expect(res?.status()).toBe(200);
+    await expectNoViolations(page, `${approverPath} (approver page) at 320px`);
+    await expectFits(page, 'the approver page at 320px');
+    if (PAGE_SHOTS) await screenshots(page, '320_approver_page');
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Return it' }).click(),
+    ]);
+    await page.waitForLoadState();
+    await expect.poll(() => page.locator('.error-message').count()).toBe(1);
+    await expectNoViolations(page, `${approverPath} (approver page, refused) at 320px`);
+    await expectFits(page, 'the refused approver page at 320px');
+    await page.close();
+  });
 
   it("a colleague's answer page at 320px: no axe violation, no sideways scrolling", async () => {
     const page = await phone.newPage();

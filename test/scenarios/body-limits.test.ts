@@ -93,7 +93,10 @@ function expectedAllowance(path: string): 'public' | 'desk' | 'none' {
     ['/enquiries', '/api/enquiries', '/desk/login'].includes(path) ||
     path.startsWith('/twilio/') ||
     path.startsWith('/m/') ||
-    path.startsWith('/status/')
+    path.startsWith('/status/') ||
+    // Colleagues' answer links and approvers' sign-off links (issue 26): bearer links, like the status page.
+    path.startsWith('/q/') ||
+    path.startsWith('/s/')
   )
     return 'public';
   return path.startsWith('/desk/') ? 'desk' : 'none';

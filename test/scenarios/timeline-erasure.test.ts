@@ -137,6 +137,16 @@ const SAMPLES = {
   },
   question_overdue: { questionId: '1', due: '2026-01-01T05:00:00.000Z' },
   question_withdrawn: { questionId: '1' },
+  signoff_requested: { to: [{ name: `${JOURNALIST.name}'s SIO`, via: 'sms' }], text: JOURNALIST.text },
+  signoff_decided: {
+    by: `${JOURNALIST.name}'s SIO`,
+    decision: 'approved_with_edits',
+    via: 'link',
+    text: JOURNALIST.text,
+    comment: `Do not name ${JOURNALIST.name}`,
+  },
+  draft_changed: { voided: 'approval' },
+  signoff_overridden: { reason: `${JOURNALIST.name} is on deadline` },
 } satisfies { [K in EventKind]: EventData[K] };
 
 /** The journalist's enquiry row, received at `at`. */

@@ -1,0 +1,191 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from '../db/database.js';
+import { ERASED } from '../db/erased.js';
+import type { SignOffRequest, StatementDraft } from './statements.tables.js';
+
+// SQL of drafts and their sign-off (src/statements/signoff.service.ts).
+
+/** The enquiry's response draft, locked for update when `lock`. */
+export async function draftOf(db: Db | Tx, enquiryId: string, lock = false): Promise<StatementDraft | undefined> {
+  let q = db
+    .selectFrom('statement_draft')
+    .selectAll()
+    .where('enquiry_id', '=', enquiryId)
+    .where('kind', '=', 'response');
+  if (lock) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+/** Creates the enquiry's response draft; returns it. */
+export async function insertDraft(
+  tx: Tx,
+  d: { enquiry_id: string; text: string; created_by: string; at: Date },
+): Promise<StatementDraft> {
+  return tx
+    .insertInto('statement_draft')
+    .values({ enquiry_id: d.enquiry_id, text: d.text, created_by: d.created_by, created_at: d.at, updated_at: d.at })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Changes a draft. */
+export async function updateDraft(
+  tx: Tx,
+  id: string,
+  patch: Partial<
+    Pick<StatementDraft, 'text' | 'state' | 'updated_at' | 'sent_at' | 'approved_hash' | 'approved_by' | 'approved_at'>
+  >,
+): Promise<void> {
+  await tx.updateTable('statement_draft').set(patch).where('id', '=', id).execute();
+}
+
+/** Voids every pending request of a draft (its words changed, or someone else decided for other words). */
+export async function voidPending(tx: Tx, draftId: string, exceptId: string | null = null): Promise<void> {
+  let q = tx
+    .updateTable('signoff_request')
+    .set({ state: 'void' })
+    .where('draft_id', '=', draftId)
+    .where('state', '=', 'pending');
+  if (exceptId) q = q.where('id', '!=', exceptId);
+  await q.execute();
+}
+
+/** Stores a request to one approver; returns its id. */
+export async function insertRequest(
+  tx: Tx,
+  r: Pick<SignOffRequest, 'draft_id' | 'colleague_id' | 'name' | 'via' | 'address' | 'code' | 'text_hash' | 'sent_at'>,
+): Promise<string> {
+  const row = await tx.insertInto('signoff_request').values(r).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The pending codes at `address` (a new one must differ). */
+export async function pendingCodesAt(tx: Tx, address: string): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('signoff_request')
+    .select('code')
+    .where('address', '=', address)
+    .where('state', '=', 'pending')
+    .execute();
+  return rows.map((r) => r.code);
+}
+
+/** Stores the hash of an approver's link. */
+export async function insertLink(tx: Tx, requestId: string, tokenHash: string, at: Date): Promise<void> {
+  await tx
+    .insertInto('signoff_link')
+    .values({ token_hash: tokenHash, request_id: requestId, created_at: at })
+    .execute();
+}
+
+/** A request with its draft and enquiry, as an approver's link or text needs it. */
+export type RequestWithDraft = SignOffRequest & {
+  draft_text: string;
+  draft_state: string;
+  enquiry_id: string;
+  reference: string;
+  subject: string;
+  details: string;
+  outlet: string;
+  deadline: Date | null;
+  respond_by: Date | null;
+  enquiry_status: string;
+};
+
+function requestsWithDraft(db: Db | Tx) {
+  return db
+    .selectFrom('signoff_request as r')
+    .innerJoin('statement_draft as d', 'd.id', 'r.draft_id')
+    .innerJoin('enquiry as e', 'e.id', 'd.enquiry_id')
+    .selectAll('r')
+    .select([
+      'd.text as draft_text',
+      'd.state as draft_state',
+      'd.enquiry_id',
+      'e.reference',
+      'e.subject',
+      'e.details',
+      'e.outlet',
+      'e.deadline',
+      'e.respond_by',
+      'e.status as enquiry_status',
+    ])
+    .where('d.erased_at', 'is', null);
+}
+
+/** The request whose link token hashes to `tokenHash`. */
+export async function requestByTokenHash(db: Db | Tx, tokenHash: string): Promise<RequestWithDraft | undefined> {
+  return requestsWithDraft(db)
+    .innerJoin('signoff_link as l', 'l.request_id', 'r.id')
+    .where('l.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+/** Pending requests at the phone `address`, newest first. */
+export async function pendingAt(db: Db | Tx, address: string): Promise<RequestWithDraft[]> {
+  return requestsWithDraft(db)
+    .where('r.address', '=', address)
+    .where('r.state', '=', 'pending')
+    .orderBy('r.sent_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .execute();
+}
+
+/** Records an approver's decision. */
+export async function decide(
+  tx: Tx,
+  id: string,
+  d: Pick<SignOffRequest, 'state' | 'decided_at' | 'decided_via' | 'comment' | 'edited'>,
+): Promise<void> {
+  await tx.updateTable('signoff_request').set(d).where('id', '=', id).execute();
+}
+
+/** The requests of a draft, oldest first. */
+export async function requestsOf(db: Db | Tx, draftId: string): Promise<SignOffRequest[]> {
+  return db
+    .selectFrom('signoff_request')
+    .selectAll()
+    .where('draft_id', '=', draftId)
+    .orderBy('sent_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** When each of these enquiries' drafts was sent and still awaits sign-off (the queue's marker). */
+export async function awaitingSince(db: Db | Tx, enquiryIds: readonly string[]): Promise<Map<string, Date>> {
+  if (!enquiryIds.length) return new Map();
+  const rows = await db
+    .selectFrom('statement_draft')
+    .select(['enquiry_id', 'sent_at'])
+    .where('enquiry_id', 'in', [...enquiryIds])
+    .where('state', '=', 'awaiting')
+    .execute();
+  return new Map(rows.flatMap((r) => (r.sent_at ? [[r.enquiry_id, r.sent_at] as const] : [])));
+}
+
+/**
+ * Erases drafts about enquiries `ids` and where their requests went (erasure, retention): the
+ * words and the approvers' comments go, who approved and when stay. Idempotent.
+ */
+export async function eraseDraftsOf(tx: Tx, ids: readonly string[], at: Date): Promise<void> {
+  if (!ids.length) return;
+  await tx
+    .updateTable('statement_draft')
+    .set({ text: ERASED, erased_at: at })
+    .where('enquiry_id', 'in', [...ids])
+    .where('erased_at', 'is', null)
+    .execute();
+  const drafts = tx
+    .selectFrom('statement_draft')
+    .select('id')
+    .where('enquiry_id', 'in', [...ids]);
+  await tx
+    .updateTable('signoff_request')
+    .set({ address: ERASED, comment: sql`CASE WHEN comment IS NULL THEN NULL ELSE ${ERASED} END` })
+    .where('draft_id', 'in', drafts)
+    .execute();
+  await tx
+    .deleteFrom('signoff_link')
+    .where('request_id', 'in', tx.selectFrom('signoff_request').select('id').where('draft_id', 'in', drafts))
+    .execute();
+}

@@ -1,0 +1,203 @@
+/**
+ * Issue 26, item 3: drafts and sign-off bound to the exact words. A response is sent for sign-off
+ * to an approver from the directory; they approve, approve with edits, or return it, on their link
+ * or by text (APPROVE <code>, CHANGES <code> <comment>). When sign-off is required the response is
+ * released only in the approved words; changing them voids the approval; a manager may release
+ * without it, giving a reason that is recorded.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeEntities, fieldError, loginAs, type DeskClient } from '../support/desk-client.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { eventsOf } from '../support/timeline.js';
+
+// Tuesday 8 December 2026, 10:00 in London (GMT).
+const TUESDAY_10AM = '2026-12-08T10:00:00Z';
+const SIO = '+447911200001';
+const OFFICER = { name: 'Otto Officer', email: 'otto.officer@press.example', password: 'correct horse battery 2' };
+const MANAGER = { name: 'Mona Manager', email: 'mona.manager@press.example', password: 'correct horse battery 1' };
+const TEST = { userId: null, email: 'test' };
+const LINK = /https:\/\/press\.example\.org(\/s\/[A-Za-z0-9_-]{22})/;
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+async function start(signOff: 'always' | 'urgent' | 'never' = 'always') {
+  h = await startHarness({
+    now: TUESDAY_10AM,
+    jobs: true,
+    config: { intake: { rateLimit: null }, statements: { signOff } },
+  });
+  await h.services.users.create({ ...OFFICER, role: 'officer' }, TEST);
+  await h.services.users.create({ ...MANAGER, role: 'manager' }, TEST);
+  const now = h.clock.now();
+  const { id: sio } = await h.database.db
+    .insertInto('colleague')
+    .values({
+      name: 'Det Supt Grey',
+      role: 'SIO',
+      mobile: SIO,
+      email: null,
+      usual_hours: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const res = await h.postJson('/api/enquiries', {
+    name: 'Ann Reporter',
+    outlet: 'Evening Gazette',
+    phone: '+447911123456',
+    subject: 'Fatal collision on the A38',
+    details: 'Can you confirm a man died?',
+  });
+  const { reference, statusUrl } = (await res.json()) as { reference: string; statusUrl: string };
+  const otto = await loginAs(h, OFFICER.email, OFFICER.password);
+  return { sio, reference, statusPath: new URL(statusUrl).pathname, otto };
+}
+
+async function textsTo(to: string): Promise<string[]> {
+  await h.jobs.settle();
+  return h.twilio.messages.filter((m) => m.to === to).map((m) => m.body ?? '');
+}
+
+/** Records (and releases) a response from the enquiry page. */
+function release(client: DeskClient, reference: string, response: string, extra: Record<string, string> = {}) {
+  return client.post(`/desk/enquiries/${reference}/response`, { response, release: 'yes', ...extra });
+}
+
+describe('sign-off bound to the exact words', () => {
+  it('refuses release until signed off, takes the approver’s edits on their link, and releases the approved words', async () => {
+    const started = await start();
+    const { sio, reference, statusPath } = started;
+    let otto = started.otto;
+    await otto.get(`/desk/enquiries/${reference}`);
+
+    // Not signed off: release is refused, saying what to do.
+    const early = await release(otto, reference, 'A man died at the scene.');
+    expect(early.status).toBe(422);
+    expect(fieldError(early.body, 'release')).toBe(
+      'This response needs sign-off before it is released: send it for sign-off below.',
+    );
+
+    // Sent for sign-off by text: the SIO gets a link and a code; the queue says it is awaited.
+    const sent = await otto.post(`/desk/enquiries/${reference}/signoff`, {
+      draft: 'A man died at the scene.',
+      approvers: [sio],
+      via: 'sms',
+    });
+    expect(sent.status).toBe(303);
+    const [text] = await textsTo(SIO);
+    expect(text).toContain(`please sign off our response to media enquiry ${reference}`);
+    expect(text).toMatch(/Or reply APPROVE \d{4}, or CHANGES \d{4} and what to change\./);
+    expect(decodeEntities((await otto.get('/desk')).body)).toContain('Awaiting sign-off (0 min)');
+
+    // Twenty minutes on, the SIO opens the link on their phone and approves with an edit.
+    h.clock.advance(20 * 60_000);
+    const link = LINK.exec(text)![1];
+    const page = await h.app.request(link);
+    expect(page.status).toBe(200);
+    const html = decodeEntities(await page.text());
+    expect(html).toContain('A man died at the scene.');
+    expect(html).toContain('Can you confirm a man died?');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1];
+    const edited = await h.postForm(`${link}/edit`, {
+      _csrf: csrf,
+      text: 'A man in his 40s died at the scene. His family have been informed.',
+    });
+    expect(edited.status).toBe(303);
+    const [decided] = await eventsOf(h.database.db, reference, 'signoff_decided');
+    expect(decided.data).toMatchObject({ by: 'Det Supt Grey (SIO)', decision: 'approved_with_edits', via: 'link' });
+
+    // The old words are still refused; the approved ones are offered, and released.
+    otto = await loginAs(h, OFFICER.email, OFFICER.password);
+    const enquiryPage = await otto.get(`/desk/enquiries/${reference}`);
+    expect(decodeEntities(enquiryPage.body)).toContain('Approved by Det Supt Grey (SIO)');
+    const stale = await release(otto, reference, 'A man died at the scene.');
+    expect(stale.status).toBe(422);
+    expect(fieldError(stale.body, 'release')).toContain('These words differ from the ones signed off');
+    const released = await release(
+      otto,
+      reference,
+      'A man in his 40s died at the scene. His family have been informed.',
+    );
+    expect(released.status).toBe(303);
+    expect(decodeEntities(await (await h.app.request(statusPath)).text())).toContain(
+      'A man in his 40s died at the scene.',
+    );
+  });
+
+  it('voids the approval when the draft changes after it, and release is refused again', async () => {
+    const { sio, reference, otto } = await start();
+    await otto.post(`/desk/enquiries/${reference}/signoff`, { draft: 'A man died.', approvers: [sio], via: 'sms' });
+    const [text] = await textsTo(SIO);
+    // The SIO approves by text with the code.
+    const code = /APPROVE (\d{4})/.exec(text)![1];
+    expect(await (await h.sms(SIO, `approve ${code}`)).text()).toContain(`you approved our response to ${reference}`);
+    expect((await h.database.db.selectFrom('statement_draft').select('state').executeTakeFirstOrThrow()).state).toBe(
+      'approved',
+    );
+
+    // The officer changes the words afterwards: the approval no longer applies.
+    await otto.get(`/desk/enquiries/${reference}`);
+    expect(
+      (await otto.post(`/desk/enquiries/${reference}/draft`, { draft: 'A man died. Name to follow.' })).status,
+    ).toBe(303);
+    expect(await eventsOf(h.database.db, reference, 'draft_changed')).toHaveLength(1);
+    const refused = await release(otto, reference, 'A man died.');
+    expect(refused.status).toBe(422);
+    expect((await release(otto, reference, 'A man died. Name to follow.')).status).toBe(422);
+    // The SIO's link now says the words changed, and takes no decision.
+    const link = LINK.exec(text)![1];
+    expect(decodeEntities(await (await h.app.request(link)).text())).toContain(
+      'changed this response after sending it to you',
+    );
+  });
+
+  it('takes CHANGES by text as a return with a comment; a manager may release without sign-off, giving a reason that is recorded', async () => {
+    const { sio, reference, otto } = await start();
+    await otto.post(`/desk/enquiries/${reference}/signoff`, {
+      draft: 'A man died on Kestrel Street.',
+      approvers: [sio],
+      via: 'sms',
+    });
+    const [text] = await textsTo(SIO);
+    const code = /APPROVE (\d{4})/.exec(text)![1];
+    expect(await (await h.sms(SIO, `CHANGES ${code} do not name the street`)).text()).toContain('we have your changes');
+    const [returned] = await eventsOf(h.database.db, reference, 'signoff_decided');
+    expect(returned.data).toMatchObject({ decision: 'returned', via: 'sms', comment: 'do not name the street' });
+    expect(decodeEntities((await otto.get(`/desk/enquiries/${reference}`)).body)).toContain('do not name the street');
+    // Returned, so nothing is approved: the release still needs sign-off.
+    expect((await h.database.db.selectFrom('statement_draft').select('state').executeTakeFirstOrThrow()).state).toBe(
+      'returned',
+    );
+
+    // An officer cannot override; a manager can, with a reason.
+    const officerTry = await release(otto, reference, 'A man died.', { override: 'Deadline in five minutes' });
+    expect(officerTry.status).toBe(422);
+    const mona = await loginAs(h, MANAGER.email, MANAGER.password);
+    await mona.get(`/desk/enquiries/${reference}`);
+    const noReason = await release(mona, reference, 'A man died.');
+    expect(fieldError(noReason.body, 'release')).toContain('or give a reason to release it without');
+    const overridden = await release(mona, reference, 'A man died.', {
+      override: 'SIO unreachable; deadline at 10:30',
+    });
+    expect(overridden.status).toBe(303);
+    const [override] = await eventsOf(h.database.db, reference, 'signoff_overridden');
+    expect(override.data).toEqual({ reason: 'SIO unreachable; deadline at 10:30' });
+    const audit = await h.database.db
+      .selectFrom('audit_log')
+      .select(['user_email', 'detail'])
+      .where('action', '=', 'statement.signoff_overridden')
+      .executeTakeFirstOrThrow();
+    expect(audit).toMatchObject({
+      user_email: MANAGER.email,
+      detail: { reason: 'SIO unreachable; deadline at 10:30' },
+    });
+  });
+
+  it('asks for no sign-off where the office does not require it (statements.signOff)', async () => {
+    const { reference, otto } = await start('urgent');
+    await otto.get(`/desk/enquiries/${reference}`);
+    expect((await release(otto, reference, 'A man died.')).status).toBe(303);
+  });
+});
