@@ -41,6 +41,7 @@ import { SmsCommandHandler } from './oncall/commands.service.js';
 import { EmailIntakeService } from './email/email-intake.service.js';
 import { QuestionService } from './colleagues/questions.service.js';
 import { SignOffService } from './statements/signoff.service.js';
+import { forgetApprover } from './statements/signoff.repository.js';
 import { DirectoryService } from './colleagues/directory.service.js';
 
 /** Everything the web process and the workers share, built once from config and a database. */
@@ -168,7 +169,7 @@ export function buildServices(base: {
     facts: questions,
   });
   const deadlines = new DeadlineWatch({ db, clock, config, arrivals: live });
-  const colleagues = new DirectoryService({ db, clock, config });
+  const colleagues = new DirectoryService({ db, clock, config, forgetElsewhere: forgetApprover });
   const onCallActions = new OnCallActions({ db, clock, config, casework, rota, paging });
   const inboundSms = new InboundSmsService({
     db,

@@ -127,6 +127,11 @@ export interface DirectoryServiceDeps {
   db: Db;
   clock: Clock;
   config: Pick<Config, 'office' | 'retention'> & { twilio: Pick<Config['twilio'], 'allowedCountries'> };
+  /**
+   * The copies of a colleague that later features hold (their name on sign-off requests and
+   * approvals: src/statements), forgotten in the erasure's transaction; wired in src/services.ts.
+   */
+  forgetElsewhere?: (tx: Tx, colleagueId: string) => Promise<void>;
 }
 
 /**
@@ -262,6 +267,7 @@ export class DirectoryService {
     const now = this.deps.clock();
     await this.deps.db.transaction().execute(async (tx) => {
       if (!(await repo.lockColleague(tx, id))) throw notFound();
+      await this.deps.forgetElsewhere?.(tx, id);
       await repo.eraseColleague(tx, id);
       await audit(tx, { at: now, actor, action: 'colleague.erased', detail: { colleagueId: id, by: 'request' } });
     });
@@ -320,6 +326,7 @@ export class DirectoryService {
           const c = await repo.lockColleague(tx, id);
           // Reactivated (or again deactivated later) or erased since it was listed: not due (or gone) after all.
           if (!c || c.active || !c.deactivated_at || c.deactivated_at >= cutoff) continue;
+          await this.deps.forgetElsewhere?.(tx, id);
           await repo.eraseColleague(tx, id);
           await audit(tx, {
             at: now,

@@ -189,3 +189,47 @@ export async function eraseDraftsOf(tx: Tx, ids: readonly string[], at: Date): P
     .where('request_id', 'in', tx.selectFrom('signoff_request').select('id').where('draft_id', 'in', drafts))
     .execute();
 }
+
+/**
+ * Forgets an approver everywhere sign-off copied them (their erasure from the directory): their
+ * name and address on each request, a draft's `approved_by`, and their name in the sign-off
+ * timeline entries of those drafts' enquiries. That a response was signed off, and when, stays.
+ */
+export async function forgetApprover(tx: Tx, colleagueId: string): Promise<void> {
+  const mine = await tx
+    .selectFrom('signoff_request as r')
+    .innerJoin('statement_draft as d', 'd.id', 'r.draft_id')
+    .select(['r.id', 'r.name', 'r.draft_id', 'd.enquiry_id'])
+    .where('r.colleague_id', '=', colleagueId)
+    .execute();
+  for (const r of mine) {
+    await tx
+      .updateTable('statement_draft')
+      .set({ approved_by: ERASED })
+      .where('id', '=', r.draft_id)
+      .where('approved_by', '=', r.name)
+      .execute();
+    await sql`
+      UPDATE enquiry_event SET data = jsonb_set(data, '{by}', to_jsonb(${ERASED}::text))
+       WHERE enquiry_id = ${r.enquiry_id} AND kind = 'signoff_decided' AND data->>'by' = ${r.name}`.execute(tx);
+    await sql`
+      UPDATE enquiry_event ev
+         SET data = jsonb_set(ev.data, '{to}', (
+               SELECT coalesce(jsonb_agg(CASE WHEN t->>'name' = ${r.name}
+                                              THEN jsonb_set(t, '{name}', to_jsonb(${ERASED}::text)) ELSE t END), '[]'::jsonb)
+                 FROM jsonb_array_elements(ev.data->'to') t))
+       WHERE ev.enquiry_id = ${r.enquiry_id} AND ev.kind = 'signoff_requested' AND jsonb_typeof(ev.data->'to') = 'array'`.execute(
+      tx,
+    );
+  }
+  if (mine.length)
+    await tx
+      .updateTable('signoff_request')
+      .set({ name: ERASED, address: ERASED, colleague_id: null })
+      .where(
+        'id',
+        'in',
+        mine.map((r) => r.id),
+      )
+      .execute();
+}

@@ -195,6 +195,34 @@ describe('sign-off bound to the exact words', () => {
     });
   });
 
+  it('erasing the approver from the directory takes their name from the sign-off record; that it was signed off stays', async () => {
+    const { sio, reference, otto } = await start();
+    await otto.post(`/desk/enquiries/${reference}/signoff`, { draft: 'A man died.', approvers: [sio], via: 'sms' });
+    const [text] = await textsTo(SIO);
+    const code = /APPROVE (\d{4})/.exec(text)![1];
+    await h.sms(SIO, `APPROVE ${code}`);
+
+    await h.services.colleagues.erase(sio, TEST);
+
+    const request = await h.database.db
+      .selectFrom('signoff_request')
+      .select(['name', 'address', 'state'])
+      .executeTakeFirstOrThrow();
+    expect(request).toEqual({ name: '[erased]', address: '[erased]', state: 'approved' });
+    const draft = await h.database.db
+      .selectFrom('statement_draft')
+      .select(['state', 'approved_by'])
+      .executeTakeFirstOrThrow();
+    expect(draft).toEqual({ state: 'approved', approved_by: '[erased]' });
+    const [asked] = await eventsOf(h.database.db, reference, 'signoff_requested');
+    const [decided] = await eventsOf(h.database.db, reference, 'signoff_decided');
+    expect(asked.data.to).toEqual([{ name: '[erased]', via: 'sms' }]);
+    expect(decided.data).toMatchObject({ by: '[erased]', decision: 'approved' });
+    // The approved words can still be released.
+    await otto.get(`/desk/enquiries/${reference}`);
+    expect((await release(otto, reference, 'A man died.')).status).toBe(303);
+  });
+
   it('asks for no sign-off where the office does not require it (statements.signOff)', async () => {
     const { reference, otto } = await start('urgent');
     await otto.get(`/desk/enquiries/${reference}`);
