@@ -26,6 +26,7 @@ import { hashBearerToken, looksLikeBearerToken, newBearerToken } from '../http/b
 import { AppError } from '../http/errors.js';
 import { addJob } from '../jobs/queue.repository.js';
 import { queueSms } from '../outbox/outbox.service.js';
+import { fitSms } from '../telephony/sms-encoding.js';
 import { isRowIdDigits } from '../ids.js';
 import type { AskVia, AnswerVia } from './colleagues.tables.js';
 import { defaultDueFor } from './question-due.js';
@@ -246,7 +247,15 @@ export class QuestionService {
         ? `${config.office.name} press office: a question about media enquiry ${e.reference}. Please answer by ${due}.`
         : `${config.office.name} press office: reminder, we still need your answer about media enquiry ${e.reference} (it was due ${due}).`;
     if (r.via === 'sms') {
-      const body = `${opening}\n\n${question}\n\nAnswer here: ${link} or reply to this text (code ${r.code}).`;
+      // The question is cut (never the link or the code) when a long office name or address would
+      // take the text past what Twilio accepts; the link shows it whole. The stored link is up to
+      // 8 characters shorter than the token that replaces it.
+      const body = fitSms(
+        `${opening}\n\n`,
+        question,
+        `\n\nAnswer here: ${link} or reply to this text (code ${r.code}).`,
+        8,
+      );
       await queueSms(tx, { key, enquiryId: e.id, to: r.address, body, lane: 'journalist' }, now);
       return;
     }

@@ -1,3 +1,4 @@
+import { SMS_BODY_LIMIT } from '../telephony/sms-encoding.js';
 import { displayPhone } from '../enquiries/phone-numbers.js';
 import type { OfficeConfig } from '../config.js';
 import type { Enquiry } from '../enquiries/enquiry.tables.js';
@@ -88,8 +89,8 @@ export function pageSms(
   return compose(trimTo(fullWho, MIN_WHO, '...'), null, false);
 }
 
-/** Twilio's longest message body, in characters (UTF-16 code units): longer is refused (error 21617). */
-export const SMS_BODY_LIMIT = 1600;
+// Twilio's longest message body lives with the SMS encoding (src/telephony), which colleagues' texts use too.
+export { SMS_BODY_LIMIT };
 /** Twilio's longest inline TwiML of a call, in characters: longer is refused (error 32018). */
 export const TWIML_LIMIT = 4000;
 /** The most segments a text may be given (10 GSM segments are 1,530 characters, inside `SMS_BODY_LIMIT`). */

@@ -60,3 +60,20 @@ export function foldToGsm(text: string): string {
   }
   return out;
 }
+
+/** Twilio's longest message body, in characters (UTF-16 code units): longer is refused (error 21617). */
+export const SMS_BODY_LIMIT = 1600;
+
+/**
+ * `head` + `middle` + `tail` as one text Twilio takes (at most SMS_BODY_LIMIT characters, counted as
+ * Twilio counts them), cutting only `middle` (ending it with "…") when the whole would not fit;
+ * `tailGrowth`: how many characters `tail` will still gain before it is sent (a link filled in).
+ */
+export function fitSms(head: string, middle: string, tail: string, tailGrowth = 0): string {
+  const whole = `${head}${middle}${tail}`;
+  const size = (t: string) => Math.max(t.length, smsLength(t)) + tailGrowth;
+  if (size(whole) <= SMS_BODY_LIMIT) return whole;
+  let keep = Math.max(0, SMS_BODY_LIMIT - size(`${head}…${tail}`));
+  while (keep > 0 && size(`${head}${middle.slice(0, keep)}…${tail}`) > SMS_BODY_LIMIT) keep -= 1;
+  return `${head}${middle.slice(0, keep).trimEnd()}…${tail}`;
+}

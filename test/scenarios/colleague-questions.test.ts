@@ -150,6 +150,31 @@ describe('asking a colleague by text', () => {
   });
 });
 
+describe('the text to a colleague at its worst size', () => {
+  it('fits what Twilio accepts with the longest question and office name, cutting only the question', async () => {
+    h = await startHarness({
+      now: TUESDAY_10AM,
+      jobs: true,
+      config: { intake: { rateLimit: null }, office: { name: 'N'.repeat(100) } },
+    });
+    await h.services.users.create({ ...OFFICER, role: 'officer' }, { userId: null, email: 'test' });
+    const khan = await colleague('Insp. Ali Khan', 'SIO', KHAN);
+    const { reference } = await enquiry();
+    // 1,200 characters that each take two places in a GSM text: the most the question box takes.
+    await h.services.questions.ask(
+      reference,
+      { colleagueIds: [khan], via: 'sms', question: '€'.repeat(1200), due: '' },
+      { userId: null, email: 'test' },
+    );
+    const [text] = await textsTo(KHAN);
+    // The fake Twilio refuses a body over 1,600 characters, as Twilio does: it was accepted.
+    expect(text.length).toBeLessThanOrEqual(1600);
+    expect(text).toMatch(
+      /€…\n\nAnswer here: https:\/\/press\.example\.org\/q\/[A-Za-z0-9_-]{22} or reply to this text \(code \d{4}\)\.$/,
+    );
+  });
+});
+
 describe('the due time and the answer link', () => {
   it('reminds whoever has not answered at the due time, marks it overdue, and takes an answer on the link', async () => {
     let otto = await start();
