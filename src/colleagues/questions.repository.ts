@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import { ERASED } from '../db/erased.js';
+import { eraseNameInRecipientLists } from '../enquiries/enquiries.repository.js';
 import type {
   AnswerVia,
   Colleague,
@@ -364,14 +365,7 @@ export async function forgetColleague(tx: Tx, colleagueId: string): Promise<void
   if (!mine.length) return;
   // Timeline entries name them by the name they had when asked.
   for (const r of mine) {
-    await sql`
-      UPDATE enquiry_event ev
-         SET data = jsonb_set(ev.data, '{to}', (
-               SELECT coalesce(jsonb_agg(CASE WHEN t->>'name' = ${r.name}
-                                              THEN jsonb_set(t, '{name}', to_jsonb(${ERASED}::text)) ELSE t END), '[]'::jsonb)
-                 FROM jsonb_array_elements(ev.data->'to') t))
-       WHERE ev.kind = 'question_asked' AND ev.data->>'questionId' = ${r.question_id}
-         AND jsonb_typeof(ev.data->'to') = 'array'`.execute(tx);
+    await eraseNameInRecipientLists(tx, 'question_asked', r.name, { questionId: r.question_id });
     await sql`
       UPDATE enquiry_event SET data = jsonb_set(data, '{from}', to_jsonb(${ERASED}::text))
        WHERE kind = 'question_answered' AND data->>'questionId' = ${r.question_id} AND data->>'from' = ${r.name}`.execute(

@@ -33,6 +33,11 @@ import { defaultDueFor } from './question-due.js';
 import { answerForm, askForm, type AskErrors } from './question.forms.js';
 import * as repo from './questions.repository.js';
 
+/** How a colleague is named on a question, its timeline entries and the queue: "Insp. Khan (SIO)". */
+export function recipientName(c: { name: string; role: string }): string {
+  return c.role ? `${c.name} (${c.role})` : c.name;
+}
+
 /** Where answer links live: `/q/{token}`. */
 export const ANSWER_LINK_PREFIX = '/q/';
 
@@ -186,7 +191,7 @@ export class QuestionService {
         const recipientId = await repo.insertRecipient(tx, {
           question_id: questionId,
           colleague_id: c.id,
-          name: c.role ? `${c.name} (${c.role})` : c.name,
+          name: recipientName(c),
           via,
           address,
           code,
@@ -201,7 +206,8 @@ export class QuestionService {
         actor: actor.email,
         data: {
           questionId,
-          to: colleagues.map((c) => ({ name: c.name, via })),
+          // As each recipient is recorded (with their role), so that their erasure finds it.
+          to: colleagues.map((c) => ({ name: recipientName(c), via })),
           text,
           due: formatShortTime(dueAt, config.office, now),
         },

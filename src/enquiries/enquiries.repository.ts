@@ -276,3 +276,25 @@ export async function eraseEnquiryRows(tx: Tx, ids: string[], at: Date): Promise
              WHERE ev.enquiry_id = ANY(${ids}::bigint[]) AND ev.kind = p.kind AND ev.data ?| p.fields`.execute(tx);
   return Number(r.numUpdatedRows);
 }
+
+/**
+ * Blanks one person's `name` in the `to` list of timeline entries of `kind` (their erasure: a
+ * colleague asked a question, an approver asked to sign off), in the entries of one enquiry or
+ * those carrying one question's id. The other names in the list stay.
+ */
+export async function eraseNameInRecipientLists(
+  tx: Tx,
+  kind: 'question_asked' | 'signoff_requested',
+  name: string,
+  scope: { enquiryId: string } | { questionId: string },
+): Promise<void> {
+  const where =
+    'enquiryId' in scope ? sql`ev.enquiry_id = ${scope.enquiryId}` : sql`ev.data->>'questionId' = ${scope.questionId}`;
+  await sql`
+    UPDATE enquiry_event ev
+       SET data = jsonb_set(ev.data, '{to}', (
+             SELECT coalesce(jsonb_agg(CASE WHEN t->>'name' = ${name}
+                                            THEN jsonb_set(t, '{name}', to_jsonb(${ERASED}::text)) ELSE t END), '[]'::jsonb)
+               FROM jsonb_array_elements(ev.data->'to') t))
+     WHERE ev.kind = ${kind} AND ${where} AND jsonb_typeof(ev.data->'to') = 'array'`.execute(tx);
+}

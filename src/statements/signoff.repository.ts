@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import { ERASED } from '../db/erased.js';
+import { eraseNameInRecipientLists } from '../enquiries/enquiries.repository.js';
 import type { SignOffRequest, StatementDraft } from './statements.tables.js';
 
 // SQL of drafts and their sign-off (src/statements/signoff.service.ts).
@@ -212,15 +213,7 @@ export async function forgetApprover(tx: Tx, colleagueId: string): Promise<void>
     await sql`
       UPDATE enquiry_event SET data = jsonb_set(data, '{by}', to_jsonb(${ERASED}::text))
        WHERE enquiry_id = ${r.enquiry_id} AND kind = 'signoff_decided' AND data->>'by' = ${r.name}`.execute(tx);
-    await sql`
-      UPDATE enquiry_event ev
-         SET data = jsonb_set(ev.data, '{to}', (
-               SELECT coalesce(jsonb_agg(CASE WHEN t->>'name' = ${r.name}
-                                              THEN jsonb_set(t, '{name}', to_jsonb(${ERASED}::text)) ELSE t END), '[]'::jsonb)
-                 FROM jsonb_array_elements(ev.data->'to') t))
-       WHERE ev.enquiry_id = ${r.enquiry_id} AND ev.kind = 'signoff_requested' AND jsonb_typeof(ev.data->'to') = 'array'`.execute(
-      tx,
-    );
+    await eraseNameInRecipientLists(tx, 'signoff_requested', r.name, { enquiryId: r.enquiry_id });
   }
   if (mine.length)
     await tx

@@ -13,7 +13,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { QuestionMail } from '../colleagues/questions.service.js';
+import { recipientName, type QuestionMail } from '../colleagues/questions.service.js';
 import { askableByIds } from '../colleagues/questions.repository.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
@@ -215,7 +215,7 @@ export class SignOffService {
         const taken = new Set(await repo.pendingCodesAt(tx, address));
         let code = String(randomInt(1000, 10_000));
         while (taken.has(code)) code = String(randomInt(1000, 10_000));
-        const name = c.role ? `${c.name} (${c.role})` : c.name;
+        const name = recipientName(c);
         const requestId = await repo.insertRequest(tx, {
           draft_id: draft.id,
           colleague_id: c.id,
@@ -233,7 +233,7 @@ export class SignOffService {
         at: now,
         kind: 'signoff_requested',
         actor: actor.email,
-        data: { to: approvers.map((c) => ({ name: c.role ? `${c.name} (${c.role})` : c.name, via })), text: words },
+        data: { to: approvers.map((c) => ({ name: recipientName(c), via })), text: words },
       });
       await audit(tx, {
         at: now,

@@ -77,7 +77,9 @@ describe('asking a colleague by text', () => {
     });
     expect(asked.status).toBe(303);
     const after = await otto.get(asked.location!);
-    expect(decodeEntities(after.body)).toContain('Question sent to Insp. Ali Khan; answer wanted by');
+    expect(decodeEntities(after.body)).toContain(
+      'Question sent to Insp. Ali Khan (Investigating officer); answer wanted by',
+    );
 
     // Expect a text to the colleague: the reference, the due time, the question, a working link.
     const [text] = await textsTo(KHAN);
@@ -147,6 +149,32 @@ describe('asking a colleague by text', () => {
     // The question typed is kept.
     expect(noMobile.body).toContain('Any news?</textarea>');
     expect(await h.database.db.selectFrom('colleague_question').select('id').execute()).toEqual([]);
+  });
+});
+
+describe("a colleague's erasure", () => {
+  it('takes their name (with their role) from the questions and their timeline entries; their answer stays', async () => {
+    await start();
+    const khan = await colleague('Insp. Ali Khan', 'SIO', KHAN);
+    const okafor = await colleague('Sgt Ngozi Okafor', 'Custody', OKAFOR);
+    const { reference } = await enquiry();
+    await h.services.questions.ask(
+      reference,
+      { colleagueIds: [khan, okafor], via: 'sms', question: 'Charged?', due: '' },
+      { userId: null, email: 'test' },
+    );
+    await textsTo(KHAN);
+    await h.sms(KHAN, 'Yes, burglary.');
+
+    await h.services.colleagues.erase(khan, { userId: null, email: 'test' });
+
+    const [asked] = await eventsOf(h.database.db, reference, 'question_asked');
+    expect(asked.data.to).toEqual([
+      { name: '[erased]', via: 'sms' },
+      { name: 'Sgt Ngozi Okafor (Custody)', via: 'sms' },
+    ]);
+    const [answered] = await eventsOf(h.database.db, reference, 'question_answered');
+    expect(answered.data).toMatchObject({ from: '[erased]', text: 'Yes, burglary.' });
   });
 });
 
