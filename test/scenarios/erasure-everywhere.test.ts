@@ -181,6 +181,15 @@ describe('an erasure request', () => {
     );
     await h.jobs.settle();
     expect((await h.sms(COLLEAGUE, `Yes, ${JOURNALIST.name} rang from ${JOURNALIST.typed}.`)).status).toBe(200);
+    // And sends a response naming them for sign-off; the colleague returns it, quoting their number.
+    await h.services.signOff.request(
+      apiRef,
+      { text: `We spoke to ${JOURNALIST.name} this morning.`, colleagueIds: [colleagueId], via: 'sms' },
+      { userId: null, email: 'test' },
+    );
+    await h.jobs.settle();
+    const code = /CHANGES (\d{4})/.exec(h.twilio.messages.filter((m) => m.to === COLLEAGUE).at(-1)?.body ?? '')?.[1];
+    expect((await h.sms(COLLEAGUE, `CHANGES ${code} not ${JOURNALIST.typed}`)).status).toBe(200);
 
     // Monday morning: the digest lists the three, and is texted (once failing, then sent).
     h.clock.set(MONDAY_0905);
@@ -214,6 +223,8 @@ describe('an erasure request', () => {
       'public.incident_line_sent.contact',
       'public.colleague_question.text',
       'public.question_answer.text',
+      'public.statement_draft.text',
+      'public.signoff_request.comment',
     ]) {
       expect(
         before.some((f) => f.startsWith(place)),
