@@ -54,7 +54,7 @@ export interface Reach {
  */
 function pagedTo(r: Reach) {
   return sql`
-    SELECT p.enquiry_id, p.short_code, m.sent_at
+    SELECT p.id AS page_id, p.enquiry_id, p.short_code, m.sent_at
       FROM page_step st
       JOIN outbound_message m ON m.id = st.outbound_id
       JOIN page p ON p.id = st.page_id
@@ -126,14 +126,16 @@ export async function reaches(tx: Tx, r: Reach, reference: string): Promise<bool
  * newest page first, one row each.
  */
 export async function pagedEnquiriesFor(tx: Tx, r: Reach): Promise<Candidate[]> {
-  const rows = await sql<Candidate & { last_sent: Date }>`
-    SELECT e.id AS "enquiryId", e.reference, e.outlet, paged.short_code AS "shortCode", max(paged.sent_at) AS last_sent
+  // Newest page first, by the page's own order rather than when Twilio took it: the outbox sends
+  // several pages at once, so send times can come out of order and the list would shuffle.
+  const rows = await sql<Candidate & { newest: string }>`
+    SELECT e.id AS "enquiryId", e.reference, e.outlet, paged.short_code AS "shortCode", max(paged.page_id) AS newest
       FROM (${pagedTo(r)}) paged
       JOIN enquiry e ON e.id = paged.enquiry_id
      WHERE e.erased_at IS NULL AND e.status = ANY(${[...OPEN_STATUSES]}::text[])
      GROUP BY e.id, e.reference, e.outlet, paged.short_code
-     ORDER BY last_sent DESC, e.id DESC`.execute(tx);
-  return rows.rows.map(({ last_sent: _l, ...c }) => c);
+     ORDER BY newest DESC, e.id DESC`.execute(tx);
+  return rows.rows.map(({ newest: _n, ...c }) => c);
 }
 
 /** The enquiry `reference`, locked FOR UPDATE, unless its personal data was erased. */
