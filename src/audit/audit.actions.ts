@@ -90,7 +90,7 @@ export const ACTION_LABEL = {
   'question.withdrawn': 'Withdrew a question to colleagues',
   'question.closed': 'Stopped waiting on a question to colleagues (answered another way)',
   'statement.signoff_requested': 'Sent a response for sign-off',
-  'statement.signoff_overridden': 'Released a response without the sign-off it needed (with a reason)',
+  'statement.signoff_overridden': 'Released a response or sent a reply without the sign-off it needed (with a reason)',
   'oncall.call': 'Asked to be put through to the journalist from the on-call phone',
   'enquiry.upgraded': 'Marked an enquiry urgent',
   'enquiry.downgraded': 'Marked an enquiry not urgent',

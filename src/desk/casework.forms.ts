@@ -18,10 +18,22 @@ export const responseForm = defineForm(
 );
 
 /** An SMS reply to the journalist (`POST …/reply`; on call: REPLY). */
-export const smsReplyForm = defineForm(z.object({ reply: staffText(CASEWORK_LIMITS.reply, 'a reply') }));
+export const smsReplyForm = defineForm(
+  z.object({
+    reply: staffText(CASEWORK_LIMITS.reply, 'a reply'),
+    // A manager's reason to send words that need sign-off without it (src/statements).
+    replyOverride: z.string().optional(),
+  }),
+);
 
 /** An email reply to the journalist (`POST …/email`). */
-export const emailReplyForm = defineForm(z.object({ email: staffText(CASEWORK_LIMITS.email, 'a reply') }));
+export const emailReplyForm = defineForm(
+  z.object({
+    email: staffText(CASEWORK_LIMITS.email, 'a reply'),
+    // A manager's reason to send words that need sign-off without it (src/statements).
+    emailOverride: z.string().optional(),
+  }),
+);
 
 /** Marking urgent or not (`POST …/urgency`): the hidden `urgent` ("true" to upgrade) and a reason. */
 export const urgencyForm = defineForm(

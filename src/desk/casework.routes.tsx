@@ -268,11 +268,17 @@ export function caseworkRoutes(deps: {
   );
   app.post(
     '/enquiries/:reference/reply',
-    actForm('sms', smsReplyForm, (r, v, a) => casework.replyBySms(r, v.reply, a)),
+    act('sms', (ref, body, { manager, ...actor }) => {
+      const v = smsReplyForm.check(body);
+      return casework.replyBySms(ref, v.reply, actor, undefined, { manager, override: v.replyOverride || null });
+    }),
   );
   app.post(
     '/enquiries/:reference/email',
-    actForm('email', emailReplyForm, (ref, v, actor) => casework.replyByEmail(ref, v.email, actor)),
+    act('email', (ref, body, { manager, ...actor }) => {
+      const v = emailReplyForm.check(body);
+      return casework.replyByEmail(ref, v.email, actor, { manager, override: v.emailOverride || null });
+    }),
   );
   app.post(
     '/enquiries/:reference/urgency',

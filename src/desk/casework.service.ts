@@ -242,15 +242,16 @@ export class CaseworkService {
     return this.withEnquiry(
       reference,
       async (tx, e, now) => {
-        if (release)
-          await this.deps.signOff?.checkRelease(
-            tx,
-            e,
-            response,
-            { ...actor, manager: opts.manager },
-            opts.override ?? null,
-            now,
-          );
+        const signOff = release
+          ? ((await this.deps.signOff?.checkRelease(
+              tx,
+              e,
+              response,
+              { ...actor, manager: opts.manager },
+              opts.override ?? null,
+              now,
+            )) ?? 'not_required')
+          : null;
         const updated = await repo.updateEnquiry(tx, e.id, {
           response_given: response,
           updated_at: now,
@@ -277,6 +278,7 @@ export class CaseworkService {
             reasons: decision.reasons,
             ...(decision.withheld ? { withheld: decision.withheld } : {}),
             decidedBy,
+            ...(signOff ? { signOff } : {}),
           },
         });
         await audit(tx, {
@@ -304,15 +306,16 @@ export class CaseworkService {
       if (!e.response_given)
         throw new AppError('validation', 'No response recorded', { fields: { release: 'Record the response first' } });
       if (Boolean(e.response_released_at) === released) return null;
-      if (released)
-        await this.deps.signOff?.checkRelease(
-          tx,
-          e,
-          e.response_given,
-          { ...actor, manager: opts.manager },
-          opts.override ?? null,
-          now,
-        );
+      const signOff = released
+        ? ((await this.deps.signOff?.checkRelease(
+            tx,
+            e,
+            e.response_given,
+            { ...actor, manager: opts.manager },
+            opts.override ?? null,
+            now,
+          )) ?? 'not_required')
+        : null;
       const updated = await repo.updateEnquiry(tx, e.id, {
         response_released_at: released ? now : null,
         updated_at: now,
@@ -322,7 +325,7 @@ export class CaseworkService {
         at: now,
         kind: 'response_released',
         actor: actor.email,
-        data: { released },
+        data: signOff ? { released, signOff } : { released },
       });
       await audit(tx, {
         at: now,
@@ -342,9 +345,16 @@ export class CaseworkService {
 
   /**
    * Queues an SMS reply to the journalist (sent by a job; its delivery receipt lands on the
-   * timeline). Returns the timeline entry.
+   * timeline). Where the enquiry needs sign-off, only the approved words go, or a manager's
+   * `override` reason. Returns the timeline entry.
    */
-  async replyBySms(reference: string, text: string, actor: Actor, tx?: Tx): Promise<string> {
+  async replyBySms(
+    reference: string,
+    text: string,
+    actor: Actor,
+    tx?: Tx,
+    opts: { manager?: boolean; override?: string | null } = {},
+  ): Promise<string> {
     const body = smsReplyForm.check({ reply: text }).reply;
     return this.withEnquiry(
       reference,
@@ -372,6 +382,15 @@ export class CaseworkService {
           const notice = optOutNotice(optOut, (d) => formatShortTime(d, this.deps.config.office, now));
           throw new AppError('validation', 'This journalist texted STOP', { fields: { reply: notice } });
         }
+        await this.deps.signOff?.checkRelease(
+          tx,
+          e,
+          body,
+          { ...actor, manager: opts.manager },
+          opts.override ?? null,
+          now,
+          'reply',
+        );
         const key = `reply:${randomUUID()}`;
         await queueSms(tx, { key, enquiryId: e.id, to: e.phone, body }, now);
         await repo.updateEnquiry(tx, e.id, { updated_at: now, ...this.firstResponse(e, now) });
@@ -392,9 +411,15 @@ export class CaseworkService {
   /**
    * Queues an email reply to the journalist, threaded to the enquiry's latest message, from the
    * press office's address (sent through the outbox; retried while the SMTP server is away).
-   * Returns the timeline entry, which names the outbox key.
+   * Where the enquiry needs sign-off, only the approved words go, or a manager's `override`
+   * reason. Returns the timeline entry, which names the outbox key.
    */
-  async replyByEmail(reference: string, text: string, actor: Actor): Promise<string> {
+  async replyByEmail(
+    reference: string,
+    text: string,
+    actor: Actor,
+    opts: { manager?: boolean; override?: string | null } = {},
+  ): Promise<string> {
     const body = emailReplyForm.check({ email: text }).email;
     if (!this.deps.email?.enabled)
       throw new AppError('validation', 'Email is off', {
@@ -413,6 +438,15 @@ export class CaseworkService {
               "This journalist's address is not a single plain email address: reply from your mail client after checking it",
           },
         });
+      await this.deps.signOff?.checkRelease(
+        tx,
+        e,
+        body,
+        { ...actor, manager: opts.manager },
+        opts.override ?? null,
+        now,
+        'email',
+      );
       const key = await this.deps.email!.reply(tx, { enquiry: e, to: e.email, text: body }, now);
       await repo.updateEnquiry(tx, e.id, { updated_at: now, ...this.firstResponse(e, now) });
       const eventId = await addEvent(tx, {

@@ -196,6 +196,31 @@ export interface ReplyWithState {
 }
 
 /**
+ * Under a reply box where the enquiry needs sign-off: what may be sent, and for a manager
+ * (`override`) the reason field that sends other words without it.
+ */
+function SignOffNote(props: { approved: boolean; override: { id: string; error?: string; value?: string } | null }) {
+  const o = props.override;
+  return (
+    <>
+      <p class="hint">
+        {props.approved
+          ? 'This enquiry needs sign-off: only the approved words (under "Draft and sign-off") can be sent.'
+          : 'This enquiry needs sign-off: write the words under "Draft and sign-off" and send them for approval first.'}
+      </p>
+      {o ? (
+        <Field
+          id={o.id}
+          label="Send without sign-off: your reason (managers)"
+          error={o.error}
+          attrs={{ maxlength: 1000, value: o.value ?? '' }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+/**
  * Where the latest reply by this form went, beside its button: after a send the form says so
  * ("Your SMS reply at 10:02: Queued") and the button offers "another", so it does not look
  * untouched and invite the same reply twice.
@@ -536,6 +561,16 @@ export function EnquiryPage(p: EnquiryPageProps) {
             >
               {values.reply ?? ''}
             </Field>
+            {needsSignOff ? (
+              <SignOffNote
+                approved={Boolean(approved)}
+                override={
+                  manager
+                    ? { id: smsReplyForm.ids.replyOverride, error: errors.replyOverride, value: values.replyOverride }
+                    : null
+                }
+              />
+            ) : null}
             <LastReply id="reply-state" what="SMS" reply={lastSms} when={when} />
             <button class="button" type="submit" aria-describedby={lastSms ? 'reply-state' : undefined}>
               {lastSms ? 'Send another SMS reply' : 'Send SMS reply'}
@@ -556,6 +591,16 @@ export function EnquiryPage(p: EnquiryPageProps) {
             >
               {values.email ?? ''}
             </Field>
+            {needsSignOff ? (
+              <SignOffNote
+                approved={Boolean(approved)}
+                override={
+                  manager
+                    ? { id: emailReplyForm.ids.emailOverride, error: errors.emailOverride, value: values.emailOverride }
+                    : null
+                }
+              />
+            ) : null}
             <LastReply id="email-state" what="email" reply={lastEmail} when={when} />
             <button class="button" type="submit" aria-describedby={lastEmail ? 'email-state' : undefined}>
               {lastEmail ? 'Send another email reply' : 'Send email reply'}

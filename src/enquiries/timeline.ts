@@ -83,12 +83,20 @@ export interface EventData extends OutboxEventData {
   assigned: { to: string | null };
   status_changed: { from: EnquiryStatus; to: EnquiryStatus };
   note: { text: string };
-  /** `released`: shown on the journalist's status page as well. */
   /**
-   * The response recorded, and its release decision (issue 26): the office's reasons for what was
-   * withheld, the words, and who decided (absent on entries written before it existed).
+   * The response recorded (`released`: shown on the journalist's status page as well), and its
+   * release decision (issue 26): the office's reasons for what was withheld, the words, and who
+   * decided; `signOff`: how a released response passed the sign-off gate (absent on entries
+   * written before these existed, and when not released).
    */
-  response_recorded: { text: string; released?: boolean; reasons?: string[]; withheld?: string; decidedBy?: string };
+  response_recorded: {
+    text: string;
+    released?: boolean;
+    reasons?: string[];
+    withheld?: string;
+    decidedBy?: string;
+    signOff?: SignOffOutcome;
+  };
   urgency_changed: { urgent: boolean; reason: string };
   /** A page call was answered by a voicemail box or fax (Twilio's answering-machine detection): escalated at once. */
   page_call_machine: { pageId: string; step: number; sid: string; answeredBy: string };
@@ -139,7 +147,8 @@ export interface EventData extends OutboxEventData {
   /** The journalist withdrew the enquiry (no longer needed), with their reason when they gave one. */
   withdrawn: { reason: string | null };
   /** An officer released the recorded response to the journalist's status page (or took it back). */
-  response_released: { released: boolean };
+  /** `signOff`: how the response passed the sign-off gate when shown (absent when taken off, and on older entries). */
+  response_released: { released: boolean; signOff?: SignOffOutcome };
   /** The journalist turned messages about their enquiry off (or on again) on the status page. */
   updates_changed: { on: boolean };
   /** Linked to an incident: `how` automatically (its terms matched at arrival), by an officer, or by on-call. */
@@ -180,8 +189,8 @@ export interface EventData extends OutboxEventData {
   };
   /** The draft's words changed after it was sent or approved: the approval (or the pending requests) no longer apply. */
   draft_changed: { voided: 'approval' | 'requests' };
-  /** A manager released a response that needed sign-off without it, giving a reason. */
-  signoff_overridden: { reason: string };
+  /** A manager sent words without the sign-off they needed; `what` names a reply (absent: the response's release). */
+  signoff_overridden: { reason: string; what?: 'reply' | 'email' };
   email_bounce: {
     emailId: string;
     bouncedMessageId: string | null;
@@ -202,6 +211,12 @@ export type EmailAttachmentNote = {
 
 /** Where the on-call officer acted from: a text command, or the link in the page. */
 export type OnCallVia = 'sms' | 'link';
+
+/**
+ * How released words passed the sign-off gate (src/statements): none was required, they were the
+ * approved words, or a manager released them without, giving a reason.
+ */
+export type SignOffOutcome = 'not_required' | 'approved' | 'overridden';
 
 // Defined with the enquiry model, which *.tables.ts files may import; re-exported for its users here.
 export type { CallOutcome };
@@ -277,7 +292,14 @@ export const FIELD_CLASS = {
   status_changed: { from: kept, to: kept },
   note: { text: personal },
   // The reasons are the office's own list (countable after erasure); who decided is staff.
-  response_recorded: { text: personal, released: kept, reasons: kept, withheld: personal, decidedBy: kept },
+  response_recorded: {
+    text: personal,
+    released: kept,
+    reasons: kept,
+    withheld: personal,
+    decidedBy: kept,
+    signOff: kept,
+  },
   // Staff write the reason in their own words, and those often quote the journalist.
   urgency_changed: { urgent: kept, reason: personal },
   page_call_machine: { pageId: kept, step: kept, sid: kept, answeredBy: kept },
@@ -315,7 +337,7 @@ export const FIELD_CLASS = {
   journalist_added: { text: personal, chase: kept },
   deadline_changed: { from: kept, to: kept, urgent: kept },
   withdrawn: { reason: personal },
-  response_released: { released: kept },
+  response_released: { released: kept, signOff: kept },
   updates_changed: { on: kept },
   incident_linked: { incidentId: kept, name: kept, how: kept },
   incident_unlinked: { incidentId: kept, name: kept },
@@ -333,7 +355,7 @@ export const FIELD_CLASS = {
   signoff_requested: { to: personal, text: personal },
   signoff_decided: { by: personal, decision: kept, via: kept, text: personal, comment: personal },
   draft_changed: { voided: kept },
-  signoff_overridden: { reason: personal },
+  signoff_overridden: { reason: personal, what: kept },
 } as const satisfies { [K in EventKind]: Record<keyof EventData[K], FieldClass> };
 
 /** The fields of kind K classified as `c` in FIELD_CLASS. */

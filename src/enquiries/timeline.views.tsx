@@ -273,7 +273,15 @@ export function describeEvent(
             : 'The draft response was changed while awaiting sign-off: the requests sent no longer apply',
       };
     case 'signoff_overridden':
-      return { title: 'Released without sign-off (manager)', body: str(e.data.reason) };
+      return {
+        title:
+          e.data.what === 'reply'
+            ? 'Text sent without sign-off (manager)'
+            : e.data.what === 'email'
+              ? 'Email sent without sign-off (manager)'
+              : 'Released without sign-off (manager)',
+        body: str(e.data.reason),
+      };
     case 'updates_changed':
       return {
         title: e.data.on

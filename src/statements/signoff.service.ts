@@ -19,6 +19,7 @@ import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.repository.js';
 import type { Enquiry } from '../enquiries/enquiry.tables.js';
+import type { SignOffOutcome } from '../enquiries/timeline.js';
 import { addEvent, lockByReference } from '../enquiries/enquiries.repository.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
 import { callsBack } from '../enquiries/phone-numbers.js';
@@ -43,6 +44,29 @@ const FINISHED = new Set(['closed', 'withdrawn', 'erased']);
 export function wordsHash(text: string): string {
   return createHash('sha256').update(text.trim()).digest('hex');
 }
+
+/** What gives words to a journalist, each gated by sign-off (its form's field is named the same). */
+export type GatedSend = 'release' | 'reply' | 'email';
+
+/** How the gate's refusal speaks of each. */
+const GATED = {
+  release: {
+    unapproved: 'This response needs sign-off before it is released: send it for sign-off below',
+    differs:
+      'These words differ from the ones signed off: release the approved response, or send the new words for sign-off',
+    without: 'release it without',
+  },
+  reply: {
+    unapproved: 'This enquiry needs sign-off: only approved words go to the journalist. Send them for sign-off below',
+    differs: 'These words differ from the ones signed off: send the approved words, or send the new words for sign-off',
+    without: 'send it without',
+  },
+  email: {
+    unapproved: 'This enquiry needs sign-off: only approved words go to the journalist. Send them for sign-off below',
+    differs: 'These words differ from the ones signed off: send the approved words, or send the new words for sign-off',
+    without: 'send it without',
+  },
+} as const satisfies Record<GatedSend, { unapproved: string; differs: string; without: string }>;
 
 /** Which enquiries need their response signed off, by `statements.signOff`. */
 export function needsSignOff(
@@ -437,9 +461,11 @@ export class SignOffService {
   }
 
   /**
-   * The release gate, in the release's transaction: passes when `e` needs no sign-off, or `words`
-   * are exactly the approved ones, or a manager gives `override` (recorded on the timeline and in
-   * the audit log). Otherwise a 422 on `release` that says what to do.
+   * The release gate, in the transaction of whatever gives the words to the journalist (`what`: a
+   * response released to the status page, an SMS reply or an email reply): passes when `e` needs
+   * no sign-off, or `words` are exactly the approved ones, or a manager gives `override` (recorded
+   * on the timeline and in the audit log). Otherwise a 422 on the field of that form (`release`,
+   * `reply`, `email`) that says what to do. Returns how they passed, for the timeline and reports.
    */
   async checkRelease(
     tx: Tx,
@@ -448,10 +474,11 @@ export class SignOffService {
     actor: Actor & { manager?: boolean },
     override: string | null,
     now: Date,
-  ): Promise<void> {
-    if (!needsSignOff(e, this.deps.config.statements.signOff)) return;
+    what: GatedSend = 'release',
+  ): Promise<SignOffOutcome> {
+    if (!needsSignOff(e, this.deps.config.statements.signOff)) return 'not_required';
     const draft = await repo.draftOf(tx, e.id);
-    if (draft?.state === 'approved' && draft.approved_hash === wordsHash(words)) return;
+    if (draft?.state === 'approved' && draft.approved_hash === wordsHash(words)) return 'approved';
     const reason = override ? normaliseText(override, true).slice(0, SIGNOFF_LIMITS.comment) : '';
     if (reason && actor.manager) {
       await addEvent(tx, {
@@ -459,17 +486,21 @@ export class SignOffService {
         at: now,
         kind: 'signoff_overridden',
         actor: actor.email,
-        data: { reason },
+        data: { reason, ...(what === 'release' ? {} : { what }) },
       });
-      await audit(tx, { at: now, actor, action: 'statement.signoff_overridden', enquiryId: e.id, detail: { reason } });
-      return;
+      await audit(tx, {
+        at: now,
+        actor,
+        action: 'statement.signoff_overridden',
+        enquiryId: e.id,
+        detail: { reason, what },
+      });
+      return 'overridden';
     }
-    const why =
-      draft?.state === 'approved'
-        ? 'These words differ from the ones signed off: release the approved response, or send the new words for sign-off'
-        : 'This response needs sign-off before it is released: send it for sign-off below';
+    const say = GATED[what];
+    const why = draft?.state === 'approved' ? say.differs : say.unapproved;
     throw new AppError('validation', 'Sign-off needed', {
-      fields: { release: actor.manager ? `${why}, or give a reason to release it without.` : `${why}.` },
+      fields: { [what]: actor.manager ? `${why}, or give a reason to ${say.without}.` : `${why}.` },
     });
   }
 

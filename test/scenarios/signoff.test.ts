@@ -223,6 +223,51 @@ describe('sign-off bound to the exact words', () => {
     expect((await release(otto, reference, 'A man died.')).status).toBe(303);
   });
 
+  it('a text reply to the journalist goes only in the approved words; a manager may send other words with a reason', async () => {
+    const { sio, reference, otto } = await start();
+    const JOURNALIST = '+447911123456';
+    await otto.get(`/desk/enquiries/${reference}`);
+    const early = await otto.post(`/desk/enquiries/${reference}/reply`, { reply: 'A man died.' });
+    expect(early.status).toBe(422);
+    expect(fieldError(early.body, 'reply')).toBe(
+      'This enquiry needs sign-off: only approved words go to the journalist. Send them for sign-off below.',
+    );
+    expect(await textsTo(JOURNALIST)).toEqual([]);
+
+    await otto.post(`/desk/enquiries/${reference}/signoff`, { draft: 'A man died.', approvers: [sio], via: 'sms' });
+    const code = /APPROVE (\d{4})/.exec((await textsTo(SIO))[0])![1];
+    await h.sms(SIO, `APPROVE ${code}`);
+
+    await otto.get(`/desk/enquiries/${reference}`);
+    const other = await otto.post(`/desk/enquiries/${reference}/reply`, { reply: 'A man died. More soon.' });
+    expect(fieldError(other.body, 'reply')).toContain('These words differ from the ones signed off');
+    expect((await otto.post(`/desk/enquiries/${reference}/reply`, { reply: 'A man died.' })).status).toBe(303);
+    expect(await textsTo(JOURNALIST)).toEqual(['A man died.']);
+
+    // A manager's different words go with a reason, which the timeline keeps as a reply's override.
+    const mona = await loginAs(h, MANAGER.email, MANAGER.password);
+    await mona.get(`/desk/enquiries/${reference}`);
+    const sent = await mona.post(`/desk/enquiries/${reference}/reply`, {
+      reply: 'We will call you back within the hour.',
+      replyOverride: 'Procedural: no facts in it',
+    });
+    expect(sent.status).toBe(303);
+    expect(await textsTo(JOURNALIST)).toEqual(['A man died.', 'We will call you back within the hour.']);
+    const [override] = await eventsOf(h.database.db, reference, 'signoff_overridden');
+    expect(override.data).toEqual({ reason: 'Procedural: no facts in it', what: 'reply' });
+  });
+
+  it('records on the release how the words passed sign-off', async () => {
+    const { sio, reference, otto } = await start();
+    await otto.post(`/desk/enquiries/${reference}/signoff`, { draft: 'A man died.', approvers: [sio], via: 'sms' });
+    const code = /APPROVE (\d{4})/.exec((await textsTo(SIO))[0])![1];
+    await h.sms(SIO, `APPROVE ${code}`);
+    await otto.get(`/desk/enquiries/${reference}`);
+    expect((await release(otto, reference, 'A man died.')).status).toBe(303);
+    const [recorded] = await eventsOf(h.database.db, reference, 'response_recorded');
+    expect(recorded.data).toMatchObject({ released: true, signOff: 'approved' });
+  });
+
   it('asks for no sign-off where the office does not require it (statements.signOff)', async () => {
     const { reference, otto } = await start('urgent');
     await otto.get(`/desk/enquiries/${reference}`);
