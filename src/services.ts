@@ -108,12 +108,16 @@ export function buildServices(base: {
   const limiter = sendLimiter({ db, log, ...config.twilio });
   // A message about an enquiry carries the journalist's status link, or a colleague's answer link:
   // each minted as the message is sent (`questions` is built below; this runs only at send time).
-  const complete = async (tx: Tx, enquiryId: string, content: string, now: Date) =>
+  // A message about no enquiry (an incident line's sign-off) has no status link.
+  const complete = async (tx: Tx, enquiryId: string | null, content: string, now: Date) =>
     (await questions.fillLinks(tx, content, now)) ??
-    (await signOff.fillLinks(tx, content, now)) ?? {
-      send: await fillStatusLinks(tx, config.publicBaseUrl, enquiryId, content, now),
-      marker: textBeforeLink(config.publicBaseUrl, content),
-    };
+    (await signOff.fillLinks(tx, content, now)) ??
+    (enquiryId
+      ? {
+          send: await fillStatusLinks(tx, config.publicBaseUrl, enquiryId, content, now),
+          marker: textBeforeLink(config.publicBaseUrl, content),
+        }
+      : { send: content, marker: content });
   const outbox = new OutboxService({
     db,
     clock,
@@ -128,8 +132,10 @@ export function buildServices(base: {
   const deliveryStatus = new DeliveryStatusService({ db, clock, log, owners: { page_step: paging, message: outbox } });
   const live = new LiveFeed({ url: base.databaseUrl, log, pool: base.pool });
   const emailOut = new EmailOut({ config });
+  // Lines wait for it where they need sign-off.
+  const signOff = new SignOffService({ db, clock, config, mail: emailOut, live });
   // Built first: the incident service takes both as ports (they need nothing of it).
-  const holdingLines = new HoldingLines({ db, clock, config, email: emailOut });
+  const holdingLines = new HoldingLines({ db, clock, config, email: emailOut, signOff });
   const incidentSummaries = new IncidentSummaries({ db, clock, config, rota });
   const incidents = new IncidentService({
     db,
@@ -143,7 +149,6 @@ export function buildServices(base: {
   });
   const acknowledgements = new IntakeAcknowledgements({ config, email: emailOut });
   const questions = new QuestionService({ db, clock, config, mail: emailOut, live });
-  const signOff = new SignOffService({ db, clock, config, mail: emailOut, live });
   const enquiries = new EnquiryService({ db, config, clock, paging, arrivals: live, incidents, acknowledgements });
   const users = new UserService({ db, clock });
   const auth = new AuthService({ db, pool: base.pool, clock, config, email: emailOut });

@@ -66,7 +66,7 @@ export interface QuestionMail {
   readonly enabled: boolean;
   toColleague(
     tx: Tx,
-    m: { key: string; enquiryId: string; to: string; subject: string; text: string; inReplyTo?: string | null },
+    m: { key: string; enquiryId: string | null; to: string; subject: string; text: string; inReplyTo?: string | null },
     now: Date,
   ): Promise<string | null>;
 }

@@ -174,7 +174,7 @@ export class EmailOut {
    */
   async toColleague(
     tx: Tx,
-    m: { key: string; enquiryId: string; to: string; subject: string; text: string; inReplyTo?: string | null },
+    m: { key: string; enquiryId: string | null; to: string; subject: string; text: string; inReplyTo?: string | null },
     now: Date,
   ): Promise<string | null> {
     if (!this.enabled) return null;

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { ErrorSummary } from '../http/layout.js';
 import { Field } from '../http/field.js';
 import { validationFields } from '../http/errors.js';
+import { allValues, firstValue } from '../http/form-schema.js';
 import { deskSession, type DeskEnv } from '../web/session.js';
 import { Csrf, DeskLayout } from '../web/layout.js';
 import { actorOf, rowId } from '../web/handlers.js';
@@ -102,6 +103,11 @@ function SendPreviewPage(props: {
   session: DeskSession;
   incident: Incident;
   line: LineWithCounts;
+  /** The line may go: no sign-off needed, or its words approved. */
+  cleared: boolean;
+  manager: boolean;
+  errors: IncidentPageErrors;
+  values: IncidentPageValues;
 }) {
   const { incident, line } = props;
   const text = lineMessageText(line.line);
@@ -153,9 +159,28 @@ function SendPreviewPage(props: {
           </dd>
         </dl>
       </section>
-      {line.notHad ? (
+      {props.errors.line ? (
+        <div class="notice notice--warning" role="alert" id="line">
+          {props.errors.line}
+        </div>
+      ) : !props.cleared ? (
+        <p class="notice notice--warning" id="line">
+          This line needs sign-off before it goes to journalists: send it for sign-off on the incident page.
+          {props.manager ? ' As a manager you may send it without, giving your reason.' : ''}
+        </p>
+      ) : null}
+      {line.notHad && (props.cleared || props.manager) ? (
         <form method="post" action={`${base}/lines/${line.line.id}/send`} class="inline-form">
           <Csrf token={props.session.session.csrf_token} />
+          {props.cleared ? null : (
+            <Field
+              id="override"
+              label="Send without sign-off: your reason (managers)"
+              hint="Recorded in the audit log."
+              error={props.errors.override}
+              attrs={{ maxlength: 1000, value: props.values.override ?? '' }}
+            />
+          )}
           <button type="submit" class="button">
             Send to {plural(line.notHad, 'journalist', 'journalists')}
           </button>{' '}
@@ -208,19 +233,68 @@ export function holdingLineRoutes(deps: HoldingLineRouteDeps) {
     return c.redirect(`/desk/incidents/${id}#lines`, 303);
   });
 
-  app.get('/incidents/:id/lines/:lineId/send', async (c) => {
-    const id = rowId(c, 'incident');
-    const { incident, line } = await deps.holdingLines.lineOf(id, c.req.param('lineId'));
+  const preview = async (
+    c: Context<DeskEnv>,
+    id: string,
+    lineId: string,
+    refused?: { errors: IncidentPageErrors; values: IncidentPageValues },
+  ) => {
+    const { incident, line } = await deps.holdingLines.lineOf(id, lineId);
+    const session = deskSession(c);
+    if (refused) c.status(422);
     return c.html(
-      <SendPreviewPage officeName={deps.config.office.name} session={deskSession(c)} incident={incident} line={line} />,
+      <SendPreviewPage
+        officeName={deps.config.office.name}
+        session={session}
+        incident={incident}
+        line={line}
+        cleared={await deps.holdingLines.lineCleared(line.line)}
+        manager={session.user.role === 'manager'}
+        errors={refused?.errors ?? {}}
+        values={refused?.values ?? {}}
+      />,
     );
-  });
+  };
+
+  app.get('/incidents/:id/lines/:lineId/send', (c) => preview(c, rowId(c, 'incident'), c.req.param('lineId')));
 
   app.post('/incidents/:id/lines/:lineId/send', async (c) => {
     const id = rowId(c, 'incident');
     const lineId = c.req.param('lineId');
-    const n = await deps.holdingLines.send(id, lineId, actorOf(c));
+    const body = await c.req.parseBody();
+    const override = typeof body.override === 'string' ? body.override : '';
+    const manager = deskSession(c).user.role === 'manager';
+    let n: number;
+    try {
+      n = await deps.holdingLines.send(id, lineId, { ...actorOf(c), manager }, override || null);
+    } catch (err) {
+      const errors = validationFields(err);
+      if (!errors) throw err;
+      return preview(c, id, lineId, { errors, values: { override } });
+    }
     return c.redirect(`/desk/incidents/${id}?done=line-sent&n=${n}&line=${lineId}#lines`, 303);
+  });
+
+  // A line sent for sign-off (the approvers are ticked boxes: a repeated field).
+  app.post('/incidents/:id/lines/:lineId/signoff', async (c) => {
+    const id = rowId(c, 'incident');
+    const lineId = c.req.param('lineId');
+    const raw = await c.req.parseBody({ all: true });
+    try {
+      await deps.holdingLines.requestSignOff(
+        id,
+        lineId,
+        { colleagueIds: allValues(raw, 'approvers'), via: firstValue(raw, 'via') },
+        actorOf(c),
+      );
+    } catch (err) {
+      const errors = validationFields(err);
+      if (!errors) throw err;
+      c.status(422);
+      if (deps.renderIncident) return deps.renderIncident(c, id, errors, { signoffLine: lineId });
+      throw err;
+    }
+    return c.redirect(`/desk/incidents/${id}?done=line-signoff#lines`, 303);
   });
 
   return app;

@@ -13,6 +13,8 @@
  * the `incident_line_sent` primary key, so pressing send again, or the job running twice, sends
  * nothing more.
  */
+import { askableColleagues, type AskableColleague } from '../colleagues/questions.repository.js';
+import { lineNeedsSignOff, type LineSignOff, type SignOffService } from '../statements/signoff.service.js';
 import type { Clock } from '../clock.js';
 import { isRowIdDigits } from '../ids.js';
 import type { Config } from '../config.js';
@@ -99,6 +101,15 @@ function contactOf(route: NonNullable<UpdateRoute>): string {
   return route.medium === 'email' ? route.to.toLowerCase() : route.to;
 }
 
+/** The incident page's view of its lines' sign-off (`HoldingLines.signOffOf`). */
+export interface LinesSignOff {
+  byLine: Map<string, LineSignOff>;
+  approvers: AskableColleague[];
+  /** The incident's approver, ticked first. */
+  defaultApprover: string | null;
+  emailEnabled: boolean;
+}
+
 /** Holding and press lines of incidents, and their sending to every linked journalist. */
 export class HoldingLines implements AfterLinkPort {
   private readonly routes: JournalistUpdates;
@@ -107,8 +118,10 @@ export class HoldingLines implements AfterLinkPort {
     private readonly deps: {
       db: Db;
       clock: Clock;
-      config: Pick<Config, 'office' | 'incidents' | 'publicBaseUrl' | 'twilio'>;
+      config: Pick<Config, 'office' | 'incidents' | 'publicBaseUrl' | 'twilio' | 'statements'>;
       email?: EmailOut;
+      /** Sign-off of lines (src/statements): without it, lines go as written. */
+      signOff?: Pick<SignOffService, 'checkLine' | 'lineCleared' | 'requestLine' | 'lineSignOffs'>;
     },
   ) {
     this.routes = new JournalistUpdates({ config: deps.config, email: deps.email });
@@ -215,9 +228,15 @@ export class HoldingLines implements AfterLinkPort {
    * (`incident_line_send`) in this request's transaction and returns; the job works through the
    * enquiries in batches. Pressing it again while one runs, or after, sends nothing twice.
    * Returns how many journalists it goes to (those who had not had it when pressed); with none,
-   * no job is queued.
+   * no job is queued. Where lines need sign-off (src/statements), a line whose words are not the
+   * approved ones is refused (422 on `line`) unless a manager gives `override`.
    */
-  async send(incidentId: string, lineId: string, actor: Actor): Promise<number> {
+  async send(
+    incidentId: string,
+    lineId: string,
+    actor: Actor & { manager?: boolean },
+    override: string | null = null,
+  ): Promise<number> {
     if (!isRowIdDigits(lineId)) throw new AppError('not_found', 'There is no such line');
     const { notHad, sending } = (await this.lineOf(incidentId, lineId)).line;
     if (notHad === 0 || sending) return sending ? notHad : 0;
@@ -226,6 +245,14 @@ export class HoldingLines implements AfterLinkPort {
       const incident = await this.incidentOrThrow(tx, incidentId);
       const line = await repo.findLine(tx, incident.id, lineId);
       if (!line) throw new AppError('not_found', 'There is no such line');
+      // Where lines need sign-off, only approved words go (or a manager's reason, audited).
+      await this.deps.signOff?.checkLine(
+        tx,
+        { id: line.id, text: line.text, incidentId: incident.id },
+        actor,
+        override,
+        now,
+      );
       await addJob(
         tx,
         'incident_line_send',
@@ -351,6 +378,14 @@ export class HoldingLines implements AfterLinkPort {
       });
     }
     if (current.sentAt) return 'already';
+    // No override from the on-call link: an unapproved line waits for its approver.
+    await this.deps.signOff?.checkLine(
+      tx,
+      { id: current.line.id, text: current.line.text, incidentId: current.incident.id },
+      actor,
+      undefined,
+      now,
+    );
     if (current.barred === 'withdrawn')
       throw new AppError('validation', 'Withdrawn', {
         fields: { line: 'The journalist has withdrawn this enquiry: the line is not sent.' },
@@ -387,6 +422,69 @@ export class HoldingLines implements AfterLinkPort {
     if (!this.deps.config.incidents.autoSendHoldingLine) return;
     if (enquiry.erased_at || enquiry.updates_off || enquiry.status === 'withdrawn') return;
     const line = await repo.latestLine(tx, incident.id);
-    if (line) await this.sendTo(tx, line, incident, enquiry, at);
+    if (!line) return;
+    // A line still waiting for sign-off is not sent; the enquiry gets it with the next "send".
+    if (this.deps.signOff && !(await this.deps.signOff.lineCleared(tx, line))) return;
+    await this.sendTo(tx, line, incident, enquiry, at);
+  }
+
+  /**
+   * Sends line `lineId` of an open incident for sign-off to colleagues `colleagueIds` by `via`
+   * (src/statements). Errors name the field (`approvers`, `via`); 404 for no such line.
+   */
+  async requestSignOff(
+    incidentId: string,
+    lineId: string,
+    input: { colleagueIds: readonly string[]; via: string },
+    actor: Actor,
+  ): Promise<void> {
+    const signOff = this.deps.signOff;
+    if (!signOff) throw new AppError('not_found', 'Sign-off is not available');
+    await this.deps.db.transaction().execute(async (tx) => {
+      const incident = await this.incidentOrThrow(tx, incidentId);
+      const line = isRowIdDigits(lineId) ? await repo.findLine(tx, incident.id, lineId) : undefined;
+      if (!line) throw new AppError('not_found', 'There is no such line');
+      await signOff.requestLine(
+        tx,
+        {
+          id: line.id,
+          kind: line.kind,
+          text: line.text,
+          incidentId: incident.id,
+          incidentName: incident.name,
+          closed: incident.closed_at !== null,
+        },
+        input,
+        actor,
+        this.deps.clock(),
+      );
+    });
+  }
+
+  /**
+   * What the incident page shows of its lines' sign-off: where each stands, who may be asked
+   * (the directory; the incident's approver first) and whether email can carry it. Null when
+   * lines go as written (no sign-off wired, or `statements.signOff` needs none for lines).
+   */
+  async signOffOf(incident: Incident, lines: readonly IncidentLine[]): Promise<LinesSignOff | null> {
+    if (!this.deps.signOff || !this.lineSignOffNeeded) return null;
+    const approvers = await askableColleagues(this.deps.db);
+    const first = approvers.filter((a) => a.id === incident.approver_id);
+    return {
+      byLine: await this.deps.signOff.lineSignOffs(lines),
+      approvers: [...first, ...approvers.filter((a) => a.id !== incident.approver_id)],
+      defaultApprover: first[0]?.id ?? null,
+      emailEnabled: this.deps.email?.enabled ?? false,
+    };
+  }
+
+  /** Whether the line may be sent without more: no sign-off needed, or its words approved. */
+  async lineCleared(line: Pick<IncidentLine, 'id' | 'text'>): Promise<boolean> {
+    return this.deps.signOff ? this.deps.signOff.lineCleared(this.deps.db, line) : true;
+  }
+
+  /** Whether the office's lines need sign-off before they are sent (`statements.signOff`). */
+  get lineSignOffNeeded(): boolean {
+    return this.deps.signOff !== undefined && lineNeedsSignOff(this.deps.config.statements.signOff);
   }
 }

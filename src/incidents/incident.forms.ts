@@ -1,3 +1,4 @@
+import { SIGNOFF_LIMITS } from '../statements/signoff.service.js';
 import { z } from 'zod';
 import { normaliseText } from '../enquiries/enquiry.input.js';
 import { staffText } from '../enquiries/staff-text.js';
@@ -8,7 +9,7 @@ import { INCIDENT_LINE_KINDS } from './incident.tables.js';
 export const INCIDENT_LIMITS = { name: 120, description: 2000, terms: 500 } as const;
 
 /** The most a holding or press line may hold: it goes out as one text of at most a few segments. */
-export const LINE_LIMITS = { text: 1000 } as const;
+export const LINE_LIMITS = { text: SIGNOFF_LIMITS.line } as const;
 
 /**
  * An incident's name, description (optional: blank is '') and search terms, declared or edited.
@@ -58,8 +59,15 @@ export type IncidentDetailsField = FieldId<typeof incidentDetailsForm.schema>;
 /** A field of the new-line form. */
 export type NewLineField = FieldId<typeof newLineForm.schema>;
 
-/** The incident page's forms' fields: its edit form's and its new-line form's. */
-export type IncidentPageField = IncidentDetailsField | NewLineField;
+/**
+ * A line's sign-off form's fields (src/statements names `approvers` and `via`); `signoffLine` is
+ * the line the form was about, `line` a refused send, `override` a manager's reason to send
+ * without sign-off.
+ */
+export type LineSignOffField = 'approvers' | 'via' | 'signoffLine' | 'line' | 'override';
+
+/** The incident page's forms' fields: its edit form's, its new-line form's and its lines' sign-off. */
+export type IncidentPageField = IncidentDetailsField | NewLineField | LineSignOffField;
 
 /** Per-field messages for the incident page. */
 export type IncidentPageErrors = FieldErrors<IncidentPageField>;

@@ -136,6 +136,10 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
     const view = await deps.incidents.view(id);
     if (!view) throw new AppError('not_found', 'There is no such incident.');
     const lines = await deps.holdingLines.linesOf(view.incident.id);
+    const signOff = await deps.holdingLines.signOffOf(
+      view.incident,
+      lines.map((l) => l.line),
+    );
     const names = await deps.incidents.staffNames();
     if (errors) c.status(422);
     return c.html(
@@ -145,6 +149,7 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
         now={deps.clock()}
         view={view}
         lines={lines}
+        signOff={signOff}
         names={names}
         notice={errors ? undefined : (notice ?? lineSentNotice(c, lines, noticeOf(c, view, lines)))}
         errors={errors}

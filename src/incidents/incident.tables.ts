@@ -25,6 +25,8 @@ export interface IncidentTable {
   /** The last summary to on-call covered enquiries linked up to this instant. */
   summarised_to: ColumnType<Date | null, Date | null | undefined, Date | null>;
   closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The colleague who signs off what the office says about it (offered first), or null. */
+  approver_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type Incident = Selectable<IncidentTable>;
 

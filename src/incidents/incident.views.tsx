@@ -7,9 +7,10 @@ import { LineSentMarker } from './line-sent.views.js';
 import { isOpenStatus } from '../enquiries/enquiry.model.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
-import { ErrorSummary } from '../http/layout.js';
+import { describedBy, ErrorSummary, FieldError } from '../http/layout.js';
 import { NewLineForm } from './holding-line.routes.js';
-import type { LineWithCounts } from './holding-line.service.js';
+import type { LinesSignOff, LineWithCounts } from './holding-line.service.js';
+import type { LineSignOff } from '../statements/signoff.service.js';
 import type { IncidentEnquiry } from './incident.repository.js';
 import {
   INCIDENT_LIMITS,
@@ -37,6 +38,9 @@ const DECLARE_IDS = {
   terms: 'incident-terms',
 } as const satisfies Record<IncidentDetailsField, string>;
 
+/** A line's sign-off form's element ids (one form shows errors at a time). */
+const LINE_SIGNOFF_IDS = { approvers: 'line-signoff-approvers', via: 'line-signoff-via' } as const;
+
 /**
  * The incident page's forms' element ids, in page order: the edit form's, then the new line's
  * (its own ids, as on the page of just that form). The error summary links to these.
@@ -47,6 +51,12 @@ const INCIDENT_PAGE_IDS = {
   terms: 'edit-terms',
   kind: newLineForm.ids.kind,
   text: newLineForm.ids.text,
+  // A line's sign-off form (only one line's form is ever shown with errors).
+  approvers: LINE_SIGNOFF_IDS.approvers,
+  via: LINE_SIGNOFF_IDS.via,
+  signoffLine: LINE_SIGNOFF_IDS.approvers,
+  line: 'line',
+  override: 'override',
 } as const satisfies Record<IncidentPageField, string>;
 
 /** `errors` keyed by element id in page order, as the error summary lists them; `form` (a refusal of the whole form) last. */
@@ -176,6 +186,8 @@ export interface IncidentPageProps {
   values?: IncidentPageValues;
   /** Staff names by email and rota number (`knownNames`): who declared and wrote lines is shown by name. */
   names?: ReadonlyMap<string, string>;
+  /** The lines' sign-off, where lines need it (`statements.signOff`). */
+  signOff?: LinesSignOff | null;
 }
 
 /**
@@ -325,6 +337,7 @@ export function IncidentPage(p: IncidentPageProps) {
             incidentId={incident.id}
             errors={errors}
             values={p.values}
+            signOff={p.signOff ?? null}
           />
         ) : null}
       </section>
@@ -399,9 +412,17 @@ function Lines(props: {
   incidentId: string;
   errors: IncidentPageErrors;
   values?: IncidentPageValues;
+  signOff: LinesSignOff | null;
 }) {
+  const so = props.signOff;
   return (
     <>
+      {so ? (
+        <p class="hint">
+          Lines need sign-off before they go to journalists: send each for sign-off, and send it once approved. The
+          approval is for the exact words.
+        </p>
+      ) : null}
       {props.lines.length ? (
         <ol class="lines">
           {props.lines.map(({ line, had, notHad, unreachable, sending }) => (
@@ -427,11 +448,27 @@ function Lines(props: {
                   {unreachable ? `; ${unreachable} cannot be reached (no number for texts, no email address)` : ''}.
                 </p>
               )}
-              {props.open && notHad > 0 && !sending ? (
+              {so ? (
+                <LineSignOffPart
+                  lineId={line.id}
+                  state={so.byLine.get(line.id)}
+                  signOff={so}
+                  base={props.base}
+                  csrf={props.csrf}
+                  open={props.open && notHad > 0 && !sending}
+                  when={props.when}
+                  errors={props.values?.signoffLine === line.id ? props.errors : {}}
+                />
+              ) : null}
+              {props.open && notHad > 0 && !sending && (!so || so.byLine.get(line.id)?.approved) ? (
                 <p>
                   <a href={`${props.base}/lines/${line.id}/send`} class="button">
                     Preview and send to the {notHad} who {notHad === 1 ? 'has' : 'have'} not had it
                   </a>
+                </p>
+              ) : so && props.open && notHad > 0 && !sending ? (
+                <p>
+                  <a href={`${props.base}/lines/${line.id}/send`}>Preview it</a> (it goes once approved)
                 </p>
               ) : null}
             </li>
@@ -447,6 +484,100 @@ function Lines(props: {
         </>
       ) : null}
     </>
+  );
+}
+
+const REQUEST_WORDS = {
+  pending: 'waiting',
+  approved: 'approved',
+  returned: 'returned it',
+  void: 'no longer asked',
+} as const;
+
+/**
+ * One line's sign-off: where it stands (awaiting whom since when, approved by whom, returned with
+ * what comment) and, while it can still be sent, the form to send it for sign-off.
+ */
+function LineSignOffPart(props: {
+  lineId: string;
+  state: LineSignOff | undefined;
+  signOff: LinesSignOff;
+  base: string;
+  csrf: string;
+  open: boolean;
+  when: When;
+  errors: IncidentPageErrors;
+}) {
+  const { state, signOff, errors } = props;
+  const d = state?.draft ?? null;
+  const returned = state?.requests.find((r) => r.state === 'returned' && r.comment);
+  return (
+    <div class="line-signoff">
+      {state?.approved ? (
+        <p>
+          <strong>Signed off</strong> by {d?.approved_by} at {d?.approved_at ? props.when(d.approved_at) : ''}.
+        </p>
+      ) : d?.state === 'awaiting' ? (
+        <p>
+          <strong>Awaiting sign-off</strong> since {d.sent_at ? props.when(d.sent_at) : ''}:{' '}
+          {state?.requests
+            .filter((r) => r.state !== 'void')
+            .map((r) => `${r.name}, ${REQUEST_WORDS[r.state]}`)
+            .join(', ')}
+          .
+        </p>
+      ) : d?.state === 'returned' ? (
+        <p>
+          <strong>Returned</strong>
+          {returned ? ` by ${returned.name}: “${returned.comment}”` : ''}. Write a new line with the changes.
+        </p>
+      ) : (
+        <p>
+          <strong>Needs sign-off</strong> before it is sent.
+        </p>
+      )}
+      {props.open && !state?.approved && d?.state !== 'returned' ? (
+        <form method="post" action={`${props.base}/lines/${props.lineId}/signoff`} class="action" novalidate>
+          <Csrf token={props.csrf} />
+          <fieldset
+            id={LINE_SIGNOFF_IDS.approvers}
+            class={`field${errors.approvers ? ' field--error' : ''}`}
+            aria-describedby={describedBy(LINE_SIGNOFF_IDS.approvers, { error: errors.approvers })}
+            tabindex={-1}
+          >
+            <legend>{d?.state === 'awaiting' ? 'Ask again, or ask someone else' : 'Who signs it off'}</legend>
+            <FieldError id={LINE_SIGNOFF_IDS.approvers} message={errors.approvers} />
+            {signOff.approvers.length ? (
+              signOff.approvers.map((a) => (
+                <div class="checkbox">
+                  <input
+                    type="checkbox"
+                    name="approvers"
+                    value={a.id}
+                    id={`line-${props.lineId}-approver-${a.id}`}
+                    checked={a.id === signOff.defaultApprover}
+                  />
+                  <label for={`line-${props.lineId}-approver-${a.id}`}>
+                    {a.name}
+                    {a.role ? `, ${a.role}` : ''}
+                    {a.id === signOff.defaultApprover ? ' (the incident’s approver)' : ''}
+                  </label>
+                </div>
+              ))
+            ) : (
+              <p>No colleague in the directory yet: a manager adds them under Colleagues.</p>
+            )}
+          </fieldset>
+          <Field id={LINE_SIGNOFF_IDS.via} label="Send it by" as="select" error={errors.via} name="via">
+            <option value="sms">Text</option>
+            {signOff.emailEnabled ? <option value="email">Email</option> : null}
+          </Field>
+          <button type="submit" class="button button--secondary">
+            Send for sign-off
+          </button>
+        </form>
+      ) : null}
+    </div>
   );
 }
 

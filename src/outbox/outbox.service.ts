@@ -193,11 +193,17 @@ export interface OutboxDeps {
   /** Twilio's sending rates, shared by every process; absent: unpaced (unit tests). */
   limiter?: SendLimiter;
   /**
-   * Completes a plain message about an enquiry as it is sent, in the claim's transaction (the
-   * journalist's status link: stored redacted, a fresh token minted per send); `marker` is what a
-   * look-up of an earlier attempt can match at the provider. Absent: sent as stored.
+   * Completes a plain message as it is sent, in the claim's transaction (the journalist's status
+   * link, an approver's link: stored redacted, a fresh token minted per send); `enquiryId` is null
+   * for a message about no enquiry (an incident line's sign-off). `marker` is what a look-up of an
+   * earlier attempt can match at the provider. Absent: sent as stored.
    */
-  complete?: (tx: Tx, enquiryId: string, content: string, now: Date) => Promise<{ send: string; marker: string }>;
+  complete?: (
+    tx: Tx,
+    enquiryId: string | null,
+    content: string,
+    now: Date,
+  ) => Promise<{ send: string; marker: string }>;
   /** Numbers that texted STOP (sms_opt_out); absent: texts are not checked (unit tests). */
   optOuts?: OptOuts;
 }
@@ -332,10 +338,9 @@ export class OutboxService implements StatusOwner {
           if (r.state !== 'sending') return null;
           await repo.markClaimed(tx, r.id);
           const stored = r.content ?? input.content;
-          const send =
-            r.enquiry_id && this.deps.complete
-              ? await this.deps.complete(tx, r.enquiry_id, stored, clock())
-              : { send: stored, marker: stored };
+          const send = this.deps.complete
+            ? await this.deps.complete(tx, r.enquiry_id, stored, clock())
+            : { send: stored, marker: stored };
           return { r, send };
         });
         if (!claimed) return null;

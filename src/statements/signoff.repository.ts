@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import { ERASED } from '../db/erased.js';
 import { eraseNameInRecipientLists } from '../enquiries/enquiries.repository.js';
-import type { SignOffRequest, StatementDraft } from './statements.tables.js';
+import type { DraftKind, SignOffRequest, StatementDraft } from './statements.tables.js';
 
 // SQL of drafts and their sign-off (src/statements/signoff.service.ts).
 
@@ -15,6 +15,63 @@ export async function draftOf(db: Db | Tx, enquiryId: string, lock = false): Pro
     .where('kind', '=', 'response');
   if (lock) q = q.forUpdate();
   return q.executeTakeFirst();
+}
+
+/** The draft of incident line `lineId` (its sign-off), locked for update when `lock`. */
+export async function lineDraftOf(db: Db | Tx, lineId: string, lock = false): Promise<StatementDraft | undefined> {
+  let q = db.selectFrom('statement_draft').selectAll().where('line_id', '=', lineId);
+  if (lock) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+/** The draft `id`, locked for update. */
+export async function lockDraft(tx: Tx, id: string): Promise<StatementDraft | undefined> {
+  return tx.selectFrom('statement_draft').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** The sign-off of each of these incident lines that has one (the incident page). */
+export async function lineDrafts(db: Db | Tx, lineIds: readonly string[]): Promise<StatementDraft[]> {
+  if (!lineIds.length) return [];
+  return db
+    .selectFrom('statement_draft')
+    .selectAll()
+    .where('line_id', 'in', [...lineIds])
+    .execute();
+}
+
+/** Creates the draft of incident line `line_id` (its words are the line's); returns it. */
+export async function insertLineDraft(
+  tx: Tx,
+  d: { line_id: string; text: string; created_by: string; at: Date },
+): Promise<StatementDraft> {
+  return tx
+    .insertInto('statement_draft')
+    .values({
+      kind: 'line',
+      line_id: d.line_id,
+      text: d.text,
+      created_by: d.created_by,
+      created_at: d.at,
+      updated_at: d.at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * The line's words become `text` (an approver's edits), unless it has already gone to a
+ * journalist: what was sent stays what the record says. True when changed.
+ */
+export async function editUnsentLine(tx: Tx, lineId: string, text: string): Promise<boolean> {
+  const r = await tx
+    .updateTable('incident_line')
+    .set({ text })
+    .where('id', '=', lineId)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('incident_line_sent').select('line_id').where('line_id', '=', lineId))),
+    )
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
 /** Creates the enquiry's response draft; returns it. */
@@ -79,37 +136,49 @@ export async function insertLink(tx: Tx, requestId: string, tokenHash: string, a
     .execute();
 }
 
-/** A request with its draft and enquiry, as an approver's link or text needs it. */
+/**
+ * A request with its draft and what the draft is about, as an approver's link or text needs it:
+ * an enquiry's response (its reference, question, outlet and deadlines), or an incident's line
+ * (`reference` is then the incident's name, `subject` the line's kind, `details` the incident's
+ * description). `finished`: the enquiry is closed, withdrawn or erased, or the incident closed.
+ */
 export type RequestWithDraft = SignOffRequest & {
   draft_text: string;
   draft_state: string;
-  enquiry_id: string;
+  draft_kind: DraftKind;
+  enquiry_id: string | null;
+  line_id: string | null;
   reference: string;
   subject: string;
   details: string;
   outlet: string;
   deadline: Date | null;
   respond_by: Date | null;
-  enquiry_status: string;
+  finished: boolean;
 };
 
 function requestsWithDraft(db: Db | Tx) {
   return db
     .selectFrom('signoff_request as r')
     .innerJoin('statement_draft as d', 'd.id', 'r.draft_id')
-    .innerJoin('enquiry as e', 'e.id', 'd.enquiry_id')
+    .leftJoin('enquiry as e', 'e.id', 'd.enquiry_id')
+    .leftJoin('incident_line as il', 'il.id', 'd.line_id')
+    .leftJoin('incident as inc', 'inc.id', 'il.incident_id')
     .selectAll('r')
     .select([
       'd.text as draft_text',
       'd.state as draft_state',
+      'd.kind as draft_kind',
       'd.enquiry_id',
-      'e.reference',
-      'e.subject',
-      'e.details',
-      'e.outlet',
+      'd.line_id',
+      sql<string>`coalesce(e.reference, inc.name, '')`.as('reference'),
+      sql<string>`coalesce(e.subject, il.kind, '')`.as('subject'),
+      sql<string>`coalesce(e.details, inc.description, '')`.as('details'),
+      sql<string>`coalesce(e.outlet, '')`.as('outlet'),
       'e.deadline',
       'e.respond_by',
-      'e.status as enquiry_status',
+      sql<boolean>`CASE WHEN d.kind = 'line' THEN inc.closed_at IS NOT NULL
+                        ELSE e.status IN ('closed', 'withdrawn', 'erased') END`.as('finished'),
     ])
     .where('d.erased_at', 'is', null);
 }
@@ -161,7 +230,7 @@ export async function awaitingSince(db: Db | Tx, enquiryIds: readonly string[]):
     .where('enquiry_id', 'in', [...enquiryIds])
     .where('state', '=', 'awaiting')
     .execute();
-  return new Map(rows.flatMap((r) => (r.sent_at ? [[r.enquiry_id, r.sent_at] as const] : [])));
+  return new Map(rows.flatMap((r) => (r.sent_at && r.enquiry_id ? [[r.enquiry_id, r.sent_at] as const] : [])));
 }
 
 /**
@@ -210,6 +279,8 @@ export async function forgetApprover(tx: Tx, colleagueId: string): Promise<void>
       .where('id', '=', r.draft_id)
       .where('approved_by', '=', r.name)
       .execute();
+    // A line's sign-off has no timeline: the request and the draft were all there was.
+    if (!r.enquiry_id) continue;
     await sql`
       UPDATE enquiry_event SET data = jsonb_set(data, '{by}', to_jsonb(${ERASED}::text))
        WHERE enquiry_id = ${r.enquiry_id} AND kind = 'signoff_decided' AND data->>'by' = ${r.name}`.execute(tx);

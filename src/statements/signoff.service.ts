@@ -14,12 +14,12 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { recipientName, type QuestionMail } from '../colleagues/questions.service.js';
-import { askableByIds } from '../colleagues/questions.repository.js';
+import { askableByIds, type AskableColleague } from '../colleagues/questions.repository.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.repository.js';
 import type { Enquiry } from '../enquiries/enquiry.tables.js';
-import type { SignOffOutcome } from '../enquiries/timeline.js';
+import type { NewEventOf, SignOffOutcome } from '../enquiries/timeline.js';
 import { addEvent, lockByReference } from '../enquiries/enquiries.repository.js';
 import { normaliseText } from '../enquiries/enquiry.input.js';
 import { callsBack } from '../enquiries/phone-numbers.js';
@@ -29,13 +29,16 @@ import { AppError } from '../http/errors.js';
 import { isRowIdDigits } from '../ids.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import * as repo from './signoff.repository.js';
-import type { StatementDraft } from './statements.tables.js';
+import type { DraftKind, StatementDraft } from './statements.tables.js';
 
 /** Where approvers' links live: `/s/{token}`. */
 export const SIGNOFF_LINK_PREFIX = '/s/';
 
-/** Longest draft (the response's own limit) and approver's comment. */
-export const SIGNOFF_LIMITS = { text: 5_000, comment: 1_000 } as const;
+/**
+ * Longest draft (the response's own limit), incident line (its own limit: src/incidents uses this
+ * one) and approver's comment.
+ */
+export const SIGNOFF_LIMITS = { text: 5_000, line: 1_000, comment: 1_000 } as const;
 
 /** Enquiry statuses after which nothing is signed off any more (links stop working). */
 const FINISHED = new Set(['closed', 'withdrawn', 'erased']);
@@ -82,6 +85,37 @@ export function needsSignOff(
   return by[rule];
 }
 
+/**
+ * Whether an incident's holding and press lines need sign-off before they are sent: where the
+ * office signs off every response, or those on enquiries linked to an incident (a line goes to
+ * every linked journalist). Responses to urgent enquiries alone do not make a line need it.
+ */
+export function lineNeedsSignOff(rule: Config['statements']['signOff']): boolean {
+  const by = { never: false, incident: true, urgent: false, always: true } as const satisfies Record<
+    Config['statements']['signOff'],
+    boolean
+  >;
+  return by[rule];
+}
+
+/** An incident line as sign-off needs it (src/incidents passes it; statements does not read incidents). */
+export interface LineToSign {
+  id: string;
+  kind: 'holding' | 'press';
+  text: string;
+  incidentId: string;
+  incidentName: string;
+  closed: boolean;
+}
+
+/** Where a line's sign-off stands, for the incident page. */
+export interface LineSignOff {
+  draft: StatementDraft | null;
+  requests: Awaited<ReturnType<typeof repo.requestsOf>>;
+  /** The line's current words are the approved ones. */
+  approved: boolean;
+}
+
 /** The redacted link of request `id`, as stored; `fillLinks` makes it a working one as it is sent. */
 function redactedLink(publicBaseUrl: string, requestId: string): string {
   return `${publicBaseUrl}${SIGNOFF_LINK_PREFIX}[signoff-link-${requestId}]`;
@@ -98,8 +132,13 @@ export interface SignOffView {
   requests: Awaited<ReturnType<typeof repo.requestsOf>>;
 }
 
-/** What an approver's link shows. */
+/**
+ * What an approver's link shows: a response to an enquiry, or an incident's line (`kind`; for a
+ * line `reference` is the incident's name, `subject` the line's kind, `details` the incident's
+ * description, and there is no outlet or deadline).
+ */
 export interface ApproverView {
+  kind: DraftKind;
   reference: string;
   name: string;
   subject: string;
@@ -120,6 +159,9 @@ export type LinkDecision =
   | { action: 'approve' }
   | { action: 'edit'; text: string }
   | { action: 'return'; comment: string };
+
+/** What a draft sent for sign-off is about: an enquiry's response, or an incident's line. */
+type About = { kind: 'response'; enquiry: Enquiry } | { kind: 'line'; line: LineToSign };
 
 export interface SignOffDeps {
   db: Db;
@@ -150,14 +192,14 @@ export class SignOffService {
     return repo.awaitingSince(this.deps.db, enquiryIds);
   }
 
-  /** Checks the words of a draft: normalised, not empty, within the response's length. */
-  private words(text: string, field = 'draft'): string {
+  /** Checks the words of a draft: normalised, not empty, within `limit` (the response's length). */
+  private words(text: string, field = 'draft', limit: number = SIGNOFF_LIMITS.text): string {
     const t = normaliseText(text, true);
     if (!t)
       throw new AppError('validation', 'Write the response first', { fields: { [field]: 'Write the response first' } });
-    if (t.length > SIGNOFF_LIMITS.text)
-      throw new AppError('validation', 'The response is too long', {
-        fields: { [field]: `Keep it to ${SIGNOFF_LIMITS.text.toLocaleString('en-GB')} characters or fewer` },
+    if (t.length > limit)
+      throw new AppError('validation', 'The words are too long', {
+        fields: { [field]: `Keep it to ${limit.toLocaleString('en-GB')} characters or fewer` },
       });
     return t;
   }
@@ -211,47 +253,10 @@ export class SignOffService {
       if (!(err instanceof AppError) || err.code !== 'validation') throw err;
       Object.assign(fields, err.details.fields);
     }
-    const via = input.via === 'sms' || input.via === 'email' ? input.via : null;
-    if (!via) fields.via = 'Choose text or email';
-    if (via === 'email' && !this.deps.mail?.enabled) fields.via = 'Email is not connected: send it by text';
-    const ids = [...new Set(input.colleagueIds.filter((id) => isRowIdDigits(id)))];
     await this.withEnquiry(reference, async (tx, e, now) => {
-      const approvers = await askableByIds(tx, ids);
-      if (!approvers.length) fields.approvers = 'Choose who signs it off';
-      else if (approvers.length < ids.length)
-        fields.approvers = 'Someone you chose has left the directory: choose again';
-      if (via && approvers.length) {
-        const cannot = approvers.filter((c) =>
-          via === 'sms' ? !c.mobile || !callsBack(c.mobile, this.deps.config.twilio.allowedCountries) : !c.email,
-        );
-        if (cannot.length)
-          fields.via = `${cannot.map((c) => c.name).join(', ')} cannot be reached by ${via === 'sms' ? 'text' : 'email'}: choose the other way`;
-      }
-      if (Object.keys(fields).length || !via)
-        throw new AppError('validation', 'The response could not be sent for sign-off', { fields });
+      const { via, approvers } = await this.approversFor(tx, input, fields, 'The response');
       const draft = await this.save(tx, e, words, actor, now);
-      // A new round: earlier requests for these words are superseded by this one.
-      await repo.voidPending(tx, draft.id);
-      await repo.updateDraft(tx, draft.id, { state: 'awaiting', sent_at: now, updated_at: now });
-      const hash = wordsHash(words);
-      for (const c of approvers) {
-        const address = via === 'sms' ? c.mobile! : c.email!;
-        const taken = new Set(await repo.pendingCodesAt(tx, address));
-        let code = String(randomInt(1000, 10_000));
-        while (taken.has(code)) code = String(randomInt(1000, 10_000));
-        const name = recipientName(c);
-        const requestId = await repo.insertRequest(tx, {
-          draft_id: draft.id,
-          colleague_id: c.id,
-          name,
-          via,
-          address,
-          code,
-          text_hash: hash,
-          sent_at: now,
-        });
-        await this.send(tx, { id: requestId, via, address, code }, e, now);
-      }
+      await this.ask(tx, draft, words, approvers, via, { kind: 'response', enquiry: e }, now);
       await addEvent(tx, {
         enquiryId: e.id,
         at: now,
@@ -269,36 +274,132 @@ export class SignOffService {
     });
   }
 
-  /** The message asking one approver: the reference, the deadline, where to read it, how to answer. */
+  /**
+   * Sends an incident's line for sign-off to colleagues `colleagueIds` by `via`, in the caller's
+   * transaction (the incident's, with the line read in it): its words are the line's. Every
+   * problem is named at once (`approvers`, `via`); a closed incident is a conflict.
+   */
+  async requestLine(
+    tx: Tx,
+    line: LineToSign,
+    input: { colleagueIds: readonly string[]; via: string },
+    actor: Actor,
+    now: Date,
+  ): Promise<void> {
+    if (line.closed) throw new AppError('conflict', `Incident “${line.incidentName}” is closed`);
+    const { via, approvers } = await this.approversFor(tx, input, {}, 'The line');
+    const draft =
+      (await repo.lineDraftOf(tx, line.id, true)) ??
+      (await repo.insertLineDraft(tx, { line_id: line.id, text: line.text, created_by: actor.email, at: now }));
+    if (draft.text !== line.text) await repo.updateDraft(tx, draft.id, { text: line.text, updated_at: now });
+    await this.ask(tx, { ...draft, text: line.text }, line.text, approvers, via, { kind: 'line', line }, now);
+    await audit(tx, {
+      at: now,
+      actor,
+      action: 'statement.signoff_requested',
+      detail: { incidentId: line.incidentId, lineId: line.id, approvers: approvers.map((c) => c.id), via },
+    });
+  }
+
+  /**
+   * The approvers chosen and how to reach them, checked in `tx`: every problem (with those already
+   * in `fields`) named at once, else the validation error `what … could not be sent for sign-off`.
+   */
+  private async approversFor(
+    tx: Tx,
+    input: { colleagueIds: readonly string[]; via: string },
+    fields: Record<string, string>,
+    what: string,
+  ): Promise<{ via: 'sms' | 'email'; approvers: AskableColleague[] }> {
+    const via = input.via === 'sms' || input.via === 'email' ? input.via : null;
+    if (!via) fields.via = 'Choose text or email';
+    if (via === 'email' && !this.deps.mail?.enabled) fields.via = 'Email is not connected: send it by text';
+    const ids = [...new Set(input.colleagueIds.filter((id) => isRowIdDigits(id)))];
+    const approvers = await askableByIds(tx, ids);
+    if (!approvers.length) fields.approvers = 'Choose who signs it off';
+    else if (approvers.length < ids.length) fields.approvers = 'Someone you chose has left the directory: choose again';
+    if (via && approvers.length) {
+      const cannot = approvers.filter((c) =>
+        via === 'sms' ? !c.mobile || !callsBack(c.mobile, this.deps.config.twilio.allowedCountries) : !c.email,
+      );
+      if (cannot.length)
+        fields.via = `${cannot.map((c) => c.name).join(', ')} cannot be reached by ${via === 'sms' ? 'text' : 'email'}: choose the other way`;
+    }
+    if (Object.keys(fields).length || !via)
+      throw new AppError('validation', `${what} could not be sent for sign-off`, { fields });
+    return { via, approvers };
+  }
+
+  /** A new round for `draft` (its `words`): earlier pending requests void, one request and one message per approver. */
+  private async ask(
+    tx: Tx,
+    draft: StatementDraft,
+    words: string,
+    approvers: AskableColleague[],
+    via: 'sms' | 'email',
+    about: About,
+    now: Date,
+  ): Promise<void> {
+    await repo.voidPending(tx, draft.id);
+    await repo.updateDraft(tx, draft.id, { state: 'awaiting', sent_at: now, updated_at: now });
+    const hash = wordsHash(words);
+    for (const c of approvers) {
+      const address = via === 'sms' ? c.mobile! : c.email!;
+      const taken = new Set(await repo.pendingCodesAt(tx, address));
+      let code = String(randomInt(1000, 10_000));
+      while (taken.has(code)) code = String(randomInt(1000, 10_000));
+      const requestId = await repo.insertRequest(tx, {
+        draft_id: draft.id,
+        colleague_id: c.id,
+        name: recipientName(c),
+        via,
+        address,
+        code,
+        text_hash: hash,
+        sent_at: now,
+      });
+      await this.send(tx, { id: requestId, via, address, code }, about, now);
+    }
+  }
+
+  /** The message asking one approver: what it is, the deadline, where to read it, how to answer. */
   private async send(
     tx: Tx,
     r: { id: string; via: 'sms' | 'email'; address: string; code: string },
-    e: Enquiry,
+    about: About,
     now: Date,
   ): Promise<void> {
     const { config } = this.deps;
-    const due = e.respond_by ?? e.deadline;
-    const by = due ? ` The journalist's deadline is ${formatDeadline(due, config.office, now)}.` : '';
     const link = redactedLink(config.publicBaseUrl, r.id);
     const key = `signoff:${r.id}`;
-    const opening = `${config.office.name} press office: please sign off our response to media enquiry ${e.reference}${e.outlet ? ` (${e.outlet})` : ''}.${by}`;
+    let opening: string;
+    let subject: string;
+    let enquiryId: string | null = null;
+    if (about.kind === 'response') {
+      const e = about.enquiry;
+      const due = e.respond_by ?? e.deadline;
+      const by = due ? ` The journalist's deadline is ${formatDeadline(due, config.office, now)}.` : '';
+      opening = `${config.office.name} press office: please sign off our response to media enquiry ${e.reference}${e.outlet ? ` (${e.outlet})` : ''}.${by}`;
+      subject = `Sign-off needed: response to ${e.reference}`;
+      enquiryId = e.id;
+    } else {
+      const { line } = about;
+      opening = `${config.office.name} press office: please sign off our ${line.kind} line on “${line.incidentName}” before it goes to journalists.`;
+      subject = `Sign-off needed: ${line.kind} line on ${line.incidentName}`;
+    }
     if (r.via === 'sms') {
       const body = `${opening}\n\nRead it and approve, edit or return it: ${link}\nOr reply APPROVE ${r.code}, or CHANGES ${r.code} and what to change.`;
-      await queueSms(tx, { key, enquiryId: e.id, to: r.address, body, lane: 'journalist' }, now);
+      await queueSms(tx, { key, enquiryId, to: r.address, body, lane: 'journalist' }, now);
       return;
     }
     const text = [
       opening,
       '',
-      `Read the response, then approve it, approve it with your edits, or return it with a comment: ${link}`,
+      `Read the words, then approve them, approve them with your edits, or return them with a comment: ${link}`,
       '',
       'Only your decision on that page counts: the approval is for those exact words.',
     ].join('\n');
-    await this.deps.mail!.toColleague(
-      tx,
-      { key, enquiryId: e.id, to: r.address, subject: `Sign-off needed: response to ${e.reference}`, text },
-      now,
-    );
+    await this.deps.mail!.toColleague(tx, { key, enquiryId, to: r.address, subject, text }, now);
   }
 
   /** The outbox's completion of an approver's message: each redacted link made a working one, its hash stored. */
@@ -318,7 +419,7 @@ export class SignOffService {
   private async byLink(db: Db | Tx, token: string): Promise<repo.RequestWithDraft | null> {
     if (!looksLikeBearerToken(token)) return null;
     const r = await repo.requestByTokenHash(db, hashBearerToken(token));
-    return r && !FINISHED.has(r.enquiry_status) ? r : null;
+    return r && !r.finished ? r : null;
   }
 
   /** What the approver's link shows; null when it opens nothing (one answer for every reason). */
@@ -328,6 +429,7 @@ export class SignOffService {
     const current = wordsHash(r.draft_text) === r.text_hash;
     const open = r.state === 'pending' && current;
     return {
+      kind: r.draft_kind,
       reference: r.reference,
       name: r.name,
       subject: r.subject,
@@ -384,7 +486,7 @@ export class SignOffService {
         .map((p) => `${p.code} (${p.reference})`)
         .join(', ');
       return {
-        reply: `Press office: ${code ? 'that code is not one of yours' : 'you have more than one response to sign off'}. Reply APPROVE or CHANGES with its code: ${list}.`,
+        reply: `Press office: ${code ? 'that code is not one of yours' : 'you have more than one thing to sign off'}. Reply APPROVE or CHANGES with its code: ${list}.`,
         enquiry: null,
       };
     }
@@ -402,25 +504,34 @@ export class SignOffService {
         return { reply: `Press office: ${err.message}`, enquiry: null };
       throw err;
     }
+    const what = r.enquiry_id ? `our response to ${r.reference}` : `our ${r.subject} line on “${r.reference}”`;
     return {
       reply: approve
-        ? `Press office: thank you, you approved our response to ${r.reference}.`
-        : `Press office: thank you, we have your changes to our response to ${r.reference}.`,
-      enquiry: { id: r.enquiry_id, reference: r.reference },
+        ? `Press office: thank you, you approved ${what}.`
+        : `Press office: thank you, we have your changes to ${what}.`,
+      enquiry: r.enquiry_id ? { id: r.enquiry_id, reference: r.reference } : null,
     };
   }
 
-  /** One decision, for the words this request was sent with; words changed since: refused (conflict). */
+  /**
+   * One decision, for the words this request was sent with; words changed since: refused
+   * (conflict). An enquiry's response records it on its timeline; a line's edits become the line's
+   * words (refused once the line has gone to anyone: what was sent stays what was sent).
+   */
   private async decide(tx: Tx, r: repo.RequestWithDraft, d: LinkDecision, via: 'link' | 'sms'): Promise<void> {
     const now = this.deps.clock();
-    const draft = await repo.draftOf(tx, r.enquiry_id, true);
+    const draft = await repo.lockDraft(tx, r.draft_id);
+    const noun = r.enquiry_id ? 'response' : 'line';
     if (!draft || r.state !== 'pending' || wordsHash(draft.text) !== r.text_hash)
       throw new AppError(
         'conflict',
         r.state === 'approved' || r.state === 'returned'
-          ? 'You have already decided on this response.'
-          : 'The press office changed this response after sending it to you; they will send the new version if it needs you.',
+          ? `You have already decided on this ${noun}.`
+          : `The press office changed this ${noun} after sending it to you; they will send the new version if it needs you.`,
       );
+    const onTimeline = async (data: NewEventOf<'signoff_decided'>['data']) => {
+      if (r.enquiry_id) await addEvent(tx, { enquiryId: r.enquiry_id, at: now, kind: 'signoff_decided', data });
+    };
     if (d.action === 'return') {
       const comment = normaliseText(d.comment, true).slice(0, SIGNOFF_LIMITS.comment);
       if (!comment)
@@ -428,16 +539,19 @@ export class SignOffService {
       await repo.decide(tx, r.id, { state: 'returned', decided_at: now, decided_via: via, comment, edited: false });
       await repo.updateDraft(tx, draft.id, { state: 'returned', updated_at: now });
       await repo.voidPending(tx, draft.id, r.id);
-      await addEvent(tx, {
-        enquiryId: r.enquiry_id,
-        at: now,
-        kind: 'signoff_decided',
-        data: { by: r.name, decision: 'returned', via, comment },
-      });
+      await onTimeline({ by: r.name, decision: 'returned', via, comment });
       return;
     }
-    const words = d.action === 'edit' ? this.words(d.text, 'text') : draft.text;
+    const words =
+      d.action === 'edit'
+        ? this.words(d.text, 'text', draft.kind === 'line' ? SIGNOFF_LIMITS.line : SIGNOFF_LIMITS.text)
+        : draft.text;
     const edited = words !== draft.text;
+    if (edited && draft.line_id && !(await repo.editUnsentLine(tx, draft.line_id, words)))
+      throw new AppError(
+        'conflict',
+        'This line has already gone to journalists, so its words cannot change now: approve it as it is, or return it with a comment.',
+      );
     const hash = wordsHash(words);
     await repo.decide(tx, r.id, { state: 'approved', decided_at: now, decided_via: via, comment: null, edited });
     await repo.updateDraft(tx, draft.id, {
@@ -450,14 +564,70 @@ export class SignOffService {
     });
     // Approved: the others need not decide (after an edit they were asked about other words).
     await repo.voidPending(tx, draft.id, r.id);
-    await addEvent(tx, {
-      enquiryId: r.enquiry_id,
-      at: now,
-      kind: 'signoff_decided',
-      data: edited
+    await onTimeline(
+      edited
         ? { by: r.name, decision: 'approved_with_edits', via, text: words }
         : { by: r.name, decision: 'approved', via },
+    );
+  }
+
+  /**
+   * The gate of an incident's line, in the transaction that sends it (`send the line`, the
+   * on-call link's send, the automatic send to a newly linked enquiry): passes when lines need no
+   * sign-off, or the line's words are the approved ones, or a manager gives `override` (audited).
+   * Otherwise a 422 on `line` that says what to do; `override` undefined: no override is possible
+   * here (an automatic send, the on-call link), and the caller may check `lineCleared` instead.
+   */
+  async checkLine(
+    tx: Tx,
+    line: Pick<LineToSign, 'id' | 'text' | 'incidentId'>,
+    actor: Actor & { manager?: boolean },
+    override: string | null | undefined,
+    now: Date,
+  ): Promise<SignOffOutcome> {
+    if (await this.lineCleared(tx, line))
+      return lineNeedsSignOff(this.deps.config.statements.signOff) ? 'approved' : 'not_required';
+    const reason = override ? normaliseText(override, true).slice(0, SIGNOFF_LIMITS.comment) : '';
+    if (reason && actor.manager) {
+      await audit(tx, {
+        at: now,
+        actor,
+        action: 'statement.signoff_overridden',
+        detail: { reason, what: 'line', incidentId: line.incidentId, lineId: line.id },
+      });
+      return 'overridden';
+    }
+    const why = 'This line needs sign-off before it goes to journalists: send it for sign-off on the incident page';
+    throw new AppError('validation', 'Sign-off needed', {
+      fields: {
+        line: actor.manager && override !== undefined ? `${why}, or give a reason to send it without.` : `${why}.`,
+      },
     });
+  }
+
+  /** Whether the line may go without more: no sign-off needed, or its current words approved. */
+  async lineCleared(db: Db | Tx, line: Pick<LineToSign, 'id' | 'text'>): Promise<boolean> {
+    if (!lineNeedsSignOff(this.deps.config.statements.signOff)) return true;
+    const draft = await repo.lineDraftOf(db, line.id);
+    return draft?.state === 'approved' && draft.approved_hash === wordsHash(line.text);
+  }
+
+  /** The sign-off of each of these lines (id → where it stands), for the incident page. */
+  async lineSignOffs(lines: readonly Pick<LineToSign, 'id' | 'text'>[]): Promise<Map<string, LineSignOff>> {
+    const drafts = await repo.lineDrafts(
+      this.deps.db,
+      lines.map((l) => l.id),
+    );
+    const out = new Map<string, LineSignOff>();
+    for (const l of lines) {
+      const draft = drafts.find((d) => d.line_id === l.id) ?? null;
+      out.set(l.id, {
+        draft,
+        requests: draft ? await repo.requestsOf(this.deps.db, draft.id) : [],
+        approved: draft?.state === 'approved' && draft.approved_hash === wordsHash(l.text),
+      });
+    }
+    return out;
   }
 
   /**

@@ -182,13 +182,23 @@ export function ApproverPage(props: {
 }) {
   const { view: v, office, errors = {}, values = {} } = props;
   const hasErrors = Boolean(errors.text || errors.comment);
+  const line = v.kind === 'line';
+  const noun = line ? `${v.subject} line` : 'response';
   const DONE = {
-    approve: 'Thank you: you approved the response. The press office can release it now.',
-    edit: 'Thank you: you approved the response with your edits. Those are the words the press office can release.',
-    return: 'Thank you: the response went back to the press office with your comment.',
+    approve: line
+      ? 'Thank you: you approved the line. The press office can send it now.'
+      : 'Thank you: you approved the response. The press office can release it now.',
+    edit: line
+      ? 'Thank you: you approved the line with your edits. Those are the words the press office can send.'
+      : 'Thank you: you approved the response with your edits. Those are the words the press office can release.',
+    return: `Thank you: the ${noun} went back to the press office with your comment.`,
   } as const;
+  const due = v.respondBy ?? v.deadline;
   return (
-    <Layout title={`${hasErrors ? 'Error: ' : ''}Sign off the response to ${v.reference}`} officeName={office.name}>
+    <Layout
+      title={`${hasErrors ? 'Error: ' : ''}Sign off ${line ? `the ${noun} on ${v.reference}` : `the response to ${v.reference}`}`}
+      officeName={office.name}
+    >
       {hasErrors ? <ErrorSummary errors={errors as Record<string, string>} order={['text', 'comment']} /> : null}
       {props.done ? (
         <div class="notice" role="status">
@@ -200,23 +210,37 @@ export function ApproverPage(props: {
           {props.problem}
         </div>
       ) : null}
-      <h1>Sign off a response</h1>
-      <p>
-        For {v.name}: the press office's response to media enquiry <strong>{v.reference}</strong>
-        {v.outlet ? ` from ${v.outlet}` : ''}.
-        {(v.respondBy ?? v.deadline)
-          ? ` The journalist's deadline is ${formatDeadline((v.respondBy ?? v.deadline)!, office, v.now)}.`
-          : ''}
-      </p>
-      <section class="panel" aria-labelledby="asked-title">
-        <h2 id="asked-title">What the journalist asked</h2>
+      <h1>{line ? `Sign off a ${noun}` : 'Sign off a response'}</h1>
+      {line ? (
         <p>
-          <strong>{v.subject}</strong>
+          For {v.name}: the press office's {noun} on the incident <strong>{v.reference}</strong>, to be sent to every
+          journalist who asked about it.
         </p>
-        <p class="pre">{v.details}</p>
-      </section>
+      ) : (
+        <p>
+          For {v.name}: the press office's response to media enquiry <strong>{v.reference}</strong>
+          {v.outlet ? ` from ${v.outlet}` : ''}.
+          {due ? ` The journalist's deadline is ${formatDeadline(due, office, v.now)}.` : ''}
+        </p>
+      )}
+      {line ? (
+        v.details ? (
+          <section class="panel" aria-labelledby="asked-title">
+            <h2 id="asked-title">The incident</h2>
+            <p class="pre">{v.details}</p>
+          </section>
+        ) : null
+      ) : (
+        <section class="panel" aria-labelledby="asked-title">
+          <h2 id="asked-title">What the journalist asked</h2>
+          <p>
+            <strong>{v.subject}</strong>
+          </p>
+          <p class="pre">{v.details}</p>
+        </section>
+      )}
       <section class="panel" aria-labelledby="words-title">
-        <h2 id="words-title">The response</h2>
+        <h2 id="words-title">{line ? `The ${noun}` : 'The response'}</h2>
         <p class="pre">{v.text}</p>
       </section>
       {v.open ? (
@@ -235,7 +259,7 @@ export function ApproverPage(props: {
               hint="Change the words; what you send is what you approve."
               error={errors.text}
               as="textarea"
-              attrs={{ maxlength: SIGNOFF_LIMITS.text, rows: 6 }}
+              attrs={{ maxlength: line ? SIGNOFF_LIMITS.line : SIGNOFF_LIMITS.text, rows: 6 }}
             >
               {values.text ?? v.text}
             </Field>
@@ -263,10 +287,10 @@ export function ApproverPage(props: {
       ) : (
         <p>
           {v.outcome === 'approved'
-            ? 'This response has been approved.'
+            ? `This ${noun} has been approved.`
             : v.outcome === 'returned'
-              ? 'This response was returned to the press office.'
-              : 'The press office changed this response after sending it to you: they will send the new version if it needs you.'}
+              ? `This ${noun} was returned to the press office.`
+              : `The press office changed this ${noun} after sending it to you: they will send the new version if it needs you.`}
         </p>
       )}
     </Layout>

@@ -32,11 +32,18 @@ export type ReleaseDecision = Selectable<ReleaseDecisionTable>;
 /** Where a draft stands: being written, sent and awaiting a decision, approved (its words), or returned. */
 export type DraftState = 'draft' | 'awaiting' | 'approved' | 'returned';
 
-/** The response being prepared for an enquiry, and its approval (bound to a hash of the words). */
+/** What a draft is: an enquiry's response, or an incident's holding or press line (sql/20261207130000). */
+export type DraftKind = 'response' | 'line';
+
+/**
+ * The words being prepared for journalists, and their approval (bound to a hash of the words):
+ * an enquiry's response (`enquiry_id`) or an incident's line (`line_id`), never both.
+ */
 export interface StatementDraftTable {
   id: Generated<string>;
-  enquiry_id: string;
-  kind: Optional<'response'>;
+  enquiry_id: Optional<string | null>;
+  line_id: Optional<string | null>;
+  kind: Optional<DraftKind>;
   text: string;
   state: Optional<DraftState>;
   created_by: string;
