@@ -22,7 +22,8 @@ export interface Spread {
   p90: number | null;
 }
 
-function scoped(s: ReportScope): RawBuilder<unknown> {
+/** SQL over an enquiry aliased `e`: `AND` the scope's officer filter (empty for the whole office). */
+export function scoped(s: ReportScope): RawBuilder<unknown> {
   return s.assignedTo ? sql`AND e.assigned_to = ${s.assignedTo}` : sql``;
 }
 

@@ -7,11 +7,15 @@ import { ENQUIRY_CHANNELS, type EnquiryChannel } from '../enquiries/enquiry.mode
 import { openingPeriods } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
 import * as repo from './reports.repository.js';
+import * as signOffRepo from './signoff-report.repository.js';
 
 /** Which period a report covers, as chosen on the page. */
 export type PeriodChoice = { kind: 'week' } | { kind: '4weeks' } | { kind: 'custom'; from: string; to: string };
 
 export type Figures = Awaited<ReturnType<ReportsService['figures']>>;
+
+/** The most overrides of sign-off the report lists (newest first); it says how many more there were. */
+export const OVERRIDES_LISTED = 100;
 
 // The calendar table reaches this far back and ahead of "now": reports over older periods count
 // working time as zero, so the window is wide.
@@ -65,11 +69,12 @@ export class ReportsService {
   /**
    * Every figure of the reports page for [from, to), optionally only one officer's enquiries.
    * Enquiry figures cover those received in the period; chases, pages and deadline warnings and
-   * breaches count what happened in it; questions to colleagues, those asked in it.
+   * breaches count what happened in it; questions to colleagues, those asked in it; sign-off,
+   * the requests sent, the responses released and the overrides in it.
    */
   async figures(from: Date, to: Date, assignedTo: string | null) {
     const s = this.scope(from, to, assignedTo);
-    const [received, timings, missedList, backlog, trend, pages, chases, alerts, colleagues] = await Promise.all([
+    const [received, timings, missedList, backlog, trend, pages, chases, alerts, colleagues, approvers, released, overrides] = await Promise.all([
       repo.received(this.deps.db, s),
       repo.timings(this.deps.db, s),
       repo.missedDeadlines(this.deps.db, s),
@@ -79,6 +84,9 @@ export class ReportsService {
       repo.chases(this.deps.db, s),
       repo.deadlineAlerts(this.deps.db, s),
       repo.waitingOnColleagues(this.deps.db, s),
+      signOffRepo.timeInSignOff(this.deps.db, s),
+      signOffRepo.releasedBySignOff(this.deps.db, s),
+      signOffRepo.overrides(this.deps.db, s, OVERRIDES_LISTED),
     ]);
     const { firstResponse, close } = timings;
     const deadlines = { ...timings.deadlines, missedList };
@@ -123,6 +131,15 @@ export class ReportsService {
       // Questions asked of colleagues outside the desk in the period, once per colleague asked, by
       // department ('' none given, null not recorded: the colleague was erased) and in total.
       colleagues: { byDepartment: colleagues.byDepartment.map(waitFigures), total: waitFigures(colleagues.total) },
+      signOff: {
+        // Requests sent in the period, by approver (null: erased from the directory) and in total.
+        byApprover: approvers.byApprover.map(approverFigures),
+        total: approverFigures(approvers.total),
+        // The share is of the releases that needed sign-off (approved or overridden): the ones
+        // that needed none, or whose entry predates the outcome, say nothing about sign-off.
+        released: { ...released, shareApproved: released.approved + released.overridden ? released.approved / (released.approved + released.overridden) : null },
+        overrides: { total: overrides.total, list: overrides.list, more: overrides.total - overrides.list.length },
+      },
     };
   }
 
@@ -168,6 +185,12 @@ export class ReportsService {
 /** Minutes to a tenth, as the CSV gives durations (null stays null). */
 function tenths(minutes: number | null): number | null {
   return minutes === null ? null : Math.round(minutes * 10) / 10;
+}
+
+/** An approver's line of the time-in-sign-off figures, its times in minutes to a tenth. */
+function approverFigures(r: signOffRepo.ApproverRow): signOffRepo.ApproverRow {
+  const t = r.toDecision;
+  return { ...r, toDecision: { n: t.n, medianMinutes: tenths(t.medianMinutes), p90Minutes: tenths(t.p90Minutes) } };
 }
 
 /** A department's line of the waiting-on-colleagues figures, its times in minutes to a tenth. */

@@ -8,6 +8,7 @@ import { Field } from '../http/field.js';
 import { ErrorSummary } from '../http/layout.js';
 import { Chart } from './charts.js';
 import type { Figures } from './reports.service.js';
+import type { OverriddenSend } from './signoff-report.repository.js';
 
 /** Seconds as "2h 15m", "3d 4h", "45m" (null: "—"). */
 export function duration(seconds: number | null): string {
@@ -102,6 +103,160 @@ function WaitingOnColleagues(props: { colleagues: Figures['colleagues'] }) {
         </div>
       ) : (
         <p>No questions were asked of colleagues in this period.</p>
+      )}
+    </>
+  );
+}
+
+/** The time-in-sign-off table's columns after "Approver". */
+const APPROVER_COLUMNS = ['Requests sent', 'Decided', 'Of them, returned with changes', 'Still pending', 'Median minutes to decide', '90th percentile minutes to decide'];
+
+/** An approver as the report names them: null (erased from the directory) is "Not recorded". */
+function approverLabel(approver: string | null): string {
+  return approver === null ? 'Not recorded' : approver;
+}
+
+/** One approver's row (or the total's) of the time-in-sign-off table. */
+function ApproverRow(props: { label: string; row: Figures['signOff']['total'] }) {
+  const r = props.row;
+  const cells = [r.sent, r.decided, r.returned, r.pending, minutes(r.toDecision.medianMinutes), minutes(r.toDecision.p90Minutes)];
+  return (
+    <tr>
+      <th scope="row">{props.label}</th>
+      {cells.map((v) => (
+        <td>{String(v)}</td>
+      ))}
+    </tr>
+  );
+}
+
+/** What an override let through, as the overrides table says it. */
+const OVERRIDDEN_SENDS: Record<OverriddenSend, string> = { release: 'Response released', reply: 'Text reply', email: 'Email reply' };
+
+/** "1 response" / "3 responses". */
+function responses(n: number): string {
+  return `${n} ${n === 1 ? 'response' : 'responses'}`;
+}
+
+/**
+ * Sign-off in the period: time in sign-off by approver (a labelled scroll region: it is wide), the
+ * responses released by how they passed the sign-off gate, and the overrides with their reasons.
+ */
+function SignOff(props: { signOff: Figures['signOff']; when: (d: Date) => string }) {
+  const s = props.signOff;
+  const r = s.released;
+  const needed = r.approved + r.overridden;
+  return (
+    <>
+      <h2>Sign-off</h2>
+      <h3>Time in sign-off, by approver</h3>
+      <p>
+        Requests for sign-off sent in this period, counted once for each approver asked. The times run from sending to the approver’s decision (approved, approved
+        with edits, or returned with changes), in minutes of real elapsed time. A request counted neither as decided nor as pending was no longer needed: the words
+        changed, another approver decided first, or the enquiry ended. Approvers erased from the directory are counted together as “Not recorded”.
+      </p>
+      {s.total.sent ? (
+        <div class="table-scroll" role="region" aria-label="Time in sign-off, by approver" tabindex={0}>
+          <table>
+            <caption class="visually-hidden">Requests for sign-off by approver: decisions and time to decide</caption>
+            <thead>
+              <tr>
+                {['Approver', ...APPROVER_COLUMNS].map((h) => (
+                  <th scope="col">{h}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {s.byApprover.map((a) => (
+                <ApproverRow label={approverLabel(a.approver)} row={a} />
+              ))}
+            </tbody>
+            <tfoot>
+              <ApproverRow label="All approvers" row={s.total} />
+            </tfoot>
+          </table>
+        </div>
+      ) : (
+        <p>Nothing was sent for sign-off in this period.</p>
+      )}
+
+      <h3>Responses released</h3>
+      {r.total ? (
+        <>
+          <p>
+            {needed
+              ? `Signed off: ${pct(r.shareApproved)} of the ${responses(needed)} released in this period that needed sign-off (${r.approved} in the approved words, ${r.overridden} released by a manager without).`
+              : 'None of the responses released in this period needed sign-off.'}{' '}
+            Each enquiry counts once, by its latest release in the period.
+          </p>
+          <table>
+            <caption class="visually-hidden">Responses released, by sign-off</caption>
+            <tbody>
+              <tr>
+                <th scope="row">Released in the approved words</th>
+                <td>{r.approved}</td>
+              </tr>
+              <tr>
+                <th scope="row">Released by a manager without sign-off</th>
+                <td>{r.overridden}</td>
+              </tr>
+              <tr>
+                <th scope="row">No sign-off needed</th>
+                <td>{r.notRequired}</td>
+              </tr>
+              <tr>
+                <th scope="row">Not recorded (released before the desk recorded sign-off)</th>
+                <td>{r.notRecorded}</td>
+              </tr>
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">All responses released</th>
+                <td>{r.total}</td>
+              </tr>
+            </tfoot>
+          </table>
+        </>
+      ) : (
+        <p>No responses were released in this period.</p>
+      )}
+
+      <h3>Overrides of sign-off</h3>
+      {s.overrides.total ? (
+        <>
+          <p>
+            Words a manager let go to the journalist without the sign-off they needed, giving a reason: a response released to the status page, or a reply by
+            text or email. Newest first.
+          </p>
+          <table class="stack">
+            <caption class="visually-hidden">Overrides of sign-off, with the manager’s reason</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Enquiry</th>
+                <th scope="col">What</th>
+                <th scope="col">Who</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.overrides.list.map((o) => (
+                <tr>
+                  <td data-label="When">{props.when(new Date(o.at))}</td>
+                  <td data-label="Enquiry">
+                    <a href={`/desk/enquiries/${o.reference}`}>{o.reference}</a>
+                  </td>
+                  <td data-label="What">{OVERRIDDEN_SENDS[o.what] ?? o.what}</td>
+                  <td data-label="Who">{o.byName ?? o.by ?? 'Not recorded'}</td>
+                  <td data-label="Reason">{o.reason ?? 'Removed when the enquiry’s personal data was erased'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {s.overrides.more ? <p>And {s.overrides.more} more in this period.</p> : null}
+        </>
+      ) : (
+        <p>No words went without sign-off in this period.</p>
       )}
     </>
   );
@@ -218,6 +373,8 @@ export function ReportsPage(props: {
       ) : null}
 
       <WaitingOnColleagues colleagues={f.colleagues} />
+
+      <SignOff signOff={f.signOff} when={when} />
 
       <h2>What arrived</h2>
       <p>
