@@ -6,6 +6,10 @@
  *   npm run bench -- --quick           under a minute: 20,000 enquiries, 3 s runs
  *   npm run bench -- --queue-rows 200000 --duration 5 --connections 20
  *
+ * Beside the enquiries it seeds work pending on open ones (bench/pending.ts: 1,000 questions to
+ * colleagues and 1,000 drafts awaiting sign-off; --pending, quick 50), so the queue page's
+ * "Waiting on …" and "Awaiting sign-off" lookups are measured with rows to find.
+ *
  * PostgreSQL: a fresh database on DATABASE_URL's server when set (dropped at the end), otherwise
  * an embedded server in a temporary directory (removed at the end). Everything listens on
  * 127.0.0.1; the load comes from a separate process (bench/load.ts, autocannon's API); Twilio is
@@ -59,6 +63,7 @@ import {
 } from './lib.js';
 import { measureHoldingLine, type HoldingLineFigures } from './holding-line.js';
 import { describePageStorm, measurePageStorm, type PageStormFigures } from './page-storm.js';
+import { MAX_PENDING, seedPending, type PendingFigures } from './pending.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -67,6 +72,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     'queue-rows': { type: 'string' },
     'queue-samples': { type: 'string' },
+    pending: { type: 'string' },
     'paging-rate': { type: 'string', default: '50' },
     'phone-calls': { type: 'string' },
     'phone-rate': { type: 'string', default: '10' },
@@ -93,6 +99,11 @@ const CONNECTIONS = Number(args.connections ?? 20);
 const DURATION = Number(args.duration ?? (QUICK ? 3 : 10));
 const QUEUE_ROWS = Number(args['queue-rows'] ?? (QUICK ? 20_000 : 1_000_000));
 const QUEUE_SAMPLES = Number(args['queue-samples'] ?? (QUICK ? 30 : 200));
+/**
+ * Open questions to colleagues, and drafts awaiting sign-off, seeded on open enquiries (each):
+ * 1,000 with a million enquiries, in proportion to --queue-rows otherwise, at least 50.
+ */
+const PENDING = Number(args.pending ?? Math.max(50, Math.round(QUEUE_ROWS / 1000)));
 const PAGING_RATE = Number(args['paging-rate']);
 /** Out-of-hours calls to the phone line (after 10 unmeasured ones), at PHONE_RATE a second. */
 const PHONE_CALLS = Number(args['phone-calls'] ?? (QUICK ? 50 : 200));
@@ -123,6 +134,8 @@ if (!Number.isInteger(QUEUE_ROWS) || QUEUE_ROWS < 1 || QUEUE_ROWS > 5_000_000)
   throw new Error('--queue-rows must be 1 to 5,000,000');
 if (!Number.isInteger(QUEUE_SAMPLES) || QUEUE_SAMPLES < 5 || QUEUE_SAMPLES > 5_000)
   throw new Error('--queue-samples must be 5 to 5000');
+if (!Number.isInteger(PENDING) || PENDING < 0 || PENDING > MAX_PENDING)
+  throw new Error(`--pending must be 0 to ${MAX_PENDING}`);
 if (!(PAGING_RATE > 0 && PAGING_RATE <= 500)) throw new Error('--paging-rate must be 1 to 500 per second');
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 10) throw new Error('--rounds must be 1 to 10');
 if (!Number.isInteger(PHONE_CALLS) || PHONE_CALLS < 1 || PHONE_CALLS > 10_000)
@@ -159,6 +172,8 @@ const HARD_LIMIT_MS =
  * insert statements, so a call that fails stored nothing and can simply be made again.
  */
 const SEED_CHUNK = 50_000;
+/** Rows on a page of the queue (PAGE_SIZE in src/desk/queue.routes.tsx). */
+const QUEUE_PAGE_SIZE = 50;
 
 const ADMIN = { email: 'bench.officer@press.example', password: 'bench-password-0123456789' };
 /** The office's default week (config/default.json): intake and the queue run under real office hours. */
@@ -403,8 +418,9 @@ async function main(): Promise<number> {
     log(`PostgreSQL: ${database.where}`);
 
     // 1. A million enquiries (the seed script generates them inside PostgreSQL), then VACUUM
-    // ANALYZE, as autovacuum leaves a table that has been in service for a year.
-    await phase('seed', async () => {
+    // ANALYZE, as autovacuum leaves a table that has been in service for a year; then the work
+    // pending on open ones that the queue page shows per row (questions, drafts for sign-off).
+    const pending = await phase('seed', async (): Promise<PendingFigures> => {
       log(`seeding ${fmt(QUEUE_ROWS)} enquiries (npm run seed -- --count N, ${fmt(SEED_CHUNK)} rows a call)…`);
       // In calls of at most SEED_CHUNK rows (one insert statement each): a call that fails (a
       // neighbour's restart, a timeout) stored nothing and is tried again, twice at most.
@@ -428,7 +444,15 @@ async function main(): Promise<number> {
       } finally {
         await c.end();
       }
+      log(
+        `seeding ${fmt(PENDING)} questions to colleagues and ${fmt(PENDING)} drafts awaiting sign-off on open enquiries…`,
+      );
+      const p = await seedPending(database.url, { questions: PENDING, drafts: PENDING, firstPage: QUEUE_PAGE_SIZE });
+      log(
+        `  ${fmt(p.questions)} open questions (${fmt(p.questionRecipients)} recipients, ${p.colleagues} colleagues), ${fmt(p.drafts)} drafts awaiting sign-off (${fmt(p.signOffRequests)} requests); on the first page ${p.questionsOnFirstPage} and ${p.draftsOnFirstPage}; ${p.seconds} s`,
+      );
       await checkpoint(database.url); // the seed's WAL is not written out in the middle of a measurement
+      return p;
     });
     const machine: MachineInfo = await machineInfo(database.url);
 
@@ -499,7 +523,11 @@ async function main(): Promise<number> {
       await desk.login(ADMIN.email, ADMIN.password);
       const times: Record<keyof typeof queuePages, number[]> = { queue: [], filtered: [], search: [] };
       const rowsShown: Record<string, number> = {};
-      log(`queue pages: ${QUEUE_SAMPLES} samples each, one at a time…`);
+      // The pending work each first page shows: "Waiting on …, due …" and "Awaiting sign-off (N min)" rows.
+      const markersShown: Record<string, { waitingOn: number; awaitingSignOff: number }> = {};
+      log(
+        `queue pages (${fmt(QUEUE_ROWS)} enquiries, ${pendingNote(pending)}): ${QUEUE_SAMPLES} samples each, one at a time…`,
+      );
       for (let i = -10; i < QUEUE_SAMPLES; i++) {
         for (const [key, path] of Object.entries(queuePages) as Array<[keyof typeof queuePages, string]>) {
           const started = performance.now();
@@ -507,7 +535,13 @@ async function main(): Promise<number> {
           const ms = performance.now() - started;
           if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.body.slice(0, 200)}`);
           if (i >= 0) times[key].push(ms);
-          else rowsShown[key] = (res.body.match(/\/desk\/enquiries\/P[DS]-/g) ?? []).length;
+          else {
+            rowsShown[key] = (res.body.match(/\/desk\/enquiries\/P[DS]-/g) ?? []).length;
+            markersShown[key] = {
+              waitingOn: (res.body.match(/Waiting on [^<]*, due <time/g) ?? []).length,
+              awaitingSignOff: (res.body.match(/Awaiting sign-off \(/g) ?? []).length,
+            };
+          }
         }
       }
       const c = new pg.Client({ connectionString: database.url });
@@ -528,6 +562,8 @@ async function main(): Promise<number> {
         method:
           'client-side: wall time from sending the GET to reading the whole page, one request at a time, keep-alive, loopback, signed in (pd_session)',
         rowsOnFirstPage: rowsShown,
+        pending,
+        pendingOnFirstPage: markersShown,
         pages: Object.fromEntries(
           Object.entries(queuePages).map(([k, path]) => [
             k,
@@ -537,6 +573,12 @@ async function main(): Promise<number> {
       };
     });
     for (const [k, v] of Object.entries(queue.pages)) log(`  ${k} ${v.path}: p50 ${v.ms.p50} ms, p95 ${v.ms.p95} ms`);
+    // The first page must show the pending work seeded on its rows, or the lookups were not measured.
+    const shown = queue.pendingOnFirstPage.queue;
+    if (shown.waitingOn !== pending.questionsOnFirstPage || shown.awaitingSignOff !== pending.draftsOnFirstPage)
+      failures.push(
+        `queue: the first page of /desk showed ${shown.waitingOn} "Waiting on" and ${shown.awaitingSignOff} "Awaiting sign-off" rows, expected ${pending.questionsOnFirstPage} and ${pending.draftsOnFirstPage}`,
+      );
     // 4. Ceiling and intake in turns.
     const ceilingSpec = postJson(
       `http://127.0.0.1:${ceilingPort}/api/enquiries`,
@@ -934,6 +976,7 @@ async function main(): Promise<number> {
         warmupSeconds: WARMUP_SECONDS,
         queueRows: QUEUE_ROWS,
         queueSamples: QUEUE_SAMPLES,
+        pending: PENDING,
         pagingRatePerSecond: PAGING_RATE,
         phoneCalls: PHONE_CALLS,
         phoneRatePerSecond: PHONE_RATE,
@@ -955,7 +998,7 @@ async function main(): Promise<number> {
         service: `the real service, web + job runner in one process as \`npm start\` runs it, ${BUILD === 'compiled' ? 'compiled as deployed (npm run build; node dist/main.js, as in the Dockerfile)' : 'from source through tsx (node --import tsx src/main.ts)'}, LOG_LEVEL=info, intake.rateLimit: null (the per-IP limit is off for the run: every request comes from 127.0.0.1)`,
         intake:
           'non-paging enquiries (not urgent, deadline in 30 days) under the default office week (09:00–17:00 Mon–Fri, Europe/London, GB-ENG holidays); API expects 201, form expects 303',
-        queue: `${fmt(QUEUE_ROWS)} enquiries from npm run seed (then VACUUM ANALYZE and CHECKPOINT), measured before the intake runs add theirs; signed in through /desk/login as the first manager (PRESSDESK_ADMIN_EMAIL)`,
+        queue: `${fmt(QUEUE_ROWS)} enquiries from npm run seed (then VACUUM ANALYZE and CHECKPOINT), measured before the intake runs add theirs, with ${pendingNote(pending)} on open enquiries (bench/pending.ts: ${fmt(pending.questionRecipients)} question recipients among ${pending.colleagues} colleagues, ${fmt(pending.signOffRequests)} pending sign-off requests; ${pending.questionsOnFirstPage} questions and ${pending.draftsOnFirstPage} drafts on the first page's rows); signed in through /desk/login as the first manager (PRESSDESK_ADMIN_EMAIL)`,
         paging:
           "a second service process with the office always closed, onCall.bundleSeconds 0 (every page its own SMS), nobody on the rota (pages go to onCall.fallbackNumber), twilio.smsPerSecond 1000 (the service's own delay; the send limits have their own step); fake Twilio in the bench process; latency = fake Twilio receipt − client receipt of the 201",
         phoneLine: `the paging service process after paging, with ${BENCH_OFFICER.name} (${BENCH_OFFICER.phone}) put on the rota (npm run oncall -- add); ${PHONE_WARMUP} unmeasured calls, then ${PHONE_CALLS} at ${PHONE_RATE}/s, open loop, each from its own number, played out by the fake Twilio: /twilio/voice (menu), gather Digits=1 (the <Dial> to the officer), the whisper (the officer answers and presses 1), the dial result (an enquiry per call, counted); latency = the fake's request sent → answer read (performance.now() in the bench process)`,
@@ -1027,6 +1070,7 @@ type Result = {
     rounds: number;
     queueRows: number;
     queueSamples: number;
+    pending: number;
     pagingRatePerSecond: number;
     phoneCalls: number;
     phoneRatePerSecond: number;
@@ -1052,6 +1096,7 @@ type Result = {
   queue: {
     enquiries: number;
     openEnquiries: number;
+    pending: PendingFigures;
     method: string;
     pages: Record<string, { path: string; ms: Summary }>;
   };
@@ -1089,7 +1134,11 @@ function rows(r: Result): string[][] {
       `p50 ${fmt(r.phoneLine.keypressToDialMs.p50, 1)} ms, p99 ${fmt(r.phoneLine.keypressToDialMs.p99, 1)} ms (max ${fmt(r.phoneLine.keypressToDialMs.max, 1)}); first answer (menu) p50 ${fmt(r.phoneLine.menuMs.p50, 1)} ms, p99 ${fmt(r.phoneLine.menuMs.p99, 1)} ms; ${r.phoneLine.connected}/${r.phoneLine.calls} put through, ${r.phoneLine.enquiriesAdded} enquiries (of ${r.phoneLine.enquiriesExpected} calls incl. warm-up)`,
       ...tgt(8),
     ],
-    [`queue GET /desk (${fmt(r.queue.enquiries)} enquiries)`, page(r.queue.pages.queue), ...tgt(4)],
+    [
+      `queue GET /desk (${fmt(r.queue.enquiries)} enquiries, ${pendingNote(r.queue.pending)})`,
+      page(r.queue.pages.queue),
+      ...tgt(4),
+    ],
     ['filtered /desk?urgent=yes&channel=sms', page(r.queue.pages.filtered), ...tgt(5)],
     ['search /desk?q=flooding', page(r.queue.pages.search), ...tgt(6)],
     [
@@ -1128,6 +1177,11 @@ function rows(r: Result): string[][] {
       r.emailSkipped ? 'SKIPPED (no Dovecot)' : tgt(11)[1],
     ],
   ];
+}
+
+/** "1,000 questions and 1,000 drafts pending": the open questions and the drafts awaiting sign-off. */
+function pendingNote(p: PendingFigures): string {
+  return `${fmt(p.questions)} questions and ${fmt(p.drafts)} drafts pending`;
 }
 
 function machineLine(r: Result): string {
