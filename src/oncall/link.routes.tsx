@@ -20,6 +20,7 @@ import {
   DECLARE_FIELD,
   isLineOutcome,
   isLinkNotice,
+  type LinkSignOffProps,
   LinkGonePage,
   LinkPage,
   type LinkPageProps,
@@ -29,18 +30,23 @@ import type { QuestionService } from '../colleagues/questions.service.js';
 import type { QuestionsPanelProps } from '../colleagues/questions.views.js';
 import { ASK_IDS } from '../colleagues/questions.views.js';
 import { readAskForm, type AskErrors } from '../colleagues/question.forms.js';
+import { allValues, firstValue } from '../http/form-schema.js';
+import type { SignOffService } from '../statements/signoff.service.js';
+import { SIGNOFF_IDS, type SignOffField } from '../statements/signoff.views.js';
 
 /** What the link's routes need: the on-call actions, incidents (declared from the view) and the settings for wording and expiry. */
 export interface LinkRouteDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'office' | 'onCall'> & { twilio: Pick<Config['twilio'], 'phoneNumber'> };
   onCallActions: OnCallActions;
   incidents: Pick<IncidentService, 'declare'>;
   /** The incident's line, shown on the link and sent to this one journalist (the desk's own send). */
   holdingLines: Pick<HoldingLines, 'lineForEnquiry' | 'sendToEnquiry'>;
   /** Questions to colleagues: asked from the link as from the desk (issue 26, item 6). */
   questions: QuestionService;
+  /** The response's sign-off: requested from the link as from the desk (issue 26, item 6). */
+  signOff: Pick<SignOffService, 'viewOf' | 'request' | 'saveDraft'>;
+  config: Pick<Config, 'office' | 'onCall' | 'statements'> & { twilio: Pick<Config['twilio'], 'phoneNumber'> };
 }
 
 /**
@@ -128,12 +134,29 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
     };
   };
 
-  /** The view of `token` as rendered for every answer: its forms' tokens, and the questions panel. */
+  /** The view's sign-off panel, while the enquiry is open: its draft, whom to ask, and a refused form's problems. */
+  const signOffFor = async (
+    enquiry: LinkView['enquiry'],
+    refused?: Pick<LinkSignOffProps, 'errors' | 'values'>,
+  ): Promise<LinkSignOffProps | undefined> => {
+    if (['closed', 'withdrawn', 'erased'].includes(enquiry.status)) return undefined;
+    const [view, approvers] = await Promise.all([deps.signOff.viewOf(enquiry), deps.questions.askable()]);
+    return {
+      view,
+      rule: config.statements.signOff,
+      approvers,
+      emailEnabled: deps.questions.emailEnabled,
+      ...refused,
+    };
+  };
+
+  /** The view of `token` as rendered for every answer: its forms' tokens, the questions and sign-off panels. */
   const page = async (
     token: string,
     view: LinkView,
-    extra: Omit<LinkPageProps, 'office' | 'now' | 'base' | 'csrf' | 'formKey' | 'view' | 'questions'> = {},
+    extra: Omit<LinkPageProps, 'office' | 'now' | 'base' | 'csrf' | 'formKey' | 'view' | 'questions' | 'signOff'> = {},
     ask?: Pick<QuestionsPanelProps, 'errors' | 'values'>,
+    signOff?: Pick<LinkSignOffProps, 'errors' | 'values'>,
   ) => (
     <LinkPage
       office={config.office}
@@ -143,6 +166,7 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
       formKey={formKey()}
       view={view}
       questions={await questionsFor(view.enquiry, ask)}
+      signOff={await signOffFor(view.enquiry, signOff)}
       {...extra}
     />
   );
@@ -244,6 +268,45 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
       );
     }
   });
+
+  // The response sent for sign-off from the link, or its draft saved (registered before the actions' route).
+  for (const [path, send] of [
+    ['signoff', true],
+    ['draft', false],
+  ] as const) {
+    app.post(`${LINK_PREFIX}:token/${path}`, async (c) => {
+      const token = c.req.param('token');
+      await readForm(c, token);
+      const raw = await c.req.parseBody({ all: true });
+      const view = await links.view(token, { record: false });
+      if (!view) return gone(c);
+      if (firstValue(raw, 'reference').trim().toUpperCase() !== view.enquiry.reference)
+        throw new AppError('not_found', 'The page you asked for does not exist.');
+      const typed = {
+        draft: firstValue(raw, 'draft'),
+        via: firstValue(raw, 'via'),
+        approvers: allValues(raw, 'approvers'),
+      };
+      const actor = onCallActor(view.officer);
+      try {
+        if (send)
+          await deps.signOff.request(
+            view.enquiry.reference,
+            { text: typed.draft, colleagueIds: typed.approvers, via: typed.via },
+            actor,
+          );
+        else await deps.signOff.saveDraft(view.enquiry.reference, typed.draft, actor);
+        return c.redirect(`${base(token)}?done=${path}`, 303);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'validation') throw err;
+        const fields = (err.details.fields ?? {}) as Partial<Record<SignOffField, string>>;
+        const errors: Record<string, string> = {};
+        for (const [k, v] of Object.entries(fields)) if (v) errors[SIGNOFF_IDS[k as SignOffField]] = v;
+        c.status(422);
+        return c.html(await page(token, view, { errors }, undefined, { errors: fields, values: typed }));
+      }
+    });
+  }
 
   app.post(`${LINK_PREFIX}:token/:action`, async (c) => {
     const token = c.req.param('token');

@@ -1,4 +1,5 @@
 import { ASK_IDS, QuestionsPanel, type QuestionsPanelProps } from '../colleagues/questions.views.js';
+import { SIGNOFF_IDS, SignOffPanel } from '../statements/signoff.views.js';
 import type { EscalationStep, OfficeConfig } from '../config.js';
 import { CASEWORK_LIMITS } from '../enquiries/casework.limits.js';
 import { optOutNotice } from '../sms/opt-out.js';
@@ -63,11 +64,11 @@ export function isLinkAction(s: string | undefined): s is LinkAction {
 }
 
 /** What the view can say was just done: one of the actions, an incident declared, or a question asked of colleagues. */
-export type LinkNotice = LinkAction | 'declare' | 'asked';
+export type LinkNotice = LinkAction | 'declare' | 'asked' | 'signoff' | 'draft';
 
 /** True when `s` names something the view reports as done after a redirect. */
 export function isLinkNotice(s: string | undefined): s is LinkNotice {
-  return s === 'declare' || s === 'asked' || isLinkAction(s);
+  return s === 'declare' || s === 'asked' || s === 'signoff' || s === 'draft' || isLinkAction(s);
 }
 
 /** The declare form's controls (and error anchors), by the incident field each one fills. */
@@ -101,7 +102,15 @@ export interface LinkPageProps {
   values?: Record<string, string>;
   /** Questions to colleagues about the enquiry, and the form to ask one (src/colleagues). */
   questions?: QuestionsPanelProps;
+  /** The response's draft and sign-off, and the form to send it for sign-off (src/statements). */
+  signOff?: LinkSignOffProps;
 }
+
+/** What the link's sign-off panel needs besides the page's own (office, time, form token, paths). */
+export type LinkSignOffProps = Omit<
+  Parameters<typeof SignOffPanel>[0],
+  'office' | 'now' | 'csrf' | 'action' | 'hidden'
+>;
 
 /** One of the view's text actions (reply, note, done): a heading, one text area and its button, in its own form. */
 function TextAction(p: {
@@ -178,9 +187,13 @@ export function LinkPage(p: LinkPageProps) {
               ? declaredNotice(SUMMARY_WORD[p.view.officerReach])
               : p.notice === 'asked'
                 ? 'Question sent. Their answer appears under Questions to colleagues, and on the desk.'
-                : p.notice === 'line' && p.lineOutcome
-                  ? LINE_NOTICE[p.lineOutcome](lineKind(p.view.line), lineRouteWords(p.view.line))
-                  : DONE_NOTICE[p.notice](p.view.officer.phone)}
+                : p.notice === 'signoff'
+                  ? 'Sent for sign-off: each approver has a link, and can reply APPROVE by text.'
+                  : p.notice === 'draft'
+                    ? 'Draft saved.'
+                    : p.notice === 'line' && p.lineOutcome
+                      ? LINE_NOTICE[p.lineOutcome](lineKind(p.view.line), lineRouteWords(p.view.line))
+                      : DONE_NOTICE[p.notice](p.view.officer.phone)}
             {p.acked && p.notice !== 'ack' ? ' The page is acknowledged: escalation stopped.' : ''}
           </p>
         </div>
@@ -196,7 +209,12 @@ export function LinkPage(p: LinkPageProps) {
       {hasErrors ? (
         <ErrorSummary
           errors={errors}
-          order={[...Object.values(ACTION_FIELD), ...Object.values(ASK_IDS), ...Object.values(DECLARE_FIELD)]}
+          order={[
+            ...Object.values(ACTION_FIELD),
+            ...Object.values(ASK_IDS),
+            ...Object.values(SIGNOFF_IDS),
+            ...Object.values(DECLARE_FIELD),
+          ]}
         />
       ) : null}
       <p class="lead subject">{e.subject}</p>
@@ -294,6 +312,16 @@ export function LinkPage(p: LinkPageProps) {
       {p.questions ? (
         <QuestionsPanel
           p={p.questions}
+          office={p.office}
+          now={p.now}
+          csrf={p.csrf}
+          action={(name) => `${p.base}/${name}`}
+          hidden={hidden}
+        />
+      ) : null}
+      {p.signOff ? (
+        <SignOffPanel
+          {...p.signOff}
           office={p.office}
           now={p.now}
           csrf={p.csrf}

@@ -44,6 +44,8 @@ export function SignOffPanel(props: {
   action: (name: string) => string;
   errors?: Partial<Record<SignOffField, string>>;
   values?: { draft?: string; via?: string; approvers?: readonly string[] };
+  /** Hidden fields the form carries besides the CSRF token (the on-call link's reference and form key). */
+  hidden?: unknown;
 }) {
   const { view, errors = {}, values = {} } = props;
   const when = (d: Date) => formatShortTime(d, props.office, props.now);
@@ -96,7 +98,7 @@ export function SignOffPanel(props: {
         </div>
       ) : null}
       <form method="post" action={props.action('signoff')} class="action" novalidate>
-        <Csrf token={props.csrf} />
+        {props.hidden ? (props.hidden as never) : <Csrf token={props.csrf} />}
         <Field
           id={SIGNOFF_IDS.draft}
           name="draft"

@@ -274,3 +274,96 @@ describe('sign-off bound to the exact words', () => {
     expect((await release(otto, reference, 'A man died.')).status).toBe(303);
   });
 });
+
+describe('sign-off out of hours, from the on-call link', () => {
+  it('the on-call officer sends the response for sign-off from the page link; the SIO approves by text at night', async () => {
+    // Christmas Eve 18:00: the office is closed; the urgent enquiry pages on-call.
+    const ON_CALL = '+447911200009';
+    h = await startHarness({
+      now: '2026-12-24T18:00:00Z',
+      jobs: true,
+      config: { onCall: { bundleSeconds: 0 }, intake: { rateLimit: null }, statements: { signOff: 'urgent' } },
+    });
+    await h.services.rota.addPerson({ name: 'Olu On-Call', phone: ON_CALL });
+    await h.services.rota.addShift({
+      phone: ON_CALL,
+      role: 'primary',
+      startsAt: new Date('2026-12-01T00:00:00Z'),
+      endsAt: new Date('2027-01-05T09:00:00Z'),
+      createdBy: 'test',
+    });
+    const now = h.clock.now();
+    const { id: sio } = await h.database.db
+      .insertInto('colleague')
+      .values({
+        name: 'Det Supt Grey',
+        role: 'SIO',
+        mobile: SIO,
+        email: null,
+        usual_hours: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const res = await h.postJson('/api/enquiries', {
+      name: 'Ann Reporter',
+      outlet: 'Evening Gazette',
+      phone: '+447911123456',
+      subject: 'Fire at the depot',
+      details: 'Was anyone hurt?',
+      urgent: true,
+    });
+    const { reference } = (await res.json()) as { reference: string };
+    const [page] = await textsTo(ON_CALL);
+    const path = /\/m\/[A-Za-z0-9_-]{22}/.exec(page)![0];
+
+    const view = decodeEntities(await (await h.app.request(path)).text());
+    expect(view).toContain('Draft and sign-off');
+    expect(view).toContain('Sign-off is required');
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(view)![1];
+    const form = (action: string, extra: Array<[string, string]>) =>
+      h.app.request(`${path}/${action}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams([
+          ['_csrf', field('_csrf')],
+          ['reference', reference],
+          ['key', field('key')],
+          ...extra,
+        ]).toString(),
+      });
+
+    // Nobody chosen: refused, the words kept.
+    const refused = await form('signoff', [
+      ['draft', 'Nobody was hurt.'],
+      ['via', 'sms'],
+    ]);
+    expect(refused.status).toBe(422);
+    const refusedHtml = await refused.text();
+    expect(fieldError(refusedHtml, 'signoff-approvers')).toBe('Choose who signs it off');
+    expect(refusedHtml).toContain('Nobody was hurt.</textarea>');
+
+    const sent = await form('signoff', [
+      ['draft', 'Nobody was hurt.'],
+      ['approvers', sio],
+      ['via', 'sms'],
+    ]);
+    expect(sent.status).toBe(303);
+    const [ask] = await textsTo(SIO);
+    expect(ask).toContain(`please sign off our response to media enquiry ${reference}`);
+    const [requested] = await eventsOf(h.database.db, reference, 'signoff_requested');
+    expect(requested.actor).toBe('Olu On-Call');
+
+    // 23:10: the SIO replies from their phone; the approved words are what the desk can release.
+    h.clock.advance(5 * 60 * 60_000 + 10 * 60_000);
+    const code = /APPROVE (\d{4})/.exec(ask)![1];
+    expect(await (await h.sms(SIO, `APPROVE ${code}`)).text()).toContain(`you approved our response to ${reference}`);
+    const draft = await h.database.db
+      .selectFrom('statement_draft')
+      .select(['state', 'text', 'approved_by'])
+      .executeTakeFirstOrThrow();
+    expect(draft).toEqual({ state: 'approved', text: 'Nobody was hurt.', approved_by: 'Det Supt Grey (SIO)' });
+    expect(decodeEntities(await (await h.app.request(path)).text())).toContain('Approved by Det Supt Grey (SIO)');
+  });
+});
