@@ -43,6 +43,7 @@ export type AuditAction =
   | 'enquiry.response_withdrawn'
   | 'incident.declared'
   | 'incident.edited'
+  | 'incident.approver_set'
   | 'incident.linked'
   | 'incident.unlinked'
   | 'incident.closed'
@@ -99,6 +100,7 @@ export const ACTION_LABEL = {
   'enquiry.response_withdrawn': 'Took the response off the journalist’s status page',
   'incident.declared': 'Declared an incident',
   'incident.edited': 'Changed an incident’s name or search terms',
+  'incident.approver_set': 'Named who signs off an incident’s lines and responses',
   'incident.linked': 'Linked enquiries to an incident',
   'incident.unlinked': 'Took an enquiry out of an incident',
   'incident.closed': 'Closed an incident',

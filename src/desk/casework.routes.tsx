@@ -132,6 +132,8 @@ export function caseworkRoutes(deps: {
           rule: deps.config.statements.signOff,
           approvers: colleagues,
           emailEnabled: deps.questions.emailEnabled,
+          // The incident's approver is ticked to start with (issue 26: an approver per incident).
+          values: incident?.approver_id ? { approvers: [incident.approver_id] } : undefined,
           ...signoff,
         }}
         questions={{

@@ -62,9 +62,9 @@ export type NewLineField = FieldId<typeof newLineForm.schema>;
 /**
  * A line's sign-off form's fields (src/statements names `approvers` and `via`); `signoffLine` is
  * the line the form was about, `line` a refused send, `override` a manager's reason to send
- * without sign-off.
+ * without sign-off; `approver` the incident's named approver.
  */
-export type LineSignOffField = 'approvers' | 'via' | 'signoffLine' | 'line' | 'override';
+export type LineSignOffField = 'approvers' | 'via' | 'signoffLine' | 'line' | 'override' | 'approver';
 
 /** The incident page's forms' fields: its edit form's, its new-line form's and its lines' sign-off. */
 export type IncidentPageField = IncidentDetailsField | NewLineField | LineSignOffField;

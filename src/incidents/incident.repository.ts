@@ -33,6 +33,11 @@ export async function updateIncident(
   return tx.updateTable('incident').set(row).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
+/** Names the colleague who signs off what the office says about the incident (null: nobody). */
+export async function setApprover(tx: Tx, id: string, approverId: string | null): Promise<void> {
+  await tx.updateTable('incident').set({ approver_id: approverId }).where('id', '=', id).execute();
+}
+
 /** The incident `id` (undefined: none). */
 export async function findIncident(db: Db | Tx, id: string): Promise<Incident | undefined> {
   return db.selectFrom('incident').selectAll().where('id', '=', id).executeTakeFirst();

@@ -141,6 +141,7 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
       lines.map((l) => l.line),
     );
     const names = await deps.incidents.staffNames();
+    const approverChoices = await deps.incidents.approverChoices();
     if (errors) c.status(422);
     return c.html(
       <IncidentPage
@@ -150,6 +151,7 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
         view={view}
         lines={lines}
         signOff={signOff}
+        approverChoices={approverChoices}
         names={names}
         notice={errors ? undefined : (notice ?? lineSentNotice(c, lines, noticeOf(c, view, lines)))}
         errors={errors}
@@ -222,6 +224,22 @@ export function incidentRoutes(deps: IncidentRouteDeps) {
       return renderIncident(c, id, undefined, values, notice);
     }
     return c.redirect(`/desk/incidents/${id}?done=edited&n=${matches}`, 303);
+  });
+
+  // Who signs off what the office says about it (managers, as editing).
+  app.post('/incidents/:id/approver', async (c) => {
+    requireManagerRole(c, 'name an incident’s approver');
+    const id = rowId(c, 'incident');
+    const body = await c.req.parseBody();
+    const approver = typeof body.approver === 'string' ? body.approver : '';
+    try {
+      await deps.incidents.setApprover(id, approver, actorOf(c));
+    } catch (err) {
+      const fields = validationFields(err);
+      if (!fields) throw err;
+      return renderIncident(c, id, fields, {});
+    }
+    return c.redirect(`/desk/incidents/${id}`, 303);
   });
 
   app.post('/incidents/:id/close', async (c) => {

@@ -10,6 +10,7 @@
  * when it is declared are suggested on its page and linked with one click. Officers link and unlink
  * any enquiry by hand, and an enquiry taken out is not suggested again.
  */
+import { askableByIds, askableColleagues, type AskableColleague } from '../colleagues/questions.repository.js';
 import type { Clock } from '../clock.js';
 import { isRowIdDigits } from '../ids.js';
 import type { Config } from '../config.js';
@@ -362,6 +363,34 @@ export class IncidentService {
       }
     });
     this.deps.arrivals?.announce(reference);
+  }
+
+  /**
+   * Names the colleague from the directory who signs off what the office says about the open
+   * incident (`approverId`; empty: nobody), offered first whenever its lines or its enquiries'
+   * responses go for sign-off. Audited; 422 on `approver` for someone not in the directory.
+   */
+  async setApprover(incidentId: string, approverId: string, actor: Actor): Promise<void> {
+    const now = this.deps.clock();
+    await this.deps.db.transaction().execute(async (tx) => {
+      const incident = await this.lockOpen(tx, incidentId);
+      let id: string | null = null;
+      if (approverId) {
+        const [who] = isRowIdDigits(approverId) ? await askableByIds(tx, [approverId]) : [];
+        if (!who)
+          throw new AppError('validation', 'No such colleague', {
+            fields: { approver: 'Choose someone from the directory of colleagues' },
+          });
+        id = who.id;
+      }
+      await repo.setApprover(tx, incident.id, id);
+      await audit(tx, { at: now, actor, action: 'incident.approver_set', detail: { incidentId, approverId: id } });
+    });
+  }
+
+  /** Who may be named an incident's approver: the directory's active colleagues, by name. */
+  approverChoices(): Promise<AskableColleague[]> {
+    return askableColleagues(this.deps.db);
   }
 
   /** Closes an incident: no more linking at intake or suggestions; its enquiries keep their link. */

@@ -11,6 +11,7 @@ import { describedBy, ErrorSummary, FieldError } from '../http/layout.js';
 import { NewLineForm } from './holding-line.routes.js';
 import type { LinesSignOff, LineWithCounts } from './holding-line.service.js';
 import type { LineSignOff } from '../statements/signoff.service.js';
+import type { AskableColleague } from '../colleagues/questions.repository.js';
 import type { IncidentEnquiry } from './incident.repository.js';
 import {
   INCIDENT_LIMITS,
@@ -57,6 +58,7 @@ const INCIDENT_PAGE_IDS = {
   signoffLine: LINE_SIGNOFF_IDS.approvers,
   line: 'line',
   override: 'override',
+  approver: 'incident-approver',
 } as const satisfies Record<IncidentPageField, string>;
 
 /** `errors` keyed by element id in page order, as the error summary lists them; `form` (a refusal of the whole form) last. */
@@ -188,6 +190,8 @@ export interface IncidentPageProps {
   names?: ReadonlyMap<string, string>;
   /** The lines' sign-off, where lines need it (`statements.signOff`). */
   signOff?: LinesSignOff | null;
+  /** Who may be named the incident's approver (the directory), for managers. */
+  approverChoices?: AskableColleague[];
 }
 
 /**
@@ -206,6 +210,8 @@ export function IncidentPage(p: IncidentPageProps) {
   const base = `/desk/incidents/${incident.id}`;
   const stillOpen = linked.filter((e) => isOpenStatus(e.status)).length;
   const summary = summaryById(INCIDENT_PAGE_IDS, errors);
+  const choices = p.approverChoices ?? [];
+  const approver = choices.find((c) => c.id === incident.approver_id);
   return (
     <DeskLayout
       title={`${hasErrors ? 'Error: ' : ''}Incident: ${incident.name}`}
@@ -242,6 +248,12 @@ export function IncidentPage(p: IncidentPageProps) {
           {linked.length} linked, {stillOpen} open ·{' '}
           <a href={`/desk/incidents/${incident.id}/report`}>Report on this incident</a>
         </dd>
+        <dt>Signs off</dt>
+        <dd>
+          {approver
+            ? `${approver.name}${approver.role ? `, ${approver.role}` : ''}: offered first when a line or a linked enquiry’s response goes for sign-off`
+            : 'Nobody named'}
+        </dd>
         {incident.closed_at ? (
           <>
             <dt>Closed</dt>
@@ -264,6 +276,30 @@ export function IncidentPage(p: IncidentPageProps) {
 
       {open && p.session.user.role === 'manager' ? (
         <EditForm incident={incident} csrf={csrf} errors={errors} values={p.values ?? {}} />
+      ) : null}
+      {open && p.session.user.role === 'manager' && choices.length ? (
+        <form method="post" action={`${base}/approver`} class="inline-form">
+          <Csrf token={csrf} />
+          <Field
+            id={INCIDENT_PAGE_IDS.approver}
+            name="approver"
+            label="Who signs off its lines and responses"
+            hint="The SIO or gold commander: offered first when anything about this incident goes for sign-off."
+            as="select"
+            error={errors.approver}
+          >
+            <option value="">Nobody named</option>
+            {choices.map((c) => (
+              <option value={c.id} selected={c.id === incident.approver_id}>
+                {c.name}
+                {c.role ? `, ${c.role}` : ''}
+              </option>
+            ))}
+          </Field>
+          <button type="submit" class="button button--secondary">
+            Save approver
+          </button>
+        </form>
       ) : null}
 
       <section aria-labelledby="linked-title">

@@ -1,3 +1,4 @@
+import { findIncident } from '../incidents/incident.repository.js';
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Clock } from '../clock.js';
@@ -140,12 +141,18 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
     refused?: Pick<LinkSignOffProps, 'errors' | 'values'>,
   ): Promise<LinkSignOffProps | undefined> => {
     if (['closed', 'withdrawn', 'erased'].includes(enquiry.status)) return undefined;
-    const [view, approvers] = await Promise.all([deps.signOff.viewOf(enquiry), deps.questions.askable()]);
+    const [view, approvers, incident] = await Promise.all([
+      deps.signOff.viewOf(enquiry),
+      deps.questions.askable(),
+      enquiry.incident_id ? findIncident(deps.db, enquiry.incident_id) : undefined,
+    ]);
     return {
       view,
       rule: config.statements.signOff,
       approvers,
       emailEnabled: deps.questions.emailEnabled,
+      // The incident's approver is ticked to start with, as on the desk.
+      values: incident?.approver_id ? { approvers: [incident.approver_id] } : undefined,
       ...refused,
     };
   };

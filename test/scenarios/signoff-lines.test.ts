@@ -45,13 +45,15 @@ async function start(signOff: 'incident' | 'urgent', config: Record<string, unkn
     { name: 'Market St cordon', terms: 'cordon' },
     { kind: 'staff', actor: TEST },
   );
-  await h.database.db.updateTable('incident').set({ approver_id: sio }).where('id', '=', incident.id).execute();
-  await enquiry(JOURNALIST);
-  const otto = await loginAs(h, OFFICER.email, OFFICER.password);
   const base = `/desk/incidents/${incident.id}`;
+  // A manager names the SIO as the incident's approver.
+  const mona = await loginAs(h, MANAGER.email, MANAGER.password);
+  expect((await mona.post(`${base}/approver`, { approver: sio })).status).toBe(303);
+  const reference = await enquiry(JOURNALIST);
+  const otto = await loginAs(h, OFFICER.email, OFFICER.password);
   expect((await otto.post(`${base}/lines`, { kind: 'holding', text: LINE })).status).toBe(303);
   const lineId = (await h.database.db.selectFrom('incident_line').select('id').executeTakeFirstOrThrow()).id;
-  return { sio, base, lineId, otto };
+  return { sio, base, lineId, otto, reference };
 }
 
 /** An enquiry about the cordon by the JSON API (linked to the incident at intake). */
@@ -79,10 +81,15 @@ function askToSignOff(client: DeskClient, base: string, lineId: string, approver
 
 describe('sign-off of an incident’s holding line (statements.signOff: incident)', () => {
   it('is refused until signed off; the incident’s approver is offered first, edits on their link, and the approved words go', async () => {
-    const { sio, base, lineId, otto } = await start('incident');
+    const { sio, base, lineId, otto, reference } = await start('incident');
 
     const page = text((await otto.get(base)).body);
+    expect(page).toContain('Signs off Det Supt Grey, SIO: offered first');
     expect(page).toContain('Needs sign-off before it is sent.');
+    // A linked enquiry's response is offered to the same approver.
+    const enquiryPage = (await otto.get(`/desk/enquiries/${reference}`)).body;
+    const ticked = [...enquiryPage.matchAll(/id="approver-(\d+)"[^>]*checked/g)].map((m) => m[1]);
+    expect(ticked).toEqual([sio]);
     expect(page).toContain('Det Supt Grey, SIO (the incident’s approver)');
     const html = (await otto.get(base)).body;
     expect(html).toMatch(new RegExp(`value="${sio}"[^>]*checked`));
