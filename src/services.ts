@@ -173,7 +173,7 @@ export function buildServices(base: {
     arrivals: live,
     facts: questions,
   });
-  const deadlines = new DeadlineWatch({ db, clock, config, arrivals: live });
+  const deadlines = new DeadlineWatch({ db, clock, config, arrivals: live, approvers: signOff });
   const colleagues = new DirectoryService({ db, clock, config, forgetElsewhere: forgetApprover });
   const onCallActions = new OnCallActions({ db, clock, config, casework, rota, paging });
   const inboundSms = new InboundSmsService({

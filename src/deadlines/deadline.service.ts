@@ -2,8 +2,8 @@
  * Deadline warnings and breaches (issue 18, item 4). Every enquiry carries `warn_at`, set at
  * intake by `warnAt` (src/enquiries/urgency.ts): `desk.warnBeforeMinutes` of real time before a
  * journalist's deadline, of opening time before the office's own target. A sweep every minute
- * announces what has come due, each once: the warning (timeline, and the live queue re-reads the
- * row, which marks it) and, at respond-by with still no response, the breach (timeline, the live
+ * announces what has come due, each once: the warning (timeline, the live queue re-reads the
+ * row, which marks it, and a reminder to each approver of a response awaiting sign-off) and, at respond-by with still no response, the breach (timeline, the live
  * queue, and a text to each of `desk.escalationNumbers`).
  *
  * A sweep that falls behind (a worker outage) catches up in order, oldest first, a batch at a
@@ -16,6 +16,7 @@ import type { Db } from '../db/database.js';
 import type { ArrivalsPort } from '../enquiries/enquiries.service.js';
 import { formatDeadline } from '../hours/format.js';
 import { queueSms } from '../outbox/outbox.service.js';
+import type { SignOffService } from '../statements/signoff.service.js';
 import * as repo from './deadline.repository.js';
 
 /** Most enquiries of each kind (warnings, breaches) one sweep announces; the rest wait a minute. */
@@ -52,6 +53,8 @@ export class DeadlineWatch {
       clock: Clock;
       config: Pick<Config, 'office' | 'desk'>;
       arrivals?: ArrivalsPort;
+      /** Approvers of responses still awaiting sign-off hear of the warning too (src/statements). */
+      approvers?: Pick<SignOffService, 'remindApprovers'>;
       batch?: number;
     },
   ) {}
@@ -73,6 +76,11 @@ export class DeadlineWatch {
           kind: 'deadline_warning',
           data: { respondBy: r.respond_by.toISOString(), by: byOf(r) },
         })),
+      );
+      await this.deps.approvers?.remindApprovers(
+        tx,
+        rows.map((r) => r.id),
+        now,
       );
       return rows;
     });

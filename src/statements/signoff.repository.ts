@@ -201,6 +201,45 @@ export async function pendingAt(db: Db | Tx, address: string): Promise<RequestWi
     .execute();
 }
 
+/** A pending request about an enquiry's response, with what a reminder to its approver says. */
+export interface PendingForEnquiry {
+  id: string;
+  via: 'sms' | 'email';
+  address: string;
+  code: string;
+  enquiry_id: string;
+  reference: string;
+  outlet: string;
+  deadline: Date | null;
+  respond_by: Date | null;
+}
+
+/** The requests still pending on the awaiting response drafts of enquiries `ids`. */
+export async function pendingForEnquiries(tx: Tx, ids: readonly string[]): Promise<PendingForEnquiry[]> {
+  if (!ids.length) return [];
+  const rows = await tx
+    .selectFrom('signoff_request as r')
+    .innerJoin('statement_draft as d', 'd.id', 'r.draft_id')
+    .innerJoin('enquiry as e', 'e.id', 'd.enquiry_id')
+    .select([
+      'r.id',
+      'r.via',
+      'r.address',
+      'r.code',
+      'e.id as enquiry_id',
+      'e.reference',
+      'e.outlet',
+      'e.deadline',
+      'e.respond_by',
+    ])
+    .where('d.enquiry_id', 'in', [...ids])
+    .where('d.state', '=', 'awaiting')
+    .where('r.state', '=', 'pending')
+    .orderBy('r.id')
+    .execute();
+  return rows;
+}
+
 /** Records an approver's decision. */
 export async function decide(
   tx: Tx,

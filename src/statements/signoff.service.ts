@@ -402,6 +402,42 @@ export class SignOffService {
     await this.deps.mail!.toColleague(tx, { key, enquiryId, to: r.address, subject, text }, now);
   }
 
+  /**
+   * Deadline warnings reach the approvers too (issue 26, item 3): for each of `enquiryIds` whose
+   * response still awaits sign-off, every approver yet to decide gets one reminder, in the
+   * warning's transaction `tx`, by the way they were asked, with a fresh link and their code.
+   * Once per request (the outbox key), however often it is called.
+   */
+  async remindApprovers(tx: Tx, enquiryIds: readonly string[], now: Date): Promise<number> {
+    const pending = await repo.pendingForEnquiries(tx, enquiryIds);
+    const { config } = this.deps;
+    for (const r of pending) {
+      const due = r.respond_by ?? r.deadline;
+      const by = due ? `The journalist's deadline is ${formatDeadline(due, config.office, now)}` : 'It is due soon';
+      const opening = `${config.office.name} press office: reminder. ${by}, and our response to media enquiry ${r.reference}${r.outlet ? ` (${r.outlet})` : ''} still waits for your sign-off.`;
+      const link = redactedLink(config.publicBaseUrl, r.id);
+      const key = `signoff-reminder:${r.id}`;
+      if (r.via === 'sms') {
+        const body = `${opening}\n\nRead it: ${link}\nOr reply APPROVE ${r.code}, or CHANGES ${r.code} and what to change.`;
+        await queueSms(tx, { key, enquiryId: r.enquiry_id, to: r.address, body, lane: 'journalist' }, now);
+      } else if (this.deps.mail?.enabled) {
+        const text = [opening, '', `Read it, then approve, edit or return it: ${link}`].join('\n');
+        await this.deps.mail.toColleague(
+          tx,
+          {
+            key,
+            enquiryId: r.enquiry_id,
+            to: r.address,
+            subject: `Reminder: sign-off needed for ${r.reference}`,
+            text,
+          },
+          now,
+        );
+      }
+    }
+    return pending.length;
+  }
+
   /** The outbox's completion of an approver's message: each redacted link made a working one, its hash stored. */
   async fillLinks(tx: Tx, content: string, now: Date): Promise<{ send: string; marker: string } | null> {
     const base = `${this.deps.config.publicBaseUrl}${SIGNOFF_LINK_PREFIX}`;

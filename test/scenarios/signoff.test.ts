@@ -268,6 +268,31 @@ describe('sign-off bound to the exact words', () => {
     expect(recorded.data).toMatchObject({ released: true, signOff: 'approved' });
   });
 
+  it('an approver who has not decided hears of the deadline warning, once, with a fresh link and their code', async () => {
+    const { sio, reference, otto } = await start();
+    await otto.post(`/desk/enquiries/${reference}/signoff`, { draft: 'A man died.', approvers: [sio], via: 'sms' });
+    const [ask] = await textsTo(SIO);
+    const code = /APPROVE (\d{4})/.exec(ask)![1];
+    const { warn_at } = await h.database.db
+      .selectFrom('enquiry')
+      .select('warn_at')
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    h.clock.set(new Date(warn_at!.getTime() + 60_000));
+    await h.services.deadlines.sweep();
+    await h.services.deadlines.sweep();
+    const texts = await textsTo(SIO);
+    expect(texts).toHaveLength(2);
+    expect(texts[1]).toContain(`reminder. The journalist's deadline is`);
+    expect(texts[1]).toContain(
+      `our response to media enquiry ${reference} (Evening Gazette) still waits for your sign-off.`,
+    );
+    expect(texts[1]).toContain(`Or reply APPROVE ${code}`);
+    const fresh = LINK.exec(texts[1])![1];
+    expect(fresh).not.toBe(LINK.exec(ask)![1]);
+    expect((await h.app.request(fresh)).status).toBe(200);
+  });
+
   it('asks for no sign-off where the office does not require it (statements.signOff)', async () => {
     const { reference, otto } = await start('urgent');
     await otto.get(`/desk/enquiries/${reference}`);
