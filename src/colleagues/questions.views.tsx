@@ -1,3 +1,4 @@
+import { SOONEST_DUE_MINUTES } from './question-due.js';
 import type { Child } from 'hono/jsx';
 import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../config.js';
@@ -188,7 +189,7 @@ export function QuestionsPanel(props: {
             id={ASK_IDS.due}
             name={askForm.ids.due}
             label="Answer wanted by"
-            hint={`Suggested: ${when(p.suggestedDue)}, an hour of their working time before the respond-by time. They are reminded then if they have not answered.`}
+            hint={`Suggested: ${when(p.suggestedDue)}: an hour of their working time before the respond-by time, and never within ${SOONEST_DUE_MINUTES} minutes of asking. They are reminded then if they have not answered.`}
             error={errors.due}
             attrs={{ type: 'datetime-local', value: values.due ?? localInput(p.suggestedDue, office) }}
           />

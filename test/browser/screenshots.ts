@@ -1,8 +1,12 @@
 /**
- * Screenshots for the README: docs/queue.png, docs/enquiry.png and docs/form.png, at 1280×900
- * (full page), from the real service with realistic enquiries. Not part of the test run:
+ * Screenshots for the README and docs/using.md: docs/queue.png, docs/enquiry.png and
+ * docs/form.png, at 1280×900 (full page); docs/enquiry-signoff.png, an enquiry's questions to
+ * colleagues and its draft awaiting sign-off at 1280 (those two panels), and
+ * docs/approver-phone.png, the approver's page for that draft on a 320px phone (issue 26). From
+ * the real service with realistic enquiries. Not part of the test run:
  *
- *   npx tsx test/browser/screenshots.ts
+ *   npx tsx test/browser/screenshots.ts                      # all of them
+ *   npx tsx test/browser/screenshots.ts approver-phone.png   # only those named
  *
  * Database: a fresh database on DATABASE_URL's server when it is set (dropped afterwards),
  * otherwise a throw-away embedded PostgreSQL. Two service processes share it, as a scaled-out
@@ -17,6 +21,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
+import { sql } from 'kysely';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded.js';
@@ -41,6 +46,31 @@ const SAM: Credentials = { email: 'sam.patel@press.example.org', password: 'offi
 const KIM: Credentials = { email: 'kim.lee@press.example.org', password: 'officer-password-9012', name: 'Kim Lee' };
 const ON_CALL = { name: 'Jo Smith', phone: '+447911234567' };
 const BACKUP = { name: 'Rob Evans', phone: '+447911234568' };
+
+/** Colleagues outside the desk (issue 26): the duty inspector, a detective, the gold commander. */
+const KHAN = { name: 'Aisha Khan', role: 'Duty Inspector', department: 'Response Policing', mobile: '07911 200001' };
+const WALSH = { name: 'Tom Walsh', role: 'Detective Inspector', department: 'CID', mobile: '07911 200002' };
+const REID = {
+  name: 'Mark Reid',
+  role: 'Chief Superintendent (Gold)',
+  department: 'Operations',
+  mobile: '07911 200003',
+};
+/** The approver's phone: 320 CSS pixels wide (WCAG 1.4.10 Reflow's narrowest). */
+const PHONE_CONTEXT = {
+  viewport: { width: 320, height: 640 },
+  isMobile: true,
+  hasTouch: true,
+  locale: 'en-GB',
+  timezoneId: 'Europe/London',
+};
+
+const SHOTS = ['queue.png', 'enquiry.png', 'form.png', 'enquiry-signoff.png', 'approver-phone.png'];
+/** The files named on the command line (default: all). */
+const ONLY = process.argv.slice(2);
+const unknown = ONLY.filter((f) => !SHOTS.includes(f));
+if (unknown.length) throw new Error(`No such screenshot: ${unknown.join(', ')} (there are ${SHOTS.join(', ')})`);
+const wanted = (file: string) => !ONLY.length || ONLY.includes(file);
 
 const log = (m: string) => process.stdout.write(`${m}\n`);
 
@@ -103,6 +133,49 @@ async function act(page: Page, fill: () => Promise<unknown>, button: string): Pr
 
 const nothing = async () => undefined;
 
+/** A manager adds a colleague to the directory (`/desk/colleagues`), reachable at any time or in office hours. */
+async function addColleague(
+  page: Page,
+  desk: Desk,
+  c: { name: string; role: string; department: string; mobile: string },
+  hours: 'Any time' | 'Office hours',
+): Promise<void> {
+  await page.goto(`${desk.baseUrl}/desk/colleagues`);
+  await page.getByLabel('Name', { exact: true }).fill(c.name);
+  await page.getByLabel('Role (optional)').fill(c.role);
+  await page.getByLabel('Department (optional)').fill(c.department);
+  await page.getByLabel('Mobile', { exact: true }).fill(c.mobile);
+  await page.getByLabel(hours, { exact: true }).check();
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Add colleague' }).click(),
+  ]);
+  await page.waitForLoadState();
+  await page.getByRole('link', { name: c.name, exact: true }).waitFor();
+}
+
+/** Presses `button` on the page and waits for the page the POST answers with. */
+async function post(page: Page, button: string): Promise<void> {
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.getByRole('button', { name: button, exact: true }).click(),
+  ]);
+  await page.waitForLoadState();
+}
+
+/** From an enquiry's page: asks `who` (by text) `question`, with the suggested due time. */
+async function askColleague(page: Page, who: string, question: string): Promise<void> {
+  await page
+    .locator('#ask-colleagues')
+    .getByLabel(new RegExp(`^${who},`))
+    .check();
+  await page.getByLabel('Your question').fill(question);
+  await post(page, 'Send the question');
+}
+
+/** "07911 200001" as Twilio writes it. */
+const e164 = (mobile: string) => `+44${mobile.replace(/\s/g, '').slice(1)}`;
+
 async function main(): Promise<void> {
   const browser = await launchBrowser();
   if (!browser) {
@@ -116,7 +189,9 @@ async function main(): Promise<void> {
   try {
     database = await scratchDatabase();
     log('starting the service (office open) and a second web process (office closed)…');
-    desk = await startDesk({ databaseUrl: database.url, config: ALWAYS_OPEN });
+    // Urgent enquiries' responses need sign-off (statements.signOff), so the sign-off panel says so.
+    const signOff = { statements: { signOff: 'urgent' } };
+    desk = await startDesk({ databaseUrl: database.url, config: { ...ALWAYS_OPEN, ...signOff } });
     // Closed today (a closure), the usual 9:00–17:00 Monday to Friday otherwise: out-of-hours
     // enquiries get the honest respond-by of the next working day.
     const weekdays = {
@@ -134,7 +209,7 @@ async function main(): Promise<void> {
       twilio: desk.twilio,
       mode: 'web',
       name: 'night',
-      config: { office: { hours: weekdays, closures: [today] } },
+      config: { office: { hours: weekdays, closures: [today] }, ...signOff },
     });
     const nightUrl = night.baseUrl!;
     const d = desk;
@@ -177,7 +252,7 @@ async function main(): Promise<void> {
     );
 
     // In hours.
-    await d.submit({
+    const firearms = await d.submit({
       name: 'Tom Fraser',
       outlet: 'BBC Radio Midlands',
       phone: '07911 123457',
@@ -185,6 +260,7 @@ async function main(): Promise<void> {
       details: 'Listeners report armed officers at the retail park. Is there any risk to the public?',
       urgent: true,
     });
+    await d.shiftIntoPast(firearms.reference, HOUR / 2);
     const verdict = await d.submit({
       name: 'Sam Okafor',
       outlet: 'Daily Courier',
@@ -257,20 +333,145 @@ async function main(): Promise<void> {
     await enquiryPage(page, d, foi.reference);
     await act(page, () => page.getByLabel('Assign to').selectOption({ label: KIM.name }), 'Assign');
 
+    // Issue 26: a manager keeps the directory of colleagues; Sam asks the duty inspector (who
+    // answers by text) and a detective (not yet), and sends a response for sign-off to gold.
+    log('colleagues, questions and sign-off…');
+    const managerCtx = await browser.newContext(BROWSER_CONTEXT);
+    managerCtx.setDefaultTimeout(15_000);
+    const managerPage = await managerCtx.newPage();
+    await signIn(managerPage, d.baseUrl, d.manager);
+    await addColleague(managerPage, d, KHAN, 'Any time');
+    await addColleague(managerPage, d, WALSH, 'Office hours');
+    await addColleague(managerPage, d, REID, 'Any time');
+    await managerCtx.close();
+    const textTo = (mobile: string, has: string) =>
+      waitUntil(
+        `the text to ${mobile}`,
+        () =>
+          d.twilio.messages.find(
+            (m) => m.to === e164(mobile) && m.body?.includes(firearms.reference) && m.body.includes(has),
+          ),
+        20_000,
+      );
+    await enquiryPage(page, d, firearms.reference);
+    await act(page, nothing, 'Assign to me');
+    await askColleague(
+      page,
+      KHAN.name,
+      'Is the retail park still cordoned off, and was anyone hurt or detained? BBC Radio Midlands want a line for their next bulletin.',
+    );
+    await textTo(KHAN.mobile, '/q/');
+    await d.sms(
+      e164(KHAN.mobile),
+      'Cordon lifted a few minutes ago. One man detained at the scene, an imitation firearm recovered. Nobody hurt.',
+    );
+    await askColleague(
+      page,
+      WALSH.name,
+      'Has the man detained at Harbour Road been arrested, and for what? Can we say his age?',
+    );
+    await page
+      .getByLabel('The response to be signed off')
+      .fill(
+        'Armed officers went to Harbour Road retail park after a report of a man carrying what looked like a gun. A man was detained at the scene and an imitation firearm was recovered. Nobody was hurt, and there is no risk to the public.',
+      );
+    await page
+      .locator('#signoff-approvers')
+      .getByLabel(new RegExp(`^${REID.name},`))
+      .check();
+    await post(page, 'Send for sign-off');
+    const approverText = await textTo(REID.mobile, '/s/');
+    const approverPath = /\/s\/[A-Za-z0-9_-]{22}/.exec(approverText.body ?? '')?.[0];
+    if (!approverPath) throw new Error(`no approver link in ${approverText.body}`);
+    // As if the work had taken a few minutes rather than seconds: the first question 12 minutes
+    // ago (Khan's answer 8), the second 6, the draft 5 (each due time moves with its question).
+    const enquiryId = sql`(SELECT id FROM enquiry WHERE reference = ${firearms.reference})`;
+    const ago = (minutes: number) => sql`make_interval(mins => ${minutes})`;
+    const khanQuestion = sql`(SELECT q.id FROM colleague_question q WHERE q.enquiry_id = ${enquiryId} ORDER BY q.id LIMIT 1)`;
+    await waitUntil(
+      "the duty inspector's answer",
+      async () =>
+        (
+          await sql<{
+            n: number;
+          }>`SELECT count(*)::int AS n FROM question_answer WHERE question_id = ${khanQuestion}`.execute(d.db)
+        ).rows[0].n > 0 || null,
+      20_000,
+      250,
+    );
+    await sql`UPDATE colleague_question SET asked_at = asked_at - ${ago(12)}, due_at = due_at - ${ago(12)},
+      answered_at = answered_at - ${ago(8)} WHERE id = ${khanQuestion}`.execute(d.db);
+    await sql`UPDATE question_recipient SET answered_at = answered_at - ${ago(8)} WHERE question_id = ${khanQuestion}`.execute(
+      d.db,
+    );
+    await sql`UPDATE question_answer SET received_at = received_at - ${ago(8)} WHERE question_id = ${khanQuestion}`.execute(
+      d.db,
+    );
+    await sql`UPDATE colleague_question SET asked_at = asked_at - ${ago(6)}, due_at = due_at - ${ago(6)}
+      WHERE enquiry_id = ${enquiryId} AND id <> ${khanQuestion}`.execute(d.db);
+    await sql`UPDATE statement_draft SET sent_at = sent_at - ${ago(5)}, created_at = created_at - ${ago(5)},
+      updated_at = updated_at - ${ago(5)} WHERE enquiry_id = ${enquiryId}`.execute(d.db);
+    await sql`UPDATE signoff_request SET sent_at = sent_at - ${ago(5)}
+      WHERE draft_id IN (SELECT id FROM statement_draft WHERE enquiry_id = ${enquiryId})`.execute(d.db);
+    // The answer is on the page.
+    await waitUntil(
+      "the duty inspector's answer on the page",
+      async () => {
+        await enquiryPage(page, d, firearms.reference);
+        return (await page.locator('#questions blockquote.answer').count()) > 0 || null;
+      },
+      20_000,
+      500,
+    );
+
     mkdirSync(DOCS, { recursive: true });
     log('screenshots…');
-    await page.goto(`${d.baseUrl}/desk`);
-    await page.screenshot({ path: join(DOCS, 'queue.png'), fullPage: true });
-    await enquiryPage(page, d, cordon.reference);
-    await page.screenshot({ path: join(DOCS, 'enquiry.png'), fullPage: true });
+    if (wanted('queue.png')) {
+      await page.goto(`${d.baseUrl}/desk`);
+      await page.screenshot({ path: join(DOCS, 'queue.png'), fullPage: true });
+    }
+    if (wanted('enquiry.png')) {
+      await enquiryPage(page, d, cordon.reference);
+      await page.screenshot({ path: join(DOCS, 'enquiry.png'), fullPage: true });
+    }
+    if (wanted('enquiry-signoff.png')) {
+      // The two panels, from the top of the questions to the bottom of the sign-off.
+      await enquiryPage(page, d, firearms.reference);
+      const [top, bottom] = await Promise.all([
+        page.locator('#questions').boundingBox(),
+        page.locator('#signoff').boundingBox(),
+      ]);
+      if (!top || !bottom) throw new Error('the questions or sign-off panel is missing');
+      const margin = 16;
+      const y = Math.max(0, top.y - margin);
+      await page.screenshot({
+        path: join(DOCS, 'enquiry-signoff.png'),
+        fullPage: true,
+        clip: { x: 0, y, width: 1280, height: bottom.y + bottom.height + margin - y },
+      });
+    }
+    if (wanted('approver-phone.png')) {
+      const phone = await browser.newContext(PHONE_CONTEXT);
+      const approver = await phone.newPage();
+      const res = await approver.goto(`${d.baseUrl}${approverPath}`);
+      if (res?.status() !== 200) throw new Error(`the approver's page answered ${res?.status()}`);
+      await approver.screenshot({ path: join(DOCS, 'approver-phone.png'), fullPage: true });
+      await phone.close();
+    }
 
-    const visitor = await browser.newContext(BROWSER_CONTEXT);
-    const form = await visitor.newPage();
-    await form.goto(`${d.baseUrl}/`);
-    await form.screenshot({ path: join(DOCS, 'form.png'), fullPage: true });
-    await visitor.close();
+    if (wanted('form.png')) {
+      const visitor = await browser.newContext(BROWSER_CONTEXT);
+      const form = await visitor.newPage();
+      await form.goto(`${d.baseUrl}/`);
+      await form.screenshot({ path: join(DOCS, 'form.png'), fullPage: true });
+      await visitor.close();
+    }
     await ctx.close();
-    log(`wrote ${['queue.png', 'enquiry.png', 'form.png'].map((f) => join('docs', f)).join(', ')}`);
+    log(
+      `wrote ${SHOTS.filter(wanted)
+        .map((f) => join('docs', f))
+        .join(', ')}`,
+    );
   } catch (err) {
     if (desk) process.stderr.write(`--- service output ---\n${desk.service.output()}\n`);
     if (night) process.stderr.write(`--- night output ---\n${night.output()}\n`);
