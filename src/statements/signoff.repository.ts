@@ -249,6 +249,18 @@ export async function decide(
   await tx.updateTable('signoff_request').set(d).where('id', '=', id).execute();
 }
 
+/** The requests of each of these drafts, oldest first (one query for an incident's lines). */
+export async function requestsOfDrafts(db: Db | Tx, draftIds: readonly string[]): Promise<SignOffRequest[]> {
+  if (!draftIds.length) return [];
+  return db
+    .selectFrom('signoff_request')
+    .selectAll()
+    .where('draft_id', 'in', [...draftIds])
+    .orderBy('sent_at')
+    .orderBy('id')
+    .execute();
+}
+
 /** The requests of a draft, oldest first. */
 export async function requestsOf(db: Db | Tx, draftId: string): Promise<SignOffRequest[]> {
   return db

@@ -654,12 +654,16 @@ export class SignOffService {
       this.deps.db,
       lines.map((l) => l.id),
     );
+    const requests = await repo.requestsOfDrafts(
+      this.deps.db,
+      drafts.map((d) => d.id),
+    );
     const out = new Map<string, LineSignOff>();
     for (const l of lines) {
       const draft = drafts.find((d) => d.line_id === l.id) ?? null;
       out.set(l.id, {
         draft,
-        requests: draft ? await repo.requestsOf(this.deps.db, draft.id) : [],
+        requests: draft ? requests.filter((r) => r.draft_id === draft.id) : [],
         approved: draft?.state === 'approved' && draft.approved_hash === wordsHash(l.text),
       });
     }
