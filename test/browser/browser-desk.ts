@@ -29,13 +29,16 @@ export interface BrowserDesk {
   phone: BrowserContext;
 }
 
-/** Starts the desk and the browser before the describe's tests (with `officer` able to sign in) and stops both after. */
-export function useBrowserDesk(officer: Credentials): BrowserDesk {
+/**
+ * Starts the desk and the browser before the describe's tests (with `officer` able to sign in) and
+ * stops both after; `config` is laid over the always-open office's (top-level keys replaced).
+ */
+export function useBrowserDesk(officer: Credentials, config: Record<string, unknown> = {}): BrowserDesk {
   const env = {} as BrowserDesk;
   beforeAll(async () => {
     env.database = await createTestDatabase();
     const [d, b] = await Promise.all([
-      startDesk({ databaseUrl: env.database.url, config: ALWAYS_OPEN }),
+      startDesk({ databaseUrl: env.database.url, config: { ...ALWAYS_OPEN, ...config } }),
       launchBrowser(),
     ]);
     env.desk = d;
