@@ -94,6 +94,20 @@ export const fileConfigSchema = z.strictObject({
     linkHours: z.number().int().min(1).max(72),
     /** Longest an on-call officer's CALL callback to a journalist may last (Twilio's `<Dial timeLimit>`): a call left open is not billed all night. */
     callbackMaxMinutes: z.number().int().min(1).max(240),
+    /** Handoff reminders (issue 27): a text before each shift starts, and the managers told of a shift nobody confirmed. */
+    reminders: z.strictObject({
+      /** How long before a shift starts its person is reminded (and asked to reply OK). */
+      beforeStartMinutes: z.number().int().min(5).max(10_080),
+      /** How long after a shift starts, still unconfirmed, the managers are alerted. */
+      confirmWithinMinutes: z.number().int().min(1).max(1440),
+    }),
+    /** How many days of out-of-hours time ahead the gap check looks at, and rotations are generated for. */
+    lookAheadDays: z.number().int().min(1).max(90),
+    /** Cover requests between colleagues. */
+    cover: z.strictObject({
+      /** With nobody having accepted this long before the shift starts, the managers are told. */
+      escalateBeforeMinutes: z.number().int().min(0).max(10_080),
+    }),
   }),
   /** Twilio's sending rates, kept by us (src/outbox/send-limits.ts): beyond them Twilio queues for hours. */
   twilio: z.strictObject({

@@ -69,7 +69,24 @@ export interface DeskPages<S> {
   /** Builds the pages from the shared services. */
   // biome-ignore lint/suspicious/noExplicitAny: pages run under the desk's Env (DeskEnv), which this kernel file does not import.
   build: (services: S) => Hono<any>;
+  /**
+   * What every desk page must tell staff while it holds (a gap in the rota, paging failing), read
+   * on each page load: keep it to one cheap query.
+   */
+  notices?: (services: S) => NoticeSource;
 }
+
+/** A warning shown above every desk page while its condition holds; `href` leads to where it is put right. */
+export interface LiveNotice {
+  title: string;
+  text: string;
+  href?: `/desk${string}`;
+  /** Shown to managers only (officers cannot act on it). */
+  managersOnly?: boolean;
+}
+
+/** Reads a feature's current desk notices. */
+export type NoticeSource = () => Promise<readonly LiveNotice[]>;
 
 /** A scheduled task: graphile-worker's crontab line `pattern task ?max=maxAttempts` (times in UTC). */
 export interface CronEntry {

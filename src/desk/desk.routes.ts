@@ -71,11 +71,20 @@ export function deskRoutes<S extends DeskDeps>(deps: S, pages: readonly DeskPage
   const app = new Hono<DeskEnv>();
   app.route('/', authRoutes({ auth: deps.auth, users: deps.users, config: deps.config }));
   app.use('*', requireSession(deps.auth));
-  const notices = deskNotices(deps.config);
+  const fixed = deskNotices(deps.config);
+  const sources = pages.flatMap((p) => (p.notices ? [p.notices(deps)] : []));
   const areas = managerAreas(pages);
   const nav = deskNav(pages, areas);
   app.use('*', async (c, next) => {
-    c.set('desk', { ...deskSession(c), nav, ...(notices.length ? { notices } : {}) });
+    const session = deskSession(c);
+    // Only pages show notices: a form post redirects to a page, and the live stream shows none.
+    const page = c.req.method === 'GET' && !c.req.path.endsWith('/events');
+    const live = page ? (await Promise.all(sources.map((read) => read()))).flat() : [];
+    const notices = [
+      ...fixed,
+      ...live.filter((n) => !n.managersOnly || session.user.role === 'manager').map(({ managersOnly: _, ...n }) => n),
+    ];
+    c.set('desk', { ...session, nav, ...(notices.length ? { notices } : {}) });
     await next();
   });
   // Before any page: a guard added after a page's handler would not run for it.

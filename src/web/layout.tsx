@@ -64,6 +64,11 @@ export function DeskLayout(props: {
             <section class="banner" aria-label="Warning">
               <p class="banner__title">{n.title}</p>
               <p>{n.text}</p>
+              {n.href ? (
+                <p>
+                  <a href={n.href}>Put it right</a>
+                </p>
+              ) : null}
             </section>
           ))}
           {props.children}

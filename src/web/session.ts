@@ -10,6 +10,8 @@ export const SESSION_COOKIE = 'pd_session';
 export interface DeskNotice {
   title: string;
   text: string;
+  /** Where it is put right (a desk page). */
+  href?: string;
 }
 
 /** A section in the desk's header: managers-only sections are shown to managers only. */
