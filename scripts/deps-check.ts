@@ -41,6 +41,7 @@ const ORDER = [
   'jobs',
   'audit',
   'web',
+  'health',
   'outbox',
   'telephony',
   'enquiries',

@@ -9,6 +9,7 @@ import { deskPagesOf, managerAreas } from './desk/desk.routes.js';
 import { deskFeature } from './desk/feature.js';
 import { emailFeature } from './email/feature.js';
 import { enquiriesFeature } from './enquiries/feature.js';
+import { healthFeature } from './health/feature.js';
 import type { DeskPages, FeatureDescriptor } from './feature.js';
 import { officeHoursRoute } from './http/hours.routes.js';
 import type { ApiRouteSpec } from './http/api-route.js';
@@ -30,6 +31,7 @@ export const FEATURES: readonly FeatureDescriptor<Services>[] = [
   smsFeature,
   telephonyFeature,
   outboxFeature,
+  healthFeature,
   oncallFeature,
   voiceFeature,
   statusFeature,

@@ -56,11 +56,21 @@ async function main(): Promise<void> {
       ? null
       : await startJobRunner({ pool, db, log, taskList: taskList(services), crontab: CRONTAB, retryCap: RETRY_CAP });
   if (runner) log.info({ mode }, 'job runner started');
+  // Where sends happen, their channels are checked at once (Twilio's account look-up, the SMTP
+  // login), in the background: a wrong token shows on the desk within seconds, not at the first
+  // page. The mailbox is measured by the watcher's first session, just below.
+  if (mode !== 'web') void services.health.checkAtStart();
   // The shared mailbox is read where jobs run. Intake needs only IMAP: without SMTP nothing is
   // acknowledged by email, but no enquiry waits in an inbox beside the system.
   let watcher: ImapWatcher | null = null;
   if (mode !== 'web' && config.email.imap) {
-    watcher = new ImapWatcher({ db, config, intake: services.emailIntake, log });
+    watcher = new ImapWatcher({
+      db,
+      config,
+      intake: services.emailIntake,
+      log,
+      health: (outcome) => services.health.note('mailbox', outcome),
+    });
     watcher.start();
     log.info(
       { mailbox: config.email.mailbox, processedFolder: config.email.processedFolder },

@@ -2,7 +2,9 @@ import { ImapFlow } from 'imapflow';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../log.js';
+import type { Outcome } from '../health/health.model.js';
 import { parseEmail } from './email-parse.js';
+import { imapOutcome, type ImapStage } from './mail-health.js';
 import type { EmailIntakeService } from './email-intake.service.js';
 import { recordedUids, type MailboxLocation } from './email.repository.js';
 
@@ -24,6 +26,12 @@ export interface ImapWatcherDeps {
    * that a message committed but not flagged is not taken twice).
    */
   afterCommit?: (at: MailboxLocation) => Promise<void> | void;
+  /**
+   * Told how each session started (src/health: the mailbox's measured health): working once the
+   * mailbox is open, failing with the class when connecting, signing in or opening failed. A
+   * session that fails later (a dropped connection) says so at its reconnect. Must not throw.
+   */
+  health?: (outcome: Outcome) => Promise<void>;
 }
 
 /** What the watcher is doing, for health pages and tests. */
@@ -92,8 +100,11 @@ export class ImapWatcher {
       this.current = 'connecting';
       const client = this.newClient();
       this.client = client;
+      // Until the mailbox is open, a failure is the mailbox's health; after it, the session's own.
+      let stage: ImapStage | 'open_done' = 'connect';
       try {
         await client.connect();
+        stage = 'open';
         await client.mailboxOpen(this.deps.config.email.mailbox);
         if (this.deps.config.email.processedFolder)
           await this.ensureFolder(client, this.deps.config.email.processedFolder);
@@ -105,6 +116,8 @@ export class ImapWatcher {
             `the mailbox does not keep the ${PROCESSED_KEYWORD} keyword: set email.processedFolder so processed mail is moved out`,
           );
         }
+        stage = 'open_done';
+        await this.deps.health?.({ ok: true });
         this.deps.log.info({ mailbox: this.deps.config.email.mailbox }, 'connected to the shared mailbox');
         while (!this.stopping && client.usable) {
           this.current = 'reading';
@@ -117,8 +130,10 @@ export class ImapWatcher {
           await this.waitForMail(client);
         }
       } catch (err) {
-        if (!this.stopping)
+        if (!this.stopping) {
           this.deps.log.warn({ err, retryInMs: delay }, 'shared mailbox connection failed; reconnecting');
+          if (stage !== 'open_done') await this.deps.health?.(imapOutcome(err, stage));
+        }
       } finally {
         if (client.usable) await client.logout().catch(() => client.close());
         else client.close();

@@ -32,6 +32,20 @@ function retryableCode(code: number | undefined): boolean {
   return code === undefined || (code >= 400 && code < 500);
 }
 
+/**
+ * What nodemailer threw, as the outbox's `SendError`: the SMTP reply code as `status`, retryable
+ * on a 4xx or no answer. The message names no address (an SMTP error text often quotes the
+ * recipient); nodemailer's error stays as the cause (its `code` and `command` say what failed).
+ */
+export function smtpSendError(err: unknown, action: string): SendError {
+  const code = (err as { responseCode?: number }).responseCode;
+  return new SendError(`SMTP ${code ?? 'connection'} error ${action}`, {
+    retryable: retryableCode(code),
+    ...(code ? { status: code } : {}),
+    cause: err,
+  });
+}
+
 /** nodemailer's options from SMTP_URL (smtp:// with STARTTLS when offered, smtps:// for implicit TLS), with our timeouts. */
 function transportOptions(smtpUrl: string) {
   const u = new URL(smtpUrl);
@@ -44,6 +58,22 @@ function transportOptions(smtpUrl: string) {
     connectionTimeout: SMTP_TIMEOUT_MS,
     greetingTimeout: SMTP_TIMEOUT_MS,
     socketTimeout: SMTP_TIMEOUT_MS,
+  };
+}
+
+/**
+ * The SMTP login without sending anything (nodemailer's `verify`: connect, STARTTLS, AUTH, QUIT),
+ * for the health check. Rejects with `smtpSendError`'s error.
+ */
+export function smtpLogin(smtpUrl: string): () => Promise<void> {
+  const transport = nodemailer.createTransport(transportOptions(smtpUrl));
+  return async () => {
+    try {
+      // verify() opens its own connection and ends it (QUIT) either way.
+      await transport.verify();
+    } catch (err) {
+      throw smtpSendError(err, 'signing in');
+    }
   };
 }
 
@@ -73,13 +103,7 @@ export function smtpSender(config: Pick<Config['email'], 'smtpUrl' | 'from'>): S
           ...(c.auto ? { headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } } : {}),
         });
       } catch (err) {
-        const code = (err as { responseCode?: number }).responseCode;
-        // The message names no address: an SMTP error text often quotes the recipient.
-        throw new SendError(`SMTP ${code ?? 'connection'} error sending an email`, {
-          retryable: retryableCode(code),
-          ...(code ? { status: code } : {}),
-          cause: err,
-        });
+        throw smtpSendError(err, 'sending an email');
       }
       return { sid: c.messageId, status: 'sent' };
     },

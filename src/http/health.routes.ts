@@ -20,9 +20,36 @@ export type MetricsAccess = { public: boolean; token: string | null };
 export type PagingHealth = { on: true } | { on: false; missing: string[] };
 
 /**
+ * How each outside service measured last (src/health's `ServiceHealth.read`, passed in): `ok`,
+ * `failing` with the error's class and the provider's code, or `off` (not configured).
+ */
+export type MeasuredHealth = () => Promise<
+  Record<
+    string,
+    | { state: 'off' }
+    | { state: 'ok'; since?: Date }
+    | { state: 'failing'; errorClass: string; code: number | null; since: Date }
+  >
+>;
+
+/** `/readyz`'s `health` (each channel's state) and `healthErrors` (each failing channel's class, code and since when). */
+async function measured(read: MeasuredHealth) {
+  const report = await read();
+  const health: Record<string, 'ok' | 'failing' | 'off'> = {};
+  const errors: Record<string, { errorClass: string; code: number | null; since: string }> = {};
+  for (const [channel, h] of Object.entries(report)) {
+    health[channel] = h.state;
+    if (h.state === 'failing')
+      errors[channel] = { errorClass: h.errorClass, code: h.code, since: h.since.toISOString() };
+  }
+  return { health, ...(Object.keys(errors).length ? { healthErrors: errors } : {}) };
+}
+
+/**
  * `/healthz` (the process answers), `/readyz` (the database answers and every migration is
- * applied: a load balancer should send traffic only then; it also says whether paging is on, and
- * which configured numbers cannot take texts) and
+ * applied: a load balancer should send traffic only then; it also says whether paging is on,
+ * which configured numbers cannot take texts, and, when given `health`, how Twilio, the mailbox
+ * and SMTP measured: `ok`, `failing` (with `healthErrors`) or `off`, never a reason to be unready) and
  * `/metrics` (Prometheus): with `Authorization: Bearer $METRICS_TOKEN` (compared in constant
  * time), or by anyone when `metrics.public`. A wrong or missing token is 401; with neither set
  * the endpoint does not exist (404): no credential could open it, so a 401 inviting one would
@@ -35,6 +62,7 @@ export function healthRoutes(deps: {
   metrics: MetricsAccess;
   log: Logger;
   noTexts?: readonly string[];
+  health?: MeasuredHealth;
 }) {
   const app = new Hono();
   // Paging off is not a reason to take the service out of a load balancer (journalists can still
@@ -54,7 +82,9 @@ export function healthRoutes(deps: {
       const pending = await pendingMigrations(deps.db);
       if (pending.length)
         return c.json({ status: 'not ready', reason: 'migrations pending', pending, paging, ...pagingDetail }, 503);
-      return c.json({ status: 'ready', paging, ...pagingDetail });
+      // Read after the migrations check: its table is one of them.
+      const health = deps.health ? await measured(deps.health) : {};
+      return c.json({ status: 'ready', paging, ...health, ...pagingDetail });
     } catch (err) {
       // The driver's message can name hosts, users and databases: the log has it, the public does not.
       deps.log.warn({ err }, 'readiness check: database unreachable');

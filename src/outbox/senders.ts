@@ -57,3 +57,26 @@ export interface OptOuts {
   /** Records that the provider refused a text to `phone` at `at` because its owner unsubscribed. */
   unsubscribedAtProvider(phone: string, at: Date): Promise<void>;
 }
+
+/**
+ * `sender` with each send's result told to `observe`: null when the provider took the message,
+ * else what the send threw (which still reaches the outbox unchanged). For measured health
+ * (src/health): the outbox knows nothing of it. `observe` must not throw; it runs before the
+ * outbox records the send, so keep it cheap (it writes only when the channel's state changes).
+ */
+export function observedSender(sender: Sender, observe: (error: unknown) => Promise<void>): Sender {
+  return {
+    ...sender,
+    async send(message) {
+      let result: SendResult;
+      try {
+        result = await sender.send(message);
+      } catch (err) {
+        await observe(err);
+        throw err;
+      }
+      await observe(null);
+      return result;
+    },
+  };
+}

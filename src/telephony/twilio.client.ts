@@ -253,6 +253,38 @@ async function httpFailure(res: Response): Promise<{ status: number; code?: numb
 /** The account a gateway sends from (the rates in `config.twilio` are the outbox's, not the gateway's). */
 export type TwilioAccount = Omit<Config['twilio'], 'smsPerSecond' | 'callsPerSecond' | 'allowedCountries'>;
 
+/** The twilio library's client for the account, sending to `baseUrl` with `timeout` and no retries of its own. */
+function twilioClient(cfg: TwilioAccount, baseUrl: string, timeout: number): twilio.Twilio {
+  // twilio 6 ignores client-level timeout/autoRetry/maxRetries once an httpClient is given:
+  // they belong to the RequestClient. autoRetry stays off: jobs retry, not this process.
+  const clientOpts: RequestClientOptions = { timeout, autoRetry: false };
+  const httpClient =
+    baseUrl === DEFAULT_TWILIO_API_BASE_URL
+      ? new twilio.RequestClient(clientOpts)
+      : new BaseUrlRequestClient(baseUrl, clientOpts);
+  return twilio(cfg.accountSid, cfg.authToken, { httpClient });
+}
+
+/**
+ * The account look-up (`GET /2010-04-01/Accounts/{sid}.json`), which sends nothing and costs
+ * nothing: resolves with the account's status (`active`, `suspended`, `closed`) when Twilio takes
+ * the credentials, rejects with a `TwilioSendError` otherwise (401 with error 20003 for a wrong
+ * SID or token). For the health check at start (src/telephony/twilio-health.ts).
+ */
+export function createTwilioAccountCheck(cfg: TwilioAccount, opts: TwilioGatewayOptions = {}): () => Promise<string> {
+  const baseUrl = (cfg.apiBaseUrl || DEFAULT_TWILIO_API_BASE_URL).replace(/\/+$/, '');
+  return async () => {
+    if (!cfg.configured) throw notConfigured();
+    try {
+      const client = twilioClient(cfg, baseUrl, opts.timeoutMs ?? DEFAULT_TWILIO_TIMEOUT_MS);
+      const account = await client.api.v2010.accounts(cfg.accountSid).fetch();
+      return String(account.status);
+    } catch (err) {
+      throw toTwilioSendError(err, 'Looking up the Twilio account');
+    }
+  };
+}
+
 /**
  * Builds the gateway from `config.twilio`. When `cfg.configured` is false nothing is contacted:
  * every call rejects with a non-retryable `TwilioSendError` naming the missing env vars.
@@ -265,16 +297,7 @@ export function createTwilioGateway(cfg: TwilioAccount, opts: TwilioGatewayOptio
 
   function getClient(): twilio.Twilio {
     if (!cfg.configured) throw notConfigured();
-    if (!client) {
-      // twilio 6 ignores client-level timeout/autoRetry/maxRetries once an httpClient is given:
-      // they belong to the RequestClient. autoRetry stays off: jobs retry, not this process.
-      const clientOpts: RequestClientOptions = { timeout, autoRetry: false };
-      const httpClient =
-        baseUrl === DEFAULT_TWILIO_API_BASE_URL
-          ? new twilio.RequestClient(clientOpts)
-          : new BaseUrlRequestClient(baseUrl, clientOpts);
-      client = twilio(cfg.accountSid, cfg.authToken, { httpClient });
-    }
+    client ??= twilioClient(cfg, baseUrl, timeout);
     return client;
   }
 

@@ -42,6 +42,7 @@ describe('paging off: no Twilio credentials', () => {
     expect(await res.json()).toEqual({
       status: 'ready',
       paging: 'off',
+      health: { paging: 'off', mailbox: 'off', smtp: 'off' },
       pagingMissing: ['TWILIO_AUTH_TOKEN'],
       cannotTakeTexts: ['onCall.fallbackNumber'],
     });
@@ -52,6 +53,7 @@ describe('paging off: no Twilio credentials', () => {
     expect(await (await h.app.request('/readyz')).json()).toEqual({
       status: 'ready',
       paging: 'on',
+      health: { paging: 'ok', mailbox: 'off', smtp: 'off' },
       cannotTakeTexts: ['onCall.fallbackNumber'],
     });
   });

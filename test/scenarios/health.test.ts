@@ -20,7 +20,31 @@ describe('health and metrics', () => {
     const res = await h.app.request('/readyz');
     expect(res.status).toBe(200);
     // The shipped out-of-hours line is an 03 number: named (by its key) as one that cannot take texts, not a failure.
-    expect(await res.json()).toEqual({ status: 'ready', paging: 'on', cannotTakeTexts: ['onCall.fallbackNumber'] });
+    // `health` is measured (test/scenarios/health-measured.test.ts): Twilio has not failed, email is not configured.
+    expect(await res.json()).toEqual({
+      status: 'ready',
+      paging: 'on',
+      health: { paging: 'ok', mailbox: 'off', smtp: 'off' },
+      cannotTakeTexts: ['onCall.fallbackNumber'],
+    });
+  });
+
+  it('/readyz stays ready while a channel is failing, and says which and why', async () => {
+    await h.services.health.note('paging', { ok: false, errorClass: 'twilio_auth', code: 20003 });
+    const res = await h.app.request('/readyz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      status: 'ready',
+      paging: 'on',
+      health: { paging: 'failing', mailbox: 'off', smtp: 'off' },
+      healthErrors: { paging: { errorClass: 'twilio_auth', code: 20003, since: '2026-12-02T10:00:00.000Z' } },
+    });
+    await h.services.health.note('paging', { ok: true });
+    expect((await (await h.app.request('/readyz')).json()).health).toEqual({
+      paging: 'ok',
+      mailbox: 'off',
+      smtp: 'off',
+    });
   });
 
   it('/readyz is red when a migration is missing', async () => {

@@ -203,6 +203,7 @@ describe('numbers that cannot take texts on the rota and in the config', () => {
     expect(await res.json()).toEqual({
       status: 'ready',
       paging: 'on',
+      health: { paging: 'ok', mailbox: 'off', smtp: 'off' },
       cannotTakeTexts: ['onCall.fallbackNumber', 'handover.smsNumbers[1]', 'desk.escalationNumbers[0]'],
     });
   });

@@ -136,6 +136,13 @@ export interface FakeTwilio {
   delayNext(n: number, ms: number): void;
   /** While down, every request is answered 500 (Twilio error 20500). */
   setDown(down: boolean): void;
+  /**
+   * While on, every API request is answered as Twilio answers a wrong account SID or auth token
+   * (401, error 20003): the token was changed in the Twilio console and Press Desk still has the old one.
+   */
+  refuseCredentials(on: boolean): void;
+  /** What the account look-up (`GET /2010-04-01/Accounts/{sid}.json`) says of the account (default `active`); settable. */
+  accountStatus: 'active' | 'suspended' | 'closed';
   /** Forgets records, requests and scripts; keeps the port, credentials and `callbackFetch`. */
   reset(): void;
   /** Resolves with the messages once at least `n` were accepted; rejects after `timeoutMs` (default 5000). */
@@ -256,6 +263,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
   let failures: FakeTwilioFailure[] = [];
   let delays: number[] = [];
   let down = false;
+  let refusing = false;
   const timers = new Set<NodeJS.Timeout>();
 
   function sleep(ms: number): Promise<void> {
@@ -395,7 +403,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       );
     }
 
-    if (req.headers.authorization !== expectedAuth) {
+    if (refusing || req.headers.authorization !== expectedAuth) {
       return send(
         res,
         log,
@@ -405,6 +413,29 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       );
     }
 
+    // The account itself, as the health check at start fetches it (Twilio's Account resource,
+    // auth_token included: the real one returns it too, so nothing may echo what it receives).
+    const acct = new RegExp(`^${API}/Accounts/([^/]+)\\.json$`).exec(path);
+    if (acct && req.method === 'GET') {
+      if (acct[1] !== accountSid) return notFound(res, log, path);
+      const created = rfc2822(new Date('2020-01-01T00:00:00Z'));
+      return send(res, log, 200, {
+        sid: accountSid,
+        friendly_name: 'Press Office',
+        status: fake.accountStatus,
+        type: 'Full',
+        owner_account_sid: accountSid,
+        auth_token: authToken,
+        date_created: created,
+        date_updated: created,
+        uri: `${API}/Accounts/${accountSid}.json`,
+        subresource_uris: {
+          messages: `${API}/Accounts/${accountSid}/Messages.json`,
+          calls: `${API}/Accounts/${accountSid}/Calls.json`,
+          recordings: `${API}/Accounts/${accountSid}/Recordings.json`,
+        },
+      });
+    }
     const rec = new RegExp(`^${API}/Accounts/([^/]+)/Recordings/(RE[0-9a-f]{32})(\\.(?:mp3|wav|json))?$`).exec(path);
     if (rec && rec[1] === accountSid) return recordingResource(res, log, req.method ?? 'GET', rec[2], rec[3] ?? '');
     const upd = new RegExp(`^${API}/Accounts/([^/]+)/Calls/(CA[0-9a-f]{32})\\.json$`).exec(path);
@@ -638,6 +669,10 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     setDown(value) {
       down = value;
     },
+    refuseCredentials(on) {
+      refusing = on;
+    },
+    accountStatus: 'active',
     reset() {
       messages.length = 0;
       calls.length = 0;
@@ -648,6 +683,8 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       failures = [];
       delays = [];
       down = false;
+      refusing = false;
+      fake.accountStatus = 'active';
       optOuts.clear();
       autoReplies.length = 0;
       inboundSms.length = 0;

@@ -28,6 +28,8 @@ export interface SmtpRecorderOptions {
   user?: string;
   /** Put in `url` (default: random hex). */
   password?: string;
+  /** Refuse a login with any other user or password (535 5.7.8), as a real server does; default: any is accepted. */
+  checkCredentials?: boolean;
 }
 
 export interface SmtpRecorder {
@@ -94,6 +96,8 @@ export async function startSmtpServer(opts: SmtpRecorderOptions = {}): Promise<S
     // close() should not wait 30 s for a pooled client to hang up.
     closeTimeout: 100,
     onAuth(auth, _session, callback) {
+      if (opts.checkCredentials && (auth.username !== user || auth.password !== password))
+        return callback(new SmtpReply('Authentication credentials invalid', 535));
       callback(null, { user: auth.username ?? 'anonymous' });
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
