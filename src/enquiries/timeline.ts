@@ -157,8 +157,24 @@ export interface EventData extends OutboxEventData {
   incident_unlinked: { incidentId: string; name: string };
   /** The incident's holding or press line was queued to the journalist at `to` (by their channel). */
   incident_line_sent: { incidentId: string; lineId: string; kind: 'holding' | 'press'; text: string; to: string };
-  /** Counted in a summary text about its incident to the on-call officer at `to`; `by` call: said on a call, as `to` cannot take texts (issue 24). */
-  incident_summary: { incidentId: string; to: string; by?: 'call' };
+  /**
+   * Counted in a summary text about its incident to the on-call officer at `to`; `by` call: said on
+   * a call, as `to` cannot take texts (issue 24). `key`: the summary's outbox key (absent on older entries).
+   */
+  incident_summary: { incidentId: string; to: string; by?: 'call'; key?: string };
+  /**
+   * The summary it was counted in (`key`) never reached on-call at `to`: Twilio refused it for good
+   * (`error`, its `code`) or reported it undelivered. `paged`: it was paged instead (issue 27); not
+   * when it was no longer open, or had been paged already.
+   */
+  incident_summary_failed: {
+    incidentId: string;
+    key: string;
+    to: string;
+    error: string;
+    code: string | null;
+    paged: boolean;
+  };
   /** respond_by is near (desk.warnBeforeMinutes) with no response yet; `by`: the journalist's deadline or the office's target. */
   deadline_warning: { respondBy: string; by: 'deadline' | 'target' };
   /** respond_by passed with no response: the assigned officer and managers were told. */
@@ -342,7 +358,9 @@ export const FIELD_CLASS = {
   incident_linked: { incidentId: kept, name: kept, how: kept },
   incident_unlinked: { incidentId: kept, name: kept },
   incident_line_sent: { incidentId: kept, lineId: kept, kind: kept, text: kept, to: personal },
-  incident_summary: { incidentId: kept, to: personal, by: kept },
+  incident_summary: { incidentId: kept, to: personal, by: kept, key: kept },
+  // Twilio's words can quote the number, as a page's refusal can.
+  incident_summary_failed: { incidentId: kept, key: kept, to: personal, error: personal, code: kept, paged: kept },
   deadline_warning: { respondBy: kept, by: kept },
   deadline_breached: { respondBy: kept, by: kept },
   // The officer's question often quotes the journalist, and the colleagues' names are theirs:

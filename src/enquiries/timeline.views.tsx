@@ -217,6 +217,11 @@ export function describeEvent(
           title: `Counted in the incident summary called to on-call ${str(e.data.to)}: no text reaches this phone`,
         };
       return { title: `Counted in the incident summary texted to on-call ${str(e.data.to)}` };
+    case 'incident_summary_failed':
+      return {
+        title: `The incident summary to on-call ${str(e.data.to)} did not reach them${e.data.code ? ` (Twilio ${str(e.data.code)})` : ''}${e.data.paged ? ': paged instead' : ''}`,
+        body: str(e.data.error),
+      };
     case 'deadline_warning':
       return {
         title: `Respond-by time near (${e.data.by === 'deadline' ? 'the journalist’s deadline' : 'the office’s target'}), no response yet`,

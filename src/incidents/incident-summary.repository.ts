@@ -57,3 +57,31 @@ export async function unsummarised(tx: Tx | Db, incidentId: string, upTo: Date):
 export async function setSummarisedTo(tx: Tx, incidentId: string, to: Date): Promise<void> {
   await tx.updateTable('incident').set({ summarised_to: to }).where('id', '=', incidentId).execute();
 }
+
+/**
+ * The enquiries counted in the summary whose outbox key is `key` (their `incident_summary` entry
+ * names it; index `enquiry_event_summary_key`) whose timeline does not yet record its refusal
+ * (`incident_summary_failed`), by id. Summaries sent before entries named their key are not found.
+ */
+export async function countedInNotRefused(tx: Tx, key: string): Promise<Array<Pick<Enquiry, 'id'>>> {
+  const refusal = JSON.stringify({ key });
+  // The kind is written as a literal, so that the partial index's condition is matched.
+  return tx
+    .selectFrom('enquiry_event as s')
+    .select('s.enquiry_id as id')
+    .distinct()
+    .where(sql<boolean>`s.kind = 'incident_summary' AND s.data->>'key' = ${key}`)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('enquiry_event as f')
+            .select('f.id')
+            .whereRef('f.enquiry_id', '=', 's.enquiry_id')
+            .where('f.kind', '=', 'incident_summary_failed')
+            .where(sql<boolean>`f.data @> ${refusal}::jsonb`),
+        ),
+      ),
+    )
+    .orderBy('s.enquiry_id')
+    .execute();
+}

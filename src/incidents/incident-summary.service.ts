@@ -6,6 +6,12 @@
  * through the outbox in the page lane, so a backlog of texts to journalists (a holding line to
  * hundreds) never delays it. A number that cannot take texts (a landline, the shipped 03
  * out-of-hours line) is called instead and hears it, as its pages are calls (issue 24).
+ *
+ * A summary that never reaches on-call (Twilio refuses it for good, or reports it undelivered)
+ * would leave the story's new urgent enquiries unheard of: its enquiries are then paged instead,
+ * from the step after the text, through paging's escalation (call, next person, fallback line;
+ * issue 27, item 8). The outbox reports the refusal (`MessageRefusals`); paging is reached through
+ * the port `SummaryEscalation`, since incidents come before on-call in the folder order.
  */
 import type { Clock } from '../clock.js';
 import type { Config, OfficeConfig } from '../config.js';
@@ -17,6 +23,8 @@ import { isOpen, nextOpening } from '../hours/office-hours.js';
 import { addJob } from '../jobs/queue.repository.js';
 import { foldToGsm, GSM, smsCapacity, smsLength } from '../telephony/sms-encoding.js';
 import { queueCall, queueSms } from '../outbox/outbox.service.js';
+import type { OutboundMessage } from '../outbox/outbox.tables.js';
+import type { MessageRefusals, Refusal } from '../outbox/refusals.js';
 import { staffReach } from '../sms/opt-out.repository.js';
 import { voiceSay } from '../telephony/twiml.js';
 import { spokenReference } from '../voice/voice.twiml.js';
@@ -29,6 +37,14 @@ import type { Incident } from './incident.tables.js';
 export function summaryJobKey(incidentId: string): string {
   return `incident-summary:${incidentId}`;
 }
+
+/** The outbox key of one summary: its incident and the instant it covers enquiries up to (each summary its own). */
+export function summaryMessageKey(incidentId: string, upTo: Date): string {
+  return `${summaryJobKey(incidentId)}:${upTo.toISOString()}`;
+}
+
+/** A summary's outbox key, read back: the incident it is about. */
+const SUMMARY_MESSAGE_KEY = /^incident-summary:(\d+):/;
 
 /** What one summary says: the incident, how many arrived, how many must be answered before the office opens, and where to start. */
 export interface SummaryFacts {
@@ -100,10 +116,31 @@ export interface OnCallNow {
   onCallAt(at: Date, db: Tx): Promise<{ phone: string }>;
 }
 
+/** Paging, for the enquiries of a summary that never reached on-call (`PagingService.pageInstead`, wired in src/services.ts). */
+export interface SummaryEscalation {
+  /**
+   * Pages the enquiries `enquiryIds` in the caller's transaction, escalated past the step the
+   * summary stood for (`reason` goes on their record; `summaryBy` is how the summary was sent);
+   * an enquiry already paged is not paged again.
+   */
+  pageInstead(
+    tx: Tx,
+    enquiryIds: string[],
+    why: { reason: string; summaryBy: 'sms' | 'call' },
+    now: Date,
+  ): Promise<Array<{ enquiry_id: string }>>;
+}
+
 /** One summary text per `incidents.summaryMinutes` to on-call while an incident's enquiries keep arriving. */
-export class IncidentSummaries implements SummaryPort {
+export class IncidentSummaries implements SummaryPort, MessageRefusals {
   constructor(
-    private readonly deps: { db: Db; clock: Clock; config: Pick<Config, 'office' | 'incidents'>; rota: OnCallNow },
+    private readonly deps: {
+      db: Db;
+      clock: Clock;
+      config: Pick<Config, 'office' | 'incidents'>;
+      rota: OnCallNow;
+      paging: SummaryEscalation;
+    },
   ) {}
 
   /**
@@ -158,7 +195,7 @@ export class IncidentSummaries implements SummaryPort {
       // Strictly after the last summary, so each summary's outbox key is its own even when two run in one millisecond.
       const last = incident.summarised_to?.getTime() ?? -Infinity;
       const upTo = new Date(Math.max(now.getTime(), last + 1));
-      const key = `incident-summary:${incident.id}:${upTo.toISOString()}`;
+      const key = summaryMessageKey(incident.id, upTo);
       // Twilio would refuse a text to a landline (21614) or to a phone that texted STOP (21610):
       // such a number is called, as its pages are, and hears the summary.
       const byCall = (await staffReach(tx, to.phone)).by === 'call';
@@ -180,10 +217,50 @@ export class IncidentSummaries implements SummaryPort {
           { key, enquiryId: null, to: to.phone, body: summarySms(facts, config.office, now), lane: 'page' },
           now,
         );
-      const data = { incidentId: incident.id, to: to.phone, ...(byCall ? { by: 'call' as const } : {}) };
+      // The key names the summary, so a refusal of it finds the enquiries it counted.
+      const data = { incidentId: incident.id, to: to.phone, key, ...(byCall ? { by: 'call' as const } : {}) };
       for (const e of covered) await addEvent(tx, { enquiryId: e.id, at: now, kind: 'incident_summary', data });
       await repo.setSummarisedTo(tx, incident.id, upTo);
       return covered.length;
     });
+  }
+
+  /**
+   * The outbox's report that a message was refused for good (`MessageRefusals`), in its
+   * transaction with the message's row locked: when the message is a summary, each enquiry it
+   * counted is paged instead (`SummaryEscalation`: those still open and never paged) and gets
+   * `incident_summary_failed` on its timeline, saying whether it was. Reported again (an
+   * undelivered status, then a failed one; a callback repeated), it finds the refusal already
+   * recorded on them and does nothing. Any other message is not a summary's: nothing to do.
+   */
+  async refused(tx: Tx, message: OutboundMessage, refusal: Refusal, at: Date): Promise<void> {
+    const incidentId = SUMMARY_MESSAGE_KEY.exec(message.idempotency_key)?.[1];
+    if (!incidentId || message.medium === 'email') return;
+    const key = message.idempotency_key;
+    const counted = await repo.countedInNotRefused(tx, key);
+    if (!counted.length) return;
+    // The reason stays on the record after erasure: Twilio's code, never its words (they can quote the number).
+    const reason = `the incident summary to on-call did not reach them${refusal.code ? ` (Twilio ${refusal.code})` : ''}`;
+    const pages = await this.deps.paging.pageInstead(
+      tx,
+      counted.map((e) => e.id),
+      { reason, summaryBy: message.medium },
+      at,
+    );
+    const paged = new Set(pages.map((p) => p.enquiry_id));
+    for (const e of counted)
+      await addEvent(tx, {
+        enquiryId: e.id,
+        at,
+        kind: 'incident_summary_failed',
+        data: {
+          incidentId,
+          key,
+          to: message.to_number,
+          error: refusal.error,
+          code: refusal.code,
+          paged: paged.has(e.id),
+        },
+      });
   }
 }

@@ -15,6 +15,7 @@ import { acknowledgeIncidentsOf } from '../incidents/incident.repository.js';
 import type { Logger } from '../log.js';
 import {
   answeredByMachine,
+  deliveryFailed,
   type AfterCommit,
   type CallAnswer,
   type DeliveryStatus,
@@ -22,7 +23,6 @@ import {
 } from '../outbox/delivery-status.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
 import type { OutboundMessage } from '../outbox/outbox.tables.js';
-import type { Medium } from '../outbox/senders.js';
 import { SendError } from '../outbox/send-error.js';
 import { PageDelivery, type StepDelivery } from './paging.delivery.js';
 import { journalistAckSms } from './paging.messages.js';
@@ -48,14 +48,6 @@ export interface PagingDeps {
   outbox: OutboxService;
   log: Logger;
 }
-
-/** Provider statuses that mean a page did not reach the phone, by medium: the page escalates at once. */
-const FAILED_STATUSES = {
-  sms: new Set(['failed', 'undelivered']),
-  call: new Set(['busy', 'no-answer', 'failed', 'canceled']),
-  // Pages never go by email (and email has no delivery callbacks).
-  email: new Set<string>(),
-} satisfies Record<Medium, ReadonlySet<string>>;
 
 /**
  * Twilio's answering-machine verdicts that mean nobody will press 1: the page escalates at once.
@@ -114,19 +106,74 @@ export class PagingService implements PagingPort, StatusOwner {
    * (the enquiry's own), so a committed urgent enquiry always has its page job.
    */
   async schedulePage(tx: Tx, enquiry: Enquiry, now: Date): Promise<void> {
+    const page = await this.createPage(tx, enquiry, now);
+    if (!page) return;
+    await queueStep(tx, page.id, 0, new Date(now.getTime() + (this.steps[0]?.afterSeconds ?? 0) * 1000));
+  }
+
+  /** Creates the page of `enquiry` with its short code and `page_created` entry; null when it has one already (one page per enquiry). */
+  private async createPage(tx: Tx, enquiry: Enquiry, now: Date): Promise<Page | null> {
     // Ten random candidates, one query: a clash among active pages is rare (codes matter only
     // while a page is active) and the page works even with a shared code (ACK by reference does).
     const candidates = Array.from({ length: 10 }, () => String(randomInt(1000, 10000)));
     const code = (await repo.firstFreeShortCode(tx, candidates)) ?? candidates[0];
     const page = await repo.insertPage(tx, { enquiry_id: enquiry.id, short_code: code, created_at: now });
-    if (!page) return;
+    if (!page) return null;
     await addEvent(tx, {
       enquiryId: enquiry.id,
       at: now,
       kind: 'page_created',
       data: { pageId: page.id, shortCode: code },
     });
-    await queueStep(tx, page.id, 0, new Date(now.getTime() + (this.steps[0]?.afterSeconds ?? 0) * 1000));
+    return page;
+  }
+
+  /**
+   * Pages the enquiries of an incident summary that never reached on-call (the port
+   * `SummaryEscalation`, src/incidents/incident-summary.service.ts), in the caller's transaction.
+   * The summary stood for their first step, so each enquiry still open and never paged gets its
+   * page escalated at once past that step (as `runStep` does when Twilio refuses a first step),
+   * and from there it is a page like any other: the next steps, bundled per phone, stopped by an
+   * acknowledgement. The summary counts as the first step only when that step would have sent
+   * on-call nothing the summary did not try: a text (`summaryBy` sms), or anything, when on-call
+   * takes no texts and the summary was said on a call (the step would only have called too,
+   * `actionsFor`); otherwise the page starts at the first step. An enquiry already paged keeps
+   * the page it has, so a second report of one refusal pages nobody twice. Once the office has
+   * opened (a late report) nobody is paged: the desk has them, as at an unlink in hours. Returns
+   * the pages made.
+   */
+  async pageInstead(
+    tx: Tx,
+    enquiryIds: string[],
+    why: { reason: string; summaryBy: 'sms' | 'call' },
+    now: Date,
+  ): Promise<Page[]> {
+    if (isOpen(now, this.deps.config.office)) return [];
+    const first = this.steps[0];
+    const pastFirst = first?.to === 'oncall' && (first.action === 'sms' || why.summaryBy === 'call');
+    // One order in every transaction, so two of them creating pages never wait on each other in a cycle.
+    const enquiries = (await repo.enquiriesByIds(tx, [...new Set(enquiryIds)])).sort(
+      (a, b) => a.id.length - b.id.length || (a.id < b.id ? -1 : 1),
+    );
+    const made: Page[] = [];
+    for (const enquiry of enquiries) {
+      if (!isOpenStatus(enquiry.status)) continue;
+      const page = await this.createPage(tx, enquiry, now);
+      if (!page) continue;
+      made.push(page);
+      if (!pastFirst) {
+        await queueStep(tx, page.id, 0, new Date(now.getTime() + (first?.afterSeconds ?? 0) * 1000));
+        continue;
+      }
+      await addEvent(tx, {
+        enquiryId: enquiry.id,
+        at: now,
+        kind: 'escalated',
+        data: { pageId: page.id, fromStep: 0, reason: why.reason },
+      });
+      await queueStep(tx, page.id, 1, now);
+    }
+    return made;
   }
 
   /** Resolves who a step pages at `now`; null when the step has nobody new to page. */
@@ -338,7 +385,8 @@ export class PagingService implements PagingPort, StatusOwner {
    */
   async onStatus(tx: Tx, message: OutboundMessage, input: DeliveryStatus, now: Date): Promise<void> {
     const steps = await repo.stepsSentBy(tx, message.id);
-    const failed = FAILED_STATUSES[input.medium].has(input.status);
+    // A status saying the page did not reach the phone (`deliveryFailed`): the page escalates at once.
+    const failed = deliveryFailed(input.medium, input.status);
     for (const s of steps) {
       await addEvent(tx, {
         enquiryId: s.enquiry_id,

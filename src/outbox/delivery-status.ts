@@ -69,6 +69,22 @@ export function statusMayReplace(medium: Medium, current: string | null, next: s
   return to > from;
 }
 
+/**
+ * Provider statuses that mean a message or call did not reach the phone, by medium: final, nothing
+ * more will come of it (a page escalates at once; a plain message is refused for good).
+ */
+const FAILED_STATUSES = {
+  sms: new Set(['failed', 'undelivered']),
+  call: new Set(['busy', 'no-answer', 'failed', 'canceled']),
+  // Email has no delivery callbacks (a bounce comes back as an email).
+  email: new Set<string>(),
+} satisfies Record<Medium, ReadonlySet<string>>;
+
+/** True when `status` (a delivery callback's) says the message or call sent by `medium` did not reach the phone. */
+export function deliveryFailed(medium: Medium, status: string): boolean {
+  return FAILED_STATUSES[medium].has(status);
+}
+
 const MACHINE_ANSWERS: ReadonlySet<string> = new Set([
   'machine_start',
   'machine_end_beep',

@@ -27,6 +27,7 @@ import { SMS_LANE_PRIORITY, type JobPayloads } from '../jobs/jobs.js';
 import { SendError } from './send-error.js';
 import {
   answeredByMachine,
+  deliveryFailed,
   type AfterCommit,
   type CallAnswer,
   type DeliveryStatus,
@@ -38,6 +39,7 @@ import type { OutboundMessage, OwnerKind } from './outbox.tables.js';
 import type { EarlierAttempt, Medium, OptOuts, Sender } from './senders.js';
 import type { OutboxEvent, OutboxTimeline } from './outbox.events.js';
 import { RateLimited, type Lane, type SendLimiter } from './send-limits.js';
+import type { MessageRefusals } from './refusals.js';
 
 /** What a claimed delivery sends: by which medium, to whom, what, and whether to look first. */
 export interface Claimed {
@@ -206,6 +208,8 @@ export interface OutboxDeps {
   ) => Promise<{ send: string; marker: string }>;
   /** Numbers that texted STOP (sms_opt_out); absent: texts are not checked (unit tests). */
   optOuts?: OptOuts;
+  /** Told of every plain message refused for good, by Twilio's API or a failed delivery callback; absent: nobody is. */
+  refusals?: MessageRefusals;
 }
 
 /** The outbox: `deliver` for every owner, and the plain texts (owner kind `message`) it owns itself. */
@@ -379,16 +383,28 @@ export class OutboxService implements StatusOwner {
       },
       refused: async (e) => {
         const r = row!;
-        await repo.updateMessage(db, r.id, { state: 'failed', outcome_unknown: false, last_error: e.message });
-        if (!r.enquiry_id) return;
-        const failedKind = {
-          sms: 'sms_out_failed',
-          call: 'call_out_failed',
-          email: 'email_out_failed',
-        } as const satisfies Record<Medium, OutboxEvent['kind']>;
-        await timeline.add(db, r.enquiry_id, clock(), {
-          kind: failedKind[medium],
-          data: { to: r.to_number, error: e.message },
+        // One transaction, the row locked by the update: a delivery callback about it waits.
+        await db.transaction().execute(async (tx) => {
+          await repo.updateMessage(tx, r.id, { state: 'failed', outcome_unknown: false, last_error: e.message });
+          const at = clock();
+          if (r.enquiry_id) {
+            const failedKind = {
+              sms: 'sms_out_failed',
+              call: 'call_out_failed',
+              email: 'email_out_failed',
+            } as const satisfies Record<Medium, OutboxEvent['kind']>;
+            await timeline.add(tx, r.enquiry_id, at, {
+              kind: failedKind[medium],
+              data: { to: r.to_number, error: e.message },
+            });
+          }
+          const code = e.providerCode;
+          await this.deps.refusals?.refused(
+            tx,
+            { ...r, state: 'failed', last_error: e.message },
+            { error: e.message, code: code === undefined ? null : String(code) },
+            at,
+          );
         });
       },
       delayed: async (err, outcomeUnknown) => {
@@ -415,8 +431,18 @@ export class OutboxService implements StatusOwner {
     return () => this.end('call', answer.sid);
   }
 
-  /** Status hook of plain texts: the enquiry's timeline (when the text is about one) gets the provider's status. */
+  /**
+   * Status hook of plain messages: the enquiry's timeline (when a text is about one) gets the
+   * provider's status; a status saying it did not reach the phone is a refusal for good (`refusals`).
+   */
   async onStatus(tx: Tx, message: OutboundMessage, status: DeliveryStatus, at: Date): Promise<void> {
+    if (deliveryFailed(message.medium, status.status))
+      await this.deps.refusals?.refused(
+        tx,
+        message,
+        { error: `Twilio reported it ${status.status}`, code: status.errorCode ?? null },
+        at,
+      );
     // A callback's outcome is what its dial reports (callback_ended); the officer's leg status adds nothing.
     if (message.medium === 'call') return;
     if (message.enquiry_id)

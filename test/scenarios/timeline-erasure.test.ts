@@ -117,7 +117,15 @@ const SAMPLES = {
     text: 'We are aware of an incident on Market Street.',
     to: JOURNALIST.phone,
   },
-  incident_summary: { incidentId: '1', to: JOURNALIST.phone },
+  incident_summary: { incidentId: '1', to: JOURNALIST.phone, key: 'incident-summary:1:2026-01-01T05:00:00.000Z' },
+  incident_summary_failed: {
+    incidentId: '1',
+    key: 'incident-summary:1:2026-01-01T05:00:00.000Z',
+    to: JOURNALIST.phone,
+    error: `The 'To' number ${JOURNALIST.phone} is not a valid mobile number`,
+    code: '21614',
+    paged: true,
+  },
   deadline_warning: { respondBy: '2026-01-01T06:00:00.000Z', by: 'deadline' },
   deadline_breached: { respondBy: '2026-01-01T06:00:00.000Z', by: 'target' },
   question_asked: {
