@@ -39,6 +39,12 @@ function publicHolidayName(isoDate: string, year: number, office: OfficeConfig):
   return byDate.get(isoDate);
 }
 
+/** The name of the public holiday on `date` (date-holidays, `office.holidays`), else undefined; configured closures are not holidays. */
+export function publicHolidayOn(date: CalendarDate, office: OfficeConfig): string | undefined {
+  const iso = isoDate(date);
+  return publicHolidayName(iso, Number(iso.slice(0, 4)), office);
+}
+
 /** The name of the public holiday or "office closure" that shuts the office on `date`, else undefined. */
 export function holidayOrClosure(date: CalendarDate, office: OfficeConfig): string | undefined {
   const iso = isoDate(date);

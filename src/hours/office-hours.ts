@@ -8,7 +8,7 @@
  */
 import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../config.js';
-import { holidayOrClosure } from './holidays.js';
+import { holidayOrClosure, publicHolidayOn } from './holidays.js';
 import {
   calendarDateAt,
   DAY,
@@ -72,6 +72,15 @@ export function closedDayReason(day: DateTime | string, office: OfficeConfig): s
   const wd = weekday(date);
   if (office.hours[WEEKDAY_KEYS[wd - 1]].length > 0) return null;
   return wd >= 6 ? 'weekend' : `closed on ${WEEKDAY_NAMES[wd - 1]}s`;
+}
+
+/**
+ * The name of the bank (public) holiday on `day` (a date, or the office-zone date of an instant),
+ * from the same calendar that closes the office, or null. Configured office closures are not bank
+ * holidays: the on-call hours report (src/reports) counts holiday hours for allowances by this.
+ */
+export function bankHolidayName(day: DateTime | string, office: OfficeConfig): string | null {
+  return publicHolidayOn(toCalendarDate(day, office), office) ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------

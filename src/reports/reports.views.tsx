@@ -471,6 +471,11 @@ export function ReportsPage(props: {
           </tr>
         </tbody>
       </table>
+      {props.session.user.role === 'manager' ? (
+        <p>
+          Who was on call, for how long and how often they were woken: <a href="/desk/reports/oncall">on-call hours by person and month</a>.
+        </p>
+      ) : null}
     </DeskLayout>
   );
 }

@@ -77,6 +77,7 @@ const NOT_PAGES = [
   '/incidents/:id/report.json',
   '/reports.json',
   '/reports.csv',
+  '/reports/oncall.csv',
   '/recordings/:sid',
   '/attachments/:id',
   '/privacy/export.json',
@@ -641,6 +642,12 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
       '/desk/reports',
       '/desk/reports?period=4weeks',
       '/desk/reports?period=custom&from=2026-13-01&to=',
+    ],
+    // This month (in office time) has Jo Smith's shift, page and acknowledgement; a month it cannot read is refused on the page.
+    '/reports/oncall': () => [
+      '/desk/reports/oncall',
+      `/desk/reports/oncall?month=${new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' }).slice(0, 7)}`,
+      '/desk/reports/oncall?month=nonsense',
     ],
     '/rota': () => ['/desk/rota'],
     '/colleagues': () => ['/desk/colleagues'],
