@@ -16,6 +16,8 @@ export interface RotaCandidate {
   createdAt: Date;
   name: string;
   phone: string;
+  /** The rotation that generated it, or null when a manager made it (see `pick` in rota.service.ts). */
+  rotationId: string | null;
 }
 
 // The index expression of rota_entry_period; queries must spell it the same way to use it.
@@ -36,6 +38,7 @@ function candidates(db: Db | Tx) {
         'rota_entry.created_at as createdAt',
         'person.name as name',
         'person.phone as phone',
+        'rota_entry.rotation_id as rotationId',
       ])
       // Skipping inactive people here means a deactivated colleague drops out of every answer.
       .where('person.active', '=', true)
@@ -123,7 +126,12 @@ export async function updatePersonPhone(
   try {
     const updated = await db
       .updateTable('person')
-      .set({ phone, updated_at: at })
+      // A new number is unproved; the same number written again keeps its proof.
+      .set((eb) => ({
+        phone,
+        updated_at: at,
+        phone_verified_at: eb.case().when('phone', '=', phone).then(eb.ref('phone_verified_at')).else(null).end(),
+      }))
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
