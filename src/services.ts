@@ -24,10 +24,14 @@ import { PagingService } from './oncall/paging.service.js';
 import { DeliveryStatusService } from './outbox/delivery-status.js';
 import { recordedCallSids } from './outbox/outbox.repository.js';
 import { OutboxService } from './outbox/outbox.service.js';
+import type { MessageRefusals } from './outbox/refusals.js';
 import { sendLimiter } from './outbox/send-limits.js';
-import type { Medium, Sender } from './outbox/senders.js';
+import { observedSender, type Medium, type Sender } from './outbox/senders.js';
 import { twilioSenders } from './telephony/twilio.senders.js';
+import { twilioHealthCheck, twilioOutcome } from './telephony/twilio-health.js';
 import { smtpSender } from './email/smtp.sender.js';
+import { smtpHealthCheck, smtpOutcome } from './email/mail-health.js';
+import { ServiceHealth } from './health/service-health.service.js';
 import { EmailOut } from './email/email-out.service.js';
 import { RotaService } from './oncall/rota.service.js';
 import { PrivacyService } from './privacy/privacy.service.js';
@@ -38,6 +42,7 @@ import { createTwilioGateway, type TwilioGateway } from './telephony/twilio.clie
 import { VoiceService } from './voice/voice.service.js';
 import { OnCallActions } from './oncall/oncall-actions.service.js';
 import { SmsCommandHandler } from './oncall/commands.service.js';
+import { RotaGuard } from './oncall/rota-guard.service.js';
 import { EmailIntakeService } from './email/email-intake.service.js';
 import { QuestionService } from './colleagues/questions.service.js';
 import { SignOffService } from './statements/signoff.service.js';
@@ -85,6 +90,10 @@ export interface Services {
   questions: QuestionService;
   /** Drafts and their sign-off bound to the exact words (src/statements). */
   signOff: SignOffService;
+  /** Measured health of Twilio, the mailbox and SMTP: `/readyz`, the desk's banner, the checks (src/health). */
+  health: ServiceHealth;
+  /** Handoff reminders and coverage gaps of the on-call rota (src/oncall/rota-guard.service.ts). */
+  rotaGuard: RotaGuard;
 }
 
 /** Wires the domain services together. No I/O. */
@@ -100,10 +109,24 @@ export function buildServices(base: {
   const { config, db, clock, log } = base;
   const gateway = base.gateway ?? createTwilioGateway(config.twilio, { timeoutMs: 10_000 });
   const rota = new RotaService({ db, config, clock });
+  // Measured health of Twilio, the mailbox and SMTP (src/health): each send's outcome, and the checks at start.
+  const health = new ServiceHealth({
+    db,
+    clock,
+    log,
+    config,
+    checks: {
+      paging: twilioHealthCheck(config.twilio, { timeoutMs: 10_000 }),
+      ...(config.email.smtpUrl ? { smtp: smtpHealthCheck(config.email.smtpUrl) } : {}),
+    },
+  });
   // Every medium's way out (the compiler names a medium without one): Twilio for texts and calls, SMTP for email.
+  const twilio = twilioSenders(gateway, (phone) => recordedCallSids(db, phone));
+  const pagingOutcome = (err: unknown) => health.note('paging', twilioOutcome(err));
   const senders: Record<Medium, Sender> = {
-    ...twilioSenders(gateway, (phone) => recordedCallSids(db, phone)),
-    email: smtpSender(config.email),
+    sms: observedSender(twilio.sms, pagingOutcome),
+    call: observedSender(twilio.call, pagingOutcome),
+    email: observedSender(smtpSender(config.email), (err) => health.note('smtp', smtpOutcome(err))),
   };
   const limiter = sendLimiter({ db, log, ...config.twilio });
   // A message about an enquiry carries the journalist's status link, or a colleague's answer link:
@@ -118,6 +141,11 @@ export function buildServices(base: {
           marker: textBeforeLink(config.publicBaseUrl, content),
         }
       : { send: content, marker: content });
+  // An incident summary that never reaches on-call pages its enquiries instead (`incidentSummaries`
+  // is built below: it is told only once a message has been sent and refused).
+  const refusals: MessageRefusals = {
+    refused: (tx, message, refusal, at): Promise<void> => incidentSummaries.refused(tx, message, refusal, at),
+  };
   const outbox = new OutboxService({
     db,
     clock,
@@ -127,6 +155,7 @@ export function buildServices(base: {
     limiter,
     complete,
     optOuts: outboxOptOuts(optOutStore(db), (d) => formatShortTime(d, config.office, clock())),
+    refusals,
   });
   const paging = new PagingService({ db, config, clock, rota, outbox, log });
   const deliveryStatus = new DeliveryStatusService({ db, clock, log, owners: { page_step: paging, message: outbox } });
@@ -136,7 +165,7 @@ export function buildServices(base: {
   const signOff = new SignOffService({ db, clock, config, mail: emailOut, live });
   // Built first: the incident service takes both as ports (they need nothing of it).
   const holdingLines = new HoldingLines({ db, clock, config, email: emailOut, signOff });
-  const incidentSummaries = new IncidentSummaries({ db, clock, config, rota });
+  const incidentSummaries = new IncidentSummaries({ db, clock, config, rota, paging });
   const incidents = new IncidentService({
     db,
     clock,
@@ -176,12 +205,19 @@ export function buildServices(base: {
   const deadlines = new DeadlineWatch({ db, clock, config, arrivals: live, approvers: signOff });
   const colleagues = new DirectoryService({ db, clock, config, forgetElsewhere: forgetApprover });
   const onCallActions = new OnCallActions({ db, clock, config, casework, rota, paging });
+  const rotaGuard = new RotaGuard({ db, clock, config, rota, email: emailOut });
   const inboundSms = new InboundSmsService({
     db,
     clock,
     config,
     enquiries,
-    acks: new SmsCommandHandler({ ack: new SmsAckHandler(paging), actions: onCallActions, clock }),
+    acks: new SmsCommandHandler({
+      ack: new SmsAckHandler(paging),
+      actions: onCallActions,
+      clock,
+      shifts: rotaGuard,
+      codes: rota.verifier,
+    }),
     // An approver's APPROVE or CHANGES first (a colleague may also have a question open), then an answer.
     internal: { handle: async (tx, m) => (await signOff.bySms(tx, m)) ?? questions.answerBySms(tx, m) },
     arrivals: live,
@@ -213,6 +249,7 @@ export function buildServices(base: {
     changes: live,
   });
   return {
+    health,
     config,
     db,
     pool: base.pool,
@@ -220,6 +257,7 @@ export function buildServices(base: {
     log,
     gateway,
     rota,
+    rotaGuard,
     paging,
     outbox,
     deliveryStatus,

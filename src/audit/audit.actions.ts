@@ -22,6 +22,15 @@ export type AuditAction =
   | 'rota.phone_changed'
   | 'rota.person_deactivated'
   | 'rota.test_page_queued'
+  | 'rota.verification_sent'
+  | 'rota.phone_verified'
+  | 'rota.rotation_saved'
+  | 'rota.rotation_deleted'
+  | 'rota.feed_created'
+  | 'rota.feed_revoked'
+  | 'rota.cover_requested'
+  | 'rota.cover_cancelled'
+  | 'rota.cover_accepted'
   | 'enquiry.assigned'
   | 'enquiry.status_changed'
   | 'enquiry.note_added'
@@ -76,9 +85,18 @@ export const ACTION_LABEL = {
   'rota.shift_updated': 'Changed a shift',
   'rota.shift_deleted': 'Deleted a shift',
   'rota.person_added': 'Added a person to the rota staff list',
+  'rota.verification_sent': 'Sent a code to verify a rota number',
+  'rota.phone_verified': 'Verified a rota number',
   'rota.phone_changed': 'Changed a phone number on the rota',
   'rota.person_deactivated': 'Took a person off the rota',
   'rota.test_page_queued': 'Sent a test page',
+  'rota.rotation_saved': 'Added or changed a repeating rotation',
+  'rota.rotation_deleted': 'Deleted a repeating rotation',
+  'rota.feed_created': 'Made a calendar feed of the rota (a person’s own, or the whole rota)',
+  'rota.feed_revoked': 'Revoked a calendar feed of the rota',
+  'rota.cover_requested': 'Asked colleagues to cover an on-call shift',
+  'rota.cover_cancelled': 'Withdrew a request for cover of an on-call shift',
+  'rota.cover_accepted': 'Took over an on-call shift by accepting a cover request',
   'enquiry.assigned': 'Assigned an enquiry',
   'enquiry.status_changed': 'Changed an enquiry’s status',
   'enquiry.note_added': 'Added a note',

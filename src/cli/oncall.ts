@@ -310,6 +310,7 @@ async function run(
           },
           tx,
         );
+        await rota.rotaChanged(tx);
         return { person: person as Person, created };
       });
       const role = req.backup ? 'the next contact (backup)' : 'on call';

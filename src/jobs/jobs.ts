@@ -55,6 +55,8 @@ export const JOB_SCHEMAS = {
   incident_line_send: z.object({ incidentId: id, lineId: id }),
   /** A question to colleagues reached its due time: remind whoever has not answered, warn the desk (src/colleagues/). */
   question_due: z.object({ questionId: id }),
+  /** The rota changed: look for gaps in the next days (one queued job for many changes, by key: src/oncall/). */
+  rota_gap_check: z.object({}),
 } as const;
 
 /** The name of a queued task. */
@@ -72,6 +74,16 @@ export const CRON_TASKS = [
   'deadline_sweep',
   /** Erases colleagues deactivated longer than the retention period (src/colleagues/colleagues.tasks.ts). */
   'colleague_retention',
+  /** Every hour: extends each repeating rota's shifts to the look-ahead horizon (src/oncall/rotation.tasks.ts). */
+  'rotation_generate',
+  /** Every five minutes: checks again Twilio and SMTP while they are failing (src/health/health.tasks.ts). */
+  'service_health_check',
+  /** Every minute: handoff reminders, unconfirmed shifts, end-of-shift texts (src/oncall/rota-guard.service.ts). */
+  'rota_watch',
+  /** Every morning: the coverage-gap check over the next onCall.lookAheadDays (src/oncall/rota-guard.service.ts). */
+  'rota_gap_sweep',
+  /** Every minute: managers told of cover requests nobody has accepted in time (src/oncall/cover.service.ts). */
+  'cover_watch',
 ] as const;
 
 /** The name of a task the crontab starts. */
@@ -99,6 +111,8 @@ export const JOB_PRIORITY = {
   incident_line_send: 0,
   // It only queues reminders, which go on the journalist lane (never ahead of a page).
   question_due: 0,
+  // It only queues texts to managers, on the notice lane.
+  rota_gap_check: 5,
   // As a text to a journalist.
   send_email: 0,
   // After pages, beside texts to journalists: the officer is waiting for their phone to ring.

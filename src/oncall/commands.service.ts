@@ -4,7 +4,7 @@ import type { Tx } from '../db/database.js';
 import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { AppError } from '../http/errors.js';
 import type { AckHandler } from '../sms/inbound.service.js';
-import { HELP_TEXT, isBare, parseCommand, type Command, type RefToken } from './commands.js';
+import { HELP_TEXT, isBare, OK_WORD, parseCommand, type Command, type RefToken } from './commands.js';
 import type { Candidate, OnCallActions, SmsOfficer } from './oncall-actions.service.js';
 
 /** How many of the officer's open pages a "which enquiry?" reply lists. */
@@ -71,7 +71,17 @@ function problem(err: AppError): string {
  * any enquiry, and any longer text returns null: it is a journalist's.
  */
 export class SmsCommandHandler implements AckHandler {
-  constructor(private readonly deps: { ack: AckHandler; actions: OnCallActions; clock: Clock }) {}
+  constructor(
+    private readonly deps: {
+      ack: AckHandler;
+      actions: OnCallActions;
+      clock: Clock;
+      /** Confirms shifts by an OK reply to their reminder (rota-guard.service.ts). */
+      shifts?: { confirmByText(tx: Tx, phone: string, now: Date): Promise<string | null> };
+      /** A verification code texted back from the number it was sent to (verification.service.ts). */
+      codes?: { verifyByText(tx: Tx, from: string, body: string): Promise<string | null> };
+    },
+  ) {}
 
   /** The reply to send, or null when the text is neither an ACK nor meant for the on-call service. */
   async handle(tx: Tx, message: { from: string; body: string; messageSid: string }): Promise<string | null> {
@@ -79,6 +89,15 @@ export class SmsCommandHandler implements AckHandler {
     if (acked !== null) return acked;
     const command = parseCommand(message.body);
     const now = this.deps.clock();
+    if (this.deps.codes) {
+      const verified = await this.deps.codes.verifyByText(tx, message.from, message.body);
+      if (verified !== null) return verified;
+    }
+    // OK answers a shift reminder; from a phone with nothing to confirm it is left to the rest.
+    if (this.deps.shifts && OK_WORD.test(message.body)) {
+      const confirmed = await this.deps.shifts.confirmByText(tx, message.from, now);
+      if (confirmed !== null) return confirmed;
+    }
     const officer = await this.deps.actions.officerFor(tx, message.from, now);
     if (!officer) return command && isBare(command) ? NOT_ON_CALL : null;
     if (!command || command.kind === 'help') return HELP_TEXT;

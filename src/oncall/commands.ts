@@ -3,6 +3,9 @@ import { normaliseReference } from '../enquiries/reference.js';
 // The on-call officer's SMS commands, as text: what a message asks for, and the HELP text.
 // Pure: no database, no clock. Who may send them and what they do is commands.service.ts.
 
+/** A bare OK (or okay), as a reply to a shift reminder confirming the shift. */
+export const OK_WORD = /^\s*ok(?:ay)?[\s.!]*$/i;
+
 /** Every command an on-call officer can text (ACK is handled by ack.service.ts, before these). */
 export type CommandKind = 'info' | 'call' | 'reply' | 'note' | 'done' | 'help';
 

@@ -35,4 +35,5 @@ export type RotaProblem =
   | { form: 'shift'; errors: RotaErrors<ShiftField>; values: FormValues<ShiftField | 'override'> }
   | { form: 'person'; errors: RotaErrors<PersonField>; values: FormValues<PersonField> }
   | { form: 'entry'; rowId: string; errors: RotaErrors<EntryField>; values: FormValues<EntryField> }
-  | { form: 'phone'; rowId: string; errors: RotaErrors<'phone'>; values: FormValues<'phone'> };
+  | { form: 'phone'; rowId: string; errors: RotaErrors<'phone'>; values: FormValues<'phone'> }
+  | { form: 'code'; rowId: string; errors: RotaErrors<'code'>; values: FormValues<'code'> };

@@ -8,6 +8,7 @@ import { validationFields } from '../http/errors.js';
 import { isLongRowId } from '../ids.js';
 import { findPersonById } from './rota.repository.js';
 import type { RotaService } from './rota.service.js';
+import type { RotaGuard } from './rota-guard.service.js';
 import type { RotaRole } from './rota.tables.js';
 import { NO_TEXTS_NOTICE } from './text-reach.js';
 import { deskSession, type DeskEnv } from '../web/session.js';
@@ -22,8 +23,12 @@ export const ROTA_DAYS = 14;
 const ROTA_NOTICES: Partial<Record<string, string>> = {
   shift: 'The shift has been added to the rota.',
   override: 'The override has been added to the rota.',
-  person: 'The person has been added to the staff list.',
-  phone: 'The phone number has been changed. Every shift of theirs now pages the new number.',
+  person:
+    'The person has been added to the staff list and a code sent to their phone. Once they give it to you (or reply with it), they can be put on shifts.',
+  phone:
+    'The phone number has been changed and a code sent to it. Every shift of theirs now pages the new number; they cannot be given new shifts until it is verified.',
+  'code-sent': 'A new code has been sent. It works for 30 minutes.',
+  verified: 'The number is verified: they can be put on shifts.',
   removed: 'The person has been taken off the rota. Their shifts no longer count.',
   'shift-updated': 'Shift updated. Pages from now on follow the change.',
   'shift-ended': 'Shift ended now. Pages from now on go to whoever else is on the rota.',
@@ -73,7 +78,13 @@ function readShiftForm(body: FormValues<ShiftField | 'override'>, zone: string) 
 }
 
 /** The rota page and its forms (`/desk/rota…`, manager only): shifts, overrides, staff, test pages. */
-export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'office'>; rota: RotaService }) {
+export function rotaRoutes(deps: {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'office'>;
+  rota: RotaService;
+  rotaGuard: RotaGuard;
+}) {
   const app = new Hono<DeskEnv>();
   const office = deps.config.office;
 
@@ -91,7 +102,14 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
         ...segments.flatMap((s) => [s.primary.phone, s.backup?.phone ?? s.primary.phone]),
       ]),
     ];
-    const optOuts = new Set((await optOutsOf(deps.db, phones)).keys());
+    const [optOutMap, gaps, confirmations, reach] = await Promise.all([
+      optOutsOf(deps.db, phones),
+      deps.rotaGuard.openGaps(),
+      deps.rotaGuard.confirmations(entries.map((e) => e.id)),
+      deps.rotaGuard.reach(people.map((x) => x.phone)),
+    ]);
+    const codesSent = await deps.rota.verifier.pending(people.filter((x) => !x.phone_verified_at).map((x) => x.id));
+    const optOuts = new Set(optOutMap.keys());
     c.status(status);
     return c.html(
       <RotaPage
@@ -105,6 +123,10 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
         notice={notice}
         problem={problem}
         optOuts={optOuts}
+        gaps={gaps}
+        confirmations={confirmations}
+        reach={reach}
+        codesSent={codesSent}
       />,
     );
   }
@@ -223,6 +245,39 @@ export function rotaRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'o
       }));
     }
     return c.redirect('/desk/rota?done=phone', 303);
+  });
+
+  /** The code a person was sent, entered by the manager (the person may also text it back). */
+  app.post('/rota/people/:id/verify', async (c) => {
+    const id = rowId(c, 'person');
+    const body = await formFields(c);
+    try {
+      await deps.rota.verifier.verify(id, body.code ?? '', actorOf(c));
+    } catch (err) {
+      return refused(c, err, (f) => ({
+        form: 'code',
+        rowId: id,
+        errors: { code: f.code ?? Object.values(f)[0] },
+        values: {},
+      }));
+    }
+    return c.redirect('/desk/rota?done=verified', 303);
+  });
+
+  /** A new code to the person's number (the last one expired, or never came). */
+  app.post('/rota/people/:id/send-code', async (c) => {
+    const id = rowId(c, 'person');
+    try {
+      await deps.db.transaction().execute((tx) => deps.rota.verifier.send(tx, id, actorOf(c)));
+    } catch (err) {
+      return refused(c, err, (f) => ({
+        form: 'code',
+        rowId: id,
+        errors: { code: f.code ?? Object.values(f)[0] },
+        values: {},
+      }));
+    }
+    return c.redirect('/desk/rota?done=code-sent', 303);
   });
 
   app.post('/rota/people/:id/deactivate', async (c) => {

@@ -14,6 +14,8 @@ import { staffReach } from '../sms/opt-out.repository.js';
 import { queueCall, queueSms } from '../outbox/outbox.service.js';
 import { voiceSay } from '../telephony/twiml.js';
 import { revokeLinksOf } from './link.service.js';
+import { queueGapCheck } from './rota-guard.queue.js';
+import { PhoneVerifier } from './verification.service.js';
 import type { OnCallContact } from './oncall.model.js';
 import type { EntryField, PersonField, RotaErrors, ShiftField } from './rota.forms.js';
 import * as repo from './rota.repository.js';
@@ -69,10 +71,12 @@ function assertInstant(at: Date, what: string): void {
 }
 
 /**
- * The rule, in one place, for which of several entries holds `role`: an override beats a shift,
- * then the most recently created wins (created_at, then id, which also orders rows created within
- * one millisecond or under a fixed test clock). `entries` must already be the ones covering the
- * instant in question.
+ * The rule, in one place, for which of several entries holds `role`: an override beats a shift;
+ * a shift a manager made by hand beats one a rotation generated (generation runs every hour and
+ * on every rotation change, so under "newest wins" alone a shift generated after a manager's
+ * hand-made one would silently take its place); then the most recently created wins (created_at,
+ * then id, which also orders rows created within one millisecond or under a fixed test clock).
+ * `entries` must already be the ones covering the instant in question.
  */
 function pick(entries: repo.RotaCandidate[], role: RotaRole): repo.RotaCandidate | undefined {
   let best: repo.RotaCandidate | undefined;
@@ -85,6 +89,7 @@ function pick(entries: repo.RotaCandidate[], role: RotaRole): repo.RotaCandidate
 
 function outranks(a: repo.RotaCandidate, b: repo.RotaCandidate): boolean {
   if (a.isOverride !== b.isOverride) return a.isOverride;
+  if ((a.rotationId === null) !== (b.rotationId === null)) return a.rotationId === null;
   const byTime = a.createdAt.getTime() - b.createdAt.getTime();
   if (byTime !== 0) return byTime > 0;
   return BigInt(a.id) > BigInt(b.id);
@@ -97,6 +102,15 @@ function toContact(e: repo.RotaCandidate): OnCallContact {
 function sameContact(a: OnCallContact | null, b: OnCallContact | null): boolean {
   if (a === null || b === null) return a === b;
   return a.personId === b.personId && a.phone === b.phone && a.name === b.name && a.source === b.source;
+}
+
+/** Why someone new cannot be put on a shift in the same step as being added. */
+export const NEW_PERSON_FIRST =
+  'Add someone new under “Add a person” first: their number is sent a code, and once it is verified they can go on a shift';
+
+/** Why a person whose number is not verified cannot be put on a shift. */
+function unverified(p: Person): string {
+  return `${p.name}'s number (${p.phone}) is not verified yet: enter the code sent to it (under People), or send a new one`;
 }
 
 /** The words of a test page: a text, or (`call`) what a test call says to a number that cannot take texts. */
@@ -112,7 +126,12 @@ export function testPageBody(officeName: string, personName: string, by: 'text' 
  * inactive people are never returned.
  */
 export class RotaService {
-  constructor(private readonly deps: RotaServiceDeps) {}
+  /** Codes that prove a person's number before the desk may put it on a shift. */
+  readonly verifier: PhoneVerifier;
+
+  constructor(private readonly deps: RotaServiceDeps) {
+    this.verifier = new PhoneVerifier(deps);
+  }
 
   /** The out-of-hours line from config, which answers when nobody is on the rota. */
   fallback(): OnCallContact {
@@ -321,12 +340,13 @@ export class RotaService {
   // ---- Changes made from the desk: each in one transaction with its audit entry --------------
 
   /**
-   * A shift or override from the desk's form, for someone on the staff list (`personId`) or
-   * someone new (`newPerson`: added in the same transaction, so a refused shift leaves no
-   * half-added person), audited as `actor`. Every problem is reported at once in one
-   * AppError('validation'): the shift's own fields are checked even when the new person was
-   * refused, and `formProblems` (what the caller found reading its form) are added last and win.
-   * Without a person the shift's person and phone messages are left out: the form's own say it.
+   * A shift or override from the desk's form for someone on the staff list (`personId`) whose
+   * number is verified, audited as `actor`. Someone new (`newPerson`) is refused: they are added
+   * on their own first, so that their number is proved before anyone relies on it (issue 27).
+   * Every problem is reported at once in one AppError('validation'): the shift's own fields are
+   * checked even when the person was refused, and `formProblems` (what the caller found reading
+   * its form) are added last and win. Without a person the shift's person and phone messages are
+   * left out: the form's own say it.
    */
   async addShiftFromDesk(
     input: {
@@ -343,26 +363,24 @@ export class RotaService {
   ): Promise<void> {
     await this.deps.db.transaction().execute(async (tx) => {
       const fields: RotaErrors<ShiftField> = {};
-      let person: Person | null = null;
-      if (input.newPerson) {
-        try {
-          person = await this.addPersonAudited(input.newPerson, actor, tx);
-        } catch (err) {
-          const f = validationFields(err);
-          if (!f) throw err;
-          Object.assign(fields, f);
-        }
+      // Only a verified number can be put on a shift: someone new is added on their own first
+      // (their number is sent a code), and someone chosen must have given theirs back.
+      if (input.newPerson) fields.personId = NEW_PERSON_FIRST;
+      else if (input.personId !== null && isLongRowId(input.personId)) {
+        const chosen = await repo.findPersonById(tx, input.personId);
+        if (chosen?.active && !chosen.phone_verified_at) fields.personId = unverified(chosen);
       }
       // Without a person the service still checks role, times and note.
-      const who = person ? { personId: person.id } : input.personId === null ? {} : { personId: input.personId };
+      const who = input.personId === null ? {} : { personId: input.personId };
       try {
         const { role, startsAt, endsAt, override, note } = input;
         const entry = await this.addShift(
           { ...who, role, startsAt, endsAt, override, note, createdBy: actor.email.slice(0, 200) },
           tx,
         );
-        const holder = person ?? (await repo.findPersonById(tx, entry.person_id));
+        const holder = await repo.findPersonById(tx, entry.person_id);
         const office = this.deps.config.office;
+        await queueGapCheck(tx, this.deps.clock());
         await audit(tx, {
           at: this.deps.clock(),
           actor,
@@ -383,7 +401,7 @@ export class RotaService {
         // With nobody chosen and no new person the form's own messages say what is missing; a
         // person who was chosen but has since been taken off the rota must be named, or the
         // manager is told the shift was added when nothing was.
-        if (!person && input.personId === null) {
+        if (input.personId === null) {
           delete f.phone;
           delete f.personId;
         }
@@ -447,6 +465,7 @@ export class RotaService {
         else if (!person.active) fields.personId = `${person.name} is no longer on the staff list`;
         else if (started && person.id !== before.person_id)
           fields.personId = `This ${what} has started: ${before.name} was on call. End it now and add a new one for ${person.name}`;
+        else if (person.id !== before.person_id && !person.phone_verified_at) fields.personId = unverified(person);
       }
       if (isValidDate(startsAt)) {
         // datetime-local has minutes only: the start shown on the form is the start kept.
@@ -489,6 +508,7 @@ export class RotaService {
         starts_at: from,
         ends_at: endsAt < now ? now : endsAt,
       });
+      await queueGapCheck(tx, this.deps.clock());
       await audit(tx, {
         at: now,
         actor,
@@ -547,6 +567,7 @@ export class RotaService {
         });
       }
       await repo.deleteRotaEntry(tx, entry.id);
+      await queueGapCheck(tx, this.deps.clock());
       await audit(tx, {
         at: now,
         actor,
@@ -573,12 +594,14 @@ export class RotaService {
   ): Promise<Person> {
     return this.inTransaction(db, async (tx) => {
       const person = await this.addPerson(input, tx);
+      await queueGapCheck(tx, this.deps.clock());
       await audit(tx, {
         at: this.deps.clock(),
         actor,
         action: 'rota.person_added',
         detail: { personId: person.id, name: person.name, phone: person.phone },
       });
+      await this.verifier.send(tx, person.id, actor);
       return person;
     });
   }
@@ -592,12 +615,14 @@ export class RotaService {
       const before = await repo.findPersonById(tx, personId);
       if (!before?.active) throw new AppError('not_found', 'There is no such person on the staff list.');
       const after = await this.updatePersonPhone(personId, phone, tx);
+      await queueGapCheck(tx, this.deps.clock());
       await audit(tx, {
         at: this.deps.clock(),
         actor,
         action: 'rota.phone_changed',
         detail: { personId, name: after.name, from: before.phone, to: after.phone },
       });
+      if (!after.phone_verified_at) await this.verifier.send(tx, personId, actor);
       return after;
     });
   }
@@ -606,6 +631,7 @@ export class RotaService {
   async deactivatePersonAudited(personId: string, actor: Actor): Promise<Person> {
     return this.deps.db.transaction().execute(async (tx) => {
       const person = await this.deactivatePerson(personId, tx);
+      await queueGapCheck(tx, this.deps.clock());
       await audit(tx, {
         at: this.deps.clock(),
         actor,
@@ -656,6 +682,11 @@ export class RotaService {
     if (!e164) return false;
     if (e164 === this.deps.config.onCall.fallbackNumber) return true;
     return repo.isActivePersonPhone(db, e164);
+  }
+
+  /** Tells the gap check that the rota changed in `tx` (it runs once the change commits; many changes, one check). */
+  async rotaChanged(tx: Tx): Promise<void> {
+    await queueGapCheck(tx, this.deps.clock());
   }
 
   /** Runs `fn` in the caller's transaction when given one, else in a new one. */

@@ -21,6 +21,8 @@ export interface PersonTable {
   active: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
+  /** When `phone` was proved by a code (verification.service.ts); null: not yet, and not choosable for a shift. */
+  phone_verified_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export type Person = Selectable<PersonTable>;
 export type NewPerson = Insertable<PersonTable>;
@@ -36,6 +38,13 @@ export interface RotaEntryTable {
   note: string | null;
   created_at: ColumnType<Date, Date | undefined, never>;
   created_by: string;
+  /** Handoff reminders (sql/20261207140000_rota_guard.sql): when the reminder went, OK came, managers were alerted, the end text went. */
+  reminded_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  confirmed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  unconfirmed_alerted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  end_notified_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The rotation that generated it (sql/20261207180000_rotations.sql); null for one made by hand, which beats it. */
+  rotation_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type RotaEntry = Selectable<RotaEntryTable>;
 export type NewRotaEntry = Insertable<RotaEntryTable>;

@@ -51,8 +51,83 @@ function localValue(d: Date, zone: string): string {
  * The shifts and overrides touching the fortnight, each with an edit form (who, from, to), and
  * "End now" once it has started or a confirmed delete before then.
  */
+/** Beside a reminded shift: confirmed (OK by text), or still awaiting it. Nothing before its reminder. */
+function Confirmation(p: { at: Date | null | undefined; office: OfficeConfig; now: Date }) {
+  if (p.at === undefined) return null;
+  return p.at ? (
+    <span class="tag tag--ok"> confirmed {formatShortTime(p.at, p.office, p.now)}</span>
+  ) : (
+    <strong class="tag tag--warn"> not confirmed</strong>
+  );
+}
+
+/** Beside a number not yet proved: the code's form, and a new code. */
+function Unverified(p: {
+  person: Person;
+  csrf: string;
+  problem: RotaProblem | undefined;
+  sentAt: Date | undefined;
+  office: OfficeConfig;
+  now: Date;
+}) {
+  const x = p.person;
+  const mine = p.problem?.form === 'code' && p.problem.rowId === x.id ? p.problem : undefined;
+  return (
+    <div class="verify">
+      <strong class="tag tag--warn"> not verified</strong>
+      <span class="hint">
+        {p.sentAt ? ` Code sent ${formatShortTime(p.sentAt, p.office, p.now)}.` : ' No code waiting.'} Cannot be put on
+        a shift until verified.
+      </span>
+      <details class="row-details" open={Boolean(mine)}>
+        <summary>
+          Enter code<span class="visually-hidden"> for {x.name}</span>
+        </summary>
+        <form method="post" action={`/desk/rota/people/${x.id}/verify`} novalidate>
+          <Csrf token={p.csrf} />
+          <Field
+            id={`code-${x.id}`}
+            name="code"
+            label={`Code sent to ${x.name}`}
+            error={mine?.errors.code}
+            attrs={{ inputmode: 'numeric', autocomplete: 'one-time-code', value: '' }}
+          />
+          <button type="submit" class="button">
+            Verify number
+          </button>
+        </form>
+        <form method="post" action={`/desk/rota/people/${x.id}/send-code`} class="inline-form">
+          <Csrf token={p.csrf} />
+          <button type="submit" class="button button--secondary">
+            Send a new code<span class="visually-hidden"> to {x.name}</span>
+          </button>
+        </form>
+      </details>
+    </div>
+  );
+}
+
+/** When a person's number last took a page or test, and whether the last one failed. */
+function LastReached(p: {
+  reach: { last: { at: Date; ok: boolean }; lastOk: Date | null } | undefined;
+  office: OfficeConfig;
+  now: Date;
+}) {
+  if (!p.reach) return <span class="hint">No page or test yet</span>;
+  const when = (d: Date) => formatShortTime(d, p.office, p.now);
+  return (
+    <>
+      {p.reach.lastOk ? <span>Reached {when(p.reach.lastOk)}</span> : <span class="hint">Never reached</span>}
+      {p.reach.last.ok ? null : (
+        <strong class="tag tag--warn"> last page or test failed {when(p.reach.last.at)}</strong>
+      )}
+    </>
+  );
+}
+
 function Entries(p: {
   entries: RotaEntryWithPerson[];
+  confirmations?: ReadonlyMap<string, Date | null>;
   people: Person[];
   office: OfficeConfig;
   now: Date;
@@ -100,7 +175,10 @@ function Entries(p: {
                   }}
                 />
               </td>
-              <td data-label="Role">{e.role === 'primary' ? 'On call' : 'Backup'}</td>
+              <td data-label="Role">
+                {e.role === 'primary' ? 'On call' : 'Backup'}
+                <Confirmation at={p.confirmations?.get(e.id)} office={p.office} now={p.now} />
+              </td>
               <td data-label="Actions" class="row-actions">
                 <details class="row-details" open={Boolean(mine)}>
                   <summary>
@@ -117,8 +195,12 @@ function Entries(p: {
                       as="select"
                     >
                       {p.people.map((x) => (
-                        <option value={x.id} selected={personId === x.id}>
-                          {x.name} ({x.phone})
+                        <option
+                          value={x.id}
+                          selected={personId === x.id}
+                          disabled={!x.phone_verified_at && x.id !== e.person_id}
+                        >
+                          {x.name} ({x.phone}){x.phone_verified_at ? '' : ' (number not verified)'}
                         </option>
                       ))}
                     </Field>
@@ -190,6 +272,19 @@ export interface RotaPageProps {
   problem?: RotaProblem;
   /** Numbers that texted STOP (sms_opt_out): pages to them go as calls. */
   optOuts?: ReadonlySet<string>;
+  /** People with a verification code waiting, and when it was sent. */
+  codesSent?: ReadonlyMap<string, Date>;
+  /** Open gaps in the rota (rota-guard.service.ts), each with its words. */
+  gaps?: ReadonlyArray<{ startsAt: Date; endsAt: Date; text: string }>;
+  /** Reminded entries by id: when confirmed, or null when still awaiting OK. */
+  confirmations?: ReadonlyMap<string, Date | null>;
+  /** Per phone: when a page or test last reached it, and whether the last one failed. */
+  reach?: ReadonlyMap<string, { last: { at: Date; ok: boolean }; lastOk: Date | null }>;
+}
+
+/** Whether any open gap overlaps [from, to). */
+function inGap(gaps: RotaPageProps['gaps'], from: Date, to: Date): boolean {
+  return (gaps ?? []).some((g) => g.startsAt < to && from < g.endsAt);
 }
 
 /** Beside a number that texted STOP: Press Desk does not text it, so its pages are calls (paging escalates past the text). */
@@ -278,6 +373,12 @@ export function RotaPage(p: RotaPageProps) {
       <Notice text={p.notice} />
       <h1>On-call rota</h1>
       <p class="hint">All times are office time ({p.office.timezone}).</p>
+      <p>
+        <a href="/desk/rota/feeds">Calendar feeds</a>: put shifts in Outlook or another calendar.
+      </p>
+      <p>
+        <a href="/desk/rota/rotations">Repeating rotations</a>: shifts generated in turn from a list of people.
+      </p>
 
       <section
         aria-labelledby="now-title"
@@ -309,6 +410,21 @@ export function RotaPage(p: RotaPageProps) {
         ) : null}
       </section>
 
+      {p.gaps?.length ? (
+        <section aria-labelledby="gaps-title" class="panel rota-gaps">
+          <h2 id="gaps-title">{p.gaps.length === 1 ? 'A gap in the rota' : `${p.gaps.length} gaps in the rota`}</h2>
+          <p>
+            Out of hours in these stretches, urgent enquiries go to the out-of-hours line or to a number that failed its
+            last page or test. Add a shift, or fix the number and send a test page.
+          </p>
+          <ul>
+            {p.gaps.map((g) => (
+              <li>{g.text}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       <h2 id="schedule-title">The next {p.days} days</h2>
       <table class="rota-table stack" aria-labelledby="schedule-title">
         <thead>
@@ -321,7 +437,13 @@ export function RotaPage(p: RotaPageProps) {
         </thead>
         <tbody>
           {p.segments.map((s) => (
-            <tr class={s.primary.source === 'fallback' ? 'is-fallback' : undefined}>
+            <tr
+              class={
+                [s.primary.source === 'fallback' ? 'is-fallback' : '', inGap(p.gaps, s.from, s.to) ? 'is-gap' : '']
+                  .filter(Boolean)
+                  .join(' ') || undefined
+              }
+            >
               <td data-label="From">
                 <time datetime={s.from.toISOString()}>{when(s.from)}</time>
               </td>
@@ -347,6 +469,7 @@ export function RotaPage(p: RotaPageProps) {
         now={p.now}
         csrf={csrf}
         problem={problem?.form === 'entry' ? problem : undefined}
+        confirmations={p.confirmations}
       />
 
       <h2 id="people-title">People who can be on call</h2>
@@ -356,6 +479,7 @@ export function RotaPage(p: RotaPageProps) {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Phone</th>
+              <th scope="col">Last page or test</th>
               <th scope="col">Actions</th>
             </tr>
           </thead>
@@ -371,6 +495,19 @@ export function RotaPage(p: RotaPageProps) {
                     <a href={`tel:${x.phone}`}>{x.phone}</a>
                     <OptOutTag phone={x.phone} optOuts={p.optOuts} />
                     <NoTexts phone={x.phone} />
+                    {x.phone_verified_at ? null : (
+                      <Unverified
+                        person={x}
+                        csrf={csrf}
+                        problem={problem}
+                        sentAt={p.codesSent?.get(x.id)}
+                        office={p.office}
+                        now={p.now}
+                      />
+                    )}
+                  </td>
+                  <td data-label="Last page or test">
+                    <LastReached reach={p.reach?.get(x.phone)} office={p.office} now={p.now} />
                   </td>
                   <td data-label="Actions" class="row-actions">
                     <form method="post" action={`/desk/rota/people/${x.id}/test-page`} class="inline-form">
@@ -440,8 +577,8 @@ export function RotaPage(p: RotaPageProps) {
           >
             <option value="">Someone new (enter below)</option>
             {p.people.map((x) => (
-              <option value={x.id} selected={sv.personId === x.id}>
-                {x.name} ({x.phone})
+              <option value={x.id} selected={sv.personId === x.id} disabled={!x.phone_verified_at}>
+                {x.name} ({x.phone}){x.phone_verified_at ? '' : ' (number not verified)'}
               </option>
             ))}
           </Field>

@@ -12,6 +12,8 @@ import {
   loginAs,
   type DeskClient,
 } from '../support/desk-client.js';
+import { NEW_PERSON_FIRST } from '../../src/oncall/rota.service.js';
+import { numbersVerified } from '../support/rota.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // Friday 3 July 2026, 12:00 in London (BST, UTC+1): office time differs from UTC, so a time read
@@ -70,11 +72,13 @@ describe('the rota page', () => {
     );
     expect(page.body).toContain('aria-current="page"');
 
+    // Someone new is added first, and their number verified (issue 27), then put on a shift.
+    await mona.post('/desk/rota/people', { name: 'Jo Smith', phone: '07911 123456' });
+    await numbersVerified(h.database.db);
     const res = await mona.post(
       '/desk/rota/shifts',
       shiftForm({
-        name: 'Jo Smith',
-        phone: '07911 123456',
+        personId: (await personByPhone(JO_PHONE)).id,
         startsAt: '2026-07-03T17:00',
         endsAt: '2026-07-06T09:00',
         note: 'Weekend cover',
@@ -104,7 +108,7 @@ describe('the rota page', () => {
     expect(seen).toContain(`Fri 3 Jul 12:00 Fri 3 Jul 17:00 Out-of-hours line ${FALLBACK} (nobody on the rota)`);
     // The last segment runs to the end of the fortnight.
     expect(seen).toContain('Mon 6 Jul 09:00 Fri 17 Jul 12:00 Out-of-hours line');
-    expect(seen).toMatch(/People who can be on call Name Phone Actions Jo Smith \+447911123456/);
+    expect(seen).toMatch(/People who can be on call Name Phone Last page or test Actions Jo Smith \+447911123456/);
 
     const trail = await auditActions();
     expect(trail.map((a) => a.action)).toEqual(expect.arrayContaining(['rota.person_added', 'rota.shift_added']));
@@ -124,12 +128,14 @@ describe('the rota page', () => {
     expect((await mona.post('/desk/rota/people', { name: 'Sam Lee', phone: '+44 7911 123457' })).location).toBe(
       '/desk/rota?done=person',
     );
-    await mona.post(
-      '/desk/rota/shifts',
-      shiftForm({ name: 'Jo Smith', phone: '07911123456', startsAt: '2026-07-03T09:00', endsAt: '2026-07-10T09:00' }),
-    );
+    await mona.post('/desk/rota/people', { name: 'Jo Smith', phone: '07911123456' });
+    await numbersVerified(h.database.db);
     const sam = await personByPhone(SAM_PHONE);
     const jo = await personByPhone(JO_PHONE);
+    await mona.post(
+      '/desk/rota/shifts',
+      shiftForm({ personId: jo.id, startsAt: '2026-07-03T09:00', endsAt: '2026-07-10T09:00' }),
+    );
 
     let res = await mona.post(
       '/desk/rota/shifts',
@@ -173,7 +179,9 @@ describe('the rota page', () => {
       'user.created',
       'login',
       'rota.person_added',
+      'rota.verification_sent',
       'rota.person_added',
+      'rota.verification_sent',
       'rota.shift_added',
       'rota.shift_added',
       'rota.override_added',
@@ -194,13 +202,13 @@ describe('the rota page', () => {
     expect(res.body).toMatch(/<title>Error: On-call rota/);
     expect((await personByPhone(JO_PHONE)).id).toBe(jo.id);
 
-    // Someone new with a bad number: the message sits beside the new person's phone field.
+    // Someone new on the shift form: refused (they are added first, to verify their number), what was typed kept.
     res = await mona.post(
       '/desk/rota/shifts',
       shiftForm({ name: 'Pat New', phone: '0791', startsAt: '2026-07-03T17:00', endsAt: '2026-07-04T09:00' }),
     );
     expect(res.status).toBe(422);
-    expect(fieldError(res.body, 'shift-phone')).toBe('Enter a phone number, like 07911 123456 or +44 7911 123456');
+    expect(fieldError(res.body, 'shift-personId')).toBe(NEW_PERSON_FIRST);
     expect(inputValue(res.body, 'shift-name')).toBe('Pat New');
     expect(inputValue(res.body, 'shift-startsAt')).toBe('2026-07-03T17:00');
 
@@ -214,7 +222,9 @@ describe('the rota page', () => {
 
     res = await mona.post(`/desk/rota/people/${jo.id}/phone`, { phone: '07911 123458' });
     expect(res.status).toBe(303);
-    expect(text((await mona.get(res.location!)).body)).toContain('The phone number has been changed.');
+    expect(text((await mona.get(res.location!)).body)).toContain(
+      'The phone number has been changed and a code sent to it.',
+    );
     expect((await personByPhone('+447911123458')).id).toBe(jo.id);
     const changed = (await auditActions()).find((a) => a.action === 'rota.phone_changed');
     expect(changed).toMatchObject({
@@ -268,7 +278,7 @@ describe('the rota page', () => {
       'no name for someone new',
       { phone: '07911 123459', startsAt: '2026-07-03T17:00', endsAt: '2026-07-04T09:00', role: 'sideways' },
       {
-        'shift-name': 'Enter the person’s name',
+        'shift-personId': NEW_PERSON_FIRST,
         'shift-role': 'Choose primary (the on-call press officer) or backup (the next contact)',
       },
     ],
@@ -297,12 +307,15 @@ describe('the rota page', () => {
       `A test page to Jo Smith on ${JO_PHONE} has been queued.`,
     );
 
-    await h.twilio.waitForMessages(1);
+    await h.twilio.waitForMessages(2);
     await h.jobs.settle();
-    const sent = h.twilio.messages.filter((m) => m.to === JO_PHONE);
-    expect(sent).toHaveLength(1);
-    expect(sent[0].body).toContain('test page for Jo Smith');
-    expect(h.twilio.messages).toHaveLength(1);
+    // Adding Jo sent a code to verify the number (issue 27); the test page is the other text.
+    const sent = h.twilio.messages.filter((m) => m.to === JO_PHONE).map((m) => m.body ?? '');
+    expect(sent).toEqual([
+      expect.stringMatching(/^Press Office desk: \d{6} is the code to verify this number for the on-call rota\./),
+      expect.stringContaining('test page for Jo Smith'),
+    ]);
+    expect(h.twilio.messages).toHaveLength(2);
     const entry = (await auditActions()).find((a) => a.action === 'rota.test_page_queued');
     expect(entry).toMatchObject({ user_email: MANAGER.email, detail: { name: 'Jo Smith', phone: JO_PHONE } });
     // It belongs to no enquiry, so no timeline has it.
@@ -312,11 +325,13 @@ describe('the rota page', () => {
 
   it('takes a person off the rota: their shifts stop counting', async () => {
     const { mona } = await start();
+    await mona.post('/desk/rota/people', { name: 'Jo Smith', phone: JO_PHONE });
+    await numbersVerified(h.database.db);
+    const jo = await personByPhone(JO_PHONE);
     await mona.post(
       '/desk/rota/shifts',
-      shiftForm({ name: 'Jo Smith', phone: JO_PHONE, startsAt: '2026-07-03T09:00', endsAt: '2026-07-10T09:00' }),
+      shiftForm({ personId: jo.id, startsAt: '2026-07-03T09:00', endsAt: '2026-07-10T09:00' }),
     );
-    const jo = await personByPhone(JO_PHONE);
     expect(await h.services.rota.onCallAt(new Date('2026-07-04T12:00:00Z'))).toMatchObject({ personId: jo.id });
     const res = await mona.post(`/desk/rota/people/${jo.id}/deactivate`);
     expect(res.status).toBe(303);
@@ -575,8 +590,16 @@ describe('access to the manager pages', () => {
     return [...nav.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => `${m[2]} ${m[1]}`);
   }
 
-  it('manager areas are the rota, colleagues, users, audit log and data requests, each registered by its feature', () => {
-    expect([...MANAGER_AREAS].sort()).toEqual(['/audit', '/colleagues', '/privacy', '/rota', '/users']);
+  it('manager areas are the rota, colleagues, users, audit log, data requests and the on-call hours report, each registered by its feature', () => {
+    expect([...MANAGER_AREAS].sort()).toEqual([
+      '/audit',
+      '/colleagues',
+      '/privacy',
+      '/reports/oncall',
+      '/reports/oncall.csv',
+      '/rota',
+      '/users',
+    ]);
   });
 
   it('the header shows an officer the queue, incidents and reports, and a manager the manager sections too', async () => {

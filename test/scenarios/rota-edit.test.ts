@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeEntities, fieldError, loginAs, type DeskClient } from '../support/desk-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { numbersVerified } from '../support/rota.js';
 import type { RotaRole } from '../../src/oncall/rota.tables.js';
 
 // Issue 23, item 8: a rota shift can be edited and deleted from the desk, and paging follows.
@@ -21,6 +22,7 @@ async function start(opts: { jobs?: boolean } = {}) {
   await h.services.users.create({ ...MANAGER, role: 'manager' }, TEST);
   const jo = await h.services.rota.addPerson({ name: 'Jo Smith', phone: JO });
   const sam = await h.services.rota.addPerson({ name: 'Sam Patel', phone: SAM });
+  await numbersVerified(h.database.db);
   const mona = await loginAs(h, MANAGER.email, MANAGER.password);
   return { jo, sam, mona };
 }

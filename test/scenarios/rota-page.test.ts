@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RotaRole } from '../../src/oncall/rota.tables.js';
 import { decodeEntities, fieldError, inputValue, loginAs, type DeskClient } from '../support/desk-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { numbersVerified } from '../support/rota.js';
 
 // Christmas Eve 2026, 18:00 (UTC is office time in winter): the office is closed.
 const CHRISTMAS_EVE_6PM = '2026-12-24T18:00:00Z';
@@ -27,6 +28,7 @@ async function start() {
   await h.services.users.create({ ...MANAGER, role: 'manager' }, TEST);
   const jo = await h.services.rota.addPerson({ name: 'Jo Smith', phone: JO });
   const sam = await h.services.rota.addPerson({ name: 'Sam Patel', phone: SAM });
+  await numbersVerified(h.database.db);
   const mona = await loginAs(h, MANAGER.email, MANAGER.password);
   return { jo, sam, mona };
 }

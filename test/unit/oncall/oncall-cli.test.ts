@@ -204,6 +204,8 @@ describe('npm run oncall', () => {
       .execute();
     expect(trail).toEqual([
       { action: 'rota.phone_changed', user_email: 'cli:jo' },
+      // The new number is sent a code to verify it (issue 27).
+      { action: 'rota.verification_sent', user_email: 'cli:jo' },
       { action: 'rota.person_deactivated', user_email: expect.stringMatching(/^cli:/) },
     ]);
 

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../src/audit/audit.repository.js';
 import { parseFileConfig } from '../../../src/config.js';
 import { AppError } from '../../../src/http/errors.js';
-import { RotaService } from '../../../src/oncall/rota.service.js';
+import { NEW_PERSON_FIRST, RotaService } from '../../../src/oncall/rota.service.js';
 import type { Person } from '../../../src/oncall/rota.tables.js';
 import { TestClock } from '../../support/clock.js';
-import { pageLinksFor } from '../../support/rota.js';
+import { numbersVerified, pageLinksFor } from '../../support/rota.js';
 import { createTestDatabase, someoneWaitsOnALock, type TestDatabase } from '../../support/db.js';
 
 // The rota's rules as a manager meets them on the desk and the CLI: what is refused, in which
@@ -249,7 +249,8 @@ describe('a phone number changed', () => {
     expect(await revoked()).toEqual([false, false]);
     await rota.changePhoneAudited(jo.id, '07911 123458', MANAGER);
     expect(await revoked()).toEqual([true, false]);
-    expect(await auditActions()).toEqual(['rota.phone_changed']);
+    // The new number is sent a code: it must be verified before new shifts (issue 27).
+    expect(await auditActions()).toEqual(['rota.phone_changed', 'rota.verification_sent']);
   });
 
   it('fails with the database’s own error when the database refuses the change', async () => {
@@ -354,7 +355,7 @@ describe('a shift added from the desk', () => {
     ...extra,
   });
 
-  it('names a chosen person who has left the staff list, and rolls back a new person when the shift is refused', async () => {
+  it('names a chosen person who has left the staff list, and refuses someone new (added on their own first, to verify their number)', async () => {
     const jo = await rota.addPerson(JO);
     await rota.deactivatePerson(jo.id);
     let err = await rejection(rota.addShiftFromDesk(form({ personId: jo.id }), {}, MANAGER));
@@ -364,7 +365,7 @@ describe('a shift added from the desk', () => {
     err = await rejection(rota.addShiftFromDesk(form({ override: true }), { personId: 'Choose someone' }, MANAGER));
     expect(err.message).toBe('The override could not be added');
     expect(err.details.fields).toEqual({ personId: 'Choose someone' });
-    // A new person with a good number but a shift that ends before it starts: nobody is added.
+    // A new person, and a shift that ends before it starts: both said, and nobody is added.
     err = await rejection(
       rota.addShiftFromDesk(
         form({ endsAt: inMs(-HOUR), newPerson: { name: 'Sam Lee', phone: SAM.phone } }),
@@ -372,41 +373,42 @@ describe('a shift added from the desk', () => {
         MANAGER,
       ),
     );
-    expect(err.details.fields).toEqual({ endsAt: 'The shift must end after it starts' });
+    expect(err.details.fields).toEqual({ personId: NEW_PERSON_FIRST, endsAt: 'The shift must end after it starts' });
     expect(await rota.findPersonByPhone(SAM.phone)).toBeNull();
     expect(await auditActions()).toEqual([]);
   });
 
   it('records a changer’s email of any length, cut to the 200 characters the rota keeps', async () => {
     const jo = await rota.addPerson(JO);
+    await numbersVerified(database.db);
     const longEmail = `${'m'.repeat(240)}@press.example`;
     await rota.addShiftFromDesk(form({ personId: jo.id }), {}, { userId: null, email: longEmail });
     const [row] = await database.db.selectFrom('rota_entry').select('created_by').execute();
     expect(row.created_by).toBe(longEmail.slice(0, 200));
   });
 
-  it('fails whole, with the database’s own error, when the database refuses the person or the shift', async () => {
-    for (const table of ['person', 'rota_entry']) {
+  it('fails whole, with the database’s own error, when the database refuses the shift', async () => {
+    const jo = await rota.addPerson(JO);
+    await numbersVerified(database.db);
+    for (const table of ['rota_entry', 'audit_log']) {
       await sql`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'disk full (test)'; END $$`.execute(database.db);
       await sql`CREATE TRIGGER refuse BEFORE INSERT ON ${sql.table(table)} FOR EACH ROW EXECUTE FUNCTION refuse()`.execute(
         database.db,
       );
       try {
-        await expect(
-          rota.addShiftFromDesk(form({ newPerson: { name: 'Sam Lee', phone: SAM.phone } }), {}, MANAGER),
-        ).rejects.toThrow('disk full (test)');
+        await expect(rota.addShiftFromDesk(form({ personId: jo.id }), {}, MANAGER)).rejects.toThrow('disk full (test)');
       } finally {
         await sql`DROP FUNCTION refuse() CASCADE`.execute(database.db);
       }
     }
-    expect(await rota.findPersonByPhone(SAM.phone)).toBeNull();
     expect(await database.db.selectFrom('rota_entry').select('id').execute()).toEqual([]);
     expect(await auditActions()).toEqual([]);
   });
 
   it('audits who was put on, with their number', async () => {
     const jo = await rota.addPerson(JO);
+    await numbersVerified(database.db);
     await rota.addShiftFromDesk(form({ personId: jo.id, role: 'backup' }), {}, MANAGER);
     const [row] = await database.db.selectFrom('audit_log').select(['action', 'user_email', 'detail']).execute();
     expect(row).toMatchObject({

@@ -34,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(async () => database?.drop());
 beforeEach(async () => {
-  await sql`TRUNCATE rota_entry, person RESTART IDENTITY`.execute(database.db);
+  await sql`TRUNCATE rota_entry, person RESTART IDENTITY CASCADE`.execute(database.db);
   clock.set('2026-11-20T12:00:00Z');
 });
 
@@ -265,7 +265,7 @@ describe('schedule', () => {
         fc.array(entry, { maxLength: 8 }),
         fc.array(fc.integer({ min: -2, max: 95 }), { minLength: 1, maxLength: 5 }),
         async (entries, probes) => {
-          await sql`TRUNCATE rota_entry`.execute(database.db);
+          await sql`TRUNCATE rota_entry CASCADE`.execute(database.db);
           for (const e of entries) {
             // Sometimes the same creation time, so the id tie-break is exercised too.
             if (e.tick) clock.advance(1000);
