@@ -31,10 +31,11 @@ export const oncallFeature: FeatureDescriptor<Services> = {
     // The rota's calendar feeds (issue 27, item 6) and repeating rotations (item 5): under
     // /rota, so managers only by the entry above (`/rota` covers everything below it).
     { build: (s) => feedDeskRoutes(s) },
-    { build: (s) => rotationRoutes({ ...s, rotations: rotationsFor(s) }) },
+    // Named fields, not a spread of the services: the desk's route table is also read over stand-ins.
+    { build: (s) => rotationRoutes({ clock: s.clock, config: s.config, rota: s.rota, rotations: rotationsFor(s) }) },
     // Cover requests (issue 27, item 4): every signed-in user's own page, not under /rota. No
     // header section (the officer's header stays queue, incidents, reports).
-    { build: (s) => coverDeskRoutes({ ...s, cover: coverFor(s) }) },
+    { build: (s) => coverDeskRoutes({ db: s.db, clock: s.clock, config: s.config, rota: s.rota, cover: coverFor(s) }) },
   ],
   routes: [
     twilioWebhooks((s, auth) => twilioCallbackRoutes({ paging: s.paging, ...auth })),

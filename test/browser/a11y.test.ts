@@ -118,6 +118,8 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
   let previewPath: string;
   /** A colleague in the directory (issue 26), with a long name and role. */
   let colleagueId: string;
+  /** A repeating rotation (issue 27). */
+  let rotationId: string;
   /** The colleague's answer link (`/q/{token}`) to the question the officer asked about `longReference`. */
   let answerPath: string;
   /** The approver's link (`/s/{token}`) to the response the officer sent for sign-off on `longReference`. */
@@ -218,6 +220,24 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     for (const c of [phone, desktop]) c.setDefaultTimeout(10_000);
     incidentId = await declareIncident(m);
     colleagueId = await addColleague(m);
+    // A repeating rotation (issue 27) for its own page; no members, so it generates nothing.
+    rotationId = (
+      await database.db
+        .insertInto('rotation')
+        .values({
+          name: 'Press office weekly',
+          role: 'primary',
+          handover_weekday: 5,
+          handover_time: '17:00',
+          length_days: 7,
+          start_date: '2026-01-02',
+          created_at: new Date(),
+          created_by: 'a11y',
+          updated_at: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     answerPath = await askColleague(o);
     approverPath = await sendForSignOff(o);
     await Promise.all([m.close(), o.close()]);
@@ -650,6 +670,11 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
       '/desk/reports/oncall?month=nonsense',
     ],
     '/rota': () => ['/desk/rota'],
+    '/rota/feeds': () => ['/desk/rota/feeds'],
+    '/rota/rotations': () => ['/desk/rota/rotations'],
+    '/rota/rotations/:id': () => [`/desk/rota/rotations/${rotationId}`],
+    // The manager has no rota person (no mobile): the page says so.
+    '/cover': () => ['/desk/cover'],
     '/colleagues': () => ['/desk/colleagues'],
     '/colleagues/:id': () => [`/desk/colleagues/${colleagueId}`],
     '/colleagues/:id/erase': () => [`/desk/colleagues/${colleagueId}/erase`],

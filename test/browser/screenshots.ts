@@ -2,11 +2,14 @@
  * Screenshots for the README and docs/using.md: docs/queue.png, docs/enquiry.png and
  * docs/form.png, at 1280×900 (full page); docs/enquiry-signoff.png, an enquiry's questions to
  * colleagues and its draft awaiting sign-off at 1280 (those two panels), and
- * docs/approver-phone.png, the approver's page for that draft on a 320px phone (issue 26). From
- * the real service with realistic enquiries. Not part of the test run:
+ * docs/approver-phone.png, the approver's page for that draft on a 320px phone (issue 26);
+ * docs/rota.png, the rota page as a manager sees it at 1280 (down to its people) with a gap in red, a shift
+ * confirmed and one awaiting OK, a number not verified and one whose last test failed (issue 27).
+ * From the real service with realistic enquiries. Not part of the test run:
  *
  *   npx tsx test/browser/screenshots.ts                      # all of them
  *   npx tsx test/browser/screenshots.ts approver-phone.png   # only those named
+ *   npx tsx test/browser/screenshots.ts rota.png             # only the rota (quick: no enquiries)
  *
  * Database: a fresh database on DATABASE_URL's server when it is set (dropped afterwards),
  * otherwise a throw-away embedded PostgreSQL. Two service processes share it, as a scaled-out
@@ -14,7 +17,9 @@
  * enquiries; "night" (web only, office closed) takes the out-of-hours ones, so the queue shows
  * both honestly. Twilio is the fake one from the tests. Everything is done through the public
  * API, signed Twilio webhooks and the desk in the browser, except that some enquiries are moved a
- * few hours into the past (as if they had arrived earlier) so the queue has overdue work.
+ * few hours into the past (as if they had arrived earlier) so the queue has overdue work, and the
+ * rota's confirmations, failed test and gaps are written in SQL (a real gap check needs out-of-hours
+ * stretches, and this office is always open).
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -23,7 +28,7 @@ import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { sql } from 'kysely';
 import pg from 'pg';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded.js';
 import { launchBrowser, BROWSER_SKIP_MESSAGE } from '../support/browser.js';
 import { REPO_ROOT, startService, stopAllServices, type ServiceProcess } from '../support/service-process.js';
@@ -65,7 +70,7 @@ const PHONE_CONTEXT = {
   timezoneId: 'Europe/London',
 };
 
-const SHOTS = ['queue.png', 'enquiry.png', 'form.png', 'enquiry-signoff.png', 'approver-phone.png'];
+const SHOTS = ['queue.png', 'enquiry.png', 'form.png', 'enquiry-signoff.png', 'approver-phone.png', 'rota.png'];
 /** The files named on the command line (default: all). */
 const ONLY = process.argv.slice(2);
 const unknown = ONLY.filter((f) => !SHOTS.includes(f));
@@ -173,6 +178,112 @@ async function askColleague(page: Page, who: string, question: string): Promise<
   await post(page, 'Send the question');
 }
 
+/** On the rota besides Jo and Rob (issue 27): one whose last test page failed, one not yet verified. */
+const FAILED = { name: 'Priya Shah', phone: '+447911234569' };
+const UNVERIFIED = { name: 'Dan Hughes', phone: '+447911234570' };
+
+/**
+ * docs/rota.png: the rota page a manager sees at 1280, once the gap check that adding Jo and Rob
+ * queued has run (it would otherwise resolve the gaps written here). Jo confirmed her shift, Rob
+ * has not confirmed his; nobody is on call from the end of theirs until Priya's, whose last test
+ * page was undelivered (so her shift is a gap too); Dan's number is not verified.
+ */
+async function rotaShot(browser: Browser, d: Desk): Promise<void> {
+  await waitUntil(
+    'the gap check to run',
+    async () =>
+      (
+        await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'rota_gap_check'`.execute(d.db)
+      ).rows[0].n === 0 || null,
+    20_000,
+    250,
+  );
+  const now = Date.now();
+  // Whole hours, as a rota is written.
+  const at = (h: number) => new Date(Math.floor(now / HOUR) * HOUR + h * HOUR);
+  const verified = at(-24 * 7);
+  await d.db
+    .updateTable('person')
+    .set({ phone_verified_at: verified })
+    .where('phone', 'in', [ON_CALL.phone, BACKUP.phone])
+    .execute();
+  const [priya] = await d.db
+    .insertInto('person')
+    .values([
+      { ...FAILED, phone_verified_at: verified },
+      { ...UNVERIFIED, phone_verified_at: null },
+    ])
+    .returning('id')
+    .execute();
+  const shiftOf = (phone: string) =>
+    d.db
+      .updateTable('rota_entry')
+      .where('person_id', '=', (eb) => eb.selectFrom('person').select('id').where('phone', '=', phone))
+      .where('ends_at', '>', new Date(now));
+  await shiftOf(ON_CALL.phone)
+    .set({ reminded_at: new Date(now - 8 * HOUR), confirmed_at: new Date(now - 7.8 * HOUR) })
+    .execute();
+  await shiftOf(BACKUP.phone)
+    .set({ reminded_at: new Date(now - 8 * HOUR) })
+    .execute();
+  // Jo's and Rob's shifts end together; the gap starts there.
+  const { ends_at: theirEnd } = await d.db
+    .selectFrom('rota_entry')
+    .select('ends_at')
+    .where('role', '=', 'primary')
+    .orderBy('ends_at', 'desc')
+    .executeTakeFirstOrThrow();
+  await d.db
+    .insertInto('rota_entry')
+    .values({ person_id: priya!.id, role: 'primary', starts_at: at(42), ends_at: at(58), created_by: d.manager.email })
+    .execute();
+  await d.db
+    .insertInto('outbound_message')
+    .values({
+      owner_kind: 'message',
+      medium: 'sms',
+      idempotency_key: 'test-page:screenshots',
+      to_number: FAILED.phone,
+      content: 'Press Office test page',
+      state: 'sent',
+      provider_status: 'undelivered',
+      created_at: new Date(now - 3 * HOUR),
+    })
+    .execute();
+  await d.db
+    .insertInto('rota_gap')
+    .values([
+      { starts_at: theirEnd, ends_at: at(42), reason: 'nobody', person_id: null, found_at: at(-1), resolved_at: null },
+      {
+        starts_at: at(42),
+        ends_at: at(58),
+        reason: 'failed_number',
+        person_id: priya!.id,
+        found_at: new Date(now - 3 * HOUR),
+        resolved_at: null,
+      },
+    ])
+    .execute();
+  const ctx = await browser.newContext(BROWSER_CONTEXT);
+  ctx.setDefaultTimeout(15_000);
+  const page = await ctx.newPage();
+  await signIn(page, d.baseUrl, d.manager);
+  await page.goto(`${d.baseUrl}/desk/rota`);
+  await page.locator('.rota-table tr.is-gap').first().waitFor();
+  // From the top to the people list: the add forms below it are in the text already.
+  const people = await page.locator('.rota-people').boundingBox();
+  if (!people) throw new Error('the rota page has no people list');
+  await page.screenshot({
+    path: join(DOCS, 'rota.png'),
+    fullPage: true,
+    clip: { x: 0, y: 0, width: 1280, height: people.y + people.height + 16 },
+  });
+  await ctx.close();
+  log('wrote docs/rota.png');
+}
+
 /** "07911 200001" as Twilio writes it. */
 const e164 = (mobile: string) => `+44${mobile.replace(/\s/g, '').slice(1)}`;
 
@@ -219,6 +330,9 @@ async function main(): Promise<void> {
     const now = Date.now();
     await d.addToRota({ ...ON_CALL, from: new Date(now - 6 * HOUR), to: new Date(now + 18 * HOUR) });
     await d.addToRota({ ...BACKUP, role: 'backup', from: new Date(now - 6 * HOUR), to: new Date(now + 18 * HOUR) });
+    mkdirSync(DOCS, { recursive: true });
+    if (wanted('rota.png')) await rotaShot(browser, d);
+    if (ONLY.length && ONLY.every((f) => f === 'rota.png')) return;
 
     log('enquiries…');
     // Out of hours (arrived overnight): an urgent one that paged Jo, an SMS, and a routine one.
@@ -468,7 +582,7 @@ async function main(): Promise<void> {
     }
     await ctx.close();
     log(
-      `wrote ${SHOTS.filter(wanted)
+      `wrote ${SHOTS.filter((f) => f !== 'rota.png' && wanted(f))
         .map((f) => join('docs', f))
         .join(', ')}`,
     );

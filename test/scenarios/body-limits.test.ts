@@ -96,7 +96,9 @@ function expectedAllowance(path: string): 'public' | 'desk' | 'none' {
     path.startsWith('/status/') ||
     // Colleagues' answer links and approvers' sign-off links (issue 26): bearer links, like the status page.
     path.startsWith('/q/') ||
-    path.startsWith('/s/')
+    path.startsWith('/s/') ||
+    // A colleague's accept link for a cover request (issue 27).
+    path.startsWith('/cover/')
   )
     return 'public';
   return path.startsWith('/desk/') ? 'desk' : 'none';

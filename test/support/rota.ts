@@ -19,7 +19,15 @@ export async function putOnRota(
   role: RotaRole,
   span: { from: string | Date; to: string | Date },
 ): Promise<string> {
-  if (!(await h.services.rota.findPersonByPhone(person.phone))) await h.services.rota.addPerson(person);
+  if (!(await h.services.rota.findPersonByPhone(person.phone))) {
+    const added = await h.services.rota.addPerson(person);
+    // A manager can put only a verified number on the rota (issue 27): as if they gave the code back.
+    await h.services.db
+      .updateTable('person')
+      .set({ phone_verified_at: new Date() })
+      .where('id', '=', added.id)
+      .execute();
+  }
   await h.services.rota.addShift({
     phone: person.phone,
     role,
