@@ -152,7 +152,7 @@ describe('an incident summary to an on-call number that cannot take texts', () =
       expect(refusals()).toEqual([]);
       for (const ref of later) {
         expect((await eventsOf(h.database.db, ref, 'incident_summary')).map((e) => e.data)).toEqual([
-          { incidentId: expect.any(String), to: onCall, by: 'call' },
+          { incidentId: expect.any(String), to: onCall, by: 'call', key: expect.stringMatching(/^incident-summary:/) },
         ]);
       }
       await h.services.users.create(
