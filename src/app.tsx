@@ -142,7 +142,7 @@ export function createApp(deps: AppDeps) {
       {
         reqId: c.get('requestId'),
         method: c.req.method,
-        path: c.req.path.replace(/^\/(m\/list|m|status|q|s|rota\/feed|cover)\/[^/]+/, '/$1/[link]'),
+        path: c.req.path.replace(/^\/(m\/list|m|status|q|s|r|rota\/feed|cover)\/[^/]+/, '/$1/[link]'),
         status: c.res.status,
         ms: Math.round(ms * 10) / 10,
       },

@@ -217,12 +217,17 @@ export function OfferPage(p: {
   );
 }
 
-/** Every accept link that opens nothing (unknown, mistyped, expired): one page for every reason. */
-export function OfferGonePage(p: { officeName: string }) {
+/** A staff link that opens nothing (unknown, mistyped, expired): one page for every reason, saying when such links stop. */
+export function LinkGonePage(p: { officeName: string; stops: string }) {
   return (
     <Layout title="Link not working" officeName={p.officeName}>
       <h1>This link no longer works</h1>
-      <p>The shift it was about has started, or the link was mistyped.</p>
+      <p>{p.stops}, or the link was mistyped.</p>
     </Layout>
   );
+}
+
+/** Every accept link that opens nothing (unknown, mistyped, expired). */
+export function OfferGonePage(p: { officeName: string }) {
+  return <LinkGonePage officeName={p.officeName} stops="The shift it was about has started" />;
 }

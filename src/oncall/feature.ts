@@ -16,6 +16,8 @@ import { ROTATION_CRONTAB_ENTRY, rotationTasks } from './rotation.tasks.js';
 import { coverFor } from './cover.service.js';
 import { coverDeskRoutes } from './cover-desk.routes.js';
 import { coverLinkRoutes } from './cover.routes.js';
+import { shiftLinkRoutes } from './shift-link.routes.js';
+import { ShiftLinks } from './shift-link.service.js';
 import { COVER_CRONTAB_ENTRY, coverTasks } from './cover.tasks.js';
 
 /** On-call: paging and its Twilio callbacks, the officer's callback call, the on-call links, the rota. */
@@ -50,6 +52,20 @@ export const oncallFeature: FeatureDescriptor<Services> = {
       mount: '/',
       bodies: { public: ['/cover/*'] },
       build: (s) => coverLinkRoutes({ ...s, cover: coverFor(s) }),
+    },
+    // The link in a shift reminder: confirm the shift, or ask for cover (issue 27).
+    {
+      area: 'link',
+      mount: '/',
+      bodies: { public: ['/r/*'] },
+      build: (s) =>
+        shiftLinkRoutes({
+          clock: s.clock,
+          config: s.config,
+          pool: s.pool,
+          log: s.log,
+          links: new ShiftLinks({ db: s.db, clock: s.clock, cover: coverFor(s) }),
+        }),
     },
   ],
   tasks: (s) => ({

@@ -18,6 +18,7 @@ import type { GapReason } from './rota-guard.tables.js';
 import * as repo from './rota-guard.repository.js';
 import type { RotaService } from './rota.service.js';
 import type { RotaRole } from './rota.tables.js';
+import { mintShiftLink, SHIFT_LINK_PREFIX } from './shift-link.service.js';
 
 /** How late a "your shift has ended" text may still go (the watch runs every minute; after an outage it is news no more). */
 const END_TEXT_WINDOW_MS = 10 * MINUTE;
@@ -103,10 +104,12 @@ export class RotaGuard {
     after: string | null,
     now: Date,
     by: 'text' | 'call',
+    link?: string,
   ): string {
     const when = (d: Date) => formatShortTime(d, this.office, now);
     const what = e.role === 'primary' ? 'on call' : 'the backup (next contact)';
-    const confirm = by === 'text' ? ' Reply OK to confirm.' : '';
+    const confirm =
+      by === 'text' ? ` Reply OK to confirm${link ? `, or confirm or ask for cover here: ${link}` : ''}.` : '';
     return `You're ${what} for ${this.office.name} from ${when(e.startsAt)} to ${when(e.endsAt)}. Before you: ${before ?? 'nobody'}. After you: ${after ?? 'nobody yet'}.${confirm}`;
   }
 
@@ -119,12 +122,18 @@ export class RotaGuard {
     }
     const after = await this.holderAt(tx, e.role, e.endsAt);
     const { by } = await staffReach(tx, e.phone);
+    // A text carries a link to the shift (confirm, or ask for cover); a call cannot.
+    const link =
+      by === 'text'
+        ? `${this.deps.config.publicBaseUrl.replace(/\/+$/, '')}${SHIFT_LINK_PREFIX}${await mintShiftLink(tx, e, now)}`
+        : undefined;
     const words = this.reminderText(
       e,
       before?.name ?? null,
       after?.personId === e.personId ? null : (after?.name ?? null),
       now,
       by,
+      link,
     );
     const key = `shift-reminder:${e.id}`;
     if (by === 'call') {

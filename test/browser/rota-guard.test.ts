@@ -9,6 +9,7 @@ import { BROWSER_SKIP_MESSAGE, browserPlan, browserSuiteTitle, CHROMIUM_PATH } f
 import { expectFits, expectNoViolations } from '../support/browser-expect.js';
 import { signIn, type Credentials } from './desk-fixture.js';
 import { useBrowserDesk, type BrowserDesk } from './browser-desk.js';
+import { mintShiftLink } from '../../src/oncall/shift-link.service.js';
 
 const plan = browserPlan();
 if (plan === 'skip') console.warn(`\n${BROWSER_SKIP_MESSAGE}\n`);
@@ -37,6 +38,7 @@ describe.skipIf(plan !== 'run')(
   browserSuiteTitle('the rota page with gaps and confirmations, at 1280px and 320px'),
   () => {
     const env: BrowserDesk = useBrowserDesk(OFFICER);
+    let kimShift: { id: string; endsAt: Date };
     beforeAll(async () => {
       await env.desk.createUser(MANAGER, 'manager');
       const { db } = env.database;
@@ -72,7 +74,11 @@ describe.skipIf(plan !== 'run')(
             reminded_at: at(0),
           },
         ])
-        .execute();
+        .returning(['id', 'ends_at'])
+        .execute()
+        .then((rows) => {
+          kimShift = { id: rows[1]!.id, endsAt: rows[1]!.ends_at };
+        });
       // Kim's last test page was undelivered: her shift is a gap; nobody is on between 4 and 30 hours from now.
       await db
         .insertInto('outbound_message')
@@ -131,5 +137,25 @@ describe.skipIf(plan !== 'run')(
       await expect(page.getByText('The on-call rota has').count()).resolves.toBe(0);
       await page.close();
     }, 90_000);
+
+    it("opens a reminder's shift link on a phone: confirm, then ask for cover, without an axe violation", async () => {
+      const token = await env.database.db.transaction().execute((tx) => mintShiftLink(tx, kimShift, new Date()));
+      const page = await env.phone.newPage();
+      await page.goto(`${env.desk.baseUrl}/r/${token}`);
+      await expect(page.locator('h1').innerText()).resolves.toBe('Your shift, Kim Lee');
+      await expectFits(page, 'the shift link at 320px');
+      await expectNoViolations(page, 'the shift link at 320px');
+      await Promise.all([page.waitForURL(/done=confirmed/), page.getByRole('button', { name: /Confirm/ }).click()]);
+      await expect(page.locator('main').innerText()).resolves.toContain('Thank you: your shift is confirmed.');
+      await expectNoViolations(page, 'the shift link, confirmed, at 320px');
+      await Promise.all([
+        page.waitForURL(/done=asked/),
+        page.getByRole('button', { name: 'Ask colleagues to cover it' }).click(),
+      ]);
+      await expect(page.locator('main').innerText()).resolves.toContain('Your colleagues have been asked to cover.');
+      await expectFits(page, 'the shift link after asking for cover at 320px');
+      await expectNoViolations(page, 'the shift link after asking for cover at 320px');
+      await page.close();
+    }, 60_000);
   },
 );

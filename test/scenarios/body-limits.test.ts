@@ -97,8 +97,9 @@ function expectedAllowance(path: string): 'public' | 'desk' | 'none' {
     // Colleagues' answer links and approvers' sign-off links (issue 26): bearer links, like the status page.
     path.startsWith('/q/') ||
     path.startsWith('/s/') ||
-    // A colleague's accept link for a cover request (issue 27).
-    path.startsWith('/cover/')
+    // A colleague's accept link for a cover request, and a shift reminder's link (issue 27).
+    path.startsWith('/cover/') ||
+    path.startsWith('/r/')
   )
     return 'public';
   return path.startsWith('/desk/') ? 'desk' : 'none';

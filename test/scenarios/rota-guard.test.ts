@@ -61,6 +61,18 @@ function textsTo(phone: string): string[] {
   return h.twilio.messages.filter((m) => m.to === phone).map((m) => m.body ?? '');
 }
 
+/** The service's public address, as links in texts start. */
+function base(): string {
+  return h.services.config.publicBaseUrl.replace(/\/+$/, '');
+}
+
+/** The path of the shift link in the last text to `phone`. */
+function shiftLinkIn(phone: string): string {
+  const m = /\/r\/[A-Za-z0-9_-]+/.exec(textsTo(phone).at(-1) ?? '');
+  if (!m) throw new Error(`no shift link in the last text to ${phone}`);
+  return m[0];
+}
+
 async function manager(): Promise<DeskClient> {
   return loginAs(h, MANAGER.email, MANAGER.password);
 }
@@ -79,7 +91,11 @@ describe('handoff reminders', () => {
     expect(textsTo(SAM)).toEqual([]);
     await watchAt('2026-10-23T14:00:00Z');
     expect(textsTo(SAM)).toEqual([
-      "You're on call for Press Office from Fri 23 Oct 17:00 to Mon 26 Oct 09:00. Before you: Jo Smith. After you: Jo Smith. Reply OK to confirm.",
+      expect.stringMatching(
+        new RegExp(
+          `^You're on call for Press Office from Fri 23 Oct 17:00 to Mon 26 Oct 09:00\\. Before you: Jo Smith\\. After you: Jo Smith\\. Reply OK to confirm, or confirm or ask for cover here: ${base()}/r/[A-Za-z0-9_-]+\\.$`,
+        ),
+      ),
     ]);
     // Every later minute finds nothing more to remind.
     await watchAt('2026-10-23T14:01:00Z');
@@ -114,7 +130,9 @@ describe('handoff reminders', () => {
     await shift(SAM, '2026-12-24T17:00:00Z', '2026-12-29T09:00:00Z');
     await watchAt('2026-12-24T15:00:00Z');
     expect(textsTo(SAM)).toEqual([
-      "You're on call for Press Office from Thu 24 Dec 17:00 to Tue 29 Dec 09:00. Before you: nobody. After you: nobody yet. Reply OK to confirm.",
+      expect.stringContaining(
+        "You're on call for Press Office from Thu 24 Dec 17:00 to Tue 29 Dec 09:00. Before you: nobody. After you: nobody yet. Reply OK to confirm, or confirm or ask for cover here: ",
+      ),
     ]);
 
     await watchAt('2026-12-24T17:29:00Z');
@@ -311,5 +329,64 @@ describe('numbers verified before use', () => {
       .execute();
     expect(sentEntries).toHaveLength(2);
     expect(JSON.stringify(sentEntries)).not.toContain(fresh);
+  });
+});
+
+describe("the link in a shift's reminder", () => {
+  it('opens that shift on the phone: confirm it, or ask colleagues to cover it; it stops when the shift ends', async () => {
+    await start('2026-12-24T12:00:00Z');
+    await h.services.rota.addPerson({ name: 'Kim Lee', phone: '+447911200003' });
+    await numbersVerified(h.database.db);
+    await shift(SAM, '2026-12-24T17:00:00Z', '2026-12-29T09:00:00Z');
+    await watchAt('2026-12-24T15:00:00Z');
+    const path = shiftLinkIn(SAM);
+
+    const page = await h.app.request(path);
+    expect(page.status).toBe(200);
+    const html = decodeEntities(await page.text());
+    expect(html).toContain('You are on call for Press Office from Thu 24 Dec 17:00 to Tue 29 Dec 09:00.');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const post = (action: string) =>
+      h.app.request(`${path}/${action}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf }).toString(),
+      });
+
+    // Confirmed from the link, as by OK: nobody is alerted at 17:30.
+    h.clock.set('2026-12-24T15:10:00Z');
+    let res = await post('confirm');
+    expect(res.status).toBe(303);
+    expect(decodeEntities(await (await h.app.request(res.headers.get('location')!)).text())).toContain(
+      'Confirmed Thu 24 Dec 15:10.',
+    );
+    await watchAt('2026-12-24T17:30:00Z');
+    expect(textsTo(DUTY_MANAGER).filter((t) => t.includes('not confirmed'))).toEqual([]);
+
+    // Something came up: ask for cover of the rest of the shift. Colleagues are texted their links.
+    res = await post('cover');
+    expect(res.status).toBe(303);
+    await h.jobs.settle();
+    for (const colleague of [JO, '+447911200003'])
+      expect(textsTo(colleague).at(-1)).toMatch(new RegExp(`${base()}/cover/[A-Za-z0-9_-]+`));
+    const request = await h.database.db
+      .selectFrom('cover_request')
+      .select(['starts_at', 'ends_at'])
+      .executeTakeFirstOrThrow();
+    expect([request.starts_at.toISOString(), request.ends_at.toISOString()]).toEqual([
+      '2026-12-24T17:30:00.000Z',
+      '2026-12-29T09:00:00.000Z',
+    ]);
+
+    // A form from elsewhere is refused; a tampered link and an ended shift's link are 404.
+    const forged = await h.app.request(`${path}/confirm`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: '_csrf=forged',
+    });
+    expect(forged.status).toBe(403);
+    expect((await h.app.request(`${path}x`)).status).toBe(404);
+    h.clock.set('2026-12-29T09:00:00Z');
+    expect((await h.app.request(path)).status).toBe(404);
   });
 });
