@@ -176,14 +176,3 @@ export async function claimDueEscalations(tx: Tx, now: Date, dueBy: Date): Promi
   await tx.updateTable('cover_request').set({ escalated_at: now }).where('id', 'in', ids).execute();
   return requestsWithNames(tx).where('cover_request.id', 'in', ids).orderBy('cover_request.starts_at').execute();
 }
-
-/** The active desk user whose mobile is `phone`, for email; undefined when none. */
-export async function userWithMobile(db: Db | Tx, phone: string): Promise<{ id: string; email: string } | undefined> {
-  return db
-    .selectFrom('app_user')
-    .select(['id', 'email'])
-    .where('mobile', '=', phone)
-    .where('active', '=', true)
-    .orderBy('id')
-    .executeTakeFirst();
-}

@@ -21,11 +21,10 @@ import { AppError, validationError } from '../http/errors.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { staffReach } from '../sms/opt-out.repository.js';
 import { EmailOut } from '../email/email-out.service.js';
-import { listActiveUsers } from '../web/users.repository.js';
 import * as repo from './cover.repository.js';
 import { stretchesOf, type OnCallStretch } from './feed.service.js';
-import { reachOf } from './rota-guard.repository.js';
-import type { GuardMail } from './rota-guard.service.js';
+import { findActiveUserByMobile, reachOf } from './rota-guard.repository.js';
+import { type GuardMail, tellManagers } from './rota-guard.service.js';
 import type { RotaService } from './rota.service.js';
 import type { Person, RotaRole } from './rota.tables.js';
 
@@ -203,7 +202,7 @@ export class CoverService {
       await queueSms(tx, { key, enquiryId: null, to: to.phone, body: words, lane: 'notice' }, now);
       sent = true;
     }
-    const user = await repo.userWithMobile(tx, to.phone);
+    const user = await findActiveUserByMobile(tx, to.phone);
     if (user && this.deps.email?.enabled) {
       const note = request.note ? `\n\nTheir note: ${request.note}` : '';
       await this.deps.email.notice(
@@ -318,7 +317,7 @@ export class CoverService {
           { key: `cover-accepted:${r.id}`, enquiryId: null, to: requester.phone, body: words, lane: 'notice' },
           now,
         );
-      const user = requester && (await repo.userWithMobile(tx, requester.phone));
+      const user = requester && (await findActiveUserByMobile(tx, requester.phone));
       if (user && this.deps.email?.enabled)
         await this.deps.email.notice(
           tx,
@@ -352,16 +351,8 @@ export class CoverService {
       for (const r of due) {
         const what = r.role === 'primary' ? 'on-call shift' : 'backup shift';
         const text = `${this.office.name}: nobody has taken ${r.requester_name}'s ${what} from ${this.when(r.starts_at, now)} to ${this.when(r.ends_at, now)}, which they asked colleagues to cover. They stay on the rota unless you change it: ${this.url('/desk/rota')}`;
-        const key = `cover-unaccepted:${r.id}`;
-        for (const to of this.deps.config.desk.escalationNumbers)
-          await queueSms(tx, { key: `${key}:${to}`, enquiryId: null, to, body: text, lane: 'notice' }, now);
-        if (this.deps.email?.enabled)
-          for (const m of (await listActiveUsers(tx)).filter((u) => u.role === 'manager'))
-            await this.deps.email.notice(
-              tx,
-              { key: `${key}:${m.id}`, to: m.email, subject: `Nobody has taken ${r.requester_name}'s ${what}`, text },
-              now,
-            );
+        const subject = `Nobody has taken ${r.requester_name}'s ${what}`;
+        await tellManagers(tx, this.deps, { key: `cover-unaccepted:${r.id}`, subject, text }, now);
       }
       return due.length;
     });

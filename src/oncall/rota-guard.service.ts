@@ -143,7 +143,7 @@ export class RotaGuard {
     } else {
       await queueSms(tx, { key, enquiryId: null, to: e.phone, body: words, lane: 'notice' }, now);
     }
-    const user = await this.userWithMobile(tx, e.phone);
+    const user = await repo.findActiveUserByMobile(tx, e.phone);
     if (user && this.deps.email?.enabled) {
       await this.deps.email.notice(
         tx,
@@ -159,16 +159,8 @@ export class RotaGuard {
     return true;
   }
 
-  private async userWithMobile(tx: Tx, phone: string) {
-    return repo.findActiveUserByMobile(tx, phone);
-  }
-
   private async tellManagers(tx: Tx, key: string, subject: string, text: string, now: Date): Promise<void> {
-    for (const to of this.deps.config.desk.escalationNumbers)
-      await queueSms(tx, { key: `${key}:${to}`, enquiryId: null, to, body: text, lane: 'notice' }, now);
-    if (!this.deps.email?.enabled) return;
-    for (const m of (await listActiveUsers(tx)).filter((u) => u.role === 'manager'))
-      await this.deps.email.notice(tx, { key: `${key}:${m.id}`, to: m.email, subject, text }, now);
+    await tellManagers(tx, this.deps, { key, subject, text }, now);
   }
 
   private async alertUnconfirmed(tx: Tx, e: repo.WatchedEntry, now: Date): Promise<void> {
@@ -387,6 +379,23 @@ export class RotaGuard {
   async reach(phones: readonly string[]) {
     return repo.reachOf(this.deps.db, phones);
   }
+}
+
+/**
+ * Tells the managers about the rota (in `tx`, once per `key` and recipient): a text to each of
+ * `desk.escalationNumbers` and, when email is connected, an email to each active manager.
+ */
+export async function tellManagers(
+  tx: Tx,
+  deps: { config: Pick<Config, 'desk'>; email?: GuardMail },
+  n: { key: string; subject: string; text: string },
+  now: Date,
+): Promise<void> {
+  for (const to of deps.config.desk.escalationNumbers)
+    await queueSms(tx, { key: `${n.key}:${to}`, enquiryId: null, to, body: n.text, lane: 'notice' }, now);
+  if (!deps.email?.enabled) return;
+  for (const m of (await listActiveUsers(tx)).filter((u) => u.role === 'manager'))
+    await deps.email.notice(tx, { key: `${n.key}:${m.id}`, to: m.email, subject: n.subject, text: n.text }, now);
 }
 
 /** The complement of the opening periods within [from, to), as millisecond stretches. */
