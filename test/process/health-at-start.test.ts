@@ -48,6 +48,12 @@ it('a worker started with a wrong auth token: the web process reports paging fai
   expect(fixture.fake.requests.map((r) => `${r.method} ${r.path} ${r.responseStatus}`)).toEqual([
     `GET /2010-04-01/Accounts/${fixture.fake.accountSid}.json 401`,
   ]);
-  expect(worker.logs().some((l) => l.msg === 'paging is failing (twilio_auth)')).toBe(true);
+  // The worker logs the change just after recording it, so its line may follow /readyz by a moment.
+  const logged = await waitUntil(
+    'the worker to log paging failing',
+    () => worker.logs().some((l) => l.msg === 'paging is failing (twilio_auth)'),
+    10_000,
+  );
+  expect(logged).toBe(true);
   expect(worker.output() + web.output()).not.toContain(WRONG_TOKEN);
 });

@@ -130,9 +130,9 @@ export interface FakeTwilio {
   readonly requests: FakeTwilioRequest[];
   /** How status callbacks are delivered (default: global fetch to the recorded URL). Settable. */
   callbackFetch: CallbackFetch;
-  /** The next `n` API requests fail with `failure` (e.g. `failNext(3, { status: 500 })`). */
+  /** The next `n` API requests (not counting the account look-up at start) fail with `failure` (e.g. `failNext(3, { status: 500 })`). */
   failNext(n: number, failure: FakeTwilioFailure): void;
-  /** The next `n` API requests are answered only after `ms` milliseconds (then normally). */
+  /** The next `n` API requests (not counting the account look-up at start) are answered only after `ms` milliseconds (then normally). */
   delayNext(n: number, ms: number): void;
   /** While down, every request is answered 500 (Twilio error 20500). */
   setDown(down: boolean): void;
@@ -389,10 +389,14 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     };
     requests.push(log);
 
-    const delay = delays.shift();
+    // The account look-up a service makes as it starts is a health probe, not a send: the scripted
+    // delays and failures ("the next n requests") are for the sends a test is about, and a probe
+    // that happens to arrive first must not use them up.
+    const accountFetch = req.method === 'GET' && new RegExp(`^${API}/Accounts/[^/]+\\.json$`).test(path);
+    const delay = accountFetch ? undefined : delays.shift();
     if (delay !== undefined) await sleep(delay);
     if (down) return send(res, log, 500, twilioError(500, 20500, 'Internal Server Error'));
-    const failure = failures.shift();
+    const failure = accountFetch ? undefined : failures.shift();
     if (failure) {
       const code = failure.code ?? (failure.status >= 500 ? 20500 : failure.status === 429 ? 20429 : 21211);
       return send(
