@@ -45,6 +45,8 @@ const ORDER = [
   'outbox',
   'telephony',
   'enquiries',
+  'topics',
+  'lines',
   'status',
   'sms',
   'email',

@@ -13,6 +13,8 @@ import { healthFeature } from './health/feature.js';
 import type { DeskPages, FeatureDescriptor } from './feature.js';
 import { officeHoursRoute } from './http/hours.routes.js';
 import type { ApiRouteSpec } from './http/api-route.js';
+import { linesFeature } from './lines/feature.js';
+import { topicsFeature } from './topics/feature.js';
 import { incidentsFeature } from './incidents/feature.js';
 import { oncallFeature } from './oncall/feature.js';
 import { outboxFeature } from './outbox/feature.js';
@@ -36,6 +38,8 @@ export const FEATURES: readonly FeatureDescriptor<Services>[] = [
   voiceFeature,
   statusFeature,
   emailFeature,
+  topicsFeature,
+  linesFeature,
   colleaguesFeature,
   statementsFeature,
   incidentsFeature,

@@ -59,3 +59,21 @@ export const enquiryStatusSchema = z.enum(ENQUIRY_STATUSES);
 
 /** How a call to the press office line ended for the caller. */
 export type CallOutcome = 'desk_answered' | 'connected_on_call' | 'not_accepted' | 'voicemail' | 'hung_up';
+
+/**
+ * How an enquiry ended (issue 28, item 4), recorded when it is answered or closed. Referrals and
+ * "not a media enquiry" are not failures to answer: reports count them apart from missed deadlines.
+ */
+export const ENQUIRY_OUTCOMES = [
+  'answered',
+  'answered_with_line',
+  'no_comment',
+  'referred_foi',
+  'referred_other',
+  'not_media',
+  'duplicate',
+] as const;
+/** How an enquiry ended. */
+export type EnquiryOutcome = (typeof ENQUIRY_OUTCOMES)[number];
+/** zod enum of the outcomes. */
+export const enquiryOutcomeSchema = z.enum(ENQUIRY_OUTCOMES);

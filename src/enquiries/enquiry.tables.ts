@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { EnquiryChannel, EnquiryStatus, UrgentReason } from './enquiry.model.js';
+import type { EnquiryChannel, EnquiryOutcome, EnquiryStatus, UrgentReason } from './enquiry.model.js';
 import type { EventKind } from './timeline.js';
 
 /** The enquiry tables (sql/), with their row types; registered in the Database below. */
@@ -61,6 +61,12 @@ export interface EnquiryTable {
   warn_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   warned_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   breached_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** How it ended (issue 28): set when answered or closed; null while open and for enquiries closed before outcomes were kept. */
+  outcome: ColumnType<EnquiryOutcome | null, EnquiryOutcome | null | undefined, EnquiryOutcome | null>;
+  /** The organisation a `referred_other` outcome sent the journalist to. */
+  outcome_org: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The enquiry a `duplicate` outcome duplicated. */
+  duplicate_of: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type Enquiry = Selectable<EnquiryTable>;
 export type NewEnquiry = Insertable<EnquiryTable>;

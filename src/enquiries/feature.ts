@@ -4,6 +4,7 @@ import { clientIp } from '../http/client-ip.js';
 import type { Services } from '../services.js';
 import { enquiryApiRoutes, enquiryFormRoutes, refuseCrossSiteForms, submitEnquiryRoute } from './enquiries.routes.js';
 import { eraseEnquiryRows } from './enquiries.repository.js';
+import { eraseSaidOf } from './said.repository.js';
 
 /**
  * A lower budget for pages than for enquiries, per address: a flood of "urgent" submissions from
@@ -37,7 +38,11 @@ export const enquiriesFeature: FeatureDescriptor<Services> = {
       build: (s) => enquiryApiRoutes(enquiryDeps(s)),
     },
   ],
-  kept: { 'enquiry.assigned_to': 'the staff user the enquiry is assigned to (an id)' },
+  kept: {
+    'enquiry.assigned_to': 'the staff user the enquiry is assigned to (an id)',
+    'enquiry.outcome_org': 'the organisation a referral went to (an organisation, not a person)',
+    'said.actor': 'who on the staff said it',
+  },
   personal: {
     enquiry: {
       columns: ['name', 'email', 'phone', 'subject', 'details'],
@@ -48,5 +53,6 @@ export const enquiriesFeature: FeatureDescriptor<Services> = {
       // By the kinds' PERSONAL_FIELDS (timeline.ts).
       erasedBy: [eraseEnquiryRows],
     },
+    said: { columns: ['text'], erasedBy: [eraseSaidOf] },
   },
 };

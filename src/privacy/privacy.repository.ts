@@ -19,6 +19,7 @@ import { eraseFromDigests } from '../reports/digest.repository.js';
 import { deleteStatusLinksOf } from '../enquiries/status-link.repository.js';
 import { eraseLineRecipientsOf } from '../incidents/holding-line.repository.js';
 import { eraseEnquiryRows } from '../enquiries/enquiries.repository.js';
+import { eraseSaidOf } from '../enquiries/said.repository.js';
 
 /**
  * Ids of enquiries past their retention period at `cutoff`, not yet erased (a batch): closed (or
@@ -212,6 +213,7 @@ export async function referencesOf(tx: Tx, ids: string[]): Promise<string[]> {
  * the copies elsewhere are found by them):
  * - enquiries: name, contact details, subject, details and the press line, and the timeline's
  *   fields each kind declares personal (`eraseEnquiryRows`); status links (`deleteStatusLinksOf`);
+ *   the words of what the office said to them (`eraseSaidOf`: topics, outcomes and counts stay);
  * - sms: texts received about them, and the on-call officer's commands naming them with the
  *   replies they got (`eraseTextsOf`, `eraseCommandsNaming`: INFO quotes everything);
  * - outbox: messages sent to them (`eraseMessagesOf`), and addresses once kept in keys
@@ -241,6 +243,7 @@ export async function eraseEnquiries(
   if (!ids.length) return 0;
   const references = await referencesOf(tx, ids);
   const erased = await eraseEnquiryRows(tx, ids, at);
+  await eraseSaidOf(tx, ids, at);
   await eraseTextsOf(tx, ids);
   await eraseCommandsNaming(tx, references);
   await eraseMessagesOf(tx, ids);
