@@ -28,6 +28,7 @@ import { STATUS_LABELS } from '../enquiries/enquiry.labels.js';
 import { findUserById } from '../web/users.repository.js';
 import { NOTHING_WITHHELD, recordDecision, type Decision } from '../statements/decision.js';
 import type { SignOffService } from '../statements/signoff.service.js';
+import { recordSaid } from '../enquiries/said.repository.js';
 
 /** Statuses that close an enquiry (its close time is set, and reports count it closed). */
 function closes(s: EnquiryStatus): boolean {
@@ -281,6 +282,7 @@ export class CaseworkService {
             ...(signOff ? { signOff } : {}),
           },
         });
+        await recordSaid(tx, { enquiryId: e.id, at: now, kind: 'response', text: response, actor: actor.email });
         await audit(tx, {
           at: now,
           actor,
@@ -401,6 +403,7 @@ export class CaseworkService {
           actor: actor.email,
           data: { body, key },
         });
+        await recordSaid(tx, { enquiryId: e.id, at: now, kind: 'sms_reply', text: body, actor: actor.email });
         await audit(tx, { at: now, actor, action: 'enquiry.reply_sent', enquiryId: e.id, detail: { key } });
         return eventId;
       },
@@ -456,6 +459,7 @@ export class CaseworkService {
         actor: actor.email,
         data: { to: e.email, body, key },
       });
+      await recordSaid(tx, { enquiryId: e.id, at: now, kind: 'email_reply', text: body, actor: actor.email });
       await audit(tx, { at: now, actor, action: 'enquiry.email_sent', enquiryId: e.id });
       return eventId;
     });

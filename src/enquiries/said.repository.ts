@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import { ERASED } from '../db/erased.js';
 import type { SaidKind } from './said.tables.js';
@@ -15,19 +16,24 @@ export interface SaidInput {
   actor?: string | null;
 }
 
-/** Records words that went (or were recorded as the response) to an enquiry's journalist, in the caller's transaction. */
+/**
+ * Records words that went (or were recorded as the response) to an enquiry's journalist, in the
+ * caller's transaction. Unless `lineId` says which it is, the words are matched to the library:
+ * a current line to take whose text they are exactly (trimmed) is recorded as used, so "lines
+ * used" counts, "answered with a line" and a withdrawn line's list of where it went hold however
+ * the words were written (inserted, pasted, texted with LINE n).
+ */
 export async function recordSaid(db: Db | Tx, s: SaidInput): Promise<void> {
-  await db
-    .insertInto('said')
-    .values({
-      enquiry_id: s.enquiryId,
-      at: s.at,
-      kind: s.kind,
-      text: s.text,
-      line_id: s.lineId ?? null,
-      actor: s.actor ?? null,
-    })
-    .execute();
+  const text = s.text;
+  const lineId =
+    s.lineId !== undefined
+      ? sql<string | null>`${s.lineId}::bigint`
+      : sql<
+          string | null
+        >`(SELECT id FROM line_to_take WHERE state = 'current' AND btrim(text) = btrim(${text}) ORDER BY id DESC LIMIT 1)`;
+  await sql`
+    INSERT INTO said (enquiry_id, at, kind, text, line_id, actor)
+    VALUES (${s.enquiryId}, ${s.at}, ${s.kind}, ${text}, ${lineId}, ${s.actor ?? null})`.execute(db);
 }
 
 /** Blanks what was said to these enquiries' journalists (the words may name them); rows stay for the counts. Idempotent. */

@@ -23,6 +23,7 @@ import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { audit, type Actor } from '../audit/audit.repository.js';
 import type { EmailOut } from '../email/email-out.service.js';
 import { addEvent, lockKey } from '../enquiries/enquiries.repository.js';
+import { recordSaid } from '../enquiries/said.repository.js';
 import { workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
 import { addJob } from '../jobs/queue.repository.js';
@@ -321,6 +322,13 @@ export class HoldingLines implements AfterLinkPort {
       kind: 'incident_line_sent',
       actor: actor?.email ?? null,
       data: { incidentId: incident.id, lineId: line.id, kind: line.kind, text: line.text, to: route.to },
+    });
+    await recordSaid(tx, {
+      enquiryId: e.id,
+      at: now,
+      kind: 'incident_line',
+      text: lineMessageText(line),
+      actor: actor?.email ?? null,
     });
     if (this.deps.config.incidents.holdingLineCounts === 'first_response' && !e.first_response_at) {
       await repo.recordFirstResponse(
