@@ -271,6 +271,28 @@ export const fileConfigSchema = z.strictObject({
      */
     holdingLineCounts: z.enum(['first_response', 'nothing']),
   }),
+  /** Lines to take, reply templates and outcomes (issue 28). */
+  lines: z.strictObject({
+    /**
+     * The office's Freedom of Information page, for templates' `{foi_page}` and the FOI referral's
+     * message (null: `{foi_page}` reads "the Freedom of Information page on our website").
+     */
+    foiUrl: z.url({ protocol: /^https?$/ }).nullable(),
+    /** A line whose review date is this many days away or nearer is flagged "review due" in the library (0: only once past). */
+    reviewWarnDays: z.number().int().min(0).max(365),
+  }),
+  outcomes: z.strictObject({
+    /**
+     * The standard message offered to the journalist when an enquiry is closed with a referral or
+     * as not a media enquiry: a template body (the same placeholders as reply templates, plus
+     * `{organisation}` for `referred_other`). The officer sees it filled and may edit it before it goes.
+     */
+    messages: z.strictObject({
+      referred_foi: z.string().trim().min(1).max(1600),
+      referred_other: z.string().trim().min(1).max(1600),
+      not_media: z.string().trim().min(1).max(1600),
+    }),
+  }),
 });
 
 export type FileConfig = z.infer<typeof fileConfigSchema>;
