@@ -57,14 +57,26 @@ export async function peopleNames(db: Db | Tx): Promise<Map<string, string>> {
  * people; one person with two enquiries counts once).
  */
 export async function incidentsBetween(db: Db | Tx, since: Date, until: Date) {
-  const incidents = await sql<{ id: string; name: string; declared_at: Date; declared_by: string; closed_at: Date | null }>`
+  const incidents = await sql<{
+    id: string;
+    name: string;
+    declared_at: Date;
+    declared_by: string;
+    closed_at: Date | null;
+  }>`
     SELECT i.id, i.name, i.declared_at, i.declared_by, i.closed_at FROM incident i
      WHERE (i.declared_at >= ${since} AND i.declared_at < ${until})
         OR EXISTS (SELECT 1 FROM enquiry e WHERE e.incident_id = i.id AND e.received_at >= ${since} AND e.received_at < ${until})
         OR EXISTS (SELECT 1 FROM incident_line l JOIN incident_line_sent s ON s.line_id = l.id
                     WHERE l.incident_id = i.id AND s.queued_at >= ${since} AND s.queued_at < ${until})
      ORDER BY i.declared_at, i.id`.execute(db);
-  const lines = await sql<{ incident_id: string; kind: 'holding' | 'press'; created_at: Date; created_by: string; sent_to: number }>`
+  const lines = await sql<{
+    incident_id: string;
+    kind: 'holding' | 'press';
+    created_at: Date;
+    created_by: string;
+    sent_to: number;
+  }>`
     SELECT l.incident_id, l.kind, l.created_at, l.created_by, count(DISTINCT s.contact)::int AS sent_to
       FROM incident_line l JOIN incident_line_sent s ON s.line_id = l.id
      WHERE s.queued_at >= ${since} AND s.queued_at < ${until}
@@ -73,7 +85,10 @@ export async function incidentsBetween(db: Db | Tx, since: Date, until: Date) {
 }
 
 /** Stores the digest for an opening; null when another process already made it. */
-export async function insertDigest(tx: Tx, row: { opened_at: Date; since: Date; created_at: Date; summary: unknown }): Promise<{ id: string } | null> {
+export async function insertDigest(
+  tx: Tx,
+  row: { opened_at: Date; since: Date; created_at: Date; summary: unknown },
+): Promise<{ id: string } | null> {
   const r = await sql<{ id: string }>`
     INSERT INTO handover_digest (opened_at, since, created_at, summary)
     VALUES (${row.opened_at}, ${row.since}, ${row.created_at}, ${JSON.stringify(row.summary)}::jsonb)
@@ -99,11 +114,19 @@ export async function latestUndismissed(db: Db, userId: string, notBefore: Date)
 
 /** Records that a user dismissed a digest (idempotent). */
 export async function dismiss(db: Db, digestId: string, userId: string, at: Date): Promise<void> {
-  await sql`INSERT INTO handover_dismissal (digest_id, user_id, at) VALUES (${digestId}, ${userId}, ${at}) ON CONFLICT DO NOTHING`.execute(db);
+  await sql`INSERT INTO handover_dismissal (digest_id, user_id, at) VALUES (${digestId}, ${userId}, ${at}) ON CONFLICT DO NOTHING`.execute(
+    db,
+  );
 }
 
 /** Timeline entries of kinds `kinds` on these enquiries in [since, until), oldest first: what was done overnight. */
-export async function eventsBetween(db: Db | Tx, enquiryIds: string[], kinds: readonly EventKind[], since: Date, until: Date): Promise<TimelineEvent[]> {
+export async function eventsBetween(
+  db: Db | Tx,
+  enquiryIds: string[],
+  kinds: readonly EventKind[],
+  since: Date,
+  until: Date,
+): Promise<TimelineEvent[]> {
   if (!enquiryIds.length) return [];
   const rows = await db
     .selectFrom('enquiry_event')

@@ -19,10 +19,23 @@ import type { DigestCall, DigestSummary } from './digest.repository.js';
 const LOOKBACK_DAYS = 400;
 
 /** What the digest reports of the night's work on an enquiry, one line per entry of these kinds. */
-const OVERNIGHT_KINDS = ['page_withheld', 'acknowledged', 'callback_ended', 'reply_queued', 'note', 'response_recorded', 'status_changed'] as const satisfies readonly EventKind[];
+const OVERNIGHT_KINDS = [
+  'page_withheld',
+  'acknowledged',
+  'callback_ended',
+  'reply_queued',
+  'note',
+  'response_recorded',
+  'status_changed',
+] as const satisfies readonly EventKind[];
 
 /** Why an urgent enquiry did not page, in the digest's few words. */
-const NOT_PAGED = { paging_off: 'paging off', page_limit: "sender's page limit reached", no_sender: 'number withheld', incident: 'in the incident summary' } as const;
+const NOT_PAGED = {
+  paging_off: 'paging off',
+  page_limit: "sender's page limit reached",
+  no_sender: 'number withheld',
+  incident: 'in the incident summary',
+} as const;
 
 /** One line of what was done overnight, in a few words (the times are added by the caller). */
 function overnightLine(e: TimelineEvent): string {
@@ -32,7 +45,9 @@ function overnightLine(e: TimelineEvent): string {
     case 'acknowledged':
       return `acknowledged the page (${e.data.via})`;
     case 'callback_ended':
-      return e.data.status === 'completed' && e.data.seconds ? `spoke to the journalist for ${Math.max(1, Math.round(Number(e.data.seconds) / 60))} min` : `rang the journalist: ${e.data.status}`;
+      return e.data.status === 'completed' && e.data.seconds
+        ? `spoke to the journalist for ${Math.max(1, Math.round(Number(e.data.seconds) / 60))} min`
+        : `rang the journalist: ${e.data.status}`;
     case 'reply_queued':
       return 'reply sent by SMS';
     case 'note':
@@ -57,7 +72,8 @@ function callsLine(calls: DigestCall[]): string {
   const n = (o: DigestCall['outcome']) => calls.filter((c) => c.outcome === o).length;
   const parts = [
     n('connected_on_call') && `${n('connected_on_call')} put through to on-call`,
-    n('voicemail') + n('not_accepted') && `${n('voicemail') + n('not_accepted')} message${n('voicemail') + n('not_accepted') === 1 ? '' : 's'}`,
+    n('voicemail') + n('not_accepted') &&
+      `${n('voicemail') + n('not_accepted')} message${n('voicemail') + n('not_accepted') === 1 ? '' : 's'}`,
     n('hung_up') && `${n('hung_up')} hung up`,
   ].filter(Boolean);
   return `Phone calls: ${calls.length}${parts.length ? ` (${parts.join(', ')})` : ''}.`;
@@ -75,7 +91,11 @@ export class DigestService {
   /** The current opening period's start and the previous closing, or null when the office is closed. */
   currentOpening(now: Date): { openedAt: Date; since: Date } | null {
     if (!officeStatus(now, this.deps.config.office).open) return null;
-    const periods = openingPeriods(new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000), new Date(now.getTime() + 1), this.deps.config.office);
+    const periods = openingPeriods(
+      new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000),
+      new Date(now.getTime() + 1),
+      this.deps.config.office,
+    );
     const current = periods[periods.length - 1];
     const previous = periods[periods.length - 2];
     if (!current) return null;
@@ -92,11 +112,20 @@ export class DigestService {
     if (!opening || (await repo.digestExists(this.deps.db, opening.openedAt))) return null;
     const rows = await repo.arrivalsBetween(this.deps.db, opening.since, opening.openedAt);
     const calls = await callsBetween(this.deps.db, opening.since, opening.openedAt);
-    const done = await repo.eventsBetween(this.deps.db, rows.map((r) => r.id), OVERNIGHT_KINDS, opening.since, opening.openedAt);
+    const done = await repo.eventsBetween(
+      this.deps.db,
+      rows.map((r) => r.id),
+      OVERNIGHT_KINDS,
+      opening.since,
+      opening.openedAt,
+    );
     const incidents = await repo.incidentsBetween(this.deps.db, opening.since, opening.openedAt);
     // People by name, not by phone number or email (issue 23): the rota's and the desk's names.
     const names = await repo.peopleNames(this.deps.db);
-    const who = (x: string | null): string | null => (x === null ? null : (names.get(x) ?? names.get(x.toLowerCase()) ?? (/^\+\d{7,15}$/.test(x) ? formatNational(x) : x)));
+    const who = (x: string | null): string | null =>
+      x === null
+        ? null
+        : (names.get(x) ?? names.get(x.toLowerCase()) ?? (/^\+\d{7,15}$/.test(x) ? formatNational(x) : x));
     const summary: DigestSummary = {
       total: rows.length,
       urgent: rows.filter((r) => r.urgent).length,
@@ -112,8 +141,19 @@ export class DigestService {
         received_at: r.received_at.toISOString(),
         answered: Boolean(r.first_response_at) || !isOpenStatus(r.status),
         withdrawn: r.status === 'withdrawn',
-        page: r.page_status ? { status: r.page_status, paged: (r.paged ?? []).map((p) => who(p)!), acknowledgedBy: who(r.acknowledged_by) } : null,
-        overnight: done.filter((e) => e.enquiry_id === r.id).map((e) => `${formatShortTime(e.at, this.deps.config.office, now)} ${overnightLine(e)}${e.actor ? ` (${who(e.actor)})` : ''}`),
+        page: r.page_status
+          ? {
+              status: r.page_status,
+              paged: (r.paged ?? []).map((p) => who(p)!),
+              acknowledgedBy: who(r.acknowledged_by),
+            }
+          : null,
+        overnight: done
+          .filter((e) => e.enquiry_id === r.id)
+          .map(
+            (e) =>
+              `${formatShortTime(e.at, this.deps.config.office, now)} ${overnightLine(e)}${e.actor ? ` (${who(e.actor)})` : ''}`,
+          ),
         incident: r.incident_id && r.incident_name ? { id: r.incident_id, name: r.incident_name } : null,
       })),
       incidents: incidents.map((i) => ({
@@ -121,7 +161,12 @@ export class DigestService {
         name: i.name,
         declared: i.declared_at >= opening.since ? { at: i.declared_at.toISOString(), by: who(i.declared_by)! } : null,
         closed: i.closed_at !== null,
-        lines: i.lines.map((l) => ({ kind: l.kind, at: l.created_at.toISOString(), by: who(l.created_by)!, sentTo: l.sent_to })),
+        lines: i.lines.map((l) => ({
+          kind: l.kind,
+          at: l.created_at.toISOString(),
+          by: who(l.created_by)!,
+          sentTo: l.sent_to,
+        })),
       })),
       calls: calls.map((c) => ({
         at: c.started_at.toISOString(),
@@ -134,7 +179,12 @@ export class DigestService {
       })),
     };
     return this.deps.db.transaction().execute(async (tx) => {
-      const digest = await repo.insertDigest(tx, { opened_at: opening.openedAt, since: opening.since, created_at: now, summary });
+      const digest = await repo.insertDigest(tx, {
+        opened_at: opening.openedAt,
+        since: opening.since,
+        created_at: now,
+        summary,
+      });
       if (!digest) return null;
       const text = this.smsText(summary, now);
       for (const phone of this.deps.config.handover.smsNumbers) {
@@ -149,7 +199,10 @@ export class DigestService {
   smsText(s: DigestSummary, now: Date): string {
     const office = this.deps.config.office;
     const open = s.items.filter((i) => !i.answered).slice(0, 5);
-    const lines = open.map((i) => `${i.reference}${i.urgent ? ' URGENT' : ''}${i.deadline ? ` by ${formatDeadline(new Date(i.deadline), office, now)}` : ''}: ${i.subject.slice(0, 40)}`);
+    const lines = open.map(
+      (i) =>
+        `${i.reference}${i.urgent ? ' URGENT' : ''}${i.deadline ? ` by ${formatDeadline(new Date(i.deadline), office, now)}` : ''}: ${i.subject.slice(0, 40)}`,
+    );
     return [
       `${office.name} handover: ${s.total} enquir${s.total === 1 ? 'y' : 'ies'} while closed, ${s.urgent} urgent, ${s.paged} paged (${s.acknowledged} acknowledged), ${s.unanswered} unanswered.`,
       ...lines,
@@ -170,4 +223,3 @@ export class DigestService {
     return repo.dismiss(this.deps.db, digestId, userId, this.deps.clock());
   }
 }
-

@@ -5,6 +5,8 @@ import { REPORTS_CRONTAB_ENTRIES, reportsTasks } from './reports.tasks.js';
 import { eraseFromDigests, forgetDigestCallersBefore } from './digest.repository.js';
 import { onCallHoursRoutes } from './oncall-hours.routes.js';
 import { OnCallHoursService } from './oncall-hours.service.js';
+import { topicReportRoutes } from './topic-report.routes.js';
+import { TopicReportService } from './topic-report.service.js';
 
 /** Reports and the morning digest, with their desk page. */
 export const reportsFeature: FeatureDescriptor<Services> = {
@@ -16,6 +18,8 @@ export const reportsFeature: FeatureDescriptor<Services> = {
       managerOnly: ['/reports/oncall', '/reports/oncall.csv'],
       build: (s) => onCallHoursRoutes({ hours: new OnCallHoursService(s), clock: s.clock, config: s.config }),
     },
+    // By topic and outlet, month by month (issue 28, item 6): whose enquiries by the rule of /desk/reports (an officer sees their own).
+    { build: (s) => topicReportRoutes({ report: new TopicReportService(s), clock: s.clock, config: s.config }) },
   ],
   tasks: (s) => reportsTasks(s),
   cron: REPORTS_CRONTAB_ENTRIES,

@@ -48,7 +48,11 @@ const STEP_PERSON = sql`
  * text or call of the escalation that Twilio accepted. A page that texted and then rang someone
  * counts once for them.
  */
-export async function pagesReceived(db: Db | Tx, from: Date, to: Date): Promise<Array<{ personId: string; n: number }>> {
+export async function pagesReceived(
+  db: Db | Tx,
+  from: Date,
+  to: Date,
+): Promise<Array<{ personId: string; n: number }>> {
   const r = await sql<{ personId: string; n: number }>`
     SELECT who.id::text AS "personId", count(DISTINCT pg.id)::int AS n
       FROM page pg
@@ -104,7 +108,10 @@ export async function acknowledgementsBetween(db: Db | Tx, from: Date, to: Date)
 }
 
 /** Names of people on the staff list (active or not) by id: the report names everyone it counts. */
-export async function peopleByIds(db: Db | Tx, ids: string[]): Promise<Array<{ id: string; name: string; active: boolean }>> {
+export async function peopleByIds(
+  db: Db | Tx,
+  ids: string[],
+): Promise<Array<{ id: string; name: string; active: boolean }>> {
   if (!ids.length) return [];
   const r = await sql<{ id: string; name: string; active: boolean }>`
     SELECT id::text AS id, name, active FROM person WHERE id = ANY(${ids}::bigint[])`.execute(db);

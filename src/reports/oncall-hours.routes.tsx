@@ -13,7 +13,8 @@ const querySchema = z.object({ month: z.string().max(20).optional() });
 /** The month text of the query; an over-long value is refused as a bad month. */
 function monthText(c: Context): string {
   const q = querySchema.safeParse({ month: c.req.query('month') });
-  if (!q.success) throw new AppError('validation', 'Check the month', { fields: { month: 'Enter a month like 2026-11' } });
+  if (!q.success)
+    throw new AppError('validation', 'Check the month', { fields: { month: 'Enter a month like 2026-11' } });
   return q.data.month ?? '';
 }
 
@@ -39,7 +40,16 @@ export function onCallHoursRoutes(deps: { hours: OnCallHoursService; clock: Cloc
     }
     const report = await deps.hours.report(month);
     if (Object.keys(errors).length) c.status(422);
-    return c.html(<OnCallHoursPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} report={report} typed={typed} errors={errors} />);
+    return c.html(
+      <OnCallHoursPage
+        session={deskSession(c)}
+        office={deps.config.office}
+        now={deps.clock()}
+        report={report}
+        typed={typed}
+        errors={errors}
+      />,
+    );
   });
 
   app.get('/reports/oncall.csv', async (c) => {

@@ -156,10 +156,16 @@ export class OnCallHoursService {
       repo.pagesReceived(db, m.from, m.to),
       repo.acknowledgementsBetween(db, m.from, m.to),
     ]);
-    const tally = new Map<string, { primary: number; backup: number; weekend: number; holiday: number; nights: Set<string> }>();
+    const tally = new Map<
+      string,
+      { primary: number; backup: number; weekend: number; holiday: number; nights: Set<string> }
+    >();
     const of = (id: string) => {
       let t = tally.get(id);
-      if (!t) tally.set(id, (t = { primary: 0, backup: 0, weekend: 0, holiday: 0, nights: new Set() }));
+      if (!t) {
+        t = { primary: 0, backup: 0, weekend: 0, holiday: 0, nights: new Set() };
+        tally.set(id, t);
+      }
       return t;
     };
     for (const span of until > m.from ? heldSpans(entries, m.from, until) : []) {
@@ -202,7 +208,9 @@ export class OnCallHoursService {
             at: a.acknowledgedAt,
             reference: a.reference,
             via: a.via,
-            minutesToAck: a.firstSentAt ? Math.round((a.acknowledgedAt.getTime() - a.firstSentAt.getTime()) / 6_000) / 10 : null,
+            minutesToAck: a.firstSentAt
+              ? Math.round((a.acknowledgedAt.getTime() - a.firstSentAt.getTime()) / 6_000) / 10
+              : null,
           })),
       };
     });
@@ -219,14 +227,32 @@ export class OnCallHoursService {
     const zone = this.deps.config.office.timezone;
     const { people } = await this.report(m);
     const header = [
-      'month', 'person_id', 'person', 'primary_hours', 'nights', 'weekend_hours', 'bank_holiday_hours', 'backup_hours',
-      'pages_received', 'callouts_acknowledged', `acknowledged_at (${zone})`,
+      'month',
+      'person_id',
+      'person',
+      'primary_hours',
+      'nights',
+      'weekend_hours',
+      'bank_holiday_hours',
+      'backup_hours',
+      'pages_received',
+      'callouts_acknowledged',
+      `acknowledged_at (${zone})`,
     ];
     return csvText(
       header,
       people.map((p) => [
-        m.month, p.personId, p.name, p.primaryHours, p.nights, p.weekendHours, p.bankHolidayHours, p.backupHours,
-        p.pagesReceived, p.callouts.length, p.callouts.map((c) => officeIso(c.at, zone)).join('; '),
+        m.month,
+        p.personId,
+        p.name,
+        p.primaryHours,
+        p.nights,
+        p.weekendHours,
+        p.bankHolidayHours,
+        p.backupHours,
+        p.pagesReceived,
+        p.callouts.length,
+        p.callouts.map((c) => officeIso(c.at, zone)).join('; '),
       ]),
     );
   }

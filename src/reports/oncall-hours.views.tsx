@@ -8,9 +8,22 @@ import type { DeskSession } from '../web/session.js';
 import { NIGHT_ENDS_HOUR, type Callout, type OnCallHours, type PersonMonth } from './oncall-hours.service.js';
 
 /** The table's columns after "Person" (also each cell's label when the table stacks on a phone). */
-const COLUMNS = ['Hours on call', 'Nights', 'Weekend hours', 'Bank holiday hours', 'Hours as backup', 'Pages received', 'Callouts acknowledged'];
+const COLUMNS = [
+  'Hours on call',
+  'Nights',
+  'Weekend hours',
+  'Bank holiday hours',
+  'Hours as backup',
+  'Pages received',
+  'Callouts acknowledged',
+];
 
-const VIA: Record<string, string> = { sms: 'by text', voice: 'on the call', link: 'by the page’s link', desk: 'at the desk' };
+const VIA: Record<string, string> = {
+  sms: 'by text',
+  voice: 'on the call',
+  link: 'by the page’s link',
+  desk: 'at the desk',
+};
 
 /** A number of hours as the page shows it: "37", "12.5". */
 function hoursText(h: number): string {
@@ -35,7 +48,14 @@ function CalloutItem(props: { c: Callout; office: OfficeConfig; now: Date }) {
 /** One person's row. */
 function PersonRow(props: { p: PersonMonth; office: OfficeConfig; now: Date }) {
   const { p } = props;
-  const cells = [hoursText(p.primaryHours), String(p.nights), hoursText(p.weekendHours), hoursText(p.bankHolidayHours), hoursText(p.backupHours), String(p.pagesReceived)];
+  const cells = [
+    hoursText(p.primaryHours),
+    String(p.nights),
+    hoursText(p.weekendHours),
+    hoursText(p.bankHolidayHours),
+    hoursText(p.backupHours),
+    String(p.pagesReceived),
+  ];
   return (
     <tr>
       <th scope="row">
@@ -75,26 +95,39 @@ export function OnCallHoursPage(props: {
   const prev = start.minus({ months: 1 }).toFormat('yyyy-MM');
   const next = start.plus({ months: 1 }).toFormat('yyyy-MM');
   return (
-    <DeskLayout title={`On-call hours: ${m.label}`} officeName={office.name} session={props.session} current="/desk/reports">
+    <DeskLayout
+      title={`On-call hours: ${m.label}`}
+      officeName={office.name}
+      session={props.session}
+      current="/desk/reports"
+    >
       <p>
         <a href="/desk/reports">Reports</a>
       </p>
       <h1>On-call hours: {m.label}</h1>
       {Object.keys(props.errors).length ? <ErrorSummary errors={props.errors} order={['month']} /> : null}
       <form method="get" action="/desk/reports/oncall" class="filters">
-        <Field id="month" label="Month" hint="Like 2026-11" error={props.errors.month} layout="filter" attrs={{ type: 'month', value: props.typed || m.month }} />
+        <Field
+          id="month"
+          label="Month"
+          hint="Like 2026-11"
+          error={props.errors.month}
+          layout="filter"
+          attrs={{ type: 'month', value: props.typed || m.month }}
+        />
         <button type="submit" class="button button--secondary">
           Show
         </button>
       </form>
       <p>
-        <a href={`/desk/reports/oncall?month=${prev}`}>Previous month</a> · <a href={`/desk/reports/oncall?month=${next}`}>Next month</a> · Download{' '}
+        <a href={`/desk/reports/oncall?month=${prev}`}>Previous month</a> ·{' '}
+        <a href={`/desk/reports/oncall?month=${next}`}>Next month</a> · Download{' '}
         <a href={`/desk/reports/oncall.csv?month=${m.month}`}>this month (CSV)</a>
       </p>
       {report.until < m.to ? (
         <p>
-          {m.label} is not over: the hours count up to now ({formatShortTime(report.until, office, props.now)}); shifts still ahead are not counted until they are
-          held.
+          {m.label} is not over: the hours count up to now ({formatShortTime(report.until, office, props.now)}); shifts
+          still ahead are not counted until they are held.
         </p>
       ) : null}
       {report.people.length ? (
@@ -121,26 +154,31 @@ export function OnCallHoursPage(props: {
       <h2>How these are counted</h2>
       <ul>
         <li>
-          Times are office time ({office.timezone}) and hours are real hours: the night the clocks go back in October has an hour more, the night they go forward in
-          March an hour less. The month runs from midnight on the 1st to midnight on the 1st of the next month.
+          Times are office time ({office.timezone}) and hours are real hours: the night the clocks go back in October
+          has an hour more, the night they go forward in March an hour less. The month runs from midnight on the 1st to
+          midnight on the 1st of the next month.
         </li>
         <li>
-          <strong>Hours on call</strong> are the hours someone held the rota as the on-call officer (primary), by the rota’s own rule: an override beats a shift, and
-          of two that overlap the one added last wins. Time with nobody on the rota (the out-of-hours line answered) is nobody’s. <strong>Hours as backup</strong> are
-          counted the same way for the next contact, separately.
+          <strong>Hours on call</strong> are the hours someone held the rota as the on-call officer (primary), by the
+          rota’s own rule: an override beats a shift, and of two that overlap the one added last wins. Time with nobody
+          on the rota (the out-of-hours line answered) is nobody’s. <strong>Hours as backup</strong> are counted the
+          same way for the next contact, separately.
         </li>
         <li>
-          <strong>Nights</strong>: a night counts when the person held any part of 00:00 to {String(NIGHT_ENDS_HOUR).padStart(2, '0')}:00 as the on-call officer, so a
-          shift running past midnight counts one. A night belongs to the month of its morning.
+          <strong>Nights</strong>: a night counts when the person held any part of 00:00 to{' '}
+          {String(NIGHT_ENDS_HOUR).padStart(2, '0')}:00 as the on-call officer, so a shift running past midnight counts
+          one. A night belongs to the month of its morning.
         </li>
         <li>
-          <strong>Weekend hours</strong> are the hours on call on Saturdays and Sundays; <strong>bank holiday hours</strong> those on the public holidays of the
-          office’s calendar (the ones that close the office; the office’s own closure days are not bank holidays). An hour on a bank holiday at a weekend counts in
-          both. Both are part of the hours on call.
+          <strong>Weekend hours</strong> are the hours on call on Saturdays and Sundays;{' '}
+          <strong>bank holiday hours</strong> those on the public holidays of the office’s calendar (the ones that close
+          the office; the office’s own closure days are not bank holidays). An hour on a bank holiday at a weekend
+          counts in both. Both are part of the hours on call.
         </li>
         <li>
-          <strong>Pages received</strong> are the urgent enquiries paged this month whose text or call reached the person (accepted by Twilio), whatever their role:
-          one enquiry texted and then rung counts once. <strong>Callouts acknowledged</strong> are the pages they acknowledged this month (by text, on the call, by
+          <strong>Pages received</strong> are the urgent enquiries paged this month whose text or call reached the
+          person (accepted by Twilio), whatever their role: one enquiry texted and then rung counts once.{' '}
+          <strong>Callouts acknowledged</strong> are the pages they acknowledged this month (by text, on the call, by
           the page’s link, or at the desk from an account with their mobile), each with when.
         </li>
         <li>Someone taken off the staff list keeps the hours they held until then.</li>

@@ -15,7 +15,10 @@ function choiceOf(c: Context): { choice: PeriodChoice; form: { period: string; f
   const from = (c.req.query('from') ?? '').slice(0, 20);
   const to = (c.req.query('to') ?? '').slice(0, 20);
   if (period === 'custom') return { choice: { kind: 'custom', from, to }, form: { period, from, to } };
-  return { choice: { kind: period === '4weeks' ? '4weeks' : 'week' }, form: { period: period === '4weeks' ? '4weeks' : 'week', from, to } };
+  return {
+    choice: { kind: period === '4weeks' ? '4weeks' : 'week' },
+    form: { period: period === '4weeks' ? '4weeks' : 'week', from, to },
+  };
 }
 
 /**
@@ -23,7 +26,12 @@ function choiceOf(c: Context): { choice: PeriodChoice; form: { period: string; f
  * office (or one officer with `?officer=ID`); officers see the enquiries assigned to them.
  * Also `POST /desk/handover/:id/dismiss` for the morning digest banner (the URL keeps the digest's old name).
  */
-export function reportsRoutes(deps: { reports: ReportsService; digest: DigestService; clock: Clock; config: Pick<Config, 'office'> }) {
+export function reportsRoutes(deps: {
+  reports: ReportsService;
+  digest: DigestService;
+  clock: Clock;
+  config: Pick<Config, 'office'>;
+}) {
   const app = new Hono<DeskEnv>();
 
   function scope(c: Context<DeskEnv>) {
@@ -47,7 +55,7 @@ export function reportsRoutes(deps: { reports: ReportsService; digest: DigestSer
     const { choice, form } = choiceOf(c);
     const { assignedTo, ownOnly } = scope(c);
     let errors: Record<string, string> = {};
-    let period;
+    let period: ReturnType<typeof deps.reports.period>;
     try {
       period = deps.reports.period(choice);
     } catch (err) {
@@ -58,7 +66,17 @@ export function reportsRoutes(deps: { reports: ReportsService; digest: DigestSer
     const figures = await deps.reports.figures(period.from, period.to, assignedTo);
     if (Object.keys(errors).length) c.status(422);
     return c.html(
-      <ReportsPage session={deskSession(c)} office={deps.config.office} now={deps.clock()} figures={figures} label={period.label} query={query(c)} choice={form} errors={errors} ownOnly={ownOnly} />,
+      <ReportsPage
+        session={deskSession(c)}
+        office={deps.config.office}
+        now={deps.clock()}
+        figures={figures}
+        label={period.label}
+        query={query(c)}
+        choice={form}
+        errors={errors}
+        ownOnly={ownOnly}
+      />,
     );
   });
 
@@ -75,7 +93,10 @@ export function reportsRoutes(deps: { reports: ReportsService; digest: DigestSer
     const period = deps.reports.period(choice);
     const day = (d: Date) => DateTime.fromJSDate(d).setZone(deps.config.office.timezone).toISODate();
     c.header('Content-Type', 'text/csv; charset=utf-8');
-    c.header('Content-Disposition', `attachment; filename="enquiries-${day(period.from)}-to-${day(new Date(period.to.getTime() - 1))}.csv"`);
+    c.header(
+      'Content-Disposition',
+      `attachment; filename="enquiries-${day(period.from)}-to-${day(new Date(period.to.getTime() - 1))}.csv"`,
+    );
     return stream(c, async (s) => {
       for await (const chunk of deps.reports.csv(period.from, period.to, assignedTo)) await s.write(chunk);
     });

@@ -50,20 +50,33 @@ export class ReportsService {
     const zone = this.deps.config.office.timezone;
     const now = DateTime.fromJSDate(this.deps.clock()).setZone(zone);
     if (choice.kind === 'week') return { from: now.startOf('week').toJSDate(), to: now.toJSDate(), label: 'This week' };
-    if (choice.kind === '4weeks') return { from: now.startOf('day').minus({ days: 27 }).toJSDate(), to: now.toJSDate(), label: 'Last 4 weeks' };
+    if (choice.kind === '4weeks')
+      return { from: now.startOf('day').minus({ days: 27 }).toJSDate(), to: now.toJSDate(), label: 'Last 4 weeks' };
     const from = DateTime.fromISO(choice.from, { zone });
     const to = DateTime.fromISO(choice.to, { zone });
     const fields: Record<string, string> = {};
     if (!/^\d{4}-\d{2}-\d{2}$/.test(choice.from) || !from.isValid) fields.from = 'Enter a start date like 2026-11-02';
     if (!/^\d{4}-\d{2}-\d{2}$/.test(choice.to) || !to.isValid) fields.to = 'Enter an end date like 2026-11-29';
     if (!fields.from && !fields.to && to < from) fields.to = 'The end date must be on or after the start date';
-    if (!fields.from && !fields.to && to.diff(from, 'days').days > 800) fields.to = 'Choose a period of at most two years';
+    if (!fields.from && !fields.to && to.diff(from, 'days').days > 800)
+      fields.to = 'Choose a period of at most two years';
     if (Object.keys(fields).length) throw new AppError('validation', 'Check the dates', { fields });
-    return { from: from.startOf('day').toJSDate(), to: to.plus({ days: 1 }).startOf('day').toJSDate(), label: `${choice.from} to ${choice.to}` };
+    return {
+      from: from.startOf('day').toJSDate(),
+      to: to.plus({ days: 1 }).startOf('day').toJSDate(),
+      label: `${choice.from} to ${choice.to}`,
+    };
   }
 
   private scope(from: Date, to: Date, assignedTo: string | null): repo.ReportScope {
-    return { from, to, timezone: this.deps.config.office.timezone, assignedTo, fallbackNumber: this.deps.config.onCall.fallbackNumber, now: this.deps.clock() };
+    return {
+      from,
+      to,
+      timezone: this.deps.config.office.timezone,
+      assignedTo,
+      fallbackNumber: this.deps.config.onCall.fallbackNumber,
+      now: this.deps.clock(),
+    };
   }
 
   /**
@@ -74,7 +87,21 @@ export class ReportsService {
    */
   async figures(from: Date, to: Date, assignedTo: string | null) {
     const s = this.scope(from, to, assignedTo);
-    const [received, timings, missedList, backlog, trend, pages, chases, alerts, colleagues, approvers, released, overrides] = await Promise.all([
+    const [
+      received,
+      timings,
+      missedList,
+      backlog,
+      trend,
+      pages,
+      chases,
+      alerts,
+      colleagues,
+      approvers,
+      released,
+      overrides,
+      outcomes,
+    ] = await Promise.all([
       repo.received(this.deps.db, s),
       repo.timings(this.deps.db, s),
       repo.missedDeadlines(this.deps.db, s),
@@ -87,6 +114,7 @@ export class ReportsService {
       signOffRepo.timeInSignOff(this.deps.db, s),
       signOffRepo.releasedBySignOff(this.deps.db, s),
       signOffRepo.overrides(this.deps.db, s, OVERRIDES_LISTED),
+      repo.outcomes(this.deps.db, s),
     ]);
     const { firstResponse, close } = timings;
     const deadlines = { ...timings.deadlines, missedList };
@@ -99,7 +127,10 @@ export class ReportsService {
       if (t.out_of_hours) outOfHours += t.n;
       else inHours += t.n;
     }
-    const byHour = Array.from({ length: 24 }, (_, hour) => ({ hour, n: received.byHour.find((x) => x.hour === hour)?.n ?? 0 }));
+    const byHour = Array.from({ length: 24 }, (_, hour) => ({
+      hour,
+      n: received.byHour.find((x) => x.hour === hour)?.n ?? 0,
+    }));
     const judged = deadlines.met + deadlines.missed;
     return {
       period: { from: from.toISOString(), to: to.toISOString() },
@@ -111,6 +142,8 @@ export class ReportsService {
         missed: deadlines.missed,
         pending: deadlines.pending,
         withdrawnBeforeDeadline: deadlines.withdrawnBeforeDeadline,
+        // With a deadline, closed as a referral, not a media enquiry or a duplicate: neither met nor missed (repo.NOT_OWED).
+        notOwed: deadlines.notOwed,
         shareMet: judged ? deadlines.met / judged : null,
         missedList: deadlines.missedList,
         // Announced in the period (src/deadlines), whenever the enquiry arrived: near its respond-by
@@ -120,12 +153,19 @@ export class ReportsService {
       },
       // Of the enquiries received in the period; see repo.timings for how they are kept out of the other figures.
       withdrawn: timings.withdrawn,
+      // How the enquiries received in the period ended (issue 28): each outcome, and those without one
+      // (not recorded: closed before outcomes were kept; withdrawn; erased while open; still open).
+      outcomes,
       backlog: { byAge: backlog, open: backlog.reduce((a, b) => a + b.n, 0), trend },
       pages,
       chases: {
         total: chases.total,
         enquiries: chases.enquiries,
-        byRoute: { statusPage: chases.byKind.journalist_added, sms: chases.byKind.sms_in, email: chases.byKind.email_in },
+        byRoute: {
+          statusPage: chases.byKind.journalist_added,
+          sms: chases.byKind.sms_in,
+          email: chases.byKind.email_in,
+        },
         byDay: chases.byDay,
       },
       // Questions asked of colleagues outside the desk in the period, once per colleague asked, by
@@ -137,7 +177,13 @@ export class ReportsService {
         total: approverFigures(approvers.total),
         // The share is of the releases that needed sign-off (approved or overridden): the ones
         // that needed none, or whose entry predates the outcome, say nothing about sign-off.
-        released: { ...released, shareApproved: released.approved + released.overridden ? released.approved / (released.approved + released.overridden) : null },
+        released: {
+          ...released,
+          shareApproved:
+            released.approved + released.overridden
+              ? released.approved / (released.approved + released.overridden)
+              : null,
+        },
         overrides: { total: overrides.total, list: overrides.list, more: overrides.total - overrides.list.length },
       },
     };
@@ -153,10 +199,27 @@ export class ReportsService {
     const s = this.scope(from, to, assignedTo);
     const zone = this.deps.config.office.timezone;
     const times = ['received_at', 'deadline', 'respond_by', 'first_response_at', 'closed_at', 'resolved_at'];
-    const minutes = { first_response_minutes: 'first_response_seconds', first_response_working_minutes: 'first_response_working_seconds' } as const;
+    const minutes = {
+      first_response_minutes: 'first_response_seconds',
+      first_response_working_minutes: 'first_response_working_seconds',
+    } as const;
     const columns = [
-      'reference', 'channel', 'status', 'urgent', 'urgent_reason', 'out_of_hours', ...times, 'assigned_to', 'outlet', 'subject',
-      ...Object.keys(minutes), 'deadline_outcome', 'page_status', 'page_acknowledged_at',
+      'reference',
+      'channel',
+      'status',
+      'urgent',
+      'urgent_reason',
+      'out_of_hours',
+      ...times,
+      'assigned_to',
+      'outlet',
+      'subject',
+      ...Object.keys(minutes),
+      'deadline_outcome',
+      'page_status',
+      'page_acknowledged_at',
+      'outcome',
+      'outcome_org',
     ];
     const isTime = (c: string) => times.includes(c) || c === 'page_acknowledged_at';
     const header = columns.map((c) => (isTime(c) ? `${c} (${zone})` : c));

@@ -7,6 +7,8 @@ import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary } from '../http/layout.js';
 import { Chart } from './charts.js';
+import { OUTCOME_BUCKET_LABELS } from './outcome-labels.js';
+import { OUTCOME_BUCKETS } from './reports.repository.js';
 import type { Figures } from './reports.service.js';
 import type { OverriddenSend } from './signoff-report.repository.js';
 
@@ -25,12 +27,26 @@ function pct(x: number | null): string {
 }
 
 /** The response-time table's columns after "Measure" (also each cell's label when the table stacks on a phone). */
-const TIMING_COLUMNS = ['Enquiries measured', 'Median (working time)', '90th percentile (working time)', 'Median (elapsed)', '90th percentile (elapsed)', 'Still without'];
+const TIMING_COLUMNS = [
+  'Enquiries measured',
+  'Median (working time)',
+  '90th percentile (working time)',
+  'Median (elapsed)',
+  '90th percentile (elapsed)',
+  'Still without',
+];
 
 /** One measure's row of the response-time table, each cell labelled for the stacked phone layout. */
 function TimingRow(props: { measure: string; timing: Figures['close'] }) {
   const t = props.timing;
-  const cells = [String(t.elapsed.n), duration(t.working.median), duration(t.working.p90), duration(t.elapsed.median), duration(t.elapsed.p90), String(t.without)];
+  const cells = [
+    String(t.elapsed.n),
+    duration(t.working.median),
+    duration(t.working.p90),
+    duration(t.elapsed.median),
+    duration(t.elapsed.p90),
+    String(t.without),
+  ];
   return (
     <tr>
       <th scope="row">{props.measure}</th>
@@ -42,7 +58,14 @@ function TimingRow(props: { measure: string; timing: Figures['close'] }) {
 }
 
 /** The waiting-on-colleagues table's columns after "Department". */
-const WAIT_COLUMNS = ['Colleagues asked', 'Answered', 'Still waiting', 'Answered after the due time', 'Median minutes to answer', '90th percentile minutes to answer'];
+const WAIT_COLUMNS = [
+  'Colleagues asked',
+  'Answered',
+  'Still waiting',
+  'Answered after the due time',
+  'Median minutes to answer',
+  '90th percentile minutes to answer',
+];
 
 /** Minutes as "17.5" (null: "—"). */
 function minutes(m: number | null): string {
@@ -58,7 +81,14 @@ function departmentLabel(department: string | null): string {
 /** One department's row (or the total's) of the waiting-on-colleagues table. */
 function WaitRow(props: { label: string; row: Figures['colleagues']['total'] }) {
   const r = props.row;
-  const cells = [r.asked, r.answered, r.waiting, r.answeredLate, minutes(r.toFirstAnswer.medianMinutes), minutes(r.toFirstAnswer.p90Minutes)];
+  const cells = [
+    r.asked,
+    r.answered,
+    r.waiting,
+    r.answeredLate,
+    minutes(r.toFirstAnswer.medianMinutes),
+    minutes(r.toFirstAnswer.p90Minutes),
+  ];
   return (
     <tr>
       <th scope="row">{props.label}</th>
@@ -76,9 +106,10 @@ function WaitingOnColleagues(props: { colleagues: Figures['colleagues'] }) {
     <>
       <h2>Waiting on colleagues</h2>
       <p>
-        Questions asked in this period of colleagues outside the desk, counted once for each colleague asked (a question to two departments counts in each), by
-        their department in the directory. The times run from asking to each colleague’s first answer, in minutes of real elapsed time. A colleague counted
-        neither as answered nor as still waiting was no longer needed: the question was withdrawn or closed, or its enquiry ended, before they answered.
+        Questions asked in this period of colleagues outside the desk, counted once for each colleague asked (a question
+        to two departments counts in each), by their department in the directory. The times run from asking to each
+        colleague’s first answer, in minutes of real elapsed time. A colleague counted neither as answered nor as still
+        waiting was no longer needed: the question was withdrawn or closed, or its enquiry ended, before they answered.
       </p>
       {c.total.asked ? (
         <div class="table-scroll" role="region" aria-label="Waiting on colleagues, by department" tabindex={0}>
@@ -109,7 +140,14 @@ function WaitingOnColleagues(props: { colleagues: Figures['colleagues'] }) {
 }
 
 /** The time-in-sign-off table's columns after "Approver". */
-const APPROVER_COLUMNS = ['Requests sent', 'Decided', 'Of them, returned with changes', 'Still pending', 'Median minutes to decide', '90th percentile minutes to decide'];
+const APPROVER_COLUMNS = [
+  'Requests sent',
+  'Decided',
+  'Of them, returned with changes',
+  'Still pending',
+  'Median minutes to decide',
+  '90th percentile minutes to decide',
+];
 
 /** An approver as the report names them: null (erased from the directory) is "Not recorded". */
 function approverLabel(approver: string | null): string {
@@ -119,7 +157,14 @@ function approverLabel(approver: string | null): string {
 /** One approver's row (or the total's) of the time-in-sign-off table. */
 function ApproverRow(props: { label: string; row: Figures['signOff']['total'] }) {
   const r = props.row;
-  const cells = [r.sent, r.decided, r.returned, r.pending, minutes(r.toDecision.medianMinutes), minutes(r.toDecision.p90Minutes)];
+  const cells = [
+    r.sent,
+    r.decided,
+    r.returned,
+    r.pending,
+    minutes(r.toDecision.medianMinutes),
+    minutes(r.toDecision.p90Minutes),
+  ];
   return (
     <tr>
       <th scope="row">{props.label}</th>
@@ -131,7 +176,11 @@ function ApproverRow(props: { label: string; row: Figures['signOff']['total'] })
 }
 
 /** What an override let through, as the overrides table says it. */
-const OVERRIDDEN_SENDS: Record<OverriddenSend, string> = { release: 'Response released', reply: 'Text reply', email: 'Email reply' };
+const OVERRIDDEN_SENDS: Record<OverriddenSend, string> = {
+  release: 'Response released',
+  reply: 'Text reply',
+  email: 'Email reply',
+};
 
 /** "1 response" / "3 responses". */
 function responses(n: number): string {
@@ -151,9 +200,11 @@ function SignOff(props: { signOff: Figures['signOff']; when: (d: Date) => string
       <h2>Sign-off</h2>
       <h3>Time in sign-off, by approver</h3>
       <p>
-        Requests for sign-off sent in this period, counted once for each approver asked. The times run from sending to the approver’s decision (approved, approved
-        with edits, or returned with changes), in minutes of real elapsed time. A request counted neither as decided nor as pending was no longer needed: the words
-        changed, another approver decided first, or the enquiry ended. Approvers erased from the directory are counted together as “Not recorded”.
+        Requests for sign-off sent in this period, counted once for each approver asked. The times run from sending to
+        the approver’s decision (approved, approved with edits, or returned with changes), in minutes of real elapsed
+        time. A request counted neither as decided nor as pending was no longer needed: the words changed, another
+        approver decided first, or the enquiry ended. Approvers erased from the directory are counted together as “Not
+        recorded”.
       </p>
       {s.total.sent ? (
         <div class="table-scroll" role="region" aria-label="Time in sign-off, by approver" tabindex={0}>
@@ -225,8 +276,8 @@ function SignOff(props: { signOff: Figures['signOff']; when: (d: Date) => string
       {s.overrides.total ? (
         <>
           <p>
-            Words a manager let go to the journalist without the sign-off they needed, giving a reason: a response released to the status page, or a reply by
-            text or email. Newest first.
+            Words a manager let go to the journalist without the sign-off they needed, giving a reason: a response
+            released to the status page, or a reply by text or email. Newest first.
           </p>
           <table class="stack">
             <caption class="visually-hidden">Overrides of sign-off, with the manager’s reason</caption>
@@ -258,6 +309,43 @@ function SignOff(props: { signOff: Figures['signOff']; when: (d: Date) => string
       ) : (
         <p>No words went without sign-off in this period.</p>
       )}
+    </>
+  );
+}
+
+/** The outcomes of NOT_OWED_OUTCOMES in words (test/scenarios/reports-outcomes.test.ts holds the two together). */
+export const NOT_OWED_WORDS = 'referred to FOI, referred to another organisation, not a media enquiry or a duplicate';
+
+/** How the enquiries received in the period ended, and why referrals are not missed deadlines. */
+function Outcomes(props: { figures: Figures }) {
+  const f = props.figures;
+  return (
+    <>
+      <h2>How enquiries ended</h2>
+      <p>
+        The outcome recorded when each enquiry received in this period was answered or closed. Enquiries closed as{' '}
+        {NOT_OWED_WORDS} were not media enquiries the office owed an answer in the usual way: they are counted here, and
+        never as a missed deadline, a breach or an enquiry still without a response (nor as a deadline met).
+        {f.deadlines.notOwed ? ` ${f.deadlines.notOwed} of them had a deadline, left out of the deadline figures.` : ''}{' '}
+        An enquiry reopened after such an outcome is owed an answer again.
+      </p>
+      <table>
+        <caption class="visually-hidden">Enquiries received in this period, by how they ended</caption>
+        <tbody>
+          {OUTCOME_BUCKETS.map((b) => (
+            <tr>
+              <th scope="row">{OUTCOME_BUCKET_LABELS[b]}</th>
+              <td>{f.outcomes[b]}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">All enquiries received</th>
+            <td>{f.received.total}</td>
+          </tr>
+        </tfoot>
+      </table>
     </>
   );
 }
@@ -295,14 +383,21 @@ export function ReportsPage(props: {
             </label>
           ))}
         </fieldset>
-        <Field id="from" label="From" error={e.from} layout="filter" attrs={{ type: 'date', value: props.choice.from }} />
+        <Field
+          id="from"
+          label="From"
+          error={e.from}
+          layout="filter"
+          attrs={{ type: 'date', value: props.choice.from }}
+        />
         <Field id="to" label="To" error={e.to} layout="filter" attrs={{ type: 'date', value: props.choice.to }} />
         <button type="submit" class="button button--secondary">
           Show
         </button>
       </form>
       <p>
-        {props.label}: {when(new Date(f.period.from))} to {when(new Date(f.period.to))}. Download <a href={`/desk/reports.csv?${props.query}`}>the enquiries (CSV)</a> or{' '}
+        {props.label}: {when(new Date(f.period.from))} to {when(new Date(f.period.to))}. Download{' '}
+        <a href={`/desk/reports.csv?${props.query}`}>the enquiries (CSV)</a> or{' '}
         <a href={`/desk/reports.json?${props.query}`}>these figures (JSON)</a>.
       </p>
 
@@ -323,7 +418,11 @@ export function ReportsPage(props: {
         <div>
           <dt>Deadlines met</dt>
           <dd>
-            {pct(f.deadlines.shareMet)} <span class="hint">({f.deadlines.met} met, {f.deadlines.missed} missed)</span>
+            {pct(f.deadlines.shareMet)}{' '}
+            <span class="hint">
+              ({f.deadlines.met} met, {f.deadlines.missed} missed
+              {f.deadlines.notOwed ? `; ${f.deadlines.notOwed} referred or not media, not counted` : ''})
+            </span>
           </dd>
         </div>
         <div>
@@ -367,8 +466,9 @@ export function ReportsPage(props: {
       </table>
       {f.withdrawn.total ? (
         <p class="hint">
-          Enquiries withdrawn by the journalist are not counted as still without a response, are left out of the time to close (the journalist ended them, not the
-          office) and are only measured for a first response the office gave before they were withdrawn.
+          Enquiries withdrawn by the journalist are not counted as still without a response, are left out of the time to
+          close (the journalist ended them, not the office) and are only measured for a first response the office gave
+          before they were withdrawn.
         </p>
       ) : null}
 
@@ -378,38 +478,78 @@ export function ReportsPage(props: {
 
       <h2>What arrived</h2>
       <p>
-        {ENQUIRY_CHANNELS.map((c) => `${CHANNEL_LABELS[c]} ${f.received.byChannel[c]}`).join(', ')}. In hours {f.received.inHours}, out of hours {f.received.outOfHours}.
+        {ENQUIRY_CHANNELS.map((c) => `${CHANNEL_LABELS[c]} ${f.received.byChannel[c]}`).join(', ')}. In hours{' '}
+        {f.received.inHours}, out of hours {f.received.outOfHours}.
       </p>
-      <Chart id="by-day" title="Enquiries received by day" unit="enquiries" data={f.received.byDay.map((d) => ({ label: d.day.slice(5), value: d.n }))} />
-      <Chart id="by-hour" title="Enquiries received by hour of day (office time)" unit="enquiries" labelEvery={2} data={f.received.byHour.map((d) => ({ label: String(d.hour).padStart(2, '0'), value: d.n }))} />
+      <Chart
+        id="by-day"
+        title="Enquiries received by day"
+        unit="enquiries"
+        data={f.received.byDay.map((d) => ({ label: d.day.slice(5), value: d.n }))}
+      />
+      <Chart
+        id="by-hour"
+        title="Enquiries received by hour of day (office time)"
+        unit="enquiries"
+        labelEvery={2}
+        data={f.received.byHour.map((d) => ({ label: String(d.hour).padStart(2, '0'), value: d.n }))}
+      />
 
       <h2>Withdrawn and chasing</h2>
       <p>
-        Withdrawn by the journalist: {f.withdrawn.total} of the enquiries received in this period (not counted as answered, nor as missed unless the deadline had already
-        passed without a response when the journalist withdrew).
-        {f.withdrawn.afterFirstResponse ? ` ${f.withdrawn.afterFirstResponse} of them after a first response from the office.` : ''}
-        {f.deadlines.withdrawnBeforeDeadline ? ` ${f.deadlines.withdrawnBeforeDeadline} withdrawn before their deadline, which counts neither as met nor as missed.` : ''}
+        Withdrawn by the journalist: {f.withdrawn.total} of the enquiries received in this period (not counted as
+        answered, nor as missed unless the deadline had already passed without a response when the journalist withdrew).
+        {f.withdrawn.afterFirstResponse
+          ? ` ${f.withdrawn.afterFirstResponse} of them after a first response from the office.`
+          : ''}
+        {f.deadlines.withdrawnBeforeDeadline
+          ? ` ${f.deadlines.withdrawnBeforeDeadline} withdrawn before their deadline, which counts neither as met nor as missed.`
+          : ''}
       </p>
       <p>
-        Chases, follow-ups that only ask for news, arrived in this period: {f.chases.total}, on {f.chases.enquiries} {f.chases.enquiries === 1 ? 'enquiry' : 'enquiries'} chased at least once (
-        {f.chases.byRoute.statusPage} on the status page, {f.chases.byRoute.sms} by text, {f.chases.byRoute.email} by email). They are counted when they arrived, whenever
-        the enquiry was received.
+        Chases, follow-ups that only ask for news, arrived in this period: {f.chases.total}, on {f.chases.enquiries}{' '}
+        {f.chases.enquiries === 1 ? 'enquiry' : 'enquiries'} chased at least once ({f.chases.byRoute.statusPage} on the
+        status page, {f.chases.byRoute.sms} by text, {f.chases.byRoute.email} by email). They are counted when they
+        arrived, whenever the enquiry was received.
       </p>
       {f.chases.total ? (
-        <Chart id="chases-by-day" title="Chases by day" unit="chases" data={f.chases.byDay.map((d) => ({ label: d.day.slice(5), value: d.n }))} />
+        <Chart
+          id="chases-by-day"
+          title="Chases by day"
+          unit="chases"
+          data={f.chases.byDay.map((d) => ({ label: d.day.slice(5), value: d.n }))}
+        />
       ) : (
         <p>No chases in this period.</p>
       )}
 
+      <Outcomes figures={f} />
+
       <h2>Backlog</h2>
-      <Chart id="backlog-age" title="Open enquiries now, by age" unit="enquiries" labelEvery={1} data={f.backlog.byAge.map((b) => ({ label: b.band, value: b.n }))} />
-      <Chart id="backlog-trend" title="Open enquiries at the end of each day" unit="open enquiries" line data={f.backlog.trend.map((t) => ({ label: t.day.slice(5), value: t.open }))} />
+      <Chart
+        id="backlog-age"
+        title="Open enquiries now, by age"
+        unit="enquiries"
+        labelEvery={1}
+        data={f.backlog.byAge.map((b) => ({ label: b.band, value: b.n }))}
+      />
+      <Chart
+        id="backlog-trend"
+        title="Open enquiries at the end of each day"
+        unit="open enquiries"
+        line
+        data={f.backlog.trend.map((t) => ({ label: t.day.slice(5), value: t.open }))}
+      />
 
       <h2>Missed deadlines</h2>
       <p>
-        Warnings given in this period: {f.deadlines.warnings} {f.deadlines.warnings === 1 ? 'enquiry' : 'enquiries'} near {f.deadlines.warnings === 1 ? 'its' : 'their'} respond-by time with no response yet.
-        Breaches: {f.deadlines.breaches} {f.deadlines.breaches === 1 ? 'enquiry' : 'enquiries'} passed {f.deadlines.breaches === 1 ? 'its' : 'their'} respond-by time (the journalist’s deadline or the office’s target) without
-        a response. Both are counted when they happened, whenever the enquiry arrived.
+        Warnings given in this period: {f.deadlines.warnings} {f.deadlines.warnings === 1 ? 'enquiry' : 'enquiries'}{' '}
+        near {f.deadlines.warnings === 1 ? 'its' : 'their'} respond-by time with no response yet. Breaches:{' '}
+        {f.deadlines.breaches} {f.deadlines.breaches === 1 ? 'enquiry' : 'enquiries'} passed{' '}
+        {f.deadlines.breaches === 1 ? 'its' : 'their'} respond-by time (the journalist’s deadline or the office’s
+        target) without a response. Both are counted when they happened, whenever the enquiry arrived. A breach of an
+        enquiry since closed as {NOT_OWED_WORDS} is not counted, and neither is its missed deadline (see How enquiries
+        ended).
       </p>
       {f.deadlines.missedList.length ? (
         <table class="stack">
@@ -471,9 +611,14 @@ export function ReportsPage(props: {
           </tr>
         </tbody>
       </table>
+      <p>
+        Volumes, response times, deadlines, lines used and outcomes month by month:{' '}
+        <a href="/desk/reports/topics">by topic and outlet</a>.
+      </p>
       {props.session.user.role === 'manager' ? (
         <p>
-          Who was on call, for how long and how often they were woken: <a href="/desk/reports/oncall">on-call hours by person and month</a>.
+          Who was on call, for how long and how often they were woken:{' '}
+          <a href="/desk/reports/oncall">on-call hours by person and month</a>.
         </p>
       ) : null}
     </DeskLayout>

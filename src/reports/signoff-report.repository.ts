@@ -42,8 +42,20 @@ export interface ApproverRow {
  * (an incident's line) has no enquiry: the office's figures count it, an officer's do not (the
  * scope's filter is on the enquiry), and it is pending while its request is.
  */
-export async function timeInSignOff(db: Db, s: ReportScope): Promise<{ byApprover: ApproverRow[]; total: ApproverRow }> {
-  const r = await sql<{ approver: string | null; g: number; sent: number; decided: number; returned: number; pending: number; m50: number | null; m90: number | null }>`
+export async function timeInSignOff(
+  db: Db,
+  s: ReportScope,
+): Promise<{ byApprover: ApproverRow[]; total: ApproverRow }> {
+  const r = await sql<{
+    approver: string | null;
+    g: number;
+    sent: number;
+    decided: number;
+    returned: number;
+    pending: number;
+    m50: number | null;
+    m90: number | null;
+  }>`
     WITH r AS (
       SELECT CASE WHEN r.name = ${ERASED} THEN NULL ELSE r.name END AS approver,
              r.state,
@@ -73,7 +85,16 @@ export async function timeInSignOff(db: Db, s: ReportScope): Promise<{ byApprove
   const total = r.rows.find((x) => x.g === 1);
   return {
     byApprover: r.rows.filter((x) => x.g === 0).map(row),
-    total: total ? row(total) : { approver: null, sent: 0, decided: 0, returned: 0, pending: 0, toDecision: { n: 0, medianMinutes: null, p90Minutes: null } },
+    total: total
+      ? row(total)
+      : {
+          approver: null,
+          sent: 0,
+          decided: 0,
+          returned: 0,
+          pending: 0,
+          toDecision: { n: 0, medianMinutes: null, p90Minutes: null },
+        },
   };
 }
 
@@ -134,7 +155,11 @@ export type OverriddenSend = 'release' | NonNullable<EventData['signoff_overridd
  * (a release or a reply), newest first, at most
  * `limit`, with how many there were in all (so the page can say how many more).
  */
-export async function overrides(db: Db, s: ReportScope, limit: number): Promise<{ total: number; list: OverrideRow[] }> {
+export async function overrides(
+  db: Db,
+  s: ReportScope,
+  limit: number,
+): Promise<{ total: number; list: OverrideRow[] }> {
   const r = await sql<OverrideRow & { total: number }>`
     SELECT ev.at, e.reference, ev.actor AS by, u.name AS "byName", coalesce(ev.data->>'what', 'release') AS what,
            ev.data->>'reason' AS reason, (count(*) OVER ())::int AS total

@@ -302,7 +302,7 @@ describe('reports for a known quarter', () => {
       .trim()
       .split('\r\n');
     expect(lines[0]).toBe(
-      'reference,channel,status,urgent,urgent_reason,out_of_hours,received_at (Europe/London),deadline (Europe/London),respond_by (Europe/London),first_response_at (Europe/London),closed_at (Europe/London),resolved_at (Europe/London),assigned_to,outlet,subject,first_response_minutes,first_response_working_minutes,deadline_outcome,page_status,page_acknowledged_at (Europe/London)',
+      'reference,channel,status,urgent,urgent_reason,out_of_hours,received_at (Europe/London),deadline (Europe/London),respond_by (Europe/London),first_response_at (Europe/London),closed_at (Europe/London),resolved_at (Europe/London),assigned_to,outlet,subject,first_response_minutes,first_response_working_minutes,deadline_outcome,page_status,page_acknowledged_at (Europe/London),outcome,outcome_org',
     );
     expect(lines).toHaveLength(8);
     const a = lines.find((l) => l.startsWith('PD-AAA-AAA'))!.split(',');
