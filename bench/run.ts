@@ -64,6 +64,7 @@ import {
 import { measureHoldingLine, type HoldingLineFigures } from './holding-line.js';
 import { describePageStorm, measurePageStorm, type PageStormFigures } from './page-storm.js';
 import { MAX_PENDING, seedPending, type PendingFigures } from './pending.js';
+import { SAID_PATH, saidSearchUsesIndex, seedSaid, type SaidFigures } from './said-search.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -154,6 +155,8 @@ if (!(EMAIL_RATE > 0 && EMAIL_RATE <= 500)) throw new Error('--email-rate must b
 const HARD_LIMIT_MS =
   240_000 +
   (QUEUE_ROWS / 100_000) * 60_000 +
+  // What was said to them (bench/said-search.ts): one response per closed enquiry, in one statement.
+  (QUEUE_ROWS / 100_000) * 20_000 +
   (3 * ROUNDS + 3) * (DURATION + WARMUP_SECONDS + 5) * 1000 +
   2 * DRAIN_MS +
   ((PHONE_CALLS + PHONE_WARMUP) / PHONE_RATE) * 1000 +
@@ -420,6 +423,7 @@ async function main(): Promise<number> {
     // 1. A million enquiries (the seed script generates them inside PostgreSQL), then VACUUM
     // ANALYZE, as autovacuum leaves a table that has been in service for a year; then the work
     // pending on open ones that the queue page shows per row (questions, drafts for sign-off).
+    let said: SaidFigures | null = null;
     const pending = await phase('seed', async (): Promise<PendingFigures> => {
       log(`seeding ${fmt(QUEUE_ROWS)} enquiries (npm run seed -- --count N, ${fmt(SEED_CHUNK)} rows a call)…`);
       // In calls of at most SEED_CHUNK rows (one insert statement each): a call that fails (a
@@ -451,6 +455,14 @@ async function main(): Promise<number> {
       log(
         `  ${fmt(p.questions)} open questions (${fmt(p.questionRecipients)} recipients, ${p.colleagues} colleagues), ${fmt(p.drafts)} drafts awaiting sign-off (${fmt(p.signOffRequests)} requests); on the first page ${p.questionsOnFirstPage} and ${p.draftsOnFirstPage}; ${p.seconds} s`,
       );
+      // What the office said to them (issue 28): the "What we said" search is measured against it.
+      log('seeding what was said: a response to every answered or closed enquiry, and one phrase a year ago…');
+      said = await seedSaid(database.url);
+      log(
+        `  ${fmt(said.rows)} said rows; the phrase to ${said.phraseReference} at ${said.phraseSaidAt}; ${said.seconds} s`,
+      );
+      const plan = await saidSearchUsesIndex(database.url);
+      if (!plan.uses) failures.push(`search in responses: the plan does not use said_search:\n${plan.plan}`);
       await checkpoint(database.url); // the seed's WAL is not written out in the middle of a measurement
       return p;
     });
@@ -517,12 +529,14 @@ async function main(): Promise<number> {
       queue: '/desk',
       filtered: '/desk?urgent=yes&channel=sms',
       search: '/desk?q=flooding',
+      said: SAID_PATH,
     } as const;
     const queue = await phase('queue', async () => {
       const desk = new HttpDesk(base);
       await desk.login(ADMIN.email, ADMIN.password);
-      const times: Record<keyof typeof queuePages, number[]> = { queue: [], filtered: [], search: [] };
+      const times: Record<keyof typeof queuePages, number[]> = { queue: [], filtered: [], search: [], said: [] };
       const rowsShown: Record<string, number> = {};
+      let saidMissing = false;
       // The pending work each first page shows: "Waiting on …, due …" and "Awaiting sign-off (N min)" rows.
       const markersShown: Record<string, { waitingOn: number; awaitingSignOff: number }> = {};
       log(
@@ -536,6 +550,9 @@ async function main(): Promise<number> {
           if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.body.slice(0, 200)}`);
           if (i >= 0) times[key].push(ms);
           else {
+            // "What we said" must find the phrase said a year ago, or the search was not measured.
+            if (key === 'said' && said && !res.body.includes(`/desk/enquiries/${said.phraseReference}"`))
+              saidMissing = true;
             rowsShown[key] = (res.body.match(/\/desk\/enquiries\/P[DS]-/g) ?? []).length;
             markersShown[key] = {
               waitingOn: (res.body.match(/Waiting on [^<]*, due <time/g) ?? []).length,
@@ -555,6 +572,10 @@ async function main(): Promise<number> {
         ).rows[0].n,
       );
       await c.end();
+      if (saidMissing)
+        failures.push(
+          `search in responses: ${SAID_PATH} did not list ${said?.phraseReference}, to whom the phrase was said`,
+        );
       return {
         enquiries: total,
         openEnquiries: open,
@@ -960,6 +981,15 @@ async function main(): Promise<number> {
         (pageStorm?.longestText ?? NaN) / 1600,
         pageStorm !== null && pageStorm.problems.length === 0,
       ),
+      // Issue 28: the queue's "What we said" search, within the queue's own search target.
+      t(
+        'search in responses p95 (in=said, a phrase said a year ago)',
+        '≤ 100 ms',
+        `${queue.pages.said.ms.p95} ms`,
+        queue.pages.said.ms.p95 / 100,
+        queue.pages.said.ms.p95 <= 100,
+        scaleNote,
+      ),
     ];
 
     // The load average as the run ends (other work on the machine shows here).
@@ -1024,6 +1054,7 @@ async function main(): Promise<number> {
       emailSkipped,
       holdingLine,
       pageStorm,
+      said,
       queue,
       memory: {
         peakRssMB: MB(peakKiB),
@@ -1141,6 +1172,11 @@ function rows(r: Result): string[][] {
     ],
     ['filtered /desk?urgent=yes&channel=sms', page(r.queue.pages.filtered), ...tgt(5)],
     ['search /desk?q=flooding', page(r.queue.pages.search), ...tgt(6)],
+    [
+      `search in responses at ${fmt(r.queue.enquiries)} enquiries (${SAID_PATH})`,
+      page(r.queue.pages.said),
+      ...tgt(r.targets.findIndex((x) => x.figure.startsWith('search in responses'))),
+    ],
     [
       'service peak RSS',
       `${r.memory.peakRssMB} MB (intake+queue ${r.memory.serviceIntakeAndQueueMB}, paging ${r.memory.servicePagingMB}; ceiling server ${r.memory.ceilingServerMB})`,

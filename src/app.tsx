@@ -30,6 +30,7 @@ const ASSETS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'http', 'assets
 const ASSETS: Record<string, { body: string; type: string }> = {
   'app.css': { body: readFileSync(join(ASSETS_DIR, 'app.css'), 'utf8'), type: 'text/css; charset=utf-8' },
   'desk.js': { body: readFileSync(join(ASSETS_DIR, 'desk.js'), 'utf8'), type: 'text/javascript; charset=utf-8' },
+  'insert.js': { body: readFileSync(join(ASSETS_DIR, 'insert.js'), 'utf8'), type: 'text/javascript; charset=utf-8' },
 };
 
 // The JSON-error table: the features' paths, the kernel's own API routes (office hours, the

@@ -48,6 +48,8 @@ import { QuestionService } from './colleagues/questions.service.js';
 import { SignOffService } from './statements/signoff.service.js';
 import { forgetApprover } from './statements/signoff.repository.js';
 import { DirectoryService } from './colleagues/directory.service.js';
+import { TopicService } from './topics/topics.service.js';
+import { LineLibrary } from './lines/lines.service.js';
 
 /** Everything the web process and the workers share, built once from config and a database. */
 export interface Services {
@@ -94,6 +96,10 @@ export interface Services {
   health: ServiceHealth;
   /** Handoff reminders and coverage gaps of the on-call rota (src/oncall/rota-guard.service.ts). */
   rotaGuard: RotaGuard;
+  /** Topics: the managed list, the rules at intake, enquiries' topics (src/topics). */
+  topics: TopicService;
+  /** The library of lines to take and reply templates (src/lines). */
+  lines: LineLibrary;
 }
 
 /** Wires the domain services together. No I/O. */
@@ -161,8 +167,9 @@ export function buildServices(base: {
   const deliveryStatus = new DeliveryStatusService({ db, clock, log, owners: { page_step: paging, message: outbox } });
   const live = new LiveFeed({ url: base.databaseUrl, log, pool: base.pool });
   const emailOut = new EmailOut({ config });
+  const lines = new LineLibrary({ db, clock, config });
   // Lines wait for it where they need sign-off.
-  const signOff = new SignOffService({ db, clock, config, mail: emailOut, live });
+  const signOff = new SignOffService({ db, clock, config, mail: emailOut, live, lines });
   // Built first: the incident service takes both as ports (they need nothing of it).
   const holdingLines = new HoldingLines({ db, clock, config, email: emailOut, signOff });
   const incidentSummaries = new IncidentSummaries({ db, clock, config, rota, paging });
@@ -178,7 +185,17 @@ export function buildServices(base: {
   });
   const acknowledgements = new IntakeAcknowledgements({ config, email: emailOut });
   const questions = new QuestionService({ db, clock, config, mail: emailOut, live });
-  const enquiries = new EnquiryService({ db, config, clock, paging, arrivals: live, incidents, acknowledgements });
+  const topics = new TopicService({ db, clock, live });
+  const enquiries = new EnquiryService({
+    db,
+    config,
+    clock,
+    paging,
+    arrivals: live,
+    incidents,
+    topics,
+    acknowledgements,
+  });
   const users = new UserService({ db, clock });
   const auth = new AuthService({ db, pool: base.pool, clock, config, email: emailOut });
   const journalistUpdates = new JournalistUpdates({ config, email: emailOut });
@@ -217,6 +234,7 @@ export function buildServices(base: {
       clock,
       shifts: rotaGuard,
       codes: rota.verifier,
+      lines,
     }),
     // An approver's APPROVE or CHANGES first (a colleague may also have a question open), then an answer.
     internal: { handle: async (tx, m) => (await signOff.bySms(tx, m)) ?? questions.answerBySms(tx, m) },
@@ -281,5 +299,7 @@ export function buildServices(base: {
     colleagues,
     questions,
     signOff,
+    lines,
+    topics,
   };
 }

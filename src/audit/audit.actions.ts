@@ -66,7 +66,20 @@ export type AuditAction =
   | 'colleague.exported'
   | 'journalist.exported'
   | 'journalist.erased'
-  | 'retention.erased';
+  | 'retention.erased'
+  | 'topic.added'
+  | 'topic.edited'
+  | 'topic.archived'
+  | 'topic.unarchived'
+  | 'enquiry.topics_changed'
+  | 'statement.signed_off_as_line'
+  | 'line.added'
+  | 'line.edited'
+  | 'line.superseded'
+  | 'line.withdrawn'
+  | 'template.added'
+  | 'template.edited'
+  | 'template.archived';
 
 /** What each action means, for people; in this order in the audit page's action filter. */
 export const ACTION_LABEL = {
@@ -133,6 +146,19 @@ export const ACTION_LABEL = {
   'journalist.exported': 'Exported a journalist’s personal data',
   'journalist.erased': 'Erased a journalist’s personal data on request',
   'retention.erased': 'Erased personal data past the retention period',
+  'topic.added': 'Added a topic',
+  'topic.edited': 'Changed a topic (its name, terms or rules)',
+  'topic.archived': 'Archived a topic',
+  'topic.unarchived': 'Brought back an archived topic',
+  'enquiry.topics_changed': 'Changed an enquiry’s topics',
+  'statement.signed_off_as_line': 'Sent a current library line unchanged where sign-off was needed (signed off)',
+  'line.added': 'Added a line to take to the library',
+  'line.edited': 'Changed a line to take (its words, when already used, as a new line)',
+  'line.superseded': 'Replaced a line to take with a new one',
+  'line.withdrawn': 'Withdrew a line to take (with a reason)',
+  'template.added': 'Added a reply template',
+  'template.edited': 'Changed a reply template',
+  'template.archived': 'Archived a reply template',
 } as const satisfies Record<AuditAction, string>;
 
 /** Label of an audit action for people; a code not in the table (an old entry) shows as itself. */

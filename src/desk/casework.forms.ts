@@ -46,6 +46,31 @@ export const urgencyForm = defineForm(
   }),
 );
 
+/** The longest organisation name a referral records, and the longest standard message (as outcomes.messages). */
+export const OUTCOME_LIMITS = { organisation: 200, message: 1600 } as const;
+
+/**
+ * The status change (`POST …/status`) with how the enquiry ended (issue 28) when it is answered or
+ * closed: the outcome, the organisation a referral went to, the enquiry it duplicates, and the
+ * standard message of each referral outcome (one box each; only the chosen outcome's is sent, and
+ * only when `sendMessage` is ticked). The rules between the fields are the service's.
+ */
+export const statusForm = defineForm(
+  z.object({
+    status: z.string().optional(),
+    outcome: z.string().optional(),
+    outcomeOrg: staffText(OUTCOME_LIMITS.organisation, 'the organisation', true, true),
+    duplicateOf: z.string().max(40, 'Enter a reference, like PD-7KM-4QX').optional(),
+    sendMessage: z
+      .string()
+      .optional()
+      .transform((v) => v === 'yes'),
+    message_referred_foi: staffText(OUTCOME_LIMITS.message, 'the message', true),
+    message_referred_other: staffText(OUTCOME_LIMITS.message, 'the message', true),
+    message_not_media: staffText(OUTCOME_LIMITS.message, 'the message', true),
+  }),
+);
+
 /**
  * Every field an enquiry page's error map can name: the forms' fields, and those the service
  * reports on its own (`page`, `assignee`, `status`, `release`).
@@ -56,6 +81,9 @@ export type CaseworkField =
   | FieldId<typeof smsReplyForm.schema>
   | FieldId<typeof emailReplyForm.schema>
   | FieldId<typeof urgencyForm.schema>
+  | FieldId<typeof statusForm.schema>
+  // The standard message of a referral outcome could not be sent (issue 28).
+  | 'outcomeMessage'
   | 'page'
   | 'assignee'
   | 'status'

@@ -176,6 +176,19 @@ const RULES: Record<DoneCode, NoticeRule> = {
   questionClosed: { kind: null, unchanged: () => 'No longer waiting on that question' },
   signoffRequested: { kind: null, unchanged: () => 'Sent for sign-off: the approvers have a link each' },
   draftSaved: { kind: null, unchanged: () => 'Draft saved' },
+  topics: {
+    kind: 'topics_changed',
+    done: (ev) => {
+      if (ev.kind !== 'topics_changed') return undefined;
+      const names = (list: Array<{ name: string }> | undefined) => (list ?? []).map((t) => t.name).join(', ');
+      const changes = [
+        ev.data.added.length ? `added ${names(ev.data.added)}` : '',
+        ev.data.removed.length ? `removed ${names(ev.data.removed)}` : '',
+      ].filter(Boolean);
+      return `Topics saved: ${changes.join('; ')}`;
+    },
+    unchanged: () => 'Nothing changed: the topics are as they were',
+  },
 };
 
 /** Whether `ev` is still the newest entry of its kind on the enquiry's timeline. */

@@ -26,6 +26,9 @@ export async function updateEnquiry(
       | 'urgent_reason'
       | 'needs_on_call'
       | 'response_released_at'
+      | 'outcome'
+      | 'outcome_org'
+      | 'duplicate_of'
     >
   > & { updated_at: Date },
 ): Promise<Enquiry> {
@@ -177,4 +180,40 @@ export async function repliesWithState(db: Db, enquiryId: string) {
     .orderBy('enquiry_event.at')
     .orderBy('enquiry_event.id')
     .execute();
+}
+
+/** Words said to another enquiry's journalist on a topic this enquiry shares (the enquiry page's "Earlier responses"). */
+export interface SaidOnTopic {
+  id: string;
+  reference: string;
+  at: Date;
+  kind: string;
+  text: string;
+}
+
+/**
+ * The latest `limit` responses, replies and incident lines said to other enquiries that share a
+ * topic with this one (issue 28, item 5), newest first, words not erased; none when it has no
+ * topic. The text is cut to `chars` characters (the page shows an excerpt).
+ */
+export async function earlierOnTopics(db: Db, enquiryId: string, limit = 5, chars = 300): Promise<SaidOnTopic[]> {
+  const rows = await sql<SaidOnTopic>`
+    SELECT s.id, e.reference, s.at, s.kind, left(s.text, ${chars}) AS text
+      FROM said s
+      JOIN enquiry e ON e.id = s.enquiry_id
+     WHERE s.enquiry_id IN (SELECT other.enquiry_id
+                              FROM enquiry_topic mine
+                              JOIN enquiry_topic other ON other.topic_id = mine.topic_id
+                             WHERE mine.enquiry_id = ${enquiryId} AND other.enquiry_id <> ${enquiryId})
+       AND s.kind IN ('response', 'sms_reply', 'email_reply', 'incident_line')
+       AND s.erased_at IS NULL
+     ORDER BY s.at DESC, s.id DESC
+     LIMIT ${limit}`.execute(db);
+  return rows.rows;
+}
+
+/** The reference of the enquiry with this id (a duplicate's original), undefined when it has gone. */
+export async function referenceById(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('enquiry').select('reference').where('id', '=', id).executeTakeFirst();
+  return row?.reference;
 }

@@ -18,14 +18,24 @@ import {
   noteForm,
   responseForm,
   smsReplyForm,
+  statusForm,
   urgencyForm,
   type CaseworkErrors,
   type CaseworkField,
 } from './casework.forms.js';
 import { doneHref, enquiryNotice, type DoneCode } from './casework.notices.js';
 import * as repo from './casework.repository.js';
-import type { CaseworkService } from './casework.service.js';
+import {
+  hasMessage,
+  MESSAGE_OUTCOMES,
+  type CaseworkService,
+  type MessageOutcome,
+  type OutcomeChoice,
+} from './casework.service.js';
+import { usedLine } from '../enquiries/said.repository.js';
+import { fillPlaceholders, placeholderValues } from '../lines/placeholders.js';
 import { EnquiryPage } from './casework.views.js';
+import { activeTopics, topicsOf } from '../topics/topics.repository.js';
 import { findUserById, listActiveUsers } from '../web/users.repository.js';
 import { findIncident, openIncidents } from '../incidents/incident.repository.js';
 import { knownNames } from '../enquiries/people.repository.js';
@@ -40,7 +50,7 @@ const NO_QUESTIONS = new Set(['closed', 'withdrawn', 'erased']);
 export function caseworkRoutes(deps: {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'office' | 'statements'>;
+  config: Pick<Config, 'office' | 'statements' | 'publicBaseUrl' | 'lines' | 'outcomes'>;
   casework: CaseworkService;
   questions: QuestionService;
   signOff: SignOffService;
@@ -84,6 +94,10 @@ export function caseworkRoutes(deps: {
       colleagues,
       suggestedDue,
       signOffView,
+      lineUsed,
+      onTopics,
+      enquiryTopics,
+      topicChoices,
     ] = await Promise.all([
       e.assigned_to ? findUserById(deps.db, e.assigned_to) : Promise.resolve(undefined),
       listActiveUsers(deps.db),
@@ -101,7 +115,17 @@ export function caseworkRoutes(deps: {
       deps.questions.askable(),
       deps.questions.suggestedDue(e, ask?.values?.colleagues ?? []),
       deps.signOff.viewOf(e),
+      usedLine(deps.db, e.id),
+      repo.earlierOnTopics(deps.db, e.id),
+      topicsOf(deps.db, e.id),
+      activeTopics(deps.db),
     ]);
+    // The close form's standard messages (issue 28), filled for this enquiry; `{organisation}` stays
+    // for the service to fill with the organisation the officer names.
+    const filled = placeholderValues(e, deps.config, deps.clock(), '{organisation}');
+    const messages = Object.fromEntries(
+      MESSAGE_OUTCOMES.map((o) => [o, fillPlaceholders(deps.config.outcomes.messages[o], filled)]),
+    ) as Record<MessageOutcome, string>;
     // Opened: what the journalist added is seen (the page still shows it this once, from `e`).
     if (e.journalist_added_at) await deps.casework.seen(e.id);
     c.status(status);
@@ -127,6 +151,13 @@ export function caseworkRoutes(deps: {
         errors={errors}
         values={values}
         withholdReasons={deps.config.statements.withholdReasons}
+        ending={{
+          outcome: e.outcome ?? (lineUsed ? 'answered_with_line' : 'answered'),
+          messages,
+          duplicateOf: e.duplicate_of ? await duplicateReference(e.duplicate_of) : null,
+        }}
+        onTopics={onTopics}
+        topics={{ topics: enquiryTopics, available: topicChoices }}
         signOff={{
           view: signOffView,
           rule: deps.config.statements.signOff,
@@ -148,6 +179,11 @@ export function caseworkRoutes(deps: {
         }}
       />,
     );
+  }
+
+  /** The reference of the enquiry a duplicate points at (null when it has since gone). */
+  async function duplicateReference(id: string): Promise<string | null> {
+    return (await repo.referenceById(deps.db, id)) ?? null;
   }
 
   function referenceOf(c: Context): string {
@@ -203,9 +239,25 @@ export function caseworkRoutes(deps: {
     '/enquiries/:reference/assign',
     act('assigned', (ref, b, actor) => deps.casework.assign(ref, b.assignee ? b.assignee : null, actor)),
   );
+  // The status with how it ended (issue 28). A post without the outcome field (a form from before
+  // outcomes, a script) records the default outcome, as on-call's DONE does; the page's form always sends it.
   app.post(
     '/enquiries/:reference/status',
-    act('status', (ref, b, actor) => deps.casework.setStatus(ref, b.status ?? '', actor)),
+    act('status', (ref, b, { manager, ...actor }) => {
+      const v = statusForm.check(b);
+      let outcome: OutcomeChoice | undefined;
+      if ('outcome' in b) {
+        const chosen = v.outcome ?? '';
+        const field = hasMessage(chosen) ? (`message_${chosen}` as const) : null;
+        const message = field && v.sendMessage ? v[field] : null;
+        if (field && v.sendMessage && !message)
+          throw new AppError('validation', 'Enter the message', {
+            fields: { [field]: 'Enter the message, or untick "Send the journalist this message"' },
+          });
+        outcome = { outcome: chosen, organisation: v.outcomeOrg, duplicateOf: v.duplicateOf ?? null, message };
+      }
+      return deps.casework.setStatus(ref, b.status ?? '', actor, undefined, { outcome, manager });
+    }),
   );
   const { casework } = deps;
   app.post(

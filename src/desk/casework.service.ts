@@ -5,7 +5,9 @@ import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Enquiry, EnquiryStatus } from '../enquiries/enquiry.tables.js';
 import { addEvent } from '../enquiries/enquiries.repository.js';
-import { ENQUIRY_STATUSES, isOpenStatus } from '../enquiries/enquiry.model.js';
+import { ENQUIRY_OUTCOMES, ENQUIRY_STATUSES, isOpenStatus, type EnquiryOutcome } from '../enquiries/enquiry.model.js';
+import { findByReference } from '../enquiries/enquiries.repository.js';
+import { normaliseReference } from '../enquiries/reference.js';
 import { callsBack, cannotTakeTexts, noTextsNotice } from '../enquiries/phone-numbers.js';
 import { isOpen, workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
@@ -28,11 +30,34 @@ import { STATUS_LABELS } from '../enquiries/enquiry.labels.js';
 import { findUserById } from '../web/users.repository.js';
 import { NOTHING_WITHHELD, recordDecision, type Decision } from '../statements/decision.js';
 import type { SignOffService } from '../statements/signoff.service.js';
-import { recordSaid } from '../enquiries/said.repository.js';
+import { recordSaid, usedLine } from '../enquiries/said.repository.js';
+import type { SaidKind } from '../enquiries/said.tables.js';
 
 /** Statuses that close an enquiry (its close time is set, and reports count it closed). */
 function closes(s: EnquiryStatus): boolean {
   return s === 'closed' || s === 'withdrawn';
+}
+
+/** The outcomes that can send the journalist a standard message (config outcomes.messages). */
+export const MESSAGE_OUTCOMES = ['referred_foi', 'referred_other', 'not_media'] as const;
+/** An outcome with a standard message. */
+export type MessageOutcome = (typeof MESSAGE_OUTCOMES)[number];
+
+/** Whether `o` is an outcome with a standard message. */
+export function hasMessage(o: string | null | undefined): o is MessageOutcome {
+  return (MESSAGE_OUTCOMES as readonly string[]).includes(o ?? '');
+}
+
+/**
+ * How an enquiry ended, as the officer chose it on the close form (issue 28). `outcome` '' or
+ * absent when closing: refused, naming the field. `message`: the referral's standard message to
+ * send the journalist by their channel (null: none).
+ */
+export interface OutcomeChoice {
+  outcome?: string;
+  organisation?: string | null;
+  duplicateOf?: string | null;
+  message?: string | null;
 }
 
 /** The statuses a press officer can choose, in order, with their labels. */
@@ -141,16 +166,121 @@ export class CaseworkService {
   }
 
   /**
-   * Moves the enquiry to another status; answered sets the first response, closed the close time.
-   * Returns the timeline entry of the change, or null when it already had that status.
+   * The outcome a move to `target` records (issue 28): answered and closed take the officer's
+   * choice, checked (a named organisation for a referral elsewhere, another existing enquiry for a
+   * duplicate); without one (on-call's DONE, callers before outcomes) the outcome it already had,
+   * else "answered with a line" when a library line went to the journalist unchanged, else
+   * "answered". A closing choice left blank is refused. Any other status clears it.
    */
-  async setStatus(reference: string, status: string, actor: Actor, tx?: Tx): Promise<string | null> {
+  private async outcomeFor(
+    tx: Tx,
+    e: Enquiry,
+    target: EnquiryStatus,
+    choice: OutcomeChoice | undefined,
+  ): Promise<{ outcome: EnquiryOutcome | null; organisation: string | null; duplicate: Enquiry | null }> {
+    const none = { outcome: null, organisation: null, duplicate: null };
+    if (target !== 'answered' && target !== 'closed') return none;
+    const chosen = choice?.outcome?.trim() ?? '';
+    if (!chosen) {
+      if (choice && target === 'closed')
+        throw new AppError('validation', 'Choose how the enquiry ended', {
+          fields: { outcome: 'Choose how the enquiry ended' },
+        });
+      return {
+        outcome: e.outcome ?? ((await usedLine(tx, e.id)) ? 'answered_with_line' : 'answered'),
+        organisation: e.outcome ? e.outcome_org : null,
+        duplicate: null,
+      };
+    }
+    const outcome = ENQUIRY_OUTCOMES.find((o) => o === chosen);
+    if (!outcome)
+      throw new AppError('validation', 'Choose how the enquiry ended', {
+        fields: { outcome: 'Choose one of the outcomes listed' },
+      });
+    if (outcome === 'referred_other') {
+      const organisation = choice?.organisation?.trim() ?? '';
+      if (!organisation)
+        throw new AppError('validation', 'Enter the organisation', {
+          fields: { outcomeOrg: 'Enter the organisation you referred the journalist to' },
+        });
+      return { outcome, organisation, duplicate: null };
+    }
+    if (outcome === 'duplicate') {
+      const typed = choice?.duplicateOf?.trim() ?? '';
+      const ref = typed ? normaliseReference(typed) : null;
+      if (!ref)
+        throw new AppError('validation', 'Enter the reference of the other enquiry', {
+          fields: { duplicateOf: 'Enter the reference of the enquiry this duplicates, like PD-7KM-4QX' },
+        });
+      const other = await findByReference(tx, ref);
+      if (!other)
+        throw new AppError('validation', `There is no enquiry ${ref}`, {
+          fields: { duplicateOf: `There is no enquiry ${ref}: enter the reference of the enquiry this duplicates` },
+        });
+      if (other.id === e.id)
+        throw new AppError('validation', 'An enquiry cannot duplicate itself', {
+          fields: { duplicateOf: 'Enter the reference of another enquiry, not this one' },
+        });
+      return { outcome, organisation: null, duplicate: other };
+    }
+    return { outcome, organisation: null, duplicate: null };
+  }
+
+  /**
+   * Sends a referral's standard message (issue 28) to the journalist by their channel, through the
+   * desk's own reply paths (opt-outs, sign-off, the outbox) in the close's transaction; a refusal
+   * is reported on the close form's message field. Returns the medium it went by.
+   */
+  private async sendOutcomeMessage(
+    tx: Tx,
+    e: Enquiry,
+    text: string,
+    actor: Actor,
+    manager: boolean | undefined,
+  ): Promise<'sms' | 'email'> {
+    const route = this.deps.updates?.routeFor(e) ?? null;
+    if (!route)
+      throw new AppError('validation', 'No way to send the message', {
+        fields: {
+          outcomeMessage:
+            'Press Desk has no way to message this journalist (no mobile number or email it can use): untick "Send the journalist this message" and tell them yourself',
+        },
+      });
+    const kind: SaidKind = 'outcome_message';
+    try {
+      if (route.medium === 'sms') await this.replyBySms(e.reference, text, actor, tx, { manager, kind });
+      else await this.replyByEmail(e.reference, text, actor, { manager, kind, tx });
+    } catch (err) {
+      const fields = err instanceof AppError && err.code === 'validation' ? err.details.fields : undefined;
+      if (!fields) throw err;
+      throw new AppError('validation', (err as AppError).message, {
+        fields: { outcomeMessage: Object.values(fields)[0] },
+      });
+    }
+    return route.medium;
+  }
+
+  /**
+   * Moves the enquiry to another status; answered sets the first response, closed the close time.
+   * Answered and closed record how it ended (`opts.outcome`, see `outcomeFor`), and a referral's
+   * standard message goes to the journalist in the same transaction (`opts.outcome.message`);
+   * reopening or withdrawing clears the outcome. Returns the timeline entry of the change, or null
+   * when it already had that status.
+   */
+  async setStatus(
+    reference: string,
+    status: string,
+    actor: Actor,
+    tx?: Tx,
+    opts: { outcome?: OutcomeChoice; manager?: boolean } = {},
+  ): Promise<string | null> {
     const target = STATUSES.find((s) => s.value === status)?.value;
     if (!target)
       throw new AppError('validation', 'Choose a status', { fields: { status: 'Choose one of the statuses listed' } });
     return this.withEnquiry(
       reference,
-      async (tx, e, now) => {
+      async (tx, found, now) => {
+        let e = found;
         if (e.status === target) return null;
         // An erasure closed it and took the journalist's details: reopened, nobody could answer it.
         if (e.status === 'erased')
@@ -158,9 +288,24 @@ export class CaseworkService {
             'conflict',
             'This enquiry was closed by an erasure request: it cannot be reopened or changed.',
           );
+        const ended = await this.outcomeFor(tx, e, target, opts.outcome);
+        const message = ended.outcome && hasMessage(ended.outcome) ? (opts.outcome?.message?.trim() ?? '') : '';
+        let messaged: 'sms' | 'email' | null = null;
+        if (message) {
+          const text =
+            ended.outcome === 'referred_other'
+              ? message.replaceAll('{organisation}', ended.organisation ?? '')
+              : message;
+          messaged = await this.sendOutcomeMessage(tx, e, text, actor, opts.manager);
+          // The reply changed the row (its first response, its time): carry on from it as it is now.
+          e = (await repo.lockByReference(tx, e.reference)) ?? e;
+        }
         await repo.updateEnquiry(tx, e.id, {
           status: target,
           updated_at: now,
+          outcome: ended.outcome,
+          outcome_org: ended.organisation,
+          duplicate_of: ended.duplicate?.id ?? null,
           ...(target === 'answered' ? this.firstResponse(e, now) : {}),
           ...(closes(target)
             ? {
@@ -172,25 +317,33 @@ export class CaseworkService {
               : {}),
           ...(isOpenStatus(target) ? { resolved_at: null } : e.resolved_at ? {} : { resolved_at: now }),
         });
+        const how = {
+          ...(ended.outcome ? { outcome: ended.outcome } : {}),
+          ...(ended.organisation ? { organisation: ended.organisation } : {}),
+          ...(ended.duplicate ? { duplicateOf: ended.duplicate.reference } : {}),
+          ...(messaged ? { messaged } : {}),
+        };
         const eventId = await addEvent(tx, {
           enquiryId: e.id,
           at: now,
           kind: 'status_changed',
           actor: actor.email,
-          data: { from: e.status, to: target },
+          data: { from: e.status, to: target, ...how },
         });
         await audit(tx, {
           at: now,
           actor,
           action: 'enquiry.status_changed',
           enquiryId: e.id,
-          detail: { from: e.status, to: target },
+          detail: { from: e.status, to: target, ...how },
         });
         // Nobody is woken for an enquiry that no longer needs an answer.
         if (!isOpenStatus(target)) await stopEscalation(tx, e.id, target, now);
         // Closing is news to a journalist who has not had the answer on their status page; after a
         // released response (they were told then) or their own withdrawal it is not.
-        if (target === 'closed' && !e.response_released_at) await this.deps.updates?.tell(tx, e, 'closed', now);
+        // A referral's standard message says it is closed, and why: not a second message saying so.
+        if (target === 'closed' && !e.response_released_at && !messaged)
+          await this.deps.updates?.tell(tx, e, 'closed', now);
         // Withdrawn from the desk: the journalist asked by phone or email, and gets the same confirmation.
         if (target === 'withdrawn') await this.deps.updates?.tell(tx, e, 'withdrawn', now);
         return eventId;
@@ -355,7 +508,7 @@ export class CaseworkService {
     text: string,
     actor: Actor,
     tx?: Tx,
-    opts: { manager?: boolean; override?: string | null } = {},
+    opts: { manager?: boolean; override?: string | null; kind?: SaidKind } = {},
   ): Promise<string> {
     const body = smsReplyForm.check({ reply: text }).reply;
     return this.withEnquiry(
@@ -403,7 +556,13 @@ export class CaseworkService {
           actor: actor.email,
           data: { body, key },
         });
-        await recordSaid(tx, { enquiryId: e.id, at: now, kind: 'sms_reply', text: body, actor: actor.email });
+        await recordSaid(tx, {
+          enquiryId: e.id,
+          at: now,
+          kind: opts.kind ?? 'sms_reply',
+          text: body,
+          actor: actor.email,
+        });
         await audit(tx, { at: now, actor, action: 'enquiry.reply_sent', enquiryId: e.id, detail: { key } });
         return eventId;
       },
@@ -421,48 +580,58 @@ export class CaseworkService {
     reference: string,
     text: string,
     actor: Actor,
-    opts: { manager?: boolean; override?: string | null } = {},
+    opts: { manager?: boolean; override?: string | null; kind?: SaidKind; tx?: Tx } = {},
   ): Promise<string> {
     const body = emailReplyForm.check({ email: text }).email;
     if (!this.deps.email?.enabled)
       throw new AppError('validation', 'Email is off', {
         fields: { email: 'Email is not connected (SMTP_URL, PRESSDESK_EMAIL_FROM): reply from your mail client' },
       });
-    return this.withEnquiry(reference, async (tx, e, now) => {
-      if (!e.email)
-        throw new AppError('validation', 'No email address', {
-          fields: { email: 'This journalist gave no email address: reply by SMS or phone instead' },
+    return this.withEnquiry(
+      reference,
+      async (tx, e, now) => {
+        if (!e.email)
+          throw new AppError('validation', 'No email address', {
+            fields: { email: 'This journalist gave no email address: reply by SMS or phone instead' },
+          });
+        // A row stored before addresses were checked may name several recipients or carry parameters.
+        if (!singleMailbox(e.email))
+          throw new AppError('validation', 'Not a single email address', {
+            fields: {
+              email:
+                "This journalist's address is not a single plain email address: reply from your mail client after checking it",
+            },
+          });
+        await this.deps.signOff?.checkRelease(
+          tx,
+          e,
+          body,
+          { ...actor, manager: opts.manager },
+          opts.override ?? null,
+          now,
+          'email',
+        );
+        const key = await this.deps.email!.reply(tx, { enquiry: e, to: e.email, text: body }, now);
+        await repo.updateEnquiry(tx, e.id, { updated_at: now, ...this.firstResponse(e, now) });
+        const eventId = await addEvent(tx, {
+          enquiryId: e.id,
+          at: now,
+          kind: 'email_reply_queued',
+          actor: actor.email,
+          data: { to: e.email, body, key },
         });
-      // A row stored before addresses were checked may name several recipients or carry parameters.
-      if (!singleMailbox(e.email))
-        throw new AppError('validation', 'Not a single email address', {
-          fields: {
-            email:
-              "This journalist's address is not a single plain email address: reply from your mail client after checking it",
-          },
+        await recordSaid(tx, {
+          enquiryId: e.id,
+          at: now,
+          kind: opts.kind ?? 'email_reply',
+          text: body,
+          actor: actor.email,
         });
-      await this.deps.signOff?.checkRelease(
-        tx,
-        e,
-        body,
-        { ...actor, manager: opts.manager },
-        opts.override ?? null,
-        now,
-        'email',
-      );
-      const key = await this.deps.email!.reply(tx, { enquiry: e, to: e.email, text: body }, now);
-      await repo.updateEnquiry(tx, e.id, { updated_at: now, ...this.firstResponse(e, now) });
-      const eventId = await addEvent(tx, {
-        enquiryId: e.id,
-        at: now,
-        kind: 'email_reply_queued',
-        actor: actor.email,
-        data: { to: e.email, body, key },
-      });
-      await recordSaid(tx, { enquiryId: e.id, at: now, kind: 'email_reply', text: body, actor: actor.email });
-      await audit(tx, { at: now, actor, action: 'enquiry.email_sent', enquiryId: e.id });
-      return eventId;
-    });
+        await audit(tx, { at: now, actor, action: 'enquiry.email_sent', enquiryId: e.id });
+        return eventId;
+      },
+      opts.tx,
+    );
   }
 
   /** Upgrades or downgrades urgency with a reason; an upgrade while the office is closed pages on-call. Returns the timeline entry, null when unchanged. */

@@ -1,7 +1,7 @@
 import type { OfficeConfig } from '../config.js';
 import { mailtoHref } from '../email/address.js';
 import type { Enquiry } from '../enquiries/enquiry.tables.js';
-import { isOpenStatus } from '../enquiries/enquiry.model.js';
+import { ENQUIRY_OUTCOMES, isOpenStatus, type EnquiryOutcome } from '../enquiries/enquiry.model.js';
 import type { TimelineEvent } from '../enquiries/timeline.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
@@ -18,19 +18,24 @@ import {
   emailReplyForm,
   noteForm,
   responseForm,
+  OUTCOME_LIMITS,
   smsReplyForm,
+  statusForm,
   urgencyForm,
   type CaseworkErrors,
   type CaseworkField,
 } from './casework.forms.js';
-import { CASEWORK_LIMITS, STATUSES } from './casework.service.js';
+import { CASEWORK_LIMITS, MESSAGE_OUTCOMES, STATUSES, type MessageOutcome } from './casework.service.js';
+import type { SaidOnTopic } from './casework.repository.js';
 import { Csrf, DeskLayout } from '../web/layout.js';
-import { channelLabel, statusLabel } from '../enquiries/enquiry.labels.js';
+import { channelLabel, OUTCOME_LABELS, outcomeLabel, statusLabel } from '../enquiries/enquiry.labels.js';
 import { Timeline } from '../enquiries/timeline.views.js';
 import type { Incident } from '../incidents/incident.tables.js';
 import { ASK_IDS, QuestionsPanel, type QuestionsPanelProps } from '../colleagues/questions.views.js';
 import { DECISION_LIMITS } from '../statements/decision.js';
 import { SIGNOFF_IDS, SignOffPanel } from '../statements/signoff.views.js';
+import type { EnquiryTopicView } from '../topics/topics.repository.js';
+import { SuggestedLines, TopicsPanel } from '../topics/topics.views.js';
 
 type When = (d: Date) => string;
 
@@ -39,6 +44,13 @@ const ERROR_ORDER: readonly CaseworkField[] = [
   'page',
   'assignee',
   'status',
+  'outcome',
+  'outcomeOrg',
+  'duplicateOf',
+  'outcomeMessage',
+  'message_referred_foi',
+  'message_referred_other',
+  'message_not_media',
   'reply',
   'email',
   'response',
@@ -181,6 +193,119 @@ export interface EnquiryPageProps {
   withholdReasons?: readonly string[];
   /** The draft and its sign-off, and the form to send it (src/statements). */
   signOff?: Omit<Parameters<typeof SignOffPanel>[0], 'office' | 'now' | 'csrf' | 'action'>;
+  /** How it ended (issue 28): the status form's outcome fields. */
+  ending?: OutcomeFieldsProps['ending'];
+  /** The latest words said to other enquiries on this one's topics (none: no topics, or nothing said). */
+  onTopics?: SaidOnTopic[];
+  /** The enquiry's topics and the topics in use, for its Topics box and the suggested lines (src/topics). */
+  topics?: { topics: EnquiryTopicView[]; available: Array<{ id: string; name: string }> };
+}
+
+/** How each kind of said words is named beside an earlier response. */
+const SAID_KIND_WORDS: Record<string, string> = {
+  response: 'response',
+  sms_reply: 'SMS reply',
+  email_reply: 'email reply',
+  incident_line: "incident's line",
+  outcome_message: 'closing message',
+};
+
+interface OutcomeFieldsProps {
+  ending: {
+    /** The outcome chosen to start with: the one recorded, else the default (a line used: answered with a line). */
+    outcome: EnquiryOutcome;
+    /** Each referral's standard message, filled for this enquiry (`{organisation}` left for the service). */
+    messages: Record<MessageOutcome, string>;
+    /** The reference of the enquiry this one duplicates (null: none). */
+    duplicateOf: string | null;
+  };
+  errors: Record<string, string>;
+  values: Partial<Record<string, string>>;
+}
+
+/**
+ * The outcome fields of the status form (issue 28): how it ended, recorded when the status becomes
+ * answered or closed; the organisation of a referral elsewhere; the enquiry it duplicates; and
+ * each referral's standard message in its own disclosure, sent (when ticked) by the journalist's
+ * channel as it closes. Works without script: every field is in the form, only the chosen
+ * outcome's are used.
+ */
+function OutcomeFields(props: OutcomeFieldsProps) {
+  const { ending, errors, values } = props;
+  const chosen = values.outcome ?? ending.outcome;
+  // Ticked to start with; a re-shown form keeps what was sent (an unticked box sends nothing).
+  const send = values.status === undefined ? true : values.sendMessage === 'yes';
+  return (
+    <fieldset class="outcome-fields">
+      <legend>How it ended</legend>
+      <p class="hint" id="outcome-fields-hint">
+        Recorded when you mark it answered or closed; closing needs it. Ignored for other statuses.
+      </p>
+      <Field id={statusForm.ids.outcome} label="Outcome" error={errors.outcome} as="select">
+        <option value="" selected={chosen === ''}>
+          Choose how it ended
+        </option>
+        {ENQUIRY_OUTCOMES.map((o) => (
+          <option value={o} selected={o === chosen}>
+            {OUTCOME_LABELS[o]}
+          </option>
+        ))}
+      </Field>
+      <Field
+        id={statusForm.ids.outcomeOrg}
+        label="Which organisation (referred to another organisation)"
+        error={errors.outcomeOrg}
+        attrs={{ maxlength: OUTCOME_LIMITS.organisation, value: values.outcomeOrg ?? '' }}
+      />
+      <Field
+        id={statusForm.ids.duplicateOf}
+        label="Duplicate of: the other enquiry's reference"
+        hint="For example PD-7KM-4QX."
+        error={errors.duplicateOf}
+        attrs={{ maxlength: 40, value: values.duplicateOf ?? ending.duplicateOf ?? '' }}
+      />
+      <div class={`field checkbox${errors.outcomeMessage ? ' field--error' : ''}`} id="outcomeMessage" tabindex={-1}>
+        <input
+          type="checkbox"
+          id={statusForm.ids.sendMessage}
+          name={statusForm.ids.sendMessage}
+          value="yes"
+          checked={send}
+          aria-describedby={describedBy('sendMessage', { hint: true, error: errors.outcomeMessage })}
+        />
+        <div>
+          <FieldError id="sendMessage" message={errors.outcomeMessage} />
+          <label for={statusForm.ids.sendMessage}>Send the journalist this message</label>
+          <p class="hint" id="sendMessage-hint">
+            For a referral to FOI or another organisation, or not a media enquiry: the outcome's message below goes by
+            SMS or email as they contacted us, instead of the usual "now closed" message.
+          </p>
+        </div>
+      </div>
+      {MESSAGE_OUTCOMES.map((o) => {
+        const id = `message_${o}` as const;
+        return (
+          <details class="outcome-message" open={o === chosen || Boolean(errors[id])}>
+            <summary>Message if "{OUTCOME_LABELS[o]}"</summary>
+            <Field
+              id={id}
+              label={`The message for "${OUTCOME_LABELS[o]}"`}
+              hint={
+                o === 'referred_other'
+                  ? '{organisation} becomes the organisation you name above.'
+                  : 'Edit it if needed.'
+              }
+              error={errors[id]}
+              as="textarea"
+              attrs={{ maxlength: OUTCOME_LIMITS.message, rows: 4 }}
+            >
+              {values[id] ?? ending.messages[o]}
+            </Field>
+          </details>
+        );
+      })}
+    </fieldset>
+  );
 }
 
 /** A desk reply and where it is in the outbox. */
@@ -351,6 +476,8 @@ export function EnquiryPage(p: EnquiryPageProps) {
   ];
   const csrf = p.session.session.csrf_token;
   const action = (name: string) => `/desk/enquiries/${e.reference}/${name}`;
+  // The library's suggestions for this enquiry (templates filled from it), for the boxes' line search.
+  const suggest = `/desk/lines/suggest?enquiry=${encodeURIComponent(e.reference)}`;
   const open = isOpenStatus(e.status);
   const due = e.deadline ?? e.respond_by;
   const overdue = open && due !== null && due.getTime() < p.now.getTime();
@@ -370,6 +497,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
       title={`${errors && Object.keys(errors).length ? 'Error: ' : ''}${e.reference}`}
       officeName={p.office.name}
       session={p.session}
+      scripts={['/assets/insert.js']}
     >
       <p>
         <a href="/desk">← Back to the queue</a>
@@ -425,6 +553,21 @@ export function EnquiryPage(p: EnquiryPageProps) {
           {when(e.received_at)} by {channelLabel(e.channel)}
           {e.out_of_hours ? ', out of hours' : ', in hours'}
         </dd>
+        {e.outcome ? (
+          <>
+            <dt>How it ended</dt>
+            <dd>
+              {outcomeLabel(e.outcome)}
+              {e.outcome_org ? `: ${e.outcome_org}` : ''}
+              {p.ending?.duplicateOf ? (
+                <>
+                  {' of '}
+                  <a href={`/desk/enquiries/${p.ending.duplicateOf}`}>{p.ending.duplicateOf}</a>
+                </>
+              ) : null}
+            </dd>
+          </>
+        ) : null}
         {e.response_given ? (
           <>
             <dt>Response given</dt>
@@ -437,6 +580,15 @@ export function EnquiryPage(p: EnquiryPageProps) {
       <h2>Details</h2>
       <div class="panel pre">{e.details}</div>
       <IncidentPanel reference={e.reference} incident={p.incident ?? null} open={p.openIncidents ?? []} csrf={csrf} />
+      {p.topics ? (
+        <TopicsPanel
+          reference={e.reference}
+          topics={p.topics.topics}
+          available={p.topics.available}
+          csrf={csrf}
+          error={errors.topics}
+        />
+      ) : null}
 
       {p.page ? (
         <section aria-labelledby="page-title" class={`panel ${p.page.page.status === 'active' ? 'panel--urgent' : ''}`}>
@@ -497,6 +649,10 @@ export function EnquiryPage(p: EnquiryPageProps) {
       ) : null}
 
       <h2>Actions</h2>
+      {/* The boxes' line search needs JavaScript (src/http/assets/insert.js); without it, the library. */}
+      <p class="insert-fallback">
+        <a href="/desk/lines">Find a line to take</a>
+      </p>
       {e.updates_off ? (
         <p class="panel" id="updates-off">
           The journalist turned off messages about this enquiry: releasing the response or closing it does not tell
@@ -528,11 +684,12 @@ export function EnquiryPage(p: EnquiryPageProps) {
           <Csrf token={csrf} />
           <Field id="status" label="Status" error={errors.status} as="select">
             {STATUSES.map((s) => (
-              <option value={s.value} selected={s.value === e.status}>
+              <option value={s.value} selected={s.value === (values.status ?? e.status)}>
                 {s.label}
               </option>
             ))}
           </Field>
+          {p.ending ? <OutcomeFields ending={p.ending} errors={errors} values={values} /> : null}
           <button class="button button--secondary" type="submit">
             Change status
           </button>
@@ -557,7 +714,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
               hint={`Sent to ${displayPhone(e.phone)} from the press office number. Up to ${CASEWORK_LIMITS.reply} characters.`}
               error={errors.reply}
               as="textarea"
-              attrs={{ maxlength: CASEWORK_LIMITS.reply }}
+              attrs={{ maxlength: CASEWORK_LIMITS.reply, 'data-insert': suggest, 'data-sms-count': '' }}
             >
               {values.reply ?? ''}
             </Field>
@@ -587,7 +744,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
               hint={`Sent to ${e.email} from the press office's address, in the same thread as their last message.`}
               error={errors.email}
               as="textarea"
-              attrs={{ maxlength: CASEWORK_LIMITS.email, rows: 6 }}
+              attrs={{ maxlength: CASEWORK_LIMITS.email, rows: 6, 'data-insert': suggest }}
             >
               {values.email ?? ''}
             </Field>
@@ -610,12 +767,13 @@ export function EnquiryPage(p: EnquiryPageProps) {
 
         <form method="post" action={action('response')} class="action">
           <Csrf token={csrf} />
+          {p.topics ? <SuggestedLines topics={p.topics.topics} /> : null}
           <Field
             id={responseForm.ids.response}
             label="Record the response given (press line)"
             error={errors.response}
             as="textarea"
-            attrs={{ maxlength: CASEWORK_LIMITS.response }}
+            attrs={{ maxlength: CASEWORK_LIMITS.response, 'data-insert': suggest }}
           >
             {values.response ?? (approved ? approved.text : '')}
           </Field>
@@ -712,6 +870,21 @@ export function EnquiryPage(p: EnquiryPageProps) {
             ))}
           </ul>
         </>
+      ) : null}
+
+      {p.onTopics?.length ? (
+        <section aria-labelledby="on-topics-title">
+          <h2 id="on-topics-title">Earlier responses on the same topics</h2>
+          <ul class="on-topics">
+            {p.onTopics.map((x) => (
+              <li>
+                <a href={`/desk/enquiries/${x.reference}`}>{x.reference}</a>,{' '}
+                <time datetime={x.at.toISOString()}>{when(x.at)}</time> ({SAID_KIND_WORDS[x.kind] ?? x.kind}):{' '}
+                <span class="pre">{x.text}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
 
       <h2>The journalist's other enquiries</h2>

@@ -18,6 +18,8 @@ export interface QueueFilters {
   received: { from: Date | null; before: Date | null };
   /** Part of the outlet's name, any case ('' : any outlet). */
   outlet: string;
+  /** Enquiries with this topic (its id; '' : any topic). */
+  topic: string;
 }
 
 /** The filters of the default view (open enquiries, anyone's, received any time). */
@@ -30,6 +32,7 @@ export const DEFAULT_FILTERS: QueueFilters = {
   q: '',
   received: { from: null, before: null },
   outlet: '',
+  topic: '',
 };
 
 /**
@@ -146,6 +149,11 @@ function where(eb: ExpressionBuilder<Database, 'enquiry'>, f: QueueFilters, user
   if (f.received.before) c.push(eb('enquiry.received_at', '<', f.received.before));
   // A contains match, any case; the user's % and _ are literal.
   if (f.outlet) c.push(sql<SqlBool>`enquiry.outlet ILIKE ${`%${f.outlet.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`}`);
+  // A semi-join: enquiry_topic's (topic_id, enquiry_id) index lists the topic's enquiries, its primary key checks one.
+  if (f.topic)
+    c.push(
+      sql<SqlBool>`EXISTS (SELECT 1 FROM enquiry_topic et WHERE et.enquiry_id = enquiry.id AND et.topic_id = ${f.topic}::bigint)`,
+    );
   return eb.and(c);
 }
 
@@ -323,4 +331,92 @@ export async function breaches(
     q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.filter((r): r is Breach => r.due !== null), total: total.n };
+}
+
+/** Where the queue's search looks (issue 28): the enquiries themselves, or what the office said to them. */
+export type SearchScope = 'enquiries' | 'said';
+
+/** Keyset position in "what we said": the last row's words, by when they were said, newest first. */
+export type SaidCursor = { at: Date; id: string };
+
+/** One enquiry in "what we said": its newest words matching the search, with the matches marked. */
+export interface SaidHit {
+  enquiry_id: string;
+  reference: string;
+  subject: string;
+  status: EnquiryStatus;
+  outlet: string;
+  /** The said row shown, when it was said and how. */
+  said_id: string;
+  at: Date;
+  kind: string;
+  /** ts_headline of the words: the matches between SAID_MARK.start and SAID_MARK.stop, at most about 35 words. */
+  excerpt: string;
+}
+
+/** The marks ts_headline puts around each match in an excerpt (control characters: never in staff text). */
+export const SAID_MARK = { start: '\u0002', stop: '\u0003' } as const;
+
+/**
+ * "What we said" (issue 28, item 5): enquiries whose responses, replies, lines or outcome messages
+ * match `q` (websearch syntax, through the said_search GIN index), words not erased; each enquiry
+ * once, by its newest matching words, newest first, keyset-paged on those words' (at, id). The
+ * queue's other filters apply to the enquiry, except the default "open" (what was said mostly sits
+ * on answered and closed enquiries). The excerpt is made only for the rows returned. Returns
+ * `limit + 1` rows at most so the caller knows whether there is a next page.
+ */
+export async function searchSaid(
+  db: Db,
+  f: QueueFilters,
+  userId: string,
+  after: SaidCursor | null,
+  limit: number,
+): Promise<SaidHit[]> {
+  if (!f.q) return [];
+  return (await searchSaidQuery(db, f, userId, after, limit).execute()) as SaidHit[];
+}
+
+/** The query of `searchSaid` (`f.q` set), for it to run and for a test to EXPLAIN. */
+export function searchSaidQuery(db: Db, f: QueueFilters, userId: string, after: SaidCursor | null, limit: number) {
+  const filters: QueueFilters = { ...f, q: '', status: f.status === 'open' ? 'all' : f.status };
+  const query = sql`websearch_to_tsquery('english', ${f.q})`;
+  // The newest matching words of each enquiry: no newer row of the same enquiry matches. For a
+  // rare phrase PostgreSQL finds the matches through said_search; for a common word it walks
+  // said_at newest first and stops at the page (sql/20261208040000_said_newest.sql).
+  let page = db
+    .selectFrom('said')
+    .innerJoin('enquiry', 'enquiry.id', 'said.enquiry_id')
+    .select(['said.id', 'said.enquiry_id', 'said.at'])
+    .where(sql<SqlBool>`said.search @@ ${query}`)
+    .where('said.erased_at', 'is', null)
+    .where((eb) => where(eb as unknown as ExpressionBuilder<Database, 'enquiry'>, filters, userId))
+    .where(
+      sql<SqlBool>`NOT EXISTS (SELECT 1 FROM said newer
+                    WHERE newer.enquiry_id = said.enquiry_id AND (newer.at, newer.id) > (said.at, said.id)
+                      AND newer.erased_at IS NULL AND newer.search @@ ${query})`,
+    )
+    .orderBy('said.at', 'desc')
+    .orderBy('said.id', 'desc')
+    .limit(limit + 1);
+  if (after) page = page.where(sql<SqlBool>`(said.at, said.id) < (${after.at}::timestamptz, ${after.id}::bigint)`);
+  return db
+    .with('page', () => page)
+    .selectFrom('page')
+    .innerJoin('said', 'said.id', 'page.id')
+    .innerJoin('enquiry', 'enquiry.id', 'page.enquiry_id')
+    .select([
+      'page.enquiry_id',
+      'enquiry.reference',
+      'enquiry.subject',
+      'enquiry.status',
+      'enquiry.outlet',
+      'page.id as said_id',
+      'page.at',
+      'said.kind',
+      sql<string>`ts_headline('english', said.text, ${query}, ${`StartSel=${SAID_MARK.start}, StopSel=${SAID_MARK.stop}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`.as(
+        'excerpt',
+      ),
+    ])
+    .orderBy('page.at', 'desc')
+    .orderBy('page.id', 'desc');
 }

@@ -15,6 +15,8 @@ import type { AuthService } from './auth.service.js';
 import type { DigestService } from '../reports/digest.service.js';
 import type { LiveFeed } from './live-feed.js';
 import * as queue from './queue.repository.js';
+import { filterTopics } from '../topics/topics.repository.js';
+import { isRowId } from '../ids.js';
 import { QueueGroupRowView, QueuePage, QueueRowView, resultCountText } from './queue.views.js';
 
 const PAGE_SIZE = 50;
@@ -39,7 +41,7 @@ export interface ReceivedQuery {
 export function parseFilters(
   q: (key: string) => string | undefined,
   zone = 'Europe/London',
-): queue.QueueFilters & { dates: ReceivedQuery } {
+): queue.QueueFilters & { dates: ReceivedQuery; scope: queue.SearchScope } {
   const from = (q('from') ?? '').trim().slice(0, 40);
   const to = (q('to') ?? '').trim().slice(0, 40);
   const errors: ReceivedQuery['errors'] = {};
@@ -56,7 +58,9 @@ export function parseFilters(
     channel: pick(q('channel'), ['any', ...ENQUIRY_CHANNELS] as const, 'any'),
     outOfHours: pick(q('ooh'), ['any', 'yes', 'no'] as const, 'any'),
     q: clean(q('q')),
+    scope: pick(q('in'), ['enquiries', 'said'] as const, 'enquiries'),
     outlet: clean(q('outlet')),
+    topic: isRowId((q('topic') ?? '').trim()) ? (q('topic') ?? '').trim() : '',
     received: {
       from: ok && start ? start.toJSDate() : null,
       // The end of the `to` day: the start of the next day in office time (23 or 25 hours on a clock change).
@@ -79,6 +83,12 @@ export function thisWeekFrom(now: Date, zone: string): string {
   return DateTime.fromJSDate(now, { zone }).startOf('week').toISODate()!;
 }
 
+/** "What we said"'s cursor: `s{at ms}_{said id}` of the last row shown. */
+function parseSaidCursor(text: string | undefined): queue.SaidCursor | null {
+  const m = /^s(\d{1,15})_(\d{1,19})$/.exec(text ?? '');
+  return m ? { at: new Date(Number(m[1])), id: m[2] } : null;
+}
+
 function parseCursor(text: string | undefined): queue.QueueCursor | null {
   const due = /^(none|\d{1,15})_([ur])_(\d{1,19})$/.exec(text ?? '');
   if (due)
@@ -96,9 +106,12 @@ function cursorAfter(row: queue.QueueRow, byDue: boolean): string {
 }
 
 /** The query string of a view (defaults left out), for the pager and bookmarks. */
-export function filterQuery(f: queue.QueueFilters & { dates: ReceivedQuery }): URLSearchParams {
+export function filterQuery(
+  f: queue.QueueFilters & { dates: ReceivedQuery; scope?: queue.SearchScope },
+): URLSearchParams {
   const p = new URLSearchParams();
   if (f.q) p.set('q', f.q);
+  if (f.scope === 'said') p.set('in', 'said');
   if (f.status !== 'open') p.set('status', f.status);
   if (f.urgent !== 'any') p.set('urgent', f.urgent);
   if (f.assigned !== 'anyone') p.set('assigned', f.assigned);
@@ -107,6 +120,7 @@ export function filterQuery(f: queue.QueueFilters & { dates: ReceivedQuery }): U
   if (f.dates.from) p.set('from', f.dates.from);
   if (f.dates.to) p.set('to', f.dates.to);
   if (f.outlet) p.set('outlet', f.outlet);
+  if (f.topic) p.set('topic', f.topic);
   return p;
 }
 
@@ -151,6 +165,52 @@ export function queueRoutes(deps: {
     const now = deps.clock();
     const filters = parseFilters((k) => c.req.query(k), deps.config.office.timezone);
     const invalid = Boolean(filters.dates.errors.from || filters.dates.errors.to);
+    // The topic filter's choices, read alongside the rows.
+    const topicList = filterTopics(deps.db, filters.topic || null);
+    // "What we said" (issue 28): enquiries by the words the office sent them, each once, newest first.
+    if (filters.scope === 'said' && filters.q) {
+      const after = parseSaidCursor(c.req.query('after'));
+      const [hits, counts, breaches] = await Promise.all([
+        invalid ? Promise.resolve([]) : queue.searchSaid(deps.db, filters, s.user.id, after, PAGE_SIZE),
+        queue.openCounts(deps.db, now, s.user.id),
+        queue.breaches(deps.db, s.user.role === 'manager' ? null : s.user.id),
+      ]);
+      const page = hits.slice(0, PAGE_SIZE);
+      const last = page[page.length - 1];
+      const base = filterQuery(filters);
+      let nextHref: string | null = null;
+      if (hits.length > PAGE_SIZE && last) {
+        const p = new URLSearchParams(base);
+        p.set('after', `s${last.at.getTime()}_${last.said_id}`);
+        nextHref = `/desk?${p}`;
+      }
+      const week = new URLSearchParams(base);
+      week.set('from', thisWeekFrom(now, deps.config.office.timezone));
+      week.delete('to');
+      return c.html(
+        <QueuePage
+          session={s}
+          office={deps.config.office}
+          now={now}
+          filters={filters}
+          dates={filters.dates}
+          total={null}
+          byDue={false}
+          thisWeekHref={`/desk?${week}`}
+          rows={[]}
+          groups={[]}
+          said={page}
+          scope="said"
+          topics={await topicList}
+          breaches={breaches}
+          counts={counts}
+          nextHref={nextHref}
+          firstHref={after ? `/desk?${base}` : null}
+          digest={null}
+        />,
+        invalid ? 422 : 200,
+      );
+    }
     const after = parseCursor(c.req.query('after'));
     const byDue = queue.sortsByDue(filters);
     const [rows, groups, counts, total, digest, breaches] = await Promise.all([
@@ -188,6 +248,8 @@ export function queueRoutes(deps: {
         office={deps.config.office}
         now={now}
         filters={filters}
+        scope={filters.scope}
+        topics={await topicList}
         dates={filters.dates}
         total={total}
         byDue={byDue}

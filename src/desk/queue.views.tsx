@@ -10,7 +10,15 @@ import type { DigestCall, DigestSummary } from '../reports/digest.repository.js'
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { Csrf, DeskLayout } from '../web/layout.js';
 import { CHANNEL_LABELS, channelLabel, STATUS_LABELS, statusLabel } from '../enquiries/enquiry.labels.js';
-import type { Breach, QueueFilters, QueueGroup, QueueRow } from './queue.repository.js';
+import {
+  SAID_MARK,
+  type Breach,
+  type QueueFilters,
+  type QueueGroup,
+  type QueueRow,
+  type SaidHit,
+  type SearchScope,
+} from './queue.repository.js';
 import type { WaitingOn } from '../colleagues/questions.repository.js';
 import { LineSentMarker } from '../incidents/line-sent.views.js';
 
@@ -435,6 +443,67 @@ function Select(props: {
   );
 }
 
+/** How each kind of words is named in "what we said". */
+const SAID_KIND_LABEL: Record<string, string> = {
+  response: 'Response',
+  sms_reply: 'SMS reply',
+  email_reply: 'Email reply',
+  incident_line: "Incident's line",
+  outcome_message: 'Closing message',
+};
+
+/** An excerpt with ts_headline's marks (SAID_MARK) as <mark> elements; the words are text, never markup. */
+function Excerpt(props: { text: string }) {
+  const parts: Array<string | { mark: string }> = [];
+  let rest = props.text;
+  while (rest) {
+    const start = rest.indexOf(SAID_MARK.start);
+    if (start < 0) break;
+    const stop = rest.indexOf(SAID_MARK.stop, start);
+    if (stop < 0) break;
+    if (start > 0) parts.push(rest.slice(0, start));
+    parts.push({ mark: rest.slice(start + 1, stop) });
+    rest = rest.slice(stop + 1);
+  }
+  if (rest) parts.push(rest);
+  return <span class="said-excerpt">{parts.map((p) => (typeof p === 'string' ? p : <mark>{p.mark}</mark>))}</span>;
+}
+
+/**
+ * "What we said" (issue 28): each enquiry whose responses or replies match the search, once, by
+ * its newest matching words: the reference, when and how it was said, and the words around the
+ * matches, newest first.
+ */
+function SaidResults(props: { hits: SaidHit[]; q: string; when: (d: Date) => string }) {
+  if (!props.hits.length)
+    return (
+      <p class="panel">
+        Nothing we said matches “{props.q}”. <a href={`/desk?q=${encodeURIComponent(props.q)}`}>Search the enquiries</a>
+      </p>
+    );
+  return (
+    <section aria-labelledby="said-title">
+      <h2 id="said-title">What we said: “{props.q}”</h2>
+      <p class="hint">Each enquiry once, by the newest words that match; newest first.</p>
+      <ol class="said-results">
+        {props.hits.map((h) => (
+          <li id={`said-${h.reference}`}>
+            <a href={`/desk/enquiries/${h.reference}`} class="ref">
+              {h.reference}
+            </a>{' '}
+            {h.subject} ({statusLabel(h.status)}
+            {h.outlet ? `, ${h.outlet}` : ''})
+            <div>
+              {SAID_KIND_LABEL[h.kind] ?? h.kind}, <time datetime={h.at.toISOString()}>{props.when(h.at)}</time>:{' '}
+              <Excerpt text={h.excerpt} />
+            </div>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
 /** "12 enquiries" / "1 enquiry": how many match the queue's filters. */
 export function resultCountText(n: number): string {
   return `${n} ${n === 1 ? 'enquiry' : 'enquiries'}`;
@@ -470,6 +539,12 @@ export function QueuePage(props: {
   nextHref: string | null;
   firstHref: string | null;
   digest: { id: string; opened_at: Date; since: Date; summary: DigestSummary } | null;
+  /** Where the search box looks: the enquiries, or what the office said to them (issue 28). */
+  scope?: SearchScope;
+  /** "What we said" results (the scope is `said` and there is a search), instead of the rows. */
+  said?: SaidHit[];
+  /** The topic filter's choices: topics in use, and the chosen one even when archived (src/topics). */
+  topics?: Array<{ id: string; name: string; archived: boolean }>;
 }) {
   const f = props.filters;
   const when = (d: Date) => formatShortTime(d, props.office, props.now);
@@ -520,9 +595,18 @@ export function QueuePage(props: {
           <label for="f-q">Search</label>
           <input type="search" id="f-q" name="q" value={f.q} maxlength={200} aria-describedby="f-q-hint" />
           <span class="hint" id="f-q-hint">
-            Subject, details, outlet or journalist
+            Subject, details, outlet or journalist; or, searching what we said, the responses and replies sent
           </span>
         </div>
+        <Select
+          name="in"
+          label="Search in"
+          value={props.scope ?? 'enquiries'}
+          options={[
+            ['enquiries', 'Enquiries'],
+            ['said', 'What we said'],
+          ]}
+        />
         <Select
           name="status"
           label="Status"
@@ -576,6 +660,17 @@ export function QueuePage(props: {
           layout="filter"
           attrs={{ type: 'text', value: f.outlet, maxlength: 200 }}
         />
+        {props.topics?.length ? (
+          <Select
+            name="topic"
+            label="Topic"
+            value={f.topic}
+            options={[
+              ['', 'Any topic'],
+              ...props.topics.map((t) => [t.id, t.archived ? `${t.name} (archived)` : t.name] as const),
+            ]}
+          />
+        ) : null}
         <Field
           id="f-from"
           name="from"
@@ -614,12 +709,15 @@ export function QueuePage(props: {
         <h2 id="live-title">New since you opened this page</h2>
         <QueueTable caption="Enquiries received since this page was loaded" bodyId="live-rows" />
       </section>
-      {props.total === null ? null : props.rows.length === 0 && props.groups.length === 0 ? (
+      {props.said ? (
+        <SaidResults hits={props.said} q={f.q} when={when} />
+      ) : props.total === null ? null : props.rows.length === 0 && props.groups.length === 0 ? (
         <p class="panel">
           No enquiries match.{' '}
           {f.q ||
           f.status !== 'open' ||
           f.outlet ||
+          f.topic ||
           props.dates.from ||
           props.dates.to ||
           f.urgent !== 'any' ||

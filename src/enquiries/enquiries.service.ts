@@ -44,6 +44,17 @@ export interface IntakeIncidentPort {
   linkedAtIntake(tx: Tx, enquiry: Enquiry, incident: IntakeIncident, withheld: boolean, at: Date): Promise<void>;
 }
 
+/**
+ * The topic rules at intake (src/topics/topics.service.ts): whether any topic has terms (answered
+ * from a short cache in the process, so an office without rules pays no query), and, in the new
+ * enquiry's transaction, the topics its text matches, with the assign rule. Returns the enquiry as
+ * it is now (assigned by a topic).
+ */
+export interface IntakeTopicsPort {
+  anyRules(db: Db | Tx): Promise<boolean>;
+  suggestAtIntake(tx: Tx, enquiry: Enquiry, at: Date): Promise<Enquiry>;
+}
+
 /** What intake reads of a matched incident: which it is, and whether on-call already has it. */
 export interface IntakeIncident {
   readonly id: string;
@@ -85,6 +96,8 @@ export interface EnquiryServiceDeps {
   paging?: PagingPort;
   arrivals?: ArrivalsPort;
   incidents?: IntakeIncidentPort;
+  /** Topics suggested at intake by their terms (src/topics); absent: none. */
+  topics?: IntakeTopicsPort;
   /** Acknowledgements by email or text of form and API enquiries; absent: none. */
   acknowledgements?: IntakeAcknowledgements;
 }
@@ -147,11 +160,12 @@ export class EnquiryService {
     const statusToken = newBearerToken();
     const link = { receipt, statusTokenHash: hashBearerToken(statusToken) };
     const ack = opts.acknowledge ? (this.deps.acknowledgements?.choose(input) ?? null) : null;
+    const topics = (await this.deps.topics?.anyRules(this.deps.db)) ?? false;
     const stored =
-      j.needsOnCall || incident || ack
+      j.needsOnCall || incident || ack || topics
         ? await this.deps.db
             .transaction()
-            .execute((tx) => this.store(tx, input, channel, now, j, withheld, link, incident, opts.sender, ack))
+            .execute((tx) => this.store(tx, input, channel, now, j, withheld, link, incident, opts.sender, ack, topics))
         : await this.store(this.deps.db, input, channel, now, j, null, link);
     this.deps.arrivals?.announce(stored.enquiry.reference);
     return {
@@ -175,9 +189,34 @@ export class EnquiryService {
     const now = this.deps.clock();
     const j = judgeEnquiry(now, { deadline: input.deadline, saysUrgent: input.urgent }, this.deps.config);
     const incident = (await this.deps.incidents?.matchAtIntake(tx, input)) ?? null;
+    const topics = (await this.deps.topics?.anyRules(tx)) ?? false;
     if ('withOnCall' in opts)
-      return this.store(tx, input, channel, now, { ...j, needsOnCall: false }, null, undefined, incident);
-    return this.store(tx, input, channel, now, j, this.withheld(j, incident), undefined, incident, opts.sender);
+      return this.store(
+        tx,
+        input,
+        channel,
+        now,
+        { ...j, needsOnCall: false },
+        null,
+        undefined,
+        incident,
+        undefined,
+        null,
+        topics,
+      );
+    return this.store(
+      tx,
+      input,
+      channel,
+      now,
+      j,
+      this.withheld(j, incident),
+      undefined,
+      incident,
+      opts.sender,
+      null,
+      topics,
+    );
   }
 
   /**
@@ -247,8 +286,9 @@ export class EnquiryService {
   /**
    * Inserts the enquiry with its "received" event, then queues its page unless `withheld` says
    * why not (recorded as a `page_withheld` event), and its acknowledgement `ack` unless past the
-   * acknowledgement limits (recorded on the received event); `db` must be a transaction when it
-   * needs the on-call officer or acknowledges.
+   * acknowledgement limits (recorded on the received event); `topics`: the topic rules run on it
+   * (`IntakeTopicsPort`). `db` must be a transaction when it needs the on-call officer,
+   * acknowledges or runs the topic rules.
    */
   private async store(
     db: Db | Tx,
@@ -264,6 +304,7 @@ export class EnquiryService {
     incident: IntakeIncident | null = null,
     sender?: PageSender,
     ack: AckChoice | null = null,
+    topics = false,
   ): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     // The sender's page budget is spent only by an enquiry that would really page.
     if (j.needsOnCall && !withheld) withheld = await this.spendPage(db, sender, now);
@@ -331,6 +372,8 @@ export class EnquiryService {
         link.statusTokenHash,
       );
     }
+    // Its topics by their terms, and a topic's officer when one assigns it, with the enquiry.
+    if (topics) enquiry = await this.deps.topics!.suggestAtIntake(db as Tx, enquiry, now);
     if (pagedOnCall) await this.deps.paging!.schedulePage(db as Tx, enquiry, now);
     // The desk sees why nobody was paged; the closing-time handover leaves it alone too.
     else if (withheld)

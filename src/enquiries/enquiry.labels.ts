@@ -1,4 +1,4 @@
-import type { EnquiryChannel, EnquiryStatus } from './enquiry.model.js';
+import type { EnquiryChannel, EnquiryOutcome, EnquiryStatus } from './enquiry.model.js';
 
 /**
  * How the desk names each status. This map and CHANNEL_LABELS are over the whole unions: a new
@@ -32,4 +32,20 @@ export function statusLabel(s: EnquiryStatus | string): string {
 /** Label of a channel for people; a value that is not a channel is shown as it is. */
 export function channelLabel(c: EnquiryChannel | string): string {
   return (CHANNEL_LABELS as Record<string, string>)[c] ?? c;
+}
+
+/** How the desk names each outcome (issue 28): the close form's choices, the timeline, the enquiry page. */
+export const OUTCOME_LABELS = {
+  answered: 'Answered',
+  answered_with_line: 'Answered with a line to take',
+  no_comment: 'No comment',
+  referred_foi: 'Referred to FOI',
+  referred_other: 'Referred to another organisation',
+  not_media: 'Not a media enquiry',
+  duplicate: 'Duplicate of another enquiry',
+} as const satisfies Record<EnquiryOutcome, string>;
+
+/** Label of an outcome for people; a value that is not an outcome is shown as it is. */
+export function outcomeLabel(o: EnquiryOutcome | string): string {
+  return (OUTCOME_LABELS as Record<string, string>)[o] ?? o;
 }

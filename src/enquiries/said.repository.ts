@@ -46,3 +46,15 @@ export async function eraseSaidOf(tx: Tx, ids: readonly string[], at: Date): Pro
     .where('erased_at', 'is', null)
     .execute();
 }
+
+/** Whether anything said to this enquiry's journalist was a library line, unchanged (the "answered with a line" default). */
+export async function usedLine(db: Db | Tx, enquiryId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('said')
+    .select('id')
+    .where('enquiry_id', '=', enquiryId)
+    .where('line_id', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

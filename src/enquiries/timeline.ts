@@ -1,5 +1,13 @@
 import type { OutboxEventData } from '../outbox/outbox.events.js';
-import type { AckVia, CallOutcome, EnquiryChannel, EnquiryStatus, PageAction, UrgentReason } from './enquiry.model.js';
+import type {
+  AckVia,
+  CallOutcome,
+  EnquiryChannel,
+  EnquiryOutcome,
+  EnquiryStatus,
+  PageAction,
+  UrgentReason,
+} from './enquiry.model.js';
 
 /**
  * Every kind of timeline entry (`enquiry_event.kind`) with the shape of its `data`. The one list
@@ -79,9 +87,30 @@ export interface EventData extends OutboxEventData {
     errorCode: string | null;
   };
   acknowledged: { pageId: string; via: AckVia };
-  /** `to` is the staff member's name, null when unassigned. */
-  assigned: { to: string | null };
-  status_changed: { from: EnquiryStatus; to: EnquiryStatus };
+  /** `to` is the staff member's name, null when unassigned; `topic`: assigned at intake by this topic's rule (src/topics). */
+  assigned: { to: string | null; topic?: string };
+  /**
+   * The enquiry's topics changed (src/topics): suggested at intake by their terms (`source` rule),
+   * or added and removed by an officer. Topic names are the office's list, not personal data.
+   */
+  topics_changed: {
+    added: Array<{ id: string; name: string }>;
+    removed: Array<{ id: string; name: string }>;
+    source: 'rule' | 'officer';
+  };
+  /**
+   * The status changed; answered or closed from the desk (issue 28), with how it ended: `outcome`,
+   * the organisation a referral went to, the reference of the enquiry it duplicates, and whether
+   * the outcome's standard message went to the journalist (`messaged`).
+   */
+  status_changed: {
+    from: EnquiryStatus;
+    to: EnquiryStatus;
+    outcome?: EnquiryOutcome;
+    organisation?: string;
+    duplicateOf?: string;
+    messaged?: 'sms' | 'email';
+  };
   note: { text: string };
   /**
    * The response recorded (`released`: shown on the journalist's status page as well), and its
@@ -304,8 +333,11 @@ export const FIELD_CLASS = {
   escalation_stopped: { pageId: kept, reason: kept },
   delivery_receipt: { pageId: kept, step: kept, action: kept, sid: kept, status: kept, errorCode: kept },
   acknowledged: { pageId: kept, via: kept },
-  assigned: { to: personal },
-  status_changed: { from: kept, to: kept },
+  assigned: { to: personal, topic: kept },
+  // The office's own list of subjects: kept, so the yearly figures by topic still add up after erasure.
+  topics_changed: { added: kept, removed: kept, source: kept },
+  // How it ended stays countable after erasure (issue 28); the organisation is a body, not a person.
+  status_changed: { from: kept, to: kept, outcome: kept, organisation: kept, duplicateOf: kept, messaged: kept },
   note: { text: personal },
   // The reasons are the office's own list (countable after erasure); who decided is staff.
   response_recorded: {

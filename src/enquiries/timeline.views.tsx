@@ -1,7 +1,7 @@
 import type { EmailAttachmentNote, TimelineEvent } from './timeline.js';
 import { displayPerson, displayPhonesIn } from './phone-numbers.js';
 import { answeredByMachine } from '../outbox/delivery-status.js';
-import { channelLabel, statusLabel } from './enquiry.labels.js';
+import { channelLabel, outcomeLabel, statusLabel } from './enquiry.labels.js';
 
 /** Renders `unknown` as text: entries written by older versions may lack a field, erased ones do. */
 function str(v: unknown): string {
@@ -155,9 +155,29 @@ export function describeEvent(
     case 'acknowledged':
       return { title: `Page acknowledged by ${displayPerson(str(e.actor), names)} (${str(e.data.via)})` };
     case 'assigned':
-      return { title: e.data.to ? `Assigned to ${str(e.data.to)}` : 'Unassigned' };
-    case 'status_changed':
-      return { title: `Status: ${statusLabel(str(e.data.from))} → ${statusLabel(str(e.data.to))}` };
+      return {
+        title: `${e.data.to ? `Assigned to ${str(e.data.to)}` : 'Unassigned'}${e.data.topic ? ` (topic ${str(e.data.topic)})` : ''}`,
+      };
+    case 'topics_changed': {
+      const names = (list: unknown) =>
+        Array.isArray(list) ? list.map((t: { name?: unknown }) => str(t?.name)).join(', ') : '';
+      const added = names(e.data.added);
+      const removed = names(e.data.removed);
+      if (e.data.source === 'rule')
+        return { title: `${e.data.added.length === 1 ? 'Topic' : 'Topics'} suggested: ${added} (rule)` };
+      return {
+        title: `Topics changed: ${[added ? `added ${added}` : '', removed ? `removed ${removed}` : ''].filter(Boolean).join('; ')}`,
+      };
+    }
+    case 'status_changed': {
+      const d = e.data;
+      // How it ended (issue 28): the outcome, the organisation or the enquiry it duplicates, and the message sent.
+      const outcome = d.outcome
+        ? `: ${outcomeLabel(d.outcome)}${d.organisation ? ` (${d.organisation})` : ''}${d.duplicateOf ? ` (${d.duplicateOf})` : ''}`
+        : '';
+      const messaged = d.messaged ? `; the standard message sent by ${d.messaged === 'sms' ? 'SMS' : 'email'}` : '';
+      return { title: `Status: ${statusLabel(str(d.from))} → ${statusLabel(str(d.to))}${outcome}${messaged}` };
+    }
     case 'note':
       return { title: 'Internal note', body: str(e.data.text) };
     case 'response_recorded': {

@@ -58,10 +58,21 @@ export function NewLineForm(props: {
         hint={`Sent as written to every linked journalist, by SMS or email. Up to ${LINE_LIMITS.text.toLocaleString('en-GB')} characters.`}
         as="textarea"
         error={errors.text}
-        attrs={{ rows: 4, maxlength: LINE_LIMITS.text }}
+        attrs={{
+          rows: 4,
+          maxlength: LINE_LIMITS.text,
+          // The library's line search (src/http/assets/insert.js): lines only, as a template is
+          // filled from one enquiry and this goes to many; sent by SMS, so counted in segments.
+          'data-insert': '/desk/lines/suggest',
+          'data-insert-kinds': 'line',
+          'data-sms-count': '',
+        }}
       >
         {values.text ?? ''}
       </Field>
+      <p class="insert-fallback">
+        <a href="/desk/lines">Find a line to take</a>
+      </p>
       <button type="submit">Save the line</button>
     </form>
   );
@@ -75,7 +86,12 @@ function LineFormPage(props: {
   values: IncidentPageValues;
 }) {
   return (
-    <DeskLayout title="Error: new line" officeName={props.officeName} session={props.session}>
+    <DeskLayout
+      title="Error: new line"
+      officeName={props.officeName}
+      session={props.session}
+      scripts={['/assets/insert.js']}
+    >
       <h1>New line for the incident</h1>
       <ErrorSummary errors={props.errors} order={[newLineForm.ids.kind, newLineForm.ids.text]} />
       <NewLineForm

@@ -28,7 +28,6 @@ import { workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
 import { addJob } from '../jobs/queue.repository.js';
 import { queueSms } from '../outbox/outbox.service.js';
-import { smsCapacity, smsLength } from '../telephony/sms-encoding.js';
 import { JournalistUpdates, type UpdateRoute } from '../status/status.service.js';
 import * as repo from './holding-line.repository.js';
 import { findIncident } from './incident.repository.js';
@@ -41,13 +40,8 @@ export function lineMessageText(line: Pick<IncidentLine, 'text'>): string {
   return line.text;
 }
 
-/** `text`'s SMS length in its encoding's places, and the segments it takes (the preview shows both). */
-export function smsSize(text: string): { length: number; segments: number } {
-  const length = smsLength(text);
-  let segments = 1;
-  while (length > smsCapacity(text, segments)) segments++;
-  return { length, segments };
-}
+/** `text`'s SMS length and segments: moved to src/telephony/sms-encoding.ts (the library of lines measures with it too). */
+export { smsSize } from '../telephony/sms-encoding.js';
 
 /** Enquiries the fan-out job works through per transaction. */
 export const FAN_OUT_BATCH = 200;

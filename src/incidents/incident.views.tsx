@@ -218,6 +218,7 @@ export function IncidentPage(p: IncidentPageProps) {
       officeName={p.office.name}
       session={p.session}
       current="/desk/incidents"
+      scripts={['/assets/insert.js']}
     >
       <p>
         <a href="/desk/incidents">← All incidents</a> · <a href="/desk">Queue</a>

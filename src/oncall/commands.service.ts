@@ -3,6 +3,9 @@ import type { Clock } from '../clock.js';
 import type { Tx } from '../db/database.js';
 import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { AppError } from '../http/errors.js';
+import type { LineLibrary } from '../lines/lines.service.js';
+import { dayInWords } from '../lines/lines.service.js';
+import { foldToGsm, smsCapacity, smsLength } from '../telephony/sms-encoding.js';
 import type { AckHandler } from '../sms/inbound.service.js';
 import { HELP_TEXT, isBare, OK_WORD, parseCommand, type Command, type RefToken } from './commands.js';
 import type { Candidate, OnCallActions, SmsOfficer } from './oncall-actions.service.js';
@@ -27,6 +30,9 @@ const TEXT_NAMES = { reply: 'your reply', note: 'your note', done: 'the line you
   TextKind,
   string
 >;
+
+/** A current library line `LINE n` may send. */
+type UsableLine = { id: string; text: string; reviewBy: string | null };
 
 /** Either the enquiry a command is about (and the text it carries), or the answer that ends it. */
 type Target = { enquiry: Enquiry; text: string } | { answer: string };
@@ -80,6 +86,8 @@ export class SmsCommandHandler implements AckHandler {
       shifts?: { confirmByText(tx: Tx, phone: string, now: Date): Promise<string | null> };
       /** A verification code texted back from the number it was sent to (verification.service.ts). */
       codes?: { verifyByText(tx: Tx, from: string, body: string): Promise<string | null> };
+      /** The library of lines to take: `LINE n` and `LINES words` (src/lines). */
+      lines?: Pick<LineLibrary, 'current' | 'reviewState' | 'suggest'>;
     },
   ) {}
 
@@ -101,15 +109,55 @@ export class SmsCommandHandler implements AckHandler {
     const officer = await this.deps.actions.officerFor(tx, message.from, now);
     if (!officer) return command && isBare(command) ? NOT_ON_CALL : null;
     if (!command || command.kind === 'help') return HELP_TEXT;
-    return this.run(tx, command, officer, message.messageSid, now);
+    if (command.kind === 'lines') return this.findLines(command.words);
+    let line: UsableLine | undefined;
+    if (command.kind === 'line') {
+      const usable = await this.usableLine(command);
+      if (typeof usable === 'string') return usable;
+      line = usable;
+    }
+    return this.run(tx, command, officer, message.messageSid, now, line);
+  }
+
+  /** `LINES words`: up to 5 current lines as "12 Title", within two segments. */
+  private async findLines(words: string): Promise<string> {
+    if (!this.deps.lines) return HELP_TEXT;
+    const found = (await this.deps.lines.suggest(words)).filter((s) => s.kind === 'line').slice(0, MAX_LISTED);
+    const what = foldToGsm(words.replace(/\s+/g, ' ').trim()).slice(0, 20);
+    if (!found.length)
+      return what ? `Press Desk: no current line matches "${what}".` : 'Press Desk: the library has no current line.';
+    const head = 'Press Desk lines: ';
+    const tail = '. Text LINE n ref to send one.';
+    // Titles are cut (never the numbers) so the list stays within two GSM segments.
+    const items = found.map((l) => ({ id: l.id, title: foldToGsm(l.title.replace(/\s+/g, ' ').trim()) }));
+    const text = (cut: number) =>
+      `${head}${items.map((l) => `${l.id} ${l.title.slice(0, cut).trim()}`).join('; ')}${tail}`;
+    let cut = 60;
+    while (cut > 8 && smsLength(text(cut)) > smsCapacity(text(cut), 2)) cut -= 4;
+    return text(cut);
+  }
+
+  /** The current library line `LINE n` names, or the answer refusing it (no such line, withdrawn, replaced). */
+  private async usableLine(command: Extract<Command, { kind: 'line' }>): Promise<UsableLine | string> {
+    if (!this.deps.lines) return HELP_TEXT;
+    if (!command.lineId) return 'Press Desk: say which line, e.g. LINE 12 (LINES flood lists lines about floods).';
+    if (command.extra)
+      return `Press Desk: nothing sent. To send line ${command.lineId} text LINE ${command.lineId}, or LINE ${command.lineId} and the reference.`;
+    const r = await this.deps.lines.current(command.lineId);
+    if (!r.ok) {
+      const more = r.refusal.kind === 'superseded' ? `: text LINE ${r.refusal.by}` : '';
+      return `Press Desk: nothing sent. ${foldToGsm(r.refusal.message)}${more}.`;
+    }
+    return { id: r.line.id, text: r.line.text, reviewBy: r.line.review_by };
   }
 
   private async run(
     tx: Tx,
-    command: Exclude<Command, { kind: 'help' }>,
+    command: Exclude<Command, { kind: 'help' | 'lines' }>,
     officer: SmsOfficer,
     messageSid: string,
     now: Date,
+    line?: UsableLine,
   ): Promise<string> {
     const target = await this.target(tx, command, officer);
     if ('answer' in target) return target.answer;
@@ -117,6 +165,12 @@ export class SmsCommandHandler implements AckHandler {
     const actions = this.deps.actions;
     if ('text' in command && !text) {
       return `Press Desk: nothing done. Put ${TEXT_NAMES[command.kind]} after the reference: ${command.kind.toUpperCase()} ${e.reference} followed by the text.`;
+    }
+    // A line past its review date goes only when the officer says SEND: they check it first.
+    if (command.kind === 'line' && line && !command.send && this.deps.lines) {
+      const review = this.deps.lines.reviewState({ review_by: line.reviewBy }, now);
+      if (review.kind === 'due')
+        return `Press Desk: line ${line.id} was due for review on ${dayInWords(review.since)}: text LINE ${line.id} ${e.reference} SEND to send it anyway.`;
     }
     // A savepoint, so that an action refused half-way leaves nothing behind while the inbound
     // text and its reply are still stored (the transaction goes on and commits).
@@ -137,6 +191,13 @@ export class SmsCommandHandler implements AckHandler {
         case 'reply': {
           const { to } = await actions.reply(tx, e, officer, text);
           answer = `Press Desk: reply to ${e.reference} queued to ${to}.`;
+          break;
+        }
+        case 'line': {
+          // Exactly the library's words, through the same path as REPLY (and its sign-off gate).
+          if (!line) return HELP_TEXT;
+          const { to } = await actions.reply(tx, e, officer, line.text);
+          answer = `Press Desk: line ${line.id} to ${e.reference} queued to ${to}.`;
           break;
         }
         case 'note':
@@ -164,11 +225,17 @@ export class SmsCommandHandler implements AckHandler {
    * officer may touch, else the only enquiry paged to this phone. Otherwise the answer lists the
    * officer's open pages, the same whether the reference names another's enquiry or none.
    */
-  private async target(tx: Tx, command: Exclude<Command, { kind: 'help' }>, officer: SmsOfficer): Promise<Target> {
+  private async target(
+    tx: Tx,
+    command: Exclude<Command, { kind: 'help' | 'lines' }>,
+    officer: SmsOfficer,
+  ): Promise<Target> {
     const text = 'text' in command ? command.text : '';
     const candidates = await this.deps.actions.candidates(tx, officer);
     const ref: RefToken | null = command.ref;
-    if (!ref) return this.only(tx, command.kind, candidates, text);
+    // "LINE 12 PD-7KM-4QX": the example keeps the line's number.
+    const word = command.kind === 'line' && command.lineId ? `LINE ${command.lineId}` : command.kind.toUpperCase();
+    if (!ref) return this.only(tx, word, candidates, text);
     const named = candidates.find(
       (c) => c.shortCode === ref.raw || (ref.reference !== null && c.reference === ref.reference),
     );
@@ -179,17 +246,16 @@ export class SmsCommandHandler implements AckHandler {
         : undefined;
     if (enquiry) return { enquiry, text };
     // "NOTE ACCEPT they will call back": a word that merely spells a reference starts the text.
-    if (!ref.strong && 'rest' in command) return this.only(tx, command.kind, candidates, command.rest);
+    if (!ref.strong && 'rest' in command) return this.only(tx, word, candidates, command.rest);
     const where = candidates.length ? `Your open pages: ${listed(candidates)}` : 'You have no open page.';
     return { answer: `Press Desk: nothing matches "${ref.raw.slice(0, 20)}". ${where}` };
   }
 
   /** The only enquiry paged to the officer, or the answer asking which one (listing the candidates). */
-  private async only(tx: Tx, kind: Command['kind'], candidates: Candidate[], text: string): Promise<Target> {
+  private async only(tx: Tx, word: string, candidates: Candidate[], text: string): Promise<Target> {
     const enquiry =
       candidates.length === 1 ? await this.deps.actions.findEnquiry(tx, candidates[0].reference) : undefined;
     if (enquiry) return { enquiry, text };
-    const word = kind.toUpperCase();
     if (candidates.length < 2)
       return { answer: `Press Desk: you have no open page, so say which enquiry, e.g. ${word} PD-7KM-4QX.` };
     return {

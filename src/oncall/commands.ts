@@ -7,7 +7,7 @@ import { normaliseReference } from '../enquiries/reference.js';
 export const OK_WORD = /^\s*ok(?:ay)?[\s.!]*$/i;
 
 /** Every command an on-call officer can text (ACK is handled by ack.service.ts, before these). */
-export type CommandKind = 'info' | 'call' | 'reply' | 'note' | 'done' | 'help';
+export type CommandKind = 'info' | 'call' | 'reply' | 'note' | 'done' | 'line' | 'lines' | 'help';
 
 /**
  * What the officer wrote where a reference goes. `strong`: unmistakably meant as one (a PD
@@ -34,15 +34,34 @@ export type Command =
       text: string;
       /** Everything after the command word: the text when `ref` turns out not to be a reference. */
       rest: string;
+    }
+  | {
+      /**
+       * `LINE 12`, `LINE 12 PD-7KM-4QX`, either with `SEND` after it (send a line past its review
+       * date anyway): library line `lineId` (null: no number given) to the journalist. `extra`:
+       * anything else written after it ('' when none), which makes it no line to send.
+       */
+      kind: 'line';
+      lineId: string | null;
+      ref: RefToken | null;
+      send: boolean;
+      extra: string;
+    }
+  | {
+      kind: 'lines';
+      /** The words to find lines by ('': the most used). */
+      words: string;
     };
 
 /** Each kind's line in the HELP text (GSM-7 characters only, so that it fits two segments). */
 export const USAGE = {
   info: 'INFO ref: details',
-  call: 'CALL ref: we ring you, then put you through',
+  call: 'CALL ref: we put you through',
   reply: 'REPLY ref text: SMS to the journalist',
   note: 'NOTE ref text: internal note',
-  done: 'DONE ref line given: marks it answered',
+  done: 'DONE ref line: mark answered',
+  line: 'LINE n ref: send line n',
+  lines: 'LINES word: list lines',
   help: 'COMMANDS (or HELP, or ?): this list',
 } as const satisfies Record<CommandKind, string>;
 
@@ -59,7 +78,7 @@ const KINDS = Object.keys(USAGE) as CommandKind[];
 /** The HELP text: every command in one SMS of at most two segments. */
 export const HELP_TEXT = `Press Desk commands: ACK ref: acknowledge. ${KINDS.filter((k) => k !== 'help')
   .map((k) => USAGE[k])
-  .join('. ')}. ref is the PD- reference or the 4-digit code; leave it out if you have one open page.`;
+  .join('. ')}. ref is the PD- reference or page code; omit if one page is open.`;
 
 // The word, then the end or a separator: "Info:" and "done." are commands, "Information" and
 // "Done's" are not.
@@ -98,6 +117,22 @@ export function parseCommand(body: string): Command | null {
       const ref = others.length === 0 ? refToken(first) : null;
       return ref ? { kind, ref } : null;
     }
+    case 'line': {
+      // A number first ("LINE 12"), then an optional reference and SEND, in either order after it.
+      const lineId = /^#?\d{1,9}$/.test(first) ? first.replace('#', '') : null;
+      if (!lineId) return first ? null : { kind, lineId: null, ref: null, send: false, extra: '' };
+      let ref: RefToken | null = null;
+      let send = false;
+      const extra: string[] = [];
+      for (const w of others) {
+        if (!send && /^send[.!]*$/i.test(w)) send = true;
+        else if (!ref && !extra.length && refToken(w)?.strong) ref = refToken(w);
+        else extra.push(w);
+      }
+      return { kind, lineId, ref, send, extra: extra.join(' ') };
+    }
+    case 'lines':
+      return { kind, words: rest };
     case 'reply':
     case 'note':
     case 'done': {
@@ -117,5 +152,7 @@ export function parseCommand(body: string): Command | null {
  * enquiry that happens to start with the word ("Done deal at the council…").
  */
 export function isBare(command: Command): boolean {
+  if (command.kind === 'line') return command.extra === '';
+  if (command.kind === 'lines') return command.words === '';
   return command.kind === 'reply' || command.kind === 'note' || command.kind === 'done' ? command.text === '' : true;
 }

@@ -4,7 +4,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
-import { AppError } from '../http/errors.js';
+import { AppError, errorBody } from '../http/errors.js';
 import type { HoldingLines } from '../incidents/holding-line.service.js';
 import type { IncidentService } from '../incidents/incident.service.js';
 import {
@@ -34,6 +34,7 @@ import { readAskForm, type AskErrors } from '../colleagues/question.forms.js';
 import { allValues, firstValue } from '../http/form-schema.js';
 import type { SignOffService } from '../statements/signoff.service.js';
 import { SIGNOFF_IDS, type SignOffField } from '../statements/signoff.views.js';
+import type { LineLibrary } from '../lines/lines.service.js';
 
 /** What the link's routes need: the on-call actions, incidents (declared from the view) and the settings for wording and expiry. */
 export interface LinkRouteDeps {
@@ -47,6 +48,8 @@ export interface LinkRouteDeps {
   questions: QuestionService;
   /** The response's sign-off: requested from the link as from the desk (issue 26, item 6). */
   signOff: Pick<SignOffService, 'viewOf' | 'request' | 'saveDraft'>;
+  /** The library of lines and templates: searched from the view's boxes, templates filled from the link's enquiry (issue 28). */
+  lines: Pick<LineLibrary, 'suggest'>;
   config: Pick<Config, 'office' | 'onCall' | 'statements'> & { twilio: Pick<Config['twilio'], 'phoneNumber'> };
 }
 
@@ -85,6 +88,9 @@ export function isPageLoad(req: { method: string; header(name: string): string |
   return !PREVIEW_AGENT.test(req.header('user-agent') ?? '');
 }
 
+/** The longest line search the link takes, in characters (the words of a title, not a paragraph). */
+export const LINE_SEARCH_MAX = 200;
+
 function formKey(): string {
   return randomBytes(12).toString('base64url');
 }
@@ -95,7 +101,9 @@ function formKey(): string {
  * acknowledging the page if it was not yet: `OnCallLinks.act`) and redirects back (303) to
  * the view with a notice; a user problem re-shows the view with the message beside the form (422,
  * text kept). Unknown, tampered and expired tokens all get the same 410 page; a form naming
- * another enquiry, or any other path under the token, 404. No desk session is read or made here.
+ * another enquiry, or any other path under the token, 404. `GET /m/{token}/lines?q=` is the
+ * boxes' line search (JSON `{items}`, templates filled from the link's enquiry; 404 JSON for a
+ * token that opens nothing). No desk session is read or made here.
  */
 export function onCallLinkRoutes(deps: LinkRouteDeps) {
   const { config, clock } = deps;
@@ -194,6 +202,21 @@ export function onCallLinkRoutes(deps: LinkRouteDeps) {
         lineOutcome: isLineOutcome(lineOutcome) ? lineOutcome : undefined,
       }),
     );
+  });
+
+  // The line search of the view's boxes (issue 28): the library's suggestions, templates filled
+  // from this link's enquiry and no other (the token names it; nothing in the query can). A token
+  // that opens nothing gets one JSON answer, as the view's one page.
+  app.get(`${LINK_PREFIX}:token/lines`, async (c) => {
+    const q = c.req.query('q') ?? '';
+    if (q.length > LINE_SEARCH_MAX)
+      return c.json(
+        errorBody(new AppError('bad_request', `The search is too long: at most ${LINE_SEARCH_MAX} characters`)),
+        400,
+      );
+    const enquiry = await links.enquiryOf(c.req.param('token'));
+    if (!enquiry) return c.json(errorBody(new AppError('not_found', 'This link has expired or is not valid.')), 404);
+    return c.json({ items: await deps.lines.suggest(q, { enquiry }) });
   });
 
   /** The posted form of the view, once it is known to come from the view (same site, the link's form token). */

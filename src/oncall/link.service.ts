@@ -215,6 +215,15 @@ export class OnCallLinks {
   }
 
   /**
+   * The enquiry behind `token`, or null (unknown, tampered, expired, erased: one answer): what the
+   * link's line search fills templates from. Records nothing.
+   */
+  async enquiryOf(token: string): Promise<Enquiry | null> {
+    const now = this.deps.clock();
+    return this.deps.db.transaction().execute(async (tx) => (await this.resolve(tx, token, now))?.enquiry ?? null);
+  }
+
+  /**
    * Runs one action through the link, in one transaction: `gone` for a token that opens nothing,
    * `not_found` when the form names another enquiry than the link's (a link opens only its own).
    * A user problem (empty text, no phone number) throws AppError('validation', …) and changes nothing.

@@ -124,6 +124,10 @@ function TextAction(p: {
   hidden: unknown;
   error?: string;
   value?: string;
+  /** The line search's URL (`/m/{token}/lines`): the box gets the insert widget (src/http/assets/insert.js). */
+  insert?: string;
+  /** The box is sent as an SMS: the widget counts its characters and segments as it is typed. */
+  sms?: boolean;
 }) {
   return (
     <section class="action" aria-labelledby={`${p.id}-title`}>
@@ -136,7 +140,7 @@ function TextAction(p: {
           label={p.label}
           hint={p.hint}
           error={p.error}
-          attrs={{ maxlength: p.max, rows: 4 }}
+          attrs={{ maxlength: p.max, rows: 4, 'data-insert': p.insert, 'data-sms-count': p.sms ? '' : undefined }}
         >
           {p.value ?? ''}
         </Field>
@@ -150,7 +154,9 @@ function TextAction(p: {
 
 /**
  * The on-call officer's view of one enquiry on a phone: who, deadline, subject and details, the
- * four actions as plain forms (no JavaScript), then the latest timeline entries. The journalist's
+ * four actions as plain forms (they work without JavaScript; src/http/assets/insert.js adds the
+ * library's line search to the reply and response boxes, and the reply's SMS counter), then the
+ * latest timeline entries. The journalist's
  * number is shown as text only, never as a tel: link: the officer calls through the office
  * number (the call form), so neither sees the other's personal number.
  */
@@ -176,7 +182,11 @@ export function LinkPage(p: LinkPageProps) {
     </>
   );
   return (
-    <Layout title={`${hasErrors ? 'Error: ' : ''}${e.reference} (on call)`} officeName={p.office.name}>
+    <Layout
+      title={`${hasErrors ? 'Error: ' : ''}${e.reference} (on call)`}
+      officeName={p.office.name}
+      head={<script src="/assets/insert.js" defer />}
+    >
       <h1>
         {e.reference} {e.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null}
       </h1>
@@ -283,6 +293,8 @@ export function LinkPage(p: LinkPageProps) {
           hidden={hidden}
           error={errors.reply}
           value={values.reply}
+          insert={`${p.base}/lines`}
+          sms
         />
       )}
       <TextAction
@@ -308,6 +320,7 @@ export function LinkPage(p: LinkPageProps) {
         hidden={hidden}
         error={errors.response}
         value={values.response}
+        insert={`${p.base}/lines`}
       />
       {p.questions ? (
         <QuestionsPanel

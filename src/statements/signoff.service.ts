@@ -28,7 +28,9 @@ import { hashBearerToken, looksLikeBearerToken, newBearerToken } from '../http/b
 import { AppError } from '../http/errors.js';
 import { isRowIdDigits } from '../ids.js';
 import { queueSms } from '../outbox/outbox.service.js';
+import type { LineLibrary } from '../lines/lines.service.js';
 import * as repo from './signoff.repository.js';
+import { signOffTopicsOf } from '../topics/topics.repository.js';
 import type { DraftKind, StatementDraft } from './statements.tables.js';
 
 /** Where approvers' links live: `/s/{token}`. */
@@ -128,6 +130,10 @@ function escapeRegExp(s: string): string {
 /** What the enquiry page shows of sign-off. */
 export interface SignOffView {
   required: boolean;
+  /** `statements.signOff` requires it for this enquiry. */
+  byRule: boolean;
+  /** The enquiry's topics that require sign-off (src/topics), whatever `statements.signOff` says; by name. */
+  byTopics: string[];
   draft: StatementDraft | null;
   requests: Awaited<ReturnType<typeof repo.requestsOf>>;
 }
@@ -171,6 +177,8 @@ export interface SignOffDeps {
   };
   mail?: QuestionMail;
   live?: { announceChange(reference: string): void };
+  /** The library of lines to take: a current line sent unchanged was signed off when it was approved. */
+  lines?: Pick<LineLibrary, 'approvedLine'>;
 }
 
 /** Drafts, requests for sign-off, approvers' decisions, and the release gate. */
@@ -179,9 +187,15 @@ export class SignOffService {
 
   /** The enquiry's sign-off as its page shows it. */
   async viewOf(e: Pick<Enquiry, 'id' | 'incident_id' | 'urgent'>): Promise<SignOffView> {
-    const draft = (await repo.draftOf(this.deps.db, e.id)) ?? null;
+    const [draft, byTopics] = await Promise.all([
+      repo.draftOf(this.deps.db, e.id).then((d) => d ?? null),
+      signOffTopicsOf(this.deps.db, e.id),
+    ]);
+    const byRule = needsSignOff(e, this.deps.config.statements.signOff);
     return {
-      required: needsSignOff(e, this.deps.config.statements.signOff),
+      required: byRule || byTopics.length > 0,
+      byRule,
+      byTopics,
       draft,
       requests: draft ? await repo.requestsOf(this.deps.db, draft.id) : [],
     };
@@ -686,9 +700,30 @@ export class SignOffService {
     now: Date,
     what: GatedSend = 'release',
   ): Promise<SignOffOutcome> {
-    if (!needsSignOff(e, this.deps.config.statements.signOff)) return 'not_required';
+    // The office's rule, or a topic of the enquiry that requires sign-off (issue 28).
+    if (!needsSignOff(e, this.deps.config.statements.signOff) && !(await signOffTopicsOf(tx, e.id)).length)
+      return 'not_required';
     const draft = await repo.draftOf(tx, e.id);
     if (draft?.state === 'approved' && draft.approved_hash === wordsHash(words)) return 'approved';
+    // A current library line sent unchanged (issue 28) was signed off when it was approved: on the
+    // record as that line. A withdrawn or superseded line's words are not one.
+    const line = await this.deps.lines?.approvedLine(tx, words);
+    if (line) {
+      await audit(tx, {
+        at: now,
+        actor,
+        action: 'statement.signed_off_as_line',
+        enquiryId: e.id,
+        detail: {
+          what,
+          line: line.id,
+          approvedBy: line.approvedBy,
+          approvedAt: line.approvedAt.toISOString(),
+          signedOffAs: line.description,
+        },
+      });
+      return 'approved';
+    }
     const reason = override ? normaliseText(override, true).slice(0, SIGNOFF_LIMITS.comment) : '';
     if (reason && actor.manager) {
       await addEvent(tx, {

@@ -21,6 +21,17 @@ const RULE_WORDS = {
   always: 'Every response',
 } as const;
 
+/** Why sign-off is required: the office's rule, the enquiry's topics (src/topics), or both. */
+function requiredBecause(view: SignOffView, rule: keyof typeof RULE_WORDS): string {
+  const topics = view.byTopics;
+  return [
+    view.byRule && RULE_WORDS[rule] ? RULE_WORDS[rule].toLowerCase() : '',
+    topics.length ? `the topic${topics.length > 1 ? 's' : ''} ${topics.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
 const REQUEST_WORDS = {
   pending: 'waiting',
   approved: 'approved',
@@ -58,8 +69,8 @@ export function SignOffPanel(props: {
       <h2 id="signoff-title">Draft and sign-off</h2>
       {view.required ? (
         <p>
-          <strong>Sign-off is required</strong> before this response is released ({RULE_WORDS[props.rule].toLowerCase()}
-          ). The approval is for the exact words: changing them afterwards needs a new sign-off.
+          <strong>Sign-off is required</strong> before this response is released ({requiredBecause(view, props.rule)}).
+          The approval is for the exact words: changing them afterwards needs a new sign-off.
         </p>
       ) : (
         <p class="hint">

@@ -80,6 +80,11 @@ export interface StatusView {
   updatesOff: boolean;
   /** The office is checking the facts with colleagues (no names: who is asked is internal). */
   checkingFacts: boolean;
+  /**
+   * How it ended, when the journalist must hear it (issue 28): referred to FOI or to another
+   * organisation (`organisation`), or not a media enquiry; null otherwise (the stage says it).
+   */
+  ending: { outcome: 'referred_foi' | 'referred_other' | 'not_media'; organisation: string | null } | null;
   now: Date;
 }
 
@@ -213,6 +218,11 @@ export class StatusPages {
       updatesBy: route?.medium ?? null,
       updatesOff: e.updates_off,
       checkingFacts,
+      ending:
+        !isOpenStatus(e.status) &&
+        (e.outcome === 'referred_foi' || e.outcome === 'referred_other' || e.outcome === 'not_media')
+          ? { outcome: e.outcome, organisation: e.outcome_org }
+          : null,
       now,
     };
   }

@@ -54,7 +54,32 @@ function stageWords(view: StatusView): { title: string; text: string } {
     },
     withdrawn: { title: 'Withdrawn', text: 'You withdrew this enquiry, so nothing more will happen with it.' },
   } satisfies Record<JournalistStage, { title: string; text: string }>;
+  // A referral or "not a media enquiry" (issue 28) says how it ended, not just that it did.
+  if (view.ending && (view.stage === 'closed' || view.stage === 'answered')) return endingWords(view.ending);
   return words[view.stage];
+}
+
+/** How a referral or "not a media enquiry" reads on the journalist's page. */
+function endingWords(ending: NonNullable<StatusView['ending']>): { title: string; text: string } {
+  switch (ending.outcome) {
+    case 'referred_foi':
+      return {
+        title: 'Closed: referred to Freedom of Information',
+        text: 'Your enquiry asks for information the office holds rather than for comment, so please make it as a Freedom of Information request. The press office has closed it here.',
+      };
+    case 'referred_other': {
+      const org = ending.organisation?.trim() || 'another organisation';
+      return {
+        title: `Closed: referred to ${org}`,
+        text: `Your enquiry is a matter for ${org}, so please contact them directly. The press office has closed it here.`,
+      };
+    }
+    case 'not_media':
+      return {
+        title: 'Closed: not a media enquiry',
+        text: 'The press office answers enquiries from the media only, so it has closed this one. For anything else, please use the contact details on the website.',
+      };
+  }
 }
 
 /** What the journalist is told after each action succeeded (the page is shown again after a redirect). */

@@ -25,6 +25,14 @@ export function smsLength(text: string): number {
   return GSM.test(text) ? text.length + (text.match(GSM_EXTENDED)?.length ?? 0) : text.length;
 }
 
+/** `text`'s SMS length in its encoding's places, and the segments it takes (the previews show both). */
+export function smsSize(text: string): { length: number; segments: number } {
+  const length = smsLength(text);
+  let segments = 1;
+  while (length > smsCapacity(text, segments)) segments++;
+  return { length, segments };
+}
+
 // Typography phones and word processors put in names and subjects, with the GSM characters that
 // read the same: one curly apostrophe would otherwise turn a two-segment page into five.
 const GSM_LOOKALIKES: Record<string, string> = {

@@ -19,6 +19,7 @@ export const DONE_CODES = [
   'questionClosed',
   'signoffRequested',
   'draftSaved',
+  'topics',
 ] as const;
 export type DoneCode = (typeof DONE_CODES)[number];
 

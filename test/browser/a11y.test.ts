@@ -78,12 +78,15 @@ const NOT_PAGES = [
   '/reports.json',
   '/reports.csv',
   '/reports/oncall.csv',
+  '/reports/topics.json',
+  '/reports/topics.csv',
   '/recordings/:sid',
   '/attachments/:id',
   '/privacy/export.json',
   '/colleagues/:id/export.json',
   '/decisions.json',
   '/decisions.csv',
+  '/lines/suggest',
 ];
 
 /** The GET paths deskRoutes registers (built over stand-ins: only the routing table is read). */
@@ -120,6 +123,11 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
   let colleagueId: string;
   /** A repeating rotation (issue 27). */
   let rotationId: string;
+  /** A line to take and a reply template (issue 28), used on the long enquiry. */
+  let lineId: string;
+  let templateId: string;
+  /** A topic (issue 28) with long search words, given to `longReference`. */
+  let topicId: string;
   /** The colleague's answer link (`/q/{token}`) to the question the officer asked about `longReference`. */
   let answerPath: string;
   /** The approver's link (`/s/{token}`) to the response the officer sent for sign-off on `longReference`. */
@@ -220,6 +228,70 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     for (const c of [phone, desktop]) c.setDefaultTimeout(10_000);
     incidentId = await declareIncident(m);
     colleagueId = await addColleague(m);
+    // A line to take past its review date, sent to the long enquiry, and a reply template (issue 28).
+    lineId = (
+      await database.db
+        .insertInto('line_to_take')
+        .values({
+          title: 'Fire at the Kestrel Street depot: roads closed and residents asked to keep windows shut',
+          text: 'Firefighters are at the Kestrel Street depot. Roads around it are closed; residents nearby should keep windows and doors shut. We will update at 8pm.',
+          approved_by: 'Detective Superintendent Alexandra Montgomery-Whitfield',
+          approved_at: new Date(),
+          review_by: '2026-01-31',
+          created_at: new Date(),
+          created_by: 'a11y',
+          updated_at: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    await database.db
+      .insertInto('said')
+      .values({
+        enquiry_id: database.db.selectFrom('enquiry').select('id').where('reference', '=', longReference),
+        at: new Date(),
+        kind: 'sms_reply',
+        text: 'Firefighters are at the Kestrel Street depot.',
+        line_id: lineId,
+      })
+      .execute();
+    templateId = (
+      await database.db
+        .insertInto('reply_template')
+        .values({
+          title: 'Referral to the Freedom of Information team',
+          body: 'Dear {name}, thank you for enquiry {reference}. Please make a request through {foi_page}.',
+          created_at: new Date(),
+          created_by: 'a11y',
+          updated_at: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    // A topic (issue 28) for its own page, on the long enquiry (its page's Topics box).
+    topicId = (
+      await database.db
+        .insertInto('topic')
+        .values({
+          name: 'Industrial fires and hazardous materials incidents',
+          terms: '"chemical depot" OR warehouse OR hazardous OR "industrial estate" OR evacuation OR contamination',
+          require_signoff: true,
+          created_at: new Date(),
+          created_by: 'a11y',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    await database.db
+      .insertInto('enquiry_topic')
+      .values({
+        enquiry_id: database.db.selectFrom('enquiry').select('id').where('reference', '=', longReference),
+        topic_id: topicId,
+        source: 'officer',
+        added_at: new Date(),
+        added_by: 'a11y',
+      })
+      .execute();
     // A repeating rotation (issue 27) for its own page; no members, so it generates nothing.
     rotationId = (
       await database.db
@@ -652,6 +724,8 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
       '/desk?status=all',
       '/desk?outlet=gazette&from=2026-11-30',
       '/desk?from=2026-12-09&to=2026-12-01',
+      // "What we said" (issue 28): the responses and replies sent, searched.
+      '/desk?in=said&q=flood',
     ],
     '/enquiries/:reference': () => [`/desk/enquiries/${paged}`, `/desk/enquiries/${longReference}`],
     '/incidents': () => ['/desk/incidents'],
@@ -669,6 +743,12 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
       `/desk/reports/oncall?month=${new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' }).slice(0, 7)}`,
       '/desk/reports/oncall?month=nonsense',
     ],
+    // By topic and outlet (issue 28): the wide month-by-month tables scroll in their own regions; a bad months is refused on the page.
+    '/reports/topics': () => [
+      '/desk/reports/topics',
+      '/desk/reports/topics?months=24',
+      '/desk/reports/topics?months=0',
+    ],
     '/rota': () => ['/desk/rota'],
     '/rota/feeds': () => ['/desk/rota/feeds'],
     '/rota/rotations': () => ['/desk/rota/rotations'],
@@ -678,6 +758,16 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     '/colleagues': () => ['/desk/colleagues'],
     '/colleagues/:id': () => [`/desk/colleagues/${colleagueId}`],
     '/colleagues/:id/erase': () => [`/desk/colleagues/${colleagueId}/erase`],
+    '/lines': () => ['/desk/lines', '/desk/lines?q=kestrel&state=all'],
+    '/lines/new': () => ['/desk/lines/new'],
+    '/lines/:id': () => [`/desk/lines/${lineId}`],
+    '/lines/:id/edit': () => [`/desk/lines/${lineId}/edit`],
+    '/lines/:id/supersede': () => [`/desk/lines/${lineId}/supersede`],
+    '/lines/:id/withdraw': () => [`/desk/lines/${lineId}/withdraw`],
+    '/lines/templates': () => ['/desk/lines/templates'],
+    '/lines/templates/:id': () => [`/desk/lines/templates/${templateId}`],
+    '/topics': () => ['/desk/topics'],
+    '/topics/:id': () => [`/desk/topics/${topicId}`],
     '/users': () => ['/desk/users'],
     '/audit': () => [
       '/desk/audit',

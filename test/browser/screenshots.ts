@@ -4,12 +4,15 @@
  * colleagues and its draft awaiting sign-off at 1280 (those two panels), and
  * docs/approver-phone.png, the approver's page for that draft on a 320px phone (issue 26);
  * docs/rota.png, the rota page as a manager sees it at 1280 (down to its people) with a gap in red, a shift
- * confirmed and one awaiting OK, a number not verified and one whose last test failed (issue 27).
+ * confirmed and one awaiting OK, a number not verified and one whose last test failed (issue 27);
+ * docs/lines-insert.png, an enquiry's SMS reply box at 1280 with a line to take inserted from the
+ * library by keyboard, and its SMS length under it (issue 28).
  * From the real service with realistic enquiries. Not part of the test run:
  *
  *   npx tsx test/browser/screenshots.ts                      # all of them
  *   npx tsx test/browser/screenshots.ts approver-phone.png   # only those named
  *   npx tsx test/browser/screenshots.ts rota.png             # only the rota (quick: no enquiries)
+ *   npx tsx test/browser/screenshots.ts lines-insert.png     # only the reply box with a line inserted (quick)
  *
  * Database: a fresh database on DATABASE_URL's server when it is set (dropped afterwards),
  * otherwise a throw-away embedded PostgreSQL. Two service processes share it, as a scaled-out
@@ -70,7 +73,17 @@ const PHONE_CONTEXT = {
   timezoneId: 'Europe/London',
 };
 
-const SHOTS = ['queue.png', 'enquiry.png', 'form.png', 'enquiry-signoff.png', 'approver-phone.png', 'rota.png'];
+const SHOTS = [
+  'queue.png',
+  'enquiry.png',
+  'form.png',
+  'enquiry-signoff.png',
+  'approver-phone.png',
+  'rota.png',
+  'lines-insert.png',
+];
+/** Shots that need none of the enquiries the others are made from (taken first, and alone when only they are asked for). */
+const QUICK = ['rota.png', 'lines-insert.png'];
 /** The files named on the command line (default: all). */
 const ONLY = process.argv.slice(2);
 const unknown = ONLY.filter((f) => !SHOTS.includes(f));
@@ -284,6 +297,84 @@ async function rotaShot(browser: Browser, d: Desk): Promise<void> {
   log('wrote docs/rota.png');
 }
 
+/** The library's lines for docs/lines-insert.png (as a manager would have approved them). */
+const LIBRARY = [
+  {
+    title: 'Depot fire: at the scene',
+    text: 'Fire crews and police are at the depot on Mill Lane after a fire broke out at about 7pm. Nobody is reported hurt. Mill Lane is closed between the ring road and Station Street; please avoid the area. We will say more by 9pm.',
+  },
+  {
+    title: 'Arrests: we do not name people',
+    text: 'We do not name people who have been arrested unless they are charged.',
+  },
+  {
+    title: 'Live investigation',
+    text: 'This is a live investigation and we cannot comment further while enquiries continue.',
+  },
+];
+
+/**
+ * docs/lines-insert.png: an enquiry's SMS reply box at 1280 after the officer typed "depot sce"
+ * in "Insert a line or template", pressed the down arrow and Enter (keyboard only, as the
+ * browser test does): the line's words in the box and its SMS length under it.
+ */
+async function linesInsertShot(browser: Browser, d: Desk): Promise<void> {
+  const now = new Date();
+  await d.db
+    .insertInto('line_to_take')
+    .values(
+      LIBRARY.map((l) => ({
+        ...l,
+        approved_by: 'Ch Supt Mark Reid',
+        approved_at: now,
+        created_at: now,
+        created_by: d.manager.email,
+        updated_at: now,
+      })),
+    )
+    .execute();
+  const e = await d.submit({
+    name: 'Jamie Reid',
+    outlet: 'Mill Lane Gazette',
+    phone: '07911 123458',
+    subject: 'Fire at the Mill Lane depot',
+    details: 'Is anyone hurt, and which roads are closed? We go to print at 10pm.',
+  });
+  const ctx = await browser.newContext(BROWSER_CONTEXT);
+  ctx.setDefaultTimeout(15_000);
+  const page = await ctx.newPage();
+  await signIn(page, d.baseUrl, SAM);
+  await enquiryPage(page, d, e.reference);
+  await page.locator('#reply-insert').focus();
+  await page.keyboard.type('depot sce');
+  await page.locator('#reply-insert-list [role="option"]').first().waitFor();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await waitUntil('the line in the reply box', async () => (await page.locator('#reply').inputValue()) || null, 5_000);
+  // The box drawn tall enough for the whole line, as an officer drags its corner, so the picture shows every word.
+  await page
+    .locator('#reply')
+    .evaluate((box: HTMLTextAreaElement) => box.style.setProperty('height', `${box.scrollHeight + 8}px`));
+  // Measured from the top of the page, as the full-page clip is (typing scrolled the form into view).
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const form = await page.locator('form[action$="/reply"]').boundingBox();
+  const button = await page.locator('form[action$="/reply"] button[type="submit"]').boundingBox();
+  if (!form || !button) throw new Error('the enquiry page has no SMS reply form');
+  const margin = 16;
+  await page.screenshot({
+    path: join(DOCS, 'lines-insert.png'),
+    fullPage: true,
+    clip: {
+      x: Math.max(0, form.x - margin),
+      y: Math.max(0, form.y - margin),
+      width: form.width + 2 * margin,
+      height: button.y + button.height - form.y + 2 * margin,
+    },
+  });
+  await ctx.close();
+  log('wrote docs/lines-insert.png');
+}
+
 /** "07911 200001" as Twilio writes it. */
 const e164 = (mobile: string) => `+44${mobile.replace(/\s/g, '').slice(1)}`;
 
@@ -332,7 +423,8 @@ async function main(): Promise<void> {
     await d.addToRota({ ...BACKUP, role: 'backup', from: new Date(now - 6 * HOUR), to: new Date(now + 18 * HOUR) });
     mkdirSync(DOCS, { recursive: true });
     if (wanted('rota.png')) await rotaShot(browser, d);
-    if (ONLY.length && ONLY.every((f) => f === 'rota.png')) return;
+    if (wanted('lines-insert.png')) await linesInsertShot(browser, d);
+    if (ONLY.length && ONLY.every((f) => QUICK.includes(f))) return;
 
     log('enquiries…');
     // Out of hours (arrived overnight): an urgent one that paged Jo, an SMS, and a routine one.
@@ -582,7 +674,7 @@ async function main(): Promise<void> {
     }
     await ctx.close();
     log(
-      `wrote ${SHOTS.filter((f) => f !== 'rota.png' && wanted(f))
+      `wrote ${SHOTS.filter((f) => !QUICK.includes(f) && wanted(f))
         .map((f) => join('docs', f))
         .join(', ')}`,
     );

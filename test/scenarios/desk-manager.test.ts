@@ -594,10 +594,12 @@ describe('access to the manager pages', () => {
     expect([...MANAGER_AREAS].sort()).toEqual([
       '/audit',
       '/colleagues',
+      '/lines/templates',
       '/privacy',
       '/reports/oncall',
       '/reports/oncall.csv',
       '/rota',
+      '/topics',
       '/users',
     ]);
   });
@@ -605,15 +607,22 @@ describe('access to the manager pages', () => {
   it('the header shows an officer the queue, incidents and reports, and a manager the manager sections too', async () => {
     const { mona } = await start();
     const otto: DeskClient = await loginAs(h, OFFICER.email, OFFICER.password);
-    expect(await headerSections(otto)).toEqual(['Queue /desk', 'Incidents /desk/incidents', 'Reports /desk/reports']);
+    expect(await headerSections(otto)).toEqual([
+      'Queue /desk',
+      'Incidents /desk/incidents',
+      'Lines /desk/lines',
+      'Reports /desk/reports',
+    ]);
     expect(await headerSections(mona, '/desk/rota')).toEqual([
       'Queue /desk',
       'Incidents /desk/incidents',
+      'Lines /desk/lines',
       'Reports /desk/reports',
       'Rota /desk/rota',
       'Colleagues /desk/colleagues',
       'Users /desk/users',
       'Audit log /desk/audit',
+      'Topics /desk/topics',
       'Data requests /desk/privacy',
     ]);
   });

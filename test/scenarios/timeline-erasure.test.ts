@@ -56,7 +56,8 @@ const SAMPLES = {
   escalation_stopped: { pageId: '1', reason: 'the enquiry was answered' },
   delivery_receipt: { pageId: '1', step: 0, action: 'sms', sid: 'SM0003', status: 'delivered', errorCode: null },
   acknowledged: { pageId: '1', via: 'sms' },
-  assigned: { to: 'Kim Lee' },
+  assigned: { to: 'Kim Lee', topic: 'Flooding' },
+  topics_changed: { added: [{ id: '1', name: 'Flooding' }], removed: [], source: 'rule' },
   status_changed: { from: 'new', to: 'in_progress' },
   note: { text: SAID },
   response_recorded: {
