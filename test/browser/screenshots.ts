@@ -81,9 +81,10 @@ const SHOTS = [
   'approver-phone.png',
   'rota.png',
   'lines-insert.png',
+  'lines.png',
 ];
 /** Shots that need none of the enquiries the others are made from (taken first, and alone when only they are asked for). */
-const QUICK = ['rota.png', 'lines-insert.png'];
+const QUICK = ['rota.png', 'lines-insert.png', 'lines.png'];
 /** The files named on the command line (default: all). */
 const ONLY = process.argv.slice(2);
 const unknown = ONLY.filter((f) => !SHOTS.includes(f));
@@ -375,6 +376,22 @@ async function linesInsertShot(browser: Browser, d: Desk): Promise<void> {
   log('wrote docs/lines-insert.png');
 }
 
+/**
+ * docs/lines.png: the library of lines to take at 1280, as an officer finds it (the lines of
+ * docs/lines-insert.png, which it follows: one has passed its review date).
+ */
+async function linesShot(browser: Browser, d: Desk): Promise<void> {
+  await d.db.updateTable('line_to_take').set({ review_by: '2026-11-30' }).where('title', '=', 'Live investigation').execute();
+  const ctx = await browser.newContext(BROWSER_CONTEXT);
+  ctx.setDefaultTimeout(15_000);
+  const page = await ctx.newPage();
+  await signIn(page, d.baseUrl, SAM);
+  await page.goto(`${d.baseUrl}/desk/lines`);
+  await page.screenshot({ path: join(DOCS, 'lines.png'), fullPage: true });
+  await ctx.close();
+  log('wrote docs/lines.png');
+}
+
 /** "07911 200001" as Twilio writes it. */
 const e164 = (mobile: string) => `+44${mobile.replace(/\s/g, '').slice(1)}`;
 
@@ -423,7 +440,8 @@ async function main(): Promise<void> {
     await d.addToRota({ ...BACKUP, role: 'backup', from: new Date(now - 6 * HOUR), to: new Date(now + 18 * HOUR) });
     mkdirSync(DOCS, { recursive: true });
     if (wanted('rota.png')) await rotaShot(browser, d);
-    if (wanted('lines-insert.png')) await linesInsertShot(browser, d);
+    if (wanted('lines-insert.png') || wanted('lines.png')) await linesInsertShot(browser, d);
+    if (wanted('lines.png')) await linesShot(browser, d);
     if (ONLY.length && ONLY.every((f) => QUICK.includes(f))) return;
 
     log('enquiries…');
