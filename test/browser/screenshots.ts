@@ -381,7 +381,11 @@ async function linesInsertShot(browser: Browser, d: Desk): Promise<void> {
  * docs/lines-insert.png, which it follows: one has passed its review date).
  */
 async function linesShot(browser: Browser, d: Desk): Promise<void> {
-  await d.db.updateTable('line_to_take').set({ review_by: '2026-11-30' }).where('title', '=', 'Live investigation').execute();
+  await d.db
+    .updateTable('line_to_take')
+    .set({ review_by: '2026-11-30' })
+    .where('title', '=', 'Live investigation')
+    .execute();
   const ctx = await browser.newContext(BROWSER_CONTEXT);
   ctx.setDefaultTimeout(15_000);
   const page = await ctx.newPage();
