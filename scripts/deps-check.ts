@@ -47,6 +47,7 @@ const ORDER = [
   'enquiries',
   'topics',
   'lines',
+  'journalists',
   'status',
   'sms',
   'email',
@@ -58,6 +59,8 @@ const ORDER = [
   'oncall',
   'deadlines',
   'privacy',
+  'merging',
+  'notifications',
   'desk',
   'cli',
 ];
