@@ -89,6 +89,26 @@ export interface SubmitOptions {
 /** Why an urgent out-of-hours enquiry was not paged (recorded on its timeline). */
 type Withheld = 'paging_off' | 'page_limit' | 'no_sender' | 'incident';
 
+/** How `EnquiryService.store` is to store one enquiry: judged already, with what goes with it. */
+interface StoreOptions {
+  channel: EnquiryChannel;
+  now: Date;
+  /** How intake judged it (`judgeEnquiry`): urgent, out of hours, needing on-call. */
+  judgement: Judgement;
+  /** Why it does not page before any limit is asked (`withheld()`); null: it pages if its sender may. */
+  withheld: Withheld | null;
+  /** The receipt for the confirmation page and the status link's hash (`submit`); absent: neither. */
+  link?: { receipt: { receiptHash?: string }; statusTokenHash: string | null };
+  /** The incident intake matched it to; absent: none. */
+  incident?: IntakeIncident | null;
+  /** Who sent it, for the page and acknowledgement budgets; absent: no budget. */
+  sender?: PageSender;
+  /** Its acknowledgement, within the limits; absent: none. */
+  ack?: AckChoice | null;
+  /** Run the topic rules on it (`IntakeTopicsPort`); absent: no. */
+  topics?: boolean;
+}
+
 export interface EnquiryServiceDeps {
   db: Db;
   config: Pick<Config, 'office' | 'intake' | 'onCall' | 'publicBaseUrl' | 'desk' | 'incidents'>;
@@ -163,10 +183,20 @@ export class EnquiryService {
     const topics = (await this.deps.topics?.anyRules(this.deps.db)) ?? false;
     const stored =
       j.needsOnCall || incident || ack || topics
-        ? await this.deps.db
-            .transaction()
-            .execute((tx) => this.store(tx, input, channel, now, j, withheld, link, incident, opts.sender, ack, topics))
-        : await this.store(this.deps.db, input, channel, now, j, null, link);
+        ? await this.deps.db.transaction().execute((tx) =>
+            this.store(tx, input, {
+              channel,
+              now,
+              judgement: j,
+              withheld,
+              link,
+              incident,
+              sender: opts.sender,
+              ack,
+              topics,
+            }),
+          )
+        : await this.store(this.deps.db, input, { channel, now, judgement: j, withheld: null, link });
     this.deps.arrivals?.announce(stored.enquiry.reference);
     return {
       ...stored,
@@ -191,32 +221,23 @@ export class EnquiryService {
     const incident = (await this.deps.incidents?.matchAtIntake(tx, input)) ?? null;
     const topics = (await this.deps.topics?.anyRules(tx)) ?? false;
     if ('withOnCall' in opts)
-      return this.store(
-        tx,
-        input,
+      return this.store(tx, input, {
         channel,
         now,
-        { ...j, needsOnCall: false },
-        null,
-        undefined,
+        judgement: { ...j, needsOnCall: false },
+        withheld: null,
         incident,
-        undefined,
-        null,
         topics,
-      );
-    return this.store(
-      tx,
-      input,
+      });
+    return this.store(tx, input, {
       channel,
       now,
-      j,
-      this.withheld(j, incident),
-      undefined,
+      judgement: j,
+      withheld: this.withheld(j, incident),
       incident,
-      opts.sender,
-      null,
+      sender: opts.sender,
       topics,
-    );
+    });
   }
 
   /**
@@ -293,19 +314,11 @@ export class EnquiryService {
   private async store(
     db: Db | Tx,
     input: EnquiryInput,
-    channel: EnquiryChannel,
-    now: Date,
-    j: Judgement,
-    withheld: Withheld | null,
-    link: { receipt: { receiptHash?: string }; statusTokenHash: string | null } = {
-      receipt: {},
-      statusTokenHash: null,
-    },
-    incident: IntakeIncident | null = null,
-    sender?: PageSender,
-    ack: AckChoice | null = null,
-    topics = false,
+    opts: StoreOptions,
   ): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
+    const { channel, now, judgement: j, incident = null, sender, ack = null, topics = false } = opts;
+    const link = opts.link ?? { receipt: {}, statusTokenHash: null };
+    let withheld = opts.withheld;
     // The sender's page budget is spent only by an enquiry that would really page.
     if (j.needsOnCall && !withheld) withheld = await this.spendPage(db, sender, now);
     const receipt = link.receipt;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { staffText } from '../enquiries/staff-text.js';
 import { defineForm, type FieldErrors, type FieldId } from '../http/form-schema.js';
+import { isRowIdDigits } from '../ids.js';
 import { PLACEHOLDERS, unknownPlaceholders } from './placeholders.js';
 
 /** The most each field of a line or template may hold: a line goes out as a text of a few segments. */
@@ -40,7 +41,7 @@ export const lineForm = defineForm(
     approvedBy: oneLine(LINE_FORM_LIMITS.approvedBy, 'who approved it'),
     approvedOn: dateField('the day it was approved', true),
     reviewBy: dateField('the review date', false),
-    incident: z.preprocess((v) => (typeof v === 'string' && /^\d{1,18}$/.test(v) ? v : null), z.string().nullable()),
+    incident: z.preprocess((v) => (typeof v === 'string' && isRowIdDigits(v) ? v : null), z.string().nullable()),
   }),
 );
 /** A field of the line form. */

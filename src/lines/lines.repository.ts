@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
 import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
+import { isRowIdDigits } from '../ids.js';
 import type { LineState, ReplyTemplate } from './lines.tables.js';
 
 // SQL of the library of lines to take and reply templates (issue 28, items 1 and 2).
@@ -48,13 +49,13 @@ function lineColumns(db: Db | Tx) {
 
 /** One line by id (any state), or undefined. An id that is not a number finds nothing. */
 export async function findLine(db: Db | Tx, id: string): Promise<LineRow | undefined> {
-  if (!/^\d{1,18}$/.test(id)) return undefined;
+  if (!isRowIdDigits(id)) return undefined;
   return lineColumns(db).where('l.id', '=', id).executeTakeFirst();
 }
 
 /** The same, locked for the caller's transaction (an edit, withdrawal or supersession). */
 export async function lockLine(tx: Tx, id: string): Promise<LineRow | undefined> {
-  if (!/^\d{1,18}$/.test(id)) return undefined;
+  if (!isRowIdDigits(id)) return undefined;
   return lineColumns(tx).where('l.id', '=', id).forUpdate().executeTakeFirst();
 }
 
@@ -116,31 +117,14 @@ export async function listLines(db: Db | Tx, f: LineFilter): Promise<Array<LineR
     .execute();
 }
 
-/** The topic ids of a line. */
-export async function lineTopicIds(db: Db | Tx, lineId: string): Promise<string[]> {
-  const rows = await db.selectFrom('line_topic').select('topic_id').where('line_id', '=', lineId).execute();
-  return rows.map((r) => r.topic_id);
-}
-
-/** The names of a line's topics, alphabetically. */
-export async function lineTopicNames(db: Db | Tx, lineId: string): Promise<string[]> {
-  const rows = await db
+/** A line's topics (id and name), by name. */
+export async function lineTopics(db: Db | Tx, lineId: string): Promise<Array<{ id: string; name: string }>> {
+  return db
     .selectFrom('line_topic as lt')
     .innerJoin('topic as t', 't.id', 'lt.topic_id')
-    .select('t.name')
+    .select(['t.id', 't.name'])
     .where('lt.line_id', '=', lineId)
     .orderBy('t.name')
-    .execute();
-  return rows.map((r) => r.name);
-}
-
-/** Topics a line may be given: not archived, by name. */
-export async function activeTopics(db: Db | Tx): Promise<Array<{ id: string; name: string }>> {
-  return db
-    .selectFrom('topic')
-    .select(['id', 'name'])
-    .where('archived_at', 'is', null)
-    .orderBy(sql`lower(name)`)
     .execute();
 }
 
@@ -171,21 +155,23 @@ export interface LineInput {
   topicIds: readonly string[];
 }
 
+/** The columns a line's form sets, as a new line and a change in place both write them. */
+function formColumns(l: LineInput) {
+  return {
+    title: l.title,
+    text: l.text,
+    approved_by: l.approvedBy,
+    approved_at: l.approvedAt,
+    review_by: l.reviewBy,
+    incident_id: l.incidentId,
+  };
+}
+
 /** Inserts a current line with its topics; returns its id. */
 export async function insertLine(tx: Tx, l: LineInput, by: string, now: Date): Promise<string> {
   const row = await tx
     .insertInto('line_to_take')
-    .values({
-      title: l.title,
-      text: l.text,
-      approved_by: l.approvedBy,
-      approved_at: l.approvedAt,
-      review_by: l.reviewBy,
-      incident_id: l.incidentId,
-      created_at: now,
-      created_by: by,
-      updated_at: now,
-    })
+    .values({ ...formColumns(l), created_at: now, created_by: by, updated_at: now })
     .returning('id')
     .executeTakeFirstOrThrow();
   await setLineTopics(tx, row.id, l.topicIds);
@@ -196,15 +182,7 @@ export async function insertLine(tx: Tx, l: LineInput, by: string, now: Date): P
 export async function updateLine(tx: Tx, id: string, l: LineInput, now: Date): Promise<void> {
   await tx
     .updateTable('line_to_take')
-    .set({
-      title: l.title,
-      text: l.text,
-      approved_by: l.approvedBy,
-      approved_at: l.approvedAt,
-      review_by: l.reviewBy,
-      incident_id: l.incidentId,
-      updated_at: now,
-    })
+    .set({ ...formColumns(l), updated_at: now })
     .where('id', '=', id)
     .execute();
   await setLineTopics(tx, id, l.topicIds);
@@ -338,7 +316,7 @@ export async function listTemplates(db: Db | Tx, o: { archived: boolean }): Prom
 
 /** One template by id, or undefined. */
 export async function findTemplate(db: Db | Tx, id: string): Promise<ReplyTemplate | undefined> {
-  if (!/^\d{1,18}$/.test(id)) return undefined;
+  if (!isRowIdDigits(id)) return undefined;
   return db.selectFrom('reply_template').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono';
 import { AppError, errorBody, validationFields } from '../http/errors.js';
-import { allValues, firstValue, type FormBody } from '../http/form-schema.js';
+import { allValues, firstValue } from '../http/form-schema.js';
+import { isRowIdDigits } from '../ids.js';
 import { actorOf, rowId } from '../web/handlers.js';
 import { deskSession, type DeskEnv, requireManager } from '../web/session.js';
 import {
@@ -12,7 +13,7 @@ import {
   withdrawForm,
 } from './lines.forms.js';
 import type { LineRow } from './lines.repository.js';
-import type { LineLibrary } from './lines.service.js';
+import { type LineLibrary, officeDay } from './lines.service.js';
 import { LINE_STATES, type LineState } from './lines.tables.js';
 import { LineFormPage, LinePage, LINES_PATH, LinesPage, WithdrawLinePage } from './lines.views.js';
 import { TemplatePage, TemplatesPage, TEMPLATES_PATH } from './templates.views.js';
@@ -32,25 +33,13 @@ const TEMPLATE_NOTICES: Partial<Record<string, string>> = {
   archived: 'The template has been archived: it is no longer offered.',
 };
 
-/** A body parsed with repeated fields (the topic boxes), without the CSRF token. */
-async function repeatedBody(c: Context): Promise<Record<string, string | string[]>> {
-  const raw = await c.req.parseBody({ all: true });
-  const body: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (k === '_csrf') continue;
-    const texts = ([] as unknown[]).concat(v).filter((x): x is string => typeof x === 'string');
-    if (texts.length) body[k] = texts.length === 1 && !Array.isArray(v) ? texts[0] : texts;
-  }
-  return body;
-}
-
 /** The stored line as the form shows it. */
 function storedValues(l: LineRow, topics: string[], office: Config['office']): LineValues {
   return {
     title: l.title,
     text: l.text,
     approvedBy: l.approved_by,
-    approvedOn: l.approved_at.toLocaleDateString('en-CA', { timeZone: office.timezone }),
+    approvedOn: officeDay(l.approved_at, office),
     reviewBy: l.review_by ?? '',
     incident: l.incident_id ?? '',
     topics,
@@ -86,7 +75,8 @@ export function lineRoutes(deps: { clock: Clock; config: Pick<Config, 'office'>;
 
   app.get('/lines', async (c) => {
     const q = (c.req.query('q') ?? '').slice(0, 200);
-    const topic = /^\d{1,18}$/.test(c.req.query('topic') ?? '') ? (c.req.query('topic') as string) : '';
+    const topicQ = c.req.query('topic') ?? '';
+    const topic = isRowIdDigits(topicQ) ? topicQ : '';
     const stateQ = c.req.query('state') ?? 'current';
     const state: LineState | 'all' =
       stateQ === 'all' || (LINE_STATES as readonly string[]).includes(stateQ)
@@ -144,10 +134,11 @@ export function lineRoutes(deps: { clock: Clock; config: Pick<Config, 'office'>;
 
   /** The posted line form checked, as the service saves it; or the form again with every problem (422). */
   async function posted(c: Context<DeskEnv>, keepIncident: string | null) {
-    const body = await repeatedBody(c);
+    // Repeated fields kept (the topic boxes); the form reads the first value of each of its own.
+    const body = await c.req.parseBody({ all: true });
     const topics = allValues(body, 'topic');
-    const parsed = lineForm.parse(body as FormBody);
-    const values: LineValues = { ...lineForm.typed(body as FormBody), topics };
+    const parsed = lineForm.parse(body);
+    const values: LineValues = { ...lineForm.typed(body), topics };
     if (!parsed.ok) return { values, errors: parsed.errors as LineErrors };
     try {
       return { values, input: await lines.lineInput(parsed.values, topics, keepIncident) };
@@ -192,9 +183,9 @@ export function lineRoutes(deps: { clock: Clock; config: Pick<Config, 'office'>;
   app.get('/lines/templates', (c) => renderTemplates(c, 200));
 
   app.post('/lines/templates', async (c) => {
-    const body = await repeatedBody(c);
-    const parsed = templateForm.parse(body as FormBody);
-    if (!parsed.ok) return renderTemplates(c, 422, templateForm.typed(body as FormBody), parsed.errors);
+    const body = await c.req.parseBody({ all: true });
+    const parsed = templateForm.parse(body);
+    if (!parsed.ok) return renderTemplates(c, 422, templateForm.typed(body), parsed.errors);
     await lines.addTemplate(actorOf(c), parsed.values);
     return c.redirect(`${TEMPLATES_PATH}?done=added`, 303);
   });
@@ -225,9 +216,9 @@ export function lineRoutes(deps: { clock: Clock; config: Pick<Config, 'office'>;
 
   app.post('/lines/templates/:id', async (c) => {
     const id = rowId(c, 'template');
-    const body = await repeatedBody(c);
-    const parsed = templateForm.parse(body as FormBody);
-    if (!parsed.ok) return renderTemplate(c, 422, templateForm.typed(body as FormBody), parsed.errors);
+    const body = await c.req.parseBody({ all: true });
+    const parsed = templateForm.parse(body);
+    if (!parsed.ok) return renderTemplate(c, 422, templateForm.typed(body), parsed.errors);
     await lines.editTemplate(actorOf(c), id, parsed.values);
     return c.redirect(`${TEMPLATES_PATH}/${id}?done=updated`, 303);
   });
@@ -326,8 +317,8 @@ export function lineRoutes(deps: { clock: Clock; config: Pick<Config, 'office'>;
 
   app.post('/lines/:id/withdraw', requireManager, async (c) => {
     const line = await lineOr404(c);
-    const body = await repeatedBody(c);
-    const parsed = withdrawForm.parse(body as FormBody);
+    const body = await c.req.parseBody({ all: true });
+    const parsed = withdrawForm.parse(body);
     if (!parsed.ok) return renderWithdraw(c, line, 422, parsed.errors.reason, firstValue(body, 'reason'));
     await lines.withdraw(actorOf(c), line.id, parsed.values.reason);
     return c.redirect(`${LINES_PATH}/${line.id}?done=withdrawn`, 303);

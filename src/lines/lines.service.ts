@@ -8,10 +8,11 @@ import { findByReference } from '../enquiries/enquiries.repository.js';
 import { normaliseReference } from '../enquiries/reference.js';
 import { AppError, validationError } from '../http/errors.js';
 import { smsSize } from '../telephony/sms-encoding.js';
+import { activeTopics } from '../topics/topics.repository.js';
 import * as repo from './lines.repository.js';
 import type { LineRow, LineUse } from './lines.repository.js';
 import type { ReplyTemplate } from './lines.tables.js';
-import { fillPlaceholders, placeholderValues } from './placeholders.js';
+import { fillPlaceholders, type Placeholder, placeholderValues } from './placeholders.js';
 
 /** Days back the record of use counts: "most used" in the suggestions, "recent" in a line's uses. */
 export const USE_WINDOW_DAYS = 90;
@@ -69,6 +70,11 @@ export interface LineLibraryDeps {
   config: Pick<Config, 'office' | 'publicBaseUrl' | 'lines'>;
 }
 
+/** The office's calendar day at `at`, 'YYYY-MM-DD' (the one way the library names a day). */
+export function officeDay(at: Date, office: Pick<Config['office'], 'timezone'>): string {
+  return DateTime.fromJSDate(at, { zone: office.timezone }).toISODate() ?? '';
+}
+
 /** "3 November 2026" from 'YYYY-MM-DD'. */
 export function dayInWords(isoDate: string): string {
   return DateTime.fromISO(isoDate, { zone: 'utc' }).setLocale('en-GB').toFormat('d LLLL yyyy');
@@ -88,7 +94,7 @@ export class LineLibrary {
 
   /** Today's date in office time, 'YYYY-MM-DD'. */
   today(now = this.deps.clock()): string {
-    return DateTime.fromJSDate(now, { zone: this.deps.config.office.timezone }).toISODate() ?? '';
+    return officeDay(now, this.deps.config.office);
   }
 
   /** Where `line` stands against its review date today: due (past it), soon (within lines.reviewWarnDays), ok, none. */
@@ -188,27 +194,32 @@ export class LineLibrary {
       repo.lineCandidates(this.db, { query, enquiryId: o.enquiry?.id ?? null, since, limit }),
       repo.templateCandidates(this.db, { query, limit }),
     ]);
-    const values = o.enquiry ? placeholderValues(o.enquiry, this.deps.config, now) : null;
-    type Ranked = Suggestion & { topical: boolean; rank: number; uses: number; order: number };
-    const ranked: Ranked[] = [
+    // This runs as officers type: candidates are ranked first, and only those kept are filled,
+    // checked for review and measured (the placeholders' values worked out once, if needed).
+    let values: Record<Placeholder, string> | undefined;
+    const filled = (body: string) => {
+      if (!o.enquiry) return body;
+      values ??= placeholderValues(o.enquiry, this.deps.config, now);
+      return fillPlaceholders(body, values);
+    };
+    type Candidate = { topical: boolean; rank: number; order: number; suggestion: () => Suggestion };
+    const ranked: Candidate[] = [
       ...lines.map((l, i) => ({
-        ...this.measure('line', l.id, l.title, l.text, this.reviewWarning(l, now)),
         topical: l.topical,
         rank: Number(l.rank),
-        uses: l.uses,
         order: i,
+        suggestion: () => this.measure('line', l.id, l.title, l.text, this.reviewWarning(l, now)),
       })),
       ...templates.map((t, i) => ({
-        ...this.measure('template', t.id, t.title, values ? fillPlaceholders(t.body, values) : t.body, null),
         topical: false,
         rank: Number(t.rank),
-        uses: 0,
         order: lines.length + i,
+        suggestion: () => this.measure('template', t.id, t.title, filled(t.body), null),
       })),
     ];
     // Topical lines first; then, when searching, the better match; else (q empty) lines before templates, in their order.
     ranked.sort((a, b) => Number(b.topical) - Number(a.topical) || (query ? b.rank - a.rank : 0) || a.order - b.order);
-    return ranked.slice(0, limit).map(({ topical: _t, rank: _r, uses: _u, order: _o, ...s }) => s);
+    return ranked.slice(0, limit).map((c) => c.suggestion());
   }
 
   private measure(
@@ -238,14 +249,14 @@ export class LineLibrary {
     topics: Array<{ id: string; name: string }>;
     incidents: Array<{ id: string; name: string }>;
   }> {
-    const [topics, incidents] = await Promise.all([repo.activeTopics(this.db), repo.openIncidents(this.db)]);
+    const [topics, incidents] = await Promise.all([activeTopics(this.db), repo.openIncidents(this.db)]);
     return { topics, incidents };
   }
 
-  /** A line's topic ids and names. */
+  /** A line's topic ids and names (by name). */
   async topicsOf(id: string): Promise<{ ids: string[]; names: string[] }> {
-    const [ids, names] = await Promise.all([repo.lineTopicIds(this.db, id), repo.lineTopicNames(this.db, id)]);
-    return { ids, names };
+    const topics = await repo.lineTopics(this.db, id);
+    return { ids: topics.map((t) => t.id), names: topics.map((t) => t.name) };
   }
 
   /** The name of the line's incident, if it has one. */

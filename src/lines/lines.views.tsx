@@ -3,12 +3,12 @@ import { formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import { FieldError } from '../http/layout.js';
 import { smsSize } from '../telephony/sms-encoding.js';
-import { Notice, ProblemSummary } from '../web/forms.js';
-import { Csrf, DeskLayout } from '../web/layout.js';
+import { Csrf } from '../web/layout.js';
+import { ManagerPage } from '../web/manager-page.js';
 import type { DeskSession } from '../web/session.js';
 import { LINE_FORM_LIMITS, type LineErrors, type LineField, type LineValues } from './lines.forms.js';
 import type { LineRow, LineUse } from './lines.repository.js';
-import { dayInWords, type ReviewState } from './lines.service.js';
+import { dayInWords, officeDay, type ReviewState } from './lines.service.js';
 import { LINE_STATES, type LineState } from './lines.tables.js';
 
 /** The library's place on the desk. */
@@ -72,8 +72,7 @@ export interface LinesPageProps {
 export function LinesPage(p: LinesPageProps) {
   const manager = p.session.user.role === 'manager';
   return (
-    <DeskLayout title="Lines to take" officeName={p.office.name} session={p.session} current={LINES_PATH}>
-      <Notice text={p.notice} focus />
+    <ManagerPage title="Lines to take" office={p.office} session={p.session} current={LINES_PATH} notice={p.notice}>
       <h1>Lines to take</h1>
       <p class="hint">
         The office’s approved wording. Insert one from the response and reply boxes as you type, or text LINE and its
@@ -154,7 +153,7 @@ export function LinesPage(p: LinesPageProps) {
       ) : (
         <p>No line matches.</p>
       )}
-    </DeskLayout>
+    </ManagerPage>
   );
 }
 
@@ -193,17 +192,20 @@ export function LinePage(p: LinePageProps) {
   const base = `${LINES_PATH}/${l.id}`;
   const review = reviewInWords(p.review);
   return (
-    <DeskLayout title={`Line ${l.id}: ${l.title}`} officeName={p.office.name} session={p.session} current={LINES_PATH}>
-      <p>
-        <a href={LINES_PATH}>← All lines</a>
-      </p>
-      <Notice text={p.notice} focus />
+    <ManagerPage
+      title={`Line ${l.id}: ${l.title}`}
+      office={p.office}
+      session={p.session}
+      current={LINES_PATH}
+      back={{ href: LINES_PATH, label: 'All lines' }}
+      notice={p.notice}
+    >
       <h1>
         <span class="hint">Line {l.id}:</span> {l.title}
       </h1>
       {l.state === 'withdrawn' ? (
         <p class="banner">
-          Withdrawn on {dayInWords(isoDay(l.withdrawn_at ?? l.updated_at, p.office))}
+          Withdrawn on {dayInWords(officeDay(l.withdrawn_at ?? l.updated_at, p.office))}
           {l.withdrawn_reason ? `: ${l.withdrawn_reason}` : ''}. It cannot be inserted or sent.
         </p>
       ) : l.state === 'superseded' && l.superseded_by ? (
@@ -223,7 +225,7 @@ export function LinePage(p: LinePageProps) {
         <dd>{STATE_LABEL[l.state]}</dd>
         <dt>Approved</dt>
         <dd>
-          By {l.approved_by} on {dayInWords(isoDay(l.approved_at, p.office))}
+          By {l.approved_by} on {dayInWords(officeDay(l.approved_at, p.office))}
         </dd>
         <dt>Review</dt>
         <dd>{review ?? 'No review date'}</dd>
@@ -252,13 +254,8 @@ export function LinePage(p: LinePageProps) {
         <p class="hint">Open enquiries it was sent to, and the others in the last 90 days.</p>
         <UsesList uses={p.uses} office={p.office} now={p.now} />
       </section>
-    </DeskLayout>
+    </ManagerPage>
   );
-}
-
-/** 'YYYY-MM-DD' of an instant in office time. */
-function isoDay(at: Date, office: OfficeConfig): string {
-  return at.toLocaleDateString('en-CA', { timeZone: office.timezone });
 }
 
 /** What the add, change and replace forms show. */
@@ -280,7 +277,6 @@ export function LineFormPage(p: LineFormPageProps) {
   const v = p.values;
   const e = p.errors;
   const id = lineFieldId;
-  const failed = Object.keys(e).length > 0;
   const heading =
     p.mode === 'add' ? 'Add a line' : p.mode === 'edit' ? `Change line ${p.line?.id}` : `Replace line ${p.line?.id}`;
   const action =
@@ -291,16 +287,14 @@ export function LineFormPage(p: LineFormPageProps) {
         : `${LINES_PATH}/${p.line?.id}/supersede`;
   const chosen = new Set(v.topics ?? []);
   return (
-    <DeskLayout
-      title={`${failed ? 'Error: ' : ''}${heading} – Lines to take`}
-      officeName={p.office.name}
+    <ManagerPage
+      title={`${heading} – Lines to take`}
+      office={p.office}
       session={p.session}
       current={LINES_PATH}
+      back={{ href: p.line ? `${LINES_PATH}/${p.line.id}` : LINES_PATH, label: 'Back' }}
+      form={{ errors: e, ids: id, order: LINE_ORDER }}
     >
-      <p>
-        <a href={p.line ? `${LINES_PATH}/${p.line.id}` : LINES_PATH}>← Back</a>
-      </p>
-      <ProblemSummary problem={failed ? { errors: e } : undefined} ids={id} order={LINE_ORDER} />
       <h1>{heading}</h1>
       {p.mode === 'edit' && p.used ? (
         <p class="hint">
@@ -391,7 +385,7 @@ export function LineFormPage(p: LineFormPageProps) {
           {p.mode === 'add' ? 'Add line' : p.mode === 'edit' ? 'Save changes' : 'Replace line'}
         </button>
       </form>
-    </DeskLayout>
+    </ManagerPage>
   );
 }
 
@@ -408,16 +402,14 @@ export function WithdrawLinePage(p: {
   const l = p.line;
   const base = `${LINES_PATH}/${l.id}`;
   return (
-    <DeskLayout
-      title={`${p.error ? 'Error: ' : ''}Withdraw line ${l.id}? – Lines to take`}
-      officeName={p.office.name}
+    <ManagerPage
+      title={`Withdraw line ${l.id}? – Lines to take`}
+      office={p.office}
       session={p.session}
       current={LINES_PATH}
+      back={{ href: base, label: `Back to line ${l.id}` }}
+      form={{ errors: p.error ? { reason: p.error } : {}, ids: () => 'withdraw-reason' }}
     >
-      <p>
-        <a href={base}>← Back to line {l.id}</a>
-      </p>
-      <ProblemSummary problem={p.error ? { errors: { reason: p.error } } : undefined} ids={() => 'withdraw-reason'} />
       <h1>Withdraw line {l.id}?</h1>
       <p class="pre quote">{l.text}</p>
       <p>Once withdrawn it is no longer offered, and LINE {l.id} from the on-call phone is refused.</p>
@@ -447,6 +439,6 @@ export function WithdrawLinePage(p: {
           Cancel
         </a>
       </p>
-    </DeskLayout>
+    </ManagerPage>
   );
 }

@@ -1,7 +1,7 @@
 import type { OfficeConfig } from '../config.js';
 import { Field } from '../http/field.js';
-import { Notice, ProblemSummary } from '../web/forms.js';
-import { Csrf, DeskLayout } from '../web/layout.js';
+import { Csrf } from '../web/layout.js';
+import { ManagerPage } from '../web/manager-page.js';
 import type { DeskSession } from '../web/session.js';
 import { LINE_FORM_LIMITS, type TemplateErrors, type TemplateField } from './lines.forms.js';
 import type { ReplyTemplate } from './lines.tables.js';
@@ -74,19 +74,16 @@ export function TemplatesPage(p: {
   errors: TemplateErrors;
   notice?: string;
 }) {
-  const failed = Object.keys(p.errors).length > 0;
   return (
-    <DeskLayout
-      title={`${failed ? 'Error: ' : ''}Reply templates`}
-      officeName={p.office.name}
+    <ManagerPage
+      title="Reply templates"
+      office={p.office}
       session={p.session}
       current={LINES_PATH}
+      back={{ href: LINES_PATH, label: 'Lines to take' }}
+      form={{ errors: p.errors, ids: templateFieldId, order: ORDER }}
+      notice={p.notice}
     >
-      <p>
-        <a href={LINES_PATH}>← Lines to take</a>
-      </p>
-      <ProblemSummary problem={failed ? { errors: p.errors } : undefined} ids={templateFieldId} order={ORDER} />
-      <Notice text={p.notice} focus />
       <h1>Reply templates</h1>
       <p class="hint">
         Procedural replies (“please make a Freedom of Information request”), inserted like lines from the reply boxes,
@@ -125,7 +122,7 @@ export function TemplatesPage(p: {
           Add template
         </button>
       </form>
-    </DeskLayout>
+    </ManagerPage>
   );
 }
 
@@ -139,20 +136,17 @@ export function TemplatePage(p: {
   notice?: string;
 }) {
   const t = p.template;
-  const failed = Object.keys(p.errors).length > 0;
   const base = `${TEMPLATES_PATH}/${t.id}`;
   return (
-    <DeskLayout
-      title={`${failed ? 'Error: ' : ''}${t.title} – Reply templates`}
-      officeName={p.office.name}
+    <ManagerPage
+      title={`${t.title} – Reply templates`}
+      office={p.office}
       session={p.session}
       current={LINES_PATH}
+      back={{ href: TEMPLATES_PATH, label: 'All templates' }}
+      form={{ errors: p.errors, ids: templateFieldId, order: ORDER }}
+      notice={p.notice}
     >
-      <p>
-        <a href={TEMPLATES_PATH}>← All templates</a>
-      </p>
-      <ProblemSummary problem={failed ? { errors: p.errors } : undefined} ids={templateFieldId} order={ORDER} />
-      <Notice text={p.notice} focus />
       <h1>{t.title}</h1>
       {t.archived_at ? <p class="banner">Archived: it is no longer offered.</p> : null}
       <form method="post" action={base} novalidate class="manager-form" aria-labelledby="edit-template-title">
@@ -171,6 +165,6 @@ export function TemplatePage(p: {
           </button>
         </form>
       )}
-    </DeskLayout>
+    </ManagerPage>
   );
 }

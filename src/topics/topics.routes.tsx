@@ -22,6 +22,9 @@ const TOPIC_NOTICES: Partial<Record<string, string>> = {
   unarchived: 'The topic is back in use.',
 };
 
+/** What a topics page shows beside its data: a refused or checked form, a confirmation, what the terms reach. */
+type Shown = { problem?: TopicProblem; notice?: string; reach?: TermsReach | null };
+
 /** The add or edit form's fields as typed (text only; anything else posted is ignored). */
 function typed(body: Record<string, string>): TopicInput {
   return Object.fromEntries(TOPIC_FIELDS.map((f) => [f, body[f] ?? ''])) as TopicInput;
@@ -39,22 +42,13 @@ export function topicRoutes(deps: { clock: Clock; config: Pick<Config, 'office'>
   const app = new Hono<DeskEnv>();
   const office = deps.config.office;
 
-  async function renderList(
-    c: Context<DeskEnv>,
-    status: 200 | 422,
-    opts: { problem?: TopicProblem; notice?: string; reach?: TermsReach | null } = {},
-  ) {
+  async function renderList(c: Context<DeskEnv>, status: 200 | 422, opts: Shown = {}) {
     const [topics, choices] = await Promise.all([deps.topics.list(), deps.topics.choices()]);
     c.status(status);
     return c.html(<TopicsPage session={deskSession(c)} office={office} topics={topics} choices={choices} {...opts} />);
   }
 
-  async function renderOne(
-    c: Context<DeskEnv>,
-    id: string,
-    status: 200 | 422,
-    opts: { problem?: TopicProblem; notice?: string; reach?: TermsReach | null } = {},
-  ) {
+  async function renderOne(c: Context<DeskEnv>, id: string, status: 200 | 422, opts: Shown = {}) {
     const topic = await deps.topics.get(id);
     const [choices, storedReach] = await Promise.all([deps.topics.choices(), deps.topics.reach(topic.terms)]);
     c.status(status);

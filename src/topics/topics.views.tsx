@@ -2,8 +2,9 @@ import type { OfficeConfig } from '../config.js';
 import { formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import { describedBy, FieldError } from '../http/layout.js';
-import { Notice, ProblemSummary, type FormProblem } from '../web/forms.js';
-import { Csrf, DeskLayout } from '../web/layout.js';
+import type { FormProblem } from '../web/forms.js';
+import { Csrf } from '../web/layout.js';
+import { ManagerPage } from '../web/manager-page.js';
 import type { DeskSession } from '../web/session.js';
 import { TOPIC_FIELDS, TOPIC_LIMITS, type TopicField } from './topics.forms.js';
 import type { EnquiryTopicView, TopicListed } from './topics.repository.js';
@@ -164,16 +165,15 @@ export interface TopicsPageProps {
 export function TopicsPage(p: TopicsPageProps) {
   const csrf = p.session.session.csrf_token;
   const errors = p.problem?.errors ?? {};
-  const refused = Object.keys(errors).length > 0;
   return (
-    <DeskLayout
-      title={`${refused ? 'Error: ' : ''}Topics`}
-      officeName={p.office.name}
+    <ManagerPage
+      title="Topics"
+      office={p.office}
       session={p.session}
       current={TOPICS_PATH}
+      form={{ errors, ids: topicFieldId, order: ORDER }}
+      notice={p.notice}
     >
-      {refused ? <ProblemSummary problem={p.problem} ids={topicFieldId} order={ORDER} /> : null}
-      <Notice text={p.notice} focus />
       <h1>Topics</h1>
       <p class="hint">
         What enquiries are about. Each enquiry gets one or more: suggested when it arrives by a topic’s search words,
@@ -227,7 +227,7 @@ export function TopicsPage(p: TopicsPageProps) {
           Check terms
         </button>
       </form>
-    </DeskLayout>
+    </ManagerPage>
   );
 }
 
@@ -250,20 +250,17 @@ export function TopicPage(p: TopicPageProps) {
   const t = p.topic;
   const csrf = p.session.session.csrf_token;
   const errors = p.problem?.errors ?? {};
-  const refused = Object.keys(errors).length > 0;
   const base = `${TOPICS_PATH}/${t.id}`;
   return (
-    <DeskLayout
-      title={`${refused ? 'Error: ' : ''}${t.name} – Topics`}
-      officeName={p.office.name}
+    <ManagerPage
+      title={`${t.name} – Topics`}
+      office={p.office}
       session={p.session}
       current={TOPICS_PATH}
+      back={{ href: TOPICS_PATH, label: 'All topics' }}
+      form={{ errors, ids: topicFieldId, order: ORDER }}
+      notice={p.notice}
     >
-      <p>
-        <a href={TOPICS_PATH}>← All topics</a>
-      </p>
-      {refused ? <ProblemSummary problem={p.problem} ids={topicFieldId} order={ORDER} /> : null}
-      <Notice text={p.notice} focus />
       <h1>
         {t.name}
         {t.archived_at ? ' (archived)' : ''}
@@ -319,7 +316,7 @@ export function TopicPage(p: TopicPageProps) {
           </button>
         </form>
       </section>
-    </DeskLayout>
+    </ManagerPage>
   );
 }
 

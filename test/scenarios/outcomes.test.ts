@@ -207,6 +207,50 @@ describe('recording how an enquiry ended', () => {
     );
   });
 
+  it('refuses a referral message that is too long for a text only once the organisation is filled in, and sends and closes nothing', async () => {
+    const ref = await submit();
+    const e = await row(ref);
+    // 1,000 characters as typed, the SMS reply limit: {organisation} still to be filled.
+    const message = `This is a matter for {organisation}. ${'Please contact them directly. '.repeat(33)}`.slice(
+      0,
+      1000,
+    );
+    expect(message).toHaveLength(1000);
+    expect(message).toContain('{organisation}');
+    const res = await close(ref, {
+      outcome: 'referred_other',
+      // Within the organisation's own limit (200).
+      outcomeOrg: `the ${'Regional Environment and Flood Defence '.repeat(4).trim()} Agency`,
+      sendMessage: 'yes',
+      message_referred_other: message,
+    });
+    expect(res.status).toBe(422);
+    // Named on the message's own field (the "Send the journalist this message" box), not the reply form's.
+    expect(fieldError(res.body, 'sendMessage')).toBe('Keep it to 1,000 characters or fewer');
+    expect(res.body).toContain('href="#outcomeMessage"');
+    await h.jobs.settle();
+    expect(await row(ref)).toMatchObject({ status: 'new', outcome: null, outcome_org: null, closed_at: null });
+    expect(smsTo(e.phone!)).toEqual([]);
+    const sent = await h.database.db
+      .selectFrom('outbound_message')
+      .select('id')
+      .where('enquiry_id', '=', e.id)
+      .execute();
+    expect(sent).toEqual([]);
+    const said = await h.database.db.selectFrom('said').select('id').where('enquiry_id', '=', e.id).execute();
+    expect(said).toEqual([]);
+    // The same words with a short organisation fit, and go: only the filling made them too long.
+    const short = await close(ref, {
+      outcome: 'referred_other',
+      outcomeOrg: 'the council',
+      sendMessage: 'yes',
+      message_referred_other: message,
+    });
+    expect(short.status).toBe(303);
+    await h.jobs.settle();
+    expect(smsTo(e.phone!)).toEqual([message.replace('{organisation}', 'the council')]);
+  });
+
   it('sends an edited "not a media enquiry" message; unticked, it sends only the usual "closed" message', async () => {
     const ref = await submit();
     const phone = (await row(ref)).phone!;
