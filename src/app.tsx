@@ -31,6 +31,10 @@ const ASSETS: Record<string, { body: string; type: string }> = {
   'app.css': { body: readFileSync(join(ASSETS_DIR, 'app.css'), 'utf8'), type: 'text/css; charset=utf-8' },
   'desk.js': { body: readFileSync(join(ASSETS_DIR, 'desk.js'), 'utf8'), type: 'text/javascript; charset=utf-8' },
   'insert.js': { body: readFileSync(join(ASSETS_DIR, 'insert.js'), 'utf8'), type: 'text/javascript; charset=utf-8' },
+  'presence.js': {
+    body: readFileSync(join(ASSETS_DIR, 'presence.js'), 'utf8'),
+    type: 'text/javascript; charset=utf-8',
+  },
 };
 
 // The JSON-error table: the features' paths, the kernel's own API routes (office hours, the

@@ -66,6 +66,11 @@ export interface DeskPages<S> {
    * queue is 0; lower comes first). Shown to managers only when its path is `managerOnly`.
    */
   nav?: { href: `/desk${string}`; label: string; rank: number };
+  /**
+   * A count shown beside its `nav` section for the signed-in user (their unread notifications),
+   * read on each page load: keep it to one cheap query. 0 shows none.
+   */
+  navCount?: (services: S) => (userId: string) => Promise<number>;
   /** Builds the pages from the shared services. */
   // biome-ignore lint/suspicious/noExplicitAny: pages run under the desk's Env (DeskEnv), which this kernel file does not import.
   build: (services: S) => Hono<any>;

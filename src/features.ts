@@ -14,7 +14,10 @@ import type { DeskPages, FeatureDescriptor } from './feature.js';
 import { officeHoursRoute } from './http/hours.routes.js';
 import type { ApiRouteSpec } from './http/api-route.js';
 import { linesFeature } from './lines/feature.js';
+import { mergingFeature } from './merging/feature.js';
+import { notificationsFeature } from './notifications/feature.js';
 import { topicsFeature } from './topics/feature.js';
+import { journalistsFeature } from './journalists/feature.js';
 import { incidentsFeature } from './incidents/feature.js';
 import { oncallFeature } from './oncall/feature.js';
 import { outboxFeature } from './outbox/feature.js';
@@ -40,12 +43,15 @@ export const FEATURES: readonly FeatureDescriptor<Services>[] = [
   emailFeature,
   topicsFeature,
   linesFeature,
+  journalistsFeature,
   colleaguesFeature,
   statementsFeature,
   incidentsFeature,
   reportsFeature,
   privacyFeature,
   deadlinesFeature,
+  mergingFeature,
+  notificationsFeature,
   deskFeature,
 ];
 

@@ -15,6 +15,8 @@ import { DeadlineWatch } from './deadlines/deadline.service.js';
 import { AuthService } from './desk/auth.service.js';
 import { CaseworkService } from './desk/casework.service.js';
 import { LiveFeed } from './desk/live-feed.js';
+import { NotificationService } from './notifications/notifications.service.js';
+import { PresenceService } from './desk/presence.service.js';
 import { UserService } from './desk/users.service.js';
 import { EnquiryService } from './enquiries/enquiries.service.js';
 import { IntakeAcknowledgements } from './enquiries/acknowledgement.js';
@@ -49,6 +51,10 @@ import { SignOffService } from './statements/signoff.service.js';
 import { forgetApprover } from './statements/signoff.repository.js';
 import { DirectoryService } from './colleagues/directory.service.js';
 import { TopicService } from './topics/topics.service.js';
+import { JournalistService } from './journalists/journalists.service.js';
+import { OutletService } from './journalists/outlets.service.js';
+import { MergeService } from './merging/merging.service.js';
+import { releaseMergesFor } from './merging/merging.repository.js';
 import { LineLibrary } from './lines/lines.service.js';
 
 /** Everything the web process and the workers share, built once from config and a database. */
@@ -69,6 +75,8 @@ export interface Services {
   auth: AuthService;
   casework: CaseworkService;
   live: LiveFeed;
+  /** Who else has an enquiry open on the desk, and the stale-send guard (issue 29, src/desk/presence.*). */
+  presence: PresenceService;
   reports: ReportsService;
   digest: DigestService;
   privacy: PrivacyService;
@@ -98,8 +106,16 @@ export interface Services {
   rotaGuard: RotaGuard;
   /** Topics: the managed list, the rules at intake, enquiries' topics (src/topics). */
   topics: TopicService;
+  /** Journalists' records, matched to enquiries by phone and email (src/journalists). */
+  journalists: JournalistService;
+  /** Outlets and their spellings (src/journalists). */
+  outlets: OutletService;
+  /** Merging duplicate enquiries and splitting new questions out of a thread (src/merging). */
+  merging: MergeService;
   /** The library of lines to take and reply templates (src/lines). */
   lines: LineLibrary;
+  /** Desk notifications: assignments and mentions tell the colleague (src/notifications). */
+  notifications: NotificationService;
 }
 
 /** Wires the domain services together. No I/O. */
@@ -199,6 +215,8 @@ export function buildServices(base: {
   const users = new UserService({ db, clock });
   const auth = new AuthService({ db, pool: base.pool, clock, config, email: emailOut });
   const journalistUpdates = new JournalistUpdates({ config, email: emailOut });
+  // Assignments and mentions tell the colleague, live in their open queue (`live`: the NOTIFY is in the transaction).
+  const notifications = new NotificationService({ db, clock, config, live });
   const casework = new CaseworkService({
     db,
     clock,
@@ -208,6 +226,7 @@ export function buildServices(base: {
     updates: journalistUpdates,
     live,
     signOff,
+    notify: notifications,
   });
   const statusPages = new StatusPages({
     db,
@@ -243,7 +262,12 @@ export function buildServices(base: {
   });
   const reports = new ReportsService({ db, clock, config });
   const digest = new DigestService({ db, clock, config });
-  const privacy = new PrivacyService({ db, clock, config });
+  // An erasure of one side of a merge first moves what moved back where it came from (src/merging).
+  const privacy = new PrivacyService({ db, clock, config, beforeErase: releaseMergesFor });
+  const outlets = new OutletService({ db, clock });
+  // Erasing a record erases every enquiry's copy: the privacy feature's, through the port.
+  const journalists = new JournalistService({ db, clock, config, outlets, erasure: privacy });
+  const merging = new MergeService({ db, clock, config, updates: journalistUpdates, mail: emailOut, live });
   const voice = new VoiceService({ db, clock, config, enquiries, rota, gateway, log, arrivals: live });
   const emailIntake = new EmailIntakeService({
     db,
@@ -285,6 +309,7 @@ export function buildServices(base: {
     auth,
     casework,
     live,
+    presence: new PresenceService({ db, clock, live, log }),
     reports,
     digest,
     privacy,
@@ -301,5 +326,9 @@ export function buildServices(base: {
     signOff,
     lines,
     topics,
+    journalists,
+    outlets,
+    merging,
+    notifications,
   };
 }

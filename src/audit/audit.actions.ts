@@ -66,12 +66,22 @@ export type AuditAction =
   | 'colleague.exported'
   | 'journalist.exported'
   | 'journalist.erased'
+  | 'journalist.record_added'
+  | 'journalist.record_changed'
+  | 'journalist.note_added'
+  | 'journalist.record_erased'
+  | 'outlet.added'
+  | 'outlet.changed'
+  | 'outlet.spelling_merged'
   | 'retention.erased'
   | 'topic.added'
   | 'topic.edited'
   | 'topic.archived'
   | 'topic.unarchived'
   | 'enquiry.topics_changed'
+  | 'enquiry.merged'
+  | 'enquiry.merge_undone'
+  | 'enquiry.split'
   | 'statement.signed_off_as_line'
   | 'line.added'
   | 'line.edited'
@@ -145,12 +155,22 @@ export const ACTION_LABEL = {
   'colleague.exported': 'Exported a colleague’s personal data',
   'journalist.exported': 'Exported a journalist’s personal data',
   'journalist.erased': 'Erased a journalist’s personal data on request',
+  'journalist.record_added': 'Added a journalist’s record',
+  'journalist.record_changed': 'Changed a journalist’s record (contacts, outlets, press card or flags)',
+  'journalist.note_added': 'Added a staff note to a journalist’s record',
+  'journalist.record_erased': 'Erased a journalist’s record and every enquiry’s copy of their data',
+  'outlet.added': 'Added an outlet',
+  'outlet.changed': 'Changed an outlet (its name, type or area)',
+  'outlet.spelling_merged': 'Matched a spelling of an outlet to it',
   'retention.erased': 'Erased personal data past the retention period',
   'topic.added': 'Added a topic',
   'topic.edited': 'Changed a topic (its name, terms or rules)',
   'topic.archived': 'Archived a topic',
   'topic.unarchived': 'Brought back an archived topic',
   'enquiry.topics_changed': 'Changed an enquiry’s topics',
+  'enquiry.merged': 'Merged an enquiry into another (its messages, timeline and questions moved)',
+  'enquiry.merge_undone': 'Undid a merge of two enquiries',
+  'enquiry.split': 'Split a new question out of an enquiry into its own enquiry',
   'statement.signed_off_as_line': 'Sent a current library line unchanged where sign-off was needed (signed off)',
   'line.added': 'Added a line to take to the library',
   'line.edited': 'Changed a line to take (its words, when already used, as a new line)',

@@ -6,6 +6,7 @@ import { findIncident } from '../incidents/incident.repository.js';
 import * as repo from './casework.repository.js';
 import { DONE_CODES, doneHref, isDoneCode, type DoneCode } from '../web/desk-links.js';
 import { statusLabel } from '../enquiries/enquiry.labels.js';
+import { mentionNotice } from '../notifications/notifications.service.js';
 
 /**
  * What the enquiry page says at its top after a desk action (issue 23, item 3). The action
@@ -93,7 +94,14 @@ const RULES: Record<DoneCode, NoticeRule> = {
     },
     unchanged: (f) => `Nothing changed: the status is already ${statusLabel(f.enquiry.status)}`,
   },
-  note: { kind: 'note', done: () => 'Note added' },
+  note: {
+    kind: 'note',
+    // Whom its mentions told, and any that told nobody (issue 29, item 4): never dropped silently.
+    done: async (ev, f) => {
+      const more = await mentionNotice(f.db, ev.id, (ev as TimelineEvent<'note'>).data.text ?? '', f.viewer.id);
+      return more ? `Note added. ${more}` : 'Note added';
+    },
+  },
   response: {
     kind: 'response_recorded',
     done: (ev) =>
@@ -188,6 +196,31 @@ const RULES: Record<DoneCode, NoticeRule> = {
       return `Topics saved: ${changes.join('; ')}`;
     },
     unchanged: () => 'Nothing changed: the topics are as they were',
+  },
+  // Merge and split (src/merging): what moved, and whether the journalist could be told.
+  merged: {
+    kind: 'merged_in',
+    done: (ev) => {
+      if (ev.kind !== 'merged_in') return undefined;
+      const told = ev.data.told
+        ? `its journalist was told by ${ev.data.told === 'sms' ? 'SMS' : 'email'}`
+        : 'its journalist could not be told (no way to reach them, or they turned messages off): tell them yourself';
+      return `${ev.data.from} merged into this enquiry: its messages, timeline and questions are here now; ${told}. You can undo it today`;
+    },
+  },
+  mergeUndone: {
+    kind: 'merge_undone',
+    done: (ev) => (ev.kind === 'merge_undone' ? `Merge undone: ${ev.data.from} is on its own again` : undefined),
+  },
+  split: {
+    kind: 'split_from',
+    done: (ev) => {
+      if (ev.kind !== 'split_from') return undefined;
+      const told = ev.data.told
+        ? `the journalist was told its reference by ${ev.data.told === 'sms' ? 'SMS' : 'email'}`
+        : 'the journalist could not be told (no way to reach them, or they turned messages off): tell them yourself';
+      return `New enquiry split out of ${ev.data.from}; ${told}`;
+    },
   },
 };
 

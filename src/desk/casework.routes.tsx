@@ -35,13 +35,27 @@ import {
 import { usedLine } from '../enquiries/said.repository.js';
 import { fillPlaceholders, placeholderValues } from '../lines/placeholders.js';
 import { EnquiryPage } from './casework.views.js';
+import { mergePanel } from '../merging/merging.service.js';
 import { activeTopics, topicsOf } from '../topics/topics.repository.js';
+import { journalistOfEnquiry } from '../journalists/journalists.service.js';
+import { outletForSpelling } from '../journalists/outlets.repository.js';
+import { takesTexts } from '../enquiries/phone-numbers.js';
 import { findUserById, listActiveUsers } from '../web/users.repository.js';
 import { findIncident, openIncidents } from '../incidents/incident.repository.js';
 import { knownNames } from '../enquiries/people.repository.js';
 import type { QuestionService } from '../colleagues/questions.service.js';
 import { readAskForm, type AskErrors } from '../colleagues/question.forms.js';
 import type { QuestionsPanelProps } from '../colleagues/questions.views.js';
+import { formatShortTime } from '../hours/format.js';
+import {
+  AlreadySent,
+  guardInput,
+  HEARTBEAT_SECONDS,
+  StaleSend,
+  type PresenceService,
+  type SendGuard,
+} from './presence.service.js';
+import { staleViewOf, type StaleView } from './presence.views.js';
 
 /** Statuses in which an enquiry takes no new question (the service refuses them too). */
 const NO_QUESTIONS = new Set(['closed', 'withdrawn', 'erased']);
@@ -50,17 +64,19 @@ const NO_QUESTIONS = new Set(['closed', 'withdrawn', 'erased']);
 export function caseworkRoutes(deps: {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'office' | 'statements' | 'publicBaseUrl' | 'lines' | 'outcomes'>;
+  config: Pick<Config, 'office' | 'statements' | 'publicBaseUrl' | 'lines' | 'outcomes' | 'twilio'>;
   casework: CaseworkService;
   questions: QuestionService;
   signOff: SignOffService;
+  /** Who else has it open, and the stale-send guard (issue 29). */
+  presence: PresenceService;
 }) {
   const app = new Hono<DeskEnv>();
 
   async function render(
     c: Context<DeskEnv>,
     reference: string,
-    status: 200 | 422,
+    status: 200 | 409 | 422,
     errors?: CaseworkErrors,
     values?: Partial<Record<CaseworkField, string>>,
     ask?: Pick<QuestionsPanelProps, 'errors' | 'values'>,
@@ -68,10 +84,14 @@ export function caseworkRoutes(deps: {
       errors?: Partial<Record<SignOffField, string>>;
       values?: { draft?: string; via?: string; approvers?: readonly string[] };
     },
+    extra?: { stale?: StaleView },
   ) {
     const e = await enquiries.findByReference(deps.db, reference);
     if (!e) throw new AppError('not_found', `There is no enquiry ${reference}.`);
     const { user } = deskSession(c);
+    // What this page shows is at least as new as this (read first): a send from it is checked against it.
+    const seen = await deps.presence.newestEvent(e.id);
+    const others = deps.presence.others(e.id, user.id);
     // The notice after an action (PRG), only on the page itself, never on a refused form.
     const notice =
       status === 200
@@ -126,6 +146,17 @@ export function caseworkRoutes(deps: {
     const messages = Object.fromEntries(
       MESSAGE_OUTCOMES.map((o) => [o, fillPlaceholders(deps.config.outcomes.messages[o], filled)]),
     ) as Record<MessageOutcome, string>;
+    // Merged into another, merged here, possible duplicates (src/merging): one query for the suggestions.
+    const merge = await mergePanel(deps.db, e, {
+      office: deps.config.office,
+      now: deps.clock(),
+      csrf: deskSession(c).session.csrf_token,
+    });
+    // The sender's record (issue 29), matched by phone or email now, and the outlet their typed outlet names.
+    const [journalist, namedOutlet] = await Promise.all([
+      journalistOfEnquiry(deps.db, e),
+      outletForSpelling(deps.db, e.outlet),
+    ]);
     // Opened: what the journalist added is seen (the page still shows it this once, from `e`).
     if (e.journalist_added_at) await deps.casework.seen(e.id);
     c.status(status);
@@ -157,6 +188,19 @@ export function caseworkRoutes(deps: {
           duplicateOf: e.duplicate_of ? await duplicateReference(e.duplicate_of) : null,
         }}
         onTopics={onTopics}
+        journalist={{
+          known: journalist,
+          outletName: namedOutlet?.name ?? null,
+          notMedia: {
+            message: messages.not_media,
+            canSend:
+              (!!e.email && deps.casework.emailEnabled) || takesTexts(e.phone, deps.config.twilio.allowedCountries),
+          },
+        }}
+        presence={{ people: await others, heartbeatSeconds: HEARTBEAT_SECONDS }}
+        guard={{ seen, pageKey: deps.presence.newFormKey() }}
+        stale={extra?.stale}
+        merge={merge}
         topics={{ topics: enquiryTopics, available: topicChoices }}
         signOff={{
           view: signOffView,
@@ -206,6 +250,7 @@ export function caseworkRoutes(deps: {
         reference: string,
         body: Record<string, string>,
         actor: Actor & { manager: boolean },
+        guard: SendGuard | null,
       ) => Promise<string | null>,
     ) =>
     async (c: Context<DeskEnv>) => {
@@ -214,16 +259,54 @@ export function caseworkRoutes(deps: {
       const body: Record<string, string> = {};
       for (const [k, v] of Object.entries(raw)) if (typeof v === 'string' && k !== '_csrf') body[k] = v;
       const { user } = deskSession(c);
+      const sent = guardInput(raw, user);
       let eventId: string | null;
       try {
-        eventId = await run(reference, body, { userId: user.id, email: user.email, manager: user.role === 'manager' });
+        eventId = await run(
+          reference,
+          body,
+          { userId: user.id, email: user.email, manager: user.role === 'manager' },
+          deps.presence.guard(sent),
+        );
       } catch (err) {
         if (err instanceof AppError && err.code === 'validation' && err.details.fields)
           return render(c, reference, 422, err.details.fields, body);
+        const stopped = await staleSend(c, reference, err, done, sent.fields, body);
+        if (stopped) return stopped;
         throw err;
       }
       return c.redirect(doneHref(reference, done, eventId), 303);
     };
+
+  /**
+   * A send the guard stopped (issue 29): a second submit of the same form goes to the first one's
+   * notice (nothing sent again); a send from a stale page is shown again, 409, with what changed,
+   * the text kept and "Send anyway". Null for any other error.
+   */
+  async function staleSend(
+    c: Context<DeskEnv>,
+    reference: string,
+    err: unknown,
+    done: DoneCode,
+    fields: StaleView['fields'],
+    values: Partial<Record<CaseworkField, string>>,
+  ): Promise<Response | null> {
+    if (err instanceof AlreadySent) return c.redirect(doneHref(reference, done, err.eventId), 303);
+    if (!(err instanceof StaleSend)) return null;
+    const e = await enquiries.findByReference(deps.db, reference);
+    if (!e) return null;
+    const now = deps.clock();
+    const stale = staleViewOf(err, {
+      enquiryId: e.id,
+      action: new URL(c.req.url).pathname,
+      fields,
+      formKey: deps.presence.newFormKey(),
+      label: done === 'status' ? 'Change the status anyway' : done === 'released' ? 'Do it anyway' : 'Send anyway',
+      when: (d) => formatShortTime(d, deps.config.office, now),
+      names: await knownNames(deps.db),
+    });
+    return render(c, reference, 409, undefined, values, undefined, undefined, { stale });
+  }
 
   /**
    * An action whose body is a form (casework.forms.ts): typed values to `run`, or (through `act`)
@@ -243,7 +326,7 @@ export function caseworkRoutes(deps: {
   // outcomes, a script) records the default outcome, as on-call's DONE does; the page's form always sends it.
   app.post(
     '/enquiries/:reference/status',
-    act('status', (ref, b, { manager, ...actor }) => {
+    act('status', (ref, b, { manager, ...actor }, guard) => {
       const v = statusForm.check(b);
       let outcome: OutcomeChoice | undefined;
       if ('outcome' in b) {
@@ -256,7 +339,7 @@ export function caseworkRoutes(deps: {
           });
         outcome = { outcome: chosen, organisation: v.outcomeOrg, duplicateOf: v.duplicateOf ?? null, message };
       }
-      return deps.casework.setStatus(ref, b.status ?? '', actor, undefined, { outcome, manager });
+      return deps.casework.setStatus(ref, b.status ?? '', actor, undefined, { outcome, manager, guard });
     }),
   );
   const { casework } = deps;
@@ -279,6 +362,7 @@ export function caseworkRoutes(deps: {
       override: one('override'),
     };
     const { user } = deskSession(c);
+    const sent = guardInput(raw, user);
     const refuse = (errors: CaseworkErrors) =>
       render(c, reference, 422, errors, { ...typed, reasons: reasons.join('\n') });
     const parsed = responseForm.validate(typed);
@@ -306,32 +390,46 @@ export function caseworkRoutes(deps: {
           decision,
           manager: user.role === 'manager',
           override: typed.override || null,
+          guard: deps.presence.guard(sent),
         },
       );
       return c.redirect(doneHref(reference, 'response', eventId), 303);
     } catch (err) {
       if (err instanceof AppError && err.code === 'validation' && err.details.fields) return refuse(err.details.fields);
+      const stopped = await staleSend(c, reference, err, 'response', sent.fields, {
+        ...typed,
+        reasons: reasons.join('\n'),
+      });
+      if (stopped) return stopped;
       throw err;
     }
   });
   app.post(
     '/enquiries/:reference/release',
-    act('released', (ref, b, { manager, ...actor }) =>
-      deps.casework.releaseResponse(ref, b.released === 'yes', actor, { manager, override: b.override || null }),
+    act('released', (ref, b, { manager, ...actor }, guard) =>
+      deps.casework.releaseResponse(ref, b.released === 'yes', actor, {
+        manager,
+        override: b.override || null,
+        guard,
+      }),
     ),
   );
   app.post(
     '/enquiries/:reference/reply',
-    act('sms', (ref, body, { manager, ...actor }) => {
+    act('sms', (ref, body, { manager, ...actor }, guard) => {
       const v = smsReplyForm.check(body);
-      return casework.replyBySms(ref, v.reply, actor, undefined, { manager, override: v.replyOverride || null });
+      return casework.replyBySms(ref, v.reply, actor, undefined, {
+        manager,
+        override: v.replyOverride || null,
+        guard,
+      });
     }),
   );
   app.post(
     '/enquiries/:reference/email',
-    act('email', (ref, body, { manager, ...actor }) => {
+    act('email', (ref, body, { manager, ...actor }, guard) => {
       const v = emailReplyForm.check(body);
-      return casework.replyByEmail(ref, v.email, actor, { manager, override: v.emailOverride || null });
+      return casework.replyByEmail(ref, v.email, actor, { manager, override: v.emailOverride || null, guard });
     }),
   );
   app.post(

@@ -32,6 +32,8 @@ import { NOTHING_WITHHELD, recordDecision, type Decision } from '../statements/d
 import type { SignOffService } from '../statements/signoff.service.js';
 import { recordSaid, usedLine } from '../enquiries/said.repository.js';
 import type { SaidKind } from '../enquiries/said.tables.js';
+import type { NotificationService } from '../notifications/notifications.service.js';
+import type { SendGuard } from './presence.service.js';
 
 /** Statuses that close an enquiry (its close time is set, and reports count it closed). */
 function closes(s: EnquiryStatus): boolean {
@@ -87,6 +89,8 @@ export class CaseworkService {
       live?: { announceChange(reference: string): void };
       /** The release gate: a response that needs sign-off is released only in the approved words (src/statements). */
       signOff?: Pick<SignOffService, 'checkRelease'>;
+      /** Tells the assignee, and colleagues a note mentions, in the same transaction (src/notifications). */
+      notify?: Pick<NotificationService, 'assigned' | 'noted'>;
     },
   ) {}
 
@@ -104,16 +108,25 @@ export class CaseworkService {
     };
   }
 
-  /** Runs `fn` on the enquiry locked for update, in `outer` (the caller's transaction) or a new one. */
-  private async withEnquiry<T>(
+  /**
+   * Runs `fn` on the enquiry locked for update, in `outer` (the caller's transaction) or a new one.
+   * A send from the enquiry page brings its `guard` (issue 29): checked under the lock, before
+   * `fn`, so a stale page or a second submit sends nothing; the send is remembered after it.
+   */
+  private async withEnquiry<T extends string | null>(
     reference: string,
     fn: (tx: Tx, e: Enquiry, now: Date) => Promise<T>,
     outer?: Tx,
+    guard?: SendGuard | null,
   ): Promise<T> {
     const run = async (tx: Tx) => {
       const e = await repo.lockByReference(tx, reference);
       if (!e) throw new AppError('not_found', `There is no enquiry ${reference}`);
-      return fn(tx, e, this.deps.clock());
+      await guard?.check(tx, e);
+      const now = this.deps.clock();
+      const result = await fn(tx, e, now);
+      await guard?.record(tx, e, result, now);
+      return result;
     };
     if (outer) return run(outer);
     const result = await this.deps.db.transaction().execute(run);
@@ -161,6 +174,7 @@ export class CaseworkService {
           data: { from: 'new', to: 'in_progress' },
         });
       await audit(tx, { at: now, actor, action: 'enquiry.assigned', enquiryId: e.id, detail: { to: userId, name } });
+      await this.deps.notify?.assigned(tx, { enquiry: e, before: e.assigned_to, to: userId, actor, eventId });
       return eventId;
     });
   }
@@ -272,7 +286,7 @@ export class CaseworkService {
     status: string,
     actor: Actor,
     tx?: Tx,
-    opts: { outcome?: OutcomeChoice; manager?: boolean } = {},
+    opts: { outcome?: OutcomeChoice; manager?: boolean; guard?: SendGuard | null } = {},
   ): Promise<string | null> {
     const target = STATUSES.find((s) => s.value === status)?.value;
     if (!target)
@@ -287,6 +301,12 @@ export class CaseworkService {
           throw new AppError(
             'conflict',
             'This enquiry was closed by an erasure request: it cannot be reopened or changed.',
+          );
+        // Merged into another (src/merging): reopened, it would be worked on nowhere the queue shows.
+        if (e.merged_into)
+          throw new AppError(
+            'conflict',
+            'This enquiry was merged into another: work on that one, or undo the merge the same day.',
           );
         const ended = await this.outcomeFor(tx, e, target, opts.outcome);
         const message = ended.outcome && hasMessage(ended.outcome) ? (opts.outcome?.message?.trim() ?? '') : '';
@@ -349,6 +369,7 @@ export class CaseworkService {
         return eventId;
       },
       tx,
+      opts.guard,
     );
   }
 
@@ -369,6 +390,7 @@ export class CaseworkService {
         });
         await repo.updateEnquiry(tx, e.id, { updated_at: now });
         await audit(tx, { at: now, actor, action: 'enquiry.note_added', enquiryId: e.id });
+        await this.deps.notify?.noted(tx, { enquiry: e, text: note, actor, eventId });
         return eventId;
       },
       tx,
@@ -388,7 +410,13 @@ export class CaseworkService {
     text: string,
     actor: Actor,
     tx?: Tx,
-    opts: { release?: boolean; decision?: Decision; manager?: boolean; override?: string | null } = {},
+    opts: {
+      release?: boolean;
+      decision?: Decision;
+      manager?: boolean;
+      override?: string | null;
+      guard?: SendGuard | null;
+    } = {},
   ): Promise<string> {
     const { response } = responseForm.check({ response: text });
     const release = opts.release ?? false;
@@ -447,6 +475,7 @@ export class CaseworkService {
         return eventId;
       },
       tx,
+      opts.guard,
     );
   }
 
@@ -455,42 +484,49 @@ export class CaseworkService {
     reference: string,
     released: boolean,
     actor: Actor,
-    opts: { manager?: boolean; override?: string | null } = {},
+    opts: { manager?: boolean; override?: string | null; guard?: SendGuard | null } = {},
   ): Promise<string | null> {
-    return this.withEnquiry(reference, async (tx, e, now) => {
-      if (!e.response_given)
-        throw new AppError('validation', 'No response recorded', { fields: { release: 'Record the response first' } });
-      if (Boolean(e.response_released_at) === released) return null;
-      const signOff = released
-        ? ((await this.deps.signOff?.checkRelease(
-            tx,
-            e,
-            e.response_given,
-            { ...actor, manager: opts.manager },
-            opts.override ?? null,
-            now,
-          )) ?? 'not_required')
-        : null;
-      const updated = await repo.updateEnquiry(tx, e.id, {
-        response_released_at: released ? now : null,
-        updated_at: now,
-      });
-      const eventId = await addEvent(tx, {
-        enquiryId: e.id,
-        at: now,
-        kind: 'response_released',
-        actor: actor.email,
-        data: signOff ? { released, signOff } : { released },
-      });
-      await audit(tx, {
-        at: now,
-        actor,
-        action: released ? 'enquiry.response_released' : 'enquiry.response_withdrawn',
-        enquiryId: e.id,
-      });
-      if (released) await this.deps.updates?.tell(tx, updated, 'released', now);
-      return eventId;
-    });
+    return this.withEnquiry(
+      reference,
+      async (tx, e, now) => {
+        if (!e.response_given)
+          throw new AppError('validation', 'No response recorded', {
+            fields: { release: 'Record the response first' },
+          });
+        if (Boolean(e.response_released_at) === released) return null;
+        const signOff = released
+          ? ((await this.deps.signOff?.checkRelease(
+              tx,
+              e,
+              e.response_given,
+              { ...actor, manager: opts.manager },
+              opts.override ?? null,
+              now,
+            )) ?? 'not_required')
+          : null;
+        const updated = await repo.updateEnquiry(tx, e.id, {
+          response_released_at: released ? now : null,
+          updated_at: now,
+        });
+        const eventId = await addEvent(tx, {
+          enquiryId: e.id,
+          at: now,
+          kind: 'response_released',
+          actor: actor.email,
+          data: signOff ? { released, signOff } : { released },
+        });
+        await audit(tx, {
+          at: now,
+          actor,
+          action: released ? 'enquiry.response_released' : 'enquiry.response_withdrawn',
+          enquiryId: e.id,
+        });
+        if (released) await this.deps.updates?.tell(tx, updated, 'released', now);
+        return eventId;
+      },
+      undefined,
+      opts.guard,
+    );
   }
 
   /** A member of staff opened the enquiry: what the journalist added is seen, and the queue stops marking it. */
@@ -508,7 +544,7 @@ export class CaseworkService {
     text: string,
     actor: Actor,
     tx?: Tx,
-    opts: { manager?: boolean; override?: string | null; kind?: SaidKind } = {},
+    opts: { manager?: boolean; override?: string | null; kind?: SaidKind; guard?: SendGuard | null } = {},
   ): Promise<string> {
     const body = smsReplyForm.check({ reply: text }).reply;
     return this.withEnquiry(
@@ -567,6 +603,7 @@ export class CaseworkService {
         return eventId;
       },
       tx,
+      opts.guard,
     );
   }
 
@@ -580,7 +617,7 @@ export class CaseworkService {
     reference: string,
     text: string,
     actor: Actor,
-    opts: { manager?: boolean; override?: string | null; kind?: SaidKind; tx?: Tx } = {},
+    opts: { manager?: boolean; override?: string | null; kind?: SaidKind; tx?: Tx; guard?: SendGuard | null } = {},
   ): Promise<string> {
     const body = emailReplyForm.check({ email: text }).email;
     if (!this.deps.email?.enabled)
@@ -631,6 +668,7 @@ export class CaseworkService {
         return eventId;
       },
       opts.tx,
+      opts.guard,
     );
   }
 

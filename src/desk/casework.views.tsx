@@ -1,4 +1,5 @@
 import type { OfficeConfig } from '../config.js';
+import { JournalistPanel } from '../journalists/journalists.views.js';
 import { mailtoHref } from '../email/address.js';
 import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { ENQUIRY_OUTCOMES, isOpenStatus, type EnquiryOutcome } from '../enquiries/enquiry.model.js';
@@ -28,6 +29,8 @@ import {
 import { CASEWORK_LIMITS, MESSAGE_OUTCOMES, STATUSES, type MessageOutcome } from './casework.service.js';
 import type { SaidOnTopic } from './casework.repository.js';
 import { Csrf, DeskLayout } from '../web/layout.js';
+import type { Present } from './presence.repository.js';
+import { PresencePanel, SendGuardFields, StaleNotice, type StaleView } from './presence.views.js';
 import { channelLabel, OUTCOME_LABELS, outcomeLabel, statusLabel } from '../enquiries/enquiry.labels.js';
 import { Timeline } from '../enquiries/timeline.views.js';
 import type { Incident } from '../incidents/incident.tables.js';
@@ -36,6 +39,7 @@ import { DECISION_LIMITS } from '../statements/decision.js';
 import { SIGNOFF_IDS, SignOffPanel } from '../statements/signoff.views.js';
 import type { EnquiryTopicView } from '../topics/topics.repository.js';
 import { SuggestedLines, TopicsPanel } from '../topics/topics.views.js';
+import { MergePanel, type MergePanelProps } from '../merging/merging.views.js';
 
 type When = (d: Date) => string;
 
@@ -94,11 +98,12 @@ function WithdrawnPanel(props: { at: Date | null; reason: string | null; when: W
 }
 
 /** Whether the recorded response is on the journalist's status page, and the button that changes that. */
-function ReleaseControl(props: { enquiry: Enquiry; action: string; csrf: string; when: When }) {
+function ReleaseControl(props: { enquiry: Enquiry; action: string; csrf: string; when: When; guard?: unknown }) {
   const released = props.enquiry.response_released_at;
   return (
     <form method="post" action={props.action} class="action release">
       <Csrf token={props.csrf} />
+      {props.guard}
       <p id="release-state">
         {released
           ? `This response is on the journalist's status page (released ${props.when(released)}).`
@@ -195,10 +200,20 @@ export interface EnquiryPageProps {
   signOff?: Omit<Parameters<typeof SignOffPanel>[0], 'office' | 'now' | 'csrf' | 'action'>;
   /** How it ended (issue 28): the status form's outcome fields. */
   ending?: OutcomeFieldsProps['ending'];
+  /** The sender's journalist record or "Not yet known", and the one-click "Not a media enquiry" (src/journalists). */
+  journalist?: Omit<Parameters<typeof JournalistPanel>[0], 'reference' | 'open' | 'office' | 'now' | 'csrf'>;
   /** The latest words said to other enquiries on this one's topics (none: no topics, or nothing said). */
   onTopics?: SaidOnTopic[];
   /** The enquiry's topics and the topics in use, for its Topics box and the suggested lines (src/topics). */
   topics?: { topics: EnquiryTopicView[]; available: Array<{ id: string; name: string }> };
+  /** Merged into another, merged here, possible duplicates, and the merge and split links (src/merging). */
+  merge?: MergePanelProps;
+  /** Who else has it open, and how often this page says it is here (issue 29, src/desk/presence.*). */
+  presence?: { people: Present[]; heartbeatSeconds: number };
+  /** The send forms' hidden fields (issue 29): the newest timeline entry this page shows, and its forms' key. */
+  guard?: { seen: string; pageKey: string };
+  /** A send stopped because someone else acted after the page was loaded (409), with "Send anyway". */
+  stale?: StaleView;
 }
 
 /** How each kind of said words is named beside an earlier response. */
@@ -476,6 +491,9 @@ export function EnquiryPage(p: EnquiryPageProps) {
   ];
   const csrf = p.session.session.csrf_token;
   const action = (name: string) => `/desk/enquiries/${e.reference}/${name}`;
+  // Each send form says what the page saw, and has its own key (issue 29: stale and double sends).
+  const guard = (form: string) =>
+    p.guard ? <SendGuardFields seen={p.guard.seen} formKey={`${p.guard.pageKey}-${form}`} /> : null;
   // The library's suggestions for this enquiry (templates filled from it), for the boxes' line search.
   const suggest = `/desk/lines/suggest?enquiry=${encodeURIComponent(e.reference)}`;
   const open = isOpenStatus(e.status);
@@ -497,7 +515,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
       title={`${errors && Object.keys(errors).length ? 'Error: ' : ''}${e.reference}`}
       officeName={p.office.name}
       session={p.session}
-      scripts={['/assets/insert.js']}
+      scripts={['/assets/insert.js', '/assets/presence.js']}
     >
       <p>
         <a href="/desk">← Back to the queue</a>
@@ -507,7 +525,16 @@ export function EnquiryPage(p: EnquiryPageProps) {
         {overdue ? <strong class="tag tag--overdue">Overdue</strong> : null}
       </h1>
       <Notice text={p.notice} focus />
+      {p.stale ? <StaleNotice stale={p.stale} csrf={csrf} /> : null}
+      {p.presence ? (
+        <PresencePanel
+          reference={e.reference}
+          people={p.presence.people}
+          heartbeatSeconds={p.presence.heartbeatSeconds}
+        />
+      ) : null}
       {Object.keys(errors).length ? <ErrorSummary errors={errors} order={errorOrder} /> : null}
+      {p.merge?.mergedInto ? <MergePanel {...p.merge} /> : null}
       {e.status === 'withdrawn' ? (
         <WithdrawnPanel at={withdrawal?.at ?? e.closed_at} reason={withdrawal?.data.reason ?? null} when={when} />
       ) : null}
@@ -577,9 +604,21 @@ export function EnquiryPage(p: EnquiryPageProps) {
           </>
         ) : null}
       </dl>
+      {p.journalist && !e.erased_at ? (
+        <JournalistPanel
+          {...p.journalist}
+          reference={e.reference}
+          open={open}
+          office={p.office}
+          now={p.now}
+          csrf={csrf}
+          guardFields={guard('not-media')}
+        />
+      ) : null}
       <h2>Details</h2>
       <div class="panel pre">{e.details}</div>
       <IncidentPanel reference={e.reference} incident={p.incident ?? null} open={p.openIncidents ?? []} csrf={csrf} />
+      {p.merge && !p.merge.mergedInto ? <MergePanel {...p.merge} /> : null}
       {p.topics ? (
         <TopicsPanel
           reference={e.reference}
@@ -682,6 +721,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
 
         <form method="post" action={action('status')} class="action">
           <Csrf token={csrf} />
+          {guard('status')}
           <Field id="status" label="Status" error={errors.status} as="select">
             {STATUSES.map((s) => (
               <option value={s.value} selected={s.value === (values.status ?? e.status)}>
@@ -708,6 +748,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
         ) : e.phone ? (
           <form method="post" action={action('reply')} class="action">
             <Csrf token={csrf} />
+            {guard('reply')}
             <Field
               id={smsReplyForm.ids.reply}
               label="Reply to the journalist by SMS"
@@ -738,6 +779,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
         {e.email && p.emailEnabled ? (
           <form method="post" action={action('email')} class="action">
             <Csrf token={csrf} />
+            {guard('email')}
             <Field
               id={emailReplyForm.ids.email}
               label="Reply to the journalist by email"
@@ -767,6 +809,7 @@ export function EnquiryPage(p: EnquiryPageProps) {
 
         <form method="post" action={action('response')} class="action">
           <Csrf token={csrf} />
+          {guard('response')}
           {p.topics ? <SuggestedLines topics={p.topics.topics} /> : null}
           <Field
             id={responseForm.ids.response}
@@ -812,14 +855,16 @@ export function EnquiryPage(p: EnquiryPageProps) {
           </button>
         </form>
 
-        {e.response_given ? <ReleaseControl enquiry={e} action={action('release')} csrf={csrf} when={when} /> : null}
+        {e.response_given ? (
+          <ReleaseControl enquiry={e} action={action('release')} csrf={csrf} when={when} guard={guard('release')} />
+        ) : null}
 
         <form method="post" action={action('note')} class="action">
           <Csrf token={csrf} />
           <Field
             id={noteForm.ids.note}
             label="Internal note"
-            hint="Staff only. Never sent to the journalist."
+            hint="Staff only. Never sent to the journalist. Type @ and a name (@Kim Lee, or @kim) to tell a colleague."
             error={errors.note}
             as="textarea"
             attrs={{ maxlength: CASEWORK_LIMITS.note }}

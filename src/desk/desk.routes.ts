@@ -15,6 +15,8 @@ import type { CaseworkService } from './casework.service.js';
 import type { LiveFeed } from './live-feed.js';
 import { managerRoutes, type ManagerRouteDeps } from './manager.routes.js';
 import { queueRoutes } from './queue.routes.js';
+import { presenceRoutes } from './presence.routes.js';
+import type { PresenceService } from './presence.service.js';
 import { accountRoutes } from './users.routes.js';
 import type { DigestService } from '../reports/digest.service.js';
 
@@ -59,6 +61,8 @@ export interface DeskDeps extends ManagerRouteDeps {
   questions: QuestionService;
   /** Drafts and sign-off: the enquiry page's panel and the release gate's messages. */
   signOff: SignOffService;
+  /** Who else has an enquiry open, and the stale-send guard (issue 29). */
+  presence: PresenceService;
 }
 
 /**
@@ -75,16 +79,27 @@ export function deskRoutes<S extends DeskDeps>(deps: S, pages: readonly DeskPage
   const sources = pages.flatMap((p) => (p.notices ? [p.notices(deps)] : []));
   const areas = managerAreas(pages);
   const nav = deskNav(pages, areas);
+  // Sections with a count for the signed-in user (their unread notifications), by href.
+  const counters = pages.flatMap((p) => (p.nav && p.navCount ? [{ href: p.nav.href, read: p.navCount(deps) }] : []));
   app.use('*', async (c, next) => {
     const session = deskSession(c);
     // Only pages show notices: a form post redirects to a page, and the live stream shows none.
     const page = c.req.method === 'GET' && !c.req.path.endsWith('/events');
-    const live = page ? (await Promise.all(sources.map((read) => read()))).flat() : [];
+    const [live, counts] = page
+      ? await Promise.all([
+          Promise.all(sources.map((read) => read())).then((l) => l.flat()),
+          Promise.all(counters.map(async (k) => [k.href, await k.read(session.user.id)] as const)),
+        ])
+      : [[], []];
+    const counted = new Map<string, number>(counts);
     const notices = [
       ...fixed,
       ...live.filter((n) => !n.managersOnly || session.user.role === 'manager').map(({ managersOnly: _, ...n }) => n),
     ];
-    c.set('desk', { ...session, nav, ...(notices.length ? { notices } : {}) });
+    const withCounts = counted.size
+      ? nav.map((l) => (counted.get(l.href) ? { ...l, count: counted.get(l.href) } : l))
+      : nav;
+    c.set('desk', { ...session, nav: withCounts, ...(notices.length ? { notices } : {}) });
     await next();
   });
   // Before any page: a guard added after a page's handler would not run for it.
@@ -94,6 +109,7 @@ export function deskRoutes<S extends DeskDeps>(deps: S, pages: readonly DeskPage
   }
   app.route('/', queueRoutes(deps));
   app.route('/', caseworkRoutes(deps));
+  app.route('/', presenceRoutes(deps));
   app.route('/', accountRoutes(deps));
   app.route('/', managerRoutes(deps));
   for (const p of pages) app.route('/', p.build(deps));

@@ -14,7 +14,7 @@ export const deskFeature: FeatureDescriptor<Services> = {
       area: 'desk',
       mount: '/desk',
       bodies: { public: ['/desk/login'], desk: ['/desk', '/desk/*'] },
-      json: ['/desk/events'],
+      json: ['/desk/events', '/desk/presence/*'],
       build: (s, features) => deskRoutes(s, deskPagesOf(features)),
     },
   ],

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import pg from 'pg';
+import type { Tx } from '../db/database.js';
 import type { Logger } from '../log.js';
 
 /**
@@ -8,6 +10,10 @@ import type { Logger } from '../log.js';
  */
 export type LiveEvent = { reference: string; changed?: true } | { resync: true };
 type Listener = (event: LiveEvent) => void;
+/** Someone's presence on the enquiry `reference` changed (issue 29: who has it open, who is writing). */
+type PresenceListener = (reference: string) => void;
+/** A member of staff (`userId`) has a new desk notification (issue 29, item 4). */
+type NoticeListener = (userId: string) => void;
 
 const CHANNEL = 'pressdesk_enquiry';
 /** References per NOTIFY: a payload must stay under PostgreSQL's 8000 bytes. */
@@ -33,6 +39,9 @@ export class LiveFeed {
   private lostConnection = false;
   private readonly unannounced: string[] = [];
   private readonly unannouncedChanges: string[] = [];
+  private readonly unannouncedPresence: string[] = [];
+  private readonly presenceListeners = new Set<PresenceListener>();
+  private readonly noticeListeners = new Set<NoticeListener>();
   private announcing: Promise<void> | null = null;
 
   constructor(private readonly deps: { url: string; log: Logger; pool: pg.Pool }) {}
@@ -62,15 +71,60 @@ export class LiveFeed {
     });
   }
 
+  /**
+   * Tells every process's open enquiry pages that who has `reference` open (or is writing on it)
+   * changed, so they re-read it (issue 29). Shares the NOTIFY with the queue's announcements; a
+   * process not yet upgraded reads no `presence` and ignores it. Best effort, as `announce`.
+   */
+  announcePresence(reference: string): void {
+    this.unannouncedPresence.push(reference);
+    this.announcing ??= this.sendAnnouncements().finally(() => {
+      this.announcing = null;
+    });
+  }
+
+  /** Subscribes to presence changes (see `announcePresence`); returns the unsubscribe function. Connects on first use. */
+  subscribePresence(fn: PresenceListener): () => void {
+    this.presenceListeners.add(fn);
+    void this.ensureConnected();
+    return () => this.presenceListeners.delete(fn);
+  }
+
+  /**
+   * Tells every process's open queues that `userIds` have a new desk notification (the
+   * notifications feature's `NotifiedPort`). The NOTIFY is sent in the caller's transaction, so it
+   * arrives only once the notification is committed and readable; notifications are few (an
+   * assignment, a mention), so one NOTIFY each costs intake nothing. A process not yet upgraded
+   * reads no `notified` and ignores it.
+   */
+  async notifyUsers(tx: Tx, userIds: readonly string[]): Promise<void> {
+    if (!userIds.length) return;
+    await sql`SELECT pg_notify(${CHANNEL}, ${JSON.stringify({ references: [], notified: userIds })})`.execute(tx);
+  }
+
+  /** Subscribes to new desk notifications (see `notifyUsers`); returns the unsubscribe function. */
+  subscribeNotices(fn: NoticeListener): () => void {
+    this.noticeListeners.add(fn);
+    void this.ensureConnected();
+    return () => this.noticeListeners.delete(fn);
+  }
+
   private async sendAnnouncements(): Promise<void> {
-    while (this.unannounced.length || this.unannouncedChanges.length) {
-      // Both kinds share one NOTIFY; the whole payload stays under REFERENCES_PER_NOTIFY references.
+    while (this.unannounced.length || this.unannouncedChanges.length || this.unannouncedPresence.length) {
+      // Every kind shares one NOTIFY; the whole payload stays under REFERENCES_PER_NOTIFY references.
       const references = this.unannounced.splice(0, REFERENCES_PER_NOTIFY);
       const changed = this.unannouncedChanges.splice(0, REFERENCES_PER_NOTIFY - references.length);
+      const presence = [
+        ...new Set(this.unannouncedPresence.splice(0, REFERENCES_PER_NOTIFY - references.length - changed.length)),
+      ];
       try {
         await this.deps.pool.query('SELECT pg_notify($1, $2)', [
           CHANNEL,
-          JSON.stringify(changed.length ? { references, changed } : { references }),
+          JSON.stringify({
+            references,
+            ...(changed.length ? { changed } : {}),
+            ...(presence.length ? { presence } : {}),
+          }),
         ]);
       } catch (err) {
         this.deps.log.warn(
@@ -112,8 +166,16 @@ export class LiveFeed {
       if (msg.channel !== CHANNEL || !msg.payload) return;
       let references: string[];
       let changed: string[];
+      let presence: string[];
+      let notified: string[];
       try {
-        const body = JSON.parse(msg.payload) as { references?: unknown; reference?: unknown; changed?: unknown };
+        const body = JSON.parse(msg.payload) as {
+          references?: unknown;
+          reference?: unknown;
+          changed?: unknown;
+          presence?: unknown;
+          notified?: unknown;
+        };
         // `reference` alone is what the old insert trigger sent (a process not yet upgraded).
         references = Array.isArray(body.references)
           ? body.references.map(String)
@@ -121,12 +183,16 @@ export class LiveFeed {
             ? []
             : [String(body.reference)];
         changed = Array.isArray(body.changed) ? body.changed.map(String) : [];
+        presence = Array.isArray(body.presence) ? body.presence.map(String) : [];
+        notified = Array.isArray(body.notified) ? body.notified.map(String) : [];
       } catch (err) {
         this.deps.log.warn({ err, payload: msg.payload }, 'bad enquiry notification');
         return;
       }
       for (const reference of references) for (const fn of this.listeners) fn({ reference });
       for (const reference of changed) for (const fn of this.listeners) fn({ reference, changed: true });
+      for (const reference of presence) for (const fn of this.presenceListeners) fn(reference);
+      for (const userId of notified) for (const fn of this.noticeListeners) fn(userId);
     });
     client.on('error', (err) => {
       this.deps.log.warn({ err }, 'live feed connection lost; reconnecting');
@@ -152,7 +218,7 @@ export class LiveFeed {
     this.lostConnection = true;
     client.removeAllListeners('notification');
     client.end().catch(() => undefined);
-    if (this.stopped || this.listeners.size === 0) return;
+    if (this.stopped || this.listeners.size + this.presenceListeners.size === 0) return;
     const wait = this.retryMs;
     this.retryMs = Math.min(this.retryMs * 2, 10_000);
     setTimeout(() => void this.ensureConnected(), wait).unref();

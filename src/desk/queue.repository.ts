@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.js';
 import type { EnquiryChannel, EnquiryStatus } from '../enquiries/enquiry.tables.js';
 import type { PageStatus } from '../oncall/paging.tables.js';
 import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
+import { normaliseReference } from '../enquiries/reference.js';
 
 /** What the queue can be filtered by (all optional; default: open enquiries, anyone's). */
 export interface QueueFilters {
@@ -144,7 +145,18 @@ function where(eb: ExpressionBuilder<Database, 'enquiry'>, f: QueueFilters, user
   if (f.assigned === 'unassigned') c.push(eb('enquiry.assigned_to', 'is', null));
   if (f.channel !== 'any') c.push(eb('enquiry.channel', '=', f.channel));
   if (f.outOfHours !== 'any') c.push(eb('enquiry.out_of_hours', '=', f.outOfHours === 'yes'));
-  if (f.q) c.push(sql<SqlBool>`enquiry.search @@ websearch_to_tsquery('english', ${f.q})`);
+  if (f.q) {
+    // A reference finds its enquiry, and a merged one's finds the enquiry it went into (src/merging).
+    const ref = normaliseReference(f.q);
+    c.push(
+      ref
+        ? sql<SqlBool>`(enquiry.search @@ websearch_to_tsquery('english', ${f.q}) OR enquiry.reference = ${ref}
+            OR enquiry.id = (SELECT m.merged_into FROM enquiry m WHERE m.reference = ${ref}))`
+        : sql<SqlBool>`enquiry.search @@ websearch_to_tsquery('english', ${f.q})`,
+    );
+  }
+  // Merged into another (src/merging): it lives on there, so it is listed once, as that one.
+  c.push(eb('enquiry.merged_into', 'is', null));
   if (f.received.from) c.push(eb('enquiry.received_at', '>=', f.received.from));
   if (f.received.before) c.push(eb('enquiry.received_at', '<', f.received.before));
   // A contains match, any case; the user's % and _ are literal.

@@ -14,6 +14,7 @@ import { deskSession, type DeskEnv } from '../web/session.js';
 import type { AuthService } from './auth.service.js';
 import type { DigestService } from '../reports/digest.service.js';
 import type { LiveFeed } from './live-feed.js';
+import type { PresenceService } from './presence.service.js';
 import * as queue from './queue.repository.js';
 import { filterTopics } from '../topics/topics.repository.js';
 import { isRowId } from '../ids.js';
@@ -155,6 +156,8 @@ export function queueRoutes(deps: {
   auth: AuthService;
   questions: Pick<QuestionService, 'waitingOn'>;
   signOff: Pick<SignOffService, 'awaitingSince'>;
+  /** Who else is on each enquiry (issue 29): the rows' "Sam Lee is on this". */
+  presence?: Pick<PresenceService, 'othersOnMany'>;
 }) {
   const app = new Hono<DeskEnv>();
   /** Live streams open in this process, per session (token hash). */
@@ -223,7 +226,11 @@ export function queueRoutes(deps: {
     ]);
     const page = rows.slice(0, PAGE_SIZE);
     const ids = page.map((r) => r.id);
-    const [waiting, signOff] = await Promise.all([deps.questions.waitingOn(ids), deps.signOff.awaitingSince(ids)]);
+    const [waiting, signOff, presence] = await Promise.all([
+      deps.questions.waitingOn(ids),
+      deps.signOff.awaitingSince(ids),
+      deps.presence?.othersOnMany(ids, s.user.id),
+    ]);
     const last = page[page.length - 1];
     const base = filterQuery(filters);
     let nextHref: string | null = null;
@@ -257,6 +264,7 @@ export function queueRoutes(deps: {
         rows={page}
         waiting={waiting}
         signOff={signOff}
+        presence={presence}
         groups={onPage}
         breaches={breaches}
         counts={counts}
@@ -290,9 +298,10 @@ export function queueRoutes(deps: {
     if (!row) throw new AppError('not_found', 'No such enquiry');
     const group = row.incident_id ? await queue.groupRow(deps.db, row.incident_id, deskSession(c).user.id) : undefined;
     if (group) return c.html(<QueueGroupRowView group={group} office={deps.config.office} now={deps.clock()} />);
-    const [waiting, signOff] = await Promise.all([
+    const [waiting, signOff, presence] = await Promise.all([
       deps.questions.waitingOn([row.id]),
       deps.signOff.awaitingSince([row.id]),
+      deps.presence?.othersOnMany([row.id], deskSession(c).user.id),
     ]);
     return c.html(
       <QueueRowView
@@ -301,6 +310,7 @@ export function queueRoutes(deps: {
         now={deps.clock()}
         waiting={waiting.get(row.id)}
         signOffSince={signOff.get(row.id)}
+        presence={presence?.get(row.id)}
       />,
     );
   });
@@ -330,8 +340,15 @@ export function queueRoutes(deps: {
         );
         wake?.();
       });
+      // A desk notification for this user only (issue 29, item 4): desk.js reads it and says so.
+      const unnotice = deps.live.subscribeNotices((userId) => {
+        if (userId !== session.user.id) return;
+        queued.push({ event: 'notification', data: '{}' });
+        wake?.();
+      });
       stream.onAbort(() => {
         unsubscribe();
+        unnotice();
         wake?.();
       });
       // Ends the stream once the session has (sign-out, expiry, disabled, password reset). A
@@ -356,6 +373,7 @@ export function queueRoutes(deps: {
         }
       } finally {
         unsubscribe();
+        unnotice();
         const left = (openStreams.get(key) ?? 1) - 1;
         if (left > 0) openStreams.set(key, left);
         else openStreams.delete(key);

@@ -1,3 +1,5 @@
+import type { Present } from './presence.repository.js';
+import { QueuePresenceMarker } from './presence.views.js';
 import type { Child } from 'hono/jsx';
 import type { OfficeConfig } from '../config.js';
 import { ENQUIRY_CHANNELS, ENQUIRY_STATUSES, isOpenStatus } from '../enquiries/enquiry.model.js';
@@ -36,6 +38,8 @@ export function QueueRowView(props: {
   waiting?: WaitingOn;
   /** When its response was sent for sign-off, while it awaits it. */
   signOffSince?: Date;
+  /** Other officers who have it open now (issue 29): "Sam Lee is on this". */
+  presence?: readonly Present[];
 }) {
   const r = props.row;
   const open = isOpenStatus(r.status);
@@ -66,6 +70,7 @@ export function QueueRowView(props: {
         </a>{' '}
         {r.urgent ? <strong class="tag tag--urgent">Urgent</strong> : null}
         <div class="subject">{r.subject}</div>
+        <QueuePresenceMarker people={props.presence} />
         {added ? (
           <div class="added-marker">
             <strong>New information from the journalist</strong>{' '}
@@ -531,6 +536,8 @@ export function QueuePage(props: {
   waiting?: ReadonlyMap<string, WaitingOn>;
   /** Since when each row's response awaits sign-off (by enquiry id). */
   signOff?: ReadonlyMap<string, Date>;
+  /** Other officers on each row's enquiry now (by enquiry id; absent: nobody). */
+  presence?: ReadonlyMap<string, readonly Present[]>;
   /** Open incidents' group rows that fall on this page (by their worst due). */
   groups: QueueGroup[];
   /** Passed respond-by times without a response that this user must see (managers: all; officers: their own). */
@@ -745,6 +752,7 @@ export function QueuePage(props: {
                 now={props.now}
                 waiting={props.waiting?.get(item.row.id)}
                 signOffSince={props.signOff?.get(item.row.id)}
+                presence={props.presence?.get(item.row.id)}
               />
             ) : (
               <QueueGroupRowView group={item.group} office={props.office} now={props.now} />

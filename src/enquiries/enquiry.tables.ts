@@ -67,6 +67,8 @@ export interface EnquiryTable {
   outcome_org: ColumnType<string | null, string | null | undefined, string | null>;
   /** The enquiry a `duplicate` outcome duplicated. */
   duplicate_of: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The enquiry this one was merged into (src/merging): it carries its messages and timeline now. */
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type Enquiry = Selectable<EnquiryTable>;
 export type NewEnquiry = Insertable<EnquiryTable>;

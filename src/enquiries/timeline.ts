@@ -236,6 +236,21 @@ export interface EventData extends OutboxEventData {
   draft_changed: { voided: 'approval' | 'requests' };
   /** A manager sent words without the sign-off they needed; `what` names a reply (absent: the response's release). */
   signoff_overridden: { reason: string; what?: 'reply' | 'email' };
+  /**
+   * Another enquiry (`from`, its reference) was merged into this one by an officer (src/merging):
+   * its messages, timeline and questions moved here (`moved` rows); `told`: how its journalist was
+   * told the reference that now carries it (null: no way to reach them, or they turned updates off);
+   * `deadline`: this enquiry took the other's earlier deadline (ISO).
+   */
+  merged_in: { from: string; moved: number; told: 'sms' | 'email' | null; deadline?: string };
+  /** This enquiry was merged into `into` (its reference): everything moved there. */
+  merged_away: { into: string };
+  /** The merge of `from` into `into` (references) was undone the same day: the moved rows went back. */
+  merge_undone: { from: string; into: string };
+  /** A new question in this thread was split out into its own enquiry `to` (its reference); `told` as for merged_in. */
+  split_out: { to: string; told: 'sms' | 'email' | null };
+  /** This enquiry was split out of `from` (its reference) by an officer; `told` as for merged_in. */
+  split_from: { from: string; told: 'sms' | 'email' | null };
   email_bounce: {
     emailId: string;
     bouncedMessageId: string | null;
@@ -406,6 +421,12 @@ export const FIELD_CLASS = {
   signoff_decided: { by: personal, decision: kept, via: kept, text: personal, comment: personal },
   draft_changed: { voided: kept },
   signoff_overridden: { reason: personal, what: kept },
+  // References and counts only: the enquiries' own records say whose they are.
+  merged_in: { from: kept, moved: kept, told: kept, deadline: kept },
+  merged_away: { into: kept },
+  merge_undone: { from: kept, into: kept },
+  split_out: { to: kept, told: kept },
+  split_from: { from: kept, told: kept },
 } as const satisfies { [K in EventKind]: Record<keyof EventData[K], FieldClass> };
 
 /** The fields of kind K classified as `c` in FIELD_CLASS. */

@@ -384,6 +384,23 @@ export function describeEvent(
       return { title: `Email sent to ${str(e.data.to)}` };
     case 'email_out_failed':
       return { title: `Email to ${str(e.data.to)} could not be sent`, body: str(e.data.error) };
+    case 'merged_in': {
+      const told = e.data.told ? ` The journalist was told by ${e.data.told === 'sms' ? 'SMS' : 'email'}.` : '';
+      return {
+        title: `${str(e.data.from)} was merged into this enquiry`,
+        body: `Its messages, timeline and questions moved here (${Number(e.data.moved)} items).${e.data.deadline ? ' Its earlier deadline is this enquiry’s now.' : ''}${told}`,
+      };
+    }
+    case 'merged_away':
+      return { title: `Merged into ${str(e.data.into)}: its messages, timeline and questions moved there` };
+    case 'merge_undone':
+      return { title: `The merge of ${str(e.data.from)} into ${str(e.data.into)} was undone: what moved went back` };
+    case 'split_out':
+      return {
+        title: `A new question was split out into ${str(e.data.to)}${e.data.told ? ` (the journalist was told by ${e.data.told === 'sms' ? 'SMS' : 'email'})` : ''}`,
+      };
+    case 'split_from':
+      return { title: `Split out of ${str(e.data.from)}: a new question in that thread` };
     case 'email_bounce': {
       const d = e.data;
       const to = str(d.recipient);
@@ -482,7 +499,8 @@ export function Timeline(props: {
       {props.events.map((ev) => {
         const d = describeEvent(ev, names);
         return (
-          <li class={`ev ev--${ev.kind}`}>
+          // The id is where a notification of a mention leads (`#event-<id>`, issue 29, item 4).
+          <li class={`ev ev--${ev.kind}`} id={`event-${ev.id}`}>
             <time datetime={ev.at.toISOString()}>{props.when(ev.at)}</time> <strong>{displayPhonesIn(d.title)}</strong>
             {ev.actor && ev.kind !== 'acknowledged' ? (
               <span class="hint"> by {displayPerson(ev.actor, names)}</span>

@@ -28,9 +28,15 @@ export interface Spread {
   p90: number | null;
 }
 
-/** SQL over an enquiry aliased `e`: `AND` the scope's officer filter (empty for the whole office). */
+/**
+ * SQL over an enquiry aliased `e`: `AND` the scope's officer filter (none for the whole office),
+ * and never an enquiry merged into another (src/merging): the two are one request, counted once,
+ * as the enquiry that carries it.
+ */
 export function scoped(s: ReportScope): RawBuilder<unknown> {
-  return s.assignedTo ? sql`AND e.assigned_to = ${s.assignedTo}` : sql``;
+  return s.assignedTo
+    ? sql`AND e.merged_into IS NULL AND e.assigned_to = ${s.assignedTo}`
+    : sql`AND e.merged_into IS NULL`;
 }
 
 // The journalist closed it ("no longer needed"): not an answer, and not the office's close.

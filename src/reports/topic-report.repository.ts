@@ -173,15 +173,20 @@ export async function topicNames(db: Db): Promise<Array<{ id: string; name: stri
  * By outlet, as a reader would group them: case folded, spaces trimmed and runs of them made one
  * ("BBC", "bbc " and " Bbc" are one outlet; so are "BBC  News" and "bbc news"). The `top` outlets
  * by enquiries received in the months shown are their own groups (key: the folded name; `names`
- * gives each its most common spelling); the rest are OTHER_OUTLETS_KEY. One query.
+ * gives each its most common spelling); the rest are OTHER_OUTLETS_KEY. A spelling merged into an
+ * outlet on the desk's Outlets page counts as that outlet, named by its one name. One query.
  */
 export async function byOutlet(
   db: Db,
   s: MonthsScope,
   top: number,
 ): Promise<{ rows: GroupRow[]; names: Map<string, string> }> {
-  const folded = sql`btrim(regexp_replace(lower(e.outlet), '\\s+', ' ', 'g'))`;
-  const spelt = sql`btrim(regexp_replace(e.outlet, '\\s+', ' ', 'g'))`;
+  const typed = sql`btrim(regexp_replace(lower(e.outlet), '\\s+', ' ', 'g'))`;
+  // A spelling merged into an outlet (issue 29: src/journalists' outlet_spelling) counts as the
+  // outlet, under its one name; any other is grouped as typed.
+  const named = sql`(SELECT o.name FROM outlet_spelling os JOIN outlet o ON o.id = os.outlet_id WHERE os.spelling = ${typed})`;
+  const folded = sql`coalesce(lower(${named}), ${typed})`;
+  const spelt = sql`coalesce(${named}, btrim(regexp_replace(e.outlet, '\\s+', ' ', 'g')))`;
   const r = await withoutJit(db, (tx) =>
     sql<MeasureRow & { name: string | null }>`
     WITH e AS MATERIALIZED (${measuredEnquiries(s, sql`, ${folded} AS okey, ${spelt} AS spelt`)}),

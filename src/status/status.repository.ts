@@ -16,6 +16,13 @@ export async function enquiryByLinkHash(db: Db | Tx, tokenHash: string, lock = f
   return q.executeTakeFirst();
 }
 
+/** The enquiry `id` (a merged enquiry's link shows the one it went into: src/merging); locked for `tx` when `lock`. */
+export async function enquiryById(db: Db | Tx, id: string, lock = false): Promise<Enquiry | undefined> {
+  let q = db.selectFrom('enquiry').selectAll().where('id', '=', id);
+  if (lock) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
 /** The columns the journalist's actions (and the desk's release) change. */
 export type StatusPatch = Partial<
   Pick<

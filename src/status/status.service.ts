@@ -85,7 +85,21 @@ export interface StatusView {
    * organisation (`organisation`), or not a media enquiry; null otherwise (the stage says it).
    */
   ending: { outcome: 'referred_foi' | 'referred_other' | 'not_media'; organisation: string | null } | null;
+  /**
+   * The enquiry behind the link was merged into another (src/merging): its reference (`from`) and
+   * the one that now carries it (`into`), whose state the page shows. Absent otherwise.
+   */
+  combined?: { from: string; into: string };
   now: Date;
+}
+
+/**
+ * Whether two enquiries are from the same journalist (the same phone, or the same address in any
+ * case): a merged enquiry's link then opens the other as the journalist's own.
+ */
+function sameJournalist(a: Pick<Enquiry, 'phone' | 'email'>, b: Pick<Enquiry, 'phone' | 'email'>): boolean {
+  if (a.phone && b.phone && a.phone === b.phone) return true;
+  return Boolean(a.email && b.email && a.email.toLowerCase() === b.email.toLowerCase());
 }
 
 /** The changes the journalist is told about, once each. */
@@ -175,15 +189,21 @@ export class StatusPages {
   private async find(db: Db | Tx, token: string, now: Date, lock: boolean): Promise<Enquiry | null> {
     if (!looksLikeBearerToken(token)) return null;
     const e = await repo.enquiryByLinkHash(db, hashBearerToken(token), lock);
-    return e && this.works(e, now) ? e : null;
+    // A merged enquiry's link keeps working while the one it went into does (src/merging).
+    return e && (this.works(e, now) || (e.merged_into !== null && !e.erased_at)) ? e : null;
   }
 
   /** What the page behind `token` shows; null when the link opens nothing (one answer for every reason). */
   async view(token: string): Promise<StatusView | null> {
     const { db, config } = this.deps;
     const now = this.deps.clock();
-    const e = await this.find(db, token, now, false);
-    if (!e) return null;
+    const linked = await this.find(db, token, now, false);
+    if (!linked) return null;
+    // Merged into another (src/merging): the page shows the enquiry that carries it now. Another
+    // journalist's enquiry shows only where it stands and the office's answer, never their words.
+    const carrier = linked.merged_into ? await repo.enquiryById(db, linked.merged_into) : undefined;
+    const e = carrier && this.works(carrier, now) ? carrier : linked;
+    const theirs = e === linked || sameJournalist(linked, e);
     const office = officeStatus(now, config.office);
     const [additions, withdrawn, officer, checkingFacts] = await Promise.all([
       repo.journalistAdditions(db, e.id),
@@ -195,14 +215,14 @@ export class StatusPages {
         : null,
       isOpenStatus(e.status) ? (this.deps.facts?.checkingFacts(e.id) ?? false) : false,
     ]);
-    const route = this.deps.updates.routeFor(e);
+    const route = this.deps.updates.routeFor(theirs ? e : linked);
     return {
       reference: e.reference,
-      subject: e.subject,
+      subject: theirs ? e.subject : linked.subject,
       channel: e.channel,
       receivedAt: e.received_at,
       stage: STAGE_OF_STATUS[e.status],
-      deadline: e.deadline,
+      deadline: theirs ? e.deadline : linked.deadline,
       respondBy: e.respond_by,
       urgent: e.urgent,
       office: {
@@ -212,17 +232,19 @@ export class StatusPages {
       },
       response: e.response_released_at && e.response_given ? e.response_given : null,
       officerFirstName: officer ? (officer.trim().split(/\s+/)[0] ?? null) : null,
-      additions: additions.map((a) => ({ at: a.at, text: a.data.text ?? '' })).filter((a) => a.text),
-      withdrawnReason: withdrawn?.data.reason ?? null,
-      canChange: isOpenStatus(e.status),
+      additions: theirs ? additions.map((a) => ({ at: a.at, text: a.data.text ?? '' })).filter((a) => a.text) : [],
+      withdrawnReason: theirs ? (withdrawn?.data.reason ?? null) : null,
+      // Another journalist's enquiry is not theirs to change: they contact the office instead.
+      canChange: theirs && isOpenStatus(e.status),
       updatesBy: route?.medium ?? null,
-      updatesOff: e.updates_off,
+      updatesOff: theirs ? e.updates_off : linked.updates_off,
       checkingFacts,
       ending:
         !isOpenStatus(e.status) &&
         (e.outcome === 'referred_foi' || e.outcome === 'referred_other' || e.outcome === 'not_media')
           ? { outcome: e.outcome, organisation: e.outcome_org }
           : null,
+      ...(e !== linked ? { combined: { from: linked.reference, into: e.reference } } : {}),
       now,
     };
   }
@@ -238,8 +260,17 @@ export class StatusPages {
   ): Promise<boolean> {
     const now = this.deps.clock();
     const reference = await this.deps.db.transaction().execute(async (tx) => {
-      const e = await this.find(tx, token, now, true);
-      if (!e) return null;
+      const linked = await this.find(tx, token, now, true);
+      if (!linked) return null;
+      // Merged into another (src/merging): the journalist acts on the enquiry that carries it when
+      // it is theirs too; another journalist's is not theirs to change.
+      const carrier = linked.merged_into ? await repo.enquiryById(tx, linked.merged_into, true) : undefined;
+      if (carrier && !sameJournalist(linked, carrier))
+        throw new AppError(
+          'conflict',
+          `Enquiry ${linked.reference} is being handled under the reference ${carrier.reference}. To add anything, contact the press office and give that reference.`,
+        );
+      const e = carrier && this.works(carrier, now) ? carrier : linked;
       if (opts.openOnly && !isOpenStatus(e.status)) {
         throw new AppError(
           'conflict',

@@ -174,6 +174,12 @@ export function StatusPage(p: StatusPageProps) {
       <p class="status-ref">
         Your enquiry <strong class="reference">{v.reference}</strong>
       </p>
+      {v.combined ? (
+        <p class="panel status-combined">
+          Your enquiry {v.combined.from} was combined with {v.combined.into}, as they are about the same thing. This
+          page shows {v.combined.into}: where it stands is where yours stands.
+        </p>
+      ) : null}
       <h1 class="status-subject">{v.subject}</h1>
       <p class="hint">
         Received {when(v.receivedAt)} {CHANNEL_WORDS[v.channel]}.

@@ -20,6 +20,10 @@ export const DONE_CODES = [
   'signoffRequested',
   'draftSaved',
   'topics',
+  // Merge and split (src/merging).
+  'merged',
+  'mergeUndone',
+  'split',
 ] as const;
 export type DoneCode = (typeof DONE_CODES)[number];
 

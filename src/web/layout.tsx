@@ -22,9 +22,17 @@ export function DeskLayout(props: {
   children?: Child;
 }) {
   const { user } = props.session;
-  const link = (href: string, label: string) => (
+  // A section's count (unread notifications) is read out with its label: "Notifications, 2 new".
+  const link = (href: string, label: string, count?: number) => (
     <a href={href} aria-current={props.current === href ? 'page' : undefined}>
       {label}
+      {count ? (
+        <span class="nav-count">
+          <span class="visually-hidden">, </span>
+          {count}
+          <span class="visually-hidden"> new</span>
+        </span>
+      ) : null}
     </a>
   );
   return (
@@ -47,7 +55,7 @@ export function DeskLayout(props: {
           <nav aria-label="Desk">
             {(props.session.nav ?? [])
               .filter((l) => !l.managerOnly || user.role === 'manager')
-              .map((l) => link(l.href, l.label))}
+              .map((l) => link(l.href, l.label, l.count))}
           </nav>
           <form method="post" action="/desk/logout" class="signout">
             <Csrf token={props.session.session.csrf_token} />

@@ -19,6 +19,8 @@ export interface DeskNavLink {
   href: `/desk${string}`;
   label: string;
   managerOnly: boolean;
+  /** For the signed-in user: how many new things the section has (unread notifications); absent or 0: none. */
+  count?: number;
 }
 
 /** A signed-in staff member on one request. */

@@ -87,6 +87,11 @@ const NOT_PAGES = [
   '/decisions.json',
   '/decisions.csv',
   '/lines/suggest',
+  // Notifications (issue 29, item 4): the live queue's count, and opening one (a redirect to its enquiry).
+  '/notifications/latest.json',
+  '/notifications/:id',
+  // Presence (issue 29, item 1): the enquiry page's live stream of who else is on it.
+  '/presence/:reference/events',
 ];
 
 /** The GET paths deskRoutes registers (built over stand-ins: only the routing table is read). */
@@ -116,6 +121,8 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
   let paged: string;
   /** An enquiry with a long name, outlet, email and subject. */
   let longReference: string;
+  /** Dana's texted enquiry (issue 29, item 2): the split page offers her text. */
+  let textedReference: string;
   let incidentId: string;
   /** The preview before its holding line is sent (issue 23). */
   let previewPath: string;
@@ -128,6 +135,9 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
   let templateId: string;
   /** A topic (issue 28) with long search words, given to `longReference`. */
   let topicId: string;
+  /** A journalist's record (issue 29) with long names, flags, notes and the long enquiries' email; an outlet. */
+  let journalistId: string;
+  let outletId: string;
   /** The colleague's answer link (`/q/{token}`) to the question the officer asked about `longReference`. */
   let answerPath: string;
   /** The approver's link (`/s/{token}`) to the response the officer sent for sign-off on `longReference`. */
@@ -215,6 +225,13 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
       })
     ).reference;
 
+    textedReference = (
+      await database.db
+        .selectFrom('enquiry')
+        .select('reference')
+        .where('phone', '=', '+447911123999')
+        .executeTakeFirstOrThrow()
+    ).reference;
     visitor = await browser.newContext();
     manager = await browser.newContext();
     officer = await browser.newContext();
@@ -229,67 +246,156 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     incidentId = await declareIncident(m);
     colleagueId = await addColleague(m);
     // A line to take past its review date, sent to the long enquiry, and a reply template (issue 28).
-    lineId = (
-      await database.db
+    const seededAt = new Date();
+    const made = { created_at: seededAt, created_by: 'a11y', updated_at: seededAt };
+    const longEnquiryId = database.db.selectFrom('enquiry').select('id').where('reference', '=', longReference);
+    lineId = await insertedId(
+      database.db
         .insertInto('line_to_take')
         .values({
           title: 'Fire at the Kestrel Street depot: roads closed and residents asked to keep windows shut',
           text: 'Firefighters are at the Kestrel Street depot. Roads around it are closed; residents nearby should keep windows and doors shut. We will update at 8pm.',
           approved_by: 'Detective Superintendent Alexandra Montgomery-Whitfield',
-          approved_at: new Date(),
+          approved_at: seededAt,
           review_by: '2026-01-31',
-          created_at: new Date(),
-          created_by: 'a11y',
-          updated_at: new Date(),
+          ...made,
         })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id;
+        .returning('id'),
+    );
     await database.db
       .insertInto('said')
       .values({
-        enquiry_id: database.db.selectFrom('enquiry').select('id').where('reference', '=', longReference),
-        at: new Date(),
+        enquiry_id: longEnquiryId,
+        at: seededAt,
         kind: 'sms_reply',
         text: 'Firefighters are at the Kestrel Street depot.',
         line_id: lineId,
       })
       .execute();
-    templateId = (
-      await database.db
+    templateId = await insertedId(
+      database.db
         .insertInto('reply_template')
         .values({
           title: 'Referral to the Freedom of Information team',
           body: 'Dear {name}, thank you for enquiry {reference}. Please make a request through {foi_page}.',
-          created_at: new Date(),
-          created_by: 'a11y',
-          updated_at: new Date(),
+          ...made,
         })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id;
+        .returning('id'),
+    );
     // A topic (issue 28) for its own page, on the long enquiry (its page's Topics box).
-    topicId = (
-      await database.db
+    topicId = await insertedId(
+      database.db
         .insertInto('topic')
         .values({
           name: 'Industrial fires and hazardous materials incidents',
           terms: '"chemical depot" OR warehouse OR hazardous OR "industrial estate" OR evacuation OR contamination',
           require_signoff: true,
-          created_at: new Date(),
+          created_at: seededAt,
           created_by: 'a11y',
         })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id;
+        .returning('id'),
+    );
     await database.db
       .insertInto('enquiry_topic')
       .values({
-        enquiry_id: database.db.selectFrom('enquiry').select('id').where('reference', '=', longReference),
+        enquiry_id: longEnquiryId,
         topic_id: topicId,
         source: 'officer',
-        added_at: new Date(),
+        added_at: seededAt,
         added_by: 'a11y',
+      })
+      .execute();
+    // Notifications (issue 29, item 4) for the manager: two unread (the header's count), one read.
+    const managerId = database.db.selectFrom('app_user').select('id').where('email', '=', desk.manager.email);
+    const byOfficer = database.db.selectFrom('app_user').select('id').where('email', '=', OFFICER.email);
+    const pagedId = database.db.selectFrom('enquiry').select('id').where('reference', '=', paged);
+    await database.db
+      .insertInto('desk_notification')
+      .values([
+        {
+          user_id: managerId,
+          kind: 'mentioned',
+          enquiry_id: pagedId,
+          by_user_id: byOfficer,
+          by_name: OFFICER.name,
+          created_at: new Date(seededAt.getTime() - 3_600_000),
+          read_at: seededAt,
+        },
+        {
+          user_id: managerId,
+          kind: 'assigned',
+          enquiry_id: longEnquiryId,
+          by_name: 'Alexandra Montgomery-Whitfield',
+          created_at: seededAt,
+        },
+        {
+          user_id: managerId,
+          kind: 'mentioned',
+          enquiry_id: longEnquiryId,
+          by_user_id: byOfficer,
+          by_name: OFFICER.name,
+          created_at: seededAt,
+        },
+      ])
+      .execute();
+    // Presence (issue 29, item 1): the officer has the paged enquiry open and is writing a reply,
+    // for the whole run, so the manager's enquiry page shows it and the queue marks the row.
+    await database.db
+      .insertInto('desk_presence')
+      .values({
+        enquiry_id: pagedId,
+        user_id: byOfficer,
+        tab: 'a11y-officer-tab',
+        writing: 'reply',
+        expires_at: new Date(seededAt.getTime() + 2 * 3_600_000),
+      })
+      .execute();
+    // A journalist's record (issue 29) holding the long enquiries' email (so the long enquiry's page
+    // shows it, with its flags and notes, and the record lists 25 enquiries), and its outlet.
+    outletId = await insertedId(
+      database.db
+        .insertInto('outlet')
+        .values({ name: LONG.outlet, kind: 'regional', area: 'The Midlands and the Welsh Marches', ...made })
+        .returning('id'),
+    );
+    await database.db
+      .insertInto('outlet_spelling')
+      .values([
+        { spelling: LONG.outlet.toLowerCase(), outlet_id: outletId },
+        { spelling: 'midlands morning chronicle', outlet_id: outletId },
+      ])
+      .execute();
+    journalistId = await insertedId(
+      database.db
+        .insertInto('journalist')
+        .values({
+          name: LONG.name,
+          preferred_channel: 'email',
+          press_card_checked_on: '2026-11-30',
+          press_card_checked_by: OFFICER.email,
+          flags: ['embargo_breach', 'auditor'],
+          ...made,
+        })
+        .returning('id'),
+    );
+    await database.db
+      .insertInto('journalist_contact')
+      .values([
+        { journalist_id: journalistId, kind: 'email', value: LONG.email },
+        { journalist_id: journalistId, kind: 'phone', value: '+447911123789' },
+      ])
+      .execute();
+    await database.db
+      .insertInto('journalist_outlet')
+      .values({ journalist_id: journalistId, outlet_id: outletId })
+      .execute();
+    await database.db
+      .insertInto('journalist_note')
+      .values({
+        journalist_id: journalistId,
+        at: seededAt,
+        written_by: OFFICER.email,
+        text: 'Published the Kestrel Street depot figures before the embargo lifted in March; check with the head of news before sending anything embargoed.',
       })
       .execute();
     // A repeating rotation (issue 27) for its own page; no members, so it generates nothing.
@@ -314,6 +420,11 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     approverPath = await sendForSignOff(o);
     await Promise.all([m.close(), o.close()]);
   }, 120_000);
+
+  /** The id of the one row an `INSERT … RETURNING id` seeding a page's data writes. */
+  async function insertedId(insert: { executeTakeFirstOrThrow(): Promise<{ id: string }> }): Promise<string> {
+    return (await insert.executeTakeFirstOrThrow()).id;
+  }
 
   /** A manager declares the Kestrel Street incident, links its suggestions and saves a holding line; returns its id. */
   async function declareIncident(page: Page): Promise<string> {
@@ -598,6 +709,32 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     await page.close();
   });
 
+  it('an enquiry page with a send stopped because someone else acted (409), and who else is on it', async () => {
+    const page = await open(manager, `/desk/enquiries/${paged}`);
+    expect(await page.locator('#presence-status').textContent()).toBe(`${OFFICER.name} is writing a reply.`);
+    // The officer acts after the manager's page was loaded: the manager's status change is stopped.
+    const enquiryId = database.db.selectFrom('enquiry').select('id').where('reference', '=', paged);
+    await database.db
+      .insertInto('enquiry_event')
+      .values({
+        enquiry_id: enquiryId,
+        at: new Date(),
+        kind: 'note',
+        actor: OFFICER.email,
+        data: JSON.stringify({ text: 'Duty inspector confirms a gas leak.' }),
+      })
+      .execute();
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/status') && r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Change status' }).click(),
+    ]);
+    expect(res.status()).toBe(409);
+    await page.waitForLoadState();
+    expect(await page.locator('#stale').textContent()).toContain('Change the status anyway');
+    await expectNoViolations(page, `POST /desk/enquiries/${paged}/status from a stale page (409)`);
+    await page.close();
+  });
+
   it('the rota (manager), and the rota re-shown with errors', async () => {
     const page = await open(manager, '/desk/rota');
     expect(await page.locator('main').textContent()).toContain(ON_CALL.name);
@@ -728,6 +865,9 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
       '/desk?in=said&q=flood',
     ],
     '/enquiries/:reference': () => [`/desk/enquiries/${paged}`, `/desk/enquiries/${longReference}`],
+    // Merge and split (issue 29, item 2): five long possible duplicates (the same address), and a texted thread.
+    '/enquiries/:reference/merge': () => [`/desk/enquiries/${longReference}/merge`],
+    '/enquiries/:reference/split': () => [`/desk/enquiries/${textedReference}/split`],
     '/incidents': () => ['/desk/incidents'],
     '/incidents/:id': () => [`/desk/incidents/${incidentId}`],
     '/incidents/:id/lines/:lineId/send': () => [previewPath],
@@ -768,6 +908,14 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     '/lines/templates/:id': () => [`/desk/lines/templates/${templateId}`],
     '/topics': () => ['/desk/topics'],
     '/topics/:id': () => [`/desk/topics/${topicId}`],
+    // Journalists and outlets (issue 29): the list searched and adding an enquiry's sender, a record
+    // with 25 enquiries, its erasure's confirmation, the outlets with spellings to merge.
+    '/journalists': () => ['/desk/journalists', `/desk/journalists?q=midlands&add=${paged}`],
+    '/journalists/new': () => ['/desk/journalists/new'],
+    '/journalists/:id': () => [`/desk/journalists/${journalistId}`],
+    '/journalists/:id/erase': () => [`/desk/journalists/${journalistId}/erase`],
+    '/outlets': () => ['/desk/outlets'],
+    '/outlets/:id': () => [`/desk/outlets/${outletId}`],
     '/users': () => ['/desk/users'],
     '/audit': () => [
       '/desk/audit',
@@ -775,6 +923,8 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
       '/desk/audit?from=2026-02-30&reference=nonsense',
     ],
     '/account': () => ['/desk/account'],
+    // Two unread (the header's count on every page), one read.
+    '/notifications': () => ['/desk/notifications'],
     '/privacy': () => ['/desk/privacy', `/desk/privacy?email=${encodeURIComponent(LONG.email)}`],
   };
 

@@ -6,13 +6,18 @@
  * docs/rota.png, the rota page as a manager sees it at 1280 (down to its people) with a gap in red, a shift
  * confirmed and one awaiting OK, a number not verified and one whose last test failed (issue 27);
  * docs/lines-insert.png, an enquiry's SMS reply box at 1280 with a line to take inserted from the
- * library by keyboard, and its SMS length under it (issue 28).
+ * library by keyboard, and its SMS length under it (issue 28); docs/journalist.png, a journalist's
+ * record at 1280 with a flag, their enquiries by email and text, and staff notes (issue 29);
+ * docs/enquiry-presence.png, the top of an enquiry's page while another officer is typing a reply
+ * on it (issue 29).
  * From the real service with realistic enquiries. Not part of the test run:
  *
  *   npx tsx test/browser/screenshots.ts                      # all of them
  *   npx tsx test/browser/screenshots.ts approver-phone.png   # only those named
  *   npx tsx test/browser/screenshots.ts rota.png             # only the rota (quick: no enquiries)
  *   npx tsx test/browser/screenshots.ts lines-insert.png     # only the reply box with a line inserted (quick)
+ *   npx tsx test/browser/screenshots.ts journalist.png       # only a journalist's record (quick)
+ *   npx tsx test/browser/screenshots.ts enquiry-presence.png # only presence on an enquiry (quick)
  *
  * Database: a fresh database on DATABASE_URL's server when it is set (dropped afterwards),
  * otherwise a throw-away embedded PostgreSQL. Two service processes share it, as a scaled-out
@@ -82,9 +87,11 @@ const SHOTS = [
   'rota.png',
   'lines-insert.png',
   'lines.png',
+  'journalist.png',
+  'enquiry-presence.png',
 ];
 /** Shots that need none of the enquiries the others are made from (taken first, and alone when only they are asked for). */
-const QUICK = ['rota.png', 'lines-insert.png', 'lines.png'];
+const QUICK = ['rota.png', 'lines-insert.png', 'lines.png', 'journalist.png', 'enquiry-presence.png'];
 /** The files named on the command line (default: all). */
 const ONLY = process.argv.slice(2);
 const unknown = ONLY.filter((f) => !SHOTS.includes(f));
@@ -396,6 +403,124 @@ async function linesShot(browser: Browser, d: Desk): Promise<void> {
   log('wrote docs/lines.png');
 }
 
+/**
+ * docs/journalist.png: a journalist's record at 1280 as an officer reads it (issue 29): a flag
+ * first, her outlets and contacts, the press card checked, her enquiries by the form and by text
+ * (matched by her email and mobile), and two staff notes.
+ */
+async function journalistShot(browser: Browser, d: Desk): Promise<void> {
+  await d.submit({
+    name: 'Ruth Adeyemi',
+    outlet: 'Northside Echo',
+    email: 'ruth.adeyemi@northsideecho.example.co.uk',
+    subject: 'Knife amnesty bin figures',
+    details: 'How many knives were handed in at the Northside amnesty bins this year?',
+  });
+  await d.sms('+447911300111', 'Ruth at the Echo again: is the Mill Lane closure linked to last night’s stabbing?');
+  const now = new Date();
+  const made = { created_at: now, created_by: SAM.email, updated_at: now };
+  const outlet = await d.db
+    .insertInto('outlet')
+    .values({ name: 'Northside Echo', kind: 'regional', area: 'Northside and the valleys', ...made })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await d.db
+    .insertInto('outlet_spelling')
+    .values([
+      { spelling: 'northside echo', outlet_id: outlet.id },
+      { spelling: 'the echo', outlet_id: outlet.id },
+    ])
+    .execute();
+  const j = await d.db
+    .insertInto('journalist')
+    .values({
+      name: 'Ruth Adeyemi',
+      preferred_channel: 'sms',
+      press_card_checked_on: DateTime.now().setZone('Europe/London').minus({ months: 2 }).toISODate()!,
+      press_card_checked_by: SAM.email,
+      flags: ['embargo_breach'],
+      ...made,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await d.db
+    .insertInto('journalist_contact')
+    .values([
+      { journalist_id: j.id, kind: 'phone', value: '+447911300111' },
+      { journalist_id: j.id, kind: 'email', value: 'ruth.adeyemi@northsideecho.example.co.uk' },
+    ])
+    .execute();
+  await d.db.insertInto('journalist_outlet').values({ journalist_id: j.id, outlet_id: outlet.id }).execute();
+  await d.db
+    .insertInto('journalist_note')
+    .values([
+      {
+        journalist_id: j.id,
+        at: new Date(now.getTime() - 40 * 86_400_000),
+        written_by: KIM.email,
+        text: 'Published the custody figures an hour before the embargo lifted. Head of news spoke to her editor.',
+      },
+      {
+        journalist_id: j.id,
+        at: now,
+        written_by: SAM.email,
+        text: 'Prefers a text first; will ring back within ten minutes.',
+      },
+    ])
+    .execute();
+  const ctx = await browser.newContext(BROWSER_CONTEXT);
+  ctx.setDefaultTimeout(15_000);
+  const page = await ctx.newPage();
+  await signIn(page, d.baseUrl, SAM);
+  await page.goto(`${d.baseUrl}/desk/journalists/${j.id}`);
+  // Down to the notes (the edit form below them is the add form's).
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const notes = await page.locator('form[action$="/notes"]').boundingBox();
+  if (!notes) throw new Error('the record has no note form');
+  await page.screenshot({
+    path: join(DOCS, 'journalist.png'),
+    fullPage: true,
+    clip: { x: 0, y: 0, width: 1280, height: Math.ceil(notes.y + notes.height + 16) },
+  });
+  await ctx.close();
+  log('wrote docs/journalist.png');
+}
+
+/**
+ * docs/enquiry-presence.png: the top of an enquiry's page at 1280 as Kim sees it while Sam, in his
+ * own browser, is typing a reply on the same enquiry (issue 29): "Sam Patel is writing a reply."
+ */
+async function presenceShot(browser: Browser, d: Desk): Promise<void> {
+  const { reference } = await d.submit({
+    name: 'Priya Shah',
+    outlet: 'Valley Radio',
+    phone: '07911 123457',
+    subject: 'Flooding on the B4520 at Pont Ddu',
+    details: 'Listeners say the road is under water at Pont Ddu. Is it closed, and is there a diversion?',
+  });
+  const kimCtx = await browser.newContext(BROWSER_CONTEXT);
+  const samCtx = await browser.newContext(BROWSER_CONTEXT);
+  for (const c of [kimCtx, samCtx]) c.setDefaultTimeout(15_000);
+  const kim = await kimCtx.newPage();
+  await signIn(kim, d.baseUrl, KIM);
+  await kim.goto(`${d.baseUrl}/desk/enquiries/${reference}`);
+  await kim.locator('#presence[data-live="connected"]').waitFor();
+  const sam = await samCtx.newPage();
+  await signIn(sam, d.baseUrl, SAM);
+  await sam.goto(`${d.baseUrl}/desk/enquiries/${reference}`);
+  await sam.getByLabel('Reply to the journalist by SMS').fill('Yes, the B4520 is closed at Pont Ddu; ');
+  await kim.locator('#presence-status', { hasText: 'Sam Patel is writing a reply.' }).waitFor();
+  const panel = await kim.locator('#presence').boundingBox();
+  if (!panel) throw new Error('the enquiry page shows no presence');
+  await kim.screenshot({
+    path: join(DOCS, 'enquiry-presence.png'),
+    clip: { x: 0, y: 0, width: 1280, height: Math.ceil(panel.y + panel.height + 120) },
+  });
+  await kimCtx.close();
+  await samCtx.close();
+  log('wrote docs/enquiry-presence.png');
+}
+
 /** "07911 200001" as Twilio writes it. */
 const e164 = (mobile: string) => `+44${mobile.replace(/\s/g, '').slice(1)}`;
 
@@ -446,6 +571,8 @@ async function main(): Promise<void> {
     if (wanted('rota.png')) await rotaShot(browser, d);
     if (wanted('lines-insert.png') || wanted('lines.png')) await linesInsertShot(browser, d);
     if (wanted('lines.png')) await linesShot(browser, d);
+    if (wanted('journalist.png')) await journalistShot(browser, d);
+    if (wanted('enquiry-presence.png')) await presenceShot(browser, d);
     if (ONLY.length && ONLY.every((f) => QUICK.includes(f))) return;
 
     log('enquiries…');

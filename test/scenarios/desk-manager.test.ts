@@ -609,15 +609,19 @@ describe('access to the manager pages', () => {
     const otto: DeskClient = await loginAs(h, OFFICER.email, OFFICER.password);
     expect(await headerSections(otto)).toEqual([
       'Queue /desk',
+      'Notifications /desk/notifications',
       'Incidents /desk/incidents',
       'Lines /desk/lines',
       'Reports /desk/reports',
+      'Journalists /desk/journalists',
     ]);
     expect(await headerSections(mona, '/desk/rota')).toEqual([
       'Queue /desk',
+      'Notifications /desk/notifications',
       'Incidents /desk/incidents',
       'Lines /desk/lines',
       'Reports /desk/reports',
+      'Journalists /desk/journalists',
       'Rota /desk/rota',
       'Colleagues /desk/colleagues',
       'Users /desk/users',

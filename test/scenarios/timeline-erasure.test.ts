@@ -156,6 +156,11 @@ const SAMPLES = {
   },
   draft_changed: { voided: 'approval' },
   signoff_overridden: { reason: `${JOURNALIST.name} is on deadline` },
+  merged_in: { from: 'PD-TLE-002', moved: 3, told: 'sms' },
+  merged_away: { into: 'PD-TLE-003' },
+  merge_undone: { from: 'PD-TLE-002', into: 'PD-TLE-001' },
+  split_out: { to: 'PD-TLE-004', told: 'email' },
+  split_from: { from: 'PD-TLE-005', told: null },
 } satisfies { [K in EventKind]: EventData[K] };
 
 /** The journalist's enquiry row, received at `at`. */

@@ -154,6 +154,42 @@
       })
       .catch(function () {});
   });
+  // A colleague assigned this officer an enquiry or mentioned them in a note: the header's count
+  // follows, and the live status says what it was (politely: it waits for the screen reader).
+  source.addEventListener('notification', function () {
+    fetch('/desk/notifications/latest.json', { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+      .then(function (r) {
+        return r.ok ? r.json() : null;
+      })
+      .then(function (data) {
+        if (!data) return;
+        var link = document.querySelector('.site-header nav a[href="/desk/notifications"]');
+        if (link) {
+          var badge = link.querySelector('.nav-count');
+          if (!data.unread) {
+            if (badge) badge.parentNode.removeChild(badge);
+          } else {
+            if (!badge) {
+              badge = document.createElement('span');
+              badge.className = 'nav-count';
+              link.appendChild(badge);
+            }
+            badge.innerHTML = '';
+            var before = document.createElement('span');
+            before.className = 'visually-hidden';
+            before.textContent = ', ';
+            var after = document.createElement('span');
+            after.className = 'visually-hidden';
+            after.textContent = ' new';
+            badge.appendChild(before);
+            badge.appendChild(document.createTextNode(String(data.unread)));
+            badge.appendChild(after);
+          }
+        }
+        if (status && data.newest) status.textContent = data.newest.text + '. See Notifications.';
+      })
+      .catch(function () {});
+  });
   source.addEventListener('ready', function () {
     document.body.setAttribute('data-live', 'connected');
   });
