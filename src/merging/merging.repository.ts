@@ -267,6 +267,8 @@ export interface DuplicateSuggestion {
   received_at: Date;
   samePhone: boolean;
   sameEmail: boolean;
+  /** Its phone or email is on the same journalist record (src/journalists) as one of `e`'s. */
+  sameJournalist: boolean;
   /** Words (English stems, stop words left out) the two subjects share. */
   sharedWords: number;
 }
@@ -275,8 +277,9 @@ export interface DuplicateSuggestion {
  * Up to `limit` open enquiries (not merged, not erased) received within `days` of `e` that look
  * like the same request, in one query: the same phone number (also when one enquiry's text
  * carries the other's number, as an email signature does: its last ten digits), the same email
- * address (any case), or subjects sharing at least two words (English stems, stop words left
- * out: no pg_trgm). Same contact first, then most words shared, then nearest in time.
+ * address (any case), a phone or address on the same journalist record (an email, then a call
+ * from the mobile on their record), or subjects sharing at least two words (English stems, stop
+ * words left out: no pg_trgm). Same contact first, then most words shared, then nearest in time.
  */
 export async function suggestDuplicates(
   db: Db | Tx,
@@ -297,10 +300,15 @@ export async function suggestDuplicates(
     received_at: Date;
     same_phone: boolean;
     same_email: boolean;
+    same_journalist: boolean;
     shared: number;
   }>`
     WITH mine AS (SELECT tsvector_to_array(to_tsvector('english', ${e.subject})) AS words,
                          regexp_replace(${e.details}, '\\D', '', 'g') AS digits),
+    -- The journalist record (if any) that either of its contacts is on, and that record's contacts.
+    theirs AS (SELECT k.value FROM journalist_contact k
+                WHERE k.journalist_id IN (SELECT journalist_id FROM journalist_contact
+                                           WHERE value IN (${e.phone}::text, ${email}::text))),
     c AS (
       SELECT o.id, o.reference, o.subject, o.outlet, o.channel, o.received_at,
              (${e.phone}::text IS NOT NULL AND (o.phone = ${e.phone}
@@ -308,6 +316,8 @@ export async function suggestDuplicates(
               OR (o.phone IS NOT NULL AND strpos(mine.digits, right(regexp_replace(o.phone, '\\D', '', 'g'), 10)) > 0))
                AS same_phone,
              (${email}::text IS NOT NULL AND lower(o.email) = ${email}) AS same_email,
+             (o.phone IN (SELECT value FROM theirs) OR lower(o.email) IN (SELECT value FROM theirs)) IS TRUE
+               AS same_journalist,
              cardinality(ARRAY(SELECT unnest(mine.words) INTERSECT
                                SELECT unnest(tsvector_to_array(to_tsvector('english', o.subject)))))::int AS shared
         FROM enquiry o, mine
@@ -316,8 +326,8 @@ export async function suggestDuplicates(
          AND o.received_at >= ${from} AND o.received_at <= ${to}
     )
     SELECT * FROM c
-     WHERE same_phone OR same_email OR shared >= 2
-     ORDER BY (same_phone OR same_email) DESC, shared DESC, abs(extract(epoch FROM received_at - ${e.received_at}::timestamptz)), id
+     WHERE same_phone OR same_email OR same_journalist OR shared >= 2
+     ORDER BY (same_phone OR same_email OR same_journalist) DESC, shared DESC, abs(extract(epoch FROM received_at - ${e.received_at}::timestamptz)), id
      LIMIT ${limit}`.execute(db);
   return r.rows.map((x) => ({
     id: x.id,
@@ -328,6 +338,7 @@ export async function suggestDuplicates(
     received_at: x.received_at,
     samePhone: x.same_phone,
     sameEmail: x.same_email,
+    sameJournalist: x.same_journalist,
     sharedWords: x.shared,
   }));
 }

@@ -41,6 +41,7 @@ function why(s: DuplicateSuggestion): string {
   const reasons = [
     s.samePhone ? 'same phone number' : '',
     s.sameEmail ? 'same email address' : '',
+    s.sameJournalist && !s.samePhone && !s.sameEmail ? 'same journalist record' : '',
     s.sharedWords >= 2 ? `${s.sharedWords} words of the subject in common` : '',
   ].filter(Boolean);
   return reasons.join(', ');

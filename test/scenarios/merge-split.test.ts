@@ -407,6 +407,50 @@ describe('possible duplicates', () => {
     expect(after).not.toContain(`value="${emailed.reference}"`);
   });
 
+  it('suggests an email and a call with nothing in common but the journalist record they are both on', async () => {
+    const phone = newPhone();
+    // Their record has the address and the mobile; the email carries no number at all.
+    await desk.get('/desk/journalists/new');
+    const added = await desk.post('/desk/journalists', {
+      name: 'Rhys Penny',
+      outlets: 'The Courier',
+      phones: phone,
+      emails: 'rhys.penny@courier.example',
+      preferredChannel: '',
+      pressCardCheckedOn: '',
+    });
+    expect(added.status, added.body.slice(0, 300)).toBe(303);
+    const { reference: emailed } = await apiEnquiry({
+      name: 'Rhys Penny',
+      outlet: 'The Courier',
+      email: 'Rhys.Penny@courier.example',
+      subject: 'Council tax arrears figures',
+      details: 'Could you send the latest figures?',
+    });
+    const { reference: texted } = await apiEnquiry({
+      name: 'Rhys Penny',
+      outlet: 'The Courier',
+      phone,
+      subject: 'Swimming pool reopening',
+      details: 'When does it open?',
+    });
+    const page = (await desk.get(`/desk/enquiries/${texted}`)).body;
+    const panel = text(page.slice(page.indexOf('id="duplicates-title"')));
+    expect(panel).toContain(emailed);
+    expect(panel).toContain('same journalist record');
+    // Without the record, the two would have nothing in common.
+    const other = newPhone();
+    const { reference: stranger } = await apiEnquiry({
+      name: 'Someone Else',
+      outlet: 'The Courier',
+      phone: other,
+      subject: 'Bin collections',
+      details: 'Are they late?',
+    });
+    const strangerPage = (await desk.get(`/desk/enquiries/${stranger}`)).body;
+    expect(strangerPage).not.toContain(`value="${emailed}"`);
+  });
+
   it('suggests a similar subject from another number, and nothing unrelated', async () => {
     const a = await apiEnquiry({ phone: newPhone(), subject: 'Lorry fire closes the Northern bypass' });
     const similar = await apiEnquiry({ phone: newPhone(), subject: 'Northern bypass closed after lorry fire?' });
