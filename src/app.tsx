@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
@@ -33,6 +34,21 @@ const ASSETS: Record<string, { body: string; type: string }> = {
   'insert.js': { body: readFileSync(join(ASSETS_DIR, 'insert.js'), 'utf8'), type: 'text/javascript; charset=utf-8' },
   'presence.js': {
     body: readFileSync(join(ASSETS_DIR, 'presence.js'), 'utf8'),
+    type: 'text/javascript; charset=utf-8',
+  },
+  // Passkeys (issue 30): the page script, and @simplewebauthn/browser's bundle (a runtime dependency).
+  'passkey.js': { body: readFileSync(join(ASSETS_DIR, 'passkey.js'), 'utf8'), type: 'text/javascript; charset=utf-8' },
+  'webauthn.js': {
+    body: readFileSync(
+      join(
+        dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')),
+        '..',
+        'dist',
+        'bundle',
+        'index.umd.min.js',
+      ),
+      'utf8',
+    ),
     type: 'text/javascript; charset=utf-8',
   },
 };
@@ -231,6 +247,7 @@ export function createApp(deps: AppDeps) {
       paging: pagingStatus(config),
       noTexts: configKeysWithoutTexts(config),
       health: () => deps.health.read(),
+      identityProvider: () => (deps.oidc?.enabled ? deps.oidc.state() : null),
       metrics: { public: config.metrics.public, token: config.metricsToken },
       log,
     }),

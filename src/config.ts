@@ -281,6 +281,31 @@ export const fileConfigSchema = z.strictObject({
     /** A line whose review date is this many days away or nearer is flagged "review due" in the library (0: only once past). */
     reviewWarnDays: z.number().int().min(0).max(365),
   }),
+  /**
+   * How staff sign in (issue 30): OpenID Connect when OIDC_ISSUER is set (src/desk/oidc.*), and
+   * whether local passwords still work for everyone or only for the named break-glass manager.
+   */
+  identity: z.strictObject({
+    /** "on": every account may use its password; "breakGlassOnly": only `breakGlassEmail` (needs OIDC_ISSUER). */
+    localPasswords: z.enum(['on', 'breakGlassOnly']),
+    /** The one account that may still sign in with a password when `localPasswords` is "breakGlassOnly". */
+    breakGlassEmail: z.email().nullable(),
+    /**
+     * Every local (password) account must also pass a second factor (an authenticator app's code
+     * or a passkey, src/desk/second-factor.*); one without is taken to set one up after its
+     * password and reaches nothing else until it has. OIDC sign-ins are the provider's to protect.
+     */
+    requireSecondFactor: z.boolean(),
+    oidc: z.strictObject({
+      /**
+       * "invite": only an account a manager created (matched by email the first time) may sign in;
+       * "claim": a first sign-in whose role claim maps to officer or manager creates the account.
+       */
+      provisioning: z.enum(['invite', 'claim']),
+      /** The button's words; null: "Sign in with <office.name>". */
+      label: z.string().trim().min(1).max(80).nullable(),
+    }),
+  }),
   outcomes: z.strictObject({
     /**
      * The standard message offered to the journalist when an enquiry is closed with a referral or
@@ -333,6 +358,15 @@ const envSchema = z.object({
     .optional(),
   /** The press office's address, From and Reply-To of every email sent: "Press Office <press.office@example.org>". */
   PRESSDESK_EMAIL_FROM: z.string().min(3).optional(),
+  /** OpenID Connect sign-in (issue 30): the provider's issuer URL; unset, sign-in is by password only. */
+  OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The ID token claim holding roles or groups (a string or a list of strings); "roles" by default (Entra app roles). */
+  OIDC_ROLE_CLAIM: z.string().min(1).default('roles'),
+  /** Comma-separated claim values that mean manager / officer (app role values or group object ids). */
+  OIDC_MANAGER_VALUES: z.string().optional(),
+  OIDC_OFFICER_VALUES: z.string().optional(),
 });
 
 export interface Config extends FileConfig {
@@ -353,6 +387,8 @@ export interface Config extends FileConfig {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** `/metrics` answers requests with `Authorization: Bearer <token>` (and, unless `metrics.public`, only those). */
   metricsToken: string | null;
+  /** OpenID Connect sign-in from OIDC_* (src/desk/oidc.service.ts); null when OIDC_ISSUER is unset. */
+  oidc: OidcSettings | null;
   /** The file's email settings plus the mailbox and SMTP server from the environment. */
   email: FileConfig['email'] & {
     imap: {
@@ -367,6 +403,18 @@ export interface Config extends FileConfig {
     /** False when the mailbox, SMTP or the From address is missing: email is off and the desk says so. */
     configured: boolean;
   };
+}
+
+/** The identity provider Press Desk signs staff in with, from the environment. */
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The ID token claim read for the role. */
+  roleClaim: string;
+  /** Claim values meaning manager (checked first) and officer. */
+  managerValues: string[];
+  officerValues: string[];
 }
 
 /** A configuration problem; `key` names the offending setting so the operator can fix it. */
@@ -462,6 +510,49 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: unkn
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN ?? null,
     email: emailConfig(file.email, e),
+    oidc: oidcConfig(file.identity, e),
+  };
+}
+
+/**
+ * OIDC_* as settings, or null when OIDC_ISSUER is unset. Partial settings stop the start naming
+ * the missing key; so does "breakGlassOnly" without a provider or without the break-glass email
+ * (nobody could sign in). Plain http is refused except on a loopback issuer (a local test provider).
+ */
+function oidcConfig(identity: FileConfig['identity'], e: z.infer<typeof envSchema>): OidcSettings | null {
+  const list = (v: string | undefined) =>
+    (v ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  if (identity.localPasswords === 'breakGlassOnly' && !identity.breakGlassEmail)
+    throw new ConfigError('identity.breakGlassEmail', 'required when identity.localPasswords is "breakGlassOnly"');
+  if (!e.OIDC_ISSUER) {
+    for (const key of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_MANAGER_VALUES', 'OIDC_OFFICER_VALUES'] as const)
+      if (e[key]) throw new ConfigError('OIDC_ISSUER', `required when ${key} is set`);
+    if (identity.localPasswords === 'breakGlassOnly')
+      throw new ConfigError('OIDC_ISSUER', 'required when identity.localPasswords is "breakGlassOnly"');
+    return null;
+  }
+  const issuer = new URL(e.OIDC_ISSUER);
+  if (issuer.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname))
+    throw new ConfigError('OIDC_ISSUER', 'must be an https:// URL');
+  if (!e.OIDC_CLIENT_ID) throw new ConfigError('OIDC_CLIENT_ID', 'required when OIDC_ISSUER is set');
+  if (!e.OIDC_CLIENT_SECRET) throw new ConfigError('OIDC_CLIENT_SECRET', 'required when OIDC_ISSUER is set');
+  const managerValues = list(e.OIDC_MANAGER_VALUES);
+  const officerValues = list(e.OIDC_OFFICER_VALUES);
+  if (!managerValues.length && !officerValues.length)
+    throw new ConfigError(
+      'OIDC_OFFICER_VALUES',
+      'OIDC_OFFICER_VALUES or OIDC_MANAGER_VALUES is required when OIDC_ISSUER is set (without them nobody may sign in)',
+    );
+  return {
+    issuer: e.OIDC_ISSUER,
+    clientId: e.OIDC_CLIENT_ID,
+    clientSecret: e.OIDC_CLIENT_SECRET,
+    roleClaim: e.OIDC_ROLE_CLAIM,
+    managerValues,
+    officerValues,
   };
 }
 

@@ -78,6 +78,8 @@ export const KERNEL_KEPT: Readonly<Record<string, string>> = {
   'app_user.name': 'staff accounts: kept while they work here (deactivated, not erased)',
   'app_user.email': 'staff accounts: kept while they work here (deactivated, not erased)',
   'app_user.mobile': 'staff accounts: kept while they work here (deactivated, not erased)',
+  'user_session.client_address':
+    "the coarse network (IPv4 /24, IPv6 /64) a staff session signed in from, for the account page's list; a staff member's own, deleted with the session row",
   'audit_log.user_email': 'who on the staff acted; the audit log is append-only',
   'audit_log.detail':
     'what a staff action changed (ids, settings, staff names and numbers); the audit log is append-only',

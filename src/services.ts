@@ -13,10 +13,12 @@ import { HoldingLines } from './incidents/holding-line.service.js';
 import { IncidentSummaries } from './incidents/incident-summary.service.js';
 import { DeadlineWatch } from './deadlines/deadline.service.js';
 import { AuthService } from './desk/auth.service.js';
+import { OidcService } from './desk/oidc.service.js';
 import { CaseworkService } from './desk/casework.service.js';
 import { LiveFeed } from './desk/live-feed.js';
 import { NotificationService } from './notifications/notifications.service.js';
 import { PresenceService } from './desk/presence.service.js';
+import { SecondFactorService } from './desk/second-factor.service.js';
 import { UserService } from './desk/users.service.js';
 import { EnquiryService } from './enquiries/enquiries.service.js';
 import { IntakeAcknowledgements } from './enquiries/acknowledgement.js';
@@ -73,10 +75,14 @@ export interface Services {
   inboundSms: InboundSmsService;
   users: UserService;
   auth: AuthService;
+  /** Sign-in through the organisation's OpenID Connect provider (issue 30, src/desk/oidc.*); off without OIDC_ISSUER. */
+  oidc: OidcService;
   casework: CaseworkService;
   live: LiveFeed;
   /** Who else has an enquiry open on the desk, and the stale-send guard (issue 29, src/desk/presence.*). */
   presence: PresenceService;
+  /** The second factor of local accounts: app codes, recovery codes, passkeys (issue 30, src/desk/second-factor.*). */
+  secondFactor: SecondFactorService;
   reports: ReportsService;
   digest: DigestService;
   privacy: PrivacyService;
@@ -212,8 +218,9 @@ export function buildServices(base: {
     topics,
     acknowledgements,
   });
-  const users = new UserService({ db, clock });
-  const auth = new AuthService({ db, pool: base.pool, clock, config, email: emailOut });
+  // `ends: live`: ending someone's sessions closes their open live streams in every process at once.
+  const users = new UserService({ db, clock, ends: live });
+  const auth = new AuthService({ db, pool: base.pool, clock, config, email: emailOut, ends: live });
   const journalistUpdates = new JournalistUpdates({ config, email: emailOut });
   // Assignments and mentions tell the colleague, live in their open queue (`live`: the NOTIFY is in the transaction).
   const notifications = new NotificationService({ db, clock, config, live });
@@ -307,9 +314,11 @@ export function buildServices(base: {
     inboundSms,
     users,
     auth,
+    oidc: new OidcService({ db, clock, config, auth, ends: live, log }),
     casework,
     live,
     presence: new PresenceService({ db, clock, live, log }),
+    secondFactor: new SecondFactorService({ db, pool: base.pool, clock, config, ends: live }),
     reports,
     digest,
     privacy,

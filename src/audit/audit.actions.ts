@@ -7,7 +7,17 @@ export type AuditAction =
   | 'login'
   | 'logout'
   | 'login.locked'
+  | 'second_factor.added'
+  | 'second_factor.removed'
+  | 'second_factor.reset'
+  | 'second_factor.recovery_used'
+  | 'second_factor.recovery_regenerated'
+  | 'second_factor.failed'
+  | 'login.failed'
+  | 'session.ended'
   | 'user.created'
+  | 'user.provisioned'
+  | 'user.role_from_claim'
   | 'user.disabled'
   | 'user.enabled'
   | 'user.password_reset'
@@ -96,7 +106,17 @@ export const ACTION_LABEL = {
   login: 'Signed in',
   logout: 'Signed out',
   'login.locked': 'Locked sign-in to an account after wrong passwords from many addresses',
+  'second_factor.added': 'Added a second factor (an authenticator app or a passkey) to their account',
+  'second_factor.removed': 'Removed a second factor from their account',
+  'second_factor.reset': 'Reset someone’s second factor (they were signed out)',
+  'second_factor.recovery_used': 'Signed in with a recovery code',
+  'second_factor.recovery_regenerated': 'Made new recovery codes (the old ones stopped working)',
+  'second_factor.failed': 'Gave a wrong second factor when signing in',
+  'login.failed': 'Failed to sign in (wrong password, disabled or unknown account)',
+  'session.ended': 'Signed out one of their sessions, or everywhere else',
   'user.created': 'Added a user',
+  'user.provisioned': "Account created at its first sign-in through the organisation's identity provider",
+  'user.role_from_claim': "Role changed by the organisation's identity provider (the role claim at sign-in)",
   'user.disabled': 'Disabled a user',
   'user.enabled': 'Enabled a user',
   'user.password_reset': 'Set a new password',

@@ -12,6 +12,7 @@ import type { Actor } from '../audit/audit.repository.js';
 import type { AppUser } from '../desk/desk.tables.js';
 import { findUserByEmail } from '../web/users.repository.js';
 import { UserService } from '../desk/users.service.js';
+import { notifySessionsEnded } from '../desk/live-feed.js';
 import {
   loadConfigOrReport,
   parseCommand,
@@ -165,7 +166,13 @@ async function main(argv: string[]): Promise<number> {
   if (!config) return 1;
   try {
     await withDatabase(config, (db) =>
-      run(req, new UserService({ db, clock: systemClock }), db, (line) => process.stdout.write(`${line}\n`)),
+      run(
+        req,
+        // A user disabled or reset here is signed out of their open live streams at once too.
+        new UserService({ db, clock: systemClock, ends: { sessionsEnded: notifySessionsEnded } }),
+        db,
+        (line) => process.stdout.write(`${line}\n`),
+      ),
     );
     return 0;
   } catch (err) {

@@ -1,5 +1,5 @@
 import type { DeskSession } from '../web/session.js';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Clock } from '../clock.js';
@@ -9,9 +9,12 @@ import { AppError } from '../http/errors.js';
 import type { EmailOut } from '../email/email-out.service.js';
 import { audit, type Actor } from '../audit/audit.repository.js';
 import { isKnownDevice, rememberDevice } from './devices.repository.js';
+import type { NewUserSession } from '../web/staff.tables.js';
 import type { AppUser, UserSession } from './desk.tables.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import * as sessions from './sessions.repository.js';
+import { coarseAddress, describeDevice, type SessionEndsPort } from './sessions.service.js';
+import { auditSignIn, auditSignInFailed, auditSignOut, type SignInMethod } from './sign-in-audit.js';
 import { findUserByEmail, listActiveUsers, replacePasswordHash } from '../web/users.repository.js';
 
 /** SHA-256 of a session token: what the database keeps instead of the token. */
@@ -49,6 +52,8 @@ export class AuthService {
       clock: Clock;
       config: Pick<Config, 'desk'>;
       email?: Pick<EmailOut, 'notice'>;
+      /** Closes the signed-out session's live streams in every process at once (issue 30, item 3). */
+      ends?: SessionEndsPort;
     },
   ) {
     const l = deps.config.desk.loginRateLimit;
@@ -166,7 +171,23 @@ export class AuthService {
     password: string,
     ip: string,
     deviceToken?: string,
+    userAgent?: string,
   ): Promise<DeskSession & { deviceToken: string }> {
+    const { user, known } = await this.checkPassword(email, password, ip, deviceToken);
+    return this.openSession(user, ip, known, deviceToken, undefined, userAgent);
+  }
+
+  /**
+   * The password step of `login()` alone, with every sign-in limit: the account and whether
+   * `deviceToken` is a browser it signed in from before. Opens no session, so a second factor
+   * (second-factor.service.ts) can be asked for before `openSession()`.
+   */
+  async checkPassword(
+    email: string,
+    password: string,
+    ip: string,
+    deviceToken?: string,
+  ): Promise<{ user: AppUser; known: boolean }> {
     // Keys are hashes: an email can be longer than the counter table's key, and staff emails
     // need not sit in it.
     const accountKey = hashToken(email.trim().toLowerCase());
@@ -181,6 +202,15 @@ export class AuthService {
     const ok = await verifyPassword(password, user?.password_hash ?? dummyHash());
     if (!user || !ok || !user.active) {
       await this.countFailedAddress(accountKey, pairKey, user);
+      // Audited with the address (issue 30, item 3); a rate-limited try is not (a flood would
+      // flood the log; the lock-out has its own entry). See sign-in-audit.ts for what is kept.
+      await auditSignInFailed(this.deps.db, {
+        at: this.deps.clock(),
+        ip,
+        method: 'password',
+        account: user,
+        reason: !user ? 'unknown account' : !ok ? 'wrong password' : 'account disabled',
+      });
       throw new AppError('unauthenticated', 'The email address or password is not right');
     }
     // A successful sign-in does not count against the address (an office behind one NAT signs
@@ -191,24 +221,46 @@ export class AuthService {
     // only moment it is (issue 12, finding 12).
     if (needsRehash(user.password_hash))
       await replacePasswordHash(this.deps.db, user.id, user.password_hash, await hashPassword(password));
+    return { user, known };
+  }
+
+  /**
+   * Opens a new session for `user` once every step of sign-in passed (`checkPassword()`, then any
+   * second factor, named by `secondFactor` in the audit entry), and remembers the browser.
+   */
+  async openSession(
+    user: AppUser,
+    ip: string,
+    known: boolean,
+    deviceToken?: string,
+    secondFactor?: string,
+    userAgent?: string,
+    /** How the account was proved: 'oidc' for the identity provider (oidc.service.ts). */
+    method: SignInMethod = 'password',
+  ): Promise<DeskSession & { deviceToken: string }> {
     const now = this.deps.clock();
     const token = randomBytes(32).toString('base64url');
-    const session: UserSession = {
+    const session: UserSession & NewUserSession = {
+      id: randomUUID(),
       token_hash: hashToken(token),
       user_id: user.id,
       csrf_token: randomBytes(24).toString('base64url'),
       created_at: now,
       last_seen_at: now,
       expires_at: new Date(now.getTime() + this.deps.config.desk.sessionAbsoluteHours * 3_600_000),
+      // Only a short description and the network: the account page's "where you are signed in".
+      device: describeDevice(userAgent),
+      client_address: coarseAddress(ip),
     };
     await sessions.insertSession(this.deps.db, session);
     const device = known && deviceToken ? deviceToken : randomBytes(32).toString('base64url');
     await rememberDevice(this.deps.db, user.id, hashToken(device), now, this.knownSince(now));
-    await audit(this.deps.db, {
+    await auditSignIn(this.deps.db, {
       at: now,
-      actor: { userId: user.id, email: user.email },
-      action: 'login',
-      detail: { ip, knownDevice: known },
+      user,
+      ip,
+      method,
+      detail: { knownDevice: known, ...(secondFactor ? { secondFactor } : {}) },
     });
     return { token, session, user, deviceToken: device };
   }
@@ -244,13 +296,12 @@ export class AuthService {
     return now.getTime() - session.last_seen_at.getTime() > this.deps.config.desk.sessionIdleMinutes * 60_000;
   }
 
-  /** Ends a session server-side (logout). */
-  async logout(s: DeskSession): Promise<void> {
-    await sessions.deleteSession(this.deps.db, s.session.token_hash);
-    await audit(this.deps.db, {
-      at: this.deps.clock(),
-      actor: { userId: s.user.id, email: s.user.email },
-      action: 'logout',
+  /** Ends a session server-side (logout from `ip`): audited, and its live streams in every process close at once. */
+  async logout(s: DeskSession, ip = 'unknown'): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      await sessions.deleteSession(tx, s.session.token_hash);
+      await auditSignOut(tx, { at: this.deps.clock(), user: s.user, ip });
+      await this.deps.ends?.sessionsEnded(tx, [s.user.id]);
     });
   }
 }

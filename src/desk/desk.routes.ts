@@ -7,7 +7,9 @@ import type { Db } from '../db/database.js';
 import type { DeskPages } from '../feature.js';
 import { pagingStatus } from '../oncall/paging-status.js';
 import { deskSession, requireManager, requireSession, type DeskEnv, type DeskNavLink } from '../web/session.js';
-import { authRoutes } from './auth.routes.js';
+import { authRoutes, safeNext } from './auth.routes.js';
+import { oidcRoutes } from './oidc.routes.js';
+import type { OidcService } from './oidc.service.js';
 import type { DeskNotice } from '../web/layout.js';
 import type { AuthService } from './auth.service.js';
 import { caseworkRoutes } from './casework.routes.js';
@@ -18,6 +20,14 @@ import { queueRoutes } from './queue.routes.js';
 import { presenceRoutes } from './presence.routes.js';
 import type { PresenceService } from './presence.service.js';
 import { accountRoutes } from './users.routes.js';
+import {
+  secondFactorAccountRoutes,
+  secondFactorGuard,
+  secondFactorLoginRoutes,
+  secondFactorManagerRoutes,
+  secondFactorStep,
+} from './second-factor.routes.js';
+import type { SecondFactorService } from './second-factor.service.js';
 import type { DigestService } from '../reports/digest.service.js';
 
 /** The desk's own pages only managers may reach (under /desk): the staff accounts and the audit log. */
@@ -63,6 +73,10 @@ export interface DeskDeps extends ManagerRouteDeps {
   signOff: SignOffService;
   /** Who else has an enquiry open, and the stale-send guard (issue 29). */
   presence: PresenceService;
+  /** Sign-in through the organisation's OpenID Connect provider (issue 30; off without OIDC_ISSUER). */
+  oidc?: OidcService;
+  /** The second factor of local accounts (issue 30, item 2). */
+  secondFactor: SecondFactorService;
 }
 
 /**
@@ -73,7 +87,20 @@ export interface DeskDeps extends ManagerRouteDeps {
  */
 export function deskRoutes<S extends DeskDeps>(deps: S, pages: readonly DeskPages<S>[]) {
   const app = new Hono<DeskEnv>();
-  app.route('/', authRoutes({ auth: deps.auth, users: deps.users, config: deps.config }));
+  app.route(
+    '/',
+    authRoutes({
+      auth: deps.auth,
+      users: deps.users,
+      config: deps.config,
+      oidc: deps.oidc,
+      secondFactor: secondFactorStep(deps),
+    }),
+  );
+  // The second step of a password sign-in (public: a right password is not yet a session).
+  app.route('/', secondFactorLoginRoutes(deps));
+  // Sign-in through the organisation's identity provider (issue 30): public like the sign-in page.
+  if (deps.config.oidc && deps.oidc) app.route('/', oidcRoutes({ oidc: deps.oidc, config: deps.config, safeNext }));
   app.use('*', requireSession(deps.auth));
   const fixed = deskNotices(deps.config);
   const sources = pages.flatMap((p) => (p.notices ? [p.notices(deps)] : []));
@@ -107,6 +134,10 @@ export function deskRoutes<S extends DeskDeps>(deps: S, pages: readonly DeskPage
     app.use(area, requireManager);
     app.use(`${area}/*`, requireManager);
   }
+  // A session that must first set up a second factor (identity.requireSecondFactor) reaches only that.
+  app.use('*', secondFactorGuard(deps));
+  app.route('/', secondFactorAccountRoutes(deps));
+  app.route('/', secondFactorManagerRoutes(deps));
   app.route('/', queueRoutes(deps));
   app.route('/', caseworkRoutes(deps));
   app.route('/', presenceRoutes(deps));

@@ -14,10 +14,21 @@ type Listener = (event: LiveEvent) => void;
 type PresenceListener = (reference: string) => void;
 /** A member of staff (`userId`) has a new desk notification (issue 29, item 4). */
 type NoticeListener = (userId: string) => void;
+/** Sessions of a member of staff (`userId`) were ended (issue 30, item 3): their open streams re-check theirs now. */
+type SessionEndListener = (userId: string) => void;
 
 const CHANNEL = 'pressdesk_enquiry';
 /** References per NOTIFY: a payload must stay under PostgreSQL's 8000 bytes. */
 const REFERENCES_PER_NOTIFY = 200;
+
+/**
+ * LiveFeed's `sessionsEnded` without a LiveFeed: for a process that only sends (the `user`
+ * command), so a user it disables or resets is signed out of open streams at once too.
+ */
+export async function notifySessionsEnded(tx: Tx, userIds: readonly string[]): Promise<void> {
+  if (!userIds.length) return;
+  await sql`SELECT pg_notify(${CHANNEL}, ${JSON.stringify({ references: [], sessionsEnded: userIds })})`.execute(tx);
+}
 
 /**
  * New-enquiry notifications between web processes. Receiving: one LISTEN connection to
@@ -42,6 +53,7 @@ export class LiveFeed {
   private readonly unannouncedPresence: string[] = [];
   private readonly presenceListeners = new Set<PresenceListener>();
   private readonly noticeListeners = new Set<NoticeListener>();
+  private readonly sessionEndListeners = new Set<SessionEndListener>();
   private announcing: Promise<void> | null = null;
 
   constructor(private readonly deps: { url: string; log: Logger; pool: pg.Pool }) {}
@@ -109,6 +121,24 @@ export class LiveFeed {
     return () => this.noticeListeners.delete(fn);
   }
 
+  /**
+   * Tells every process that sessions of `userIds` were ended (disabled, role changed, password
+   * reset, signed out), so their open streams check their session now instead of at the next
+   * `desk.liveQueue.sessionCheckSeconds` (which stays the safety net: a NOTIFY lost with the LISTEN
+   * connection). Sent in the caller's transaction: it arrives once the sessions are gone. Carries
+   * user ids only, never a token or its hash. A process not yet upgraded ignores `sessionsEnded`.
+   */
+  sessionsEnded(tx: Tx, userIds: readonly string[]): Promise<void> {
+    return notifySessionsEnded(tx, userIds);
+  }
+
+  /** Subscribes to ended sessions (see `sessionsEnded`); returns the unsubscribe function. Connects on first use. */
+  subscribeSessionEnds(fn: SessionEndListener): () => void {
+    this.sessionEndListeners.add(fn);
+    void this.ensureConnected();
+    return () => this.sessionEndListeners.delete(fn);
+  }
+
   private async sendAnnouncements(): Promise<void> {
     while (this.unannounced.length || this.unannouncedChanges.length || this.unannouncedPresence.length) {
       // Every kind shares one NOTIFY; the whole payload stays under REFERENCES_PER_NOTIFY references.
@@ -168,6 +198,7 @@ export class LiveFeed {
       let changed: string[];
       let presence: string[];
       let notified: string[];
+      let sessionsEnded: string[];
       try {
         const body = JSON.parse(msg.payload) as {
           references?: unknown;
@@ -175,6 +206,7 @@ export class LiveFeed {
           changed?: unknown;
           presence?: unknown;
           notified?: unknown;
+          sessionsEnded?: unknown;
         };
         // `reference` alone is what the old insert trigger sent (a process not yet upgraded).
         references = Array.isArray(body.references)
@@ -185,6 +217,7 @@ export class LiveFeed {
         changed = Array.isArray(body.changed) ? body.changed.map(String) : [];
         presence = Array.isArray(body.presence) ? body.presence.map(String) : [];
         notified = Array.isArray(body.notified) ? body.notified.map(String) : [];
+        sessionsEnded = Array.isArray(body.sessionsEnded) ? body.sessionsEnded.map(String) : [];
       } catch (err) {
         this.deps.log.warn({ err, payload: msg.payload }, 'bad enquiry notification');
         return;
@@ -193,6 +226,7 @@ export class LiveFeed {
       for (const reference of changed) for (const fn of this.listeners) fn({ reference, changed: true });
       for (const reference of presence) for (const fn of this.presenceListeners) fn(reference);
       for (const userId of notified) for (const fn of this.noticeListeners) fn(userId);
+      for (const userId of sessionsEnded) for (const fn of this.sessionEndListeners) fn(userId);
     });
     client.on('error', (err) => {
       this.deps.log.warn({ err }, 'live feed connection lost; reconnecting');

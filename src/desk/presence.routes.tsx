@@ -7,6 +7,7 @@ import type { Db } from '../db/database.js';
 import { AppError } from '../http/errors.js';
 import { deskSession, type DeskEnv } from '../web/session.js';
 import type { AuthService } from './auth.service.js';
+import type { LiveFeed } from './live-feed.js';
 import { HEARTBEAT_SECONDS, isWritingIn, type PresenceService } from './presence.service.js';
 import { presentLine, presenceText } from './presence.views.js';
 
@@ -26,6 +27,8 @@ export function presenceRoutes(deps: {
   config: Pick<Config, 'desk'>;
   auth: Pick<AuthService, 'stillLive'>;
   presence: PresenceService;
+  /** Ended sessions (issue 30, item 3): a stream of one closes at once, not at its next check. */
+  live?: Pick<LiveFeed, 'subscribeSessionEnds'>;
 }) {
   const app = new Hono<DeskEnv>();
   /** Presence streams open in this process, per session (token hash). */
@@ -90,8 +93,17 @@ export function presenceRoutes(deps: {
         pending = true;
         wake?.();
       });
+      // This user's sessions were ended in some process: check this one at the next turn of the loop.
+      let checkNow = false;
+      const unended =
+        deps.live?.subscribeSessionEnds((userId) => {
+          if (userId !== session.user.id) return;
+          checkNow = true;
+          wake?.();
+        }) ?? (() => undefined);
       stream.onAbort(() => {
         unsubscribe();
+        unended();
         wake?.();
       });
       const sessionEnded = async () => !(await deps.auth.stillLive(session).catch(() => true));
@@ -116,13 +128,14 @@ export function presenceRoutes(deps: {
           }
           await new Promise<void>((resolve) => {
             wake = resolve;
-            if (pending) resolve();
+            if (pending || checkNow) resolve();
             // Re-read every heartbeat: an officer whose page died without a goodbye expires.
             setTimeout(resolve, Math.min(HEARTBEAT_SECONDS, sessionCheckSeconds) * 1000).unref();
           });
           wake = null;
           if (stream.aborted) break;
-          if (Date.now() - lastSessionCheck >= sessionCheckSeconds * 1000) {
+          if (checkNow || Date.now() - lastSessionCheck >= sessionCheckSeconds * 1000) {
+            checkNow = false;
             lastSessionCheck = Date.now();
             if (await sessionEnded()) break;
           }
@@ -130,6 +143,7 @@ export function presenceRoutes(deps: {
         }
       } finally {
         unsubscribe();
+        unended();
         const left = (openStreams.get(key) ?? 1) - 1;
         if (left > 0) openStreams.set(key, left);
         else openStreams.delete(key);

@@ -346,9 +346,18 @@ export function queueRoutes(deps: {
         queued.push({ event: 'notification', data: '{}' });
         wake?.();
       });
+      // This user's sessions were ended in some process (disabled, new role, password reset, signed
+      // out; issue 30, item 3): check this one now, not at the next `sessionCheckSeconds`.
+      let checkNow = false;
+      const unended = deps.live.subscribeSessionEnds((userId) => {
+        if (userId !== session.user.id) return;
+        checkNow = true;
+        wake?.();
+      });
       stream.onAbort(() => {
         unsubscribe();
         unnotice();
+        unended();
         wake?.();
       });
       // Ends the stream once the session has (sign-out, expiry, disabled, password reset). A
@@ -363,10 +372,11 @@ export function queueRoutes(deps: {
           // Arrivals, and every `sessionCheckSeconds` (a keep-alive comment for proxies, too).
           await new Promise<void>((resolve) => {
             wake = resolve;
-            if (queued.length) resolve();
+            if (queued.length || checkNow) resolve();
             setTimeout(resolve, sessionCheckSeconds * 1000).unref();
           });
           wake = null;
+          checkNow = false;
           if (stream.aborted || (await sessionEnded())) break;
           if (!queued.length) await stream.write(': keep-alive\n\n');
           while (queued.length) await stream.writeSSE(queued.shift()!);
@@ -374,6 +384,7 @@ export function queueRoutes(deps: {
       } finally {
         unsubscribe();
         unnotice();
+        unended();
         const left = (openStreams.get(key) ?? 1) - 1;
         if (left > 0) openStreams.set(key, left);
         else openStreams.delete(key);

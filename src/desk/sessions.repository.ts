@@ -1,8 +1,17 @@
 import type { Db, Tx } from '../db/database.js';
+import type { NewUserSession } from '../web/staff.tables.js';
 import type { AppUser, UserSession } from './desk.tables.js';
 
-/** Stores a new session. */
-export async function insertSession(db: Db | Tx, row: UserSession): Promise<void> {
+/**
+ * Stores a new session, and drops the user's sessions that expired by its start: nothing else
+ * removes an expired row, and each keeps a device and a network (issue 30, item 3).
+ */
+export async function insertSession(db: Db | Tx, row: NewUserSession): Promise<void> {
+  await db
+    .deleteFrom('user_session')
+    .where('user_id', '=', row.user_id)
+    .where('expires_at', '<=', row.created_at)
+    .execute();
   await db.insertInto('user_session').values(row).execute();
 }
 
@@ -60,9 +69,28 @@ export async function deleteSession(db: Db | Tx, tokenHash: string): Promise<voi
   await db.deleteFrom('user_session').where('token_hash', '=', tokenHash).execute();
 }
 
-/** Ends every session of a user (disabled, or password reset). */
-export async function deleteUserSessions(db: Db | Tx, userId: string): Promise<void> {
-  await db.deleteFrom('user_session').where('user_id', '=', userId).execute();
+/** Ends every session of a user (disabled, role changed, or password reset). Returns how many ended. */
+export async function deleteUserSessions(db: Db | Tx, userId: string): Promise<number> {
+  const r = await db.deleteFrom('user_session').where('user_id', '=', userId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** A user's sessions not yet expired, most recently used first (the account page's list; idle ones are the caller's to judge). */
+export async function listUserSessions(db: Db | Tx, userId: string, now: Date): Promise<UserSession[]> {
+  return db
+    .selectFrom('user_session')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', now)
+    .orderBy('last_seen_at', 'desc')
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+/** Ends the session `id` if it is `userId`'s (nobody ends another's session by its id). Returns whether one ended. */
+export async function deleteUserSessionById(db: Db | Tx, userId: string, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('user_session').where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
 }
 
 /** Ends every session of a user but the one with `keepTokenHash` (they changed their own password there). Returns how many ended. */

@@ -1,9 +1,14 @@
 import { Hono, type Context } from 'hono';
+import { deleteCookie } from 'hono/cookie';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { clientIp } from '../http/client-ip.js';
 import { validationFields } from '../http/errors.js';
-import { deskSession, type DeskEnv } from '../web/session.js';
+import { SESSION_COOKIE, deskSession, type DeskEnv } from '../web/session.js';
 import type { FormProblem } from '../web/forms.js';
 import { actorOf, formFields, rowId } from '../web/handlers.js';
+import { SessionService, type SessionEndsPort } from './sessions.service.js';
 import type { UserService } from './users.service.js';
 import { AccountPage, UsersPage } from './users.views.js';
 
@@ -15,11 +20,14 @@ const USER_NOTICES: Record<string, string> = {
   password: 'The new password has been set. They have been signed out and sign in with it.',
   updated: 'User updated.',
   'updated-out': 'User updated and deactivated: they have been signed out.',
+  'updated-role': 'User updated with a new role: they have been signed out, and sign in again to use it.',
 };
 
 // The own-password page's confirmations, likewise by key.
 const ACCOUNT_NOTICES: Record<string, string> = {
   password: 'Password changed; your other sessions were signed out.',
+  'session-ended': 'That session has been signed out.',
+  'others-ended': 'You have been signed out everywhere else.',
 };
 
 // Passwords are dropped from the values shown again: a refused form never echoes one.
@@ -89,8 +97,9 @@ export function usersRoutes(deps: { config: Pick<Config, 'office'>; users: UserS
   app.post('/users/:id', async (c) => {
     const id = rowId(c, 'user');
     const body = await formFields(c);
-    let active = true;
+    let done = 'updated';
     try {
+      const roleBefore = (await deps.users.find(id))?.role;
       const user = await deps.users.update(
         id,
         {
@@ -102,11 +111,13 @@ export function usersRoutes(deps: { config: Pick<Config, 'office'>; users: UserS
         },
         actorOf(c),
       );
-      active = user.active;
+      // Either ended their sessions (UserService.update): say so.
+      if (!user.active) done = 'updated-out';
+      else if (roleBefore && roleBefore !== user.role) done = 'updated-role';
     } catch (err) {
       return refused(c, err, (errors) => ({ form: 'edit', rowId: id, errors, values: withoutPassword(body) }));
     }
-    return c.redirect(`/desk/users?done=${active ? 'updated' : 'updated-out'}#user-row-${id}`, 303);
+    return c.redirect(`/desk/users?done=${done}#user-row-${id}`, 303);
   });
 
   app.post('/users/:id/password', async (c) => {
@@ -130,15 +141,33 @@ export function usersRoutes(deps: { config: Pick<Config, 'office'>; users: UserS
 
 /**
  * `/desk/account`: every signed-in user's own account, where they change their own password
- * (the current one required; their other sessions end). Not a manager area.
+ * (the current one required; their other sessions end) and see and end where they are signed in
+ * (`…/sessions/:id/end`, `…/sessions/end-others`; issue 30, item 3). Not a manager area.
  */
-export function accountRoutes(deps: { config: Pick<Config, 'office'>; users: UserService }) {
+export function accountRoutes(deps: {
+  config: Pick<Config, 'office' | 'desk' | 'intake'>;
+  users: UserService;
+  db: Db;
+  clock: Clock;
+  live?: SessionEndsPort;
+}) {
   const app = new Hono<DeskEnv>();
+  const sessions = new SessionService({ db: deps.db, clock: deps.clock, config: deps.config, ends: deps.live });
+  const ip = (c: Context) => clientIp(c, deps.config.intake.trustProxyHops);
 
   async function render(c: Context<DeskEnv>, status: 200 | 422, problem?: FormProblem, notice?: string) {
+    const session = deskSession(c);
+    const mine = await sessions.listOwn(session);
     c.status(status);
     return c.html(
-      <AccountPage session={deskSession(c)} office={deps.config.office} notice={notice} problem={problem} />,
+      <AccountPage
+        session={session}
+        office={deps.config.office}
+        notice={notice}
+        problem={problem}
+        sessions={mine}
+        now={deps.clock()}
+      />,
     );
   }
 
@@ -155,6 +184,20 @@ export function accountRoutes(deps: { config: Pick<Config, 'office'>; users: Use
       return render(c, 422, { form: 'password', errors: f, values: {} });
     }
     return c.redirect('/desk/account?done=password', 303);
+  });
+
+  app.post('/account/sessions/end-others', async (c) => {
+    await sessions.endOthers(deskSession(c), ip(c));
+    return c.redirect('/desk/account?done=others-ended#sessions-title', 303);
+  });
+
+  app.post('/account/sessions/:id/end', async (c) => {
+    const { wasCurrent } = await sessions.endOwn(deskSession(c), c.req.param('id'), ip(c));
+    if (wasCurrent) {
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.redirect('/desk/login', 303);
+    }
+    return c.redirect('/desk/account?done=session-ended#sessions-title', 303);
   });
 
   return app;

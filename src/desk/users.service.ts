@@ -5,6 +5,7 @@ import { audit, countRecent, type Actor } from '../audit/audit.repository.js';
 import type { AppUser } from './desk.tables.js';
 import { hashPassword, verifyPassword } from './password.js';
 import * as sessions from './sessions.repository.js';
+import type { SessionEndsPort } from './sessions.service.js';
 import * as repo from '../web/users.repository.js';
 import { editUserForm, newUserForm, ownPasswordForm, resetPasswordForm } from './users.forms.js';
 
@@ -19,7 +20,21 @@ const OWN_PASSWORD_WINDOW_MS = 15 * 60_000;
 
 /** Staff accounts: created by a manager (or the shell, or from the environment on first start), disabled, reset. */
 export class UserService {
-  constructor(private readonly deps: { db: Db; clock: Clock }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      clock: Clock;
+      /** Closes the live streams of ended sessions in every web process at once (issue 30, item 3). */
+      ends?: SessionEndsPort;
+    },
+  ) {}
+
+  /** Ends every session of `userId` in `tx`, and tells every process's open streams at commit. Returns how many ended. */
+  private async endSessions(tx: Tx, userId: string): Promise<number> {
+    const ended = await sessions.deleteUserSessions(tx, userId);
+    await this.deps.ends?.sessionsEnded(tx, [userId]);
+    return ended;
+  }
 
   /** Creates a user. Throws a validation AppError naming each bad field (`newUserForm`), or the email taken. */
   async create(input: NewUserInput, actor: Actor): Promise<AppUser> {
@@ -74,7 +89,7 @@ export class UserService {
     });
   }
 
-  /** Disables (or re-enables) a user; disabling ends their sessions at once. Never the last active manager. */
+  /** Disables (or re-enables) a user; disabling ends their sessions and live streams at once. Never the last active manager. */
   async setActive(userId: string, active: boolean, actor: Actor): Promise<AppUser> {
     if (!active && actor.userId === userId)
       throw new AppError('validation', 'You cannot disable yourself', {
@@ -88,12 +103,12 @@ export class UserService {
         });
       const user = await repo.updateUser(tx, userId, { active, at: now });
       if (!user) throw new AppError('not_found', 'No such user');
-      if (!active) await sessions.deleteUserSessions(tx, userId);
+      const ended = active ? 0 : await this.endSessions(tx, userId);
       await audit(tx, {
         at: now,
         actor,
         action: active ? 'user.enabled' : 'user.disabled',
-        detail: { userId, email: user.email },
+        detail: { userId, email: user.email, ...(active ? {} : { sessionsEnded: ended }) },
       });
       return user;
     });
@@ -107,8 +122,13 @@ export class UserService {
     return this.deps.db.transaction().execute(async (tx) => {
       const user = await repo.updateUser(tx, userId, { password_hash: hash, at: now });
       if (!user) throw new AppError('not_found', 'No such user');
-      await sessions.deleteUserSessions(tx, userId);
-      await audit(tx, { at: now, actor, action: 'user.password_reset', detail: { userId, email: user.email } });
+      const ended = await this.endSessions(tx, userId);
+      await audit(tx, {
+        at: now,
+        actor,
+        action: 'user.password_reset',
+        detail: { userId, email: user.email, sessionsEnded: ended },
+      });
       return user;
     });
   }
@@ -131,10 +151,11 @@ export class UserService {
 
   /**
    * A manager's edit of an account (`editUserForm`): name, email, mobile (optional, any format
-   * libphonenumber-js reads; stored E.164), role and whether it is active. Deactivating ends the
-   * user's sessions; the last active manager can be neither demoted nor deactivated, and nobody
-   * deactivates themselves. Every problem at once: AppError('validation') with `fields` keyed
-   * `name`, `email`, `mobile`, `role`, `active`. Audited with what changed.
+   * libphonenumber-js reads; stored E.164), role and whether it is active. Deactivating or a new
+   * role ends the user's sessions and live streams at once (they sign in again with it); the
+   * last active manager can be neither demoted nor deactivated, and nobody deactivates themselves.
+   * Every problem at once: AppError('validation') with `fields` keyed `name`, `email`, `mobile`,
+   * `role`, `active`. Audited with what changed (and how many sessions ended).
    */
   async update(userId: string, input: EditUserInput, actor: Actor): Promise<AppUser> {
     const checked = editUserForm.validate(input);
@@ -162,12 +183,19 @@ export class UserService {
       }
       const user = await repo.updateUser(tx, userId, { name, email, mobile, role, active, at: now });
       if (!user) throw new AppError('not_found', 'There is no such user.');
-      if (!active) await sessions.deleteUserSessions(tx, userId);
+      // The role is read afresh on each request, but pages and live streams already open were made
+      // for the old one: ending the sessions makes the new role hold everywhere at once.
+      const ended = !active || before.role !== user.role ? await this.endSessions(tx, userId) : undefined;
       const changed: Record<string, unknown> = {};
       for (const k of ['name', 'email', 'mobile', 'role', 'active'] as const) {
         if (before[k] !== user[k]) changed[k] = { from: before[k], to: user[k] };
       }
-      await audit(tx, { at: now, actor, action: 'user.updated', detail: { userId, email: user.email, changed } });
+      await audit(tx, {
+        at: now,
+        actor,
+        action: 'user.updated',
+        detail: { userId, email: user.email, changed, ...(ended === undefined ? {} : { sessionsEnded: ended }) },
+      });
       return user;
     });
   }
@@ -214,6 +242,7 @@ export class UserService {
     return this.deps.db.transaction().execute(async (tx) => {
       await repo.updateUser(tx, userId, { password_hash: hash, at: now });
       const ended = await sessions.deleteOtherSessions(tx, userId, keepTokenHash);
+      if (ended) await this.deps.ends?.sessionsEnded(tx, [userId]);
       await audit(tx, {
         at: now,
         actor: { userId, email: user.email },

@@ -5,6 +5,8 @@ import type { DeskSession } from '../web/session.js';
 import { Notice, ProblemSummary, type FormProblem } from '../web/forms.js';
 import { Csrf, DeskLayout } from '../web/layout.js';
 import type { AppUser } from './desk.tables.js';
+import { SignedInList } from './sessions.views.js';
+import type { SignedInSession } from './sessions.service.js';
 import { MIN_PASSWORD } from './users.forms.js';
 
 /** Element ids of the "add a user" form, by the field names UserService reports. */
@@ -135,8 +137,8 @@ export function UsersPage(p: UsersPageProps) {
       <Notice text={p.notice} />
       <h1>Users</h1>
       <p class="hint">
-        Press officers work the queue; managers also run the rota, the users and the audit log. Disabling someone signs
-        them out at once.
+        Press officers work the queue; managers also run the rota, the users and the audit log. Disabling someone, or
+        changing their role, signs them out at once.
       </p>
       <table class="users-table stack">
         <caption class="visually-hidden">Staff who can sign in to the desk</caption>
@@ -198,6 +200,11 @@ export function UsersPage(p: UsersPageProps) {
                     </form>
                   )}
                   <EditUser user={u} csrf={csrf} me={me} problem={editing} />
+                  <p>
+                    <a href={`/desk/users/${u.id}/second-factor`}>
+                      Second factor<span class="visually-hidden"> of {u.name}</span>
+                    </a>
+                  </p>
                   <details class="row-details" open={Boolean(pwErr)}>
                     <summary>
                       Set a new password<span class="visually-hidden"> for {u.name}</span>
@@ -276,6 +283,9 @@ export interface AccountPageProps {
   office: OfficeConfig;
   notice?: string;
   problem?: FormProblem;
+  /** Where the user is signed in (issue 30, item 3), and the time it is now; absent: not shown. */
+  sessions?: readonly SignedInSession[];
+  now?: Date;
 }
 
 /** Element id of a field of the "change your password" form. */
@@ -305,6 +315,9 @@ export function AccountPage(p: AccountPageProps) {
         <dt>Role</dt>
         <dd>{user.role === 'manager' ? 'Manager' : 'Press officer'}</dd>
       </dl>
+      <p>
+        <a href="/desk/account/second-factor">Second factor: an authenticator app, passkeys and recovery codes</a>
+      </p>
       <form
         method="post"
         action="/desk/account/password"
@@ -333,6 +346,9 @@ export function AccountPage(p: AccountPageProps) {
           Change password
         </button>
       </form>
+      {p.sessions && p.now ? (
+        <SignedInList sessions={p.sessions} csrf={p.session.session.csrf_token} office={p.office} now={p.now} />
+      ) : null}
     </DeskLayout>
   );
 }

@@ -63,6 +63,11 @@ export function healthRoutes(deps: {
   log: Logger;
   noTexts?: readonly string[];
   health?: MeasuredHealth;
+  /**
+   * The identity provider for staff sign-in (issue 30): `ok`, `unreachable` or `unknown` (not
+   * tried yet), or null when there is none (then not reported); never a reason to be unready.
+   */
+  identityProvider?: () => string | null;
 }) {
   const app = new Hono();
   // Paging off is not a reason to take the service out of a load balancer (journalists can still
@@ -84,7 +89,9 @@ export function healthRoutes(deps: {
         return c.json({ status: 'not ready', reason: 'migrations pending', pending, paging, ...pagingDetail }, 503);
       // Read after the migrations check: its table is one of them.
       const health = deps.health ? await measured(deps.health) : {};
-      return c.json({ status: 'ready', paging, ...health, ...pagingDetail });
+      const provider = deps.identityProvider?.() ?? null;
+      const identity = provider ? { identityProvider: provider } : {};
+      return c.json({ status: 'ready', paging, ...health, ...identity, ...pagingDetail });
     } catch (err) {
       // The driver's message can name hosts, users and databases: the log has it, the public does not.
       deps.log.warn({ err }, 'readiness check: database unreachable');

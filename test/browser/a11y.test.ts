@@ -14,6 +14,7 @@
  * of them is saved there as a PNG, to look at.
  */
 import { mkdirSync } from 'node:fs';
+import { Secret, TOTP } from 'otpauth';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -238,6 +239,13 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     for (const c of [visitor, manager, officer]) c.setDefaultTimeout(10_000);
     const [m, o] = await Promise.all([manager.newPage(), officer.newPage()]);
     await Promise.all([signIn(m, desk.baseUrl, desk.manager), signIn(o, desk.baseUrl, OFFICER)]);
+    // The manager signed in on a phone too: the account page lists both, with "Sign out everywhere else".
+    const elsewhere = await browser.newContext({
+      userAgent:
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 Version/18.1 Safari/604.1',
+    });
+    await signIn(await elsewhere.newPage(), desk.baseUrl, desk.manager);
+    await elsewhere.close();
     // The manager's session at a phone's and a desktop's width (one sign-in, three windows).
     const session = await manager.storageState();
     phone = await browser.newContext({ ...PHONE, storageState: session });
@@ -592,6 +600,97 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
     expect(violations.length, formatViolations(where, violations)).toBe(0);
   }
 
+  it('the second step of signing in and someone’s second factor (issue 30)', { timeout: 120_000 }, async () => {
+    const who = await desk.createUser({
+      email: 'ali.second@press.example.org',
+      password: 'officer-password-2fa1',
+      name: 'Ali Second',
+    });
+    const user = await database.db
+      .selectFrom('app_user')
+      .select('id')
+      .where('email', '=', who.email)
+      .executeTakeFirstOrThrow();
+    // A confirmed authenticator app (RFC 6238's example key) and a passkey: every way is offered.
+    await database.db
+      .insertInto('second_factor_totp')
+      .values({
+        user_id: user.id,
+        secret: 'JBSWY3DPEHPK3PXP',
+        confirmed_at: new Date(),
+        last_step: null,
+        created_at: new Date(),
+      })
+      .execute();
+    await database.db
+      .insertInto('second_factor_passkey')
+      .values({
+        credential_id: 'a11y-key',
+        user_id: user.id,
+        label: 'Work laptop',
+        public_key: new Uint8Array([1]),
+        counter: 0,
+        transports: [],
+        created_at: new Date(),
+        last_used_at: null,
+      })
+      .execute();
+    for (const width of [320, 1280] as const) {
+      const ctx = await browser.newContext(width === 320 ? PHONE : DESKTOP);
+      try {
+        const page = await ctx.newPage();
+        await page.goto(url('/desk/login'));
+        await page.getByLabel('Email address').fill(who.email);
+        await page.getByLabel('Password').fill(who.password);
+        await Promise.all([
+          page.waitForURL(url('/desk/login/second-factor'), { timeout: 30_000 }),
+          page.getByRole('button', { name: 'Sign in' }).click(),
+        ]);
+        await expectNoViolations(page, `/desk/login/second-factor at ${width}px`);
+        await expectFits(page, `/desk/login/second-factor at ${width}px`);
+        // A wrong code: the page again with its error.
+        await page.getByLabel('6-digit code').fill('000000');
+        await Promise.all([
+          page.waitForLoadState(),
+          page.getByRole('button', { name: 'Continue', exact: true }).click(),
+        ]);
+        await expect.poll(() => page.locator('.error-message').count()).toBeGreaterThan(0);
+        await expectNoViolations(page, `/desk/login/second-factor (wrong code) at ${width}px`);
+      } finally {
+        await ctx.close();
+      }
+    }
+    // With the app's code: the desk, then new recovery codes (a page shown once, after a POST).
+    const ctx = await browser.newContext(PHONE);
+    try {
+      const p = await ctx.newPage();
+      await p.goto(url('/desk/login'));
+      await p.getByLabel('Email address').fill(who.email);
+      await p.getByLabel('Password').fill(who.password);
+      await Promise.all([
+        p.waitForURL(url('/desk/login/second-factor')),
+        p.getByRole('button', { name: 'Sign in' }).click(),
+      ]);
+      const code = new TOTP({ secret: Secret.fromBase32('JBSWY3DPEHPK3PXP') }).generate();
+      await p.getByLabel('6-digit code').fill(code);
+      await Promise.all([p.waitForURL(url('/desk')), p.getByRole('button', { name: 'Continue', exact: true }).click()]);
+      await p.goto(url('/desk/account/second-factor'));
+      await Promise.all([
+        p.waitForLoadState(),
+        p.getByRole('button', { name: /^Make (your|new) recovery codes$/ }).click(),
+      ]);
+      await expect.poll(() => p.locator('.recovery-codes li').count()).toBe(10);
+      await expectNoViolations(p, 'the recovery codes page at 320px');
+      await expectFits(p, 'the recovery codes page at 320px');
+    } finally {
+      await ctx.close();
+    }
+    const page = await open(manager, `/desk/users/${user.id}/second-factor`);
+    await expectNoViolations(page, 'the reset second factor page');
+    await expectFits(page, 'the reset second factor page');
+    await page.close();
+  });
+
   it('the public enquiry form', async () => {
     const page = await open(visitor, '/');
     await expectNoViolations(page, 'GET / (enquiry form)');
@@ -923,6 +1022,12 @@ describe.skipIf(plan !== 'run')(browserSuiteTitle('accessibility (axe-core, WCAG
       '/desk/audit?from=2026-02-30&reference=nonsense',
     ],
     '/account': () => ['/desk/account'],
+    // Second factor (issue 30): the manager's own set-up page and the app's QR code page. The sign-in's
+    // second step and a manager's reset page need an account with a factor: checked in their own test.
+    '/account/second-factor': () => ['/desk/account/second-factor'],
+    '/account/second-factor/app': () => ['/desk/account/second-factor/app'],
+    '/login/second-factor': () => [],
+    '/users/:id/second-factor': () => [],
     // Two unread (the header's count on every page), one read.
     '/notifications': () => ['/desk/notifications'],
     '/privacy': () => ['/desk/privacy', `/desk/privacy?email=${encodeURIComponent(LONG.email)}`],

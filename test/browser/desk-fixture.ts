@@ -103,6 +103,10 @@ export async function startDesk(opts: {
   databaseUrl: string;
   config?: ServiceOptions['config'];
   logLevel?: ServiceOptions['logLevel'];
+  /** The port to listen on (so its PUBLIC_BASE_URL is known before it starts, e.g. for an identity provider's redirect URI). */
+  port?: number;
+  /** More environment for the service (e.g. OIDC_*). */
+  env?: Record<string, string>;
 }): Promise<Desk> {
   const twilio = await startFakeTwilio();
   let service: ServiceProcess;
@@ -113,7 +117,8 @@ export async function startDesk(opts: {
       name: 'press-desk',
       config: opts.config,
       logLevel: opts.logLevel,
-      env: { PRESSDESK_ADMIN_EMAIL: MANAGER.email, PRESSDESK_ADMIN_PASSWORD: MANAGER.password },
+      port: opts.port,
+      env: { PRESSDESK_ADMIN_EMAIL: MANAGER.email, PRESSDESK_ADMIN_PASSWORD: MANAGER.password, ...opts.env },
     });
   } catch (err) {
     await twilio.close();

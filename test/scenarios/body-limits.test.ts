@@ -99,7 +99,9 @@ function expectedAllowance(path: string): 'public' | 'desk' | 'none' {
     path.startsWith('/s/') ||
     // A colleague's accept link for a cover request, and a shift reminder's link (issue 27).
     path.startsWith('/cover/') ||
-    path.startsWith('/r/')
+    path.startsWith('/r/') ||
+    // The second step of a password sign-in (issue 30): a right password is not yet a session.
+    path.startsWith('/desk/login/second-factor/')
   )
     return 'public';
   return path.startsWith('/desk/') ? 'desk' : 'none';

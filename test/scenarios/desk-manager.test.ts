@@ -506,7 +506,7 @@ describe('the audit log', () => {
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(seen).toContain(
-      `Fri 3 Jul 12:00 ${MANAGER.email} Disabled a user user.disabled — email: ${OFFICER.email}; userId: ${officer.id}`,
+      `Fri 3 Jul 12:00 ${MANAGER.email} Disabled a user user.disabled — email: ${OFFICER.email}; sessionsEnded: 0; userId: ${officer.id}`,
     );
     expect(seen).toContain(
       `${MANAGER.email} Added a person to the rota staff list rota.person_added — name: Jo Smith; personId:`,

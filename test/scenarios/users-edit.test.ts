@@ -50,7 +50,10 @@ describe('a manager edits a user', () => {
     });
     expect(res.status).toBe(303);
     const page = await mona.get(res.location!);
-    expect(noticeOf(page.body)).toBe('User updated.');
+    // A new role ends their sessions (issue 30, item 3), and the notice says so.
+    expect(noticeOf(page.body)).toBe(
+      'User updated with a new role: they have been signed out, and sign in again to use it.',
+    );
     expect(text(page.body)).toContain('Otto Ofori otto.ofori@press.example 07911 123458 Manager Active');
     const row = await h.database.db
       .selectFrom('app_user')
