@@ -37,6 +37,7 @@ const BASELINE = '.dependency-cruiser-known-violations.json';
 const ORDER = [
   'db',
   'hours',
+  'i18n',
   'http',
   'jobs',
   'audit',

@@ -5,6 +5,7 @@ import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { CONFIG_DIR } from './paths.js';
 import { E164 } from './ids.js';
+import { LANGUAGES } from './i18n/languages.js';
 
 const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -35,8 +36,17 @@ export const fileConfigSchema = z.strictObject({
     name: z.string().min(1).max(100),
     timezone: z.string().refine((tz) => IANAZone.isValidZone(tz), 'not a known IANA time zone'),
     hours: z.strictObject({ mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }),
-    holidays: z.enum(['GB-ENG']).nullable(),
+    /** The bank holidays that close the office: England and Wales, Scotland, or Northern Ireland (date-holidays). */
+    holidays: z.enum(['GB-ENG', 'GB-SCT', 'GB-NIR']).nullable(),
     closures: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'closure dates must be "YYYY-MM-DD"')),
+    /**
+     * The languages journalists are offered (issue 31), the office's first language first:
+     * `["en"]`, or `["cy", "en"]` for a Welsh body that puts Welsh first.
+     */
+    languages: z
+      .array(z.enum(LANGUAGES))
+      .min(1)
+      .refine((l) => new Set(l).size === l.length, 'each language once'),
   }),
   intake: z
     .strictObject({

@@ -1,3 +1,4 @@
+import type { Lang } from '../i18n/languages.js';
 import { z } from 'zod';
 
 /**
@@ -10,6 +11,9 @@ import { z } from 'zod';
 export const ENQUIRY_CHANNELS = ['web', 'api', 'sms', 'voice', 'email'] as const;
 /** How an enquiry arrived. */
 export type EnquiryChannel = (typeof ENQUIRY_CHANNELS)[number];
+
+/** The language an enquiry's journalist is answered in (issue 31; the list is src/i18n's). */
+export type EnquiryLanguage = Lang;
 
 /** Every status, in the order a desk lists them. */
 export const ENQUIRY_STATUSES = ['new', 'in_progress', 'waiting', 'answered', 'closed', 'withdrawn', 'erased'] as const;

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { EnquiryChannel, EnquiryOutcome, EnquiryStatus, UrgentReason } from './enquiry.model.js';
+import type { EnquiryChannel, EnquiryLanguage, EnquiryOutcome, EnquiryStatus, UrgentReason } from './enquiry.model.js';
 import type { EventKind } from './timeline.js';
 
 /** The enquiry tables (sql/), with their row types; registered in the Database below. */
@@ -21,6 +21,8 @@ export interface EnquiryTable {
   reference: string;
   channel: EnquiryChannel;
   status: ColumnType<EnquiryStatus, EnquiryStatus | undefined, EnquiryStatus>;
+  /** The language the journalist is answered in (issue 31): every later message to them uses it. */
+  language: ColumnType<EnquiryLanguage, EnquiryLanguage | undefined, EnquiryLanguage>;
   name: string;
   outlet: string;
   email: string | null;

@@ -9,6 +9,8 @@ import { isoDate, type CalendarDate } from './wall-clock.js';
 /** date-holidays arguments for each `office.holidays` value the config schema allows. */
 const HOLIDAY_REGIONS: Record<NonNullable<OfficeConfig['holidays']>, [country: string, state: string]> = {
   'GB-ENG': ['GB', 'ENG'],
+  'GB-SCT': ['GB', 'SCT'],
+  'GB-NIR': ['GB', 'NIR'],
 };
 const holidayCalendars = new Map<string, Holidays>();
 const holidayNamesByRegionYear = new Map<string, Map<string, string>>();
