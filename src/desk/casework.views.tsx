@@ -32,6 +32,7 @@ import { Csrf, DeskLayout } from '../web/layout.js';
 import type { Present } from './presence.repository.js';
 import { PresencePanel, SendGuardFields, StaleNotice, type StaleView } from './presence.views.js';
 import { channelLabel, OUTCOME_LABELS, outcomeLabel, statusLabel } from '../enquiries/enquiry.labels.js';
+import { LANGUAGE_LABELS } from '../i18n/staff-labels.js';
 import { Timeline } from '../enquiries/timeline.views.js';
 import type { Incident } from '../incidents/incident.tables.js';
 import { ASK_IDS, QuestionsPanel, type QuestionsPanelProps } from '../colleagues/questions.views.js';
@@ -580,6 +581,13 @@ export function EnquiryPage(p: EnquiryPageProps) {
           {when(e.received_at)} by {channelLabel(e.channel)}
           {e.out_of_hours ? ', out of hours' : ', in hours'}
         </dd>
+        {p.office.languages.length > 1 ? (
+          // Issue 31: every message to the journalist goes in this language.
+          <>
+            <dt>Language</dt>
+            <dd id="enquiry-language">{LANGUAGE_LABELS[e.language]}</dd>
+          </>
+        ) : null}
         {e.outcome ? (
           <>
             <dt>How it ended</dt>

@@ -2,6 +2,7 @@ import { sql, type SqlBool, type ExpressionBuilder } from 'kysely';
 import { lineSentAt } from '../incidents/holding-line.repository.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import type { Lang } from '../i18n/languages.js';
 import type { EnquiryChannel, EnquiryStatus } from '../enquiries/enquiry.tables.js';
 import type { PageStatus } from '../oncall/paging.tables.js';
 import { OPEN_STATUSES } from '../enquiries/enquiry.model.js';
@@ -21,6 +22,8 @@ export interface QueueFilters {
   outlet: string;
   /** Enquiries with this topic (its id; '' : any topic). */
   topic: string;
+  /** Enquiries answered in this language (issue 31; absent or 'any': every language). */
+  language?: 'any' | Lang;
 }
 
 /** The filters of the default view (open enquiries, anyone's, received any time). */
@@ -34,6 +37,7 @@ export const DEFAULT_FILTERS: QueueFilters = {
   received: { from: null, before: null },
   outlet: '',
   topic: '',
+  language: 'any',
 };
 
 /**
@@ -144,6 +148,7 @@ function where(eb: ExpressionBuilder<Database, 'enquiry'>, f: QueueFilters, user
   if (f.assigned === 'me') c.push(eb('enquiry.assigned_to', '=', userId));
   if (f.assigned === 'unassigned') c.push(eb('enquiry.assigned_to', 'is', null));
   if (f.channel !== 'any') c.push(eb('enquiry.channel', '=', f.channel));
+  if (f.language && f.language !== 'any') c.push(eb('enquiry.language', '=', f.language));
   if (f.outOfHours !== 'any') c.push(eb('enquiry.out_of_hours', '=', f.outOfHours === 'yes'));
   if (f.q) {
     // A reference finds its enquiry, and a merged one's finds the enquiry it went into (src/merging).

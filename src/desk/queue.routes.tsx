@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { ENQUIRY_CHANNELS, ENQUIRY_STATUSES } from '../enquiries/enquiry.model.js';
+import { LANGUAGES } from '../i18n/languages.js';
 import { normaliseReference } from '../enquiries/reference.js';
 import { AppError } from '../http/errors.js';
 import { officeDayStart } from '../hours/parse.js';
@@ -57,6 +58,7 @@ export function parseFilters(
     urgent: pick(q('urgent'), ['any', 'yes', 'no'] as const, 'any'),
     assigned: pick(q('assigned'), ['anyone', 'me', 'unassigned'] as const, 'anyone'),
     channel: pick(q('channel'), ['any', ...ENQUIRY_CHANNELS] as const, 'any'),
+    language: pick(q('language'), ['any', ...LANGUAGES] as const, 'any'),
     outOfHours: pick(q('ooh'), ['any', 'yes', 'no'] as const, 'any'),
     q: clean(q('q')),
     scope: pick(q('in'), ['enquiries', 'said'] as const, 'enquiries'),
@@ -117,6 +119,7 @@ export function filterQuery(
   if (f.urgent !== 'any') p.set('urgent', f.urgent);
   if (f.assigned !== 'anyone') p.set('assigned', f.assigned);
   if (f.channel !== 'any') p.set('channel', f.channel);
+  if (f.language && f.language !== 'any') p.set('language', f.language);
   if (f.outOfHours !== 'any') p.set('ooh', f.outOfHours);
   if (f.dates.from) p.set('from', f.dates.from);
   if (f.dates.to) p.set('to', f.dates.to);

@@ -6,6 +6,7 @@ import { ENQUIRY_CHANNELS, ENQUIRY_STATUSES, isOpenStatus } from '../enquiries/e
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary } from '../http/layout.js';
+import { LANGUAGE_LABELS } from '../i18n/staff-labels.js';
 import type { PageStatus } from '../oncall/paging.tables.js';
 import type { DeskSession } from '../web/session.js';
 import type { DigestCall, DigestSummary } from '../reports/digest.repository.js';
@@ -650,6 +651,14 @@ export function QueuePage(props: {
           value={f.channel}
           options={[['any', 'Any'], ...ENQUIRY_CHANNELS.map((c) => [c, CHANNEL_LABELS[c]] as const)]}
         />
+        {props.office.languages.length > 1 ? (
+          <Select
+            name="language"
+            label="Language"
+            value={f.language ?? 'any'}
+            options={[['any', 'Any'], ...props.office.languages.map((l) => [l, LANGUAGE_LABELS[l]] as const)]}
+          />
+        ) : null}
         <Select
           name="ooh"
           label="Received"
@@ -730,6 +739,7 @@ export function QueuePage(props: {
           f.urgent !== 'any' ||
           f.assigned !== 'anyone' ||
           f.channel !== 'any' ||
+          (f.language ?? 'any') !== 'any' ||
           f.outOfHours !== 'any' ? (
             <a href="/desk">Show all open enquiries</a>
           ) : (

@@ -17,6 +17,7 @@ import type { ParsedEmail } from './email-parse.js';
 import * as repo from './email.repository.js';
 import type { EmailOutcome, MailAddress } from './email.tables.js';
 import { bareAddress, singleMailbox } from './address.js';
+import { detectLanguage } from '../i18n/detect.js';
 
 /** What the timeline says when a reply by email upgrades its enquiry to urgent. */
 const URGENT_BY_REPLY = 'Reply by email said URGENT in the subject';
@@ -61,7 +62,8 @@ export interface ColleagueReplies {
 export interface EmailIntakeDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'email'>;
+  /** `office.languages`: which languages an email may be recognised in (absent: English only). */
+  config: Pick<Config, 'email'> & Partial<Pick<Config, 'office'>>;
   enquiries: EnquiryService;
   log: Logger;
   /** Told about each new enquiry once its transaction has committed. */
@@ -311,7 +313,14 @@ export class EmailIntakeService {
         urgent,
       },
       'email',
-      { sender: pageSender },
+      // Welsh in, Welsh out (issue 31): the language of what they wrote, not of what they quote.
+      {
+        sender: pageSender,
+        language: detectLanguage(
+          `${mail.subject}\n${newText(mail.text)}`,
+          this.deps.config.office?.languages ?? ['en'],
+        ),
+      },
     );
     const { id, notes } = await record('new_enquiry', enquiry.id, true);
     await this.addEmailEvent(

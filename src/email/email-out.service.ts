@@ -7,6 +7,8 @@ import { queueEmail } from '../outbox/outbox.service.js';
 import * as repo from './email.repository.js';
 import type { EmailContent } from './smtp.sender.js';
 import { mayWriteAutomatically } from './address.js';
+import { t, translator } from '../i18n/catalogue.js';
+import type { Lang } from '../i18n/languages.js';
 
 /** The message an email answers: its Message-ID, References and subject (for threading). */
 export interface Thread {
@@ -25,9 +27,12 @@ export function replySubject(subject: string, reference: string): string {
   return re.includes(reference) ? re : `${re} [${reference}]`;
 }
 
-/** The subject of every automatic message: Press Desk's own words, never text a sender chose. */
-export function ownSubject(reference: string, officeName: string): string {
-  return `Your enquiry ${reference} to ${officeName}`;
+/**
+ * The subject of every automatic message: Press Desk's own words, never text a sender chose, in
+ * the journalist's language (`lang`, issue 31; English by default).
+ */
+export function ownSubject(reference: string, officeName: string, lang: Lang = 'en'): string {
+  return t(lang, 'texts.email.subject', { reference, office: officeName });
 }
 
 /**
@@ -63,16 +68,18 @@ export class EmailOut {
     now: Date,
   ): Promise<boolean> {
     if (!this.mayWriteTo(a.to)) return false;
+    // In the enquiry's language (issue 31), as is `nextStep` (intake said it in that language).
+    const tr = translator(a.enquiry.language);
     const text = [
-      `Thank you for your enquiry to ${this.deps.config.office.name}.`,
+      tr('texts.email.ackThanks', { office: this.deps.config.office.name }),
       '',
-      `Your reference is ${a.enquiry.reference}. ${a.nextStep}`,
+      tr('texts.email.ackReference', { reference: a.enquiry.reference, nextStep: a.nextStep }),
       '',
-      'To add to your enquiry, reply to this email and keep the reference in the subject.',
+      tr('texts.email.ackReply'),
       '',
-      `To see where it stands, move your deadline or withdraw it: ${redactedStatusUrl(this.deps.config.publicBaseUrl)}`,
+      tr('texts.email.ackStatus', { link: redactedStatusUrl(this.deps.config.publicBaseUrl) }),
       '',
-      'This is an automatic acknowledgement.',
+      tr('texts.email.ackAutomatic'),
     ].join('\n');
     await this.queue(
       tx,
@@ -91,7 +98,7 @@ export class EmailOut {
   }
 
   private ownSubject(enquiry: Enquiry): string {
-    return ownSubject(enquiry.reference, this.deps.config.office.name);
+    return ownSubject(enquiry.reference, this.deps.config.office.name, enquiry.language);
   }
 
   /**

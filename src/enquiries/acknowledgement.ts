@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Tx } from '../db/database.js';
 import type { Enquiry } from './enquiry.tables.js';
+import { translator } from '../i18n/catalogue.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { redactedStatusUrl } from './status-link.js';
 import { budgetEmail, pageBudgetKey, type PageSender } from './page-budget.js';
@@ -91,10 +92,12 @@ export class IntakeAcknowledgements {
         now,
       );
     }
+    // In the enquiry's language (issue 31), as is `nextStep`.
+    const tr = translator(enquiry.language);
     const office = this.deps.config.office.name;
-    const body = `${office}: thank you for your enquiry. Your reference is ${enquiry.reference}. ${nextStep}`;
+    const body = tr('texts.formAck.sms', { office, reference: enquiry.reference, nextStep });
     // The link goes after the cut (as the phone line's text does), so a long next step never breaks it.
-    const link = ` See where it stands, add to it or withdraw it: ${redactedStatusUrl(this.deps.config.publicBaseUrl)}`;
+    const link = tr('texts.formAck.smsLink', { link: redactedStatusUrl(this.deps.config.publicBaseUrl) });
     await queueSms(
       tx,
       {

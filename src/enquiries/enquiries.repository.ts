@@ -34,6 +34,7 @@ export type IntakeRow = Pick<
   | 'incident_id'
   | 'incident_linked_at'
   | 'warn_at'
+  | 'language'
 >;
 
 const INTAKE_COLUMNS = [
@@ -56,8 +57,10 @@ const INTAKE_COLUMNS = [
   'incident_id',
   'incident_linked_at',
   'warn_at',
+  'language',
 ] as const satisfies ReadonlyArray<keyof IntakeRow>;
 
+// `language` (issue 31) is optional at intake: absent (null) it takes the column's own default, English.
 /**
  * Written out once rather than built per request: this runs for every enquiry, and building and
  * compiling the query with kysely cost about a tenth of intake's CPU (issue 6 profile). The text
@@ -65,7 +68,7 @@ const INTAKE_COLUMNS = [
  */
 const INSERT_WITH_EVENT_SQL = `WITH e AS (
   INSERT INTO enquiry (${INTAKE_COLUMNS.join(', ')})
-  VALUES (${INTAKE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+  VALUES (${INTAKE_COLUMNS.map((c, i) => (c === 'language' ? `COALESCE($${i + 1}::text, 'en')` : `$${i + 1}`)).join(', ')})
   ON CONFLICT (reference) DO NOTHING
   RETURNING *
 ), ev AS (

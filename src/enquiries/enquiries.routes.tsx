@@ -7,8 +7,12 @@ import type { Config } from '../config.js';
 import { formatOfficeTime } from '../hours/format.js';
 import { officeStatus } from '../hours/office-hours.js';
 import { looksLikeBearerToken } from '../http/bearer-token.js';
+import { pageLanguage } from '../http/language-switch.js';
 import { apiRoute, mountApiRoute, type BodyCheck } from '../http/api-route.js';
 import { AppError } from '../http/errors.js';
+import { t } from '../i18n/catalogue.js';
+import type { Lang } from '../i18n/languages.js';
+import { formErrors } from './enquiry.errors.js';
 import { STATUS_PREFIX, statusUrl } from './status-link.js';
 import type { EnquiryService, PageSender } from './enquiries.service.js';
 import {
@@ -64,9 +68,10 @@ function isFormContentType(c: Context): boolean {
  * What the form says about now: whether anyone is reading enquiries, and what "urgent" leads to
  * out of hours. Without paging, promising that urgent enquiries reach someone would be a lie.
  */
-function formStatus(deps: EnquiryRouteDeps): { officeStatusLine: string; urgentHint: string } {
+function formStatus(deps: EnquiryRouteDeps, lang: Lang = 'en'): { officeStatusLine: string; urgentHint: string } {
   const now = deps.clock();
   const s = officeStatus(now, deps.config.office);
+  if (lang !== 'en') return formStatusIn(deps, lang, s, now);
   const at = (d: DateTime) => formatOfficeTime(d, deps.config.office, DateTime.fromJSDate(now));
   const callTheLine = `call the out-of-hours line on ${displayPhone(deps.config.onCall.fallbackNumber)}`;
   const urgentHint = deps.service.pagingEnabled
@@ -82,6 +87,28 @@ function formStatus(deps: EnquiryRouteDeps): { officeStatusLine: string; urgentH
     ? 'Urgent enquiries still reach the on-call press officer.'
     : `For anything urgent, ${callTheLine}.`;
   return { officeStatusLine: `The press office is closed${until}. ${urgent}`, urgentHint };
+}
+
+/** `formStatus` in a language other than English, from the catalogue. */
+function formStatusIn(
+  deps: EnquiryRouteDeps,
+  lang: Lang,
+  s: ReturnType<typeof officeStatus>,
+  now: Date,
+): { officeStatusLine: string; urgentHint: string } {
+  const at = (d: DateTime) => formatOfficeTime(d, deps.config.office, DateTime.fromJSDate(now), lang);
+  const phone = displayPhone(deps.config.onCall.fallbackNumber);
+  const paging = deps.service.pagingEnabled;
+  const urgentHint = paging ? t(lang, 'web.form.urgentHintPaged') : t(lang, 'web.form.urgentHintCall', { phone });
+  if (s.open) {
+    const line = s.nextClosing ? t(lang, 'web.form.openUntil', { time: at(s.nextClosing) }) : t(lang, 'web.form.open');
+    return { officeStatusLine: line, urgentHint };
+  }
+  const closed = s.nextOpening
+    ? t(lang, 'web.form.closedUntil', { time: at(s.nextOpening) })
+    : t(lang, 'web.form.closed');
+  const urgent = paging ? t(lang, 'web.form.urgentPaged') : t(lang, 'web.form.urgentCall', { phone });
+  return { officeStatusLine: `${closed} ${urgent}`, urgentHint };
 }
 
 /** The page budget's sender of one request (undefined: no page limit). */
@@ -129,8 +156,14 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
   const app = new Hono();
   const officeName = deps.config.office.name;
   const pageSender = pageSenderOf(deps);
+  const offered = deps.config.office.languages;
 
-  app.get('/', (c) => c.html(<EnquiryFormPage officeName={officeName} {...formStatus(deps)} />));
+  app.get('/', (c) => {
+    const lang = pageLanguage(c, offered);
+    return c.html(
+      <EnquiryFormPage officeName={officeName} {...formStatus(deps, lang)} lang={lang} offered={offered} />,
+    );
+  });
 
   app.post('/enquiries', async (c) => {
     if (!isFormContentType(c)) {
@@ -151,20 +184,33 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
       const first = Array.isArray(v) ? v[0] : v;
       if (typeof first === 'string') values[key] = first;
     }
+    // The language the form was shown in (its hidden field): the enquiry's language from now on.
+    const chosen = Array.isArray(body.language) ? body.language[0] : body.language;
+    const lang = pageLanguage(c, offered, typeof chosen === 'string' ? chosen : null);
     const now = deps.clock();
     const parsed = parseEnquiryInput(values, {
       now: DateTime.fromJSDate(now),
       timezone: deps.config.office.timezone,
       allowedCountries: deps.config.twilio.allowedCountries,
     });
-    const errors: Record<string, string> = parsed.ok ? {} : { ...parsed.fields };
-    if (values.website) errors.website = HONEYPOT_MESSAGE;
+    const errors: Record<string, string> = parsed.ok ? {} : formErrors(lang, parsed.fields, parsed.problems);
+    if (values.website) errors.website = lang === 'en' ? HONEYPOT_MESSAGE : t(lang, 'web.error.honeypot');
     if (!parsed.ok || Object.keys(errors).length > 0) {
       c.status(422);
-      return c.html(<EnquiryFormPage officeName={officeName} {...formStatus(deps)} values={values} errors={errors} />);
+      return c.html(
+        <EnquiryFormPage
+          officeName={officeName}
+          {...formStatus(deps, lang)}
+          values={values}
+          errors={errors}
+          lang={lang}
+          offered={offered}
+        />,
+      );
     }
     const receipt = randomBytes(24).toString('base64url');
     const { outcome } = await deps.service.submit(parsed.value, 'web', {
+      language: lang,
       sender: pageSender(c),
       receiptHash: receiptHash(receipt),
       acknowledge: true,
@@ -180,7 +226,8 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
     setCookie(c, RECEIPT_COOKIE, receipt, cookie);
     const statusToken = outcome.statusUrl?.split(STATUS_PREFIX)[1];
     if (statusToken) setCookie(c, STATUS_COOKIE, statusToken, cookie);
-    return c.redirect(path, 303);
+    // The confirmation in the language the form was in (the cookies' path has no query).
+    return c.redirect(offered.length > 1 ? `${path}?lang=${lang}` : path, 303);
   });
 
   // Only the browser that sent the enquiry sees its receipt (issue 12, finding 9): without its
@@ -196,8 +243,12 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
       statusToken && looksLikeBearerToken(statusToken) ? statusUrl(deps.config.publicBaseUrl, statusToken) : null;
     // The page carries a bearer link: keep it out of Referer headers and caches.
     c.header('Referrer-Policy', 'no-referrer');
+    const lang = pageLanguage(c, offered, c.req.query('lang') ?? found.language);
     return c.html(
       <ConfirmationPage
+        lang={lang}
+        nextStepLang={found.language}
+        offered={offered}
         officeName={officeName}
         reference={found.reference}
         nextStep={found.nextStep}
@@ -237,7 +288,7 @@ export function enquiryApiRoutes(deps: EnquiryRouteDeps) {
   const pageSender = pageSenderOf(deps);
 
   mountApiRoute(app, submitEnquiryRoute, {
-    validate: (raw): BodyCheck<{ enquiry: EnquiryInput; acknowledge: boolean }> => {
+    validate: (raw): BodyCheck<{ enquiry: EnquiryInput; acknowledge: boolean; language?: Lang }> => {
       const now = deps.clock();
       const ctx = { timezone: deps.config.office.timezone, allowedCountries: deps.config.twilio.allowedCountries };
       const parsed = parseEnquiryInput(raw, { now: DateTime.fromJSDate(now), ...ctx });
@@ -246,15 +297,21 @@ export function enquiryApiRoutes(deps: EnquiryRouteDeps) {
       if (website !== undefined && website !== null && website !== '') fields.website = 'website must be empty';
       const apiOnly = apiOnlyFieldsSchema.safeParse(raw);
       if (!apiOnly.success) {
-        fields.acknowledge = apiOnly.error.issues[0]?.message ?? 'acknowledge must be true or false';
+        // Each API-only field named by its own message (an unknown `language` is refused, never guessed).
+        for (const issue of apiOnly.error.issues) {
+          const key = String(issue.path[0] ?? 'acknowledge');
+          fields[key] ??=
+            key === 'acknowledge' ? (issue.message ?? 'acknowledge must be true or false') : issue.message;
+        }
       }
       if (!parsed.ok || !apiOnly.success || Object.keys(fields).length > 0) return { ok: false, fields };
-      return { ok: true, value: { enquiry: parsed.value, acknowledge: apiOnly.data.acknowledge } };
+      const { acknowledge, language } = apiOnly.data;
+      return { ok: true, value: { enquiry: parsed.value, acknowledge, language } };
     },
     handle: async (c, { body }) => {
       // Acknowledged by email or text like the form only when asked (`acknowledge`; the 201's
       // `acknowledgedBy` says how).
-      const options = { sender: pageSender(c), acknowledge: body.acknowledge };
+      const options = { sender: pageSender(c), acknowledge: body.acknowledge, language: body.language };
       const { outcome } = await deps.service.submit(body.enquiry, 'api', options);
       // No Location header: the confirmation page is only for the browser that sent a form (its
       // receipt cookie), so it would be a 404 for an API client. The journalist's status page

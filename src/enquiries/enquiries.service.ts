@@ -13,6 +13,7 @@ import { judgeEnquiry, nextStepMessage, targetMinutes, warnAt, type Judgement } 
 import { pageBudgetKey, type PageSender } from './page-budget.js';
 import { ackClientKey, ackRecipientKey, type AckChoice, type IntakeAcknowledgements } from './acknowledgement.js';
 import { displayPhone } from './urgency.js';
+import type { Lang } from '../i18n/languages.js';
 
 /**
  * Queues the on-call page for an urgent out-of-hours enquiry inside the caller's transaction, so
@@ -84,6 +85,8 @@ export interface SubmitOptions {
    * the enquiry's transaction, within the acknowledgement limits counted against `sender`.
    */
   acknowledge?: boolean;
+  /** The journalist's language (issue 31): stored on the enquiry, and every message to them uses it. Absent: English. */
+  language?: Lang;
 }
 
 /** Why an urgent out-of-hours enquiry was not paged (recorded on its timeline). */
@@ -107,6 +110,8 @@ interface StoreOptions {
   ack?: AckChoice | null;
   /** Run the topic rules on it (`IntakeTopicsPort`); absent: no. */
   topics?: boolean;
+  /** The journalist's language (`SubmitOptions.language`); absent: English. */
+  language?: Lang;
 }
 
 export interface EnquiryServiceDeps {
@@ -142,7 +147,14 @@ export class EnquiryService {
   async confirmation(
     reference: string,
     receiptHash: string,
-  ): Promise<{ reference: string; nextStep: string; urgent: boolean; acknowledgedTo: string | null } | null> {
+  ): Promise<{
+    reference: string;
+    nextStep: string;
+    urgent: boolean;
+    acknowledgedTo: string | null;
+    /** The enquiry's language: the confirmation's default, and the language `nextStep` is in. */
+    language: Lang;
+  } | null> {
     const enquiry = await repo.findByReference(this.deps.db, reference);
     if (!enquiry || this.deps.clock().getTime() - enquiry.received_at.getTime() > 86_400_000) return null;
     const received = await repo.findFirstEvent(this.deps.db, enquiry.id, 'received');
@@ -153,7 +165,13 @@ export class EnquiryService {
     const by = received?.data.acknowledgedBy;
     const acknowledgedTo =
       by === 'email' ? enquiry.email : by === 'sms' && enquiry.phone ? displayPhone(enquiry.phone) : null;
-    return { reference: enquiry.reference, nextStep, urgent: enquiry.urgent, acknowledgedTo };
+    return {
+      reference: enquiry.reference,
+      nextStep,
+      urgent: enquiry.urgent,
+      acknowledgedTo,
+      language: enquiry.language,
+    };
   }
 
   /** Whether an urgent out-of-hours enquiry will actually be paged. */
@@ -194,9 +212,17 @@ export class EnquiryService {
               sender: opts.sender,
               ack,
               topics,
+              language: opts.language,
             }),
           )
-        : await this.store(this.deps.db, input, { channel, now, judgement: j, withheld: null, link });
+        : await this.store(this.deps.db, input, {
+            channel,
+            now,
+            judgement: j,
+            withheld: null,
+            link,
+            language: opts.language,
+          });
     this.deps.arrivals?.announce(stored.enquiry.reference);
     return {
       ...stored,
@@ -214,7 +240,7 @@ export class EnquiryService {
     tx: Tx,
     input: EnquiryInput,
     channel: EnquiryChannel,
-    opts: { sender: PageSender } | { withOnCall: true },
+    opts: ({ sender: PageSender } | { withOnCall: true }) & { language?: Lang },
   ): Promise<{ enquiry: Enquiry; outcome: SubmitOutcome }> {
     const now = this.deps.clock();
     const j = judgeEnquiry(now, { deadline: input.deadline, saysUrgent: input.urgent }, this.deps.config);
@@ -228,6 +254,7 @@ export class EnquiryService {
         withheld: null,
         incident,
         topics,
+        language: opts.language,
       });
     return this.store(tx, input, {
       channel,
@@ -237,6 +264,7 @@ export class EnquiryService {
       incident,
       sender: opts.sender,
       topics,
+      language: opts.language,
     });
   }
 
@@ -325,13 +353,11 @@ export class EnquiryService {
     const pagedOnCall = j.needsOnCall && !withheld;
     const incidentSummaryMinutes = withheld === 'incident' ? this.deps.config.incidents.summaryMinutes : undefined;
     // The confirmation page shows exactly what the journalist was told at the time.
-    const nextStep = nextStepMessage(j, {
-      now,
-      deadline: input.deadline,
-      pagedOnCall,
-      config: this.deps.config,
-      incidentSummaryMinutes,
-    });
+    const nextStep = nextStepMessage(
+      j,
+      { now, deadline: input.deadline, pagedOnCall, config: this.deps.config, incidentSummaryMinutes },
+      opts.language,
+    );
     // How it is acknowledged (the medium, never the address: the enquiry has that), or why not.
     const acknowledged = ack ? await this.spendAcknowledgement(db as Tx, ack, sender, now) : false;
     const ackNote = ack
@@ -380,6 +406,7 @@ export class EnquiryService {
             this.deps.config,
             targetMinutes(this.deps.config, { urgent: j.urgent, deadline: input.deadline }),
           ),
+          language: opts.language,
         },
         { kind: 'received', data: received },
         link.statusTokenHash,
@@ -468,7 +495,12 @@ export class EnquiryService {
       pagedOnCall,
       respondBy: j.respondBy?.toISOString() ?? null,
       nextStep:
-        nextStep ?? nextStepMessage(j, { now, deadline: enquiry.deadline, pagedOnCall, config: this.deps.config }),
+        nextStep ??
+        nextStepMessage(
+          j,
+          { now, deadline: enquiry.deadline, pagedOnCall, config: this.deps.config },
+          enquiry.language,
+        ),
       callOutOfHoursLine:
         j.needsOnCall && !pagedOnCall && !withIncident ? this.deps.config.onCall.fallbackNumber : null,
       statusUrl: null,

@@ -2,6 +2,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { DateTime } from 'luxon';
 import { z } from 'zod';
 import { parseInstant } from '../hours/parse.js';
+import { LANGUAGES } from '../i18n/languages.js';
 import { numberRefusal, refusalMessage } from './phone-numbers.js';
 
 /** Field length limits, shown to journalists in messages and enforced in the form's maxlength. */
@@ -161,6 +162,13 @@ export const apiOnlyFieldsSchema = z.object({
       description:
         'Also send the journalist the reference, next step and status link: by email to `email` when email is connected, else by text to `phone` when it is a mobile; within limits per address or number and per client. The 201 says how (`acknowledgedBy`).',
     }),
+  language: z
+    .enum(LANGUAGES, { error: `language must be one of ${LANGUAGES.join(', ')}` })
+    .optional()
+    .meta({
+      description:
+        'The language the journalist is answered in from now on (`en` English, `cy` Welsh): the acknowledgement, the status page and every later message. Absent: English.',
+    }),
 });
 
 const emailSchema = z.email();
@@ -175,9 +183,44 @@ export function isSingleMailbox(text: string): boolean {
 }
 type Raw = z.infer<typeof enquiryFieldsSchema>;
 
+/**
+ * What is wrong with one field, as a code the journalist's language can word (issue 31:
+ * src/enquiries/enquiry.errors.ts turns it into a catalogue message); `max` for `tooLong`.
+ */
+export type FieldProblem = {
+  code:
+    | 'required'
+    | 'tooLong'
+    | 'notText'
+    | 'invalid'
+    | 'email'
+    | 'phone'
+    | 'phoneRefused'
+    | 'contact'
+    | 'deadlineFormat'
+    | 'deadlinePast'
+    | 'deadlineFar';
+  max?: number;
+};
+
 export type ParseResult =
   | { ok: true; value: EnquiryInput }
-  | { ok: false; fields: Partial<Record<EnquiryField, string>> };
+  | {
+      ok: false;
+      /** Each field's message in English (the API's `fields`, the English form). */
+      fields: Partial<Record<EnquiryField, string>>;
+      /** The same problems as codes, for the journalist's language. */
+      problems: Partial<Record<EnquiryField, FieldProblem>>;
+    };
+
+/** The code of a zod issue on one field: what `textField` and `optionalText` refuse. */
+function problemOf(issue: z.core.$ZodIssue | undefined, input: unknown): FieldProblem {
+  if (issue?.code === 'too_big' && typeof issue.maximum === 'number') return { code: 'tooLong', max: issue.maximum };
+  if (issue?.code === 'too_small') return { code: 'required' };
+  if (issue?.code === 'invalid_type')
+    return input === undefined || input === null ? { code: 'required' } : { code: 'notText' };
+  return { code: 'invalid' };
+}
 
 /**
  * Validates and normalises a submitted enquiry (from JSON or a form) against the office's time
@@ -193,45 +236,62 @@ export function parseEnquiryInput(
     return {
       ok: false,
       fields: { name: 'The enquiry must be an object with the fields name, outlet, subject and details' },
+      problems: { name: { code: 'invalid' } },
     };
   }
   const fields: Partial<Record<EnquiryField, string>> = {};
+  const problems: Partial<Record<EnquiryField, FieldProblem>> = {};
   const input = raw as Record<string, unknown>;
   // Each field on its own, so one bad field does not hide the value (or the problems) of another.
   const values: Partial<Raw> = {};
   for (const key of Object.keys(enquiryFieldsSchema.shape) as (keyof Raw)[]) {
     const r = enquiryFieldsSchema.shape[key].safeParse(input[key]);
     if (r.success) (values as Record<string, unknown>)[key] = r.data;
-    else fields[key] = r.error.issues[0]?.message ?? `${LABELS[key]} is not valid`;
+    else {
+      fields[key] = r.error.issues[0]?.message ?? `${LABELS[key]} is not valid`;
+      problems[key] = problemOf(r.error.issues[0], input[key]);
+    }
   }
 
   const email = values.email;
   if (email && !isSingleMailbox(email)) {
     fields.email = 'Enter an email address in the correct format, like name@example.com';
+    problems.email = { code: 'email' };
   }
 
   const phoneText = values.phone;
   let phone: string | null = null;
   if (phoneText) {
     phone = normalisePhone(phoneText);
-    if (!phone) fields.phone = 'Enter a phone number, like 07911 123456 or +44 7911 123456';
+    if (!phone) {
+      fields.phone = 'Enter a phone number, like 07911 123456 or +44 7911 123456';
+      problems.phone = { code: 'phone' };
+    }
     const refusal = phone ? numberRefusal(phone, ctx.allowedCountries) : null;
-    if (refusal) fields.phone = refusalMessage(refusal, ctx.allowedCountries);
+    if (refusal) {
+      fields.phone = refusalMessage(refusal, ctx.allowedCountries);
+      problems.phone = { code: 'phoneRefused' };
+    }
   }
   if (!fields.email && !fields.phone && !email && !phoneText) {
     const msg = 'Enter an email address or a phone number so we can reply to you';
     fields.email = msg;
     fields.phone = msg;
+    problems.email = { code: 'contact' };
+    problems.phone = { code: 'contact' };
   }
 
   let deadline: Date | null = null;
   if (values.deadline) {
     const d = parseDeadline(values.deadline, ctx);
     if (d.ok) deadline = d.value;
-    else fields.deadline = d.error;
+    else {
+      fields.deadline = d.error;
+      problems.deadline = { code: d.code };
+    }
   }
 
-  if (Object.keys(fields).length > 0) return { ok: false, fields };
+  if (Object.keys(fields).length > 0) return { ok: false, fields, problems };
   const v = values as Raw;
   return {
     ok: true,
@@ -251,16 +311,22 @@ export function parseEnquiryInput(
 /**
  * A journalist's deadline as typed (ISO-8601 with an offset, or `YYYY-MM-DDTHH:mm` read in the
  * office time zone): ok with the instant when it is in the future and within a year of `ctx.now`,
- * otherwise the message to show beside the field. Blank input is the caller's to handle.
+ * otherwise the message to show beside the field (in English; `code` for other languages). Blank
+ * input is the caller's to handle.
  */
 export function parseDeadline(
   text: string,
   ctx: { now: DateTime; timezone: string },
-): { ok: true; value: Date } | { ok: false; error: string } {
+): { ok: true; value: Date } | { ok: false; error: string; code: 'deadlineFormat' | 'deadlinePast' | 'deadlineFar' } {
   const dt = parseInstant(text.trim(), ctx.timezone);
   if (!dt)
-    return { ok: false, error: 'Enter the deadline as a date and time, like 2026-12-29T14:30, or leave it blank' };
-  if (dt <= ctx.now) return { ok: false, error: 'Deadline must be in the future' };
-  if (dt > ctx.now.plus({ years: 1 })) return { ok: false, error: 'Deadline must be within the next year' };
+    return {
+      ok: false,
+      error: 'Enter the deadline as a date and time, like 2026-12-29T14:30, or leave it blank',
+      code: 'deadlineFormat',
+    };
+  if (dt <= ctx.now) return { ok: false, error: 'Deadline must be in the future', code: 'deadlinePast' };
+  if (dt > ctx.now.plus({ years: 1 }))
+    return { ok: false, error: 'Deadline must be within the next year', code: 'deadlineFar' };
   return { ok: true, value: dt.toJSDate() };
 }

@@ -1,5 +1,8 @@
 import { Field } from '../http/field.js';
+import { LanguageSwitch } from '../http/language-switch.js';
 import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
+import { translator } from '../i18n/catalogue.js';
+import { LANGUAGE_TAGS, type Lang } from '../i18n/languages.js';
 import { ENQUIRY_FIELDS, LIMITS } from './enquiry.input.js';
 
 export type FormValues = Partial<Record<(typeof ENQUIRY_FIELDS)[number] | 'website', string>>;
@@ -13,10 +16,12 @@ function TextField(props: {
   values: FormValues;
   errors: Record<string, string>;
   required?: boolean;
+  lang?: Lang;
 }) {
   return (
     <Field
       id={props.id}
+      lang={props.lang}
       label={props.label}
       hint={props.hint}
       error={props.errors[props.id]}
@@ -42,24 +47,44 @@ export function EnquiryFormPage(props: {
   urgentHint: string;
   values?: FormValues;
   errors?: Record<string, string>;
+  /** The page's language (English by default) and the office's languages, for the switch. */
+  lang?: Lang;
+  offered?: readonly Lang[];
 }) {
   const values = props.values ?? {};
   const errors = props.errors ?? {};
   const hasErrors = Object.keys(errors).length > 0;
+  const lang = props.lang ?? 'en';
+  const tr = translator(lang);
+  const offered = props.offered ?? [lang];
+  const title = tr('web.form.title');
   return (
-    <Layout title={hasErrors ? 'Error: Send a media enquiry' : 'Send a media enquiry'} officeName={props.officeName}>
-      {hasErrors ? <ErrorSummary errors={errors} order={[...ENQUIRY_FIELDS, 'website']} /> : null}
-      <h1>Send a media enquiry</h1>
-      <p class="lead">
-        For journalists. You will get a reference straight away and we will tell you what happens next.
-      </p>
+    <Layout
+      title={hasErrors ? tr('web.errorTitle', { title }) : title}
+      officeName={props.officeName}
+      lang={lang}
+      nav={<LanguageSwitch offered={offered} current={lang} path="/" />}
+    >
+      {hasErrors ? <ErrorSummary errors={errors} order={[...ENQUIRY_FIELDS, 'website']} lang={lang} /> : null}
+      <h1>{title}</h1>
+      <p class="lead">{tr('web.form.lead')}</p>
       <p class="panel">{props.officeStatusLine}</p>
       <form method="post" action="/enquiries" novalidate>
-        <TextField id="name" label="Your name" autocomplete="name" values={values} errors={errors} required />
+        {offered.length > 1 ? <input type="hidden" name="language" value={lang} /> : null}
+        <TextField
+          id="name"
+          label={tr('web.form.name')}
+          autocomplete="name"
+          values={values}
+          errors={errors}
+          required
+          lang={lang}
+        />
         <TextField
           id="outlet"
-          label="News outlet"
-          hint="The publication or programme, or “freelance”."
+          label={tr('web.form.outlet')}
+          hint={tr('web.form.outletHint')}
+          lang={lang}
           autocomplete="organization"
           values={values}
           errors={errors}
@@ -67,28 +92,31 @@ export function EnquiryFormPage(props: {
         />
         <TextField
           id="email"
-          label="Email address"
+          label={tr('web.form.email')}
           type="email"
           autocomplete="email"
-          hint="Give an email address, a phone number or both."
+          hint={tr('web.form.emailHint')}
+          lang={lang}
           values={values}
           errors={errors}
         />
         <TextField
           id="phone"
-          label="Phone number"
+          label={tr('web.form.phone')}
           type="tel"
           autocomplete="tel"
-          hint="For example 07911 123456. We use it to text or call you back."
+          hint={tr('web.form.phoneHint')}
+          lang={lang}
           values={values}
           errors={errors}
         />
-        <TextField id="subject" label="Subject" values={values} errors={errors} required />
+        <TextField id="subject" label={tr('web.form.subject')} values={values} errors={errors} required lang={lang} />
         <Field
           id="details"
-          label="Details of your enquiry"
-          hint="What you want to know, and any questions you would like answered."
+          label={tr('web.form.details')}
+          hint={tr('web.form.detailsHint')}
           error={errors.details}
+          lang={lang}
           as="textarea"
           attrs={{ maxlength: LIMITS.details, 'aria-required': 'true' }}
         >
@@ -96,13 +124,14 @@ export function EnquiryFormPage(props: {
         </Field>
         <Field
           id="deadline"
-          label="Your deadline (optional)"
-          hint="UK time. For example 2026-12-29T14:30."
+          label={tr('web.form.deadline')}
+          hint={tr('web.form.deadlineHint')}
           error={errors.deadline}
+          lang={lang}
           attrs={{ type: 'datetime-local', value: values.deadline ?? '' }}
         />
         <div class={`field${errors.urgent ? ' field--error' : ''}`}>
-          <FieldError id="urgent" message={errors.urgent} />
+          <FieldError id="urgent" message={errors.urgent} lang={lang} />
           <div class="checkbox">
             <input
               type="checkbox"
@@ -112,15 +141,15 @@ export function EnquiryFormPage(props: {
               checked={values.urgent === 'true' || values.urgent === 'on'}
               aria-describedby="urgent-hint"
             />
-            <label for="urgent">This is urgent</label>
+            <label for="urgent">{tr('web.form.urgent')}</label>
           </div>
           <p class="hint" id="urgent-hint">
             {props.urgentHint}
           </p>
         </div>
         <div class={`honeypot${errors.website ? ' field--error' : ''}`}>
-          <label for="website">Leave this field empty</label>
-          <FieldError id="website" message={errors.website} />
+          <label for="website">{tr('web.form.honeypot')}</label>
+          <FieldError id="website" message={errors.website} lang={lang} />
           <input
             type="text"
             id="website"
@@ -131,7 +160,7 @@ export function EnquiryFormPage(props: {
           />
         </div>
         <button type="submit" class="button">
-          Send enquiry
+          {tr('web.form.submit')}
         </button>
       </form>
     </Layout>
@@ -146,25 +175,39 @@ export function ConfirmationPage(props: {
   urgent: boolean;
   statusUrl: string | null;
   acknowledgedTo?: string | null;
+  /** The page's language (English by default); `nextStepLang` the language `nextStep` was written in. */
+  lang?: Lang;
+  nextStepLang?: Lang;
+  offered?: readonly Lang[];
 }) {
+  const lang = props.lang ?? 'en';
+  const tr = translator(lang);
+  const stepLang = props.nextStepLang ?? 'en';
   return (
-    <Layout title="Enquiry received" officeName={props.officeName}>
+    <Layout
+      title={tr('web.confirm.title')}
+      officeName={props.officeName}
+      lang={lang}
+      nav={<LanguageSwitch offered={props.offered ?? [lang]} current={lang} />}
+    >
       <div class="panel panel--confirm">
-        <h1>Enquiry received</h1>
+        <h1>{tr('web.confirm.title')}</h1>
         <p>
-          Your reference
+          {tr('web.confirm.reference')}
           <span class="reference">{props.reference}</span>
         </p>
       </div>
-      <h2>What happens next</h2>
-      <p class={props.urgent ? 'panel panel--urgent' : 'panel'}>{props.nextStep}</p>
+      <h2>{tr('web.confirm.next')}</h2>
+      <p
+        class={props.urgent ? 'panel panel--urgent' : 'panel'}
+        lang={stepLang === lang ? undefined : LANGUAGE_TAGS[stepLang]}
+      >
+        {props.nextStep}
+      </p>
       {props.statusUrl ? (
         <>
-          <h2>Follow your enquiry</h2>
-          <p>
-            This link shows where your enquiry stands. From it you can add information, change your deadline or withdraw
-            the enquiry. Keep it: anyone with the link can see the enquiry.
-          </p>
+          <h2>{tr('web.confirm.follow')}</h2>
+          <p>{tr('web.confirm.followText')}</p>
           <p class="status-link">
             <a href={props.statusUrl} rel="noreferrer">
               {props.statusUrl}
@@ -172,10 +215,12 @@ export function ConfirmationPage(props: {
           </p>
         </>
       ) : null}
-      {props.acknowledgedTo ? <p class="acknowledged">We’ve also sent this to {props.acknowledgedTo}.</p> : null}
-      <p>Quote your reference if you contact the press office about this enquiry.</p>
+      {props.acknowledgedTo ? (
+        <p class="acknowledged">{tr('web.confirm.acknowledged', { to: props.acknowledgedTo })}</p>
+      ) : null}
+      <p>{tr('web.confirm.quote')}</p>
       <p>
-        <a href="/">Send another enquiry</a>
+        <a href={(props.offered ?? []).length > 1 ? `/?lang=${lang}` : '/'}>{tr('web.confirm.another')}</a>
       </p>
     </Layout>
   );

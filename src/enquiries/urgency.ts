@@ -2,6 +2,8 @@ import { DateTime } from 'luxon';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Config } from '../config.js';
 import { formatOfficeTime } from '../hours/format.js';
+import { translator } from '../i18n/catalogue.js';
+import type { Lang } from '../i18n/languages.js';
 import { addWorkingMillis, openState } from '../hours/office-hours.js';
 import type { UrgentReason } from './enquiry.model.js';
 
@@ -99,7 +101,9 @@ function outOfHoursLineOf(onCall: Config['onCall']): string {
 /**
  * The honest answer to "what happens next?", in one or two sentences, for the confirmation page,
  * the API and the SMS reply. `pagedOnCall` says whether a page was actually queued; an urgent
- * out-of-hours enquiry that was not paged is told to call the out-of-hours line.
+ * out-of-hours enquiry that was not paged is told to call the out-of-hours line. `lang`: the
+ * journalist's language (issue 31; the words are the catalogue's `texts.nextStep.*`, English by
+ * default and word for word as before).
  */
 export function nextStepMessage(
   j: Judgement,
@@ -110,32 +114,34 @@ export function nextStepMessage(
     config: Pick<Config, 'office' | 'onCall'>;
     incidentSummaryMinutes?: number;
   },
+  lang: Lang = 'en',
 ): string {
   const office = ctx.config.office;
-  const at = (d: Date) => formatOfficeTime(DateTime.fromJSDate(d), office, DateTime.fromJSDate(ctx.now));
-  const outOfHoursLine = outOfHoursLineOf(ctx.config.onCall);
+  const tr = translator(lang);
+  const at = (d: Date) => formatOfficeTime(DateTime.fromJSDate(d), office, DateTime.fromJSDate(ctx.now), lang);
+  const line = outOfHoursLineOf(ctx.config.onCall);
   const promise = j.respondBy
     ? ctx.deadline && j.respondBy.getTime() === ctx.deadline.getTime()
-      ? `A press officer will respond by your deadline, ${at(j.respondBy)}.`
-      : `A press officer will respond by ${at(j.respondBy)}.`
-    : 'A press officer will respond as soon as the office reopens.';
+      ? tr('texts.nextStep.byDeadline', { at: at(j.respondBy) })
+      : tr('texts.nextStep.by', { at: at(j.respondBy) })
+    : tr('texts.nextStep.whenReopens');
   if (j.open) {
-    return j.urgent ? `We are open and have marked your enquiry urgent. ${promise}` : `We are open. ${promise}`;
+    return j.urgent ? tr('texts.nextStep.openUrgent', { promise }) : tr('texts.nextStep.open', { promise });
   }
   const closedUntil = j.nextOpening
-    ? `The press office is closed until ${at(j.nextOpening)}.`
-    : 'The press office is closed.';
+    ? tr('texts.nextStep.closedUntil', { at: at(j.nextOpening) })
+    : tr('texts.nextStep.closed');
   if (j.needsOnCall && ctx.incidentSummaryMinutes) {
     // On-call already has the story this enquiry is about: it reaches them in the incident's next summary.
-    return `This is urgent: the on-call press officer is already working on this story and will see your enquiry within ${ctx.incidentSummaryMinutes} minutes. If it cannot wait, call the out-of-hours line on ${outOfHoursLine}.`;
+    return tr('texts.nextStep.incident', { minutes: String(ctx.incidentSummaryMinutes), line });
   }
   if (j.needsOnCall && ctx.pagedOnCall) {
-    return `This is urgent: the on-call press officer is being alerted now and will contact you. If it cannot wait, call the out-of-hours line on ${outOfHoursLine}.`;
+    return tr('texts.nextStep.paged', { line });
   }
   if (j.needsOnCall) {
     // Nobody is being paged (paging is off, or this sender's page limit is reached): never
     // promise an alert that will not happen; the journalist must ring the line themselves.
-    return `${closedUntil} We have marked your enquiry urgent, but the on-call press officer is not being alerted automatically. Please call the out-of-hours line now on ${outOfHoursLine}.`;
+    return tr('texts.nextStep.notPaged', { closedUntil, line });
   }
-  return `${closedUntil} ${promise}`;
+  return tr('texts.nextStep.closedPromise', { closedUntil, promise });
 }

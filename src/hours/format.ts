@@ -4,6 +4,8 @@
  */
 import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../config.js';
+import { t } from '../i18n/catalogue.js';
+import { LANGUAGE_TAGS, type Lang } from '../i18n/languages.js';
 import type { Instant } from './office-hours.js';
 
 /** Day names, Monday first (luxon's weekday 1). */
@@ -29,30 +31,51 @@ function zoned(at: Instant, office: OfficeConfig): DateTime {
   return dt.setZone(office.timezone);
 }
 
-/** "9:00am", "12:30pm", "12:00am" for midnight: the clock face, as a journalist would write it. */
-export function formatClock(dt: DateTime): string {
+/**
+ * "9:00am", "12:30pm", "12:00am" for midnight: the clock face, as a journalist would write it; in
+ * Welsh (`lang` 'cy') "9:00yb", "12:30yh". English is the default and never changes.
+ */
+export function formatClock(dt: DateTime, lang: Lang = 'en'): string {
   const h12 = dt.hour % 12 === 0 ? 12 : dt.hour % 12;
-  return `${h12}:${String(dt.minute).padStart(2, '0')}${dt.hour < 12 ? 'am' : 'pm'}`;
+  const time = `${h12}:${String(dt.minute).padStart(2, '0')}`;
+  if (lang === 'en') return `${time}${dt.hour < 12 ? 'am' : 'pm'}`;
+  return t(lang, dt.hour < 12 ? 'hours.morning' : 'hours.afternoon', { time });
+}
+
+/** The weekday and month names of `dt` in `lang`: English from the fixed lists, others from luxon's locale data. */
+function names(dt: DateTime, lang: Lang): { weekday: string; month: string } {
+  if (lang === 'en') return { weekday: DAYS[dt.weekday - 1], month: MONTHS[dt.month - 1] };
+  const local = dt.setLocale(LANGUAGE_TAGS[lang]);
+  // luxon's Welsh weekday is "Dydd Mawrth": the catalogue supplies "dydd" with its mutation.
+  return { weekday: local.toFormat('cccc').replace(/^dydd\s+/i, ''), month: local.toFormat('LLLL') };
 }
 
 /**
  * An instant in office time as a phrase: "5:00pm today", "9:00am tomorrow" (relative to `now`, by
  * office-zone date), otherwise "9:00am on Tuesday 29 December", with the year added when it is not
- * `now`'s year, or always when no `now` is given (nothing to take the year from).
+ * `now`'s year, or always when no `now` is given (nothing to take the year from). `lang` (default
+ * English, whose output never changes) says it for a journalist who reads Welsh: "9:00yb yfory",
+ * "9:00yb ddydd Mawrth 29 Rhagfyr". The SMS, email and web journeys all say times with this.
  */
-export function formatOfficeTime(at: Instant, office: OfficeConfig, now?: Instant): string {
+export function formatOfficeTime(at: Instant, office: OfficeConfig, now?: Instant, lang: Lang = 'en'): string {
   const dt = zoned(at, office);
-  const clock = formatClock(dt);
+  const clock = formatClock(dt, lang);
   const today = now === undefined ? undefined : zoned(now, office);
   if (today !== undefined) {
     // Office-zone calendar dates compared as plain dates: this runs for every enquiry received,
     // and each luxon DateTime in a zone costs an Intl offset look-up (startOf/plus/hasSame made ten).
     const days =
       (Date.UTC(dt.year, dt.month - 1, dt.day) - Date.UTC(today.year, today.month - 1, today.day)) / 86_400_000;
+    if (lang !== 'en' && (days === 0 || days === 1))
+      return t(lang, days === 0 ? 'hours.today' : 'hours.tomorrow', { clock });
     if (days === 0) return `${clock} today`;
     if (days === 1) return `${clock} tomorrow`;
   }
   const withYear = today === undefined || dt.year !== today.year;
+  if (lang !== 'en') {
+    const values = { clock, ...names(dt, lang), day: dt.day, year: String(dt.year) };
+    return t(lang, withYear ? 'hours.onDateWithYear' : 'hours.onDate', values);
+  }
   return `${clock} on ${DAYS[dt.weekday - 1]} ${dt.day} ${MONTHS[dt.month - 1]}${withYear ? ` ${dt.year}` : ''}`;
 }
 
@@ -72,19 +95,26 @@ function yearAt(now: Instant, office: OfficeConfig): number {
  * Any instant in office time, short enough for a table cell or an SMS: "Tue 29 Dec 14:30", year
  * appended when not `now`'s year. For when something happened or happens (received, sent, a
  * shift's start); a deadline is said with `formatDeadline`, and a journalist is told times with
- * `formatOfficeTime`.
+ * `formatOfficeTime`. `lang` 'cy' gives luxon's Welsh short names ("Maw 29 Rhag 14:30"); English
+ * (the default) never changes.
  */
-export function formatShortTime(at: Instant, office: OfficeConfig, now?: Instant): string {
+export function formatShortTime(at: Instant, office: OfficeConfig, now?: Instant, lang: Lang = 'en'): string {
   const dt = zoned(at, office);
   const withYear = now !== undefined && dt.year !== yearAt(now, office);
   const time = `${String(dt.hour).padStart(2, '0')}:${String(dt.minute).padStart(2, '0')}`;
+  if (lang !== 'en') {
+    // Welsh short names from luxon ("Maw 29 Rhag 14:30"); the 24-hour clock needs no words.
+    const local = dt.setLocale(LANGUAGE_TAGS[lang]);
+    return `${local.toFormat('ccc')} ${dt.day} ${local.toFormat('LLL')}${withYear ? ` ${dt.year}` : ''} ${time}`;
+  }
   return `${DAYS[dt.weekday - 1].slice(0, 3)} ${dt.day} ${MONTHS[dt.month - 1].slice(0, 3)}${withYear ? ` ${dt.year}` : ''} ${time}`;
 }
 
 /**
  * A deadline (the journalist's, or the office's respond-by) short enough for an SMS: today the
  * same words as `formatShortTime`, kept apart so deadlines can be said differently in one place.
+ * `lang` as for `formatShortTime` (English by default).
  */
-export function formatDeadline(at: Instant, office: OfficeConfig, now?: Instant): string {
-  return formatShortTime(at, office, now);
+export function formatDeadline(at: Instant, office: OfficeConfig, now?: Instant, lang: Lang = 'en'): string {
+  return formatShortTime(at, office, now, lang);
 }

@@ -14,6 +14,8 @@ import { holidayOrClosure } from './holidays.js';
 import { officeStatus, type Instant } from './office-hours.js';
 import { toCalendarDate } from './wall-clock.js';
 import { DAYS, MONTHS } from './format.js';
+import { t } from '../i18n/catalogue.js';
+import type { Lang } from '../i18n/languages.js';
 
 const UNITS = [
   'zero',
@@ -135,7 +137,12 @@ function sentence(words: string): string {
  *   configured closure day, "The press office is closed today.". With no opening within the
  *   search horizon the second sentence is left out rather than guessed.
  */
-export function spokenOfficeStatus(at: Instant, office: OfficeConfig): { open: boolean; text: string } {
+export function spokenOfficeStatus(
+  at: Instant,
+  office: OfficeConfig,
+  lang: Lang = 'en',
+): { open: boolean; text: string } {
+  if (lang !== 'en') return spokenOfficeStatusIn(lang, at, office);
   const status = officeStatus(at, office);
   const now = status.at;
   if (status.open) {
@@ -158,4 +165,88 @@ export function spokenOfficeStatus(at: Instant, office: OfficeConfig): { open: b
         : `The press office is closed today for ${special}.`;
   const opens = status.nextOpening;
   return { open: false, text: opens ? `${first} ${sentence(`It opens at ${openingWords(opens, now)}`)}` : first };
+}
+
+/** Welsh month names, for a date more than a week away ("fore Llun, 4 Ionawr"). */
+const CY_MONTHS = [
+  'Ionawr',
+  'Chwefror',
+  'Mawrth',
+  'Ebrill',
+  'Mai',
+  'Mehefin',
+  'Gorffennaf',
+  'Awst',
+  'Medi',
+  'Hydref',
+  'Tachwedd',
+  'Rhagfyr',
+];
+
+/** An hour (0..23) as the word on a 12-hour clock; `soft`: mutated, as Welsh needs after "am", "tan" and "i". */
+function hourWord(lang: Lang, hour: number, form: 'soft' | 'radical'): string {
+  return t(lang, 'voice.hourWord', { hour: hour % 12 === 0 ? 12 : hour % 12, form });
+}
+
+/** The time of `dt` from the catalogue's `voice.clock`: "naw o'r gloch", "hanner awr wedi dau", "chwarter i bump". */
+function clockWords(lang: Lang, dt: DateTime): string {
+  const special = dt.minute === 0 && dt.hour === 0 ? 'midnight' : dt.minute === 0 && dt.hour === 12 ? 'noon' : null;
+  return t(lang, 'voice.clock', {
+    minute: dt.minute,
+    hour: special ?? hourWord(lang, dt.hour, 'radical'),
+    soft: hourWord(lang, dt.hour, 'soft'),
+    next: hourWord(lang, dt.hour + 1, 'soft'),
+  });
+}
+
+/**
+ * `dt` as words from the catalogue's `voice.clock` and `voice.when`, in speech order for `lang`:
+ * "naw o'r gloch fore Llun", "hanner awr wedi pump y prynhawn yma". Within a week the weekday
+ * names the day; further off the date is added, as digits a voice reads in its own language.
+ */
+function whenWords(lang: Lang, dt: DateTime, now: DateTime): string {
+  const time = clockWords(lang, dt);
+  const days = daysFrom(now, dt);
+  const period = dt.hour < 12 ? 'morning' : dt.hour < 18 ? 'afternoon' : 'evening';
+  const date =
+    days > 6
+      ? `, ${dt.day} ${CY_MONTHS[dt.month - 1]}${dt.year === now.setZone(dt.zone).year ? '' : ` ${dt.year}`}`
+      : '';
+  return t(lang, 'voice.when', {
+    relative: days === 0 ? 'today' : days === 1 ? 'tomorrow' : 'other',
+    time,
+    period,
+    weekday: dt.weekday,
+    date,
+  });
+}
+
+/**
+ * `spokenOfficeStatus` in a language other than English (issue 31), every word from the
+ * catalogue: "Mae Swyddfa'r Wasg ar gau. Bydd yn agor am naw o'r gloch fore Llun." A closing at
+ * midnight is said as the midnight that ends the day ("tan hanner nos").
+ */
+function spokenOfficeStatusIn(lang: Lang, at: Instant, office: OfficeConfig): { open: boolean; text: string } {
+  const status = officeStatus(at, office);
+  const now = status.at;
+  if (status.open) {
+    const until = status.nextClosing;
+    if (!until) return { open: true, text: t(lang, 'voice.open') };
+    const end = until.hour === 0 && until.minute === 0 ? until.minus({ minutes: 1 }) : until;
+    // A closing at midnight, or later today, is said as the time alone ("tan hanner nos", "tan bump o'r gloch").
+    const when = daysFrom(now, end) === 0 ? clockWords(lang, until) : whenWords(lang, until, now);
+    return { open: true, text: t(lang, 'voice.openUntil', { when }) };
+  }
+  const special = holidayOrClosure(toCalendarDate(now, office), office);
+  const first =
+    special === undefined
+      ? t(lang, 'voice.closed')
+      : special === 'office closure'
+        ? t(lang, 'voice.closedToday')
+        : t(lang, 'voice.closedForHoliday', { holiday: special });
+  const opens = status.nextOpening;
+  return {
+    open: false,
+    text: opens ? `${first} ${t(lang, 'voice.opensAt', { when: whenWords(lang, opens, now) })}` : first,
+  };
 }

@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import type { Lang } from '../i18n/languages.js';
 import { describedBy, FieldError } from './layout.js';
 
 /** Attributes passed through to the control (type, value, maxlength, autocomplete, …). */
@@ -27,6 +28,8 @@ export function Field(props: {
   layout?: 'field' | 'filter';
   attrs?: ControlAttributes;
   children?: Child;
+  /** The language of the page (the hidden "Error:" before a message); English by default. */
+  lang?: Lang;
 }) {
   const { id, error } = props;
   const hint = props.hint !== undefined && props.hint !== null && props.hint !== false;
@@ -45,7 +48,7 @@ export function Field(props: {
           {props.hint}
         </p>
       ) : null}
-      <FieldError id={id} message={error} />
+      <FieldError id={id} message={error} lang={props.lang} />
       {props.as === 'select' ? (
         <select {...control}>{props.children}</select>
       ) : props.as === 'textarea' ? (

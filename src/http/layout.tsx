@@ -1,12 +1,23 @@
 import type { Child } from 'hono/jsx';
+import { t } from '../i18n/catalogue.js';
+import { LANGUAGE_TAGS, type Lang } from '../i18n/languages.js';
 
 /**
  * The page shell shared by public and staff pages: skip link, header, one <main>, footer. All
  * styling comes from /assets/app.css; no inline scripts or styles, so the CSP can forbid them.
  */
-export function Layout(props: { title: string; officeName: string; nav?: Child; head?: Child; children?: Child }) {
+export function Layout(props: {
+  title: string;
+  officeName: string;
+  nav?: Child;
+  head?: Child;
+  children?: Child;
+  /** The journalist's language (issue 31): `<html lang>` and the shell's words. Staff pages leave it English. */
+  lang?: Lang;
+}) {
+  const lang = props.lang ?? 'en';
   return (
-    <html lang="en-GB">
+    <html lang={LANGUAGE_TAGS[lang]}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -16,7 +27,7 @@ export function Layout(props: { title: string; officeName: string; nav?: Child; 
       </head>
       <body>
         <a class="skip-link" href="#main">
-          Skip to main content
+          {lang === 'en' ? 'Skip to main content' : t(lang, 'web.skipLink')}
         </a>
         <header class="site-header">
           <a href="/">{props.officeName}</a>
@@ -25,19 +36,23 @@ export function Layout(props: { title: string; officeName: string; nav?: Child; 
         <main id="main" tabindex={-1}>
           {props.children}
         </main>
-        <footer class="site-footer">{props.officeName} · media enquiries</footer>
+        <footer class="site-footer">
+          {lang === 'en'
+            ? `${props.officeName} · media enquiries`
+            : t(lang, 'web.footer', { office: props.officeName })}
+        </footer>
       </body>
     </html>
   );
 }
 
 /** GOV.UK-style error summary: a focusable box at the top listing each problem, linking to its field. */
-export function ErrorSummary(props: { errors: Record<string, string>; order: readonly string[] }) {
+export function ErrorSummary(props: { errors: Record<string, string>; order: readonly string[]; lang?: Lang }) {
   const keys = props.order.filter((k) => props.errors[k]);
   const seen = new Set<string>();
   return (
     <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
-      <h2 id="error-summary-title">There is a problem</h2>
+      <h2 id="error-summary-title">{t(props.lang ?? 'en', 'web.problem')}</h2>
       <ul>
         {keys
           .filter((k) => {
@@ -59,10 +74,10 @@ export function ErrorSummary(props: { errors: Record<string, string>; order: rea
  * The message for one field, placed just above it (GOV.UK style), with the element id
  * `${id}-error` that the field's `aria-describedby` names. Nothing without a message.
  */
-export function FieldError(props: { id: string; message: string | undefined }) {
+export function FieldError(props: { id: string; message: string | undefined; lang?: Lang }) {
   return props.message ? (
     <p class="error-message" id={`${props.id}-error`}>
-      <span class="visually-hidden">Error:</span> {props.message}
+      <span class="visually-hidden">{t(props.lang ?? 'en', 'web.errorPrefix')}</span> {props.message}
     </p>
   ) : null;
 }

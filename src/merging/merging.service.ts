@@ -22,6 +22,7 @@ import { redactedStatusUrl } from '../enquiries/status-link.js';
 import { judgeEnquiry, targetMinutes, warnAt } from '../enquiries/urgency.js';
 import { workingMinutesBetween } from '../hours/office-hours.js';
 import { AppError } from '../http/errors.js';
+import { t } from '../i18n/catalogue.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { stopEscalation } from '../oncall/paging.schedule.js';
 import { findOptOut } from '../sms/opt-out.repository.js';
@@ -217,20 +218,16 @@ export class MergeService {
    * The key names the pair: merged, undone and merged again, they are told once.
    */
   private mergeMessage(from: Enquiry, into: Enquiry): [Enquiry, string, string] {
-    const office = this.deps.config.office.name;
-    const link = redactedStatusUrl(this.deps.config.publicBaseUrl);
+    const values = {
+      office: this.deps.config.office.name,
+      from: from.reference,
+      into: into.reference,
+      link: redactedStatusUrl(this.deps.config.publicBaseUrl),
+    };
     const key = `merge:${from.id}:${into.id}`;
-    if (sameJournalist(from, into))
-      return [
-        into,
-        key,
-        `${office}: your enquiries ${from.reference} and ${into.reference} are about the same thing, so we have combined them. We will answer under ${into.reference}. ${link}`,
-      ];
-    return [
-      from,
-      key,
-      `${office}: your enquiry ${from.reference} is about a subject we are already dealing with, so we are handling it under the reference ${into.reference}. Your status link still works: ${link}`,
-    ];
+    // In B's journalist's language (issue 31): they are the one told.
+    if (sameJournalist(from, into)) return [into, key, t(from.language, 'texts.merge.combined', values)];
+    return [from, key, t(from.language, 'texts.merge.handledWith', values)];
   }
 
   /**
@@ -360,6 +357,8 @@ export class MergeService {
             updated_at: now,
             incident_id: null,
             incident_linked_at: null,
+            // The same journalist, answered in the language they chose (issue 31).
+            language: e.language,
             warn_at: warnAt(now, j.respondBy, deadline, config, targetMinutes(config, { urgent: j.urgent, deadline })),
           },
           {
@@ -377,12 +376,17 @@ export class MergeService {
       }
       const fresh = created;
       if (values.message) await repo.moveMessage(tx, values.message, e.id, fresh.id);
-      const office = config.office.name;
       const told = await this.tell(
         tx,
         fresh,
         `split:${fresh.id}`,
-        `${office}: we are treating your new question ("${values.subject}") as a separate enquiry, reference ${fresh.reference}, so that it gets its own answer. Your enquiry ${e.reference} carries on as before. ${redactedStatusUrl(config.publicBaseUrl)}`,
+        t(fresh.language, 'texts.merge.split', {
+          office: config.office.name,
+          subject: values.subject,
+          fresh: fresh.reference,
+          reference: e.reference,
+          link: redactedStatusUrl(config.publicBaseUrl),
+        }),
         now,
       );
       await addEvent(tx, {

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
+import type { Lang } from '../i18n/languages.js';
 import {
   ENQUIRY_OUTCOMES,
   OPEN_STATUSES,
@@ -113,6 +114,19 @@ export async function replaceOfficePeriods(db: Db, periods: Array<{ start: Date;
       );
     }
   });
+}
+
+/**
+ * Enquiries received in the period by the language they are answered in (issue 31), the same
+ * enquiries `received` counts; asked for only when the office offers more than one language.
+ */
+export async function receivedByLanguage(db: Db, s: ReportScope): Promise<Array<{ language: Lang; n: number }>> {
+  const r = await sql<{ language: Lang; n: number }>`
+    SELECT e.language, count(*)::int AS n
+      FROM enquiry e
+     WHERE e.received_at >= ${s.from} AND e.received_at < ${s.to} ${scoped(s)}
+     GROUP BY e.language`.execute(db);
+  return r.rows;
 }
 
 /** Enquiries received in the period by channel and in/out of hours, by office-local day and by hour: one scan. */
@@ -497,7 +511,7 @@ export async function outcomes(db: Db, s: ReportScope): Promise<Record<OutcomeBu
 /** The enquiries behind a report, one row each, for CSV export (streamed in id order by the caller). */
 export async function enquiriesForExport(db: Db, s: ReportScope, afterId: string | null, limit: number) {
   const r = await sql<Record<string, unknown> & { id: string }>`
-    SELECT e.id, e.reference, e.channel, e.status, e.urgent, e.urgent_reason, e.out_of_hours,
+    SELECT e.id, e.reference, e.channel, e.language, e.status, e.urgent, e.urgent_reason, e.out_of_hours,
            e.received_at, e.deadline, e.respond_by, e.first_response_at, e.closed_at, e.resolved_at,
            u.email AS assigned_to, e.outlet, e.subject,
            extract(epoch FROM e.first_response_at - e.received_at)::bigint AS first_response_seconds,

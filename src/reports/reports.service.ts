@@ -116,6 +116,14 @@ export class ReportsService {
       signOffRepo.overrides(this.deps.db, s, OVERRIDES_LISTED),
       repo.outcomes(this.deps.db, s),
     ]);
+    // By language (issue 31) only where there is a choice: an English-only office's figures are as before.
+    const languages = this.deps.config.office.languages;
+    const byLanguage =
+      languages.length > 1
+        ? await repo
+            .receivedByLanguage(this.deps.db, s)
+            .then((rows) => Object.fromEntries(languages.map((l) => [l, rows.find((r) => r.language === l)?.n ?? 0])))
+        : null;
     const { firstResponse, close } = timings;
     const deadlines = { ...timings.deadlines, missedList };
 
@@ -134,7 +142,15 @@ export class ReportsService {
     const judged = deadlines.met + deadlines.missed;
     return {
       period: { from: from.toISOString(), to: to.toISOString() },
-      received: { total: inHours + outOfHours, byChannel, inHours, outOfHours, byDay: received.byDay, byHour },
+      received: {
+        total: inHours + outOfHours,
+        byChannel,
+        ...(byLanguage ? { byLanguage } : {}),
+        inHours,
+        outOfHours,
+        byDay: received.byDay,
+        byHour,
+      },
       firstResponse,
       close,
       deadlines: {
@@ -206,6 +222,8 @@ export class ReportsService {
     const columns = [
       'reference',
       'channel',
+      // Issue 31: only where the office offers a choice, so an English-only office's export is unchanged.
+      ...(this.deps.config.office.languages.length > 1 ? ['language'] : []),
       'status',
       'urgent',
       'urgent_reason',

@@ -6,6 +6,8 @@ import { ENQUIRY_CHANNELS } from '../enquiries/enquiry.model.js';
 import { formatDeadline, formatShortTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
 import { ErrorSummary } from '../http/layout.js';
+import { isLang } from '../i18n/languages.js';
+import { LANGUAGE_LABELS } from '../i18n/staff-labels.js';
 import { Chart } from './charts.js';
 import { OUTCOME_BUCKET_LABELS } from './outcome-labels.js';
 import { OUTCOME_BUCKETS } from './reports.repository.js';
@@ -481,6 +483,25 @@ export function ReportsPage(props: {
         {ENQUIRY_CHANNELS.map((c) => `${CHANNEL_LABELS[c]} ${f.received.byChannel[c]}`).join(', ')}. In hours{' '}
         {f.received.inHours}, out of hours {f.received.outOfHours}.
       </p>
+      {'byLanguage' in f.received && f.received.byLanguage ? (
+        // Issue 31: only for an office that offers more than one language.
+        <>
+          <h3 id="by-language">By language</h3>
+          <table>
+            <caption class="visually-hidden">
+              Enquiries received in this period, by the language they are answered in
+            </caption>
+            <tbody>
+              {Object.entries(f.received.byLanguage).map(([lang, n]) => (
+                <tr>
+                  <th scope="row">{isLang(lang) ? LANGUAGE_LABELS[lang] : lang}</th>
+                  <td>{n}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
       <Chart
         id="by-day"
         title="Enquiries received by day"

@@ -8,6 +8,8 @@ import { callsBack } from '../enquiries/phone-numbers.js';
 import { derivedBearerToken, hashBearerToken } from '../http/bearer-token.js';
 import { hasStatusLink, redactedStatusUrl, withStatusLink } from '../enquiries/status-link.js';
 import { insertStatusLink } from '../enquiries/status-link.repository.js';
+import { detectLanguage } from '../i18n/detect.js';
+import { t } from '../i18n/catalogue.js';
 import { optOutChange } from './opt-out.js';
 import { clearOptOut, openEnquiriesOf, recordOptOut } from './opt-out.repository.js';
 import * as intake from './sms-intake.repository.js';
@@ -166,7 +168,8 @@ export class InboundSmsService {
           messageSid: message.messageSid,
         });
         enquiryId = enquiry.id;
-        reply = `Press office: thank you, we have added this to your enquiry ${enquiry.reference}. ${outcome.nextStep}`;
+        // In the language remembered on the enquiry (issue 31), whatever this one text looks like.
+        reply = t(enquiry.language, 'texts.sms.added', { reference: enquiry.reference, nextStep: outcome.nextStep });
       } else {
         const firstLine = body.split('\n')[0] ?? '';
         const subject = firstLine.length > SUBJECT_LENGTH ? `${firstLine.slice(0, SUBJECT_LENGTH - 1)}…` : firstLine;
@@ -183,13 +186,18 @@ export class InboundSmsService {
             urgent,
           },
           'sms',
-          { sender: { phone: message.from } },
+          // Welsh in, Welsh out (issue 31): only among the languages the office offers.
+          { sender: { phone: message.from }, language: detectLanguage(body, this.deps.config.office.languages) },
         );
         enquiryId = enquiry.id;
         created = enquiry.reference;
         await repo.addEvent(tx, { enquiryId, at: now, kind: 'sms_in', data: { body, messageSid: message.messageSid } });
         // Stored with the link redacted; the journalist's copy gets a working one below.
-        reply = `Press office: thank you, your enquiry reference is ${enquiry.reference}. ${outcome.nextStep} Reply to this number to add to it. See where it stands: ${redactedStatusUrl(this.deps.config.publicBaseUrl)}`;
+        reply = t(enquiry.language, 'texts.sms.received', {
+          reference: enquiry.reference,
+          nextStep: outcome.nextStep,
+          link: redactedStatusUrl(this.deps.config.publicBaseUrl),
+        });
       }
       await intake.insertInboundSms(tx, {
         message_sid: message.messageSid,

@@ -8,6 +8,12 @@
  *
  * HELP and INFO are Twilio's help keywords: Twilio answers them with its own help text and
  * forwards them too, so Press Desk still sees (and answers) them; they are not handled here.
+ *
+ * Welsh (issue 31): Twilio's default keywords are English only, and Welsh speakers text STOP like
+ * everyone else. Press Desk adds no Welsh words of its own (a "DIM" Press Desk obeyed but Twilio
+ * did not would leave the two disagreeing about who may be texted). An office that wants Welsh
+ * opt-out words (e.g. STOPIO) adds them in Twilio's Advanced Opt-Out, which then sends
+ * `OptOutType` with the text; `optOutChange` follows that parameter whatever the word.
  */
 import type { OptOuts } from '../outbox/senders.js';
 import { TWILIO_UNSUBSCRIBED } from '../telephony/twilio-codes.js';

@@ -1,12 +1,18 @@
 import { Hono, type Context } from 'hono';
+import { DateTime } from 'luxon';
 import type pg from 'pg';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import { parseDeadline } from '../enquiries/enquiry.input.js';
 import { clientIp } from '../http/client-ip.js';
+import { pageLanguage } from '../http/language-switch.js';
+import { t } from '../i18n/catalogue.js';
+import type { Lang } from '../i18n/languages.js';
 import { AppError } from '../http/errors.js';
 import { budget } from '../http/rate-limit.js';
 import type { Logger } from '../log.js';
 import { STATUS_PREFIX, statusFormToken, statusFormTokenMatches } from '../enquiries/status-link.js';
+import { STATUS_LIMITS } from './status.forms.js';
 import type { StatusPages } from './status.service.js';
 import {
   isStatusAction,
@@ -34,7 +40,33 @@ const ACTION_FIELD = {
   updates: 'on',
 } as const satisfies Record<StatusAction, string>;
 
-const CONFIRM_MESSAGE = 'Tick the box to confirm you want to withdraw your enquiry';
+/**
+ * A refused field's message in the page's language: the service's English as it is, else worded
+ * from the catalogue by what is wrong (issue 31).
+ */
+function statusFieldError(
+  lang: Lang,
+  field: string,
+  text: string,
+  english: string,
+  ctx: { now: Date; timezone: string },
+): string {
+  if (lang === 'en') return english;
+  if (field === 'information')
+    return text.trim() === ''
+      ? t(lang, 'web.error.information')
+      : t(lang, 'web.error.tooMuch', { max: STATUS_LIMITS.information.toLocaleString('en-GB') });
+  if (field === 'reason')
+    return t(lang, 'web.error.tooLong', {
+      label: t(lang, 'web.status.withdraw.reason'),
+      max: STATUS_LIMITS.reason.toLocaleString('en-GB'),
+    });
+  if (field === 'deadline') {
+    const d = parseDeadline(text, { now: DateTime.fromJSDate(ctx.now), timezone: ctx.timezone });
+    if (!d.ok) return t(lang, `web.error.${d.code}`);
+  }
+  return english;
+}
 
 /**
  * The journalist's status page: `GET /status/{token}` shows it; `POST /status/{token}/{add|
@@ -51,9 +83,21 @@ export function statusRoutes(deps: StatusRouteDeps) {
   const spend = budget({ pool: deps.pool, limit: config.status.rateLimit, keyPrefix: 'status', log: deps.log });
   const base = (token: string) => `${STATUS_PREFIX}${token}`;
 
+  const offered = office.languages;
+  /** The page's language: the switch's choice, else the enquiry's (`language`), else the browser's. */
+  const langOf = (c: Context, language?: Lang) => pageLanguage(c, offered, c.req.query('lang') ?? language);
+
   const gone = (c: Context) => {
     c.status(404);
-    return c.html(<StatusGonePage officeName={office.name} linkDaysAfterClose={config.status.linkDaysAfterClose} />);
+    const lang = langOf(c);
+    return c.html(
+      <StatusGonePage
+        officeName={office.name}
+        linkDaysAfterClose={config.status.linkDaysAfterClose}
+        lang={lang}
+        offered={offered}
+      />,
+    );
   };
 
   /** The page again after a refused action; the 404 page when the link stopped working meanwhile. */
@@ -66,8 +110,29 @@ export function statusRoutes(deps: StatusRouteDeps) {
     const view = await pages.view(token);
     if (!view) return gone(c);
     c.status(status);
+    const lang = langOf(c, view.language);
+    const errors = Object.fromEntries(
+      Object.entries(extra.errors ?? {}).map(([field, message]) => [
+        field,
+        field === 'confirm' && lang !== 'en'
+          ? t(lang, 'web.error.confirmWithdraw')
+          : statusFieldError(lang, field, extra.values?.[field as 'information'] ?? '', message ?? '', {
+              now: deps.clock(),
+              timezone: office.timezone,
+            }),
+      ]),
+    );
     return c.html(
-      <StatusPage office={office} view={view} base={base(token)} csrf={statusFormToken(token)} {...extra} />,
+      <StatusPage
+        office={office}
+        view={view}
+        base={base(token)}
+        csrf={statusFormToken(token)}
+        {...extra}
+        errors={errors}
+        lang={lang}
+        offered={offered}
+      />,
     );
   };
 
@@ -87,8 +152,11 @@ export function statusRoutes(deps: StatusRouteDeps) {
     const view = await pages.view(token);
     if (!view) return gone(c);
     const done = c.req.query('done');
+    const lang = langOf(c, view.language);
     return c.html(
       <StatusPage
+        lang={lang}
+        offered={offered}
         office={office}
         view={view}
         base={base(token)}
@@ -124,7 +192,10 @@ export function statusRoutes(deps: StatusRouteDeps) {
       else if (act === 'withdraw') {
         // A slip of the finger must not withdraw: the box says they mean it.
         if (str('confirm') !== 'yes')
-          return await reshow(c, token, 422, { errors: { confirm: CONFIRM_MESSAGE }, values: { reason: text } });
+          return await reshow(c, token, 422, {
+            errors: { confirm: t('en', 'web.error.confirmWithdraw') },
+            values: { reason: text },
+          });
         found = await pages.withdraw(token, text);
       } else {
         if (text !== 'yes' && text !== 'no')
@@ -132,7 +203,9 @@ export function statusRoutes(deps: StatusRouteDeps) {
         found = await pages.setUpdates(token, text === 'yes');
       }
       if (!found) return gone(c);
-      return c.redirect(`${base(token)}?done=${act}`, 303);
+      const lang = c.req.query('lang');
+      const keep = offered.length > 1 && lang ? `&lang=${encodeURIComponent(lang)}` : '';
+      return c.redirect(`${base(token)}?done=${act}${keep}`, 303);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       if (err.code === 'conflict') return reshow(c, token, 409, { problem: err.message });

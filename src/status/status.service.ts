@@ -9,6 +9,7 @@
  * closes (closed or withdrawn); an answered enquiry stays readable, since that is when the
  * journalist most wants to look.
  */
+import type { Lang } from '../i18n/languages.js';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -29,6 +30,7 @@ import { judgeEnquiry, targetMinutes, warnAt } from '../enquiries/urgency.js';
 import { hashBearerToken, looksLikeBearerToken } from '../http/bearer-token.js';
 import { AppError } from '../http/errors.js';
 import { addWorkingMillis, officeStatus, workingMinutesBetween } from '../hours/office-hours.js';
+import { t, type MessageKey } from '../i18n/catalogue.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import { isChase } from './chase.js';
 import { redactedStatusUrl } from '../enquiries/status-link.js';
@@ -91,6 +93,8 @@ export interface StatusView {
    */
   combined?: { from: string; into: string };
   now: Date;
+  /** The journalist's language (issue 31: their link's enquiry's), the page's unless they switch. */
+  language: Lang;
 }
 
 /**
@@ -136,16 +140,19 @@ export class JournalistUpdates {
     return routeToJournalist(e, this.rules, CHANNEL_MEDIUM[e.channel]);
   }
 
-  /** The words of each change, with the (redacted until sent) link. */
+  /** The words of each change, with the (redacted until sent) link, in the enquiry's language (issue 31). */
   private text(e: Enquiry, kind: UpdateKind): string {
-    const link = redactedStatusUrl(this.deps.config.publicBaseUrl);
-    const office = this.deps.config.office.name;
-    const words = {
-      released: `${office}: we have answered your enquiry ${e.reference}. Read the response: ${link}`,
-      withdrawn: `${office}: your enquiry ${e.reference} is withdrawn, as you asked. Nothing more will happen with it. ${link}`,
-      closed: `${office}: your enquiry ${e.reference} is now closed. ${link}`,
-    } satisfies Record<UpdateKind, string>;
-    return words[kind];
+    const values = {
+      office: this.deps.config.office.name,
+      reference: e.reference,
+      link: redactedStatusUrl(this.deps.config.publicBaseUrl),
+    };
+    const key = {
+      released: 'texts.update.released',
+      withdrawn: 'texts.update.withdrawn',
+      closed: 'texts.update.closed',
+    } as const satisfies Record<UpdateKind, MessageKey>;
+    return t(e.language, key[kind], values);
   }
 
   /** Queues the message about `kind` in `tx` (the transaction of the change), unless turned off or already sent. */
@@ -217,6 +224,7 @@ export class StatusPages {
     ]);
     const route = this.deps.updates.routeFor(theirs ? e : linked);
     return {
+      language: linked.language,
       reference: e.reference,
       subject: theirs ? e.subject : linked.subject,
       channel: e.channel,

@@ -1,12 +1,14 @@
 import type { Child } from 'hono/jsx';
 import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../config.js';
-import type { EnquiryChannel } from '../enquiries/enquiry.tables.js';
 import { formatOfficeTime } from '../hours/format.js';
 import { Field } from '../http/field.js';
+import { LanguageSwitch } from '../http/language-switch.js';
 import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
+import { translator } from '../i18n/catalogue.js';
+import type { Lang } from '../i18n/languages.js';
 import { STATUS_LIMITS } from './status.forms.js';
-import type { JournalistStage, StatusView } from './status.service.js';
+import type { StatusView } from './status.service.js';
 
 /** The journalist's actions on the page, each a form posting to `/status/{token}/{action}`. */
 export const STATUS_ACTIONS = ['add', 'deadline', 'withdraw', 'updates'] as const;
@@ -20,81 +22,60 @@ export function isStatusAction(s: string | undefined): s is StatusAction {
 /** The form fields, in page order: the error summary lists problems in this order. */
 const FIELD_ORDER = ['information', 'deadline', 'reason', 'confirm'] as const;
 
-/** How an enquiry arrived, as the journalist would say it. */
-const CHANNEL_WORDS = {
-  web: 'through the web form',
-  api: 'online',
-  sms: 'by text message',
-  voice: 'by phone',
-  email: 'by email',
-} as const satisfies Record<EnquiryChannel, string>;
-
-/** Each stage as a headline and one sentence saying what it means for the journalist. */
-function stageWords(view: StatusView): { title: string; text: string } {
-  const officer = view.officerFirstName ? `${view.officerFirstName}, a press officer,` : 'A press officer';
-  const words = {
-    received: {
-      title: 'Received',
-      text: 'Your enquiry has reached the press office. The next available press officer will pick it up.',
-    },
-    with_officer: { title: 'With a press officer', text: `${officer} is working on your enquiry.` },
-    waiting: {
-      title: 'Waiting for you',
-      text: 'The press office has asked you for something and is waiting for your answer. You can reply to their message or add it below.',
-    },
-    answered: {
-      title: 'Answered',
-      text: view.response
-        ? 'The press office has answered your enquiry. The response is below.'
-        : 'The press office has answered your enquiry, by the way you contacted them or by phone.',
-    },
-    closed: {
-      title: 'Closed',
-      text: 'The press office has closed this enquiry. For anything new, send a new enquiry.',
-    },
-    withdrawn: { title: 'Withdrawn', text: 'You withdrew this enquiry, so nothing more will happen with it.' },
-  } satisfies Record<JournalistStage, { title: string; text: string }>;
+/** Each stage as a headline and one sentence saying what it means for the journalist, in `lang`. */
+function stageWords(view: StatusView, lang: Lang): { title: string; text: string } {
+  const tr = translator(lang);
   // A referral or "not a media enquiry" (issue 28) says how it ended, not just that it did.
-  if (view.ending && (view.stage === 'closed' || view.stage === 'answered')) return endingWords(view.ending);
-  return words[view.stage];
+  if (view.ending && (view.stage === 'closed' || view.stage === 'answered')) return endingWords(view.ending, lang);
+  switch (view.stage) {
+    case 'received':
+      return { title: tr('web.status.received.title'), text: tr('web.status.received.text') };
+    case 'with_officer':
+      return {
+        title: tr('web.status.withOfficer.title'),
+        text: tr('web.status.withOfficer.text', { officer: view.officerFirstName ?? 'none' }),
+      };
+    case 'waiting':
+      return { title: tr('web.status.waiting.title'), text: tr('web.status.waiting.text') };
+    case 'answered':
+      return {
+        title: tr('web.status.answered.title'),
+        text: tr(view.response ? 'web.status.answered.text' : 'web.status.answered.elsewhere'),
+      };
+    case 'closed':
+      return { title: tr('web.status.closed.title'), text: tr('web.status.closed.text') };
+    case 'withdrawn':
+      return { title: tr('web.status.withdrawn.title'), text: tr('web.status.withdrawn.text') };
+  }
 }
 
 /** How a referral or "not a media enquiry" reads on the journalist's page. */
-function endingWords(ending: NonNullable<StatusView['ending']>): { title: string; text: string } {
+function endingWords(ending: NonNullable<StatusView['ending']>, lang: Lang): { title: string; text: string } {
+  const tr = translator(lang);
   switch (ending.outcome) {
     case 'referred_foi':
-      return {
-        title: 'Closed: referred to Freedom of Information',
-        text: 'Your enquiry asks for information the office holds rather than for comment, so please make it as a Freedom of Information request. The press office has closed it here.',
-      };
+      return { title: tr('web.status.foi.title'), text: tr('web.status.foi.text') };
     case 'referred_other': {
-      const org = ending.organisation?.trim() || 'another organisation';
-      return {
-        title: `Closed: referred to ${org}`,
-        text: `Your enquiry is a matter for ${org}, so please contact them directly. The press office has closed it here.`,
-      };
+      const org = ending.organisation?.trim() || tr('web.status.other.someone');
+      return { title: tr('web.status.other.title', { org }), text: tr('web.status.other.text', { org }) };
     }
     case 'not_media':
-      return {
-        title: 'Closed: not a media enquiry',
-        text: 'The press office answers enquiries from the media only, so it has closed this one. For anything else, please use the contact details on the website.',
-      };
+      return { title: tr('web.status.notMedia.title'), text: tr('web.status.notMedia.text') };
   }
 }
 
 /** What the journalist is told after each action succeeded (the page is shown again after a redirect). */
-function doneNotice(action: StatusAction, view: StatusView): string {
+function doneNotice(action: StatusAction, view: StatusView, lang: Lang): string {
+  const tr = translator(lang);
   switch (action) {
     case 'add':
-      return 'Thank you. What you added is now with your enquiry, and the press office can see it.';
+      return tr('web.status.done.add');
     case 'deadline':
-      return view.deadline ? 'Your deadline is changed.' : 'Your deadline is removed.';
+      return tr(view.deadline ? 'web.status.done.deadline' : 'web.status.done.deadlineRemoved');
     case 'withdraw':
-      return 'Your enquiry is withdrawn. Nothing more will happen with it.';
+      return tr('web.status.done.withdraw');
     case 'updates':
-      return view.updatesOff
-        ? 'Messages about this enquiry are turned off.'
-        : 'Messages about this enquiry are turned on.';
+      return tr(view.updatesOff ? 'web.status.done.updatesOff' : 'web.status.done.updatesOn');
   }
 }
 
@@ -103,7 +84,17 @@ function doneNotice(action: StatusAction, view: StatusView): string {
  * is not listed by a search engine, and `no-referrer` so the token in the address never leaves
  * in a Referer (the response headers say both too; the tags cover a page saved or proxied).
  */
-export function StatusLayout(props: { title: string; officeName: string; children?: Child }) {
+export function StatusLayout(props: {
+  title: string;
+  officeName: string;
+  children?: Child;
+  /** The page's language (English by default) and the office's languages, for the switch. */
+  lang?: Lang;
+  offered?: readonly Lang[];
+  /** The page's address for the switch (a page shown again after a POST); default: this address. */
+  path?: string;
+}) {
+  const lang = props.lang ?? 'en';
   const head = (
     <>
       <meta name="robots" content="noindex, nofollow" />
@@ -111,7 +102,13 @@ export function StatusLayout(props: { title: string; officeName: string; childre
     </>
   );
   return (
-    <Layout title={props.title} officeName={props.officeName} head={head}>
+    <Layout
+      title={props.title}
+      officeName={props.officeName}
+      head={head}
+      lang={lang}
+      nav={<LanguageSwitch offered={props.offered ?? [lang]} current={lang} path={props.path} />}
+    >
       {props.children}
     </Layout>
   );
@@ -129,6 +126,9 @@ export interface StatusPageProps {
   values?: Partial<Record<(typeof FIELD_ORDER)[number], string>>;
   /** A refusal that belongs to no field (the enquiry closed meanwhile): shown at the top. */
   problem?: string;
+  /** The page's language (default: the enquiry's) and the office's languages, for the switch. */
+  lang?: Lang;
+  offered?: readonly Lang[];
 }
 
 /** A deadline as the datetime-local field shows it: office time, to the minute. */
@@ -147,86 +147,92 @@ export function StatusPage(p: StatusPageProps) {
   const errors = p.errors ?? {};
   const values = p.values ?? {};
   const hasErrors = Object.keys(errors).length > 0;
-  const when = (d: Date) => formatOfficeTime(d, p.office, v.now);
-  const stage = stageWords(v);
+  const lang = p.lang ?? 'en';
+  const tr = translator(lang);
+  const when = (d: Date) => formatOfficeTime(d, p.office, v.now, lang);
+  const stage = stageWords(v, lang);
   const hidden = <input type="hidden" name="_csrf" value={p.csrf} />;
-  const form = (action: StatusAction) => `${p.base}/${action}`;
+  // A switched page keeps its language through the form's redirect back.
+  const form = (action: StatusAction) => `${p.base}/${action}${(p.offered ?? []).length > 1 ? `?lang=${lang}` : ''}`;
   const medium = v.updatesBy === 'sms' ? 'text' : 'email';
   // An answered enquiry can still be closed; a released response was itself the last message.
-  const changes = v.canChange ? 'answered or closed' : 'closed';
+  const changes = v.canChange ? 'answered' : 'closed';
+  const title = tr('web.status.title', { reference: v.reference });
   return (
     <StatusLayout
-      title={`${hasErrors || p.problem ? 'Error: ' : ''}Your enquiry ${v.reference}`}
+      title={hasErrors || p.problem ? tr('web.errorTitle', { title }) : title}
       officeName={p.office.name}
+      lang={lang}
+      offered={p.offered}
+      path={p.base}
     >
       {p.notice && !hasErrors && !p.problem ? (
         <div class="notice" role="status">
-          <p>{doneNotice(p.notice, v)}</p>
+          <p>{doneNotice(p.notice, v, lang)}</p>
         </div>
       ) : null}
-      {hasErrors ? <ErrorSummary errors={errors as Record<string, string>} order={FIELD_ORDER} /> : null}
+      {hasErrors ? <ErrorSummary errors={errors as Record<string, string>} order={FIELD_ORDER} lang={lang} /> : null}
       {p.problem ? (
         <div class="error-summary" role="alert" aria-labelledby="problem-title" tabindex={-1}>
-          <h2 id="problem-title">There is a problem</h2>
+          <h2 id="problem-title">{tr('web.problem')}</h2>
           <p>{p.problem}</p>
         </div>
       ) : null}
       <p class="status-ref">
-        Your enquiry <strong class="reference">{v.reference}</strong>
+        {tr('web.status.yourEnquiry')} <strong class="reference">{v.reference}</strong>
       </p>
       {v.combined ? (
         <p class="panel status-combined">
-          Your enquiry {v.combined.from} was combined with {v.combined.into}, as they are about the same thing. This
-          page shows {v.combined.into}: where it stands is where yours stands.
+          {tr('web.status.combined', { from: v.combined.from, into: v.combined.into })}
         </p>
       ) : null}
       <h1 class="status-subject">{v.subject}</h1>
-      <p class="hint">
-        Received {when(v.receivedAt)} {CHANNEL_WORDS[v.channel]}.
-      </p>
+      <p class="hint">{tr('web.status.received', { when: when(v.receivedAt), channel: v.channel })}</p>
 
       <section class={`panel status-stage status-stage--${v.stage}`} aria-labelledby="stage-title">
         <h2 id="stage-title">
-          <span class="visually-hidden">Where it stands: </span>
+          <span class="visually-hidden">{tr('web.status.whereItStands')}</span>
           {stage.title}
-          {v.urgent && v.canChange ? <strong class="tag tag--urgent">Urgent</strong> : null}
+          {v.urgent && v.canChange ? <strong class="tag tag--urgent">{tr('web.status.urgent')}</strong> : null}
         </h2>
         <p>{stage.text}</p>
-        {v.checkingFacts && v.stage !== 'waiting' ? (
-          <p class="status-facts">We are checking the facts with colleagues before we answer.</p>
-        ) : null}
-        {v.withdrawnReason ? <p class="pre">Your reason: {v.withdrawnReason}</p> : null}
+        {v.checkingFacts && v.stage !== 'waiting' ? <p class="status-facts">{tr('web.status.facts')}</p> : null}
+        {v.withdrawnReason ? <p class="pre">{tr('web.status.yourReason', { reason: v.withdrawnReason })}</p> : null}
       </section>
 
       {v.canChange ? (
         <dl class="summary">
-          <dt>Your deadline</dt>
-          <dd>{v.deadline ? when(v.deadline) : 'None given'}</dd>
+          <dt>{tr('web.status.deadline')}</dt>
+          <dd>{v.deadline ? when(v.deadline) : tr('web.status.noDeadlineGiven')}</dd>
           {v.respondBy ? (
             <>
-              <dt>We aim to respond by</dt>
+              <dt>{tr('web.status.respondBy')}</dt>
               <dd>{when(v.respondBy)}</dd>
             </>
           ) : null}
-          <dt>The press office</dt>
+          <dt>{tr('web.status.office')}</dt>
           <dd>
             {v.office.open
-              ? `is open now${v.office.nextClosing ? ` until ${when(v.office.nextClosing)}` : ''}.`
-              : `is closed${v.office.nextOpening ? ` until ${when(v.office.nextOpening)}` : ''}.`}
+              ? v.office.nextClosing
+                ? tr('web.status.officeOpenUntil', { time: when(v.office.nextClosing) })
+                : tr('web.status.officeOpen')
+              : v.office.nextOpening
+                ? tr('web.status.officeClosedUntil', { time: when(v.office.nextOpening) })
+                : tr('web.status.officeClosed')}
           </dd>
         </dl>
       ) : null}
 
       {v.response ? (
         <section aria-labelledby="response-title">
-          <h2 id="response-title">The press office’s response</h2>
+          <h2 id="response-title">{tr('web.status.response')}</h2>
           <div class="panel pre status-response">{v.response}</div>
         </section>
       ) : null}
 
       {v.additions.length ? (
         <section aria-labelledby="additions-title">
-          <h2 id="additions-title">What you added</h2>
+          <h2 id="additions-title">{tr('web.status.additions')}</h2>
           <ol class="timeline status-additions">
             {v.additions.map((a) => (
               <li>
@@ -241,65 +247,67 @@ export function StatusPage(p: StatusPageProps) {
       {v.canChange ? (
         <>
           <section class="action" aria-labelledby="add-title">
-            <h2 id="add-title">Add information</h2>
+            <h2 id="add-title">{tr('web.status.add.title')}</h2>
             <form method="post" action={form('add')} novalidate>
               {hidden}
               <Field
                 id="information"
                 as="textarea"
-                label="What you want to add"
-                hint="For example a new question, more detail, or a way to reach you. The press officer sees it with your enquiry."
+                label={tr('web.status.add.label')}
+                hint={tr('web.status.add.hint')}
                 error={errors.information}
+                lang={lang}
                 attrs={{ maxlength: STATUS_LIMITS.information, rows: 5 }}
               >
                 {values.information ?? ''}
               </Field>
               <button type="submit" class="button">
-                Add information
+                {tr('web.status.add.button')}
               </button>
             </form>
           </section>
 
           <section class="action" aria-labelledby="deadline-title">
-            <h2 id="deadline-title">Change your deadline</h2>
-            <p>{v.deadline ? `Your deadline now: ${when(v.deadline)}.` : 'You have not given a deadline.'}</p>
+            <h2 id="deadline-title">{tr('web.status.deadline.title')}</h2>
+            <p>
+              {v.deadline ? tr('web.status.deadline.now', { time: when(v.deadline) }) : tr('web.status.deadline.none')}
+            </p>
             <form method="post" action={form('deadline')} novalidate>
               {hidden}
               <Field
                 id="deadline"
-                label="Your new deadline"
-                hint="UK time. For example 2026-12-29T14:30. Leave it blank to remove your deadline."
+                label={tr('web.status.deadline.label')}
+                hint={tr('web.status.deadline.hint')}
                 error={errors.deadline}
+                lang={lang}
                 attrs={{
                   type: 'datetime-local',
                   value: values.deadline ?? (v.deadline ? deadlineValue(v.deadline, p.office) : ''),
                 }}
               />
               <button type="submit" class="button button--secondary">
-                Change deadline
+                {tr('web.status.deadline.button')}
               </button>
             </form>
           </section>
 
           <section class="action" aria-labelledby="withdraw-title">
-            <h2 id="withdraw-title">Withdraw your enquiry</h2>
-            <p>
-              If you no longer need an answer, withdraw it. The press office stops work on it, and it cannot be opened
-              again.
-            </p>
+            <h2 id="withdraw-title">{tr('web.status.withdraw.title')}</h2>
+            <p>{tr('web.status.withdraw.text')}</p>
             <form method="post" action={form('withdraw')} novalidate>
               {hidden}
               <Field
                 id="reason"
                 as="textarea"
-                label="Why you no longer need it (optional)"
+                label={tr('web.status.withdraw.reason')}
                 error={errors.reason}
+                lang={lang}
                 attrs={{ maxlength: STATUS_LIMITS.reason, rows: 3 }}
               >
                 {values.reason ?? ''}
               </Field>
               <div class={`field${errors.confirm ? ' field--error' : ''}`}>
-                <FieldError id="confirm" message={errors.confirm} />
+                <FieldError id="confirm" message={errors.confirm} lang={lang} />
                 <div class="checkbox">
                   <input
                     type="checkbox"
@@ -309,11 +317,11 @@ export function StatusPage(p: StatusPageProps) {
                     aria-describedby={errors.confirm ? 'confirm-error' : undefined}
                     aria-invalid={errors.confirm ? 'true' : undefined}
                   />
-                  <label for="confirm">Yes, withdraw this enquiry. I no longer need a response.</label>
+                  <label for="confirm">{tr('web.status.withdraw.confirm')}</label>
                 </div>
               </div>
               <button type="submit" class="button button--warning">
-                Withdraw enquiry
+                {tr('web.status.withdraw.button')}
               </button>
             </form>
           </section>
@@ -322,26 +330,19 @@ export function StatusPage(p: StatusPageProps) {
 
       {v.updatesBy && (v.canChange || (v.stage === 'answered' && !v.response)) ? (
         <section class="action" aria-labelledby="updates-title">
-          <h2 id="updates-title">Messages about this enquiry</h2>
-          <p>
-            {v.updatesOff
-              ? `You have turned these messages off. We will not ${medium} you when it is ${changes}.`
-              : `We will ${medium} you when it is ${changes}, with a link to this page.`}
-          </p>
+          <h2 id="updates-title">{tr('web.status.updates.title')}</h2>
+          <p>{tr(v.updatesOff ? 'web.status.updates.off' : 'web.status.updates.on', { medium, changes })}</p>
           <form method="post" action={form('updates')}>
             {hidden}
             <input type="hidden" name="on" value={v.updatesOff ? 'yes' : 'no'} />
             <button type="submit" class="button button--secondary">
-              {v.updatesOff ? 'Turn messages back on' : 'Turn these messages off'}
+              {tr(v.updatesOff ? 'web.status.updates.turnOn' : 'web.status.updates.turnOff')}
             </button>
           </form>
         </section>
       ) : null}
 
-      <p class="hint status-keep">
-        Keep this link private: anyone with it can see {v.canChange ? 'and change ' : ''}this enquiry. Quote your
-        reference if you contact the press office.
-      </p>
+      <p class="hint status-keep">{tr('web.status.keep', { canChange: v.canChange ? 'yes' : 'no' })}</p>
     </StatusLayout>
   );
 }
@@ -351,20 +352,24 @@ export function StatusPage(p: StatusPageProps) {
  * data erased): the same words for every reason, so the page tells a guesser nothing. What it
  * offers is always true: the form, and quoting the reference.
  */
-export function StatusGonePage(props: { officeName: string; linkDaysAfterClose: number }) {
+export function StatusGonePage(props: {
+  officeName: string;
+  linkDaysAfterClose: number;
+  lang?: Lang;
+  offered?: readonly Lang[];
+}) {
+  const lang = props.lang ?? 'en';
+  const tr = translator(lang);
   return (
-    <StatusLayout title="This link does not work" officeName={props.officeName}>
-      <h1>This link does not work</h1>
-      <p class="lead">
-        This link does not work. It may have expired: a link stops working {props.linkDaysAfterClose} days after its
-        enquiry is closed. It may also have been copied only in part.
-      </p>
-      <h2>How to reach the press office</h2>
+    <StatusLayout title={tr('web.status.gone.title')} officeName={props.officeName} lang={lang} offered={props.offered}>
+      <h1>{tr('web.status.gone.title')}</h1>
+      <p class="lead">{tr('web.status.gone.text', { days: String(props.linkDaysAfterClose) })}</p>
+      <h2>{tr('web.status.gone.reach')}</h2>
       <p>
-        <a href="/" rel="noreferrer">
-          Send an enquiry using the form
+        <a href={(props.offered ?? []).length > 1 ? `/?lang=${lang}` : '/'} rel="noreferrer">
+          {tr('web.status.gone.form')}
         </a>
-        . If it is about an enquiry you sent before, quote its reference (it starts with PD-).
+        {tr('web.status.gone.quote')}
       </p>
     </StatusLayout>
   );

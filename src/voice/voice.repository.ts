@@ -3,6 +3,7 @@ import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import type { VoiceCall, VoiceCallTable } from './voice.tables.js';
 import type { Insertable, Updateable } from 'kysely';
 import { addJob } from '../jobs/queue.repository.js';
+import type { Lang } from '../i18n/languages.js';
 
 // The phone line's own queries: one row per call, read and changed under a row lock because
 // Twilio's webhooks for one call may be retried or overlap (the whisper leg and the dial result).
@@ -180,4 +181,9 @@ export async function eraseCallsOfEnquiries(tx: Tx, ids: string[], at: Date): Pr
       { runAt: at, jobKey: `delete-recording:${r.recording_sid}` },
     );
   }
+}
+
+/** Remembers the language a caller chose on the enquiry their call made (issue 31): every later message uses it. */
+export async function setEnquiryLanguage(tx: Tx, enquiryId: string, language: Lang): Promise<void> {
+  await tx.updateTable('enquiry').set({ language }).where('id', '=', enquiryId).execute();
 }

@@ -27,7 +27,8 @@ const RECORDING_SID = /^RE[0-9a-fA-F]{32}$/;
 function callRef(c: Context<TwilioWebhookEnv>): CallRef {
   const p = twilioParams(c);
   if (!p.CallSid || !CALL_SID.test(p.CallSid)) throw new AppError('bad_request', 'CallSid is required');
-  return { callSid: p.CallSid, from: callerNumber(p.From ?? p.Caller) };
+  const lang = c.req.query('lang');
+  return { callSid: p.CallSid, from: callerNumber(p.From ?? p.Caller), ...(lang ? { lang } : {}) };
 }
 
 /** Seconds Twilio reported (a whole number), or null when absent or not a number. */
@@ -38,8 +39,8 @@ function seconds(value: string | undefined): number | null {
 
 /**
  * The press office's phone line, mounted under `/twilio` and signed like every webhook (403 and
- * nothing stored otherwise): `POST /voice` (a call to the office number), `/voice/gather` (the
- * out-of-hours choice), `/voice/whisper` (the on-call officer's leg), `/voice/dial-result`,
+ * nothing stored otherwise): `POST /voice` (a call to the office number), `/voice/language` (the
+ * choice of language, when the office offers two), `/voice/gather` (the out-of-hours choice), `/voice/whisper` (the on-call officer's leg), `/voice/dial-result`,
  * `/voice/recording` (the message left) and `/voice/transcription` (204). Each answers TwiML.
  */
 export function voiceRoutes(deps: { voice: VoiceService; authToken: string; publicBaseUrl: string }) {
@@ -48,6 +49,11 @@ export function voiceRoutes(deps: { voice: VoiceService; authToken: string; publ
   const twimlOf = (c: Context<TwilioWebhookEnv>, body: string) => c.body(body, 200, TWIML_HEADERS);
 
   app.post('/voice', verify, async (c) => twimlOf(c, await deps.voice.incoming(callRef(c))));
+
+  // The language choice (issue 31): the key pressed, or the redirect after none (`?lang=` the first).
+  app.post('/voice/language', verify, async (c) =>
+    twimlOf(c, await deps.voice.chooseLanguage(callRef(c), twilioParams(c).Digits ?? '')),
+  );
 
   app.post('/voice/gather', verify, async (c) => {
     const digits = twilioParams(c).Digits ?? '';

@@ -15,6 +15,9 @@ import type { Logger } from '../log.js';
 import { redactedStatusUrl } from '../enquiries/status-link.js';
 import { queueSms } from '../outbox/outbox.service.js';
 import type { TwilioGateway } from '../telephony/twilio.client.js';
+import { t, type MessageKey } from '../i18n/catalogue.js';
+import { pickLanguage, type Lang } from '../i18n/languages.js';
+import { judgeEnquiry, nextStepMessage } from '../enquiries/urgency.js';
 import * as repo from './voice.repository.js';
 import type { VoiceCall } from './voice.tables.js';
 import * as twiml from './voice.twiml.js';
@@ -23,6 +26,8 @@ import * as twiml from './voice.twiml.js';
 export interface CallRef {
   callSid: string;
   from: string | null;
+  /** The `?lang=` the step's URL carries (issue 31): the language the caller chose, unchecked. */
+  lang?: string;
 }
 
 /**
@@ -73,11 +78,52 @@ export class VoiceService {
     this.urls = twiml.voiceUrls(deps.config.publicBaseUrl);
   }
 
-  /** A call to the press office number (`POST /twilio/voice`): ring the desk in hours, the menu out of hours. */
+  /** The languages the office offers callers, its first language first. */
+  private get offered(): readonly Lang[] {
+    return this.deps.config.office.languages;
+  }
+
+  /** The language a step of `call` answers in: the one its URL carries if offered, else the office's first. */
+  private langOf(call: CallRef): Lang {
+    return pickLanguage(this.offered, { chosen: call.lang ?? null });
+  }
+
+  /** The URLs for a caller speaking `lang`: tagged with it only when there was a choice to make. */
+  private urlsFor(lang: Lang): twiml.VoiceUrls {
+    return this.offered.length > 1 ? twiml.voiceUrls(this.deps.config.publicBaseUrl, lang) : this.urls;
+  }
+
+  /** The message `key` in `lang`. */
+  private tr(lang: Lang, key: MessageKey): string {
+    return t(lang, key);
+  }
+
+  /**
+   * A call to the press office number (`POST /twilio/voice`): ring the desk in hours, the menu out
+   * of hours. When the office offers two languages, the caller first hears the choice of the
+   * second (`/voice/language` then answers in the chosen one).
+   */
   async incoming(call: CallRef): Promise<string> {
     return this.deps.db.transaction().execute(async (tx) => {
       const row = await this.ensureCall(tx, call);
-      return this.answerFor(row);
+      const [first, second] = this.offered;
+      if (second && first && row.stage !== 'connecting' && row.stage !== 'done')
+        return twiml.languageChoice({ first, second, urls: this.urls });
+      return this.answerFor(row, this.langOf(call));
+    });
+  }
+
+  /**
+   * The caller's key at the language choice (`/voice/language`): 9 is the office's second
+   * language; anything else, or the redirect after no key (`?lang=` the first), is the first.
+   * Then the call goes on as `incoming` would, in that language.
+   */
+  async chooseLanguage(call: CallRef, digits: string): Promise<string> {
+    const [first = 'en', second] = this.offered;
+    const lang = digits === '9' && second ? second : first;
+    return this.deps.db.transaction().execute(async (tx) => {
+      const row = await this.ensureCall(tx, { ...call, lang });
+      return this.answerFor(row, lang);
     });
   }
 
@@ -85,7 +131,8 @@ export class VoiceService {
   async gather(call: CallRef, digits: string): Promise<string> {
     return this.deps.db.transaction().execute(async (tx) => {
       const row = await this.ensureCall(tx, call);
-      if (row.stage !== 'menu') return this.answerFor(row);
+      const lang = this.langOf(call);
+      if (row.stage !== 'menu') return this.answerFor(row, lang);
       const key = digits || '2';
       if (key === '1') {
         await repo.updateCall(tx, row.call_sid, { urgent: true });
@@ -103,21 +150,20 @@ export class VoiceService {
             dialled_number: contact.phone,
             dialled_name: contact.personId ? contact.name : null,
           });
-          return this.connect(row.call_sid, contact.phone);
+          return this.connect(row.call_sid, contact.phone, lang);
         }
         await repo.updateCall(tx, row.call_sid, { stage: 'message' });
         const pages = !refused && !(row.from_number === null && this.deps.config.intake.pageRateLimit);
         return this.askForMessage(
-          pages
-            ? 'Your message will be passed to the on-call press officer straight away.'
-            : 'Your message will be marked urgent for the press office.',
+          lang,
+          this.tr(lang, pages ? 'voice.messagePagesOnCall' : 'voice.messageMarkedUrgent'),
         );
       }
       if (key === '2') {
         await repo.updateCall(tx, row.call_sid, { stage: 'message' });
-        return this.askForMessage('Your message will be passed to the press office when it opens.');
+        return this.askForMessage(lang, this.tr(lang, 'voice.messageForMorning'));
       }
-      return twiml.outOfHoursMenu({ closedText: '', urls: this.urls, again: true });
+      return twiml.outOfHoursMenu({ closedText: '', urls: this.urlsFor(lang), again: true, lang });
     });
   }
 
@@ -145,6 +191,7 @@ export class VoiceService {
    */
   async dialResult(call: CallRef, result: { status: string; seconds: number | null }): Promise<string> {
     let created: string | null = null;
+    const lang = this.langOf(call);
     const answer = await this.deps.db.transaction().execute(async (tx) => {
       const row = await this.ensureCall(tx, call);
       const now = this.deps.clock();
@@ -160,21 +207,19 @@ export class VoiceService {
         }
         if (result.status === 'canceled') return this.hungUp(tx, row, now);
         await repo.updateCall(tx, row.call_sid, { stage: 'message' });
-        return this.askForMessage('Nobody on the press desk could take your call just now.');
+        return this.askForMessage(lang, this.tr(lang, 'voice.deskBusy'));
       }
       if (row.stage === 'connecting') {
         if (row.accepted_at && result.status === 'completed') {
-          const enquiry = await this.recordConnectedCall(tx, row, result.seconds, now);
+          const enquiry = await this.recordConnectedCall(tx, row, result.seconds, now, lang);
           created = enquiry.reference;
           return twiml.goodbye();
         }
         if (result.status === 'canceled') return this.hungUp(tx, row, now);
         await repo.updateCall(tx, row.call_sid, { stage: 'message', outcome: 'not_accepted' });
-        return this.askForMessage(
-          'The on-call press officer could not take your call. Your message will be passed to them straight away.',
-        );
+        return this.askForMessage(lang, this.tr(lang, 'voice.onCallMissed'));
       }
-      return this.answerFor(row);
+      return this.answerFor(row, lang);
     });
     if (created) this.deps.arrivals?.announce(created);
     return answer;
@@ -188,10 +233,11 @@ export class VoiceService {
    */
   async recording(call: CallRef, rec: { recordingSid: string | null; seconds: number }): Promise<string> {
     let created: string | null = null;
+    const lang = this.langOf(call);
     const answer = await this.deps.db.transaction().execute(async (tx) => {
       const row = await this.ensureCall(tx, call);
       const now = this.deps.clock();
-      if (row.recording_sid) return twiml.goodbye('Thank you. Goodbye.');
+      if (row.recording_sid) return twiml.goodbye(this.tr(lang, 'voice.thankYouGoodbye'), lang);
       if (!rec.recordingSid || rec.seconds <= 0) return this.hungUp(tx, row, now);
       const outcome: CallOutcome = row.outcome === 'not_accepted' ? 'not_accepted' : 'voicemail';
       // A second call, or a call after a text, within the thread window joins the open enquiry.
@@ -236,6 +282,7 @@ export class VoiceService {
           { sender: { phone: row.from_number } },
         ));
         created = enquiry.reference;
+        if (lang !== 'en') await repo.setEnquiryLanguage(tx, enquiry.id, lang);
         await this.callEvents(tx, enquiry.id, row, outcome, now);
         await addEvent(tx, {
           enquiryId: enquiry.id,
@@ -254,11 +301,15 @@ export class VoiceService {
       });
       const smsFollows = takesTexts(row.from_number, this.deps.config.twilio.allowedCountries);
       if (smsFollows) {
-        const body = thread
-          ? `${this.deps.config.office.name}: thank you, we have added your phone message to your enquiry ${enquiry.reference}. ${result.nextStep}`
-          : `${this.deps.config.office.name}: thank you for your phone message. Your reference is ${enquiry.reference}. ${result.nextStep}`;
+        // In the enquiry's language (issue 31): a call joining an open enquiry keeps the language it has.
+        const smsLang: Lang = thread ? enquiry.language : lang;
+        const body = t(smsLang, thread ? 'texts.voice.added' : 'texts.voice.received', {
+          office: this.deps.config.office.name,
+          reference: enquiry.reference,
+          nextStep: smsLang === 'en' ? result.nextStep : this.nextStepIn(smsLang, enquiry, result, now),
+        });
         // The link goes after the cut, so trimming a long next step never breaks it.
-        const link = ` See where it stands: ${redactedStatusUrl(this.deps.config.publicBaseUrl)}`;
+        const link = t(smsLang, 'texts.voice.link', { link: redactedStatusUrl(this.deps.config.publicBaseUrl) });
         await queueSms(
           tx,
           {
@@ -273,9 +324,10 @@ export class VoiceService {
       }
       return twiml.messageTaken({
         reference: enquiry.reference,
-        nextStep: result.nextStep,
+        nextStep: lang === 'en' ? result.nextStep : this.nextStepIn(lang, enquiry, result, now),
         smsFollows,
         joined: Boolean(thread),
+        lang,
       });
     });
     if (created) this.deps.arrivals?.announce(created);
@@ -357,42 +409,64 @@ export class VoiceService {
   }
 
   /** The TwiML for a call at its current stage (a first webhook, or a retry of one already answered). */
-  private answerFor(row: VoiceCall): string {
+  private answerFor(row: VoiceCall, lang: Lang): string {
+    const urls = this.urlsFor(lang);
     switch (row.stage) {
       case 'desk':
         return twiml.ringDesk({
           deskNumbers: this.deps.config.voice.deskNumbers,
           ringSeconds: this.deps.config.voice.ringSeconds,
           callerId: row.from_number,
-          urls: this.urls,
+          urls,
+          lang,
         });
       case 'menu':
         return twiml.outOfHoursMenu({
-          closedText: spokenOfficeStatus(this.deps.clock(), this.deps.config.office).text,
-          urls: this.urls,
+          closedText: spokenOfficeStatus(this.deps.clock(), this.deps.config.office, lang).text,
+          urls,
+          lang,
         });
       case 'connecting':
-        return this.connect(row.call_sid, row.dialled_number ?? this.deps.config.onCall.fallbackNumber);
+        return this.connect(row.call_sid, row.dialled_number ?? this.deps.config.onCall.fallbackNumber, lang);
       case 'message':
-        return this.askForMessage(row.out_of_hours ? undefined : 'Thank you for calling the press office.');
+        return this.askForMessage(lang, row.out_of_hours ? undefined : this.tr(lang, 'voice.thanksForCalling'));
       case 'done':
         return twiml.goodbye();
     }
   }
 
-  private connect(callSid: string, officerNumber: string): string {
+  private connect(callSid: string, officerNumber: string, lang: Lang): string {
     const { ringSeconds } = this.deps.config.voice;
     return twiml.connectOnCall({
       callSid,
       officerNumber,
       ringSeconds,
       pressOfficeNumber: this.deps.config.twilio.phoneNumber,
-      urls: this.urls,
+      urls: this.urlsFor(lang),
+      lang,
     });
   }
 
-  private askForMessage(before?: string): string {
-    return twiml.askForMessage({ before, maxSeconds: this.deps.config.voice.maxMessageSeconds, urls: this.urls });
+  private askForMessage(lang: Lang, before?: string): string {
+    return twiml.askForMessage({
+      before,
+      maxSeconds: this.deps.config.voice.maxMessageSeconds,
+      urls: this.urlsFor(lang),
+      lang,
+    });
+  }
+
+  /**
+   * The honest next step in `lang` for a caller who left a message: the enquiry service words it
+   * in English for the record, so it is judged again here, the same way, in the caller's language.
+   */
+  private nextStepIn(lang: Lang, enquiry: Enquiry, result: SubmitOutcome, now: Date): string {
+    const j = judgeEnquiry(now, { deadline: enquiry.deadline, saysUrgent: enquiry.urgent }, this.deps.config);
+    return nextStepMessage(
+      j,
+      { now, deadline: enquiry.deadline, pagedOnCall: result.pagedOnCall, config: this.deps.config },
+      lang,
+    );
   }
 
   /** The caller went before leaving a message: the call is kept for the record, no enquiry. */
@@ -411,7 +485,13 @@ export class VoiceService {
   }
 
   /** The on-call officer took the call: an urgent enquiry for the record, not paged (they have it). */
-  private async recordConnectedCall(tx: Tx, row: VoiceCall, seconds: number | null, now: Date): Promise<Enquiry> {
+  private async recordConnectedCall(
+    tx: Tx,
+    row: VoiceCall,
+    seconds: number | null,
+    now: Date,
+    lang: Lang,
+  ): Promise<Enquiry> {
     const who = row.dialled_name ?? 'the out-of-hours line';
     const { enquiry } = await this.deps.enquiries.submitInTx(
       tx,
@@ -428,6 +508,7 @@ export class VoiceService {
       'voice',
       { withOnCall: true },
     );
+    if (lang !== 'en') await repo.setEnquiryLanguage(tx, enquiry.id, lang);
     await this.callEvents(tx, enquiry.id, row, 'connected_on_call', now);
     await addEvent(tx, {
       enquiryId: enquiry.id,

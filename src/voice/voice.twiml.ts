@@ -4,10 +4,20 @@
  * Every action URL is absolute (PUBLIC_BASE_URL), as Twilio signs and posts to it.
  */
 import twilio from 'twilio';
+import { t } from '../i18n/catalogue.js';
+import type { Lang } from '../i18n/languages.js';
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
 const VOICE = { voice: 'alice', language: 'en-GB' } as const;
+/**
+ * The voice for each language: English keeps the voice the line always had; Welsh is Twilio's
+ * one Welsh voice, Amazon Polly's Gwyneth (cy-GB).
+ */
+const VOICES = {
+  en: VOICE,
+  cy: { voice: 'Polly.Gwyneth', language: 'cy-GB' },
+} as const satisfies Record<Lang, { voice: string; language: string }>;
 
 /** The routes of the phone line, absolute, for one service. */
 export interface VoiceUrls {
@@ -16,17 +26,30 @@ export interface VoiceUrls {
   dialResult: string;
   recording: string;
   transcription: string;
+  /** Where the language choice (issue 31) posts the key pressed, or nothing. */
+  language: string;
 }
 
-/** The phone line's URLs under `publicBaseUrl`. */
-export function voiceUrls(publicBaseUrl: string): VoiceUrls {
+/** `url` with `name=value` added to its query. */
+export function withQuery(url: string, name: string, value: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}${name}=${encodeURIComponent(value)}`;
+}
+
+/**
+ * The phone line's URLs under `publicBaseUrl`. With `lang` (an office offering more than one
+ * language), the caller's steps carry `?lang=` so every later webhook answers in the language
+ * they chose; without it the URLs are as they always were. The officer's whisper stays English.
+ */
+export function voiceUrls(publicBaseUrl: string, lang?: Lang): VoiceUrls {
   const base = `${publicBaseUrl.replace(/\/+$/, '')}/twilio/voice`;
+  const tagged = (url: string) => (lang ? withQuery(url, 'lang', lang) : url);
   return {
-    gather: `${base}/gather`,
+    gather: tagged(`${base}/gather`),
     whisper: (callSid) => `${base}/whisper?call=${encodeURIComponent(callSid)}`,
-    dialResult: `${base}/dial-result`,
-    recording: `${base}/recording`,
+    dialResult: tagged(`${base}/dial-result`),
+    recording: tagged(`${base}/recording`),
     transcription: `${base}/transcription`,
+    language: `${base}/language`,
   };
 }
 
@@ -48,8 +71,21 @@ export function spokenReference(reference: string): string {
     .join(', ');
 }
 
-function say(r: VoiceResponse | ReturnType<VoiceResponse['gather']>, text: string) {
-  r.say(VOICE, text);
+function say(r: VoiceResponse | ReturnType<VoiceResponse['gather']>, text: string, lang: Lang = 'en') {
+  r.say(VOICES[lang], text);
+}
+
+/**
+ * The first thing a caller hears when the office offers two languages (issue 31): one line in
+ * the second language, in its own voice ("Press 9 for English", or "Pwyswch 9 am Gymraeg"), a
+ * short wait for the key, then on to the call in the chosen language. No key is the first language.
+ */
+export function languageChoice(opts: { second: Lang; first: Lang; urls: VoiceUrls }): string {
+  const r = new twilio.twiml.VoiceResponse();
+  const g = r.gather({ numDigits: 1, timeout: 3, action: opts.urls.language, method: 'POST' });
+  say(g, t(opts.second, 'voice.languageChoice'), opts.second);
+  r.redirect({ method: 'POST' }, withQuery(opts.urls.language, 'lang', opts.first));
+  return r.toString();
 }
 
 /** In office hours: ring every desk phone at once, showing the caller's number; the result goes to dial-result. */
@@ -58,9 +94,10 @@ export function ringDesk(opts: {
   ringSeconds: number;
   callerId: string | null;
   urls: VoiceUrls;
+  lang?: Lang;
 }): string {
   const r = new twilio.twiml.VoiceResponse();
-  say(r, 'Press office. Putting you through.');
+  say(r, t(opts.lang ?? 'en', 'voice.puttingThrough'), opts.lang);
   const dial = r.dial({
     timeout: opts.ringSeconds,
     action: opts.urls.dialResult,
@@ -76,14 +113,15 @@ export function ringDesk(opts: {
  * Out of hours: the truth from the office calendar (`closedText`), then the choice, asked twice;
  * no key at all is taken as 2 (a message for the morning) through a redirect to gather.
  */
-export function outOfHoursMenu(opts: { closedText: string; urls: VoiceUrls; again?: boolean }): string {
+export function outOfHoursMenu(opts: { closedText: string; urls: VoiceUrls; again?: boolean; lang?: Lang }): string {
+  const lang = opts.lang ?? 'en';
   const r = new twilio.twiml.VoiceResponse();
-  const choice = 'If your enquiry is urgent and cannot wait, press 1. To leave a message for the morning, press 2.';
+  const choice = t(lang, 'voice.menuChoice');
   const first = r.gather({ numDigits: 1, timeout: 6, action: opts.urls.gather, method: 'POST' });
-  say(first, opts.again ? `Sorry, that is not one of the choices. ${choice}` : `${opts.closedText} ${choice}`);
+  say(first, opts.again ? `${t(lang, 'voice.notAChoice')} ${choice}` : `${opts.closedText} ${choice}`, lang);
   const second = r.gather({ numDigits: 1, timeout: 6, action: opts.urls.gather, method: 'POST' });
-  say(second, choice);
-  r.redirect({ method: 'POST' }, `${opts.urls.gather}?default=2`);
+  say(second, choice, lang);
+  r.redirect({ method: 'POST' }, withQuery(opts.urls.gather, 'default', '2'));
   return r.toString();
 }
 
@@ -97,9 +135,10 @@ export function connectOnCall(opts: {
   ringSeconds: number;
   pressOfficeNumber: string;
   urls: VoiceUrls;
+  lang?: Lang;
 }): string {
   const r = new twilio.twiml.VoiceResponse();
-  say(r, 'Putting you through to the on-call press officer. Please hold.');
+  say(r, t(opts.lang ?? 'en', 'voice.connectingOnCall'), opts.lang);
   const dial = r.dial({
     timeout: opts.ringSeconds,
     action: opts.urls.dialResult,
@@ -137,12 +176,10 @@ export function declineLeg(text = 'Call not accepted. Goodbye.'): string {
 }
 
 /** Ask for a message after the tone (after `before`, when there is something to explain first). */
-export function askForMessage(opts: { before?: string; maxSeconds: number; urls: VoiceUrls }): string {
+export function askForMessage(opts: { before?: string; maxSeconds: number; urls: VoiceUrls; lang?: Lang }): string {
+  const lang = opts.lang ?? 'en';
   const r = new twilio.twiml.VoiceResponse();
-  say(
-    r,
-    `${opts.before ? `${opts.before} ` : ''}Please leave your name, your publication, your deadline and your enquiry after the tone. Press the hash key or hang up when you have finished.`,
-  );
+  say(r, `${opts.before ? `${opts.before} ` : ''}${t(lang, 'voice.leaveMessage')}`, lang);
   r.record({
     action: opts.urls.recording,
     method: 'POST',
@@ -154,7 +191,7 @@ export function askForMessage(opts: { before?: string; maxSeconds: number; urls:
     transcribeCallback: opts.urls.transcription,
   });
   // Reached only when the caller said nothing at all.
-  say(r, 'We did not hear a message. Goodbye.');
+  say(r, t(lang, 'voice.noMessageHeard'), lang);
   r.hangup();
   return r.toString();
 }
@@ -165,21 +202,22 @@ export function messageTaken(opts: {
   nextStep: string;
   smsFollows: boolean;
   joined: boolean;
+  lang?: Lang;
 }): string {
+  const lang = opts.lang ?? 'en';
   const r = new twilio.twiml.VoiceResponse();
-  const what = opts.joined
-    ? `Thank you, we have added this to your enquiry ${spokenReference(opts.reference)}.`
-    : `Thank you. Your message has been passed to the press office. Your reference is ${spokenReference(opts.reference)}.`;
-  const text = `${what} ${opts.nextStep}${opts.smsFollows ? ' We will also send the reference to you by text message.' : ''} Goodbye.`;
-  say(r, text);
+  const reference = spokenReference(opts.reference);
+  const what = t(lang, opts.joined ? 'voice.messageJoined' : 'voice.messageTaken', { reference });
+  const text = `${what} ${opts.nextStep}${opts.smsFollows ? ` ${t(lang, 'voice.smsFollows')}` : ''} ${t(lang, 'voice.goodbye')}`;
+  say(r, text, lang);
   r.hangup();
   return r.toString();
 }
 
 /** End the call, saying `text` first when given. */
-export function goodbye(text?: string): string {
+export function goodbye(text?: string, lang?: Lang): string {
   const r = new twilio.twiml.VoiceResponse();
-  if (text) say(r, text);
+  if (text) say(r, text, lang);
   r.hangup();
   return r.toString();
 }

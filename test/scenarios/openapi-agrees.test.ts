@@ -35,8 +35,14 @@ describe('the OpenAPI document and the answers agree', () => {
   it('documents every field the intake reads, with the field schemas’ limits', async () => {
     const doc = await (await h.app.request('/api/openapi.json')).json();
     const input = doc.components.schemas.EnquiryInput;
-    expect(Object.keys(input.properties)).toEqual([...Object.keys(enquiryFieldsSchema.shape), 'acknowledge']);
+    expect(Object.keys(input.properties)).toEqual([
+      ...Object.keys(enquiryFieldsSchema.shape),
+      'acknowledge',
+      'language',
+    ]);
     expect(input.properties.acknowledge.default).toBe(false);
+    // Issue 31: the journalist's language, one of the catalogue's.
+    expect(input.properties.language.enum).toEqual(['en', 'cy']);
     expect(input.properties.name.maxLength).toBe(200);
     expect(input.properties.urgent.default).toBe(false);
     expect(doc.components.schemas.EnquiryReceipt.required).toEqual(Object.keys(submitOutcomeSchema.shape));
