@@ -9,6 +9,9 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import client from 'prom-client';
 import { ErrorPage } from './enquiries/enquiry.views.js';
+import { pageLanguage } from './http/language-switch.js';
+import { t } from './i18n/catalogue.js';
+import { ERROR_PAGE_STATUSES } from './i18n/messages/errors.js';
 import { hoursRoutes } from './http/hours.routes.js';
 import { AppError, errorBody, isDatabaseUnavailable } from './http/errors.js';
 import { healthRoutes } from './http/health.routes.js';
@@ -320,6 +323,25 @@ export function createApp(deps: AppDeps) {
     if (err.code === 'payload_too_large') c.header('Connection', 'close');
     if (wantsJson(c)) return c.json(errorBody(err), err.status as 400);
     c.status(err.status as 400);
+    // A journalist's page in another language (issue 31): the same error in general words, by
+    // status. Staff pages and Twilio's webhooks stay English; so does an English-only office.
+    const offered = config.office.languages;
+    const lang =
+      offered.length > 1 && !c.req.path.startsWith('/desk') && !c.req.path.startsWith('/twilio')
+        ? pageLanguage(c, offered)
+        : 'en';
+    if (lang !== 'en') {
+      const status = ERROR_PAGE_STATUSES.find((s) => s === err.status) ?? 500;
+      return c.html(
+        <ErrorPage
+          officeName={config.office.name}
+          status={err.status}
+          title={t(lang, `errors.${status}.title`)}
+          message={t(lang, `errors.${status}.text`)}
+          lang={lang}
+        />,
+      );
+    }
     return c.html(
       <ErrorPage
         officeName={config.office.name}

@@ -1,7 +1,7 @@
 import { Field } from '../http/field.js';
 import { LanguageSwitch } from '../http/language-switch.js';
 import { ErrorSummary, FieldError, Layout } from '../http/layout.js';
-import { translator } from '../i18n/catalogue.js';
+import { t, translator } from '../i18n/catalogue.js';
 import { LANGUAGE_TAGS, type Lang } from '../i18n/languages.js';
 import { ENQUIRY_FIELDS, LIMITS } from './enquiry.input.js';
 
@@ -227,13 +227,18 @@ export function ConfirmationPage(props: {
 }
 
 /** A plain error page for browsers (the API gets JSON). */
-export function ErrorPage(props: { officeName: string; status: number; title: string; message: string }) {
+export function ErrorPage(props: { officeName: string; status: number; title: string; message: string; lang?: Lang }) {
+  const lang = props.lang ?? 'en';
   return (
-    <Layout title={props.title} officeName={props.officeName}>
+    <Layout title={props.title} officeName={props.officeName} lang={lang}>
       <h1>{props.title}</h1>
       <p>{props.message}</p>
       <p>
-        <a href="/">Go to the enquiry form</a>
+        {lang === 'en' ? (
+          <a href="/">Go to the enquiry form</a>
+        ) : (
+          <a href={`/?lang=${lang}`}>{t(lang, 'web.backToForm')}</a>
+        )}
       </p>
     </Layout>
   );

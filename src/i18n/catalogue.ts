@@ -8,13 +8,14 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import { LANGUAGE_TAGS, type Lang } from './languages.js';
 import { common } from './messages/common.js';
+import { errors } from './messages/errors.js';
 import { hours } from './messages/hours.js';
 import { texts } from './messages/texts.js';
 import { voice } from './messages/voice.js';
 import { web } from './messages/web.js';
 
 /** Every area's messages, by language. A new area is one file in `messages/` and one entry here. */
-const AREAS = [common, texts, voice, web, hours] as const;
+const AREAS = [common, texts, voice, web, hours, errors] as const;
 
 type AreaKeys<A> = A extends { en: infer E } ? keyof E : never;
 /** A key of the catalogue: `<area>.<name>`, e.g. `common.officeHours`. */

@@ -194,3 +194,49 @@ describe('the API', () => {
     expect(body.error.fields).toEqual({ language: 'language must be one of en, cy' });
   });
 });
+
+describe('a Welsh-first office: the error pages a journalist can meet', () => {
+  it('says an address that does not exist in Welsh, with the way back to the Welsh form', async () => {
+    const res = await h.app.request('/no-such-page');
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).toContain('<html lang="cy-GB">');
+    expect(html).toContain('Heb ddod o hyd i’r dudalen');
+    expect(html).toContain('<a href="/?lang=cy">Mynd i’r ffurflen ymholiad</a>');
+    expect(html).not.toContain('Page not found');
+  });
+
+  it('says it in English to an English browser, in the words it always had', async () => {
+    const res = await h.app.request('/no-such-page', { headers: { 'Accept-Language': 'en-GB' } });
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).toContain('<html lang="en-GB">');
+    expect(html).toContain('The page you asked for does not exist.');
+  });
+
+  it('keeps the desk’s error pages in English', async () => {
+    const res = await h.app.request('/desk/no-such-page', { headers: { 'Accept-Language': 'cy' } });
+    const html = await res.text();
+    expect(html).not.toContain('Heb ddod o hyd');
+  });
+});
+
+describe('a Welsh-first office with a limit on enquiries', () => {
+  it('tells a journalist over the limit, in Welsh, to wait or ring', async () => {
+    const limited = await startHarness({
+      now: WEDNESDAY_10AM,
+      config: { intake: { rateLimit: { points: 1, durationSeconds: 600 } }, office: { languages: ['cy', 'en'] } },
+    });
+    try {
+      expect((await limited.postForm('/enquiries', { ...valid, language: 'cy' })).status).toBe(303);
+      const res = await limited.postForm('/enquiries', { ...valid, language: 'cy' });
+      expect(res.status).toBe(429);
+      const html = await res.text();
+      expect(html).toContain('<html lang="cy-GB">');
+      expect(html).toContain('Gormod o geisiadau');
+      expect(html).toContain('ffoniwch swyddfa’r wasg');
+    } finally {
+      await limited.close();
+    }
+  });
+});
