@@ -16,6 +16,13 @@ const interval = z
   ])
   .refine(([from, to]) => from < to, 'an interval must close after it opens');
 
+/** The standard messages of the outcomes that send one (issue 28), in one language. */
+const outcomeMessages = z.strictObject({
+  referred_foi: z.string().trim().min(1).max(1600),
+  referred_other: z.string().trim().min(1).max(1600),
+  not_media: z.string().trim().min(1).max(1600),
+});
+
 const day = z.array(interval).superRefine((intervals, ctx) => {
   const sorted = [...intervals].sort((a, b) => a[0].localeCompare(b[0]));
   for (let i = 1; i < sorted.length; i++) {
@@ -322,11 +329,12 @@ export const fileConfigSchema = z.strictObject({
      * as not a media enquiry: a template body (the same placeholders as reply templates, plus
      * `{organisation}` for `referred_other`). The officer sees it filled and may edit it before it goes.
      */
-    messages: z.strictObject({
-      referred_foi: z.string().trim().min(1).max(1600),
-      referred_other: z.string().trim().min(1).max(1600),
-      not_media: z.string().trim().min(1).max(1600),
-    }),
+    messages: outcomeMessages,
+    /**
+     * The same messages in the office's other languages (issue 31), by language: a journalist
+     * answered in Welsh is offered the Welsh. A language missing here falls back to `messages`.
+     */
+    translations: z.partialRecord(z.enum(LANGUAGES), outcomeMessages),
   }),
 });
 

@@ -142,9 +142,11 @@ export function caseworkRoutes(deps: {
     ]);
     // The close form's standard messages (issue 28), filled for this enquiry; `{organisation}` stays
     // for the service to fill with the organisation the officer names.
-    const filled = placeholderValues(e, deps.config, deps.clock(), '{organisation}');
+    // In the journalist's language (issue 31) when the office has the messages in it.
+    const own = e.language === 'en' ? undefined : deps.config.outcomes.translations[e.language];
+    const filled = placeholderValues(e, deps.config, deps.clock(), '{organisation}', own ? e.language : 'en');
     const messages = Object.fromEntries(
-      MESSAGE_OUTCOMES.map((o) => [o, fillPlaceholders(deps.config.outcomes.messages[o], filled)]),
+      MESSAGE_OUTCOMES.map((o) => [o, fillPlaceholders((own ?? deps.config.outcomes.messages)[o], filled)]),
     ) as Record<MessageOutcome, string>;
     // Merged into another, merged here, possible duplicates (src/merging): one query for the suggestions.
     const merge = await mergePanel(deps.db, e, {

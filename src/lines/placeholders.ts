@@ -13,6 +13,7 @@ import type { Enquiry } from '../enquiries/enquiry.tables.js';
 import { redactedStatusUrl } from '../enquiries/status-link.js';
 import { formatOfficeTime } from '../hours/format.js';
 import { isOpen, nextOpening } from '../hours/office-hours.js';
+import type { Lang } from '../i18n/languages.js';
 
 /** Every placeholder, with what it becomes (shown to managers writing templates). */
 export const PLACEHOLDERS = {
@@ -98,15 +99,25 @@ export function officeHoursInWords(hours: Config['office']['hours']): string {
 /**
  * Every placeholder's value for `enquiry` at `now`: its journalist, reference and outlet, the
  * office's hours and next opening in office time, the redacted status link, the FOI page, and the
- * `organisation` given (empty when none).
+ * `organisation` given (empty when none). `lang`: the journalist's language; the office's hours
+ * are said in English whatever it is (a Welsh form of them is still to come).
  */
 export function placeholderValues(
   enquiry: Pick<Enquiry, 'name' | 'reference' | 'outlet'>,
   config: Pick<Config, 'office' | 'publicBaseUrl' | 'lines'>,
   now: Date,
   organisation = '',
+  lang: Lang = 'en',
 ): Record<Placeholder, string> {
   const opening = isOpen(now, config.office) ? null : nextOpening(now, config.office);
+  // A Welsh message (issue 31) gets Welsh words where a value is words, not data.
+  if (lang !== 'en')
+    return {
+      ...placeholderValues(enquiry, config, now, organisation),
+      name: enquiry.name.trim() || 'chi',
+      next_opening: opening ? formatOfficeTime(opening, config.office, now, lang) : 'nawr',
+      foi_page: config.lines.foiUrl ?? 'y dudalen Rhyddid Gwybodaeth ar ein gwefan',
+    };
   return {
     name: enquiry.name.trim() || 'there',
     reference: enquiry.reference,

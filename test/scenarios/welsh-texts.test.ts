@@ -184,6 +184,37 @@ describe('a Welsh-first office (office.languages cy, en)', () => {
     expect(status.status).toBe(200);
     expect(await status.text()).toContain('ffordd ar agor eto ers 9');
   });
+
+  it('offers the standard "not a media enquiry" message in Welsh, and sends it in Welsh', {
+    timeout: 20_000,
+  }, async () => {
+    const from = '+447911003105';
+    await h.sms(from, WELSH_SMS);
+    const { reference } = await enquiryFrom(h, from);
+    await h.jobs.settle();
+    const before = h.twilio.messages.filter((m) => m.to === from).length;
+    const officer = await loginAs(h, OFFICER.email, OFFICER.password);
+    const page = (await officer.get(`/desk/enquiries/${reference}`)).body;
+    const box = /<textarea[^>]*id="message_not_media"[^>]*>([\s\S]*?)<\/textarea>/.exec(page)?.[1] ?? '';
+    const message = box.replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    expect(message).toContain(`diolch am gysylltu (${reference})`);
+    expect(message).not.toContain('thank you');
+    const res = await officer.post(`/desk/enquiries/${reference}/status`, {
+      status: 'closed',
+      outcome: 'not_media',
+      outcomeOrg: '',
+      duplicateOf: '',
+      sendMessage: 'yes',
+      message_not_media: message,
+      message_referred_foi: '',
+      message_referred_other: '',
+    });
+    expect(res.status, res.body.slice(0, 300)).toBe(303);
+    await h.jobs.settle();
+    const told = h.twilio.messages.filter((m) => m.to === from).slice(before);
+    expect(told).toHaveLength(1);
+    expect(told[0].body).toContain("Dim ond ymholiadau gan y cyfryngau y mae swyddfa'r wasg yn eu hateb");
+  });
 });
 
 describe('an English-only office (the default)', () => {
