@@ -3,8 +3,9 @@ import { displayPhone } from '../enquiries/phone-numbers.js';
 import { formatShortTime } from '../hours/format.js';
 import { Field, fieldClass } from '../http/field.js';
 import { FieldError } from '../http/layout.js';
-import { Notice, ProblemSummary, type FormProblem } from '../web/forms.js';
-import { Csrf, DeskLayout } from '../web/layout.js';
+import type { FormProblem } from '../web/forms.js';
+import { Csrf } from '../web/layout.js';
+import { ManagerPage } from '../web/manager-page.js';
 import type { DeskSession } from '../web/session.js';
 import type { Colleague } from './colleagues.tables.js';
 import { COLLEAGUE_FIELDS, COLLEAGUE_LIMITS, type ColleagueField, type HoursChoice } from './directory.forms.js';
@@ -173,14 +174,14 @@ export function DirectoryPage(p: DirectoryPageProps) {
   const values = p.problem?.values ?? { hours: 'office' };
   const active = p.colleagues.filter((c) => c.active).length;
   return (
-    <DeskLayout
-      title={`${p.problem ? 'Error: ' : ''}Colleagues`}
-      officeName={p.office.name}
+    <ManagerPage
+      title="Colleagues"
+      office={p.office}
       session={p.session}
       current={DIRECTORY_PATH}
+      notice={p.notice}
+      form={p.problem && { errors: p.problem.errors, ids: colleagueFieldId, order: ORDER }}
     >
-      <ProblemSummary problem={p.problem} ids={colleagueFieldId} order={ORDER} />
-      <Notice text={p.notice} focus />
       <h1>Colleagues</h1>
       <p class="hint">
         People outside the desk whom press officers ask for facts: an investigating officer, a duty inspector, a service
@@ -233,7 +234,7 @@ export function DirectoryPage(p: DirectoryPageProps) {
           Add colleague
         </button>
       </form>
-    </DeskLayout>
+    </ManagerPage>
   );
 }
 
@@ -272,17 +273,15 @@ export function ColleaguePage(p: ColleaguePageProps) {
   const stored = hoursChoiceOf(c.usual_hours, p.office.hours);
   const base = `${DIRECTORY_PATH}/${c.id}`;
   return (
-    <DeskLayout
-      title={`${p.problem ? 'Error: ' : ''}${c.name} – Colleagues`}
-      officeName={p.office.name}
+    <ManagerPage
+      title={`${c.name} – Colleagues`}
+      office={p.office}
       session={p.session}
       current={DIRECTORY_PATH}
+      back={{ href: DIRECTORY_PATH, label: 'All colleagues' }}
+      notice={p.notice}
+      form={p.problem && { errors: p.problem.errors, ids: colleagueFieldId, order: ORDER }}
     >
-      <p>
-        <a href={DIRECTORY_PATH}>← All colleagues</a>
-      </p>
-      <ProblemSummary problem={p.problem} ids={colleagueFieldId} order={ORDER} />
-      <Notice text={p.notice} focus />
       <h1>{c.name}</h1>
       <dl class="summary">
         <dt>Role, department</dt>
@@ -359,7 +358,7 @@ export function ColleaguePage(p: ColleaguePageProps) {
           </a>
         </p>
       </section>
-    </DeskLayout>
+    </ManagerPage>
   );
 }
 
@@ -368,15 +367,13 @@ export function EraseColleaguePage(p: { session: DeskSession; office: OfficeConf
   const c = p.colleague;
   const base = `${DIRECTORY_PATH}/${c.id}`;
   return (
-    <DeskLayout
+    <ManagerPage
       title={`Erase ${c.name}? – Colleagues`}
-      officeName={p.office.name}
+      office={p.office}
       session={p.session}
       current={DIRECTORY_PATH}
+      back={{ href: base, label: `Back to ${c.name}` }}
     >
-      <p>
-        <a href={base}>← Back to {c.name}</a>
-      </p>
       <h1>Erase {c.name}?</h1>
       <p class="lead">This cannot be undone.</p>
       <ul>
@@ -400,6 +397,6 @@ export function EraseColleaguePage(p: { session: DeskSession; office: OfficeConf
           Cancel
         </a>
       </p>
-    </DeskLayout>
+    </ManagerPage>
   );
 }

@@ -91,7 +91,6 @@ export function caseworkRoutes(deps: {
     const { user } = deskSession(c);
     // What this page shows is at least as new as this (read first): a send from it is checked against it.
     const seen = await deps.presence.newestEvent(e.id);
-    const others = deps.presence.others(e.id, user.id);
     // The notice after an action (PRG), only on the page itself, never on a refused form.
     const notice =
       status === 200
@@ -118,6 +117,11 @@ export function caseworkRoutes(deps: {
       onTopics,
       enquiryTopics,
       topicChoices,
+      merge,
+      journalist,
+      namedOutlet,
+      duplicateOf,
+      others,
     ] = await Promise.all([
       e.assigned_to ? findUserById(deps.db, e.assigned_to) : Promise.resolve(undefined),
       listActiveUsers(deps.db),
@@ -139,6 +143,17 @@ export function caseworkRoutes(deps: {
       repo.earlierOnTopics(deps.db, e.id),
       topicsOf(deps.db, e.id),
       activeTopics(deps.db),
+      // Merged into another, merged here, possible duplicates (src/merging): one query for the suggestions.
+      mergePanel(deps.db, e, {
+        office: deps.config.office,
+        now: deps.clock(),
+        csrf: deskSession(c).session.csrf_token,
+      }),
+      // The sender's record (issue 29), matched by phone or email now, and the outlet their typed outlet names.
+      journalistOfEnquiry(deps.db, e),
+      outletForSpelling(deps.db, e.outlet),
+      e.duplicate_of ? duplicateReference(e.duplicate_of) : null,
+      deps.presence.others(e.id, user.id),
     ]);
     // The close form's standard messages (issue 28), filled for this enquiry; `{organisation}` stays
     // for the service to fill with the organisation the officer names.
@@ -148,17 +163,6 @@ export function caseworkRoutes(deps: {
     const messages = Object.fromEntries(
       MESSAGE_OUTCOMES.map((o) => [o, fillPlaceholders((own ?? deps.config.outcomes.messages)[o], filled)]),
     ) as Record<MessageOutcome, string>;
-    // Merged into another, merged here, possible duplicates (src/merging): one query for the suggestions.
-    const merge = await mergePanel(deps.db, e, {
-      office: deps.config.office,
-      now: deps.clock(),
-      csrf: deskSession(c).session.csrf_token,
-    });
-    // The sender's record (issue 29), matched by phone or email now, and the outlet their typed outlet names.
-    const [journalist, namedOutlet] = await Promise.all([
-      journalistOfEnquiry(deps.db, e),
-      outletForSpelling(deps.db, e.outlet),
-    ]);
     // Opened: what the journalist added is seen (the page still shows it this once, from `e`).
     if (e.journalist_added_at) await deps.casework.seen(e.id);
     c.status(status);
@@ -187,7 +191,7 @@ export function caseworkRoutes(deps: {
         ending={{
           outcome: e.outcome ?? (lineUsed ? 'answered_with_line' : 'answered'),
           messages,
-          duplicateOf: e.duplicate_of ? await duplicateReference(e.duplicate_of) : null,
+          duplicateOf,
         }}
         onTopics={onTopics}
         journalist={{
@@ -199,7 +203,7 @@ export function caseworkRoutes(deps: {
               (!!e.email && deps.casework.emailEnabled) || takesTexts(e.phone, deps.config.twilio.allowedCountries),
           },
         }}
-        presence={{ people: await others, heartbeatSeconds: HEARTBEAT_SECONDS }}
+        presence={{ people: others, heartbeatSeconds: HEARTBEAT_SECONDS }}
         guard={{ seen, pageKey: deps.presence.newFormKey() }}
         stale={extra?.stale}
         merge={merge}

@@ -31,19 +31,35 @@ function zoned(at: Instant, office: OfficeConfig): DateTime {
   return dt.setZone(office.timezone);
 }
 
+/** An hour of the day (0..23) on a 12-hour clock face: 12 for midnight and noon. */
+export function hour12(hour: number): number {
+  return hour % 12 === 0 ? 12 : hour % 12;
+}
+
+/**
+ * Whole calendar days from `from`'s date to `to`'s, each read in its own zone (pass both in the
+ * office zone): 0 the same day, 1 the next. Plain date arithmetic: each luxon DateTime in a zone
+ * costs an Intl offset look-up, and this runs for every enquiry received.
+ */
+export function calendarDays(from: DateTime, to: DateTime): number {
+  return (Date.UTC(to.year, to.month - 1, to.day) - Date.UTC(from.year, from.month - 1, from.day)) / 86_400_000;
+}
+
 /**
  * "9:00am", "12:30pm", "12:00am" for midnight: the clock face, as a journalist would write it; in
  * Welsh (`lang` 'cy') "9:00yb", "12:30yh". English is the default and never changes.
  */
 export function formatClock(dt: DateTime, lang: Lang = 'en'): string {
-  const h12 = dt.hour % 12 === 0 ? 12 : dt.hour % 12;
-  const time = `${h12}:${String(dt.minute).padStart(2, '0')}`;
+  const time = `${hour12(dt.hour)}:${String(dt.minute).padStart(2, '0')}`;
   if (lang === 'en') return `${time}${dt.hour < 12 ? 'am' : 'pm'}`;
   return t(lang, dt.hour < 12 ? 'hours.morning' : 'hours.afternoon', { time });
 }
 
-/** The weekday and month names of `dt` in `lang`: English from the fixed lists, others from luxon's locale data. */
-function names(dt: DateTime, lang: Lang): { weekday: string; month: string } {
+/**
+ * The weekday and month names of `dt` in `lang`: English from the fixed lists, others from luxon's
+ * locale data ("Mawrth", "Rhagfyr"). What is told to a journalist, written or spoken, names them with this.
+ */
+export function dateNames(dt: DateTime, lang: Lang): { weekday: string; month: string } {
   if (lang === 'en') return { weekday: DAYS[dt.weekday - 1], month: MONTHS[dt.month - 1] };
   const local = dt.setLocale(LANGUAGE_TAGS[lang]);
   // luxon's Welsh weekday is "Dydd Mawrth": the catalogue supplies "dydd" with its mutation.
@@ -62,10 +78,7 @@ export function formatOfficeTime(at: Instant, office: OfficeConfig, now?: Instan
   const clock = formatClock(dt, lang);
   const today = now === undefined ? undefined : zoned(now, office);
   if (today !== undefined) {
-    // Office-zone calendar dates compared as plain dates: this runs for every enquiry received,
-    // and each luxon DateTime in a zone costs an Intl offset look-up (startOf/plus/hasSame made ten).
-    const days =
-      (Date.UTC(dt.year, dt.month - 1, dt.day) - Date.UTC(today.year, today.month - 1, today.day)) / 86_400_000;
+    const days = calendarDays(today, dt);
     if (lang !== 'en' && (days === 0 || days === 1))
       return t(lang, days === 0 ? 'hours.today' : 'hours.tomorrow', { clock });
     if (days === 0) return `${clock} today`;
@@ -73,7 +86,7 @@ export function formatOfficeTime(at: Instant, office: OfficeConfig, now?: Instan
   }
   const withYear = today === undefined || dt.year !== today.year;
   if (lang !== 'en') {
-    const values = { clock, ...names(dt, lang), day: dt.day, year: String(dt.year) };
+    const values = { clock, ...dateNames(dt, lang), day: dt.day, year: String(dt.year) };
     return t(lang, withYear ? 'hours.onDateWithYear' : 'hours.onDate', values);
   }
   return `${clock} on ${DAYS[dt.weekday - 1]} ${dt.day} ${MONTHS[dt.month - 1]}${withYear ? ` ${dt.year}` : ''}`;

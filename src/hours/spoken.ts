@@ -2,8 +2,9 @@
  * Office hours said aloud, for the phone line: sentences a text-to-speech voice (Twilio `<Say>`,
  * Amazon Polly) reads naturally. Clock times are spelled out in words because voices read "9:00"
  * as "nine hundred" or "nine zero zero" depending on the engine; dates keep their digits ("the
- * 30th of November"), which every voice reads as an ordinal. Names are spelled out here rather
- * than taken from Intl so the wording does not change with the machine's ICU data.
+ * 30th of November"), which every voice reads as an ordinal. English names are spelled out
+ * rather than taken from Intl so the wording does not change with the machine's ICU data; other
+ * languages name months as the written journeys do (format.ts).
  *
  * The text is plain (it may contain an apostrophe, as in "New Year's Day"): whoever puts it into
  * TwiML or SSML escapes it for XML.
@@ -13,7 +14,7 @@ import type { OfficeConfig } from '../config.js';
 import { holidayOrClosure } from './holidays.js';
 import { officeStatus, type Instant } from './office-hours.js';
 import { toCalendarDate } from './wall-clock.js';
-import { DAYS, MONTHS } from './format.js';
+import { calendarDays, DAYS, dateNames, hour12, MONTHS } from './format.js';
 import { t } from '../i18n/catalogue.js';
 import type { Lang } from '../i18n/languages.js';
 
@@ -64,21 +65,23 @@ export function spokenTime(dt: DateTime): string {
   const { hour, minute } = dt;
   if (minute === 0 && hour === 0) return 'midnight';
   if (minute === 0 && hour === 12) return 'noon';
-  const h12 = hour % 12 === 0 ? 12 : hour % 12;
   const minutes = minute === 0 ? '' : minute < 10 ? ` oh ${UNITS[minute]}` : ` ${numberWords(minute)}`;
-  return `${UNITS[h12]}${minutes} ${hour < 12 ? 'a.m.' : 'p.m.'}`;
+  return `${UNITS[hour12(hour)]}${minutes} ${hour < 12 ? 'a.m.' : 'p.m.'}`;
 }
 
 /** Whole calendar days from `now`'s date to `dt`'s, both read in `dt`'s zone. */
 function daysFrom(now: DateTime, dt: DateTime): number {
-  const n = now.setZone(dt.zone);
-  return (Date.UTC(dt.year, dt.month - 1, dt.day) - Date.UTC(n.year, n.month - 1, n.day)) / 86_400_000;
+  return calendarDays(now.setZone(dt.zone), dt);
+}
+
+/** " 2027" after a date in another year than `now`'s (read in `dt`'s zone); nothing in the same year. */
+function otherYear(dt: DateTime, now: DateTime): string {
+  return dt.year === now.setZone(dt.zone).year ? '' : ` ${dt.year}`;
 }
 
 /** "Monday the 30th of November", with the year when it differs from `now`'s (in `dt`'s zone). */
 function dateWords(dt: DateTime, now: DateTime): string {
-  const year = dt.year === now.setZone(dt.zone).year ? '' : ` ${dt.year}`;
-  return `${DAYS[dt.weekday - 1]} the ${ordinal(dt.day)} of ${MONTHS[dt.month - 1]}${year}`;
+  return `${DAYS[dt.weekday - 1]} the ${ordinal(dt.day)} of ${MONTHS[dt.month - 1]}${otherYear(dt, now)}`;
 }
 
 /**
@@ -167,25 +170,9 @@ export function spokenOfficeStatus(
   return { open: false, text: opens ? `${first} ${sentence(`It opens at ${openingWords(opens, now)}`)}` : first };
 }
 
-/** Welsh month names, for a date more than a week away ("fore Llun, 4 Ionawr"). */
-const CY_MONTHS = [
-  'Ionawr',
-  'Chwefror',
-  'Mawrth',
-  'Ebrill',
-  'Mai',
-  'Mehefin',
-  'Gorffennaf',
-  'Awst',
-  'Medi',
-  'Hydref',
-  'Tachwedd',
-  'Rhagfyr',
-];
-
 /** An hour (0..23) as the word on a 12-hour clock; `soft`: mutated, as Welsh needs after "am", "tan" and "i". */
 function hourWord(lang: Lang, hour: number, form: 'soft' | 'radical'): string {
-  return t(lang, 'voice.hourWord', { hour: hour % 12 === 0 ? 12 : hour % 12, form });
+  return t(lang, 'voice.hourWord', { hour: hour12(hour), form });
 }
 
 /** The time of `dt` from the catalogue's `voice.clock`: "naw o'r gloch", "hanner awr wedi dau", "chwarter i bump". */
@@ -208,10 +195,8 @@ function whenWords(lang: Lang, dt: DateTime, now: DateTime): string {
   const time = clockWords(lang, dt);
   const days = daysFrom(now, dt);
   const period = dt.hour < 12 ? 'morning' : dt.hour < 18 ? 'afternoon' : 'evening';
-  const date =
-    days > 6
-      ? `, ${dt.day} ${CY_MONTHS[dt.month - 1]}${dt.year === now.setZone(dt.zone).year ? '' : ` ${dt.year}`}`
-      : '';
+  // The month as the written journeys name it in `lang` (format.ts), "8 Ionawr".
+  const date = days > 6 ? `, ${dt.day} ${dateNames(dt, lang).month}${otherYear(dt, now)}` : '';
   return t(lang, 'voice.when', {
     relative: days === 0 ? 'today' : days === 1 ? 'tomorrow' : 'other',
     time,

@@ -17,79 +17,68 @@ function lines(v: unknown): string[] {
     : [];
 }
 
-/** A box of phone numbers, one a line: each to E.164 (UK numbers may be written nationally). */
-const phones = z.preprocess(
-  (v) => (typeof v === 'string' ? v : ''),
-  z
-    .string()
-    .max(JOURNALIST_LIMITS.list, `Keep it to ${JOURNALIST_LIMITS.list.toLocaleString('en-GB')} characters or fewer`)
-    .transform((v, ctx) => {
-      const out: string[] = [];
-      // Numbers are split at line breaks, commas and semicolons only: "07911 123456" keeps its space.
-      for (const typed of lines(v)) {
-        const e164 = normalisePhone(typed);
-        if (!e164) {
-          ctx.issues.push({
-            code: 'custom',
-            message: `“${typed}” is not a phone number: enter one a line, like 07911 123456`,
-            input: typed,
-          });
-          return z.NEVER;
-        }
-        if (!out.includes(e164)) out.push(e164);
+/** A box of one item a line: text (absent: empty) no longer than a record's list may be. */
+function box<T>(items: (v: string, ctx: z.RefinementCtx) => T) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' ? v : ''),
+    z
+      .string()
+      .max(JOURNALIST_LIMITS.list, `Keep it to ${JOURNALIST_LIMITS.list.toLocaleString('en-GB')} characters or fewer`)
+      .transform(items),
+  );
+}
+
+/**
+ * A box of contacts, one a line (split at line breaks, commas and semicolons only: "07911 123456"
+ * keeps its space): each as `normalise` stores it, repeats dropped; the first it cannot read
+ * refuses the box with `refusal` of what was typed.
+ */
+function contactBox(normalise: (typed: string) => string | null, refusal: (typed: string) => string) {
+  return box((v, ctx) => {
+    const out: string[] = [];
+    for (const typed of lines(v)) {
+      const value = normalise(typed);
+      if (!value) {
+        ctx.issues.push({ code: 'custom', message: refusal(typed), input: typed });
+        return z.NEVER;
       }
-      return out;
-    }),
+      if (!out.includes(value)) out.push(value);
+    }
+    return out;
+  });
+}
+
+/** A box of phone numbers, one a line: each to E.164 (UK numbers may be written nationally). */
+const phones = contactBox(
+  normalisePhone,
+  (typed) => `“${typed}” is not a phone number: enter one a line, like 07911 123456`,
 );
 
 /** A box of email addresses, one a line: each lowercased. */
-const emails = z.preprocess(
-  (v) => (typeof v === 'string' ? v : ''),
-  z
-    .string()
-    .max(JOURNALIST_LIMITS.list, `Keep it to ${JOURNALIST_LIMITS.list.toLocaleString('en-GB')} characters or fewer`)
-    .transform((v, ctx) => {
-      const out: string[] = [];
-      for (const typed of lines(v)) {
-        if (typed.length > JOURNALIST_LIMITS.email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(typed)) {
-          ctx.issues.push({
-            code: 'custom',
-            message: `“${typed}” is not an email address: enter one a line, like name@example.com`,
-            input: typed,
-          });
-          return z.NEVER;
-        }
-        const lower = typed.toLowerCase();
-        if (!out.includes(lower)) out.push(lower);
-      }
-      return out;
-    }),
+const emails = contactBox(
+  (typed) =>
+    typed.length > JOURNALIST_LIMITS.email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(typed) ? null : typed.toLowerCase(),
+  (typed) => `“${typed}” is not an email address: enter one a line, like name@example.com`,
 );
 
 /** A box of outlets, one a line, as the desk writes them. */
-const outlets = z.preprocess(
-  (v) => (typeof v === 'string' ? v : ''),
-  z
-    .string()
-    .max(JOURNALIST_LIMITS.list, `Keep it to ${JOURNALIST_LIMITS.list.toLocaleString('en-GB')} characters or fewer`)
-    .transform((v, ctx) => {
-      // Outlets may hold commas ("Smith, Jones & Co"): one a line only.
-      const out = v
-        .split('\n')
-        .map((s) => s.trim().replace(/\s+/g, ' '))
-        .filter(Boolean);
-      const long = out.find((o) => o.length > JOURNALIST_LIMITS.outlet);
-      if (long) {
-        ctx.issues.push({
-          code: 'custom',
-          message: `Keep each outlet to ${JOURNALIST_LIMITS.outlet} characters or fewer`,
-          input: long,
-        });
-        return z.NEVER;
-      }
-      return [...new Map(out.map((o) => [o.toLowerCase(), o])).values()];
-    }),
-);
+const outlets = box((v, ctx) => {
+  // Outlets may hold commas ("Smith, Jones & Co"): one a line only.
+  const out = v
+    .split('\n')
+    .map((s) => s.trim().replace(/\s+/g, ' '))
+    .filter(Boolean);
+  const long = out.find((o) => o.length > JOURNALIST_LIMITS.outlet);
+  if (long) {
+    ctx.issues.push({
+      code: 'custom',
+      message: `Keep each outlet to ${JOURNALIST_LIMITS.outlet} characters or fewer`,
+      input: long,
+    });
+    return z.NEVER;
+  }
+  return [...new Map(out.map((o) => [o.toLowerCase(), o])).values()];
+});
 
 /** A date typed in a date box (YYYY-MM-DD), or null when blank. */
 const date = z.preprocess(

@@ -74,6 +74,33 @@ function Flags(p: { flags: readonly JournalistFlag[]; id?: string }) {
   );
 }
 
+/** The record form's fields of one item a line, in form order: outlets, then the contacts (typed, never spell-checked). */
+const LIST_FIELDS: ReadonlyArray<{
+  name: 'outlets' | 'phones' | 'emails';
+  label: string;
+  hint: string;
+  attrs: Record<string, string | number | boolean>;
+}> = [
+  {
+    name: 'outlets',
+    label: 'Outlets (optional)',
+    hint: 'One a line, as they are usually written. A new one is added to Outlets for its type and area to be filled in.',
+    attrs: { rows: 2 },
+  },
+  {
+    name: 'phones',
+    label: 'Phone numbers (optional)',
+    hint: 'One a line, like 07911 123456. Enquiries from these numbers, by text or call, are matched to this record.',
+    attrs: { rows: 2, autocomplete: 'off', spellcheck: false },
+  },
+  {
+    name: 'emails',
+    label: 'Email addresses (optional)',
+    hint: 'One a line. Enquiries from these addresses, by email or the form, are matched to this record.',
+    attrs: { rows: 2, autocomplete: 'off', spellcheck: false },
+  },
+];
+
 /** The record form's fields: name, outlets, phones, emails, preferred channel, press card, flags. */
 function JournalistFields(p: { values: JournalistInput; errors: JournalistProblem['errors'] }) {
   const v = p.values;
@@ -95,39 +122,19 @@ function JournalistFields(p: { values: JournalistInput; errors: JournalistProble
           value: v.name ?? '',
         }}
       />
-      <Field
-        id={id('outlets')}
-        name="outlets"
-        label="Outlets (optional)"
-        hint="One a line, as they are usually written. A new one is added to Outlets for its type and area to be filled in."
-        error={e.outlets}
-        as="textarea"
-        attrs={{ rows: 2 }}
-      >
-        {v.outlets ?? ''}
-      </Field>
-      <Field
-        id={id('phones')}
-        name="phones"
-        label="Phone numbers (optional)"
-        hint="One a line, like 07911 123456. Enquiries from these numbers, by text or call, are matched to this record."
-        error={e.phones}
-        as="textarea"
-        attrs={{ rows: 2, autocomplete: 'off', spellcheck: false }}
-      >
-        {v.phones ?? ''}
-      </Field>
-      <Field
-        id={id('emails')}
-        name="emails"
-        label="Email addresses (optional)"
-        hint="One a line. Enquiries from these addresses, by email or the form, are matched to this record."
-        error={e.emails}
-        as="textarea"
-        attrs={{ rows: 2, autocomplete: 'off', spellcheck: false }}
-      >
-        {v.emails ?? ''}
-      </Field>
+      {LIST_FIELDS.map((f) => (
+        <Field
+          id={id(f.name)}
+          name={f.name}
+          label={f.label}
+          hint={f.hint}
+          error={e[f.name]}
+          as="textarea"
+          attrs={f.attrs}
+        >
+          {v[f.name] ?? ''}
+        </Field>
+      ))}
       <Field
         id={id('preferredChannel')}
         name="preferredChannel"

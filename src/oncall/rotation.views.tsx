@@ -2,8 +2,9 @@ import type { OfficeConfig } from '../config.js';
 import { DAYS, formatShortTime } from '../hours/format.js';
 import { Field, fieldClass } from '../http/field.js';
 import { FieldError } from '../http/layout.js';
-import { Notice, ProblemSummary, type FormProblem } from '../web/forms.js';
-import { Csrf, DeskLayout } from '../web/layout.js';
+import type { FormProblem } from '../web/forms.js';
+import { Csrf } from '../web/layout.js';
+import { ManagerPage } from '../web/manager-page.js';
 import type { DeskSession } from '../web/session.js';
 import type { Person } from './rota.tables.js';
 import {
@@ -34,6 +35,17 @@ export function turnFieldId(personId: string): string {
 }
 
 const ORDER: readonly (RotationField | 'form')[] = ['form', ...ROTATION_FIELDS];
+
+/** Both rotation pages' refused form for the page frame: its messages, linked to the fields in form order. */
+function rotationForm(p: { problem?: RotationProblem; people: readonly Pick<Person, 'id'>[] }) {
+  return (
+    p.problem && {
+      errors: p.problem.errors,
+      ids: (f: RotationField | 'form') => rotationFieldId(f, p.people),
+      order: ORDER,
+    }
+  );
+}
 
 /** What a new rotation's form starts with: weekly, handing over on Friday at 17:00, on call. */
 const NEW_ROTATION: RotationValues = { role: 'primary', weekday: '5', time: '17:00', days: '7' };
@@ -188,17 +200,15 @@ export interface RotationsPageProps {
 export function RotationsPage(p: RotationsPageProps) {
   const csrf = p.session.session.csrf_token;
   return (
-    <DeskLayout
-      title={`${p.problem ? 'Error: ' : ''}Repeating rotations`}
-      officeName={p.office.name}
+    <ManagerPage
+      title="Repeating rotations"
+      office={p.office}
       session={p.session}
       current="/desk/rota"
+      back={{ href: '/desk/rota', label: 'The rota' }}
+      notice={p.notice}
+      form={rotationForm(p)}
     >
-      <p>
-        <a href="/desk/rota">← The rota</a>
-      </p>
-      <ProblemSummary problem={p.problem} ids={(f) => rotationFieldId(f, p.people)} order={ORDER} />
-      <Notice text={p.notice} focus />
       <h1>Repeating rotations</h1>
       <p class="hint">
         A rotation puts its people on the rota in turn, handing over at the same office time each time. Its shifts are
@@ -244,7 +254,7 @@ export function RotationsPage(p: RotationsPageProps) {
           Add rotation
         </button>
       </form>
-    </DeskLayout>
+    </ManagerPage>
   );
 }
 
@@ -285,17 +295,15 @@ export function RotationPage(p: RotationPageProps) {
   const when = (d: Date) => formatShortTime(d, p.office, p.now);
   const gone = r.members.filter((m) => !m.active);
   return (
-    <DeskLayout
-      title={`${p.problem ? 'Error: ' : ''}${r.name} – Repeating rotations`}
-      officeName={p.office.name}
+    <ManagerPage
+      title={`${r.name} – Repeating rotations`}
+      office={p.office}
       session={p.session}
       current="/desk/rota"
+      back={{ href: ROTATIONS_PATH, label: 'All rotations' }}
+      notice={p.notice}
+      form={rotationForm(p)}
     >
-      <p>
-        <a href={ROTATIONS_PATH}>← All rotations</a>
-      </p>
-      <ProblemSummary problem={p.problem} ids={(f) => rotationFieldId(f, p.people)} order={ORDER} />
-      <Notice text={p.notice} focus />
       <h1>{r.name}</h1>
       <dl class="summary">
         <dt>Role</dt>
@@ -380,6 +388,6 @@ export function RotationPage(p: RotationPageProps) {
           </form>
         </details>
       </section>
-    </DeskLayout>
+    </ManagerPage>
   );
 }

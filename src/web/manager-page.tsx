@@ -5,7 +5,7 @@ import type { DeskSession } from './session.js';
 
 /**
  * The frame every manager page with a form repeats (the library of lines, reply templates,
- * topics): the desk layout, its title starting "Error: " while a form on the page was refused (so
+ * topics, journalists and outlets, colleagues, rotations): the desk layout, its title starting "Error: " while a form on the page was refused (so
  * the browser tab and a screen reader say so first, as GOV.UK pages do); then the way back, the
  * summary linking each refused field's message to its field, and the confirmation of the last
  * change, in that order, before the page's own content. A form counts as refused when its

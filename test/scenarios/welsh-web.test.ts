@@ -31,6 +31,18 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 beforeEach(() => h.clock.set(WEDNESDAY_10AM));
 
+/**
+ * Checks that `res` answered `status` with a page marked as in `lang` (its `<html lang>`) that
+ * says each of `says`; returns the page's HTML for any further checks.
+ */
+async function expectPage(res: Response, status: number, lang: 'cy-GB' | 'en-GB', says: readonly string[]) {
+  expect(res.status).toBe(status);
+  const html = await res.text();
+  expect(html).toContain(`<html lang="${lang}">`);
+  for (const words of says) expect(html).toContain(words);
+  return html;
+}
+
 function cookiesOf(res: Response): string {
   return res.headers
     .getSetCookie()
@@ -41,15 +53,14 @@ function cookiesOf(res: Response): string {
 describe('a Welsh-first office: the form', () => {
   it('is in Welsh by default, says so, and offers English in English', async () => {
     const res = await h.app.request('/');
-    expect(res.status).toBe(200);
     expect(res.headers.get('content-language')).toBe('cy-GB');
-    const html = await res.text();
-    expect(html).toContain('<html lang="cy-GB">');
-    expect(html).toContain('Anfon ymholiad gan y cyfryngau');
-    expect(html).toContain('Eich enw');
-    expect(html).toContain('Mae swyddfa’r wasg ar agor nawr tan 5:00yh heddiw.');
-    expect(html).toContain('<a href="/?lang=en" lang="en-GB" hreflang="en-GB">English</a>');
-    expect(html).toContain('<input type="hidden" name="language" value="cy"/>');
+    const html = await expectPage(res, 200, 'cy-GB', [
+      'Anfon ymholiad gan y cyfryngau',
+      'Eich enw',
+      'Mae swyddfa’r wasg ar agor nawr tan 5:00yh heddiw.',
+      '<a href="/?lang=en" lang="en-GB" hreflang="en-GB">English</a>',
+      '<input type="hidden" name="language" value="cy"/>',
+    ]);
     expect(html).not.toContain('Send a media enquiry');
   });
 
@@ -65,11 +76,11 @@ describe('a Welsh-first office: the form', () => {
       await h.app.request('/', { headers: { 'Accept-Language': 'en-GB,en;q=0.9' } }),
     ]) {
       expect(res.headers.get('content-language')).toBe('en-GB');
-      const html = await res.text();
-      expect(html).toContain('<html lang="en-GB">');
-      expect(html).toContain('Send a media enquiry');
-      expect(html).toContain('The press office is open now until 5:00pm today.');
-      expect(html).toContain('<a href="/?lang=cy" lang="cy-GB" hreflang="cy-GB">Cymraeg</a>');
+      await expectPage(res, 200, 'en-GB', [
+        'Send a media enquiry',
+        'The press office is open now until 5:00pm today.',
+        '<a href="/?lang=cy" lang="cy-GB" hreflang="cy-GB">Cymraeg</a>',
+      ]);
     }
   });
 
@@ -81,16 +92,15 @@ describe('a Welsh-first office: the form', () => {
       deadline: '2026-12-01T09:00',
       language: 'cy',
     });
-    expect(res.status).toBe(422);
-    const html = await res.text();
-    expect(html).toContain('<html lang="cy-GB">');
-    expect(html).toContain('Gwall: Anfon ymholiad gan y cyfryngau');
-    expect(html).toContain('Mae problem');
-    expect(html).toContain('Rhowch eich enw');
-    expect(html).toContain('Rhowch gyfeiriad e-bost yn y ffurf gywir, fel enw@enghraifft.com');
-    expect(html).toContain('Rhaid i’r terfyn amser fod yn y dyfodol');
-    expect(html).toContain('<span class="visually-hidden">Gwall:</span>');
-    expect(html).toContain('Radio Cymru');
+    const html = await expectPage(res, 422, 'cy-GB', [
+      'Gwall: Anfon ymholiad gan y cyfryngau',
+      'Mae problem',
+      'Rhowch eich enw',
+      'Rhowch gyfeiriad e-bost yn y ffurf gywir, fel enw@enghraifft.com',
+      'Rhaid i’r terfyn amser fod yn y dyfodol',
+      '<span class="visually-hidden">Gwall:</span>',
+      'Radio Cymru',
+    ]);
     expect(html).not.toContain('Enter your name');
   });
 
@@ -124,27 +134,25 @@ describe('a Welsh-first office: after sending', () => {
     expect(row.language).toBe('cy');
 
     const confirmation = await h.app.request(location, { headers: { Cookie: cookiesOf(res) } });
-    expect(confirmation.status).toBe(200);
-    const html = await confirmation.text();
-    expect(html).toContain('<html lang="cy-GB">');
-    expect(html).toContain('Mae’ch ymholiad wedi cyrraedd');
-    expect(html).toContain('Eich cyfeirnod');
-    expect(html).toContain('Dilyn eich ymholiad');
+    const html = await expectPage(confirmation, 200, 'cy-GB', [
+      'Mae’ch ymholiad wedi cyrraedd',
+      'Eich cyfeirnod',
+      'Dilyn eich ymholiad',
+    ]);
     const link = LINK.exec(html);
     expect(link).not.toBeNull();
 
     // The status page: Welsh because the enquiry is, whatever the browser says; English by the switch.
     const status = await h.app.request(link![1], { headers: { 'Accept-Language': 'en-GB' } });
-    expect(status.status).toBe(200);
     expect(status.headers.get('content-language')).toBe('cy-GB');
-    const page = await status.text();
-    expect(page).toContain('<html lang="cy-GB">');
-    expect(page).toContain(`Eich ymholiad <strong class="reference">${reference}</strong>`);
-    expect(page).toContain('Daeth i law 10:00yb heddiw drwy’r ffurflen ar y we.');
-    expect(page).toContain('Wedi cyrraedd');
-    expect(page).toContain('Ychwanegu gwybodaeth');
-    expect(page).toContain('Tynnu’ch ymholiad yn ôl');
-    expect(page).toContain(`<a href="${link![1]}?lang=en" lang="en-GB" hreflang="en-GB">English</a>`);
+    const page = await expectPage(status, 200, 'cy-GB', [
+      `Eich ymholiad <strong class="reference">${reference}</strong>`,
+      'Daeth i law 10:00yb heddiw drwy’r ffurflen ar y we.',
+      'Wedi cyrraedd',
+      'Ychwanegu gwybodaeth',
+      'Tynnu’ch ymholiad yn ôl',
+      `<a href="${link![1]}?lang=en" lang="en-GB" hreflang="en-GB">English</a>`,
+    ]);
     expect(page).not.toContain('Add information');
 
     const english = await (await h.app.request(`${link![1]}?lang=en`)).text();
@@ -198,20 +206,16 @@ describe('the API', () => {
 describe('a Welsh-first office: the error pages a journalist can meet', () => {
   it('says an address that does not exist in Welsh, with the way back to the Welsh form', async () => {
     const res = await h.app.request('/no-such-page');
-    expect(res.status).toBe(404);
-    const html = await res.text();
-    expect(html).toContain('<html lang="cy-GB">');
-    expect(html).toContain('Heb ddod o hyd i’r dudalen');
-    expect(html).toContain('<a href="/?lang=cy">Mynd i’r ffurflen ymholiad</a>');
+    const html = await expectPage(res, 404, 'cy-GB', [
+      'Heb ddod o hyd i’r dudalen',
+      '<a href="/?lang=cy">Mynd i’r ffurflen ymholiad</a>',
+    ]);
     expect(html).not.toContain('Page not found');
   });
 
   it('says it in English to an English browser, in the words it always had', async () => {
     const res = await h.app.request('/no-such-page', { headers: { 'Accept-Language': 'en-GB' } });
-    expect(res.status).toBe(404);
-    const html = await res.text();
-    expect(html).toContain('<html lang="en-GB">');
-    expect(html).toContain('The page you asked for does not exist.');
+    await expectPage(res, 404, 'en-GB', ['The page you asked for does not exist.']);
   });
 
   it('keeps the desk’s error pages in English', async () => {
@@ -230,11 +234,7 @@ describe('a Welsh-first office with a limit on enquiries', () => {
     try {
       expect((await limited.postForm('/enquiries', { ...valid, language: 'cy' })).status).toBe(303);
       const res = await limited.postForm('/enquiries', { ...valid, language: 'cy' });
-      expect(res.status).toBe(429);
-      const html = await res.text();
-      expect(html).toContain('<html lang="cy-GB">');
-      expect(html).toContain('Gormod o geisiadau');
-      expect(html).toContain('ffoniwch swyddfa’r wasg');
+      await expectPage(res, 429, 'cy-GB', ['Gormod o geisiadau', 'ffoniwch swyddfa’r wasg']);
     } finally {
       await limited.close();
     }
