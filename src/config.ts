@@ -345,6 +345,12 @@ export type EscalationStep = z.infer<typeof escalationStep>;
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * Where the connections that need a session of their own go (LISTEN, the migration lock,
+   * graphile-worker): PostgreSQL itself or a session-mode pool, when DATABASE_URL is a
+   * transaction-mode pooler. Unset: DATABASE_URL.
+   */
+  DATABASE_LISTEN_URL: z.string().url().optional(),
   PUBLIC_BASE_URL: z
     .string()
     .url()
@@ -390,6 +396,8 @@ const envSchema = z.object({
 export interface Config extends FileConfig {
   port: number;
   databaseUrl: string | undefined;
+  /** DATABASE_LISTEN_URL: the session connections' database; undefined means the same as `databaseUrl`. */
+  databaseListenUrl: string | undefined;
   /** Where browsers and Twilio reach us; webhook signatures are checked against it. */
   publicBaseUrl: string;
   /** The file's rates plus the account from the environment. */
@@ -508,10 +516,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: unkn
     throw new ConfigError('PRESSDESK_ADMIN_PASSWORD', 'required when PRESSDESK_ADMIN_EMAIL is set');
   }
   if (sid && !sid.startsWith('AC')) throw new ConfigError('TWILIO_ACCOUNT_SID', 'must start with "AC"');
+  // Without DATABASE_URL the embedded server takes every connection: a listen URL elsewhere would
+  // hear nothing the processes announce (a NOTIFY reaches only its own database).
+  if (e.DATABASE_LISTEN_URL && !e.DATABASE_URL)
+    throw new ConfigError('DATABASE_LISTEN_URL', 'set DATABASE_URL too (the listen URL must reach the same database)');
   return {
     ...file,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    databaseListenUrl: e.DATABASE_LISTEN_URL,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
     twilio: {
       ...file.twilio,

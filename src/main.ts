@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDb, createPool } from './db/database.js';
 import { EmbeddedPostgresError } from './db/embedded.js';
 import { resolveDatabase } from './db/resolve.js';
-import { migrate } from './db/migrations.js';
+import { migrateDatabase } from './db/migrations.js';
 import { FIRST_MANAGER_HINT } from './desk/users.service.js';
 import { createLogger } from './log.js';
 import { pagingStatus } from './oncall/paging-status.js';
@@ -32,13 +32,15 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const started = performance.now();
-  const { url, embedded } = await resolveDatabase(config, log);
-  const pool = createPool(url, { onError: (err) => log.warn({ err }, 'idle database connection lost') });
+  const { url, listenUrl, embedded } = await resolveDatabase(config, log);
+  const onError = (err: Error) => log.warn({ err }, 'idle database connection lost');
+  const pool = createPool(url, { onError });
   const db = createDb(pool);
-  const applied = await migrate(db, pool);
+  // The migration lock is held by a session: taken on the listen URL (never a transaction pooler).
+  const applied = await migrateDatabase(listenUrl);
   if (applied.length) log.info({ applied }, 'migrations applied');
 
-  const services = buildServices({ config, db, pool, databaseUrl: url, clock: systemClock, log });
+  const services = buildServices({ config, db, pool, databaseUrl: url, listenUrl, clock: systemClock, log });
   if (await services.users.ensureFirstManager(config.admin))
     log.info({ email: config.admin?.email }, 'first manager created from PRESSDESK_ADMIN_EMAIL');
   else if (mode !== 'worker' && !(await services.users.anyExists())) log.warn(FIRST_MANAGER_HINT);
@@ -51,10 +53,20 @@ async function main(): Promise<void> {
   }
   warnNumbersWithoutTexts(config, await services.rota.listPeople(), log);
   await services.reports.syncCalendar();
-  const runner =
-    mode === 'web'
-      ? null
-      : await startJobRunner({ pool, db, log, taskList: taskList(services), crontab: CRONTAB, retryCap: RETRY_CAP });
+  // graphile-worker LISTENs on a connection of its pool and prepares its statements by name, so
+  // behind a transaction pooler (DATABASE_LISTEN_URL set apart) its pool is its own, on the listen
+  // URL: 16 jobs at once and the LISTEN. Its jobs' own work goes through `db` as everything else.
+  const queuePool = mode === 'web' ? null : listenUrl === url ? pool : createPool(listenUrl, { max: 17, onError });
+  const runner = queuePool
+    ? await startJobRunner({
+        pool: queuePool,
+        db,
+        log,
+        taskList: taskList(services),
+        crontab: CRONTAB,
+        retryCap: RETRY_CAP,
+      })
+    : null;
   if (runner) log.info({ mode }, 'job runner started');
   // Where sends happen, their channels are checked at once (Twilio's account look-up, the SMTP
   // login), in the background: a wrong token shows on the desk within seconds, not at the first
@@ -113,6 +125,7 @@ async function main(): Promise<void> {
       // The message in hand is committed and flagged before the database goes.
       await watcher?.stop();
       await runner?.stop();
+      if (queuePool && queuePool !== pool) await queuePool.end();
       await services.live.stop();
       await db.destroy();
       if (embedded) await embedded.stop();

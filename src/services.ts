@@ -130,6 +130,8 @@ export function buildServices(base: {
   db: Db;
   pool: pg.Pool;
   databaseUrl: string;
+  /** Where the live queue LISTENs (DATABASE_LISTEN_URL: a session, not a transaction-mode pooler); default `databaseUrl`. */
+  listenUrl?: string;
   clock: Clock;
   log: Logger;
   gateway?: TwilioGateway;
@@ -187,7 +189,7 @@ export function buildServices(base: {
   });
   const paging = new PagingService({ db, config, clock, rota, outbox, log });
   const deliveryStatus = new DeliveryStatusService({ db, clock, log, owners: { page_step: paging, message: outbox } });
-  const live = new LiveFeed({ url: base.databaseUrl, log, pool: base.pool });
+  const live = new LiveFeed({ url: base.listenUrl ?? base.databaseUrl, log, pool: base.pool });
   const emailOut = new EmailOut({ config });
   const lines = new LineLibrary({ db, clock, config });
   // Lines wait for it where they need sign-off.

@@ -63,15 +63,17 @@ export function loadConfigOrReport(): Config | null {
 }
 
 /**
- * Runs `fn` against the configured database (DATABASE_URL, or the embedded one under var/),
- * migrated first, and closes everything afterwards, whatever happens.
+ * Runs `fn` against the configured database (DATABASE_LISTEN_URL, else DATABASE_URL, else the
+ * embedded one under var/), migrated first, and closes everything afterwards, whatever happens.
  */
 export async function withDatabase<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
   // Quiet unless asked: this is a human's terminal, not a log collector.
   const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn');
-  const { url, embedded } = await resolveDatabase(config, log);
-  // A shell command is not a request: a large seed or backfill may take longer than a page would.
-  const pool = createPool(url, { max: 2, statementTimeoutMs: 0 });
+  // A shell command is not request traffic: it takes sessions (DATABASE_LISTEN_URL, not a
+  // transaction pooler), so the migration lock holds and its statement timeout (none: a large
+  // seed or backfill may take longer than a page would) is the server's, not a pooler's.
+  const { listenUrl, embedded } = await resolveDatabase(config, log);
+  const pool = createPool(listenUrl, { max: 2, statementTimeoutMs: 0 });
   const db = createDb(pool);
   try {
     await migrate(db, pool);

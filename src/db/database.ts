@@ -33,3 +33,19 @@ export function createPool(
 export function createDb(pool: pg.Pool): Db {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
+
+/** The part of a pg pool rate-limiter-flexible's `storeType: 'pool'` uses. */
+export interface QueryClient {
+  query(q: pg.QueryConfig): Promise<pg.QueryResult>;
+}
+
+/**
+ * `pool` for a library that names its prepared statements (rate-limiter-flexible), with the names
+ * dropped. A named statement lives in one server session, and behind a transaction-mode pooler
+ * the next query may reach another ("prepared statement … does not exist"): PgBouncer before 1.21
+ * cannot follow them at all, and later ones only with `max_prepared_statements`. Unnamed, each
+ * statement is parsed and run in one exchange, which works through any pooler.
+ */
+export function unnamedStatements(pool: pg.Pool): QueryClient {
+  return { query: (q) => pool.query({ text: q.text, values: q.values }) };
+}

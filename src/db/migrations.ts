@@ -4,7 +4,7 @@ import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import { runMigrations as runWorkerMigrations } from 'graphile-worker';
 import type pg from 'pg';
 import { SQL_DIR } from '../paths.js';
-import type { Db } from './database.js';
+import { createDb, createPool, type Db } from './database.js';
 
 /**
  * Serves each `sql/*.sql` file as one Kysely migration, named by its file name (which starts with
@@ -47,6 +47,23 @@ export async function migrate(db: Db, pool: pg.Pool): Promise<string[]> {
   }
   await runWorkerMigrations({ pgPool: pool });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * `migrate` over connections of its own to `url`, closed afterwards. Give it a session
+ * (DATABASE_LISTEN_URL), never a transaction-mode pooler: Kysely's migration lock is a
+ * session-level `pg_advisory_lock` and its `pg_advisory_unlock`, two statements outside the
+ * migrations' transaction, which such a pooler may send to two server sessions: the lock would
+ * stay held by a pooled session and the next start would wait on it. Returns the applied names.
+ */
+export async function migrateDatabase(url: string): Promise<string[]> {
+  const pool = createPool(url, { max: 2 });
+  const db = createDb(pool);
+  try {
+    return await migrate(db, pool);
+  } finally {
+    await db.destroy();
+  }
 }
 
 /** Names of migrations in `sql/` not yet applied to `db` (empty means the schema is current). */

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Db } from '../db/database.js';
+import { type Db, unnamedStatements } from '../db/database.js';
 import { AppError } from '../http/errors.js';
 import type { EmailOut } from '../email/email-out.service.js';
 import { audit, type Actor } from '../audit/audit.repository.js';
@@ -59,7 +59,7 @@ export class AuthService {
     const l = deps.config.desk.loginRateLimit;
     const limiter = (keyPrefix: string, points: number, duration: number) =>
       new RateLimiterPostgres({
-        storeClient: deps.pool,
+        storeClient: unnamedStatements(deps.pool),
         storeType: 'pool',
         tableName: 'rate_limit',
         tableCreated: true,

@@ -18,7 +18,7 @@ import { audit, type Actor } from '../audit/audit.repository.js';
 import type { AuditAction } from '../audit/audit.actions.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Db, Tx } from '../db/database.js';
+import { type Db, type Tx, unnamedStatements } from '../db/database.js';
 import { AppError, validationError } from '../http/errors.js';
 import type { AppUser } from './desk.tables.js';
 import * as repo from './second-factor.repository.js';
@@ -121,7 +121,7 @@ export class SecondFactorService {
     },
   ) {
     this.wrong = new RateLimiterPostgres({
-      storeClient: deps.pool,
+      storeClient: unnamedStatements(deps.pool),
       storeType: 'pool',
       tableName: 'rate_limit',
       tableCreated: true,

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { unnamedStatements } from '../db/database.js';
 import type { Logger } from '../log.js';
 import { clientIp } from './client-ip.js';
 import { AppError } from './errors.js';
@@ -26,7 +27,7 @@ export function budget(opts: {
   const { limit, log } = opts;
   if (!limit) return async () => ({ allowed: true });
   const limiter = new RateLimiterPostgres({
-    storeClient: opts.pool,
+    storeClient: unnamedStatements(opts.pool),
     storeType: 'pool',
     tableName: 'rate_limit',
     tableCreated: true,

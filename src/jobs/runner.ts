@@ -49,6 +49,10 @@ export interface JobRunner {
 }
 
 export interface JobRunnerOptions {
+  /**
+   * graphile-worker's pool: it LISTENs on one of its connections and prepares its statements by
+   * name, so these must be sessions (DATABASE_LISTEN_URL), never a transaction-mode pooler.
+   */
   pool: pg.Pool;
   db: Db;
   log: Logger;

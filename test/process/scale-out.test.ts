@@ -16,6 +16,7 @@ import {
   postEnquiry,
   type ProcessFixture,
 } from '../support/process-fixture.js';
+import { type LiveQueue, openLiveQueue, signIn } from '../support/live-queue.js';
 import { describeOutputs, FALLBACK_NUMBER, waitUntil, type ServiceProcess } from '../support/service-process.js';
 
 const ENQUIRIES = 40;
@@ -48,91 +49,6 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-/** Signs in through /desk/login as a browser does (login CSRF cookie + hidden field); returns the session cookie. */
-async function signIn(baseUrl: string): Promise<string> {
-  const page = await fetch(`${baseUrl}/desk/login`);
-  const html = await page.text();
-  const token = /name="_csrf"\s+value="([^"]*)"/.exec(html)?.[1];
-  const loginCookie = page.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .find((c) => c.startsWith('pd_login_csrf='));
-  expect(token, 'login form _csrf').toBeTruthy();
-  expect(loginCookie, 'pd_login_csrf cookie').toBeTruthy();
-  const res = await fetch(`${baseUrl}/desk/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: loginCookie! },
-    body: new URLSearchParams({
-      _csrf: token!,
-      email: OFFICER.email,
-      password: OFFICER.password,
-      next: '/desk',
-    }).toString(),
-  });
-  await res.arrayBuffer();
-  expect(res.status).toBe(303);
-  const session = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .find((c) => c.startsWith('pd_session='));
-  expect(session, 'pd_session cookie').toBeTruthy();
-  return session!;
-}
-
-/** A live queue as the desk page opens it: the SSE stream of one web process, parsed. */
-interface LiveQueue {
-  name: string;
-  ready: Promise<void>;
-  references: Set<string>;
-  events: Array<{ event: string; data: string }>;
-  close(): void;
-}
-
-function openLiveQueue(name: string, baseUrl: string, cookie: string): LiveQueue {
-  const abort = new AbortController();
-  const references = new Set<string>();
-  const events: LiveQueue['events'] = [];
-  let markReady!: () => void;
-  let failReady!: (err: unknown) => void;
-  const ready = new Promise<void>((res, rej) => {
-    markReady = res;
-    failReady = rej;
-  });
-  void (async () => {
-    try {
-      const res = await fetch(`${baseUrl}/desk/events`, {
-        headers: { cookie, accept: 'text/event-stream' },
-        signal: abort.signal,
-      });
-      if (res.status !== 200 || !res.body) throw new Error(`${name}: GET /desk/events answered ${res.status}`);
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          let event = 'message';
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event:')) event = line.slice(6).trim();
-            else if (line.startsWith('data:')) data.push(line.slice(5).trim());
-          }
-          if (!data.length) continue; // a keep-alive comment
-          events.push({ event, data: data.join('\n') });
-          if (event === 'ready') markReady();
-          if (event === 'enquiry')
-            references.add(String((JSON.parse(data.join('\n')) as { reference: string }).reference));
-        }
-      }
-    } catch (err) {
-      if (!abort.signal.aborted) failReady(err);
-    }
-  })();
-  return { name, ready, references, events, close: () => abort.abort() };
-}
-
 interface Sent {
   reference: string;
   urgent: boolean;
@@ -161,7 +77,7 @@ describe('two web processes and two workers on one database', () => {
       console.error(describeOutputs([...webs, ...workers]));
     });
 
-    const cookie = await signIn(webs[0].baseUrl!);
+    const cookie = await signIn(webs[0].baseUrl!, OFFICER);
     for (const web of webs) streams.push(openLiveQueue(web.name, web.baseUrl!, cookie));
     await Promise.all(streams.map((s) => s.ready));
 

@@ -90,6 +90,24 @@ describe('configuration', () => {
     expect(errorOf(() => loadConfig({ TWILIO_ACCOUNT_SID: 'XX123' })).key).toBe('TWILIO_ACCOUNT_SID');
   });
 
+  it('takes DATABASE_LISTEN_URL for the session connections, and refuses a bad one or one without DATABASE_URL', () => {
+    const direct = 'postgres://pressdesk@db.example.org:5432/pressdesk';
+    const pooled = 'postgres://pressdesk@pgbouncer.example.org:6432/pressdesk';
+    expect(loadConfig({ DATABASE_URL: pooled, DATABASE_LISTEN_URL: direct })).toMatchObject({
+      databaseUrl: pooled,
+      databaseListenUrl: direct,
+    });
+    // Unset, the listen connections use DATABASE_URL (src/db/resolve.ts).
+    expect(loadConfig({ DATABASE_URL: pooled }).databaseListenUrl).toBeUndefined();
+    expect(errorOf(() => loadConfig({ DATABASE_URL: pooled, DATABASE_LISTEN_URL: 'the direct one' })).key).toBe(
+      'DATABASE_LISTEN_URL',
+    );
+    // Without DATABASE_URL the embedded server takes every connection: a listen URL elsewhere would hear nothing.
+    const alone = errorOf(() => loadConfig({ DATABASE_LISTEN_URL: direct }));
+    expect(alone.key).toBe('DATABASE_LISTEN_URL');
+    expect(alone.message).toMatch(/DATABASE_URL/);
+  });
+
   it('treats Twilio as configured only with all three variables, and trims the public URL', () => {
     const c = loadConfig({
       TWILIO_ACCOUNT_SID: 'AC123',
