@@ -1062,3 +1062,49 @@ export class RssMonitor {
     return this.peakKiB;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Intake load
+
+/** The office's default week (config/default.json): intake and the queue run under real office hours. */
+export const OFFICE_HOURS = {
+  mon: [['09:00', '17:00']],
+  tue: [['09:00', '17:00']],
+  wed: [['09:00', '17:00']],
+  thu: [['09:00', '17:00']],
+  fri: [['09:00', '17:00']],
+  sat: [],
+  sun: [],
+};
+
+/** The intake runs' enquiry: a journalist's, not urgent, deadline a month away (so it never pages); `[<id>]` made unique per request by autocannon. */
+export function intakeFields(): Record<string, string> {
+  const deadline = new Date(Date.now() + 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    name: 'Ann Reporter',
+    outlet: 'Evening Gazette',
+    email: 'ann.reporter@gazette.example',
+    phone: '07911 123456',
+    subject: 'Road closure on the A38 [<id>]',
+    details: 'Could you tell me how long the A38 will stay closed, and give us a line for tonight\u2019s bulletin?',
+    deadline,
+  };
+}
+
+/**
+ * The web form's load against `base`: `intakeFields()` URL-encoded, as a browser posts it,
+ * every answer a 303 to the confirmation.
+ */
+export function formIntakeSpec(base: string, title: string, connections: number, duration: number): LoadSpec {
+  return {
+    title,
+    url: `${base}/enquiries`,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    // autocannon replaces [<id>] after encoding, so the placeholder goes in literally.
+    body: new URLSearchParams(intakeFields()).toString().replace('%5B%3Cid%3E%5D', '[<id>]'),
+    connections,
+    duration,
+    expectStatus: 303,
+  };
+}

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { limitBody } from './http/body.js';
 import { getCookie } from 'hono/cookie';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -109,19 +109,6 @@ function declaresBody(c: Context): boolean {
   if (c.req.header('transfer-encoding') !== undefined) return true;
   const length = c.req.header('content-length');
   return length !== undefined && length.trim() !== '0';
-}
-
-/**
- * Hono's body limit with our error: a declared Content-Length over `maxBytes` is refused at
- * once; a chunked body is read only until it passes `maxBytes`, never kept beyond that.
- */
-function limitBody(maxBytes: number) {
-  return bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new AppError('payload_too_large', `The request body is larger than ${maxBytes} bytes`);
-    },
-  });
 }
 
 /**

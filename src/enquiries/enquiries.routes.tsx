@@ -9,6 +9,7 @@ import { officeStatus } from '../hours/office-hours.js';
 import { looksLikeBearerToken } from '../http/bearer-token.js';
 import { pageLanguage } from '../http/language-switch.js';
 import { apiRoute, mountApiRoute, type BodyCheck } from '../http/api-route.js';
+import { readFormBody } from '../http/body.js';
 import { AppError } from '../http/errors.js';
 import { t } from '../i18n/catalogue.js';
 import type { Lang } from '../i18n/languages.js';
@@ -174,7 +175,8 @@ export function enquiryFormRoutes(deps: EnquiryRouteDeps) {
     }
     // A malformed multipart body (no or wrong boundary, cut short) makes the parser throw a
     // TypeError: that is the sender's mistake (400), not ours (500).
-    const body = await c.req.parseBody({ all: true }).catch(() => {
+    const body = await readFormBody(c).catch((err) => {
+      if (err instanceof AppError) throw err;
       throw new AppError('bad_request', 'The form could not be read. Go back to the form and send it again.');
     });
     // A repeated field (a tampered or doubled submission) counts once: the first value wins.

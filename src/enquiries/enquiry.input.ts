@@ -3,7 +3,7 @@ import type { DateTime } from 'luxon';
 import { z } from 'zod';
 import { parseInstant } from '../hours/parse.js';
 import { LANGUAGES } from '../i18n/languages.js';
-import { numberRefusal, refusalMessage } from './phone-numbers.js';
+import { parsedNumberRefusal, refusalMessage } from './phone-numbers.js';
 
 /** Field length limits, shown to journalists in messages and enforced in the form's maxlength. */
 export const LIMITS = {
@@ -262,12 +262,14 @@ export function parseEnquiryInput(
   const phoneText = values.phone;
   let phone: string | null = null;
   if (phoneText) {
-    phone = normalisePhone(phoneText);
+    // Parsed once: the E.164 form and the refusal both come from it (see parsedNumberRefusal).
+    const parsed = parsePhoneNumberFromString(phoneText, 'GB');
+    phone = parsed?.isValid() ? parsed.number : null;
     if (!phone) {
       fields.phone = 'Enter a phone number, like 07911 123456 or +44 7911 123456';
       problems.phone = { code: 'phone' };
     }
-    const refusal = phone ? numberRefusal(phone, ctx.allowedCountries) : null;
+    const refusal = phone && parsed ? parsedNumberRefusal(parsed, ctx.allowedCountries) : null;
     if (refusal) {
       fields.phone = refusalMessage(refusal, ctx.allowedCountries);
       problems.phone = { code: 'phoneRefused' };

@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, type NumberType } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type NumberType, type PhoneNumber } from 'libphonenumber-js/max';
 
 /**
  * Which journalists' numbers Press Desk texts or calls (issue 22, item 6). A number a journalist
@@ -44,7 +44,15 @@ function inAllowedCountry(country: string, allowedCountries: readonly string[]):
  */
 export function numberRefusal(e164: string, allowedCountries: readonly string[]): NumberRefusal | null {
   const parsed = parsePhoneNumberFromString(e164);
-  if (!parsed) return 'country';
+  return parsed ? parsedNumberRefusal(parsed, allowedCountries) : 'country';
+}
+
+/**
+ * `numberRefusal` for a number already parsed (intake parses what the journalist typed once, and
+ * a valid number parsed from national digits is the same number as its E.164 form, country and
+ * type alike): libphonenumber's parse with full metadata is among intake's dearest steps.
+ */
+export function parsedNumberRefusal(parsed: PhoneNumber, allowedCountries: readonly string[]): NumberRefusal | null {
   if (SATELLITE_CODES.has(parsed.countryCallingCode)) return 'satellite';
   if (!parsed.isValid()) {
     // No type to judge: let it through only within the calling code of an allowed country.

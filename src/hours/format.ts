@@ -7,6 +7,7 @@ import type { OfficeConfig } from '../config.js';
 import { t } from '../i18n/catalogue.js';
 import { LANGUAGE_TAGS, type Lang } from '../i18n/languages.js';
 import type { Instant } from './office-hours.js';
+import { officeZone } from './zone.js';
 
 /** Day names, Monday first (luxon's weekday 1). */
 export const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -28,7 +29,7 @@ export const MONTHS = [
 
 function zoned(at: Instant, office: OfficeConfig): DateTime {
   const dt = at instanceof Date ? DateTime.fromJSDate(at) : at;
-  return dt.setZone(office.timezone);
+  return dt.setZone(officeZone(office.timezone));
 }
 
 /** An hour of the day (0..23) on a 12-hour clock face: 12 for midnight and noon. */

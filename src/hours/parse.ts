@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { officeZone } from './zone.js';
 
 /**
  * The one rule for instants typed by people (the `at` query, an enquiry's deadline): ISO-8601
@@ -58,16 +59,16 @@ export function parseInstant(text: string, zone: string): DateTime | null {
     const om = /^([+-])(\d{2}):?(\d{2})?$/.exec(offset);
     const offsetMinutes = om ? (om[1] === '-' ? -1 : 1) * (Number(om[2]) * 60 + Number(om[3] ?? 0)) : 0;
     if (om && (Number(om[2]) > 23 || Number(om[3] ?? 0) > 59)) return null;
-    const instant = DateTime.fromMillis(wall.getTime() - offsetMinutes * 60_000, { zone });
+    const instant = DateTime.fromMillis(wall.getTime() - offsetMinutes * 60_000, { zone: officeZone(zone) });
     return inCalendarRange(instant) ? instant : null;
   }
-  let dt: DateTime = DateTime.fromISO(text.trim(), { zone });
+  let dt: DateTime = DateTime.fromISO(text.trim(), { zone: officeZone(zone) });
   if (!dt.isValid) return null;
   const [ry, rmo, rd, rh, rmi, rs] = [dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second];
   if ([ry, rmo, rd, rh, rmi, rs].some((v, i) => v !== written[i])) return null;
 
   dt = earliestOccurrence(dt);
-  return inCalendarRange(dt) ? dt.setZone(zone) : null;
+  return inCalendarRange(dt) ? dt.setZone(officeZone(zone)) : null;
 }
 
 /** Of the instants sharing `dt`'s wall-clock reading (two in the repeated autumn hour), the first. */
