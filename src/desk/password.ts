@@ -8,16 +8,20 @@ export interface ScryptCost {
 }
 
 /**
- * The cost of new hashes: N=2^17, r=8, p=1, the minimum OWASP recommends for scrypt (N=2^15
- * was used before; issue 12, finding 12). One hash needs 128 MiB and about 0.3 s of one core.
+ * The cost of new hashes: N=2^14, r=8, p=5, one of the equivalent minimums OWASP's password
+ * storage guidance lists for scrypt (N=2^17, r=8, p=1 is another; issue 12, finding 12 chose it).
+ * The same defence, but one hash needs 16 MiB instead of 128 MiB outside the JavaScript heap
+ * (Node runs the p lanes one after another): with 2^17 every sign-in added 128 MiB to the
+ * process, the largest part of its peak memory (issue 32). About 0.2 s of one core.
  */
-export const PASSWORD_COST: Readonly<ScryptCost> = Object.freeze({ N: 2 ** 17, r: 8, p: 1 });
+export const PASSWORD_COST: Readonly<ScryptCost> = Object.freeze({ N: 2 ** 14, r: 8, p: 5 });
 
 const KEYLEN = 32;
 /** Hashes stored with a cost above this are refused rather than computed (a 2^21 hash needs 2 GiB). */
 const MAX_N = 2 ** 20;
 /**
- * At most this many hashes run at once; the rest wait their turn. Each holds 128 MiB outside the
+ * At most this many hashes run at once; the rest wait their turn. Each holds 128·N·r bytes (16 MiB
+ * at the current cost, 128 MiB for a hash stored at 2^17 until it is rehashed) outside the
  * JavaScript heap, so a burst of sign-ins (or of guesses from many addresses) cannot take the
  * process's memory with it; on two cores more at once would not finish sooner anyway.
  */
@@ -95,10 +99,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, parts.hash);
 }
 
-/** Whether a stored hash is cheaper than the current cost (or not ours): rehash it at the next successful sign-in. */
+/**
+ * Whether a stored hash is not at the current cost (or not ours): rehash it at the next successful
+ * sign-in. A cheaper one is strengthened; one at the former N=2^17 moves to the current cost's
+ * equal defence at an eighth of the memory.
+ */
 export function needsRehash(stored: string): boolean {
   const parts = parse(stored);
-  return !parts || parts.cost.N < cost.N || parts.cost.r < cost.r || parts.cost.p < cost.p;
+  return !parts || parts.cost.N !== cost.N || parts.cost.r !== cost.r || parts.cost.p !== cost.p;
 }
 
 /** A hash at the current cost that never verifies, so a sign-in for an unknown email takes as long as one for a real one. */

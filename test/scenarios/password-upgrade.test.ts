@@ -40,7 +40,7 @@ describe('an old password hash', () => {
     expect(await storedHash()).toMatch(/^scrypt\$32768\$/);
 
     await loginAs(h, USER.email, USER.password);
-    expect(await storedHash()).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect(await storedHash()).toMatch(/^scrypt\$16384\$8\$5\$/);
     // The new hash is of the same password.
     await loginAs(h, USER.email, USER.password);
     expect((await deskClient(h).login(USER.email, 'not-the-password')).status).toBe(401);
