@@ -6,6 +6,7 @@
  * tells every process through PostgreSQL (NOTIFY) in the transaction that ended the sessions, and
  * web-2 closes that user's streams at once, instead of at its next check.
  */
+import { signIn } from '../support/live-queue.js';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { UserService } from '../../src/desk/users.service.js';
 import { csrfOf } from '../support/http-desk.js';
@@ -32,30 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fixture?.close();
 });
-
-/** Signs in through web `baseUrl`'s form; returns the session cookie (`pd_session=…`). */
-async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
-  const page = await fetch(`${baseUrl}/desk/login`);
-  const token = csrfOf(await page.text());
-  const loginCookie = page.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .find((c) => c.startsWith('pd_login_csrf='));
-  const res = await fetch(`${baseUrl}/desk/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: loginCookie ?? '' },
-    body: new URLSearchParams({ _csrf: token ?? '', email, password, next: '/desk' }).toString(),
-  });
-  await res.arrayBuffer();
-  expect(res.status, `sign-in as ${email}`).toBe(303);
-  const session = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .find((c) => c.startsWith('pd_session='));
-  expect(session, 'pd_session cookie').toBeTruthy();
-  return session!;
-}
 
 /** A manager's form POST on `baseUrl` (CSRF from the users page); returns the status. */
 async function managerPost(baseUrl: string, cookie: string, path: string, fields: Record<string, string> = {}) {
@@ -123,8 +100,8 @@ describe('two web processes: ending a user’s sessions on one closes their stre
   }, async () => {
     onTestFailed(() => console.error(describeOutputs([web1, web2])));
     const o = await newOfficer();
-    const officer = await signIn(web2.baseUrl!, o.email, o.password);
-    const manager = await signIn(web1.baseUrl!, MANAGER.email, MANAGER.password);
+    const officer = await signIn(web2.baseUrl!, o);
+    const manager = await signIn(web1.baseUrl!, MANAGER);
     const queue = openStream(web2.baseUrl!, '/desk/events', officer);
     await queue.ready();
     const start = performance.now();
@@ -146,8 +123,8 @@ describe('two web processes: ending a user’s sessions on one closes their stre
     });
     expect(res.status).toBe(201);
     const { reference } = (await res.json()) as { reference: string };
-    const officer = await signIn(web2.baseUrl!, o.email, o.password);
-    const manager = await signIn(web1.baseUrl!, MANAGER.email, MANAGER.password);
+    const officer = await signIn(web2.baseUrl!, o);
+    const manager = await signIn(web1.baseUrl!, MANAGER);
     const queue = openStream(web2.baseUrl!, '/desk/events', officer);
     const presence = openStream(web2.baseUrl!, `/desk/presence/${reference}/events`, officer);
     await Promise.all([queue.ready(), presence.ready()]);
