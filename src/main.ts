@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   const { url, listenUrl, embedded } = await resolveDatabase(config, log);
   const onError = (err: Error) => log.warn({ err }, 'idle database connection lost');
-  const pool = createPool(url, { onError });
+  // DATABASE_LISTEN_URL set apart says DATABASE_URL is a transaction-mode pooler, which may not
+  // follow a named statement from one server session to the next: then every statement goes unnamed.
+  const pool = createPool(url, { onError, namedStatements: listenUrl === url });
   const db = createDb(pool);
   // The migration lock is held by a session: taken on the listen URL (never a transaction pooler).
   const applied = await migrateDatabase(listenUrl);
