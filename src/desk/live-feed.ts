@@ -31,6 +31,13 @@ export async function notifySessionsEnded(tx: Tx, userIds: readonly string[]): P
 }
 
 /**
+ * The least time between two NOTIFYs from one process. Each NOTIFY is a transaction of its own
+ * and wakes every listening connection; at hundreds of arrivals a second one per arrival cost
+ * intake a few per cent of its throughput (issue 32). A queue sees an arrival at most this much later.
+ */
+const NOTIFY_BEAT_MS = 20;
+
+/**
  * New-enquiry notifications between web processes. Receiving: one LISTEN connection to
  * PostgreSQL, fanned out to the open queue pages' event streams, reconnecting with backoff when
  * the database restarts. Sending: `announce` after an enquiry is committed.
@@ -38,8 +45,9 @@ export async function notifySessionsEnded(tx: Tx, userIds: readonly string[]): P
  * The NOTIFY used to come from an insert trigger, one per enquiry. PostgreSQL serialises the
  * commits of notifying transactions (a database-wide lock held through the commit's WAL flush),
  * which cost intake about a fifth of its throughput under load (issue 6). Now each process sends
- * one NOTIFY at a time carrying every reference announced since the last one: nothing waits at
- * low load, and under load a burst shares one NOTIFY instead of queueing its commits.
+ * one NOTIFY at a time, at most one per `NOTIFY_BEAT_MS`, carrying every reference announced since
+ * the last one: nothing waits at low load, and under load a burst shares one NOTIFY instead of
+ * queueing its commits.
  */
 export class LiveFeed {
   private client: pg.Client | null = null;
@@ -141,6 +149,7 @@ export class LiveFeed {
 
   private async sendAnnouncements(): Promise<void> {
     while (this.unannounced.length || this.unannouncedChanges.length || this.unannouncedPresence.length) {
+      const sentAt = performance.now();
       // Every kind shares one NOTIFY; the whole payload stays under REFERENCES_PER_NOTIFY references.
       const references = this.unannounced.splice(0, REFERENCES_PER_NOTIFY);
       const changed = this.unannouncedChanges.splice(0, REFERENCES_PER_NOTIFY - references.length);
@@ -162,6 +171,10 @@ export class LiveFeed {
           'could not announce new enquiries to the live queues; they show on the next page load',
         );
       }
+      // What arrives within the beat waits for it and shares the next NOTIFY: at a few arrivals
+      // a second each still goes at once; under load one goes every beat, not one per arrival.
+      const rest = NOTIFY_BEAT_MS - (performance.now() - sentAt);
+      if (rest > 0) await new Promise((r) => setTimeout(r, rest));
     }
   }
 
