@@ -189,6 +189,8 @@ async function main(): Promise<void> {
     const profDir = await mkdtemp(join(os.tmpdir(), 'pressdesk-prof-'));
     cleanups.push(() => rm(profDir, { recursive: true, force: true }));
     const service = await startService({
+      // As in npm run bench: the log lines go to a file, not through this process.
+      logFile: join(profDir, 'service.log'),
       databaseUrl: database.url,
       twilio: fake,
       mode: 'all',

@@ -20,7 +20,7 @@
  * acknowledgement). Without Dovecot the email step is skipped (a failure with PRESSDESK_REQUIRE_IMAP=1).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -282,15 +282,6 @@ async function checkpoint(url: string): Promise<void> {
   }
 }
 
-/** Keeps the service's parsed log lines from piling up in this process (its text output stays capped). */
-function trimLogs(service: ServiceProcess): NodeJS.Timeout {
-  const t = setInterval(() => {
-    service.logs().length = 0;
-  }, 2_000);
-  t.unref();
-  return t;
-}
-
 /**
  * Several rounds of one measurement as one figure: req/s over all rounds (total answers / total
  * time), p50 the median of the rounds' p50s, p90/p97.5/p99/max the worst round's.
@@ -486,7 +477,12 @@ async function main(): Promise<number> {
     const fake = await startFakeTwilio();
     cleanups.push(() => fake.close());
     log('starting the service (npm start: web + job runner) for intake and the queue…');
+    // The measured services write their log lines to files, as to a log collector: reading and
+    // parsing them here, through a pipe, took CPU from the service under load (issue 32).
+    const logDir = await mkdtemp(join(os.tmpdir(), 'pressdesk-bench-logs-'));
+    cleanups.push(() => rm(logDir, { recursive: true, force: true }));
     current = await startService({
+      logFile: join(logDir, 'intake.log'),
       databaseUrl: database.url,
       twilio: fake,
       mode: 'all',
@@ -499,7 +495,6 @@ async function main(): Promise<number> {
     services.push(current);
     const serviceA = current;
     const rssA = new RssMonitor(serviceA.pid).start();
-    const trimA = trimLogs(serviceA);
     const base = serviceA.baseUrl!;
 
     // 3. The queue with the seeded million (before intake adds its rows), signed in as a browser
@@ -605,7 +600,6 @@ async function main(): Promise<number> {
     await stopHelper(ceilingProc);
     helpers.splice(helpers.indexOf(ceilingProc), 1);
 
-    clearInterval(trimA);
     const peakAKiB = await rssA.stop();
     await serviceA.stop();
     services.splice(services.indexOf(serviceA), 1);
@@ -615,6 +609,7 @@ async function main(): Promise<number> {
     await checkpoint(database.url);
     log('starting the service (npm start) with the office always closed for paging…');
     current = await startService({
+      logFile: join(logDir, 'paging.log'),
       databaseUrl: database.url,
       twilio: fake,
       mode: 'all',
@@ -629,7 +624,6 @@ async function main(): Promise<number> {
     services.push(current);
     const serviceB = current;
     const rssB = new RssMonitor(serviceB.pid).start();
-    const trimB = trimLogs(serviceB);
 
     const pagingLight = await phase('paging-light', async () => {
       const warm = await burst(serviceB.baseUrl!, 10, PAGING_RATE, 'warm-up');
@@ -718,7 +712,6 @@ async function main(): Promise<number> {
         `phone line: ${phoneLine.enquiriesAdded} enquiries by phone, expected ${phoneLine.enquiriesExpected}`,
       );
 
-    clearInterval(trimB);
     const peakBKiB = await rssB.stop();
     await serviceB.stop();
     services.splice(services.indexOf(serviceB), 1);

@@ -12,7 +12,7 @@
  * afterEach/afterAll) stops them, and a process `exit` hook SIGKILLs any that are left.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,12 @@ export interface ServiceOptions {
   build?: 'source' | 'compiled';
   /** Flags for node itself, before the entry point (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
   nodeArgs?: string[];
+  /**
+   * Where the process writes stdout and stderr, straight from the child, instead of a pipe to this
+   * process: the benchmarks use it, so that reading and parsing the service's log lines does not
+   * take CPU from the service being measured. `output()` and `logs()` then read the file.
+   */
+  logFile?: string;
   /** How long to wait until ready (ms). Default 45 000 (the first start transpiles with tsx). */
   startTimeoutMs?: number;
 }
@@ -180,7 +186,13 @@ export async function startService(opts: ServiceOptions): Promise<ServiceProcess
     ...entry,
     ...(mode === 'web' ? ['--web'] : mode === 'worker' ? ['--worker'] : []),
   ];
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logFd = opts.logFile ? openSync(opts.logFile, 'a') : null;
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env,
+    stdio: logFd === null ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
+  });
+  if (logFd !== null) closeSync(logFd);
   live.set(child, configDir);
 
   let output = '';
@@ -191,9 +203,23 @@ export async function startService(opts: ServiceOptions): Promise<ServiceProcess
   const logs: Array<Record<string, unknown>> = [];
   const logWaiters: Array<{ test: (line: Record<string, unknown>) => boolean; resolve: () => void }> = [];
   let partial = '';
-  child.stdout!.setEncoding('utf8');
-  child.stderr!.setEncoding('utf8');
-  child.stdout!.on('data', (chunk: string) => {
+  const fromFile = opts.logFile;
+  // With a log file the child writes it directly: read on demand, never in the load's way.
+  const fileText = () => (fromFile && existsSync(fromFile) ? readFileSync(fromFile, 'utf8') : '');
+  const fileLogs = () =>
+    fileText()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      });
+  child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
     append(chunk);
     partial += chunk;
     const lines = partial.split('\n');
@@ -214,7 +240,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceProcess
       }
     }
   });
-  child.stderr!.on('data', (chunk: string) => append(chunk));
+  child.stderr?.on('data', (chunk: string) => append(chunk));
 
   let status: ExitStatus | null = null;
   const exited = new Promise<ExitStatus>((resolveExit) => {
@@ -239,8 +265,8 @@ export async function startService(opts: ServiceOptions): Promise<ServiceProcess
     get exited() {
       return status !== null;
     },
-    output: () => output,
-    logs: () => logs,
+    output: () => (fromFile ? fileText().slice(-MAX_OUTPUT_CHARS) : output),
+    logs: () => (fromFile ? fileLogs() : logs),
     kill(signal = 'SIGKILL') {
       if (status === null) child.kill(signal);
     },
@@ -275,12 +301,24 @@ export async function startService(opts: ServiceOptions): Promise<ServiceProcess
   const fail = async (why: string): Promise<never> => {
     child.kill('SIGKILL');
     await exited;
-    throw new Error(`${name}: ${why}\n--- output of ${name} (pid ${child.pid}) ---\n${output}\n--- end of output ---`);
+    throw new Error(
+      `${name}: ${why}\n--- output of ${name} (pid ${child.pid}) ---\n${proc.output()}\n--- end of output ---`,
+    );
   };
 
   if (mode === 'worker') {
     const started = new Promise<void>((resolveStarted) => {
       const test = (l: Record<string, unknown>) => l.msg === 'job runner started';
+      if (fromFile) {
+        // Until it started or exited (the race below sees an exit); unref'd, so a timeout leaves nothing running.
+        const poll = setInterval(() => {
+          if (status !== null) return clearInterval(poll);
+          if (!fileLogs().some(test)) return;
+          clearInterval(poll);
+          resolveStarted();
+        }, 100).unref();
+        return;
+      }
       if (logs.some(test)) return resolveStarted();
       logWaiters.push({ test, resolve: resolveStarted });
     });
