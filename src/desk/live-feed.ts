@@ -156,15 +156,21 @@ export class LiveFeed {
       const presence = [
         ...new Set(this.unannouncedPresence.splice(0, REFERENCES_PER_NOTIFY - references.length - changed.length)),
       ];
+      const payload = JSON.stringify({
+        references,
+        ...(changed.length ? { changed } : {}),
+        ...(presence.length ? { presence } : {}),
+      });
       try {
-        await this.deps.pool.query('SELECT pg_notify($1, $2)', [
-          CHANNEL,
-          JSON.stringify({
-            references,
-            ...(changed.length ? { changed } : {}),
-            ...(presence.length ? { presence } : {}),
-          }),
-        ]);
+        // On the LISTEN connection when there is one: it is a session on DATABASE_LISTEN_URL, so an
+        // arrival is still announced while a transaction pooler in front of the pool restarts.
+        const listening = this.client;
+        await (listening ?? this.deps.pool)
+          .query('SELECT pg_notify($1, $2)', [CHANNEL, payload])
+          .catch((err: unknown) => {
+            if (!listening) throw err;
+            return this.deps.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]);
+          });
       } catch (err) {
         this.deps.log.warn(
           { err, references, changed },

@@ -208,12 +208,13 @@ export async function startDesk(opts: {
         .execute();
     },
     async waitForLiveFeed(timeoutMs = 10_000) {
+      // Its last statement is the LISTEN, or a NOTIFY it sent since (only a listening feed sends on it).
       await waitUntil(
         'the live feed to LISTEN',
         async () => {
           const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
               WHERE datname = current_database() AND application_name = 'press-desk-live'
-                AND state = 'idle' AND query ILIKE 'LISTEN%'`.execute(db);
+                AND state = 'idle' AND (query ILIKE 'LISTEN%' OR query ILIKE 'SELECT pg_notify%')`.execute(db);
           return r.rows[0].n > 0;
         },
         timeoutMs,
