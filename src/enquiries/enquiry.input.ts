@@ -328,7 +328,21 @@ export function parseDeadline(
       code: 'deadlineFormat',
     };
   if (dt <= ctx.now) return { ok: false, error: 'Deadline must be in the future', code: 'deadlinePast' };
-  if (dt > ctx.now.plus({ years: 1 }))
+  if (dt.toMillis() > aYearAfter(ctx.now.toMillis()))
     return { ok: false, error: 'Deadline must be within the next year', code: 'deadlineFar' };
   return { ok: true, value: dt.toJSDate() };
+}
+
+/**
+ * The same date and time a year after `ms` by the UTC calendar (29 February gives 28 February), in
+ * epoch milliseconds. luxon's `plus({ years: 1 })` in the office zone agrees except for an hour
+ * around a change of the clocks, which does not matter to "within the next year", and it cost
+ * 1.5 % of intake's CPU (issue 32).
+ */
+function aYearAfter(ms: number): number {
+  const d = new Date(ms);
+  const day = d.getUTCDate();
+  d.setUTCFullYear(d.getUTCFullYear() + 1);
+  if (d.getUTCDate() !== day) d.setUTCDate(0);
+  return d.getTime();
 }

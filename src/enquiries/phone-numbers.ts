@@ -102,8 +102,10 @@ export function noTextsNotice(e164: string): string {
 
 /** True when Press Desk may text `e164`: a number it calls back that is a mobile, or may be one. */
 export function takesTexts(e164: string | null, allowedCountries: readonly string[]): e164 is string {
-  if (!callsBack(e164, allowedCountries)) return false;
-  return textableType(parsePhoneNumberFromString(e164)?.getType());
+  // Parsed once for both questions: this runs for every form a journalist sends with a number.
+  const parsed = e164 ? parsePhoneNumberFromString(e164) : undefined;
+  if (!parsed || parsedNumberRefusal(parsed, allowedCountries) !== null) return false;
+  return textableType(parsed.getType());
 }
 
 /** The journalist's words for `refusal`, shown beside the phone field of the form and in the API's 422. */

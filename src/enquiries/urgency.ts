@@ -118,7 +118,8 @@ export function nextStepMessage(
 ): string {
   const office = ctx.config.office;
   const tr = translator(lang);
-  const at = (d: Date) => formatOfficeTime(DateTime.fromJSDate(d), office, DateTime.fromJSDate(ctx.now), lang);
+  const now = DateTime.fromJSDate(ctx.now);
+  const at = (d: Date) => formatOfficeTime(DateTime.fromJSDate(d), office, now, lang);
   const line = outOfHoursLineOf(ctx.config.onCall);
   const promise = j.respondBy
     ? ctx.deadline && j.respondBy.getTime() === ctx.deadline.getTime()
