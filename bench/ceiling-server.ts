@@ -8,7 +8,7 @@
  *
  *   DATABASE_URL=… PORT=… node --import tsx bench/ceiling-server.ts
  *
- * Started by bench/run.ts, which creates the table first (see CEILING_TABLE_SQL in run.ts).
+ * Started by bench/run.ts, which creates the table first (CEILING_TABLE_SQL in bench/lib.ts).
  * Listens on 127.0.0.1 only. `GET /healthz` answers once it listens.
  */
 import { randomBytes } from 'node:crypto';

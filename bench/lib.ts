@@ -7,7 +7,7 @@
  * (autocannon) and a peak-RSS monitor.
  * Free of vitest; nothing here reaches beyond 127.0.0.1 (or DATABASE_URL's server).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -1091,6 +1091,20 @@ export function intakeFields(): Record<string, string> {
   };
 }
 
+/** The API's load against `base` (`base` may be the ceiling's): `intakeFields()` as JSON, every answer a 201. */
+export function apiIntakeSpec(base: string, title: string, connections: number, duration: number): LoadSpec {
+  return {
+    title,
+    url: `${base}/api/enquiries`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(intakeFields()),
+    connections,
+    duration,
+    expectStatus: 201,
+  };
+}
+
 /**
  * The web form's load against `base`: `intakeFields()` URL-encoded, as a browser posts it,
  * every answer a 303 to the confirmation.
@@ -1107,4 +1121,48 @@ export function formIntakeSpec(base: string, title: string, connections: number,
     duration,
     expectStatus: 303,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The ceiling
+
+/** The ceiling's table: the same columns as `enquiry` (with its generated search vector), a primary key, nothing else. */
+export const CEILING_TABLE_SQL = `
+  DROP TABLE IF EXISTS bench_ceiling;
+  CREATE TABLE bench_ceiling (LIKE enquiry INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED);
+  ALTER TABLE bench_ceiling ADD PRIMARY KEY (id);`;
+
+/** A helper process (the ceiling server) on 127.0.0.1:port, ready when /healthz answers. */
+export async function startHelper(script: string, env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1_000) });
+      await res.arrayBuffer();
+      if (res.ok) return child;
+    } catch {
+      /* not yet */
+    }
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${script} did not answer /healthz in 30 s`);
+}
+
+export function stopHelper(child: ChildProcess): Promise<void> {
+  return new Promise((resolveStop) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
+    const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolveStop();
+    });
+    child.kill('SIGTERM');
+  });
 }

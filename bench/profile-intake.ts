@@ -20,9 +20,9 @@ import { parseArgs } from 'node:util';
 import { startFakeTwilio } from '../test/support/fake-twilio.js';
 import { startService } from '../test/support/service-process.js';
 import {
+  apiIntakeSpec,
   BENCH_DIR,
   formIntakeSpec,
-  intakeFields,
   OFFICE_HOURS,
   provideDatabase,
   REPO_ROOT,
@@ -202,16 +202,7 @@ async function main(): Promise<void> {
     });
     cleanups.push(() => service.stop());
     const base = service.baseUrl!;
-    const api: LoadSpec = {
-      title: 'intake API: POST /api/enquiries',
-      url: `${base}/api/enquiries`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(intakeFields()),
-      connections: CONNECTIONS,
-      duration: DURATION,
-      expectStatus: 201,
-    };
+    const api = apiIntakeSpec(base, 'intake API: POST /api/enquiries', CONNECTIONS, DURATION);
     const form = formIntakeSpec(base, 'intake form: POST /enquiries', CONNECTIONS, DURATION);
     // Warm-up (JIT, pools), then the two measured windows; the wall clock marks where each lies.
     await runLoad({ ...api, duration: 3 });

@@ -63,6 +63,9 @@ import {
   type PhoneLineFigures,
   type SendLimitFigures,
   type Summary,
+  CEILING_TABLE_SQL,
+  startHelper,
+  stopHelper,
 } from './lib.js';
 import { measureHoldingLine, type HoldingLineFigures } from './holding-line.js';
 import { describePageStorm, measurePageStorm, type PageStormFigures } from './page-storm.js';
@@ -183,12 +186,6 @@ const SEED_CHUNK = 50_000;
 const QUEUE_PAGE_SIZE = 50;
 
 const ADMIN = { email: 'bench.officer@press.example', password: 'bench-password-0123456789' };
-/** The ceiling's table: the same columns as `enquiry` (with its generated search vector), a primary key, nothing else. */
-const CEILING_TABLE_SQL = `
-  DROP TABLE IF EXISTS bench_ceiling;
-  CREATE TABLE bench_ceiling (LIKE enquiry INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED);
-  ALTER TABLE bench_ceiling ADD PRIMARY KEY (id);`;
-
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const fmt = (n: number, digits = 0) =>
   Number.isFinite(n)
@@ -232,41 +229,6 @@ function runNpm(args: string[]): Promise<void> {
     child.on('exit', (code) =>
       code === 0 ? resolvePromise() : reject(new Error(`npm ${args.join(' ')} exited ${code}:\n${out}`)),
     );
-  });
-}
-
-/** A helper process (the ceiling server) on 127.0.0.1:port, ready when /healthz answers. */
-async function startHelper(script: string, env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1_000) });
-      await res.arrayBuffer();
-      if (res.ok) return child;
-    } catch {
-      /* not yet */
-    }
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${script} did not answer /healthz in 30 s`);
-}
-
-function stopHelper(child: ChildProcess): Promise<void> {
-  return new Promise((resolveStop) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
-    const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolveStop();
-    });
-    child.kill('SIGTERM');
   });
 }
 

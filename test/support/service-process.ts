@@ -72,6 +72,11 @@ export interface ServiceOptions {
    * `dist/main.js` from `npm run build`, as the Dockerfile does (the benchmarks measure that).
    */
   build?: 'source' | 'compiled';
+  /**
+   * The checkout to run (its `dist/` or `src/`); default this one. `npm run bench:compare` runs an
+   * earlier commit's build from a worktree beside the current one.
+   */
+  root?: string;
   /** Flags for node itself, before the entry point (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
   nodeArgs?: string[];
   /**
@@ -188,7 +193,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceProcess
   ];
   const logFd = opts.logFile ? openSync(opts.logFile, 'a') : null;
   const child = spawn(process.execPath, args, {
-    cwd: REPO_ROOT,
+    cwd: opts.root ?? REPO_ROOT,
     env,
     stdio: logFd === null ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
   });
