@@ -4,7 +4,8 @@
  * On a shared machine the speed of everything drifts by a fifth from one minute to the next, so
  * two separate `npm run bench` runs cannot show a change of that size; here every round measures
  * ceiling, before and after back to back (in alternating order), and each figure is the mean over
- * the rounds.
+ * the rounds. Beside req/s, each run's CPU per answered request (Linux's /proc): the server under
+ * load, PostgreSQL, and the rest of the machine, to say where a gap to the ceiling lies.
  *
  *   npm run bench:compare -- --before b68bf39                  # embedded PostgreSQL
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:compare -- --before HEAD~3
@@ -18,7 +19,7 @@
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -58,6 +59,55 @@ const OUT = resolve(args.out ?? join(BENCH_DIR, 'results', 'compare'));
 
 const log = (line: string) => console.log(`[compare ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const git = (...a: string[]) => execFileSync('git', a, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+
+/** CPU seconds each process has used (utime + stime from /proc/<pid>/stat), with its command name; empty off Linux. */
+async function processCpu(): Promise<Map<number, { comm: string; seconds: number }>> {
+  const out = new Map<number, { comm: string; seconds: number }>();
+  const ticks = 100; // USER_HZ: 100 on every Linux this runs on
+  for (const name of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => null);
+    if (!stat) continue; // exited meanwhile
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out.set(Number(name), {
+      comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      seconds: (Number(fields[11]) + Number(fields[12])) / ticks,
+    });
+  }
+  return out;
+}
+
+/** The whole machine's busy CPU seconds (/proc/stat: all but idle and iowait); 0 off Linux. */
+async function machineCpu(): Promise<number> {
+  const line = (await readFile('/proc/stat', 'utf8').catch(() => '')).split('\n')[0];
+  const v = line.split(/\s+/).slice(1).map(Number);
+  return v.length > 7 ? (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / 100 : 0;
+}
+
+/**
+ * Where a run's CPU went, in µs per answered request: the server under load (its process), every
+ * PostgreSQL process (those that started during the run counted whole), and the rest of the machine
+ * (the load generator, the kernel's loopback, this script, the other idle server and its job runner).
+ */
+interface CpuSplit {
+  server: number;
+  postgres: number;
+  rest: number;
+}
+function cpuSplit(
+  before: Map<number, { comm: string; seconds: number }>,
+  after: Map<number, { comm: string; seconds: number }>,
+  machine: number,
+  serverPid: number,
+  requests: number,
+): CpuSplit {
+  const used = (pid: number) => (after.get(pid)?.seconds ?? 0) - (before.get(pid)?.seconds ?? 0);
+  let postgres = 0;
+  for (const [pid, p] of after) if (p.comm === 'postgres') postgres += used(pid);
+  const server = used(serverPid);
+  const per = (seconds: number) => Math.round((seconds / Math.max(1, requests)) * 1e6);
+  return { server: per(server), postgres: per(postgres), rest: per(machine - server - postgres) };
+}
 
 async function main(): Promise<void> {
   if (!args.before) throw new Error('--before <commit> is required');
@@ -108,7 +158,12 @@ async function main(): Promise<void> {
     await c.connect();
     await c.query(CEILING_TABLE_SQL).finally(() => c.end());
     const ceilingPort = await freePort();
-    helpers.push(await startHelper(join(BENCH_DIR, 'ceiling-server.ts'), { DATABASE_URL: database.url }, ceilingPort));
+    const ceilingProc = await startHelper(
+      join(BENCH_DIR, 'ceiling-server.ts'),
+      { DATABASE_URL: database.url },
+      ceilingPort,
+    );
+    helpers.push(ceilingProc);
 
     const api = (base: string, title: string) => apiIntakeSpec(base, title, CONNECTIONS, DURATION);
     const specs: LoadSpec[] = [
@@ -119,13 +174,27 @@ async function main(): Promise<void> {
       formIntakeSpec(after.baseUrl!, 'form after', CONNECTIONS, DURATION),
     ];
     for (const s of specs) await runLoad({ ...s, title: `${s.title} (warm-up)`, duration: 2 });
+    const serverPid: Record<string, number> = {
+      ceiling: ceilingProc.pid!,
+      'API before': before.pid,
+      'API after': after.pid,
+      'form before': before.pid,
+      'form after': after.pid,
+    };
     const perRound: Array<Record<string, number>> = [];
+    const cpu: Record<string, CpuSplit[]> = {};
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate the order, so neither side always follows the other's backlog.
       const order = round % 2 ? [...specs].reverse() : specs;
       const figures: Record<string, number> = {};
       for (const s of order) {
+        const [procs0, machine0] = [await processCpu(), await machineCpu()];
         const r = await runLoad(s);
+        const [procs1, machine1] = [await processCpu(), await machineCpu()];
+        cpu[s.title] = [
+          ...(cpu[s.title] ?? []),
+          cpuSplit(procs0, procs1, machine1 - machine0, serverPid[s.title], r.expected),
+        ];
         if (r.unexpected > 0) throw new Error(`${s.title}: ${r.unexpected} unexpected answers`);
         figures[s.title] = r.reqPerSec;
       }
@@ -136,10 +205,17 @@ async function main(): Promise<void> {
     }
     const mean = (title: string) => perRound.reduce((sum, f) => sum + f[title], 0) / perRound.length;
     const ceiling = mean('ceiling');
+    const meanCpu = (title: string, k: keyof CpuSplit) =>
+      Math.round(cpu[title].reduce((sum, c) => sum + c[k], 0) / cpu[title].length);
     const rows = specs.map((s) => ({
       title: s.title,
       reqPerSec: Math.round(mean(s.title)),
       ratio: mean(s.title) / ceiling,
+      cpuUsPerRequest: {
+        server: meanCpu(s.title, 'server'),
+        postgres: meanCpu(s.title, 'postgres'),
+        rest: meanCpu(s.title, 'rest'),
+      },
     }));
     const change = (kind: 'API' | 'form') => mean(`${kind} after`) / mean(`${kind} before`) - 1;
     const meta = {
@@ -156,9 +232,12 @@ async function main(): Promise<void> {
       '',
       ...Object.entries(meta).map(([k, v]) => `- **${k}:** ${v}`),
       '',
-      '| run | req/s (mean of rounds) | × ceiling |',
-      '|---|---:|---:|',
-      ...rows.map((r) => `| ${r.title} | ${r.reqPerSec.toLocaleString('en-GB')} | ${r.ratio.toFixed(2)} |`),
+      '| run | req/s (mean of rounds) | × ceiling | CPU µs per request: server | PostgreSQL | rest of the machine |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...rows.map(
+        (r) =>
+          `| ${r.title} | ${r.reqPerSec.toLocaleString('en-GB')} | ${r.ratio.toFixed(2)} | ${r.cpuUsPerRequest.server} | ${r.cpuUsPerRequest.postgres} | ${r.cpuUsPerRequest.rest} |`,
+      ),
       '',
       `API ${change('API') >= 0 ? '+' : ''}${(change('API') * 100).toFixed(0)} %, form ${change('form') >= 0 ? '+' : ''}${(change('form') * 100).toFixed(0)} % (after ÷ before, same rounds).`,
       '',
@@ -167,7 +246,7 @@ async function main(): Promise<void> {
       ...perRound.map((f, i) => `| ${i + 1} | ${specs.map((s) => Math.round(f[s.title])).join(' | ')} |`),
       '',
     ].join('\n');
-    await writeFile(`${OUT}.json`, JSON.stringify({ meta, rows, perRound }, null, 2));
+    await writeFile(`${OUT}.json`, JSON.stringify({ meta, rows, perRound, cpu }, null, 2));
     await writeFile(`${OUT}.md`, md);
     process.stdout.write(`${md}\n`);
   } finally {
