@@ -24,7 +24,6 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { freePort } from '../src/db/embedded.js';
 import { startFakeTwilio } from '../test/support/fake-twilio.js';
 import { startService, type ServiceProcess } from '../test/support/service-process.js';
 import {
@@ -38,7 +37,7 @@ import {
   REPO_ROOT,
   runIfMain,
   runLoad,
-  startHelper,
+  startCeiling,
   stopHelper,
 } from './lib.js';
 
@@ -157,12 +156,7 @@ async function main(): Promise<void> {
     const c = new pg.Client({ connectionString: database.url });
     await c.connect();
     await c.query(CEILING_TABLE_SQL).finally(() => c.end());
-    const ceilingPort = await freePort();
-    const ceilingProc = await startHelper(
-      join(BENCH_DIR, 'ceiling-server.ts'),
-      { DATABASE_URL: database.url },
-      ceilingPort,
-    );
+    const { child: ceilingProc, port: ceilingPort } = await startCeiling(database.url);
     helpers.push(ceilingProc);
 
     const api = (base: string, title: string) => apiIntakeSpec(base, title, CONNECTIONS, DURATION);

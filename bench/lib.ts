@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ImapFlow } from 'imapflow';
 import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
+import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
 import { createDb, createPool } from '../src/db/database.js';
 import { parseXml, type XmlElement } from '../test/support/fake-call.js';
 import { startFakeTwilio, type CallEnd, type CallLog, type FakeTwilio } from '../test/support/fake-twilio.js';
@@ -1131,6 +1131,13 @@ export const CEILING_TABLE_SQL = `
   DROP TABLE IF EXISTS bench_ceiling;
   CREATE TABLE bench_ceiling (LIKE enquiry INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED);
   ALTER TABLE bench_ceiling ADD PRIMARY KEY (id);`;
+
+/** The ceiling server (bench/ceiling-server.ts) on a free port, writing into `databaseUrl`'s `bench_ceiling` (create it first: `CEILING_TABLE_SQL`). */
+export async function startCeiling(databaseUrl: string): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort();
+  const child = await startHelper(join(BENCH_DIR, 'ceiling-server.ts'), { DATABASE_URL: databaseUrl }, port);
+  return { child, port };
+}
 
 /** A helper process (the ceiling server) on 127.0.0.1:port, ready when /healthz answers. */
 export async function startHelper(script: string, env: Record<string, string>, port: number): Promise<ChildProcess> {

@@ -25,7 +25,6 @@ import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { freePort } from '../src/db/embedded.js';
 import { startFakeTwilio, type FakeTwilio } from '../test/support/fake-twilio.js';
 import { HttpDesk } from '../test/support/http-desk.js';
 import { startService, type ServiceProcess } from '../test/support/service-process.js';
@@ -64,7 +63,7 @@ import {
   type SendLimitFigures,
   type Summary,
   CEILING_TABLE_SQL,
-  startHelper,
+  startCeiling,
   stopHelper,
 } from './lib.js';
 import { measureHoldingLine, type HoldingLineFigures } from './holding-line.js';
@@ -428,12 +427,7 @@ async function main(): Promise<number> {
     // 2. The ceiling server (bare Hono + one INSERT … RETURNING, its own process) and the service
     // (web + job runner, as `npm start`; compiled unless --build source), under the default office week, per-IP rate limit
     // off (all load comes from 127.0.0.1), logs at info.
-    const ceilingPort = await freePort();
-    const ceilingProc = await startHelper(
-      join(BENCH_DIR, 'ceiling-server.ts'),
-      { DATABASE_URL: database.url },
-      ceilingPort,
-    );
+    const { child: ceilingProc, port: ceilingPort } = await startCeiling(database.url);
     helpers.push(ceilingProc);
     const ceilingRss = new RssMonitor(ceilingProc.pid!).start();
     const fake = await startFakeTwilio();
